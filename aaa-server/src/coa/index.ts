@@ -1,0 +1,2 @@
+// The CoA/Disconnect client.
+export * from './coa-client';

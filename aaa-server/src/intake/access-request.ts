@@ -1,0 +1,149 @@
+// Access-Request: authorize (find the subject, check the password, ask the policy), hold a
+// device slot, and build the Accept or Reject. Synchronous from lookup to slot, so no race.
+import { Attribute, MikrotikAttribute, PacketCode, VendorId } from '@kiunga/dictionaries';
+import { messageFor, type TenantShard } from '@kiunga/schemas';
+import {
+  getString,
+  integerAttribute,
+  ipAddressAttribute,
+  type OutgoingAttribute,
+  type RadiusPacket,
+  stringAttribute,
+  stringValue,
+  vendorAttribute,
+} from '../codec/index';
+import {
+  type AuthorizationDecision,
+  authorizeSubscriber,
+  authorizeVoucher,
+  type RejectReason,
+  type ReplyPlan,
+} from '../policy/index';
+import { type NasEntry, recordVoucherFirstUse, usedOctetsOfSubject } from '../store/index';
+import type { IntakeContext } from './context';
+import { type CredentialCheck, checkCredentials, readCredentials } from './credentials';
+import { classValue, findSubject, type Subject } from './subject';
+
+export type AccessOutcome =
+  | { kind: 'accept'; code: number; attributes: OutgoingAttribute[] }
+  | { kind: 'reject'; code: number; attributes: OutgoingAttribute[]; reason: RejectReason }
+  | { kind: 'drop'; reason: string };
+
+export function handleAccessRequest(
+  context: IntakeContext,
+  packet: RadiusPacket,
+  nas: NasEntry,
+): AccessOutcome {
+  const username = getString(packet, Attribute.UserName);
+  const credentials = readCredentials(packet, nas.secret);
+  if (username === undefined || username.length === 0) return reject('invalid_credentials');
+  if (credentials === null) return reject('unsupported_authentication');
+  const nowMs = context.clock.now();
+  const shard = context.shards.forTenant(nas.tenantId);
+  const subject = findSubject(shard, packet, username);
+  if (!subject) return reject('invalid_credentials');
+  const settings = context.settings.get(shard, nowMs);
+  let check: CredentialCheck;
+  let decision: AuthorizationDecision;
+  if (subject.kind === 'voucher') {
+    const voucher = subject.voucher;
+    // A voucher's code is its password; a blank password is accepted since the code is the secret.
+    check = checkCredentials(credentials, username, voucher.code, nas.secret, packet);
+    if (!check.isValid) check = checkCredentials(credentials, username, '', nas.secret, packet);
+    const facts = {
+      status: voucher.status,
+      validitySeconds: voucher.validitySeconds,
+      rateLimit: voucher.rateLimit,
+      dataCapBytes: voucher.dataCapBytes,
+      firstUsedAtMs: voucher.firstUsedAt,
+      expiresAtMs: voucher.expiresAt,
+      usedOctets: voucher.dataCapBytes === null ? 0 : usedOctetsOfSubject(shard, 'voucher', voucher.id),
+    };
+    decision = authorizeVoucher(facts, check.isValid, settings, nowMs);
+  } else {
+    const subscriber = subject.subscriber;
+    const password = context.secretBox.open(subscriber.passwordSealed);
+    check = checkCredentials(credentials, username, password, nas.secret, packet);
+    const facts = {
+      status: subscriber.status,
+      expiresAtMs: subscriber.expiresAt,
+      rateLimit: subscriber.rateLimit,
+      staticIp: subscriber.staticIp,
+    };
+    decision = authorizeSubscriber(facts, check.isValid, settings, nowMs);
+  }
+  if (decision.outcome === 'reject') return reject(decision.reason);
+  return admit(context, shard, packet, nas, subject, decision, check, nowMs);
+}
+
+function admit(
+  context: IntakeContext,
+  shard: TenantShard,
+  packet: RadiusPacket,
+  nas: NasEntry,
+  subject: Subject,
+  decision: Extract<AuthorizationDecision, { outcome: 'accept' }>,
+  check: CredentialCheck,
+  nowMs: number,
+): AccessOutcome {
+  const subjectId = subject.kind === 'voucher' ? subject.voucher.id : subject.subscriber.id;
+  const deviceLimit =
+    subject.kind === 'voucher' ? subject.voucher.deviceLimit : subject.subscriber.deviceLimit;
+  const admission = context.sessions.admitDevice({
+    tenantId: nas.tenantId,
+    subjectKind: subject.kind,
+    subjectId,
+    callingStationId: getString(packet, Attribute.CallingStationId) ?? '',
+    deviceLimit,
+    nowMs,
+  });
+  if (!admission.admitted) {
+    // A full table is our limit, not the client's: stay silent so the NAS fails over or retries.
+    if (admission.reason === 'table_full') return { kind: 'drop', reason: 'session_table_full' };
+    return reject('device_limit_reached');
+  }
+  let reply = decision.reply;
+  if (decision.firstUse) {
+    const storedExpiresAtMs = recordVoucherFirstUse(
+      shard,
+      subjectId,
+      decision.firstUse.firstUsedAtMs,
+      decision.firstUse.expiresAtMs,
+    );
+    reply = { ...reply, sessionTimeoutSeconds: Math.max(1, Math.ceil((storedExpiresAtMs - nowMs) / 1000)) };
+  }
+  const attributes = [...replyAttributes(reply), ...check.replyAttributes];
+  attributes.push(stringAttribute(Attribute.Class, classValue(subject.kind, subjectId)));
+  return { kind: 'accept', code: PacketCode.AccessAccept, attributes };
+}
+
+export function replyAttributes(reply: ReplyPlan): OutgoingAttribute[] {
+  const attributes: OutgoingAttribute[] = [];
+  if (reply.sessionTimeoutSeconds !== null) {
+    attributes.push(integerAttribute(Attribute.SessionTimeout, reply.sessionTimeoutSeconds));
+  }
+  attributes.push(integerAttribute(Attribute.IdleTimeout, reply.idleTimeoutSeconds));
+  attributes.push(integerAttribute(Attribute.AcctInterimInterval, reply.interimIntervalSeconds));
+  if (reply.rateLimit) {
+    attributes.push(
+      vendorAttribute(VendorId.Mikrotik, MikrotikAttribute.RateLimit, stringValue(reply.rateLimit)),
+    );
+  }
+  if (reply.framedIpAddress)
+    attributes.push(ipAddressAttribute(Attribute.FramedIpAddress, reply.framedIpAddress));
+  if (reply.addressList) {
+    attributes.push(
+      vendorAttribute(VendorId.Mikrotik, MikrotikAttribute.AddressList, stringValue(reply.addressList)),
+    );
+  }
+  return attributes;
+}
+
+function reject(reason: RejectReason): AccessOutcome {
+  return {
+    kind: 'reject',
+    code: PacketCode.AccessReject,
+    reason,
+    attributes: [stringAttribute(Attribute.ReplyMessage, messageFor(reason))],
+  };
+}

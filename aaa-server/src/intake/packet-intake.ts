@@ -1,0 +1,172 @@
+// The socket edge: read a datagram, find its NAS, check authenticators and duplicates, pick the
+// handler by packet code, send the encoded reply. Malformed or unauthenticated input is dropped
+// silently and counted; nothing a datagram carries can throw out of here.
+import type { RemoteInfo, Socket } from 'node:dgram';
+import { Attribute, PacketCode } from '@kiunga/dictionaries';
+import {
+  CodecError,
+  checkRequestMessageAuthenticator,
+  decodePacket,
+  encodeResponse,
+  getAttributes,
+  getString,
+  type OutgoingAttribute,
+  octetsAttribute,
+  type RadiusPacket,
+  verifyRequestAuthenticator,
+} from '../codec/index';
+import { AccountingQueueFullError, type NasEntry, type NasRegistry, normaliseAddress } from '../store/index';
+import { handleAccessRequest } from './access-request';
+import { handleAccountingRequest } from './accounting-request';
+import type { IntakeContext } from './context';
+import { type DuplicateCache, duplicateKey } from './duplicate-cache';
+
+export type PortRole = 'auth' | 'acct';
+
+export interface IntakeDependencies {
+  context: IntakeContext;
+  nasRegistry: NasRegistry;
+  duplicates: DuplicateCache;
+}
+
+const packetKinds: Record<number, string> = {
+  [PacketCode.AccessRequest]: 'access_request',
+  [PacketCode.AccountingRequest]: 'accounting_request',
+  [PacketCode.StatusServer]: 'status_server',
+};
+
+export function receiveDatagram(
+  dependencies: IntakeDependencies,
+  socket: Socket,
+  role: PortRole,
+  datagram: Buffer,
+  peer: RemoteInfo,
+): void {
+  const { context } = dependencies;
+  let packet: RadiusPacket;
+  try {
+    packet = decodePacket(datagram);
+  } catch (error) {
+    const reason = error instanceof CodecError ? `malformed_${error.reason}` : 'malformed';
+    context.metrics.requests.inc({ kind: 'malformed', tenant: '' });
+    context.metrics.drops.inc({ reason });
+    return;
+  }
+  const nas = findNas(dependencies.nasRegistry, packet, peer.address);
+  context.metrics.requests.inc({ kind: packetKinds[packet.code] ?? 'other', tenant: nas?.tenantId ?? '' });
+  const refusal = nas ? admissionRefusal(packet, nas, role, peer.address) : 'unknown_nas';
+  if (refusal !== null || !nas) {
+    context.metrics.drops.inc({ reason: refusal ?? 'unknown_nas' });
+    return;
+  }
+  const key = duplicateKey(peer.address, peer.port, packet.code, packet.identifier, packet.authenticator);
+  const seen = dependencies.duplicates.begin(key, context.clock.now());
+  if (seen.kind !== 'new') {
+    context.metrics.duplicates.inc();
+    if (seen.kind === 'answered') socket.send(seen.response, peer.port, peer.address);
+    return;
+  }
+  const reply = (code: number, attributes: OutgoingAttribute[]) => {
+    const response = encodeResponse({
+      code,
+      identifier: packet.identifier,
+      requestAuthenticator: packet.authenticator,
+      attributes: [...attributes, ...proxyStates(packet)],
+      secret: nas.secret,
+    });
+    dependencies.duplicates.complete(key, response);
+    socket.send(response, peer.port, peer.address);
+  };
+  const drop = (reason: string) => {
+    dependencies.duplicates.abandon(key);
+    context.metrics.drops.inc({ reason });
+  };
+  dispatch(context, packet, nas, role, reply, drop);
+}
+
+function dispatch(
+  context: IntakeContext,
+  packet: RadiusPacket,
+  nas: NasEntry,
+  role: PortRole,
+  reply: (code: number, attributes: OutgoingAttribute[]) => void,
+  drop: (reason: string) => void,
+): void {
+  if (packet.code === PacketCode.StatusServer) {
+    // RFC 5997 §3: the reply type says which service answered.
+    reply(role === 'auth' ? PacketCode.AccessAccept : PacketCode.AccountingResponse, []);
+    return;
+  }
+  if (packet.code === PacketCode.AccessRequest) {
+    let outcome: ReturnType<typeof handleAccessRequest>;
+    try {
+      outcome = handleAccessRequest(context, packet, nas);
+    } catch (error) {
+      context.logger.error({ err: error, nasId: nas.id }, 'access request failed');
+      drop('internal_error');
+      return;
+    }
+    if (outcome.kind === 'drop') {
+      drop(outcome.reason);
+      return;
+    }
+    if (outcome.kind === 'accept') context.metrics.accepts.inc({ tenant: nas.tenantId });
+    else context.metrics.rejects.inc({ tenant: nas.tenantId, reason: outcome.reason });
+    reply(outcome.code, outcome.attributes);
+    return;
+  }
+  handleAccountingRequest(context, packet, nas).then(
+    (outcome) =>
+      outcome.kind === 'answer' ? reply(PacketCode.AccountingResponse, []) : drop(outcome.reason),
+    (error: unknown) => {
+      if (!(error instanceof AccountingQueueFullError)) {
+        context.logger.error({ err: error, nasId: nas.id }, 'accounting request failed');
+      }
+      drop(error instanceof AccountingQueueFullError ? 'accounting_queue_full' : 'internal_error');
+    },
+  );
+}
+
+function findNas(registry: NasRegistry, packet: RadiusPacket, address: string): NasEntry | undefined {
+  const byAddress = registry.findByAddress(normaliseAddress(address));
+  if (byAddress) return byAddress;
+  const identifier = getString(packet, Attribute.NasIdentifier);
+  return identifier ? registry.findByIdentifier(identifier) : undefined;
+}
+
+/** Why a packet may not be processed, or null. Order: right port, then authenticators. */
+function admissionRefusal(
+  packet: RadiusPacket,
+  nas: NasEntry,
+  role: PortRole,
+  address: string,
+): string | null {
+  const code = packet.code;
+  const isAccessRequest = code === PacketCode.AccessRequest;
+  if (role === 'auth' && code !== PacketCode.AccessRequest && code !== PacketCode.StatusServer)
+    return 'wrong_port';
+  if (role === 'acct' && code !== PacketCode.AccountingRequest && code !== PacketCode.StatusServer)
+    return 'wrong_port';
+  if (code === PacketCode.AccountingRequest && !verifyRequestAuthenticator(packet, nas.secret)) {
+    return 'bad_authenticator';
+  }
+  const messageAuthenticator = checkRequestMessageAuthenticator(packet, nas.secret);
+  if (messageAuthenticator === 'invalid') return 'bad_message_authenticator';
+  if (messageAuthenticator === 'absent') {
+    // Status-Server must be signed (RFC 5997 §3); so must anything from a NAS found by identifier
+    // only, and Access-Requests of a NAS flagged for it (BlastRADIUS, CVE-2024-3596).
+    if (code === PacketCode.StatusServer) return 'missing_message_authenticator';
+    const isFoundByIdentifier = nas.ipAddress !== normaliseAddress(address);
+    if (isAccessRequest && (nas.requireMessageAuthenticator || isFoundByIdentifier)) {
+      return 'missing_message_authenticator';
+    }
+  }
+  return null;
+}
+
+/** RFC 2865 §5.33: Proxy-State attributes are copied unchanged, in order, into the reply. */
+function proxyStates(packet: RadiusPacket): OutgoingAttribute[] {
+  return getAttributes(packet, Attribute.ProxyState).map((value) =>
+    octetsAttribute(Attribute.ProxyState, Buffer.from(value)),
+  );
+}

@@ -1,0 +1,139 @@
+// Pure authorization policy: given a voucher or subscriber, the tenant's settings and the time,
+// decide accept (with what reply) or reject (with a reason from the error catalogue).
+import type { ErrorCode, TenantRadiusSettings } from '@kiunga/schemas';
+
+/** RADIUS Session-Timeout is a 32-bit unsigned count of seconds; keep well inside it. */
+export const SESSION_TIMEOUT_MAX_SECONDS = 2_147_483_647;
+
+/** A walled-garden session is re-checked this often so that a payment lifts it soon. */
+export const WALLED_GARDEN_SESSION_TIMEOUT_SECONDS = 3_600;
+
+export type RejectReason = Extract<
+  ErrorCode,
+  | 'invalid_credentials'
+  | 'voucher_expired'
+  | 'voucher_revoked'
+  | 'device_limit_reached'
+  | 'data_cap_reached'
+  | 'account_expired'
+  | 'account_suspended'
+  | 'unsupported_authentication'
+>;
+
+export interface ReplyPlan {
+  sessionTimeoutSeconds: number | null;
+  idleTimeoutSeconds: number;
+  interimIntervalSeconds: number;
+  rateLimit: string | null;
+  framedIpAddress: string | null;
+  addressList: string | null;
+}
+
+export type AuthorizationDecision =
+  | { outcome: 'accept'; reply: ReplyPlan; firstUse: { firstUsedAtMs: number; expiresAtMs: number } | null }
+  | { outcome: 'reject'; reason: RejectReason };
+
+export interface VoucherFacts {
+  status: string;
+  validitySeconds: number;
+  rateLimit: string;
+  dataCapBytes: number | null;
+  firstUsedAtMs: number | null;
+  expiresAtMs: number | null;
+  /** Octets used so far across all its sessions; only needed when there is a data cap. */
+  usedOctets: number;
+}
+
+export interface SubscriberFacts {
+  status: string;
+  expiresAtMs: number | null;
+  rateLimit: string;
+  staticIp: string | null;
+}
+
+function remainingSeconds(expiresAtMs: number, nowMs: number): number {
+  return Math.min(SESSION_TIMEOUT_MAX_SECONDS, Math.max(1, Math.ceil((expiresAtMs - nowMs) / 1000)));
+}
+
+function reject(reason: RejectReason): AuthorizationDecision {
+  return { outcome: 'reject', reason };
+}
+
+export function authorizeVoucher(
+  voucher: VoucherFacts,
+  isPasswordValid: boolean,
+  settings: TenantRadiusSettings,
+  nowMs: number,
+): AuthorizationDecision {
+  if (!isPasswordValid) return reject('invalid_credentials');
+  if (voucher.status === 'revoked') return reject('voucher_revoked');
+  if (voucher.status === 'expired') return reject('voucher_expired');
+  if (voucher.expiresAtMs !== null && voucher.expiresAtMs <= nowMs) return reject('voucher_expired');
+  if (voucher.dataCapBytes !== null && voucher.usedOctets >= voucher.dataCapBytes) {
+    return reject('data_cap_reached');
+  }
+  // Validity starts at the first login, not at sale.
+  const isFirstUse = voucher.firstUsedAtMs === null;
+  const expiresAtMs = voucher.expiresAtMs ?? nowMs + voucher.validitySeconds * 1000;
+  return {
+    outcome: 'accept',
+    firstUse: isFirstUse ? { firstUsedAtMs: nowMs, expiresAtMs } : null,
+    reply: {
+      sessionTimeoutSeconds: remainingSeconds(expiresAtMs, nowMs),
+      idleTimeoutSeconds: settings.idleTimeoutSeconds,
+      interimIntervalSeconds: settings.interimIntervalSeconds,
+      rateLimit: voucher.rateLimit,
+      framedIpAddress: null,
+      addressList: null,
+    },
+  };
+}
+
+export function isSubscriberExpired(subscriber: SubscriberFacts, nowMs: number): boolean {
+  return (
+    subscriber.status === 'expired' || (subscriber.expiresAtMs !== null && subscriber.expiresAtMs <= nowMs)
+  );
+}
+
+export function authorizeSubscriber(
+  subscriber: SubscriberFacts,
+  isPasswordValid: boolean,
+  settings: TenantRadiusSettings,
+  nowMs: number,
+): AuthorizationDecision {
+  if (!isPasswordValid) return reject('invalid_credentials');
+  const blockedReason: RejectReason | null =
+    subscriber.status === 'suspended'
+      ? 'account_suspended'
+      : isSubscriberExpired(subscriber, nowMs)
+        ? 'account_expired'
+        : null;
+  if (blockedReason !== null) {
+    if (settings.expiredAccountPolicy !== 'walled_garden') return reject(blockedReason);
+    return {
+      outcome: 'accept',
+      firstUse: null,
+      reply: {
+        sessionTimeoutSeconds: WALLED_GARDEN_SESSION_TIMEOUT_SECONDS,
+        idleTimeoutSeconds: settings.idleTimeoutSeconds,
+        interimIntervalSeconds: settings.interimIntervalSeconds,
+        rateLimit: subscriber.rateLimit,
+        framedIpAddress: subscriber.staticIp,
+        addressList: settings.walledGardenAddressList,
+      },
+    };
+  }
+  return {
+    outcome: 'accept',
+    firstUse: null,
+    reply: {
+      sessionTimeoutSeconds:
+        subscriber.expiresAtMs === null ? null : remainingSeconds(subscriber.expiresAtMs, nowMs),
+      idleTimeoutSeconds: settings.idleTimeoutSeconds,
+      interimIntervalSeconds: settings.interimIntervalSeconds,
+      rateLimit: subscriber.rateLimit,
+      framedIpAddress: subscriber.staticIp,
+      addressList: null,
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// The AAA server's pure decisions.
+export * from './authorize';

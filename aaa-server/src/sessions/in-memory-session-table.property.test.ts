@@ -1,0 +1,144 @@
+// Property: whatever order Accepts, Starts, Stops, reboots and time arrive in, no subject exceeds its device limit.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { normalizeCallingStationId } from './calling-station-id';
+import { InMemorySessionTable } from './in-memory-session-table';
+import { PENDING_SLOT_TIMEOUT_MS } from './limits';
+import type { SubjectKind } from './session-table';
+
+interface Subject {
+  readonly tenantId: string;
+  readonly subjectKind: SubjectKind;
+  readonly subjectId: string;
+  readonly deviceLimit: number;
+}
+
+const SUBJECTS: readonly Subject[] = [
+  { tenantId: 'ten_a', subjectKind: 'voucher', subjectId: 'vch_1', deviceLimit: 1 },
+  { tenantId: 'ten_a', subjectKind: 'voucher', subjectId: 'vch_2', deviceLimit: 2 },
+  { tenantId: 'ten_a', subjectKind: 'subscriber', subjectId: 'vch_2', deviceLimit: 1 },
+  { tenantId: 'ten_b', subjectKind: 'voucher', subjectId: 'vch_1', deviceLimit: 3 },
+];
+// Two spellings per MAC, so normalisation is exercised on every path.
+const DEVICES = ['aa:bb:cc:00:00:01', 'AA-BB-CC-00-00-01', 'aa:bb:cc:00:00:02', 'AABBCC000003', 'aa:bb:cc:00:00:04'];
+const NAS_IDS = ['nas_1', 'nas_2'];
+
+const subjectIndex = fc.nat(SUBJECTS.length - 1);
+const deviceIndex = fc.nat(DEVICES.length - 1);
+const nasIndex = fc.nat(NAS_IDS.length - 1);
+const acctIndex = fc.nat(5);
+
+const operation = fc.oneof(
+  fc.record({ kind: fc.constant('admit' as const), subjectIndex, deviceIndex }),
+  fc.record({ kind: fc.constant('start' as const), subjectIndex, deviceIndex, nasIndex, acctIndex }),
+  fc.record({ kind: fc.constant('stop' as const), nasIndex, acctIndex }),
+  fc.record({ kind: fc.constant('closeNas' as const), nasIndex }),
+  fc.record({ kind: fc.constant('expire' as const) }),
+  fc.record({ kind: fc.constant('sweepStale' as const) }),
+  fc.record({ kind: fc.constant('advance' as const), durationMs: fc.integer({ min: 0, max: 2 * PENDING_SLOT_TIMEOUT_MS }) }),
+);
+type Operation = typeof operation extends fc.Arbitrary<infer Value> ? Value : never;
+
+const INTERIM_INTERVAL_SECONDS = 60;
+const STALE_GRACE_MS = 30_000;
+
+function applyOperation(table: InMemorySessionTable, op: Operation, clock: { nowMs: number }): void {
+  switch (op.kind) {
+    case 'admit': {
+      const subject = SUBJECTS[op.subjectIndex]!;
+      const callingStationId = DEVICES[op.deviceIndex]!;
+      table.admitDevice({ ...subject, callingStationId, nowMs: clock.nowMs });
+      return;
+    }
+    case 'start':
+      return startIfAdmitted(table, op, clock.nowMs);
+    case 'stop':
+      table.stopSession(NAS_IDS[op.nasIndex]!, `acct_${op.acctIndex}`);
+      return;
+    case 'closeNas':
+      table.closeSessionsOfNas(NAS_IDS[op.nasIndex]!);
+      return;
+    case 'expire':
+      table.expirePendingSlots(clock.nowMs);
+      return;
+    case 'sweepStale':
+      for (const session of table.findStaleSessions(clock.nowMs, STALE_GRACE_MS)) {
+        table.removeSession(session.sessionId);
+      }
+      return;
+    case 'advance':
+      clock.nowMs += op.durationMs;
+  }
+}
+
+/** A NAS only starts a session for a device it got an Accept for, and that device still holds its place. */
+function startIfAdmitted(
+  table: InMemorySessionTable,
+  op: Extract<Operation, { kind: 'start' }>,
+  nowMs: number,
+): void {
+  const subject = SUBJECTS[op.subjectIndex]!;
+  const callingStationId = DEVICES[op.deviceIndex]!;
+  const devices = table.devicesOfSubject(subject.tenantId, subject.subjectKind, subject.subjectId);
+  if (!devices.includes(normalizeCallingStationId(callingStationId))) return;
+  const nasId = NAS_IDS[op.nasIndex]!;
+  const acctSessionId = `acct_${op.acctIndex}`;
+  table.startSession({
+    ...subject,
+    sessionId: `ses_${nasId}_${acctSessionId}`,
+    nasId,
+    acctSessionId,
+    username: subject.subjectId,
+    callingStationId,
+    framedIp: null,
+    startedAtMs: nowMs,
+    lastUpdateMs: nowMs,
+    interimIntervalSeconds: INTERIM_INTERVAL_SECONDS,
+    inputOctets: 0,
+    outputOctets: 0,
+  });
+}
+
+function assertConsistent(table: InMemorySessionTable): void {
+  for (const subject of SUBJECTS) {
+    const devices = table.devicesOfSubject(subject.tenantId, subject.subjectKind, subject.subjectId);
+    expect(devices.length).toBeLessThanOrEqual(subject.deviceLimit);
+  }
+  const perNas = NAS_IDS.flatMap((nasId) => table.sessionsOfNas(nasId));
+  const perSubject = SUBJECTS.flatMap((subject) =>
+    table.sessionsOfSubject(subject.tenantId, subject.subjectKind, subject.subjectId),
+  );
+  const perTenant = [...table.countsByTenant().values()].reduce((sum, count) => sum + count, 0);
+  expect(perNas).toHaveLength(table.size);
+  expect(perSubject).toHaveLength(table.size);
+  expect(perTenant).toBe(table.size);
+  for (const session of perNas) expect(table.findBySessionId(session.sessionId)).toBe(session);
+  for (const tenantId of ['ten_a', 'ten_b']) {
+    const page = table.sessionsOfTenant(tenantId, { limit: 100 });
+    expect(page.sessions).toHaveLength(table.countsByTenant().get(tenantId) ?? 0);
+  }
+}
+
+describe('InMemorySessionTable under random traffic', () => {
+  it('never lets a subject hold more devices than its limit, and keeps its indexes consistent', () => {
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 120 }), (operations) => {
+        const table = new InMemorySessionTable();
+        const clock = { nowMs: Date.UTC(2026, 0, 1) };
+        for (const op of operations) {
+          applyOperation(table, op, clock);
+          assertConsistent(table);
+        }
+        // Long after everything: every slot expires, every session goes stale.
+        clock.nowMs += 10 * PENDING_SLOT_TIMEOUT_MS;
+        table.expirePendingSlots(clock.nowMs);
+        for (const session of table.findStaleSessions(clock.nowMs, STALE_GRACE_MS)) {
+          table.removeSession(session.sessionId);
+        }
+        expect(table.size).toBe(0);
+        expect(table.pendingSlotCount).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,4 @@
+// SQLite edge of the AAA server.
+export * from './accounting-writer';
+export * from './nas-registry';
+export * from './tenant-records';

@@ -1,0 +1,31 @@
+// Serving the Hono app over HTTP with a clean stop.
+import { type ServerType, serve } from '@hono/node-server';
+import { type ControlApiOptions, createApp } from './app';
+
+export interface ControlApiServer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startControlApi(
+  options: ControlApiOptions & { host: string; port: number },
+): Promise<ControlApiServer> {
+  const app = createApp(options);
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () =>
+      resolve(started),
+    );
+    started.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets would hold close() open; a stopping server owes them nothing.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,37 @@
+// Reads how much CPU time a process has used so far, from Linux's /proc/<pid>/stat, in microseconds.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Linux reports CPU time in clock ticks; 100 per second is the value on every common build. */
+const CLOCK_TICKS_PER_SECOND_DEFAULT = 100;
+const MICROSECONDS_PER_SECOND = 1_000_000;
+/** After the ')' closing the command name, utime and stime are fields 12 and 13 (man 5 proc, fields 14, 15). */
+const USER_TIME_FIELD_AFTER_NAME = 11;
+const SYSTEM_TIME_FIELD_AFTER_NAME = 12;
+
+let clockTicksPerSecondCached: number | undefined;
+
+export function clockTicksPerSecond(): number {
+  if (clockTicksPerSecondCached !== undefined) return clockTicksPerSecondCached;
+  try {
+    const parsed = Number.parseInt(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim(), 10);
+    clockTicksPerSecondCached =
+      Number.isFinite(parsed) && parsed > 0 ? parsed : CLOCK_TICKS_PER_SECOND_DEFAULT;
+  } catch {
+    clockTicksPerSecondCached = CLOCK_TICKS_PER_SECOND_DEFAULT;
+  }
+  return clockTicksPerSecondCached;
+}
+
+/** User plus system CPU time of every thread of `pid` (not its children), in microseconds. */
+export function readProcessCpuMicroseconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may itself contain spaces or parentheses, so split after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const userTicks = Number.parseInt(fields[USER_TIME_FIELD_AFTER_NAME] ?? '', 10);
+  const systemTicks = Number.parseInt(fields[SYSTEM_TIME_FIELD_AFTER_NAME] ?? '', 10);
+  if (!Number.isFinite(userTicks) || !Number.isFinite(systemTicks)) {
+    throw new Error(`unexpected /proc/${pid}/stat format`);
+  }
+  return ((userTicks + systemTicks) * MICROSECONDS_PER_SECOND) / clockTicksPerSecond();
+}

@@ -1,0 +1,168 @@
+// The `kiunga` command line: migrate, demo, start, admin. The ./kiunga script runs this file.
+import { parseArgs } from 'node:util';
+import { openPlatformDatabase, systemClock } from '@kiunga/schemas';
+import { AccountError, createSuperAdmin } from '../accounts';
+import { ConfigError, type KiungaConfig, readConfig, resolveMasterKey } from '../config';
+import { DEMO_EXTRA_VOUCHERS_DEFAULT, DEMO_EXTRA_VOUCHERS_MAX, seedDemo } from '../demo/seed';
+import { migrateAll } from '../migrate';
+import { runServers } from './run-servers';
+
+const usage = `kiunga — multi-tenant ISP billing and RADIUS/AAA
+
+Usage: ./kiunga <command> [options]
+
+Commands:
+  demo                     migrate, seed the demo platform (two ISPs), start everything, print URLs and logins
+    --seed-only            only seed; do not start the servers
+    --json                 print the demo description as JSON on stdout
+    --data-dir D           data directory (default KIUNGA_DATA_DIR or ./data)
+    --vouchers N           extra vouchers for the first ISP (default ${DEMO_EXTRA_VOUCHERS_DEFAULT})
+  start                    start the AAA server and the control API on an existing data dir
+  migrate                  create or upgrade the platform DB and every tenant shard
+  admin create --email E --password P
+                           create a super admin
+  test                     install what the tests need and run typecheck, lint and every test
+  --help                   show this help
+
+Environment: KIUNGA_DATA_DIR, KIUNGA_HTTP_HOST, KIUNGA_HTTP_PORT, KIUNGA_RADIUS_HOST,
+KIUNGA_RADIUS_AUTH_PORT, KIUNGA_RADIUS_ACCT_PORT, KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL,
+KIUNGA_MPESA_BASE_URL, KIUNGA_LOG_LEVEL.
+`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(usage);
+    return command === undefined ? 1 : 0;
+  }
+  switch (command) {
+    case 'migrate':
+      return runMigrate(rest);
+    case 'demo':
+      return runDemo(rest);
+    case 'start':
+      return runStart(rest);
+    case 'admin':
+      return runAdmin(rest);
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+function dataDirOption(rest: string[]): { config: KiungaConfig; values: Record<string, unknown> } {
+  const { values } = parseArgs({ args: rest, options: { 'data-dir': { type: 'string' } }, strict: true });
+  return { config: readConfig(process.env, { dataDir: values['data-dir'] }), values };
+}
+
+function runMigrate(rest: string[]): number {
+  const { config } = dataDirOption(rest);
+  resolveMasterKey(config, { createIfMissing: true });
+  const summary = migrateAll(config.dataDir);
+  process.stdout.write(
+    `migrated ${config.dataDir}: platform DB and ${summary.tenantsMigrated} tenant shard(s)\n`,
+  );
+  return 0;
+}
+
+async function runDemo(rest: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      'seed-only': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      vouchers: { type: 'string' },
+    },
+    strict: true,
+  });
+  const extraVouchers = values.vouchers === undefined ? DEMO_EXTRA_VOUCHERS_DEFAULT : Number(values.vouchers);
+  if (!Number.isInteger(extraVouchers) || extraVouchers < 0 || extraVouchers > DEMO_EXTRA_VOUCHERS_MAX) {
+    throw new UsageError(`--vouchers must be a whole number from 0 to ${DEMO_EXTRA_VOUCHERS_MAX}`);
+  }
+  const config = readConfig(process.env, { dataDir: values['data-dir'] });
+  const masterKey = resolveMasterKey(config, { createIfMissing: true });
+  migrateAll(config.dataDir);
+  const demo = await seedDemo({
+    dataDir: config.dataDir,
+    masterKey,
+    extraVouchers,
+    nowMs: systemClock.now(),
+  });
+  if (values.json) process.stdout.write(`${JSON.stringify(demo, null, 2)}\n`);
+  if (values['seed-only']) {
+    if (!values.json) process.stdout.write(`demo seeded in ${config.dataDir}\n`);
+    return 0;
+  }
+  if (!values.json) process.stdout.write(describeDemo(demo, config));
+  return runServers(config, masterKey);
+}
+
+function describeDemo(demo: Awaited<ReturnType<typeof seedDemo>>, config: KiungaConfig): string {
+  const lines = [
+    '',
+    'Kiunga demo',
+    `  Consoles:      ${config.publicUrl}/login`,
+    `  Health:        ${config.publicUrl}/healthz   Metrics: ${config.publicUrl}/metrics`,
+    `  RADIUS:        auth ${config.radiusHost}:${config.radiusAuthPort}, accounting ${config.radiusHost}:${config.radiusAcctPort}`,
+    `  Super admin:   ${demo.superAdmin.email} / ${demo.superAdmin.password}`,
+  ];
+  for (const tenant of demo.tenants) {
+    const nas = tenant.nas[0];
+    const voucher = tenant.vouchers[0];
+    const subscriber = tenant.subscribers[0];
+    lines.push(
+      `  ISP ${tenant.name} (${tenant.slug}): owner ${tenant.owner.email} / ${tenant.owner.password}`,
+      `      NAS ${nas?.ip} secret ${nas?.secret}; voucher ${voucher?.code}; PPPoE ${subscriber?.username} / ${subscriber?.password}`,
+    );
+  }
+  lines.push(`  Full details:  ${config.dataDir}/demo.json`, '');
+  return `${lines.join('\n')}\n`;
+}
+
+function runStart(rest: string[]): Promise<number> {
+  const { config } = dataDirOption(rest);
+  const masterKey = resolveMasterKey(config, { createIfMissing: false });
+  return runServers(config, masterKey);
+}
+
+async function runAdmin(rest: string[]): Promise<number> {
+  const [subcommand, ...options] = rest;
+  if (subcommand !== 'create')
+    throw new UsageError(`unknown admin command '${subcommand ?? ''}' (try 'admin create')`);
+  const { values } = parseArgs({
+    args: options,
+    options: { email: { type: 'string' }, password: { type: 'string' }, 'data-dir': { type: 'string' } },
+    strict: true,
+  });
+  if (!values.email || !values.password) throw new UsageError('admin create needs --email and --password');
+  const config = readConfig(process.env, { dataDir: values['data-dir'] });
+  resolveMasterKey(config, { createIfMissing: true });
+  const platform = openPlatformDatabase(config.dataDir);
+  try {
+    const admin = await createSuperAdmin(
+      platform,
+      { email: values.email, password: values.password },
+      systemClock.now(),
+    );
+    process.stdout.write(`created super admin ${admin.email} (${admin.id})\n`);
+  } finally {
+    platform.close();
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (error: unknown) => {
+    const isKnown =
+      error instanceof UsageError || error instanceof ConfigError || error instanceof AccountError;
+    process.stderr.write(`kiunga: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (!isKnown) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
+    if (error instanceof UsageError) process.stderr.write(`Run './kiunga --help' for the commands.\n`);
+    process.exitCode = isKnown ? 2 : 1;
+  },
+);

@@ -1,0 +1,52 @@
+// `kiunga start`: run the AAA server and the control API until SIGTERM/SIGINT, then stop cleanly.
+import { startAaaServer } from '@kiunga/aaa-server';
+import { startControlApi } from '@kiunga/control-api';
+import { createSecretBox, openPlatformDatabase, systemClock } from '@kiunga/schemas';
+import type { KiungaConfig } from '../config';
+import { createLogger } from '../logger';
+
+/** Resolves with the exit code once the servers have stopped. */
+export async function runServers(config: KiungaConfig, masterKey: string): Promise<number> {
+  const logger = createLogger(config.logLevel);
+  const platform = openPlatformDatabase(config.dataDir);
+  const aaa = await startAaaServer({
+    host: config.radiusHost,
+    authPort: config.radiusAuthPort,
+    acctPort: config.radiusAcctPort,
+    dataDir: config.dataDir,
+    platform,
+    secretBox: createSecretBox(masterKey),
+    clock: systemClock,
+    logger,
+  });
+  const api = await startControlApi({ host: config.httpHost, port: config.httpPort, aaa: aaa.control });
+  logger.info(
+    {
+      httpPort: api.port,
+      radiusAuthPort: aaa.authPort,
+      radiusAcctPort: aaa.acctPort,
+      dataDir: config.dataDir,
+    },
+    'kiunga started',
+  );
+  return new Promise<number>((resolve) => {
+    let isStopping = false;
+    const stop = async (signal: string) => {
+      if (isStopping) return;
+      isStopping = true;
+      logger.info({ signal }, 'stopping: intake first, then accounting flush, then databases');
+      try {
+        await api.stop();
+        await aaa.stop();
+        platform.close();
+        logger.info('stopped');
+        resolve(0);
+      } catch (error) {
+        logger.error({ err: error }, 'stop failed');
+        resolve(1);
+      }
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}

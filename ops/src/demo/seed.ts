@@ -1,0 +1,301 @@
+// `kiunga demo --seed-only`: creates the demo platform (two ISPs) and describes it as JSON.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createSecretBox,
+  formatMikrotikRateLimit,
+  generateVoucherCode,
+  newId,
+  openPlatformDatabase,
+  platformSchema,
+  type SecretBox,
+  ShardRegistry,
+  shillingsToCents,
+  type TenantShard,
+  tenantSchema,
+} from '@kiunga/schemas';
+import { createSuperAdmin, hashPassword } from '../accounts';
+import { type DemoPlanSpec, type DemoTenantSpec, demoSuperAdminEmail, demoTenants } from './demo-data';
+
+export const DEMO_EXTRA_VOUCHERS_DEFAULT = 20;
+/** A demo is for looking around; a bigger batch belongs in the benchmark seeders. */
+export const DEMO_EXTRA_VOUCHERS_MAX = 100_000;
+const DEMO_FILE = 'demo.json';
+const DAY_MS = 86_400_000;
+
+export interface DemoJson {
+  superAdmin: { email: string; password: string };
+  tenants: DemoTenantJson[];
+}
+
+interface DemoTenantJson {
+  id: string;
+  slug: string;
+  name: string;
+  owner: { email: string; password: string };
+  nas: Array<{ id: string; ip: string; secret: string }>;
+  plans: Array<{ id: string; name: string; kind: string; priceCents: number }>;
+  vouchers: Array<{ id: string; code: string; planId: string; deviceLimit: number }>;
+  subscribers: Array<{
+    id: string;
+    username: string;
+    password: string;
+    planId: string;
+    accountNumber: string;
+    status: string;
+  }>;
+  mpesa?: { shortcode: string; consumerKey: string; consumerSecret: string; passkey: string };
+}
+
+function demoPassword(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+/** Seeds once; a second run on the same data dir prints what the first one made. */
+export async function seedDemo(options: {
+  dataDir: string;
+  masterKey: string;
+  extraVouchers: number;
+  nowMs: number;
+}): Promise<DemoJson> {
+  const demoFile = join(options.dataDir, DEMO_FILE);
+  if (existsSync(demoFile)) return JSON.parse(readFileSync(demoFile, 'utf8')) as DemoJson;
+  const platform = openPlatformDatabase(options.dataDir);
+  const shards = new ShardRegistry({ dataDir: options.dataDir });
+  const secretBox = createSecretBox(options.masterKey);
+  try {
+    const superAdmin = { email: demoSuperAdminEmail, password: demoPassword() };
+    await createSuperAdmin(platform, superAdmin, options.nowMs);
+    const tenants: DemoTenantJson[] = [];
+    for (const [index, spec] of demoTenants.entries()) {
+      const extra = index === 0 ? options.extraVouchers : 0;
+      tenants.push(
+        await seedTenant({ platform, shards, secretBox, spec, nowMs: options.nowMs, extraVouchers: extra }),
+      );
+    }
+    const demo: DemoJson = { superAdmin, tenants };
+    writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+    return demo;
+  } finally {
+    shards.closeAll();
+    platform.close();
+  }
+}
+
+interface SeedTenantInput {
+  platform: ReturnType<typeof openPlatformDatabase>;
+  shards: ShardRegistry;
+  secretBox: SecretBox;
+  spec: DemoTenantSpec;
+  nowMs: number;
+  extraVouchers: number;
+}
+
+async function seedTenant(input: SeedTenantInput): Promise<DemoTenantJson> {
+  const { platform, secretBox, spec, nowMs } = input;
+  const tenantId = newId('tenant');
+  platform.orm
+    .insert(platformSchema.tenants)
+    .values({
+      id: tenantId,
+      slug: spec.slug,
+      name: spec.name,
+      status: 'active',
+      tier: 'tier2',
+      featureChoice: null,
+      trialEndsAt: null,
+      createdAt: nowMs,
+      updatedAt: nowMs,
+    })
+    .run();
+  const owner = { email: spec.ownerEmail, password: demoPassword() };
+  platform.orm
+    .insert(platformSchema.users)
+    .values({
+      id: newId('user'),
+      email: owner.email,
+      passwordHash: await hashPassword(owner.password),
+      displayName: `${spec.name} owner`,
+      kind: 'isp_owner',
+      tenantId,
+      createdAt: nowMs,
+      updatedAt: nowMs,
+    })
+    .run();
+  const nasSecret = randomBytes(12).toString('base64url');
+  const nasId = newId('nas');
+  platform.orm
+    .insert(platformSchema.nasDevices)
+    .values({
+      id: nasId,
+      tenantId,
+      name: spec.nasName,
+      ipAddress: spec.nasIp,
+      identifier: null,
+      secretSealed: secretBox.seal(nasSecret),
+      // The demo NAS accepts requests without Message-Authenticator so plain radclient works;
+      // a NAS added through the console requires it (BlastRADIUS).
+      requireMessageAuthenticator: false,
+      coaPort: 3799,
+      createdAt: nowMs,
+      updatedAt: nowMs,
+    })
+    .run();
+  const shard = input.shards.forTenant(tenantId);
+  const tenant = shard.sqlite.transaction(() =>
+    seedShard(shard, secretBox, spec, nowMs, input.extraVouchers),
+  )();
+  return {
+    id: tenantId,
+    slug: spec.slug,
+    name: spec.name,
+    owner,
+    nas: [{ id: nasId, ip: spec.nasIp, secret: nasSecret }],
+    ...tenant,
+    ...(spec.hasMpesa ? { mpesa: seedMpesaSettings(shard, secretBox, nowMs) } : {}),
+  };
+}
+
+type ShardPart = Pick<DemoTenantJson, 'plans' | 'vouchers' | 'subscribers'>;
+
+function seedShard(
+  shard: TenantShard,
+  secretBox: SecretBox,
+  spec: DemoTenantSpec,
+  nowMs: number,
+  extraVouchers: number,
+): ShardPart {
+  const planIds = new Map<string, string>();
+  const planSpecs = new Map<string, DemoPlanSpec>();
+  const plans: ShardPart['plans'] = [];
+  for (const plan of spec.plans) {
+    const id = insertPlan(shard, plan, nowMs);
+    planIds.set(plan.key, id);
+    planSpecs.set(plan.key, plan);
+    plans.push({ id, name: plan.name, kind: plan.kind, priceCents: shillingsToCents(plan.priceShillings) });
+  }
+  const voucherRuns: Array<[string, number]> = [...spec.vouchers];
+  if (spec.extraVoucherPlanKey && extraVouchers > 0)
+    voucherRuns.push([spec.extraVoucherPlanKey, extraVouchers]);
+  const vouchers: ShardPart['vouchers'] = [];
+  for (const [planKey, count] of voucherRuns) {
+    const plan = planSpecs.get(planKey)!;
+    vouchers.push(...insertVouchers(shard, planIds.get(planKey)!, plan, count, nowMs));
+  }
+  const subscribers: ShardPart['subscribers'] = spec.subscribers.map((subscriber, index) => {
+    const password = demoPassword();
+    const accountNumber = `${spec.accountPrefix}${String(index + 1).padStart(4, '0')}`;
+    const id = newId('subscriber');
+    const plan = planSpecs.get(subscriber.planKey)!;
+    shard.orm
+      .insert(tenantSchema.subscribers)
+      .values({
+        id,
+        username: subscriber.username,
+        passwordSealed: secretBox.seal(password),
+        planId: planIds.get(subscriber.planKey)!,
+        accountNumber,
+        kind: plan.kind === 'static' ? 'static' : 'pppoe',
+        status: subscriber.status,
+        expiresAt: nowMs + subscriber.expiresInDays * DAY_MS,
+        staticIp: subscriber.staticIp ?? null,
+        fullName: subscriber.fullName,
+        phone: subscriber.phone,
+        createdAt: nowMs,
+        updatedAt: nowMs,
+      })
+      .run();
+    return {
+      id,
+      username: subscriber.username,
+      password,
+      planId: planIds.get(subscriber.planKey)!,
+      accountNumber,
+      status: subscriber.status,
+    };
+  });
+  return { plans, vouchers, subscribers };
+}
+
+function insertPlan(shard: TenantShard, plan: DemoPlanSpec, nowMs: number): string {
+  const id = newId('plan');
+  shard.orm
+    .insert(tenantSchema.plans)
+    .values({
+      id,
+      name: plan.name,
+      kind: plan.kind,
+      priceCents: shillingsToCents(plan.priceShillings),
+      validitySeconds: plan.validitySeconds,
+      billingCycleMonths: plan.kind === 'hotspot' ? null : 1,
+      rateUpKbps: plan.rateUpKbps,
+      rateDownKbps: plan.rateDownKbps,
+      burstUpKbps: plan.burst?.upKbps ?? null,
+      burstDownKbps: plan.burst?.downKbps ?? null,
+      burstThresholdUpKbps: plan.burst?.thresholdUpKbps ?? null,
+      burstThresholdDownKbps: plan.burst?.thresholdDownKbps ?? null,
+      burstTimeSeconds: plan.burst?.timeSeconds ?? null,
+      deviceLimit: plan.deviceLimit,
+      createdAt: nowMs,
+      updatedAt: nowMs,
+    })
+    .run();
+  return id;
+}
+
+function insertVouchers(
+  shard: TenantShard,
+  planId: string,
+  plan: DemoPlanSpec,
+  count: number,
+  nowMs: number,
+): ShardPart['vouchers'] {
+  const batchId = newId('voucherBatch');
+  shard.orm
+    .insert(tenantSchema.voucherBatches)
+    .values({ id: batchId, planId, count, createdAt: nowMs })
+    .run();
+  const rateLimit = formatMikrotikRateLimit({ upKbps: plan.rateUpKbps, downKbps: plan.rateDownKbps });
+  const insert = shard.statement(
+    `INSERT OR IGNORE INTO vouchers (id, code, plan_id, batch_id, price_cents, validity_seconds, device_limit,
+                                     rate_limit, status, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'unused', ?)`,
+  );
+  const made: ShardPart['vouchers'] = [];
+  while (made.length < count) {
+    const id = newId('voucher');
+    const code = generateVoucherCode();
+    const result = insert.run(
+      id,
+      code,
+      planId,
+      batchId,
+      shillingsToCents(plan.priceShillings),
+      plan.validitySeconds ?? 0,
+      plan.deviceLimit,
+      rateLimit,
+      nowMs,
+    );
+    // A code collision (rare at 31^8) is simply drawn again.
+    if (result.changes === 1) made.push({ id, code, planId, deviceLimit: plan.deviceLimit });
+  }
+  return made;
+}
+
+/** Daraja's public sandbox shortcode and passkey: the demo talks only to the simulator. */
+const SANDBOX_SHORTCODE = '174379';
+const SANDBOX_PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919';
+
+function seedMpesaSettings(shard: TenantShard, secretBox: SecretBox, nowMs: number) {
+  const mpesa = {
+    shortcode: SANDBOX_SHORTCODE,
+    consumerKey: randomBytes(12).toString('base64url'),
+    consumerSecret: randomBytes(12).toString('base64url'),
+    passkey: SANDBOX_PASSKEY,
+  };
+  shard
+    .statement('INSERT INTO tenant_settings (key, value, updated_at) VALUES (?, ?, ?)')
+    .run('mpesa.config', JSON.stringify(secretBox.seal(JSON.stringify(mpesa))), nowMs);
+  return mpesa;
+}

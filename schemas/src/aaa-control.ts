@@ -1,0 +1,35 @@
+// The small interface through which the control API asks the AAA server for live state and CoA;
+// it never reaches into the session table itself.
+export interface LiveSessionView {
+  sessionId: string;
+  tenantId: string;
+  nasId: string;
+  acctSessionId: string;
+  username: string;
+  subjectKind: 'voucher' | 'subscriber';
+  subjectId: string;
+  callingStationId: string;
+  framedIp: string | null;
+  startedAtMs: number;
+  lastUpdateMs: number;
+  inputOctets: number;
+  outputOctets: number;
+}
+
+export type CoaOutcome =
+  | { outcome: 'ack' }
+  | { outcome: 'nak'; errorCause: number | null }
+  | { outcome: 'timeout' }
+  | { outcome: 'not_found' };
+
+export interface AaaControl {
+  isUp(): boolean;
+  /** Prometheus text of the AAA server's metrics. */
+  metricsText(): Promise<string>;
+  listSessions(tenantId: string, options: { limit: number; afterSessionId?: string }): LiveSessionView[];
+  findSession(tenantId: string, sessionId: string): LiveSessionView | undefined;
+  disconnectSession(tenantId: string, sessionId: string): Promise<CoaOutcome>;
+  changeSessionRate(tenantId: string, sessionId: string, rateLimit: string): Promise<CoaOutcome>;
+  /** Called after the NAS registry changed in the platform DB. */
+  reloadNasRegistry(): void;
+}

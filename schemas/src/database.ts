@@ -1,0 +1,60 @@
+// Opening the SQLite files: pragmas, migrations applied on open, drizzle handles.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as platformSchema from './tables/platform';
+import * as tenantSchema from './tables/tenant';
+
+const migrationsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+
+/** Wait this long for a lock held by the other process before failing a write. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+export type PlatformOrm = BetterSQLite3Database<typeof platformSchema>;
+export type TenantOrm = BetterSQLite3Database<typeof tenantSchema>;
+
+export interface PlatformDatabase {
+  readonly sqlite: Database.Database;
+  readonly orm: PlatformOrm;
+  close(): void;
+}
+
+function openSqlite(path: string): Database.Database {
+  mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before we answer (accounting responses promise durability).
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return sqlite;
+}
+
+export function platformDatabasePath(dataDir: string): string {
+  return join(dataDir, 'platform.db');
+}
+
+export function tenantDatabasePath(dataDir: string, tenantId: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(tenantId)) {
+    throw new Error(`invalid tenant id: ${tenantId}`);
+  }
+  return join(dataDir, 'tenants', `${tenantId}.db`);
+}
+
+export function openPlatformDatabase(dataDir: string): PlatformDatabase {
+  const sqlite = openSqlite(platformDatabasePath(dataDir));
+  const orm = drizzle(sqlite, { schema: platformSchema });
+  migrate(orm, { migrationsFolder: join(migrationsRoot, 'platform') });
+  return { sqlite, orm, close: () => sqlite.close() };
+}
+
+/** Opens (creating and migrating) one tenant's shard file. Only the shard registry calls this. */
+export function openTenantDatabase(path: string): { sqlite: Database.Database; orm: TenantOrm } {
+  const sqlite = openSqlite(path);
+  const orm = drizzle(sqlite, { schema: tenantSchema });
+  migrate(orm, { migrationsFolder: join(migrationsRoot, 'tenant') });
+  return { sqlite, orm };
+}

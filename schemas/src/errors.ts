@@ -1,0 +1,65 @@
+// The one error type and its catalogue: codes, HTTP status and the text a person reads
+// (also the Reply-Message of an Access-Reject and the captive portal's message).
+export const errorCatalogue = {
+  // Authentication outcomes, shown to hotspot clients and subscribers.
+  invalid_credentials: { status: 401, message: 'Wrong username or password. Check the code and try again.' },
+  voucher_expired: {
+    status: 403,
+    message: 'This voucher has expired. Buy a new package to get back online.',
+  },
+  voucher_revoked: {
+    status: 403,
+    message: 'This voucher has been cancelled by your provider. Contact them for help.',
+  },
+  device_limit_reached: {
+    status: 403,
+    message:
+      'This voucher is already in use on the maximum number of devices. Log out on another device first.',
+  },
+  data_cap_reached: {
+    status: 403,
+    message: 'The data allowance of this package is used up. Buy a new package.',
+  },
+  account_expired: {
+    status: 403,
+    message: 'Your subscription has expired. Pay your bill to restore service.',
+  },
+  account_suspended: {
+    status: 403,
+    message: 'Your account is suspended. Contact your provider to restore service.',
+  },
+  unsupported_authentication: {
+    status: 400,
+    message:
+      'The router used an authentication method this server does not accept (use PAP, CHAP or MS-CHAPv2).',
+  },
+  // Generic API errors.
+  validation_failed: { status: 400, message: 'The request is not valid.' },
+  not_found: { status: 404, message: 'Not found.' },
+  tenant_not_found: { status: 404, message: 'No such ISP.' },
+  conflict: { status: 409, message: 'This conflicts with an existing record.' },
+  unauthenticated: { status: 401, message: 'Sign in first.' },
+  forbidden: { status: 403, message: 'You are not allowed to do this.' },
+  internal_error: { status: 500, message: 'Something went wrong on our side.' },
+  service_unavailable: { status: 503, message: 'The service is not ready yet.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export class KiungaError extends Error {
+  readonly code: ErrorCode;
+  readonly httpStatus: number;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message?: string, httpStatus?: number, details?: unknown) {
+    super(message ?? errorCatalogue[code].message);
+    this.name = 'KiungaError';
+    this.code = code;
+    this.httpStatus = httpStatus ?? errorCatalogue[code].status;
+    this.details = details;
+  }
+}
+
+export function messageFor(code: ErrorCode): string {
+  return errorCatalogue[code].message;
+}

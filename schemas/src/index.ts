@@ -1,0 +1,15 @@
+// What other packages may use from @kiunga/schemas.
+
+export * from './aaa-control';
+export * from './clock';
+export * from './database';
+export * from './domain';
+export * from './errors';
+export * from './ids';
+export * from './money';
+export * from './secret-box';
+export * from './shard-registry';
+export * from './tables/index';
+export * as platformSchema from './tables/platform';
+export * as tenantSchema from './tables/tenant';
+export * from './voucher-codes';

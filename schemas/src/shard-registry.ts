@@ -1,0 +1,97 @@
+// The one way to reach a tenant's shard: opens lazily, caches prepared statements, caps open handles.
+import { existsSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { openTenantDatabase, type TenantOrm, tenantDatabasePath } from './database';
+
+/**
+ * Open shard handles kept at once. Each costs a file descriptor pair (db + WAL) and page
+ * cache; 256 covers a platform of hundreds of active ISPs without nearing ulimit 1024.
+ */
+export const OPEN_SHARDS_MAX = 256;
+
+export interface TenantShard {
+  readonly tenantId: string;
+  readonly sqlite: Database.Database;
+  readonly orm: TenantOrm;
+  /** Prepared statements cached per shard handle (they die with it). */
+  statement(sql: string): Database.Statement;
+}
+
+export interface ShardRegistryOptions {
+  dataDir: string;
+  openShardsMax?: number;
+}
+
+export class ShardRegistry {
+  private readonly dataDir: string;
+  private readonly openShardsMax: number;
+  /** Map iteration order is insertion order: re-inserting on use makes it an LRU. */
+  private readonly openShards = new Map<string, TenantShard>();
+
+  constructor(options: ShardRegistryOptions) {
+    this.dataDir = options.dataDir;
+    this.openShardsMax = options.openShardsMax ?? OPEN_SHARDS_MAX;
+  }
+
+  /** The shard of a tenant known to exist (the caller took the id from a principal or a NAS). */
+  forTenant(tenantId: string): TenantShard {
+    const cached = this.openShards.get(tenantId);
+    if (cached) {
+      this.openShards.delete(tenantId);
+      this.openShards.set(tenantId, cached);
+      return cached;
+    }
+    const shard = this.open(tenantId);
+    this.openShards.set(tenantId, shard);
+    this.evictBeyondCap();
+    return shard;
+  }
+
+  hasShardFile(tenantId: string): boolean {
+    return existsSync(tenantDatabasePath(this.dataDir, tenantId));
+  }
+
+  get openCount(): number {
+    return this.openShards.size;
+  }
+
+  close(tenantId: string): void {
+    const shard = this.openShards.get(tenantId);
+    if (shard) {
+      this.openShards.delete(tenantId);
+      shard.sqlite.close();
+    }
+  }
+
+  closeAll(): void {
+    for (const tenantId of [...this.openShards.keys()]) {
+      this.close(tenantId);
+    }
+  }
+
+  private open(tenantId: string): TenantShard {
+    const { sqlite, orm } = openTenantDatabase(tenantDatabasePath(this.dataDir, tenantId));
+    const statements = new Map<string, Database.Statement>();
+    return {
+      tenantId,
+      sqlite,
+      orm,
+      statement(sql) {
+        let prepared = statements.get(sql);
+        if (!prepared) {
+          prepared = sqlite.prepare(sql);
+          statements.set(sql, prepared);
+        }
+        return prepared;
+      },
+    };
+  }
+
+  private evictBeyondCap(): void {
+    while (this.openShards.size > this.openShardsMax) {
+      const oldest = this.openShards.keys().next().value;
+      if (oldest === undefined) return;
+      this.close(oldest);
+    }
+  }
+}
