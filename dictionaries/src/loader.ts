@@ -1,7 +1,8 @@
 // Builds a Dictionary from hand-written definitions: lookup by name and by (vendor, code).
-import { extensionAttributes } from './rfc-extensions';
+
 import { microsoftVendor } from './microsoft';
 import { mikrotikVendor } from './mikrotik';
+import { extensionAttributes } from './rfc-extensions';
 import { rfc2865Attributes } from './rfc2865';
 import { rfc2866Attributes } from './rfc2866';
 import type { AttributeDefinition, VendorDefinition } from './types';

@@ -38,7 +38,9 @@ function define(
   type: AttributeDefinition['type'],
   values?: Readonly<Record<string, number>>,
 ): AttributeDefinition {
-  return values ? { name, code, type, values, reference: REFERENCE } : { name, code, type, reference: REFERENCE };
+  return values
+    ? { name, code, type, values, reference: REFERENCE }
+    : { name, code, type, reference: REFERENCE };
 }
 
 export const rfc2866Attributes: readonly AttributeDefinition[] = [

@@ -15,7 +15,10 @@ function chapPasswordFor(ident: number, password: string, challenge: Buffer): Bu
 describe('verifyChapPassword', () => {
   it('accepts a pinned vector and one built independently', () => {
     // MD5(0x2a || "7K3P9Q" || CHALLENGE) from the openssl command line, not from node:crypto.
-    const pinned = Buffer.concat([Buffer.from([IDENT]), Buffer.from('62fd29f4f39cad0b70a496677f1529ab', 'hex')]);
+    const pinned = Buffer.concat([
+      Buffer.from([IDENT]),
+      Buffer.from('62fd29f4f39cad0b70a496677f1529ab', 'hex'),
+    ]);
     expect(chapPasswordFor(IDENT, '7K3P9Q', CHALLENGE)).toEqual(pinned);
     expect(verifyChapPassword(pinned, CHALLENGE, '7K3P9Q')).toBe(true);
   });
@@ -24,7 +27,13 @@ describe('verifyChapPassword', () => {
     const response = chapPasswordFor(IDENT, '7K3P9Q', CHALLENGE);
     expect(verifyChapPassword(response, CHALLENGE, '7K3P9R')).toBe(false);
     expect(verifyChapPassword(response, Buffer.alloc(16), '7K3P9Q')).toBe(false);
-    expect(verifyChapPassword(Buffer.concat([Buffer.from([IDENT + 1]), response.subarray(1)]), CHALLENGE, '7K3P9Q')).toBe(false);
+    expect(
+      verifyChapPassword(
+        Buffer.concat([Buffer.from([IDENT + 1]), response.subarray(1)]),
+        CHALLENGE,
+        '7K3P9Q',
+      ),
+    ).toBe(false);
     expect(verifyChapPassword(response.subarray(0, 16), CHALLENGE, '7K3P9Q')).toBe(false);
   });
 

@@ -9,7 +9,11 @@ export function chapChallengeFor(chapChallenge: Buffer | undefined, requestAuthe
   return chapChallenge ?? requestAuthenticator;
 }
 
-export function verifyChapPassword(chapPassword: Buffer, challenge: Buffer, cleartextPassword: string): boolean {
+export function verifyChapPassword(
+  chapPassword: Buffer,
+  challenge: Buffer,
+  cleartextPassword: string,
+): boolean {
   if (chapPassword.length !== CHAP_PASSWORD_LENGTH) return false;
   const expected = createHash('md5')
     .update(chapPassword.subarray(0, 1))

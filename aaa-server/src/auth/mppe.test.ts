@@ -43,7 +43,9 @@ describe('RFC 2548 MPPE key encryption', () => {
     expect(value.subarray(0, 2)).toEqual(salt);
     const mask = createHash('md5').update(SECRET).update(REQUEST_AUTHENTICATOR).update(salt).digest();
     const plainFirstBlock = Buffer.concat([Buffer.from([16]), SEND_START_KEY_128.subarray(0, 15)]);
-    expect(value.subarray(2, 18)).toEqual(Buffer.from(plainFirstBlock.map((octet, index) => octet ^ mask[index]!)));
+    expect(value.subarray(2, 18)).toEqual(
+      Buffer.from(plainFirstBlock.map((octet, index) => octet ^ mask[index]!)),
+    );
   });
 
   it('round-trips and uses distinct salts with the high bit set', () => {

@@ -33,15 +33,29 @@ export interface MppeMasterKeys {
 
 /** RFC 3079 §3.4 GetMasterKey: SHA1(PasswordHashHash + NTResponse + magic), first 16 octets. */
 export function getMasterKey(passwordHashHash: Buffer, ntResponse: Buffer): Buffer {
-  const digest = createHash('sha1').update(passwordHashHash).update(ntResponse).update(MASTER_KEY_MAGIC).digest();
+  const digest = createHash('sha1')
+    .update(passwordHashHash)
+    .update(ntResponse)
+    .update(MASTER_KEY_MAGIC)
+    .digest();
   return digest.subarray(0, MASTER_KEY_LENGTH);
 }
 
 /** RFC 3079 §3.4 GetAsymetricStartKey. */
-export function getAsymmetricStartKey(masterKey: Buffer, keyLength: number, isSend: boolean, isServer: boolean): Buffer {
+export function getAsymmetricStartKey(
+  masterKey: Buffer,
+  keyLength: number,
+  isSend: boolean,
+  isServer: boolean,
+): Buffer {
   const usesServerSendMagic = isSend === isServer;
   const magic = usesServerSendMagic ? CLIENT_RECEIVE_SERVER_SEND_MAGIC : CLIENT_SEND_SERVER_RECEIVE_MAGIC;
-  const digest = createHash('sha1').update(masterKey).update(SHA_PAD_1).update(magic).update(SHA_PAD_2).digest();
+  const digest = createHash('sha1')
+    .update(masterKey)
+    .update(SHA_PAD_1)
+    .update(magic)
+    .update(SHA_PAD_2)
+    .digest();
   return digest.subarray(0, keyLength);
 }
 
@@ -73,14 +87,16 @@ export function encryptMppeKey(
   salt: Buffer = createMppeSalt(),
 ): Buffer {
   if (key.length > KEY_LENGTH_MAX) throw new Error('MPPE key too long');
-  if (salt.length !== SALT_LENGTH || (salt[0]! & SALT_HIGH_BIT) === 0) throw new Error('salt must be 2 octets, high bit set');
-  if (requestAuthenticator.length !== AUTHENTICATOR_LENGTH) throw new Error('request authenticator must be 16 octets');
+  if (salt.length !== SALT_LENGTH || (salt[0]! & SALT_HIGH_BIT) === 0)
+    throw new Error('salt must be 2 octets, high bit set');
+  if (requestAuthenticator.length !== AUTHENTICATOR_LENGTH)
+    throw new Error('request authenticator must be 16 octets');
   const plainLength = Math.ceil((key.length + 1) / BLOCK_LENGTH) * BLOCK_LENGTH;
   const output = Buffer.alloc(SALT_LENGTH + plainLength);
   salt.copy(output, 0);
   output[SALT_LENGTH] = key.length;
   key.copy(output, SALT_LENGTH + 1);
-  let previous = Buffer.concat([requestAuthenticator, salt]);
+  let previous: Buffer = Buffer.concat([requestAuthenticator, salt]);
   for (let offset = SALT_LENGTH; offset < output.length; offset += BLOCK_LENGTH) {
     const mask = createHash('md5').update(secret).update(previous).digest();
     for (let index = 0; index < BLOCK_LENGTH; index++) output[offset + index]! ^= mask[index]!;
@@ -90,15 +106,20 @@ export function encryptMppeKey(
 }
 
 /** Reverses encryptMppeKey; returns undefined when the value is malformed. */
-export function decryptMppeKey(value: Buffer, secret: string | Buffer, requestAuthenticator: Buffer): Buffer | undefined {
+export function decryptMppeKey(
+  value: Buffer,
+  secret: string | Buffer,
+  requestAuthenticator: Buffer,
+): Buffer | undefined {
   const cipherLength = value.length - SALT_LENGTH;
   if (cipherLength < BLOCK_LENGTH || cipherLength % BLOCK_LENGTH !== 0) return undefined;
   const plain = Buffer.allocUnsafe(cipherLength);
-  let previous = Buffer.concat([requestAuthenticator, value.subarray(0, SALT_LENGTH)]);
+  let previous: Buffer = Buffer.concat([requestAuthenticator, value.subarray(0, SALT_LENGTH)]);
   for (let offset = 0; offset < cipherLength; offset += BLOCK_LENGTH) {
     const mask = createHash('md5').update(secret).update(previous).digest();
     const cipherBlock = value.subarray(SALT_LENGTH + offset, SALT_LENGTH + offset + BLOCK_LENGTH);
-    for (let index = 0; index < BLOCK_LENGTH; index++) plain[offset + index] = cipherBlock[index]! ^ mask[index]!;
+    for (let index = 0; index < BLOCK_LENGTH; index++)
+      plain[offset + index] = cipherBlock[index]! ^ mask[index]!;
     previous = cipherBlock;
   }
   const keyLength = plain[0]!;

@@ -35,9 +35,17 @@ describe('MS-CHAPv2 primitives (RFC 2759 §9.2)', () => {
   });
 
   it('computes the NT-Response and the authenticator response', () => {
-    expect(generateNtResponse(AUTHENTICATOR_CHALLENGE, PEER_CHALLENGE, USER_NAME, PASSWORD)).toEqual(NT_RESPONSE);
+    expect(generateNtResponse(AUTHENTICATOR_CHALLENGE, PEER_CHALLENGE, USER_NAME, PASSWORD)).toEqual(
+      NT_RESPONSE,
+    );
     expect(
-      generateAuthenticatorResponse(PASSWORD, NT_RESPONSE, PEER_CHALLENGE, AUTHENTICATOR_CHALLENGE, USER_NAME),
+      generateAuthenticatorResponse(
+        PASSWORD,
+        NT_RESPONSE,
+        PEER_CHALLENGE,
+        AUTHENTICATOR_CHALLENGE,
+        USER_NAME,
+      ),
     ).toBe(AUTHENTICATOR_RESPONSE);
   });
 
@@ -68,10 +76,19 @@ describe('verifyMsChapV2', () => {
   });
 
   it('rejects a wrong password and malformed input', () => {
-    const base = { authenticatorChallenge: AUTHENTICATOR_CHALLENGE, response: responseValue(), userName: USER_NAME };
-    expect(verifyMsChapV2({ ...base, password: 'clientPasS' })).toEqual({ outcome: 'reject', reason: 'wrong_password' });
+    const base = {
+      authenticatorChallenge: AUTHENTICATOR_CHALLENGE,
+      response: responseValue(),
+      userName: USER_NAME,
+    };
+    expect(verifyMsChapV2({ ...base, password: 'clientPasS' })).toEqual({
+      outcome: 'reject',
+      reason: 'wrong_password',
+    });
     expect(verifyMsChapV2({ ...base, password: PASSWORD, userName: 'Other' }).outcome).toBe('reject');
-    expect(verifyMsChapV2({ ...base, password: PASSWORD, response: responseValue().subarray(0, 49) })).toEqual({
+    expect(
+      verifyMsChapV2({ ...base, password: PASSWORD, response: responseValue().subarray(0, 49) }),
+    ).toEqual({
       outcome: 'reject',
       reason: 'malformed_response',
     });

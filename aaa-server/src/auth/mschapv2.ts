@@ -37,7 +37,10 @@ export type MsChapV2Verdict =
       readonly authenticatorResponse: string;
       readonly mppeKeys: MppeMasterKeys;
     }
-  | { readonly outcome: 'reject'; readonly reason: 'malformed_challenge' | 'malformed_response' | 'wrong_password' };
+  | {
+      readonly outcome: 'reject';
+      readonly reason: 'malformed_challenge' | 'malformed_response' | 'wrong_password';
+    };
 
 export interface MsChapV2Input {
   /** Value of MS-CHAP-Challenge. */
@@ -87,7 +90,11 @@ export function ntPasswordHash(password: string): Buffer {
 }
 
 /** RFC 2759 §8.2 ChallengeHash: first 8 octets of SHA1(peer challenge + authenticator challenge + user name). */
-export function challengeHash(peerChallenge: Buffer, authenticatorChallenge: Buffer, userName: string): Buffer {
+export function challengeHash(
+  peerChallenge: Buffer,
+  authenticatorChallenge: Buffer,
+  userName: string,
+): Buffer {
   const digest = createHash('sha1')
     .update(peerChallenge)
     .update(authenticatorChallenge)
@@ -101,7 +108,10 @@ export function challengeResponse(challenge: Buffer, passwordHash: Buffer): Buff
   const padded = Buffer.alloc(PADDED_HASH_LENGTH);
   passwordHash.copy(padded);
   const parts = [0, 1, 2].map((index) =>
-    desEncryptBlock(challenge, padded.subarray(index * DES_KEY_SOURCE_LENGTH, (index + 1) * DES_KEY_SOURCE_LENGTH)),
+    desEncryptBlock(
+      challenge,
+      padded.subarray(index * DES_KEY_SOURCE_LENGTH, (index + 1) * DES_KEY_SOURCE_LENGTH),
+    ),
   );
   return Buffer.concat(parts);
 }

@@ -42,7 +42,11 @@ export function getAttributes(packet: RadiusPacket, type: number): Buffer[] {
   return values;
 }
 
-export function getVendorAttribute(packet: RadiusPacket, vendorId: number, vendorType: number): Buffer | undefined {
+export function getVendorAttribute(
+  packet: RadiusPacket,
+  vendorId: number,
+  vendorType: number,
+): Buffer | undefined {
   return findVendorAttribute(packet, vendorId, vendorType)?.value;
 }
 
@@ -81,11 +85,19 @@ export function getIpAddress(packet: RadiusPacket, type: number): string | undef
   return readIpAddress(findAttribute(packet, type));
 }
 
-export function getVendorString(packet: RadiusPacket, vendorId: number, vendorType: number): string | undefined {
+export function getVendorString(
+  packet: RadiusPacket,
+  vendorId: number,
+  vendorType: number,
+): string | undefined {
   return readString(findVendorAttribute(packet, vendorId, vendorType));
 }
 
-export function getVendorInteger(packet: RadiusPacket, vendorId: number, vendorType: number): number | undefined {
+export function getVendorInteger(
+  packet: RadiusPacket,
+  vendorId: number,
+  vendorType: number,
+): number | undefined {
   return readInteger(findVendorAttribute(packet, vendorId, vendorType));
 }
 

@@ -69,6 +69,9 @@ export function splitAttribute(type: number, value: Buffer): OutgoingAttribute[]
 
 export function assertValueFits(length: number, lengthMax: number, type: number): void {
   if (length > lengthMax) {
-    throw new CodecError('value_too_long', `value of attribute ${type} is ${length} octets, over ${lengthMax}`);
+    throw new CodecError(
+      'value_too_long',
+      `value of attribute ${type} is ${length} octets, over ${lengthMax}`,
+    );
   }
 }

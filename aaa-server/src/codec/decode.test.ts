@@ -44,7 +44,9 @@ describe('decodePacket on a MikroTik hotspot Access-Request', () => {
     expect(getString(packet, Attribute.UserName)).toBe('VCH-7K3P9Q');
     expect(getInteger(packet, Attribute.NasPort)).toBe(2158821377);
     expect(getIpAddress(packet, Attribute.FramedIpAddress)).toBe('10.5.50.23');
-    expect(getVendorAttribute(packet, VendorId.Mikrotik, MikrotikAttribute.HostIp)).toEqual(Buffer.from([10, 5, 50, 23]));
+    expect(getVendorAttribute(packet, VendorId.Mikrotik, MikrotikAttribute.HostIp)).toEqual(
+      Buffer.from([10, 5, 50, 23]),
+    );
     expect(getAttribute(packet, Attribute.State)).toBeUndefined();
   });
 
@@ -75,8 +77,16 @@ describe('decodePacket framing', () => {
   it.each<[string, Buffer, CodecErrorReason]>([
     ['a truncated header', packetWith([]).subarray(0, 19), 'too_short'],
     ['an empty datagram', Buffer.alloc(0), 'too_short'],
-    ['a declared length under 20', Buffer.from([...packetWith([]).subarray(0, 2), 0, 19, ...AUTHENTICATOR]), 'bad_length'],
-    ['a declared length over 4096', Buffer.concat([Buffer.from([1, 1, 0x10, 0x01]), Buffer.alloc(4097)]), 'bad_length'],
+    [
+      'a declared length under 20',
+      Buffer.from([...packetWith([]).subarray(0, 2), 0, 19, ...AUTHENTICATOR]),
+      'bad_length',
+    ],
+    [
+      'a declared length over 4096',
+      Buffer.concat([Buffer.from([1, 1, 0x10, 0x01]), Buffer.alloc(4097)]),
+      'bad_length',
+    ],
     ['a declared length beyond the datagram', packetWith([1, 3, 0x61]).subarray(0, 22), 'truncated'],
     ['an attribute of length 0', packetWith([1, 0, 0x61]), 'bad_attribute_length'],
     ['an attribute of length 1', packetWith([1, 1, 0x61]), 'bad_attribute_length'],
@@ -89,7 +99,11 @@ describe('decodePacket framing', () => {
     ['a VSA sub-attribute overrunning', packetWith([26, 9, 0, 0, 0x3a, 0x8c, 8, 4, 0x61]), 'bad_vsa'],
     ['a VSA with a cut sub-header', packetWith([26, 10, 0, 0, 0x3a, 0x8c, 8, 3, 0x61, 9]), 'bad_vsa'],
     ['a short Message-Authenticator', packetWith([80, 4, 0, 0]), 'bad_message_authenticator'],
-    ['two Message-Authenticators', packetWith([80, 18, ...Buffer.alloc(16), 80, 18, ...Buffer.alloc(16)]), 'bad_message_authenticator'],
+    [
+      'two Message-Authenticators',
+      packetWith([80, 18, ...Buffer.alloc(16), 80, 18, ...Buffer.alloc(16)]),
+      'bad_message_authenticator',
+    ],
   ])('rejects %s', (_name, datagram, reason) => {
     expect(reasonOf(datagram)).toBe(reason);
   });

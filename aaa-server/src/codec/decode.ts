@@ -66,7 +66,11 @@ function decodeAttributes(raw: Buffer, attributes: RadiusAttribute[]): number {
       decodeVendorSpecific(raw, valueStart, end, attributes);
     } else {
       if (type === MESSAGE_AUTHENTICATOR) {
-        messageAuthenticatorOffset = checkMessageAuthenticatorAttribute(valueStart, end, messageAuthenticatorOffset);
+        messageAuthenticatorOffset = checkMessageAuthenticatorAttribute(
+          valueStart,
+          end,
+          messageAuthenticatorOffset,
+        );
       }
       attributes.push(new RadiusAttribute(raw, type, STANDARD_VENDOR_ID, 0, valueStart, end));
     }
@@ -100,11 +104,21 @@ function decodeVendorSpecific(raw: Buffer, start: number, end: number, attribute
     const subLength = offset + 1 < end ? raw[offset + 1]! : 0;
     const subEnd = offset + subLength;
     if (subLength < ATTRIBUTE_HEADER_LENGTH || subEnd > end) {
-      throw new CodecError('bad_vsa', `vendor ${vendorId} sub-attribute at offset ${offset} has a bad length`);
+      throw new CodecError(
+        'bad_vsa',
+        `vendor ${vendorId} sub-attribute at offset ${offset} has a bad length`,
+      );
     }
     const vendorType = raw[offset]!;
     attributes.push(
-      new RadiusAttribute(raw, VENDOR_SPECIFIC, vendorId, vendorType, offset + ATTRIBUTE_HEADER_LENGTH, subEnd),
+      new RadiusAttribute(
+        raw,
+        VENDOR_SPECIFIC,
+        vendorId,
+        vendorType,
+        offset + ATTRIBUTE_HEADER_LENGTH,
+        subEnd,
+      ),
     );
     offset = subEnd;
   }

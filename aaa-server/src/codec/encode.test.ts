@@ -6,6 +6,7 @@ import {
   CodecError,
   checkMessageAuthenticator,
   checkRequestMessageAuthenticator,
+  createSharedSecret,
   decodePacket,
   encodeRequest,
   encodeResponse,
@@ -23,7 +24,10 @@ import { SAMPLE_SECRET, sampleAcceptAttributes } from './samples';
 
 const REQUEST_AUTHENTICATOR = Buffer.from('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 'hex');
 
-function accept(includeMessageAuthenticator: boolean, attributes: OutgoingAttribute[] = sampleAcceptAttributes()) {
+function accept(
+  includeMessageAuthenticator: boolean,
+  attributes: OutgoingAttribute[] = sampleAcceptAttributes(),
+) {
   return encodeResponse({
     code: PacketCode.AccessAccept,
     identifier: 9,
@@ -45,10 +49,19 @@ describe('encodeResponse', () => {
   it('computes the Response Authenticator of RFC 2865 §3', () => {
     const datagram = accept(false);
     const expected = createHash('md5')
-      .update(Buffer.concat([datagram.subarray(0, 4), REQUEST_AUTHENTICATOR, datagram.subarray(20), Buffer.from(SAMPLE_SECRET)]))
+      .update(
+        Buffer.concat([
+          datagram.subarray(0, 4),
+          REQUEST_AUTHENTICATOR,
+          datagram.subarray(20),
+          Buffer.from(SAMPLE_SECRET),
+        ]),
+      )
       .digest();
     expect(datagram.subarray(4, 20)).toEqual(expected);
-    expect(verifyResponseAuthenticator(decodePacket(datagram), REQUEST_AUTHENTICATOR, SAMPLE_SECRET)).toBe(true);
+    expect(verifyResponseAuthenticator(decodePacket(datagram), REQUEST_AUTHENTICATOR, SAMPLE_SECRET)).toBe(
+      true,
+    );
   });
 
   it('round-trips attributes and vendor attributes', () => {
@@ -56,7 +69,9 @@ describe('encodeResponse', () => {
     expect(packet.code).toBe(PacketCode.AccessAccept);
     expect(packet.identifier).toBe(9);
     expect(getString(packet, Attribute.Class)).toBe('vch_01J9Z3K4');
-    expect(getVendorString(packet, VendorId.Mikrotik, MikrotikAttribute.RateLimit)).toBe('2M/5M 4M/8M 1536k/3M 16/16 8');
+    expect(getVendorString(packet, VendorId.Mikrotik, MikrotikAttribute.RateLimit)).toBe(
+      '2M/5M 4M/8M 1536k/3M 16/16 8',
+    );
     expect(packet.attributes).toHaveLength(6);
   });
 
@@ -80,13 +95,36 @@ describe('encodeResponse', () => {
     expect(checkMessageAuthenticator(packet, 'other-secret', REQUEST_AUTHENTICATOR)).toBe('invalid');
     expect(checkMessageAuthenticator(packet, SAMPLE_SECRET, ZERO_AUTHENTICATOR)).toBe('invalid');
     expect(verifyResponseAuthenticator(packet, REQUEST_AUTHENTICATOR, 'other-secret')).toBe(false);
-    expect(checkMessageAuthenticator(decodePacket(accept(false)), SAMPLE_SECRET, REQUEST_AUTHENTICATOR)).toBe('absent');
+    expect(checkMessageAuthenticator(decodePacket(accept(false)), SAMPLE_SECRET, REQUEST_AUTHENTICATOR)).toBe(
+      'absent',
+    );
+  });
+
+  it('accepts a prepared shared secret as well as a string', () => {
+    const datagram = encodeResponse({
+      code: PacketCode.AccessReject,
+      identifier: 9,
+      requestAuthenticator: REQUEST_AUTHENTICATOR,
+      attributes: [],
+      secret: createSharedSecret(SAMPLE_SECRET),
+    });
+    expect(datagram).toEqual(
+      encodeResponse({
+        code: PacketCode.AccessReject,
+        identifier: 9,
+        requestAuthenticator: REQUEST_AUTHENTICATOR,
+        attributes: [],
+        secret: SAMPLE_SECRET,
+      }),
+    );
   });
 
   it('refuses over-long values rather than splitting them', () => {
     expect(() => stringAttribute(Attribute.ReplyMessage, 'x'.repeat(254))).toThrow(CodecError);
     expect(stringAttribute(Attribute.ReplyMessage, 'x'.repeat(253)).value).toHaveLength(253);
-    expect(() => vendorAttribute(VendorId.Mikrotik, MikrotikAttribute.Group, Buffer.alloc(248))).toThrow(CodecError);
+    expect(() => vendorAttribute(VendorId.Mikrotik, MikrotikAttribute.Group, Buffer.alloc(248))).toThrow(
+      CodecError,
+    );
     expect(() => accept(true, [{ type: Attribute.Class, value: Buffer.alloc(254) }])).toThrow(
       expect.objectContaining({ reason: 'value_too_long' }),
     );
@@ -115,7 +153,9 @@ describe('encodeRequest', () => {
     const second = decodePacket(encodeRequest(options));
     expect(first.authenticator.equals(second.authenticator)).toBe(false);
     expect(checkRequestMessageAuthenticator(first, SAMPLE_SECRET)).toBe('valid');
-    expect(checkRequestMessageAuthenticator(decodePacket(tamper(first.raw, 10)), SAMPLE_SECRET)).toBe('invalid');
+    expect(checkRequestMessageAuthenticator(decodePacket(tamper(first.raw, 10)), SAMPLE_SECRET)).toBe(
+      'invalid',
+    );
   });
 
   it('keeps a caller-chosen authenticator and signs Status-Server', () => {

@@ -1,7 +1,8 @@
 // Encodes responses and requests with their authenticators (RFC 2865 §3, 2866 §3, 3579 §3.2, 5176 §2.3).
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Attribute, PacketCode } from '@kiunga/dictionaries';
 import { assertValueFits } from './attributes';
+import { packetHmacMd5, packetMd5, type Secret, type SharedSecret, toSharedSecret } from './digest';
 import { CodecError } from './errors';
 import {
   ATTRIBUTE_HEADER_LENGTH,
@@ -17,8 +18,6 @@ import {
   VENDOR_VALUE_LENGTH_MAX,
 } from './limits';
 import type { OutgoingAttribute } from './packet';
-
-export type Secret = string | Buffer;
 
 export interface EncodeResponseOptions {
   readonly code: number;
@@ -45,7 +44,10 @@ export interface EncodeRequestOptions {
 }
 
 /** Packet codes whose Request Authenticator is random (RFC 2865 §3, RFC 5997 §3). */
-const RANDOM_AUTHENTICATOR_CODES: ReadonlySet<number> = new Set([PacketCode.AccessRequest, PacketCode.StatusServer]);
+const RANDOM_AUTHENTICATOR_CODES: ReadonlySet<number> = new Set([
+  PacketCode.AccessRequest,
+  PacketCode.StatusServer,
+]);
 /** Packet codes whose Request Authenticator is an MD5 over the packet (RFC 2866 §3, RFC 5176 §2.3). */
 const HASHED_AUTHENTICATOR_CODES: ReadonlySet<number> = new Set([
   PacketCode.AccountingRequest,
@@ -59,11 +61,16 @@ export function encodeResponse(options: EncodeResponseOptions): Buffer {
     throw new Error('request authenticator must be 16 octets');
   }
   const includeMessageAuthenticator = options.includeMessageAuthenticator ?? true;
-  const packet = writePacket(options.code, options.identifier, options.attributes, includeMessageAuthenticator);
+  const packet = writePacket(
+    options.code,
+    options.identifier,
+    options.attributes,
+    includeMessageAuthenticator,
+  );
+  const secret = toSharedSecret(options.secret);
   options.requestAuthenticator.copy(packet, AUTHENTICATOR_OFFSET);
-  if (includeMessageAuthenticator) signMessageAuthenticator(packet, options.secret);
-  const responseAuthenticator = createHash('md5').update(packet).update(options.secret).digest();
-  responseAuthenticator.copy(packet, AUTHENTICATOR_OFFSET);
+  if (includeMessageAuthenticator) signMessageAuthenticator(packet, secret);
+  packetMd5(packet, undefined, secret).copy(packet, AUTHENTICATOR_OFFSET);
   return packet;
 }
 
@@ -75,11 +82,10 @@ export function encodeRequest(options: EncodeRequestOptions): Buffer {
   if (options.authenticator !== undefined) throw new Error(`code ${code} computes its own authenticator`);
   const includeMessageAuthenticator = options.includeMessageAuthenticator ?? false;
   const packet = writePacket(code, options.identifier, options.attributes, includeMessageAuthenticator);
-  // The authenticator field is zero while both the HMAC and the MD5 are computed over the packet.
-  packet.fill(0, AUTHENTICATOR_OFFSET, AUTHENTICATOR_OFFSET + AUTHENTICATOR_LENGTH);
-  if (includeMessageAuthenticator) signMessageAuthenticator(packet, options.secret);
-  const requestAuthenticator = createHash('md5').update(packet).update(options.secret).digest();
-  requestAuthenticator.copy(packet, AUTHENTICATOR_OFFSET);
+  // writePacket leaves the authenticator field zero, as both the HMAC and the MD5 require here.
+  const secret = toSharedSecret(options.secret);
+  if (includeMessageAuthenticator) signMessageAuthenticator(packet, secret);
+  packetMd5(packet, undefined, secret).copy(packet, AUTHENTICATOR_OFFSET);
   return packet;
 }
 
@@ -87,16 +93,21 @@ function encodeRandomAuthenticatorRequest(options: EncodeRequestOptions): Buffer
   const authenticator = options.authenticator ?? randomBytes(AUTHENTICATOR_LENGTH);
   if (authenticator.length !== AUTHENTICATOR_LENGTH) throw new Error('authenticator must be 16 octets');
   const includeMessageAuthenticator = options.includeMessageAuthenticator ?? true;
-  const packet = writePacket(options.code, options.identifier, options.attributes, includeMessageAuthenticator);
+  const packet = writePacket(
+    options.code,
+    options.identifier,
+    options.attributes,
+    includeMessageAuthenticator,
+  );
   authenticator.copy(packet, AUTHENTICATOR_OFFSET);
-  if (includeMessageAuthenticator) signMessageAuthenticator(packet, options.secret);
+  if (includeMessageAuthenticator) signMessageAuthenticator(packet, toSharedSecret(options.secret));
   return packet;
 }
 
 /** HMAC-MD5 over the packet as it stands, written into the first attribute (RFC 3579 §3.2). */
-function signMessageAuthenticator(packet: Buffer, secret: Secret): void {
+function signMessageAuthenticator(packet: Buffer, secret: SharedSecret): void {
   const valueOffset = HEADER_LENGTH + ATTRIBUTE_HEADER_LENGTH;
-  createHmac('md5', secret).update(packet).digest().copy(packet, valueOffset);
+  packetHmacMd5(packet, undefined, -1, secret).copy(packet, valueOffset);
 }
 
 /** Lays out header and attributes; the authenticator field and any Message-Authenticator are zero. */
@@ -108,9 +119,14 @@ function writePacket(
 ): Buffer {
   const attributesLength = measureAttributes(attributes);
   const length =
-    HEADER_LENGTH + (includeMessageAuthenticator ? MESSAGE_AUTHENTICATOR_ATTRIBUTE_LENGTH : 0) + attributesLength;
+    HEADER_LENGTH +
+    (includeMessageAuthenticator ? MESSAGE_AUTHENTICATOR_ATTRIBUTE_LENGTH : 0) +
+    attributesLength;
   if (length > PACKET_LENGTH_MAX) {
-    throw new CodecError('packet_too_long', `encoded packet would be ${length} octets, over ${PACKET_LENGTH_MAX}`);
+    throw new CodecError(
+      'packet_too_long',
+      `encoded packet would be ${length} octets, over ${PACKET_LENGTH_MAX}`,
+    );
   }
   const packet = Buffer.allocUnsafe(length);
   packet[0] = code;

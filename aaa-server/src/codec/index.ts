@@ -2,11 +2,23 @@
 export * from './accessors';
 export * from './attributes';
 export { decodePacket } from './decode';
-export { type EncodeRequestOptions, type EncodeResponseOptions, encodeRequest, encodeResponse, type Secret } from './encode';
+export {
+  createSharedSecret,
+  SECRET_LENGTH_MAX,
+  type Secret,
+  type SharedSecret,
+  toSharedSecret,
+} from './digest';
+export {
+  type EncodeRequestOptions,
+  type EncodeResponseOptions,
+  encodeRequest,
+  encodeResponse,
+} from './encode';
 export { CodecError, type CodecErrorReason } from './errors';
 export {
-  AUTHENTICATOR_LENGTH,
   ATTRIBUTE_VALUE_LENGTH_MAX,
+  AUTHENTICATOR_LENGTH,
   HEADER_LENGTH,
   PACKET_LENGTH_MAX,
   STANDARD_VENDOR_ID,

@@ -6,7 +6,9 @@ import { decodePacket, describePacket, encodeRequest, getNamedValue, namedAttrib
 const SECRET = 'named-secret';
 
 function accountingWith(attributes: ReturnType<typeof namedAttribute>[]) {
-  return decodePacket(encodeRequest({ code: PacketCode.AccountingRequest, identifier: 5, attributes, secret: SECRET }));
+  return decodePacket(
+    encodeRequest({ code: PacketCode.AccountingRequest, identifier: 5, attributes, secret: SECRET }),
+  );
 }
 
 describe('named attribute access', () => {

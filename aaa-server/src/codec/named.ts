@@ -1,7 +1,7 @@
 // Name-based, typed access through the dictionary, for tests, tools and logs (not the hot path).
 import { type AttributeDefinition, type Dictionary, defaultDictionary } from '@kiunga/dictionaries';
 import { attribute, integerValue, ipAddressValue, stringValue, vendorAttribute } from './attributes';
-import { type OutgoingAttribute, type RadiusAttribute, type RadiusPacket } from './packet';
+import type { OutgoingAttribute, RadiusAttribute, RadiusPacket } from './packet';
 
 export type AttributeValue = string | number | Date | Buffer;
 
@@ -55,7 +55,9 @@ export function encodeValue(definition: AttributeDefinition, value: AttributeVal
     case 'integer':
       return integerValue(typeof value === 'string' ? namedNumber(definition, value) : Number(value));
     case 'date':
-      return integerValue(value instanceof Date ? Math.floor(value.getTime() / MILLISECONDS_PER_SECOND) : Number(value));
+      return integerValue(
+        value instanceof Date ? Math.floor(value.getTime() / MILLISECONDS_PER_SECOND) : Number(value),
+      );
     case 'ipaddr':
       return ipAddressValue(String(value));
     case 'string':
@@ -108,7 +110,10 @@ export interface NamedAttribute {
 }
 
 /** Every attribute with its name and typed value; unknown ones are named like FreeRADIUS does (Attr-N). */
-export function describePacket(packet: RadiusPacket, dictionary: Dictionary = defaultDictionary): NamedAttribute[] {
+export function describePacket(
+  packet: RadiusPacket,
+  dictionary: Dictionary = defaultDictionary,
+): NamedAttribute[] {
   return packet.attributes.map((candidate) => {
     const code = candidate.vendorId === 0 ? candidate.type : candidate.vendorType;
     const definition = dictionary.byCode(code, candidate.vendorId);

@@ -1,6 +1,5 @@
 // User-Password hiding of RFC 2865 §5.2: XOR with an MD5 chain keyed by the secret and authenticator.
-import { createHash } from 'node:crypto';
-import type { Secret } from './encode';
+import { type Secret, secretMd5, toSharedSecret } from './digest';
 import { CodecError } from './errors';
 import { AUTHENTICATOR_LENGTH } from './limits';
 
@@ -9,18 +8,26 @@ const BLOCK_LENGTH = 16;
 const PASSWORD_LENGTH_MAX = 128;
 
 /** Hides a cleartext password; pads with NULs to a multiple of 16 octets. */
-export function encryptUserPassword(password: string | Buffer, secret: Secret, requestAuthenticator: Buffer): Buffer {
+export function encryptUserPassword(
+  password: string | Buffer,
+  secret: Secret,
+  requestAuthenticator: Buffer,
+): Buffer {
   const cleartext = typeof password === 'string' ? Buffer.from(password, 'utf8') : password;
   if (cleartext.length > PASSWORD_LENGTH_MAX) {
-    throw new CodecError('value_too_long', `password of ${cleartext.length} octets is over ${PASSWORD_LENGTH_MAX}`);
+    throw new CodecError(
+      'value_too_long',
+      `password of ${cleartext.length} octets is over ${PASSWORD_LENGTH_MAX}`,
+    );
   }
   assertAuthenticator(requestAuthenticator);
+  const shared = toSharedSecret(secret);
   const paddedLength = Math.max(BLOCK_LENGTH, Math.ceil(cleartext.length / BLOCK_LENGTH) * BLOCK_LENGTH);
   const output = Buffer.alloc(paddedLength);
   cleartext.copy(output);
   let previous = requestAuthenticator;
   for (let offset = 0; offset < paddedLength; offset += BLOCK_LENGTH) {
-    const mask = createHash('md5').update(secret).update(previous).digest();
+    const mask = secretMd5(shared, previous);
     for (let index = 0; index < BLOCK_LENGTH; index++) output[offset + index]! ^= mask[index]!;
     previous = output.subarray(offset, offset + BLOCK_LENGTH);
   }
@@ -33,11 +40,13 @@ export function decryptUserPassword(value: Buffer, secret: Secret, requestAuthen
     throw new CodecError('bad_password_length', `User-Password of ${value.length} octets`);
   }
   assertAuthenticator(requestAuthenticator);
+  const shared = toSharedSecret(secret);
   const output = Buffer.allocUnsafe(value.length);
   let previous = requestAuthenticator;
   for (let offset = 0; offset < value.length; offset += BLOCK_LENGTH) {
-    const mask = createHash('md5').update(secret).update(previous).digest();
-    for (let index = 0; index < BLOCK_LENGTH; index++) output[offset + index] = value[offset + index]! ^ mask[index]!;
+    const mask = secretMd5(shared, previous);
+    for (let index = 0; index < BLOCK_LENGTH; index++)
+      output[offset + index] = value[offset + index]! ^ mask[index]!;
     previous = value.subarray(offset, offset + BLOCK_LENGTH);
   }
   let end = output.length;
@@ -46,5 +55,6 @@ export function decryptUserPassword(value: Buffer, secret: Secret, requestAuthen
 }
 
 function assertAuthenticator(requestAuthenticator: Buffer): void {
-  if (requestAuthenticator.length !== AUTHENTICATOR_LENGTH) throw new Error('request authenticator must be 16 octets');
+  if (requestAuthenticator.length !== AUTHENTICATOR_LENGTH)
+    throw new Error('request authenticator must be 16 octets');
 }

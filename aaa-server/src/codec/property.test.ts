@@ -2,7 +2,13 @@
 import { PacketCode } from '@kiunga/dictionaries';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CodecError, decodePacket, encodeResponse, type OutgoingAttribute, verifyResponseAuthenticator } from './index';
+import {
+  CodecError,
+  decodePacket,
+  encodeResponse,
+  type OutgoingAttribute,
+  verifyResponseAuthenticator,
+} from './index';
 
 const RUNS = 2000;
 const SECRET = 'property-secret';

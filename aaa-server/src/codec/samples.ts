@@ -43,7 +43,11 @@ export function sampleAcceptAttributes(): OutgoingAttribute[] {
     integerAttribute(Attribute.SessionTimeout, SAMPLE_SESSION_TIMEOUT_SECONDS),
     integerAttribute(Attribute.AcctInterimInterval, 300),
     stringAttribute(Attribute.Class, 'vch_01J9Z3K4'),
-    vendorAttribute(VendorId.Mikrotik, MikrotikAttribute.RateLimit, Buffer.from('2M/5M 4M/8M 1536k/3M 16/16 8')),
+    vendorAttribute(
+      VendorId.Mikrotik,
+      MikrotikAttribute.RateLimit,
+      Buffer.from('2M/5M 4M/8M 1536k/3M 16/16 8'),
+    ),
     vendorAttribute(VendorId.Mikrotik, MikrotikAttribute.AddressList, Buffer.from('vouchers')),
   ];
 }

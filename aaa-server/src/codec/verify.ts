@@ -1,14 +1,8 @@
 // Checks authenticators and Message-Authenticator of received packets, in constant time.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { PacketCode } from '@kiunga/dictionaries';
-import type { Secret } from './encode';
-import {
-  AUTHENTICATOR_LENGTH,
-  AUTHENTICATOR_OFFSET,
-  HEADER_LENGTH,
-  MESSAGE_AUTHENTICATOR_LENGTH,
-  ZERO_AUTHENTICATOR,
-} from './limits';
+import { packetHmacMd5, packetMd5, type Secret, toSharedSecret } from './digest';
+import { AUTHENTICATOR_LENGTH, MESSAGE_AUTHENTICATOR_LENGTH, ZERO_AUTHENTICATOR } from './limits';
 import type { RadiusPacket } from './packet';
 
 export type MessageAuthenticatorCheck = 'absent' | 'valid' | 'invalid';
@@ -31,13 +25,8 @@ export function verifyResponseAuthenticator(
 }
 
 function authenticatorMatches(packet: RadiusPacket, standIn: Buffer, secret: Secret): boolean {
-  const raw = packet.raw;
-  const expected = createHash('md5')
-    .update(raw.subarray(0, AUTHENTICATOR_OFFSET))
-    .update(standIn)
-    .update(raw.subarray(HEADER_LENGTH))
-    .update(secret)
-    .digest();
+  if (standIn.length !== AUTHENTICATOR_LENGTH) throw new Error('authenticator must be 16 octets');
+  const expected = packetMd5(packet.raw, standIn, toSharedSecret(secret));
   return timingSafeEqual(expected, packet.authenticator);
 }
 
@@ -54,22 +43,24 @@ export function checkMessageAuthenticator(
 ): MessageAuthenticatorCheck {
   const valueOffset = packet.messageAuthenticatorOffset;
   if (valueOffset < 0) return 'absent';
-  if (authenticatorForHmac.length !== AUTHENTICATOR_LENGTH) throw new Error('authenticator must be 16 octets');
+  if (authenticatorForHmac.length !== AUTHENTICATOR_LENGTH)
+    throw new Error('authenticator must be 16 octets');
   const raw = packet.raw;
   const valueEnd = valueOffset + MESSAGE_AUTHENTICATOR_LENGTH;
-  // Hashing the pieces around the value avoids copying the packet to zero it.
-  const expected = createHmac('md5', secret)
-    .update(raw.subarray(0, AUTHENTICATOR_OFFSET))
-    .update(authenticatorForHmac)
-    .update(raw.subarray(HEADER_LENGTH, valueOffset))
-    .update(ZERO_AUTHENTICATOR)
-    .update(raw.subarray(valueEnd))
-    .digest();
+  const expected = packetHmacMd5(raw, authenticatorForHmac, valueOffset, toSharedSecret(secret));
   return timingSafeEqual(expected, raw.subarray(valueOffset, valueEnd)) ? 'valid' : 'invalid';
 }
 
 /** Picks the right stand-in for a request by its code, so intake need not know the rules. */
-export function checkRequestMessageAuthenticator(packet: RadiusPacket, secret: Secret): MessageAuthenticatorCheck {
-  const usesOwnAuthenticator = packet.code === PacketCode.AccessRequest || packet.code === PacketCode.StatusServer;
-  return checkMessageAuthenticator(packet, secret, usesOwnAuthenticator ? packet.authenticator : ZERO_AUTHENTICATOR);
+export function checkRequestMessageAuthenticator(
+  packet: RadiusPacket,
+  secret: Secret,
+): MessageAuthenticatorCheck {
+  const usesOwnAuthenticator =
+    packet.code === PacketCode.AccessRequest || packet.code === PacketCode.StatusServer;
+  return checkMessageAuthenticator(
+    packet,
+    secret,
+    usesOwnAuthenticator ? packet.authenticator : ZERO_AUTHENTICATOR,
+  );
 }

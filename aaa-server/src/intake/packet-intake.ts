@@ -73,6 +73,9 @@ export function receiveDatagram(
       requestAuthenticator: packet.authenticator,
       attributes: [...attributes, ...proxyStates(packet)],
       secret: nas.secret,
+      // Accounting-Responses go unsigned: RFC 3579 gives no rule for them and FreeRADIUS-style
+      // peers compute it over a zero authenticator; BlastRADIUS concerns Access-* replies only.
+      includeMessageAuthenticator: packet.code !== PacketCode.AccountingRequest,
     });
     dependencies.duplicates.complete(key, response);
     socket.send(response, peer.port, peer.address);

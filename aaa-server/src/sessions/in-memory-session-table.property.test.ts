@@ -20,7 +20,13 @@ const SUBJECTS: readonly Subject[] = [
   { tenantId: 'ten_b', subjectKind: 'voucher', subjectId: 'vch_1', deviceLimit: 3 },
 ];
 // Two spellings per MAC, so normalisation is exercised on every path.
-const DEVICES = ['aa:bb:cc:00:00:01', 'AA-BB-CC-00-00-01', 'aa:bb:cc:00:00:02', 'AABBCC000003', 'aa:bb:cc:00:00:04'];
+const DEVICES = [
+  'aa:bb:cc:00:00:01',
+  'AA-BB-CC-00-00-01',
+  'aa:bb:cc:00:00:02',
+  'AABBCC000003',
+  'aa:bb:cc:00:00:04',
+];
 const NAS_IDS = ['nas_1', 'nas_2'];
 
 const subjectIndex = fc.nat(SUBJECTS.length - 1);
@@ -28,35 +34,39 @@ const deviceIndex = fc.nat(DEVICES.length - 1);
 const nasIndex = fc.nat(NAS_IDS.length - 1);
 const acctIndex = fc.nat(5);
 
-const operation = fc.oneof(
+const operationArbitrary = fc.oneof(
   fc.record({ kind: fc.constant('admit' as const), subjectIndex, deviceIndex }),
   fc.record({ kind: fc.constant('start' as const), subjectIndex, deviceIndex, nasIndex, acctIndex }),
   fc.record({ kind: fc.constant('stop' as const), nasIndex, acctIndex }),
   fc.record({ kind: fc.constant('closeNas' as const), nasIndex }),
   fc.record({ kind: fc.constant('expire' as const) }),
   fc.record({ kind: fc.constant('sweepStale' as const) }),
-  fc.record({ kind: fc.constant('advance' as const), durationMs: fc.integer({ min: 0, max: 2 * PENDING_SLOT_TIMEOUT_MS }) }),
+  fc.record({
+    kind: fc.constant('advance' as const),
+    durationMs: fc.integer({ min: 0, max: 2 * PENDING_SLOT_TIMEOUT_MS }),
+  }),
 );
-type Operation = typeof operation extends fc.Arbitrary<infer Value> ? Value : never;
+type Operation = typeof operationArbitrary extends fc.Arbitrary<infer Value> ? Value : never;
 
 const INTERIM_INTERVAL_SECONDS = 60;
 const STALE_GRACE_MS = 30_000;
 
-function applyOperation(table: InMemorySessionTable, op: Operation, clock: { nowMs: number }): void {
-  switch (op.kind) {
+function applyOperation(table: InMemorySessionTable, operation: Operation, clock: { nowMs: number }): void {
+  switch (operation.kind) {
     case 'admit': {
-      const subject = SUBJECTS[op.subjectIndex]!;
-      const callingStationId = DEVICES[op.deviceIndex]!;
+      const subject = SUBJECTS[operation.subjectIndex]!;
+      const callingStationId = DEVICES[operation.deviceIndex]!;
       table.admitDevice({ ...subject, callingStationId, nowMs: clock.nowMs });
       return;
     }
     case 'start':
-      return startIfAdmitted(table, op, clock.nowMs);
+      startIfAdmitted(table, operation, clock.nowMs);
+      return;
     case 'stop':
-      table.stopSession(NAS_IDS[op.nasIndex]!, `acct_${op.acctIndex}`);
+      table.stopSession(NAS_IDS[operation.nasIndex]!, `acct_${operation.acctIndex}`);
       return;
     case 'closeNas':
-      table.closeSessionsOfNas(NAS_IDS[op.nasIndex]!);
+      table.closeSessionsOfNas(NAS_IDS[operation.nasIndex]!);
       return;
     case 'expire':
       table.expirePendingSlots(clock.nowMs);
@@ -67,22 +77,22 @@ function applyOperation(table: InMemorySessionTable, op: Operation, clock: { now
       }
       return;
     case 'advance':
-      clock.nowMs += op.durationMs;
+      clock.nowMs += operation.durationMs;
   }
 }
 
 /** A NAS only starts a session for a device it got an Accept for, and that device still holds its place. */
 function startIfAdmitted(
   table: InMemorySessionTable,
-  op: Extract<Operation, { kind: 'start' }>,
+  operation: Extract<Operation, { kind: 'start' }>,
   nowMs: number,
 ): void {
-  const subject = SUBJECTS[op.subjectIndex]!;
-  const callingStationId = DEVICES[op.deviceIndex]!;
+  const subject = SUBJECTS[operation.subjectIndex]!;
+  const callingStationId = DEVICES[operation.deviceIndex]!;
   const devices = table.devicesOfSubject(subject.tenantId, subject.subjectKind, subject.subjectId);
   if (!devices.includes(normalizeCallingStationId(callingStationId))) return;
-  const nasId = NAS_IDS[op.nasIndex]!;
-  const acctSessionId = `acct_${op.acctIndex}`;
+  const nasId = NAS_IDS[operation.nasIndex]!;
+  const acctSessionId = `acct_${operation.acctIndex}`;
   table.startSession({
     ...subject,
     sessionId: `ses_${nasId}_${acctSessionId}`,
@@ -122,11 +132,11 @@ function assertConsistent(table: InMemorySessionTable): void {
 describe('InMemorySessionTable under random traffic', () => {
   it('never lets a subject hold more devices than its limit, and keeps its indexes consistent', () => {
     fc.assert(
-      fc.property(fc.array(operation, { maxLength: 120 }), (operations) => {
+      fc.property(fc.array(operationArbitrary, { maxLength: 120 }), (operations) => {
         const table = new InMemorySessionTable();
         const clock = { nowMs: Date.UTC(2026, 0, 1) };
-        for (const op of operations) {
-          applyOperation(table, op, clock);
+        for (const operation of operations) {
+          applyOperation(table, operation, clock);
           assertConsistent(table);
         }
         // Long after everything: every slot expires, every session goes stale.

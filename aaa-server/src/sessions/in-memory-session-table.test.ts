@@ -10,7 +10,14 @@ const LAPTOP = 'aa:bb:cc:00:00:02';
 const TABLET = 'aa:bb:cc:00:00:03';
 
 function admitRequest(callingStationId: string, deviceLimit: number, nowMs = START_MS): AdmitDeviceRequest {
-  return { tenantId: 'ten_a', subjectKind: 'voucher', subjectId: 'vch_1', callingStationId, deviceLimit, nowMs };
+  return {
+    tenantId: 'ten_a',
+    subjectKind: 'voucher',
+    subjectId: 'vch_1',
+    callingStationId,
+    deviceLimit,
+    nowMs,
+  };
 }
 
 function sessionInput(overrides: Partial<LiveSessionInput> = {}): LiveSessionInput {
@@ -81,7 +88,10 @@ describe('device limit of one', () => {
     expect(table.size).toBe(1);
     const laterMs = START_MS + 10 * PENDING_SLOT_TIMEOUT_MS;
     expect(table.admitDevice(admitRequest(LAPTOP, 1, laterMs))).toMatchObject({ reason: 'device_limit' });
-    expect(table.admitDevice(admitRequest(PHONE, 1, laterMs))).toEqual({ admitted: true, isKnownDevice: true });
+    expect(table.admitDevice(admitRequest(PHONE, 1, laterMs))).toEqual({
+      admitted: true,
+      isKnownDevice: true,
+    });
   });
 
   it('Stop frees the place', () => {
@@ -105,7 +115,9 @@ describe('device limit of two', () => {
       devicesInUse: 2,
     });
     table.startSession(sessionInput());
-    table.startSession(sessionInput({ sessionId: 'ses_2', acctSessionId: '81f0002b', callingStationId: LAPTOP }));
+    table.startSession(
+      sessionInput({ sessionId: 'ses_2', acctSessionId: '81f0002b', callingStationId: LAPTOP }),
+    );
     expect(table.admitDevice(admitRequest(TABLET, 2)).admitted).toBe(false);
     table.stopSession('nas_1', '81f0002b');
     expect(table.admitDevice(admitRequest(TABLET, 2)).admitted).toBe(true);
@@ -136,11 +148,18 @@ describe('startSession', () => {
   it('is idempotent for a retransmitted Start and never moves counters backwards', () => {
     const table = new InMemorySessionTable();
     table.startSession(sessionInput());
-    table.updateSession('nas_1', '81f0002a', { lastUpdateMs: START_MS + 300_000, inputOctets: 5, outputOctets: 9 });
+    table.updateSession('nas_1', '81f0002a', {
+      lastUpdateMs: START_MS + 300_000,
+      inputOctets: 5,
+      outputOctets: 9,
+    });
     const retransmit = table.startSession(sessionInput());
     expect(retransmit).toMatchObject({ recorded: true, isRetransmit: true });
     expect(table.size).toBe(1);
-    expect(table.findBySessionId('ses_1')).toMatchObject({ lastUpdateMs: START_MS + 300_000, inputOctets: 5 });
+    expect(table.findBySessionId('ses_1')).toMatchObject({
+      lastUpdateMs: START_MS + 300_000,
+      inputOctets: 5,
+    });
   });
 
   it('records a Start without a prior slot, e.g. after a restart', () => {
@@ -169,7 +188,12 @@ describe('updateSession', () => {
   it('records counters and a new Framed-IP', () => {
     const table = new InMemorySessionTable();
     table.startSession(sessionInput());
-    const update = { lastUpdateMs: START_MS + 1, inputOctets: 2 ** 33, outputOctets: 7, framedIp: '10.5.50.9' };
+    const update = {
+      lastUpdateMs: START_MS + 1,
+      inputOctets: 2 ** 33,
+      outputOctets: 7,
+      framedIp: '10.5.50.9',
+    };
     expect(table.updateSession('nas_1', '81f0002a', update)).toMatchObject(update);
   });
 });
@@ -190,7 +214,11 @@ describe('stale sessions', () => {
   it('an interim update keeps a session alive', () => {
     const table = new InMemorySessionTable();
     table.startSession(sessionInput({ interimIntervalSeconds: 60 }));
-    table.updateSession('nas_1', '81f0002a', { lastUpdateMs: START_MS + 100_000, inputOctets: 0, outputOctets: 0 });
+    table.updateSession('nas_1', '81f0002a', {
+      lastUpdateMs: START_MS + 100_000,
+      inputOctets: 0,
+      outputOctets: 0,
+    });
     expect(table.findStaleSessions(START_MS + 200_000, 0)).toEqual([]);
   });
 });
@@ -228,7 +256,10 @@ describe('a full table', () => {
   it('refuses new devices when pending slots are at their bound', () => {
     const table = new InMemorySessionTable({ pendingSlotsMax: 1 });
     table.admitDevice(admitRequest(PHONE, 5));
-    expect(table.admitDevice(admitRequest(LAPTOP, 5))).toMatchObject({ admitted: false, reason: 'table_full' });
+    expect(table.admitDevice(admitRequest(LAPTOP, 5))).toMatchObject({
+      admitted: false,
+      reason: 'table_full',
+    });
   });
 });
 

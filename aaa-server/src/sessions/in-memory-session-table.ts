@@ -1,7 +1,18 @@
 // The live session table held in this process: device limits, open sessions and the indexes the control API reads.
 import { normalizeCallingStationId } from './calling-station-id';
-import { OPEN_SESSIONS_MAX, PENDING_SLOT_TIMEOUT_MS, PENDING_SLOTS_MAX, STALE_SESSIONS_BATCH_MAX } from './limits';
+import {
+  OPEN_SESSIONS_MAX,
+  PENDING_SLOT_TIMEOUT_MS,
+  PENDING_SLOTS_MAX,
+  STALE_SESSIONS_BATCH_MAX,
+} from './limits';
 import { selectSessionPage } from './session-page';
+import {
+  assertInterimInterval,
+  createLiveSession,
+  isSameLogin,
+  refreshFromRetransmit,
+} from './session-records';
 import { isSessionStale } from './session-staleness';
 import type {
   AdmitDeviceRequest,
@@ -18,9 +29,10 @@ import type {
 } from './session-table';
 import {
   countDistinctDevices,
-  distinctDevices,
+  countTenantSession,
   createSubjectEntry,
   createTenantEntry,
+  distinctDevices,
   findPendingSlot,
   hasDevice,
   isSubjectEmpty,
@@ -29,6 +41,7 @@ import {
   type NasBucket,
   type PendingSlot,
   type SubjectEntry,
+  sessionsOfTenantInBuckets,
   subjectsOfKind,
   type TenantEntry,
   withItem,
@@ -178,7 +191,11 @@ export class InMemorySessionTable implements SessionTable {
     return counts;
   }
 
-  private findSubject(tenantId: string, subjectKind: SubjectKind, subjectId: string): SubjectEntry | undefined {
+  private findSubject(
+    tenantId: string,
+    subjectKind: SubjectKind,
+    subjectId: string,
+  ): SubjectEntry | undefined {
     const tenant = this.tenants.get(tenantId);
     return tenant === undefined ? undefined : subjectsOfKind(tenant, subjectKind).get(subjectId);
   }
@@ -236,7 +253,12 @@ export class InMemorySessionTable implements SessionTable {
     const bucket = this.findOrCreateNasBucket(input.nasId);
     const slot = findPendingSlot(subject, callingStationId);
     // Shared strings: one tenant, NAS, subject and MAC string serve all the sessions that name them.
-    const session = createLiveSession(input, subject, bucket.nasId, slot?.callingStationId ?? callingStationId);
+    const session = createLiveSession(
+      input,
+      subject,
+      bucket.nasId,
+      slot?.callingStationId ?? callingStationId,
+    );
     bucket.sessions.set(session.acctSessionId, session);
     this.sessionsById.set(session.sessionId, session);
     subject.sessions = withItem(subject.sessions, session);
@@ -270,70 +292,4 @@ export class InMemorySessionTable implements SessionTable {
 
 function refuse(reason: AdmitRefusalReason, devicesInUse: number): AdmitDeviceResult {
   return { admitted: false, reason, devicesInUse };
-}
-
-function assertInterimInterval(interimIntervalSeconds: number): void {
-  // Accept always sends Acct-Interim-Interval; without one a session could never be judged stale.
-  if (!(interimIntervalSeconds > 0)) {
-    throw new Error(`interimIntervalSeconds must be positive, got ${interimIntervalSeconds}`);
-  }
-}
-
-function isSameLogin(existing: LiveSession, input: LiveSessionInput, callingStationId: string): boolean {
-  return (
-    existing.sessionId === input.sessionId &&
-    existing.tenantId === input.tenantId &&
-    existing.subjectKind === input.subjectKind &&
-    existing.subjectId === input.subjectId &&
-    existing.callingStationId === callingStationId
-  );
-}
-
-/** A retransmitted Start may arrive after an interim update: never move counters or time backwards. */
-function refreshFromRetransmit(session: MutableLiveSession, input: LiveSessionInput): void {
-  session.lastUpdateMs = Math.max(session.lastUpdateMs, input.lastUpdateMs);
-  session.inputOctets = Math.max(session.inputOctets, input.inputOctets);
-  session.outputOctets = Math.max(session.outputOctets, input.outputOctets);
-  session.interimIntervalSeconds = input.interimIntervalSeconds;
-  if (input.framedIp !== null) session.framedIp = input.framedIp;
-}
-
-/** One object literal, so every session shares one hidden class and one fixed set of fields. */
-function createLiveSession(
-  input: LiveSessionInput,
-  subject: SubjectEntry,
-  nasId: string,
-  callingStationId: string,
-): MutableLiveSession {
-  return {
-    sessionId: input.sessionId,
-    tenantId: subject.tenant.tenantId,
-    nasId,
-    acctSessionId: input.acctSessionId,
-    username: input.username,
-    subjectKind: subject.subjectKind,
-    subjectId: subject.subjectId,
-    callingStationId,
-    framedIp: input.framedIp,
-    startedAtMs: input.startedAtMs,
-    lastUpdateMs: input.lastUpdateMs,
-    interimIntervalSeconds: input.interimIntervalSeconds,
-    inputOctets: input.inputOctets,
-    outputOctets: input.outputOctets,
-  };
-}
-
-function countTenantSession(tenant: TenantEntry, bucket: NasBucket, change: 1 | -1): void {
-  tenant.sessionCount += change;
-  const countOnNas = (tenant.sessionCountsByNas.get(bucket) ?? 0) + change;
-  if (countOnNas > 0) tenant.sessionCountsByNas.set(bucket, countOnNas);
-  else tenant.sessionCountsByNas.delete(bucket);
-}
-
-function* sessionsOfTenantInBuckets(tenant: TenantEntry): Generator<LiveSession> {
-  for (const bucket of tenant.sessionCountsByNas.keys()) {
-    for (const session of bucket.sessions.values()) {
-      if (session.tenantId === tenant.tenantId) yield session;
-    }
-  }
 }

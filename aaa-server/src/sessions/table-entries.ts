@@ -40,12 +40,22 @@ export interface NasBucket {
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
-export function createSubjectEntry(tenant: TenantEntry, subjectKind: SubjectKind, subjectId: string): SubjectEntry {
+export function createSubjectEntry(
+  tenant: TenantEntry,
+  subjectKind: SubjectKind,
+  subjectId: string,
+): SubjectEntry {
   return { tenant, subjectKind, subjectId, sessions: EMPTY, pendingSlots: EMPTY };
 }
 
 export function createTenantEntry(tenantId: string): TenantEntry {
-  return { tenantId, sessionCount: 0, sessionCountsByNas: new Map(), vouchers: new Map(), subscribers: new Map() };
+  return {
+    tenantId,
+    sessionCount: 0,
+    sessionCountsByNas: new Map(),
+    vouchers: new Map(),
+    subscribers: new Map(),
+  };
 }
 
 export function subjectsOfKind(tenant: TenantEntry, subjectKind: SubjectKind): Map<string, SubjectEntry> {
@@ -101,4 +111,19 @@ export function distinctDevices(subject: SubjectEntry): string[] {
     if (!devices.includes(slot.callingStationId)) devices.push(slot.callingStationId);
   }
   return devices;
+}
+
+export function countTenantSession(tenant: TenantEntry, bucket: NasBucket, change: 1 | -1): void {
+  tenant.sessionCount += change;
+  const countOnNas = (tenant.sessionCountsByNas.get(bucket) ?? 0) + change;
+  if (countOnNas > 0) tenant.sessionCountsByNas.set(bucket, countOnNas);
+  else tenant.sessionCountsByNas.delete(bucket);
+}
+
+export function* sessionsOfTenantInBuckets(tenant: TenantEntry): Generator<LiveSession> {
+  for (const bucket of tenant.sessionCountsByNas.keys()) {
+    for (const session of bucket.sessions.values()) {
+      if (session.tenantId === tenant.tenantId) yield session;
+    }
+  }
 }

@@ -88,7 +88,9 @@ describe('driveLoad', () => {
 
   it('retransmits what the server missed and counts as lost what it never answers', async () => {
     // Voucher bv0000001: first try dropped, retry answered. Voucher bv0000002: never answered.
-    server = await startFakeServer((userName, seen) => (userName === 'bv0000001' && seen === 1) || userName === 'bv0000002');
+    server = await startFakeServer(
+      (userName, seen) => (userName === 'bv0000001' && seen === 1) || userName === 'bv0000002',
+    );
     const requests = buildAccessRequests(makeVoucherCodes(4), 4);
     const stats = await driveLoad({
       host: '127.0.0.1',

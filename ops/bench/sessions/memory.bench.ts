@@ -13,6 +13,8 @@ const INTERIM_INTERVAL_SECONDS = 300;
 const STALE_GRACE_MS = 60_000;
 const DEVICE_LIMIT = 2;
 const SWEEP_REPEATS = 3;
+/** Logins and logouts timed on the full table; a fraction of it, so the table's size barely moves. */
+const CHURN_COUNT = 5_000;
 const HEAP_TARGET_BYTES = 1024 ** 3;
 const MEBIBYTE = 1024 ** 2;
 const START_MS = Date.UTC(2026, 0, 1);
@@ -33,7 +35,8 @@ function random(): number {
 /** join() gives a flat string, as decoding a packet or reading a SQLite row would. */
 function randomText(prefix: string, alphabet: string, length: number): string {
   const characters = [prefix];
-  for (let index = 0; index < length; index++) characters.push(alphabet[Math.floor(random() * alphabet.length)]!);
+  for (let index = 0; index < length; index++)
+    characters.push(alphabet[Math.floor(random() * alphabet.length)]!);
   return characters.join('');
 }
 
@@ -83,7 +86,8 @@ function fillTable(table: InMemorySessionTable, sessionCount: number): number {
   for (let batchStart = 0; batchStart < sessionCount; batchStart += BATCH_SIZE) {
     const batchEnd = Math.min(batchStart + BATCH_SIZE, sessionCount);
     const inputs: LiveSessionInput[] = [];
-    for (let sequence = batchStart; sequence < batchEnd; sequence++) inputs.push(makeInput(sequence, sessionCount));
+    for (let sequence = batchStart; sequence < batchEnd; sequence++)
+      inputs.push(makeInput(sequence, sessionCount));
     const batchStartedMs = performance.now();
     for (const input of inputs) {
       const admission = table.admitDevice({ ...input, deviceLimit: DEVICE_LIMIT, nowMs: START_MS });
@@ -93,6 +97,25 @@ function fillTable(table: InMemorySessionTable, sessionCount: number): number {
     elapsedMs += performance.now() - batchStartedMs;
   }
   return elapsedMs;
+}
+
+/**
+ * Steady state on the full table: each login (admit + start) is paired with a logout (stop), so the
+ * table neither grows nor shrinks; this is the per-packet cost a loaded AAA node pays.
+ */
+function churnTable(table: InMemorySessionTable, sessionCount: number): number {
+  const inputs: LiveSessionInput[] = [];
+  for (let offset = 0; offset < CHURN_COUNT; offset++)
+    inputs.push(makeInput(sessionCount + offset, sessionCount));
+  const victims = table.sessionsOfNas(nasIds[0]!).slice(0, CHURN_COUNT);
+  const startedMs = performance.now();
+  inputs.forEach((input, index) => {
+    table.admitDevice({ ...input, deviceLimit: DEVICE_LIMIT, nowMs: START_MS });
+    table.startSession(input);
+    const victim = victims[index % victims.length]!;
+    table.stopSession(victim.nasId, victim.acctSessionId);
+  });
+  return performance.now() - startedMs;
 }
 
 function timeMs<Result>(work: () => Result): { result: Result; elapsedMs: number } {
@@ -116,6 +139,8 @@ function main(): void {
   const firstSweep = timeMs(sweepAll);
   const warmSweepsMs = Array.from({ length: SWEEP_REPEATS }, () => timeMs(sweepAll).elapsedMs);
   const page = timeMs(() => table.sessionsOfTenant(tenantIds[0]!, { limit: 100 }));
+  const tenantSessions = table.countsByTenant().get(tenantIds[0]!) ?? 0;
+  const churnMs = churnTable(table, sessionCount);
   const report = {
     sessions: table.size,
     pendingSlots: table.pendingSlotCount,
@@ -125,11 +150,12 @@ function main(): void {
     heapTotalMiB: round(memory.heapTotal / MEBIBYTE),
     rssMiB: round(memory.rss / MEBIBYTE),
     admitAndStartMicrosecondsPerOperation: round((fillMs * 1_000) / sessionCount),
+    loginLogoutOnFullTableMicrosecondsPerOperation: round((churnMs * 1_000) / CHURN_COUNT),
     firstStaleSweepMs: round(firstSweep.elapsedMs),
     warmStaleSweepMs: round(Math.min(...warmSweepsMs)),
     staleSessionsFound: firstSweep.result.length,
     tenantPageOf100Ms: round(page.elapsedMs),
-    tenantSessions: table.countsByTenant().get(tenantIds[0]!) ?? 0,
+    tenantSessions,
     isWithinTarget: heapDeltaBytes * (SESSION_COUNT_DEFAULT / sessionCount) < HEAP_TARGET_BYTES,
   };
   console.log(JSON.stringify(report, null, 2));

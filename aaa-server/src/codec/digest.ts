@@ -1,0 +1,103 @@
+// MD5 and HMAC-MD5 of whole packets through one scratch buffer and one-shot hashing, for the hot path.
+import * as crypto from 'node:crypto';
+import { AUTHENTICATOR_LENGTH, AUTHENTICATOR_OFFSET, PACKET_LENGTH_MAX } from './limits';
+
+/** MD5's block size, which is also the HMAC key pad length (RFC 2104 §2). */
+const HMAC_BLOCK_LENGTH = 64;
+const MD5_LENGTH = 16;
+const INNER_PAD_OCTET = 0x36;
+const OUTER_PAD_OCTET = 0x5c;
+/**
+ * Longest shared secret accepted. NAS secrets are tens of octets; a bound keeps the scratch
+ * buffer a fixed size, and beyond one MD5 block a longer secret adds nothing to HMAC-MD5.
+ */
+export const SECRET_LENGTH_MAX = 1024;
+/** String secrets are prepared once and remembered; when this many are held the memory is cleared and refilled. */
+const SECRET_CACHE_ENTRIES_MAX = 4096;
+
+/** A shared secret with its HMAC pads computed once, as intake should hold per NAS. */
+export interface SharedSecret {
+  readonly bytes: Buffer;
+  readonly innerPad: Buffer;
+  readonly outerPad: Buffer;
+}
+
+export type Secret = string | Buffer | SharedSecret;
+
+// Digests run synchronously, so one module-level buffer serves every call without allocation.
+const scratch = Buffer.allocUnsafe(HMAC_BLOCK_LENGTH + PACKET_LENGTH_MAX + SECRET_LENGTH_MAX);
+const preparedSecrets = new Map<string, SharedSecret>();
+
+// crypto.hash (Node 20.12+) skips the Hash object; older Node falls back to createHash.
+const md5: (data: Buffer) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('md5', data, 'buffer')
+    : (data) => crypto.createHash('md5').update(data).digest();
+
+export function createSharedSecret(secret: string | Buffer): SharedSecret {
+  const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
+  if (bytes.length > SECRET_LENGTH_MAX)
+    throw new Error(`shared secret longer than ${SECRET_LENGTH_MAX} octets`);
+  const key = bytes.length > HMAC_BLOCK_LENGTH ? md5(bytes) : bytes;
+  const innerPad = Buffer.alloc(HMAC_BLOCK_LENGTH, INNER_PAD_OCTET);
+  const outerPad = Buffer.alloc(HMAC_BLOCK_LENGTH, OUTER_PAD_OCTET);
+  for (let index = 0; index < key.length; index++) {
+    innerPad[index]! ^= key[index]!;
+    outerPad[index]! ^= key[index]!;
+  }
+  return { bytes, innerPad, outerPad };
+}
+
+export function toSharedSecret(secret: Secret): SharedSecret {
+  if (typeof secret !== 'string') return Buffer.isBuffer(secret) ? createSharedSecret(secret) : secret;
+  let prepared = preparedSecrets.get(secret);
+  if (prepared === undefined) {
+    if (preparedSecrets.size >= SECRET_CACHE_ENTRIES_MAX) preparedSecrets.clear();
+    prepared = createSharedSecret(secret);
+    preparedSecrets.set(secret, prepared);
+  }
+  return prepared;
+}
+
+/**
+ * Copies the packet behind the HMAC pad slot, with `authenticator` (when given) in the
+ * authenticator field and the 16 octets at `zeroOffset` (when >= 0) cleared. Returns its end.
+ */
+function stagePacket(raw: Buffer, authenticator: Buffer | undefined, zeroOffset: number): number {
+  raw.copy(scratch, HMAC_BLOCK_LENGTH);
+  if (authenticator !== undefined) authenticator.copy(scratch, HMAC_BLOCK_LENGTH + AUTHENTICATOR_OFFSET);
+  if (zeroOffset >= 0) {
+    const start = HMAC_BLOCK_LENGTH + zeroOffset;
+    scratch.fill(0, start, start + AUTHENTICATOR_LENGTH);
+  }
+  return HMAC_BLOCK_LENGTH + raw.length;
+}
+
+/** MD5(packet + secret), RFC 2865 §3 and RFC 2866 §3, with the authenticator field replaced when given. */
+export function packetMd5(raw: Buffer, authenticator: Buffer | undefined, secret: SharedSecret): Buffer {
+  const end = stagePacket(raw, authenticator, -1);
+  secret.bytes.copy(scratch, end);
+  return md5(scratch.subarray(HMAC_BLOCK_LENGTH, end + secret.bytes.length));
+}
+
+/** HMAC-MD5 (RFC 2104) of the packet, RFC 3579 §3.2, with the Message-Authenticator value zeroed. */
+export function packetHmacMd5(
+  raw: Buffer,
+  authenticator: Buffer | undefined,
+  messageAuthenticatorOffset: number,
+  secret: SharedSecret,
+): Buffer {
+  const end = stagePacket(raw, authenticator, messageAuthenticatorOffset);
+  secret.innerPad.copy(scratch, 0);
+  const inner = md5(scratch.subarray(0, end));
+  secret.outerPad.copy(scratch, 0);
+  inner.copy(scratch, HMAC_BLOCK_LENGTH);
+  return md5(scratch.subarray(0, HMAC_BLOCK_LENGTH + MD5_LENGTH));
+}
+
+/** MD5(secret + block): the key stream step of RFC 2865 §5.2 User-Password hiding. */
+export function secretMd5(secret: SharedSecret, block: Buffer): Buffer {
+  secret.bytes.copy(scratch, 0);
+  block.copy(scratch, secret.bytes.length);
+  return md5(scratch.subarray(0, secret.bytes.length + block.length));
+}

@@ -1,0 +1,173 @@
+// Starts the real ./kiunga on scratch ports and a scratch data dir, as an operator would.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+export const repositoryRoot = resolve(import.meta.dirname, '..', '..');
+const kiungaScript = join(repositoryRoot, 'kiunga');
+const execFileAsync = promisify(execFile);
+
+/** How long the server may take to answer /healthz after spawn (tsx compiles on first start). */
+const STARTUP_TIMEOUT_MS = 30_000;
+const HEALTH_POLL_MS = 100;
+
+export interface DemoJson {
+  superAdmin: { email: string; password: string };
+  tenants: Array<{
+    id: string;
+    slug: string;
+    owner: { email: string; password: string };
+    nas: Array<{ id: string; ip: string; secret: string }>;
+    plans: Array<{ id: string; name: string; kind: string; priceCents: number }>;
+    vouchers: Array<{ id: string; code: string; planId: string; deviceLimit: number }>;
+    subscribers: Array<{
+      id: string;
+      username: string;
+      password: string;
+      planId: string;
+      accountNumber: string;
+      status: string;
+    }>;
+  }>;
+}
+
+export function makeDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'kiunga-test-'));
+}
+
+export function removeDataDir(dataDir: string): void {
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+export async function runKiunga(args: string[], environment: NodeJS.ProcessEnv = {}) {
+  return execFileAsync(kiungaScript, args, {
+    cwd: repositoryRoot,
+    env: { ...process.env, ...environment },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+export async function seedDemo(dataDir: string, vouchers = 4): Promise<DemoJson> {
+  const { stdout } = await runKiunga([
+    'demo',
+    '--seed-only',
+    '--json',
+    '--data-dir',
+    dataDir,
+    '--vouchers',
+    String(vouchers),
+  ]);
+  return JSON.parse(stdout) as DemoJson;
+}
+
+/** A free TCP or UDP port on loopback (bound to 0, read, released). */
+export async function freePort(kind: 'tcp' | 'udp'): Promise<number> {
+  if (kind === 'udp') {
+    const socket = createSocket('udp4');
+    await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
+    const { port } = socket.address();
+    await new Promise<void>((done) => socket.close(() => done()));
+    return port;
+  }
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  await new Promise<void>((done) => server.close(() => done()));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+export interface RunningKiunga {
+  dataDir: string;
+  httpPort: number;
+  authPort: number;
+  acctPort: number;
+  baseUrl: string;
+  process: ChildProcess;
+  output: () => string;
+  /** SIGTERM and wait; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export async function startKiunga(dataDir: string): Promise<RunningKiunga> {
+  const [httpPort, authPort, acctPort] = [
+    await freePort('tcp'),
+    await freePort('udp'),
+    await freePort('udp'),
+  ];
+  const child = spawn(kiungaScript, ['start', '--data-dir', dataDir], {
+    cwd: repositoryRoot,
+    env: {
+      ...process.env,
+      KIUNGA_HTTP_HOST: '127.0.0.1',
+      KIUNGA_HTTP_PORT: String(httpPort),
+      KIUNGA_RADIUS_HOST: '127.0.0.1',
+      KIUNGA_RADIUS_AUTH_PORT: String(authPort),
+      KIUNGA_RADIUS_ACCT_PORT: String(acctPort),
+      KIUNGA_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const baseUrl = `http://127.0.0.1:${httpPort}`;
+  await waitForHealth(baseUrl, child, () => output);
+  return {
+    dataDir,
+    httpPort,
+    authPort,
+    acctPort,
+    baseUrl,
+    process: child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+async function waitForHealth(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`kiunga exited early (${child.exitCode}):\n${output()}`);
+    try {
+      const response = await fetch(`${baseUrl}/healthz`);
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, HEALTH_POLL_MS));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`kiunga did not become healthy within ${STARTUP_TIMEOUT_MS} ms:\n${output()}`);
+}
+
+/** A Prometheus sample's value, or 0 when the series is absent. */
+export async function metricValue(
+  baseUrl: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const match = /^([a-z_]+)(\{[^}]*\})?\s+(\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const labelText = match[2] ?? '';
+    if (Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`))) {
+      total += Number(match[3]);
+    }
+  }
+  return total;
+}

@@ -1,0 +1,67 @@
+// Drives FreeRADIUS's radclient (an independent RADIUS implementation) and parses what it printed.
+import { spawn } from 'node:child_process';
+
+export interface RadclientReply {
+  /** e.g. 'Access-Accept', 'Access-Reject', 'Accounting-Response'; null when nothing came back. */
+  code: string | null;
+  attributes: Record<string, string>;
+  output: string;
+}
+
+export interface RadclientRequest {
+  server: string;
+  command: 'auth' | 'acct' | 'status';
+  secret: string;
+  attributes: Record<string, string | number>;
+  /** Seconds per try; tests that expect silence keep it short. */
+  timeoutSeconds?: number;
+  retries?: number;
+}
+
+function formatValue(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  return value.startsWith('0x') ? value : `"${value}"`;
+}
+
+export function radclient(request: RadclientRequest): Promise<RadclientReply> {
+  const input = Object.entries(request.attributes)
+    .map(([name, value]) => `${name} = ${formatValue(value)}`)
+    .join('\n');
+  const args = [
+    '-x',
+    '-r',
+    String(request.retries ?? 1),
+    '-t',
+    String(request.timeoutSeconds ?? 3),
+    request.server,
+    request.command,
+    request.secret,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn('radclient', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', () => resolve(parseReply(output)));
+    child.stdin.end(`${input}\n`);
+  });
+}
+
+function parseReply(output: string): RadclientReply {
+  const lines = output.split('\n');
+  const receivedIndex = lines.findIndex((line) => line.startsWith('Received '));
+  if (receivedIndex < 0) return { code: null, attributes: {}, output };
+  const code = /^Received (\S+)/.exec(lines[receivedIndex] ?? '')?.[1] ?? null;
+  const attributes: Record<string, string> = {};
+  for (const line of lines.slice(receivedIndex + 1)) {
+    const match = /^\t(\S+) = (.*)$/.exec(line);
+    if (!match) break;
+    attributes[match[1]!] = match[2]!.replace(/^"(.*)"$/, '$1');
+  }
+  return { code, attributes, output };
+}
