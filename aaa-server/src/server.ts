@@ -37,6 +37,8 @@ export interface AaaServerOptions {
   clock: Clock;
   logger: Logger;
   sessionTable?: SessionTable;
+  /** Shared with the control API in the same process so shard handles stay under one cap. */
+  shards?: ShardRegistry;
 }
 
 export interface AaaServer {
@@ -50,7 +52,7 @@ export interface AaaServer {
 }
 
 export async function startAaaServer(options: AaaServerOptions): Promise<AaaServer> {
-  const shards = new ShardRegistry({ dataDir: options.dataDir });
+  const shards = options.shards ?? new ShardRegistry({ dataDir: options.dataDir });
   const sessions = options.sessionTable ?? new InMemorySessionTable();
   const metrics = new AaaMetrics(sessions);
   const writer = new AccountingWriter(shards);

@@ -1,7 +1,7 @@
 // `kiunga start`: run the AAA server and the control API until SIGTERM/SIGINT, then stop cleanly.
 import { startAaaServer } from '@kiunga/aaa-server';
-import { startControlApi } from '@kiunga/control-api';
-import { createSecretBox, openPlatformDatabase, systemClock } from '@kiunga/schemas';
+import { deriveTokenKey, startControlApi } from '@kiunga/control-api';
+import { createSecretBox, openPlatformDatabase, ShardRegistry, systemClock } from '@kiunga/schemas';
 import type { KiungaConfig } from '../config';
 import { createLogger } from '../logger';
 
@@ -9,17 +9,31 @@ import { createLogger } from '../logger';
 export async function runServers(config: KiungaConfig, masterKey: string): Promise<number> {
   const logger = createLogger(config.logLevel);
   const platform = openPlatformDatabase(config.dataDir);
+  const shards = new ShardRegistry({ dataDir: config.dataDir });
+  const secretBox = createSecretBox(masterKey);
   const aaa = await startAaaServer({
     host: config.radiusHost,
     authPort: config.radiusAuthPort,
     acctPort: config.radiusAcctPort,
     dataDir: config.dataDir,
     platform,
-    secretBox: createSecretBox(masterKey),
+    secretBox,
     clock: systemClock,
     logger,
+    shards,
   });
-  const api = await startControlApi({ host: config.httpHost, port: config.httpPort, aaa: aaa.control });
+  const api = await startControlApi({
+    host: config.httpHost,
+    port: config.httpPort,
+    aaa: aaa.control,
+    platform,
+    shards,
+    secretBox,
+    clock: systemClock,
+    logger,
+    tokenKey: deriveTokenKey(masterKey),
+    publicUrl: config.publicUrl,
+  });
   logger.info(
     {
       httpPort: api.port,

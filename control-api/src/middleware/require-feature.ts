@@ -1,0 +1,30 @@
+// Tier feature flags: a Tier 1 ISP has Hotspot OR PPPoE/Static; Tier 2 and trials have everything.
+import { KiungaError } from '@kiunga/schemas';
+import type { MiddlewareHandler } from 'hono';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+
+export type Feature = 'hotspot' | 'pppoe' | 'sms';
+
+export function tenantHasFeature(tier: string, featureChoice: string | null, feature: Feature): boolean {
+  if (tier !== 'tier1') return true;
+  if (feature === 'sms') return false;
+  return featureChoice === feature;
+}
+
+export function requireFeature(dependencies: ApiDependencies, feature: Feature): MiddlewareHandler<AppEnv> {
+  return async (context, next) => {
+    const tenantId = context.get('principal').tenantId;
+    if (tenantId !== null) {
+      const tenant = dependencies.platform.sqlite
+        .prepare('SELECT tier, feature_choice AS featureChoice FROM tenants WHERE id = ?')
+        .get(tenantId) as { tier: string; featureChoice: string | null } | undefined;
+      if (!tenant || !tenantHasFeature(tenant.tier, tenant.featureChoice, feature)) {
+        throw new KiungaError(
+          'forbidden',
+          `Your plan does not include ${feature}. Upgrade to Tier 2 to use it.`,
+        );
+      }
+    }
+    await next();
+  };
+}

@@ -1,0 +1,56 @@
+// The permission catalogue: roles are data (sets of these names), never code branches.
+export const platformPermissions = [
+  'tenants.read',
+  'tenants.write',
+  'platform_users.manage',
+  'platform_audit.read',
+  'platform_billing.manage',
+] as const;
+
+export const ispPermissions = [
+  'nas.read',
+  'nas.write',
+  'plans.read',
+  'plans.write',
+  'vouchers.read',
+  'vouchers.write',
+  'subscribers.read',
+  'subscribers.write',
+  'sessions.read',
+  'sessions.disconnect',
+  'staff.manage',
+  'audit.read',
+  'branding.write',
+  'api_keys.manage',
+  'settings.write',
+] as const;
+
+export type PlatformPermission = (typeof platformPermissions)[number];
+export type IspPermission = (typeof ispPermissions)[number];
+export type Permission = PlatformPermission | IspPermission;
+
+export type PrincipalKind =
+  | 'super_admin'
+  | 'platform_staff'
+  | 'isp_owner'
+  | 'isp_staff'
+  | 'technician'
+  | 'api_key';
+
+/** Who is calling: taken from a verified token, cookie or API key, never from request input. */
+export interface Principal {
+  kind: PrincipalKind;
+  /** User id, or API key id for kind 'api_key'. */
+  id: string;
+  email: string | null;
+  /** Null for platform accounts; every other principal belongs to exactly one ISP. */
+  tenantId: string | null;
+  permissions: ReadonlySet<Permission>;
+}
+
+/** Permissions of the built-in kinds; staff and technicians get theirs from roles. */
+export function builtInPermissions(kind: PrincipalKind): ReadonlySet<Permission> {
+  if (kind === 'super_admin') return new Set(platformPermissions);
+  if (kind === 'isp_owner') return new Set(ispPermissions);
+  return new Set();
+}

@@ -1,0 +1,18 @@
+// The one way a route reaches an ISP's data: the shard of the authenticated principal's tenant.
+import { KiungaError, type TenantShard } from '@kiunga/schemas';
+import type { Context } from 'hono';
+import type { ApiDependencies, AppEnv } from './dependencies';
+
+export function tenantShardOf(context: Context<AppEnv>, dependencies: ApiDependencies): TenantShard {
+  const tenantId = context.get('principal').tenantId;
+  if (tenantId === null)
+    throw new KiungaError('forbidden', 'This is an ISP resource; sign in with an ISP account.');
+  return dependencies.shards.forTenant(tenantId);
+}
+
+export function tenantIdOf(context: Context<AppEnv>): string {
+  const tenantId = context.get('principal').tenantId;
+  if (tenantId === null)
+    throw new KiungaError('forbidden', 'This is an ISP resource; sign in with an ISP account.');
+  return tenantId;
+}
