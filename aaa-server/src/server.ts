@@ -47,6 +47,8 @@ export interface AaaServer {
   readonly control: AaaControl;
   readonly sessions: SessionTable;
   readonly metrics: AaaMetrics;
+  /** Runs the sweep the timer runs: frees unused device slots, closes silent sessions. */
+  reapNow(): { sessionsClosed: number };
   /** Stop intake, write every queued accounting record, close the shards. */
   stop(): Promise<void>;
 }
@@ -90,6 +92,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
     control,
     sessions,
     metrics,
+    reapNow: () => ({ sessionsClosed: reap(context) }),
     async stop() {
       isUp = false;
       for (const timer of timers) clearInterval(timer);
@@ -177,13 +180,15 @@ function rebuildSessionTable(
 }
 
 /** Frees unused device slots and closes sessions whose NAS stopped reporting them. */
-function reap(context: { clock: Clock; sessions: SessionTable; shards: ShardRegistry }): void {
+function reap(context: { clock: Clock; sessions: SessionTable; shards: ShardRegistry }): number {
   const nowMs = context.clock.now();
   context.sessions.expirePendingSlots(nowMs);
-  for (const session of context.sessions.findStaleSessions(nowMs, STALE_GRACE_MS)) {
+  const stale = context.sessions.findStaleSessions(nowMs, STALE_GRACE_MS);
+  for (const session of stale) {
     context.sessions.removeSession(session.sessionId);
     closeSessionById(context.shards.forTenant(session.tenantId), session.sessionId, nowMs, 'Lost-Service');
   }
+  return stale.length;
 }
 
 function toView(session: LiveSession): LiveSessionView {

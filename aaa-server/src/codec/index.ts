@@ -29,4 +29,5 @@ export {
 export * from './named';
 export { type OutgoingAttribute, RadiusAttribute, type RadiusPacket } from './packet';
 export { decryptUserPassword, encryptUserPassword } from './password';
+export * from './samples';
 export * from './verify';

@@ -35,7 +35,7 @@ export function handleAccessRequest(
   nas: NasEntry,
 ): AccessOutcome {
   const username = getString(packet, Attribute.UserName);
-  const credentials = readCredentials(packet, nas.secret);
+  const credentials = readCredentials(packet, nas.sharedSecret);
   if (username === undefined || username.length === 0) return reject('invalid_credentials');
   if (credentials === null) return reject('unsupported_authentication');
   const nowMs = context.clock.now();
@@ -48,8 +48,8 @@ export function handleAccessRequest(
   if (subject.kind === 'voucher') {
     const voucher = subject.voucher;
     // A voucher's code is its password; a blank password is accepted since the code is the secret.
-    check = checkCredentials(credentials, username, voucher.code, nas.secret, packet);
-    if (!check.isValid) check = checkCredentials(credentials, username, '', nas.secret, packet);
+    check = checkCredentials(credentials, username, voucher.code, nas.sharedSecret, packet);
+    if (!check.isValid) check = checkCredentials(credentials, username, '', nas.sharedSecret, packet);
     const facts = {
       status: voucher.status,
       validitySeconds: voucher.validitySeconds,
@@ -63,7 +63,7 @@ export function handleAccessRequest(
   } else {
     const subscriber = subject.subscriber;
     const password = context.secretBox.open(subscriber.passwordSealed);
-    check = checkCredentials(credentials, username, password, nas.secret, packet);
+    check = checkCredentials(credentials, username, password, nas.sharedSecret, packet);
     const facts = {
       status: subscriber.status,
       expiresAtMs: subscriber.expiresAt,

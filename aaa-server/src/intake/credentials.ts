@@ -9,6 +9,7 @@ import {
   integerValue,
   type OutgoingAttribute,
   type RadiusPacket,
+  type SharedSecret,
   vendorAttribute,
 } from '../codec/index';
 
@@ -26,7 +27,7 @@ export interface CredentialCheck {
 const MPPE_ENCRYPTION_POLICY_ALLOWED = 1;
 const MPPE_ENCRYPTION_TYPES_RC4_40_128 = 6;
 
-export function readCredentials(packet: RadiusPacket, secret: Buffer): Credentials | null {
+export function readCredentials(packet: RadiusPacket, secret: SharedSecret): Credentials | null {
   const userPassword = getAttribute(packet, Attribute.UserPassword);
   if (userPassword !== undefined) {
     return { method: 'pap', password: decryptUserPassword(userPassword, secret, packet.authenticator) };
@@ -54,7 +55,7 @@ export function checkCredentials(
   credentials: Credentials,
   username: string,
   cleartextPassword: string,
-  secret: Buffer,
+  secret: SharedSecret,
   packet: RadiusPacket,
 ): CredentialCheck {
   switch (credentials.method) {
@@ -73,7 +74,7 @@ export function checkCredentials(
         password: cleartextPassword,
       });
       if (verdict.outcome !== 'accept') return invalid;
-      const keys = encryptMppeKeyPair(verdict.mppeKeys, secret, packet.authenticator);
+      const keys = encryptMppeKeyPair(verdict.mppeKeys, secret.bytes, packet.authenticator);
       return {
         isValid: true,
         replyAttributes: [

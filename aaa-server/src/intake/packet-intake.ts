@@ -72,7 +72,7 @@ export function receiveDatagram(
       identifier: packet.identifier,
       requestAuthenticator: packet.authenticator,
       attributes: [...attributes, ...proxyStates(packet)],
-      secret: nas.secret,
+      secret: nas.sharedSecret,
       // Accounting-Responses go unsigned: RFC 3579 gives no rule for them and FreeRADIUS-style
       // peers compute it over a zero authenticator; BlastRADIUS concerns Access-* replies only.
       includeMessageAuthenticator: packet.code !== PacketCode.AccountingRequest,
@@ -150,10 +150,10 @@ function admissionRefusal(
     return 'wrong_port';
   if (role === 'acct' && code !== PacketCode.AccountingRequest && code !== PacketCode.StatusServer)
     return 'wrong_port';
-  if (code === PacketCode.AccountingRequest && !verifyRequestAuthenticator(packet, nas.secret)) {
+  if (code === PacketCode.AccountingRequest && !verifyRequestAuthenticator(packet, nas.sharedSecret)) {
     return 'bad_authenticator';
   }
-  const messageAuthenticator = checkRequestMessageAuthenticator(packet, nas.secret);
+  const messageAuthenticator = checkRequestMessageAuthenticator(packet, nas.sharedSecret);
   if (messageAuthenticator === 'invalid') return 'bad_message_authenticator';
   if (messageAuthenticator === 'absent') {
     // Status-Server must be signed (RFC 5997 §3); so must anything from a NAS found by identifier

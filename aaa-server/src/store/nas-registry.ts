@@ -1,6 +1,7 @@
 // The NAS registry in memory: source address or NAS-Identifier → tenant, secret and flags.
 // Loaded from the platform DB and refreshed, so the packet path never touches SQLite for it.
 import type { PlatformDatabase, SecretBox } from '@kiunga/schemas';
+import { createSharedSecret, type SharedSecret } from '../codec/index';
 
 export interface NasEntry {
   id: string;
@@ -9,6 +10,8 @@ export interface NasEntry {
   ipAddress: string | null;
   identifier: string | null;
   secret: Buffer;
+  /** The secret with its HMAC pads precomputed, for the packet path. */
+  sharedSecret: SharedSecret;
   requireMessageAuthenticator: boolean;
   coaPort: number;
 }
@@ -49,13 +52,15 @@ export class NasRegistry {
     const byIdentifier = new Map<string, NasEntry>();
     const byId = new Map<string, NasEntry>();
     for (const row of rows) {
+      const secret = Buffer.from(this.secretBox.open(row.secretSealed), 'utf8');
       const entry: NasEntry = {
         id: row.id,
         tenantId: row.tenantId,
         name: row.name,
         ipAddress: row.ipAddress,
         identifier: row.identifier,
-        secret: Buffer.from(this.secretBox.open(row.secretSealed), 'utf8'),
+        secret,
+        sharedSecret: createSharedSecret(secret),
         requireMessageAuthenticator: row.requireMessageAuthenticator === 1,
         coaPort: row.coaPort,
       };

@@ -1,7 +1,6 @@
 // Measures the RADIUS codec hot path: ns per decode of a hotspot Access-Request and per Access-Accept encode.
 // Run: node --import tsx ops/bench/codec/codec.bench.ts
-import { Attribute, PacketCode } from '@kiunga/dictionaries';
-// aaa-server/src/index.ts does not re-export the codec yet; switch to '@kiunga/aaa-server' once it does.
+
 import {
   checkRequestMessageAuthenticator,
   decodePacket,
@@ -9,12 +8,11 @@ import {
   encodeResponse,
   getAttribute,
   getString,
-} from '../../../aaa-server/src/codec/index';
-import {
   SAMPLE_SECRET,
   sampleAcceptAttributes,
   sampleHotspotAccessRequest,
-} from '../../../aaa-server/src/codec/samples';
+} from '@kiunga/aaa-server/codec';
+import { Attribute, PacketCode } from '@kiunga/dictionaries';
 
 /** Enough iterations for a stable mean at roughly a microsecond each, yet a run under a few seconds. */
 const ITERATIONS = 200_000;

@@ -1,6 +1,6 @@
 // Measures the live session table's heap per session and its hot-path speed at a million open sessions.
 // Run: node --expose-gc --import tsx ops/bench/sessions/memory.bench.ts [sessionCount]
-import { InMemorySessionTable, type LiveSessionInput } from '../../../aaa-server/src/sessions/index';
+import { InMemorySessionTable, type LiveSessionInput } from '@kiunga/aaa-server';
 
 const SESSION_COUNT_DEFAULT = 1_000_000;
 const TENANT_COUNT = 100;

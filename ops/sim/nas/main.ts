@@ -1,6 +1,6 @@
 // Command line for the NAS simulator: listens on loopback and prints each CoA/Disconnect request as a JSON line.
 import { parseArgs } from 'node:util';
-import { describePacket } from '../../../aaa-server/src/codec/index';
+import { describePacket } from '@kiunga/aaa-server/codec';
 import { parseBehaviour, type ReceivedRequest, startNasSimulator } from './nas-simulator';
 
 /** RFC 5176 §3: the port a NAS listens on for Dynamic Authorization. */

@@ -1,8 +1,6 @@
 // Tests of the NAS simulator: a CoA client on loopback sees ACK, NAK, silence and drops as configured.
 import { createHash } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { Attribute, ErrorCause, PacketCode } from '@kiunga/dictionaries';
-import { afterEach, describe, expect, it } from 'vitest';
 import {
   checkMessageAuthenticator,
   decodePacket,
@@ -12,7 +10,9 @@ import {
   type RadiusPacket,
   stringAttribute,
   verifyResponseAuthenticator,
-} from '../../../aaa-server/src/codec/index';
+} from '@kiunga/aaa-server/codec';
+import { Attribute, ErrorCause, PacketCode } from '@kiunga/dictionaries';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type NasSimulator, parseBehaviour, startNasSimulator } from './nas-simulator';
 
 const SECRET = 'nas-simulator-secret';

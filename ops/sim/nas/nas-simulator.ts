@@ -1,7 +1,6 @@
 // A fake MikroTik NAS for tests and the demo: answers RFC 5176 CoA and Disconnect requests on loopback.
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { isIPv4 } from 'node:net';
-import { Attribute, ErrorCause, PacketCode } from '@kiunga/dictionaries';
 import {
   checkRequestMessageAuthenticator,
   decodePacket,
@@ -10,7 +9,8 @@ import {
   type RadiusAttribute,
   type RadiusPacket,
   verifyRequestAuthenticator,
-} from '../../../aaa-server/src/codec/index';
+} from '@kiunga/aaa-server/codec';
+import { Attribute, ErrorCause, PacketCode } from '@kiunga/dictionaries';
 
 /** Tests and demos look at a few hundred requests; beyond this the oldest are not kept (counted instead). */
 export const RECEIVED_MAX = 10_000;
