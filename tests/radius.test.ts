@@ -93,6 +93,29 @@ describe('hotspot vouchers over PAP and CHAP', () => {
   });
 });
 
+describe('changes made elsewhere', () => {
+  it('sees a voucher revoked by another process within a quarter second', async () => {
+    const voucher = first()
+      .vouchers.filter((v) => v.deviceLimit === 2)
+      .at(-1)!;
+    const secret = first().nas[0]!.secret;
+    const login = () =>
+      auth(secret, {
+        'User-Name': voucher.code,
+        'User-Password': voucher.code,
+        'Calling-Station-Id': '02:00:00:00:0b:01',
+      });
+    expect((await login()).code).toBe('Access-Accept');
+    const shard = new Database(join(kiunga.dataDir, 'tenants', `${first().id}.db`));
+    shard.prepare(`UPDATE vouchers SET status = 'revoked' WHERE id = ?`).run(voucher.id);
+    shard.close();
+    await new Promise((done) => setTimeout(done, 300));
+    const refused = await login();
+    expect(refused.code).toBe('Access-Reject');
+    expect(refused.attributes['Reply-Message']).toMatch(/cancelled by your provider/);
+  });
+});
+
 describe('device limits', () => {
   it('lets one device on a single-device voucher, the same device again, and no second device', async () => {
     const voucher = voucherWithLimit(1, 1);

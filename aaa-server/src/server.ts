@@ -15,8 +15,15 @@ import { TenantSettingsCache } from './intake/context';
 import { DuplicateCache } from './intake/duplicate-cache';
 import { AaaMetrics } from './intake/metrics';
 import { type IntakeDependencies, type PortRole, receiveDatagram } from './intake/packet-intake';
+import type { Subject } from './intake/subject';
 import { InMemorySessionTable, type LiveSession, type SessionTable } from './sessions/index';
-import { AccountingWriter, closeSessionById, NasRegistry, readOpenSessions } from './store/index';
+import {
+  AccountingWriter,
+  closeSessionById,
+  NasRegistry,
+  readOpenSessions,
+  SubjectCache,
+} from './store/index';
 
 /** How often the NAS registry is re-read, so a NAS added in the console is served within seconds. */
 export const NAS_REGISTRY_REFRESH_MS = 5_000;
@@ -69,6 +76,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
     metrics,
     logger: options.logger,
     settings: new TenantSettingsCache(),
+    subjects: new SubjectCache<Subject>(),
   };
   const rebuilt = rebuildSessionTable(options.platform, shards, sessions);
   options.logger.info({ sessions: rebuilt }, 'session table rebuilt from shards');

@@ -19,7 +19,7 @@ import {
   type RejectReason,
   type ReplyPlan,
 } from '../policy/index';
-import { type NasEntry, recordVoucherFirstUse, usedOctetsOfSubject } from '../store/index';
+import { type NasEntry, recordVoucherFirstUse, usedOctetsOfSubject, type VoucherRow } from '../store/index';
 import type { IntakeContext } from './context';
 import { type CredentialCheck, checkCredentials, readCredentials } from './credentials';
 import { classValue, findSubject, type Subject } from './subject';
@@ -40,7 +40,7 @@ export function handleAccessRequest(
   if (credentials === null) return reject('unsupported_authentication');
   const nowMs = context.clock.now();
   const shard = context.shards.forTenant(nas.tenantId);
-  const subject = findSubject(shard, packet, username);
+  const subject = findSubject(context.subjects, nowMs, shard, packet, username);
   if (!subject) return reject('invalid_credentials');
   const settings = context.settings.get(shard, nowMs);
   let check: CredentialCheck;
@@ -103,18 +103,33 @@ function admit(
     return reject('device_limit_reached');
   }
   let reply = decision.reply;
-  if (decision.firstUse) {
-    const storedExpiresAtMs = recordVoucherFirstUse(
-      shard,
-      subjectId,
-      decision.firstUse.firstUsedAtMs,
-      decision.firstUse.expiresAtMs,
-    );
+  if (decision.firstUse && subject.kind === 'voucher') {
+    const storedExpiresAtMs = recordFirstUse(context, shard, subject.voucher, decision.firstUse);
     reply = { ...reply, sessionTimeoutSeconds: Math.max(1, Math.ceil((storedExpiresAtMs - nowMs) / 1000)) };
   }
   const attributes = [...replyAttributes(reply), ...check.replyAttributes];
   attributes.push(stringAttribute(Attribute.Class, classValue(subject.kind, subjectId)));
   return { kind: 'accept', code: PacketCode.AccessAccept, attributes };
+}
+
+/** Stores the first login and keeps the cached voucher in step with the row. */
+function recordFirstUse(
+  context: IntakeContext,
+  shard: TenantShard,
+  voucher: VoucherRow,
+  firstUse: { firstUsedAtMs: number; expiresAtMs: number },
+): number {
+  const storedExpiresAtMs = recordVoucherFirstUse(
+    shard,
+    voucher.id,
+    firstUse.firstUsedAtMs,
+    firstUse.expiresAtMs,
+  );
+  voucher.firstUsedAt ??= firstUse.firstUsedAtMs;
+  voucher.expiresAt = storedExpiresAtMs;
+  voucher.status = 'active';
+  context.subjects.acknowledgeOwnWrite(shard, 1);
+  return storedExpiresAtMs;
 }
 
 export function replyAttributes(reply: ReplyPlan): OutgoingAttribute[] {

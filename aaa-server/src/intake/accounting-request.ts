@@ -43,7 +43,7 @@ export function readAccountingRecord(
   let subjectId: string | null = null;
   if (isSessionRecord) {
     const fromClass = subjectFromClass(packet);
-    const found = fromClass ? undefined : findSubject(shard, packet, username);
+    const found = fromClass ? undefined : findSubject(context.subjects, nowMs, shard, packet, username);
     subjectKind = fromClass?.kind ?? found?.kind ?? null;
     subjectId =
       fromClass?.id ??

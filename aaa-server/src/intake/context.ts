@@ -2,8 +2,9 @@
 import type { Clock, SecretBox, ShardRegistry, TenantRadiusSettings, TenantShard } from '@kiunga/schemas';
 import type { Logger } from 'pino';
 import type { SessionTable } from '../sessions/index';
-import { type AccountingWriter, readTenantRadiusSettings } from '../store/index';
+import { type AccountingWriter, readTenantRadiusSettings, type SubjectCache } from '../store/index';
 import type { AaaMetrics } from './metrics';
+import type { Subject } from './subject';
 
 /** Tenant settings change rarely; re-reading them every 10 s keeps edits visible without a query per packet. */
 export const TENANT_SETTINGS_TTL_MS = 10_000;
@@ -33,4 +34,5 @@ export interface IntakeContext {
   metrics: AaaMetrics;
   logger: Logger;
   settings: TenantSettingsCache;
+  subjects: SubjectCache<Subject>;
 }

@@ -5,6 +5,7 @@ import { findAttribute, getInteger, type RadiusPacket, readString } from '../cod
 import {
   findSubscriberByUsername,
   findVoucherByCode,
+  type SubjectCache,
   type SubscriberRow,
   type VoucherRow,
 } from '../store/index';
@@ -19,7 +20,13 @@ export type Subject =
   | { kind: 'subscriber'; subscriber: SubscriberRow };
 
 /** PPP asks for a subscriber first; everything else (hotspot) for a voucher first. */
-export function findSubject(shard: TenantShard, packet: RadiusPacket, username: string): Subject | undefined {
+export function findSubject(
+  cache: SubjectCache<Subject>,
+  nowMs: number,
+  shard: TenantShard,
+  packet: RadiusPacket,
+  username: string,
+): Subject | undefined {
   const isFramed =
     getInteger(packet, Attribute.ServiceType) === SERVICE_TYPE_FRAMED ||
     getInteger(packet, Attribute.FramedProtocol) === FRAMED_PROTOCOL_PPP;
@@ -31,7 +38,10 @@ export function findSubject(shard: TenantShard, packet: RadiusPacket, username: 
     const subscriber = findSubscriberByUsername(shard, username);
     return subscriber ? { kind: 'subscriber', subscriber } : undefined;
   };
-  return isFramed ? (asSubscriber() ?? asVoucher()) : (asVoucher() ?? asSubscriber());
+  const key = `${isFramed ? 'framed' : 'login'}\u0000${username}`;
+  return cache.lookup(shard, key, nowMs, () =>
+    isFramed ? (asSubscriber() ?? asVoucher()) : (asVoucher() ?? asSubscriber()),
+  );
 }
 
 export function classValue(subjectKind: 'voucher' | 'subscriber', subjectId: string): string {

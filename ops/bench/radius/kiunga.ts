@@ -44,7 +44,11 @@ export interface KiungaServer {
 interface DemoTenant {
   readonly nas: ReadonlyArray<{ readonly id: string; readonly ip: string; readonly secret: string }>;
   readonly plans: ReadonlyArray<{ readonly id: string; readonly name: string }>;
-  readonly vouchers: ReadonlyArray<{ readonly code: string; readonly planId: string; readonly deviceLimit: number }>;
+  readonly vouchers: ReadonlyArray<{
+    readonly code: string;
+    readonly planId: string;
+    readonly deviceLimit: number;
+  }>;
 }
 
 interface Ports {
@@ -54,7 +58,10 @@ interface Ports {
 }
 
 /** Seeds the demo with `vouchers` extra vouchers; returns the NAS secret for 127.0.0.1 and those codes. */
-async function seedDemo(dataDirectory: string, vouchers: number): Promise<{ secret: string; codes: string[] }> {
+async function seedDemo(
+  dataDirectory: string,
+  vouchers: number,
+): Promise<{ secret: string; codes: string[] }> {
   const args = [...NODE_FLAGS, CLI_ENTRY, 'demo', '--seed-only', '--json'];
   args.push('--data-dir', dataDirectory, '--vouchers', String(vouchers));
   const { stdout } = await execFileAsync(process.execPath, args, {

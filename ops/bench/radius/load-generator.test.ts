@@ -1,14 +1,14 @@
 // Tests of the load generator against a tiny in-test RADIUS server on loopback: counts, retries, losses.
 import { createSocket, type Socket } from 'node:dgram';
-import { Attribute, PacketCode } from '@kiunga/dictionaries';
-import { afterEach, describe, expect, it } from 'vitest';
 import {
   decodePacket,
   decryptUserPassword,
   encodeResponse,
   getString,
   getUserName,
-} from '../../../aaa-server/src/codec/index';
+} from '@kiunga/aaa-server/codec';
+import { Attribute, PacketCode } from '@kiunga/dictionaries';
+import { afterEach, describe, expect, it } from 'vitest';
 import { driveLoad } from './load-generator';
 import { buildAccessRequests, buildAccountingRequests, makeVoucherCodes } from './request-stream';
 

@@ -1,7 +1,6 @@
 // Drives a RADIUS server over loopback UDP with a fixed number of requests in flight and counts the outcomes.
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
-import { Attribute, PacketCode } from '@kiunga/dictionaries';
 import {
   attribute,
   decodePacket,
@@ -10,7 +9,8 @@ import {
   type OutgoingAttribute,
   type RadiusPacket,
   verifyResponseAuthenticator,
-} from '../../../aaa-server/src/codec/index';
+} from '@kiunga/aaa-server/codec';
+import { Attribute, PacketCode } from '@kiunga/dictionaries';
 
 /** RADIUS identifiers are one octet, so one source port can tell apart at most 256 outstanding requests. */
 const IDENTIFIERS_PER_SOCKET = 256;

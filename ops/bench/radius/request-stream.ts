@@ -1,11 +1,12 @@
 // The request streams both servers get: voucher logins as a MikroTik hotspot sends them, and accounting sessions.
-import { AcctStatusType, AcctTerminateCause, Attribute, ServiceType } from '@kiunga/dictionaries';
+
 import {
   integerAttribute,
   ipAddressAttribute,
   type OutgoingAttribute,
   stringAttribute,
-} from '../../../aaa-server/src/codec/index';
+} from '@kiunga/aaa-server/codec';
+import { AcctStatusType, AcctTerminateCause, Attribute, ServiceType } from '@kiunga/dictionaries';
 import type { LoadRequest } from './load-generator';
 
 /** RFC 2865 §5.41 NAS-Port-Type Wireless-802.11: what a MikroTik hotspot on Wi-Fi reports. */
