@@ -1,5 +1,7 @@
 // End to end: the real ./kiunga start, driven over UDP by FreeRADIUS's radclient like a MikroTik would.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createSecretBox } from '@kiunga/schemas';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,6 +18,7 @@ import { radclient } from './support/radclient';
 let dataDir: string;
 let demo: DemoJson;
 let kiunga: RunningKiunga;
+const natSecret = 'branch-router-secret';
 
 beforeAll(async () => {
   dataDir = makeDataDir();
@@ -25,6 +28,15 @@ beforeAll(async () => {
   platform
     .prepare('UPDATE nas_devices SET require_message_authenticator = 1 WHERE ip_address = ?')
     .run('127.0.0.2');
+  // A router behind NAT, known only by its NAS-Identifier, for the first ISP.
+  const secretBox = createSecretBox(readFileSync(join(dataDir, 'master.key'), 'utf8').trim());
+  platform
+    .prepare(
+      `INSERT INTO nas_devices (id, tenant_id, name, ip_address, identifier, secret_sealed,
+                                require_message_authenticator, coa_port, created_at, updated_at)
+       VALUES ('nas_behind_nat', ?, 'Branch router', NULL, 'branch-router', ?, 0, 3799, 0, 0)`,
+    )
+    .run(demo.tenants[0]!.id, secretBox.seal(natSecret));
   platform.close();
   kiunga = await startKiunga(dataDir);
 });
@@ -319,5 +331,26 @@ describe('who may talk to the server', () => {
       'Message-Authenticator': '0x00',
     });
     expect(foreign.code).toBe('Access-Reject');
+  });
+  it('serves a NAS behind NAT by NAS-Identifier only when it signs with Message-Authenticator', async () => {
+    const voucher = first().vouchers.filter((v) => v.deviceLimit === 2)[1]!;
+    const base = {
+      'Packet-Src-IP-Address': '127.0.0.5',
+      'NAS-Identifier': 'branch-router',
+      'User-Name': voucher.code,
+      'User-Password': voucher.code,
+    };
+    expect((await auth(natSecret, base, 1)).code).toBeNull();
+    const signed = await auth(natSecret, { ...base, 'Message-Authenticator': '0x00' });
+    expect(signed.code).toBe('Access-Accept');
+    expect(
+      (
+        await auth(
+          natSecret,
+          { ...base, 'NAS-Identifier': 'unknown-router', 'Message-Authenticator': '0x00' },
+          1,
+        )
+      ).code,
+    ).toBeNull();
   });
 });
