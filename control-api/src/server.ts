@@ -1,6 +1,7 @@
 // Serving the Hono app over HTTP with a clean stop.
 import { type ServerType, serve } from '@hono/node-server';
 import { type ControlApiOptions, createApp } from './app';
+import { startJobs } from './jobs/index';
 
 export interface ControlApiServer {
   port: number;
@@ -8,7 +9,7 @@ export interface ControlApiServer {
 }
 
 export async function startControlApi(
-  options: ControlApiOptions & { host: string; port: number },
+  options: ControlApiOptions & { host: string; port: number; runJobs?: boolean },
 ): Promise<ControlApiServer> {
   const app = createApp(options);
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -17,12 +18,14 @@ export async function startControlApi(
     );
     started.once('error', reject);
   });
+  const jobs = options.runJobs === false ? null : startJobs(options);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
     port,
     stop: () =>
       new Promise<void>((resolve) => {
+        jobs?.stop();
         server.close(() => resolve());
         // Keep-alive sockets would hold close() open; a stopping server owes them nothing.
         if ('closeAllConnections' in server) server.closeAllConnections();

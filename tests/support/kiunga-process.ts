@@ -92,7 +92,10 @@ export interface RunningKiunga {
   stop(): Promise<number | null>;
 }
 
-export async function startKiunga(dataDir: string): Promise<RunningKiunga> {
+export async function startKiunga(
+  dataDir: string,
+  environment: NodeJS.ProcessEnv = {},
+): Promise<RunningKiunga> {
   const [httpPort, authPort, acctPort] = [
     await freePort('tcp'),
     await freePort('udp'),
@@ -108,6 +111,7 @@ export async function startKiunga(dataDir: string): Promise<RunningKiunga> {
       KIUNGA_RADIUS_AUTH_PORT: String(authPort),
       KIUNGA_RADIUS_ACCT_PORT: String(acctPort),
       KIUNGA_LOG_LEVEL: 'warn',
+      ...environment,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -33,6 +33,8 @@ export async function runServers(config: KiungaConfig, masterKey: string): Promi
     logger,
     tokenKey: deriveTokenKey(masterKey),
     publicUrl: config.publicUrl,
+    mpesaBaseUrl: config.mpesaBaseUrl,
+    radius: { authPort: aaa.authPort, acctPort: aaa.acctPort },
   });
   logger.info(
     {

@@ -297,5 +297,13 @@ function seedMpesaSettings(shard: TenantShard, secretBox: SecretBox, nowMs: numb
   shard
     .statement('INSERT INTO tenant_settings (key, value, updated_at) VALUES (?, ?, ?)')
     .run('mpesa.config', JSON.stringify(secretBox.seal(JSON.stringify(mpesa))), nowMs);
+  // Registered with Daraja on the first `kiunga start` (retried while pending).
+  shard
+    .statement('INSERT INTO tenant_settings (key, value, updated_at) VALUES (?, ?, ?)')
+    .run(
+      'mpesa.c2b_registration',
+      JSON.stringify({ status: 'pending', attempts: 0, lastError: null, updatedAt: nowMs }),
+      nowMs,
+    );
   return mpesa;
 }

@@ -1,0 +1,34 @@
+// Scheduled jobs of the control API (node-cron). Each run is idempotent, so running twice (or on
+// two nodes) changes nothing more than running once, and a run after downtime catches up.
+import cron from 'node-cron';
+import type { ApiDependencies } from '../dependencies';
+import { registerPendingC2bUrls } from '../portal/c2b-registration';
+import { reconcilePendingPurchases } from './reconcile-purchases';
+
+export interface JobRunner {
+  stop(): void;
+}
+
+export function startJobs(dependencies: ApiDependencies): JobRunner {
+  const run = (name: string, job: () => Promise<unknown>) => async () => {
+    try {
+      const result = await job();
+      dependencies.logger.debug({ job: name, result }, 'job finished');
+    } catch (error) {
+      dependencies.logger.error({ job: name, err: error }, 'job failed');
+    }
+  };
+  const registerC2b = run('c2b_registration', () => registerPendingC2bUrls(dependencies));
+  const reconcile = run('reconcile_purchases', () => reconcilePendingPurchases(dependencies));
+  // At start: a seeded or restored platform registers its pending C2B URLs without waiting.
+  void registerC2b();
+  const tasks = [
+    cron.schedule('*/5 * * * *', registerC2b, { noOverlap: true, name: 'c2b_registration' }),
+    cron.schedule('* * * * *', reconcile, { noOverlap: true, name: 'reconcile_purchases' }),
+  ];
+  return {
+    stop() {
+      for (const task of tasks) task.stop();
+    },
+  };
+}

@@ -1,0 +1,203 @@
+// Hotspot purchases from the captive portal: a pending STK push becomes exactly one voucher when
+// M-Pesa confirms it, however many callbacks arrive; a failure keeps the reason for the client.
+import { type Cents, cents, KiungaError, newId, type TenantShard } from '@kiunga/schemas';
+import { createVoucherBatch } from '../domains/vouchers';
+import { LedgerAccount, postTransfer } from './ledger';
+
+export type PurchaseStatus = 'pending' | 'paid' | 'failed';
+
+export interface PurchaseRow {
+  id: string;
+  planId: string;
+  phone: string;
+  macAddress: string | null;
+  amountCents: number;
+  status: PurchaseStatus;
+  merchantRequestId: string | null;
+  checkoutRequestId: string | null;
+  voucherId: string | null;
+  mpesaReceipt: string | null;
+  failureCode: string | null;
+  failureMessage: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+const purchaseColumns = `id, plan_id AS planId, phone, mac_address AS macAddress, amount_cents AS amountCents, status,
+  merchant_request_id AS merchantRequestId, checkout_request_id AS checkoutRequestId, voucher_id AS voucherId,
+  mpesa_receipt AS mpesaReceipt, failure_code AS failureCode, failure_message AS failureMessage,
+  created_at AS createdAt, updated_at AS updatedAt`;
+
+export function createPendingPurchase(
+  shard: TenantShard,
+  input: { planId: string; phone: string; macAddress: string | null; amount: Cents },
+  nowMs: number,
+): PurchaseRow {
+  const id = newId('purchase');
+  shard
+    .statement(
+      `INSERT INTO purchases (id, plan_id, phone, mac_address, amount_cents, status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
+    )
+    .run(id, input.planId, input.phone, input.macAddress, input.amount, nowMs, nowMs);
+  return getPurchase(shard, id);
+}
+
+export function recordStkAccepted(
+  shard: TenantShard,
+  purchaseId: string,
+  ids: { merchantRequestId: string; checkoutRequestId: string },
+  nowMs: number,
+): void {
+  shard
+    .statement(
+      `UPDATE purchases SET merchant_request_id = ?, checkout_request_id = ?, updated_at = ? WHERE id = ?`,
+    )
+    .run(ids.merchantRequestId, ids.checkoutRequestId, nowMs, purchaseId);
+}
+
+export function getPurchase(shard: TenantShard, purchaseId: string): PurchaseRow {
+  const row = shard.statement(`SELECT ${purchaseColumns} FROM purchases WHERE id = ?`).get(purchaseId) as
+    | PurchaseRow
+    | undefined;
+  if (!row) throw new KiungaError('not_found', 'No such purchase.');
+  return row;
+}
+
+export function findPurchaseByCheckout(
+  shard: TenantShard,
+  checkoutRequestId: string,
+): PurchaseRow | undefined {
+  return shard
+    .statement(`SELECT ${purchaseColumns} FROM purchases WHERE checkout_request_id = ?`)
+    .get(checkoutRequestId) as PurchaseRow | undefined;
+}
+
+export function pendingPurchasesOlderThan(
+  shard: TenantShard,
+  beforeMs: number,
+  limit: number,
+): PurchaseRow[] {
+  return shard
+    .statement(
+      `SELECT ${purchaseColumns} FROM purchases
+        WHERE status = 'pending' AND checkout_request_id IS NOT NULL AND created_at < ?
+        ORDER BY created_at LIMIT ?`,
+    )
+    .all(beforeMs, limit) as PurchaseRow[];
+}
+
+export function failPurchase(
+  shard: TenantShard,
+  purchaseId: string,
+  failure: { code: string; message: string },
+  nowMs: number,
+): void {
+  // Only a pending purchase can fail: a late failure never undoes a payment.
+  shard
+    .statement(
+      `UPDATE purchases SET status = 'failed', failure_code = ?, failure_message = ?, updated_at = ?
+        WHERE id = ? AND status = 'pending'`,
+    )
+    .run(failure.code, failure.message, nowMs, purchaseId);
+}
+
+export type CompletionOutcome =
+  | { kind: 'paid'; voucherId: string }
+  | { kind: 'already_paid'; voucherId: string }
+  | { kind: 'amount_mismatch' };
+
+/**
+ * Marks a purchase paid and issues its voucher, in one transaction with the payment record and the
+ * ledger transfer. The receipt is unique in payments and the purchase row is checked first, so a
+ * duplicate or replayed callback changes nothing.
+ */
+export function completePurchase(
+  shard: TenantShard,
+  purchase: PurchaseRow,
+  payment: { receipt: string; amount: Cents; phone: string | null },
+  nowMs: number,
+): CompletionOutcome {
+  return shard.sqlite.transaction((): CompletionOutcome => {
+    const current = getPurchase(shard, purchase.id);
+    if (current.status === 'paid' && current.voucherId)
+      return { kind: 'already_paid', voucherId: current.voucherId };
+    if (payment.amount !== current.amountCents) return { kind: 'amount_mismatch' };
+    const batch = createVoucherBatch(
+      shard,
+      { planId: current.planId, count: 1, length: 8, prefix: '' },
+      { nowMs, createdBy: `mpesa:${payment.receipt}` },
+    );
+    const voucherId = batch.items[0]!.id;
+    shard
+      .statement(
+        `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, phone, account_reference,
+                               matched_kind, matched_id, status, received_at)
+         VALUES (?, 'mpesa_stk', ?, ?, ?, ?, 'purchase', ?, 'matched', ?)`,
+      )
+      .run(newId('payment'), payment.receipt, payment.amount, payment.phone, current.id, current.id, nowMs);
+    postTransfer(
+      shard,
+      {
+        transferId: `mpesa:${payment.receipt}`,
+        debitAccount: LedgerAccount.mpesaClearing,
+        creditAccount: LedgerAccount.hotspotSales,
+        amount: cents(payment.amount),
+        kind: 'hotspot_sale',
+        reference: current.id,
+      },
+      nowMs,
+    );
+    shard
+      .statement(
+        `UPDATE purchases SET status = 'paid', voucher_id = ?, mpesa_receipt = ?, failure_code = NULL,
+                failure_message = NULL, updated_at = ? WHERE id = ?`,
+      )
+      .run(voucherId, payment.receipt, nowMs, current.id);
+    return { kind: 'paid', voucherId };
+  })();
+}
+
+export function voucherCodeOf(shard: TenantShard, voucherId: string): string | null {
+  const row = shard.statement('SELECT code FROM vouchers WHERE id = ?').get(voucherId) as
+    | { code: string }
+    | undefined;
+  return row?.code ?? null;
+}
+
+/** Paid purchases of a phone, newest first, for voucher recovery on the portal. */
+export function paidPurchasesOfPhone(shard: TenantShard, phone: string, sinceMs: number, limit: number) {
+  return shard
+    .statement(
+      `SELECT p.id, p.plan_id AS planId, v.code, v.status AS voucherStatus, v.expires_at AS expiresAt, p.created_at AS paidAt
+         FROM purchases p JOIN vouchers v ON v.id = p.voucher_id
+        WHERE p.phone = ? AND p.status = 'paid' AND p.created_at >= ?
+        ORDER BY p.created_at DESC LIMIT ?`,
+    )
+    .all(phone, sinceMs, limit) as Array<{
+    id: string;
+    planId: string;
+    code: string;
+    voucherStatus: string;
+    expiresAt: number | null;
+    paidAt: number;
+  }>;
+}
+
+export function storeCallback(
+  shard: TenantShard,
+  callback: { provider: string; kind: string; body: string; outcome: string },
+  nowMs: number,
+): number {
+  return Number(
+    shard
+      .statement(
+        `INSERT INTO provider_callbacks (provider, kind, received_at, body, outcome) VALUES (?, ?, ?, ?, ?)`,
+      )
+      .run(callback.provider, callback.kind, nowMs, callback.body, callback.outcome).lastInsertRowid,
+  );
+}
+
+export function setCallbackOutcome(shard: TenantShard, callbackId: number, outcome: string): void {
+  shard.statement('UPDATE provider_callbacks SET outcome = ? WHERE id = ?').run(outcome, callbackId);
+}

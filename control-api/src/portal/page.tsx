@@ -1,0 +1,196 @@
+// The captive portal's pages: small, phone-first, work without JavaScript; a tiny script only
+// follows the M-Pesa payment live and logs the device in when it is paid.
+
+import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
+
+export interface PortalBranding {
+  name: string;
+  logo: string | null;
+  primaryColor: string;
+  accentColor: string;
+}
+
+/** What the router put on the URL (login.html forwards these). */
+export interface RouterContext {
+  loginUrl: string | null;
+  mac: string | null;
+  ip: string | null;
+  originalUrl: string | null;
+}
+
+export interface PortalPlan {
+  id: string;
+  name: string;
+  priceShillings: number;
+  validityText: string;
+  deviceLimit: number;
+}
+
+const styles = `*{box-sizing:border-box}body{margin:0;font:16px/1.4 system-ui,sans-serif;color:#1f2937;background:#f3f4f6}
+header{background:var(--primary);color:#fff;padding:12px 16px;display:flex;gap:10px;align-items:center}
+header img{height:32px}main{max-width:420px;margin:0 auto;padding:12px}
+section{background:#fff;border-radius:10px;padding:14px;margin:12px 0;box-shadow:0 1px 2px #0002}
+h1{font-size:1.15rem;margin:0}h2{font-size:1.05rem;margin:0 0 8px}
+label.plan{display:flex;justify-content:space-between;border:1px solid #d1d5db;border-radius:8px;padding:10px;margin:6px 0}
+label.plan b{color:var(--primary)}input[type=tel],input[type=text]{width:100%;padding:10px;font-size:1rem;border:1px solid #9ca3af;border-radius:8px}
+button{width:100%;margin-top:10px;padding:12px;font-size:1rem;border:0;border-radius:8px;background:var(--accent);color:#111;font-weight:600}
+.note{font-size:.9rem;color:#4b5563}.error{background:#fee2e2;color:#991b1b;padding:10px;border-radius:8px}
+.ok{background:#dcfce7;color:#166534;padding:10px;border-radius:8px}.code{font:700 1.4rem monospace;letter-spacing:2px}`;
+
+export function Layout(props: {
+  branding: PortalBranding;
+  title: string;
+  children: Child;
+  refreshSeconds?: number;
+}) {
+  const { branding } = props;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
+        <title>{`${props.title} · ${branding.name}`}</title>
+        <style>
+          {raw(`:root{--primary:${branding.primaryColor};--accent:${branding.accentColor}}${styles}`)}
+        </style>
+      </head>
+      <body>
+        <header>
+          {branding.logo ? <img src={branding.logo} alt="" /> : null}
+          <h1>{branding.name}</h1>
+        </header>
+        <main>{props.children}</main>
+      </body>
+    </html>
+  );
+}
+
+function RouterFields(props: { router: RouterContext }) {
+  const { router } = props;
+  return (
+    <>
+      {router.loginUrl ? <input type="hidden" name="link-login-only" value={router.loginUrl} /> : null}
+      {router.mac ? <input type="hidden" name="mac" value={router.mac} /> : null}
+      {router.ip ? <input type="hidden" name="ip" value={router.ip} /> : null}
+      {router.originalUrl ? <input type="hidden" name="link-orig" value={router.originalUrl} /> : null}
+    </>
+  );
+}
+
+export function PortalHome(props: {
+  slug: string;
+  branding: PortalBranding;
+  plans: PortalPlan[];
+  router: RouterContext;
+  error?: string | null;
+}) {
+  const base = `/portal/${props.slug}`;
+  return (
+    <Layout branding={props.branding} title="Get online">
+      {props.error ? <p class="error">{props.error}</p> : null}
+      <section>
+        <h2>Buy a package with M-Pesa</h2>
+        {props.plans.length === 0 ? (
+          <p class="note">No packages are on sale right now. Ask your provider.</p>
+        ) : (
+          <form id="buy" method="post" action={`${base}/buy`}>
+            {props.plans.map((plan, index) => (
+              <label class="plan">
+                <span>
+                  <input type="radio" name="planId" value={plan.id} checked={index === 0} /> {plan.name}
+                  <br />
+                  <span class="note">
+                    {plan.validityText} ·{' '}
+                    {plan.deviceLimit === 1 ? '1 device' : `${plan.deviceLimit} devices`}
+                  </span>
+                </span>
+                <b>Ksh {plan.priceShillings}</b>
+              </label>
+            ))}
+            <label>
+              M-Pesa number
+              <input type="tel" name="phone" placeholder="0712 345 678" required autocomplete="tel" />
+            </label>
+            <RouterFields router={props.router} />
+            <button type="submit">Buy</button>
+            <p class="note" id="status" aria-live="polite"></p>
+          </form>
+        )}
+      </section>
+      <section>
+        <h2>I have a voucher</h2>
+        <form method="post" action={`${base}/voucher`}>
+          <input type="text" name="code" placeholder="Voucher code" required autocapitalize="characters" />
+          <RouterFields router={props.router} />
+          <button type="submit">Connect</button>
+        </form>
+      </section>
+      <section>
+        <h2>Paid but lost your code?</h2>
+        <form method="post" action={`${base}/recover`}>
+          <input type="tel" name="phone" placeholder="The number you paid with" required />
+          <RouterFields router={props.router} />
+          <button type="submit">Find my voucher</button>
+        </form>
+      </section>
+      <script>{raw(purchaseScript(base))}</script>
+    </Layout>
+  );
+}
+
+/** Follows the purchase without reloading; on payment, logs the device in through the router. */
+function purchaseScript(base: string): string {
+  return `(function(){var f=document.getElementById('buy');if(!f||!window.fetch)return;var s=document.getElementById('status');
+f.addEventListener('submit',function(e){e.preventDefault();var d=new FormData(f);var b=f.querySelector('button');b.disabled=true;
+s.textContent='Sending the M-Pesa request...';fetch('${base}/api/purchases',{method:'POST',headers:{'content-type':'application/json'},
+body:JSON.stringify({planId:d.get('planId'),phone:d.get('phone'),mac:d.get('mac')||undefined})}).then(function(r){return r.json()}).then(function(p){
+if(p.error){s.textContent=p.error.message;b.disabled=false;return}s.textContent='Check your phone and enter your M-Pesa PIN.';var n=0;
+(function poll(){fetch('${base}/api/purchases/'+p.id).then(function(r){return r.json()}).then(function(q){
+if(q.status==='paid'){s.innerHTML='Paid. Your voucher: <b class=code>'+q.voucherCode+'</b>';login(q.voucherCode)}
+else if(q.status==='failed'){s.textContent=q.error.message;b.disabled=false}
+else if(++n<90){setTimeout(poll,2000)}else{s.textContent='Still waiting for M-Pesa. If you paid, use "Paid but lost your code?" below.';b.disabled=false}})})()
+}).catch(function(){s.textContent='No connection to the server. Try again.';b.disabled=false})});
+function login(code){var u=f.querySelector('[name=link-login-only]');if(!u)return;var o=f.querySelector('[name=link-orig]');
+var l=document.createElement('form');l.method='post';l.action=u.value;[['username',code],['password',code],['dst',o?o.value:'']].forEach(function(x){
+var i=document.createElement('input');i.type='hidden';i.name=x[0];i.value=x[1];l.appendChild(i)});document.body.appendChild(l);l.submit()}})();`;
+}
+
+/** The router's login form: posting it logs the device in (MikroTik's link-login-only). */
+export function RouterLogin(props: { router: RouterContext; code: string }) {
+  if (!props.router.loginUrl) {
+    return <p class="note">Open any website and enter this code on the login page to connect.</p>;
+  }
+  return (
+    <form method="post" action={props.router.loginUrl}>
+      <input type="hidden" name="username" value={props.code} />
+      <input type="hidden" name="password" value={props.code} />
+      {props.router.originalUrl ? <input type="hidden" name="dst" value={props.router.originalUrl} /> : null}
+      <button type="submit">Connect now</button>
+    </form>
+  );
+}
+
+export function MessagePage(props: {
+  branding: PortalBranding;
+  slug: string;
+  title: string;
+  kind: 'ok' | 'error' | 'note';
+  message: string;
+  children?: Child;
+  refreshSeconds?: number;
+}) {
+  return (
+    <Layout branding={props.branding} title={props.title} refreshSeconds={props.refreshSeconds}>
+      <section>
+        <h2>{props.title}</h2>
+        <p class={props.kind}>{props.message}</p>
+        {props.children}
+        <p>
+          <a href={`/portal/${props.slug}`}>Back</a>
+        </p>
+      </section>
+    </Layout>
+  );
+}

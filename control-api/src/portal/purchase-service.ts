@@ -1,0 +1,188 @@
+// The captive portal's purchase flow: STK push out, callback in, one voucher per paid purchase.
+import { cents, KiungaError, normaliseKenyanPhone, type TenantShard } from '@kiunga/schemas';
+import type { ApiDependencies } from '../dependencies';
+import { findPlan } from '../domains/plans';
+import {
+  DarajaError,
+  parseStkCallback,
+  readStkCallback,
+  type StkOutcome,
+  wholeShillings,
+} from '../integrations/mpesa/index';
+import {
+  completePurchase,
+  createPendingPurchase,
+  failPurchase,
+  findPurchaseByCheckout,
+  getPurchase,
+  type PurchaseRow,
+  recordStkAccepted,
+  setCallbackOutcome,
+  storeCallback,
+  voucherCodeOf,
+} from '../money/purchases';
+import { callbackUrls, darajaClientFor, readMpesaSettings } from './mpesa-settings';
+
+/** What the client reads on the portal for each way a payment can fail. */
+export const paymentFailureMessages: Record<Exclude<StkOutcome, 'paid'> | 'amount_mismatch', string> = {
+  cancelled: 'You cancelled the M-Pesa request. Tap Buy to try again.',
+  timeout: 'The M-Pesa request timed out before you entered your PIN. Tap Buy to try again.',
+  insufficient_funds: 'Your M-Pesa balance is too low for this package. Top up or choose a smaller package.',
+  wrong_pin: 'The M-Pesa PIN was wrong. Tap Buy to try again and enter your PIN carefully.',
+  failed: 'M-Pesa could not complete the payment. Tap Buy to try again.',
+  amount_mismatch:
+    'The amount paid does not match the package. Contact your provider with your M-Pesa message.',
+};
+
+export interface PurchaseView {
+  id: string;
+  status: 'pending' | 'paid' | 'failed';
+  voucherCode?: string;
+  error?: { code: string; message: string };
+}
+
+export function purchaseView(shard: TenantShard, purchase: PurchaseRow): PurchaseView {
+  if (purchase.status === 'paid' && purchase.voucherId) {
+    return {
+      id: purchase.id,
+      status: 'paid',
+      voucherCode: voucherCodeOf(shard, purchase.voucherId) ?? undefined,
+    };
+  }
+  if (purchase.status === 'failed') {
+    return {
+      id: purchase.id,
+      status: 'failed',
+      error: {
+        code: purchase.failureCode ?? 'payment_failed',
+        message: purchase.failureMessage ?? paymentFailureMessages.failed,
+      },
+    };
+  }
+  return { id: purchase.id, status: 'pending' };
+}
+
+export async function startPurchase(
+  dependencies: ApiDependencies,
+  tenant: { id: string; slug: string },
+  shard: TenantShard,
+  input: { planId: string; phone: string; mac?: string | undefined },
+): Promise<PurchaseView> {
+  const phone = normaliseKenyanPhone(input.phone);
+  if (!phone) {
+    throw new KiungaError('validation_failed', 'Enter a Safaricom number like 0712 345 678.');
+  }
+  const plan = findPlan(shard, input.planId);
+  if (!plan || plan.kind !== 'hotspot' || !plan.isActive)
+    throw new KiungaError('not_found', 'No such package.');
+  const shillings = wholeShillings(cents(plan.priceCents));
+  if (shillings === null || shillings < 1) {
+    throw new KiungaError(
+      'conflict',
+      'This package cannot be paid with M-Pesa (its price is not whole shillings).',
+    );
+  }
+  const settings = readMpesaSettings(dependencies, shard);
+  if (!settings)
+    throw new KiungaError('service_unavailable', 'This provider does not take M-Pesa payments yet.');
+  const nowMs = dependencies.clock.now();
+  const purchase = createPendingPurchase(
+    shard,
+    { planId: plan.id, phone, macAddress: input.mac ?? null, amount: cents(plan.priceCents) },
+    nowMs,
+  );
+  try {
+    const response = await darajaClientFor(dependencies, tenant.id, settings).stkPush({
+      shortcode: settings.shortcode,
+      passkey: settings.passkey,
+      amount: shillings,
+      phone,
+      callbackUrl: callbackUrls(dependencies, tenant.id).stk,
+      accountReference: tenant.slug.slice(0, 12),
+      description: 'Wi-Fi',
+      transactionType: settings.transactionType,
+      partyB: settings.partyB,
+    });
+    recordStkAccepted(
+      shard,
+      purchase.id,
+      { merchantRequestId: response.MerchantRequestID, checkoutRequestId: response.CheckoutRequestID },
+      dependencies.clock.now(),
+    );
+  } catch (error) {
+    const message =
+      error instanceof DarajaError
+        ? 'M-Pesa did not accept the request. Check the number and try again in a minute.'
+        : 'M-Pesa could not be reached. Try again in a minute.';
+    failPurchase(shard, purchase.id, { code: 'stk_push_failed', message }, dependencies.clock.now());
+    dependencies.logger.warn({ err: error, tenantId: tenant.id, purchaseId: purchase.id }, 'STK push failed');
+    throw new KiungaError('service_unavailable', message);
+  }
+  return purchaseView(shard, getPurchase(shard, purchase.id));
+}
+
+export type CallbackOutcome = 'applied' | 'duplicate' | 'unmatched' | 'rejected' | 'failed';
+
+/** Stores the raw callback first, then applies it; answering is the caller's job (always Accepted). */
+export function applyStkCallback(
+  dependencies: ApiDependencies,
+  shard: TenantShard,
+  rawBody: string,
+): CallbackOutcome {
+  const nowMs = dependencies.clock.now();
+  const callbackId = storeCallback(
+    shard,
+    { provider: 'mpesa', kind: 'stk', body: rawBody, outcome: 'stored' },
+    nowMs,
+  );
+  const outcome = interpretStkCallback(shard, rawBody, nowMs);
+  setCallbackOutcome(shard, callbackId, outcome);
+  return outcome;
+}
+
+function interpretStkCallback(shard: TenantShard, rawBody: string, nowMs: number): CallbackOutcome {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    return 'rejected';
+  }
+  const parsed = parseStkCallback(body);
+  if (!parsed.ok) return 'rejected';
+  const callback = parsed.value.Body.stkCallback;
+  const purchase = findPurchaseByCheckout(shard, callback.CheckoutRequestID);
+  if (!purchase) return 'unmatched';
+  const reading = readStkCallback(callback);
+  if (reading.kind === 'malformed') return 'rejected';
+  if (reading.kind === 'failed') {
+    if (purchase.status !== 'pending') return 'duplicate';
+    failPurchase(
+      shard,
+      purchase.id,
+      { code: `mpesa_${reading.outcome}`, message: paymentFailureMessages[reading.outcome] },
+      nowMs,
+    );
+    return 'failed';
+  }
+  const completion = completePurchase(
+    shard,
+    purchase,
+    {
+      receipt: reading.payment.mpesaReceiptNumber,
+      amount: reading.payment.amount,
+      phone: reading.payment.phoneNumber,
+    },
+    nowMs,
+  );
+  if (completion.kind === 'already_paid') return 'duplicate';
+  if (completion.kind === 'amount_mismatch') {
+    failPurchase(
+      shard,
+      purchase.id,
+      { code: 'amount_mismatch', message: paymentFailureMessages.amount_mismatch },
+      nowMs,
+    );
+    return 'rejected';
+  }
+  return 'applied';
+}

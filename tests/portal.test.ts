@@ -1,0 +1,222 @@
+// End to end: a hotspot client buys a package through the captive portal with M-Pesa (the Daraja
+// simulator over HTTP), gets exactly one voucher, and logs in over RADIUS with it.
+import { join } from 'node:path';
+import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type DemoJson,
+  makeDataDir,
+  type RunningKiunga,
+  removeDataDir,
+  seedDemo,
+  startKiunga,
+} from './support/kiunga-process';
+import { radclient } from './support/radclient';
+
+interface MpesaDemo {
+  mpesa: { shortcode: string; consumerKey: string; consumerSecret: string; passkey: string };
+}
+
+let dataDir: string;
+let demo: DemoJson;
+let kiunga: RunningKiunga;
+let daraja: DarajaSimulator;
+
+const tenant = () => demo.tenants[0]! as DemoJson['tenants'][number] & MpesaDemo;
+const hotspotPlan = () => tenant().plans.find((plan) => plan.kind === 'hotspot')!;
+
+beforeAll(async () => {
+  dataDir = makeDataDir();
+  demo = await seedDemo(dataDir);
+  const { mpesa } = tenant();
+  daraja = await startDarajaSimulator({
+    port: 0,
+    apps: [{ consumerKey: mpesa.consumerKey, consumerSecret: mpesa.consumerSecret }],
+    shortcodes: [{ shortcode: mpesa.shortcode, passkey: mpesa.passkey }],
+    callbackDelayMs: 50,
+  });
+  kiunga = await startKiunga(dataDir, { KIUNGA_MPESA_BASE_URL: daraja.baseUrl });
+});
+
+afterAll(async () => {
+  const exitCode = await kiunga?.stop();
+  await daraja?.stop();
+  removeDataDir(dataDir);
+  expect(exitCode).toBe(0);
+});
+
+async function buy(phone: string, planId = hotspotPlan().id) {
+  const response = await fetch(`${kiunga.baseUrl}/portal/${tenant().slug}/api/purchases`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ planId, phone, mac: '02:00:00:00:77:01' }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { id: string; status: string; error?: { code: string } },
+  };
+}
+
+async function settle(purchaseId: string) {
+  await daraja.settled();
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const view = (await (
+      await fetch(`${kiunga.baseUrl}/portal/${tenant().slug}/api/purchases/${purchaseId}`)
+    ).json()) as {
+      status: string;
+      voucherCode?: string;
+      error?: { code: string; message: string };
+    };
+    if (view.status !== 'pending') return view;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error('purchase stayed pending');
+}
+
+function countRows(sql: string, ...parameters: unknown[]): number {
+  const shard = new Database(join(dataDir, 'tenants', `${tenant().id}.db`), { readonly: true });
+  const row = shard.prepare(sql).get(...parameters) as { count: number };
+  shard.close();
+  return row.count;
+}
+
+describe('captive portal purchase with M-Pesa', () => {
+  it('shows the branded packages', async () => {
+    const response = await fetch(`${kiunga.baseUrl}/portal/${tenant().slug}?mac=02:00:00:00:77:01`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('Kilimani Net');
+    expect(html).toContain(hotspotPlan().name);
+    expect(html).toContain('Ksh 10');
+  });
+
+  it('turns a paid STK push into a voucher that logs in over RADIUS', async () => {
+    const started = await buy('0700 000 000');
+    expect(started.status).toBe(202);
+    expect(started.body.status).toBe('pending');
+    const paid = await settle(started.body.id);
+    expect(paid.status).toBe('paid');
+    expect(paid.voucherCode).toMatch(/^[A-Z2-9]{8}$/);
+    const login = await radclient({
+      server: `127.0.0.1:${kiunga.authPort}`,
+      command: 'auth',
+      secret: tenant().nas[0]!.secret,
+      attributes: {
+        'User-Name': paid.voucherCode!,
+        'User-Password': paid.voucherCode!,
+        'Calling-Station-Id': '02:00:00:00:77:01',
+      },
+    });
+    expect(login.code).toBe('Access-Accept');
+    expect(login.attributes['Session-Timeout']).toBe('3600');
+  });
+
+  it('issues exactly one voucher however many callbacks arrive', async () => {
+    daraja.setDuplicateCallbacks(3);
+    try {
+      const started = await buy('0700000000');
+      const paid = await settle(started.body.id);
+      expect(paid.status).toBe('paid');
+      await daraja.settled();
+      expect(
+        countRows(
+          'SELECT COUNT(*) AS count FROM purchases WHERE id = ? AND voucher_id IS NOT NULL',
+          started.body.id,
+        ),
+      ).toBe(1);
+      const receipt = countRows(
+        `SELECT COUNT(*) AS count FROM payments WHERE matched_id = ?`,
+        started.body.id,
+      );
+      expect(receipt).toBe(1);
+      expect(
+        countRows(
+          `SELECT COUNT(*) AS count FROM vouchers WHERE batch_id IN (SELECT batch_id FROM vouchers WHERE code = ?)`,
+          paid.voucherCode,
+        ),
+      ).toBe(1);
+      expect(
+        countRows(`SELECT COUNT(*) AS count FROM provider_callbacks WHERE outcome = 'duplicate'`),
+      ).toBeGreaterThanOrEqual(3);
+    } finally {
+      daraja.setDuplicateCallbacks(0);
+    }
+  });
+
+  const failures: Array<[string, string, RegExp]> = [
+    ['0700000001', 'mpesa_cancelled', /cancelled/],
+    ['0700000002', 'mpesa_timeout', /timed out/],
+    ['0700000003', 'mpesa_insufficient_funds', /balance is too low/],
+    ['0700000004', 'mpesa_wrong_pin', /PIN was wrong/],
+  ];
+  for (const [phone, code, message] of failures) {
+    it(`tells the client what to do when M-Pesa answers ${code}`, async () => {
+      const started = await buy(phone);
+      expect(started.status).toBe(202);
+      const failed = await settle(started.body.id);
+      expect(failed.status).toBe('failed');
+      expect(failed.error?.code).toBe(code);
+      expect(failed.error?.message).toMatch(message);
+      expect(failed.voucherCode).toBeUndefined();
+    });
+  }
+
+  it('refuses a phone number that is not Kenyan and an unknown plan, with JSON errors', async () => {
+    const badPhone = await buy('12345');
+    expect(badPhone.status).toBe(400);
+    expect(badPhone.body.error?.code).toBe('validation_failed');
+    const badPlan = await buy('0712345678', 'pln_missing');
+    expect(badPlan.status).toBe(404);
+  });
+
+  it('ignores forged callbacks: a wrong URL token is 404, an unknown checkout changes nothing', async () => {
+    const forged = {
+      Body: {
+        stkCallback: {
+          MerchantRequestID: 'x',
+          CheckoutRequestID: 'ws_CO_forged',
+          ResultCode: 0,
+          ResultDesc: 'ok',
+          CallbackMetadata: {
+            Item: [
+              { Name: 'Amount', Value: 10 },
+              { Name: 'MpesaReceiptNumber', Value: 'FORGED1234' },
+              { Name: 'TransactionDate', Value: 20261125120000 },
+              { Name: 'PhoneNumber', Value: 254700000000 },
+            ],
+          },
+        },
+      },
+    };
+    const wrongToken = await fetch(`${kiunga.baseUrl}/callbacks/mpesa/${tenant().id}/not-the-token/stk`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(forged),
+    });
+    expect(wrongToken.status).toBe(404);
+    const vouchersBefore = countRows('SELECT COUNT(*) AS count FROM vouchers');
+    const callbackUrl = daraja.state().stkTransactions.at(-1)?.callbackUrl;
+    expect(callbackUrl).toBeDefined();
+    const unknown = await fetch(callbackUrl!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(forged),
+    });
+    expect(await unknown.json()).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
+    expect(countRows('SELECT COUNT(*) AS count FROM vouchers')).toBe(vouchersBefore);
+    expect(
+      countRows(`SELECT COUNT(*) AS count FROM provider_callbacks WHERE outcome = 'unmatched'`),
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('lets a client who paid recover the voucher by phone', async () => {
+    const form = new URLSearchParams({ phone: '0700000000' });
+    const response = await fetch(`${kiunga.baseUrl}/portal/${tenant().slug}/recover`, {
+      method: 'POST',
+      body: form,
+    });
+    const html = await response.text();
+    expect(html).toMatch(/Vouchers paid from this number: [A-Z2-9]{8}/);
+  });
+});
