@@ -33,7 +33,7 @@ beforeAll(async () => {
   daraja = await startDarajaSimulator({
     port: 0,
     apps: [{ consumerKey: mpesa.consumerKey, consumerSecret: mpesa.consumerSecret }],
-    shortcodes: [{ shortcode: mpesa.shortcode, passkey: mpesa.passkey }],
+    shortcodes: [{ shortcode: mpesa.shortcode, passkey: mpesa.passkey, externalValidation: true }],
     callbackDelayMs: 50,
   });
   kiunga = await startKiunga(dataDir, { KIUNGA_MPESA_BASE_URL: daraja.baseUrl });
@@ -189,7 +189,7 @@ describe('captive portal purchase with M-Pesa', () => {
         },
       },
     };
-    const wrongToken = await fetch(`${kiunga.baseUrl}/callbacks/mpesa/${tenant().id}/not-the-token/stk`, {
+    const wrongToken = await fetch(`${kiunga.baseUrl}/callbacks/mm/${tenant().id}/not-the-token/stk`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(forged),
@@ -218,5 +218,57 @@ describe('captive portal purchase with M-Pesa', () => {
     });
     const html = await response.text();
     expect(html).toMatch(/Vouchers paid from this number: [A-Z2-9]{8}/);
+  });
+});
+
+describe('C2B paybill payments', () => {
+  async function registered() {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      if (daraja.state().c2bRegistrations.length > 0) return daraja.state().c2bRegistrations.at(-1)!;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    throw new Error('C2B URLs were never registered');
+  }
+
+  it("registers the ISP's validation and confirmation URLs on start", async () => {
+    const registration = await registered();
+    expect(JSON.stringify(registration)).toContain(`/callbacks/mm/${tenant().id}/`);
+  });
+
+  it('matches a payment to the subscriber whose account number was the bill reference, once', async () => {
+    await registered();
+    const subscriber = tenant().subscribers[0]!;
+    const payment = await daraja.payC2b({
+      shortcode: tenant().mpesa.shortcode,
+      msisdn: '254712000111',
+      amount: '1500.00',
+      billRefNumber: subscriber.accountNumber,
+    });
+    expect(payment.outcome).toBe('confirmed');
+    await daraja.settled();
+    expect(
+      countRows(
+        `SELECT COUNT(*) AS count FROM payments WHERE matched_kind = 'subscriber' AND matched_id = ? AND amount_cents = 150000`,
+        subscriber.id,
+      ),
+    ).toBe(1);
+    expect(
+      countRows(
+        `SELECT COUNT(*) AS count FROM ledger_entries WHERE credit_account = ? AND amount_cents = 150000`,
+        `subscriber:${subscriber.id}`,
+      ),
+    ).toBe(1);
+  });
+
+  it('rejects an unknown account number at validation with C2B00012', async () => {
+    await registered();
+    const payment = await daraja.payC2b({
+      shortcode: tenant().mpesa.shortcode,
+      msisdn: '254712000111',
+      amount: 100,
+      billRefNumber: 'NO-SUCH-ACCT',
+    });
+    expect(payment.outcome).toBe('rejected');
+    expect(JSON.stringify(payment.validation)).toContain('C2B00012');
   });
 });

@@ -4,7 +4,18 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ApiDependencies, AppEnv } from './dependencies';
 import { authenticate } from './middleware/authenticate';
+import { mpesaCallbackRoutes, portalRoutes } from './portal/routes';
 import { authRoutes } from './routes/auth';
+import { brandingRoutes } from './routes/branding';
+import { mountConsoles } from './routes/console';
+import { nasRoutes } from './routes/nas';
+import { openApiRoutes } from './routes/openapi';
+import { planRoutes } from './routes/plans';
+import { mountIdentityRoutes } from './routes/platform';
+import { sessionRoutes } from './routes/sessions';
+import { settingsRoutes } from './routes/settings';
+import { subscriberRoutes } from './routes/subscribers';
+import { voucherRoutes } from './routes/vouchers';
 
 export interface ControlApiOptions extends ApiDependencies {
   /** Extra Prometheus text from this process (the control API's own registry). */
@@ -31,14 +42,27 @@ export function createApp(options: ControlApiOptions): Hono<AppEnv> {
   });
 
   // Open routes first; everything else under /api/v1 needs a principal.
+  app.route('/portal', portalRoutes(options));
+  app.route('/callbacks/mm', mpesaCallbackRoutes(options));
   app.route('/api/v1/auth', authRoutes(options));
+  app.route('/api/v1', openApiRoutes());
   const api = new Hono<AppEnv>();
   api.use('*', authenticate(options));
+  mountIdentityRoutes(app, api, options);
   api.get('/me', (context) => {
     const principal = context.get('principal');
     return context.json({ ...principal, permissions: [...principal.permissions].sort() });
   });
+  // ISP resources: the tenant comes from the principal (tenant-access.ts), never from input.
+  api.route('/nas', nasRoutes(options));
+  api.route('/plans', planRoutes(options));
+  api.route('/vouchers', voucherRoutes(options));
+  api.route('/subscribers', subscriberRoutes(options));
+  api.route('/sessions', sessionRoutes(options));
+  api.route('/branding', brandingRoutes(options));
+  api.route('/settings', settingsRoutes(options));
   app.route('/api/v1', api);
+  mountConsoles(app, options);
 
   app.notFound((context) =>
     context.json(

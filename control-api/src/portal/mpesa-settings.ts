@@ -77,7 +77,9 @@ export function darajaClientFor(
   return client;
 }
 
-/** Unguessable per tenant: an HMAC of its id under the server's key, checked in constant time. */
+/**
+ * Callback URLs live under /callbacks/mm/: Daraja refuses C2B URLs containing words such as
+ * "mpesa", "safaricom", "exec" or "query". The token is unguessable per tenant: an HMAC of its id under the server's key, checked in constant time. */
 export function callbackToken(dependencies: ApiDependencies, tenantId: string): string {
   return createHmac('sha256', dependencies.tokenKey)
     .update(`mpesa-callback:${tenantId}`)
@@ -96,7 +98,7 @@ export function isCallbackTokenValid(
 }
 
 export function callbackUrls(dependencies: ApiDependencies, tenantId: string) {
-  const base = `${dependencies.publicUrl.replace(/\/+$/, '')}/callbacks/mpesa/${tenantId}/${callbackToken(dependencies, tenantId)}`;
+  const base = `${dependencies.publicUrl.replace(/\/+$/, '')}/callbacks/mm/${tenantId}/${callbackToken(dependencies, tenantId)}`;
   return {
     stk: `${base}/stk`,
     c2bValidation: `${base}/c2b/validation`,

@@ -5,6 +5,7 @@ import { AccountError, createSuperAdmin } from '../accounts';
 import { ConfigError, type KiungaConfig, readConfig, resolveMasterKey } from '../config';
 import { DEMO_EXTRA_VOUCHERS_DEFAULT, DEMO_EXTRA_VOUCHERS_MAX, seedDemo } from '../demo/seed';
 import { migrateAll } from '../migrate';
+import { startDemoSimulators } from './demo-simulators';
 import { runServers } from './run-servers';
 
 const usage = `kiunga — multi-tenant ISP billing and RADIUS/AAA
@@ -95,8 +96,13 @@ async function runDemo(rest: string[]): Promise<number> {
     if (!values.json) process.stdout.write(`demo seeded in ${config.dataDir}\n`);
     return 0;
   }
-  if (!values.json) process.stdout.write(describeDemo(demo, config));
-  return runServers(config, masterKey);
+  const simulators = await startDemoSimulators(demo, config);
+  if (!values.json) process.stdout.write(describeDemo(demo, simulators.config));
+  try {
+    return await runServers(simulators.config, masterKey);
+  } finally {
+    await simulators.stop();
+  }
 }
 
 function describeDemo(demo: Awaited<ReturnType<typeof seedDemo>>, config: KiungaConfig): string {
@@ -106,6 +112,7 @@ function describeDemo(demo: Awaited<ReturnType<typeof seedDemo>>, config: Kiunga
     `  Consoles:      ${config.publicUrl}/login`,
     `  Health:        ${config.publicUrl}/healthz   Metrics: ${config.publicUrl}/metrics`,
     `  RADIUS:        auth ${config.radiusHost}:${config.radiusAuthPort}, accounting ${config.radiusHost}:${config.radiusAcctPort}`,
+    `  M-Pesa:        ${config.mpesaBaseUrl ?? 'not configured'} (Daraja simulator unless KIUNGA_MPESA_BASE_URL is set)`,
     `  Super admin:   ${demo.superAdmin.email} / ${demo.superAdmin.password}`,
   ];
   for (const tenant of demo.tenants) {
@@ -115,6 +122,7 @@ function describeDemo(demo: Awaited<ReturnType<typeof seedDemo>>, config: Kiunga
     lines.push(
       `  ISP ${tenant.name} (${tenant.slug}): owner ${tenant.owner.email} / ${tenant.owner.password}`,
       `      NAS ${nas?.ip} secret ${nas?.secret}; voucher ${voucher?.code}; PPPoE ${subscriber?.username} / ${subscriber?.password}`,
+      `      Captive portal: ${config.publicUrl}/portal/${tenant.slug}`,
     );
   }
   lines.push(`  Full details:  ${config.dataDir}/demo.json`, '');
