@@ -240,6 +240,8 @@ function createControl(parts: {
       const session = sessions.findBySessionId(sessionId);
       return session && session.tenantId === tenantId ? toView(session) : undefined;
     },
+    devicesOfSubject: (tenantId, subjectKind, subjectId) =>
+      sessions.devicesOfSubject(tenantId, subjectKind, subjectId),
     disconnectSession: (tenantId, sessionId) =>
       sendTo(tenantId, sessionId, 'disconnect', (target, session) => coa.disconnect(target, session)),
     changeSessionRate: (tenantId, sessionId, rateLimit) =>

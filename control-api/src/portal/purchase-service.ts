@@ -73,8 +73,7 @@ export async function startPurchase(
     throw new KiungaError('validation_failed', 'Enter a Safaricom number like 0712 345 678.');
   }
   const plan = findPlan(shard, input.planId);
-  if (!plan || plan.kind !== 'hotspot' || !plan.isActive)
-    throw new KiungaError('not_found', 'No such package.');
+  if (plan?.kind !== 'hotspot' || !plan.isActive) throw new KiungaError('not_found', 'No such package.');
   const shillings = wholeShillings(cents(plan.priceCents));
   if (shillings === null || shillings < 1) {
     throw new KiungaError(

@@ -19,8 +19,8 @@ function formatDuration(seconds: number): string {
   const days = Math.floor(seconds / 86_400);
   const hours = Math.floor((seconds % 86_400) / 3_600);
   const minutes = Math.floor((seconds % 3_600) / 60);
-  if (days > 0) return `${days} day${days === 1 ? '' : 's'} ${hours} h`;
-  if (hours > 0) return `${hours} h ${minutes} min`;
+  if (days > 0) return `${days} day${days === 1 ? '' : 's'}${hours > 0 ? ` ${hours} h` : ''}`;
+  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
   return `${Math.max(1, minutes)} min`;
 }
 
