@@ -1,4 +1,5 @@
 // A hotspot client in real headless Chromium buys a package on the captive portal (M-Pesa through
+/// <reference lib="dom" />
 // the Daraja simulator), is sent to the router's login URL with its new voucher, and that voucher
 // then authenticates over RADIUS; every failure code shows the client what to do.
 import { createServer, type Server } from 'node:http';

@@ -20,6 +20,16 @@ export function recordAudit(
   entry: AuditEntry,
 ): void {
   const principal = context.get('principal');
+  recordAuditAs(dependencies, context, { id: principal.id, tenantId: principal.tenantId }, entry);
+}
+
+/** For events before a principal exists (sign-in, registration): the actor is named explicitly. */
+export function recordAuditAs(
+  dependencies: ApiDependencies,
+  context: Context,
+  actor: { id: string | null; tenantId: string | null },
+  entry: AuditEntry,
+): void {
   dependencies.platform.sqlite
     .prepare(
       `INSERT INTO audit_log (at, actor_id, tenant_id, action, target, detail, source_address)
@@ -27,8 +37,8 @@ export function recordAudit(
     )
     .run(
       dependencies.clock.now(),
-      principal.id,
-      principal.tenantId,
+      actor.id,
+      actor.tenantId,
       entry.action,
       entry.target ?? null,
       entry.detail === undefined ? null : JSON.stringify(entry.detail),

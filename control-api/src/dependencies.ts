@@ -13,11 +13,21 @@ export interface ApiDependencies {
   /** HMAC key for access tokens (HS256), derived from the master key. */
   tokenKey: Uint8Array;
   publicUrl: string;
+  /** KIUNGA_MPESA_BASE_URL: Daraja or its simulator; null when M-Pesa is not configured. */
+  mpesaBaseUrl: string | null;
+  /** Called after a payment lands on a subscriber's account (billing reactivates when it covers the debt). */
+  onSubscriberPayment?: (tenantId: string, subscriberId: string) => void;
+  /** Where routers send RADIUS (for generated RouterOS scripts); ports default to 1812/1813. */
+  radius?: { address?: string; authPort: number; acctPort: number };
 }
 
 /** Hono's typed context variables. */
 export interface AppEnv {
   Variables: {
     principal: Principal;
+    /** How the principal was established: access token, API key or console cookie session. */
+    authMethod: 'token' | 'api_key' | 'cookie';
+    /** The cookie session's CSRF token (null for Bearer requests); see identity/console-sessions. */
+    csrfToken: string | null;
   };
 }

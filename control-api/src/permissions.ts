@@ -46,6 +46,21 @@ export interface Principal {
   /** Null for platform accounts; every other principal belongs to exactly one ISP. */
   tenantId: string | null;
   permissions: ReadonlySet<Permission>;
+  /** The ISP's status (trial | active | suspended) for tenant principals; null for platform ones. */
+  tenantStatus?: string | null;
+}
+
+export function isPlatformPermission(name: string): name is PlatformPermission {
+  return (platformPermissions as readonly string[]).includes(name);
+}
+
+export function isIspPermission(name: string): name is IspPermission {
+  return (ispPermissions as readonly string[]).includes(name);
+}
+
+/** Names in `requested` that `held` does not grant: empty means a subset (no privilege escalation). */
+export function permissionsNotHeld(requested: readonly string[], held: ReadonlySet<string>): string[] {
+  return [...new Set(requested)].filter((name) => !held.has(name));
 }
 
 /** Permissions of the built-in kinds; staff and technicians get theirs from roles. */

@@ -28,6 +28,8 @@ export interface AaaControl {
   metricsText(): Promise<string>;
   listSessions(tenantId: string, options: { limit: number; afterSessionId?: string }): LiveSessionView[];
   findSession(tenantId: string, sessionId: string): LiveSessionView | undefined;
+  /** Distinct devices (normalised Calling-Station-Id) holding a session or slot of a voucher/subscriber. */
+  devicesOfSubject(tenantId: string, subjectKind: 'voucher' | 'subscriber', subjectId: string): string[];
   disconnectSession(tenantId: string, sessionId: string): Promise<CoaOutcome>;
   changeSessionRate(tenantId: string, sessionId: string, rateLimit: string): Promise<CoaOutcome>;
   /** Called after the NAS registry changed in the platform DB. */

@@ -40,6 +40,14 @@ export const errorCatalogue = {
   conflict: { status: 409, message: 'This conflicts with an existing record.' },
   unauthenticated: { status: 401, message: 'Sign in first.' },
   forbidden: { status: 403, message: 'You are not allowed to do this.' },
+  rate_limited: { status: 429, message: 'Too many attempts. Wait a while and try again.' },
+  totp_required: { status: 401, message: 'Enter the code from your authenticator app.' },
+  invalid_totp: { status: 401, message: 'That authenticator code is not valid. Try the current one.' },
+  csrf_failed: { status: 403, message: 'The form has expired. Reload the page and try again.' },
+  tenant_suspended: {
+    status: 403,
+    message: 'This ISP account is suspended: you can look, but not change anything. Contact the platform.',
+  },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   service_unavailable: { status: 503, message: 'The service is not ready yet.' },
 } as const satisfies Record<string, { status: number; message: string }>;

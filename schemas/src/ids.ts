@@ -10,6 +10,12 @@ export const idPrefixes = {
   voucherBatch: 'vbt',
   subscriber: 'sub',
   session: 'ses',
+  purchase: 'pur',
+  payment: 'pay',
+  role: 'rol',
+  apiKey: 'key',
+  refreshToken: 'rtk',
+  consoleSession: 'cse',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

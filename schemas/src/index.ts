@@ -1,12 +1,14 @@
 // What other packages may use from @kiunga/schemas.
 
 export * from './aaa-control';
+export * from './api/index';
 export * from './clock';
 export * from './database';
 export * from './domain';
 export * from './errors';
 export * from './ids';
 export * from './money';
+export * from './phone';
 export * from './secret-box';
 export * from './shard-registry';
 export * from './tables/index';

@@ -1,5 +1,6 @@
 // The one way to reach a tenant's shard: opens lazily, caches prepared statements, caps open handles.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openTenantDatabase, type TenantOrm, tenantDatabasePath } from './database';
 
@@ -63,6 +64,29 @@ export class ShardRegistry {
     }
   }
 
+  /** Where an archived tenant's shard lives: <data dir>/tenants/archive/<tenant id>.db. */
+  archivedShardPath(tenantId: string): string {
+    const livePath = tenantDatabasePath(this.dataDir, tenantId);
+    return join(dirname(livePath), 'archive', `${tenantId}.db`);
+  }
+
+  /**
+   * Archives a tenant: closes its handle, then moves the shard (and any WAL/SHM beside it) to
+   * tenants/archive/. Afterwards forTenant refuses it rather than creating an empty shard.
+   */
+  archive(tenantId: string): string | null {
+    this.close(tenantId);
+    const livePath = tenantDatabasePath(this.dataDir, tenantId);
+    if (!existsSync(livePath)) return null;
+    const archivePath = this.archivedShardPath(tenantId);
+    mkdirSync(dirname(archivePath), { recursive: true });
+    for (const suffix of ['-wal', '-shm']) {
+      if (existsSync(livePath + suffix)) renameSync(livePath + suffix, archivePath + suffix);
+    }
+    renameSync(livePath, archivePath);
+    return archivePath;
+  }
+
   closeAll(): void {
     for (const tenantId of [...this.openShards.keys()]) {
       this.close(tenantId);
@@ -70,6 +94,10 @@ export class ShardRegistry {
   }
 
   private open(tenantId: string): TenantShard {
+    // A stat per open (not per use): an archived tenant must not come back as an empty shard.
+    if (!this.hasShardFile(tenantId) && existsSync(this.archivedShardPath(tenantId))) {
+      throw new Error(`tenant ${tenantId} is archived`);
+    }
     const { sqlite, orm } = openTenantDatabase(tenantDatabasePath(this.dataDir, tenantId));
     const statements = new Map<string, Database.Statement>();
     return {

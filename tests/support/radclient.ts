@@ -47,6 +47,8 @@ export function radclient(request: RadclientRequest): Promise<RadclientReply> {
       output += chunk.toString();
     });
     child.on('error', reject);
+    // radclient can exit before reading stdin (then 'close' still resolves); EPIPE must not crash the run.
+    child.stdin.on('error', () => {});
     child.on('close', () => resolve(parseReply(output)));
     child.stdin.end(`${input}\n`);
   });

@@ -1,7 +1,14 @@
 // Turns a verified token subject into a Principal by reading the account from the platform DB,
-// so a suspended account or tenant loses access at once, whatever tokens it holds.
+// so a disabled account or archived tenant loses access at once, whatever tokens it holds.
 import type { PlatformDatabase } from '@kiunga/schemas';
-import { builtInPermissions, type Permission, type Principal, type PrincipalKind } from '../permissions';
+import {
+  builtInPermissions,
+  isIspPermission,
+  isPlatformPermission,
+  type Permission,
+  type Principal,
+  type PrincipalKind,
+} from '../permissions';
 
 interface UserRow {
   id: string;
@@ -10,17 +17,49 @@ interface UserRow {
   tenantId: string | null;
   status: string;
   tenantStatus: string | null;
+  rolePermissions: string | null;
+}
+
+/** Parses a stored JSON permission list, keeping only catalogue names valid for the scope. */
+export function parsePermissionList(json: string | null, scope: 'platform' | 'isp'): Permission[] {
+  if (!json) return [];
+  let names: unknown;
+  try {
+    names = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(names)) return [];
+  const isInScope = scope === 'platform' ? isPlatformPermission : isIspPermission;
+  return names.filter((name): name is Permission => typeof name === 'string' && isInScope(name));
+}
+
+function permissionsOf(row: UserRow): Set<Permission> {
+  if (row.kind === 'platform_staff') return new Set(parsePermissionList(row.rolePermissions, 'platform'));
+  if (row.kind === 'isp_staff' || row.kind === 'technician')
+    return new Set(parsePermissionList(row.rolePermissions, 'isp'));
+  return new Set(builtInPermissions(row.kind));
 }
 
 export function loadUserPrincipal(platform: PlatformDatabase, userId: string): Principal | null {
   const row = platform.sqlite
     .prepare(
-      `SELECT u.id, u.email, u.kind, u.tenant_id AS tenantId, u.status, t.status AS tenantStatus
-         FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id WHERE u.id = ?`,
+      `SELECT u.id, u.email, u.kind, u.tenant_id AS tenantId, u.status, t.status AS tenantStatus,
+              r.permissions AS rolePermissions
+         FROM users u
+         LEFT JOIN tenants t ON t.id = u.tenant_id
+         LEFT JOIN roles r ON r.id = u.role_id AND r.tenant_id IS u.tenant_id
+        WHERE u.id = ?`,
     )
     .get(userId) as UserRow | undefined;
-  if (!row || row.status !== 'active') return null;
-  if (row.tenantId !== null && row.tenantStatus === 'archived') return null;
-  const permissions = new Set<Permission>(builtInPermissions(row.kind));
-  return { kind: row.kind, id: row.id, email: row.email, tenantId: row.tenantId, permissions };
+  if (row?.status !== 'active') return null;
+  if (row.tenantId !== null && (row.tenantStatus === null || row.tenantStatus === 'archived')) return null;
+  return {
+    kind: row.kind,
+    id: row.id,
+    email: row.email,
+    tenantId: row.tenantId,
+    permissions: permissionsOf(row),
+    tenantStatus: row.tenantStatus,
+  };
 }

@@ -1,7 +1,16 @@
-// Authentication middleware: a Bearer access token becomes the request's Principal, or 401.
+// Authentication middleware: a Bearer access token, a Bearer API key (`kiu_…`) or a console
+// session cookie becomes the request's Principal, or 401. Cookie requests must echo the CSRF
+// token on unsafe methods; users of a suspended ISP may read but not write.
 import { KiungaError } from '@kiunga/schemas';
 import type { MiddlewareHandler } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
+import { apiKeyPrincipal, isApiKeyToken } from '../identity/api-keys';
+import {
+  assertTenantWritable,
+  cookieSessionPrincipal,
+  hasValidCsrfToken,
+  isSafeMethod,
+} from '../identity/console-sessions';
 import { loadUserPrincipal } from '../identity/principals';
 import { verifyAccessToken } from '../identity/tokens';
 
@@ -10,15 +19,32 @@ const BEARER_PREFIX = 'Bearer ';
 export function authenticate(dependencies: ApiDependencies): MiddlewareHandler<AppEnv> {
   return async (context, next) => {
     const header = context.req.header('authorization');
-    if (!header?.startsWith(BEARER_PREFIX)) throw new KiungaError('unauthenticated');
-    const subject = await verifyAccessToken(
-      dependencies.tokenKey,
-      header.slice(BEARER_PREFIX.length).trim(),
-      dependencies.clock.now(),
-    );
-    const principal = subject === null ? null : loadUserPrincipal(dependencies.platform, subject);
-    if (!principal) throw new KiungaError('unauthenticated', 'Your session has ended. Sign in again.');
-    context.set('principal', principal);
+    if (header?.startsWith(BEARER_PREFIX)) {
+      const token = header.slice(BEARER_PREFIX.length).trim();
+      if (isApiKeyToken(token)) {
+        const principal = apiKeyPrincipal(dependencies, token);
+        if (!principal) throw new KiungaError('unauthenticated', 'This API key is not valid or was revoked.');
+        context.set('principal', principal);
+        context.set('authMethod', 'api_key');
+      } else {
+        const subject = await verifyAccessToken(dependencies.tokenKey, token, dependencies.clock.now());
+        const principal = subject === null ? null : loadUserPrincipal(dependencies.platform, subject);
+        if (!principal) throw new KiungaError('unauthenticated', 'Your session has ended. Sign in again.');
+        context.set('principal', principal);
+        context.set('authMethod', 'token');
+      }
+      context.set('csrfToken', null);
+    } else {
+      const session = cookieSessionPrincipal(dependencies, context);
+      if (!session) throw new KiungaError('unauthenticated');
+      context.set('principal', session.principal);
+      context.set('authMethod', 'cookie');
+      context.set('csrfToken', session.csrfToken);
+      if (!isSafeMethod(context.req.method) && !(await hasValidCsrfToken(context, session.csrfToken))) {
+        throw new KiungaError('csrf_failed');
+      }
+    }
+    assertTenantWritable(context.get('principal'), context.req.method);
     await next();
   };
 }

@@ -1,34 +1,194 @@
-// POST /api/v1/auth/login: email + password → access token.
+// /api/v1/auth: sign in (tokens or a console cookie session), refresh, sign out, TOTP enrolment,
+// and changing one's own password.
 import { KiungaError } from '@kiunga/schemas';
-import argon2 from 'argon2';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { recordAudit, recordAuditAs } from '../audit';
 import type { ApiDependencies, AppEnv } from '../dependencies';
+import { consoleHomePath, endCookieSession, startCookieSession } from '../identity/console-sessions';
+import { verifyLogin } from '../identity/login';
+import { hashPassword, newPasswordSchema, verifyPassword } from '../identity/passwords';
 import { loadUserPrincipal } from '../identity/principals';
-import { issueAccessToken } from '../identity/tokens';
+import {
+  issueTokenPair,
+  revokeAllSessionsOf,
+  revokeRefreshToken,
+  rotateRefreshToken,
+} from '../identity/refresh-tokens';
+import { createTotpSecret, totpEnrolmentUrl, verifyTotpCode } from '../identity/totp';
+import { authenticate } from '../middleware/authenticate';
+import type { PrincipalKind } from '../permissions';
 import { parseJsonBody } from '../validation';
 
-const loginSchema = z.object({
+export const loginSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(1024),
+  /** Six-digit code from the authenticator app, when the account has TOTP enabled. */
+  totp: z.string().trim().max(10).optional(),
 });
 
-/** Verifying against this keeps the time of an unknown email like that of a wrong password. */
-let dummyHash: Promise<string> | null = null;
+export const refreshSchema = z.object({ refreshToken: z.string().min(16).max(200) });
+export const logoutSchema = z.object({ refreshToken: z.string().min(16).max(200).optional() });
+export const totpCodeSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'six digits'),
+});
+export const changePasswordSchema = z.object({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: newPasswordSchema,
+});
+
+/** TOTP is offered to the accounts that can do the most damage: platform staff and ISP owners. */
+const TOTP_KINDS: ReadonlySet<PrincipalKind> = new Set(['super_admin', 'platform_staff', 'isp_owner']);
+
+interface TotpRow {
+  totpSecretSealed: string | null;
+  totpEnabledAt: number | null;
+  totpLastStep: number | null;
+  passwordHash: string;
+}
 
 export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
+  const sqlite = dependencies.platform.sqlite;
+  const totpRowOf = (userId: string) =>
+    sqlite
+      .prepare(
+        `SELECT totp_secret_sealed AS totpSecretSealed, totp_enabled_at AS totpEnabledAt,
+                totp_last_step AS totpLastStep, password_hash AS passwordHash FROM users WHERE id = ?`,
+      )
+      .get(userId) as TotpRow;
+
   routes.post('/login', async (context) => {
-    const { email, password } = await parseJsonBody(context, loginSchema);
-    const user = dependencies.platform.sqlite
-      .prepare('SELECT id, password_hash AS passwordHash FROM users WHERE email = ?')
-      .get(email) as { id: string; passwordHash: string } | undefined;
-    dummyHash ??= argon2.hash('kiunga-dummy-password', { type: argon2.argon2id });
-    const isValid = await argon2.verify(user?.passwordHash ?? (await dummyHash), password);
-    const principal = user && isValid ? loadUserPrincipal(dependencies.platform, user.id) : null;
-    if (!principal) throw new KiungaError('unauthenticated', 'Wrong email or password.');
-    const token = await issueAccessToken(dependencies.tokenKey, principal.id, dependencies.clock.now());
-    return context.json({ token, tokenType: 'Bearer', kind: principal.kind, tenantId: principal.tenantId });
+    const principal = await verifyLogin(dependencies, context, await parseJsonBody(context, loginSchema));
+    const pair = await issueTokenPair(dependencies, principal.id);
+    return context.json({ ...pair, kind: principal.kind, tenantId: principal.tenantId });
+  });
+
+  routes.post('/refresh', async (context) => {
+    const { refreshToken } = await parseJsonBody(context, refreshSchema);
+    const { userId, pair } = await rotateRefreshToken(dependencies, refreshToken);
+    const principal = loadUserPrincipal(dependencies.platform, userId);
+    if (!principal) {
+      revokeAllSessionsOf(dependencies, userId);
+      throw new KiungaError('unauthenticated', 'Your session has ended. Sign in again.');
+    }
+    return context.json({ ...pair, kind: principal.kind, tenantId: principal.tenantId });
+  });
+
+  routes.post('/logout', async (context) => {
+    const { refreshToken } = await parseJsonBody(context, logoutSchema);
+    const userId = refreshToken ? revokeRefreshToken(dependencies, refreshToken) : null;
+    endCookieSession(dependencies, context);
+    if (userId) {
+      const user = sqlite.prepare('SELECT tenant_id AS tenantId FROM users WHERE id = ?').get(userId) as
+        | { tenantId: string | null }
+        | undefined;
+      recordAuditAs(
+        dependencies,
+        context,
+        { id: userId, tenantId: user?.tenantId ?? null },
+        {
+          action: 'auth.logout',
+          target: userId,
+        },
+      );
+    }
+    return context.body(null, 204);
+  });
+
+  // A console session for browser clients: sets the HttpOnly cookie, answers the CSRF token.
+  routes.post('/session', async (context) => {
+    const principal = await verifyLogin(dependencies, context, await parseJsonBody(context, loginSchema));
+    const { csrfToken, expiresAt } = startCookieSession(dependencies, context, principal.id);
+    return context.json({
+      csrfToken,
+      expiresAt,
+      kind: principal.kind,
+      tenantId: principal.tenantId,
+      home: consoleHomePath(principal),
+    });
+  });
+
+  routes.delete('/session', (context) => {
+    endCookieSession(dependencies, context);
+    return context.body(null, 204);
+  });
+
+  // Below: the signed-in account's own settings (not for API keys).
+  const own = routes;
+  for (const path of ['/totp/*', '/password']) {
+    own.use(path, authenticate(dependencies), async (context, next) => {
+      if (context.get('principal').kind === 'api_key')
+        throw new KiungaError('forbidden', 'API keys have no account settings.');
+      await next();
+    });
+  }
+
+  own.post('/totp/setup', (context) => {
+    const principal = context.get('principal');
+    if (!TOTP_KINDS.has(principal.kind))
+      throw new KiungaError('forbidden', 'Two-factor sign-in is for platform accounts and ISP owners.');
+    if (totpRowOf(principal.id).totpEnabledAt !== null)
+      throw new KiungaError('conflict', 'Two-factor sign-in is already on; turn it off first.');
+    const secret = createTotpSecret();
+    sqlite
+      .prepare('UPDATE users SET totp_secret_sealed = ?, totp_last_step = NULL, updated_at = ? WHERE id = ?')
+      .run(dependencies.secretBox.seal(secret), dependencies.clock.now(), principal.id);
+    return context.json({ secret, otpauthUrl: totpEnrolmentUrl(secret, principal.email ?? principal.id) });
+  });
+
+  own.post('/totp/confirm', async (context) => {
+    const principal = context.get('principal');
+    const { code } = await parseJsonBody(context, totpCodeSchema);
+    const row = totpRowOf(principal.id);
+    if (row.totpSecretSealed === null || row.totpEnabledAt !== null)
+      throw new KiungaError('conflict', 'Start with /auth/totp/setup.');
+    const nowMs = dependencies.clock.now();
+    const step = verifyTotpCode(dependencies.secretBox.open(row.totpSecretSealed), code, nowMs, null);
+    if (step === null) throw new KiungaError('invalid_totp', undefined, 400);
+    sqlite
+      .prepare('UPDATE users SET totp_enabled_at = ?, totp_last_step = ?, updated_at = ? WHERE id = ?')
+      .run(nowMs, step, nowMs, principal.id);
+    recordAudit(dependencies, context, { action: 'auth.totp_enabled', target: principal.id });
+    return context.json({ totpEnabled: true });
+  });
+
+  own.post('/totp/disable', async (context) => {
+    const principal = context.get('principal');
+    const { code } = await parseJsonBody(context, totpCodeSchema);
+    const row = totpRowOf(principal.id);
+    if (row.totpSecretSealed === null || row.totpEnabledAt === null)
+      throw new KiungaError('conflict', 'Two-factor sign-in is not on.');
+    const step = verifyTotpCode(
+      dependencies.secretBox.open(row.totpSecretSealed),
+      code,
+      dependencies.clock.now(),
+      row.totpLastStep,
+    );
+    if (step === null) throw new KiungaError('invalid_totp', undefined, 400);
+    sqlite
+      .prepare(
+        'UPDATE users SET totp_secret_sealed = NULL, totp_enabled_at = NULL, totp_last_step = NULL, updated_at = ? WHERE id = ?',
+      )
+      .run(dependencies.clock.now(), principal.id);
+    recordAudit(dependencies, context, { action: 'auth.totp_disabled', target: principal.id });
+    return context.json({ totpEnabled: false });
+  });
+
+  own.post('/password', async (context) => {
+    const principal = context.get('principal');
+    const body = await parseJsonBody(context, changePasswordSchema);
+    if (!(await verifyPassword(totpRowOf(principal.id).passwordHash, body.currentPassword)))
+      throw new KiungaError('forbidden', 'The current password is wrong.');
+    sqlite
+      .prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?')
+      .run(await hashPassword(body.newPassword), dependencies.clock.now(), principal.id);
+    revokeAllSessionsOf(dependencies, principal.id);
+    recordAudit(dependencies, context, { action: 'auth.password_change', target: principal.id });
+    return context.json({ changed: true });
   });
   return routes;
 }

@@ -15,6 +15,8 @@ export const tenants = sqliteTable(
     /** For tier 1: hotspot | pppoe (PPPoE and static). Null means all features. */
     featureChoice: text('feature_choice'),
     trialEndsAt: integer('trial_ends_at'),
+    /** Contact phone given at registration (E.164 without '+', e.g. 2547XXXXXXXX). */
+    contactPhone: text('contact_phone'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -33,6 +35,13 @@ export const users = sqliteTable(
     /** Null for platform accounts; the ISP for everyone else. */
     tenantId: text('tenant_id').references(() => tenants.id),
     status: text('status').notNull().default('active'),
+    /** Staff, technicians and sub-admins get their permissions from this role. */
+    roleId: text('role_id'),
+    /** TOTP secret (sealed with the master key); enabled once confirmed with a code. */
+    totpSecretSealed: text('totp_secret_sealed'),
+    totpEnabledAt: integer('totp_enabled_at'),
+    /** Last accepted TOTP time step: a code is good once (no replay inside its window). */
+    totpLastStep: integer('totp_last_step'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -86,3 +95,82 @@ export const platformSettings = sqliteTable('platform_settings', {
   value: text('value').notNull(),
   updatedAt: integer('updated_at').notNull().default(sql`0`),
 });
+
+/** RBAC as data: a named set of permission names. tenant_id null = a platform role. */
+export const roles = sqliteTable(
+  'roles',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').references(() => tenants.id),
+    name: text('name').notNull(),
+    /** JSON array of permission names from control-api's catalogue. */
+    permissions: text('permissions').notNull().default('[]'),
+    isBuiltIn: integer('is_built_in', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [index('roles_tenant').on(table.tenantId, table.name)],
+);
+
+/** Refresh tokens, stored as sha256; rotated on use, a reused one revokes its whole family. */
+export const refreshTokens = sqliteTable(
+  'refresh_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    familyId: text('family_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (table) => [
+    uniqueIndex('refresh_tokens_hash_unique').on(table.tokenHash),
+    index('refresh_tokens_family').on(table.familyId),
+    index('refresh_tokens_user').on(table.userId),
+  ],
+);
+
+/** Cookie sessions of the web consoles; the cookie carries a random token stored as sha256. */
+export const consoleSessions = sqliteTable(
+  'console_sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    /** Synchronizer CSRF token: forms and fetch calls echo it back on unsafe methods. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (table) => [
+    uniqueIndex('console_sessions_hash_unique').on(table.tokenHash),
+    index('console_sessions_user').on(table.userId),
+  ],
+);
+
+/** Per-ISP API keys for integrations, scoped by a permission list; the secret is stored as sha256. */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    name: text('name').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    /** JSON array of permission names, a subset of the creator's at creation. */
+    permissions: text('permissions').notNull().default('[]'),
+    createdBy: text('created_by'),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (table) => [index('api_keys_tenant').on(table.tenantId)],
+);

@@ -150,3 +150,6 @@ export const accountingLog = sqliteTable(
   },
   (table) => [index('accounting_session').on(table.nasId, table.acctSessionId)],
 );
+
+// Money tables live in their own file; they belong to the same shard.
+export * from './tenant-money';

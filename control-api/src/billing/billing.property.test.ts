@@ -1,0 +1,364 @@
+// Property tests: proration and balances never create or lose a cent; dunning is idempotent.
+import { type Cents, cents } from '@kiunga/schemas';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DAY_MS } from './calendar';
+import { type Cycle, type CycleAnchor, cycleContaining, resolveCycleAnchor } from './cycles';
+import { type DunningAccount, type DunningPolicy, dunningActions } from './dunning';
+import { cyclesToInvoice, defaultInvoiceNumberFormat, generateInvoice } from './invoices';
+import {
+  adjustmentTransfer,
+  appendTransfers,
+  balanceOf,
+  postInvoice,
+  subscriberAccounts,
+  type Transfer,
+} from './ledger';
+import type { BillingPlan, InvoiceLine } from './lines';
+import { applyPayment, refundTransfer, voidInvoiceTransfer } from './payments';
+import { dayOfCycle, portionForDays, proratePlanChange, prorateStart } from './proration';
+import { accountStanding } from './standing';
+
+const START_2026 = Date.UTC(2026, 0, 1);
+const YEAR_MS = 365 * DAY_MS;
+const PRICE_MAX_CENTS = 10_000_000;
+
+const anchorArbitrary = fc
+  .record({
+    lengthMonths: fc.integer({ min: 1, max: 12 }),
+    anchorDay: fc.oneof(fc.integer({ min: 1, max: 28 }), fc.constant('signup_day' as const)),
+    signupAtMs: fc.integer({ min: START_2026, max: START_2026 + YEAR_MS }),
+  })
+  .map(({ signupAtMs, ...rule }) => ({ anchor: resolveCycleAnchor(rule, null, signupAtMs), signupAtMs }));
+const priceArbitrary = fc.integer({ min: 0, max: PRICE_MAX_CENTS }).map(cents);
+
+/** The cumulative-floor rule restated independently in BigInt: price for days [from, to). */
+function expectedPortion(price: number, from: number, to: number, days: number): bigint {
+  const share = (elapsed: number) => (BigInt(price) * BigInt(elapsed)) / BigInt(days);
+  return share(to) - share(from);
+}
+
+describe('property (b): prorating a cycle across plan changes', () => {
+  it('sums exactly to each plan’s share of its days, each share within a cent of exact', () => {
+    fc.assert(
+      fc.property(
+        anchorArbitrary,
+        fc.integer({ min: 0, max: YEAR_MS }),
+        fc.array(fc.tuple(priceArbitrary, fc.nat()), { minLength: 1, maxLength: 8 }),
+        fc.boolean(),
+        ({ anchor }, offsetMs, steps, startsMidCycle) => {
+          const cycle = cycleContaining(anchor, START_2026 + offsetMs);
+          const plans = steps.map(([price], index) => plan(index, price));
+          const days = steps.map(([, day]) => day % cycle.days).sort((left, right) => left - right);
+          if (!startsMidCycle) days[0] = 0;
+          const lines: InvoiceLine[] = [prorateStart(plans[0]!, cycle, cycle.startMs + days[0]! * DAY_MS)];
+          for (let index = 1; index < plans.length; index++) {
+            const changeAtMs = cycle.startMs + days[index]! * DAY_MS + 12 * 60 * 60 * 1000;
+            lines.push(...proratePlanChange(plans[index - 1]!, plans[index]!, cycle, changeAtMs));
+          }
+          let expected = 0n;
+          for (let index = 0; index < plans.length; index++) {
+            const from = days[index]!;
+            const to = days[index + 1] ?? cycle.days;
+            const portion = expectedPortion(plans[index]!.cyclePriceCents, from, to, cycle.days);
+            const exactTimesDays = BigInt(plans[index]!.cyclePriceCents) * BigInt(to - from);
+            const error = portion * BigInt(cycle.days) - exactTimesDays;
+            expect(error < BigInt(cycle.days) && -error < BigInt(cycle.days)).toBe(true);
+            expect(portionForDays(plans[index]!.cyclePriceCents, cycle, from, to)).toBe(Number(portion));
+            expected += portion;
+          }
+          const total = lines.reduce((sum, line) => sum + BigInt(line.amountCents), 0n);
+          expect(total).toBe(expected);
+          for (const line of lines) expect(Number.isSafeInteger(line.amountCents)).toBe(true);
+          if (!startsMidCycle && plans.every((each) => each.cyclePriceCents === plans[0]!.cyclePriceCents)) {
+            expect(total).toBe(BigInt(plans[0]!.cyclePriceCents));
+          }
+        },
+      ),
+    );
+  });
+});
+
+function plan(index: number, price: Cents): BillingPlan {
+  return { id: `pln_${index}`, name: `Plan ${index}`, cyclePriceCents: price };
+}
+
+type Operation =
+  | { kind: 'advance'; days: number; hours: number }
+  | { kind: 'change_plan'; planIndex: number }
+  | { kind: 'pay'; amount: number; isReplay: boolean }
+  | { kind: 'adjust'; amount: number }
+  | { kind: 'refund'; share: number }
+  | { kind: 'void_oldest' };
+
+const operationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
+  fc.record({
+    kind: fc.constant('advance' as const),
+    days: fc.integer({ min: 0, max: 45 }),
+    hours: fc.nat(23),
+  }),
+  fc.record({ kind: fc.constant('change_plan' as const), planIndex: fc.nat(3) }),
+  fc.record({
+    kind: fc.constant('pay' as const),
+    amount: fc.integer({ min: 1, max: 3_000_000 }),
+    isReplay: fc.boolean(),
+  }),
+  fc.record({ kind: fc.constant('adjust' as const), amount: fc.integer({ min: -200_000, max: 200_000 }) }),
+  fc.record({ kind: fc.constant('refund' as const), share: fc.integer({ min: 1, max: 100 }) }),
+  fc.constant({ kind: 'void_oldest' as const }),
+);
+
+/** One subscriber driven through random events, invoiced at every step like the job would be. */
+class Simulation {
+  readonly accounts = subscriberAccounts('tnt_p', 'sub_p');
+  entries: readonly Transfer[] = [];
+  nowMs: number;
+  planIndex = 0;
+  pendingLines: InvoiceLine[] = [];
+  lastInvoicedEndMs: number | null = null;
+  sequence = 1;
+  paymentCount = 0;
+  /** Plan in force from each instant, to price each invoiced cycle independently. */
+  readonly timeline: { atMs: number; planIndex: number }[];
+  invoicedCycles: Cycle[] = [];
+  billedByLines = 0n;
+
+  constructor(
+    readonly anchor: CycleAnchor,
+    readonly plans: BillingPlan[],
+    readonly serviceStartMs: number,
+  ) {
+    this.nowMs = serviceStartMs;
+    this.timeline = [{ atMs: serviceStartMs, planIndex: 0 }];
+  }
+
+  runInvoiceJob(): void {
+    const subscriber = {
+      id: 'sub_p',
+      tenantId: 'tnt_p',
+      accountNumber: 'P1',
+      serviceStartMs: this.serviceStartMs,
+    };
+    for (const cycle of cyclesToInvoice(
+      this.anchor,
+      this.serviceStartMs,
+      this.lastInvoicedEndMs,
+      this.nowMs,
+    )) {
+      const numbering = { format: defaultInvoiceNumberFormat, sequence: this.sequence++ };
+      const invoice = generateInvoice(
+        subscriber,
+        this.plans[this.planIndex]!,
+        cycle,
+        this.pendingLines,
+        numbering,
+        {
+          dueDays: 7,
+        },
+      );
+      this.pendingLines = [];
+      for (const line of invoice.lines) this.billedByLines += BigInt(line.amountCents);
+      this.entries = appendTransfers(this.entries, postInvoice(invoice, this.accounts, this.nowMs)).entries;
+      this.lastInvoicedEndMs = cycle.endMs;
+      this.invoicedCycles.push(cycle);
+    }
+  }
+
+  apply(operation: Operation): void {
+    if (operation.kind === 'advance') this.nowMs += operation.days * DAY_MS + operation.hours * 3_600_000;
+    this.runInvoiceJob();
+    if (operation.kind === 'change_plan' && operation.planIndex !== this.planIndex) {
+      const cycle = cycleContaining(this.anchor, this.nowMs);
+      const [oldPlan, newPlan] = [this.plans[this.planIndex]!, this.plans[operation.planIndex]!];
+      this.pendingLines.push(...proratePlanChange(oldPlan, newPlan, cycle, this.nowMs));
+      this.planIndex = operation.planIndex;
+      this.timeline.push({ atMs: this.nowMs, planIndex: operation.planIndex });
+    }
+    if (operation.kind === 'pay') this.pay(operation.amount, operation.isReplay);
+    if (operation.kind === 'adjust' && operation.amount !== 0) {
+      const id = `adj_${this.entries.length}`;
+      const transfer = adjustmentTransfer(this.accounts, {
+        id,
+        amountCents: cents(operation.amount),
+        reason: 'goodwill',
+        invoiceId: null,
+        atMs: this.nowMs,
+      });
+      this.entries = appendTransfers(this.entries, [transfer]).entries;
+    }
+    if (operation.kind === 'refund') this.refund(operation.share);
+    if (operation.kind === 'void_oldest') this.voidOldestOpen();
+  }
+
+  private pay(amount: number, isReplay: boolean): void {
+    const transactionId =
+      isReplay && this.paymentCount > 0 ? `T${this.paymentCount}` : `T${++this.paymentCount}`;
+    const result = applyPayment(
+      { entries: this.entries, accounts: this.accounts },
+      { provider: 'mpesa', transactionId, amountCents: cents(amount), receivedAtMs: this.nowMs },
+    );
+    this.entries = result.entries;
+  }
+
+  private refund(share: number): void {
+    const state = { entries: this.entries, accounts: this.accounts };
+    const credit = accountStanding(this.entries, this.accounts.receivable).creditBalanceCents;
+    const amount = Math.floor((credit * share) / 100);
+    if (amount <= 0) return;
+    const id = `rfd_${this.entries.length}`;
+    const transfer = refundTransfer(state, {
+      id,
+      amountCents: cents(amount),
+      reference: 'B2C',
+      atMs: this.nowMs,
+    });
+    if ('refused' in transfer) throw new Error('refund within the credit balance was refused');
+    this.entries = appendTransfers(this.entries, [transfer]).entries;
+  }
+
+  private voidOldestOpen(): void {
+    const open = accountStanding(this.entries, this.accounts.receivable).invoices.find(
+      (invoice) => invoice.status === 'open' || invoice.status === 'partially_paid',
+    );
+    if (!open) return;
+    const state = { entries: this.entries, accounts: this.accounts };
+    const transfer = voidInvoiceTransfer(state, open.invoiceId, this.nowMs);
+    if (transfer) this.entries = appendTransfers(this.entries, [transfer]).entries;
+  }
+
+  /** What the invoiced cycles cost by the timeline, priced segment by segment. */
+  expectedBilled(): bigint {
+    let total = 0n;
+    for (const cycle of this.invoicedCycles) {
+      const fromMs = Math.max(cycle.startMs, this.serviceStartMs);
+      const segments = this.timeline
+        .filter((change) => change.atMs > fromMs && change.atMs < cycle.endMs)
+        .map((change) => ({ day: dayOfCycle(cycle, change.atMs), planIndex: change.planIndex }));
+      let planIndex = [...this.timeline].reverse().find((change) => change.atMs <= fromMs)!.planIndex;
+      let day = dayOfCycle(cycle, fromMs);
+      for (const segment of [...segments, { day: cycle.days, planIndex: -1 }]) {
+        total += expectedPortion(this.plans[planIndex]!.cyclePriceCents, day, segment.day, cycle.days);
+        day = segment.day;
+        planIndex = segment.planIndex;
+      }
+    }
+    return total;
+  }
+}
+
+describe('property (a): random plan changes, payments and cycles', () => {
+  it('keeps debits equal to credits, loses no cent, and never goes fractional', () => {
+    fc.assert(
+      fc.property(
+        anchorArbitrary,
+        fc.array(priceArbitrary, { minLength: 4, maxLength: 4 }),
+        fc.array(operationArbitrary, { maxLength: 40 }),
+        ({ anchor, signupAtMs }, prices, operations) => {
+          const simulation = new Simulation(
+            anchor,
+            prices.map((price, index) => plan(index, price)),
+            signupAtMs,
+          );
+          simulation.runInvoiceJob();
+          for (const operation of operations) simulation.apply(operation);
+          const { entries, accounts } = simulation;
+          const accountIds = new Set(entries.flatMap((entry) => [entry.debitAccount, entry.creditAccount]));
+          let sumOfBalances = 0;
+          for (const account of accountIds) sumOfBalances += balanceOf(entries, account);
+          expect(sumOfBalances).toBe(0);
+          let charged = 0;
+          let credited = 0;
+          let paid = 0;
+          let refunded = 0;
+          for (const entry of entries) {
+            expect(Number.isSafeInteger(entry.amount) && entry.amount > 0).toBe(true);
+            const isDebit = entry.debitAccount === accounts.receivable;
+            if (entry.kind === 'payment') paid += entry.amount;
+            else if (entry.kind === 'refund') refunded += entry.amount;
+            else if (isDebit) charged += entry.amount;
+            else credited += entry.amount;
+          }
+          const balance = balanceOf(entries, accounts.receivable);
+          expect(charged - credited - paid + refunded).toBe(balance);
+          const standing = accountStanding(entries, accounts.receivable);
+          const outstanding = standing.invoices.reduce((sum, invoice) => sum + invoice.outstandingCents, 0);
+          expect(outstanding + standing.unbilledDebtCents - standing.creditBalanceCents).toBe(balance);
+          for (const invoice of standing.invoices) {
+            expect(invoice.paidCents + invoice.outstandingCents).toBe(Math.max(invoice.amountCents, 0));
+          }
+          expectOldestFirstAllocation(entries, accounts.receivable, standing);
+          const pending = simulation.pendingLines.reduce((sum, line) => sum + BigInt(line.amountCents), 0n);
+          // Invoiced lines plus proration still waiting for the next invoice = the timeline's price.
+          expect(simulation.billedByLines + pending).toBe(simulation.expectedBilled());
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+/** Oldest-first allocation, seen from outside: money never waits while an invoice is open. */
+function expectOldestFirstAllocation(
+  entries: readonly Transfer[],
+  receivable: string,
+  standing: ReturnType<typeof accountStanding>,
+): void {
+  const outstanding = standing.invoices.reduce((sum, invoice) => sum + invoice.outstandingCents, 0);
+  if (standing.creditBalanceCents > 0) expect(outstanding + standing.unbilledDebtCents).toBe(0);
+  const moneyIn = entries
+    .filter((entry) => entry.creditAccount === receivable && entry.invoiceId === null)
+    .reduce((sum, entry) => sum + entry.amount, 0);
+  const surplus = standing.invoices.reduce((sum, invoice) => sum + Math.max(-invoice.amountCents, 0), 0);
+  const paid = standing.invoices.reduce((sum, invoice) => sum + invoice.paidCents, 0);
+  expect(paid + standing.creditBalanceCents).toBeLessThanOrEqual(moneyIn + surplus);
+  const shapes = standing.invoices
+    .filter((invoice) => invoice.amountCents > 0)
+    .map((invoice) => (invoice.outstandingCents === 0 ? 'P' : invoice.paidCents > 0 ? 'p' : 'o'))
+    .join('');
+  expect(shapes).toMatch(/^P*p?o*$/);
+}
+
+describe('property (c): dunning', () => {
+  const stepArbitrary = fc.record({
+    daysFromDue: fc.integer({ min: -10, max: 20 }),
+    action: fc.constantFrom('remind' as const, 'suspend' as const),
+  });
+  const invoiceArbitrary = fc.record({
+    invoiceId: fc.constantFrom('inv_a', 'inv_b', 'inv_c', 'inv_d'),
+    dueAtMs: fc.integer({ min: 0, max: 120 }).map((day) => START_2026 + day * DAY_MS),
+    outstandingCents: fc.integer({ min: 0, max: 100_000 }).map(cents),
+  });
+  const accountArbitrary: fc.Arbitrary<DunningAccount> = fc.oneof(
+    fc.constant({ subscriberId: 'sub_d', status: 'active' as const, suspendedByKey: null }),
+    fc.constant({ subscriberId: 'sub_d', status: 'suspended' as const, suspendedByKey: null }),
+    fc.constant({ subscriberId: 'sub_d', status: 'suspended' as const, suspendedByKey: 'dunning:old' }),
+  );
+
+  it('returns nothing new when run again with the first run marked done, with or without applying it', () => {
+    fc.assert(
+      fc.property(
+        accountArbitrary,
+        fc.uniqueArray(invoiceArbitrary, { maxLength: 4, selector: (invoice) => invoice.invoiceId }),
+        fc.array(stepArbitrary, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: -20, max: 160 }).map((day) => START_2026 + day * DAY_MS + 9 * 3_600_000),
+        ({ ...account }, invoices, steps, nowMs) => {
+          const policy: DunningPolicy = { steps };
+          const first = dunningActions(account, invoices, policy, nowMs, new Set());
+          expect(first.filter((action) => action.action === 'remind').length).toBeLessThanOrEqual(1);
+          expect(first.filter((action) => action.action === 'suspend').length).toBeLessThanOrEqual(1);
+          const done = new Set(first.map((action) => action.key));
+          expect(dunningActions(account, invoices, policy, nowMs, done)).toEqual([]);
+          let applied = account;
+          for (const action of first) {
+            if (action.action === 'suspend')
+              applied = { ...applied, status: 'suspended', suspendedByKey: action.key };
+            if (action.action === 'reactivate')
+              applied = { ...applied, status: 'active', suspendedByKey: null };
+          }
+          expect(dunningActions(applied, invoices, policy, nowMs, done)).toEqual([]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

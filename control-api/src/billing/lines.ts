@@ -1,0 +1,39 @@
+// Invoice lines and plans as plain data shared by proration and invoicing.
+import { type Cents, cents } from '@kiunga/schemas';
+
+export type InvoiceLineKind = 'recurring' | 'proration_charge' | 'proration_credit' | 'adjustment';
+
+export interface InvoiceLine {
+  readonly kind: InvoiceLineKind;
+  readonly description: string;
+  /** Positive charges, negative credits. */
+  readonly amountCents: Cents;
+  readonly planId: string | null;
+  /** The service period the line pays for, [start, end); null for adjustments. */
+  readonly periodStartMs: number | null;
+  readonly periodEndMs: number | null;
+}
+
+/** A plan as billing sees it: the price of one whole cycle of the subscriber's cycle rule. */
+export interface BillingPlan {
+  readonly id: string;
+  readonly name: string;
+  readonly cyclePriceCents: Cents;
+}
+
+export function sumLines(lines: readonly InvoiceLine[]): Cents {
+  let total = 0;
+  for (const line of lines) total += line.amountCents;
+  return cents(total);
+}
+
+export function adjustmentLine(description: string, amountCents: Cents): InvoiceLine {
+  return {
+    kind: 'adjustment',
+    description,
+    amountCents,
+    planId: null,
+    periodStartMs: null,
+    periodEndMs: null,
+  };
+}

@@ -1,0 +1,166 @@
+// The NAS registry rows of one ISP (platform DB, scoped by tenant): MikroTiks that talk RADIUS to Kiunga.
+import { randomBytes } from 'node:crypto';
+import {
+  type CreateNasInput,
+  KiungaError,
+  type NasOutput,
+  newId,
+  type PlatformDatabase,
+  platformSchema,
+  type SecretBox,
+  type UpdateNasInput,
+} from '@kiunga/schemas';
+import { and, eq } from 'drizzle-orm';
+import type { Page } from '../pagination';
+import { afterCursor, createdPageOf, isUniqueViolation, newestFirst, type PageRequest } from './listing';
+
+const { nasDevices } = platformSchema;
+
+/** 24 random bytes → 32 characters of base64url: well past RFC 2865's advice of 16 octets. */
+const NAS_SECRET_BYTES = 24;
+
+type NasRow = typeof nasDevices.$inferSelect;
+
+export function toNasOutput(row: NasRow): NasOutput {
+  const { secretSealed: _sealed, tenantId: _tenant, ...rest } = row;
+  return rest;
+}
+
+export function generateNasSecret(): string {
+  return randomBytes(NAS_SECRET_BYTES).toString('base64url');
+}
+
+function assertReachable(nas: {
+  ipAddress: string | null;
+  identifier: string | null;
+  requireMessageAuthenticator: boolean;
+}) {
+  if (!nas.ipAddress && !nas.identifier)
+    throw new KiungaError('validation_failed', 'Give the NAS an ipAddress, an identifier, or both.');
+  if (!nas.ipAddress && !nas.requireMessageAuthenticator)
+    throw new KiungaError(
+      'validation_failed',
+      'A NAS known only by identifier must sign with Message-Authenticator (requireMessageAuthenticator=true).',
+    );
+}
+
+/** The NAS address and identifier are unique across the whole platform: say so without naming the owner. */
+function uniqueConflict(
+  error: unknown,
+  nas: { ipAddress: string | null; identifier: string | null },
+): unknown {
+  if (!isUniqueViolation(error)) return error;
+  const text = String((error as Error).message);
+  if (text.includes('ip_address'))
+    return new KiungaError(
+      'conflict',
+      `A NAS with address ${nas.ipAddress} is already registered on Kiunga (here or by another ISP).`,
+    );
+  return new KiungaError(
+    'conflict',
+    `A NAS with identifier '${nas.identifier}' is already registered on Kiunga (here or by another ISP).`,
+  );
+}
+
+export function listNas(platform: PlatformDatabase, tenantId: string, page: PageRequest): Page<NasOutput> {
+  const rows = platform.orm
+    .select()
+    .from(nasDevices)
+    .where(and(eq(nasDevices.tenantId, tenantId), afterCursor(nasDevices, page.cursor)))
+    .orderBy(...newestFirst(nasDevices))
+    .limit(page.limit + 1)
+    .all();
+  return createdPageOf(rows, page.limit, toNasOutput);
+}
+
+function getNasRow(platform: PlatformDatabase, tenantId: string, nasId: string): NasRow {
+  const row = platform.orm
+    .select()
+    .from(nasDevices)
+    .where(and(eq(nasDevices.id, nasId), eq(nasDevices.tenantId, tenantId)))
+    .get();
+  if (!row) throw new KiungaError('not_found', 'No such NAS.');
+  return row;
+}
+
+export function getNas(platform: PlatformDatabase, tenantId: string, nasId: string): NasOutput {
+  return toNasOutput(getNasRow(platform, tenantId, nasId));
+}
+
+export function createNas(
+  platform: PlatformDatabase,
+  secretBox: SecretBox,
+  tenantId: string,
+  input: CreateNasInput,
+  nowMs: number,
+): { nas: NasOutput; secret: string } {
+  const secret = generateNasSecret();
+  const row: NasRow = {
+    id: newId('nas'),
+    tenantId,
+    name: input.name,
+    ipAddress: input.ipAddress ?? null,
+    identifier: input.identifier ?? null,
+    secretSealed: secretBox.seal(secret),
+    requireMessageAuthenticator: input.requireMessageAuthenticator,
+    coaPort: input.coaPort,
+    createdAt: nowMs,
+    updatedAt: nowMs,
+  };
+  assertReachable(row);
+  try {
+    platform.orm.insert(nasDevices).values(row).run();
+  } catch (error) {
+    throw uniqueConflict(error, row);
+  }
+  return { nas: toNasOutput(row), secret };
+}
+
+export function updateNas(
+  platform: PlatformDatabase,
+  tenantId: string,
+  nasId: string,
+  input: UpdateNasInput,
+  nowMs: number,
+): NasOutput {
+  const current = getNasRow(platform, tenantId, nasId);
+  const next: NasRow = { ...current, ...input, updatedAt: nowMs };
+  assertReachable(next);
+  try {
+    platform.orm
+      .update(nasDevices)
+      .set(next)
+      .where(and(eq(nasDevices.id, nasId), eq(nasDevices.tenantId, tenantId)))
+      .run();
+  } catch (error) {
+    throw uniqueConflict(error, next);
+  }
+  return toNasOutput(next);
+}
+
+/** A new secret, returned once; the router must be given it before it can talk to Kiunga again. */
+export function rotateNasSecret(
+  platform: PlatformDatabase,
+  secretBox: SecretBox,
+  tenantId: string,
+  nasId: string,
+  nowMs: number,
+): { nas: NasOutput; secret: string } {
+  const current = getNasRow(platform, tenantId, nasId);
+  const secret = generateNasSecret();
+  platform.orm
+    .update(nasDevices)
+    .set({ secretSealed: secretBox.seal(secret), updatedAt: nowMs })
+    .where(and(eq(nasDevices.id, nasId), eq(nasDevices.tenantId, tenantId)))
+    .run();
+  return { nas: toNasOutput({ ...current, updatedAt: nowMs }), secret };
+}
+
+export function deleteNas(platform: PlatformDatabase, tenantId: string, nasId: string): NasOutput {
+  const current = getNasRow(platform, tenantId, nasId);
+  platform.orm
+    .delete(nasDevices)
+    .where(and(eq(nasDevices.id, nasId), eq(nasDevices.tenantId, tenantId)))
+    .run();
+  return toNasOutput(current);
+}

@@ -1,0 +1,219 @@
+// Sessions of one ISP: live ones asked of the AAA server (deps.aaa), closed ones read from the shard.
+import {
+  type AaaControl,
+  type CoaOutcome,
+  KiungaError,
+  type LiveSessionView,
+  type SessionFilter,
+  type SessionOutput,
+  type TenantShard,
+  tenantSchema,
+} from '@kiunga/schemas';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
+import type { Page } from '../pagination';
+import { decodeCursor, encodeCursor } from '../pagination';
+import { afterCursor, createdPageOf, type PageRequest } from './listing';
+
+const { sessions } = tenantSchema;
+
+/** Page size asked of the AAA server while filtering live sessions. */
+const LIVE_SCAN_PAGE = 500;
+/** Live sessions looked at per request at most: 100,000 covers the largest ISP on one node. */
+const LIVE_SCAN_MAX = 100_000;
+
+export function toLiveSessionOutput(session: LiveSessionView, nowMs: number): SessionOutput {
+  return {
+    id: session.sessionId,
+    nasId: session.nasId,
+    acctSessionId: session.acctSessionId,
+    username: session.username,
+    subjectKind: session.subjectKind,
+    subjectId: session.subjectId,
+    callingStationId: session.callingStationId,
+    framedIp: session.framedIp,
+    status: 'open',
+    startedAt: session.startedAtMs,
+    updatedAt: session.lastUpdateMs,
+    stoppedAt: null,
+    uptimeSeconds: Math.max(0, Math.floor((nowMs - session.startedAtMs) / 1000)),
+    inputOctets: session.inputOctets,
+    outputOctets: session.outputOctets,
+    terminateCause: null,
+  };
+}
+
+function matchesFilter(session: LiveSessionView, filter: SessionFilter): boolean {
+  if (filter.nasId && session.nasId !== filter.nasId) return false;
+  if (
+    filter.subscriberId &&
+    !(session.subjectKind === 'subscriber' && session.subjectId === filter.subscriberId)
+  )
+    return false;
+  if (filter.voucherId && !(session.subjectKind === 'voucher' && session.subjectId === filter.voucherId))
+    return false;
+  return true;
+}
+
+/** Live sessions matching the filter, in the AAA server's order, one page at a time. */
+export function listLiveSessions(
+  aaa: AaaControl,
+  tenantId: string,
+  filter: SessionFilter,
+  page: PageRequest,
+  nowMs: number,
+): Page<SessionOutput> {
+  const found: LiveSessionView[] = [];
+  let afterSessionId = decodeCursor(page.cursor) ?? undefined;
+  for (let scanned = 0; scanned < LIVE_SCAN_MAX && found.length <= page.limit; ) {
+    const batch = aaa.listSessions(tenantId, { limit: LIVE_SCAN_PAGE, afterSessionId });
+    for (const session of batch) {
+      if (matchesFilter(session, filter)) found.push(session);
+      if (found.length > page.limit) break;
+    }
+    scanned += batch.length;
+    const last = batch[batch.length - 1];
+    if (batch.length < LIVE_SCAN_PAGE || !last) break;
+    afterSessionId = last.sessionId;
+  }
+  const hasMore = found.length > page.limit;
+  const items = found.slice(0, page.limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map((session) => toLiveSessionOutput(session, nowMs)),
+    nextCursor: hasMore && last ? encodeCursor(last.sessionId) : null,
+  };
+}
+
+/** Every live session of one voucher or subscriber (for suspend, revoke, plan change). */
+export function liveSessionsOfSubject(
+  aaa: AaaControl,
+  tenantId: string,
+  subjectKind: 'voucher' | 'subscriber',
+  subjectIds: ReadonlySet<string>,
+): LiveSessionView[] {
+  const found: LiveSessionView[] = [];
+  let afterSessionId: string | undefined;
+  for (let scanned = 0; scanned < LIVE_SCAN_MAX; ) {
+    const batch = aaa.listSessions(tenantId, { limit: LIVE_SCAN_PAGE, afterSessionId });
+    for (const session of batch) {
+      if (session.subjectKind === subjectKind && subjectIds.has(session.subjectId)) found.push(session);
+    }
+    scanned += batch.length;
+    const last = batch[batch.length - 1];
+    if (batch.length < LIVE_SCAN_PAGE || !last) break;
+    afterSessionId = last.sessionId;
+  }
+  return found;
+}
+
+export interface CoaReport {
+  sessions: number;
+  acknowledged: number;
+}
+
+/** Best effort: sends to each session, counts the ACKs; a silent NAS does not fail the caller. */
+export async function disconnectSubjectSessions(
+  aaa: AaaControl,
+  tenantId: string,
+  subjectKind: 'voucher' | 'subscriber',
+  subjectIds: ReadonlySet<string>,
+): Promise<CoaReport> {
+  const live = liveSessionsOfSubject(aaa, tenantId, subjectKind, subjectIds);
+  const outcomes = await Promise.all(
+    live.map((session) => aaa.disconnectSession(tenantId, session.sessionId)),
+  );
+  return { sessions: live.length, acknowledged: outcomes.filter((item) => item.outcome === 'ack').length };
+}
+
+export async function changeSubjectRate(
+  aaa: AaaControl,
+  tenantId: string,
+  subjectIds: ReadonlySet<string>,
+  rateLimit: string,
+): Promise<CoaReport> {
+  if (subjectIds.size === 0) return { sessions: 0, acknowledged: 0 };
+  const live = liveSessionsOfSubject(aaa, tenantId, 'subscriber', subjectIds);
+  const outcomes = await Promise.all(
+    live.map((session) => aaa.changeSessionRate(tenantId, session.sessionId, rateLimit)),
+  );
+  return { sessions: live.length, acknowledged: outcomes.filter((item) => item.outcome === 'ack').length };
+}
+
+type SessionRow = typeof sessions.$inferSelect;
+
+function toStoredSessionOutput(row: SessionRow): SessionOutput {
+  const endMs = row.stoppedAt ?? row.updatedAt;
+  return {
+    id: row.id,
+    nasId: row.nasId,
+    acctSessionId: row.acctSessionId,
+    username: row.username,
+    subjectKind: row.subjectKind as SessionOutput['subjectKind'],
+    subjectId: row.subjectId,
+    callingStationId: row.callingStationId,
+    framedIp: row.framedIp,
+    status: row.status as SessionOutput['status'],
+    startedAt: row.startedAt,
+    updatedAt: row.updatedAt,
+    stoppedAt: row.stoppedAt,
+    uptimeSeconds: row.sessionTimeSeconds || Math.max(0, Math.floor((endMs - row.startedAt) / 1000)),
+    inputOctets: row.inputOctets,
+    outputOctets: row.outputOctets,
+    terminateCause: row.terminateCause,
+  };
+}
+
+/** Closed sessions, newest start first. */
+export function listSessionHistory(
+  shard: TenantShard,
+  filter: SessionFilter,
+  page: PageRequest,
+): Page<SessionOutput> {
+  const conditions: Array<SQL | undefined> = [
+    eq(sessions.status, 'closed'),
+    filter.nasId ? eq(sessions.nasId, filter.nasId) : undefined,
+    filter.subscriberId
+      ? and(eq(sessions.subjectKind, 'subscriber'), eq(sessions.subjectId, filter.subscriberId))
+      : undefined,
+    filter.voucherId
+      ? and(eq(sessions.subjectKind, 'voucher'), eq(sessions.subjectId, filter.voucherId))
+      : undefined,
+    afterCursor({ createdAt: sessions.startedAt, id: sessions.id }, page.cursor),
+  ];
+  const rows = shard.orm
+    .select()
+    .from(sessions)
+    .where(and(...conditions))
+    .orderBy(desc(sessions.startedAt), desc(sessions.id))
+    .limit(page.limit + 1)
+    .all();
+  return createdPageOf(
+    rows.map((row) => ({ ...row, createdAt: row.startedAt })),
+    page.limit,
+    toStoredSessionOutput,
+  );
+}
+
+/** A live session, else a stored one; another tenant's id is simply not found. */
+export function getSession(
+  aaa: AaaControl,
+  shard: TenantShard,
+  sessionId: string,
+  nowMs: number,
+): SessionOutput {
+  const live = aaa.findSession(shard.tenantId, sessionId);
+  if (live) return toLiveSessionOutput(live, nowMs);
+  const row = shard.orm.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+  if (!row) throw new KiungaError('not_found', 'No such session.');
+  return toStoredSessionOutput(row);
+}
+
+export async function disconnectSession(
+  aaa: AaaControl,
+  tenantId: string,
+  sessionId: string,
+): Promise<Exclude<CoaOutcome, { outcome: 'not_found' }>> {
+  const outcome = await aaa.disconnectSession(tenantId, sessionId);
+  if (outcome.outcome === 'not_found') throw new KiungaError('not_found', 'No such live session.');
+  return outcome;
+}

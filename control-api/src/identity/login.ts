@@ -1,0 +1,92 @@
+// Signing in with email + password (+ TOTP when enrolled), shared by the API and the /login form.
+import { KiungaError } from '@kiunga/schemas';
+import type { Context } from 'hono';
+import { recordAuditAs, sourceAddressOf } from '../audit';
+import type { ApiDependencies } from '../dependencies';
+import type { Principal } from '../permissions';
+import { assertNotLimited, identityLimiters } from './login-limits';
+import { verifyPassword } from './passwords';
+import { loadUserPrincipal } from './principals';
+import { verifyTotpCode } from './totp';
+
+export interface LoginInput {
+  email: string;
+  password: string;
+  totp?: string | undefined;
+}
+
+interface LoginRow {
+  id: string;
+  tenantId: string | null;
+  passwordHash: string;
+  totpSecretSealed: string | null;
+  totpEnabledAt: number | null;
+  totpLastStep: number | null;
+}
+
+function findLoginRow(dependencies: ApiDependencies, email: string): LoginRow | undefined {
+  return dependencies.platform.sqlite
+    .prepare(
+      `SELECT id, tenant_id AS tenantId, password_hash AS passwordHash,
+              totp_secret_sealed AS totpSecretSealed, totp_enabled_at AS totpEnabledAt,
+              totp_last_step AS totpLastStep
+         FROM users WHERE email = ?`,
+    )
+    .get(email) as LoginRow | undefined;
+}
+
+/**
+ * The principal for valid credentials. Throws 401 unauthenticated / totp_required / invalid_totp,
+ * or 429 rate_limited once the account or the source address has failed too often.
+ */
+export async function verifyLogin(
+  dependencies: ApiDependencies,
+  context: Context,
+  input: LoginInput,
+): Promise<Principal> {
+  const limiters = identityLimiters(dependencies);
+  const address = sourceAddressOf(context) ?? 'unknown';
+  const email = input.email.trim().toLowerCase();
+  const nowMs = dependencies.clock.now();
+  assertNotLimited(context, limiters.loginFailuresPerAddress, address, nowMs);
+  assertNotLimited(context, limiters.loginFailuresPerAccount, email, nowMs);
+  const fail = (row: LoginRow | undefined, error: KiungaError): never => {
+    limiters.loginFailuresPerAddress.record(address, nowMs);
+    limiters.loginFailuresPerAccount.record(email, nowMs);
+    recordAuditAs(
+      dependencies,
+      context,
+      { id: row?.id ?? null, tenantId: row?.tenantId ?? null },
+      {
+        action: 'auth.login_failed',
+        target: row?.id ?? null,
+        detail: { email, reason: error.code },
+      },
+    );
+    throw error;
+  };
+  const row = findLoginRow(dependencies, email);
+  const isValid = await verifyPassword(row?.passwordHash ?? null, input.password);
+  const principal = row && isValid ? loadUserPrincipal(dependencies.platform, row.id) : null;
+  if (!row || !principal) return fail(row, new KiungaError('unauthenticated', 'Wrong email or password.'));
+  if (row.totpEnabledAt !== null && row.totpSecretSealed !== null) {
+    if (!input.totp) throw new KiungaError('totp_required');
+    const secret = dependencies.secretBox.open(row.totpSecretSealed);
+    const step = verifyTotpCode(secret, input.totp.trim(), nowMs, row.totpLastStep);
+    if (step === null) return fail(row, new KiungaError('invalid_totp'));
+    dependencies.platform.sqlite
+      .prepare('UPDATE users SET totp_last_step = ? WHERE id = ?')
+      .run(step, row.id);
+  }
+  limiters.loginFailuresPerAccount.reset(email);
+  recordAuditAs(
+    dependencies,
+    context,
+    { id: principal.id, tenantId: principal.tenantId },
+    {
+      action: 'auth.login',
+      target: principal.id,
+    },
+  );
+  return principal;
+}

@@ -1,0 +1,111 @@
+// Refresh tokens: issued with each sign-in, rotated on every use; presenting a used one again
+// means it was stolen, so its whole family (every descendant) is revoked.
+import { KiungaError, newId } from '@kiunga/schemas';
+import type { ApiDependencies } from '../dependencies';
+import { randomSecret, sha256Hex } from './secrets';
+import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from './tokens';
+
+/** 30 days: a phone stays signed in for a month of daily use without typing the password. */
+export const REFRESH_TOKEN_TTL_MS = 30 * 86_400_000;
+
+export interface TokenPair {
+  token: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshToken: string;
+}
+
+interface RefreshRow {
+  id: string;
+  userId: string;
+  familyId: string;
+  expiresAt: number;
+  usedAt: number | null;
+  revokedAt: number | null;
+}
+
+function insertRefreshToken(dependencies: ApiDependencies, userId: string, familyId: string): string {
+  const nowMs = dependencies.clock.now();
+  const refreshToken = randomSecret();
+  dependencies.platform.sqlite
+    .prepare(
+      `INSERT INTO refresh_tokens (id, user_id, token_hash, family_id, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      newId('refreshToken'),
+      userId,
+      sha256Hex(refreshToken),
+      familyId,
+      nowMs,
+      nowMs + REFRESH_TOKEN_TTL_MS,
+    );
+  return refreshToken;
+}
+
+async function pairFor(dependencies: ApiDependencies, userId: string, familyId: string): Promise<TokenPair> {
+  const token = await issueAccessToken(dependencies.tokenKey, userId, dependencies.clock.now());
+  const refreshToken = insertRefreshToken(dependencies, userId, familyId);
+  return { token, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS, refreshToken };
+}
+
+/** A fresh access token and a refresh token starting a new family (one per sign-in). */
+export function issueTokenPair(dependencies: ApiDependencies, userId: string): Promise<TokenPair> {
+  return pairFor(dependencies, userId, newId('refreshToken'));
+}
+
+function findRefreshToken(dependencies: ApiDependencies, refreshToken: string): RefreshRow | undefined {
+  return dependencies.platform.sqlite
+    .prepare(
+      `SELECT id, user_id AS userId, family_id AS familyId, expires_at AS expiresAt,
+              used_at AS usedAt, revoked_at AS revokedAt
+         FROM refresh_tokens WHERE token_hash = ?`,
+    )
+    .get(sha256Hex(refreshToken)) as RefreshRow | undefined;
+}
+
+function revokeFamily(dependencies: ApiDependencies, familyId: string): void {
+  dependencies.platform.sqlite
+    .prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL')
+    .run(dependencies.clock.now(), familyId);
+}
+
+/** Exchanges a refresh token for a new pair; the user id is returned for the caller's checks. */
+export async function rotateRefreshToken(
+  dependencies: ApiDependencies,
+  refreshToken: string,
+): Promise<{ userId: string; pair: TokenPair }> {
+  const nowMs = dependencies.clock.now();
+  const row = findRefreshToken(dependencies, refreshToken);
+  const ended = new KiungaError('unauthenticated', 'Your session has ended. Sign in again.');
+  if (!row || row.revokedAt !== null || row.expiresAt <= nowMs) throw ended;
+  const marked = dependencies.platform.sqlite
+    .prepare('UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL')
+    .run(nowMs, row.id);
+  if (marked.changes !== 1) {
+    revokeFamily(dependencies, row.familyId);
+    dependencies.logger.warn({ userId: row.userId }, 'refresh token reused: family revoked');
+    throw ended;
+  }
+  return { userId: row.userId, pair: await pairFor(dependencies, row.userId, row.familyId) };
+}
+
+/** Logout: the token's family ends; unknown tokens are ignored (logout is idempotent). */
+export function revokeRefreshToken(dependencies: ApiDependencies, refreshToken: string): string | null {
+  const row = findRefreshToken(dependencies, refreshToken);
+  if (!row) return null;
+  revokeFamily(dependencies, row.familyId);
+  return row.userId;
+}
+
+/** After a password reset or when an account is disabled: every refresh token and cookie session ends. */
+export function revokeAllSessionsOf(dependencies: ApiDependencies, userId: string): void {
+  const nowMs = dependencies.clock.now();
+  const sqlite = dependencies.platform.sqlite;
+  sqlite
+    .prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
+    .run(nowMs, userId);
+  sqlite
+    .prepare('UPDATE console_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
+    .run(nowMs, userId);
+}

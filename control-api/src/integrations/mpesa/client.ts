@@ -1,0 +1,256 @@
+// A thin typed client of Safaricom's Daraja API: OAuth, STK push and query, C2B URL registration, transaction status.
+//
+// Why not `mpesa-node` (the design card's suggestion): its last line is 0.1.x, untyped, built on
+// axios 0.18 (2018, with published advisories), has no injectable fetch, clock or timeout, and does not
+// validate Daraja's answers. Four POSTs and one GET do not need a dependency; this file and requests.ts are the whole client.
+import type { Clock } from '@kiunga/schemas';
+import type { z } from 'zod';
+import { DarajaError, INVALID_ACCESS_TOKEN_ERROR_CODE } from './errors';
+import {
+  type C2bRegisterInput,
+  c2bRegisterBody,
+  DarajaPath,
+  type StkPushInput,
+  type StkQueryInput,
+  stkPushBody,
+  stkQueryBody,
+  type TransactionStatusInput,
+  transactionStatusBody,
+} from './requests';
+import {
+  type C2bRegisterResponse,
+  c2bRegisterResponseSchema,
+  errorBodySchema,
+  type StkPushResponse,
+  type StkQueryResponse,
+  stkPushResponseSchema,
+  stkQueryResponseSchema,
+  type TransactionStatusResponse,
+  tokenResponseSchema,
+  transactionStatusResponseSchema,
+} from './schemas';
+import { darajaTimestamp } from './timestamp';
+
+/** Renew a token this long before Daraja says it expires, so a request never leaves with a dying token. */
+export const TOKEN_EXPIRY_MARGIN_MS = 60_000;
+/** Daraja's answers are a few hundred bytes; anything far larger is not Daraja. */
+const RESPONSE_BODY_CHARS_MAX = 64 * 1024;
+
+export interface DarajaClientOptions {
+  /** `KIUNGA_MPESA_BASE_URL`: Safaricom's host, or the simulator's. */
+  readonly baseUrl: string;
+  readonly consumerKey: string;
+  readonly consumerSecret: string;
+  readonly fetch?: typeof fetch;
+  readonly clock: Clock;
+  /** Per HTTP call, body included. */
+  readonly timeoutMs: number;
+}
+
+interface CachedToken {
+  readonly value: string;
+  readonly expiresAtMs: number;
+}
+
+interface RawResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export class DarajaClient {
+  private readonly baseUrl: string;
+  private readonly basicAuthorization: string;
+  private readonly fetchFunction: typeof fetch;
+  private readonly clock: Clock;
+  private readonly timeoutMs: number;
+  private cachedToken: CachedToken | null = null;
+  /** One token request shared by every call that needs a token while it is in flight. */
+  private pendingToken: Promise<string> | null = null;
+
+  constructor(options: DarajaClientOptions) {
+    if (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0) {
+      throw new RangeError('timeoutMs must be a positive integer');
+    }
+    if (options.consumerKey === '' || options.consumerSecret === '') {
+      throw new RangeError('consumerKey and consumerSecret are required');
+    }
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.basicAuthorization = `Basic ${Buffer.from(`${options.consumerKey}:${options.consumerSecret}`).toString('base64')}`;
+    this.fetchFunction = options.fetch ?? globalThis.fetch;
+    this.clock = options.clock;
+    this.timeoutMs = options.timeoutMs;
+  }
+
+  /** Ask M-Pesa to prompt the customer's phone for their PIN; the result arrives later at `callbackUrl`. */
+  async stkPush(input: StkPushInput): Promise<StkPushResponse> {
+    const body = stkPushBody(input, darajaTimestamp(this.clock.now()));
+    const response = await this.call(DarajaPath.stkPush, stkPushResponseSchema, body);
+    this.requireAccepted(DarajaPath.stkPush, response);
+    return response;
+  }
+
+  /**
+   * The state of an STK push. While the customer has not answered, Daraja answers with an error whose
+   * `isTransactionInProgress` is true; poll again later.
+   */
+  async stkQuery(input: StkQueryInput): Promise<StkQueryResponse> {
+    const body = stkQueryBody(input, darajaTimestamp(this.clock.now()));
+    return this.call(DarajaPath.stkQuery, stkQueryResponseSchema, body);
+  }
+
+  /** Register where M-Pesa posts C2B validations and confirmations for a paybill or till. */
+  async registerC2bUrls(input: C2bRegisterInput): Promise<C2bRegisterResponse> {
+    const response = await this.call(
+      DarajaPath.c2bRegisterUrl,
+      c2bRegisterResponseSchema,
+      c2bRegisterBody(input),
+    );
+    this.requireAccepted(DarajaPath.c2bRegisterUrl, response);
+    return response;
+  }
+
+  /** Ask for the status of a transaction; the answer only acknowledges, the result goes to `resultUrl`. */
+  async transactionStatus(input: TransactionStatusInput): Promise<TransactionStatusResponse> {
+    const body = transactionStatusBody(input);
+    const response = await this.call(DarajaPath.transactionStatus, transactionStatusResponseSchema, body);
+    this.requireAccepted(DarajaPath.transactionStatus, response);
+    return response;
+  }
+
+  /** A valid access token, from the cache while it has more than the margin left. */
+  async accessToken(): Promise<string> {
+    const cached = this.cachedToken;
+    if (cached !== null && this.clock.now() < cached.expiresAtMs) return cached.value;
+    if (this.pendingToken === null) {
+      this.pendingToken = this.requestToken().finally(() => {
+        this.pendingToken = null;
+      });
+    }
+    return this.pendingToken;
+  }
+
+  private async requestToken(): Promise<string> {
+    const path = DarajaPath.oauth;
+    const response = await this.send('GET', path, { Authorization: this.basicAuthorization }, undefined);
+    if (response.status < 200 || response.status > 299) {
+      throw this.errorFromResponse('authentication', path, response, 'OAuth token request refused');
+    }
+    const parsed = tokenResponseSchema.safeParse(response.body);
+    if (!parsed.success) {
+      throw new DarajaError('invalid_response', path, 'OAuth answer is not {access_token, expires_in}', {
+        httpStatus: response.status,
+      });
+    }
+    const lifetimeMs = parsed.data.expires_in * 1000;
+    // A short-lived token is used for half its life rather than not at all.
+    const usableMs =
+      lifetimeMs > 2 * TOKEN_EXPIRY_MARGIN_MS ? lifetimeMs - TOKEN_EXPIRY_MARGIN_MS : lifetimeMs / 2;
+    this.cachedToken = { value: parsed.data.access_token, expiresAtMs: this.clock.now() + usableMs };
+    return parsed.data.access_token;
+  }
+
+  /** POST with a bearer token; a token Daraja refuses is renewed once and the request sent once more. */
+  private async call<T>(path: string, schema: z.ZodType<T>, payload: Record<string, unknown>): Promise<T> {
+    let token = await this.accessToken();
+    let response = await this.postJson(path, token, payload);
+    if (this.isTokenRefused(response)) {
+      if (this.cachedToken?.value === token) this.cachedToken = null;
+      token = await this.accessToken();
+      response = await this.postJson(path, token, payload);
+      if (this.isTokenRefused(response)) {
+        throw this.errorFromResponse('authentication', path, response, 'Daraja refused a fresh access token');
+      }
+    }
+    if (response.status < 200 || response.status > 299) {
+      throw this.errorFromResponse('http', path, response, `Daraja answered HTTP ${response.status}`);
+    }
+    const parsed = schema.safeParse(response.body);
+    if (!parsed.success) {
+      throw new DarajaError('invalid_response', path, 'Daraja answer does not match the documented shape', {
+        httpStatus: response.status,
+        cause: parsed.error,
+      });
+    }
+    return parsed.data;
+  }
+
+  private postJson(path: string, token: string, payload: Record<string, unknown>): Promise<RawResponse> {
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    return this.send('POST', path, headers, JSON.stringify(payload));
+  }
+
+  private isTokenRefused(response: RawResponse): boolean {
+    if (response.status === 401) return true;
+    const body = errorBodySchema.safeParse(response.body);
+    return body.success && body.data.errorCode === INVALID_ACCESS_TOKEN_ERROR_CODE;
+  }
+
+  private requireAccepted(
+    path: string,
+    response: { ResponseCode: string; ResponseDescription: string },
+  ): void {
+    if (response.ResponseCode !== '0') {
+      throw new DarajaError(
+        'rejected',
+        path,
+        `Daraja did not accept the request: ${response.ResponseDescription}`,
+        {
+          httpStatus: 200,
+          errorCode: response.ResponseCode,
+          errorMessage: response.ResponseDescription,
+        },
+      );
+    }
+  }
+
+  private errorFromResponse(
+    kind: 'authentication' | 'http',
+    path: string,
+    response: RawResponse,
+    message: string,
+  ): DarajaError {
+    const body = errorBodySchema.safeParse(response.body);
+    const details = body.success ? body.data : {};
+    const suffix = details.errorMessage === undefined ? '' : `: ${details.errorMessage}`;
+    return new DarajaError(kind, path, `${message}${suffix}`, { httpStatus: response.status, ...details });
+  }
+
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Promise<RawResponse> {
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let text: string;
+    let status: number;
+    try {
+      const response = await this.fetchFunction(`${this.baseUrl}${path}`, {
+        method,
+        headers: { Accept: 'application/json', ...headers },
+        body,
+        signal,
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      const isTimeout = signal.aborted || (error instanceof Error && error.name === 'TimeoutError');
+      const kind = isTimeout ? 'timeout' : 'network';
+      const message = isTimeout ? `no answer within ${this.timeoutMs} ms` : 'connection to Daraja failed';
+      throw new DarajaError(kind, path, message, { cause: error });
+    }
+    if (text.length > RESPONSE_BODY_CHARS_MAX) {
+      throw new DarajaError('invalid_response', path, 'Daraja answer is too large', { httpStatus: status });
+    }
+    return { status, body: parseJsonOrText(text) };
+  }
+}
+
+function parseJsonOrText(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,114 @@
+// Per-ISP API keys for integrations (/api/v1/api-keys, api_keys.manage): the key is shown once
+// at creation; its permissions must be a subset of its creator's.
+import { KiungaError } from '@kiunga/schemas';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { recordAudit } from '../audit';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import { newApiKey } from '../identity/api-keys';
+import { parsePermissionList } from '../identity/principals';
+import { requirePermission } from '../middleware/require-permission';
+import { decodeCursor, pageOf, pageQuerySchema } from '../pagination';
+import { isIspPermission, permissionsNotHeld } from '../permissions';
+import { tenantIdOf } from '../tenant-access';
+import { parseJsonBody, parseQuery } from '../validation';
+
+/** Live keys per ISP: one per integration is plenty; the cap bounds what a leak could mint. */
+export const API_KEYS_PER_TENANT_MAX = 50;
+
+export const createApiKeySchema = z.object({
+  name: z.string().trim().min(1).max(80),
+  permissions: z.array(z.string().max(64)).min(1).max(64),
+});
+
+interface ApiKeyRow {
+  id: string;
+  name: string;
+  permissions: string;
+  createdBy: string | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+const KEY_COLUMNS = `id, name, permissions, created_by AS createdBy, created_at AS createdAt,
+  last_used_at AS lastUsedAt, revoked_at AS revokedAt`;
+
+function toRecord(row: ApiKeyRow) {
+  return { ...row, permissions: parsePermissionList(row.permissions, 'isp') };
+}
+
+export function apiKeyRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  const sqlite = dependencies.platform.sqlite;
+  routes.use('*', requirePermission('api_keys.manage'));
+
+  routes.get('/', (context) => {
+    const tenantId = tenantIdOf(context);
+    const query = parseQuery(context, pageQuerySchema);
+    const rows = sqlite
+      .prepare(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?`)
+      .all(tenantId, decodeCursor(query.cursor) ?? '', query.limit + 1) as ApiKeyRow[];
+    return context.json(pageOf(rows.map(toRecord), query.limit, (key) => key.id));
+  });
+
+  routes.post('/', async (context) => {
+    const tenantId = tenantIdOf(context);
+    const body = await parseJsonBody(context, createApiKeySchema);
+    const unknown = body.permissions.filter((name) => !isIspPermission(name));
+    if (unknown.length > 0)
+      throw new KiungaError('validation_failed', `permissions: unknown: ${unknown.join(', ')}.`);
+    const missing = permissionsNotHeld(body.permissions, context.get('principal').permissions);
+    if (missing.length > 0)
+      throw new KiungaError('forbidden', `A key cannot have permissions you lack: ${missing.join(', ')}.`);
+    const { count } = sqlite
+      .prepare('SELECT count(*) AS count FROM api_keys WHERE tenant_id = ? AND revoked_at IS NULL')
+      .get(tenantId) as { count: number };
+    if (count >= API_KEYS_PER_TENANT_MAX)
+      throw new KiungaError(
+        'conflict',
+        `At most ${API_KEYS_PER_TENANT_MAX} live API keys; revoke one first.`,
+      );
+    const { id, secretHash, key } = newApiKey();
+    const permissions = [...new Set(body.permissions)].sort();
+    sqlite
+      .prepare(
+        `INSERT INTO api_keys (id, tenant_id, name, secret_hash, permissions, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        tenantId,
+        body.name,
+        secretHash,
+        JSON.stringify(permissions),
+        context.get('principal').id,
+        dependencies.clock.now(),
+      );
+    recordAudit(dependencies, context, {
+      action: 'api_key.create',
+      target: id,
+      detail: { name: body.name, permissions },
+    });
+    const row = sqlite.prepare(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = ?`).get(id) as ApiKeyRow;
+    return context.json({ ...toRecord(row), key }, 201);
+  });
+
+  routes.delete('/:id', (context) => {
+    const tenantId = tenantIdOf(context);
+    const row = sqlite
+      .prepare(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = ? AND tenant_id = ?`)
+      .get(context.req.param('id'), tenantId) as ApiKeyRow | undefined;
+    if (!row) throw new KiungaError('not_found', 'No such API key.');
+    if (row.revokedAt === null) {
+      sqlite.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(dependencies.clock.now(), row.id);
+      recordAudit(dependencies, context, {
+        action: 'api_key.revoke',
+        target: row.id,
+        detail: { name: row.name },
+      });
+    }
+    return context.body(null, 204);
+  });
+  return routes;
+}

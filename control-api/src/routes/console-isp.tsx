@@ -1,0 +1,403 @@
+// ISP console pages (/isp): dashboard, plans, vouchers, routers, live sessions and branding.
+// Every read and action goes through the REST API in-process (callApi) as the signed-in user.
+import type { Branding, NasOutput, PlanOutput, SessionOutput, VoucherOutput } from '@kiunga/schemas';
+import { type Context, Hono } from 'hono';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import { readTenantProfile } from '../domains/branding';
+import type { Page } from '../pagination';
+import type { Permission } from '../permissions';
+import { BrandingPage } from '../views/isp/branding';
+import { type DashboardFigure, DashboardPage } from '../views/isp/dashboard';
+import { NasCreatedPage, NasPage, NasScriptPage } from '../views/isp/nas';
+import { ISP_NAV } from '../views/isp/nav';
+import { PlanEditPage, PlansPage } from '../views/isp/plans';
+import { SessionsPage } from '../views/isp/sessions';
+import { VoucherBatchPage, VouchersPage } from '../views/isp/vouchers';
+import { ispPeopleRoutes } from './console-isp-people';
+import {
+  type AppFetch,
+  assertPermission,
+  CONSOLE_PAGE_SIZE,
+  callApi,
+  can,
+  consoleAccess,
+  consoleErrorHandler,
+  formFields,
+  optionalCents,
+  optionalNumber,
+  optionalText,
+  redirectWithFlash,
+  renderHtml,
+  tenantShell,
+  withFormErrors,
+  withQuery,
+} from './console-support';
+
+/** Lists behind dropdowns and name lookups (plans, routers): one API page is plenty for one ISP. */
+const LOOKUP_LIMIT = 200;
+/** Live sessions listed on the dashboard; the rest are one tap away. */
+const DASHBOARD_SESSIONS = 5;
+const VALIDITY_UNIT_SECONDS: Record<string, number> = { minutes: 60, hours: 3_600, days: 86_400 };
+
+type IspContext = Context<AppEnv>;
+
+function pageQuery(context: IspContext, names: string[]): Record<string, string | undefined> {
+  const query: Record<string, string | undefined> = { cursor: context.req.query('cursor') };
+  for (const name of names) query[name] = context.req.query(name)?.trim() || undefined;
+  return query;
+}
+
+/** Plan form fields into the API's plan input; kind decides which terms are sent. */
+function planInputOf(fields: Record<string, string>, isUpdate: boolean) {
+  const kind = fields.kind;
+  const isHotspot = kind === 'hotspot';
+  const validityValue = optionalNumber(fields, 'validityValue');
+  const unitSeconds = VALIDITY_UNIT_SECONDS[fields.validityUnit ?? 'hours'] ?? 3_600;
+  const clear = isUpdate ? null : undefined;
+  return {
+    name: fields.name?.trim() ?? '',
+    kind,
+    priceCents: optionalCents(fields, 'price') ?? 0,
+    deviceLimit: optionalNumber(fields, 'deviceLimit') ?? 1,
+    rateUpKbps: optionalNumber(fields, 'rateUpKbps'),
+    rateDownKbps: optionalNumber(fields, 'rateDownKbps'),
+    validitySeconds:
+      isHotspot && validityValue !== undefined ? Math.round(validityValue * unitSeconds) : clear,
+    billingCycleMonths: isHotspot ? clear : (optionalNumber(fields, 'billingCycleMonths') ?? 1),
+    ipPool: isHotspot ? clear : (optionalText(fields, 'ipPool') ?? clear),
+    ...(isUpdate ? { isActive: fields.isActive === 'true' } : {}),
+  };
+}
+
+export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  routes.onError(consoleErrorHandler(dependencies));
+  routes.use(
+    '*',
+    ...consoleAccess(
+      dependencies,
+      (principal) => principal.kind === 'isp_owner' || principal.kind === 'isp_staff',
+    ),
+  );
+  const api = <Result,>(
+    context: IspContext,
+    method: 'GET' | 'POST' | 'PATCH',
+    path: string,
+    body?: unknown,
+  ) => callApi<Result>(context, fetchApp, method, path, body);
+  const shell = (context: IspContext) => tenantShell(context, dependencies, ISP_NAV);
+  const allPlans = async (context: IspContext) =>
+    (await api<Page<PlanOutput>>(context, 'GET', withQuery('/api/v1/plans', { limit: LOOKUP_LIMIT }))).items;
+
+  /** "12" or "200+" from one API page, or null when the feature or permission is missing. */
+  const countOf = async (context: IspContext, permission: Permission, path: string) => {
+    if (!can(context, permission)) return null;
+    try {
+      const page = await api<Page<unknown>>(context, 'GET', path);
+      return page.nextCursor ? `${page.items.length}+` : String(page.items.length);
+    } catch {
+      return null;
+    }
+  };
+
+  routes.get('/', async (context) => {
+    const figures: Array<Omit<DashboardFigure, 'value'> & { value: string | null }> = [
+      {
+        label: 'Online now',
+        href: '/isp/sessions',
+        value: await countOf(context, 'sessions.read', `/api/v1/sessions?limit=${LOOKUP_LIMIT}`),
+      },
+      {
+        label: 'Active subscribers',
+        href: '/isp/subscribers?status=active',
+        value: await countOf(
+          context,
+          'subscribers.read',
+          `/api/v1/subscribers?status=active&limit=${LOOKUP_LIMIT}`,
+        ),
+      },
+      {
+        label: 'Unused vouchers',
+        href: '/isp/vouchers?status=unused',
+        value: await countOf(
+          context,
+          'vouchers.read',
+          `/api/v1/vouchers?status=unused&limit=${LOOKUP_LIMIT}`,
+        ),
+      },
+      {
+        label: 'Plans',
+        href: '/isp/plans',
+        value: await countOf(context, 'plans.read', `/api/v1/plans?limit=${LOOKUP_LIMIT}`),
+      },
+      {
+        label: 'Routers',
+        href: '/isp/nas',
+        value: await countOf(context, 'nas.read', `/api/v1/nas?limit=${LOOKUP_LIMIT}`),
+      },
+    ];
+    const shown = figures.filter((figure): figure is DashboardFigure => figure.value !== null);
+    const sessions = can(context, 'sessions.read')
+      ? (await api<Page<SessionOutput>>(context, 'GET', `/api/v1/sessions?limit=${DASHBOARD_SESSIONS}`)).items
+      : null;
+    return renderHtml(context, <DashboardPage shell={shell(context)} figures={shown} sessions={sessions} />);
+  });
+
+  routes.get('/plans', async (context) => {
+    assertPermission(context, 'plans.read');
+    const query = pageQuery(context, []);
+    const page = await api<Page<PlanOutput>>(
+      context,
+      'GET',
+      withQuery('/api/v1/plans', { limit: CONSOLE_PAGE_SIZE, cursor: query.cursor }),
+    );
+    return renderHtml(
+      context,
+      <PlansPage
+        shell={shell(context)}
+        plans={page.items}
+        nextCursor={page.nextCursor}
+        query={query}
+        canWrite={can(context, 'plans.write')}
+      />,
+    );
+  });
+
+  routes.post('/plans', (context) =>
+    withFormErrors(context, '/isp/plans', async () => {
+      const plan = await api<PlanOutput>(
+        context,
+        'POST',
+        '/api/v1/plans',
+        planInputOf(await formFields(context), false),
+      );
+      return redirectWithFlash(context, '/isp/plans', 'ok', `Plan “${plan.name}” created.`);
+    }),
+  );
+
+  routes.get('/plans/:id', async (context) => {
+    const plan = await api<PlanOutput>(
+      context,
+      'GET',
+      `/api/v1/plans/${encodeURIComponent(context.req.param('id'))}`,
+    );
+    return renderHtml(context, <PlanEditPage shell={shell(context)} plan={plan} />);
+  });
+
+  routes.post('/plans/:id', (context) => {
+    const path = `/isp/plans/${encodeURIComponent(context.req.param('id'))}`;
+    return withFormErrors(context, path, async () => {
+      const input = planInputOf(await formFields(context), true);
+      const plan = await api<PlanOutput>(context, 'PATCH', `/api/v1${path.slice(4)}`, input);
+      return redirectWithFlash(context, '/isp/plans', 'ok', `Plan “${plan.name}” saved.`);
+    });
+  });
+
+  routes.get('/vouchers', async (context) => {
+    assertPermission(context, 'vouchers.read');
+    const query = pageQuery(context, ['q', 'status']);
+    const [page, plans] = await Promise.all([
+      api<Page<VoucherOutput>>(
+        context,
+        'GET',
+        withQuery('/api/v1/vouchers', { ...query, limit: CONSOLE_PAGE_SIZE }),
+      ),
+      allPlans(context),
+    ]);
+    return renderHtml(
+      context,
+      <VouchersPage
+        shell={shell(context)}
+        vouchers={page.items}
+        planNames={new Map(plans.map((plan) => [plan.id, plan.name]))}
+        hotspotPlans={plans.filter((plan) => plan.kind === 'hotspot' && plan.isActive)}
+        nextCursor={page.nextCursor}
+        query={query}
+        canWrite={can(context, 'vouchers.write')}
+      />,
+    );
+  });
+
+  routes.post('/vouchers', (context) =>
+    withFormErrors(context, '/isp/vouchers', async () => {
+      const fields = await formFields(context);
+      const batch = await api<{ batchId: string; codes: string[] }>(context, 'POST', '/api/v1/vouchers', {
+        planId: fields.planId ?? '',
+        count: optionalNumber(fields, 'count') ?? 0,
+        ...(optionalNumber(fields, 'length') === undefined
+          ? {}
+          : { length: optionalNumber(fields, 'length') }),
+        prefix: fields.prefix?.trim() ?? '',
+      });
+      return redirectWithFlash(
+        context,
+        `/isp/vouchers/batches/${encodeURIComponent(batch.batchId)}`,
+        'ok',
+        `Generated ${batch.codes.length} vouchers.`,
+      );
+    }),
+  );
+
+  routes.get('/vouchers/batches/:batchId', async (context) => {
+    const batchId = context.req.param('batchId');
+    const page = await api<Page<VoucherOutput>>(
+      context,
+      'GET',
+      withQuery('/api/v1/vouchers', { batchId, limit: LOOKUP_LIMIT }),
+    );
+    const first = page.items[0];
+    const plan = first
+      ? await api<PlanOutput>(context, 'GET', `/api/v1/plans/${encodeURIComponent(first.planId)}`)
+      : null;
+    const vouchers = [...page.items].sort((a, b) => a.code.localeCompare(b.code));
+    return renderHtml(
+      context,
+      <VoucherBatchPage
+        shell={shell(context)}
+        batchId={batchId}
+        planName={plan?.name ?? ''}
+        vouchers={vouchers}
+      />,
+    );
+  });
+
+  routes.post('/vouchers/:id/revoke', (context) =>
+    withFormErrors(context, '/isp/vouchers', async () => {
+      const voucher = await api<VoucherOutput & { disconnected: { sessions: number } }>(
+        context,
+        'POST',
+        `/api/v1/vouchers/${encodeURIComponent(context.req.param('id'))}/revoke`,
+      );
+      const note =
+        voucher.disconnected.sessions > 0 ? ` ${voucher.disconnected.sessions} session(s) disconnected.` : '';
+      return redirectWithFlash(context, '/isp/vouchers', 'ok', `Voucher ${voucher.code} revoked.${note}`);
+    }),
+  );
+
+  routes.get('/nas', async (context) => {
+    assertPermission(context, 'nas.read');
+    const query = pageQuery(context, []);
+    const page = await api<Page<NasOutput>>(
+      context,
+      'GET',
+      withQuery('/api/v1/nas', { limit: CONSOLE_PAGE_SIZE, cursor: query.cursor }),
+    );
+    return renderHtml(
+      context,
+      <NasPage
+        shell={shell(context)}
+        devices={page.items}
+        nextCursor={page.nextCursor}
+        query={query}
+        canWrite={can(context, 'nas.write')}
+        hasScript
+      />,
+    );
+  });
+
+  routes.post('/nas', (context) =>
+    withFormErrors(context, '/isp/nas', async () => {
+      const fields = await formFields(context);
+      const created = await api<NasOutput & { secret: string; routerosScript: string }>(
+        context,
+        'POST',
+        '/api/v1/nas',
+        {
+          name: fields.name?.trim() ?? '',
+          ipAddress: optionalText(fields, 'ipAddress') ?? null,
+          identifier: optionalText(fields, 'identifier') ?? null,
+          coaPort: optionalNumber(fields, 'coaPort') ?? 3799,
+          requireMessageAuthenticator: fields.requireMessageAuthenticator === 'true',
+        },
+      );
+      const { secret, routerosScript, ...nas } = created;
+      return renderHtml(
+        context,
+        <NasCreatedPage shell={shell(context)} nas={nas} secret={secret} script={routerosScript} />,
+        201,
+      );
+    }),
+  );
+
+  routes.get('/nas/:id/script', async (context) => {
+    const path = `/api/v1/nas/${encodeURIComponent(context.req.param('id'))}`;
+    const [nas, script] = await Promise.all([
+      api<NasOutput>(context, 'GET', path),
+      api<string>(context, 'GET', `${path}/routeros-script`),
+    ]);
+    return renderHtml(context, <NasScriptPage shell={shell(context)} nas={nas} script={script} />);
+  });
+
+  routes.get('/sessions', async (context) => {
+    assertPermission(context, 'sessions.read');
+    const query = pageQuery(context, []);
+    const page = await api<Page<SessionOutput>>(
+      context,
+      'GET',
+      withQuery('/api/v1/sessions', { limit: CONSOLE_PAGE_SIZE, cursor: query.cursor }),
+    );
+    const devices = can(context, 'nas.read')
+      ? (await api<Page<NasOutput>>(context, 'GET', `/api/v1/nas?limit=${LOOKUP_LIMIT}`)).items
+      : [];
+    return renderHtml(
+      context,
+      <SessionsPage
+        shell={shell(context)}
+        sessions={page.items}
+        nasNames={new Map(devices.map((nas) => [nas.id, nas.name]))}
+        nextCursor={page.nextCursor}
+        query={query}
+        canDisconnect={can(context, 'sessions.disconnect')}
+      />,
+    );
+  });
+
+  routes.post('/sessions/:id/disconnect', (context) =>
+    withFormErrors(context, '/isp/sessions', async () => {
+      const result = await api<{ outcome: 'ack' | 'nak' | 'timeout' }>(
+        context,
+        'POST',
+        `/api/v1/sessions/${encodeURIComponent(context.req.param('id'))}/disconnect`,
+      );
+      if (result.outcome === 'ack')
+        return redirectWithFlash(context, '/isp/sessions', 'ok', 'Disconnected: the router confirmed.');
+      const why = result.outcome === 'nak' ? 'the router refused (NAK)' : 'the router did not answer';
+      return redirectWithFlash(context, '/isp/sessions', 'error', `Not disconnected: ${why}.`);
+    }),
+  );
+
+  routes.get('/branding', async (context) => {
+    assertPermission(context, 'branding.write');
+    const branding = await api<Branding>(context, 'GET', '/api/v1/branding');
+    const profile = readTenantProfile(dependencies.platform, context.get('principal').tenantId ?? '');
+    return renderHtml(
+      context,
+      <BrandingPage shell={shell(context)} branding={branding} ispName={profile.name} />,
+    );
+  });
+
+  routes.post('/branding', (context) =>
+    withFormErrors(context, '/isp/branding', async () => {
+      const body = await context.req.parseBody();
+      const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string).trim() : '');
+      const file = body.logoFile;
+      let logo: string | null | undefined;
+      if (file instanceof File && file.size > 0) {
+        const base64 = Buffer.from(await file.arrayBuffer()).toString('base64');
+        logo = `data:${file.type};base64,${base64}`;
+      } else if (text('logoUrl')) logo = text('logoUrl');
+      else if (text('removeLogo') === 'true') logo = null;
+      await api<Branding>(context, 'PATCH', '/api/v1/branding', {
+        displayName: text('displayName') || null,
+        primaryColor: text('primaryColor'),
+        accentColor: text('accentColor'),
+        ...(logo === undefined ? {} : { logo }),
+      });
+      return redirectWithFlash(context, '/isp/branding', 'ok', 'Branding saved.');
+    }),
+  );
+
+  routes.route('/', ispPeopleRoutes(dependencies, fetchApp));
+  routes.all('*', (context) => context.redirect('/isp', 303));
+  return routes;
+}

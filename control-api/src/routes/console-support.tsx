@@ -1,0 +1,238 @@
+// Helpers shared by the console page routes: HTML rendering, flash messages, form fields, the
+// branded shell of an ISP page, and the error handler that turns failures into pages.
+import { type ErrorCode, KiungaError } from '@kiunga/schemas';
+import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import { readBranding, readTenantProfile } from '../domains';
+import { authenticateConsole, CSRF_HEADER_NAME, consoleHomePath } from '../identity/console-sessions';
+import type { Permission, Principal } from '../permissions';
+import { tenantShardOf } from '../tenant-access';
+import type { FlashMessage } from '../views/components';
+import { ErrorPage } from '../views/error';
+import type { ConsoleShell, NavItem } from '../views/layout';
+import { themeCss } from '../views/styles';
+
+export const FLASH_COOKIE_NAME = 'kiunga_flash';
+/** A flash message lives until the next page shows it, or a minute at most. */
+const FLASH_MAX_AGE_SECONDS = 60;
+const FLASH_TEXT_LENGTH_MAX = 500;
+/** Rows on one console page: a phone screen or two of a table. */
+export const CONSOLE_PAGE_SIZE = 25;
+
+type PageElement = unknown;
+
+/** Renders a JSX page as a complete HTML document. */
+export async function renderHtml(context: Context, element: PageElement, status = 200): Promise<Response> {
+  const text = String(await (element as Promise<string> | string));
+  return context.html(`<!DOCTYPE html>${text}`, status as 200);
+}
+
+export function setFlash(context: Context, flash: FlashMessage): void {
+  const text = flash.text.slice(0, FLASH_TEXT_LENGTH_MAX);
+  setCookie(context, FLASH_COOKIE_NAME, JSON.stringify({ kind: flash.kind, text }), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    maxAge: FLASH_MAX_AGE_SECONDS,
+  });
+}
+
+/** The pending flash message, cleared so it shows once. */
+export function takeFlash(context: Context): FlashMessage | null {
+  const value = getCookie(context, FLASH_COOKIE_NAME);
+  if (!value) return null;
+  deleteCookie(context, FLASH_COOKIE_NAME, { path: '/' });
+  try {
+    const parsed = JSON.parse(value) as { kind?: unknown; text?: unknown };
+    if ((parsed.kind === 'ok' || parsed.kind === 'error') && typeof parsed.text === 'string')
+      return { kind: parsed.kind, text: parsed.text.slice(0, FLASH_TEXT_LENGTH_MAX) };
+  } catch {
+    // A mangled cookie is simply no message.
+  }
+  return null;
+}
+
+/** Post/redirect/get: the next page shows the message. */
+export function redirectWithFlash(context: Context, path: string, kind: FlashMessage['kind'], text: string) {
+  setFlash(context, { kind, text });
+  return context.redirect(path, 303);
+}
+
+/** The submitted form's text fields (the body was parsed and cached by the CSRF check). */
+export async function formFields(context: Context): Promise<Record<string, string>> {
+  const body = await context.req.parseBody();
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) if (typeof value === 'string') fields[name] = value;
+  return fields;
+}
+
+/** A trimmed field, or undefined when left empty. */
+export function optionalText(fields: Record<string, string>, name: string): string | undefined {
+  const value = fields[name]?.trim();
+  return value ? value : undefined;
+}
+
+/** A number field, or undefined when empty; a non-number is passed on for zod to reject by name. */
+export function optionalNumber(fields: Record<string, string>, name: string): number | undefined {
+  const value = optionalText(fields, name);
+  return value === undefined ? undefined : Number(value);
+}
+
+/** Shillings as typed (e.g. "50" or "49.50") into cents. */
+export function optionalCents(fields: Record<string, string>, name: string): number | undefined {
+  const value = optionalNumber(fields, name);
+  return value === undefined ? undefined : Math.round(value * 100);
+}
+
+/**
+ * Runs a form action; a problem the user can fix (invalid input, conflict, not found) returns them
+ * to `backPath` with the message. Forbidden and CSRF failures go on to the error page.
+ */
+export async function withFormErrors(
+  context: Context,
+  backPath: string,
+  action: () => Promise<Response> | Response,
+): Promise<Response> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof KiungaError && [400, 404, 409].includes(error.httpStatus))
+      return redirectWithFlash(context, backPath, 'error', error.message);
+    throw error;
+  }
+}
+
+/** The app's own fetch: console pages act through the JSON API in-process, with the visitor's session. */
+export type AppFetch = (request: Request, env: unknown) => Response | Promise<Response>;
+
+const INTERNAL_ORIGIN = 'http://console.internal';
+
+/**
+ * Calls the REST API as the signed-in visitor (same cookie, session CSRF token), so a console
+ * action gets exactly the API's validation, permissions, feature flags, audit and CoA.
+ * An API error is thrown as the KiungaError it was.
+ */
+export async function callApi<Result>(
+  context: Context<AppEnv>,
+  fetchApp: AppFetch,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<Result> {
+  const headers = new Headers({ accept: 'application/json', cookie: context.req.header('cookie') ?? '' });
+  if (method !== 'GET') headers.set(CSRF_HEADER_NAME, context.get('csrfToken') ?? '');
+  if (body !== undefined) headers.set('content-type', 'application/json');
+  const request = new Request(`${INTERNAL_ORIGIN}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const response = await fetchApp(request, context.env);
+  const contentType = response.headers.get('content-type') ?? '';
+  const payload: unknown = contentType.includes('json') ? await response.json() : await response.text();
+  if (!response.ok) {
+    const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new KiungaError(
+      (error?.code ?? 'internal_error') as ErrorCode,
+      error?.message ?? 'The request failed.',
+      response.status,
+    );
+  }
+  return payload as Result;
+}
+
+/** `path?query` without empty values. */
+export function withQuery(path: string, query: Record<string, string | number | undefined>): string {
+  const entries = Object.entries(query)
+    .filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '')
+    .map(([name, value]): [string, string] => [name, String(value)]);
+  return entries.length === 0 ? path : `${path}?${new URLSearchParams(entries).toString()}`;
+}
+
+/** A same-site path to return to after sign-in, or null. */
+export function safeNextPath(value: string | undefined): string | null {
+  if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return null;
+  return value;
+}
+
+/** Console pages: a cookie session, then the given check of who may use this console. */
+export function consoleAccess(
+  dependencies: ApiDependencies,
+  isAllowed: (principal: Principal) => boolean,
+): MiddlewareHandler<AppEnv>[] {
+  return [
+    authenticateConsole(dependencies, { loginPath: '/login' }),
+    async (context, next) => {
+      const principal = context.get('principal');
+      if (!isAllowed(principal)) return context.redirect(consoleHomePath(principal), 303);
+      await next();
+    },
+  ];
+}
+
+/** The principal lacks this permission: 403 page (the server enforces what the page hides). */
+export function assertPermission(context: Context<AppEnv>, permission: Permission): void {
+  if (!context.get('principal').permissions.has(permission))
+    throw new KiungaError('forbidden', `You need the '${permission}' permission to do this.`);
+}
+
+export function can(context: Context<AppEnv>, permission: Permission): boolean {
+  return context.get('principal').permissions.has(permission);
+}
+
+/** The shell of an ISP page (console or technician panel), in the ISP's own name, logo and colours. */
+export function tenantShell(
+  context: Context<AppEnv>,
+  dependencies: ApiDependencies,
+  nav: Array<NavItem & { permission?: Permission }>,
+): ConsoleShell {
+  const principal = context.get('principal');
+  const branding = readBranding(tenantShardOf(context, dependencies));
+  const profile = readTenantProfile(dependencies.platform, principal.tenantId ?? '');
+  return {
+    brandName: branding.displayName ?? profile.name,
+    logo: branding.logo,
+    themeCss: themeCss(branding),
+    nav: nav.filter((item) => !item.permission || principal.permissions.has(item.permission)),
+    currentPath: context.req.path,
+    csrfToken: context.get('csrfToken') ?? '',
+    flash: takeFlash(context),
+    accountEmail: principal.email,
+  };
+}
+
+/** Console failures as pages: sign-in again, 403 forbidden, 404, expired form, or 500. */
+export function consoleErrorHandler(dependencies: ApiDependencies): ErrorHandler<AppEnv> {
+  return async (error, context) => {
+    const principal = context.get('principal') as Principal | undefined;
+    const homePath = principal ? consoleHomePath(principal) : '/login';
+    if (error instanceof KiungaError) {
+      if (error.httpStatus === 401) return context.redirect('/login', 303);
+      const title =
+        error.code === 'csrf_failed'
+          ? 'Form expired'
+          : error.httpStatus === 403
+            ? 'Not allowed'
+            : error.httpStatus === 404
+              ? 'Not found'
+              : 'Could not do that';
+      return renderHtml(
+        context,
+        <ErrorPage status={error.httpStatus} title={title} message={error.message} homePath={homePath} />,
+        error.httpStatus,
+      );
+    }
+    dependencies.logger.error({ err: error, path: context.req.path }, 'console page failed');
+    return renderHtml(
+      context,
+      <ErrorPage
+        status={500}
+        title="Something went wrong"
+        message="Something went wrong on our side."
+        homePath={homePath}
+      />,
+      500,
+    );
+  };
+}

@@ -1,0 +1,16 @@
+// Mounts the web consoles on the app: /login and /logout, /platform, /isp and /tech.
+import type { Hono } from 'hono';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import { ispConsoleRoutes } from './console-isp';
+import { platformConsoleRoutes } from './console-platform';
+import { techPanelRoutes } from './console-tech';
+import { pageRoutes } from './pages';
+
+/** The consoles act through `app`'s own REST API in-process, so they share its rules, audit and CoA. */
+export function mountConsoles(app: Hono<AppEnv>, dependencies: ApiDependencies): void {
+  const fetchApp = (request: Request, env: unknown) => app.fetch(request, env);
+  app.route('/', pageRoutes(dependencies));
+  app.route('/platform', platformConsoleRoutes(dependencies, fetchApp));
+  app.route('/isp', ispConsoleRoutes(dependencies, fetchApp));
+  app.route('/tech', techPanelRoutes(dependencies, fetchApp));
+}

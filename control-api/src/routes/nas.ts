@@ -1,0 +1,207 @@
+// /api/v1/nas: the ISP's MikroTiks — register, edit, rotate the secret, RouterOS script, hotspot login page.
+import {
+  createNasInputSchema,
+  nasOutputSchema,
+  nasWithSecretOutputSchema,
+  pageResponseSchema,
+  updateNasInputSchema,
+} from '@kiunga/schemas';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { recordAudit } from '../audit';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import { readBranding, readRadiusSettings, readTenantProfile } from '../domains/branding';
+import { createNas, deleteNas, getNas, listNas, rotateNasSecret, updateNas } from '../domains/nas';
+import { requirePermission } from '../middleware/require-permission';
+import { pageQuerySchema } from '../pagination';
+import { renderHotspotLoginPage } from '../routeros/hotspot-login';
+import { renderRouterosScript } from '../routeros/routeros-script';
+import { tenantIdOf, tenantShardOf } from '../tenant-access';
+import { parseJsonBody, parseQuery } from '../validation';
+import { registerApiOperations } from './openapi';
+
+const RADIUS_AUTH_PORT_DEFAULT = 1812;
+const RADIUS_ACCT_PORT_DEFAULT = 1813;
+
+const scriptQuerySchema = z.object({
+  /** Override the RADIUS server address the router should use (default: the public URL's host). */
+  radiusAddress: z
+    .string()
+    .trim()
+    .max(253)
+    .regex(/^[A-Za-z0-9.-]+$/, 'an IPv4 address or host name')
+    .optional(),
+});
+
+registerApiOperations([
+  {
+    method: 'get',
+    path: '/api/v1/nas',
+    summary: 'List NAS devices',
+    tag: 'nas',
+    permission: 'nas.read',
+    query: pageQuerySchema,
+    response: pageResponseSchema(nasOutputSchema),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/nas',
+    summary: 'Register a NAS; the secret is returned only here',
+    tag: 'nas',
+    permission: 'nas.write',
+    body: createNasInputSchema,
+    response: nasWithSecretOutputSchema,
+    responseStatus: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/nas/{id}',
+    summary: 'Get a NAS',
+    tag: 'nas',
+    permission: 'nas.read',
+    response: nasOutputSchema,
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/nas/{id}',
+    summary: 'Edit a NAS',
+    tag: 'nas',
+    permission: 'nas.write',
+    body: updateNasInputSchema,
+    response: nasOutputSchema,
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/nas/{id}',
+    summary: 'Remove a NAS',
+    tag: 'nas',
+    permission: 'nas.write',
+    response: nasOutputSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/nas/{id}/rotate-secret',
+    summary: 'New secret, returned once',
+    tag: 'nas',
+    permission: 'nas.write',
+    response: nasWithSecretOutputSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/nas/{id}/routeros-script',
+    summary: 'RouterOS script pointing the router at Kiunga (secret as placeholder)',
+    tag: 'nas',
+    permission: 'nas.read',
+    query: scriptQuerySchema,
+    responseContentType: 'text/plain',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/nas/{id}/hotspot-login.html',
+    summary: 'Hotspot login.html forwarding clients to the captive portal',
+    tag: 'nas',
+    permission: 'nas.read',
+    responseContentType: 'text/html',
+  },
+]);
+
+export function nasRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  const { platform, secretBox, clock } = dependencies;
+
+  const scriptFor = (
+    context: Context<AppEnv>,
+    nas: ReturnType<typeof getNas>,
+    secret: string | null,
+    radiusAddress?: string,
+  ): string => {
+    const tenant = readTenantProfile(platform, tenantIdOf(context));
+    const settings = readRadiusSettings(tenantShardOf(context, dependencies));
+    return renderRouterosScript({
+      nasName: nas.name,
+      radiusAddress:
+        radiusAddress ?? dependencies.radius?.address ?? new URL(dependencies.publicUrl).hostname,
+      authPort: dependencies.radius?.authPort ?? RADIUS_AUTH_PORT_DEFAULT,
+      acctPort: dependencies.radius?.acctPort ?? RADIUS_ACCT_PORT_DEFAULT,
+      coaPort: nas.coaPort,
+      secret,
+      interimIntervalSeconds: settings.interimIntervalSeconds,
+      portalUrl: `${dependencies.publicUrl}/portal/${tenant.slug}`,
+      loginPageUrl: `${dependencies.publicUrl}/api/v1/nas/${nas.id}/hotspot-login.html`,
+      requireMessageAuthenticator: nas.requireMessageAuthenticator,
+    });
+  };
+
+  routes.get('/', requirePermission('nas.read'), (context) => {
+    const page = parseQuery(context, pageQuerySchema);
+    return context.json(listNas(platform, tenantIdOf(context), page));
+  });
+
+  routes.post('/', requirePermission('nas.write'), async (context) => {
+    const input = await parseJsonBody(context, createNasInputSchema);
+    const tenantId = tenantIdOf(context);
+    const { nas, secret } = createNas(platform, secretBox, tenantId, input, clock.now());
+    dependencies.aaa.reloadNasRegistry();
+    recordAudit(dependencies, context, { action: 'nas.create', target: nas.id, detail: input });
+    return context.json({ ...nas, secret, routerosScript: scriptFor(context, nas, secret) }, 201);
+  });
+
+  routes.get('/:id', requirePermission('nas.read'), (context) =>
+    context.json(getNas(platform, tenantIdOf(context), context.req.param('id'))),
+  );
+
+  routes.patch('/:id', requirePermission('nas.write'), async (context) => {
+    const input = await parseJsonBody(context, updateNasInputSchema);
+    const nas = updateNas(platform, tenantIdOf(context), context.req.param('id'), input, clock.now());
+    dependencies.aaa.reloadNasRegistry();
+    recordAudit(dependencies, context, { action: 'nas.update', target: nas.id, detail: input });
+    return context.json(nas);
+  });
+
+  routes.delete('/:id', requirePermission('nas.write'), (context) => {
+    const nas = deleteNas(platform, tenantIdOf(context), context.req.param('id'));
+    dependencies.aaa.reloadNasRegistry();
+    recordAudit(dependencies, context, { action: 'nas.delete', target: nas.id, detail: { name: nas.name } });
+    return context.json(nas);
+  });
+
+  routes.post('/:id/rotate-secret', requirePermission('nas.write'), (context) => {
+    const tenantId = tenantIdOf(context);
+    const { nas, secret } = rotateNasSecret(
+      platform,
+      secretBox,
+      tenantId,
+      context.req.param('id'),
+      clock.now(),
+    );
+    dependencies.aaa.reloadNasRegistry();
+    recordAudit(dependencies, context, { action: 'nas.rotate_secret', target: nas.id });
+    return context.json({ ...nas, secret, routerosScript: scriptFor(context, nas, secret) });
+  });
+
+  routes.get('/:id/routeros-script', requirePermission('nas.read'), (context) => {
+    const { radiusAddress } = parseQuery(context, scriptQuerySchema);
+    const tenantId = tenantIdOf(context);
+    const nas = getNas(platform, tenantId, context.req.param('id'));
+    return context.text(scriptFor(context, nas, null, radiusAddress), 200, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-disposition': `attachment; filename="kiunga-${nas.id}.rsc"`,
+    });
+  });
+
+  routes.get('/:id/hotspot-login.html', requirePermission('nas.read'), (context) => {
+    const tenantId = tenantIdOf(context);
+    const nas = getNas(platform, tenantId, context.req.param('id'));
+    const tenant = readTenantProfile(platform, tenantId);
+    const branding = readBranding(tenantShardOf(context, dependencies));
+    return context.html(
+      renderHotspotLoginPage({
+        portalUrl: `${dependencies.publicUrl}/portal/${tenant.slug}`,
+        nasId: nas.id,
+        ispName: branding.displayName ?? tenant.name,
+      }),
+    );
+  });
+
+  return routes;
+}

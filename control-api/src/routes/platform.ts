@@ -1,0 +1,40 @@
+// /api/v1/platform/...: the platform operator's API, for platform accounts only (ISP accounts
+// and API keys get 403 whatever permission they hold).
+import { Hono } from 'hono';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import { ensureBuiltInRoles } from '../identity/roles';
+import { requirePlatformPrincipal } from '../identity/scope';
+import { apiKeyRoutes } from './api-keys';
+import { auditRoutes } from './audit';
+import { registrationRoutes } from './registration';
+import { roleRoutes } from './roles';
+import { tenantRoutes } from './tenants';
+import { userRoutes } from './users';
+
+export function platformRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  routes.use('*', requirePlatformPrincipal());
+  routes.route('/tenants', tenantRoutes(dependencies));
+  routes.route('/users', userRoutes(dependencies, 'platform'));
+  routes.route('/roles', roleRoutes(dependencies, 'platform'));
+  routes.route('/audit', auditRoutes(dependencies, 'platform'));
+  return routes;
+}
+
+/**
+ * Mounts identity and platform routes: public registration on `app`, the rest on the
+ * authenticated `/api/v1` sub-app. Seeds the platform's built-in roles.
+ */
+export function mountIdentityRoutes(
+  app: Hono<AppEnv>,
+  api: Hono<AppEnv>,
+  dependencies: ApiDependencies,
+): void {
+  ensureBuiltInRoles(dependencies.platform, null, dependencies.clock.now());
+  app.route('/api/v1/registration', registrationRoutes(dependencies));
+  api.route('/platform', platformRoutes(dependencies));
+  api.route('/users', userRoutes(dependencies, 'isp'));
+  api.route('/roles', roleRoutes(dependencies, 'isp'));
+  api.route('/audit', auditRoutes(dependencies, 'isp'));
+  api.route('/api-keys', apiKeyRoutes(dependencies));
+}

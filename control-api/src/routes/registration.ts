@@ -1,0 +1,68 @@
+// ISP self-registration (public, rate-limited per address): a new tenant in a 24-hour trial,
+// its owner account, and the owner's first tokens.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { recordAuditAs, sourceAddressOf } from '../audit';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import { assertNotLimited, identityLimiters } from '../identity/login-limits';
+import { emailSchema, newPasswordSchema } from '../identity/passwords';
+import { issueTokenPair } from '../identity/refresh-tokens';
+import { parseJsonBody } from '../validation';
+import { createTenantWithOwner, kenyanPhoneSchema, slugSchema } from './tenants';
+
+export const registrationSchema = z
+  .object({
+    ispName: z.string().trim().min(2).max(120),
+    slug: slugSchema,
+    ownerEmail: emailSchema,
+    ownerPassword: newPasswordSchema,
+    ownerName: z.string().trim().max(120).optional(),
+    phone: kenyanPhoneSchema,
+    tier: z.enum(['tier1', 'tier2']),
+    featureChoice: z.enum(['hotspot', 'pppoe']).optional(),
+  })
+  .superRefine((body, context) => {
+    if (body.tier === 'tier1' && !body.featureChoice)
+      context.addIssue({ code: 'custom', path: ['featureChoice'], message: 'Tier 1 needs hotspot or pppoe' });
+  });
+
+export function registrationRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  routes.post('/', async (context) => {
+    const limiter = identityLimiters(dependencies).registrationsPerAddress;
+    const address = sourceAddressOf(context) ?? 'unknown';
+    const nowMs = dependencies.clock.now();
+    assertNotLimited(context, limiter, address, nowMs);
+    // Every attempt counts, valid or not: probing slugs and emails is what the limit stops.
+    limiter.record(address, nowMs);
+    const body = await parseJsonBody(context, registrationSchema);
+    const { tenantId, ownerId } = await createTenantWithOwner(dependencies, {
+      name: body.ispName,
+      slug: body.slug,
+      tier: body.tier,
+      featureChoice: body.tier === 'tier1' ? body.featureChoice : undefined,
+      isTrial: true,
+      contactPhone: body.phone,
+      owner: { email: body.ownerEmail, password: body.ownerPassword, displayName: body.ownerName },
+    });
+    recordAuditAs(
+      dependencies,
+      context,
+      { id: ownerId, tenantId },
+      {
+        action: 'tenant.register',
+        target: tenantId,
+        detail: { slug: body.slug, tier: body.tier, featureChoice: body.featureChoice ?? null },
+      },
+    );
+    const tenant = dependencies.platform.sqlite
+      .prepare(
+        `SELECT id, slug, name, status, tier, feature_choice AS featureChoice, trial_ends_at AS trialEndsAt
+           FROM tenants WHERE id = ?`,
+      )
+      .get(tenantId);
+    const pair = await issueTokenPair(dependencies, ownerId);
+    return context.json({ tenant, ownerId, ...pair }, 201);
+  });
+  return routes;
+}

@@ -1,0 +1,83 @@
+// /api/v1/sessions: live sessions (from the AAA server), closed history (from the shard), disconnect.
+import {
+  disconnectOutputSchema,
+  liveSessionOutputSchema,
+  pageResponseSchema,
+  sessionFilterQuerySchema,
+} from '@kiunga/schemas';
+import { Hono } from 'hono';
+import { recordAudit } from '../audit';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import { disconnectSession, getSession, listLiveSessions, listSessionHistory } from '../domains/sessions';
+import { requirePermission } from '../middleware/require-permission';
+import { pageQuerySchema } from '../pagination';
+import { tenantIdOf, tenantShardOf } from '../tenant-access';
+import { parseQuery } from '../validation';
+import { registerApiOperations } from './openapi';
+
+const listQuerySchema = sessionFilterQuerySchema.extend(pageQuerySchema.shape);
+
+registerApiOperations([
+  {
+    method: 'get',
+    path: '/api/v1/sessions',
+    summary: 'Live sessions with bytes and uptime (filter by nasId, subscriberId, voucherId)',
+    tag: 'sessions',
+    permission: 'sessions.read',
+    query: listQuerySchema,
+    response: pageResponseSchema(liveSessionOutputSchema),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/sessions/history',
+    summary: 'Closed sessions, newest first',
+    tag: 'sessions',
+    permission: 'sessions.read',
+    query: listQuerySchema,
+    response: pageResponseSchema(liveSessionOutputSchema),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/sessions/{id}',
+    summary: 'A live or closed session',
+    tag: 'sessions',
+    permission: 'sessions.read',
+    response: liveSessionOutputSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/sessions/{id}/disconnect',
+    summary: 'Send Disconnect-Request to the NAS of a live session',
+    tag: 'sessions',
+    permission: 'sessions.disconnect',
+    response: disconnectOutputSchema,
+  },
+]);
+
+export function sessionRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  const { aaa, clock } = dependencies;
+
+  routes.get('/', requirePermission('sessions.read'), (context) => {
+    const { limit, cursor, ...filter } = parseQuery(context, listQuerySchema);
+    return context.json(listLiveSessions(aaa, tenantIdOf(context), filter, { limit, cursor }, clock.now()));
+  });
+
+  routes.get('/history', requirePermission('sessions.read'), (context) => {
+    const { limit, cursor, ...filter } = parseQuery(context, listQuerySchema);
+    return context.json(listSessionHistory(tenantShardOf(context, dependencies), filter, { limit, cursor }));
+  });
+
+  routes.get('/:id', requirePermission('sessions.read'), (context) =>
+    context.json(getSession(aaa, tenantShardOf(context, dependencies), context.req.param('id'), clock.now())),
+  );
+
+  routes.post('/:id/disconnect', requirePermission('sessions.disconnect'), async (context) => {
+    const sessionId = context.req.param('id');
+    const outcome = await disconnectSession(aaa, tenantIdOf(context), sessionId);
+    recordAudit(dependencies, context, { action: 'session.disconnect', target: sessionId, detail: outcome });
+    return context.json(outcome);
+  });
+
+  return routes;
+}

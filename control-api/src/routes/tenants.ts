@@ -1,0 +1,331 @@
+// Platform operator's tenants (/api/v1/platform/tenants): list with key figures, detail, create
+// with an owner account, suspend, reactivate, archive, and reset of the owner's password.
+// Suspension keeps RADIUS service for the ISP's clients and read access for its users; writes
+// get 403 tenant_suspended. Archive moves the shard to data/tenants/archive/<id>.db.
+import { KiungaError, newId } from '@kiunga/schemas';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { recordAudit } from '../audit';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import {
+  emailSchema,
+  generateTemporaryPassword,
+  hashPassword,
+  newPasswordSchema,
+} from '../identity/passwords';
+import { revokeAllSessionsOf } from '../identity/refresh-tokens';
+import { ensureBuiltInRoles } from '../identity/roles';
+import { requirePermission } from '../middleware/require-permission';
+import { decodeCursor, pageOf, pageQuerySchema } from '../pagination';
+import { parseJsonBody, parseQuery } from '../validation';
+import { resetPasswordOf, resetPasswordSchema } from './users';
+
+/** The free trial of a new ISP (design card: 24 hours). */
+export const TRIAL_DURATION_MS = 24 * 3_600_000;
+/** Counting live sessions asks the AAA server for at most this many; more shows as this number. */
+export const OPEN_SESSIONS_COUNT_MAX = 10_000;
+
+/** Slugs appear in portal URLs; these would collide with the app's own paths. */
+const RESERVED_SLUGS = new Set([
+  'admin',
+  'api',
+  'app',
+  'isp',
+  'login',
+  'platform',
+  'portal',
+  'tech',
+  'www',
+  'account',
+]);
+
+export const slugSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, '3-40 lowercase letters, digits and dashes')
+  .refine((slug) => !RESERVED_SLUGS.has(slug), 'this name is reserved');
+
+/** Kenyan mobile numbers in any usual spelling, stored as 2547XXXXXXXX / 2541XXXXXXXX. */
+export const kenyanPhoneSchema = z
+  .string()
+  .max(32)
+  .transform((text) => text.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^(?:\+?254|0)[17]\d{8}$/, 'a Kenyan mobile number such as 0712345678'))
+  .transform((text) => `254${text.slice(-9)}`);
+
+const tierFields = {
+  tier: z.enum(['tier1', 'tier2']),
+  /** Tier 1 only: the one service family the ISP sells. */
+  featureChoice: z.enum(['hotspot', 'pppoe']).optional(),
+};
+
+function checkFeatureChoice(
+  body: { tier: string; featureChoice?: string | undefined },
+  context: z.RefinementCtx,
+) {
+  if (body.tier === 'tier1' && !body.featureChoice)
+    context.addIssue({ code: 'custom', path: ['featureChoice'], message: 'Tier 1 needs hotspot or pppoe' });
+  if (body.tier === 'tier2' && body.featureChoice)
+    context.addIssue({ code: 'custom', path: ['featureChoice'], message: 'Tier 2 includes every feature' });
+}
+
+export const createTenantSchema = z
+  .object({
+    name: z.string().trim().min(2).max(120),
+    slug: slugSchema,
+    ...tierFields,
+    /** Start in a 24-hour trial (as self-registration does) instead of active. */
+    startTrial: z.boolean().default(false),
+    contactPhone: kenyanPhoneSchema.optional(),
+    owner: z.object({
+      email: emailSchema,
+      /** Omit to get a one-time temporary password in the answer. */
+      password: newPasswordSchema.optional(),
+      displayName: z.string().trim().max(120).optional(),
+    }),
+  })
+  .superRefine(checkFeatureChoice);
+
+export const listTenantsQuerySchema = pageQuerySchema.extend({
+  status: z.enum(['trial', 'active', 'suspended', 'archived']).optional(),
+});
+
+export interface NewTenantInput {
+  name: string;
+  slug: string;
+  tier: 'tier1' | 'tier2';
+  featureChoice?: 'hotspot' | 'pppoe' | undefined;
+  isTrial: boolean;
+  contactPhone?: string | undefined;
+  owner: { email: string; password: string; displayName?: string | undefined };
+}
+
+/** Creates tenant, owner and built-in roles in one transaction, then the shard file. */
+export async function createTenantWithOwner(
+  dependencies: ApiDependencies,
+  input: NewTenantInput,
+): Promise<{ tenantId: string; ownerId: string }> {
+  const sqlite = dependencies.platform.sqlite;
+  if (sqlite.prepare('SELECT 1 FROM tenants WHERE slug = ?').get(input.slug))
+    throw new KiungaError('conflict', 'This ISP name (slug) is taken; choose another.');
+  if (sqlite.prepare('SELECT 1 FROM users WHERE email = ?').get(input.owner.email))
+    throw new KiungaError('conflict', 'An account with this email already exists.');
+  const passwordHash = await hashPassword(input.owner.password);
+  const nowMs = dependencies.clock.now();
+  const tenantId = newId('tenant');
+  const ownerId = newId('user');
+  sqlite.transaction(() => {
+    sqlite
+      .prepare(
+        `INSERT INTO tenants (id, slug, name, status, tier, feature_choice, trial_ends_at, contact_phone, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        tenantId,
+        input.slug,
+        input.name,
+        input.isTrial ? 'trial' : 'active',
+        input.tier,
+        input.tier === 'tier1' ? (input.featureChoice ?? null) : null,
+        input.isTrial ? nowMs + TRIAL_DURATION_MS : null,
+        input.contactPhone ?? null,
+        nowMs,
+        nowMs,
+      );
+    sqlite
+      .prepare(
+        `INSERT INTO users (id, email, password_hash, display_name, kind, tenant_id, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'isp_owner', ?, 'active', ?, ?)`,
+      )
+      .run(
+        ownerId,
+        input.owner.email,
+        passwordHash,
+        input.owner.displayName ?? `${input.name} owner`,
+        tenantId,
+        nowMs,
+        nowMs,
+      );
+    ensureBuiltInRoles(dependencies.platform, tenantId, nowMs);
+  })();
+  dependencies.shards.forTenant(tenantId);
+  return { tenantId, ownerId };
+}
+
+interface TenantRow {
+  id: string;
+  slug: string;
+  name: string;
+  status: string;
+  tier: string;
+  featureChoice: string | null;
+  trialEndsAt: number | null;
+  contactPhone: string | null;
+  createdAt: number;
+  updatedAt: number;
+  ownerId: string | null;
+  ownerEmail: string | null;
+}
+
+const TENANT_SELECT = `SELECT t.id, t.slug, t.name, t.status, t.tier, t.feature_choice AS featureChoice,
+    t.trial_ends_at AS trialEndsAt, t.contact_phone AS contactPhone, t.created_at AS createdAt,
+    t.updated_at AS updatedAt,
+    (SELECT id FROM users WHERE tenant_id = t.id AND kind = 'isp_owner' ORDER BY created_at LIMIT 1) AS ownerId,
+    (SELECT email FROM users WHERE tenant_id = t.id AND kind = 'isp_owner' ORDER BY created_at LIMIT 1) AS ownerEmail
+  FROM tenants t`;
+
+/** Key figures: counts from the platform DB, the shard, and the AAA server's live table. */
+function figuresOf(dependencies: ApiDependencies, row: TenantRow) {
+  const { nas } = dependencies.platform.sqlite
+    .prepare('SELECT count(*) AS nas FROM nas_devices WHERE tenant_id = ?')
+    .get(row.id) as { nas: number };
+  if (row.status === 'archived' || !dependencies.shards.hasShardFile(row.id))
+    return { nas, plans: 0, vouchers: 0, subscribers: 0, openSessions: 0 };
+  const shard = dependencies.shards.forTenant(row.id);
+  const count = (table: string) =>
+    (shard.statement(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const openSessions = dependencies.aaa.listSessions(row.id, { limit: OPEN_SESSIONS_COUNT_MAX }).length;
+  return {
+    nas,
+    plans: count('plans'),
+    vouchers: count('vouchers'),
+    subscribers: count('subscribers'),
+    openSessions,
+  };
+}
+
+function tenantRecord(dependencies: ApiDependencies, row: TenantRow) {
+  const { ownerId, ownerEmail, ...tenant } = row;
+  return {
+    ...tenant,
+    owner: ownerId ? { id: ownerId, email: ownerEmail } : null,
+    figures: figuresOf(dependencies, row),
+  };
+}
+
+function findTenant(dependencies: ApiDependencies, tenantId: string): TenantRow {
+  const row = dependencies.platform.sqlite.prepare(`${TENANT_SELECT} WHERE t.id = ?`).get(tenantId) as
+    | TenantRow
+    | undefined;
+  if (!row) throw new KiungaError('tenant_not_found');
+  return row;
+}
+
+function setStatus(dependencies: ApiDependencies, tenantId: string, status: string): void {
+  dependencies.platform.sqlite
+    .prepare('UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?')
+    .run(status, dependencies.clock.now(), tenantId);
+  dependencies.aaa.reloadNasRegistry();
+}
+
+function lifecycleRoute(
+  dependencies: ApiDependencies,
+  action: 'suspend' | 'reactivate' | 'archive',
+  apply: (row: TenantRow) => void,
+) {
+  return (context: Context<AppEnv>) => {
+    const row = findTenant(dependencies, context.req.param('id') ?? '');
+    if (row.status === 'archived') throw new KiungaError('conflict', 'This ISP is archived.');
+    apply(row);
+    recordAudit(dependencies, context, {
+      action: `tenant.${action}`,
+      target: row.id,
+      detail: { from: row.status },
+    });
+    return context.json(tenantRecord(dependencies, findTenant(dependencies, row.id)));
+  };
+}
+
+export function tenantRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  const sqlite = dependencies.platform.sqlite;
+
+  routes.get('/', requirePermission('tenants.read'), (context) => {
+    const query = parseQuery(context, listTenantsQuerySchema);
+    const rows = sqlite
+      .prepare(`${TENANT_SELECT} WHERE (? IS NULL OR t.status = ?) AND t.id > ? ORDER BY t.id LIMIT ?`)
+      .all(
+        query.status ?? null,
+        query.status ?? null,
+        decodeCursor(query.cursor) ?? '',
+        query.limit + 1,
+      ) as TenantRow[];
+    const page = pageOf(rows, query.limit, (row) => row.id);
+    return context.json({
+      items: page.items.map((row) => tenantRecord(dependencies, row)),
+      nextCursor: page.nextCursor,
+    });
+  });
+
+  routes.get('/:id', requirePermission('tenants.read'), (context) =>
+    context.json(tenantRecord(dependencies, findTenant(dependencies, context.req.param('id')))),
+  );
+
+  routes.post('/', requirePermission('tenants.write'), async (context) => {
+    const body = await parseJsonBody(context, createTenantSchema);
+    const temporaryPassword = body.owner.password ? undefined : generateTemporaryPassword();
+    const { tenantId, ownerId } = await createTenantWithOwner(dependencies, {
+      ...body,
+      isTrial: body.startTrial,
+      owner: { ...body.owner, password: body.owner.password ?? temporaryPassword ?? '' },
+    });
+    recordAudit(dependencies, context, {
+      action: 'tenant.create',
+      target: tenantId,
+      detail: { slug: body.slug, tier: body.tier, ownerId, ownerEmail: body.owner.email },
+    });
+    const record = tenantRecord(dependencies, findTenant(dependencies, tenantId));
+    return context.json(
+      { ...record, ...(temporaryPassword ? { ownerTemporaryPassword: temporaryPassword } : {}) },
+      201,
+    );
+  });
+
+  routes.post(
+    '/:id/suspend',
+    requirePermission('tenants.write'),
+    lifecycleRoute(dependencies, 'suspend', (row) => setStatus(dependencies, row.id, 'suspended')),
+  );
+
+  routes.post(
+    '/:id/reactivate',
+    requirePermission('tenants.write'),
+    lifecycleRoute(dependencies, 'reactivate', (row) => {
+      if (row.status !== 'suspended')
+        throw new KiungaError('conflict', 'Only a suspended ISP can be reactivated.');
+      const isInTrial = row.trialEndsAt !== null && row.trialEndsAt > dependencies.clock.now();
+      setStatus(dependencies, row.id, isInTrial ? 'trial' : 'active');
+    }),
+  );
+
+  routes.post(
+    '/:id/archive',
+    requirePermission('tenants.write'),
+    lifecycleRoute(dependencies, 'archive', (row) => {
+      setStatus(dependencies, row.id, 'archived');
+      const users = sqlite.prepare('SELECT id FROM users WHERE tenant_id = ?').all(row.id) as Array<{
+        id: string;
+      }>;
+      for (const user of users) revokeAllSessionsOf(dependencies, user.id);
+      sqlite
+        .prepare('UPDATE api_keys SET revoked_at = ? WHERE tenant_id = ? AND revoked_at IS NULL')
+        .run(dependencies.clock.now(), row.id);
+      dependencies.shards.archive(row.id);
+    }),
+  );
+
+  routes.post('/:id/owner/reset-password', requirePermission('tenants.write'), async (context) => {
+    const row = findTenant(dependencies, context.req.param('id'));
+    if (!row.ownerId) throw new KiungaError('not_found', 'This ISP has no owner account.');
+    const body = await parseJsonBody(context, resetPasswordSchema);
+    const result = await resetPasswordOf(dependencies, row.ownerId, body.password);
+    recordAudit(dependencies, context, {
+      action: 'user.password_reset',
+      target: row.ownerId,
+      detail: { tenantId: row.id },
+    });
+    return context.json({ id: row.ownerId, ...result });
+  });
+  return routes;
+}

@@ -1,0 +1,233 @@
+// Accounts managed by a superior: ISP staff and technicians (/api/v1/users, staff.manage) and
+// platform sub-admins (/api/v1/platform/users, platform_users.manage). Same code, two scopes.
+import { KiungaError, newId } from '@kiunga/schemas';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { recordAudit } from '../audit';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import {
+  emailSchema,
+  generateTemporaryPassword,
+  hashPassword,
+  newPasswordSchema,
+} from '../identity/passwords';
+import { revokeAllSessionsOf } from '../identity/refresh-tokens';
+import { findRole } from '../identity/roles';
+import { type AccountScope, accountScopeOf, ensureTenantRoles, type ScopeKind } from '../identity/scope';
+import { requirePermission } from '../middleware/require-permission';
+import { decodeCursor, pageOf, pageQuerySchema } from '../pagination';
+import { permissionsNotHeld } from '../permissions';
+import { parseJsonBody, parseQuery } from '../validation';
+
+export const createUserSchema = z.object({
+  email: emailSchema,
+  /** Omit to get a one-time temporary password in the answer. */
+  password: newPasswordSchema.optional(),
+  displayName: z.string().trim().max(120).default(''),
+  kind: z.enum(['isp_staff', 'technician', 'platform_staff']),
+  roleId: z.string().min(1).max(64),
+});
+
+export const updateUserSchema = z
+  .object({
+    displayName: z.string().trim().max(120).optional(),
+    roleId: z.string().min(1).max(64).optional(),
+    status: z.enum(['active', 'disabled']).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change');
+
+export const resetPasswordSchema = z.object({ password: newPasswordSchema.optional() });
+
+export const listUsersQuerySchema = pageQuerySchema.extend({
+  kind: z.enum(['isp_staff', 'technician', 'platform_staff']).optional(),
+  status: z.enum(['active', 'disabled']).optional(),
+});
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  displayName: string;
+  kind: string;
+  tenantId: string | null;
+  roleId: string | null;
+  status: string;
+  totpEnabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+const USER_COLUMNS = `id, email, display_name AS displayName, kind, tenant_id AS tenantId, role_id AS roleId,
+  status, totp_enabled_at IS NOT NULL AS totpEnabled, created_at AS createdAt, updated_at AS updatedAt`;
+
+function toRecord(row: UserRecord): UserRecord {
+  return { ...row, totpEnabled: Boolean(row.totpEnabled) };
+}
+
+/** A managed account of this scope, or 404 (another tenant's id looks like no id at all). */
+export function findScopedUser(
+  dependencies: ApiDependencies,
+  scope: AccountScope,
+  userId: string,
+): UserRecord {
+  const row = dependencies.platform.sqlite
+    .prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ? AND tenant_id IS ?`)
+    .get(userId, scope.tenantId) as UserRecord | undefined;
+  if (!row || !scope.managedKinds.includes(row.kind as never))
+    throw new KiungaError('not_found', 'No such user.');
+  return toRecord(row);
+}
+
+/** The role must be of this scope and grant nothing the actor lacks (no privilege escalation). */
+function assertAssignableRole(
+  context: Context<AppEnv>,
+  dependencies: ApiDependencies,
+  scope: AccountScope,
+  roleId: string,
+) {
+  const role = findRole(dependencies.platform, scope.tenantId, roleId);
+  if (!role) throw new KiungaError('validation_failed', 'roleId: no such role.');
+  const missing = permissionsNotHeld(role.permissions, context.get('principal').permissions);
+  if (missing.length > 0)
+    throw new KiungaError(
+      'forbidden',
+      `You cannot assign a role with permissions you lack: ${missing.join(', ')}.`,
+    );
+  return role;
+}
+
+/** Acting on an account whose role outranks yours is refused. */
+function assertNotSuperior(
+  context: Context<AppEnv>,
+  dependencies: ApiDependencies,
+  scope: AccountScope,
+  user: UserRecord,
+) {
+  const role = user.roleId ? findRole(dependencies.platform, scope.tenantId, user.roleId) : undefined;
+  const missing = permissionsNotHeld(role?.permissions ?? [], context.get('principal').permissions);
+  if (missing.length > 0) throw new KiungaError('forbidden', 'This account has permissions you lack.');
+}
+
+/** Sets a chosen or generated password and ends every session of the account. */
+export async function resetPasswordOf(
+  dependencies: ApiDependencies,
+  userId: string,
+  password: string | undefined,
+): Promise<{ temporaryPassword?: string }> {
+  const temporaryPassword = password ? undefined : generateTemporaryPassword();
+  const passwordHash = await hashPassword(password ?? temporaryPassword ?? '');
+  dependencies.platform.sqlite
+    .prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?')
+    .run(passwordHash, dependencies.clock.now(), userId);
+  revokeAllSessionsOf(dependencies, userId);
+  return temporaryPassword ? { temporaryPassword } : {};
+}
+
+export function userRoutes(dependencies: ApiDependencies, scopeKind: ScopeKind): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  const sqlite = dependencies.platform.sqlite;
+  const permission = scopeKind === 'isp' ? 'staff.manage' : 'platform_users.manage';
+  routes.use('*', requirePermission(permission), ensureTenantRoles(dependencies));
+
+  routes.get('/', (context) => {
+    const scope = accountScopeOf(context, scopeKind);
+    const query = parseQuery(context, listUsersQuerySchema);
+    const kinds = query.kind
+      ? [query.kind].filter((kind) => scope.managedKinds.includes(kind))
+      : scope.managedKinds;
+    const rows = sqlite
+      .prepare(
+        `SELECT ${USER_COLUMNS} FROM users
+          WHERE tenant_id IS ? AND kind IN (SELECT value FROM json_each(?)) AND (? IS NULL OR status = ?)
+            AND id > ? ORDER BY id LIMIT ?`,
+      )
+      .all(
+        scope.tenantId,
+        JSON.stringify(kinds),
+        query.status ?? null,
+        query.status ?? null,
+        decodeCursor(query.cursor) ?? '',
+        query.limit + 1,
+      ) as UserRecord[];
+    return context.json(pageOf(rows.map(toRecord), query.limit, (user) => user.id));
+  });
+
+  routes.post('/', async (context) => {
+    const scope = accountScopeOf(context, scopeKind);
+    const body = await parseJsonBody(context, createUserSchema);
+    if (!scope.managedKinds.includes(body.kind))
+      throw new KiungaError('validation_failed', `kind: must be one of ${scope.managedKinds.join(', ')}.`);
+    const role = assertAssignableRole(context, dependencies, scope, body.roleId);
+    if (sqlite.prepare('SELECT 1 FROM users WHERE email = ?').get(body.email))
+      throw new KiungaError('conflict', 'An account with this email already exists.');
+    const temporaryPassword = body.password ? undefined : generateTemporaryPassword();
+    const passwordHash = await hashPassword(body.password ?? temporaryPassword ?? '');
+    const id = newId('user');
+    const nowMs = dependencies.clock.now();
+    sqlite
+      .prepare(
+        `INSERT INTO users (id, email, password_hash, display_name, kind, tenant_id, role_id, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
+      )
+      .run(id, body.email, passwordHash, body.displayName, body.kind, scope.tenantId, role.id, nowMs, nowMs);
+    recordAudit(dependencies, context, {
+      action: 'user.create',
+      target: id,
+      detail: { email: body.email, kind: body.kind, role: role.name },
+    });
+    const user = findScopedUser(dependencies, scope, id);
+    return context.json({ ...user, ...(temporaryPassword ? { temporaryPassword } : {}) }, 201);
+  });
+
+  routes.get('/:id', (context) =>
+    context.json(findScopedUser(dependencies, accountScopeOf(context, scopeKind), context.req.param('id'))),
+  );
+
+  routes.patch('/:id', async (context) => {
+    const scope = accountScopeOf(context, scopeKind);
+    const user = findScopedUser(dependencies, scope, context.req.param('id'));
+    const body = await parseJsonBody(context, updateUserSchema);
+    assertNotSuperior(context, dependencies, scope, user);
+    if (body.roleId !== undefined) assertAssignableRole(context, dependencies, scope, body.roleId);
+    sqlite
+      .prepare(
+        `UPDATE users SET display_name = coalesce(?, display_name), role_id = coalesce(?, role_id),
+                status = coalesce(?, status), updated_at = ? WHERE id = ?`,
+      )
+      .run(
+        body.displayName ?? null,
+        body.roleId ?? null,
+        body.status ?? null,
+        dependencies.clock.now(),
+        user.id,
+      );
+    if (body.status === 'disabled') revokeAllSessionsOf(dependencies, user.id);
+    recordAudit(dependencies, context, { action: 'user.update', target: user.id, detail: body });
+    return context.json(findScopedUser(dependencies, scope, user.id));
+  });
+
+  routes.delete('/:id', (context) => {
+    const scope = accountScopeOf(context, scopeKind);
+    const user = findScopedUser(dependencies, scope, context.req.param('id'));
+    assertNotSuperior(context, dependencies, scope, user);
+    if (user.id === context.get('principal').id)
+      throw new KiungaError('conflict', 'You cannot delete yourself.');
+    sqlite.prepare('DELETE FROM users WHERE id = ?').run(user.id);
+    recordAudit(dependencies, context, {
+      action: 'user.delete',
+      target: user.id,
+      detail: { email: user.email },
+    });
+    return context.body(null, 204);
+  });
+
+  routes.post('/:id/reset-password', async (context) => {
+    const scope = accountScopeOf(context, scopeKind);
+    const user = findScopedUser(dependencies, scope, context.req.param('id'));
+    const body = await parseJsonBody(context, resetPasswordSchema);
+    assertNotSuperior(context, dependencies, scope, user);
+    const result = await resetPasswordOf(dependencies, user.id, body.password);
+    recordAudit(dependencies, context, { action: 'user.password_reset', target: user.id });
+    return context.json({ id: user.id, ...result });
+  });
+  return routes;
+}

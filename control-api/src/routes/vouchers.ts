@@ -1,0 +1,174 @@
+// /api/v1/vouchers: batch generation, search, revoke, CSV export and print sheets (HTML/PDF).
+import {
+  createVoucherBatchInputSchema,
+  listVouchersQuerySchema,
+  pageResponseSchema,
+  voucherBatchOutputSchema,
+  voucherExportQuerySchema,
+  voucherOutputSchema,
+  voucherPrintQuerySchema,
+} from '@kiunga/schemas';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { recordAudit } from '../audit';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import { readBranding, readTenantProfile } from '../domains/branding';
+import { getPlan } from '../domains/plans';
+import { disconnectSubjectSessions } from '../domains/sessions';
+import { renderVoucherSheetHtml, renderVoucherSheetPdf } from '../domains/voucher-sheet';
+import {
+  createVoucherBatch,
+  findVoucherBatch,
+  getVoucher,
+  listVouchers,
+  revokeVoucher,
+  vouchersForExport,
+  vouchersToCsv,
+} from '../domains/vouchers';
+import { requireFeature } from '../middleware/require-feature';
+import { requirePermission } from '../middleware/require-permission';
+import { pageQuerySchema } from '../pagination';
+import { tenantIdOf, tenantShardOf } from '../tenant-access';
+import { parseJsonBody, parseQuery } from '../validation';
+import { registerApiOperations } from './openapi';
+
+const listQuerySchema = listVouchersQuerySchema.extend(pageQuerySchema.shape);
+const revokeOutputSchema = voucherOutputSchema.extend({
+  disconnected: z.object({ sessions: z.number().int(), acknowledged: z.number().int() }),
+});
+
+registerApiOperations([
+  {
+    method: 'get',
+    path: '/api/v1/vouchers',
+    summary: 'List vouchers (q = code prefix; status, planId, batchId)',
+    tag: 'vouchers',
+    permission: 'vouchers.read',
+    query: listQuerySchema,
+    response: pageResponseSchema(voucherOutputSchema),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/vouchers',
+    summary: 'Create a batch of vouchers on a hotspot plan; answers its codes',
+    tag: 'vouchers',
+    permission: 'vouchers.write',
+    body: createVoucherBatchInputSchema,
+    response: voucherBatchOutputSchema,
+    responseStatus: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/vouchers/export.csv',
+    summary: 'CSV of vouchers (by batch, plan, status)',
+    tag: 'vouchers',
+    permission: 'vouchers.read',
+    query: voucherExportQuerySchema,
+    responseContentType: 'text/csv',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/vouchers/print',
+    summary: 'Print sheet of a batch: A4 grid of cards (format=html|pdf)',
+    tag: 'vouchers',
+    permission: 'vouchers.read',
+    query: voucherPrintQuerySchema,
+    responseContentType: 'text/html',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/vouchers/{id}',
+    summary: 'Get a voucher',
+    tag: 'vouchers',
+    permission: 'vouchers.read',
+    response: voucherOutputSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/vouchers/{id}/revoke',
+    summary: 'Revoke a voucher and disconnect its live sessions',
+    tag: 'vouchers',
+    permission: 'vouchers.write',
+    response: revokeOutputSchema,
+  },
+]);
+
+export function voucherRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  const { clock } = dependencies;
+  routes.use('*', requireFeature(dependencies, 'hotspot'));
+
+  routes.get('/', requirePermission('vouchers.read'), (context) => {
+    const { limit, cursor, ...filter } = parseQuery(context, listQuerySchema);
+    return context.json(listVouchers(tenantShardOf(context, dependencies), filter, { limit, cursor }));
+  });
+
+  routes.post('/', requirePermission('vouchers.write'), async (context) => {
+    const input = await parseJsonBody(context, createVoucherBatchInputSchema);
+    const principal = context.get('principal');
+    const batch = createVoucherBatch(tenantShardOf(context, dependencies), input, {
+      nowMs: clock.now(),
+      createdBy: principal.id,
+    });
+    recordAudit(dependencies, context, {
+      action: 'voucher_batch.create',
+      target: batch.batchId,
+      detail: { planId: input.planId, count: input.count, length: input.length, prefix: input.prefix },
+    });
+    return context.json(batch, 201);
+  });
+
+  routes.get('/export.csv', requirePermission('vouchers.read'), (context) => {
+    const filter = parseQuery(context, voucherExportQuerySchema);
+    const shard = tenantShardOf(context, dependencies);
+    if (filter.batchId) findVoucherBatch(shard, filter.batchId);
+    const csv = vouchersToCsv(vouchersForExport(shard, filter));
+    const name = filter.batchId ? `vouchers-${filter.batchId}.csv` : 'vouchers.csv';
+    return context.body(csv, 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${name}"`,
+    });
+  });
+
+  routes.get('/print', requirePermission('vouchers.read'), async (context) => {
+    const { batchId, format } = parseQuery(context, voucherPrintQuerySchema);
+    const shard = tenantShardOf(context, dependencies);
+    const batch = findVoucherBatch(shard, batchId);
+    const plan = getPlan(shard, batch.planId);
+    const tenant = readTenantProfile(dependencies.platform, tenantIdOf(context));
+    const sheet = {
+      ispName: readBranding(shard).displayName ?? tenant.name,
+      planName: plan.name,
+      vouchers: vouchersForExport(shard, { batchId }),
+    };
+    if (format === 'html') return context.html(renderVoucherSheetHtml(sheet));
+    const pdf = await renderVoucherSheetPdf(sheet);
+    return context.body(new Uint8Array(pdf), 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `inline; filename="vouchers-${batchId}.pdf"`,
+    });
+  });
+
+  routes.get('/:id', requirePermission('vouchers.read'), (context) =>
+    context.json(getVoucher(tenantShardOf(context, dependencies), context.req.param('id'))),
+  );
+
+  routes.post('/:id/revoke', requirePermission('vouchers.write'), async (context) => {
+    const shard = tenantShardOf(context, dependencies);
+    const voucher = revokeVoucher(shard, context.req.param('id'));
+    const disconnected = await disconnectSubjectSessions(
+      dependencies.aaa,
+      shard.tenantId,
+      'voucher',
+      new Set([voucher.id]),
+    );
+    recordAudit(dependencies, context, {
+      action: 'voucher.revoke',
+      target: voucher.id,
+      detail: { disconnected },
+    });
+    return context.json({ ...voucher, disconnected });
+  });
+
+  return routes;
+}

@@ -1,0 +1,137 @@
+// ISP console: the ISP's MikroTik routers (NAS), add form, and the one-time secret page.
+import type { NasOutput } from '@kiunga/schemas';
+import { CsrfField, Empty, formatDateTime, Pager } from '../components';
+import { type ConsoleShell, Layout } from '../layout';
+
+export function NasPage(props: {
+  shell: ConsoleShell;
+  devices: NasOutput[];
+  nextCursor: string | null;
+  query: Record<string, string | undefined>;
+  canWrite: boolean;
+  hasScript: boolean;
+}) {
+  return (
+    <Layout title="Routers (NAS)" shell={props.shell}>
+      <h1>Routers (NAS)</h1>
+      {props.devices.length === 0 ? (
+        <Empty>No router yet. Add your MikroTik below to let it talk to Kiunga.</Empty>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Address</th>
+                <th>NAS-Identifier</th>
+                <th>CoA port</th>
+                <th>Message-Authenticator</th>
+                <th>Added</th>
+                {props.hasScript ? <th /> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {props.devices.map((nas) => (
+                <tr data-nas-id={nas.id}>
+                  <td>{nas.name}</td>
+                  <td class="mono">{nas.ipAddress ?? '—'}</td>
+                  <td class="mono">{nas.identifier ?? '—'}</td>
+                  <td>{nas.coaPort}</td>
+                  <td>{nas.requireMessageAuthenticator ? 'required' : 'optional'}</td>
+                  <td>{formatDateTime(nas.createdAt)}</td>
+                  {props.hasScript ? (
+                    <td>
+                      <a href={`/isp/nas/${nas.id}/script`}>RouterOS script</a>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager path="/isp/nas" query={props.query} nextCursor={props.nextCursor} />
+      {props.canWrite ? (
+        <section class="card">
+          <h2>Add a router</h2>
+          <form method="post" action="/isp/nas">
+            <CsrfField token={props.shell.csrfToken} />
+            <div class="row">
+              <div>
+                <label for="name">Name</label>
+                <input id="name" name="name" required maxlength={80} placeholder="Town centre hAP" />
+              </div>
+              <div>
+                <label for="ipAddress">Public IP address (as Kiunga sees it)</label>
+                <input id="ipAddress" name="ipAddress" inputmode="decimal" placeholder="41.90.1.2" />
+              </div>
+              <div>
+                <label for="identifier">Or NAS-Identifier (router behind NAT)</label>
+                <input id="identifier" name="identifier" maxlength={64} />
+              </div>
+              <div>
+                <label for="coaPort">CoA port</label>
+                <input id="coaPort" name="coaPort" type="number" min="1" max="65535" value="3799" />
+              </div>
+            </div>
+            <label>
+              <input type="checkbox" name="requireMessageAuthenticator" value="true" checked /> Require
+              Message-Authenticator (RouterOS 7.15+; needed behind NAT)
+            </label>
+            <button type="submit">Add router</button>
+          </form>
+        </section>
+      ) : null}
+    </Layout>
+  );
+}
+
+/** Right after creating (or rotating): the secret is shown here once and never again. */
+export function NasCreatedPage(props: {
+  shell: ConsoleShell;
+  nas: NasOutput;
+  secret: string;
+  script: string | null;
+}) {
+  return (
+    <Layout title="Router added" shell={props.shell}>
+      <p>
+        <a href="/isp/nas">← Routers</a>
+      </p>
+      <h1>{props.nas.name} added</h1>
+      <div class="card">
+        <p>
+          <b>RADIUS secret — shown only now.</b> Copy it into the router (or paste the script below); Kiunga
+          keeps it encrypted and cannot show it again.
+        </p>
+        <p class="secret mono" data-nas-secret>
+          {props.secret}
+        </p>
+      </div>
+      {props.script ? (
+        <section>
+          <h2>RouterOS script</h2>
+          <p class="muted">Paste into the MikroTik terminal (it contains the secret: keep it private).</p>
+          <pre data-routeros-script>{props.script}</pre>
+        </section>
+      ) : null}
+    </Layout>
+  );
+}
+
+export function NasScriptPage(props: { shell: ConsoleShell; nas: NasOutput; script: string }) {
+  return (
+    <Layout title={`Script for ${props.nas.name}`} shell={props.shell}>
+      <p>
+        <a href="/isp/nas">← Routers</a>
+      </p>
+      <h1>RouterOS script · {props.nas.name}</h1>
+      <p>
+        <a class="button secondary" href={`/api/v1/nas/${props.nas.id}/routeros-script`}>
+          Download .rsc
+        </a>
+      </p>
+      <pre data-routeros-script>{props.script}</pre>
+    </Layout>
+  );
+}

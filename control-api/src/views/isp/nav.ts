@@ -1,0 +1,20 @@
+// The ISP console's tabs, each shown only to principals holding its permission.
+import type { Permission } from '../../permissions';
+import type { NavItem } from '../layout';
+
+export const ISP_NAV: Array<NavItem & { permission?: Permission }> = [
+  { href: '/isp', label: 'Dashboard' },
+  { href: '/isp/plans', label: 'Plans', permission: 'plans.read' },
+  { href: '/isp/vouchers', label: 'Vouchers', permission: 'vouchers.read' },
+  { href: '/isp/subscribers', label: 'Subscribers', permission: 'subscribers.read' },
+  { href: '/isp/sessions', label: 'Live', permission: 'sessions.read' },
+  { href: '/isp/nas', label: 'Routers', permission: 'nas.read' },
+  { href: '/isp/staff', label: 'Staff', permission: 'staff.manage' },
+  { href: '/isp/audit', label: 'Audit', permission: 'audit.read' },
+  { href: '/isp/branding', label: 'Branding', permission: 'branding.write' },
+];
+
+export const TECH_NAV: NavItem[] = [
+  { href: '/tech', label: 'New subscriber' },
+  { href: '/tech/subscribers', label: 'Search' },
+];

@@ -1,0 +1,77 @@
+// The page frame of every console: theme, header with the brand, tabs, flash message, sign-out.
+import type { Child } from 'hono/jsx';
+import { FlashBox, type FlashMessage } from './components';
+import { consoleCss } from './styles';
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+/** What every console page needs besides its own content; built once per request by the route. */
+export interface ConsoleShell {
+  brandName: string;
+  logo: string | null;
+  /** `:root{--brand:…;--accent:…}` from themeCss. */
+  themeCss: string;
+  nav: NavItem[];
+  currentPath: string;
+  csrfToken: string;
+  flash: FlashMessage | null;
+  accountEmail: string | null;
+}
+
+function isCurrent(item: NavItem, currentPath: string, nav: NavItem[]): boolean {
+  // The console home matches itself only; other tabs match their sub-pages too.
+  const home = nav[0]?.href;
+  if (item.href === home) return currentPath === home;
+  return currentPath === item.href || currentPath.startsWith(`${item.href}/`);
+}
+
+export function Document(props: { title: string; themeCss: string; children: Child }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <title>{props.title}</title>
+        <style dangerouslySetInnerHTML={{ __html: consoleCss + props.themeCss }} />
+      </head>
+      <body>{props.children}</body>
+    </html>
+  );
+}
+
+export function Layout(props: { title: string; shell: ConsoleShell; children: Child }) {
+  const { shell } = props;
+  return (
+    <Document title={`${props.title} · ${shell.brandName}`} themeCss={shell.themeCss}>
+      <header class="top">
+        {shell.logo ? <img src={shell.logo} alt="" /> : null}
+        <span class="name" data-brand-name>
+          {shell.brandName}
+        </span>
+        <form method="post" action="/logout">
+          <input type="hidden" name="_csrf" value={shell.csrfToken} />
+          <button type="submit" title={shell.accountEmail ?? undefined}>
+            Sign out
+          </button>
+        </form>
+      </header>
+      <nav class="tabs">
+        {shell.nav.map((item) => (
+          <a
+            href={item.href}
+            aria-current={isCurrent(item, shell.currentPath, shell.nav) ? 'page' : undefined}
+          >
+            {item.label}
+          </a>
+        ))}
+      </nav>
+      <main>
+        <FlashBox flash={shell.flash} />
+        {props.children}
+      </main>
+    </Document>
+  );
+}

@@ -1,0 +1,91 @@
+// API schemas of PPPoE/static subscribers (/api/v1/subscribers).
+import { z } from 'zod';
+import { instantInputSchema } from './common';
+
+export const SUBSCRIBER_PASSWORD_LENGTH_MIN = 8;
+export const SUBSCRIBER_PASSWORD_LENGTH_MAX = 128;
+
+export const subscriberStatusSchema = z.enum(['active', 'expired', 'suspended']);
+
+const usernameSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(64)
+  .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits, dot, dash, underscore and @ only');
+const accountNumberSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(20)
+  .regex(/^[A-Za-z0-9-]+$/, 'letters, digits and dash only (it is an M-Pesa account reference)');
+const macAddressSchema = z
+  .string()
+  .trim()
+  .regex(/^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/, 'a MAC address like 02:00:00:00:00:01')
+  .transform((mac) => mac.replaceAll('-', ':').toUpperCase());
+const phoneSchema = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9]{9,15}$/, 'a phone number such as 254712345678');
+const passwordSchema = z.string().min(SUBSCRIBER_PASSWORD_LENGTH_MIN).max(SUBSCRIBER_PASSWORD_LENGTH_MAX);
+
+export const createSubscriberInputSchema = z
+  .object({
+    username: usernameSchema,
+    password: passwordSchema.optional(),
+    planId: z.string().min(1).max(64),
+    accountNumber: accountNumberSchema.optional(),
+    fullName: z.string().trim().max(120).default(''),
+    phone: phoneSchema.nullish(),
+    staticIp: z.ipv4().nullish(),
+    macAddress: macAddressSchema.nullish(),
+    expiresAt: instantInputSchema.nullish(),
+  })
+  .strict();
+
+export const updateSubscriberInputSchema = z
+  .object({
+    username: usernameSchema,
+    password: passwordSchema,
+    accountNumber: accountNumberSchema,
+    fullName: z.string().trim().max(120),
+    phone: phoneSchema.nullable(),
+    staticIp: z.ipv4().nullable(),
+    macAddress: macAddressSchema.nullable(),
+    expiresAt: instantInputSchema.nullable(),
+  })
+  .partial()
+  .strict();
+
+export const changePlanInputSchema = z.object({ planId: z.string().min(1).max(64) }).strict();
+
+export const reactivateInputSchema = z.object({ expiresAt: instantInputSchema.optional() }).strict();
+
+export const subscriberOutputSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  planId: z.string(),
+  accountNumber: z.string(),
+  kind: z.enum(['pppoe', 'static']),
+  status: subscriberStatusSchema,
+  expiresAt: z.number().int().nullable(),
+  staticIp: z.string().nullable(),
+  macAddress: z.string().nullable(),
+  fullName: z.string(),
+  phone: z.string().nullable(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+
+export const listSubscribersQuerySchema = z.object({
+  /** Matches username, account number, name or phone. */
+  q: z.string().trim().max(120).optional(),
+  status: subscriberStatusSchema.optional(),
+  planId: z.string().max(64).optional(),
+});
+
+export type CreateSubscriberInput = z.infer<typeof createSubscriberInputSchema>;
+export type UpdateSubscriberInput = z.infer<typeof updateSubscriberInputSchema>;
+export type SubscriberOutput = z.infer<typeof subscriberOutputSchema>;
+export type ListSubscribersFilter = z.infer<typeof listSubscribersQuerySchema>;

@@ -1,0 +1,171 @@
+// End to end: the platform operator's tenant lifecycle (create, list with figures, detail,
+// suspend → read-only ISP, reactivate, archive → shard moved) and ISP self-registration.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRequest, clientWithToken, login, uniqueEmail } from './support/identity-client';
+import {
+  type DemoJson,
+  makeDataDir,
+  type RunningKiunga,
+  removeDataDir,
+  seedDemo,
+  startKiunga,
+} from './support/kiunga-process';
+
+let dataDir: string;
+let demo: DemoJson;
+let kiunga: RunningKiunga;
+const HOUR_MS = 3_600_000;
+
+beforeAll(async () => {
+  dataDir = makeDataDir();
+  demo = await seedDemo(dataDir);
+  kiunga = await startKiunga(dataDir);
+});
+
+afterAll(async () => {
+  const exitCode = await kiunga?.stop();
+  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
+  removeDataDir(dataDir);
+  expect(exitCode).toBe(0);
+});
+
+describe('platform tenants', () => {
+  it('lists ISPs with status, tier and key figures, and shows one in detail', async () => {
+    const admin = await login(kiunga.baseUrl, demo.superAdmin);
+    const list = await admin.get('/api/v1/platform/tenants');
+    expect(list.status).toBe(200);
+    const first = list.body.items.find((tenant: { id: string }) => tenant.id === demo.tenants[0]!.id);
+    expect(first).toMatchObject({ slug: demo.tenants[0]!.slug, status: 'active', tier: 'tier2' });
+    expect(first.owner.email).toBe(demo.tenants[0]!.owner.email);
+    expect(first.figures).toEqual({
+      nas: 1,
+      plans: demo.tenants[0]!.plans.length,
+      vouchers: demo.tenants[0]!.vouchers.length,
+      subscribers: demo.tenants[0]!.subscribers.length,
+      openSessions: 0,
+    });
+    const detail = await admin.get(`/api/v1/platform/tenants/${demo.tenants[1]!.id}`);
+    expect(detail.body.slug).toBe(demo.tenants[1]!.slug);
+    expect((await admin.get('/api/v1/platform/tenants/ten_nope')).body.error.code).toBe('tenant_not_found');
+  });
+
+  it('creates, suspends (read-only), reactivates and archives an ISP', async () => {
+    const admin = await login(kiunga.baseUrl, demo.superAdmin);
+    const ownerEmail = uniqueEmail('lifecycle-owner');
+    const created = await admin.post('/api/v1/platform/tenants', {
+      name: 'Lifecycle Net',
+      slug: 'lifecycle-net',
+      tier: 'tier1',
+      featureChoice: 'hotspot',
+      owner: { email: ownerEmail },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'active', tier: 'tier1', featureChoice: 'hotspot' });
+    const tenantId = created.body.id as string;
+    expect(existsSync(join(dataDir, 'tenants', `${tenantId}.db`))).toBe(true);
+    const owner = await login(kiunga.baseUrl, {
+      email: ownerEmail,
+      password: created.body.ownerTemporaryPassword,
+    });
+    const duplicate = await admin.post('/api/v1/platform/tenants', {
+      name: 'Again',
+      slug: 'lifecycle-net',
+      tier: 'tier2',
+      owner: { email: uniqueEmail('dup') },
+    });
+    expect(duplicate.status).toBe(409);
+
+    expect((await admin.post(`/api/v1/platform/tenants/${tenantId}/suspend`, {})).body.status).toBe(
+      'suspended',
+    );
+    expect((await owner.get('/api/v1/roles')).status).toBe(200);
+    const write = await owner.post('/api/v1/roles', { name: 'while suspended', permissions: [] });
+    expect(write.status).toBe(403);
+    expect(write.body.error.code).toBe('tenant_suspended');
+
+    expect((await admin.post(`/api/v1/platform/tenants/${tenantId}/reactivate`, {})).body.status).toBe(
+      'active',
+    );
+    expect((await owner.post('/api/v1/roles', { name: 'after reactivation', permissions: [] })).status).toBe(
+      201,
+    );
+
+    const archived = await admin.post(`/api/v1/platform/tenants/${tenantId}/archive`, {});
+    expect(archived.body.status).toBe('archived');
+    expect(existsSync(join(dataDir, 'tenants', `${tenantId}.db`))).toBe(false);
+    expect(existsSync(join(dataDir, 'tenants', 'archive', `${tenantId}.db`))).toBe(true);
+    expect((await owner.get('/api/v1/me')).status).toBe(401);
+    const relogin = await apiRequest(kiunga.baseUrl, 'POST', '/api/v1/auth/login', {
+      body: { email: ownerEmail, password: created.body.ownerTemporaryPassword },
+    });
+    expect(relogin.status).toBe(401);
+    expect((await admin.post(`/api/v1/platform/tenants/${tenantId}/reactivate`, {})).status).toBe(409);
+
+    const actions = (await admin.get(`/api/v1/platform/audit?action=tenant.&limit=50`)).body.items
+      .filter((entry: { target: string }) => entry.target === tenantId)
+      .map((entry: { action: string }) => entry.action);
+    expect(actions).toEqual(['tenant.archive', 'tenant.reactivate', 'tenant.suspend', 'tenant.create']);
+  });
+
+  it('keeps tenant routes for platform accounts only', async () => {
+    const owner = await login(kiunga.baseUrl, demo.tenants[0]!.owner);
+    const denied = await owner.post(`/api/v1/platform/tenants/${demo.tenants[1]!.id}/suspend`, {});
+    expect(denied.status).toBe(403);
+    const admin = await login(kiunga.baseUrl, demo.superAdmin);
+    expect((await admin.get(`/api/v1/platform/tenants/${demo.tenants[1]!.id}`)).body.status).toBe('active');
+  });
+});
+
+describe('ISP self-registration', () => {
+  it('creates a tier 1 ISP in a 24-hour trial with its owner signed in', async () => {
+    const before = Date.now();
+    const response = await apiRequest(kiunga.baseUrl, 'POST', '/api/v1/registration', {
+      body: {
+        ispName: 'Mtaa Wifi',
+        slug: 'mtaa-wifi',
+        ownerEmail: uniqueEmail('mtaa'),
+        ownerPassword: 'mtaa wifi password',
+        phone: '0712 345 678',
+        tier: 'tier1',
+        featureChoice: 'pppoe',
+      },
+    });
+    expect(response.status).toBe(201);
+    expect(response.body.tenant).toMatchObject({
+      slug: 'mtaa-wifi',
+      status: 'trial',
+      tier: 'tier1',
+      featureChoice: 'pppoe',
+    });
+    expect(response.body.tenant.trialEndsAt).toBeGreaterThanOrEqual(before + 24 * HOUR_MS - 5_000);
+    expect(response.body.tenant.trialEndsAt).toBeLessThanOrEqual(Date.now() + 24 * HOUR_MS);
+    const owner = clientWithToken(kiunga.baseUrl, response.body.token);
+    const me = (await owner.get('/api/v1/me')).body;
+    expect(me).toMatchObject({ kind: 'isp_owner', tenantId: response.body.tenant.id });
+    // Built-in roles exist for the new ISP.
+    const roles = (await owner.get('/api/v1/roles')).body.items.map((role: { name: string }) => role.name);
+    expect(roles).toEqual(expect.arrayContaining(['cashier', 'manager', 'technician']));
+    const admin = await login(kiunga.baseUrl, demo.superAdmin);
+    const detail = (await admin.get(`/api/v1/platform/tenants/${response.body.tenant.id}`)).body;
+    expect(detail.contactPhone).toBe('254712345678');
+  });
+
+  it('validates the form: tier 1 needs a feature choice, phone and slug must be valid', async () => {
+    const response = await apiRequest(kiunga.baseUrl, 'POST', '/api/v1/registration', {
+      body: {
+        ispName: 'Bad',
+        slug: 'Bad Slug!',
+        ownerEmail: 'not-an-email',
+        ownerPassword: 'short',
+        phone: '12345',
+        tier: 'tier1',
+      },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('validation_failed');
+    const paths = (response.body.error.details as Array<{ path: string }>).map((issue) => issue.path);
+    expect(paths).toEqual(expect.arrayContaining(['slug', 'ownerEmail', 'ownerPassword', 'phone']));
+  });
+});

@@ -1,0 +1,213 @@
+// The ISP console in real headless Chromium against ./kiunga start: plans, vouchers and their print
+// sheet, a router with its one-time secret, branding, and disconnecting a live session.
+import { join } from 'node:path';
+import { PacketCode } from '@kiunga/dictionaries';
+import { type NasSimulator, startNasSimulator } from '@kiunga/ops/sim/nas';
+import Database from 'better-sqlite3';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { acceptNextDialog, flashText, launchBrowser, newPhoneContext, signIn } from './support/browser';
+import {
+  type DemoJson,
+  makeDataDir,
+  type RunningKiunga,
+  removeDataDir,
+  seedDemo,
+  startKiunga,
+} from './support/kiunga-process';
+import { radclient } from './support/radclient';
+
+let dataDir: string;
+let demo: DemoJson;
+let kiunga: RunningKiunga;
+let nas: NasSimulator;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+const owner = () => demo.tenants[0]!.owner;
+
+beforeAll(async () => {
+  dataDir = makeDataDir();
+  demo = await seedDemo(dataDir);
+  const tenant = demo.tenants[0]!;
+  // The demo NAS's CoA port points at a simulated MikroTik, as a real one would listen on 3799.
+  nas = await startNasSimulator({
+    host: '127.0.0.1',
+    coaPort: 0,
+    secret: tenant.nas[0]!.secret,
+    behaviour: 'ack',
+  });
+  const platform = new Database(join(dataDir, 'platform.db'));
+  platform.prepare('UPDATE nas_devices SET coa_port = ? WHERE id = ?').run(nas.port, tenant.nas[0]!.id);
+  platform.close();
+  kiunga = await startKiunga(dataDir);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await nas?.close();
+  const exitCode = await kiunga?.stop();
+  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
+  removeDataDir(dataDir);
+  expect(exitCode).toBe(0);
+});
+
+beforeEach(async () => {
+  context = await newPhoneContext(browser, kiunga.baseUrl);
+  page = await context.newPage();
+});
+
+afterEach(async () => {
+  await context.close();
+});
+
+describe('ISP console', () => {
+  it('signs the owner in at /login and lands on the ISP dashboard; a wrong password says so', async () => {
+    await page.goto('/login');
+    await page.fill('input[name=email]', owner().email);
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.click('button[type=submit]');
+    expect(await flashText(page)).toContain('Wrong email or password');
+    await signIn(page, owner().email, owner().password);
+    expect(new URL(page.url()).pathname).toBe('/isp');
+    await expect(page.locator('h1').textContent()).resolves.toBe('Dashboard');
+    await page.screenshot({ path: '/tmp/kiunga-isp-dashboard-360.png', fullPage: true });
+  });
+
+  it('creates a plan, generates vouchers and opens their print sheet with every code', async () => {
+    await signIn(page, owner().email, owner().password);
+    await page.goto('/isp/plans');
+    await page.fill('#name', 'Browser Day Pass');
+    await page.selectOption('#kind', 'hotspot');
+    await page.fill('#price', '30');
+    await page.fill('#deviceLimit', '2');
+    await page.fill('#rateDownKbps', '4096');
+    await page.fill('#rateUpKbps', '1024');
+    await page.fill('#validityValue', '1');
+    await page.selectOption('select[name=validityUnit]', 'days');
+    await page.click('button:has-text("Create plan")');
+    expect(await flashText(page)).toContain('Browser Day Pass');
+    await expect(page.locator('tr', { hasText: 'Browser Day Pass' }).textContent()).resolves.toContain(
+      '1 day',
+    );
+
+    await page.goto('/isp/vouchers');
+    const planValue = await page
+      .locator('#planId option', { hasText: 'Browser Day Pass' })
+      .getAttribute('value');
+    await page.selectOption('#planId', planValue!);
+    await page.fill('#count', '6');
+    await page.fill('#prefix', 'BR');
+    await page.click('button:has-text("Generate")');
+    expect(await flashText(page)).toBe('Generated 6 vouchers.');
+    const codes = await page.locator('[data-batch-codes] li').allTextContents();
+    expect(codes).toHaveLength(6);
+    for (const code of codes) expect(code).toMatch(/^BR/);
+
+    const printHref = await page.locator('[data-print-sheet]').getAttribute('href');
+    await page.goto(printHref!);
+    const sheet = await page.locator('body').textContent();
+    for (const code of codes) expect(sheet).toContain(code);
+    expect(sheet).toContain('Browser Day Pass');
+
+    await page.goto(`/isp/vouchers?q=${codes[0]}`);
+    await expect(page.locator('tbody tr').count()).resolves.toBe(1);
+    acceptNextDialog(page);
+    await page.click(`tr[data-code="${codes[0]}"] button:has-text("Revoke")`);
+    expect(await flashText(page)).toContain(`Voucher ${codes[0]} revoked`);
+    await page.screenshot({ path: '/tmp/kiunga-isp-vouchers-360.png', fullPage: true });
+  });
+
+  it('adds a router and shows its secret once, with the RouterOS script', async () => {
+    await signIn(page, owner().email, owner().password);
+    await page.goto('/isp/nas');
+    await page.fill('#name', 'Browser hAP');
+    await page.fill('#ipAddress', '10.77.0.1');
+    await page.click('button:has-text("Add router")');
+    const secret = (await page.locator('[data-nas-secret]').textContent())?.trim() ?? '';
+    expect(secret.length).toBeGreaterThanOrEqual(24);
+    await expect(page.locator('[data-routeros-script]').textContent()).resolves.toContain(secret);
+    await page.goto('/isp/nas');
+    await expect(page.locator('tr', { hasText: 'Browser hAP' }).count()).resolves.toBe(1);
+    expect(await page.content()).not.toContain(secret);
+    await page.click('tr:has-text("Browser hAP") a:has-text("RouterOS script")');
+    const script = await page.locator('[data-routeros-script]').textContent();
+    expect(script).toContain('/radius add');
+    expect(script).not.toContain(secret);
+  });
+
+  it("applies the ISP's branding: name in the header and its colour as --brand", async () => {
+    await signIn(page, owner().email, owner().password);
+    await page.goto('/isp/branding');
+    await page.fill('#displayName', 'Kilimani Fibre Browser');
+    await page.fill('#primaryColor', '#7b1fa2');
+    await page.click('button:has-text("Save branding")');
+    expect(await flashText(page)).toBe('Branding saved.');
+    await page.goto('/isp');
+    await expect(page.locator('[data-brand-name]').textContent()).resolves.toContain(
+      'Kilimani Fibre Browser',
+    );
+    // Evaluated in the page (strings: the tests compile without the DOM library).
+    const brand = await page.evaluate<string>(
+      "getComputedStyle(document.documentElement).getPropertyValue('--brand').trim()",
+    );
+    expect(brand).toBe('#7b1fa2');
+    const headerColour = await page.evaluate<string>(
+      "getComputedStyle(document.querySelector('header.top')).backgroundColor",
+    );
+    expect(headerColour).toBe('rgb(123, 31, 162)');
+  });
+
+  it('disconnects a live session from the console; the router gets a Disconnect-Request', async () => {
+    const tenant = demo.tenants[0]!;
+    const subscriber = tenant.subscribers.find((s) => s.status === 'active')!;
+    const reply = await radclient({
+      server: `127.0.0.1:${kiunga.acctPort}`,
+      command: 'acct',
+      secret: tenant.nas[0]!.secret,
+      attributes: {
+        'User-Name': subscriber.username,
+        'Acct-Status-Type': 'Start',
+        'Acct-Session-Id': 'b0000001',
+        'Framed-IP-Address': '10.9.0.7',
+        'Calling-Station-Id': '02:00:00:00:77:01',
+      },
+    });
+    expect(reply.code).toBe('Accounting-Response');
+    await signIn(page, owner().email, owner().password);
+    await page.goto('/isp/sessions');
+    const row = page.locator(`tr[data-session-user="${subscriber.username}"]`);
+    await expect(row.count()).resolves.toBe(1);
+    await expect(row.textContent()).resolves.toContain('10.9.0.7');
+    const before = nas.received.length;
+    acceptNextDialog(page);
+    await row.locator('button:has-text("Disconnect")').click();
+    await page.waitForURL('**/isp/sessions');
+    expect(await flashText(page)).toContain('Disconnected');
+    const sent = nas.received.slice(before);
+    expect(sent.map((request) => request.code)).toContain(PacketCode.DisconnectRequest);
+  });
+
+  it('hides what a staff role lacks and answers a forced URL with a 403 page', async () => {
+    await signIn(page, owner().email, owner().password);
+    await page.goto('/isp/staff');
+    await page.fill('#email', 'cashier@kilimani.demo');
+    await page.selectOption('#kind', 'isp_staff');
+    await page.selectOption('#roleId', { label: 'cashier' });
+    await page.fill('#password', 'cashier-password-1');
+    await page.click('button:has-text("Create account")');
+    await expect(page.locator('[data-created-account]').count()).resolves.toBe(1);
+    await context.clearCookies();
+
+    await signIn(page, 'cashier@kilimani.demo', 'cashier-password-1');
+    const tabs = await page.locator('nav.tabs a').allTextContents();
+    expect(tabs).toContain('Vouchers');
+    expect(tabs).not.toContain('Routers');
+    expect(tabs).not.toContain('Staff');
+    const response = await page.goto('/isp/nas');
+    expect(response?.status()).toBe(403);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Not allowed');
+  });
+});
