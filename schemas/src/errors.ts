@@ -48,6 +48,11 @@ export const errorCatalogue = {
     status: 403,
     message: 'This ISP account is suspended: you can look, but not change anything. Contact the platform.',
   },
+  platform_payment_required: {
+    status: 402,
+    message:
+      'Your Kiunga subscription is unpaid: the console is read-only until you pay. Your clients keep their service.',
+  },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   service_unavailable: { status: 503, message: 'The service is not ready yet.' },
 } as const satisfies Record<string, { status: number; message: string }>;

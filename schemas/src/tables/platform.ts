@@ -174,3 +174,4 @@ export const apiKeys = sqliteTable(
   },
   (table) => [index('api_keys_tenant').on(table.tenantId)],
 );
+export * from './platform-billing';

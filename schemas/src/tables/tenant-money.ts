@@ -66,9 +66,12 @@ export const ledgerEntries = sqliteTable(
     kind: text('kind').notNull(),
     reference: text('reference'),
     createdAt: integer('created_at').notNull(),
+    /** The invoice a billing transfer belongs to (charge, credit, void); null for payments. */
+    invoiceId: text('invoice_id'),
   },
   (table) => [
     uniqueIndex('ledger_transfer_unique').on(table.transferId),
+    index('ledger_invoice').on(table.invoiceId),
     index('ledger_debit').on(table.debitAccount),
     index('ledger_credit').on(table.creditAccount),
   ],

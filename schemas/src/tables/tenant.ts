@@ -153,3 +153,4 @@ export const accountingLog = sqliteTable(
 
 // Money tables live in their own file; they belong to the same shard.
 export * from './tenant-money';
+export * from './tenant-billing';
