@@ -5,6 +5,7 @@ import { messageFor, type TenantShard } from '@kiunga/schemas';
 import {
   getString,
   integerAttribute,
+  integerValue,
   ipAddressAttribute,
   type OutgoingAttribute,
   type RadiusPacket,
@@ -146,6 +147,22 @@ export function replyAttributes(reply: ReplyPlan): OutgoingAttribute[] {
   }
   if (reply.framedIpAddress)
     attributes.push(ipAddressAttribute(Attribute.FramedIpAddress, reply.framedIpAddress));
+  if (reply.totalLimitBytes !== null) {
+    // 64-bit byte count as MikroTik's low 32 bits + gigawords pair.
+    const gigawords = Math.floor(reply.totalLimitBytes / 2 ** 32);
+    attributes.push(
+      vendorAttribute(
+        VendorId.Mikrotik,
+        MikrotikAttribute.TotalLimit,
+        integerValue(reply.totalLimitBytes % 2 ** 32),
+      ),
+    );
+    if (gigawords > 0) {
+      attributes.push(
+        vendorAttribute(VendorId.Mikrotik, MikrotikAttribute.TotalLimitGigawords, integerValue(gigawords)),
+      );
+    }
+  }
   if (reply.addressList) {
     attributes.push(
       vendorAttribute(VendorId.Mikrotik, MikrotikAttribute.AddressList, stringValue(reply.addressList)),

@@ -32,8 +32,15 @@ describe('authorizeVoucher', () => {
         rateLimit: '2048k/5120k',
         framedIpAddress: null,
         addressList: null,
+        totalLimitBytes: null,
       },
     });
+  });
+
+  it('hands the router what is left of a data cap', () => {
+    const capped = voucher({ dataCapBytes: 5_000_000_000, usedOctets: 1_000_000_000 });
+    const decision = authorizeVoucher(capped, true, settings, nowMs);
+    expect(decision.outcome === 'accept' && decision.reply.totalLimitBytes).toBe(4_000_000_000);
   });
 
   it('gives the remaining validity on a later login, and no new first use', () => {

@@ -27,6 +27,8 @@ export interface ReplyPlan {
   rateLimit: string | null;
   framedIpAddress: string | null;
   addressList: string | null;
+  /** Bytes left of a data cap; the router enforces it (Mikrotik-Total-Limit). Null: no cap. */
+  totalLimitBytes: number | null;
 }
 
 export type AuthorizationDecision =
@@ -85,6 +87,7 @@ export function authorizeVoucher(
       rateLimit: voucher.rateLimit,
       framedIpAddress: null,
       addressList: null,
+      totalLimitBytes: voucher.dataCapBytes === null ? null : voucher.dataCapBytes - voucher.usedOctets,
     },
   };
 }
@@ -120,6 +123,7 @@ export function authorizeSubscriber(
         rateLimit: subscriber.rateLimit,
         framedIpAddress: subscriber.staticIp,
         addressList: settings.walledGardenAddressList,
+        totalLimitBytes: null,
       },
     };
   }
@@ -134,6 +138,7 @@ export function authorizeSubscriber(
       rateLimit: subscriber.rateLimit,
       framedIpAddress: subscriber.staticIp,
       addressList: null,
+      totalLimitBytes: null,
     },
   };
 }

@@ -3,6 +3,7 @@
 import cron from 'node-cron';
 import type { ApiDependencies } from '../dependencies';
 import { registerPendingC2bUrls } from '../portal/c2b-registration';
+import { expireVouchers } from './expire-vouchers';
 import { reconcilePendingPurchases } from './reconcile-purchases';
 
 export interface JobRunner {
@@ -25,6 +26,11 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
   const tasks = [
     cron.schedule('*/5 * * * *', registerC2b, { noOverlap: true, name: 'c2b_registration' }),
     cron.schedule('* * * * *', reconcile, { noOverlap: true, name: 'reconcile_purchases' }),
+    cron.schedule(
+      '*/10 * * * *',
+      run('expire_vouchers', async () => expireVouchers(dependencies)),
+      { noOverlap: true, name: 'expire_vouchers' },
+    ),
   ];
   return {
     stop() {

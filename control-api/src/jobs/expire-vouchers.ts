@@ -1,0 +1,26 @@
+// Marks vouchers whose validity ran out as expired, so lists and reports say so. RADIUS does not
+// depend on it (the policy checks expires_at itself); this keeps the stored status honest.
+import type { ApiDependencies } from '../dependencies';
+
+/** Rows changed per tenant per run: bounds one transaction's length. */
+export const VOUCHER_EXPIRY_BATCH_MAX = 50_000;
+
+export function expireVouchers(dependencies: ApiDependencies): number {
+  const nowMs = dependencies.clock.now();
+  const tenantIds = dependencies.platform.sqlite
+    .prepare(`SELECT id FROM tenants WHERE status NOT IN ('archived')`)
+    .pluck()
+    .all() as string[];
+  let expired = 0;
+  for (const tenantId of tenantIds) {
+    if (!dependencies.shards.hasShardFile(tenantId)) continue;
+    expired += dependencies.shards
+      .forTenant(tenantId)
+      .statement(
+        `UPDATE vouchers SET status = 'expired'
+          WHERE id IN (SELECT id FROM vouchers WHERE status = 'active' AND expires_at <= ? LIMIT ?)`,
+      )
+      .run(nowMs, VOUCHER_EXPIRY_BATCH_MAX).changes;
+  }
+  return expired;
+}

@@ -1,0 +1,153 @@
+// Jobs that keep money and vouchers honest, run in-process with a clock the test moves: STK
+// reconciliation when Daraja's callback never arrives, and voucher expiry.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AaaServer, startAaaServer } from '@kiunga/aaa-server';
+import {
+  type ApiDependencies,
+  createApp,
+  deriveTokenKey,
+  expireVouchers,
+  reconcilePendingPurchases,
+} from '@kiunga/control-api';
+import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
+import {
+  createSecretBox,
+  ManualClock,
+  openPlatformDatabase,
+  type PlatformDatabase,
+  ShardRegistry,
+} from '@kiunga/schemas';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoJson, makeDataDir, removeDataDir, seedDemo } from './support/kiunga-process';
+
+interface MpesaDemo {
+  mpesa: { shortcode: string; consumerKey: string; consumerSecret: string; passkey: string };
+}
+
+const MINUTE_MS = 60_000;
+let dataDir: string;
+let demo: DemoJson;
+let platform: PlatformDatabase;
+let shards: ShardRegistry;
+let aaa: AaaServer;
+let daraja: DarajaSimulator;
+let dependencies: ApiDependencies;
+let app: ReturnType<typeof createApp>;
+const clock = new ManualClock(Date.now());
+const tenant = () => demo.tenants[0]! as DemoJson['tenants'][number] & MpesaDemo;
+
+beforeAll(async () => {
+  dataDir = makeDataDir();
+  demo = await seedDemo(dataDir);
+  const { mpesa } = tenant();
+  daraja = await startDarajaSimulator({
+    port: 0,
+    apps: [{ consumerKey: mpesa.consumerKey, consumerSecret: mpesa.consumerSecret }],
+    shortcodes: [{ shortcode: mpesa.shortcode, passkey: mpesa.passkey }],
+    callbackDelayMs: 10,
+    now: () => clock.now(),
+  });
+  const masterKey = readFileSync(join(dataDir, 'master.key'), 'utf8').trim();
+  platform = openPlatformDatabase(dataDir);
+  shards = new ShardRegistry({ dataDir });
+  const secretBox = createSecretBox(masterKey);
+  const logger = pino({ level: 'silent' });
+  aaa = await startAaaServer({
+    host: '127.0.0.1',
+    authPort: 0,
+    acctPort: 0,
+    dataDir,
+    platform,
+    secretBox,
+    clock,
+    logger,
+    shards,
+  });
+  dependencies = {
+    platform,
+    shards,
+    secretBox,
+    clock,
+    aaa: aaa.control,
+    logger,
+    tokenKey: deriveTokenKey(masterKey),
+    // Nothing listens here: Daraja's callbacks are lost, as when the internet link drops.
+    publicUrl: 'http://127.0.0.1:9',
+    mpesaBaseUrl: daraja.baseUrl,
+  };
+  app = createApp(dependencies);
+});
+
+afterAll(async () => {
+  await aaa?.stop();
+  await daraja?.stop();
+  platform?.close();
+  removeDataDir(dataDir);
+});
+
+async function buy(phone: string): Promise<string> {
+  const plan = tenant().plans.find((p) => p.kind === 'hotspot')!;
+  const response = await app.request(`/portal/${tenant().slug}/api/purchases`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ planId: plan.id, phone }),
+  });
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { id: string }).id;
+}
+
+async function view(purchaseId: string) {
+  const response = await app.request(`/portal/${tenant().slug}/api/purchases/${purchaseId}`);
+  return (await response.json()) as { status: string; voucherCode?: string; error?: { code: string } };
+}
+
+describe('STK reconciliation', () => {
+  it('pays a purchase whose callback was lost, once, by asking Daraja', async () => {
+    const purchaseId = await buy('0700000000');
+    await daraja.settled();
+    expect((await view(purchaseId)).status).toBe('pending');
+    clock.advance(MINUTE_MS); // too early: the callback may still come
+    expect(await reconcilePendingPurchases(dependencies)).toEqual({ paid: 0, failed: 0 });
+    clock.advance(2 * MINUTE_MS);
+    expect(await reconcilePendingPurchases(dependencies)).toEqual({ paid: 1, failed: 0 });
+    const paid = await view(purchaseId);
+    expect(paid.status).toBe('paid');
+    expect(paid.voucherCode).toMatch(/^[A-Z2-9]{8}$/);
+    expect(await reconcilePendingPurchases(dependencies)).toEqual({ paid: 0, failed: 0 });
+  });
+
+  it('fails a purchase M-Pesa reports as cancelled, and gives up on one that never resolves', async () => {
+    const cancelled = await buy('0700000001');
+    const neverResolves = await buy('0700000008');
+    await daraja.settled();
+    clock.advance(3 * MINUTE_MS);
+    expect(await reconcilePendingPurchases(dependencies)).toEqual({ paid: 0, failed: 1 });
+    expect((await view(cancelled)).error?.code).toBe('mpesa_cancelled');
+    expect((await view(neverResolves)).status).toBe('pending');
+    clock.advance(31 * MINUTE_MS);
+    await reconcilePendingPurchases(dependencies);
+    expect((await view(neverResolves)).error?.code).toBe('mpesa_timeout');
+  });
+});
+
+describe('voucher expiry job', () => {
+  it('marks vouchers whose validity ran out as expired, and only those', () => {
+    const shard = shards.forTenant(tenant().id);
+    const [old, fresh] = tenant().vouchers;
+    const nowMs = clock.now();
+    shard.sqlite
+      .prepare(`UPDATE vouchers SET status = 'active', first_used_at = ?, expires_at = ? WHERE id = ?`)
+      .run(nowMs - 7_200_000, nowMs - 1, old!.id);
+    shard.sqlite
+      .prepare(`UPDATE vouchers SET status = 'active', first_used_at = ?, expires_at = ? WHERE id = ?`)
+      .run(nowMs, nowMs + 3_600_000, fresh!.id);
+    expect(expireVouchers(dependencies)).toBe(1);
+    const status = (id: string) =>
+      (shard.sqlite.prepare('SELECT status FROM vouchers WHERE id = ?').get(id) as { status: string }).status;
+    expect(status(old!.id)).toBe('expired');
+    expect(status(fresh!.id)).toBe('active');
+    expect(expireVouchers(dependencies)).toBe(0);
+  });
+});
