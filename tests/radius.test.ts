@@ -248,6 +248,22 @@ describe('PPPoE subscribers', () => {
     expect((await login({ ...subscriber('active'), password: 'wrong' })).code).toBe('Access-Reject');
   });
 
+  it('lets a PPPoE account online on one device only, with a message that says so', async () => {
+    const account = first().subscribers.find((s) => s.username === 'otieno')!;
+    const secret = first().nas[0]!.secret;
+    const login = (mac: string) =>
+      auth(secret, {
+        'User-Name': account.username,
+        'User-Password': account.password,
+        'Framed-Protocol': 'PPP',
+        'Calling-Station-Id': mac,
+      });
+    expect((await login('02:00:00:00:0c:01')).code).toBe('Access-Accept');
+    const second = await login('02:00:00:00:0c:02');
+    expect(second.code).toBe('Access-Reject');
+    expect(second.attributes['Reply-Message']).toMatch(/already online on another device/);
+  });
+
   it('hands a static subscriber its Framed-IP-Address', async () => {
     const business = first().subscribers.find((s) => s.username === 'duka-la-mama')!;
     const reply = await auth(first().nas[0]!.secret, {

@@ -2,16 +2,23 @@
 import { KiungaError } from '@kiunga/schemas';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { subscriberPaymentHook } from './billing/automation';
 import type { ApiDependencies, AppEnv } from './dependencies';
 import { authenticate } from './middleware/authenticate';
+import { requirePlatformAccountWritable } from './platform-billing/access';
 import { mpesaCallbackRoutes, portalRoutes } from './portal/routes';
 import { authRoutes } from './routes/auth';
+import { billingSettingsRoutes } from './routes/billing-settings';
 import { brandingRoutes } from './routes/branding';
 import { mountConsoles } from './routes/console';
+import { invoiceRoutes, subscriberStatementRoutes } from './routes/invoices';
 import { nasRoutes } from './routes/nas';
 import { openApiRoutes } from './routes/openapi';
+import { paymentRoutes } from './routes/payments';
 import { planRoutes } from './routes/plans';
 import { mountIdentityRoutes } from './routes/platform';
+import { platformBillingCallbackRoutes, platformBillingRoutes } from './routes/platform-billing';
+import { platformBillingOperatorRoutes } from './routes/platform-billing-operator';
 import { sessionRoutes } from './routes/sessions';
 import { settingsRoutes } from './routes/settings';
 import { subscriberRoutes } from './routes/subscribers';
@@ -22,8 +29,13 @@ export interface ControlApiOptions extends ApiDependencies {
   ownMetricsText?: () => Promise<string>;
 }
 
-export function createApp(options: ControlApiOptions): Hono<AppEnv> {
+export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // A payment that lands on a subscriber settles the account (and reactivates) at once.
+  const options: ControlApiOptions = {
+    ...given,
+    onSubscriberPayment: given.onSubscriberPayment ?? subscriberPaymentHook(given),
+  };
 
   app.get('/healthz', (context) => {
     const isAaaUp = options.aaa.isUp();
@@ -43,11 +55,14 @@ export function createApp(options: ControlApiOptions): Hono<AppEnv> {
 
   // Open routes first; everything else under /api/v1 needs a principal.
   app.route('/portal', portalRoutes(options));
+  // Before the ISP callbacks: their /:tenantId/:token/stk would otherwise take 'platform' as a tenant id.
+  app.route('/callbacks/mm/platform', platformBillingCallbackRoutes(options));
   app.route('/callbacks/mm', mpesaCallbackRoutes(options));
   app.route('/api/v1/auth', authRoutes(options));
   app.route('/api/v1', openApiRoutes());
   const api = new Hono<AppEnv>();
   api.use('*', authenticate(options));
+  api.use('*', requirePlatformAccountWritable(options));
   mountIdentityRoutes(app, api, options);
   api.get('/me', (context) => {
     const principal = context.get('principal');
@@ -58,9 +73,15 @@ export function createApp(options: ControlApiOptions): Hono<AppEnv> {
   api.route('/plans', planRoutes(options));
   api.route('/vouchers', voucherRoutes(options));
   api.route('/subscribers', subscriberRoutes(options));
+  api.route('/subscribers', subscriberStatementRoutes(options));
+  api.route('/invoices', invoiceRoutes(options));
+  api.route('/payments', paymentRoutes(options));
+  api.route('/billing', billingSettingsRoutes(options));
   api.route('/sessions', sessionRoutes(options));
   api.route('/branding', brandingRoutes(options));
   api.route('/settings', settingsRoutes(options));
+  api.route('/platform-billing', platformBillingRoutes(options));
+  api.route('/platform/billing', platformBillingOperatorRoutes(options));
   app.route('/api/v1', api);
   mountConsoles(app, options);
 

@@ -2,6 +2,7 @@
 import type { AaaControl, Clock, PlatformDatabase, SecretBox, ShardRegistry } from '@kiunga/schemas';
 import type { Logger } from 'pino';
 import type { Principal } from './permissions';
+import type { PlatformBillingConfig } from './platform-billing/config';
 
 export interface ApiDependencies {
   platform: PlatformDatabase;
@@ -19,6 +20,8 @@ export interface ApiDependencies {
   onSubscriberPayment?: (tenantId: string, subscriberId: string) => void;
   /** Where routers send RADIUS (for generated RouterOS scripts); ports default to 1812/1813. */
   radius?: { address?: string; authPort: number; acctPort: number };
+  /** How ISPs pay the platform (its own M-Pesa shortcode, PayPal, bank); absent means bank transfer only. */
+  platformBilling?: PlatformBillingConfig;
 }
 
 /** Hono's typed context variables. */

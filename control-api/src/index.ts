@@ -1,8 +1,12 @@
 // What others may use from @kiunga/control-api.
 export * from './app';
+export { settleSubscriberPayment } from './billing/automation';
+export { runTenantInvoices } from './billing/store';
 export type { ApiDependencies } from './dependencies';
 export { deriveTokenKey } from './identity/tokens';
+export { runBillingJobs } from './jobs/billing';
 export { expireVouchers } from './jobs/expire-vouchers';
 export { startJobs } from './jobs/index';
 export { reconcilePendingPurchases } from './jobs/reconcile-purchases';
+export type { PlatformBillingConfig } from './platform-billing/config';
 export * from './server';

@@ -23,6 +23,8 @@ export const ispPermissions = [
   'branding.write',
   'api_keys.manage',
   'settings.write',
+  'billing.read',
+  'billing.write',
 ] as const;
 
 export type PlatformPermission = (typeof platformPermissions)[number];

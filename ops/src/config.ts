@@ -1,6 +1,7 @@
 // Configuration from KIUNGA_* environment variables, validated once at start.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { PlatformBillingConfig } from '@kiunga/control-api';
 import { generateMasterKey } from '@kiunga/schemas';
 import { z } from 'zod';
 
@@ -16,6 +17,23 @@ const environmentSchema = z.object({
   KIUNGA_MASTER_KEY: z.string().min(16).optional(),
   KIUNGA_PUBLIC_URL: z.string().url().optional(),
   KIUNGA_MPESA_BASE_URL: z.string().url().optional(),
+  // Platform billing of ISPs: the platform's own M-Pesa shortcode (all four or none), PayPal and bank.
+  KIUNGA_PLATFORM_MPESA_SHORTCODE: z
+    .string()
+    .regex(/^\d{5,9}$/)
+    .optional(),
+  KIUNGA_PLATFORM_MPESA_PASSKEY: z.string().min(1).optional(),
+  KIUNGA_PLATFORM_MPESA_CONSUMER_KEY: z.string().min(1).optional(),
+  KIUNGA_PLATFORM_MPESA_CONSUMER_SECRET: z.string().min(1).optional(),
+  KIUNGA_PAYPAL_BASE_URL: z.string().url().optional(),
+  KIUNGA_PAYPAL_CLIENT_ID: z.string().min(1).optional(),
+  KIUNGA_PAYPAL_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Fixed Ksh per USD for PayPal (PayPal does not take KES), e.g. "129.00". */
+  KIUNGA_PAYPAL_KES_PER_USD: z
+    .string()
+    .regex(/^\d{2,4}(\.\d{1,2})?$/, 'Ksh per USD like 129.00')
+    .default('129.00'),
+  KIUNGA_PLATFORM_BANK_INSTRUCTIONS: z.string().min(1).max(500).optional(),
   KIUNGA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -30,6 +48,7 @@ export interface KiungaConfig {
   publicUrl: string;
   mpesaBaseUrl: string | null;
   logLevel: string;
+  platformBilling: PlatformBillingConfig;
 }
 
 export class ConfigError extends Error {}
@@ -57,6 +76,55 @@ export function readConfig(
     publicUrl: values.KIUNGA_PUBLIC_URL ?? `http://127.0.0.1:${values.KIUNGA_HTTP_PORT}`,
     mpesaBaseUrl: values.KIUNGA_MPESA_BASE_URL ?? null,
     logLevel: values.KIUNGA_LOG_LEVEL,
+    platformBilling: platformBillingConfig(values),
+  };
+}
+
+const DEFAULT_BANK_INSTRUCTIONS =
+  'Pay by bank transfer to Kiunga Ltd and quote your reference exactly; the platform team matches it within one working day.';
+
+function platformBillingConfig(values: z.infer<typeof environmentSchema>): PlatformBillingConfig {
+  const mpesaValues = [
+    values.KIUNGA_PLATFORM_MPESA_SHORTCODE,
+    values.KIUNGA_PLATFORM_MPESA_PASSKEY,
+    values.KIUNGA_PLATFORM_MPESA_CONSUMER_KEY,
+    values.KIUNGA_PLATFORM_MPESA_CONSUMER_SECRET,
+  ];
+  const mpesaCount = mpesaValues.filter((value) => value !== undefined).length;
+  if (mpesaCount !== 0 && mpesaCount !== mpesaValues.length)
+    throw new ConfigError('invalid configuration: set all four KIUNGA_PLATFORM_MPESA_* variables, or none');
+  const paypalValues = [
+    values.KIUNGA_PAYPAL_BASE_URL,
+    values.KIUNGA_PAYPAL_CLIENT_ID,
+    values.KIUNGA_PAYPAL_CLIENT_SECRET,
+  ];
+  const paypalCount = paypalValues.filter((value) => value !== undefined).length;
+  if (paypalCount !== 0 && paypalCount !== paypalValues.length)
+    throw new ConfigError(
+      'invalid configuration: set KIUNGA_PAYPAL_BASE_URL, _CLIENT_ID and _CLIENT_SECRET together',
+    );
+  const [shillings = '0', fraction = ''] = values.KIUNGA_PAYPAL_KES_PER_USD.split('.');
+  return {
+    mpesa:
+      mpesaCount === 0
+        ? null
+        : {
+            shortcode: values.KIUNGA_PLATFORM_MPESA_SHORTCODE ?? '',
+            passkey: values.KIUNGA_PLATFORM_MPESA_PASSKEY ?? '',
+            consumerKey: values.KIUNGA_PLATFORM_MPESA_CONSUMER_KEY ?? '',
+            consumerSecret: values.KIUNGA_PLATFORM_MPESA_CONSUMER_SECRET ?? '',
+          },
+    paypal:
+      paypalCount === 0
+        ? null
+        : {
+            baseUrl: values.KIUNGA_PAYPAL_BASE_URL ?? '',
+            clientId: values.KIUNGA_PAYPAL_CLIENT_ID ?? '',
+            clientSecret: values.KIUNGA_PAYPAL_CLIENT_SECRET ?? '',
+            kesCentsPerUsd:
+              Number.parseInt(shillings, 10) * 100 + Number.parseInt(fraction.padEnd(2, '0'), 10),
+          },
+    bankInstructions: values.KIUNGA_PLATFORM_BANK_INSTRUCTIONS ?? DEFAULT_BANK_INSTRUCTIONS,
   };
 }
 

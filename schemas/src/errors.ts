@@ -16,6 +16,10 @@ export const errorCatalogue = {
     message:
       'This voucher is already in use on the maximum number of devices. Log out on another device first.',
   },
+  session_limit_reached: {
+    status: 403,
+    message: 'This account is already online on another device. Disconnect it there, or wait a minute and retry.',
+  },
   data_cap_reached: {
     status: 403,
     message: 'The data allowance of this package is used up. Buy a new package.',

@@ -101,7 +101,7 @@ function admit(
   if (!admission.admitted) {
     // A full table is our limit, not the client's: stay silent so the NAS fails over or retries.
     if (admission.reason === 'table_full') return { kind: 'drop', reason: 'session_table_full' };
-    return reject('device_limit_reached');
+    return reject(subject.kind === 'voucher' ? 'device_limit_reached' : 'session_limit_reached');
   }
   let reply = decision.reply;
   if (decision.firstUse && subject.kind === 'voucher') {

@@ -14,6 +14,7 @@ export type RejectReason = Extract<
   | 'voucher_expired'
   | 'voucher_revoked'
   | 'device_limit_reached'
+  | 'session_limit_reached'
   | 'data_cap_reached'
   | 'account_expired'
   | 'account_suspended'

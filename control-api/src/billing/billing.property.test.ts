@@ -110,7 +110,7 @@ const operationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
 
 /** One subscriber driven through random events, invoiced at every step like the job would be. */
 class Simulation {
-  readonly accounts = subscriberAccounts('tnt_p', 'sub_p');
+  readonly accounts = subscriberAccounts('sub_p');
   entries: readonly Transfer[] = [];
   nowMs: number;
   planIndex = 0;

@@ -70,7 +70,7 @@ describe('dunningActions', () => {
   });
 
   it('travels through due, reminder, suspension and reactivation on payment with the real ledger', () => {
-    const accounts = subscriberAccounts(subscriber.tenantId, subscriber.id);
+    const accounts = subscriberAccounts(subscriber.id);
     const anchor = resolveCycleAnchor({ lengthMonths: 1, anchorDay: 1 }, null, 0);
     const invoice = generateInvoice(
       subscriber,

@@ -1,4 +1,5 @@
 // Subscriber billing and platform tier rules: the pure core that jobs, routes and stores call.
+export * from './accounts';
 export * from './calendar';
 export * from './cycles';
 export * from './dunning';

@@ -14,7 +14,7 @@ import { applyPayment, type LedgerState, refundTransfer, voidInvoiceTransfer } f
 import { accountStanding, invoiceStatus } from './standing';
 import { basicPlan, eat, numbering, subscriber, terms } from './test-fixtures';
 
-const accounts = subscriberAccounts(subscriber.tenantId, subscriber.id);
+const accounts = subscriberAccounts(subscriber.id);
 const anchor = resolveCycleAnchor({ lengthMonths: 1, anchorDay: 1 }, null, 0);
 const january = cycleContaining(anchor, eat(2026, 1, 1));
 const february = nextCycle(anchor, january);

@@ -1,10 +1,11 @@
 // The subscriber ledger: immutable double-entry transfers with idempotent ids (TigerBeetle-style).
 //
 // Accounts: each subscriber has a receivable (debit-normal: positive = owes the ISP, negative
-// = credit balance); each ISP has a revenue and a cash (collections) account. Every money
+// = credit balance); each ISP has a revenue and cash (collections) accounts, named in accounts.ts. Every money
 // change is a transfer debiting one account and crediting another by a positive amount, so
 // the sum of all balances is always zero. Corrections are new transfers, never edits.
 import { type Cents, cents } from '@kiunga/schemas';
+import { LedgerAccount } from './accounts';
 import type { Invoice } from './invoices';
 
 export type TransferKind = 'invoice' | 'payment' | 'credit' | 'refund' | 'adjustment';
@@ -33,11 +34,18 @@ export interface SubscriberAccounts {
 /** The reference a voiding transfer carries; an invoice with one is void. */
 export const VOID_REFERENCE = 'void';
 
-export function subscriberAccounts(tenantId: string, subscriberId: string): SubscriberAccounts {
+/**
+ * The accounts of the stored ledger (see accounts.ts); `cash` is where a payment lands, cash on
+ * hand unless the caller says otherwise (M-Pesa clearing, bank).
+ */
+export function subscriberAccounts(
+  subscriberId: string,
+  cash: string = LedgerAccount.cashOnHand,
+): SubscriberAccounts {
   return {
-    receivable: `${tenantId}/subscriber/${subscriberId}/receivable`,
-    revenue: `${tenantId}/revenue`,
-    cash: `${tenantId}/cash`,
+    receivable: LedgerAccount.subscriber(subscriberId),
+    revenue: LedgerAccount.subscriptionRevenue,
+    cash,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   type UpdateSubscriberInput,
 } from '@kiunga/schemas';
 import { and, eq, like, or, type SQL } from 'drizzle-orm';
+import { recordPlanChange } from '../billing/store';
 import type { Page } from '../pagination';
 import {
   afterCursor,
@@ -207,11 +208,15 @@ export function changeSubscriberPlan(
   if (!plan.isActive) throw new KiungaError('conflict', 'This plan is archived; choose an active plan.');
   assertStaticIp(plan.kind, current.staticIp);
   const next: SubscriberRow = { ...current, planId: plan.id, kind: plan.kind, updatedAt: nowMs };
-  shard.orm
-    .update(subscribers)
-    .set({ planId: next.planId, kind: next.kind, updatedAt: nowMs })
-    .where(eq(subscribers.id, subscriberId))
-    .run();
+  shard.sqlite.transaction(() => {
+    shard.orm
+      .update(subscribers)
+      .set({ planId: next.planId, kind: next.kind, updatedAt: nowMs })
+      .where(eq(subscribers.id, subscriberId))
+      .run();
+    // Billing: credit the old plan's unused days and charge the new plan's on the next invoice.
+    recordPlanChange(shard, { subscriberId, oldPlanId: current.planId, newPlanId: plan.id }, nowMs);
+  })();
   return { subscriber: toSubscriberOutput(next), plan };
 }
 

@@ -3,7 +3,9 @@
 import cron from 'node-cron';
 import type { ApiDependencies } from '../dependencies';
 import { registerPendingC2bUrls } from '../portal/c2b-registration';
+import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing';
 import { expireVouchers } from './expire-vouchers';
+import { runPlatformBillingJob } from './platform-billing';
 import { reconcilePendingPurchases } from './reconcile-purchases';
 
 export interface JobRunner {
@@ -21,11 +23,19 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
   };
   const registerC2b = run('c2b_registration', () => registerPendingC2bUrls(dependencies));
   const reconcile = run('reconcile_purchases', () => reconcilePendingPurchases(dependencies));
-  // At start: a seeded or restored platform registers its pending C2B URLs without waiting.
+  const billing = run('billing', () => runBillingJobs(dependencies));
+  // At start: a seeded or restored platform registers its pending C2B URLs without waiting, and
+  // billing catches up on cycles and dunning steps missed while the platform was down.
   void registerC2b();
+  void billing();
+  // Platform billing of ISPs catches up missed months and states at start too.
+  const platformBilling = run('platform_billing', () => runPlatformBillingJob(dependencies));
+  void platformBilling();
   const tasks = [
     cron.schedule('*/5 * * * *', registerC2b, { noOverlap: true, name: 'c2b_registration' }),
     cron.schedule('* * * * *', reconcile, { noOverlap: true, name: 'reconcile_purchases' }),
+    cron.schedule('*/10 * * * *', platformBilling, { noOverlap: true, name: 'platform_billing' }),
+    cron.schedule(BILLING_CRON, billing, { noOverlap: true, name: 'billing', timezone: BILLING_TIME_ZONE }),
     cron.schedule(
       '*/10 * * * *',
       run('expire_vouchers', async () => expireVouchers(dependencies)),

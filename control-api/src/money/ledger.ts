@@ -2,13 +2,8 @@
 // the caller-chosen transfer id, always inside the caller's transaction.
 import type { Cents, TenantShard } from '@kiunga/schemas';
 
-/** Account names: `<kind>:<id>` for per-party accounts, bare names for the ISP's own books. */
-export const LedgerAccount = {
-  mpesaClearing: 'mpesa_clearing',
-  hotspotSales: 'hotspot_sales',
-  unassignedPayments: 'unassigned_payments',
-  subscriber: (subscriberId: string) => `subscriber:${subscriberId}`,
-} as const;
+// Account names are defined once, with the billing core (which posts to the same accounts).
+export { LedgerAccount } from '../billing/accounts';
 
 export interface Transfer {
   transferId: string;
@@ -17,6 +12,8 @@ export interface Transfer {
   amount: Cents;
   kind: 'hotspot_sale' | 'payment' | 'invoice' | 'credit' | 'refund' | 'adjustment' | 'unmatched_payment';
   reference: string | null;
+  /** The invoice a billing transfer belongs to (charge, credit, void); absent for payments. */
+  invoiceId?: string | null;
 }
 
 /** True when the transfer was posted now; false when that transfer id was already in the ledger. */
@@ -28,8 +25,8 @@ export function postTransfer(shard: TenantShard, transfer: Transfer, nowMs: numb
     throw new Error('a transfer needs two different accounts');
   const result = shard
     .statement(
-      `INSERT OR IGNORE INTO ledger_entries (transfer_id, debit_account, credit_account, amount_cents, kind, reference, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO ledger_entries (transfer_id, debit_account, credit_account, amount_cents, kind, reference, created_at, invoice_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       transfer.transferId,
@@ -39,6 +36,7 @@ export function postTransfer(shard: TenantShard, transfer: Transfer, nowMs: numb
       transfer.kind,
       transfer.reference,
       nowMs,
+      transfer.invoiceId ?? null,
     );
   return result.changes === 1;
 }
@@ -47,10 +45,10 @@ export function postTransfer(shard: TenantShard, transfer: Transfer, nowMs: numb
 export function accountBalance(shard: TenantShard, account: string): number {
   const row = shard
     .statement(
-      `SELECT COALESCE(SUM(CASE WHEN debit_account = ?1 THEN amount_cents ELSE 0 END), 0)
-            - COALESCE(SUM(CASE WHEN credit_account = ?1 THEN amount_cents ELSE 0 END), 0) AS balance
-         FROM ledger_entries WHERE debit_account = ?1 OR credit_account = ?1`,
+      `SELECT COALESCE(SUM(CASE WHEN debit_account = @account THEN amount_cents ELSE 0 END), 0)
+            - COALESCE(SUM(CASE WHEN credit_account = @account THEN amount_cents ELSE 0 END), 0) AS balance
+         FROM ledger_entries WHERE debit_account = @account OR credit_account = @account`,
     )
-    .get(account) as { balance: number };
+    .get({ account }) as { balance: number };
   return row.balance;
 }

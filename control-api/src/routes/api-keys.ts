@@ -1,6 +1,6 @@
 // Per-ISP API keys for integrations (/api/v1/api-keys, api_keys.manage): the key is shown once
 // at creation; its permissions must be a subset of its creator's.
-import { KiungaError } from '@kiunga/schemas';
+import { KiungaError, pageResponseSchema } from '@kiunga/schemas';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
@@ -12,6 +12,7 @@ import { decodeCursor, pageOf, pageQuerySchema } from '../pagination';
 import { isIspPermission, permissionsNotHeld } from '../permissions';
 import { tenantIdOf } from '../tenant-access';
 import { parseJsonBody, parseQuery } from '../validation';
+import { registerApiOperations } from './openapi';
 
 /** Live keys per ISP: one per integration is plenty; the cap bounds what a leak could mint. */
 export const API_KEYS_PER_TENANT_MAX = 50;
@@ -20,6 +21,46 @@ export const createApiKeySchema = z.object({
   name: z.string().trim().min(1).max(80),
   permissions: z.array(z.string().max(64)).min(1).max(64),
 });
+
+const apiKeyOutputSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  permissions: z.array(z.string()),
+  createdBy: z.string().nullable(),
+  createdAt: z.number().int(),
+  lastUsedAt: z.number().int().nullable(),
+  revokedAt: z.number().int().nullable(),
+});
+
+registerApiOperations([
+  {
+    method: 'get',
+    path: '/api/v1/api-keys',
+    summary: "The ISP's API keys (never their secrets)",
+    tag: 'api-keys',
+    permission: 'api_keys.manage',
+    query: pageQuerySchema,
+    response: pageResponseSchema(apiKeyOutputSchema),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/api-keys',
+    summary: 'Create an API key with a subset of your permissions; the key is returned only here',
+    tag: 'api-keys',
+    permission: 'api_keys.manage',
+    body: createApiKeySchema,
+    response: apiKeyOutputSchema.extend({ key: z.string() }),
+    responseStatus: 201,
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/api-keys/{id}',
+    summary: 'Revoke an API key (it stops working at once)',
+    tag: 'api-keys',
+    permission: 'api_keys.manage',
+    responseStatus: 204,
+  },
+]);
 
 interface ApiKeyRow {
   id: string;

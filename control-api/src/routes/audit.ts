@@ -1,5 +1,6 @@
 // Browsing the audit log: an ISP's own entries (/api/v1/audit, audit.read) and the whole
 // platform's (/api/v1/platform/audit, platform_audit.read). Newest first, cursor-paginated.
+import { pageResponseSchema } from '@kiunga/schemas';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiDependencies, AppEnv } from '../dependencies';
@@ -7,6 +8,7 @@ import { accountScopeOf, type ScopeKind } from '../identity/scope';
 import { requirePermission } from '../middleware/require-permission';
 import { decodeCursor, pageOf, pageQuerySchema } from '../pagination';
 import { parseQuery } from '../validation';
+import { registerApiOperations } from './openapi';
 
 /** A date filter: epoch milliseconds or an ISO-8601 date/time. */
 const instantSchema = z.union([
@@ -24,6 +26,32 @@ export const auditQuerySchema = pageQuerySchema.extend({
   /** Platform view only: narrow to one ISP. */
   tenantId: z.string().max(64).optional(),
 });
+
+const auditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.number().int(),
+  actorId: z.string().nullable(),
+  tenantId: z.string().nullable(),
+  action: z.string(),
+  target: z.string().nullable(),
+  detail: z.unknown(),
+  sourceAddress: z.string().nullable(),
+});
+
+registerApiOperations(
+  (['isp', 'platform'] as const).map((scope) => ({
+    method: 'get' as const,
+    path: scope === 'isp' ? '/api/v1/audit' : '/api/v1/platform/audit',
+    summary:
+      scope === 'isp'
+        ? "The ISP's audit log, newest first (who, what, when, from where)"
+        : "The whole platform's audit log, newest first (filter by tenantId)",
+    tag: scope === 'isp' ? 'audit' : 'platform',
+    permission: scope === 'isp' ? 'audit.read' : 'platform_audit.read',
+    query: auditQuerySchema,
+    response: pageResponseSchema(auditEntrySchema),
+  })),
+);
 
 interface AuditRow {
   id: number;

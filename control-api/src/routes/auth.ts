@@ -19,6 +19,7 @@ import { createTotpSecret, totpEnrolmentUrl, verifyTotpCode } from '../identity/
 import { authenticate } from '../middleware/authenticate';
 import type { PrincipalKind } from '../permissions';
 import { parseJsonBody } from '../validation';
+import { registerApiOperations } from './openapi';
 
 export const loginSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
@@ -39,6 +40,99 @@ export const changePasswordSchema = z.object({
   currentPassword: z.string().min(1).max(1024),
   newPassword: newPasswordSchema,
 });
+
+const tokenPairSchema = z.object({
+  token: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int(),
+  refreshToken: z.string(),
+  kind: z.string(),
+  tenantId: z.string().nullable(),
+});
+
+registerApiOperations([
+  {
+    method: 'post',
+    path: '/api/v1/auth/login',
+    summary: 'Sign in with email, password (and TOTP code when on); answers an access and a refresh token',
+    tag: 'auth',
+    isPublic: true,
+    body: loginSchema,
+    response: tokenPairSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/auth/refresh',
+    summary: 'Trade a refresh token for a new pair (the old one is spent)',
+    tag: 'auth',
+    isPublic: true,
+    body: refreshSchema,
+    response: tokenPairSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/auth/logout',
+    summary: 'Revoke a refresh token and end the console cookie session',
+    tag: 'auth',
+    isPublic: true,
+    body: logoutSchema,
+    responseStatus: 204,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/auth/session',
+    summary: 'Start a console cookie session (HttpOnly cookie); answers the CSRF token',
+    tag: 'auth',
+    isPublic: true,
+    body: loginSchema,
+    response: z.object({
+      csrfToken: z.string(),
+      expiresAt: z.number().int(),
+      kind: z.string(),
+      tenantId: z.string().nullable(),
+      home: z.string(),
+    }),
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/auth/session',
+    summary: 'End the console cookie session',
+    tag: 'auth',
+    isPublic: true,
+    responseStatus: 204,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/auth/totp/setup',
+    summary: 'Start two-factor enrolment (platform accounts and ISP owners): a new secret and otpauth URL',
+    tag: 'auth',
+    response: z.object({ secret: z.string(), otpauthUrl: z.string() }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/auth/totp/confirm',
+    summary: 'Turn two-factor sign-in on with a code from the new secret',
+    tag: 'auth',
+    body: totpCodeSchema,
+    response: z.object({ totpEnabled: z.literal(true) }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/auth/totp/disable',
+    summary: 'Turn two-factor sign-in off with a current code',
+    tag: 'auth',
+    body: totpCodeSchema,
+    response: z.object({ totpEnabled: z.literal(false) }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/auth/password',
+    summary: "Change one's own password; every session of the account ends",
+    tag: 'auth',
+    body: changePasswordSchema,
+    response: z.object({ changed: z.literal(true) }),
+  },
+]);
 
 /** TOTP is offered to the accounts that can do the most damage: platform staff and ISP owners. */
 const TOTP_KINDS: ReadonlySet<PrincipalKind> = new Set(['super_admin', 'platform_staff', 'isp_owner']);

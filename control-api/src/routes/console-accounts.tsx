@@ -52,7 +52,7 @@ export function accountPageRoutes(fetchApp: AppFetch, options: AccountPagesOptio
 
   const renderAccounts = async (
     context: Context<AppEnv>,
-    created: { email: string; temporaryPassword: string | null } | null,
+    created: { email: string; temporaryPassword: string | null; isReset?: boolean } | null,
   ) => {
     assertPermission(context, options.managePermission);
     const query = { cursor: context.req.query('cursor') };
@@ -77,7 +77,7 @@ export function accountPageRoutes(fetchApp: AppFetch, options: AccountPagesOptio
         nextCursor={page.nextCursor}
         query={query}
       />,
-      created ? 201 : 200,
+      created && !created.isReset ? 201 : 200,
     );
   };
 
@@ -115,6 +115,47 @@ export function accountPageRoutes(fetchApp: AppFetch, options: AccountPagesOptio
       );
       return redirectWithFlash(context, options.basePath, 'ok', `${account.email} is now ${account.status}.`);
     }),
+  );
+
+  routes.post(`${local(options.basePath)}/:id/role`, (context) =>
+    withFormErrors(
+      context,
+      options.basePath,
+      async () => {
+        const fields = await formFields(context);
+        const account = await api<AccountRow>(
+          context,
+          'PATCH',
+          `/users/${encodeURIComponent(context.req.param('id'))}`,
+          { roleId: fields.roleId ?? '' },
+        );
+        return redirectWithFlash(context, options.basePath, 'ok', `${account.email} has a new role.`);
+      },
+      [403],
+    ),
+  );
+
+  routes.post(`${local(options.basePath)}/:id/reset-password`, (context) =>
+    withFormErrors(
+      context,
+      options.basePath,
+      async () => {
+        const id = encodeURIComponent(context.req.param('id'));
+        const account = await api<AccountRow>(context, 'GET', `/users/${id}`);
+        const reset = await api<{ temporaryPassword?: string }>(
+          context,
+          'POST',
+          `/users/${id}/reset-password`,
+          {},
+        );
+        return renderAccounts(context, {
+          email: account.email,
+          temporaryPassword: reset.temporaryPassword ?? null,
+          isReset: true,
+        });
+      },
+      [403],
+    ),
   );
 
   routes.get(local(options.auditPath), async (context) => {

@@ -16,6 +16,7 @@ import {
   optionalText,
   redirectWithFlash,
   renderHtml,
+  takeDraft,
   tenantShell,
   withFormErrors,
   withQuery,
@@ -94,7 +95,11 @@ export function ispPeopleRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
     assertPermission(context, 'subscribers.write');
     return renderHtml(
       context,
-      <SubscriberNewPage shell={shell(context)} plans={await subscriberPlans(context, fetchApp)} />,
+      <SubscriberNewPage
+        shell={shell(context)}
+        plans={await subscriberPlans(context, fetchApp)}
+        draft={takeDraft(context)}
+      />,
     );
   });
 
@@ -186,6 +191,21 @@ export function ispPeopleRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
     () => undefined,
     (s) => `${s.username} is ${s.status} again.`,
   );
+
+  routes.post('/subscribers/:id/delete', (context) => {
+    const id = encodeURIComponent(context.req.param('id'));
+    return withFormErrors(context, `/isp/subscribers/${id}`, async () => {
+      const subscriber = await callApi<SubscriberOutput & { disconnected: { sessions: number } }>(
+        context,
+        fetchApp,
+        'DELETE',
+        `/api/v1/subscribers/${id}`,
+      );
+      const sessions = subscriber.disconnected?.sessions ?? 0;
+      const note = sessions > 0 ? ` ${sessions} session(s) disconnected.` : '';
+      return redirectWithFlash(context, '/isp/subscribers', 'ok', `${subscriber.username} deleted.${note}`);
+    });
+  });
 
   routes.route(
     '/',

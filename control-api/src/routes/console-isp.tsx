@@ -1,4 +1,5 @@
-// ISP console pages (/isp): dashboard, plans, vouchers, routers, live sessions and branding.
+// ISP console pages (/isp): dashboard, plans, vouchers, live sessions and branding; routers, people and
+// administration pages are mounted from their own files.
 // Every read and action goes through the REST API in-process (callApi) as the signed-in user.
 import type { Branding, NasOutput, PlanOutput, SessionOutput, VoucherOutput } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
@@ -8,11 +9,12 @@ import type { Page } from '../pagination';
 import type { Permission } from '../permissions';
 import { BrandingPage } from '../views/isp/branding';
 import { type DashboardFigure, DashboardPage } from '../views/isp/dashboard';
-import { NasCreatedPage, NasPage, NasScriptPage } from '../views/isp/nas';
 import { ISP_NAV } from '../views/isp/nav';
 import { PlanEditPage, PlansPage } from '../views/isp/plans';
-import { SessionsPage } from '../views/isp/sessions';
+import { SessionHistoryPage, SessionsPage } from '../views/isp/sessions';
 import { VoucherBatchPage, VouchersPage } from '../views/isp/vouchers';
+import { ispAdminRoutes } from './console-isp-admin';
+import { ispNasRoutes } from './console-isp-nas';
 import { ispPeopleRoutes } from './console-isp-people';
 import {
   type AppFetch,
@@ -28,6 +30,7 @@ import {
   optionalText,
   redirectWithFlash,
   renderHtml,
+  takeDraft,
   tenantShell,
   withFormErrors,
   withQuery,
@@ -37,6 +40,8 @@ import {
 const LOOKUP_LIMIT = 200;
 /** Live sessions listed on the dashboard; the rest are one tap away. */
 const DASHBOARD_SESSIONS = 5;
+/** The data cap is typed in GB (binary, as MikroTik and most ISPs count): 1 GB = 1024³ bytes. */
+const BYTES_PER_GIGABYTE = 1024 ** 3;
 const VALIDITY_UNIT_SECONDS: Record<string, number> = { minutes: 60, hours: 3_600, days: 86_400 };
 
 type IspContext = Context<AppEnv>;
@@ -54,6 +59,7 @@ function planInputOf(fields: Record<string, string>, isUpdate: boolean) {
   const validityValue = optionalNumber(fields, 'validityValue');
   const unitSeconds = VALIDITY_UNIT_SECONDS[fields.validityUnit ?? 'hours'] ?? 3_600;
   const clear = isUpdate ? null : undefined;
+  const dataCapGigabytes = optionalNumber(fields, 'dataCapGigabytes');
   return {
     name: fields.name?.trim() ?? '',
     kind,
@@ -65,6 +71,12 @@ function planInputOf(fields: Record<string, string>, isUpdate: boolean) {
       isHotspot && validityValue !== undefined ? Math.round(validityValue * unitSeconds) : clear,
     billingCycleMonths: isHotspot ? clear : (optionalNumber(fields, 'billingCycleMonths') ?? 1),
     ipPool: isHotspot ? clear : (optionalText(fields, 'ipPool') ?? clear),
+    burstUpKbps: optionalNumber(fields, 'burstUpKbps') ?? clear,
+    burstDownKbps: optionalNumber(fields, 'burstDownKbps') ?? clear,
+    burstThresholdUpKbps: optionalNumber(fields, 'burstThresholdUpKbps') ?? clear,
+    burstThresholdDownKbps: optionalNumber(fields, 'burstThresholdDownKbps') ?? clear,
+    burstTimeSeconds: optionalNumber(fields, 'burstTimeSeconds') ?? clear,
+    dataCapBytes: dataCapGigabytes === undefined ? clear : Math.round(dataCapGigabytes * BYTES_PER_GIGABYTE),
     ...(isUpdate ? { isActive: fields.isActive === 'true' } : {}),
   };
 }
@@ -159,6 +171,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
         nextCursor={page.nextCursor}
         query={query}
         canWrite={can(context, 'plans.write')}
+        draft={takeDraft(context)}
       />,
     );
   });
@@ -181,7 +194,10 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
       'GET',
       `/api/v1/plans/${encodeURIComponent(context.req.param('id'))}`,
     );
-    return renderHtml(context, <PlanEditPage shell={shell(context)} plan={plan} />);
+    return renderHtml(
+      context,
+      <PlanEditPage shell={shell(context)} plan={plan} draft={takeDraft(context)} />,
+    );
   });
 
   routes.post('/plans/:id', (context) => {
@@ -274,60 +290,6 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
     }),
   );
 
-  routes.get('/nas', async (context) => {
-    assertPermission(context, 'nas.read');
-    const query = pageQuery(context, []);
-    const page = await api<Page<NasOutput>>(
-      context,
-      'GET',
-      withQuery('/api/v1/nas', { limit: CONSOLE_PAGE_SIZE, cursor: query.cursor }),
-    );
-    return renderHtml(
-      context,
-      <NasPage
-        shell={shell(context)}
-        devices={page.items}
-        nextCursor={page.nextCursor}
-        query={query}
-        canWrite={can(context, 'nas.write')}
-        hasScript
-      />,
-    );
-  });
-
-  routes.post('/nas', (context) =>
-    withFormErrors(context, '/isp/nas', async () => {
-      const fields = await formFields(context);
-      const created = await api<NasOutput & { secret: string; routerosScript: string }>(
-        context,
-        'POST',
-        '/api/v1/nas',
-        {
-          name: fields.name?.trim() ?? '',
-          ipAddress: optionalText(fields, 'ipAddress') ?? null,
-          identifier: optionalText(fields, 'identifier') ?? null,
-          coaPort: optionalNumber(fields, 'coaPort') ?? 3799,
-          requireMessageAuthenticator: fields.requireMessageAuthenticator === 'true',
-        },
-      );
-      const { secret, routerosScript, ...nas } = created;
-      return renderHtml(
-        context,
-        <NasCreatedPage shell={shell(context)} nas={nas} secret={secret} script={routerosScript} />,
-        201,
-      );
-    }),
-  );
-
-  routes.get('/nas/:id/script', async (context) => {
-    const path = `/api/v1/nas/${encodeURIComponent(context.req.param('id'))}`;
-    const [nas, script] = await Promise.all([
-      api<NasOutput>(context, 'GET', path),
-      api<string>(context, 'GET', `${path}/routeros-script`),
-    ]);
-    return renderHtml(context, <NasScriptPage shell={shell(context)} nas={nas} script={script} />);
-  });
-
   routes.get('/sessions', async (context) => {
     assertPermission(context, 'sessions.read');
     const query = pageQuery(context, []);
@@ -348,6 +310,31 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
         nextCursor={page.nextCursor}
         query={query}
         canDisconnect={can(context, 'sessions.disconnect')}
+      />,
+    );
+  });
+
+  routes.get('/sessions/history', async (context) => {
+    assertPermission(context, 'sessions.read');
+    const query = pageQuery(context, []);
+    const [page, devices] = await Promise.all([
+      api<Page<SessionOutput>>(
+        context,
+        'GET',
+        withQuery('/api/v1/sessions/history', { limit: CONSOLE_PAGE_SIZE, cursor: query.cursor }),
+      ),
+      can(context, 'nas.read')
+        ? api<Page<NasOutput>>(context, 'GET', `/api/v1/nas?limit=${LOOKUP_LIMIT}`).then((nas) => nas.items)
+        : Promise.resolve([]),
+    ]);
+    return renderHtml(
+      context,
+      <SessionHistoryPage
+        shell={shell(context)}
+        sessions={page.items}
+        nasNames={new Map(devices.map((nas) => [nas.id, nas.name]))}
+        nextCursor={page.nextCursor}
+        query={query}
       />,
     );
   });
@@ -398,6 +385,8 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   );
 
   routes.route('/', ispPeopleRoutes(dependencies, fetchApp));
+  routes.route('/', ispNasRoutes(dependencies, fetchApp));
+  routes.route('/', ispAdminRoutes(dependencies, fetchApp));
   routes.all('*', (context) => context.redirect('/isp', 303));
   return routes;
 }

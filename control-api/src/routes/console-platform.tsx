@@ -2,11 +2,13 @@
 import { type Context, Hono } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import type { Page } from '../pagination';
-import type { Permission } from '../permissions';
+import { type Permission, platformPermissions } from '../permissions';
 import type { ConsoleShell, NavItem } from '../views/layout';
 import { TenantDetailPage, type TenantSummary, TenantsPage } from '../views/platform/tenants';
 import { PLATFORM_PRIMARY_COLOR, themeCss } from '../views/styles';
+import { ownAccountRoutes } from './console-account';
 import { accountPageRoutes } from './console-accounts';
+import { rolePageRoutes } from './console-roles';
 import {
   type AppFetch,
   assertPermission,
@@ -15,17 +17,22 @@ import {
   can,
   consoleAccess,
   consoleErrorHandler,
+  formFields,
+  optionalText,
   redirectWithFlash,
   renderHtml,
+  takeDraft,
   takeFlash,
   withFormErrors,
   withQuery,
 } from './console-support';
 
-const PLATFORM_NAV: Array<NavItem & { permission: Permission }> = [
+const PLATFORM_NAV: Array<NavItem & { permission?: Permission }> = [
   { href: '/platform', label: 'ISPs', permission: 'tenants.read' },
   { href: '/platform/admins', label: 'Sub-admins', permission: 'platform_users.manage' },
+  { href: '/platform/roles', label: 'Roles', permission: 'platform_users.manage' },
   { href: '/platform/audit', label: 'Audit', permission: 'platform_audit.read' },
+  { href: '/platform/account', label: 'My account' },
 ];
 
 const LIFECYCLE_MESSAGES: Record<string, string> = {
@@ -34,13 +41,34 @@ const LIFECYCLE_MESSAGES: Record<string, string> = {
   archive: 'archived',
 };
 
+/** The create-ISP form into the API's input; empty optional fields are left out. */
+function tenantInputOf(fields: Record<string, string>) {
+  const ownerPassword = optionalText(fields, 'ownerPassword');
+  const ownerDisplayName = optionalText(fields, 'ownerDisplayName');
+  const featureChoice = optionalText(fields, 'featureChoice');
+  const contactPhone = optionalText(fields, 'contactPhone');
+  return {
+    name: fields.name?.trim() ?? '',
+    slug: fields.slug?.trim() ?? '',
+    tier: fields.tier ?? '',
+    ...(featureChoice ? { featureChoice } : {}),
+    startTrial: fields.startTrial === 'true',
+    ...(contactPhone ? { contactPhone } : {}),
+    owner: {
+      email: fields.ownerEmail?.trim() ?? '',
+      ...(ownerPassword ? { password: ownerPassword } : {}),
+      ...(ownerDisplayName ? { displayName: ownerDisplayName } : {}),
+    },
+  };
+}
+
 function platformShell(context: Context<AppEnv>): ConsoleShell {
   const principal = context.get('principal');
   return {
     brandName: 'Kiunga platform',
     logo: null,
     themeCss: themeCss({ primaryColor: PLATFORM_PRIMARY_COLOR, accentColor: '#f59e0b' }),
-    nav: PLATFORM_NAV.filter((item) => principal.permissions.has(item.permission)),
+    nav: PLATFORM_NAV.filter((item) => !item.permission || principal.permissions.has(item.permission)),
     currentPath: context.req.path,
     csrfToken: context.get('csrfToken') ?? '',
     flash: takeFlash(context),
@@ -53,11 +81,10 @@ export function platformConsoleRoutes(dependencies: ApiDependencies, fetchApp: A
   routes.onError(consoleErrorHandler(dependencies));
   routes.use('*', ...consoleAccess(dependencies, (principal) => principal.tenantId === null));
 
-  routes.get('/', async (context) => {
-    if (!can(context, 'tenants.read')) {
-      const first = PLATFORM_NAV.find((item) => can(context, item.permission));
-      if (first && first.href !== '/platform') return context.redirect(first.href, 303);
-    }
+  const renderTenants = async (
+    context: Context<AppEnv>,
+    created: { tenant: TenantSummary; ownerTemporaryPassword: string | null } | null,
+  ) => {
     assertPermission(context, 'tenants.read');
     const query = { cursor: context.req.query('cursor'), status: context.req.query('status') || undefined };
     const page = await callApi<Page<TenantSummary>>(
@@ -73,8 +100,64 @@ export function platformConsoleRoutes(dependencies: ApiDependencies, fetchApp: A
         tenants={page.items}
         nextCursor={page.nextCursor}
         query={query}
+        canWrite={can(context, 'tenants.write')}
+        draft={takeDraft(context)}
+        created={created}
       />,
+      created ? 201 : 200,
     );
+  };
+
+  routes.get('/', (context) => {
+    if (!can(context, 'tenants.read')) {
+      const first = PLATFORM_NAV.find(
+        (item) => item.href !== '/platform' && (!item.permission || can(context, item.permission)),
+      );
+      if (first) return context.redirect(first.href, 303);
+    }
+    return renderTenants(context, null);
+  });
+
+  routes.post('/tenants', (context) =>
+    withFormErrors(
+      context,
+      '/platform',
+      async () => {
+        const created = await callApi<TenantSummary & { ownerTemporaryPassword?: string }>(
+          context,
+          fetchApp,
+          'POST',
+          '/api/v1/platform/tenants',
+          tenantInputOf(await formFields(context)),
+        );
+        const { ownerTemporaryPassword, ...tenant } = created;
+        return renderTenants(context, { tenant, ownerTemporaryPassword: ownerTemporaryPassword ?? null });
+      },
+      [403],
+    ),
+  );
+
+  routes.post('/tenants/:id/owner/reset-password', (context) => {
+    const path = `/platform/tenants/${encodeURIComponent(context.req.param('id'))}`;
+    return withFormErrors(context, path, async () => {
+      const reset = await callApi<{ temporaryPassword?: string }>(
+        context,
+        fetchApp,
+        'POST',
+        `/api/v1${path}/owner/reset-password`,
+        {},
+      );
+      const tenant = await callApi<TenantSummary>(context, fetchApp, 'GET', `/api/v1${path}`);
+      return renderHtml(
+        context,
+        <TenantDetailPage
+          shell={platformShell(context)}
+          tenant={tenant}
+          canWrite={can(context, 'tenants.write')}
+          ownerReset={reset.temporaryPassword ?? null}
+        />,
+      );
+    });
   });
 
   routes.get('/tenants/:id', async (context) => {
@@ -120,6 +203,20 @@ export function platformConsoleRoutes(dependencies: ApiDependencies, fetchApp: A
       auditPermission: 'platform_audit.read',
       shell: platformShell,
     }),
+  );
+  routes.route(
+    '/',
+    rolePageRoutes(fetchApp, {
+      basePath: '/platform/roles',
+      apiPrefix: '/api/v1/platform',
+      catalogue: platformPermissions,
+      managePermission: 'platform_users.manage',
+      shell: platformShell,
+    }),
+  );
+  routes.route(
+    '/',
+    ownAccountRoutes(dependencies, fetchApp, { basePath: '/platform/account', shell: platformShell }),
   );
   routes.all('*', (context) => context.redirect('/platform', 303));
   return routes;

@@ -67,6 +67,13 @@ export async function formFields(context: Context): Promise<Record<string, strin
   return fields;
 }
 
+/** Every value of a repeated field (checkboxes of one name), e.g. the chosen permissions. */
+export async function formValues(context: Context, name: string): Promise<string[]> {
+  const value = (await context.req.parseBody({ all: true }))[name];
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return values.filter((item): item is string => typeof item === 'string');
+}
+
 /** A trimmed field, or undefined when left empty. */
 export function optionalText(fields: Record<string, string>, name: string): string | undefined {
   const value = fields[name]?.trim();
@@ -85,20 +92,81 @@ export function optionalCents(fields: Record<string, string>, name: string): num
   return value === undefined ? undefined : Math.round(value * 100);
 }
 
+/** What the user typed, kept for the page they return to after a form error (passwords never kept). */
+const DRAFT_COOKIE_NAME = 'kiunga_draft';
+/** A cookie holds about 4 KB; a bigger draft is simply not kept. */
+const DRAFT_LENGTH_MAX = 3_000;
+
+function saveDraft(context: Context, backPath: string, fields: Record<string, string>): void {
+  const kept = Object.fromEntries(
+    Object.entries(fields).filter(([name]) => name !== '_csrf' && !/password|secret|code/i.test(name)),
+  );
+  const value = JSON.stringify({ path: backPath.split('?')[0], fields: kept });
+  if (value.length > DRAFT_LENGTH_MAX) return;
+  setCookie(context, DRAFT_COOKIE_NAME, value, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    maxAge: FLASH_MAX_AGE_SECONDS,
+  });
+}
+
+/** The submitted fields; a repeated field (checkboxes) becomes its values joined by commas. */
+async function draftFieldsOf(context: Context): Promise<Record<string, string>> {
+  try {
+    const body = await context.req.parseBody({ all: true });
+    const fields: Record<string, string> = {};
+    for (const [name, value] of Object.entries(body)) {
+      const values = (Array.isArray(value) ? value : [value]).filter((item) => typeof item === 'string');
+      if (values.length > 0) fields[name] = values.join(',');
+    }
+    return fields;
+  } catch {
+    return {};
+  }
+}
+
+/** The fields typed into this page's form before a validation error, or null; shown once. */
+export function takeDraft(context: Context): Record<string, string> | null {
+  const value = getCookie(context, DRAFT_COOKIE_NAME);
+  if (!value) return null;
+  deleteCookie(context, DRAFT_COOKIE_NAME, { path: '/' });
+  try {
+    const parsed = JSON.parse(value) as { path?: unknown; fields?: unknown };
+    if (parsed.path !== context.req.path || typeof parsed.fields !== 'object' || parsed.fields === null)
+      return null;
+    return Object.fromEntries(
+      Object.entries(parsed.fields).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    );
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Runs a form action; a problem the user can fix (invalid input, conflict, not found) returns them
- * to `backPath` with the message. Forbidden and CSRF failures go on to the error page.
+ * Runs a form action; a problem the user can fix (invalid input, conflict, not found, and any
+ * `alsoShownStatuses`) returns them to `backPath` with the message and their typed values.
+ * Forbidden and CSRF failures go on to the error page.
  */
 export async function withFormErrors(
   context: Context,
   backPath: string,
   action: () => Promise<Response> | Response,
+  alsoShownStatuses: number[] = [],
 ): Promise<Response> {
   try {
     return await action();
   } catch (error) {
-    if (error instanceof KiungaError && [400, 404, 409].includes(error.httpStatus))
+    if (
+      error instanceof KiungaError &&
+      [400, 404, 409, ...alsoShownStatuses].includes(error.httpStatus) &&
+      error.code !== 'csrf_failed'
+    ) {
+      if (error.httpStatus !== 404) saveDraft(context, backPath, await draftFieldsOf(context));
       return redirectWithFlash(context, backPath, 'error', error.message);
+    }
     throw error;
   }
 }

@@ -15,6 +15,7 @@ import {
   consoleErrorHandler,
   formFields,
   renderHtml,
+  takeDraft,
   tenantShell,
   withFormErrors,
   withQuery,
@@ -31,7 +32,11 @@ export function techPanelRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
     assertPermission(context, 'subscribers.write');
     return renderHtml(
       context,
-      <TechNewSubscriberPage shell={shell(context)} plans={await subscriberPlans(context, fetchApp)} />,
+      <TechNewSubscriberPage
+        shell={shell(context)}
+        plans={await subscriberPlans(context, fetchApp)}
+        draft={takeDraft(context)}
+      />,
     );
   });
 

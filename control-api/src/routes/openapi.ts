@@ -1,5 +1,6 @@
 // GET /api/v1/openapi.json: the OpenAPI 3.1 document, built from the same zod schemas routes parse with.
-// Route files describe their operations with registerApiOperations(); identity routes can do the same.
+// Every route file describes its operations with registerApiOperations(); routes/openapi.test.ts checks
+// that each mounted /api/v1 route appears in the document.
 import { errorResponseSchema } from '@kiunga/schemas';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -134,17 +135,16 @@ registerApiOperations([
     isPublic: true,
   },
   {
-    method: 'post',
-    path: '/api/v1/auth/login',
-    summary: 'Sign in with email and password; answers {token}',
-    tag: 'auth',
-    isPublic: true,
-    body: z.object({ email: z.string(), password: z.string() }),
+    method: 'get',
+    path: '/api/v1/me',
+    summary: 'Who is calling: kind, id, email, tenant and permissions of the token, key or session',
+    tag: 'meta',
     response: z.object({
-      token: z.string(),
-      tokenType: z.literal('Bearer'),
       kind: z.string(),
+      id: z.string(),
+      email: z.string().nullable(),
       tenantId: z.string().nullable(),
+      permissions: z.array(z.string()),
     }),
   },
 ]);

@@ -8,6 +8,7 @@ import { assertNotLimited, identityLimiters } from '../identity/login-limits';
 import { emailSchema, newPasswordSchema } from '../identity/passwords';
 import { issueTokenPair } from '../identity/refresh-tokens';
 import { parseJsonBody } from '../validation';
+import { registerApiOperations } from './openapi';
 import { createTenantWithOwner, kenyanPhoneSchema, slugSchema } from './tenants';
 
 export const registrationSchema = z
@@ -25,6 +26,18 @@ export const registrationSchema = z
     if (body.tier === 'tier1' && !body.featureChoice)
       context.addIssue({ code: 'custom', path: ['featureChoice'], message: 'Tier 1 needs hotspot or pppoe' });
   });
+
+registerApiOperations([
+  {
+    method: 'post',
+    path: '/api/v1/registration',
+    summary: "ISP self-registration: a new ISP in a 24-hour trial, its owner, and the owner's first tokens",
+    tag: 'registration',
+    isPublic: true,
+    body: registrationSchema,
+    responseStatus: 201,
+  },
+]);
 
 export function registrationRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();

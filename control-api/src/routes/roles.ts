@@ -1,6 +1,6 @@
 // Roles as data: ISP roles (/api/v1/roles, staff.manage) and platform roles
 // (/api/v1/platform/roles, platform_users.manage). Built-in roles can be read, not changed.
-import { KiungaError, newId } from '@kiunga/schemas';
+import { KiungaError, newId, pageResponseSchema } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
@@ -10,6 +10,7 @@ import { type AccountScope, accountScopeOf, ensureTenantRoles, type ScopeKind } 
 import { requirePermission } from '../middleware/require-permission';
 import { isIspPermission, isPlatformPermission, permissionsNotHeld } from '../permissions';
 import { parseJsonBody } from '../validation';
+import { registerApiOperations } from './openapi';
 
 /** Roles per ISP (or for the platform): a handful is normal; a cap keeps lists one page. */
 export const ROLES_PER_SCOPE_MAX = 100;
@@ -34,6 +35,68 @@ export const updateRoleSchema = z
     permissions: z.array(z.string().max(64)).max(PERMISSIONS_PER_ROLE_MAX).optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'nothing to change');
+
+const roleOutputSchema = z.object({
+  id: z.string(),
+  tenantId: z.string().nullable(),
+  name: z.string(),
+  permissions: z.array(z.string()),
+  isBuiltIn: z.boolean(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+
+for (const scope of ['isp', 'platform'] as const) {
+  const base = scope === 'isp' ? '/api/v1/roles' : '/api/v1/platform/roles';
+  const tag = scope === 'isp' ? 'roles' : 'platform';
+  const permission = scope === 'isp' ? 'staff.manage' : 'platform_users.manage';
+  const whose = scope === 'isp' ? "the ISP's" : "the platform's";
+  registerApiOperations([
+    {
+      method: 'get',
+      path: base,
+      summary: `List ${whose} roles (built-in and custom)`,
+      tag,
+      permission,
+      response: pageResponseSchema(roleOutputSchema),
+    },
+    {
+      method: 'post',
+      path: base,
+      summary: `Create a custom role of ${whose} permissions (only ones you hold)`,
+      tag,
+      permission,
+      body: createRoleSchema,
+      response: roleOutputSchema,
+      responseStatus: 201,
+    },
+    {
+      method: 'get',
+      path: `${base}/{id}`,
+      summary: 'Get a role',
+      tag,
+      permission,
+      response: roleOutputSchema,
+    },
+    {
+      method: 'patch',
+      path: `${base}/{id}`,
+      summary: 'Rename a custom role or change its permissions (built-in roles are read-only)',
+      tag,
+      permission,
+      body: updateRoleSchema,
+      response: roleOutputSchema,
+    },
+    {
+      method: 'delete',
+      path: `${base}/{id}`,
+      summary: 'Delete a custom role no account holds',
+      tag,
+      permission,
+      responseStatus: 204,
+    },
+  ]);
+}
 
 /** Names must exist in the scope's catalogue and be held by the actor. */
 function assertGrantable(context: Context<AppEnv>, scope: AccountScope, permissions: string[]): string[] {

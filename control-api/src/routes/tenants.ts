@@ -2,7 +2,7 @@
 // with an owner account, suspend, reactivate, archive, and reset of the owner's password.
 // Suspension keeps RADIUS service for the ISP's clients and read access for its users; writes
 // get 403 tenant_suspended. Archive moves the shard to data/tenants/archive/<id>.db.
-import { KiungaError, newId } from '@kiunga/schemas';
+import { KiungaError, newId, pageResponseSchema } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
@@ -18,6 +18,7 @@ import { ensureBuiltInRoles } from '../identity/roles';
 import { requirePermission } from '../middleware/require-permission';
 import { decodeCursor, pageOf, pageQuerySchema } from '../pagination';
 import { parseJsonBody, parseQuery } from '../validation';
+import { registerApiOperations } from './openapi';
 import { resetPasswordOf, resetPasswordSchema } from './users';
 
 /** The free trial of a new ISP (design card: 24 hours). */
@@ -90,6 +91,79 @@ export const createTenantSchema = z
 export const listTenantsQuerySchema = pageQuerySchema.extend({
   status: z.enum(['trial', 'active', 'suspended', 'archived']).optional(),
 });
+
+const tenantOutputSchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  status: z.enum(['trial', 'active', 'suspended', 'archived']),
+  tier: z.string(),
+  featureChoice: z.string().nullable(),
+  trialEndsAt: z.number().int().nullable(),
+  contactPhone: z.string().nullable(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+  owner: z.object({ id: z.string(), email: z.string().nullable() }).nullable(),
+  figures: z.object({
+    nas: z.number().int(),
+    plans: z.number().int(),
+    vouchers: z.number().int(),
+    subscribers: z.number().int(),
+    openSessions: z.number().int(),
+  }),
+});
+
+registerApiOperations([
+  {
+    method: 'get',
+    path: '/api/v1/platform/tenants',
+    summary: 'List ISPs with status and key figures',
+    tag: 'platform',
+    permission: 'tenants.read',
+    query: listTenantsQuerySchema,
+    response: pageResponseSchema(tenantOutputSchema),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/platform/tenants',
+    summary:
+      "Create an ISP with its owner account; without a password, the owner's temporary one is returned once",
+    tag: 'platform',
+    permission: 'tenants.write',
+    body: createTenantSchema,
+    response: tenantOutputSchema.extend({ ownerTemporaryPassword: z.string().optional() }),
+    responseStatus: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/platform/tenants/{id}',
+    summary: 'One ISP with its key figures',
+    tag: 'platform',
+    permission: 'tenants.read',
+    response: tenantOutputSchema,
+  },
+  ...(['suspend', 'reactivate', 'archive'] as const).map((action) => ({
+    method: 'post' as const,
+    path: `/api/v1/platform/tenants/{id}/${action}`,
+    summary: {
+      suspend: 'Suspend an ISP: RADIUS goes on, its users may read but not write',
+      reactivate: 'Reactivate a suspended ISP',
+      archive: 'Archive an ISP: accounts and keys stop working, its data is moved away',
+    }[action],
+    tag: 'platform',
+    permission: 'tenants.write',
+    response: tenantOutputSchema,
+  })),
+  {
+    method: 'post',
+    path: '/api/v1/platform/tenants/{id}/owner/reset-password',
+    summary: "Reset the ISP owner's password (chosen, or a temporary one returned once)",
+    tag: 'platform',
+    permission: 'tenants.write',
+    body: resetPasswordSchema,
+    response: z.object({ id: z.string(), temporaryPassword: z.string().optional() }),
+  },
+]);
 
 export interface NewTenantInput {
   name: string;

@@ -1,6 +1,6 @@
 // Accounts managed by a superior: ISP staff and technicians (/api/v1/users, staff.manage) and
 // platform sub-admins (/api/v1/platform/users, platform_users.manage). Same code, two scopes.
-import { KiungaError, newId } from '@kiunga/schemas';
+import { KiungaError, newId, pageResponseSchema } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
@@ -18,6 +18,7 @@ import { requirePermission } from '../middleware/require-permission';
 import { decodeCursor, pageOf, pageQuerySchema } from '../pagination';
 import { permissionsNotHeld } from '../permissions';
 import { parseJsonBody, parseQuery } from '../validation';
+import { registerApiOperations } from './openapi';
 
 export const createUserSchema = z.object({
   email: emailSchema,
@@ -42,6 +43,82 @@ export const listUsersQuerySchema = pageQuerySchema.extend({
   kind: z.enum(['isp_staff', 'technician', 'platform_staff']).optional(),
   status: z.enum(['active', 'disabled']).optional(),
 });
+
+const userOutputSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  kind: z.string(),
+  tenantId: z.string().nullable(),
+  roleId: z.string().nullable(),
+  status: z.string(),
+  totpEnabled: z.boolean(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+const passwordResetOutputSchema = z.object({ id: z.string(), temporaryPassword: z.string().optional() });
+
+for (const scope of ['isp', 'platform'] as const) {
+  const base = scope === 'isp' ? '/api/v1/users' : '/api/v1/platform/users';
+  const tag = scope === 'isp' ? 'users' : 'platform';
+  const permission = scope === 'isp' ? 'staff.manage' : 'platform_users.manage';
+  const who = scope === 'isp' ? 'staff and technician accounts' : 'platform sub-admin accounts';
+  registerApiOperations([
+    {
+      method: 'get',
+      path: base,
+      summary: `List ${who}`,
+      tag,
+      permission,
+      query: listUsersQuerySchema,
+      response: pageResponseSchema(userOutputSchema),
+    },
+    {
+      method: 'post',
+      path: base,
+      summary: `Create one of the ${who} with a role; without a password, a temporary one is returned once`,
+      tag,
+      permission,
+      body: createUserSchema,
+      response: userOutputSchema.extend({ temporaryPassword: z.string().optional() }),
+      responseStatus: 201,
+    },
+    {
+      method: 'get',
+      path: `${base}/{id}`,
+      summary: 'Get an account',
+      tag,
+      permission,
+      response: userOutputSchema,
+    },
+    {
+      method: 'patch',
+      path: `${base}/{id}`,
+      summary: 'Change the name, role or status (disable ends its sessions)',
+      tag,
+      permission,
+      body: updateUserSchema,
+      response: userOutputSchema,
+    },
+    {
+      method: 'delete',
+      path: `${base}/{id}`,
+      summary: 'Delete an account',
+      tag,
+      permission,
+      responseStatus: 204,
+    },
+    {
+      method: 'post',
+      path: `${base}/{id}/reset-password`,
+      summary: 'Reset the password (chosen, or a temporary one returned once); its sessions end',
+      tag,
+      permission,
+      body: resetPasswordSchema,
+      response: passwordResetOutputSchema,
+    },
+  ]);
+}
 
 export interface UserRecord {
   id: string;

@@ -31,7 +31,7 @@ export function AccountsPage(props: {
   accounts: AccountRow[];
   roles: RoleOption[];
   kinds: string[];
-  created: { email: string; temporaryPassword: string | null } | null;
+  created: { email: string; temporaryPassword: string | null; isReset?: boolean } | null;
   nextCursor: string | null;
   query: Record<string, string | undefined>;
 }) {
@@ -43,7 +43,9 @@ export function AccountsPage(props: {
       {props.created ? (
         <div class="card" data-created-account={props.created.email}>
           <p>
-            Account <b>{props.created.email}</b> created.
+            {props.created.isReset ? 'Password of ' : 'Account '}
+            <b>{props.created.email}</b>{' '}
+            {props.created.isReset ? 'reset; its sessions are signed out.' : 'created.'}
           </p>
           {props.created.temporaryPassword ? (
             <>
@@ -76,7 +78,24 @@ export function AccountsPage(props: {
                   <td>{account.email}</td>
                   <td>{account.displayName || '—'}</td>
                   <td>{KIND_LABELS[account.kind] ?? account.kind}</td>
-                  <td>{account.roleId ? (roleNames.get(account.roleId) ?? '—') : '—'}</td>
+                  <td>
+                    <form method="post" action={`${props.basePath}/${account.id}/role`} class="inline-form">
+                      <CsrfField token={shell.csrfToken} />
+                      <select name="roleId" aria-label={`Role of ${account.email}`}>
+                        {account.roleId && !roleNames.has(account.roleId) ? (
+                          <option value="">—</option>
+                        ) : null}
+                        {props.roles.map((role) => (
+                          <option value={role.id} selected={role.id === account.roleId}>
+                            {role.name}
+                          </option>
+                        ))}
+                      </select>
+                      <button type="submit" class="secondary">
+                        Set role
+                      </button>
+                    </form>
+                  </td>
                   <td>
                     <StatusBadge status={account.status} />
                   </td>
@@ -87,6 +106,13 @@ export function AccountsPage(props: {
                       fields={{ status: account.status === 'active' ? 'disabled' : 'active' }}
                       label={account.status === 'active' ? 'Disable' : 'Enable'}
                       variant={account.status === 'active' ? 'danger' : 'secondary'}
+                    />{' '}
+                    <PostButton
+                      action={`${props.basePath}/${account.id}/reset-password`}
+                      csrfToken={shell.csrfToken}
+                      label="Reset password"
+                      variant="secondary"
+                      confirm={`Give ${account.email} a new temporary password? Their sessions are signed out.`}
                     />
                   </td>
                 </tr>

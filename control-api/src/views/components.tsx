@@ -107,3 +107,28 @@ export function formatDuration(seconds: number): string {
   if (hours >= 24) return `${Math.floor(hours / 24)}d ${hours % 24}h`;
   return hours > 0 ? `${hours}h ${minutes}m` : `${minutes}m ${seconds % 60}s`;
 }
+
+/** One checkbox per permission of the catalogue, named `permissions`; those the viewer lacks are disabled. */
+export function PermissionCheckboxes(props: {
+  catalogue: readonly string[];
+  checked: ReadonlySet<string>;
+  grantable: ReadonlySet<string>;
+}) {
+  return (
+    <fieldset class="permissions">
+      <legend>Permissions</legend>
+      {props.catalogue.map((permission) => (
+        <label class="check">
+          <input
+            type="checkbox"
+            name="permissions"
+            value={permission}
+            checked={props.checked.has(permission)}
+            disabled={!props.grantable.has(permission)}
+          />{' '}
+          <span class="mono">{permission}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}

@@ -67,6 +67,9 @@ td button,td .button{margin:0;padding:.3rem .6rem;font-size:.85rem}
 .pager{display:flex;justify-content:space-between;margin:.8rem 0}
 pre{background:#111827;color:#e5e7eb;padding:.8rem;border-radius:6px;overflow-x:auto;font-size:.82rem}
 .login{max-width:380px;margin:8vh auto;padding:0 .9rem}
+fieldset.permissions{border:1px solid #e5e7eb;border-radius:6px;display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:0 .8rem;margin:.6rem 0}
+label.check{font-weight:400;margin:.25rem 0}
+form.inline-form{display:flex;gap:.3rem;align-items:center}form.inline-form select{width:auto;padding:.3rem}
 `
   .replace(/\n/g, '')
   .trim();

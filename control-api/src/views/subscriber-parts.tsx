@@ -4,7 +4,14 @@ import type { PlanOutput, SubscriberOutput } from '@kiunga/schemas';
 import { formatKsh } from '../domains/voucher-sheet';
 import { CsrfField, Empty, formatDateTime, StatusBadge } from './components';
 
-export function SubscriberCreateForm(props: { action: string; csrfToken: string; plans: PlanOutput[] }) {
+export function SubscriberCreateForm(props: {
+  action: string;
+  csrfToken: string;
+  plans: PlanOutput[];
+  /** Values typed before a validation error (passwords are never kept). */
+  draft?: Record<string, string> | null;
+}) {
+  const draft = props.draft ?? null;
   if (props.plans.length === 0)
     return <Empty>There is no PPPoE or static plan on sale yet; ask the ISP owner to create one.</Empty>;
   return (
@@ -15,7 +22,7 @@ export function SubscriberCreateForm(props: { action: string; csrfToken: string;
           <label for="planId">Package</label>
           <select id="planId" name="planId" required>
             {props.plans.map((plan) => (
-              <option value={plan.id}>
+              <option value={plan.id} selected={draft?.planId === plan.id}>
                 {plan.name} ({plan.kind === 'static' ? 'static IP' : 'PPPoE'}) · {formatKsh(plan.priceCents)}
               </option>
             ))}
@@ -23,15 +30,23 @@ export function SubscriberCreateForm(props: { action: string; csrfToken: string;
         </div>
         <div>
           <label for="username">Username</label>
-          <input id="username" name="username" required minlength={3} maxlength={64} autocapitalize="off" />
+          <input
+            id="username"
+            name="username"
+            required
+            minlength={3}
+            maxlength={64}
+            autocapitalize="off"
+            value={draft?.username ?? ''}
+          />
         </div>
         <div>
           <label for="fullName">Full name</label>
-          <input id="fullName" name="fullName" maxlength={120} />
+          <input id="fullName" name="fullName" maxlength={120} value={draft?.fullName ?? ''} />
         </div>
         <div>
           <label for="phone">Phone</label>
-          <input id="phone" name="phone" type="tel" placeholder="2547XXXXXXXX" />
+          <input id="phone" name="phone" type="tel" placeholder="2547XXXXXXXX" value={draft?.phone ?? ''} />
         </div>
         <div>
           <label for="password">Password (leave empty to generate one)</label>
@@ -39,11 +54,22 @@ export function SubscriberCreateForm(props: { action: string; csrfToken: string;
         </div>
         <div>
           <label for="staticIp">Static IP (static plans only)</label>
-          <input id="staticIp" name="staticIp" inputmode="decimal" placeholder="10.10.0.20" />
+          <input
+            id="staticIp"
+            name="staticIp"
+            inputmode="decimal"
+            placeholder="10.10.0.20"
+            value={draft?.staticIp ?? ''}
+          />
         </div>
         <div>
           <label for="macAddress">MAC address (optional)</label>
-          <input id="macAddress" name="macAddress" placeholder="02:00:00:00:00:01" />
+          <input
+            id="macAddress"
+            name="macAddress"
+            placeholder="02:00:00:00:00:01"
+            value={draft?.macAddress ?? ''}
+          />
         </div>
       </div>
       <button type="submit">Create subscriber</button>

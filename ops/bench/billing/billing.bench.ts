@@ -129,7 +129,7 @@ export async function runBillingBench(options: BillingBenchOptions): Promise<Bil
     const result = runInvoiceJob(tenant, subscribers, plansById, RUN_AT_MS);
     const transfers: Transfer[] = [];
     for (const invoice of result.invoices) {
-      const accounts = subscriberAccounts(invoice.tenantId, invoice.subscriberId);
+      const accounts = subscriberAccounts(invoice.subscriberId);
       transfers.push(...postInvoice(invoice, accounts, RUN_AT_MS));
       totalBilledCents += invoice.totalCents;
     }

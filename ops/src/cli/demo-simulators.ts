@@ -1,34 +1,62 @@
 // The outside services of `./kiunga demo`: a Daraja simulator for the first ISP's M-Pesa (unless a
 // real base URL is configured) and a NAS simulator answering CoA on the demo NAS's port 3799.
+// The same Daraja simulator takes ISPs' payments to the platform's own shortcode, and a PayPal
+// simulator stands in for PayPal, unless real ones are configured.
 
 import { type DarajaSimulator, startDarajaSimulator } from '../../sim/daraja/daraja-simulator';
 import { startNasSimulator } from '../../sim/nas/nas-simulator';
+import { startPayPalSimulator } from '../../sim/paypal/paypal-simulator';
 import type { KiungaConfig } from '../config';
 import type { DemoJson } from '../demo/seed';
 
 /** The demo's simulated customer answers the PIN prompt after this long. */
 const DEMO_CALLBACK_DELAY_MS = 4_000;
 const DEMO_COA_PORT = 3799;
+/** The platform's demo collection account on the Daraja simulator (never a real shortcode). */
+const DEMO_PLATFORM_MPESA = {
+  shortcode: '600100',
+  passkey: 'kiunga-demo-platform-passkey',
+  consumerKey: 'kiunga-demo-platform-key',
+  consumerSecret: 'kiunga-demo-platform-secret',
+};
+const DEMO_PAYPAL = { clientId: 'kiunga-demo-paypal', clientSecret: 'kiunga-demo-paypal-secret' };
 
 export async function startDemoSimulators(demo: DemoJson, config: KiungaConfig) {
   const stops: Array<() => Promise<void>> = [];
   let mpesaBaseUrl = config.mpesaBaseUrl;
   const mpesaTenants = demo.tenants.filter((tenant) => tenant.mpesa);
-  if (!mpesaBaseUrl && mpesaTenants.length > 0) {
+  let platformBilling = config.platformBilling;
+  if (!mpesaBaseUrl) {
+    const platformMpesa = platformBilling.mpesa ?? DEMO_PLATFORM_MPESA;
     const daraja: DarajaSimulator = await startDarajaSimulator({
       port: Number(process.env['KIUNGA_DEMO_DARAJA_PORT'] ?? 0),
-      apps: mpesaTenants.map((tenant) => ({
-        consumerKey: tenant.mpesa!.consumerKey,
-        consumerSecret: tenant.mpesa!.consumerSecret,
-      })),
-      shortcodes: mpesaTenants.map((tenant) => ({
-        shortcode: tenant.mpesa!.shortcode,
-        passkey: tenant.mpesa!.passkey,
-      })),
+      apps: [
+        ...mpesaTenants.map((tenant) => ({
+          consumerKey: tenant.mpesa!.consumerKey,
+          consumerSecret: tenant.mpesa!.consumerSecret,
+        })),
+        { consumerKey: platformMpesa.consumerKey, consumerSecret: platformMpesa.consumerSecret },
+      ],
+      shortcodes: [
+        ...mpesaTenants.map((tenant) => ({
+          shortcode: tenant.mpesa!.shortcode,
+          passkey: tenant.mpesa!.passkey,
+        })),
+        { shortcode: platformMpesa.shortcode, passkey: platformMpesa.passkey },
+      ],
       callbackDelayMs: DEMO_CALLBACK_DELAY_MS,
     });
     mpesaBaseUrl = daraja.baseUrl;
+    platformBilling = { ...platformBilling, mpesa: platformMpesa };
     stops.push(() => daraja.stop());
+  }
+  if (!platformBilling.paypal) {
+    const paypal = await startPayPalSimulator({ port: 0, clients: [DEMO_PAYPAL] });
+    platformBilling = {
+      ...platformBilling,
+      paypal: { baseUrl: paypal.baseUrl, ...DEMO_PAYPAL, kesCentsPerUsd: 12_900 },
+    };
+    stops.push(() => paypal.stop());
   }
   for (const tenant of demo.tenants) {
     const nas = tenant.nas[0];
@@ -46,7 +74,7 @@ export async function startDemoSimulators(demo: DemoJson, config: KiungaConfig) 
     }
   }
   return {
-    config: { ...config, mpesaBaseUrl },
+    config: { ...config, mpesaBaseUrl, platformBilling },
     stop: async () => {
       await Promise.all(stops.map((stop) => stop()));
     },

@@ -151,6 +151,6 @@ export const accountingLog = sqliteTable(
   (table) => [index('accounting_session').on(table.nasId, table.acctSessionId)],
 );
 
+export * from './tenant-billing';
 // Money tables live in their own file; they belong to the same shard.
 export * from './tenant-money';
-export * from './tenant-billing';

@@ -12,7 +12,8 @@ export const KES_CENTS_PER_USD_MAX = 100_000;
  */
 export function kesCentsToUsdCents(amount: Cents, kesCentsPerUsd: number): number {
   assertRate(kesCentsPerUsd);
-  if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`positive cents expected, got ${amount}`);
+  if (!Number.isSafeInteger(amount) || amount <= 0)
+    throw new RangeError(`positive cents expected, got ${amount}`);
   return Math.ceil((amount * 100) / kesCentsPerUsd);
 }
 
@@ -22,7 +23,9 @@ export function assertRate(kesCentsPerUsd: number): void {
     kesCentsPerUsd < KES_CENTS_PER_USD_MIN ||
     kesCentsPerUsd > KES_CENTS_PER_USD_MAX
   ) {
-    throw new RangeError(`rate must be Ksh cents per USD between ${KES_CENTS_PER_USD_MIN} and ${KES_CENTS_PER_USD_MAX}`);
+    throw new RangeError(
+      `rate must be Ksh cents per USD between ${KES_CENTS_PER_USD_MIN} and ${KES_CENTS_PER_USD_MAX}`,
+    );
   }
 }
 
@@ -43,5 +46,7 @@ export function formatPayPalValue(minorUnits: number): string {
 export function parsePayPalValue(value: string): Cents | null {
   const match = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(value);
   if (!match) return null;
-  return cents(Number.parseInt(match[1] ?? '0', 10) * 100 + Number.parseInt((match[2] ?? '').padEnd(2, '0'), 10));
+  return cents(
+    Number.parseInt(match[1] ?? '0', 10) * 100 + Number.parseInt((match[2] ?? '').padEnd(2, '0'), 10),
+  );
 }

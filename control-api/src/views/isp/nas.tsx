@@ -1,6 +1,6 @@
 // ISP console: the ISP's MikroTik routers (NAS), add form, and the one-time secret page.
 import type { NasOutput } from '@kiunga/schemas';
-import { CsrfField, Empty, formatDateTime, Pager } from '../components';
+import { CsrfField, Empty, formatDateTime, Pager, PostButton } from '../components';
 import { type ConsoleShell, Layout } from '../layout';
 
 export function NasPage(props: {
@@ -10,7 +10,9 @@ export function NasPage(props: {
   query: Record<string, string | undefined>;
   canWrite: boolean;
   hasScript: boolean;
+  draft?: Record<string, string> | null;
 }) {
+  const draft = props.draft ?? null;
   return (
     <Layout title="Routers (NAS)" shell={props.shell}>
       <h1>Routers (NAS)</h1>
@@ -42,6 +44,12 @@ export function NasPage(props: {
                   {props.hasScript ? (
                     <td>
                       <a href={`/isp/nas/${nas.id}/script`}>RouterOS script</a>
+                      {props.canWrite ? (
+                        <>
+                          {' · '}
+                          <a href={`/isp/nas/${nas.id}`}>Edit</a>
+                        </>
+                      ) : null}
                     </td>
                   ) : null}
                 </tr>
@@ -59,24 +67,49 @@ export function NasPage(props: {
             <div class="row">
               <div>
                 <label for="name">Name</label>
-                <input id="name" name="name" required maxlength={80} placeholder="Town centre hAP" />
+                <input
+                  id="name"
+                  name="name"
+                  required
+                  maxlength={80}
+                  placeholder="Town centre hAP"
+                  value={draft?.name ?? ''}
+                />
               </div>
               <div>
                 <label for="ipAddress">Public IP address (as Kiunga sees it)</label>
-                <input id="ipAddress" name="ipAddress" inputmode="decimal" placeholder="41.90.1.2" />
+                <input
+                  id="ipAddress"
+                  name="ipAddress"
+                  inputmode="decimal"
+                  placeholder="41.90.1.2"
+                  value={draft?.ipAddress ?? ''}
+                />
               </div>
               <div>
                 <label for="identifier">Or NAS-Identifier (router behind NAT)</label>
-                <input id="identifier" name="identifier" maxlength={64} />
+                <input id="identifier" name="identifier" maxlength={64} value={draft?.identifier ?? ''} />
               </div>
               <div>
                 <label for="coaPort">CoA port</label>
-                <input id="coaPort" name="coaPort" type="number" min="1" max="65535" value="3799" />
+                <input
+                  id="coaPort"
+                  name="coaPort"
+                  type="number"
+                  min="1"
+                  max="65535"
+                  value={draft?.coaPort ?? '3799'}
+                />
               </div>
             </div>
             <label>
-              <input type="checkbox" name="requireMessageAuthenticator" value="true" checked /> Require
-              Message-Authenticator (RouterOS 7.15+; needed behind NAT)
+              <input
+                type="checkbox"
+                name="requireMessageAuthenticator"
+                value="true"
+                checked={draft ? draft.requireMessageAuthenticator === 'true' : true}
+              />{' '}
+              Require Message-Authenticator (RouterOS 7.15+; needed behind NAT)
             </label>
             <button type="submit">Add router</button>
           </form>
@@ -92,13 +125,20 @@ export function NasCreatedPage(props: {
   nas: NasOutput;
   secret: string;
   script: string | null;
+  isRotated?: boolean;
 }) {
+  const heading = props.isRotated ? `New secret for ${props.nas.name}` : `${props.nas.name} added`;
   return (
-    <Layout title="Router added" shell={props.shell}>
+    <Layout title={props.isRotated ? 'Secret rotated' : 'Router added'} shell={props.shell}>
       <p>
         <a href="/isp/nas">← Routers</a>
       </p>
-      <h1>{props.nas.name} added</h1>
+      <h1>{heading}</h1>
+      {props.isRotated ? (
+        <p class="flash error" role="alert">
+          The old secret no longer works: the router is refused until you give it this one.
+        </p>
+      ) : null}
       <div class="card">
         <p>
           <b>RADIUS secret — shown only now.</b> Copy it into the router (or paste the script below); Kiunga
@@ -132,6 +172,84 @@ export function NasScriptPage(props: { shell: ConsoleShell; nas: NasOutput; scri
         </a>
       </p>
       <pre data-routeros-script>{props.script}</pre>
+    </Layout>
+  );
+}
+
+/** One router: edit its name, addresses, CoA port and Message-Authenticator rule; rotate its secret; delete it. */
+export function NasEditPage(props: { shell: ConsoleShell; nas: NasOutput }) {
+  const { nas, shell } = props;
+  const base = `/isp/nas/${nas.id}`;
+  return (
+    <Layout title={`Router ${nas.name}`} shell={shell}>
+      <p>
+        <a href="/isp/nas">← Routers</a>
+      </p>
+      <h1>{nas.name}</h1>
+      <section class="card">
+        <h2>Settings</h2>
+        <form method="post" action={base}>
+          <CsrfField token={shell.csrfToken} />
+          <div class="row">
+            <div>
+              <label for="name">Name</label>
+              <input id="name" name="name" required maxlength={80} value={nas.name} />
+            </div>
+            <div>
+              <label for="ipAddress">Public IP address</label>
+              <input id="ipAddress" name="ipAddress" inputmode="decimal" value={nas.ipAddress ?? ''} />
+            </div>
+            <div>
+              <label for="identifier">NAS-Identifier</label>
+              <input id="identifier" name="identifier" maxlength={64} value={nas.identifier ?? ''} />
+            </div>
+            <div>
+              <label for="coaPort">CoA port</label>
+              <input
+                id="coaPort"
+                name="coaPort"
+                type="number"
+                min="1"
+                max="65535"
+                value={String(nas.coaPort)}
+              />
+            </div>
+          </div>
+          <label>
+            <input
+              type="checkbox"
+              name="requireMessageAuthenticator"
+              value="true"
+              checked={nas.requireMessageAuthenticator}
+            />{' '}
+            Require Message-Authenticator
+          </label>
+          <button type="submit">Save router</button>
+        </form>
+      </section>
+      <section class="card">
+        <h2>RADIUS secret</h2>
+        <p class="muted">
+          A new secret replaces the old one at once; the router is refused until it has the new one.
+        </p>
+        <PostButton
+          action={`${base}/rotate-secret`}
+          csrfToken={shell.csrfToken}
+          label="Rotate secret"
+          variant="secondary"
+          confirm={`Give ${nas.name} a new secret? The old one stops working now.`}
+        />
+      </section>
+      <section class="card">
+        <h2>Remove</h2>
+        <PostButton
+          action={`${base}/delete`}
+          csrfToken={shell.csrfToken}
+          label="Delete router"
+          variant="danger"
+          confirm={`Delete ${nas.name}? Kiunga will refuse its RADIUS requests.`}
+        />
+      </section>
     </Layout>
   );
 }

@@ -10,8 +10,11 @@ export const ISP_NAV: Array<NavItem & { permission?: Permission }> = [
   { href: '/isp/sessions', label: 'Live', permission: 'sessions.read' },
   { href: '/isp/nas', label: 'Routers', permission: 'nas.read' },
   { href: '/isp/staff', label: 'Staff', permission: 'staff.manage' },
+  { href: '/isp/roles', label: 'Roles', permission: 'staff.manage' },
   { href: '/isp/audit', label: 'Audit', permission: 'audit.read' },
   { href: '/isp/branding', label: 'Branding', permission: 'branding.write' },
+  { href: '/isp/api-keys', label: 'API keys', permission: 'api_keys.manage' },
+  { href: '/isp/account', label: 'My account' },
 ];
 
 export const TECH_NAV: NavItem[] = [

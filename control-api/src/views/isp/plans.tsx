@@ -17,6 +17,7 @@ export function PlansPage(props: {
   nextCursor: string | null;
   query: Record<string, string | undefined>;
   canWrite: boolean;
+  draft?: Record<string, string> | null;
 }) {
   return (
     <Layout title="Plans" shell={props.shell}>
@@ -65,14 +66,23 @@ export function PlansPage(props: {
       {props.canWrite ? (
         <section class="card">
           <h2>New plan</h2>
-          <PlanForm action="/isp/plans" csrfToken={props.shell.csrfToken} plan={null} />
+          <PlanForm
+            action="/isp/plans"
+            csrfToken={props.shell.csrfToken}
+            plan={null}
+            draft={props.draft ?? null}
+          />
         </section>
       ) : null}
     </Layout>
   );
 }
 
-export function PlanEditPage(props: { shell: ConsoleShell; plan: PlanOutput }) {
+export function PlanEditPage(props: {
+  shell: ConsoleShell;
+  plan: PlanOutput;
+  draft?: Record<string, string> | null;
+}) {
   return (
     <Layout title={`Plan ${props.plan.name}`} shell={props.shell}>
       <p>
@@ -87,6 +97,7 @@ export function PlanEditPage(props: { shell: ConsoleShell; plan: PlanOutput }) {
           action={`/isp/plans/${props.plan.id}`}
           csrfToken={props.shell.csrfToken}
           plan={props.plan}
+          draft={props.draft ?? null}
         />
       </section>
     </Layout>
@@ -100,27 +111,50 @@ function validityParts(seconds: number | null): { value: string; unit: string } 
   return { value: String(Math.round(seconds / 60)), unit: 'minutes' };
 }
 
-function PlanForm(props: { action: string; csrfToken: string; plan: PlanOutput | null }) {
-  const plan = props.plan;
+function PlanForm(props: {
+  action: string;
+  csrfToken: string;
+  plan: PlanOutput | null;
+  draft: Record<string, string> | null;
+}) {
+  const { plan, draft } = props;
   const validity = validityParts(plan?.validitySeconds ?? null);
   const value = (number: number | null | undefined) =>
     number === null || number === undefined ? '' : String(number);
+  /** What the user typed before a validation error, else the saved value. */
+  const field = (name: string, saved: string) => draft?.[name] ?? saved;
+  const kind = field('kind', plan?.kind ?? 'hotspot');
+  const unit = field('validityUnit', validity.unit);
+  const burstNames = [
+    'burstUpKbps',
+    'burstDownKbps',
+    'burstThresholdUpKbps',
+    'burstThresholdDownKbps',
+    'burstTimeSeconds',
+  ] as const;
+  const hasBurst = burstNames.some((name) => (plan?.[name] ?? null) !== null || Boolean(draft?.[name]));
+  const dataCap = plan?.dataCapBytes ? String(Math.round((plan.dataCapBytes / 1024 ** 3) * 100) / 100) : '';
+  const numberInput = (
+    name: string,
+    saved: number | null | undefined,
+    attributes: { min?: string; max?: string },
+  ) => <input id={name} name={name} type="number" {...attributes} value={field(name, value(saved))} />;
   return (
     <form method="post" action={props.action}>
       <CsrfField token={props.csrfToken} />
       <div class="row">
         <div>
           <label for="name">Name</label>
-          <input id="name" name="name" required maxlength={80} value={plan?.name ?? ''} />
+          <input id="name" name="name" required maxlength={80} value={field('name', plan?.name ?? '')} />
         </div>
         <div>
           <label for="kind">Kind</label>
           <select id="kind" name="kind">
-            {(['hotspot', 'pppoe', 'static'] as const).map((kind) => (
-              <option value={kind} selected={plan?.kind === kind}>
-                {kind === 'hotspot'
+            {(['hotspot', 'pppoe', 'static'] as const).map((option) => (
+              <option value={option} selected={kind === option}>
+                {option === 'hotspot'
                   ? 'Hotspot voucher'
-                  : kind === 'pppoe'
+                  : option === 'pppoe'
                     ? 'PPPoE monthly'
                     : 'Static IP monthly'}
               </option>
@@ -136,19 +170,12 @@ function PlanForm(props: { action: string; csrfToken: string; plan: PlanOutput |
             min="0"
             step="0.01"
             required
-            value={plan ? String(plan.priceCents / 100) : ''}
+            value={field('price', plan ? String(plan.priceCents / 100) : '')}
           />
         </div>
         <div>
           <label for="deviceLimit">Devices at once</label>
-          <input
-            id="deviceLimit"
-            name="deviceLimit"
-            type="number"
-            min="1"
-            max="64"
-            value={value(plan?.deviceLimit ?? 1)}
-          />
+          {numberInput('deviceLimit', plan?.deviceLimit ?? 1, { min: '1', max: '64' })}
         </div>
         <div>
           <label for="rateDownKbps">Download speed (kbit/s; 2048 = 2 Mbit/s)</label>
@@ -158,7 +185,7 @@ function PlanForm(props: { action: string; csrfToken: string; plan: PlanOutput |
             type="number"
             min="1"
             required
-            value={value(plan?.rateDownKbps)}
+            value={field('rateDownKbps', value(plan?.rateDownKbps))}
           />
         </div>
         <div>
@@ -169,17 +196,23 @@ function PlanForm(props: { action: string; csrfToken: string; plan: PlanOutput |
             type="number"
             min="1"
             required
-            value={value(plan?.rateUpKbps)}
+            value={field('rateUpKbps', value(plan?.rateUpKbps))}
           />
         </div>
         <div>
           <label for="validityValue">Hotspot: valid for</label>
           <div class="row" style="grid-template-columns:1fr 1fr">
-            <input id="validityValue" name="validityValue" type="number" min="1" value={validity.value} />
+            <input
+              id="validityValue"
+              name="validityValue"
+              type="number"
+              min="1"
+              value={field('validityValue', validity.value)}
+            />
             <select name="validityUnit" aria-label="Validity unit">
-              {['minutes', 'hours', 'days'].map((unit) => (
-                <option value={unit} selected={validity.unit === unit}>
-                  {unit}
+              {['minutes', 'hours', 'days'].map((option) => (
+                <option value={option} selected={unit === option}>
+                  {option}
                 </option>
               ))}
             </select>
@@ -187,28 +220,55 @@ function PlanForm(props: { action: string; csrfToken: string; plan: PlanOutput |
         </div>
         <div>
           <label for="billingCycleMonths">PPPoE/static: billing cycle (months)</label>
-          <input
-            id="billingCycleMonths"
-            name="billingCycleMonths"
-            type="number"
-            min="1"
-            max="12"
-            value={value(plan?.billingCycleMonths ?? null)}
-          />
+          {numberInput('billingCycleMonths', plan?.billingCycleMonths ?? null, { min: '1', max: '12' })}
         </div>
         <div>
           <label for="ipPool">PPPoE/static: MikroTik IP pool (optional)</label>
-          <input id="ipPool" name="ipPool" maxlength={64} value={plan?.ipPool ?? ''} />
+          <input id="ipPool" name="ipPool" maxlength={64} value={field('ipPool', plan?.ipPool ?? '')} />
         </div>
-        {plan ? (
-          <div>
-            <label>
-              <input type="checkbox" name="isActive" value="true" checked={plan.isActive} /> On sale (uncheck
-              to archive)
-            </label>
-          </div>
-        ) : null}
+        <div>
+          <label for="dataCapGigabytes">Data cap (GB, optional)</label>
+          <input
+            id="dataCapGigabytes"
+            name="dataCapGigabytes"
+            type="number"
+            min="0.01"
+            step="0.01"
+            value={field('dataCapGigabytes', dataCap)}
+          />
+        </div>
       </div>
+      <details open={hasBurst}>
+        <summary>Burst (optional: fill all five or none)</summary>
+        <div class="row">
+          <div>
+            <label for="burstDownKbps">Burst download (kbit/s)</label>
+            {numberInput('burstDownKbps', plan?.burstDownKbps, { min: '1' })}
+          </div>
+          <div>
+            <label for="burstUpKbps">Burst upload (kbit/s)</label>
+            {numberInput('burstUpKbps', plan?.burstUpKbps, { min: '1' })}
+          </div>
+          <div>
+            <label for="burstThresholdDownKbps">Burst threshold download (kbit/s)</label>
+            {numberInput('burstThresholdDownKbps', plan?.burstThresholdDownKbps, { min: '1' })}
+          </div>
+          <div>
+            <label for="burstThresholdUpKbps">Burst threshold upload (kbit/s)</label>
+            {numberInput('burstThresholdUpKbps', plan?.burstThresholdUpKbps, { min: '1' })}
+          </div>
+          <div>
+            <label for="burstTimeSeconds">Burst time (seconds)</label>
+            {numberInput('burstTimeSeconds', plan?.burstTimeSeconds, { min: '1', max: '3600' })}
+          </div>
+        </div>
+      </details>
+      {plan ? (
+        <label>
+          <input type="checkbox" name="isActive" value="true" checked={plan.isActive} /> On sale (uncheck to
+          archive)
+        </label>
+      ) : null}
       <button type="submit">{plan ? 'Save plan' : 'Create plan'}</button>
     </form>
   );

@@ -44,6 +44,7 @@ export function SubscriberNewPage(props: {
   shell: ConsoleShell;
   plans: PlanOutput[];
   created?: { subscriber: SubscriberOutput; planName: string; generatedPassword: string | null };
+  draft?: Record<string, string> | null;
 }) {
   return (
     <Layout title="New subscriber" shell={props.shell}>
@@ -57,6 +58,7 @@ export function SubscriberNewPage(props: {
           action="/isp/subscribers"
           csrfToken={props.shell.csrfToken}
           plans={props.plans}
+          draft={props.draft ?? null}
         />
       </section>
     </Layout>
@@ -143,6 +145,17 @@ export function SubscriberDetailPage(props: {
               </div>
               <button type="submit">Save</button>
             </form>
+          </section>
+          <section class="card">
+            <h2>Delete</h2>
+            <p class="muted">Removes the account for good; live sessions are disconnected first.</p>
+            <PostButton
+              action={`${base}/delete`}
+              csrfToken={shell.csrfToken}
+              label="Delete subscriber"
+              variant="danger"
+              confirm={`Delete ${subscriber.username}? This cannot be undone.`}
+            />
           </section>
         </>
       ) : null}

@@ -13,6 +13,7 @@ export function TechNewSubscriberPage(props: {
   shell: ConsoleShell;
   plans: PlanOutput[];
   created?: { subscriber: SubscriberOutput; planName: string; generatedPassword: string | null };
+  draft?: Record<string, string> | null;
 }) {
   return (
     <Layout title="New subscriber" shell={props.shell}>
@@ -24,6 +25,7 @@ export function TechNewSubscriberPage(props: {
           action="/tech/subscribers"
           csrfToken={props.shell.csrfToken}
           plans={props.plans}
+          draft={props.draft ?? null}
         />
       </section>
     </Layout>

@@ -1,0 +1,128 @@
+// Billing automation for one ISP or one subscriber: invoice run, dunning (reminders, suspension
+// with a Disconnect-Request to live sessions), and reactivation as soon as a payment covers what
+// is overdue. Shard writes happen in transactions; the NAS is told afterwards, best effort.
+import type { TenantShard } from '@kiunga/schemas';
+import type { ApiDependencies } from '../dependencies';
+import { type CoaReport, disconnectSubjectSessions } from '../domains/sessions';
+import { applyDunningAction, dunningCandidates, planSubscriberDunning } from './dunning-store';
+import { type BillingSettings, readBillingSettings } from './settings';
+import { type InvoiceRunReport, refreshSubscriberBilling, runTenantInvoices } from './store';
+
+type BillingDependencies = Pick<ApiDependencies, 'shards' | 'aaa' | 'clock' | 'logger'>;
+
+export interface DunningReport {
+  reminders: number;
+  suspensions: number;
+  reactivations: number;
+  disconnected: CoaReport;
+}
+
+export interface TenantBillingReport extends DunningReport {
+  invoiceRun: InvoiceRunReport;
+}
+
+export async function runTenantBilling(
+  dependencies: BillingDependencies,
+  tenantId: string,
+): Promise<TenantBillingReport> {
+  const shard = dependencies.shards.forTenant(tenantId);
+  const invoiceRun = runTenantInvoices(shard, tenantId, dependencies.clock.now());
+  const dunning = await runTenantDunning(dependencies, tenantId);
+  return { invoiceRun, ...dunning };
+}
+
+export async function runTenantDunning(
+  dependencies: BillingDependencies,
+  tenantId: string,
+): Promise<DunningReport> {
+  const shard = dependencies.shards.forTenant(tenantId);
+  const nowMs = dependencies.clock.now();
+  const settings = readBillingSettings(shard);
+  const report: DunningReport = {
+    reminders: 0,
+    suspensions: 0,
+    reactivations: 0,
+    disconnected: { sessions: 0, acknowledged: 0 },
+  };
+  const cutOff = new Set<string>();
+  for (const subscriberId of dunningCandidates(shard)) {
+    refreshInTransaction(shard, subscriberId, settings, nowMs);
+    for (const action of planSubscriberDunning(shard, subscriberId, settings, nowMs)) {
+      if (!applyDunningAction(shard, action, nowMs)) continue;
+      if (action.action === 'remind') report.reminders++;
+      if (action.action === 'suspend') report.suspensions++;
+      if (action.action === 'reactivate') report.reactivations++;
+      // Suspended: end the live session. Reactivated while walled-gardened: reconnect normally.
+      if (action.action !== 'remind') cutOff.add(subscriberId);
+    }
+  }
+  if (cutOff.size > 0) {
+    report.disconnected = await disconnectSubjectSessions(dependencies.aaa, tenantId, 'subscriber', cutOff);
+  }
+  return report;
+}
+
+function refreshInTransaction(
+  shard: TenantShard,
+  subscriberId: string,
+  settings: BillingSettings,
+  nowMs: number,
+): void {
+  shard.sqlite.transaction(() => refreshSubscriberBilling(shard, subscriberId, settings, nowMs)).immediate();
+}
+
+export interface PaymentSettlement {
+  reactivated: boolean;
+  /** Sessions sent a Disconnect-Request so the router reconnects with normal attributes. */
+  disconnected: CoaReport;
+}
+
+/**
+ * After money reached a subscriber's account (C2B, cash, an assigned payment): re-derive the
+ * invoices and expiry, and lift a billing suspension or an `expired` status at once if nothing
+ * overdue is left. A session still up (walled garden) gets a Disconnect-Request, so the router
+ * reconnects and RADIUS answers with the normal attributes and a new Session-Timeout.
+ */
+export async function settleSubscriberPayment(
+  dependencies: BillingDependencies,
+  tenantId: string,
+  subscriberId: string,
+): Promise<PaymentSettlement> {
+  const shard = dependencies.shards.forTenant(tenantId);
+  const nowMs = dependencies.clock.now();
+  const settings = readBillingSettings(shard);
+  refreshInTransaction(shard, subscriberId, settings, nowMs);
+  const actions = planSubscriberDunning(shard, subscriberId, settings, nowMs);
+  let reactivated = false;
+  for (const action of actions) {
+    if (action.action === 'reactivate' && applyDunningAction(shard, action, nowMs)) reactivated = true;
+  }
+  const isOverdue = actions.some((action) => action.action === 'suspend');
+  if (!isOverdue) reactivated = liftExpiredStatus(shard, subscriberId, nowMs) || reactivated;
+  const disconnected = reactivated
+    ? await disconnectSubjectSessions(dependencies.aaa, tenantId, 'subscriber', new Set([subscriberId]))
+    : { sessions: 0, acknowledged: 0 };
+  return { reactivated, disconnected };
+}
+
+/** `expired` set by an earlier expiry: billing now keeps expires_at, so a paid-up account is active. */
+function liftExpiredStatus(shard: TenantShard, subscriberId: string, nowMs: number): boolean {
+  const result = shard
+    .statement(
+      `UPDATE subscribers SET status = 'active', updated_at = ?
+        WHERE id = ? AND status = 'expired' AND (expires_at IS NULL OR expires_at > ?)`,
+    )
+    .run(nowMs, subscriberId, nowMs);
+  return result.changes === 1;
+}
+
+/** The hook money code calls after a payment lands (deps.onSubscriberPayment); never throws. */
+export function subscriberPaymentHook(
+  dependencies: BillingDependencies,
+): (tenantId: string, subscriberId: string) => void {
+  return (tenantId, subscriberId) => {
+    settleSubscriberPayment(dependencies, tenantId, subscriberId).catch((error: unknown) => {
+      dependencies.logger.error({ err: error, tenantId, subscriberId }, 'billing settlement failed');
+    });
+  };
+}

@@ -1,0 +1,186 @@
+// Reads for the API and documents: invoices (page, one with its standing), payments, a statement.
+import { type Cents, cents, KiungaError, type TenantShard } from '@kiunga/schemas';
+import { decodeCursor, encodeCursor, type Page } from '../pagination';
+import { LedgerAccount } from './accounts';
+import type { InvoiceLine } from './lines';
+import { type PaymentRow, paymentColumns } from './payments-store';
+import { accountStanding } from './standing';
+import { loadSubscriberLedger } from './store';
+
+/** Statement lines returned at most: a decade of monthly activity, and one page of JSON. */
+export const STATEMENT_ENTRIES_MAX = 500;
+
+export interface InvoiceOutput {
+  id: string;
+  number: string;
+  subscriberId: string;
+  accountNumber: string;
+  cycleKey: string;
+  periodStart: number;
+  periodEnd: number;
+  issuedAt: number;
+  dueAt: number;
+  totalCents: number;
+  status: string;
+  lines: InvoiceLine[];
+}
+
+export interface InvoiceDetail extends InvoiceOutput {
+  paidCents: Cents;
+  outstandingCents: Cents;
+}
+
+const invoiceColumns = `id, number, subscriber_id AS subscriberId, account_number AS accountNumber,
+  cycle_key AS cycleKey, period_start AS periodStart, period_end AS periodEnd, issued_at AS issuedAt,
+  due_at AS dueAt, total_cents AS totalCents, status, lines`;
+
+type InvoiceRow = Omit<InvoiceOutput, 'lines'> & { lines: string };
+
+function toInvoiceOutput(row: InvoiceRow): InvoiceOutput {
+  return { ...row, lines: JSON.parse(row.lines) as InvoiceLine[] };
+}
+
+/** Keyset cursor over (sort time DESC, id DESC): `<time>|<id>`. */
+function parseCursor(cursor: string | undefined): { atMs: number; id: string } | null {
+  const text = decodeCursor(cursor);
+  if (text === null) return null;
+  const separator = text.indexOf('|');
+  const atMs = Number(text.slice(0, separator));
+  if (separator < 1 || !Number.isSafeInteger(atMs)) {
+    throw new KiungaError('validation_failed', 'The cursor is not valid; start again without it.');
+  }
+  return { atMs, id: text.slice(separator + 1) };
+}
+
+function pageByTime<Row extends { id: string }, Item>(
+  rows: Row[],
+  limit: number,
+  timeOf: (row: Row) => number,
+  toItem: (row: Row) => Item,
+): Page<Item> {
+  const hasMore = rows.length > limit;
+  const kept = hasMore ? rows.slice(0, limit) : rows;
+  const last = kept[kept.length - 1];
+  return {
+    items: kept.map(toItem),
+    nextCursor: hasMore && last ? encodeCursor(`${timeOf(last)}|${last.id}`) : null,
+  };
+}
+
+export interface ListFilter {
+  status?: string | undefined;
+  subscriberId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+function listParameters(filter: ListFilter, after: { atMs: number; id: string } | null) {
+  return {
+    status: filter.status ?? null,
+    subscriberId: filter.subscriberId ?? null,
+    afterMs: after?.atMs ?? null,
+    afterId: after?.id ?? '',
+    limit: filter.limit + 1,
+  };
+}
+
+export function listInvoices(shard: TenantShard, filter: ListFilter): Page<InvoiceOutput> {
+  const after = parseCursor(filter.cursor);
+  const rows = shard
+    .statement(
+      `SELECT ${invoiceColumns} FROM invoices
+        WHERE (@status IS NULL OR status = @status) AND (@subscriberId IS NULL OR subscriber_id = @subscriberId)
+          AND (@afterMs IS NULL OR issued_at < @afterMs OR (issued_at = @afterMs AND id < @afterId))
+        ORDER BY issued_at DESC, id DESC LIMIT @limit`,
+    )
+    .all(listParameters(filter, after)) as InvoiceRow[];
+  return pageByTime(rows, filter.limit, (row) => row.issuedAt, toInvoiceOutput);
+}
+
+export function getInvoice(shard: TenantShard, invoiceId: string): InvoiceDetail {
+  const row = shard.statement(`SELECT ${invoiceColumns} FROM invoices WHERE id = ?`).get(invoiceId) as
+    | InvoiceRow
+    | undefined;
+  if (!row) throw new KiungaError('not_found', 'No such invoice.');
+  const standing = accountStanding(
+    loadSubscriberLedger(shard, row.subscriberId),
+    LedgerAccount.subscriber(row.subscriberId),
+  ).invoices.find((invoice) => invoice.invoiceId === row.id);
+  return {
+    ...toInvoiceOutput(row),
+    // No ledger entries: the invoice moved no money (a zero total), so nothing was paid on it.
+    paidCents: standing?.paidCents ?? cents(0),
+    outstandingCents: standing?.outstandingCents ?? cents(0),
+  };
+}
+
+export function listPayments(shard: TenantShard, filter: ListFilter): Page<PaymentRow> {
+  const after = parseCursor(filter.cursor);
+  const rows = shard
+    .statement(
+      `SELECT ${paymentColumns} FROM payments
+        WHERE (@status IS NULL OR status = @status) AND (@subscriberId IS NULL OR (matched_kind = 'subscriber' AND matched_id = @subscriberId))
+          AND (@afterMs IS NULL OR received_at < @afterMs OR (received_at = @afterMs AND id < @afterId))
+        ORDER BY received_at DESC, id DESC LIMIT @limit`,
+    )
+    .all(listParameters(filter, after)) as PaymentRow[];
+  return pageByTime(
+    rows,
+    filter.limit,
+    (row) => row.receivedAt,
+    (row) => row,
+  );
+}
+
+export interface StatementEntry {
+  transferId: string;
+  kind: string;
+  /** From the subscriber's side: positive charges, negative payments and credits. */
+  amountCents: number;
+  reference: string;
+  invoiceId: string | null;
+  at: number;
+  balanceAfterCents: number;
+}
+
+export interface Statement {
+  subscriberId: string;
+  /** Positive: owes the ISP; negative: money held as credit. */
+  balanceCents: Cents;
+  outstandingCents: Cents;
+  creditBalanceCents: Cents;
+  /** Oldest first, the most recent STATEMENT_ENTRIES_MAX. */
+  entries: StatementEntry[];
+}
+
+export function subscriberStatement(shard: TenantShard, subscriberId: string): Statement {
+  if (!shard.statement('SELECT 1 FROM subscribers WHERE id = ?').get(subscriberId)) {
+    throw new KiungaError('not_found', 'No such subscriber.');
+  }
+  const account = LedgerAccount.subscriber(subscriberId);
+  const transfers = loadSubscriberLedger(shard, subscriberId);
+  const standing = accountStanding(transfers, account);
+  let balance = 0;
+  const entries = transfers.map((transfer): StatementEntry => {
+    const amountCents = transfer.debitAccount === account ? transfer.amount : -transfer.amount;
+    balance += amountCents;
+    return {
+      transferId: transfer.id,
+      kind: transfer.kind,
+      amountCents,
+      reference: transfer.reference,
+      invoiceId: transfer.invoiceId,
+      at: transfer.atMs,
+      balanceAfterCents: balance,
+    };
+  });
+  let outstanding = 0;
+  for (const invoice of standing.invoices) outstanding += invoice.outstandingCents;
+  return {
+    subscriberId,
+    balanceCents: standing.balanceCents,
+    outstandingCents: cents(outstanding + standing.unbilledDebtCents),
+    creditBalanceCents: standing.creditBalanceCents,
+    entries: entries.slice(-STATEMENT_ENTRIES_MAX),
+  };
+}

@@ -1,0 +1,365 @@
+// The billing store: reads shard rows into the pure core's inputs and writes its outputs back in
+// one transaction (per tenant run, per subscriber change). Every balance change is a row in
+// ledger_entries, written by postTransfer in the same transaction; invoices.status and
+// subscribers.expires_at are caches re-derived from the ledger after each change.
+import { type Cents, cents, type TenantShard } from '@kiunga/schemas';
+import { postTransfer } from '../money/ledger';
+import { LedgerAccount } from './accounts';
+import { wholeDaysBetween } from './calendar';
+import type { Cycle, CycleRule } from './cycles';
+import { serviceEndsAtMs } from './expiry';
+import { type InvoiceRunSubscriber, runInvoiceJob } from './invoice-run';
+import type { Invoice } from './invoices';
+import { postInvoice, subscriberAccounts, type Transfer, type TransferKind } from './ledger';
+import type { BillingPlan, InvoiceLine } from './lines';
+import { proratePlanChange } from './proration';
+import { type BillingSettings, dunningPolicyOf, numberFormatOf, readBillingSettings } from './settings';
+import { type AccountStanding, accountStanding, type InvoiceStatus } from './standing';
+
+const INVOICE_SEQUENCE = 'invoice_sequence';
+
+interface LedgerRow {
+  transferId: string;
+  debitAccount: string;
+  creditAccount: string;
+  amount: number;
+  kind: string;
+  reference: string;
+  invoiceId: string | null;
+  atMs: number;
+}
+
+/** Every transfer touching the subscriber's account, in ledger order (the order standing replays). */
+export function loadSubscriberLedger(shard: TenantShard, subscriberId: string): Transfer[] {
+  const rows = shard
+    .statement(
+      `SELECT transfer_id AS transferId, debit_account AS debitAccount, credit_account AS creditAccount,
+              amount_cents AS amount, kind, COALESCE(reference, '') AS reference, invoice_id AS invoiceId,
+              created_at AS atMs
+         FROM ledger_entries WHERE debit_account = @account OR credit_account = @account ORDER BY ledger_entries.id`,
+    )
+    .all({ account: LedgerAccount.subscriber(subscriberId) }) as LedgerRow[];
+  return rows.map((row) => ({
+    id: row.transferId,
+    debitAccount: row.debitAccount,
+    creditAccount: row.creditAccount,
+    amount: cents(row.amount),
+    kind: row.kind as TransferKind,
+    reference: row.reference,
+    invoiceId: row.invoiceId,
+    atMs: row.atMs,
+  }));
+}
+
+/** Writes the core's transfers; a replayed id with identical fields is skipped, a different one throws. */
+export function storeTransfers(shard: TenantShard, transfers: readonly Transfer[]): number {
+  let created = 0;
+  for (const transfer of transfers) {
+    const isNew = postTransfer(
+      shard,
+      {
+        transferId: transfer.id,
+        debitAccount: transfer.debitAccount,
+        creditAccount: transfer.creditAccount,
+        amount: transfer.amount,
+        kind: transfer.kind,
+        reference: transfer.reference,
+        invoiceId: transfer.invoiceId,
+      },
+      transfer.atMs,
+    );
+    if (isNew) {
+      created++;
+      continue;
+    }
+    const stored = shard
+      .statement(
+        `SELECT debit_account AS debitAccount, credit_account AS creditAccount, amount_cents AS amount
+           FROM ledger_entries WHERE transfer_id = ?`,
+      )
+      .get(transfer.id) as { debitAccount: string; creditAccount: string; amount: number };
+    if (
+      stored.debitAccount !== transfer.debitAccount ||
+      stored.creditAccount !== transfer.creditAccount ||
+      stored.amount !== transfer.amount
+    ) {
+      throw new Error(`transfer ${transfer.id} exists with different fields`);
+    }
+  }
+  return created;
+}
+
+interface PlanRow {
+  id: string;
+  name: string;
+  priceCents: number;
+  cycleMonths: number | null;
+}
+
+/** A plan's price is for its own billing_cycle_months; a cycle of another length pays pro rata. */
+export function cyclePriceCents(plan: PlanRow, cycleLengthMonths: number): Cents {
+  const planMonths = plan.cycleMonths ?? 1;
+  if (planMonths === cycleLengthMonths) return cents(plan.priceCents);
+  return cents(Math.round((plan.priceCents * cycleLengthMonths) / planMonths));
+}
+
+function loadPlans(shard: TenantShard): Map<string, PlanRow> {
+  const rows = shard
+    .statement(
+      `SELECT id, name, price_cents AS priceCents, billing_cycle_months AS cycleMonths
+         FROM plans WHERE kind != 'hotspot'`,
+    )
+    .all() as PlanRow[];
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+interface TermsRow {
+  cycleLengthMonths: number | null;
+  cycleAnchorDay: string | null;
+}
+
+export function cycleOverrideOf(row: TermsRow | undefined): CycleRule | null {
+  if (!row || row.cycleLengthMonths === null || row.cycleAnchorDay === null) return null;
+  const anchorDay = row.cycleAnchorDay === 'signup_day' ? 'signup_day' : Number(row.cycleAnchorDay);
+  return { lengthMonths: row.cycleLengthMonths, anchorDay };
+}
+
+interface BillableRow extends TermsRow {
+  id: string;
+  accountNumber: string;
+  planId: string;
+  createdAt: number;
+  serviceStartAt: number | null;
+  lastInvoicedEnd: number | null;
+}
+
+function loadBillableSubscribers(shard: TenantShard): BillableRow[] {
+  return shard
+    .statement(
+      `SELECT s.id, s.account_number AS accountNumber, s.plan_id AS planId, s.created_at AS createdAt,
+              b.service_start_at AS serviceStartAt, b.cycle_length_months AS cycleLengthMonths,
+              b.cycle_anchor_day AS cycleAnchorDay,
+              (SELECT MAX(i.period_end) FROM invoices i WHERE i.subscriber_id = s.id) AS lastInvoicedEnd
+         FROM subscribers s LEFT JOIN billing_subscribers b ON b.subscriber_id = s.id`,
+    )
+    .all() as BillableRow[];
+}
+
+function loadPendingLines(shard: TenantShard): Map<string, { maxId: number; lines: InvoiceLine[] }> {
+  const rows = shard
+    .statement(
+      'SELECT id, subscriber_id AS subscriberId, line FROM billing_pending_lines WHERE invoice_id IS NULL ORDER BY id',
+    )
+    .all() as Array<{ id: number; subscriberId: string; line: string }>;
+  const bySubscriber = new Map<string, { maxId: number; lines: InvoiceLine[] }>();
+  for (const row of rows) {
+    const entry = bySubscriber.get(row.subscriberId) ?? { maxId: 0, lines: [] };
+    entry.maxId = row.id;
+    entry.lines.push(JSON.parse(row.line) as InvoiceLine);
+    bySubscriber.set(row.subscriberId, entry);
+  }
+  return bySubscriber;
+}
+
+function nextInvoiceSequence(shard: TenantShard): number {
+  const row = shard.statement('SELECT value FROM billing_counters WHERE name = ?').get(INVOICE_SEQUENCE) as
+    | { value: number }
+    | undefined;
+  return row?.value ?? 1;
+}
+
+export interface InvoiceRunReport {
+  invoices: number;
+  transfers: number;
+  skipped: number;
+}
+
+/**
+ * One ISP's invoice run: every subscriber gets the cycles it is owed at `nowMs` (catching up
+ * after downtime), in one immediate transaction so two runs (or two nodes) cannot both bill.
+ */
+export function runTenantInvoices(shard: TenantShard, tenantId: string, nowMs: number): InvoiceRunReport {
+  return shard.sqlite
+    .transaction((): InvoiceRunReport => {
+      const settings = readBillingSettings(shard);
+      const plans = loadPlans(shard);
+      const pending = loadPendingLines(shard);
+      const plansByKey = new Map<string, BillingPlan>();
+      const subscribers: InvoiceRunSubscriber[] = [];
+      for (const row of loadBillableSubscribers(shard)) {
+        const cycleOverride = cycleOverrideOf(row);
+        const lengthMonths = (cycleOverride ?? settings.cycle).lengthMonths;
+        const planKey = `${row.planId}@${lengthMonths}`;
+        const plan = plans.get(row.planId);
+        if (plan && !plansByKey.has(planKey)) {
+          plansByKey.set(planKey, {
+            id: plan.id,
+            name: plan.name,
+            cyclePriceCents: cyclePriceCents(plan, lengthMonths),
+          });
+        }
+        subscribers.push({
+          id: row.id,
+          tenantId,
+          accountNumber: row.accountNumber,
+          serviceStartMs: row.serviceStartAt ?? row.createdAt,
+          planId: planKey,
+          cycleOverride,
+          lastInvoicedCycleEndMs: row.lastInvoicedEnd,
+          pendingLines: pending.get(row.id)?.lines ?? [],
+        });
+      }
+      const result = runInvoiceJob(
+        {
+          tenantId,
+          cycleRule: settings.cycle,
+          terms: { dueDays: settings.dueDays },
+          numberFormat: numberFormatOf(settings),
+          nextSequence: nextInvoiceSequence(shard),
+        },
+        subscribers,
+        plansByKey,
+        nowMs,
+      );
+      let transfers = 0;
+      const billed = new Set<string>();
+      for (const invoice of result.invoices) {
+        insertInvoice(shard, invoice, nowMs);
+        transfers += storeTransfers(
+          shard,
+          postInvoice(invoice, subscriberAccounts(invoice.subscriberId), nowMs),
+        );
+        const lines = pending.get(invoice.subscriberId);
+        if (lines && !billed.has(invoice.subscriberId)) {
+          shard
+            .statement(
+              `UPDATE billing_pending_lines SET invoice_id = ?
+                WHERE subscriber_id = ? AND invoice_id IS NULL AND id <= ?`,
+            )
+            .run(invoice.id, invoice.subscriberId, lines.maxId);
+        }
+        billed.add(invoice.subscriberId);
+      }
+      shard
+        .statement(
+          `INSERT INTO billing_counters (name, value) VALUES (?, ?)
+           ON CONFLICT(name) DO UPDATE SET value = excluded.value`,
+        )
+        .run(INVOICE_SEQUENCE, result.nextSequence);
+      for (const subscriberId of billed) refreshSubscriberBilling(shard, subscriberId, settings, nowMs);
+      return { invoices: result.invoices.length, transfers, skipped: result.skipped.length };
+    })
+    .immediate();
+}
+
+function insertInvoice(shard: TenantShard, invoice: Invoice, nowMs: number): void {
+  shard
+    .statement(
+      `INSERT INTO invoices (id, number, subscriber_id, account_number, cycle_key, idempotency_key, period_start,
+                             period_end, issued_at, due_at, total_cents, status, lines)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
+    )
+    .run(
+      invoice.id,
+      invoice.number,
+      invoice.subscriberId,
+      invoice.accountNumber,
+      invoice.cycleKey,
+      invoice.idempotencyKey,
+      invoice.periodStartMs,
+      invoice.periodEndMs,
+      nowMs,
+      invoice.dueAtMs,
+      invoice.totalCents,
+      JSON.stringify(invoice.lines),
+    );
+}
+
+interface InvoiceDatesRow {
+  id: string;
+  status: string;
+  periodEndMs: number;
+  dueAtMs: number;
+}
+
+/**
+ * Re-derives the subscriber's invoice statuses and service end from the ledger; call inside the
+ * transaction that changed the ledger. Returns the standing it derived.
+ */
+export function refreshSubscriberBilling(
+  shard: TenantShard,
+  subscriberId: string,
+  settings: BillingSettings,
+  nowMs: number,
+): AccountStanding {
+  const standing = accountStanding(
+    loadSubscriberLedger(shard, subscriberId),
+    LedgerAccount.subscriber(subscriberId),
+  );
+  const byId = new Map(standing.invoices.map((invoice) => [invoice.invoiceId, invoice]));
+  const rows = shard
+    .statement(
+      `SELECT id, status, period_end AS periodEndMs, due_at AS dueAtMs FROM invoices WHERE subscriber_id = ?`,
+    )
+    .all(subscriberId) as InvoiceDatesRow[];
+  const expiryInvoices = rows.map((row) => {
+    // An invoice that moved no money (a free plan) is settled by definition.
+    const derived = byId.get(row.id);
+    const status: InvoiceStatus = derived?.status ?? 'paid';
+    if (status !== row.status) {
+      shard.statement('UPDATE invoices SET status = ? WHERE id = ?').run(status, row.id);
+    }
+    return { ...row, status, outstandingCents: derived?.outstandingCents ?? cents(0) };
+  });
+  const endsAtMs = serviceEndsAtMs(expiryInvoices, settings.dueDays, dunningPolicyOf(settings));
+  if (endsAtMs !== undefined) {
+    shard
+      .statement('UPDATE subscribers SET expires_at = ?, updated_at = ? WHERE id = ? AND expires_at IS NOT ?')
+      .run(endsAtMs, nowMs, subscriberId, endsAtMs);
+  }
+  return standing;
+}
+
+/**
+ * Plan change on the day of `nowMs`: when the current cycle is already invoiced, the old plan's
+ * unused days are credited and the new plan's remaining days charged on the next invoice.
+ * Before the cycle is invoiced nothing is owed: the next invoice bills the new plan whole.
+ */
+export function recordPlanChange(
+  shard: TenantShard,
+  change: { subscriberId: string; oldPlanId: string; newPlanId: string },
+  nowMs: number,
+): number {
+  if (change.oldPlanId === change.newPlanId) return 0;
+  const last = shard
+    .statement(
+      `SELECT period_start AS startMs, period_end AS endMs, cycle_key AS key FROM invoices
+        WHERE subscriber_id = ? ORDER BY period_end DESC LIMIT 1`,
+    )
+    .get(change.subscriberId) as { startMs: number; endMs: number; key: string } | undefined;
+  if (!last || nowMs < last.startMs || nowMs >= last.endMs) return 0;
+  const plans = loadPlans(shard);
+  const oldPlan = plans.get(change.oldPlanId);
+  const newPlan = plans.get(change.newPlanId);
+  if (!oldPlan || !newPlan) return 0;
+  const terms = shard
+    .statement(
+      `SELECT cycle_length_months AS cycleLengthMonths, cycle_anchor_day AS cycleAnchorDay
+         FROM billing_subscribers WHERE subscriber_id = ?`,
+    )
+    .get(change.subscriberId) as TermsRow | undefined;
+  const lengthMonths = (cycleOverrideOf(terms) ?? readBillingSettings(shard).cycle).lengthMonths;
+  const cycle: Cycle = { ...last, days: wholeDaysBetween(last.startMs, last.endMs) };
+  const asBilling = (plan: PlanRow): BillingPlan => ({
+    id: plan.id,
+    name: plan.name,
+    cyclePriceCents: cyclePriceCents(plan, lengthMonths),
+  });
+  const lines = proratePlanChange(asBilling(oldPlan), asBilling(newPlan), cycle, nowMs);
+  for (const line of lines) {
+    shard
+      .statement('INSERT INTO billing_pending_lines (subscriber_id, line, created_at) VALUES (?, ?, ?)')
+      .run(change.subscriberId, JSON.stringify(line), nowMs);
+  }
+  return lines.length;
+}

@@ -1,0 +1,12 @@
+// Platform billing of ISPs: accounts, charges, payments (M-Pesa, bank, PayPal), state and the run.
+export * from './access';
+export * from './accounts';
+export * from './allocation';
+export * from './config';
+export * from './ledger';
+export * from './mpesa';
+export * from './payments';
+export * from './paypal';
+export * from './run';
+export * from './state';
+export * from './status';

@@ -1,0 +1,146 @@
+// The platform billing run: for every ISP, catch up its monthly charges (tier re-evaluated each month
+// from its revenue through Kiunga), then its account state. Idempotent: charge ids are fixed per
+// (tenant, period, kind), and a second run on the same clock writes nothing new.
+
+import { cents } from '@kiunga/schemas';
+import {
+  type Cycle,
+  cycleContaining,
+  evaluateTier,
+  nextCycle,
+  type PaidTier,
+  type PlatformTier,
+  platformCharges,
+  platformCycleAnchor,
+  previousCycle,
+} from '../billing/index';
+import type { ApiDependencies } from '../dependencies';
+import {
+  addNotice,
+  auditSystem,
+  billableTenants,
+  billingStartMs,
+  ensureAccount,
+  type TenantBillingRow,
+} from './accounts';
+import { hasRegistrationCharge, recordCharge } from './ledger';
+import { refreshAccount } from './state';
+
+/** A run catches up at most this many months per ISP (three years of downtime); the next run does the rest. */
+export const PERIODS_PER_RUN_MAX = 36;
+
+export interface PlatformBillingRunResult {
+  tenants: number;
+  chargesCreated: number;
+  tierChanges: number;
+  stateChanges: number;
+}
+
+export function runPlatformBilling(dependencies: ApiDependencies): PlatformBillingRunResult {
+  const nowMs = dependencies.clock.now();
+  const result: PlatformBillingRunResult = { tenants: 0, chargesCreated: 0, tierChanges: 0, stateChanges: 0 };
+  for (const tenant of billableTenants(dependencies)) {
+    result.tenants += 1;
+    const billed = billTenant(dependencies, tenant, nowMs);
+    result.chargesCreated += billed.chargesCreated;
+    result.tierChanges += billed.tierChanges;
+    const refreshed = refreshAccount(dependencies, tenant.id, nowMs);
+    if (refreshed && refreshed.previous !== refreshed.status.state) result.stateChanges += 1;
+  }
+  return result;
+}
+
+function billTenant(
+  dependencies: ApiDependencies,
+  tenant: TenantBillingRow,
+  nowMs: number,
+): { chargesCreated: number; tierChanges: number } {
+  const account = ensureAccount(dependencies, tenant, nowMs);
+  const startMs = billingStartMs(tenant);
+  if (nowMs < startMs) return { chargesCreated: 0, tierChanges: 0 };
+  const anchor = platformCycleAnchor(startMs);
+  const firstPeriod = cycleContaining(anchor, startMs);
+  let tier = tenant.tier as PlatformTier;
+  let evaluatedKey = account.tierEvaluatedPeriod;
+  let chargesCreated = 0;
+  let tierChanges = 0;
+  let period: Cycle = firstPeriod;
+  for (let index = 0; index < PERIODS_PER_RUN_MAX && period.startMs <= nowMs; index += 1) {
+    const isFirst = period.key === firstPeriod.key;
+    if (!isFirst && (evaluatedKey === null || evaluatedKey < period.key)) {
+      const changed = reevaluateTier(dependencies, tenant, account.optedTier2 === 1, tier, period, nowMs);
+      if (changed !== tier) tierChanges += 1;
+      tier = changed;
+      evaluatedKey = period.key;
+    }
+    const paidTier: PaidTier = tier === 'trial' ? 'tier1' : tier;
+    const charges = platformCharges(
+      {
+        id: tenant.id,
+        trialEndsAtMs: startMs,
+        tier: paidTier,
+        isRegistrationFeeCharged: hasRegistrationCharge(dependencies, tenant.id),
+      },
+      period,
+    );
+    for (const charge of charges) {
+      if (recordCharge(dependencies, tenant.id, charge, { periodKey: period.key, tier: paidTier }, nowMs))
+        chargesCreated += 1;
+    }
+    period = nextCycle(anchor, period);
+  }
+  return { chargesCreated, tierChanges };
+}
+
+/** Last month's revenue decides this month's tier; the change is stored with a notice and an audit entry. */
+function reevaluateTier(
+  dependencies: ApiDependencies,
+  tenant: TenantBillingRow,
+  isOptedTier2: boolean,
+  currentTier: PlatformTier,
+  period: Cycle,
+  nowMs: number,
+): PlatformTier {
+  const anchor = platformCycleAnchor(billingStartMs(tenant));
+  const previous = previousCycle(anchor, period);
+  const revenue = monthRevenueCents(dependencies, tenant.id, previous);
+  const { tier, notice } = evaluateTier(cents(revenue), currentTier, isOptedTier2);
+  const sqlite = dependencies.platform.sqlite;
+  sqlite.transaction(() => {
+    sqlite
+      .prepare('UPDATE platform_accounts SET tier_evaluated_period = ?, updated_at = ? WHERE tenant_id = ?')
+      .run(period.key, nowMs, tenant.id);
+    if (!notice) return;
+    // A Tier 1 ISP keeps one feature set; one that never chose (it was on Tier 2) starts with Hotspot.
+    const choice = tier === 'tier1' ? (tenant.featureChoice ?? 'hotspot') : tenant.featureChoice;
+    sqlite
+      .prepare('UPDATE tenants SET tier = ?, feature_choice = ?, updated_at = ? WHERE id = ?')
+      .run(tier, choice, nowMs, tenant.id);
+    addNotice(dependencies, tenant.id, { kind: `tier_${notice.reason}`, message: notice.message }, nowMs);
+    auditSystem(dependencies, {
+      tenantId: tenant.id,
+      action: 'platform_billing.tier_change',
+      target: tenant.id,
+      detail: {
+        from: notice.from,
+        to: notice.to,
+        reason: notice.reason,
+        revenueCents: revenue,
+        period: previous.key,
+      },
+    });
+  })();
+  return tier;
+}
+
+/** The ISP's takings through Kiunga in a period: every payment its shard recorded then. */
+export function monthRevenueCents(dependencies: ApiDependencies, tenantId: string, period: Cycle): number {
+  if (!dependencies.shards.hasShardFile(tenantId)) return 0;
+  const row = dependencies.shards
+    .forTenant(tenantId)
+    .statement(
+      'SELECT COALESCE(SUM(amount_cents), 0) AS total FROM payments WHERE received_at >= ? AND received_at < ?',
+    )
+    .get(period.startMs, period.endMs) as { total: number };
+  return row.total;
+}

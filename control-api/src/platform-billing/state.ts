@@ -1,0 +1,106 @@
+// An ISP's platform account state, derived from its charges, payments and the clock; a change of state
+// is stored with a notice to the ISP and an audit entry. Never touches RADIUS or the captive portal.
+import {
+  DAY_MS,
+  PLATFORM_GRACE_DAYS,
+  type PlatformAccountState,
+  type PlatformAccountStatus,
+  type PlatformStateNotice,
+  platformAccountState,
+  platformStateNotice,
+} from '../billing/index';
+import type { ApiDependencies } from '../dependencies';
+import { addNotice, auditSystem, billingStartMs, ensureAccount, findAccount, findTenant } from './accounts';
+import { oldestUnpaidDueAt } from './allocation';
+import { balanceCents, chargesOf, paidCents } from './ledger';
+
+export function formatShillings(amountCents: number): string {
+  const shillings = Math.trunc(amountCents / 100);
+  const rest = Math.abs(amountCents % 100);
+  return `Ksh ${shillings.toLocaleString('en-KE')}${rest === 0 ? '' : `.${rest.toString().padStart(2, '0')}`}`;
+}
+
+function formatDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function noticeMessage(kind: PlatformStateNotice, balance: number, graceEndsAtMs: number | null): string {
+  const owed = formatShillings(Math.max(balance, 0));
+  switch (kind) {
+    case 'trial_ended_unpaid':
+      return `Your free trial has ended. Pay ${owed} by ${graceEndsAtMs ? formatDate(graceEndsAtMs) : 'soon'} to keep full console access. Your clients are not affected.`;
+    case 'grace_started':
+      return `Your Kiunga payment of ${owed} is due. Pay by ${graceEndsAtMs ? formatDate(graceEndsAtMs) : 'soon'} to keep full console access. Your clients are not affected.`;
+    case 'console_restricted':
+      return `Your console is read-only until you pay ${owed}. Your hotspot and PPPoE clients keep their service.`;
+    case 'access_restored':
+      return 'Payment received: full console access is restored. Thank you.';
+  }
+}
+
+/** The state now, from what is stored (no writes): what the console middleware asks on every write. */
+export function liveAccountStatus(
+  dependencies: ApiDependencies,
+  tenantId: string,
+  nowMs: number,
+): PlatformAccountStatus | null {
+  const tenant = findTenant(dependencies, tenantId);
+  const account = findAccount(dependencies, tenantId);
+  if (!tenant || !account) return null;
+  return platformAccountState(
+    { trialEndsAtMs: billingStartMs(tenant), oldestUnpaidDueAtMs: account.oldestUnpaidDueAt },
+    nowMs,
+  );
+}
+
+/**
+ * Recomputes the oldest unpaid due date and the state; on a change writes a notice and an audit entry.
+ * Safe to call any number of times: an unchanged state writes nothing but the due date.
+ */
+export function refreshAccount(
+  dependencies: ApiDependencies,
+  tenantId: string,
+  nowMs: number,
+): { previous: PlatformAccountState; status: PlatformAccountStatus } | null {
+  const tenant = findTenant(dependencies, tenantId);
+  if (!tenant) return null;
+  const account = ensureAccount(dependencies, tenant, nowMs);
+  const sqlite = dependencies.platform.sqlite;
+  return sqlite.transaction(() => {
+    const dueAtMs = oldestUnpaidDueAt(chargesOf(dependencies, tenantId), paidCents(dependencies, tenantId));
+    const status = platformAccountState(
+      { trialEndsAtMs: billingStartMs(tenant), oldestUnpaidDueAtMs: dueAtMs },
+      nowMs,
+    );
+    const previous = account.state as PlatformAccountState;
+    sqlite
+      .prepare(
+        'UPDATE platform_accounts SET oldest_unpaid_due_at = ?, state = ?, updated_at = ? WHERE tenant_id = ?',
+      )
+      .run(dueAtMs, status.state, nowMs, tenantId);
+    if (tenant.status === 'trial' && status.state !== 'trial') {
+      sqlite
+        .prepare(`UPDATE tenants SET status = 'active', updated_at = ? WHERE id = ? AND status = 'trial'`)
+        .run(nowMs, tenantId);
+    }
+    if (previous !== status.state) {
+      const kind = platformStateNotice(previous, status.state);
+      const graceEndsAtMs = dueAtMs === null ? null : dueAtMs + PLATFORM_GRACE_DAYS * DAY_MS;
+      if (kind) {
+        addNotice(
+          dependencies,
+          tenantId,
+          { kind, message: noticeMessage(kind, balanceCents(dependencies, tenantId), graceEndsAtMs) },
+          nowMs,
+        );
+      }
+      auditSystem(dependencies, {
+        tenantId,
+        action: 'platform_billing.state_change',
+        target: tenantId,
+        detail: { from: previous, to: status.state, notice: kind },
+      });
+    }
+    return { previous, status };
+  })();
+}

@@ -1,0 +1,137 @@
+// /api/v1/billing/settings (cycle rule, due days, dunning steps, invoice prefix) and
+// /api/v1/billing/subscribers/:id (one subscriber's cycle override and service start).
+import { KiungaError, type TenantShard } from '@kiunga/schemas';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { recordAudit } from '../audit';
+import {
+  billingSettingsSchema,
+  cycleRuleSchema,
+  readBillingSettings,
+  updateBillingSettingsSchema,
+  writeBillingSettings,
+} from '../billing/settings';
+import { cycleOverrideOf } from '../billing/store';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import { requireFeature } from '../middleware/require-feature';
+import { requirePermission } from '../middleware/require-permission';
+import { tenantShardOf } from '../tenant-access';
+import { parseJsonBody } from '../validation';
+import { registerApiOperations } from './openapi';
+
+const termsSchema = z.object({
+  subscriberId: z.string(),
+  /** Null: the ISP's rule. */
+  cycle: cycleRuleSchema.nullable(),
+  /** When service started (the first cycle is prorated from this day); null = when created. */
+  serviceStartAt: z.number().int().nullable(),
+});
+const updateTermsSchema = termsSchema.omit({ subscriberId: true }).partial();
+
+registerApiOperations([
+  {
+    method: 'get',
+    path: '/api/v1/billing/settings',
+    summary: 'Billing settings of the ISP',
+    tag: 'billing',
+    permission: 'billing.read',
+    response: billingSettingsSchema,
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/billing/settings',
+    summary: 'Change the cycle rule, due days, dunning steps or invoice prefix',
+    tag: 'billing',
+    permission: 'billing.write',
+    body: updateBillingSettingsSchema,
+    response: billingSettingsSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/billing/subscribers/{id}',
+    summary: "A subscriber's billing terms",
+    tag: 'billing',
+    permission: 'billing.read',
+    response: termsSchema,
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/billing/subscribers/{id}',
+    summary: "Override a subscriber's cycle (length, anchor day or signup day) or service start",
+    tag: 'billing',
+    permission: 'billing.write',
+    body: updateTermsSchema,
+    response: termsSchema,
+  },
+]);
+
+type Terms = z.infer<typeof termsSchema>;
+
+function readTerms(shard: TenantShard, subscriberId: string): Terms {
+  if (!shard.statement('SELECT 1 FROM subscribers WHERE id = ?').get(subscriberId)) {
+    throw new KiungaError('not_found', 'No such subscriber.');
+  }
+  const row = shard
+    .statement(
+      `SELECT service_start_at AS serviceStartAt, cycle_length_months AS cycleLengthMonths,
+              cycle_anchor_day AS cycleAnchorDay FROM billing_subscribers WHERE subscriber_id = ?`,
+    )
+    .get(subscriberId) as
+    | { serviceStartAt: number | null; cycleLengthMonths: number | null; cycleAnchorDay: string | null }
+    | undefined;
+  return { subscriberId, cycle: cycleOverrideOf(row), serviceStartAt: row?.serviceStartAt ?? null };
+}
+
+function writeTerms(shard: TenantShard, terms: Terms, nowMs: number): void {
+  shard
+    .statement(
+      `INSERT INTO billing_subscribers (subscriber_id, service_start_at, cycle_length_months, cycle_anchor_day, updated_at)
+       VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(subscriber_id) DO UPDATE SET service_start_at = excluded.service_start_at,
+         cycle_length_months = excluded.cycle_length_months, cycle_anchor_day = excluded.cycle_anchor_day,
+         updated_at = excluded.updated_at`,
+    )
+    .run(
+      terms.subscriberId,
+      terms.serviceStartAt,
+      terms.cycle?.lengthMonths ?? null,
+      terms.cycle === null ? null : String(terms.cycle.anchorDay),
+      nowMs,
+    );
+}
+
+export function billingSettingsRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  routes.use('*', requireFeature(dependencies, 'pppoe'));
+
+  routes.get('/settings', requirePermission('billing.read'), (context) =>
+    context.json(readBillingSettings(tenantShardOf(context, dependencies))),
+  );
+
+  routes.patch('/settings', requirePermission('billing.write'), async (context) => {
+    const input = await parseJsonBody(context, updateBillingSettingsSchema);
+    const shard = tenantShardOf(context, dependencies);
+    const settings = { ...readBillingSettings(shard), ...input };
+    writeBillingSettings(shard, settings, dependencies.clock.now());
+    recordAudit(dependencies, context, { action: 'billing.settings.update', detail: input });
+    return context.json(settings);
+  });
+
+  routes.get('/subscribers/:id', requirePermission('billing.read'), (context) =>
+    context.json(readTerms(tenantShardOf(context, dependencies), context.req.param('id'))),
+  );
+
+  routes.patch('/subscribers/:id', requirePermission('billing.write'), async (context) => {
+    const input = await parseJsonBody(context, updateTermsSchema);
+    const shard = tenantShardOf(context, dependencies);
+    const terms = { ...readTerms(shard, context.req.param('id')), ...input };
+    writeTerms(shard, terms, dependencies.clock.now());
+    recordAudit(dependencies, context, {
+      action: 'billing.subscriber_terms.update',
+      target: terms.subscriberId,
+      detail: input,
+    });
+    return context.json(terms);
+  });
+  return routes;
+}

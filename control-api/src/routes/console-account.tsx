@@ -1,0 +1,117 @@
+// "My account" pages of the ISP and platform consoles: change password and two-factor sign-in,
+// acting through /api/v1/auth/password and /api/v1/auth/totp/* in-process as the signed-in user.
+import { KiungaError } from '@kiunga/schemas';
+import { type Context, Hono } from 'hono';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import type { PrincipalKind } from '../permissions';
+import { AccountPage, type TotpSetup } from '../views/account';
+import type { ConsoleShell } from '../views/layout';
+import {
+  type AppFetch,
+  callApi,
+  formFields,
+  redirectWithFlash,
+  renderHtml,
+  withFormErrors,
+} from './console-support';
+
+/** The kinds the API offers TOTP to (routes/auth.ts); other accounts see only the password form. */
+const TOTP_KINDS: ReadonlySet<PrincipalKind> = new Set(['super_admin', 'platform_staff', 'isp_owner']);
+
+export interface AccountRoutesOptions {
+  /** Console path, e.g. /isp/account. */
+  basePath: string;
+  shell: (context: Context<AppEnv>) => ConsoleShell;
+}
+
+/** Routes relative to the console root (mount with `routes.route('/', …)`). */
+export function ownAccountRoutes(
+  dependencies: ApiDependencies,
+  fetchApp: AppFetch,
+  options: AccountRoutesOptions,
+): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  const consoleRoot = `/${options.basePath.split('/')[1] ?? ''}`;
+  const local = options.basePath.slice(consoleRoot.length);
+  // The API has no read of one's own TOTP state; it is one column of the account's own row.
+  const isTotpEnabled = (userId: string) =>
+    Boolean(
+      (
+        dependencies.platform.sqlite
+          .prepare('SELECT totp_enabled_at IS NOT NULL AS isEnabled FROM users WHERE id = ?')
+          .get(userId) as { isEnabled: number } | undefined
+      )?.isEnabled,
+    );
+
+  const render = (context: Context<AppEnv>, totpSetup: TotpSetup | null, error?: string) => {
+    const principal = context.get('principal');
+    const shell = options.shell(context);
+    return renderHtml(
+      context,
+      <AccountPage
+        shell={error ? { ...shell, flash: { kind: 'error', text: error } } : shell}
+        basePath={options.basePath}
+        email={principal.email ?? ''}
+        isTotpOffered={TOTP_KINDS.has(principal.kind)}
+        isTotpEnabled={isTotpEnabled(principal.id)}
+        totpSetup={totpSetup}
+      />,
+      error ? 400 : 200,
+    );
+  };
+
+  routes.get(local, (context) => render(context, null));
+
+  routes.post(`${local}/password`, (context) =>
+    withFormErrors(
+      context,
+      options.basePath,
+      async () => {
+        const fields = await formFields(context);
+        if ((fields.newPassword ?? '') !== (fields.repeatPassword ?? ''))
+          throw new KiungaError('validation_failed', 'The two new passwords differ.');
+        await callApi(context, fetchApp, 'POST', '/api/v1/auth/password', {
+          currentPassword: fields.currentPassword ?? '',
+          newPassword: fields.newPassword ?? '',
+        });
+        // The API ended every session of the account, this one too.
+        return redirectWithFlash(context, '/login', 'ok', 'Password changed. Sign in with the new one.');
+      },
+      [403],
+    ),
+  );
+
+  routes.post(`${local}/totp/setup`, (context) =>
+    withFormErrors(context, options.basePath, async () => {
+      const setup = await callApi<TotpSetup>(context, fetchApp, 'POST', '/api/v1/auth/totp/setup');
+      return render(context, setup);
+    }),
+  );
+
+  routes.post(`${local}/totp/confirm`, async (context) => {
+    const fields = await formFields(context);
+    try {
+      await callApi(context, fetchApp, 'POST', '/api/v1/auth/totp/confirm', {
+        code: fields.code?.replace(/\s/g, '') ?? '',
+      });
+    } catch (error) {
+      if (!(error instanceof KiungaError) || error.httpStatus !== 400) throw error;
+      // Show the same key again so the user can retry with a fresh code.
+      const setup = { secret: fields.setupSecret ?? '', otpauthUrl: fields.setupUrl ?? '' };
+      return render(context, setup.secret ? setup : null, error.message);
+    }
+    return redirectWithFlash(context, options.basePath, 'ok', 'Two-factor sign-in is on.');
+  });
+
+  routes.post(`${local}/totp/disable`, (context) =>
+    withFormErrors(context, options.basePath, async () => {
+      const fields = await formFields(context);
+      await callApi(context, fetchApp, 'POST', '/api/v1/auth/totp/disable', {
+        code: fields.code?.replace(/\s/g, '') ?? '',
+      });
+      return redirectWithFlash(context, options.basePath, 'ok', 'Two-factor sign-in is off.');
+    }),
+  );
+
+  return routes;
+}

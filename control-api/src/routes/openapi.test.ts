@@ -1,0 +1,88 @@
+// The OpenAPI document covers the API: every route mounted under /api/v1 by createApp appears in it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type AaaControl,
+  createSecretBox,
+  generateMasterKey,
+  openPlatformDatabase,
+  type PlatformDatabase,
+  ShardRegistry,
+  systemClock,
+} from '@kiunga/schemas';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ControlApiOptions, createApp } from '../app';
+import { buildOpenApiDocument } from './openapi';
+
+const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+let dataDir: string;
+let platform: PlatformDatabase;
+
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'kiunga-openapi-'));
+  platform = openPlatformDatabase(dataDir);
+});
+
+afterAll(() => {
+  platform?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** "/api/v1/plans/:id" → "/api/v1/plans/{id}" (a regex constraint such as :action{a|b} is dropped). */
+function openApiPathOf(honoPath: string): string {
+  return honoPath.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}').replace(/\/$/, '') || '/';
+}
+
+/** The method and path of each handler createApp mounts under /api/v1 (middleware excluded). */
+function mountedApiRoutes(): string[] {
+  const options = {
+    platform,
+    shards: new ShardRegistry({ dataDir }),
+    secretBox: createSecretBox(generateMasterKey()),
+    clock: systemClock,
+    aaa: {} as AaaControl,
+    logger: pino({ level: 'silent' }),
+    tokenKey: new Uint8Array(32),
+    publicUrl: 'http://localhost',
+    mpesaBaseUrl: null,
+  } as unknown as ControlApiOptions;
+  const app = createApp(options);
+  const routes = new Set<string>();
+  for (const route of app.routes) {
+    if (!HTTP_METHODS.has(route.method) || !route.path.startsWith('/api/v1/')) continue;
+    if (route.path.endsWith('*')) continue;
+    routes.add(`${route.method.toLowerCase()} ${openApiPathOf(route.path)}`);
+  }
+  return [...routes].sort();
+}
+
+describe('OpenAPI document', () => {
+  it('describes every route mounted under /api/v1', () => {
+    const mounted = mountedApiRoutes();
+    expect(mounted.length).toBeGreaterThan(60);
+    const paths = buildOpenApiDocument().paths as Record<string, Record<string, unknown>>;
+    const missing = mounted.filter((route) => {
+      const [method = '', path = ''] = route.split(' ');
+      return paths[path]?.[method] === undefined;
+    });
+    expect(missing, 'describe these with registerApiOperations() in their route file').toEqual([]);
+  });
+
+  it('documents identity operations with their request schemas and permissions', () => {
+    const paths = buildOpenApiDocument().paths as Record<string, Record<string, Record<string, unknown>>>;
+    const createKey = paths['/api/v1/api-keys']?.post as {
+      'x-permission': string;
+      requestBody: { content: { 'application/json': { schema: { required: string[] } } } };
+    };
+    expect(createKey['x-permission']).toBe('api_keys.manage');
+    expect(createKey.requestBody.content['application/json'].schema.required).toEqual([
+      'name',
+      'permissions',
+    ]);
+    expect(paths['/api/v1/platform/roles/{id}']?.patch).toBeDefined();
+    expect(paths['/api/v1/auth/totp/confirm']?.post).toBeDefined();
+  });
+});

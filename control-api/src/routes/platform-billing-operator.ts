@@ -1,0 +1,116 @@
+// /api/v1/platform/billing: the platform's finance view — ISPs' balances, bank payments recorded and
+// reconciled by reference, unmatched payments, and a billing run on demand.
+import { KiungaError } from '@kiunga/schemas';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { recordAudit } from '../audit';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import { requirePlatformPrincipal } from '../identity/scope';
+import { requirePermission } from '../middleware/require-permission';
+import {
+  acceptPayment,
+  accountView,
+  afterPaymentCredited,
+  billableTenants,
+  findAccountByReference,
+  findPayment,
+  findTenant,
+  matchPayment,
+  normaliseReference,
+  PAYMENT_SELECT,
+  type PlatformPaymentRow,
+  runPlatformBilling,
+} from '../platform-billing/index';
+import { parseJsonBody, parseQuery } from '../validation';
+import { PLATFORM_BILLING_PAGE_MAX } from './platform-billing';
+
+const bankPaymentSchema = z.object({
+  reference: z.string().trim().min(3).max(64),
+  amountCents: z.number().int().positive().max(1_000_000_000),
+  bankTransactionId: z.string().trim().min(1).max(100),
+  /** When the bank says the money arrived; defaults to now. */
+  receivedAt: z.number().int().positive().optional(),
+});
+const paymentsQuerySchema = z.object({
+  status: z.enum(['matched', 'unmatched']).optional(),
+  limit: z.coerce.number().int().min(1).max(PLATFORM_BILLING_PAGE_MAX).default(50),
+});
+const matchSchema = z.object({ tenantId: z.string().min(1) });
+
+export function platformBillingOperatorRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  routes.use('*', requirePlatformPrincipal(), requirePermission('platform_billing.manage'));
+  const sqlite = dependencies.platform.sqlite;
+
+  routes.get('/tenants', (context) => {
+    const items = billableTenants(dependencies).map((tenant) => accountView(dependencies, tenant));
+    return context.json({ items });
+  });
+
+  routes.get('/tenants/:id', (context) => {
+    const tenant = findTenant(dependencies, context.req.param('id'));
+    if (!tenant) throw new KiungaError('tenant_not_found');
+    return context.json(accountView(dependencies, tenant));
+  });
+
+  // Idempotent by the bank's transaction id: recording the same line twice answers the first record.
+  routes.post('/bank-payments', async (context) => {
+    const body = await parseJsonBody(context, bankPaymentSchema);
+    const existing = findPayment(dependencies, 'bank', body.bankTransactionId);
+    if (existing) {
+      if (existing.amountCents !== body.amountCents)
+        throw new KiungaError('conflict', 'This bank transaction was recorded with a different amount.');
+      return context.json({ ...existing, isNew: false }, 200);
+    }
+    const account = findAccountByReference(dependencies, body.reference);
+    const { payment, isNew } = acceptPayment(dependencies, {
+      tenantId: account?.tenantId ?? null,
+      provider: 'bank',
+      providerTransactionId: body.bankTransactionId,
+      amountCents: body.amountCents,
+      paidCurrency: 'KES',
+      paidAmountMinor: body.amountCents,
+      exchangeRateKesCents: null,
+      reference: normaliseReference(body.reference),
+      receivedAtMs: body.receivedAt ?? dependencies.clock.now(),
+      recordedBy: context.get('principal').id,
+    });
+    recordAudit(dependencies, context, {
+      action: 'platform_billing.bank_payment',
+      target: payment.id,
+      detail: body,
+    });
+    return context.json({ ...payment, isNew }, isNew ? 201 : 200);
+  });
+
+  routes.get('/payments', (context) => {
+    const query = parseQuery(context, paymentsQuerySchema);
+    const items = sqlite
+      .prepare(`${PAYMENT_SELECT} WHERE (? IS NULL OR status = ?) ORDER BY received_at DESC LIMIT ?`)
+      .all(query.status ?? null, query.status ?? null, query.limit) as PlatformPaymentRow[];
+    return context.json({ items });
+  });
+
+  routes.post('/payments/:id/match', async (context) => {
+    const body = await parseJsonBody(context, matchSchema);
+    if (!findTenant(dependencies, body.tenantId)) throw new KiungaError('tenant_not_found');
+    const paymentId = context.req.param('id');
+    if (!matchPayment(dependencies, paymentId, body.tenantId, dependencies.clock.now()))
+      throw new KiungaError('conflict', 'No unmatched payment with this id.');
+    const payment = sqlite.prepare(`${PAYMENT_SELECT} WHERE id = ?`).get(paymentId) as PlatformPaymentRow;
+    afterPaymentCredited(dependencies, payment);
+    recordAudit(dependencies, context, {
+      action: 'platform_billing.match_payment',
+      target: paymentId,
+      detail: body,
+    });
+    return context.json(payment);
+  });
+
+  routes.post('/run', (context) => {
+    const result = runPlatformBilling(dependencies);
+    recordAudit(dependencies, context, { action: 'platform_billing.run', detail: result });
+    return context.json(result);
+  });
+  return routes;
+}

@@ -1,0 +1,228 @@
+// /api/v1/platform-billing: the ISP owner's view of what it owes Kiunga and the ways to pay it, and
+// /callbacks/mm/platform/<token>/stk where Daraja reports the platform's STK results.
+import { KiungaError } from '@kiunga/schemas';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { recordAudit } from '../audit';
+import type { ApiDependencies, AppEnv } from '../dependencies';
+import { STK_CALLBACK_ACCEPTED } from '../integrations/mpesa/index';
+import {
+  addNotice,
+  applyPlatformStkCallback,
+  balanceCents,
+  capturePlatformPayPalOrder,
+  createPlatformPayPalOrder,
+  ensureAccount,
+  findIntent,
+  findTenant,
+  intentView,
+  isPlatformCallbackTokenValid,
+  ispStatusView,
+  PAYMENT_SELECT,
+  startPlatformStkPush,
+  type TenantBillingRow,
+} from '../platform-billing/index';
+import { tenantIdOf } from '../tenant-access';
+import { parseJsonBody, parseQuery } from '../validation';
+
+/** Lists are short (a charge or two a month); one page of this many is years of history. */
+export const PLATFORM_BILLING_PAGE_MAX = 200;
+const CALLBACK_BODY_BYTES_MAX = 64 * 1024;
+/** Smallest payment accepted: one shilling (Daraja's minimum). */
+const PAYMENT_MINIMUM_CENTS = 100;
+
+const listQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(PLATFORM_BILLING_PAGE_MAX).default(50),
+});
+const amountSchema = z.number().int().min(PAYMENT_MINIMUM_CENTS).max(25_000_000).optional();
+const mpesaBodySchema = z.object({
+  phone: z.string().trim().min(9).max(20).optional(),
+  amountCents: amountSchema,
+});
+const paypalBodySchema = z.object({ amountCents: amountSchema });
+const tierBodySchema = z.object({
+  tier: z.enum(['tier1', 'tier2']),
+  featureChoice: z.enum(['hotspot', 'pppoe']).optional(),
+});
+
+function ownerTenant(context: Context<AppEnv>, dependencies: ApiDependencies): TenantBillingRow {
+  const principal = context.get('principal');
+  const tenantId = tenantIdOf(context);
+  if (principal.kind !== 'isp_owner')
+    throw new KiungaError('forbidden', 'Only the ISP owner manages the Kiunga subscription.');
+  const tenant = findTenant(dependencies, tenantId);
+  if (!tenant) throw new KiungaError('tenant_not_found');
+  return tenant;
+}
+
+/** The amount to pay: as asked, or everything owed. */
+function amountToPay(dependencies: ApiDependencies, tenantId: string, requested: number | undefined): number {
+  if (requested !== undefined) return requested;
+  const owed = balanceCents(dependencies, tenantId);
+  if (owed < PAYMENT_MINIMUM_CENTS)
+    throw new KiungaError('conflict', 'Nothing is owed right now; give amountCents to pay ahead.');
+  return owed;
+}
+
+export function platformBillingRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  const sqlite = dependencies.platform.sqlite;
+
+  routes.get('/', (context) => context.json(ispStatusView(dependencies, ownerTenant(context, dependencies))));
+
+  routes.get('/charges', (context) => {
+    const tenant = ownerTenant(context, dependencies);
+    const { limit } = parseQuery(context, listQuerySchema);
+    const items = sqlite
+      .prepare(
+        `SELECT id, period_key AS periodKey, kind, tier, amount_cents AS amountCents, description, due_at AS dueAt,
+                created_at AS createdAt FROM platform_charges WHERE tenant_id = ? ORDER BY due_at DESC, id LIMIT ?`,
+      )
+      .all(tenant.id, limit);
+    return context.json({ items });
+  });
+
+  routes.get('/payments', (context) => {
+    const tenant = ownerTenant(context, dependencies);
+    const { limit } = parseQuery(context, listQuerySchema);
+    const items = sqlite
+      .prepare(`${PAYMENT_SELECT} WHERE tenant_id = ? ORDER BY received_at DESC LIMIT ?`)
+      .all(tenant.id, limit);
+    return context.json({ items });
+  });
+
+  routes.get('/notices', (context) => {
+    const tenant = ownerTenant(context, dependencies);
+    const { limit } = parseQuery(context, listQuerySchema);
+    const items = sqlite
+      .prepare(
+        `SELECT id, kind, message, created_at AS createdAt, read_at AS readAt FROM platform_notices
+          WHERE tenant_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+      )
+      .all(tenant.id, limit);
+    return context.json({ items });
+  });
+
+  routes.post('/tier', async (context) => {
+    const tenant = ownerTenant(context, dependencies);
+    const body = await parseJsonBody(context, tierBodySchema);
+    const nowMs = dependencies.clock.now();
+    ensureAccount(dependencies, tenant, nowMs);
+    if (body.tier === 'tier2') {
+      sqlite.transaction(() => {
+        sqlite
+          .prepare('UPDATE platform_accounts SET opted_tier2 = 1, updated_at = ? WHERE tenant_id = ?')
+          .run(nowMs, tenant.id);
+        sqlite
+          .prepare(`UPDATE tenants SET tier = 'tier2', updated_at = ? WHERE id = ?`)
+          .run(nowMs, tenant.id);
+        if (tenant.tier !== 'tier2') {
+          addNotice(
+            dependencies,
+            tenant.id,
+            {
+              kind: 'tier_opted_tier2',
+              message:
+                'You chose Tier 2: Ksh 1,500 a month from your next month, all features including SMS, from now.',
+            },
+            nowMs,
+          );
+        }
+      })();
+    } else {
+      // Back to following revenue: Tier 1 from the next month if revenue stays below the threshold.
+      const choice = body.featureChoice ?? tenant.featureChoice;
+      if (!choice)
+        throw new KiungaError('validation_failed', 'Tier 1 needs featureChoice: hotspot or pppoe.');
+      sqlite.transaction(() => {
+        sqlite
+          .prepare('UPDATE platform_accounts SET opted_tier2 = 0, updated_at = ? WHERE tenant_id = ?')
+          .run(nowMs, tenant.id);
+        sqlite
+          .prepare('UPDATE tenants SET feature_choice = ?, updated_at = ? WHERE id = ?')
+          .run(choice, nowMs, tenant.id);
+      })();
+    }
+    recordAudit(dependencies, context, {
+      action: 'platform_billing.tier_choice',
+      target: tenant.id,
+      detail: body,
+    });
+    return context.json(ispStatusView(dependencies, findTenant(dependencies, tenant.id) ?? tenant));
+  });
+
+  routes.post('/mpesa', async (context) => {
+    const tenant = ownerTenant(context, dependencies);
+    const body = await parseJsonBody(context, mpesaBodySchema);
+    const phone = body.phone ?? tenant.contactPhone ?? '';
+    if (phone === '') throw new KiungaError('validation_failed', 'Give the phone number to pay from.');
+    const account = ensureAccount(dependencies, tenant, dependencies.clock.now());
+    const amountCents = amountToPay(dependencies, tenant.id, body.amountCents);
+    const intent = await startPlatformStkPush(dependencies, tenant, account, { phone, amountCents });
+    recordAudit(dependencies, context, {
+      action: 'platform_billing.mpesa_start',
+      target: intent.id,
+      detail: { amountCents: intent.amountCents },
+    });
+    return context.json(intentView(intent), 202);
+  });
+
+  routes.get('/intents/:id', (context) => {
+    const tenant = ownerTenant(context, dependencies);
+    const intent = findIntent(dependencies, context.req.param('id'));
+    if (intent?.tenantId !== tenant.id) throw new KiungaError('not_found', 'No such payment.');
+    return context.json(intentView(intent));
+  });
+
+  routes.post('/paypal/orders', async (context) => {
+    const tenant = ownerTenant(context, dependencies);
+    const body = await parseJsonBody(context, paypalBodySchema);
+    const account = ensureAccount(dependencies, tenant, dependencies.clock.now());
+    const amountCents = amountToPay(dependencies, tenant.id, body.amountCents);
+    const { intent, approveUrl } = await createPlatformPayPalOrder(
+      dependencies,
+      tenant,
+      account,
+      amountCents,
+    );
+    recordAudit(dependencies, context, {
+      action: 'platform_billing.paypal_order',
+      target: intent.providerReference,
+    });
+    return context.json({ ...intentView(intent), orderId: intent.providerReference, approveUrl }, 201);
+  });
+
+  routes.post('/paypal/orders/:orderId/capture', async (context) => {
+    const tenant = ownerTenant(context, dependencies);
+    const intent = await capturePlatformPayPalOrder(dependencies, tenant.id, context.req.param('orderId'));
+    return context.json(intentView(intent));
+  });
+
+  // PayPal sends the buyer's browser back here (?token=<order id>): capture, then back to the console.
+  routes.get('/paypal/return', async (context) => {
+    const tenant = ownerTenant(context, dependencies);
+    const orderId = context.req.query('token') ?? '';
+    const intent = await capturePlatformPayPalOrder(dependencies, tenant.id, orderId);
+    if ((context.req.header('accept') ?? '').includes('application/json'))
+      return context.json(intentView(intent));
+    return context.redirect('/isp?paid=paypal', 303);
+  });
+
+  routes.get('/paypal/cancel', (context) => context.redirect('/isp', 303));
+  return routes;
+}
+
+/** Daraja posts the platform's STK results here; the answer is Accepted once stored, duplicates included. */
+export function platformBillingCallbackRoutes(dependencies: ApiDependencies): Hono {
+  const routes = new Hono();
+  routes.use('*', bodyLimit({ maxSize: CALLBACK_BODY_BYTES_MAX }));
+  routes.post('/:token/stk', async (context) => {
+    if (!isPlatformCallbackTokenValid(dependencies, context.req.param('token')))
+      throw new KiungaError('not_found');
+    const outcome = applyPlatformStkCallback(dependencies, await context.req.text());
+    dependencies.logger.info({ outcome }, 'platform mpesa stk callback');
+    return context.json(STK_CALLBACK_ACCEPTED);
+  });
+  return routes;
+}

@@ -1,0 +1,233 @@
+// End to end: the billing API (invoices, payments, settings, statements) on the real ./kiunga, and
+// tenant isolation: ISP B's token never reads or moves ISP A's billing.
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deriveTokenKey } from '@kiunga/control-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiClient, apiRequest, login } from './support/api-client';
+import {
+  type DemoJson,
+  makeDataDir,
+  type RunningKiunga,
+  removeDataDir,
+  seedDemo,
+  startKiunga,
+} from './support/kiunga-process';
+
+let dataDir: string;
+let demo: DemoJson;
+let kiunga: RunningKiunga;
+let ispA: ApiClient;
+let ispB: ApiClient;
+const a = () => demo.tenants[0]!;
+const subscriberOfA = () => a().subscribers[0]!;
+
+beforeAll(async () => {
+  dataDir = makeDataDir();
+  demo = await seedDemo(dataDir);
+  kiunga = await startKiunga(dataDir);
+  ispA = await login(kiunga.baseUrl, a().owner);
+  ispB = await login(kiunga.baseUrl, demo.tenants[1]!.owner);
+  // The billing job runs at start (catch-up): wait for the demo subscribers' first invoices.
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if ((await ispA.get('/api/v1/invoices')).body.items.length > 0) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error('no invoices were issued at start');
+});
+
+afterAll(async () => {
+  const exitCode = await kiunga?.stop();
+  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
+  removeDataDir(dataDir);
+  expect(exitCode).toBe(0);
+});
+
+describe('billing settings', () => {
+  it('shows the defaults and accepts only valid changes', async () => {
+    const settings = await ispA.get('/api/v1/billing/settings');
+    expect(settings.body).toMatchObject({ cycle: { lengthMonths: 1, anchorDay: 1 }, dueDays: 7 });
+    for (const invalid of [
+      { cycle: { lengthMonths: 1, anchorDay: 31 } },
+      { cycle: { lengthMonths: 0, anchorDay: 1 } },
+      { dueDays: -1 },
+      { dunningSteps: [{ daysFromDue: 400, action: 'suspend' }] },
+      { dunningSteps: [{ daysFromDue: 1, action: 'explode' }] },
+      { invoicePrefix: 'inv lower' },
+    ]) {
+      const refused = await ispA.patch('/api/v1/billing/settings', invalid);
+      expect(refused.status, JSON.stringify(invalid)).toBe(400);
+      expect(refused.body.error.code).toBe('validation_failed');
+    }
+    const changed = await ispA.patch('/api/v1/billing/settings', {
+      dueDays: 10,
+      dunningSteps: [
+        { daysFromDue: -2, action: 'remind' },
+        { daysFromDue: 5, action: 'suspend' },
+      ],
+    });
+    expect(changed.status).toBe(200);
+    expect((await ispA.get('/api/v1/billing/settings')).body).toMatchObject({
+      dueDays: 10,
+      cycle: { lengthMonths: 1, anchorDay: 1 },
+      dunningSteps: [
+        { daysFromDue: -2, action: 'remind' },
+        { daysFromDue: 5, action: 'suspend' },
+      ],
+    });
+    const terms = await ispA.patch(`/api/v1/billing/subscribers/${subscriberOfA().id}`, {
+      cycle: { lengthMonths: 3, anchorDay: 'signup_day' },
+    });
+    expect(terms.body).toMatchObject({ cycle: { lengthMonths: 3, anchorDay: 'signup_day' } });
+    expect((await ispB.get('/api/v1/billing/settings')).body.dueDays).toBe(7);
+  });
+});
+
+describe('invoices', () => {
+  it('lists with filters and cursor pagination, and prints as HTML and PDF', async () => {
+    const all = await ispA.get('/api/v1/invoices?limit=200');
+    expect(all.status).toBe(200);
+    const count = all.body.items.length;
+    expect(count).toBeGreaterThanOrEqual(2);
+    const firstPage = await ispA.get('/api/v1/invoices?limit=1');
+    expect(firstPage.body.items).toHaveLength(1);
+    expect(firstPage.body.nextCursor).toEqual(expect.any(String));
+    const secondPage = await ispA.get(`/api/v1/invoices?limit=1&cursor=${firstPage.body.nextCursor}`);
+    expect(secondPage.body.items[0].id).not.toBe(firstPage.body.items[0].id);
+    const mine = await ispA.get(`/api/v1/invoices?subscriberId=${subscriberOfA().id}`);
+    expect(
+      mine.body.items.every(
+        (invoice: { subscriberId: string }) => invoice.subscriberId === subscriberOfA().id,
+      ),
+    ).toBe(true);
+    expect((await ispA.get('/api/v1/invoices?status=bogus')).status).toBe(400);
+    const invoice = mine.body.items[0];
+    const detail = await ispA.get(`/api/v1/invoices/${invoice.id}`);
+    expect(detail.body).toMatchObject({ id: invoice.id, number: invoice.number, lines: expect.any(Array) });
+    expect(detail.body.paidCents + detail.body.outstandingCents).toBe(detail.body.totalCents);
+    const html = await ispA.get(`/api/v1/invoices/${invoice.id}.html`);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(html.text).toContain(invoice.number);
+    expect(html.text).toContain(subscriberOfA().accountNumber);
+    const pdf = await fetch(`${kiunga.baseUrl}/api/v1/invoices/${invoice.id}.pdf`, {
+      headers: { authorization: `Bearer ${ispA.token}` },
+    });
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+  });
+});
+
+describe('payments', () => {
+  it('records a cash payment once per idempotency key and shows it on the statement', async () => {
+    const subscriber = subscriberOfA();
+    const before = (await ispA.get(`/api/v1/subscribers/${subscriber.id}/statement`)).body;
+    const body = { subscriberId: subscriber.id, amountCents: 12_345, method: 'cash', reference: 'RCPT-1' };
+    expect((await ispA.post('/api/v1/payments', body)).status).toBe(400); // no idempotency key
+    const keyed = { ...body, idempotencyKey: 'counter-0001' };
+    const created = await ispA.post('/api/v1/payments', keyed);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ provider: 'manual', amountCents: 12_345, matchedId: subscriber.id });
+    const replay = await ispA.post('/api/v1/payments', keyed);
+    expect(replay.status).toBe(200);
+    expect(replay.body.id).toBe(created.body.id);
+    const reused = await ispA.post('/api/v1/payments', { ...keyed, amountCents: 99 });
+    expect(reused.status).toBe(409);
+    const after = (await ispA.get(`/api/v1/subscribers/${subscriber.id}/statement`)).body;
+    expect(after.balanceCents).toBe(before.balanceCents - 12_345);
+    expect(after.entries.at(-1)).toMatchObject({ kind: 'payment', amountCents: -12_345 });
+    const listed = await ispA.get(`/api/v1/payments?subscriberId=${subscriber.id}`);
+    expect(listed.body.items.map((payment: { id: string }) => payment.id)).toContain(created.body.id);
+  });
+
+  it('assigns an unmatched M-Pesa C2B payment to a subscriber, once', async () => {
+    const masterKey = readFileSync(join(dataDir, 'master.key'), 'utf8').trim();
+    const token = createHmac('sha256', deriveTokenKey(masterKey))
+      .update(`mpesa-callback:${a().id}`)
+      .digest('base64url')
+      .slice(0, 32);
+    const confirmation = await apiRequest(
+      kiunga.baseUrl,
+      'POST',
+      `/callbacks/mm/${a().id}/${token}/c2b/confirmation`,
+      {
+        body: {
+          TransactionType: 'Pay Bill',
+          TransID: 'UNM0000001',
+          TransTime: '20260201100000',
+          TransAmount: '700.00',
+          BusinessShortCode: '600000',
+          BillRefNumber: 'TYPO-REF',
+          MSISDN: '254712000999',
+          FirstName: 'Juma',
+        },
+      },
+    );
+    expect(confirmation.status).toBe(200);
+    const unmatched = await ispA.get('/api/v1/payments?status=unmatched');
+    const payment = unmatched.body.items.find(
+      (item: { providerTransactionId: string }) => item.providerTransactionId === 'UNM0000001',
+    );
+    expect(payment).toMatchObject({ amountCents: 70_000, status: 'unmatched' });
+    const subscriber = a().subscribers[1]!;
+    const before = (await ispA.get(`/api/v1/subscribers/${subscriber.id}/statement`)).body.balanceCents;
+    const assigned = await ispA.post(`/api/v1/payments/${payment.id}/assign`, {
+      subscriberId: subscriber.id,
+    });
+    expect(assigned.status).toBe(200);
+    expect(assigned.body).toMatchObject({
+      status: 'matched',
+      matchedKind: 'subscriber',
+      matchedId: subscriber.id,
+    });
+    expect(
+      (await ispA.post(`/api/v1/payments/${payment.id}/assign`, { subscriberId: subscriber.id })).status,
+    ).toBe(200);
+    expect(
+      (await ispA.post(`/api/v1/payments/${payment.id}/assign`, { subscriberId: subscriberOfA().id })).status,
+    ).toBe(409);
+    const after = (await ispA.get(`/api/v1/subscribers/${subscriber.id}/statement`)).body.balanceCents;
+    expect(after).toBe(before - 70_000);
+  });
+});
+
+describe('tenant isolation', () => {
+  it("answers 404 to ISP B for ISP A's invoices, payments, statements and billing terms, and changes nothing", async () => {
+    const invoice = (await ispA.get('/api/v1/invoices?limit=1')).body.items[0];
+    const paymentOfA = (await ispA.get('/api/v1/payments?limit=1')).body.items[0];
+    const statementBefore = (await ispA.get(`/api/v1/subscribers/${subscriberOfA().id}/statement`)).body;
+    const attempts: Array<[string, string, unknown?]> = [
+      ['GET', `/api/v1/invoices/${invoice.id}`],
+      ['GET', `/api/v1/invoices/${invoice.id}.html`],
+      ['GET', `/api/v1/invoices/${invoice.id}.pdf`],
+      ['GET', `/api/v1/subscribers/${subscriberOfA().id}/statement`],
+      ['GET', `/api/v1/billing/subscribers/${subscriberOfA().id}`],
+      ['PATCH', `/api/v1/billing/subscribers/${subscriberOfA().id}`, { serviceStartAt: 0 }],
+      [
+        'POST',
+        '/api/v1/payments',
+        { subscriberId: subscriberOfA().id, amountCents: 100, method: 'cash', idempotencyKey: 'b-tries-a-1' },
+      ],
+      ['POST', `/api/v1/payments/${paymentOfA.id}/assign`, { subscriberId: subscriberOfA().id }],
+    ];
+    for (const [method, path, body] of attempts) {
+      const response = await ispB.request(method, path, body);
+      expect(response.status, `${method} ${path}`).toBe(404);
+    }
+    const listed = await ispB.get(`/api/v1/invoices?subscriberId=${subscriberOfA().id}`);
+    expect(listed.body.items).toEqual([]);
+    const bInvoices = (await ispB.get('/api/v1/invoices?limit=200')).body.items;
+    expect(bInvoices.some((item: { id: string }) => item.id === invoice.id)).toBe(false);
+    expect((await ispA.get(`/api/v1/subscribers/${subscriberOfA().id}/statement`)).body).toEqual(
+      statementBefore,
+    );
+  });
+
+  it('refuses anonymous callers', async () => {
+    expect((await apiRequest(kiunga.baseUrl, 'GET', '/api/v1/invoices')).status).toBe(401);
+  });
+});
