@@ -1,8 +1,20 @@
-// Hotspot purchases from the captive portal: a pending STK push becomes exactly one voucher when
-// M-Pesa confirms it, however many callbacks arrive; a failure keeps the reason for the client.
+// STK purchases: a hotspot client's from the captive portal becomes exactly one voucher when M-Pesa
+// confirms it, a subscriber's from /account credits their account; however many callbacks arrive.
+// A failure keeps the reason for the client.
 import { type Cents, cents, KiungaError, newId, type TenantShard } from '@kiunga/schemas';
 import { createVoucherBatch } from '../domains/vouchers';
 import { LedgerAccount, postTransfer } from './ledger';
+
+/**
+ * A subscriber's STK payment buys no plan: its row's plan_id holds the subscriber's id (`sub_…`,
+ * never a plan's `pln_…`), which keeps the purchases table unchanged and the portal's flow as is.
+ */
+const SUBSCRIBER_ID_PREFIX = 'sub_';
+
+/** The subscriber a purchase pays for, or null for a hotspot package purchase. */
+export function subscriberOfPurchase(purchase: Pick<PurchaseRow, 'planId'>): string | null {
+  return purchase.planId.startsWith(SUBSCRIBER_ID_PREFIX) ? purchase.planId : null;
+}
 
 export type PurchaseStatus = 'pending' | 'paid' | 'failed';
 
@@ -41,6 +53,20 @@ export function createPendingPurchase(
     )
     .run(id, input.planId, input.phone, input.macAddress, input.amount, nowMs, nowMs);
   return getPurchase(shard, id);
+}
+
+/** A pending STK payment towards a subscriber's account (the subscriber's self-service page). */
+export function createPendingSubscriberPayment(
+  shard: TenantShard,
+  input: { subscriberId: string; phone: string; amount: Cents },
+  nowMs: number,
+): PurchaseRow {
+  if (!input.subscriberId.startsWith(SUBSCRIBER_ID_PREFIX)) throw new Error('not a subscriber id');
+  return createPendingPurchase(
+    shard,
+    { planId: input.subscriberId, phone: input.phone, macAddress: null, amount: input.amount },
+    nowMs,
+  );
 }
 
 export function recordStkAccepted(
@@ -105,7 +131,9 @@ export function failPurchase(
 export type CompletionOutcome =
   | { kind: 'paid'; voucherId: string }
   | { kind: 'already_paid'; voucherId: string }
-  | { kind: 'amount_mismatch' };
+  | { kind: 'amount_mismatch' }
+  | { kind: 'subscriber_paid'; subscriberId: string }
+  | { kind: 'subscriber_already_paid'; subscriberId: string };
 
 /**
  * Marks a purchase paid and issues its voucher, in one transaction with the payment record and the
@@ -120,6 +148,8 @@ export function completePurchase(
 ): CompletionOutcome {
   return shard.sqlite.transaction((): CompletionOutcome => {
     const current = getPurchase(shard, purchase.id);
+    const subscriberId = subscriberOfPurchase(current);
+    if (subscriberId) return completeSubscriberPayment(shard, current, subscriberId, payment, nowMs);
     if (current.status === 'paid' && current.voucherId)
       return { kind: 'already_paid', voucherId: current.voucherId };
     if (payment.amount !== current.amountCents) return { kind: 'amount_mismatch' };
@@ -156,6 +186,58 @@ export function completePurchase(
       .run(voucherId, payment.receipt, nowMs, current.id);
     return { kind: 'paid', voucherId };
   })();
+}
+
+/**
+ * Inside completePurchase's transaction. What M-Pesa says was paid is credited, even if it differs
+ * from what was asked: a subscriber's account keeps partial and over-payments as balance.
+ */
+function completeSubscriberPayment(
+  shard: TenantShard,
+  current: PurchaseRow,
+  subscriberId: string,
+  payment: { receipt: string; amount: Cents; phone: string | null },
+  nowMs: number,
+): CompletionOutcome {
+  if (current.status === 'paid') return { kind: 'subscriber_already_paid', subscriberId };
+  const account = shard.statement('SELECT account_number AS accountNumber FROM subscribers WHERE id = ?').get(
+    subscriberId,
+  ) as { accountNumber: string } | undefined;
+  const paymentId = newId('payment');
+  shard
+    .statement(
+      `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, phone, account_reference,
+                             matched_kind, matched_id, status, received_at)
+       VALUES (?, 'mpesa_stk', ?, ?, ?, ?, 'subscriber', ?, 'matched', ?)`,
+    )
+    .run(
+      paymentId,
+      payment.receipt,
+      payment.amount,
+      payment.phone,
+      account?.accountNumber ?? current.id,
+      subscriberId,
+      nowMs,
+    );
+  postTransfer(
+    shard,
+    {
+      transferId: `mpesa:${payment.receipt}`,
+      debitAccount: LedgerAccount.mpesaClearing,
+      creditAccount: LedgerAccount.subscriber(subscriberId),
+      amount: cents(payment.amount),
+      kind: 'payment',
+      reference: paymentId,
+    },
+    nowMs,
+  );
+  shard
+    .statement(
+      `UPDATE purchases SET status = 'paid', mpesa_receipt = ?, amount_cents = ?, failure_code = NULL,
+              failure_message = NULL, updated_at = ? WHERE id = ?`,
+    )
+    .run(payment.receipt, payment.amount, nowMs, current.id);
+  return { kind: 'subscriber_paid', subscriberId };
 }
 
 export function voucherCodeOf(shard: TenantShard, voucherId: string): string | null {

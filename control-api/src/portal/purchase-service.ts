@@ -134,12 +134,22 @@ export function applyStkCallback(
     { provider: 'mpesa', kind: 'stk', body: rawBody, outcome: 'stored' },
     nowMs,
   );
-  const outcome = interpretStkCallback(shard, rawBody, nowMs);
+  let paidSubscriberId: string | null = null;
+  const outcome = interpretStkCallback(shard, rawBody, nowMs, (subscriberId) => {
+    paidSubscriberId = subscriberId;
+  });
   setCallbackOutcome(shard, callbackId, outcome);
+  // A subscriber's payment (from /account) settles billing at once, as a C2B payment does.
+  if (paidSubscriberId) dependencies.onSubscriberPayment?.(shard.tenantId, paidSubscriberId);
   return outcome;
 }
 
-function interpretStkCallback(shard: TenantShard, rawBody: string, nowMs: number): CallbackOutcome {
+function interpretStkCallback(
+  shard: TenantShard,
+  rawBody: string,
+  nowMs: number,
+  onSubscriberPaid: (subscriberId: string) => void,
+): CallbackOutcome {
   let body: unknown;
   try {
     body = JSON.parse(rawBody);
@@ -173,7 +183,8 @@ function interpretStkCallback(shard: TenantShard, rawBody: string, nowMs: number
     },
     nowMs,
   );
-  if (completion.kind === 'already_paid') return 'duplicate';
+  if (completion.kind === 'already_paid' || completion.kind === 'subscriber_already_paid') return 'duplicate';
+  if (completion.kind === 'subscriber_paid') onSubscriberPaid(completion.subscriberId);
   if (completion.kind === 'amount_mismatch') {
     failPurchase(
       shard,

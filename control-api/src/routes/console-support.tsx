@@ -5,12 +5,14 @@ import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import { readBranding, readTenantProfile } from '../domains';
+import { type Feature, tenantHasFeature } from '../middleware/require-feature';
 import { authenticateConsole, CSRF_HEADER_NAME, consoleHomePath } from '../identity/console-sessions';
 import type { Permission, Principal } from '../permissions';
 import { tenantShardOf } from '../tenant-access';
 import type { FlashMessage } from '../views/components';
 import { ErrorPage } from '../views/error';
-import type { ConsoleShell, NavItem } from '../views/layout';
+import type { TenantNavItem } from '../views/isp/nav';
+import type { ConsoleShell, PlatformBanner } from '../views/layout';
 import { themeCss } from '../views/styles';
 
 export const FLASH_COOKIE_NAME = 'kiunga_flash';
@@ -84,6 +86,21 @@ export function optionalText(fields: Record<string, string>, name: string): stri
 export function optionalNumber(fields: Record<string, string>, name: string): number | undefined {
   const value = optionalText(fields, name);
   return value === undefined ? undefined : Number(value);
+}
+
+/** Shillings as people type them: "1500", "1,500", "49.5" or "49.50" (no sign, at most two decimals). */
+const SHILLINGS_PATTERN = /^(\d{1,9})(?:\.(\d{1,2}))?$/;
+
+/**
+ * Shillings typed into a money form into integer cents, by the digits rather than through a float
+ * (so "0.29" is 29 cents, never 28.999…); anything else is a validation error naming the field.
+ */
+export function shillingsToCents(text: string | undefined, label: string): number {
+  const match = SHILLINGS_PATTERN.exec((text ?? '').trim().replace(/[,\s]/g, ''));
+  if (!match)
+    throw new KiungaError('validation_failed', `${label}: type an amount in shillings, e.g. 1500 or 49.50.`);
+  const [, shillings = '0', fraction = ''] = match;
+  return Number(shillings) * 100 + Number(fraction.padEnd(2, '0'));
 }
 
 /** Shillings as typed (e.g. "50" or "49.50") into cents. */
@@ -249,24 +266,47 @@ export function can(context: Context<AppEnv>, permission: Permission): boolean {
   return context.get('principal').permissions.has(permission);
 }
 
+/**
+ * The platform-account banner of this request, set once by the ISP console's middleware
+ * (setPlatformBanner) and read by every shell built for the request: one status read per page.
+ */
+const platformBanners = new WeakMap<Request, PlatformBanner>();
+
+export function setPlatformBanner(context: Context, banner: PlatformBanner | null): void {
+  if (banner) platformBanners.set(context.req.raw, banner);
+}
+
+function tenantFeaturesOf(dependencies: ApiDependencies, tenantId: string) {
+  const row = dependencies.platform.sqlite
+    .prepare('SELECT tier, feature_choice AS featureChoice FROM tenants WHERE id = ?')
+    .get(tenantId) as { tier: string; featureChoice: string | null } | undefined;
+  return (feature: Feature) => (row ? tenantHasFeature(row.tier, row.featureChoice, feature) : false);
+}
+
 /** The shell of an ISP page (console or technician panel), in the ISP's own name, logo and colours. */
 export function tenantShell(
   context: Context<AppEnv>,
   dependencies: ApiDependencies,
-  nav: Array<NavItem & { permission?: Permission }>,
+  nav: TenantNavItem[],
 ): ConsoleShell {
   const principal = context.get('principal');
   const branding = readBranding(tenantShardOf(context, dependencies));
   const profile = readTenantProfile(dependencies.platform, principal.tenantId ?? '');
+  const hasFeature = tenantFeaturesOf(dependencies, profile.id);
   return {
     brandName: branding.displayName ?? profile.name,
     logo: branding.logo,
     themeCss: themeCss(branding),
-    nav: nav.filter((item) => !item.permission || principal.permissions.has(item.permission)),
+    nav: nav
+      .filter((item) => !item.permission || principal.permissions.has(item.permission))
+      .filter((item) => !item.feature || hasFeature(item.feature))
+      .filter((item) => !item.isOwnerOnly || principal.kind === 'isp_owner')
+      .map(({ href, label }) => ({ href, label })),
     currentPath: context.req.path,
     csrfToken: context.get('csrfToken') ?? '',
     flash: takeFlash(context),
     accountEmail: principal.email,
+    banner: platformBanners.get(context.req.raw) ?? null,
   };
 }
 

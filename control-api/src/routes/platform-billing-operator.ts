@@ -22,6 +22,7 @@ import {
   runPlatformBilling,
 } from '../platform-billing/index';
 import { parseJsonBody, parseQuery } from '../validation';
+import { registerApiOperations } from './openapi';
 import { PLATFORM_BILLING_PAGE_MAX } from './platform-billing';
 
 const bankPaymentSchema = z.object({
@@ -36,6 +37,84 @@ const paymentsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(PLATFORM_BILLING_PAGE_MAX).default(50),
 });
 const matchSchema = z.object({ tenantId: z.string().min(1) });
+
+const PERMISSION = 'platform_billing.manage';
+const platformPaymentSchema = z.object({
+  id: z.string(),
+  tenantId: z.string().nullable(),
+  provider: z.string(),
+  providerTransactionId: z.string(),
+  amountCents: z.number().int(),
+  paidCurrency: z.string(),
+  paidAmountMinor: z.number().int(),
+  exchangeRateKesCents: z.number().int().nullable(),
+  reference: z.string().nullable(),
+  status: z.enum(['matched', 'unmatched']),
+  receivedAt: z.number(),
+});
+const tenantAccountSchema = z.object({
+  tenantId: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  tier: z.string(),
+  state: z.enum(['trial', 'active', 'grace', 'restricted']),
+  balanceCents: z.number().int(),
+  bankReference: z.string(),
+});
+
+registerApiOperations([
+  {
+    method: 'get',
+    path: '/api/v1/platform/billing/tenants',
+    summary: "ISPs' platform accounts: tier, state, balance owed and bank reference",
+    tag: 'platform-billing',
+    permission: PERMISSION,
+    response: z.object({ items: z.array(tenantAccountSchema) }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/platform/billing/tenants/{id}',
+    summary: "One ISP's platform account",
+    tag: 'platform-billing',
+    permission: PERMISSION,
+    response: tenantAccountSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/platform/billing/bank-payments',
+    summary: "Record a bank transfer by the ISP's reference (idempotent by bankTransactionId); unknown references wait unmatched",
+    tag: 'platform-billing',
+    permission: PERMISSION,
+    body: bankPaymentSchema,
+    response: platformPaymentSchema.extend({ isNew: z.boolean() }),
+    responseStatus: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/platform/billing/payments',
+    summary: 'Payments to the platform, newest first (filter unmatched to reconcile)',
+    tag: 'platform-billing',
+    permission: PERMISSION,
+    query: paymentsQuerySchema,
+    response: z.object({ items: z.array(platformPaymentSchema) }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/platform/billing/payments/{id}/match',
+    summary: 'Match an unmatched payment to an ISP and credit it',
+    tag: 'platform-billing',
+    permission: PERMISSION,
+    body: matchSchema,
+    response: platformPaymentSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/platform/billing/run',
+    summary: 'Run platform billing now (charges, tier review, states); safe to repeat',
+    tag: 'platform-billing',
+    permission: PERMISSION,
+  },
+]);
 
 export function platformBillingOperatorRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();

@@ -25,6 +25,7 @@ import {
 } from '../platform-billing/index';
 import { tenantIdOf } from '../tenant-access';
 import { parseJsonBody, parseQuery } from '../validation';
+import { registerApiOperations } from './openapi';
 
 /** Lists are short (a charge or two a month); one page of this many is years of history. */
 export const PLATFORM_BILLING_PAGE_MAX = 200;
@@ -45,6 +46,140 @@ const tierBodySchema = z.object({
   tier: z.enum(['tier1', 'tier2']),
   featureChoice: z.enum(['hotspot', 'pppoe']).optional(),
 });
+
+const noticeSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  message: z.string(),
+  createdAt: z.number(),
+  readAt: z.number().nullable(),
+});
+const intentSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  status: z.string(),
+  amountCents: z.number().int(),
+  paidCurrency: z.string(),
+  paidAmountMinor: z.number().int(),
+  exchangeRateKesCents: z.number().int().nullable(),
+  providerReference: z.string().nullable(),
+  failureMessage: z.string().nullable(),
+  paymentId: z.string().nullable(),
+  createdAt: z.number(),
+});
+const accountStatusSchema = z.object({
+  tenantId: z.string(),
+  tier: z.string(),
+  featureChoice: z.string().nullable(),
+  optedTier2: z.boolean(),
+  state: z.enum(['trial', 'active', 'grace', 'restricted']),
+  consoleAccess: z.enum(['full', 'read_only']),
+  trialEndsAt: z.number().nullable(),
+  balanceCents: z.number().int(),
+  graceEndsAt: z.number().nullable(),
+  nextChangeAt: z.number().nullable(),
+  bankReference: z.string(),
+  notices: z.array(noticeSchema),
+});
+const OWNER_ONLY = 'ISP owner only';
+
+registerApiOperations([
+  {
+    method: 'get',
+    path: '/api/v1/platform-billing',
+    summary: "The ISP's Kiunga subscription: tier, state (trial, grace, restricted, active), balance, bank reference, notices",
+    tag: 'platform-billing',
+    permission: OWNER_ONLY,
+    response: accountStatusSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/platform-billing/charges',
+    summary: 'Charges from Kiunga (registration, monthly tier fees), newest first',
+    tag: 'platform-billing',
+    permission: OWNER_ONLY,
+    query: listQuerySchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/platform-billing/payments',
+    summary: 'Payments made to Kiunga, newest first',
+    tag: 'platform-billing',
+    permission: OWNER_ONLY,
+    query: listQuerySchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/platform-billing/notices',
+    summary: 'Notices from Kiunga (tier changes, trial end, grace, restriction), newest first',
+    tag: 'platform-billing',
+    permission: OWNER_ONLY,
+    query: listQuerySchema,
+    response: z.object({ items: z.array(noticeSchema) }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/platform-billing/tier',
+    summary: 'Opt into Tier 2, or back to following revenue (Tier 1 needs featureChoice)',
+    tag: 'platform-billing',
+    permission: OWNER_ONLY,
+    body: tierBodySchema,
+    response: accountStatusSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/platform-billing/mpesa',
+    summary: 'Pay Kiunga by M-Pesa STK push (default: the contact phone and everything owed)',
+    tag: 'platform-billing',
+    permission: OWNER_ONLY,
+    body: mpesaBodySchema,
+    response: intentSchema,
+    responseStatus: 202,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/platform-billing/intents/{id}',
+    summary: 'Follow a payment started by M-Pesa or PayPal',
+    tag: 'platform-billing',
+    permission: OWNER_ONLY,
+    response: intentSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/platform-billing/paypal/orders',
+    summary: 'Pay Kiunga by PayPal: creates an order and answers the approval URL',
+    tag: 'platform-billing',
+    permission: OWNER_ONLY,
+    body: paypalBodySchema,
+    response: intentSchema.extend({ orderId: z.string(), approveUrl: z.string() }),
+    responseStatus: 201,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/platform-billing/paypal/orders/{orderId}/capture',
+    summary: 'Capture an approved PayPal order',
+    tag: 'platform-billing',
+    permission: OWNER_ONLY,
+    response: intentSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/platform-billing/paypal/return',
+    summary: "PayPal's return URL (?token=<order id>): captures, then back to the console (JSON when asked)",
+    tag: 'platform-billing',
+    permission: OWNER_ONLY,
+    query: z.object({ token: z.string() }),
+    response: intentSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/platform-billing/paypal/cancel',
+    summary: "PayPal's cancel URL: back to the console",
+    tag: 'platform-billing',
+    permission: OWNER_ONLY,
+    responseStatus: 303,
+  },
+]);
 
 function ownerTenant(context: Context<AppEnv>, dependencies: ApiDependencies): TenantBillingRow {
   const principal = context.get('principal');

@@ -19,6 +19,27 @@ export interface ConsoleShell {
   csrfToken: string;
   flash: FlashMessage | null;
   accountEmail: string | null;
+  /** The ISP's Kiunga subscription needs attention (grace or read-only): shown above every page. */
+  banner?: PlatformBanner | null;
+}
+
+export interface PlatformBanner {
+  kind: 'grace' | 'restricted';
+  text: string;
+  /** Where to act on it (the Platform account page), or null for staff who cannot pay. */
+  actionHref: string | null;
+  actionLabel: string;
+}
+
+function PlatformBannerBox(props: { banner: PlatformBanner | null | undefined }) {
+  const { banner } = props;
+  if (!banner) return null;
+  return (
+    <div class={`banner ${banner.kind}`} role="alert" data-platform-banner={banner.kind}>
+      {banner.text}{' '}
+      {banner.actionHref ? <a href={banner.actionHref}>{banner.actionLabel}</a> : null}
+    </div>
+  );
 }
 
 function isCurrent(item: NavItem, currentPath: string, nav: NavItem[]): boolean {
@@ -69,6 +90,7 @@ export function Layout(props: { title: string; shell: ConsoleShell; children: Ch
         ))}
       </nav>
       <main>
+        <PlatformBannerBox banner={shell.banner} />
         <FlashBox flash={shell.flash} />
         {props.children}
       </main>

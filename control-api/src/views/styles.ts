@@ -56,11 +56,16 @@ td button,td .button{margin:0;padding:.3rem .6rem;font-size:.85rem}
 .flash{padding:.65rem .8rem;border-radius:6px;margin-bottom:.8rem;border:1px solid}
 .flash.ok{background:#ecfdf5;border-color:#10b981;color:#065f46}
 .flash.error{background:#fef2f2;border-color:#ef4444;color:#991b1b}
+.banner{padding:.65rem .8rem;border-radius:6px;margin-bottom:.8rem;border:1px solid;font-weight:600}
+.banner.grace{background:#fffbeb;border-color:#f59e0b;color:#92400e}
+.banner.restricted{background:#fef2f2;border-color:#b91c1c;color:#7f1d1d}
+.subnav{display:flex;flex-wrap:wrap;gap:.4rem;margin:0 0 .8rem}.subnav a{padding:.25rem .6rem;border:1px solid #e5e7eb;border-radius:99px;text-decoration:none;background:#fff}.subnav a[aria-current]{border-color:var(--accent);font-weight:600}
+.stat.owes b{color:#b91c1c}
 .secret{background:#fffbeb;border:2px dashed var(--accent);padding:.7rem;border-radius:6px;word-break:break-all;font-size:1.05rem}
 .empty{text-align:center;color:#6b7280;padding:1.6rem .8rem}
 .muted{color:#6b7280;font-size:.88rem}
 .badge{display:inline-block;padding:.05rem .45rem;border-radius:99px;font-size:.8rem;background:#e5e7eb}
-.badge.active,.badge.unused,.badge.open{background:#d1fae5}.badge.suspended,.badge.revoked{background:#fee2e2}.badge.trial,.badge.expired{background:#fef3c7}
+.badge.active,.badge.unused,.badge.open{background:#d1fae5}.badge.suspended,.badge.revoked{background:#fee2e2}.badge.trial,.badge.expired{background:#fef3c7}.badge.paid,.badge.matched{background:#d1fae5}.badge.unmatched,.badge.grace,.badge.partially_paid{background:#fef3c7}.badge.restricted,.badge.void{background:#fee2e2}
 .toolbar{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin-bottom:.8rem}
 .toolbar form{display:flex;flex-wrap:wrap;gap:.4rem;flex:1;min-width:220px}
 .toolbar input{flex:1 1 160px}.toolbar select{flex:1 1 120px;width:auto}.toolbar button,.toolbar .button{margin:0}

@@ -1,0 +1,136 @@
+// What a signed-in subscriber may read about themselves: who they are, their plan and standing,
+// and their recent sessions; and the password check at sign-in. Every query names the subscriber.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { KiungaError, type PlatformDatabase, type SecretBox, type TenantShard } from '@kiunga/schemas';
+import { readBranding } from '../domains/branding';
+
+/** Sessions shown on the usage page: about a month of daily reconnects, one phone screen or two. */
+export const USAGE_SESSIONS_MAX = 30;
+/** Statement lines shown, newest first: two years of monthly invoices and payments. */
+export const STATEMENT_LINES_SHOWN_MAX = 60;
+/** Invoices listed: two years of monthly invoices. */
+export const INVOICES_SHOWN_MAX = 24;
+
+export interface CustomerTenant {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+export interface CustomerBranding {
+  name: string;
+  logo: string | null;
+  primaryColor: string;
+  accentColor: string;
+}
+
+export function findCustomerTenant(platform: PlatformDatabase, slug: string): CustomerTenant {
+  const tenant = platform.sqlite
+    .prepare(`SELECT id, slug, name FROM tenants WHERE slug = ? AND status NOT IN ('archived')`)
+    .get(slug) as CustomerTenant | undefined;
+  if (!tenant) throw new KiungaError('tenant_not_found', 'No such provider.');
+  return tenant;
+}
+
+const colourPattern = /^#[0-9a-fA-F]{3,8}$/;
+
+export function customerBranding(shard: TenantShard, tenant: CustomerTenant): CustomerBranding {
+  const branding = readBranding(shard);
+  // The colours go into a <style> element: only plain hex colours, whatever the settings hold.
+  return {
+    name: branding.displayName ?? tenant.name,
+    logo: branding.logo,
+    primaryColor: colourPattern.test(branding.primaryColor) ? branding.primaryColor : '#0b6e4f',
+    accentColor: colourPattern.test(branding.accentColor) ? branding.accentColor : '#f59e0b',
+  };
+}
+
+export interface SubscriberProfile {
+  id: string;
+  username: string;
+  accountNumber: string;
+  fullName: string;
+  phone: string | null;
+  kind: string;
+  status: string;
+  expiresAt: number | null;
+  planName: string;
+  planPriceCents: number;
+  passwordSealed: string;
+}
+
+const profileColumns = `s.id, s.username, s.account_number AS accountNumber, s.full_name AS fullName, s.phone,
+  s.kind, s.status, s.expires_at AS expiresAt, p.name AS planName, p.price_cents AS planPriceCents,
+  s.password_sealed AS passwordSealed`;
+
+export function findSubscriberProfile(shard: TenantShard, subscriberId: string): SubscriberProfile | null {
+  const row = shard
+    .statement(`SELECT ${profileColumns} FROM subscribers s JOIN plans p ON p.id = s.plan_id WHERE s.id = ?`)
+    .get(subscriberId) as SubscriberProfile | undefined;
+  return row ?? null;
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Compared as digests, so the time taken says nothing about the password's length or prefix. */
+function isSamePassword(expected: string, given: string): boolean {
+  return timingSafeEqual(sha256(expected), sha256(given));
+}
+
+/** The subscriber a login names: a username (exact) first, else an account number (any case). */
+export function findLoginCandidate(shard: TenantShard, login: string): string | null {
+  const row = shard
+    .statement(
+      `SELECT id FROM subscribers WHERE username = @login OR account_number = @login COLLATE NOCASE
+        ORDER BY (username = @login) DESC LIMIT 1`,
+    )
+    .get({ login }) as { id: string } | undefined;
+  return row?.id ?? null;
+}
+
+/**
+ * The subscriber when the password matches, or null. An unknown login still does the same
+ * comparison work, so timing does not reveal which logins exist.
+ */
+export function authenticateSubscriber(
+  shard: TenantShard,
+  secretBox: SecretBox,
+  subscriberId: string | null,
+  password: string,
+): SubscriberProfile | null {
+  const profile = subscriberId ? findSubscriberProfile(shard, subscriberId) : null;
+  let stored = '';
+  if (profile) {
+    try {
+      stored = secretBox.open(profile.passwordSealed);
+    } catch {
+      stored = '';
+    }
+  }
+  const isMatch = isSamePassword(stored, password);
+  return profile && stored.length > 0 && password.length > 0 && isMatch ? profile : null;
+}
+
+export interface UsageSession {
+  startedAt: number;
+  stoppedAt: number | null;
+  isOpen: boolean;
+  /** From the subscriber's side: download is what the NAS sent them (Acct-Output-Octets). */
+  downloadOctets: number;
+  uploadOctets: number;
+  sessionTimeSeconds: number;
+}
+
+export function recentSessions(shard: TenantShard, subscriberId: string): UsageSession[] {
+  const rows = shard
+    .statement(
+      `SELECT started_at AS startedAt, stopped_at AS stoppedAt, status, output_octets AS downloadOctets,
+              input_octets AS uploadOctets, session_time_seconds AS sessionTimeSeconds
+         FROM sessions WHERE subject_kind = 'subscriber' AND subject_id = ?
+        ORDER BY started_at DESC LIMIT ?`,
+    )
+    .all(subscriberId, USAGE_SESSIONS_MAX) as Array<Omit<UsageSession, 'isOpen'> & { status: string }>;
+  return rows.map(({ status, ...row }) => ({ ...row, isOpen: status === 'open' }));
+}

@@ -1,0 +1,130 @@
+// "Pay with M-Pesa" from /account: an STK push to the ISP's shortcode with the subscriber's
+// account number as reference; the STK callback (portal/purchase-service) credits the account.
+import { cents, KiungaError, normaliseKenyanPhone, type TenantShard } from '@kiunga/schemas';
+import type { ApiDependencies } from '../dependencies';
+import { RateLimiter } from '../identity/rate-limiter';
+import { DarajaError } from '../integrations/mpesa/index';
+import {
+  createPendingSubscriberPayment,
+  failPurchase,
+  getPurchase,
+  type PurchaseRow,
+  recordStkAccepted,
+  subscriberOfPurchase,
+} from '../money/purchases';
+import { callbackUrls, darajaClientFor, readMpesaSettings } from '../portal/mpesa-settings';
+
+/** M-Pesa's largest single customer payment, in shillings. */
+export const PAYMENT_SHILLINGS_MAX = 150_000;
+/** STK AccountReference is at most 12 characters on Daraja. */
+const ACCOUNT_REFERENCE_LENGTH_MAX = 12;
+
+/** STK pushes ring a phone: five per subscriber per 10 minutes, as on the captive portal. */
+const paymentLimitsByApp = new WeakMap<ApiDependencies, RateLimiter>();
+
+function paymentLimiter(dependencies: ApiDependencies): RateLimiter {
+  let limiter = paymentLimitsByApp.get(dependencies);
+  if (!limiter) {
+    limiter = new RateLimiter({ name: 'account_stk_payments', attemptsMax: 5, windowMs: 10 * 60_000 });
+    paymentLimitsByApp.set(dependencies, limiter);
+  }
+  return limiter;
+}
+
+const failureMessages: Record<string, string> = {
+  mpesa_cancelled: 'You cancelled the M-Pesa request. Tap Pay to try again.',
+  mpesa_timeout: 'The M-Pesa request timed out before you entered your PIN. Tap Pay to try again.',
+  mpesa_insufficient_funds: 'Your M-Pesa balance is too low for this amount. Top up or pay a smaller amount.',
+  mpesa_wrong_pin: 'The M-Pesa PIN was wrong. Tap Pay to try again and enter your PIN carefully.',
+};
+
+export interface SubscriberPaymentView {
+  id: string;
+  status: 'pending' | 'paid' | 'failed';
+  amountCents: number;
+  receipt: string | null;
+  message: string | null;
+}
+
+export function subscriberPaymentView(payment: PurchaseRow): SubscriberPaymentView {
+  return {
+    id: payment.id,
+    status: payment.status,
+    amountCents: payment.amountCents,
+    receipt: payment.mpesaReceipt,
+    message:
+      payment.status === 'failed'
+        ? (failureMessages[payment.failureCode ?? ''] ??
+          payment.failureMessage ??
+          'M-Pesa could not complete the payment. Tap Pay to try again.')
+        : null,
+  };
+}
+
+/** The subscriber's own payment, or not_found (another subscriber's id is as unknown as a wrong one). */
+export function findSubscriberPayment(shard: TenantShard, subscriberId: string, paymentId: string): PurchaseRow {
+  const payment = getPurchase(shard, paymentId);
+  if (subscriberOfPurchase(payment) !== subscriberId) throw new KiungaError('not_found', 'No such payment.');
+  return payment;
+}
+
+export function parseShillings(text: string): number | null {
+  const trimmed = text.trim().replace(/,/g, '');
+  if (!/^\d{1,7}$/.test(trimmed)) return null;
+  const shillings = Number(trimmed);
+  return shillings >= 1 && shillings <= PAYMENT_SHILLINGS_MAX ? shillings : null;
+}
+
+export async function startSubscriberPayment(
+  dependencies: ApiDependencies,
+  tenantId: string,
+  shard: TenantShard,
+  input: { subscriberId: string; accountNumber: string; phone: string; shillings: number },
+): Promise<PurchaseRow> {
+  const phone = normaliseKenyanPhone(input.phone);
+  if (!phone) throw new KiungaError('validation_failed', 'Enter a Safaricom number like 0712 345 678.');
+  const settings = readMpesaSettings(dependencies, shard);
+  if (!settings) {
+    throw new KiungaError('service_unavailable', 'Your provider does not take M-Pesa payments here yet.');
+  }
+  const client = darajaClientFor(dependencies, tenantId, settings);
+  const nowMs = dependencies.clock.now();
+  const limiter = paymentLimiter(dependencies);
+  if (limiter.check(input.subscriberId, nowMs).isLimited) {
+    throw new KiungaError('rate_limited', 'Too many payment requests. Wait a few minutes and try again.');
+  }
+  limiter.record(input.subscriberId, nowMs);
+  const payment = createPendingSubscriberPayment(
+    shard,
+    { subscriberId: input.subscriberId, phone, amount: cents(input.shillings * 100) },
+    nowMs,
+  );
+  try {
+    const response = await client.stkPush({
+      shortcode: settings.shortcode,
+      passkey: settings.passkey,
+      amount: input.shillings,
+      phone,
+      callbackUrl: callbackUrls(dependencies, tenantId).stk,
+      accountReference: input.accountNumber.slice(0, ACCOUNT_REFERENCE_LENGTH_MAX),
+      description: 'Internet bill',
+      transactionType: settings.transactionType,
+      partyB: settings.partyB,
+    });
+    recordStkAccepted(
+      shard,
+      payment.id,
+      { merchantRequestId: response.MerchantRequestID, checkoutRequestId: response.CheckoutRequestID },
+      dependencies.clock.now(),
+    );
+  } catch (error) {
+    const message =
+      error instanceof DarajaError
+        ? 'M-Pesa did not accept the request. Check the number and try again in a minute.'
+        : 'M-Pesa could not be reached. Try again in a minute.';
+    failPurchase(shard, payment.id, { code: 'stk_push_failed', message }, dependencies.clock.now());
+    dependencies.logger.warn({ err: error, tenantId, paymentId: payment.id }, 'subscriber STK push failed');
+    throw new KiungaError('service_unavailable', message);
+  }
+  return getPurchase(shard, payment.id);
+}

@@ -1,0 +1,283 @@
+// /account/<slug>: a PPPoE/static subscriber's self-service (sign in, account, invoices, statement,
+// usage, pay with M-Pesa). Public routes: the tenant comes from the slug, the subscriber only from
+// the signed session cookie, and every read is filtered by that subscriber.
+import { KiungaError, type TenantShard } from '@kiunga/schemas';
+import { type Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { type InvoiceDocumentInput, renderInvoicePdf } from '../billing/invoice-document';
+import { getInvoice, listInvoices, subscriberStatement } from '../billing/queries';
+import type { ApiDependencies } from '../dependencies';
+import { hasValidCsrfToken } from '../identity/console-sessions';
+import {
+  authenticateSubscriber,
+  type CustomerBranding,
+  type CustomerTenant,
+  customerBranding,
+  findCustomerTenant,
+  findLoginCandidate,
+  findSubscriberProfile,
+  INVOICES_SHOWN_MAX,
+  recentSessions,
+  STATEMENT_LINES_SHOWN_MAX,
+  type SubscriberProfile,
+} from './account';
+import { customerLimiters, loginLimitMessage } from './login-limits';
+import {
+  findSubscriberPayment,
+  parseShillings,
+  startSubscriberPayment,
+  subscriberPaymentView,
+} from './payment';
+import { endCustomerSession, passwordFingerprint, readCustomerSession, startCustomerSession } from './session';
+import {
+  type CustomerPageName,
+  InvoicePage,
+  InvoicesPage,
+  LoginPage,
+  MessagePage,
+  OverviewPage,
+  type PageFrame,
+  PayPage,
+  PaymentStatusPage,
+  StatementPage,
+  UsagePage,
+} from './views';
+
+const LOGIN_FIELD_LENGTH_MAX = 128;
+const GENERIC_LOGIN_ERROR = 'Wrong username, account number or password.';
+
+interface Signed {
+  tenant: CustomerTenant;
+  shard: TenantShard;
+  branding: CustomerBranding;
+  profile: SubscriberProfile;
+  csrfToken: string;
+}
+
+type CustomerEnv = { Variables: { signed: Signed } };
+
+function clientAddress(context: Context): string {
+  const incoming = (context.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
+    ?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+function frame(signed: Signed, current: CustomerPageName | null): PageFrame {
+  return {
+    branding: signed.branding,
+    slug: signed.tenant.slug,
+    session: { csrfToken: signed.csrfToken, current },
+  };
+}
+
+const loginSchema = z.object({
+  login: z.string().trim().min(1).max(LOGIN_FIELD_LENGTH_MAX),
+  password: z.string().min(1).max(LOGIN_FIELD_LENGTH_MAX),
+});
+
+export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv> {
+  const routes = new Hono<CustomerEnv>();
+  const tenantOf = (slug: string) => {
+    const tenant = findCustomerTenant(dependencies.platform, slug);
+    const shard = dependencies.shards.forTenant(tenant.id);
+    return { tenant, shard, branding: customerBranding(shard, tenant) };
+  };
+
+  routes.get('/:slug/login', (context) => {
+    const { tenant, branding } = tenantOf(context.req.param('slug'));
+    return context.html(<LoginPage branding={branding} slug={tenant.slug} />);
+  });
+
+  routes.post('/:slug/login', async (context) => {
+    const { tenant, shard, branding } = tenantOf(context.req.param('slug'));
+    const form = await context.req.parseBody();
+    const parsed = loginSchema.safeParse({ login: form['login'], password: form['password'] });
+    const login = typeof form['login'] === 'string' ? form['login'].slice(0, LOGIN_FIELD_LENGTH_MAX) : '';
+    const refuse = (message: string, status: ContentfulStatusCode) =>
+      context.html(<LoginPage branding={branding} slug={tenant.slug} login={login} error={message} />, status);
+    const limiters = customerLimiters(dependencies);
+    const nowMs = dependencies.clock.now();
+    // Per account whichever way it is named (username or account number); unknown names by text.
+    const candidateId = parsed.success ? findLoginCandidate(shard, parsed.data.login) : null;
+    const accountKey = candidateId ?? `login:${login.trim().toLowerCase()}`;
+    const addressKey = clientAddress(context);
+    const limited = limiters.perAccount.check(accountKey, nowMs).isLimited
+      ? limiters.perAccount.check(accountKey, nowMs)
+      : limiters.perAddress.check(addressKey, nowMs);
+    if (limited.isLimited) {
+      context.header('Retry-After', String(Math.max(1, Math.ceil(limited.retryAfterMs / 1000))));
+      return refuse(loginLimitMessage(limited.retryAfterMs), 429);
+    }
+    const profile = authenticateSubscriber(
+      shard,
+      dependencies.secretBox,
+      candidateId,
+      parsed.success ? parsed.data.password : '',
+    );
+    if (!profile) {
+      limiters.perAccount.record(accountKey, nowMs);
+      limiters.perAddress.record(addressKey, nowMs);
+      return refuse(GENERIC_LOGIN_ERROR, 401);
+    }
+    limiters.perAccount.reset(accountKey);
+    startCustomerSession(dependencies, context, tenant.slug, {
+      tenantId: tenant.id,
+      subscriberId: profile.id,
+      passwordSealed: profile.passwordSealed,
+    });
+    return context.redirect(`/account/${tenant.slug}`, 303);
+  });
+
+  // Everything below needs the session; unsafe methods also need its CSRF token.
+  routes.use('/:slug/*', async (context, next) => {
+    const { tenant, shard, branding } = tenantOf(context.req.param('slug') ?? '');
+    const session = readCustomerSession(dependencies, context, tenant.id);
+    const profile = session ? findSubscriberProfile(shard, session.subscriberId) : null;
+    if (!session || !profile || passwordFingerprint(profile.passwordSealed) !== session.passwordFingerprint) {
+      if (context.req.method !== 'GET') throw new KiungaError('unauthenticated', 'Sign in again.');
+      return context.redirect(`/account/${tenant.slug}/login`, 303);
+    }
+    if (context.req.method !== 'GET' && !(await hasValidCsrfToken(context, session.csrfToken))) {
+      throw new KiungaError('csrf_failed');
+    }
+    context.set('signed', { tenant, shard, branding, profile, csrfToken: session.csrfToken });
+    await next();
+  });
+
+  routes.get('/:slug', (context) => {
+    const { tenant, shard, branding } = tenantOf(context.req.param('slug'));
+    const session = readCustomerSession(dependencies, context, tenant.id);
+    const profile = session ? findSubscriberProfile(shard, session.subscriberId) : null;
+    if (!session || !profile || passwordFingerprint(profile.passwordSealed) !== session.passwordFingerprint) {
+      return context.redirect(`/account/${tenant.slug}/login`, 303);
+    }
+    const signed: Signed = { tenant, shard, branding, profile, csrfToken: session.csrfToken };
+    return context.html(
+      <OverviewPage
+        {...frame(signed, 'overview')}
+        profile={profile}
+        statement={subscriberStatement(shard, profile.id)}
+      />,
+    );
+  });
+
+  routes.post('/:slug/logout', (context) => {
+    const { tenant } = context.get('signed');
+    endCustomerSession(context, tenant.slug);
+    return context.redirect(`/account/${tenant.slug}/login`, 303);
+  });
+
+  routes.get('/:slug/invoices', (context) => {
+    const signed = context.get('signed');
+    const page = listInvoices(signed.shard, { subscriberId: signed.profile.id, limit: INVOICES_SHOWN_MAX });
+    return context.html(<InvoicesPage {...frame(signed, 'invoices')} invoices={page.items} />);
+  });
+
+  // `inv_x` is the page, `inv_x.pdf` the download: invoice ids never contain a dot.
+  routes.get('/:slug/invoices/:id', async (context) => {
+    const signed = context.get('signed');
+    const [id = '', format = 'html'] = context.req.param('id').split('.', 2);
+    const invoice = getInvoice(signed.shard, id);
+    // Another subscriber's invoice is as unknown here as one that does not exist.
+    if (invoice.subscriberId !== signed.profile.id) throw new KiungaError('not_found', 'No such invoice.');
+    const document: InvoiceDocumentInput = {
+      ispName: signed.branding.name,
+      subscriber: {
+        fullName: signed.profile.fullName,
+        phone: signed.profile.phone,
+        accountNumber: invoice.accountNumber,
+      },
+      invoice,
+    };
+    if (format === 'html') return context.html(<InvoicePage {...frame(signed, 'invoices')} document={document} />);
+    if (format !== 'pdf') throw new KiungaError('not_found', 'No such invoice.');
+    const pdf = await renderInvoicePdf(document);
+    return context.body(new Uint8Array(pdf), 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="${invoice.number}.pdf"`,
+    });
+  });
+
+  routes.get('/:slug/statement', (context) => {
+    const signed = context.get('signed');
+    return context.html(
+      <StatementPage
+        {...frame(signed, 'statement')}
+        statement={subscriberStatement(signed.shard, signed.profile.id)}
+        linesMax={STATEMENT_LINES_SHOWN_MAX}
+      />,
+    );
+  });
+
+  routes.get('/:slug/usage', (context) => {
+    const signed = context.get('signed');
+    return context.html(
+      <UsagePage {...frame(signed, 'usage')} sessions={recentSessions(signed.shard, signed.profile.id)} />,
+    );
+  });
+
+  const payPage = (signed: Signed, values: { phone?: string; shillings?: string; error?: string }) => {
+    const statement = subscriberStatement(signed.shard, signed.profile.id);
+    const dueShillings = Math.ceil(Math.max(0, statement.balanceCents) / 100);
+    return (
+      <PayPage
+        {...frame(signed, 'pay')}
+        outstandingCents={Math.max(0, statement.balanceCents)}
+        accountNumber={signed.profile.accountNumber}
+        phone={values.phone ?? signed.profile.phone ?? ''}
+        shillings={values.shillings ?? (dueShillings > 0 ? String(dueShillings) : '')}
+        error={values.error ?? null}
+      />
+    );
+  };
+
+  routes.get('/:slug/pay', (context) => context.html(payPage(context.get('signed'), {})));
+
+  routes.post('/:slug/pay', async (context) => {
+    const signed = context.get('signed');
+    const form = await context.req.parseBody();
+    const phone = typeof form['phone'] === 'string' ? form['phone'].slice(0, 20) : '';
+    const amount = typeof form['amount'] === 'string' ? form['amount'].slice(0, 20) : '';
+    const shillings = parseShillings(amount);
+    if (shillings === null) {
+      const error = 'Enter the amount in whole shillings, from 1 to 150,000.';
+      return context.html(payPage(signed, { phone, shillings: amount, error }), 400);
+    }
+    try {
+      const payment = await startSubscriberPayment(dependencies, signed.tenant.id, signed.shard, {
+        subscriberId: signed.profile.id,
+        accountNumber: signed.profile.accountNumber,
+        phone,
+        shillings,
+      });
+      return context.redirect(`/account/${signed.tenant.slug}/payments/${payment.id}`, 303);
+    } catch (error) {
+      if (!(error instanceof KiungaError)) throw error;
+      return context.html(
+        payPage(signed, { phone, shillings: amount, error: error.message }),
+        error.httpStatus as ContentfulStatusCode,
+      );
+    }
+  });
+
+  routes.get('/:slug/payments/:id', (context) => {
+    const signed = context.get('signed');
+    // The shard is taken afresh: the callback may have landed since the middleware ran.
+    const payment = findSubscriberPayment(signed.shard, signed.profile.id, context.req.param('id'));
+    return context.html(<PaymentStatusPage {...frame(signed, 'pay')} payment={subscriberPaymentView(payment)} />);
+  });
+
+  // Errors on these pages are pages too (the API's JSON error shape is for API clients).
+  routes.onError((error, context) => {
+    if (!(error instanceof KiungaError)) throw error;
+    const slug = context.req.param('slug') ?? '';
+    const branding: CustomerBranding = { name: 'Kiunga', logo: null, primaryColor: '#0b6e4f', accentColor: '#f59e0b' };
+    return context.html(
+      <MessagePage branding={branding} slug={slug} title="Not available" kind="error" message={error.message} />,
+      error.httpStatus as ContentfulStatusCode,
+    );
+  });
+
+  return routes;
+}
