@@ -3,21 +3,13 @@
 // rejects) → M-Pesa C2B payment through the real callback route → reactivation (RADIUS accepts).
 // Every job is run twice to show the second run changes nothing.
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { type AaaServer, codec, startAaaServer } from '@kiunga/aaa-server';
-import { type ApiDependencies, createApp, deriveTokenKey, runBillingJobs } from '@kiunga/control-api';
+import { type AaaServer, codec } from '@kiunga/aaa-server';
+import { type ApiDependencies, type createApp, runBillingJobs } from '@kiunga/control-api';
 import { Attribute, PacketCode } from '@kiunga/dictionaries';
 import { type NasSimulator, startNasSimulator } from '@kiunga/ops/sim/nas';
-import {
-  createSecretBox,
-  ManualClock,
-  openPlatformDatabase,
-  type PlatformDatabase,
-  ShardRegistry,
-} from '@kiunga/schemas';
-import pino from 'pino';
+import { ManualClock, type ShardRegistry } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type InProcessKiunga, startInProcess } from './support/in-process';
 import { type DemoJson, makeDataDir, removeDataDir, seedDemo } from './support/kiunga-process';
 import { radclient } from './support/radclient';
 
@@ -25,8 +17,8 @@ import { radclient } from './support/radclient';
 const eat = (month: number, day: number, hour = 10) => Date.UTC(2030, month - 1, day, hour - 3);
 
 let dataDir: string;
+let kiunga: InProcessKiunga;
 let demo: DemoJson;
-let platform: PlatformDatabase;
 let shards: ShardRegistry;
 let aaa: AaaServer;
 let nas: NasSimulator;
@@ -43,44 +35,22 @@ beforeAll(async () => {
   dataDir = makeDataDir();
   demo = await seedDemo(dataDir);
   nas = await startNasSimulator({ host: '127.0.0.1', coaPort: 0, secret: nasSecret(), behaviour: 'ack' });
-  const masterKey = readFileSync(join(dataDir, 'master.key'), 'utf8').trim();
-  platform = openPlatformDatabase(dataDir);
-  platform.sqlite
-    .prepare('UPDATE nas_devices SET coa_port = ? WHERE ip_address = ?')
-    .run(nas.port, '127.0.0.1');
-  shards = new ShardRegistry({ dataDir });
-  const secretBox = createSecretBox(masterKey);
-  const logger = pino({ level: process.env.KIUNGA_TEST_DEBUG ? 'debug' : 'silent' });
-  aaa = await startAaaServer({
-    host: '127.0.0.1',
-    authPort: 0,
-    acctPort: 0,
+  const started = await startInProcess({
     dataDir,
-    platform,
-    secretBox,
     clock,
-    logger,
-    shards,
+    prepare: (platform) =>
+      platform.sqlite
+        .prepare('UPDATE nas_devices SET coa_port = ? WHERE ip_address = ?')
+        .run(nas.port, '127.0.0.1'),
   });
-  dependencies = {
-    platform,
-    shards,
-    secretBox,
-    clock,
-    aaa: aaa.control,
-    logger,
-    tokenKey: deriveTokenKey(masterKey),
-    publicUrl: 'http://127.0.0.1:9',
-    mpesaBaseUrl: null,
-  };
-  app = createApp(dependencies);
+  kiunga = started;
+  ({ shards, aaa, dependencies, app } = started);
   token = await login();
 });
 
 afterAll(async () => {
-  await aaa?.stop();
+  await kiunga?.stop();
   await nas?.close();
-  platform?.close();
   removeDataDir(dataDir);
 });
 

@@ -1,25 +1,15 @@
 // Jobs that keep money and vouchers honest, run in-process with a clock the test moves: STK
 // reconciliation when Daraja's callback never arrives, and voucher expiry.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { type AaaServer, startAaaServer } from '@kiunga/aaa-server';
 import {
   type ApiDependencies,
-  createApp,
-  deriveTokenKey,
+  type createApp,
   expireVouchers,
   reconcilePendingPurchases,
 } from '@kiunga/control-api';
 import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
-import {
-  createSecretBox,
-  ManualClock,
-  openPlatformDatabase,
-  type PlatformDatabase,
-  ShardRegistry,
-} from '@kiunga/schemas';
-import pino from 'pino';
+import { ManualClock, type ShardRegistry } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type InProcessKiunga, startInProcess } from './support/in-process';
 import { type DemoJson, makeDataDir, removeDataDir, seedDemo } from './support/kiunga-process';
 
 interface MpesaDemo {
@@ -29,9 +19,8 @@ interface MpesaDemo {
 const MINUTE_MS = 60_000;
 let dataDir: string;
 let demo: DemoJson;
-let platform: PlatformDatabase;
+let kiunga: InProcessKiunga;
 let shards: ShardRegistry;
-let aaa: AaaServer;
 let daraja: DarajaSimulator;
 let dependencies: ApiDependencies;
 let app: ReturnType<typeof createApp>;
@@ -49,41 +38,13 @@ beforeAll(async () => {
     callbackDelayMs: 10,
     now: () => clock.now(),
   });
-  const masterKey = readFileSync(join(dataDir, 'master.key'), 'utf8').trim();
-  platform = openPlatformDatabase(dataDir);
-  shards = new ShardRegistry({ dataDir });
-  const secretBox = createSecretBox(masterKey);
-  const logger = pino({ level: 'silent' });
-  aaa = await startAaaServer({
-    host: '127.0.0.1',
-    authPort: 0,
-    acctPort: 0,
-    dataDir,
-    platform,
-    secretBox,
-    clock,
-    logger,
-    shards,
-  });
-  dependencies = {
-    platform,
-    shards,
-    secretBox,
-    clock,
-    aaa: aaa.control,
-    logger,
-    tokenKey: deriveTokenKey(masterKey),
-    // Nothing listens here: Daraja's callbacks are lost, as when the internet link drops.
-    publicUrl: 'http://127.0.0.1:9',
-    mpesaBaseUrl: daraja.baseUrl,
-  };
-  app = createApp(dependencies);
+  kiunga = await startInProcess({ dataDir, clock, mpesaBaseUrl: daraja.baseUrl });
+  ({ shards, dependencies, app } = kiunga);
 });
 
 afterAll(async () => {
-  await aaa?.stop();
+  await kiunga?.stop();
   await daraja?.stop();
-  platform?.close();
   removeDataDir(dataDir);
 });
 

@@ -3,6 +3,7 @@
 import { KiungaError, normaliseKenyanPhone, type TenantShard } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import type { ApiDependencies } from '../dependencies';
 import { readBranding } from '../domains/branding';
@@ -270,20 +271,21 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
   routes.post('/:slug/recover', async (context) => {
     const { tenant, shard } = tenantAndShard(context.req.param('slug'));
     const form = await context.req.parseBody();
-    const branding = portalBranding(shard, tenant);
     const nowMs = dependencies.clock.now();
+    const page = (kind: 'ok' | 'error', message: string, children?: Child) => (
+      <MessagePage
+        branding={portalBranding(shard, tenant)}
+        slug={tenant.slug}
+        title="Find my voucher"
+        kind={kind}
+        message={message}
+      >
+        {children}
+      </MessagePage>
+    );
     const address = clientAddress(context);
     if (recoveryLimiter.check(address, nowMs).isLimited) {
-      return context.html(
-        <MessagePage
-          branding={branding}
-          slug={tenant.slug}
-          title="Find my voucher"
-          kind="error"
-          message="Too many tries. Wait 15 minutes and try again."
-        />,
-        429,
-      );
+      return context.html(page('error', 'Too many tries. Wait 15 minutes and try again.'), 429);
     }
     recoveryLimiter.record(address, nowMs);
     const phone = normaliseKenyanPhone(String(form['phone'] ?? ''));
@@ -292,26 +294,19 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
       : [];
     if (found.length === 0) {
       return context.html(
-        <MessagePage
-          branding={branding}
-          slug={tenant.slug}
-          title="Find my voucher"
-          kind="error"
-          message="No paid voucher for this number in the last 7 days. Check the number, or contact your provider with your M-Pesa message."
-        />,
+        page(
+          'error',
+          'No paid voucher for this number in the last 7 days. Check the number, or contact your provider with your M-Pesa message.',
+        ),
       );
     }
-    const router = routerContext(form);
+    const codes = found.map((row) => row.code).join(', ');
     return context.html(
-      <MessagePage
-        branding={branding}
-        slug={tenant.slug}
-        title="Find my voucher"
-        kind="ok"
-        message={`Vouchers paid from this number: ${found.map((row) => row.code).join(', ')}`}
-      >
-        <RouterLogin router={router} code={found[0]!.code} />
-      </MessagePage>,
+      page(
+        'ok',
+        `Vouchers paid from this number: ${codes}`,
+        <RouterLogin router={routerContext(form)} code={found[0]!.code} />,
+      ),
     );
   });
 
