@@ -1,8 +1,10 @@
 // The Hono application: health, metrics, the REST API under /api/v1, and the consoles.
 import { KiungaError } from '@kiunga/schemas';
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { subscriberPaymentHook } from './billing/automation';
+import { customerRoutes } from './customer/routes';
 import type { ApiDependencies, AppEnv } from './dependencies';
 import { authenticate } from './middleware/authenticate';
 import { requirePlatformAccountWritable } from './platform-billing/access';
@@ -31,6 +33,8 @@ export interface ControlApiOptions extends ApiDependencies {
 
 export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Pages and lists go out gzipped to phones on slow links (bodies under 1 KiB are left alone).
+  app.use('*', compress());
   // A payment that lands on a subscriber settles the account (and reactivates) at once.
   const options: ControlApiOptions = {
     ...given,
@@ -55,6 +59,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
 
   // Open routes first; everything else under /api/v1 needs a principal.
   app.route('/portal', portalRoutes(options));
+  app.route('/account', customerRoutes(options));
   // Before the ISP callbacks: their /:tenantId/:token/stk would otherwise take 'platform' as a tenant id.
   app.route('/callbacks/mm/platform', platformBillingCallbackRoutes(options));
   app.route('/callbacks/mm', mpesaCallbackRoutes(options));
