@@ -127,7 +127,13 @@ async function bindSocket(
   dependencies: IntakeDependencies,
   logger: Logger,
 ): Promise<Socket> {
-  const socket = createSocket({ type: 'udp4', recvBufferSize: SOCKET_RECEIVE_BUFFER_BYTES });
+  const socket = createSocket({
+    type: 'udp4',
+    recvBufferSize: SOCKET_RECEIVE_BUFFER_BYTES,
+    // Replies go to the address a datagram came from, always an IP literal: answering the lookup
+    // synchronously skips dns.lookup and its extra event-loop hop on every send.
+    lookup: (address, _options, callback) => callback(null, address, 4),
+  });
   socket.on('message', (datagram, peer) => {
     try {
       receiveDatagram(dependencies, socket, role, datagram, peer);

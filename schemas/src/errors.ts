@@ -18,7 +18,8 @@ export const errorCatalogue = {
   },
   session_limit_reached: {
     status: 403,
-    message: 'This account is already online on another device. Disconnect it there, or wait a minute and retry.',
+    message:
+      'This account is already online on another device. Disconnect it there, or wait a minute and retry.',
   },
   data_cap_reached: {
     status: 403,

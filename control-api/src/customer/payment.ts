@@ -62,7 +62,11 @@ export function subscriberPaymentView(payment: PurchaseRow): SubscriberPaymentVi
 }
 
 /** The subscriber's own payment, or not_found (another subscriber's id is as unknown as a wrong one). */
-export function findSubscriberPayment(shard: TenantShard, subscriberId: string, paymentId: string): PurchaseRow {
+export function findSubscriberPayment(
+  shard: TenantShard,
+  subscriberId: string,
+  paymentId: string,
+): PurchaseRow {
   const payment = getPurchase(shard, paymentId);
   if (subscriberOfPurchase(payment) !== subscriberId) throw new KiungaError('not_found', 'No such payment.');
   return payment;

@@ -29,7 +29,12 @@ import {
   startSubscriberPayment,
   subscriberPaymentView,
 } from './payment';
-import { endCustomerSession, passwordFingerprint, readCustomerSession, startCustomerSession } from './session';
+import {
+  endCustomerSession,
+  passwordFingerprint,
+  readCustomerSession,
+  startCustomerSession,
+} from './session';
 import {
   type CustomerPageName,
   InvoicePage,
@@ -38,8 +43,8 @@ import {
   MessagePage,
   OverviewPage,
   type PageFrame,
-  PayPage,
   PaymentStatusPage,
+  PayPage,
   StatementPage,
   UsagePage,
 } from './views';
@@ -95,7 +100,10 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
     const parsed = loginSchema.safeParse({ login: form['login'], password: form['password'] });
     const login = typeof form['login'] === 'string' ? form['login'].slice(0, LOGIN_FIELD_LENGTH_MAX) : '';
     const refuse = (message: string, status: ContentfulStatusCode) =>
-      context.html(<LoginPage branding={branding} slug={tenant.slug} login={login} error={message} />, status);
+      context.html(
+        <LoginPage branding={branding} slug={tenant.slug} login={login} error={message} />,
+        status,
+      );
     const limiters = customerLimiters(dependencies);
     const nowMs = dependencies.clock.now();
     // Per account whichever way it is named (username or account number); unknown names by text.
@@ -190,7 +198,8 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
       },
       invoice,
     };
-    if (format === 'html') return context.html(<InvoicePage {...frame(signed, 'invoices')} document={document} />);
+    if (format === 'html')
+      return context.html(<InvoicePage {...frame(signed, 'invoices')} document={document} />);
     if (format !== 'pdf') throw new KiungaError('not_found', 'No such invoice.');
     const pdf = await renderInvoicePdf(document);
     return context.body(new Uint8Array(pdf), 200, {
@@ -265,16 +274,29 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
     const signed = context.get('signed');
     // The shard is taken afresh: the callback may have landed since the middleware ran.
     const payment = findSubscriberPayment(signed.shard, signed.profile.id, context.req.param('id'));
-    return context.html(<PaymentStatusPage {...frame(signed, 'pay')} payment={subscriberPaymentView(payment)} />);
+    return context.html(
+      <PaymentStatusPage {...frame(signed, 'pay')} payment={subscriberPaymentView(payment)} />,
+    );
   });
 
   // Errors on these pages are pages too (the API's JSON error shape is for API clients).
   routes.onError((error, context) => {
     if (!(error instanceof KiungaError)) throw error;
     const slug = context.req.param('slug') ?? '';
-    const branding: CustomerBranding = { name: 'Kiunga', logo: null, primaryColor: '#0b6e4f', accentColor: '#f59e0b' };
+    const branding: CustomerBranding = {
+      name: 'Kiunga',
+      logo: null,
+      primaryColor: '#0b6e4f',
+      accentColor: '#f59e0b',
+    };
     return context.html(
-      <MessagePage branding={branding} slug={slug} title="Not available" kind="error" message={error.message} />,
+      <MessagePage
+        branding={branding}
+        slug={slug}
+        title="Not available"
+        kind="error"
+        message={error.message}
+      />,
       error.httpStatus as ContentfulStatusCode,
     );
   });

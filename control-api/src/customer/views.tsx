@@ -93,7 +93,13 @@ export function LoginPage(props: PageFrame & { error?: string | null; login?: st
         <form method="post" action={`/account/${props.slug}/login`}>
           <label>
             Username or account number
-            <input name="login" value={props.login ?? ''} required autocomplete="username" autocapitalize="none" />
+            <input
+              name="login"
+              value={props.login ?? ''}
+              required
+              autocomplete="username"
+              autocapitalize="none"
+            />
           </label>
           <label>
             Password
@@ -107,7 +113,9 @@ export function LoginPage(props: PageFrame & { error?: string | null; login?: st
   );
 }
 
-export function MessagePage(props: PageFrame & { title: string; kind: 'ok' | 'error' | 'note'; message: string }) {
+export function MessagePage(
+  props: PageFrame & { title: string; kind: 'ok' | 'error' | 'note'; message: string },
+) {
   return (
     <CustomerLayout {...props} title={props.title}>
       <section>
@@ -348,7 +356,14 @@ export function PayPage(
           </label>
           <label>
             M-Pesa number
-            <input type="tel" name="phone" value={props.phone} placeholder="0712 345 678" required autocomplete="tel" />
+            <input
+              type="tel"
+              name="phone"
+              value={props.phone}
+              placeholder="0712 345 678"
+              required
+              autocomplete="tel"
+            />
           </label>
           <button type="submit">Pay</button>
         </form>
@@ -366,8 +381,8 @@ export function PaymentStatusPage(props: PageFrame & { payment: SubscriberPaymen
   const body =
     payment.status === 'pending' ? (
       <p class="note" id="payment-status">
-        Check your phone and enter your M-Pesa PIN to pay {formatKshCents(payment.amountCents)}. This page updates by
-        itself.
+        Check your phone and enter your M-Pesa PIN to pay {formatKshCents(payment.amountCents)}. This page
+        updates by itself.
       </p>
     ) : payment.status === 'paid' ? (
       <p class="ok" id="payment-status">
@@ -379,7 +394,11 @@ export function PaymentStatusPage(props: PageFrame & { payment: SubscriberPaymen
       </p>
     );
   return (
-    <CustomerLayout {...props} title="M-Pesa payment" refreshSeconds={payment.status === 'pending' ? 3 : undefined}>
+    <CustomerLayout
+      {...props}
+      title="M-Pesa payment"
+      refreshSeconds={payment.status === 'pending' ? 3 : undefined}
+    >
       <section>
         <h2>M-Pesa payment</h2>
         {body}

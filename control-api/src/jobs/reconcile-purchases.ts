@@ -58,7 +58,7 @@ async function reconcileTenant(dependencies: ApiDependencies, tenantId: string) 
     const now = dependencies.clock.now();
     if (resultCode === 0) {
       // STK query carries no receipt: the checkout id stands in; a late callback is a duplicate.
-      completePurchase(
+      const completion = completePurchase(
         shard,
         purchase,
         {
@@ -68,6 +68,9 @@ async function reconcileTenant(dependencies: ApiDependencies, tenantId: string) 
         },
         now,
       );
+      // A subscriber's bill payment reactivates the account now, as its callback would have.
+      if (completion.kind === 'subscriber_paid')
+        dependencies.onSubscriberPayment?.(tenantId, completion.subscriberId);
       totals.paid += 1;
     } else if (resultCode !== null) {
       const outcome = classifyStkResult(resultCode);

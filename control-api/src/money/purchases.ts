@@ -200,9 +200,9 @@ function completeSubscriberPayment(
   nowMs: number,
 ): CompletionOutcome {
   if (current.status === 'paid') return { kind: 'subscriber_already_paid', subscriberId };
-  const account = shard.statement('SELECT account_number AS accountNumber FROM subscribers WHERE id = ?').get(
-    subscriberId,
-  ) as { accountNumber: string } | undefined;
+  const account = shard
+    .statement('SELECT account_number AS accountNumber FROM subscribers WHERE id = ?')
+    .get(subscriberId) as { accountNumber: string } | undefined;
   const paymentId = newId('payment');
   shard
     .statement(

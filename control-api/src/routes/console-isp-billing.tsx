@@ -5,7 +5,8 @@ import type { SubscriberOutput } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import { ANCHOR_DAY_MAX, CYCLE_LENGTH_MONTHS_MAX } from '../billing/cycles';
 import { DUNNING_STEPS_MAX } from '../billing/dunning';
-import type { InvoiceOutput, PaymentRow, Statement } from '../billing/queries';
+import type { PaymentRow } from '../billing/payments-store';
+import type { InvoiceOutput, Statement } from '../billing/queries';
 import type { BillingSettings } from '../billing/settings';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import { formatKsh } from '../domains/voucher-sheet';
@@ -59,8 +60,12 @@ function settingsInputOf(fields: Record<string, string>) {
 
 export function ispBillingRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  const api = <Result,>(context: BillingContext, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) =>
-    callApi<Result>(context, fetchApp, method, path, body);
+  const api = <Result,>(
+    context: BillingContext,
+    method: 'GET' | 'POST' | 'PATCH',
+    path: string,
+    body?: unknown,
+  ) => callApi<Result>(context, fetchApp, method, path, body);
   const shell = (context: BillingContext) => tenantShell(context, dependencies, ISP_NAV);
 
   /** A subscriber id from what staff type (account number, username or id), or null when none fits. */
@@ -197,7 +202,10 @@ export function ispBillingRoutes(dependencies: ApiDependencies, fetchApp: AppFet
       api<Page<InvoiceOutput>>(
         context,
         'GET',
-        withQuery('/api/v1/invoices', { subscriberId: context.req.param('id'), limit: SUBSCRIBER_INVOICES_SHOWN }),
+        withQuery('/api/v1/invoices', {
+          subscriberId: context.req.param('id'),
+          limit: SUBSCRIBER_INVOICES_SHOWN,
+        }),
       ),
     ]);
     return renderHtml(

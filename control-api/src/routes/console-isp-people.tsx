@@ -141,6 +141,7 @@ export function ispPeopleRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
         plans={plans}
         planName={planNames.get(subscriber.planId) ?? ''}
         canWrite={can(context, 'subscribers.write')}
+        canReadBilling={can(context, 'billing.read')}
       />,
     );
   });

@@ -1,5 +1,5 @@
-// ISP console pages (/isp): dashboard, plans, vouchers, live sessions and branding; routers, people and
-// administration pages are mounted from their own files.
+// ISP console pages (/isp): dashboard, plans, vouchers, live sessions and branding; routers, people,
+// administration, billing and the platform account pages are mounted from their own files.
 // Every read and action goes through the REST API in-process (callApi) as the signed-in user.
 import type { Branding, NasOutput, PlanOutput, SessionOutput, VoucherOutput } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
@@ -14,8 +14,10 @@ import { PlanEditPage, PlansPage } from '../views/isp/plans';
 import { SessionHistoryPage, SessionsPage } from '../views/isp/sessions';
 import { VoucherBatchPage, VouchersPage } from '../views/isp/vouchers';
 import { ispAdminRoutes } from './console-isp-admin';
+import { ispBillingRoutes } from './console-isp-billing';
 import { ispNasRoutes } from './console-isp-nas';
 import { ispPeopleRoutes } from './console-isp-people';
+import { ispPlatformAccountRoutes, platformBannerMiddleware } from './console-isp-platform';
 import {
   type AppFetch,
   assertPermission,
@@ -90,6 +92,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
       dependencies,
       (principal) => principal.kind === 'isp_owner' || principal.kind === 'isp_staff',
     ),
+    platformBannerMiddleware(dependencies, fetchApp),
   );
   const api = <Result,>(
     context: IspContext,
@@ -387,6 +390,8 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispPeopleRoutes(dependencies, fetchApp));
   routes.route('/', ispNasRoutes(dependencies, fetchApp));
   routes.route('/', ispAdminRoutes(dependencies, fetchApp));
+  routes.route('/', ispBillingRoutes(dependencies, fetchApp));
+  routes.route('/', ispPlatformAccountRoutes(dependencies, fetchApp));
   routes.all('*', (context) => context.redirect('/isp', 303));
   return routes;
 }

@@ -1,4 +1,5 @@
-// Platform console pages (/platform): ISPs and their lifecycle, sub-admins, audit log — through the API in-process.
+// Platform console pages (/platform): ISPs and their lifecycle, ISP billing, sub-admins, audit log — through
+// the API in-process.
 import { type Context, Hono } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import type { Page } from '../pagination';
@@ -8,6 +9,7 @@ import { TenantDetailPage, type TenantSummary, TenantsPage } from '../views/plat
 import { PLATFORM_PRIMARY_COLOR, themeCss } from '../views/styles';
 import { ownAccountRoutes } from './console-account';
 import { accountPageRoutes } from './console-accounts';
+import { platformBillingPageRoutes } from './console-platform-billing';
 import { rolePageRoutes } from './console-roles';
 import {
   type AppFetch,
@@ -29,6 +31,7 @@ import {
 
 const PLATFORM_NAV: Array<NavItem & { permission?: Permission }> = [
   { href: '/platform', label: 'ISPs', permission: 'tenants.read' },
+  { href: '/platform/billing', label: 'Billing', permission: 'platform_billing.manage' },
   { href: '/platform/admins', label: 'Sub-admins', permission: 'platform_users.manage' },
   { href: '/platform/roles', label: 'Roles', permission: 'platform_users.manage' },
   { href: '/platform/audit', label: 'Audit', permission: 'platform_audit.read' },
@@ -214,6 +217,7 @@ export function platformConsoleRoutes(dependencies: ApiDependencies, fetchApp: A
       shell: platformShell,
     }),
   );
+  routes.route('/', platformBillingPageRoutes(fetchApp, platformShell));
   routes.route(
     '/',
     ownAccountRoutes(dependencies, fetchApp, { basePath: '/platform/account', shell: platformShell }),

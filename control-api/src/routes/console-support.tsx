@@ -5,8 +5,8 @@ import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import { readBranding, readTenantProfile } from '../domains';
-import { type Feature, tenantHasFeature } from '../middleware/require-feature';
 import { authenticateConsole, CSRF_HEADER_NAME, consoleHomePath } from '../identity/console-sessions';
+import { type Feature, tenantHasFeature } from '../middleware/require-feature';
 import type { Permission, Principal } from '../permissions';
 import { tenantShardOf } from '../tenant-access';
 import type { FlashMessage } from '../views/components';
@@ -163,7 +163,8 @@ export function takeDraft(context: Context): Record<string, string> | null {
 }
 
 /**
- * Runs a form action; a problem the user can fix (invalid input, conflict, not found, and any
+ * Runs a form action; a problem the user can fix (invalid input, conflict, not found, an unpaid Kiunga
+ * subscription (402, the console is read-only), and any
  * `alsoShownStatuses`) returns them to `backPath` with the message and their typed values.
  * Forbidden and CSRF failures go on to the error page.
  */
@@ -178,7 +179,7 @@ export async function withFormErrors(
   } catch (error) {
     if (
       error instanceof KiungaError &&
-      [400, 404, 409, ...alsoShownStatuses].includes(error.httpStatus) &&
+      [400, 402, 404, 409, ...alsoShownStatuses].includes(error.httpStatus) &&
       error.code !== 'csrf_failed'
     ) {
       if (error.httpStatus !== 404) saveDraft(context, backPath, await draftFieldsOf(context));

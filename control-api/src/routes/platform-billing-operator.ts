@@ -82,7 +82,8 @@ registerApiOperations([
   {
     method: 'post',
     path: '/api/v1/platform/billing/bank-payments',
-    summary: "Record a bank transfer by the ISP's reference (idempotent by bankTransactionId); unknown references wait unmatched",
+    summary:
+      "Record a bank transfer by the ISP's reference (idempotent by bankTransactionId); unknown references wait unmatched",
     tag: 'platform-billing',
     permission: PERMISSION,
     body: bankPaymentSchema,

@@ -87,7 +87,8 @@ registerApiOperations([
   {
     method: 'get',
     path: '/api/v1/platform-billing',
-    summary: "The ISP's Kiunga subscription: tier, state (trial, grace, restricted, active), balance, bank reference, notices",
+    summary:
+      "The ISP's Kiunga subscription: tier, state (trial, grace, restricted, active), balance, bank reference, notices",
     tag: 'platform-billing',
     permission: OWNER_ONLY,
     response: accountStatusSchema,

@@ -36,8 +36,7 @@ function PlatformBannerBox(props: { banner: PlatformBanner | null | undefined })
   if (!banner) return null;
   return (
     <div class={`banner ${banner.kind}`} role="alert" data-platform-banner={banner.kind}>
-      {banner.text}{' '}
-      {banner.actionHref ? <a href={banner.actionHref}>{banner.actionLabel}</a> : null}
+      {banner.text} {banner.actionHref ? <a href={banner.actionHref}>{banner.actionLabel}</a> : null}
     </div>
   );
 }

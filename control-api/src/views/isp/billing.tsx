@@ -1,7 +1,8 @@
 // ISP console billing pages: invoices, payments (with unmatched M-Pesa C2B to assign), billing settings,
 // and one subscriber's balance, statement, invoices and the record-payment form.
 import type { SubscriberOutput } from '@kiunga/schemas';
-import type { InvoiceOutput, PaymentRow, Statement } from '../../billing/queries';
+import type { PaymentRow } from '../../billing/payments-store';
+import type { InvoiceOutput, Statement } from '../../billing/queries';
 import type { BillingSettings } from '../../billing/settings';
 import { formatKsh } from '../../domains/voucher-sheet';
 import { CsrfField, Empty, formatDateTime, Pager, StatusBadge } from '../components';
@@ -64,7 +65,10 @@ function InvoiceTable(props: { invoices: InvoiceOutput[]; showSubscriber: boolea
               <td class="mono">{invoice.number}</td>
               {props.showSubscriber ? (
                 <td>
-                  <a class="mono" href={`/isp/billing/subscribers/${encodeURIComponent(invoice.subscriberId)}`}>
+                  <a
+                    class="mono"
+                    href={`/isp/billing/subscribers/${encodeURIComponent(invoice.subscriberId)}`}
+                  >
                     {invoice.accountNumber}
                   </a>
                 </td>
@@ -297,11 +301,13 @@ export function BillingSettingsPage(props: {
               <div>
                 <label for="cycleLengthMonths">Cycle length</label>
                 <select id="cycleLengthMonths" name="cycleLengthMonths">
-                  {Array.from({ length: props.cycleLengthMonthsMax }, (_, index) => index + 1).map((months) => (
-                    <option value={String(months)} selected={settings.cycle.lengthMonths === months}>
-                      {months === 1 ? '1 month' : `${months} months`}
-                    </option>
-                  ))}
+                  {Array.from({ length: props.cycleLengthMonthsMax }, (_, index) => index + 1).map(
+                    (months) => (
+                      <option value={String(months)} selected={settings.cycle.lengthMonths === months}>
+                        {months === 1 ? '1 month' : `${months} months`}
+                      </option>
+                    ),
+                  )}
                 </select>
               </div>
               <div>
@@ -319,7 +325,14 @@ export function BillingSettingsPage(props: {
               </div>
               <div>
                 <label for="dueDays">Invoice due after (days)</label>
-                <input id="dueDays" name="dueDays" type="number" min={0} max={90} value={String(settings.dueDays)} />
+                <input
+                  id="dueDays"
+                  name="dueDays"
+                  type="number"
+                  min={0}
+                  max={90}
+                  value={String(settings.dueDays)}
+                />
               </div>
               <div>
                 <label for="invoicePrefix">Invoice number prefix</label>
@@ -380,7 +393,10 @@ function RecordPaymentForm(props: { subscriberId: string; csrfToken: string; ide
   return (
     <section class="card">
       <h2>Record payment</h2>
-      <form method="post" action={`/isp/billing/subscribers/${encodeURIComponent(props.subscriberId)}/payments`}>
+      <form
+        method="post"
+        action={`/isp/billing/subscribers/${encodeURIComponent(props.subscriberId)}/payments`}
+      >
         <CsrfField token={props.csrfToken} />
         {/* One key per form shown: a double submit records the payment once. */}
         <input type="hidden" name="idempotencyKey" value={props.idempotencyKey} />
@@ -455,7 +471,9 @@ export function SubscriberBillingPage(props: {
       )}
       {props.hasMoreInvoices ? (
         <p>
-          <a href={`/isp/billing?subscriber=${encodeURIComponent(subscriber.accountNumber)}`}>All invoices →</a>
+          <a href={`/isp/billing?subscriber=${encodeURIComponent(subscriber.accountNumber)}`}>
+            All invoices →
+          </a>
         </p>
       ) : null}
       <h2>Statement</h2>

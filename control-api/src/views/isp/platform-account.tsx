@@ -36,7 +36,9 @@ function stateText(status: PlatformAccountStatus): string {
     case 'restricted':
       return 'Read-only until paid. Your clients keep their service.';
     default:
-      return status.nextChangeAt ? `Paid up; next payment due ${formatDateTime(status.nextChangeAt)}.` : 'Paid up.';
+      return status.nextChangeAt
+        ? `Paid up; next payment due ${formatDateTime(status.nextChangeAt)}.`
+        : 'Paid up.';
   }
 }
 
@@ -76,8 +78,11 @@ function PayForms(props: { status: PlatformAccountStatus; csrfToken: string }) {
       ) : null}
       <h2>Bank transfer</h2>
       <p>
-        Use reference <b class="mono" data-bank-reference>{paymentMethods.bank.reference}</b> so your payment is
-        credited to this account.
+        Use reference{' '}
+        <b class="mono" data-bank-reference>
+          {paymentMethods.bank.reference}
+        </b>{' '}
+        so your payment is credited to this account.
       </p>
       {paymentMethods.bank.instructions ? <p class="muted">{paymentMethods.bank.instructions}</p> : null}
     </section>
@@ -98,8 +103,8 @@ export function PlatformAccountPage(props: { shell: ConsoleShell; status: Platfo
           </b>
         </div>
         <div class={owes ? 'stat owes' : 'stat'}>
-          <span>{owes ? 'You owe' : 'Balance'}</span>
-          <b data-platform-balance>{formatKsh(Math.max(status.balanceCents, 0))}</b>
+          <span>{owes ? 'You owe' : status.balanceCents < 0 ? 'In credit' : 'Balance'}</span>
+          <b data-platform-balance>{formatKsh(Math.abs(status.balanceCents))}</b>
         </div>
       </div>
       <section class="card">
@@ -118,7 +123,9 @@ export function PlatformAccountPage(props: { shell: ConsoleShell; status: Platfo
           <form method="post" action="/isp/platform-account/tier">
             <CsrfField token={props.shell.csrfToken} />
             <input type="hidden" name="tier" value="tier2" />
-            <p class="muted">Tier 2 gives every feature (Hotspot, PPPoE/Static and SMS) for Ksh 1,500 a month.</p>
+            <p class="muted">
+              Tier 2 gives every feature (Hotspot, PPPoE/Static and SMS) for Ksh 1,500 a month.
+            </p>
             <button
               type="submit"
               class="secondary"

@@ -71,6 +71,8 @@ export function SubscriberDetailPage(props: {
   plans: PlanOutput[];
   planName: string;
   canWrite: boolean;
+  /** Shown to those who may read billing on a plan with PPPoE billing. */
+  canReadBilling?: boolean;
 }) {
   const { subscriber, shell } = props;
   const base = `/isp/subscribers/${subscriber.id}`;
@@ -87,6 +89,11 @@ export function SubscriberDetailPage(props: {
           {props.planName} ({subscriber.kind}) · account <span class="mono">{subscriber.accountNumber}</span>{' '}
           · service until {formatDateTime(subscriber.expiresAt)}
         </p>
+        {props.canReadBilling ? (
+          <p>
+            <a href={`/isp/billing/subscribers/${subscriber.id}`}>Balance, invoices and payments →</a>
+          </p>
+        ) : null}
         {props.canWrite ? (
           subscriber.status === 'suspended' ? (
             <PostButton action={`${base}/reactivate`} csrfToken={shell.csrfToken} label="Reactivate" />

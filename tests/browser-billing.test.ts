@@ -1,0 +1,191 @@
+// Billing pages in real headless Chromium: the ISP owner's invoices (printable HTML), a counter payment on a
+// subscriber, billing settings and the Platform account page; the platform's finance page crediting that
+// ISP by its bank reference.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flashText, launchBrowser, newPhoneContext, signIn } from './support/browser';
+import {
+  type DemoJson,
+  makeDataDir,
+  type RunningKiunga,
+  removeDataDir,
+  seedDemo,
+  startKiunga,
+} from './support/kiunga-process';
+
+let dataDir: string;
+let demo: DemoJson;
+let kiunga: RunningKiunga;
+let browser: Browser;
+let ownerContext: BrowserContext;
+let ownerPage: Page;
+
+const tenant = () => demo.tenants[0]!;
+
+beforeAll(async () => {
+  dataDir = makeDataDir();
+  demo = await seedDemo(dataDir);
+  kiunga = await startKiunga(dataDir);
+  browser = await launchBrowser();
+  ownerContext = await newPhoneContext(browser, kiunga.baseUrl);
+  ownerPage = await ownerContext.newPage();
+  await signIn(ownerPage, tenant().owner.email, tenant().owner.password);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  const exitCode = await kiunga?.stop();
+  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
+  removeDataDir(dataDir);
+  expect(exitCode).toBe(0);
+});
+
+async function submit(page: Page, selector: string): Promise<void> {
+  await Promise.all([page.waitForNavigation(), page.click(selector)]);
+}
+
+/** The subscriber's balance in cents as the API reports it (read with the page's own session). */
+async function balanceCentsOf(page: Page, subscriberId: string): Promise<number> {
+  const response = await page.request.get(`/api/v1/subscribers/${subscriberId}/statement`);
+  expect(response.status()).toBe(200);
+  return ((await response.json()) as { balanceCents: number }).balanceCents;
+}
+
+describe('ISP console: billing', () => {
+  it('lists the invoices the start-up billing run issued and opens one as printable HTML', async () => {
+    await ownerPage.goto('/isp/billing');
+    await expect(ownerPage.locator('nav.tabs a[aria-current]').textContent()).resolves.toBe('Billing');
+    const rows = ownerPage.locator('tr[data-invoice]');
+    expect(await rows.count()).toBeGreaterThan(0);
+    const number = (await rows.first().getAttribute('data-invoice')) ?? '';
+    const href = (await rows.first().locator('a:has-text("HTML")').getAttribute('href')) ?? '';
+    expect(href).toMatch(/^\/api\/v1\/invoices\/[^/]+\.html$/);
+    expect(await rows.first().locator('a:has-text("PDF")').getAttribute('href')).toBe(
+      href.replace(/\.html$/, '.pdf'),
+    );
+
+    const invoicePage = await ownerContext.newPage();
+    await invoicePage.goto(href);
+    await expect(invoicePage.locator('body').textContent()).resolves.toContain(number);
+    await invoicePage.close();
+
+    await ownerPage.goto('/isp/billing?status=void');
+    await expect(ownerPage.locator('.empty').textContent()).resolves.toContain('No invoice matches');
+  });
+
+  it('records a cash payment in shillings on a subscriber and the balance drops by exactly that', async () => {
+    const subscriber = tenant().subscribers[0]!;
+    const before = await balanceCentsOf(ownerPage, subscriber.id);
+    await ownerPage.goto(`/isp/subscribers/${subscriber.id}`);
+    await submit(ownerPage, 'a:has-text("Balance, invoices and payments")');
+    expect(new URL(ownerPage.url()).pathname).toBe(`/isp/billing/subscribers/${subscriber.id}`);
+    const shownBefore = await ownerPage.locator('[data-balance]').textContent();
+    const key = await ownerPage.locator('input[name=idempotencyKey]').inputValue();
+    expect(key.length).toBeGreaterThanOrEqual(8);
+
+    await ownerPage.fill('#amount', '1,234.50');
+    await ownerPage.selectOption('#method', 'cash');
+    await submit(ownerPage, 'button:has-text("Record payment")');
+    expect(await flashText(ownerPage)).toContain('Payment of Ksh 1,234.50 recorded');
+    expect(await balanceCentsOf(ownerPage, subscriber.id)).toBe(before - 123_450);
+    await expect(ownerPage.locator('[data-balance]').textContent()).resolves.not.toBe(shownBefore);
+    await expect(ownerPage.locator('tr[data-entry-kind]').first().textContent()).resolves.toContain(
+      '1,234.5',
+    );
+    // A fresh form, a fresh idempotency key.
+    expect(await ownerPage.locator('input[name=idempotencyKey]').inputValue()).not.toBe(key);
+
+    await ownerPage.fill('#amount', '12.345');
+    await submit(ownerPage, 'button:has-text("Record payment")');
+    expect(await flashText(ownerPage)).toContain('Amount');
+    expect(await balanceCentsOf(ownerPage, subscriber.id)).toBe(before - 123_450);
+  });
+
+  it('edits billing settings: cycle, due days and a new dunning step', async () => {
+    await ownerPage.goto('/isp/billing/settings');
+    await ownerPage.selectOption('#cycleAnchorDay', '5');
+    await ownerPage.fill('#dueDays', '10');
+    const blankRow = await ownerPage
+      .locator('input[name^=stepDays]')
+      .evaluateAll((inputs) => (inputs as HTMLInputElement[]).findIndex((input) => input.value === ''));
+    expect(blankRow).toBeGreaterThanOrEqual(0);
+    await ownerPage.fill(`input[name=stepDays${blankRow}]`, '14');
+    await ownerPage.selectOption(`select[name=stepAction${blankRow}]`, 'suspend');
+    await submit(ownerPage, 'button:has-text("Save settings")');
+    expect(await flashText(ownerPage)).toBe('Billing settings saved.');
+    await expect(ownerPage.locator('#dueDays').inputValue()).resolves.toBe('10');
+    await expect(ownerPage.locator('#cycleAnchorDay').inputValue()).resolves.toBe('5');
+
+    const settings = (await (await ownerPage.request.get('/api/v1/billing/settings')).json()) as {
+      dueDays: number;
+      cycle: { anchorDay: number | string };
+      dunningSteps: Array<{ daysFromDue: number; action: string }>;
+    };
+    expect(settings.dueDays).toBe(10);
+    expect(settings.cycle.anchorDay).toBe(5);
+    expect(settings.dunningSteps.at(-1)).toEqual({ daysFromDue: 14, action: 'suspend' });
+  });
+});
+
+describe('Platform account and platform billing', () => {
+  it("shows the owner's bank reference and overdue banner; paying by that reference clears both", async () => {
+    // The demo ISP has no trial: its first Tier 2 month fell due at start, so it is in grace.
+    await ownerPage.goto('/isp/billing');
+    await expect(
+      ownerPage.locator('[data-platform-banner]').getAttribute('data-platform-banner'),
+    ).resolves.toBe('grace');
+    await expect(ownerPage.locator('.banner').textContent()).resolves.toContain('clients keep their service');
+    await ownerPage.click('.banner a:has-text("Pay now")');
+    await ownerPage.waitForURL('**/isp/platform-account');
+    const reference = ((await ownerPage.locator('[data-bank-reference]').textContent()) ?? '').trim();
+    expect(reference).toMatch(/^KIU-[A-Z0-9]{6}$/);
+    await expect(
+      ownerPage.locator('[data-platform-state]').getAttribute('data-platform-state'),
+    ).resolves.toBe('grace');
+    const owed = ((await ownerPage.locator('[data-platform-balance]').textContent()) ?? '').replace(
+      'Ksh ',
+      '',
+    );
+    expect(owed).toBe('1,500');
+
+    const adminContext = await newPhoneContext(browser, kiunga.baseUrl);
+    const admin = await adminContext.newPage();
+    await signIn(admin, demo.superAdmin.email, demo.superAdmin.password);
+    await admin.goto('/platform/billing');
+    const row = admin.locator(`tr[data-tenant="${tenant().slug}"]`);
+    await expect(row.locator('td.mono').textContent()).resolves.toBe(reference);
+    await expect(row.locator('.badge').textContent()).resolves.toBe('grace');
+    await expect(row.locator('[data-balance]').textContent()).resolves.toBe('Ksh 1,500');
+
+    await admin.fill('#reference', reference.toLowerCase());
+    await admin.fill('#amount', owed);
+    await admin.fill('#bankTransactionId', `FT${Date.now()}`);
+    await submit(admin, 'button:has-text("Record bank payment")');
+    expect(await flashText(admin)).toBe('Bank payment of Ksh 1,500 credited.');
+    await expect(row.locator('[data-balance]').textContent()).resolves.toBe('Ksh 0');
+    await expect(row.locator('.badge').textContent()).resolves.toBe('active');
+
+    // A reference nobody has waits unmatched until finance matches it (here: paying ahead).
+    await admin.fill('#reference', 'KIU-NOPE00');
+    await admin.fill('#amount', '300');
+    await admin.fill('#bankTransactionId', `FT-unknown-${Date.now()}`);
+    await submit(admin, 'button:has-text("Record bank payment")');
+    expect(await flashText(admin)).toContain('match it below');
+    const unmatched = admin.locator('tr[data-payment]');
+    await expect(unmatched.count()).resolves.toBe(1);
+    await unmatched.first().locator('select[name=tenantId]').selectOption(tenant().id);
+    await submit(admin, 'tr[data-payment] button:has-text("Match")');
+    expect(await flashText(admin)).toBe('Payment of Ksh 300 matched.');
+    await expect(admin.locator('tr[data-payment]').count()).resolves.toBe(0);
+    await expect(row.locator('[data-balance]').textContent()).resolves.toBe('Ksh -300');
+    await adminContext.close();
+
+    await ownerPage.goto('/isp/platform-account');
+    await expect(
+      ownerPage.locator('[data-platform-state]').getAttribute('data-platform-state'),
+    ).resolves.toBe('active');
+    await expect(ownerPage.locator('[data-platform-balance]').textContent()).resolves.toBe('Ksh 300');
+    await expect(ownerPage.locator('.stat.owes').count()).resolves.toBe(0);
+    await expect(ownerPage.locator('[data-platform-banner]').count()).resolves.toBe(0);
+  });
+});
