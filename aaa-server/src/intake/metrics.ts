@@ -2,6 +2,11 @@
 // accounting records and open sessions per tenant.
 import { Counter, Gauge, Registry } from 'prom-client';
 
+/** Bound children per counter: tenants × packet kinds; beyond it labels are resolved per call. */
+const BOUND_CHILDREN_MAX = 10_000;
+
+type Child = { inc(value?: number): void };
+
 export class AaaMetrics {
   readonly registry = new Registry();
   readonly requests = new Counter({
@@ -48,6 +53,18 @@ export class AaaMetrics {
   readonly openSessions: Gauge<'tenant'>;
   readonly pendingSlots: Gauge;
 
+  private readonly requestChildren = new Map<string, Child>();
+  private readonly acceptChildren = new Map<string, Child>();
+
+  /** Per-packet counting without prom-client hashing the label object every time. */
+  countRequest(kind: string, tenant: string): void {
+    boundChild(this.requestChildren, `${kind}|${tenant}`, () => this.requests.labels(kind, tenant)).inc();
+  }
+
+  countAccept(tenant: string): void {
+    boundChild(this.acceptChildren, tenant, () => this.accepts.labels(tenant)).inc();
+  }
+
   constructor(source: { countsByTenant(): Map<string, number>; pendingSlotCount: number }) {
     this.openSessions = new Gauge({
       name: 'kiunga_radius_open_sessions',
@@ -68,4 +85,13 @@ export class AaaMetrics {
       },
     });
   }
+}
+
+function boundChild(children: Map<string, Child>, key: string, create: () => Child): Child {
+  let child = children.get(key);
+  if (child === undefined) {
+    child = create();
+    if (children.size < BOUND_CHILDREN_MAX) children.set(key, child);
+  }
+  return child;
 }

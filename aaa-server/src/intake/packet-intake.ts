@@ -48,12 +48,12 @@ export function receiveDatagram(
     packet = decodePacket(datagram);
   } catch (error) {
     const reason = error instanceof CodecError ? `malformed_${error.reason}` : 'malformed';
-    context.metrics.requests.inc({ kind: 'malformed', tenant: '' });
+    context.metrics.countRequest('malformed', '');
     context.metrics.drops.inc({ reason });
     return;
   }
   const nas = findNas(dependencies.nasRegistry, packet, peer.address);
-  context.metrics.requests.inc({ kind: packetKinds[packet.code] ?? 'other', tenant: nas?.tenantId ?? '' });
+  context.metrics.countRequest(packetKinds[packet.code] ?? 'other', nas?.tenantId ?? '');
   const refusal = nas ? admissionRefusal(packet, nas, role, peer.address) : 'unknown_nas';
   if (refusal !== null || !nas) {
     context.metrics.drops.inc({ reason: refusal ?? 'unknown_nas' });
@@ -113,7 +113,7 @@ function dispatch(
       drop(outcome.reason);
       return;
     }
-    if (outcome.kind === 'accept') context.metrics.accepts.inc({ tenant: nas.tenantId });
+    if (outcome.kind === 'accept') context.metrics.countAccept(nas.tenantId);
     else context.metrics.rejects.inc({ tenant: nas.tenantId, reason: outcome.reason });
     reply(outcome.code, outcome.attributes);
     return;
