@@ -4,7 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AaaServer, startAaaServer } from '@kiunga/aaa-server';
-import { type ControlApiServer, deriveTokenKey, startControlApi } from '@kiunga/control-api';
+import {
+  type ApiDependencies,
+  type ControlApiServer,
+  deriveTokenKey,
+  reconcilePlatformStkPayments,
+  startControlApi,
+} from '@kiunga/control-api';
 import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
 import { type PayPalSimulator, startPayPalSimulator } from '@kiunga/ops/sim/paypal';
 import {
@@ -41,6 +47,7 @@ let api: ControlApiServer;
 let daraja: DarajaSimulator;
 let paypal: PayPalSimulator;
 let baseUrl: string;
+let dependencies: ApiDependencies;
 const clock = new ManualClock(Date.now());
 
 beforeAll(async () => {
@@ -74,10 +81,7 @@ beforeAll(async () => {
   });
   const port = await freePort('tcp');
   baseUrl = `http://127.0.0.1:${port}`;
-  api = await startControlApi({
-    host: '127.0.0.1',
-    port,
-    runJobs: false,
+  dependencies = {
     aaa: aaa.control,
     platform,
     shards,
@@ -92,7 +96,8 @@ beforeAll(async () => {
       paypal: { baseUrl: paypal.baseUrl, ...PAYPAL, kesCentsPerUsd: KES_CENTS_PER_USD },
       bankInstructions: 'Test Bank, account 0101',
     },
-  });
+  };
+  api = await startControlApi({ host: '127.0.0.1', port, runJobs: false, ...dependencies });
 });
 
 afterAll(async () => {
@@ -442,5 +447,29 @@ describe('isolation', () => {
       roleName: 'manager',
     });
     expect((await staff.client.get('/api/v1/platform-billing')).status).toBe(403);
+  });
+});
+
+describe('platform STK reconciliation', () => {
+  it('asks Daraja about a payment whose callback never came, and gives up on it after half an hour', async () => {
+    const isp = await registerIsp('tier2');
+    clock.advance(25 * HOUR_MS);
+    await runBilling();
+    const owner = await login(baseUrl, isp);
+    const started = await owner.post('/api/v1/platform-billing/mpesa', { phone: '0700000008' });
+    expect(started.status).toBe(202);
+    await daraja.settled();
+    clock.advance(3 * 60_000);
+    expect(await reconcilePlatformStkPayments(dependencies)).toEqual({ paid: 0, failed: 0 });
+    expect(
+      (await (await login(baseUrl, isp)).get(`/api/v1/platform-billing/intents/${started.body.id}`)).body
+        .status,
+    ).toBe('pending');
+    clock.advance(31 * 60_000);
+    expect(await reconcilePlatformStkPayments(dependencies)).toEqual({ paid: 0, failed: 1 });
+    expect(
+      (await (await login(baseUrl, isp)).get(`/api/v1/platform-billing/intents/${started.body.id}`)).body
+        .status,
+    ).toBe('failed');
   });
 });

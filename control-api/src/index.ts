@@ -9,4 +9,5 @@ export { expireVouchers } from './jobs/expire-vouchers';
 export { startJobs } from './jobs/index';
 export { reconcilePendingPurchases } from './jobs/reconcile-purchases';
 export type { PlatformBillingConfig } from './platform-billing/config';
+export { reconcilePlatformStkPayments } from './platform-billing/mpesa';
 export * from './server';

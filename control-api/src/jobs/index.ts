@@ -2,6 +2,7 @@
 // two nodes) changes nothing more than running once, and a run after downtime catches up.
 import cron from 'node-cron';
 import type { ApiDependencies } from '../dependencies';
+import { reconcilePlatformStkPayments } from '../platform-billing/mpesa';
 import { registerPendingC2bUrls } from '../portal/c2b-registration';
 import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing';
 import { expireVouchers } from './expire-vouchers';
@@ -22,7 +23,10 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
     }
   };
   const registerC2b = run('c2b_registration', () => registerPendingC2bUrls(dependencies));
-  const reconcile = run('reconcile_purchases', () => reconcilePendingPurchases(dependencies));
+  const reconcile = run('reconcile_purchases', async () => ({
+    isp: await reconcilePendingPurchases(dependencies),
+    platform: await reconcilePlatformStkPayments(dependencies),
+  }));
   const billing = run('billing', () => runBillingJobs(dependencies));
   // At start: a seeded or restored platform registers its pending C2B URLs without waiting, and
   // billing catches up on cycles and dunning steps missed while the platform was down.

@@ -3,7 +3,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { KiungaError, normaliseKenyanPhone } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
-import { DarajaClient, DarajaError, parseStkCallback, readStkCallback } from '../integrations/mpesa/index';
+import {
+  classifyStkResult,
+  DarajaClient,
+  DarajaError,
+  parseStkCallback,
+  readStkCallback,
+} from '../integrations/mpesa/index';
 import { DARAJA_TIMEOUT_MS } from '../portal/mpesa-settings';
 import type { AccountRow, TenantBillingRow } from './accounts';
 import type { PlatformMpesaConfig } from './config';
@@ -153,4 +159,69 @@ function interpretCallback(dependencies: ApiDependencies, rawBody: string): Plat
   });
   updateIntent(dependencies, intent.id, { status: 'paid', paymentId: payment.id, failureMessage: null });
   return isNew ? 'applied' : 'duplicate';
+}
+
+/** Platform STK payments older than this without a callback are asked about with STK query. */
+export const PLATFORM_RECONCILE_AFTER_MS = 2 * 60_000;
+/** Intents queried per run: bounds Daraja calls. */
+export const PLATFORM_RECONCILE_BATCH_MAX = 50;
+/** After this long with no answer either way, the intent is failed so the ISP can pay again. */
+export const PLATFORM_INTENT_ABANDON_AFTER_MS = 30 * 60_000;
+
+/**
+ * The platform's own STK payments whose callback never came: a query answer of 0 credits the ISP
+ * once (the checkout id stands in for the receipt, which the query does not carry), a failure
+ * code fails the intent, and "still processing" is asked again next run.
+ */
+export async function reconcilePlatformStkPayments(
+  dependencies: ApiDependencies,
+): Promise<{ paid: number; failed: number }> {
+  const totals = { paid: 0, failed: 0 };
+  if (!dependencies.platformBilling?.mpesa || !dependencies.mpesaBaseUrl) return totals;
+  const { config, client } = platformMpesa(dependencies);
+  const pending = dependencies.platform.sqlite
+    .prepare(
+      `SELECT id FROM platform_payment_intents
+        WHERE provider = 'mpesa_stk' AND status = 'pending' AND provider_reference IS NOT NULL AND created_at < ?
+        ORDER BY created_at LIMIT ?`,
+    )
+    .pluck()
+    .all(dependencies.clock.now() - PLATFORM_RECONCILE_AFTER_MS, PLATFORM_RECONCILE_BATCH_MAX) as string[];
+  for (const intentId of pending) {
+    const intent = findIntent(dependencies, intentId);
+    if (!intent?.providerReference) continue;
+    let resultCode: number | null = null;
+    try {
+      const answer = await client.stkQuery({
+        shortcode: config.shortcode,
+        passkey: config.passkey,
+        checkoutRequestId: intent.providerReference,
+      });
+      resultCode = answer.ResultCode;
+    } catch (error) {
+      if (!(error instanceof DarajaError)) throw error;
+    }
+    const nowMs = dependencies.clock.now();
+    if (resultCode === 0) {
+      const { payment } = acceptPayment(dependencies, {
+        tenantId: intent.tenantId,
+        provider: 'mpesa_stk',
+        providerTransactionId: `Q${intent.providerReference}`,
+        amountCents: intent.amountCents,
+        paidCurrency: 'KES',
+        paidAmountMinor: intent.amountCents,
+        exchangeRateKesCents: null,
+        reference: intent.providerReference,
+        receivedAtMs: nowMs,
+        recordedBy: null,
+      });
+      updateIntent(dependencies, intent.id, { status: 'paid', paymentId: payment.id, failureMessage: null });
+      totals.paid += 1;
+    } else if (resultCode !== null || nowMs - intent.createdAt > PLATFORM_INTENT_ABANDON_AFTER_MS) {
+      const message = resultCode === null ? 'M-Pesa: no answer' : `M-Pesa: ${classifyStkResult(resultCode)}`;
+      updateIntent(dependencies, intent.id, { status: 'failed', failureMessage: message });
+      totals.failed += 1;
+    }
+  }
+  return totals;
 }
