@@ -1,43 +1,21 @@
 // Billing pages in real headless Chromium: the ISP owner's invoices (printable HTML), a counter payment on a
 // subscriber, billing settings and the Platform account page; the platform's finance page crediting that
 // ISP by its bank reference.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flashText, launchBrowser, newPhoneContext, signIn } from './support/browser';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { flashText, newPhoneContext, signIn, useBrowserSuite } from './support/browser';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
-let browser: Browser;
+const suite = useBrowserSuite();
 let ownerContext: BrowserContext;
 let ownerPage: Page;
 
-const tenant = () => demo.tenants[0]!;
+const tenant = () => suite.demo.tenants[0]!;
 
+// One owner session, signed in once, shared by every test in this file.
 beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  kiunga = await startKiunga(dataDir);
-  browser = await launchBrowser();
-  ownerContext = await newPhoneContext(browser, kiunga.baseUrl);
+  ownerContext = await newPhoneContext(suite.browser, suite.kiunga.baseUrl);
   ownerPage = await ownerContext.newPage();
   await signIn(ownerPage, tenant().owner.email, tenant().owner.password);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const exitCode = await kiunga?.stop();
-  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
 });
 
 async function submit(page: Page, selector: string): Promise<void> {
@@ -148,9 +126,8 @@ describe('Platform account and platform billing', () => {
     );
     expect(owed).toBe('1,500');
 
-    const adminContext = await newPhoneContext(browser, kiunga.baseUrl);
-    const admin = await adminContext.newPage();
-    await signIn(admin, demo.superAdmin.email, demo.superAdmin.password);
+    const { page: admin } = await suite.openPhonePage();
+    await signIn(admin, suite.demo.superAdmin.email, suite.demo.superAdmin.password);
     await admin.goto('/platform/billing');
     const row = admin.locator(`tr[data-tenant="${tenant().slug}"]`);
     await expect(row.locator('td.mono').textContent()).resolves.toBe(reference);
@@ -178,7 +155,6 @@ describe('Platform account and platform billing', () => {
     expect(await flashText(admin)).toBe('Payment of Ksh 300 matched.');
     await expect(admin.locator('tr[data-payment]').count()).resolves.toBe(0);
     await expect(row.locator('[data-balance]').textContent()).resolves.toBe('Ksh -300');
-    await adminContext.close();
 
     await ownerPage.goto('/isp/platform-account');
     await expect(

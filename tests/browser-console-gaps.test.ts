@@ -1,51 +1,20 @@
 // Console pages in real headless Chromium: API keys, the role editor, staff password reset, my account
 // with two-factor sign-in, router edit/rotate/delete, plan burst and data cap, subscriber delete,
 // session history, and the platform's create-ISP form and platform roles.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { acceptNextDialog, flashText, launchBrowser, newPhoneContext, signIn } from './support/browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { acceptNextDialog, flashText, signIn, useBrowserSuite } from './support/browser';
 import { uniqueEmail } from './support/identity-client';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
 import { totpCode } from './support/totp';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
-let browser: Browser;
+const suite = useBrowserSuite();
 let context: BrowserContext;
 let page: Page;
 
-const owner = () => demo.tenants[0]!.owner;
-
-beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  kiunga = await startKiunga(dataDir);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const exitCode = await kiunga?.stop();
-  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
-});
+const owner = () => suite.demo.tenants[0]!.owner;
 
 beforeEach(async () => {
-  context = await newPhoneContext(browser, kiunga.baseUrl);
-  page = await context.newPage();
-});
-
-afterEach(async () => {
-  await context.close();
+  ({ context, page } = await suite.openPhonePage());
 });
 
 /** Submits the form holding `selector`'s button and waits for the next page. */
@@ -54,7 +23,9 @@ async function submit(selector: string): Promise<void> {
 }
 
 async function apiStatusWithKey(key: string, path: string): Promise<number> {
-  const response = await fetch(`${kiunga.baseUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  const response = await fetch(`${suite.kiunga.baseUrl}${path}`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
   return response.status;
 }
 
@@ -133,7 +104,7 @@ describe('ISP console: API keys and roles', () => {
 
 describe('ISP console: my account', () => {
   it('enrols two-factor sign-in with a code; signing in then needs a code', async () => {
-    const tenantOwner = demo.tenants[1]!.owner;
+    const tenantOwner = suite.demo.tenants[1]!.owner;
     await signIn(page, tenantOwner.email, tenantOwner.password);
     await page.goto('/isp/account');
     await submit('button:has-text("Set up two-factor")');
@@ -264,7 +235,7 @@ describe('ISP console: routers, plans, subscribers, history', () => {
   });
 
   it('deletes a subscriber after confirming and shows the session history page', async () => {
-    const subscriber = demo.tenants[0]!.subscribers[0]!;
+    const subscriber = suite.demo.tenants[0]!.subscribers[0]!;
     await signIn(page, owner().email, owner().password);
     // A taken username is refused; what was typed stays in the form.
     await page.goto('/isp/subscribers/new');
@@ -290,7 +261,7 @@ describe('ISP console: routers, plans, subscribers, history', () => {
 
 describe('platform console', () => {
   it('creates an ISP with its owner, whose temporary password signs in to the new ISP console', async () => {
-    await signIn(page, demo.superAdmin.email, demo.superAdmin.password);
+    await signIn(page, suite.demo.superAdmin.email, suite.demo.superAdmin.password);
     await page.fill('#tenantName', 'Ridge Net');
     await page.fill('#slug', 'Bad Slug!');
     const ownerEmail = uniqueEmail('ridge-owner');
@@ -321,7 +292,7 @@ describe('platform console', () => {
   });
 
   it('edits platform roles: a custom sub-admin role is created; built-in ones are read-only', async () => {
-    await signIn(page, demo.superAdmin.email, demo.superAdmin.password);
+    await signIn(page, suite.demo.superAdmin.email, suite.demo.superAdmin.password);
     await page.goto('/platform/roles');
     await expect(page.locator('tr[data-role] .badge:has-text("built-in")').count()).resolves.toBeGreaterThan(
       0,

@@ -3,59 +3,36 @@
 // an invoice, pays the amount due with M-Pesa (the Daraja simulator over HTTP), and sees the
 // payment on their balance; a cancelled M-Pesa request tells them what to do.
 import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/chromium';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserSuite } from './support/browser';
+import type { MpesaDemoTenant } from './support/kiunga-process';
 
-interface MpesaDemo {
-  mpesa: { shortcode: string; consumerKey: string; consumerSecret: string; passkey: string };
-}
-
-const PHONE_VIEWPORT = { width: 360, height: 740 };
-
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
 let daraja: DarajaSimulator;
-let browser: Browser;
 
-const tenant = () => demo.tenants[0]! as DemoJson['tenants'][number] & MpesaDemo;
+const suite = useBrowserSuite({
+  async beforeStart(_dataDir, demo) {
+    const { mpesa } = demo.tenants[0]! as MpesaDemoTenant;
+    daraja = await startDarajaSimulator({
+      port: 0,
+      apps: [{ consumerKey: mpesa.consumerKey, consumerSecret: mpesa.consumerSecret }],
+      shortcodes: [{ shortcode: mpesa.shortcode, passkey: mpesa.passkey }],
+      callbackDelayMs: 300,
+      // Every STK callback arrives three times: the account must be credited once.
+      duplicateCallbacks: 2,
+    });
+  },
+  environment: () => ({ KIUNGA_MPESA_BASE_URL: daraja.baseUrl }),
+  async afterStop() {
+    await daraja?.stop();
+  },
+});
+
+const tenant = () => suite.demo.tenants[0]! as MpesaDemoTenant;
 const subscriberNamed = (username: string) => tenant().subscribers.find((s) => s.username === username)!;
 
-beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  const { mpesa } = tenant();
-  daraja = await startDarajaSimulator({
-    port: 0,
-    apps: [{ consumerKey: mpesa.consumerKey, consumerSecret: mpesa.consumerSecret }],
-    shortcodes: [{ shortcode: mpesa.shortcode, passkey: mpesa.passkey }],
-    callbackDelayMs: 300,
-    // Every STK callback arrives three times: the account must be credited once.
-    duplicateCallbacks: 2,
-  });
-  kiunga = await startKiunga(dataDir, { KIUNGA_MPESA_BASE_URL: daraja.baseUrl });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const exitCode = await kiunga?.stop();
-  await daraja?.stop();
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
-});
-
 async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${kiunga.baseUrl}/account/${tenant().slug}`);
+  await page.goto(`${suite.kiunga.baseUrl}/account/${tenant().slug}`);
   expect(new URL(page.url()).pathname).toBe(`/account/${tenant().slug}/login`);
   await page.fill('input[name=login]', username);
   await page.fill('input[name=password]', password);
@@ -80,8 +57,7 @@ async function waitForBalanceDue(page: Page): Promise<string> {
 describe('customer self-service in a browser', () => {
   it('signs in, reads an invoice and pays the balance with M-Pesa', async () => {
     const wanjiku = subscriberNamed('wanjiku');
-    const context = await browser.newContext({ viewport: PHONE_VIEWPORT });
-    const page = await context.newPage();
+    const { page } = await suite.openPhonePage();
     await signIn(page, wanjiku.username, wanjiku.password);
     expect(await page.textContent('#account-number')).toBe(wanjiku.accountNumber);
     const due = await waitForBalanceDue(page);
@@ -109,13 +85,11 @@ describe('customer self-service in a browser', () => {
     expect(await page.textContent('#balance')).toBe('Ksh 0.00');
     await page.click('nav >> text=Statement');
     expect(await page.textContent('table')).toContain('Payment');
-    await context.close();
   });
 
   it('reactivates an expired subscriber who pays what is due', async () => {
     const mutua = subscriberNamed('mutua');
-    const context = await browser.newContext({ viewport: PHONE_VIEWPORT });
-    const page = await context.newPage();
+    const { page } = await suite.openPhonePage();
     await signIn(page, mutua.username, mutua.password);
     expect(await page.textContent('#status')).toContain('Expired');
     await waitForBalanceDue(page);
@@ -135,13 +109,11 @@ describe('customer self-service in a browser', () => {
     }
     expect(await page.textContent('#status')).toBe('Active');
     expect(await page.textContent('#balance')).toBe('Ksh 0.00');
-    await context.close();
   });
 
   it('tells the subscriber what to do when they cancel the M-Pesa request', async () => {
     const otieno = subscriberNamed('otieno');
-    const context = await browser.newContext({ viewport: PHONE_VIEWPORT });
-    const page = await context.newPage();
+    const { page } = await suite.openPhonePage();
     await signIn(page, otieno.username, otieno.password);
     await page.click('nav >> text=Pay');
     await page.fill('input[name=amount]', '100');
@@ -150,6 +122,5 @@ describe('customer self-service in a browser', () => {
     await page.waitForSelector('p.error#payment-status', { timeout: 20_000 });
     expect(await page.textContent('#payment-status')).toContain('You cancelled the M-Pesa request');
     expect(await page.isVisible('text=Try again')).toBe(true);
-    await context.close();
   });
 });

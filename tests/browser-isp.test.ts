@@ -4,63 +4,38 @@ import { join } from 'node:path';
 import { PacketCode } from '@kiunga/dictionaries';
 import { type NasSimulator, startNasSimulator } from '@kiunga/ops/sim/nas';
 import Database from 'better-sqlite3';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { acceptNextDialog, flashText, launchBrowser, newPhoneContext, signIn } from './support/browser';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { acceptNextDialog, flashText, signIn, useBrowserSuite } from './support/browser';
 import { radclient } from './support/radclient';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
 let nas: NasSimulator;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-const owner = () => demo.tenants[0]!.owner;
-
-beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  const tenant = demo.tenants[0]!;
-  // The demo NAS's CoA port points at a simulated MikroTik, as a real one would listen on 3799.
-  nas = await startNasSimulator({
-    host: '127.0.0.1',
-    coaPort: 0,
-    secret: tenant.nas[0]!.secret,
-    behaviour: 'ack',
-  });
-  const platform = new Database(join(dataDir, 'platform.db'));
-  platform.prepare('UPDATE nas_devices SET coa_port = ? WHERE id = ?').run(nas.port, tenant.nas[0]!.id);
-  platform.close();
-  kiunga = await startKiunga(dataDir);
-  browser = await launchBrowser();
+const suite = useBrowserSuite({
+  async beforeStart(dataDir, demo) {
+    const tenant = demo.tenants[0]!;
+    // The demo NAS's CoA port points at a simulated MikroTik, as a real one would listen on 3799.
+    nas = await startNasSimulator({
+      host: '127.0.0.1',
+      coaPort: 0,
+      secret: tenant.nas[0]!.secret,
+      behaviour: 'ack',
+    });
+    const platform = new Database(join(dataDir, 'platform.db'));
+    platform.prepare('UPDATE nas_devices SET coa_port = ? WHERE id = ?').run(nas.port, tenant.nas[0]!.id);
+    platform.close();
+  },
+  async beforeStop() {
+    await nas?.close();
+  },
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await nas?.close();
-  const exitCode = await kiunga?.stop();
-  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
-});
+const owner = () => suite.demo.tenants[0]!.owner;
 
 beforeEach(async () => {
-  context = await newPhoneContext(browser, kiunga.baseUrl);
-  page = await context.newPage();
-});
-
-afterEach(async () => {
-  await context.close();
+  ({ context, page } = await suite.openPhonePage());
 });
 
 describe('ISP console', () => {
@@ -161,10 +136,10 @@ describe('ISP console', () => {
   });
 
   it('disconnects a live session from the console; the router gets a Disconnect-Request', async () => {
-    const tenant = demo.tenants[0]!;
+    const tenant = suite.demo.tenants[0]!;
     const subscriber = tenant.subscribers.find((s) => s.status === 'active')!;
     const reply = await radclient({
-      server: `127.0.0.1:${kiunga.acctPort}`,
+      server: `127.0.0.1:${suite.kiunga.acctPort}`,
       command: 'acct',
       secret: tenant.nas[0]!.secret,
       attributes: {

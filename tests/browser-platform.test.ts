@@ -1,57 +1,25 @@
 // The platform console in real headless Chromium: the super admin sees every ISP and suspends one;
 // that ISP's owner can then look but not change anything.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { acceptNextDialog, flashText, launchBrowser, newPhoneContext, signIn } from './support/browser';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { acceptNextDialog, flashText, signIn, useBrowserSuite } from './support/browser';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
-let browser: Browser;
-let context: BrowserContext;
+const suite = useBrowserSuite();
 let page: Page;
 
-beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  kiunga = await startKiunga(dataDir);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const exitCode = await kiunga?.stop();
-  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
-});
-
 beforeEach(async () => {
-  context = await newPhoneContext(browser, kiunga.baseUrl);
-  page = await context.newPage();
-});
-
-afterEach(async () => {
-  await context.close();
+  ({ page } = await suite.openPhonePage());
 });
 
 describe('platform console', () => {
   it('the super admin sees both ISPs with their figures and suspends one', async () => {
-    await signIn(page, demo.superAdmin.email, demo.superAdmin.password);
+    await signIn(page, suite.demo.superAdmin.email, suite.demo.superAdmin.password);
     expect(new URL(page.url()).pathname).toBe('/platform');
-    for (const tenant of demo.tenants)
+    for (const tenant of suite.demo.tenants)
       await expect(page.locator(`tr[data-tenant="${tenant.slug}"]`).count()).resolves.toBe(1);
     await page.screenshot({ path: '/tmp/kiunga-platform-tenants-360.png', fullPage: true });
 
-    const second = demo.tenants[1]!;
+    const second = suite.demo.tenants[1]!;
     await page.click(`tr[data-tenant="${second.slug}"] a`);
     await expect(page.locator('.stat').count()).resolves.toBeGreaterThan(0);
     acceptNextDialog(page);
@@ -64,7 +32,7 @@ describe('platform console', () => {
   });
 
   it("the suspended ISP's owner may look but a change is refused with a clear page", async () => {
-    const owner = demo.tenants[1]!.owner;
+    const owner = suite.demo.tenants[1]!.owner;
     await signIn(page, owner.email, owner.password);
     await page.goto('/isp/plans');
     await page.fill('#name', 'Should not exist');
@@ -81,7 +49,7 @@ describe('platform console', () => {
   });
 
   it('ISP accounts cannot open the platform console', async () => {
-    const owner = demo.tenants[0]!.owner;
+    const owner = suite.demo.tenants[0]!.owner;
     await signIn(page, owner.email, owner.password);
     await page.goto('/platform');
     expect(new URL(page.url()).pathname).toBe('/isp');

@@ -4,70 +4,50 @@
 // then authenticates over RADIUS; every failure code shows the client what to do.
 import { createServer, type Server } from 'node:http';
 import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/chromium';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import { describe, expect, it } from 'vitest';
+import { useBrowserSuite } from './support/browser';
+import type { MpesaDemoTenant } from './support/kiunga-process';
 import { radclient } from './support/radclient';
 
-interface MpesaDemo {
-  mpesa: { shortcode: string; consumerKey: string; consumerSecret: string; passkey: string };
-}
-
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
 let daraja: DarajaSimulator;
-let browser: Browser;
 /** Stands in for the MikroTik's login URL: records what the portal posted to it. */
 let router: Server;
 let routerUrl: string;
 const routerLogins: Array<Record<string, string>> = [];
 
-const tenant = () => demo.tenants[0]! as DemoJson['tenants'][number] & MpesaDemo;
-
-beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  const { mpesa } = tenant();
-  daraja = await startDarajaSimulator({
-    port: 0,
-    apps: [{ consumerKey: mpesa.consumerKey, consumerSecret: mpesa.consumerSecret }],
-    shortcodes: [{ shortcode: mpesa.shortcode, passkey: mpesa.passkey }],
-    callbackDelayMs: 300,
-  });
-  kiunga = await startKiunga(dataDir, { KIUNGA_MPESA_BASE_URL: daraja.baseUrl });
-  router = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
+const suite = useBrowserSuite({
+  async beforeStart(_dataDir, demo) {
+    const { mpesa } = demo.tenants[0]! as MpesaDemoTenant;
+    daraja = await startDarajaSimulator({
+      port: 0,
+      apps: [{ consumerKey: mpesa.consumerKey, consumerSecret: mpesa.consumerSecret }],
+      shortcodes: [{ shortcode: mpesa.shortcode, passkey: mpesa.passkey }],
+      callbackDelayMs: 300,
     });
-    request.on('end', () => {
-      if (request.method === 'POST') routerLogins.push(Object.fromEntries(new URLSearchParams(body)));
-      response.end('<html><body>You are logged in</body></html>');
+    router = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      request.on('end', () => {
+        if (request.method === 'POST') routerLogins.push(Object.fromEntries(new URLSearchParams(body)));
+        response.end('<html><body>You are logged in</body></html>');
+      });
     });
-  });
-  await new Promise<void>((done) => router.listen(0, '127.0.0.1', done));
-  const address = router.address();
-  routerUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/login`;
-  browser = await launchChromium();
+    await new Promise<void>((done) => router.listen(0, '127.0.0.1', done));
+    const address = router.address();
+    routerUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/login`;
+  },
+  environment: () => ({ KIUNGA_MPESA_BASE_URL: daraja.baseUrl }),
+  async beforeStop() {
+    await new Promise<void>((done) => (router ? router.close(() => done()) : done()));
+  },
+  async afterStop() {
+    await daraja?.stop();
+  },
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((done) => (router ? router.close(() => done()) : done()));
-  const exitCode = await kiunga?.stop();
-  await daraja?.stop();
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
-});
+const tenant = () => suite.demo.tenants[0]! as MpesaDemoTenant;
 
 function portalUrl(): string {
   const query = new URLSearchParams({
@@ -75,12 +55,12 @@ function portalUrl(): string {
     mac: '02:00:00:00:88:01',
     'link-orig': 'http://example.test/',
   });
-  return `${kiunga.baseUrl}/portal/${tenant().slug}?${query.toString()}`;
+  return `${suite.kiunga.baseUrl}/portal/${tenant().slug}?${query.toString()}`;
 }
 
 describe('captive portal in a browser', () => {
   it('buys a package with M-Pesa and logs the device in with the new voucher', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const context = await suite.browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
     await page.goto(portalUrl());
     await page.fill('#buy input[name=phone]', '0700 000 000');
@@ -93,7 +73,7 @@ describe('captive portal in a browser', () => {
     expect(login['dst']).toBe('http://example.test/');
     await context.close();
     const reply = await radclient({
-      server: `127.0.0.1:${kiunga.authPort}`,
+      server: `127.0.0.1:${suite.kiunga.authPort}`,
       command: 'auth',
       secret: tenant().nas[0]!.secret,
       attributes: {
@@ -113,7 +93,7 @@ describe('captive portal in a browser', () => {
   ];
   for (const [phone, message] of failures) {
     it(`tells the client what to do for ${phone}`, async () => {
-      const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+      const context = await suite.browser.newContext({ viewport: { width: 360, height: 740 } });
       const page = await context.newPage();
       await page.goto(portalUrl());
       await page.fill('#buy input[name=phone]', phone);
@@ -129,7 +109,7 @@ describe('captive portal in a browser', () => {
   }
 
   it('works without JavaScript for the voucher path', async () => {
-    const context = await browser.newContext({
+    const context = await suite.browser.newContext({
       javaScriptEnabled: false,
       viewport: { width: 360, height: 740 },
     });
@@ -147,7 +127,7 @@ describe('captive portal in a browser', () => {
   });
 
   it('explains a wrong voucher code', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await suite.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(portalUrl());
     await page.fill('input[name=code]', 'NOTACODE');

@@ -1,53 +1,21 @@
 // The technician panel in real headless Chromium: the owner creates a technician in the console,
 // the technician signs in at /login, lands on /tech in the ISP's branding and adds a PPPoE subscriber.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { flashText, launchBrowser, newPhoneContext, signIn } from './support/browser';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { flashText, signIn, useBrowserSuite } from './support/browser';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
-let browser: Browser;
-let context: BrowserContext;
+const suite = useBrowserSuite();
 let page: Page;
 
 const technician = { email: 'fundi@kilimani.demo', password: 'fundi-password-1' };
 
-beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  kiunga = await startKiunga(dataDir);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const exitCode = await kiunga?.stop();
-  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
-});
-
 beforeEach(async () => {
-  context = await newPhoneContext(browser, kiunga.baseUrl);
-  page = await context.newPage();
-});
-
-afterEach(async () => {
-  await context.close();
+  ({ page } = await suite.openPhonePage());
 });
 
 describe('technician panel', () => {
   it('the owner creates a technician account from the staff page', async () => {
-    const owner = demo.tenants[0]!.owner;
+    const owner = suite.demo.tenants[0]!.owner;
     await signIn(page, owner.email, owner.password);
     await page.goto('/isp/staff');
     await page.fill('#email', technician.email);
@@ -68,7 +36,7 @@ describe('technician panel', () => {
     expect(ispName?.trim().length).toBeGreaterThan(0);
     expect(ispName).not.toContain('Kiunga platform');
 
-    const tenant = demo.tenants[0]!;
+    const tenant = suite.demo.tenants[0]!;
     const pppoePlan = tenant.plans.find((plan) => plan.kind === 'pppoe')!;
     await page.selectOption('#planId', pppoePlan.id);
     await page.fill('#username', 'browser-fundi-01');
@@ -89,7 +57,7 @@ describe('technician panel', () => {
 
   it('a duplicate username is refused with a clear message; the ISP console is not for technicians', async () => {
     await signIn(page, technician.email, technician.password);
-    const tenant = demo.tenants[0]!;
+    const tenant = suite.demo.tenants[0]!;
     await page.selectOption('#planId', tenant.plans.find((plan) => plan.kind === 'pppoe')!.id);
     await page.fill('#username', tenant.subscribers[0]!.username);
     await page.click('button:has-text("Create subscriber")');

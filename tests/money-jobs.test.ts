@@ -10,11 +10,13 @@ import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/dara
 import { ManualClock, type ShardRegistry } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessKiunga, startInProcess } from './support/in-process';
-import { type DemoJson, makeDataDir, removeDataDir, seedDemo } from './support/kiunga-process';
-
-interface MpesaDemo {
-  mpesa: { shortcode: string; consumerKey: string; consumerSecret: string; passkey: string };
-}
+import {
+  type DemoJson,
+  type MpesaDemoTenant,
+  makeDataDir,
+  removeDataDir,
+  seedDemo,
+} from './support/kiunga-process';
 
 const MINUTE_MS = 60_000;
 let dataDir: string;
@@ -25,7 +27,7 @@ let daraja: DarajaSimulator;
 let dependencies: ApiDependencies;
 let app: ReturnType<typeof createApp>;
 const clock = new ManualClock(Date.now());
-const tenant = () => demo.tenants[0]! as DemoJson['tenants'][number] & MpesaDemo;
+const tenant = () => demo.tenants[0]! as MpesaDemoTenant;
 
 beforeAll(async () => {
   dataDir = makeDataDir();

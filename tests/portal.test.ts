@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DemoJson,
+  type MpesaDemoTenant,
   makeDataDir,
   type RunningKiunga,
   removeDataDir,
@@ -14,16 +15,12 @@ import {
 } from './support/kiunga-process';
 import { radclient } from './support/radclient';
 
-interface MpesaDemo {
-  mpesa: { shortcode: string; consumerKey: string; consumerSecret: string; passkey: string };
-}
-
 let dataDir: string;
 let demo: DemoJson;
 let kiunga: RunningKiunga;
 let daraja: DarajaSimulator;
 
-const tenant = () => demo.tenants[0]! as DemoJson['tenants'][number] & MpesaDemo;
+const tenant = () => demo.tenants[0]! as MpesaDemoTenant;
 const hotspotPlan = () => tenant().plans.find((plan) => plan.kind === 'hotspot')!;
 
 beforeAll(async () => {

@@ -1,5 +1,14 @@
-// Real headless Chromium (Debian's) driven by playwright-core, for the console browser tests.
+// Real headless Chromium (Debian's) driven by playwright-core, and the shared setup of the browser tests.
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import {
+  type DemoJson,
+  makeDataDir,
+  type RunningKiunga,
+  removeDataDir,
+  seedDemo,
+  startKiunga,
+} from './kiunga-process';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 /** A common small Android phone: the consoles must be usable at this width. */
@@ -34,4 +43,65 @@ export function acceptNextDialog(page: Page): void {
 /** Text of the flash message shown after an action. */
 export async function flashText(page: Page): Promise<string> {
   return (await page.locator('.flash').first().textContent())?.trim() ?? '';
+}
+
+export interface BrowserSuiteOptions {
+  /** Runs after the demo is seeded and before ./kiunga starts (e.g. to point a NAS at a simulator). */
+  beforeStart?: (dataDir: string, demo: DemoJson) => Promise<void>;
+  /** Extra environment for ./kiunga, asked for after beforeStart. */
+  environment?: () => NodeJS.ProcessEnv;
+  /** Runs after the browser closes and before ./kiunga stops. */
+  beforeStop?: () => Promise<void>;
+  /** Runs after ./kiunga has stopped. */
+  afterStop?: () => Promise<void>;
+}
+
+/** What a browser test file shares; filled in by the beforeAll hook that useBrowserSuite registers. */
+export interface BrowserSuite {
+  dataDir: string;
+  demo: DemoJson;
+  kiunga: RunningKiunga;
+  browser: Browser;
+  /** A fresh phone-sized context and page on ./kiunga; closed after the current test. */
+  openPhonePage(): Promise<{ context: BrowserContext; page: Page }>;
+}
+
+/**
+ * Registers the hooks every browser test file needs: seed a demo into a scratch data directory,
+ * start ./kiunga on it and launch Chromium before all tests; close pages opened with
+ * openPhonePage after each test; stop everything and expect a clean exit after all tests.
+ */
+export function useBrowserSuite(options: BrowserSuiteOptions = {}): BrowserSuite {
+  const openContexts: BrowserContext[] = [];
+  const suite = {
+    async openPhonePage() {
+      const context = await newPhoneContext(suite.browser, suite.kiunga.baseUrl);
+      openContexts.push(context);
+      return { context, page: await context.newPage() };
+    },
+  } as BrowserSuite;
+
+  beforeAll(async () => {
+    suite.dataDir = makeDataDir();
+    suite.demo = await seedDemo(suite.dataDir);
+    await options.beforeStart?.(suite.dataDir, suite.demo);
+    suite.kiunga = await startKiunga(suite.dataDir, options.environment?.());
+    suite.browser = await launchBrowser();
+  });
+
+  afterEach(async () => {
+    for (const context of openContexts.splice(0)) await context.close();
+  });
+
+  afterAll(async () => {
+    await suite.browser?.close();
+    await options.beforeStop?.();
+    const exitCode = await suite.kiunga?.stop();
+    if (process.env.KIUNGA_TEST_DEBUG) console.log(suite.kiunga.output());
+    await options.afterStop?.();
+    removeDataDir(suite.dataDir);
+    expect(exitCode).toBe(0);
+  });
+
+  return suite;
 }

@@ -35,6 +35,11 @@ export interface DemoJson {
   }>;
 }
 
+/** A demo tenant with the M-Pesa app the seed gives it, for tests that start the Daraja simulator. */
+export type MpesaDemoTenant = DemoJson['tenants'][number] & {
+  mpesa: { shortcode: string; consumerKey: string; consumerSecret: string; passkey: string };
+};
+
 export function makeDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'kiunga-test-'));
 }

@@ -13,7 +13,10 @@ export interface RadclientRequest {
   command: 'auth' | 'acct' | 'status';
   secret: string;
   attributes: Record<string, string | number>;
-  /** Seconds per try; tests that expect silence keep it short. */
+  /**
+   * Seconds per try (default 5, with 2 retries: a loaded CI machine must not turn a slow answer
+   * into a failure); tests that expect silence pass a short timeout.
+   */
   timeoutSeconds?: number;
   retries?: number;
 }
@@ -30,9 +33,9 @@ export function radclient(request: RadclientRequest): Promise<RadclientReply> {
   const args = [
     '-x',
     '-r',
-    String(request.retries ?? 1),
+    String(request.retries ?? 2),
     '-t',
-    String(request.timeoutSeconds ?? 3),
+    String(request.timeoutSeconds ?? 5),
     request.server,
     request.command,
     request.secret,

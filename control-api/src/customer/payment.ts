@@ -3,21 +3,17 @@
 import { cents, KiungaError, normaliseKenyanPhone, type TenantShard } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 import { RateLimiter } from '../identity/rate-limiter';
-import { DarajaError } from '../integrations/mpesa/index';
 import {
   createPendingSubscriberPayment,
-  failPurchase,
   getPurchase,
   type PurchaseRow,
-  recordStkAccepted,
   subscriberOfPurchase,
 } from '../money/purchases';
-import { callbackUrls, darajaClientFor, readMpesaSettings } from '../portal/mpesa-settings';
+import { darajaClientFor, readMpesaSettings } from '../portal/mpesa-settings';
+import { sendStkPushForPurchase } from '../portal/stk-push';
 
 /** M-Pesa's largest single customer payment, in shillings. */
 export const PAYMENT_SHILLINGS_MAX = 150_000;
-/** STK AccountReference is at most 12 characters on Daraja. */
-const ACCOUNT_REFERENCE_LENGTH_MAX = 12;
 
 /** STK pushes ring a phone: five per subscriber per 10 minutes, as on the captive portal. */
 const paymentLimitsByApp = new WeakMap<ApiDependencies, RateLimiter>();
@@ -103,32 +99,16 @@ export async function startSubscriberPayment(
     { subscriberId: input.subscriberId, phone, amount: cents(input.shillings * 100) },
     nowMs,
   );
-  try {
-    const response = await client.stkPush({
-      shortcode: settings.shortcode,
-      passkey: settings.passkey,
-      amount: input.shillings,
-      phone,
-      callbackUrl: callbackUrls(dependencies, tenantId).stk,
-      accountReference: input.accountNumber.slice(0, ACCOUNT_REFERENCE_LENGTH_MAX),
-      description: 'Internet bill',
-      transactionType: settings.transactionType,
-      partyB: settings.partyB,
-    });
-    recordStkAccepted(
-      shard,
-      payment.id,
-      { merchantRequestId: response.MerchantRequestID, checkoutRequestId: response.CheckoutRequestID },
-      dependencies.clock.now(),
-    );
-  } catch (error) {
-    const message =
-      error instanceof DarajaError
-        ? 'M-Pesa did not accept the request. Check the number and try again in a minute.'
-        : 'M-Pesa could not be reached. Try again in a minute.';
-    failPurchase(shard, payment.id, { code: 'stk_push_failed', message }, dependencies.clock.now());
-    dependencies.logger.warn({ err: error, tenantId, paymentId: payment.id }, 'subscriber STK push failed');
-    throw new KiungaError('service_unavailable', message);
-  }
+  await sendStkPushForPurchase(dependencies, shard, {
+    tenantId,
+    purchaseId: payment.id,
+    settings,
+    client: () => client,
+    amountShillings: input.shillings,
+    phone,
+    accountReference: input.accountNumber,
+    description: 'Internet bill',
+    failureLog: { message: 'subscriber STK push failed', fields: { tenantId, paymentId: payment.id } },
+  });
   return getPurchase(shard, payment.id);
 }

@@ -1,10 +1,10 @@
 // The subscriber's self-service pages: small, phone-first, in the ISP's colours, no JavaScript
 // (a pending M-Pesa payment page refreshes itself).
-import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { formatLocalDate, localDateOf, NAIROBI_OFFSET_MS } from '../billing/calendar';
 import { formatKshCents, InvoiceDocument, type InvoiceDocumentInput } from '../billing/invoice-document';
 import type { InvoiceOutput, Statement } from '../billing/queries';
+import { BrandedPage } from '../views/branded-page';
 import type { CustomerBranding, SubscriberProfile, UsageSession } from './account';
 import type { SubscriberPaymentView } from './payment';
 
@@ -43,33 +43,26 @@ export interface PageFrame {
 }
 
 export function CustomerLayout(props: PageFrame & { title: string; children: Child }) {
-  const { branding, session } = props;
+  const { session } = props;
   const base = `/account/${props.slug}`;
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width,initial-scale=1" />
-        {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
-        <title>{`${props.title} · ${branding.name}`}</title>
-        <style>
-          {raw(`:root{--primary:${branding.primaryColor};--accent:${branding.accentColor}}${styles}`)}
-        </style>
-      </head>
-      <body>
-        <header>
-          {branding.logo ? <img src={branding.logo} alt="" /> : null}
-          <h1>{branding.name}</h1>
-          {session ? (
-            <form method="post" action={`${base}/logout`}>
-              <input type="hidden" name="_csrf" value={session.csrfToken} />
-              <button type="submit" class="link">
-                Sign out
-              </button>
-            </form>
-          ) : null}
-        </header>
-        {session ? (
+    <BrandedPage
+      branding={props.branding}
+      title={props.title}
+      styles={styles}
+      refreshSeconds={props.refreshSeconds}
+      headerEnd={
+        session ? (
+          <form method="post" action={`${base}/logout`}>
+            <input type="hidden" name="_csrf" value={session.csrfToken} />
+            <button type="submit" class="link">
+              Sign out
+            </button>
+          </form>
+        ) : null
+      }
+      beforeMain={
+        session ? (
           <nav>
             {navigation.map(([name, label, path]) => (
               <a href={`${base}${path}`} aria-current={session.current === name ? 'page' : undefined}>
@@ -77,10 +70,11 @@ export function CustomerLayout(props: PageFrame & { title: string; children: Chi
               </a>
             ))}
           </nav>
-        ) : null}
-        <main>{props.children}</main>
-      </body>
-    </html>
+        ) : null
+      }
+    >
+      {props.children}
+    </BrandedPage>
   );
 }
 

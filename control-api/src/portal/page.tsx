@@ -3,13 +3,9 @@
 
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { BrandedPage, type IspBranding } from '../views/branded-page';
 
-export interface PortalBranding {
-  name: string;
-  logo: string | null;
-  primaryColor: string;
-  accentColor: string;
-}
+export type PortalBranding = IspBranding;
 
 /** What the router put on the URL (login.html forwards these). */
 export interface RouterContext {
@@ -44,26 +40,15 @@ export function Layout(props: {
   children: Child;
   refreshSeconds?: number;
 }) {
-  const { branding } = props;
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width,initial-scale=1" />
-        {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
-        <title>{`${props.title} · ${branding.name}`}</title>
-        <style>
-          {raw(`:root{--primary:${branding.primaryColor};--accent:${branding.accentColor}}${styles}`)}
-        </style>
-      </head>
-      <body>
-        <header>
-          {branding.logo ? <img src={branding.logo} alt="" /> : null}
-          <h1>{branding.name}</h1>
-        </header>
-        <main>{props.children}</main>
-      </body>
-    </html>
+    <BrandedPage
+      branding={props.branding}
+      title={props.title}
+      styles={styles}
+      refreshSeconds={props.refreshSeconds}
+    >
+      {props.children}
+    </BrandedPage>
   );
 }
 

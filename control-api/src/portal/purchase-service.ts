@@ -3,7 +3,6 @@ import { cents, KiungaError, normaliseKenyanPhone, type TenantShard } from '@kiu
 import type { ApiDependencies } from '../dependencies';
 import { findPlan } from '../domains/plans';
 import {
-  DarajaError,
   parseStkCallback,
   readStkCallback,
   type StkOutcome,
@@ -16,12 +15,12 @@ import {
   findPurchaseByCheckout,
   getPurchase,
   type PurchaseRow,
-  recordStkAccepted,
   setCallbackOutcome,
   storeCallback,
   voucherCodeOf,
 } from '../money/purchases';
-import { callbackUrls, darajaClientFor, readMpesaSettings } from './mpesa-settings';
+import { darajaClientFor, readMpesaSettings } from './mpesa-settings';
+import { sendStkPushForPurchase } from './stk-push';
 
 /** What the client reads on the portal for each way a payment can fail. */
 export const paymentFailureMessages: Record<Exclude<StkOutcome, 'paid'> | 'amount_mismatch', string> = {
@@ -90,33 +89,17 @@ export async function startPurchase(
     { planId: plan.id, phone, macAddress: input.mac ?? null, amount: cents(plan.priceCents) },
     nowMs,
   );
-  try {
-    const response = await darajaClientFor(dependencies, tenant.id, settings).stkPush({
-      shortcode: settings.shortcode,
-      passkey: settings.passkey,
-      amount: shillings,
-      phone,
-      callbackUrl: callbackUrls(dependencies, tenant.id).stk,
-      accountReference: tenant.slug.slice(0, 12),
-      description: 'Wi-Fi',
-      transactionType: settings.transactionType,
-      partyB: settings.partyB,
-    });
-    recordStkAccepted(
-      shard,
-      purchase.id,
-      { merchantRequestId: response.MerchantRequestID, checkoutRequestId: response.CheckoutRequestID },
-      dependencies.clock.now(),
-    );
-  } catch (error) {
-    const message =
-      error instanceof DarajaError
-        ? 'M-Pesa did not accept the request. Check the number and try again in a minute.'
-        : 'M-Pesa could not be reached. Try again in a minute.';
-    failPurchase(shard, purchase.id, { code: 'stk_push_failed', message }, dependencies.clock.now());
-    dependencies.logger.warn({ err: error, tenantId: tenant.id, purchaseId: purchase.id }, 'STK push failed');
-    throw new KiungaError('service_unavailable', message);
-  }
+  await sendStkPushForPurchase(dependencies, shard, {
+    tenantId: tenant.id,
+    purchaseId: purchase.id,
+    settings,
+    client: () => darajaClientFor(dependencies, tenant.id, settings),
+    amountShillings: shillings,
+    phone,
+    accountReference: tenant.slug,
+    description: 'Wi-Fi',
+    failureLog: { message: 'STK push failed', fields: { tenantId: tenant.id, purchaseId: purchase.id } },
+  });
   return purchaseView(shard, getPurchase(shard, purchase.id));
 }
 

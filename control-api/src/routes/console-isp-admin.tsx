@@ -2,7 +2,6 @@
 // signed-in account's own page (/isp/account) — all through the REST API in-process.
 import { type Context, Hono } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
-import type { Page } from '../pagination';
 import { ispPermissions, type Permission } from '../permissions';
 import { ApiKeysPage, type ApiKeyView } from '../views/isp/api-keys';
 import { ISP_NAV } from '../views/isp/nav';
@@ -11,8 +10,8 @@ import { rolePageRoutes } from './console-roles';
 import {
   type AppFetch,
   assertPermission,
-  CONSOLE_PAGE_SIZE,
   callApi,
+  callApiPage,
   formFields,
   formValues,
   redirectWithFlash,
@@ -20,7 +19,6 @@ import {
   takeDraft,
   tenantShell,
   withFormErrors,
-  withQuery,
 } from './console-support';
 
 export function ispAdminRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
@@ -33,12 +31,7 @@ export function ispAdminRoutes(dependencies: ApiDependencies, fetchApp: AppFetch
     assertPermission(context, 'api_keys.manage');
     const draft = takeDraft(context);
     const query = { cursor: context.req.query('cursor') };
-    const page = await callApi<Page<ApiKeyView>>(
-      context,
-      fetchApp,
-      'GET',
-      withQuery('/api/v1/api-keys', { limit: CONSOLE_PAGE_SIZE, cursor: query.cursor }),
-    );
+    const page = await callApiPage<ApiKeyView>(context, fetchApp, '/api/v1/api-keys', query);
     return renderHtml(
       context,
       <ApiKeysPage

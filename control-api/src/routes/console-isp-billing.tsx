@@ -18,6 +18,7 @@ import {
   assertPermission,
   CONSOLE_PAGE_SIZE,
   callApi,
+  callApiPage,
   can,
   formFields,
   optionalNumber,
@@ -121,11 +122,7 @@ export function ispBillingRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.get('/billing/payments', async (context) => {
     assertPermission(context, 'billing.read');
     const query = { cursor: context.req.query('cursor'), status: context.req.query('status') || undefined };
-    const page = await api<Page<PaymentRow>>(
-      context,
-      'GET',
-      withQuery('/api/v1/payments', { ...query, limit: CONSOLE_PAGE_SIZE }),
-    );
+    const page = await callApiPage<PaymentRow>(context, fetchApp, '/api/v1/payments', query);
     return renderHtml(
       context,
       <PaymentsPage

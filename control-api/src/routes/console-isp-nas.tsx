@@ -3,14 +3,13 @@
 import type { NasOutput } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
-import type { Page } from '../pagination';
 import { NasCreatedPage, NasEditPage, NasPage, NasScriptPage } from '../views/isp/nas';
 import { ISP_NAV } from '../views/isp/nav';
 import {
   type AppFetch,
   assertPermission,
-  CONSOLE_PAGE_SIZE,
   callApi,
+  callApiPage,
   can,
   formFields,
   optionalNumber,
@@ -20,7 +19,6 @@ import {
   takeDraft,
   tenantShell,
   withFormErrors,
-  withQuery,
 } from './console-support';
 
 type NasWithSecret = NasOutput & { secret: string; routerosScript: string };
@@ -66,11 +64,7 @@ export function ispNasRoutes(dependencies: ApiDependencies, fetchApp: AppFetch):
     assertPermission(context, 'nas.read');
     const draft = takeDraft(context);
     const query = { cursor: context.req.query('cursor') };
-    const page = await api<Page<NasOutput>>(
-      context,
-      'GET',
-      withQuery('/api/v1/nas', { limit: CONSOLE_PAGE_SIZE, cursor: query.cursor }),
-    );
+    const page = await callApiPage<NasOutput>(context, fetchApp, '/api/v1/nas', query);
     return renderHtml(
       context,
       <NasPage

@@ -5,12 +5,13 @@ import type { ApiDependencies, AppEnv } from '../dependencies';
 import type { Page } from '../pagination';
 import { ISP_NAV } from '../views/isp/nav';
 import { SubscriberDetailPage, SubscriberNewPage, SubscribersPage } from '../views/isp/subscribers';
+import type { CreatedSubscriber } from '../views/subscriber-parts';
 import { accountPageRoutes } from './console-accounts';
 import {
   type AppFetch,
   assertPermission,
-  CONSOLE_PAGE_SIZE,
   callApi,
+  callApiPage,
   can,
   formFields,
   optionalText,
@@ -19,7 +20,6 @@ import {
   takeDraft,
   tenantShell,
   withFormErrors,
-  withQuery,
 } from './console-support';
 
 const LOOKUP_LIMIT = 200;
@@ -49,6 +49,40 @@ export async function subscriberPlans(context: Context<AppEnv>, fetchApp: AppFet
   return page.items.filter((plan) => plan.kind !== 'hotspot');
 }
 
+/** Plan names by id, for lists that show a subscriber's plan. */
+export async function planNamesOf(
+  context: Context<AppEnv>,
+  fetchApp: AppFetch,
+): Promise<Map<string, string>> {
+  const page = await callApi<Page<PlanOutput>>(
+    context,
+    fetchApp,
+    'GET',
+    `/api/v1/plans?limit=${LOOKUP_LIMIT}`,
+  );
+  return new Map(page.items.map((plan) => [plan.id, plan.name]));
+}
+
+/**
+ * Creates a subscriber from the submitted form through the API; returns what the page shows next:
+ * the subscriber with its plan name and generated password (shown once), and the plans for another one.
+ */
+export async function createSubscriberFromForm(
+  context: Context<AppEnv>,
+  fetchApp: AppFetch,
+): Promise<{ plans: PlanOutput[]; created: CreatedSubscriber }> {
+  const { password, ...subscriber } = await callApi<SubscriberOutput & { password?: string }>(
+    context,
+    fetchApp,
+    'POST',
+    '/api/v1/subscribers',
+    subscriberInputOf(await formFields(context)),
+  );
+  const plans = await subscriberPlans(context, fetchApp);
+  const planName = plans.find((plan) => plan.id === subscriber.planId)?.name ?? '';
+  return { plans, created: { subscriber, planName, generatedPassword: password ?? null } };
+}
+
 export function ispPeopleRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   const api = <Result,>(
@@ -58,10 +92,6 @@ export function ispPeopleRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
     body?: unknown,
   ) => callApi<Result>(context, fetchApp, method, path, body);
   const shell = (context: Context<AppEnv>) => tenantShell(context, dependencies, ISP_NAV);
-  const planNamesOf = async (context: Context<AppEnv>) => {
-    const page = await api<Page<PlanOutput>>(context, 'GET', `/api/v1/plans?limit=${LOOKUP_LIMIT}`);
-    return new Map(page.items.map((plan) => [plan.id, plan.name]));
-  };
 
   routes.get('/subscribers', async (context) => {
     assertPermission(context, 'subscribers.read');
@@ -71,12 +101,8 @@ export function ispPeopleRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
       status: context.req.query('status') || undefined,
     };
     const [page, planNames] = await Promise.all([
-      api<Page<SubscriberOutput>>(
-        context,
-        'GET',
-        withQuery('/api/v1/subscribers', { ...query, limit: CONSOLE_PAGE_SIZE }),
-      ),
-      planNamesOf(context),
+      callApiPage<SubscriberOutput>(context, fetchApp, '/api/v1/subscribers', query),
+      planNamesOf(context, fetchApp),
     ]);
     return renderHtml(
       context,
@@ -105,22 +131,10 @@ export function ispPeopleRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
 
   routes.post('/subscribers', (context) =>
     withFormErrors(context, '/isp/subscribers/new', async () => {
-      const created = await api<SubscriberOutput & { password?: string }>(
-        context,
-        'POST',
-        '/api/v1/subscribers',
-        subscriberInputOf(await formFields(context)),
-      );
-      const plans = await subscriberPlans(context, fetchApp);
-      const { password, ...subscriber } = created;
-      const planName = plans.find((plan) => plan.id === subscriber.planId)?.name ?? '';
+      const { plans, created } = await createSubscriberFromForm(context, fetchApp);
       return renderHtml(
         context,
-        <SubscriberNewPage
-          shell={shell(context)}
-          plans={plans}
-          created={{ subscriber, planName, generatedPassword: password ?? null }}
-        />,
+        <SubscriberNewPage shell={shell(context)} plans={plans} created={created} />,
         201,
       );
     }),
@@ -132,7 +146,10 @@ export function ispPeopleRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
       'GET',
       `/api/v1/subscribers/${encodeURIComponent(context.req.param('id'))}`,
     );
-    const [plans, planNames] = await Promise.all([subscriberPlans(context, fetchApp), planNamesOf(context)]);
+    const [plans, planNames] = await Promise.all([
+      subscriberPlans(context, fetchApp),
+      planNamesOf(context, fetchApp),
+    ]);
     return renderHtml(
       context,
       <SubscriberDetailPage

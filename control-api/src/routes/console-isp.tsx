@@ -21,8 +21,8 @@ import { ispPlatformAccountRoutes, platformBannerMiddleware } from './console-is
 import {
   type AppFetch,
   assertPermission,
-  CONSOLE_PAGE_SIZE,
   callApi,
+  callApiPage,
   can,
   consoleAccess,
   consoleErrorHandler,
@@ -161,11 +161,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.get('/plans', async (context) => {
     assertPermission(context, 'plans.read');
     const query = pageQuery(context, []);
-    const page = await api<Page<PlanOutput>>(
-      context,
-      'GET',
-      withQuery('/api/v1/plans', { limit: CONSOLE_PAGE_SIZE, cursor: query.cursor }),
-    );
+    const page = await callApiPage<PlanOutput>(context, fetchApp, '/api/v1/plans', query);
     return renderHtml(
       context,
       <PlansPage
@@ -216,11 +212,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
     assertPermission(context, 'vouchers.read');
     const query = pageQuery(context, ['q', 'status']);
     const [page, plans] = await Promise.all([
-      api<Page<VoucherOutput>>(
-        context,
-        'GET',
-        withQuery('/api/v1/vouchers', { ...query, limit: CONSOLE_PAGE_SIZE }),
-      ),
+      callApiPage<VoucherOutput>(context, fetchApp, '/api/v1/vouchers', query),
       allPlans(context),
     ]);
     return renderHtml(
@@ -296,11 +288,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.get('/sessions', async (context) => {
     assertPermission(context, 'sessions.read');
     const query = pageQuery(context, []);
-    const page = await api<Page<SessionOutput>>(
-      context,
-      'GET',
-      withQuery('/api/v1/sessions', { limit: CONSOLE_PAGE_SIZE, cursor: query.cursor }),
-    );
+    const page = await callApiPage<SessionOutput>(context, fetchApp, '/api/v1/sessions', query);
     const devices = can(context, 'nas.read')
       ? (await api<Page<NasOutput>>(context, 'GET', `/api/v1/nas?limit=${LOOKUP_LIMIT}`)).items
       : [];
@@ -321,11 +309,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
     assertPermission(context, 'sessions.read');
     const query = pageQuery(context, []);
     const [page, devices] = await Promise.all([
-      api<Page<SessionOutput>>(
-        context,
-        'GET',
-        withQuery('/api/v1/sessions/history', { limit: CONSOLE_PAGE_SIZE, cursor: query.cursor }),
-      ),
+      callApiPage<SessionOutput>(context, fetchApp, '/api/v1/sessions/history', query),
       can(context, 'nas.read')
         ? api<Page<NasOutput>>(context, 'GET', `/api/v1/nas?limit=${LOOKUP_LIMIT}`).then((nas) => nas.items)
         : Promise.resolve([]),

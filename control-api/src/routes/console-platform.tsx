@@ -2,7 +2,6 @@
 // the API in-process.
 import { type Context, Hono } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
-import type { Page } from '../pagination';
 import { type Permission, platformPermissions } from '../permissions';
 import type { ConsoleShell, NavItem } from '../views/layout';
 import { TenantDetailPage, type TenantSummary, TenantsPage } from '../views/platform/tenants';
@@ -14,8 +13,8 @@ import { rolePageRoutes } from './console-roles';
 import {
   type AppFetch,
   assertPermission,
-  CONSOLE_PAGE_SIZE,
   callApi,
+  callApiPage,
   can,
   consoleAccess,
   consoleErrorHandler,
@@ -26,7 +25,6 @@ import {
   takeDraft,
   takeFlash,
   withFormErrors,
-  withQuery,
 } from './console-support';
 
 const PLATFORM_NAV: Array<NavItem & { permission?: Permission }> = [
@@ -90,12 +88,7 @@ export function platformConsoleRoutes(dependencies: ApiDependencies, fetchApp: A
   ) => {
     assertPermission(context, 'tenants.read');
     const query = { cursor: context.req.query('cursor'), status: context.req.query('status') || undefined };
-    const page = await callApi<Page<TenantSummary>>(
-      context,
-      fetchApp,
-      'GET',
-      withQuery('/api/v1/platform/tenants', { ...query, limit: CONSOLE_PAGE_SIZE }),
-    );
+    const page = await callApiPage<TenantSummary>(context, fetchApp, '/api/v1/platform/tenants', query);
     return renderHtml(
       context,
       <TenantsPage

@@ -7,6 +7,7 @@ import type { ApiDependencies, AppEnv } from '../dependencies';
 import { readBranding, readTenantProfile } from '../domains';
 import { authenticateConsole, CSRF_HEADER_NAME, consoleHomePath } from '../identity/console-sessions';
 import { type Feature, tenantHasFeature } from '../middleware/require-feature';
+import type { Page } from '../pagination';
 import type { Permission, Principal } from '../permissions';
 import { tenantShardOf } from '../tenant-access';
 import type { FlashMessage } from '../views/components';
@@ -234,6 +235,21 @@ export function withQuery(path: string, query: Record<string, string | number | 
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '')
     .map(([name, value]): [string, string] => [name, String(value)]);
   return entries.length === 0 ? path : `${path}?${new URLSearchParams(entries).toString()}`;
+}
+
+/** One console page of an API collection: the page's query (cursor, filters) at the console's page size. */
+export function callApiPage<Item>(
+  context: Context<AppEnv>,
+  fetchApp: AppFetch,
+  path: string,
+  query: Record<string, string | number | undefined>,
+): Promise<Page<Item>> {
+  return callApi<Page<Item>>(
+    context,
+    fetchApp,
+    'GET',
+    withQuery(path, { ...query, limit: CONSOLE_PAGE_SIZE }),
+  );
 }
 
 /** A same-site path to return to after sign-in, or null. */

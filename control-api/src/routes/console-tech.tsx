@@ -1,24 +1,20 @@
 // Technician panel pages (/tech), branded as the ISP; subscribers are created through the API in-process.
-import type { PlanOutput, SubscriberOutput } from '@kiunga/schemas';
+import type { SubscriberOutput } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
-import type { Page } from '../pagination';
 import { TECH_NAV } from '../views/isp/nav';
 import { TechNewSubscriberPage, TechSearchPage } from '../views/tech/panel';
-import { subscriberInputOf, subscriberPlans } from './console-isp-people';
+import { createSubscriberFromForm, planNamesOf, subscriberPlans } from './console-isp-people';
 import {
   type AppFetch,
   assertPermission,
-  CONSOLE_PAGE_SIZE,
-  callApi,
+  callApiPage,
   consoleAccess,
   consoleErrorHandler,
-  formFields,
   renderHtml,
   takeDraft,
   tenantShell,
   withFormErrors,
-  withQuery,
 } from './console-support';
 
 export function techPanelRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
@@ -42,22 +38,13 @@ export function techPanelRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
 
   routes.post('/subscribers', (context) =>
     withFormErrors(context, '/tech', async () => {
-      const created = await callApi<SubscriberOutput & { password?: string }>(
-        context,
-        fetchApp,
-        'POST',
-        '/api/v1/subscribers',
-        subscriberInputOf(await formFields(context)),
-      );
-      const plans = await subscriberPlans(context, fetchApp);
-      const { password, ...subscriber } = created;
-      const planName = plans.find((plan) => plan.id === subscriber.planId)?.name ?? '';
+      const { plans, created } = await createSubscriberFromForm(context, fetchApp);
       return renderHtml(
         context,
         <TechNewSubscriberPage
           shell={{ ...shell(context), currentPath: '/tech' }}
           plans={plans}
-          created={{ subscriber, planName, generatedPassword: password ?? null }}
+          created={created}
         />,
         201,
       );
@@ -67,21 +54,16 @@ export function techPanelRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
   routes.get('/subscribers', async (context) => {
     assertPermission(context, 'subscribers.read');
     const query = { cursor: context.req.query('cursor'), q: context.req.query('q')?.trim() || undefined };
-    const [page, plans] = await Promise.all([
-      callApi<Page<SubscriberOutput>>(
-        context,
-        fetchApp,
-        'GET',
-        withQuery('/api/v1/subscribers', { ...query, limit: CONSOLE_PAGE_SIZE }),
-      ),
-      callApi<Page<PlanOutput>>(context, fetchApp, 'GET', '/api/v1/plans?limit=200'),
+    const [page, planNames] = await Promise.all([
+      callApiPage<SubscriberOutput>(context, fetchApp, '/api/v1/subscribers', query),
+      planNamesOf(context, fetchApp),
     ]);
     return renderHtml(
       context,
       <TechSearchPage
         shell={shell(context)}
         subscribers={page.items}
-        planNames={new Map(plans.items.map((plan) => [plan.id, plan.name]))}
+        planNames={planNames}
         nextCursor={page.nextCursor}
         query={query}
       />,

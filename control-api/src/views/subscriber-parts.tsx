@@ -77,12 +77,37 @@ export function SubscriberCreateForm(props: {
   );
 }
 
-/** Shown once, right after creation: the generated password is not stored in clear anywhere. */
-export function SubscriberCreated(props: {
+/** A subscriber just created, with its plan's name and the password generated for it (if any). */
+export interface CreatedSubscriber {
   subscriber: SubscriberOutput;
   planName: string;
   generatedPassword: string | null;
+}
+
+/** The "New subscriber" heading and its form, on the ISP console and the technician panel. */
+export function NewSubscriberSection(props: {
+  action: string;
+  csrfToken: string;
+  plans: PlanOutput[];
+  draft: Record<string, string> | null | undefined;
 }) {
+  return (
+    <>
+      <h1>New subscriber</h1>
+      <section class="card">
+        <SubscriberCreateForm
+          action={props.action}
+          csrfToken={props.csrfToken}
+          plans={props.plans}
+          draft={props.draft ?? null}
+        />
+      </section>
+    </>
+  );
+}
+
+/** Shown once, right after creation: the generated password is not stored in clear anywhere. */
+export function SubscriberCreated(props: CreatedSubscriber) {
   return (
     <div class="card" data-created-subscriber={props.subscriber.username}>
       <h2>Subscriber created</h2>

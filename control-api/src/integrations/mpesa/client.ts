@@ -5,6 +5,7 @@
 // validate Daraja's answers. Four POSTs and one GET do not need a dependency; this file and requests.ts are the whole client.
 import type { Clock } from '@kiunga/schemas';
 import type { z } from 'zod';
+import { callJson, type JsonResponse } from '../http-json';
 import { DarajaError, INVALID_ACCESS_TOKEN_ERROR_CODE } from './errors';
 import {
   type C2bRegisterInput,
@@ -50,11 +51,6 @@ export interface DarajaClientOptions {
 interface CachedToken {
   readonly value: string;
   readonly expiresAtMs: number;
-}
-
-interface RawResponse {
-  readonly status: number;
-  readonly body: unknown;
 }
 
 export class DarajaClient {
@@ -174,12 +170,12 @@ export class DarajaClient {
     return parsed.data;
   }
 
-  private postJson(path: string, token: string, payload: Record<string, unknown>): Promise<RawResponse> {
+  private postJson(path: string, token: string, payload: Record<string, unknown>): Promise<JsonResponse> {
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
     return this.send('POST', path, headers, JSON.stringify(payload));
   }
 
-  private isTokenRefused(response: RawResponse): boolean {
+  private isTokenRefused(response: JsonResponse): boolean {
     if (response.status === 401) return true;
     const body = errorBodySchema.safeParse(response.body);
     return body.success && body.data.errorCode === INVALID_ACCESS_TOKEN_ERROR_CODE;
@@ -206,7 +202,7 @@ export class DarajaClient {
   private errorFromResponse(
     kind: 'authentication' | 'http',
     path: string,
-    response: RawResponse,
+    response: JsonResponse,
     message: string,
   ): DarajaError {
     const body = errorBodySchema.safeParse(response.body);
@@ -215,42 +211,22 @@ export class DarajaClient {
     return new DarajaError(kind, path, `${message}${suffix}`, { httpStatus: response.status, ...details });
   }
 
-  private async send(
+  private send(
     method: 'GET' | 'POST',
     path: string,
     headers: Record<string, string>,
     body: string | undefined,
-  ): Promise<RawResponse> {
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    let text: string;
-    let status: number;
-    try {
-      const response = await this.fetchFunction(`${this.baseUrl}${path}`, {
-        method,
-        headers: { Accept: 'application/json', ...headers },
-        body,
-        signal,
-      });
-      status = response.status;
-      text = await response.text();
-    } catch (error) {
-      const isTimeout = signal.aborted || (error instanceof Error && error.name === 'TimeoutError');
-      const kind = isTimeout ? 'timeout' : 'network';
-      const message = isTimeout ? `no answer within ${this.timeoutMs} ms` : 'connection to Daraja failed';
-      throw new DarajaError(kind, path, message, { cause: error });
-    }
-    if (text.length > RESPONSE_BODY_CHARS_MAX) {
-      throw new DarajaError('invalid_response', path, 'Daraja answer is too large', { httpStatus: status });
-    }
-    return { status, body: parseJsonOrText(text) };
-  }
-}
-
-function parseJsonOrText(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
+  ): Promise<JsonResponse> {
+    return callJson({
+      fetch: this.fetchFunction,
+      url: `${this.baseUrl}${path}`,
+      method,
+      headers,
+      body,
+      timeoutMs: this.timeoutMs,
+      responseBodyCharsMax: RESPONSE_BODY_CHARS_MAX,
+      providerName: 'Daraja',
+      fail: (kind, message, details) => new DarajaError(kind, path, message, details),
+    });
   }
 }

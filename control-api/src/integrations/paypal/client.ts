@@ -2,6 +2,7 @@
 // Four calls do not justify PayPal's server SDK (a large generated package); this file is the whole client.
 import type { Clock } from '@kiunga/schemas';
 import type { z } from 'zod';
+import { callJson, type JsonResponse } from '../http-json';
 import { formatPayPalValue } from './currency';
 import { PayPalError } from './errors';
 import {
@@ -45,11 +46,6 @@ export interface CreateOrderInput {
   readonly description: string;
   readonly returnUrl: string;
   readonly cancelUrl: string;
-}
-
-interface RawResponse {
-  readonly status: number;
-  readonly body: unknown;
 }
 
 export class PayPalClient {
@@ -155,7 +151,7 @@ export class PayPalClient {
     return parseOrThrow(orderSchema, path, response);
   }
 
-  private errorFrom(kind: 'authentication' | 'http', path: string, response: RawResponse): PayPalError {
+  private errorFrom(kind: 'authentication' | 'http', path: string, response: JsonResponse): PayPalError {
     const parsed = errorBodySchema.safeParse(response.body);
     const body = parsed.success ? parsed.data : {};
     const issue = body.details?.[0]?.issue;
@@ -169,46 +165,27 @@ export class PayPalClient {
     });
   }
 
-  private async send(
+  private send(
     method: 'GET' | 'POST',
     path: string,
     headers: Record<string, string>,
     body: string | undefined,
-  ): Promise<RawResponse> {
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    let text: string;
-    let status: number;
-    try {
-      const response = await this.fetchFunction(`${this.baseUrl}${path}`, {
-        method,
-        headers: { Accept: 'application/json', ...headers },
-        body,
-        signal,
-      });
-      status = response.status;
-      text = await response.text();
-    } catch (error) {
-      const isTimeout = signal.aborted;
-      throw new PayPalError(
-        isTimeout ? 'timeout' : 'network',
-        path,
-        isTimeout ? `no answer within ${this.timeoutMs} ms` : 'connection to PayPal failed',
-        { cause: error },
-      );
-    }
-    if (text.length > RESPONSE_BODY_CHARS_MAX)
-      throw new PayPalError('invalid_response', path, 'PayPal answer is too large', { httpStatus: status });
-    let parsedBody: unknown = text;
-    try {
-      parsedBody = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      // left as text; the caller's schema refuses it
-    }
-    return { status, body: parsedBody };
+  ): Promise<JsonResponse> {
+    return callJson({
+      fetch: this.fetchFunction,
+      url: `${this.baseUrl}${path}`,
+      method,
+      headers,
+      body,
+      timeoutMs: this.timeoutMs,
+      responseBodyCharsMax: RESPONSE_BODY_CHARS_MAX,
+      providerName: 'PayPal',
+      fail: (kind, message, details) => new PayPalError(kind, path, message, details),
+    });
   }
 }
 
-function parseOrThrow<T>(schema: z.ZodType<T>, path: string, response: RawResponse): T {
+function parseOrThrow<T>(schema: z.ZodType<T>, path: string, response: JsonResponse): T {
   const parsed = schema.safeParse(response.body);
   if (!parsed.success) {
     throw new PayPalError('invalid_response', path, 'PayPal answer does not match the documented shape', {

@@ -3,8 +3,9 @@ import type { PlanOutput, SubscriberOutput } from '@kiunga/schemas';
 import { CsrfField, formatDateTime, Pager, PostButton, StatusBadge } from '../components';
 import { type ConsoleShell, Layout } from '../layout';
 import {
+  type CreatedSubscriber,
+  NewSubscriberSection,
   SubscriberCreated,
-  SubscriberCreateForm,
   SubscriberSearch,
   SubscriberTable,
 } from '../subscriber-parts';
@@ -43,7 +44,7 @@ export function SubscribersPage(props: {
 export function SubscriberNewPage(props: {
   shell: ConsoleShell;
   plans: PlanOutput[];
-  created?: { subscriber: SubscriberOutput; planName: string; generatedPassword: string | null };
+  created?: CreatedSubscriber;
   draft?: Record<string, string> | null;
 }) {
   return (
@@ -52,15 +53,12 @@ export function SubscriberNewPage(props: {
         <a href="/isp/subscribers">← Subscribers</a>
       </p>
       {props.created ? <SubscriberCreated {...props.created} /> : null}
-      <h1>New subscriber</h1>
-      <section class="card">
-        <SubscriberCreateForm
-          action="/isp/subscribers"
-          csrfToken={props.shell.csrfToken}
-          plans={props.plans}
-          draft={props.draft ?? null}
-        />
-      </section>
+      <NewSubscriberSection
+        action="/isp/subscribers"
+        csrfToken={props.shell.csrfToken}
+        plans={props.plans}
+        draft={props.draft}
+      />
     </Layout>
   );
 }

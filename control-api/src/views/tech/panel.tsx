@@ -3,8 +3,9 @@ import type { PlanOutput, SubscriberOutput } from '@kiunga/schemas';
 import { Pager } from '../components';
 import { type ConsoleShell, Layout } from '../layout';
 import {
+  type CreatedSubscriber,
+  NewSubscriberSection,
   SubscriberCreated,
-  SubscriberCreateForm,
   SubscriberSearch,
   SubscriberTable,
 } from '../subscriber-parts';
@@ -12,22 +13,19 @@ import {
 export function TechNewSubscriberPage(props: {
   shell: ConsoleShell;
   plans: PlanOutput[];
-  created?: { subscriber: SubscriberOutput; planName: string; generatedPassword: string | null };
+  created?: CreatedSubscriber;
   draft?: Record<string, string> | null;
 }) {
   return (
     <Layout title="New subscriber" shell={props.shell}>
       {props.created ? <SubscriberCreated {...props.created} /> : null}
       <SubscriberSearch action="/tech/subscribers" q="" />
-      <h1>New subscriber</h1>
-      <section class="card">
-        <SubscriberCreateForm
-          action="/tech/subscribers"
-          csrfToken={props.shell.csrfToken}
-          plans={props.plans}
-          draft={props.draft ?? null}
-        />
-      </section>
+      <NewSubscriberSection
+        action="/tech/subscribers"
+        csrfToken={props.shell.csrfToken}
+        plans={props.plans}
+        draft={props.draft}
+      />
     </Layout>
   );
 }

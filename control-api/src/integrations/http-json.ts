@@ -1,0 +1,70 @@
+// One JSON-over-HTTP call for the payment providers' clients: a timeout, a cap on the answer's size,
+// and the body parsed when it is JSON. Each client keeps its own error type through `fail`.
+
+export interface JsonResponse {
+  readonly status: number;
+  /** The parsed JSON; the raw text when it is not JSON; undefined when the body is empty. */
+  readonly body: unknown;
+}
+
+export type JsonCallFailureKind = 'timeout' | 'network' | 'invalid_response';
+
+export interface JsonCallFailureDetails {
+  readonly httpStatus?: number;
+  readonly cause?: unknown;
+}
+
+export interface JsonCallOptions {
+  readonly fetch: typeof fetch;
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly headers: Record<string, string>;
+  readonly body: string | undefined;
+  /** For the whole call, body included. */
+  readonly timeoutMs: number;
+  /** A longer answer is refused before it is parsed. */
+  readonly responseBodyCharsMax: number;
+  /** The provider's name in messages: "Daraja", "PayPal". */
+  readonly providerName: string;
+  /** Builds the error the provider's client throws. */
+  readonly fail: (kind: JsonCallFailureKind, message: string, details: JsonCallFailureDetails) => Error;
+}
+
+/** Sends one request; any status is an answer, only a timeout, a failed connection or an oversized body throw. */
+export async function callJson(options: JsonCallOptions): Promise<JsonResponse> {
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  let text: string;
+  let status: number;
+  try {
+    const response = await options.fetch(options.url, {
+      method: options.method,
+      headers: { Accept: 'application/json', ...options.headers },
+      body: options.body,
+      signal,
+    });
+    status = response.status;
+    text = await response.text();
+  } catch (error) {
+    const isTimeout = signal.aborted || (error instanceof Error && error.name === 'TimeoutError');
+    if (isTimeout) {
+      throw options.fail('timeout', `no answer within ${options.timeoutMs} ms`, { cause: error });
+    }
+    throw options.fail('network', `connection to ${options.providerName} failed`, { cause: error });
+  }
+  if (text.length > options.responseBodyCharsMax) {
+    throw options.fail('invalid_response', `${options.providerName} answer is too large`, {
+      httpStatus: status,
+    });
+  }
+  return { status, body: parseJsonOrText(text) };
+}
+
+function parseJsonOrText(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // Left as text: the caller's schema refuses it.
+    return text;
+  }
+}
