@@ -82,7 +82,7 @@ describe('captive portal in a browser', () => {
         'Calling-Station-Id': '02:00:00:00:88:01',
       },
     });
-    expect(reply.code).toBe('Access-Accept');
+    expect(reply.code, reply.output).toBe('Access-Accept');
   });
 
   const failures: Array<[string, RegExp]> = [

@@ -26,7 +26,19 @@ function formatValue(value: string | number): string {
   return value.startsWith('0x') ? value : `"${value}"`;
 }
 
-export function radclient(request: RadclientRequest): Promise<RadclientReply> {
+/** Runs radclient; one more run when it stopped before talking to the server at all. */
+export async function radclient(request: RadclientRequest): Promise<RadclientReply> {
+  const first = await runRadclient(request);
+  if (first.code !== null || first.output.includes('No reply')) return first;
+  // radclient sometimes exits during its own start-up under load (seen as EPIPE on its stdin)
+  // without sending anything; that is not the server's silence, so it is tried once more.
+  const second = await runRadclient(request);
+  return second.code !== null || second.output.includes('No reply')
+    ? second
+    : { ...second, output: `${first.output}\n--- second run ---\n${second.output}` };
+}
+
+function runRadclient(request: RadclientRequest): Promise<RadclientReply> {
   const input = Object.entries(request.attributes)
     .map(([name, value]) => `${name} = ${formatValue(value)}`)
     .join('\n');
@@ -42,17 +54,20 @@ export function radclient(request: RadclientRequest): Promise<RadclientReply> {
   ];
   return new Promise((resolve, reject) => {
     const child = spawn('radclient', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
+    // Replies are read from stdout alone: a stderr line landing mid-line must not hide them.
+    let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
+      stdout += chunk.toString();
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
+      stderr += chunk.toString();
     });
     child.on('error', reject);
-    // radclient can exit before reading stdin (then 'close' still resolves); EPIPE must not crash the run.
     child.stdin.on('error', () => {});
-    child.on('close', () => resolve(parseReply(output)));
+    child.on('close', (exitCode) => {
+      resolve({ ...parseReply(stdout), output: `${stdout}${stderr}(radclient exit ${exitCode})` });
+    });
     child.stdin.end(`${input}\n`);
   });
 }
