@@ -1,14 +1,15 @@
 // Composes the AAA server: sockets, NAS registry, session table, accounting writer, reaper, CoA.
 import { createSocket, type Socket } from 'node:dgram';
-import type {
-  AaaControl,
-  Clock,
-  CoaOutcome,
-  LiveSessionView,
-  PlatformDatabase,
-  SecretBox,
+import {
+  type AaaControl,
+  type Clock,
+  type CoaOutcome,
+  type LiveSessionView,
+  type PlatformDatabase,
+  type SecretBox,
+  ShardRegistry,
+  servedTenantIds,
 } from '@kiunga/schemas';
-import { ShardRegistry } from '@kiunga/schemas';
 import type { Logger } from 'pino';
 import { CoaClient } from './coa/index';
 import { TenantSettingsCache } from './intake/context';
@@ -163,10 +164,7 @@ function rebuildSessionTable(
   shards: ShardRegistry,
   sessions: SessionTable,
 ): number {
-  const tenantIds = platform.sqlite
-    .prepare(`SELECT id FROM tenants WHERE status != 'archived'`)
-    .pluck()
-    .all() as string[];
+  const tenantIds = servedTenantIds(platform);
   let count = 0;
   for (const tenantId of tenantIds) {
     if (!shards.hasShardFile(tenantId)) continue;

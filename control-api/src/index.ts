@@ -10,4 +10,6 @@ export { startJobs } from './jobs/index';
 export { reconcilePendingPurchases } from './jobs/reconcile-purchases';
 export type { PlatformBillingConfig } from './platform-billing/config';
 export { reconcilePlatformStkPayments } from './platform-billing/mpesa';
+export { markRegistrationPending } from './portal/c2b-registration';
+export { writeMpesaSettings } from './portal/mpesa-settings';
 export * from './server';

@@ -58,3 +58,11 @@ export function openTenantDatabase(path: string): { sqlite: Database.Database; o
   migrate(orm, { migrationsFolder: join(migrationsRoot, 'tenant') });
   return { sqlite, orm };
 }
+
+/** Tenants the platform still serves (RADIUS, jobs, portals): every one but the archived. */
+export function servedTenantIds(platform: PlatformDatabase): string[] {
+  return platform.sqlite
+    .prepare(`SELECT id FROM tenants WHERE status != 'archived' ORDER BY id`)
+    .pluck()
+    .all() as string[];
+}

@@ -14,4 +14,5 @@ export * from './shard-registry';
 export * from './tables/index';
 export * as platformSchema from './tables/platform';
 export * as tenantSchema from './tables/tenant';
+export * from './tenant-settings';
 export * from './voucher-codes';

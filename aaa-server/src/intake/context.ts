@@ -1,8 +1,15 @@
 // What every intake stage needs, passed explicitly.
-import type { Clock, SecretBox, ShardRegistry, TenantRadiusSettings, TenantShard } from '@kiunga/schemas';
+import {
+  type Clock,
+  readTenantRadiusSettings,
+  type SecretBox,
+  type ShardRegistry,
+  type TenantRadiusSettings,
+  type TenantShard,
+} from '@kiunga/schemas';
 import type { Logger } from 'pino';
 import type { SessionTable } from '../sessions/index';
-import { type AccountingWriter, readTenantRadiusSettings, type SubjectCache } from '../store/index';
+import type { AccountingWriter, SubjectCache } from '../store/index';
 import type { AaaMetrics } from './metrics';
 import type { Subject } from './subject';
 

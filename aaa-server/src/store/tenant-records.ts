@@ -1,11 +1,6 @@
 // Reads and small writes of one tenant's shard on the authentication path (raw prepared statements:
 // this is the hot path, so no query builder in between).
-import {
-  defaultTenantRadiusSettings,
-  formatMikrotikRateLimit,
-  type TenantRadiusSettings,
-  type TenantShard,
-} from '@kiunga/schemas';
+import { formatMikrotikRateLimit, type TenantShard } from '@kiunga/schemas';
 
 export interface VoucherRow {
   id: string;
@@ -120,56 +115,4 @@ export function usedOctetsOfSubject(shard: TenantShard, subjectKind: string, sub
     )
     .get(subjectKind, subjectId) as { used: number };
   return row.used;
-}
-
-const settingKeys = {
-  idleTimeoutSeconds: 'radius.idle_timeout_seconds',
-  interimIntervalSeconds: 'radius.interim_interval_seconds',
-  expiredAccountPolicy: 'radius.expired_account_policy',
-  walledGardenAddressList: 'radius.walled_garden_address_list',
-} as const;
-
-export function readTenantRadiusSettings(shard: TenantShard): TenantRadiusSettings {
-  const rows = shard
-    .statement(`SELECT key, value FROM tenant_settings WHERE key LIKE 'radius.%'`)
-    .all() as Array<{
-    key: string;
-    value: string;
-  }>;
-  const values = new Map(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]));
-  const numberOr = (key: string, fallback: number) => {
-    const value = values.get(key);
-    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
-  };
-  const policy = values.get(settingKeys.expiredAccountPolicy);
-  const addressList = values.get(settingKeys.walledGardenAddressList);
-  return {
-    idleTimeoutSeconds: numberOr(
-      settingKeys.idleTimeoutSeconds,
-      defaultTenantRadiusSettings.idleTimeoutSeconds,
-    ),
-    interimIntervalSeconds: numberOr(
-      settingKeys.interimIntervalSeconds,
-      defaultTenantRadiusSettings.interimIntervalSeconds,
-    ),
-    expiredAccountPolicy: policy === 'walled_garden' ? 'walled_garden' : 'reject',
-    walledGardenAddressList:
-      typeof addressList === 'string' && addressList.length > 0
-        ? addressList
-        : defaultTenantRadiusSettings.walledGardenAddressList,
-  };
-}
-
-export function writeTenantRadiusSetting(
-  shard: TenantShard,
-  key: keyof typeof settingKeys,
-  value: string | number,
-  nowMs: number,
-): void {
-  shard
-    .statement(
-      `INSERT INTO tenant_settings (key, value, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    )
-    .run(settingKeys[key], JSON.stringify(value), nowMs);
 }

@@ -1,6 +1,6 @@
 // An ISP's billing settings: cycle rule, due days, dunning steps and invoice prefix, kept as one
 // validated JSON value in tenant_settings. Anything unreadable there falls back to the defaults.
-import type { TenantShard } from '@kiunga/schemas';
+import { readTenantSetting, type TenantShard, writeTenantSetting } from '@kiunga/schemas';
 import { z } from 'zod';
 import { ANCHOR_DAY_MAX, CYCLE_LENGTH_MONTHS_MAX, type CycleRule, defaultCycleRule } from './cycles';
 import {
@@ -48,25 +48,14 @@ export const defaultBillingSettings: BillingSettings = {
 };
 
 export function readBillingSettings(shard: TenantShard): BillingSettings {
-  const row = shard.statement('SELECT value FROM tenant_settings WHERE key = ?').get(BILLING_SETTINGS_KEY) as
-    | { value: string }
-    | undefined;
-  if (!row) return defaultBillingSettings;
-  try {
-    const parsed = billingSettingsSchema.safeParse(JSON.parse(row.value));
-    return parsed.success ? parsed.data : defaultBillingSettings;
-  } catch {
-    return defaultBillingSettings;
-  }
+  const stored = readTenantSetting(shard, BILLING_SETTINGS_KEY);
+  if (stored === undefined) return defaultBillingSettings;
+  const parsed = billingSettingsSchema.safeParse(stored);
+  return parsed.success ? parsed.data : defaultBillingSettings;
 }
 
 export function writeBillingSettings(shard: TenantShard, settings: BillingSettings, nowMs: number): void {
-  shard
-    .statement(
-      `INSERT INTO tenant_settings (key, value, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    )
-    .run(BILLING_SETTINGS_KEY, JSON.stringify(settings), nowMs);
+  writeTenantSetting(shard, BILLING_SETTINGS_KEY, settings, nowMs);
 }
 
 export function cycleRuleOf(settings: BillingSettings): CycleRule {

@@ -1,8 +1,7 @@
 // What a signed-in subscriber may read about themselves: who they are, their plan and standing,
 // and their recent sessions; and the password check at sign-in. Every query names the subscriber.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { KiungaError, type PlatformDatabase, type SecretBox, type TenantShard } from '@kiunga/schemas';
-import { readBranding } from '../domains/branding';
+import type { SecretBox, TenantShard } from '@kiunga/schemas';
 
 /** Sessions shown on the usage page: about a month of daily reconnects, one phone screen or two. */
 export const USAGE_SESSIONS_MAX = 30;
@@ -10,40 +9,6 @@ export const USAGE_SESSIONS_MAX = 30;
 export const STATEMENT_LINES_SHOWN_MAX = 60;
 /** Invoices listed: two years of monthly invoices. */
 export const INVOICES_SHOWN_MAX = 24;
-
-export interface CustomerTenant {
-  id: string;
-  slug: string;
-  name: string;
-}
-
-export interface CustomerBranding {
-  name: string;
-  logo: string | null;
-  primaryColor: string;
-  accentColor: string;
-}
-
-export function findCustomerTenant(platform: PlatformDatabase, slug: string): CustomerTenant {
-  const tenant = platform.sqlite
-    .prepare(`SELECT id, slug, name FROM tenants WHERE slug = ? AND status NOT IN ('archived')`)
-    .get(slug) as CustomerTenant | undefined;
-  if (!tenant) throw new KiungaError('tenant_not_found', 'No such provider.');
-  return tenant;
-}
-
-const colourPattern = /^#[0-9a-fA-F]{3,8}$/;
-
-export function customerBranding(shard: TenantShard, tenant: CustomerTenant): CustomerBranding {
-  const branding = readBranding(shard);
-  // The colours go into a <style> element: only plain hex colours, whatever the settings hold.
-  return {
-    name: branding.displayName ?? tenant.name,
-    logo: branding.logo,
-    primaryColor: colourPattern.test(branding.primaryColor) ? branding.primaryColor : '#0b6e4f',
-    accentColor: colourPattern.test(branding.accentColor) ? branding.accentColor : '#f59e0b',
-  };
-}
 
 export interface SubscriberProfile {
   id: string;

@@ -1,6 +1,7 @@
 // /account/<slug>: a PPPoE/static subscriber's self-service (sign in, account, invoices, statement,
 // usage, pay with M-Pesa). Public routes: the tenant comes from the slug, the subscriber only from
 // the signed session cookie, and every read is filtered by that subscriber.
+
 import { KiungaError, type TenantShard } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -8,13 +9,12 @@ import { z } from 'zod';
 import { type InvoiceDocumentInput, renderInvoicePdf } from '../billing/invoice-document';
 import { getInvoice, listInvoices, subscriberStatement } from '../billing/queries';
 import type { ApiDependencies } from '../dependencies';
+import { ispBranding } from '../domains/branding';
 import { hasValidCsrfToken } from '../identity/console-sessions';
+import { type PublicTenant, publicTenantBySlug } from '../tenant-access';
+import type { IspBranding } from '../views/branded-page';
 import {
   authenticateSubscriber,
-  type CustomerBranding,
-  type CustomerTenant,
-  customerBranding,
-  findCustomerTenant,
   findLoginCandidate,
   findSubscriberProfile,
   INVOICES_SHOWN_MAX,
@@ -53,9 +53,9 @@ const LOGIN_FIELD_LENGTH_MAX = 128;
 const GENERIC_LOGIN_ERROR = 'Wrong username, account number or password.';
 
 interface Signed {
-  tenant: CustomerTenant;
+  tenant: PublicTenant;
   shard: TenantShard;
-  branding: CustomerBranding;
+  branding: IspBranding;
   profile: SubscriberProfile;
   csrfToken: string;
 }
@@ -84,9 +84,9 @@ const loginSchema = z.object({
 export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv> {
   const routes = new Hono<CustomerEnv>();
   const tenantOf = (slug: string) => {
-    const tenant = findCustomerTenant(dependencies.platform, slug);
+    const tenant = publicTenantBySlug(dependencies.platform, slug);
     const shard = dependencies.shards.forTenant(tenant.id);
-    return { tenant, shard, branding: customerBranding(shard, tenant) };
+    return { tenant, shard, branding: ispBranding(shard, tenant.name) };
   };
 
   routes.get('/:slug/login', (context) => {
@@ -283,7 +283,7 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
   routes.onError((error, context) => {
     if (!(error instanceof KiungaError)) throw error;
     const slug = context.req.param('slug') ?? '';
-    const branding: CustomerBranding = {
+    const branding: IspBranding = {
       name: 'Kiunga',
       logo: null,
       primaryColor: '#0b6e4f',

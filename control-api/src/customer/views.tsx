@@ -4,8 +4,9 @@ import type { Child } from 'hono/jsx';
 import { formatLocalDate, localDateOf, NAIROBI_OFFSET_MS } from '../billing/calendar';
 import { formatKshCents, InvoiceDocument, type InvoiceDocumentInput } from '../billing/invoice-document';
 import type { InvoiceOutput, Statement } from '../billing/queries';
+import type { IspBranding } from '../views/branded-page';
 import { BrandedPage } from '../views/branded-page';
-import type { CustomerBranding, SubscriberProfile, UsageSession } from './account';
+import type { SubscriberProfile, UsageSession } from './account';
 import type { SubscriberPaymentView } from './payment';
 
 const styles = `*{box-sizing:border-box}body{margin:0;font:16px/1.4 system-ui,sans-serif;color:#1f2937;background:#f3f4f6}
@@ -35,7 +36,7 @@ const navigation: Array<[CustomerPageName, string, string]> = [
 ];
 
 export interface PageFrame {
-  branding: CustomerBranding;
+  branding: IspBranding;
   slug: string;
   /** Present once signed in: shows the navigation and the sign-out form. */
   session?: { csrfToken: string; current: CustomerPageName | null };

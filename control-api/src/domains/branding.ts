@@ -1,13 +1,17 @@
 // White labelling and RADIUS settings of one ISP, kept in the shard's tenant_settings.
 import {
   type Branding,
-  defaultTenantRadiusSettings,
   type PlatformDatabase,
+  readTenantRadiusSettings,
+  readTenantSetting,
   type TenantRadiusSettings,
   type TenantShard,
   type UpdateBrandingInput,
   type UpdateRadiusSettingsInput,
+  writeTenantRadiusSettings,
+  writeTenantSetting,
 } from '@kiunga/schemas';
+import type { IspBranding } from '../views/branded-page';
 
 const BRANDING_KEY = 'branding';
 
@@ -18,41 +22,9 @@ export const defaultBranding: Branding = {
   accentColor: '#f59e0b',
 };
 
-/**
- * Keys and JSON encoding the AAA server reads (aaa-server/src/store/tenant-records.ts,
- * readTenantRadiusSettings): change both together.
- */
-const radiusSettingKeys = {
-  idleTimeoutSeconds: 'radius.idle_timeout_seconds',
-  interimIntervalSeconds: 'radius.interim_interval_seconds',
-  expiredAccountPolicy: 'radius.expired_account_policy',
-  walledGardenAddressList: 'radius.walled_garden_address_list',
-} as const;
-
-function readSetting(shard: TenantShard, key: string): unknown {
-  const row = shard.statement('SELECT value FROM tenant_settings WHERE key = ?').get(key) as
-    | { value: string }
-    | undefined;
-  if (!row) return undefined;
-  try {
-    return JSON.parse(row.value) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeSetting(shard: TenantShard, key: string, value: unknown, nowMs: number): void {
-  shard
-    .statement(
-      `INSERT INTO tenant_settings (key, value, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    )
-    .run(key, JSON.stringify(value), nowMs);
-}
-
 /** The ISP's branding with defaults filled in; displayName null means "use the ISP's name". */
 export function readBranding(shard: TenantShard): Branding {
-  const stored = readSetting(shard, BRANDING_KEY);
+  const stored = readTenantSetting(shard, BRANDING_KEY);
   const value = typeof stored === 'object' && stored !== null ? (stored as Partial<Branding>) : {};
   return {
     displayName: typeof value.displayName === 'string' ? value.displayName : defaultBranding.displayName,
@@ -62,34 +34,33 @@ export function readBranding(shard: TenantShard): Branding {
   };
 }
 
+/** Only plain hex colours reach a page: they are written into a <style> element. */
+const HEX_COLOUR_PATTERN = /^#[0-9a-fA-F]{3,8}$/;
+
+/** What a customer-facing page (captive portal, self-service) shows: name, logo, safe colours. */
+export function ispBranding(shard: TenantShard, tenantName: string): IspBranding {
+  const branding = readBranding(shard);
+  return {
+    name: branding.displayName ?? tenantName,
+    logo: branding.logo,
+    primaryColor: HEX_COLOUR_PATTERN.test(branding.primaryColor)
+      ? branding.primaryColor
+      : defaultBranding.primaryColor,
+    accentColor: HEX_COLOUR_PATTERN.test(branding.accentColor)
+      ? branding.accentColor
+      : defaultBranding.accentColor,
+  };
+}
+
 export function updateBranding(shard: TenantShard, input: UpdateBrandingInput, nowMs: number): Branding {
   const next = { ...readBranding(shard), ...input };
-  writeSetting(shard, BRANDING_KEY, next, nowMs);
+  writeTenantSetting(shard, BRANDING_KEY, next, nowMs);
   return next;
 }
 
+/** The settings the AAA server reads (one reader for both: schemas' readTenantRadiusSettings). */
 export function readRadiusSettings(shard: TenantShard): TenantRadiusSettings {
-  const positive = (key: string, fallback: number) => {
-    const value = readSetting(shard, key);
-    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
-  };
-  const policy = readSetting(shard, radiusSettingKeys.expiredAccountPolicy);
-  const addressList = readSetting(shard, radiusSettingKeys.walledGardenAddressList);
-  return {
-    idleTimeoutSeconds: positive(
-      radiusSettingKeys.idleTimeoutSeconds,
-      defaultTenantRadiusSettings.idleTimeoutSeconds,
-    ),
-    interimIntervalSeconds: positive(
-      radiusSettingKeys.interimIntervalSeconds,
-      defaultTenantRadiusSettings.interimIntervalSeconds,
-    ),
-    expiredAccountPolicy: policy === 'walled_garden' ? 'walled_garden' : 'reject',
-    walledGardenAddressList:
-      typeof addressList === 'string' && addressList.length > 0
-        ? addressList
-        : defaultTenantRadiusSettings.walledGardenAddressList,
-  };
+  return readTenantRadiusSettings(shard);
 }
 
 export function updateRadiusSettings(
@@ -97,13 +68,8 @@ export function updateRadiusSettings(
   input: UpdateRadiusSettingsInput,
   nowMs: number,
 ): TenantRadiusSettings {
-  shard.sqlite.transaction(() => {
-    for (const key of Object.keys(radiusSettingKeys) as Array<keyof typeof radiusSettingKeys>) {
-      const value = input[key];
-      if (value !== undefined) writeSetting(shard, radiusSettingKeys[key], value, nowMs);
-    }
-  })();
-  return readRadiusSettings(shard);
+  writeTenantRadiusSettings(shard, input, nowMs);
+  return readTenantRadiusSettings(shard);
 }
 
 export interface TenantProfile {

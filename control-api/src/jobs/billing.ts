@@ -2,6 +2,7 @@
 // suspensions and reactivations. Idempotent: a second run, or a run on a second node, finds the
 // invoices and dunning keys already there and changes nothing more.
 
+import { servedTenantIds } from '@kiunga/schemas';
 import { runTenantBilling, type TenantBillingReport } from '../billing/automation';
 import type { ApiDependencies } from '../dependencies';
 
@@ -21,10 +22,7 @@ export interface BillingJobReport {
 type JobDependencies = Pick<ApiDependencies, 'platform' | 'shards' | 'aaa' | 'clock' | 'logger'>;
 
 export async function runBillingJobs(dependencies: JobDependencies): Promise<BillingJobReport> {
-  const tenantIds = dependencies.platform.sqlite
-    .prepare(`SELECT id FROM tenants WHERE status NOT IN ('archived') ORDER BY id`)
-    .pluck()
-    .all() as string[];
+  const tenantIds = servedTenantIds(dependencies.platform);
   const report: BillingJobReport = {
     tenants: 0,
     invoices: 0,

@@ -1,5 +1,6 @@
 // Marks vouchers whose validity ran out as expired, so lists and reports say so. RADIUS does not
 // depend on it (the policy checks expires_at itself); this keeps the stored status honest.
+import { servedTenantIds } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 
 /** Rows changed per tenant per run: bounds one transaction's length. */
@@ -7,10 +8,7 @@ export const VOUCHER_EXPIRY_BATCH_MAX = 50_000;
 
 export function expireVouchers(dependencies: ApiDependencies): number {
   const nowMs = dependencies.clock.now();
-  const tenantIds = dependencies.platform.sqlite
-    .prepare(`SELECT id FROM tenants WHERE status NOT IN ('archived')`)
-    .pluck()
-    .all() as string[];
+  const tenantIds = servedTenantIds(dependencies.platform);
   let expired = 0;
   for (const tenantId of tenantIds) {
     if (!dependencies.shards.hasShardFile(tenantId)) continue;

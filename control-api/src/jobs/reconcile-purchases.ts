@@ -1,6 +1,6 @@
 // Reconciliation: purchases whose STK callback never came are asked about with STK query, so a
 // client who paid gets the voucher even when Daraja's callback was lost.
-import { cents } from '@kiunga/schemas';
+import { cents, servedTenantIds } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 import { classifyStkResult, DarajaError } from '../integrations/mpesa/index';
 import { completePurchase, failPurchase, pendingPurchasesOlderThan } from '../money/purchases';
@@ -19,10 +19,7 @@ export async function reconcilePendingPurchases(
 ): Promise<{ paid: number; failed: number }> {
   const totals = { paid: 0, failed: 0 };
   if (!dependencies.mpesaBaseUrl) return totals;
-  const tenantIds = dependencies.platform.sqlite
-    .prepare(`SELECT id FROM tenants WHERE status NOT IN ('archived')`)
-    .pluck()
-    .all() as string[];
+  const tenantIds = servedTenantIds(dependencies.platform);
   for (const tenantId of tenantIds) {
     if (!dependencies.shards.hasShardFile(tenantId)) continue;
     const result = await reconcileTenant(dependencies, tenantId);

@@ -1,6 +1,6 @@
 // C2B URL registration with Daraja: done when an ISP saves its M-Pesa settings, and retried at start
 // (and every few minutes) while still pending, so a seeded demo registers on its first start.
-import type { TenantShard } from '@kiunga/schemas';
+import { readTenantSetting, servedTenantIds, type TenantShard, writeTenantSetting } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 import { callbackUrls, darajaClientFor, readMpesaSettings } from './mpesa-settings';
 
@@ -16,19 +16,12 @@ export interface C2bRegistrationState {
 }
 
 export function readRegistration(shard: TenantShard): C2bRegistrationState | null {
-  const row = shard.statement('SELECT value FROM tenant_settings WHERE key = ?').get(REGISTRATION_KEY) as
-    | { value: string }
-    | undefined;
-  return row ? (JSON.parse(row.value) as C2bRegistrationState) : null;
+  const stored = readTenantSetting(shard, REGISTRATION_KEY);
+  return stored === undefined ? null : (stored as C2bRegistrationState);
 }
 
 function writeRegistration(shard: TenantShard, state: C2bRegistrationState): void {
-  shard
-    .statement(
-      `INSERT INTO tenant_settings (key, value, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    )
-    .run(REGISTRATION_KEY, JSON.stringify(state), state.updatedAt);
+  writeTenantSetting(shard, REGISTRATION_KEY, state, state.updatedAt);
 }
 
 export function markRegistrationPending(shard: TenantShard, nowMs: number): void {
@@ -79,10 +72,7 @@ export async function registerC2bUrls(
 /** Registers every tenant whose registration is pending; safe to run on several nodes (idempotent at Daraja). */
 export async function registerPendingC2bUrls(dependencies: ApiDependencies): Promise<number> {
   if (!dependencies.mpesaBaseUrl) return 0;
-  const tenantIds = dependencies.platform.sqlite
-    .prepare(`SELECT id FROM tenants WHERE status NOT IN ('archived')`)
-    .pluck()
-    .all() as string[];
+  const tenantIds = servedTenantIds(dependencies.platform);
   let registered = 0;
   for (const tenantId of tenantIds) {
     if (!dependencies.shards.hasShardFile(tenantId)) continue;

@@ -1,6 +1,12 @@
 // An ISP's M-Pesa credentials (sealed in its shard), its Daraja client, and its callback URLs.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { KiungaError, type TenantShard } from '@kiunga/schemas';
+import {
+  KiungaError,
+  readTenantSetting,
+  type SecretBox,
+  type TenantShard,
+  writeTenantSetting,
+} from '@kiunga/schemas';
 import { z } from 'zod';
 import type { ApiDependencies } from '../dependencies';
 import { DarajaClient } from '../integrations/mpesa/index';
@@ -26,27 +32,19 @@ export const mpesaSettingsSchema = z.object({
 export type MpesaSettings = z.infer<typeof mpesaSettingsSchema>;
 
 export function readMpesaSettings(dependencies: ApiDependencies, shard: TenantShard): MpesaSettings | null {
-  const row = shard.statement('SELECT value FROM tenant_settings WHERE key = ?').get(MPESA_SETTING_KEY) as
-    | { value: string }
-    | undefined;
-  if (!row) return null;
-  const sealed = JSON.parse(row.value) as string;
+  const sealed = readTenantSetting(shard, MPESA_SETTING_KEY);
+  if (typeof sealed !== 'string') return null;
   const parsed = mpesaSettingsSchema.safeParse(JSON.parse(dependencies.secretBox.open(sealed)));
   return parsed.success ? parsed.data : null;
 }
 
 export function writeMpesaSettings(
-  dependencies: ApiDependencies,
+  secretBox: SecretBox,
   shard: TenantShard,
   settings: MpesaSettings,
   nowMs: number,
 ): void {
-  shard
-    .statement(
-      `INSERT INTO tenant_settings (key, value, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    )
-    .run(MPESA_SETTING_KEY, JSON.stringify(dependencies.secretBox.seal(JSON.stringify(settings))), nowMs);
+  writeTenantSetting(shard, MPESA_SETTING_KEY, secretBox.seal(JSON.stringify(settings)), nowMs);
 }
 
 const clients = new Map<string, { credentials: string; client: DarajaClient }>();

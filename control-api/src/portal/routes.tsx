@@ -6,7 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import type { ApiDependencies } from '../dependencies';
-import { readBranding } from '../domains/branding';
+import { ispBranding } from '../domains/branding';
 import { RateLimiter } from '../identity/rate-limiter';
 import {
   C2B_CONFIRMATION_ACCEPTED,
@@ -19,16 +19,10 @@ import {
 } from '../integrations/mpesa/index';
 import { matchC2bReference, recordC2bPayment } from '../money/c2b';
 import { getPurchase, paidPurchasesOfPhone, setCallbackOutcome, storeCallback } from '../money/purchases';
+import { publicTenantBySlug } from '../tenant-access';
 import { parseJsonBody, parseWith } from '../validation';
 import { isCallbackTokenValid } from './mpesa-settings';
-import {
-  MessagePage,
-  type PortalBranding,
-  PortalHome,
-  type PortalPlan,
-  type RouterContext,
-  RouterLogin,
-} from './page';
+import { MessagePage, PortalHome, type PortalPlan, type RouterContext, RouterLogin } from './page';
 import { applyStkCallback, purchaseView, startPurchase } from './purchase-service';
 import { describeVoucher } from './voucher-status';
 
@@ -40,30 +34,6 @@ const recoveryLimiter = new RateLimiter({ name: 'portal_recovery', attemptsMax: 
 const purchaseLimiter = new RateLimiter({ name: 'portal_purchase', attemptsMax: 5, windowMs: 10 * 60_000 });
 const RECOVERY_WINDOW_MS = 7 * 86_400_000;
 const RECOVERY_RESULTS_MAX = 5;
-
-interface PortalTenant {
-  id: string;
-  slug: string;
-  name: string;
-}
-
-function findTenantBySlug(dependencies: ApiDependencies, slug: string): PortalTenant {
-  const tenant = dependencies.platform.sqlite
-    .prepare(`SELECT id, slug, name FROM tenants WHERE slug = ? AND status NOT IN ('archived')`)
-    .get(slug) as PortalTenant | undefined;
-  if (!tenant) throw new KiungaError('tenant_not_found', 'No such provider.');
-  return tenant;
-}
-
-function portalBranding(shard: TenantShard, tenant: PortalTenant): PortalBranding {
-  const branding = readBranding(shard);
-  return {
-    name: branding.displayName ?? tenant.name,
-    logo: branding.logo,
-    primaryColor: branding.primaryColor,
-    accentColor: branding.accentColor,
-  };
-}
 
 function validityText(seconds: number): string {
   if (seconds % 86_400 === 0) return seconds === 86_400 ? '24 hours' : `${seconds / 86_400} days`;
@@ -137,7 +107,7 @@ function limitPurchases(dependencies: ApiDependencies, phone: string): void {
 export function portalRoutes(dependencies: ApiDependencies): Hono {
   const routes = new Hono();
   const tenantAndShard = (slug: string) => {
-    const tenant = findTenantBySlug(dependencies, slug);
+    const tenant = publicTenantBySlug(dependencies.platform, slug);
     return { tenant, shard: dependencies.shards.forTenant(tenant.id) };
   };
 
@@ -146,7 +116,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
     return context.html(
       <PortalHome
         slug={tenant.slug}
-        branding={portalBranding(shard, tenant)}
+        branding={ispBranding(shard, tenant.name)}
         plans={hotspotPlans(shard)}
         router={routerContext(context.req.query())}
       />,
@@ -170,7 +140,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
     const { tenant, shard } = tenantAndShard(context.req.param('slug'));
     const form = await context.req.parseBody();
     const router = routerContext(form);
-    const branding = portalBranding(shard, tenant);
+    const branding = ispBranding(shard, tenant.name);
     try {
       const input = parseWith(purchaseSchema, {
         planId: form['planId'],
@@ -202,7 +172,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
     const { tenant, shard } = tenantAndShard(context.req.param('slug'));
     const view = purchaseView(shard, getPurchase(shard, context.req.param('id')));
     const router = routerContext(context.req.query());
-    const branding = portalBranding(shard, tenant);
+    const branding = ispBranding(shard, tenant.name);
     if (view.status === 'pending') {
       return context.html(
         <MessagePage
@@ -247,7 +217,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
       .trim()
       .toUpperCase()
       .slice(0, 40);
-    const branding = portalBranding(shard, tenant);
+    const branding = ispBranding(shard, tenant.name);
     const status = describeVoucher(dependencies, tenant.id, shard, code);
     if (!status.canConnect) {
       return context.html(
@@ -274,7 +244,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
     const nowMs = dependencies.clock.now();
     const page = (kind: 'ok' | 'error', message: string, children?: Child) => (
       <MessagePage
-        branding={portalBranding(shard, tenant)}
+        branding={ispBranding(shard, tenant.name)}
         slug={tenant.slug}
         title="Find my voucher"
         kind={kind}

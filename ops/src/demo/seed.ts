@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { markRegistrationPending, writeMpesaSettings } from '@kiunga/control-api';
 import {
   createSecretBox,
   formatMikrotikRateLimit,
@@ -294,16 +295,8 @@ function seedMpesaSettings(shard: TenantShard, secretBox: SecretBox, nowMs: numb
     consumerSecret: randomBytes(12).toString('base64url'),
     passkey: SANDBOX_PASSKEY,
   };
-  shard
-    .statement('INSERT INTO tenant_settings (key, value, updated_at) VALUES (?, ?, ?)')
-    .run('mpesa.config', JSON.stringify(secretBox.seal(JSON.stringify(mpesa))), nowMs);
+  writeMpesaSettings(secretBox, shard, { ...mpesa, transactionType: 'CustomerPayBillOnline' }, nowMs);
   // Registered with Daraja on the first `kiunga start` (retried while pending).
-  shard
-    .statement('INSERT INTO tenant_settings (key, value, updated_at) VALUES (?, ?, ?)')
-    .run(
-      'mpesa.c2b_registration',
-      JSON.stringify({ status: 'pending', attempts: 0, lastError: null, updatedAt: nowMs }),
-      nowMs,
-    );
+  markRegistrationPending(shard, nowMs);
   return mpesa;
 }
