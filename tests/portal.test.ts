@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login } from './support/api-client';
 import {
   type DemoJson,
   type MpesaDemoTenant,
@@ -267,5 +268,45 @@ describe('C2B paybill payments', () => {
     });
     expect(payment.outcome).toBe('rejected');
     expect(JSON.stringify(payment.validation)).toContain('C2B00012');
+  });
+});
+
+describe('ISP M-Pesa settings', () => {
+  it('saves the shortcode and credentials sealed, registers the C2B URLs at once, and never reads secrets back', async () => {
+    const owner = await login(kiunga.baseUrl, tenant().owner);
+    const registeredBefore = daraja.state().c2bRegistrations.at(-1)?.registeredAt ?? 0;
+    await new Promise((done) => setTimeout(done, 5));
+    const { mpesa } = tenant();
+    const saved = await owner.request('PUT', '/api/v1/settings/mpesa', {
+      shortcode: mpesa.shortcode,
+      consumerKey: mpesa.consumerKey,
+      consumerSecret: mpesa.consumerSecret,
+      passkey: mpesa.passkey,
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({
+      isConfigured: true,
+      shortcode: mpesa.shortcode,
+      transactionType: 'CustomerPayBillOnline',
+      c2bRegistration: { status: 'registered' },
+    });
+    const registration = daraja.state().c2bRegistrations.find((entry) => entry.shortcode === mpesa.shortcode);
+    expect(registration?.registeredAt).toBeGreaterThan(registeredBefore);
+    expect(registration?.confirmationUrl).toContain(`/callbacks/mm/${tenant().id}/`);
+    const read = await owner.get('/api/v1/settings/mpesa');
+    expect(read.text).not.toContain(mpesa.consumerSecret);
+    expect(read.text).not.toContain(mpesa.passkey);
+    const invalid = await owner.request('PUT', '/api/v1/settings/mpesa', {
+      shortcode: '12',
+      consumerKey: 'k',
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.code).toBe('validation_failed');
+    // The other ISP sees only its own (unconfigured) settings.
+    const other = await login(kiunga.baseUrl, demo.tenants[1]!.owner);
+    expect((await other.get('/api/v1/settings/mpesa')).body).toMatchObject({
+      isConfigured: false,
+      shortcode: null,
+    });
   });
 });

@@ -1,11 +1,15 @@
-// /api/v1/settings/radius: idle timeout, interim interval and expired-account policy the AAA server applies.
-import { radiusSettingsSchema, updateRadiusSettingsInputSchema } from '@kiunga/schemas';
+// /api/v1/settings/radius: idle timeout, interim interval and expired-account policy the AAA server applies;
+// /api/v1/settings/mpesa: the ISP's own shortcode and Daraja credentials (sealed; never read back).
+import { radiusSettingsSchema, type TenantShard, updateRadiusSettingsInputSchema } from '@kiunga/schemas';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { recordAudit } from '../audit';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import { readRadiusSettings, updateRadiusSettings } from '../domains/branding';
 import { requirePermission } from '../middleware/require-permission';
-import { tenantShardOf } from '../tenant-access';
+import { markRegistrationPending, readRegistration, registerC2bUrls } from '../portal/c2b-registration';
+import { mpesaSettingsSchema, readMpesaSettings, writeMpesaSettings } from '../portal/mpesa-settings';
+import { tenantIdOf, tenantShardOf } from '../tenant-access';
 import { parseJsonBody } from '../validation';
 import { registerApiOperations } from './openapi';
 
@@ -26,7 +30,52 @@ registerApiOperations([
     body: updateRadiusSettingsInputSchema,
     response: radiusSettingsSchema,
   },
+  {
+    method: 'get',
+    path: '/api/v1/settings/mpesa',
+    summary: 'M-Pesa settings of the ISP (without its secrets) and its C2B URL registration',
+    tag: 'settings',
+    response: mpesaSettingsViewSchema(),
+  },
+  {
+    method: 'put',
+    path: '/api/v1/settings/mpesa',
+    summary: 'Set the ISP M-Pesa shortcode and Daraja credentials; registers its C2B URLs',
+    tag: 'settings',
+    permission: 'settings.write',
+    body: mpesaSettingsSchema,
+    response: mpesaSettingsViewSchema(),
+  },
 ]);
+
+function mpesaSettingsViewSchema() {
+  return z.object({
+    isConfigured: z.boolean(),
+    shortcode: z.string().nullable(),
+    transactionType: z.string().nullable(),
+    partyB: z.string().nullable(),
+    c2bRegistration: z
+      .object({
+        status: z.string(),
+        attempts: z.number(),
+        lastError: z.string().nullable(),
+        updatedAt: z.number(),
+      })
+      .nullable(),
+  });
+}
+
+/** What an ISP may read back: never the consumer secret or the passkey. */
+function mpesaSettingsView(dependencies: ApiDependencies, shard: TenantShard) {
+  const settings = readMpesaSettings(dependencies, shard);
+  return {
+    isConfigured: settings !== null,
+    shortcode: settings?.shortcode ?? null,
+    transactionType: settings?.transactionType ?? null,
+    partyB: settings?.partyB ?? null,
+    c2bRegistration: readRegistration(shard),
+  };
+}
 
 export function settingsRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
@@ -40,6 +89,31 @@ export function settingsRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     );
     recordAudit(dependencies, context, { action: 'settings.radius.update', detail: input });
     return context.json(settings);
+  });
+  routes.get('/mpesa', (context) =>
+    context.json(mpesaSettingsView(dependencies, tenantShardOf(context, dependencies))),
+  );
+  // Saving registers the ISP's C2B URLs with Daraja at once; if Daraja cannot be reached the
+  // registration stays pending and the job retries it.
+  routes.put('/mpesa', requirePermission('settings.write'), async (context) => {
+    const input = await parseJsonBody(context, mpesaSettingsSchema);
+    const tenantId = tenantIdOf(context);
+    const shard = tenantShardOf(context, dependencies);
+    const nowMs = dependencies.clock.now();
+    shard.sqlite.transaction(() => {
+      writeMpesaSettings(dependencies.secretBox, shard, input, nowMs);
+      markRegistrationPending(shard, nowMs);
+    })();
+    recordAudit(dependencies, context, {
+      action: 'settings.mpesa.update',
+      detail: {
+        shortcode: input.shortcode,
+        transactionType: input.transactionType,
+        partyB: input.partyB ?? null,
+      },
+    });
+    if (dependencies.mpesaBaseUrl) await registerC2bUrls(dependencies, tenantId);
+    return context.json(mpesaSettingsView(dependencies, dependencies.shards.forTenant(tenantId)));
   });
   return routes;
 }
