@@ -18,7 +18,8 @@ import { radclient } from './support/radclient';
 let dataDir: string;
 let demo: DemoJson;
 let kiunga: RunningKiunga;
-const natSecret = 'branch-router-secret';
+// Starts with '-' on purpose: the radclient helper must not read a secret as an option.
+const natSecret = '-branch-router-secret';
 
 beforeAll(async () => {
   dataDir = makeDataDir();

@@ -9,6 +9,7 @@ export * from './errors';
 export * from './ids';
 export * from './money';
 export * from './phone';
+export * from './random-text';
 export * from './secret-box';
 export * from './shard-registry';
 export * from './tables/index';

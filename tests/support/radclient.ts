@@ -26,16 +26,14 @@ function formatValue(value: string | number): string {
   return value.startsWith('0x') ? value : `"${value}"`;
 }
 
-/** Runs radclient; one more run when it stopped before talking to the server at all. */
+/**
+ * Runs radclient. A run that never sent a packet (a usage error, say) is a broken test, not the
+ * server's silence, so it throws with radclient's own words instead of returning "no reply".
+ */
 export async function radclient(request: RadclientRequest): Promise<RadclientReply> {
-  const first = await runRadclient(request);
-  if (first.code !== null || first.output.includes('No reply')) return first;
-  // radclient sometimes exits during its own start-up under load (seen as EPIPE on its stdin)
-  // without sending anything; that is not the server's silence, so it is tried once more.
-  const second = await runRadclient(request);
-  return second.code !== null || second.output.includes('No reply')
-    ? second
-    : { ...second, output: `${first.output}\n--- second run ---\n${second.output}` };
+  const reply = await runRadclient(request);
+  if (!/^Sent /m.test(reply.output)) throw new Error(`radclient sent nothing:\n${reply.output}`);
+  return reply;
 }
 
 function runRadclient(request: RadclientRequest): Promise<RadclientReply> {
@@ -48,6 +46,8 @@ function runRadclient(request: RadclientRequest): Promise<RadclientReply> {
     String(request.retries ?? 2),
     '-t',
     String(request.timeoutSeconds ?? 5),
+    // Positional arguments after '--': a secret that starts with '-' must not be read as options.
+    '--',
     request.server,
     request.command,
     request.secret,

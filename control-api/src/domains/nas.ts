@@ -1,7 +1,7 @@
 // The NAS registry rows of one ISP (platform DB, scoped by tenant): MikroTiks that talk RADIUS to Kiunga.
-import { randomBytes } from 'node:crypto';
 import {
   type CreateNasInput,
+  generateNasSecret,
   KiungaError,
   type NasOutput,
   newId,
@@ -16,18 +16,11 @@ import { afterCursor, createdPageOf, isUniqueViolation, newestFirst, type PageRe
 
 const { nasDevices } = platformSchema;
 
-/** 24 random bytes → 32 characters of base64url: well past RFC 2865's advice of 16 octets. */
-const NAS_SECRET_BYTES = 24;
-
 type NasRow = typeof nasDevices.$inferSelect;
 
 export function toNasOutput(row: NasRow): NasOutput {
   const { secretSealed: _sealed, tenantId: _tenant, ...rest } = row;
   return rest;
-}
-
-export function generateNasSecret(): string {
-  return randomBytes(NAS_SECRET_BYTES).toString('base64url');
 }
 
 function assertReachable(nas: {

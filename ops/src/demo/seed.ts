@@ -6,10 +6,12 @@ import { markRegistrationPending, writeMpesaSettings } from '@kiunga/control-api
 import {
   createSecretBox,
   formatMikrotikRateLimit,
+  generateNasSecret,
   generateVoucherCode,
   newId,
   openPlatformDatabase,
   platformSchema,
+  randomAlphanumeric,
   type SecretBox,
   ShardRegistry,
   shillingsToCents,
@@ -50,7 +52,7 @@ interface DemoTenantJson {
 }
 
 function demoPassword(): string {
-  return randomBytes(9).toString('base64url');
+  return randomAlphanumeric(12);
 }
 
 /** Seeds once; a second run on the same data dir prints what the first one made. */
@@ -124,7 +126,7 @@ async function seedTenant(input: SeedTenantInput): Promise<DemoTenantJson> {
       updatedAt: nowMs,
     })
     .run();
-  const nasSecret = randomBytes(12).toString('base64url');
+  const nasSecret = generateNasSecret();
   const nasId = newId('nas');
   platform.orm
     .insert(platformSchema.nasDevices)
