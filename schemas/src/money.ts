@@ -15,3 +15,28 @@ export function shillingsToCents(shillings: number): Cents {
   }
   return cents(shillings * 100);
 }
+
+/** Digits grouped by thousands ("1,234,567") without the ICU locale data a build may lack. */
+function groupThousands(whole: number): string {
+  return String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * Cents for people: "Ksh 1,500", "Ksh 49.50", "Ksh -300"; with `fixed`, always two decimals
+ * ("Ksh 1,500.00") as statements and invoices print them. Integer arithmetic only.
+ */
+export function formatKsh(amountCents: number, options: { fixed?: boolean } = {}): string {
+  if (!Number.isSafeInteger(amountCents))
+    throw new RangeError(`cents must be a safe integer, got ${amountCents}`);
+  const sign = amountCents < 0 ? '-' : '';
+  const absolute = Math.abs(amountCents);
+  const fraction = absolute % 100;
+  const whole = (absolute - fraction) / 100;
+  const decimals = options.fixed || fraction !== 0 ? `.${String(fraction).padStart(2, '0')}` : '';
+  return `Ksh ${sign}${groupThousands(whole)}${decimals}`;
+}
+
+/** Cents as a shilling amount to put back into a form field: "1500", "49.50". */
+export function centsToShillingsText(amountCents: number): string {
+  return formatKsh(amountCents).slice('Ksh '.length).replaceAll(',', '');
+}

@@ -1,6 +1,6 @@
 // Dunning against the shard: which subscribers to look at, what the pure policy says is due, and
 // carrying out an action once (its key is the primary key of dunning_actions) with its outbox row.
-import { KiungaError, type TenantShard } from '@kiunga/schemas';
+import { formatKsh, KiungaError, type TenantShard } from '@kiunga/schemas';
 import { LedgerAccount } from './accounts';
 import { formatLocalDate, localDateOf } from './calendar';
 import { type DunningAction, dunningActions, dunningInvoicesOf } from './dunning';
@@ -156,7 +156,7 @@ function notificationBody(shard: TenantShard, action: DunningAction, account: Ac
     .get(action.invoiceId) as { number: string; dueAtMs: number; totalCents: number } | undefined;
   const reference = `Pay with M-Pesa, account number ${account.accountNumber}.`;
   if (!invoice) return reference;
-  const amount = `Ksh ${(invoice.totalCents / 100).toFixed(2)}`;
+  const amount = formatKsh(invoice.totalCents, { fixed: true });
   const due = formatLocalDate(localDateOf(invoice.dueAtMs));
   if (action.action === 'suspend') {
     return `Your internet service is suspended: invoice ${invoice.number} (${amount}) was due ${due}. ${reference}`;

@@ -1,4 +1,5 @@
 // An invoice as a printable page (hono/jsx; reusable by the subscriber portal) and as a PDF (pdfkit).
+import { formatKsh } from '@kiunga/schemas';
 import PDFDocument from 'pdfkit';
 import { formatLocalDate, localDateOf } from './calendar';
 import type { InvoiceDetail } from './queries';
@@ -16,12 +17,7 @@ const statusLabels: Record<string, string> = {
   void: 'Void',
 };
 
-export function formatKshCents(amountCents: number): string {
-  const sign = amountCents < 0 ? '-' : '';
-  const absolute = Math.abs(amountCents);
-  const shillings = Math.floor(absolute / 100).toLocaleString('en-KE');
-  return `${sign}Ksh ${shillings}.${String(absolute % 100).padStart(2, '0')}`;
-}
+export const formatKshCents = (amountCents: number): string => formatKsh(amountCents, { fixed: true });
 
 const day = (timeMs: number) => formatLocalDate(localDateOf(timeMs));
 

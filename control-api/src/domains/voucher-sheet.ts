@@ -1,5 +1,5 @@
 // Print sheets of a voucher batch: an A4 grid of cards as HTML (browser print) and as PDF (pdfkit).
-import type { VoucherOutput } from '@kiunga/schemas';
+import { formatKsh, type VoucherOutput } from '@kiunga/schemas';
 import PDFDocument from 'pdfkit';
 
 export interface VoucherSheetInput {
@@ -11,11 +11,6 @@ export interface VoucherSheetInput {
 /** 3 × 8 cards per A4 page: big enough to cut with scissors and to read the code. */
 const COLUMNS = 3;
 const ROWS = 8;
-
-export function formatKsh(priceCents: number): string {
-  const shillings = priceCents / 100;
-  return `Ksh ${shillings.toLocaleString('en-KE', { minimumFractionDigits: priceCents % 100 === 0 ? 0 : 2 })}`;
-}
 
 export function formatValidity(seconds: number): string {
   const units: Array<[number, string]> = [

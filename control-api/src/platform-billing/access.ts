@@ -1,11 +1,11 @@
 // A restricted ISP's console is read-only: writes through the API (and so the consoles, which act through
 // it) are refused with 402 platform_payment_required. Paying stays open, and RADIUS never asks this.
-import { KiungaError } from '@kiunga/schemas';
+import { formatKsh, KiungaError } from '@kiunga/schemas';
 import type { MiddlewareHandler } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import { isSafeMethod } from '../identity/console-sessions';
 import { balanceCents } from './ledger';
-import { formatShillings, liveAccountStatus } from './state';
+import { liveAccountStatus } from './state';
 
 /** Paths a restricted ISP may still write to: paying the platform. */
 const ALWAYS_WRITABLE_PREFIXES = ['/api/v1/platform-billing'];
@@ -20,7 +20,7 @@ export function requirePlatformAccountWritable(dependencies: ApiDependencies): M
     if (!isExempt) {
       const status = liveAccountStatus(dependencies, tenantId, dependencies.clock.now());
       if (status?.consoleAccess === 'read_only') {
-        const owed = formatShillings(Math.max(balanceCents(dependencies, tenantId), 0));
+        const owed = formatKsh(Math.max(balanceCents(dependencies, tenantId), 0));
         throw new KiungaError(
           'platform_payment_required',
           `Your Kiunga subscription is unpaid: pay ${owed} to make changes again. Your clients keep their service.`,

@@ -1,9 +1,10 @@
 // Money in from any channel lands here: recorded once, a notice to the ISP, and its state recomputed.
 import { randomBytes } from 'node:crypto';
+import { formatKsh } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 import { addNotice, auditSystem } from './accounts';
 import { type NewPlatformPayment, type PlatformPaymentRow, recordPayment } from './ledger';
-import { formatShillings, refreshAccount } from './state';
+import { refreshAccount } from './state';
 
 const PROVIDER_NAMES: Record<string, string> = {
   mpesa_stk: 'M-Pesa',
@@ -42,7 +43,7 @@ export function afterPaymentCredited(dependencies: ApiDependencies, payment: Pla
     payment.tenantId,
     {
       kind: 'payment_received',
-      message: `Received ${formatShillings(payment.amountCents)} by ${PROVIDER_NAMES[payment.provider] ?? payment.provider} (${payment.providerTransactionId}).`,
+      message: `Received ${formatKsh(payment.amountCents)} by ${PROVIDER_NAMES[payment.provider] ?? payment.provider} (${payment.providerTransactionId}).`,
     },
     nowMs,
   );

@@ -1,5 +1,6 @@
 // An ISP's platform account state, derived from its charges, payments and the clock; a change of state
 // is stored with a notice to the ISP and an audit entry. Never touches RADIUS or the captive portal.
+import { formatKsh } from '@kiunga/schemas';
 import {
   DAY_MS,
   PLATFORM_GRACE_DAYS,
@@ -14,18 +15,12 @@ import { addNotice, auditSystem, billingStartMs, ensureAccount, findAccount, fin
 import { oldestUnpaidDueAt } from './allocation';
 import { balanceCents, chargesOf, paidCents } from './ledger';
 
-export function formatShillings(amountCents: number): string {
-  const shillings = Math.trunc(amountCents / 100);
-  const rest = Math.abs(amountCents % 100);
-  return `Ksh ${shillings.toLocaleString('en-KE')}${rest === 0 ? '' : `.${rest.toString().padStart(2, '0')}`}`;
-}
-
 function formatDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
 function noticeMessage(kind: PlatformStateNotice, balance: number, graceEndsAtMs: number | null): string {
-  const owed = formatShillings(Math.max(balance, 0));
+  const owed = formatKsh(Math.max(balance, 0));
   switch (kind) {
     case 'trial_ended_unpaid':
       return `Your free trial has ended. Pay ${owed} by ${graceEndsAtMs ? formatDate(graceEndsAtMs) : 'soon'} to keep full console access. Your clients are not affected.`;

@@ -2,6 +2,7 @@
 // billing settings, and one subscriber's balance, statement and counter payments — all through the API.
 import { randomUUID } from 'node:crypto';
 import type { SubscriberOutput } from '@kiunga/schemas';
+import { formatKsh } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import { ANCHOR_DAY_MAX, CYCLE_LENGTH_MONTHS_MAX } from '../billing/cycles';
 import { DUNNING_STEPS_MAX } from '../billing/dunning';
@@ -9,7 +10,6 @@ import type { PaymentRow } from '../billing/payments-store';
 import type { InvoiceOutput, Statement } from '../billing/queries';
 import type { BillingSettings } from '../billing/settings';
 import type { ApiDependencies, AppEnv } from '../dependencies';
-import { formatKsh } from '../domains/voucher-sheet';
 import type { Page } from '../pagination';
 import { BillingSettingsPage, InvoicesPage, PaymentsPage, SubscriberBillingPage } from '../views/isp/billing';
 import { ISP_NAV } from '../views/isp/nav';

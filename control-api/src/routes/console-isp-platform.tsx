@@ -1,8 +1,9 @@
 // ISP console: the owner's Platform account page (/isp/platform-account) and the banner every ISP page
 // shows while the Kiunga subscription is in grace or restricted (read-only).
+
+import { formatKsh } from '@kiunga/schemas';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
-import { formatKsh } from '../domains/voucher-sheet';
 import { liveAccountStatus } from '../platform-billing/index';
 import { formatDateTime } from '../views/components';
 import { ISP_NAV } from '../views/isp/nav';

@@ -1,8 +1,9 @@
 // Platform console billing page (/platform/billing): ISPs' Kiunga accounts, bank payments recorded by
 // reference, and unmatched payments matched to an ISP — through the API in-process.
+
+import { formatKsh } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../dependencies';
-import { formatKsh } from '../domains/voucher-sheet';
 import type { ConsoleShell } from '../views/layout';
 import {
   PlatformBillingPage,

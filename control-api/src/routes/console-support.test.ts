@@ -1,7 +1,7 @@
 // Shillings typed into console money forms become integer cents by their digits, never through a float.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shillingsToCents } from './console-support';
+import { optionalCents, shillingsToCents } from './console-support';
 
 describe('shillingsToCents', () => {
   it('reads whole shillings, one or two decimals and thousands separators', () => {
@@ -23,5 +23,14 @@ describe('shillingsToCents', () => {
         expect(shillingsToCents(typed, 'Amount')).toBe(cents);
       }),
     );
+  });
+});
+
+describe('optionalCents', () => {
+  it('reads an optional price by its digits and refuses a fraction of a cent instead of rounding it', () => {
+    expect(optionalCents({ price: '49.50' }, 'price')).toBe(4_950);
+    expect(optionalCents({ price: ' ' }, 'price')).toBeUndefined();
+    expect(optionalCents({}, 'price')).toBeUndefined();
+    expect(() => optionalCents({ price: '49.999' }, 'price')).toThrow(/Price/);
   });
 });

@@ -106,8 +106,8 @@ export function shillingsToCents(text: string | undefined, label: string): numbe
 
 /** Shillings as typed (e.g. "50" or "49.50") into cents. */
 export function optionalCents(fields: Record<string, string>, name: string): number | undefined {
-  const value = optionalNumber(fields, name);
-  return value === undefined ? undefined : Math.round(value * 100);
+  const typed = fields[name]?.trim();
+  return typed ? shillingsToCents(typed, name[0]!.toUpperCase() + name.slice(1)) : undefined;
 }
 
 /** What the user typed, kept for the page they return to after a form error (passwords never kept). */

@@ -1,7 +1,7 @@
 // Subscriber pieces shared by the ISP console and the technician panel: the create form,
 // the "created" page with the one-time password, and the search table.
 import type { PlanOutput, SubscriberOutput } from '@kiunga/schemas';
-import { formatKsh } from '../domains/voucher-sheet';
+import { formatKsh } from '@kiunga/schemas';
 import { CsrfField, Empty, formatDateTime, StatusBadge } from './components';
 
 export function SubscriberCreateForm(props: {

@@ -1,10 +1,10 @@
 // ISP console billing pages: invoices, payments (with unmatched M-Pesa C2B to assign), billing settings,
 // and one subscriber's balance, statement, invoices and the record-payment form.
 import type { SubscriberOutput } from '@kiunga/schemas';
+import { formatKsh } from '@kiunga/schemas';
 import type { PaymentRow } from '../../billing/payments-store';
 import type { InvoiceOutput, Statement } from '../../billing/queries';
 import type { BillingSettings } from '../../billing/settings';
-import { formatKsh } from '../../domains/voucher-sheet';
 import { CsrfField, Empty, formatDateTime, Pager, StatusBadge } from '../components';
 import { type ConsoleShell, Layout } from '../layout';
 

@@ -1,6 +1,7 @@
 // ISP console: plans list, create form and edit form (hotspot packages and monthly PPPoE/static).
 import type { PlanOutput } from '@kiunga/schemas';
-import { formatKsh, formatValidity } from '../../domains/voucher-sheet';
+import { centsToShillingsText, formatKsh } from '@kiunga/schemas';
+import { formatValidity } from '../../domains/voucher-sheet';
 import { CsrfField, Empty, Pager, StatusBadge } from '../components';
 import { type ConsoleShell, Layout } from '../layout';
 
@@ -170,7 +171,7 @@ function PlanForm(props: {
             min="0"
             step="0.01"
             required
-            value={field('price', plan ? String(plan.priceCents / 100) : '')}
+            value={field('price', plan ? centsToShillingsText(plan.priceCents) : '')}
           />
         </div>
         <div>

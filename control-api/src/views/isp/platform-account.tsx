@@ -1,6 +1,6 @@
 // ISP console: the owner's Kiunga subscription — tier, state and its dates, balance, bank reference,
 // notices, and the ways to pay (M-Pesa STK push, PayPal, bank transfer) or to choose Tier 2.
-import { formatKsh } from '../../domains/voucher-sheet';
+import { formatKsh } from '@kiunga/schemas';
 import { CsrfField, Empty, formatDateTime, StatusBadge } from '../components';
 import { type ConsoleShell, Layout } from '../layout';
 

@@ -1,6 +1,7 @@
 // ISP console: voucher search and list, batch generation, one batch's codes with print/PDF/CSV links.
 import type { PlanOutput, VoucherOutput } from '@kiunga/schemas';
-import { formatKsh, formatValidity } from '../../domains/voucher-sheet';
+import { formatKsh } from '@kiunga/schemas';
+import { formatValidity } from '../../domains/voucher-sheet';
 import { CsrfField, Empty, formatDateTime, Pager, PostButton, StatusBadge } from '../components';
 import { type ConsoleShell, Layout } from '../layout';
 

@@ -1,6 +1,6 @@
 // Platform console billing: every ISP's Kiunga account (tier, state, balance, bank reference), recording
 // a bank transfer by its reference, and matching payments whose reference fitted no ISP.
-import { formatKsh } from '../../domains/voucher-sheet';
+import { formatKsh } from '@kiunga/schemas';
 import { CsrfField, Empty, formatDateTime, PostButton, StatusBadge } from '../components';
 import { type ConsoleShell, Layout } from '../layout';
 
