@@ -195,6 +195,76 @@ describe('payments', () => {
   });
 });
 
+describe('corrections', () => {
+  it('voids an invoice issued in error once, turning what was paid towards it into credit', async () => {
+    const open = (await ispA.get('/api/v1/invoices?status=open&limit=200')).body.items as Array<{
+      id: string;
+      subscriberId: string;
+      totalCents: number;
+    }>;
+    const invoice = open.find((item) => item.subscriberId !== subscriberOfA().id && item.totalCents > 1_000);
+    expect(invoice).toBeDefined();
+    const statementPath = `/api/v1/subscribers/${invoice!.subscriberId}/statement`;
+    const paid = await ispA.post('/api/v1/payments', {
+      subscriberId: invoice!.subscriberId,
+      amountCents: 1_000,
+      method: 'cash',
+      idempotencyKey: 'void-test-part-payment',
+    });
+    expect(paid.status).toBe(201);
+    const before = (await ispA.get(statementPath)).body;
+    expect((await ispA.post(`/api/v1/invoices/${invoice!.id}/void`, { reason: 'x' })).status).toBe(400);
+    const voided = await ispA.post(`/api/v1/invoices/${invoice!.id}/void`, {
+      reason: 'Issued twice by mistake',
+    });
+    expect(voided.status).toBe(200);
+    expect(voided.body).toMatchObject({ id: invoice!.id, status: 'void', outstandingCents: 0 });
+    expect(voided.body.settlement).toMatchObject({ reactivated: expect.any(Boolean) });
+    const after = (await ispA.get(statementPath)).body;
+    expect(after.balanceCents).toBe(before.balanceCents - invoice!.totalCents);
+    expect(after.creditBalanceCents).toBeGreaterThanOrEqual(1_000);
+    const replay = await ispA.post(`/api/v1/invoices/${invoice!.id}/void`, {
+      reason: 'Issued twice by mistake',
+    });
+    expect(replay.status).toBe(200);
+    expect((await ispA.get(statementPath)).body).toEqual(after);
+    const listed = await ispA.get('/api/v1/invoices?status=void');
+    expect(listed.body.items.map((item: { id: string }) => item.id)).toContain(invoice!.id);
+    const audit = await ispA.get('/api/v1/audit?limit=50');
+    expect(
+      audit.body.items.filter(
+        (entry: { action: string; target: string }) =>
+          entry.action === 'invoice.void' && entry.target === invoice!.id,
+      ),
+    ).toHaveLength(1);
+
+    // The credit goes back to the subscriber: never more than held, once per key.
+    const refundsPath = `/api/v1/subscribers/${invoice!.subscriberId}/refunds`;
+    const body = { amountCents: 1_000, method: 'mpesa', reference: 'QKR000001' };
+    expect((await ispA.post(refundsPath, body)).status).toBe(400); // no idempotency key
+    const tooMuch = await ispA.post(refundsPath, {
+      ...body,
+      amountCents: after.creditBalanceCents + 1,
+      idempotencyKey: 'refund-too-much',
+    });
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.body.error.message).toMatch(/credit balance is Ksh/);
+    const refunded = await ispA.post(refundsPath, { ...body, idempotencyKey: 'refund-0000001' });
+    expect(refunded.status).toBe(201);
+    expect(refunded.body).toMatchObject({
+      amountCents: 1_000,
+      creditBalanceCents: after.creditBalanceCents - 1_000,
+    });
+    expect((await ispA.post(refundsPath, { ...body, idempotencyKey: 'refund-0000001' })).status).toBe(200);
+    expect(
+      (await ispA.post(refundsPath, { ...body, amountCents: 999, idempotencyKey: 'refund-0000001' })).status,
+    ).toBe(409);
+    const final = (await ispA.get(statementPath)).body;
+    expect(final.creditBalanceCents).toBe(after.creditBalanceCents - 1_000);
+    expect(final.entries.at(-1)).toMatchObject({ kind: 'refund', amountCents: 1_000 });
+  });
+});
+
 describe('tenant isolation', () => {
   it("answers 404 to ISP B for ISP A's invoices, payments, statements and billing terms, and changes nothing", async () => {
     const invoice = (await ispA.get('/api/v1/invoices?limit=1')).body.items[0];
@@ -213,6 +283,12 @@ describe('tenant isolation', () => {
         { subscriberId: subscriberOfA().id, amountCents: 100, method: 'cash', idempotencyKey: 'b-tries-a-1' },
       ],
       ['POST', `/api/v1/payments/${paymentOfA.id}/assign`, { subscriberId: subscriberOfA().id }],
+      ['POST', `/api/v1/invoices/${invoice.id}/void`, { reason: 'ISP B tries to void it' }],
+      [
+        'POST',
+        `/api/v1/subscribers/${subscriberOfA().id}/refunds`,
+        { amountCents: 100, method: 'cash', idempotencyKey: 'b-refunds-a-1' },
+      ],
     ];
     for (const [method, path, body] of attempts) {
       const response = await ispB.request(method, path, body);

@@ -58,7 +58,7 @@ describe('ISP console: billing', () => {
     await submit(ownerPage, 'a:has-text("Balance, invoices and payments")');
     expect(new URL(ownerPage.url()).pathname).toBe(`/isp/billing/subscribers/${subscriber.id}`);
     const shownBefore = await ownerPage.locator('[data-balance]').textContent();
-    const key = await ownerPage.locator('input[name=idempotencyKey]').inputValue();
+    const key = await ownerPage.locator('form[action$="/payments"] input[name=idempotencyKey]').inputValue();
     expect(key.length).toBeGreaterThanOrEqual(8);
 
     await ownerPage.fill('#amount', '1,234.50');
@@ -71,12 +71,45 @@ describe('ISP console: billing', () => {
       '1,234.5',
     );
     // A fresh form, a fresh idempotency key.
-    expect(await ownerPage.locator('input[name=idempotencyKey]').inputValue()).not.toBe(key);
+    expect(
+      await ownerPage.locator('form[action$="/payments"] input[name=idempotencyKey]').inputValue(),
+    ).not.toBe(key);
 
     await ownerPage.fill('#amount', '12.345');
     await submit(ownerPage, 'button:has-text("Record payment")');
     expect(await flashText(ownerPage)).toContain('Amount');
     expect(await balanceCentsOf(ownerPage, subscriber.id)).toBe(before - 123_450);
+  });
+
+  it('voids an invoice issued in error and refunds the credit it leaves', async () => {
+    const subscriber = tenant().subscribers[0]!;
+    await ownerPage.goto(`/isp/billing/subscribers/${subscriber.id}`);
+    const chosen = await ownerPage.locator('#invoiceId option').first().textContent();
+    const number = chosen?.split(' · ')[0] ?? '';
+    expect(number).not.toBe('');
+    await ownerPage.fill('#reason', 'Billed before the line was installed');
+    await submit(ownerPage, 'button:has-text("Void invoice")');
+    expect(await flashText(ownerPage)).toContain(`Invoice ${number} voided`);
+    await expect(
+      ownerPage
+        .locator(`tr[data-invoice="${number}"] .badge, tr[data-invoice="${number}"]`)
+        .first()
+        .textContent(),
+    ).resolves.toMatch(/void/i);
+
+    const statement = (await (
+      await ownerPage.request.get(`/api/v1/subscribers/${subscriber.id}/statement`)
+    ).json()) as { creditBalanceCents: number; balanceCents: number };
+    expect(statement.creditBalanceCents).toBeGreaterThanOrEqual(123_450);
+    await ownerPage.fill('#refundAmount', '100');
+    await ownerPage.selectOption('#refundMethod', 'mpesa');
+    await ownerPage.fill('#refundReference', 'QKR12345');
+    await submit(ownerPage, 'button:has-text("Record refund")');
+    expect(await flashText(ownerPage)).toBe('Refund of Ksh 100 recorded.');
+    expect(await balanceCentsOf(ownerPage, subscriber.id)).toBe(statement.balanceCents + 10_000);
+    await expect(
+      ownerPage.locator('tr[data-entry-kind]').first().getAttribute('data-entry-kind'),
+    ).resolves.toBe('refund');
   });
 
   it('edits billing settings: cycle, due days and a new dunning step', async () => {

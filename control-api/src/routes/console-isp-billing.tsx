@@ -219,6 +219,43 @@ export function ispBillingRoutes(dependencies: ApiDependencies, fetchApp: AppFet
     );
   });
 
+  routes.post('/billing/subscribers/:id/void', (context) => {
+    const subscriberId = context.req.param('id');
+    const path = `/isp/billing/subscribers/${encodeURIComponent(subscriberId)}`;
+    return withFormErrors(context, path, async () => {
+      const fields = await formFields(context);
+      const invoice = await api<{ number: string; settlement: { reactivated: boolean } }>(
+        context,
+        'POST',
+        `/api/v1/invoices/${encodeURIComponent(fields.invoiceId ?? '')}/void`,
+        { reason: fields.reason ?? '' },
+      );
+      const note = invoice.settlement.reactivated ? ' Service reactivated.' : '';
+      return redirectWithFlash(context, path, 'ok', `Invoice ${invoice.number} voided.${note}`);
+    });
+  });
+
+  routes.post('/billing/subscribers/:id/refunds', (context) => {
+    const subscriberId = context.req.param('id');
+    const path = `/isp/billing/subscribers/${encodeURIComponent(subscriberId)}`;
+    return withFormErrors(context, path, async () => {
+      const fields = await formFields(context);
+      const reference = optionalText(fields, 'reference');
+      const refund = await api<{ amountCents: number }>(
+        context,
+        'POST',
+        `/api/v1/subscribers/${encodeURIComponent(subscriberId)}/refunds`,
+        {
+          amountCents: shillingsToCents(fields.amount, 'Amount'),
+          method: fields.method === 'bank' || fields.method === 'cash' ? fields.method : 'mpesa',
+          idempotencyKey: fields.idempotencyKey ?? '',
+          ...(reference ? { reference } : {}),
+        },
+      );
+      return redirectWithFlash(context, path, 'ok', `Refund of ${formatKsh(refund.amountCents)} recorded.`);
+    });
+  });
+
   routes.post('/billing/subscribers/:id/payments', (context) => {
     const subscriberId = context.req.param('id');
     const path = `/isp/billing/subscribers/${encodeURIComponent(subscriberId)}`;

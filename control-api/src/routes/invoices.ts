@@ -1,7 +1,11 @@
-// /api/v1/invoices (list, get, printable HTML and PDF) and /api/v1/subscribers/:id/statement.
-import { pageResponseSchema } from '@kiunga/schemas';
+// /api/v1/invoices (list, get, printable HTML and PDF, void) and /api/v1/subscribers/:id/statement
+// and /refunds.
+import { cents, KiungaError, pageResponseSchema } from '@kiunga/schemas';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { recordAudit } from '../audit';
+import { refundCredit, voidInvoice } from '../billing/adjustments-store';
+import { settleSubscriberPayment } from '../billing/automation';
 import { type InvoiceDocumentInput, renderInvoiceHtml, renderInvoicePdf } from '../billing/invoice-document';
 import { getInvoice, listInvoices, subscriberStatement } from '../billing/queries';
 import type { ApiDependencies, AppEnv } from '../dependencies';
@@ -9,8 +13,9 @@ import { requireFeature } from '../middleware/require-feature';
 import { requirePermission } from '../middleware/require-permission';
 import { pageQuerySchema } from '../pagination';
 import { tenantIdOf, tenantShardOf } from '../tenant-access';
-import { parseQuery } from '../validation';
+import { parseJsonBody, parseQuery } from '../validation';
 import { registerApiOperations } from './openapi';
+import { settlementSchema } from './payments';
 
 const invoiceStatusSchema = z.enum(['open', 'partially_paid', 'paid', 'void']);
 const listQuerySchema = pageQuerySchema.extend({
@@ -57,6 +62,27 @@ const statementSchema = z.object({
   ),
 });
 
+/** A refund above Ksh 10 million is a typing mistake. */
+const REFUND_CENTS_MAX = 1_000_000_000;
+const IDEMPOTENCY_KEY_LENGTH_MAX = 100;
+const voidSchema = z.object({ reason: z.string().trim().min(3).max(200) });
+const refundSchema = z.object({
+  amountCents: z.number().int().min(1).max(REFUND_CENTS_MAX),
+  method: z.enum(['cash', 'bank', 'mpesa']),
+  reference: z.string().trim().min(1).max(100).optional(),
+  /** Or the Idempotency-Key header. */
+  idempotencyKey: z.string().min(8).max(IDEMPOTENCY_KEY_LENGTH_MAX).optional(),
+});
+const refundResponseSchema = z.object({
+  id: z.string(),
+  subscriberId: z.string(),
+  amountCents: z.number().int(),
+  method: z.enum(['cash', 'bank', 'mpesa']),
+  reference: z.string(),
+  at: z.number(),
+  creditBalanceCents: z.number().int(),
+});
+
 registerApiOperations([
   {
     method: 'get',
@@ -74,6 +100,31 @@ registerApiOperations([
     tag: 'billing',
     permission: 'billing.read',
     response: invoiceSchema.extend({ paidCents: z.number().int(), outstandingCents: z.number().int() }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/invoices/{id}/void',
+    summary:
+      'Void an invoice issued in error: what it nets is reversed, money paid towards it becomes credit, the cycle is not billed again',
+    tag: 'billing',
+    permission: 'billing.write',
+    body: voidSchema,
+    response: invoiceSchema.extend({
+      paidCents: z.number().int(),
+      outstandingCents: z.number().int(),
+      settlement: settlementSchema,
+    }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/subscribers/{id}/refunds',
+    summary:
+      "Pay back part or all of a subscriber's credit balance (Idempotency-Key header or idempotencyKey)",
+    tag: 'billing',
+    permission: 'billing.write',
+    body: refundSchema,
+    response: refundResponseSchema,
+    responseStatus: 201,
   },
   {
     method: 'get',
@@ -129,6 +180,22 @@ export function invoiceRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     }
     return context.json({ error: { code: 'not_found', message: 'Use .html or .pdf.' } }, 404);
   });
+
+  routes.post('/:id/void', requirePermission('billing.write'), async (context) => {
+    const { reason } = await parseJsonBody(context, voidSchema);
+    const shard = tenantShardOf(context, dependencies);
+    const { invoice, isDuplicate } = voidInvoice(shard, context.req.param('id'), dependencies.clock.now());
+    // Voiding what was overdue may leave nothing overdue: service comes back at once.
+    const settlement = await settleSubscriberPayment(dependencies, tenantIdOf(context), invoice.subscriberId);
+    if (!isDuplicate) {
+      recordAudit(dependencies, context, {
+        action: 'invoice.void',
+        target: invoice.id,
+        detail: { number: invoice.number, totalCents: invoice.totalCents, reason },
+      });
+    }
+    return context.json({ ...invoice, settlement });
+  });
   return routes;
 }
 
@@ -141,6 +208,41 @@ export function subscriberStatementRoutes(dependencies: ApiDependencies): Hono<A
     requirePermission('billing.read'),
     (context) =>
       context.json(subscriberStatement(tenantShardOf(context, dependencies), context.req.param('id'))),
+  );
+  routes.post(
+    '/:id/refunds',
+    requireFeature(dependencies, 'pppoe'),
+    requirePermission('billing.write'),
+    async (context) => {
+      const input = await parseJsonBody(context, refundSchema);
+      const idempotencyKey = context.req.header('idempotency-key') ?? input.idempotencyKey;
+      if (!idempotencyKey || idempotencyKey.length > IDEMPOTENCY_KEY_LENGTH_MAX) {
+        throw new KiungaError(
+          'validation_failed',
+          'A refund needs an Idempotency-Key header (or idempotencyKey) of at most 100 characters.',
+        );
+      }
+      const subscriberId = context.req.param('id');
+      const { refund, creditBalanceCents, isDuplicate } = refundCredit(
+        tenantShardOf(context, dependencies),
+        {
+          subscriberId,
+          amountCents: cents(input.amountCents),
+          method: input.method,
+          reference: input.reference ?? null,
+          idempotencyKey,
+        },
+        dependencies.clock.now(),
+      );
+      if (!isDuplicate) {
+        recordAudit(dependencies, context, {
+          action: 'refund.record',
+          target: refund.id,
+          detail: { subscriberId, amountCents: refund.amountCents, method: refund.method },
+        });
+      }
+      return context.json({ ...refund, creditBalanceCents }, isDuplicate ? 200 : 201);
+    },
   );
   return routes;
 }

@@ -44,7 +44,7 @@ const paymentSchema = z.object({
   status: z.enum(['matched', 'unmatched']),
   receivedAt: z.number(),
 });
-const settlementSchema = z.object({
+export const settlementSchema = z.object({
   reactivated: z.boolean(),
   disconnected: z.object({ sessions: z.number().int(), acknowledged: z.number().int() }),
 });

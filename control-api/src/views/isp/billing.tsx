@@ -423,6 +423,83 @@ function RecordPaymentForm(props: { subscriberId: string; csrfToken: string; ide
   );
 }
 
+function VoidInvoiceForm(props: { subscriberId: string; csrfToken: string; invoices: InvoiceOutput[] }) {
+  const voidable = props.invoices.filter((invoice) => invoice.status !== 'void' && invoice.totalCents !== 0);
+  if (voidable.length === 0) return null;
+  return (
+    <section class="card">
+      <h2>Void an invoice</h2>
+      <p class="muted">
+        For an invoice issued in error: it no longer counts, money paid towards it becomes credit, and the
+        cycle is not billed again.
+      </p>
+      <form method="post" action={`/isp/billing/subscribers/${encodeURIComponent(props.subscriberId)}/void`}>
+        <CsrfField token={props.csrfToken} />
+        <div class="row">
+          <div>
+            <label for="invoiceId">Invoice</label>
+            <select id="invoiceId" name="invoiceId">
+              {voidable.map((invoice) => (
+                <option value={invoice.id}>
+                  {invoice.number} · {invoice.cycleKey} · {formatKsh(invoice.totalCents)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label for="reason">Reason</label>
+            <input id="reason" name="reason" required minlength={3} maxlength={200} />
+          </div>
+        </div>
+        <button type="submit">Void invoice</button>
+      </form>
+    </section>
+  );
+}
+
+function RefundForm(props: {
+  subscriberId: string;
+  csrfToken: string;
+  idempotencyKey: string;
+  creditBalanceCents: number;
+}) {
+  if (props.creditBalanceCents <= 0) return null;
+  return (
+    <section class="card">
+      <h2>Refund credit</h2>
+      <p class="muted">
+        In credit by {formatKsh(props.creditBalanceCents)}. Record money paid back to the subscriber.
+      </p>
+      <form
+        method="post"
+        action={`/isp/billing/subscribers/${encodeURIComponent(props.subscriberId)}/refunds`}
+      >
+        <CsrfField token={props.csrfToken} />
+        <input type="hidden" name="idempotencyKey" value={props.idempotencyKey} />
+        <div class="row">
+          <div>
+            <label for="refundAmount">Amount (Ksh)</label>
+            <input id="refundAmount" name="amount" inputmode="decimal" required />
+          </div>
+          <div>
+            <label for="refundMethod">Paid back by</label>
+            <select id="refundMethod" name="method">
+              <option value="mpesa">M-Pesa</option>
+              <option value="cash">Cash</option>
+              <option value="bank">Bank</option>
+            </select>
+          </div>
+          <div>
+            <label for="refundReference">Reference (optional)</label>
+            <input id="refundReference" name="reference" maxlength={100} />
+          </div>
+        </div>
+        <button type="submit">Record refund</button>
+      </form>
+    </section>
+  );
+}
+
 export function SubscriberBillingPage(props: {
   shell: ConsoleShell;
   subscriber: SubscriberOutput;
@@ -475,6 +552,21 @@ export function SubscriberBillingPage(props: {
             All invoices →
           </a>
         </p>
+      ) : null}
+      {props.canWrite ? (
+        <>
+          <VoidInvoiceForm
+            subscriberId={subscriber.id}
+            csrfToken={props.shell.csrfToken}
+            invoices={props.invoices}
+          />
+          <RefundForm
+            subscriberId={subscriber.id}
+            csrfToken={props.shell.csrfToken}
+            idempotencyKey={props.idempotencyKey}
+            creditBalanceCents={statement.creditBalanceCents}
+          />
+        </>
       ) : null}
       <h2>Statement</h2>
       <StatementTable statement={statement} />
