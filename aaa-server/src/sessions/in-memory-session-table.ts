@@ -60,6 +60,12 @@ export class InMemorySessionTable implements SessionTable {
   private readonly sessionsById = new Map<string, MutableLiveSession>();
   /** Insertion order is expiry order: a refreshed slot is deleted and re-added at the end. */
   private readonly pendingSlots = new Set<PendingSlot>();
+  /**
+   * No pending slot expires before this (a lower bound). Refreshing a slot leaves a deleted entry at
+   * the front of the Set that iteration must skip, so the sweep on every Access-Request starts only
+   * once something can actually have expired.
+   */
+  private earliestPendingExpiryMs = Number.POSITIVE_INFINITY;
   private readonly openSessionsMax: number;
   private readonly pendingSlotsMax: number;
 
@@ -150,13 +156,23 @@ export class InMemorySessionTable implements SessionTable {
   }
 
   expirePendingSlots(nowMs: number): number {
+    if (nowMs < this.earliestPendingExpiryMs) return 0;
     let expiredCount = 0;
     for (const slot of this.pendingSlots) {
-      if (slot.expiresAtMs > nowMs) break;
+      if (slot.expiresAtMs > nowMs) {
+        this.earliestPendingExpiryMs = slot.expiresAtMs;
+        return expiredCount;
+      }
       this.releaseSlot(slot);
       expiredCount++;
     }
+    this.earliestPendingExpiryMs = Number.POSITIVE_INFINITY;
     return expiredCount;
+  }
+
+  private addPendingSlot(slot: PendingSlot): void {
+    this.pendingSlots.add(slot);
+    if (slot.expiresAtMs < this.earliestPendingExpiryMs) this.earliestPendingExpiryMs = slot.expiresAtMs;
   }
 
   sessionsOfTenant(tenantId: string, page: SessionPageRequest): SessionPage {
@@ -231,13 +247,13 @@ export class InMemorySessionTable implements SessionTable {
     if (existing !== undefined) {
       this.pendingSlots.delete(existing);
       existing.expiresAtMs = nowMs + PENDING_SLOT_TIMEOUT_MS;
-      this.pendingSlots.add(existing);
+      this.addPendingSlot(existing);
       return;
     }
     if (this.pendingSlots.size >= this.pendingSlotsMax) return;
     const slot: PendingSlot = { subject, callingStationId, expiresAtMs: nowMs + PENDING_SLOT_TIMEOUT_MS };
     subject.pendingSlots = withItem(subject.pendingSlots, slot);
-    this.pendingSlots.add(slot);
+    this.addPendingSlot(slot);
   }
 
   private releaseSlot(slot: PendingSlot): void {
