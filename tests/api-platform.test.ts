@@ -69,6 +69,13 @@ describe('platform tenants', () => {
       email: ownerEmail,
       password: created.body.ownerTemporaryPassword,
     });
+    // A generated password is changed at first use (tests/api-identity-password-change.test.ts).
+    const ownerPassword = 'lifecycle owner password';
+    const changed = await owner.post('/api/v1/auth/password', {
+      currentPassword: created.body.ownerTemporaryPassword,
+      newPassword: ownerPassword,
+    });
+    expect(changed.status).toBe(200);
     const duplicate = await admin.post('/api/v1/platform/tenants', {
       name: 'Again',
       slug: 'lifecycle-net',
@@ -98,7 +105,7 @@ describe('platform tenants', () => {
     expect(existsSync(join(dataDir, 'tenants', 'archive', `${tenantId}.db`))).toBe(true);
     expect((await owner.get('/api/v1/me')).status).toBe(401);
     const relogin = await apiRequest(kiunga.baseUrl, 'POST', '/api/v1/auth/login', {
-      body: { email: ownerEmail, password: created.body.ownerTemporaryPassword },
+      body: { email: ownerEmail, password: ownerPassword },
     });
     expect(relogin.status).toBe(401);
     expect((await admin.post(`/api/v1/platform/tenants/${tenantId}/reactivate`, {})).status).toBe(409);

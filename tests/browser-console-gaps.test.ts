@@ -3,7 +3,7 @@
 // session history, and the platform's create-ISP form and platform roles.
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { acceptNextDialog, flashText, signIn, useBrowserSuite } from './support/browser';
+import { acceptNextDialog, chooseOwnPassword, flashText, signIn, useBrowserSuite } from './support/browser';
 import { uniqueEmail } from './support/identity-client';
 import { totpCode } from './support/totp';
 
@@ -93,6 +93,7 @@ describe('ISP console: API keys and roles', () => {
 
     await context.clearCookies();
     await signIn(page, email, resetPassword);
+    await chooseOwnPassword(page, resetPassword, 'voucher desk password');
     const tabs = await page.locator('nav.tabs a').allTextContents();
     expect(tabs).toContain('Vouchers');
     expect(tabs).not.toContain('Routers');
@@ -160,8 +161,10 @@ describe('ISP console: my account', () => {
     await page.fill('#newPassword', 'second password 2');
     await page.fill('#repeatPassword', 'second password 2');
     await submit('button:has-text("Change password")');
-    expect(new URL(page.url()).pathname).toBe('/login');
+    // This session goes on; every other one of the account ends.
+    expect(new URL(page.url()).pathname).toBe('/isp/account');
     expect(await flashText(page)).toContain('Password changed');
+    await page.context().clearCookies();
     await signIn(page, email, 'second password 2');
     expect(new URL(page.url()).pathname).toBe('/isp');
   });
@@ -287,6 +290,7 @@ describe('platform console', () => {
 
     await context.clearCookies();
     await signIn(page, ownerEmail, resetPassword ?? '');
+    await chooseOwnPassword(page, resetPassword ?? '', 'ridge owner password');
     expect(new URL(page.url()).pathname).toBe('/isp');
     await expect(page.locator('[data-brand-name]').textContent()).resolves.toBe('Ridge Net');
   });

@@ -50,6 +50,8 @@ export interface Principal {
   permissions: ReadonlySet<Permission>;
   /** The ISP's status (trial | active | suspended) for tenant principals; null for platform ones. */
   tenantStatus?: string | null;
+  /** A superior set this account's password: until the user picks their own, only that change is allowed. */
+  mustChangePassword?: boolean;
 }
 
 export function isPlatformPermission(name: string): name is PlatformPermission {

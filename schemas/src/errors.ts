@@ -48,6 +48,11 @@ export const errorCatalogue = {
   rate_limited: { status: 429, message: 'Too many attempts. Wait a while and try again.' },
   totp_required: { status: 401, message: 'Enter the code from your authenticator app.' },
   invalid_totp: { status: 401, message: 'That authenticator code is not valid. Try the current one.' },
+  password_change_required: {
+    status: 403,
+    message:
+      'Your password was set by someone else: choose your own password first (POST /api/v1/auth/password).',
+  },
   csrf_failed: { status: 403, message: 'The form has expired. Reload the page and try again.' },
   tenant_suspended: {
     status: 403,

@@ -33,6 +33,25 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('button[type=submit]')]);
 }
 
+/**
+ * On the "Choose your new password" page (where an account whose password a superior set lands after
+ * signing in): types the current and new password, submits, and waits for the console to load.
+ */
+export async function chooseOwnPassword(
+  page: Page,
+  currentPassword: string,
+  newPassword: string,
+): Promise<void> {
+  expect(new URL(page.url()).pathname).toBe('/password');
+  await page.fill('#currentPassword', currentPassword);
+  await page.fill('#newPassword', newPassword);
+  await page.fill('#repeatPassword', newPassword);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname !== '/password'),
+    page.click('button:has-text("Change password")'),
+  ]);
+}
+
 /** Answers the next confirm() dialog with OK (row actions ask before they act). */
 export function acceptNextDialog(page: Page): void {
   page.once('dialog', (dialog) => {

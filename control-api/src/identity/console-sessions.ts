@@ -115,6 +115,9 @@ export function assertTenantWritable(principal: Principal, method: string): void
   }
 }
 
+/** The page where an account whose password a superior set chooses its own (routes/console-password.tsx). */
+export const PASSWORD_CHANGE_PATH = '/password';
+
 /** Where each kind of account lands after signing in at /login. */
 export function consoleHomePath(principal: Principal): string {
   if (principal.kind === 'super_admin' || principal.kind === 'platform_staff') return '/platform';
@@ -125,10 +128,11 @@ export function consoleHomePath(principal: Principal): string {
 /**
  * For console pages: a cookie session or a redirect (303) to the login page with `next`.
  * Sets `principal`, `authMethod` = 'cookie' and `csrfToken`; checks CSRF on unsafe methods.
+ * An account that must change its password is sent to that page from every other one.
  */
 export function authenticateConsole(
   dependencies: ApiDependencies,
-  options: { loginPath: string },
+  options: { loginPath: string; isPasswordChangePage?: boolean },
 ): MiddlewareHandler<AppEnv> {
   return async (context, next) => {
     const session = cookieSessionPrincipal(dependencies, context);
@@ -139,9 +143,12 @@ export function authenticateConsole(
     context.set('principal', session.principal);
     context.set('authMethod', 'cookie');
     context.set('csrfToken', session.csrfToken);
+    if (session.principal.mustChangePassword && !options.isPasswordChangePage)
+      return context.redirect(PASSWORD_CHANGE_PATH, 303);
     if (!isSafeMethod(context.req.method)) {
       if (!(await hasValidCsrfToken(context, session.csrfToken))) throw new KiungaError('csrf_failed');
-      assertTenantWritable(session.principal, context.req.method);
+      // Choosing one's own password writes nothing of a suspended ISP's.
+      if (!options.isPasswordChangePage) assertTenantWritable(session.principal, context.req.method);
     }
     await next();
   };

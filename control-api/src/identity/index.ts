@@ -11,6 +11,7 @@ export {
   endCookieSession,
   hasValidCsrfToken,
   isSafeMethod,
+  PASSWORD_CHANGE_PATH,
   SESSION_COOKIE_NAME,
   startCookieSession,
   verifyCsrf,

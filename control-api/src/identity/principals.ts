@@ -18,6 +18,7 @@ interface UserRow {
   status: string;
   tenantStatus: string | null;
   rolePermissions: string | null;
+  mustChangePassword: number;
 }
 
 /** Parses a stored JSON permission list, keeping only catalogue names valid for the scope. */
@@ -45,7 +46,7 @@ export function loadUserPrincipal(platform: PlatformDatabase, userId: string): P
   const row = platform.sqlite
     .prepare(
       `SELECT u.id, u.email, u.kind, u.tenant_id AS tenantId, u.status, t.status AS tenantStatus,
-              r.permissions AS rolePermissions
+              r.permissions AS rolePermissions, u.must_change_password AS mustChangePassword
          FROM users u
          LEFT JOIN tenants t ON t.id = u.tenant_id
          LEFT JOIN roles r ON r.id = u.role_id AND r.tenant_id IS u.tenant_id
@@ -61,5 +62,6 @@ export function loadUserPrincipal(platform: PlatformDatabase, userId: string): P
     tenantId: row.tenantId,
     permissions: permissionsOf(row),
     tenantStatus: row.tenantStatus,
+    mustChangePassword: row.mustChangePassword === 1,
   };
 }

@@ -98,14 +98,24 @@ export function revokeRefreshToken(dependencies: ApiDependencies, refreshToken: 
   return row.userId;
 }
 
-/** After a password reset or when an account is disabled: every refresh token and cookie session ends. */
-export function revokeAllSessionsOf(dependencies: ApiDependencies, userId: string): void {
+/**
+ * After a password reset or change, or when an account is disabled: every refresh token and cookie
+ * session ends, except the console session whose cookie token hash is given (the caller's own).
+ */
+export function revokeAllSessionsOf(
+  dependencies: ApiDependencies,
+  userId: string,
+  keepConsoleTokenHash: string | null = null,
+): void {
   const nowMs = dependencies.clock.now();
   const sqlite = dependencies.platform.sqlite;
   sqlite
     .prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
     .run(nowMs, userId);
   sqlite
-    .prepare('UPDATE console_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
-    .run(nowMs, userId);
+    .prepare(
+      `UPDATE console_sessions SET revoked_at = ?
+        WHERE user_id = ? AND revoked_at IS NULL AND token_hash IS NOT ?`,
+    )
+    .run(nowMs, userId, keepConsoleTokenHash);
 }

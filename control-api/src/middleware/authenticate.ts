@@ -1,6 +1,7 @@
 // Authentication middleware: a Bearer access token, a Bearer API key (`kiu_…`) or a console
 // session cookie becomes the request's Principal, or 401. Cookie requests must echo the CSRF
-// token on unsafe methods; users of a suspended ISP may read but not write.
+// token on unsafe methods; users of a suspended ISP may read but not write; an account whose
+// password a superior set gets 403 password_change_required until it picks its own.
 import { KiungaError } from '@kiunga/schemas';
 import type { MiddlewareHandler } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
@@ -16,7 +17,18 @@ import { verifyAccessToken } from '../identity/tokens';
 
 const BEARER_PREFIX = 'Bearer ';
 
-export function authenticate(dependencies: ApiDependencies): MiddlewareHandler<AppEnv> {
+export interface AuthenticateOptions {
+  /**
+   * Only for the route that changes one's own password: it must work while a change is required,
+   * and for users of a suspended ISP (it writes nothing of the ISP's).
+   */
+  isOwnPasswordRoute?: boolean;
+}
+
+export function authenticate(
+  dependencies: ApiDependencies,
+  options: AuthenticateOptions = {},
+): MiddlewareHandler<AppEnv> {
   return async (context, next) => {
     const header = context.req.header('authorization');
     if (header?.startsWith(BEARER_PREFIX)) {
@@ -44,7 +56,10 @@ export function authenticate(dependencies: ApiDependencies): MiddlewareHandler<A
         throw new KiungaError('csrf_failed');
       }
     }
-    assertTenantWritable(context.get('principal'), context.req.method);
+    const principal = context.get('principal');
+    if (options.isOwnPasswordRoute) return next();
+    if (principal.mustChangePassword) throw new KiungaError('password_change_required');
+    assertTenantWritable(principal, context.req.method);
     await next();
   };
 }

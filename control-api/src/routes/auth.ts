@@ -1,11 +1,18 @@
 // /api/v1/auth: sign in (tokens or a console cookie session), refresh, sign out, TOTP enrolment,
-// and changing one's own password.
+// and changing one's own password (the only call allowed while a superior-set password awaits it).
 import { KiungaError } from '@kiunga/schemas';
 import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { recordAudit, recordAuditAs } from '../audit';
 import type { ApiDependencies, AppEnv } from '../dependencies';
-import { consoleHomePath, endCookieSession, startCookieSession } from '../identity/console-sessions';
+import {
+  consoleHomePath,
+  endCookieSession,
+  PASSWORD_CHANGE_PATH,
+  SESSION_COOKIE_NAME,
+  startCookieSession,
+} from '../identity/console-sessions';
 import { verifyLogin } from '../identity/login';
 import { hashPassword, newPasswordSchema, verifyPassword } from '../identity/passwords';
 import { loadUserPrincipal } from '../identity/principals';
@@ -15,9 +22,10 @@ import {
   revokeRefreshToken,
   rotateRefreshToken,
 } from '../identity/refresh-tokens';
+import { sha256Hex } from '../identity/secrets';
 import { createTotpSecret, totpEnrolmentUrl, verifyTotpCode } from '../identity/totp';
 import { authenticate } from '../middleware/authenticate';
-import type { PrincipalKind } from '../permissions';
+import type { Principal, PrincipalKind } from '../permissions';
 import { parseJsonBody } from '../validation';
 import { registerApiOperations } from './openapi';
 
@@ -48,6 +56,8 @@ const tokenPairSchema = z.object({
   refreshToken: z.string(),
   kind: z.string(),
   tenantId: z.string().nullable(),
+  /** True when a superior set the password: every call but POST /auth/password answers 403 until then. */
+  mustChangePassword: z.boolean(),
 });
 
 registerApiOperations([
@@ -91,6 +101,7 @@ registerApiOperations([
       kind: z.string(),
       tenantId: z.string().nullable(),
       home: z.string(),
+      mustChangePassword: z.boolean(),
     }),
   },
   {
@@ -127,12 +138,33 @@ registerApiOperations([
   {
     method: 'post',
     path: '/api/v1/auth/password',
-    summary: "Change one's own password; every session of the account ends",
+    summary:
+      "Change one's own password; every other session of the account ends. A token caller gets new tokens; a console session goes on",
     tag: 'auth',
     body: changePasswordSchema,
-    response: z.object({ changed: z.literal(true) }),
+    response: z.object({
+      changed: z.literal(true),
+      /** For a caller signed in with a token: its refresh token ended with the others. */
+      tokens: z
+        .object({
+          token: z.string(),
+          tokenType: z.literal('Bearer'),
+          expiresIn: z.number().int(),
+          refreshToken: z.string(),
+        })
+        .optional(),
+    }),
   },
 ]);
+
+/** What sign-in and refresh answer beside the tokens: who this is, and whether a password change is due. */
+function accountSummaryOf(principal: Principal) {
+  return {
+    kind: principal.kind,
+    tenantId: principal.tenantId,
+    mustChangePassword: principal.mustChangePassword === true,
+  };
+}
 
 /** TOTP is offered to the accounts that can do the most damage: platform staff and ISP owners. */
 const TOTP_KINDS: ReadonlySet<PrincipalKind> = new Set(['super_admin', 'platform_staff', 'isp_owner']);
@@ -158,7 +190,7 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   routes.post('/login', async (context) => {
     const principal = await verifyLogin(dependencies, context, await parseJsonBody(context, loginSchema));
     const pair = await issueTokenPair(dependencies, principal.id);
-    return context.json({ ...pair, kind: principal.kind, tenantId: principal.tenantId });
+    return context.json({ ...pair, ...accountSummaryOf(principal) });
   });
 
   routes.post('/refresh', async (context) => {
@@ -169,7 +201,7 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
       revokeAllSessionsOf(dependencies, userId);
       throw new KiungaError('unauthenticated', 'Your session has ended. Sign in again.');
     }
-    return context.json({ ...pair, kind: principal.kind, tenantId: principal.tenantId });
+    return context.json({ ...pair, ...accountSummaryOf(principal) });
   });
 
   routes.post('/logout', async (context) => {
@@ -200,9 +232,8 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     return context.json({
       csrfToken,
       expiresAt,
-      kind: principal.kind,
-      tenantId: principal.tenantId,
-      home: consoleHomePath(principal),
+      ...accountSummaryOf(principal),
+      home: principal.mustChangePassword ? PASSWORD_CHANGE_PATH : consoleHomePath(principal),
     });
   });
 
@@ -214,7 +245,8 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   // Below: the signed-in account's own settings (not for API keys).
   const own = routes;
   for (const path of ['/totp/*', '/password']) {
-    own.use(path, authenticate(dependencies), async (context, next) => {
+    const isOwnPasswordRoute = path === '/password';
+    own.use(path, authenticate(dependencies, { isOwnPasswordRoute }), async (context, next) => {
       if (context.get('principal').kind === 'api_key')
         throw new KiungaError('forbidden', 'API keys have no account settings.');
       await next();
@@ -277,12 +309,27 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     const body = await parseJsonBody(context, changePasswordSchema);
     if (!(await verifyPassword(totpRowOf(principal.id).passwordHash, body.currentPassword)))
       throw new KiungaError('forbidden', 'The current password is wrong.');
+    if (body.newPassword === body.currentPassword)
+      throw new KiungaError(
+        'validation_failed',
+        'newPassword: choose a password different from the current one.',
+      );
+    const wasRequired = principal.mustChangePassword === true;
     sqlite
-      .prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?')
+      .prepare('UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?')
       .run(await hashPassword(body.newPassword), dependencies.clock.now(), principal.id);
-    revokeAllSessionsOf(dependencies, principal.id);
-    recordAudit(dependencies, context, { action: 'auth.password_change', target: principal.id });
-    return context.json({ changed: true });
+    // Whoever else holds a session (someone who knew a superior-set password, or a leaked one)
+    // is signed out; the caller goes on: its console session stays, a token caller gets new tokens.
+    const isCookieCaller = context.get('authMethod') === 'cookie';
+    const cookieToken = isCookieCaller ? getCookie(context, SESSION_COOKIE_NAME) : undefined;
+    revokeAllSessionsOf(dependencies, principal.id, cookieToken ? sha256Hex(cookieToken) : null);
+    recordAudit(dependencies, context, {
+      action: 'auth.password_change',
+      target: principal.id,
+      detail: { wasRequired },
+    });
+    if (isCookieCaller) return context.json({ changed: true });
+    return context.json({ changed: true, tokens: await issueTokenPair(dependencies, principal.id) });
   });
   return routes;
 }

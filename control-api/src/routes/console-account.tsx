@@ -74,8 +74,13 @@ export function ownAccountRoutes(
           currentPassword: fields.currentPassword ?? '',
           newPassword: fields.newPassword ?? '',
         });
-        // The API ended every session of the account, this one too.
-        return redirectWithFlash(context, '/login', 'ok', 'Password changed. Sign in with the new one.');
+        // The API ended every other session of the account; this one goes on.
+        return redirectWithFlash(
+          context,
+          options.basePath,
+          'ok',
+          'Password changed. Every other session of your account was signed out.',
+        );
       },
       [403],
     ),

@@ -1,9 +1,11 @@
 // Technician panel pages (/tech), branded as the ISP; subscribers are created through the API in-process.
+// "My account" (/tech/account) is the consoles' own account page (console-account.tsx).
 import type { SubscriberOutput } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import { TECH_NAV } from '../views/isp/nav';
 import { TechNewSubscriberPage, TechSearchPage } from '../views/tech/panel';
+import { ownAccountRoutes } from './console-account';
 import { createSubscriberFromForm, planNamesOf, subscriberPlans } from './console-isp-people';
 import {
   type AppFetch,
@@ -69,6 +71,8 @@ export function techPanelRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
       />,
     );
   });
+
+  routes.route('/', ownAccountRoutes(dependencies, fetchApp, { basePath: '/tech/account', shell }));
 
   routes.all('*', (context) => context.redirect('/tech', 303));
   return routes;

@@ -1,7 +1,9 @@
-// Mounts the web consoles on the app: /login and /logout, /platform, /isp and /tech.
+// Mounts the web consoles on the app: /login and /logout, /password, /platform, /isp and /tech.
 import type { Hono } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
+import { PASSWORD_CHANGE_PATH } from '../identity/console-sessions';
 import { ispConsoleRoutes } from './console-isp';
+import { requiredPasswordChangeRoutes } from './console-password';
 import { platformConsoleRoutes } from './console-platform';
 import { techPanelRoutes } from './console-tech';
 import { pageRoutes } from './pages';
@@ -10,6 +12,7 @@ import { pageRoutes } from './pages';
 export function mountConsoles(app: Hono<AppEnv>, dependencies: ApiDependencies): void {
   const fetchApp = (request: Request, env: unknown) => app.fetch(request, env);
   app.route('/', pageRoutes(dependencies));
+  app.route(PASSWORD_CHANGE_PATH, requiredPasswordChangeRoutes(dependencies, fetchApp));
   app.route('/platform', platformConsoleRoutes(dependencies, fetchApp));
   app.route('/isp', ispConsoleRoutes(dependencies, fetchApp));
   app.route('/tech', techPanelRoutes(dependencies, fetchApp));

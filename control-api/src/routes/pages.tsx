@@ -8,6 +8,7 @@ import {
   cookieSessionPrincipal,
   endCookieSession,
   hasValidCsrfToken,
+  PASSWORD_CHANGE_PATH,
   startCookieSession,
 } from '../identity/console-sessions';
 import { verifyLogin } from '../identity/login';
@@ -97,6 +98,7 @@ export function pageRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
         totp: fields.totp?.replace(/\s/g, '') || undefined,
       });
       startCookieSession(dependencies, context, principal.id);
+      if (principal.mustChangePassword) return context.redirect(PASSWORD_CHANGE_PATH, 303);
       const home = consoleHomePath(principal);
       const target = next && consoleOfPath(next) === home ? next : home;
       return context.redirect(target, 303);

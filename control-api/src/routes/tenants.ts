@@ -172,7 +172,13 @@ export interface NewTenantInput {
   featureChoice?: 'hotspot' | 'pppoe' | undefined;
   isTrial: boolean;
   contactPhone?: string | undefined;
-  owner: { email: string; password: string; displayName?: string | undefined };
+  owner: {
+    email: string;
+    password: string;
+    displayName?: string | undefined;
+    /** True when the password was generated for the owner: they pick their own at first sign-in. */
+    mustChangePassword?: boolean | undefined;
+  };
 }
 
 /** Creates tenant, owner and built-in roles in one transaction, then the shard file. */
@@ -209,8 +215,9 @@ export async function createTenantWithOwner(
       );
     sqlite
       .prepare(
-        `INSERT INTO users (id, email, password_hash, display_name, kind, tenant_id, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'isp_owner', ?, 'active', ?, ?)`,
+        `INSERT INTO users (id, email, password_hash, display_name, kind, tenant_id, status,
+                            must_change_password, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'isp_owner', ?, 'active', ?, ?, ?)`,
       )
       .run(
         ownerId,
@@ -218,6 +225,7 @@ export async function createTenantWithOwner(
         passwordHash,
         input.owner.displayName ?? `${input.name} owner`,
         tenantId,
+        input.owner.mustChangePassword ? 1 : 0,
         nowMs,
         nowMs,
       );
@@ -342,7 +350,11 @@ export function tenantRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     const { tenantId, ownerId } = await createTenantWithOwner(dependencies, {
       ...body,
       isTrial: body.startTrial,
-      owner: { ...body.owner, password: body.owner.password ?? temporaryPassword ?? '' },
+      owner: {
+        ...body.owner,
+        password: body.owner.password ?? temporaryPassword ?? '',
+        mustChangePassword: temporaryPassword !== undefined,
+      },
     });
     recordAudit(dependencies, context, {
       action: 'tenant.create',

@@ -1,5 +1,7 @@
-// The signed-in account's own page (ISP and platform consoles): change password, and two-factor
-// sign-in (TOTP) setup with the secret shown as text and an otpauth:// link, confirm and disable.
+// The signed-in account's own page (ISP and platform consoles, technician panel): change password,
+// and two-factor sign-in (TOTP) setup with the secret shown as text and an otpauth:// link, confirm
+// and disable. Also the page where an account whose password a superior set must choose its own.
+import { PASSWORD_LENGTH_MIN } from '../identity/passwords';
 import { CsrfField } from './components';
 import { type ConsoleShell, Layout } from './layout';
 
@@ -57,39 +59,74 @@ export function AccountPage(props: {
       ) : null}
       <section class="card">
         <h2>Change password</h2>
-        <form method="post" action={`${basePath}/password`}>
-          <CsrfField token={shell.csrfToken} />
-          <label for="currentPassword">Current password</label>
-          <input
-            id="currentPassword"
-            name="currentPassword"
-            type="password"
-            required
-            autocomplete="current-password"
-          />
-          <label for="newPassword">New password (at least 8 characters)</label>
-          <input
-            id="newPassword"
-            name="newPassword"
-            type="password"
-            required
-            minlength={8}
-            autocomplete="new-password"
-          />
-          <label for="repeatPassword">New password again</label>
-          <input
-            id="repeatPassword"
-            name="repeatPassword"
-            type="password"
-            required
-            minlength={8}
-            autocomplete="new-password"
-          />
-          <p class="muted">
-            Every session of this account is signed out; you sign in again with the new one.
-          </p>
-          <button type="submit">Change password</button>
-        </form>
+        <PasswordChangeForm
+          action={`${basePath}/password`}
+          csrfToken={shell.csrfToken}
+          currentLabel="Current password"
+          note="Every session of this account is signed out; you sign in again with the new one."
+        />
+      </section>
+    </Layout>
+  );
+}
+
+/** The form posting currentPassword, newPassword and repeatPassword (checked equal by the route). */
+function PasswordChangeForm(props: {
+  action: string;
+  csrfToken: string;
+  currentLabel: string;
+  note: string;
+}) {
+  return (
+    <form method="post" action={props.action}>
+      <CsrfField token={props.csrfToken} />
+      <label for="currentPassword">{props.currentLabel}</label>
+      <input
+        id="currentPassword"
+        name="currentPassword"
+        type="password"
+        required
+        autocomplete="current-password"
+      />
+      <label for="newPassword">New password (at least {PASSWORD_LENGTH_MIN} characters)</label>
+      <input
+        id="newPassword"
+        name="newPassword"
+        type="password"
+        required
+        minlength={PASSWORD_LENGTH_MIN}
+        autocomplete="new-password"
+      />
+      <label for="repeatPassword">New password again</label>
+      <input
+        id="repeatPassword"
+        name="repeatPassword"
+        type="password"
+        required
+        minlength={PASSWORD_LENGTH_MIN}
+        autocomplete="new-password"
+      />
+      <p class="muted">{props.note}</p>
+      <button type="submit">Change password</button>
+    </form>
+  );
+}
+
+/** Shown instead of every console page until an account whose password a superior set picks its own. */
+export function RequiredPasswordChangePage(props: { shell: ConsoleShell; action: string; email: string }) {
+  return (
+    <Layout title="Choose your new password" shell={props.shell}>
+      <h1>Choose your new password</h1>
+      <section class="card" data-password-change-required>
+        <p>
+          The password of <b>{props.email}</b> was set by someone else. Choose your own before you go on.
+        </p>
+        <PasswordChangeForm
+          action={props.action}
+          csrfToken={props.shell.csrfToken}
+          currentLabel="Temporary (current) password"
+          note="You stay signed in; next time, sign in with the new password."
+        />
       </section>
     </Layout>
   );

@@ -42,6 +42,8 @@ export const users = sqliteTable(
     totpEnabledAt: integer('totp_enabled_at'),
     /** Last accepted TOTP time step: a code is good once (no replay inside its window). */
     totpLastStep: integer('totp_last_step'),
+    /** Set when a superior chose or generated the password: the user must pick their own first. */
+    mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
