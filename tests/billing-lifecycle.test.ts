@@ -1,12 +1,18 @@
 // Time travel through one PPPoE subscriber's billing, in-process with a clock the test moves:
-// invoice → reminders → due → suspension (Disconnect-Request reaches the NAS simulator, RADIUS
+// invoice → reminders (delivered by SMS to the SMS gateway simulator) → due → suspension (Disconnect-Request reaches the NAS simulator, RADIUS
 // rejects) → M-Pesa C2B payment through the real callback route → reactivation (RADIUS accepts).
 // Every job is run twice to show the second run changes nothing.
 import { createHmac } from 'node:crypto';
 import { type AaaServer, codec } from '@kiunga/aaa-server';
-import { type ApiDependencies, type createApp, runBillingJobs } from '@kiunga/control-api';
+import {
+  type ApiDependencies,
+  type createApp,
+  runBillingJobs,
+  sendPendingNotifications,
+} from '@kiunga/control-api';
 import { Attribute, PacketCode } from '@kiunga/dictionaries';
 import { type NasSimulator, startNasSimulator } from '@kiunga/ops/sim/nas';
+import { type SmsSimulator, startSmsSimulator } from '@kiunga/ops/sim/sms';
 import { ManualClock, type ShardRegistry } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessKiunga, startInProcess } from './support/in-process';
@@ -22,6 +28,7 @@ let demo: DemoJson;
 let shards: ShardRegistry;
 let aaa: AaaServer;
 let nas: NasSimulator;
+let sms: SmsSimulator;
 let dependencies: ApiDependencies;
 let app: ReturnType<typeof createApp>;
 let token: string;
@@ -35,9 +42,13 @@ beforeAll(async () => {
   dataDir = makeDataDir();
   demo = await seedDemo(dataDir);
   nas = await startNasSimulator({ host: '127.0.0.1', coaPort: 0, secret: nasSecret(), behaviour: 'ack' });
+  // The demo seeds the ISP's SMS gateway account; the simulator knows it.
+  const smsAccount = (demo.tenants[0] as { sms?: { username: string; apiKey: string } }).sms!;
+  sms = await startSmsSimulator({ port: 0, accounts: [smsAccount] });
   const started = await startInProcess({
     dataDir,
     clock,
+    extra: { smsBaseUrl: sms.baseUrl },
     prepare: (platform) =>
       platform.sqlite
         .prepare('UPDATE nas_devices SET coa_port = ? WHERE ip_address = ?')
@@ -51,6 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await kiunga?.stop();
   await nas?.close();
+  await sms?.stop();
   removeDataDir(dataDir);
 });
 
@@ -187,6 +199,18 @@ describe('a subscriber through invoice, reminders, suspension, payment and react
     expect(outbox[1]).toMatchObject({ recipient: '254712345678', status: 'pending' });
     expect((outbox[1] as { body: string }).body).toContain(subscriber.accountNumber);
     expect(subscriberRow().status).toBe('active');
+    // The sender job delivers the outbox (the demo's own subscribers' messages first: oldest first).
+    for (let run = 0; run < 20 && (await sendPendingNotifications(dependencies)).sent > 0; run++);
+    const texts = sms
+      .delivered()
+      .filter((text) => text.to === '+254712345678' && text.message.includes(subscriber.accountNumber));
+    expect(texts.map((text) => text.message.slice(0, 9))).toEqual(['Reminder:', 'Reminder:']);
+    expect(
+      shardRows(
+        `SELECT status FROM notifications WHERE subscriber_id = ? AND status != 'sent'`,
+        subscriber.id,
+      ),
+    ).toEqual([]);
   });
 
   it('suspends after the grace days, sends a Disconnect-Request to the live session, and RADIUS rejects', async () => {

@@ -15,6 +15,7 @@ import { brandingRoutes } from './routes/branding';
 import { mountConsoles } from './routes/console';
 import { invoiceRoutes, subscriberStatementRoutes } from './routes/invoices';
 import { nasRoutes } from './routes/nas';
+import { notificationRoutes } from './routes/notifications';
 import { openApiRoutes } from './routes/openapi';
 import { paymentRoutes } from './routes/payments';
 import { planRoutes } from './routes/plans';
@@ -85,6 +86,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/sessions', sessionRoutes(options));
   api.route('/branding', brandingRoutes(options));
   api.route('/settings', settingsRoutes(options));
+  api.route('/notifications', notificationRoutes(options));
   api.route('/platform-billing', platformBillingRoutes(options));
   api.route('/platform/billing', platformBillingOperatorRoutes(options));
   app.route('/api/v1', api);

@@ -16,6 +16,8 @@ export interface ApiDependencies {
   publicUrl: string;
   /** KIUNGA_MPESA_BASE_URL: Daraja or its simulator; null when M-Pesa is not configured. */
   mpesaBaseUrl: string | null;
+  /** KIUNGA_SMS_BASE_URL: Africa's Talking or its simulator; absent or null: no SMS is sent. */
+  smsBaseUrl?: string | null;
   /** Called after a payment lands on a subscriber's account (billing reactivates when it covers the debt). */
   onSubscriberPayment?: (tenantId: string, subscriberId: string) => void;
   /** Where routers send RADIUS (for generated RouterOS scripts); ports default to 1812/1813. */

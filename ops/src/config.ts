@@ -17,6 +17,8 @@ const environmentSchema = z.object({
   KIUNGA_MASTER_KEY: z.string().min(16).optional(),
   KIUNGA_PUBLIC_URL: z.string().url().optional(),
   KIUNGA_MPESA_BASE_URL: z.string().url().optional(),
+  /** Africa's Talking (https://api.africastalking.com) or its simulator; unset: no SMS is sent. */
+  KIUNGA_SMS_BASE_URL: z.string().url().optional(),
   // Platform billing of ISPs: the platform's own M-Pesa shortcode (all four or none), PayPal and bank.
   KIUNGA_PLATFORM_MPESA_SHORTCODE: z
     .string()
@@ -47,6 +49,7 @@ export interface KiungaConfig {
   masterKey: string | null;
   publicUrl: string;
   mpesaBaseUrl: string | null;
+  smsBaseUrl: string | null;
   logLevel: string;
   platformBilling: PlatformBillingConfig;
 }
@@ -75,6 +78,7 @@ export function readConfig(
     masterKey: values.KIUNGA_MASTER_KEY ?? null,
     publicUrl: values.KIUNGA_PUBLIC_URL ?? `http://127.0.0.1:${values.KIUNGA_HTTP_PORT}`,
     mpesaBaseUrl: values.KIUNGA_MPESA_BASE_URL ?? null,
+    smsBaseUrl: values.KIUNGA_SMS_BASE_URL ?? null,
     logLevel: values.KIUNGA_LOG_LEVEL,
     platformBilling: platformBillingConfig(values),
   };

@@ -6,6 +6,7 @@ import { reconcilePlatformStkPayments } from '../platform-billing/mpesa';
 import { registerPendingC2bUrls } from '../portal/c2b-registration';
 import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing';
 import { expireVouchers } from './expire-vouchers';
+import { NOTIFICATIONS_CRON, sendPendingNotifications } from './notifications';
 import { runPlatformBillingJob } from './platform-billing';
 import { reconcilePendingPurchases } from './reconcile-purchases';
 
@@ -44,6 +45,11 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
       '*/10 * * * *',
       run('expire_vouchers', async () => expireVouchers(dependencies)),
       { noOverlap: true, name: 'expire_vouchers' },
+    ),
+    cron.schedule(
+      NOTIFICATIONS_CRON,
+      run('notifications', () => sendPendingNotifications(dependencies)),
+      { noOverlap: true, name: 'notifications' },
     ),
   ];
   return {

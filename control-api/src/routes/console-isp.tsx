@@ -15,6 +15,7 @@ import { SessionHistoryPage, SessionsPage } from '../views/isp/sessions';
 import { VoucherBatchPage, VouchersPage } from '../views/isp/vouchers';
 import { ispAdminRoutes } from './console-isp-admin';
 import { ispBillingRoutes } from './console-isp-billing';
+import { ispMessagesRoutes } from './console-isp-messages';
 import { ispNasRoutes } from './console-isp-nas';
 import { ispPeopleRoutes } from './console-isp-people';
 import { ispPlatformAccountRoutes, platformBannerMiddleware } from './console-isp-platform';
@@ -375,6 +376,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispNasRoutes(dependencies, fetchApp));
   routes.route('/', ispAdminRoutes(dependencies, fetchApp));
   routes.route('/', ispBillingRoutes(dependencies, fetchApp));
+  routes.route('/', ispMessagesRoutes(dependencies, fetchApp));
   routes.route('/', ispPlatformAccountRoutes(dependencies, fetchApp));
   routes.all('*', (context) => context.redirect('/isp', 303));
   return routes;

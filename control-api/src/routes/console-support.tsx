@@ -203,7 +203,7 @@ const INTERNAL_ORIGIN = 'http://console.internal';
 export async function callApi<Result>(
   context: Context<AppEnv>,
   fetchApp: AppFetch,
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<Result> {

@@ -1,12 +1,22 @@
 // /api/v1/settings/radius: idle timeout, interim interval and expired-account policy the AAA server applies;
-// /api/v1/settings/mpesa: the ISP's own shortcode and Daraja credentials (sealed; never read back).
+// /api/v1/settings/mpesa: the ISP's own shortcode and Daraja credentials (sealed; never read back);
+// /api/v1/settings/sms: the ISP's SMS gateway account (API key sealed; never read back) and on/off.
 import { radiusSettingsSchema, type TenantShard, updateRadiusSettingsInputSchema } from '@kiunga/schemas';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import { readRadiusSettings, updateRadiusSettings } from '../domains/branding';
+import { requireFeature } from '../middleware/require-feature';
 import { requirePermission } from '../middleware/require-permission';
+import {
+  mergeSmsSettings,
+  readSmsSettings,
+  smsSettingsInputSchema,
+  smsSettingsView,
+  smsSettingsViewSchema,
+  writeSmsSettings,
+} from '../notifications/sms-settings';
 import { markRegistrationPending, readRegistration, registerC2bUrls } from '../portal/c2b-registration';
 import { mpesaSettingsSchema, readMpesaSettings, writeMpesaSettings } from '../portal/mpesa-settings';
 import { tenantIdOf, tenantShardOf } from '../tenant-access';
@@ -45,6 +55,23 @@ registerApiOperations([
     permission: 'settings.write',
     body: mpesaSettingsSchema,
     response: mpesaSettingsViewSchema(),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/settings/sms',
+    summary: 'SMS gateway settings of the ISP (without its API key)',
+    tag: 'settings',
+    response: smsSettingsViewSchema,
+  },
+  {
+    method: 'put',
+    path: '/api/v1/settings/sms',
+    summary:
+      "Set the ISP's Africa's Talking username, API key (omit to keep the stored one), sender id, and whether reminders go out by SMS",
+    tag: 'settings',
+    permission: 'settings.write',
+    body: smsSettingsInputSchema,
+    response: smsSettingsViewSchema,
   },
 ]);
 
@@ -115,5 +142,34 @@ export function settingsRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     if (dependencies.mpesaBaseUrl) await registerC2bUrls(dependencies, tenantId);
     return context.json(mpesaSettingsView(dependencies, dependencies.shards.forTenant(tenantId)));
   });
+  routes.get('/sms', (context) =>
+    context.json(
+      smsSettingsView(readSmsSettings(dependencies.secretBox, tenantShardOf(context, dependencies))),
+    ),
+  );
+  routes.put(
+    '/sms',
+    requirePermission('settings.write'),
+    requireFeature(dependencies, 'sms'),
+    async (context) => {
+      const input = await parseJsonBody(context, smsSettingsInputSchema);
+      const shard = tenantShardOf(context, dependencies);
+      const settings = shard.sqlite.transaction(() => {
+        const merged = mergeSmsSettings(readSmsSettings(dependencies.secretBox, shard), input);
+        writeSmsSettings(dependencies.secretBox, shard, merged, dependencies.clock.now());
+        return merged;
+      })();
+      recordAudit(dependencies, context, {
+        action: 'settings.sms.update',
+        detail: {
+          username: settings.username,
+          senderId: settings.senderId,
+          enabled: settings.enabled,
+          isApiKeyChanged: input.apiKey !== undefined,
+        },
+      });
+      return context.json(smsSettingsView(settings));
+    },
+  );
   return routes;
 }

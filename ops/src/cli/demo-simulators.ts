@@ -1,11 +1,13 @@
 // The outside services of `./kiunga demo`: a Daraja simulator for the first ISP's M-Pesa (unless a
 // real base URL is configured) and a NAS simulator answering CoA on the demo NAS's port 3799.
 // The same Daraja simulator takes ISPs' payments to the platform's own shortcode, and a PayPal
-// simulator stands in for PayPal, unless real ones are configured.
+// simulator stands in for PayPal, unless real ones are configured. An SMS gateway simulator takes the
+// demo ISPs' reminders (unless KIUNGA_SMS_BASE_URL is set).
 
 import { type DarajaSimulator, startDarajaSimulator } from '../../sim/daraja/daraja-simulator';
 import { startNasSimulator } from '../../sim/nas/nas-simulator';
 import { startPayPalSimulator } from '../../sim/paypal/paypal-simulator';
+import { startSmsSimulator } from '../../sim/sms/sms-simulator';
 import type { KiungaConfig } from '../config';
 import type { DemoJson } from '../demo/seed';
 
@@ -58,6 +60,18 @@ export async function startDemoSimulators(demo: DemoJson, config: KiungaConfig) 
     };
     stops.push(() => paypal.stop());
   }
+  let smsBaseUrl = config.smsBaseUrl;
+  if (!smsBaseUrl) {
+    const sms = await startSmsSimulator({
+      port: Number(process.env['KIUNGA_DEMO_SMS_PORT'] ?? 0),
+      // A demo seeded before SMS existed has no SMS settings and no account here: nothing is sent.
+      accounts: demo.tenants.flatMap((tenant) =>
+        tenant.sms ? [{ username: tenant.sms.username, apiKey: tenant.sms.apiKey }] : [],
+      ),
+    });
+    smsBaseUrl = sms.baseUrl;
+    stops.push(() => sms.stop());
+  }
   for (const tenant of demo.tenants) {
     const nas = tenant.nas[0];
     if (!nas) continue;
@@ -74,7 +88,7 @@ export async function startDemoSimulators(demo: DemoJson, config: KiungaConfig) 
     }
   }
   return {
-    config: { ...config, mpesaBaseUrl, platformBilling },
+    config: { ...config, mpesaBaseUrl, smsBaseUrl, platformBilling },
     stop: async () => {
       await Promise.all(stops.map((stop) => stop()));
     },

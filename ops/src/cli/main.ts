@@ -27,7 +27,7 @@ Commands:
 
 Environment: KIUNGA_DATA_DIR, KIUNGA_HTTP_HOST, KIUNGA_HTTP_PORT, KIUNGA_RADIUS_HOST,
 KIUNGA_RADIUS_AUTH_PORT, KIUNGA_RADIUS_ACCT_PORT, KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL,
-KIUNGA_MPESA_BASE_URL, KIUNGA_LOG_LEVEL.
+KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_LOG_LEVEL.
 `;
 
 class UsageError extends Error {}
@@ -113,6 +113,7 @@ function describeDemo(demo: Awaited<ReturnType<typeof seedDemo>>, config: Kiunga
     `  Health:        ${config.publicUrl}/healthz   Metrics: ${config.publicUrl}/metrics`,
     `  RADIUS:        auth ${config.radiusHost}:${config.radiusAuthPort}, accounting ${config.radiusHost}:${config.radiusAcctPort}`,
     `  M-Pesa:        ${config.mpesaBaseUrl ?? 'not configured'} (Daraja simulator unless KIUNGA_MPESA_BASE_URL is set)`,
+    `  SMS:           ${config.smsBaseUrl ?? 'not configured'} (SMS gateway simulator unless KIUNGA_SMS_BASE_URL is set)`,
     `  Super admin:   ${demo.superAdmin.email} / ${demo.superAdmin.password}`,
   ];
   for (const tenant of demo.tenants) {

@@ -34,6 +34,7 @@ export async function runServers(config: KiungaConfig, masterKey: string): Promi
     tokenKey: deriveTokenKey(masterKey),
     publicUrl: config.publicUrl,
     mpesaBaseUrl: config.mpesaBaseUrl,
+    smsBaseUrl: config.smsBaseUrl,
     platformBilling: config.platformBilling,
     radius: { authPort: aaa.authPort, acctPort: aaa.acctPort },
   });

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { markRegistrationPending, writeMpesaSettings } from '@kiunga/control-api';
+import { markRegistrationPending, writeMpesaSettings, writeSmsSettings } from '@kiunga/control-api';
 import {
   createSecretBox,
   formatMikrotikRateLimit,
@@ -49,6 +49,8 @@ interface DemoTenantJson {
     status: string;
   }>;
   mpesa?: { shortcode: string; consumerKey: string; consumerSecret: string; passkey: string };
+  /** The ISP's SMS gateway account; `./kiunga demo` points it at the SMS simulator. */
+  sms?: { username: string; apiKey: string; senderId: string };
 }
 
 function demoPassword(): string {
@@ -157,7 +159,23 @@ async function seedTenant(input: SeedTenantInput): Promise<DemoTenantJson> {
     nas: [{ id: nasId, ip: spec.nasIp, secret: nasSecret }],
     ...tenant,
     ...(spec.hasMpesa ? { mpesa: seedMpesaSettings(shard, secretBox, nowMs) } : {}),
+    sms: seedSmsSettings(shard, secretBox, spec, nowMs),
   };
+}
+
+/** SMS on, with an account only the demo's SMS simulator knows; reminders land in the simulator. */
+function seedSmsSettings(shard: TenantShard, secretBox: SecretBox, spec: DemoTenantSpec, nowMs: number) {
+  const sms = {
+    username: `demo-${spec.slug}`.slice(0, 100),
+    apiKey: randomBytes(24).toString('base64url'),
+    senderId:
+      spec.slug
+        .replace(/[^A-Za-z0-9]/g, '')
+        .slice(0, 11)
+        .toUpperCase() || 'KIUNGA',
+  };
+  writeSmsSettings(secretBox, shard, { ...sms, enabled: true }, nowMs);
+  return sms;
 }
 
 type ShardPart = Pick<DemoTenantJson, 'plans' | 'vouchers' | 'subscribers'>;

@@ -76,7 +76,10 @@ export const dunningActions = sqliteTable(
   (table) => [index('dunning_subscriber').on(table.subscriberId)],
 );
 
-/** Outbox of messages to subscribers (SMS sending comes later); one row per dedupe key. */
+/**
+ * Outbox of messages to subscribers, one row per dedupe key; the notifications job sends them by SMS
+ * (claiming a row as 'sending' first, so two runs or nodes never send one twice).
+ */
 export const notifications = sqliteTable(
   'notifications',
   {
@@ -89,10 +92,20 @@ export const notifications = sqliteTable(
     subscriberId: text('subscriber_id').notNull(),
     recipient: text('recipient'),
     body: text('body').notNull(),
-    /** pending | sent | failed */
+    /** pending | sending | sent | failed */
     status: text('status').notNull(),
     createdAt: integer('created_at').notNull(),
     sentAt: integer('sent_at'),
+    /** Send attempts so far (a claim counts as one). */
+    attempts: integer('attempts').notNull().default(0),
+    /** A pending row is not tried before this (backoff after a transient failure); null: at once. */
+    nextAttemptAt: integer('next_attempt_at'),
+    /** While 'sending': the claim's lease; past it, the claimer is taken to have died. */
+    claimedUntil: integer('claimed_until'),
+    /** Why the last attempt failed, in words an ISP can act on. */
+    lastError: text('last_error'),
+    /** The gateway's id of the sent message (Africa's Talking messageId). */
+    providerMessageId: text('provider_message_id'),
   },
   (table) => [
     uniqueIndex('notifications_dedupe_unique').on(table.dedupeKey),

@@ -12,6 +12,7 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/vouchers', label: 'Vouchers', permission: 'vouchers.read' },
   { href: '/isp/subscribers', label: 'Subscribers', permission: 'subscribers.read' },
   { href: '/isp/billing', label: 'Billing', permission: 'billing.read', feature: 'pppoe' },
+  { href: '/isp/messages', label: 'Messages', permission: 'billing.read', feature: 'pppoe' },
   { href: '/isp/sessions', label: 'Live', permission: 'sessions.read' },
   { href: '/isp/nas', label: 'Routers', permission: 'nas.read' },
   { href: '/isp/staff', label: 'Staff', permission: 'staff.manage' },
@@ -26,4 +27,5 @@ export const ISP_NAV: TenantNavItem[] = [
 export const TECH_NAV: NavItem[] = [
   { href: '/tech', label: 'New subscriber' },
   { href: '/tech/subscribers', label: 'Search' },
+  { href: '/tech/account', label: 'My account' },
 ];

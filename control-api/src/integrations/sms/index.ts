@@ -1,0 +1,5 @@
+// What the rest of control-api (and ops, tests) may use of the SMS gateway integration.
+export * from './client';
+export * from './errors';
+export * from './schemas';
+export * from './status-codes';

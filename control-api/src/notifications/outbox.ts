@@ -1,0 +1,157 @@
+// The notifications outbox of one shard: listing for the ISP, and the claim → send → mark steps of the
+// sender job. A row is claimed ('pending' → 'sending') by one conditional UPDATE before it is sent, so
+// two runs or two nodes never send the same message.
+import { KiungaError, type TenantShard } from '@kiunga/schemas';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor, type Page } from '../pagination';
+import type { SendDecision } from './send-policy';
+
+export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+export const notificationOutputSchema = z.object({
+  id: z.number().int(),
+  channel: z.string(),
+  kind: z.string(),
+  subscriberId: z.string(),
+  recipient: z.string().nullable(),
+  body: z.string(),
+  status: z.enum(NOTIFICATION_STATUSES),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  providerMessageId: z.string().nullable(),
+  nextAttemptAt: z.number().nullable(),
+  createdAt: z.number(),
+  sentAt: z.number().nullable(),
+});
+export type NotificationOutput = z.infer<typeof notificationOutputSchema>;
+
+const outputColumns = `id, channel, kind, subscriber_id AS subscriberId, recipient, body, status, attempts,
+  last_error AS lastError, provider_message_id AS providerMessageId, next_attempt_at AS nextAttemptAt,
+  created_at AS createdAt, sent_at AS sentAt`;
+
+export interface NotificationListFilter {
+  limit: number;
+  cursor?: string | undefined;
+  status?: NotificationStatus | undefined;
+  subscriberId?: string | undefined;
+}
+
+function parseCursor(cursor: string | undefined): { createdAt: number; id: number } | null {
+  const text = decodeCursor(cursor);
+  if (text === null) return null;
+  const [createdAt, id] = text.split('|').map(Number);
+  if (!Number.isSafeInteger(createdAt) || !Number.isSafeInteger(id))
+    throw new KiungaError('validation_failed', 'The cursor is not valid; start again without it.');
+  return { createdAt: createdAt as number, id: id as number };
+}
+
+/** Newest first. */
+export function listNotifications(
+  shard: TenantShard,
+  filter: NotificationListFilter,
+): Page<NotificationOutput> {
+  const after = parseCursor(filter.cursor);
+  const rows = shard
+    .statement(
+      `SELECT ${outputColumns} FROM notifications
+        WHERE (@status IS NULL OR status = @status) AND (@subscriberId IS NULL OR subscriber_id = @subscriberId)
+          AND (@afterMs IS NULL OR created_at < @afterMs OR (created_at = @afterMs AND id < @afterId))
+        ORDER BY created_at DESC, id DESC LIMIT @limit`,
+    )
+    .all({
+      status: filter.status ?? null,
+      subscriberId: filter.subscriberId ?? null,
+      afterMs: after?.createdAt ?? null,
+      afterId: after?.id ?? null,
+      limit: filter.limit + 1,
+    }) as NotificationOutput[];
+  const hasMore = rows.length > filter.limit;
+  const items = hasMore ? rows.slice(0, filter.limit) : rows;
+  const last = items[items.length - 1];
+  return { items, nextCursor: hasMore && last ? encodeCursor(`${last.createdAt}|${last.id}`) : null };
+}
+
+/** Pending SMS due now, oldest first. */
+export function dueNotificationIds(shard: TenantShard, nowMs: number, limit: number): number[] {
+  return shard
+    .statement(
+      `SELECT id FROM notifications
+        WHERE status = 'pending' AND channel = 'sms' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+        ORDER BY created_at, id LIMIT ?`,
+    )
+    .pluck()
+    .all(nowMs, limit) as number[];
+}
+
+export interface ClaimedNotification {
+  id: number;
+  recipient: string | null;
+  body: string;
+  /** Including this one. */
+  attempts: number;
+}
+
+/** Takes the row for this sender if it is still pending and due; null when someone else has it. */
+export function claimNotification(
+  shard: TenantShard,
+  id: number,
+  nowMs: number,
+  leaseMs: number,
+): ClaimedNotification | null {
+  const claimed = shard
+    .statement(
+      `UPDATE notifications SET status = 'sending', attempts = attempts + 1, claimed_until = ?
+        WHERE id = ? AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+        RETURNING id, recipient, body, attempts`,
+    )
+    .get(nowMs + leaseMs, id, nowMs) as ClaimedNotification | undefined;
+  return claimed ?? null;
+}
+
+/** Records the decision for a row this sender claimed; a row no longer 'sending' is left alone. */
+export function recordSendDecision(shard: TenantShard, id: number, decision: SendDecision): void {
+  if (decision.status === 'sent') {
+    shard
+      .statement(
+        `UPDATE notifications SET status = 'sent', sent_at = ?, provider_message_id = ?, last_error = NULL,
+           claimed_until = NULL, next_attempt_at = NULL WHERE id = ? AND status = 'sending'`,
+      )
+      .run(decision.sentAt, decision.providerMessageId, id);
+    return;
+  }
+  shard
+    .statement(
+      `UPDATE notifications SET status = ?, last_error = ?, next_attempt_at = ?, claimed_until = NULL
+        WHERE id = ? AND status = 'sending'`,
+    )
+    .run(
+      decision.status,
+      decision.lastError,
+      decision.status === 'pending' ? decision.nextAttemptAt : null,
+      id,
+    );
+}
+
+/** Claims whose lease ran out (the sender died mid-send), with their attempt counts. */
+export function expiredClaims(shard: TenantShard, nowMs: number, limit: number): ClaimedNotification[] {
+  return shard
+    .statement(
+      `SELECT id, recipient, body, attempts FROM notifications
+        WHERE status = 'sending' AND claimed_until < ? ORDER BY claimed_until LIMIT ?`,
+    )
+    .all(nowMs, limit) as ClaimedNotification[];
+}
+
+/** Pending and failed counts, for the console's summary. */
+export function notificationCounts(shard: TenantShard): Record<NotificationStatus, number> {
+  const rows = shard
+    .statement('SELECT status, COUNT(*) AS count FROM notifications GROUP BY status')
+    .all() as Array<{ status: string; count: number }>;
+  const counts: Record<NotificationStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
+  for (const row of rows) {
+    if ((NOTIFICATION_STATUSES as readonly string[]).includes(row.status))
+      counts[row.status as NotificationStatus] = row.count;
+  }
+  return counts;
+}
