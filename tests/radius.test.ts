@@ -76,6 +76,19 @@ describe('hotspot vouchers over PAP and CHAP', () => {
     expect(reply.attributes['Message-Authenticator']).toMatch(/^0x[0-9a-f]{32}$/);
   });
 
+  it('copies Proxy-State into the reply unchanged (RFC 2865 §5.33)', async () => {
+    // The device the first test logged in: the same device may come back.
+    const voucher = voucherWithLimit(1, 0);
+    const reply = await auth(first().nas[0]!.secret, {
+      'User-Name': voucher.code,
+      'User-Password': voucher.code,
+      'Calling-Station-Id': '02:00:00:00:01:01',
+      'Proxy-State': '0x6b69756e6761',
+    });
+    expect(reply.code).toBe('Access-Accept');
+    expect(reply.attributes['Proxy-State']).toBe('0x6b69756e6761');
+  });
+
   it('accepts CHAP computed by radclient', async () => {
     const voucher = voucherWithLimit(2, 1);
     const reply = await auth(first().nas[0]!.secret, {

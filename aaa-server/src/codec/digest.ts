@@ -1,10 +1,10 @@
-// MD5 and HMAC-MD5 of whole packets through one scratch buffer and one-shot hashing, for the hot path.
-import * as crypto from 'node:crypto';
+// MD5 and HMAC-MD5 of whole packets through one scratch buffer, for the hot path. HMAC starts
+// from the MD5 states after each key pad, computed once per secret (md5.ts says why our own MD5).
 import { AUTHENTICATOR_LENGTH, AUTHENTICATOR_OFFSET, PACKET_LENGTH_MAX } from './limits';
+import { MD5_BLOCK_LENGTH, MD5_LENGTH, type Md5State, md5, md5Into, md5StateAfterBlock } from './md5';
 
-/** MD5's block size, which is also the HMAC key pad length (RFC 2104 §2). */
-const HMAC_BLOCK_LENGTH = 64;
-const MD5_LENGTH = 16;
+/** The HMAC key pad length is MD5's block size (RFC 2104 §2). */
+const HMAC_BLOCK_LENGTH = MD5_BLOCK_LENGTH;
 const INNER_PAD_OCTET = 0x36;
 const OUTER_PAD_OCTET = 0x5c;
 /**
@@ -20,6 +20,9 @@ export interface SharedSecret {
   readonly bytes: Buffer;
   readonly innerPad: Buffer;
   readonly outerPad: Buffer;
+  /** MD5 state after the inner and the outer pad: every HMAC of this secret starts there. */
+  readonly innerState: Md5State;
+  readonly outerState: Md5State;
 }
 
 export type Secret = string | Buffer | SharedSecret;
@@ -27,12 +30,7 @@ export type Secret = string | Buffer | SharedSecret;
 // Digests run synchronously, so one module-level buffer serves every call without allocation.
 const scratch = Buffer.allocUnsafe(HMAC_BLOCK_LENGTH + PACKET_LENGTH_MAX + SECRET_LENGTH_MAX);
 const preparedSecrets = new Map<string, SharedSecret>();
-
-// crypto.hash (Node 20.12+) skips the Hash object; older Node falls back to createHash.
-const md5: (data: Buffer) => Buffer =
-  typeof crypto.hash === 'function'
-    ? (data) => crypto.hash('md5', data, 'buffer')
-    : (data) => crypto.createHash('md5').update(data).digest();
+const innerDigest = Buffer.alloc(MD5_LENGTH);
 
 export function createSharedSecret(secret: string | Buffer): SharedSecret {
   const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
@@ -45,7 +43,13 @@ export function createSharedSecret(secret: string | Buffer): SharedSecret {
     innerPad[index]! ^= key[index]!;
     outerPad[index]! ^= key[index]!;
   }
-  return { bytes, innerPad, outerPad };
+  return {
+    bytes,
+    innerPad,
+    outerPad,
+    innerState: md5StateAfterBlock(innerPad),
+    outerState: md5StateAfterBlock(outerPad),
+  };
 }
 
 export function toSharedSecret(secret: Secret): SharedSecret {
@@ -77,7 +81,7 @@ function stagePacket(raw: Buffer, authenticator: Buffer | undefined, zeroOffset:
 export function packetMd5(raw: Buffer, authenticator: Buffer | undefined, secret: SharedSecret): Buffer {
   const end = stagePacket(raw, authenticator, -1);
   secret.bytes.copy(scratch, end);
-  return md5(scratch.subarray(HMAC_BLOCK_LENGTH, end + secret.bytes.length));
+  return md5(scratch, HMAC_BLOCK_LENGTH, end + secret.bytes.length);
 }
 
 /** HMAC-MD5 (RFC 2104) of the packet, RFC 3579 §3.2, with the Message-Authenticator value zeroed. */
@@ -88,16 +92,15 @@ export function packetHmacMd5(
   secret: SharedSecret,
 ): Buffer {
   const end = stagePacket(raw, authenticator, messageAuthenticatorOffset);
-  secret.innerPad.copy(scratch, 0);
-  const inner = md5(scratch.subarray(0, end));
-  secret.outerPad.copy(scratch, 0);
-  inner.copy(scratch, HMAC_BLOCK_LENGTH);
-  return md5(scratch.subarray(0, HMAC_BLOCK_LENGTH + MD5_LENGTH));
+  md5Into(secret.innerState, HMAC_BLOCK_LENGTH, scratch, HMAC_BLOCK_LENGTH, end, innerDigest);
+  const result = Buffer.allocUnsafe(MD5_LENGTH);
+  md5Into(secret.outerState, HMAC_BLOCK_LENGTH, innerDigest, 0, MD5_LENGTH, result);
+  return result;
 }
 
 /** MD5(secret + block): the key stream step of RFC 2865 §5.2 User-Password hiding. */
 export function secretMd5(secret: SharedSecret, block: Buffer): Buffer {
   secret.bytes.copy(scratch, 0);
   block.copy(scratch, secret.bytes.length);
-  return md5(scratch.subarray(0, secret.bytes.length + block.length));
+  return md5(scratch, 0, secret.bytes.length + block.length);
 }

@@ -66,38 +66,47 @@ export function receiveDatagram(
     if (seen.kind === 'answered') socket.send(seen.response, peer.port, peer.address);
     return;
   }
-  const reply = (code: number, attributes: OutgoingAttribute[]) => {
-    const response = encodeResponse({
-      code,
-      identifier: packet.identifier,
-      requestAuthenticator: packet.authenticator,
-      attributes: [...attributes, ...proxyStates(packet)],
-      secret: nas.sharedSecret,
-      // Accounting-Responses go unsigned: RFC 3579 gives no rule for them and FreeRADIUS-style
-      // peers compute it over a zero authenticator; BlastRADIUS concerns Access-* replies only.
-      includeMessageAuthenticator: packet.code !== PacketCode.AccountingRequest,
-    });
-    dependencies.duplicates.complete(key, response);
-    socket.send(response, peer.port, peer.address);
-  };
-  const drop = (reason: string) => {
-    dependencies.duplicates.abandon(key);
-    context.metrics.drops.inc({ reason });
-  };
-  dispatch(context, packet, nas, role, reply, drop);
+  const request: AdmittedRequest = { dependencies, socket, peer, key, packet, nas };
+  dispatch(request, role);
 }
 
-function dispatch(
-  context: IntakeContext,
-  packet: RadiusPacket,
-  nas: NasEntry,
-  role: PortRole,
-  reply: (code: number, attributes: OutgoingAttribute[]) => void,
-  drop: (reason: string) => void,
-): void {
+/** A request past the authenticator and duplicate checks, with what answering it needs. */
+interface AdmittedRequest {
+  readonly dependencies: IntakeDependencies;
+  readonly socket: Socket;
+  readonly peer: RemoteInfo;
+  readonly key: string;
+  readonly packet: RadiusPacket;
+  readonly nas: NasEntry;
+}
+
+function reply(request: AdmittedRequest, code: number, attributes: OutgoingAttribute[]): void {
+  const { packet, dependencies, peer } = request;
+  const response = encodeResponse({
+    code,
+    identifier: packet.identifier,
+    requestAuthenticator: packet.authenticator,
+    attributes: withProxyStates(attributes, packet),
+    secret: request.nas.sharedSecret,
+    // Accounting-Responses go unsigned: RFC 3579 gives no rule for them and FreeRADIUS-style
+    // peers compute it over a zero authenticator; BlastRADIUS concerns Access-* replies only.
+    includeMessageAuthenticator: packet.code !== PacketCode.AccountingRequest,
+  });
+  dependencies.duplicates.complete(request.key, response);
+  request.socket.send(response, peer.port, peer.address);
+}
+
+function drop(request: AdmittedRequest, reason: string): void {
+  request.dependencies.duplicates.abandon(request.key);
+  request.dependencies.context.metrics.drops.inc({ reason });
+}
+
+function dispatch(request: AdmittedRequest, role: PortRole): void {
+  const { packet, nas } = request;
+  const { context } = request.dependencies;
   if (packet.code === PacketCode.StatusServer) {
     // RFC 5997 §3: the reply type says which service answered.
-    reply(role === 'auth' ? PacketCode.AccessAccept : PacketCode.AccountingResponse, []);
+    reply(request, role === 'auth' ? PacketCode.AccessAccept : PacketCode.AccountingResponse, []);
     return;
   }
   if (packet.code === PacketCode.AccessRequest) {
@@ -106,26 +115,28 @@ function dispatch(
       outcome = handleAccessRequest(context, packet, nas);
     } catch (error) {
       context.logger.error({ err: error, nasId: nas.id }, 'access request failed');
-      drop('internal_error');
+      drop(request, 'internal_error');
       return;
     }
     if (outcome.kind === 'drop') {
-      drop(outcome.reason);
+      drop(request, outcome.reason);
       return;
     }
     if (outcome.kind === 'accept') context.metrics.countAccept(nas.tenantId);
     else context.metrics.rejects.inc({ tenant: nas.tenantId, reason: outcome.reason });
-    reply(outcome.code, outcome.attributes);
+    reply(request, outcome.code, outcome.attributes);
     return;
   }
   handleAccountingRequest(context, packet, nas).then(
     (outcome) =>
-      outcome.kind === 'answer' ? reply(PacketCode.AccountingResponse, []) : drop(outcome.reason),
+      outcome.kind === 'answer'
+        ? reply(request, PacketCode.AccountingResponse, [])
+        : drop(request, outcome.reason),
     (error: unknown) => {
       if (!(error instanceof AccountingQueueFullError)) {
         context.logger.error({ err: error, nasId: nas.id }, 'accounting request failed');
       }
-      drop(error instanceof AccountingQueueFullError ? 'accounting_queue_full' : 'internal_error');
+      drop(request, error instanceof AccountingQueueFullError ? 'accounting_queue_full' : 'internal_error');
     },
   );
 }
@@ -168,8 +179,10 @@ function admissionRefusal(
 }
 
 /** RFC 2865 §5.33: Proxy-State attributes are copied unchanged, in order, into the reply. */
-function proxyStates(packet: RadiusPacket): OutgoingAttribute[] {
-  return getAttributes(packet, Attribute.ProxyState).map((value) =>
-    octetsAttribute(Attribute.ProxyState, Buffer.from(value)),
-  );
+function withProxyStates(attributes: OutgoingAttribute[], packet: RadiusPacket): OutgoingAttribute[] {
+  const states = getAttributes(packet, Attribute.ProxyState);
+  if (states.length === 0) return attributes;
+  const all = [...attributes];
+  for (const value of states) all.push(octetsAttribute(Attribute.ProxyState, Buffer.from(value)));
+  return all;
 }

@@ -30,18 +30,24 @@ export function findSubject(
   const isFramed =
     getInteger(packet, Attribute.ServiceType) === SERVICE_TYPE_FRAMED ||
     getInteger(packet, Attribute.FramedProtocol) === FRAMED_PROTOCOL_PPP;
-  const asVoucher = (): Subject | undefined => {
-    const voucher = findVoucherByCode(shard, username);
-    return voucher ? { kind: 'voucher', voucher } : undefined;
-  };
-  const asSubscriber = (): Subject | undefined => {
-    const subscriber = findSubscriberByUsername(shard, username);
-    return subscriber ? { kind: 'subscriber', subscriber } : undefined;
-  };
   const key = `${isFramed ? 'framed' : 'login'}\u0000${username}`;
-  return cache.lookup(shard, key, nowMs, () =>
-    isFramed ? (asSubscriber() ?? asVoucher()) : (asVoucher() ?? asSubscriber()),
-  );
+  const cached = cache.get(shard, key, nowMs);
+  if (cached !== undefined) return cached ?? undefined;
+  const found = isFramed
+    ? (subscriberSubject(shard, username) ?? voucherSubject(shard, username))
+    : (voucherSubject(shard, username) ?? subscriberSubject(shard, username));
+  cache.remember(shard, key, found);
+  return found;
+}
+
+function voucherSubject(shard: TenantShard, code: string): Subject | undefined {
+  const voucher = findVoucherByCode(shard, code);
+  return voucher ? { kind: 'voucher', voucher } : undefined;
+}
+
+function subscriberSubject(shard: TenantShard, username: string): Subject | undefined {
+  const subscriber = findSubscriberByUsername(shard, username);
+  return subscriber ? { kind: 'subscriber', subscriber } : undefined;
 }
 
 export function classValue(subjectKind: 'voucher' | 'subscriber', subjectId: string): string {

@@ -25,15 +25,20 @@ function readGeneration(shard: TenantShard): number {
 export class SubjectCache<Value> {
   private readonly tenants = new Map<string, TenantCache<Value>>();
 
-  /** The cached value (null = known absent) or the loader's answer, remembered. */
-  lookup(shard: TenantShard, key: string, nowMs: number, load: () => Value | undefined): Value | undefined {
-    const tenant = this.freshTenant(shard, nowMs);
-    const cached = tenant.entries.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    const value = load();
+  /**
+   * The cached value, null when known absent, undefined when not cached. Get and `remember` are
+   * separate calls (not a loader callback) so the login path creates no closure per request.
+   */
+  get(shard: TenantShard, key: string, nowMs: number): Value | null | undefined {
+    return this.freshTenant(shard, nowMs).entries.get(key);
+  }
+
+  /** Remembers what a lookup found (undefined: known absent); call right after `get` missed. */
+  remember(shard: TenantShard, key: string, value: Value | undefined): void {
+    const tenant = this.tenants.get(shard.tenantId);
+    if (!tenant) return;
     if (tenant.entries.size >= SUBJECT_CACHE_ENTRIES_MAX) tenant.entries.clear();
     tenant.entries.set(key, value ?? null);
-    return value;
   }
 
   /**
