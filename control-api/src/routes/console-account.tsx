@@ -24,6 +24,20 @@ export interface AccountRoutesOptions {
   shell: (context: Context<AppEnv>) => ConsoleShell;
 }
 
+/**
+ * The shared "change password" form (current, new, new again) posted to POST /api/v1/auth/password
+ * as the signed-in user; throws the API's error (wrong current password, too short) for the form.
+ */
+export async function changeOwnPassword(context: Context<AppEnv>, fetchApp: AppFetch): Promise<void> {
+  const fields = await formFields(context);
+  if ((fields.newPassword ?? '') !== (fields.repeatPassword ?? ''))
+    throw new KiungaError('validation_failed', 'The two new passwords differ.');
+  await callApi(context, fetchApp, 'POST', '/api/v1/auth/password', {
+    currentPassword: fields.currentPassword ?? '',
+    newPassword: fields.newPassword ?? '',
+  });
+}
+
 /** Routes relative to the console root (mount with `routes.route('/', …)`). */
 export function ownAccountRoutes(
   dependencies: ApiDependencies,
@@ -67,13 +81,7 @@ export function ownAccountRoutes(
       context,
       options.basePath,
       async () => {
-        const fields = await formFields(context);
-        if ((fields.newPassword ?? '') !== (fields.repeatPassword ?? ''))
-          throw new KiungaError('validation_failed', 'The two new passwords differ.');
-        await callApi(context, fetchApp, 'POST', '/api/v1/auth/password', {
-          currentPassword: fields.currentPassword ?? '',
-          newPassword: fields.newPassword ?? '',
-        });
+        await changeOwnPassword(context, fetchApp);
         // The API ended every other session of the account; this one goes on.
         return redirectWithFlash(
           context,

@@ -1,17 +1,15 @@
 // /password: where an account whose password a superior set (reset, or a generated one at creation)
 // chooses its own before any other console page opens; acts through POST /api/v1/auth/password.
-import { KiungaError } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import { authenticateConsole, consoleHomePath, PASSWORD_CHANGE_PATH } from '../identity/console-sessions';
 import { RequiredPasswordChangePage } from '../views/account';
 import type { ConsoleShell } from '../views/layout';
 import { themeCss } from '../views/styles';
+import { changeOwnPassword } from './console-account';
 import {
   type AppFetch,
-  callApi,
   consoleErrorHandler,
-  formFields,
   redirectWithFlash,
   renderHtml,
   takeFlash,
@@ -66,14 +64,8 @@ export function requiredPasswordChangeRoutes(
       context,
       PASSWORD_CHANGE_PATH,
       async () => {
-        const fields = await formFields(context);
-        if ((fields.newPassword ?? '') !== (fields.repeatPassword ?? ''))
-          throw new KiungaError('validation_failed', 'The two new passwords differ.');
-        await callApi(context, fetchApp, 'POST', '/api/v1/auth/password', {
-          currentPassword: fields.currentPassword ?? '',
-          newPassword: fields.newPassword ?? '',
-        });
-        // A required change keeps this session: straight on to the console.
+        await changeOwnPassword(context, fetchApp);
+        // This session goes on: straight to the console.
         const home = consoleHomePath(context.get('principal'));
         return redirectWithFlash(context, home, 'ok', 'Password changed. It is your own now.');
       },

@@ -2,8 +2,8 @@
 // C2B URL registration and payments, transaction status; on loopback, speaking Daraja's documented wire format.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { listenHttp } from '../run';
 import {
   type C2bPayInput,
   type C2bPaymentRecord,
@@ -309,11 +309,7 @@ export async function startDarajaSimulator(options: DarajaSimulatorOptions): Pro
       .then((result) => send(response, result))
       .catch((error: unknown) => send(response, { status: 500, body: { error: String(error) } }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenHttp(server, host, options.port);
   return {
     baseUrl: `http://${host}:${port}`,
     port,

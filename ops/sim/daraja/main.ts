@@ -1,5 +1,6 @@
 // Command line for the Daraja simulator: serves Daraja's API on loopback for the demo and manual testing.
 import { parseArgs } from 'node:util';
+import { runSimulatorMain } from '../run';
 import { startDarajaSimulator } from './daraja-simulator';
 import { isStkScenarioName } from './scenarios';
 
@@ -20,7 +21,7 @@ function integer(name: string, value: string, min: number, max: number): number 
   return parsed;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<{ stop(): Promise<unknown> }> {
   const { values } = parseArgs({
     options: {
       host: { type: 'string', default: '127.0.0.1' },
@@ -50,14 +51,7 @@ async function main(): Promise<void> {
     allowNonLoopbackCallbacks: values['allow-non-loopback-callbacks'],
   });
   process.stderr.write(`Daraja simulator on ${simulator.baseUrl} (shortcodes ${shortcodes.join(', ')})\n`);
-  const stop = (): void => {
-    void simulator.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return simulator;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runSimulatorMain(main);

@@ -1,6 +1,7 @@
 // Command line for the NAS simulator: listens on loopback and prints each CoA/Disconnect request as a JSON line.
 import { parseArgs } from 'node:util';
 import { describePacket } from '@kiunga/aaa-server/codec';
+import { runSimulatorMain } from '../run';
 import { parseBehaviour, type ReceivedRequest, startNasSimulator } from './nas-simulator';
 
 /** RFC 5176 §3: the port a NAS listens on for Dynamic Authorization. */
@@ -25,7 +26,7 @@ function toJsonLine(request: ReceivedRequest): string {
   });
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<{ stop(): Promise<unknown> }> {
   const { values } = parseArgs({
     options: {
       host: { type: 'string', default: '127.0.0.1' },
@@ -47,14 +48,7 @@ async function main(): Promise<void> {
   process.stderr.write(
     `NAS simulator listening on ${simulator.host}:${simulator.port} (${values.behaviour})\n`,
   );
-  const stop = (): void => {
-    void simulator.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return { stop: () => simulator.close() };
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runSimulatorMain(main);

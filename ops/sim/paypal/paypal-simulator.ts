@@ -2,7 +2,7 @@
 // approve through the payer-action link, capture), on loopback, speaking PayPal's documented shapes.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenHttp } from '../run';
 
 export const TOKEN_LIFETIME_SECONDS_DEFAULT = 32_400;
 /** Order requests are small; larger bodies are refused unread. */
@@ -335,11 +335,7 @@ export async function startPayPalSimulator(options: PayPalSimulatorOptions): Pro
       });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenHttp(server, options.host ?? '127.0.0.1', options.port);
   baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
   return {
     baseUrl,

@@ -1,11 +1,12 @@
 // Command line for the SMS gateway simulator: serves Africa's Talking's bulk SMS API on loopback.
 import { parseArgs } from 'node:util';
+import { runSimulatorMain } from '../run';
 import { startSmsSimulator } from './sms-simulator';
 
 /** So `node --import tsx ops/sim/sms/main.ts` works with no flags. */
 const DEFAULTS = { port: '8091', username: 'sandbox', apiKey: 'kiunga-sim-sms-key' } as const;
 
-async function main(): Promise<void> {
+async function main(): Promise<{ stop(): Promise<unknown> }> {
   const { values } = parseArgs({
     options: {
       host: { type: 'string', default: '127.0.0.1' },
@@ -22,14 +23,7 @@ async function main(): Promise<void> {
     accounts: [{ username: values.username, apiKey: values['api-key'] }],
   });
   process.stderr.write(`SMS gateway simulator on ${simulator.baseUrl} (username ${values.username})\n`);
-  const stop = (): void => {
-    void simulator.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return simulator;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runSimulatorMain(main);

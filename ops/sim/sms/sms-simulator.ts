@@ -3,8 +3,8 @@
 // every message, and failing numbers on request (invalid, blacklisted, low balance, gateway outage).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { listenHttp } from '../run';
 import {
   isSmsBehaviourName,
   MAGIC_NUMBER_BEHAVIOURS,
@@ -261,11 +261,7 @@ export async function startSmsSimulator(options: SmsSimulatorOptions): Promise<S
       .then((reply) => send(response, reply))
       .catch((error: unknown) => send(response, { status: 500, body: String(error) }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenHttp(server, host, options.port);
   return {
     baseUrl: `http://${host}:${port}`,
     port,
