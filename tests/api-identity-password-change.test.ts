@@ -1,7 +1,7 @@
 // End to end: a password set by a superior (reset, or generated at account creation) must be changed
 // at first use. Until then the account's token and cookie get 403 password_change_required from every
 // route but the password change (refresh and logout still work); afterwards its sessions go on.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type ApiClient,
   apiRequest,
@@ -10,32 +10,10 @@ import {
   login,
   uniqueEmail,
 } from './support/identity-client';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import { useDemoKiunga } from './support/kiunga-process';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
-const base = () => kiunga.baseUrl;
-
-beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  kiunga = await startKiunga(dataDir);
-});
-
-afterAll(async () => {
-  const exitCode = await kiunga?.stop();
-  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
-});
+const suite = useDemoKiunga();
+const base = () => suite.kiunga.baseUrl;
 
 const loginRaw = (body: Record<string, unknown>) =>
   apiRequest(base(), 'POST', '/api/v1/auth/login', { body });
@@ -57,7 +35,7 @@ async function expectChangeRequired(email: string, password: string): Promise<Ap
 
 describe('password reset by a superior', () => {
   it('the technician must choose a new password; then every route opens and the temporary one is dead', async () => {
-    const owner = await login(base(), demo.tenants[0]!.owner);
+    const owner = await login(base(), suite.demo.tenants[0]!.owner);
     const technician = await createAccount(base(), owner, {
       scope: 'isp',
       kind: 'technician',
@@ -141,13 +119,13 @@ describe('password reset by a superior', () => {
     expect(audit.body.items[0]).toMatchObject({
       actorId: technician.id,
       target: technician.id,
-      tenantId: demo.tenants[0]!.id,
+      tenantId: suite.demo.tenants[0]!.id,
       detail: { wasRequired: true },
     });
   });
 
   it('logout works while the change is pending', async () => {
-    const owner = await login(base(), demo.tenants[0]!.owner);
+    const owner = await login(base(), suite.demo.tenants[0]!.owner);
     const staff = await createAccount(base(), owner, {
       scope: 'isp',
       kind: 'isp_staff',
@@ -167,7 +145,7 @@ describe('password reset by a superior', () => {
   });
 
   it('a voluntary change (no change required) ends every other session too', async () => {
-    const owner = await login(base(), demo.tenants[0]!.owner);
+    const owner = await login(base(), suite.demo.tenants[0]!.owner);
     const staff = await createAccount(base(), owner, {
       scope: 'isp',
       kind: 'isp_staff',
@@ -190,7 +168,7 @@ describe('password reset by a superior', () => {
 
 describe('accounts created with a generated password', () => {
   it('a staff account created without a password must change it; one with a chosen password need not', async () => {
-    const owner = await login(base(), demo.tenants[0]!.owner);
+    const owner = await login(base(), suite.demo.tenants[0]!.owner);
     const roles = (await owner.get('/api/v1/roles')).body.items as Array<{ id: string; name: string }>;
     const cashier = roles.find((role) => role.name === 'cashier')!;
     const email = uniqueEmail('generated');
@@ -223,7 +201,7 @@ describe('accounts created with a generated password', () => {
   });
 
   it('the owner of an ISP created by the platform without a password must change it', async () => {
-    const admin = await login(base(), demo.superAdmin);
+    const admin = await login(base(), suite.demo.superAdmin);
     const ownerEmail = uniqueEmail('new-isp-owner');
     const created = await admin.post('/api/v1/platform/tenants', {
       name: 'Forced Change Net',

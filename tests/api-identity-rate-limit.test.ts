@@ -1,38 +1,17 @@
 // End to end: named sign-in limits per account and per source address, and registration's limit.
 // Its own file (own server): tripping the per-address limit locks out 127.0.0.1 for 15 minutes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiRequest, uniqueEmail } from './support/identity-client';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import { useDemoKiunga } from './support/kiunga-process';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
-
-beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  kiunga = await startKiunga(dataDir);
-});
-
-afterAll(async () => {
-  const exitCode = await kiunga?.stop();
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
-});
+const suite = useDemoKiunga();
 
 const login = (email: string, password: string) =>
-  apiRequest(kiunga.baseUrl, 'POST', '/api/v1/auth/login', { body: { email, password } });
+  apiRequest(suite.kiunga.baseUrl, 'POST', '/api/v1/auth/login', { body: { email, password } });
 
 describe('login rate limits', () => {
   it('locks an account after 5 failures, even for the right password, and leaves others alone', async () => {
-    const owner = demo.tenants[0]!.owner;
+    const owner = suite.demo.tenants[0]!.owner;
     for (let attempt = 0; attempt < 5; attempt += 1) {
       expect((await login(owner.email, 'wrong password')).status).toBe(401);
     }
@@ -41,7 +20,9 @@ describe('login rate limits', () => {
     expect(locked.body.error.code).toBe('rate_limited');
     expect(locked.body.error.details.limit).toBe('login_failures_per_account');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await login(demo.tenants[1]!.owner.email, demo.tenants[1]!.owner.password)).status).toBe(200);
+    expect(
+      (await login(suite.demo.tenants[1]!.owner.email, suite.demo.tenants[1]!.owner.password)).status,
+    ).toBe(200);
   });
 
   it('locks the source address after 20 failures across accounts', async () => {
@@ -49,7 +30,7 @@ describe('login rate limits', () => {
     for (let attempt = 0; attempt < 15; attempt += 1) {
       expect((await login(uniqueEmail('spray'), 'wrong password')).status).toBe(401);
     }
-    const locked = await login(demo.superAdmin.email, demo.superAdmin.password);
+    const locked = await login(suite.demo.superAdmin.email, suite.demo.superAdmin.password);
     expect(locked.status).toBe(429);
     expect(locked.body.error.details.limit).toBe('login_failures_per_address');
   });
@@ -59,7 +40,7 @@ describe('registration rate limit', () => {
   it('allows 5 registrations per address per hour', async () => {
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 6; attempt += 1) {
-      const response = await apiRequest(kiunga.baseUrl, 'POST', '/api/v1/registration', {
+      const response = await apiRequest(suite.kiunga.baseUrl, 'POST', '/api/v1/registration', {
         body: {
           ispName: `Flood ${attempt}`,
           slug: `flood-${attempt}`,

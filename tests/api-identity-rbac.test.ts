@@ -1,6 +1,6 @@
 // End to end: the RBAC matrix (each role × representative endpoints → 2xx or 403), tenant
 // isolation of users, roles, API keys and audit, and the audit log written for every change.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResponse } from './support/api-client';
 import {
   type ApiClient,
@@ -9,27 +9,15 @@ import {
   login,
   uniqueEmail,
 } from './support/identity-client';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import { useDemoKiunga } from './support/kiunga-process';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
+const suite = useDemoKiunga();
 const clients = new Map<string, ApiClient>();
 
 beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  kiunga = await startKiunga(dataDir);
-  const base = kiunga.baseUrl;
-  const admin = await login(base, demo.superAdmin);
-  const owner = await login(base, demo.tenants[0]!.owner);
+  const base = suite.kiunga.baseUrl;
+  const admin = await login(base, suite.demo.superAdmin);
+  const owner = await login(base, suite.demo.tenants[0]!.owner);
   clients.set('super_admin', admin);
   for (const roleName of ['support', 'finance', 'read-only']) {
     const account = await createAccount(base, admin, { scope: 'platform', kind: 'platform_staff', roleName });
@@ -46,13 +34,6 @@ beforeAll(async () => {
   }
   const key = await owner.post('/api/v1/api-keys', { name: 'matrix', permissions: ['audit.read'] });
   clients.set('api_key', clientWithToken(base, key.body.key));
-});
-
-afterAll(async () => {
-  const exitCode = await kiunga?.stop();
-  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
 });
 
 let roleSequence = 0;
@@ -110,7 +91,7 @@ describe('RBAC matrix', () => {
     const owner = clients.get('isp_owner')!;
     const hr = await owner.post('/api/v1/roles', { name: 'hr', permissions: ['staff.manage'] });
     expect(hr.status).toBe(201);
-    const hrAccount = await createAccount(kiunga.baseUrl, owner, {
+    const hrAccount = await createAccount(suite.kiunga.baseUrl, owner, {
       scope: 'isp',
       kind: 'isp_staff',
       roleName: 'hr',
@@ -136,9 +117,9 @@ describe('RBAC matrix', () => {
 
 describe('tenant isolation of users, roles, API keys and audit', () => {
   it("ISP A's owner cannot see or change ISP B's records, and nothing changes", async () => {
-    const base = kiunga.baseUrl;
+    const base = suite.kiunga.baseUrl;
     const ownerA = clients.get('isp_owner')!;
-    const ownerB = await login(base, demo.tenants[1]!.owner);
+    const ownerB = await login(base, suite.demo.tenants[1]!.owner);
     const userB = await createAccount(base, ownerB, {
       scope: 'isp',
       kind: 'technician',
@@ -171,7 +152,7 @@ describe('tenant isolation of users, roles, API keys and audit', () => {
     expect(usersA.map((user) => user.id)).not.toContain(userB.id);
     const auditA = (await ownerA.get('/api/v1/audit?limit=200')).body.items as Array<{ tenantId: string }>;
     expect(auditA.length).toBeGreaterThan(0);
-    expect(auditA.every((entry) => entry.tenantId === demo.tenants[0]!.id)).toBe(true);
+    expect(auditA.every((entry) => entry.tenantId === suite.demo.tenants[0]!.id)).toBe(true);
     expect((await ownerA.get('/api/v1/platform/users')).status).toBe(403);
 
     // Nothing changed on B's side.
@@ -180,7 +161,7 @@ describe('tenant isolation of users, roles, API keys and audit', () => {
     expect((await clientWithToken(base, keyB.key).get('/api/v1/audit')).status).toBe(200);
     expect((await userB.client.get('/api/v1/me')).status).toBe(200);
     const auditB = (await ownerB.get('/api/v1/audit?limit=200')).body.items as Array<{ tenantId: string }>;
-    expect(auditB.every((entry) => entry.tenantId === demo.tenants[1]!.id)).toBe(true);
+    expect(auditB.every((entry) => entry.tenantId === suite.demo.tenants[1]!.id)).toBe(true);
   });
 });
 

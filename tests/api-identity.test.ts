@@ -1,35 +1,13 @@
 // End to end: sign-in, refresh rotation, logout, console cookie sessions with CSRF, TOTP,
 // password reset by a superior, API key scopes, and a suspended ISP's read-only access.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiRequest, clientWithToken, cookieSession, createAccount, login } from './support/identity-client';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import { useDemoKiunga } from './support/kiunga-process';
 import { totpCode, wrongTotpCode } from './support/totp';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
-const base = () => kiunga.baseUrl;
-const firstOwner = () => demo.tenants[0]!.owner;
-
-beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  kiunga = await startKiunga(dataDir);
-});
-
-afterAll(async () => {
-  const exitCode = await kiunga?.stop();
-  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
-});
+const suite = useDemoKiunga();
+const base = () => suite.kiunga.baseUrl;
+const firstOwner = () => suite.demo.tenants[0]!.owner;
 
 const loginRaw = (body: Record<string, unknown>) =>
   apiRequest(base(), 'POST', '/api/v1/auth/login', { body });
@@ -41,7 +19,7 @@ describe('login, refresh and logout', () => {
     expect(response.body).toMatchObject({
       tokenType: 'Bearer',
       kind: 'isp_owner',
-      tenantId: demo.tenants[0]!.id,
+      tenantId: suite.demo.tenants[0]!.id,
     });
     expect(typeof response.body.refreshToken).toBe('string');
     const me = await clientWithToken(base(), response.body.token).get('/api/v1/me');
@@ -57,7 +35,7 @@ describe('login, refresh and logout', () => {
   });
 
   it('rotates refresh tokens and revokes the family when a used one comes back', async () => {
-    const first = (await loginRaw(demo.superAdmin)).body;
+    const first = (await loginRaw(suite.demo.superAdmin)).body;
     const refreshed = await apiRequest(base(), 'POST', '/api/v1/auth/refresh', {
       body: { refreshToken: first.refreshToken },
     });
@@ -76,7 +54,7 @@ describe('login, refresh and logout', () => {
   });
 
   it('logout ends the refresh token', async () => {
-    const pair = (await loginRaw(demo.superAdmin)).body;
+    const pair = (await loginRaw(suite.demo.superAdmin)).body;
     const out = await apiRequest(base(), 'POST', '/api/v1/auth/logout', {
       body: { refreshToken: pair.refreshToken },
     });
@@ -126,7 +104,7 @@ describe('console cookie sessions', () => {
 
 describe('TOTP two-factor', () => {
   it('enrols an ISP owner, then sign-in needs a valid code', async () => {
-    const owner = demo.tenants[1]!.owner;
+    const owner = suite.demo.tenants[1]!.owner;
     const client = await login(base(), owner);
     const setup = await client.post('/api/v1/auth/totp/setup', {});
     expect(setup.status).toBe(200);
@@ -184,8 +162,8 @@ describe('password reset by the superior', () => {
   });
 
   it('the super admin resets an ISP owner with a chosen password', async () => {
-    const admin = await login(base(), demo.superAdmin);
-    const tenant = demo.tenants[0]!;
+    const admin = await login(base(), suite.demo.superAdmin);
+    const tenant = suite.demo.tenants[0]!;
     const reset = await admin.post(`/api/v1/platform/tenants/${tenant.id}/owner/reset-password`, {
       password: 'a brand new password',
     });
@@ -217,7 +195,7 @@ describe('API keys', () => {
     const me = await key.get('/api/v1/me');
     expect(me.body).toMatchObject({
       kind: 'api_key',
-      tenantId: demo.tenants[0]!.id,
+      tenantId: suite.demo.tenants[0]!.id,
       permissions: ['audit.read'],
     });
     expect((await key.get('/api/v1/audit')).status).toBe(200);

@@ -1,39 +1,20 @@
 // End to end: NAS, plans, vouchers, branding and RADIUS settings through the REST API of a real ./kiunga.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, apiRequest, login } from './support/api-client';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import { useDemoKiunga } from './support/kiunga-process';
 import { radclient } from './support/radclient';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
+const suite = useDemoKiunga();
 let owner: ApiClient;
 
 beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  kiunga = await startKiunga(dataDir);
-  owner = await login(kiunga.baseUrl, demo.tenants[0]!.owner);
+  owner = await login(suite.kiunga.baseUrl, suite.demo.tenants[0]!.owner);
 });
 
-afterAll(async () => {
-  const exitCode = await kiunga?.stop();
-  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
-});
-
-const first = () => demo.tenants[0]!;
+const first = () => suite.demo.tenants[0]!;
 const auth = (attributes: Record<string, string | number>) =>
   radclient({
-    server: `127.0.0.1:${kiunga.authPort}`,
+    server: `127.0.0.1:${suite.kiunga.authPort}`,
     command: 'auth',
     secret: first().nas[0]!.secret,
     attributes,
@@ -51,7 +32,7 @@ const hotspotPlanInput = {
 
 describe('OpenAPI document', () => {
   it('is public and describes the ISP routes from their zod schemas', async () => {
-    const response = await apiRequest(kiunga.baseUrl, 'GET', '/api/v1/openapi.json');
+    const response = await apiRequest(suite.kiunga.baseUrl, 'GET', '/api/v1/openapi.json');
     expect(response.status).toBe(200);
     expect(response.body.openapi).toBe('3.1.0');
     const post = response.body.paths['/api/v1/vouchers'].post;
@@ -139,7 +120,7 @@ describe('NAS', () => {
       '/radius add service=hotspot,ppp address=127.0.0.1 secret="PASTE-THE-NAS-SECRET-HERE"',
     );
     expect(script.text).toContain(
-      `authentication-port=${kiunga.authPort} accounting-port=${kiunga.acctPort}`,
+      `authentication-port=${suite.kiunga.authPort} accounting-port=${suite.kiunga.acctPort}`,
     );
     expect(script.text).toContain('/radius incoming set accept=yes port=3800');
     expect(script.text).toContain('/ppp aaa set use-radius=yes accounting=yes interim-update=5m');
@@ -149,7 +130,7 @@ describe('NAS', () => {
 
     const page = await owner.get(`/api/v1/nas/${nasId}/hotspot-login.html`);
     expect(page.status).toBe(200);
-    expect(page.text).toContain(`${kiunga.baseUrl}/portal/${first().slug}`);
+    expect(page.text).toContain(`${suite.kiunga.baseUrl}/portal/${first().slug}`);
     for (const variable of ['$(link-login-only)', '$(mac)', '$(ip)', '$(link-orig)'])
       expect(page.text).toContain(variable);
 
@@ -329,9 +310,12 @@ describe('vouchers', () => {
     expect(html.text).toContain('2 hours');
     for (const code of batch.codes) expect(html.text).toContain(code);
 
-    const pdf = await fetch(`${kiunga.baseUrl}/api/v1/vouchers/print?batchId=${batch.batchId}&format=pdf`, {
-      headers: { authorization: `Bearer ${owner.token}` },
-    });
+    const pdf = await fetch(
+      `${suite.kiunga.baseUrl}/api/v1/vouchers/print?batchId=${batch.batchId}&format=pdf`,
+      {
+        headers: { authorization: `Bearer ${owner.token}` },
+      },
+    );
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(

@@ -1,39 +1,20 @@
 // Tenant isolation: with ISP A's token, every route family is tried with ISP B's ids; all answer 404 (or
 // 403) and, read back with B's token, nothing of B's changed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, login } from './support/api-client';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import { useDemoKiunga } from './support/kiunga-process';
 import { radclient } from './support/radclient';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
+const suite = useDemoKiunga();
 let ispA: ApiClient;
 let ispB: ApiClient;
 
-const a = () => demo.tenants[0]!;
-const b = () => demo.tenants[1]!;
+const a = () => suite.demo.tenants[0]!;
+const b = () => suite.demo.tenants[1]!;
 
 beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  kiunga = await startKiunga(dataDir);
-  ispA = await login(kiunga.baseUrl, a().owner);
-  ispB = await login(kiunga.baseUrl, b().owner);
-});
-
-afterAll(async () => {
-  const exitCode = await kiunga?.stop();
-  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
+  ispA = await login(suite.kiunga.baseUrl, a().owner);
+  ispB = await login(suite.kiunga.baseUrl, b().owner);
 });
 
 interface Attempt {
@@ -71,7 +52,7 @@ describe('tenant isolation', () => {
     // B's NAS still works with its original secret: the rotate did not happen.
     const voucher = b().vouchers[0]!;
     const reply = await radclient({
-      server: `127.0.0.1:${kiunga.authPort}`,
+      server: `127.0.0.1:${suite.kiunga.authPort}`,
       command: 'auth',
       secret: b().nas[0]!.secret,
       attributes: {
@@ -141,7 +122,7 @@ describe('tenant isolation', () => {
   it('sessions: B’s live session cannot be listed, read or disconnected by A', async () => {
     const voucher = b().vouchers[1]!;
     const start = await radclient({
-      server: `127.0.0.1:${kiunga.acctPort}`,
+      server: `127.0.0.1:${suite.kiunga.acctPort}`,
       command: 'acct',
       secret: b().nas[0]!.secret,
       attributes: {
@@ -183,7 +164,7 @@ describe('tenant isolation', () => {
   });
 
   it('the super admin, who has no ISP, is refused ISP resources', async () => {
-    const admin = await login(kiunga.baseUrl, demo.superAdmin);
+    const admin = await login(suite.kiunga.baseUrl, suite.demo.superAdmin);
     const plans = await admin.get('/api/v1/plans');
     expect(plans.status).toBe(403);
     expect((await admin.get(`/api/v1/nas/${b().nas[0]!.id}`)).status).toBe(403);

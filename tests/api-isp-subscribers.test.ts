@@ -4,34 +4,22 @@ import { Attribute, MikrotikAttribute, PacketCode, VendorId } from '@kiunga/dict
 import { type NasSimulator, startNasSimulator } from '@kiunga/ops/sim/nas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, login } from './support/api-client';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import { useDemoKiunga } from './support/kiunga-process';
 import { radclient } from './support/radclient';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
+const suite = useDemoKiunga();
 let owner: ApiClient;
 let simulator: NasSimulator;
 
-const first = () => demo.tenants[0]!;
+const first = () => suite.demo.tenants[0]!;
 const secret = () => first().nas[0]!.secret;
 const auth = (attributes: Record<string, string | number>) =>
-  radclient({ server: `127.0.0.1:${kiunga.authPort}`, command: 'auth', secret: secret(), attributes });
+  radclient({ server: `127.0.0.1:${suite.kiunga.authPort}`, command: 'auth', secret: secret(), attributes });
 const acct = (attributes: Record<string, string | number>) =>
-  radclient({ server: `127.0.0.1:${kiunga.acctPort}`, command: 'acct', secret: secret(), attributes });
+  radclient({ server: `127.0.0.1:${suite.kiunga.acctPort}`, command: 'acct', secret: secret(), attributes });
 
 beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  kiunga = await startKiunga(dataDir);
-  owner = await login(kiunga.baseUrl, first().owner);
+  owner = await login(suite.kiunga.baseUrl, first().owner);
   simulator = await startNasSimulator({ host: '127.0.0.1', coaPort: 0, secret: secret(), behaviour: 'ack' });
   const patched = await owner.patch(`/api/v1/nas/${first().nas[0]!.id}`, { coaPort: simulator.port });
   expect(patched.status).toBe(200);
@@ -39,10 +27,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await simulator?.close();
-  const exitCode = await kiunga?.stop();
-  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
 });
 
 const pppoePlan = () => first().plans.find((plan) => plan.kind === 'pppoe')!;
@@ -245,7 +229,7 @@ describe('technicians', () => {
       roleId: role.body.id,
     });
     expect(user.status).toBe(201);
-    const technician = await login(kiunga.baseUrl, { email: 'tech@kilimani.example', password });
+    const technician = await login(suite.kiunga.baseUrl, { email: 'tech@kilimani.example', password });
     const plans = await technician.get('/api/v1/plans?kind=pppoe');
     expect(plans.status).toBe(200);
     const created = await technician.post('/api/v1/subscribers', {

@@ -2,57 +2,35 @@
 // suspend → read-only ISP, reactivate, archive → shard moved) and ISP self-registration.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiRequest, clientWithToken, login, uniqueEmail } from './support/identity-client';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import { useDemoKiunga } from './support/kiunga-process';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
+const suite = useDemoKiunga();
 const HOUR_MS = 3_600_000;
-
-beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  kiunga = await startKiunga(dataDir);
-});
-
-afterAll(async () => {
-  const exitCode = await kiunga?.stop();
-  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
-});
 
 describe('platform tenants', () => {
   it('lists ISPs with status, tier and key figures, and shows one in detail', async () => {
-    const admin = await login(kiunga.baseUrl, demo.superAdmin);
+    const admin = await login(suite.kiunga.baseUrl, suite.demo.superAdmin);
     const list = await admin.get('/api/v1/platform/tenants');
     expect(list.status).toBe(200);
-    const first = list.body.items.find((tenant: { id: string }) => tenant.id === demo.tenants[0]!.id);
-    expect(first).toMatchObject({ slug: demo.tenants[0]!.slug, status: 'active', tier: 'tier2' });
-    expect(first.owner.email).toBe(demo.tenants[0]!.owner.email);
+    const first = list.body.items.find((tenant: { id: string }) => tenant.id === suite.demo.tenants[0]!.id);
+    expect(first).toMatchObject({ slug: suite.demo.tenants[0]!.slug, status: 'active', tier: 'tier2' });
+    expect(first.owner.email).toBe(suite.demo.tenants[0]!.owner.email);
     expect(first.figures).toEqual({
       nas: 1,
-      plans: demo.tenants[0]!.plans.length,
-      vouchers: demo.tenants[0]!.vouchers.length,
-      subscribers: demo.tenants[0]!.subscribers.length,
+      plans: suite.demo.tenants[0]!.plans.length,
+      vouchers: suite.demo.tenants[0]!.vouchers.length,
+      subscribers: suite.demo.tenants[0]!.subscribers.length,
       openSessions: 0,
     });
-    const detail = await admin.get(`/api/v1/platform/tenants/${demo.tenants[1]!.id}`);
-    expect(detail.body.slug).toBe(demo.tenants[1]!.slug);
+    const detail = await admin.get(`/api/v1/platform/tenants/${suite.demo.tenants[1]!.id}`);
+    expect(detail.body.slug).toBe(suite.demo.tenants[1]!.slug);
     expect((await admin.get('/api/v1/platform/tenants/ten_nope')).body.error.code).toBe('tenant_not_found');
   });
 
   it('creates, suspends (read-only), reactivates and archives an ISP', async () => {
-    const admin = await login(kiunga.baseUrl, demo.superAdmin);
+    const admin = await login(suite.kiunga.baseUrl, suite.demo.superAdmin);
     const ownerEmail = uniqueEmail('lifecycle-owner');
     const created = await admin.post('/api/v1/platform/tenants', {
       name: 'Lifecycle Net',
@@ -64,8 +42,8 @@ describe('platform tenants', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'active', tier: 'tier1', featureChoice: 'hotspot' });
     const tenantId = created.body.id as string;
-    expect(existsSync(join(dataDir, 'tenants', `${tenantId}.db`))).toBe(true);
-    const owner = await login(kiunga.baseUrl, {
+    expect(existsSync(join(suite.dataDir, 'tenants', `${tenantId}.db`))).toBe(true);
+    const owner = await login(suite.kiunga.baseUrl, {
       email: ownerEmail,
       password: created.body.ownerTemporaryPassword,
     });
@@ -101,10 +79,10 @@ describe('platform tenants', () => {
 
     const archived = await admin.post(`/api/v1/platform/tenants/${tenantId}/archive`, {});
     expect(archived.body.status).toBe('archived');
-    expect(existsSync(join(dataDir, 'tenants', `${tenantId}.db`))).toBe(false);
-    expect(existsSync(join(dataDir, 'tenants', 'archive', `${tenantId}.db`))).toBe(true);
+    expect(existsSync(join(suite.dataDir, 'tenants', `${tenantId}.db`))).toBe(false);
+    expect(existsSync(join(suite.dataDir, 'tenants', 'archive', `${tenantId}.db`))).toBe(true);
     expect((await owner.get('/api/v1/me')).status).toBe(401);
-    const relogin = await apiRequest(kiunga.baseUrl, 'POST', '/api/v1/auth/login', {
+    const relogin = await apiRequest(suite.kiunga.baseUrl, 'POST', '/api/v1/auth/login', {
       body: { email: ownerEmail, password: ownerPassword },
     });
     expect(relogin.status).toBe(401);
@@ -117,18 +95,20 @@ describe('platform tenants', () => {
   });
 
   it('keeps tenant routes for platform accounts only', async () => {
-    const owner = await login(kiunga.baseUrl, demo.tenants[0]!.owner);
-    const denied = await owner.post(`/api/v1/platform/tenants/${demo.tenants[1]!.id}/suspend`, {});
+    const owner = await login(suite.kiunga.baseUrl, suite.demo.tenants[0]!.owner);
+    const denied = await owner.post(`/api/v1/platform/tenants/${suite.demo.tenants[1]!.id}/suspend`, {});
     expect(denied.status).toBe(403);
-    const admin = await login(kiunga.baseUrl, demo.superAdmin);
-    expect((await admin.get(`/api/v1/platform/tenants/${demo.tenants[1]!.id}`)).body.status).toBe('active');
+    const admin = await login(suite.kiunga.baseUrl, suite.demo.superAdmin);
+    expect((await admin.get(`/api/v1/platform/tenants/${suite.demo.tenants[1]!.id}`)).body.status).toBe(
+      'active',
+    );
   });
 });
 
 describe('ISP self-registration', () => {
   it('creates a tier 1 ISP in a 24-hour trial with its owner signed in', async () => {
     const before = Date.now();
-    const response = await apiRequest(kiunga.baseUrl, 'POST', '/api/v1/registration', {
+    const response = await apiRequest(suite.kiunga.baseUrl, 'POST', '/api/v1/registration', {
       body: {
         ispName: 'Mtaa Wifi',
         slug: 'mtaa-wifi',
@@ -148,19 +128,19 @@ describe('ISP self-registration', () => {
     });
     expect(response.body.tenant.trialEndsAt).toBeGreaterThanOrEqual(before + 24 * HOUR_MS - 5_000);
     expect(response.body.tenant.trialEndsAt).toBeLessThanOrEqual(Date.now() + 24 * HOUR_MS);
-    const owner = clientWithToken(kiunga.baseUrl, response.body.token);
+    const owner = clientWithToken(suite.kiunga.baseUrl, response.body.token);
     const me = (await owner.get('/api/v1/me')).body;
     expect(me).toMatchObject({ kind: 'isp_owner', tenantId: response.body.tenant.id });
     // Built-in roles exist for the new ISP.
     const roles = (await owner.get('/api/v1/roles')).body.items.map((role: { name: string }) => role.name);
     expect(roles).toEqual(expect.arrayContaining(['cashier', 'manager', 'technician']));
-    const admin = await login(kiunga.baseUrl, demo.superAdmin);
+    const admin = await login(suite.kiunga.baseUrl, suite.demo.superAdmin);
     const detail = (await admin.get(`/api/v1/platform/tenants/${response.body.tenant.id}`)).body;
     expect(detail.contactPhone).toBe('254712345678');
   });
 
   it('validates the form: tier 1 needs a feature choice, phone and slug must be valid', async () => {
-    const response = await apiRequest(kiunga.baseUrl, 'POST', '/api/v1/registration', {
+    const response = await apiRequest(suite.kiunga.baseUrl, 'POST', '/api/v1/registration', {
       body: {
         ispName: 'Bad',
         slug: 'Bad Slug!',

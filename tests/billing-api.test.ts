@@ -4,44 +4,25 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveTokenKey } from '@kiunga/control-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, apiRequest, login } from './support/api-client';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import { useDemoKiunga } from './support/kiunga-process';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
+const suite = useDemoKiunga();
 let ispA: ApiClient;
 let ispB: ApiClient;
-const a = () => demo.tenants[0]!;
+const a = () => suite.demo.tenants[0]!;
 const subscriberOfA = () => a().subscribers[0]!;
 
 beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  kiunga = await startKiunga(dataDir);
-  ispA = await login(kiunga.baseUrl, a().owner);
-  ispB = await login(kiunga.baseUrl, demo.tenants[1]!.owner);
+  ispA = await login(suite.kiunga.baseUrl, a().owner);
+  ispB = await login(suite.kiunga.baseUrl, suite.demo.tenants[1]!.owner);
   // The billing job runs at start (catch-up): wait for the demo subscribers' first invoices.
   for (let attempt = 0; attempt < 100; attempt++) {
     if ((await ispA.get('/api/v1/invoices')).body.items.length > 0) return;
     await new Promise((done) => setTimeout(done, 100));
   }
   throw new Error('no invoices were issued at start');
-});
-
-afterAll(async () => {
-  const exitCode = await kiunga?.stop();
-  if (process.env.KIUNGA_TEST_DEBUG) console.log(kiunga.output());
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
 });
 
 describe('billing settings', () => {
@@ -110,7 +91,7 @@ describe('invoices', () => {
     expect(html.headers.get('content-type')).toContain('text/html');
     expect(html.text).toContain(invoice.number);
     expect(html.text).toContain(subscriberOfA().accountNumber);
-    const pdf = await fetch(`${kiunga.baseUrl}/api/v1/invoices/${invoice.id}.pdf`, {
+    const pdf = await fetch(`${suite.kiunga.baseUrl}/api/v1/invoices/${invoice.id}.pdf`, {
       headers: { authorization: `Bearer ${ispA.token}` },
     });
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
@@ -145,13 +126,13 @@ describe('payments', () => {
   });
 
   it('assigns an unmatched M-Pesa C2B payment to a subscriber, once', async () => {
-    const masterKey = readFileSync(join(dataDir, 'master.key'), 'utf8').trim();
+    const masterKey = readFileSync(join(suite.dataDir, 'master.key'), 'utf8').trim();
     const token = createHmac('sha256', deriveTokenKey(masterKey))
       .update(`mpesa-callback:${a().id}`)
       .digest('base64url')
       .slice(0, 32);
     const confirmation = await apiRequest(
-      kiunga.baseUrl,
+      suite.kiunga.baseUrl,
       'POST',
       `/callbacks/mm/${a().id}/${token}/c2b/confirmation`,
       {
@@ -304,6 +285,6 @@ describe('tenant isolation', () => {
   });
 
   it('refuses anonymous callers', async () => {
-    expect((await apiRequest(kiunga.baseUrl, 'GET', '/api/v1/invoices')).status).toBe(401);
+    expect((await apiRequest(suite.kiunga.baseUrl, 'GET', '/api/v1/invoices')).status).toBe(401);
   });
 });

@@ -1,38 +1,17 @@
 // End to end over HTTP against the real ./kiunga: a PPPoE subscriber signs in at /account/<slug>
 // (failures and the rate limit), sees the invoices of the start-up billing run as a page and a PDF,
 // their statement and usage, and can never reach another subscriber's or another ISP's data.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DemoJson,
-  makeDataDir,
-  type RunningKiunga,
-  removeDataDir,
-  seedDemo,
-  startKiunga,
-} from './support/kiunga-process';
+import { describe, expect, it } from 'vitest';
+import { useDemoKiunga } from './support/kiunga-process';
 import { radclient } from './support/radclient';
 
-let dataDir: string;
-let demo: DemoJson;
-let kiunga: RunningKiunga;
+const suite = useDemoKiunga();
 
-const tenant = () => demo.tenants[0]!;
-const otherTenant = () => demo.tenants[1]!;
+const tenant = () => suite.demo.tenants[0]!;
+const otherTenant = () => suite.demo.tenants[1]!;
 const subscriberNamed = (username: string) => tenant().subscribers.find((s) => s.username === username)!;
 
-beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  kiunga = await startKiunga(dataDir);
-});
-
-afterAll(async () => {
-  const exitCode = await kiunga?.stop();
-  removeDataDir(dataDir);
-  expect(exitCode).toBe(0);
-});
-
-const url = (slug: string, path = '') => `${kiunga.baseUrl}/account/${slug}${path}`;
+const url = (slug: string, path = '') => `${suite.kiunga.baseUrl}/account/${slug}${path}`;
 
 function post(target: string, form: Record<string, string>, cookie?: string) {
   return fetch(target, {
@@ -204,7 +183,7 @@ describe('customer self-service pages', () => {
     const wanjiku = subscriberNamed('wanjiku');
     const nas = tenant().nas[0]!;
     const reply = await radclient({
-      server: `127.0.0.1:${kiunga.acctPort}`,
+      server: `127.0.0.1:${suite.kiunga.acctPort}`,
       command: 'acct',
       secret: nas.secret,
       attributes: {
@@ -217,7 +196,7 @@ describe('customer self-service pages', () => {
     });
     expect(reply.code).toBe('Accounting-Response');
     const stop = await radclient({
-      server: `127.0.0.1:${kiunga.acctPort}`,
+      server: `127.0.0.1:${suite.kiunga.acctPort}`,
       command: 'acct',
       secret: nas.secret,
       attributes: {

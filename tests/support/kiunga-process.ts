@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const repositoryRoot = resolve(import.meta.dirname, '..', '..');
 const kiungaScript = join(repositoryRoot, 'kiunga');
@@ -179,4 +180,50 @@ export async function metricValue(
     }
   }
   return total;
+}
+
+export interface DemoKiunga {
+  readonly dataDir: string;
+  readonly demo: DemoJson;
+  readonly kiunga: RunningKiunga;
+  readonly baseUrl: string;
+}
+
+/**
+ * The usual end-to-end setup of a test file: a seeded demo data dir and a running ./kiunga before
+ * its tests, stopped after them (a clean exit asserted) and the data dir removed. A file's own
+ * beforeAll runs after this one; its own afterAll before this one.
+ */
+export function useDemoKiunga(): DemoKiunga {
+  let running: { dataDir: string; demo: DemoJson; kiunga: RunningKiunga } | undefined;
+  beforeAll(async () => {
+    const dataDir = makeDataDir();
+    const demo = await seedDemo(dataDir);
+    running = { dataDir, demo, kiunga: await startKiunga(dataDir) };
+  });
+  afterAll(async () => {
+    if (!running) return;
+    const exitCode = await running.kiunga.stop();
+    if (process.env.KIUNGA_TEST_DEBUG) console.log(running.kiunga.output());
+    removeDataDir(running.dataDir);
+    expect(exitCode).toBe(0);
+  });
+  const current = () => {
+    if (!running) throw new Error('useDemoKiunga: used before its beforeAll ran');
+    return running;
+  };
+  return {
+    get dataDir() {
+      return current().dataDir;
+    },
+    get demo() {
+      return current().demo;
+    },
+    get kiunga() {
+      return current().kiunga;
+    },
+    get baseUrl() {
+      return current().kiunga.baseUrl;
+    },
+  };
 }
