@@ -451,7 +451,9 @@ function VoidInvoiceForm(props: { subscriberId: string; csrfToken: string; invoi
             <input id="reason" name="reason" required minlength={3} maxlength={200} />
           </div>
         </div>
-        <button type="submit">Void invoice</button>
+        <button type="submit" class="danger">
+          Void invoice
+        </button>
       </form>
     </section>
   );
