@@ -165,6 +165,47 @@ describe('ISP console', () => {
     expect(sent.map((request) => request.code)).toContain(PacketCode.DisconnectRequest);
   });
 
+  it('shows a session that starts while the Live page is open, without a reload, and disconnects it', async () => {
+    const tenant = suite.demo.tenants[0]!;
+    const voucher = tenant.vouchers[2]!;
+    await signIn(page, owner().email, owner().password);
+    await page.goto('/isp/sessions');
+    // Connected to the feed, and the session not on the page the server rendered.
+    await page.locator('[data-live-indicator]').waitFor({ state: 'visible', timeout: 15_000 });
+    const row = page.locator(`tr[data-session-user="${voucher.code}"]`);
+    await expect(row.count()).resolves.toBe(0);
+    await page.evaluate(() => {
+      (window as unknown as { sameDocument: boolean }).sameDocument = true;
+    });
+    const reply = await radclient({
+      server: `127.0.0.1:${suite.kiunga.acctPort}`,
+      command: 'acct',
+      secret: tenant.nas[0]!.secret,
+      attributes: {
+        'User-Name': voucher.code,
+        'Acct-Status-Type': 'Start',
+        'Acct-Session-Id': 'b0000002',
+        'Framed-IP-Address': '10.9.0.8',
+        'Calling-Station-Id': '02:00:00:00:77:02',
+      },
+    });
+    expect(reply.code).toBe('Accounting-Response');
+    await row.waitFor({ state: 'visible', timeout: 20_000 });
+    await expect(row.textContent()).resolves.toContain('10.9.0.8');
+    await expect(row.textContent()).resolves.toContain('Kilimani hotspot router');
+    await expect(
+      page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+    ).resolves.toBe(true);
+    await page.screenshot({ path: '/tmp/kiunga-isp-live-sessions-360.png', fullPage: true });
+    // The row drawn by the page's script carries a working disconnect form (CSRF and all).
+    const before = nas.received.length;
+    acceptNextDialog(page);
+    await row.locator('button:has-text("Disconnect")').click();
+    await page.waitForURL('**/isp/sessions');
+    expect(await flashText(page)).toContain('Disconnected');
+    expect(nas.received.slice(before).map((request) => request.code)).toContain(PacketCode.DisconnectRequest);
+  });
+
   it('hides what a staff role lacks and answers a forced URL with a 403 page', async () => {
     await signIn(page, owner().email, owner().password);
     await page.goto('/isp/staff');

@@ -1,8 +1,9 @@
 // The Hono application: health, metrics, the REST API under /api/v1, and the consoles.
 import { KiungaError } from '@kiunga/schemas';
-import { Hono } from 'hono';
+import { type ErrorHandler, Hono } from 'hono';
 import { compress } from 'hono/compress';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from 'pino';
 import { subscriberPaymentHook } from './billing/automation';
 import { customerRoutes } from './customer/routes';
 import type { ApiDependencies, AppEnv } from './dependencies';
@@ -99,8 +100,14 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
     ),
   );
 
-  // The one place an error becomes {"error":{"code","message"}}.
-  app.onError((error, context) => {
+  app.onError(apiErrorHandler(options.logger));
+
+  return app;
+}
+
+/** The one place an error becomes {"error":{"code","message"}} (also for the WebSocket upgrade gate). */
+export function apiErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
+  return (error, context) => {
     if (error instanceof KiungaError) {
       return context.json(
         {
@@ -113,12 +120,10 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
         error.httpStatus as ContentfulStatusCode,
       );
     }
-    options.logger.error({ err: error, path: context.req.path }, 'unhandled error');
+    logger.error({ err: error, path: context.req.path }, 'unhandled error');
     return context.json(
       { error: { code: 'internal_error', message: 'Something went wrong on our side.' } },
       500,
     );
-  });
-
-  return app;
+  };
 }

@@ -1,7 +1,9 @@
-// Serving the Hono app over HTTP with a clean stop.
+// Serving the Hono app over HTTP (and the live sessions WebSocket) with a clean stop.
+import { Server as HttpServer } from 'node:http';
 import { type ServerType, serve } from '@hono/node-server';
 import { type ControlApiOptions, createApp } from './app';
 import { startJobs } from './jobs/index';
+import { startSessionsFeed } from './live/sessions-feed';
 
 export interface ControlApiServer {
   port: number;
@@ -19,16 +21,20 @@ export async function startControlApi(
     started.once('error', reject);
   });
   const jobs = options.runJobs === false ? null : startJobs(options);
+  // serve() without a createServer option makes a node:http server, which is what ws upgrades.
+  const feed = server instanceof HttpServer ? startSessionsFeed(server, options) : null;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        jobs?.stop();
+    stop: async () => {
+      jobs?.stop();
+      await feed?.stop();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive sockets would hold close() open; a stopping server owes them nothing.
         if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

@@ -84,6 +84,34 @@ export function listLiveSessions(
   };
 }
 
+export interface LiveSessionsSnapshot {
+  /** The first page, as GET /api/v1/sessions lists it. */
+  items: SessionOutput[];
+  /** Every live session of the ISP (up to LIVE_SCAN_MAX). */
+  total: number;
+}
+
+/** The first page of an ISP's live sessions and how many there are in all (for the live feed). */
+export function liveSessionsSnapshot(
+  aaa: AaaControl,
+  tenantId: string,
+  limit: number,
+  nowMs: number,
+): LiveSessionsSnapshot {
+  const first: LiveSessionView[] = [];
+  let total = 0;
+  let afterSessionId: string | undefined;
+  while (total < LIVE_SCAN_MAX) {
+    const batch = aaa.listSessions(tenantId, { limit: LIVE_SCAN_PAGE, afterSessionId });
+    for (const session of batch) if (first.length < limit) first.push(session);
+    total += batch.length;
+    const last = batch[batch.length - 1];
+    if (batch.length < LIVE_SCAN_PAGE || !last) break;
+    afterSessionId = last.sessionId;
+  }
+  return { items: first.map((session) => toLiveSessionOutput(session, nowMs)), total };
+}
+
 /** Every live session of one voucher or subscriber (for suspend, revoke, plan change). */
 export function liveSessionsOfSubject(
   aaa: AaaControl,

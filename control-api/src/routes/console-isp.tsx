@@ -302,6 +302,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
         nextCursor={page.nextCursor}
         query={query}
         canDisconnect={can(context, 'sessions.disconnect')}
+        isLive={query.cursor === undefined}
       />,
     );
   });

@@ -21,7 +21,8 @@ registerApiOperations([
   {
     method: 'get',
     path: '/api/v1/sessions',
-    summary: 'Live sessions with bytes and uptime (filter by nasId, subscriberId, voucherId)',
+    summary:
+      'Live sessions with bytes and uptime (filter by nasId, subscriberId, voucherId); pushed as they change over the WebSocket /api/v1/sessions/live',
     tag: 'sessions',
     permission: 'sessions.read',
     query: listQuerySchema,
