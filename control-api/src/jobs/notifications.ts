@@ -4,7 +4,7 @@
 import { normaliseKenyanPhone, servedTenantIds } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 import { SmsGatewayError } from '../integrations/sms/index';
-import { tenantHasFeature } from '../middleware/require-feature';
+import { tenantFeatures } from '../middleware/require-feature';
 import {
   type ClaimedNotification,
   claimNotification,
@@ -37,7 +37,8 @@ export async function sendPendingNotifications(
   const baseUrl = dependencies.smsBaseUrl;
   if (!baseUrl) return totals;
   for (const tenantId of servedTenantIds(dependencies.platform)) {
-    if (!dependencies.shards.hasShardFile(tenantId) || !hasSmsFeature(dependencies, tenantId)) continue;
+    if (!dependencies.shards.hasShardFile(tenantId)) continue;
+    if (!tenantFeatures(dependencies.platform, tenantId)('sms')) continue;
     try {
       const result = await sendTenantNotifications(dependencies, baseUrl, tenantId);
       totals.sent += result.sent;
@@ -53,13 +54,6 @@ export async function sendPendingNotifications(
     }
   }
   return totals;
-}
-
-function hasSmsFeature(dependencies: ApiDependencies, tenantId: string): boolean {
-  const tenant = dependencies.platform.sqlite
-    .prepare('SELECT tier, feature_choice AS featureChoice FROM tenants WHERE id = ?')
-    .get(tenantId) as { tier: string; featureChoice: string | null } | undefined;
-  return tenant !== undefined && tenantHasFeature(tenant.tier, tenant.featureChoice, 'sms');
 }
 
 async function sendTenantNotifications(dependencies: ApiDependencies, baseUrl: string, tenantId: string) {
@@ -130,7 +124,6 @@ async function sendOne(
   } catch (error) {
     if (!(error instanceof SmsGatewayError)) throw error;
     if (error.kind === 'authentication') return { kind: 'retryable', reason: CREDENTIALS_REFUSED };
-    if (error.kind === 'invalid_request') return { kind: 'failed', reason: error.message };
     return { kind: error.isRetryable ? 'retryable' : 'failed', reason: error.message };
   }
 }

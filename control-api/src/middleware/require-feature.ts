@@ -11,14 +11,22 @@ export function tenantHasFeature(tier: string, featureChoice: string | null, fea
   return featureChoice === feature;
 }
 
+/** What a tenant's tier gives it, read once; an unknown tenant has nothing. */
+export function tenantFeatures(
+  platform: ApiDependencies['platform'],
+  tenantId: string,
+): (feature: Feature) => boolean {
+  const row = platform.sqlite
+    .prepare('SELECT tier, feature_choice AS featureChoice FROM tenants WHERE id = ?')
+    .get(tenantId) as { tier: string; featureChoice: string | null } | undefined;
+  return (feature) => (row ? tenantHasFeature(row.tier, row.featureChoice, feature) : false);
+}
+
 export function requireFeature(dependencies: ApiDependencies, feature: Feature): MiddlewareHandler<AppEnv> {
   return async (context, next) => {
     const tenantId = context.get('principal').tenantId;
     if (tenantId !== null) {
-      const tenant = dependencies.platform.sqlite
-        .prepare('SELECT tier, feature_choice AS featureChoice FROM tenants WHERE id = ?')
-        .get(tenantId) as { tier: string; featureChoice: string | null } | undefined;
-      if (!tenant || !tenantHasFeature(tenant.tier, tenant.featureChoice, feature)) {
+      if (!tenantFeatures(dependencies.platform, tenantId)(feature)) {
         throw new KiungaError(
           'forbidden',
           `Your plan does not include ${feature}. Upgrade to Tier 2 to use it.`,

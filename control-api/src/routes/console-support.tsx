@@ -6,7 +6,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import { readBranding, readTenantProfile } from '../domains';
 import { authenticateConsole, CSRF_HEADER_NAME, consoleHomePath } from '../identity/console-sessions';
-import { type Feature, tenantHasFeature } from '../middleware/require-feature';
+import { tenantFeatures } from '../middleware/require-feature';
 import type { Page } from '../pagination';
 import type { Permission, Principal } from '../permissions';
 import { tenantShardOf } from '../tenant-access';
@@ -293,13 +293,6 @@ export function setPlatformBanner(context: Context, banner: PlatformBanner | nul
   if (banner) platformBanners.set(context.req.raw, banner);
 }
 
-function tenantFeaturesOf(dependencies: ApiDependencies, tenantId: string) {
-  const row = dependencies.platform.sqlite
-    .prepare('SELECT tier, feature_choice AS featureChoice FROM tenants WHERE id = ?')
-    .get(tenantId) as { tier: string; featureChoice: string | null } | undefined;
-  return (feature: Feature) => (row ? tenantHasFeature(row.tier, row.featureChoice, feature) : false);
-}
-
 /** The shell of an ISP page (console or technician panel), in the ISP's own name, logo and colours. */
 export function tenantShell(
   context: Context<AppEnv>,
@@ -309,7 +302,7 @@ export function tenantShell(
   const principal = context.get('principal');
   const branding = readBranding(tenantShardOf(context, dependencies));
   const profile = readTenantProfile(dependencies.platform, principal.tenantId ?? '');
-  const hasFeature = tenantFeaturesOf(dependencies, profile.id);
+  const hasFeature = tenantFeatures(dependencies.platform, profile.id);
   return {
     brandName: branding.displayName ?? profile.name,
     logo: branding.logo,
