@@ -1,4 +1,4 @@
 // What tests and tools may use from @kiunga/ops.
 export * from './config';
-export { seedDemo } from './demo/seed';
+export { type DemoJson, type DemoTenantJson, seedDemo } from './demo/seed';
 export { migrateAll } from './migrate';

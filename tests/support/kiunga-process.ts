@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { DemoJson, DemoTenantJson } from '@kiunga/ops';
 import { afterAll, beforeAll, expect } from 'vitest';
 
 export const repositoryRoot = resolve(import.meta.dirname, '..', '..');
@@ -16,30 +17,11 @@ const execFileAsync = promisify(execFile);
 const STARTUP_TIMEOUT_MS = 30_000;
 const HEALTH_POLL_MS = 100;
 
-export interface DemoJson {
-  superAdmin: { email: string; password: string };
-  tenants: Array<{
-    id: string;
-    slug: string;
-    owner: { email: string; password: string };
-    nas: Array<{ id: string; ip: string; secret: string }>;
-    plans: Array<{ id: string; name: string; kind: string; priceCents: number }>;
-    vouchers: Array<{ id: string; code: string; planId: string; deviceLimit: number }>;
-    subscribers: Array<{
-      id: string;
-      username: string;
-      password: string;
-      planId: string;
-      accountNumber: string;
-      status: string;
-    }>;
-  }>;
-}
+/** What `kiunga demo --seed-only --json` prints (the public contract), as the seed defines it. */
+export type { DemoJson };
 
 /** A demo tenant with the M-Pesa app the seed gives it, for tests that start the Daraja simulator. */
-export type MpesaDemoTenant = DemoJson['tenants'][number] & {
-  mpesa: { shortcode: string; consumerKey: string; consumerSecret: string; passkey: string };
-};
+export type MpesaDemoTenant = DemoTenantJson & { mpesa: NonNullable<DemoTenantJson['mpesa']> };
 
 export function makeDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'kiunga-test-'));

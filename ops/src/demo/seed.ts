@@ -32,7 +32,7 @@ export interface DemoJson {
   tenants: DemoTenantJson[];
 }
 
-interface DemoTenantJson {
+export interface DemoTenantJson {
   id: string;
   slug: string;
   name: string;
