@@ -17,6 +17,7 @@ import { revokeAllSessionsOf } from '../identity/refresh-tokens';
 import { ensureBuiltInRoles } from '../identity/roles';
 import { requirePermission } from '../middleware/require-permission';
 import { decodeCursor, pageOf, pageQuerySchema } from '../pagination';
+import type { TenantBillingRow } from '../platform-billing/accounts';
 import { parseJsonBody, parseQuery } from '../validation';
 import { registerApiOperations } from './openapi';
 import { resetPasswordOf, resetPasswordSchema } from './users';
@@ -235,16 +236,7 @@ export async function createTenantWithOwner(
   return { tenantId, ownerId };
 }
 
-interface TenantRow {
-  id: string;
-  slug: string;
-  name: string;
-  status: string;
-  tier: string;
-  featureChoice: string | null;
-  trialEndsAt: number | null;
-  contactPhone: string | null;
-  createdAt: number;
+interface TenantRow extends TenantBillingRow {
   updatedAt: number;
   ownerId: string | null;
   ownerEmail: string | null;
