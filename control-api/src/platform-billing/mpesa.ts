@@ -7,8 +7,8 @@ import {
   classifyStkResult,
   DarajaClient,
   DarajaError,
-  parseStkCallback,
   readStkCallback,
+  stkCallbackFromText,
 } from '../integrations/mpesa/index';
 import { DARAJA_TIMEOUT_MS } from '../portal/mpesa-settings';
 import type { AccountRow, TenantBillingRow } from './accounts';
@@ -127,15 +127,8 @@ export function applyPlatformStkCallback(
 }
 
 function interpretCallback(dependencies: ApiDependencies, rawBody: string): PlatformCallbackOutcome {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody);
-  } catch {
-    return 'rejected';
-  }
-  const parsed = parseStkCallback(body);
-  if (!parsed.ok) return 'rejected';
-  const callback = parsed.value.Body.stkCallback;
+  const callback = stkCallbackFromText(rawBody);
+  if (!callback) return 'rejected';
   const intent = findIntentByReference(dependencies, 'mpesa_stk', callback.CheckoutRequestID);
   if (!intent) return 'unmatched';
   const reading = readStkCallback(callback);

@@ -3,9 +3,9 @@ import { cents, KiungaError, normaliseKenyanPhone, type TenantShard } from '@kiu
 import type { ApiDependencies } from '../dependencies';
 import { findPlan } from '../domains/plans';
 import {
-  parseStkCallback,
   readStkCallback,
   type StkOutcome,
+  stkCallbackFromText,
   wholeShillings,
 } from '../integrations/mpesa/index';
 import {
@@ -133,15 +133,8 @@ function interpretStkCallback(
   nowMs: number,
   onSubscriberPaid: (subscriberId: string) => void,
 ): CallbackOutcome {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody);
-  } catch {
-    return 'rejected';
-  }
-  const parsed = parseStkCallback(body);
-  if (!parsed.ok) return 'rejected';
-  const callback = parsed.value.Body.stkCallback;
+  const callback = stkCallbackFromText(rawBody);
+  if (!callback) return 'rejected';
   const purchase = findPurchaseByCheckout(shard, callback.CheckoutRequestID);
   if (!purchase) return 'unmatched';
   const reading = readStkCallback(callback);

@@ -8,6 +8,7 @@ import {
   readC2bRequest,
   readResultParameters,
   readStkCallback,
+  stkCallbackFromText,
 } from './callbacks';
 import { C2bRejectionCode } from './result-codes';
 
@@ -81,6 +82,9 @@ describe('STK callbacks', () => {
 
   it('refuses bodies of another shape', () => {
     expect(parseStkCallback({}).ok).toBe(false);
+    expect(stkCallbackFromText('not json')).toBeNull();
+    expect(stkCallbackFromText('{}')).toBeNull();
+    expect(stkCallbackFromText(JSON.stringify(paidCallback))).toEqual(parsedStk(paidCallback));
     expect(parseStkCallback({ Body: { stkCallback: { ResultCode: 'zero' } } }).ok).toBe(false);
   });
 });

@@ -30,6 +30,18 @@ export function parseStkCallback(body: unknown): CallbackParseResult<StkCallback
   return parseWith(stkCallbackSchema, body);
 }
 
+/** The stkCallback of an STK result body as it arrived, or null when it is not JSON of that shape. */
+export function stkCallbackFromText(rawBody: string): StkCallback | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    return null;
+  }
+  const parsed = parseStkCallback(body);
+  return parsed.ok ? parsed.value.Body.stkCallback : null;
+}
+
 export function parseC2bRequest(body: unknown): CallbackParseResult<C2bRequest> {
   return parseWith(c2bRequestSchema, body);
 }
