@@ -59,6 +59,51 @@ export async function callJson(options: JsonCallOptions): Promise<JsonResponse> 
   return { status, body: parseJsonOrText(text) };
 }
 
+export interface JsonEndpointOptions {
+  /** Trailing slashes are dropped; each call appends its path. */
+  readonly baseUrl: string;
+  /** Tests inject one; otherwise the global fetch. */
+  readonly fetch?: typeof fetch | undefined;
+  readonly timeoutMs: number;
+  readonly responseBodyCharsMax: number;
+  readonly providerName: string;
+  /** Builds the provider's error for a failed call to `path`. */
+  readonly fail: (
+    kind: JsonCallFailureKind,
+    message: string,
+    details: JsonCallFailureDetails,
+    path: string,
+  ) => Error;
+}
+
+export type JsonEndpoint = (
+  method: 'GET' | 'POST',
+  path: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+) => Promise<JsonResponse>;
+
+/** A provider's base URL, fetch and limits, checked once; each call then names only what differs. */
+export function jsonEndpoint(options: JsonEndpointOptions): JsonEndpoint {
+  if (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0) {
+    throw new RangeError('timeoutMs must be a positive integer');
+  }
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const fetchFunction = options.fetch ?? globalThis.fetch;
+  return (method, path, headers, body) =>
+    callJson({
+      fetch: fetchFunction,
+      url: `${baseUrl}${path}`,
+      method,
+      headers,
+      body,
+      timeoutMs: options.timeoutMs,
+      responseBodyCharsMax: options.responseBodyCharsMax,
+      providerName: options.providerName,
+      fail: (kind, message, details) => options.fail(kind, message, details, path),
+    });
+}
+
 function parseJsonOrText(text: string): unknown {
   if (text === '') return undefined;
   try {

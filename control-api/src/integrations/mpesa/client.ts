@@ -5,7 +5,7 @@
 // validate Daraja's answers. Four POSTs and one GET do not need a dependency; this file and requests.ts are the whole client.
 import type { Clock } from '@kiunga/schemas';
 import type { z } from 'zod';
-import { callJson, type JsonResponse } from '../http-json';
+import { type JsonEndpoint, type JsonResponse, jsonEndpoint } from '../http-json';
 import { DarajaError, INVALID_ACCESS_TOKEN_ERROR_CODE } from './errors';
 import {
   type C2bRegisterInput,
@@ -54,27 +54,27 @@ interface CachedToken {
 }
 
 export class DarajaClient {
-  private readonly baseUrl: string;
+  private readonly send: JsonEndpoint;
   private readonly basicAuthorization: string;
-  private readonly fetchFunction: typeof fetch;
   private readonly clock: Clock;
-  private readonly timeoutMs: number;
   private cachedToken: CachedToken | null = null;
   /** One token request shared by every call that needs a token while it is in flight. */
   private pendingToken: Promise<string> | null = null;
 
   constructor(options: DarajaClientOptions) {
-    if (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0) {
-      throw new RangeError('timeoutMs must be a positive integer');
-    }
+    this.send = jsonEndpoint({
+      baseUrl: options.baseUrl,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      responseBodyCharsMax: RESPONSE_BODY_CHARS_MAX,
+      providerName: 'Daraja',
+      fail: (kind, message, details, path) => new DarajaError(kind, path, message, details),
+    });
     if (options.consumerKey === '' || options.consumerSecret === '') {
       throw new RangeError('consumerKey and consumerSecret are required');
     }
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.basicAuthorization = `Basic ${Buffer.from(`${options.consumerKey}:${options.consumerSecret}`).toString('base64')}`;
-    this.fetchFunction = options.fetch ?? globalThis.fetch;
     this.clock = options.clock;
-    this.timeoutMs = options.timeoutMs;
   }
 
   /** Ask M-Pesa to prompt the customer's phone for their PIN; the result arrives later at `callbackUrl`. */
@@ -209,24 +209,5 @@ export class DarajaClient {
     const details = body.success ? body.data : {};
     const suffix = details.errorMessage === undefined ? '' : `: ${details.errorMessage}`;
     return new DarajaError(kind, path, `${message}${suffix}`, { httpStatus: response.status, ...details });
-  }
-
-  private send(
-    method: 'GET' | 'POST',
-    path: string,
-    headers: Record<string, string>,
-    body: string | undefined,
-  ): Promise<JsonResponse> {
-    return callJson({
-      fetch: this.fetchFunction,
-      url: `${this.baseUrl}${path}`,
-      method,
-      headers,
-      body,
-      timeoutMs: this.timeoutMs,
-      responseBodyCharsMax: RESPONSE_BODY_CHARS_MAX,
-      providerName: 'Daraja',
-      fail: (kind, message, details) => new DarajaError(kind, path, message, details),
-    });
   }
 }

@@ -2,7 +2,7 @@
 // Four calls do not justify PayPal's server SDK (a large generated package); this file is the whole client.
 import type { Clock } from '@kiunga/schemas';
 import type { z } from 'zod';
-import { callJson, type JsonResponse } from '../http-json';
+import { type JsonEndpoint, type JsonResponse, jsonEndpoint } from '../http-json';
 import { formatPayPalValue } from './currency';
 import { PayPalError } from './errors';
 import {
@@ -49,23 +49,24 @@ export interface CreateOrderInput {
 }
 
 export class PayPalClient {
-  private readonly baseUrl: string;
+  private readonly send: JsonEndpoint;
   private readonly basicAuthorization: string;
-  private readonly fetchFunction: typeof fetch;
   private readonly clock: Clock;
-  private readonly timeoutMs: number;
   private cachedToken: { value: string; expiresAtMs: number } | null = null;
 
   constructor(options: PayPalClientOptions) {
-    if (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0)
-      throw new RangeError('timeoutMs must be a positive integer');
+    this.send = jsonEndpoint({
+      baseUrl: options.baseUrl,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      responseBodyCharsMax: RESPONSE_BODY_CHARS_MAX,
+      providerName: 'PayPal',
+      fail: (kind, message, details, path) => new PayPalError(kind, path, message, details),
+    });
     if (options.clientId === '' || options.clientSecret === '')
       throw new RangeError('clientId and clientSecret are required');
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.basicAuthorization = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`;
-    this.fetchFunction = options.fetch ?? globalThis.fetch;
     this.clock = options.clock;
-    this.timeoutMs = options.timeoutMs;
   }
 
   /** POST /v2/checkout/orders with intent CAPTURE; the buyer approves at `approveUrlOf(order)`. */
@@ -162,25 +163,6 @@ export class PayPalClient {
       ...(name === undefined ? {} : { errorName: name }),
       ...(issue === undefined ? {} : { issue }),
       ...(body.debug_id === undefined ? {} : { debugId: body.debug_id }),
-    });
-  }
-
-  private send(
-    method: 'GET' | 'POST',
-    path: string,
-    headers: Record<string, string>,
-    body: string | undefined,
-  ): Promise<JsonResponse> {
-    return callJson({
-      fetch: this.fetchFunction,
-      url: `${this.baseUrl}${path}`,
-      method,
-      headers,
-      body,
-      timeoutMs: this.timeoutMs,
-      responseBodyCharsMax: RESPONSE_BODY_CHARS_MAX,
-      providerName: 'PayPal',
-      fail: (kind, message, details) => new PayPalError(kind, path, message, details),
     });
   }
 }

@@ -1,7 +1,7 @@
 // A thin typed client of Africa's Talking's bulk SMS API (POST /version1/messaging), the gateway most
 // Kenyan ISPs use. One form-encoded POST needs no SDK: the official `africastalking` package brings
 // axios, no injectable fetch or timeout, and does not validate the answer.
-import { callJson } from '../http-json';
+import { type JsonEndpoint, jsonEndpoint } from '../http-json';
 import { SmsGatewayError } from './errors';
 import { type SendSmsResponse, sendSmsResponseSchema } from './schemas';
 import { classifySmsStatus, classifySmsStatusName, type SmsRecipientOutcome } from './status-codes';
@@ -57,24 +57,24 @@ export interface SendSmsResult {
 }
 
 export class SmsClient {
-  private readonly baseUrl: string;
+  private readonly post: JsonEndpoint;
   private readonly username: string;
   private readonly apiKey: string;
-  private readonly fetchFunction: typeof fetch;
-  private readonly timeoutMs: number;
 
   constructor(options: SmsClientOptions) {
-    if (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0) {
-      throw new RangeError('timeoutMs must be a positive integer');
-    }
+    this.post = jsonEndpoint({
+      baseUrl: options.baseUrl,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      responseBodyCharsMax: RESPONSE_BODY_CHARS_MAX,
+      providerName: "Africa's Talking",
+      fail: (kind, message, details) => new SmsGatewayError(kind, message, details),
+    });
     if (options.username === '' || options.apiKey === '') {
       throw new RangeError('username and apiKey are required');
     }
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.username = options.username;
     this.apiKey = options.apiKey;
-    this.fetchFunction = options.fetch ?? globalThis.fetch;
-    this.timeoutMs = options.timeoutMs;
   }
 
   /**
@@ -83,17 +83,12 @@ export class SmsClient {
    */
   async send(input: SendSmsInput): Promise<SendSmsResult> {
     const body = this.formBody(input);
-    const response = await callJson({
-      fetch: this.fetchFunction,
-      url: `${this.baseUrl}${SMS_MESSAGING_PATH}`,
-      method: 'POST',
-      headers: { apiKey: this.apiKey, 'Content-Type': 'application/x-www-form-urlencoded' },
+    const response = await this.post(
+      'POST',
+      SMS_MESSAGING_PATH,
+      { apiKey: this.apiKey, 'Content-Type': 'application/x-www-form-urlencoded' },
       body,
-      timeoutMs: this.timeoutMs,
-      responseBodyCharsMax: RESPONSE_BODY_CHARS_MAX,
-      providerName: "Africa's Talking",
-      fail: (kind, message, details) => new SmsGatewayError(kind, message, details),
-    });
+    );
     const gatewayMessage = typeof response.body === 'string' ? response.body.slice(0, 200) : undefined;
     if (response.status === 401) {
       throw new SmsGatewayError('authentication', 'the SMS gateway refused the username or API key', {
