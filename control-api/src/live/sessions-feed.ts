@@ -52,16 +52,15 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
   const rooms = new Map<string, TenantRoom>();
   let isStopping = false;
 
+  /** The tenant's sessions now; the message is only written out when someone is sent it. */
   const snapshotOf = (tenantId: string) => {
     const nowMs = dependencies.clock.now();
     const snapshot = liveSessionsSnapshot(dependencies.aaa, tenantId, SESSIONS_PER_MESSAGE, nowMs);
-    const message = JSON.stringify({
-      type: 'sessions',
-      sessions: snapshot.items,
-      total: snapshot.total,
-      at: nowMs,
-    });
-    return { message, fingerprint: snapshotFingerprint(snapshot.items, snapshot.total) };
+    return {
+      fingerprint: snapshotFingerprint(snapshot.items, snapshot.total),
+      message: () =>
+        JSON.stringify({ type: 'sessions', sessions: snapshot.items, total: snapshot.total, at: nowMs }),
+    };
   };
 
   const forget = (socket: WebSocket) => {
@@ -88,7 +87,7 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
     });
     const { message, fingerprint } = snapshotOf(viewer.tenantId);
     room.fingerprint ??= fingerprint;
-    socket.send(message);
+    socket.send(message());
   };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -139,7 +138,8 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
         const { message, fingerprint } = snapshotOf(tenantId);
         if (fingerprint === room.fingerprint) continue;
         room.fingerprint = fingerprint;
-        for (const socket of room.sockets) socket.send(message);
+        const text = message();
+        for (const socket of room.sockets) socket.send(text);
       } catch (error) {
         dependencies.logger.error({ err: error, tenantId }, 'live feed poll failed');
       }
