@@ -21,11 +21,8 @@ function groupThousands(whole: number): string {
   return String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/**
- * Cents for people: "Ksh 1,500", "Ksh 49.50", "Ksh -300"; with `fixed`, always two decimals
- * ("Ksh 1,500.00") as statements and invoices print them. Integer arithmetic only.
- */
-export function formatKsh(amountCents: number, options: { fixed?: boolean } = {}): string {
+/** The amount in shillings, by integer arithmetic: "-1,500", "49.50"; cents only when there are some unless `fixed`. */
+function shillingsText(amountCents: number, options: { fixed: boolean; grouped: boolean }): string {
   if (!Number.isSafeInteger(amountCents))
     throw new RangeError(`cents must be a safe integer, got ${amountCents}`);
   const sign = amountCents < 0 ? '-' : '';
@@ -33,10 +30,18 @@ export function formatKsh(amountCents: number, options: { fixed?: boolean } = {}
   const fraction = absolute % 100;
   const whole = (absolute - fraction) / 100;
   const decimals = options.fixed || fraction !== 0 ? `.${String(fraction).padStart(2, '0')}` : '';
-  return `Ksh ${sign}${groupThousands(whole)}${decimals}`;
+  return `${sign}${options.grouped ? groupThousands(whole) : String(whole)}${decimals}`;
+}
+
+/**
+ * Cents for people: "Ksh 1,500", "Ksh 49.50", "Ksh -300"; with `fixed`, always two decimals
+ * ("Ksh 1,500.00") as statements and invoices print them.
+ */
+export function formatKsh(amountCents: number, options: { fixed?: boolean } = {}): string {
+  return `Ksh ${shillingsText(amountCents, { fixed: options.fixed === true, grouped: true })}`;
 }
 
 /** Cents as a shilling amount to put back into a form field: "1500", "49.50". */
 export function centsToShillingsText(amountCents: number): string {
-  return formatKsh(amountCents).slice('Ksh '.length).replaceAll(',', '');
+  return shillingsText(amountCents, { fixed: false, grouped: false });
 }
