@@ -15,12 +15,10 @@ export const SECRET_LENGTH_MAX = 1024;
 /** String secrets are prepared once and remembered; when this many are held the memory is cleared and refilled. */
 const SECRET_CACHE_ENTRIES_MAX = 4096;
 
-/** A shared secret with its HMAC pads computed once, as intake should hold per NAS. */
+/** A shared secret with its HMAC pad states computed once, as intake should hold per NAS. */
 export interface SharedSecret {
   readonly bytes: Buffer;
-  readonly innerPad: Buffer;
-  readonly outerPad: Buffer;
-  /** MD5 state after the inner and the outer pad: every HMAC of this secret starts there. */
+  /** MD5 state after the inner and the outer key pad: every HMAC of this secret starts there. */
   readonly innerState: Md5State;
   readonly outerState: Md5State;
 }
@@ -28,7 +26,7 @@ export interface SharedSecret {
 export type Secret = string | Buffer | SharedSecret;
 
 // Digests run synchronously, so one module-level buffer serves every call without allocation.
-const scratch = Buffer.allocUnsafe(HMAC_BLOCK_LENGTH + PACKET_LENGTH_MAX + SECRET_LENGTH_MAX);
+const scratch = Buffer.allocUnsafe(PACKET_LENGTH_MAX + SECRET_LENGTH_MAX);
 const preparedSecrets = new Map<string, SharedSecret>();
 const innerDigest = Buffer.alloc(MD5_LENGTH);
 
@@ -45,8 +43,6 @@ export function createSharedSecret(secret: string | Buffer): SharedSecret {
   }
   return {
     bytes,
-    innerPad,
-    outerPad,
     innerState: md5StateAfterBlock(innerPad),
     outerState: md5StateAfterBlock(outerPad),
   };
@@ -64,24 +60,21 @@ export function toSharedSecret(secret: Secret): SharedSecret {
 }
 
 /**
- * Copies the packet behind the HMAC pad slot, with `authenticator` (when given) in the
+ * Copies the packet to the start of the scratch buffer, with `authenticator` (when given) in the
  * authenticator field and the 16 octets at `zeroOffset` (when >= 0) cleared. Returns its end.
  */
 function stagePacket(raw: Buffer, authenticator: Buffer | undefined, zeroOffset: number): number {
-  raw.copy(scratch, HMAC_BLOCK_LENGTH);
-  if (authenticator !== undefined) authenticator.copy(scratch, HMAC_BLOCK_LENGTH + AUTHENTICATOR_OFFSET);
-  if (zeroOffset >= 0) {
-    const start = HMAC_BLOCK_LENGTH + zeroOffset;
-    scratch.fill(0, start, start + AUTHENTICATOR_LENGTH);
-  }
-  return HMAC_BLOCK_LENGTH + raw.length;
+  raw.copy(scratch, 0);
+  if (authenticator !== undefined) authenticator.copy(scratch, AUTHENTICATOR_OFFSET);
+  if (zeroOffset >= 0) scratch.fill(0, zeroOffset, zeroOffset + AUTHENTICATOR_LENGTH);
+  return raw.length;
 }
 
 /** MD5(packet + secret), RFC 2865 §3 and RFC 2866 §3, with the authenticator field replaced when given. */
 export function packetMd5(raw: Buffer, authenticator: Buffer | undefined, secret: SharedSecret): Buffer {
   const end = stagePacket(raw, authenticator, -1);
   secret.bytes.copy(scratch, end);
-  return md5(scratch, HMAC_BLOCK_LENGTH, end + secret.bytes.length);
+  return md5(scratch, 0, end + secret.bytes.length);
 }
 
 /** HMAC-MD5 (RFC 2104) of the packet, RFC 3579 §3.2, with the Message-Authenticator value zeroed. */
@@ -92,7 +85,7 @@ export function packetHmacMd5(
   secret: SharedSecret,
 ): Buffer {
   const end = stagePacket(raw, authenticator, messageAuthenticatorOffset);
-  md5Into(secret.innerState, HMAC_BLOCK_LENGTH, scratch, HMAC_BLOCK_LENGTH, end, innerDigest);
+  md5Into(secret.innerState, HMAC_BLOCK_LENGTH, scratch, 0, end, innerDigest);
   const result = Buffer.allocUnsafe(MD5_LENGTH);
   md5Into(secret.outerState, HMAC_BLOCK_LENGTH, innerDigest, 0, MD5_LENGTH, result);
   return result;
