@@ -1,4 +1,5 @@
 // Cursor pagination shared by every list: `?limit=&cursor=` in, `{items, nextCursor}` out.
+import { KiungaError } from '@kiunga/schemas';
 import { z } from 'zod';
 
 export const PAGE_LIMIT_DEFAULT = 50;
@@ -31,4 +32,21 @@ export function pageOf<Item>(rows: Item[], limit: number, keyOf: (item: Item) =>
   const items = hasMore ? rows.slice(0, limit) : rows;
   const last = items[items.length - 1];
   return { items, nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null };
+}
+
+/** The key of a newest-first list's cursor: `<time ms>|<id>`. */
+export function timeCursorKey(atMs: number, id: string | number): string {
+  return `${atMs}|${id}`;
+}
+
+/** Reads a `<time ms>|<id>` cursor (see timeCursorKey); null without one, a validation error when forged. */
+export function decodeTimeCursor(cursor: string | undefined): { atMs: number; id: string } | null {
+  const text = decodeCursor(cursor);
+  if (text === null) return null;
+  const separator = text.indexOf('|');
+  const atMs = Number(text.slice(0, separator));
+  if (separator < 1 || !Number.isSafeInteger(atMs)) {
+    throw new KiungaError('validation_failed', 'The cursor is not valid; start again without it.');
+  }
+  return { atMs, id: text.slice(separator + 1) };
 }

@@ -1,6 +1,6 @@
 // Reads for the API and documents: invoices (page, one with its standing), payments, a statement.
 import { type Cents, cents, KiungaError, type TenantShard } from '@kiunga/schemas';
-import { decodeCursor, encodeCursor, type Page } from '../pagination';
+import { decodeTimeCursor, type Page, pageOf, timeCursorKey } from '../pagination';
 import { LedgerAccount } from './accounts';
 import type { InvoiceLine } from './lines';
 import { type PaymentRow, paymentColumns } from './payments-store';
@@ -40,31 +40,14 @@ function toInvoiceOutput(row: InvoiceRow): InvoiceOutput {
   return { ...row, lines: JSON.parse(row.lines) as InvoiceLine[] };
 }
 
-/** Keyset cursor over (sort time DESC, id DESC): `<time>|<id>`. */
-function parseCursor(cursor: string | undefined): { atMs: number; id: string } | null {
-  const text = decodeCursor(cursor);
-  if (text === null) return null;
-  const separator = text.indexOf('|');
-  const atMs = Number(text.slice(0, separator));
-  if (separator < 1 || !Number.isSafeInteger(atMs)) {
-    throw new KiungaError('validation_failed', 'The cursor is not valid; start again without it.');
-  }
-  return { atMs, id: text.slice(separator + 1) };
-}
-
 function pageByTime<Row extends { id: string }, Item>(
   rows: Row[],
   limit: number,
   timeOf: (row: Row) => number,
   toItem: (row: Row) => Item,
 ): Page<Item> {
-  const hasMore = rows.length > limit;
-  const kept = hasMore ? rows.slice(0, limit) : rows;
-  const last = kept[kept.length - 1];
-  return {
-    items: kept.map(toItem),
-    nextCursor: hasMore && last ? encodeCursor(`${timeOf(last)}|${last.id}`) : null,
-  };
+  const page = pageOf(rows, limit, (row) => timeCursorKey(timeOf(row), row.id));
+  return { items: page.items.map(toItem), nextCursor: page.nextCursor };
 }
 
 export interface ListFilter {
@@ -85,7 +68,7 @@ function listParameters(filter: ListFilter, after: { atMs: number; id: string } 
 }
 
 export function listInvoices(shard: TenantShard, filter: ListFilter): Page<InvoiceOutput> {
-  const after = parseCursor(filter.cursor);
+  const after = decodeTimeCursor(filter.cursor);
   const rows = shard
     .statement(
       `SELECT ${invoiceColumns} FROM invoices
@@ -115,7 +98,7 @@ export function getInvoice(shard: TenantShard, invoiceId: string): InvoiceDetail
 }
 
 export function listPayments(shard: TenantShard, filter: ListFilter): Page<PaymentRow> {
-  const after = parseCursor(filter.cursor);
+  const after = decodeTimeCursor(filter.cursor);
   const rows = shard
     .statement(
       `SELECT ${paymentColumns} FROM payments

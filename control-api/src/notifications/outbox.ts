@@ -3,7 +3,7 @@
 // two runs or two nodes never send the same message.
 import { KiungaError, type TenantShard } from '@kiunga/schemas';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, type Page } from '../pagination';
+import { decodeTimeCursor, type Page, pageOf, timeCursorKey } from '../pagination';
 import type { SendDecision } from './send-policy';
 
 export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
@@ -37,13 +37,14 @@ export interface NotificationListFilter {
   subscriberId?: string | undefined;
 }
 
+/** The outbox's cursor: `<created_at>|<row id>`, the row id an integer. */
 function parseCursor(cursor: string | undefined): { createdAt: number; id: number } | null {
-  const text = decodeCursor(cursor);
-  if (text === null) return null;
-  const [createdAt, id] = text.split('|').map(Number);
-  if (!Number.isSafeInteger(createdAt) || !Number.isSafeInteger(id))
+  const after = decodeTimeCursor(cursor);
+  if (after === null) return null;
+  const id = Number(after.id);
+  if (!Number.isSafeInteger(id))
     throw new KiungaError('validation_failed', 'The cursor is not valid; start again without it.');
-  return { createdAt: createdAt as number, id: id as number };
+  return { createdAt: after.atMs, id };
 }
 
 /** Newest first. */
@@ -66,10 +67,7 @@ export function listNotifications(
       afterId: after?.id ?? null,
       limit: filter.limit + 1,
     }) as NotificationOutput[];
-  const hasMore = rows.length > filter.limit;
-  const items = hasMore ? rows.slice(0, filter.limit) : rows;
-  const last = items[items.length - 1];
-  return { items, nextCursor: hasMore && last ? encodeCursor(`${last.createdAt}|${last.id}`) : null };
+  return pageOf(rows, filter.limit, (row) => timeCursorKey(row.createdAt, row.id));
 }
 
 /** Pending SMS due now, oldest first. */
