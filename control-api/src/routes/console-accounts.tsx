@@ -19,6 +19,7 @@ import {
   callApi,
   formFields,
   optionalText,
+  pageQuery,
   redirectWithFlash,
   renderHtml,
   withFormErrors,
@@ -55,7 +56,7 @@ export function accountPageRoutes(fetchApp: AppFetch, options: AccountPagesOptio
     created: { email: string; temporaryPassword: string | null; isReset?: boolean } | null,
   ) => {
     assertPermission(context, options.managePermission);
-    const query = { cursor: context.req.query('cursor') };
+    const query = pageQuery(context, []);
     const [page, roles] = await Promise.all([
       api<Page<AccountRow>>(
         context,
@@ -160,10 +161,7 @@ export function accountPageRoutes(fetchApp: AppFetch, options: AccountPagesOptio
 
   routes.get(local(options.auditPath), async (context) => {
     assertPermission(context, options.auditPermission);
-    const query = {
-      cursor: context.req.query('cursor'),
-      action: context.req.query('action')?.trim() || undefined,
-    };
+    const query = pageQuery(context, ['action']);
     const page = await api<Page<AuditEntry>>(
       context,
       'GET',

@@ -14,6 +14,7 @@ import {
   callApiPage,
   formFields,
   formValues,
+  pageQuery,
   redirectWithFlash,
   renderHtml,
   takeDraft,
@@ -30,7 +31,7 @@ export function ispAdminRoutes(dependencies: ApiDependencies, fetchApp: AppFetch
   const renderKeys = async (context: Context<AppEnv>, created: { name: string; key: string } | null) => {
     assertPermission(context, 'api_keys.manage');
     const draft = takeDraft(context);
-    const query = { cursor: context.req.query('cursor') };
+    const query = pageQuery(context, []);
     const page = await callApiPage<ApiKeyView>(context, fetchApp, '/api/v1/api-keys', query);
     return renderHtml(
       context,

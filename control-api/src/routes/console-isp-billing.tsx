@@ -23,6 +23,7 @@ import {
   formFields,
   optionalNumber,
   optionalText,
+  pageQuery,
   redirectWithFlash,
   renderHtml,
   shillingsToCents,
@@ -88,11 +89,7 @@ export function ispBillingRoutes(dependencies: ApiDependencies, fetchApp: AppFet
 
   routes.get('/billing', async (context) => {
     assertPermission(context, 'billing.read');
-    const query = {
-      cursor: context.req.query('cursor'),
-      status: context.req.query('status') || undefined,
-      subscriber: context.req.query('subscriber')?.trim() || undefined,
-    };
+    const query = pageQuery(context, ['status', 'subscriber']);
     const subscriberId = query.subscriber ? await subscriberIdFor(context, query.subscriber) : undefined;
     const page: Page<InvoiceOutput> =
       subscriberId === null
@@ -121,7 +118,7 @@ export function ispBillingRoutes(dependencies: ApiDependencies, fetchApp: AppFet
 
   routes.get('/billing/payments', async (context) => {
     assertPermission(context, 'billing.read');
-    const query = { cursor: context.req.query('cursor'), status: context.req.query('status') || undefined };
+    const query = pageQuery(context, ['status']);
     const page = await callApiPage<PaymentRow>(context, fetchApp, '/api/v1/payments', query);
     return renderHtml(
       context,

@@ -13,6 +13,7 @@ import {
   can,
   formFields,
   optionalText,
+  pageQuery,
   redirectWithFlash,
   renderHtml,
   tenantShell,
@@ -25,10 +26,7 @@ export function ispMessagesRoutes(dependencies: ApiDependencies, fetchApp: AppFe
 
   routes.get('/messages', async (context) => {
     assertPermission(context, 'billing.read');
-    const query = {
-      cursor: context.req.query('cursor'),
-      status: context.req.query('status') || undefined,
-    };
+    const query = pageQuery(context, ['status']);
     const [page, smsSettings] = await Promise.all([
       callApiPage<NotificationOutput>(context, fetchApp, '/api/v1/notifications', query),
       callApi<SmsSettingsView>(context, fetchApp, 'GET', '/api/v1/settings/sms'),

@@ -14,6 +14,7 @@ import {
   formFields,
   optionalNumber,
   optionalText,
+  pageQuery,
   redirectWithFlash,
   renderHtml,
   takeDraft,
@@ -63,7 +64,7 @@ export function ispNasRoutes(dependencies: ApiDependencies, fetchApp: AppFetch):
   routes.get('/nas', async (context) => {
     assertPermission(context, 'nas.read');
     const draft = takeDraft(context);
-    const query = { cursor: context.req.query('cursor') };
+    const query = pageQuery(context, []);
     const page = await callApiPage<NasOutput>(context, fetchApp, '/api/v1/nas', query);
     return renderHtml(
       context,

@@ -15,6 +15,7 @@ import {
   can,
   formFields,
   optionalText,
+  pageQuery,
   redirectWithFlash,
   renderHtml,
   takeDraft,
@@ -95,11 +96,7 @@ export function ispPeopleRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
 
   routes.get('/subscribers', async (context) => {
     assertPermission(context, 'subscribers.read');
-    const query = {
-      cursor: context.req.query('cursor'),
-      q: context.req.query('q')?.trim() || undefined,
-      status: context.req.query('status') || undefined,
-    };
+    const query = pageQuery(context, ['q', 'status']);
     const [page, planNames] = await Promise.all([
       callApiPage<SubscriberOutput>(context, fetchApp, '/api/v1/subscribers', query),
       planNamesOf(context, fetchApp),

@@ -31,6 +31,7 @@ import {
   optionalCents,
   optionalNumber,
   optionalText,
+  pageQuery,
   redirectWithFlash,
   renderHtml,
   takeDraft,
@@ -48,12 +49,6 @@ const BYTES_PER_GIGABYTE = 1024 ** 3;
 const VALIDITY_UNIT_SECONDS: Record<string, number> = { minutes: 60, hours: 3_600, days: 86_400 };
 
 type IspContext = Context<AppEnv>;
-
-function pageQuery(context: IspContext, names: string[]): Record<string, string | undefined> {
-  const query: Record<string, string | undefined> = { cursor: context.req.query('cursor') };
-  for (const name of names) query[name] = context.req.query(name)?.trim() || undefined;
-  return query;
-}
 
 /** Plan form fields into the API's plan input; kind decides which terms are sent. */
 function planInputOf(fields: Record<string, string>, isUpdate: boolean) {

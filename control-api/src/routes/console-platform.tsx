@@ -20,6 +20,7 @@ import {
   consoleErrorHandler,
   formFields,
   optionalText,
+  pageQuery,
   redirectWithFlash,
   renderHtml,
   takeDraft,
@@ -87,7 +88,7 @@ export function platformConsoleRoutes(dependencies: ApiDependencies, fetchApp: A
     created: { tenant: TenantSummary; ownerTemporaryPassword: string | null } | null,
   ) => {
     assertPermission(context, 'tenants.read');
-    const query = { cursor: context.req.query('cursor'), status: context.req.query('status') || undefined };
+    const query = pageQuery(context, ['status']);
     const page = await callApiPage<TenantSummary>(context, fetchApp, '/api/v1/platform/tenants', query);
     return renderHtml(
       context,

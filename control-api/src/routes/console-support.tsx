@@ -92,6 +92,13 @@ export function optionalNumber(fields: Record<string, string>, name: string): nu
 /** Shillings as people type them: "1500", "1,500", "49.5" or "49.50" (no sign, at most two decimals). */
 const SHILLINGS_PATTERN = /^(\d{1,9})(?:\.(\d{1,2}))?$/;
 
+/** A list page's query: its cursor and the named filters, trimmed, blank ones left out. */
+export function pageQuery(context: Context, names: readonly string[]): Record<string, string | undefined> {
+  const query: Record<string, string | undefined> = { cursor: context.req.query('cursor') };
+  for (const name of names) query[name] = context.req.query(name)?.trim() || undefined;
+  return query;
+}
+
 /**
  * Shillings typed into a money form into integer cents, by the digits rather than through a float
  * (so "0.29" is 29 cents, never 28.999…); anything else is a validation error naming the field.

@@ -13,6 +13,7 @@ import {
   callApiPage,
   consoleAccess,
   consoleErrorHandler,
+  pageQuery,
   renderHtml,
   takeDraft,
   tenantShell,
@@ -55,7 +56,7 @@ export function techPanelRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
 
   routes.get('/subscribers', async (context) => {
     assertPermission(context, 'subscribers.read');
-    const query = { cursor: context.req.query('cursor'), q: context.req.query('q')?.trim() || undefined };
+    const query = pageQuery(context, ['q']);
     const [page, planNames] = await Promise.all([
       callApiPage<SubscriberOutput>(context, fetchApp, '/api/v1/subscribers', query),
       planNamesOf(context, fetchApp),
