@@ -37,7 +37,10 @@ const REFERENCE_CODE_LENGTH = 6;
 /** A collision of 6 characters from 29 is rare; a few tries then random bytes settle it. */
 const REFERENCE_ATTEMPTS_MAX = 5;
 
-export function findTenant(dependencies: PlatformBillingDependencies, tenantId: string): TenantBillingRow | undefined {
+export function findTenant(
+  dependencies: PlatformBillingDependencies,
+  tenantId: string,
+): TenantBillingRow | undefined {
   return dependencies.platform.sqlite.prepare(`${TENANT_SELECT} WHERE id = ?`).get(tenantId) as
     | TenantBillingRow
     | undefined;
@@ -54,7 +57,10 @@ export function billingStartMs(tenant: TenantBillingRow): number {
   return tenant.trialEndsAt ?? tenant.createdAt;
 }
 
-export function findAccount(dependencies: PlatformBillingDependencies, tenantId: string): AccountRow | undefined {
+export function findAccount(
+  dependencies: PlatformBillingDependencies,
+  tenantId: string,
+): AccountRow | undefined {
   return dependencies.platform.sqlite.prepare(`${ACCOUNT_SELECT} WHERE tenant_id = ?`).get(tenantId) as
     | AccountRow
     | undefined;

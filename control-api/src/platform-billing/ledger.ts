@@ -133,7 +133,11 @@ export function matchPayment(
   })();
 }
 
-function creditPayment(dependencies: PlatformBillingDependencies, payment: PlatformPaymentRow, nowMs: number): void {
+function creditPayment(
+  dependencies: PlatformBillingDependencies,
+  payment: PlatformPaymentRow,
+  nowMs: number,
+): void {
   if (payment.tenantId === null) throw new Error('crediting an unmatched payment');
   const description = `Payment by ${payment.provider} ${payment.providerTransactionId}`;
   insertTransfer(

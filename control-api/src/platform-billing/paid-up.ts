@@ -1,7 +1,7 @@
 // An ISP that starts in good standing (the demo's): its platform subscription is charged through the
 // current period and paid by a bank transfer, through the same charges, ledger and payment service a
 // real payment uses, so the console shows no arrears until a later month really goes unpaid.
-import { findTenant, type PlatformBillingDependencies, ensureAccount } from './accounts';
+import { ensureAccount, findTenant, type PlatformBillingDependencies } from './accounts';
 import { balanceCents, type PlatformPaymentRow } from './ledger';
 import { acceptPayment } from './payments';
 import { billTenant } from './run';

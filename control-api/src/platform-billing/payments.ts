@@ -34,7 +34,10 @@ export function acceptPayment(
   return recorded;
 }
 
-export function afterPaymentCredited(dependencies: PlatformBillingDependencies, payment: PlatformPaymentRow): void {
+export function afterPaymentCredited(
+  dependencies: PlatformBillingDependencies,
+  payment: PlatformPaymentRow,
+): void {
   if (payment.tenantId === null) return;
   const nowMs = dependencies.clock.now();
   addNotice(
@@ -166,7 +169,11 @@ export function storeCallback(
   return Number(result.lastInsertRowid);
 }
 
-export function setCallbackOutcome(dependencies: PlatformBillingDependencies, id: number, outcome: string): void {
+export function setCallbackOutcome(
+  dependencies: PlatformBillingDependencies,
+  id: number,
+  outcome: string,
+): void {
   dependencies.platform.sqlite
     .prepare('UPDATE platform_callbacks SET outcome = ? WHERE id = ?')
     .run(outcome, id);

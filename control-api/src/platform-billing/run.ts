@@ -135,7 +135,11 @@ function reevaluateTier(
 }
 
 /** The ISP's takings through Kiunga in a period: every payment its shard recorded then. */
-export function monthRevenueCents(dependencies: PlatformBillingDependencies, tenantId: string, period: Cycle): number {
+export function monthRevenueCents(
+  dependencies: PlatformBillingDependencies,
+  tenantId: string,
+  period: Cycle,
+): number {
   if (!dependencies.shards.hasShardFile(tenantId)) return 0;
   const row = dependencies.shards
     .forTenant(tenantId)

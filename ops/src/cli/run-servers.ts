@@ -7,7 +7,11 @@ import type { KiungaConfig } from '../config';
 import { createLogger } from '../logger';
 
 /** Resolves with the exit code once the servers have stopped. */
-export async function runServers(config: KiungaConfig, masterKey: string, time: ProcessClock): Promise<number> {
+export async function runServers(
+  config: KiungaConfig,
+  masterKey: string,
+  time: ProcessClock,
+): Promise<number> {
   const logger = createLogger(config.logLevel);
   const { clock } = time;
   if (time.startMs !== null) {

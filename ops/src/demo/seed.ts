@@ -88,7 +88,8 @@ export async function seedDemo(options: {
     // Demo ISPs start in good standing: this month's Kiunga subscription is paid, as a bank transfer
     // by reference would pay it, so the overdue banner appears only for a month really left unpaid.
     const clock = { now: () => options.nowMs };
-    for (const tenant of tenants) payUpPlatformAccount({ platform, shards, clock }, tenant.id, `DEMO-${tenant.slug}`);
+    for (const tenant of tenants)
+      payUpPlatformAccount({ platform, shards, clock }, tenant.id, `DEMO-${tenant.slug}`);
     const demo: DemoJson = { superAdmin, tenants };
     writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
     return demo;
