@@ -5,6 +5,7 @@ import { cycleContaining, resolveCycleAnchor } from './cycles';
 import { sumLines } from './lines';
 import { cumulativeShare, dayOfCycle, portionForDays, proratePlanChange, prorateStart } from './proration';
 import { basicPlan as basic, eat, premiumPlan as premium, wholeShilling } from './test-fixtures';
+import type { InvoiceUnitCents } from './units';
 
 const anchor = resolveCycleAnchor({ lengthMonths: 1, anchorDay: 1 }, null, 0);
 const january = cycleContaining(anchor, eat(2026, 1, 1));
@@ -16,13 +17,14 @@ describe('cumulative-floor rounding', () => {
     expect(cumulativeShare(cents(100_000), 0, 31, 1)).toBe(0);
   });
 
+  /** January cut into days [0, 7), [7, 19) and [19, 31). */
+  const januaryInThree = (price: number, unitCents: InvoiceUnitCents) =>
+    [0, 7, 19].map((from, index) =>
+      portionForDays(cents(price), january, from, [7, 19, 31][index]!, unitCents),
+    );
+
   it('splits a price with awkward days so the parts sum exactly', () => {
-    const price = cents(99_999);
-    const parts = [
-      portionForDays(price, january, 0, 7, 1),
-      portionForDays(price, january, 7, 19, 1),
-      portionForDays(price, january, 19, 31, 1),
-    ];
+    const parts = januaryInThree(99_999, 1);
     expect(parts).toEqual([22_580, 38_709, 38_710]);
     expect(parts.reduce((sum, part) => sum + part, 0)).toBe(99_999);
   });
@@ -30,12 +32,7 @@ describe('cumulative-floor rounding', () => {
   it('floors in whole shillings when the ISP invoices whole shillings, and still sums to the price', () => {
     expect(cumulativeShare(cents(100_000), 10, 31, 100)).toBe(32_200); // Ksh 322.58 floored to Ksh 322
     expect(cumulativeShare(cents(100_000), 31, 31, 100)).toBe(100_000);
-    const price = cents(99_900);
-    const parts = [
-      portionForDays(price, january, 0, 7, 100),
-      portionForDays(price, january, 7, 19, 100),
-      portionForDays(price, january, 19, 31, 100),
-    ];
+    const parts = januaryInThree(99_900, 100);
     expect(parts).toEqual([22_500, 38_700, 38_700]);
     expect(parts.reduce((sum, part) => sum + part, 0)).toBe(99_900);
   });

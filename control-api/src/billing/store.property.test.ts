@@ -187,53 +187,53 @@ describe('billing store', () => {
   });
 });
 
+/**
+ * sub_0 starts January on plan 0, moves to plan 1 on day index 10 and to plan 2 on day index 20;
+ * February's run bills it. Returns the lines of its January and February and the shard.
+ */
+function januaryWithTwoPlanChanges(wholeShillings: boolean) {
+  const tenantId = `ten_prop${tenantCounter++}`;
+  const shard = shards.forTenant(tenantId);
+  seed(shard, [eat(2026, 1, 1, 0), eat(2026, 1, 1, 0)], wholeShillings);
+  runTenantInvoices(shard, tenantId, eat(2026, 1, 1, 9));
+  changeSubscriberPlan(shard, 'sub_0', 'pln_1', eat(2026, 1, 11, 15)); // day index 10
+  changeSubscriberPlan(shard, 'sub_0', 'pln_2', eat(2026, 1, 21, 8)); // day index 20
+  runTenantInvoices(shard, tenantId, eat(2026, 2, 1, 9));
+  const lines = (
+    shard
+      .statement(`SELECT lines FROM invoices WHERE subscriber_id = 'sub_0' ORDER BY period_start`)
+      .pluck()
+      .all() as string[]
+  ).flatMap((text) => JSON.parse(text) as InvoiceLine[]);
+  return {
+    shard,
+    january: lines.filter((line) => line.periodEndMs === eat(2026, 2, 1, 0)),
+    february: lines.filter((line) => line.periodStartMs === eat(2026, 2, 1, 0)),
+  };
+}
+
+const sumOf = (lines: InvoiceLine[]) => lines.reduce((sum, line) => sum + line.amountCents, 0);
+
 describe('plan changes through the store', () => {
   it('bills January to the cent as the exact sum of its plan segments when whole shillings are off', () => {
-    const tenantId = `ten_prop${tenantCounter++}`;
-    const shard = shards.forTenant(tenantId);
-    seed(shard, [eat(2026, 1, 1, 0), eat(2026, 1, 1, 0)], false);
-    runTenantInvoices(shard, tenantId, eat(2026, 1, 1, 9));
-    changeSubscriberPlan(shard, 'sub_0', 'pln_1', eat(2026, 1, 11, 15)); // day index 10
-    changeSubscriberPlan(shard, 'sub_0', 'pln_2', eat(2026, 1, 21, 8)); // day index 20
-    runTenantInvoices(shard, tenantId, eat(2026, 2, 1, 9));
+    const { shard, january, february } = januaryWithTwoPlanChanges(false);
     const [prices0, prices1, prices2] = PLAN_PRICES as [number, number, number];
     const share = (price: number, days: number) => Math.floor((price * days) / 31);
     const januaryExpected =
       share(prices0, 10) + share(prices1, 20) - share(prices1, 10) + prices2 - share(prices2, 20);
-    const lines = (
-      shard
-        .statement(`SELECT lines FROM invoices WHERE subscriber_id = 'sub_0' ORDER BY period_start`)
-        .pluck()
-        .all() as string[]
-    ).flatMap((text) => JSON.parse(text) as InvoiceLine[]);
-    const january = lines.filter((line) => line.periodEndMs === eat(2026, 2, 1, 0));
-    expect(january.reduce((sum, line) => sum + line.amountCents, 0)).toBe(januaryExpected);
-    const february = lines.filter((line) => line.periodStartMs === eat(2026, 2, 1, 0));
+    expect(sumOf(january)).toBe(januaryExpected);
     expect(february.map((line) => [line.kind, line.amountCents])).toEqual([['recurring', prices2]]);
     assertBooksBalance(shard, false);
   });
 
   it('bills January in whole shillings as the exact sum of its plan segments (the default)', () => {
-    const tenantId = `ten_prop${tenantCounter++}`;
-    const shard = shards.forTenant(tenantId);
-    seed(shard, [eat(2026, 1, 1, 0), eat(2026, 1, 1, 0)], true);
-    runTenantInvoices(shard, tenantId, eat(2026, 1, 1, 9));
-    changeSubscriberPlan(shard, 'sub_0', 'pln_1', eat(2026, 1, 11, 15)); // day index 10
-    changeSubscriberPlan(shard, 'sub_0', 'pln_2', eat(2026, 1, 21, 8)); // day index 20
-    runTenantInvoices(shard, tenantId, eat(2026, 2, 1, 9));
+    const { shard, january } = januaryWithTwoPlanChanges(true);
     // Ksh 999.99, 1,500 and 2,500.01 are billed as Ksh 1,000, 1,500 and 2,500, floored in shillings.
     const share = (shillings: number, days: number) => Math.floor((shillings * days) / 31) * 100;
     const januaryExpected =
       share(1_000, 10) + share(1_500, 20) - share(1_500, 10) + 250_000 - share(2_500, 20);
-    const lines = (
-      shard
-        .statement(`SELECT lines FROM invoices WHERE subscriber_id = 'sub_0' ORDER BY period_start`)
-        .pluck()
-        .all() as string[]
-    ).flatMap((text) => JSON.parse(text) as InvoiceLine[]);
-    const january = lines.filter((line) => line.periodEndMs === eat(2026, 2, 1, 0));
     expect(january.map((line) => line.amountCents)).toEqual([100_000, -67_800, 101_700, -53_300, 88_800]);
-    expect(january.reduce((sum, line) => sum + line.amountCents, 0)).toBe(januaryExpected);
+    expect(sumOf(january)).toBe(januaryExpected);
     assertBooksBalance(shard, true);
   });
 
