@@ -28,8 +28,13 @@ beforeAll(async () => {
 describe('billing settings', () => {
   it('shows the defaults and accepts only valid changes', async () => {
     const settings = await ispA.get('/api/v1/billing/settings');
-    expect(settings.body).toMatchObject({ cycle: { lengthMonths: 1, anchorDay: 1 }, dueDays: 7 });
+    expect(settings.body).toMatchObject({
+      cycle: { lengthMonths: 1, anchorDay: 1 },
+      dueDays: 7,
+      wholeShillings: true,
+    });
     for (const invalid of [
+      { wholeShillings: 'yes' },
       { cycle: { lengthMonths: 1, anchorDay: 31 } },
       { cycle: { lengthMonths: 0, anchorDay: 1 } },
       { dueDays: -1 },
@@ -56,7 +61,18 @@ describe('billing settings', () => {
         { daysFromDue: -2, action: 'remind' },
         { daysFromDue: 5, action: 'suspend' },
       ],
+      wholeShillings: true,
     });
+    // Whole shillings off, then a change of something else leaves it off; and on again.
+    expect(
+      (await ispA.patch('/api/v1/billing/settings', { wholeShillings: false })).body.wholeShillings,
+    ).toBe(false);
+    expect((await ispA.patch('/api/v1/billing/settings', { dueDays: 7 })).body).toMatchObject({
+      dueDays: 7,
+      wholeShillings: false,
+    });
+    expect((await ispA.get('/api/v1/billing/settings')).body.wholeShillings).toBe(false);
+    expect((await ispA.patch('/api/v1/billing/settings', { wholeShillings: true })).status).toBe(200);
     const terms = await ispA.patch(`/api/v1/billing/subscribers/${subscriberOfA().id}`, {
       cycle: { lengthMonths: 3, anchorDay: 'signup_day' },
     });
@@ -71,6 +87,24 @@ describe('invoices', () => {
     expect(all.status).toBe(200);
     const count = all.body.items.length;
     expect(count).toBeGreaterThanOrEqual(2);
+    // Whole shillings by default: every invoice, prorated or not, is payable exactly by M-Pesa.
+    for (const item of all.body.items) expect(item.totalCents % 100).toBe(0);
+    // Newest first: by issue time, then by number (one start-up run issued these at one instant).
+    const order = (items: Array<{ issuedAt: number; number: string }>) =>
+      items.map((item) => `${item.issuedAt}:${item.number}`);
+    const sorted = [...all.body.items].sort(
+      (left: { issuedAt: number; number: string }, right: { issuedAt: number; number: string }) =>
+        right.issuedAt - left.issuedAt || right.number.localeCompare(left.number),
+    );
+    expect(order(all.body.items)).toEqual(order(sorted));
+    const paged: Array<{ issuedAt: number; number: string }> = [];
+    let cursor = '';
+    do {
+      const page = await ispA.get(`/api/v1/invoices?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      paged.push(...page.body.items);
+      cursor = page.body.nextCursor ?? '';
+    } while (cursor);
+    expect(order(paged)).toEqual(order(all.body.items));
     const firstPage = await ispA.get('/api/v1/invoices?limit=1');
     expect(firstPage.body.items).toHaveLength(1);
     expect(firstPage.body.nextCursor).toEqual(expect.any(String));

@@ -1,22 +1,39 @@
-// Billing pages in real headless Chromium: the ISP owner's invoices (printable HTML), a counter payment on a
-// subscriber, billing settings and the Platform account page; the platform's finance page crediting that
-// ISP by its bank reference.
+// Billing pages in real headless Chromium: the ISP owner's invoices (printable HTML, newest first), a counter
+// payment on a subscriber, billing settings, every billing page on a 360 and a 390 px phone, and the Platform
+// account page: no overdue banner on a fresh demo, the banner once a month really goes unpaid, and the
+// platform's finance page crediting that ISP by its bank reference.
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flashText, newPhoneContext, signIn, useBrowserSuite } from './support/browser';
+import { clockStartEnvironment } from './support/kiunga-process';
 
-const suite = useBrowserSuite();
+const DAY_MS = 86_400_000;
+/** The demo is seeded at 10:00 on 14 March 2030 in Nairobi and started an hour later, whatever today is. */
+const SEEDED_AT_MS = Date.parse('2030-03-14T10:00:00+03:00');
+const STARTED_AT_MS = SEEDED_AT_MS + DAY_MS / 24;
+/** 16 April: the demo ISP's second Kiunga month fell due on the 14th and is unpaid, within the grace week. */
+const IN_ARREARS_AT_MS = SEEDED_AT_MS + 33 * DAY_MS;
+/** Widths with no sideways scroll: a common small Android phone and a current iPhone. */
+const PHONE_WIDTHS = [360, 390];
+
+const suite = useBrowserSuite({
+  seedEnvironment: clockStartEnvironment(SEEDED_AT_MS),
+  environment: () => clockStartEnvironment(STARTED_AT_MS),
+});
 let ownerContext: BrowserContext;
 let ownerPage: Page;
 
 const tenant = () => suite.demo.tenants[0]!;
 
-// One owner session, signed in once, shared by every test in this file.
-beforeAll(async () => {
+/** One owner session, shared by the tests in this file (signed in again after a restart). */
+async function signInOwner(): Promise<void> {
+  await ownerContext?.close();
   ownerContext = await newPhoneContext(suite.browser, suite.kiunga.baseUrl);
   ownerPage = await ownerContext.newPage();
   await signIn(ownerPage, tenant().owner.email, tenant().owner.password);
-});
+}
+
+beforeAll(signInOwner);
 
 async function submit(page: Page, selector: string): Promise<void> {
   await Promise.all([page.waitForNavigation(), page.click(selector)]);
@@ -29,12 +46,37 @@ async function balanceCentsOf(page: Page, subscriberId: string): Promise<number>
   return ((await response.json()) as { balanceCents: number }).balanceCents;
 }
 
+/** Waits for the platform billing run at start to have charged the unpaid month (it runs after listening). */
+async function waitForPlatformArrears(page: Page): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const status = (await (await page.request.get('/api/v1/platform-billing')).json()) as {
+      oldestUnpaidDueAt: number | null;
+    };
+    if (status.oldestUnpaidDueAt !== null) return;
+    await page.waitForTimeout(200);
+  }
+  throw new Error('the platform billing run never charged the unpaid month');
+}
+
 describe('ISP console: billing', () => {
   it('lists the invoices the start-up billing run issued and opens one as printable HTML', async () => {
     await ownerPage.goto('/isp/billing');
     await expect(ownerPage.locator('nav.tabs a[aria-current]').textContent()).resolves.toBe('Billing');
     const rows = ownerPage.locator('tr[data-invoice]');
     expect(await rows.count()).toBeGreaterThan(0);
+    // Newest first by issue date, then number: one start-up run issued them all, so by number, as the API.
+    const shown = await rows.evaluateAll((cells) => cells.map((row) => row.getAttribute('data-invoice')));
+    const listed = (await (await ownerPage.request.get('/api/v1/invoices?limit=25')).json()) as {
+      items: Array<{ number: string }>;
+    };
+    expect(shown).toEqual(listed.items.map((invoice) => invoice.number));
+    expect(shown).toEqual([
+      'INV-2030-000005',
+      'INV-2030-000004',
+      'INV-2030-000003',
+      'INV-2030-000002',
+      'INV-2030-000001',
+    ]);
     const number = (await rows.first().getAttribute('data-invoice')) ?? '';
     const href = (await rows.first().locator('a:has-text("HTML")').getAttribute('href')) ?? '';
     expect(href).toMatch(/^\/api\/v1\/invoices\/[^/]+\.html$/);
@@ -112,8 +154,10 @@ describe('ISP console: billing', () => {
     ).resolves.toBe('refund');
   });
 
-  it('edits billing settings: cycle, due days and a new dunning step', async () => {
+  it('edits billing settings: cycle, due days, whole shillings and a new dunning step', async () => {
     await ownerPage.goto('/isp/billing/settings');
+    expect(await ownerPage.isChecked('input[name=wholeShillings]')).toBe(true);
+    await ownerPage.uncheck('input[name=wholeShillings]');
     await ownerPage.selectOption('#cycleAnchorDay', '5');
     await ownerPage.fill('#dueDays', '10');
     const blankRow = await ownerPage
@@ -126,21 +170,64 @@ describe('ISP console: billing', () => {
     expect(await flashText(ownerPage)).toBe('Billing settings saved.');
     await expect(ownerPage.locator('#dueDays').inputValue()).resolves.toBe('10');
     await expect(ownerPage.locator('#cycleAnchorDay').inputValue()).resolves.toBe('5');
+    expect(await ownerPage.isChecked('input[name=wholeShillings]')).toBe(false);
 
     const settings = (await (await ownerPage.request.get('/api/v1/billing/settings')).json()) as {
       dueDays: number;
       cycle: { anchorDay: number | string };
       dunningSteps: Array<{ daysFromDue: number; action: string }>;
+      wholeShillings: boolean;
     };
     expect(settings.dueDays).toBe(10);
     expect(settings.cycle.anchorDay).toBe(5);
     expect(settings.dunningSteps.at(-1)).toEqual({ daysFromDue: 14, action: 'suspend' });
+    expect(settings.wholeShillings).toBe(false);
+
+    await ownerPage.check('input[name=wholeShillings]');
+    await submit(ownerPage, 'button:has-text("Save settings")');
+    expect(await ownerPage.isChecked('input[name=wholeShillings]')).toBe(true);
+  });
+
+  it('fits every billing page on a 360 and a 390 px phone without sideways scrolling', async () => {
+    const subscriber = tenant().subscribers[0]!;
+    const paths = [
+      '/isp/billing',
+      '/isp/billing/payments',
+      '/isp/billing/settings',
+      `/isp/billing/subscribers/${subscriber.id}`,
+      '/isp/platform-account',
+    ];
+    for (const width of PHONE_WIDTHS) {
+      await ownerPage.setViewportSize({ width, height: 800 });
+      for (const path of paths) {
+        await ownerPage.goto(path);
+        const widths = await ownerPage.evaluate(() => ({
+          page: document.documentElement.scrollWidth,
+          window: window.innerWidth,
+        }));
+        expect(widths.page, `${path} at ${width} px`).toBeLessThanOrEqual(widths.window);
+      }
+    }
   });
 });
 
 describe('Platform account and platform billing', () => {
+  it('shows a fresh demo ISP no overdue banner: its Kiunga subscription is paid for this month', async () => {
+    await ownerPage.goto('/isp/billing');
+    await expect(ownerPage.locator('[data-platform-banner]').count()).resolves.toBe(0);
+    await ownerPage.goto('/isp/platform-account');
+    await expect(
+      ownerPage.locator('[data-platform-state]').getAttribute('data-platform-state'),
+    ).resolves.toBe('active');
+    await expect(ownerPage.locator('[data-platform-balance]').textContent()).resolves.toBe('Ksh 0');
+    await expect(ownerPage.locator('.stat.owes').count()).resolves.toBe(0);
+  });
+
   it("shows the owner's bank reference and overdue banner; paying by that reference clears both", async () => {
-    // The demo ISP has no trial: its first Tier 2 month fell due at start, so it is in grace.
+    // A month on, the second Tier 2 month (due 14 April) is unpaid: the ISP is in grace.
+    await suite.restart(clockStartEnvironment(IN_ARREARS_AT_MS));
+    await signInOwner();
+    await waitForPlatformArrears(ownerPage);
     await ownerPage.goto('/isp/billing');
     await expect(
       ownerPage.locator('[data-platform-banner]').getAttribute('data-platform-banner'),

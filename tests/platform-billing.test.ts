@@ -24,7 +24,14 @@ import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, apiRequest, createAccount, login } from './support/identity-client';
-import { type DemoJson, freePort, makeDataDir, removeDataDir, seedDemo } from './support/kiunga-process';
+import {
+  clockStartEnvironment,
+  type DemoJson,
+  freePort,
+  makeDataDir,
+  removeDataDir,
+  seedDemo,
+} from './support/kiunga-process';
 import { radclient } from './support/radclient';
 
 const HOUR_MS = 3_600_000;
@@ -37,6 +44,8 @@ const PLATFORM_MPESA = {
 };
 const PAYPAL = { clientId: 'paypal-id', clientSecret: 'paypal-secret' };
 const KES_CENTS_PER_USD = 12_900;
+/** The demo is seeded, and the test's clock starts, on 14 March 2030 in Nairobi, whatever today is. */
+const SEEDED_AT_MS = Date.parse('2030-03-14T10:00:00+03:00');
 
 let dataDir: string;
 let demo: DemoJson;
@@ -48,12 +57,11 @@ let daraja: DarajaSimulator;
 let paypal: PayPalSimulator;
 let baseUrl: string;
 let dependencies: ApiDependencies;
-const clock = new ManualClock(Date.now());
+const clock = new ManualClock(SEEDED_AT_MS + HOUR_MS);
 
 beforeAll(async () => {
   dataDir = makeDataDir();
-  demo = await seedDemo(dataDir);
-  clock.set(Date.now());
+  demo = await seedDemo(dataDir, undefined, clockStartEnvironment(SEEDED_AT_MS));
   const masterKey = readFileSync(join(dataDir, 'master.key'), 'utf8').trim();
   platform = openPlatformDatabase(dataDir);
   shards = new ShardRegistry({ dataDir });
@@ -215,12 +223,18 @@ describe('trial, grace, restriction and payment by M-Pesa', () => {
   });
 
   it('keeps answering RADIUS for a restricted ISP: its voucher still logs in', async () => {
-    // Demo ISPs were created by the platform without a trial; by now they are long past grace.
-    await runBilling();
+    // Demo ISPs start paid up for their first month; six weeks on, the second month is past grace.
     const tenant = demo.tenants[0]!;
-    const admin = await superAdmin();
+    let admin = await superAdmin();
+    expect((await admin.get(`/api/v1/platform/billing/tenants/${tenant.id}`)).body).toMatchObject({
+      state: 'active',
+      balanceCents: 0,
+    });
+    clock.set(SEEDED_AT_MS + 42 * DAY_MS);
+    await runBilling();
+    admin = await superAdmin();
     const account = await admin.get(`/api/v1/platform/billing/tenants/${tenant.id}`);
-    expect(account.body.state).toBe('restricted');
+    expect(account.body).toMatchObject({ state: 'restricted', balanceCents: 150_000 });
     const voucher = tenant.vouchers[0]!;
     const reply = await radclient({
       server: `127.0.0.1:${aaa.authPort}`,

@@ -12,6 +12,7 @@ export { reconcilePendingPurchases } from './jobs/reconcile-purchases';
 export { writeSmsSettings } from './notifications/sms-settings';
 export type { PlatformBillingConfig } from './platform-billing/config';
 export { reconcilePlatformStkPayments } from './platform-billing/mpesa';
+export { payUpPlatformAccount } from './platform-billing/paid-up';
 export { markRegistrationPending } from './portal/c2b-registration';
 export { writeMpesaSettings } from './portal/mpesa-settings';
 export * from './server';

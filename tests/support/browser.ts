@@ -65,6 +65,8 @@ export async function flashText(page: Page): Promise<string> {
 }
 
 export interface BrowserSuiteOptions {
+  /** Extra environment for the demo seed (e.g. clockStartEnvironment for date-dependent tests). */
+  seedEnvironment?: NodeJS.ProcessEnv;
   /** Runs after the demo is seeded and before ./kiunga starts (e.g. to point a NAS at a simulator). */
   beforeStart?: (dataDir: string, demo: DemoJson) => Promise<void>;
   /** Extra environment for ./kiunga, asked for after beforeStart. */
@@ -83,6 +85,12 @@ export interface BrowserSuite {
   browser: Browser;
   /** A fresh phone-sized context and page on ./kiunga; closed after the current test. */
   openPhonePage(): Promise<{ context: BrowserContext; page: Page }>;
+  /**
+   * Stops ./kiunga (a clean exit expected) and starts it again on the same data dir, with the suite's
+   * environment and `environment` over it (e.g. a later clock): its start-up jobs run again. It listens
+   * on new ports, so pages opened before belong to the old server.
+   */
+  restart(environment?: NodeJS.ProcessEnv): Promise<void>;
 }
 
 /**
@@ -98,11 +106,15 @@ export function useBrowserSuite(options: BrowserSuiteOptions = {}): BrowserSuite
       openContexts.push(context);
       return { context, page: await context.newPage() };
     },
+    async restart(environment = {}) {
+      expect(await suite.kiunga.stop()).toBe(0);
+      suite.kiunga = await startKiunga(suite.dataDir, { ...options.environment?.(), ...environment });
+    },
   } as BrowserSuite;
 
   beforeAll(async () => {
     suite.dataDir = makeDataDir();
-    suite.demo = await seedDemo(suite.dataDir);
+    suite.demo = await seedDemo(suite.dataDir, undefined, options.seedEnvironment);
     await options.beforeStart?.(suite.dataDir, suite.demo);
     suite.kiunga = await startKiunga(suite.dataDir, options.environment?.());
     suite.browser = await launchBrowser();

@@ -39,16 +39,24 @@ export async function runKiunga(args: string[], environment: NodeJS.ProcessEnv =
   });
 }
 
-export async function seedDemo(dataDir: string, vouchers = 4): Promise<DemoJson> {
-  const { stdout } = await runKiunga([
-    'demo',
-    '--seed-only',
-    '--json',
-    '--data-dir',
-    dataDir,
-    '--vouchers',
-    String(vouchers),
-  ]);
+/**
+ * For tests that depend on the date: ./kiunga's clock starts at `atMs` and runs at real speed
+ * (KIUNGA_CLOCK_START, honoured on demo data dirs only), so the test passes on any day.
+ */
+export function clockStartEnvironment(atMs: number): NodeJS.ProcessEnv {
+  return { KIUNGA_CLOCK_START: new Date(atMs).toISOString() };
+}
+
+/** Seeds the demo; `environment` may fix the seed's date with clockStartEnvironment. */
+export async function seedDemo(
+  dataDir: string,
+  vouchers = 4,
+  environment: NodeJS.ProcessEnv = {},
+): Promise<DemoJson> {
+  const { stdout } = await runKiunga(
+    ['demo', '--seed-only', '--json', '--data-dir', dataDir, '--vouchers', String(vouchers)],
+    environment,
+  );
   return JSON.parse(stdout) as DemoJson;
 }
 

@@ -14,10 +14,11 @@ import {
   subscriberAccounts,
   type Transfer,
 } from './ledger';
-import type { BillingPlan, InvoiceLine } from './lines';
+import { type BillingPlan, type InvoiceLine, sumLines } from './lines';
 import { applyPayment, refundTransfer, voidInvoiceTransfer } from './payments';
 import { dayOfCycle, portionForDays, proratePlanChange, prorateStart } from './proration';
 import { accountStanding } from './standing';
+import { CENTS_PER_SHILLING, type InvoiceUnitCents, isWholeUnits } from './units';
 
 const START_2026 = Date.UTC(2026, 0, 1);
 const YEAR_MS = 365 * DAY_MS;
@@ -30,25 +31,35 @@ const anchorArbitrary = fc
     signupAtMs: fc.integer({ min: START_2026, max: START_2026 + YEAR_MS }),
   })
   .map(({ signupAtMs, ...rule }) => ({ anchor: resolveCycleAnchor(rule, null, signupAtMs), signupAtMs }));
-const priceArbitrary = fc.integer({ min: 0, max: PRICE_MAX_CENTS }).map(cents);
+/** Cents (whole shillings off) or whole shillings (the default). */
+const unitArbitrary = fc.constantFrom<InvoiceUnitCents>(1, CENTS_PER_SHILLING);
+/** A plan price in whole units: the store rounds prices to the ISP's unit before proration sees them. */
+const priceIn = (unitCents: InvoiceUnitCents) =>
+  fc.integer({ min: 0, max: PRICE_MAX_CENTS / unitCents }).map((units) => cents(units * unitCents));
 
-/** The cumulative-floor rule restated independently in BigInt: price for days [from, to). */
-function expectedPortion(price: number, from: number, to: number, days: number): bigint {
-  const share = (elapsed: number) => (BigInt(price) * BigInt(elapsed)) / BigInt(days);
-  return share(to) - share(from);
+/** The cumulative-floor rule restated independently in BigInt: price for days [from, to), in units. */
+function expectedPortion(price: number, from: number, to: number, days: number, unitCents = 1): bigint {
+  const unit = BigInt(unitCents);
+  const share = (elapsed: number) => ((BigInt(price) / unit) * BigInt(elapsed)) / BigInt(days);
+  return (share(to) - share(from)) * unit;
 }
 
 describe('property (b): prorating a cycle across plan changes', () => {
-  it('sums exactly to each plan’s share of its days, each share within a cent of exact', () => {
+  it('sums exactly to each plan’s share of its days, each share within one unit of exact', () => {
     fc.assert(
       fc.property(
         anchorArbitrary,
         fc.integer({ min: 0, max: YEAR_MS }),
-        fc.array(fc.tuple(priceArbitrary, fc.nat()), { minLength: 1, maxLength: 8 }),
+        unitArbitrary.chain((unitCents) =>
+          fc.tuple(
+            fc.constant(unitCents),
+            fc.array(fc.tuple(priceIn(unitCents), fc.nat()), { minLength: 1, maxLength: 8 }),
+          ),
+        ),
         fc.boolean(),
-        ({ anchor }, offsetMs, steps, startsMidCycle) => {
+        ({ anchor }, offsetMs, [unitCents, steps], startsMidCycle) => {
           const cycle = cycleContaining(anchor, START_2026 + offsetMs);
-          const plans = steps.map(([price], index) => plan(index, price));
+          const plans = steps.map(([price], index) => plan(index, price, unitCents));
           const days = steps.map(([, day]) => day % cycle.days).sort((left, right) => left - right);
           if (!startsMidCycle) days[0] = 0;
           const lines: InvoiceLine[] = [prorateStart(plans[0]!, cycle, cycle.startMs + days[0]! * DAY_MS)];
@@ -60,16 +71,22 @@ describe('property (b): prorating a cycle across plan changes', () => {
           for (let index = 0; index < plans.length; index++) {
             const from = days[index]!;
             const to = days[index + 1] ?? cycle.days;
-            const portion = expectedPortion(plans[index]!.cyclePriceCents, from, to, cycle.days);
+            const portion = expectedPortion(plans[index]!.cyclePriceCents, from, to, cycle.days, unitCents);
             const exactTimesDays = BigInt(plans[index]!.cyclePriceCents) * BigInt(to - from);
             const error = portion * BigInt(cycle.days) - exactTimesDays;
-            expect(error < BigInt(cycle.days) && -error < BigInt(cycle.days)).toBe(true);
-            expect(portionForDays(plans[index]!.cyclePriceCents, cycle, from, to)).toBe(Number(portion));
+            const oneUnitOfDays = BigInt(cycle.days) * BigInt(unitCents);
+            expect(error < oneUnitOfDays && -error < oneUnitOfDays).toBe(true);
+            expect(portionForDays(plans[index]!.cyclePriceCents, cycle, from, to, unitCents)).toBe(
+              Number(portion),
+            );
             expected += portion;
           }
           const total = lines.reduce((sum, line) => sum + BigInt(line.amountCents), 0n);
           expect(total).toBe(expected);
-          for (const line of lines) expect(Number.isSafeInteger(line.amountCents)).toBe(true);
+          for (const line of lines) {
+            expect(Number.isSafeInteger(line.amountCents)).toBe(true);
+            expect(isWholeUnits(line.amountCents, unitCents)).toBe(true);
+          }
           if (!startsMidCycle && plans.every((each) => each.cyclePriceCents === plans[0]!.cyclePriceCents)) {
             expect(total).toBe(BigInt(plans[0]!.cyclePriceCents));
           }
@@ -79,8 +96,43 @@ describe('property (b): prorating a cycle across plan changes', () => {
   });
 });
 
-function plan(index: number, price: Cents): BillingPlan {
-  return { id: `pln_${index}`, name: `Plan ${index}`, cyclePriceCents: price };
+describe('property (b2): whole-shilling parts of one cycle', () => {
+  it('cuts a cycle at any days into whole-shilling parts that sum exactly to the plan price', () => {
+    fc.assert(
+      fc.property(
+        anchorArbitrary,
+        fc.integer({ min: 0, max: YEAR_MS }),
+        priceIn(CENTS_PER_SHILLING),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        ({ anchor }, offsetMs, price, cuts) => {
+          const cycle = cycleContaining(anchor, START_2026 + offsetMs);
+          const days = [0, ...cuts.map((cut) => cut % (cycle.days + 1)), cycle.days].sort((a, b) => a - b);
+          const parts = days
+            .slice(1)
+            .map((to, index) => portionForDays(price, cycle, days[index]!, to, CENTS_PER_SHILLING));
+          for (const part of parts) expect(isWholeUnits(part, CENTS_PER_SHILLING)).toBe(true);
+          expect(parts.reduce((sum, part) => sum + part, 0)).toBe(price);
+          // The same cuts through the production lines: a start on a cut day and changes back and
+          // forth between two plans of the same price bill the price, in whole shillings.
+          const same = plan(0, price, CENTS_PER_SHILLING);
+          const twin = plan(1, price, CENTS_PER_SHILLING);
+          const lines: InvoiceLine[] = [prorateStart(same, cycle, cycle.startMs)];
+          days.slice(1, -1).forEach((day, index) => {
+            if (day === cycle.days) return;
+            const [from, to] = index % 2 === 0 ? [same, twin] : [twin, same];
+            lines.push(...proratePlanChange(from, to, cycle, cycle.startMs + day * DAY_MS + 3_600_000));
+          });
+          for (const line of lines) expect(isWholeUnits(line.amountCents, CENTS_PER_SHILLING)).toBe(true);
+          expect(sumLines(lines)).toBe(price);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+function plan(index: number, price: Cents, unitCents: InvoiceUnitCents = 1): BillingPlan {
+  return { id: `pln_${index}`, name: `Plan ${index}`, cyclePriceCents: price, unitCents };
 }
 
 type Operation =
@@ -122,6 +174,8 @@ class Simulation {
   readonly timeline: { atMs: number; planIndex: number }[];
   invoicedCycles: Cycle[] = [];
   billedByLines = 0n;
+  /** Invoice lines that are not a whole number of the ISP's unit: must stay 0. */
+  linesOutsideUnit = 0;
 
   constructor(
     readonly anchor: CycleAnchor,
@@ -157,7 +211,10 @@ class Simulation {
         },
       );
       this.pendingLines = [];
-      for (const line of invoice.lines) this.billedByLines += BigInt(line.amountCents);
+      for (const line of invoice.lines) {
+        this.billedByLines += BigInt(line.amountCents);
+        if (!isWholeUnits(line.amountCents, this.unitCents())) this.linesOutsideUnit++;
+      }
       this.entries = appendTransfers(this.entries, postInvoice(invoice, this.accounts, this.nowMs)).entries;
       this.lastInvoicedEndMs = cycle.endMs;
       this.invoicedCycles.push(cycle);
@@ -226,6 +283,10 @@ class Simulation {
     if (transfer) this.entries = appendTransfers(this.entries, [transfer]).entries;
   }
 
+  unitCents(): InvoiceUnitCents {
+    return this.plans[0]!.unitCents;
+  }
+
   /** What the invoiced cycles cost by the timeline, priced segment by segment. */
   expectedBilled(): bigint {
     let total = 0n;
@@ -237,7 +298,8 @@ class Simulation {
       let planIndex = [...this.timeline].reverse().find((change) => change.atMs <= fromMs)!.planIndex;
       let day = dayOfCycle(cycle, fromMs);
       for (const segment of [...segments, { day: cycle.days, planIndex: -1 }]) {
-        total += expectedPortion(this.plans[planIndex]!.cyclePriceCents, day, segment.day, cycle.days);
+        const price = this.plans[planIndex]!.cyclePriceCents;
+        total += expectedPortion(price, day, segment.day, cycle.days, this.unitCents());
         day = segment.day;
         planIndex = segment.planIndex;
       }
@@ -251,12 +313,14 @@ describe('property (a): random plan changes, payments and cycles', () => {
     fc.assert(
       fc.property(
         anchorArbitrary,
-        fc.array(priceArbitrary, { minLength: 4, maxLength: 4 }),
+        unitArbitrary.chain((unitCents) =>
+          fc.tuple(fc.constant(unitCents), fc.array(priceIn(unitCents), { minLength: 4, maxLength: 4 })),
+        ),
         fc.array(operationArbitrary, { maxLength: 40 }),
-        ({ anchor, signupAtMs }, prices, operations) => {
+        ({ anchor, signupAtMs }, [unitCents, prices], operations) => {
           const simulation = new Simulation(
             anchor,
-            prices.map((price, index) => plan(index, price)),
+            prices.map((price, index) => plan(index, price, unitCents)),
             signupAtMs,
           );
           simulation.runInvoiceJob();
@@ -290,6 +354,7 @@ describe('property (a): random plan changes, payments and cycles', () => {
           const pending = simulation.pendingLines.reduce((sum, line) => sum + BigInt(line.amountCents), 0n);
           // Invoiced lines plus proration still waiting for the next invoice = the timeline's price.
           expect(simulation.billedByLines + pending).toBe(simulation.expectedBilled());
+          expect(simulation.linesOutsideUnit).toBe(0);
         },
       ),
       { numRuns: 150 },

@@ -11,3 +11,4 @@ export * from './payments';
 export * from './platform-tier';
 export * from './proration';
 export * from './standing';
+export * from './units';

@@ -4,6 +4,7 @@ import { DAY_MS, localDateOf, startOfLocalDayMs } from './calendar';
 import { type Cycle, type CycleAnchor, cycleContaining, nextCycle } from './cycles';
 import { type BillingPlan, type InvoiceLine, sumLines } from './lines';
 import { prorateStart } from './proration';
+import { isWholeUnits } from './units';
 
 /** After downtime the run bills missed cycles, but never more than a year of them in one go. */
 export const CATCH_UP_CYCLES_MAX = 12;
@@ -93,6 +94,9 @@ export function generateInvoice(
   }
   if (!Number.isInteger(terms.dueDays) || terms.dueDays < 0 || terms.dueDays > DUE_DAYS_MAX) {
     throw new RangeError(`due days must be 0..${DUE_DAYS_MAX}`);
+  }
+  if (!isWholeUnits(plan.cyclePriceCents, plan.unitCents)) {
+    throw new RangeError(`plan ${plan.id} price is not in whole ${plan.unitCents}-cent units`);
   }
   const startsInside = subscriber.serviceStartMs > cycle.startMs;
   const planLine = startsInside

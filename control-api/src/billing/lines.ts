@@ -1,5 +1,6 @@
 // Invoice lines and plans as plain data shared by proration and invoicing.
 import { type Cents, cents } from '@kiunga/schemas';
+import type { InvoiceUnitCents } from './units';
 
 export type InvoiceLineKind = 'recurring' | 'proration_charge' | 'proration_credit' | 'adjustment';
 
@@ -18,7 +19,10 @@ export interface InvoiceLine {
 export interface BillingPlan {
   readonly id: string;
   readonly name: string;
+  /** A whole number of `unitCents`. */
   readonly cyclePriceCents: Cents;
+  /** The ISP's invoice unit: every prorated part of the price is a whole number of these. */
+  readonly unitCents: InvoiceUnitCents;
 }
 
 export function sumLines(lines: readonly InvoiceLine[]): Cents {

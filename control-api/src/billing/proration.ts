@@ -10,25 +10,47 @@
 // the early days are the ones the later days carry, so charges and credits across a cycle
 // telescope exactly. A day is counted from local midnight (EAT): a change at 14:00 on day c
 // takes effect from the start of day c (the new plan pays for the whole day).
+//
+// The rule works in the ISP's invoice unit (units.ts): with whole shillings (the default) the
+// floor is taken in shillings, share(k) = floor(P/100 × k / D) × 100, so every part is whole
+// shillings and the parts of a cycle still sum to exactly P (a whole-shilling price); with cents
+// the unit is one cent and the formula above is the same.
 import { type Cents, cents } from '@kiunga/schemas';
 import { DAY_MS, formatLocalDate, localDateOf, startOfLocalDayMs, wholeDaysBetween } from './calendar';
 import type { Cycle } from './cycles';
 import type { BillingPlan, InvoiceLine } from './lines';
+import { type InvoiceUnitCents, isWholeUnits } from './units';
 
-/** floor(price × elapsedDays / cycleDays) in exact integer arithmetic. */
-export function cumulativeShare(priceCents: Cents, elapsedDays: number, cycleDays: number): Cents {
+/** floor(price × elapsedDays / cycleDays) in whole units, in exact integer arithmetic. */
+export function cumulativeShare(
+  priceCents: Cents,
+  elapsedDays: number,
+  cycleDays: number,
+  unitCents: InvoiceUnitCents,
+): Cents {
   if (!Number.isInteger(elapsedDays) || elapsedDays < 0 || elapsedDays > cycleDays) {
     throw new RangeError(`elapsed days ${elapsedDays} outside 0..${cycleDays}`);
   }
   if (priceCents < 0) throw new RangeError('plan prices are not negative');
-  return cents(Number((BigInt(priceCents) * BigInt(elapsedDays)) / BigInt(cycleDays)));
+  if (!isWholeUnits(priceCents, unitCents)) {
+    throw new RangeError(`price ${priceCents} is not a whole number of ${unitCents}-cent units`);
+  }
+  const units = (BigInt(priceCents / unitCents) * BigInt(elapsedDays)) / BigInt(cycleDays);
+  return cents(Number(units) * unitCents);
 }
 
 /** The charge for days [fromDay, toDay) of a cycle under the cumulative-floor rule. */
-export function portionForDays(priceCents: Cents, cycle: Cycle, fromDay: number, toDay: number): Cents {
+export function portionForDays(
+  priceCents: Cents,
+  cycle: Cycle,
+  fromDay: number,
+  toDay: number,
+  unitCents: InvoiceUnitCents,
+): Cents {
   if (fromDay > toDay) throw new RangeError('fromDay after toDay');
   return cents(
-    cumulativeShare(priceCents, toDay, cycle.days) - cumulativeShare(priceCents, fromDay, cycle.days),
+    cumulativeShare(priceCents, toDay, cycle.days, unitCents) -
+      cumulativeShare(priceCents, fromDay, cycle.days, unitCents),
   );
 }
 
@@ -70,7 +92,7 @@ function periodLine(
   fromDay: number,
   sign: 1 | -1,
 ): InvoiceLine {
-  const amount = portionForDays(plan.cyclePriceCents, cycle, fromDay, cycle.days);
+  const amount = portionForDays(plan.cyclePriceCents, cycle, fromDay, cycle.days, plan.unitCents);
   const periodStartMs = cycle.startMs + fromDay * DAY_MS;
   const remainingDays = cycle.days - fromDay;
   const verb = kind === 'proration_credit' ? 'Unused' : 'Remaining';

@@ -67,17 +67,26 @@ function listParameters(filter: ListFilter, after: { atMs: number; id: string } 
   };
 }
 
+/**
+ * Newest first: by issue time, then by number, highest first. One run issues many invoices at the
+ * same instant with consecutive numbers from the ISP's sequence, so the number orders them as they
+ * were issued (a catch-up run's later cycles get higher numbers). Numbers issued together share a
+ * prefix and format; a longer one is a sequence past `sequenceDigits`, so length is compared first.
+ * The cursor is (issued at, number): numbers are unique per ISP.
+ */
 export function listInvoices(shard: TenantShard, filter: ListFilter): Page<InvoiceOutput> {
   const after = decodeTimeCursor(filter.cursor);
   const rows = shard
     .statement(
       `SELECT ${invoiceColumns} FROM invoices
         WHERE (@status IS NULL OR status = @status) AND (@subscriberId IS NULL OR subscriber_id = @subscriberId)
-          AND (@afterMs IS NULL OR issued_at < @afterMs OR (issued_at = @afterMs AND id < @afterId))
-        ORDER BY issued_at DESC, id DESC LIMIT @limit`,
+          AND (@afterMs IS NULL OR issued_at < @afterMs OR (issued_at = @afterMs
+               AND (length(number) < length(@afterId) OR (length(number) = length(@afterId) AND number < @afterId))))
+        ORDER BY issued_at DESC, length(number) DESC, number DESC LIMIT @limit`,
     )
     .all(listParameters(filter, after)) as InvoiceRow[];
-  return pageByTime(rows, filter.limit, (row) => row.issuedAt, toInvoiceOutput);
+  const page = pageOf(rows, filter.limit, (row) => timeCursorKey(row.issuedAt, row.number));
+  return { items: page.items.map(toInvoiceOutput), nextCursor: page.nextCursor };
 }
 
 export function getInvoice(shard: TenantShard, invoiceId: string): InvoiceDetail {

@@ -1,5 +1,6 @@
-// An ISP's billing settings: cycle rule, due days, dunning steps and invoice prefix, kept as one
-// validated JSON value in tenant_settings. Anything unreadable there falls back to the defaults.
+// An ISP's billing settings: cycle rule, due days, dunning steps, invoice prefix and whether invoices
+// are in whole shillings, kept as one validated JSON value in tenant_settings. Anything unreadable
+// there falls back to the defaults.
 import { readTenantSetting, type TenantShard, writeTenantSetting } from '@kiunga/schemas';
 import { z } from 'zod';
 import { ANCHOR_DAY_MAX, CYCLE_LENGTH_MONTHS_MAX, type CycleRule, defaultCycleRule } from './cycles';
@@ -34,9 +35,23 @@ export const billingSettingsSchema = z.object({
     .string()
     .regex(/^[A-Z0-9]+$/, 'capital letters and digits only')
     .max(INVOICE_PREFIX_LENGTH_MAX),
+  /**
+   * Invoices (and every prorated part) in whole shillings, so M-Pesa, which moves no cents, can pay
+   * exactly what is due. Off: invoices in cents, as before.
+   */
+  wholeShillings: z.boolean(),
 });
 
+/** A PATCH changes only what it names (no defaults filled in here, or a PATCH would reset them). */
 export const updateBillingSettingsSchema = billingSettingsSchema.partial();
+
+/**
+ * What tenant_settings holds. Settings stored before `wholeShillings` existed read as on: existing
+ * ISPs move to whole-shilling invoices, the default (DESIGN.md "Money"), from their next invoice.
+ */
+const storedBillingSettingsSchema = billingSettingsSchema.extend({
+  wholeShillings: z.boolean().default(true),
+});
 
 export type BillingSettings = z.infer<typeof billingSettingsSchema>;
 
@@ -45,12 +60,13 @@ export const defaultBillingSettings: BillingSettings = {
   dueDays: 7,
   dunningSteps: defaultDunningPolicy.steps.map((step) => ({ ...step })),
   invoicePrefix: defaultInvoiceNumberFormat.prefix,
+  wholeShillings: true,
 };
 
 export function readBillingSettings(shard: TenantShard): BillingSettings {
   const stored = readTenantSetting(shard, BILLING_SETTINGS_KEY);
   if (stored === undefined) return defaultBillingSettings;
-  const parsed = billingSettingsSchema.safeParse(stored);
+  const parsed = storedBillingSettingsSchema.safeParse(stored);
   return parsed.success ? parsed.data : defaultBillingSettings;
 }
 

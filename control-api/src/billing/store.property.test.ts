@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cents, ShardRegistry, type TenantShard } from '@kiunga/schemas';
+import { cents, ShardRegistry, type TenantShard, writeTenantSetting } from '@kiunga/schemas';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { changeSubscriberPlan } from '../domains/subscribers';
@@ -11,9 +11,15 @@ import { LedgerAccount } from './accounts';
 import { DAY_MS } from './calendar';
 import type { InvoiceLine } from './lines';
 import { recordManualPayment } from './payments-store';
-import { readBillingSettings } from './settings';
+import {
+  BILLING_SETTINGS_KEY,
+  defaultBillingSettings,
+  readBillingSettings,
+  writeBillingSettings,
+} from './settings';
 import { refreshSubscriberBilling, runTenantInvoices } from './store';
 import { eat } from './test-fixtures';
+import { CENTS_PER_SHILLING, isWholeUnits } from './units';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kiunga-billing-property-'));
 const shards = new ShardRegistry({ dataDir });
@@ -26,7 +32,8 @@ afterAll(() => {
 
 const PLAN_PRICES = [99_999, 150_000, 250_001];
 
-function seed(shard: TenantShard, signupAtMs: number[]): void {
+function seed(shard: TenantShard, signupAtMs: number[], wholeShillings: boolean): void {
+  writeBillingSettings(shard, { ...defaultBillingSettings, wholeShillings }, 0);
   PLAN_PRICES.forEach((price, index) => {
     shard
       .statement(
@@ -79,7 +86,7 @@ function balanceOf(shard: TenantShard, account: string): number {
   ).balance;
 }
 
-function assertBooksBalance(shard: TenantShard): void {
+function assertBooksBalance(shard: TenantShard, wholeShillings: boolean): void {
   const accounts = shard
     .statement(
       'SELECT debit_account AS account FROM ledger_entries UNION SELECT credit_account FROM ledger_entries',
@@ -98,6 +105,10 @@ function assertBooksBalance(shard: TenantShard): void {
   for (const invoice of invoices) {
     const lines = JSON.parse(invoice.lines) as InvoiceLine[];
     expect(lines.reduce((sum, line) => sum + line.amountCents, 0)).toBe(invoice.total);
+    // Plan prices with cents (99,999 and 250,001) are billed to the nearest shilling.
+    if (wholeShillings) {
+      for (const line of lines) expect(isWholeUnits(line.amountCents, CENTS_PER_SHILLING)).toBe(true);
+    }
     invoiced += invoice.total;
   }
   // Revenue holds exactly what invoices billed; each receivable is its invoices minus its payments.
@@ -123,13 +134,15 @@ describe('billing store', () => {
       fc.property(
         fc.array(fc.integer({ min: 0, max: 40 * 24 }), { minLength: 2, maxLength: 2 }),
         fc.array(operationArbitrary, { minLength: 1, maxLength: 25 }),
-        (signupOffsetsHours, operations) => {
+        fc.boolean(),
+        (signupOffsetsHours, operations, wholeShillings) => {
           const tenantId = `ten_prop${tenantCounter++}`;
           const shard = shards.forTenant(tenantId);
           const startMs = eat(2026, 1, 1, 0);
           seed(
             shard,
             signupOffsetsHours.map((hours) => startMs + hours * 3_600_000),
+            wholeShillings,
           );
           let nowMs = startMs;
           let paymentCounter = 0;
@@ -165,7 +178,7 @@ describe('billing store', () => {
               );
             }
           }
-          assertBooksBalance(shard);
+          assertBooksBalance(shard, wholeShillings);
           shards.close(tenantId);
         },
       ),
@@ -174,29 +187,60 @@ describe('billing store', () => {
   });
 });
 
+/**
+ * sub_0 starts January on plan 0, moves to plan 1 on day index 10 and to plan 2 on day index 20;
+ * February's run bills it. Returns the lines of its January and February and the shard.
+ */
+function januaryWithTwoPlanChanges(wholeShillings: boolean) {
+  const tenantId = `ten_prop${tenantCounter++}`;
+  const shard = shards.forTenant(tenantId);
+  seed(shard, [eat(2026, 1, 1, 0), eat(2026, 1, 1, 0)], wholeShillings);
+  runTenantInvoices(shard, tenantId, eat(2026, 1, 1, 9));
+  changeSubscriberPlan(shard, 'sub_0', 'pln_1', eat(2026, 1, 11, 15)); // day index 10
+  changeSubscriberPlan(shard, 'sub_0', 'pln_2', eat(2026, 1, 21, 8)); // day index 20
+  runTenantInvoices(shard, tenantId, eat(2026, 2, 1, 9));
+  const lines = (
+    shard
+      .statement(`SELECT lines FROM invoices WHERE subscriber_id = 'sub_0' ORDER BY period_start`)
+      .pluck()
+      .all() as string[]
+  ).flatMap((text) => JSON.parse(text) as InvoiceLine[]);
+  return {
+    shard,
+    january: lines.filter((line) => line.periodEndMs === eat(2026, 2, 1, 0)),
+    february: lines.filter((line) => line.periodStartMs === eat(2026, 2, 1, 0)),
+  };
+}
+
+const sumOf = (lines: InvoiceLine[]) => lines.reduce((sum, line) => sum + line.amountCents, 0);
+
 describe('plan changes through the store', () => {
-  it('bills January as the exact sum of its plan segments (credits and charges on the next invoice)', () => {
-    const tenantId = `ten_prop${tenantCounter++}`;
-    const shard = shards.forTenant(tenantId);
-    seed(shard, [eat(2026, 1, 1, 0), eat(2026, 1, 1, 0)]);
-    runTenantInvoices(shard, tenantId, eat(2026, 1, 1, 9));
-    changeSubscriberPlan(shard, 'sub_0', 'pln_1', eat(2026, 1, 11, 15)); // day index 10
-    changeSubscriberPlan(shard, 'sub_0', 'pln_2', eat(2026, 1, 21, 8)); // day index 20
-    runTenantInvoices(shard, tenantId, eat(2026, 2, 1, 9));
+  it('bills January to the cent as the exact sum of its plan segments when whole shillings are off', () => {
+    const { shard, january, february } = januaryWithTwoPlanChanges(false);
     const [prices0, prices1, prices2] = PLAN_PRICES as [number, number, number];
     const share = (price: number, days: number) => Math.floor((price * days) / 31);
     const januaryExpected =
       share(prices0, 10) + share(prices1, 20) - share(prices1, 10) + prices2 - share(prices2, 20);
-    const lines = (
-      shard
-        .statement(`SELECT lines FROM invoices WHERE subscriber_id = 'sub_0' ORDER BY period_start`)
-        .pluck()
-        .all() as string[]
-    ).flatMap((text) => JSON.parse(text) as InvoiceLine[]);
-    const january = lines.filter((line) => line.periodEndMs === eat(2026, 2, 1, 0));
-    expect(january.reduce((sum, line) => sum + line.amountCents, 0)).toBe(januaryExpected);
-    const february = lines.filter((line) => line.periodStartMs === eat(2026, 2, 1, 0));
+    expect(sumOf(january)).toBe(januaryExpected);
     expect(february.map((line) => [line.kind, line.amountCents])).toEqual([['recurring', prices2]]);
-    assertBooksBalance(shard);
+    assertBooksBalance(shard, false);
+  });
+
+  it('bills January in whole shillings as the exact sum of its plan segments (the default)', () => {
+    const { shard, january } = januaryWithTwoPlanChanges(true);
+    // Ksh 999.99, 1,500 and 2,500.01 are billed as Ksh 1,000, 1,500 and 2,500, floored in shillings.
+    const share = (shillings: number, days: number) => Math.floor((shillings * days) / 31) * 100;
+    const januaryExpected =
+      share(1_000, 10) + share(1_500, 20) - share(1_500, 10) + 250_000 - share(2_500, 20);
+    expect(january.map((line) => line.amountCents)).toEqual([100_000, -67_800, 101_700, -53_300, 88_800]);
+    expect(sumOf(january)).toBe(januaryExpected);
+    assertBooksBalance(shard, true);
+  });
+
+  it('reads settings stored before whole shillings existed as whole shillings on', () => {
+    const shard = shards.forTenant(`ten_prop${tenantCounter++}`);
+    const { wholeShillings: _, ...before } = defaultBillingSettings;
+    writeTenantSetting(shard, BILLING_SETTINGS_KEY, { ...before, dueDays: 12 }, 0);
+    expect(readBillingSettings(shard)).toMatchObject({ dueDays: 12, wholeShillings: true });
   });
 });

@@ -15,6 +15,7 @@ import type { BillingPlan, InvoiceLine } from './lines';
 import { proratePlanChange } from './proration';
 import { type BillingSettings, dunningPolicyOf, numberFormatOf, readBillingSettings } from './settings';
 import { type AccountStanding, accountStanding, type InvoiceStatus } from './standing';
+import { type InvoiceUnitCents, invoiceUnitCents, roundToUnit } from './units';
 
 const INVOICE_SEQUENCE = 'invoice_sequence';
 
@@ -89,18 +90,35 @@ export function storeTransfers(shard: TenantShard, transfers: readonly Transfer[
   return created;
 }
 
-interface PlanRow {
+export interface PlanRow {
   id: string;
   name: string;
   priceCents: number;
   cycleMonths: number | null;
 }
 
-/** A plan's price is for its own billing_cycle_months; a cycle of another length pays pro rata. */
-export function cyclePriceCents(plan: PlanRow, cycleLengthMonths: number): Cents {
+/**
+ * A plan's price is for its own billing_cycle_months; a cycle of another length pays pro rata. The
+ * result is in the ISP's invoice unit, to the nearest unit: a plan priced with cents is billed to
+ * the nearest shilling by an ISP that invoices whole shillings.
+ */
+export function cyclePriceCents(
+  plan: PlanRow,
+  cycleLengthMonths: number,
+  unitCents: InvoiceUnitCents,
+): Cents {
   const planMonths = plan.cycleMonths ?? 1;
-  if (planMonths === cycleLengthMonths) return cents(plan.priceCents);
-  return cents(Math.round((plan.priceCents * cycleLengthMonths) / planMonths));
+  return roundToUnit(plan.priceCents * cycleLengthMonths, planMonths, unitCents);
+}
+
+function billingPlanOf(plan: PlanRow, cycleLengthMonths: number, settings: BillingSettings): BillingPlan {
+  const unitCents = invoiceUnitCents(settings.wholeShillings);
+  return {
+    id: plan.id,
+    name: plan.name,
+    cyclePriceCents: cyclePriceCents(plan, cycleLengthMonths, unitCents),
+    unitCents,
+  };
 }
 
 function loadPlans(shard: TenantShard): Map<string, PlanRow> {
@@ -191,13 +209,8 @@ export function runTenantInvoices(shard: TenantShard, tenantId: string, nowMs: n
         const lengthMonths = (cycleOverride ?? settings.cycle).lengthMonths;
         const planKey = `${row.planId}@${lengthMonths}`;
         const plan = plans.get(row.planId);
-        if (plan && !plansByKey.has(planKey)) {
-          plansByKey.set(planKey, {
-            id: plan.id,
-            name: plan.name,
-            cyclePriceCents: cyclePriceCents(plan, lengthMonths),
-          });
-        }
+        if (plan && !plansByKey.has(planKey))
+          plansByKey.set(planKey, billingPlanOf(plan, lengthMonths, settings));
         subscribers.push({
           id: row.id,
           tenantId,
@@ -348,14 +361,15 @@ export function recordPlanChange(
          FROM billing_subscribers WHERE subscriber_id = ?`,
     )
     .get(change.subscriberId) as TermsRow | undefined;
-  const lengthMonths = (cycleOverrideOf(terms) ?? readBillingSettings(shard).cycle).lengthMonths;
+  const settings = readBillingSettings(shard);
+  const lengthMonths = (cycleOverrideOf(terms) ?? settings.cycle).lengthMonths;
   const cycle: Cycle = { ...last, days: wholeDaysBetween(last.startMs, last.endMs) };
-  const asBilling = (plan: PlanRow): BillingPlan => ({
-    id: plan.id,
-    name: plan.name,
-    cyclePriceCents: cyclePriceCents(plan, lengthMonths),
-  });
-  const lines = proratePlanChange(asBilling(oldPlan), asBilling(newPlan), cycle, nowMs);
+  const lines = proratePlanChange(
+    billingPlanOf(oldPlan, lengthMonths, settings),
+    billingPlanOf(newPlan, lengthMonths, settings),
+    cycle,
+    nowMs,
+  );
   for (const line of lines) {
     shard
       .statement('INSERT INTO billing_pending_lines (subscriber_id, line, created_at) VALUES (?, ?, ?)')

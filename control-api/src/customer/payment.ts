@@ -1,6 +1,7 @@
 // "Pay with M-Pesa" from /account: an STK push to the ISP's shortcode with the subscriber's
 // account number as reference; the STK callback (portal/purchase-service) credits the account.
 import { cents, KiungaError, normaliseKenyanPhone, type TenantShard } from '@kiunga/schemas';
+import { CENTS_PER_SHILLING } from '../billing/units';
 import type { ApiDependencies } from '../dependencies';
 import { RateLimiter } from '../identity/rate-limiter';
 import {
@@ -68,6 +69,28 @@ export function findSubscriberPayment(
   return payment;
 }
 
+/** What the pay form asks M-Pesa for, given the subscriber's balance (positive: owes). */
+export interface MpesaAmountToAsk {
+  /** Whole shillings to fill in; 0 when nothing is owed. */
+  shillings: number;
+  /**
+   * Cents that paying `shillings` puts on the account beyond the balance: 0 when the balance is whole
+   * shillings (every invoice of an ISP on whole shillings), else what rounding up to M-Pesa's whole
+   * shilling leaves as credit towards the next invoice.
+   */
+  creditLeftCents: number;
+}
+
+/**
+ * M-Pesa moves whole shillings only (see billing/units.ts), so a balance with cents cannot be paid
+ * exactly: the form asks for the next whole shilling, so the bill is settled, and says so.
+ */
+export function mpesaAmountToAsk(balanceCents: number): MpesaAmountToAsk {
+  const owedCents = Math.max(0, balanceCents);
+  const shillings = Math.ceil(owedCents / CENTS_PER_SHILLING);
+  return { shillings, creditLeftCents: shillings * CENTS_PER_SHILLING - owedCents };
+}
+
 export function parseShillings(text: string): number | null {
   const trimmed = text.trim().replace(/,/g, '');
   if (!/^\d{1,7}$/.test(trimmed)) return null;
@@ -96,7 +119,7 @@ export async function startSubscriberPayment(
   limiter.record(input.subscriberId, nowMs);
   const payment = createPendingSubscriberPayment(
     shard,
-    { subscriberId: input.subscriberId, phone, amount: cents(input.shillings * 100) },
+    { subscriberId: input.subscriberId, phone, amount: cents(input.shillings * CENTS_PER_SHILLING) },
     nowMs,
   );
   await sendStkPushForPurchase(dependencies, shard, {

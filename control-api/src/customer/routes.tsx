@@ -25,6 +25,7 @@ import {
 import { customerLimiters, loginLimitMessage } from './login-limits';
 import {
   findSubscriberPayment,
+  mpesaAmountToAsk,
   parseShillings,
   startSubscriberPayment,
   subscriberPaymentView,
@@ -228,14 +229,15 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
 
   const payPage = (signed: Signed, values: { phone?: string; shillings?: string; error?: string }) => {
     const statement = subscriberStatement(signed.shard, signed.profile.id);
-    const dueShillings = Math.ceil(Math.max(0, statement.balanceCents) / 100);
+    const toAsk = mpesaAmountToAsk(statement.balanceCents);
     return (
       <PayPage
         {...frame(signed, 'pay')}
         outstandingCents={Math.max(0, statement.balanceCents)}
+        creditLeftCents={toAsk.creditLeftCents}
         accountNumber={signed.profile.accountNumber}
         phone={values.phone ?? signed.profile.phone ?? ''}
-        shillings={values.shillings ?? (dueShillings > 0 ? String(dueShillings) : '')}
+        shillings={values.shillings ?? (toAsk.shillings > 0 ? String(toAsk.shillings) : '')}
         error={values.error ?? null}
       />
     );

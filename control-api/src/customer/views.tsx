@@ -329,6 +329,8 @@ export function UsagePage(props: PageFrame & { sessions: UsageSession[] }) {
 export function PayPage(
   props: PageFrame & {
     outstandingCents: number;
+    /** What paying the suggested whole shillings leaves as credit (the due amount has cents). */
+    creditLeftCents: number;
     phone: string;
     shillings: string;
     accountNumber: string;
@@ -341,8 +343,15 @@ export function PayPage(
         <h2>Pay with M-Pesa</h2>
         {props.error ? <p class="error">{props.error}</p> : null}
         <p>
-          Amount due: <b>{formatKshCents(props.outstandingCents)}</b>
+          Amount due: <b id="amount-due">{formatKshCents(props.outstandingCents)}</b>
         </p>
+        {props.creditLeftCents > 0 ? (
+          <p class="note" id="whole-shillings">
+            M-Pesa takes whole shillings only, so the amount below is rounded up to the next shilling. The
+            extra {formatKshCents(props.creditLeftCents)} stays on your account as credit towards your next
+            invoice.
+          </p>
+        ) : null}
         <form method="post" action={`/account/${props.slug}/pay`} id="pay">
           <input type="hidden" name="_csrf" value={props.session?.csrfToken ?? ''} />
           <label>

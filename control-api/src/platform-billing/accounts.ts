@@ -2,6 +2,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiDependencies } from '../dependencies';
 
+/** What platform billing reads and writes: the platform DB, ISP shards (for revenue) and the clock. */
+export type PlatformBillingDependencies = Pick<ApiDependencies, 'platform' | 'shards' | 'clock'>;
+
 export interface TenantBillingRow {
   id: string;
   slug: string;
@@ -34,13 +37,16 @@ const REFERENCE_CODE_LENGTH = 6;
 /** A collision of 6 characters from 29 is rare; a few tries then random bytes settle it. */
 const REFERENCE_ATTEMPTS_MAX = 5;
 
-export function findTenant(dependencies: ApiDependencies, tenantId: string): TenantBillingRow | undefined {
+export function findTenant(
+  dependencies: PlatformBillingDependencies,
+  tenantId: string,
+): TenantBillingRow | undefined {
   return dependencies.platform.sqlite.prepare(`${TENANT_SELECT} WHERE id = ?`).get(tenantId) as
     | TenantBillingRow
     | undefined;
 }
 
-export function billableTenants(dependencies: ApiDependencies): TenantBillingRow[] {
+export function billableTenants(dependencies: PlatformBillingDependencies): TenantBillingRow[] {
   return dependencies.platform.sqlite
     .prepare(`${TENANT_SELECT} WHERE status != 'archived' ORDER BY id`)
     .all() as TenantBillingRow[];
@@ -51,14 +57,17 @@ export function billingStartMs(tenant: TenantBillingRow): number {
   return tenant.trialEndsAt ?? tenant.createdAt;
 }
 
-export function findAccount(dependencies: ApiDependencies, tenantId: string): AccountRow | undefined {
+export function findAccount(
+  dependencies: PlatformBillingDependencies,
+  tenantId: string,
+): AccountRow | undefined {
   return dependencies.platform.sqlite.prepare(`${ACCOUNT_SELECT} WHERE tenant_id = ?`).get(tenantId) as
     | AccountRow
     | undefined;
 }
 
 export function findAccountByReference(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   reference: string,
 ): AccountRow | undefined {
   return dependencies.platform.sqlite
@@ -85,7 +94,7 @@ function referenceCandidate(tenantId: string, attempt: number): string {
 
 /** The account row, created on first sight with a unique reference (fits M-Pesa's 12-character AccountReference). */
 export function ensureAccount(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   tenant: TenantBillingRow,
   nowMs: number,
 ): AccountRow {
@@ -108,7 +117,7 @@ export function ensureAccount(
 }
 
 export function addNotice(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   tenantId: string,
   notice: { kind: string; message: string },
   nowMs: number,
@@ -120,7 +129,7 @@ export function addNotice(
 
 /** Audit entries written by jobs and callbacks, which have no signed-in actor. */
 export function auditSystem(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   entry: {
     tenantId: string | null;
     action: string;

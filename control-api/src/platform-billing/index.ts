@@ -5,6 +5,7 @@ export * from './allocation';
 export * from './config';
 export * from './ledger';
 export * from './mpesa';
+export * from './paid-up';
 export * from './payments';
 export * from './paypal';
 export * from './run';

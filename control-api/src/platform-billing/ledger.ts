@@ -2,7 +2,7 @@
 // transaction; a transfer id is unique, so a repeated charge run or a replayed payment changes nothing.
 import { randomBytes } from 'node:crypto';
 import type { PlatformCharge } from '../billing/index';
-import type { ApiDependencies } from '../dependencies';
+import type { PlatformBillingDependencies } from './accounts';
 
 export type PlatformPaymentProvider = 'mpesa_stk' | 'bank' | 'paypal';
 
@@ -41,7 +41,7 @@ export const PAYMENT_SELECT = `SELECT id, tenant_id AS tenantId, provider, provi
 
 /** Inserts the charge and its +amount transfer once; true when this call created it. */
 export function recordCharge(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   tenantId: string,
   charge: PlatformCharge,
   context: { periodKey: string; tier: string },
@@ -76,7 +76,7 @@ export function recordCharge(
  * transfer in the same transaction. Returns the stored row and whether this call created it.
  */
 export function recordPayment(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   payment: NewPlatformPayment,
   nowMs: number,
 ): { payment: PlatformPaymentRow; isNew: boolean } {
@@ -114,7 +114,7 @@ export function recordPayment(
 
 /** Assigns an unmatched payment to an ISP (a finance user read the slip); false if it was already matched. */
 export function matchPayment(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   paymentId: string,
   tenantId: string,
   nowMs: number,
@@ -133,7 +133,11 @@ export function matchPayment(
   })();
 }
 
-function creditPayment(dependencies: ApiDependencies, payment: PlatformPaymentRow, nowMs: number): void {
+function creditPayment(
+  dependencies: PlatformBillingDependencies,
+  payment: PlatformPaymentRow,
+  nowMs: number,
+): void {
   if (payment.tenantId === null) throw new Error('crediting an unmatched payment');
   const description = `Payment by ${payment.provider} ${payment.providerTransactionId}`;
   insertTransfer(
@@ -147,7 +151,7 @@ function creditPayment(dependencies: ApiDependencies, payment: PlatformPaymentRo
 }
 
 function insertTransfer(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   transferId: string,
   tenantId: string,
   amountCents: number,
@@ -164,7 +168,7 @@ function insertTransfer(
 }
 
 export function findPayment(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   provider: string,
   providerTransactionId: string,
 ): PlatformPaymentRow | undefined {
@@ -174,7 +178,7 @@ export function findPayment(
 }
 
 /** What the ISP owes (positive) or has in credit (negative), from the ledger. */
-export function balanceCents(dependencies: ApiDependencies, tenantId: string): number {
+export function balanceCents(dependencies: PlatformBillingDependencies, tenantId: string): number {
   const row = dependencies.platform.sqlite
     .prepare(
       'SELECT COALESCE(SUM(amount_cents), 0) AS total FROM platform_ledger_entries WHERE tenant_id = ?',
@@ -184,7 +188,7 @@ export function balanceCents(dependencies: ApiDependencies, tenantId: string): n
 }
 
 export function chargesOf(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   tenantId: string,
 ): Array<{ dueAtMs: number; amountCents: number }> {
   return dependencies.platform.sqlite
@@ -194,7 +198,7 @@ export function chargesOf(
     .all(tenantId) as Array<{ dueAtMs: number; amountCents: number }>;
 }
 
-export function paidCents(dependencies: ApiDependencies, tenantId: string): number {
+export function paidCents(dependencies: PlatformBillingDependencies, tenantId: string): number {
   const row = dependencies.platform.sqlite
     .prepare(
       `SELECT COALESCE(SUM(amount_cents), 0) AS total FROM platform_payments WHERE tenant_id = ? AND status = 'matched'`,
@@ -203,7 +207,7 @@ export function paidCents(dependencies: ApiDependencies, tenantId: string): numb
   return row.total;
 }
 
-export function hasRegistrationCharge(dependencies: ApiDependencies, tenantId: string): boolean {
+export function hasRegistrationCharge(dependencies: PlatformBillingDependencies, tenantId: string): boolean {
   return (
     dependencies.platform.sqlite
       .prepare(`SELECT 1 FROM platform_charges WHERE tenant_id = ? AND kind = 'registration' LIMIT 1`)

@@ -1,8 +1,7 @@
 // Money in from any channel lands here: recorded once, a notice to the ISP, and its state recomputed.
 import { randomBytes } from 'node:crypto';
 import { formatKsh } from '@kiunga/schemas';
-import type { ApiDependencies } from '../dependencies';
-import { addNotice, auditSystem } from './accounts';
+import { addNotice, auditSystem, type PlatformBillingDependencies } from './accounts';
 import { type NewPlatformPayment, type PlatformPaymentRow, recordPayment } from './ledger';
 import { refreshAccount } from './state';
 
@@ -13,7 +12,7 @@ const PROVIDER_NAMES: Record<string, string> = {
 };
 
 export function acceptPayment(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   payment: NewPlatformPayment,
 ): { payment: PlatformPaymentRow; isNew: boolean } {
   const nowMs = dependencies.clock.now();
@@ -35,7 +34,10 @@ export function acceptPayment(
   return recorded;
 }
 
-export function afterPaymentCredited(dependencies: ApiDependencies, payment: PlatformPaymentRow): void {
+export function afterPaymentCredited(
+  dependencies: PlatformBillingDependencies,
+  payment: PlatformPaymentRow,
+): void {
   if (payment.tenantId === null) return;
   const nowMs = dependencies.clock.now();
   addNotice(
@@ -71,7 +73,7 @@ const INTENT_SELECT = `SELECT id, tenant_id AS tenantId, provider, provider_refe
   payment_id AS paymentId, created_at AS createdAt FROM platform_payment_intents`;
 
 export function createIntent(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   intent: Pick<
     IntentRow,
     'tenantId' | 'provider' | 'amountCents' | 'paidCurrency' | 'paidAmountMinor' | 'exchangeRateKesCents'
@@ -98,14 +100,14 @@ export function createIntent(
   return findIntent(dependencies, id) as IntentRow;
 }
 
-export function findIntent(dependencies: ApiDependencies, id: string): IntentRow | undefined {
+export function findIntent(dependencies: PlatformBillingDependencies, id: string): IntentRow | undefined {
   return dependencies.platform.sqlite.prepare(`${INTENT_SELECT} WHERE id = ?`).get(id) as
     | IntentRow
     | undefined;
 }
 
 export function findIntentByReference(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   provider: string,
   reference: string,
 ): IntentRow | undefined {
@@ -115,7 +117,7 @@ export function findIntentByReference(
 }
 
 export function updateIntent(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   id: string,
   change: { status?: string; providerReference?: string; failureMessage?: string | null; paymentId?: string },
 ): void {
@@ -154,7 +156,7 @@ export function intentView(intent: IntentRow) {
 
 /** Raw callback first, outcome after: the audit trail of what providers told us. */
 export function storeCallback(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   provider: string,
   kind: string,
   body: string,
@@ -167,7 +169,11 @@ export function storeCallback(
   return Number(result.lastInsertRowid);
 }
 
-export function setCallbackOutcome(dependencies: ApiDependencies, id: number, outcome: string): void {
+export function setCallbackOutcome(
+  dependencies: PlatformBillingDependencies,
+  id: number,
+  outcome: string,
+): void {
   dependencies.platform.sqlite
     .prepare('UPDATE platform_callbacks SET outcome = ? WHERE id = ?')
     .run(outcome, id);

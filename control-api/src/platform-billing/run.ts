@@ -14,13 +14,13 @@ import {
   platformCycleAnchor,
   previousCycle,
 } from '../billing/index';
-import type { ApiDependencies } from '../dependencies';
 import {
   addNotice,
   auditSystem,
   billableTenants,
   billingStartMs,
   ensureAccount,
+  type PlatformBillingDependencies,
   type TenantBillingRow,
 } from './accounts';
 import { hasRegistrationCharge, recordCharge } from './ledger';
@@ -36,7 +36,7 @@ export interface PlatformBillingRunResult {
   stateChanges: number;
 }
 
-export function runPlatformBilling(dependencies: ApiDependencies): PlatformBillingRunResult {
+export function runPlatformBilling(dependencies: PlatformBillingDependencies): PlatformBillingRunResult {
   const nowMs = dependencies.clock.now();
   const result: PlatformBillingRunResult = { tenants: 0, chargesCreated: 0, tierChanges: 0, stateChanges: 0 };
   for (const tenant of billableTenants(dependencies)) {
@@ -50,8 +50,9 @@ export function runPlatformBilling(dependencies: ApiDependencies): PlatformBilli
   return result;
 }
 
-function billTenant(
-  dependencies: ApiDependencies,
+/** One ISP's charges up to `nowMs`, as the run makes them (the run then refreshes its state). */
+export function billTenant(
+  dependencies: PlatformBillingDependencies,
   tenant: TenantBillingRow,
   nowMs: number,
 ): { chargesCreated: number; tierChanges: number } {
@@ -94,7 +95,7 @@ function billTenant(
 
 /** Last month's revenue decides this month's tier; the change is stored with a notice and an audit entry. */
 function reevaluateTier(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   tenant: TenantBillingRow,
   isOptedTier2: boolean,
   currentTier: PlatformTier,
@@ -134,7 +135,11 @@ function reevaluateTier(
 }
 
 /** The ISP's takings through Kiunga in a period: every payment its shard recorded then. */
-export function monthRevenueCents(dependencies: ApiDependencies, tenantId: string, period: Cycle): number {
+export function monthRevenueCents(
+  dependencies: PlatformBillingDependencies,
+  tenantId: string,
+  period: Cycle,
+): number {
   if (!dependencies.shards.hasShardFile(tenantId)) return 0;
   const row = dependencies.shards
     .forTenant(tenantId)

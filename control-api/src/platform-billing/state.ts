@@ -10,8 +10,15 @@ import {
   platformAccountState,
   platformStateNotice,
 } from '../billing/index';
-import type { ApiDependencies } from '../dependencies';
-import { addNotice, auditSystem, billingStartMs, ensureAccount, findAccount, findTenant } from './accounts';
+import {
+  addNotice,
+  auditSystem,
+  billingStartMs,
+  ensureAccount,
+  findAccount,
+  findTenant,
+  type PlatformBillingDependencies,
+} from './accounts';
 import { oldestUnpaidDueAt } from './allocation';
 import { balanceCents, chargesOf, paidCents } from './ledger';
 
@@ -35,7 +42,7 @@ function noticeMessage(kind: PlatformStateNotice, balance: number, graceEndsAtMs
 
 /** The state now, from what is stored (no writes): what the console middleware asks on every write. */
 export function liveAccountStatus(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   tenantId: string,
   nowMs: number,
 ): PlatformAccountStatus | null {
@@ -53,7 +60,7 @@ export function liveAccountStatus(
  * Safe to call any number of times: an unchanged state writes nothing but the due date.
  */
 export function refreshAccount(
-  dependencies: ApiDependencies,
+  dependencies: PlatformBillingDependencies,
   tenantId: string,
   nowMs: number,
 ): { previous: PlatformAccountState; status: PlatformAccountStatus } | null {

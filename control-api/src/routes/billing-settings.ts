@@ -1,4 +1,4 @@
-// /api/v1/billing/settings (cycle rule, due days, dunning steps, invoice prefix) and
+// /api/v1/billing/settings (cycle rule, due days, dunning steps, invoice prefix, whole shillings) and
 // /api/v1/billing/subscribers/:id (one subscriber's cycle override and service start).
 import { KiungaError, type TenantShard } from '@kiunga/schemas';
 import { Hono } from 'hono';
@@ -40,7 +40,8 @@ registerApiOperations([
   {
     method: 'patch',
     path: '/api/v1/billing/settings',
-    summary: 'Change the cycle rule, due days, dunning steps or invoice prefix',
+    summary:
+      'Change the cycle rule, due days, dunning steps, invoice prefix or whole-shilling invoices (on by default: M-Pesa moves no cents)',
     tag: 'billing',
     permission: 'billing.write',
     body: updateBillingSettingsSchema,

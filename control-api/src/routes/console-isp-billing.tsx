@@ -56,6 +56,8 @@ function settingsInputOf(fields: Record<string, string>) {
     },
     dueDays: optionalNumber(fields, 'dueDays'),
     invoicePrefix: fields.invoicePrefix?.trim().toUpperCase() ?? '',
+    // An unticked checkbox is not sent at all: absent means off.
+    wholeShillings: fields.wholeShillings === 'on',
     dunningSteps,
   };
 }

@@ -47,6 +47,7 @@ td form{display:inline}
 label{display:block;margin:.55rem 0 .2rem;font-weight:600;font-size:.9rem}
 input,select,textarea{width:100%;font:inherit;padding:.55rem .6rem;border:1px solid #cbd0d6;border-radius:6px;background:#fff}
 input[type=checkbox]{width:auto}
+fieldset{min-width:0}/* default min-content: a wide table inside would widen the page */
 .row{display:grid;grid-template-columns:1fr;gap:0 .8rem}
 @media(min-width:640px){.row{grid-template-columns:1fr 1fr}main{padding:1.2rem}}
 button,.button{display:inline-block;font:inherit;font-weight:600;padding:.5rem .9rem;border-radius:6px;border:1px solid var(--brand);background:var(--brand);color:#fff;cursor:pointer;text-decoration:none;margin-top:.7rem}

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 // control-api does not export billing from its package index yet; the lead wires that up.
 import {
   type BillingPlan,
+  CENTS_PER_SHILLING,
   cycleContaining,
   defaultInvoiceNumberFormat,
   type Invoice,
@@ -74,10 +75,12 @@ function random(): number {
 function makeTenant(tenantIndex: number, subscriberCount: number): TenantInput {
   const tenantId = `tnt_${String(tenantIndex).padStart(3, '0')}`;
   const cycleRule = { lengthMonths: 1, anchorDay: 1 };
-  const plans = Array.from({ length: PLANS_PER_TENANT }, (_, index) => ({
+  // Whole-shilling prices and invoices, every ISP's default (DESIGN.md "Money").
+  const plans: BillingPlan[] = Array.from({ length: PLANS_PER_TENANT }, (_, index) => ({
     id: `${tenantId}_pln_${index}`,
     name: `Home ${5 * (index + 1)} Mbps`,
-    cyclePriceCents: cents(150_000 + index * 100_000 + tenantIndex * 7),
+    cyclePriceCents: cents(150_000 + index * 100_000 + tenantIndex * CENTS_PER_SHILLING * 7),
+    unitCents: CENTS_PER_SHILLING,
   }));
   const anchor = resolveCycleAnchor(cycleRule, null, 0);
   const january = cycleContaining(anchor, RUN_AT_MS - DAY_MS);

@@ -4,6 +4,7 @@
 // simulator stands in for PayPal, unless real ones are configured. An SMS gateway simulator takes the
 // demo ISPs' reminders (unless KIUNGA_SMS_BASE_URL is set).
 
+import type { Clock } from '@kiunga/schemas';
 import { type DarajaSimulator, startDarajaSimulator } from '../../sim/daraja/daraja-simulator';
 import { startNasSimulator } from '../../sim/nas/nas-simulator';
 import { startPayPalSimulator } from '../../sim/paypal/paypal-simulator';
@@ -23,7 +24,8 @@ const DEMO_PLATFORM_MPESA = {
 };
 const DEMO_PAYPAL = { clientId: 'kiunga-demo-paypal', clientSecret: 'kiunga-demo-paypal-secret' };
 
-export async function startDemoSimulators(demo: DemoJson, config: KiungaConfig) {
+/** `clock` is the servers' (KIUNGA_CLOCK_START's, or the system's): Daraja checks request timestamps against it. */
+export async function startDemoSimulators(demo: DemoJson, config: KiungaConfig, clock: Clock) {
   const stops: Array<() => Promise<void>> = [];
   let mpesaBaseUrl = config.mpesaBaseUrl;
   const mpesaTenants = demo.tenants.filter((tenant) => tenant.mpesa);
@@ -47,6 +49,7 @@ export async function startDemoSimulators(demo: DemoJson, config: KiungaConfig) 
         { shortcode: platformMpesa.shortcode, passkey: platformMpesa.passkey },
       ],
       callbackDelayMs: DEMO_CALLBACK_DELAY_MS,
+      now: () => clock.now(),
     });
     mpesaBaseUrl = daraja.baseUrl;
     platformBilling = { ...platformBilling, mpesa: platformMpesa };

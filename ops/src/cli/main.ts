@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { openPlatformDatabase, systemClock } from '@kiunga/schemas';
 import { AccountError, createSuperAdmin } from '../accounts';
+import { processClock } from '../clock-start';
 import { ConfigError, type KiungaConfig, readConfig, resolveMasterKey } from '../config';
 import { DEMO_EXTRA_VOUCHERS_DEFAULT, DEMO_EXTRA_VOUCHERS_MAX, seedDemo } from '../demo/seed';
 import { migrateAll } from '../migrate';
@@ -27,7 +28,8 @@ Commands:
 
 Environment: KIUNGA_DATA_DIR, KIUNGA_HTTP_HOST, KIUNGA_HTTP_PORT, KIUNGA_RADIUS_HOST,
 KIUNGA_RADIUS_AUTH_PORT, KIUNGA_RADIUS_ACCT_PORT, KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL,
-KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_LOG_LEVEL.
+KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_LOG_LEVEL; for demos and tests only,
+KIUNGA_CLOCK_START (the clock starts at that instant; refused on a data dir 'demo' did not make).
 `;
 
 class UsageError extends Error {}
@@ -83,23 +85,24 @@ async function runDemo(rest: string[]): Promise<number> {
     throw new UsageError(`--vouchers must be a whole number from 0 to ${DEMO_EXTRA_VOUCHERS_MAX}`);
   }
   const config = readConfig(process.env, { dataDir: values['data-dir'] });
+  const time = processClock(process.env, { dataDir: config.dataDir, isDemoCommand: true });
   const masterKey = resolveMasterKey(config, { createIfMissing: true });
   migrateAll(config.dataDir);
   const demo = await seedDemo({
     dataDir: config.dataDir,
     masterKey,
     extraVouchers,
-    nowMs: systemClock.now(),
+    nowMs: time.clock.now(),
   });
   if (values.json) process.stdout.write(`${JSON.stringify(demo, null, 2)}\n`);
   if (values['seed-only']) {
     if (!values.json) process.stdout.write(`demo seeded in ${config.dataDir}\n`);
     return 0;
   }
-  const simulators = await startDemoSimulators(demo, config);
+  const simulators = await startDemoSimulators(demo, config, time.clock);
   if (!values.json) process.stdout.write(describeDemo(demo, simulators.config));
   try {
-    return await runServers(simulators.config, masterKey);
+    return await runServers(simulators.config, masterKey, time);
   } finally {
     await simulators.stop();
   }
@@ -132,8 +135,9 @@ function describeDemo(demo: Awaited<ReturnType<typeof seedDemo>>, config: Kiunga
 
 function runStart(rest: string[]): Promise<number> {
   const { config } = dataDirOption(rest);
+  const time = processClock(process.env, { dataDir: config.dataDir, isDemoCommand: false });
   const masterKey = resolveMasterKey(config, { createIfMissing: false });
-  return runServers(config, masterKey);
+  return runServers(config, masterKey, time);
 }
 
 async function runAdmin(rest: string[]): Promise<number> {

@@ -1,13 +1,25 @@
 // `kiunga start`: run the AAA server and the control API until SIGTERM/SIGINT, then stop cleanly.
 import { startAaaServer } from '@kiunga/aaa-server';
 import { deriveTokenKey, startControlApi } from '@kiunga/control-api';
-import { createSecretBox, openPlatformDatabase, ShardRegistry, systemClock } from '@kiunga/schemas';
+import { createSecretBox, openPlatformDatabase, ShardRegistry } from '@kiunga/schemas';
+import { CLOCK_START_VARIABLE, type ProcessClock } from '../clock-start';
 import type { KiungaConfig } from '../config';
 import { createLogger } from '../logger';
 
 /** Resolves with the exit code once the servers have stopped. */
-export async function runServers(config: KiungaConfig, masterKey: string): Promise<number> {
+export async function runServers(
+  config: KiungaConfig,
+  masterKey: string,
+  time: ProcessClock,
+): Promise<number> {
   const logger = createLogger(config.logLevel);
+  const { clock } = time;
+  if (time.startMs !== null) {
+    logger.warn(
+      { clockStartedAt: new Date(time.startMs).toISOString() },
+      `${CLOCK_START_VARIABLE} is set: this demo runs on a clock that started at that instant, not today's date`,
+    );
+  }
   const platform = openPlatformDatabase(config.dataDir);
   const shards = new ShardRegistry({ dataDir: config.dataDir });
   const secretBox = createSecretBox(masterKey);
@@ -18,7 +30,7 @@ export async function runServers(config: KiungaConfig, masterKey: string): Promi
     dataDir: config.dataDir,
     platform,
     secretBox,
-    clock: systemClock,
+    clock,
     logger,
     shards,
   });
@@ -29,7 +41,7 @@ export async function runServers(config: KiungaConfig, masterKey: string): Promi
     platform,
     shards,
     secretBox,
-    clock: systemClock,
+    clock,
     logger,
     tokenKey: deriveTokenKey(masterKey),
     publicUrl: config.publicUrl,

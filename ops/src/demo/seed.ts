@@ -2,7 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { markRegistrationPending, writeMpesaSettings, writeSmsSettings } from '@kiunga/control-api';
+import {
+  markRegistrationPending,
+  payUpPlatformAccount,
+  writeMpesaSettings,
+  writeSmsSettings,
+} from '@kiunga/control-api';
 import {
   createSecretBox,
   formatMikrotikRateLimit,
@@ -24,7 +29,8 @@ import { type DemoPlanSpec, type DemoTenantSpec, demoSuperAdminEmail, demoTenant
 export const DEMO_EXTRA_VOUCHERS_DEFAULT = 20;
 /** A demo is for looking around; a bigger batch belongs in the benchmark seeders. */
 export const DEMO_EXTRA_VOUCHERS_MAX = 100_000;
-const DEMO_FILE = 'demo.json';
+/** Written by the seed into the data dir: the demo's logins, and the mark of a demo data dir. */
+export const DEMO_FILE_NAME = 'demo.json';
 const DAY_MS = 86_400_000;
 
 export interface DemoJson {
@@ -64,7 +70,7 @@ export async function seedDemo(options: {
   extraVouchers: number;
   nowMs: number;
 }): Promise<DemoJson> {
-  const demoFile = join(options.dataDir, DEMO_FILE);
+  const demoFile = join(options.dataDir, DEMO_FILE_NAME);
   if (existsSync(demoFile)) return JSON.parse(readFileSync(demoFile, 'utf8')) as DemoJson;
   const platform = openPlatformDatabase(options.dataDir);
   const shards = new ShardRegistry({ dataDir: options.dataDir });
@@ -79,6 +85,11 @@ export async function seedDemo(options: {
         await seedTenant({ platform, shards, secretBox, spec, nowMs: options.nowMs, extraVouchers: extra }),
       );
     }
+    // Demo ISPs start in good standing: this month's Kiunga subscription is paid, as a bank transfer
+    // by reference would pay it, so the overdue banner appears only for a month really left unpaid.
+    const clock = { now: () => options.nowMs };
+    for (const tenant of tenants)
+      payUpPlatformAccount({ platform, shards, clock }, tenant.id, `DEMO-${tenant.slug}`);
     const demo: DemoJson = { superAdmin, tenants };
     writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
     return demo;

@@ -51,6 +51,7 @@ function InvoiceTable(props: { invoices: InvoiceOutput[]; showSubscriber: boolea
         <thead>
           <tr>
             <th>Number</th>
+            <th>Issued</th>
             {props.showSubscriber ? <th>Account</th> : null}
             <th>Period</th>
             <th>Due</th>
@@ -63,6 +64,7 @@ function InvoiceTable(props: { invoices: InvoiceOutput[]; showSubscriber: boolea
           {props.invoices.map((invoice) => (
             <tr data-invoice={invoice.number}>
               <td class="mono">{invoice.number}</td>
+              <td>{formatDateTime(invoice.issuedAt)}</td>
               {props.showSubscriber ? (
                 <td>
                   <a
@@ -345,6 +347,16 @@ export function BillingSettingsPage(props: {
                 />
               </div>
             </div>
+            <label class="check">
+              <input type="checkbox" name="wholeShillings" checked={settings.wholeShillings} /> Invoice in
+              whole shillings
+            </label>
+            <p class="muted">
+              M-Pesa moves whole shillings only. On, every invoice and prorated part is whole shillings (a
+              plan priced with cents is billed to the nearest shilling), so subscribers can pay exactly what
+              is due. Off, invoices keep cents and an M-Pesa payment of the next whole shilling leaves the
+              difference as credit.
+            </p>
             <h2>Dunning steps</h2>
             <p class="muted">
               What happens to an unpaid invoice, counted from its due date. Leave the days empty to remove a
