@@ -77,7 +77,10 @@ const MENUS: Readonly<Record<string, MenuRules>> = {
       action: oneOf('accept', 'drop', 'reject'),
     },
   },
-  '/ppp aaa': { actions: ['set'], arguments: { 'use-radius': yesNo, accounting: yesNo, 'interim-update': time } },
+  '/ppp aaa': {
+    actions: ['set'],
+    arguments: { 'use-radius': yesNo, accounting: yesNo, 'interim-update': time },
+  },
   '/ip firewall filter': {
     actions: ['add', 'remove', 'find'],
     arguments: {
@@ -103,10 +106,22 @@ const MENUS: Readonly<Record<string, MenuRules>> = {
       ...FIREWALL_MATCHERS,
       'to-ports': port,
       'to-addresses': text,
-      action: oneOf('accept', 'jump', 'return', 'passthrough', 'src-nat', 'masquerade', 'dst-nat', 'redirect'),
+      action: oneOf(
+        'accept',
+        'jump',
+        'return',
+        'passthrough',
+        'src-nat',
+        'masquerade',
+        'dst-nat',
+        'redirect',
+      ),
     },
   },
-  '/ip firewall address-list': { actions: ['add', 'remove', 'find'], arguments: { list: text, address: text } },
+  '/ip firewall address-list': {
+    actions: ['add', 'remove', 'find'],
+    arguments: { list: text, address: text },
+  },
   '/ip proxy': { actions: ['set', 'get'], arguments: { enabled: yesNo, port } },
   '/ip proxy access': {
     actions: ['add', 'remove', 'find'],
@@ -160,7 +175,8 @@ export function splitWords(line: string): string[] {
 }
 
 function inner(group: string, open: string, close: string): string {
-  if (!group.startsWith(open) || !group.endsWith(close)) throw new Error(`expected ${open}…${close}: ${group}`);
+  if (!group.startsWith(open) || !group.endsWith(close))
+    throw new Error(`expected ${open}…${close}: ${group}`);
   return group.slice(1, -1).trim();
 }
 
@@ -191,7 +207,10 @@ function checkArgument(menu: string, rules: MenuRules, word: string): void {
   const value = word.slice(equals + 1);
   const rule = rules.arguments[name] ?? (COMMON_ARGUMENTS as Record<string, ValueRule>)[name];
   if (!rule) throw new Error(`${menu} has no argument ${name}`);
-  if (value.startsWith('[')) return checkStatement(inner(value, '[', ']'), menu);
+  if (value.startsWith('[')) {
+    checkStatement(inner(value, '[', ']'), menu);
+    return;
+  }
   const unquoted = value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value;
   if (!isValueValid(rule, unquoted)) throw new Error(`${menu} ${name}: RouterOS does not take ${value}`);
 }
@@ -210,7 +229,8 @@ function checkMenuCommand(words: string[], currentMenu: string | null): void {
   let rest = words.slice(actionIndex + 1);
   if (action === 'get') {
     const property = rest[0] ?? '';
-    if (rest.length !== 1 || !(property in rules.arguments)) throw new Error(`${menu} get: ${rest.join(' ')}`);
+    if (rest.length !== 1 || !(property in rules.arguments))
+      throw new Error(`${menu} get: ${rest.join(' ')}`);
     return;
   }
   if ((action === 'remove' || action === 'set') && rest[0]?.startsWith('[')) {

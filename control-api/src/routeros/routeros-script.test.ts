@@ -62,7 +62,11 @@ describe('renderRouterosScript: RADIUS', () => {
   });
 
   it('never swallows an error: every on-error block prints what failed', () => {
-    const script = renderRouterosScript({ ...input, isHotspotHttps: true, hotspotDnsName: 'hs.example.co.ke' });
+    const script = renderRouterosScript({
+      ...input,
+      isHotspotHttps: true,
+      hotspotDnsName: 'hs.example.co.ke',
+    });
     const handlers = [...script.matchAll(/on-error=\{([^}]*)\}/g)].map((match) => match[1]?.trim());
     expect(handlers.length).toBeGreaterThan(0);
     for (const handler of handlers) expect(handler).toMatch(/^:put "kiunga: .+"$/);
@@ -103,14 +107,19 @@ describe('renderRouterosScript: hotspot', () => {
 
   it('lets an HTTPS portal through the walled garden by IP rule as well as by HTTP host', () => {
     const lines = commandLines(renderRouterosScript(input));
-    expect(lines).toContain('/ip hotspot walled-garden add dst-host="kiunga.example" action=allow comment="kiunga"');
+    expect(lines).toContain(
+      '/ip hotspot walled-garden add dst-host="kiunga.example" action=allow comment="kiunga"',
+    );
     expect(lines).toContain(
       '/ip hotspot walled-garden ip add dst-host="kiunga.example" protocol=tcp dst-port=443 action=accept comment="kiunga"',
     );
   });
 
   it('needs no IP rule for a plain-HTTP portal on port 80, but one for any other port', () => {
-    const onPort80 = renderRouterosScript({ ...input, portalUrl: 'http://kiunga.example/portal/kilimani-net' });
+    const onPort80 = renderRouterosScript({
+      ...input,
+      portalUrl: 'http://kiunga.example/portal/kilimani-net',
+    });
     expect(onPort80).not.toContain('/ip hotspot walled-garden ip add');
     const onPort8080 = commandLines(
       renderRouterosScript({ ...input, portalUrl: 'http://198.51.100.7:8080/portal/kilimani-net' }),
@@ -205,7 +214,14 @@ describe('renderHotspotLoginPage', () => {
       ispName: '<Kilimani>',
     });
     expect(page).toContain(`action="${input.portalUrl}"`);
-    for (const variable of ['$(link-login-only)', '$(link-orig)', '$(mac)', '$(ip)', '$(chap-id)', '$(chap-challenge)'])
+    for (const variable of [
+      '$(link-login-only)',
+      '$(link-orig)',
+      '$(mac)',
+      '$(ip)',
+      '$(chap-id)',
+      '$(chap-challenge)',
+    ])
       expect(page).toContain(variable);
     expect(page).not.toContain('<Kilimani>');
   });

@@ -36,7 +36,7 @@ export async function runServers(config: KiungaConfig, masterKey: string): Promi
     mpesaBaseUrl: config.mpesaBaseUrl,
     smsBaseUrl: config.smsBaseUrl,
     platformBilling: config.platformBilling,
-    radius: { authPort: aaa.authPort, acctPort: aaa.acctPort },
+    radius: { addresses: config.radiusPublicAddresses, authPort: aaa.authPort, acctPort: aaa.acctPort },
   });
   logger.info(
     {
