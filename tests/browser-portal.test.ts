@@ -113,6 +113,21 @@ function chapPassword(code: string): string {
     .digest('hex');
 }
 
+/** The Access-Request a MikroTik sends for an HTTP-CHAP login with the test's challenge. */
+function routerChapLogin(code: string, chapAnswer: string) {
+  return radclient({
+    server: `127.0.0.1:${suite.kiunga.authPort}`,
+    command: 'auth',
+    secret: tenant().nas[0]!.secret,
+    attributes: {
+      'User-Name': code,
+      'CHAP-Password': `0x${CHAP_ID_HEX}${chapAnswer}`,
+      'CHAP-Challenge': `0x${CHAP_CHALLENGE_HEX}`,
+      'Calling-Station-Id': '02:00:00:00:88:01',
+    },
+  });
+}
+
 describe('captive portal in a browser', () => {
   it('buys a package with M-Pesa and logs the device in with the new voucher over HTTP-CHAP', async () => {
     const context = await suite.browser.newContext({ viewport: { width: 360, height: 740 } });
@@ -129,29 +144,9 @@ describe('captive portal in a browser', () => {
     expect(routerLogin['dst']).toBe('http://example.test/');
     await context.close();
     // What the router then sends Kiunga: CHAP-Password = id ‖ that hash, CHAP-Challenge = the challenge.
-    const reply = await radclient({
-      server: `127.0.0.1:${suite.kiunga.authPort}`,
-      command: 'auth',
-      secret: tenant().nas[0]!.secret,
-      attributes: {
-        'User-Name': code,
-        'CHAP-Password': `0x${CHAP_ID_HEX}${routerLogin['password']}`,
-        'CHAP-Challenge': `0x${CHAP_CHALLENGE_HEX}`,
-        'Calling-Station-Id': '02:00:00:00:88:01',
-      },
-    });
+    const reply = await routerChapLogin(code, routerLogin['password']!);
     expect(reply.code, reply.output).toBe('Access-Accept');
-    const wrong = await radclient({
-      server: `127.0.0.1:${suite.kiunga.authPort}`,
-      command: 'auth',
-      secret: tenant().nas[0]!.secret,
-      attributes: {
-        'User-Name': code,
-        'CHAP-Password': `0x${CHAP_ID_HEX}${chapPassword('WRONGCODE')}`,
-        'CHAP-Challenge': `0x${CHAP_CHALLENGE_HEX}`,
-        'Calling-Station-Id': '02:00:00:00:88:01',
-      },
-    });
+    const wrong = await routerChapLogin(code, chapPassword('WRONGCODE'));
     expect(wrong.code, wrong.output).toBe('Access-Reject');
   });
 
