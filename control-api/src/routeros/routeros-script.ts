@@ -146,8 +146,8 @@ function hotspot(input: RouterosScriptInput): string[] {
     '# 3. Hotspot: authenticate and account through RADIUS, interim updates for live usage.',
     ...hotspotProfile(input),
     ...walledGarden(input.portalUrl),
-    `# Captive portal: ${input.portalUrl}`,
-    `# Download ${input.loginPageUrl} and upload it as hotspot/login.html (Files).`,
+    `# Captive portal: ${commentText(input.portalUrl)}`,
+    `# Download ${commentText(input.loginPageUrl)} and upload it as hotspot/login.html (Files).`,
   ];
 }
 
