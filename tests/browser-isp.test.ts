@@ -100,17 +100,36 @@ describe('ISP console', () => {
     await page.goto('/isp/nas');
     await page.fill('#name', 'Browser hAP');
     await page.fill('#ipAddress', '10.77.0.1');
+    await page.fill('#hotspotDnsName', 'Hotspot.Browser.test');
     await page.click('button:has-text("Add router")');
     const secret = (await page.locator('[data-nas-secret]').textContent())?.trim() ?? '';
     expect(secret.length).toBeGreaterThanOrEqual(24);
     await expect(page.locator('[data-routeros-script]').textContent()).resolves.toContain(secret);
     await page.goto('/isp/nas');
     await expect(page.locator('tr', { hasText: 'Browser hAP' }).count()).resolves.toBe(1);
+    await expect(page.locator('tr:has-text("Browser hAP")').textContent()).resolves.toContain(
+      'hotspot.browser.test',
+    );
     expect(await page.content()).not.toContain(secret);
     await page.click('tr:has-text("Browser hAP") a:has-text("RouterOS script")');
     const script = await page.locator('[data-routeros-script]').textContent();
     expect(script).toContain('/radius add');
+    expect(script).toContain('dns-name="hotspot.browser.test"');
     expect(script).not.toContain(secret);
+
+    // The router reaches Kiunga at other addresses: a host name is refused with the reason, IPs are used in order.
+    await page.fill('#radiusAddress', 'radius.kilimani.example');
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Use this address")')]);
+    await expect(page.locator('[data-field-error=radiusAddress]').textContent()).resolves.toContain(
+      "'radius.kilimani.example' is not an IP address",
+    );
+    await page.fill('#radiusAddress', '203.0.113.10, 203.0.113.11');
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Use this address")')]);
+    const twoServers = (await page.locator('[data-routeros-script]').textContent()) ?? '';
+    const primary = twoServers.indexOf(' address=203.0.113.10 ');
+    expect(primary).toBeGreaterThan(0);
+    expect(twoServers.indexOf(' address=203.0.113.11 ')).toBeGreaterThan(primary);
+    await expect(page.locator('[data-field-error=radiusAddress]').count()).resolves.toBe(0);
   });
 
   it("applies the ISP's branding: name in the header and its colour as --brand", async () => {

@@ -20,8 +20,11 @@ export interface ApiDependencies {
   smsBaseUrl?: string | null;
   /** Called after a payment lands on a subscriber's account (billing reactivates when it covers the debt). */
   onSubscriberPayment?: (tenantId: string, subscriberId: string) => void;
-  /** Where routers send RADIUS (for generated RouterOS scripts); ports default to 1812/1813. */
-  radius?: { address?: string; authPort: number; acctPort: number };
+  /**
+   * Where routers send RADIUS (for generated RouterOS scripts): KIUNGA_RADIUS_PUBLIC_ADDRESS (IP
+   * addresses, the first the primary) and the ports, which default to 1812/1813.
+   */
+  radius?: { addresses?: readonly string[]; authPort: number; acctPort: number };
   /** How ISPs pay the platform (its own M-Pesa shortcode, PayPal, bank); absent means bank transfer only. */
   platformBilling?: PlatformBillingConfig;
 }

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PlatformBillingConfig } from '@kiunga/control-api';
-import { generateMasterKey } from '@kiunga/schemas';
+import { generateMasterKey, radiusServerAddressesSchema } from '@kiunga/schemas';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -16,6 +16,11 @@ const environmentSchema = z.object({
   KIUNGA_RADIUS_ACCT_PORT: port.default(1813),
   KIUNGA_MASTER_KEY: z.string().min(16).optional(),
   KIUNGA_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * The IP address(es) routers send RADIUS to, comma-separated, the first the primary (one per AAA
+   * node); goes into the generated RouterOS script, whose /radius address= takes only IPs.
+   */
+  KIUNGA_RADIUS_PUBLIC_ADDRESS: radiusServerAddressesSchema.optional(),
   KIUNGA_MPESA_BASE_URL: z.string().url().optional(),
   /** Africa's Talking (https://api.africastalking.com) or its simulator; unset: no SMS is sent. */
   KIUNGA_SMS_BASE_URL: z.string().url().optional(),
@@ -48,6 +53,8 @@ export interface KiungaConfig {
   radiusAcctPort: number;
   masterKey: string | null;
   publicUrl: string;
+  /** KIUNGA_RADIUS_PUBLIC_ADDRESS: empty when unset (the console asks, or the public URL's IP is used). */
+  radiusPublicAddresses: readonly string[];
   mpesaBaseUrl: string | null;
   smsBaseUrl: string | null;
   logLevel: string;
@@ -77,6 +84,7 @@ export function readConfig(
     radiusAcctPort: values.KIUNGA_RADIUS_ACCT_PORT,
     masterKey: values.KIUNGA_MASTER_KEY ?? null,
     publicUrl: values.KIUNGA_PUBLIC_URL ?? `http://127.0.0.1:${values.KIUNGA_HTTP_PORT}`,
+    radiusPublicAddresses: values.KIUNGA_RADIUS_PUBLIC_ADDRESS ?? [],
     mpesaBaseUrl: values.KIUNGA_MPESA_BASE_URL ?? null,
     smsBaseUrl: values.KIUNGA_SMS_BASE_URL ?? null,
     logLevel: values.KIUNGA_LOG_LEVEL,

@@ -14,10 +14,11 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 /** A common small Android phone: the consoles must be usable at this width. */
 export const PHONE_VIEWPORT = { width: 360, height: 740 };
 
-export function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches, e.g. --host-resolver-rules to point test host names at loopback. */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...extraArgs],
   });
 }
 
@@ -75,6 +76,8 @@ export interface BrowserSuiteOptions {
   beforeStop?: () => Promise<void>;
   /** Runs after ./kiunga has stopped. */
   afterStop?: () => Promise<void>;
+  /** More Chromium switches (see launchBrowser). */
+  browserArgs?: readonly string[];
 }
 
 /** What a browser test file shares; filled in by the beforeAll hook that useBrowserSuite registers. */
@@ -117,7 +120,7 @@ export function useBrowserSuite(options: BrowserSuiteOptions = {}): BrowserSuite
     suite.demo = await seedDemo(suite.dataDir, undefined, options.seedEnvironment);
     await options.beforeStart?.(suite.dataDir, suite.demo);
     suite.kiunga = await startKiunga(suite.dataDir, options.environment?.());
-    suite.browser = await launchBrowser();
+    suite.browser = await launchBrowser(options.browserArgs);
   });
 
   afterEach(async () => {

@@ -10,7 +10,7 @@ import {
   type SecretBox,
   type UpdateNasInput,
 } from '@kiunga/schemas';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Page } from '../pagination';
 import { afterCursor, createdPageOf, isUniqueViolation, newestFirst, type PageRequest } from './listing';
 
@@ -27,6 +27,8 @@ function assertReachable(nas: {
   ipAddress: string | null;
   identifier: string | null;
   requireMessageAuthenticator: boolean;
+  hotspotDnsName: string | null;
+  isHotspotHttps: boolean;
 }) {
   if (!nas.ipAddress && !nas.identifier)
     throw new KiungaError('validation_failed', 'Give the NAS an ipAddress, an identifier, or both.');
@@ -34,6 +36,11 @@ function assertReachable(nas: {
     throw new KiungaError(
       'validation_failed',
       'A NAS known only by identifier must sign with Message-Authenticator (requireMessageAuthenticator=true).',
+    );
+  if (nas.isHotspotHttps && !nas.hotspotDnsName)
+    throw new KiungaError(
+      'validation_failed',
+      "An HTTPS hotspot login page needs the hotspot's DNS name (hotspotDnsName): its certificate is issued for that name.",
     );
 }
 
@@ -97,6 +104,8 @@ export function createNas(
     secretSealed: secretBox.seal(secret),
     requireMessageAuthenticator: input.requireMessageAuthenticator,
     coaPort: input.coaPort,
+    hotspotDnsName: input.hotspotDnsName ?? null,
+    isHotspotHttps: input.isHotspotHttps,
     createdAt: nowMs,
     updatedAt: nowMs,
   };
@@ -129,6 +138,19 @@ export function updateNas(
     throw uniqueConflict(error, next);
   }
   return toNasOutput(next);
+}
+
+/**
+ * The hotspot DNS names of one ISP's routers: the captive portal posts a login only to one of these
+ * (or to a private address), never to whatever host a link names.
+ */
+export function hotspotDnsNamesOf(platform: PlatformDatabase, tenantId: string): Set<string> {
+  const rows = platform.orm
+    .select({ hotspotDnsName: nasDevices.hotspotDnsName })
+    .from(nasDevices)
+    .where(and(eq(nasDevices.tenantId, tenantId), isNotNull(nasDevices.hotspotDnsName)))
+    .all();
+  return new Set(rows.flatMap((row) => (row.hotspotDnsName ? [row.hotspotDnsName] : [])));
 }
 
 /** A new secret, returned once; the router must be given it before it can talk to Kiunga again. */

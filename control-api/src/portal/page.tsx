@@ -4,16 +4,15 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { BrandedPage, type IspBranding } from '../views/branded-page';
+import {
+  chapFormAttributes,
+  INLINE_ROUTER_PASSWORD_SCRIPT,
+  type RouterContext,
+  routerPasswordOf,
+} from './router-login';
 
 export type PortalBranding = IspBranding;
-
-/** What the router put on the URL (login.html forwards these). */
-export interface RouterContext {
-  loginUrl: string | null;
-  mac: string | null;
-  ip: string | null;
-  originalUrl: string | null;
-}
+export type { RouterContext } from './router-login';
 
 export interface PortalPlan {
   id: string;
@@ -60,7 +59,23 @@ function RouterFields(props: { router: RouterContext }) {
       {router.mac ? <input type="hidden" name="mac" value={router.mac} /> : null}
       {router.ip ? <input type="hidden" name="ip" value={router.ip} /> : null}
       {router.originalUrl ? <input type="hidden" name="link-orig" value={router.originalUrl} /> : null}
+      {router.chap ? (
+        <>
+          <input type="hidden" name="chap-id" value={router.chap.idText} />
+          <input type="hidden" name="chap-challenge" value={router.chap.challengeText} />
+        </>
+      ) : null}
     </>
+  );
+}
+
+/** Said instead of logging in when the link that opened the portal named a login address not the router's. */
+function RefusedLoginNote() {
+  return (
+    <p class="note" data-login-refused>
+      The link that opened this page does not lead to your hotspot's login, so your code is not sent anywhere.
+      Open any website and enter the code on the hotspot's login page.
+    </p>
   );
 }
 
@@ -75,12 +90,13 @@ export function PortalHome(props: {
   return (
     <Layout branding={props.branding} title="Get online">
       {props.error ? <p class="error">{props.error}</p> : null}
+      {props.router.isLoginUrlRefused ? <RefusedLoginNote /> : null}
       <section>
         <h2>Buy a package with M-Pesa</h2>
         {props.plans.length === 0 ? (
           <p class="note">No packages are on sale right now. Ask your provider.</p>
         ) : (
-          <form id="buy" method="post" action={`${base}/buy`}>
+          <form id="buy" method="post" action={`${base}/buy`} {...chapFormAttributes(props.router)}>
             {props.plans.map((plan, index) => (
               <label class="plan">
                 <span>
@@ -120,7 +136,7 @@ export function PortalHome(props: {
           <button type="submit">Find my voucher</button>
         </form>
       </section>
-      <script>{raw(purchaseScript(base))}</script>
+      <script>{raw(`${INLINE_ROUTER_PASSWORD_SCRIPT}\n${purchaseScript(base)}`)}</script>
     </Layout>
   );
 }
@@ -138,19 +154,24 @@ else if(q.status==='failed'){s.textContent=q.error.message;b.disabled=false}
 else if(++n<90){setTimeout(poll,2000)}else{s.textContent='Still waiting for M-Pesa. If you paid, use "Paid but lost your code?" below.';b.disabled=false}})})()
 }).catch(function(){s.textContent='No connection to the server. Try again.';b.disabled=false})});
 function login(code){var u=f.querySelector('[name=link-login-only]');if(!u)return;var o=f.querySelector('[name=link-orig]');
-var l=document.createElement('form');l.method='post';l.action=u.value;[['username',code],['password',code],['dst',o?o.value:'']].forEach(function(x){
+var l=document.createElement('form');l.method='post';l.action=u.value;[['username',code],['password',kiungaRouterPassword(f,code)],['dst',o?o.value:'']].forEach(function(x){
 var i=document.createElement('input');i.type='hidden';i.name=x[0];i.value=x[1];l.appendChild(i)});document.body.appendChild(l);l.submit()}})();`;
 }
 
-/** The router's login form: posting it logs the device in (MikroTik's link-login-only). */
+/**
+ * The router's login form: posting it logs the device in (MikroTik's link-login-only). Without JavaScript
+ * the server, which knows the code, puts the CHAP answer in `password`; the code itself goes only where
+ * the router offered no CHAP challenge (PAP, as MikroTik's own login page does).
+ */
 export function RouterLogin(props: { router: RouterContext; code: string }) {
   if (!props.router.loginUrl) {
+    if (props.router.isLoginUrlRefused) return <RefusedLoginNote />;
     return <p class="note">Open any website and enter this code on the login page to connect.</p>;
   }
   return (
     <form method="post" action={props.router.loginUrl}>
       <input type="hidden" name="username" value={props.code} />
-      <input type="hidden" name="password" value={props.code} />
+      <input type="hidden" name="password" value={routerPasswordOf(props.router, props.code)} />
       {props.router.originalUrl ? <input type="hidden" name="dst" value={props.router.originalUrl} /> : null}
       <button type="submit">Connect now</button>
     </form>

@@ -7,6 +7,7 @@ import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import type { ApiDependencies } from '../dependencies';
 import { ispBranding } from '../domains/branding';
+import { hotspotDnsNamesOf } from '../domains/nas';
 import { RateLimiter } from '../identity/rate-limiter';
 import {
   C2B_CONFIRMATION_ACCEPTED,
@@ -22,8 +23,9 @@ import { getPurchase, paidPurchasesOfPhone, setCallbackOutcome, storeCallback } 
 import { publicTenantBySlug } from '../tenant-access';
 import { parseJsonBody, parseWith } from '../validation';
 import { isCallbackTokenValid } from './mpesa-settings';
-import { MessagePage, PortalHome, type PortalPlan, type RouterContext, RouterLogin } from './page';
+import { MessagePage, PortalHome, type PortalPlan, RouterLogin } from './page';
 import { applyStkCallback, purchaseView, startPurchase } from './purchase-service';
+import { readRouterContext } from './router-login';
 import { describeVoucher } from './voucher-status';
 
 /** Daraja callbacks are a few KB; anything larger is not one. */
@@ -65,25 +67,6 @@ function hotspotPlans(shard: TenantShard): PortalPlan[] {
     }));
 }
 
-const routerText = z.string().max(2048).optional();
-const routerSchema = z.object({
-  'link-login-only': routerText,
-  mac: z.string().max(64).optional(),
-  ip: z.string().max(64).optional(),
-  'link-orig': routerText,
-});
-
-function routerContext(values: Record<string, unknown>): RouterContext {
-  const parsed = routerSchema.safeParse(values);
-  const value = parsed.success ? parsed.data : {};
-  // Only http(s) login URLs: this value becomes a form action on our page.
-  const loginUrl =
-    value['link-login-only'] && /^https?:\/\//.test(value['link-login-only'])
-      ? value['link-login-only']
-      : null;
-  return { loginUrl, mac: value.mac ?? null, ip: value.ip ?? null, originalUrl: value['link-orig'] ?? null };
-}
-
 const purchaseSchema = z.object({
   planId: z.string().min(1).max(64),
   phone: z.string().min(9).max(20),
@@ -110,6 +93,9 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
     const tenant = publicTenantBySlug(dependencies.platform, slug);
     return { tenant, shard: dependencies.shards.forTenant(tenant.id) };
   };
+  // The login address is checked against this ISP's own routers on every page that may post to it.
+  const routerContext = (tenantId: string, values: Record<string, unknown>) =>
+    readRouterContext(values, hotspotDnsNamesOf(dependencies.platform, tenantId));
 
   routes.get('/:slug', (context) => {
     const { tenant, shard } = tenantAndShard(context.req.param('slug'));
@@ -118,7 +104,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
         slug={tenant.slug}
         branding={ispBranding(shard, tenant.name)}
         plans={hotspotPlans(shard)}
-        router={routerContext(context.req.query())}
+        router={routerContext(tenant.id, context.req.query())}
       />,
     );
   });
@@ -139,7 +125,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
   routes.post('/:slug/buy', async (context) => {
     const { tenant, shard } = tenantAndShard(context.req.param('slug'));
     const form = await context.req.parseBody();
-    const router = routerContext(form);
+    const router = routerContext(tenant.id, form);
     const branding = ispBranding(shard, tenant.name);
     try {
       const input = parseWith(purchaseSchema, {
@@ -171,7 +157,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
   routes.get('/:slug/purchases/:id', (context) => {
     const { tenant, shard } = tenantAndShard(context.req.param('slug'));
     const view = purchaseView(shard, getPurchase(shard, context.req.param('id')));
-    const router = routerContext(context.req.query());
+    const router = routerContext(tenant.id, context.req.query());
     const branding = ispBranding(shard, tenant.name);
     if (view.status === 'pending') {
       return context.html(
@@ -212,7 +198,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
   routes.post('/:slug/voucher', async (context) => {
     const { tenant, shard } = tenantAndShard(context.req.param('slug'));
     const form = await context.req.parseBody();
-    const router = routerContext(form);
+    const router = routerContext(tenant.id, form);
     const code = String(form['code'] ?? '')
       .trim()
       .toUpperCase()
@@ -275,7 +261,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
       page(
         'ok',
         `Vouchers paid from this number: ${codes}`,
-        <RouterLogin router={routerContext(form)} code={found[0]!.code} />,
+        <RouterLogin router={routerContext(tenant.id, form)} code={found[0]!.code} />,
       ),
     );
   });

@@ -1,6 +1,6 @@
 // ISP console pages about routers (/isp/nas): list, add (secret shown once), edit, rotate the secret
 // (shown once), delete, and the RouterOS script — all through /api/v1/nas in-process.
-import type { NasOutput } from '@kiunga/schemas';
+import { KiungaError, type NasOutput } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import { NasCreatedPage, NasEditPage, NasPage, NasScriptPage } from '../views/isp/nas';
@@ -20,6 +20,7 @@ import {
   takeDraft,
   tenantShell,
   withFormErrors,
+  withQuery,
 } from './console-support';
 
 type NasWithSecret = NasOutput & { secret: string; routerosScript: string };
@@ -32,6 +33,8 @@ function nasInputOf(fields: Record<string, string>) {
     identifier: optionalText(fields, 'identifier') ?? null,
     coaPort: optionalNumber(fields, 'coaPort') ?? 3799,
     requireMessageAuthenticator: fields.requireMessageAuthenticator === 'true',
+    hotspotDnsName: optionalText(fields, 'hotspotDnsName') ?? null,
+    isHotspotHttps: fields.isHotspotHttps === 'true',
   };
 }
 
@@ -118,13 +121,33 @@ export function ispNasRoutes(dependencies: ApiDependencies, fetchApp: AppFetch):
     }),
   );
 
+  // The ISP may say which IP address(es) its routers reach Kiunga's RADIUS at; the API refuses a host
+  // name, and the form then says why next to the script with the default address.
   routes.get('/nas/:id/script', async (context) => {
     const path = apiPathOf(context);
-    const [nas, script] = await Promise.all([
-      api<NasOutput>(context, 'GET', path),
-      api<string>(context, 'GET', `${path}/routeros-script`),
-    ]);
-    return renderHtml(context, <NasScriptPage shell={shell(context)} nas={nas} script={script} />);
+    const radiusAddress = context.req.query('radiusAddress')?.trim() ?? '';
+    const nas = await api<NasOutput>(context, 'GET', path);
+    const scriptPath = `${path}/routeros-script`;
+    let addressError: string | null = null;
+    let script: string;
+    try {
+      script = await api<string>(context, 'GET', withQuery(scriptPath, { radiusAddress }));
+    } catch (error) {
+      if (!(error instanceof KiungaError) || error.code !== 'validation_failed') throw error;
+      addressError = error.message;
+      script = await api<string>(context, 'GET', scriptPath);
+    }
+    return renderHtml(
+      context,
+      <NasScriptPage
+        shell={shell(context)}
+        nas={nas}
+        script={script}
+        radiusAddress={radiusAddress}
+        addressError={addressError}
+      />,
+      addressError ? 400 : 200,
+    );
   });
 
   return routes;

@@ -4,6 +4,7 @@ import {
   nasOutputSchema,
   nasWithSecretOutputSchema,
   pageResponseSchema,
+  radiusServerAddressesSchema,
   updateNasInputSchema,
 } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
@@ -24,14 +25,24 @@ const RADIUS_AUTH_PORT_DEFAULT = 1812;
 const RADIUS_ACCT_PORT_DEFAULT = 1813;
 
 const scriptQuerySchema = z.object({
-  /** Override the RADIUS server address the router should use (default: the public URL's host). */
-  radiusAddress: z
-    .string()
-    .trim()
-    .max(253)
-    .regex(/^[A-Za-z0-9.-]+$/, 'an IPv4 address or host name')
-    .optional(),
+  /**
+   * The IP address(es) this router reaches Kiunga's RADIUS server at, comma-separated, the first the
+   * primary (default: KIUNGA_RADIUS_PUBLIC_ADDRESS, else the public URL's host when it is an IP).
+   */
+  radiusAddress: radiusServerAddressesSchema.optional(),
 });
+
+/**
+ * Where routers send RADIUS unless the request says: the configured addresses, else the public URL's
+ * host when it is an IP address (one machine serves both). A host name is never used: RouterOS's
+ * /radius address= takes only an IP address, so the script then says the address is missing.
+ */
+export function defaultRadiusAddresses(dependencies: ApiDependencies): readonly string[] | null {
+  const configured = dependencies.radius?.addresses ?? [];
+  if (configured.length > 0) return configured;
+  const host = new URL(dependencies.publicUrl).hostname.replace(/^\[(.*)\]$/, '$1');
+  return radiusServerAddressesSchema.safeParse(host).data ?? null;
+}
 
 registerApiOperations([
   {
@@ -113,22 +124,24 @@ export function nasRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     context: Context<AppEnv>,
     nas: ReturnType<typeof getNas>,
     secret: string | null,
-    radiusAddress?: string,
+    radiusAddresses?: readonly string[],
   ): string => {
     const tenant = readTenantProfile(platform, tenantIdOf(context));
     const settings = readRadiusSettings(tenantShardOf(context, dependencies));
     return renderRouterosScript({
       nasName: nas.name,
-      radiusAddress:
-        radiusAddress ?? dependencies.radius?.address ?? new URL(dependencies.publicUrl).hostname,
+      radiusAddresses: radiusAddresses ?? defaultRadiusAddresses(dependencies),
       authPort: dependencies.radius?.authPort ?? RADIUS_AUTH_PORT_DEFAULT,
       acctPort: dependencies.radius?.acctPort ?? RADIUS_ACCT_PORT_DEFAULT,
       coaPort: nas.coaPort,
       secret,
       interimIntervalSeconds: settings.interimIntervalSeconds,
       portalUrl: `${dependencies.publicUrl}/portal/${tenant.slug}`,
+      payPageUrl: `${dependencies.publicUrl}/account/${tenant.slug}`,
       loginPageUrl: `${dependencies.publicUrl}/api/v1/nas/${nas.id}/hotspot-login.html`,
       requireMessageAuthenticator: nas.requireMessageAuthenticator,
+      hotspotDnsName: nas.hotspotDnsName,
+      isHotspotHttps: nas.isHotspotHttps,
     });
   };
 

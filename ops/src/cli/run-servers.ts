@@ -48,7 +48,7 @@ export async function runServers(
     mpesaBaseUrl: config.mpesaBaseUrl,
     smsBaseUrl: config.smsBaseUrl,
     platformBilling: config.platformBilling,
-    radius: { authPort: aaa.authPort, acctPort: aaa.acctPort },
+    radius: { addresses: config.radiusPublicAddresses, authPort: aaa.authPort, acctPort: aaa.acctPort },
   });
   logger.info(
     {

@@ -67,6 +67,10 @@ export const nasDevices = sqliteTable(
       .notNull()
       .default(true),
     coaPort: integer('coa_port').notNull().default(3799),
+    /** The hotspot's DNS name (`/ip hotspot profile dns-name`): the portal posts logins only to it or a private IP. */
+    hotspotDnsName: text('hotspot_dns_name'),
+    /** The router serves its hotspot login page over HTTPS (login-by=https, needs a certificate for the DNS name). */
+    isHotspotHttps: integer('is_hotspot_https', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -28,6 +28,7 @@ export function NasPage(props: {
                 <th>NAS-Identifier</th>
                 <th>CoA port</th>
                 <th>Message-Authenticator</th>
+                <th>Hotspot DNS name</th>
                 <th>Added</th>
                 {props.hasScript ? <th /> : null}
               </tr>
@@ -40,6 +41,11 @@ export function NasPage(props: {
                   <td class="mono">{nas.identifier ?? '—'}</td>
                   <td>{nas.coaPort}</td>
                   <td>{nas.requireMessageAuthenticator ? 'required' : 'optional'}</td>
+                  <td class="mono">
+                    {nas.hotspotDnsName
+                      ? `${nas.hotspotDnsName}${nas.isHotspotHttps ? ' (HTTPS)' : ''}`
+                      : '—'}
+                  </td>
                   <td>{formatDateTime(nas.createdAt)}</td>
                   {props.hasScript ? (
                     <td>
@@ -101,6 +107,7 @@ export function NasPage(props: {
                   value={draft?.coaPort ?? '3799'}
                 />
               </div>
+              <HotspotDnsNameField value={draft?.hotspotDnsName ?? ''} />
             </div>
             <label>
               <input
@@ -111,6 +118,7 @@ export function NasPage(props: {
               />{' '}
               Require Message-Authenticator (RouterOS 7.15+; needed behind NAT)
             </label>
+            <HotspotHttpsField isChecked={draft?.isHotspotHttps === 'true'} />
             <button type="submit">Add router</button>
           </form>
         </section>
@@ -159,20 +167,78 @@ export function NasCreatedPage(props: {
   );
 }
 
-export function NasScriptPage(props: { shell: ConsoleShell; nas: NasOutput; script: string }) {
+export function NasScriptPage(props: {
+  shell: ConsoleShell;
+  nas: NasOutput;
+  script: string;
+  radiusAddress: string;
+  addressError: string | null;
+}) {
+  const download =
+    props.radiusAddress && !props.addressError
+      ? `?radiusAddress=${encodeURIComponent(props.radiusAddress)}`
+      : '';
   return (
     <Layout title={`Script for ${props.nas.name}`} shell={props.shell}>
       <p>
         <a href="/isp/nas">← Routers</a>
       </p>
       <h1>RouterOS script · {props.nas.name}</h1>
+      <form method="get" action={`/isp/nas/${props.nas.id}/script`} class="card">
+        <label for="radiusAddress">Kiunga's RADIUS address as this router reaches it</label>
+        <input
+          id="radiusAddress"
+          name="radiusAddress"
+          inputmode="decimal"
+          placeholder="203.0.113.10, 203.0.113.11"
+          value={props.radiusAddress}
+          aria-invalid={props.addressError ? 'true' : undefined}
+        />
+        <p class="muted">
+          IP addresses only (RouterOS takes no host name there), comma-separated: the first is the primary,
+          the router asks the next when it does not answer. Leave empty for the server's setting.
+        </p>
+        {props.addressError ? (
+          <p class="flash error" role="alert" data-field-error="radiusAddress">
+            {props.addressError}
+          </p>
+        ) : null}
+        <button type="submit" class="secondary">
+          Use this address
+        </button>
+      </form>
       <p>
-        <a class="button secondary" href={`/api/v1/nas/${props.nas.id}/routeros-script`}>
+        <a class="button secondary" href={`/api/v1/nas/${props.nas.id}/routeros-script${download}`}>
           Download .rsc
         </a>
       </p>
       <pre data-routeros-script>{props.script}</pre>
     </Layout>
+  );
+}
+
+/** The hotspot's DNS name: the captive portal logs clients in only through it or a private address. */
+function HotspotDnsNameField(props: { value: string }) {
+  return (
+    <div>
+      <label for="hotspotDnsName">Hotspot DNS name (its login page)</label>
+      <input
+        id="hotspotDnsName"
+        name="hotspotDnsName"
+        maxlength={253}
+        placeholder="hotspot.example.co.ke"
+        value={props.value}
+      />
+    </div>
+  );
+}
+
+function HotspotHttpsField(props: { isChecked: boolean }) {
+  return (
+    <label>
+      <input type="checkbox" name="isHotspotHttps" value="true" checked={props.isChecked} /> Hotspot login
+      page over HTTPS (needs the DNS name and its certificate on the router)
+    </label>
   );
 }
 
@@ -214,6 +280,7 @@ export function NasEditPage(props: { shell: ConsoleShell; nas: NasOutput }) {
                 value={String(nas.coaPort)}
               />
             </div>
+            <HotspotDnsNameField value={nas.hotspotDnsName ?? ''} />
           </div>
           <label>
             <input
@@ -224,6 +291,7 @@ export function NasEditPage(props: { shell: ConsoleShell; nas: NasOutput }) {
             />{' '}
             Require Message-Authenticator
           </label>
+          <HotspotHttpsField isChecked={nas.isHotspotHttps} />
           <button type="submit">Save router</button>
         </form>
       </section>

@@ -1,0 +1,33 @@
+// KIUNGA_RADIUS_PUBLIC_ADDRESS: IP addresses only, the order kept (the first is the routers' primary).
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from './config';
+
+describe('KIUNGA_RADIUS_PUBLIC_ADDRESS', () => {
+  it('reads one or more comma-separated IPv4 and IPv6 addresses, in order', () => {
+    expect(readConfig({}).radiusPublicAddresses).toEqual([]);
+    expect(readConfig({ KIUNGA_RADIUS_PUBLIC_ADDRESS: '203.0.113.10' }).radiusPublicAddresses).toEqual([
+      '203.0.113.10',
+    ]);
+    expect(
+      readConfig({ KIUNGA_RADIUS_PUBLIC_ADDRESS: ' 203.0.113.11, 2001:db8::10 ,203.0.113.10' })
+        .radiusPublicAddresses,
+    ).toEqual(['203.0.113.11', '2001:db8::10', '203.0.113.10']);
+  });
+
+  it('refuses a host name at start, saying RouterOS takes only IP addresses there', () => {
+    const read = () => readConfig({ KIUNGA_RADIUS_PUBLIC_ADDRESS: '203.0.113.10,radius.example.co.ke' });
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(
+      /KIUNGA_RADIUS_PUBLIC_ADDRESS: 'radius\.example\.co\.ke' is not an IP address: RouterOS's \/radius address= takes only IPv4 or IPv6 addresses/,
+    );
+    expect(() => readConfig({ KIUNGA_RADIUS_PUBLIC_ADDRESS: '300.1.2.3' })).toThrow(
+      /'300\.1\.2\.3' is not an IP/,
+    );
+  });
+
+  it('refuses more addresses than routers can usefully fail over between', () => {
+    expect(() =>
+      readConfig({ KIUNGA_RADIUS_PUBLIC_ADDRESS: '10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4,10.0.0.5' }),
+    ).toThrow(/give 1 to 4 IP addresses/);
+  });
+});
