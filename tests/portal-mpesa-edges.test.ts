@@ -44,7 +44,8 @@ const ADDRESS = {
 
 const first = () => demo.tenants[0]! as MpesaDemoTenant;
 const second = () => demo.tenants[1]!;
-const hotspotPlan = (tenant = first()) => tenant.plans.find((plan) => plan.kind === 'hotspot')!;
+const hotspotPlan = (tenant: { plans: DemoJson['tenants'][number]['plans'] } = first()) =>
+  tenant.plans.find((plan) => plan.kind === 'hotspot')!;
 
 beforeAll(async () => {
   dataDir = makeDataDir();
