@@ -5,6 +5,7 @@ import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/dara
 import { describe, expect, it } from 'vitest';
 import { flashText, signIn, useBrowserSuite } from './support/browser';
 import type { MpesaDemoTenant } from './support/kiunga-process';
+import { settledPurchase } from './support/portal-purchases';
 
 let daraja: DarajaSimulator;
 
@@ -30,30 +31,20 @@ const second = () => suite.demo.tenants[1]!;
 
 async function paidPurchase(phone: string): Promise<{ voucherCode: string; receipt: string }> {
   const plan = first().plans.find((item) => item.kind === 'hotspot')!;
-  const base = `${suite.kiunga.baseUrl}/portal/${first().slug}`;
   const started = (await (
-    await fetch(`${base}/api/purchases`, {
+    await fetch(`${suite.kiunga.baseUrl}/portal/${first().slug}/api/purchases`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ planId: plan.id, phone }),
     })
   ).json()) as { id: string };
-  await daraja.settled();
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const view = (await (await fetch(`${base}/api/purchases/${started.id}`)).json()) as {
-      status: string;
-      voucherCode?: string;
-    };
-    if (view.status === 'paid') {
-      const receipt = daraja
-        .state()
-        .stkTransactions.filter((item) => item.status === 'completed')
-        .at(-1)!.mpesaReceiptNumber!;
-      return { voucherCode: view.voucherCode!, receipt };
-    }
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error('purchase was not paid');
+  const view = await settledPurchase(daraja, suite.kiunga.baseUrl, first().slug, started.id);
+  if (view.status !== 'paid') throw new Error(`purchase ${view.status}`);
+  const receipt = daraja
+    .state()
+    .stkTransactions.filter((item) => item.status === 'completed')
+    .at(-1)!.mpesaReceiptNumber!;
+  return { voucherCode: view.voucherCode!, receipt };
 }
 
 describe('captive portal money pages in a browser', () => {

@@ -17,6 +17,7 @@ import {
   seedDemo,
   startKiunga,
 } from './support/kiunga-process';
+import { type PurchaseView, settledPurchase } from './support/portal-purchases';
 
 let dataDir: string;
 let demo: DemoJson;
@@ -90,22 +91,8 @@ async function buyFrom(address: string, phone: string, tenant: { slug: string } 
   };
 }
 
-interface PurchaseView {
-  status: string;
-  voucherCode?: string;
-  error?: { code: string; message: string };
-}
-
-async function settle(slug: string, purchaseId: string): Promise<PurchaseView> {
-  await daraja.settled();
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const view = (await (
-      await fetch(portalUrl(slug, `/api/purchases/${purchaseId}`))
-    ).json()) as PurchaseView;
-    if (view.status !== 'pending') return view;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error('purchase stayed pending');
+function settle(slug: string, purchaseId: string): Promise<PurchaseView> {
+  return settledPurchase(daraja, kiunga.baseUrl, slug, purchaseId);
 }
 
 function lastStkTo(phone: string) {
@@ -113,6 +100,15 @@ function lastStkTo(phone: string) {
     .state()
     .stkTransactions.filter((transaction) => transaction.phone === phone)
     .at(-1)!;
+}
+
+/** The outcome recorded on the newest raw callback of `kind` (stk, c2b_confirmation). */
+function lastCallbackOutcome(kind: string) {
+  return shardQuery<{ outcome: string }>(
+    first().id,
+    'SELECT outcome FROM provider_callbacks WHERE kind = ? ORDER BY id DESC LIMIT 1',
+    kind,
+  )?.outcome;
 }
 
 function shardQuery<Row>(tenantId: string, sql: string, ...parameters: unknown[]): Row | undefined {
@@ -369,12 +365,7 @@ describe('callback edge cases', () => {
     expect(shardQuery<{ count: number }>(first().id, 'SELECT COUNT(*) AS count FROM vouchers')).toEqual(
       vouchersBefore,
     );
-    expect(
-      shardQuery<{ outcome: string }>(
-        first().id,
-        `SELECT outcome FROM provider_callbacks WHERE kind = 'stk' ORDER BY id DESC LIMIT 1`,
-      ),
-    ).toEqual({ outcome: 'receipt_conflict' });
+    expect(lastCallbackOutcome('stk')).toBe('receipt_conflict');
   });
 
   it('acknowledges a C2B confirmation of "0" and records nothing but the raw body; validation refuses it', async () => {
@@ -406,12 +397,7 @@ describe('callback edge cases', () => {
         stk.mpesaReceiptNumber,
       ),
     ).toEqual({ count: 1 });
-    expect(
-      shardQuery<{ outcome: string }>(
-        first().id,
-        `SELECT outcome FROM provider_callbacks WHERE kind = 'c2b_confirmation' ORDER BY id DESC LIMIT 1`,
-      ),
-    ).toEqual({ outcome: 'duplicate' });
+    expect(lastCallbackOutcome('c2b_confirmation')).toBe('duplicate');
   });
 
   it('answers a body over 64 KB with 413, declared or chunked, and keeps its start with the outcome', async () => {

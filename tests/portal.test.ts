@@ -14,6 +14,7 @@ import {
   seedDemo,
   startKiunga,
 } from './support/kiunga-process';
+import { settledPurchase } from './support/portal-purchases';
 import { radclient } from './support/radclient';
 
 let dataDir: string;
@@ -56,20 +57,8 @@ async function buy(phone: string, planId = hotspotPlan().id) {
   };
 }
 
-async function settle(purchaseId: string) {
-  await daraja.settled();
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const view = (await (
-      await fetch(`${kiunga.baseUrl}/portal/${tenant().slug}/api/purchases/${purchaseId}`)
-    ).json()) as {
-      status: string;
-      voucherCode?: string;
-      error?: { code: string; message: string };
-    };
-    if (view.status !== 'pending') return view;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error('purchase stayed pending');
+function settle(purchaseId: string) {
+  return settledPurchase(daraja, kiunga.baseUrl, tenant().slug, purchaseId);
 }
 
 function countRows(sql: string, ...parameters: unknown[]): number {

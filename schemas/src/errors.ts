@@ -67,11 +67,11 @@ export const errorCatalogue = {
   // M-Pesa (Daraja): what an ISP, an operator or a buyer is told when M-Pesa cannot be used.
   mpesa_not_configured: {
     status: 409,
-    message: 'This provider does not take M-Pesa payments here yet. Use a voucher, or ask your provider.',
+    message: 'This provider does not take M-Pesa payments here yet. Ask your provider how to pay.',
   },
   mpesa_unavailable: {
     status: 503,
-    message: 'M-Pesa payments are not available here right now. Use a voucher, or ask your provider.',
+    message: 'M-Pesa payments are not available here right now. Try again later, or ask your provider.',
   },
   mpesa_callback_url_refused: {
     status: 503,

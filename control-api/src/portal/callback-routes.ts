@@ -106,22 +106,27 @@ export function mpesaCallbackRoutes(dependencies: ApiDependencies): Hono<Callbac
     context.set('callbackTenantId', tenantId);
     return dependencies.shards.forTenant(tenantId);
   };
-  const storeOversized = (shard: TenantShard, kind: string, prefix: string): void => {
+  /** The body's text, or (past the limit) its start stored with outcome too_large and the 413 to answer. */
+  const bodyOrRefusal = async (
+    context: Context<CallbackEnv>,
+    shard: TenantShard,
+    kind: string,
+  ): Promise<{ text: string } | { refusal: Response }> => {
+    const body = await readCallbackBody(context);
+    if (body.kind === 'complete') return { text: body.text };
     storeCallback(
       shard,
-      { provider: 'mpesa', kind, body: prefix, outcome: 'too_large' },
+      { provider: 'mpesa', kind, body: body.prefix, outcome: 'too_large' },
       dependencies.clock.now(),
     );
     dependencies.logger.warn({ tenantId: shard.tenantId, kind }, 'M-Pesa callback body over the limit');
+    return { refusal: tooLargeAnswer(context) };
   };
 
   routes.post('/:tenant/:token/stk', async (context) => {
     const shard = shardOfCallback(context);
-    const body = await readCallbackBody(context);
-    if (body.kind === 'too_large') {
-      storeOversized(shard, 'stk', body.prefix);
-      return tooLargeAnswer(context);
-    }
+    const body = await bodyOrRefusal(context, shard, 'stk');
+    if ('refusal' in body) return body.refusal;
     const outcome = applyStkCallback(dependencies, shard, body.text);
     dependencies.logger.info({ tenantId: shard.tenantId, outcome }, 'mpesa stk callback');
     return context.json(STK_CALLBACK_ACCEPTED);
@@ -140,11 +145,8 @@ export function mpesaCallbackRoutes(dependencies: ApiDependencies): Hono<Callbac
   // Confirmation: the money has moved; store it raw, then record it once (by TransID).
   routes.post('/:tenant/:token/c2b/confirmation', async (context) => {
     const shard = shardOfCallback(context);
-    const body = await readCallbackBody(context);
-    if (body.kind === 'too_large') {
-      storeOversized(shard, 'c2b_confirmation', body.prefix);
-      return tooLargeAnswer(context);
-    }
+    const body = await bodyOrRefusal(context, shard, 'c2b_confirmation');
+    if ('refusal' in body) return body.refusal;
     const nowMs = dependencies.clock.now();
     const callbackId = storeCallback(
       shard,

@@ -19,33 +19,34 @@ export const STK_PUSH_PHONE_WINDOW_MS = 10 * 60_000;
 export const STK_PUSHES_PER_ADDRESS_MAX = 10;
 export const STK_PUSH_ADDRESS_WINDOW_MS = 10 * 60_000;
 
-interface PushLimiters {
-  readonly byPhone: RateLimiter;
-  readonly byAddress: RateLimiter;
+/**
+ * One `T` per running app, made on first use: limiters live as long as the app (tests start several
+ * apps in one process, each with its own counts).
+ */
+export function perApp<T>(create: () => T): (dependencies: ApiDependencies) => T {
+  const made = new WeakMap<ApiDependencies, T>();
+  return (dependencies) => {
+    let value = made.get(dependencies);
+    if (value === undefined) {
+      value = create();
+      made.set(dependencies, value);
+    }
+    return value;
+  };
 }
 
-/** One pair per running app (tests start several in one process). */
-const limitersByApp = new WeakMap<ApiDependencies, PushLimiters>();
-
-function limitersOf(dependencies: ApiDependencies): PushLimiters {
-  let limiters = limitersByApp.get(dependencies);
-  if (!limiters) {
-    limiters = {
-      byPhone: new RateLimiter({
-        name: 'portal_stk_phone',
-        attemptsMax: STK_PUSHES_PER_PHONE_MAX,
-        windowMs: STK_PUSH_PHONE_WINDOW_MS,
-      }),
-      byAddress: new RateLimiter({
-        name: 'portal_stk_address',
-        attemptsMax: STK_PUSHES_PER_ADDRESS_MAX,
-        windowMs: STK_PUSH_ADDRESS_WINDOW_MS,
-      }),
-    };
-    limitersByApp.set(dependencies, limiters);
-  }
-  return limiters;
-}
+const limitersOf = perApp(() => ({
+  byPhone: new RateLimiter({
+    name: 'portal_stk_phone',
+    attemptsMax: STK_PUSHES_PER_PHONE_MAX,
+    windowMs: STK_PUSH_PHONE_WINDOW_MS,
+  }),
+  byAddress: new RateLimiter({
+    name: 'portal_stk_address',
+    attemptsMax: STK_PUSHES_PER_ADDRESS_MAX,
+    windowMs: STK_PUSH_ADDRESS_WINDOW_MS,
+  }),
+}));
 
 /** "1 minute", "7 minutes": a wait rounded up, so the buyer never retries too early. */
 export function minutesText(durationMs: number): string {

@@ -144,6 +144,19 @@ export function applyStkCallback(
   return outcome;
 }
 
+/** Completions that credit nothing: the purchase's failure code and the callback's outcome. */
+const completionRefusals = {
+  receipt_already_used: {
+    code: 'mpesa_receipt_already_used',
+    reason: 'receipt_already_used',
+    outcome: 'receipt_conflict',
+  },
+  amount_mismatch: { code: 'amount_mismatch', reason: 'amount_mismatch', outcome: 'rejected' },
+} as const satisfies Record<
+  string,
+  { code: string; reason: keyof typeof paymentFailureMessages; outcome: CallbackOutcome }
+>;
+
 function interpretStkCallback(
   shard: TenantShard,
   rawBody: string,
@@ -177,24 +190,17 @@ function interpretStkCallback(
     nowMs,
   );
   if (completion.kind === 'already_paid' || completion.kind === 'subscriber_already_paid') return 'duplicate';
-  if (completion.kind === 'receipt_already_used') {
-    failPurchase(
-      shard,
-      purchase.id,
-      { code: 'mpesa_receipt_already_used', message: paymentFailureMessages.receipt_already_used },
-      nowMs,
-    );
-    return 'receipt_conflict';
-  }
   if (completion.kind === 'subscriber_paid') onSubscriberPaid(completion.subscriberId);
-  if (completion.kind === 'amount_mismatch') {
+  if (completion.kind === 'receipt_already_used' || completion.kind === 'amount_mismatch') {
+    // Nothing was credited: the purchase fails with what the client should do.
+    const refusal = completionRefusals[completion.kind];
     failPurchase(
       shard,
       purchase.id,
-      { code: 'amount_mismatch', message: paymentFailureMessages.amount_mismatch },
+      { code: refusal.code, message: paymentFailureMessages[refusal.reason] },
       nowMs,
     );
-    return 'rejected';
+    return refusal.outcome;
   }
   return 'applied';
 }

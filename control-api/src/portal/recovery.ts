@@ -6,7 +6,7 @@ import { normaliseKenyanPhone, type TenantShard } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 import { RateLimiter } from '../identity/rate-limiter';
 import { voucherCodeOfPaidPurchase } from '../money/purchases';
-import { minutesText } from './purchase-limits';
+import { minutesText, perApp } from './purchase-limits';
 
 /** Recovery looks back this far: a hotspot package lasts days at most. */
 export const RECOVERY_WINDOW_MS = 7 * 86_400_000;
@@ -29,32 +29,18 @@ export type RecoveryResult =
   | { readonly kind: 'refused'; readonly message: string }
   | { readonly kind: 'limited'; readonly message: string };
 
-interface RecoveryLimiters {
-  readonly byAddress: RateLimiter;
-  readonly failuresByPhone: RateLimiter;
-}
-
-const limitersByApp = new WeakMap<ApiDependencies, RecoveryLimiters>();
-
-function limitersOf(dependencies: ApiDependencies): RecoveryLimiters {
-  let limiters = limitersByApp.get(dependencies);
-  if (!limiters) {
-    limiters = {
-      byAddress: new RateLimiter({
-        name: 'portal_recovery_address',
-        attemptsMax: RECOVERY_TRIES_PER_ADDRESS_MAX,
-        windowMs: RECOVERY_ADDRESS_WINDOW_MS,
-      }),
-      failuresByPhone: new RateLimiter({
-        name: 'portal_recovery_phone',
-        attemptsMax: RECOVERY_FAILURES_PER_PHONE_MAX,
-        windowMs: RECOVERY_PHONE_WINDOW_MS,
-      }),
-    };
-    limitersByApp.set(dependencies, limiters);
-  }
-  return limiters;
-}
+const limitersOf = perApp(() => ({
+  byAddress: new RateLimiter({
+    name: 'portal_recovery_address',
+    attemptsMax: RECOVERY_TRIES_PER_ADDRESS_MAX,
+    windowMs: RECOVERY_ADDRESS_WINDOW_MS,
+  }),
+  failuresByPhone: new RateLimiter({
+    name: 'portal_recovery_phone',
+    attemptsMax: RECOVERY_FAILURES_PER_PHONE_MAX,
+    windowMs: RECOVERY_PHONE_WINDOW_MS,
+  }),
+}));
 
 /** The receipt as M-Pesa prints it, from what a person typed or pasted; null when it cannot be one. */
 export function normaliseReceipt(input: string): string | null {

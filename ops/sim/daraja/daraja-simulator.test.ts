@@ -436,9 +436,12 @@ describe('wire checks a client cannot see through the typed client', () => {
     return new Date(epochMs).toISOString().replace(/[-:T]/g, '').slice(0, 14);
   }
 
-  it('refuses a Timestamp written in UTC instead of Nairobi time', async () => {
-    const timestamp = utcTimestamp(Date.now());
-    const response = await fetch(`${simulator.baseUrl}/mpesa/stkpush/v1/processrequest`, {
+  const NAIROBI_OFFSET_MS = 3 * 3_600_000;
+
+  /** An STK push as bytes on the wire, past the typed client's own checks. */
+  async function rawStkPush(fields: { timestamp?: string; callbackUrl?: string }): Promise<Response> {
+    const timestamp = fields.timestamp ?? utcTimestamp(Date.now() + NAIROBI_OFFSET_MS);
+    return fetch(`${simulator.baseUrl}/mpesa/stkpush/v1/processrequest`, {
       method: 'POST',
       headers: { Authorization: await bearer(), 'Content-Type': 'application/json' },
       body: JSON.stringify({
@@ -450,11 +453,15 @@ describe('wire checks a client cannot see through the typed client', () => {
         PartyA: '254708374149',
         PartyB: SHORTCODE,
         PhoneNumber: '254708374149',
-        CallBackURL: `${receiver.baseUrl}/stk/utc`,
+        CallBackURL: fields.callbackUrl ?? `${receiver.baseUrl}/stk/raw`,
         AccountReference: 'HOTSPOT',
         TransactionDesc: 'Wi-Fi',
       }),
     });
+  }
+
+  it('refuses a Timestamp written in UTC instead of Nairobi time', async () => {
+    const response = await rawStkPush({ timestamp: utcTimestamp(Date.now()) });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
       errorCode: '400.002.02',
@@ -508,27 +515,7 @@ describe('wire checks a client cannot see through the typed client', () => {
     ]);
   });
 
-  async function stkPushWithCallback(callbackUrl: string): Promise<Response> {
-    const timestamp = new Date(Date.now() + 3 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    return fetch(`${simulator.baseUrl}/mpesa/stkpush/v1/processrequest`, {
-      method: 'POST',
-      headers: { Authorization: await bearer(), 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        BusinessShortCode: SHORTCODE,
-        Password: Buffer.from(SHORTCODE + PASSKEY + timestamp).toString('base64'),
-        Timestamp: timestamp,
-        TransactionType: 'CustomerPayBillOnline',
-        Amount: 1,
-        PartyA: '254708374149',
-        PartyB: SHORTCODE,
-        PhoneNumber: '254708374149',
-        CallBackURL: callbackUrl,
-        AccountReference: 'HOTSPOT',
-        TransactionDesc: 'Wi-Fi',
-      }),
-    });
-  }
-
+  const stkPushWithCallback = (callbackUrl: string) => rawStkPush({ callbackUrl });
   it.each([
     ['plain http to a public host', 'http://isp.example.co.ke/callbacks/stk'],
     ['"mpesa" in the path', 'https://isp.example.co.ke/mpesa/stk'],

@@ -27,9 +27,32 @@ function RegistrationState(props: { registration: MpesaSettingsView['c2bRegistra
   );
 }
 
+/** A Daraja credential: never shown back; left empty, the saved one is kept (named secret* for the draft rule). */
+function CredentialField(props: {
+  id: string;
+  name: string;
+  label: string;
+  isSaved: boolean;
+  isHidden?: boolean;
+}) {
+  return (
+    <div>
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        name={props.name}
+        type={props.isHidden ? 'password' : 'text'}
+        autocomplete="off"
+        maxlength={200}
+        required={!props.isSaved}
+        placeholder={props.isSaved ? 'Leave empty to keep the saved one' : ''}
+      />
+    </div>
+  );
+}
+
 export function MpesaPage(props: { shell: ConsoleShell; settings: MpesaSettingsView; canWrite: boolean }) {
   const { settings } = props;
-  const keepHint = settings.isConfigured ? 'Leave empty to keep the saved one' : '';
   const version = settings.c2bApiVersion ?? 'v2';
   return (
     <Layout title="M-Pesa" shell={props.shell}>
@@ -85,41 +108,26 @@ export function MpesaPage(props: { shell: ConsoleShell; settings: MpesaSettingsV
               </div>
             </div>
             <div class="row">
-              <div>
-                <label for="mpesaConsumerKey">Daraja consumer key</label>
-                <input
-                  id="mpesaConsumerKey"
-                  name="secretConsumerKey"
-                  autocomplete="off"
-                  maxlength={200}
-                  required={!settings.isConfigured}
-                  placeholder={keepHint}
-                />
-              </div>
-              <div>
-                <label for="mpesaConsumerSecret">Consumer secret</label>
-                <input
-                  id="mpesaConsumerSecret"
-                  name="secretConsumerSecret"
-                  type="password"
-                  autocomplete="off"
-                  maxlength={200}
-                  required={!settings.isConfigured}
-                  placeholder={keepHint}
-                />
-              </div>
-              <div>
-                <label for="mpesaPasskey">Passkey</label>
-                <input
-                  id="mpesaPasskey"
-                  name="secretPasskey"
-                  type="password"
-                  autocomplete="off"
-                  maxlength={200}
-                  required={!settings.isConfigured}
-                  placeholder={keepHint}
-                />
-              </div>
+              <CredentialField
+                id="mpesaConsumerKey"
+                name="secretConsumerKey"
+                label="Daraja consumer key"
+                isSaved={settings.isConfigured}
+              />
+              <CredentialField
+                id="mpesaConsumerSecret"
+                name="secretConsumerSecret"
+                label="Consumer secret"
+                isSaved={settings.isConfigured}
+                isHidden
+              />
+              <CredentialField
+                id="mpesaPasskey"
+                name="secretPasskey"
+                label="Passkey"
+                isSaved={settings.isConfigured}
+                isHidden
+              />
             </div>
             <label for="mpesaC2bApiVersion">C2B API version of your Daraja app</label>
             <select id="mpesaC2bApiVersion" name="c2bApiVersion">
