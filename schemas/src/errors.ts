@@ -63,6 +63,31 @@ export const errorCatalogue = {
     message:
       'Your Kiunga subscription is unpaid: the console is read-only until you pay. Your clients keep their service.',
   },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  // M-Pesa (Daraja): what an ISP, an operator or a buyer is told when M-Pesa cannot be used.
+  mpesa_not_configured: {
+    status: 409,
+    message: 'This provider does not take M-Pesa payments here yet. Ask your provider how to pay.',
+  },
+  mpesa_unavailable: {
+    status: 503,
+    message: 'M-Pesa payments are not available here right now. Try again later, or ask your provider.',
+  },
+  mpesa_callback_url_refused: {
+    status: 503,
+    message:
+      "Daraja would refuse this server's callback URLs: set KIUNGA_PUBLIC_URL to the server's public https address.",
+  },
+  mpesa_product_not_subscribed: {
+    status: 502,
+    message:
+      'Daraja refused the call: the Daraja app of these credentials is not subscribed to this API product. Switch the C2B API version in the M-Pesa settings, or add the product to the app on the Daraja portal.',
+  },
+  mpesa_urls_already_registered: {
+    status: 502,
+    message:
+      'Daraja already has C2B URLs registered for this shortcode. Delete them on the Daraja portal (Self Services, URL Management), then save the M-Pesa settings again.',
+  },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   service_unavailable: { status: 503, message: 'The service is not ready yet.' },
 } as const satisfies Record<string, { status: number; message: string }>;

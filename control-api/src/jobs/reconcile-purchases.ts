@@ -3,7 +3,12 @@
 import { cents, servedTenantIds } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 import { classifyStkResult, DarajaError } from '../integrations/mpesa/index';
-import { completePurchase, failPurchase, pendingPurchasesOlderThan } from '../money/purchases';
+import {
+  completePurchase,
+  failPurchase,
+  pendingPurchasesOlderThan,
+  QUERY_RECEIPT_PREFIX,
+} from '../money/purchases';
 import { darajaClientFor, readMpesaSettings } from '../portal/mpesa-settings';
 import { paymentFailureMessages } from '../portal/purchase-service';
 
@@ -59,7 +64,7 @@ async function reconcileTenant(dependencies: ApiDependencies, tenantId: string) 
         shard,
         purchase,
         {
-          receipt: `Q${purchase.checkoutRequestId}`,
+          receipt: `${QUERY_RECEIPT_PREFIX}${purchase.checkoutRequestId}`,
           amount: cents(purchase.amountCents),
           phone: purchase.phone,
         },

@@ -1,7 +1,9 @@
 // C2B (paybill/till) payments: match the account reference the customer typed to a subscriber's
 // account number, a voucher code or a phone; keep anything else unmatched for the ISP to assign.
 import { cents, newId, normaliseKenyanPhone, type TenantShard } from '@kiunga/schemas';
+import { type C2bPayment, C2bRejectionCode } from '../integrations/mpesa/index';
 import { LedgerAccount, postTransfer } from './ledger';
+import { isMpesaReceiptRecorded } from './purchases';
 
 export type C2bMatch =
   | { kind: 'subscriber'; id: string }
@@ -30,6 +32,25 @@ export function matchC2bReference(shard: TenantShard, reference: string): C2bMat
   return null;
 }
 
+/**
+ * Daraja's TransactionType of a payment to a till ("Buy Goods or Pay Bill", Daraja, Customer To Business
+ * (C2B), Callback Parameter Definition), and the CommandID name of the same, which some gateways pass
+ * through. Tills carry no account reference: BillRefNumber is "Applicable only to Customer PayBill
+ * Transactions", "usually null for till number" (same page, Callback Parameter Definition and Simulate).
+ */
+export const BUY_GOODS_TRANSACTION_TYPES: readonly string[] = ['Buy Goods', 'CustomerBuyGoodsOnline'];
+
+/**
+ * Our answer to a C2B validation: accept a positive amount whose reference we can match, and a till
+ * payment even without one (it lands in the ISP's unmatched queue); refuse a paybill payment to an
+ * unknown account with C2B00012, so the customer is told to check the account number before paying.
+ */
+export function c2bValidationVerdict(shard: TenantShard, payment: C2bPayment): 'accept' | C2bRejectionCode {
+  if (payment.amount <= 0) return C2bRejectionCode.InvalidAmount;
+  if (BUY_GOODS_TRANSACTION_TYPES.includes(payment.transactionType)) return 'accept';
+  return matchC2bReference(shard, payment.billRefNumber) ? 'accept' : C2bRejectionCode.InvalidAccountNumber;
+}
+
 export interface C2bPaymentInput {
   transId: string;
   amount: number;
@@ -40,15 +61,16 @@ export interface C2bPaymentInput {
 export type C2bOutcome =
   | { kind: 'applied'; match: Exclude<C2bMatch, null>; paymentId: string }
   | { kind: 'unmatched'; paymentId: string }
-  | { kind: 'duplicate' };
+  | { kind: 'duplicate' }
+  /** A confirmation of nothing ("0.00"): no money moved, so nothing is recorded but the raw callback. */
+  | { kind: 'invalid_amount' };
 
 /** Records a confirmed payment once (unique TransID) with its ledger transfer, in one transaction. */
 export function recordC2bPayment(shard: TenantShard, payment: C2bPaymentInput, nowMs: number): C2bOutcome {
+  if (!Number.isSafeInteger(payment.amount) || payment.amount <= 0) return { kind: 'invalid_amount' };
   return shard.sqlite.transaction((): C2bOutcome => {
-    const existing = shard
-      .statement(`SELECT id FROM payments WHERE provider = 'mpesa_c2b' AND provider_transaction_id = ?`)
-      .get(payment.transId);
-    if (existing) return { kind: 'duplicate' };
+    // By either path: an STK payment's receipt may come back as a C2B confirmation of the same money.
+    if (isMpesaReceiptRecorded(shard, payment.transId)) return { kind: 'duplicate' };
     const match = matchC2bReference(shard, payment.billRefNumber);
     const paymentId = newId('payment');
     shard

@@ -130,6 +130,8 @@ export function failPurchase(
 
 export type CompletionOutcome =
   | { kind: 'paid'; voucherId: string }
+  /** The receipt already paid for something else: an M-Pesa receipt pays once, so nothing is credited. */
+  | { kind: 'receipt_already_used' }
   | { kind: 'already_paid'; voucherId: string }
   | { kind: 'amount_mismatch' }
   | { kind: 'subscriber_paid'; subscriberId: string }
@@ -150,8 +152,11 @@ export function completePurchase(
     const current = getPurchase(shard, purchase.id);
     const subscriberId = subscriberOfPurchase(current);
     if (subscriberId) return completeSubscriberPayment(shard, current, subscriberId, payment, nowMs);
-    if (current.status === 'paid' && current.voucherId)
+    if (current.status === 'paid' && current.voucherId) {
+      recordLateReceipt(shard, current, payment.receipt, nowMs);
       return { kind: 'already_paid', voucherId: current.voucherId };
+    }
+    if (isMpesaReceiptRecorded(shard, payment.receipt)) return { kind: 'receipt_already_used' };
     if (payment.amount !== current.amountCents) return { kind: 'amount_mismatch' };
     const batch = createVoucherBatch(
       shard,
@@ -188,6 +193,21 @@ export function completePurchase(
   })();
 }
 
+/** Receipts made up by reconciliation (STK query carries none): `Q` + the checkout request id. */
+export const QUERY_RECEIPT_PREFIX = 'Q';
+
+/**
+ * A purchase paid by reconciliation knows no M-Pesa receipt; when the real callback comes after all,
+ * its receipt is kept on the purchase (the payer's SMS shows it, and voucher recovery asks for it).
+ */
+function recordLateReceipt(shard: TenantShard, current: PurchaseRow, receipt: string, nowMs: number): void {
+  if (!current.mpesaReceipt?.startsWith(QUERY_RECEIPT_PREFIX) || receipt.startsWith(QUERY_RECEIPT_PREFIX))
+    return;
+  shard
+    .statement('UPDATE purchases SET mpesa_receipt = ?, updated_at = ? WHERE id = ?')
+    .run(receipt, nowMs, current.id);
+}
+
 /**
  * Inside completePurchase's transaction. What M-Pesa says was paid is credited, even if it differs
  * from what was asked: a subscriber's account keeps partial and over-payments as balance.
@@ -200,6 +220,7 @@ function completeSubscriberPayment(
   nowMs: number,
 ): CompletionOutcome {
   if (current.status === 'paid') return { kind: 'subscriber_already_paid', subscriberId };
+  if (isMpesaReceiptRecorded(shard, payment.receipt)) return { kind: 'receipt_already_used' };
   const account = shard
     .statement('SELECT account_number AS accountNumber FROM subscribers WHERE id = ?')
     .get(subscriberId) as { accountNumber: string } | undefined;
@@ -240,6 +261,20 @@ function completeSubscriberPayment(
   return { kind: 'subscriber_paid', subscriberId };
 }
 
+/**
+ * Whether an M-Pesa receipt (STK MpesaReceiptNumber or C2B TransID: one numbering) is already a
+ * payment here, by whichever path it came. Its ledger transfer id `mpesa:<receipt>` is taken too.
+ */
+export function isMpesaReceiptRecorded(shard: TenantShard, receipt: string): boolean {
+  return (
+    shard
+      .statement(
+        `SELECT 1 FROM payments WHERE provider IN ('mpesa_stk', 'mpesa_c2b') AND provider_transaction_id = ? LIMIT 1`,
+      )
+      .get(receipt) !== undefined
+  );
+}
+
 export function voucherCodeOf(shard: TenantShard, voucherId: string): string | null {
   const row = shard.statement('SELECT code FROM vouchers WHERE id = ?').get(voucherId) as
     | { code: string }
@@ -247,23 +282,22 @@ export function voucherCodeOf(shard: TenantShard, voucherId: string): string | n
   return row?.code ?? null;
 }
 
-/** Paid purchases of a phone, newest first, for voucher recovery on the portal. */
-export function paidPurchasesOfPhone(shard: TenantShard, phone: string, sinceMs: number, limit: number) {
-  return shard
+/**
+ * The voucher code of the paid purchase that `phone` paid with M-Pesa receipt `receipt` since
+ * `sinceMs`, or null: the proof a voucher recovery asks for (the receipt is in the payer's SMS).
+ */
+export function voucherCodeOfPaidPurchase(
+  shard: TenantShard,
+  proof: { phone: string; receipt: string },
+  sinceMs: number,
+): string | null {
+  const row = shard
     .statement(
-      `SELECT p.id, p.plan_id AS planId, v.code, v.status AS voucherStatus, v.expires_at AS expiresAt, p.created_at AS paidAt
-         FROM purchases p JOIN vouchers v ON v.id = p.voucher_id
-        WHERE p.phone = ? AND p.status = 'paid' AND p.created_at >= ?
-        ORDER BY p.created_at DESC LIMIT ?`,
+      `SELECT v.code FROM purchases p JOIN vouchers v ON v.id = p.voucher_id
+        WHERE p.phone = ? AND p.mpesa_receipt = ? AND p.status = 'paid' AND p.created_at >= ?`,
     )
-    .all(phone, sinceMs, limit) as Array<{
-    id: string;
-    planId: string;
-    code: string;
-    voucherStatus: string;
-    expiresAt: number | null;
-    paidAt: number;
-  }>;
+    .get(proof.phone, proof.receipt, sinceMs) as { code: string } | undefined;
+  return row?.code ?? null;
 }
 
 export function storeCallback(

@@ -1,6 +1,5 @@
 // ISPs pay the platform by STK push to the platform's own shortcode; Daraja's result comes back to
 // /callbacks/mm/platform/<token>/stk and is applied once per M-Pesa receipt.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { KiungaError, normaliseKenyanPhone } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 import {
@@ -10,6 +9,7 @@ import {
   readStkCallback,
   stkCallbackFromText,
 } from '../integrations/mpesa/index';
+import { platformStkCallbackUrl } from '../portal/callback-addresses';
 import { DARAJA_TIMEOUT_MS } from '../portal/mpesa-settings';
 import type { AccountRow, TenantBillingRow } from './accounts';
 import type { PlatformMpesaConfig } from './config';
@@ -49,24 +49,6 @@ function platformMpesa(dependencies: ApiDependencies): { config: PlatformMpesaCo
   return { config, client };
 }
 
-/** Unguessable path segment for the platform's callbacks (Daraja posts without credentials). */
-export function platformCallbackToken(dependencies: ApiDependencies): string {
-  return createHmac('sha256', dependencies.tokenKey)
-    .update('platform-mpesa-callback')
-    .digest('base64url')
-    .slice(0, 32);
-}
-
-export function isPlatformCallbackTokenValid(dependencies: ApiDependencies, token: string): boolean {
-  const expected = Buffer.from(platformCallbackToken(dependencies));
-  const given = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-export function platformStkCallbackUrl(dependencies: ApiDependencies): string {
-  return `${dependencies.publicUrl.replace(/\/+$/, '')}/callbacks/mm/platform/${platformCallbackToken(dependencies)}/stk`;
-}
-
 export async function startPlatformStkPush(
   dependencies: ApiDependencies,
   tenant: TenantBillingRow,
@@ -99,6 +81,16 @@ export async function startPlatformStkPush(
     });
     updateIntent(dependencies, intent.id, { providerReference: response.CheckoutRequestID });
   } catch (error) {
+    if (error instanceof DarajaError && error.kind === 'callback_url_refused') {
+      // The server's configuration: the ISP is told to pay another way, the operator what to change.
+      const message = 'Paying Kiunga by M-Pesa is not available right now; use bank transfer or PayPal.';
+      updateIntent(dependencies, intent.id, { status: 'failed', failureMessage: message });
+      dependencies.logger.error(
+        { err: error, tenantId: tenant.id, intentId: intent.id },
+        'platform STK push refused',
+      );
+      throw new KiungaError('mpesa_unavailable', message);
+    }
     const message =
       error instanceof DarajaError
         ? 'M-Pesa did not accept the request. Check the number and try again in a minute.'

@@ -1,5 +1,4 @@
-// An ISP's M-Pesa credentials (sealed in its shard), its Daraja client, and its callback URLs.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// An ISP's M-Pesa credentials (sealed in its shard) and its Daraja client.
 import {
   KiungaError,
   readTenantSetting,
@@ -9,7 +8,7 @@ import {
 } from '@kiunga/schemas';
 import { z } from 'zod';
 import type { ApiDependencies } from '../dependencies';
-import { DarajaClient } from '../integrations/mpesa/index';
+import { C2B_API_VERSIONS, type C2bApiVersion, DarajaClient } from '../integrations/mpesa/index';
 
 /** Daraja answers within seconds; beyond this the client is told to try again. */
 export const DARAJA_TIMEOUT_MS = 15_000;
@@ -28,8 +27,40 @@ export const mpesaSettingsSchema = z.object({
     .string()
     .regex(/^\d{5,9}$/)
     .optional(),
+  /**
+   * The C2B product the Daraja app is subscribed to; registering on the other one is refused with
+   * "no apiproduct match found". v2 is Safaricom's current product; settings saved before this
+   * field existed read as v2.
+   */
+  c2bApiVersion: z.enum(C2B_API_VERSIONS as [C2bApiVersion, ...C2bApiVersion[]]).default('v2'),
 });
 export type MpesaSettings = z.infer<typeof mpesaSettingsSchema>;
+
+/**
+ * `PUT /api/v1/settings/mpesa`: the same fields, but the consumer key, consumer secret and passkey may
+ * be left out to keep the saved ones (a console form cannot show them back), e.g. to switch the C2B
+ * API version alone.
+ */
+export const mpesaSettingsInputSchema = mpesaSettingsSchema.extend({
+  consumerKey: mpesaSettingsSchema.shape.consumerKey.optional(),
+  consumerSecret: mpesaSettingsSchema.shape.consumerSecret.optional(),
+  passkey: mpesaSettingsSchema.shape.passkey.optional(),
+});
+export type MpesaSettingsInput = z.infer<typeof mpesaSettingsInputSchema>;
+
+/** The settings to store: the input, with each credential it leaves out taken from the saved settings. */
+export function mergeMpesaSettings(saved: MpesaSettings | null, input: MpesaSettingsInput): MpesaSettings {
+  const consumerKey = input.consumerKey ?? saved?.consumerKey;
+  const consumerSecret = input.consumerSecret ?? saved?.consumerSecret;
+  const passkey = input.passkey ?? saved?.passkey;
+  if (consumerKey === undefined || consumerSecret === undefined || passkey === undefined) {
+    throw new KiungaError(
+      'validation_failed',
+      'Enter the consumer key, consumer secret and passkey of your Daraja app (nothing is saved yet).',
+    );
+  }
+  return { ...input, consumerKey, consumerSecret, passkey };
+}
 
 export function readMpesaSettings(dependencies: ApiDependencies, shard: TenantShard): MpesaSettings | null {
   const sealed = readTenantSetting(shard, MPESA_SETTING_KEY);
@@ -73,33 +104,4 @@ export function darajaClientFor(
   });
   clients.set(tenantId, { credentials, client });
   return client;
-}
-
-/**
- * Callback URLs live under /callbacks/mm/: Daraja refuses C2B URLs containing words such as
- * "mpesa", "safaricom", "exec" or "query". The token is unguessable per tenant: an HMAC of its id under the server's key, checked in constant time. */
-export function callbackToken(dependencies: ApiDependencies, tenantId: string): string {
-  return createHmac('sha256', dependencies.tokenKey)
-    .update(`mpesa-callback:${tenantId}`)
-    .digest('base64url')
-    .slice(0, 32);
-}
-
-export function isCallbackTokenValid(
-  dependencies: ApiDependencies,
-  tenantId: string,
-  token: string,
-): boolean {
-  const expected = Buffer.from(callbackToken(dependencies, tenantId));
-  const given = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-export function callbackUrls(dependencies: ApiDependencies, tenantId: string) {
-  const base = `${dependencies.publicUrl.replace(/\/+$/, '')}/callbacks/mm/${tenantId}/${callbackToken(dependencies, tenantId)}`;
-  return {
-    stk: `${base}/stk`,
-    c2bValidation: `${base}/c2b/validation`,
-    c2bConfirmation: `${base}/c2b/confirmation`,
-  };
 }

@@ -4,6 +4,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { BrandedPage, type IspBranding } from '../views/branded-page';
+import { BuySection, PaymentsUnavailable, type PortalPayments, RecoverForm } from './payment-sections';
 import {
   chapFormAttributes,
   INLINE_ROUTER_PASSWORD_SCRIPT,
@@ -84,6 +85,7 @@ export function PortalHome(props: {
   branding: PortalBranding;
   plans: PortalPlan[];
   router: RouterContext;
+  payments: PortalPayments;
   error?: string | null;
 }) {
   const base = `/portal/${props.slug}`;
@@ -91,35 +93,16 @@ export function PortalHome(props: {
     <Layout branding={props.branding} title="Get online">
       {props.error ? <p class="error">{props.error}</p> : null}
       {props.router.isLoginUrlRefused ? <RefusedLoginNote /> : null}
-      <section>
-        <h2>Buy a package with M-Pesa</h2>
-        {props.plans.length === 0 ? (
-          <p class="note">No packages are on sale right now. Ask your provider.</p>
-        ) : (
-          <form id="buy" method="post" action={`${base}/buy`} {...chapFormAttributes(props.router)}>
-            {props.plans.map((plan, index) => (
-              <label class="plan">
-                <span>
-                  <input type="radio" name="planId" value={plan.id} checked={index === 0} /> {plan.name}
-                  <br />
-                  <span class="note">
-                    {plan.validityText} ·{' '}
-                    {plan.deviceLimit === 1 ? '1 device' : `${plan.deviceLimit} devices`}
-                  </span>
-                </span>
-                <b>Ksh {plan.priceShillings}</b>
-              </label>
-            ))}
-            <label>
-              M-Pesa number
-              <input type="tel" name="phone" placeholder="0712 345 678" required autocomplete="tel" />
-            </label>
-            <RouterFields router={props.router} />
-            <button type="submit">Buy</button>
-            <p class="note" id="status" aria-live="polite"></p>
-          </form>
-        )}
-      </section>
+      {props.payments === 'ready' ? (
+        <BuySection
+          base={base}
+          plans={props.plans}
+          routerFields={<RouterFields router={props.router} />}
+          formAttributes={chapFormAttributes(props.router)}
+        />
+      ) : (
+        <PaymentsUnavailable payments={props.payments} />
+      )}
       <section>
         <h2>I have a voucher</h2>
         <form method="post" action={`${base}/voucher`}>
@@ -128,14 +111,9 @@ export function PortalHome(props: {
           <button type="submit">Connect</button>
         </form>
       </section>
-      <section>
-        <h2>Paid but lost your code?</h2>
-        <form method="post" action={`${base}/recover`}>
-          <input type="tel" name="phone" placeholder="The number you paid with" required />
-          <RouterFields router={props.router} />
-          <button type="submit">Find my voucher</button>
-        </form>
-      </section>
+      {props.payments !== 'not_configured' ? (
+        <RecoverForm action={`${base}/recover`} routerFields={<RouterFields router={props.router} />} />
+      ) : null}
       <script>{raw(`${INLINE_ROUTER_PASSWORD_SCRIPT}\n${purchaseScript(base)}`)}</script>
     </Layout>
   );

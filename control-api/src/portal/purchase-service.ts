@@ -19,11 +19,16 @@ import {
   storeCallback,
   voucherCodeOf,
 } from '../money/purchases';
-import { darajaClientFor, readMpesaSettings } from './mpesa-settings';
+import { requireMpesaReady } from './mpesa-availability';
+import { darajaClientFor } from './mpesa-settings';
+import { limitStkPush } from './purchase-limits';
 import { sendStkPushForPurchase } from './stk-push';
 
 /** What the client reads on the portal for each way a payment can fail. */
-export const paymentFailureMessages: Record<Exclude<StkOutcome, 'paid'> | 'amount_mismatch', string> = {
+export const paymentFailureMessages: Record<
+  Exclude<StkOutcome, 'paid'> | 'amount_mismatch' | 'receipt_already_used',
+  string
+> = {
   cancelled: 'You cancelled the M-Pesa request. Tap Buy to try again.',
   timeout: 'The M-Pesa request timed out before you entered your PIN. Tap Buy to try again.',
   insufficient_funds: 'Your M-Pesa balance is too low for this package. Top up or choose a smaller package.',
@@ -31,6 +36,8 @@ export const paymentFailureMessages: Record<Exclude<StkOutcome, 'paid'> | 'amoun
   failed: 'M-Pesa could not complete the payment. Tap Buy to try again.',
   amount_mismatch:
     'The amount paid does not match the package. Contact your provider with your M-Pesa message.',
+  receipt_already_used:
+    'M-Pesa reported a payment that was already used for another purchase. Contact your provider with your M-Pesa message.',
 };
 
 export interface PurchaseView {
@@ -66,7 +73,11 @@ export async function startPurchase(
   tenant: { id: string; slug: string },
   shard: TenantShard,
   input: { planId: string; phone: string; mac?: string | undefined },
+  /** The buyer's address, for the per-address push limit. */
+  clientAddress: string,
 ): Promise<PurchaseView> {
+  // First: without M-Pesa nothing else about the request matters to the buyer.
+  const settings = requireMpesaReady(dependencies, shard, tenant.id);
   const phone = normaliseKenyanPhone(input.phone);
   if (!phone) {
     throw new KiungaError('validation_failed', 'Enter a Safaricom number like 0712 345 678.');
@@ -80,9 +91,7 @@ export async function startPurchase(
       'This package cannot be paid with M-Pesa (its price is not whole shillings).',
     );
   }
-  const settings = readMpesaSettings(dependencies, shard);
-  if (!settings)
-    throw new KiungaError('service_unavailable', 'This provider does not take M-Pesa payments yet.');
+  limitStkPush(dependencies, { tenantId: tenant.id, phone, address: clientAddress });
   const nowMs = dependencies.clock.now();
   const purchase = createPendingPurchase(
     shard,
@@ -103,7 +112,15 @@ export async function startPurchase(
   return purchaseView(shard, getPurchase(shard, purchase.id));
 }
 
-export type CallbackOutcome = 'applied' | 'duplicate' | 'unmatched' | 'rejected' | 'failed';
+/** What became of a callback, kept on its raw row (provider_callbacks.outcome). */
+export type CallbackOutcome =
+  | 'applied'
+  | 'duplicate'
+  | 'unmatched'
+  | 'rejected'
+  | 'failed'
+  /** Its receipt already paid for another purchase: nothing credited, the purchase failed for a person to look at. */
+  | 'receipt_conflict';
 
 /** Stores the raw callback first, then applies it; answering is the caller's job (always Accepted). */
 export function applyStkCallback(
@@ -126,6 +143,19 @@ export function applyStkCallback(
   if (paidSubscriberId) dependencies.onSubscriberPayment?.(shard.tenantId, paidSubscriberId);
   return outcome;
 }
+
+/** Completions that credit nothing: the purchase's failure code and the callback's outcome. */
+const completionRefusals = {
+  receipt_already_used: {
+    code: 'mpesa_receipt_already_used',
+    reason: 'receipt_already_used',
+    outcome: 'receipt_conflict',
+  },
+  amount_mismatch: { code: 'amount_mismatch', reason: 'amount_mismatch', outcome: 'rejected' },
+} as const satisfies Record<
+  string,
+  { code: string; reason: keyof typeof paymentFailureMessages; outcome: CallbackOutcome }
+>;
 
 function interpretStkCallback(
   shard: TenantShard,
@@ -161,14 +191,16 @@ function interpretStkCallback(
   );
   if (completion.kind === 'already_paid' || completion.kind === 'subscriber_already_paid') return 'duplicate';
   if (completion.kind === 'subscriber_paid') onSubscriberPaid(completion.subscriberId);
-  if (completion.kind === 'amount_mismatch') {
+  if (completion.kind === 'receipt_already_used' || completion.kind === 'amount_mismatch') {
+    // Nothing was credited: the purchase fails with what the client should do.
+    const refusal = completionRefusals[completion.kind];
     failPurchase(
       shard,
       purchase.id,
-      { code: 'amount_mismatch', message: paymentFailureMessages.amount_mismatch },
+      { code: refusal.code, message: paymentFailureMessages[refusal.reason] },
       nowMs,
     );
-    return 'rejected';
+    return refusal.outcome;
   }
   return 'applied';
 }

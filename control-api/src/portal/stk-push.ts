@@ -1,10 +1,11 @@
 // The STK push for a pending purchase (a captive-portal package or a subscriber's payment): send it,
 // record Daraja's ids, or mark the purchase failed and tell the payer what to do.
-import { KiungaError, type TenantShard } from '@kiunga/schemas';
+import { KiungaError, messageFor, type TenantShard } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 import { ACCOUNT_REFERENCE_LENGTH_MAX, type DarajaClient, DarajaError } from '../integrations/mpesa/index';
 import { failPurchase, recordStkAccepted } from '../money/purchases';
-import { callbackUrls, type MpesaSettings } from './mpesa-settings';
+import { callbackUrls } from './callback-addresses';
+import type { MpesaSettings } from './mpesa-settings';
 
 export interface StkPushForPurchase {
   readonly tenantId: string;
@@ -47,6 +48,18 @@ export async function sendStkPushForPurchase(
       dependencies.clock.now(),
     );
   } catch (error) {
+    if (error instanceof DarajaError && error.kind === 'callback_url_refused') {
+      // This server's configuration, not the payer's number: the payer is told M-Pesa is unavailable,
+      // the operator reads what to change (the message names the URL's origin, never its token).
+      failPurchase(
+        shard,
+        push.purchaseId,
+        { code: 'mpesa_unavailable', message: messageFor('mpesa_unavailable') },
+        dependencies.clock.now(),
+      );
+      dependencies.logger.error({ err: error, ...push.failureLog.fields }, push.failureLog.message);
+      throw new KiungaError('mpesa_unavailable');
+    }
     const message =
       error instanceof DarajaError
         ? 'M-Pesa did not accept the request. Check the number and try again in a minute.'

@@ -16,6 +16,7 @@ import { VoucherBatchPage, VouchersPage } from '../views/isp/vouchers';
 import { ispAdminRoutes } from './console-isp-admin';
 import { ispBillingRoutes } from './console-isp-billing';
 import { ispMessagesRoutes } from './console-isp-messages';
+import { ispMpesaRoutes } from './console-isp-mpesa';
 import { ispNasRoutes } from './console-isp-nas';
 import { ispPeopleRoutes } from './console-isp-people';
 import { ispPlatformAccountRoutes, platformBannerMiddleware } from './console-isp-platform';
@@ -373,6 +374,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispAdminRoutes(dependencies, fetchApp));
   routes.route('/', ispBillingRoutes(dependencies, fetchApp));
   routes.route('/', ispMessagesRoutes(dependencies, fetchApp));
+  routes.route('/', ispMpesaRoutes(dependencies, fetchApp));
   routes.route('/', ispPlatformAccountRoutes(dependencies, fetchApp));
   routes.all('*', (context) => context.redirect('/isp', 303));
   return routes;

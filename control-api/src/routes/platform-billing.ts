@@ -2,7 +2,6 @@
 // /callbacks/mm/platform/<token>/stk where Daraja reports the platform's STK results.
 import { KiungaError } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
 import type { ApiDependencies, AppEnv } from '../dependencies';
@@ -17,19 +16,26 @@ import {
   findIntent,
   findTenant,
   intentView,
-  isPlatformCallbackTokenValid,
   ispStatusView,
   PAYMENT_SELECT,
+  setCallbackOutcome,
   startPlatformStkPush,
+  storeCallback,
   type TenantBillingRow,
 } from '../platform-billing/index';
+import { isPlatformCallbackTokenValid } from '../portal/callback-addresses';
+import {
+  type CallbackEnv,
+  callbackErrorHandler,
+  readCallbackBody,
+  tooLargeAnswer,
+} from '../portal/callback-routes';
 import { tenantIdOf } from '../tenant-access';
 import { parseJsonBody, parseQuery } from '../validation';
 import { registerApiOperations } from './openapi';
 
 /** Lists are short (a charge or two a month); one page of this many is years of history. */
 export const PLATFORM_BILLING_PAGE_MAX = 200;
-const CALLBACK_BODY_BYTES_MAX = 64 * 1024;
 /** Smallest payment accepted: one shilling (Daraja's minimum). */
 const PAYMENT_MINIMUM_CENTS = 100;
 
@@ -350,13 +356,20 @@ export function platformBillingRoutes(dependencies: ApiDependencies): Hono<AppEn
 }
 
 /** Daraja posts the platform's STK results here; the answer is Accepted once stored, duplicates included. */
-export function platformBillingCallbackRoutes(dependencies: ApiDependencies): Hono {
-  const routes = new Hono();
-  routes.use('*', bodyLimit({ maxSize: CALLBACK_BODY_BYTES_MAX }));
+export function platformBillingCallbackRoutes(dependencies: ApiDependencies): Hono<CallbackEnv> {
+  const routes = new Hono<CallbackEnv>();
+  routes.onError(callbackErrorHandler(dependencies.logger, 'platform M-Pesa callback'));
   routes.post('/:token/stk', async (context) => {
     if (!isPlatformCallbackTokenValid(dependencies, context.req.param('token')))
       throw new KiungaError('not_found');
-    const outcome = applyPlatformStkCallback(dependencies, await context.req.text());
+    const body = await readCallbackBody(context);
+    if (body.kind === 'too_large') {
+      const id = storeCallback(dependencies, 'mpesa', 'stk', body.prefix);
+      setCallbackOutcome(dependencies, id, 'too_large');
+      dependencies.logger.warn('platform M-Pesa callback body over the limit');
+      return tooLargeAnswer(context);
+    }
+    const outcome = applyPlatformStkCallback(dependencies, body.text);
     dependencies.logger.info({ outcome }, 'platform mpesa stk callback');
     return context.json(STK_CALLBACK_ACCEPTED);
   });

@@ -18,7 +18,12 @@ import {
   writeSmsSettings,
 } from '../notifications/sms-settings';
 import { markRegistrationPending, readRegistration, registerC2bUrls } from '../portal/c2b-registration';
-import { mpesaSettingsSchema, readMpesaSettings, writeMpesaSettings } from '../portal/mpesa-settings';
+import {
+  mergeMpesaSettings,
+  mpesaSettingsInputSchema,
+  readMpesaSettings,
+  writeMpesaSettings,
+} from '../portal/mpesa-settings';
 import { tenantIdOf, tenantShardOf } from '../tenant-access';
 import { parseJsonBody } from '../validation';
 import { registerApiOperations } from './openapi';
@@ -50,10 +55,11 @@ registerApiOperations([
   {
     method: 'put',
     path: '/api/v1/settings/mpesa',
-    summary: 'Set the ISP M-Pesa shortcode and Daraja credentials; registers its C2B URLs',
+    summary:
+      'Set the ISP M-Pesa shortcode, Daraja credentials and C2B API version (v2 default, v1 for apps subscribed to it); registers its C2B URLs',
     tag: 'settings',
     permission: 'settings.write',
-    body: mpesaSettingsSchema,
+    body: mpesaSettingsInputSchema,
     response: mpesaSettingsViewSchema(),
   },
   {
@@ -81,10 +87,14 @@ function mpesaSettingsViewSchema() {
     shortcode: z.string().nullable(),
     transactionType: z.string().nullable(),
     partyB: z.string().nullable(),
+    /** The C2B API product of the Daraja app: the Register URL path (v2 default, v1 selectable). */
+    c2bApiVersion: z.enum(['v1', 'v2']).nullable(),
     c2bRegistration: z
       .object({
-        status: z.string(),
+        status: z.enum(['pending', 'registered', 'failed']),
         attempts: z.number(),
+        /** A catalogue code when Daraja refused for a reason someone must fix (wrong C2B version, …). */
+        errorCode: z.string().nullable(),
         lastError: z.string().nullable(),
         updatedAt: z.number(),
       })
@@ -92,14 +102,17 @@ function mpesaSettingsViewSchema() {
   });
 }
 
+export type MpesaSettingsView = z.infer<ReturnType<typeof mpesaSettingsViewSchema>>;
+
 /** What an ISP may read back: never the consumer secret or the passkey. */
-function mpesaSettingsView(dependencies: ApiDependencies, shard: TenantShard) {
+function mpesaSettingsView(dependencies: ApiDependencies, shard: TenantShard): MpesaSettingsView {
   const settings = readMpesaSettings(dependencies, shard);
   return {
     isConfigured: settings !== null,
     shortcode: settings?.shortcode ?? null,
     transactionType: settings?.transactionType ?? null,
     partyB: settings?.partyB ?? null,
+    c2bApiVersion: settings?.c2bApiVersion ?? null,
     c2bRegistration: readRegistration(shard),
   };
 }
@@ -123,12 +136,13 @@ export function settingsRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   // Saving registers the ISP's C2B URLs with Daraja at once; if Daraja cannot be reached the
   // registration stays pending and the job retries it.
   routes.put('/mpesa', requirePermission('settings.write'), async (context) => {
-    const input = await parseJsonBody(context, mpesaSettingsSchema);
+    const input = await parseJsonBody(context, mpesaSettingsInputSchema);
     const tenantId = tenantIdOf(context);
     const shard = tenantShardOf(context, dependencies);
     const nowMs = dependencies.clock.now();
     shard.sqlite.transaction(() => {
-      writeMpesaSettings(dependencies.secretBox, shard, input, nowMs);
+      const settings = mergeMpesaSettings(readMpesaSettings(dependencies, shard), input);
+      writeMpesaSettings(dependencies.secretBox, shard, settings, nowMs);
       markRegistrationPending(shard, nowMs);
     })();
     recordAudit(dependencies, context, {
@@ -137,6 +151,8 @@ export function settingsRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
         shortcode: input.shortcode,
         transactionType: input.transactionType,
         partyB: input.partyB ?? null,
+        c2bApiVersion: input.c2bApiVersion,
+        areCredentialsChanged: input.consumerKey !== undefined || input.consumerSecret !== undefined,
       },
     });
     if (dependencies.mpesaBaseUrl) await registerC2bUrls(dependencies, tenantId);

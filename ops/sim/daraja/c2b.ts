@@ -9,6 +9,7 @@ import {
   c2bRegisterRequestSchema,
   centsToAmount,
   darajaTimestamp,
+  hiddenMsisdn,
   MSISDN,
   newReceiptNumber,
   newRequestId,
@@ -20,10 +21,12 @@ const BILL_REF_LENGTH_MAX = 20;
 
 export interface C2bPayInput {
   readonly shortcode: string;
+  /** The payer's number; confirmations carry it masked (v2) or hashed (v1), as Daraja does. */
   readonly msisdn: string;
   /** Shillings: 10, 10.5 or "10.00". */
   readonly amount: number | string;
-  readonly billRefNumber: string;
+  /** The account the customer typed, for a paybill; a till has none (BillRefNumber is sent empty). */
+  readonly billRefNumber?: string;
   readonly firstName?: string;
 }
 
@@ -40,11 +43,15 @@ const payInputSchema = z.object({
   shortcode: z.string().regex(/^\d{5,9}$/),
   msisdn: z.string().regex(MSISDN),
   amount: z.union([z.number(), z.string()]),
-  billRefNumber: z.string().max(BILL_REF_LENGTH_MAX),
+  billRefNumber: z.string().max(BILL_REF_LENGTH_MAX).optional(),
   firstName: z.string().max(50).optional(),
 });
 
-export function handleC2bRegister(context: SimulatorContext, body: unknown): HandlerResult {
+export function handleC2bRegister(
+  context: SimulatorContext,
+  body: unknown,
+  apiVersion: 'v1' | 'v2',
+): HandlerResult {
   const parsed = c2bRegisterRequestSchema.safeParse(body);
   if (!parsed.success) return badRequest(String(parsed.error.issues[0]?.path[0] ?? 'Request'));
   const request = parsed.data;
@@ -52,6 +59,7 @@ export function handleC2bRegister(context: SimulatorContext, body: unknown): Han
     return badRequest('ShortCode');
   context.state.register({
     shortcode: request.ShortCode,
+    apiVersion,
     responseType: request.ResponseType,
     confirmationUrl: request.ConfirmationURL,
     validationUrl: request.ValidationURL,
@@ -113,17 +121,22 @@ export async function payC2b(context: SimulatorContext, input: unknown): Promise
   if (configured === undefined) throw new Error(`unknown shortcode ${request.shortcode}`);
   const registration = context.state.registration(request.shortcode);
   if (registration === undefined) throw new Error(`no C2B URLs registered for ${request.shortcode}`);
+  const isTill = configured.kind === 'till';
+  // A till takes no account number; a paybill needs one (M-Pesa's menu asks for it).
+  if (isTill && request.billRefNumber) throw new Error('a till payment has no account number');
+  if (!isTill && !request.billRefNumber) throw new Error('a paybill payment needs an account number');
   const body: C2bBody = {
-    TransactionType: configured.kind === 'till' ? 'Buy Goods' : 'Pay Bill',
+    // "Buy Goods or Pay Bill" (Daraja, Customer To Business (C2B), Callback Parameter Definition).
+    TransactionType: isTill ? 'Buy Goods' : 'Pay Bill',
     TransID: newReceiptNumber(),
     TransTime: darajaTimestamp(context.options.now()),
     TransAmount: centsToAmount(amountCents),
     BusinessShortCode: request.shortcode,
-    BillRefNumber: request.billRefNumber,
+    BillRefNumber: request.billRefNumber ?? '',
     InvoiceNumber: '',
     OrgAccountBalance: '',
     ThirdPartyTransID: '',
-    MSISDN: request.msisdn,
+    MSISDN: hiddenMsisdn(request.msisdn, registration.apiVersion),
     FirstName: request.firstName ?? 'John',
     MiddleName: '',
     LastName: 'Doe',

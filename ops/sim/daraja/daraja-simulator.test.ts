@@ -1,4 +1,5 @@
 // The real Daraja client against the simulator over HTTP on loopback, with a local server receiving the callbacks.
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +25,9 @@ import { type DarajaSimulator, startDarajaSimulator } from './daraja-simulator';
 const SHORTCODE = '174379';
 const PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919';
 const APP = { consumerKey: 'test-key', consumerSecret: 'test-secret' };
+/** An older app, subscribed to C2B v1 only. */
+const V1_APP = { consumerKey: 'v1-key', consumerSecret: 'v1-secret', c2bApiVersions: ['v1'] as const };
+const TILL = '600700';
 /** How long a test waits for a callback before it fails. */
 const CALLBACK_WAIT_MS = 5_000;
 
@@ -88,7 +92,7 @@ let simulator: DarajaSimulator;
 const receiver = new CallbackReceiver();
 let sequence = 0;
 
-function newClient(overrides: Partial<typeof APP> = {}): DarajaClient {
+function newClient(overrides: { consumerKey?: string; consumerSecret?: string } = {}): DarajaClient {
   return new DarajaClient({
     baseUrl: simulator.baseUrl,
     ...APP,
@@ -127,10 +131,11 @@ beforeAll(async () => {
   await receiver.start();
   simulator = await startDarajaSimulator({
     port: 0,
-    apps: [APP],
+    apps: [APP, V1_APP],
     shortcodes: [
       { shortcode: SHORTCODE, passkey: PASSKEY },
       { shortcode: '600638', passkey: 'c2b-passkey' },
+      { shortcode: TILL, passkey: 'till-passkey', kind: 'till' },
     ],
     callbackDelayMs: 20,
   });
@@ -200,6 +205,7 @@ describe('STK push', () => {
 
   it.each([
     ['254700000001', 1032, 'cancelled'],
+    ['254700000009', 1031, 'cancelled'],
     ['254700000002', 1037, 'timeout'],
     ['254700000003', 1, 'insufficient_funds'],
     ['254700000004', 2001, 'wrong_pin'],
@@ -278,6 +284,7 @@ describe('C2B', () => {
   beforeAll(async () => {
     const answer = await newClient().registerC2bUrls({
       shortcode: '600638',
+      apiVersion: 'v2',
       responseType: 'Completed',
       confirmationUrl: `${receiver.baseUrl}${confirmationPath}`,
       validationUrl: `${receiver.baseUrl}${validationPath}`,
@@ -289,21 +296,32 @@ describe('C2B', () => {
     expect(simulator.state().c2bRegistrations).toEqual([
       expect.objectContaining({
         shortcode: '600638',
+        apiVersion: 'v2',
         confirmationUrl: `${receiver.baseUrl}${confirmationPath}`,
       }),
     ]);
   });
 
-  it('refuses URLs with words Daraja forbids', async () => {
-    const error = await rejection(
-      newClient().registerC2bUrls({
-        shortcode: '600638',
-        responseType: 'Completed',
-        confirmationUrl: `${receiver.baseUrl}/mpesa/confirmation`,
-        validationUrl: `${receiver.baseUrl}${validationPath}`,
-      }),
-    );
-    expect(error).toMatchObject({ httpStatus: 400, errorCode: '400.002.02' });
+  it('answers an app registering on a C2B version it lacks with 401 "no apiproduct match found"', async () => {
+    const urls = {
+      shortcode: '600638',
+      responseType: 'Completed' as const,
+      confirmationUrl: `${receiver.baseUrl}/c2b/confirmation/other`,
+      validationUrl: `${receiver.baseUrl}/c2b/validation/other`,
+    };
+    const tokensBefore = simulator.state().tokensIssued;
+    const v1OnV2 = await rejection(newClient(V1_APP).registerC2bUrls({ ...urls, apiVersion: 'v2' }));
+    expect(v1OnV2).toMatchObject({
+      kind: 'product_not_subscribed',
+      httpStatus: 401,
+      errorCode: '401.003.01',
+      errorMessage: 'Error Occurred - Invalid Access Token - Invalid API call as no apiproduct match found',
+    });
+    // A product mismatch is not a stale token: no second token was fetched to retry with.
+    expect(simulator.state().tokensIssued - tokensBefore).toBe(1);
+    const v2OnV1 = await rejection(newClient().registerC2bUrls({ ...urls, apiVersion: 'v1' }));
+    expect(v2OnV1.kind).toBe('product_not_subscribed');
+    expect(simulator.state().c2bRegistrations).toHaveLength(1);
   });
 
   it('a payment calls validation, then confirmation', async () => {
@@ -327,10 +345,38 @@ describe('C2B', () => {
     if (!confirmation.ok) throw new Error(confirmation.issues);
     expect(readC2bRequest(confirmation.value)).toMatchObject({
       transId: record.transId,
+      transactionType: 'Pay Bill',
       amount: 150_050,
       billRefNumber: 'ACC1001',
       businessShortCode: '600638',
-      msisdn: '254712345678',
+      // C2B v2 masks the payer's number.
+      msisdn: '2547 ***** 678',
+    });
+  });
+
+  it('a till payment carries no account number; a v1 registration hashes the number', async () => {
+    const tillValidation = '/c2b/validation/till';
+    const tillConfirmation = '/c2b/confirmation/till';
+    await newClient(V1_APP).registerC2bUrls({
+      shortcode: TILL,
+      apiVersion: 'v1',
+      responseType: 'Completed',
+      confirmationUrl: `${receiver.baseUrl}${tillConfirmation}`,
+      validationUrl: `${receiver.baseUrl}${tillValidation}`,
+    });
+    await expect(
+      simulator.payC2b({ shortcode: TILL, msisdn: '254712345678', amount: 20, billRefNumber: 'ACC1' }),
+    ).rejects.toThrow(/no account number/);
+    const record = await simulator.payC2b({ shortcode: TILL, msisdn: '254712345678', amount: 20 });
+    // The test receiver refuses references not starting with ACC, as a paybill would: a till's empty one too.
+    expect(record.outcome).toBe('rejected');
+    const [validation] = receiver.on(tillValidation);
+    const parsed = parseC2bRequest(validation?.body);
+    if (!parsed.ok) throw new Error(parsed.issues);
+    expect(readC2bRequest(parsed.value)).toMatchObject({
+      transactionType: 'Buy Goods',
+      billRefNumber: '',
+      msisdn: createHash('sha256').update('254712345678').digest('hex'),
     });
   });
 
@@ -390,9 +436,12 @@ describe('wire checks a client cannot see through the typed client', () => {
     return new Date(epochMs).toISOString().replace(/[-:T]/g, '').slice(0, 14);
   }
 
-  it('refuses a Timestamp written in UTC instead of Nairobi time', async () => {
-    const timestamp = utcTimestamp(Date.now());
-    const response = await fetch(`${simulator.baseUrl}/mpesa/stkpush/v1/processrequest`, {
+  const NAIROBI_OFFSET_MS = 3 * 3_600_000;
+
+  /** An STK push as bytes on the wire, past the typed client's own checks. */
+  async function rawStkPush(fields: { timestamp?: string; callbackUrl?: string }): Promise<Response> {
+    const timestamp = fields.timestamp ?? utcTimestamp(Date.now() + NAIROBI_OFFSET_MS);
+    return fetch(`${simulator.baseUrl}/mpesa/stkpush/v1/processrequest`, {
       method: 'POST',
       headers: { Authorization: await bearer(), 'Content-Type': 'application/json' },
       body: JSON.stringify({
@@ -404,11 +453,15 @@ describe('wire checks a client cannot see through the typed client', () => {
         PartyA: '254708374149',
         PartyB: SHORTCODE,
         PhoneNumber: '254708374149',
-        CallBackURL: `${receiver.baseUrl}/stk/utc`,
+        CallBackURL: fields.callbackUrl ?? `${receiver.baseUrl}/stk/raw`,
         AccountReference: 'HOTSPOT',
         TransactionDesc: 'Wi-Fi',
       }),
     });
+  }
+
+  it('refuses a Timestamp written in UTC instead of Nairobi time', async () => {
+    const response = await rawStkPush({ timestamp: utcTimestamp(Date.now()) });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
       errorCode: '400.002.02',
@@ -460,5 +513,46 @@ describe('wire checks a client cannot see through the typed client', () => {
         responseBody: { ResultCode: 0, ResultDesc: 'Accepted' },
       }),
     ]);
+  });
+
+  const stkPushWithCallback = (callbackUrl: string) => rawStkPush({ callbackUrl });
+  it.each([
+    ['plain http to a public host', 'http://isp.example.co.ke/callbacks/stk'],
+    ['"mpesa" in the path', 'https://isp.example.co.ke/mpesa/stk'],
+    ['"QUERY" in capitals', 'https://isp.example.co.ke/callbacks/QUERY/stk'],
+    ['"Exe" inside a token', 'https://isp.example.co.ke/callbacks/aExeb/stk'],
+    ['"sql" on loopback', `http://127.0.0.1:1/callbacks/sql/stk`],
+  ])('refuses a CallBackURL with %s, as Daraja does', async (_name, url) => {
+    const response = await stkPushWithCallback(url);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      errorCode: '400.002.02',
+      errorMessage: 'Bad Request - Invalid CallBackURL',
+    });
+  });
+
+  it('takes https anywhere and plain http only on loopback', async () => {
+    expect((await stkPushWithCallback('https://isp.example.co.ke/callbacks/mm/ab/stk')).status).toBe(200);
+    expect((await stkPushWithCallback(`${receiver.baseUrl}/stk/loopback`)).status).toBe(200);
+  });
+
+  it('refuses C2B URLs with a filtered word or plain http to a public host', async () => {
+    for (const confirmationUrl of [
+      `${receiver.baseUrl}/M-PESA/confirmation`,
+      'http://isp.example.co.ke/callbacks/confirmation',
+    ]) {
+      const response = await fetch(`${simulator.baseUrl}/mpesa/c2b/v2/registerurl`, {
+        method: 'POST',
+        headers: { Authorization: await bearer(), 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          ShortCode: '600638',
+          ResponseType: 'Completed',
+          ConfirmationURL: confirmationUrl,
+          ValidationURL: `${receiver.baseUrl}/c2b/validation/x`,
+        }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ errorMessage: 'Bad Request - Invalid ConfirmationURL' });
+    }
   });
 });

@@ -14,7 +14,7 @@ import {
 import { isStkScenarioName, STK_SCENARIO_NAMES, type StkScenarioName } from './scenarios';
 import { type SimulatorSnapshot, SimulatorState } from './state';
 import { handleStkPush, handleStkQuery } from './stk';
-import { errorBody, isLoopbackUrl } from './wire';
+import { errorBody, isLoopbackUrl, noApiProductMatch } from './wire';
 
 /** Daraja's documented token lifetime; its answer says "3599". */
 export const TOKEN_LIFETIME_SECONDS_DEFAULT = 3599;
@@ -31,10 +31,21 @@ export const TIMESTAMP_TOLERANCE_MS_DEFAULT = 10 * 60 * 1000;
 /** `settled()` waits for at most this many rounds of callbacks scheduling further callbacks. */
 const SETTLE_ROUNDS_MAX = 100;
 
+/** The C2B API products an app can be subscribed to (the Register URL path's version). */
+export type C2bApiVersion = 'v1' | 'v2';
+
 export interface DarajaApp {
   readonly consumerKey: string;
   readonly consumerSecret: string;
+  /**
+   * The C2B products this app is subscribed to; registering on another answers Daraja's 401
+   * "no apiproduct match found". Default: v2 only, Safaricom's current product.
+   */
+  readonly c2bApiVersions?: readonly C2bApiVersion[];
 }
+
+/** What a new app on the Daraja portal gets today. */
+export const C2B_API_VERSIONS_DEFAULT: readonly C2bApiVersion[] = ['v2'];
 
 export interface DarajaShortcode {
   readonly shortcode: string;
@@ -175,9 +186,12 @@ function handleOauth(context: SimulatorContext, request: IncomingMessage, url: U
   };
 }
 
-function isAuthorised(context: SimulatorContext, request: IncomingMessage): boolean {
+/** The app whose valid bearer token the request carries, or undefined. */
+function callerOf(context: SimulatorContext, request: IncomingMessage): DarajaApp | undefined {
   const header = request.headers.authorization ?? '';
-  return header.startsWith('Bearer ') && context.state.isTokenValid(header.slice(7), context.options.now());
+  if (!header.startsWith('Bearer ')) return undefined;
+  const consumerKey = context.state.consumerKeyOfToken(header.slice(7), context.options.now());
+  return context.options.apps.find((app) => app.consumerKey === consumerKey);
 }
 
 function handleScenarioControl(context: SimulatorContext, body: unknown): HandlerResult {
@@ -199,14 +213,26 @@ function handleScenarioControl(context: SimulatorContext, body: unknown): Handle
   };
 }
 
-type Route = (context: SimulatorContext, body: unknown) => HandlerResult | Promise<HandlerResult>;
+type Route = (
+  context: SimulatorContext,
+  body: unknown,
+  caller: DarajaApp,
+) => HandlerResult | Promise<HandlerResult>;
+
+/** C2B URL registration on one version; the gateway refuses an app without that product before reading the body. */
+function c2bRegisterRoute(version: C2bApiVersion): Route {
+  return (context, body, caller) =>
+    (caller.c2bApiVersions ?? C2B_API_VERSIONS_DEFAULT).includes(version)
+      ? handleC2bRegister(context, body, version)
+      : noApiProductMatch();
+}
 
 /** Daraja API endpoints: each needs a bearer token from /oauth/v1/generate. */
 const API_ROUTES: Readonly<Record<string, Route>> = {
   '/mpesa/stkpush/v1/processrequest': handleStkPush,
   '/mpesa/stkpushquery/v1/query': handleStkQuery,
-  '/mpesa/c2b/v1/registerurl': handleC2bRegister,
-  '/mpesa/c2b/v2/registerurl': handleC2bRegister,
+  '/mpesa/c2b/v1/registerurl': c2bRegisterRoute('v1'),
+  '/mpesa/c2b/v2/registerurl': c2bRegisterRoute('v2'),
   '/mpesa/transactionstatus/v1/query': handleTransactionStatus,
 };
 
@@ -231,9 +257,9 @@ async function route(context: SimulatorContext, request: IncomingMessage): Promi
   if (url.pathname === '/__sim/c2b/pay') return payC2bRoute(context, body);
   const handler = API_ROUTES[url.pathname];
   if (handler === undefined) return { status: 404, body: errorBody('404.001.01', 'Resource not found') };
-  if (!isAuthorised(context, request))
-    return { status: 401, body: errorBody('404.001.03', 'Invalid Access Token') };
-  return handler(context, body);
+  const caller = callerOf(context, request);
+  if (caller === undefined) return { status: 401, body: errorBody('404.001.03', 'Invalid Access Token') };
+  return handler(context, body, caller);
 }
 
 async function payC2bRoute(context: SimulatorContext, body: unknown): Promise<HandlerResult> {

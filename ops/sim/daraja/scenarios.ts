@@ -10,6 +10,8 @@ export interface StkScenario {
 export const STK_SCENARIOS = {
   success: { resultCode: 0, resultDesc: 'The service request is processed successfully.' },
   cancelled: { resultCode: 1032, resultDesc: 'Request cancelled by user' },
+  /** The other code Daraja sends for a prompt the customer dismissed. */
+  dismissed: { resultCode: 1031, resultDesc: 'Request cancelled by user' },
   timeout: { resultCode: 1037, resultDesc: 'DS timeout user cannot be reached' },
   insufficient_funds: { resultCode: 1, resultDesc: 'The balance is insufficient for the transaction.' },
   wrong_pin: { resultCode: 2001, resultDesc: 'The initiator information is invalid.' },
@@ -45,4 +47,5 @@ export const MAGIC_PHONE_SCENARIOS: Readonly<Record<string, StkScenarioName>> = 
   '254700000006': 'push_error',
   '254700000007': 'subscriber_locked',
   '254700000008': 'no_callback',
+  '254700000009': 'dismissed',
 };

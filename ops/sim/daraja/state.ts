@@ -40,6 +40,8 @@ export interface StkTransaction {
 
 export interface C2bRegistration {
   readonly shortcode: string;
+  /** The Register URL path's version: v2 confirmations carry a masked MSISDN, v1 a SHA-256 of it. */
+  readonly apiVersion: 'v1' | 'v2';
   readonly responseType: 'Completed' | 'Cancelled';
   readonly confirmationUrl: string;
   readonly validationUrl: string;
@@ -103,9 +105,10 @@ export class SimulatorState {
     this.forgotten += boundedSet(this.tokens, token, { consumerKey, expiresAtMs }, TOKENS_MAX);
   }
 
-  isTokenValid(token: string, nowMs: number): boolean {
+  /** The consumer key a live token was issued to, or undefined for an unknown or expired one. */
+  consumerKeyOfToken(token: string, nowMs: number): string | undefined {
     const entry = this.tokens.get(token);
-    return entry !== undefined && nowMs < entry.expiresAtMs;
+    return entry !== undefined && nowMs < entry.expiresAtMs ? entry.consumerKey : undefined;
   }
 
   revokeTokens(): void {

@@ -1,13 +1,18 @@
 // Daraja's wire format as the simulator checks it: request schemas, timestamps, passwords, amounts, ids, errors.
 // Written apart from control-api's client on purpose: one shared mistake would make both agree and both be wrong.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const EAT_OFFSET_MS = 3 * 60 * 60 * 1000;
 const TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 export const MSISDN = /^254[17]\d{8}$/;
 const SHORTCODE = /^\d{5,9}$/;
-/** C2B Register URL documentation: these words may not appear in a URL, in any case. */
+/**
+ * Daraja filters URLs holding these words, in any case: "Avoid using keywords such as M-PESA, M-Pesa,
+ * mpesa, Safaricom, exe, exec, cmd, sql, query, or any of their variants" (Safaricom Daraja, Customer To
+ * Business (C2B), URL Requirements and FAQ 8; the older Register URL page: the same "also apply to the
+ * Callback URLs used on other APIs").
+ */
 const FORBIDDEN_URL_WORDS = ['m-pesa', 'mpesa', 'safaricom', 'exe', 'exec', 'cmd', 'sql', 'query'];
 const RECEIPT_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -23,9 +28,17 @@ function absoluteUrl(value: string): boolean {
   }
 }
 
-export function isC2bUrlAllowed(value: string): boolean {
+/**
+ * Whether Daraja would take `value` as a URL to post to: absolute, none of the filtered words, and
+ * https ("Production URLs must be HTTPS", same page). Plain http is allowed only to a loopback host:
+ * Safaricom never posts to one (it refuses localhost outright), so only tests and the demo, which
+ * cannot have a certificate, use it, while any address a real deployment would give is held to https.
+ */
+export function isCallbackUrlAllowed(value: string): boolean {
+  if (!absoluteUrl(value)) return false;
   const lower = value.toLowerCase();
-  return absoluteUrl(value) && !FORBIDDEN_URL_WORDS.some((word) => lower.includes(word));
+  if (FORBIDDEN_URL_WORDS.some((word) => lower.includes(word))) return false;
+  return value.startsWith('https:') || isLoopbackUrl(value);
 }
 
 export const stkPushRequestSchema = z.object({
@@ -37,7 +50,7 @@ export const stkPushRequestSchema = z.object({
   PartyA: digits.pipe(z.string().regex(MSISDN)),
   PartyB: digits.pipe(z.string().regex(SHORTCODE)),
   PhoneNumber: digits.pipe(z.string().regex(MSISDN)),
-  CallBackURL: z.string().refine(absoluteUrl),
+  CallBackURL: z.string().refine(isCallbackUrlAllowed),
   AccountReference: z.string().min(1).max(12),
   TransactionDesc: z.string().min(1).max(13),
 });
@@ -53,8 +66,8 @@ export const stkQueryRequestSchema = z.object({
 export const c2bRegisterRequestSchema = z.object({
   ShortCode: digits.pipe(z.string().regex(SHORTCODE)),
   ResponseType: z.enum(['Completed', 'Cancelled']),
-  ConfirmationURL: z.string().refine(isC2bUrlAllowed),
-  ValidationURL: z.string().refine(isC2bUrlAllowed),
+  ConfirmationURL: z.string().refine(isCallbackUrlAllowed),
+  ValidationURL: z.string().refine(isCallbackUrlAllowed),
 });
 
 export const transactionStatusRequestSchema = z
@@ -69,8 +82,8 @@ export const transactionStatusRequestSchema = z
       .union([z.number(), z.string()])
       .transform(String)
       .pipe(z.enum(['1', '2', '4'])),
-    ResultURL: z.string().refine(absoluteUrl),
-    QueueTimeOutURL: z.string().refine(absoluteUrl),
+    ResultURL: z.string().refine(isCallbackUrlAllowed),
+    QueueTimeOutURL: z.string().refine(isCallbackUrlAllowed),
     Remarks: z.string().min(1).max(100),
     Occasion: z.string().max(100).optional(),
   })
@@ -131,4 +144,28 @@ export function badRequest(field: string): { status: number; body: Record<string
 export function isLoopbackUrl(value: string): boolean {
   const host = new URL(value).hostname;
   return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
+
+/**
+ * The answer of Daraja's gateway to a call on an API product the app is not subscribed to (e.g. C2B
+ * v1 for a v2 app): HTTP 401 with code 401.003.01, as reported at
+ * github.com/safaricom/mpesa-node-library/issues/56 and osenco/osen-wc-mpesa/issues/69.
+ */
+export function noApiProductMatch(): { status: number; body: Record<string, string> } {
+  return {
+    status: 401,
+    body: errorBody(
+      '401.003.01',
+      'Error Occurred - Invalid Access Token - Invalid API call as no apiproduct match found',
+    ),
+  };
+}
+
+/**
+ * How C2B v2 sends the payer's number: masked, "2547 ***** 126"; v1 sends its SHA-256 in hex
+ * (Daraja, Customer To Business (C2B), FAQ 3 and Callback Parameter Definition).
+ */
+export function hiddenMsisdn(msisdn: string, version: 'v1' | 'v2'): string {
+  if (version === 'v1') return createHash('sha256').update(msisdn).digest('hex');
+  return `${msisdn.slice(0, 4)} ***** ${msisdn.slice(-3)}`;
 }

@@ -326,7 +326,12 @@ function seedMpesaSettings(shard: TenantShard, secretBox: SecretBox, nowMs: numb
     consumerSecret: randomBytes(12).toString('base64url'),
     passkey: SANDBOX_PASSKEY,
   };
-  writeMpesaSettings(secretBox, shard, { ...mpesa, transactionType: 'CustomerPayBillOnline' }, nowMs);
+  writeMpesaSettings(
+    secretBox,
+    shard,
+    { ...mpesa, transactionType: 'CustomerPayBillOnline', c2bApiVersion: 'v2' },
+    nowMs,
+  );
   // Registered with Daraja on the first `kiunga start` (retried while pending).
   markRegistrationPending(shard, nowMs);
   return mpesa;

@@ -55,6 +55,7 @@ describe('STK callbacks', () => {
 
   it.each([
     [1032, 'Request cancelled by user', 'cancelled'],
+    [1031, 'Request cancelled by user', 'cancelled'],
     [1037, 'DS timeout user cannot be reached', 'timeout'],
     [1019, 'Transaction has expired', 'timeout'],
     [1, 'The balance is insufficient for the transaction.', 'insufficient_funds'],

@@ -53,7 +53,7 @@ const push: StkPushInput = {
   passkey: 'passkey',
   amount: 50,
   phone: '254708374149',
-  callbackUrl: 'https://kiunga.example/mpesa/stk/abc',
+  callbackUrl: 'https://kiunga.example/callbacks/mm/abc/stk',
   accountReference: 'KIUNGA',
   description: 'Wi-Fi 1 hour',
   transactionType: 'CustomerPayBillOnline',
@@ -98,7 +98,7 @@ describe('DarajaClient', () => {
       PartyA: 254708374149,
       PartyB: 174379,
       PhoneNumber: 254708374149,
-      CallBackURL: 'https://kiunga.example/mpesa/stk/abc',
+      CallBackURL: 'https://kiunga.example/callbacks/mm/abc/stk',
       AccountReference: 'KIUNGA',
       TransactionDesc: 'Wi-Fi 1 hour',
     });
@@ -177,7 +177,7 @@ describe('DarajaClient', () => {
 
   it('treats a ResponseCode other than "0" as not accepted', async () => {
     const fake = fakeDaraja({
-      [DarajaPath.c2bRegisterUrl]: () => ({
+      [DarajaPath.c2bRegisterUrlV2]: () => ({
         status: 200,
         body: {
           OriginatorCoversationID: '1',
@@ -190,6 +190,7 @@ describe('DarajaClient', () => {
     const error = await rejection(
       client.registerC2bUrls({
         shortcode: '600638',
+        apiVersion: 'v2',
         responseType: 'Completed',
         confirmationUrl: 'https://kiunga.example/c',
         validationUrl: 'https://kiunga.example/v',
@@ -228,7 +229,7 @@ describe('DarajaClient', () => {
     ['amount in cents', { amount: 10.5 }],
     ['amount above the M-Pesa limit', { amount: 250_001 }],
     ['local phone format', { phone: '0708374149' }],
-    ['relative callback URL', { callbackUrl: '/mpesa/stk' }],
+    ['relative callback URL', { callbackUrl: '/callbacks/stk' }],
     ['13-character account reference', { accountReference: 'ABCDEFGHIJKLM' }],
     ['14-character description', { description: 'ABCDEFGHIJKLMN' }],
     ['empty description', { description: '' }],
@@ -237,5 +238,96 @@ describe('DarajaClient', () => {
     const { client } = clientFor(fake);
     expect((await rejection(client.stkPush({ ...push, ...change }))).kind).toBe('invalid_request');
     expect(fake.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['plain http', 'http://kiunga.example/callbacks/mm/abc/stk', /https/],
+    ['a loopback host', 'https://127.0.0.1:8080/callbacks/mm/abc/stk', /cannot reach/],
+    ['"mpesa" in the path', 'https://kiunga.example/mpesa/stk', /"mpesa"/],
+    ['"Query" in the host', 'https://Query.example/callbacks/stk', /"query"/],
+    ['"EXE" in the path', 'https://kiunga.example/callbacks/EXE/stk', /"exe"/],
+    ['"M-Pesa" in the path', 'https://kiunga.example/M-Pesa/stk', /"m-pesa"/],
+  ])(
+    'refuses a CallBackURL with %s before sending anything to the real Daraja',
+    async (_name, url, message) => {
+      const fake = fakeDaraja({ [DarajaPath.stkPush]: () => ({ status: 200, body: accepted }) });
+      const { client } = clientFor(fake);
+      const error = await rejection(client.stkPush({ ...push, callbackUrl: url }));
+      expect(error.kind).toBe('callback_url_refused');
+      expect(error.message).toMatch(message);
+      expect(error.message).not.toContain('/callbacks/');
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
+
+  it('lets plain http through to a simulator on loopback, but never a filtered word', async () => {
+    const fake = fakeDaraja({ [DarajaPath.stkPush]: () => ({ status: 200, body: accepted }) });
+    const client = new DarajaClient({
+      baseUrl: 'http://127.0.0.1:8089',
+      consumerKey: 'key',
+      consumerSecret: 'secret',
+      fetch: fake.fetchFunction,
+      clock: new ManualClock(Date.UTC(2026, 0, 1, 9)),
+      timeoutMs: 2_000,
+    });
+    expect(
+      await client.stkPush({ ...push, callbackUrl: 'http://127.0.0.1:8080/callbacks/mm/a/stk' }),
+    ).toEqual(accepted);
+    const filtered = await rejection(
+      client.stkPush({ ...push, callbackUrl: 'http://127.0.0.1:8080/callbacks/Sql/stk' }),
+    );
+    expect(filtered.kind).toBe('callback_url_refused');
+  });
+
+  it('registers C2B URLs on the version of the app: v2 by default path, v1 when asked', async () => {
+    const registered = {
+      OriginatorCoversationID: '6e86-45dd-91ac-fd5d4178ab523408729',
+      ResponseCode: '0',
+      ResponseDescription: 'Success',
+    };
+    const fake = fakeDaraja({
+      [DarajaPath.c2bRegisterUrlV2]: () => ({ status: 200, body: registered }),
+      [DarajaPath.c2bRegisterUrlV1]: () => ({ status: 200, body: registered }),
+    });
+    const { client } = clientFor(fake);
+    const urls = {
+      shortcode: '600638',
+      responseType: 'Completed' as const,
+      confirmationUrl: 'https://kiunga.example/c',
+      validationUrl: 'https://kiunga.example/v',
+    };
+    await client.registerC2bUrls({ ...urls, apiVersion: 'v2' });
+    await client.registerC2bUrls({ ...urls, apiVersion: 'v1' });
+    expect(fake.requests.slice(1).map((request) => new URL(request.url).pathname)).toEqual([
+      '/mpesa/c2b/v2/registerurl',
+      '/mpesa/c2b/v1/registerurl',
+    ]);
+  });
+
+  it('reports "no apiproduct match found" as the app lacking the product, without renewing the token', async () => {
+    const fake = fakeDaraja({
+      [DarajaPath.c2bRegisterUrlV1]: () => ({
+        status: 401,
+        body: {
+          requestId: '9096-43a2-9c4e-15e6d7a8d8f656303542',
+          errorCode: '401.003.01',
+          errorMessage:
+            'Error Occurred - Invalid Access Token - Invalid API call as no apiproduct match found',
+        },
+      }),
+    });
+    const { client } = clientFor(fake);
+    const error = await rejection(
+      client.registerC2bUrls({
+        shortcode: '600638',
+        apiVersion: 'v1',
+        responseType: 'Completed',
+        confirmationUrl: 'https://kiunga.example/c',
+        validationUrl: 'https://kiunga.example/v',
+      }),
+    );
+    expect(error).toMatchObject({ kind: 'product_not_subscribed', httpStatus: 401, errorCode: '401.003.01' });
+    expect(error.isRetryable).toBe(false);
+    expect(fake.tokensIssued()).toBe(1);
   });
 });

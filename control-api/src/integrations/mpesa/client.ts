@@ -6,10 +6,17 @@
 import type { Clock } from '@kiunga/schemas';
 import type { z } from 'zod';
 import { type JsonEndpoint, type JsonResponse, jsonEndpoint } from '../http-json';
-import { DarajaError, INVALID_ACCESS_TOKEN_ERROR_CODE } from './errors';
+import { callbackUrlProblem, describeCallbackUrlProblem } from './callback-urls';
+import {
+  DarajaError,
+  INVALID_ACCESS_TOKEN_ERROR_CODE,
+  NO_API_PRODUCT_MATCH_ERROR_CODE,
+  NO_API_PRODUCT_MATCH_PHRASE,
+} from './errors';
 import {
   type C2bRegisterInput,
   c2bRegisterBody,
+  c2bRegisterPath,
   DarajaPath,
   type StkPushInput,
   type StkQueryInput,
@@ -57,6 +64,7 @@ export class DarajaClient {
   private readonly send: JsonEndpoint;
   private readonly basicAuthorization: string;
   private readonly clock: Clock;
+  private readonly baseUrl: string;
   private cachedToken: CachedToken | null = null;
   /** One token request shared by every call that needs a token while it is in flight. */
   private pendingToken: Promise<string> | null = null;
@@ -75,11 +83,13 @@ export class DarajaClient {
     }
     this.basicAuthorization = `Basic ${Buffer.from(`${options.consumerKey}:${options.consumerSecret}`).toString('base64')}`;
     this.clock = options.clock;
+    this.baseUrl = options.baseUrl;
   }
 
   /** Ask M-Pesa to prompt the customer's phone for their PIN; the result arrives later at `callbackUrl`. */
   async stkPush(input: StkPushInput): Promise<StkPushResponse> {
     const body = stkPushBody(input, darajaTimestamp(this.clock.now()));
+    this.requireCallbackUrls(DarajaPath.stkPush, { CallBackURL: input.callbackUrl });
     const response = await this.call(DarajaPath.stkPush, stkPushResponseSchema, body);
     this.requireAccepted(DarajaPath.stkPush, response);
     return response;
@@ -94,20 +104,29 @@ export class DarajaClient {
     return this.call(DarajaPath.stkQuery, stkQueryResponseSchema, body);
   }
 
-  /** Register where M-Pesa posts C2B validations and confirmations for a paybill or till. */
+  /**
+   * Register where M-Pesa posts C2B validations and confirmations for a paybill or till, on the C2B
+   * product (v1 or v2) the app is subscribed to; the other one answers `product_not_subscribed`.
+   */
   async registerC2bUrls(input: C2bRegisterInput): Promise<C2bRegisterResponse> {
-    const response = await this.call(
-      DarajaPath.c2bRegisterUrl,
-      c2bRegisterResponseSchema,
-      c2bRegisterBody(input),
-    );
-    this.requireAccepted(DarajaPath.c2bRegisterUrl, response);
+    const path = c2bRegisterPath(input.apiVersion);
+    const body = c2bRegisterBody(input);
+    this.requireCallbackUrls(path, {
+      ConfirmationURL: input.confirmationUrl,
+      ValidationURL: input.validationUrl,
+    });
+    const response = await this.call(path, c2bRegisterResponseSchema, body);
+    this.requireAccepted(path, response);
     return response;
   }
 
   /** Ask for the status of a transaction; the answer only acknowledges, the result goes to `resultUrl`. */
   async transactionStatus(input: TransactionStatusInput): Promise<TransactionStatusResponse> {
     const body = transactionStatusBody(input);
+    this.requireCallbackUrls(DarajaPath.transactionStatus, {
+      ResultURL: input.resultUrl,
+      QueueTimeOutURL: input.queueTimeOutUrl,
+    });
     const response = await this.call(DarajaPath.transactionStatus, transactionStatusResponseSchema, body);
     this.requireAccepted(DarajaPath.transactionStatus, response);
     return response;
@@ -149,6 +168,7 @@ export class DarajaClient {
   private async call<T>(path: string, schema: z.ZodType<T>, payload: Record<string, unknown>): Promise<T> {
     let token = await this.accessToken();
     let response = await this.postJson(path, token, payload);
+    this.refuseProductMismatch(path, response);
     if (this.isTokenRefused(response)) {
       if (this.cachedToken?.value === token) this.cachedToken = null;
       token = await this.accessToken();
@@ -173,6 +193,37 @@ export class DarajaClient {
   private postJson(path: string, token: string, payload: Record<string, unknown>): Promise<JsonResponse> {
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
     return this.send('POST', path, headers, JSON.stringify(payload));
+  }
+
+  /** Daraja's 401 for a path the app has no product for looks like a refused token; a new token cannot fix it. */
+  private refuseProductMismatch(path: string, response: JsonResponse): void {
+    if (response.status !== 401) return;
+    const body = errorBodySchema.safeParse(response.body);
+    const text = body.success ? (body.data.errorMessage ?? '') : String(response.body ?? '');
+    const isProductMismatch =
+      (body.success && body.data.errorCode === NO_API_PRODUCT_MATCH_ERROR_CODE) ||
+      NO_API_PRODUCT_MATCH_PHRASE.test(text);
+    if (!isProductMismatch) return;
+    throw this.errorFromResponse(
+      'product_not_subscribed',
+      path,
+      response,
+      `The Daraja app is not subscribed to the API product of ${path}`,
+    );
+  }
+
+  /** Refuses, before sending, a URL the Daraja at this base URL would refuse (callback-urls.ts). */
+  private requireCallbackUrls(path: string, urls: Record<string, string>): void {
+    for (const [field, url] of Object.entries(urls)) {
+      const problem = callbackUrlProblem(url, this.baseUrl);
+      if (problem !== null) {
+        throw new DarajaError(
+          'callback_url_refused',
+          path,
+          `${field}: ${describeCallbackUrlProblem(problem)}`,
+        );
+      }
+    }
   }
 
   private isTokenRefused(response: JsonResponse): boolean {
@@ -200,7 +251,7 @@ export class DarajaClient {
   }
 
   private errorFromResponse(
-    kind: 'authentication' | 'http',
+    kind: 'authentication' | 'http' | 'product_not_subscribed',
     path: string,
     response: JsonResponse,
     message: string,

@@ -6,7 +6,9 @@ export const DarajaPath = {
   oauth: '/oauth/v1/generate?grant_type=client_credentials',
   stkPush: '/mpesa/stkpush/v1/processrequest',
   stkQuery: '/mpesa/stkpushquery/v1/query',
-  c2bRegisterUrl: '/mpesa/c2b/v1/registerurl',
+  /** Daraja, Customer To Business (C2B), Environments: the current product is v2; v1 apps keep the v1 path. */
+  c2bRegisterUrlV2: '/mpesa/c2b/v2/registerurl',
+  c2bRegisterUrlV1: '/mpesa/c2b/v1/registerurl',
   transactionStatus: '/mpesa/transactionstatus/v1/query',
 } as const;
 
@@ -20,6 +22,14 @@ export const STK_AMOUNT_MAX_SHILLINGS = 250_000;
 export const REMARKS_LENGTH_MAX = 100;
 const NORMALISED_PHONE = /^254[17]\d{8}$/;
 const SHORTCODE = /^\d{5,9}$/;
+
+/** The C2B API product a Daraja app is subscribed to; it decides the Register URL path. */
+export type C2bApiVersion = 'v1' | 'v2';
+export const C2B_API_VERSIONS: readonly C2bApiVersion[] = ['v2', 'v1'];
+
+export function c2bRegisterPath(version: C2bApiVersion): string {
+  return version === 'v1' ? DarajaPath.c2bRegisterUrlV1 : DarajaPath.c2bRegisterUrlV2;
+}
 
 export type StkTransactionType = 'CustomerPayBillOnline' | 'CustomerBuyGoodsOnline';
 
@@ -48,9 +58,11 @@ export interface StkQueryInput {
 
 export interface C2bRegisterInput {
   readonly shortcode: string;
+  /** The C2B product of the app: v2 (masked MSISDN) unless the app was subscribed to v1 (hashed MSISDN). */
+  readonly apiVersion: C2bApiVersion;
   /** What M-Pesa does when our validation URL does not answer in time. */
   readonly responseType: 'Completed' | 'Cancelled';
-  /** Daraja refuses URLs containing words such as "mpesa", "safaricom", "sql", "query", "exe", "cmd". */
+  /** Checked against Daraja's URL rules (callback-urls.ts) before anything is sent. */
   readonly confirmationUrl: string;
   readonly validationUrl: string;
 }
@@ -139,7 +151,7 @@ export function stkQueryBody(input: StkQueryInput, timestamp: string): Record<st
 }
 
 export function c2bRegisterBody(input: C2bRegisterInput): Record<string, unknown> {
-  const path = DarajaPath.c2bRegisterUrl;
+  const path = c2bRegisterPath(input.apiVersion);
   requireShortcode(path, 'shortcode', input.shortcode);
   requireAbsoluteUrl(path, 'confirmationUrl', input.confirmationUrl);
   requireAbsoluteUrl(path, 'validationUrl', input.validationUrl);

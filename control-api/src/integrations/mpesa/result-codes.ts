@@ -1,4 +1,5 @@
 // STK push ResultCodes Daraja sends in callbacks and query answers, and what each means to a customer.
+// Source: Safaricom Daraja, "M-Pesa Express" (developer.safaricom.co.ke/APIs/MpesaExpressSimulate), result codes.
 
 export const StkResultCode = {
   Success: 0,
@@ -9,6 +10,8 @@ export const StkResultCode = {
   TransactionExpired: 1019,
   /** "An error occurred while sending a push request." */
   PushRequestError: 1025,
+  /** "Request cancelled by user": sent, like 1032, when the customer dismisses the PIN prompt. */
+  CancelledByUserPrompt: 1031,
   CancelledByUser: 1032,
   /** "DS timeout user cannot be reached": phone off, out of coverage or no answer. */
   UserUnreachable: 1037,
@@ -26,6 +29,7 @@ export function classifyStkResult(resultCode: number): StkOutcome {
     case StkResultCode.Success:
       return 'paid';
     case StkResultCode.CancelledByUser:
+    case StkResultCode.CancelledByUserPrompt:
       return 'cancelled';
     case StkResultCode.UserUnreachable:
     case StkResultCode.TransactionExpired:

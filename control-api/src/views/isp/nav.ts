@@ -19,6 +19,7 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/roles', label: 'Roles', permission: 'staff.manage' },
   { href: '/isp/audit', label: 'Audit', permission: 'audit.read' },
   { href: '/isp/branding', label: 'Branding', permission: 'branding.write' },
+  { href: '/isp/mpesa', label: 'M-Pesa', permission: 'settings.write' },
   { href: '/isp/api-keys', label: 'API keys', permission: 'api_keys.manage' },
   { href: '/isp/platform-account', label: 'Platform account', isOwnerOnly: true },
   { href: '/isp/account', label: 'My account' },
