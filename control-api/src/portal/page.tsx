@@ -1,9 +1,9 @@
 // The captive portal's pages: small, phone-first, work without JavaScript; a tiny script only
 // follows the M-Pesa payment live and logs the device in when it is paid.
 
-import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { BrandedPage, type IspBranding } from '../views/branded-page';
+import { InlineScript } from '../views/inline-script';
 
 export type PortalBranding = IspBranding;
 
@@ -120,7 +120,7 @@ export function PortalHome(props: {
           <button type="submit">Find my voucher</button>
         </form>
       </section>
-      <script>{raw(purchaseScript(base))}</script>
+      <InlineScript source={purchaseScript(base)} />
     </Layout>
   );
 }
