@@ -1,13 +1,16 @@
 // End to end: sign-in limits per account and source address, per account over every address, and
 // per address over every account; registration's limit. Clients connect from different loopback
-// addresses (127.0.0.0/8), which is how the server tells them apart: it never trusts
-// X-Forwarded-For. Its own file (own server): the limits lock out addresses for 15 minutes or more.
+// addresses (127.0.0.0/8), which is how the server tells them apart: it believes X-Forwarded-For
+// only from the proxy KIUNGA_TRUSTED_PROXIES names. Its own file (own server): the limits lock out
+// addresses for 15 minutes or more.
 import { describe, expect, it } from 'vitest';
-import { apiRequest, uniqueEmail } from './support/identity-client';
+import { apiRequest, clientWithToken, uniqueEmail } from './support/identity-client';
 import { useDemoKiunga } from './support/kiunga-process';
 import { rawRequest } from './support/raw-http';
 
-const suite = useDemoKiunga();
+/** Stands for a reverse proxy in front of the server: only its X-Forwarded-For is believed. */
+const TRUSTED_PROXY = '127.0.0.70';
+const suite = useDemoKiunga({ KIUNGA_TRUSTED_PROXIES: TRUSTED_PROXY });
 
 /** Failures allowed per account from one address, and per account from everywhere (identity/login-limits.ts). */
 const FAILURES_PER_ACCOUNT_ADDRESS = 5;
@@ -77,7 +80,7 @@ describe('login rate limits', () => {
     expect((await loginFrom('127.0.0.30', admin)).status).toBe(200);
   });
 
-  it('X-Forwarded-For is not believed: a guesser cannot pose as many addresses', async () => {
+  it('X-Forwarded-For from a client that is no trusted proxy is not believed', async () => {
     const email = uniqueEmail('forwarded');
     const from = '127.0.0.40';
     for (let attempt = 0; attempt < FAILURES_PER_ACCOUNT_ADDRESS; attempt += 1) {
@@ -87,6 +90,25 @@ describe('login rate limits', () => {
     const locked = await loginFrom(from, { email, password: 'guess' }, { 'x-forwarded-for': '203.0.113.1' });
     expect(locked.status).toBe(429);
     expect(locked.json.error.details.limit).toBe('login_failures_per_account_address');
+  });
+
+  it('behind a trusted proxy, each client is counted by the address the proxy gives', async () => {
+    const owner = suite.demo.tenants[0]!.owner;
+    const viaProxy = (client: string, credentials: { email: string; password: string }) =>
+      loginFrom(TRUSTED_PROXY, credentials, { 'x-forwarded-for': `6.6.6.6, ${client}` });
+    for (let attempt = 0; attempt < FAILURES_PER_ACCOUNT_ADDRESS; attempt += 1)
+      expect((await viaProxy('198.51.100.66', { email: owner.email, password: 'guess' })).status).toBe(401);
+    const locked = await viaProxy('198.51.100.66', owner);
+    expect(locked.status).toBe(429);
+    expect(locked.json.error.details.limit).toBe('login_failures_per_account_address');
+    // The owner behind the same proxy is someone else, and the audit log says who signed in from where.
+    const signedIn = await viaProxy('198.51.100.77', owner);
+    expect(signedIn.status).toBe(200);
+    const audit = await clientWithToken(suite.baseUrl, signedIn.json.token).get(
+      '/api/v1/audit?action=auth.login',
+    );
+    expect(audit.status).toBe(200);
+    expect(audit.body.items[0]).toMatchObject({ action: 'auth.login', sourceAddress: '198.51.100.77' });
   });
 
   it('locks the source address after 20 failures across accounts', async () => {

@@ -176,12 +176,12 @@ export interface DemoKiunga {
  * its tests, stopped after them (a clean exit asserted) and the data dir removed. A file's own
  * beforeAll runs after this one; its own afterAll before this one.
  */
-export function useDemoKiunga(): DemoKiunga {
+export function useDemoKiunga(environment: NodeJS.ProcessEnv = {}): DemoKiunga {
   let running: { dataDir: string; demo: DemoJson; kiunga: RunningKiunga } | undefined;
   beforeAll(async () => {
     const dataDir = makeDataDir();
     const demo = await seedDemo(dataDir);
-    running = { dataDir, demo, kiunga: await startKiunga(dataDir) };
+    running = { dataDir, demo, kiunga: await startKiunga(dataDir, environment) };
   });
   afterAll(async () => {
     if (!running) return;

@@ -105,7 +105,7 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
     // within this ISP (another ISP's subscriber of the same name is another account).
     const candidateId = parsed.success ? findLoginCandidate(shard, parsed.data.login) : null;
     const accountKey = `${tenant.id}:${candidateId ?? `login:${login.trim().toLowerCase()}`}`;
-    const address = sourceAddressOf(context) ?? 'unknown';
+    const address = sourceAddressOf(context, dependencies) ?? 'unknown';
     const refusal = throttle.check(accountKey, address, nowMs);
     if (refusal) {
       context.header('Retry-After', String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))));

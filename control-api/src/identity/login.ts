@@ -46,7 +46,7 @@ export async function verifyLogin(
   input: LoginInput,
 ): Promise<Principal> {
   const throttle = identityLimiters(dependencies).signIn;
-  const address = sourceAddressOf(context) ?? 'unknown';
+  const address = sourceAddressOf(context, dependencies) ?? 'unknown';
   const email = input.email.trim().toLowerCase();
   const nowMs = dependencies.clock.now();
   const refusal = throttle.check(email, address, nowMs);

@@ -28,7 +28,9 @@ describe('securityHeaders', () => {
     expect(policy).toContain("default-src 'self'");
     expect(policy).toContain("frame-ancestors 'none'");
     expect(policy).not.toMatch(/script-src[^;]*unsafe-inline/);
-    const second = (await appFor('http://127.0.0.1:8080').request('/page')).headers.get('content-security-policy');
+    const second = (await appFor('http://127.0.0.1:8080').request('/page')).headers.get(
+      'content-security-policy',
+    );
     expect(second).not.toBe(policy);
   });
 

@@ -280,7 +280,7 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     const principal = context.get('principal');
     const throttle = identityLimiters(dependencies).signIn;
     const account = principal.email ?? principal.id;
-    const address = sourceAddressOf(context) ?? 'unknown';
+    const address = sourceAddressOf(context, dependencies) ?? 'unknown';
     const nowMs = dependencies.clock.now();
     const refusal = throttle.check(account, address, nowMs);
     if (refusal) throwRateLimited(context, refusal);

@@ -33,6 +33,7 @@ export async function runServers(config: KiungaConfig, masterKey: string): Promi
     logger,
     tokenKey: deriveTokenKey(masterKey),
     publicUrl: config.publicUrl,
+    trustedProxies: config.trustedProxies,
     mpesaBaseUrl: config.mpesaBaseUrl,
     smsBaseUrl: config.smsBaseUrl,
     platformBilling: config.platformBilling,
