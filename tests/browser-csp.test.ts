@@ -2,23 +2,18 @@
 // The Content-Security-Policy against the real pages in headless Chromium: no page reports a
 // violation, the scripts the pages need still run (the portal's purchase script, the live sessions
 // feed, the confirmation before a row action), and an injected inline script would not.
-import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
+import type { DarajaSimulator } from '@kiunga/ops/sim/daraja';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { signIn, useBrowserSuite } from './support/browser';
+import { startDemoDaraja } from './support/demo-daraja';
 import type { MpesaDemoTenant } from './support/kiunga-process';
 
 let daraja: DarajaSimulator;
 
 const suite = useBrowserSuite({
   async beforeStart(_dataDir, demo) {
-    const { mpesa } = demo.tenants[0]! as MpesaDemoTenant;
-    daraja = await startDarajaSimulator({
-      port: 0,
-      apps: [{ consumerKey: mpesa.consumerKey, consumerSecret: mpesa.consumerSecret }],
-      shortcodes: [{ shortcode: mpesa.shortcode, passkey: mpesa.passkey }],
-      callbackDelayMs: 300,
-    });
+    daraja = await startDemoDaraja(demo);
   },
   environment: () => ({ KIUNGA_MPESA_BASE_URL: daraja.baseUrl }),
   async afterStop() {

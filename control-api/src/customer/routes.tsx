@@ -12,6 +12,7 @@ import { getInvoice, listInvoices, subscriberStatement } from '../billing/querie
 import type { ApiDependencies } from '../dependencies';
 import { ispBranding } from '../domains/branding';
 import { hasValidCsrfToken } from '../identity/console-sessions';
+import { setRetryAfter } from '../identity/login-limits';
 import { type PublicTenant, publicTenantBySlug } from '../tenant-access';
 import type { IspBranding } from '../views/branded-page';
 import {
@@ -108,7 +109,7 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
     const address = sourceAddressOf(context, dependencies) ?? 'unknown';
     const refusal = throttle.check(accountKey, address, nowMs);
     if (refusal) {
-      context.header('Retry-After', String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))));
+      setRetryAfter(context, refusal.retryAfterMs);
       return refuse(loginLimitMessage(refusal.retryAfterMs), 429);
     }
     const profile = authenticateSubscriber(

@@ -134,10 +134,16 @@ export function identityLimiters(dependencies: ApiDependencies): IdentityLimiter
   return limiters;
 }
 
+/** Sets Retry-After (whole seconds, at least 1) for a refusal; answers the seconds. */
+export function setRetryAfter(context: Context, retryAfterMs: number): number {
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  context.header('Retry-After', String(retryAfterSeconds));
+  return retryAfterSeconds;
+}
+
 /** Throws 429 rate_limited with Retry-After, naming the limit that was hit. */
 export function throwRateLimited(context: Context, refusal: SignInRefusal): never {
-  const retryAfterSeconds = Math.max(1, Math.ceil(refusal.retryAfterMs / 1000));
-  context.header('Retry-After', String(retryAfterSeconds));
+  const retryAfterSeconds = setRetryAfter(context, refusal.retryAfterMs);
   throw new KiungaError(
     'rate_limited',
     `Too many attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`,

@@ -6,8 +6,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { ApiDependencies } from '../dependencies';
 import { isSafeMethod } from '../identity/console-sessions';
 import { claimedOriginOf, isAllowedOrigin } from '../identity/origin';
-
-const BEARER_PREFIX = 'Bearer ';
+import { BEARER_PREFIX } from './authenticate';
 
 export interface RequireSameOriginOptions {
   /**
