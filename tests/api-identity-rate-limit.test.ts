@@ -15,6 +15,11 @@ const suite = useDemoKiunga({ KIUNGA_TRUSTED_PROXIES: TRUSTED_PROXY });
 /** Failures allowed per account from one address, and per account from everywhere (identity/login-limits.ts). */
 const FAILURES_PER_ACCOUNT_ADDRESS = 5;
 const FAILURES_PER_ACCOUNT = 50;
+/**
+ * These tests make up to fifty-odd argon2 verifications each, deliberately slow (~0.2 s each on an
+ * idle 2-core machine, several times that while other suites run): more than the default minute.
+ */
+const SIGN_IN_TESTS_TIMEOUT_MS = 300_000;
 
 const loginFrom = (
   localAddress: string,
@@ -29,7 +34,7 @@ const loginFrom = (
     body: JSON.stringify(credentials),
   });
 
-describe('login rate limits', () => {
+describe('login rate limits', { timeout: SIGN_IN_TESTS_TIMEOUT_MS }, () => {
   it("a stranger's 5 failures from one address do not stop the owner signing in from another", async () => {
     const owner = suite.demo.tenants[0]!.owner;
     const stranger = '127.0.0.21';
