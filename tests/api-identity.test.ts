@@ -113,10 +113,18 @@ describe('TOTP two-factor', () => {
     expect(setup.body.otpauthUrl).toContain(`secret=${secret}`);
     // A wrong code does not switch it on.
     expect(
-      (await client.post('/api/v1/auth/totp/confirm', { code: wrongTotpCode(secret, Date.now()) })).status,
+      (
+        await client.post('/api/v1/auth/totp/confirm', {
+          code: wrongTotpCode(secret, Date.now()),
+          currentPassword: owner.password,
+        })
+      ).status,
     ).toBe(400);
     const confirmTime = Date.now();
-    const confirmed = await client.post('/api/v1/auth/totp/confirm', { code: totpCode(secret, confirmTime) });
+    const confirmed = await client.post('/api/v1/auth/totp/confirm', {
+      code: totpCode(secret, confirmTime),
+      currentPassword: owner.password,
+    });
     expect(confirmed.status).toBe(200);
 
     const withoutCode = await loginRaw(owner);

@@ -113,11 +113,20 @@ describe('ISP console: my account', () => {
     await expect(page.locator('[data-otpauth-url]').getAttribute('href')).resolves.toContain(
       `secret=${secret}`,
     );
+    await page.fill('#confirmPassword', tenantOwner.password);
     await page.fill('#confirmCode', '000000' === totpCode(secret, Date.now()) ? '111111' : '000000');
     await submit('button:has-text("Turn on two-factor")');
     expect(await flashText(page)).toMatch(/code/i);
     await expect(page.locator('[data-totp-secret]').textContent()).resolves.toBe(secret);
 
+    // The code alone is not enough: the current password is asked too.
+    await page.fill('#confirmPassword', 'not my password');
+    await page.fill('#confirmCode', totpCode(secret, Date.now()));
+    await submit('button:has-text("Turn on two-factor")');
+    expect(await flashText(page)).toContain('current password is wrong');
+    await expect(page.locator('[data-totp]').getAttribute('data-totp')).resolves.toBe('off');
+
+    await page.fill('#confirmPassword', tenantOwner.password);
     await page.fill('#confirmCode', totpCode(secret, Date.now()));
     await submit('button:has-text("Turn on two-factor")');
     expect(await flashText(page)).toContain('on');

@@ -2,12 +2,16 @@
 import { KiungaError } from '@kiunga/schemas';
 import { type ErrorHandler, Hono } from 'hono';
 import { compress } from 'hono/compress';
+import { contextStorage } from 'hono/context-storage';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import { subscriberPaymentHook } from './billing/automation';
 import { customerRoutes } from './customer/routes';
 import type { ApiDependencies, AppEnv } from './dependencies';
 import { authenticate } from './middleware/authenticate';
+import { CALLBACK_PATH_PREFIX, limitRequestBodies } from './middleware/body-limits';
+import { requireSameOrigin } from './middleware/require-same-origin';
+import { securityHeaders } from './middleware/security-headers';
 import { requirePlatformAccountWritable } from './platform-billing/access';
 import { mpesaCallbackRoutes } from './portal/callback-routes';
 import { portalRoutes } from './portal/routes';
@@ -38,6 +42,12 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Pages and lists go out gzipped to phones on slow links (bodies under 1 KiB are left alone).
   app.use('*', compress());
+  // Pages render their inline scripts with this response's CSP nonce (views/inline-script.tsx).
+  app.use('*', contextStorage());
+  app.use('*', securityHeaders(given));
+  // A cross-site request is refused before its body is read; any other body is read within its limit.
+  app.use('*', requireSameOrigin(given, { exemptPathPrefixes: [CALLBACK_PATH_PREFIX] }));
+  app.use('*', limitRequestBodies());
   // A payment that lands on a subscriber settles the account (and reactivates) at once.
   const options: ControlApiOptions = {
     ...given,

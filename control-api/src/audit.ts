@@ -1,6 +1,7 @@
 // Every change is written to the audit log: who, what, when, from where.
 import type { Context } from 'hono';
 import type { ApiDependencies, AppEnv } from './dependencies';
+import { clientAddressOf } from './identity/client-address';
 
 export interface AuditEntry {
   action: string;
@@ -8,11 +9,29 @@ export interface AuditEntry {
   detail?: unknown;
 }
 
-export function sourceAddressOf(context: Context): string | null {
-  const incoming = (context.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
-    ?.incoming;
-  return incoming?.socket?.remoteAddress ?? null;
+interface NodeIncoming {
+  socket?: { remoteAddress?: string };
+  headers?: Record<string, string | string[] | undefined>;
 }
+
+/**
+ * Where the request came from (identity/client-address.ts): read from the Node request itself, so
+ * the consoles' in-process API calls, which carry it along, see the same address.
+ */
+export function sourceAddressOf(
+  context: Context,
+  dependencies: Pick<ApiDependencies, 'trustedProxies'> = {},
+): string | null {
+  const incoming = (context.env as { incoming?: NodeIncoming } | undefined)?.incoming;
+  const forwardedFor = incoming?.headers?.['x-forwarded-for'];
+  return clientAddressOf(
+    incoming?.socket?.remoteAddress ?? null,
+    Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor,
+    dependencies.trustedProxies ?? NO_TRUSTED_PROXIES,
+  );
+}
+
+const NO_TRUSTED_PROXIES: ReadonlySet<string> = new Set();
 
 export function recordAudit(
   dependencies: ApiDependencies,
@@ -42,6 +61,6 @@ export function recordAuditAs(
       entry.action,
       entry.target ?? null,
       entry.detail === undefined ? null : JSON.stringify(entry.detail),
-      sourceAddressOf(context),
+      sourceAddressOf(context, dependencies),
     );
 }

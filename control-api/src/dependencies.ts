@@ -14,6 +14,11 @@ export interface ApiDependencies {
   /** HMAC key for access tokens (HS256), derived from the master key. */
   tokenKey: Uint8Array;
   publicUrl: string;
+  /**
+   * KIUNGA_TRUSTED_PROXIES: peers whose X-Forwarded-For names the client (identity/client-address.ts);
+   * absent or empty: the socket's peer is the client, and X-Forwarded-For is ignored.
+   */
+  trustedProxies?: ReadonlySet<string>;
   /** KIUNGA_MPESA_BASE_URL: Daraja or its simulator; null when M-Pesa is not configured. */
   mpesaBaseUrl: string | null;
   /** KIUNGA_SMS_BASE_URL: Africa's Talking or its simulator; absent or null: no SMS is sent. */

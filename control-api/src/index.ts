@@ -3,6 +3,7 @@ export * from './app';
 export { settleSubscriberPayment } from './billing/automation';
 export { runTenantInvoices } from './billing/store';
 export type { ApiDependencies } from './dependencies';
+export { normalizeAddress } from './identity/client-address';
 export { deriveTokenKey } from './identity/tokens';
 export { runBillingJobs } from './jobs/billing';
 export { expireVouchers } from './jobs/expire-vouchers';

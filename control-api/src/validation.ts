@@ -18,10 +18,24 @@ export function parseWith<Schema extends z.ZodType>(schema: Schema, input: unkno
   return result.data;
 }
 
+const JSON_MEDIA_TYPE = 'application/json';
+
+/**
+ * True when the request says its body is JSON (`application/json`, parameters such as charset
+ * allowed). A cross-site HTML form can only send text/plain, urlencoded or multipart bodies, so
+ * a JSON route that insists on this cannot be posted to by another site's form.
+ */
+export function isJsonRequest(contentType: string | undefined): boolean {
+  const mediaType = (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase();
+  return mediaType === JSON_MEDIA_TYPE;
+}
+
+/** The body as JSON, parsed by the schema: 415 unless it is sent as JSON, 400 when it is not valid. */
 export async function parseJsonBody<Schema extends z.ZodType>(
   context: Context,
   schema: Schema,
 ): Promise<z.infer<Schema>> {
+  if (!isJsonRequest(context.req.header('content-type'))) throw new KiungaError('unsupported_media_type');
   let body: unknown;
   try {
     body = await context.req.json();

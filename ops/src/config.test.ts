@@ -1,4 +1,4 @@
-// KIUNGA_RADIUS_PUBLIC_ADDRESS: IP addresses only, the order kept (the first is the routers' primary).
+// Configuration: KIUNGA_RADIUS_PUBLIC_ADDRESS and KIUNGA_TRUSTED_PROXIES are validated at start and normalised.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from './config';
 
@@ -29,5 +29,21 @@ describe('KIUNGA_RADIUS_PUBLIC_ADDRESS', () => {
     expect(() =>
       readConfig({ KIUNGA_RADIUS_PUBLIC_ADDRESS: '10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4,10.0.0.5' }),
     ).toThrow(/give 1 to 4 IP addresses/);
+  });
+});
+
+describe('KIUNGA_TRUSTED_PROXIES', () => {
+  it('is empty by default: X-Forwarded-For is trusted from nobody', () => {
+    expect([...readConfig({}).trustedProxies]).toEqual([]);
+  });
+
+  it('takes comma-separated IPv4 and IPv6 addresses', () => {
+    const config = readConfig({ KIUNGA_TRUSTED_PROXIES: '127.0.0.1, ::FFFF:10.0.0.2,2001:db8::1' });
+    expect([...config.trustedProxies]).toEqual(['127.0.0.1', '10.0.0.2', '2001:db8::1']);
+  });
+
+  it('refuses anything that is not an IP address', () => {
+    expect(() => readConfig({ KIUNGA_TRUSTED_PROXIES: '10.0.0.0/8' })).toThrow(ConfigError);
+    expect(() => readConfig({ KIUNGA_TRUSTED_PROXIES: 'proxy.local' })).toThrow(/KIUNGA_TRUSTED_PROXIES/);
   });
 });

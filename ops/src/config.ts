@@ -1,7 +1,9 @@
 // Configuration from KIUNGA_* environment variables, validated once at start.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { PlatformBillingConfig } from '@kiunga/control-api';
+import { normalizeAddress } from '@kiunga/control-api';
 import { generateMasterKey, radiusServerAddressesSchema } from '@kiunga/schemas';
 import { z } from 'zod';
 
@@ -42,6 +44,20 @@ const environmentSchema = z.object({
     .default('129.00'),
   KIUNGA_PLATFORM_BANK_INSTRUCTIONS: z.string().min(1).max(500).optional(),
   KIUNGA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Comma-separated IP addresses of the reverse proxies in front of the HTTP port (X-Forwarded-For). */
+  KIUNGA_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((address) => address.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (addresses) => addresses.every((address) => isIP(address) !== 0),
+      'IP addresses, comma-separated',
+    ),
 });
 
 export interface KiungaConfig {
@@ -59,6 +75,8 @@ export interface KiungaConfig {
   smsBaseUrl: string | null;
   logLevel: string;
   platformBilling: PlatformBillingConfig;
+  /** Normalized (normalizeAddress), so an IPv4 proxy matches its dual-stack form. */
+  trustedProxies: ReadonlySet<string>;
 }
 
 export class ConfigError extends Error {}
@@ -89,6 +107,7 @@ export function readConfig(
     smsBaseUrl: values.KIUNGA_SMS_BASE_URL ?? null,
     logLevel: values.KIUNGA_LOG_LEVEL,
     platformBilling: platformBillingConfig(values),
+    trustedProxies: new Set(values.KIUNGA_TRUSTED_PROXIES.map(normalizeAddress)),
   };
 }
 

@@ -54,6 +54,15 @@ export const errorCatalogue = {
       'Your password was set by someone else: choose your own password first (POST /api/v1/auth/password).',
   },
   csrf_failed: { status: 403, message: 'The form has expired. Reload the page and try again.' },
+  cross_site_request: {
+    status: 403,
+    message: 'This request came from another website. Open Kiunga itself and try again.',
+  },
+  unsupported_media_type: {
+    status: 415,
+    message: 'Send the request body as JSON with Content-Type: application/json.',
+  },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
   tenant_suspended: {
     status: 403,
     message: 'This ISP account is suspended: you can look, but not change anything. Contact the platform.',
@@ -63,7 +72,6 @@ export const errorCatalogue = {
     message:
       'Your Kiunga subscription is unpaid: the console is read-only until you pay. Your clients keep their service.',
   },
-  payload_too_large: { status: 413, message: 'The request body is too large.' },
   // M-Pesa (Daraja): what an ISP, an operator or a buyer is told when M-Pesa cannot be used.
   mpesa_not_configured: {
     status: 409,

@@ -1,33 +1,29 @@
-// Limits on subscriber sign-in at /account, one set per running app (keyed by its dependencies).
+// Limits on subscriber sign-in at /account, one set per running app (keyed by its dependencies):
+// the console's rules (identity/login-limits.ts) under names of their own.
 import type { ApiDependencies } from '../dependencies';
-import { LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS } from '../identity/login-limits';
-import { RateLimiter } from '../identity/rate-limiter';
+import {
+  LOGIN_FAILURES_PER_ACCOUNT,
+  LOGIN_FAILURES_PER_ACCOUNT_ADDRESS,
+  LOGIN_FAILURES_PER_ADDRESS,
+  SignInThrottle,
+} from '../identity/login-limits';
 
-export interface CustomerLimiters {
-  /** Five wrong passwords per subscriber per 15 minutes, as for console users. */
-  perAccount: RateLimiter;
-  /** Twenty failures per address per 15 minutes: a shared NAT still gets several tries each. */
-  perAddress: RateLimiter;
-}
+const throttlesByApp = new WeakMap<ApiDependencies, SignInThrottle>();
 
-const limitersByApp = new WeakMap<ApiDependencies, CustomerLimiters>();
-
-export function customerLimiters(dependencies: ApiDependencies): CustomerLimiters {
-  let limiters = limitersByApp.get(dependencies);
-  if (!limiters) {
-    limiters = {
-      perAccount: new RateLimiter({
-        ...LOGIN_FAILURES_PER_ACCOUNT,
-        name: 'account_login_failures_per_account',
-      }),
-      perAddress: new RateLimiter({
-        ...LOGIN_FAILURES_PER_ADDRESS,
-        name: 'account_login_failures_per_address',
-      }),
-    };
-    limitersByApp.set(dependencies, limiters);
+export function customerSignInThrottle(dependencies: ApiDependencies): SignInThrottle {
+  let throttle = throttlesByApp.get(dependencies);
+  if (!throttle) {
+    throttle = new SignInThrottle({
+      perAccountAddress: {
+        ...LOGIN_FAILURES_PER_ACCOUNT_ADDRESS,
+        name: 'account_login_failures_per_account_address',
+      },
+      perAccount: { ...LOGIN_FAILURES_PER_ACCOUNT, name: 'account_login_failures_per_account' },
+      perAddress: { ...LOGIN_FAILURES_PER_ADDRESS, name: 'account_login_failures_per_address' },
+    });
+    throttlesByApp.set(dependencies, throttle);
   }
-  return limiters;
+  return throttle;
 }
 
 export function loginLimitMessage(retryAfterMs: number): string {

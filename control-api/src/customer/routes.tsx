@@ -3,14 +3,16 @@
 // the signed session cookie, and every read is filtered by that subscriber.
 
 import { KiungaError, type TenantShard } from '@kiunga/schemas';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { sourceAddressOf } from '../audit';
 import { type InvoiceDocumentInput, renderInvoicePdf } from '../billing/invoice-document';
 import { getInvoice, listInvoices, subscriberStatement } from '../billing/queries';
 import type { ApiDependencies } from '../dependencies';
 import { ispBranding } from '../domains/branding';
 import { hasValidCsrfToken } from '../identity/console-sessions';
+import { setRetryAfter } from '../identity/login-limits';
 import { type PublicTenant, publicTenantBySlug } from '../tenant-access';
 import type { IspBranding } from '../views/branded-page';
 import {
@@ -22,7 +24,7 @@ import {
   STATEMENT_LINES_SHOWN_MAX,
   type SubscriberProfile,
 } from './account';
-import { customerLimiters, loginLimitMessage } from './login-limits';
+import { customerSignInThrottle, loginLimitMessage } from './login-limits';
 import {
   findSubscriberPayment,
   mpesaAmountToAsk,
@@ -63,12 +65,6 @@ interface Signed {
 
 type CustomerEnv = { Variables: { signed: Signed } };
 
-function clientAddress(context: Context): string {
-  const incoming = (context.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
-    ?.incoming;
-  return incoming?.socket?.remoteAddress ?? 'unknown';
-}
-
 function frame(signed: Signed, current: CustomerPageName | null): PageFrame {
   return {
     branding: signed.branding,
@@ -105,18 +101,17 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
         <LoginPage branding={branding} slug={tenant.slug} login={login} error={message} />,
         status,
       );
-    const limiters = customerLimiters(dependencies);
+    const throttle = customerSignInThrottle(dependencies);
     const nowMs = dependencies.clock.now();
-    // Per account whichever way it is named (username or account number); unknown names by text.
+    // Per account whichever way it is named (username or account number); unknown names by text,
+    // within this ISP (another ISP's subscriber of the same name is another account).
     const candidateId = parsed.success ? findLoginCandidate(shard, parsed.data.login) : null;
-    const accountKey = candidateId ?? `login:${login.trim().toLowerCase()}`;
-    const addressKey = clientAddress(context);
-    const limited = limiters.perAccount.check(accountKey, nowMs).isLimited
-      ? limiters.perAccount.check(accountKey, nowMs)
-      : limiters.perAddress.check(addressKey, nowMs);
-    if (limited.isLimited) {
-      context.header('Retry-After', String(Math.max(1, Math.ceil(limited.retryAfterMs / 1000))));
-      return refuse(loginLimitMessage(limited.retryAfterMs), 429);
+    const accountKey = `${tenant.id}:${candidateId ?? `login:${login.trim().toLowerCase()}`}`;
+    const address = sourceAddressOf(context, dependencies) ?? 'unknown';
+    const refusal = throttle.check(accountKey, address, nowMs);
+    if (refusal) {
+      setRetryAfter(context, refusal.retryAfterMs);
+      return refuse(loginLimitMessage(refusal.retryAfterMs), 429);
     }
     const profile = authenticateSubscriber(
       shard,
@@ -125,11 +120,10 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
       parsed.success ? parsed.data.password : '',
     );
     if (!profile) {
-      limiters.perAccount.record(accountKey, nowMs);
-      limiters.perAddress.record(addressKey, nowMs);
+      throttle.recordFailure(accountKey, address, nowMs);
       return refuse(GENERIC_LOGIN_ERROR, 401);
     }
-    limiters.perAccount.reset(accountKey);
+    throttle.recordSuccess(accountKey, address, nowMs);
     startCustomerSession(dependencies, context, tenant.slug, {
       tenantId: tenant.id,
       subscriberId: profile.id,

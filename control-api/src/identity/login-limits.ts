@@ -1,16 +1,32 @@
 // The named limits on sign-in and registration, one set per running app (keyed by its dependencies).
+// Sign-in failures count per account and address, per account over all addresses (more slowly),
+// and per address over all accounts; a stranger's failures never lock an account out of the
+// addresses its owner signs in from.
 import { KiungaError } from '@kiunga/schemas';
 import type { Context } from 'hono';
 import type { ApiDependencies } from '../dependencies';
-import { type RateLimit, RateLimiter } from './rate-limiter';
+import { type RateLimit, RateLimiter, RecentKeys } from './rate-limiter';
 
 const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
 
-/** Five wrong passwords (or codes) per account per 15 minutes: slows guessing, rarely bothers a person. */
-export const LOGIN_FAILURES_PER_ACCOUNT: RateLimit = {
-  name: 'login_failures_per_account',
+/**
+ * Five wrong passwords (or codes) for one account from one address per 15 minutes: slows a guesser
+ * there and rarely bothers a person; the owner signing in from elsewhere is not affected.
+ */
+export const LOGIN_FAILURES_PER_ACCOUNT_ADDRESS: RateLimit = {
+  name: 'login_failures_per_account_address',
   attemptsMax: 5,
   windowMs: 15 * MINUTE_MS,
+};
+/**
+ * Fifty per account per hour over every address together: a guesser spread over many addresses
+ * still gets at most 1,200 tries a day, and no person types fifty wrong passwords in an hour.
+ */
+export const LOGIN_FAILURES_PER_ACCOUNT: RateLimit = {
+  name: 'login_failures_per_account',
+  attemptsMax: 50,
+  windowMs: 60 * MINUTE_MS,
 };
 /** Twenty failures per source address per 15 minutes: a shop's shared NAT still gets several tries each. */
 export const LOGIN_FAILURES_PER_ADDRESS: RateLimit = {
@@ -18,6 +34,12 @@ export const LOGIN_FAILURES_PER_ADDRESS: RateLimit = {
   attemptsMax: 20,
   windowMs: 15 * MINUTE_MS,
 };
+/**
+ * 30 days: an address an account signed in from within this time is held only to its own
+ * per-address limits, not the account-wide one, so guessers elsewhere cannot keep the owner out
+ * of the office or home they sign in from (a month covers a holiday away).
+ */
+export const KNOWN_SIGN_IN_ADDRESS_TTL_MS = 30 * DAY_MS;
 /** Five self-registrations per address per hour: real ISPs register once; this stops sign-up floods. */
 export const REGISTRATIONS_PER_ADDRESS: RateLimit = {
   name: 'registrations_per_address',
@@ -25,9 +47,76 @@ export const REGISTRATIONS_PER_ADDRESS: RateLimit = {
   windowMs: 60 * MINUTE_MS,
 };
 
+export interface SignInLimits {
+  perAccountAddress: RateLimit;
+  perAccount: RateLimit;
+  perAddress: RateLimit;
+}
+
+export interface SignInRefusal {
+  limit: RateLimit;
+  retryAfterMs: number;
+}
+
+/** The three sign-in failure counters and the addresses each account signed in from lately. */
+export class SignInThrottle {
+  private readonly perAccountAddress: RateLimiter;
+  private readonly perAccount: RateLimiter;
+  private readonly perAddress: RateLimiter;
+  private readonly knownAddresses = new RecentKeys(KNOWN_SIGN_IN_ADDRESS_TTL_MS);
+
+  constructor(limits: SignInLimits) {
+    this.perAccountAddress = new RateLimiter(limits.perAccountAddress);
+    this.perAccount = new RateLimiter(limits.perAccount);
+    this.perAddress = new RateLimiter(limits.perAddress);
+  }
+
+  /** The first limit an attempt on `account` from `address` is over, or null when it may go ahead. */
+  check(account: string, address: string, nowMs: number): SignInRefusal | null {
+    const pair = pairKey(account, address);
+    const checks: Array<[RateLimiter, string]> = [
+      [this.perAddress, address],
+      [this.perAccountAddress, pair],
+    ];
+    if (!this.knownAddresses.has(pair, nowMs)) checks.push([this.perAccount, account]);
+    for (const [limiter, key] of checks) {
+      const verdict = limiter.check(key, nowMs);
+      if (verdict.isLimited) return { limit: limiter.limit, retryAfterMs: verdict.retryAfterMs };
+    }
+    return null;
+  }
+
+  recordFailure(account: string, address: string, nowMs: number): void {
+    this.perAddress.record(address, nowMs);
+    this.perAccountAddress.record(pairKey(account, address), nowMs);
+    this.perAccount.record(account, nowMs);
+  }
+
+  /**
+   * The address's own count for the account starts again and the address becomes known. The
+   * account-wide and per-address counts stay: a guesser who also holds an account elsewhere (or
+   * learns the password late) cannot wipe them with one good sign-in.
+   */
+  recordSuccess(account: string, address: string, nowMs: number): void {
+    const pair = pairKey(account, address);
+    this.perAccountAddress.reset(pair);
+    this.knownAddresses.remember(pair, nowMs);
+  }
+}
+
+/** Email addresses and IP addresses hold no newline, so the pair key is unambiguous. */
+function pairKey(account: string, address: string): string {
+  return `${account}\n${address}`;
+}
+
+export const CONSOLE_SIGN_IN_LIMITS: SignInLimits = {
+  perAccountAddress: LOGIN_FAILURES_PER_ACCOUNT_ADDRESS,
+  perAccount: LOGIN_FAILURES_PER_ACCOUNT,
+  perAddress: LOGIN_FAILURES_PER_ADDRESS,
+};
+
 export interface IdentityLimiters {
-  loginFailuresPerAccount: RateLimiter;
-  loginFailuresPerAddress: RateLimiter;
+  signIn: SignInThrottle;
   registrationsPerAddress: RateLimiter;
 }
 
@@ -37,8 +126,7 @@ export function identityLimiters(dependencies: ApiDependencies): IdentityLimiter
   let limiters = limitersByApp.get(dependencies);
   if (!limiters) {
     limiters = {
-      loginFailuresPerAccount: new RateLimiter(LOGIN_FAILURES_PER_ACCOUNT),
-      loginFailuresPerAddress: new RateLimiter(LOGIN_FAILURES_PER_ADDRESS),
+      signIn: new SignInThrottle(CONSOLE_SIGN_IN_LIMITS),
       registrationsPerAddress: new RateLimiter(REGISTRATIONS_PER_ADDRESS),
     };
     limitersByApp.set(dependencies, limiters);
@@ -46,16 +134,27 @@ export function identityLimiters(dependencies: ApiDependencies): IdentityLimiter
   return limiters;
 }
 
-/** Throws 429 rate_limited (with Retry-After) when the key has used up its window. */
-export function assertNotLimited(context: Context, limiter: RateLimiter, key: string, nowMs: number): void {
-  const verdict = limiter.check(key, nowMs);
-  if (!verdict.isLimited) return;
-  const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+/** Sets Retry-After (whole seconds, at least 1) for a refusal; answers the seconds. */
+export function setRetryAfter(context: Context, retryAfterMs: number): number {
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   context.header('Retry-After', String(retryAfterSeconds));
+  return retryAfterSeconds;
+}
+
+/** Throws 429 rate_limited with Retry-After, naming the limit that was hit. */
+export function throwRateLimited(context: Context, refusal: SignInRefusal): never {
+  const retryAfterSeconds = setRetryAfter(context, refusal.retryAfterMs);
   throw new KiungaError(
     'rate_limited',
     `Too many attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`,
     429,
-    { limit: limiter.limit.name, retryAfterSeconds },
+    { limit: refusal.limit.name, retryAfterSeconds },
   );
+}
+
+/** Throws 429 rate_limited (with Retry-After) when the key has used up its window. */
+export function assertNotLimited(context: Context, limiter: RateLimiter, key: string, nowMs: number): void {
+  const verdict = limiter.check(key, nowMs);
+  if (verdict.isLimited)
+    throwRateLimited(context, { limit: limiter.limit, retryAfterMs: verdict.retryAfterMs });
 }

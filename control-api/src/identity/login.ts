@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { recordAuditAs, sourceAddressOf } from '../audit';
 import type { ApiDependencies } from '../dependencies';
 import type { Principal } from '../permissions';
-import { assertNotLimited, identityLimiters } from './login-limits';
+import { identityLimiters, throwRateLimited } from './login-limits';
 import { verifyPassword } from './passwords';
 import { loadUserPrincipal } from './principals';
 import { verifyTotpCode } from './totp';
@@ -37,22 +37,22 @@ function findLoginRow(dependencies: ApiDependencies, email: string): LoginRow | 
 
 /**
  * The principal for valid credentials. Throws 401 unauthenticated / totp_required / invalid_totp,
- * or 429 rate_limited once the account or the source address has failed too often.
+ * or 429 rate_limited once the account from this address, the account from everywhere (unless it
+ * signed in from this address lately) or this address over all accounts has failed too often.
  */
 export async function verifyLogin(
   dependencies: ApiDependencies,
   context: Context,
   input: LoginInput,
 ): Promise<Principal> {
-  const limiters = identityLimiters(dependencies);
-  const address = sourceAddressOf(context) ?? 'unknown';
+  const throttle = identityLimiters(dependencies).signIn;
+  const address = sourceAddressOf(context, dependencies) ?? 'unknown';
   const email = input.email.trim().toLowerCase();
   const nowMs = dependencies.clock.now();
-  assertNotLimited(context, limiters.loginFailuresPerAddress, address, nowMs);
-  assertNotLimited(context, limiters.loginFailuresPerAccount, email, nowMs);
+  const refusal = throttle.check(email, address, nowMs);
+  if (refusal) throwRateLimited(context, refusal);
   const fail = (row: LoginRow | undefined, error: KiungaError): never => {
-    limiters.loginFailuresPerAddress.record(address, nowMs);
-    limiters.loginFailuresPerAccount.record(email, nowMs);
+    throttle.recordFailure(email, address, nowMs);
     recordAuditAs(
       dependencies,
       context,
@@ -78,7 +78,7 @@ export async function verifyLogin(
       .prepare('UPDATE users SET totp_last_step = ? WHERE id = ?')
       .run(step, row.id);
   }
-  limiters.loginFailuresPerAccount.reset(email);
+  throttle.recordSuccess(email, address, nowMs);
   recordAuditAs(
     dependencies,
     context,

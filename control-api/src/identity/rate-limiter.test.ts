@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter, RecentKeys } from './rate-limiter';
 
 const limit = { name: 'test', attemptsMax: 3, windowMs: 1_000 };
 
@@ -35,5 +35,29 @@ describe('RateLimiter', () => {
     expect(limiter.size).toBe(2);
     for (let attempt = 0; attempt < 3; attempt += 1) limiter.record('c', 1);
     expect(limiter.check('c', 2).isLimited).toBe(true);
+  });
+});
+
+describe('RecentKeys', () => {
+  it('knows a key until its time has passed since it was last remembered', () => {
+    const keys = new RecentKeys(1_000);
+    keys.remember('a', 0);
+    expect(keys.has('a', 999)).toBe(true);
+    expect(keys.has('a', 1_000)).toBe(false);
+    keys.remember('a', 900);
+    expect(keys.has('a', 1_899)).toBe(true);
+    expect(keys.has('b', 0)).toBe(false);
+  });
+
+  it('keeps at most keysMax keys, forgetting the least recently remembered', () => {
+    const keys = new RecentKeys(1_000, 2);
+    keys.remember('a', 0);
+    keys.remember('b', 0);
+    keys.remember('a', 1);
+    keys.remember('c', 2);
+    expect(keys.size).toBe(2);
+    expect(keys.has('a', 3)).toBe(true);
+    expect(keys.has('b', 3)).toBe(false);
+    expect(keys.has('c', 3)).toBe(true);
   });
 });

@@ -73,3 +73,39 @@ export class RateLimiter {
     return window;
   }
 }
+
+/**
+ * Keys seen recently (e.g. account + address pairs that signed in), each forgotten `ttlMs` after it
+ * was last remembered; at most keysMax, the least recently remembered dropped first.
+ */
+export class RecentKeys {
+  private readonly ttlMs: number;
+  private readonly keysMax: number;
+  /** Insertion order is age order: re-inserted on every remember, so the first key is the oldest. */
+  private readonly rememberedAtMs = new Map<string, number>();
+
+  constructor(ttlMs: number, keysMax = RATE_LIMIT_KEYS_MAX) {
+    if (ttlMs < 1 || keysMax < 1) throw new Error('invalid RecentKeys bounds');
+    this.ttlMs = ttlMs;
+    this.keysMax = keysMax;
+  }
+
+  remember(key: string, nowMs: number): void {
+    this.rememberedAtMs.delete(key);
+    while (this.rememberedAtMs.size >= this.keysMax) {
+      const oldest = this.rememberedAtMs.keys().next().value;
+      if (oldest === undefined) break;
+      this.rememberedAtMs.delete(oldest);
+    }
+    this.rememberedAtMs.set(key, nowMs);
+  }
+
+  has(key: string, nowMs: number): boolean {
+    const atMs = this.rememberedAtMs.get(key);
+    return atMs !== undefined && nowMs < atMs + this.ttlMs;
+  }
+
+  get size(): number {
+    return this.rememberedAtMs.size;
+  }
+}

@@ -28,7 +28,13 @@ export async function issueAccessToken(key: Uint8Array, subject: string, nowMs: 
     .sign(key);
 }
 
-/** The token's subject, or null when it is invalid or expired. */
+/**
+ * Claims a valid access token must carry. jose checks `exp` only when present, so a token signed
+ * without one (a bug, or a key leaked to a tool that mints tokens) would never expire: require it.
+ */
+const REQUIRED_CLAIMS = ['exp', 'iat', 'sub'];
+
+/** The token's subject, or null when it is invalid, expired, or lacks a required claim. */
 export async function verifyAccessToken(
   key: Uint8Array,
   token: string,
@@ -38,6 +44,7 @@ export async function verifyAccessToken(
     const { payload } = await jwtVerify(token, key, {
       issuer: ISSUER,
       algorithms: ['HS256'],
+      requiredClaims: REQUIRED_CLAIMS,
       currentDate: new Date(nowMs),
     });
     return payload['use'] === 'access' && typeof payload.sub === 'string' ? payload.sub : null;

@@ -3,31 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { SessionOutput } from '@kiunga/schemas';
 
-/**
- * A cookie rides along on any page's WebSocket, so a cookie-authenticated upgrade must come from
- * our own pages (cross-site WebSocket hijacking): the Origin's host is the request's Host, or the
- * Origin is the configured public URL's (behind a proxy that rewrites Host).
- */
-export function isAllowedOrigin(
-  origin: string | undefined,
-  host: string | undefined,
-  publicUrl: string,
-): boolean {
-  if (!origin) return false;
-  let originUrl: URL;
-  try {
-    originUrl = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (originUrl.protocol !== 'http:' && originUrl.protocol !== 'https:') return false;
-  if (host !== undefined && originUrl.host === host.toLowerCase()) return true;
-  try {
-    return originUrl.origin === new URL(publicUrl).origin;
-  } catch {
-    return false;
-  }
-}
+/** Which Origin may use a console cookie: the same rule as every unsafe request (identity/origin.ts). */
+export { isAllowedOrigin } from '../identity/origin';
 
 /**
  * What a viewer of the list would notice, hashed; uptime is left out (it grows every second

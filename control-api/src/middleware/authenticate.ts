@@ -15,7 +15,7 @@ import {
 import { loadUserPrincipal } from '../identity/principals';
 import { verifyAccessToken } from '../identity/tokens';
 
-const BEARER_PREFIX = 'Bearer ';
+export const BEARER_PREFIX = 'Bearer ';
 
 export interface AuthenticateOptions {
   /**

@@ -1,9 +1,9 @@
 // The captive portal's pages: small, phone-first, work without JavaScript; a tiny script only
 // follows the M-Pesa payment live and logs the device in when it is paid.
 
-import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { BrandedPage, type IspBranding } from '../views/branded-page';
+import { InlineScript } from '../views/inline-script';
 import { BuySection, PaymentsUnavailable, type PortalPayments, RecoverForm } from './payment-sections';
 import {
   chapFormAttributes,
@@ -114,7 +114,7 @@ export function PortalHome(props: {
       {props.payments !== 'not_configured' ? (
         <RecoverForm action={`${base}/recover`} routerFields={<RouterFields router={props.router} />} />
       ) : null}
-      <script>{raw(`${INLINE_ROUTER_PASSWORD_SCRIPT}\n${purchaseScript(base)}`)}</script>
+      <InlineScript source={`${INLINE_ROUTER_PASSWORD_SCRIPT}\n${purchaseScript(base)}`} />
     </Layout>
   );
 }

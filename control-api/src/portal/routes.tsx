@@ -4,6 +4,7 @@ import { KiungaError, type TenantShard } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
+import { sourceAddressOf } from '../audit';
 import type { ApiDependencies } from '../dependencies';
 import { ispBranding } from '../domains/branding';
 import { hotspotDnsNamesOf } from '../domains/nas';
@@ -53,13 +54,9 @@ const purchaseSchema = z.object({
   mac: z.string().max(64).optional(),
 });
 
-function clientAddress(context: Context): string {
-  const incoming = (context.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
-    ?.incoming;
-  return incoming?.socket?.remoteAddress ?? 'unknown';
-}
-
 export function portalRoutes(dependencies: ApiDependencies): Hono {
+  // Behind a trusted reverse proxy the buyer's address is in X-Forwarded-For (KIUNGA_TRUSTED_PROXIES).
+  const clientAddress = (context: Context): string => sourceAddressOf(context, dependencies) ?? 'unknown';
   const routes = new Hono();
   const tenantAndShard = (slug: string) => {
     const tenant = publicTenantBySlug(dependencies.platform, slug);

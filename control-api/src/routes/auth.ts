@@ -1,10 +1,10 @@
 // /api/v1/auth: sign in (tokens or a console cookie session), refresh, sign out, TOTP enrolment,
 // and changing one's own password (the only call allowed while a superior-set password awaits it).
 import { KiungaError } from '@kiunga/schemas';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { recordAudit, recordAuditAs } from '../audit';
+import { recordAudit, recordAuditAs, sourceAddressOf } from '../audit';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import {
   consoleHomePath,
@@ -14,6 +14,7 @@ import {
   startCookieSession,
 } from '../identity/console-sessions';
 import { verifyLogin } from '../identity/login';
+import { identityLimiters, throwRateLimited } from '../identity/login-limits';
 import { hashPassword, newPasswordSchema, verifyPassword } from '../identity/passwords';
 import { loadUserPrincipal } from '../identity/principals';
 import {
@@ -21,6 +22,7 @@ import {
   revokeAllSessionsOf,
   revokeRefreshToken,
   rotateRefreshToken,
+  type TokenPair,
 } from '../identity/refresh-tokens';
 import { sha256Hex } from '../identity/secrets';
 import { createTotpSecret, totpEnrolmentUrl, verifyTotpCode } from '../identity/totp';
@@ -38,16 +40,29 @@ export const loginSchema = z.object({
 
 export const refreshSchema = z.object({ refreshToken: z.string().min(16).max(200) });
 export const logoutSchema = z.object({ refreshToken: z.string().min(16).max(200).optional() });
-export const totpCodeSchema = z.object({
+const currentPasswordSchema = z.string().min(1).max(1024);
+/** Turning two-factor on or off: a code from the app and the current password (a session alone is not enough). */
+export const totpChangeSchema = z.object({
   code: z
     .string()
     .trim()
     .regex(/^\d{6}$/, 'six digits'),
+  currentPassword: currentPasswordSchema,
 });
 export const changePasswordSchema = z.object({
-  currentPassword: z.string().min(1).max(1024),
+  currentPassword: currentPasswordSchema,
   newPassword: newPasswordSchema,
 });
+
+/** For a caller signed in with a token: its refresh token ended with the account's others. */
+const renewedTokensSchema = z
+  .object({
+    token: z.string(),
+    tokenType: z.literal('Bearer'),
+    expiresIn: z.number().int(),
+    refreshToken: z.string(),
+  })
+  .optional();
 
 const tokenPairSchema = z.object({
   token: z.string(),
@@ -122,18 +137,20 @@ registerApiOperations([
   {
     method: 'post',
     path: '/api/v1/auth/totp/confirm',
-    summary: 'Turn two-factor sign-in on with a code from the new secret',
+    summary:
+      'Turn two-factor sign-in on with a code from the new secret and the current password; every other session of the account ends',
     tag: 'auth',
-    body: totpCodeSchema,
-    response: z.object({ totpEnabled: z.literal(true) }),
+    body: totpChangeSchema,
+    response: z.object({ totpEnabled: z.literal(true), tokens: renewedTokensSchema }),
   },
   {
     method: 'post',
     path: '/api/v1/auth/totp/disable',
-    summary: 'Turn two-factor sign-in off with a current code',
+    summary:
+      'Turn two-factor sign-in off with a current code and the current password; every other session of the account ends',
     tag: 'auth',
-    body: totpCodeSchema,
-    response: z.object({ totpEnabled: z.literal(false) }),
+    body: totpChangeSchema,
+    response: z.object({ totpEnabled: z.literal(false), tokens: renewedTokensSchema }),
   },
   {
     method: 'post',
@@ -142,18 +159,7 @@ registerApiOperations([
       "Change one's own password; every other session of the account ends. A token caller gets new tokens; a console session goes on",
     tag: 'auth',
     body: changePasswordSchema,
-    response: z.object({
-      changed: z.literal(true),
-      /** For a caller signed in with a token: its refresh token ended with the others. */
-      tokens: z
-        .object({
-          token: z.string(),
-          tokenType: z.literal('Bearer'),
-          expiresIn: z.number().int(),
-          refreshToken: z.string(),
-        })
-        .optional(),
-    }),
+    response: z.object({ changed: z.literal(true), tokens: renewedTokensSchema }),
   },
 ]);
 
@@ -266,28 +272,62 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     return context.json({ secret, otpauthUrl: totpEnrolmentUrl(secret, principal.email ?? principal.id) });
   });
 
+  /**
+   * The current password, checked like a sign-in (a wrong one counts against the account from this
+   * address, so a stolen session cannot be used to guess it), else 403 or 429.
+   */
+  const assertCurrentPassword = async (context: Context<AppEnv>, password: string) => {
+    const principal = context.get('principal');
+    const throttle = identityLimiters(dependencies).signIn;
+    const account = principal.email ?? principal.id;
+    const address = sourceAddressOf(context, dependencies) ?? 'unknown';
+    const nowMs = dependencies.clock.now();
+    const refusal = throttle.check(account, address, nowMs);
+    if (refusal) throwRateLimited(context, refusal);
+    if (!(await verifyPassword(totpRowOf(principal.id).passwordHash, password))) {
+      throttle.recordFailure(account, address, nowMs);
+      throw new KiungaError('forbidden', 'The current password is wrong.');
+    }
+  };
+
+  /**
+   * After a change to how the account signs in, whoever else holds a session of it (someone who
+   * knew a superior-set or leaked password, or a stolen session) is signed out. The caller goes on:
+   * its console session stays; a token caller, whose refresh token ended too, gets a new pair.
+   */
+  const endOtherSessions = async (context: Context<AppEnv>): Promise<TokenPair | undefined> => {
+    const principal = context.get('principal');
+    const isCookieCaller = context.get('authMethod') === 'cookie';
+    const cookieToken = isCookieCaller ? getCookie(context, SESSION_COOKIE_NAME) : undefined;
+    revokeAllSessionsOf(dependencies, principal.id, cookieToken ? sha256Hex(cookieToken) : null);
+    return isCookieCaller ? undefined : issueTokenPair(dependencies, principal.id);
+  };
+
   own.post('/totp/confirm', async (context) => {
     const principal = context.get('principal');
-    const { code } = await parseJsonBody(context, totpCodeSchema);
+    const { code, currentPassword } = await parseJsonBody(context, totpChangeSchema);
     const row = totpRowOf(principal.id);
     if (row.totpSecretSealed === null || row.totpEnabledAt !== null)
       throw new KiungaError('conflict', 'Start with /auth/totp/setup.');
+    await assertCurrentPassword(context, currentPassword);
     const nowMs = dependencies.clock.now();
     const step = verifyTotpCode(dependencies.secretBox.open(row.totpSecretSealed), code, nowMs, null);
     if (step === null) throw new KiungaError('invalid_totp', undefined, 400);
     sqlite
       .prepare('UPDATE users SET totp_enabled_at = ?, totp_last_step = ?, updated_at = ? WHERE id = ?')
       .run(nowMs, step, nowMs, principal.id);
+    const tokens = await endOtherSessions(context);
     recordAudit(dependencies, context, { action: 'auth.totp_enabled', target: principal.id });
-    return context.json({ totpEnabled: true });
+    return context.json({ totpEnabled: true, ...(tokens ? { tokens } : {}) });
   });
 
   own.post('/totp/disable', async (context) => {
     const principal = context.get('principal');
-    const { code } = await parseJsonBody(context, totpCodeSchema);
+    const { code, currentPassword } = await parseJsonBody(context, totpChangeSchema);
     const row = totpRowOf(principal.id);
     if (row.totpSecretSealed === null || row.totpEnabledAt === null)
       throw new KiungaError('conflict', 'Two-factor sign-in is not on.');
+    await assertCurrentPassword(context, currentPassword);
     const step = verifyTotpCode(
       dependencies.secretBox.open(row.totpSecretSealed),
       code,
@@ -300,15 +340,15 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
         'UPDATE users SET totp_secret_sealed = NULL, totp_enabled_at = NULL, totp_last_step = NULL, updated_at = ? WHERE id = ?',
       )
       .run(dependencies.clock.now(), principal.id);
+    const tokens = await endOtherSessions(context);
     recordAudit(dependencies, context, { action: 'auth.totp_disabled', target: principal.id });
-    return context.json({ totpEnabled: false });
+    return context.json({ totpEnabled: false, ...(tokens ? { tokens } : {}) });
   });
 
   own.post('/password', async (context) => {
     const principal = context.get('principal');
     const body = await parseJsonBody(context, changePasswordSchema);
-    if (!(await verifyPassword(totpRowOf(principal.id).passwordHash, body.currentPassword)))
-      throw new KiungaError('forbidden', 'The current password is wrong.');
+    await assertCurrentPassword(context, body.currentPassword);
     if (body.newPassword === body.currentPassword)
       throw new KiungaError(
         'validation_failed',
@@ -318,18 +358,13 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     sqlite
       .prepare('UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?')
       .run(await hashPassword(body.newPassword), dependencies.clock.now(), principal.id);
-    // Whoever else holds a session (someone who knew a superior-set password, or a leaked one)
-    // is signed out; the caller goes on: its console session stays, a token caller gets new tokens.
-    const isCookieCaller = context.get('authMethod') === 'cookie';
-    const cookieToken = isCookieCaller ? getCookie(context, SESSION_COOKIE_NAME) : undefined;
-    revokeAllSessionsOf(dependencies, principal.id, cookieToken ? sha256Hex(cookieToken) : null);
+    const tokens = await endOtherSessions(context);
     recordAudit(dependencies, context, {
       action: 'auth.password_change',
       target: principal.id,
       detail: { wasRequired },
     });
-    if (isCookieCaller) return context.json({ changed: true });
-    return context.json({ changed: true, tokens: await issueTokenPair(dependencies, principal.id) });
+    return context.json({ changed: true, ...(tokens ? { tokens } : {}) });
   });
   return routes;
 }

@@ -90,7 +90,7 @@ export function ownAccountRoutes(
           'Password changed. Every other session of your account was signed out.',
         );
       },
-      [403],
+      [403, 429],
     ),
   );
 
@@ -106,24 +106,41 @@ export function ownAccountRoutes(
     try {
       await callApi(context, fetchApp, 'POST', '/api/v1/auth/totp/confirm', {
         code: fields.code?.replace(/\s/g, '') ?? '',
+        currentPassword: fields.currentPassword ?? '',
       });
     } catch (error) {
-      if (!(error instanceof KiungaError) || error.httpStatus !== 400) throw error;
-      // Show the same key again so the user can retry with a fresh code.
+      if (!(error instanceof KiungaError) || ![400, 403, 429].includes(error.httpStatus)) throw error;
+      // Show the same key again so the user can retry with a fresh code (or the right password).
       const setup = { secret: fields.setupSecret ?? '', otpauthUrl: fields.setupUrl ?? '' };
       return render(context, setup.secret ? setup : null, error.message);
     }
-    return redirectWithFlash(context, options.basePath, 'ok', 'Two-factor sign-in is on.');
+    return redirectWithFlash(
+      context,
+      options.basePath,
+      'ok',
+      'Two-factor sign-in is on. Every other session of your account was signed out.',
+    );
   });
 
   routes.post(`${local}/totp/disable`, (context) =>
-    withFormErrors(context, options.basePath, async () => {
-      const fields = await formFields(context);
-      await callApi(context, fetchApp, 'POST', '/api/v1/auth/totp/disable', {
-        code: fields.code?.replace(/\s/g, '') ?? '',
-      });
-      return redirectWithFlash(context, options.basePath, 'ok', 'Two-factor sign-in is off.');
-    }),
+    withFormErrors(
+      context,
+      options.basePath,
+      async () => {
+        const fields = await formFields(context);
+        await callApi(context, fetchApp, 'POST', '/api/v1/auth/totp/disable', {
+          code: fields.code?.replace(/\s/g, '') ?? '',
+          currentPassword: fields.currentPassword ?? '',
+        });
+        return redirectWithFlash(
+          context,
+          options.basePath,
+          'ok',
+          'Two-factor sign-in is off. Every other session of your account was signed out.',
+        );
+      },
+      [403, 429],
+    ),
   );
 
   return routes;

@@ -43,7 +43,7 @@ export function registrationRoutes(dependencies: ApiDependencies): Hono<AppEnv> 
   const routes = new Hono<AppEnv>();
   routes.post('/', async (context) => {
     const limiter = identityLimiters(dependencies).registrationsPerAddress;
-    const address = sourceAddressOf(context) ?? 'unknown';
+    const address = sourceAddressOf(context, dependencies) ?? 'unknown';
     const nowMs = dependencies.clock.now();
     assertNotLimited(context, limiter, address, nowMs);
     // Every attempt counts, valid or not: probing slugs and emails is what the limit stops.

@@ -35,6 +35,7 @@ export function AccountPage(props: {
               </p>
               <form method="post" action={`${basePath}/totp/disable`}>
                 <CsrfField token={shell.csrfToken} />
+                <CurrentPasswordField id="disablePassword" />
                 <label for="disableCode">Code from your app, to turn it off</label>
                 <input id="disableCode" name="code" inputmode="numeric" pattern="[0-9]{6}" required />
                 <button type="submit" class="danger">
@@ -132,6 +133,16 @@ export function RequiredPasswordChangePage(props: { shell: ConsoleShell; action:
   );
 }
 
+/** Turning two-factor on or off asks for the password too: a session left open is not enough. */
+function CurrentPasswordField(props: { id: string }) {
+  return (
+    <>
+      <label for={props.id}>Current password</label>
+      <input id={props.id} name="currentPassword" type="password" required autocomplete="current-password" />
+    </>
+  );
+}
+
 function TotpSetupForm(props: { basePath: string; csrfToken: string; setup: TotpSetup }) {
   return (
     <>
@@ -151,6 +162,7 @@ function TotpSetupForm(props: { basePath: string; csrfToken: string; setup: Totp
         <CsrfField token={props.csrfToken} />
         <input type="hidden" name="setupSecret" value={props.setup.secret} />
         <input type="hidden" name="setupUrl" value={props.setup.otpauthUrl} />
+        <CurrentPasswordField id="confirmPassword" />
         <label for="confirmCode">Code from your app</label>
         <input
           id="confirmCode"

@@ -34,11 +34,7 @@ export function PostButton(props: {
       {Object.entries(props.fields ?? {}).map(([name, value]) => (
         <input type="hidden" name={name} value={value} />
       ))}
-      <button
-        type="submit"
-        class={props.variant}
-        onclick={props.confirm ? `return confirm(${JSON.stringify(props.confirm)})` : undefined}
-      >
+      <button type="submit" class={props.variant} data-confirm={props.confirm}>
         {props.label}
       </button>
     </form>

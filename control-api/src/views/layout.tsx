@@ -1,6 +1,7 @@
 // The page frame of every console: theme, header with the brand, tabs, flash message, sign-out.
 import type { Child } from 'hono/jsx';
 import { FlashBox, type FlashMessage } from './components';
+import { CONFIRM_BEFORE_ACTING_SCRIPT, InlineScript } from './inline-script';
 import { consoleCss } from './styles';
 
 export interface NavItem {
@@ -56,6 +57,7 @@ export function Document(props: { title: string; themeCss: string; children: Chi
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <title>{props.title}</title>
         <style dangerouslySetInnerHTML={{ __html: consoleCss + props.themeCss }} />
+        <InlineScript source={CONFIRM_BEFORE_ACTING_SCRIPT} />
       </head>
       <body>{props.children}</body>
     </html>

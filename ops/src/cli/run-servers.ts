@@ -45,6 +45,7 @@ export async function runServers(
     logger,
     tokenKey: deriveTokenKey(masterKey),
     publicUrl: config.publicUrl,
+    trustedProxies: config.trustedProxies,
     mpesaBaseUrl: config.mpesaBaseUrl,
     smsBaseUrl: config.smsBaseUrl,
     platformBilling: config.platformBilling,

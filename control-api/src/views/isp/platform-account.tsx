@@ -129,7 +129,7 @@ export function PlatformAccountPage(props: { shell: ConsoleShell; status: Platfo
             <button
               type="submit"
               class="secondary"
-              onclick="return confirm('Move to Tier 2 at Ksh 1,500 a month from next month?')"
+              data-confirm="Move to Tier 2 at Ksh 1,500 a month from next month?"
             >
               Choose Tier 2
             </button>

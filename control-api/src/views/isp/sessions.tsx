@@ -1,7 +1,7 @@
 // ISP console: live sessions from the AAA server, with a disconnect button per session.
 import type { SessionOutput } from '@kiunga/schemas';
-import { raw } from 'hono/html';
 import { Empty, formatBytes, formatDateTime, formatDuration, Pager, PostButton } from '../components';
+import { InlineScript } from '../inline-script';
 import { type ConsoleShell, Layout } from '../layout';
 
 export function SessionsPage(props: {
@@ -73,7 +73,7 @@ export function SessionsPage(props: {
           <DisconnectButton session={null} csrfToken={props.shell.csrfToken} />
         </template>
       ) : null}
-      {props.isLive ? <script>{raw(LIVE_SESSIONS_SCRIPT)}</script> : null}
+      {props.isLive ? <InlineScript source={LIVE_SESSIONS_SCRIPT} /> : null}
       <Pager path="/isp/sessions" query={props.query} nextCursor={props.nextCursor} />
     </Layout>
   );
@@ -112,7 +112,7 @@ function draw(m){var f=document.createDocumentFragment();m.sessions.forEach(func
 r.setAttribute('data-session-user',s.username);td(r,s.username,1);td(r,s.subjectKind);td(r,n[s.nasId]||s.nasId);
 td(r,s.framedIp||'\u2014',1);td(r,s.callingStationId||'\u2014',1);td(r,'').setAttribute('data-since',Date.now()-s.uptimeSeconds*1000);
 td(r,by(s.outputOctets)+' / '+by(s.inputOctets));if(p){var c=document.createElement('td'),o=p.content.firstElementChild.cloneNode(true);
-o.action='/isp/sessions/'+encodeURIComponent(s.id)+'/disconnect';o.querySelector('button').onclick=function(){return confirm('Disconnect '+s.username+'?')};
+o.action='/isp/sessions/'+encodeURIComponent(s.id)+'/disconnect';o.querySelector('button').setAttribute('data-confirm','Disconnect '+s.username+'?');
 c.appendChild(o);r.appendChild(c)}f.appendChild(r)});b.replaceChildren(f);tick();t.hidden=!m.sessions.length;if(e)e.hidden=!!m.sessions.length}
 var w;try{w=new WebSocket((location.protocol==='https:'?'wss://':'ws://')+location.host+'/api/v1/sessions/live')}catch(x){return}
 w.onmessage=function(v){try{var m=JSON.parse(v.data)}catch(x){return}if(m&&m.type==='sessions'&&Array.isArray(m.sessions)){draw(m);if(d)d.hidden=false}};

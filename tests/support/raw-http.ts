@@ -1,0 +1,88 @@
+// HTTP requests as fetch cannot send them: from a chosen loopback source address (127.0.0.0/8 is
+// all on lo, so a client may bind any of it), with any headers, and with a chunked body of a
+// chosen size (no Content-Length).
+import { request } from 'node:http';
+
+export interface RawRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  /** Sent with Content-Length. */
+  body?: string | Buffer;
+  /** Sent chunked (no Content-Length): this many bytes of `chunkedByte`, in 64 KiB writes. */
+  chunkedBytes?: number;
+  chunkedByte?: string;
+  /** A 127.x.y.z address to connect from; default: the system's choice (127.0.0.1). */
+  localAddress?: string;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers loosely and assert on them.
+  json: any;
+}
+
+const CHUNK_BYTES = 64 * 1024;
+
+export function rawRequest(baseUrl: string, options: RawRequest): Promise<RawResponse> {
+  const url = new URL(options.path, baseUrl);
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      url,
+      {
+        method: options.method,
+        headers: {
+          ...options.headers,
+          ...(options.body !== undefined
+            ? { 'content-length': String(Buffer.byteLength(options.body)) }
+            : {}),
+        },
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+        agent: false,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
+        });
+        response.on('error', reject);
+      },
+    );
+    // The server may answer (413) and close before the whole body is written: that is the point.
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+    });
+    if (options.chunkedBytes !== undefined) {
+      writeChunked(outgoing, options.chunkedBytes, options.chunkedByte ?? 'a');
+      return;
+    }
+    outgoing.end(options.body);
+  });
+}
+
+function writeChunked(outgoing: ReturnType<typeof request>, totalBytes: number, byte: string): void {
+  const chunk = Buffer.alloc(CHUNK_BYTES, byte);
+  let written = 0;
+  const writeMore = () => {
+    while (written < totalBytes && !outgoing.destroyed) {
+      const size = Math.min(CHUNK_BYTES, totalBytes - written);
+      written += size;
+      if (!outgoing.write(size === CHUNK_BYTES ? chunk : chunk.subarray(0, size))) {
+        outgoing.once('drain', writeMore);
+        return;
+      }
+    }
+    if (!outgoing.destroyed) outgoing.end();
+  };
+  writeMore();
+}
