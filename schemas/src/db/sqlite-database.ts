@@ -159,11 +159,18 @@ export class SqliteDatabase implements SqlDatabase {
     this.isClosed = true;
   }
 
-  private async statement(mode: StatementMode, sql: string, params: readonly SqlValue[]): Promise<unknown> {
-    if (!this.mutex.isBusy) {
-      this.assertOpen();
-      return this.statements.execute(mode, sql, params);
-    }
+  /** Not async on the common path (no transaction open): one promise per call, not two. */
+  private statement(mode: StatementMode, sql: string, params: readonly SqlValue[]): Promise<unknown> {
+    if (this.mutex.isBusy) return this.statementAfterTransaction(mode, sql, params);
+    if (this.isClosed || !this.connection.open) return Promise.reject(this.closedError());
+    return this.statements.execute(mode, sql, params);
+  }
+
+  private async statementAfterTransaction(
+    mode: StatementMode,
+    sql: string,
+    params: readonly SqlValue[],
+  ): Promise<unknown> {
     assertNotInsideTransactionOf(this.mutex);
     await this.mutex.acquire();
     try {
@@ -189,8 +196,10 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   private assertOpen(): void {
-    if (this.isClosed || !this.connection.open) {
-      throw new Error('this SQLite database is closed (its tenant was archived or the server is stopping)');
-    }
+    if (this.isClosed || !this.connection.open) throw this.closedError();
+  }
+
+  private closedError(): Error {
+    return new Error('this SQLite database is closed (its tenant was archived or the server is stopping)');
   }
 }
