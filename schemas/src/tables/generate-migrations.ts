@@ -1,5 +1,6 @@
-// `pnpm --filter @kiunga/schemas generate [--name NAME] [--custom]`: one step that writes the next
-// migration of both dialects (SQLite and PostgreSQL, platform and tenant) from the table definitions.
+// `pnpm --filter @kiunga/schemas generate [--name NAME] [--custom] [--only platform|tenant]`: one step
+// that writes the next migration of both dialects (SQLite and PostgreSQL; platform and tenant, or only
+// the one named) from the table definitions.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,9 +36,20 @@ function unqualifyPostgresMigrations(): void {
   }
 }
 
+/** `--only tenant` keeps the configs of that database kind and drops the flag from drizzle-kit's arguments. */
+function selectConfigs(argv: readonly string[]): { selected: string[]; passThrough: string[] } {
+  const arguments_ = argv.filter((argument) => argument !== '--');
+  const onlyAt = arguments_.indexOf('--only');
+  if (onlyAt === -1) return { selected: configs, passThrough: arguments_ };
+  const kind = arguments_[onlyAt + 1];
+  if (kind !== 'platform' && kind !== 'tenant') throw new Error('--only takes platform or tenant');
+  arguments_.splice(onlyAt, 2);
+  return { selected: configs.filter((config) => config.startsWith(`drizzle.${kind}.`)), passThrough: arguments_ };
+}
+
 function main(argv: readonly string[]): void {
-  const passThrough = argv.filter((argument) => argument !== '--');
-  for (const config of configs) {
+  const { selected, passThrough } = selectConfigs(argv);
+  for (const config of selected) {
     execFileSync('pnpm', ['exec', 'drizzle-kit', 'generate', '--config', config, ...passThrough], {
       cwd: schemasRoot,
       stdio: 'inherit',
