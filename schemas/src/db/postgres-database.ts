@@ -12,6 +12,7 @@ import {
   UniqueViolationError,
 } from './sql-database';
 import { assertBindable, SqlValueError } from './sql-values';
+import { StatementMethods } from './statement-methods';
 import {
   assertNotInsideTransactionOf,
   runTopLevelTransaction,
@@ -99,29 +100,15 @@ class PostgresStatements implements TransactionConnection {
   }
 }
 
-export class PostgresDatabase implements SqlDatabase {
+export class PostgresDatabase extends StatementMethods implements SqlDatabase {
   readonly dialect = 'postgres';
 
   /** `schema` is the tenant's or the platform's schema; its tables are reached unqualified. */
   constructor(
     private readonly pool: PostgresPool,
     readonly schema: string,
-  ) {}
-
-  all<Row>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-    return this.statement('all', sql, params) as Promise<Row[]>;
-  }
-
-  get<Row>(sql: string, params: readonly SqlValue[] = []): Promise<Row | undefined> {
-    return this.statement('get', sql, params) as Promise<Row | undefined>;
-  }
-
-  column<Value>(sql: string, params: readonly SqlValue[] = []): Promise<Value[]> {
-    return this.statement('column', sql, params) as Promise<Value[]>;
-  }
-
-  run(sql: string, params: readonly SqlValue[] = []): Promise<SqlRunResult> {
-    return this.statement('run', sql, params) as Promise<SqlRunResult>;
+  ) {
+    super();
   }
 
   async transaction<Result>(
@@ -173,7 +160,7 @@ export class PostgresDatabase implements SqlDatabase {
     }
   }
 
-  private async statement(mode: StatementMode, sql: string, params: readonly SqlValue[]): Promise<unknown> {
+  async execute(mode: StatementMode, sql: string, params: readonly SqlValue[]): Promise<unknown> {
     // On SQLite this call would wait for the caller's own transaction; refused here too, so that a
     // store behaves the same on both (and does not read around its own uncommitted writes).
     assertNotInsideTransactionOf(this.pool.transactionLocks.held(this.schema));

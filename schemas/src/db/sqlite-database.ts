@@ -10,6 +10,7 @@ import {
   UniqueViolationError,
 } from './sql-database';
 import { assertBindable, assertReadableNumber } from './sql-values';
+import { StatementMethods } from './statement-methods';
 import {
   assertNotInsideTransactionOf,
   runTopLevelTransaction,
@@ -101,7 +102,7 @@ class SqliteStatements implements TransactionConnection {
   }
 }
 
-export class SqliteDatabase implements SqlDatabase {
+export class SqliteDatabase extends StatementMethods implements SqlDatabase {
   readonly dialect = 'sqlite';
   private readonly statements: SqliteStatements;
   /** Held by a transaction (and by whoever waits behind one): nothing may interleave into it. */
@@ -109,28 +110,13 @@ export class SqliteDatabase implements SqlDatabase {
   private isClosed = false;
 
   constructor(readonly connection: Database.Database) {
+    super();
     this.statements = new SqliteStatements(connection);
   }
 
   /** True while a transaction runs or calls wait: closing the connection now would break them. */
   get isBusy(): boolean {
     return this.mutex.isBusy;
-  }
-
-  all<Row>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-    return this.statement('all', sql, params) as Promise<Row[]>;
-  }
-
-  get<Row>(sql: string, params: readonly SqlValue[] = []): Promise<Row | undefined> {
-    return this.statement('get', sql, params) as Promise<Row | undefined>;
-  }
-
-  column<Value>(sql: string, params: readonly SqlValue[] = []): Promise<Value[]> {
-    return this.statement('column', sql, params) as Promise<Value[]>;
-  }
-
-  run(sql: string, params: readonly SqlValue[] = []): Promise<SqlRunResult> {
-    return this.statement('run', sql, params) as Promise<SqlRunResult>;
   }
 
   /** SQLite transactions are serializable whatever the option says: one writer at a time. */
@@ -160,7 +146,7 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   /** Not async on the common path (no transaction open): one promise per call, not two. */
-  private statement(mode: StatementMode, sql: string, params: readonly SqlValue[]): Promise<unknown> {
+  execute(mode: StatementMode, sql: string, params: readonly SqlValue[]): Promise<unknown> {
     if (this.mutex.isBusy) return this.statementAfterTransaction(mode, sql, params);
     if (this.isClosed || !this.connection.open) return Promise.reject(this.closedError());
     return this.statements.execute(mode, sql, params);

@@ -2,8 +2,9 @@
 // ShardRegistry (LRU cap, archive, migrations on open) and served as async SqlDatabases.
 import { openPlatformDatabase, type PlatformDatabase, servedTenantIds } from '../database';
 import { ShardRegistry } from '../shard-registry';
-import type { Databases, SqlDatabase, SqlRunResult, SqlTransactionOptions, SqlValue } from './sql-database';
+import type { Databases, SqlDatabase, SqlTransactionOptions, SqlValue } from './sql-database';
 import { SqliteDatabase } from './sqlite-database';
+import { StatementMethods, type StatementMode } from './statement-methods';
 
 export interface SqliteDatabasesOptions {
   dataDir: string;
@@ -21,32 +22,22 @@ export interface SqliteDatabasesOptions {
  * A tenant's database as handed out: each call finds the shard again, so a handle kept across an
  * eviction reopens the file instead of using a closed connection.
  */
-class TenantShardDatabase implements SqlDatabase {
+class TenantShardDatabase extends StatementMethods implements SqlDatabase {
   readonly dialect = 'sqlite';
 
   constructor(
     private readonly shards: ShardRegistry,
     private readonly tenantId: string,
-  ) {}
+  ) {
+    super();
+  }
 
   private get database(): SqliteDatabase {
     return this.shards.forExistingTenant(this.tenantId).database;
   }
 
-  all<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
-    return this.database.all<Row>(sql, params);
-  }
-
-  get<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row | undefined> {
-    return this.database.get<Row>(sql, params);
-  }
-
-  column<Value>(sql: string, params?: readonly SqlValue[]): Promise<Value[]> {
-    return this.database.column<Value>(sql, params);
-  }
-
-  run(sql: string, params?: readonly SqlValue[]): Promise<SqlRunResult> {
-    return this.database.run(sql, params);
+  execute(mode: StatementMode, sql: string, params: readonly SqlValue[]): Promise<unknown> {
+    return this.database.execute(mode, sql, params);
   }
 
   transaction<Result>(

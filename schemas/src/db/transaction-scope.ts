@@ -4,13 +4,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { AsyncMutex } from './async-mutex';
 import {
   type SqlDatabase,
-  type SqlRunResult,
   type SqlTransactionOptions,
   type SqlValue,
   TransactionAbortedError,
 } from './sql-database';
+import { StatementMethods, type StatementMode } from './statement-methods';
 
-export type StatementMode = 'all' | 'get' | 'column' | 'run';
+export type { StatementMode } from './statement-methods';
 
 /** One connection inside a transaction, as a dialect drives it. */
 export interface TransactionConnection {
@@ -67,7 +67,7 @@ function savepointName(depth: number): string {
  * The handle `work` receives: statements go to the transaction's connection; a nested transaction
  * is a savepoint; calls on it wait while one of its nested transactions runs.
  */
-export class TransactionScope implements SqlDatabase {
+export class TransactionScope extends StatementMethods implements SqlDatabase {
   readonly dialect: 'sqlite' | 'postgres';
   /** Held while a nested transaction of this handle runs. */
   readonly lock = new AsyncMutex();
@@ -79,6 +79,7 @@ export class TransactionScope implements SqlDatabase {
     private readonly connection: TransactionConnection,
     private readonly depth: number,
   ) {
+    super();
     this.dialect = connection.dialect;
   }
 
@@ -88,22 +89,6 @@ export class TransactionScope implements SqlDatabase {
 
   finish(): void {
     this.isFinished = true;
-  }
-
-  all<Row>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-    return this.statement('all', sql, params) as Promise<Row[]>;
-  }
-
-  get<Row>(sql: string, params: readonly SqlValue[] = []): Promise<Row | undefined> {
-    return this.statement('get', sql, params) as Promise<Row | undefined>;
-  }
-
-  column<Value>(sql: string, params: readonly SqlValue[] = []): Promise<Value[]> {
-    return this.statement('column', sql, params) as Promise<Value[]>;
-  }
-
-  run(sql: string, params: readonly SqlValue[] = []): Promise<SqlRunResult> {
-    return this.statement('run', sql, params) as Promise<SqlRunResult>;
   }
 
   async transaction<Result>(
@@ -139,7 +124,7 @@ export class TransactionScope implements SqlDatabase {
     }
   }
 
-  private async statement(mode: StatementMode, sql: string, params: readonly SqlValue[]): Promise<unknown> {
+  async execute(mode: StatementMode, sql: string, params: readonly SqlValue[]): Promise<unknown> {
     this.assertUsable();
     if (!this.lock.isBusy) return this.executeNow(mode, sql, params);
     assertNotInsideTransactionOf(this.lock);
