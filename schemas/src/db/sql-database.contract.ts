@@ -272,6 +272,9 @@ export function describeSqlDatabaseContract(label: string, backend: ContractBack
         await expect(database.transaction(async () => 1)).rejects.toThrow(/use the handle given to work/);
         await transaction.transaction(async () => {
           await expect(transaction.get('SELECT 1 AS one')).rejects.toThrow(/use the handle given to work/);
+          await expect(transaction.transaction(async () => 1)).rejects.toThrow(
+            /use the handle given to work/,
+          );
         });
       });
       await expect(escaped?.get('SELECT 1 AS one')).rejects.toThrow(/has ended/);

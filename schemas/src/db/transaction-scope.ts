@@ -97,6 +97,7 @@ export class TransactionScope extends StatementMethods implements SqlDatabase {
   ): Promise<Result> {
     // A savepoint takes the isolation of the transaction it is in; the option only matters at the top.
     this.assertUsable();
+    assertNotInsideTransactionOf(this.lock);
     await this.lock.acquire();
     try {
       this.assertUsable();

@@ -44,7 +44,10 @@ function selectConfigs(argv: readonly string[]): { selected: string[]; passThrou
   const kind = arguments_[onlyAt + 1];
   if (kind !== 'platform' && kind !== 'tenant') throw new Error('--only takes platform or tenant');
   arguments_.splice(onlyAt, 2);
-  return { selected: configs.filter((config) => config.startsWith(`drizzle.${kind}.`)), passThrough: arguments_ };
+  return {
+    selected: configs.filter((config) => config.startsWith(`drizzle.${kind}.`)),
+    passThrough: arguments_,
+  };
 }
 
 function main(argv: readonly string[]): void {
