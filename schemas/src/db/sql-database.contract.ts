@@ -203,6 +203,17 @@ export function describeSqlDatabaseContract(label: string, backend: ContractBack
       expect(await database.column('SELECT COUNT(*) FROM items')).toEqual([3]);
     });
 
+    it('commits only after a nested transaction that work forgot to await has finished', async () => {
+      const { database } = await freshTenant();
+      await database.transaction(async (transaction) => {
+        void transaction.transaction(async (nested) => {
+          await insertItem(nested, 'first');
+          await insertItem(nested, 'second');
+        });
+      });
+      expect(await database.column('SELECT id FROM items ORDER BY id')).toEqual(['first', 'second']);
+    });
+
     it('maps unique and primary-key violations to UniqueViolationError', async () => {
       const { database } = await freshTenant();
       await insertItem(database, 'u');

@@ -91,6 +91,11 @@ export class TransactionScope extends StatementMethods implements SqlDatabase {
     this.isFinished = true;
   }
 
+  /** Waits for a nested transaction that `work` started but did not await, before its outcome counts. */
+  async settle(): Promise<void> {
+    if (this.lock.isBusy) await this.lock.runExclusive(() => {});
+  }
+
   async transaction<Result>(
     work: (transaction: SqlDatabase) => Promise<Result>,
     _options?: SqlTransactionOptions,
@@ -113,6 +118,7 @@ export class TransactionScope extends StatementMethods implements SqlDatabase {
     const nested = new TransactionScope(this.connection, this.depth + 1);
     try {
       const result = await runHoldingLock(this.lock, () => work(nested));
+      await nested.settle();
       if (nested.isAborted) throw abortedBy(nested.failure);
       await this.control(`RELEASE SAVEPOINT ${name}`);
       return result;
@@ -186,6 +192,7 @@ export async function runTopLevelTransaction<Result>(
   const scope = new TransactionScope(transaction.connection, 1);
   try {
     const result = await runHoldingLock(lock, () => work(scope));
+    await scope.settle();
     if (scope.isAborted) throw abortedBy(scope.failure);
     await transaction.commit();
     return result;
