@@ -37,10 +37,15 @@ export function platformDatabasePath(dataDir: string): string {
   return join(dataDir, 'platform.db');
 }
 
-export function tenantDatabasePath(dataDir: string, tenantId: string): string {
+/** A tenant id names a file and a PostgreSQL schema: letters, digits, '_' and '-' only. */
+export function assertValidTenantId(tenantId: string): void {
   if (!/^[A-Za-z0-9_-]+$/.test(tenantId)) {
     throw new Error(`invalid tenant id: ${tenantId}`);
   }
+}
+
+export function tenantDatabasePath(dataDir: string, tenantId: string): string {
+  assertValidTenantId(tenantId);
   return join(dataDir, 'tenants', `${tenantId}.db`);
 }
 

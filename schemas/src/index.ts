@@ -4,6 +4,7 @@ export * from './aaa-control';
 export * from './api/index';
 export * from './clock';
 export * from './database';
+export * from './db/index';
 export * from './domain';
 export * from './errors';
 export * from './ids';

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openTenantDatabase, type TenantOrm, tenantDatabasePath } from './database';
+import { SqliteDatabase } from './db/sqlite-database';
 
 /**
  * Open shard handles kept at once. Each costs a file descriptor pair (db + WAL) and page
@@ -16,6 +17,8 @@ export interface TenantShard {
   readonly orm: TenantOrm;
   /** Prepared statements cached per shard handle (they die with it). */
   statement(sql: string): Database.Statement;
+  /** The same connection behind the async SqlDatabase interface (SqliteDatabases hands it out). */
+  readonly database: SqliteDatabase;
 }
 
 export interface ShardRegistryOptions {
@@ -44,8 +47,29 @@ export class ShardRegistry {
     }
     const shard = this.open(tenantId);
     this.openShards.set(tenantId, shard);
-    this.evictBeyondCap();
+    this.evictBeyondCap(tenantId);
     return shard;
+  }
+
+  /**
+   * The shard of a tenant whose file exists; unlike forTenant it never creates one, so a tenant
+   * that was never created (or was archived) is refused rather than served empty.
+   */
+  forExistingTenant(tenantId: string): TenantShard {
+    if (!this.openShards.has(tenantId) && !this.hasShardFile(tenantId)) {
+      const isArchived = existsSync(this.archivedShardPath(tenantId));
+      throw new Error(`tenant ${tenantId} ${isArchived ? 'is archived' : 'has no database'}`);
+    }
+    return this.forTenant(tenantId);
+  }
+
+  /** The open shard of a tenant, without opening it or touching the LRU order. */
+  openShard(tenantId: string): TenantShard | undefined {
+    return this.openShards.get(tenantId);
+  }
+
+  openTenantIds(): string[] {
+    return [...this.openShards.keys()];
   }
 
   hasShardFile(tenantId: string): boolean {
@@ -60,6 +84,7 @@ export class ShardRegistry {
     const shard = this.openShards.get(tenantId);
     if (shard) {
       this.openShards.delete(tenantId);
+      shard.database.markClosed();
       shard.sqlite.close();
     }
   }
@@ -104,6 +129,7 @@ export class ShardRegistry {
       tenantId,
       sqlite,
       orm,
+      database: new SqliteDatabase(sqlite),
       statement(sql) {
         let prepared = statements.get(sql);
         if (!prepared) {
@@ -115,11 +141,18 @@ export class ShardRegistry {
     };
   }
 
-  private evictBeyondCap(): void {
-    while (this.openShards.size > this.openShardsMax) {
-      const oldest = this.openShards.keys().next().value;
-      if (oldest === undefined) return;
-      this.close(oldest);
+  /**
+   * Closes the least recently used shards beyond the cap, skipping any whose SqliteDatabase has a
+   * transaction open or calls waiting (closing would break them); while all are busy the cap is
+   * exceeded, and the next open evicts again.
+   */
+  private evictBeyondCap(openedTenantId: string): void {
+    let excess = this.openShards.size - this.openShardsMax;
+    for (const [tenantId, shard] of this.openShards) {
+      if (excess <= 0) return;
+      if (shard.database.isBusy || tenantId === openedTenantId) continue;
+      this.close(tenantId);
+      excess--;
     }
   }
 }
