@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await admin.quit();
-  await server.stop();
+  await server.dispose();
 });
 
 beforeEach(async () => {

@@ -24,8 +24,12 @@ export interface RedisServer {
   readonly port: number;
   /** Stops the server; its data is gone with it (nothing is persisted). */
   stop(): Promise<void>;
-  /** Stops and starts it again on the same port: what clients see when Redis restarts and loses its data. */
+  /** Starts a stopped server again on the same port, empty. */
+  start(): Promise<void>;
+  /** Stops and starts it again: what clients see when Redis restarts and loses its data. */
   restart(): Promise<void>;
+  /** Stops it for good and removes its directory. */
+  dispose(): Promise<void>;
   /** SIGSTOP / SIGCONT: a Redis that accepts connections but answers nothing, until resumed. */
   freeze(): void;
   thaw(): void;
@@ -49,11 +53,17 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     port,
     async stop() {
       await stopProcess(running);
-      await rm(directory, { recursive: true, force: true });
+    },
+    async start() {
+      running = await spawnOnPort(port, directory, policy);
     },
     async restart() {
       await stopProcess(running);
       running = await spawnOnPort(port, directory, policy);
+    },
+    async dispose() {
+      await stopProcess(running);
+      await rm(directory, { recursive: true, force: true });
     },
     freeze() {
       running.kill('SIGSTOP');
