@@ -32,6 +32,19 @@ export const PENDING_KEY_TTL_MS = PENDING_SLOT_TIMEOUT_MS + PENDING_KEY_TTL_MARG
 export const SESSION_KEY_TTL_MARGIN_MS = 24 * 60 * 60 * 1_000;
 
 /**
+ * The longest interim interval a tenant can set (the ISP console's RADIUS settings accept 60 s to one
+ * hour, schemas/src/api/branding.ts). Index keys live long enough for a session with this interval.
+ */
+export const INTERIM_INTERVAL_SECONDS_MAX = 3_600;
+
+/**
+ * Life of a tenant's session indexes (listing, stale, NAS sets, a subject's sessions), renewed by every
+ * Start and interim update: at least as long as any of its sessions' keys, so an index never expires
+ * before a session it names (a session beyond INTERIM_INTERVAL_SECONDS_MAX lengthens it further).
+ */
+export const INDEX_KEY_TTL_MS = SESSION_KEY_TTL_MARGIN_MS + 2 * INTERIM_INTERVAL_SECONDS_MAX * 1_000;
+
+/**
  * Lifetime of the markers that say "this table holds the database's open sessions" (the table's and
  * each tenant's) and of the tenant registry. Every reaper sweep renews the table marker, so it only
  * lapses when no node ran for an hour; the table is then rebuilt before it is trusted again. Kept well

@@ -3,6 +3,7 @@ import { PENDING_SLOT_TIMEOUT_MS } from '../limits';
 import { ENTRY_SEPARATOR, KEY_PARTS } from './redis-keys';
 import {
   CLOSING_SET_TTL_MS,
+  INDEX_KEY_TTL_MS,
   LISTING_PASSES_MAX,
   PENDING_KEY_TTL_MS,
   PENDING_SWEEP_BATCH_SIZE,
@@ -58,6 +59,7 @@ local PENDING_KEY = PREFIX .. '${KEY_PARTS.pending}'
 local READY_KEY = PREFIX .. '${KEY_PARTS.ready}'
 local PENDING_KEY_TTL_MS = ${PENDING_KEY_TTL_MS}
 local SESSION_KEY_TTL_MARGIN_MS = ${SESSION_KEY_TTL_MARGIN_MS}
+local INDEX_KEY_TTL_MS = ${INDEX_KEY_TTL_MS}
 local PENDING_SWEEP_BATCH_SIZE = ${PENDING_SWEEP_BATCH_SIZE}
 
 local function sessionKey(ref) return PREFIX .. '${KEY_PARTS.session}' .. ref end
@@ -78,12 +80,6 @@ local function readSession(ref)
   local values = redis.call('HMGET', sessionKey(ref), unpack(FIELDS))
   if not values[SESSION_ID] then return nil end
   return values
-end
-
--- Lengthens a key's life to at least ttlMs; never shortens it, never touches a missing key.
-local function extendExpiry(key, ttlMs)
-  local remainingMs = redis.call('PTTL', key)
-  if remainingMs == -1 or (remainingMs >= 0 and remainingMs < ttlMs) then redis.call('PEXPIRE', key, ttlMs) end
 end
 
 local function appendAll(target, values)
@@ -122,14 +118,15 @@ end
 
 -- Re-indexes a session's silence deadline and keeps every key that names it alive at least as long as it.
 local function keepSessionAlive(ref, values)
-  local intervalMs = 2 * tonumber(values[INTERIM_INTERVAL_SECONDS]) * 1000
-  local ttlMs = intervalMs + SESSION_KEY_TTL_MARGIN_MS
-  redis.call('ZADD', STALE_KEY, tonumber(values[LAST_UPDATE_MS]) + intervalMs, entryOf(values[SESSION_ID], ref))
+  local silenceMs = 2 * tonumber(values[INTERIM_INTERVAL_SECONDS]) * 1000
+  local ttlMs = silenceMs + SESSION_KEY_TTL_MARGIN_MS
+  local indexTtlMs = math.max(ttlMs, INDEX_KEY_TTL_MS)
+  redis.call('ZADD', STALE_KEY, tonumber(values[LAST_UPDATE_MS]) + silenceMs, entryOf(values[SESSION_ID], ref))
   redis.call('PEXPIRE', sessionKey(ref), ttlMs)
-  extendExpiry(LISTING_KEY, ttlMs)
-  extendExpiry(STALE_KEY, ttlMs)
-  extendExpiry(nasKey(values[NAS_ID]), ttlMs)
-  extendExpiry(subjectSessionsKey(subjectOf(values)), ttlMs)
+  redis.call('PEXPIRE', LISTING_KEY, indexTtlMs)
+  redis.call('PEXPIRE', STALE_KEY, indexTtlMs)
+  redis.call('PEXPIRE', nasKey(values[NAS_ID]), indexTtlMs)
+  redis.call('PEXPIRE', subjectSessionsKey(subjectOf(values)), indexTtlMs)
 end
 
 local function releaseSlot(subjectReference, device)
@@ -173,11 +170,20 @@ local openSessionsMax, pendingSlotsMax = tonumber(ARGV[7]), tonumber(ARGV[8])
 if redis.call('EXISTS', READY_KEY) == 0 then return {'not_ready', 0} end
 local pendingKey, sessionsKey = subjectPendingKey(subjectReference), subjectSessionsKey(subjectReference)
 
--- The subject's own expired slots go first: a slot counts until its stored expiry, not until a sweep.
-for _, expiredDevice in ipairs(redis.call('ZRANGEBYSCORE', pendingKey, '-inf', nowMs)) do
-  releaseSlot(subjectReference, expiredDevice)
+-- One read of the subject's slots: expired ones are freed (a slot counts until its stored expiry, not
+-- until a sweep), the others are devices in use.
+local devices, devicesInUse, hasSlot = {}, 0, false
+local slots = redis.call('ZRANGE', pendingKey, 0, -1, 'WITHSCORES')
+for index = 1, #slots, 2 do
+  local slotDevice = slots[index]
+  if tonumber(slots[index + 1]) <= nowMs then
+    releaseSlot(subjectReference, slotDevice)
+  else
+    devices[slotDevice] = true
+    devicesInUse = devicesInUse + 1
+    if slotDevice == device then hasSlot = true end
+  end
 end
-local devices, devicesInUse = {}, 0
 local sessionDevices = redis.call('HGETALL', sessionsKey)
 for index = 1, #sessionDevices, 2 do
   local entry, sessionDevice = sessionDevices[index], sessionDevices[index + 1]
@@ -189,21 +195,15 @@ for index = 1, #sessionDevices, 2 do
     devicesInUse = devicesInUse + 1
   end
 end
-for _, slotDevice in ipairs(redis.call('ZRANGE', pendingKey, 0, -1)) do
-  if not devices[slotDevice] then
-    devices[slotDevice] = true
-    devicesInUse = devicesInUse + 1
-  end
-end
 
+-- Every slot of the subject expires by now + timeout at the latest, so the keys' life is simply renewed.
 local function holdSlot()
-  local hasSlot = redis.call('ZSCORE', pendingKey, device)
   -- A known device without room for a slot is still admitted; it simply holds no slot.
   if not hasSlot and isPendingFull(nowMs, pendingSlotsMax) then return end
   redis.call('ZADD', pendingKey, expiresAtMs, device)
   redis.call('ZADD', PENDING_KEY, expiresAtMs, subjectReference .. SEPARATOR .. device)
-  extendExpiry(pendingKey, PENDING_KEY_TTL_MS)
-  extendExpiry(PENDING_KEY, PENDING_KEY_TTL_MS)
+  redis.call('PEXPIRE', pendingKey, PENDING_KEY_TTL_MS)
+  redis.call('PEXPIRE', PENDING_KEY, PENDING_KEY_TTL_MS)
 end
 
 if devices[device] then
@@ -288,10 +288,12 @@ export const UPDATE_SESSION = script(
   'update-session',
   `
 local ref = ARGV[2] .. ':' .. ARGV[3]
-if redis.call('EXISTS', sessionKey(ref)) == 0 then return false end
-redis.call('HSET', sessionKey(ref), 'lastUpdateMs', ARGV[4], 'inputOctets', ARGV[5], 'outputOctets', ARGV[6])
-if ARGV[7] == '1' then redis.call('HSET', sessionKey(ref), 'framedIp', ARGV[8]) end
 local values = readSession(ref)
+if not values then return false end
+values[LAST_UPDATE_MS], values[INPUT_OCTETS], values[OUTPUT_OCTETS] = ARGV[4], ARGV[5], ARGV[6]
+if ARGV[7] == '1' then values[FRAMED_IP] = ARGV[8] end
+redis.call('HSET', sessionKey(ref), 'lastUpdateMs', values[LAST_UPDATE_MS], 'inputOctets', values[INPUT_OCTETS],
+  'outputOctets', values[OUTPUT_OCTETS], 'framedIp', values[FRAMED_IP])
 keepSessionAlive(ref, values)
 return values
 `,

@@ -35,13 +35,24 @@ export interface TableReadinessOptions {
 export class TableReadiness {
   private readonly options: TableReadinessOptions;
   private rebuildInFlight: Promise<RebuildOutcome> | undefined;
+  /** One readiness check per tenant at a time, however many requests met `not_ready` at once (one entry per tenant). */
+  private readonly tenantsBecomingReady = new Map<string, Promise<void>>();
 
   constructor(options: TableReadinessOptions) {
     this.options = options;
   }
 
   /** Called when a tenant's script answered `not_ready`; the caller then runs it once more. */
-  async makeTenantReady(tenantId: string): Promise<void> {
+  makeTenantReady(tenantId: string): Promise<void> {
+    let becomingReady = this.tenantsBecomingReady.get(tenantId);
+    if (becomingReady === undefined) {
+      becomingReady = this.checkTenant(tenantId).finally(() => this.tenantsBecomingReady.delete(tenantId));
+      this.tenantsBecomingReady.set(tenantId, becomingReady);
+    }
+    return becomingReady;
+  }
+
+  private async checkTenant(tenantId: string): Promise<void> {
     if (await this.markTenantReadyIfTableReady(tenantId)) return;
     await this.waitForRebuild(REQUEST_REBUILD_WAIT_MS);
     await this.markTenantReadyIfTableReady(tenantId);

@@ -5,6 +5,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import Redis from 'ioredis';
 
 const LOOPBACK_HOST = '127.0.0.1';
 /** redis-server answers PING within a few milliseconds of starting; 10 s covers a loaded machine. */
@@ -33,6 +34,8 @@ export interface RedisServer {
   /** SIGSTOP / SIGCONT: a Redis that accepts connections but answers nothing, until resumed. */
   freeze(): void;
   thaw(): void;
+  /** One numeric field of INFO (`used_memory`, `used_cpu_user`, …), for benchmarks. */
+  infoNumber(section: string, field: string): Promise<number>;
 }
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
@@ -70,6 +73,17 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     },
     thaw() {
       running.kill('SIGCONT');
+    },
+    async infoNumber(section, field) {
+      const client = new Redis(port, LOOPBACK_HOST);
+      try {
+        const info = await client.info(section);
+        const line = info.split('\r\n').find((candidate) => candidate.startsWith(`${field}:`));
+        if (line === undefined) throw new Error(`INFO ${section} has no ${field}`);
+        return Number(line.slice(field.length + 1));
+      } finally {
+        client.disconnect();
+      }
     },
   };
 }
