@@ -20,14 +20,16 @@ import type { SubjectKind, SubjectReference } from '../session-table';
  * (`ses_…`, `nas_…`, base64url), so the first newline and the first colon split an entry even when a
  * NAS puts either character in its Acct-Session-Id.
  *
- * Cluster-wide keys (touched by plain commands only, never inside a tenant's script):
- *   kiunga:session-table:ready             the table as a whole holds the database's open sessions
- *   kiunga:session-table:tenants           set of tenant ids with something in the table (for sweeps)
- *   kiunga:session-table:rebuild-lock      held by the one node rebuilding the table
+ * Cluster-wide keys, never touched by a tenant's script; they share one hash tag so that finishing a
+ * rebuild (marker set only while the lock is still held) is one script:
+ *   kiunga:{session-table}:ready           the table as a whole holds the database's open sessions
+ *   kiunga:{session-table}:tenants         set of tenant ids with something in the table (for sweeps)
+ *   kiunga:{session-table}:rebuild-lock    held by the one node rebuilding the table
  */
-export const TABLE_MARKER_KEY = 'kiunga:session-table:ready';
-export const TENANT_REGISTRY_KEY = 'kiunga:session-table:tenants';
-export const REBUILD_LOCK_KEY = 'kiunga:session-table:rebuild-lock';
+const CLUSTER_WIDE_TAG = 'session-table';
+export const TABLE_MARKER_KEY = 'kiunga:{session-table}:ready';
+export const TENANT_REGISTRY_KEY = 'kiunga:{session-table}:tenants';
+export const REBUILD_LOCK_KEY = 'kiunga:{session-table}:rebuild-lock';
 
 /** Suffixes after the tenant prefix; the Lua prelude is built from the same names. */
 export const KEY_PARTS = {
@@ -51,7 +53,7 @@ const NAS_ID_FORBIDDEN = /[:{}\n]/;
 const SUBJECT_ID_FORBIDDEN = /[:{}\n]/;
 
 export function tenantPrefix(tenantId: string): string {
-  if (tenantId === '' || TENANT_ID_FORBIDDEN.test(tenantId)) {
+  if (tenantId === '' || tenantId === CLUSTER_WIDE_TAG || TENANT_ID_FORBIDDEN.test(tenantId)) {
     throw new Error(`tenant id ${JSON.stringify(tenantId)} cannot name Redis keys`);
   }
   return `kiunga:{${tenantId}}:`;

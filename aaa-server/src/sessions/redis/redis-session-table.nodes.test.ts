@@ -149,6 +149,32 @@ describe('Redis restarted without its data', () => {
   });
 });
 
+describe('Redis restarting during a rebuild', () => {
+  it('fails that rebuild instead of declaring a half-loaded table ready; the next one loads it whole', async () => {
+    const sessionsInDatabase = [
+      sessionInput(),
+      sessionInput({ sessionId: 'ses_2', acctSessionId: '81f0002b', subjectId: 'vch_2' }),
+    ];
+    let shouldRestartMidway = true;
+    const openSessions: OpenSessionSource = async function* () {
+      for (const [index, session] of sessionsInDatabase.entries()) {
+        if (index === 1 && shouldRestartMidway) {
+          shouldRestartMidway = false;
+          await server.restart();
+        }
+        yield session;
+      }
+    };
+    // Redis restarts while the rebuild is still reading the database.
+    const node = await connectNode({ openSessions });
+    const failed = await node.ensureRebuilt().catch((caught: unknown) => caught);
+    expect(isSessionStoreUnavailable(failed)).toBe(true);
+    const admission = await whenReachable(() => node.admitDevice(admitRequest('aa:bb:cc:00:00:02', 1)));
+    expect(admission).toEqual({ admitted: false, reason: 'device_limit', devicesInUse: 1 });
+    expect(await node.countsByTenant()).toEqual(new Map([['ten_a', 2]]));
+  });
+});
+
 describe('Redis unreachable or stuck', () => {
   it('answers session_store_unavailable at once while Redis is down, and serves again once it is back', async () => {
     const node = await connectNode({ openSessions: () => [sessionInput()] });

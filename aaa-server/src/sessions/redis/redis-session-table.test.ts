@@ -54,13 +54,13 @@ describe('RedisSessionTable keys', () => {
       subjectId: 'vch_9',
     });
     const keys = (await admin.keys('*')).sort();
-    const tenantKeys = keys.filter((key) => key.startsWith('kiunga:{'));
+    const tenantKeys = keys.filter((key) => key.startsWith('kiunga:{ten_'));
     expect(tenantKeys.every((key) => /^kiunga:\{ten_[ab]\}:/.test(key))).toBe(true);
     expect(tenantKeys).toContain('kiunga:{ten_a}:session:nas_1:81f0002a');
     expect(tenantKeys).toContain('kiunga:{ten_a}:subject:voucher:vch_1:pending');
-    expect(keys.filter((key) => !key.startsWith('kiunga:{')).sort()).toEqual([
-      'kiunga:session-table:ready',
-      'kiunga:session-table:tenants',
+    expect(keys.filter((key) => !key.startsWith('kiunga:{ten_')).sort()).toEqual([
+      'kiunga:{session-table}:ready',
+      'kiunga:{session-table}:tenants',
     ]);
     for (const key of keys) expect(await admin.pttl(key), key).toBeGreaterThan(0);
   });

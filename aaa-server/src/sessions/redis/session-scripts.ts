@@ -1,5 +1,4 @@
 // The Lua scripts that change and read the session table inside Redis, each one atomic step.
-import { PENDING_SLOT_TIMEOUT_MS } from '../limits';
 import { ENTRY_SEPARATOR, KEY_PARTS } from './redis-keys';
 import {
   CLOSING_SET_TTL_MS,
@@ -506,6 +505,19 @@ return 0
 `,
 );
 
+/**
+ * The last step of a rebuild: the table marker is set only while this node still holds the lock.
+ * KEYS: lock, table marker. ARGV: token, marker value, marker ttl. Reply: 1 when set.
+ */
+export const FINISH_REBUILD = new RedisScript(
+  'finish-rebuild',
+  `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+return 1
+`,
+);
+
 export const ALL_SCRIPTS: readonly RedisScript[] = [
   ADMIT_DEVICE,
   START_SESSION,
@@ -524,7 +536,5 @@ export const ALL_SCRIPTS: readonly RedisScript[] = [
   COUNT_TENANT,
   RENEW_LOCK,
   RELEASE_LOCK,
+  FINISH_REBUILD,
 ];
-
-/** Sanity for the prelude's constants: a slot outlives its own timeout. */
-if (PENDING_KEY_TTL_MS <= PENDING_SLOT_TIMEOUT_MS) throw new Error('pending keys must outlive their slots');

@@ -15,7 +15,7 @@ import {
   TABLE_MARKER_TTL_MS,
 } from './redis-limits';
 import { asArray, startSessionCall } from './session-codec';
-import { RELEASE_LOCK, RENEW_LOCK, START_SESSION } from './session-scripts';
+import { FINISH_REBUILD, RELEASE_LOCK, RENEW_LOCK, START_SESSION } from './session-scripts';
 
 export interface TableReadinessOptions {
   readonly client: Redis;
@@ -35,11 +35,20 @@ export interface TableReadinessOptions {
 export class TableReadiness {
   private readonly options: TableReadinessOptions;
   private rebuildInFlight: Promise<RebuildOutcome> | undefined;
+  /**
+   * Counts (re)connections. A Redis that restarted is reached only through a new connection, so work
+   * that must all land on one Redis process (a rebuild; marking a tenant ready after seeing the table
+   * marker) checks that this did not move before it sends its next command.
+   */
+  private connectionEpoch = 0;
   /** One readiness check per tenant at a time, however many requests met `not_ready` at once (one entry per tenant). */
   private readonly tenantsBecomingReady = new Map<string, Promise<void>>();
 
   constructor(options: TableReadinessOptions) {
     this.options = options;
+    options.client.on('ready', () => {
+      this.connectionEpoch += 1;
+    });
   }
 
   /** Called when a tenant's script answered `not_ready`; the caller then runs it once more. */
@@ -84,11 +93,11 @@ export class TableReadiness {
   }
 
   private async markTenantReadyIfTableReady(tenantId: string): Promise<boolean> {
+    const epoch = this.connectionEpoch;
     const isTableReady = (await this.options.client.exists(TABLE_MARKER_KEY)) === 1;
-    if (!isTableReady) return false;
-    // Sent in the same continuation as the EXISTS reply, so on the same connection and to the same Redis
-    // process: a restart in between breaks the connection and fails this call rather than marking a
-    // tenant ready on an empty table.
+    // Still the connection that saw the marker, so the same Redis process: a tenant is never marked
+    // ready on a Redis that restarted empty after showing the marker.
+    if (!isTableReady || epoch !== this.connectionEpoch) return false;
     await markTenantsReady(this.options.client, [tenantId]);
     return true;
   }
@@ -124,7 +133,7 @@ export class TableReadiness {
     try {
       // Another node may have finished between our look and our lock.
       if ((await client.exists(TABLE_MARKER_KEY)) === 1) return { rebuilt: false };
-      const sessionCount = await this.loadOpenSessions(token);
+      const sessionCount = await this.loadOpenSessions(token, this.connectionEpoch);
       logger?.info({ sessions: sessionCount }, 'session table rebuilt in Redis from the database');
       return { rebuilt: true, sessionCount };
     } finally {
@@ -132,24 +141,40 @@ export class TableReadiness {
     }
   }
 
-  private async loadOpenSessions(token: string): Promise<number> {
+  /** Every write of a rebuild goes to the Redis process it started on (`epoch`), or the rebuild fails. */
+  private async loadOpenSessions(token: string, epoch: number): Promise<number> {
     const tenantIds = new Set<string>();
     let batch: LiveSessionInput[] = [];
     let sessionCount = 0;
     for await (const session of this.options.openSessions()) {
       batch.push(session);
       if (batch.length < REBUILD_BATCH_SIZE) continue;
-      sessionCount += await this.restoreBatch(batch, tenantIds, token);
+      sessionCount += await this.restoreBatch(batch, tenantIds, token, epoch);
       batch = [];
     }
-    if (batch.length > 0) sessionCount += await this.restoreBatch(batch, tenantIds, token);
+    if (batch.length > 0) sessionCount += await this.restoreBatch(batch, tenantIds, token, epoch);
     // Tenants first, the table marker last: whoever sees the table marker may trust every tenant.
     const tenantList = [...tenantIds];
     for (let start = 0; start < tenantList.length; start += REBUILD_BATCH_SIZE) {
+      this.assertSameConnection(epoch);
       await markTenantsReady(this.options.client, tenantList.slice(start, start + REBUILD_BATCH_SIZE));
     }
-    await this.options.client.set(TABLE_MARKER_KEY, String(sessionCount), 'PX', TABLE_MARKER_TTL_MS);
+    this.assertSameConnection(epoch);
+    const marker = [token, String(sessionCount), TABLE_MARKER_TTL_MS];
+    const keys = [REBUILD_LOCK_KEY, TABLE_MARKER_KEY];
+    if ((await FINISH_REBUILD.run(this.options.client, keys, marker)) !== 1) {
+      throw sessionStoreUnavailable('rebuild', 'the rebuild lock expired before the end');
+    }
     return sessionCount;
+  }
+
+  private assertSameConnection(epoch: number): void {
+    if (epoch !== this.connectionEpoch) {
+      throw sessionStoreUnavailable(
+        'rebuild',
+        'Redis reconnected during the rebuild (it may have restarted)',
+      );
+    }
   }
 
   /** Writes one batch in one pipelined round trip (each script sent without waiting for the one before). */
@@ -157,8 +182,10 @@ export class TableReadiness {
     batch: LiveSessionInput[],
     tenantIds: Set<string>,
     token: string,
+    epoch: number,
   ): Promise<number> {
     const { client, openSessionsMax, logger } = this.options;
+    this.assertSameConnection(epoch);
     const replies = await Promise.all(
       batch.map((session) => {
         const call = startSessionCall(session, { isRestore: true, openSessionsMax });
