@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { isSessionStoreUnavailable, type OpenSessionSource } from '../session-store';
 import type { LiveSessionInput, SubjectReference } from '../session-table';
 import { type RedisServer, startRedisServer } from '../testing/redis-server';
-import { admitRequest, sessionInput } from '../testing/session-store-cases';
+import { admitRequest, sessionInput } from '../testing/session-fixtures';
 import { RedisSessionTable, type RedisSessionTableOptions } from './redis-session-table';
 
 const VOUCHER: SubjectReference = { tenantId: 'ten_a', subjectKind: 'voucher', subjectId: 'vch_1' };

@@ -3,7 +3,8 @@ import Redis from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionStore } from '../session-store';
 import { type RedisServer, startRedisServer } from '../testing/redis-server';
-import { admitRequest, describeSessionStoreContract, sessionInput } from '../testing/session-store-cases';
+import { admitRequest, sessionInput } from '../testing/session-fixtures';
+import { describeSessionStoreContract } from '../testing/session-store-cases';
 import { RedisSessionTable, type RedisSessionTableOptions } from './redis-session-table';
 
 let server: RedisServer;

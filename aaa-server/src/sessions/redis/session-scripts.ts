@@ -115,6 +115,18 @@ local function removeSessionRecord(ref, values)
   redis.call('HDEL', subjectSessionsKey(subjectOf(values)), entry)
 end
 
+-- Removes the live session behind each entry, appending its fields to removed (entries already gone are dropped).
+local function removeEntries(entries, removed)
+  for _, entry in ipairs(entries) do
+    local values, ref = readEntry(entry)
+    if values then
+      removeSessionRecord(ref, values)
+      appendAll(removed, values)
+    end
+  end
+  return removed
+end
+
 -- Re-indexes a session's silence deadline and keeps every key that names it alive at least as long as it.
 local function keepSessionAlive(ref, values)
   local silenceMs = 2 * tonumber(values[INTERIM_INTERVAL_SECONDS]) * 1000
@@ -331,15 +343,8 @@ return values
 export const CLAIM_STALE_SESSIONS = script(
   'claim-stale-sessions',
   `
-local claimed = {}
-for _, entry in ipairs(redis.call('ZRANGEBYSCORE', STALE_KEY, '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))) do
-  local values, ref = readEntry(entry)
-  if values then
-    removeSessionRecord(ref, values)
-    appendAll(claimed, values)
-  end
-end
-return claimed
+local stale = redis.call('ZRANGEBYSCORE', STALE_KEY, '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+return removeEntries(stale, {})
 `,
 );
 
@@ -362,14 +367,7 @@ return redis.call('SCARD', KEYS[2])
 export const DRAIN_CLOSING_NAS = script(
   'drain-closing-nas',
   `
-local closed = {0}
-for _, entry in ipairs(redis.call('SPOP', KEYS[1], tonumber(ARGV[2]))) do
-  local values, ref = readEntry(entry)
-  if values then
-    removeSessionRecord(ref, values)
-    appendAll(closed, values)
-  end
-end
+local closed = removeEntries(redis.call('SPOP', KEYS[1], tonumber(ARGV[2])), {0})
 closed[1] = redis.call('SCARD', KEYS[1])
 return closed
 `,

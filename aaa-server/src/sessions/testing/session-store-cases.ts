@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { PENDING_SLOT_TIMEOUT_MS } from '../limits';
 import type { OpenSessionSource, SessionKey, SessionStore } from '../session-store';
-import type { AdmitDeviceRequest, LiveSessionInput, SubjectReference } from '../session-table';
+import type { SubjectReference } from '../session-table';
+import { admitRequest, FIXTURE_START_MS, sessionInput } from './session-fixtures';
 
 export interface SessionStoreFactoryOptions {
   readonly openSessionsMax?: number;
@@ -13,40 +14,12 @@ export interface SessionStoreFactoryOptions {
 /** Makes a store that is empty and ready (already rebuilt from `openSessions`); the caller closes it after the test. */
 export type SessionStoreFactory = (options?: SessionStoreFactoryOptions) => Promise<SessionStore>;
 
-const START_MS = Date.UTC(2026, 0, 1);
+const START_MS = FIXTURE_START_MS;
 const PHONE = 'aa:bb:cc:00:00:01';
 const LAPTOP = 'aa:bb:cc:00:00:02';
 const TABLET = 'aa:bb:cc:00:00:03';
 const VOUCHER: SubjectReference = { tenantId: 'ten_a', subjectKind: 'voucher', subjectId: 'vch_1' };
 const FIRST_KEY: SessionKey = { tenantId: 'ten_a', nasId: 'nas_1', acctSessionId: '81f0002a' };
-
-export function admitRequest(
-  callingStationId: string,
-  deviceLimit: number,
-  nowMs = START_MS,
-): AdmitDeviceRequest {
-  return { ...VOUCHER, callingStationId, deviceLimit, nowMs };
-}
-
-export function sessionInput(overrides: Partial<LiveSessionInput> = {}): LiveSessionInput {
-  return {
-    sessionId: 'ses_1',
-    tenantId: 'ten_a',
-    nasId: 'nas_1',
-    acctSessionId: '81f0002a',
-    username: 'K7P2Q9',
-    subjectKind: 'voucher',
-    subjectId: 'vch_1',
-    callingStationId: PHONE,
-    framedIp: '10.5.50.2',
-    startedAtMs: START_MS,
-    lastUpdateMs: START_MS,
-    interimIntervalSeconds: 300,
-    inputOctets: 0,
-    outputOctets: 0,
-    ...overrides,
-  };
-}
 
 export function describeSessionStoreContract(name: string, createStore: SessionStoreFactory): void {
   describe(`${name}: device limit of one`, () => {
