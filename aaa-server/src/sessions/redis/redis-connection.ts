@@ -3,12 +3,17 @@ import { KiungaError } from '@kiunga/schemas';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { sessionStoreUnavailable } from '../session-store';
+import { LOCK_SCRIPTS } from './lock-scripts';
+import { SESSION_READ_SCRIPTS } from './read-scripts';
 import {
   REDIS_COMMAND_TIMEOUT_MS,
   REDIS_CONNECT_TIMEOUT_MS,
   REDIS_RECONNECT_DELAY_MAX_MS,
 } from './redis-limits';
-import { ALL_SCRIPTS } from './session-scripts';
+import { SESSION_CHANGE_SCRIPTS } from './session-scripts';
+
+/** Loaded at connect, so even the first call of each script is answered by its digest. */
+const ALL_SCRIPTS = [...SESSION_CHANGE_SCRIPTS, ...SESSION_READ_SCRIPTS, ...LOCK_SCRIPTS];
 
 export interface RedisConnectionOptions {
   /** `redis://[user:password@]host:port[/db]` (KIUNGA_REDIS_URL); `rediss://` for TLS. */

@@ -21,6 +21,13 @@ import type {
   StartSessionResult,
   SubjectReference,
 } from '../session-table';
+import {
+  FIND_SESSION,
+  LIST_NAS_SESSIONS,
+  LIST_SUBJECT_SESSIONS,
+  LIST_TENANT_SESSIONS,
+  SUBJECT_DEVICES,
+} from './read-scripts';
 import { connectRedis, type RedisConnectionOptions, toStoreError } from './redis-connection';
 import {
   nasClosingKey,
@@ -52,14 +59,9 @@ import {
   ADMIT_DEVICE,
   BEGIN_CLOSING_NAS,
   DRAIN_CLOSING_NAS,
-  FIND_SESSION,
-  LIST_NAS_SESSIONS,
-  LIST_SUBJECT_SESSIONS,
-  LIST_TENANT_SESSIONS,
   REMOVE_SESSION,
   START_SESSION,
   STOP_SESSION,
-  SUBJECT_DEVICES,
   UPDATE_SESSION,
 } from './session-scripts';
 import { TableReadiness } from './table-readiness';

@@ -2,8 +2,8 @@
 import { normalizeCallingStationId } from '../calling-station-id';
 import { assertInterimInterval } from '../session-records';
 import type { LiveSession, LiveSessionInput, SubjectKind } from '../session-table';
+import { SESSION_FIELDS } from './lua-prelude';
 import { assertSessionId, nasKey, sessionKey, subjectKeys, tenantKey, tenantPrefix } from './redis-keys';
-import { SESSION_FIELDS } from './session-scripts';
 
 const FIELD_COUNT = SESSION_FIELDS.length;
 /** A session stores no Framed-IP as the empty string: no real address is empty. */

@@ -5,6 +5,7 @@ import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { type OpenSessionSource, type RebuildOutcome, sessionStoreUnavailable } from '../session-store';
 import type { LiveSessionInput } from '../session-table';
+import { FINISH_REBUILD, RELEASE_LOCK, RENEW_LOCK } from './lock-scripts';
 import { REBUILD_LOCK_KEY, TABLE_MARKER_KEY, TENANT_REGISTRY_KEY, tenantKey } from './redis-keys';
 import {
   REBUILD_BATCH_SIZE,
@@ -15,7 +16,7 @@ import {
   TABLE_MARKER_TTL_MS,
 } from './redis-limits';
 import { asArray, startSessionCall } from './session-codec';
-import { FINISH_REBUILD, RELEASE_LOCK, RENEW_LOCK, START_SESSION } from './session-scripts';
+import { START_SESSION } from './session-scripts';
 
 export interface TableReadinessOptions {
   readonly client: Redis;

@@ -1,10 +1,11 @@
 // The reaper's and the metrics' work over every tenant in the table: stale sessions, expired slots, counts.
 import type Redis from 'ioredis';
 import type { LiveSession } from '../session-table';
+import { COUNT_TENANT } from './read-scripts';
 import { TENANT_REGISTRY_KEY, tenantKey, tenantPrefix } from './redis-keys';
 import { PENDING_SWEEP_BATCH_SIZE, SCAN_PAGE_SIZE, TENANT_PENDING_SLOTS_MAX } from './redis-limits';
 import { asArray, sessionsFromReply } from './session-codec';
-import { CLAIM_STALE_SESSIONS, COUNT_TENANT, EXPIRE_PENDING_SLOTS } from './session-scripts';
+import { CLAIM_STALE_SESSIONS, EXPIRE_PENDING_SLOTS } from './session-scripts';
 import type { TableReadiness } from './table-readiness';
 
 /** A sweep of one tenant's slots ends after this many full batches: enough for all the slots a tenant may hold. */
