@@ -66,6 +66,27 @@ describe('RedisSessionTable keys', () => {
     for (const key of keys) expect(await admin.pttl(key), key).toBeGreaterThan(0);
   });
 
+  it('forgets a session whose key expired on its own (no node reaped for a day): it frees its device and leaves every index', async () => {
+    const table = await connectTable();
+    await table.startSession(sessionInput());
+    await table.startSession(
+      sessionInput({ sessionId: 'ses_2', acctSessionId: '81f0002b', callingStationId: 'aa:bb:cc:00:00:02' }),
+    );
+    await admin.del('kiunga:{ten_a}:session:nas_1:81f0002a');
+    expect(await table.findSession('ten_a', 'ses_1')).toBeUndefined();
+    const page = await table.sessionsOfTenant('ten_a', { limit: 10 });
+    expect(page.sessions.map((session) => session.sessionId)).toEqual(['ses_2']);
+    expect(await table.admitDevice(admitRequest('aa:bb:cc:00:00:03', 2))).toEqual({
+      admitted: true,
+      isKnownDevice: false,
+    });
+    expect(await table.claimStaleSessions(Date.UTC(2026, 0, 2), 0)).toEqual([
+      expect.objectContaining({ sessionId: 'ses_2' }),
+    ]);
+    expect(await admin.zcard('kiunga:{ten_a}:stale')).toBe(0);
+    expect(await admin.exists('kiunga:{ten_a}:listing', 'kiunga:{ten_a}:nas:nas_1')).toBe(0);
+  });
+
   it('runs its scripts again after Redis forgot them (NOSCRIPT)', async () => {
     const table = await connectTable();
     await admin.script('FLUSH');
