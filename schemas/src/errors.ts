@@ -98,6 +98,10 @@ export const errorCatalogue = {
   },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   service_unavailable: { status: 503, message: 'The service is not ready yet.' },
+  session_store_unavailable: {
+    status: 503,
+    message: 'The live session table (Redis) did not answer in time. Try again shortly.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
