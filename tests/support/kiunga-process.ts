@@ -83,13 +83,15 @@ export interface RunningKiunga {
 export async function startKiunga(
   dataDir: string,
   environment: NodeJS.ProcessEnv = {},
+  /** Another checkout's ./kiunga (the build tests run a scratch copy). */
+  script = kiungaScript,
 ): Promise<RunningKiunga> {
   const [httpPort, authPort, acctPort] = [
     await freePort('tcp'),
     await freePort('udp'),
     await freePort('udp'),
   ];
-  const child = spawn(kiungaScript, ['start', '--data-dir', dataDir], {
+  const child = spawn(script, ['start', '--data-dir', dataDir], {
     cwd: repositoryRoot,
     env: {
       ...process.env,
