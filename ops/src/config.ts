@@ -1,8 +1,8 @@
 // Configuration from KIUNGA_* environment variables, validated once at start.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PlatformBillingConfig } from '@kiunga/control-api';
-import { generateMasterKey } from '@kiunga/schemas';
+import { generateMasterKey, makePrivateDirectory, PRIVATE_FILE_MODE } from '@kiunga/schemas';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -147,8 +147,8 @@ export function resolveMasterKey(config: KiungaConfig, options: { createIfMissin
       `no master key: set KIUNGA_MASTER_KEY or run 'kiunga migrate' to create ${path} (keep it safe and backed up)`,
     );
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  makePrivateDirectory(config.dataDir);
   const key = generateMasterKey();
-  writeFileSync(path, `${key}\n`, { mode: 0o600 });
+  writeFileSync(path, `${key}\n`, { mode: PRIVATE_FILE_MODE });
   return key;
 }

@@ -6,6 +6,7 @@ export * from './clock';
 export * from './database';
 export * from './domain';
 export * from './errors';
+export * from './file-modes';
 export * from './ids';
 export * from './money';
 export * from './phone';

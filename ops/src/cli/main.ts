@@ -1,6 +1,12 @@
 // The `kiunga` command line: migrate, demo, start, admin. The ./kiunga script runs this file.
 import { parseArgs } from 'node:util';
-import { openPlatformDatabase, systemClock } from '@kiunga/schemas';
+import {
+  makePrivateDirectory,
+  openPlatformDatabase,
+  PRIVATE_UMASK,
+  systemClock,
+  tightenDataDirectory,
+} from '@kiunga/schemas';
 import { AccountError, createSuperAdmin } from '../accounts';
 import { ConfigError, type KiungaConfig, readConfig, resolveMasterKey } from '../config';
 import { DEMO_EXTRA_VOUCHERS_DEFAULT, DEMO_EXTRA_VOUCHERS_MAX, seedDemo } from '../demo/seed';
@@ -33,6 +39,8 @@ KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_LOG_LEVEL.
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
+  // Everything this process creates (databases, -wal/-shm, demo.json, backups) is the owner's alone.
+  process.umask(PRIVATE_UMASK);
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(usage);
@@ -57,8 +65,20 @@ function dataDirOption(rest: string[]): { config: KiungaConfig; values: Record<s
   return { config: readConfig(process.env, { dataDir: values['data-dir'] }), values };
 }
 
+/**
+ * Every command that writes the data directory first makes it owner-only, which also mends
+ * installations whose files were created readable by others before.
+ */
+function prepareDataDirectory(config: KiungaConfig): void {
+  makePrivateDirectory(config.dataDir);
+  for (const entry of tightenDataDirectory(config.dataDir)) {
+    process.stderr.write(`kiunga: warning: ${entry.path} is still readable by others: ${entry.reason}\n`);
+  }
+}
+
 function runMigrate(rest: string[]): number {
   const { config } = dataDirOption(rest);
+  prepareDataDirectory(config);
   resolveMasterKey(config, { createIfMissing: true });
   const summary = migrateAll(config.dataDir);
   process.stdout.write(
@@ -83,6 +103,7 @@ async function runDemo(rest: string[]): Promise<number> {
     throw new UsageError(`--vouchers must be a whole number from 0 to ${DEMO_EXTRA_VOUCHERS_MAX}`);
   }
   const config = readConfig(process.env, { dataDir: values['data-dir'] });
+  prepareDataDirectory(config);
   const masterKey = resolveMasterKey(config, { createIfMissing: true });
   migrateAll(config.dataDir);
   const demo = await seedDemo({
@@ -132,6 +153,7 @@ function describeDemo(demo: Awaited<ReturnType<typeof seedDemo>>, config: Kiunga
 
 function runStart(rest: string[]): Promise<number> {
   const { config } = dataDirOption(rest);
+  prepareDataDirectory(config);
   const masterKey = resolveMasterKey(config, { createIfMissing: false });
   return runServers(config, masterKey);
 }
@@ -147,6 +169,7 @@ async function runAdmin(rest: string[]): Promise<number> {
   });
   if (!values.email || !values.password) throw new UsageError('admin create needs --email and --password');
   const config = readConfig(process.env, { dataDir: values['data-dir'] });
+  prepareDataDirectory(config);
   resolveMasterKey(config, { createIfMissing: true });
   const platform = openPlatformDatabase(config.dataDir);
   try {

@@ -10,6 +10,7 @@ import {
   generateVoucherCode,
   newId,
   openPlatformDatabase,
+  PRIVATE_FILE_MODE,
   platformSchema,
   randomAlphanumeric,
   type SecretBox,
@@ -80,7 +81,7 @@ export async function seedDemo(options: {
       );
     }
     const demo: DemoJson = { superAdmin, tenants };
-    writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+    writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
     return demo;
   } finally {
     shards.closeAll();
