@@ -6,6 +6,18 @@ import { generateMasterKey, makePrivateDirectory, PRIVATE_FILE_MODE } from '@kiu
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
+/**
+ * A scraper's bearer token must not be guessable over HTTP: 32 characters is 128 bits when hex
+ * (`openssl rand -hex 32` gives 64). Characters as RFC 6750 §2.1's b64token allows in the header.
+ */
+export const METRICS_TOKEN_LENGTH_MIN = 32;
+const metricsToken = z
+  .string()
+  .min(
+    METRICS_TOKEN_LENGTH_MIN,
+    `at least ${METRICS_TOKEN_LENGTH_MIN} characters (e.g. openssl rand -hex 32)`,
+  )
+  .regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'letters, digits and - . _ ~ + / only (a bearer token)');
 
 const environmentSchema = z.object({
   KIUNGA_DATA_DIR: z.string().min(1).default('./data'),
@@ -36,6 +48,8 @@ const environmentSchema = z.object({
     .regex(/^\d{2,4}(\.\d{1,2})?$/, 'Ksh per USD like 129.00')
     .default('129.00'),
   KIUNGA_PLATFORM_BANK_INSTRUCTIONS: z.string().min(1).max(500).optional(),
+  /** Bearer token for GET /metrics; unset: /metrics answers 404. */
+  KIUNGA_METRICS_TOKEN: metricsToken.optional(),
   KIUNGA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -52,6 +66,7 @@ export interface KiungaConfig {
   smsBaseUrl: string | null;
   logLevel: string;
   platformBilling: PlatformBillingConfig;
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +96,7 @@ export function readConfig(
     smsBaseUrl: values.KIUNGA_SMS_BASE_URL ?? null,
     logLevel: values.KIUNGA_LOG_LEVEL,
     platformBilling: platformBillingConfig(values),
+    metricsToken: values.KIUNGA_METRICS_TOKEN ?? null,
   };
 }
 

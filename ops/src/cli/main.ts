@@ -1,4 +1,5 @@
 // The `kiunga` command line: migrate, demo, start, admin. The ./kiunga script runs this file.
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
   makePrivateDirectory,
@@ -28,13 +29,18 @@ Commands:
   migrate                  create or upgrade the platform DB and every tenant shard
   admin create --email E --password P
                            create a super admin
+  build                    compile into dist/ now (start, demo and the others do it when it is stale)
   test                     install what the tests need and run typecheck, lint and every test
   --help                   show this help
 
 Environment: KIUNGA_DATA_DIR, KIUNGA_HTTP_HOST, KIUNGA_HTTP_PORT, KIUNGA_RADIUS_HOST,
 KIUNGA_RADIUS_AUTH_PORT, KIUNGA_RADIUS_ACCT_PORT, KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL,
-KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_LOG_LEVEL.
+KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_METRICS_TOKEN, KIUNGA_LOG_LEVEL,
+KIUNGA_RUN_FROM_SOURCE=1 (run the TypeScript through tsx instead of the build).
 `;
+
+/** The demo's metrics token when KIUNGA_METRICS_TOKEN is unset: 32 random bytes, 64 hex characters. */
+const DEMO_METRICS_TOKEN_BYTES = 32;
 
 class UsageError extends Error {}
 
@@ -118,9 +124,14 @@ async function runDemo(rest: string[]): Promise<number> {
     return 0;
   }
   const simulators = await startDemoSimulators(demo, config);
-  if (!values.json) process.stdout.write(describeDemo(demo, simulators.config));
+  // A fresh token each run unless one is configured; printed below, so the demo's /metrics can be read.
+  const demoConfig: KiungaConfig = {
+    ...simulators.config,
+    metricsToken: config.metricsToken ?? randomBytes(DEMO_METRICS_TOKEN_BYTES).toString('hex'),
+  };
+  if (!values.json) process.stdout.write(describeDemo(demo, demoConfig));
   try {
-    return await runServers(simulators.config, masterKey);
+    return await runServers(demoConfig, masterKey);
   } finally {
     await simulators.stop();
   }
@@ -131,7 +142,8 @@ function describeDemo(demo: Awaited<ReturnType<typeof seedDemo>>, config: Kiunga
     '',
     'Kiunga demo',
     `  Consoles:      ${config.publicUrl}/login`,
-    `  Health:        ${config.publicUrl}/healthz   Metrics: ${config.publicUrl}/metrics`,
+    `  Health:        ${config.publicUrl}/healthz`,
+    `  Metrics:       curl -H 'Authorization: Bearer ${config.metricsToken}' ${config.publicUrl}/metrics`,
     `  RADIUS:        auth ${config.radiusHost}:${config.radiusAuthPort}, accounting ${config.radiusHost}:${config.radiusAcctPort}`,
     `  M-Pesa:        ${config.mpesaBaseUrl ?? 'not configured'} (Daraja simulator unless KIUNGA_MPESA_BASE_URL is set)`,
     `  SMS:           ${config.smsBaseUrl ?? 'not configured'} (SMS gateway simulator unless KIUNGA_SMS_BASE_URL is set)`,

@@ -36,6 +36,7 @@ export async function runServers(config: KiungaConfig, masterKey: string): Promi
     mpesaBaseUrl: config.mpesaBaseUrl,
     smsBaseUrl: config.smsBaseUrl,
     platformBilling: config.platformBilling,
+    metricsToken: config.metricsToken,
     radius: { authPort: aaa.authPort, acctPort: aaa.acctPort },
   });
   logger.info(
