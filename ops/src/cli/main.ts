@@ -1,13 +1,7 @@
 // The `kiunga` command line: migrate, demo, start, admin. The ./kiunga script runs this file.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import {
-  makePrivateDirectory,
-  openPlatformDatabase,
-  PRIVATE_UMASK,
-  systemClock,
-  tightenDataDirectory,
-} from '@kiunga/schemas';
+import { openPlatformDatabase, PRIVATE_UMASK, systemClock, tightenDataDirectory } from '@kiunga/schemas';
 import { AccountError, createSuperAdmin } from '../accounts';
 import { ConfigError, type KiungaConfig, readConfig, resolveMasterKey } from '../config';
 import { DEMO_EXTRA_VOUCHERS_DEFAULT, DEMO_EXTRA_VOUCHERS_MAX, seedDemo } from '../demo/seed';
@@ -72,11 +66,10 @@ function dataDirOption(rest: string[]): { config: KiungaConfig; values: Record<s
 }
 
 /**
- * Every command that writes the data directory first makes it owner-only, which also mends
- * installations whose files were created readable by others before.
+ * Every command that opens the data directory first takes group and other access off what is in it,
+ * mending installations from before files were created owner-only (new ones are: umask, database.ts).
  */
 function prepareDataDirectory(config: KiungaConfig): void {
-  makePrivateDirectory(config.dataDir);
   for (const entry of tightenDataDirectory(config.dataDir)) {
     process.stderr.write(`kiunga: warning: ${entry.path} is still readable by others: ${entry.reason}\n`);
   }
