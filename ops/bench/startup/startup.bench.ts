@@ -9,11 +9,11 @@
 // /proc/<pid>/stat (user + system, all threads).
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { readProcessCpuMicroseconds } from '../radius/cpu';
+import { freeTcpPort, isHealthy, sleep, stopChild } from '../radius/kiunga';
 
 const execFileAsync = promisify(execFile);
 const REPOSITORY_ROOT = resolve(import.meta.dirname, '../../..');
@@ -25,37 +25,15 @@ const HEALTH_POLL_INTERVAL_MS = 10;
 const STARTUP_TIMEOUT_MS = 120_000;
 /** After /healthz answers, the jobs' first runs settle before the idle window opens. */
 const IDLE_SETTLE_MS = 5_000;
-const STOP_TIMEOUT_MS = 10_000;
 const MICROSECONDS_PER_SECOND = 1_000_000;
+/** The tail of the server's stderr kept to explain a failed start. */
+const ERROR_TAIL_CHARACTERS_MAX = 10_000;
 const MODES = { source: { KIUNGA_RUN_FROM_SOURCE: '1' }, dist: { KIUNGA_RUN_FROM_SOURCE: '' } } as const;
 type Mode = keyof typeof MODES;
 
 interface Started {
   child: ChildProcess;
   startupMs: number;
-}
-
-function sleep(milliseconds: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, milliseconds));
-}
-
-async function freeTcpPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen({ host: HOST, port: 0 }, done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  if (address === null || typeof address === 'string') throw new Error('no TCP port from the kernel');
-  return address.port;
-}
-
-async function isHealthy(httpPort: number): Promise<boolean> {
-  try {
-    const response = await fetch(`http://${HOST}:${httpPort}/healthz`);
-    await response.body?.cancel();
-    return response.status === 200;
-  } catch {
-    return false; // Not listening yet.
-  }
 }
 
 /** Spawns ./kiunga start and resolves once /healthz answers 200, with the time that took. */
@@ -81,7 +59,7 @@ async function startKiunga(dataDirectory: string, mode: Mode): Promise<Started> 
   });
   let errors = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    errors = (errors + chunk.toString('utf8')).slice(-10_000);
+    errors = (errors + chunk.toString('utf8')).slice(-ERROR_TAIL_CHARACTERS_MAX);
   });
   const deadline = startedAt + STARTUP_TIMEOUT_MS;
   while (performance.now() < deadline) {
@@ -90,20 +68,8 @@ async function startKiunga(dataDirectory: string, mode: Mode): Promise<Started> 
     if (await isHealthy(httpPort)) return { child, startupMs: performance.now() - startedAt };
     await sleep(HEALTH_POLL_INTERVAL_MS);
   }
-  await stopKiunga(child);
+  await stopChild(child);
   throw new Error(`kiunga was not healthy within ${STARTUP_TIMEOUT_MS} ms:\n${errors}`);
-}
-
-function stopKiunga(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 function residentMegabytes(pid: number): number {
@@ -121,12 +87,12 @@ function summary(values: number[]): string {
 /** Timed starts, the modes taking turns (A B A B …) so that a machine slowing down hurts both alike. */
 async function measureStartups(dataDirectory: string, modes: Mode[], runs: number): Promise<void> {
   const startups = new Map<Mode, number[]>(modes.map((mode) => [mode, []]));
-  for (const mode of modes) await stopKiunga((await startKiunga(dataDirectory, mode)).child); // warm-up
+  for (const mode of modes) await stopChild((await startKiunga(dataDirectory, mode)).child); // warm-up
   for (let run = 0; run < runs; run += 1) {
     for (const mode of modes) {
       const started = await startKiunga(dataDirectory, mode);
       startups.get(mode)?.push(started.startupMs);
-      await stopKiunga(started.child);
+      await stopChild(started.child);
     }
   }
   for (const [mode, values] of startups) {
@@ -156,7 +122,7 @@ async function measureIdle(dataDirectory: string, modes: Mode[], idleSeconds: nu
       );
     }
   } finally {
-    for (const server of servers) await stopKiunga(server.child);
+    for (const server of servers) await stopChild(server.child);
   }
 }
 
