@@ -32,6 +32,12 @@ const SOURCES_TIME = new Date('2020-01-01T00:00:00Z');
 /** The scratch copy's install stamp: newer than any lockfile time below, so ./kiunga never reinstalls. */
 const INSTALL_STAMP_TIME = new Date('2030-01-01T00:00:00Z');
 const BUILDING_MESSAGE = 'building dist/';
+/**
+ * A test here makes up to three cold builds and may start a server; on a 2-core machine shared with
+ * other test runs that has taken over a minute. A test left running past its timeout would go on
+ * building in the shared scratch copy under the next one, so it gets the time it needs.
+ */
+const SCRATCH_TEST_TIMEOUT_MS = 300_000;
 
 interface Run {
   code: number;
@@ -117,7 +123,7 @@ afterAll(() => {
   removeDataDir(scratch);
 });
 
-describe('./kiunga runs a compiled build', () => {
+describe('./kiunga runs a compiled build', { timeout: SCRATCH_TEST_TIMEOUT_MS }, () => {
   it('builds dist/ on first use and runs the bundle, third-party packages left installed', async () => {
     const run = await runScratch(['--help']);
     expect(run.code).toBe(0);
