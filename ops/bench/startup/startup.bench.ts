@@ -1,12 +1,13 @@
 // Startup time (spawn of ./kiunga start → first GET /healthz 200) and idle CPU, from source and compiled.
 //
-//   node --import tsx ops/bench/startup/startup.bench.ts [--runs 5] [--idle-seconds 60] [--modes source,dist]
+//   node --import tsx ops/bench/startup/startup.bench.ts [--runs 5] [--idle-seconds 60] [--idle-windows 3]
+//     [--modes source,dist]
 //
 // `source` runs ./kiunga with KIUNGA_RUN_FROM_SOURCE=1 (tsx compiles the TypeScript at start), `dist` runs
 // the compiled build (what `./kiunga start` runs by default). Each mode gets one uncounted warm-up start
 // (tsx fills its transform cache, ./kiunga builds dist/ if stale), then `runs` timed starts per mode in
-// turns; then one server per mode stays idle for `idle-seconds` while its CPU time is read from
-// /proc/<pid>/stat (user + system, all threads).
+// turns; then one server per mode stays idle for `idle-windows` windows of `idle-seconds` each while its
+// CPU time is read from /proc/<pid>/stat (user + system, all threads).
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,24 +102,37 @@ async function measureStartups(dataDirectory: string, modes: Mode[], runs: numbe
   }
 }
 
-/** One server per mode, side by side, left idle; CPU time is what each used in the window. */
-async function measureIdle(dataDirectory: string, modes: Mode[], idleSeconds: number): Promise<void> {
-  const servers: Array<{ mode: Mode; child: ChildProcess; pid: number; cpuBefore: number }> = [];
+/**
+ * One server per mode, side by side, left idle for `windows` consecutive windows; CPU time is what each
+ * used in each window. Side by side, both see the same minute boundaries, where the jobs run.
+ */
+async function measureIdle(
+  dataDirectory: string,
+  modes: Mode[],
+  idleSeconds: number,
+  windows: number,
+): Promise<void> {
+  const servers: Array<{ mode: Mode; child: ChildProcess; pid: number; cpuSeconds: number[] }> = [];
   try {
     for (const mode of modes) {
       const { child } = await startKiunga(dataDirectory, mode);
       if (child.pid === undefined) throw new Error('kiunga started without a pid');
-      servers.push({ mode, child, pid: child.pid, cpuBefore: 0 });
+      servers.push({ mode, child, pid: child.pid, cpuSeconds: [] });
     }
     await sleep(IDLE_SETTLE_MS);
-    for (const server of servers) server.cpuBefore = readProcessCpuMicroseconds(server.pid);
-    await sleep(idleSeconds * 1000);
+    for (let window = 0; window < windows; window += 1) {
+      const before = servers.map((server) => readProcessCpuMicroseconds(server.pid));
+      await sleep(idleSeconds * 1000);
+      servers.forEach((server, index) => {
+        const used = readProcessCpuMicroseconds(server.pid) - (before[index] ?? 0);
+        server.cpuSeconds.push(used / MICROSECONDS_PER_SECOND);
+      });
+    }
     for (const server of servers) {
-      const cpuSeconds =
-        (readProcessCpuMicroseconds(server.pid) - server.cpuBefore) / MICROSECONDS_PER_SECOND;
-      const resident = residentMegabytes(server.pid);
+      const each = server.cpuSeconds.map((value) => value.toFixed(2)).join(', ');
+      const resident = residentMegabytes(server.pid).toFixed(0);
       process.stdout.write(
-        `${server.mode}: idle CPU over ${idleSeconds} s: ${cpuSeconds.toFixed(2)} s; resident memory ${resident.toFixed(0)} MB\n`,
+        `${server.mode}: idle CPU per ${idleSeconds} s window (s): [${each}]; resident memory ${resident} MB\n`,
       );
     }
   } finally {
@@ -131,15 +145,19 @@ async function main(): Promise<void> {
     options: {
       runs: { type: 'string', default: '5' },
       'idle-seconds': { type: 'string', default: '60' },
+      'idle-windows': { type: 'string', default: '3' },
       modes: { type: 'string', default: 'source,dist' },
     },
     strict: true,
   });
   const runs = Number(values.runs);
   const idleSeconds = Number(values['idle-seconds']);
+  const idleWindows = Number(values['idle-windows']);
   const modes = values.modes.split(',') as Mode[];
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number ≥ 1');
   if (!(idleSeconds >= 0)) throw new Error('--idle-seconds must be ≥ 0');
+  if (!Number.isInteger(idleWindows) || idleWindows < 1)
+    throw new Error('--idle-windows must be a whole number ≥ 1');
   for (const mode of modes) if (!(mode in MODES)) throw new Error(`unknown mode '${mode}' (source, dist)`);
   const dataDirectory = mkdtempSync(join(tmpdir(), 'kiunga-bench-startup-'));
   try {
@@ -147,7 +165,7 @@ async function main(): Promise<void> {
       cwd: REPOSITORY_ROOT,
     });
     await measureStartups(dataDirectory, modes, runs);
-    if (idleSeconds > 0) await measureIdle(dataDirectory, modes, idleSeconds);
+    if (idleSeconds > 0) await measureIdle(dataDirectory, modes, idleSeconds, idleWindows);
   } finally {
     rmSync(dataDirectory, { recursive: true, force: true });
   }
