@@ -1,6 +1,6 @@
-// Configuration: KIUNGA_RADIUS_PUBLIC_ADDRESS and KIUNGA_TRUSTED_PROXIES are validated at start and normalised.
+// Configuration: KIUNGA_RADIUS_PUBLIC_ADDRESS, KIUNGA_TRUSTED_PROXIES and KIUNGA_METRICS_TOKEN are validated at start.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from './config';
+import { ConfigError, METRICS_TOKEN_LENGTH_MIN, readConfig } from './config';
 
 describe('KIUNGA_RADIUS_PUBLIC_ADDRESS', () => {
   it('reads one or more comma-separated IPv4 and IPv6 addresses, in order', () => {
@@ -45,5 +45,20 @@ describe('KIUNGA_TRUSTED_PROXIES', () => {
   it('refuses anything that is not an IP address', () => {
     expect(() => readConfig({ KIUNGA_TRUSTED_PROXIES: '10.0.0.0/8' })).toThrow(ConfigError);
     expect(() => readConfig({ KIUNGA_TRUSTED_PROXIES: 'proxy.local' })).toThrow(/KIUNGA_TRUSTED_PROXIES/);
+  });
+});
+
+describe('KIUNGA_METRICS_TOKEN', () => {
+  it('is off (null) when unset, and taken as given when long enough', () => {
+    expect(readConfig({}).metricsToken).toBeNull();
+    const token = 'a'.repeat(METRICS_TOKEN_LENGTH_MIN);
+    expect(readConfig({ KIUNGA_METRICS_TOKEN: token }).metricsToken).toBe(token);
+  });
+
+  it('refuses a short token or one that cannot travel in a Bearer header, naming the variable', () => {
+    for (const token of ['', 'short', `${'a'.repeat(METRICS_TOKEN_LENGTH_MIN)} b`, 'ä'.repeat(40)]) {
+      expect(() => readConfig({ KIUNGA_METRICS_TOKEN: token })).toThrow(ConfigError);
+      expect(() => readConfig({ KIUNGA_METRICS_TOKEN: token })).toThrow(/KIUNGA_METRICS_TOKEN/);
+    }
   });
 });

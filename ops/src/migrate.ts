@@ -1,5 +1,5 @@
 // `kiunga migrate`: create or upgrade the platform DB and every tenant shard.
-import { openPlatformDatabase, ShardRegistry } from '@kiunga/schemas';
+import { openPlatformDatabase, ShardRegistry, servedTenantIds } from '@kiunga/schemas';
 
 export interface MigrationSummary {
   tenantsMigrated: number;
@@ -8,7 +8,8 @@ export interface MigrationSummary {
 export function migrateAll(dataDir: string): MigrationSummary {
   const platform = openPlatformDatabase(dataDir);
   try {
-    const tenantIds = platform.sqlite.prepare('SELECT id FROM tenants').pluck().all() as string[];
+    // An archived ISP's shard sits in tenants/archive/ and the registry refuses to open it.
+    const tenantIds = servedTenantIds(platform);
     // Opening a shard applies its migrations; one at a time keeps file handles low.
     const shards = new ShardRegistry({ dataDir, openShardsMax: 1 });
     for (const tenantId of tenantIds) {

@@ -1,9 +1,10 @@
 // The one way to reach a tenant's shard: opens lazily, caches prepared statements, caps open handles.
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openTenantDatabase, type TenantOrm, tenantDatabasePath } from './database';
 import { SqliteDatabase } from './db/sqlite-database';
+import { makePrivateDirectory } from './file-modes';
 
 /**
  * Open shard handles kept at once. Each costs a file descriptor pair (db + WAL) and page
@@ -104,7 +105,7 @@ export class ShardRegistry {
     const livePath = tenantDatabasePath(this.dataDir, tenantId);
     if (!existsSync(livePath)) return null;
     const archivePath = this.archivedShardPath(tenantId);
-    mkdirSync(dirname(archivePath), { recursive: true });
+    makePrivateDirectory(dirname(archivePath));
     for (const suffix of ['-wal', '-shm']) {
       if (existsSync(livePath + suffix)) renameSync(livePath + suffix, archivePath + suffix);
     }

@@ -15,6 +15,7 @@ import {
   generateVoucherCode,
   newId,
   openPlatformDatabase,
+  PRIVATE_FILE_MODE,
   platformSchema,
   randomAlphanumeric,
   type SecretBox,
@@ -91,7 +92,7 @@ export async function seedDemo(options: {
     for (const tenant of tenants)
       payUpPlatformAccount({ platform, shards, clock }, tenant.id, `DEMO-${tenant.slug}`);
     const demo: DemoJson = { superAdmin, tenants };
-    writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+    writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
     return demo;
   } finally {
     shards.closeAll();
