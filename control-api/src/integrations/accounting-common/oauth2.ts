@@ -51,6 +51,20 @@ export interface OAuthAppOptions {
   readonly fetch?: typeof fetch | undefined;
 }
 
+/** What a vendor's OAuth app needs from configuration; the vendor module adds its defaults and scopes. */
+export interface VendorOAuthOptions {
+  /** `KIUNGA_<VENDOR>_AUTH_URL`; the vendor's own when absent. */
+  readonly authorizeUrl?: string | undefined;
+  /** `KIUNGA_<VENDOR>_TOKEN_URL`; the vendor's own when absent. */
+  readonly tokenUrl?: string | undefined;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly redirectUri: string;
+  readonly clock: Clock;
+  readonly timeoutMs: number;
+  readonly fetch?: typeof fetch | undefined;
+}
+
 const tokenResponseSchema = z.object({
   access_token: z.string().min(1),
   refresh_token: z.string().min(1),

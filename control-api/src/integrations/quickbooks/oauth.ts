@@ -3,26 +3,14 @@
 // Endpoints: Intuit discovery document (developer.intuit.com, "OAuth 2.0" → "Discovery document"):
 // authorization_endpoint https://appcenter.intuit.com/connect/oauth2,
 // token_endpoint https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer.
-import type { Clock } from '@kiunga/schemas';
-import { OAuthApp } from '../accounting-common/oauth2';
+import { OAuthApp, type VendorOAuthOptions } from '../accounting-common/oauth2';
 import { QUICKBOOKS_ACCOUNTING_SCOPE } from './client';
 
 export const QUICKBOOKS_AUTHORIZE_URL_DEFAULT = 'https://appcenter.intuit.com/connect/oauth2';
 export const QUICKBOOKS_TOKEN_URL_DEFAULT = 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer';
 export const QUICKBOOKS_API_BASE_URL_DEFAULT = 'https://quickbooks.api.intuit.com';
 
-export interface QuickBooksOAuthOptions {
-  /** `KIUNGA_QUICKBOOKS_AUTH_URL` (default Intuit's). */
-  readonly authorizeUrl?: string | undefined;
-  /** `KIUNGA_QUICKBOOKS_TOKEN_URL` (default Intuit's). */
-  readonly tokenUrl?: string | undefined;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly redirectUri: string;
-  readonly clock: Clock;
-  readonly timeoutMs: number;
-  readonly fetch?: typeof fetch | undefined;
-}
+export type QuickBooksOAuthOptions = VendorOAuthOptions;
 
 export function quickBooksOAuthApp(options: QuickBooksOAuthOptions): OAuthApp {
   return new OAuthApp({

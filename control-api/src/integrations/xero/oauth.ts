@@ -2,26 +2,14 @@
 // Endpoints: Xero "OAuth 2.0 auth flow" (developer.xero.com/documentation/guides/oauth2/auth-flow):
 // authorize https://login.xero.com/identity/connect/authorize, token https://identity.xero.com/connect/token;
 // the organisation is chosen after the exchange through GET https://api.xero.com/connections.
-import type { Clock } from '@kiunga/schemas';
-import { OAuthApp } from '../accounting-common/oauth2';
+import { OAuthApp, type VendorOAuthOptions } from '../accounting-common/oauth2';
 import { XERO_SCOPES } from './client';
 
 export const XERO_AUTHORIZE_URL_DEFAULT = 'https://login.xero.com/identity/connect/authorize';
 export const XERO_TOKEN_URL_DEFAULT = 'https://identity.xero.com/connect/token';
 export const XERO_API_BASE_URL_DEFAULT = 'https://api.xero.com';
 
-export interface XeroOAuthOptions {
-  /** `KIUNGA_XERO_AUTH_URL` (default Xero's). */
-  readonly authorizeUrl?: string | undefined;
-  /** `KIUNGA_XERO_TOKEN_URL` (default Xero's). */
-  readonly tokenUrl?: string | undefined;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly redirectUri: string;
-  readonly clock: Clock;
-  readonly timeoutMs: number;
-  readonly fetch?: typeof fetch | undefined;
-}
+export type XeroOAuthOptions = VendorOAuthOptions;
 
 export function xeroOAuthApp(options: XeroOAuthOptions): OAuthApp {
   return new OAuthApp({

@@ -88,7 +88,7 @@ describe('CSV export of a period', () => {
       period,
     );
     expect(payments.split('\r\n')[1]).toBe(
-      'pay_1,2026-03-01,2026-03-01T23:59:59+03:00,mpesa,SCA1B2C3D4,ACC-1001,\'+254712000001,0.05,matched,subscriber,sub_1',
+      "pay_1,2026-03-01,2026-03-01T23:59:59+03:00,mpesa,SCA1B2C3D4,ACC-1001,'+254712000001,0.05,matched,subscriber,sub_1",
     );
     expect(nairobiInstant(Date.UTC(2026, 0, 1, 21, 0, 0))).toBe('2026-01-02T00:00:00+03:00');
   });
