@@ -30,6 +30,9 @@ const demo: DemoJson = {
   ],
 };
 
+/** The two required flags, for cases about the others. */
+const REQUIRED = ['--base-url', 'http://h:1', '--demo-json', 'd'];
+
 describe('parseScreenshotArguments', () => {
   it('reads the base URL, the demo JSON and the optional RADIUS ports', () => {
     const options = parseScreenshotArguments([
@@ -56,27 +59,11 @@ describe('parseScreenshotArguments', () => {
       parseScreenshotArguments(['--base-url', 'http://h/portal', '--demo-json', 'd.json']),
     ).toThrow('--base-url');
     expect(() => parseScreenshotArguments(['--base-url', 'http://h:1'])).toThrow('--demo-json');
+    expect(() => parseScreenshotArguments([...REQUIRED, '--radius-auth-port', '1812'])).toThrow(
+      'go together',
+    );
     expect(() =>
-      parseScreenshotArguments([
-        '--base-url',
-        'http://h:1',
-        '--demo-json',
-        'd',
-        '--radius-auth-port',
-        '1812',
-      ]),
-    ).toThrow('go together');
-    expect(() =>
-      parseScreenshotArguments([
-        '--base-url',
-        'http://h:1',
-        '--demo-json',
-        'd',
-        '--radius-auth-port',
-        '0',
-        '--radius-acct-port',
-        '1',
-      ]),
+      parseScreenshotArguments([...REQUIRED, '--radius-auth-port', '0', '--radius-acct-port', '1']),
     ).toThrow('port number');
   });
 });

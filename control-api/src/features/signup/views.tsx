@@ -11,6 +11,7 @@ import {
   TRIAL_DURATION_MS,
   tierFeatures,
 } from '../../billing/platform-tier';
+import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from '../../identity/passwords';
 import { CsrfField, FlashBox, type FlashMessage } from '../../views/components';
 import { InlineScript } from '../../views/inline-script';
 import { Document } from '../../views/layout';
@@ -241,10 +242,46 @@ function TierChoice(props: { values: Partial<SignupFormValues>; errors: SignupPa
   );
 }
 
+/** A labelled input with its refusal under it; a password field never gets its value back. */
+function TextField(props: {
+  field: Exclude<SignupField, 'slug' | 'tier' | 'featureChoice'>;
+  label: string;
+  values: Partial<SignupFormValues>;
+  errors: SignupPageProps['errors'];
+  type?: 'text' | 'tel' | 'email' | 'password';
+  autocomplete: string;
+  inputmode?: 'tel';
+  placeholder?: string;
+  minlength?: number;
+  maxlength?: number;
+}) {
+  const { field } = props;
+  const value = field === 'password' ? undefined : (props.values[field] ?? '');
+  return (
+    <>
+      <label for={field}>{props.label}</label>
+      <input
+        id={field}
+        name={field}
+        type={props.type ?? 'text'}
+        required
+        inputmode={props.inputmode}
+        autocomplete={props.autocomplete}
+        placeholder={props.placeholder}
+        minlength={props.minlength}
+        maxlength={props.maxlength}
+        value={value}
+        aria-describedby={props.errors?.[field] ? `${field}-error` : undefined}
+      />
+      <FieldError field={field} errors={props.errors} />
+    </>
+  );
+}
+
 export function SignupPage(props: SignupPageProps) {
   const values = props.values ?? {};
   const errors = props.errors;
-  const describedBy = (field: SignupField) => (errors?.[field] ? `${field}-error` : undefined);
+  const fieldState = { values, errors };
   return (
     <Document title="Start your free trial · Kiunga" themeCss={PLATFORM_THEME + frontCss}>
       <FrontTop loginPath="/login" />
@@ -257,17 +294,13 @@ export function SignupPage(props: SignupPageProps) {
         <FlashBox flash={props.flash ?? null} />
         <form method="post" action="/signup" class="card" id="signup">
           <CsrfField token={props.csrfToken} />
-          <label for="ispName">ISP name</label>
-          <input
-            id="ispName"
-            name="ispName"
-            required
-            maxlength={120}
+          <TextField
+            field="ispName"
+            label="ISP name"
             autocomplete="organization"
-            value={values.ispName ?? ''}
-            aria-describedby={describedBy('ispName')}
+            maxlength={120}
+            {...fieldState}
           />
-          <FieldError field="ispName" errors={errors} />
           <label for="slug">Short name (your portal address)</label>
           <div class="slug-row">
             <input
@@ -289,53 +322,39 @@ export function SignupPage(props: SignupPageProps) {
           </div>
           <SlugStatus availability={props.slugAvailability} />
           <FieldError field="slug" errors={errors} />
-          <label for="ownerName">Your name</label>
-          <input
-            id="ownerName"
-            name="ownerName"
-            required
-            maxlength={120}
+          <TextField
+            field="ownerName"
+            label="Your name"
             autocomplete="name"
-            value={values.ownerName ?? ''}
+            maxlength={120}
+            {...fieldState}
           />
-          <FieldError field="ownerName" errors={errors} />
-          <label for="phone">Phone (we send a code)</label>
-          <input
-            id="phone"
-            name="phone"
+          <TextField
+            field="phone"
+            label="Phone (we send a code)"
             type="tel"
-            required
             inputmode="tel"
             autocomplete="tel"
             placeholder="0712 345 678"
-            value={values.phone ?? ''}
-            aria-describedby={describedBy('phone')}
+            {...fieldState}
           />
-          <FieldError field="phone" errors={errors} />
-          <label for="email">Email (we send a link)</label>
-          <input
-            id="email"
-            name="email"
+          <TextField
+            field="email"
+            label="Email (we send a link)"
             type="email"
-            required
             autocomplete="email"
             maxlength={254}
-            value={values.email ?? ''}
-            aria-describedby={describedBy('email')}
+            {...fieldState}
           />
-          <FieldError field="email" errors={errors} />
-          <label for="password">Password (8 characters or more)</label>
-          <input
-            id="password"
-            name="password"
+          <TextField
+            field="password"
+            label={`Password (${PASSWORD_LENGTH_MIN} characters or more)`}
             type="password"
-            required
-            minlength={8}
-            maxlength={256}
             autocomplete="new-password"
-            aria-describedby={describedBy('password')}
+            minlength={PASSWORD_LENGTH_MIN}
+            maxlength={PASSWORD_LENGTH_MAX}
+            {...fieldState}
           />
-          <FieldError field="password" errors={errors} />
           <TierChoice values={values} errors={errors} />
           <button type="submit" name="intent" value="signup">
             Create my account
