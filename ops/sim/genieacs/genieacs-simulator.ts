@@ -210,41 +210,49 @@ export class GenieAcsNbi {
     return text(200);
   }
 
-  private presetRoute(method: string, name: string, body: string): Reply {
+  /** PUT stores what `parse` makes of the body (or answers its refusal), DELETE forgets; as lib/nbi.ts does for both. */
+  private storeRoute<T>(
+    method: string,
+    store: Map<string, T>,
+    name: string,
+    parse: () => { value: T } | { error: Reply },
+  ): Reply {
     if (method === 'PUT') {
-      const parsed = parseJsonBody(body);
+      const parsed = parse();
       if ('error' in parsed) return parsed.error;
-      if (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) {
-        // GenieACS sets preset._id on whatever was parsed; a non-object makes it throw.
-        return text(500, "TypeError: Cannot create property '_id' on a non-object");
-      }
-      this.state.presets.set(name, { ...parsed.value, _id: name });
+      store.set(name, parsed.value);
       return text(200);
     }
     if (method === 'DELETE') {
-      this.state.presets.delete(name);
+      store.delete(name);
       return text(200);
     }
     return methodNotAllowed('PUT, DELETE');
   }
 
+  private presetRoute(method: string, name: string, body: string): Reply {
+    return this.storeRoute(method, this.state.presets, name, () => {
+      const parsed = parseJsonBody(body);
+      if ('error' in parsed) return parsed;
+      if (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) {
+        // GenieACS sets preset._id on whatever was parsed; a non-object makes it throw.
+        return { error: text(500, "TypeError: Cannot create property '_id' on a non-object") };
+      }
+      return { value: { ...parsed.value, _id: name } };
+    });
+  }
+
   private provisionRoute(method: string, name: string, body: string): Reply {
-    if (method === 'PUT') {
+    return this.storeRoute(method, this.state.provisions, name, () => {
       try {
         // GenieACS compiles (never runs) the script the same way before storing it.
         new Script(`"use strict";(function(){\n${body}\n})();`);
       } catch (error) {
         const { name: errorName, message } = error as Error;
-        return text(400, `${errorName}: ${message}`);
+        return { error: text(400, `${errorName}: ${message}`) };
       }
-      this.state.provisions.set(name, body);
-      return text(200);
-    }
-    if (method === 'DELETE') {
-      this.state.provisions.delete(name);
-      return text(200);
-    }
-    return methodNotAllowed('PUT, DELETE');
+      return { value: body };
+    });
   }
 
   private tagRoute(method: string, deviceId: string, tag: string): Reply {

@@ -37,22 +37,14 @@ describe('the event catalogue', () => {
 describe('deliveryBody', () => {
   it('is {id, type, createdAt, tenantId, data} in that order', () => {
     const event = createWebhookEvent({
-      type: 'payment.received',
+      type: 'subscriber.suspended',
       tenantId: 'ten_1',
       createdAt,
       id: 'evt_fixed',
-      data: {
-        paymentId: 'pay_1',
-        subscriberId: 'sub_1',
-        amountCents: 150_000,
-        currency: 'KES',
-        method: 'mpesa',
-        providerReference: 'SJ12ABCDEF',
-        receivedAt: createdAt,
-      },
+      data: { subscriberId: 'sub_1', username: 'acc-1001', reason: 'unpaid', suspendedAt: createdAt },
     });
     expect(deliveryBody(event)).toBe(
-      `{"id":"evt_fixed","type":"payment.received","createdAt":${createdAt},"tenantId":"ten_1","data":{"paymentId":"pay_1","subscriberId":"sub_1","amountCents":150000,"currency":"KES","method":"mpesa","providerReference":"SJ12ABCDEF","receivedAt":${createdAt}}}`,
+      `{"id":"evt_fixed","type":"subscriber.suspended","createdAt":${createdAt},"tenantId":"ten_1","data":{"subscriberId":"sub_1","username":"acc-1001","reason":"unpaid","suspendedAt":${createdAt}}}`,
     );
   });
 

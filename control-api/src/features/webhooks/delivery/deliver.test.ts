@@ -59,6 +59,25 @@ afterEach(async () => {
   }
 });
 
+/** A receiver with its own secret and clock, answering with `answer`, and a delivery of `{}` to it. */
+async function deliverTo(
+  answer: (index: number, response: ServerResponse) => void,
+  overrides: { timeoutMs?: number } = {},
+) {
+  const clock = new ManualClock(Date.UTC(2030, 0, 14, 7));
+  const secret = newWebhookSecret();
+  const target = await receiver(secret, clock, answer);
+  const outcome = await deliverWebhook({
+    url: target.url,
+    body: '{}',
+    secrets: secret,
+    clock,
+    policy: demo,
+    ...overrides,
+  });
+  return { outcome, target };
+}
+
 function paymentEvent(createdAt: number) {
   return createWebhookEvent({
     type: 'payment.received',
@@ -153,55 +172,30 @@ describe('deliverWebhook', () => {
   });
 
   it('never follows a redirect', async () => {
-    const clock = new ManualClock(Date.UTC(2030, 0, 14, 7));
-    const secret = newWebhookSecret();
-    const target = await receiver(secret, clock, (_index, response) => {
+    const { outcome, target } = await deliverTo((_index, response) => {
       response.writeHead(307, { Location: 'http://169.254.169.254/latest/meta-data' });
       response.end();
-    });
-    const outcome = await deliverWebhook({
-      url: target.url,
-      body: '{}',
-      secrets: secret,
-      clock,
-      policy: demo,
     });
     expect(outcome).toMatchObject({ kind: 'failed', httpStatus: 307 });
     expect(target.received).toHaveLength(1);
   });
 
   it('reads only the start of a huge answer', async () => {
-    const clock = new ManualClock(Date.UTC(2030, 0, 14, 7));
-    const secret = newWebhookSecret();
-    const target = await receiver(secret, clock, (_index, response) => {
+    const { outcome } = await deliverTo((_index, response) => {
       response.writeHead(200);
       response.end('x'.repeat(5 * 1024 * 1024));
-    });
-    const outcome = await deliverWebhook({
-      url: target.url,
-      body: '{}',
-      secrets: secret,
-      clock,
-      policy: demo,
     });
     expect(outcome.kind).toBe('delivered');
     expect(outcome.kind === 'delivered' && outcome.responseExcerpt.length).toBe(RESPONSE_EXCERPT_CHARS_MAX);
   });
 
   it('gives up on a receiver that does not answer in time', async () => {
-    const clock = new ManualClock(Date.UTC(2030, 0, 14, 7));
-    const secret = newWebhookSecret();
-    const target = await receiver(secret, clock, () => {
-      // Never answers.
-    });
-    const outcome = await deliverWebhook({
-      url: target.url,
-      body: '{}',
-      secrets: secret,
-      clock,
-      policy: demo,
-      timeoutMs: 200,
-    });
+    const { outcome } = await deliverTo(
+      () => {
+        // Never answers.
+      },
+      { timeoutMs: 200 },
+    );
     expect(outcome).toMatchObject({ kind: 'failed', httpStatus: null, error: 'no answer in time' });
     expect(attemptResultOf(outcome).kind).toBe('retryable');
   });
