@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BARE_DEVICE, TR098_DEVICE, TR181_DEVICE } from './device-documents.test-fixtures';
 import {
+  isValidPassphrase,
   PASSPHRASE_CHARS_MAX,
   PASSPHRASE_CHARS_MIN,
   pppoeParameterValues,
@@ -74,21 +75,24 @@ describe('wifiParameterValues', () => {
   });
 
   it('accepts exactly the 8 to 63 printable ASCII passphrases', () => {
+    // Code units up to U+03FF: all of ASCII (printable or not) and a band of accented letters.
+    const codeUnit = fc.integer({ min: 0, max: 0x3ff }).map((code) => String.fromCharCode(code));
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (passphrase) => {
-        const isValid =
+      fc.property(fc.string({ unit: codeUnit, maxLength: 80 }), (passphrase) => {
+        const isPrintableAscii = [...passphrase].every((character) => {
+          const code = character.codePointAt(0) as number;
+          return code >= 0x20 && code <= 0x7e;
+        });
+        const expected =
           passphrase.length >= PASSPHRASE_CHARS_MIN &&
           passphrase.length <= PASSPHRASE_CHARS_MAX &&
-          /^[\x20-\x7e]*$/.test(passphrase);
-        let accepted = true;
-        try {
-          validateWifiSettings({ ssid: 'x', passphrase });
-        } catch {
-          accepted = false;
-        }
-        return accepted === isValid;
+          isPrintableAscii;
+        return isValidPassphrase(passphrase) === expected;
       }),
     );
+    expect(() => validateWifiSettings({ ssid: 'x', passphrase: 'seven77' })).toThrow(KiungaError);
+    expect(() => validateWifiSettings({ ssid: 'x', passphrase: 'nenosiri-é-2026' })).toThrow(KiungaError);
+    expect(() => validateWifiSettings({ ssid: 'x', passphrase: 'p'.repeat(63) })).not.toThrow();
   });
 });
 

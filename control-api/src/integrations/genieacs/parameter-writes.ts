@@ -65,17 +65,20 @@ export function detailRefreshObjects(dataModel: DataModel): string[] {
     : ['InternetGatewayDevice.DeviceInfo', TR098_PATHS.wanDevices, TR098_PATHS.wifiConfigurations];
 }
 
+export function isValidPassphrase(passphrase: string): boolean {
+  return (
+    passphrase.length >= PASSPHRASE_CHARS_MIN &&
+    passphrase.length <= PASSPHRASE_CHARS_MAX &&
+    PRINTABLE_ASCII.test(passphrase)
+  );
+}
+
 export function validateWifiSettings(settings: WifiSettings): void {
   const ssidBytes = Buffer.byteLength(settings.ssid, 'utf8');
   if (ssidBytes === 0 || ssidBytes > SSID_BYTES_MAX) {
     throw new KiungaError('validation_failed', `A Wi-Fi name is 1 to ${SSID_BYTES_MAX} bytes long.`);
   }
-  const { passphrase } = settings;
-  const isPassphraseValid =
-    passphrase.length >= PASSPHRASE_CHARS_MIN &&
-    passphrase.length <= PASSPHRASE_CHARS_MAX &&
-    PRINTABLE_ASCII.test(passphrase);
-  if (!isPassphraseValid) {
+  if (!isValidPassphrase(settings.passphrase)) {
     throw new KiungaError(
       'validation_failed',
       `A Wi-Fi password is ${PASSPHRASE_CHARS_MIN} to ${PASSPHRASE_CHARS_MAX} letters, digits, spaces or symbols (no accents or emoji).`,
