@@ -151,6 +151,69 @@ describe('hostile and broken datagrams', () => {
   });
 });
 
+describe('a malformed User-Password from a known NAS (RFC 2865 §5.2: 16..128 octets, a multiple of 16)', () => {
+  const sixOctetPassword = (identifier: number) =>
+    codec.encodeRequest({
+      code: PacketCode.AccessRequest,
+      identifier,
+      secret: secret(),
+      attributes: [
+        codec.stringAttribute(Attribute.UserName, demo.tenants[0]!.vouchers[0]!.code),
+        codec.octetsAttribute(Attribute.UserPassword, Buffer.from('abcdef')),
+      ],
+    });
+  const passwordLogLines = () =>
+    kiunga
+      .output()
+      .split('\n')
+      .filter(
+        (line) => line.includes('malformed RADIUS datagram dropped') && line.includes('bad_password_length'),
+      );
+  const malformedPasswordDrops = () =>
+    metricValue(kiunga.baseUrl, 'kiunga_radius_drops_total', {
+      reason: 'malformed',
+      problem: 'bad_password_length',
+    });
+
+  it('is dropped without a reply and counted as malformed, and the server answers the next request', async () => {
+    const before = await malformedPasswordDrops();
+    const internalBefore = await metricValue(kiunga.baseUrl, 'kiunga_radius_drops_total', {
+      reason: 'internal_error',
+    });
+    expect(await exchange(sixOctetPassword(60), kiunga.authPort, { timeoutMs: 200 })).toEqual([]);
+    expect(await malformedPasswordDrops()).toBe(before + 1);
+    expect(await metricValue(kiunga.baseUrl, 'kiunga_radius_drops_total', { reason: 'internal_error' })).toBe(
+      internalBefore,
+    );
+    const status = await radclient({
+      server: `127.0.0.1:${kiunga.authPort}`,
+      command: 'status',
+      secret: secret(),
+      attributes: { 'Message-Authenticator': '0x00' },
+    });
+    expect(status.code).toBe('Access-Accept');
+  });
+
+  it('logs a burst of 100 in a bounded number of lines, at warning level and without a stack trace', async () => {
+    const before = await malformedPasswordDrops();
+    const linesBefore = passwordLogLines().length;
+    await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        exchange(sixOctetPassword(index), kiunga.authPort, { timeoutMs: 300 }),
+      ),
+    );
+    expect(await malformedPasswordDrops()).toBe(before + 100);
+    // One line per NAS per minute: the first test's line may already cover this minute.
+    expect(passwordLogLines().length - linesBefore).toBeLessThanOrEqual(1);
+    expect(passwordLogLines().length).toBeGreaterThanOrEqual(1);
+    expect(kiunga.output()).not.toMatch(/access request failed/);
+    for (const line of passwordLogLines()) {
+      expect(JSON.parse(line)).toMatchObject({ level: 40, nasId: demo.tenants[0]!.nas[0]!.id });
+      expect(line).not.toMatch(/"stack"/);
+    }
+  });
+});
+
 describe('retransmissions (RFC 5080)', () => {
   it('answers a duplicate with the same bytes without processing it twice', async () => {
     const voucher = demo.tenants[0]!.vouchers.find((v) => v.deviceLimit === 1)!;

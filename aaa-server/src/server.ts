@@ -15,6 +15,7 @@ import { CoaClient } from './coa/index';
 import { TenantSettingsCache } from './intake/context';
 import { DuplicateCache } from './intake/duplicate-cache';
 import { AaaMetrics } from './intake/metrics';
+import { MalformedDropLog } from './intake/malformed-drop-log';
 import { type IntakeDependencies, type PortRole, receiveDatagram } from './intake/packet-intake';
 import type { Subject } from './intake/subject';
 import { InMemorySessionTable, type LiveSession, type SessionTable } from './sessions/index';
@@ -81,7 +82,12 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
   };
   const rebuilt = rebuildSessionTable(options.platform, shards, sessions);
   options.logger.info({ sessions: rebuilt }, 'session table rebuilt from shards');
-  const dependencies: IntakeDependencies = { context, nasRegistry, duplicates: new DuplicateCache() };
+  const dependencies: IntakeDependencies = {
+    context,
+    nasRegistry,
+    duplicates: new DuplicateCache(),
+    malformedDrops: new MalformedDropLog(options.logger),
+  };
   const authSocket = await bindSocket(options.host, options.authPort, 'auth', dependencies, options.logger);
   const acctSocket = await bindSocket(options.host, options.acctPort, 'acct', dependencies, options.logger);
   let isUp = true;

@@ -29,8 +29,8 @@ export class AaaMetrics {
   });
   readonly drops = new Counter({
     name: 'kiunga_radius_drops_total',
-    help: 'Datagrams dropped silently, by reason',
-    labelNames: ['reason'] as const,
+    help: 'Datagrams dropped silently, by reason (and, for reason="malformed", by the framing problem found)',
+    labelNames: ['reason', 'problem'] as const,
     registers: [this.registry],
   });
   readonly duplicates = new Counter({
@@ -59,6 +59,11 @@ export class AaaMetrics {
   /** Per-packet counting without prom-client hashing the label object every time. */
   countRequest(kind: string, tenant: string): void {
     boundChild(this.requestChildren, `${kind}|${tenant}`, () => this.requests.labels(kind, tenant)).inc();
+  }
+
+  /** A datagram that breaks RFC 2865 framing or value rules: `problem` is the codec's name for it. */
+  countMalformed(problem: string): void {
+    this.drops.inc({ reason: 'malformed', problem });
   }
 
   countAccept(tenant: string): void {

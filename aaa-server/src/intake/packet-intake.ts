@@ -20,6 +20,7 @@ import { handleAccessRequest } from './access-request';
 import { handleAccountingRequest } from './accounting-request';
 import type { IntakeContext } from './context';
 import { type DuplicateCache, duplicateKey } from './duplicate-cache';
+import type { MalformedDropLog } from './malformed-drop-log';
 
 export type PortRole = 'auth' | 'acct';
 
@@ -27,6 +28,7 @@ export interface IntakeDependencies {
   context: IntakeContext;
   nasRegistry: NasRegistry;
   duplicates: DuplicateCache;
+  malformedDrops: MalformedDropLog;
 }
 
 const packetKinds: Record<number, string> = {
@@ -47,9 +49,8 @@ export function receiveDatagram(
   try {
     packet = decodePacket(datagram);
   } catch (error) {
-    const reason = error instanceof CodecError ? `malformed_${error.reason}` : 'malformed';
     context.metrics.countRequest('malformed', '');
-    context.metrics.drops.inc({ reason });
+    dropMalformed(dependencies, error, peer.address, null);
     return;
   }
   const nas = findNas(dependencies.nasRegistry, packet, peer.address);
@@ -114,8 +115,14 @@ function dispatch(request: AdmittedRequest, role: PortRole): void {
     try {
       outcome = handleAccessRequest(context, packet, nas);
     } catch (error) {
-      context.logger.error({ err: error, nasId: nas.id }, 'access request failed');
-      drop(request, 'internal_error');
+      // A value that breaks the RFCs (a User-Password of 6 octets, say) is the NAS's fault, not ours.
+      if (error instanceof CodecError) {
+        request.dependencies.duplicates.abandon(request.key);
+        dropMalformed(request.dependencies, error, request.peer.address, nas);
+      } else {
+        context.logger.error({ err: error, nasId: nas.id }, 'access request failed');
+        drop(request, 'internal_error');
+      }
       return;
     }
     if (outcome.kind === 'drop') {
@@ -138,6 +145,23 @@ function dispatch(request: AdmittedRequest, role: PortRole): void {
       }
       drop(request, error instanceof AccountingQueueFullError ? 'accounting_queue_full' : 'internal_error');
     },
+  );
+}
+
+/** Counts a malformed datagram and logs it, rate-limited per NAS (or source address when none is known). */
+function dropMalformed(
+  dependencies: IntakeDependencies,
+  error: unknown,
+  address: string,
+  nas: NasEntry | null,
+): void {
+  const { context } = dependencies;
+  // The codec throws only CodecError for input; anything else here is still input it could not frame.
+  const problem = error instanceof CodecError ? error.reason : 'unreadable';
+  context.metrics.countMalformed(problem);
+  dependencies.malformedDrops.report(
+    { source: nas?.id ?? address, address, nasId: nas?.id ?? null, problem },
+    context.clock.now(),
   );
 }
 
