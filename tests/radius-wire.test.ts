@@ -69,13 +69,13 @@ afterAll(async () => {
 
 const secret = () => demo.tenants[0]!.nas[0]!.secret;
 
-function msChapRequest(identifier: number, response: Buffer): Buffer {
+function msChapRequest(identifier: number, response: Buffer, userName = rfcUser): Buffer {
   return codec.encodeRequest({
     code: PacketCode.AccessRequest,
     identifier,
     secret: secret(),
     attributes: [
-      codec.stringAttribute(Attribute.UserName, rfcUser),
+      codec.stringAttribute(Attribute.UserName, userName),
       codec.integerAttribute(Attribute.ServiceType, 2),
       codec.integerAttribute(Attribute.FramedProtocol, 1),
       codec.vendorAttribute(VendorId.Microsoft, MicrosoftAttribute.ChapChallenge, authenticatorChallenge),
@@ -106,11 +106,30 @@ describe('MS-CHAPv2 (what MikroTik PPPoE uses)', () => {
     expect(receiveKey?.length).toBe(34);
   });
 
-  it('rejects a wrong NT-Response', async () => {
+  it('accepts DOMAIN\\User: the account and the challenge hash both use the name without the domain', async () => {
+    // RFC 2759 §8.2 hashes "User"; the router passes on what the Windows peer typed.
+    const request = msChapRequest(10, chap2Response(0x44, ntResponse), 'WORKGROUP\\User');
+    const [answer] = await exchange(request, kiunga.authPort);
+    const reply = codec.decodePacket(answer!);
+    expect(reply.code).toBe(PacketCode.AccessAccept);
+    const success = codec.getVendorAttribute(reply, VendorId.Microsoft, MicrosoftAttribute.Chap2Success)!;
+    expect(success.subarray(1).toString('ascii')).toBe('S=407A5589115FD0D6209F510FE9C04566932CDA56');
+  });
+
+  it('rejects a wrong NT-Response with MS-CHAP-Error E=691 R=0 (RFC 2548 §2.1.5, RFC 2759 §6)', async () => {
     const wrong = Buffer.from(ntResponse);
     wrong[0] = wrong[0]! ^ 0xff;
-    const [answer] = await exchange(msChapRequest(8, chap2Response(0x43, wrong)), kiunga.authPort);
-    expect(codec.decodePacket(answer!).code).toBe(PacketCode.AccessReject);
+    for (const userName of [rfcUser, 'WORKGROUP\\User']) {
+      const request = msChapRequest(8, chap2Response(0x43, wrong), userName);
+      const [answer] = await exchange(request, kiunga.authPort);
+      const reply = codec.decodePacket(answer!);
+      expect(reply.code).toBe(PacketCode.AccessReject);
+      expect(codec.verifyResponseAuthenticator(reply, request.subarray(4, 20), secret())).toBe(true);
+      const error = codec.getVendorAttribute(reply, VendorId.Microsoft, MicrosoftAttribute.ChapError)!;
+      expect(error[0]).toBe(0x43);
+      expect(error.subarray(1).toString('ascii')).toMatch(/^E=691 R=0 C=[0-9A-F]{32} V=3$/);
+      expect(codec.getString(reply, Attribute.ReplyMessage)).toMatch(/Wrong username or password/);
+    }
   });
 });
 

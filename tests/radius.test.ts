@@ -262,6 +262,25 @@ describe('PPPoE subscribers', () => {
     expect((await login({ ...subscriber('active'), password: 'wrong' })).code).toBe('Access-Reject');
   });
 
+  it('finds a DOMAIN\\user account (Windows, some CPEs) by its name without the domain, over PAP and CHAP', async () => {
+    const account = subscriber('active');
+    const secret = first().nas[0]!.secret;
+    // radclient reads a doubled backslash inside quotes as one: on the wire, WORKGROUP\<username>.
+    const userName = `WORKGROUP\\\\${account.username}`;
+    const framed = { 'Service-Type': 'Framed-User', 'Framed-Protocol': 'PPP' };
+    const pap = await auth(secret, { 'User-Name': userName, 'User-Password': account.password, ...framed });
+    expect(pap.output).toContain(`WORKGROUP\\\\${account.username}`);
+    expect(pap.code).toBe('Access-Accept');
+    const chap = await auth(secret, { 'User-Name': userName, 'CHAP-Password': account.password, ...framed });
+    expect(chap.code).toBe('Access-Accept');
+    const wrong = await auth(secret, {
+      'User-Name': userName,
+      'CHAP-Password': 'not-the-password',
+      ...framed,
+    });
+    expect(wrong.code).toBe('Access-Reject');
+  });
+
   it('lets a PPPoE account online on one device only, with a message that says so', async () => {
     const account = first().subscribers.find((s) => s.username === 'otieno')!;
     const secret = first().nas[0]!.secret;

@@ -2,6 +2,7 @@
 // device slot, and build the Accept or Reject. Synchronous from lookup to slot, so no race.
 import { Attribute, MikrotikAttribute, PacketCode, VendorId } from '@kiunga/dictionaries';
 import { messageFor, type TenantShard } from '@kiunga/schemas';
+import { userNameWithoutDomain } from '../auth/index';
 import {
   getString,
   integerAttribute,
@@ -22,7 +23,13 @@ import {
 } from '../policy/index';
 import { type NasEntry, recordVoucherFirstUse, usedOctetsOfSubject, type VoucherRow } from '../store/index';
 import type { IntakeContext } from './context';
-import { type CredentialCheck, checkCredentials, readCredentials } from './credentials';
+import {
+  type CredentialCheck,
+  type Credentials,
+  checkCredentials,
+  readCredentials,
+  rejectAttributesFor,
+} from './credentials';
 import { classValue, findSubject, type Subject } from './subject';
 
 export type AccessOutcome =
@@ -37,12 +44,14 @@ export function handleAccessRequest(
 ): AccessOutcome {
   const username = getString(packet, Attribute.UserName);
   const credentials = readCredentials(packet, nas.sharedSecret);
-  if (username === undefined || username.length === 0) return reject('invalid_credentials');
-  if (credentials === null) return reject('unsupported_authentication');
+  // `DOMAIN\user` (Windows, some CPEs): the account is `user`, as in the MS-CHAPv2 hash.
+  const accountName = username === undefined ? '' : userNameWithoutDomain(username);
+  if (username === undefined || accountName.length === 0) return reject('invalid_credentials', credentials);
+  if (credentials === null) return reject('unsupported_authentication', null);
   const nowMs = context.clock.now();
   const shard = context.shards.forTenant(nas.tenantId);
-  const subject = findSubject(context.subjects, nowMs, shard, packet, username);
-  if (!subject) return reject('invalid_credentials');
+  const subject = findSubject(context.subjects, nowMs, shard, packet, accountName);
+  if (!subject) return reject('invalid_credentials', credentials);
   const settings = context.settings.get(shard, nowMs);
   let check: CredentialCheck;
   let decision: AuthorizationDecision;
@@ -73,8 +82,8 @@ export function handleAccessRequest(
     };
     decision = authorizeSubscriber(facts, check.isValid, settings, nowMs);
   }
-  if (decision.outcome === 'reject') return reject(decision.reason);
-  return admit(context, shard, packet, nas, subject, decision, check, nowMs);
+  if (decision.outcome === 'reject') return reject(decision.reason, credentials);
+  return admit(context, shard, packet, nas, subject, decision, check, credentials, nowMs);
 }
 
 function admit(
@@ -85,6 +94,7 @@ function admit(
   subject: Subject,
   decision: Extract<AuthorizationDecision, { outcome: 'accept' }>,
   check: CredentialCheck,
+  credentials: Credentials,
   nowMs: number,
 ): AccessOutcome {
   const subjectId = subject.kind === 'voucher' ? subject.voucher.id : subject.subscriber.id;
@@ -101,7 +111,7 @@ function admit(
   if (!admission.admitted) {
     // A full table is our limit, not the client's: stay silent so the NAS fails over or retries.
     if (admission.reason === 'table_full') return { kind: 'drop', reason: 'session_table_full' };
-    return reject(subject.kind === 'voucher' ? 'device_limit_reached' : 'session_limit_reached');
+    return reject(subject.kind === 'voucher' ? 'device_limit_reached' : 'session_limit_reached', credentials);
   }
   let reply = decision.reply;
   if (decision.firstUse && subject.kind === 'voucher') {
@@ -171,11 +181,14 @@ export function replyAttributes(reply: ReplyPlan): OutgoingAttribute[] {
   return attributes;
 }
 
-function reject(reason: RejectReason): AccessOutcome {
+function reject(reason: RejectReason, credentials: Credentials | null): AccessOutcome {
   return {
     kind: 'reject',
     code: PacketCode.AccessReject,
     reason,
-    attributes: [stringAttribute(Attribute.ReplyMessage, messageFor(reason))],
+    attributes: [
+      stringAttribute(Attribute.ReplyMessage, messageFor(reason)),
+      ...rejectAttributesFor(credentials),
+    ],
   };
 }

@@ -1,5 +1,6 @@
 // Accounting-Request: store the record durably first, then apply it to the session table, then answer.
 import { Attribute } from '@kiunga/dictionaries';
+import { userNameWithoutDomain } from '../auth/index';
 import {
   findAttribute,
   getInteger,
@@ -43,7 +44,9 @@ export function readAccountingRecord(
   let subjectId: string | null = null;
   if (isSessionRecord) {
     const fromClass = subjectFromClass(packet);
-    const found = fromClass ? undefined : findSubject(context.subjects, nowMs, shard, packet, username);
+    const found = fromClass
+      ? undefined
+      : findSubject(context.subjects, nowMs, shard, packet, userNameWithoutDomain(username));
     subjectKind = fromClass?.kind ?? found?.kind ?? null;
     subjectId =
       fromClass?.id ??
