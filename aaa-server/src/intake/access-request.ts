@@ -21,6 +21,7 @@ import {
   type RejectReason,
   type ReplyPlan,
 } from '../policy/index';
+import { normalizeCallingStationId } from '../sessions/index';
 import { type NasEntry, recordVoucherFirstUse, usedOctetsOfSubject, type VoucherRow } from '../store/index';
 import type { IntakeContext } from './context';
 import {
@@ -79,6 +80,10 @@ export function handleAccessRequest(
       expiresAtMs: subscriber.expiresAt,
       rateLimit: subscriber.rateLimit,
       staticIp: subscriber.staticIp,
+      ipPool: subscriber.ipPool,
+      boundMacAddress: subscriber.macAddress,
+      // Normalised only when there is a binding to compare with: most accounts have none.
+      deviceMacAddress: subscriber.macAddress === null ? null : deviceMacAddressOf(packet),
     };
     decision = authorizeSubscriber(facts, check.isValid, settings, nowMs);
   }
@@ -157,6 +162,8 @@ export function replyAttributes(reply: ReplyPlan): OutgoingAttribute[] {
   }
   if (reply.framedIpAddress)
     attributes.push(ipAddressAttribute(Attribute.FramedIpAddress, reply.framedIpAddress));
+  // RFC 2869 §5.18 Framed-Pool (88): "the name of an assigned address pool that SHOULD be used".
+  if (reply.framedPool) attributes.push(stringAttribute(Attribute.FramedPool, reply.framedPool));
   if (reply.totalLimitBytes !== null) {
     // 64-bit byte count as MikroTik's low 32 bits + gigawords pair.
     const gigawords = Math.floor(reply.totalLimitBytes / 2 ** 32);
@@ -179,6 +186,13 @@ export function replyAttributes(reply: ReplyPlan): OutgoingAttribute[] {
     );
   }
   return attributes;
+}
+
+function deviceMacAddressOf(packet: RadiusPacket): string | null {
+  const callingStationId = getString(packet, Attribute.CallingStationId);
+  return callingStationId === undefined || callingStationId.length === 0
+    ? null
+    : normalizeCallingStationId(callingStationId);
 }
 
 function reject(reason: RejectReason, credentials: Credentials | null): AccessOutcome {
