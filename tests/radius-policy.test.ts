@@ -63,6 +63,26 @@ afterAll(async () => {
   await owner?.patch('/api/v1/settings/radius', { expiredAccountPolicy: 'reject' });
 });
 
+describe('the walled garden for expired and suspended accounts (per-ISP setting)', () => {
+  it('accepts them into kiunga-expired at a trickle, asked again within five minutes', async () => {
+    const patched = await owner.patch('/api/v1/settings/radius', { expiredAccountPolicy: 'walled_garden' });
+    expect(patched.status).toBe(200);
+    for (const status of ['expired', 'suspended']) {
+      const account = first().subscribers.find((item) => item.status === status)!;
+      const reply = await pppoeLogin(account.username, account.password, '02:00:00:07:0e:01');
+      expect(reply.code).toBe('Access-Accept');
+      expect(reply.attributes['Mikrotik-Address-List']).toBe('kiunga-expired');
+      expect(reply.attributes['Mikrotik-Rate-Limit']).toBe('64k/64k');
+      expect(reply.attributes['Session-Timeout']).toBe('300');
+    }
+    const active = first().subscribers.find((item) => item.status === 'active')!;
+    const normal = await pppoeLogin(active.username, active.password, '02:00:00:07:0e:02');
+    expect(normal.code).toBe('Access-Accept');
+    expect(normal.attributes['Mikrotik-Address-List']).toBeUndefined();
+    expect(normal.attributes['Mikrotik-Rate-Limit']).not.toBe('64k/64k');
+  });
+});
+
 describe("a plan's IP pool (RFC 2869 §5.18 Framed-Pool)", () => {
   it('is sent with every Accept of a subscriber on that plan', async () => {
     const plan = await createPppoePlan({ ipPool: 'pppoe-clients' });

@@ -148,8 +148,20 @@ describe('authorizeSubscriber', () => {
 
   it('puts blocked accounts in the walled garden when the tenant says so', () => {
     const walled = { ...settings, expiredAccountPolicy: 'walled_garden' as const };
-    const decision = authorizeSubscriber({ ...active, status: 'expired' }, true, walled, nowMs);
-    expect(decision.outcome === 'accept' && decision.reply.addressList).toBe('kiunga-expired');
+    for (const blocked of [
+      { ...active, status: 'expired' },
+      { ...active, status: 'suspended' },
+    ]) {
+      const decision = authorizeSubscriber(blocked, true, walled, nowMs);
+      expect(decision.outcome).toBe('accept');
+      if (decision.outcome !== 'accept') return;
+      // A trickle for the pay page, not the plan's rate, and asked again within five minutes.
+      expect(decision.reply).toMatchObject({
+        addressList: 'kiunga-expired',
+        rateLimit: '64k/64k',
+        sessionTimeoutSeconds: 300,
+      });
+    }
     expect(authorizeSubscriber({ ...active, status: 'expired' }, false, walled, nowMs).outcome).toBe(
       'reject',
     );

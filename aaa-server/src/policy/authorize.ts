@@ -5,8 +5,17 @@ import type { ErrorCode, TenantRadiusSettings } from '@kiunga/schemas';
 /** RADIUS Session-Timeout is a 32-bit unsigned count of seconds; keep well inside it. */
 export const SESSION_TIMEOUT_MAX_SECONDS = 2_147_483_647;
 
-/** A walled-garden session is re-checked this often so that a payment lifts it soon. */
-export const WALLED_GARDEN_SESSION_TIMEOUT_SECONDS = 3_600;
+/**
+ * A walled-garden session ends after five minutes and the router asks again, so a payment (or a
+ * suspension lifted) shows within that time even if the Disconnect-Request that billing sends is lost.
+ */
+export const WALLED_GARDEN_SESSION_TIMEOUT_SECONDS = 300;
+/**
+ * What a blocked account may use while it is in the walled garden: enough for the pay page and the
+ * M-Pesa prompt, not for service (MikroTik Rate-Limit syntax, rx/tx: 64 kbit/s each way). The router's
+ * firewall rules for the `kiunga-expired` address list decide where that trickle may go.
+ */
+export const WALLED_GARDEN_RATE_LIMIT = '64k/64k';
 
 export type RejectReason = Extract<
   ErrorCode,
@@ -134,6 +143,7 @@ export function authorizeSubscriber(
       reply: {
         ...subscriberReply(subscriber, settings),
         sessionTimeoutSeconds: WALLED_GARDEN_SESSION_TIMEOUT_SECONDS,
+        rateLimit: WALLED_GARDEN_RATE_LIMIT,
         addressList: settings.walledGardenAddressList,
       },
     };
