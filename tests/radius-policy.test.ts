@@ -80,6 +80,14 @@ describe('the walled garden for expired and suspended accounts (per-ISP setting)
     expect(normal.code).toBe('Access-Accept');
     expect(normal.attributes['Mikrotik-Address-List']).toBeUndefined();
     expect(normal.attributes['Mikrotik-Rate-Limit']).not.toBe('64k/64k');
+    // Back to rejecting: the very next login already follows the setting.
+    expect((await owner.patch('/api/v1/settings/radius', { expiredAccountPolicy: 'reject' })).status).toBe(
+      200,
+    );
+    const expired = first().subscribers.find((item) => item.status === 'expired')!;
+    const refused = await pppoeLogin(expired.username, expired.password, '02:00:00:07:0e:01');
+    expect(refused.code).toBe('Access-Reject');
+    expect(refused.attributes['Reply-Message']).toMatch(/expired/);
   });
 });
 
@@ -139,5 +147,54 @@ describe("a subscriber's MAC address binds the account to that device", () => {
     expect((await pppoeLogin(account.username, account.password, '02:00:00:07:C0:02')).code).toBe(
       'Access-Accept',
     );
+  });
+});
+
+describe('a change the API acknowledged is honoured by the very next Access-Request', () => {
+  it('rejects a subscriber suspended a moment ago, though the AAA server had just accepted it', async () => {
+    const plan = await createPppoePlan();
+    const account = await createSubscriber(plan.id);
+    const login = () => pppoeLogin(account.username, account.password, '02:00:00:07:d0:01');
+    expect((await login()).code).toBe('Access-Accept');
+    expect((await owner.post(`/api/v1/subscribers/${account.id}/suspend`)).status).toBe(200);
+    // No pause: the router reconnects right after the Disconnect-Request.
+    const refused = await login();
+    expect(refused.code).toBe('Access-Reject');
+    expect(refused.attributes['Reply-Message']).toMatch(/suspended/);
+    expect((await owner.post(`/api/v1/subscribers/${account.id}/reactivate`)).status).toBe(200);
+    expect((await login()).code).toBe('Access-Accept');
+  });
+
+  it('rejects a voucher revoked a moment ago', async () => {
+    const batch = await owner.post('/api/v1/vouchers', {
+      planId: first().plans.find((item) => item.kind === 'hotspot')!.id,
+      count: 1,
+    });
+    expect(batch.status).toBe(201);
+    const voucher = batch.body.items[0] as { id: string; code: string };
+    const login = () =>
+      auth({
+        'User-Name': voucher.code,
+        'User-Password': voucher.code,
+        'Calling-Station-Id': '02:00:00:07:d1:01',
+      });
+    expect((await login()).code).toBe('Access-Accept');
+    expect((await owner.post(`/api/v1/vouchers/${voucher.id}/revoke`)).status).toBe(200);
+    const refused = await login();
+    expect(refused.code).toBe('Access-Reject');
+    expect(refused.attributes['Reply-Message']).toMatch(/cancelled by your provider/);
+  });
+
+  it("gives the next Accept a plan's new rate", async () => {
+    const plan = await createPppoePlan();
+    const account = await createSubscriber(plan.id);
+    const login = () => pppoeLogin(account.username, account.password, '02:00:00:07:d2:01');
+    expect((await login()).attributes['Mikrotik-Rate-Limit']).toBe('3000k/6000k');
+    expect(
+      (await owner.patch(`/api/v1/plans/${plan.id}`, { rateUpKbps: 4000, rateDownKbps: 8000 })).status,
+    ).toBe(200);
+    const reply = await login();
+    expect(reply.code).toBe('Access-Accept');
+    expect(reply.attributes['Mikrotik-Rate-Limit']).toBe('4000k/8000k');
   });
 });

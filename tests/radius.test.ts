@@ -120,7 +120,7 @@ describe('hotspot vouchers over PAP and CHAP', () => {
 });
 
 describe('changes made elsewhere', () => {
-  it('sees a voucher revoked by another process within a quarter second', async () => {
+  it('sees a voucher revoked by another process on the very next request', async () => {
     const voucher = first()
       .vouchers.filter((v) => v.deviceLimit === 2)
       .at(-1)!;
@@ -135,7 +135,6 @@ describe('changes made elsewhere', () => {
     const shard = new Database(join(kiunga.dataDir, 'tenants', `${first().id}.db`));
     shard.prepare(`UPDATE vouchers SET status = 'revoked' WHERE id = ?`).run(voucher.id);
     shard.close();
-    await new Promise((done) => setTimeout(done, 300));
     const refused = await login();
     expect(refused.code).toBe('Access-Reject');
     expect(refused.attributes['Reply-Message']).toMatch(/cancelled by your provider/);

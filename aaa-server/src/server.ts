@@ -12,20 +12,13 @@ import {
 } from '@kiunga/schemas';
 import type { Logger } from 'pino';
 import { CoaClient } from './coa/index';
-import { TenantSettingsCache } from './intake/context';
 import { DuplicateCache } from './intake/duplicate-cache';
 import { MalformedDropLog } from './intake/malformed-drop-log';
 import { AaaMetrics } from './intake/metrics';
 import { type IntakeDependencies, type PortRole, receiveDatagram } from './intake/packet-intake';
 import type { Subject } from './intake/subject';
 import { InMemorySessionTable, type LiveSession, type SessionTable } from './sessions/index';
-import {
-  AccountingWriter,
-  closeSessionById,
-  NasRegistry,
-  readOpenSessions,
-  SubjectCache,
-} from './store/index';
+import { AccountingWriter, AuthCache, closeSessionById, NasRegistry, readOpenSessions } from './store/index';
 
 /** How often the NAS registry is re-read, so a NAS added in the console is served within seconds. */
 export const NAS_REGISTRY_REFRESH_MS = 5_000;
@@ -77,8 +70,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
     writer,
     metrics,
     logger: options.logger,
-    settings: new TenantSettingsCache(),
-    subjects: new SubjectCache<Subject>(),
+    auth: new AuthCache<Subject>(),
   };
   const rebuilt = rebuildSessionTable(options.platform, shards, sessions);
   options.logger.info({ sessions: rebuilt }, 'session table rebuilt from shards');

@@ -51,9 +51,11 @@ export function handleAccessRequest(
   if (credentials === null) return reject('unsupported_authentication', null);
   const nowMs = context.clock.now();
   const shard = context.shards.forTenant(nas.tenantId);
-  const subject = findSubject(context.subjects, nowMs, shard, packet, accountName);
+  // One read of the shard's change generation: whatever was committed before this request is seen.
+  const tenant = context.auth.current(shard, nowMs);
+  const subject = findSubject(tenant, shard, packet, accountName);
   if (!subject) return reject('invalid_credentials', credentials);
-  const settings = context.settings.get(shard, nowMs);
+  const settings = tenant.settingsOf(shard, nowMs);
   let check: CredentialCheck;
   let decision: AuthorizationDecision;
   if (subject.kind === 'voucher') {
@@ -144,7 +146,7 @@ function recordFirstUse(
   voucher.firstUsedAt ??= firstUse.firstUsedAtMs;
   voucher.expiresAt = storedExpiresAtMs;
   voucher.status = 'active';
-  context.subjects.acknowledgeOwnWrite(shard, 1);
+  context.auth.acknowledgeOwnWrite(shard, 1);
   return storedExpiresAtMs;
 }
 

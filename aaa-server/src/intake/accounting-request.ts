@@ -40,13 +40,12 @@ export function readAccountingRecord(
   const username = getString(packet, Attribute.UserName) ?? '';
   const nowMs = context.clock.now();
   const shard = context.shards.forTenant(nas.tenantId);
+  const tenant = context.auth.recent(shard, nowMs);
   let subjectKind: AccountingRecord['subjectKind'] = null;
   let subjectId: string | null = null;
   if (isSessionRecord) {
     const fromClass = subjectFromClass(packet);
-    const found = fromClass
-      ? undefined
-      : findSubject(context.subjects, nowMs, shard, packet, userNameWithoutDomain(username));
+    const found = fromClass ? undefined : findSubject(tenant, shard, packet, userNameWithoutDomain(username));
     subjectKind = fromClass?.kind ?? found?.kind ?? null;
     subjectId =
       fromClass?.id ??
@@ -76,7 +75,7 @@ export function readAccountingRecord(
     outputPackets: getInteger(packet, Attribute.AcctOutputPackets) ?? 0,
     sessionTimeSeconds: getInteger(packet, Attribute.AcctSessionTime) ?? 0,
     terminateCause: getInteger(packet, Attribute.AcctTerminateCause) ?? null,
-    interimIntervalSeconds: context.settings.get(shard, nowMs).interimIntervalSeconds,
+    interimIntervalSeconds: tenant.settingsOf(shard, nowMs).interimIntervalSeconds,
   };
 }
 

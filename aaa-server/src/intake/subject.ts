@@ -5,8 +5,8 @@ import { findAttribute, getInteger, type RadiusPacket, readString } from '../cod
 import {
   findSubscriberByUsername,
   findVoucherByCode,
-  type SubjectCache,
   type SubscriberRow,
+  type TenantAuthData,
   type VoucherRow,
 } from '../store/index';
 
@@ -21,8 +21,7 @@ export type Subject =
 
 /** PPP asks for a subscriber first; everything else (hotspot) for a voucher first. */
 export function findSubject(
-  cache: SubjectCache<Subject>,
-  nowMs: number,
+  cache: TenantAuthData<Subject>,
   shard: TenantShard,
   packet: RadiusPacket,
   username: string,
@@ -31,12 +30,12 @@ export function findSubject(
     getInteger(packet, Attribute.ServiceType) === SERVICE_TYPE_FRAMED ||
     getInteger(packet, Attribute.FramedProtocol) === FRAMED_PROTOCOL_PPP;
   const key = `${isFramed ? 'framed' : 'login'}\u0000${username}`;
-  const cached = cache.get(shard, key, nowMs);
+  const cached = cache.subject(key);
   if (cached !== undefined) return cached ?? undefined;
   const found = isFramed
     ? (subscriberSubject(shard, username) ?? voucherSubject(shard, username))
     : (voucherSubject(shard, username) ?? subscriberSubject(shard, username));
-  cache.remember(shard, key, found);
+  cache.remember(key, found);
   return found;
 }
 

@@ -1,0 +1,95 @@
+// The AAA server's cache of lookups and settings: a change committed by anyone is seen by the next
+// Access-Request, with no time passing; accounting may reuse a check a quarter second old.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ShardRegistry, type TenantShard, writeTenantRadiusSettings } from '@kiunga/schemas';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AUTH_CACHE_ACCOUNTING_RECHECK_MS, AuthCache } from './auth-cache';
+
+const TENANT_ID = 'ten_cache';
+const nowMs = 1_780_000_000_000;
+let dataDir: string;
+let shards: ShardRegistry;
+let shard: TenantShard;
+
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'kiunga-auth-cache-'));
+  shards = new ShardRegistry({ dataDir });
+  shard = shards.forTenant(TENANT_ID);
+});
+
+afterEach(() => {
+  shards.closeAll();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A write to the plans table as another process makes it: its own connection, its own commit. */
+function addPlanFromAnotherConnection(id: string): void {
+  const other = new Database(join(dataDir, 'tenants', `${TENANT_ID}.db`));
+  other
+    .prepare(
+      `INSERT INTO plans (id, name, kind, price_cents, rate_up_kbps, rate_down_kbps, created_at, updated_at)
+       VALUES (?, 'Plan', 'pppoe', 100, 1, 1, 0, 0)`,
+    )
+    .run(id);
+  other.close();
+}
+
+describe('AuthCache', () => {
+  it('forgets a tenant’s lookups on the next Access-Request after another process changed its data', () => {
+    const cache = new AuthCache<string>();
+    cache.current(shard, nowMs).remember('login\u0000code-1', 'voucher-1');
+    expect(cache.current(shard, nowMs).subject('login\u0000code-1')).toBe('voucher-1');
+    addPlanFromAnotherConnection('pln_a');
+    // Same instant: no interval has to pass.
+    expect(cache.current(shard, nowMs).subject('login\u0000code-1')).toBeUndefined();
+  });
+
+  it('sees a change made through this process’s own shard handle at once too', () => {
+    const cache = new AuthCache<string>();
+    cache.current(shard, nowMs).remember('framed\u0000otieno', 'subscriber-1');
+    shard.sqlite
+      .prepare(
+        `INSERT INTO plans (id, name, kind, price_cents, rate_up_kbps, rate_down_kbps, created_at, updated_at)
+         VALUES ('pln_b', 'Plan', 'pppoe', 100, 1, 1, 0, 0)`,
+      )
+      .run();
+    expect(cache.current(shard, nowMs).subject('framed\u0000otieno')).toBeUndefined();
+  });
+
+  it('reads RADIUS settings written through writeTenantRadiusSettings on the next request', () => {
+    const cache = new AuthCache<string>();
+    expect(cache.current(shard, nowMs).settingsOf(shard, nowMs).expiredAccountPolicy).toBe('reject');
+    writeTenantRadiusSettings(
+      shard,
+      { expiredAccountPolicy: 'walled_garden', idleTimeoutSeconds: 600 },
+      nowMs,
+    );
+    const settings = cache.current(shard, nowMs).settingsOf(shard, nowMs);
+    expect(settings).toMatchObject({ expiredAccountPolicy: 'walled_garden', idleTimeoutSeconds: 600 });
+  });
+
+  it('lets accounting reuse a check younger than a quarter second, and no older', () => {
+    const cache = new AuthCache<string>();
+    cache.current(shard, nowMs).remember('login\u0000code-2', 'voucher-2');
+    addPlanFromAnotherConnection('pln_c');
+    const soon = nowMs + AUTH_CACHE_ACCOUNTING_RECHECK_MS - 1;
+    expect(cache.recent(shard, soon).subject('login\u0000code-2')).toBe('voucher-2');
+    const later = nowMs + AUTH_CACHE_ACCOUNTING_RECHECK_MS;
+    expect(cache.recent(shard, later).subject('login\u0000code-2')).toBeUndefined();
+  });
+
+  it('keeps its entries after its own write, and drops them when someone else wrote as well', () => {
+    const cache = new AuthCache<string>();
+    cache.current(shard, nowMs).remember('login\u0000code-3', 'voucher-3');
+    shard.statement(`UPDATE change_generation SET value = value + 1 WHERE name = 'auth'`).run();
+    cache.acknowledgeOwnWrite(shard, 1);
+    expect(cache.current(shard, nowMs).subject('login\u0000code-3')).toBe('voucher-3');
+    shard.statement(`UPDATE change_generation SET value = value + 1 WHERE name = 'auth'`).run();
+    addPlanFromAnotherConnection('pln_d');
+    cache.acknowledgeOwnWrite(shard, 1);
+    expect(cache.current(shard, nowMs).subject('login\u0000code-3')).toBeUndefined();
+  });
+});
