@@ -106,6 +106,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
       await Promise.all([closeSocket(authSocket), closeSocket(acctSocket)]);
       writer.flushNow();
       coa.close();
+      context.auth.close();
       shards.closeAll();
     },
   };
