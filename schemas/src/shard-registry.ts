@@ -28,6 +28,8 @@ export class ShardRegistry {
   private readonly openShardsMax: number;
   /** Map iteration order is insertion order: re-inserting on use makes it an LRU. */
   private readonly openShards = new Map<string, TenantShard>();
+  /** The last key of openShards, so a repeated ask skips the move. */
+  private mostRecentTenantId: string | null = null;
 
   constructor(options: ShardRegistryOptions) {
     this.dataDir = options.dataDir;
@@ -38,12 +40,18 @@ export class ShardRegistry {
   forTenant(tenantId: string): TenantShard {
     const cached = this.openShards.get(tenantId);
     if (cached) {
-      this.openShards.delete(tenantId);
-      this.openShards.set(tenantId, cached);
+      // Moved to the end (most recent) unless it is there already: the AAA server asks once per packet,
+      // mostly for the tenant it asked for last.
+      if (this.mostRecentTenantId !== tenantId) {
+        this.openShards.delete(tenantId);
+        this.openShards.set(tenantId, cached);
+        this.mostRecentTenantId = tenantId;
+      }
       return cached;
     }
     const shard = this.open(tenantId);
     this.openShards.set(tenantId, shard);
+    this.mostRecentTenantId = tenantId;
     this.evictBeyondCap();
     return shard;
   }
@@ -60,6 +68,7 @@ export class ShardRegistry {
     const shard = this.openShards.get(tenantId);
     if (shard) {
       this.openShards.delete(tenantId);
+      if (this.mostRecentTenantId === tenantId) this.mostRecentTenantId = null;
       shard.sqlite.close();
     }
   }

@@ -88,7 +88,7 @@ export async function handleAccountingRequest(
   if ('invalid' in record) return { kind: 'drop', reason: record.invalid };
   const { sessionId } = await context.writer.submit(record);
   applyToSessionTable(context, record, sessionId);
-  context.metrics.accountingRecords.inc({ tenant: record.tenantId, status: statusName(record.statusType) });
+  context.metrics.countAccountingRecord(record.tenantId, statusName(record.statusType));
   return { kind: 'answer' };
 }
 

@@ -113,13 +113,15 @@ export function rejectAttributesFor(credentials: Credentials | null): OutgoingAt
   return [vendorAttribute(VendorId.Microsoft, MicrosoftAttribute.ChapError, msChapErrorValue(ident))];
 }
 
-/** Compares without an early exit, so response timing does not leak how much of a guess was right. */
+/**
+ * Compares without an early exit, so response timing does not leak how much of a guess was right. On
+ * UTF-16 code units, which are equal exactly when the strings are: no buffers made per login.
+ */
 function timingSafeStringEqual(given: string, expected: string): boolean {
-  const left = Buffer.from(given, 'utf8');
-  const right = Buffer.from(expected, 'utf8');
-  let difference = left.length ^ right.length;
-  for (let index = 0; index < left.length; index += 1) {
-    difference |= left[index]! ^ (right[index % Math.max(1, right.length)] ?? 0);
+  const expectedLength = Math.max(1, expected.length);
+  let difference = given.length ^ expected.length;
+  for (let index = 0; index < given.length; index += 1) {
+    difference |= given.charCodeAt(index) ^ (expected.charCodeAt(index % expectedLength) || 0);
   }
   return difference === 0;
 }

@@ -19,7 +19,7 @@ import { AccountingQueueFullError, type NasEntry, type NasRegistry, normaliseAdd
 import { handleAccessRequest } from './access-request';
 import { handleAccountingRequest } from './accounting-request';
 import type { IntakeContext } from './context';
-import { type DuplicateCache, duplicateKey } from './duplicate-cache';
+import type { DuplicateCache, DuplicateEntry } from './duplicate-cache';
 import type { MalformedDropLog } from './malformed-drop-log';
 
 export type PortRole = 'auth' | 'acct';
@@ -60,14 +60,23 @@ export function receiveDatagram(
     context.metrics.drops.inc({ reason: refusal ?? 'unknown_nas' });
     return;
   }
-  const key = duplicateKey(peer.address, peer.port, packet.code, packet.identifier, packet.authenticator);
-  const seen = dependencies.duplicates.begin(key, context.clock.now());
+  const seen = dependencies.duplicates.begin(
+    {
+      nasId: nas.id,
+      address: peer.address,
+      port: peer.port,
+      code: packet.code,
+      identifier: packet.identifier,
+      authenticator: packet.authenticator,
+    },
+    context.clock.now(),
+  );
   if (seen.kind !== 'new') {
-    context.metrics.duplicates.inc();
+    context.metrics.countDuplicate();
     if (seen.kind === 'answered') socket.send(seen.response, peer.port, peer.address);
     return;
   }
-  const request: AdmittedRequest = { dependencies, socket, peer, key, packet, nas };
+  const request: AdmittedRequest = { dependencies, socket, peer, duplicate: seen, packet, nas };
   dispatch(request, role);
 }
 
@@ -76,7 +85,7 @@ interface AdmittedRequest {
   readonly dependencies: IntakeDependencies;
   readonly socket: Socket;
   readonly peer: RemoteInfo;
-  readonly key: string;
+  readonly duplicate: DuplicateEntry;
   readonly packet: RadiusPacket;
   readonly nas: NasEntry;
 }
@@ -93,12 +102,12 @@ function reply(request: AdmittedRequest, code: number, attributes: OutgoingAttri
     // peers compute it over a zero authenticator; BlastRADIUS concerns Access-* replies only.
     includeMessageAuthenticator: packet.code !== PacketCode.AccountingRequest,
   });
-  dependencies.duplicates.complete(request.key, response);
+  dependencies.duplicates.complete(request.duplicate, response);
   request.socket.send(response, peer.port, peer.address);
 }
 
 function drop(request: AdmittedRequest, reason: string): void {
-  request.dependencies.duplicates.abandon(request.key);
+  request.dependencies.duplicates.abandon(request.duplicate);
   request.dependencies.context.metrics.drops.inc({ reason });
 }
 
@@ -117,7 +126,7 @@ function dispatch(request: AdmittedRequest, role: PortRole): void {
     } catch (error) {
       // A value that breaks the RFCs (a User-Password of 6 octets, say) is the NAS's fault, not ours.
       if (error instanceof CodecError) {
-        request.dependencies.duplicates.abandon(request.key);
+        request.dependencies.duplicates.abandon(request.duplicate);
         dropMalformed(request.dependencies, error, request.peer.address, nas);
       } else {
         context.logger.error({ err: error, nasId: nas.id }, 'access request failed');
@@ -130,7 +139,7 @@ function dispatch(request: AdmittedRequest, role: PortRole): void {
       return;
     }
     if (outcome.kind === 'accept') context.metrics.countAccept(nas.tenantId);
-    else context.metrics.rejects.inc({ tenant: nas.tenantId, reason: outcome.reason });
+    else context.metrics.countReject(nas.tenantId, outcome.reason);
     reply(request, outcome.code, outcome.attributes);
     return;
   }
