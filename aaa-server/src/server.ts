@@ -59,7 +59,9 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
   const shards = options.shards ?? new ShardRegistry({ dataDir: options.dataDir });
   const sessions = options.sessionTable ?? new InMemorySessionTable();
   const metrics = new AaaMetrics(sessions);
-  const writer = new AccountingWriter(shards);
+  const writer = new AccountingWriter(shards, (error) =>
+    options.logger.error({ err: error }, 'answering a committed accounting record failed'),
+  );
   const nasRegistry = new NasRegistry(options.platform, options.secretBox);
   nasRegistry.reload();
   const context = {

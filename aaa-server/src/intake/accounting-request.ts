@@ -16,7 +16,9 @@ import { findSubject, subjectFromClass } from './subject';
 
 const GIGAWORD = 2 ** 32;
 
-export type AccountingOutcome = { kind: 'answer' } | { kind: 'drop'; reason: string };
+/** What to do with the Accounting-Request: answer it (its record is committed), or drop it. */
+export type AccountingAnswer = { kind: 'answer' } | { kind: 'drop'; reason: string };
+export type AccountingAnswered = (error: unknown, answer: AccountingAnswer | null) => void;
 
 function octets(packet: RadiusPacket, lowType: number, highType: number): number {
   const low = readInteger(findAttribute(packet, lowType)) ?? 0;
@@ -79,18 +81,32 @@ export function readAccountingRecord(
   };
 }
 
-export async function handleAccountingRequest(
+/** Stores the record (grouped with others into one commit), then updates the session table, then answers. */
+export function handleAccountingRequest(
   context: IntakeContext,
   packet: RadiusPacket,
   nas: NasEntry,
-): Promise<AccountingOutcome> {
+  answered: AccountingAnswered,
+): void {
   const record = readAccountingRecord(context, packet, nas);
-  if ('invalid' in record) return { kind: 'drop', reason: record.invalid };
-  const { sessionId } = await context.writer.submit(record);
-  applyToSessionTable(context, record, sessionId);
-  context.metrics.countAccountingRecord(record.tenantId, statusName(record.statusType));
-  return { kind: 'answer' };
+  if ('invalid' in record) {
+    answered(null, { kind: 'drop', reason: record.invalid });
+    return;
+  }
+  const isQueued = context.writer.submit(record, (error, outcome) => {
+    if (error !== null || outcome === null) {
+      answered(error, null);
+      return;
+    }
+    applyToSessionTable(context, record, outcome.sessionId);
+    context.metrics.countAccountingRecord(record.tenantId, statusName(record.statusType));
+    answered(null, ANSWER);
+  });
+  if (!isQueued) answered(null, QUEUE_FULL);
 }
+
+const ANSWER: AccountingAnswer = { kind: 'answer' };
+const QUEUE_FULL: AccountingAnswer = { kind: 'drop', reason: 'accounting_queue_full' };
 
 function applyToSessionTable(
   context: IntakeContext,

@@ -15,7 +15,7 @@ import {
   type RadiusPacket,
   verifyRequestAuthenticator,
 } from '../codec/index';
-import { AccountingQueueFullError, type NasEntry, type NasRegistry, normaliseAddress } from '../store/index';
+import { type NasEntry, type NasRegistry, normaliseAddress } from '../store/index';
 import { handleAccessRequest } from './access-request';
 import { handleAccountingRequest } from './accounting-request';
 import type { IntakeContext } from './context';
@@ -143,18 +143,18 @@ function dispatch(request: AdmittedRequest, role: PortRole): void {
     reply(request, outcome.code, outcome.attributes);
     return;
   }
-  handleAccountingRequest(context, packet, nas).then(
-    (outcome) =>
-      outcome.kind === 'answer'
-        ? reply(request, PacketCode.AccountingResponse, [])
-        : drop(request, outcome.reason),
-    (error: unknown) => {
-      if (!(error instanceof AccountingQueueFullError)) {
-        context.logger.error({ err: error, nasId: nas.id }, 'accounting request failed');
-      }
-      drop(request, error instanceof AccountingQueueFullError ? 'accounting_queue_full' : 'internal_error');
-    },
-  );
+  handleAccountingRequest(context, packet, nas, (error, answer) => {
+    if (answer?.kind === 'answer') {
+      reply(request, PacketCode.AccountingResponse, []);
+      return;
+    }
+    if (answer?.kind === 'drop') {
+      drop(request, answer.reason);
+      return;
+    }
+    context.logger.error({ err: error, nasId: nas.id }, 'accounting request failed');
+    drop(request, 'internal_error');
+  });
 }
 
 /** Counts a malformed datagram and logs it, rate-limited per NAS (or source address when none is known). */

@@ -1,4 +1,5 @@
 // SQLite edge of the AAA server.
+export * from './accounting-records';
 export * from './accounting-writer';
 export * from './auth-cache';
 export * from './nas-registry';
