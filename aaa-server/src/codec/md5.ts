@@ -19,8 +19,6 @@ const INITIAL_STATE = Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 
 // Scratch space: digests run synchronously, so one set serves every call.
 const words = new Int32Array(16);
 const working = new Int32Array(4);
-const tail = new Uint8Array(2 * MD5_BLOCK_LENGTH);
-const tailWords = new Int32Array(tail.buffer);
 
 /** MD5 reads little-endian words; on a little-endian machine a 4-aligned block can be read as Int32s. */
 const IS_LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
@@ -217,6 +215,29 @@ function compress(state: Md5State): void {
 }
 
 /**
+ * Loads the last, partial block - `rest` (0..63) octets at `offset` - into `words` with RFC 1321 §3.1's
+ * 0x80 after them and zeros up to the block's end; the caller adds the length (§3.2).
+ */
+function loadTailWords(bytes: Uint8Array, offset: number, rest: number, view: Int32Array | null): void {
+  const wholeWords = rest >>> 2;
+  if (view !== null) {
+    const first = (bytes.byteOffset + offset) >>> 2;
+    for (let index = 0; index < wholeWords; index++) words[index] = view[first + index]!;
+  } else {
+    for (let index = 0; index < wholeWords; index++) {
+      const at = offset + (index << 2);
+      words[index] = bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
+    }
+  }
+  const partialOctets = rest & 3;
+  const partialAt = offset + (wholeWords << 2);
+  let word = 0x80 << (partialOctets << 3);
+  for (let index = 0; index < partialOctets; index++) word |= bytes[partialAt + index]! << (index << 3);
+  words[wholeWords] = word;
+  for (let index = wholeWords + 1; index < 16; index++) words[index] = 0;
+}
+
+/**
  * Writes MD5 of (the `prefixLength` octets already folded into `from`) + bytes[start, end) to
  * out[outOffset, outOffset + 16). `from` is not changed; `prefixLength` is a multiple of 64.
  */
@@ -233,31 +254,24 @@ export function md5Into(
   working[1] = from[1]!;
   working[2] = from[2]!;
   working[3] = from[3]!;
+  const view = wordViewAt(bytes, start);
   let offset = start;
-  const view = end - start >= MD5_BLOCK_LENGTH ? wordViewAt(bytes, start) : null;
   for (; offset + MD5_BLOCK_LENGTH <= end; offset += MD5_BLOCK_LENGTH) {
     loadWords(bytes, offset, view);
     compress(working);
   }
   const rest = end - offset;
-  tail.fill(0);
-  for (let index = 0; index < rest; index++) tail[index] = bytes[offset + index]!;
-  tail[rest] = 0x80;
-  const tailLength = rest < MD5_BLOCK_LENGTH - 8 ? MD5_BLOCK_LENGTH : 2 * MD5_BLOCK_LENGTH;
-  const totalLength = prefixLength + (end - start);
-  // The message length in bits, 64-bit little-endian (RFC 1321 §3.2).
-  const lowBits = (totalLength * 8) >>> 0;
-  const highBits = Math.floor(totalLength / 2 ** 29) >>> 0;
-  for (let index = 0; index < 4; index++) {
-    tail[tailLength - 8 + index] = (lowBits >>> (8 * index)) & 0xff;
-    tail[tailLength - 4 + index] = (highBits >>> (8 * index)) & 0xff;
-  }
-  loadWords(tail, 0, IS_LITTLE_ENDIAN ? tailWords : null);
-  compress(working);
-  if (tailLength > MD5_BLOCK_LENGTH) {
-    loadWords(tail, MD5_BLOCK_LENGTH, IS_LITTLE_ENDIAN ? tailWords : null);
+  loadTailWords(bytes, offset, rest, view);
+  if (rest >= MD5_BLOCK_LENGTH - 8) {
+    // No room for the length: this block ends with padding, one more holds zeros and the length.
     compress(working);
+    words.fill(0, 0, 14);
   }
+  // The message length in bits, 64-bit little-endian (RFC 1321 §3.2).
+  const totalLength = prefixLength + (end - start);
+  words[14] = (totalLength * 8) | 0;
+  words[15] = Math.floor(totalLength / 2 ** 29) | 0;
+  compress(working);
   for (let index = 0; index < 4; index++) {
     const word = working[index]!;
     const at = outOffset + (index << 2);
