@@ -7,6 +7,7 @@
  * allows letters, digits and `._@-`), so nothing else is lost.
  */
 export function userNameWithoutDomain(userName: string): string {
-  const separator = userName.lastIndexOf('\\');
-  return separator === -1 ? userName : userName.slice(separator + 1);
+  // indexOf first: V8 runs it inline, lastIndexOf in its runtime, and almost no name has a domain.
+  if (userName.indexOf('\\') === -1) return userName;
+  return userName.slice(userName.lastIndexOf('\\') + 1);
 }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Attribute, PacketCode } from '@kiunga/dictionaries';
 import { assertValueFits } from './attributes';
-import { packetHmacMd5, packetMd5, type Secret, type SharedSecret, toSharedSecret } from './digest';
+import { packetHmacMd5Into, packetMd5Into, type Secret, type SharedSecret, toSharedSecret } from './digest';
 import { CodecError } from './errors';
 import {
   ATTRIBUTE_HEADER_LENGTH,
@@ -70,7 +70,7 @@ export function encodeResponse(options: EncodeResponseOptions): Buffer {
   const secret = toSharedSecret(options.secret);
   options.requestAuthenticator.copy(packet, AUTHENTICATOR_OFFSET);
   if (includeMessageAuthenticator) signMessageAuthenticator(packet, secret);
-  packetMd5(packet, undefined, secret).copy(packet, AUTHENTICATOR_OFFSET);
+  packetMd5Into(packet, undefined, secret, packet, AUTHENTICATOR_OFFSET);
   return packet;
 }
 
@@ -85,7 +85,7 @@ export function encodeRequest(options: EncodeRequestOptions): Buffer {
   // writePacket leaves the authenticator field zero, as both the HMAC and the MD5 require here.
   const secret = toSharedSecret(options.secret);
   if (includeMessageAuthenticator) signMessageAuthenticator(packet, secret);
-  packetMd5(packet, undefined, secret).copy(packet, AUTHENTICATOR_OFFSET);
+  packetMd5Into(packet, undefined, secret, packet, AUTHENTICATOR_OFFSET);
   return packet;
 }
 
@@ -107,7 +107,7 @@ function encodeRandomAuthenticatorRequest(options: EncodeRequestOptions): Buffer
 /** HMAC-MD5 over the packet as it stands, written into the first attribute (RFC 3579 §3.2). */
 function signMessageAuthenticator(packet: Buffer, secret: SharedSecret): void {
   const valueOffset = HEADER_LENGTH + ATTRIBUTE_HEADER_LENGTH;
-  packetHmacMd5(packet, undefined, -1, secret).copy(packet, valueOffset);
+  packetHmacMd5Into(packet, undefined, -1, secret, packet, valueOffset);
 }
 
 /** Lays out header and attributes; the authenticator field and any Message-Authenticator are zero. */

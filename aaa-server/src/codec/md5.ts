@@ -14,7 +14,13 @@ export const MD5_LENGTH = 16;
 /** The chaining state after some whole blocks: four 32-bit words, A B C D. */
 export type Md5State = Int32Array;
 
-const INITIAL_STATE = Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476);
+/** RFC 1321 §3.3: the registers A B C D before the first block. */
+export const INITIAL_MD5_STATE: Md5State = Int32Array.of(
+  0x67452301,
+  0xefcdab89 | 0,
+  0x98badcfe | 0,
+  0x10325476,
+);
 
 // Scratch space: digests run synchronously, so one set serves every call.
 const words = new Int32Array(16);
@@ -285,14 +291,14 @@ export function md5Into(
 /** MD5 of bytes[start, end) as a new 16-octet Buffer. */
 export function md5(bytes: Uint8Array, start = 0, end = bytes.length): Buffer {
   const out = Buffer.allocUnsafe(MD5_LENGTH);
-  md5Into(INITIAL_STATE, 0, bytes, start, end, out);
+  md5Into(INITIAL_MD5_STATE, 0, bytes, start, end, out);
   return out;
 }
 
 /** The state after one 64-octet block (an HMAC key pad), to start later digests from. */
 export function md5StateAfterBlock(block: Uint8Array): Md5State {
   if (block.length !== MD5_BLOCK_LENGTH) throw new RangeError('a state is taken after exactly one block');
-  const state = Int32Array.from(INITIAL_STATE);
+  const state = Int32Array.from(INITIAL_MD5_STATE);
   loadWords(block, 0, null);
   compress(state);
   return state;

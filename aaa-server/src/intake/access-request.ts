@@ -1,25 +1,14 @@
 // Access-Request: authorize (find the subject, check the password, ask the policy), hold a
 // device slot, and build the Accept or Reject. Synchronous from lookup to slot, so no race.
-import { Attribute, MikrotikAttribute, PacketCode, VendorId } from '@kiunga/dictionaries';
+import { Attribute, PacketCode } from '@kiunga/dictionaries';
 import { messageFor, type TenantShard } from '@kiunga/schemas';
 import { userNameWithoutDomain } from '../auth/index';
-import {
-  getString,
-  integerAttribute,
-  integerValue,
-  ipAddressAttribute,
-  type OutgoingAttribute,
-  type RadiusPacket,
-  stringAttribute,
-  stringValue,
-  vendorAttribute,
-} from '../codec/index';
+import { getString, type OutgoingAttribute, type RadiusPacket, stringAttribute } from '../codec/index';
 import {
   type AuthorizationDecision,
   authorizeSubscriber,
   authorizeVoucher,
   type RejectReason,
-  type ReplyPlan,
 } from '../policy/index';
 import { normalizeCallingStationId } from '../sessions/index';
 import { type NasEntry, recordVoucherFirstUse, usedOctetsOfSubject, type VoucherRow } from '../store/index';
@@ -31,6 +20,7 @@ import {
   readCredentials,
   rejectAttributesFor,
 } from './credentials';
+import { replyAttributes } from './reply-attributes';
 import { classValue, findSubject, type Subject } from './subject';
 
 export type AccessOutcome =
@@ -125,8 +115,11 @@ function admit(
     const storedExpiresAtMs = recordFirstUse(context, shard, subject.voucher, decision.firstUse);
     reply = { ...reply, sessionTimeoutSeconds: Math.max(1, Math.ceil((storedExpiresAtMs - nowMs) / 1000)) };
   }
-  const attributes = [...replyAttributes(reply), ...check.replyAttributes];
-  attributes.push(stringAttribute(Attribute.Class, classValue(subject.kind, subjectId)));
+  const attributes = replyAttributes(reply);
+  for (const attribute of check.replyAttributes) attributes.push(attribute);
+  // The same for every login of this subject: made once per cached subject.
+  subject.classAttribute ??= stringAttribute(Attribute.Class, classValue(subject.kind, subjectId));
+  attributes.push(subject.classAttribute);
   return { kind: 'accept', code: PacketCode.AccessAccept, attributes };
 }
 
@@ -148,46 +141,6 @@ function recordFirstUse(
   voucher.status = 'active';
   context.auth.acknowledgeOwnWrite(shard, 1);
   return storedExpiresAtMs;
-}
-
-export function replyAttributes(reply: ReplyPlan): OutgoingAttribute[] {
-  const attributes: OutgoingAttribute[] = [];
-  if (reply.sessionTimeoutSeconds !== null) {
-    attributes.push(integerAttribute(Attribute.SessionTimeout, reply.sessionTimeoutSeconds));
-  }
-  attributes.push(integerAttribute(Attribute.IdleTimeout, reply.idleTimeoutSeconds));
-  attributes.push(integerAttribute(Attribute.AcctInterimInterval, reply.interimIntervalSeconds));
-  if (reply.rateLimit) {
-    attributes.push(
-      vendorAttribute(VendorId.Mikrotik, MikrotikAttribute.RateLimit, stringValue(reply.rateLimit)),
-    );
-  }
-  if (reply.framedIpAddress)
-    attributes.push(ipAddressAttribute(Attribute.FramedIpAddress, reply.framedIpAddress));
-  // RFC 2869 §5.18 Framed-Pool (88): "the name of an assigned address pool that SHOULD be used".
-  if (reply.framedPool) attributes.push(stringAttribute(Attribute.FramedPool, reply.framedPool));
-  if (reply.totalLimitBytes !== null) {
-    // 64-bit byte count as MikroTik's low 32 bits + gigawords pair.
-    const gigawords = Math.floor(reply.totalLimitBytes / 2 ** 32);
-    attributes.push(
-      vendorAttribute(
-        VendorId.Mikrotik,
-        MikrotikAttribute.TotalLimit,
-        integerValue(reply.totalLimitBytes % 2 ** 32),
-      ),
-    );
-    if (gigawords > 0) {
-      attributes.push(
-        vendorAttribute(VendorId.Mikrotik, MikrotikAttribute.TotalLimitGigawords, integerValue(gigawords)),
-      );
-    }
-  }
-  if (reply.addressList) {
-    attributes.push(
-      vendorAttribute(VendorId.Mikrotik, MikrotikAttribute.AddressList, stringValue(reply.addressList)),
-    );
-  }
-  return attributes;
 }
 
 function deviceMacAddressOf(packet: RadiusPacket): string | null {

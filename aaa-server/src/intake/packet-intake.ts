@@ -8,6 +8,7 @@ import {
   checkRequestMessageAuthenticator,
   decodePacket,
   encodeResponse,
+  findAttribute,
   getAttributes,
   getString,
   type OutgoingAttribute,
@@ -31,11 +32,19 @@ export interface IntakeDependencies {
   malformedDrops: MalformedDropLog;
 }
 
-const packetKinds: Record<number, string> = {
-  [PacketCode.AccessRequest]: 'access_request',
-  [PacketCode.AccountingRequest]: 'accounting_request',
-  [PacketCode.StatusServer]: 'status_server',
-};
+/** The `kind` label of kiunga_radius_requests_total (a switch: no keyed lookup per packet). */
+function packetKindOf(code: number): string {
+  switch (code) {
+    case PacketCode.AccessRequest:
+      return 'access_request';
+    case PacketCode.AccountingRequest:
+      return 'accounting_request';
+    case PacketCode.StatusServer:
+      return 'status_server';
+    default:
+      return 'other';
+  }
+}
 
 export function receiveDatagram(
   dependencies: IntakeDependencies,
@@ -54,7 +63,7 @@ export function receiveDatagram(
     return;
   }
   const nas = findNas(dependencies.nasRegistry, packet, peer.address);
-  context.metrics.countRequest(packetKinds[packet.code] ?? 'other', nas?.tenantId ?? '');
+  context.metrics.countRequest(packetKindOf(packet.code), nas?.tenantId ?? '');
   const refusal = nas ? admissionRefusal(packet, nas, role, peer.address) : 'unknown_nas';
   if (refusal !== null || !nas) {
     context.metrics.drops.inc({ reason: refusal ?? 'unknown_nas' });
@@ -213,8 +222,9 @@ function admissionRefusal(
 
 /** RFC 2865 §5.33: Proxy-State attributes are copied unchanged, in order, into the reply. */
 function withProxyStates(attributes: OutgoingAttribute[], packet: RadiusPacket): OutgoingAttribute[] {
+  // Nearly every NAS talks to us directly: find one before collecting (no array per reply).
+  if (findAttribute(packet, Attribute.ProxyState) === undefined) return attributes;
   const states = getAttributes(packet, Attribute.ProxyState);
-  if (states.length === 0) return attributes;
   const all = [...attributes];
   for (const value of states) all.push(octetsAttribute(Attribute.ProxyState, Buffer.from(value)));
   return all;

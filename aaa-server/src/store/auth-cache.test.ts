@@ -65,23 +65,23 @@ function addPlanFromAnotherConnection(id: string): void {
 describe('AuthCache', () => {
   it('forgets a tenant’s lookups on the next Access-Request after another process changed its data', () => {
     const cache = newCache();
-    cache.current(shard, nowMs).remember('login\u0000code-1', 'voucher-1');
-    expect(cache.current(shard, nowMs).subject('login\u0000code-1')).toBe('voucher-1');
+    cache.current(shard, nowMs).remember(false, 'code-1', 'voucher-1');
+    expect(cache.current(shard, nowMs).subject(false, 'code-1')).toBe('voucher-1');
     addPlanFromAnotherConnection('pln_a');
     // Same instant: no interval has to pass.
-    expect(cache.current(shard, nowMs).subject('login\u0000code-1')).toBeUndefined();
+    expect(cache.current(shard, nowMs).subject(false, 'code-1')).toBeUndefined();
   });
 
   it('sees a change made through this process’s own shard handle at once too', () => {
     const cache = newCache();
-    cache.current(shard, nowMs).remember('framed\u0000otieno', 'subscriber-1');
+    cache.current(shard, nowMs).remember(true, 'otieno', 'subscriber-1');
     shard.sqlite
       .prepare(
         `INSERT INTO plans (id, name, kind, price_cents, rate_up_kbps, rate_down_kbps, created_at, updated_at)
          VALUES ('pln_b', 'Plan', 'pppoe', 100, 1, 1, 0, 0)`,
       )
       .run();
-    expect(cache.current(shard, nowMs).subject('framed\u0000otieno')).toBeUndefined();
+    expect(cache.current(shard, nowMs).subject(true, 'otieno')).toBeUndefined();
   });
 
   it('reads RADIUS settings written through writeTenantRadiusSettings on the next request', () => {
@@ -98,37 +98,37 @@ describe('AuthCache', () => {
 
   it('lets accounting reuse a check younger than a quarter second, and no older', () => {
     const cache = newCache();
-    cache.current(shard, nowMs).remember('login\u0000code-2', 'voucher-2');
+    cache.current(shard, nowMs).remember(false, 'code-2', 'voucher-2');
     addPlanFromAnotherConnection('pln_c');
     const soon = nowMs + AUTH_CACHE_ACCOUNTING_RECHECK_MS - 1;
-    expect(cache.recent(shard, soon).subject('login\u0000code-2')).toBe('voucher-2');
+    expect(cache.recent(shard, soon).subject(false, 'code-2')).toBe('voucher-2');
     const later = nowMs + AUTH_CACHE_ACCOUNTING_RECHECK_MS;
-    expect(cache.recent(shard, later).subject('login\u0000code-2')).toBeUndefined();
+    expect(cache.recent(shard, later).subject(false, 'code-2')).toBeUndefined();
   });
 
   it('keeps its entries after its own write, and drops them when someone else wrote as well', () => {
     const cache = newCache();
-    cache.current(shard, nowMs).remember('login\u0000code-3', 'voucher-3');
+    cache.current(shard, nowMs).remember(false, 'code-3', 'voucher-3');
     shard.statement(`UPDATE change_generation SET value = value + 1 WHERE name = 'auth'`).run();
     cache.acknowledgeOwnWrite(shard, 1);
-    expect(cache.current(shard, nowMs).subject('login\u0000code-3')).toBe('voucher-3');
+    expect(cache.current(shard, nowMs).subject(false, 'code-3')).toBe('voucher-3');
     shard.statement(`UPDATE change_generation SET value = value + 1 WHERE name = 'auth'`).run();
     addPlanFromAnotherConnection('pln_d');
     cache.acknowledgeOwnWrite(shard, 1);
-    expect(cache.current(shard, nowMs).subject('login\u0000code-3')).toBeUndefined();
+    expect(cache.current(shard, nowMs).subject(false, 'code-3')).toBeUndefined();
   });
 
   it('asks SQLite nothing while nothing was committed, and asks again after any commit', () => {
     const { shard: counted, statements } = countingShard();
     const cache = newCache();
-    cache.current(counted, nowMs).remember('login\u0000code-4', 'voucher-4');
+    cache.current(counted, nowMs).remember(false, 'code-4', 'voucher-4');
     const afterFirst = statements();
     for (let index = 0; index < 10; index += 1) {
-      expect(cache.current(counted, nowMs).subject('login\u0000code-4')).toBe('voucher-4');
+      expect(cache.current(counted, nowMs).subject(false, 'code-4')).toBe('voucher-4');
     }
     expect(statements()).toBe(afterFirst);
     addPlanFromAnotherConnection('pln_e');
-    expect(cache.current(counted, nowMs).subject('login\u0000code-4')).toBeUndefined();
+    expect(cache.current(counted, nowMs).subject(false, 'code-4')).toBeUndefined();
     expect(statements()).toBeGreaterThan(afterFirst);
   });
 });

@@ -34,7 +34,10 @@ function readGeneration(shard: TenantShard): number {
 
 /** One tenant's cached lookups and settings, valid for the generation they were read at. */
 export class TenantAuthData<Subject> {
-  private readonly subjects = new Map<string, Subject | null>();
+  // PPP logins look for a subscriber first, the rest for a voucher first (intake/subject.ts): one map
+  // each, keyed by the User-Name itself, so a lookup builds no key string.
+  private readonly framedSubjects = new Map<string, Subject | null>();
+  private readonly loginSubjects = new Map<string, Subject | null>();
   private settings: TenantRadiusSettings | undefined;
   private settingsReadAtMs = 0;
 
@@ -49,14 +52,15 @@ export class TenantAuthData<Subject> {
    * The cached value, null when known absent, undefined when not cached. Get and `remember` are separate
    * calls (not a loader callback) so the login path creates no closure per request.
    */
-  subject(key: string): Subject | null | undefined {
-    return this.subjects.get(key);
+  subject(isFramed: boolean, username: string): Subject | null | undefined {
+    return (isFramed ? this.framedSubjects : this.loginSubjects).get(username);
   }
 
   /** Remembers what a lookup found (undefined: known absent); call right after `subject` missed. */
-  remember(key: string, value: Subject | undefined): void {
-    if (this.subjects.size >= AUTH_CACHE_ENTRIES_MAX) this.subjects.clear();
-    this.subjects.set(key, value ?? null);
+  remember(isFramed: boolean, username: string, value: Subject | undefined): void {
+    const subjects = isFramed ? this.framedSubjects : this.loginSubjects;
+    if (subjects.size >= AUTH_CACHE_ENTRIES_MAX) subjects.clear();
+    subjects.set(username, value ?? null);
   }
 
   settingsOf(shard: TenantShard, nowMs: number): TenantRadiusSettings {
