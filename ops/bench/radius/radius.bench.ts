@@ -201,70 +201,83 @@ function printMeasurement(measurement: Measurement): void {
   );
 }
 
-/** Runs the login benchmark and the accounting one, then the paced runs; always stops the server. */
-async function benchTarget(
-  target: BenchTarget,
-  options: RunOptions,
-  paced: PacedOptions,
-): Promise<{ measurements: Measurement[]; summaries: PacedSummary[] }> {
+/** The closed-loop runs: the login stream twice, then accounting, as fast as answers come back. */
+async function benchUnpaced(target: BenchTarget, options: RunOptions): Promise<Measurement[]> {
   const measurements: Measurement[] = [];
-  const summaries: PacedSummary[] = [];
-  try {
-    const logins = buildAccessRequests(target.codes, options.requests);
-    measurements.push(await measure(target, 'auth', logins, options));
-    measurements.push(await measure(target, 'auth-repeat', logins, options));
-    // One session per three requests, so the accounting run sends about as many packets as the login run.
-    const sessions = Math.max(1, Math.floor(options.requests / 3));
-    measurements.push(
-      await measure(target, 'acct', buildAccountingRequests(target.codes, sessions), options),
-    );
-    const pacedLogins = buildAccessRequests(target.codes, paced.requests);
-    for (const ratePerSecond of paced.rates) {
-      summaries.push(
-        await measureRounds(target, 'auth-repeat', pacedLogins, { ...options, ratePerSecond }, paced),
-      );
-    }
+  const logins = buildAccessRequests(target.codes, options.requests);
+  measurements.push(await measure(target, 'auth', logins, options));
+  measurements.push(await measure(target, 'auth-repeat', logins, options));
+  // One session per three requests, so the accounting run sends about as many packets as the login run.
+  const sessions = Math.max(1, Math.floor(options.requests / 3));
+  measurements.push(await measure(target, 'acct', buildAccountingRequests(target.codes, sessions), options));
+  return measurements;
+}
+
+/** One paced run: what it sends at which rate, the same for every target. */
+interface PacedRun {
+  readonly run: RunName;
+  readonly ratePerSecond: number;
+  readonly requests: (target: BenchTarget, round: number) => readonly LoadRequest[];
+}
+
+function pacedRuns(paced: PacedOptions): PacedRun[] {
+  const runs: PacedRun[] = paced.rates.map((ratePerSecond) => ({
+    run: 'auth-repeat',
+    ratePerSecond,
+    requests: (target) => buildAccessRequests(target.codes, paced.requests),
+  }));
+  runs.push({
+    run: 'acct',
+    ratePerSecond: paced.accountingRate,
     // Fresh sessions each round (a Start for a session already stored is an update, not a new record).
-    const records = (round: number) =>
+    requests: (target, round) =>
       buildAccountingRequests(
         target.codes,
         paced.accountingSessions,
         paced.interimsPerSession,
         PACED_ACCOUNTING_FIRST_SESSION + round * paced.accountingSessions,
-      );
-    summaries.push(
-      await measureRounds(
-        target,
-        'acct',
-        records,
-        { ...options, ratePerSecond: paced.accountingRate },
-        paced,
       ),
-    );
-  } finally {
-    await target.stop();
-  }
-  return { measurements, summaries };
+  });
+  return runs;
 }
 
-async function measureRounds(
-  target: BenchTarget,
-  run: RunName,
-  requests: readonly LoadRequest[] | ((round: number) => readonly LoadRequest[]),
-  options: RunOptions & { readonly ratePerSecond: number },
+/**
+ * The paced runs, round by round with the targets taking turns, so that a shared machine's drift
+ * in load falls on every target alike; each figure is the median of its rounds.
+ */
+async function benchPaced(
+  targets: readonly BenchTarget[],
+  options: RunOptions,
   paced: PacedOptions,
-): Promise<PacedSummary> {
-  const rounds: Measurement[] = [];
-  for (let round = 0; round < paced.rounds; round++) {
-    const stream = typeof requests === 'function' ? requests(round) : requests;
-    rounds.push(await measure(target, run, stream, { ...options, isWarm: true }));
+): Promise<PacedSummary[]> {
+  const summaries: PacedSummary[] = [];
+  for (const pacedRun of pacedRuns(paced)) {
+    const rounds = new Map<BenchTarget, Measurement[]>(targets.map((target) => [target, []]));
+    for (let round = 0; round < paced.rounds; round++) {
+      for (const target of targets) {
+        const requests = pacedRun.requests(target, round);
+        const measurement = await measure(target, pacedRun.run, requests, {
+          ...options,
+          ratePerSecond: pacedRun.ratePerSecond,
+          isWarm: true,
+        });
+        rounds.get(target)?.push(measurement);
+      }
+    }
+    for (const target of targets) {
+      summaries.push(summarise(target.name, pacedRun, rounds.get(target) ?? []));
+    }
   }
+  return summaries;
+}
+
+function summarise(targetName: string, pacedRun: PacedRun, rounds: readonly Measurement[]): PacedSummary {
   const cpu = rounds.map((item) => item.cpuMicrosecondsPerRequest).sort((left, right) => left - right);
   const rates = rounds.map((item) => item.stats.requestsPerSecond).sort((left, right) => left - right);
   return {
-    target: target.name,
-    run,
-    ratePerSecond: options.ratePerSecond,
+    target: targetName,
+    run: pacedRun.run,
+    ratePerSecond: pacedRun.ratePerSecond,
     cpuMicroseconds: { median: median(cpu), min: cpu[0] ?? 0, max: cpu[cpu.length - 1] ?? 0 },
     achievedRatePerSecond: median(rates),
     lost: rounds.reduce((sum, item) => sum + item.stats.timedOut, 0),
@@ -417,33 +430,37 @@ async function main(): Promise<void> {
       `${options.run.inFlight} in flight, timeout ${options.run.timeoutMs} ms × ${options.run.retries + 1} tries; ` +
       `paced: ${options.paced.requests} logins at ${options.paced.rates.join(', ')}/s and ` +
       `${options.paced.accountingSessions} sessions × ${options.paced.interimsPerSession + 2} accounting records ` +
-      `at ${options.paced.accountingRate}/s, ${options.paced.rounds} rounds each`,
+      `at ${options.paced.accountingRate}/s, ${options.paced.rounds} rounds each, targets taking turns`,
   );
   const measurements: Measurement[] = [];
-  const summaries: PacedSummary[] = [];
-  const collect = (result: { measurements: Measurement[]; summaries: PacedSummary[] }) => {
-    measurements.push(...result.measurements);
-    summaries.push(...result.summaries);
-  };
-  let codes: readonly string[] = makeVoucherCodes(options.vouchers);
-  if (options.target !== 'freeradius') {
-    try {
-      const kiunga = await startKiungaTarget({ vouchers: options.vouchers });
-      codes = kiunga.codes;
-      collect(await benchTarget({ name: 'kiunga', ...kiunga }, options.run, options.paced));
-    } catch (error) {
-      console.log(`kiunga: skipped (${error instanceof Error ? error.message : String(error)})`);
+  const targets: BenchTarget[] = [];
+  try {
+    let codes: readonly string[] = makeVoucherCodes(options.vouchers);
+    if (options.target !== 'freeradius') {
+      try {
+        const kiunga = { name: 'kiunga', ...(await startKiungaTarget({ vouchers: options.vouchers })) };
+        targets.push(kiunga);
+        codes = kiunga.codes;
+        measurements.push(...(await benchUnpaced(kiunga, options.run)));
+      } catch (error) {
+        console.log(`kiunga: skipped (${error instanceof Error ? error.message : String(error)})`);
+      }
     }
-  }
-  if (options.target !== 'kiunga') {
-    if (isFreeRadiusInstalled()) {
-      // Same codes as Kiunga's seed, so both servers get the very same stream of logins.
-      collect(await benchTarget(await startFreeRadiusTarget(codes), options.run, options.paced));
-    } else {
-      console.log('freeradius: skipped (`which freeradius` found nothing; apt-get install freeradius)');
+    if (options.target !== 'kiunga') {
+      if (isFreeRadiusInstalled()) {
+        // Same codes as Kiunga's seed, so both servers get the very same stream of logins.
+        const freeradius = await startFreeRadiusTarget(codes);
+        targets.push(freeradius);
+        measurements.push(...(await benchUnpaced(freeradius, options.run)));
+      } else {
+        console.log('freeradius: skipped (`which freeradius` found nothing; apt-get install freeradius)');
+      }
     }
+    const summaries = await benchPaced(targets, options.run, options.paced);
+    printTable(measurements, summaries);
+  } finally {
+    for (const target of targets) await target.stop();
   }
-  printTable(measurements, summaries);
 }
 
 main().catch((error: unknown) => {
