@@ -20,22 +20,45 @@ export interface DuplicateRequest {
   readonly port: number;
   readonly code: number;
   readonly identifier: number;
-  /** The Request Authenticator (kept by reference, not copied). */
+  /** The Request Authenticator: 16 octets (read, never kept). */
   readonly authenticator: Buffer;
 }
 
-/** A request seen for the first time: answer it with `complete`, or `abandon` it. */
+/**
+ * A request seen for the first time: answer it with `complete`, or `abandon` it. The authenticator is
+ * kept as four numbers: a reference to it would keep the whole received datagram alive for the window,
+ * and with it an external buffer in the old generation for every request.
+ */
 export class DuplicateEntry {
   readonly kind = 'new' as const;
   response: Buffer | null = null;
+  private readonly authenticator0: number;
+  private readonly authenticator1: number;
+  private readonly authenticator2: number;
+  private readonly authenticator3: number;
 
   constructor(
     readonly bucket: Map<number, DuplicateEntry>,
     readonly key: number,
     readonly address: string,
-    readonly authenticator: Buffer,
+    authenticator: Buffer,
     readonly expiresAtMs: number,
-  ) {}
+  ) {
+    this.authenticator0 = authenticator.readInt32LE(0);
+    this.authenticator1 = authenticator.readInt32LE(4);
+    this.authenticator2 = authenticator.readInt32LE(8);
+    this.authenticator3 = authenticator.readInt32LE(12);
+  }
+
+  isSameRequest(address: string, authenticator: Buffer): boolean {
+    return (
+      this.address === address &&
+      this.authenticator0 === authenticator.readInt32LE(0) &&
+      this.authenticator1 === authenticator.readInt32LE(4) &&
+      this.authenticator2 === authenticator.readInt32LE(8) &&
+      this.authenticator3 === authenticator.readInt32LE(12)
+    );
+  }
 }
 
 export type DuplicateSeen =
@@ -66,11 +89,7 @@ export class DuplicateCache {
     }
     const key = request.port * PORT_FACTOR + request.code * CODE_FACTOR + request.identifier;
     const seen = bucket.get(key);
-    if (
-      seen !== undefined &&
-      seen.address === request.address &&
-      seen.authenticator.equals(request.authenticator)
-    ) {
+    if (seen?.isSameRequest(request.address, request.authenticator)) {
       return seen.response === null ? IN_PROGRESS : { kind: 'answered', response: seen.response };
     }
     if (this.count >= this.entriesMax) this.evictOldest();
