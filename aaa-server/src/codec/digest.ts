@@ -72,9 +72,12 @@ export function toSharedSecret(secret: Secret): SharedSecret {
  * authenticator field and the 16 octets at `zeroOffset` (when >= 0) cleared. Returns its end.
  */
 function stagePacket(raw: Buffer, authenticator: Buffer | undefined, zeroOffset: number): number {
-  raw.copy(scratch, 0);
-  if (authenticator !== undefined) authenticator.copy(scratch, AUTHENTICATOR_OFFSET);
-  if (zeroOffset >= 0) scratch.fill(0, zeroOffset, zeroOffset + AUTHENTICATOR_LENGTH);
+  // TypedArray set and a plain loop: Buffer.copy and fill validate their arguments in JS on every call.
+  scratch.set(raw, 0);
+  if (authenticator !== undefined) scratch.set(authenticator, AUTHENTICATOR_OFFSET);
+  if (zeroOffset >= 0) {
+    for (let index = zeroOffset; index < zeroOffset + AUTHENTICATOR_LENGTH; index++) scratch[index] = 0;
+  }
   return raw.length;
 }
 
@@ -94,7 +97,7 @@ export function packetMd5Into(
   outOffset: number,
 ): void {
   const end = stagePacket(raw, authenticator, -1);
-  secret.bytes.copy(scratch, end);
+  scratch.set(secret.bytes, end);
   md5Into(INITIAL_MD5_STATE, 0, scratch, 0, end + secret.bytes.length, out, outOffset);
 }
 
@@ -131,7 +134,7 @@ export function secretMd5Into(
   out: Uint8Array,
   outOffset: number,
 ): void {
-  secret.bytes.copy(scratch, 0);
+  scratch.set(secret.bytes, 0);
   scratch.set(block, secret.bytes.length);
   md5Into(INITIAL_MD5_STATE, 0, scratch, 0, secret.bytes.length + block.length, out, outOffset);
 }

@@ -68,7 +68,7 @@ export function encodeResponse(options: EncodeResponseOptions): Buffer {
     includeMessageAuthenticator,
   );
   const secret = toSharedSecret(options.secret);
-  options.requestAuthenticator.copy(packet, AUTHENTICATOR_OFFSET);
+  packet.set(options.requestAuthenticator, AUTHENTICATOR_OFFSET);
   if (includeMessageAuthenticator) signMessageAuthenticator(packet, secret);
   packetMd5Into(packet, undefined, secret, packet, AUTHENTICATOR_OFFSET);
   return packet;
@@ -133,12 +133,19 @@ function writePacket(
   packet[1] = identifier;
   packet[2] = length >> 8;
   packet[3] = length & 0xff;
-  packet.fill(0, AUTHENTICATOR_OFFSET, HEADER_LENGTH);
+  // Plain loops and TypedArray set below: Buffer's fill, copy and writeUInt32BE validate in JS per call.
+  for (let index = AUTHENTICATOR_OFFSET; index < HEADER_LENGTH; index++) packet[index] = 0;
   let offset = HEADER_LENGTH;
   if (includeMessageAuthenticator) {
     packet[offset] = Attribute.MessageAuthenticator;
     packet[offset + 1] = MESSAGE_AUTHENTICATOR_ATTRIBUTE_LENGTH;
-    packet.fill(0, offset + ATTRIBUTE_HEADER_LENGTH, offset + MESSAGE_AUTHENTICATOR_ATTRIBUTE_LENGTH);
+    for (
+      let index = offset + ATTRIBUTE_HEADER_LENGTH;
+      index < offset + MESSAGE_AUTHENTICATOR_ATTRIBUTE_LENGTH;
+      index++
+    ) {
+      packet[index] = 0;
+    }
     offset += MESSAGE_AUTHENTICATOR_ATTRIBUTE_LENGTH;
   }
   for (let index = 0; index < attributes.length; index++) {
@@ -179,20 +186,24 @@ function writeAttribute(packet: Buffer, offset: number, attribute: OutgoingAttri
   if (!vendorId) {
     packet[offset] = attribute.type;
     packet[offset + 1] = ATTRIBUTE_HEADER_LENGTH + value.length;
-    value.copy(packet, offset + ATTRIBUTE_HEADER_LENGTH);
+    packet.set(value, offset + ATTRIBUTE_HEADER_LENGTH);
     return offset + ATTRIBUTE_HEADER_LENGTH + value.length;
   }
   const isUnparsed = attribute.vendorType === UNPARSED_VENDOR_TYPE;
   const innerLength = isUnparsed ? value.length : ATTRIBUTE_HEADER_LENGTH + value.length;
   packet[offset] = Attribute.VendorSpecific;
   packet[offset + 1] = ATTRIBUTE_HEADER_LENGTH + VENDOR_ID_LENGTH + innerLength;
-  packet.writeUInt32BE(vendorId, offset + ATTRIBUTE_HEADER_LENGTH);
+  const vendorIdOffset = offset + ATTRIBUTE_HEADER_LENGTH;
+  packet[vendorIdOffset] = vendorId >>> 24;
+  packet[vendorIdOffset + 1] = (vendorId >>> 16) & 0xff;
+  packet[vendorIdOffset + 2] = (vendorId >>> 8) & 0xff;
+  packet[vendorIdOffset + 3] = vendorId & 0xff;
   let valueOffset = offset + ATTRIBUTE_HEADER_LENGTH + VENDOR_ID_LENGTH;
   if (!isUnparsed) {
     packet[valueOffset] = attribute.vendorType ?? 0;
     packet[valueOffset + 1] = ATTRIBUTE_HEADER_LENGTH + value.length;
     valueOffset += ATTRIBUTE_HEADER_LENGTH;
   }
-  value.copy(packet, valueOffset);
+  packet.set(value, valueOffset);
   return valueOffset + value.length;
 }
