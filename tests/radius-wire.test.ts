@@ -69,6 +69,17 @@ afterAll(async () => {
 
 const secret = () => demo.tenants[0]!.nas[0]!.secret;
 
+/** The server still answers a signed Status-Server (RFC 5997) after what a test threw at it. */
+async function expectStillAnswering(): Promise<void> {
+  const status = await radclient({
+    server: `127.0.0.1:${kiunga.authPort}`,
+    command: 'status',
+    secret: secret(),
+    attributes: { 'Message-Authenticator': '0x00' },
+  });
+  expect(status.code).toBe('Access-Accept');
+}
+
 function msChapRequest(identifier: number, response: Buffer, userName = rfcUser): Buffer {
   return codec.encodeRequest({
     code: PacketCode.AccessRequest,
@@ -160,13 +171,7 @@ describe('hostile and broken datagrams', () => {
     expect(await metricValue(kiunga.baseUrl, 'kiunga_radius_drops_total')).toBeGreaterThanOrEqual(
       broken.length * 2 - 2,
     );
-    const status = await radclient({
-      server: `127.0.0.1:${kiunga.authPort}`,
-      command: 'status',
-      secret: secret(),
-      attributes: { 'Message-Authenticator': '0x00' },
-    });
-    expect(status.code).toBe('Access-Accept');
+    await expectStillAnswering();
   });
 });
 
@@ -204,13 +209,7 @@ describe('a malformed User-Password from a known NAS (RFC 2865 §5.2: 16..128 oc
     expect(await metricValue(kiunga.baseUrl, 'kiunga_radius_drops_total', { reason: 'internal_error' })).toBe(
       internalBefore,
     );
-    const status = await radclient({
-      server: `127.0.0.1:${kiunga.authPort}`,
-      command: 'status',
-      secret: secret(),
-      attributes: { 'Message-Authenticator': '0x00' },
-    });
-    expect(status.code).toBe('Access-Accept');
+    await expectStillAnswering();
   });
 
   it('logs a burst of 100 in a bounded number of lines, at warning level and without a stack trace', async () => {
