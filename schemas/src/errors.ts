@@ -21,6 +21,11 @@ export const errorCatalogue = {
     message:
       'This account is already online on another device. Disconnect it there, or wait a minute and retry.',
   },
+  mac_address_mismatch: {
+    status: 403,
+    message:
+      'This account is registered to another device (MAC address). Use that device, or ask your provider to change it.',
+  },
   data_cap_reached: {
     status: 403,
     message: 'The data allowance of this package is used up. Buy a new package.',

@@ -32,6 +32,8 @@ export class ShardRegistry {
   private readonly openShardsMax: number;
   /** Map iteration order is insertion order: re-inserting on use makes it an LRU. */
   private readonly openShards = new Map<string, TenantShard>();
+  /** The last key of openShards, so a repeated ask skips the move. */
+  private mostRecentTenantId: string | null = null;
 
   constructor(options: ShardRegistryOptions) {
     this.dataDir = options.dataDir;
@@ -42,12 +44,18 @@ export class ShardRegistry {
   forTenant(tenantId: string): TenantShard {
     const cached = this.openShards.get(tenantId);
     if (cached) {
-      this.openShards.delete(tenantId);
-      this.openShards.set(tenantId, cached);
+      // Moved to the end (most recent) unless it is there already: the AAA server asks once per packet,
+      // mostly for the tenant it asked for last.
+      if (this.mostRecentTenantId !== tenantId) {
+        this.openShards.delete(tenantId);
+        this.openShards.set(tenantId, cached);
+        this.mostRecentTenantId = tenantId;
+      }
       return cached;
     }
     const shard = this.open(tenantId);
     this.openShards.set(tenantId, shard);
+    this.mostRecentTenantId = tenantId;
     this.evictBeyondCap(tenantId);
     return shard;
   }
@@ -85,6 +93,7 @@ export class ShardRegistry {
     const shard = this.openShards.get(tenantId);
     if (shard) {
       this.openShards.delete(tenantId);
+      if (this.mostRecentTenantId === tenantId) this.mostRecentTenantId = null;
       shard.database.markClosed();
       shard.sqlite.close();
     }

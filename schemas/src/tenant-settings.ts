@@ -71,7 +71,11 @@ export function readTenantRadiusSettings(shard: TenantShard): TenantRadiusSettin
   };
 }
 
-/** Writes the given settings (others stay as they are) in one transaction. */
+/**
+ * Writes the given settings (others stay as they are) in one transaction, and moves the shard's change
+ * generation in it, so every AAA server's next Access-Request reads them (as it does vouchers, subscribers
+ * and plans, whose triggers move the same counter; tenant migration 0001).
+ */
 export function writeTenantRadiusSettings(
   shard: TenantShard,
   input: Partial<TenantRadiusSettings>,
@@ -82,5 +86,6 @@ export function writeTenantRadiusSettings(
       const value = input[field];
       if (value !== undefined) writeTenantSetting(shard, tenantRadiusSettingKeys[field], value, nowMs);
     }
+    shard.statement(`UPDATE change_generation SET value = value + 1 WHERE name = 'auth'`).run();
   })();
 }
