@@ -29,3 +29,15 @@ export interface TimeRange {
   readonly fromMs: number;
   readonly toMs: number;
 }
+
+/** Inside a query schema's transform: the parsed range, or the range's issues added to the query's. */
+export function timeRangeOf(
+  query: { from: unknown; to: unknown },
+  context: z.RefinementCtx,
+): TimeRange | typeof z.NEVER {
+  const range = timeRangeSchema.safeParse({ from: query.from, to: query.to });
+  if (range.success) return range.data;
+  for (const issue of range.error.issues)
+    context.addIssue({ ...issue, code: 'custom', message: issue.message });
+  return z.NEVER;
+}

@@ -1,7 +1,7 @@
 // `GET /api/v1/usage`: a subscriber's or voucher's usage per hour or day over a range, gaps filled, with totals.
 import { z } from 'zod';
 import { DAY_MS, startOfLocalDayMs } from '../../../billing/calendar';
-import { TIME_RANGE_DAYS_MAX, type TimeRange, timeRangeSchema } from '../../../kernel/time-range';
+import { TIME_RANGE_DAYS_MAX, type TimeRange, timeRangeOf } from '../../../kernel/time-range';
 import { HOUR_MS, type UsageAmounts, type UsageGranularity } from './rollups';
 
 /** A year and a day of hours: the longest series one query returns. */
@@ -21,17 +21,13 @@ export const usageQuerySchema = z
     path: ['subscriberId'],
   })
   .transform((query, context) => {
-    const range = timeRangeSchema.safeParse({ from: query.from, to: query.to });
-    if (!range.success) {
-      for (const issue of range.error.issues)
-        context.addIssue({ ...issue, code: 'custom', message: issue.message });
-      return z.NEVER;
-    }
+    const range = timeRangeOf(query, context);
+    if (range === z.NEVER) return z.NEVER;
     const subject =
       query.subscriberId !== undefined
         ? { kind: 'subscriber' as const, id: query.subscriberId }
         : { kind: 'voucher' as const, id: query.voucherId ?? '' };
-    return { subject, range: range.data, granularity: query.granularity };
+    return { subject, range, granularity: query.granularity };
   });
 
 export type UsageQuery = z.infer<typeof usageQuerySchema>;
