@@ -10,7 +10,7 @@
 // amount A accrued over [from, to] is floor(A × (t − from) / (to − from)), so the hours' parts are
 // whole numbers that add up to exactly A. Days are local days in Nairobi (UTC+3, whole hours, so
 // every hour lies in one day).
-import { DAY_MS, startOfLocalDayMs } from '../../../billing/calendar';
+import { DAY_MS, floorModulo, NAIROBI_OFFSET_MS } from '../../../billing/calendar';
 import { type MeteredAccountingRecord, sessionKeyOf } from './accounting-record';
 import { type MeteredUsage, type MeterOutcome, meterRecord, type SessionMeterState } from './session-meter';
 
@@ -50,7 +50,7 @@ function floorShare(amount: number, part: number, whole: number): number {
 }
 
 function floorToHour(timeMs: number): number {
-  return timeMs - (((timeMs % HOUR_MS) + HOUR_MS) % HOUR_MS);
+  return timeMs - floorModulo(timeMs, HOUR_MS);
 }
 
 /** Splits usage accrued over [fromMs, toMs] into the hours it touched; the parts sum to the whole exactly. */
@@ -120,18 +120,36 @@ export function meterAccountingBatch(
   return { increments: rollups.increments(), sessionStates: states, counts };
 }
 
+/** Mutable sums while a batch is metered; frozen into increments at the end. */
+interface RollupSum {
+  granularity: UsageGranularity;
+  dimension: UsageDimension;
+  dimensionId: string;
+  bucketStartMs: number;
+  inputOctets: number;
+  outputOctets: number;
+  sessionSeconds: number;
+}
+
 class RollupAccumulator {
-  private readonly byKey = new Map<string, UsageRollupIncrement>();
+  private readonly byKey = new Map<string, RollupSum>();
 
   add(record: MeteredAccountingRecord, piece: HourlyUsage): void {
-    const dayStartMs = startOfLocalDayMs(piece.hourStartMs);
-    const dimensions: Array<[UsageDimension, string]> = [['nas', record.nasId]];
-    if (record.subject !== null) dimensions.push([record.subject.kind, record.subject.id]);
-    if (record.planId !== null) dimensions.push(['plan', record.planId]);
-    for (const [dimension, dimensionId] of dimensions) {
-      this.addTo('hour', dimension, dimensionId, piece.hourStartMs, piece);
-      this.addTo('day', dimension, dimensionId, dayStartMs, piece);
-    }
+    // Local midnight by arithmetic (Nairobi is UTC+3 all year): no Date per piece.
+    const dayStartMs = piece.hourStartMs - floorModulo(piece.hourStartMs + NAIROBI_OFFSET_MS, DAY_MS);
+    this.addBoth('nas', record.nasId, piece, dayStartMs);
+    if (record.subject !== null) this.addBoth(record.subject.kind, record.subject.id, piece, dayStartMs);
+    if (record.planId !== null) this.addBoth('plan', record.planId, piece, dayStartMs);
+  }
+
+  private addBoth(
+    dimension: UsageDimension,
+    dimensionId: string,
+    piece: HourlyUsage,
+    dayStartMs: number,
+  ): void {
+    this.addTo('hour', dimension, dimensionId, piece.hourStartMs, piece);
+    this.addTo('day', dimension, dimensionId, dayStartMs, piece);
   }
 
   private addTo(
@@ -142,16 +160,14 @@ class RollupAccumulator {
     amounts: UsageAmounts,
   ): void {
     const key = `${granularity}|${dimension}|${bucketStartMs}|${dimensionId}`;
-    const existing = this.byKey.get(key);
-    this.byKey.set(key, {
-      granularity,
-      dimension,
-      dimensionId,
-      bucketStartMs,
-      inputOctets: (existing?.inputOctets ?? 0) + amounts.inputOctets,
-      outputOctets: (existing?.outputOctets ?? 0) + amounts.outputOctets,
-      sessionSeconds: (existing?.sessionSeconds ?? 0) + amounts.sessionSeconds,
-    });
+    const sum = this.byKey.get(key);
+    if (sum === undefined) {
+      this.byKey.set(key, { granularity, dimension, dimensionId, bucketStartMs, ...amountsOf(amounts) });
+      return;
+    }
+    sum.inputOctets += amounts.inputOctets;
+    sum.outputOctets += amounts.outputOctets;
+    sum.sessionSeconds += amounts.sessionSeconds;
   }
 
   increments(): UsageRollupIncrement[] {
