@@ -1,19 +1,19 @@
 // Platform analytics as CSV (the months) and the MRR chart for the operator's console page.
 import { formatKsh } from '@kiunga/schemas';
 import type { ChartInput } from '../../reports/core/charts';
-import { type CsvColumn, renderCsv } from '../../reports/core/csv';
+import { fieldColumns, renderCsv } from '../../reports/core/csv';
 import type { AnalyticsMonth, PlatformAnalytics } from './platform-analytics';
 
 export function analyticsMonthsCsv(analytics: PlatformAnalytics): string {
-  const columns: CsvColumn<AnalyticsMonth>[] = [
-    { header: 'month', value: (month) => month.month },
-    { header: 'mrrCents', value: (month) => month.mrrCents },
-    { header: 'newIsps', value: (month) => month.newIsps },
-    { header: 'churnedIsps', value: (month) => month.churnedIsps },
-    { header: 'logoChurnRate', value: (month) => month.logoChurnRate },
-    { header: 'revenueChurnRate', value: (month) => month.revenueChurnRate },
-    { header: 'revenueCents', value: (month) => month.revenueCents },
-  ];
+  const columns = fieldColumns<AnalyticsMonth, keyof AnalyticsMonth>([
+    'month',
+    'mrrCents',
+    'newIsps',
+    'churnedIsps',
+    'logoChurnRate',
+    'revenueChurnRate',
+    'revenueCents',
+  ]);
   return renderCsv(columns, analytics.months);
 }
 

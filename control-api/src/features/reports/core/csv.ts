@@ -7,12 +7,21 @@
 
 export interface CsvColumn<Row> {
   readonly header: string;
-  readonly value: (row: Row) => string | number | null;
+  readonly value: (row: Row) => CsvValue;
+}
+
+type CsvValue = string | number | null;
+
+/** Columns named after the row's own fields, in the order given: the CSV holds the JSON rows as they are. */
+export function fieldColumns<Row extends Record<Field, CsvValue>, Field extends keyof Row & string>(
+  fields: readonly Field[],
+): CsvColumn<Row>[] {
+  return fields.map((field) => ({ header: field, value: (row: Row) => row[field] }));
 }
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-export function csvField(value: string | number | null): string {
+export function csvField(value: CsvValue): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
   const text = FORMULA_START.test(value) ? `'${value}` : value;

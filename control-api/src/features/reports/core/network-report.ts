@@ -1,7 +1,8 @@
 // Network report: traffic, sessions and uptime per NAS over a range.
 import type { TimeRange } from '../../../kernel/time-range';
 
-export interface NetworkNasFacts {
+/** A NAS's traffic and sessions over the range. */
+interface NetworkNasTraffic {
   readonly nasId: string;
   readonly name: string;
   /** From the NAS's usage rollups over the range (input = from clients, output = to clients). */
@@ -10,17 +11,14 @@ export interface NetworkNasFacts {
   readonly sessionSeconds: number;
   /** Sessions that started on it in the range. */
   readonly sessionsStarted: number;
+}
+
+export interface NetworkNasFacts extends NetworkNasTraffic {
   /** When it was quiet (from its alerts: raised → cleared; null: still quiet). */
   readonly quietIntervals: ReadonlyArray<{ readonly fromMs: number; readonly toMs: number | null }>;
 }
 
-export interface NetworkRow {
-  readonly nasId: string;
-  readonly name: string;
-  readonly inputOctets: number;
-  readonly outputOctets: number;
-  readonly sessionSeconds: number;
-  readonly sessionsStarted: number;
+export interface NetworkRow extends NetworkNasTraffic {
   readonly downMinutes: number;
   /** Hundredths of a percent, floored: 99.99 means at least 99.99 %. */
   readonly uptimePercent: number;

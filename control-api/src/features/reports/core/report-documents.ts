@@ -4,7 +4,7 @@ import type { TimeRange } from '../../../kernel/time-range';
 import { formatGigabytes } from '../../usage/core/usage-rating';
 import type { ActivityReport } from './activity-report';
 import type { ChartInput } from './charts';
-import { type CsvColumn, renderCsv } from './csv';
+import { type CsvColumn, fieldColumns, renderCsv } from './csv';
 import { localDayIndexOf, localDaysOf, localDayText } from './local-days';
 import type { NetworkReport, NetworkRow } from './network-report';
 import { type PdfTableColumn, renderReportPdf } from './report-pdf';
@@ -37,12 +37,9 @@ const ksh = (value: number) => formatKsh(value);
 
 export function salesReportCsv(report: SalesReport, names: ReportNames): string {
   const columns: CsvColumn<SalesRow>[] = [
-    { header: 'day', value: (row) => row.day },
-    { header: 'planId', value: (row) => row.planId },
+    ...fieldColumns<SalesRow, 'day' | 'planId'>(['day', 'planId']),
     { header: 'plan', value: (row) => planName(names, row.planId) },
-    { header: 'channel', value: (row) => row.channel },
-    { header: 'count', value: (row) => row.count },
-    { header: 'amountCents', value: (row) => row.amountCents },
+    ...fieldColumns<SalesRow, 'channel' | 'count' | 'amountCents'>(['channel', 'count', 'amountCents']),
   ];
   return renderCsv(columns, report.rows);
 }
@@ -87,13 +84,13 @@ export function salesReportPdf(report: SalesReport, names: ReportNames, range: T
 type ActivityRow = ActivityReport['rows'][number];
 
 export function activityReportCsv(report: ActivityReport): string {
-  const columns: CsvColumn<ActivityRow>[] = [
-    { header: 'day', value: (row) => row.day },
-    { header: 'logins', value: (row) => row.logins },
-    { header: 'uniqueDevices', value: (row) => row.uniqueDevices },
-    { header: 'peakConcurrentSessions', value: (row) => row.peakConcurrentSessions },
-    { header: 'rejects', value: (row) => row.rejects },
-  ];
+  const columns = fieldColumns<ActivityRow, keyof ActivityRow>([
+    'day',
+    'logins',
+    'uniqueDevices',
+    'peakConcurrentSessions',
+    'rejects',
+  ]);
   return renderCsv(columns, report.rows);
 }
 
@@ -147,16 +144,16 @@ export function activityReportPdf(
 }
 
 export function networkReportCsv(report: NetworkReport): string {
-  const columns: CsvColumn<NetworkRow>[] = [
-    { header: 'nasId', value: (row) => row.nasId },
-    { header: 'name', value: (row) => row.name },
-    { header: 'inputOctets', value: (row) => row.inputOctets },
-    { header: 'outputOctets', value: (row) => row.outputOctets },
-    { header: 'sessionSeconds', value: (row) => row.sessionSeconds },
-    { header: 'sessionsStarted', value: (row) => row.sessionsStarted },
-    { header: 'downMinutes', value: (row) => row.downMinutes },
-    { header: 'uptimePercent', value: (row) => row.uptimePercent },
-  ];
+  const columns = fieldColumns<NetworkRow, keyof NetworkRow>([
+    'nasId',
+    'name',
+    'inputOctets',
+    'outputOctets',
+    'sessionSeconds',
+    'sessionsStarted',
+    'downMinutes',
+    'uptimePercent',
+  ]);
   return renderCsv(columns, report.rows);
 }
 
