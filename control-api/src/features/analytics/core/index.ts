@@ -1,0 +1,3 @@
+// The platform analytics feature's pure core.
+export * from './analytics-documents';
+export * from './platform-analytics';
