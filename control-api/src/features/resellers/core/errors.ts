@@ -1,5 +1,5 @@
 // Error codes of the reseller core, in the catalogue's shape: the integration adds them to schemas/src/errors.ts.
-import type { RefusalEntry } from '../../refusal';
+import type { RefusalEntry } from '../../shared/refusal';
 
 export const resellerErrorCatalogue = {
   wallet_insufficient: {

@@ -1,7 +1,7 @@
 // One ISP's reseller tree: who sits under whom, how deep, which resellers one account may see and manage,
 // and where a new or moved reseller may go. Plain data in, decisions out; the store loads the links.
 import { z } from 'zod';
-import { type Refusal, refusal } from '../../refusal';
+import { type Refusal, refusal } from '../../shared/refusal';
 import { type ResellerErrorCode, resellerErrorCatalogue } from './errors';
 
 /**

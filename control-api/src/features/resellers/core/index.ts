@@ -1,5 +1,4 @@
 // The reseller feature's pure core: hierarchy, commission rules and splits, wallet rules, statements, codes.
-export * from './codes';
 export * from './commission-rules';
 export * from './errors';
 export * from './hierarchy';

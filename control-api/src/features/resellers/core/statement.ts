@@ -1,14 +1,12 @@
 // A reseller's statement for a period: opening, top-ups, stock, commissions, payouts and closing of its
 // wallet and commission accounts, with a running balance per line (the CSV and PDF print these).
 import { type Cents, cents } from '@kiunga/schemas';
-import { type LocalDate, localMidnightMs } from '../../../billing/calendar';
+import type { LocalDate } from '../../../billing/calendar';
+import { nairobiMonthRange, type TimeRange } from '../../shared/nairobi-time';
 import { ResellerLedgerAccount, type ResellerTransfer, type ResellerTransferKind } from './ledger';
 
 /** [startMs, endMs): a transfer at endMs belongs to the next period. */
-export interface StatementPeriod {
-  readonly startMs: number;
-  readonly endMs: number;
-}
+export type StatementPeriod = TimeRange;
 
 export interface StatementLine {
   readonly transferId: string;
@@ -46,10 +44,7 @@ export interface ResellerStatement {
 
 /** A Nairobi calendar month, the usual statement period (month 1..12). */
 export function monthlyStatementPeriod(month: Pick<LocalDate, 'year' | 'month'>): StatementPeriod {
-  return {
-    startMs: localMidnightMs({ year: month.year, month: month.month, day: 1 }),
-    endMs: localMidnightMs({ year: month.year, month: month.month + 1, day: 1 }),
-  };
+  return nairobiMonthRange(month);
 }
 
 function signedChange(entry: ResellerTransfer, account: string): number {

@@ -11,7 +11,7 @@
 import { type Cents, cents, formatKsh } from '@kiunga/schemas';
 import { z } from 'zod';
 import type { InvoiceUnitCents } from '../../../billing/units';
-import { type Refusal, refusal } from '../../refusal';
+import { type Refusal, refusal } from '../../shared/refusal';
 import type { CommissionRuleBook } from './commission-rules';
 import { type ResellerErrorCode, resellerErrorCatalogue } from './errors';
 import { type SaleSplit, splitSale } from './split';

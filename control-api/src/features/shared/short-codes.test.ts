@@ -9,7 +9,7 @@ import {
   pickUnusedShortCode,
   REFERRAL_CODE_LENGTH,
   RESELLER_CODE_LENGTH,
-} from './codes';
+} from './short-codes';
 
 /** Walks the alphabet in order: draw n gives the n-th letter at every position. */
 function countingIndex(): (bound: number) => number {
