@@ -1,6 +1,12 @@
 // Nairobi calendar ranges and the "try again" wording people read.
 import { describe, expect, it } from 'vitest';
-import { nairobiClockTime, nairobiDayContaining, nairobiMonthContaining, nairobiWhen } from './nairobi-time';
+import {
+  nairobiClockTime,
+  nairobiDateTime,
+  nairobiDayContaining,
+  nairobiMonthContaining,
+  nairobiWhen,
+} from './nairobi-time';
 
 /** An instant given in Nairobi local time (UTC+3). */
 const eat = (month: number, day: number, hour: number, minute = 0, second = 0) =>
@@ -29,5 +35,10 @@ describe('Nairobi time', () => {
     expect(nairobiWhen(eat(2, 6, 9, 30), now)).toBe('on 6 Feb at 09:30');
     // 23:59:30 rounds up to midnight: that is tomorrow.
     expect(nairobiWhen(eat(2, 3, 23, 59, 30), now)).toBe('tomorrow at 00:00');
+  });
+
+  it('prints a date and time for an SMS with the seconds dropped', () => {
+    expect(nairobiDateTime(eat(2, 3, 14, 5, 59))).toBe('3 Feb 2026 14:05');
+    expect(nairobiDateTime(Date.UTC(2026, 11, 31, 21, 0))).toBe('1 Jan 2027 00:00');
   });
 });

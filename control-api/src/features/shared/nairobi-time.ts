@@ -40,10 +40,15 @@ function twoDigits(value: number): string {
   return String(value).padStart(2, '0');
 }
 
+/** "14:05" of an instant in Nairobi, seconds dropped. */
+function clockTimeOf(atMs: number): string {
+  const shifted = new Date(atMs + NAIROBI_OFFSET_MS);
+  return `${twoDigits(shifted.getUTCHours())}:${twoDigits(shifted.getUTCMinutes())}`;
+}
+
 /** "14:05" in Nairobi, rounded up to the minute so the time said is never before the instant. */
 export function nairobiClockTime(atMs: number): string {
-  const shifted = new Date(Math.ceil(atMs / MINUTE_MS) * MINUTE_MS + NAIROBI_OFFSET_MS);
-  return `${twoDigits(shifted.getUTCHours())}:${twoDigits(shifted.getUTCMinutes())}`;
+  return clockTimeOf(Math.ceil(atMs / MINUTE_MS) * MINUTE_MS);
 }
 
 /**
@@ -58,4 +63,13 @@ export function nairobiWhen(atMs: number, nowMs: number): string {
   if (roundedMs < today.endMs + DAY_MS) return `tomorrow at ${time}`;
   const date = localDateOf(roundedMs);
   return `on ${date.day} ${MONTH_NAMES[date.month - 1]} at ${time}`;
+}
+
+/**
+ * A date and time as an SMS or a statement prints it: "3 Feb 2026 14:05" (Nairobi), seconds dropped, so
+ * an expiry is never said to be later than it is.
+ */
+export function nairobiDateTime(atMs: number): string {
+  const date = localDateOf(atMs);
+  return `${date.day} ${MONTH_NAMES[date.month - 1]} ${date.year} ${clockTimeOf(atMs)}`;
 }
