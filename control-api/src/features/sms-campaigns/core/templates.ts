@@ -126,7 +126,11 @@ export interface CampaignContext {
   readonly paybill: string | null;
 }
 
-function variableValue(variable: TemplateVariable, facts: RecipientFacts, context: CampaignContext): string | null {
+function variableValue(
+  variable: TemplateVariable,
+  facts: RecipientFacts,
+  context: CampaignContext,
+): string | null {
   const text = (value: string | null) => (value === null || value.trim() === '' ? null : value.trim());
   switch (variable) {
     case 'name':
