@@ -42,17 +42,22 @@ function transfer(fields: ResellerTransfer): ResellerTransfer {
   return fields;
 }
 
-/** Money received from the reseller (cash at the office, M-Pesa STK to the ISP's shortcode, bank). */
-export function topUpTransfer(input: {
-  readonly topUpId: string;
+/** Money between the ISP and a reseller, in cash, by M-Pesa or by bank. */
+export interface CashMovement {
+  /** The top-up's or payout's id; an M-Pesa receipt for an STK top-up. */
+  readonly id: string;
   readonly resellerId: string;
   readonly amountCents: Cents;
   readonly method: ManualPaymentMethod;
+  /** Cash-book entry, receipt number or bank reference, as the ISP recorded it. */
   readonly reference: string;
   readonly atMs: number;
-}): ResellerTransfer {
+}
+
+/** Money received from the reseller (cash at the office, M-Pesa STK to the ISP's shortcode, bank). */
+export function topUpTransfer(input: CashMovement): ResellerTransfer {
   return transfer({
-    transferId: `reseller_topup:${input.topUpId}`,
+    transferId: `reseller_topup:${input.id}`,
     debitAccount: receivingAccountFor(input.method),
     creditAccount: ResellerLedgerAccount.wallet(input.resellerId),
     amount: input.amountCents,
@@ -102,16 +107,9 @@ export function commissionTransfers(input: {
 }
 
 /** Commission paid out by the ISP (cash, or an M-Pesa transfer whose receipt is the reference). */
-export function payoutTransfer(input: {
-  readonly payoutId: string;
-  readonly resellerId: string;
-  readonly amountCents: Cents;
-  readonly method: ManualPaymentMethod;
-  readonly reference: string;
-  readonly atMs: number;
-}): ResellerTransfer {
+export function payoutTransfer(input: CashMovement): ResellerTransfer {
   return transfer({
-    transferId: `reseller_payout:${input.payoutId}`,
+    transferId: `reseller_payout:${input.id}`,
     debitAccount: ResellerLedgerAccount.commission(input.resellerId),
     creditAccount: receivingAccountFor(input.method),
     amount: input.amountCents,

@@ -214,7 +214,7 @@ function runBook(
       const amountCents = cents(operation.shillings * 100);
       transfers.push(
         topUpTransfer({
-          topUpId: `t${index}`,
+          id: `t${index}`,
           resellerId,
           amountCents,
           method: 'cash',
@@ -232,7 +232,7 @@ function runBook(
       if (decision.ok) {
         transfers.push(
           payoutTransfer({
-            payoutId: `p${index}`,
+            id: `p${index}`,
             resellerId,
             amountCents,
             method: 'cash',

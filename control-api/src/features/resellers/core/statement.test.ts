@@ -10,7 +10,7 @@ const at = (month: number, day: number, hour = 12) =>
 
 const transfers = [
   topUpTransfer({
-    topUpId: 't1',
+    id: 't1',
     resellerId: 'kiosk',
     amountCents: cents(20_000),
     method: 'cash',
@@ -24,7 +24,7 @@ const transfers = [
     atMs: at(1, 21),
   }),
   topUpTransfer({
-    topUpId: 't2',
+    id: 't2',
     resellerId: 'kiosk',
     amountCents: cents(10_000),
     method: 'mpesa',
@@ -41,7 +41,7 @@ const transfers = [
     atMs: at(2, 14),
   }),
   payoutTransfer({
-    payoutId: 'p1',
+    id: 'p1',
     resellerId: 'kiosk',
     amountCents: cents(1_000),
     method: 'cash',
@@ -50,7 +50,7 @@ const transfers = [
   }),
   // 1 March 00:00 Nairobi belongs to March.
   topUpTransfer({
-    topUpId: 't3',
+    id: 't3',
     resellerId: 'kiosk',
     amountCents: cents(7_000),
     method: 'cash',

@@ -99,7 +99,7 @@ describe('payouts and the ledger', () => {
     if (!decision.ok) throw new Error('expected approval');
     const transfers = [
       topUpTransfer({
-        topUpId: 'RCP1',
+        id: 'RCP1',
         resellerId: 'kiosk',
         amountCents: cents(100_000),
         method: 'mpesa',
@@ -109,7 +109,7 @@ describe('payouts and the ledger', () => {
       stockTransfer({ purchaseId: 'stk_1', resellerId: 'kiosk', costCents: decision.costCents, atMs }),
       ...commissionTransfers({ saleId: 'stk_1', shares: decision.commissions, atMs }),
       payoutTransfer({
-        payoutId: 'pay_1',
+        id: 'pay_1',
         resellerId: 'kiosk',
         amountCents: cents(2_000),
         method: 'cash',
