@@ -9,26 +9,24 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  applyMessageEvent,
-  type CampaignMessage,
   type CampaignRecipient,
-  type CampaignRun,
+  InMemoryCampaignStore,
   type MessageStatus,
   newCampaignRun,
   parseTemplate,
-  planNextStep,
   previewCampaign,
-  type QueueSnapshot,
+  queuedMessage,
   RATE_PER_SECOND_MAX,
-  type RequestResult,
+  type RenderedCampaign,
   renderCampaign,
   requestResultOfAnswer,
   requestResultOfError,
-  type SendRequest,
-  settleRequest,
+  runSenderTurn,
+  type SendRequestFunction,
   startCampaign,
 } from '@kiunga/control-api/features/sms-campaigns';
 import { SmsClient } from '@kiunga/control-api/integrations/sms';
+import { ManualClock } from '@kiunga/schemas';
 import { randomBelow, seededRandom } from '../seeded-random';
 
 const MESSAGES_DEFAULT = 10_000;
@@ -75,27 +73,12 @@ function recipientsOf(count: number): CampaignRecipient[] {
   });
 }
 
-function messagesOf(drafts: ReturnType<typeof renderCampaign>['messages']): Map<string, CampaignMessage> {
-  return new Map(
-    drafts.map((draft) => [
-      draft.recipientId,
-      {
-        id: draft.recipientId,
-        to: draft.to,
-        text: draft.text,
-        parts: draft.parts,
-        status: 'queued',
-        attempts: 0,
-        nextAttemptAtMs: null,
-        claimedAtMs: null,
-        providerMessageId: null,
-        lastError: null,
-      },
-    ]),
+function storeOf(drafts: RenderedCampaign['messages']): InMemoryCampaignStore {
+  return new InMemoryCampaignStore(
+    startCampaign(newCampaignRun(RATE_PER_SECOND_MAX), START_MS),
+    drafts.map((draft) => queuedMessage({ id: draft.recipientId, ...draft })),
   );
 }
-
-type Send = (request: SendRequest) => Promise<RequestResult>;
 
 interface JobResult {
   requests: number;
@@ -105,63 +88,31 @@ interface JobResult {
 }
 
 /**
- * The sender job over an in-memory queue standing in for the store, the clock jumping over the rate's
- * waits. A message leaves memory once settled (the store would hold it on disk), so the heap shows the
- * sender's own footprint.
+ * The sender job's turns (runSenderTurn, as production runs them) over the in-memory reference store, the
+ * clock jumping over the rate's waits.
  */
 async function runJob(
-  messages: Map<string, CampaignMessage>,
-  send: Send,
+  store: InMemoryCampaignStore,
+  send: SendRequestFunction,
   concurrency: number,
   onProgress: (sent: number) => void,
 ): Promise<JobResult> {
-  const queue = [...messages.keys()];
-  const finished = new Map<MessageStatus, number>();
-  let nowMs = START_MS;
-  let run: CampaignRun = startCampaign(newCampaignRun(RATE_PER_SECOND_MAX), nowMs);
+  const clock = new ManualClock(START_MS);
   let requests = 0;
   let batches = 0;
-  let next = 0;
+  let planned = 0;
   for (;;) {
-    const due = queue.slice(next, next + run.ratePerSecond).map((id) => messages.get(id)!);
-    const snapshot: QueueSnapshot = {
-      due,
-      queuedCount: queue.length - next,
-      sendingCount: 0,
-      earliestRetryAtMs: null,
-    };
-    const step = planNextStep(run, snapshot, nowMs);
-    if (step.kind === 'complete' || step.kind === 'idle') return { requests, batches, finished };
+    const step = await runSenderTurn({ store, send, clock, concurrency });
+    if (step.kind === 'complete' || step.kind === 'idle')
+      return { requests, batches, finished: store.countsByStatus() };
     if (step.kind === 'wait') {
-      nowMs = step.untilMs;
+      clock.set(step.untilMs);
       continue;
     }
-    run = { ...run, nextBatchAtMs: step.nextBatchAtMs };
     batches += 1;
-    next += due.length;
-    for (let start = 0; start < step.requests.length; start += concurrency) {
-      const group = step.requests.slice(start, start + concurrency);
-      for (const request of group) {
-        for (const id of request.messageIds)
-          messages.set(id, applyMessageEvent(messages.get(id)!, { type: 'claim', atMs: nowMs }));
-      }
-      const results = await Promise.all(group.map(send));
-      group.forEach((request, index) => {
-        const settlement = settleRequest(run, request, results[index]!, nowMs);
-        run = settlement.run;
-        for (const { messageId, event } of settlement.events) {
-          const message = applyMessageEvent(messages.get(messageId)!, event);
-          if (message.status === 'queued' || message.status === 'sending') {
-            messages.set(messageId, message);
-          } else {
-            messages.delete(messageId);
-            finished.set(message.status, (finished.get(message.status) ?? 0) + 1);
-          }
-        }
-      });
-      requests += group.length;
-    }
-    onProgress(next);
+    requests += step.requests.length;
+    planned += step.requests.reduce((sum, request) => sum + request.messageIds.length, 0);
+    onProgress(planned);
   }
 }
 
@@ -262,7 +213,7 @@ async function main(): Promise<void> {
   const preview = previewCampaign(rendered, PART_PRICE_CENTS);
   const renderMs = performance.now() - renderStart;
 
-  const instant: Send = async (request) => ({
+  const instant: SendRequestFunction = async (request) => ({
     kind: 'answered',
     recipients: request.to.map((_, index) => ({
       outcome: 'sent',
@@ -272,7 +223,7 @@ async function main(): Promise<void> {
     })),
   });
   const planStart = performance.now();
-  const planned = await runJob(messagesOf(rendered.messages), instant, concurrency, () => {});
+  const planned = await runJob(storeOf(rendered.messages), instant, concurrency, () => {});
   const planMs = performance.now() - planStart;
 
   const report: Record<string, unknown> = {
@@ -293,22 +244,22 @@ async function main(): Promise<void> {
 }
 
 async function sendThroughSimulator(
-  drafts: ReturnType<typeof renderCampaign>['messages'],
+  drafts: RenderedCampaign['messages'],
   concurrency: number,
 ): Promise<Record<string, unknown>> {
   const simulator = await startSimulatorProcess();
   try {
     const account = SIMULATOR_ACCOUNT;
     const client = new SmsClient({ baseUrl: simulator.baseUrl, ...account, timeoutMs: 15_000 });
-    const send: Send = (request) =>
+    const send: SendRequestFunction = (request) =>
       client
         .send({ to: request.to, message: request.text })
         .then(requestResultOfAnswer, requestResultOfError);
-    const messages = messagesOf(drafts);
-    const heap = heapSampler(messages.size);
+    const store = storeOf(drafts);
+    const heap = heapSampler(drafts.length);
     const heapAtStart = heapMiB();
     const sendStart = performance.now();
-    const result = await runJob(messages, send, concurrency, heap.onProgress);
+    const result = await runJob(store, send, concurrency, heap.onProgress);
     const sendMs = performance.now() - sendStart;
     const sent = result.finished.get('sent') ?? 0;
     return {

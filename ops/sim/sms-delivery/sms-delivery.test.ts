@@ -4,25 +4,28 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   applyDeliveryReport,
-  applyMessageEvent,
-  type CampaignMessage,
+  InMemoryCampaignStore,
   newCampaignRun,
   parseDeliveryReport,
   parseTemplate,
-  planNextStep,
+  queuedMessage,
   renderCampaign,
   requestResultOfAnswer,
   requestResultOfError,
-  settleRequest,
+  runSenderTurn,
+  type SendRequest,
   startCampaign,
 } from '@kiunga/control-api/features/sms-campaigns';
 import { type DeliveryReport, SmsClient } from '@kiunga/control-api/integrations/sms';
+import { ManualClock } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SmsSimulator, startSmsSimulator } from '../sms/sms-simulator';
 import { deliveryReportsFor, postDeliveryReport, reportDeliveries } from './delivery-reports';
 
 const ACCOUNT = { username: 'kiunga-test', apiKey: 'test-api-key' };
 const START_MS = Date.UTC(2026, 1, 10, 6);
+/** Six messages at four a second take a handful of turns; far more means the job is stuck. */
+const TURNS_MAX = 100;
 
 interface Receiver {
   readonly url: string;
@@ -72,44 +75,17 @@ afterAll(async () => {
   await receiver?.stop();
 });
 
-/** Sends every queued message as the sender job will, on a clock that jumps over waits. */
-async function sendCampaign(messages: Map<string, CampaignMessage>): Promise<void> {
+/** Sends every queued message through the sender job's turns, on a clock that jumps over waits. */
+async function sendCampaign(store: InMemoryCampaignStore): Promise<void> {
   const client = new SmsClient({ baseUrl: simulator.baseUrl, ...ACCOUNT, timeoutMs: 5_000 });
-  let nowMs = START_MS;
-  let run = startCampaign(newCampaignRun(4), nowMs);
-  for (let turn = 0; turn < 100; turn += 1) {
-    const queued = [...messages.values()].filter((message) => message.status === 'queued');
-    const due = queued.filter(
-      (message) => message.nextAttemptAtMs === null || message.nextAttemptAtMs <= nowMs,
-    );
-    const step = planNextStep(
-      run,
-      {
-        due: due.slice(0, run.ratePerSecond),
-        queuedCount: queued.length,
-        sendingCount: 0,
-        earliestRetryAtMs: null,
-      },
-      nowMs,
-    );
+  const send = (request: SendRequest) =>
+    client.send({ to: request.to, message: request.text }).then(requestResultOfAnswer, requestResultOfError);
+  const clock = new ManualClock(START_MS);
+  for (let turn = 0; turn < TURNS_MAX; turn += 1) {
+    const step = await runSenderTurn({ store, send, clock });
     if (step.kind === 'complete') return;
-    if (step.kind !== 'send') {
-      nowMs = step.kind === 'wait' ? step.untilMs : nowMs + 1_000;
-      continue;
-    }
-    run = { ...run, nextBatchAtMs: step.nextBatchAtMs };
-    for (const request of step.requests) {
-      for (const id of request.messageIds)
-        messages.set(id, applyMessageEvent(messages.get(id)!, { type: 'claim', atMs: nowMs }));
-      const result = await client
-        .send({ to: request.to, message: request.text })
-        .then(requestResultOfAnswer, requestResultOfError);
-      const settlement = settleRequest(run, request, result, nowMs);
-      run = settlement.run;
-      for (const { messageId, event } of settlement.events) {
-        messages.set(messageId, applyMessageEvent(messages.get(messageId)!, event));
-      }
-    }
+    if (step.kind === 'idle') throw new Error('the campaign paused');
+    if (step.kind === 'wait') clock.set(step.untilMs);
   }
   throw new Error('the campaign did not complete');
 }
@@ -133,24 +109,12 @@ describe('delivery reports for a campaign sent through the SMS simulator', () =>
       context: { paybill: '522533' },
       optedOutPhones: new Set(),
     });
-    const messages = new Map<string, CampaignMessage>(
-      rendered.messages.map((draft) => [
-        draft.recipientId,
-        {
-          id: draft.recipientId,
-          to: draft.to,
-          text: draft.text,
-          parts: draft.parts,
-          status: 'queued',
-          attempts: 0,
-          nextAttemptAtMs: null,
-          claimedAtMs: null,
-          providerMessageId: null,
-          lastError: null,
-        },
-      ]),
+    const store = new InMemoryCampaignStore(
+      startCampaign(newCampaignRun(4), START_MS),
+      rendered.messages.map((draft) => queuedMessage({ id: draft.recipientId, ...draft })),
     );
-    await sendCampaign(messages);
+    await sendCampaign(store);
+    const messages = new Map(store.all().map((message) => [message.id, message]));
     expect(simulator.messages()).toHaveLength(6);
 
     const run = await reportDeliveries({

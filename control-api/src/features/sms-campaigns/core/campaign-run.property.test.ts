@@ -1,31 +1,26 @@
-// Property: the sender job, driven through the production functions against a gateway that answers at
+// Property: the sender job (runSenderTurn over the reference store), against a gateway that answers at
 // random and a process that dies at random points, never sends a message twice, keeps to its rate, and
 // leaves every message in a final state when it completes.
+import { ManualClock } from '@kiunga/schemas';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type CampaignRun,
   newCampaignRun,
-  planNextStep,
-  type QueueSnapshot,
   type RequestResult,
   resumeCampaign,
   type SendRequest,
-  settleRequest,
   startCampaign,
 } from './campaign-run';
-import {
-  applyMessageEvent,
-  type CampaignMessage,
-  CLAIM_STALE_MS,
-  STALE_CLAIM_REASON,
-  staleClaims,
-} from './messages';
+import { InMemoryCampaignStore } from './in-memory-store';
+import { CLAIM_STALE_MS, queuedMessage } from './messages';
+import { runSenderTurn } from './sender';
 
 const START_MS = Date.UTC(2026, 1, 10, 9);
-const ITERATIONS_MAX = 60_000;
+const TURNS_MAX = 60_000;
 /** The ISP resumes a paused campaign this many times at most before the test stops driving it. */
 const RESUMES_MAX = 25;
+/** How long the ISP takes to notice a paused campaign and resume it. */
+const RESUME_AFTER_MS = 60_000;
 
 type GatewayBehaviour =
   | 'answer'
@@ -38,47 +33,32 @@ type GatewayBehaviour =
   | 'crash_after_send';
 type RecipientBehaviour = 'sent' | 'invalid' | 'gateway_error' | 'low_balance';
 
+/** The sender process dying in the middle of a request: its answer is never stored. */
+class ProcessDied extends Error {}
+
 interface World {
-  now: number;
-  run: CampaignRun;
-  messages: Map<string, CampaignMessage>;
+  readonly clock: ManualClock;
+  readonly store: InMemoryCampaignStore;
   /** Every message id the gateway actually sent, in order. */
-  gatewaySent: string[];
-  batches: { atMs: number; count: number }[];
+  readonly gatewaySent: string[];
+  readonly batches: { atMs: number; count: number }[];
   resumes: number;
 }
 
-function snapshotOf(world: World): QueueSnapshot {
-  const all = [...world.messages.values()];
-  const queued = all.filter((message) => message.status === 'queued');
-  const due = queued.filter(
-    (message) => message.nextAttemptAtMs === null || message.nextAttemptAtMs <= world.now,
-  );
-  const waiting = queued
-    .filter((message) => !due.includes(message))
-    .map((message) => message.nextAttemptAtMs!);
-  return {
-    due: due.slice(0, world.run.ratePerSecond),
-    queuedCount: queued.length,
-    sendingCount: all.filter((message) => message.status === 'sending').length,
-    earliestRetryAtMs: waiting.length === 0 ? null : Math.min(...waiting),
-  };
-}
-
-/** What the gateway does with one request; returns null when the process dies before the answer is stored. */
-function callGateway(
+/** What the gateway does with one request; throws ProcessDied when the process dies before the answer is stored. */
+async function callGateway(
   world: World,
   request: SendRequest,
   behaviour: GatewayBehaviour,
   recipients: () => RecipientBehaviour,
-): RequestResult | null {
+): Promise<RequestResult> {
   const sendAll = () => world.gatewaySent.push(...request.messageIds);
   switch (behaviour) {
     case 'crash_before_send':
-      return null;
+      throw new ProcessDied();
     case 'crash_after_send':
       sendAll();
-      return null;
+      throw new ProcessDied();
     case 'busy':
       return { kind: 'not_sent', reason: 'HTTP 503', isRetryable: true };
     case 'bad_request':
@@ -124,63 +104,39 @@ function callGateway(
   }
 }
 
-/** A restart: the time it takes, then the stale claims of the dead process become unknown. */
-function restart(world: World): void {
-  world.now += CLAIM_STALE_MS;
-  for (const id of staleClaims([...world.messages.values()], world.now)) {
-    const message = world.messages.get(id)!;
-    world.messages.set(id, applyMessageEvent(message, { type: 'outcome_lost', reason: STALE_CLAIM_REASON }));
-  }
-}
-
-/** Sends one batch; false when the process died during it. */
-function sendBatch(
-  world: World,
-  requests: readonly SendRequest[],
-  nextGateway: () => GatewayBehaviour,
-  nextRecipient: () => RecipientBehaviour,
-): boolean {
-  for (const request of requests) {
-    for (const id of request.messageIds) {
-      world.messages.set(id, applyMessageEvent(world.messages.get(id)!, { type: 'claim', atMs: world.now }));
-    }
-    const result = callGateway(world, request, nextGateway(), nextRecipient);
-    if (result === null) return false;
-    const settlement = settleRequest(world.run, request, result, world.now);
-    world.run = settlement.run;
-    for (const { messageId, event } of settlement.events) {
-      world.messages.set(messageId, applyMessageEvent(world.messages.get(messageId)!, event));
-    }
-  }
-  return true;
-}
-
-/** Drives the job until it completes or the ISP stops resuming; true when it completed. */
-function drive(
+/** Drives the job turn by turn until it completes or the ISP stops resuming; true when it completed. */
+async function drive(
   world: World,
   nextGateway: () => GatewayBehaviour,
   nextRecipient: () => RecipientBehaviour,
-): boolean {
-  for (let iteration = 0; iteration < ITERATIONS_MAX; iteration += 1) {
-    const step = planNextStep(world.run, snapshotOf(world), world.now);
-    if (step.kind === 'complete') return true;
-    if (step.kind === 'wait') {
-      world.now = step.untilMs;
+  concurrency: number,
+): Promise<boolean> {
+  const { clock, store } = world;
+  const send = (request: SendRequest) => callGateway(world, request, nextGateway(), nextRecipient);
+  for (let turn = 0; turn < TURNS_MAX; turn += 1) {
+    const turnAtMs = clock.now();
+    let step: Awaited<ReturnType<typeof runSenderTurn>>;
+    try {
+      step = await runSenderTurn({ store, send, clock, concurrency });
+    } catch (error) {
+      if (!(error instanceof ProcessDied)) throw error;
+      // The restart takes long enough for the dead process's claims to be stale.
+      clock.advance(CLAIM_STALE_MS);
       continue;
     }
-    if (step.kind === 'idle') {
+    if (step.kind === 'complete') return true;
+    if (step.kind === 'wait') clock.set(step.untilMs);
+    else if (step.kind === 'idle') {
       if (world.resumes >= RESUMES_MAX) return false;
       world.resumes += 1;
-      world.now += 60_000;
-      world.run = resumeCampaign(world.run, world.now);
-      continue;
+      clock.advance(RESUME_AFTER_MS);
+      await store.writeRun(resumeCampaign(await store.readRun(), clock.now()));
+    } else {
+      world.batches.push({
+        atMs: turnAtMs,
+        count: step.requests.reduce((sum, request) => sum + request.to.length, 0),
+      });
     }
-    world.run = { ...world.run, nextBatchAtMs: step.nextBatchAtMs };
-    world.batches.push({
-      atMs: world.now,
-      count: step.requests.reduce((sum, request) => sum + request.to.length, 0),
-    });
-    if (!sendBatch(world, step.requests, nextGateway, nextRecipient)) restart(world);
   }
   return false;
 }
@@ -208,51 +164,45 @@ const recipientArbitrary = fc.constantFrom<RecipientBehaviour>(
 );
 
 describe('property: the campaign sender', () => {
-  it('never sends a message twice, keeps its rate, and finishes every message', () => {
-    fc.assert(
-      fc.property(
+  it('never sends a message twice, keeps its rate, and finishes every message', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.integer({ min: 1, max: 60 }),
         fc.integer({ min: 1, max: 12 }),
         fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 4 }),
         fc.infiniteStream(gatewayArbitrary),
         fc.infiniteStream(recipientArbitrary),
-        (count, rate, distinctTexts, gateways, recipients) => {
+        async (count, rate, distinctTexts, concurrency, gateways, recipients) => {
           const gatewayIterator = gateways[Symbol.iterator]();
           const recipientIterator = recipients[Symbol.iterator]();
-          const messages = new Map<string, CampaignMessage>();
-          for (let index = 0; index < count; index += 1) {
-            const id = `m${String(index).padStart(3, '0')}`;
-            messages.set(id, {
-              id,
+          const messages = Array.from({ length: count }, (_, index) =>
+            queuedMessage({
+              id: `m${String(index).padStart(3, '0')}`,
               to: `+2547120${String(index).padStart(5, '0')}`,
               text: `Notice ${index % distinctTexts}`,
               parts: 1,
-              status: 'queued',
-              attempts: 0,
-              nextAttemptAtMs: null,
-              claimedAtMs: null,
-              providerMessageId: null,
-              lastError: null,
-            });
-          }
+            }),
+          );
           const world: World = {
-            now: START_MS,
-            run: startCampaign(newCampaignRun(rate), START_MS),
-            messages,
+            clock: new ManualClock(START_MS),
+            store: new InMemoryCampaignStore(startCampaign(newCampaignRun(rate), START_MS), messages),
             gatewaySent: [],
             batches: [],
             resumes: 0,
           };
-          const isComplete = drive(
+          const isComplete = await drive(
             world,
             () => gatewayIterator.next().value as GatewayBehaviour,
             () => recipientIterator.next().value as RecipientBehaviour,
+            concurrency,
           );
+          const final = new Map(world.store.all().map((message) => [message.id, message]));
           expect(new Set(world.gatewaySent).size).toBe(world.gatewaySent.length);
           for (const id of world.gatewaySent) {
-            expect(['sent', 'unknown']).toContain(world.messages.get(id)!.status);
+            expect(['sent', 'unknown']).toContain(final.get(id)!.status);
           }
-          for (const message of world.messages.values()) {
+          for (const message of final.values()) {
             if (message.status === 'sent') expect(world.gatewaySent).toContain(message.id);
           }
           world.batches.forEach((batch, index) => {
@@ -262,7 +212,8 @@ describe('property: the campaign sender', () => {
             expect(batch.count).toBeLessThanOrEqual(rate);
           });
           if (isComplete) {
-            for (const message of world.messages.values())
+            expect((await world.store.readRun()).status).toBe('completed');
+            for (const message of final.values())
               expect(['sent', 'failed', 'unknown']).toContain(message.status);
           }
         },

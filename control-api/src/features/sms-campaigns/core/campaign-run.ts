@@ -72,6 +72,12 @@ export function resumeCampaign(run: CampaignRun, nowMs: number): CampaignRun {
   };
 }
 
+/** Nothing is queued or in flight any more (planNextStep said `complete`). */
+export function completeCampaign(run: CampaignRun): CampaignRun {
+  if (run.status !== 'sending') return run;
+  return { ...run, status: 'completed' };
+}
+
 /** Queued messages are then cancelled by the store; those in flight finish as they will. */
 export function cancelCampaign(run: CampaignRun): CampaignRun {
   if (run.status === 'completed') throw new RangeError('a completed campaign cannot be cancelled');

@@ -56,6 +56,27 @@ export interface CampaignMessage {
   readonly lastError: string | null;
 }
 
+/** A campaign message as it is first stored, ready for the sender. */
+export function queuedMessage(draft: {
+  readonly id: string;
+  readonly to: string;
+  readonly text: string;
+  readonly parts: number;
+}): CampaignMessage {
+  return {
+    id: draft.id,
+    to: draft.to,
+    text: draft.text,
+    parts: draft.parts,
+    status: 'queued',
+    attempts: 0,
+    nextAttemptAtMs: null,
+    claimedAtMs: null,
+    providerMessageId: null,
+    lastError: null,
+  };
+}
+
 export type MessageEvent =
   | { readonly type: 'claim'; readonly atMs: number }
   | { readonly type: 'accepted'; readonly providerMessageId: string | null }
