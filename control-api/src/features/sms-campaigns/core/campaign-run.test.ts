@@ -14,21 +14,11 @@ import {
   settleRequest,
   startCampaign,
 } from './campaign-run';
-import type { CampaignMessage } from './messages';
+import { type CampaignMessage, queuedMessage } from './messages';
 
 const NOW = Date.UTC(2026, 1, 10, 9);
-const message = (index: number, text = `Hello ${index}`): CampaignMessage => ({
-  id: `m${index}`,
-  to: `+2547120000${String(index).padStart(2, '0')}`,
-  text,
-  parts: 1,
-  status: 'queued',
-  attempts: 0,
-  nextAttemptAtMs: null,
-  claimedAtMs: null,
-  providerMessageId: null,
-  lastError: null,
-});
+const message = (index: number, text = `Hello ${index}`): CampaignMessage =>
+  queuedMessage({ id: `m${index}`, to: `+2547120000${String(index).padStart(2, '0')}`, text, parts: 1 });
 const running: CampaignRun = startCampaign(newCampaignRun(5), NOW);
 const snapshot = (due: CampaignMessage[], extra: Partial<QueueSnapshot> = {}): QueueSnapshot => ({
   due,

@@ -3,25 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { SEND_ATTEMPTS_MAX } from '../../../notifications/send-policy';
 import {
   applyMessageEvent,
-  type CampaignMessage,
   CLAIM_STALE_MS,
   IllegalMessageTransition,
+  queuedMessage,
   staleClaims,
 } from './messages';
 
 const NOW = Date.UTC(2026, 1, 10, 9);
-const queued: CampaignMessage = {
-  id: 'msg_1',
-  to: '+254712000001',
-  text: 'Hello',
-  parts: 1,
-  status: 'queued',
-  attempts: 0,
-  nextAttemptAtMs: null,
-  claimedAtMs: null,
-  providerMessageId: null,
-  lastError: null,
-};
+const queued = queuedMessage({ id: 'msg_1', to: '+254712000001', text: 'Hello', parts: 1 });
 const sending = applyMessageEvent(queued, { type: 'claim', atMs: NOW });
 const sent = applyMessageEvent(sending, { type: 'accepted', providerMessageId: 'ATXid_1' });
 
