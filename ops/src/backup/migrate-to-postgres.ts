@@ -168,7 +168,8 @@ async function copyAll(
 /** Copies and verifies; throws `copy_mismatch` naming every table or account that differs. */
 export async function migrateToPostgres(options: MigrateToPostgresOptions): Promise<MigrationReport> {
   const report = options.report ?? (() => {});
-  const snapshotRoot = `${options.dataDir}.to-postgres-${backupNameAt(options.clock.now())}`;
+  // Inside the data dir: the service account can always write there, and it is the same disk.
+  const snapshotRoot = join(options.dataDir, `.to-postgres-${backupNameAt(options.clock.now())}`);
   try {
     const snapshot = await backupEmbedded({
       dataDir: options.dataDir,

@@ -27,7 +27,11 @@ function seedDataDir(): void {
   const insert = platform.sqlite.prepare(
     `INSERT INTO tenants (id, slug, name, status, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 0)`,
   );
-  for (const [id, status] of [['ten_a', 'active'], ['ten_b', 'active'], ['ten_old', 'archived']] as const)
+  for (const [id, status] of [
+    ['ten_a', 'active'],
+    ['ten_b', 'active'],
+    ['ten_old', 'archived'],
+  ] as const)
     insert.run(id, id, id, status);
   platform.close();
   const shards = new ShardRegistry({ dataDir });
@@ -44,7 +48,9 @@ function seedDataDir(): void {
 function settingOf(path: string): string {
   const database = new Database(path, { readonly: true });
   try {
-    return (database.prepare(`SELECT value FROM tenant_settings WHERE key = 'owner'`).get() as { value: string }).value;
+    return (
+      database.prepare(`SELECT value FROM tenant_settings WHERE key = 'owner'`).get() as { value: string }
+    ).value;
   } finally {
     database.close();
   }
@@ -110,10 +116,15 @@ describe('embedded backup', () => {
       const result = await backupEmbedded({ dataDir, root: backupRoot, clock });
       await verifyBackup(result.directory);
       const copy = new Database(join(result.directory, 'tenants', 'ten_a.db'), { readonly: true });
-      const rows = copy.prepare(`SELECT COUNT(*) AS count FROM tenant_settings WHERE key LIKE 'during-%'`).get() as {
+      const rows = copy
+        .prepare(`SELECT COUNT(*) AS count FROM tenant_settings WHERE key LIKE 'during-%'`)
+        .get() as {
         count: number;
       };
-      const keys = copy.prepare(`SELECT key FROM tenant_settings WHERE key LIKE 'during-%'`).pluck().all() as string[];
+      const keys = copy
+        .prepare(`SELECT key FROM tenant_settings WHERE key LIKE 'during-%'`)
+        .pluck()
+        .all() as string[];
       copy.close();
       // Whatever instant the copy is of, it holds a gap-free prefix of the writes: during-0 … during-(n-1).
       expect(keys.sort()).toEqual(Array.from({ length: rows.count }, (_, index) => `during-${index}`).sort());
@@ -141,11 +152,15 @@ describe('verification before restore', () => {
     const bytes = readFileSync(path);
     bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
     writeFileSync(path, bytes);
-    const refusal = await restoreBackup({ from: directory, dataDir: join(root, 'restored'), clock }).catch((e) => e);
+    const refusal = await restoreBackup({ from: directory, dataDir: join(root, 'restored'), clock }).catch(
+      (e) => e,
+    );
     expect(refusal).toBeInstanceOf(BackupError);
     expect(refusal.code).toBe('backup_damaged');
     expect(refusal.message).toContain('tenants/ten_b.db: SHA-256 differs');
-    expect(refusal.problems).toEqual([{ subject: 'tenants/ten_b.db', reason: expect.stringContaining('SHA-256') }]);
+    expect(refusal.problems).toEqual([
+      { subject: 'tenants/ten_b.db', reason: expect.stringContaining('SHA-256') },
+    ]);
   });
 
   it('refuses a missing file, a truncated one, an unknown format version and a folder without manifest', async () => {
@@ -162,7 +177,10 @@ describe('verification before restore', () => {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
     writeFileSync(manifestPath, JSON.stringify({ ...manifest, formatVersion: 2 }));
     expect((await verifyBackup(directory).catch((e) => e)).code).toBe('format_unsupported');
-    writeFileSync(manifestPath, JSON.stringify({ ...manifest, files: [{ ...manifest.files[0], path: '../x' }] }));
+    writeFileSync(
+      manifestPath,
+      JSON.stringify({ ...manifest, files: [{ ...manifest.files[0], path: '../x' }] }),
+    );
     expect((await verifyBackup(directory).catch((e) => e)).code).toBe('manifest_invalid');
     rmSync(manifestPath);
     expect((await verifyBackup(directory).catch((e) => e)).code).toBe('manifest_missing');

@@ -83,7 +83,7 @@ async function copyInto(
 export async function backupEmbedded(options: EmbeddedBackupOptions): Promise<BackupResult> {
   const platformPath = platformDatabasePath(options.dataDir);
   if (!existsSync(platformPath)) {
-    throw new BackupError('manifest_missing', `${options.dataDir} has no platform.db: nothing to back up`);
+    throw new BackupError('source_missing', `${options.dataDir} has no platform.db: nothing to back up`);
   }
   const { directory, name, createdAtMs } = await startBackupDirectory(options.root, options.clock);
   try {

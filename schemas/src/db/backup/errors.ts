@@ -1,6 +1,8 @@
 // The one error of backups, restores and moves: a stable code for scripts and a sentence for the operator.
 
 export type BackupErrorCode =
+  /** There is nothing to back up: the data dir has no platform.db. */
+  | 'source_missing'
   /** DIR holds no manifest.json: the backup never finished (or this is not a backup). */
   | 'manifest_missing'
   /** manifest.json is not a Kiunga manifest (unparseable, a field missing, an unsafe path). */
