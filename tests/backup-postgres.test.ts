@@ -2,7 +2,7 @@
 // demo (an archived ISP included) and verifies it; a target holding data is refused; a copy broken
 // afterwards is refused by name (--verify-only); `kiunga backup` dumps each schema with pg_dump and
 // `kiunga restore` brings them back into an empty database, which verifies against the source again.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ShardRegistry } from '@kiunga/schemas';
 import Database from 'better-sqlite3';
@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresServer, startPostgresServer } from '../schemas/src/db/testing/postgres-server';
 import { type DemoJson, makeDataDir, removeDataDir, runKiunga, seedDemo } from './support/kiunga-process';
 
+/** The scaled installation's master key (KIUNGA_MASTER_KEY), carried through the backup encrypted. */
+const MASTER_KEY = 'scaled-mode-master-key-0123456789abcdef';
 /** Extra vouchers for the first ISP: several insert batches per table. */
 const EXTRA_VOUCHERS = 1_200;
 
@@ -156,20 +158,42 @@ describe('kiunga migrate-to-postgres', () => {
 
 describe('scaled backup and restore', () => {
   const backupRoot = () => join(workDir, 'pg-backups');
+  const passphraseFile = () => {
+    const path = join(workDir, 'passphrase');
+    writeFileSync(path, 'a passphrase for the scaled backup\n', { mode: 0o600 });
+    return path;
+  };
 
   it('dumps each schema with pg_dump under one manifest, and restores them into an empty database', async () => {
-    const { stdout } = await runKiunga(['backup', '--to', backupRoot()], inTarget(targetUrl));
-    expect(stdout).toMatch(/backed up the scaled installation to .*: platform, 1 tenant\(s\), 1 archived/);
+    const withKey = { KIUNGA_MASTER_KEY: MASTER_KEY };
+    const { stdout } = await runKiunga(
+      ['backup', '--to', backupRoot(), '--include-key', '--passphrase-file', passphraseFile()],
+      { ...inTarget(targetUrl), ...withKey },
+    );
+    expect(stdout).toMatch(
+      /backed up the scaled installation to .*: platform, 1 tenant\(s\), 1 archived, master key \(encrypted\)/,
+    );
     const restoredUrl = await server.createDatabase('restored');
-    const restore = await runKiunga(['restore', '--from', backupRoot()], inTarget(restoredUrl));
+    const keyDir = join(workDir, 'scaled-data');
+    const restore = await runKiunga(
+      ['restore', '--from', backupRoot(), '--data-dir', keyDir, '--passphrase-file', passphraseFile()],
+      inTarget(restoredUrl),
+    );
     expect(restore.stdout).toContain('restored the scaled backup');
+    expect(restore.stdout).toContain('master key: restored from the backup');
+    expect(readFileSync(join(keyDir, 'master.key'), 'utf8')).toBe(`${MASTER_KEY}\n`);
     const [name] = await query<{ name: string }>(restoredUrl, `SELECT 1 AS name`);
     expect(name).toBeDefined();
     const manifestFolder = restore.stdout.match(/restoring its newest finished backup, (\S+)/)?.[1];
     const manifest = JSON.parse(readFileSync(join(backupRoot(), manifestFolder!, 'manifest.json'), 'utf8'));
     expect(manifest.mode).toBe('scaled');
     expect(manifest.files.map((file: { path: string }) => file.path).sort()).toEqual(
-      ['platform.dump', `tenants/${first().id}.dump`, `tenants/archive/${second().id}.dump`].sort(),
+      [
+        'master-key.json',
+        'platform.dump',
+        `tenants/${first().id}.dump`,
+        `tenants/archive/${second().id}.dump`,
+      ].sort(),
     );
     expect(manifest.engine.pgDump).toMatch(/^pg_dump \(PostgreSQL\) \d+/);
     // The restored database matches the SQLite source row for row and account for account.
@@ -178,7 +202,9 @@ describe('scaled backup and restore', () => {
       inTarget(restoredUrl),
     );
     expect(verified.stdout).toMatch(/tables, \d+ rows and \d+ ledger accounts match/);
-    const refusal = await failureOf(runKiunga(['restore', '--from', backupRoot()], inTarget(restoredUrl)));
+    const refusal = await failureOf(
+      runKiunga(['restore', '--from', backupRoot(), '--without-key'], inTarget(restoredUrl)),
+    );
     expect(refusal.stderr).toMatch(/already holds Kiunga schemas .*--force/);
     expect(existsSync(join(workDir, 'data'))).toBe(true);
   });

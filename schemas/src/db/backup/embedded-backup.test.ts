@@ -182,6 +182,17 @@ describe('verification before restore', () => {
       JSON.stringify({ ...manifest, files: [{ ...manifest.files[0], path: '../x' }] }),
     );
     expect((await verifyBackup(directory).catch((e) => e)).code).toBe('manifest_invalid');
+    // A tenant entry may only name its own shard's place, never another file of the data directory.
+    const misplaced = {
+      ...manifest,
+      files: [manifest.files[0], { ...manifest.files[1], path: 'master.key' }],
+    };
+    writeFileSync(manifestPath, JSON.stringify(misplaced));
+    const misplacedRefusal = await verifyBackup(directory).catch((e) => e);
+    expect(misplacedRefusal.code).toBe('manifest_invalid');
+    expect(misplacedRefusal.message).toMatch(
+      /a tenant file belongs at tenants\/ten_a\.db in embedded mode, not master\.key/,
+    );
     rmSync(manifestPath);
     expect((await verifyBackup(directory).catch((e) => e)).code).toBe('manifest_missing');
   });

@@ -43,18 +43,52 @@ export const manifestFileSchema = z.object({
   migration: z.string().min(1).nullable().optional(),
 });
 
-const manifestSchema = z.object({
-  format: z.literal(MANIFEST_FORMAT),
-  formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
-  mode: z.enum(['embedded', 'scaled']),
-  createdAt: z.string().datetime(),
-  createdAtMs: z.number().int().min(0),
-  /** The newest migration of each kind that the Kiunga which wrote the backup knew. */
-  migrations: z.object({ platform: z.string().min(1), tenant: z.string().min(1) }),
-  /** Versions of what wrote the files: sqlite, or the PostgreSQL server and pg_dump. */
-  engine: z.record(z.string(), z.string()),
-  files: z.array(manifestFileSchema).max(MANIFEST_FILES_MAX),
-});
+/**
+ * Where each kind of file lives in a backup: a manifest cannot point a restore at any other path (a
+ * tenant entry at master.key, say), whatever the files are called on disk.
+ */
+export function expectedBackupPath(
+  file: Pick<ManifestFile, 'kind' | 'tenantId'>,
+  mode: BackupMode,
+): string | null {
+  const extension = mode === 'embedded' ? 'db' : 'dump';
+  switch (file.kind) {
+    case 'platform':
+      return `platform.${extension}`;
+    case 'tenant':
+      return file.tenantId ? `tenants/${file.tenantId}.${extension}` : null;
+    case 'archived_tenant':
+      return file.tenantId ? `tenants/archive/${file.tenantId}.${extension}` : null;
+    case 'master_key':
+      return 'master-key.json';
+  }
+}
+
+const manifestSchema = z
+  .object({
+    format: z.literal(MANIFEST_FORMAT),
+    formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
+    mode: z.enum(['embedded', 'scaled']),
+    createdAt: z.string().datetime(),
+    createdAtMs: z.number().int().min(0),
+    /** The newest migration of each kind that the Kiunga which wrote the backup knew. */
+    migrations: z.object({ platform: z.string().min(1), tenant: z.string().min(1) }),
+    /** Versions of what wrote the files: sqlite, or the PostgreSQL server and pg_dump. */
+    engine: z.record(z.string(), z.string()),
+    files: z.array(manifestFileSchema).max(MANIFEST_FILES_MAX),
+  })
+  .superRefine((manifest, context) => {
+    for (const [index, file] of manifest.files.entries()) {
+      const expected = expectedBackupPath(file, manifest.mode);
+      if (file.path !== expected) {
+        context.addIssue({
+          code: 'custom',
+          path: ['files', index, 'path'],
+          message: `a ${file.kind} file belongs at ${expected ?? '(it needs a tenantId)'} in ${manifest.mode} mode, not ${file.path}`,
+        });
+      }
+    }
+  });
 
 export type ManifestFile = z.infer<typeof manifestFileSchema>;
 export type BackupManifest = z.infer<typeof manifestSchema>;

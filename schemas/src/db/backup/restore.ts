@@ -118,8 +118,35 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     const replacedDataDir = await restoreEmbedded(manifest, options, masterKey.key);
     return { ...base, replacedDataDir, droppedSchemas: [] };
   }
+  // Scaled mode keeps the master key where `kiunga start` looks when KIUNGA_MASTER_KEY is unset.
+  const keyPath = join(options.dataDir, MASTER_KEY_DATA_FILE);
+  if (masterKey.key !== null) await assertKeyPlaceFree(keyPath, masterKey.key, options.force === true);
   const droppedSchemas = await restoreScaled(manifest, options);
+  if (masterKey.key !== null) await writeMasterKey(keyPath, masterKey.key, options.clock);
   return { ...base, replacedDataDir: null, droppedSchemas };
+}
+
+/** A different master.key already there is refused (it may be the only copy of another key) unless forced. */
+async function assertKeyPlaceFree(path: string, key: string, force: boolean): Promise<void> {
+  if (!(await pathExists(path))) return;
+  const current = (await readFile(path, 'utf8')).trim();
+  if (current !== key && !force) {
+    throw new BackupError(
+      'target_not_empty',
+      `${path} holds another master key: move it away first, or pass --force to keep it as ${MASTER_KEY_DATA_FILE}.replaced-<time>`,
+    );
+  }
+}
+
+/** Writes master.key (0600); another key already there is kept beside it, renamed, never overwritten. */
+async function writeMasterKey(path: string, key: string, clock: Clock): Promise<void> {
+  if (await pathExists(path)) {
+    if ((await readFile(path, 'utf8')).trim() === key) return;
+    await rename(path, `${path}.replaced-${backupNameAt(clock.now())}`);
+  }
+  await makeOwnerOnlyDirectory(dirname(path));
+  await writeFile(path, `${key}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+  await syncToDisk(dirname(path));
 }
 
 /** An empty or absent data dir is taken; a non-empty one only with --force, moved aside (never deleted). */
@@ -158,12 +185,7 @@ async function restoreEmbedded(
     await makeOwnerOnlyDirectory(dirname(destination));
     await copyFileVerified(backupFilePath(options.from, file), destination, file);
   }
-  if (key !== null) {
-    await writeFile(join(options.dataDir, MASTER_KEY_DATA_FILE), `${key}\n`, {
-      mode: PRIVATE_FILE_MODE,
-      flag: 'wx',
-    });
-  }
+  if (key !== null) await writeMasterKey(join(options.dataDir, MASTER_KEY_DATA_FILE), key, options.clock);
   for (const folder of [
     join(options.dataDir, 'tenants', 'archive'),
     join(options.dataDir, 'tenants'),
