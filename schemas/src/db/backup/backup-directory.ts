@@ -4,11 +4,26 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../clock';
 import { PRIVATE_DIRECTORY_MODE } from '../../file-modes';
-import { digestFile, makeOwnerOnlyDirectory, pathExists, writeFileAtomically } from './backup-files';
+import {
+  digestFile,
+  makeOwnerOnlyDirectory,
+  pathExists,
+  syncToDisk,
+  writeFileAtomically,
+} from './backup-files';
 import { backupNameAt, backupStartedAt } from './backup-name';
 import { BackupError } from './errors';
-import { type BackupManifest, MANIFEST_FILE, type ManifestFile } from './manifest';
+import {
+  type BackupManifest,
+  type BackupMode,
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  MANIFEST_FORMAT_VERSION,
+  type ManifestFile,
+  writeManifest,
+} from './manifest';
 import { sealMasterKey } from './master-key-envelope';
+import { migrationJournal } from './migration-ids';
 
 /** The master key file inside a backup (only with --include-key), encrypted with the passphrase. */
 export const MASTER_KEY_BACKUP_FILE = 'master-key.json';
@@ -59,6 +74,35 @@ export async function writeMasterKeyFile(
   const path = join(directory, MASTER_KEY_BACKUP_FILE);
   await writeFileAtomically(path, `${JSON.stringify(envelope, null, 2)}\n`);
   return { path: MASTER_KEY_BACKUP_FILE, kind: 'master_key', ...(await digestFile(path)) };
+}
+
+/**
+ * Ends a backup: flushes its folders, then writes the manifest last (atomically), so a backup that
+ * died before this point has none. Answers the manifest written.
+ */
+export async function finishBackup(
+  directory: string,
+  contents: { mode: BackupMode; createdAtMs: number; engine: Record<string, string>; files: ManifestFile[] },
+): Promise<BackupManifest> {
+  for (const folder of [join(directory, 'tenants', 'archive'), join(directory, 'tenants'), directory]) {
+    if (await pathExists(folder)) await syncToDisk(folder);
+  }
+  const dialect = contents.mode === 'embedded' ? 'sqlite' : 'postgres';
+  const manifest: BackupManifest = {
+    format: MANIFEST_FORMAT,
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    mode: contents.mode,
+    createdAt: new Date(contents.createdAtMs).toISOString(),
+    createdAtMs: contents.createdAtMs,
+    migrations: {
+      platform: migrationJournal(dialect, 'platform').newest,
+      tenant: migrationJournal(dialect, 'tenant').newest,
+    },
+    engine: contents.engine,
+    files: contents.files,
+  };
+  await writeManifest(directory, manifest);
+  return manifest;
 }
 
 /** Removes a backup that failed half-way, so only finished backups (with a manifest) stay. */

@@ -7,15 +7,15 @@ import type { Clock } from '../../clock';
 import { platformDatabasePath, tenantDatabasePath } from '../../database';
 import {
   type BackupResult,
+  finishBackup,
   type MasterKeyToInclude,
   removeUnfinished,
   startBackupDirectory,
   writeMasterKeyFile,
 } from './backup-directory';
-import { digestFile, makeOwnerOnlyDirectory, syncToDisk } from './backup-files';
+import { digestFile, makeOwnerOnlyDirectory } from './backup-files';
 import { BackupError } from './errors';
-import { type BackupFileKind, type ManifestFile, writeManifest } from './manifest';
-import { migrationJournal } from './migration-ids';
+import type { BackupFileKind, ManifestFile } from './manifest';
 import { copySqliteDatabase, sqliteLibraryVersion } from './sqlite-copy';
 
 export interface EmbeddedBackupOptions {
@@ -98,23 +98,12 @@ export async function backupEmbedded(options: EmbeddedBackupOptions): Promise<Ba
       files.push(await copyInto(directory, tenant.sourcePath, tenant.relativePath, entry, 'tenant'));
     }
     if (options.masterKey) files.push(await writeMasterKeyFile(directory, options.masterKey));
-    for (const folder of [join(directory, 'tenants', 'archive'), join(directory, 'tenants'), directory]) {
-      if (existsSync(folder)) await syncToDisk(folder);
-    }
-    const manifest = {
-      format: 'kiunga-backup' as const,
-      formatVersion: 1 as const,
-      mode: 'embedded' as const,
-      createdAt: new Date(createdAtMs).toISOString(),
+    const manifest = await finishBackup(directory, {
+      mode: 'embedded',
       createdAtMs,
-      migrations: {
-        platform: migrationJournal('sqlite', 'platform').newest,
-        tenant: migrationJournal('sqlite', 'tenant').newest,
-      },
       engine: { sqlite: sqliteLibraryVersion() },
       files: files.map(({ restarts: _restarts, ...file }) => file),
-    };
-    await writeManifest(directory, manifest);
+    });
     return {
       directory,
       name,

@@ -8,14 +8,15 @@ import type { Clock } from '../../clock';
 import { quoteIdentifier } from '../postgres-pool';
 import {
   type BackupResult,
+  finishBackup,
   type MasterKeyToInclude,
   removeUnfinished,
   startBackupDirectory,
   writeMasterKeyFile,
 } from './backup-directory';
 import { digestFile, makeOwnerOnlyDirectory, syncToDisk } from './backup-files';
-import { type ManifestFile, writeManifest } from './manifest';
-import { appliedMigrationTag, migrationJournal } from './migration-ids';
+import type { ManifestFile } from './manifest';
+import { appliedMigrationTag } from './migration-ids';
 import { describePostgres, postgresTool, runTool, withToolConnection } from './postgres-tools';
 
 export const PLATFORM_SCHEMA_NAME = 'platform';
@@ -125,22 +126,8 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Ba
     });
     await holder.query('COMMIT');
     if (options.masterKey) files.push(await writeMasterKeyFile(directory, options.masterKey));
-    for (const folder of [join(directory, 'tenants', 'archive'), join(directory, 'tenants'), directory])
-      await syncToDisk(folder);
-    const manifest = {
-      format: 'kiunga-backup' as const,
-      formatVersion: 1 as const,
-      mode: 'scaled' as const,
-      createdAt: new Date(createdAtMs).toISOString(),
-      createdAtMs,
-      migrations: {
-        platform: migrationJournal('postgres', 'platform').newest,
-        tenant: migrationJournal('postgres', 'tenant').newest,
-      },
-      engine: { postgresServer: target.serverVersion, pgDump: pgDumpVersion },
-      files,
-    };
-    await writeManifest(directory, manifest);
+    const engine = { postgresServer: target.serverVersion, pgDump: pgDumpVersion };
+    const manifest = await finishBackup(directory, { mode: 'scaled', createdAtMs, engine, files });
     return { directory, name, manifest, missingTenantIds: [], restarts: 0 };
   } catch (error) {
     await removeUnfinished(directory);

@@ -7,6 +7,7 @@ import type { Clock } from '../../clock';
 import { PRIVATE_FILE_MODE } from '../../file-modes';
 import { PostgresDatabases } from '../postgres-databases';
 import { quoteIdentifier } from '../postgres-pool';
+import type { Databases } from '../sql-database';
 import { SqliteDatabases } from '../sqlite-databases';
 import { copyFileVerified, makeOwnerOnlyDirectory, pathExists, syncToDisk } from './backup-files';
 import { backupNameAt } from './backup-name';
@@ -149,6 +150,15 @@ async function writeMasterKey(path: string, key: string, clock: Clock): Promise<
   await syncToDisk(dirname(path));
 }
 
+/** Runs this Kiunga's migrations on what was restored (an older backup catches up), then closes. */
+async function migrateForward(databases: Databases): Promise<void> {
+  try {
+    await databases.migrateAll();
+  } finally {
+    await databases.close();
+  }
+}
+
 /** An empty or absent data dir is taken; a non-empty one only with --force, moved aside (never deleted). */
 async function prepareDataDirectory(options: RestoreOptions): Promise<string | null> {
   if (!(await pathExists(options.dataDir))) {
@@ -193,13 +203,8 @@ async function restoreEmbedded(
   ]) {
     if (await pathExists(folder)) await syncToDisk(folder);
   }
-  // Migrations forward: the platform when opened, every served tenant's shard by migrateAll.
-  const databases = new SqliteDatabases({ dataDir: options.dataDir, openShardsMax: 1 });
-  try {
-    await databases.migrateAll();
-  } finally {
-    await databases.close();
-  }
+  // The platform is migrated when opened, every served tenant's shard by migrateAll.
+  await migrateForward(new SqliteDatabases({ dataDir: options.dataDir, openShardsMax: 1 }));
   return replaced;
 }
 
@@ -227,12 +232,7 @@ async function restoreScaled(manifest: BackupManifest, options: RestoreOptions):
       );
     }
   });
-  const databases = await PostgresDatabases.open({ url });
-  try {
-    await databases.migrateAll();
-  } finally {
-    await databases.close();
-  }
+  await migrateForward(await PostgresDatabases.open({ url }));
   return dropped;
 }
 
