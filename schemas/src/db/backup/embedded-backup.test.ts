@@ -1,6 +1,6 @@
 // Embedded backups and restores on real SQLite files: what a backup holds, the modes it gets, the
 // verification a restore does first, and a copy taken while another connection keeps writing.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +9,7 @@ import { ManualClock } from '../../clock';
 import { openPlatformDatabase } from '../../database';
 import { ShardRegistry } from '../../shard-registry';
 import { listBackups } from './backup-directory';
+import { digestFile } from './backup-files';
 import { backupEmbedded } from './embedded-backup';
 import { BackupError } from './errors';
 import { MANIFEST_FILE, verifyBackup } from './manifest';
@@ -225,5 +226,28 @@ describe('embedded restore', () => {
     expect(summary.replacedDataDir).toBe(`${dataDir}.replaced-20300314T070100.123Z`);
     expect(settingOf(join(summary.replacedDataDir!, 'tenants', 'ten_b.db'))).toBe('ten_b');
     expect(settingOf(join(dataDir, 'tenants', 'ten_b.db'))).toBe('ten_b');
+  });
+
+  it('undoes a restore that fails after verifying: the data dir moved aside comes back, a new one goes', async () => {
+    const { directory } = await backupEmbedded({ dataDir, root: backupRoot, clock });
+    // A shard that is not a database, under a manifest rewritten to match it: it verifies, then the
+    // migrations refuse to open it, after the platform and other shards were already written.
+    const shardPath = join(directory, 'tenants', 'ten_b.db');
+    writeFileSync(shardPath, 'not a database, but the manifest says so');
+    const manifestPath = join(directory, MANIFEST_FILE);
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    const digest = await digestFile(shardPath);
+    for (const file of manifest.files) if (file.path === 'tenants/ten_b.db') Object.assign(file, digest);
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    await verifyBackup(directory);
+
+    const forced = await restoreBackup({ from: directory, dataDir, clock, force: true }).catch((e) => e);
+    expect(forced.message).toMatch(/not a database/);
+    expect(settingOf(join(dataDir, 'tenants', 'ten_b.db'))).toBe('ten_b');
+    expect(existsSync(`${dataDir}.replaced-20300314T070000.123Z`)).toBe(false);
+
+    const fresh = join(root, 'restored');
+    await expect(restoreBackup({ from: directory, dataDir: fresh, clock })).rejects.toThrow(/not a database/);
+    expect(existsSync(fresh)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 // `kiunga restore`: verify the manifest first (every file's size and SHA-256), refuse to overwrite data
 // unless forced, put the files back (or pg_restore them into the database), then migrate forward.
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import type { Clock } from '../../clock';
@@ -188,7 +188,25 @@ async function restoreEmbedded(
   options: RestoreOptions,
   key: string | null,
 ): Promise<string | null> {
+  const existed = await pathExists(options.dataDir);
   const replaced = await prepareDataDirectory(options);
+  try {
+    await writeEmbeddedFiles(manifest, options, key);
+  } catch (error) {
+    // What this restore wrote goes; what was there (moved aside by --force) comes back.
+    await rm(options.dataDir, { recursive: true, force: true });
+    if (replaced !== null) await rename(replaced, options.dataDir);
+    else if (existed) await makeOwnerOnlyDirectory(options.dataDir);
+    throw error;
+  }
+  return replaced;
+}
+
+async function writeEmbeddedFiles(
+  manifest: BackupManifest,
+  options: RestoreOptions,
+  key: string | null,
+): Promise<void> {
   for (const file of manifest.files) {
     if (file.kind === 'master_key') continue;
     const destination = dataFilePath(options.dataDir, file);
@@ -205,7 +223,6 @@ async function restoreEmbedded(
   }
   // The platform is migrated when opened, every served tenant's shard by migrateAll.
   await migrateForward(new SqliteDatabases({ dataDir: options.dataDir, openShardsMax: 1 }));
-  return replaced;
 }
 
 async function restoreScaled(manifest: BackupManifest, options: RestoreOptions): Promise<string[]> {
@@ -213,6 +230,26 @@ async function restoreScaled(manifest: BackupManifest, options: RestoreOptions):
   const target = await describePostgres(url);
   const pgRestore = postgresTool('pg_restore', target.majorVersion);
   const dropped = await emptyTargetDatabase(url, options.force === true);
+  try {
+    await restoreDumps(manifest, options, pgRestore);
+    await migrateForward(await PostgresDatabases.open({ url }));
+  } catch (error) {
+    // Before this restore the database held no Kiunga schema (or --force had dropped them): leave it so
+    // again, ready for another attempt, rather than half restored.
+    await withClient(url, async (client) => dropSchemas(client, await kiungaSchemaNames(client))).catch(
+      () => {},
+    );
+    throw error;
+  }
+  return dropped;
+}
+
+async function restoreDumps(
+  manifest: BackupManifest,
+  options: RestoreOptions,
+  pgRestore: string,
+): Promise<void> {
+  const url = options.databaseUrl ?? '';
   await withToolConnection(url, async ({ dbname, environment }) => {
     // Each schema in one transaction (--single-transaction): a failure leaves no half-restored schema.
     for (const file of manifest.files) {
@@ -232,16 +269,35 @@ async function restoreScaled(manifest: BackupManifest, options: RestoreOptions):
       );
     }
   });
-  await migrateForward(await PostgresDatabases.open({ url }));
-  return dropped;
 }
 
-/** Refuses a database holding Kiunga schemas; with --force drops them (and only them) first. */
-async function emptyTargetDatabase(url: string, force: boolean): Promise<string[]> {
+async function withClient<Result>(
+  url: string,
+  work: (client: pg.Client) => Promise<Result>,
+): Promise<Result> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const schemas = (await kiungaSchemas(client)).map((entry) => entry.schema);
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function kiungaSchemaNames(client: pg.ClientBase): Promise<string[]> {
+  return (await kiungaSchemas(client)).map((entry) => entry.schema);
+}
+
+async function dropSchemas(client: pg.ClientBase, schemas: readonly string[]): Promise<void> {
+  await client.query('BEGIN');
+  for (const schema of schemas) await client.query(`DROP SCHEMA ${quoteIdentifier(schema)} CASCADE`);
+  await client.query('COMMIT');
+}
+
+/** Refuses a database holding Kiunga schemas; with --force drops them (and only them) first. */
+function emptyTargetDatabase(url: string, force: boolean): Promise<string[]> {
+  return withClient(url, async (client) => {
+    const schemas = await kiungaSchemaNames(client);
     if (schemas.length === 0) return [];
     if (!force) {
       throw new BackupError(
@@ -249,11 +305,7 @@ async function emptyTargetDatabase(url: string, force: boolean): Promise<string[
         `the database already holds Kiunga schemas (${schemas.slice(0, 3).join(', ')}…): restore into an empty database, or pass --force to drop them`,
       );
     }
-    await client.query('BEGIN');
-    for (const schema of schemas) await client.query(`DROP SCHEMA ${quoteIdentifier(schema)} CASCADE`);
-    await client.query('COMMIT');
+    await dropSchemas(client, schemas);
     return schemas;
-  } finally {
-    await client.end();
-  }
+  });
 }
