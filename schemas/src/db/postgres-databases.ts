@@ -21,8 +21,8 @@ const migrationsRoot =
   ].find((candidate) => existsSync(candidate)) ?? join(moduleDirectory, '..', '..', 'migrations-postgres');
 
 export const PLATFORM_SCHEMA = 'platform';
-const TENANT_SCHEMA_PREFIX = 'tenant_';
-const ARCHIVED_SCHEMA_PREFIX = 'archived_tenant_';
+export const TENANT_SCHEMA_PREFIX = 'tenant_';
+export const ARCHIVED_SCHEMA_PREFIX = 'archived_tenant_';
 /**
  * PostgreSQL truncates identifiers beyond 63 bytes (NAMEDATALEN − 1, manual 4.1.1): the archived
  * schema name, the longest, must fit whole or two tenants could share a truncated name.

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Clock } from '../../clock';
+import { ARCHIVED_SCHEMA_PREFIX, PLATFORM_SCHEMA, TENANT_SCHEMA_PREFIX } from '../postgres-databases';
 import { quoteIdentifier } from '../postgres-pool';
 import {
   type BackupResult,
@@ -18,10 +19,6 @@ import { digestFile, makeOwnerOnlyDirectory, syncToDisk } from './backup-files';
 import type { ManifestFile } from './manifest';
 import { appliedMigrationTag } from './migration-ids';
 import { describePostgres, postgresTool, runTool, withToolConnection } from './postgres-tools';
-
-export const PLATFORM_SCHEMA_NAME = 'platform';
-export const TENANT_SCHEMA_PREFIX = 'tenant_';
-export const ARCHIVED_SCHEMA_PREFIX = 'archived_tenant_';
 
 export interface PostgresBackupOptions {
   /** KIUNGA_DATABASE_URL. */
@@ -43,11 +40,10 @@ export async function kiungaSchemas(client: pg.ClientBase): Promise<KiungaSchema
   const result = await client.query<{ name: string }>(
     `SELECT nspname AS name FROM pg_namespace
       WHERE nspname = $1 OR starts_with(nspname, $2) OR starts_with(nspname, $3) ORDER BY nspname`,
-    [PLATFORM_SCHEMA_NAME, TENANT_SCHEMA_PREFIX, ARCHIVED_SCHEMA_PREFIX],
+    [PLATFORM_SCHEMA, TENANT_SCHEMA_PREFIX, ARCHIVED_SCHEMA_PREFIX],
   );
   return result.rows.map(({ name }) => {
-    if (name === PLATFORM_SCHEMA_NAME)
-      return { schema: name, kind: 'platform', relativePath: 'platform.dump' };
+    if (name === PLATFORM_SCHEMA) return { schema: name, kind: 'platform', relativePath: 'platform.dump' };
     if (name.startsWith(ARCHIVED_SCHEMA_PREFIX)) {
       const tenantId = name.slice(ARCHIVED_SCHEMA_PREFIX.length);
       return {
@@ -88,7 +84,7 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Ba
       (await holder.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0]?.id ?? '';
     const schemas = await kiungaSchemas(holder);
     if (!schemas.some((entry) => entry.kind === 'platform')) {
-      throw new Error(`${PLATFORM_SCHEMA_NAME} schema not found: is KIUNGA_DATABASE_URL a Kiunga database?`);
+      throw new Error(`${PLATFORM_SCHEMA} schema not found: is KIUNGA_DATABASE_URL a Kiunga database?`);
     }
     await makeOwnerOnlyDirectory(join(directory, 'tenants', 'archive'));
     const files: ManifestFile[] = [];
