@@ -26,6 +26,11 @@ const metricsToken = z
   )
   .regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'letters, digits and - . _ ~ + / only (a bearer token)');
 
+/** A week of daily backups by default; at least one is always kept; a year of dailies at most. */
+export const BACKUP_KEEP_DEFAULT = 7;
+const BACKUP_KEEP_MIN = 1;
+const BACKUP_KEEP_MAX = 366;
+
 const environmentSchema = z.object({
   KIUNGA_DATA_DIR: z.string().min(1).default('./data'),
   KIUNGA_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
@@ -63,6 +68,20 @@ const environmentSchema = z.object({
   /** Bearer token for GET /metrics; unset: /metrics answers 404. */
   KIUNGA_METRICS_TOKEN: metricsToken.optional(),
   KIUNGA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** PostgreSQL (scaled mode): postgres://user:password@host:port/database; unset = SQLite files. */
+  KIUNGA_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+    .optional(),
+  /** Where the daily backup job writes (a folder on another disk or mount); unset: no scheduled backups. */
+  KIUNGA_BACKUP_DIR: z.string().min(1).optional(),
+  /** Finished backups the daily job keeps (the newest verified one is never deleted whatever this says). */
+  KIUNGA_BACKUP_KEEP: z.coerce
+    .number()
+    .int()
+    .min(BACKUP_KEEP_MIN)
+    .max(BACKUP_KEEP_MAX)
+    .default(BACKUP_KEEP_DEFAULT),
   /** Comma-separated IP addresses of the reverse proxies in front of the HTTP port (X-Forwarded-For). */
   KIUNGA_TRUSTED_PROXIES: z
     .string()
@@ -97,6 +116,12 @@ export interface KiungaConfig {
   /** Normalized (normalizeAddress), so an IPv4 proxy matches its dual-stack form. */
   trustedProxies: ReadonlySet<string>;
   metricsToken: string | null;
+  /** KIUNGA_DATABASE_URL: PostgreSQL (scaled mode), null = SQLite files under dataDir. */
+  databaseUrl: string | null;
+  /** KIUNGA_BACKUP_DIR, resolved; null = the backup job does not run. */
+  backupDir: string | null;
+  /** KIUNGA_BACKUP_KEEP: finished backups the job keeps. */
+  backupKeep: number;
 }
 
 export class ConfigError extends Error {}
@@ -129,6 +154,9 @@ export function readConfig(
     platformBilling: platformBillingConfig(values),
     trustedProxies: new Set(values.KIUNGA_TRUSTED_PROXIES.map(normalizeAddress)),
     metricsToken: values.KIUNGA_METRICS_TOKEN ?? null,
+    databaseUrl: values.KIUNGA_DATABASE_URL ?? null,
+    backupDir: values.KIUNGA_BACKUP_DIR ? resolve(values.KIUNGA_BACKUP_DIR) : null,
+    backupKeep: values.KIUNGA_BACKUP_KEEP,
   };
 }
 

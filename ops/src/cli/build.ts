@@ -6,6 +6,7 @@
 //   dist/current -> builds/<id>
 //   dist/builds/<id>/bin/kiunga.mjs     the bundle (+ .map): our code only
 //   dist/builds/<id>/migrations/        copied from schemas/migrations (database.ts reads ../migrations)
+//   dist/builds/<id>/migrations-postgres/ copied from schemas/migrations-postgres (scaled mode, backups)
 //   dist/builds/<id>/node_modules/<pkg> links to the installed packages the bundle imports
 //   dist/builds/<id>/build-stamp        mtime = when this build started reading the sources
 //
@@ -39,6 +40,7 @@ export const BUILD_STAMP_FILE = 'build-stamp';
 export const BUNDLE_PATH = join('bin', 'kiunga.mjs');
 const ENTRY_POINT = join('ops', 'src', 'cli', 'main.ts');
 const MIGRATIONS_SOURCE = join('schemas', 'migrations');
+const POSTGRES_MIGRATIONS_SOURCE = join('schemas', 'migrations-postgres');
 /** Workspace packages are bundled from their TypeScript source; every other package stays external. */
 const WORKSPACE_SCOPE = '@kiunga/';
 /** Node 20 is the engine the project supports (package.json "engines"). */
@@ -176,6 +178,9 @@ export async function buildDist(
       throw new Error(`installed packages were bundled: ${bundledPackages.join(', ')}`);
     linkInstalledPackages(buildDirectory, installed);
     cpSync(join(repositoryRoot, MIGRATIONS_SOURCE), join(buildDirectory, 'migrations'), { recursive: true });
+    cpSync(join(repositoryRoot, POSTGRES_MIGRATIONS_SOURCE), join(buildDirectory, 'migrations-postgres'), {
+      recursive: true,
+    });
     const stamp = join(buildDirectory, BUILD_STAMP_FILE);
     writeFileSync(stamp, `${id}\n`);
     // A source saved while this build ran is newer than the stamp, so the next start rebuilds.

@@ -1,8 +1,20 @@
-// The `kiunga` command line: migrate, demo, start, admin. The ./kiunga script runs this file.
+// The `kiunga` command line, every command of it. The ./kiunga script runs this file.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { openPlatformDatabase, PRIVATE_UMASK, systemClock, tightenDataDirectory } from '@kiunga/schemas';
+import {
+  BackupError,
+  openPlatformDatabase,
+  PRIVATE_UMASK,
+  systemClock,
+  tightenDataDirectory,
+} from '@kiunga/schemas';
 import { AccountError, createSuperAdmin } from '../accounts';
+import {
+  BackupUsageError,
+  runBackupCommand,
+  runMigrateToPostgresCommand,
+  runRestoreCommand,
+} from '../backup/commands';
 import { processClock } from '../clock-start';
 import { ConfigError, type KiungaConfig, readConfig, resolveMasterKey } from '../config';
 import { DEMO_EXTRA_VOUCHERS_DEFAULT, DEMO_EXTRA_VOUCHERS_MAX, seedDemo } from '../demo/seed';
@@ -24,13 +36,24 @@ Commands:
   migrate                  create or upgrade the platform DB and every tenant shard
   admin create --email E --password P
                            create a super admin
+  backup --to DIR          a consistent backup while running, into DIR/<time>/ (manifest.json written last)
+    --data-dir D           data directory to back up (embedded mode)
+    --include-key          also store the master key, encrypted with the passphrase in --passphrase-file F
+  restore --from DIR       verify a backup's manifest, then restore it (DIR: a backup, or a folder of them)
+    --data-dir D           data directory to restore into (must be empty unless --force)
+    --force                move a non-empty data dir aside (or drop Kiunga's schemas) first
+    --passphrase-file F    opens the master key of a backup made with --include-key (or --without-key)
+  migrate-to-postgres      copy the embedded installation into KIUNGA_DATABASE_URL and verify it
+    --data-dir D           data directory to copy; --force replaces what the target holds;
+                           --verify-only compares again without copying
   build                    compile into dist/ now (start, demo and the others do it when it is stale)
   test                     install what the tests need and run typecheck, lint and every test
   --help                   show this help
 
 Environment: KIUNGA_DATA_DIR, KIUNGA_HTTP_HOST, KIUNGA_HTTP_PORT, KIUNGA_RADIUS_HOST,
 KIUNGA_RADIUS_AUTH_PORT, KIUNGA_RADIUS_ACCT_PORT, KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL,
-KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_METRICS_TOKEN, KIUNGA_LOG_LEVEL,
+KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_METRICS_TOKEN, KIUNGA_LOG_LEVEL, KIUNGA_DATABASE_URL,
+KIUNGA_BACKUP_DIR, KIUNGA_BACKUP_KEEP,
 KIUNGA_RUN_FROM_SOURCE=1 (run the TypeScript through tsx instead of the build); for demos and tests
 only, KIUNGA_CLOCK_START (the clock starts at that instant; refused on a data dir 'demo' did not make).
 `;
@@ -39,6 +62,8 @@ only, KIUNGA_CLOCK_START (the clock starts at that instant; refused on a data di
 const DEMO_METRICS_TOKEN_BYTES = 32;
 
 class UsageError extends Error {}
+
+const printLine = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(argv: string[]): Promise<number> {
   // Everything this process creates (databases, -wal/-shm, demo.json, backups) is the owner's alone.
@@ -57,6 +82,12 @@ async function main(argv: string[]): Promise<number> {
       return runStart(rest);
     case 'admin':
       return runAdmin(rest);
+    case 'backup':
+      return runBackupCommand(rest, printLine);
+    case 'restore':
+      return runRestoreCommand(rest, printLine);
+    case 'migrate-to-postgres':
+      return runMigrateToPostgresCommand(rest, printLine);
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
@@ -199,11 +230,15 @@ main(process.argv.slice(2)).then(
     if (code !== -1) process.exitCode = code;
   },
   (error: unknown) => {
+    const isUsage = error instanceof UsageError || error instanceof BackupUsageError;
     const isKnown =
-      error instanceof UsageError || error instanceof ConfigError || error instanceof AccountError;
+      isUsage ||
+      error instanceof ConfigError ||
+      error instanceof AccountError ||
+      error instanceof BackupError;
     process.stderr.write(`kiunga: ${error instanceof Error ? error.message : String(error)}\n`);
     if (!isKnown) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
-    if (error instanceof UsageError) process.stderr.write(`Run './kiunga --help' for the commands.\n`);
+    if (isUsage) process.stderr.write(`Run './kiunga --help' for the commands.\n`);
     process.exitCode = isKnown ? 2 : 1;
   },
 );

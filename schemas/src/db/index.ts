@@ -4,6 +4,7 @@ import type { Databases } from './sql-database';
 import { SqliteDatabases } from './sqlite-databases';
 
 export { LOCK_WAITERS_MAX, LockQueueFullError } from './async-mutex';
+export * from './backup/index';
 export { PostgresDatabase, SERIALIZABLE_ATTEMPTS_MAX } from './postgres-database';
 export {
   archivedTenantSchemaName,

@@ -1,5 +1,6 @@
 // Databases in scaled mode: one PostgreSQL database (KIUNGA_DATABASE_URL), the platform's tables in
 // schema `platform`, each tenant's in schema `tenant_<id>` (archived: renamed `archived_tenant_<id>`).
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -10,11 +11,18 @@ import { PostgresDatabase } from './postgres-database';
 import { PostgresPool, quoteIdentifier } from './postgres-pool';
 import type { Databases } from './sql-database';
 
-const migrationsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations-postgres');
+// schemas/src/db → schemas/migrations-postgres in the source tree; bin/ → migrations-postgres/ in a
+// compiled build (ops/src/cli/build.ts copies it there), where this module is part of bin/kiunga.mjs.
+const moduleDirectory = dirname(fileURLToPath(import.meta.url));
+const migrationsRoot =
+  [
+    join(moduleDirectory, '..', '..', 'migrations-postgres'),
+    join(moduleDirectory, '..', 'migrations-postgres'),
+  ].find((candidate) => existsSync(candidate)) ?? join(moduleDirectory, '..', '..', 'migrations-postgres');
 
 export const PLATFORM_SCHEMA = 'platform';
-const TENANT_SCHEMA_PREFIX = 'tenant_';
-const ARCHIVED_SCHEMA_PREFIX = 'archived_tenant_';
+export const TENANT_SCHEMA_PREFIX = 'tenant_';
+export const ARCHIVED_SCHEMA_PREFIX = 'archived_tenant_';
 /**
  * PostgreSQL truncates identifiers beyond 63 bytes (NAMEDATALEN − 1, manual 4.1.1): the archived
  * schema name, the longest, must fit whole or two tenants could share a truncated name.
