@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { SqlDatabase } from './db/sql-database';
 import * as platformSchema from './tables/platform';
 import * as tenantSchema from './tables/tenant';
 
@@ -64,10 +65,13 @@ export function openTenantDatabase(path: string): { sqlite: Database.Database; o
   return { sqlite, orm };
 }
 
+const SERVED_TENANTS_SQL = `SELECT id FROM tenants WHERE status != 'archived' ORDER BY id`;
+
 /** Tenants the platform still serves (RADIUS, jobs, portals): every one but the archived. */
-export function servedTenantIds(platform: PlatformDatabase): string[] {
-  return platform.sqlite
-    .prepare(`SELECT id FROM tenants WHERE status != 'archived' ORDER BY id`)
-    .pluck()
-    .all() as string[];
+export function servedTenantIds(platform: SqlDatabase): Promise<string[]>;
+/** The AAA server's synchronous read on the platform handle, until it moves onto SqlDatabase too. */
+export function servedTenantIds(platform: PlatformDatabase): string[];
+export function servedTenantIds(platform: SqlDatabase | PlatformDatabase): string[] | Promise<string[]> {
+  if ('sqlite' in platform) return platform.sqlite.prepare(SERVED_TENANTS_SQL).pluck().all() as string[];
+  return platform.column<string>(SERVED_TENANTS_SQL);
 }

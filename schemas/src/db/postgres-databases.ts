@@ -84,6 +84,11 @@ export class PostgresDatabases implements Databases {
     return new PostgresDatabase(this.pool, tenantSchemaName(tenantId));
   }
 
+  async hasTenant(tenantId: string): Promise<boolean> {
+    if (this.archivedTenantIds.has(tenantId)) return false;
+    return this.schemaExists(tenantSchemaName(tenantId));
+  }
+
   async createTenant(tenantId: string): Promise<void> {
     const schema = tenantSchemaName(tenantId);
     if (await this.schemaExists(archivedTenantSchemaName(tenantId))) {
