@@ -47,3 +47,22 @@ describe('KIUNGA_TRUSTED_PROXIES', () => {
     expect(() => readConfig({ KIUNGA_TRUSTED_PROXIES: 'proxy.local' })).toThrow(/KIUNGA_TRUSTED_PROXIES/);
   });
 });
+
+describe('KIUNGA_DATABASE_URL', () => {
+  it('is unset by default: the platform and tenants live in SQLite files under the data dir', () => {
+    expect(readConfig({}).databaseUrl).toBeNull();
+  });
+
+  it('takes a postgres:// or postgresql:// URL', () => {
+    for (const url of ['postgres://kiunga:secret@10.0.0.5:5432/kiunga', 'postgresql://db.internal/kiunga']) {
+      expect(readConfig({ KIUNGA_DATABASE_URL: url }).databaseUrl).toBe(url);
+    }
+  });
+
+  it('refuses anything else at start, saying what it needs', () => {
+    for (const url of ['mysql://db/kiunga', 'not a url', './data/platform.db']) {
+      expect(() => readConfig({ KIUNGA_DATABASE_URL: url })).toThrow(/KIUNGA_DATABASE_URL/);
+    }
+    expect(() => readConfig({ KIUNGA_DATABASE_URL: 'mysql://db/kiunga' })).toThrow(/postgres:\/\//);
+  });
+});

@@ -1,6 +1,6 @@
 // The `kiunga` command line: migrate, demo, start, admin. The ./kiunga script runs this file.
 import { parseArgs } from 'node:util';
-import { openPlatformDatabase, systemClock } from '@kiunga/schemas';
+import { type DatabasesConfig, openDatabases, systemClock } from '@kiunga/schemas';
 import { AccountError, createSuperAdmin } from '../accounts';
 import { processClock } from '../clock-start';
 import { ConfigError, type KiungaConfig, readConfig, resolveMasterKey } from '../config';
@@ -20,16 +20,17 @@ Commands:
     --data-dir D           data directory (default KIUNGA_DATA_DIR or ./data)
     --vouchers N           extra vouchers for the first ISP (default ${DEMO_EXTRA_VOUCHERS_DEFAULT})
   start                    start the AAA server and the control API on an existing data dir
-  migrate                  create or upgrade the platform DB and every tenant shard
+  migrate                  create or upgrade the platform database and every tenant's
   admin create --email E --password P
                            create a super admin
   test                     install what the tests need and run typecheck, lint and every test
   --help                   show this help
 
-Environment: KIUNGA_DATA_DIR, KIUNGA_HTTP_HOST, KIUNGA_HTTP_PORT, KIUNGA_RADIUS_HOST,
-KIUNGA_RADIUS_AUTH_PORT, KIUNGA_RADIUS_ACCT_PORT, KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL,
-KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_LOG_LEVEL; for demos and tests only,
-KIUNGA_CLOCK_START (the clock starts at that instant; refused on a data dir 'demo' did not make).
+Environment: KIUNGA_DATA_DIR, KIUNGA_DATABASE_URL (PostgreSQL; unset: SQLite files in the data dir),
+KIUNGA_HTTP_HOST, KIUNGA_HTTP_PORT, KIUNGA_RADIUS_HOST, KIUNGA_RADIUS_AUTH_PORT, KIUNGA_RADIUS_ACCT_PORT,
+KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL, KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_LOG_LEVEL;
+for demos and tests only, KIUNGA_CLOCK_START (the clock starts at that instant; refused on a data dir
+'demo' did not make).
 `;
 
 class UsageError extends Error {}
@@ -59,13 +60,17 @@ function dataDirOption(rest: string[]): { config: KiungaConfig; values: Record<s
   return { config: readConfig(process.env, { dataDir: values['data-dir'] }), values };
 }
 
-function runMigrate(rest: string[]): number {
+/** Where the databases are: KIUNGA_DATABASE_URL (PostgreSQL) when set, else files in the data dir. */
+function databasesOf(config: KiungaConfig): DatabasesConfig {
+  return { dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) };
+}
+
+async function runMigrate(rest: string[]): Promise<number> {
   const { config } = dataDirOption(rest);
   resolveMasterKey(config, { createIfMissing: true });
-  const summary = migrateAll(config.dataDir);
-  process.stdout.write(
-    `migrated ${config.dataDir}: platform DB and ${summary.tenantsMigrated} tenant shard(s)\n`,
-  );
+  const summary = await migrateAll(databasesOf(config));
+  const where = config.databaseUrl ? 'PostgreSQL' : config.dataDir;
+  process.stdout.write(`migrated ${where}: platform and ${summary.tenantsMigrated} tenant database(s)\n`);
   return 0;
 }
 
@@ -87,9 +92,9 @@ async function runDemo(rest: string[]): Promise<number> {
   const config = readConfig(process.env, { dataDir: values['data-dir'] });
   const time = processClock(process.env, { dataDir: config.dataDir, isDemoCommand: true });
   const masterKey = resolveMasterKey(config, { createIfMissing: true });
-  migrateAll(config.dataDir);
+  await migrateAll(databasesOf(config));
   const demo = await seedDemo({
-    dataDir: config.dataDir,
+    ...databasesOf(config),
     masterKey,
     extraVouchers,
     nowMs: time.clock.now(),
@@ -152,16 +157,16 @@ async function runAdmin(rest: string[]): Promise<number> {
   if (!values.email || !values.password) throw new UsageError('admin create needs --email and --password');
   const config = readConfig(process.env, { dataDir: values['data-dir'] });
   resolveMasterKey(config, { createIfMissing: true });
-  const platform = openPlatformDatabase(config.dataDir);
+  const databases = await openDatabases(databasesOf(config));
   try {
     const admin = await createSuperAdmin(
-      platform,
+      databases.platform,
       { email: values.email, password: values.password },
       systemClock.now(),
     );
     process.stdout.write(`created super admin ${admin.email} (${admin.id})\n`);
   } finally {
-    platform.close();
+    await databases.close();
   }
   return 0;
 }
