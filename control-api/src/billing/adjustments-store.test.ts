@@ -1,33 +1,24 @@
 // Voids and refunds on a real tenant database (SQLite, or PostgreSQL with KIUNGA_TEST_DATABASE=postgres):
 // ledger transfers that re-derive the account, once per request.
 import { cents, type SqlDatabase } from '@kiunga/schemas';
-import { openTestDatabases, stopTestDatabaseServer, type TestDatabases } from '@kiunga/schemas/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useTestDatabases } from '@kiunga/schemas/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { refundCredit, voidInvoice } from './adjustments-store';
 import { recordManualPayment } from './payments-store';
 import { getInvoice, subscriberStatement } from './queries';
 import { runTenantInvoices } from './store';
 import { eat } from './test-fixtures';
 
-let test: TestDatabases;
+const testDatabases = useTestDatabases();
 let tenantCounter = 0;
 let database: SqlDatabase;
 let tenantId: string;
 const signupAt = eat(2026, 3, 1, 9);
 const now = eat(2026, 3, 2, 9);
 
-beforeAll(async () => {
-  test = await openTestDatabases();
-});
-afterAll(async () => {
-  await test?.close();
-  await stopTestDatabaseServer();
-});
-
 beforeEach(async () => {
   tenantId = `tnt_adjust_${++tenantCounter}`;
-  await test.databases.createTenant(tenantId);
-  database = test.databases.forTenant(tenantId);
+  database = await testDatabases().createTenantDatabase(tenantId);
   await database.run(
     `INSERT INTO plans (id, name, kind, price_cents, billing_cycle_months, rate_up_kbps, rate_down_kbps, created_at, updated_at)
      VALUES ('pln_home', 'Home 10 Mbps', 'pppoe', 250000, 1, 10000, 10000, 0, 0)`,

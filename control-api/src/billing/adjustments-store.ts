@@ -7,9 +7,8 @@ import { subscriberAccounts } from './ledger';
 import { refundTransfer, voidInvoiceTransfer } from './payments';
 import { assertSubscriberExists } from './payments-store';
 import { getInvoice, type InvoiceDetail } from './queries';
-import { readBillingSettings } from './settings';
 import { accountStanding } from './standing';
-import { loadSubscriberLedger, refreshSubscriberBilling, storeTransfers } from './store';
+import { loadSubscriberLedger, refreshSubscriberAccount, storeTransfers } from './store';
 
 export interface VoidResult {
   invoice: InvoiceDetail;
@@ -38,12 +37,7 @@ export function voidInvoice(database: SqlDatabase, invoiceId: string, nowMs: num
       throw new KiungaError('conflict', 'This invoice comes to Ksh 0; there is nothing to void.');
     }
     await storeTransfers(transaction, [transfer]);
-    await refreshSubscriberBilling(
-      transaction,
-      row.subscriberId,
-      await readBillingSettings(transaction),
-      nowMs,
-    );
+    await refreshSubscriberAccount(transaction, row.subscriberId, nowMs);
     return { invoice: await getInvoice(transaction, invoiceId), isDuplicate: false };
   });
 }
@@ -131,12 +125,7 @@ export function refundCredit(
       );
     }
     await storeTransfers(transaction, [transfer]);
-    const standing = await refreshSubscriberBilling(
-      transaction,
-      input.subscriberId,
-      await readBillingSettings(transaction),
-      nowMs,
-    );
+    const standing = await refreshSubscriberAccount(transaction, input.subscriberId, nowMs);
     return {
       refund: {
         id,

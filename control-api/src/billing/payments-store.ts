@@ -3,8 +3,7 @@
 import { type Cents, KiungaError, newId, type SqlDatabase } from '@kiunga/schemas';
 import { LedgerAccount, type ManualPaymentMethod, receivingAccountFor } from './accounts';
 import { paymentTransferId } from './payments';
-import { readBillingSettings } from './settings';
-import { refreshSubscriberBilling, storeTransfers } from './store';
+import { refreshSubscriberAccount, storeTransfers } from './store';
 
 export const MANUAL_PAYMENT_PROVIDER = 'manual';
 
@@ -94,12 +93,7 @@ export function recordManualPayment(
         atMs: nowMs,
       },
     ]);
-    await refreshSubscriberBilling(
-      transaction,
-      input.subscriberId,
-      await readBillingSettings(transaction),
-      nowMs,
-    );
+    await refreshSubscriberAccount(transaction, input.subscriberId, nowMs);
     return { payment: await getPayment(transaction, id), isDuplicate: false };
   });
 }
@@ -139,7 +133,7 @@ export function assignPayment(
       `UPDATE payments SET matched_kind = 'subscriber', matched_id = ?, status = 'matched' WHERE id = ?`,
       [subscriberId, payment.id],
     );
-    await refreshSubscriberBilling(transaction, subscriberId, await readBillingSettings(transaction), nowMs);
+    await refreshSubscriberAccount(transaction, subscriberId, nowMs);
     return { payment: await getPayment(transaction, payment.id), isDuplicate: false };
   });
 }

@@ -1,26 +1,17 @@
 // The invoice list on a real tenant database (SQLite, or PostgreSQL with KIUNGA_TEST_DATABASE=postgres):
 // newest first by issue time, then by number, page after page.
-import { openTestDatabases, stopTestDatabaseServer, type TestDatabases } from '@kiunga/schemas/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabases } from '@kiunga/schemas/testing';
+import { describe, expect, it } from 'vitest';
 import { listInvoices } from './queries';
 import { runTenantInvoices } from './store';
 import { eat } from './test-fixtures';
 
-let test: TestDatabases;
-
-beforeAll(async () => {
-  test = await openTestDatabases();
-});
-afterAll(async () => {
-  await test?.close();
-  await stopTestDatabaseServer();
-});
+const testDatabases = useTestDatabases();
 
 describe('listInvoices', () => {
   it('lists newest first by issue date, then number, the same through every page', async () => {
     const tenantId = 'tnt_order';
-    await test.databases.createTenant(tenantId);
-    const database = test.databases.forTenant(tenantId);
+    const database = await testDatabases().createTenantDatabase(tenantId);
     await database.run(
       `INSERT INTO plans (id, name, kind, price_cents, billing_cycle_months, rate_up_kbps, rate_down_kbps, created_at, updated_at)
        VALUES ('pln_home', 'Home', 'pppoe', 150000, 1, 5000, 5000, 0, 0)`,

@@ -2,9 +2,9 @@
 // sequences of days passing (with invoice runs), plan changes and payments never create or lose a
 // cent, and a repeated run changes nothing.
 import { cents, type SqlDatabase, writeTenantSetting } from '@kiunga/schemas';
-import { openTestDatabases, stopTestDatabaseServer, type TestDatabases } from '@kiunga/schemas/testing';
+import { useTestDatabases } from '@kiunga/schemas/testing';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changeSubscriberPlan } from '../domains/subscribers';
 import { LedgerAccount } from './accounts';
 import { DAY_MS } from './calendar';
@@ -20,21 +20,12 @@ import { refreshSubscriberBilling, runTenantInvoices } from './store';
 import { eat } from './test-fixtures';
 import { CENTS_PER_SHILLING, isWholeUnits } from './units';
 
-let test: TestDatabases;
+const testDatabases = useTestDatabases();
 let tenantCounter = 0;
-
-beforeAll(async () => {
-  test = await openTestDatabases();
-});
-afterAll(async () => {
-  await test?.close();
-  await stopTestDatabaseServer();
-});
 
 async function newTenant(): Promise<{ tenantId: string; database: SqlDatabase }> {
   const tenantId = `ten_prop${tenantCounter++}`;
-  await test.databases.createTenant(tenantId);
-  return { tenantId, database: test.databases.forTenant(tenantId) };
+  return { tenantId, database: await testDatabases().createTenantDatabase(tenantId) };
 }
 
 const PLAN_PRICES = [99_999, 150_000, 250_001];

@@ -338,6 +338,15 @@ export async function refreshSubscriberBilling(
   return standing;
 }
 
+/** refreshSubscriberBilling with the ISP's billing settings as stored now. */
+export async function refreshSubscriberAccount(
+  database: SqlDatabase,
+  subscriberId: string,
+  nowMs: number,
+): Promise<AccountStanding> {
+  return refreshSubscriberBilling(database, subscriberId, await readBillingSettings(database), nowMs);
+}
+
 /**
  * Plan change on the day of `nowMs`: when the current cycle is already invoiced, the old plan's
  * unused days are credited and the new plan's remaining days charged on the next invoice.

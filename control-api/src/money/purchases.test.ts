@@ -2,8 +2,8 @@
 // M-Pesa receipt pays once whichever way it arrives, and a purchase paid by reconciliation takes its
 // real receipt when the late callback comes (what voucher recovery asks for).
 import { cents, type SqlDatabase } from '@kiunga/schemas';
-import { openTestDatabases, stopTestDatabaseServer, type TestDatabases } from '@kiunga/schemas/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useTestDatabases } from '@kiunga/schemas/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { recordC2bPayment } from './c2b';
 import {
   completePurchase,
@@ -14,25 +14,15 @@ import {
   voucherCodeOfPaidPurchase,
 } from './purchases';
 
-let test: TestDatabases;
+const testDatabases = useTestDatabases();
 const NOW = Date.UTC(2026, 11, 5, 9);
 const PHONE = '254712000001';
 const PRICE = cents(5_000);
 let tenantCounter = 0;
 let database: SqlDatabase;
 
-beforeAll(async () => {
-  test = await openTestDatabases();
-});
-afterAll(async () => {
-  await test?.close();
-  await stopTestDatabaseServer();
-});
-
 beforeEach(async () => {
-  const tenantId = `tnt_purchases_${++tenantCounter}`;
-  await test.databases.createTenant(tenantId);
-  database = test.databases.forTenant(tenantId);
+  database = await testDatabases().createTenantDatabase(`tnt_purchases_${++tenantCounter}`);
   await database.run(
     `INSERT INTO plans (id, name, kind, price_cents, validity_seconds, rate_up_kbps, rate_down_kbps, device_limit, created_at, updated_at)
      VALUES ('pln_day', 'Daily', 'hotspot', 5000, 86400, 1024, 2048, 1, 0, 0)`,

@@ -1,7 +1,7 @@
 // STK purchases: a hotspot client's from the captive portal becomes exactly one voucher when M-Pesa
 // confirms it, a subscriber's from /account credits their account; however many callbacks arrive.
 // A failure keeps the reason for the client.
-import { type Cents, cents, KiungaError, newId, type SqlDatabase } from '@kiunga/schemas';
+import { type Cents, cents, insertReturningId, KiungaError, newId, type SqlDatabase } from '@kiunga/schemas';
 import { createVoucherBatch } from '../domains/vouchers';
 import { LedgerAccount, postTransfer } from './ledger';
 
@@ -296,18 +296,17 @@ export async function voucherCodeOfPaidPurchase(
   return row?.code ?? null;
 }
 
-export async function storeCallback(
+export function storeCallback(
   database: SqlDatabase,
   callback: { provider: string; kind: string; body: string; outcome: string },
   nowMs: number,
 ): Promise<number> {
-  const row = await database.get<{ id: number }>(
+  return insertReturningId(
+    database,
     `INSERT INTO provider_callbacks (provider, kind, received_at, body, outcome) VALUES (?, ?, ?, ?, ?)
      RETURNING id`,
     [callback.provider, callback.kind, nowMs, callback.body, callback.outcome],
   );
-  if (!row) throw new Error('INSERT … RETURNING gave no row');
-  return row.id;
 }
 
 export async function setCallbackOutcome(

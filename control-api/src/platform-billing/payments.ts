@@ -1,6 +1,6 @@
 // Money in from any channel lands here: recorded once, a notice to the ISP, and its state recomputed.
 import { randomBytes } from 'node:crypto';
-import { formatKsh } from '@kiunga/schemas';
+import { formatKsh, insertReturningId } from '@kiunga/schemas';
 import { addNotice, auditSystem, type PlatformBillingDependencies } from './accounts';
 import { type NewPlatformPayment, type PlatformPaymentRow, recordPayment } from './ledger';
 import { refreshAccount } from './state';
@@ -158,19 +158,18 @@ export function intentView(intent: IntentRow) {
 }
 
 /** Raw callback first, outcome after: the audit trail of what providers told us. */
-export async function storeCallback(
+export function storeCallback(
   dependencies: PlatformBillingDependencies,
   provider: string,
   kind: string,
   body: string,
 ): Promise<number> {
-  const row = await dependencies.databases.platform.get<{ id: number }>(
+  return insertReturningId(
+    dependencies.databases.platform,
     `INSERT INTO platform_callbacks (provider, kind, body, outcome, received_at) VALUES (?, ?, ?, 'stored', ?)
      RETURNING id`,
     [provider, kind, body, dependencies.clock.now()],
   );
-  if (!row) throw new Error('INSERT … RETURNING gave no row');
-  return row.id;
 }
 
 export async function setCallbackOutcome(

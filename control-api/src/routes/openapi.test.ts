@@ -1,23 +1,14 @@
 // The OpenAPI document covers the API: every route mounted under /api/v1 by createApp appears in it.
 import { type AaaControl, createSecretBox, generateMasterKey, systemClock } from '@kiunga/schemas';
-import { openTestDatabases, stopTestDatabaseServer, type TestDatabases } from '@kiunga/schemas/testing';
+import { useTestDatabases } from '@kiunga/schemas/testing';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ControlApiOptions, createApp } from '../app';
 import { buildOpenApiDocument } from './openapi';
 
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
-let test: TestDatabases;
-
-beforeAll(async () => {
-  test = await openTestDatabases();
-});
-
-afterAll(async () => {
-  await test?.close();
-  await stopTestDatabaseServer();
-});
+const testDatabases = useTestDatabases();
 
 /** "/api/v1/plans/:id" → "/api/v1/plans/{id}" (a regex constraint such as :action{a|b} is dropped). */
 function openApiPathOf(honoPath: string): string {
@@ -27,7 +18,7 @@ function openApiPathOf(honoPath: string): string {
 /** The method and path of each handler createApp mounts under /api/v1 (middleware excluded). */
 function mountedApiRoutes(): string[] {
   const options = {
-    databases: test.databases,
+    databases: testDatabases().databases,
     secretBox: createSecretBox(generateMasterKey()),
     clock: systemClock,
     aaa: {} as AaaControl,

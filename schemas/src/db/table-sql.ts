@@ -3,7 +3,7 @@
 // write their own SQL through SqlDatabase; this keeps them from spelling out every column by hand.
 import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { SqlValue } from './sql-database';
+import type { SqlDatabase, SqlValue } from './sql-database';
 
 interface ColumnMapping {
   /** The property name in the row type (camelCase). */
@@ -127,4 +127,15 @@ export function assignmentsOf<Table extends SQLiteTable>(
     sql: entries.map(([column]) => `${column.name} = ?`).join(', '),
     params: entries.map(([, value]) => value),
   };
+}
+
+/** Runs an `INSERT … RETURNING id` and gives the id the database chose (an integer key). */
+export async function insertReturningId(
+  database: SqlDatabase,
+  sql: string,
+  params: readonly SqlValue[],
+): Promise<number> {
+  const row = await database.get<{ id: number }>(sql, params);
+  if (row === undefined) throw new Error(`no id came back from: ${sql}`);
+  return row.id;
 }

@@ -5,8 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { PostgresDatabases } from '../postgres-databases';
-import type { Databases } from '../sql-database';
+import type { Databases, SqlDatabase } from '../sql-database';
 import { SqliteDatabases } from '../sqlite-databases';
 import { type PostgresServer, startPostgresServer } from './postgres-server';
 
@@ -51,6 +52,8 @@ export interface TestDatabases {
   readonly dataDir: string;
   /** KIUNGA_DATABASE_URL on PostgreSQL; undefined on SQLite. */
   readonly databaseUrl: string | undefined;
+  /** Creates (and migrates) a tenant's database, as tenant creation does, and gives it. */
+  createTenantDatabase(tenantId: string): Promise<SqlDatabase>;
   /** Closes the databases and removes the data directory if this harness made it. */
   close(): Promise<void>;
 }
@@ -68,9 +71,32 @@ export async function openTestDatabases(options: { dataDir?: string } = {}): Pro
     databases,
     dataDir,
     databaseUrl,
+    createTenantDatabase: async (tenantId) => {
+      await databases.createTenant(tenantId);
+      return databases.forTenant(tenantId);
+    },
     close: async () => {
       await databases.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * For a test file: fresh databases of this run's backend opened before its tests and closed after
+ * them (with the file's PostgreSQL server); call the returned function inside a test or hook.
+ */
+export function useTestDatabases(): () => TestDatabases {
+  let opened: TestDatabases | undefined;
+  beforeAll(async () => {
+    opened = await openTestDatabases();
+  });
+  afterAll(async () => {
+    await opened?.close();
+    await stopTestDatabaseServer();
+  });
+  return () => {
+    if (!opened) throw new Error('useTestDatabases: the databases open in beforeAll');
+    return opened;
   };
 }
