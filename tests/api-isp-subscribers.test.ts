@@ -74,7 +74,12 @@ describe('subscribers', () => {
     expect(fetched.body.password).toBeUndefined();
     expect(fetched.text).not.toContain('password');
 
-    const reply = await auth({ 'User-Name': 'api-wambui', 'User-Password': created.body.password });
+    // Bound to its MAC address: the router names the device, as a MikroTik PPPoE server does.
+    const reply = await auth({
+      'User-Name': 'api-wambui',
+      'User-Password': created.body.password,
+      'Calling-Station-Id': '02:00:00:AA:BB:CC',
+    });
     expect(reply.code).toBe('Access-Accept');
     expect((await auth({ 'User-Name': 'api-wambui', 'User-Password': 'wrong-password' })).code).toBe(
       'Access-Reject',

@@ -69,13 +69,24 @@ afterAll(async () => {
 
 const secret = () => demo.tenants[0]!.nas[0]!.secret;
 
-function msChapRequest(identifier: number, response: Buffer): Buffer {
+/** The server still answers a signed Status-Server (RFC 5997) after what a test threw at it. */
+async function expectStillAnswering(): Promise<void> {
+  const status = await radclient({
+    server: `127.0.0.1:${kiunga.authPort}`,
+    command: 'status',
+    secret: secret(),
+    attributes: { 'Message-Authenticator': '0x00' },
+  });
+  expect(status.code).toBe('Access-Accept');
+}
+
+function msChapRequest(identifier: number, response: Buffer, userName = rfcUser): Buffer {
   return codec.encodeRequest({
     code: PacketCode.AccessRequest,
     identifier,
     secret: secret(),
     attributes: [
-      codec.stringAttribute(Attribute.UserName, rfcUser),
+      codec.stringAttribute(Attribute.UserName, userName),
       codec.integerAttribute(Attribute.ServiceType, 2),
       codec.integerAttribute(Attribute.FramedProtocol, 1),
       codec.vendorAttribute(VendorId.Microsoft, MicrosoftAttribute.ChapChallenge, authenticatorChallenge),
@@ -106,11 +117,30 @@ describe('MS-CHAPv2 (what MikroTik PPPoE uses)', () => {
     expect(receiveKey?.length).toBe(34);
   });
 
-  it('rejects a wrong NT-Response', async () => {
+  it('accepts DOMAIN\\User: the account and the challenge hash both use the name without the domain', async () => {
+    // RFC 2759 §8.2 hashes "User"; the router passes on what the Windows peer typed.
+    const request = msChapRequest(10, chap2Response(0x44, ntResponse), 'WORKGROUP\\User');
+    const [answer] = await exchange(request, kiunga.authPort);
+    const reply = codec.decodePacket(answer!);
+    expect(reply.code).toBe(PacketCode.AccessAccept);
+    const success = codec.getVendorAttribute(reply, VendorId.Microsoft, MicrosoftAttribute.Chap2Success)!;
+    expect(success.subarray(1).toString('ascii')).toBe('S=407A5589115FD0D6209F510FE9C04566932CDA56');
+  });
+
+  it('rejects a wrong NT-Response with MS-CHAP-Error E=691 R=0 (RFC 2548 §2.1.5, RFC 2759 §6)', async () => {
     const wrong = Buffer.from(ntResponse);
     wrong[0] = wrong[0]! ^ 0xff;
-    const [answer] = await exchange(msChapRequest(8, chap2Response(0x43, wrong)), kiunga.authPort);
-    expect(codec.decodePacket(answer!).code).toBe(PacketCode.AccessReject);
+    for (const userName of [rfcUser, 'WORKGROUP\\User']) {
+      const request = msChapRequest(8, chap2Response(0x43, wrong), userName);
+      const [answer] = await exchange(request, kiunga.authPort);
+      const reply = codec.decodePacket(answer!);
+      expect(reply.code).toBe(PacketCode.AccessReject);
+      expect(codec.verifyResponseAuthenticator(reply, request.subarray(4, 20), secret())).toBe(true);
+      const error = codec.getVendorAttribute(reply, VendorId.Microsoft, MicrosoftAttribute.ChapError)!;
+      expect(error[0]).toBe(0x43);
+      expect(error.subarray(1).toString('ascii')).toMatch(/^E=691 R=0 C=[0-9A-F]{32} V=3$/);
+      expect(codec.getString(reply, Attribute.ReplyMessage)).toMatch(/Wrong username or password/);
+    }
   });
 });
 
@@ -141,13 +171,64 @@ describe('hostile and broken datagrams', () => {
     expect(await metricValue(kiunga.baseUrl, 'kiunga_radius_drops_total')).toBeGreaterThanOrEqual(
       broken.length * 2 - 2,
     );
-    const status = await radclient({
-      server: `127.0.0.1:${kiunga.authPort}`,
-      command: 'status',
+    await expectStillAnswering();
+  });
+});
+
+describe('a malformed User-Password from a known NAS (RFC 2865 §5.2: 16..128 octets, a multiple of 16)', () => {
+  const sixOctetPassword = (identifier: number) =>
+    codec.encodeRequest({
+      code: PacketCode.AccessRequest,
+      identifier,
       secret: secret(),
-      attributes: { 'Message-Authenticator': '0x00' },
+      attributes: [
+        codec.stringAttribute(Attribute.UserName, demo.tenants[0]!.vouchers[0]!.code),
+        codec.octetsAttribute(Attribute.UserPassword, Buffer.from('abcdef')),
+      ],
     });
-    expect(status.code).toBe('Access-Accept');
+  const passwordLogLines = () =>
+    kiunga
+      .output()
+      .split('\n')
+      .filter(
+        (line) => line.includes('malformed RADIUS datagram dropped') && line.includes('bad_password_length'),
+      );
+  const malformedPasswordDrops = () =>
+    metricValue(kiunga.baseUrl, 'kiunga_radius_drops_total', {
+      reason: 'malformed',
+      problem: 'bad_password_length',
+    });
+
+  it('is dropped without a reply and counted as malformed, and the server answers the next request', async () => {
+    const before = await malformedPasswordDrops();
+    const internalBefore = await metricValue(kiunga.baseUrl, 'kiunga_radius_drops_total', {
+      reason: 'internal_error',
+    });
+    expect(await exchange(sixOctetPassword(60), kiunga.authPort, { timeoutMs: 200 })).toEqual([]);
+    expect(await malformedPasswordDrops()).toBe(before + 1);
+    expect(await metricValue(kiunga.baseUrl, 'kiunga_radius_drops_total', { reason: 'internal_error' })).toBe(
+      internalBefore,
+    );
+    await expectStillAnswering();
+  });
+
+  it('logs a burst of 100 in a bounded number of lines, at warning level and without a stack trace', async () => {
+    const before = await malformedPasswordDrops();
+    const linesBefore = passwordLogLines().length;
+    await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        exchange(sixOctetPassword(index), kiunga.authPort, { timeoutMs: 300 }),
+      ),
+    );
+    expect(await malformedPasswordDrops()).toBe(before + 100);
+    // One line per NAS per minute: the first test's line may already cover this minute.
+    expect(passwordLogLines().length - linesBefore).toBeLessThanOrEqual(1);
+    expect(passwordLogLines().length).toBeGreaterThanOrEqual(1);
+    expect(kiunga.output()).not.toMatch(/access request failed/);
+    for (const line of passwordLogLines()) {
+      expect(JSON.parse(line)).toMatchObject({ level: 40, nasId: demo.tenants[0]!.nas[0]!.id });
+      expect(line).not.toMatch(/"stack"/);
+    }
   });
 });
 

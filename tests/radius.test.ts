@@ -120,7 +120,7 @@ describe('hotspot vouchers over PAP and CHAP', () => {
 });
 
 describe('changes made elsewhere', () => {
-  it('sees a voucher revoked by another process within a quarter second', async () => {
+  it('sees a voucher revoked by another process on the very next request', async () => {
     const voucher = first()
       .vouchers.filter((v) => v.deviceLimit === 2)
       .at(-1)!;
@@ -135,7 +135,6 @@ describe('changes made elsewhere', () => {
     const shard = new Database(join(kiunga.dataDir, 'tenants', `${first().id}.db`));
     shard.prepare(`UPDATE vouchers SET status = 'revoked' WHERE id = ?`).run(voucher.id);
     shard.close();
-    await new Promise((done) => setTimeout(done, 300));
     const refused = await login();
     expect(refused.code).toBe('Access-Reject');
     expect(refused.attributes['Reply-Message']).toMatch(/cancelled by your provider/);
@@ -260,6 +259,25 @@ describe('PPPoE subscribers', () => {
     const suspended = await login(subscriber('suspended'));
     expect(suspended.attributes['Reply-Message']).toMatch(/suspended/);
     expect((await login({ ...subscriber('active'), password: 'wrong' })).code).toBe('Access-Reject');
+  });
+
+  it('finds a DOMAIN\\user account (Windows, some CPEs) by its name without the domain, over PAP and CHAP', async () => {
+    const account = subscriber('active');
+    const secret = first().nas[0]!.secret;
+    // radclient reads a doubled backslash inside quotes as one: on the wire, WORKGROUP\<username>.
+    const userName = `WORKGROUP\\\\${account.username}`;
+    const framed = { 'Service-Type': 'Framed-User', 'Framed-Protocol': 'PPP' };
+    const pap = await auth(secret, { 'User-Name': userName, 'User-Password': account.password, ...framed });
+    expect(pap.output).toContain(`WORKGROUP\\\\${account.username}`);
+    expect(pap.code).toBe('Access-Accept');
+    const chap = await auth(secret, { 'User-Name': userName, 'CHAP-Password': account.password, ...framed });
+    expect(chap.code).toBe('Access-Accept');
+    const wrong = await auth(secret, {
+      'User-Name': userName,
+      'CHAP-Password': 'not-the-password',
+      ...framed,
+    });
+    expect(wrong.code).toBe('Access-Reject');
   });
 
   it('lets a PPPoE account online on one device only, with a message that says so', async () => {

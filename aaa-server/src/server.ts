@@ -12,19 +12,13 @@ import {
 } from '@kiunga/schemas';
 import type { Logger } from 'pino';
 import { CoaClient } from './coa/index';
-import { TenantSettingsCache } from './intake/context';
 import { DuplicateCache } from './intake/duplicate-cache';
+import { MalformedDropLog } from './intake/malformed-drop-log';
 import { AaaMetrics } from './intake/metrics';
 import { type IntakeDependencies, type PortRole, receiveDatagram } from './intake/packet-intake';
 import type { Subject } from './intake/subject';
 import { InMemorySessionTable, type LiveSession, type SessionTable } from './sessions/index';
-import {
-  AccountingWriter,
-  closeSessionById,
-  NasRegistry,
-  readOpenSessions,
-  SubjectCache,
-} from './store/index';
+import { AccountingWriter, AuthCache, closeSessionById, NasRegistry, readOpenSessions } from './store/index';
 
 /** How often the NAS registry is re-read, so a NAS added in the console is served within seconds. */
 export const NAS_REGISTRY_REFRESH_MS = 5_000;
@@ -65,7 +59,9 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
   const shards = options.shards ?? new ShardRegistry({ dataDir: options.dataDir });
   const sessions = options.sessionTable ?? new InMemorySessionTable();
   const metrics = new AaaMetrics(sessions);
-  const writer = new AccountingWriter(shards);
+  const writer = new AccountingWriter(shards, (error) =>
+    options.logger.error({ err: error }, 'answering a committed accounting record failed'),
+  );
   const nasRegistry = new NasRegistry(options.platform, options.secretBox);
   nasRegistry.reload();
   const context = {
@@ -76,12 +72,16 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
     writer,
     metrics,
     logger: options.logger,
-    settings: new TenantSettingsCache(),
-    subjects: new SubjectCache<Subject>(),
+    auth: new AuthCache<Subject>(),
   };
   const rebuilt = rebuildSessionTable(options.platform, shards, sessions);
   options.logger.info({ sessions: rebuilt }, 'session table rebuilt from shards');
-  const dependencies: IntakeDependencies = { context, nasRegistry, duplicates: new DuplicateCache() };
+  const dependencies: IntakeDependencies = {
+    context,
+    nasRegistry,
+    duplicates: new DuplicateCache(),
+    malformedDrops: new MalformedDropLog(options.logger),
+  };
   const authSocket = await bindSocket(options.host, options.authPort, 'auth', dependencies, options.logger);
   const acctSocket = await bindSocket(options.host, options.acctPort, 'acct', dependencies, options.logger);
   let isUp = true;
@@ -108,6 +108,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
       await Promise.all([closeSocket(authSocket), closeSocket(acctSocket)]);
       writer.flushNow();
       coa.close();
+      context.auth.close();
       shards.closeAll();
     },
   };

@@ -20,6 +20,7 @@ import { billingSettingsRoutes } from './routes/billing-settings';
 import { brandingRoutes } from './routes/branding';
 import { mountConsoles } from './routes/console';
 import { invoiceRoutes, subscriberStatementRoutes } from './routes/invoices';
+import { metricsRoutes } from './routes/metrics';
 import { nasRoutes } from './routes/nas';
 import { notificationRoutes } from './routes/notifications';
 import { openApiRoutes } from './routes/openapi';
@@ -62,13 +63,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
     );
   });
 
-  app.get('/metrics', async (context) => {
-    const parts = [await options.aaa.metricsText()];
-    if (options.ownMetricsText) parts.push(await options.ownMetricsText());
-    return context.body(parts.join('\n'), 200, {
-      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-    });
-  });
+  app.route('/metrics', metricsRoutes(options));
 
   // Open routes first; everything else under /api/v1 needs a principal.
   app.route('/portal', portalRoutes(options));

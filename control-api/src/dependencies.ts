@@ -32,6 +32,8 @@ export interface ApiDependencies {
   radius?: { addresses?: readonly string[]; authPort: number; acctPort: number };
   /** How ISPs pay the platform (its own M-Pesa shortcode, PayPal, bank); absent means bank transfer only. */
   platformBilling?: PlatformBillingConfig;
+  /** KIUNGA_METRICS_TOKEN: the bearer token GET /metrics requires; absent or null: /metrics answers 404. */
+  metricsToken?: string | null;
 }
 
 /** Hono's typed context variables. */

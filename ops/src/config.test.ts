@@ -1,6 +1,6 @@
-// Configuration: KIUNGA_RADIUS_PUBLIC_ADDRESS and KIUNGA_TRUSTED_PROXIES are validated at start and normalised.
+// Configuration: KIUNGA_RADIUS_PUBLIC_ADDRESS, KIUNGA_TRUSTED_PROXIES, KIUNGA_DATABASE_URL and KIUNGA_METRICS_TOKEN are validated at start.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from './config';
+import { ConfigError, METRICS_TOKEN_LENGTH_MIN, readConfig } from './config';
 
 describe('KIUNGA_RADIUS_PUBLIC_ADDRESS', () => {
   it('reads one or more comma-separated IPv4 and IPv6 addresses, in order', () => {
@@ -64,5 +64,20 @@ describe('KIUNGA_DATABASE_URL', () => {
       expect(() => readConfig({ KIUNGA_DATABASE_URL: url })).toThrow(/KIUNGA_DATABASE_URL/);
     }
     expect(() => readConfig({ KIUNGA_DATABASE_URL: 'mysql://db/kiunga' })).toThrow(/postgres:\/\//);
+  });
+});
+
+describe('KIUNGA_METRICS_TOKEN', () => {
+  it('is off (null) when unset, and taken as given when long enough', () => {
+    expect(readConfig({}).metricsToken).toBeNull();
+    const token = 'a'.repeat(METRICS_TOKEN_LENGTH_MIN);
+    expect(readConfig({ KIUNGA_METRICS_TOKEN: token }).metricsToken).toBe(token);
+  });
+
+  it('refuses a short token or one that cannot travel in a Bearer header, naming the variable', () => {
+    for (const token of ['', 'short', `${'a'.repeat(METRICS_TOKEN_LENGTH_MIN)} b`, 'ä'.repeat(40)]) {
+      expect(() => readConfig({ KIUNGA_METRICS_TOKEN: token })).toThrow(ConfigError);
+      expect(() => readConfig({ KIUNGA_METRICS_TOKEN: token })).toThrow(/KIUNGA_METRICS_TOKEN/);
+    }
   });
 });

@@ -1,13 +1,30 @@
 // Configuration from KIUNGA_* environment variables, validated once at start.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { PlatformBillingConfig } from '@kiunga/control-api';
 import { normalizeAddress } from '@kiunga/control-api';
-import { generateMasterKey, radiusServerAddressesSchema } from '@kiunga/schemas';
+import {
+  generateMasterKey,
+  makePrivateDirectory,
+  PRIVATE_FILE_MODE,
+  radiusServerAddressesSchema,
+} from '@kiunga/schemas';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
+/**
+ * A scraper's bearer token must not be guessable over HTTP: 32 characters is 128 bits when hex
+ * (`openssl rand -hex 32` gives 64). Characters as RFC 6750 §2.1's b64token allows in the header.
+ */
+export const METRICS_TOKEN_LENGTH_MIN = 32;
+const metricsToken = z
+  .string()
+  .min(
+    METRICS_TOKEN_LENGTH_MIN,
+    `at least ${METRICS_TOKEN_LENGTH_MIN} characters (e.g. openssl rand -hex 32)`,
+  )
+  .regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'letters, digits and - . _ ~ + / only (a bearer token)');
 
 /** PostgreSQL's connection URI schemes (PostgreSQL 15 manual, 34.1.1.2 "Connection URIs"). */
 const POSTGRES_URL_SCHEMES = ['postgres:', 'postgresql:'];
@@ -54,6 +71,8 @@ const environmentSchema = z.object({
     .regex(/^\d{2,4}(\.\d{1,2})?$/, 'Ksh per USD like 129.00')
     .default('129.00'),
   KIUNGA_PLATFORM_BANK_INSTRUCTIONS: z.string().min(1).max(500).optional(),
+  /** Bearer token for GET /metrics; unset: /metrics answers 404. */
+  KIUNGA_METRICS_TOKEN: metricsToken.optional(),
   KIUNGA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Comma-separated IP addresses of the reverse proxies in front of the HTTP port (X-Forwarded-For). */
   KIUNGA_TRUSTED_PROXIES: z
@@ -90,6 +109,7 @@ export interface KiungaConfig {
   platformBilling: PlatformBillingConfig;
   /** Normalized (normalizeAddress), so an IPv4 proxy matches its dual-stack form. */
   trustedProxies: ReadonlySet<string>;
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -122,6 +142,7 @@ export function readConfig(
     logLevel: values.KIUNGA_LOG_LEVEL,
     platformBilling: platformBillingConfig(values),
     trustedProxies: new Set(values.KIUNGA_TRUSTED_PROXIES.map(normalizeAddress)),
+    metricsToken: values.KIUNGA_METRICS_TOKEN ?? null,
   };
 }
 
@@ -188,8 +209,8 @@ export function resolveMasterKey(config: KiungaConfig, options: { createIfMissin
       `no master key: set KIUNGA_MASTER_KEY or run 'kiunga migrate' to create ${path} (keep it safe and backed up)`,
     );
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  makePrivateDirectory(config.dataDir);
   const key = generateMasterKey();
-  writeFileSync(path, `${key}\n`, { mode: 0o600 });
+  writeFileSync(path, `${key}\n`, { mode: PRIVATE_FILE_MODE });
   return key;
 }

@@ -1,15 +1,21 @@
 // Opening the SQLite files: pragmas, migrations applied on open, drizzle handles.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { SqlDatabase } from './db/sql-database';
+import { makePrivateDirectory, PRIVATE_FILE_MODE } from './file-modes';
 import * as platformSchema from './tables/platform';
 import * as tenantSchema from './tables/tenant';
 
-const migrationsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+// The parent of this module's folder holds the migrations: schemas/src → schemas/migrations and
+// schemas/migrations-postgres in the source tree, bin/ → migrations/ and migrations-postgres/ in a
+// compiled build (ops/src/cli/build.ts lays it out so). Every module of a build shares one
+// import.meta.url, so only a module directly in schemas/src may compute this.
+export const MIGRATIONS_PARENT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const migrationsRoot = join(MIGRATIONS_PARENT, 'migrations');
 
 /** Wait this long for a lock held by the other process before failing a write. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -24,8 +30,11 @@ export interface PlatformDatabase {
 }
 
 function openSqlite(path: string): Database.Database {
-  mkdirSync(dirname(path), { recursive: true });
+  const isNew = !existsSync(path);
+  makePrivateDirectory(dirname(path));
   const sqlite = new Database(path);
+  // Owner-only whatever the umask, and before WAL mode: SQLite gives a new -wal/-shm the database's mode.
+  if (isNew) chmodSync(path, PRIVATE_FILE_MODE);
   sqlite.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before we answer (accounting responses promise durability).
   sqlite.pragma('synchronous = FULL');

@@ -21,6 +21,11 @@ export const errorCatalogue = {
     message:
       'This account is already online on another device. Disconnect it there, or wait a minute and retry.',
   },
+  mac_address_mismatch: {
+    status: 403,
+    message:
+      'This account is registered to another device (MAC address). Use that device, or ask your provider to change it.',
+  },
   data_cap_reached: {
     status: 403,
     message: 'The data allowance of this package is used up. Buy a new package.',
@@ -98,6 +103,10 @@ export const errorCatalogue = {
   },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   service_unavailable: { status: 503, message: 'The service is not ready yet.' },
+  session_store_unavailable: {
+    status: 503,
+    message: 'The live session table (Redis) did not answer in time. Try again shortly.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

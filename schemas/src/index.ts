@@ -7,6 +7,7 @@ export * from './database';
 export * from './db/index';
 export * from './domain';
 export * from './errors';
+export * from './file-modes';
 export * from './ids';
 export * from './money';
 export * from './phone';

@@ -1,9 +1,10 @@
 // The one way to reach a tenant's shard: opens lazily, caches prepared statements, caps open handles.
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openTenantDatabase, type TenantOrm, tenantDatabasePath } from './database';
 import { SqliteDatabase } from './db/sqlite-database';
+import { makePrivateDirectory } from './file-modes';
 
 /**
  * Open shard handles kept at once. Each costs a file descriptor pair (db + WAL) and page
@@ -31,6 +32,8 @@ export class ShardRegistry {
   private readonly openShardsMax: number;
   /** Map iteration order is insertion order: re-inserting on use makes it an LRU. */
   private readonly openShards = new Map<string, TenantShard>();
+  /** The last key of openShards, so a repeated ask skips the move. */
+  private mostRecentTenantId: string | null = null;
 
   constructor(options: ShardRegistryOptions) {
     this.dataDir = options.dataDir;
@@ -41,12 +44,18 @@ export class ShardRegistry {
   forTenant(tenantId: string): TenantShard {
     const cached = this.openShards.get(tenantId);
     if (cached) {
-      this.openShards.delete(tenantId);
-      this.openShards.set(tenantId, cached);
+      // Moved to the end (most recent) unless it is there already: the AAA server asks once per packet,
+      // mostly for the tenant it asked for last.
+      if (this.mostRecentTenantId !== tenantId) {
+        this.openShards.delete(tenantId);
+        this.openShards.set(tenantId, cached);
+        this.mostRecentTenantId = tenantId;
+      }
       return cached;
     }
     const shard = this.open(tenantId);
     this.openShards.set(tenantId, shard);
+    this.mostRecentTenantId = tenantId;
     this.evictBeyondCap(tenantId);
     return shard;
   }
@@ -84,6 +93,7 @@ export class ShardRegistry {
     const shard = this.openShards.get(tenantId);
     if (shard) {
       this.openShards.delete(tenantId);
+      if (this.mostRecentTenantId === tenantId) this.mostRecentTenantId = null;
       shard.database.markClosed();
       shard.sqlite.close();
     }
@@ -104,7 +114,7 @@ export class ShardRegistry {
     const livePath = tenantDatabasePath(this.dataDir, tenantId);
     if (!existsSync(livePath)) return null;
     const archivePath = this.archivedShardPath(tenantId);
-    mkdirSync(dirname(archivePath), { recursive: true });
+    makePrivateDirectory(dirname(archivePath));
     for (const suffix of ['-wal', '-shm']) {
       if (existsSync(livePath + suffix)) renameSync(livePath + suffix, archivePath + suffix);
     }

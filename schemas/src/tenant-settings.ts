@@ -83,7 +83,11 @@ export function readTenantRadiusSettings(
   return source.all<{ key: string; value: string }>(RADIUS_SETTINGS_SQL).then(radiusSettingsOf);
 }
 
-/** Writes the given settings (others stay as they are) in one transaction. */
+/**
+ * Writes the given settings (others stay as they are) in one transaction, and moves the tenant's change
+ * generation in it, so every AAA server's next Access-Request reads them (as it does vouchers, subscribers
+ * and plans, whose triggers move the same counter and, on PostgreSQL, notify; tenant migration 0001).
+ */
 export async function writeTenantRadiusSettings(
   database: SqlDatabase,
   input: Partial<TenantRadiusSettings>,
@@ -95,5 +99,10 @@ export async function writeTenantRadiusSettings(
       if (value !== undefined)
         await writeTenantSetting(transaction, tenantRadiusSettingKeys[field], value, nowMs);
     }
+    await transaction.run(`UPDATE change_generation SET value = value + 1 WHERE name = 'auth'`);
+    // The triggers' notification (delivered on commit); current_schema() is the tenant's schema,
+    // the only one on the connection's search_path (docs/database.md).
+    if (transaction.dialect === 'postgres')
+      await transaction.get(`SELECT pg_notify('kiunga_changes', current_schema())`);
   });
 }

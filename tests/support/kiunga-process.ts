@@ -17,6 +17,8 @@ const execFileAsync = promisify(execFile);
 /** How long the server may take to answer /healthz after spawn (tsx compiles on first start). */
 const STARTUP_TIMEOUT_MS = 30_000;
 const HEALTH_POLL_MS = 100;
+/** The KIUNGA_METRICS_TOKEN every started ./kiunga gets (unless a test overrides it); metricValue sends it. */
+export const TEST_METRICS_TOKEN = 'kiunga-test-metrics-token-0123456789abcdef';
 
 /** What `kiunga demo --seed-only --json` prints (the public contract), as the seed defines it. */
 export type { DemoJson };
@@ -92,13 +94,15 @@ export interface RunningKiunga {
 export async function startKiunga(
   dataDir: string,
   environment: NodeJS.ProcessEnv = {},
+  /** Another checkout's ./kiunga (the build tests run a scratch copy). */
+  script = kiungaScript,
 ): Promise<RunningKiunga> {
   const [httpPort, authPort, acctPort] = [
     await freePort('tcp'),
     await freePort('udp'),
     await freePort('udp'),
   ];
-  const child = spawn(kiungaScript, ['start', '--data-dir', dataDir], {
+  const child = spawn(script, ['start', '--data-dir', dataDir], {
     cwd: repositoryRoot,
     env: {
       ...process.env,
@@ -108,6 +112,7 @@ export async function startKiunga(
       KIUNGA_RADIUS_AUTH_PORT: String(authPort),
       KIUNGA_RADIUS_ACCT_PORT: String(acctPort),
       KIUNGA_LOG_LEVEL: 'warn',
+      KIUNGA_METRICS_TOKEN: TEST_METRICS_TOKEN,
       ...(await databaseEnvironmentFor(dataDir)),
       ...environment,
     },
@@ -160,7 +165,12 @@ export async function metricValue(
   name: string,
   labels: Record<string, string> = {},
 ): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const response = await fetch(`${baseUrl}/metrics`, {
+    headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+  });
+  if (response.status !== 200)
+    throw new Error(`GET /metrics answered ${response.status}: ${await response.text()}`);
+  const text = await response.text();
   let total = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(name)) continue;

@@ -16,6 +16,7 @@ export {
   challengeResponse,
   generateAuthenticatorResponse,
   generateNtResponse,
+  MS_CHAP_ERROR_AUTHENTICATION_FAILURE,
   type MsChap2Response,
   type MsChapV2Input,
   type MsChapV2Verdict,
@@ -24,3 +25,4 @@ export {
   parseMsChap2Response,
   verifyMsChapV2,
 } from './mschapv2';
+export { userNameWithoutDomain } from './user-name';

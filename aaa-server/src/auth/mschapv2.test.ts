@@ -98,7 +98,10 @@ describe('verifyMsChapV2', () => {
     });
   });
 
-  it('formats MS-CHAP-Error', () => {
-    expect(msChapErrorValue(7).subarray(1).toString()).toBe('E=691 R=0 V=3');
+  it('formats MS-CHAP-Error as RFC 2548 §2.1.5 and RFC 2759 §6 say: Ident, then E= R= C=<32 hex> V=', () => {
+    const value = msChapErrorValue(7, 691, Buffer.alloc(16, 0xab));
+    expect(value[0]).toBe(7);
+    expect(value.subarray(1).toString('ascii')).toBe(`E=691 R=0 C=${'AB'.repeat(16)} V=3`);
+    expect(msChapErrorValue(9).subarray(1).toString('ascii')).toMatch(/^E=691 R=0 C=[0-9A-F]{32} V=3$/);
   });
 });

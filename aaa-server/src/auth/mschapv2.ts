@@ -1,7 +1,8 @@
 // MS-CHAPv2 server side (RFC 2759, carried in RADIUS per RFC 2548): NT-Response check and success value.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { desEncryptBlock, md4 } from './legacy-crypto';
 import { deriveMppeMasterKeys, type MppeMasterKeys } from './mppe';
+import { userNameWithoutDomain } from './user-name';
 
 /** RFC 2548 §2.1.3 MS-CHAP-Challenge: 16 octets from the authenticator. */
 const AUTHENTICATOR_CHALLENGE_LENGTH = 16;
@@ -98,7 +99,7 @@ export function challengeHash(
   const digest = createHash('sha1')
     .update(peerChallenge)
     .update(authenticatorChallenge)
-    .update(withoutDomain(userName), 'utf8')
+    .update(userNameWithoutDomain(userName), 'utf8')
     .digest();
   return digest.subarray(0, CHALLENGE_LENGTH);
 }
@@ -145,13 +146,24 @@ function authenticatorResponseFor(passwordHashHash: Buffer, ntResponse: Buffer, 
   return `S=${second.toString('hex').toUpperCase()}`;
 }
 
-/** MS-CHAP-Error value for a failed login (RFC 2759 §6): E=691 is "authentication failure". */
-export function msChapErrorValue(ident: number, errorCode = 691): Buffer {
-  return Buffer.concat([Buffer.from([ident]), Buffer.from(`E=${errorCode} R=0 V=3`, 'ascii')]);
-}
+/** RFC 2759 §6: 691 is ERROR_AUTHENTICATION_FAILURE. */
+export const MS_CHAP_ERROR_AUTHENTICATION_FAILURE = 691;
+/** RFC 2759 §6: the C= challenge is 16 octets, written as 32 hexadecimal digits. */
+const FAILURE_CHALLENGE_LENGTH = 16;
+/** RFC 2759 §6: "For MS-CHAP-V2, this value SHOULD always be 3" (the password-change protocol version). */
+const PASSWORD_CHANGE_VERSION = 3;
 
-// RFC 2759 §4: the challenge hash uses the account name without a Windows domain prefix.
-function withoutDomain(userName: string): string {
-  const separator = userName.lastIndexOf('\\');
-  return separator === -1 ? userName : userName.slice(separator + 1);
+/**
+ * MS-CHAP-Error value of an Access-Reject (RFC 2548 §2.1.5: the MS-CHAP Ident, then the text), the text
+ * being RFC 2759 §6's "E=eeeeeeeeee R=r C=cccc… V=vvvvvvvvvv": error 691, R=0 (no retry: the router has
+ * nobody to prompt), and the C= challenge that "MUST be exactly 32 octets long and MUST be present" (a
+ * fresh random one; with R=0 the peer never answers it).
+ */
+export function msChapErrorValue(
+  ident: number,
+  errorCode = MS_CHAP_ERROR_AUTHENTICATION_FAILURE,
+  challenge: Buffer = randomBytes(FAILURE_CHALLENGE_LENGTH),
+): Buffer {
+  const text = `E=${errorCode} R=0 C=${challenge.toString('hex').toUpperCase()} V=${PASSWORD_CHANGE_VERSION}`;
+  return Buffer.concat([Buffer.from([ident]), Buffer.from(text, 'ascii')]);
 }

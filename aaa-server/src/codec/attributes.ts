@@ -17,7 +17,11 @@ export function integerValue(value: number): Buffer {
     throw new Error(`integer attribute value ${value} is not a 32-bit unsigned integer`);
   }
   const buffer = Buffer.allocUnsafe(INTEGER_LENGTH);
-  buffer.writeUInt32BE(value, 0);
+  // By hand: writeUInt32BE range-checks again in JS, and this runs for every Session-Timeout.
+  buffer[0] = value >>> 24;
+  buffer[1] = (value >>> 16) & 0xff;
+  buffer[2] = (value >>> 8) & 0xff;
+  buffer[3] = value & 0xff;
   return buffer;
 }
 

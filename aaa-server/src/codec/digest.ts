@@ -1,7 +1,15 @@
 // MD5 and HMAC-MD5 of whole packets through one scratch buffer, for the hot path. HMAC starts
 // from the MD5 states after each key pad, computed once per secret (md5.ts says why our own MD5).
 import { AUTHENTICATOR_LENGTH, AUTHENTICATOR_OFFSET, PACKET_LENGTH_MAX } from './limits';
-import { MD5_BLOCK_LENGTH, MD5_LENGTH, type Md5State, md5, md5Into, md5StateAfterBlock } from './md5';
+import {
+  INITIAL_MD5_STATE,
+  MD5_BLOCK_LENGTH,
+  MD5_LENGTH,
+  type Md5State,
+  md5,
+  md5Into,
+  md5StateAfterBlock,
+} from './md5';
 
 /** The HMAC key pad length is MD5's block size (RFC 2104 §2). */
 const HMAC_BLOCK_LENGTH = MD5_BLOCK_LENGTH;
@@ -64,17 +72,33 @@ export function toSharedSecret(secret: Secret): SharedSecret {
  * authenticator field and the 16 octets at `zeroOffset` (when >= 0) cleared. Returns its end.
  */
 function stagePacket(raw: Buffer, authenticator: Buffer | undefined, zeroOffset: number): number {
-  raw.copy(scratch, 0);
-  if (authenticator !== undefined) authenticator.copy(scratch, AUTHENTICATOR_OFFSET);
-  if (zeroOffset >= 0) scratch.fill(0, zeroOffset, zeroOffset + AUTHENTICATOR_LENGTH);
+  // TypedArray set and a plain loop: Buffer.copy and fill validate their arguments in JS on every call.
+  scratch.set(raw, 0);
+  if (authenticator !== undefined) scratch.set(authenticator, AUTHENTICATOR_OFFSET);
+  if (zeroOffset >= 0) {
+    for (let index = zeroOffset; index < zeroOffset + AUTHENTICATOR_LENGTH; index++) scratch[index] = 0;
+  }
   return raw.length;
 }
 
 /** MD5(packet + secret), RFC 2865 §3 and RFC 2866 §3, with the authenticator field replaced when given. */
 export function packetMd5(raw: Buffer, authenticator: Buffer | undefined, secret: SharedSecret): Buffer {
+  const result = Buffer.allocUnsafe(MD5_LENGTH);
+  packetMd5Into(raw, authenticator, secret, result, 0);
+  return result;
+}
+
+/** packetMd5 written to out[outOffset, outOffset + 16): on the hot path, no Buffer per digest. */
+export function packetMd5Into(
+  raw: Buffer,
+  authenticator: Buffer | undefined,
+  secret: SharedSecret,
+  out: Uint8Array,
+  outOffset: number,
+): void {
   const end = stagePacket(raw, authenticator, -1);
-  secret.bytes.copy(scratch, end);
-  return md5(scratch, 0, end + secret.bytes.length);
+  scratch.set(secret.bytes, end);
+  md5Into(INITIAL_MD5_STATE, 0, scratch, 0, end + secret.bytes.length, out, outOffset);
 }
 
 /** HMAC-MD5 (RFC 2104) of the packet, RFC 3579 §3.2, with the Message-Authenticator value zeroed. */
@@ -84,16 +108,46 @@ export function packetHmacMd5(
   messageAuthenticatorOffset: number,
   secret: SharedSecret,
 ): Buffer {
-  const end = stagePacket(raw, authenticator, messageAuthenticatorOffset);
-  md5Into(secret.innerState, HMAC_BLOCK_LENGTH, scratch, 0, end, innerDigest);
   const result = Buffer.allocUnsafe(MD5_LENGTH);
-  md5Into(secret.outerState, HMAC_BLOCK_LENGTH, innerDigest, 0, MD5_LENGTH, result);
+  packetHmacMd5Into(raw, authenticator, messageAuthenticatorOffset, secret, result, 0);
   return result;
 }
 
-/** MD5(secret + block): the key stream step of RFC 2865 §5.2 User-Password hiding. */
-export function secretMd5(secret: SharedSecret, block: Buffer): Buffer {
-  secret.bytes.copy(scratch, 0);
-  block.copy(scratch, secret.bytes.length);
-  return md5(scratch, 0, secret.bytes.length + block.length);
+/** packetHmacMd5 written to out[outOffset, outOffset + 16). */
+export function packetHmacMd5Into(
+  raw: Buffer,
+  authenticator: Buffer | undefined,
+  messageAuthenticatorOffset: number,
+  secret: SharedSecret,
+  out: Uint8Array,
+  outOffset: number,
+): void {
+  const end = stagePacket(raw, authenticator, messageAuthenticatorOffset);
+  md5Into(secret.innerState, HMAC_BLOCK_LENGTH, scratch, 0, end, innerDigest);
+  md5Into(secret.outerState, HMAC_BLOCK_LENGTH, innerDigest, 0, MD5_LENGTH, out, outOffset);
+}
+
+/** MD5(secret + block) into out[outOffset, +16): the key stream step of RFC 2865 §5.2 User-Password hiding. */
+export function secretMd5Into(
+  secret: SharedSecret,
+  block: Uint8Array,
+  out: Uint8Array,
+  outOffset: number,
+): void {
+  scratch.set(secret.bytes, 0);
+  scratch.set(block, secret.bytes.length);
+  md5Into(INITIAL_MD5_STATE, 0, scratch, 0, secret.bytes.length + block.length, out, outOffset);
+}
+
+/** Compares two 16-octet values without an early exit (authenticators, HMACs). */
+export function isEqualDigest(
+  left: Uint8Array,
+  leftOffset: number,
+  right: Uint8Array,
+  rightOffset: number,
+): boolean {
+  let difference = 0;
+  for (let index = 0; index < MD5_LENGTH; index++)
+    difference |= left[leftOffset + index]! ^ right[rightOffset + index]!;
+  return difference === 0;
 }

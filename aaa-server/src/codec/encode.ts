@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Attribute, PacketCode } from '@kiunga/dictionaries';
 import { assertValueFits } from './attributes';
-import { packetHmacMd5, packetMd5, type Secret, type SharedSecret, toSharedSecret } from './digest';
+import { packetHmacMd5Into, packetMd5Into, type Secret, type SharedSecret, toSharedSecret } from './digest';
 import { CodecError } from './errors';
 import {
   ATTRIBUTE_HEADER_LENGTH,
@@ -68,9 +68,9 @@ export function encodeResponse(options: EncodeResponseOptions): Buffer {
     includeMessageAuthenticator,
   );
   const secret = toSharedSecret(options.secret);
-  options.requestAuthenticator.copy(packet, AUTHENTICATOR_OFFSET);
+  packet.set(options.requestAuthenticator, AUTHENTICATOR_OFFSET);
   if (includeMessageAuthenticator) signMessageAuthenticator(packet, secret);
-  packetMd5(packet, undefined, secret).copy(packet, AUTHENTICATOR_OFFSET);
+  packetMd5Into(packet, undefined, secret, packet, AUTHENTICATOR_OFFSET);
   return packet;
 }
 
@@ -85,7 +85,7 @@ export function encodeRequest(options: EncodeRequestOptions): Buffer {
   // writePacket leaves the authenticator field zero, as both the HMAC and the MD5 require here.
   const secret = toSharedSecret(options.secret);
   if (includeMessageAuthenticator) signMessageAuthenticator(packet, secret);
-  packetMd5(packet, undefined, secret).copy(packet, AUTHENTICATOR_OFFSET);
+  packetMd5Into(packet, undefined, secret, packet, AUTHENTICATOR_OFFSET);
   return packet;
 }
 
@@ -107,7 +107,7 @@ function encodeRandomAuthenticatorRequest(options: EncodeRequestOptions): Buffer
 /** HMAC-MD5 over the packet as it stands, written into the first attribute (RFC 3579 §3.2). */
 function signMessageAuthenticator(packet: Buffer, secret: SharedSecret): void {
   const valueOffset = HEADER_LENGTH + ATTRIBUTE_HEADER_LENGTH;
-  packetHmacMd5(packet, undefined, -1, secret).copy(packet, valueOffset);
+  packetHmacMd5Into(packet, undefined, -1, secret, packet, valueOffset);
 }
 
 /** Lays out header and attributes; the authenticator field and any Message-Authenticator are zero. */
@@ -133,12 +133,19 @@ function writePacket(
   packet[1] = identifier;
   packet[2] = length >> 8;
   packet[3] = length & 0xff;
-  packet.fill(0, AUTHENTICATOR_OFFSET, HEADER_LENGTH);
+  // Plain loops and TypedArray set below: Buffer's fill, copy and writeUInt32BE validate in JS per call.
+  for (let index = AUTHENTICATOR_OFFSET; index < HEADER_LENGTH; index++) packet[index] = 0;
   let offset = HEADER_LENGTH;
   if (includeMessageAuthenticator) {
     packet[offset] = Attribute.MessageAuthenticator;
     packet[offset + 1] = MESSAGE_AUTHENTICATOR_ATTRIBUTE_LENGTH;
-    packet.fill(0, offset + ATTRIBUTE_HEADER_LENGTH, offset + MESSAGE_AUTHENTICATOR_ATTRIBUTE_LENGTH);
+    for (
+      let index = offset + ATTRIBUTE_HEADER_LENGTH;
+      index < offset + MESSAGE_AUTHENTICATOR_ATTRIBUTE_LENGTH;
+      index++
+    ) {
+      packet[index] = 0;
+    }
     offset += MESSAGE_AUTHENTICATOR_ATTRIBUTE_LENGTH;
   }
   for (let index = 0; index < attributes.length; index++) {
@@ -179,20 +186,24 @@ function writeAttribute(packet: Buffer, offset: number, attribute: OutgoingAttri
   if (!vendorId) {
     packet[offset] = attribute.type;
     packet[offset + 1] = ATTRIBUTE_HEADER_LENGTH + value.length;
-    value.copy(packet, offset + ATTRIBUTE_HEADER_LENGTH);
+    packet.set(value, offset + ATTRIBUTE_HEADER_LENGTH);
     return offset + ATTRIBUTE_HEADER_LENGTH + value.length;
   }
   const isUnparsed = attribute.vendorType === UNPARSED_VENDOR_TYPE;
   const innerLength = isUnparsed ? value.length : ATTRIBUTE_HEADER_LENGTH + value.length;
   packet[offset] = Attribute.VendorSpecific;
   packet[offset + 1] = ATTRIBUTE_HEADER_LENGTH + VENDOR_ID_LENGTH + innerLength;
-  packet.writeUInt32BE(vendorId, offset + ATTRIBUTE_HEADER_LENGTH);
+  const vendorIdOffset = offset + ATTRIBUTE_HEADER_LENGTH;
+  packet[vendorIdOffset] = vendorId >>> 24;
+  packet[vendorIdOffset + 1] = (vendorId >>> 16) & 0xff;
+  packet[vendorIdOffset + 2] = (vendorId >>> 8) & 0xff;
+  packet[vendorIdOffset + 3] = vendorId & 0xff;
   let valueOffset = offset + ATTRIBUTE_HEADER_LENGTH + VENDOR_ID_LENGTH;
   if (!isUnparsed) {
     packet[valueOffset] = attribute.vendorType ?? 0;
     packet[valueOffset + 1] = ATTRIBUTE_HEADER_LENGTH + value.length;
     valueOffset += ATTRIBUTE_HEADER_LENGTH;
   }
-  value.copy(packet, valueOffset);
+  packet.set(value, valueOffset);
   return valueOffset + value.length;
 }

@@ -1,8 +1,7 @@
 // Checks authenticators and Message-Authenticator of received packets, in constant time.
-import { timingSafeEqual } from 'node:crypto';
 import { PacketCode } from '@kiunga/dictionaries';
-import { packetHmacMd5, packetMd5, type Secret, toSharedSecret } from './digest';
-import { AUTHENTICATOR_LENGTH, MESSAGE_AUTHENTICATOR_LENGTH, ZERO_AUTHENTICATOR } from './limits';
+import { isEqualDigest, packetHmacMd5Into, packetMd5Into, type Secret, toSharedSecret } from './digest';
+import { AUTHENTICATOR_LENGTH, ZERO_AUTHENTICATOR } from './limits';
 import type { RadiusPacket } from './packet';
 
 export type MessageAuthenticatorCheck = 'absent' | 'valid' | 'invalid';
@@ -24,10 +23,13 @@ export function verifyResponseAuthenticator(
   return authenticatorMatches(response, requestAuthenticator, secret);
 }
 
+// Checks run synchronously, so one buffer holds the digest each compares with.
+const expected = Buffer.alloc(AUTHENTICATOR_LENGTH);
+
 function authenticatorMatches(packet: RadiusPacket, standIn: Buffer, secret: Secret): boolean {
   if (standIn.length !== AUTHENTICATOR_LENGTH) throw new Error('authenticator must be 16 octets');
-  const expected = packetMd5(packet.raw, standIn, toSharedSecret(secret));
-  return timingSafeEqual(expected, packet.authenticator);
+  packetMd5Into(packet.raw, standIn, toSharedSecret(secret), expected, 0);
+  return isEqualDigest(expected, 0, packet.authenticator, 0);
 }
 
 /**
@@ -46,9 +48,8 @@ export function checkMessageAuthenticator(
   if (authenticatorForHmac.length !== AUTHENTICATOR_LENGTH)
     throw new Error('authenticator must be 16 octets');
   const raw = packet.raw;
-  const valueEnd = valueOffset + MESSAGE_AUTHENTICATOR_LENGTH;
-  const expected = packetHmacMd5(raw, authenticatorForHmac, valueOffset, toSharedSecret(secret));
-  return timingSafeEqual(expected, raw.subarray(valueOffset, valueEnd)) ? 'valid' : 'invalid';
+  packetHmacMd5Into(raw, authenticatorForHmac, valueOffset, toSharedSecret(secret), expected, 0);
+  return isEqualDigest(expected, 0, raw, valueOffset) ? 'valid' : 'invalid';
 }
 
 /** Picks the right stand-in for a request by its code, so intake need not know the rules. */

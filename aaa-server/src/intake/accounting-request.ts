@@ -1,5 +1,6 @@
 // Accounting-Request: store the record durably first, then apply it to the session table, then answer.
 import { Attribute } from '@kiunga/dictionaries';
+import { userNameWithoutDomain } from '../auth/index';
 import {
   findAttribute,
   getInteger,
@@ -15,7 +16,9 @@ import { findSubject, subjectFromClass } from './subject';
 
 const GIGAWORD = 2 ** 32;
 
-export type AccountingOutcome = { kind: 'answer' } | { kind: 'drop'; reason: string };
+/** What to do with the Accounting-Request: answer it (its record is committed), or drop it. */
+export type AccountingAnswer = { kind: 'answer' } | { kind: 'drop'; reason: string };
+export type AccountingAnswered = (error: unknown, answer: AccountingAnswer | null) => void;
 
 function octets(packet: RadiusPacket, lowType: number, highType: number): number {
   const low = readInteger(findAttribute(packet, lowType)) ?? 0;
@@ -39,11 +42,12 @@ export function readAccountingRecord(
   const username = getString(packet, Attribute.UserName) ?? '';
   const nowMs = context.clock.now();
   const shard = context.shards.forTenant(nas.tenantId);
+  const tenant = context.auth.recent(shard, nowMs);
   let subjectKind: AccountingRecord['subjectKind'] = null;
   let subjectId: string | null = null;
   if (isSessionRecord) {
     const fromClass = subjectFromClass(packet);
-    const found = fromClass ? undefined : findSubject(context.subjects, nowMs, shard, packet, username);
+    const found = fromClass ? undefined : findSubject(tenant, shard, packet, userNameWithoutDomain(username));
     subjectKind = fromClass?.kind ?? found?.kind ?? null;
     subjectId =
       fromClass?.id ??
@@ -73,22 +77,36 @@ export function readAccountingRecord(
     outputPackets: getInteger(packet, Attribute.AcctOutputPackets) ?? 0,
     sessionTimeSeconds: getInteger(packet, Attribute.AcctSessionTime) ?? 0,
     terminateCause: getInteger(packet, Attribute.AcctTerminateCause) ?? null,
-    interimIntervalSeconds: context.settings.get(shard, nowMs).interimIntervalSeconds,
+    interimIntervalSeconds: tenant.settingsOf(shard, nowMs).interimIntervalSeconds,
   };
 }
 
-export async function handleAccountingRequest(
+/** Stores the record (grouped with others into one commit), then updates the session table, then answers. */
+export function handleAccountingRequest(
   context: IntakeContext,
   packet: RadiusPacket,
   nas: NasEntry,
-): Promise<AccountingOutcome> {
+  answered: AccountingAnswered,
+): void {
   const record = readAccountingRecord(context, packet, nas);
-  if ('invalid' in record) return { kind: 'drop', reason: record.invalid };
-  const { sessionId } = await context.writer.submit(record);
-  applyToSessionTable(context, record, sessionId);
-  context.metrics.accountingRecords.inc({ tenant: record.tenantId, status: statusName(record.statusType) });
-  return { kind: 'answer' };
+  if ('invalid' in record) {
+    answered(null, { kind: 'drop', reason: record.invalid });
+    return;
+  }
+  const isQueued = context.writer.submit(record, (error, outcome) => {
+    if (error !== null || outcome === null) {
+      answered(error, null);
+      return;
+    }
+    applyToSessionTable(context, record, outcome.sessionId);
+    context.metrics.countAccountingRecord(record.tenantId, statusName(record.statusType));
+    answered(null, ANSWER);
+  });
+  if (!isQueued) answered(null, QUEUE_FULL);
 }
+
+const ANSWER: AccountingAnswer = { kind: 'answer' };
+const QUEUE_FULL: AccountingAnswer = { kind: 'drop', reason: 'accounting_queue_full' };
 
 function applyToSessionTable(
   context: IntakeContext,

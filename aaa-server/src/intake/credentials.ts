@@ -1,7 +1,13 @@
 // Which authentication method a request uses (PAP, CHAP, MS-CHAPv2) and whether the password fits;
 // MS-CHAPv2 success also yields the MS-CHAP2-Success and MPPE key attributes of the Accept.
 import { Attribute, MicrosoftAttribute, VendorId } from '@kiunga/dictionaries';
-import { chapChallengeFor, encryptMppeKeyPair, verifyChapPassword, verifyMsChapV2 } from '../auth/index';
+import {
+  chapChallengeFor,
+  encryptMppeKeyPair,
+  msChapErrorValue,
+  verifyChapPassword,
+  verifyMsChapV2,
+} from '../auth/index';
 import {
   decryptUserPassword,
   getAttribute,
@@ -97,13 +103,25 @@ export function checkCredentials(
   }
 }
 
-/** Compares without an early exit, so response timing does not leak how much of a guess was right. */
+/**
+ * What an Access-Reject adds for the method used: for MS-CHAPv2 the MS-CHAP-Error the NAS turns into the
+ * peer's CHAP Failure (RFC 2548 §2.1.5), its Ident copied from the MS-CHAP2-Response (RFC 2548 §2.3.2).
+ */
+export function rejectAttributesFor(credentials: Credentials | null): OutgoingAttribute[] {
+  if (credentials?.method !== 'mschapv2') return [];
+  const ident = credentials.response[0] ?? 0;
+  return [vendorAttribute(VendorId.Microsoft, MicrosoftAttribute.ChapError, msChapErrorValue(ident))];
+}
+
+/**
+ * Compares without an early exit, so response timing does not leak how much of a guess was right. On
+ * UTF-16 code units, which are equal exactly when the strings are: no buffers made per login.
+ */
 function timingSafeStringEqual(given: string, expected: string): boolean {
-  const left = Buffer.from(given, 'utf8');
-  const right = Buffer.from(expected, 'utf8');
-  let difference = left.length ^ right.length;
-  for (let index = 0; index < left.length; index += 1) {
-    difference |= left[index]! ^ (right[index % Math.max(1, right.length)] ?? 0);
+  const expectedLength = Math.max(1, expected.length);
+  let difference = given.length ^ expected.length;
+  for (let index = 0; index < given.length; index += 1) {
+    difference |= given.charCodeAt(index) ^ (expected.charCodeAt(index % expectedLength) || 0);
   }
   return difference === 0;
 }

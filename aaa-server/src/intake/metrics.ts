@@ -2,46 +2,62 @@
 // accounting records and open sessions per tenant.
 import { Counter, Gauge, Registry } from 'prom-client';
 
-/** Bound children per counter: tenants × packet kinds; beyond it labels are resolved per call. */
-const BOUND_CHILDREN_MAX = 10_000;
+/** One labelled count: the label object is made once, when the combination is first seen. */
+interface Slot {
+  readonly labels: Record<string, string>;
+  value: number;
+}
 
-type Child = { inc(value?: number): void };
+/**
+ * Counts of the packet path, kept as plain numbers under two label values and handed to prom-client only
+ * when /metrics is read: prom-client's own `inc` builds and hashes a label string on every call. The label
+ * values are bounded sets (tenants, packet kinds, reject reasons, Acct-Status-Types), so the map is too.
+ */
+class TwoLabelCounts {
+  private readonly slots = new Map<string, Map<string, Slot>>();
+
+  constructor(
+    private readonly firstName: string,
+    private readonly secondName: string | null,
+  ) {}
+
+  add(first: string, second = ''): void {
+    let inner = this.slots.get(first);
+    if (inner === undefined) {
+      inner = new Map();
+      this.slots.set(first, inner);
+    }
+    const slot = inner.get(second);
+    if (slot !== undefined) {
+      slot.value += 1;
+      return;
+    }
+    const labels: Record<string, string> = { [this.firstName]: first };
+    if (this.secondName !== null) labels[this.secondName] = second;
+    inner.set(second, { labels, value: 1 });
+  }
+
+  /** Writes the totals into a prom-client counter (its collect hook, at scrape time). */
+  publish(counter: Counter<string>): void {
+    counter.reset();
+    for (const inner of this.slots.values()) {
+      for (const slot of inner.values()) counter.inc(slot.labels, slot.value);
+    }
+  }
+}
 
 export class AaaMetrics {
   readonly registry = new Registry();
-  readonly requests = new Counter({
-    name: 'kiunga_radius_requests_total',
-    help: 'RADIUS requests received, by packet kind and tenant (empty before the NAS is known)',
-    labelNames: ['kind', 'tenant'] as const,
-    registers: [this.registry],
-  });
-  readonly accepts = new Counter({
-    name: 'kiunga_radius_accepts_total',
-    help: 'Access-Accepts sent',
-    labelNames: ['tenant'] as const,
-    registers: [this.registry],
-  });
-  readonly rejects = new Counter({
-    name: 'kiunga_radius_rejects_total',
-    help: 'Access-Rejects sent, by reason',
-    labelNames: ['tenant', 'reason'] as const,
-    registers: [this.registry],
-  });
+  private readonly requestCounts = new TwoLabelCounts('kind', 'tenant');
+  private readonly acceptCounts = new TwoLabelCounts('tenant', null);
+  private readonly rejectCounts = new TwoLabelCounts('tenant', 'reason');
+  private readonly accountingCounts = new TwoLabelCounts('tenant', 'status');
+  private duplicateCount = 0;
+
   readonly drops = new Counter({
     name: 'kiunga_radius_drops_total',
-    help: 'Datagrams dropped silently, by reason',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
-  readonly duplicates = new Counter({
-    name: 'kiunga_radius_duplicates_total',
-    help: 'Retransmitted requests answered from the duplicate cache or dropped while in progress',
-    registers: [this.registry],
-  });
-  readonly accountingRecords = new Counter({
-    name: 'kiunga_radius_accounting_records_total',
-    help: 'Accounting records stored, by Acct-Status-Type',
-    labelNames: ['tenant', 'status'] as const,
+    help: 'Datagrams dropped silently, by reason (and, for reason="malformed", by the framing problem found)',
+    labelNames: ['reason', 'problem'] as const,
     registers: [this.registry],
   });
   readonly coaRequests = new Counter({
@@ -53,19 +69,51 @@ export class AaaMetrics {
   readonly openSessions: Gauge<'tenant'>;
   readonly pendingSlots: Gauge;
 
-  private readonly requestChildren = new Map<string, Child>();
-  private readonly acceptChildren = new Map<string, Child>();
-
-  /** Per-packet counting without prom-client hashing the label object every time. */
-  countRequest(kind: string, tenant: string): void {
-    boundChild(this.requestChildren, `${kind}|${tenant}`, () => this.requests.labels(kind, tenant)).inc();
-  }
-
-  countAccept(tenant: string): void {
-    boundChild(this.acceptChildren, tenant, () => this.accepts.labels(tenant)).inc();
-  }
-
   constructor(source: { countsByTenant(): Map<string, number>; pendingSlotCount: number }) {
+    const counted = (
+      name: string,
+      help: string,
+      labelNames: readonly string[],
+      counts: TwoLabelCounts,
+    ): Counter<string> =>
+      new Counter({
+        name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        collect() {
+          counts.publish(this);
+        },
+      });
+    counted(
+      'kiunga_radius_requests_total',
+      'RADIUS requests received, by packet kind and tenant (empty before the NAS is known)',
+      ['kind', 'tenant'],
+      this.requestCounts,
+    );
+    counted('kiunga_radius_accepts_total', 'Access-Accepts sent', ['tenant'], this.acceptCounts);
+    counted(
+      'kiunga_radius_rejects_total',
+      'Access-Rejects sent, by reason',
+      ['tenant', 'reason'],
+      this.rejectCounts,
+    );
+    counted(
+      'kiunga_radius_accounting_records_total',
+      'Accounting records stored, by Acct-Status-Type',
+      ['tenant', 'status'],
+      this.accountingCounts,
+    );
+    const duplicates = (): number => this.duplicateCount;
+    new Counter({
+      name: 'kiunga_radius_duplicates_total',
+      help: 'Retransmitted requests answered from the duplicate cache or dropped while in progress',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(duplicates());
+      },
+    });
     this.openSessions = new Gauge({
       name: 'kiunga_radius_open_sessions',
       help: 'Open sessions in the session table, per tenant',
@@ -85,13 +133,29 @@ export class AaaMetrics {
       },
     });
   }
-}
 
-function boundChild(children: Map<string, Child>, key: string, create: () => Child): Child {
-  let child = children.get(key);
-  if (child === undefined) {
-    child = create();
-    if (children.size < BOUND_CHILDREN_MAX) children.set(key, child);
+  countRequest(kind: string, tenant: string): void {
+    this.requestCounts.add(kind, tenant);
   }
-  return child;
+
+  countAccept(tenant: string): void {
+    this.acceptCounts.add(tenant);
+  }
+
+  countReject(tenant: string, reason: string): void {
+    this.rejectCounts.add(tenant, reason);
+  }
+
+  countAccountingRecord(tenant: string, status: string): void {
+    this.accountingCounts.add(tenant, status);
+  }
+
+  countDuplicate(): void {
+    this.duplicateCount += 1;
+  }
+
+  /** A datagram that breaks RFC 2865 framing or value rules: `problem` is the codec's name for it. */
+  countMalformed(problem: string): void {
+    this.drops.inc({ reason: 'malformed', problem });
+  }
 }

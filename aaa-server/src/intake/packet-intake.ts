@@ -8,6 +8,7 @@ import {
   checkRequestMessageAuthenticator,
   decodePacket,
   encodeResponse,
+  findAttribute,
   getAttributes,
   getString,
   type OutgoingAttribute,
@@ -15,11 +16,12 @@ import {
   type RadiusPacket,
   verifyRequestAuthenticator,
 } from '../codec/index';
-import { AccountingQueueFullError, type NasEntry, type NasRegistry, normaliseAddress } from '../store/index';
+import { type NasEntry, type NasRegistry, normaliseAddress } from '../store/index';
 import { handleAccessRequest } from './access-request';
 import { handleAccountingRequest } from './accounting-request';
 import type { IntakeContext } from './context';
-import { type DuplicateCache, duplicateKey } from './duplicate-cache';
+import type { DuplicateCache, DuplicateEntry } from './duplicate-cache';
+import type { MalformedDropLog } from './malformed-drop-log';
 
 export type PortRole = 'auth' | 'acct';
 
@@ -27,13 +29,22 @@ export interface IntakeDependencies {
   context: IntakeContext;
   nasRegistry: NasRegistry;
   duplicates: DuplicateCache;
+  malformedDrops: MalformedDropLog;
 }
 
-const packetKinds: Record<number, string> = {
-  [PacketCode.AccessRequest]: 'access_request',
-  [PacketCode.AccountingRequest]: 'accounting_request',
-  [PacketCode.StatusServer]: 'status_server',
-};
+/** The `kind` label of kiunga_radius_requests_total (a switch: no keyed lookup per packet). */
+function packetKindOf(code: number): string {
+  switch (code) {
+    case PacketCode.AccessRequest:
+      return 'access_request';
+    case PacketCode.AccountingRequest:
+      return 'accounting_request';
+    case PacketCode.StatusServer:
+      return 'status_server';
+    default:
+      return 'other';
+  }
+}
 
 export function receiveDatagram(
   dependencies: IntakeDependencies,
@@ -47,26 +58,34 @@ export function receiveDatagram(
   try {
     packet = decodePacket(datagram);
   } catch (error) {
-    const reason = error instanceof CodecError ? `malformed_${error.reason}` : 'malformed';
     context.metrics.countRequest('malformed', '');
-    context.metrics.drops.inc({ reason });
+    dropMalformed(dependencies, error, peer.address, null);
     return;
   }
   const nas = findNas(dependencies.nasRegistry, packet, peer.address);
-  context.metrics.countRequest(packetKinds[packet.code] ?? 'other', nas?.tenantId ?? '');
+  context.metrics.countRequest(packetKindOf(packet.code), nas?.tenantId ?? '');
   const refusal = nas ? admissionRefusal(packet, nas, role, peer.address) : 'unknown_nas';
   if (refusal !== null || !nas) {
     context.metrics.drops.inc({ reason: refusal ?? 'unknown_nas' });
     return;
   }
-  const key = duplicateKey(peer.address, peer.port, packet.code, packet.identifier, packet.authenticator);
-  const seen = dependencies.duplicates.begin(key, context.clock.now());
+  const seen = dependencies.duplicates.begin(
+    {
+      nasId: nas.id,
+      address: peer.address,
+      port: peer.port,
+      code: packet.code,
+      identifier: packet.identifier,
+      authenticator: packet.authenticator,
+    },
+    context.clock.now(),
+  );
   if (seen.kind !== 'new') {
-    context.metrics.duplicates.inc();
+    context.metrics.countDuplicate();
     if (seen.kind === 'answered') socket.send(seen.response, peer.port, peer.address);
     return;
   }
-  const request: AdmittedRequest = { dependencies, socket, peer, key, packet, nas };
+  const request: AdmittedRequest = { dependencies, socket, peer, duplicate: seen, packet, nas };
   dispatch(request, role);
 }
 
@@ -75,7 +94,7 @@ interface AdmittedRequest {
   readonly dependencies: IntakeDependencies;
   readonly socket: Socket;
   readonly peer: RemoteInfo;
-  readonly key: string;
+  readonly duplicate: DuplicateEntry;
   readonly packet: RadiusPacket;
   readonly nas: NasEntry;
 }
@@ -92,12 +111,12 @@ function reply(request: AdmittedRequest, code: number, attributes: OutgoingAttri
     // peers compute it over a zero authenticator; BlastRADIUS concerns Access-* replies only.
     includeMessageAuthenticator: packet.code !== PacketCode.AccountingRequest,
   });
-  dependencies.duplicates.complete(request.key, response);
+  dependencies.duplicates.complete(request.duplicate, response);
   request.socket.send(response, peer.port, peer.address);
 }
 
 function drop(request: AdmittedRequest, reason: string): void {
-  request.dependencies.duplicates.abandon(request.key);
+  request.dependencies.duplicates.abandon(request.duplicate);
   request.dependencies.context.metrics.drops.inc({ reason });
 }
 
@@ -114,8 +133,14 @@ function dispatch(request: AdmittedRequest, role: PortRole): void {
     try {
       outcome = handleAccessRequest(context, packet, nas);
     } catch (error) {
-      context.logger.error({ err: error, nasId: nas.id }, 'access request failed');
-      drop(request, 'internal_error');
+      // A value that breaks the RFCs (a User-Password of 6 octets, say) is the NAS's fault, not ours.
+      if (error instanceof CodecError) {
+        request.dependencies.duplicates.abandon(request.duplicate);
+        dropMalformed(request.dependencies, error, request.peer.address, nas);
+      } else {
+        context.logger.error({ err: error, nasId: nas.id }, 'access request failed');
+        drop(request, 'internal_error');
+      }
       return;
     }
     if (outcome.kind === 'drop') {
@@ -123,21 +148,38 @@ function dispatch(request: AdmittedRequest, role: PortRole): void {
       return;
     }
     if (outcome.kind === 'accept') context.metrics.countAccept(nas.tenantId);
-    else context.metrics.rejects.inc({ tenant: nas.tenantId, reason: outcome.reason });
+    else context.metrics.countReject(nas.tenantId, outcome.reason);
     reply(request, outcome.code, outcome.attributes);
     return;
   }
-  handleAccountingRequest(context, packet, nas).then(
-    (outcome) =>
-      outcome.kind === 'answer'
-        ? reply(request, PacketCode.AccountingResponse, [])
-        : drop(request, outcome.reason),
-    (error: unknown) => {
-      if (!(error instanceof AccountingQueueFullError)) {
-        context.logger.error({ err: error, nasId: nas.id }, 'accounting request failed');
-      }
-      drop(request, error instanceof AccountingQueueFullError ? 'accounting_queue_full' : 'internal_error');
-    },
+  handleAccountingRequest(context, packet, nas, (error, answer) => {
+    if (answer?.kind === 'answer') {
+      reply(request, PacketCode.AccountingResponse, []);
+      return;
+    }
+    if (answer?.kind === 'drop') {
+      drop(request, answer.reason);
+      return;
+    }
+    context.logger.error({ err: error, nasId: nas.id }, 'accounting request failed');
+    drop(request, 'internal_error');
+  });
+}
+
+/** Counts a malformed datagram and logs it, rate-limited per NAS (or source address when none is known). */
+function dropMalformed(
+  dependencies: IntakeDependencies,
+  error: unknown,
+  address: string,
+  nas: NasEntry | null,
+): void {
+  const { context } = dependencies;
+  // The codec throws only CodecError for input; anything else here is still input it could not frame.
+  const problem = error instanceof CodecError ? error.reason : 'unreadable';
+  context.metrics.countMalformed(problem);
+  dependencies.malformedDrops.report(
+    { source: nas?.id ?? address, address, nasId: nas?.id ?? null, problem },
+    context.clock.now(),
   );
 }
 
@@ -180,8 +222,9 @@ function admissionRefusal(
 
 /** RFC 2865 §5.33: Proxy-State attributes are copied unchanged, in order, into the reply. */
 function withProxyStates(attributes: OutgoingAttribute[], packet: RadiusPacket): OutgoingAttribute[] {
+  // Nearly every NAS talks to us directly: find one before collecting (no array per reply).
+  if (findAttribute(packet, Attribute.ProxyState) === undefined) return attributes;
   const states = getAttributes(packet, Attribute.ProxyState);
-  if (states.length === 0) return attributes;
   const all = [...attributes];
   for (const value of states) all.push(octetsAttribute(Attribute.ProxyState, Buffer.from(value)));
   return all;

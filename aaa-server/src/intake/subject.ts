@@ -1,12 +1,18 @@
 // Which voucher or subscriber a User-Name names, within the NAS's tenant only.
 import { Attribute } from '@kiunga/dictionaries';
 import type { TenantShard } from '@kiunga/schemas';
-import { findAttribute, getInteger, type RadiusPacket, readString } from '../codec/index';
+import {
+  findAttribute,
+  getInteger,
+  type OutgoingAttribute,
+  type RadiusPacket,
+  readString,
+} from '../codec/index';
 import {
   findSubscriberByUsername,
   findVoucherByCode,
-  type SubjectCache,
   type SubscriberRow,
+  type TenantAuthData,
   type VoucherRow,
 } from '../store/index';
 
@@ -15,14 +21,14 @@ const FRAMED_PROTOCOL_PPP = 1;
 /** Our Class value, echoed by the NAS in accounting: `kiunga:<kind>:<id>`. */
 const CLASS_PREFIX = 'kiunga:';
 
+/** A voucher or subscriber as cached; `classAttribute` is its Class, encoded at its first Accept. */
 export type Subject =
-  | { kind: 'voucher'; voucher: VoucherRow }
-  | { kind: 'subscriber'; subscriber: SubscriberRow };
+  | { kind: 'voucher'; voucher: VoucherRow; classAttribute?: OutgoingAttribute }
+  | { kind: 'subscriber'; subscriber: SubscriberRow; classAttribute?: OutgoingAttribute };
 
 /** PPP asks for a subscriber first; everything else (hotspot) for a voucher first. */
 export function findSubject(
-  cache: SubjectCache<Subject>,
-  nowMs: number,
+  cache: TenantAuthData<Subject>,
   shard: TenantShard,
   packet: RadiusPacket,
   username: string,
@@ -30,13 +36,12 @@ export function findSubject(
   const isFramed =
     getInteger(packet, Attribute.ServiceType) === SERVICE_TYPE_FRAMED ||
     getInteger(packet, Attribute.FramedProtocol) === FRAMED_PROTOCOL_PPP;
-  const key = `${isFramed ? 'framed' : 'login'}\u0000${username}`;
-  const cached = cache.get(shard, key, nowMs);
+  const cached = cache.subject(isFramed, username);
   if (cached !== undefined) return cached ?? undefined;
   const found = isFramed
     ? (subscriberSubject(shard, username) ?? voucherSubject(shard, username))
     : (voucherSubject(shard, username) ?? subscriberSubject(shard, username));
-  cache.remember(shard, key, found);
+  cache.remember(isFramed, username, found);
   return found;
 }
 

@@ -1,7 +1,7 @@
 // Tests of the authorization policy as pure functions: no socket, no database.
 import { defaultTenantRadiusSettings } from '@kiunga/schemas';
 import { describe, expect, it } from 'vitest';
-import { authorizeSubscriber, authorizeVoucher, type VoucherFacts } from './authorize';
+import { authorizeSubscriber, authorizeVoucher, type SubscriberFacts, type VoucherFacts } from './authorize';
 
 const nowMs = Date.UTC(2026, 5, 1, 12, 0, 0);
 const settings = defaultTenantRadiusSettings;
@@ -31,6 +31,7 @@ describe('authorizeVoucher', () => {
         interimIntervalSeconds: 300,
         rateLimit: '2048k/5120k',
         framedIpAddress: null,
+        framedPool: null,
         addressList: null,
         totalLimitBytes: null,
       },
@@ -87,7 +88,15 @@ describe('authorizeVoucher', () => {
 });
 
 describe('authorizeSubscriber', () => {
-  const active = { status: 'active', expiresAtMs: nowMs + 86_400_000, rateLimit: '5M/10M', staticIp: null };
+  const active: SubscriberFacts = {
+    status: 'active',
+    expiresAtMs: nowMs + 86_400_000,
+    rateLimit: '5M/10M',
+    staticIp: null,
+    ipPool: null,
+    boundMacAddress: null,
+    deviceMacAddress: '02:00:00:00:00:01',
+  };
 
   it('accepts an active account until it expires', () => {
     const decision = authorizeSubscriber(active, true, settings, nowMs);
@@ -97,6 +106,33 @@ describe('authorizeSubscriber', () => {
   it('hands a static IP out as Framed-IP-Address', () => {
     const decision = authorizeSubscriber({ ...active, staticIp: '10.10.0.5' }, true, settings, nowMs);
     expect(decision.outcome === 'accept' && decision.reply.framedIpAddress).toBe('10.10.0.5');
+  });
+
+  it("names the plan's IP pool (Framed-Pool) unless the account has its own address", () => {
+    const pooled = authorizeSubscriber({ ...active, ipPool: 'pppoe-pool' }, true, settings, nowMs);
+    expect(pooled.outcome === 'accept' && pooled.reply.framedPool).toBe('pppoe-pool');
+    const fixed = { ...active, ipPool: 'pppoe-pool', staticIp: '10.10.0.5' };
+    const decision = authorizeSubscriber(fixed, true, settings, nowMs);
+    expect(decision.outcome === 'accept' && decision.reply.framedPool).toBeNull();
+  });
+
+  it('lets an account bound to a MAC address in from that device only, and only with the password', () => {
+    const bound = { ...active, boundMacAddress: '02:00:00:00:00:01' };
+    expect(authorizeSubscriber(bound, true, settings, nowMs).outcome).toBe('accept');
+    const otherDevice = { ...bound, deviceMacAddress: '02:00:00:00:00:02' };
+    expect(authorizeSubscriber(otherDevice, true, settings, nowMs)).toEqual({
+      outcome: 'reject',
+      reason: 'mac_address_mismatch',
+    });
+    expect(authorizeSubscriber({ ...bound, deviceMacAddress: null }, true, settings, nowMs)).toEqual({
+      outcome: 'reject',
+      reason: 'mac_address_mismatch',
+    });
+    // A wrong password says nothing about the binding.
+    expect(authorizeSubscriber(otherDevice, false, settings, nowMs)).toEqual({
+      outcome: 'reject',
+      reason: 'invalid_credentials',
+    });
   });
 
   it('rejects suspended and expired accounts by default', () => {
@@ -112,8 +148,20 @@ describe('authorizeSubscriber', () => {
 
   it('puts blocked accounts in the walled garden when the tenant says so', () => {
     const walled = { ...settings, expiredAccountPolicy: 'walled_garden' as const };
-    const decision = authorizeSubscriber({ ...active, status: 'expired' }, true, walled, nowMs);
-    expect(decision.outcome === 'accept' && decision.reply.addressList).toBe('kiunga-expired');
+    for (const blocked of [
+      { ...active, status: 'expired' },
+      { ...active, status: 'suspended' },
+    ]) {
+      const decision = authorizeSubscriber(blocked, true, walled, nowMs);
+      expect(decision.outcome).toBe('accept');
+      if (decision.outcome !== 'accept') return;
+      // A trickle for the pay page, not the plan's rate, and asked again within five minutes.
+      expect(decision.reply).toMatchObject({
+        addressList: 'kiunga-expired',
+        rateLimit: '64k/64k',
+        sessionTimeoutSeconds: 300,
+      });
+    }
     expect(authorizeSubscriber({ ...active, status: 'expired' }, false, walled, nowMs).outcome).toBe(
       'reject',
     );

@@ -5,8 +5,17 @@ import type { ErrorCode, TenantRadiusSettings } from '@kiunga/schemas';
 /** RADIUS Session-Timeout is a 32-bit unsigned count of seconds; keep well inside it. */
 export const SESSION_TIMEOUT_MAX_SECONDS = 2_147_483_647;
 
-/** A walled-garden session is re-checked this often so that a payment lifts it soon. */
-export const WALLED_GARDEN_SESSION_TIMEOUT_SECONDS = 3_600;
+/**
+ * A walled-garden session ends after five minutes and the router asks again, so a payment (or a
+ * suspension lifted) shows within that time even if the Disconnect-Request that billing sends is lost.
+ */
+export const WALLED_GARDEN_SESSION_TIMEOUT_SECONDS = 300;
+/**
+ * What a blocked account may use while it is in the walled garden: enough for the pay page and the
+ * M-Pesa prompt, not for service (MikroTik Rate-Limit syntax, rx/tx: 64 kbit/s each way). The router's
+ * firewall rules for the `kiunga-expired` address list decide where that trickle may go.
+ */
+export const WALLED_GARDEN_RATE_LIMIT = '64k/64k';
 
 export type RejectReason = Extract<
   ErrorCode,
@@ -15,6 +24,7 @@ export type RejectReason = Extract<
   | 'voucher_revoked'
   | 'device_limit_reached'
   | 'session_limit_reached'
+  | 'mac_address_mismatch'
   | 'data_cap_reached'
   | 'account_expired'
   | 'account_suspended'
@@ -27,6 +37,8 @@ export interface ReplyPlan {
   interimIntervalSeconds: number;
   rateLimit: string | null;
   framedIpAddress: string | null;
+  /** Framed-Pool (RFC 2869 §5.18): the router's IP pool to address the client from. */
+  framedPool: string | null;
   addressList: string | null;
   /** Bytes left of a data cap; the router enforces it (Mikrotik-Total-Limit). Null: no cap. */
   totalLimitBytes: number | null;
@@ -52,6 +64,12 @@ export interface SubscriberFacts {
   expiresAtMs: number | null;
   rateLimit: string;
   staticIp: string | null;
+  /** The plan's IP pool, or null. */
+  ipPool: string | null;
+  /** The device the account is bound to (normalised MAC), or null when any device may log in. */
+  boundMacAddress: string | null;
+  /** The normalised Calling-Station-Id of this request, or null when the NAS sent none. */
+  deviceMacAddress: string | null;
 }
 
 function remainingSeconds(expiresAtMs: number, nowMs: number): number {
@@ -87,6 +105,7 @@ export function authorizeVoucher(
       interimIntervalSeconds: settings.interimIntervalSeconds,
       rateLimit: voucher.rateLimit,
       framedIpAddress: null,
+      framedPool: null,
       addressList: null,
       totalLimitBytes: voucher.dataCapBytes === null ? null : voucher.dataCapBytes - voucher.usedOctets,
     },
@@ -106,6 +125,10 @@ export function authorizeSubscriber(
   nowMs: number,
 ): AuthorizationDecision {
   if (!isPasswordValid) return reject('invalid_credentials');
+  // Bound to one device: another one (or none named) is refused, whatever the account's state.
+  if (subscriber.boundMacAddress !== null && subscriber.deviceMacAddress !== subscriber.boundMacAddress) {
+    return reject('mac_address_mismatch');
+  }
   const blockedReason: RejectReason | null =
     subscriber.status === 'suspended'
       ? 'account_suspended'
@@ -118,13 +141,10 @@ export function authorizeSubscriber(
       outcome: 'accept',
       firstUse: null,
       reply: {
+        ...subscriberReply(subscriber, settings),
         sessionTimeoutSeconds: WALLED_GARDEN_SESSION_TIMEOUT_SECONDS,
-        idleTimeoutSeconds: settings.idleTimeoutSeconds,
-        interimIntervalSeconds: settings.interimIntervalSeconds,
-        rateLimit: subscriber.rateLimit,
-        framedIpAddress: subscriber.staticIp,
+        rateLimit: WALLED_GARDEN_RATE_LIMIT,
         addressList: settings.walledGardenAddressList,
-        totalLimitBytes: null,
       },
     };
   }
@@ -132,14 +152,24 @@ export function authorizeSubscriber(
     outcome: 'accept',
     firstUse: null,
     reply: {
+      ...subscriberReply(subscriber, settings),
       sessionTimeoutSeconds:
         subscriber.expiresAtMs === null ? null : remainingSeconds(subscriber.expiresAtMs, nowMs),
-      idleTimeoutSeconds: settings.idleTimeoutSeconds,
-      interimIntervalSeconds: settings.interimIntervalSeconds,
-      rateLimit: subscriber.rateLimit,
-      framedIpAddress: subscriber.staticIp,
-      addressList: null,
-      totalLimitBytes: null,
     },
+  };
+}
+
+function subscriberReply(subscriber: SubscriberFacts, settings: TenantRadiusSettings): ReplyPlan {
+  return {
+    sessionTimeoutSeconds: null,
+    idleTimeoutSeconds: settings.idleTimeoutSeconds,
+    interimIntervalSeconds: settings.interimIntervalSeconds,
+    rateLimit: subscriber.rateLimit,
+    framedIpAddress: subscriber.staticIp,
+    // RouterOS ignores Framed-Pool when Framed-IP-Address is given (RouterOS manual, RADIUS client,
+    // Access-Accept attributes), so a static subscriber gets the address alone.
+    framedPool: subscriber.staticIp === null ? subscriber.ipPool : null,
+    addressList: null,
+    totalLimitBytes: null,
   };
 }

@@ -4,30 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { normalizeCallingStationId } from './calling-station-id';
 import { InMemorySessionTable } from './in-memory-session-table';
 import { PENDING_SLOT_TIMEOUT_MS } from './limits';
-import type { SubjectKind } from './session-table';
+import { TRAFFIC_DEVICES, TRAFFIC_NAS_IDS, TRAFFIC_SUBJECTS } from './testing/session-fixtures';
 
-interface Subject {
-  readonly tenantId: string;
-  readonly subjectKind: SubjectKind;
-  readonly subjectId: string;
-  readonly deviceLimit: number;
-}
-
-const SUBJECTS: readonly Subject[] = [
-  { tenantId: 'ten_a', subjectKind: 'voucher', subjectId: 'vch_1', deviceLimit: 1 },
-  { tenantId: 'ten_a', subjectKind: 'voucher', subjectId: 'vch_2', deviceLimit: 2 },
-  { tenantId: 'ten_a', subjectKind: 'subscriber', subjectId: 'vch_2', deviceLimit: 1 },
-  { tenantId: 'ten_b', subjectKind: 'voucher', subjectId: 'vch_1', deviceLimit: 3 },
-];
-// Two spellings per MAC, so normalisation is exercised on every path.
-const DEVICES = [
-  'aa:bb:cc:00:00:01',
-  'AA-BB-CC-00-00-01',
-  'aa:bb:cc:00:00:02',
-  'AABBCC000003',
-  'aa:bb:cc:00:00:04',
-];
-const NAS_IDS = ['nas_1', 'nas_2'];
+const SUBJECTS = TRAFFIC_SUBJECTS;
+const DEVICES = TRAFFIC_DEVICES;
+const NAS_IDS = TRAFFIC_NAS_IDS;
 
 const subjectIndex = fc.nat(SUBJECTS.length - 1);
 const deviceIndex = fc.nat(DEVICES.length - 1);

@@ -2,43 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { InMemorySessionTable } from './in-memory-session-table';
 import { PENDING_SLOT_TIMEOUT_MS } from './limits';
-import type { AdmitDeviceRequest, LiveSessionInput } from './session-table';
+import { admitRequest, FIXTURE_START_MS, sessionInput } from './testing/session-fixtures';
 
-const START_MS = Date.UTC(2026, 0, 1);
+const START_MS = FIXTURE_START_MS;
 const PHONE = 'aa:bb:cc:00:00:01';
 const LAPTOP = 'aa:bb:cc:00:00:02';
 const TABLET = 'aa:bb:cc:00:00:03';
-
-function admitRequest(callingStationId: string, deviceLimit: number, nowMs = START_MS): AdmitDeviceRequest {
-  return {
-    tenantId: 'ten_a',
-    subjectKind: 'voucher',
-    subjectId: 'vch_1',
-    callingStationId,
-    deviceLimit,
-    nowMs,
-  };
-}
-
-function sessionInput(overrides: Partial<LiveSessionInput> = {}): LiveSessionInput {
-  return {
-    sessionId: 'ses_1',
-    tenantId: 'ten_a',
-    nasId: 'nas_1',
-    acctSessionId: '81f0002a',
-    username: 'K7P2Q9',
-    subjectKind: 'voucher',
-    subjectId: 'vch_1',
-    callingStationId: PHONE,
-    framedIp: '10.5.50.2',
-    startedAtMs: START_MS,
-    lastUpdateMs: START_MS,
-    interimIntervalSeconds: 300,
-    inputOctets: 0,
-    outputOctets: 0,
-    ...overrides,
-  };
-}
 
 describe('device limit of one', () => {
   it('rejects a second device and re-admits the first', () => {

@@ -1,5 +1,6 @@
-// The session table's public face: the interface, its in-memory implementation, limits and pure helpers.
+// The session table's public face: the interfaces, the in-memory and Redis implementations, limits and pure helpers.
 export { normalizeCallingStationId } from './calling-station-id';
+export { InMemorySessionStore, type InMemorySessionStoreOptions } from './in-memory-session-store';
 export { InMemorySessionTable, type InMemorySessionTableOptions } from './in-memory-session-table';
 export {
   OPEN_SESSIONS_MAX,
@@ -8,7 +9,16 @@ export {
   SESSIONS_PAGE_MAX,
   STALE_SESSIONS_BATCH_MAX,
 } from './limits';
+export { RedisSessionTable, type RedisSessionTableOptions } from './redis/redis-session-table';
 export { isSessionStale } from './session-staleness';
+export {
+  isSessionStoreUnavailable,
+  type OpenSessionSource,
+  type RebuildOutcome,
+  type SessionCounts,
+  type SessionKey,
+  type SessionStore,
+} from './session-store';
 export type {
   AdmitDeviceRequest,
   AdmitDeviceResult,

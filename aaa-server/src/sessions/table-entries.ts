@@ -86,15 +86,21 @@ export function withoutItem<Item>(items: readonly Item[], item: Item): readonly 
   return next;
 }
 
+// Plain loops on the Access-Request path: a callback would be a closure per call.
 export function findPendingSlot(subject: SubjectEntry, callingStationId: string): PendingSlot | undefined {
-  return subject.pendingSlots.find((slot) => slot.callingStationId === callingStationId);
+  const slots = subject.pendingSlots;
+  for (let index = 0; index < slots.length; index++) {
+    if (slots[index]!.callingStationId === callingStationId) return slots[index];
+  }
+  return undefined;
 }
 
 export function hasDevice(subject: SubjectEntry, callingStationId: string): boolean {
-  return (
-    subject.sessions.some((session) => session.callingStationId === callingStationId) ||
-    findPendingSlot(subject, callingStationId) !== undefined
-  );
+  const sessions = subject.sessions;
+  for (let index = 0; index < sessions.length; index++) {
+    if (sessions[index]!.callingStationId === callingStationId) return true;
+  }
+  return findPendingSlot(subject, callingStationId) !== undefined;
 }
 
 /** Distinct Calling-Station-Ids over sessions and slots; a subject holds a handful, so pairwise is cheapest. */

@@ -1,5 +1,6 @@
 // SQLite edge of the AAA server.
+export * from './accounting-records';
 export * from './accounting-writer';
+export * from './auth-cache';
 export * from './nas-registry';
-export * from './subject-cache';
 export * from './tenant-records';

@@ -1,6 +1,7 @@
 // Reads and small writes of one tenant's shard on the authentication path (raw prepared statements:
 // this is the hot path, so no query builder in between).
 import { formatMikrotikRateLimit, type TenantShard } from '@kiunga/schemas';
+import { normalizeCallingStationId } from '../sessions/calling-station-id';
 
 export interface VoucherRow {
   id: string;
@@ -21,8 +22,12 @@ export interface SubscriberRow {
   status: string;
   expiresAt: number | null;
   staticIp: string | null;
+  /** The one device this account may log in from, normalised like a Calling-Station-Id; null: any device. */
+  macAddress: string | null;
   deviceLimit: number;
   rateLimit: string;
+  /** The plan's MikroTik IP pool (Framed-Pool), or null to leave it to the router's PPP profile. */
+  ipPool: string | null;
 }
 
 export function findVoucherByCode(shard: TenantShard, code: string): VoucherRow | undefined {
@@ -43,7 +48,9 @@ interface SubscriberPlanRow {
   status: string;
   expiresAt: number | null;
   staticIp: string | null;
+  macAddress: string | null;
   deviceLimit: number;
+  ipPool: string | null;
   rateUpKbps: number;
   rateDownKbps: number;
   burstUpKbps: number | null;
@@ -57,7 +64,8 @@ export function findSubscriberByUsername(shard: TenantShard, username: string): 
   const row = shard
     .statement(
       `SELECT s.id, s.username, s.password_sealed AS passwordSealed, s.status, s.expires_at AS expiresAt,
-              s.static_ip AS staticIp, p.device_limit AS deviceLimit, p.rate_up_kbps AS rateUpKbps,
+              s.static_ip AS staticIp, s.mac_address AS macAddress, p.device_limit AS deviceLimit,
+              p.ip_pool AS ipPool, p.rate_up_kbps AS rateUpKbps,
               p.rate_down_kbps AS rateDownKbps, p.burst_up_kbps AS burstUpKbps,
               p.burst_down_kbps AS burstDownKbps, p.burst_threshold_up_kbps AS burstThresholdUpKbps,
               p.burst_threshold_down_kbps AS burstThresholdDownKbps, p.burst_time_seconds AS burstTimeSeconds
@@ -72,7 +80,10 @@ export function findSubscriberByUsername(shard: TenantShard, username: string): 
     status: row.status,
     expiresAt: row.expiresAt,
     staticIp: row.staticIp,
+    // Stored as the console wrote it ('02:00:00:AA:BB:CC'); compared in the one spelling a NAS's also gets.
+    macAddress: row.macAddress ? normalizeCallingStationId(row.macAddress) : null,
     deviceLimit: row.deviceLimit,
+    ipPool: row.ipPool ? row.ipPool : null,
     rateLimit: formatMikrotikRateLimit({
       upKbps: row.rateUpKbps,
       downKbps: row.rateDownKbps,

@@ -94,7 +94,7 @@ function serverEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEn
   return environment;
 }
 
-async function freeTcpPort(): Promise<number> {
+export async function freeTcpPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((done) => server.listen({ host: HOST, port: 0 }, done));
   const address = server.address();
@@ -139,11 +139,11 @@ function spawnServer(dataDirectory: string, ports: Ports): ChildProcess {
   });
 }
 
-function sleep(milliseconds: number): Promise<void> {
+export function sleep(milliseconds: number): Promise<void> {
   return new Promise((done) => setTimeout(done, milliseconds));
 }
 
-async function isHealthy(httpPort: number): Promise<boolean> {
+export async function isHealthy(httpPort: number): Promise<boolean> {
   try {
     const response = await fetch(`http://${HOST}:${httpPort}/healthz`);
     await response.body?.cancel();
@@ -166,7 +166,7 @@ async function waitForHealthy(child: ChildProcess, httpPort: number, logs: { tex
   throw new Error(`kiunga was not healthy within ${STARTUP_TIMEOUT_MS} ms:\n${logs.text}`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);

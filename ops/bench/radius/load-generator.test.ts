@@ -9,7 +9,7 @@ import {
 } from '@kiunga/aaa-server/codec';
 import { Attribute, PacketCode } from '@kiunga/dictionaries';
 import { afterEach, describe, expect, it } from 'vitest';
-import { driveLoad } from './load-generator';
+import { driveLoad, requestsDueAt } from './load-generator';
 import { buildAccessRequests, buildAccountingRequests, makeVoucherCodes } from './request-stream';
 
 const SECRET = 'load-generator-secret';
@@ -121,5 +121,49 @@ describe('driveLoad', () => {
     });
     expect(stats.sent).toBe(300);
     expect(stats.accountingResponses).toBe(300);
+  });
+
+  it('drives a paced run to the end: every request sent once and answered', async () => {
+    server = await startFakeServer(() => false);
+    const stats = await driveLoad({
+      host: '127.0.0.1',
+      port: server.port,
+      secret: SECRET,
+      code: PacketCode.AccessRequest,
+      requests: buildAccessRequests(makeVoucherCodes(10), 200),
+      inFlight: 200,
+      timeoutMs: 2_000,
+      retries: 1,
+      ratePerSecond: 20_000,
+    });
+    expect(stats.sent).toBe(200);
+    expect(stats.accepted).toBe(200);
+  });
+
+  it('refuses a rate that is not a positive whole number', () => {
+    const options = {
+      host: '127.0.0.1',
+      port: 9,
+      secret: SECRET,
+      code: PacketCode.AccessRequest,
+      requests: [],
+      inFlight: 1,
+      timeoutMs: 100,
+      retries: 0,
+    } as const;
+    expect(() => driveLoad({ ...options, ratePerSecond: 0 })).toThrow(/ratePerSecond/);
+    expect(() => driveLoad({ ...options, ratePerSecond: 2.5 })).toThrow(/ratePerSecond/);
+  });
+});
+
+describe('requestsDueAt (the paced schedule)', () => {
+  it('offers the first request at once, then one per 1/rate seconds, whatever the tick lateness', () => {
+    expect(requestsDueAt(0, 2_000)).toBe(1);
+    expect(requestsDueAt(0.4, 2_000)).toBe(1);
+    expect(requestsDueAt(0.5, 2_000)).toBe(2);
+    expect(requestsDueAt(1_000, 2_000)).toBe(2_001);
+    // A tick that runs 7 ms late owes 70 requests at 10,000/s, not one tick's worth.
+    expect(requestsDueAt(7, 10_000)).toBe(71);
+    expect(requestsDueAt(-5, 10_000)).toBe(1);
   });
 });

@@ -25,6 +25,13 @@ const AUTHENTICATOR_OFFSET = 4;
 const AUTHENTICATOR_LENGTH = 16;
 const HEADER_LENGTH = 20;
 export const IN_FLIGHT_MAX = 10_000;
+/**
+ * How often a paced run looks at its schedule. Node timers fire at best every millisecond; each tick
+ * sends what the schedule owes since the last one, so the offered rate holds even when ticks run late.
+ */
+const PACING_TICK_MS = 1;
+/** A paced run offers at most this many requests per second: beyond it, the unpaced run is the measure. */
+export const RATE_PER_SECOND_MAX = 1_000_000;
 export const RETRIES_MAX = 10;
 export const REQUESTS_MAX = 10_000_000;
 
@@ -48,6 +55,11 @@ export interface DriveLoadOptions {
   readonly sourceAddress?: string;
   /** Access-Requests carry Message-Authenticator unless told otherwise (RFC 3579 §3.2, Blast-RADIUS). */
   readonly includeMessageAuthenticator?: boolean;
+  /**
+   * Offered rate: requests leave on this schedule (open loop, as routers send), whatever the answers do;
+   * `inFlight` still caps what is outstanding. Unset: the next request leaves as soon as one is answered.
+   */
+  readonly ratePerSecond?: number;
 }
 
 export interface LoadStats {
@@ -98,6 +110,15 @@ function assertOptions(options: DriveLoadOptions): void {
   }
   if (options.requests.length > REQUESTS_MAX) throw new Error(`at most ${REQUESTS_MAX} requests`);
   if (!(options.timeoutMs > 0)) throw new Error('timeoutMs must be positive');
+  const rate = options.ratePerSecond;
+  if (rate !== undefined && !(Number.isInteger(rate) && rate >= 1 && rate <= RATE_PER_SECOND_MAX)) {
+    throw new Error(`ratePerSecond must be 1..${RATE_PER_SECOND_MAX}`);
+  }
+}
+
+/** How many requests a paced run has offered `elapsedMs` after its start: the first at once, then on schedule. */
+export function requestsDueAt(elapsedMs: number, ratePerSecond: number): number {
+  return Math.floor((Math.max(0, elapsedMs) * ratePerSecond) / 1000) + 1;
 }
 
 async function openLane(sourceAddress: string, capacity: number, counters: MutableCounters): Promise<Lane> {
@@ -185,6 +206,7 @@ class LoadRun {
   private nextIndex = 0;
   private outstandingCount = 0;
   private startedAt = 0;
+  private pacingTimer: NodeJS.Timeout | undefined;
   private resolve: (stats: LoadStats) => void = () => {};
 
   constructor(private readonly options: DriveLoadOptions) {
@@ -209,6 +231,11 @@ class LoadRun {
         lane.socket.on('message', (message) => this.onMessage(lane, message));
         this.refill(lane);
       }
+      if (this.options.ratePerSecond !== undefined) {
+        this.pacingTimer = setInterval(() => {
+          for (const lane of this.lanes) this.refill(lane);
+        }, PACING_TICK_MS);
+      }
       this.finishIfDone();
     });
   }
@@ -216,6 +243,7 @@ class LoadRun {
   private finishIfDone(): void {
     if (this.nextIndex < this.options.requests.length || this.outstandingCount > 0) return;
     const wallTimeMs = performance.now() - this.startedAt;
+    clearInterval(this.pacingTimer);
     for (const lane of this.lanes) lane.socket.close();
     const sorted = this.latenciesMs.subarray(0, this.answered).sort();
     this.resolve({
@@ -227,10 +255,18 @@ class LoadRun {
     });
   }
 
+  /** Requests that may have left by now: all of them unpaced, else what the schedule has reached. */
+  private requestsDue(): number {
+    const rate = this.options.ratePerSecond;
+    if (rate === undefined) return this.options.requests.length;
+    return Math.min(this.options.requests.length, requestsDueAt(performance.now() - this.startedAt, rate));
+  }
+
   private refill(lane: Lane): void {
     const requests = this.options.requests;
-    // Bounded by the lane's capacity and by the requests left.
-    while (lane.outstanding.size < lane.capacity && this.nextIndex < requests.length) {
+    const due = this.requestsDue();
+    // Bounded by the lane's capacity, by the schedule and by the requests left.
+    while (lane.outstanding.size < lane.capacity && this.nextIndex < due) {
       const identifier = lane.freeIdentifiers.shift();
       const request = requests[this.nextIndex];
       if (identifier === undefined || request === undefined) return;

@@ -20,7 +20,6 @@ const NAS_IDENTIFIER = 'bench-nas';
  */
 export const ACCOUNTING_BLOCK_SESSIONS = 1_000;
 const INTERIM_SESSION_SECONDS = 300;
-const STOP_SESSION_SECONDS = 600;
 const OCTETS_PER_SECOND = 50_000;
 
 /** A MAC address per voucher (locally administered 02:00:…), so each voucher logs in from one device. */
@@ -87,17 +86,30 @@ function accountingRequest(
   return { attributes };
 }
 
-/** Start + Interim-Update + Stop for each of `sessionCount` sessions, in blocks (see ACCOUNTING_BLOCK_SESSIONS). */
-export function buildAccountingRequests(codes: readonly string[], sessionCount: number): LoadRequest[] {
+/**
+ * Start, `interimsPerSession` Interim-Updates and Stop for each of `sessionCount` sessions, in blocks (see
+ * ACCOUNTING_BLOCK_SESSIONS): 2,000 sessions with 8 interims make the issue's 20,000 records. Session ids
+ * start at `firstSessionIndex`, so several runs against one server each store new sessions.
+ */
+export function buildAccountingRequests(
+  codes: readonly string[],
+  sessionCount: number,
+  interimsPerSession = 1,
+  firstSessionIndex = 0,
+): LoadRequest[] {
   if (codes.length === 0) throw new Error('no voucher codes to account for');
+  if (!Number.isInteger(interimsPerSession) || interimsPerSession < 0) {
+    throw new Error('interimsPerSession must be a whole number');
+  }
+  const phases: Array<readonly [statusType: number, sessionSeconds: number]> = [[AcctStatusType.Start, 0]];
+  for (let interim = 1; interim <= interimsPerSession; interim++) {
+    phases.push([AcctStatusType.InterimUpdate, interim * INTERIM_SESSION_SECONDS]);
+  }
+  phases.push([AcctStatusType.Stop, (interimsPerSession + 1) * INTERIM_SESSION_SECONDS]);
   const requests: LoadRequest[] = [];
-  for (let blockStart = 0; blockStart < sessionCount; blockStart += ACCOUNTING_BLOCK_SESSIONS) {
-    const blockEnd = Math.min(sessionCount, blockStart + ACCOUNTING_BLOCK_SESSIONS);
-    const phases = [
-      [AcctStatusType.Start, 0],
-      [AcctStatusType.InterimUpdate, INTERIM_SESSION_SECONDS],
-      [AcctStatusType.Stop, STOP_SESSION_SECONDS],
-    ] as const;
+  const sessionEnd = firstSessionIndex + sessionCount;
+  for (let blockStart = firstSessionIndex; blockStart < sessionEnd; blockStart += ACCOUNTING_BLOCK_SESSIONS) {
+    const blockEnd = Math.min(sessionEnd, blockStart + ACCOUNTING_BLOCK_SESSIONS);
     for (const [statusType, sessionSeconds] of phases) {
       for (let sessionIndex = blockStart; sessionIndex < blockEnd; sessionIndex++) {
         const voucherIndex = sessionIndex % codes.length;

@@ -1,6 +1,13 @@
 // The `kiunga` command line: migrate, demo, start, admin. The ./kiunga script runs this file.
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { type DatabasesConfig, openDatabases, systemClock } from '@kiunga/schemas';
+import {
+  type DatabasesConfig,
+  openDatabases,
+  PRIVATE_UMASK,
+  systemClock,
+  tightenDataDirectory,
+} from '@kiunga/schemas';
 import { AccountError, createSuperAdmin } from '../accounts';
 import { processClock } from '../clock-start';
 import { ConfigError, type KiungaConfig, readConfig, resolveMasterKey } from '../config';
@@ -23,19 +30,26 @@ Commands:
   migrate                  create or upgrade the platform database and every tenant's
   admin create --email E --password P
                            create a super admin
+  build                    compile into dist/ now (start, demo and the others do it when it is stale)
   test                     install what the tests need and run typecheck, lint and every test
   --help                   show this help
 
 Environment: KIUNGA_DATA_DIR, KIUNGA_DATABASE_URL (PostgreSQL; unset: SQLite files in the data dir),
 KIUNGA_HTTP_HOST, KIUNGA_HTTP_PORT, KIUNGA_RADIUS_HOST, KIUNGA_RADIUS_AUTH_PORT, KIUNGA_RADIUS_ACCT_PORT,
-KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL, KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_LOG_LEVEL;
-for demos and tests only, KIUNGA_CLOCK_START (the clock starts at that instant; refused on a data dir
-'demo' did not make).
+KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL, KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_METRICS_TOKEN,
+KIUNGA_LOG_LEVEL, KIUNGA_RUN_FROM_SOURCE=1 (run the TypeScript through tsx instead of the build); for
+demos and tests only, KIUNGA_CLOCK_START (the clock starts at that instant; refused on a data dir 'demo'
+did not make).
 `;
+
+/** The demo's metrics token when KIUNGA_METRICS_TOKEN is unset: 32 random bytes, 64 hex characters. */
+const DEMO_METRICS_TOKEN_BYTES = 32;
 
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
+  // Everything this process creates (databases, -wal/-shm, demo.json, backups) is the owner's alone.
+  process.umask(PRIVATE_UMASK);
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(usage);
@@ -65,8 +79,19 @@ function databasesOf(config: KiungaConfig): DatabasesConfig {
   return { dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) };
 }
 
+/**
+ * Every command that opens the data directory first takes group and other access off what is in it,
+ * mending installations from before files were created owner-only (new ones are: umask, database.ts).
+ */
+function prepareDataDirectory(config: KiungaConfig): void {
+  for (const entry of tightenDataDirectory(config.dataDir)) {
+    process.stderr.write(`kiunga: warning: ${entry.path} is still readable by others: ${entry.reason}\n`);
+  }
+}
+
 async function runMigrate(rest: string[]): Promise<number> {
   const { config } = dataDirOption(rest);
+  prepareDataDirectory(config);
   resolveMasterKey(config, { createIfMissing: true });
   const summary = await migrateAll(databasesOf(config));
   const where = config.databaseUrl ? 'PostgreSQL' : config.dataDir;
@@ -90,6 +115,7 @@ async function runDemo(rest: string[]): Promise<number> {
     throw new UsageError(`--vouchers must be a whole number from 0 to ${DEMO_EXTRA_VOUCHERS_MAX}`);
   }
   const config = readConfig(process.env, { dataDir: values['data-dir'] });
+  prepareDataDirectory(config);
   const time = processClock(process.env, { dataDir: config.dataDir, isDemoCommand: true });
   const masterKey = resolveMasterKey(config, { createIfMissing: true });
   await migrateAll(databasesOf(config));
@@ -105,9 +131,14 @@ async function runDemo(rest: string[]): Promise<number> {
     return 0;
   }
   const simulators = await startDemoSimulators(demo, config, time.clock);
-  if (!values.json) process.stdout.write(describeDemo(demo, simulators.config));
+  // A fresh token each run unless one is configured; printed below, so the demo's /metrics can be read.
+  const demoConfig: KiungaConfig = {
+    ...simulators.config,
+    metricsToken: config.metricsToken ?? randomBytes(DEMO_METRICS_TOKEN_BYTES).toString('hex'),
+  };
+  if (!values.json) process.stdout.write(describeDemo(demo, demoConfig));
   try {
-    return await runServers(simulators.config, masterKey, time);
+    return await runServers(demoConfig, masterKey, time);
   } finally {
     await simulators.stop();
   }
@@ -118,7 +149,8 @@ function describeDemo(demo: Awaited<ReturnType<typeof seedDemo>>, config: Kiunga
     '',
     'Kiunga demo',
     `  Consoles:      ${config.publicUrl}/login`,
-    `  Health:        ${config.publicUrl}/healthz   Metrics: ${config.publicUrl}/metrics`,
+    `  Health:        ${config.publicUrl}/healthz`,
+    `  Metrics:       curl -H 'Authorization: Bearer ${config.metricsToken}' ${config.publicUrl}/metrics`,
     `  RADIUS:        auth ${config.radiusHost}:${config.radiusAuthPort}, accounting ${config.radiusHost}:${config.radiusAcctPort}`,
     `  M-Pesa:        ${config.mpesaBaseUrl ?? 'not configured'} (Daraja simulator unless KIUNGA_MPESA_BASE_URL is set)`,
     `  SMS:           ${config.smsBaseUrl ?? 'not configured'} (SMS gateway simulator unless KIUNGA_SMS_BASE_URL is set)`,
@@ -140,6 +172,7 @@ function describeDemo(demo: Awaited<ReturnType<typeof seedDemo>>, config: Kiunga
 
 function runStart(rest: string[]): Promise<number> {
   const { config } = dataDirOption(rest);
+  prepareDataDirectory(config);
   const time = processClock(process.env, { dataDir: config.dataDir, isDemoCommand: false });
   const masterKey = resolveMasterKey(config, { createIfMissing: false });
   return runServers(config, masterKey, time);
@@ -156,6 +189,7 @@ async function runAdmin(rest: string[]): Promise<number> {
   });
   if (!values.email || !values.password) throw new UsageError('admin create needs --email and --password');
   const config = readConfig(process.env, { dataDir: values['data-dir'] });
+  prepareDataDirectory(config);
   resolveMasterKey(config, { createIfMissing: true });
   const databases = await openDatabases(databasesOf(config));
   try {

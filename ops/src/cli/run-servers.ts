@@ -55,6 +55,7 @@ export async function runServers(
     mpesaBaseUrl: config.mpesaBaseUrl,
     smsBaseUrl: config.smsBaseUrl,
     platformBilling: config.platformBilling,
+    metricsToken: config.metricsToken,
     radius: { addresses: config.radiusPublicAddresses, authPort: aaa.authPort, acctPort: aaa.acctPort },
   });
   logger.info(

@@ -18,6 +18,7 @@ import {
   insertOf,
   newId,
   openDatabases,
+  PRIVATE_FILE_MODE,
   platformSchema,
   randomAlphanumeric,
   type SecretBox,
@@ -89,7 +90,7 @@ export async function seedDemo(
     for (const tenant of tenants)
       await payUpPlatformAccount({ databases, clock }, tenant.id, `DEMO-${tenant.slug}`);
     const demo: DemoJson = { superAdmin, tenants };
-    writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+    writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
     return demo;
   } finally {
     await databases.close();

@@ -19,11 +19,15 @@ const accountNumberSchema = z
   .min(3)
   .max(20)
   .regex(/^[A-Za-z0-9-]+$/, 'letters, digits and dash only (it is an M-Pesa account reference)');
+/** The spellings routers and people use: AA:BB:…, aa-bb-…, aabb.ccdd.eeff (Cisco) and aabbccddeeff. */
+const MAC_ADDRESS_PATTERN =
+  /^(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}|[0-9A-Fa-f]{12})$/;
+/** Stored as MikroTik writes a Calling-Station-Id, upper-case with colons; the AAA server compares normalised. */
 const macAddressSchema = z
   .string()
   .trim()
-  .regex(/^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/, 'a MAC address like 02:00:00:00:00:01')
-  .transform((mac) => mac.replaceAll('-', ':').toUpperCase());
+  .regex(MAC_ADDRESS_PATTERN, 'a MAC address like 02:00:00:00:00:01')
+  .transform((mac) => (mac.replace(/[^0-9A-Fa-f]/g, '').match(/../g) ?? []).join(':').toUpperCase());
 const phoneSchema = z
   .string()
   .trim()

@@ -24,9 +24,19 @@ import {
 /**
  * Attempts of a serializable transaction that PostgreSQL aborts for a serialization failure or a
  * deadlock (the documented remedy is to retry: PostgreSQL 15 manual, 13.2.3 "Serializable
- * Isolation Level"). Five covers real contention; past it the failure reaches the caller.
+ * Isolation Level"). Eight, with a growing random pause between them, covers real contention; past
+ * it the failure reaches the caller.
  */
-export const SERIALIZABLE_ATTEMPTS_MAX = 5;
+export const SERIALIZABLE_ATTEMPTS_MAX = 8;
+/**
+ * Before a retry, wait a random time up to this base × 2^(attempt − 1): two nodes that collided and
+ * retried at once would collide again (a livelock that used up the attempts in tests at 12 racers).
+ */
+const SERIALIZABLE_RETRY_BACKOFF_BASE_MS = 2;
+
+function retryBackoffMs(attempt: number): number {
+  return Math.random() * SERIALIZABLE_RETRY_BACKOFF_BASE_MS * 2 ** (attempt - 1);
+}
 
 // SQLSTATE codes, PostgreSQL 15 manual, Appendix A "PostgreSQL Error Codes".
 const UNIQUE_VIOLATION = '23505';
@@ -126,6 +136,7 @@ export class PostgresDatabase extends StatementMethods implements SqlDatabase {
         } catch (error) {
           if (attempt >= attemptsMax || !isRetryable(error)) throw error;
         }
+        await new Promise((resolve) => setTimeout(resolve, retryBackoffMs(attempt)));
       }
     } finally {
       locks.release(this.schema, lock);

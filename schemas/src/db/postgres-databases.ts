@@ -1,16 +1,15 @@
 // Databases in scaled mode: one PostgreSQL database (KIUNGA_DATABASE_URL), the platform's tables in
 // schema `platform`, each tenant's in schema `tenant_<id>` (archived: renamed `archived_tenant_<id>`).
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type pg from 'pg';
-import { assertValidTenantId } from '../database';
+import { assertValidTenantId, MIGRATIONS_PARENT } from '../database';
 import { PostgresDatabase } from './postgres-database';
 import { PostgresPool, quoteIdentifier } from './postgres-pool';
 import type { Databases } from './sql-database';
 
-const migrationsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations-postgres');
+const migrationsRoot = join(MIGRATIONS_PARENT, 'migrations-postgres');
 
 export const PLATFORM_SCHEMA = 'platform';
 const TENANT_SCHEMA_PREFIX = 'tenant_';

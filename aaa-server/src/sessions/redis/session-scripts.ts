@@ -1,0 +1,232 @@
+// The Lua scripts that change the session table inside Redis, each one atomic step.
+
+import { sessionScript as script } from './lua-prelude';
+import { CLOSING_SET_TTL_MS } from './redis-limits';
+import type { RedisScript } from './redis-script';
+
+/**
+ * Check-and-reserve, the whole device-limit decision in one step.
+ * KEYS: subject pending, subject sessions, tenant pending, tenant listing, tenant ready.
+ * ARGV: prefix, subject reference, device, device limit, now, slot expiry, open sessions max, pending slots max.
+ * Reply: {outcome, devices in use} with outcome not_ready | known | admitted | device_limit | table_full.
+ */
+export const ADMIT_DEVICE = script(
+  'admit-device',
+  `
+local subjectReference, device = ARGV[2], ARGV[3]
+local deviceLimit, nowMs, expiresAtMs = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local openSessionsMax, pendingSlotsMax = tonumber(ARGV[7]), tonumber(ARGV[8])
+if redis.call('EXISTS', READY_KEY) == 0 then return {'not_ready', 0} end
+local pendingKey, sessionsKey = subjectPendingKey(subjectReference), subjectSessionsKey(subjectReference)
+
+-- One read of the subject's slots: expired ones are freed (a slot counts until its stored expiry, not
+-- until a sweep), the others are devices in use.
+local devices, devicesInUse, hasSlot = {}, 0, false
+local slots = redis.call('ZRANGE', pendingKey, 0, -1, 'WITHSCORES')
+for index = 1, #slots, 2 do
+  local slotDevice = slots[index]
+  if tonumber(slots[index + 1]) <= nowMs then
+    releaseSlot(subjectReference, slotDevice)
+  else
+    devices[slotDevice] = true
+    devicesInUse = devicesInUse + 1
+    if slotDevice == device then hasSlot = true end
+  end
+end
+local sessionDevices = redis.call('HGETALL', sessionsKey)
+for index = 1, #sessionDevices, 2 do
+  local entry, sessionDevice = sessionDevices[index], sessionDevices[index + 1]
+  local sessionId, ref = splitAtSeparator(entry)
+  if redis.call('HGET', sessionKey(ref), 'sessionId') ~= sessionId then
+    redis.call('HDEL', sessionsKey, entry)
+  elseif not devices[sessionDevice] then
+    devices[sessionDevice] = true
+    devicesInUse = devicesInUse + 1
+  end
+end
+
+-- Every slot of the subject expires by now + timeout at the latest, so the keys' life is simply renewed.
+local function holdSlot(isRoomChecked)
+  -- A known device without room for a slot is still admitted; it simply holds no slot.
+  if not hasSlot and not isRoomChecked and isPendingFull(nowMs, pendingSlotsMax) then return end
+  redis.call('ZADD', pendingKey, expiresAtMs, device)
+  redis.call('ZADD', PENDING_KEY, expiresAtMs, subjectReference .. SEPARATOR .. device)
+  redis.call('PEXPIRE', pendingKey, PENDING_KEY_TTL_MS)
+  redis.call('PEXPIRE', PENDING_KEY, PENDING_KEY_TTL_MS)
+end
+
+if devices[device] then
+  holdSlot(false)
+  return {'known', devicesInUse}
+end
+if devicesInUse >= deviceLimit then return {'device_limit', devicesInUse} end
+if redis.call('ZCARD', LISTING_KEY) >= openSessionsMax or isPendingFull(nowMs, pendingSlotsMax) then
+  return {'table_full', devicesInUse}
+end
+holdSlot(true)
+return {'admitted', devicesInUse}
+`,
+);
+
+/**
+ * Accounting-Start (or, with restore = '1', a session loaded by a rebuild, which skips the ready check).
+ * KEYS: session, tenant listing, tenant stale, NAS set, subject sessions, subject pending, tenant pending, tenant ready.
+ * ARGV: prefix, restore, open sessions max, then the SESSION_FIELDS values (framedIp '' when none).
+ * Reply: {not_ready} | {table_full} | {conflict} | {retransmit, ...fields} | {started, ...fields}.
+ */
+export const START_SESSION = script(
+  'start-session',
+  `
+local isRestore, openSessionsMax = ARGV[2] == '1', tonumber(ARGV[3])
+local input = {}
+for index = 1, #FIELDS do input[index] = ARGV[3 + index] end
+if not isRestore and redis.call('EXISTS', READY_KEY) == 0 then return {'not_ready'} end
+local ref = input[NAS_ID] .. ':' .. input[ACCT_SESSION_ID]
+local existing = readSession(ref)
+
+local function larger(current, candidate)
+  if tonumber(candidate) > tonumber(current) then return candidate end
+  return current
+end
+
+if existing and existing[SESSION_ID] == input[SESSION_ID] and existing[SUBJECT_KIND] == input[SUBJECT_KIND]
+  and existing[SUBJECT_ID] == input[SUBJECT_ID] and existing[CALLING_STATION_ID] == input[CALLING_STATION_ID] then
+  -- A retransmitted Start may come after an interim update: never move counters or time backwards.
+  existing[LAST_UPDATE_MS] = larger(existing[LAST_UPDATE_MS], input[LAST_UPDATE_MS])
+  existing[INPUT_OCTETS] = larger(existing[INPUT_OCTETS], input[INPUT_OCTETS])
+  existing[OUTPUT_OCTETS] = larger(existing[OUTPUT_OCTETS], input[OUTPUT_OCTETS])
+  existing[INTERIM_INTERVAL_SECONDS] = input[INTERIM_INTERVAL_SECONDS]
+  if input[FRAMED_IP] ~= '' then existing[FRAMED_IP] = input[FRAMED_IP] end
+  redis.call('HSET', sessionKey(ref), 'lastUpdateMs', existing[LAST_UPDATE_MS], 'inputOctets', existing[INPUT_OCTETS],
+    'outputOctets', existing[OUTPUT_OCTETS], 'interimIntervalSeconds', existing[INTERIM_INTERVAL_SECONDS],
+    'framedIp', existing[FRAMED_IP])
+  keepSessionAlive(ref, existing)
+  return {'retransmit', unpack(existing)}
+end
+
+-- Every check before the first write: a script stopped by an error keeps the writes it already made.
+local owner = findEntry(input[SESSION_ID])
+if owner and (not existing or owner ~= entryOf(existing[SESSION_ID], ref)) then return {'conflict'} end
+if not existing and redis.call('ZCARD', LISTING_KEY) >= openSessionsMax then return {'table_full'} end
+-- The same Acct-Session-Id for another login means the NAS reused it: the old session is over.
+if existing then removeSessionRecord(ref, existing) end
+
+local record = {}
+for index = 1, #FIELDS do
+  record[#record + 1] = FIELDS[index]
+  record[#record + 1] = input[index]
+end
+redis.call('HSET', sessionKey(ref), unpack(record))
+local entry = entryOf(input[SESSION_ID], ref)
+local subjectReference = subjectOf(input)
+redis.call('ZADD', LISTING_KEY, 0, entry)
+redis.call('SADD', nasKey(input[NAS_ID]), entry)
+redis.call('HSET', subjectSessionsKey(subjectReference), entry, input[CALLING_STATION_ID])
+releaseSlot(subjectReference, input[CALLING_STATION_ID])
+keepSessionAlive(ref, input)
+return {'started', unpack(input)}
+`,
+);
+
+/**
+ * Interim-Update: one round trip that refreshes counters, the silence deadline and key lifetimes.
+ * KEYS: session, tenant stale, tenant listing. ARGV: prefix, NAS id, Acct-Session-Id, lastUpdateMs,
+ * inputOctets, outputOctets, whether to set framedIp ('1'/'0'), framedIp. Reply: fields, or nil when unknown.
+ */
+export const UPDATE_SESSION = script(
+  'update-session',
+  `
+local ref = ARGV[2] .. ':' .. ARGV[3]
+local values = readSession(ref)
+if not values then return false end
+values[LAST_UPDATE_MS], values[INPUT_OCTETS], values[OUTPUT_OCTETS] = ARGV[4], ARGV[5], ARGV[6]
+if ARGV[7] == '1' then values[FRAMED_IP] = ARGV[8] end
+redis.call('HSET', sessionKey(ref), 'lastUpdateMs', values[LAST_UPDATE_MS], 'inputOctets', values[INPUT_OCTETS],
+  'outputOctets', values[OUTPUT_OCTETS], 'framedIp', values[FRAMED_IP])
+keepSessionAlive(ref, values)
+return values
+`,
+);
+
+/** Accounting-Stop. KEYS: session, tenant listing. ARGV: prefix, NAS id, Acct-Session-Id. Reply: fields or nil. */
+export const STOP_SESSION = script(
+  'stop-session',
+  `
+local ref = ARGV[2] .. ':' .. ARGV[3]
+local values = readSession(ref)
+if not values then return false end
+removeSessionRecord(ref, values)
+return values
+`,
+);
+
+/** Removes one session by its id. KEYS: tenant listing. ARGV: prefix, session id. Reply: fields or nil. */
+export const REMOVE_SESSION = script(
+  'remove-session',
+  `
+local entry = findEntry(ARGV[2])
+if not entry then return false end
+local values, ref = readEntry(entry)
+if not values then return false end
+removeSessionRecord(ref, values)
+return values
+`,
+);
+
+/**
+ * Removes and returns up to `limit` sessions whose silence deadline is before the cutoff. Scripts run one
+ * at a time, so when two nodes reap at once each session is removed by, and returned to, only one.
+ * KEYS: tenant stale, tenant listing. ARGV: prefix, cutoff (now − grace), limit. Reply: fields of each, flat.
+ */
+export const CLAIM_STALE_SESSIONS = script(
+  'claim-stale-sessions',
+  `
+local stale = redis.call('ZRANGEBYSCORE', STALE_KEY, '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+return removeEntries(stale, {})
+`,
+);
+
+/**
+ * Accounting-On/Off, first step: moves the NAS's set aside under a key of this call's own, so Starts
+ * that arrive while it is drained land in a fresh set and survive. KEYS: NAS set, closing set, tenant
+ * listing. ARGV: prefix. Reply: how many sessions are to be closed.
+ */
+export const BEGIN_CLOSING_NAS = script(
+  'begin-closing-nas',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ${CLOSING_SET_TTL_MS})
+return redis.call('SCARD', KEYS[2])
+`,
+);
+
+/** Accounting-On/Off, next steps: closes a batch. KEYS: closing set, tenant listing. ARGV: prefix, batch size. Reply: {remaining, ...fields}. */
+export const DRAIN_CLOSING_NAS = script(
+  'drain-closing-nas',
+  `
+local closed = removeEntries(redis.call('SPOP', KEYS[1], tonumber(ARGV[2])), {0})
+closed[1] = redis.call('SCARD', KEYS[1])
+return closed
+`,
+);
+
+/** Frees a tenant's expired slots. KEYS: tenant pending. ARGV: prefix, now, batch size. Reply: how many. */
+export const EXPIRE_PENDING_SLOTS = script(
+  'expire-pending-slots',
+  `
+return expireTenantSlots(tonumber(ARGV[2]), tonumber(ARGV[3]))
+`,
+);
+
+export const SESSION_CHANGE_SCRIPTS: readonly RedisScript[] = [
+  ADMIT_DEVICE,
+  START_SESSION,
+  UPDATE_SESSION,
+  STOP_SESSION,
+  REMOVE_SESSION,
+  CLAIM_STALE_SESSIONS,
+  BEGIN_CLOSING_NAS,
+  DRAIN_CLOSING_NAS,
+  EXPIRE_PENDING_SLOTS,
+];

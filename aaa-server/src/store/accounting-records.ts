@@ -1,0 +1,214 @@
+// The SQL of accounting: a batch of records into accounting_log and sessions inside the caller's
+// transaction, and the session reads and closes the AAA server needs. Positional parameters and
+// multi-row inserts: this runs for every Accounting-Request.
+import { newId, type TenantShard } from '@kiunga/schemas';
+
+export const AcctStatus = { Start: 1, Stop: 2, InterimUpdate: 3, AccountingOn: 7, AccountingOff: 8 } as const;
+
+export interface AccountingRecord {
+  tenantId: string;
+  nasId: string;
+  statusType: number;
+  receivedAtMs: number;
+  acctSessionId: string;
+  username: string;
+  subjectKind: 'voucher' | 'subscriber' | null;
+  subjectId: string | null;
+  callingStationId: string;
+  framedIp: string | null;
+  nasPortId: string | null;
+  inputOctets: number;
+  outputOctets: number;
+  inputPackets: number;
+  outputPackets: number;
+  sessionTimeSeconds: number;
+  terminateCause: number | null;
+  interimIntervalSeconds: number;
+}
+
+export interface AccountingOutcome {
+  /** The stored session's id, for session records that name a known subject. */
+  sessionId: string | null;
+}
+
+/**
+ * accounting_log rows per INSERT statement: one statement (one step, one reset) for many rows. 50 rows
+ * of 9 values is 450 parameters, far below SQLite's limit of 32,766 (SQLITE_MAX_VARIABLE_NUMBER).
+ */
+export const ACCOUNTING_LOG_ROWS_PER_INSERT = 50;
+const ACCOUNTING_LOG_COLUMNS = 9;
+const ACCOUNTING_LOG_INSERT_HEAD = `INSERT INTO accounting_log (received_at, nas_id, status_type, acct_session_id, username,
+                                  input_octets, output_octets, session_time_seconds, terminate_cause) VALUES `;
+const ACCOUNTING_LOG_ROW = `(${new Array(ACCOUNTING_LOG_COLUMNS).fill('?').join(', ')})`;
+/** The INSERT for n rows, at index n (built once; the shard caches the prepared statements). */
+const accountingLogInserts = Array.from(
+  { length: ACCOUNTING_LOG_ROWS_PER_INSERT + 1 },
+  (_, rows) => ACCOUNTING_LOG_INSERT_HEAD + new Array(rows).fill(ACCOUNTING_LOG_ROW).join(', '),
+);
+
+// Counters only move forward: a late, reordered interim must not roll octets back.
+const UPSERT_SESSION_SQL = `INSERT INTO sessions (id, nas_id, acct_session_id, username, subject_kind, subject_id,
+                             calling_station_id, framed_ip, nas_port_id, status, started_at, updated_at, stopped_at,
+                             interim_interval_seconds, input_octets, output_octets, input_packets,
+                             output_packets, session_time_seconds, terminate_cause)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(nas_id, acct_session_id) DO UPDATE SET
+         updated_at = MAX(sessions.updated_at, excluded.updated_at),
+         framed_ip = COALESCE(excluded.framed_ip, sessions.framed_ip),
+         input_octets = MAX(sessions.input_octets, excluded.input_octets),
+         output_octets = MAX(sessions.output_octets, excluded.output_octets),
+         input_packets = MAX(sessions.input_packets, excluded.input_packets),
+         output_packets = MAX(sessions.output_packets, excluded.output_packets),
+         session_time_seconds = MAX(sessions.session_time_seconds, excluded.session_time_seconds),
+         status = CASE WHEN sessions.status = 'closed' THEN 'closed' ELSE excluded.status END,
+         stopped_at = COALESCE(sessions.stopped_at, excluded.stopped_at),
+         terminate_cause = COALESCE(sessions.terminate_cause, excluded.terminate_cause)
+       RETURNING id`;
+
+/** Writes a batch of one tenant's records; call inside a transaction. Outcomes come in record order. */
+export function writeAccountingRecords(
+  shard: TenantShard,
+  records: readonly AccountingRecord[],
+): AccountingOutcome[] {
+  insertAccountingLog(shard, records);
+  return records.map((record) => applyToSessions(shard, record));
+}
+
+function insertAccountingLog(shard: TenantShard, records: readonly AccountingRecord[]): void {
+  const values: Array<string | number | null> = [];
+  for (let start = 0; start < records.length; start += ACCOUNTING_LOG_ROWS_PER_INSERT) {
+    const end = Math.min(records.length, start + ACCOUNTING_LOG_ROWS_PER_INSERT);
+    values.length = 0;
+    for (let index = start; index < end; index += 1) {
+      const record = records[index]!;
+      values.push(
+        record.receivedAtMs,
+        record.nasId,
+        record.statusType,
+        record.acctSessionId,
+        record.username,
+        record.inputOctets,
+        record.outputOctets,
+        record.sessionTimeSeconds,
+        record.terminateCause,
+      );
+    }
+    shard.statement(accountingLogInserts[end - start]!).run(values);
+  }
+}
+
+function applyToSessions(shard: TenantShard, record: AccountingRecord): AccountingOutcome {
+  if (record.statusType === AcctStatus.AccountingOn || record.statusType === AcctStatus.AccountingOff) {
+    closeOpenSessionsOfNas(shard, record.nasId, record.receivedAtMs, 'NAS-Reboot');
+    return { sessionId: null };
+  }
+  if (record.subjectKind === null || record.subjectId === null) return { sessionId: null };
+  return { sessionId: upsertSession(shard, record) };
+}
+
+const terminateCauseNames: Record<number, string> = {
+  1: 'User-Request',
+  2: 'Lost-Carrier',
+  3: 'Lost-Service',
+  4: 'Idle-Timeout',
+  5: 'Session-Timeout',
+  6: 'Admin-Reset',
+  7: 'Admin-Reboot',
+  8: 'Port-Error',
+  9: 'NAS-Error',
+  10: 'NAS-Request',
+  11: 'NAS-Reboot',
+  12: 'Port-Unneeded',
+  13: 'Port-Preempted',
+  14: 'Port-Suspended',
+  15: 'Service-Unavailable',
+  16: 'Callback',
+  17: 'User-Error',
+  18: 'Host-Request',
+};
+
+export function terminateCauseName(cause: number | null): string | null {
+  if (cause === null) return null;
+  return terminateCauseNames[cause] ?? `Cause-${cause}`;
+}
+
+function upsertSession(shard: TenantShard, record: AccountingRecord): string {
+  const isStop = record.statusType === AcctStatus.Stop;
+  const row = shard
+    .statement(UPSERT_SESSION_SQL)
+    .get(
+      newId('session'),
+      record.nasId,
+      record.acctSessionId,
+      record.username,
+      record.subjectKind,
+      record.subjectId,
+      record.callingStationId,
+      record.framedIp,
+      record.nasPortId,
+      isStop ? 'closed' : 'open',
+      record.receivedAtMs - record.sessionTimeSeconds * 1000,
+      record.receivedAtMs,
+      isStop ? record.receivedAtMs : null,
+      record.interimIntervalSeconds,
+      record.inputOctets,
+      record.outputOctets,
+      record.inputPackets,
+      record.outputPackets,
+      record.sessionTimeSeconds,
+      isStop ? terminateCauseName(record.terminateCause) : null,
+    ) as { id: string };
+  return row.id;
+}
+
+export function closeOpenSessionsOfNas(
+  shard: TenantShard,
+  nasId: string,
+  nowMs: number,
+  cause: string,
+): number {
+  return shard
+    .statement(
+      `UPDATE sessions SET status = 'closed', stopped_at = ?, terminate_cause = ?
+        WHERE nas_id = ? AND status = 'open'`,
+    )
+    .run(nowMs, cause, nasId).changes;
+}
+
+/** Closes one session that the server gave up on (its interim updates stopped). */
+export function closeSessionById(shard: TenantShard, sessionId: string, nowMs: number, cause: string): void {
+  shard
+    .statement(
+      `UPDATE sessions SET status = 'closed', stopped_at = ?, terminate_cause = ? WHERE id = ? AND status = 'open'`,
+    )
+    .run(nowMs, cause, sessionId);
+}
+
+export interface OpenSessionRow {
+  id: string;
+  nasId: string;
+  acctSessionId: string;
+  username: string;
+  subjectKind: 'voucher' | 'subscriber';
+  subjectId: string;
+  callingStationId: string;
+  framedIp: string | null;
+  startedAt: number;
+  updatedAt: number;
+  interimIntervalSeconds: number;
+  inputOctets: number;
+  outputOctets: number;
+}
+
+/** For rebuilding the session table at start. */
+export function readOpenSessions(shard: TenantShard): OpenSessionRow[] {
+  return shard
+    .statement(
+      `SELECT id, nas_id AS nasId, acct_session_id AS acctSessionId, username, subject_kind AS subjectKind,
+              subject_id AS subjectId, calling_station_id AS callingStationId, framed_ip AS framedIp,
+              started_at AS startedAt, updated_at AS updatedAt, interim_interval_seconds AS interimIntervalSeconds,
+              input_octets AS inputOctets, output_octets AS outputOctets
+         FROM sessions WHERE status = 'open'`,
+    )
+    .all() as OpenSessionRow[];
+}

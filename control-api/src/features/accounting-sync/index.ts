@@ -1,0 +1,5 @@
+// What the accounting sync offers the routes and jobs that will run it: the core and the vendor ports.
+export * from './core/index';
+export * from './port-outcomes';
+export * from './quickbooks-port';
+export * from './xero-port';

@@ -1,0 +1,3 @@
+// What tests and the demo use of the QuickBooks simulator.
+export * from './connect-client';
+export * from './quickbooks-simulator';
