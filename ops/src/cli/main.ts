@@ -95,7 +95,7 @@ async function runMigrate(rest: string[]): Promise<number> {
   resolveMasterKey(config, { createIfMissing: true });
   const summary = await migrateAll(databasesOf(config));
   const where = config.databaseUrl ? 'PostgreSQL' : config.dataDir;
-  process.stdout.write(`migrated ${where}: platform and ${summary.tenantsMigrated} tenant database(s)\n`);
+  process.stdout.write(`migrated ${where}: platform DB and ${summary.tenantsMigrated} tenant shard(s)\n`);
   return 0;
 }
 
