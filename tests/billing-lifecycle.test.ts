@@ -13,7 +13,7 @@ import {
 import { Attribute, PacketCode } from '@kiunga/dictionaries';
 import { type NasSimulator, startNasSimulator } from '@kiunga/ops/sim/nas';
 import { type SmsSimulator, startSmsSimulator } from '@kiunga/ops/sim/sms';
-import { ManualClock, type ShardRegistry } from '@kiunga/schemas';
+import { type Databases, ManualClock } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessKiunga, startInProcess } from './support/in-process';
 import {
@@ -33,7 +33,7 @@ const SEEDED_AT_MS = Date.parse('2029-06-14T10:00:00+03:00');
 let dataDir: string;
 let kiunga: InProcessKiunga;
 let demo: DemoJson;
-let shards: ShardRegistry;
+let databases: Databases;
 let aaa: AaaServer;
 let nas: NasSimulator;
 let sms: SmsSimulator;
@@ -57,13 +57,12 @@ beforeAll(async () => {
     dataDir,
     clock,
     extra: { smsBaseUrl: sms.baseUrl },
-    prepare: (platform) =>
-      platform.sqlite
-        .prepare('UPDATE nas_devices SET coa_port = ? WHERE ip_address = ?')
-        .run(nas.port, '127.0.0.1'),
+    prepare: async (platform) => {
+      await platform.run('UPDATE nas_devices SET coa_port = ? WHERE ip_address = ?', [nas.port, '127.0.0.1']);
+    },
   });
   kiunga = started;
-  ({ shards, aaa, dependencies, app } = started);
+  ({ databases, aaa, dependencies, app } = started);
   token = await login();
 });
 
@@ -116,27 +115,22 @@ const acct = (attributes: Record<string, string>) =>
     },
   });
 
-function shardRows(sql: string, ...parameters: unknown[]): unknown[] {
-  return shards
-    .forTenant(tenant().id)
-    .sqlite.prepare(sql)
-    .all(...parameters);
+function tenantRows(sql: string, ...parameters: Array<string | number>): Promise<unknown[]> {
+  return databases.forTenant(tenant().id).all(sql, parameters);
 }
 
-function subscriberRow() {
-  return shardRows(
-    'SELECT status, expires_at AS expiresAt FROM subscribers WHERE id = ?',
+async function subscriberRow() {
+  const [row] = await tenantRows(
+    'SELECT status, expires_at AS "expiresAt" FROM subscribers WHERE id = ?',
     subscriber.id,
-  )[0] as {
-    status: string;
-    expiresAt: number | null;
-  };
+  );
+  return row as { status: string; expiresAt: number | null };
 }
 
 /** Runs the billing jobs twice: the second run must find nothing left to do. */
 async function runJobsTwice() {
   const first = await runBillingJobs(dependencies);
-  const ledgerCount = shardRows('SELECT COUNT(*) AS count FROM ledger_entries');
+  const ledgerCount = await tenantRows('SELECT COUNT(*) AS count FROM ledger_entries');
   const second = await runBillingJobs(dependencies);
   expect(second).toMatchObject({
     invoices: 0,
@@ -145,12 +139,12 @@ async function runJobsTwice() {
     reactivations: 0,
     failedTenants: [],
   });
-  expect(shardRows('SELECT COUNT(*) AS count FROM ledger_entries')).toEqual(ledgerCount);
+  expect(await tenantRows('SELECT COUNT(*) AS count FROM ledger_entries')).toEqual(ledgerCount);
   return first;
 }
 
-const notificationsOf = () =>
-  shardRows('SELECT kind FROM notifications WHERE subscriber_id = ? ORDER BY id', subscriber.id).map(
+const notificationsOf = async () =>
+  (await tenantRows('SELECT kind FROM notifications WHERE subscriber_id = ? ORDER BY id', subscriber.id)).map(
     (row) => (row as { kind: string }).kind,
   );
 
@@ -184,7 +178,7 @@ describe('a subscriber through invoice, reminders, suspension, payment and react
     expect(invoice.totalCents).toBe(106_500);
     expect(invoice).toMatchObject({ cycleKey: '2030-01-01', status: 'open', dueAt: eat(1, 17, 0) });
     // Service ends at the first suspension step: due (17th) + 3 days of grace.
-    expect(subscriberRow()).toEqual({ status: 'active', expiresAt: eat(1, 20, 0) });
+    expect(await subscriberRow()).toEqual({ status: 'active', expiresAt: eat(1, 20, 0) });
     const accepted = await auth();
     expect(accepted.code).toBe('Access-Accept');
     expect(Number(accepted.attributes['Session-Timeout'])).toBe((eat(1, 20, 0) - clock.now()) / 1000);
@@ -197,17 +191,17 @@ describe('a subscriber through invoice, reminders, suspension, payment and react
     expect((await runJobsTwice()).reminders).toBe(0);
     clock.set(eat(1, 14));
     await runJobsTwice();
-    expect(notificationsOf()).toEqual(['payment_reminder']);
+    expect(await notificationsOf()).toEqual(['payment_reminder']);
     clock.set(eat(1, 17));
     await runJobsTwice();
-    expect(notificationsOf()).toEqual(['payment_reminder', 'payment_reminder']);
-    const outbox = shardRows(
+    expect(await notificationsOf()).toEqual(['payment_reminder', 'payment_reminder']);
+    const outbox = await tenantRows(
       'SELECT recipient, body, status FROM notifications WHERE subscriber_id = ?',
       subscriber.id,
     );
     expect(outbox[1]).toMatchObject({ recipient: '254712345678', status: 'pending' });
     expect((outbox[1] as { body: string }).body).toContain(subscriber.accountNumber);
-    expect(subscriberRow().status).toBe('active');
+    expect((await subscriberRow()).status).toBe('active');
     // The sender job delivers the outbox (the demo's own subscribers' messages first: oldest first).
     for (let run = 0; run < 20 && (await sendPendingNotifications(dependencies)).sent > 0; run++);
     const texts = sms
@@ -215,7 +209,7 @@ describe('a subscriber through invoice, reminders, suspension, payment and react
       .filter((text) => text.to === '+254712345678' && text.message.includes(subscriber.accountNumber));
     expect(texts.map((text) => text.message.slice(0, 9))).toEqual(['Reminder:', 'Reminder:']);
     expect(
-      shardRows(
+      await tenantRows(
         `SELECT status FROM notifications WHERE subscriber_id = ? AND status != 'sent'`,
         subscriber.id,
       ),
@@ -227,7 +221,7 @@ describe('a subscriber through invoice, reminders, suspension, payment and react
     const sentBefore = nas.received.length;
     const run = await runJobsTwice();
     expect(run.suspensions).toBeGreaterThanOrEqual(1);
-    expect(subscriberRow().status).toBe('suspended');
+    expect((await subscriberRow()).status).toBe('suspended');
     const disconnects = nas.received
       .slice(sentBefore)
       .filter(
@@ -242,7 +236,7 @@ describe('a subscriber through invoice, reminders, suspension, payment and react
     const rejected = await auth();
     expect(rejected.code).toBe('Access-Reject');
     expect(rejected.attributes['Reply-Message']).toMatch(/suspended/);
-    expect(notificationsOf().at(-1)).toBe('suspension');
+    expect((await notificationsOf()).at(-1)).toBe('suspension');
   });
 
   it('reactivates as soon as an M-Pesa C2B payment covers what is overdue; RADIUS accepts again', async () => {
@@ -252,22 +246,24 @@ describe('a subscriber through invoice, reminders, suspension, payment and react
     const partial = invoice.totalCents - 100;
     expect(await confirmC2b('BIL0000001', partial)).toBe(200);
     await waitFor(
-      () => shardRows('SELECT 1 FROM payments WHERE provider_transaction_id = ?', 'BIL0000001').length === 1,
+      async () =>
+        (await tenantRows('SELECT 1 AS found FROM payments WHERE provider_transaction_id = ?', 'BIL0000001'))
+          .length === 1,
     );
     await settled();
-    expect(subscriberRow().status).toBe('suspended'); // one shilling short: still overdue
+    expect((await subscriberRow()).status).toBe('suspended'); // one shilling short: still overdue
     expect((await api('GET', `/api/v1/invoices/${invoice.id}`)).body).toMatchObject({
       status: 'partially_paid',
       outstandingCents: 100,
     });
     expect(await confirmC2b('BIL0000002', 100 + 50_000)).toBe(200); // the rest, and Ksh 500 ahead
-    await waitFor(() => subscriberRow().status === 'active');
+    await waitFor(async () => (await subscriberRow()).status === 'active');
     // Paid through January: service runs to February's suspension step (1st + 7 + 3 days).
-    expect(subscriberRow().expiresAt).toBe(eat(2, 11, 0));
+    expect((await subscriberRow()).expiresAt).toBe(eat(2, 11, 0));
     const accepted = await auth();
     expect(accepted.attributes['Reply-Message'] ?? '').toBe('');
     expect(accepted.code).toBe('Access-Accept');
-    expect(notificationsOf().at(-1)).toBe('reactivation');
+    expect((await notificationsOf()).at(-1)).toBe('reactivation');
     const statement = await api('GET', `/api/v1/subscribers/${subscriber.id}/statement`);
     expect(statement.body).toMatchObject({
       balanceCents: -50_000,
@@ -341,9 +337,9 @@ async function confirmC2b(transId: string, amountCents: number): Promise<number>
   return response.status;
 }
 
-async function waitFor(condition: () => boolean): Promise<void> {
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    if (condition()) return;
+    if (await condition()) return;
     await new Promise((done) => setTimeout(done, 20));
   }
   throw new Error('condition never held');

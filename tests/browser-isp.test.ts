@@ -1,12 +1,11 @@
 // The ISP console in real headless Chromium against ./kiunga start: plans, vouchers and their print
 // sheet, a router with its one-time secret, branding, and disconnecting a live session.
-import { join } from 'node:path';
 import { PacketCode } from '@kiunga/dictionaries';
 import { type NasSimulator, startNasSimulator } from '@kiunga/ops/sim/nas';
-import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { acceptNextDialog, flashText, signIn, useBrowserSuite } from './support/browser';
+import { changePlatform } from './support/data-access';
 import { radclient } from './support/radclient';
 
 let nas: NasSimulator;
@@ -23,9 +22,12 @@ const suite = useBrowserSuite({
       secret: tenant.nas[0]!.secret,
       behaviour: 'ack',
     });
-    const platform = new Database(join(dataDir, 'platform.db'));
-    platform.prepare('UPDATE nas_devices SET coa_port = ? WHERE id = ?').run(nas.port, tenant.nas[0]!.id);
-    platform.close();
+    await changePlatform(
+      dataDir,
+      'UPDATE nas_devices SET coa_port = ? WHERE id = ?',
+      nas.port,
+      tenant.nas[0]!.id,
+    );
   },
   async beforeStop() {
     await nas?.close();

@@ -7,7 +7,7 @@ import {
   reconcilePendingPurchases,
 } from '@kiunga/control-api';
 import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
-import { ManualClock, type ShardRegistry } from '@kiunga/schemas';
+import { type Databases, ManualClock } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessKiunga, startInProcess } from './support/in-process';
 import {
@@ -22,7 +22,7 @@ const MINUTE_MS = 60_000;
 let dataDir: string;
 let demo: DemoJson;
 let kiunga: InProcessKiunga;
-let shards: ShardRegistry;
+let databases: Databases;
 let daraja: DarajaSimulator;
 let dependencies: ApiDependencies;
 let app: ReturnType<typeof createApp>;
@@ -41,7 +41,7 @@ beforeAll(async () => {
     now: () => clock.now(),
   });
   kiunga = await startInProcess({ dataDir, clock, mpesaBaseUrl: daraja.baseUrl });
-  ({ shards, dependencies, app } = kiunga);
+  ({ databases, dependencies, app } = kiunga);
 });
 
 afterAll(async () => {
@@ -96,21 +96,18 @@ describe('STK reconciliation', () => {
 });
 
 describe('voucher expiry job', () => {
-  it('marks vouchers whose validity ran out as expired, and only those', () => {
-    const shard = shards.forTenant(tenant().id);
+  it('marks vouchers whose validity ran out as expired, and only those', async () => {
+    const database = databases.forTenant(tenant().id);
     const [old, fresh] = tenant().vouchers;
     const nowMs = clock.now();
-    shard.sqlite
-      .prepare(`UPDATE vouchers SET status = 'active', first_used_at = ?, expires_at = ? WHERE id = ?`)
-      .run(nowMs - 7_200_000, nowMs - 1, old!.id);
-    shard.sqlite
-      .prepare(`UPDATE vouchers SET status = 'active', first_used_at = ?, expires_at = ? WHERE id = ?`)
-      .run(nowMs, nowMs + 3_600_000, fresh!.id);
-    expect(expireVouchers(dependencies)).toBe(1);
-    const status = (id: string) =>
-      (shard.sqlite.prepare('SELECT status FROM vouchers WHERE id = ?').get(id) as { status: string }).status;
-    expect(status(old!.id)).toBe('expired');
-    expect(status(fresh!.id)).toBe('active');
-    expect(expireVouchers(dependencies)).toBe(0);
+    const activate = `UPDATE vouchers SET status = 'active', first_used_at = ?, expires_at = ? WHERE id = ?`;
+    await database.run(activate, [nowMs - 7_200_000, nowMs - 1, old!.id]);
+    await database.run(activate, [nowMs, nowMs + 3_600_000, fresh!.id]);
+    expect(await expireVouchers(dependencies)).toBe(1);
+    const status = async (id: string) =>
+      (await database.get<{ status: string }>('SELECT status FROM vouchers WHERE id = ?', [id]))?.status;
+    expect(await status(old!.id)).toBe('expired');
+    expect(await status(fresh!.id)).toBe('active');
+    expect(await expireVouchers(dependencies)).toBe(0);
   });
 });

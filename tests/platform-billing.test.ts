@@ -15,12 +15,11 @@ import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/dara
 import { type PayPalSimulator, startPayPalSimulator } from '@kiunga/ops/sim/paypal';
 import {
   createSecretBox,
+  type Databases,
   ManualClock,
-  openPlatformDatabase,
-  type PlatformDatabase,
-  ShardRegistry,
+  openDatabases,
+  SqliteDatabases,
 } from '@kiunga/schemas';
-import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, apiRequest, createAccount, login } from './support/identity-client';
@@ -33,6 +32,7 @@ import {
   seedDemo,
 } from './support/kiunga-process';
 import { radclient } from './support/radclient';
+import { databaseUrlFor } from './support/test-database';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -49,8 +49,7 @@ const SEEDED_AT_MS = Date.parse('2030-03-14T10:00:00+03:00');
 
 let dataDir: string;
 let demo: DemoJson;
-let platform: PlatformDatabase;
-let shards: ShardRegistry;
+let databases: Databases;
 let aaa: AaaServer;
 let api: ControlApiServer;
 let daraja: DarajaSimulator;
@@ -63,8 +62,10 @@ beforeAll(async () => {
   dataDir = makeDataDir();
   demo = await seedDemo(dataDir, undefined, clockStartEnvironment(SEEDED_AT_MS));
   const masterKey = readFileSync(join(dataDir, 'master.key'), 'utf8').trim();
-  platform = openPlatformDatabase(dataDir);
-  shards = new ShardRegistry({ dataDir });
+  const databaseUrl = await databaseUrlFor(dataDir);
+  databases = await openDatabases({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
+  if (!(databases instanceof SqliteDatabases))
+    throw new Error('the in-process AAA server runs on SQLite only');
   const secretBox = createSecretBox(masterKey);
   const logger = pino({ level: 'silent' });
   daraja = await startDarajaSimulator({
@@ -81,18 +82,18 @@ beforeAll(async () => {
     authPort: 0,
     acctPort: 0,
     dataDir,
-    platform,
+    // One connection per SQLite file, as in ./kiunga start: the AAA server shares the layer's handles.
+    platform: databases.platformHandle,
     secretBox,
     clock,
     logger,
-    shards,
+    shards: databases.shards,
   });
   const port = await freePort('tcp');
   baseUrl = `http://127.0.0.1:${port}`;
   dependencies = {
     aaa: aaa.control,
-    platform,
-    shards,
+    databases,
     secretBox,
     clock,
     logger,
@@ -113,7 +114,7 @@ afterAll(async () => {
   await aaa?.stop();
   await daraja?.stop();
   await paypal?.stop();
-  platform?.close();
+  await databases?.close();
   if (dataDir) removeDataDir(dataDir);
 });
 
@@ -216,9 +217,9 @@ describe('trial, grace, restriction and payment by M-Pesa', () => {
       status: 'matched',
     });
     expect((await brandingWrite(owner)).status).toBe(200);
-    const callbacks = platform.sqlite
-      .prepare(`SELECT outcome FROM platform_callbacks WHERE provider = 'mpesa' ORDER BY id`)
-      .all() as Array<{ outcome: string }>;
+    const callbacks = await databases.platform.all<{ outcome: string }>(
+      `SELECT outcome FROM platform_callbacks WHERE provider = 'mpesa' ORDER BY id`,
+    );
     expect(callbacks.map((row) => row.outcome)).toEqual(['applied', 'duplicate', 'duplicate']);
   });
 
@@ -361,14 +362,11 @@ describe('tiers', () => {
     clock.advance(25 * HOUR_MS);
     await runBilling();
     // Ksh 12,000 of hotspot sales through Kiunga in its first month.
-    const shard = new Database(join(dataDir, 'tenants', `${isp.tenantId}.db`));
-    shard
-      .prepare(
-        `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, status, received_at)
+    await databases.forTenant(isp.tenantId).run(
+      `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, status, received_at)
          VALUES (?, 'mpesa_stk', ?, ?, 'matched', ?)`,
-      )
-      .run(`pay_test_${isp.tenantId}`, `RCPT${process.pid}`, 1_200_000, clock.now() + DAY_MS);
-    shard.close();
+      [`pay_test_${isp.tenantId}`, `RCPT${process.pid}`, 1_200_000, clock.now() + DAY_MS],
+    );
 
     clock.advance(32 * DAY_MS);
     await runBilling();
@@ -384,9 +382,10 @@ describe('tiers', () => {
       amountCents: number;
     }>;
     expect(charges[0]).toMatchObject({ kind: 'monthly', tier: 'tier2', amountCents: 150_000 });
-    const audit = platform.sqlite
-      .prepare(`SELECT detail FROM audit_log WHERE tenant_id = ? AND action = 'platform_billing.tier_change'`)
-      .all(isp.tenantId) as Array<{ detail: string }>;
+    const audit = await databases.platform.all<{ detail: string }>(
+      `SELECT detail FROM audit_log WHERE tenant_id = ? AND action = 'platform_billing.tier_change'`,
+      [isp.tenantId],
+    );
     expect(JSON.parse(audit[0]!.detail)).toMatchObject({
       from: 'tier1',
       to: 'tier2',

@@ -2,11 +2,10 @@
 // tills and masked numbers, the callback edge cases, and the captive portal's money edges (no M-Pesa,
 // push limits per number and address per ISP, voucher recovery by M-Pesa receipt).
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, login } from './support/api-client';
+import { queryTenant } from './support/data-access';
 import { requestFrom } from './support/from-address';
 import {
   type DemoJson,
@@ -103,21 +102,14 @@ function lastStkTo(phone: string) {
 }
 
 /** The outcome recorded on the newest raw callback of `kind` (stk, c2b_confirmation). */
-function lastCallbackOutcome(kind: string) {
-  return shardQuery<{ outcome: string }>(
+async function lastCallbackOutcome(kind: string) {
+  const row = await queryTenant<{ outcome: string }>(
+    dataDir,
     first().id,
     'SELECT outcome FROM provider_callbacks WHERE kind = ? ORDER BY id DESC LIMIT 1',
     kind,
-  )?.outcome;
-}
-
-function shardQuery<Row>(tenantId: string, sql: string, ...parameters: unknown[]): Row | undefined {
-  const shard = new Database(join(dataDir, 'tenants', `${tenantId}.db`), { readonly: true });
-  try {
-    return shard.prepare(sql).get(...parameters) as Row | undefined;
-  } finally {
-    shard.close();
-  }
+  );
+  return row?.outcome;
 }
 
 async function registrationSettled(owner: ApiClient) {
@@ -333,10 +325,11 @@ describe('callback edge cases', () => {
     const pendingBuy = await buyFrom(ADDRESS.edges, '0700 000 008');
     await daraja.settled();
     const pending = lastStkTo('254700000008');
-    const vouchersBefore = shardQuery<{ count: number }>(
+    const vouchersBefore = await queryTenant<{ count: number }>(
+      dataDir,
       first().id,
       'SELECT COUNT(*) AS count FROM vouchers',
-    )!;
+    );
     const answer = await postJson(pending.callbackUrl, {
       Body: {
         stkCallback: {
@@ -362,10 +355,10 @@ describe('callback edge cases', () => {
     ).json()) as PurchaseView;
     expect(view).toMatchObject({ status: 'failed', error: { code: 'mpesa_receipt_already_used' } });
     expect(view.voucherCode).toBeUndefined();
-    expect(shardQuery<{ count: number }>(first().id, 'SELECT COUNT(*) AS count FROM vouchers')).toEqual(
-      vouchersBefore,
-    );
-    expect(lastCallbackOutcome('stk')).toBe('receipt_conflict');
+    expect(
+      await queryTenant<{ count: number }>(dataDir, first().id, 'SELECT COUNT(*) AS count FROM vouchers'),
+    ).toEqual(vouchersBefore);
+    expect(await lastCallbackOutcome('stk')).toBe('receipt_conflict');
   });
 
   it('acknowledges a C2B confirmation of "0" and records nothing but the raw body; validation refuses it', async () => {
@@ -374,10 +367,15 @@ describe('callback edge cases', () => {
     const confirmation = await postJson(confirmationUrl(), c2bBody('ZERO000001', '0'));
     expect(confirmation).toEqual({ status: 200, body: { ResultCode: '0', ResultDesc: 'Accepted' } });
     expect(
-      shardQuery(first().id, `SELECT id FROM payments WHERE provider_transaction_id = 'ZERO000001'`),
+      await queryTenant(
+        dataDir,
+        first().id,
+        `SELECT id FROM payments WHERE provider_transaction_id = 'ZERO000001'`,
+      ),
     ).toBeUndefined();
     expect(
-      shardQuery<{ outcome: string; body: string }>(
+      await queryTenant<{ outcome: string; body: string }>(
+        dataDir,
         first().id,
         `SELECT outcome, body FROM provider_callbacks WHERE kind = 'c2b_confirmation' ORDER BY id DESC LIMIT 1`,
       ),
@@ -391,13 +389,14 @@ describe('callback edge cases', () => {
     const answer = await postJson(confirmationUrl(), c2bBody(stk.mpesaReceiptNumber!, `${stk.amount}.00`));
     expect(answer.status).toBe(200);
     expect(
-      shardQuery<{ count: number }>(
+      await queryTenant<{ count: number }>(
+        dataDir,
         first().id,
         'SELECT COUNT(*) AS count FROM payments WHERE provider_transaction_id = ?',
-        stk.mpesaReceiptNumber,
+        stk.mpesaReceiptNumber!,
       ),
     ).toEqual({ count: 1 });
-    expect(lastCallbackOutcome('c2b_confirmation')).toBe('duplicate');
+    expect(await lastCallbackOutcome('c2b_confirmation')).toBe('duplicate');
   });
 
   it('answers a body over 64 KB with 413, declared or chunked, and keeps its start with the outcome', async () => {
@@ -428,7 +427,8 @@ describe('callback edge cases', () => {
       outgoing.end();
     });
     expect(chunked.status).toBe(413);
-    const kept = shardQuery<{ outcome: string; length: number }>(
+    const kept = await queryTenant<{ outcome: string; length: number }>(
+      dataDir,
       first().id,
       `SELECT outcome, length(body) AS length FROM provider_callbacks WHERE kind = 'c2b_confirmation' ORDER BY id DESC LIMIT 1`,
     );

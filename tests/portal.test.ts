@@ -1,10 +1,10 @@
 // End to end: a hotspot client buys a package through the captive portal with M-Pesa (the Daraja
 // simulator over HTTP), gets exactly one voucher, and logs in over RADIUS with it.
-import { join } from 'node:path';
 import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
-import Database from 'better-sqlite3';
+import type { SqlValue } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login } from './support/api-client';
+import { queryTenant } from './support/data-access';
 import {
   type DemoJson,
   type MpesaDemoTenant,
@@ -61,11 +61,8 @@ function settle(purchaseId: string) {
   return settledPurchase(daraja, kiunga.baseUrl, tenant().slug, purchaseId);
 }
 
-function countRows(sql: string, ...parameters: unknown[]): number {
-  const shard = new Database(join(dataDir, 'tenants', `${tenant().id}.db`), { readonly: true });
-  const row = shard.prepare(sql).get(...parameters) as { count: number };
-  shard.close();
-  return row.count;
+async function countRows(sql: string, ...parameters: SqlValue[]): Promise<number> {
+  return (await queryTenant<{ count: number }>(dataDir, tenant().id, sql, ...parameters))?.count ?? 0;
 }
 
 describe('captive portal purchase with M-Pesa', () => {
@@ -107,24 +104,24 @@ describe('captive portal purchase with M-Pesa', () => {
       expect(paid.status).toBe('paid');
       await daraja.settled();
       expect(
-        countRows(
+        await countRows(
           'SELECT COUNT(*) AS count FROM purchases WHERE id = ? AND voucher_id IS NOT NULL',
           started.body.id,
         ),
       ).toBe(1);
-      const receipt = countRows(
+      const receipt = await countRows(
         `SELECT COUNT(*) AS count FROM payments WHERE matched_id = ?`,
         started.body.id,
       );
       expect(receipt).toBe(1);
       expect(
-        countRows(
+        await countRows(
           `SELECT COUNT(*) AS count FROM vouchers WHERE batch_id IN (SELECT batch_id FROM vouchers WHERE code = ?)`,
-          paid.voucherCode,
+          paid.voucherCode!,
         ),
       ).toBe(1);
       expect(
-        countRows(`SELECT COUNT(*) AS count FROM provider_callbacks WHERE outcome = 'duplicate'`),
+        await countRows(`SELECT COUNT(*) AS count FROM provider_callbacks WHERE outcome = 'duplicate'`),
       ).toBeGreaterThanOrEqual(3);
     } finally {
       daraja.setDuplicateCallbacks(0);
@@ -182,7 +179,7 @@ describe('captive portal purchase with M-Pesa', () => {
       body: JSON.stringify(forged),
     });
     expect(wrongToken.status).toBe(404);
-    const vouchersBefore = countRows('SELECT COUNT(*) AS count FROM vouchers');
+    const vouchersBefore = await countRows('SELECT COUNT(*) AS count FROM vouchers');
     const callbackUrl = daraja.state().stkTransactions.at(-1)?.callbackUrl;
     expect(callbackUrl).toBeDefined();
     const unknown = await fetch(callbackUrl!, {
@@ -191,9 +188,9 @@ describe('captive portal purchase with M-Pesa', () => {
       body: JSON.stringify(forged),
     });
     expect(await unknown.json()).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
-    expect(countRows('SELECT COUNT(*) AS count FROM vouchers')).toBe(vouchersBefore);
+    expect(await countRows('SELECT COUNT(*) AS count FROM vouchers')).toBe(vouchersBefore);
     expect(
-      countRows(`SELECT COUNT(*) AS count FROM provider_callbacks WHERE outcome = 'unmatched'`),
+      await countRows(`SELECT COUNT(*) AS count FROM provider_callbacks WHERE outcome = 'unmatched'`),
     ).toBeGreaterThanOrEqual(1);
   });
 
@@ -251,13 +248,13 @@ describe('C2B paybill payments', () => {
     expect(payment.outcome).toBe('confirmed');
     await daraja.settled();
     expect(
-      countRows(
+      await countRows(
         `SELECT COUNT(*) AS count FROM payments WHERE matched_kind = 'subscriber' AND matched_id = ? AND amount_cents = 150000`,
         subscriber.id,
       ),
     ).toBe(1);
     expect(
-      countRows(
+      await countRows(
         `SELECT COUNT(*) AS count FROM ledger_entries WHERE credit_account = ? AND amount_cents = 150000`,
         `subscriber:${subscriber.id}`,
       ),

@@ -3,10 +3,11 @@
 // notifications routes, tenant isolation between the two demo ISPs, and the console's Messages page.
 import { type ApiDependencies, type createApp, sendPendingNotifications } from '@kiunga/control-api';
 import { type SmsSimulator, startSmsSimulator } from '@kiunga/ops/sim/sms';
-import { ManualClock, ShardRegistry } from '@kiunga/schemas';
+import { ManualClock, openDatabases, type SqlDatabase } from '@kiunga/schemas';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type InProcessKiunga, startInProcess } from './support/in-process';
 import { type DemoJson, makeDataDir, removeDataDir, seedDemo } from './support/kiunga-process';
+import { databaseUrlFor } from './support/test-database';
 
 type SmsDemoTenant = DemoJson['tenants'][number] & {
   sms: { username: string; apiKey: string; senderId: string };
@@ -56,9 +57,9 @@ beforeEach(async () => {
   for (const tenant of tenants) tokens.set(tenant.id, await login(tenant.owner));
   // Each test starts with an empty queue: what an earlier test left pending is taken out of the way.
   for (const tenant of tenants) {
-    shardOf(tenant.id)
-      .prepare(`UPDATE notifications SET status = 'failed' WHERE status IN ('pending', 'sending')`)
-      .run();
+    await databaseOf(tenant.id).run(
+      `UPDATE notifications SET status = 'failed' WHERE status IN ('pending', 'sending')`,
+    );
     const put = await api(tenant, 'PUT', '/api/v1/settings/sms', {
       username: tenant.sms.username,
       apiKey: tenant.sms.apiKey,
@@ -96,30 +97,33 @@ async function api(
   return { status: response.status, body: text ? JSON.parse(text) : undefined, text };
 }
 
-function shardOf(tenantId: string) {
-  return kiunga.shards.forTenant(tenantId).sqlite;
+function databaseOf(tenantId: string): SqlDatabase {
+  return kiunga.databases.forTenant(tenantId);
 }
 
 /** Queues a message as dunning does (dunning-store.ts queueNotification). */
-function queue(tenant: SmsDemoTenant, recipient: string | null, body = 'Reminder: invoice due.'): number {
+async function queue(
+  tenant: SmsDemoTenant,
+  recipient: string | null,
+  body = 'Reminder: invoice due.',
+): Promise<number> {
   dedupeNumber += 1;
-  const result = shardOf(tenant.id)
-    .prepare(
-      `INSERT INTO notifications (dedupe_key, channel, kind, subscriber_id, recipient, body, status, created_at)
-       VALUES (?, 'sms', 'payment_reminder', ?, ?, ?, 'pending', ?)`,
-    )
-    .run(`test-${dedupeNumber}`, tenant.subscribers[0]!.id, recipient, body, clock.now());
-  return Number(result.lastInsertRowid);
+  const inserted = await databaseOf(tenant.id).get<{ id: number }>(
+    `INSERT INTO notifications (dedupe_key, channel, kind, subscriber_id, recipient, body, status, created_at)
+     VALUES (?, 'sms', 'payment_reminder', ?, ?, ?, 'pending', ?) RETURNING id`,
+    [`test-${dedupeNumber}`, tenant.subscribers[0]!.id, recipient, body, clock.now()],
+  );
+  return inserted!.id;
 }
 
-function row(tenant: SmsDemoTenant, id: number): NotificationRow {
-  return shardOf(tenant.id)
-    .prepare(
-      `SELECT status, attempts, last_error AS lastError, next_attempt_at AS nextAttemptAt,
-              provider_message_id AS providerMessageId, sent_at AS sentAt
-         FROM notifications WHERE id = ?`,
-    )
-    .get(id) as NotificationRow;
+async function row(tenant: SmsDemoTenant, id: number): Promise<NotificationRow> {
+  const found = await databaseOf(tenant.id).get<NotificationRow>(
+    `SELECT status, attempts, last_error AS "lastError", next_attempt_at AS "nextAttemptAt",
+            provider_message_id AS "providerMessageId", sent_at AS "sentAt"
+       FROM notifications WHERE id = ?`,
+    [id],
+  );
+  return found!;
 }
 
 const deliveredTo = (number: string) => sms.delivered().filter((message) => message.to === number);
@@ -127,12 +131,14 @@ const deliveredTo = (number: string) => sms.delivered().filter((message) => mess
 describe('the SMS sender job', () => {
   it('sends each pending message exactly once when two nodes run the job at the same moment', async () => {
     const ids = [
-      queue(a(), '0712345678', 'Reminder one'),
-      queue(a(), '+254722000111', 'Reminder two'),
-      queue(a(), '254733000222', 'Reminder three'),
+      await queue(a(), '0712345678', 'Reminder one'),
+      await queue(a(), '+254722000111', 'Reminder two'),
+      await queue(a(), '254733000222', 'Reminder three'),
     ];
-    // A second node: its own shard handles on the same files, the same clock and gateway.
-    const otherNode: ApiDependencies = { ...dependencies, shards: new ShardRegistry({ dataDir }) };
+    // A second node: its own connections to the same databases, the same clock and gateway.
+    const databaseUrl = await databaseUrlFor(dataDir);
+    const otherDatabases = await openDatabases({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
+    const otherNode: ApiDependencies = { ...dependencies, databases: otherDatabases };
     try {
       const [first, second] = await Promise.all([
         sendPendingNotifications(dependencies),
@@ -140,7 +146,7 @@ describe('the SMS sender job', () => {
       ]);
       expect(first.sent + second.sent).toBe(3);
     } finally {
-      otherNode.shards.closeAll();
+      await otherDatabases.close();
     }
     expect(
       sms
@@ -154,7 +160,7 @@ describe('the SMS sender job', () => {
       from: a().sms.senderId,
       username: a().sms.username,
     });
-    expect(row(a(), ids[0]!)).toEqual({
+    expect(await row(a(), ids[0]!)).toEqual({
       status: 'sent',
       attempts: 1,
       lastError: null,
@@ -169,9 +175,9 @@ describe('the SMS sender job', () => {
 
   it('retries a transient gateway failure after the backoff, then sends', async () => {
     sms.setBehaviour('+254722000111', 'server_error', 1);
-    const id = queue(a(), '0722000111');
+    const id = await queue(a(), '0722000111');
     expect(await sendPendingNotifications(dependencies)).toMatchObject({ sent: 0, retried: 1 });
-    const waiting = row(a(), id);
+    const waiting = await row(a(), id);
     expect(waiting).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: clock.now() + 60_000 });
     expect(waiting.lastError).toMatch(/HTTP 500/);
     // Not due yet: nothing is asked of the gateway.
@@ -180,18 +186,18 @@ describe('the SMS sender job', () => {
     expect(sms.requestCount()).toBe(requestsBefore);
     clock.advance(60_000);
     expect(await sendPendingNotifications(dependencies)).toMatchObject({ sent: 1 });
-    expect(row(a(), id)).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+    expect(await row(a(), id)).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
     expect(deliveredTo('+254722000111')).toHaveLength(1);
   });
 
   it('gives up on a message that keeps failing for now, after the last attempt', async () => {
     sms.setBehaviour('+254733000222', 'gateway_error');
-    const id = queue(a(), '0733000222');
-    for (let attempt = 0; attempt < 10 && row(a(), id).status === 'pending'; attempt += 1) {
+    const id = await queue(a(), '0733000222');
+    for (let attempt = 0; attempt < 10 && (await row(a(), id)).status === 'pending'; attempt += 1) {
       await sendPendingNotifications(dependencies);
       clock.advance(3 * 60 * 60_000);
     }
-    const given = row(a(), id);
+    const given = await row(a(), id);
     expect(given.status).toBe('failed');
     expect(given.attempts).toBe(5);
     expect(given.lastError).toMatch(/GatewayError \(gave up after 5 attempts\)/);
@@ -199,19 +205,19 @@ describe('the SMS sender job', () => {
   });
 
   it('fails a message without a phone, or to a number the gateway refuses, with a clear reason', async () => {
-    const noPhone = queue(a(), null);
-    const notMobile = queue(a(), '020 123 4567');
-    const refused = queue(a(), '+254700000403');
+    const noPhone = await queue(a(), null);
+    const notMobile = await queue(a(), '020 123 4567');
+    const refused = await queue(a(), '+254700000403');
     expect(await sendPendingNotifications(dependencies)).toMatchObject({ failed: 3, sent: 0 });
-    expect(row(a(), noPhone)).toMatchObject({
+    expect(await row(a(), noPhone)).toMatchObject({
       status: 'failed',
       lastError: 'the subscriber has no phone number',
     });
-    expect(row(a(), notMobile)).toMatchObject({
+    expect(await row(a(), notMobile)).toMatchObject({
       status: 'failed',
       lastError: '020 123 4567 is not a Kenyan mobile number',
     });
-    expect(row(a(), refused)).toMatchObject({
+    expect(await row(a(), refused)).toMatchObject({
       status: 'failed',
       lastError: 'gateway: InvalidPhoneNumber',
       attempts: 1,
@@ -225,14 +231,14 @@ describe('the SMS sender job', () => {
   it('leaves messages pending while the ISP has SMS off, and sends them once it is on again', async () => {
     const off = await api(b(), 'PUT', '/api/v1/settings/sms', { username: b().sms.username, enabled: false });
     expect(off.body).toMatchObject({ isConfigured: true, enabled: false });
-    const id = queue(b(), '0799000444');
+    const id = await queue(b(), '0799000444');
     await sendPendingNotifications(dependencies);
-    expect(row(b(), id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await row(b(), id)).toMatchObject({ status: 'pending', attempts: 0 });
     expect(sms.requestCount()).toBe(0);
     // Turned on without giving the API key again: the stored one is kept.
     await api(b(), 'PUT', '/api/v1/settings/sms', { username: b().sms.username, enabled: true });
     await sendPendingNotifications(dependencies);
-    expect(row(b(), id).status).toBe('sent');
+    expect((await row(b(), id)).status).toBe('sent');
     expect(deliveredTo('+254799000444')).toEqual([expect.objectContaining({ username: b().sms.username })]);
   });
 
@@ -242,28 +248,29 @@ describe('the SMS sender job', () => {
       apiKey: 'wrong',
       enabled: true,
     });
-    const first = queue(b(), '0799000444');
-    const second = queue(b(), '0799000445');
+    const first = await queue(b(), '0799000444');
+    const second = await queue(b(), '0799000445');
     await sendPendingNotifications(dependencies);
     expect(sms.requestCount()).toBe(1);
-    expect(row(b(), first)).toMatchObject({ status: 'pending', attempts: 1 });
-    expect(row(b(), first).lastError).toMatch(/refused the username or API key/);
-    expect(row(b(), second)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await row(b(), first)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect((await row(b(), first)).lastError).toMatch(/refused the username or API key/);
+    expect(await row(b(), second)).toMatchObject({ status: 'pending', attempts: 0 });
   });
 
   it('takes back a message whose sender died mid-send once its claim runs out', async () => {
-    const id = queue(a(), '0712345678');
-    shardOf(a().id)
-      .prepare(`UPDATE notifications SET status = 'sending', attempts = 1, claimed_until = ? WHERE id = ?`)
-      .run(clock.now() + 60_000, id);
+    const id = await queue(a(), '0712345678');
+    await databaseOf(a().id).run(
+      `UPDATE notifications SET status = 'sending', attempts = 1, claimed_until = ? WHERE id = ?`,
+      [clock.now() + 60_000, id],
+    );
     await sendPendingNotifications(dependencies);
-    expect(row(a(), id).status).toBe('sending'); // the claim still holds
+    expect((await row(a(), id)).status).toBe('sending'); // the claim still holds
     clock.advance(60_001);
     await sendPendingNotifications(dependencies);
-    expect(row(a(), id)).toMatchObject({ status: 'pending', lastError: 'sending was interrupted' });
+    expect(await row(a(), id)).toMatchObject({ status: 'pending', lastError: 'sending was interrupted' });
     clock.advance(60_000);
     await sendPendingNotifications(dependencies);
-    expect(row(a(), id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await row(a(), id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 });
 
@@ -298,12 +305,10 @@ describe('SMS settings and notifications API', () => {
     });
     expect(JSON.stringify(audit.body)).not.toContain('a-new-secret-api-key');
     // Stored sealed: the key is not in the shard's settings as text.
-    const stored = shardOf(a().id)
-      .prepare(`SELECT value FROM tenant_settings WHERE key = 'sms.config'`)
-      .get() as {
-      value: string;
-    };
-    expect(stored.value).not.toContain('a-new-secret-api-key');
+    const stored = await databaseOf(a().id).get<{ value: string }>(
+      `SELECT value FROM tenant_settings WHERE key = 'sms.config'`,
+    );
+    expect(stored?.value).not.toContain('a-new-secret-api-key');
   });
 
   it('refuses invalid settings with validation_failed, and an API key is needed the first time', async () => {
@@ -316,7 +321,7 @@ describe('SMS settings and notifications API', () => {
       expect(response.status).toBe(400);
       expect(response.body.error.code).toBe('validation_failed');
     }
-    shardOf(b().id).prepare(`DELETE FROM tenant_settings WHERE key = 'sms.config'`).run();
+    await databaseOf(b().id).run(`DELETE FROM tenant_settings WHERE key = 'sms.config'`);
     expect((await api(b(), 'GET', '/api/v1/settings/sms')).body).toEqual({
       isConfigured: false,
       enabled: false,
@@ -357,9 +362,9 @@ describe('SMS settings and notifications API', () => {
 
   it('lists messages newest first with a status filter and cursor pages', async () => {
     const ids = [
-      queue(a(), null, 'first'),
-      queue(a(), '0712345678', 'second'),
-      queue(a(), '0712345678', 'third'),
+      await queue(a(), null, 'first'),
+      await queue(a(), '0712345678', 'second'),
+      await queue(a(), '0712345678', 'third'),
     ];
     clock.advance(1);
     await sendPendingNotifications(dependencies);
@@ -391,7 +396,7 @@ describe('SMS settings and notifications API', () => {
 describe('tenant isolation of SMS', () => {
   it('B’s token never reads A’s messages or settings, and cannot change A’s', async () => {
     const secretBody = `A-only reminder ${Date.now()}`;
-    const id = queue(a(), null, secretBody);
+    const id = await queue(a(), null, secretBody);
     const subscriberOfA = a().subscribers[0]!.id;
     for (const path of [
       '/api/v1/notifications?limit=200',
@@ -415,7 +420,7 @@ describe('tenant isolation of SMS', () => {
       enabled: true,
     });
     // A's message goes out through A's account only.
-    shardOf(a().id).prepare('UPDATE notifications SET recipient = ? WHERE id = ?').run('0712345678', id);
+    await databaseOf(a().id).run('UPDATE notifications SET recipient = ? WHERE id = ?', ['0712345678', id]);
     await sendPendingNotifications(dependencies);
     expect(sms.delivered().map((message) => [message.username, message.message])).toEqual([
       [a().sms.username, secretBody],
@@ -439,7 +444,7 @@ describe('the console Messages page', () => {
       return response.text();
     };
     expect(await page('/isp/messages?status=sending')).toContain('No message has this status.');
-    const id = queue(b(), null, 'Your internet service is suspended');
+    const id = await queue(b(), null, 'Your internet service is suspended');
     await sendPendingNotifications(dependencies);
     const html = await page('/isp/messages');
     expect(html).toContain(`data-message="${id}"`);

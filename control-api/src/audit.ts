@@ -33,28 +33,26 @@ export function sourceAddressOf(
 
 const NO_TRUSTED_PROXIES: ReadonlySet<string> = new Set();
 
-export function recordAudit(
+export async function recordAudit(
   dependencies: ApiDependencies,
   context: Context<AppEnv>,
   entry: AuditEntry,
-): void {
+): Promise<void> {
   const principal = context.get('principal');
-  recordAuditAs(dependencies, context, { id: principal.id, tenantId: principal.tenantId }, entry);
+  await recordAuditAs(dependencies, context, { id: principal.id, tenantId: principal.tenantId }, entry);
 }
 
 /** For events before a principal exists (sign-in, registration): the actor is named explicitly. */
-export function recordAuditAs(
+export async function recordAuditAs(
   dependencies: ApiDependencies,
   context: Context,
   actor: { id: string | null; tenantId: string | null },
   entry: AuditEntry,
-): void {
-  dependencies.platform.sqlite
-    .prepare(
-      `INSERT INTO audit_log (at, actor_id, tenant_id, action, target, detail, source_address)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
+): Promise<void> {
+  await dependencies.databases.platform.run(
+    `INSERT INTO audit_log (at, actor_id, tenant_id, action, target, detail, source_address)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    [
       dependencies.clock.now(),
       actor.id,
       actor.tenantId,
@@ -62,5 +60,6 @@ export function recordAuditAs(
       entry.target ?? null,
       entry.detail === undefined ? null : JSON.stringify(entry.detail),
       sourceAddressOf(context, dependencies),
-    );
+    ],
+  );
 }

@@ -1,12 +1,12 @@
 // What the control API's routes need, passed in once at start (no globals).
-import type { AaaControl, Clock, PlatformDatabase, SecretBox, ShardRegistry } from '@kiunga/schemas';
+import type { AaaControl, Clock, Databases, SecretBox } from '@kiunga/schemas';
 import type { Logger } from 'pino';
 import type { Principal } from './permissions';
 import type { PlatformBillingConfig } from './platform-billing/config';
 
 export interface ApiDependencies {
-  platform: PlatformDatabase;
-  shards: ShardRegistry;
+  /** The platform's database and every tenant's (SQLite files, or PostgreSQL schemas). */
+  databases: Databases;
   secretBox: SecretBox;
   clock: Clock;
   aaa: AaaControl;

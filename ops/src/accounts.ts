@@ -1,7 +1,6 @@
 // Platform accounts from the command line: `kiunga admin create`.
-import { newId, type PlatformDatabase, platformSchema } from '@kiunga/schemas';
+import { insertOf, newId, platformSchema, type SqlDatabase } from '@kiunga/schemas';
 import argon2 from 'argon2';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 
 export const PASSWORD_LENGTH_MIN = 8;
@@ -23,7 +22,7 @@ export async function hashPassword(password: string): Promise<string> {
 export class AccountError extends Error {}
 
 export async function createSuperAdmin(
-  platform: PlatformDatabase,
+  platform: SqlDatabase,
   input: { email: string; password: string },
   nowMs: number,
 ): Promise<{ id: string; email: string }> {
@@ -34,29 +33,30 @@ export async function createSuperAdmin(
     );
   }
   const { email, password } = parsed.data;
-  const existing = platform.orm
-    .select({ id: platformSchema.users.id })
-    .from(platformSchema.users)
-    .where(eq(platformSchema.users.email, email))
-    .get();
-  if (existing) throw new AccountError(`an account with email ${email} already exists`);
+  const passwordHash = await hashPassword(password);
   const id = newId('user');
-  platform.orm
-    .insert(platformSchema.users)
-    .values({
+  await platform.transaction(async (transaction) => {
+    if (await transaction.get('SELECT 1 AS found FROM users WHERE email = ?', [email]))
+      throw new AccountError(`an account with email ${email} already exists`);
+    const user = insertOf(platformSchema.users, {
       id,
       email,
-      passwordHash: await hashPassword(password),
+      passwordHash,
       displayName: 'Super admin',
       kind: 'super_admin',
       tenantId: null,
       createdAt: nowMs,
       updatedAt: nowMs,
-    })
-    .run();
-  platform.orm
-    .insert(platformSchema.auditLog)
-    .values({ at: nowMs, actorId: null, action: 'user.create', target: id, detail: 'super_admin via CLI' })
-    .run();
+    });
+    await transaction.run(user.sql, user.params);
+    const audit = insertOf(platformSchema.auditLog, {
+      at: nowMs,
+      actorId: null,
+      action: 'user.create',
+      target: id,
+      detail: 'super_admin via CLI',
+    });
+    await transaction.run(audit.sql, audit.params);
+  });
   return { id, email };
 }

@@ -1,4 +1,4 @@
-// Configuration: KIUNGA_RADIUS_PUBLIC_ADDRESS, KIUNGA_TRUSTED_PROXIES and KIUNGA_METRICS_TOKEN are validated at start.
+// Configuration: KIUNGA_RADIUS_PUBLIC_ADDRESS, KIUNGA_TRUSTED_PROXIES, KIUNGA_DATABASE_URL and KIUNGA_METRICS_TOKEN are validated at start.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, METRICS_TOKEN_LENGTH_MIN, readConfig } from './config';
 
@@ -45,6 +45,25 @@ describe('KIUNGA_TRUSTED_PROXIES', () => {
   it('refuses anything that is not an IP address', () => {
     expect(() => readConfig({ KIUNGA_TRUSTED_PROXIES: '10.0.0.0/8' })).toThrow(ConfigError);
     expect(() => readConfig({ KIUNGA_TRUSTED_PROXIES: 'proxy.local' })).toThrow(/KIUNGA_TRUSTED_PROXIES/);
+  });
+});
+
+describe('KIUNGA_DATABASE_URL', () => {
+  it('is unset by default: the platform and tenants live in SQLite files under the data dir', () => {
+    expect(readConfig({}).databaseUrl).toBeNull();
+  });
+
+  it('takes a postgres:// or postgresql:// URL', () => {
+    for (const url of ['postgres://kiunga:secret@10.0.0.5:5432/kiunga', 'postgresql://db.internal/kiunga']) {
+      expect(readConfig({ KIUNGA_DATABASE_URL: url }).databaseUrl).toBe(url);
+    }
+  });
+
+  it('refuses anything else at start, saying what it needs', () => {
+    for (const url of ['mysql://db/kiunga', 'not a url', './data/platform.db']) {
+      expect(() => readConfig({ KIUNGA_DATABASE_URL: url })).toThrow(/KIUNGA_DATABASE_URL/);
+    }
+    expect(() => readConfig({ KIUNGA_DATABASE_URL: 'mysql://db/kiunga' })).toThrow(/postgres:\/\//);
   });
 });
 

@@ -30,6 +30,8 @@ const metricsToken = z
 export const BACKUP_KEEP_DEFAULT = 7;
 const BACKUP_KEEP_MIN = 1;
 const BACKUP_KEEP_MAX = 366;
+/** PostgreSQL's connection URI schemes (PostgreSQL 15 manual, 34.1.1.2 "Connection URIs"). */
+const POSTGRES_URL_SCHEMES = ['postgres:', 'postgresql:'];
 
 const environmentSchema = z.object({
   KIUNGA_DATA_DIR: z.string().min(1).default('./data'),
@@ -39,6 +41,14 @@ const environmentSchema = z.object({
   KIUNGA_RADIUS_AUTH_PORT: port.default(1812),
   KIUNGA_RADIUS_ACCT_PORT: port.default(1813),
   KIUNGA_MASTER_KEY: z.string().min(16).optional(),
+  /** Scaled mode: the platform and every tenant in this PostgreSQL database; unset = SQLite files. */
+  KIUNGA_DATABASE_URL: z
+    .string()
+    .refine(
+      (url) => URL.canParse(url) && POSTGRES_URL_SCHEMES.includes(new URL(url).protocol),
+      'a postgres:// (or postgresql://) URL',
+    )
+    .optional(),
   KIUNGA_PUBLIC_URL: z.string().url().optional(),
   /**
    * The IP address(es) routers send RADIUS to, comma-separated, the first the primary (one per AAA
@@ -106,6 +116,8 @@ export interface KiungaConfig {
   radiusAuthPort: number;
   radiusAcctPort: number;
   masterKey: string | null;
+  /** KIUNGA_DATABASE_URL: PostgreSQL (scaled mode); null = embedded SQLite files under dataDir. */
+  databaseUrl: string | null;
   publicUrl: string;
   /** KIUNGA_RADIUS_PUBLIC_ADDRESS: empty when unset (the console asks, or the public URL's IP is used). */
   radiusPublicAddresses: readonly string[];
@@ -146,6 +158,7 @@ export function readConfig(
     radiusAuthPort: values.KIUNGA_RADIUS_AUTH_PORT,
     radiusAcctPort: values.KIUNGA_RADIUS_ACCT_PORT,
     masterKey: values.KIUNGA_MASTER_KEY ?? null,
+    databaseUrl: values.KIUNGA_DATABASE_URL ?? null,
     publicUrl: values.KIUNGA_PUBLIC_URL ?? `http://127.0.0.1:${values.KIUNGA_HTTP_PORT}`,
     radiusPublicAddresses: values.KIUNGA_RADIUS_PUBLIC_ADDRESS ?? [],
     mpesaBaseUrl: values.KIUNGA_MPESA_BASE_URL ?? null,

@@ -1,23 +1,17 @@
-// `kiunga migrate`: create or upgrade the platform DB and every tenant shard.
-import { openPlatformDatabase, ShardRegistry, servedTenantIds } from '@kiunga/schemas';
+// `kiunga migrate`: create or upgrade the platform database and every served tenant's (SQLite files,
+// or PostgreSQL schemas with KIUNGA_DATABASE_URL).
+import { type DatabasesConfig, openDatabases, servedTenantIds } from '@kiunga/schemas';
 
 export interface MigrationSummary {
   tenantsMigrated: number;
 }
 
-export function migrateAll(dataDir: string): MigrationSummary {
-  const platform = openPlatformDatabase(dataDir);
+export async function migrateAll(config: DatabasesConfig): Promise<MigrationSummary> {
+  const databases = await openDatabases(config);
   try {
-    // An archived ISP's shard sits in tenants/archive/ and the registry refuses to open it.
-    const tenantIds = servedTenantIds(platform);
-    // Opening a shard applies its migrations; one at a time keeps file handles low.
-    const shards = new ShardRegistry({ dataDir, openShardsMax: 1 });
-    for (const tenantId of tenantIds) {
-      shards.forTenant(tenantId);
-    }
-    shards.closeAll();
-    return { tenantsMigrated: tenantIds.length };
+    await databases.migrateAll();
+    return { tenantsMigrated: (await servedTenantIds(databases.platform)).length };
   } finally {
-    platform.close();
+    await databases.close();
   }
 }

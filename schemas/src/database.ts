@@ -5,13 +5,17 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { SqlDatabase } from './db/sql-database';
 import { makePrivateDirectory, PRIVATE_FILE_MODE } from './file-modes';
 import * as platformSchema from './tables/platform';
 import * as tenantSchema from './tables/tenant';
 
-// ../migrations from this module: schemas/src → schemas/migrations in the source tree, and
-// bin/ → migrations/ in a compiled build (ops/src/cli/build.ts lays it out so).
-const migrationsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+// The parent of this module's folder holds the migrations: schemas/src → schemas/migrations and
+// schemas/migrations-postgres in the source tree, bin/ → migrations/ and migrations-postgres/ in a
+// compiled build (ops/src/cli/build.ts lays it out so). Every module of a build shares one
+// import.meta.url, so only a module directly in schemas/src may compute this.
+export const MIGRATIONS_PARENT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const migrationsRoot = join(MIGRATIONS_PARENT, 'migrations');
 
 /** Wait this long for a lock held by the other process before failing a write. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -70,10 +74,13 @@ export function openTenantDatabase(path: string): { sqlite: Database.Database; o
   return { sqlite, orm };
 }
 
+const SERVED_TENANTS_SQL = `SELECT id FROM tenants WHERE status != 'archived' ORDER BY id`;
+
 /** Tenants the platform still serves (RADIUS, jobs, portals): every one but the archived. */
-export function servedTenantIds(platform: PlatformDatabase): string[] {
-  return platform.sqlite
-    .prepare(`SELECT id FROM tenants WHERE status != 'archived' ORDER BY id`)
-    .pluck()
-    .all() as string[];
+export function servedTenantIds(platform: SqlDatabase): Promise<string[]>;
+/** The AAA server's synchronous read on the platform handle, until it moves onto SqlDatabase too. */
+export function servedTenantIds(platform: PlatformDatabase): string[];
+export function servedTenantIds(platform: SqlDatabase | PlatformDatabase): string[] | Promise<string[]> {
+  if ('sqlite' in platform) return platform.sqlite.prepare(SERVED_TENANTS_SQL).pluck().all() as string[];
+  return platform.column<string>(SERVED_TENANTS_SQL);
 }

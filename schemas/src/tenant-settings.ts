@@ -1,28 +1,34 @@
-// An ISP's settings in its shard's tenant_settings table: one JSON value per key, read and written
-// here only, and the RADIUS settings that both the AAA server and the control API use.
+// An ISP's settings in its tenant database's tenant_settings table: one JSON value per key, read and
+// written here only, and the RADIUS settings that both the AAA server and the control API use.
+import type { SqlDatabase } from './db/sql-database';
 import { defaultTenantRadiusSettings, type TenantRadiusSettings } from './domain';
 import type { TenantShard } from './shard-registry';
 
-/** The stored value, or undefined when the key is absent or its JSON is unreadable. */
-export function readTenantSetting(shard: TenantShard, key: string): unknown {
-  const row = shard.statement('SELECT value FROM tenant_settings WHERE key = ?').get(key) as
-    | { value: string }
-    | undefined;
-  if (!row) return undefined;
+function parsedOrUndefined(text: string): unknown {
   try {
-    return JSON.parse(row.value) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
 }
 
-export function writeTenantSetting(shard: TenantShard, key: string, value: unknown, nowMs: number): void {
-  shard
-    .statement(
-      `INSERT INTO tenant_settings (key, value, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    )
-    .run(key, JSON.stringify(value), nowMs);
+/** The stored value, or undefined when the key is absent or its JSON is unreadable. */
+export async function readTenantSetting(database: SqlDatabase, key: string): Promise<unknown> {
+  const row = await database.get<{ value: string }>('SELECT value FROM tenant_settings WHERE key = ?', [key]);
+  return row ? parsedOrUndefined(row.value) : undefined;
+}
+
+export async function writeTenantSetting(
+  database: SqlDatabase,
+  key: string,
+  value: unknown,
+  nowMs: number,
+): Promise<void> {
+  await database.run(
+    `INSERT INTO tenant_settings (key, value, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    [key, JSON.stringify(value), nowMs],
+  );
 }
 
 export const tenantRadiusSettingKeys = {
@@ -32,26 +38,17 @@ export const tenantRadiusSettingKeys = {
   walledGardenAddressList: 'radius.walled_garden_address_list',
 } as const satisfies Record<keyof TenantRadiusSettings, string>;
 
+const RADIUS_SETTINGS_SQL = `SELECT key, value FROM tenant_settings WHERE key LIKE 'radius.%'`;
+
 function positiveIntegerOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
-/** The RADIUS settings with defaults for anything absent or invalid; one query for all keys. */
-export function readTenantRadiusSettings(shard: TenantShard): TenantRadiusSettings {
-  const rows = shard
-    .statement(`SELECT key, value FROM tenant_settings WHERE key LIKE 'radius.%'`)
-    .all() as Array<{
-    key: string;
-    value: string;
-  }>;
+/** The RADIUS settings from their rows, with defaults for anything absent or invalid. */
+function radiusSettingsOf(rows: ReadonlyArray<{ key: string; value: string }>): TenantRadiusSettings {
   const values = new Map<string, unknown>();
-  for (const row of rows) {
-    try {
-      values.set(row.key, JSON.parse(row.value));
-    } catch {
-      // An unreadable value falls back to its default, like an absent one.
-    }
-  }
+  // An unreadable value falls back to its default, like an absent one.
+  for (const row of rows) values.set(row.key, parsedOrUndefined(row.value));
   const policy = values.get(tenantRadiusSettingKeys.expiredAccountPolicy);
   const addressList = values.get(tenantRadiusSettingKeys.walledGardenAddressList);
   return {
@@ -71,21 +68,41 @@ export function readTenantRadiusSettings(shard: TenantShard): TenantRadiusSettin
   };
 }
 
+/** The RADIUS settings with defaults for anything absent or invalid; one query for all keys. */
+export function readTenantRadiusSettings(database: SqlDatabase): Promise<TenantRadiusSettings>;
+/** The AAA server's synchronous read on its shard handle, until it moves onto SqlDatabase too. */
+export function readTenantRadiusSettings(shard: TenantShard): TenantRadiusSettings;
+export function readTenantRadiusSettings(
+  source: SqlDatabase | TenantShard,
+): TenantRadiusSettings | Promise<TenantRadiusSettings> {
+  if ('statement' in source) {
+    return radiusSettingsOf(
+      source.statement(RADIUS_SETTINGS_SQL).all() as Array<{ key: string; value: string }>,
+    );
+  }
+  return source.all<{ key: string; value: string }>(RADIUS_SETTINGS_SQL).then(radiusSettingsOf);
+}
+
 /**
- * Writes the given settings (others stay as they are) in one transaction, and moves the shard's change
+ * Writes the given settings (others stay as they are) in one transaction, and moves the tenant's change
  * generation in it, so every AAA server's next Access-Request reads them (as it does vouchers, subscribers
- * and plans, whose triggers move the same counter; tenant migration 0001).
+ * and plans, whose triggers move the same counter and, on PostgreSQL, notify; tenant migration 0001).
  */
-export function writeTenantRadiusSettings(
-  shard: TenantShard,
+export async function writeTenantRadiusSettings(
+  database: SqlDatabase,
   input: Partial<TenantRadiusSettings>,
   nowMs: number,
-): void {
-  shard.sqlite.transaction(() => {
+): Promise<void> {
+  await database.transaction(async (transaction) => {
     for (const field of Object.keys(tenantRadiusSettingKeys) as Array<keyof TenantRadiusSettings>) {
       const value = input[field];
-      if (value !== undefined) writeTenantSetting(shard, tenantRadiusSettingKeys[field], value, nowMs);
+      if (value !== undefined)
+        await writeTenantSetting(transaction, tenantRadiusSettingKeys[field], value, nowMs);
     }
-    shard.statement(`UPDATE change_generation SET value = value + 1 WHERE name = 'auth'`).run();
-  })();
+    await transaction.run(`UPDATE change_generation SET value = value + 1 WHERE name = 'auth'`);
+    // The triggers' notification (delivered on commit); current_schema() is the tenant's schema,
+    // the only one on the connection's search_path (docs/database.md).
+    if (transaction.dialect === 'postgres')
+      await transaction.get(`SELECT pg_notify('kiunga_changes', current_schema())`);
+  });
 }

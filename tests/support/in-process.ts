@@ -1,5 +1,6 @@
 // The AAA server and the control API's dependencies in this test process, on a seeded data dir,
-// with a clock the test moves: for jobs and time travel that a spawned ./kiunga cannot do.
+// with a clock the test moves: for jobs and time travel that a spawned ./kiunga cannot do. The data
+// dir's databases are SQLite files, or PostgreSQL with KIUNGA_TEST_DATABASE=postgres (test-database.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AaaServer, startAaaServer } from '@kiunga/aaa-server';
@@ -7,16 +8,17 @@ import { type ApiDependencies, createApp, deriveTokenKey } from '@kiunga/control
 import {
   type Clock,
   createSecretBox,
-  openPlatformDatabase,
-  type PlatformDatabase,
-  ShardRegistry,
+  type Databases,
+  openDatabases,
+  type SqlDatabase,
+  SqliteDatabases,
 } from '@kiunga/schemas';
 import pino from 'pino';
+import { databaseUrlFor } from './test-database';
 
 export interface InProcessKiunga {
   masterKey: string;
-  platform: PlatformDatabase;
-  shards: ShardRegistry;
+  databases: Databases;
   aaa: AaaServer;
   dependencies: ApiDependencies;
   app: ReturnType<typeof createApp>;
@@ -30,31 +32,38 @@ export interface InProcessOptions {
   publicUrl?: string;
   mpesaBaseUrl?: string | null;
   /** Before the AAA server loads the NAS registry: e.g. point the demo NAS's CoA at a simulator. */
-  prepare?: (platform: PlatformDatabase) => void;
+  prepare?: (platform: SqlDatabase) => Promise<void>;
   extra?: Partial<ApiDependencies>;
 }
 
 export async function startInProcess(options: InProcessOptions): Promise<InProcessKiunga> {
   const masterKey = readFileSync(join(options.dataDir, 'master.key'), 'utf8').trim();
-  const platform = openPlatformDatabase(options.dataDir);
-  options.prepare?.(platform);
-  const shards = new ShardRegistry({ dataDir: options.dataDir });
+  const databaseUrl = await databaseUrlFor(options.dataDir);
+  const databases = await openDatabases({
+    dataDir: options.dataDir,
+    ...(databaseUrl ? { databaseUrl } : {}),
+  });
+  await options.prepare?.(databases.platform);
+  if (!(databases instanceof SqliteDatabases)) {
+    await databases.close();
+    throw new Error('the in-process AAA server does not run on PostgreSQL yet');
+  }
   const secretBox = createSecretBox(masterKey);
   const logger = pino({ level: process.env['KIUNGA_TEST_DEBUG'] ? 'debug' : 'silent' });
+  // One connection per SQLite file, as in ./kiunga start: the AAA server shares the layer's handles.
   const aaa = await startAaaServer({
     host: '127.0.0.1',
     authPort: 0,
     acctPort: 0,
     dataDir: options.dataDir,
-    platform,
+    platform: databases.platformHandle,
     secretBox,
     clock: options.clock,
     logger,
-    shards,
+    shards: databases.shards,
   });
   const dependencies: ApiDependencies = {
-    platform,
-    shards,
+    databases,
     secretBox,
     clock: options.clock,
     aaa: aaa.control,
@@ -66,14 +75,13 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
   };
   return {
     masterKey,
-    platform,
-    shards,
+    databases,
     aaa,
     dependencies,
     app: createApp(dependencies),
     async stop() {
       await aaa.stop();
-      platform.close();
+      await databases.close();
     },
   };
 }

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { DemoJson, DemoTenantJson } from '@kiunga/ops';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { databaseEnvironmentFor } from './test-database';
 
 export const repositoryRoot = resolve(import.meta.dirname, '..', '..');
 const kiungaScript = join(repositoryRoot, 'kiunga');
@@ -57,7 +58,7 @@ export async function seedDemo(
 ): Promise<DemoJson> {
   const { stdout } = await runKiunga(
     ['demo', '--seed-only', '--json', '--data-dir', dataDir, '--vouchers', String(vouchers)],
-    environment,
+    { ...(await databaseEnvironmentFor(dataDir)), ...environment },
   );
   return JSON.parse(stdout) as DemoJson;
 }
@@ -112,6 +113,7 @@ export async function startKiunga(
       KIUNGA_RADIUS_ACCT_PORT: String(acctPort),
       KIUNGA_LOG_LEVEL: 'warn',
       KIUNGA_METRICS_TOKEN: TEST_METRICS_TOKEN,
+      ...(await databaseEnvironmentFor(dataDir)),
       ...environment,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ShardRegistry, type TenantShard, writeTenantRadiusSettings } from '@kiunga/schemas';
+import { ShardRegistry, SqliteDatabase, type TenantShard, writeTenantRadiusSettings } from '@kiunga/schemas';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AUTH_CACHE_ACCOUNTING_RECHECK_MS, AuthCache } from './auth-cache';
@@ -84,11 +84,11 @@ describe('AuthCache', () => {
     expect(cache.current(shard, nowMs).subject(true, 'otieno')).toBeUndefined();
   });
 
-  it('reads RADIUS settings written through writeTenantRadiusSettings on the next request', () => {
+  it('reads RADIUS settings written through writeTenantRadiusSettings on the next request', async () => {
     const cache = newCache();
     expect(cache.current(shard, nowMs).settingsOf(shard, nowMs).expiredAccountPolicy).toBe('reject');
-    writeTenantRadiusSettings(
-      shard,
+    await writeTenantRadiusSettings(
+      new SqliteDatabase(shard.sqlite),
       { expiredAccountPolicy: 'walled_garden', idleTimeoutSeconds: 600 },
       nowMs,
     );

@@ -1,14 +1,14 @@
 // Corrections staff make to a subscriber's account: voiding an invoice issued in error and paying
 // back a credit balance. Each is one ledger transfer written in the transaction that re-derives
 // the account, and repeating the same request changes nothing more.
-import { type Cents, formatKsh, KiungaError, type TenantShard } from '@kiunga/schemas';
+import { type Cents, formatKsh, KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { LedgerAccount, type ManualPaymentMethod, receivingAccountFor } from './accounts';
 import { subscriberAccounts } from './ledger';
 import { refundTransfer, voidInvoiceTransfer } from './payments';
+import { assertSubscriberExists } from './payments-store';
 import { getInvoice, type InvoiceDetail } from './queries';
-import { readBillingSettings } from './settings';
 import { accountStanding } from './standing';
-import { loadSubscriberLedger, refreshSubscriberBilling, storeTransfers } from './store';
+import { loadSubscriberLedger, refreshSubscriberAccount, storeTransfers } from './store';
 
 export interface VoidResult {
   invoice: InvoiceDetail;
@@ -19,28 +19,27 @@ export interface VoidResult {
  * Voids an invoice: what it still nets is reversed, money already paid towards it becomes credit
  * balance, and the cycle stays billed (the invoice run does not issue it again).
  */
-export function voidInvoice(shard: TenantShard, invoiceId: string, nowMs: number): VoidResult {
-  return shard.sqlite
-    .transaction((): VoidResult => {
-      const row = shard
-        .statement('SELECT subscriber_id AS subscriberId FROM invoices WHERE id = ?')
-        .get(invoiceId) as { subscriberId: string } | undefined;
-      if (!row) throw new KiungaError('not_found', 'No such invoice.');
-      const state = {
-        entries: loadSubscriberLedger(shard, row.subscriberId),
-        accounts: subscriberAccounts(row.subscriberId),
-      };
-      const transfer = voidInvoiceTransfer(state, invoiceId, nowMs);
-      if (!transfer) {
-        const invoice = getInvoice(shard, invoiceId);
-        if (invoice.status === 'void') return { invoice, isDuplicate: true };
-        throw new KiungaError('conflict', 'This invoice comes to Ksh 0; there is nothing to void.');
-      }
-      storeTransfers(shard, [transfer]);
-      refreshSubscriberBilling(shard, row.subscriberId, readBillingSettings(shard), nowMs);
-      return { invoice: getInvoice(shard, invoiceId), isDuplicate: false };
-    })
-    .immediate();
+export function voidInvoice(database: SqlDatabase, invoiceId: string, nowMs: number): Promise<VoidResult> {
+  return database.transaction(async (transaction): Promise<VoidResult> => {
+    const row = await transaction.get<{ subscriberId: string }>(
+      'SELECT subscriber_id AS "subscriberId" FROM invoices WHERE id = ?',
+      [invoiceId],
+    );
+    if (!row) throw new KiungaError('not_found', 'No such invoice.');
+    const state = {
+      entries: await loadSubscriberLedger(transaction, row.subscriberId),
+      accounts: subscriberAccounts(row.subscriberId),
+    };
+    const transfer = voidInvoiceTransfer(state, invoiceId, nowMs);
+    if (!transfer) {
+      const invoice = await getInvoice(transaction, invoiceId);
+      if (invoice.status === 'void') return { invoice, isDuplicate: true };
+      throw new KiungaError('conflict', 'This invoice comes to Ksh 0; there is nothing to void.');
+    }
+    await storeTransfers(transaction, [transfer]);
+    await refreshSubscriberAccount(transaction, row.subscriberId, nowMs);
+    return { invoice: await getInvoice(transaction, invoiceId), isDuplicate: false };
+  });
 }
 
 export interface RefundInput {
@@ -71,75 +70,78 @@ export function refundTransferId(idempotencyKey: string): string {
 }
 
 /** Pays back part or all of a credit balance; never more than the subscriber holds. */
-export function refundCredit(shard: TenantShard, input: RefundInput, nowMs: number): RefundResult {
-  return shard.sqlite
-    .transaction((): RefundResult => {
-      if (!shard.statement('SELECT 1 FROM subscribers WHERE id = ?').get(input.subscriberId)) {
-        throw new KiungaError('not_found', 'No such subscriber.');
+export function refundCredit(
+  database: SqlDatabase,
+  input: RefundInput,
+  nowMs: number,
+): Promise<RefundResult> {
+  return database.transaction(async (transaction): Promise<RefundResult> => {
+    await assertSubscriberExists(transaction, input.subscriberId);
+    const id = refundTransferId(input.idempotencyKey);
+    const cash = receivingAccountFor(input.method);
+    const accounts = subscriberAccounts(input.subscriberId, cash);
+    const reference = input.reference ?? input.method;
+    const existing = await transaction.get<{
+      debitAccount: string;
+      creditAccount: string;
+      amountCents: number;
+      reference: string;
+      at: number;
+    }>(
+      `SELECT debit_account AS "debitAccount", credit_account AS "creditAccount", amount_cents AS "amountCents",
+                reference, created_at AS at
+           FROM ledger_entries WHERE transfer_id = ?`,
+      [id],
+    );
+    if (existing) {
+      if (
+        existing.debitAccount !== accounts.receivable ||
+        existing.creditAccount !== cash ||
+        existing.amountCents !== input.amountCents
+      ) {
+        throw new KiungaError('conflict', 'This idempotency key was used for a different refund.');
       }
-      const id = refundTransferId(input.idempotencyKey);
-      const cash = receivingAccountFor(input.method);
-      const accounts = subscriberAccounts(input.subscriberId, cash);
-      const reference = input.reference ?? input.method;
-      const existing = shard
-        .statement(
-          `SELECT debit_account AS debitAccount, credit_account AS creditAccount, amount_cents AS amountCents,
-                  reference, created_at AS at
-             FROM ledger_entries WHERE transfer_id = ?`,
-        )
-        .get(id) as
-        | { debitAccount: string; creditAccount: string; amountCents: number; reference: string; at: number }
-        | undefined;
-      if (existing) {
-        if (
-          existing.debitAccount !== accounts.receivable ||
-          existing.creditAccount !== cash ||
-          existing.amountCents !== input.amountCents
-        ) {
-          throw new KiungaError('conflict', 'This idempotency key was used for a different refund.');
-        }
-        return {
-          refund: {
-            id,
-            subscriberId: input.subscriberId,
-            amountCents: existing.amountCents,
-            method: input.method,
-            reference: existing.reference,
-            at: existing.at,
-          },
-          creditBalanceCents: creditBalanceOf(shard, input.subscriberId),
-          isDuplicate: true,
-        };
-      }
-      const state = { entries: loadSubscriberLedger(shard, input.subscriberId), accounts };
-      const transfer = refundTransfer(state, { id, amountCents: input.amountCents, reference, atMs: nowMs });
-      if ('refused' in transfer) {
-        throw new KiungaError(
-          'conflict',
-          transfer.creditBalanceCents > 0
-            ? `The credit balance is ${formatKsh(transfer.creditBalanceCents)}; refund at most that.`
-            : 'This subscriber has no credit balance to refund.',
-        );
-      }
-      storeTransfers(shard, [transfer]);
-      const standing = refreshSubscriberBilling(shard, input.subscriberId, readBillingSettings(shard), nowMs);
       return {
         refund: {
           id,
           subscriberId: input.subscriberId,
-          amountCents: input.amountCents,
+          amountCents: existing.amountCents,
           method: input.method,
-          reference,
-          at: nowMs,
+          reference: existing.reference,
+          at: existing.at,
         },
-        creditBalanceCents: standing.creditBalanceCents,
-        isDuplicate: false,
+        creditBalanceCents: await creditBalanceOf(transaction, input.subscriberId),
+        isDuplicate: true,
       };
-    })
-    .immediate();
+    }
+    const state = { entries: await loadSubscriberLedger(transaction, input.subscriberId), accounts };
+    const transfer = refundTransfer(state, { id, amountCents: input.amountCents, reference, atMs: nowMs });
+    if ('refused' in transfer) {
+      throw new KiungaError(
+        'conflict',
+        transfer.creditBalanceCents > 0
+          ? `The credit balance is ${formatKsh(transfer.creditBalanceCents)}; refund at most that.`
+          : 'This subscriber has no credit balance to refund.',
+      );
+    }
+    await storeTransfers(transaction, [transfer]);
+    const standing = await refreshSubscriberAccount(transaction, input.subscriberId, nowMs);
+    return {
+      refund: {
+        id,
+        subscriberId: input.subscriberId,
+        amountCents: input.amountCents,
+        method: input.method,
+        reference,
+        at: nowMs,
+      },
+      creditBalanceCents: standing.creditBalanceCents,
+      isDuplicate: false,
+    };
+  });
 }
 
-function creditBalanceOf(shard: TenantShard, subscriberId: string): number {
-  return accountStanding(loadSubscriberLedger(shard, subscriberId), LedgerAccount.subscriber(subscriberId))
-    .creditBalanceCents;
+async function creditBalanceOf(database: SqlDatabase, subscriberId: string): Promise<number> {
+  const ledger = await loadSubscriberLedger(database, subscriberId);
+  return accountStanding(ledger, LedgerAccount.subscriber(subscriberId)).creditBalanceCents;
 }

@@ -1,14 +1,14 @@
 // Billing automation for one ISP or one subscriber: invoice run, dunning (reminders, suspension
 // with a Disconnect-Request to live sessions), and reactivation as soon as a payment covers what
-// is overdue. Shard writes happen in transactions; the NAS is told afterwards, best effort.
-import type { TenantShard } from '@kiunga/schemas';
+// is overdue. Database writes happen in transactions; the NAS is told afterwards, best effort.
+import type { SqlDatabase } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 import { type CoaReport, disconnectSubjectSessions } from '../domains/sessions';
 import { applyDunningAction, dunningCandidates, planSubscriberDunning } from './dunning-store';
 import { type BillingSettings, readBillingSettings } from './settings';
 import { type InvoiceRunReport, refreshSubscriberBilling, runTenantInvoices } from './store';
 
-type BillingDependencies = Pick<ApiDependencies, 'shards' | 'aaa' | 'clock' | 'logger'>;
+type BillingDependencies = Pick<ApiDependencies, 'databases' | 'aaa' | 'clock' | 'logger'>;
 
 export interface DunningReport {
   reminders: number;
@@ -25,8 +25,8 @@ export async function runTenantBilling(
   dependencies: BillingDependencies,
   tenantId: string,
 ): Promise<TenantBillingReport> {
-  const shard = dependencies.shards.forTenant(tenantId);
-  const invoiceRun = runTenantInvoices(shard, tenantId, dependencies.clock.now());
+  const database = dependencies.databases.forTenant(tenantId);
+  const invoiceRun = await runTenantInvoices(database, tenantId, dependencies.clock.now());
   const dunning = await runTenantDunning(dependencies, tenantId);
   return { invoiceRun, ...dunning };
 }
@@ -35,9 +35,9 @@ export async function runTenantDunning(
   dependencies: BillingDependencies,
   tenantId: string,
 ): Promise<DunningReport> {
-  const shard = dependencies.shards.forTenant(tenantId);
+  const database = dependencies.databases.forTenant(tenantId);
   const nowMs = dependencies.clock.now();
-  const settings = readBillingSettings(shard);
+  const settings = await readBillingSettings(database);
   const report: DunningReport = {
     reminders: 0,
     suspensions: 0,
@@ -45,10 +45,10 @@ export async function runTenantDunning(
     disconnected: { sessions: 0, acknowledged: 0 },
   };
   const cutOff = new Set<string>();
-  for (const subscriberId of dunningCandidates(shard)) {
-    refreshInTransaction(shard, subscriberId, settings, nowMs);
-    for (const action of planSubscriberDunning(shard, subscriberId, settings, nowMs)) {
-      if (!applyDunningAction(shard, action, nowMs)) continue;
+  for (const subscriberId of await dunningCandidates(database)) {
+    await refreshInTransaction(database, subscriberId, settings, nowMs);
+    for (const action of await planSubscriberDunning(database, subscriberId, settings, nowMs)) {
+      if (!(await applyDunningAction(database, action, nowMs))) continue;
       if (action.action === 'remind') report.reminders++;
       if (action.action === 'suspend') report.suspensions++;
       if (action.action === 'reactivate') report.reactivations++;
@@ -62,13 +62,15 @@ export async function runTenantDunning(
   return report;
 }
 
-function refreshInTransaction(
-  shard: TenantShard,
+async function refreshInTransaction(
+  database: SqlDatabase,
   subscriberId: string,
   settings: BillingSettings,
   nowMs: number,
-): void {
-  shard.sqlite.transaction(() => refreshSubscriberBilling(shard, subscriberId, settings, nowMs)).immediate();
+): Promise<void> {
+  await database.transaction((transaction) =>
+    refreshSubscriberBilling(transaction, subscriberId, settings, nowMs),
+  );
 }
 
 export interface PaymentSettlement {
@@ -88,17 +90,18 @@ export async function settleSubscriberPayment(
   tenantId: string,
   subscriberId: string,
 ): Promise<PaymentSettlement> {
-  const shard = dependencies.shards.forTenant(tenantId);
+  const database = dependencies.databases.forTenant(tenantId);
   const nowMs = dependencies.clock.now();
-  const settings = readBillingSettings(shard);
-  refreshInTransaction(shard, subscriberId, settings, nowMs);
-  const actions = planSubscriberDunning(shard, subscriberId, settings, nowMs);
+  const settings = await readBillingSettings(database);
+  await refreshInTransaction(database, subscriberId, settings, nowMs);
+  const actions = await planSubscriberDunning(database, subscriberId, settings, nowMs);
   let reactivated = false;
   for (const action of actions) {
-    if (action.action === 'reactivate' && applyDunningAction(shard, action, nowMs)) reactivated = true;
+    if (action.action === 'reactivate' && (await applyDunningAction(database, action, nowMs)))
+      reactivated = true;
   }
   const isOverdue = actions.some((action) => action.action === 'suspend');
-  if (!isOverdue) reactivated = liftExpiredStatus(shard, subscriberId, nowMs) || reactivated;
+  if (!isOverdue) reactivated = (await liftExpiredStatus(database, subscriberId, nowMs)) || reactivated;
   const disconnected = reactivated
     ? await disconnectSubjectSessions(dependencies.aaa, tenantId, 'subscriber', new Set([subscriberId]))
     : { sessions: 0, acknowledged: 0 };
@@ -106,13 +109,16 @@ export async function settleSubscriberPayment(
 }
 
 /** `expired` set by an earlier expiry: billing now keeps expires_at, so a paid-up account is active. */
-function liftExpiredStatus(shard: TenantShard, subscriberId: string, nowMs: number): boolean {
-  const result = shard
-    .statement(
-      `UPDATE subscribers SET status = 'active', updated_at = ?
-        WHERE id = ? AND status = 'expired' AND (expires_at IS NULL OR expires_at > ?)`,
-    )
-    .run(nowMs, subscriberId, nowMs);
+async function liftExpiredStatus(
+  database: SqlDatabase,
+  subscriberId: string,
+  nowMs: number,
+): Promise<boolean> {
+  const result = await database.run(
+    `UPDATE subscribers SET status = 'active', updated_at = ?
+      WHERE id = ? AND status = 'expired' AND (expires_at IS NULL OR expires_at > ?)`,
+    [nowMs, subscriberId, nowMs],
+  );
   return result.changes === 1;
 }
 

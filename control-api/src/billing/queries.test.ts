@@ -1,31 +1,21 @@
-// The invoice list on a real shard: newest first by issue time, then by number, page after page.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ShardRegistry } from '@kiunga/schemas';
-import { afterAll, describe, expect, it } from 'vitest';
+// The invoice list on a real tenant database (SQLite, or PostgreSQL with KIUNGA_TEST_DATABASE=postgres):
+// newest first by issue time, then by number, page after page.
+import { useTestDatabases } from '@kiunga/schemas/testing';
+import { describe, expect, it } from 'vitest';
 import { listInvoices } from './queries';
 import { runTenantInvoices } from './store';
 import { eat } from './test-fixtures';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'kiunga-queries-'));
-const shards = new ShardRegistry({ dataDir });
-
-afterAll(() => {
-  shards.closeAll();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const testDatabases = useTestDatabases();
 
 describe('listInvoices', () => {
-  it('lists newest first by issue date, then number, the same through every page', () => {
+  it('lists newest first by issue date, then number, the same through every page', async () => {
     const tenantId = 'tnt_order';
-    const shard = shards.forTenant(tenantId);
-    shard
-      .statement(
-        `INSERT INTO plans (id, name, kind, price_cents, billing_cycle_months, rate_up_kbps, rate_down_kbps, created_at, updated_at)
-         VALUES ('pln_home', 'Home', 'pppoe', 150000, 1, 5000, 5000, 0, 0)`,
-      )
-      .run();
+    const database = await testDatabases().createTenantDatabase(tenantId);
+    await database.run(
+      `INSERT INTO plans (id, name, kind, price_cents, billing_cycle_months, rate_up_kbps, rate_down_kbps, created_at, updated_at)
+       VALUES ('pln_home', 'Home', 'pppoe', 150000, 1, 5000, 5000, 0, 0)`,
+    );
     // Ids sort the other way from signup, and one subscriber is three cycles behind (a catch-up run).
     const subscribers: Array<[string, number]> = [
       ['sub_c', eat(2026, 1, 5, 9)],
@@ -33,17 +23,16 @@ describe('listInvoices', () => {
       ['sub_a', eat(2026, 3, 3, 9)],
     ];
     for (const [id, createdAt] of subscribers) {
-      shard
-        .statement(
-          `INSERT INTO subscribers (id, username, password_sealed, plan_id, account_number, kind, status, created_at, updated_at)
-           VALUES (?, ?, 'sealed', 'pln_home', ?, 'pppoe', 'active', ?, ?)`,
-        )
-        .run(id, id, id.toUpperCase(), createdAt, createdAt);
+      await database.run(
+        `INSERT INTO subscribers (id, username, password_sealed, plan_id, account_number, kind, status, created_at, updated_at)
+         VALUES (?, ?, 'sealed', 'pln_home', ?, 'pppoe', 'active', ?, ?)`,
+        [id, id, id.toUpperCase(), createdAt, createdAt],
+      );
     }
-    runTenantInvoices(shard, tenantId, eat(2026, 3, 4, 1));
-    runTenantInvoices(shard, tenantId, eat(2026, 4, 1, 1));
+    await runTenantInvoices(database, tenantId, eat(2026, 3, 4, 1));
+    await runTenantInvoices(database, tenantId, eat(2026, 4, 1, 1));
 
-    const all = listInvoices(shard, { limit: 100 }).items;
+    const all = (await listInvoices(database, { limit: 100 })).items;
     expect(all.map((invoice) => invoice.number)).toEqual([
       'INV-2026-000008',
       'INV-2026-000007',
@@ -62,13 +51,13 @@ describe('listInvoices', () => {
     const paged: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = listInvoices(shard, { limit: 3, cursor });
+      const page = await listInvoices(database, { limit: 3, cursor });
       paged.push(...page.items.map((invoice) => invoice.number));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(paged).toEqual(all.map((invoice) => invoice.number));
 
-    const mine = listInvoices(shard, { limit: 100, subscriberId: 'sub_c' }).items;
+    const mine = (await listInvoices(database, { limit: 100, subscriberId: 'sub_c' })).items;
     expect(mine.map((invoice) => invoice.cycleKey)).toEqual([
       '2026-04-01',
       '2026-03-01',

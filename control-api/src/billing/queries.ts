@@ -1,9 +1,10 @@
 // Reads for the API and documents: invoices (page, one with its standing), payments, a statement.
-import { type Cents, cents, KiungaError, type TenantShard } from '@kiunga/schemas';
+import { type Cents, cents, KiungaError, type SqlDatabase } from '@kiunga/schemas';
+import { equals, type SqlCondition, whereAll } from '../domains/listing';
 import { decodeTimeCursor, type Page, pageOf, timeCursorKey } from '../pagination';
 import { LedgerAccount } from './accounts';
 import type { InvoiceLine } from './lines';
-import { type PaymentRow, paymentColumns } from './payments-store';
+import { assertSubscriberExists, type PaymentRow, paymentColumns } from './payments-store';
 import { accountStanding } from './standing';
 import { loadSubscriberLedger } from './store';
 
@@ -30,9 +31,9 @@ export interface InvoiceDetail extends InvoiceOutput {
   outstandingCents: Cents;
 }
 
-const invoiceColumns = `id, number, subscriber_id AS subscriberId, account_number AS accountNumber,
-  cycle_key AS cycleKey, period_start AS periodStart, period_end AS periodEnd, issued_at AS issuedAt,
-  due_at AS dueAt, total_cents AS totalCents, status, lines`;
+const invoiceColumns = `id, number, subscriber_id AS "subscriberId", account_number AS "accountNumber",
+  cycle_key AS "cycleKey", period_start AS "periodStart", period_end AS "periodEnd", issued_at AS "issuedAt",
+  due_at AS "dueAt", total_cents AS "totalCents", status, lines`;
 
 type InvoiceRow = Omit<InvoiceOutput, 'lines'> & { lines: string };
 
@@ -57,13 +58,16 @@ export interface ListFilter {
   cursor?: string | undefined;
 }
 
-function listParameters(filter: ListFilter, after: { atMs: number; id: string } | null) {
+/** After the cursor of a list newest first by `timeColumn`, then by `keyCondition` on the key. */
+function afterTimeCursor(
+  timeColumn: string,
+  after: { atMs: number; id: string } | null,
+  keyCondition: SqlCondition,
+): SqlCondition | undefined {
+  if (after === null) return undefined;
   return {
-    status: filter.status ?? null,
-    subscriberId: filter.subscriberId ?? null,
-    afterMs: after?.atMs ?? null,
-    afterId: after?.id ?? '',
-    limit: filter.limit + 1,
+    sql: `(${timeColumn} < ? OR (${timeColumn} = ? AND ${keyCondition.sql}))`,
+    params: [after.atMs, after.atMs, ...keyCondition.params],
   };
 }
 
@@ -74,28 +78,33 @@ function listParameters(filter: ListFilter, after: { atMs: number; id: string } 
  * prefix and format; a longer one is a sequence past `sequenceDigits`, so length is compared first.
  * The cursor is (issued at, number): numbers are unique per ISP.
  */
-export function listInvoices(shard: TenantShard, filter: ListFilter): Page<InvoiceOutput> {
+export async function listInvoices(database: SqlDatabase, filter: ListFilter): Promise<Page<InvoiceOutput>> {
   const after = decodeTimeCursor(filter.cursor);
-  const rows = shard
-    .statement(
-      `SELECT ${invoiceColumns} FROM invoices
-        WHERE (@status IS NULL OR status = @status) AND (@subscriberId IS NULL OR subscriber_id = @subscriberId)
-          AND (@afterMs IS NULL OR issued_at < @afterMs OR (issued_at = @afterMs
-               AND (length(number) < length(@afterId) OR (length(number) = length(@afterId) AND number < @afterId))))
-        ORDER BY issued_at DESC, length(number) DESC, number DESC LIMIT @limit`,
-    )
-    .all(listParameters(filter, after)) as InvoiceRow[];
+  const afterNumber = after?.id ?? '';
+  const where = whereAll([
+    equals('status', filter.status),
+    equals('subscriber_id', filter.subscriberId),
+    afterTimeCursor('issued_at', after, {
+      sql: '(length(number) < ? OR (length(number) = ? AND number < ?))',
+      params: [afterNumber.length, afterNumber.length, afterNumber],
+    }),
+  ]);
+  const rows = await database.all<InvoiceRow>(
+    `SELECT ${invoiceColumns} FROM invoices${where.sql}
+      ORDER BY issued_at DESC, length(number) DESC, number DESC LIMIT ?`,
+    [...where.params, filter.limit + 1],
+  );
   const page = pageOf(rows, filter.limit, (row) => timeCursorKey(row.issuedAt, row.number));
   return { items: page.items.map(toInvoiceOutput), nextCursor: page.nextCursor };
 }
 
-export function getInvoice(shard: TenantShard, invoiceId: string): InvoiceDetail {
-  const row = shard.statement(`SELECT ${invoiceColumns} FROM invoices WHERE id = ?`).get(invoiceId) as
-    | InvoiceRow
-    | undefined;
+export async function getInvoice(database: SqlDatabase, invoiceId: string): Promise<InvoiceDetail> {
+  const row = await database.get<InvoiceRow>(`SELECT ${invoiceColumns} FROM invoices WHERE id = ?`, [
+    invoiceId,
+  ]);
   if (!row) throw new KiungaError('not_found', 'No such invoice.');
   const standing = accountStanding(
-    loadSubscriberLedger(shard, row.subscriberId),
+    await loadSubscriberLedger(database, row.subscriberId),
     LedgerAccount.subscriber(row.subscriberId),
   ).invoices.find((invoice) => invoice.invoiceId === row.id);
   return {
@@ -106,16 +115,19 @@ export function getInvoice(shard: TenantShard, invoiceId: string): InvoiceDetail
   };
 }
 
-export function listPayments(shard: TenantShard, filter: ListFilter): Page<PaymentRow> {
+export async function listPayments(database: SqlDatabase, filter: ListFilter): Promise<Page<PaymentRow>> {
   const after = decodeTimeCursor(filter.cursor);
-  const rows = shard
-    .statement(
-      `SELECT ${paymentColumns} FROM payments
-        WHERE (@status IS NULL OR status = @status) AND (@subscriberId IS NULL OR (matched_kind = 'subscriber' AND matched_id = @subscriberId))
-          AND (@afterMs IS NULL OR received_at < @afterMs OR (received_at = @afterMs AND id < @afterId))
-        ORDER BY received_at DESC, id DESC LIMIT @limit`,
-    )
-    .all(listParameters(filter, after)) as PaymentRow[];
+  const where = whereAll([
+    equals('status', filter.status),
+    filter.subscriberId === undefined
+      ? undefined
+      : { sql: `matched_kind = 'subscriber' AND matched_id = ?`, params: [filter.subscriberId] },
+    afterTimeCursor('received_at', after, { sql: 'id < ?', params: [after?.id ?? ''] }),
+  ]);
+  const rows = await database.all<PaymentRow>(
+    `SELECT ${paymentColumns} FROM payments${where.sql} ORDER BY received_at DESC, id DESC LIMIT ?`,
+    [...where.params, filter.limit + 1],
+  );
   return pageByTime(
     rows,
     filter.limit,
@@ -145,12 +157,10 @@ export interface Statement {
   entries: StatementEntry[];
 }
 
-export function subscriberStatement(shard: TenantShard, subscriberId: string): Statement {
-  if (!shard.statement('SELECT 1 FROM subscribers WHERE id = ?').get(subscriberId)) {
-    throw new KiungaError('not_found', 'No such subscriber.');
-  }
+export async function subscriberStatement(database: SqlDatabase, subscriberId: string): Promise<Statement> {
+  await assertSubscriberExists(database, subscriberId);
   const account = LedgerAccount.subscriber(subscriberId);
-  const transfers = loadSubscriberLedger(shard, subscriberId);
+  const transfers = await loadSubscriberLedger(database, subscriberId);
   const standing = accountStanding(transfers, account);
   let balance = 0;
   const entries = transfers.map((transfer): StatementEntry => {

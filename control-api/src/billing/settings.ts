@@ -1,7 +1,7 @@
 // An ISP's billing settings: cycle rule, due days, dunning steps, invoice prefix and whether invoices
 // are in whole shillings, kept as one validated JSON value in tenant_settings. Anything unreadable
 // there falls back to the defaults.
-import { readTenantSetting, type TenantShard, writeTenantSetting } from '@kiunga/schemas';
+import { readTenantSetting, type SqlDatabase, writeTenantSetting } from '@kiunga/schemas';
 import { z } from 'zod';
 import { ANCHOR_DAY_MAX, CYCLE_LENGTH_MONTHS_MAX, type CycleRule, defaultCycleRule } from './cycles';
 import {
@@ -63,15 +63,19 @@ export const defaultBillingSettings: BillingSettings = {
   wholeShillings: true,
 };
 
-export function readBillingSettings(shard: TenantShard): BillingSettings {
-  const stored = readTenantSetting(shard, BILLING_SETTINGS_KEY);
+export async function readBillingSettings(database: SqlDatabase): Promise<BillingSettings> {
+  const stored = await readTenantSetting(database, BILLING_SETTINGS_KEY);
   if (stored === undefined) return defaultBillingSettings;
   const parsed = storedBillingSettingsSchema.safeParse(stored);
   return parsed.success ? parsed.data : defaultBillingSettings;
 }
 
-export function writeBillingSettings(shard: TenantShard, settings: BillingSettings, nowMs: number): void {
-  writeTenantSetting(shard, BILLING_SETTINGS_KEY, settings, nowMs);
+export async function writeBillingSettings(
+  database: SqlDatabase,
+  settings: BillingSettings,
+  nowMs: number,
+): Promise<void> {
+  await writeTenantSetting(database, BILLING_SETTINGS_KEY, settings, nowMs);
 }
 
 export function cycleRuleOf(settings: BillingSettings): CycleRule {

@@ -1,8 +1,8 @@
-// The billing store: reads shard rows into the pure core's inputs and writes its outputs back in
+// The billing store: reads a tenant's rows into the pure core's inputs and writes its outputs back in
 // one transaction (per tenant run, per subscriber change). Every balance change is a row in
 // ledger_entries, written by postTransfer in the same transaction; invoices.status and
 // subscribers.expires_at are caches re-derived from the ledger after each change.
-import { type Cents, cents, type TenantShard } from '@kiunga/schemas';
+import { type Cents, cents, type SqlDatabase } from '@kiunga/schemas';
 import { postTransfer } from '../money/ledger';
 import { LedgerAccount } from './accounts';
 import { wholeDaysBetween } from './calendar';
@@ -31,15 +31,15 @@ interface LedgerRow {
 }
 
 /** Every transfer touching the subscriber's account, in ledger order (the order standing replays). */
-export function loadSubscriberLedger(shard: TenantShard, subscriberId: string): Transfer[] {
-  const rows = shard
-    .statement(
-      `SELECT transfer_id AS transferId, debit_account AS debitAccount, credit_account AS creditAccount,
-              amount_cents AS amount, kind, COALESCE(reference, '') AS reference, invoice_id AS invoiceId,
-              created_at AS atMs
-         FROM ledger_entries WHERE debit_account = @account OR credit_account = @account ORDER BY ledger_entries.id`,
-    )
-    .all({ account: LedgerAccount.subscriber(subscriberId) }) as LedgerRow[];
+export async function loadSubscriberLedger(database: SqlDatabase, subscriberId: string): Promise<Transfer[]> {
+  const account = LedgerAccount.subscriber(subscriberId);
+  const rows = await database.all<LedgerRow>(
+    `SELECT transfer_id AS "transferId", debit_account AS "debitAccount", credit_account AS "creditAccount",
+            amount_cents AS amount, kind, COALESCE(reference, '') AS reference, invoice_id AS "invoiceId",
+            created_at AS "atMs"
+       FROM ledger_entries WHERE debit_account = ? OR credit_account = ? ORDER BY ledger_entries.id`,
+    [account, account],
+  );
   return rows.map((row) => ({
     id: row.transferId,
     debitAccount: row.debitAccount,
@@ -53,11 +53,11 @@ export function loadSubscriberLedger(shard: TenantShard, subscriberId: string): 
 }
 
 /** Writes the core's transfers; a replayed id with identical fields is skipped, a different one throws. */
-export function storeTransfers(shard: TenantShard, transfers: readonly Transfer[]): number {
+export async function storeTransfers(database: SqlDatabase, transfers: readonly Transfer[]): Promise<number> {
   let created = 0;
   for (const transfer of transfers) {
-    const isNew = postTransfer(
-      shard,
+    const isNew = await postTransfer(
+      database,
       {
         transferId: transfer.id,
         debitAccount: transfer.debitAccount,
@@ -73,13 +73,13 @@ export function storeTransfers(shard: TenantShard, transfers: readonly Transfer[
       created++;
       continue;
     }
-    const stored = shard
-      .statement(
-        `SELECT debit_account AS debitAccount, credit_account AS creditAccount, amount_cents AS amount
-           FROM ledger_entries WHERE transfer_id = ?`,
-      )
-      .get(transfer.id) as { debitAccount: string; creditAccount: string; amount: number };
+    const stored = await database.get<{ debitAccount: string; creditAccount: string; amount: number }>(
+      `SELECT debit_account AS "debitAccount", credit_account AS "creditAccount", amount_cents AS amount
+         FROM ledger_entries WHERE transfer_id = ?`,
+      [transfer.id],
+    );
     if (
+      !stored ||
       stored.debitAccount !== transfer.debitAccount ||
       stored.creditAccount !== transfer.creditAccount ||
       stored.amount !== transfer.amount
@@ -121,13 +121,11 @@ function billingPlanOf(plan: PlanRow, cycleLengthMonths: number, settings: Billi
   };
 }
 
-function loadPlans(shard: TenantShard): Map<string, PlanRow> {
-  const rows = shard
-    .statement(
-      `SELECT id, name, price_cents AS priceCents, billing_cycle_months AS cycleMonths
-         FROM plans WHERE kind != 'hotspot'`,
-    )
-    .all() as PlanRow[];
+async function loadPlans(database: SqlDatabase): Promise<Map<string, PlanRow>> {
+  const rows = await database.all<PlanRow>(
+    `SELECT id, name, price_cents AS "priceCents", billing_cycle_months AS "cycleMonths"
+       FROM plans WHERE kind != 'hotspot'`,
+  );
   return new Map(rows.map((row) => [row.id, row]));
 }
 
@@ -151,24 +149,25 @@ interface BillableRow extends TermsRow {
   lastInvoicedEnd: number | null;
 }
 
-function loadBillableSubscribers(shard: TenantShard): BillableRow[] {
-  return shard
-    .statement(
-      `SELECT s.id, s.account_number AS accountNumber, s.plan_id AS planId, s.created_at AS createdAt,
-              b.service_start_at AS serviceStartAt, b.cycle_length_months AS cycleLengthMonths,
-              b.cycle_anchor_day AS cycleAnchorDay,
-              (SELECT MAX(i.period_end) FROM invoices i WHERE i.subscriber_id = s.id) AS lastInvoicedEnd
-         FROM subscribers s LEFT JOIN billing_subscribers b ON b.subscriber_id = s.id`,
-    )
-    .all() as BillableRow[];
+function loadBillableSubscribers(database: SqlDatabase): Promise<BillableRow[]> {
+  // The run numbers invoices in this order: oldest account first (as SQLite's table order had it),
+  // stated so that both databases number the same way.
+  return database.all<BillableRow>(
+    `SELECT s.id, s.account_number AS "accountNumber", s.plan_id AS "planId", s.created_at AS "createdAt",
+            b.service_start_at AS "serviceStartAt", b.cycle_length_months AS "cycleLengthMonths",
+            b.cycle_anchor_day AS "cycleAnchorDay",
+            (SELECT MAX(i.period_end) FROM invoices i WHERE i.subscriber_id = s.id) AS "lastInvoicedEnd"
+       FROM subscribers s LEFT JOIN billing_subscribers b ON b.subscriber_id = s.id
+      ORDER BY s.created_at, s.id`,
+  );
 }
 
-function loadPendingLines(shard: TenantShard): Map<string, { maxId: number; lines: InvoiceLine[] }> {
-  const rows = shard
-    .statement(
-      'SELECT id, subscriber_id AS subscriberId, line FROM billing_pending_lines WHERE invoice_id IS NULL ORDER BY id',
-    )
-    .all() as Array<{ id: number; subscriberId: string; line: string }>;
+async function loadPendingLines(
+  database: SqlDatabase,
+): Promise<Map<string, { maxId: number; lines: InvoiceLine[] }>> {
+  const rows = await database.all<{ id: number; subscriberId: string; line: string }>(
+    'SELECT id, subscriber_id AS "subscriberId", line FROM billing_pending_lines WHERE invoice_id IS NULL ORDER BY id',
+  );
   const bySubscriber = new Map<string, { maxId: number; lines: InvoiceLine[] }>();
   for (const row of rows) {
     const entry = bySubscriber.get(row.subscriberId) ?? { maxId: 0, lines: [] };
@@ -179,10 +178,10 @@ function loadPendingLines(shard: TenantShard): Map<string, { maxId: number; line
   return bySubscriber;
 }
 
-function nextInvoiceSequence(shard: TenantShard): number {
-  const row = shard.statement('SELECT value FROM billing_counters WHERE name = ?').get(INVOICE_SEQUENCE) as
-    | { value: number }
-    | undefined;
+async function nextInvoiceSequence(database: SqlDatabase): Promise<number> {
+  const row = await database.get<{ value: number }>('SELECT value FROM billing_counters WHERE name = ?', [
+    INVOICE_SEQUENCE,
+  ]);
   return row?.value ?? 1;
 }
 
@@ -194,17 +193,22 @@ export interface InvoiceRunReport {
 
 /**
  * One ISP's invoice run: every subscriber gets the cycles it is owed at `nowMs` (catching up
- * after downtime), in one immediate transaction so two runs (or two nodes) cannot both bill.
+ * after downtime), in one transaction so two runs (or two nodes) cannot both bill: SQLite's is
+ * immediate (one writer), PostgreSQL's serializable (retried on a conflict with another node's run).
  */
-export function runTenantInvoices(shard: TenantShard, tenantId: string, nowMs: number): InvoiceRunReport {
-  return shard.sqlite
-    .transaction((): InvoiceRunReport => {
-      const settings = readBillingSettings(shard);
-      const plans = loadPlans(shard);
-      const pending = loadPendingLines(shard);
+export function runTenantInvoices(
+  database: SqlDatabase,
+  tenantId: string,
+  nowMs: number,
+): Promise<InvoiceRunReport> {
+  return database.transaction(
+    async (transaction): Promise<InvoiceRunReport> => {
+      const settings = await readBillingSettings(transaction);
+      const plans = await loadPlans(transaction);
+      const pending = await loadPendingLines(transaction);
       const plansByKey = new Map<string, BillingPlan>();
       const subscribers: InvoiceRunSubscriber[] = [];
-      for (const row of loadBillableSubscribers(shard)) {
+      for (const row of await loadBillableSubscribers(transaction)) {
         const cycleOverride = cycleOverrideOf(row);
         const lengthMonths = (cycleOverride ?? settings.cycle).lengthMonths;
         const planKey = `${row.planId}@${lengthMonths}`;
@@ -228,7 +232,7 @@ export function runTenantInvoices(shard: TenantShard, tenantId: string, nowMs: n
           cycleRule: settings.cycle,
           terms: { dueDays: settings.dueDays },
           numberFormat: numberFormatOf(settings),
-          nextSequence: nextInvoiceSequence(shard),
+          nextSequence: await nextInvoiceSequence(transaction),
         },
         subscribers,
         plansByKey,
@@ -237,42 +241,41 @@ export function runTenantInvoices(shard: TenantShard, tenantId: string, nowMs: n
       let transfers = 0;
       const billed = new Set<string>();
       for (const invoice of result.invoices) {
-        insertInvoice(shard, invoice, nowMs);
-        transfers += storeTransfers(
-          shard,
+        await insertInvoice(transaction, invoice, nowMs);
+        transfers += await storeTransfers(
+          transaction,
           postInvoice(invoice, subscriberAccounts(invoice.subscriberId), nowMs),
         );
         const lines = pending.get(invoice.subscriberId);
         if (lines && !billed.has(invoice.subscriberId)) {
-          shard
-            .statement(
-              `UPDATE billing_pending_lines SET invoice_id = ?
-                WHERE subscriber_id = ? AND invoice_id IS NULL AND id <= ?`,
-            )
-            .run(invoice.id, invoice.subscriberId, lines.maxId);
+          await transaction.run(
+            `UPDATE billing_pending_lines SET invoice_id = ?
+              WHERE subscriber_id = ? AND invoice_id IS NULL AND id <= ?`,
+            [invoice.id, invoice.subscriberId, lines.maxId],
+          );
         }
         billed.add(invoice.subscriberId);
       }
-      shard
-        .statement(
-          `INSERT INTO billing_counters (name, value) VALUES (?, ?)
-           ON CONFLICT(name) DO UPDATE SET value = excluded.value`,
-        )
-        .run(INVOICE_SEQUENCE, result.nextSequence);
-      for (const subscriberId of billed) refreshSubscriberBilling(shard, subscriberId, settings, nowMs);
+      await transaction.run(
+        `INSERT INTO billing_counters (name, value) VALUES (?, ?)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+        [INVOICE_SEQUENCE, result.nextSequence],
+      );
+      for (const subscriberId of billed) {
+        await refreshSubscriberBilling(transaction, subscriberId, settings, nowMs);
+      }
       return { invoices: result.invoices.length, transfers, skipped: result.skipped.length };
-    })
-    .immediate();
+    },
+    { isolation: 'serializable' },
+  );
 }
 
-function insertInvoice(shard: TenantShard, invoice: Invoice, nowMs: number): void {
-  shard
-    .statement(
-      `INSERT INTO invoices (id, number, subscriber_id, account_number, cycle_key, idempotency_key, period_start,
-                             period_end, issued_at, due_at, total_cents, status, lines)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
-    )
-    .run(
+async function insertInvoice(database: SqlDatabase, invoice: Invoice, nowMs: number): Promise<void> {
+  await database.run(
+    `INSERT INTO invoices (id, number, subscriber_id, account_number, cycle_key, idempotency_key, period_start,
+                           period_end, issued_at, due_at, total_cents, status, lines)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
+    [
       invoice.id,
       invoice.number,
       invoice.subscriberId,
@@ -285,7 +288,8 @@ function insertInvoice(shard: TenantShard, invoice: Invoice, nowMs: number): voi
       invoice.dueAtMs,
       invoice.totalCents,
       JSON.stringify(invoice.lines),
-    );
+    ],
+  );
 }
 
 interface InvoiceDatesRow {
@@ -299,38 +303,48 @@ interface InvoiceDatesRow {
  * Re-derives the subscriber's invoice statuses and service end from the ledger; call inside the
  * transaction that changed the ledger. Returns the standing it derived.
  */
-export function refreshSubscriberBilling(
-  shard: TenantShard,
+export async function refreshSubscriberBilling(
+  database: SqlDatabase,
   subscriberId: string,
   settings: BillingSettings,
   nowMs: number,
-): AccountStanding {
+): Promise<AccountStanding> {
   const standing = accountStanding(
-    loadSubscriberLedger(shard, subscriberId),
+    await loadSubscriberLedger(database, subscriberId),
     LedgerAccount.subscriber(subscriberId),
   );
   const byId = new Map(standing.invoices.map((invoice) => [invoice.invoiceId, invoice]));
-  const rows = shard
-    .statement(
-      `SELECT id, status, period_end AS periodEndMs, due_at AS dueAtMs FROM invoices WHERE subscriber_id = ?`,
-    )
-    .all(subscriberId) as InvoiceDatesRow[];
-  const expiryInvoices = rows.map((row) => {
+  const rows = await database.all<InvoiceDatesRow>(
+    `SELECT id, status, period_end AS "periodEndMs", due_at AS "dueAtMs" FROM invoices WHERE subscriber_id = ?`,
+    [subscriberId],
+  );
+  const expiryInvoices = [];
+  for (const row of rows) {
     // An invoice that moved no money (a free plan) is settled by definition.
     const derived = byId.get(row.id);
     const status: InvoiceStatus = derived?.status ?? 'paid';
     if (status !== row.status) {
-      shard.statement('UPDATE invoices SET status = ? WHERE id = ?').run(status, row.id);
+      await database.run('UPDATE invoices SET status = ? WHERE id = ?', [status, row.id]);
     }
-    return { ...row, status, outstandingCents: derived?.outstandingCents ?? cents(0) };
-  });
+    expiryInvoices.push({ ...row, status, outstandingCents: derived?.outstandingCents ?? cents(0) });
+  }
   const endsAtMs = serviceEndsAtMs(expiryInvoices, settings.dueDays, dunningPolicyOf(settings));
   if (endsAtMs !== undefined) {
-    shard
-      .statement('UPDATE subscribers SET expires_at = ?, updated_at = ? WHERE id = ? AND expires_at IS NOT ?')
-      .run(endsAtMs, nowMs, subscriberId, endsAtMs);
+    await database.run(
+      'UPDATE subscribers SET expires_at = ?, updated_at = ? WHERE id = ? AND expires_at IS DISTINCT FROM ?',
+      [endsAtMs, nowMs, subscriberId, endsAtMs],
+    );
   }
   return standing;
+}
+
+/** refreshSubscriberBilling with the ISP's billing settings as stored now. */
+export async function refreshSubscriberAccount(
+  database: SqlDatabase,
+  subscriberId: string,
+  nowMs: number,
+): Promise<AccountStanding> {
+  return refreshSubscriberBilling(database, subscriberId, await readBillingSettings(database), nowMs);
 }
 
 /**
@@ -338,30 +352,28 @@ export function refreshSubscriberBilling(
  * unused days are credited and the new plan's remaining days charged on the next invoice.
  * Before the cycle is invoiced nothing is owed: the next invoice bills the new plan whole.
  */
-export function recordPlanChange(
-  shard: TenantShard,
+export async function recordPlanChange(
+  database: SqlDatabase,
   change: { subscriberId: string; oldPlanId: string; newPlanId: string },
   nowMs: number,
-): number {
+): Promise<number> {
   if (change.oldPlanId === change.newPlanId) return 0;
-  const last = shard
-    .statement(
-      `SELECT period_start AS startMs, period_end AS endMs, cycle_key AS key FROM invoices
-        WHERE subscriber_id = ? ORDER BY period_end DESC LIMIT 1`,
-    )
-    .get(change.subscriberId) as { startMs: number; endMs: number; key: string } | undefined;
+  const last = await database.get<{ startMs: number; endMs: number; key: string }>(
+    `SELECT period_start AS "startMs", period_end AS "endMs", cycle_key AS key FROM invoices
+      WHERE subscriber_id = ? ORDER BY period_end DESC LIMIT 1`,
+    [change.subscriberId],
+  );
   if (!last || nowMs < last.startMs || nowMs >= last.endMs) return 0;
-  const plans = loadPlans(shard);
+  const plans = await loadPlans(database);
   const oldPlan = plans.get(change.oldPlanId);
   const newPlan = plans.get(change.newPlanId);
   if (!oldPlan || !newPlan) return 0;
-  const terms = shard
-    .statement(
-      `SELECT cycle_length_months AS cycleLengthMonths, cycle_anchor_day AS cycleAnchorDay
-         FROM billing_subscribers WHERE subscriber_id = ?`,
-    )
-    .get(change.subscriberId) as TermsRow | undefined;
-  const settings = readBillingSettings(shard);
+  const terms = await database.get<TermsRow>(
+    `SELECT cycle_length_months AS "cycleLengthMonths", cycle_anchor_day AS "cycleAnchorDay"
+       FROM billing_subscribers WHERE subscriber_id = ?`,
+    [change.subscriberId],
+  );
+  const settings = await readBillingSettings(database);
   const lengthMonths = (cycleOverrideOf(terms) ?? settings.cycle).lengthMonths;
   const cycle: Cycle = { ...last, days: wholeDaysBetween(last.startMs, last.endMs) };
   const lines = proratePlanChange(
@@ -371,9 +383,10 @@ export function recordPlanChange(
     nowMs,
   );
   for (const line of lines) {
-    shard
-      .statement('INSERT INTO billing_pending_lines (subscriber_id, line, created_at) VALUES (?, ?, ?)')
-      .run(change.subscriberId, JSON.stringify(line), nowMs);
+    await database.run(
+      'INSERT INTO billing_pending_lines (subscriber_id, line, created_at) VALUES (?, ?, ?)',
+      [change.subscriberId, JSON.stringify(line), nowMs],
+    );
   }
   return lines.length;
 }

@@ -1,7 +1,7 @@
 // What a signed-in subscriber may read about themselves: who they are, their plan and standing,
 // and their recent sessions; and the password check at sign-in. Every query names the subscriber.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { SecretBox, TenantShard } from '@kiunga/schemas';
+import type { SecretBox, SqlDatabase } from '@kiunga/schemas';
 
 /** Sessions shown on the usage page: about a month of daily reconnects, one phone screen or two. */
 export const USAGE_SESSIONS_MAX = 30;
@@ -24,14 +24,18 @@ export interface SubscriberProfile {
   passwordSealed: string;
 }
 
-const profileColumns = `s.id, s.username, s.account_number AS accountNumber, s.full_name AS fullName, s.phone,
-  s.kind, s.status, s.expires_at AS expiresAt, p.name AS planName, p.price_cents AS planPriceCents,
-  s.password_sealed AS passwordSealed`;
+const profileColumns = `s.id, s.username, s.account_number AS "accountNumber", s.full_name AS "fullName",
+  s.phone, s.kind, s.status, s.expires_at AS "expiresAt", p.name AS "planName",
+  p.price_cents AS "planPriceCents", s.password_sealed AS "passwordSealed"`;
 
-export function findSubscriberProfile(shard: TenantShard, subscriberId: string): SubscriberProfile | null {
-  const row = shard
-    .statement(`SELECT ${profileColumns} FROM subscribers s JOIN plans p ON p.id = s.plan_id WHERE s.id = ?`)
-    .get(subscriberId) as SubscriberProfile | undefined;
+export async function findSubscriberProfile(
+  database: SqlDatabase,
+  subscriberId: string,
+): Promise<SubscriberProfile | null> {
+  const row = await database.get<SubscriberProfile>(
+    `SELECT ${profileColumns} FROM subscribers s JOIN plans p ON p.id = s.plan_id WHERE s.id = ?`,
+    [subscriberId],
+  );
   return row ?? null;
 }
 
@@ -45,13 +49,12 @@ function isSamePassword(expected: string, given: string): boolean {
 }
 
 /** The subscriber a login names: a username (exact) first, else an account number (any case). */
-export function findLoginCandidate(shard: TenantShard, login: string): string | null {
-  const row = shard
-    .statement(
-      `SELECT id FROM subscribers WHERE username = @login OR account_number = @login COLLATE NOCASE
-        ORDER BY (username = @login) DESC LIMIT 1`,
-    )
-    .get({ login }) as { id: string } | undefined;
+export async function findLoginCandidate(database: SqlDatabase, login: string): Promise<string | null> {
+  const row = await database.get<{ id: string }>(
+    `SELECT id FROM subscribers WHERE username = ? OR lower(account_number) = lower(?)
+      ORDER BY CASE WHEN username = ? THEN 0 ELSE 1 END, id LIMIT 1`,
+    [login, login, login],
+  );
   return row?.id ?? null;
 }
 
@@ -59,13 +62,13 @@ export function findLoginCandidate(shard: TenantShard, login: string): string | 
  * The subscriber when the password matches, or null. An unknown login still does the same
  * comparison work, so timing does not reveal which logins exist.
  */
-export function authenticateSubscriber(
-  shard: TenantShard,
+export async function authenticateSubscriber(
+  database: SqlDatabase,
   secretBox: SecretBox,
   subscriberId: string | null,
   password: string,
-): SubscriberProfile | null {
-  const profile = subscriberId ? findSubscriberProfile(shard, subscriberId) : null;
+): Promise<SubscriberProfile | null> {
+  const profile = subscriberId ? await findSubscriberProfile(database, subscriberId) : null;
   let stored = '';
   if (profile) {
     try {
@@ -88,14 +91,13 @@ export interface UsageSession {
   sessionTimeSeconds: number;
 }
 
-export function recentSessions(shard: TenantShard, subscriberId: string): UsageSession[] {
-  const rows = shard
-    .statement(
-      `SELECT started_at AS startedAt, stopped_at AS stoppedAt, status, output_octets AS downloadOctets,
-              input_octets AS uploadOctets, session_time_seconds AS sessionTimeSeconds
-         FROM sessions WHERE subject_kind = 'subscriber' AND subject_id = ?
-        ORDER BY started_at DESC LIMIT ?`,
-    )
-    .all(subscriberId, USAGE_SESSIONS_MAX) as Array<Omit<UsageSession, 'isOpen'> & { status: string }>;
+export async function recentSessions(database: SqlDatabase, subscriberId: string): Promise<UsageSession[]> {
+  const rows = await database.all<Omit<UsageSession, 'isOpen'> & { status: string }>(
+    `SELECT started_at AS "startedAt", stopped_at AS "stoppedAt", status, output_octets AS "downloadOctets",
+            input_octets AS "uploadOctets", session_time_seconds AS "sessionTimeSeconds"
+       FROM sessions WHERE subject_kind = 'subscriber' AND subject_id = ?
+      ORDER BY started_at DESC, id DESC LIMIT ?`,
+    [subscriberId, USAGE_SESSIONS_MAX],
+  );
   return rows.map(({ status, ...row }) => ({ ...row, isOpen: status === 'open' }));
 }

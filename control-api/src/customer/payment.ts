@@ -1,6 +1,6 @@
 // "Pay with M-Pesa" from /account: an STK push to the ISP's shortcode with the subscriber's
 // account number as reference; the STK callback (portal/purchase-service) credits the account.
-import { cents, KiungaError, normaliseKenyanPhone, type TenantShard } from '@kiunga/schemas';
+import { cents, KiungaError, normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
 import { CENTS_PER_SHILLING } from '../billing/units';
 import type { ApiDependencies } from '../dependencies';
 import { RateLimiter } from '../identity/rate-limiter';
@@ -59,12 +59,12 @@ export function subscriberPaymentView(payment: PurchaseRow): SubscriberPaymentVi
 }
 
 /** The subscriber's own payment, or not_found (another subscriber's id is as unknown as a wrong one). */
-export function findSubscriberPayment(
-  shard: TenantShard,
+export async function findSubscriberPayment(
+  database: SqlDatabase,
   subscriberId: string,
   paymentId: string,
-): PurchaseRow {
-  const payment = getPurchase(shard, paymentId);
+): Promise<PurchaseRow> {
+  const payment = await getPurchase(database, paymentId);
   if (subscriberOfPurchase(payment) !== subscriberId) throw new KiungaError('not_found', 'No such payment.');
   return payment;
 }
@@ -101,12 +101,12 @@ export function parseShillings(text: string): number | null {
 export async function startSubscriberPayment(
   dependencies: ApiDependencies,
   tenantId: string,
-  shard: TenantShard,
+  database: SqlDatabase,
   input: { subscriberId: string; accountNumber: string; phone: string; shillings: number },
 ): Promise<PurchaseRow> {
   const phone = normaliseKenyanPhone(input.phone);
   if (!phone) throw new KiungaError('validation_failed', 'Enter a Safaricom number like 0712 345 678.');
-  const settings = readMpesaSettings(dependencies, shard);
+  const settings = await readMpesaSettings(dependencies, database);
   if (!settings) {
     throw new KiungaError('service_unavailable', 'Your provider does not take M-Pesa payments here yet.');
   }
@@ -117,12 +117,12 @@ export async function startSubscriberPayment(
     throw new KiungaError('rate_limited', 'Too many payment requests. Wait a few minutes and try again.');
   }
   limiter.record(input.subscriberId, nowMs);
-  const payment = createPendingSubscriberPayment(
-    shard,
+  const payment = await createPendingSubscriberPayment(
+    database,
     { subscriberId: input.subscriberId, phone, amount: cents(input.shillings * CENTS_PER_SHILLING) },
     nowMs,
   );
-  await sendStkPushForPurchase(dependencies, shard, {
+  await sendStkPushForPurchase(dependencies, database, {
     tenantId,
     purchaseId: payment.id,
     settings,
@@ -133,5 +133,5 @@ export async function startSubscriberPayment(
     description: 'Internet bill',
     failureLog: { message: 'subscriber STK push failed', fields: { tenantId, paymentId: payment.id } },
   });
-  return getPurchase(shard, payment.id);
+  return getPurchase(database, payment.id);
 }

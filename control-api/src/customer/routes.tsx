@@ -2,7 +2,7 @@
 // usage, pay with M-Pesa). Public routes: the tenant comes from the slug, the subscriber only from
 // the signed session cookie, and every read is filtered by that subscriber.
 
-import { KiungaError, type TenantShard } from '@kiunga/schemas';
+import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
@@ -57,7 +57,7 @@ const GENERIC_LOGIN_ERROR = 'Wrong username, account number or password.';
 
 interface Signed {
   tenant: PublicTenant;
-  shard: TenantShard;
+  database: SqlDatabase;
   branding: IspBranding;
   profile: SubscriberProfile;
   csrfToken: string;
@@ -80,19 +80,19 @@ const loginSchema = z.object({
 
 export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv> {
   const routes = new Hono<CustomerEnv>();
-  const tenantOf = (slug: string) => {
-    const tenant = publicTenantBySlug(dependencies.platform, slug);
-    const shard = dependencies.shards.forTenant(tenant.id);
-    return { tenant, shard, branding: ispBranding(shard, tenant.name) };
+  const tenantOf = async (slug: string) => {
+    const tenant = await publicTenantBySlug(dependencies.databases.platform, slug);
+    const database = dependencies.databases.forTenant(tenant.id);
+    return { tenant, database, branding: await ispBranding(database, tenant.name) };
   };
 
-  routes.get('/:slug/login', (context) => {
-    const { tenant, branding } = tenantOf(context.req.param('slug'));
+  routes.get('/:slug/login', async (context) => {
+    const { tenant, branding } = await tenantOf(context.req.param('slug'));
     return context.html(<LoginPage branding={branding} slug={tenant.slug} />);
   });
 
   routes.post('/:slug/login', async (context) => {
-    const { tenant, shard, branding } = tenantOf(context.req.param('slug'));
+    const { tenant, database, branding } = await tenantOf(context.req.param('slug'));
     const form = await context.req.parseBody();
     const parsed = loginSchema.safeParse({ login: form['login'], password: form['password'] });
     const login = typeof form['login'] === 'string' ? form['login'].slice(0, LOGIN_FIELD_LENGTH_MAX) : '';
@@ -105,7 +105,7 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
     const nowMs = dependencies.clock.now();
     // Per account whichever way it is named (username or account number); unknown names by text,
     // within this ISP (another ISP's subscriber of the same name is another account).
-    const candidateId = parsed.success ? findLoginCandidate(shard, parsed.data.login) : null;
+    const candidateId = parsed.success ? await findLoginCandidate(database, parsed.data.login) : null;
     const accountKey = `${tenant.id}:${candidateId ?? `login:${login.trim().toLowerCase()}`}`;
     const address = sourceAddressOf(context, dependencies) ?? 'unknown';
     const refusal = throttle.check(accountKey, address, nowMs);
@@ -113,8 +113,8 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
       setRetryAfter(context, refusal.retryAfterMs);
       return refuse(loginLimitMessage(refusal.retryAfterMs), 429);
     }
-    const profile = authenticateSubscriber(
-      shard,
+    const profile = await authenticateSubscriber(
+      database,
       dependencies.secretBox,
       candidateId,
       parsed.success ? parsed.data.password : '',
@@ -134,9 +134,9 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
 
   // Everything below needs the session; unsafe methods also need its CSRF token.
   routes.use('/:slug/*', async (context, next) => {
-    const { tenant, shard, branding } = tenantOf(context.req.param('slug') ?? '');
+    const { tenant, database, branding } = await tenantOf(context.req.param('slug') ?? '');
     const session = readCustomerSession(dependencies, context, tenant.id);
-    const profile = session ? findSubscriberProfile(shard, session.subscriberId) : null;
+    const profile = session ? await findSubscriberProfile(database, session.subscriberId) : null;
     if (!session || !profile || passwordFingerprint(profile.passwordSealed) !== session.passwordFingerprint) {
       if (context.req.method !== 'GET') throw new KiungaError('unauthenticated', 'Sign in again.');
       return context.redirect(`/account/${tenant.slug}/login`, 303);
@@ -144,23 +144,23 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
     if (context.req.method !== 'GET' && !(await hasValidCsrfToken(context, session.csrfToken))) {
       throw new KiungaError('csrf_failed');
     }
-    context.set('signed', { tenant, shard, branding, profile, csrfToken: session.csrfToken });
+    context.set('signed', { tenant, database, branding, profile, csrfToken: session.csrfToken });
     await next();
   });
 
-  routes.get('/:slug', (context) => {
-    const { tenant, shard, branding } = tenantOf(context.req.param('slug'));
+  routes.get('/:slug', async (context) => {
+    const { tenant, database, branding } = await tenantOf(context.req.param('slug'));
     const session = readCustomerSession(dependencies, context, tenant.id);
-    const profile = session ? findSubscriberProfile(shard, session.subscriberId) : null;
+    const profile = session ? await findSubscriberProfile(database, session.subscriberId) : null;
     if (!session || !profile || passwordFingerprint(profile.passwordSealed) !== session.passwordFingerprint) {
       return context.redirect(`/account/${tenant.slug}/login`, 303);
     }
-    const signed: Signed = { tenant, shard, branding, profile, csrfToken: session.csrfToken };
+    const signed: Signed = { tenant, database, branding, profile, csrfToken: session.csrfToken };
     return context.html(
       <OverviewPage
         {...frame(signed, 'overview')}
         profile={profile}
-        statement={subscriberStatement(shard, profile.id)}
+        statement={await subscriberStatement(database, profile.id)}
       />,
     );
   });
@@ -171,9 +171,12 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
     return context.redirect(`/account/${tenant.slug}/login`, 303);
   });
 
-  routes.get('/:slug/invoices', (context) => {
+  routes.get('/:slug/invoices', async (context) => {
     const signed = context.get('signed');
-    const page = listInvoices(signed.shard, { subscriberId: signed.profile.id, limit: INVOICES_SHOWN_MAX });
+    const page = await listInvoices(signed.database, {
+      subscriberId: signed.profile.id,
+      limit: INVOICES_SHOWN_MAX,
+    });
     return context.html(<InvoicesPage {...frame(signed, 'invoices')} invoices={page.items} />);
   });
 
@@ -181,7 +184,7 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
   routes.get('/:slug/invoices/:id', async (context) => {
     const signed = context.get('signed');
     const [id = '', format = 'html'] = context.req.param('id').split('.', 2);
-    const invoice = getInvoice(signed.shard, id);
+    const invoice = await getInvoice(signed.database, id);
     // Another subscriber's invoice is as unknown here as one that does not exist.
     if (invoice.subscriberId !== signed.profile.id) throw new KiungaError('not_found', 'No such invoice.');
     const document: InvoiceDocumentInput = {
@@ -203,26 +206,29 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
     });
   });
 
-  routes.get('/:slug/statement', (context) => {
+  routes.get('/:slug/statement', async (context) => {
     const signed = context.get('signed');
     return context.html(
       <StatementPage
         {...frame(signed, 'statement')}
-        statement={subscriberStatement(signed.shard, signed.profile.id)}
+        statement={await subscriberStatement(signed.database, signed.profile.id)}
         linesMax={STATEMENT_LINES_SHOWN_MAX}
       />,
     );
   });
 
-  routes.get('/:slug/usage', (context) => {
+  routes.get('/:slug/usage', async (context) => {
     const signed = context.get('signed');
     return context.html(
-      <UsagePage {...frame(signed, 'usage')} sessions={recentSessions(signed.shard, signed.profile.id)} />,
+      <UsagePage
+        {...frame(signed, 'usage')}
+        sessions={await recentSessions(signed.database, signed.profile.id)}
+      />,
     );
   });
 
-  const payPage = (signed: Signed, values: { phone?: string; shillings?: string; error?: string }) => {
-    const statement = subscriberStatement(signed.shard, signed.profile.id);
+  const payPage = async (signed: Signed, values: { phone?: string; shillings?: string; error?: string }) => {
+    const statement = await subscriberStatement(signed.database, signed.profile.id);
     const toAsk = mpesaAmountToAsk(statement.balanceCents);
     return (
       <PayPage
@@ -237,7 +243,7 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
     );
   };
 
-  routes.get('/:slug/pay', (context) => context.html(payPage(context.get('signed'), {})));
+  routes.get('/:slug/pay', async (context) => context.html(await payPage(context.get('signed'), {})));
 
   routes.post('/:slug/pay', async (context) => {
     const signed = context.get('signed');
@@ -247,10 +253,10 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
     const shillings = parseShillings(amount);
     if (shillings === null) {
       const error = 'Enter the amount in whole shillings, from 1 to 150,000.';
-      return context.html(payPage(signed, { phone, shillings: amount, error }), 400);
+      return context.html(await payPage(signed, { phone, shillings: amount, error }), 400);
     }
     try {
-      const payment = await startSubscriberPayment(dependencies, signed.tenant.id, signed.shard, {
+      const payment = await startSubscriberPayment(dependencies, signed.tenant.id, signed.database, {
         subscriberId: signed.profile.id,
         accountNumber: signed.profile.accountNumber,
         phone,
@@ -260,16 +266,15 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
     } catch (error) {
       if (!(error instanceof KiungaError)) throw error;
       return context.html(
-        payPage(signed, { phone, shillings: amount, error: error.message }),
+        await payPage(signed, { phone, shillings: amount, error: error.message }),
         error.httpStatus as ContentfulStatusCode,
       );
     }
   });
 
-  routes.get('/:slug/payments/:id', (context) => {
+  routes.get('/:slug/payments/:id', async (context) => {
     const signed = context.get('signed');
-    // The shard is taken afresh: the callback may have landed since the middleware ran.
-    const payment = findSubscriberPayment(signed.shard, signed.profile.id, context.req.param('id'));
+    const payment = await findSubscriberPayment(signed.database, signed.profile.id, context.req.param('id'));
     return context.html(
       <PaymentStatusPage {...frame(signed, 'pay')} payment={subscriberPaymentView(payment)} />,
     );

@@ -1,11 +1,10 @@
-// White labelling and RADIUS settings of one ISP, kept in the shard's tenant_settings.
+// White labelling and RADIUS settings of one ISP, kept in its tenant database's tenant_settings.
 import {
   type Branding,
-  type PlatformDatabase,
   readTenantRadiusSettings,
   readTenantSetting,
+  type SqlDatabase,
   type TenantRadiusSettings,
-  type TenantShard,
   type UpdateBrandingInput,
   type UpdateRadiusSettingsInput,
   writeTenantRadiusSettings,
@@ -23,8 +22,8 @@ export const defaultBranding: Branding = {
 };
 
 /** The ISP's branding with defaults filled in; displayName null means "use the ISP's name". */
-export function readBranding(shard: TenantShard): Branding {
-  const stored = readTenantSetting(shard, BRANDING_KEY);
+export async function readBranding(database: SqlDatabase): Promise<Branding> {
+  const stored = await readTenantSetting(database, BRANDING_KEY);
   const value = typeof stored === 'object' && stored !== null ? (stored as Partial<Branding>) : {};
   return {
     displayName: typeof value.displayName === 'string' ? value.displayName : defaultBranding.displayName,
@@ -38,8 +37,8 @@ export function readBranding(shard: TenantShard): Branding {
 const HEX_COLOUR_PATTERN = /^#[0-9a-fA-F]{3,8}$/;
 
 /** What a customer-facing page (captive portal, self-service) shows: name, logo, safe colours. */
-export function ispBranding(shard: TenantShard, tenantName: string): IspBranding {
-  const branding = readBranding(shard);
+export async function ispBranding(database: SqlDatabase, tenantName: string): Promise<IspBranding> {
+  const branding = await readBranding(database);
   return {
     name: branding.displayName ?? tenantName,
     logo: branding.logo,
@@ -52,24 +51,31 @@ export function ispBranding(shard: TenantShard, tenantName: string): IspBranding
   };
 }
 
-export function updateBranding(shard: TenantShard, input: UpdateBrandingInput, nowMs: number): Branding {
-  const next = { ...readBranding(shard), ...input };
-  writeTenantSetting(shard, BRANDING_KEY, next, nowMs);
-  return next;
+export async function updateBranding(
+  database: SqlDatabase,
+  input: UpdateBrandingInput,
+  nowMs: number,
+): Promise<Branding> {
+  // One transaction: two edits of different fields at once both stay.
+  return database.transaction(async (transaction) => {
+    const next = { ...(await readBranding(transaction)), ...input };
+    await writeTenantSetting(transaction, BRANDING_KEY, next, nowMs);
+    return next;
+  });
 }
 
 /** The settings the AAA server reads (one reader for both: schemas' readTenantRadiusSettings). */
-export function readRadiusSettings(shard: TenantShard): TenantRadiusSettings {
-  return readTenantRadiusSettings(shard);
+export function readRadiusSettings(database: SqlDatabase): Promise<TenantRadiusSettings> {
+  return readTenantRadiusSettings(database);
 }
 
-export function updateRadiusSettings(
-  shard: TenantShard,
+export async function updateRadiusSettings(
+  database: SqlDatabase,
   input: UpdateRadiusSettingsInput,
   nowMs: number,
-): TenantRadiusSettings {
-  writeTenantRadiusSettings(shard, input, nowMs);
-  return readTenantRadiusSettings(shard);
+): Promise<TenantRadiusSettings> {
+  await writeTenantRadiusSettings(database, input, nowMs);
+  return readTenantRadiusSettings(database);
 }
 
 export interface TenantProfile {
@@ -79,10 +85,10 @@ export interface TenantProfile {
 }
 
 /** The ISP's platform record (name, slug) for pages, scripts and print sheets. */
-export function readTenantProfile(platform: PlatformDatabase, tenantId: string): TenantProfile {
-  const row = platform.sqlite.prepare('SELECT id, slug, name FROM tenants WHERE id = ?').get(tenantId) as
-    | TenantProfile
-    | undefined;
+export async function readTenantProfile(platform: SqlDatabase, tenantId: string): Promise<TenantProfile> {
+  const row = await platform.get<TenantProfile>('SELECT id, slug, name FROM tenants WHERE id = ?', [
+    tenantId,
+  ]);
   if (!row) throw new Error(`tenant ${tenantId} of an authenticated principal is missing`);
   return row;
 }

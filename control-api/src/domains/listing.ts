@@ -1,12 +1,17 @@
-// Keyset pagination over (created_at DESC, id DESC), shared by the domain modules' list functions.
-import { KiungaError } from '@kiunga/schemas';
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+// Keyset pagination over (created_at DESC, id DESC) and the WHERE parts the domain modules' list
+// functions share, as portable SQL for SqlDatabase.
+import { KiungaError, type SqlValue, UniqueViolationError } from '@kiunga/schemas';
 import { decodeCursor, encodeCursor, type Page } from '../pagination';
 
 export interface PageRequest {
   limit: number;
   cursor?: string | undefined;
+}
+
+/** One condition of a WHERE clause with the values of its placeholders. */
+export interface SqlCondition {
+  readonly sql: string;
+  readonly params: readonly SqlValue[];
 }
 
 interface CreatedKey {
@@ -24,21 +29,47 @@ function parseCreatedCursor(cursor: string | undefined): CreatedKey | null {
   return { createdAt, id: text.slice(separator + 1) };
 }
 
-/** The WHERE part that continues after the cursor, or undefined on the first page. */
-export function afterCursor(
-  columns: { createdAt: SQLiteColumn; id: SQLiteColumn },
-  cursor: string | undefined,
-): SQL | undefined {
-  const key = parseCreatedCursor(cursor);
-  if (key === null) return undefined;
-  return or(
-    lt(columns.createdAt, key.createdAt),
-    and(eq(columns.createdAt, key.createdAt), lt(columns.id, key.id)),
-  );
+/** Column names of a list's sort key (created_at and id unless a list sorts by another time). */
+export interface SortColumns {
+  createdAt: string;
+  id: string;
 }
 
-export function newestFirst(columns: { createdAt: SQLiteColumn; id: SQLiteColumn }): SQL[] {
-  return [desc(columns.createdAt), desc(columns.id)];
+const createdKeyColumns: SortColumns = { createdAt: 'created_at', id: 'id' };
+
+/** The condition that continues after the cursor, or undefined on the first page. */
+export function afterCursor(
+  cursor: string | undefined,
+  columns: SortColumns = createdKeyColumns,
+): SqlCondition | undefined {
+  const key = parseCreatedCursor(cursor);
+  if (key === null) return undefined;
+  return {
+    sql: `(${columns.createdAt} < ? OR (${columns.createdAt} = ? AND ${columns.id} < ?))`,
+    params: [key.createdAt, key.createdAt, key.id],
+  };
+}
+
+export function newestFirst(columns: SortColumns = createdKeyColumns): string {
+  return `${columns.createdAt} DESC, ${columns.id} DESC`;
+}
+
+/** `column = ?` when a filter value is given. */
+export function equals(column: string, value: SqlValue | undefined): SqlCondition | undefined {
+  return value === undefined ? undefined : { sql: `${column} = ?`, params: [value] };
+}
+
+/**
+ * ` WHERE a AND b …` of the conditions given (undefined ones left out), or '' when none is; and the
+ * values of their placeholders in order.
+ */
+export function whereAll(conditions: ReadonlyArray<SqlCondition | undefined>): SqlCondition {
+  const present = conditions.filter((condition): condition is SqlCondition => condition !== undefined);
+  if (present.length === 0) return { sql: '', params: [] };
+  return {
+    sql: ` WHERE ${present.map((condition) => condition.sql).join(' AND ')}`,
+    params: present.flatMap((condition) => condition.params),
+  };
 }
 
 /** Given limit+1 rows in order, the page and the cursor of the next one. */
@@ -56,17 +87,33 @@ export function createdPageOf<Row extends CreatedKey, Item>(
   };
 }
 
-/** LIKE pattern for a user's search text, with LIKE's own wildcards taken literally. */
+/** LIKE pattern for a user's search text, with LIKE's own wildcards taken literally (escaped by `\`). */
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
-/** True when SQLite refused a write because of a UNIQUE index. */
-export function isUniqueViolation(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    (error as { code: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE'
-  );
+/**
+ * Any of the columns contains the text, ignoring case: `lower(x) LIKE lower(?)` because SQLite's LIKE
+ * ignores ASCII case and PostgreSQL's does not; the escape character is named because SQLite has none
+ * by default (PostgreSQL's is `\`).
+ */
+export function containsAnyOf(columns: readonly string[], text: string): SqlCondition {
+  const pattern = containsPattern(text);
+  return {
+    sql: `(${columns.map((column) => `lower(${column}) LIKE lower(?) ESCAPE '\\'`).join(' OR ')})`,
+    params: columns.map(() => pattern),
+  };
+}
+
+/** True when the database refused a write because of a UNIQUE index or primary key. */
+export function isUniqueViolation(error: unknown): error is UniqueViolationError {
+  return error instanceof UniqueViolationError;
+}
+
+/**
+ * The text that names the violated index: PostgreSQL reports the index (`subscribers_account_unique`),
+ * SQLite only a message naming the columns (`UNIQUE constraint failed: subscribers.account_number`).
+ */
+export function violatedUniqueText(error: UniqueViolationError): string {
+  return `${error.constraint ?? ''} ${error.message}`;
 }

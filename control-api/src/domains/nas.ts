@@ -1,18 +1,30 @@
 // The NAS registry rows of one ISP (platform DB, scoped by tenant): MikroTiks that talk RADIUS to Kiunga.
 import {
+  assignmentsOf,
   type CreateNasInput,
+  columnsOf,
   generateNasSecret,
+  insertOf,
   KiungaError,
   type NasOutput,
   newId,
-  type PlatformDatabase,
   platformSchema,
+  rowOf,
+  rowsOf,
   type SecretBox,
+  type SqlDatabase,
   type UpdateNasInput,
 } from '@kiunga/schemas';
-import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Page } from '../pagination';
-import { afterCursor, createdPageOf, isUniqueViolation, newestFirst, type PageRequest } from './listing';
+import {
+  afterCursor,
+  createdPageOf,
+  isUniqueViolation,
+  newestFirst,
+  type PageRequest,
+  violatedUniqueText,
+  whereAll,
+} from './listing';
 
 const { nasDevices } = platformSchema;
 
@@ -50,8 +62,8 @@ function uniqueConflict(
   nas: { ipAddress: string | null; identifier: string | null },
 ): unknown {
   if (!isUniqueViolation(error)) return error;
-  const text = String((error as Error).message);
-  if (text.includes('ip_address'))
+  // SQLite names the column (nas_devices.ip_address), PostgreSQL the index (nas_ip_unique).
+  if (/ip_address|nas_ip_unique/.test(violatedUniqueText(error)))
     return new KiungaError(
       'conflict',
       `A NAS with address ${nas.ipAddress} is already registered on Kiunga (here or by another ISP).`,
@@ -62,38 +74,39 @@ function uniqueConflict(
   );
 }
 
-export function listNas(platform: PlatformDatabase, tenantId: string, page: PageRequest): Page<NasOutput> {
-  const rows = platform.orm
-    .select()
-    .from(nasDevices)
-    .where(and(eq(nasDevices.tenantId, tenantId), afterCursor(nasDevices, page.cursor)))
-    .orderBy(...newestFirst(nasDevices))
-    .limit(page.limit + 1)
-    .all();
-  return createdPageOf(rows, page.limit, toNasOutput);
+export async function listNas(
+  platform: SqlDatabase,
+  tenantId: string,
+  page: PageRequest,
+): Promise<Page<NasOutput>> {
+  const where = whereAll([{ sql: 'tenant_id = ?', params: [tenantId] }, afterCursor(page.cursor)]);
+  const rows = await platform.all(
+    `SELECT ${columnsOf(nasDevices)} FROM nas_devices${where.sql} ORDER BY ${newestFirst()} LIMIT ?`,
+    [...where.params, page.limit + 1],
+  );
+  return createdPageOf(rowsOf(nasDevices, rows), page.limit, toNasOutput);
 }
 
-function getNasRow(platform: PlatformDatabase, tenantId: string, nasId: string): NasRow {
-  const row = platform.orm
-    .select()
-    .from(nasDevices)
-    .where(and(eq(nasDevices.id, nasId), eq(nasDevices.tenantId, tenantId)))
-    .get();
+async function getNasRow(platform: SqlDatabase, tenantId: string, nasId: string): Promise<NasRow> {
+  const row = await platform.get(
+    `SELECT ${columnsOf(nasDevices)} FROM nas_devices WHERE id = ? AND tenant_id = ?`,
+    [nasId, tenantId],
+  );
   if (!row) throw new KiungaError('not_found', 'No such NAS.');
-  return row;
+  return rowOf(nasDevices, row);
 }
 
-export function getNas(platform: PlatformDatabase, tenantId: string, nasId: string): NasOutput {
-  return toNasOutput(getNasRow(platform, tenantId, nasId));
+export async function getNas(platform: SqlDatabase, tenantId: string, nasId: string): Promise<NasOutput> {
+  return toNasOutput(await getNasRow(platform, tenantId, nasId));
 }
 
-export function createNas(
-  platform: PlatformDatabase,
+export async function createNas(
+  platform: SqlDatabase,
   secretBox: SecretBox,
   tenantId: string,
   input: CreateNasInput,
   nowMs: number,
-): { nas: NasOutput; secret: string } {
+): Promise<{ nas: NasOutput; secret: string }> {
   const secret = generateNasSecret();
   const row: NasRow = {
     id: newId('nas'),
@@ -110,72 +123,73 @@ export function createNas(
     updatedAt: nowMs,
   };
   assertReachable(row);
+  const insert = insertOf(nasDevices, row);
   try {
-    platform.orm.insert(nasDevices).values(row).run();
+    await platform.run(insert.sql, insert.params);
   } catch (error) {
     throw uniqueConflict(error, row);
   }
   return { nas: toNasOutput(row), secret };
 }
 
-export function updateNas(
-  platform: PlatformDatabase,
+export async function updateNas(
+  platform: SqlDatabase,
   tenantId: string,
   nasId: string,
   input: UpdateNasInput,
   nowMs: number,
-): NasOutput {
-  const current = getNasRow(platform, tenantId, nasId);
-  const next: NasRow = { ...current, ...input, updatedAt: nowMs };
-  assertReachable(next);
-  try {
-    platform.orm
-      .update(nasDevices)
-      .set(next)
-      .where(and(eq(nasDevices.id, nasId), eq(nasDevices.tenantId, tenantId)))
-      .run();
-  } catch (error) {
-    throw uniqueConflict(error, next);
-  }
-  return toNasOutput(next);
+): Promise<NasOutput> {
+  // One transaction: the row written back is the row read (a secret rotated in between is kept).
+  return platform.transaction(async (transaction) => {
+    const current = await getNasRow(transaction, tenantId, nasId);
+    const next: NasRow = { ...current, ...input, updatedAt: nowMs };
+    assertReachable(next);
+    const { id: _id, tenantId: _tenantId, ...changed } = next;
+    const assignments = assignmentsOf(nasDevices, changed);
+    try {
+      await transaction.run(`UPDATE nas_devices SET ${assignments.sql} WHERE id = ? AND tenant_id = ?`, [
+        ...assignments.params,
+        nasId,
+        tenantId,
+      ]);
+    } catch (error) {
+      throw uniqueConflict(error, next);
+    }
+    return toNasOutput(next);
+  });
 }
 
 /**
  * The hotspot DNS names of one ISP's routers: the captive portal posts a login only to one of these
  * (or to a private address), never to whatever host a link names.
  */
-export function hotspotDnsNamesOf(platform: PlatformDatabase, tenantId: string): Set<string> {
-  const rows = platform.orm
-    .select({ hotspotDnsName: nasDevices.hotspotDnsName })
-    .from(nasDevices)
-    .where(and(eq(nasDevices.tenantId, tenantId), isNotNull(nasDevices.hotspotDnsName)))
-    .all();
-  return new Set(rows.flatMap((row) => (row.hotspotDnsName ? [row.hotspotDnsName] : [])));
+export async function hotspotDnsNamesOf(platform: SqlDatabase, tenantId: string): Promise<Set<string>> {
+  const names = await platform.column<string>(
+    'SELECT hotspot_dns_name FROM nas_devices WHERE tenant_id = ? AND hotspot_dns_name IS NOT NULL',
+    [tenantId],
+  );
+  return new Set(names.filter((name) => name.length > 0));
 }
 
 /** A new secret, returned once; the router must be given it before it can talk to Kiunga again. */
-export function rotateNasSecret(
-  platform: PlatformDatabase,
+export async function rotateNasSecret(
+  platform: SqlDatabase,
   secretBox: SecretBox,
   tenantId: string,
   nasId: string,
   nowMs: number,
-): { nas: NasOutput; secret: string } {
-  const current = getNasRow(platform, tenantId, nasId);
+): Promise<{ nas: NasOutput; secret: string }> {
+  const current = await getNasRow(platform, tenantId, nasId);
   const secret = generateNasSecret();
-  platform.orm
-    .update(nasDevices)
-    .set({ secretSealed: secretBox.seal(secret), updatedAt: nowMs })
-    .where(and(eq(nasDevices.id, nasId), eq(nasDevices.tenantId, tenantId)))
-    .run();
+  await platform.run(
+    'UPDATE nas_devices SET secret_sealed = ?, updated_at = ? WHERE id = ? AND tenant_id = ?',
+    [secretBox.seal(secret), nowMs, nasId, tenantId],
+  );
   return { nas: toNasOutput({ ...current, updatedAt: nowMs }), secret };
 }
 
-export function deleteNas(platform: PlatformDatabase, tenantId: string, nasId: string): NasOutput {
-  const current = getNasRow(platform, tenantId, nasId);
-  platform.orm
-    .delete(nasDevices)
-    .where(and(eq(nasDevices.id, nasId), eq(nasDevices.tenantId, tenantId)))
-    .run();
+export async function deleteNas(platform: SqlDatabase, tenantId: string, nasId: string): Promise<NasOutput> {
+  const current = await getNasRow(platform, tenantId, nasId);
+  await platform.run('DELETE FROM nas_devices WHERE id = ? AND tenant_id = ?', [nasId, tenantId]);
   return toNasOutput(current);
 }

@@ -1,20 +1,32 @@
 // Plans of one ISP: hotspot packages and monthly PPPoE/static service, with their edit rules.
 import {
+  assignmentsOf,
   type CreatePlanInput,
+  columnsOf,
   formatMikrotikRateLimit,
+  insertOf,
   KiungaError,
   newId,
   type PlanOutput,
   planTermProblems,
-  type TenantShard,
+  rowOf,
+  rowsOf,
+  type SqlDatabase,
   tenantSchema,
   type UpdatePlanInput,
 } from '@kiunga/schemas';
-import { and, eq, like, type SQL, sql } from 'drizzle-orm';
 import type { Page } from '../pagination';
-import { afterCursor, containsPattern, createdPageOf, newestFirst, type PageRequest } from './listing';
+import {
+  afterCursor,
+  containsAnyOf,
+  createdPageOf,
+  equals,
+  newestFirst,
+  type PageRequest,
+  whereAll,
+} from './listing';
 
-const { plans, subscribers, vouchers } = tenantSchema;
+const { plans } = tenantSchema;
 
 export type PlanRow = typeof plans.$inferSelect;
 
@@ -40,29 +52,31 @@ export function toPlanOutput(plan: PlanRow): PlanOutput {
   return { ...plan, kind: plan.kind as PlanOutput['kind'], rateLimit: planRateLimit(plan) };
 }
 
-export function listPlans(shard: TenantShard, filter: PlanFilter, page: PageRequest): Page<PlanOutput> {
-  const conditions: Array<SQL | undefined> = [
-    filter.kind ? eq(plans.kind, filter.kind) : undefined,
-    filter.isActive === undefined ? undefined : eq(plans.isActive, filter.isActive),
-    filter.q ? like(plans.name, containsPattern(filter.q)) : undefined,
-    afterCursor(plans, page.cursor),
-  ];
-  const rows = shard.orm
-    .select()
-    .from(plans)
-    .where(and(...conditions))
-    .orderBy(...newestFirst(plans))
-    .limit(page.limit + 1)
-    .all();
-  return createdPageOf(rows, page.limit, toPlanOutput);
+export async function listPlans(
+  database: SqlDatabase,
+  filter: PlanFilter,
+  page: PageRequest,
+): Promise<Page<PlanOutput>> {
+  const where = whereAll([
+    equals('kind', filter.kind || undefined),
+    equals('is_active', filter.isActive === undefined ? undefined : Number(filter.isActive)),
+    filter.q ? containsAnyOf(['name'], filter.q) : undefined,
+    afterCursor(page.cursor),
+  ]);
+  const rows = await database.all(
+    `SELECT ${columnsOf(plans)} FROM plans${where.sql} ORDER BY ${newestFirst()} LIMIT ?`,
+    [...where.params, page.limit + 1],
+  );
+  return createdPageOf(rowsOf(plans, rows), page.limit, toPlanOutput);
 }
 
-export function findPlan(shard: TenantShard, planId: string): PlanRow | undefined {
-  return shard.orm.select().from(plans).where(eq(plans.id, planId)).get();
+export async function findPlan(database: SqlDatabase, planId: string): Promise<PlanRow | undefined> {
+  const row = await database.get(`SELECT ${columnsOf(plans)} FROM plans WHERE id = ?`, [planId]);
+  return row === undefined ? undefined : rowOf(plans, row);
 }
 
-export function getPlan(shard: TenantShard, planId: string): PlanRow {
-  const plan = findPlan(shard, planId);
+export async function getPlan(database: SqlDatabase, planId: string): Promise<PlanRow> {
+  const plan = await findPlan(database, planId);
   if (!plan) throw new KiungaError('not_found', 'No such plan.');
   return plan;
 }
@@ -75,7 +89,11 @@ function assertPlanTerms(plan: PlanRow): void {
   }
 }
 
-export function createPlan(shard: TenantShard, input: CreatePlanInput, nowMs: number): PlanOutput {
+export async function createPlan(
+  database: SqlDatabase,
+  input: CreatePlanInput,
+  nowMs: number,
+): Promise<PlanOutput> {
   const isHotspot = input.kind === 'hotspot';
   const plan: PlanRow = {
     id: newId('plan'),
@@ -99,16 +117,22 @@ export function createPlan(shard: TenantShard, input: CreatePlanInput, nowMs: nu
     updatedAt: nowMs,
   };
   assertPlanTerms(plan);
-  shard.orm.insert(plans).values(plan).run();
+  const insert = insertOf(plans, plan);
+  await database.run(insert.sql, insert.params);
   return toPlanOutput(plan);
 }
 
 /** How many vouchers and subscribers were sold on this plan (a used plan keeps its kind). */
-export function planUsage(shard: TenantShard, planId: string): { vouchers: number; subscribers: number } {
-  const count = (table: typeof vouchers | typeof subscribers) =>
-    shard.orm.select({ count: sql<number>`count(*)` }).from(table).where(eq(table.planId, planId)).get()
-      ?.count ?? 0;
-  return { vouchers: count(vouchers), subscribers: count(subscribers) };
+export async function planUsage(
+  database: SqlDatabase,
+  planId: string,
+): Promise<{ vouchers: number; subscribers: number }> {
+  const usage = await database.get<{ vouchers: number; subscribers: number }>(
+    `SELECT (SELECT count(*) FROM vouchers WHERE plan_id = ?) AS vouchers,
+            (SELECT count(*) FROM subscribers WHERE plan_id = ?) AS subscribers`,
+    [planId, planId],
+  );
+  return { vouchers: usage?.vouchers ?? 0, subscribers: usage?.subscribers ?? 0 };
 }
 
 export interface PlanUpdateResult {
@@ -121,45 +145,50 @@ export interface PlanUpdateResult {
  * Vouchers already sold keep the terms copied onto them; subscribers follow the plan (their rate
  * change reaches live sessions through CoA, which the caller sends).
  */
-export function updatePlan(
-  shard: TenantShard,
+export async function updatePlan(
+  database: SqlDatabase,
   planId: string,
   input: UpdatePlanInput,
   nowMs: number,
-): PlanUpdateResult {
-  const current = getPlan(shard, planId);
-  const next: PlanRow = { ...current, ...input, updatedAt: nowMs };
-  if (next.kind !== current.kind) {
-    const usage = planUsage(shard, planId);
+): Promise<PlanUpdateResult> {
+  // One transaction: the kind check and the write see the same vouchers and subscribers.
+  return database.transaction(async (transaction) => {
+    const current = await getPlan(transaction, planId);
+    const next: PlanRow = { ...current, ...input, updatedAt: nowMs };
+    if (next.kind !== current.kind) {
+      const usage = await planUsage(transaction, planId);
+      if (usage.vouchers + usage.subscribers > 0)
+        throw new KiungaError(
+          'conflict',
+          'This plan has vouchers or subscribers, so its kind cannot change. Create a new plan instead.',
+        );
+    }
+    assertPlanTerms(next);
+    const { id: _id, ...changed } = next;
+    const assignments = assignmentsOf(plans, changed);
+    await transaction.run(`UPDATE plans SET ${assignments.sql} WHERE id = ?`, [
+      ...assignments.params,
+      planId,
+    ]);
+    const previous = toPlanOutput(current);
+    const plan = toPlanOutput(next);
+    return { plan, previous, isRateChanged: plan.rateLimit !== previous.rateLimit };
+  });
+}
+
+export async function deletePlan(database: SqlDatabase, planId: string): Promise<void> {
+  await database.transaction(async (transaction) => {
+    await getPlan(transaction, planId);
+    const usage = await planUsage(transaction, planId);
     if (usage.vouchers + usage.subscribers > 0)
       throw new KiungaError(
         'conflict',
-        'This plan has vouchers or subscribers, so its kind cannot change. Create a new plan instead.',
+        `This plan has ${usage.vouchers} voucher(s) and ${usage.subscribers} subscriber(s); archive it instead (PATCH isActive=false).`,
       );
-  }
-  assertPlanTerms(next);
-  shard.orm.update(plans).set(next).where(eq(plans.id, planId)).run();
-  const previous = toPlanOutput(current);
-  const plan = toPlanOutput(next);
-  return { plan, previous, isRateChanged: plan.rateLimit !== previous.rateLimit };
+    await transaction.run('DELETE FROM plans WHERE id = ?', [planId]);
+  });
 }
 
-export function deletePlan(shard: TenantShard, planId: string): void {
-  getPlan(shard, planId);
-  const usage = planUsage(shard, planId);
-  if (usage.vouchers + usage.subscribers > 0)
-    throw new KiungaError(
-      'conflict',
-      `This plan has ${usage.vouchers} voucher(s) and ${usage.subscribers} subscriber(s); archive it instead (PATCH isActive=false).`,
-    );
-  shard.orm.delete(plans).where(eq(plans.id, planId)).run();
-}
-
-export function subscriberIdsOnPlan(shard: TenantShard, planId: string): Set<string> {
-  const rows = shard.orm
-    .select({ id: subscribers.id })
-    .from(subscribers)
-    .where(eq(subscribers.planId, planId))
-    .all();
-  return new Set(rows.map((row) => row.id));
+export async function subscriberIdsOnPlan(database: SqlDatabase, planId: string): Promise<Set<string>> {
+  return new Set(await database.column<string>('SELECT id FROM subscribers WHERE plan_id = ?', [planId]));
 }

@@ -1,18 +1,26 @@
-// Sessions of one ISP: live ones asked of the AAA server (deps.aaa), closed ones read from the shard.
+// Sessions of one ISP: live ones asked of the AAA server (deps.aaa), closed ones read from the tenant's database.
 import {
   type AaaControl,
   type CoaOutcome,
+  columnsOf,
   KiungaError,
   type LiveSessionView,
   type SessionFilter,
   type SessionOutput,
-  type TenantShard,
+  type SqlDatabase,
   tenantSchema,
 } from '@kiunga/schemas';
-import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Page } from '../pagination';
 import { decodeCursor, encodeCursor } from '../pagination';
-import { afterCursor, createdPageOf, type PageRequest } from './listing';
+import {
+  afterCursor,
+  createdPageOf,
+  equals,
+  newestFirst,
+  type PageRequest,
+  type SortColumns,
+  whereAll,
+} from './listing';
 
 const { sessions } = tenantSchema;
 
@@ -191,30 +199,29 @@ function toStoredSessionOutput(row: SessionRow): SessionOutput {
   };
 }
 
+const historyOrder: SortColumns = { createdAt: 'started_at', id: 'id' };
+
 /** Closed sessions, newest start first. */
-export function listSessionHistory(
-  shard: TenantShard,
+export async function listSessionHistory(
+  database: SqlDatabase,
   filter: SessionFilter,
   page: PageRequest,
-): Page<SessionOutput> {
-  const conditions: Array<SQL | undefined> = [
-    eq(sessions.status, 'closed'),
-    filter.nasId ? eq(sessions.nasId, filter.nasId) : undefined,
+): Promise<Page<SessionOutput>> {
+  const where = whereAll([
+    { sql: `status = 'closed'`, params: [] },
+    equals('nas_id', filter.nasId || undefined),
     filter.subscriberId
-      ? and(eq(sessions.subjectKind, 'subscriber'), eq(sessions.subjectId, filter.subscriberId))
+      ? { sql: `subject_kind = 'subscriber' AND subject_id = ?`, params: [filter.subscriberId] }
       : undefined,
     filter.voucherId
-      ? and(eq(sessions.subjectKind, 'voucher'), eq(sessions.subjectId, filter.voucherId))
+      ? { sql: `subject_kind = 'voucher' AND subject_id = ?`, params: [filter.voucherId] }
       : undefined,
-    afterCursor({ createdAt: sessions.startedAt, id: sessions.id }, page.cursor),
-  ];
-  const rows = shard.orm
-    .select()
-    .from(sessions)
-    .where(and(...conditions))
-    .orderBy(desc(sessions.startedAt), desc(sessions.id))
-    .limit(page.limit + 1)
-    .all();
+    afterCursor(page.cursor, historyOrder),
+  ]);
+  const rows = await database.all<SessionRow>(
+    `SELECT ${columnsOf(sessions)} FROM sessions${where.sql} ORDER BY ${newestFirst(historyOrder)} LIMIT ?`,
+    [...where.params, page.limit + 1],
+  );
   return createdPageOf(
     rows.map((row) => ({ ...row, createdAt: row.startedAt })),
     page.limit,
@@ -223,15 +230,18 @@ export function listSessionHistory(
 }
 
 /** A live session, else a stored one; another tenant's id is simply not found. */
-export function getSession(
+export async function getSession(
   aaa: AaaControl,
-  shard: TenantShard,
+  tenantId: string,
+  database: SqlDatabase,
   sessionId: string,
   nowMs: number,
-): SessionOutput {
-  const live = aaa.findSession(shard.tenantId, sessionId);
+): Promise<SessionOutput> {
+  const live = aaa.findSession(tenantId, sessionId);
   if (live) return toLiveSessionOutput(live, nowMs);
-  const row = shard.orm.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+  const row = await database.get<SessionRow>(`SELECT ${columnsOf(sessions)} FROM sessions WHERE id = ?`, [
+    sessionId,
+  ]);
   if (!row) throw new KiungaError('not_found', 'No such session.');
   return toStoredSessionOutput(row);
 }

@@ -1,26 +1,31 @@
 // PPPoE/static subscribers of one ISP: accounts the AAA server authenticates by username.
 import { randomInt } from 'node:crypto';
 import {
+  assignmentsOf,
   type CreateSubscriberInput,
+  columnsOf,
+  insertOf,
   KiungaError,
   type ListSubscribersFilter,
   newId,
   type SecretBox,
+  type SqlDatabase,
   type SubscriberOutput,
-  type TenantShard,
   tenantSchema,
   type UpdateSubscriberInput,
 } from '@kiunga/schemas';
-import { and, eq, like, or, type SQL } from 'drizzle-orm';
 import { recordPlanChange } from '../billing/store';
 import type { Page } from '../pagination';
 import {
   afterCursor,
-  containsPattern,
+  containsAnyOf,
   createdPageOf,
+  equals,
   isUniqueViolation,
   newestFirst,
   type PageRequest,
+  violatedUniqueText,
+  whereAll,
 } from './listing';
 import { getPlan, type PlanRow } from './plans';
 
@@ -57,8 +62,8 @@ function addMonthsUtc(ms: number, months: number): number {
   return date.getTime();
 }
 
-function subscriberPlan(shard: TenantShard, planId: string): PlanRow {
-  const plan = getPlan(shard, planId);
+async function subscriberPlan(database: SqlDatabase, planId: string): Promise<PlanRow> {
+  const plan = await getPlan(database, planId);
   if (plan.kind === 'hotspot')
     throw new KiungaError(
       'validation_failed',
@@ -74,20 +79,16 @@ function assertStaticIp(kind: string, staticIp: string | null): void {
 
 function conflictMessage(error: unknown): KiungaError | unknown {
   if (!isUniqueViolation(error)) return error;
-  const text = String((error as Error).message);
-  if (text.includes('account_number'))
+  // SQLite names the column (subscribers.account_number), PostgreSQL the index (subscribers_account_unique).
+  if (violatedUniqueText(error).includes('account'))
     return new KiungaError('conflict', 'Another subscriber already has this account number.');
   return new KiungaError('conflict', 'Another subscriber already has this username.');
 }
 
-function nextAccountNumber(shard: TenantShard): string {
+async function nextAccountNumber(database: SqlDatabase): Promise<string> {
   for (let draw = 0; draw < ACCOUNT_NUMBER_DRAWS_MAX; draw += 1) {
     const candidate = String(randomInt(10 ** (ACCOUNT_NUMBER_DIGITS - 1), 10 ** ACCOUNT_NUMBER_DIGITS));
-    const taken = shard.orm
-      .select({ id: subscribers.id })
-      .from(subscribers)
-      .where(eq(subscribers.accountNumber, candidate))
-      .get();
+    const taken = await database.get('SELECT id FROM subscribers WHERE account_number = ?', [candidate]);
     if (!taken) return candidate;
   }
   throw new KiungaError('conflict', 'Could not find a free account number; give one explicitly.');
@@ -99,13 +100,13 @@ export interface CreatedSubscriber {
   generatedPassword: string | null;
 }
 
-export function createSubscriber(
-  shard: TenantShard,
+export async function createSubscriber(
+  database: SqlDatabase,
   secretBox: SecretBox,
   input: CreateSubscriberInput,
   nowMs: number,
-): CreatedSubscriber {
-  const plan = subscriberPlan(shard, input.planId);
+): Promise<CreatedSubscriber> {
+  const plan = await subscriberPlan(database, input.planId);
   if (!plan.isActive) throw new KiungaError('conflict', 'This plan is archived; choose an active plan.');
   assertStaticIp(plan.kind, input.staticIp ?? null);
   const generatedPassword = input.password === undefined ? generateSubscriberPassword() : null;
@@ -114,7 +115,7 @@ export function createSubscriber(
     username: input.username,
     passwordSealed: secretBox.seal(input.password ?? generatedPassword!),
     planId: plan.id,
-    accountNumber: input.accountNumber ?? nextAccountNumber(shard),
+    accountNumber: input.accountNumber ?? (await nextAccountNumber(database)),
     kind: plan.kind,
     status: 'active',
     expiresAt: input.expiresAt ?? addMonthsUtc(nowMs, plan.billingCycleMonths ?? 1),
@@ -125,138 +126,150 @@ export function createSubscriber(
     createdAt: nowMs,
     updatedAt: nowMs,
   };
+  const insert = insertOf(subscribers, row);
   try {
-    shard.orm.insert(subscribers).values(row).run();
+    await database.run(insert.sql, insert.params);
   } catch (error) {
     throw conflictMessage(error);
   }
   return { subscriber: toSubscriberOutput(row), generatedPassword };
 }
 
-function getSubscriberRow(shard: TenantShard, subscriberId: string): SubscriberRow {
-  const row = shard.orm.select().from(subscribers).where(eq(subscribers.id, subscriberId)).get();
+async function getSubscriberRow(database: SqlDatabase, subscriberId: string): Promise<SubscriberRow> {
+  const row = await database.get<SubscriberRow>(
+    `SELECT ${columnsOf(subscribers)} FROM subscribers WHERE id = ?`,
+    [subscriberId],
+  );
   if (!row) throw new KiungaError('not_found', 'No such subscriber.');
   return row;
 }
 
-export function getSubscriber(shard: TenantShard, subscriberId: string): SubscriberOutput {
-  return toSubscriberOutput(getSubscriberRow(shard, subscriberId));
+export async function getSubscriber(database: SqlDatabase, subscriberId: string): Promise<SubscriberOutput> {
+  return toSubscriberOutput(await getSubscriberRow(database, subscriberId));
 }
 
-export function listSubscribers(
-  shard: TenantShard,
+export async function listSubscribers(
+  database: SqlDatabase,
   filter: ListSubscribersFilter,
   page: PageRequest,
-): Page<SubscriberOutput> {
-  const pattern = filter.q ? containsPattern(filter.q) : null;
-  const conditions: Array<SQL | undefined> = [
-    pattern
-      ? or(
-          like(subscribers.username, pattern),
-          like(subscribers.accountNumber, pattern),
-          like(subscribers.fullName, pattern),
-          like(subscribers.phone, pattern),
-        )
-      : undefined,
-    filter.status ? eq(subscribers.status, filter.status) : undefined,
-    filter.planId ? eq(subscribers.planId, filter.planId) : undefined,
-    afterCursor(subscribers, page.cursor),
-  ];
-  const rows = shard.orm
-    .select()
-    .from(subscribers)
-    .where(and(...conditions))
-    .orderBy(...newestFirst(subscribers))
-    .limit(page.limit + 1)
-    .all();
+): Promise<Page<SubscriberOutput>> {
+  const where = whereAll([
+    filter.q ? containsAnyOf(['username', 'account_number', 'full_name', 'phone'], filter.q) : undefined,
+    equals('status', filter.status || undefined),
+    equals('plan_id', filter.planId || undefined),
+    afterCursor(page.cursor),
+  ]);
+  const rows = await database.all<SubscriberRow>(
+    `SELECT ${columnsOf(subscribers)} FROM subscribers${where.sql} ORDER BY ${newestFirst()} LIMIT ?`,
+    [...where.params, page.limit + 1],
+  );
   return createdPageOf(rows, page.limit, toSubscriberOutput);
 }
 
-export function updateSubscriber(
-  shard: TenantShard,
+export async function updateSubscriber(
+  database: SqlDatabase,
   secretBox: SecretBox,
   subscriberId: string,
   input: UpdateSubscriberInput,
   nowMs: number,
-): SubscriberOutput {
-  const current = getSubscriberRow(shard, subscriberId);
-  const { password, ...fields } = input;
-  const next: SubscriberRow = {
-    ...current,
-    ...fields,
-    ...(password === undefined ? {} : { passwordSealed: secretBox.seal(password) }),
-    updatedAt: nowMs,
-  };
-  assertStaticIp(next.kind, next.staticIp);
-  try {
-    shard.orm.update(subscribers).set(next).where(eq(subscribers.id, subscriberId)).run();
-  } catch (error) {
-    throw conflictMessage(error);
-  }
-  return toSubscriberOutput(next);
+): Promise<SubscriberOutput> {
+  // One transaction: the row written back is the row read (a suspension in between is not undone).
+  return database.transaction(async (transaction) => {
+    const current = await getSubscriberRow(transaction, subscriberId);
+    const { password, ...fields } = input;
+    const next: SubscriberRow = {
+      ...current,
+      ...fields,
+      ...(password === undefined ? {} : { passwordSealed: secretBox.seal(password) }),
+      updatedAt: nowMs,
+    };
+    assertStaticIp(next.kind, next.staticIp);
+    const { id: _id, ...changed } = next;
+    const assignments = assignmentsOf(subscribers, changed);
+    try {
+      await transaction.run(`UPDATE subscribers SET ${assignments.sql} WHERE id = ?`, [
+        ...assignments.params,
+        subscriberId,
+      ]);
+    } catch (error) {
+      throw conflictMessage(error);
+    }
+    return toSubscriberOutput(next);
+  });
 }
 
 /** Moves a subscriber to another PPPoE/static plan; returns the new plan for the caller's CoA. */
-export function changeSubscriberPlan(
-  shard: TenantShard,
+export async function changeSubscriberPlan(
+  database: SqlDatabase,
   subscriberId: string,
   planId: string,
   nowMs: number,
-): { subscriber: SubscriberOutput; plan: PlanRow } {
-  const current = getSubscriberRow(shard, subscriberId);
-  const plan = subscriberPlan(shard, planId);
-  if (!plan.isActive) throw new KiungaError('conflict', 'This plan is archived; choose an active plan.');
-  assertStaticIp(plan.kind, current.staticIp);
-  const next: SubscriberRow = { ...current, planId: plan.id, kind: plan.kind, updatedAt: nowMs };
-  shard.sqlite.transaction(() => {
-    shard.orm
-      .update(subscribers)
-      .set({ planId: next.planId, kind: next.kind, updatedAt: nowMs })
-      .where(eq(subscribers.id, subscriberId))
-      .run();
+): Promise<{ subscriber: SubscriberOutput; plan: PlanRow }> {
+  return database.transaction(async (transaction) => {
+    const current = await getSubscriberRow(transaction, subscriberId);
+    const plan = await subscriberPlan(transaction, planId);
+    if (!plan.isActive) throw new KiungaError('conflict', 'This plan is archived; choose an active plan.');
+    assertStaticIp(plan.kind, current.staticIp);
+    const next: SubscriberRow = { ...current, planId: plan.id, kind: plan.kind, updatedAt: nowMs };
+    await transaction.run('UPDATE subscribers SET plan_id = ?, kind = ?, updated_at = ? WHERE id = ?', [
+      next.planId,
+      next.kind,
+      nowMs,
+      subscriberId,
+    ]);
     // Billing: credit the old plan's unused days and charge the new plan's on the next invoice.
-    recordPlanChange(shard, { subscriberId, oldPlanId: current.planId, newPlanId: plan.id }, nowMs);
-  })();
-  return { subscriber: toSubscriberOutput(next), plan };
+    await recordPlanChange(
+      transaction,
+      { subscriberId, oldPlanId: current.planId, newPlanId: plan.id },
+      nowMs,
+    );
+    return { subscriber: toSubscriberOutput(next), plan };
+  });
 }
 
-export function setSubscriberStatus(
-  shard: TenantShard,
+export async function setSubscriberStatus(
+  database: SqlDatabase,
   subscriberId: string,
   status: 'active' | 'expired' | 'suspended',
   nowMs: number,
   expiresAt?: number | null,
-): SubscriberOutput {
-  const current = getSubscriberRow(shard, subscriberId);
+): Promise<SubscriberOutput> {
+  const current = await getSubscriberRow(database, subscriberId);
   const next: SubscriberRow = {
     ...current,
     status,
     ...(expiresAt === undefined ? {} : { expiresAt }),
     updatedAt: nowMs,
   };
-  shard.orm
-    .update(subscribers)
-    .set({ status: next.status, expiresAt: next.expiresAt, updatedAt: nowMs })
-    .where(eq(subscribers.id, subscriberId))
-    .run();
+  await database.run('UPDATE subscribers SET status = ?, expires_at = ?, updated_at = ? WHERE id = ?', [
+    next.status,
+    next.expiresAt,
+    nowMs,
+    subscriberId,
+  ]);
   return toSubscriberOutput(next);
 }
 
 /** Back to service: active while paid up, otherwise expired (billing reactivates on payment). */
-export function reactivateSubscriber(
-  shard: TenantShard,
+export async function reactivateSubscriber(
+  database: SqlDatabase,
   subscriberId: string,
   nowMs: number,
   expiresAt?: number,
-): SubscriberOutput {
-  const current = getSubscriberRow(shard, subscriberId);
-  const until = expiresAt ?? current.expiresAt;
-  const status = until === null || until > nowMs ? 'active' : 'expired';
-  return setSubscriberStatus(shard, subscriberId, status, nowMs, until);
+): Promise<SubscriberOutput> {
+  return database.transaction(async (transaction) => {
+    const current = await getSubscriberRow(transaction, subscriberId);
+    const until = expiresAt ?? current.expiresAt;
+    const status = until === null || until > nowMs ? 'active' : 'expired';
+    return setSubscriberStatus(transaction, subscriberId, status, nowMs, until);
+  });
 }
 
-export function deleteSubscriber(shard: TenantShard, subscriberId: string): SubscriberOutput {
-  const current = getSubscriberRow(shard, subscriberId);
-  shard.orm.delete(subscribers).where(eq(subscribers.id, subscriberId)).run();
+export async function deleteSubscriber(
+  database: SqlDatabase,
+  subscriberId: string,
+): Promise<SubscriberOutput> {
+  const current = await getSubscriberRow(database, subscriberId);
+  await database.run('DELETE FROM subscribers WHERE id = ?', [subscriberId]);
   return toSubscriberOutput(current);
 }

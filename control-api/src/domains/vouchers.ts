@@ -1,17 +1,26 @@
 // Vouchers of one ISP: batches of codes that copy their plan's terms, search, revoke, export.
 import {
   type CreateVoucherBatchInput,
+  columnsOf,
   generateVoucherCode,
+  insertOf,
   KiungaError,
   type ListVouchersFilter,
   newId,
-  type TenantShard,
+  type SqlDatabase,
   tenantSchema,
   type VoucherOutput,
 } from '@kiunga/schemas';
-import { and, asc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Page } from '../pagination';
-import { afterCursor, createdPageOf, newestFirst, type PageRequest } from './listing';
+import {
+  afterCursor,
+  createdPageOf,
+  equals,
+  newestFirst,
+  type PageRequest,
+  type SqlCondition,
+  whereAll,
+} from './listing';
 import { getPlan, planRateLimit } from './plans';
 
 const { vouchers, voucherBatches } = tenantSchema;
@@ -33,37 +42,37 @@ export interface VoucherBatchResult {
   items: VoucherOutput[];
 }
 
-/** Codes are unique per tenant (the shard's UNIQUE index); a collision is drawn again. */
-export function createVoucherBatch(
-  shard: TenantShard,
+const INSERT_VOUCHER_SQL = `INSERT INTO vouchers (id, code, plan_id, batch_id, price_cents, validity_seconds,
+                                                   device_limit, rate_limit, data_cap_bytes, status, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'unused', ?) ON CONFLICT (code) DO NOTHING`;
+
+/**
+ * Codes are unique per tenant (UNIQUE(code)); a collision is drawn again. In one transaction (a
+ * savepoint inside the caller's, when it is given a transaction).
+ */
+export async function createVoucherBatch(
+  database: SqlDatabase,
   input: CreateVoucherBatchInput,
   options: { nowMs: number; createdBy: string },
-): VoucherBatchResult {
-  const plan = getPlan(shard, input.planId);
+): Promise<VoucherBatchResult> {
+  const plan = await getPlan(database, input.planId);
   if (plan.kind !== 'hotspot' || plan.validitySeconds === null)
     throw new KiungaError('validation_failed', 'Vouchers are sold on hotspot plans only.');
   if (!plan.isActive)
     throw new KiungaError('conflict', 'This plan is archived; activate it to sell vouchers.');
   const batchId = newId('voucherBatch');
   const rateLimit = planRateLimit(plan);
-  const insert = shard.statement(
-    `INSERT OR IGNORE INTO vouchers (id, code, plan_id, batch_id, price_cents, validity_seconds, device_limit,
-                                     rate_limit, data_cap_bytes, status, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'unused', ?)`,
-  );
   const items: VoucherOutput[] = [];
-  shard.sqlite.transaction(() => {
-    shard.orm
-      .insert(voucherBatches)
-      .values({
-        id: batchId,
-        planId: plan.id,
-        count: input.count,
-        prefix: input.prefix,
-        createdBy: options.createdBy,
-        createdAt: options.nowMs,
-      })
-      .run();
+  await database.transaction(async (transaction) => {
+    const batch = insertOf(voucherBatches, {
+      id: batchId,
+      planId: plan.id,
+      count: input.count,
+      prefix: input.prefix,
+      createdBy: options.createdBy,
+      createdAt: options.nowMs,
+    });
+    await transaction.run(batch.sql, batch.params);
     let drawsLeft = input.count * CODE_DRAWS_PER_VOUCHER_MAX;
     while (items.length < input.count) {
       if (drawsLeft-- <= 0)
@@ -86,7 +95,7 @@ export function createVoucherBatch(
         expiresAt: null,
         createdAt: options.nowMs,
       };
-      const result = insert.run(
+      const result = await transaction.run(INSERT_VOUCHER_SQL, [
         item.id,
         item.code,
         item.planId,
@@ -97,71 +106,75 @@ export function createVoucherBatch(
         item.rateLimit,
         item.dataCapBytes,
         options.nowMs,
-      );
+      ]);
       if (result.changes === 1) items.push(item);
     }
-  })();
+  });
   return { batchId, codes: items.map((item) => item.code), items };
 }
 
-function voucherConditions(filter: ListVouchersFilter): Array<SQL | undefined> {
+function voucherConditions(filter: ListVouchersFilter): Array<SqlCondition | undefined> {
   // A code-prefix search as a range keeps to the UNIQUE(code) index (LIKE would scan).
   const prefix = filter.q ? filter.q.toUpperCase() : undefined;
   return [
-    prefix ? and(gte(vouchers.code, prefix), lt(vouchers.code, `${prefix}\uffff`)) : undefined,
-    filter.status ? eq(vouchers.status, filter.status) : undefined,
-    filter.planId ? eq(vouchers.planId, filter.planId) : undefined,
-    filter.batchId ? eq(vouchers.batchId, filter.batchId) : undefined,
+    prefix ? { sql: 'code >= ? AND code < ?', params: [prefix, `${prefix}\uffff`] } : undefined,
+    equals('status', filter.status || undefined),
+    equals('plan_id', filter.planId || undefined),
+    equals('batch_id', filter.batchId || undefined),
   ];
 }
 
-export function listVouchers(
-  shard: TenantShard,
+export async function listVouchers(
+  database: SqlDatabase,
   filter: ListVouchersFilter,
   page: PageRequest,
-): Page<VoucherOutput> {
-  const rows = shard.orm
-    .select()
-    .from(vouchers)
-    .where(and(...voucherConditions(filter), afterCursor(vouchers, page.cursor)))
-    .orderBy(...newestFirst(vouchers))
-    .limit(page.limit + 1)
-    .all();
+): Promise<Page<VoucherOutput>> {
+  const where = whereAll([...voucherConditions(filter), afterCursor(page.cursor)]);
+  const rows = await database.all<VoucherRow>(
+    `SELECT ${columnsOf(vouchers)} FROM vouchers${where.sql} ORDER BY ${newestFirst()} LIMIT ?`,
+    [...where.params, page.limit + 1],
+  );
   return createdPageOf(rows, page.limit, toVoucherOutput);
 }
 
-export function getVoucher(shard: TenantShard, voucherId: string): VoucherOutput {
-  const row = shard.orm.select().from(vouchers).where(eq(vouchers.id, voucherId)).get();
+export async function getVoucher(database: SqlDatabase, voucherId: string): Promise<VoucherOutput> {
+  const row = await database.get<VoucherRow>(`SELECT ${columnsOf(vouchers)} FROM vouchers WHERE id = ?`, [
+    voucherId,
+  ]);
   if (!row) throw new KiungaError('not_found', 'No such voucher.');
   return toVoucherOutput(row);
 }
 
 /** Marks the voucher revoked (the AAA server rejects it from now on); the caller disconnects it. */
-export function revokeVoucher(shard: TenantShard, voucherId: string): VoucherOutput {
-  const voucher = getVoucher(shard, voucherId);
+export async function revokeVoucher(database: SqlDatabase, voucherId: string): Promise<VoucherOutput> {
+  const voucher = await getVoucher(database, voucherId);
   if (voucher.status !== 'revoked')
-    shard.orm.update(vouchers).set({ status: 'revoked' }).where(eq(vouchers.id, voucherId)).run();
+    await database.run(`UPDATE vouchers SET status = 'revoked' WHERE id = ?`, [voucherId]);
   return { ...voucher, status: 'revoked' };
 }
 
 /** Vouchers for export or printing, in code order within a batch; bounded. */
-export function vouchersForExport(
-  shard: TenantShard,
+export async function vouchersForExport(
+  database: SqlDatabase,
   filter: Omit<ListVouchersFilter, 'q'>,
   rowsMax = VOUCHER_EXPORT_ROWS_MAX,
-): VoucherOutput[] {
-  return shard.orm
-    .select()
-    .from(vouchers)
-    .where(and(...voucherConditions(filter)))
-    .orderBy(asc(vouchers.createdAt), asc(vouchers.code))
-    .limit(rowsMax)
-    .all()
-    .map(toVoucherOutput);
+): Promise<VoucherOutput[]> {
+  const where = whereAll(voucherConditions(filter));
+  const rows = await database.all<VoucherRow>(
+    `SELECT ${columnsOf(vouchers)} FROM vouchers${where.sql} ORDER BY created_at, code LIMIT ?`,
+    [...where.params, rowsMax],
+  );
+  return rows.map(toVoucherOutput);
 }
 
-export function findVoucherBatch(shard: TenantShard, batchId: string) {
-  const batch = shard.orm.select().from(voucherBatches).where(eq(voucherBatches.id, batchId)).get();
+export async function findVoucherBatch(
+  database: SqlDatabase,
+  batchId: string,
+): Promise<typeof voucherBatches.$inferSelect> {
+  const batch = await database.get<typeof voucherBatches.$inferSelect>(
+    `SELECT ${columnsOf(voucherBatches)} FROM voucher_batches WHERE id = ?`,
+    [batchId],
+  );
   if (!batch) throw new KiungaError('not_found', 'No such voucher batch.');
   return batch;
 }

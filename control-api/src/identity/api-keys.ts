@@ -41,23 +41,26 @@ interface ApiKeyRow {
 }
 
 /** The key's principal (kind 'api_key', of its tenant), or null when unknown, revoked or archived. */
-export function apiKeyPrincipal(dependencies: ApiDependencies, token: string): Principal | null {
+export async function apiKeyPrincipal(
+  dependencies: ApiDependencies,
+  token: string,
+): Promise<Principal | null> {
   const parsed = parseApiKey(token);
   if (!parsed) return null;
-  const row = dependencies.platform.sqlite
-    .prepare(
-      `SELECT k.id, k.tenant_id AS tenantId, k.secret_hash AS secretHash, k.permissions,
-              k.last_used_at AS lastUsedAt, k.revoked_at AS revokedAt, t.status AS tenantStatus
-         FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id WHERE k.id = ?`,
-    )
-    .get(parsed.id) as ApiKeyRow | undefined;
+  const row = await dependencies.databases.platform.get<ApiKeyRow>(
+    `SELECT k.id, k.tenant_id AS "tenantId", k.secret_hash AS "secretHash", k.permissions,
+            k.last_used_at AS "lastUsedAt", k.revoked_at AS "revokedAt", t.status AS "tenantStatus"
+       FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id WHERE k.id = ?`,
+    [parsed.id],
+  );
   if (!row || row.revokedAt !== null || !isSameSecret(row.secretHash, sha256Hex(parsed.secret))) return null;
   if (row.tenantStatus === null || row.tenantStatus === 'archived') return null;
   const nowMs = dependencies.clock.now();
   if (row.lastUsedAt === null || nowMs - row.lastUsedAt >= LAST_USED_WRITE_INTERVAL_MS) {
-    dependencies.platform.sqlite
-      .prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
-      .run(nowMs, row.id);
+    await dependencies.databases.platform.run('UPDATE api_keys SET last_used_at = ? WHERE id = ?', [
+      nowMs,
+      row.id,
+    ]);
   }
   return {
     kind: 'api_key',

@@ -23,21 +23,20 @@ export function isSafeMethod(method: string): boolean {
 }
 
 /** Starts a session for a user who just signed in: sets the cookie, returns the CSRF token. */
-export function startCookieSession(
+export async function startCookieSession(
   dependencies: ApiDependencies,
   context: Context,
   userId: string,
-): { csrfToken: string; expiresAt: number } {
+): Promise<{ csrfToken: string; expiresAt: number }> {
   const nowMs = dependencies.clock.now();
   const token = randomSecret();
   const csrfToken = randomSecret(24);
   const expiresAt = nowMs + CONSOLE_SESSION_TTL_MS;
-  dependencies.platform.sqlite
-    .prepare(
-      `INSERT INTO console_sessions (id, user_id, token_hash, csrf_token, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    )
-    .run(newId('consoleSession'), userId, sha256Hex(token), csrfToken, nowMs, expiresAt);
+  await dependencies.databases.platform.run(
+    `INSERT INTO console_sessions (id, user_id, token_hash, csrf_token, created_at, expires_at)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+    [newId('consoleSession'), userId, sha256Hex(token), csrfToken, nowMs, expiresAt],
+  );
   setCookie(context, SESSION_COOKIE_NAME, token, {
     httpOnly: true,
     sameSite: 'Lax',
@@ -49,30 +48,30 @@ export function startCookieSession(
 }
 
 /** The principal and CSRF token of the request's session cookie, or null. */
-export function cookieSessionPrincipal(
+export async function cookieSessionPrincipal(
   dependencies: ApiDependencies,
   context: Context,
-): { principal: Principal; csrfToken: string } | null {
+): Promise<{ principal: Principal; csrfToken: string } | null> {
   const token = getCookie(context, SESSION_COOKIE_NAME);
   if (!token) return null;
-  const row = dependencies.platform.sqlite
-    .prepare(
-      `SELECT user_id AS userId, csrf_token AS csrfToken FROM console_sessions
-        WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?`,
-    )
-    .get(sha256Hex(token), dependencies.clock.now()) as { userId: string; csrfToken: string } | undefined;
+  const row = await dependencies.databases.platform.get<{ userId: string; csrfToken: string }>(
+    `SELECT user_id AS "userId", csrf_token AS "csrfToken" FROM console_sessions
+      WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?`,
+    [sha256Hex(token), dependencies.clock.now()],
+  );
   if (!row) return null;
-  const principal = loadUserPrincipal(dependencies.platform, row.userId);
+  const principal = await loadUserPrincipal(dependencies.databases.platform, row.userId);
   return principal ? { principal, csrfToken: row.csrfToken } : null;
 }
 
 /** Sign-out from a console: the session row ends and the cookie is cleared. */
-export function endCookieSession(dependencies: ApiDependencies, context: Context): void {
+export async function endCookieSession(dependencies: ApiDependencies, context: Context): Promise<void> {
   const token = getCookie(context, SESSION_COOKIE_NAME);
   if (token) {
-    dependencies.platform.sqlite
-      .prepare('UPDATE console_sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL')
-      .run(dependencies.clock.now(), sha256Hex(token));
+    await dependencies.databases.platform.run(
+      'UPDATE console_sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL',
+      [dependencies.clock.now(), sha256Hex(token)],
+    );
   }
   deleteCookie(context, SESSION_COOKIE_NAME, { path: '/' });
 }
@@ -135,7 +134,7 @@ export function authenticateConsole(
   options: { loginPath: string; isPasswordChangePage?: boolean },
 ): MiddlewareHandler<AppEnv> {
   return async (context, next) => {
-    const session = cookieSessionPrincipal(dependencies, context);
+    const session = await cookieSessionPrincipal(dependencies, context);
     if (!session) {
       const nextPath = encodeURIComponent(context.req.path);
       return context.redirect(`${options.loginPath}?next=${nextPath}`, 303);

@@ -24,15 +24,14 @@ interface LoginRow {
   totpLastStep: number | null;
 }
 
-function findLoginRow(dependencies: ApiDependencies, email: string): LoginRow | undefined {
-  return dependencies.platform.sqlite
-    .prepare(
-      `SELECT id, tenant_id AS tenantId, password_hash AS passwordHash,
-              totp_secret_sealed AS totpSecretSealed, totp_enabled_at AS totpEnabledAt,
-              totp_last_step AS totpLastStep
-         FROM users WHERE email = ?`,
-    )
-    .get(email) as LoginRow | undefined;
+function findLoginRow(dependencies: ApiDependencies, email: string): Promise<LoginRow | undefined> {
+  return dependencies.databases.platform.get<LoginRow>(
+    `SELECT id, tenant_id AS "tenantId", password_hash AS "passwordHash",
+            totp_secret_sealed AS "totpSecretSealed", totp_enabled_at AS "totpEnabledAt",
+            totp_last_step AS "totpLastStep"
+       FROM users WHERE email = ?`,
+    [email],
+  );
 }
 
 /**
@@ -51,9 +50,9 @@ export async function verifyLogin(
   const nowMs = dependencies.clock.now();
   const refusal = throttle.check(email, address, nowMs);
   if (refusal) throwRateLimited(context, refusal);
-  const fail = (row: LoginRow | undefined, error: KiungaError): never => {
+  const fail = async (row: LoginRow | undefined, error: KiungaError): Promise<never> => {
     throttle.recordFailure(email, address, nowMs);
-    recordAuditAs(
+    await recordAuditAs(
       dependencies,
       context,
       { id: row?.id ?? null, tenantId: row?.tenantId ?? null },
@@ -65,21 +64,24 @@ export async function verifyLogin(
     );
     throw error;
   };
-  const row = findLoginRow(dependencies, email);
+  const row = await findLoginRow(dependencies, email);
   const isValid = await verifyPassword(row?.passwordHash ?? null, input.password);
-  const principal = row && isValid ? loadUserPrincipal(dependencies.platform, row.id) : null;
+  const principal = row && isValid ? await loadUserPrincipal(dependencies.databases.platform, row.id) : null;
   if (!row || !principal) return fail(row, new KiungaError('unauthenticated', 'Wrong email or password.'));
   if (row.totpEnabledAt !== null && row.totpSecretSealed !== null) {
     if (!input.totp) throw new KiungaError('totp_required');
     const secret = dependencies.secretBox.open(row.totpSecretSealed);
     const step = verifyTotpCode(secret, input.totp.trim(), nowMs, row.totpLastStep);
     if (step === null) return fail(row, new KiungaError('invalid_totp'));
-    dependencies.platform.sqlite
-      .prepare('UPDATE users SET totp_last_step = ? WHERE id = ?')
-      .run(step, row.id);
+    // Taken only if no sign-in took this step (or a later one) meanwhile: a code is good once.
+    const taken = await dependencies.databases.platform.run(
+      'UPDATE users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)',
+      [step, row.id, step],
+    );
+    if (taken.changes === 0) return fail(row, new KiungaError('invalid_totp'));
   }
   throttle.recordSuccess(email, address, nowMs);
-  recordAuditAs(
+  await recordAuditAs(
     dependencies,
     context,
     { id: principal.id, tenantId: principal.tenantId },

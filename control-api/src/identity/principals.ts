@@ -1,6 +1,6 @@
 // Turns a verified token subject into a Principal by reading the account from the platform DB,
 // so a disabled account or archived tenant loses access at once, whatever tokens it holds.
-import type { PlatformDatabase } from '@kiunga/schemas';
+import type { SqlDatabase } from '@kiunga/schemas';
 import {
   builtInPermissions,
   isIspPermission,
@@ -42,17 +42,16 @@ function permissionsOf(row: UserRow): Set<Permission> {
   return new Set(builtInPermissions(row.kind));
 }
 
-export function loadUserPrincipal(platform: PlatformDatabase, userId: string): Principal | null {
-  const row = platform.sqlite
-    .prepare(
-      `SELECT u.id, u.email, u.kind, u.tenant_id AS tenantId, u.status, t.status AS tenantStatus,
-              r.permissions AS rolePermissions, u.must_change_password AS mustChangePassword
-         FROM users u
-         LEFT JOIN tenants t ON t.id = u.tenant_id
-         LEFT JOIN roles r ON r.id = u.role_id AND r.tenant_id IS u.tenant_id
-        WHERE u.id = ?`,
-    )
-    .get(userId) as UserRow | undefined;
+export async function loadUserPrincipal(platform: SqlDatabase, userId: string): Promise<Principal | null> {
+  const row = await platform.get<UserRow>(
+    `SELECT u.id, u.email, u.kind, u.tenant_id AS "tenantId", u.status, t.status AS "tenantStatus",
+            r.permissions AS "rolePermissions", u.must_change_password AS "mustChangePassword"
+       FROM users u
+       LEFT JOIN tenants t ON t.id = u.tenant_id
+       LEFT JOIN roles r ON r.id = u.role_id AND r.tenant_id IS NOT DISTINCT FROM u.tenant_id
+      WHERE u.id = ?`,
+    [userId],
+  );
   if (row?.status !== 'active') return null;
   if (row.tenantId !== null && (row.tenantStatus === null || row.tenantStatus === 'archived')) return null;
   return {

@@ -24,28 +24,24 @@ interface RefreshRow {
   revokedAt: number | null;
 }
 
-function insertRefreshToken(dependencies: ApiDependencies, userId: string, familyId: string): string {
+async function insertRefreshToken(
+  dependencies: ApiDependencies,
+  userId: string,
+  familyId: string,
+): Promise<string> {
   const nowMs = dependencies.clock.now();
   const refreshToken = randomSecret();
-  dependencies.platform.sqlite
-    .prepare(
-      `INSERT INTO refresh_tokens (id, user_id, token_hash, family_id, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      newId('refreshToken'),
-      userId,
-      sha256Hex(refreshToken),
-      familyId,
-      nowMs,
-      nowMs + REFRESH_TOKEN_TTL_MS,
-    );
+  await dependencies.databases.platform.run(
+    `INSERT INTO refresh_tokens (id, user_id, token_hash, family_id, created_at, expires_at)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+    [newId('refreshToken'), userId, sha256Hex(refreshToken), familyId, nowMs, nowMs + REFRESH_TOKEN_TTL_MS],
+  );
   return refreshToken;
 }
 
 async function pairFor(dependencies: ApiDependencies, userId: string, familyId: string): Promise<TokenPair> {
   const token = await issueAccessToken(dependencies.tokenKey, userId, dependencies.clock.now());
-  const refreshToken = insertRefreshToken(dependencies, userId, familyId);
+  const refreshToken = await insertRefreshToken(dependencies, userId, familyId);
   return { token, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS, refreshToken };
 }
 
@@ -54,20 +50,23 @@ export function issueTokenPair(dependencies: ApiDependencies, userId: string): P
   return pairFor(dependencies, userId, newId('refreshToken'));
 }
 
-function findRefreshToken(dependencies: ApiDependencies, refreshToken: string): RefreshRow | undefined {
-  return dependencies.platform.sqlite
-    .prepare(
-      `SELECT id, user_id AS userId, family_id AS familyId, expires_at AS expiresAt,
-              used_at AS usedAt, revoked_at AS revokedAt
-         FROM refresh_tokens WHERE token_hash = ?`,
-    )
-    .get(sha256Hex(refreshToken)) as RefreshRow | undefined;
+function findRefreshToken(
+  dependencies: ApiDependencies,
+  refreshToken: string,
+): Promise<RefreshRow | undefined> {
+  return dependencies.databases.platform.get<RefreshRow>(
+    `SELECT id, user_id AS "userId", family_id AS "familyId", expires_at AS "expiresAt",
+            used_at AS "usedAt", revoked_at AS "revokedAt"
+       FROM refresh_tokens WHERE token_hash = ?`,
+    [sha256Hex(refreshToken)],
+  );
 }
 
-function revokeFamily(dependencies: ApiDependencies, familyId: string): void {
-  dependencies.platform.sqlite
-    .prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL')
-    .run(dependencies.clock.now(), familyId);
+async function revokeFamily(dependencies: ApiDependencies, familyId: string): Promise<void> {
+  await dependencies.databases.platform.run(
+    'UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL',
+    [dependencies.clock.now(), familyId],
+  );
 }
 
 /** Exchanges a refresh token for a new pair; the user id is returned for the caller's checks. */
@@ -76,14 +75,15 @@ export async function rotateRefreshToken(
   refreshToken: string,
 ): Promise<{ userId: string; pair: TokenPair }> {
   const nowMs = dependencies.clock.now();
-  const row = findRefreshToken(dependencies, refreshToken);
+  const row = await findRefreshToken(dependencies, refreshToken);
   const ended = new KiungaError('unauthenticated', 'Your session has ended. Sign in again.');
   if (!row || row.revokedAt !== null || row.expiresAt <= nowMs) throw ended;
-  const marked = dependencies.platform.sqlite
-    .prepare('UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL')
-    .run(nowMs, row.id);
+  const marked = await dependencies.databases.platform.run(
+    'UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL',
+    [nowMs, row.id],
+  );
   if (marked.changes !== 1) {
-    revokeFamily(dependencies, row.familyId);
+    await revokeFamily(dependencies, row.familyId);
     dependencies.logger.warn({ userId: row.userId }, 'refresh token reused: family revoked');
     throw ended;
   }
@@ -91,10 +91,13 @@ export async function rotateRefreshToken(
 }
 
 /** Logout: the token's family ends; unknown tokens are ignored (logout is idempotent). */
-export function revokeRefreshToken(dependencies: ApiDependencies, refreshToken: string): string | null {
-  const row = findRefreshToken(dependencies, refreshToken);
+export async function revokeRefreshToken(
+  dependencies: ApiDependencies,
+  refreshToken: string,
+): Promise<string | null> {
+  const row = await findRefreshToken(dependencies, refreshToken);
   if (!row) return null;
-  revokeFamily(dependencies, row.familyId);
+  await revokeFamily(dependencies, row.familyId);
   return row.userId;
 }
 
@@ -102,20 +105,21 @@ export function revokeRefreshToken(dependencies: ApiDependencies, refreshToken: 
  * After a password reset or change, or when an account is disabled: every refresh token and cookie
  * session ends, except the console session whose cookie token hash is given (the caller's own).
  */
-export function revokeAllSessionsOf(
+export async function revokeAllSessionsOf(
   dependencies: ApiDependencies,
   userId: string,
   keepConsoleTokenHash: string | null = null,
-): void {
+): Promise<void> {
   const nowMs = dependencies.clock.now();
-  const sqlite = dependencies.platform.sqlite;
-  sqlite
-    .prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
-    .run(nowMs, userId);
-  sqlite
-    .prepare(
+  await dependencies.databases.platform.transaction(async (transaction) => {
+    await transaction.run(
+      'UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL',
+      [nowMs, userId],
+    );
+    await transaction.run(
       `UPDATE console_sessions SET revoked_at = ?
-        WHERE user_id = ? AND revoked_at IS NULL AND token_hash IS NOT ?`,
-    )
-    .run(nowMs, userId, keepConsoleTokenHash);
+        WHERE user_id = ? AND revoked_at IS NULL AND token_hash IS DISTINCT FROM ?`,
+      [nowMs, userId, keepConsoleTokenHash],
+    );
+  });
 }

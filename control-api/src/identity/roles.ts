@@ -1,5 +1,5 @@
 // Built-in roles (data, seeded idempotently) and role lookups scoped to a tenant or the platform.
-import { newId, type PlatformDatabase } from '@kiunga/schemas';
+import { newId, type SqlDatabase } from '@kiunga/schemas';
 import type { IspPermission, PlatformPermission } from '../permissions';
 import { parsePermissionList } from './principals';
 
@@ -48,8 +48,8 @@ interface RoleRow {
   updatedAt: number;
 }
 
-const ROLE_COLUMNS = `id, tenant_id AS tenantId, name, permissions, is_built_in AS isBuiltIn,
-  created_at AS createdAt, updated_at AS updatedAt`;
+const ROLE_COLUMNS = `id, tenant_id AS "tenantId", name, permissions, is_built_in AS "isBuiltIn",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export function roleRecordOf(row: RoleRow): RoleRecord {
   const scope = row.tenantId === null ? 'platform' : 'isp';
@@ -65,47 +65,57 @@ export function roleRecordOf(row: RoleRow): RoleRecord {
 }
 
 /** Creates the built-in roles of a tenant (or of the platform, tenantId null) that are missing. */
-export function ensureBuiltInRoles(platform: PlatformDatabase, tenantId: string | null, nowMs: number): void {
+export async function ensureBuiltInRoles(
+  platform: SqlDatabase,
+  tenantId: string | null,
+  nowMs: number,
+): Promise<void> {
   const definitions = tenantId === null ? builtInPlatformRoles : builtInIspRoles;
-  const exists = platform.sqlite.prepare('SELECT 1 FROM roles WHERE tenant_id IS ? AND name = ?');
-  const insert = platform.sqlite.prepare(
-    `INSERT INTO roles (id, tenant_id, name, permissions, is_built_in, created_at, updated_at)
-     VALUES (?, ?, ?, ?, 1, ?, ?)`,
-  );
-  platform.sqlite.transaction(() => {
+  await platform.transaction(async (transaction) => {
     for (const [name, permissions] of Object.entries(definitions)) {
-      if (exists.get(tenantId, name)) continue;
-      insert.run(newId('role'), tenantId, name, JSON.stringify(permissions), nowMs, nowMs);
+      const exists = await transaction.get(
+        'SELECT 1 AS found FROM roles WHERE tenant_id IS NOT DISTINCT FROM ? AND name = ?',
+        [tenantId, name],
+      );
+      if (exists) continue;
+      await transaction.run(
+        `INSERT INTO roles (id, tenant_id, name, permissions, is_built_in, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 1, ?, ?)`,
+        [newId('role'), tenantId, name, JSON.stringify(permissions), nowMs, nowMs],
+      );
     }
-  })();
+  });
 }
 
 /** A role of exactly this scope (tenant id or null for platform), or undefined. */
-export function findRole(
-  platform: PlatformDatabase,
+export async function findRole(
+  platform: SqlDatabase,
   tenantId: string | null,
   roleId: string,
-): RoleRecord | undefined {
-  const row = platform.sqlite
-    .prepare(`SELECT ${ROLE_COLUMNS} FROM roles WHERE id = ? AND tenant_id IS ?`)
-    .get(roleId, tenantId) as RoleRow | undefined;
+): Promise<RoleRecord | undefined> {
+  const row = await platform.get<RoleRow>(
+    `SELECT ${ROLE_COLUMNS} FROM roles WHERE id = ? AND tenant_id IS NOT DISTINCT FROM ?`,
+    [roleId, tenantId],
+  );
   return row ? roleRecordOf(row) : undefined;
 }
 
-export function findRoleByName(
-  platform: PlatformDatabase,
+export async function findRoleByName(
+  platform: SqlDatabase,
   tenantId: string | null,
   name: string,
-): RoleRecord | undefined {
-  const row = platform.sqlite
-    .prepare(`SELECT ${ROLE_COLUMNS} FROM roles WHERE name = ? AND tenant_id IS ?`)
-    .get(name, tenantId) as RoleRow | undefined;
+): Promise<RoleRecord | undefined> {
+  const row = await platform.get<RoleRow>(
+    `SELECT ${ROLE_COLUMNS} FROM roles WHERE name = ? AND tenant_id IS NOT DISTINCT FROM ?`,
+    [name, tenantId],
+  );
   return row ? roleRecordOf(row) : undefined;
 }
 
-export function listRoles(platform: PlatformDatabase, tenantId: string | null): RoleRecord[] {
-  const rows = platform.sqlite
-    .prepare(`SELECT ${ROLE_COLUMNS} FROM roles WHERE tenant_id IS ? ORDER BY name`)
-    .all(tenantId) as RoleRow[];
+export async function listRoles(platform: SqlDatabase, tenantId: string | null): Promise<RoleRecord[]> {
+  const rows = await platform.all<RoleRow>(
+    `SELECT ${ROLE_COLUMNS} FROM roles WHERE tenant_id IS NOT DISTINCT FROM ? ORDER BY name, id`,
+    [tenantId],
+  );
   return rows.map(roleRecordOf);
 }

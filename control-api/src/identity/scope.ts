@@ -46,22 +46,25 @@ export function requirePlatformPrincipal(): MiddlewareHandler<AppEnv> {
   };
 }
 
-const ensuredTenants = new WeakMap<object, Set<string>>();
+/** Scopes whose built-in roles this process has seeded, per platform database ('' is the platform's). */
+const ensuredScopes = new WeakMap<object, Set<string>>();
 
-/** Seeds the ISP's built-in roles on first use (tenants created before roles existed, demo seeds). */
+/**
+ * Seeds the built-in roles of the principal's scope on first use: an ISP's (tenants created before
+ * roles existed, demo seeds) or the platform's own.
+ */
 export function ensureTenantRoles(dependencies: ApiDependencies): MiddlewareHandler<AppEnv> {
   return async (context, next) => {
     const tenantId = context.get('principal').tenantId;
-    if (tenantId !== null) {
-      let ensured = ensuredTenants.get(dependencies.platform);
-      if (!ensured) {
-        ensured = new Set();
-        ensuredTenants.set(dependencies.platform, ensured);
-      }
-      if (!ensured.has(tenantId)) {
-        ensureBuiltInRoles(dependencies.platform, tenantId, dependencies.clock.now());
-        ensured.add(tenantId);
-      }
+    let ensured = ensuredScopes.get(dependencies.databases);
+    if (!ensured) {
+      ensured = new Set();
+      ensuredScopes.set(dependencies.databases, ensured);
+    }
+    const scopeKey = tenantId ?? '';
+    if (!ensured.has(scopeKey)) {
+      await ensureBuiltInRoles(dependencies.databases.platform, tenantId, dependencies.clock.now());
+      ensured.add(scopeKey);
     }
     await next();
   };

@@ -19,10 +19,10 @@ export interface BillingJobReport {
   failedTenants: string[];
 }
 
-type JobDependencies = Pick<ApiDependencies, 'platform' | 'shards' | 'aaa' | 'clock' | 'logger'>;
+type JobDependencies = Pick<ApiDependencies, 'databases' | 'aaa' | 'clock' | 'logger'>;
 
 export async function runBillingJobs(dependencies: JobDependencies): Promise<BillingJobReport> {
-  const tenantIds = servedTenantIds(dependencies.platform);
+  const tenantIds = await servedTenantIds(dependencies.databases.platform);
   const report: BillingJobReport = {
     tenants: 0,
     invoices: 0,
@@ -32,7 +32,7 @@ export async function runBillingJobs(dependencies: JobDependencies): Promise<Bil
     failedTenants: [],
   };
   for (const tenantId of tenantIds) {
-    if (!dependencies.shards.hasShardFile(tenantId)) continue;
+    if (!(await dependencies.databases.hasTenant(tenantId))) continue;
     let tenantReport: TenantBillingReport;
     try {
       tenantReport = await runTenantBilling(dependencies, tenantId);

@@ -6,19 +6,20 @@ import type { ApiDependencies } from '../dependencies';
 /** Rows changed per tenant per run: bounds one transaction's length. */
 export const VOUCHER_EXPIRY_BATCH_MAX = 50_000;
 
-export function expireVouchers(dependencies: ApiDependencies): number {
+export async function expireVouchers(
+  dependencies: Pick<ApiDependencies, 'databases' | 'clock'>,
+): Promise<number> {
   const nowMs = dependencies.clock.now();
-  const tenantIds = servedTenantIds(dependencies.platform);
+  const tenantIds = await servedTenantIds(dependencies.databases.platform);
   let expired = 0;
   for (const tenantId of tenantIds) {
-    if (!dependencies.shards.hasShardFile(tenantId)) continue;
-    expired += dependencies.shards
-      .forTenant(tenantId)
-      .statement(
-        `UPDATE vouchers SET status = 'expired'
+    if (!(await dependencies.databases.hasTenant(tenantId))) continue;
+    const result = await dependencies.databases.forTenant(tenantId).run(
+      `UPDATE vouchers SET status = 'expired'
           WHERE id IN (SELECT id FROM vouchers WHERE status = 'active' AND expires_at <= ? LIMIT ?)`,
-      )
-      .run(nowMs, VOUCHER_EXPIRY_BATCH_MAX).changes;
+      [nowMs, VOUCHER_EXPIRY_BATCH_MAX],
+    );
+    expired += result.changes;
   }
   return expired;
 }

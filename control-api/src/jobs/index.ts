@@ -43,7 +43,7 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
     cron.schedule(BILLING_CRON, billing, { noOverlap: true, name: 'billing', timezone: BILLING_TIME_ZONE }),
     cron.schedule(
       '*/10 * * * *',
-      run('expire_vouchers', async () => expireVouchers(dependencies)),
+      run('expire_vouchers', () => expireVouchers(dependencies)),
       { noOverlap: true, name: 'expire_vouchers' },
     ),
     cron.schedule(

@@ -36,16 +36,17 @@ export async function sendPendingNotifications(
   const totals: NotificationRunResult = { sent: 0, failed: 0, retried: 0, failedTenants: [] };
   const baseUrl = dependencies.smsBaseUrl;
   if (!baseUrl) return totals;
-  for (const tenantId of servedTenantIds(dependencies.platform)) {
-    if (!dependencies.shards.hasShardFile(tenantId)) continue;
-    if (!tenantFeatures(dependencies.platform, tenantId)('sms')) continue;
+  for (const tenantId of await servedTenantIds(dependencies.databases.platform)) {
+    if (!(await dependencies.databases.hasTenant(tenantId))) continue;
+    const hasFeature = await tenantFeatures(dependencies.databases.platform, tenantId);
+    if (!hasFeature('sms')) continue;
     try {
       const result = await sendTenantNotifications(dependencies, baseUrl, tenantId);
       totals.sent += result.sent;
       totals.failed += result.failed;
       totals.retried += result.retried;
     } catch (error) {
-      // One tenant's broken shard or settings must not stop the others' messages.
+      // One tenant's broken database or settings must not stop the others' messages.
       dependencies.logger.error(
         { job: 'notifications', tenantId, err: error },
         'tenant notifications failed',
@@ -58,25 +59,19 @@ export async function sendPendingNotifications(
 
 async function sendTenantNotifications(dependencies: ApiDependencies, baseUrl: string, tenantId: string) {
   const counts = { sent: 0, failed: 0, retried: 0 };
-  const shard = dependencies.shards.forTenant(tenantId);
-  const settings = readSmsSettings(dependencies.secretBox, shard);
+  const database = dependencies.databases.forTenant(tenantId);
+  const settings = await readSmsSettings(dependencies.secretBox, database);
   // Disabled or not set up: messages wait, pending, until the ISP turns SMS on.
   if (!settings?.enabled) return counts;
-  recoverExpiredClaims(dependencies, tenantId);
+  await recoverExpiredClaims(dependencies, tenantId);
   const client = smsClientFor(baseUrl, settings);
-  const ids = dueNotificationIds(shard, dependencies.clock.now(), NOTIFICATIONS_PER_TENANT_PER_RUN);
+  const ids = await dueNotificationIds(database, dependencies.clock.now(), NOTIFICATIONS_PER_TENANT_PER_RUN);
   for (const id of ids) {
-    // The shard may have been evicted while we awaited the gateway: take it afresh each time.
-    const claimed = claimNotification(
-      dependencies.shards.forTenant(tenantId),
-      id,
-      dependencies.clock.now(),
-      SEND_CLAIM_LEASE_MS,
-    );
+    const claimed = await claimNotification(database, id, dependencies.clock.now(), SEND_CLAIM_LEASE_MS);
     if (claimed === null) continue;
     const outcome = await sendOne(client, settings, claimed);
     const decision = decideAfterAttempt(outcome, claimed.attempts, dependencies.clock.now());
-    recordSendDecision(dependencies.shards.forTenant(tenantId), claimed.id, decision);
+    await recordSendDecision(database, claimed.id, decision);
     if (decision.status === 'sent') counts.sent += 1;
     else if (decision.status === 'failed') counts.failed += 1;
     else counts.retried += 1;
@@ -87,12 +82,12 @@ async function sendTenantNotifications(dependencies: ApiDependencies, baseUrl: s
 }
 
 /** A sender that died mid-send left its rows 'sending': whether the gateway got them is unknown, as after a timeout. */
-function recoverExpiredClaims(dependencies: ApiDependencies, tenantId: string): void {
-  const shard = dependencies.shards.forTenant(tenantId);
+async function recoverExpiredClaims(dependencies: ApiDependencies, tenantId: string): Promise<void> {
+  const database = dependencies.databases.forTenant(tenantId);
   const nowMs = dependencies.clock.now();
-  for (const claim of expiredClaims(shard, nowMs, EXPIRED_CLAIMS_PER_RUN)) {
+  for (const claim of await expiredClaims(database, nowMs, EXPIRED_CLAIMS_PER_RUN)) {
     const outcome: SendAttemptOutcome = { kind: 'retryable', reason: 'sending was interrupted' };
-    recordSendDecision(shard, claim.id, decideAfterAttempt(outcome, claim.attempts, nowMs));
+    await recordSendDecision(database, claim.id, decideAfterAttempt(outcome, claim.attempts, nowMs));
   }
 }
 

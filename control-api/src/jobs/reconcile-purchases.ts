@@ -24,9 +24,9 @@ export async function reconcilePendingPurchases(
 ): Promise<{ paid: number; failed: number }> {
   const totals = { paid: 0, failed: 0 };
   if (!dependencies.mpesaBaseUrl) return totals;
-  const tenantIds = servedTenantIds(dependencies.platform);
+  const tenantIds = await servedTenantIds(dependencies.databases.platform);
   for (const tenantId of tenantIds) {
-    if (!dependencies.shards.hasShardFile(tenantId)) continue;
+    if (!(await dependencies.databases.hasTenant(tenantId))) continue;
     const result = await reconcileTenant(dependencies, tenantId);
     totals.paid += result.paid;
     totals.failed += result.failed;
@@ -36,10 +36,10 @@ export async function reconcilePendingPurchases(
 
 async function reconcileTenant(dependencies: ApiDependencies, tenantId: string) {
   const totals = { paid: 0, failed: 0 };
-  let shard = dependencies.shards.forTenant(tenantId);
+  const database = dependencies.databases.forTenant(tenantId);
   const nowMs = dependencies.clock.now();
-  const pending = pendingPurchasesOlderThan(shard, nowMs - RECONCILE_AFTER_MS, RECONCILE_BATCH_MAX);
-  const settings = pending.length > 0 ? readMpesaSettings(dependencies, shard) : null;
+  const pending = await pendingPurchasesOlderThan(database, nowMs - RECONCILE_AFTER_MS, RECONCILE_BATCH_MAX);
+  const settings = pending.length > 0 ? await readMpesaSettings(dependencies, database) : null;
   if (!settings) return totals;
   const client = darajaClientFor(dependencies, tenantId, settings);
   for (const purchase of pending) {
@@ -55,13 +55,11 @@ async function reconcileTenant(dependencies: ApiDependencies, tenantId: string) 
       // "Still being processed" and outages are asked about again next run.
       if (!(error instanceof DarajaError)) throw error;
     }
-    // The shard may have been evicted while we awaited Daraja: take it afresh.
-    shard = dependencies.shards.forTenant(tenantId);
     const now = dependencies.clock.now();
     if (resultCode === 0) {
       // STK query carries no receipt: the checkout id stands in; a late callback is a duplicate.
-      const completion = completePurchase(
-        shard,
+      const completion = await completePurchase(
+        database,
         purchase,
         {
           receipt: `${QUERY_RECEIPT_PREFIX}${purchase.checkoutRequestId}`,
@@ -77,11 +75,16 @@ async function reconcileTenant(dependencies: ApiDependencies, tenantId: string) 
     } else if (resultCode !== null) {
       const outcome = classifyStkResult(resultCode);
       const key = outcome === 'paid' ? 'failed' : outcome;
-      failPurchase(shard, purchase.id, { code: `mpesa_${key}`, message: paymentFailureMessages[key] }, now);
+      await failPurchase(
+        database,
+        purchase.id,
+        { code: `mpesa_${key}`, message: paymentFailureMessages[key] },
+        now,
+      );
       totals.failed += 1;
     } else if (now - purchase.createdAt > PURCHASE_ABANDON_AFTER_MS) {
-      failPurchase(
-        shard,
+      await failPurchase(
+        database,
         purchase.id,
         { code: 'mpesa_timeout', message: paymentFailureMessages.timeout },
         now,

@@ -34,20 +34,21 @@ export function authenticate(
     if (header?.startsWith(BEARER_PREFIX)) {
       const token = header.slice(BEARER_PREFIX.length).trim();
       if (isApiKeyToken(token)) {
-        const principal = apiKeyPrincipal(dependencies, token);
+        const principal = await apiKeyPrincipal(dependencies, token);
         if (!principal) throw new KiungaError('unauthenticated', 'This API key is not valid or was revoked.');
         context.set('principal', principal);
         context.set('authMethod', 'api_key');
       } else {
         const subject = await verifyAccessToken(dependencies.tokenKey, token, dependencies.clock.now());
-        const principal = subject === null ? null : loadUserPrincipal(dependencies.platform, subject);
+        const principal =
+          subject === null ? null : await loadUserPrincipal(dependencies.databases.platform, subject);
         if (!principal) throw new KiungaError('unauthenticated', 'Your session has ended. Sign in again.');
         context.set('principal', principal);
         context.set('authMethod', 'token');
       }
       context.set('csrfToken', null);
     } else {
-      const session = cookieSessionPrincipal(dependencies, context);
+      const session = await cookieSessionPrincipal(dependencies, context);
       if (!session) throw new KiungaError('unauthenticated');
       context.set('principal', session.principal);
       context.set('authMethod', 'cookie');

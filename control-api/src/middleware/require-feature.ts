@@ -1,5 +1,5 @@
 // Tier feature flags: a Tier 1 ISP has Hotspot OR PPPoE/Static; Tier 2 and trials have everything.
-import { KiungaError } from '@kiunga/schemas';
+import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import type { MiddlewareHandler } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 
@@ -12,13 +12,14 @@ export function tenantHasFeature(tier: string, featureChoice: string | null, fea
 }
 
 /** What a tenant's tier gives it, read once; an unknown tenant has nothing. */
-export function tenantFeatures(
-  platform: ApiDependencies['platform'],
+export async function tenantFeatures(
+  platform: SqlDatabase,
   tenantId: string,
-): (feature: Feature) => boolean {
-  const row = platform.sqlite
-    .prepare('SELECT tier, feature_choice AS featureChoice FROM tenants WHERE id = ?')
-    .get(tenantId) as { tier: string; featureChoice: string | null } | undefined;
+): Promise<(feature: Feature) => boolean> {
+  const row = await platform.get<{ tier: string; featureChoice: string | null }>(
+    'SELECT tier, feature_choice AS "featureChoice" FROM tenants WHERE id = ?',
+    [tenantId],
+  );
   return (feature) => (row ? tenantHasFeature(row.tier, row.featureChoice, feature) : false);
 }
 
@@ -26,7 +27,8 @@ export function requireFeature(dependencies: ApiDependencies, feature: Feature):
   return async (context, next) => {
     const tenantId = context.get('principal').tenantId;
     if (tenantId !== null) {
-      if (!tenantFeatures(dependencies.platform, tenantId)(feature)) {
+      const hasFeature = await tenantFeatures(dependencies.databases.platform, tenantId);
+      if (!hasFeature(feature)) {
         throw new KiungaError(
           'forbidden',
           `Your plan does not include ${feature}. Upgrade to Tier 2 to use it.`,

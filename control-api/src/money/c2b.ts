@@ -1,6 +1,6 @@
 // C2B (paybill/till) payments: match the account reference the customer typed to a subscriber's
 // account number, a voucher code or a phone; keep anything else unmatched for the ISP to assign.
-import { cents, newId, normaliseKenyanPhone, type TenantShard } from '@kiunga/schemas';
+import { cents, newId, normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
 import { type C2bPayment, C2bRejectionCode } from '../integrations/mpesa/index';
 import { LedgerAccount, postTransfer } from './ledger';
 import { isMpesaReceiptRecorded } from './purchases';
@@ -11,22 +11,27 @@ export type C2bMatch =
   | { kind: 'purchase'; id: string }
   | null;
 
-export function matchC2bReference(shard: TenantShard, reference: string): C2bMatch {
+export async function matchC2bReference(database: SqlDatabase, reference: string): Promise<C2bMatch> {
   const trimmed = reference.trim();
   if (trimmed.length === 0) return null;
-  const subscriber = shard
-    .statement('SELECT id FROM subscribers WHERE account_number = ? COLLATE NOCASE')
-    .get(trimmed) as { id: string } | undefined;
+  // Case-insensitive, as people type it: the exact account number first (its unique index), then any case.
+  const subscriber =
+    (await database.get<{ id: string }>('SELECT id FROM subscribers WHERE account_number = ?', [trimmed])) ??
+    (await database.get<{ id: string }>(
+      'SELECT id FROM subscribers WHERE lower(account_number) = lower(?) ORDER BY created_at, id LIMIT 1',
+      [trimmed],
+    ));
   if (subscriber) return { kind: 'subscriber', id: subscriber.id };
-  const voucher = shard.statement('SELECT id FROM vouchers WHERE code = ?').get(trimmed.toUpperCase()) as
-    | { id: string }
-    | undefined;
+  const voucher = await database.get<{ id: string }>('SELECT id FROM vouchers WHERE code = ?', [
+    trimmed.toUpperCase(),
+  ]);
   if (voucher) return { kind: 'voucher', id: voucher.id };
   const phone = normaliseKenyanPhone(trimmed);
   if (phone) {
-    const subscriberByPhone = shard
-      .statement(`SELECT id FROM subscribers WHERE phone IN (?, ?) ORDER BY created_at LIMIT 1`)
-      .get(phone, `0${phone.slice(3)}`) as { id: string } | undefined;
+    const subscriberByPhone = await database.get<{ id: string }>(
+      'SELECT id FROM subscribers WHERE phone IN (?, ?) ORDER BY created_at, id LIMIT 1',
+      [phone, `0${phone.slice(3)}`],
+    );
     if (subscriberByPhone) return { kind: 'subscriber', id: subscriberByPhone.id };
   }
   return null;
@@ -45,10 +50,14 @@ export const BUY_GOODS_TRANSACTION_TYPES: readonly string[] = ['Buy Goods', 'Cus
  * payment even without one (it lands in the ISP's unmatched queue); refuse a paybill payment to an
  * unknown account with C2B00012, so the customer is told to check the account number before paying.
  */
-export function c2bValidationVerdict(shard: TenantShard, payment: C2bPayment): 'accept' | C2bRejectionCode {
+export async function c2bValidationVerdict(
+  database: SqlDatabase,
+  payment: C2bPayment,
+): Promise<'accept' | C2bRejectionCode> {
   if (payment.amount <= 0) return C2bRejectionCode.InvalidAmount;
   if (BUY_GOODS_TRANSACTION_TYPES.includes(payment.transactionType)) return 'accept';
-  return matchC2bReference(shard, payment.billRefNumber) ? 'accept' : C2bRejectionCode.InvalidAccountNumber;
+  const match = await matchC2bReference(database, payment.billRefNumber);
+  return match ? 'accept' : C2bRejectionCode.InvalidAccountNumber;
 }
 
 export interface C2bPaymentInput {
@@ -66,20 +75,22 @@ export type C2bOutcome =
   | { kind: 'invalid_amount' };
 
 /** Records a confirmed payment once (unique TransID) with its ledger transfer, in one transaction. */
-export function recordC2bPayment(shard: TenantShard, payment: C2bPaymentInput, nowMs: number): C2bOutcome {
+export async function recordC2bPayment(
+  database: SqlDatabase,
+  payment: C2bPaymentInput,
+  nowMs: number,
+): Promise<C2bOutcome> {
   if (!Number.isSafeInteger(payment.amount) || payment.amount <= 0) return { kind: 'invalid_amount' };
-  return shard.sqlite.transaction((): C2bOutcome => {
+  return database.transaction(async (transaction): Promise<C2bOutcome> => {
     // By either path: an STK payment's receipt may come back as a C2B confirmation of the same money.
-    if (isMpesaReceiptRecorded(shard, payment.transId)) return { kind: 'duplicate' };
-    const match = matchC2bReference(shard, payment.billRefNumber);
+    if (await isMpesaReceiptRecorded(transaction, payment.transId)) return { kind: 'duplicate' };
+    const match = await matchC2bReference(transaction, payment.billRefNumber);
     const paymentId = newId('payment');
-    shard
-      .statement(
-        `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, phone, account_reference,
-                               matched_kind, matched_id, status, received_at)
-         VALUES (?, 'mpesa_c2b', ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    await transaction.run(
+      `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, phone, account_reference,
+                             matched_kind, matched_id, status, received_at)
+       VALUES (?, 'mpesa_c2b', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         paymentId,
         payment.transId,
         payment.amount,
@@ -89,9 +100,10 @@ export function recordC2bPayment(shard: TenantShard, payment: C2bPaymentInput, n
         match?.id ?? null,
         match ? 'matched' : 'unmatched',
         nowMs,
-      );
-    postTransfer(
-      shard,
+      ],
+    );
+    await postTransfer(
+      transaction,
       {
         transferId: `mpesa:${payment.transId}`,
         debitAccount: LedgerAccount.mpesaClearing,
@@ -103,7 +115,7 @@ export function recordC2bPayment(shard: TenantShard, payment: C2bPaymentInput, n
       nowMs,
     );
     return match ? { kind: 'applied', match, paymentId } : { kind: 'unmatched', paymentId };
-  })();
+  });
 }
 
 function creditAccountFor(match: C2bMatch): string {

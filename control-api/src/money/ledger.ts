@@ -1,6 +1,6 @@
 // Posting to the double-entry ledger: one immutable transfer per money movement, idempotent by
 // the caller-chosen transfer id, always inside the caller's transaction.
-import type { Cents, TenantShard } from '@kiunga/schemas';
+import type { Cents, SqlDatabase } from '@kiunga/schemas';
 
 // Account names are defined once, with the billing core (which posts to the same accounts).
 export { LedgerAccount } from '../billing/accounts';
@@ -17,18 +17,20 @@ export interface Transfer {
 }
 
 /** True when the transfer was posted now; false when that transfer id was already in the ledger. */
-export function postTransfer(shard: TenantShard, transfer: Transfer, nowMs: number): boolean {
+export async function postTransfer(
+  database: SqlDatabase,
+  transfer: Transfer,
+  nowMs: number,
+): Promise<boolean> {
   if (!Number.isSafeInteger(transfer.amount) || transfer.amount <= 0) {
     throw new Error(`transfer amount must be a positive integer of cents, got ${transfer.amount}`);
   }
   if (transfer.debitAccount === transfer.creditAccount)
     throw new Error('a transfer needs two different accounts');
-  const result = shard
-    .statement(
-      `INSERT OR IGNORE INTO ledger_entries (transfer_id, debit_account, credit_account, amount_cents, kind, reference, created_at, invoice_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
+  const result = await database.run(
+    `INSERT INTO ledger_entries (transfer_id, debit_account, credit_account, amount_cents, kind, reference, created_at, invoice_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (transfer_id) DO NOTHING`,
+    [
       transfer.transferId,
       transfer.debitAccount,
       transfer.creditAccount,
@@ -37,18 +39,18 @@ export function postTransfer(shard: TenantShard, transfer: Transfer, nowMs: numb
       transfer.reference,
       nowMs,
       transfer.invoiceId ?? null,
-    );
+    ],
+  );
   return result.changes === 1;
 }
 
 /** Debits minus credits of one account, in cents. */
-export function accountBalance(shard: TenantShard, account: string): number {
-  const row = shard
-    .statement(
-      `SELECT COALESCE(SUM(CASE WHEN debit_account = @account THEN amount_cents ELSE 0 END), 0)
-            - COALESCE(SUM(CASE WHEN credit_account = @account THEN amount_cents ELSE 0 END), 0) AS balance
-         FROM ledger_entries WHERE debit_account = @account OR credit_account = @account`,
-    )
-    .get({ account }) as { balance: number };
-  return row.balance;
+export async function accountBalance(database: SqlDatabase, account: string): Promise<number> {
+  const row = await database.get<{ balance: number }>(
+    `SELECT COALESCE(SUM(CASE WHEN debit_account = ? THEN amount_cents ELSE 0 END), 0)
+          - COALESCE(SUM(CASE WHEN credit_account = ? THEN amount_cents ELSE 0 END), 0) AS balance
+       FROM ledger_entries WHERE debit_account = ? OR credit_account = ?`,
+    [account, account, account, account],
+  );
+  return row?.balance ?? 0;
 }

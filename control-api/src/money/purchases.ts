@@ -1,7 +1,7 @@
 // STK purchases: a hotspot client's from the captive portal becomes exactly one voucher when M-Pesa
 // confirms it, a subscriber's from /account credits their account; however many callbacks arrive.
 // A failure keeps the reason for the client.
-import { type Cents, cents, KiungaError, newId, type TenantShard } from '@kiunga/schemas';
+import { type Cents, cents, insertReturningId, KiungaError, newId, type SqlDatabase } from '@kiunga/schemas';
 import { createVoucherBatch } from '../domains/vouchers';
 import { LedgerAccount, postTransfer } from './ledger';
 
@@ -35,97 +35,94 @@ export interface PurchaseRow {
   updatedAt: number;
 }
 
-const purchaseColumns = `id, plan_id AS planId, phone, mac_address AS macAddress, amount_cents AS amountCents, status,
-  merchant_request_id AS merchantRequestId, checkout_request_id AS checkoutRequestId, voucher_id AS voucherId,
-  mpesa_receipt AS mpesaReceipt, failure_code AS failureCode, failure_message AS failureMessage,
-  created_at AS createdAt, updated_at AS updatedAt`;
+const purchaseColumns = `id, plan_id AS "planId", phone, mac_address AS "macAddress",
+  amount_cents AS "amountCents", status, merchant_request_id AS "merchantRequestId",
+  checkout_request_id AS "checkoutRequestId", voucher_id AS "voucherId", mpesa_receipt AS "mpesaReceipt",
+  failure_code AS "failureCode", failure_message AS "failureMessage", created_at AS "createdAt",
+  updated_at AS "updatedAt"`;
 
-export function createPendingPurchase(
-  shard: TenantShard,
+export async function createPendingPurchase(
+  database: SqlDatabase,
   input: { planId: string; phone: string; macAddress: string | null; amount: Cents },
   nowMs: number,
-): PurchaseRow {
+): Promise<PurchaseRow> {
   const id = newId('purchase');
-  shard
-    .statement(
-      `INSERT INTO purchases (id, plan_id, phone, mac_address, amount_cents, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
-    )
-    .run(id, input.planId, input.phone, input.macAddress, input.amount, nowMs, nowMs);
-  return getPurchase(shard, id);
+  await database.run(
+    `INSERT INTO purchases (id, plan_id, phone, mac_address, amount_cents, status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
+    [id, input.planId, input.phone, input.macAddress, input.amount, nowMs, nowMs],
+  );
+  return getPurchase(database, id);
 }
 
 /** A pending STK payment towards a subscriber's account (the subscriber's self-service page). */
 export function createPendingSubscriberPayment(
-  shard: TenantShard,
+  database: SqlDatabase,
   input: { subscriberId: string; phone: string; amount: Cents },
   nowMs: number,
-): PurchaseRow {
+): Promise<PurchaseRow> {
   if (!input.subscriberId.startsWith(SUBSCRIBER_ID_PREFIX)) throw new Error('not a subscriber id');
   return createPendingPurchase(
-    shard,
+    database,
     { planId: input.subscriberId, phone: input.phone, macAddress: null, amount: input.amount },
     nowMs,
   );
 }
 
-export function recordStkAccepted(
-  shard: TenantShard,
+export async function recordStkAccepted(
+  database: SqlDatabase,
   purchaseId: string,
   ids: { merchantRequestId: string; checkoutRequestId: string },
   nowMs: number,
-): void {
-  shard
-    .statement(
-      `UPDATE purchases SET merchant_request_id = ?, checkout_request_id = ?, updated_at = ? WHERE id = ?`,
-    )
-    .run(ids.merchantRequestId, ids.checkoutRequestId, nowMs, purchaseId);
+): Promise<void> {
+  await database.run(
+    `UPDATE purchases SET merchant_request_id = ?, checkout_request_id = ?, updated_at = ? WHERE id = ?`,
+    [ids.merchantRequestId, ids.checkoutRequestId, nowMs, purchaseId],
+  );
 }
 
-export function getPurchase(shard: TenantShard, purchaseId: string): PurchaseRow {
-  const row = shard.statement(`SELECT ${purchaseColumns} FROM purchases WHERE id = ?`).get(purchaseId) as
-    | PurchaseRow
-    | undefined;
+export async function getPurchase(database: SqlDatabase, purchaseId: string): Promise<PurchaseRow> {
+  const row = await database.get<PurchaseRow>(`SELECT ${purchaseColumns} FROM purchases WHERE id = ?`, [
+    purchaseId,
+  ]);
   if (!row) throw new KiungaError('not_found', 'No such purchase.');
   return row;
 }
 
 export function findPurchaseByCheckout(
-  shard: TenantShard,
+  database: SqlDatabase,
   checkoutRequestId: string,
-): PurchaseRow | undefined {
-  return shard
-    .statement(`SELECT ${purchaseColumns} FROM purchases WHERE checkout_request_id = ?`)
-    .get(checkoutRequestId) as PurchaseRow | undefined;
+): Promise<PurchaseRow | undefined> {
+  return database.get<PurchaseRow>(`SELECT ${purchaseColumns} FROM purchases WHERE checkout_request_id = ?`, [
+    checkoutRequestId,
+  ]);
 }
 
 export function pendingPurchasesOlderThan(
-  shard: TenantShard,
+  database: SqlDatabase,
   beforeMs: number,
   limit: number,
-): PurchaseRow[] {
-  return shard
-    .statement(
-      `SELECT ${purchaseColumns} FROM purchases
-        WHERE status = 'pending' AND checkout_request_id IS NOT NULL AND created_at < ?
-        ORDER BY created_at LIMIT ?`,
-    )
-    .all(beforeMs, limit) as PurchaseRow[];
+): Promise<PurchaseRow[]> {
+  return database.all<PurchaseRow>(
+    `SELECT ${purchaseColumns} FROM purchases
+      WHERE status = 'pending' AND checkout_request_id IS NOT NULL AND created_at < ?
+      ORDER BY created_at, id LIMIT ?`,
+    [beforeMs, limit],
+  );
 }
 
-export function failPurchase(
-  shard: TenantShard,
+export async function failPurchase(
+  database: SqlDatabase,
   purchaseId: string,
   failure: { code: string; message: string },
   nowMs: number,
-): void {
+): Promise<void> {
   // Only a pending purchase can fail: a late failure never undoes a payment.
-  shard
-    .statement(
-      `UPDATE purchases SET status = 'failed', failure_code = ?, failure_message = ?, updated_at = ?
-        WHERE id = ? AND status = 'pending'`,
-    )
-    .run(failure.code, failure.message, nowMs, purchaseId);
+  await database.run(
+    `UPDATE purchases SET status = 'failed', failure_code = ?, failure_message = ?, updated_at = ?
+      WHERE id = ? AND status = 'pending'`,
+    [failure.code, failure.message, nowMs, purchaseId],
+  );
 }
 
 export type CompletionOutcome =
@@ -143,36 +140,35 @@ export type CompletionOutcome =
  * duplicate or replayed callback changes nothing.
  */
 export function completePurchase(
-  shard: TenantShard,
+  database: SqlDatabase,
   purchase: PurchaseRow,
   payment: { receipt: string; amount: Cents; phone: string | null },
   nowMs: number,
-): CompletionOutcome {
-  return shard.sqlite.transaction((): CompletionOutcome => {
-    const current = getPurchase(shard, purchase.id);
+): Promise<CompletionOutcome> {
+  return database.transaction(async (transaction): Promise<CompletionOutcome> => {
+    const current = await getPurchase(transaction, purchase.id);
     const subscriberId = subscriberOfPurchase(current);
-    if (subscriberId) return completeSubscriberPayment(shard, current, subscriberId, payment, nowMs);
+    if (subscriberId) return completeSubscriberPayment(transaction, current, subscriberId, payment, nowMs);
     if (current.status === 'paid' && current.voucherId) {
-      recordLateReceipt(shard, current, payment.receipt, nowMs);
+      await recordLateReceipt(transaction, current, payment.receipt, nowMs);
       return { kind: 'already_paid', voucherId: current.voucherId };
     }
-    if (isMpesaReceiptRecorded(shard, payment.receipt)) return { kind: 'receipt_already_used' };
+    if (await isMpesaReceiptRecorded(transaction, payment.receipt)) return { kind: 'receipt_already_used' };
     if (payment.amount !== current.amountCents) return { kind: 'amount_mismatch' };
-    const batch = createVoucherBatch(
-      shard,
+    const batch = await createVoucherBatch(
+      transaction,
       { planId: current.planId, count: 1, length: 8, prefix: '' },
       { nowMs, createdBy: `mpesa:${payment.receipt}` },
     );
     const voucherId = batch.items[0]!.id;
-    shard
-      .statement(
-        `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, phone, account_reference,
-                               matched_kind, matched_id, status, received_at)
-         VALUES (?, 'mpesa_stk', ?, ?, ?, ?, 'purchase', ?, 'matched', ?)`,
-      )
-      .run(newId('payment'), payment.receipt, payment.amount, payment.phone, current.id, current.id, nowMs);
-    postTransfer(
-      shard,
+    await transaction.run(
+      `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, phone, account_reference,
+                             matched_kind, matched_id, status, received_at)
+       VALUES (?, 'mpesa_stk', ?, ?, ?, ?, 'purchase', ?, 'matched', ?)`,
+      [newId('payment'), payment.receipt, payment.amount, payment.phone, current.id, current.id, nowMs],
+    );
+    await postTransfer(
+      transaction,
       {
         transferId: `mpesa:${payment.receipt}`,
         debitAccount: LedgerAccount.mpesaClearing,
@@ -183,14 +179,13 @@ export function completePurchase(
       },
       nowMs,
     );
-    shard
-      .statement(
-        `UPDATE purchases SET status = 'paid', voucher_id = ?, mpesa_receipt = ?, failure_code = NULL,
-                failure_message = NULL, updated_at = ? WHERE id = ?`,
-      )
-      .run(voucherId, payment.receipt, nowMs, current.id);
+    await transaction.run(
+      `UPDATE purchases SET status = 'paid', voucher_id = ?, mpesa_receipt = ?, failure_code = NULL,
+              failure_message = NULL, updated_at = ? WHERE id = ?`,
+      [voucherId, payment.receipt, nowMs, current.id],
+    );
     return { kind: 'paid', voucherId };
-  })();
+  });
 }
 
 /** Receipts made up by reconciliation (STK query carries none): `Q` + the checkout request id. */
@@ -200,38 +195,44 @@ export const QUERY_RECEIPT_PREFIX = 'Q';
  * A purchase paid by reconciliation knows no M-Pesa receipt; when the real callback comes after all,
  * its receipt is kept on the purchase (the payer's SMS shows it, and voucher recovery asks for it).
  */
-function recordLateReceipt(shard: TenantShard, current: PurchaseRow, receipt: string, nowMs: number): void {
+async function recordLateReceipt(
+  database: SqlDatabase,
+  current: PurchaseRow,
+  receipt: string,
+  nowMs: number,
+): Promise<void> {
   if (!current.mpesaReceipt?.startsWith(QUERY_RECEIPT_PREFIX) || receipt.startsWith(QUERY_RECEIPT_PREFIX))
     return;
-  shard
-    .statement('UPDATE purchases SET mpesa_receipt = ?, updated_at = ? WHERE id = ?')
-    .run(receipt, nowMs, current.id);
+  await database.run('UPDATE purchases SET mpesa_receipt = ?, updated_at = ? WHERE id = ?', [
+    receipt,
+    nowMs,
+    current.id,
+  ]);
 }
 
 /**
  * Inside completePurchase's transaction. What M-Pesa says was paid is credited, even if it differs
  * from what was asked: a subscriber's account keeps partial and over-payments as balance.
  */
-function completeSubscriberPayment(
-  shard: TenantShard,
+async function completeSubscriberPayment(
+  database: SqlDatabase,
   current: PurchaseRow,
   subscriberId: string,
   payment: { receipt: string; amount: Cents; phone: string | null },
   nowMs: number,
-): CompletionOutcome {
+): Promise<CompletionOutcome> {
   if (current.status === 'paid') return { kind: 'subscriber_already_paid', subscriberId };
-  if (isMpesaReceiptRecorded(shard, payment.receipt)) return { kind: 'receipt_already_used' };
-  const account = shard
-    .statement('SELECT account_number AS accountNumber FROM subscribers WHERE id = ?')
-    .get(subscriberId) as { accountNumber: string } | undefined;
+  if (await isMpesaReceiptRecorded(database, payment.receipt)) return { kind: 'receipt_already_used' };
+  const account = await database.get<{ accountNumber: string }>(
+    'SELECT account_number AS "accountNumber" FROM subscribers WHERE id = ?',
+    [subscriberId],
+  );
   const paymentId = newId('payment');
-  shard
-    .statement(
-      `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, phone, account_reference,
-                             matched_kind, matched_id, status, received_at)
-       VALUES (?, 'mpesa_stk', ?, ?, ?, ?, 'subscriber', ?, 'matched', ?)`,
-    )
-    .run(
+  await database.run(
+    `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, phone, account_reference,
+                           matched_kind, matched_id, status, received_at)
+     VALUES (?, 'mpesa_stk', ?, ?, ?, ?, 'subscriber', ?, 'matched', ?)`,
+    [
       paymentId,
       payment.receipt,
       payment.amount,
@@ -239,9 +240,10 @@ function completeSubscriberPayment(
       account?.accountNumber ?? current.id,
       subscriberId,
       nowMs,
-    );
-  postTransfer(
-    shard,
+    ],
+  );
+  await postTransfer(
+    database,
     {
       transferId: `mpesa:${payment.receipt}`,
       debitAccount: LedgerAccount.mpesaClearing,
@@ -252,12 +254,11 @@ function completeSubscriberPayment(
     },
     nowMs,
   );
-  shard
-    .statement(
-      `UPDATE purchases SET status = 'paid', mpesa_receipt = ?, amount_cents = ?, failure_code = NULL,
-              failure_message = NULL, updated_at = ? WHERE id = ?`,
-    )
-    .run(payment.receipt, payment.amount, nowMs, current.id);
+  await database.run(
+    `UPDATE purchases SET status = 'paid', mpesa_receipt = ?, amount_cents = ?, failure_code = NULL,
+            failure_message = NULL, updated_at = ? WHERE id = ?`,
+    [payment.receipt, payment.amount, nowMs, current.id],
+  );
   return { kind: 'subscriber_paid', subscriberId };
 }
 
@@ -265,20 +266,16 @@ function completeSubscriberPayment(
  * Whether an M-Pesa receipt (STK MpesaReceiptNumber or C2B TransID: one numbering) is already a
  * payment here, by whichever path it came. Its ledger transfer id `mpesa:<receipt>` is taken too.
  */
-export function isMpesaReceiptRecorded(shard: TenantShard, receipt: string): boolean {
-  return (
-    shard
-      .statement(
-        `SELECT 1 FROM payments WHERE provider IN ('mpesa_stk', 'mpesa_c2b') AND provider_transaction_id = ? LIMIT 1`,
-      )
-      .get(receipt) !== undefined
+export async function isMpesaReceiptRecorded(database: SqlDatabase, receipt: string): Promise<boolean> {
+  const row = await database.get(
+    `SELECT 1 AS found FROM payments WHERE provider IN ('mpesa_stk', 'mpesa_c2b') AND provider_transaction_id = ? LIMIT 1`,
+    [receipt],
   );
+  return row !== undefined;
 }
 
-export function voucherCodeOf(shard: TenantShard, voucherId: string): string | null {
-  const row = shard.statement('SELECT code FROM vouchers WHERE id = ?').get(voucherId) as
-    | { code: string }
-    | undefined;
+export async function voucherCodeOf(database: SqlDatabase, voucherId: string): Promise<string | null> {
+  const row = await database.get<{ code: string }>('SELECT code FROM vouchers WHERE id = ?', [voucherId]);
   return row?.code ?? null;
 }
 
@@ -286,34 +283,36 @@ export function voucherCodeOf(shard: TenantShard, voucherId: string): string | n
  * The voucher code of the paid purchase that `phone` paid with M-Pesa receipt `receipt` since
  * `sinceMs`, or null: the proof a voucher recovery asks for (the receipt is in the payer's SMS).
  */
-export function voucherCodeOfPaidPurchase(
-  shard: TenantShard,
+export async function voucherCodeOfPaidPurchase(
+  database: SqlDatabase,
   proof: { phone: string; receipt: string },
   sinceMs: number,
-): string | null {
-  const row = shard
-    .statement(
-      `SELECT v.code FROM purchases p JOIN vouchers v ON v.id = p.voucher_id
-        WHERE p.phone = ? AND p.mpesa_receipt = ? AND p.status = 'paid' AND p.created_at >= ?`,
-    )
-    .get(proof.phone, proof.receipt, sinceMs) as { code: string } | undefined;
+): Promise<string | null> {
+  const row = await database.get<{ code: string }>(
+    `SELECT v.code FROM purchases p JOIN vouchers v ON v.id = p.voucher_id
+      WHERE p.phone = ? AND p.mpesa_receipt = ? AND p.status = 'paid' AND p.created_at >= ?`,
+    [proof.phone, proof.receipt, sinceMs],
+  );
   return row?.code ?? null;
 }
 
 export function storeCallback(
-  shard: TenantShard,
+  database: SqlDatabase,
   callback: { provider: string; kind: string; body: string; outcome: string },
   nowMs: number,
-): number {
-  return Number(
-    shard
-      .statement(
-        `INSERT INTO provider_callbacks (provider, kind, received_at, body, outcome) VALUES (?, ?, ?, ?, ?)`,
-      )
-      .run(callback.provider, callback.kind, nowMs, callback.body, callback.outcome).lastInsertRowid,
+): Promise<number> {
+  return insertReturningId(
+    database,
+    `INSERT INTO provider_callbacks (provider, kind, received_at, body, outcome) VALUES (?, ?, ?, ?, ?)
+     RETURNING id`,
+    [callback.provider, callback.kind, nowMs, callback.body, callback.outcome],
   );
 }
 
-export function setCallbackOutcome(shard: TenantShard, callbackId: number, outcome: string): void {
-  shard.statement('UPDATE provider_callbacks SET outcome = ? WHERE id = ?').run(outcome, callbackId);
+export async function setCallbackOutcome(
+  database: SqlDatabase,
+  callbackId: number,
+  outcome: string,
+): Promise<void> {
+  await database.run('UPDATE provider_callbacks SET outcome = ? WHERE id = ?', [outcome, callbackId]);
 }

@@ -1,8 +1,9 @@
-// The notifications outbox of one shard: listing for the ISP, and the claim → send → mark steps of the
+// The notifications outbox of one tenant: listing for the ISP, and the claim → send → mark steps of the
 // sender job. A row is claimed ('pending' → 'sending') by one conditional UPDATE before it is sent, so
 // two runs or two nodes never send the same message.
-import { KiungaError, type TenantShard } from '@kiunga/schemas';
+import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { z } from 'zod';
+import { equals, whereAll } from '../domains/listing';
 import { decodeTimeCursor, type Page, pageOf, timeCursorKey } from '../pagination';
 import type { SendDecision } from './send-policy';
 
@@ -26,9 +27,9 @@ export const notificationOutputSchema = z.object({
 });
 export type NotificationOutput = z.infer<typeof notificationOutputSchema>;
 
-const outputColumns = `id, channel, kind, subscriber_id AS subscriberId, recipient, body, status, attempts,
-  last_error AS lastError, provider_message_id AS providerMessageId, next_attempt_at AS nextAttemptAt,
-  created_at AS createdAt, sent_at AS sentAt`;
+const outputColumns = `id, channel, kind, subscriber_id AS "subscriberId", recipient, body, status, attempts,
+  last_error AS "lastError", provider_message_id AS "providerMessageId", next_attempt_at AS "nextAttemptAt",
+  created_at AS "createdAt", sent_at AS "sentAt"`;
 
 export interface NotificationListFilter {
   limit: number;
@@ -48,38 +49,36 @@ function parseCursor(cursor: string | undefined): { createdAt: number; id: numbe
 }
 
 /** Newest first. */
-export function listNotifications(
-  shard: TenantShard,
+export async function listNotifications(
+  database: SqlDatabase,
   filter: NotificationListFilter,
-): Page<NotificationOutput> {
+): Promise<Page<NotificationOutput>> {
   const after = parseCursor(filter.cursor);
-  const rows = shard
-    .statement(
-      `SELECT ${outputColumns} FROM notifications
-        WHERE (@status IS NULL OR status = @status) AND (@subscriberId IS NULL OR subscriber_id = @subscriberId)
-          AND (@afterMs IS NULL OR created_at < @afterMs OR (created_at = @afterMs AND id < @afterId))
-        ORDER BY created_at DESC, id DESC LIMIT @limit`,
-    )
-    .all({
-      status: filter.status ?? null,
-      subscriberId: filter.subscriberId ?? null,
-      afterMs: after?.createdAt ?? null,
-      afterId: after?.id ?? null,
-      limit: filter.limit + 1,
-    }) as NotificationOutput[];
+  const where = whereAll([
+    equals('status', filter.status),
+    equals('subscriber_id', filter.subscriberId),
+    after === null
+      ? undefined
+      : {
+          sql: '(created_at < ? OR (created_at = ? AND id < ?))',
+          params: [after.createdAt, after.createdAt, after.id],
+        },
+  ]);
+  const rows = await database.all<NotificationOutput>(
+    `SELECT ${outputColumns} FROM notifications${where.sql} ORDER BY created_at DESC, id DESC LIMIT ?`,
+    [...where.params, filter.limit + 1],
+  );
   return pageOf(rows, filter.limit, (row) => timeCursorKey(row.createdAt, row.id));
 }
 
 /** Pending SMS due now, oldest first. */
-export function dueNotificationIds(shard: TenantShard, nowMs: number, limit: number): number[] {
-  return shard
-    .statement(
-      `SELECT id FROM notifications
-        WHERE status = 'pending' AND channel = 'sms' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-        ORDER BY created_at, id LIMIT ?`,
-    )
-    .pluck()
-    .all(nowMs, limit) as number[];
+export function dueNotificationIds(database: SqlDatabase, nowMs: number, limit: number): Promise<number[]> {
+  return database.column<number>(
+    `SELECT id FROM notifications
+      WHERE status = 'pending' AND channel = 'sms' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+      ORDER BY created_at, id LIMIT ?`,
+    [nowMs, limit],
+  );
 }
 
 export interface ClaimedNotification {
@@ -91,61 +90,60 @@ export interface ClaimedNotification {
 }
 
 /** Takes the row for this sender if it is still pending and due; null when someone else has it. */
-export function claimNotification(
-  shard: TenantShard,
+export async function claimNotification(
+  database: SqlDatabase,
   id: number,
   nowMs: number,
   leaseMs: number,
-): ClaimedNotification | null {
-  const claimed = shard
-    .statement(
-      `UPDATE notifications SET status = 'sending', attempts = attempts + 1, claimed_until = ?
-        WHERE id = ? AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-        RETURNING id, recipient, body, attempts`,
-    )
-    .get(nowMs + leaseMs, id, nowMs) as ClaimedNotification | undefined;
+): Promise<ClaimedNotification | null> {
+  const claimed = await database.get<ClaimedNotification>(
+    `UPDATE notifications SET status = 'sending', attempts = attempts + 1, claimed_until = ?
+      WHERE id = ? AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+      RETURNING id, recipient, body, attempts`,
+    [nowMs + leaseMs, id, nowMs],
+  );
   return claimed ?? null;
 }
 
 /** Records the decision for a row this sender claimed; a row no longer 'sending' is left alone. */
-export function recordSendDecision(shard: TenantShard, id: number, decision: SendDecision): void {
+export async function recordSendDecision(
+  database: SqlDatabase,
+  id: number,
+  decision: SendDecision,
+): Promise<void> {
   if (decision.status === 'sent') {
-    shard
-      .statement(
-        `UPDATE notifications SET status = 'sent', sent_at = ?, provider_message_id = ?, last_error = NULL,
-           claimed_until = NULL, next_attempt_at = NULL WHERE id = ? AND status = 'sending'`,
-      )
-      .run(decision.sentAt, decision.providerMessageId, id);
+    await database.run(
+      `UPDATE notifications SET status = 'sent', sent_at = ?, provider_message_id = ?, last_error = NULL,
+         claimed_until = NULL, next_attempt_at = NULL WHERE id = ? AND status = 'sending'`,
+      [decision.sentAt, decision.providerMessageId, id],
+    );
     return;
   }
-  shard
-    .statement(
-      `UPDATE notifications SET status = ?, last_error = ?, next_attempt_at = ?, claimed_until = NULL
-        WHERE id = ? AND status = 'sending'`,
-    )
-    .run(
-      decision.status,
-      decision.lastError,
-      decision.status === 'pending' ? decision.nextAttemptAt : null,
-      id,
-    );
+  await database.run(
+    `UPDATE notifications SET status = ?, last_error = ?, next_attempt_at = ?, claimed_until = NULL
+      WHERE id = ? AND status = 'sending'`,
+    [decision.status, decision.lastError, decision.status === 'pending' ? decision.nextAttemptAt : null, id],
+  );
 }
 
 /** Claims whose lease ran out (the sender died mid-send), with their attempt counts. */
-export function expiredClaims(shard: TenantShard, nowMs: number, limit: number): ClaimedNotification[] {
-  return shard
-    .statement(
-      `SELECT id, recipient, body, attempts FROM notifications
-        WHERE status = 'sending' AND claimed_until < ? ORDER BY claimed_until LIMIT ?`,
-    )
-    .all(nowMs, limit) as ClaimedNotification[];
+export function expiredClaims(
+  database: SqlDatabase,
+  nowMs: number,
+  limit: number,
+): Promise<ClaimedNotification[]> {
+  return database.all<ClaimedNotification>(
+    `SELECT id, recipient, body, attempts FROM notifications
+      WHERE status = 'sending' AND claimed_until < ? ORDER BY claimed_until, id LIMIT ?`,
+    [nowMs, limit],
+  );
 }
 
 /** Pending and failed counts, for the console's summary. */
-export function notificationCounts(shard: TenantShard): Record<NotificationStatus, number> {
-  const rows = shard
-    .statement('SELECT status, COUNT(*) AS count FROM notifications GROUP BY status')
-    .all() as Array<{ status: string; count: number }>;
+export async function notificationCounts(database: SqlDatabase): Promise<Record<NotificationStatus, number>> {
+  const rows = await database.all<{ status: string; count: number }>(
+    'SELECT status, COUNT(*) AS count FROM notifications GROUP BY status',
+  );
   const counts: Record<NotificationStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
   for (const row of rows) {
     if ((NOTIFICATION_STATUSES as readonly string[]).includes(row.status))

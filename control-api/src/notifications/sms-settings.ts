@@ -1,10 +1,10 @@
 // An ISP's SMS gateway settings (Africa's Talking username, API key, sender id, on/off), sealed in its
-// shard with the secret box; the API key is never read back out through the API.
+// tenant database with the secret box; the API key is never read back out through the API.
 import {
   KiungaError,
   readTenantSetting,
   type SecretBox,
-  type TenantShard,
+  type SqlDatabase,
   writeTenantSetting,
 } from '@kiunga/schemas';
 import { z } from 'zod';
@@ -53,20 +53,23 @@ export const smsSettingsViewSchema = z.object({
 });
 export type SmsSettingsView = z.infer<typeof smsSettingsViewSchema>;
 
-export function readSmsSettings(secretBox: SecretBox, shard: TenantShard): SmsSettings | null {
-  const sealed = readTenantSetting(shard, SMS_SETTING_KEY);
+export async function readSmsSettings(
+  secretBox: SecretBox,
+  database: SqlDatabase,
+): Promise<SmsSettings | null> {
+  const sealed = await readTenantSetting(database, SMS_SETTING_KEY);
   if (typeof sealed !== 'string') return null;
   const parsed = storedSmsSettingsSchema.safeParse(JSON.parse(secretBox.open(sealed)));
   return parsed.success ? parsed.data : null;
 }
 
-export function writeSmsSettings(
+export async function writeSmsSettings(
   secretBox: SecretBox,
-  shard: TenantShard,
+  database: SqlDatabase,
   settings: SmsSettings,
   nowMs: number,
-): void {
-  writeTenantSetting(shard, SMS_SETTING_KEY, secretBox.seal(JSON.stringify(settings)), nowMs);
+): Promise<void> {
+  await writeTenantSetting(database, SMS_SETTING_KEY, secretBox.seal(JSON.stringify(settings)), nowMs);
 }
 
 /** The settings to store: the input, with the stored API key when none was given. */

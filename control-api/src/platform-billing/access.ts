@@ -18,9 +18,9 @@ export function requirePlatformAccountWritable(dependencies: ApiDependencies): M
       isSafeMethod(context.req.method) ||
       ALWAYS_WRITABLE_PREFIXES.some((prefix) => context.req.path.startsWith(prefix));
     if (!isExempt) {
-      const status = liveAccountStatus(dependencies, tenantId, dependencies.clock.now());
+      const status = await liveAccountStatus(dependencies, tenantId, dependencies.clock.now());
       if (status?.consoleAccess === 'read_only') {
-        const owed = formatKsh(Math.max(balanceCents(dependencies, tenantId), 0));
+        const owed = formatKsh(Math.max(await balanceCents(dependencies.databases.platform, tenantId), 0));
         throw new KiungaError(
           'platform_payment_required',
           `Your Kiunga subscription is unpaid: pay ${owed} to make changes again. Your clients keep their service.`,

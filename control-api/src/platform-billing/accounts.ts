@@ -1,9 +1,10 @@
 // An ISP's platform account: its bank reference, last computed state, notices and the audit trail.
 import { createHash, randomBytes } from 'node:crypto';
+import type { SqlDatabase } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 
-/** What platform billing reads and writes: the platform DB, ISP shards (for revenue) and the clock. */
-export type PlatformBillingDependencies = Pick<ApiDependencies, 'platform' | 'shards' | 'clock'>;
+/** What platform billing reads and writes: the platform's and ISPs' databases (for revenue) and the clock. */
+export type PlatformBillingDependencies = Pick<ApiDependencies, 'databases' | 'clock'>;
 
 export interface TenantBillingRow {
   id: string;
@@ -26,10 +27,11 @@ export interface AccountRow {
   tierEvaluatedPeriod: string | null;
 }
 
-const TENANT_SELECT = `SELECT id, slug, name, status, tier, feature_choice AS featureChoice,
-  trial_ends_at AS trialEndsAt, contact_phone AS contactPhone, created_at AS createdAt FROM tenants`;
-const ACCOUNT_SELECT = `SELECT tenant_id AS tenantId, bank_reference AS bankReference, opted_tier2 AS optedTier2,
-  state, oldest_unpaid_due_at AS oldestUnpaidDueAt, tier_evaluated_period AS tierEvaluatedPeriod
+const TENANT_SELECT = `SELECT id, slug, name, status, tier, feature_choice AS "featureChoice",
+  trial_ends_at AS "trialEndsAt", contact_phone AS "contactPhone", created_at AS "createdAt" FROM tenants`;
+const ACCOUNT_SELECT = `SELECT tenant_id AS "tenantId", bank_reference AS "bankReference",
+  opted_tier2 AS "optedTier2", state, oldest_unpaid_due_at AS "oldestUnpaidDueAt",
+  tier_evaluated_period AS "tierEvaluatedPeriod"
   FROM platform_accounts`;
 /** Crockford-style: no 0/O or 1/I to misread on a bank slip. */
 const REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -37,19 +39,12 @@ const REFERENCE_CODE_LENGTH = 6;
 /** A collision of 6 characters from 29 is rare; a few tries then random bytes settle it. */
 const REFERENCE_ATTEMPTS_MAX = 5;
 
-export function findTenant(
-  dependencies: PlatformBillingDependencies,
-  tenantId: string,
-): TenantBillingRow | undefined {
-  return dependencies.platform.sqlite.prepare(`${TENANT_SELECT} WHERE id = ?`).get(tenantId) as
-    | TenantBillingRow
-    | undefined;
+export function findTenant(platform: SqlDatabase, tenantId: string): Promise<TenantBillingRow | undefined> {
+  return platform.get<TenantBillingRow>(`${TENANT_SELECT} WHERE id = ?`, [tenantId]);
 }
 
-export function billableTenants(dependencies: PlatformBillingDependencies): TenantBillingRow[] {
-  return dependencies.platform.sqlite
-    .prepare(`${TENANT_SELECT} WHERE status != 'archived' ORDER BY id`)
-    .all() as TenantBillingRow[];
+export function billableTenants(platform: SqlDatabase): Promise<TenantBillingRow[]> {
+  return platform.all<TenantBillingRow>(`${TENANT_SELECT} WHERE status != 'archived' ORDER BY id`);
 }
 
 /** When platform months start: the trial's end, or creation for ISPs the platform added without a trial. */
@@ -57,22 +52,17 @@ export function billingStartMs(tenant: TenantBillingRow): number {
   return tenant.trialEndsAt ?? tenant.createdAt;
 }
 
-export function findAccount(
-  dependencies: PlatformBillingDependencies,
-  tenantId: string,
-): AccountRow | undefined {
-  return dependencies.platform.sqlite.prepare(`${ACCOUNT_SELECT} WHERE tenant_id = ?`).get(tenantId) as
-    | AccountRow
-    | undefined;
+export function findAccount(platform: SqlDatabase, tenantId: string): Promise<AccountRow | undefined> {
+  return platform.get<AccountRow>(`${ACCOUNT_SELECT} WHERE tenant_id = ?`, [tenantId]);
 }
 
 export function findAccountByReference(
-  dependencies: PlatformBillingDependencies,
+  platform: SqlDatabase,
   reference: string,
-): AccountRow | undefined {
-  return dependencies.platform.sqlite
-    .prepare(`${ACCOUNT_SELECT} WHERE bank_reference = ?`)
-    .get(normaliseReference(reference)) as AccountRow | undefined;
+): Promise<AccountRow | undefined> {
+  return platform.get<AccountRow>(`${ACCOUNT_SELECT} WHERE bank_reference = ?`, [
+    normaliseReference(reference),
+  ]);
 }
 
 /** "kiu 7kq2mx" and "KIU-7KQ2MX" are the same reference: bank slips are typed by hand. */
@@ -93,43 +83,77 @@ function referenceCandidate(tenantId: string, attempt: number): string {
 }
 
 /** The account row, created on first sight with a unique reference (fits M-Pesa's 12-character AccountReference). */
-export function ensureAccount(
-  dependencies: PlatformBillingDependencies,
+export async function ensureAccount(
+  platform: SqlDatabase,
   tenant: TenantBillingRow,
   nowMs: number,
-): AccountRow {
-  const existing = findAccount(dependencies, tenant.id);
+): Promise<AccountRow> {
+  const existing = await findAccount(platform, tenant.id);
   if (existing) return existing;
-  const sqlite = dependencies.platform.sqlite;
   for (let attempt = 0; attempt <= REFERENCE_ATTEMPTS_MAX; attempt += 1) {
     const reference = referenceCandidate(tenant.id, attempt);
-    const inserted = sqlite
-      .prepare(
-        `INSERT OR IGNORE INTO platform_accounts (tenant_id, bank_reference, opted_tier2, state, created_at, updated_at)
-         VALUES (?, ?, ?, 'trial', ?, ?)`,
-      )
-      .run(tenant.id, reference, tenant.tier === 'tier2' ? 1 : 0, nowMs, nowMs);
-    const account = findAccount(dependencies, tenant.id);
+    // Either key may be taken: this tenant's row (another request made it) or the reference (a collision).
+    const inserted = await platform.run(
+      `INSERT INTO platform_accounts (tenant_id, bank_reference, opted_tier2, state, created_at, updated_at)
+       VALUES (?, ?, ?, 'trial', ?, ?) ON CONFLICT DO NOTHING`,
+      [tenant.id, reference, tenant.tier === 'tier2' ? 1 : 0, nowMs, nowMs],
+    );
+    const account = await findAccount(platform, tenant.id);
     if (account) return account;
     if (inserted.changes === 1) break;
   }
   throw new Error(`could not give tenant ${tenant.id} a unique bank reference`);
 }
 
-export function addNotice(
-  dependencies: PlatformBillingDependencies,
+/** Notices made by this process so far: orders the notices of one instant as they were made. */
+let noticesMade = 0;
+/** Base-36 digits of the sequence in a notice id: enough for 2.8 × 10^12 notices a process. */
+const NOTICE_SEQUENCE_DIGITS = 8;
+
+/**
+ * A notice id that sorts after every earlier one this process made, so that notices of the same
+ * instant list newest first by (created_at, id) on any database; the random part keeps ids of
+ * several nodes apart.
+ */
+function newNoticeId(): string {
+  noticesMade += 1;
+  const sequence = noticesMade.toString(36).padStart(NOTICE_SEQUENCE_DIGITS, '0');
+  return `pnt_${sequence}${randomBytes(9).toString('base64url')}`;
+}
+
+export async function addNotice(
+  platform: SqlDatabase,
   tenantId: string,
   notice: { kind: string; message: string },
   nowMs: number,
-): void {
-  dependencies.platform.sqlite
-    .prepare('INSERT INTO platform_notices (id, tenant_id, kind, message, created_at) VALUES (?, ?, ?, ?, ?)')
-    .run(`pnt_${randomBytes(12).toString('base64url')}`, tenantId, notice.kind, notice.message, nowMs);
+): Promise<void> {
+  await platform.run(
+    'INSERT INTO platform_notices (id, tenant_id, kind, message, created_at) VALUES (?, ?, ?, ?, ?)',
+    [newNoticeId(), tenantId, notice.kind, notice.message, nowMs],
+  );
+}
+
+export interface NoticeRow {
+  id: string;
+  kind: string;
+  message: string;
+  createdAt: number;
+  readAt: number | null;
+}
+
+/** The ISP's newest notices first (notices of one instant: the last made first). */
+export function listNotices(platform: SqlDatabase, tenantId: string, limit: number): Promise<NoticeRow[]> {
+  return platform.all<NoticeRow>(
+    `SELECT id, kind, message, created_at AS "createdAt", read_at AS "readAt" FROM platform_notices
+      WHERE tenant_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`,
+    [tenantId, limit],
+  );
 }
 
 /** Audit entries written by jobs and callbacks, which have no signed-in actor. */
-export function auditSystem(
-  dependencies: PlatformBillingDependencies,
+export async function auditSystem(
+  platform: SqlDatabase,
+  nowMs: number,
   entry: {
     tenantId: string | null;
     action: string;
@@ -137,18 +161,17 @@ export function auditSystem(
     detail?: unknown;
     actorId?: string | null;
   },
-): void {
-  dependencies.platform.sqlite
-    .prepare(
-      `INSERT INTO audit_log (at, actor_id, tenant_id, action, target, detail, source_address)
-       VALUES (?, ?, ?, ?, ?, ?, NULL)`,
-    )
-    .run(
-      dependencies.clock.now(),
+): Promise<void> {
+  await platform.run(
+    `INSERT INTO audit_log (at, actor_id, tenant_id, action, target, detail, source_address)
+     VALUES (?, ?, ?, ?, ?, ?, NULL)`,
+    [
+      nowMs,
       entry.actorId ?? null,
       entry.tenantId,
       entry.action,
       entry.target ?? null,
       entry.detail === undefined ? null : JSON.stringify(entry.detail),
-    );
+    ],
+  );
 }

@@ -60,7 +60,7 @@ export async function startPlatformStkPush(
   // Daraja takes whole shillings: round up so the charge is covered.
   const shillings = Math.ceil(input.amountCents / 100);
   const { config, client } = platformMpesa(dependencies);
-  const intent = createIntent(dependencies, {
+  const intent = await createIntent(dependencies, {
     tenantId: tenant.id,
     provider: 'mpesa_stk',
     amountCents: shillings * 100,
@@ -79,12 +79,12 @@ export async function startPlatformStkPush(
       description: 'Kiunga',
       transactionType: 'CustomerPayBillOnline',
     });
-    updateIntent(dependencies, intent.id, { providerReference: response.CheckoutRequestID });
+    await updateIntent(dependencies, intent.id, { providerReference: response.CheckoutRequestID });
   } catch (error) {
     if (error instanceof DarajaError && error.kind === 'callback_url_refused') {
       // The server's configuration: the ISP is told to pay another way, the operator what to change.
       const message = 'Paying Kiunga by M-Pesa is not available right now; use bank transfer or PayPal.';
-      updateIntent(dependencies, intent.id, { status: 'failed', failureMessage: message });
+      await updateIntent(dependencies, intent.id, { status: 'failed', failureMessage: message });
       dependencies.logger.error(
         { err: error, tenantId: tenant.id, intentId: intent.id },
         'platform STK push refused',
@@ -95,42 +95,48 @@ export async function startPlatformStkPush(
       error instanceof DarajaError
         ? 'M-Pesa did not accept the request. Check the number and try again in a minute.'
         : 'M-Pesa could not be reached. Try again in a minute.';
-    updateIntent(dependencies, intent.id, { status: 'failed', failureMessage: message });
+    await updateIntent(dependencies, intent.id, { status: 'failed', failureMessage: message });
     dependencies.logger.warn(
       { err: error, tenantId: tenant.id, intentId: intent.id },
       'platform STK push failed',
     );
     throw new KiungaError('service_unavailable', message);
   }
-  return findIntent(dependencies, intent.id) ?? intent;
+  return (await findIntent(dependencies, intent.id)) ?? intent;
 }
 
 export type PlatformCallbackOutcome = 'applied' | 'duplicate' | 'unmatched' | 'rejected' | 'failed';
 
 /** Stores the raw body, then applies it: a payment once per receipt, a failure once per intent. */
-export function applyPlatformStkCallback(
+export async function applyPlatformStkCallback(
   dependencies: ApiDependencies,
   rawBody: string,
-): PlatformCallbackOutcome {
-  const callbackId = storeCallback(dependencies, 'mpesa', 'stk', rawBody);
-  const outcome = interpretCallback(dependencies, rawBody);
-  setCallbackOutcome(dependencies, callbackId, outcome);
+): Promise<PlatformCallbackOutcome> {
+  const callbackId = await storeCallback(dependencies, 'mpesa', 'stk', rawBody);
+  const outcome = await interpretCallback(dependencies, rawBody);
+  await setCallbackOutcome(dependencies, callbackId, outcome);
   return outcome;
 }
 
-function interpretCallback(dependencies: ApiDependencies, rawBody: string): PlatformCallbackOutcome {
+async function interpretCallback(
+  dependencies: ApiDependencies,
+  rawBody: string,
+): Promise<PlatformCallbackOutcome> {
   const callback = stkCallbackFromText(rawBody);
   if (!callback) return 'rejected';
-  const intent = findIntentByReference(dependencies, 'mpesa_stk', callback.CheckoutRequestID);
+  const intent = await findIntentByReference(dependencies, 'mpesa_stk', callback.CheckoutRequestID);
   if (!intent) return 'unmatched';
   const reading = readStkCallback(callback);
   if (reading.kind === 'malformed') return 'rejected';
   if (reading.kind === 'failed') {
     if (intent.status !== 'pending') return 'duplicate';
-    updateIntent(dependencies, intent.id, { status: 'failed', failureMessage: `M-Pesa: ${reading.outcome}` });
+    await updateIntent(dependencies, intent.id, {
+      status: 'failed',
+      failureMessage: `M-Pesa: ${reading.outcome}`,
+    });
     return 'failed';
   }
-  const { payment, isNew } = acceptPayment(dependencies, {
+  const { payment, isNew } = await acceptPayment(dependencies, {
     tenantId: intent.tenantId,
     provider: 'mpesa_stk',
     providerTransactionId: reading.payment.mpesaReceiptNumber,
@@ -142,7 +148,11 @@ function interpretCallback(dependencies: ApiDependencies, rawBody: string): Plat
     receivedAtMs: dependencies.clock.now(),
     recordedBy: null,
   });
-  updateIntent(dependencies, intent.id, { status: 'paid', paymentId: payment.id, failureMessage: null });
+  await updateIntent(dependencies, intent.id, {
+    status: 'paid',
+    paymentId: payment.id,
+    failureMessage: null,
+  });
   return isNew ? 'applied' : 'duplicate';
 }
 
@@ -164,16 +174,14 @@ export async function reconcilePlatformStkPayments(
   const totals = { paid: 0, failed: 0 };
   if (!dependencies.platformBilling?.mpesa || !dependencies.mpesaBaseUrl) return totals;
   const { config, client } = platformMpesa(dependencies);
-  const pending = dependencies.platform.sqlite
-    .prepare(
-      `SELECT id FROM platform_payment_intents
-        WHERE provider = 'mpesa_stk' AND status = 'pending' AND provider_reference IS NOT NULL AND created_at < ?
-        ORDER BY created_at LIMIT ?`,
-    )
-    .pluck()
-    .all(dependencies.clock.now() - PLATFORM_RECONCILE_AFTER_MS, PLATFORM_RECONCILE_BATCH_MAX) as string[];
+  const pending = await dependencies.databases.platform.column<string>(
+    `SELECT id FROM platform_payment_intents
+      WHERE provider = 'mpesa_stk' AND status = 'pending' AND provider_reference IS NOT NULL AND created_at < ?
+      ORDER BY created_at, id LIMIT ?`,
+    [dependencies.clock.now() - PLATFORM_RECONCILE_AFTER_MS, PLATFORM_RECONCILE_BATCH_MAX],
+  );
   for (const intentId of pending) {
-    const intent = findIntent(dependencies, intentId);
+    const intent = await findIntent(dependencies, intentId);
     if (!intent?.providerReference) continue;
     let resultCode: number | null = null;
     try {
@@ -188,7 +196,7 @@ export async function reconcilePlatformStkPayments(
     }
     const nowMs = dependencies.clock.now();
     if (resultCode === 0) {
-      const { payment } = acceptPayment(dependencies, {
+      const { payment } = await acceptPayment(dependencies, {
         tenantId: intent.tenantId,
         provider: 'mpesa_stk',
         providerTransactionId: `Q${intent.providerReference}`,
@@ -200,11 +208,15 @@ export async function reconcilePlatformStkPayments(
         receivedAtMs: nowMs,
         recordedBy: null,
       });
-      updateIntent(dependencies, intent.id, { status: 'paid', paymentId: payment.id, failureMessage: null });
+      await updateIntent(dependencies, intent.id, {
+        status: 'paid',
+        paymentId: payment.id,
+        failureMessage: null,
+      });
       totals.paid += 1;
     } else if (resultCode !== null || nowMs - intent.createdAt > PLATFORM_INTENT_ABANDON_AFTER_MS) {
       const message = resultCode === null ? 'M-Pesa: no answer' : `M-Pesa: ${classifyStkResult(resultCode)}`;
-      updateIntent(dependencies, intent.id, { status: 'failed', failureMessage: message });
+      await updateIntent(dependencies, intent.id, { status: 'failed', failureMessage: message });
       totals.failed += 1;
     }
   }

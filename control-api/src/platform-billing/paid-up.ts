@@ -11,22 +11,23 @@ import { refreshAccount } from './state';
  * Charges what is due now and pays it in full as a bank transfer with the ISP's reference;
  * `bankTransactionId` makes a repeat a no-op. Returns the payment, or null when nothing was owed.
  */
-export function payUpPlatformAccount(
+export async function payUpPlatformAccount(
   dependencies: PlatformBillingDependencies,
   tenantId: string,
   bankTransactionId: string,
-): PlatformPaymentRow | null {
-  const tenant = findTenant(dependencies, tenantId);
+): Promise<PlatformPaymentRow | null> {
+  const platform = dependencies.databases.platform;
+  const tenant = await findTenant(platform, tenantId);
   if (!tenant) throw new Error(`no tenant ${tenantId}`);
   const nowMs = dependencies.clock.now();
-  billTenant(dependencies, tenant, nowMs);
-  const owedCents = balanceCents(dependencies, tenantId);
+  await billTenant(dependencies, tenant, nowMs);
+  const owedCents = await balanceCents(platform, tenantId);
   if (owedCents <= 0) {
-    refreshAccount(dependencies, tenantId, nowMs);
+    await refreshAccount(dependencies, tenantId, nowMs);
     return null;
   }
-  const account = ensureAccount(dependencies, tenant, nowMs);
-  return acceptPayment(dependencies, {
+  const account = await ensureAccount(platform, tenant, nowMs);
+  const accepted = await acceptPayment(dependencies, {
     tenantId,
     provider: 'bank',
     providerTransactionId: bankTransactionId,
@@ -37,5 +38,6 @@ export function payUpPlatformAccount(
     reference: account.bankReference,
     receivedAtMs: nowMs,
     recordedBy: null,
-  }).payment;
+  });
+  return accepted.payment;
 }

@@ -1,6 +1,6 @@
 // Money in from any channel lands here: recorded once, a notice to the ISP, and its state recomputed.
 import { randomBytes } from 'node:crypto';
-import { formatKsh } from '@kiunga/schemas';
+import { formatKsh, insertReturningId } from '@kiunga/schemas';
 import { addNotice, auditSystem, type PlatformBillingDependencies } from './accounts';
 import { type NewPlatformPayment, type PlatformPaymentRow, recordPayment } from './ledger';
 import { refreshAccount } from './state';
@@ -11,14 +11,14 @@ const PROVIDER_NAMES: Record<string, string> = {
   paypal: 'PayPal',
 };
 
-export function acceptPayment(
+export async function acceptPayment(
   dependencies: PlatformBillingDependencies,
   payment: NewPlatformPayment,
-): { payment: PlatformPaymentRow; isNew: boolean } {
+): Promise<{ payment: PlatformPaymentRow; isNew: boolean }> {
   const nowMs = dependencies.clock.now();
-  const recorded = recordPayment(dependencies, payment, nowMs);
+  const recorded = await recordPayment(dependencies.databases.platform, payment, nowMs);
   if (!recorded.isNew) return recorded;
-  auditSystem(dependencies, {
+  await auditSystem(dependencies.databases.platform, dependencies.clock.now(), {
     tenantId: recorded.payment.tenantId,
     actorId: payment.recordedBy,
     action: 'platform_billing.payment',
@@ -30,18 +30,18 @@ export function acceptPayment(
       status: recorded.payment.status,
     },
   });
-  if (recorded.payment.tenantId !== null) afterPaymentCredited(dependencies, recorded.payment);
+  if (recorded.payment.tenantId !== null) await afterPaymentCredited(dependencies, recorded.payment);
   return recorded;
 }
 
-export function afterPaymentCredited(
+export async function afterPaymentCredited(
   dependencies: PlatformBillingDependencies,
   payment: PlatformPaymentRow,
-): void {
+): Promise<void> {
   if (payment.tenantId === null) return;
   const nowMs = dependencies.clock.now();
-  addNotice(
-    dependencies,
+  await addNotice(
+    dependencies.databases.platform,
     payment.tenantId,
     {
       kind: 'payment_received',
@@ -49,7 +49,7 @@ export function afterPaymentCredited(
     },
     nowMs,
   );
-  refreshAccount(dependencies, payment.tenantId, nowMs);
+  await refreshAccount(dependencies, payment.tenantId, nowMs);
 }
 
 export interface IntentRow {
@@ -67,26 +67,24 @@ export interface IntentRow {
   createdAt: number;
 }
 
-const INTENT_SELECT = `SELECT id, tenant_id AS tenantId, provider, provider_reference AS providerReference,
-  amount_cents AS amountCents, paid_currency AS paidCurrency, paid_amount_minor AS paidAmountMinor,
-  exchange_rate_kes_cents AS exchangeRateKesCents, status, failure_message AS failureMessage,
-  payment_id AS paymentId, created_at AS createdAt FROM platform_payment_intents`;
+const INTENT_SELECT = `SELECT id, tenant_id AS "tenantId", provider, provider_reference AS "providerReference",
+  amount_cents AS "amountCents", paid_currency AS "paidCurrency", paid_amount_minor AS "paidAmountMinor",
+  exchange_rate_kes_cents AS "exchangeRateKesCents", status, failure_message AS "failureMessage",
+  payment_id AS "paymentId", created_at AS "createdAt" FROM platform_payment_intents`;
 
-export function createIntent(
+export async function createIntent(
   dependencies: PlatformBillingDependencies,
   intent: Pick<
     IntentRow,
     'tenantId' | 'provider' | 'amountCents' | 'paidCurrency' | 'paidAmountMinor' | 'exchangeRateKesCents'
   >,
-): IntentRow {
+): Promise<IntentRow> {
   const nowMs = dependencies.clock.now();
   const id = `pin_${randomBytes(12).toString('base64url')}`;
-  dependencies.platform.sqlite
-    .prepare(
-      `INSERT INTO platform_payment_intents (id, tenant_id, provider, amount_cents, paid_currency, paid_amount_minor,
-         exchange_rate_kes_cents, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-    )
-    .run(
+  await dependencies.databases.platform.run(
+    `INSERT INTO platform_payment_intents (id, tenant_id, provider, amount_cents, paid_currency, paid_amount_minor,
+       exchange_rate_kes_cents, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+    [
       id,
       intent.tenantId,
       intent.provider,
@@ -96,46 +94,51 @@ export function createIntent(
       intent.exchangeRateKesCents,
       nowMs,
       nowMs,
-    );
-  return findIntent(dependencies, id) as IntentRow;
+    ],
+  );
+  return (await findIntent(dependencies, id)) as IntentRow;
 }
 
-export function findIntent(dependencies: PlatformBillingDependencies, id: string): IntentRow | undefined {
-  return dependencies.platform.sqlite.prepare(`${INTENT_SELECT} WHERE id = ?`).get(id) as
-    | IntentRow
-    | undefined;
+export function findIntent(
+  dependencies: PlatformBillingDependencies,
+  id: string,
+): Promise<IntentRow | undefined> {
+  return dependencies.databases.platform.get<IntentRow>(`${INTENT_SELECT} WHERE id = ?`, [id]);
 }
 
 export function findIntentByReference(
   dependencies: PlatformBillingDependencies,
   provider: string,
   reference: string,
-): IntentRow | undefined {
-  return dependencies.platform.sqlite
-    .prepare(`${INTENT_SELECT} WHERE provider = ? AND provider_reference = ?`)
-    .get(provider, reference) as IntentRow | undefined;
+): Promise<IntentRow | undefined> {
+  return dependencies.databases.platform.get<IntentRow>(
+    `${INTENT_SELECT} WHERE provider = ? AND provider_reference = ?`,
+    [provider, reference],
+  );
 }
 
-export function updateIntent(
+export async function updateIntent(
   dependencies: PlatformBillingDependencies,
   id: string,
   change: { status?: string; providerReference?: string; failureMessage?: string | null; paymentId?: string },
-): void {
-  const current = findIntent(dependencies, id);
-  if (!current) throw new Error(`no payment intent ${id}`);
-  dependencies.platform.sqlite
-    .prepare(
+): Promise<void> {
+  // One transaction: the fields not changed are written back as they were read.
+  await dependencies.databases.platform.transaction(async (transaction) => {
+    const current = await transaction.get<IntentRow>(`${INTENT_SELECT} WHERE id = ?`, [id]);
+    if (!current) throw new Error(`no payment intent ${id}`);
+    await transaction.run(
       `UPDATE platform_payment_intents SET status = ?, provider_reference = ?, failure_message = ?, payment_id = ?, updated_at = ?
        WHERE id = ?`,
-    )
-    .run(
-      change.status ?? current.status,
-      change.providerReference ?? current.providerReference,
-      change.failureMessage === undefined ? current.failureMessage : change.failureMessage,
-      change.paymentId ?? current.paymentId,
-      dependencies.clock.now(),
-      id,
+      [
+        change.status ?? current.status,
+        change.providerReference ?? current.providerReference,
+        change.failureMessage === undefined ? current.failureMessage : change.failureMessage,
+        change.paymentId ?? current.paymentId,
+        dependencies.clock.now(),
+        id,
+      ],
     );
+  });
 }
 
 export function intentView(intent: IntentRow) {
@@ -160,21 +163,22 @@ export function storeCallback(
   provider: string,
   kind: string,
   body: string,
-): number {
-  const result = dependencies.platform.sqlite
-    .prepare(
-      `INSERT INTO platform_callbacks (provider, kind, body, outcome, received_at) VALUES (?, ?, ?, 'stored', ?)`,
-    )
-    .run(provider, kind, body, dependencies.clock.now());
-  return Number(result.lastInsertRowid);
+): Promise<number> {
+  return insertReturningId(
+    dependencies.databases.platform,
+    `INSERT INTO platform_callbacks (provider, kind, body, outcome, received_at) VALUES (?, ?, ?, 'stored', ?)
+     RETURNING id`,
+    [provider, kind, body, dependencies.clock.now()],
+  );
 }
 
-export function setCallbackOutcome(
+export async function setCallbackOutcome(
   dependencies: PlatformBillingDependencies,
   id: number,
   outcome: string,
-): void {
-  dependencies.platform.sqlite
-    .prepare('UPDATE platform_callbacks SET outcome = ? WHERE id = ?')
-    .run(outcome, id);
+): Promise<void> {
+  await dependencies.databases.platform.run('UPDATE platform_callbacks SET outcome = ? WHERE id = ?', [
+    outcome,
+    id,
+  ]);
 }

@@ -53,7 +53,7 @@ export async function createPlatformPayPalOrder(
 ): Promise<{ intent: IntentRow; approveUrl: string }> {
   const { config, client } = platformPayPal(dependencies);
   const usdCents = kesCentsToUsdCents(cents(amountCents), config.kesCentsPerUsd);
-  const intent = createIntent(dependencies, {
+  const intent = await createIntent(dependencies, {
     tenantId: tenant.id,
     provider: 'paypal',
     amountCents,
@@ -75,7 +75,7 @@ export async function createPlatformPayPalOrder(
       cancelUrl: `${returnBase}/cancel`,
     });
   } catch (error) {
-    updateIntent(dependencies, intent.id, {
+    await updateIntent(dependencies, intent.id, {
       status: 'failed',
       failureMessage: 'PayPal did not accept the order.',
     });
@@ -84,8 +84,8 @@ export async function createPlatformPayPalOrder(
   }
   const approveUrl = approveUrlOf(order);
   if (!approveUrl) throw new KiungaError('service_unavailable', 'PayPal did not return an approval link.');
-  updateIntent(dependencies, intent.id, { providerReference: order.id });
-  return { intent: findIntent(dependencies, intent.id) ?? intent, approveUrl };
+  await updateIntent(dependencies, intent.id, { providerReference: order.id });
+  return { intent: (await findIntent(dependencies, intent.id)) ?? intent, approveUrl };
 }
 
 /**
@@ -97,7 +97,7 @@ export async function capturePlatformPayPalOrder(
   tenantId: string,
   orderId: string,
 ): Promise<IntentRow> {
-  const intent = findIntentByReference(dependencies, 'paypal', orderId);
+  const intent = await findIntentByReference(dependencies, 'paypal', orderId);
   if (!intent || intent.tenantId !== tenantId) throw new KiungaError('not_found', 'No such PayPal order.');
   if (intent.status === 'paid') return intent;
   const { client } = platformPayPal(dependencies);
@@ -122,7 +122,7 @@ export async function capturePlatformPayPalOrder(
   const capturedMinor = parsePayPalValue(capture.amount.value);
   if (capture.amount.currency_code !== intent.paidCurrency || capturedMinor !== intent.paidAmountMinor) {
     // Never credit a different amount than was ordered; a person looks at it.
-    updateIntent(dependencies, intent.id, {
+    await updateIntent(dependencies, intent.id, {
       status: 'failed',
       failureMessage: 'Captured amount differs from the order.',
     });
@@ -132,7 +132,7 @@ export async function capturePlatformPayPalOrder(
       'The amount PayPal captured differs from the order; the platform team will contact you.',
     );
   }
-  const { payment } = acceptPayment(dependencies, {
+  const { payment } = await acceptPayment(dependencies, {
     tenantId,
     provider: 'paypal',
     providerTransactionId: capture.id,
@@ -144,6 +144,6 @@ export async function capturePlatformPayPalOrder(
     receivedAtMs: dependencies.clock.now(),
     recordedBy: null,
   });
-  updateIntent(dependencies, intent.id, { status: 'paid', paymentId: payment.id });
-  return findIntent(dependencies, intent.id) ?? intent;
+  await updateIntent(dependencies, intent.id, { status: 'paid', paymentId: payment.id });
+  return (await findIntent(dependencies, intent.id)) ?? intent;
 }

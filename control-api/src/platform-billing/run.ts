@@ -36,27 +36,30 @@ export interface PlatformBillingRunResult {
   stateChanges: number;
 }
 
-export function runPlatformBilling(dependencies: PlatformBillingDependencies): PlatformBillingRunResult {
+export async function runPlatformBilling(
+  dependencies: PlatformBillingDependencies,
+): Promise<PlatformBillingRunResult> {
   const nowMs = dependencies.clock.now();
   const result: PlatformBillingRunResult = { tenants: 0, chargesCreated: 0, tierChanges: 0, stateChanges: 0 };
-  for (const tenant of billableTenants(dependencies)) {
+  for (const tenant of await billableTenants(dependencies.databases.platform)) {
     result.tenants += 1;
-    const billed = billTenant(dependencies, tenant, nowMs);
+    const billed = await billTenant(dependencies, tenant, nowMs);
     result.chargesCreated += billed.chargesCreated;
     result.tierChanges += billed.tierChanges;
-    const refreshed = refreshAccount(dependencies, tenant.id, nowMs);
+    const refreshed = await refreshAccount(dependencies, tenant.id, nowMs);
     if (refreshed && refreshed.previous !== refreshed.status.state) result.stateChanges += 1;
   }
   return result;
 }
 
 /** One ISP's charges up to `nowMs`, as the run makes them (the run then refreshes its state). */
-export function billTenant(
+export async function billTenant(
   dependencies: PlatformBillingDependencies,
   tenant: TenantBillingRow,
   nowMs: number,
-): { chargesCreated: number; tierChanges: number } {
-  const account = ensureAccount(dependencies, tenant, nowMs);
+): Promise<{ chargesCreated: number; tierChanges: number }> {
+  const platform = dependencies.databases.platform;
+  const account = await ensureAccount(platform, tenant, nowMs);
   const startMs = billingStartMs(tenant);
   if (nowMs < startMs) return { chargesCreated: 0, tierChanges: 0 };
   const anchor = platformCycleAnchor(startMs);
@@ -69,7 +72,14 @@ export function billTenant(
   for (let index = 0; index < PERIODS_PER_RUN_MAX && period.startMs <= nowMs; index += 1) {
     const isFirst = period.key === firstPeriod.key;
     if (!isFirst && (evaluatedKey === null || evaluatedKey < period.key)) {
-      const changed = reevaluateTier(dependencies, tenant, account.optedTier2 === 1, tier, period, nowMs);
+      const changed = await reevaluateTier(
+        dependencies,
+        tenant,
+        account.optedTier2 === 1,
+        tier,
+        period,
+        nowMs,
+      );
       if (changed !== tier) tierChanges += 1;
       tier = changed;
       evaluatedKey = period.key;
@@ -80,12 +90,12 @@ export function billTenant(
         id: tenant.id,
         trialEndsAtMs: startMs,
         tier: paidTier,
-        isRegistrationFeeCharged: hasRegistrationCharge(dependencies, tenant.id),
+        isRegistrationFeeCharged: await hasRegistrationCharge(platform, tenant.id),
       },
       period,
     );
     for (const charge of charges) {
-      if (recordCharge(dependencies, tenant.id, charge, { periodKey: period.key, tier: paidTier }, nowMs))
+      if (await recordCharge(platform, tenant.id, charge, { periodKey: period.key, tier: paidTier }, nowMs))
         chargesCreated += 1;
     }
     period = nextCycle(anchor, period);
@@ -94,31 +104,39 @@ export function billTenant(
 }
 
 /** Last month's revenue decides this month's tier; the change is stored with a notice and an audit entry. */
-function reevaluateTier(
+async function reevaluateTier(
   dependencies: PlatformBillingDependencies,
   tenant: TenantBillingRow,
   isOptedTier2: boolean,
   currentTier: PlatformTier,
   period: Cycle,
   nowMs: number,
-): PlatformTier {
+): Promise<PlatformTier> {
   const anchor = platformCycleAnchor(billingStartMs(tenant));
   const previous = previousCycle(anchor, period);
-  const revenue = monthRevenueCents(dependencies, tenant.id, previous);
+  const revenue = await monthRevenueCents(dependencies, tenant.id, previous);
   const { tier, notice } = evaluateTier(cents(revenue), currentTier, isOptedTier2);
-  const sqlite = dependencies.platform.sqlite;
-  sqlite.transaction(() => {
-    sqlite
-      .prepare('UPDATE platform_accounts SET tier_evaluated_period = ?, updated_at = ? WHERE tenant_id = ?')
-      .run(period.key, nowMs, tenant.id);
+  await dependencies.databases.platform.transaction(async (transaction) => {
+    await transaction.run(
+      'UPDATE platform_accounts SET tier_evaluated_period = ?, updated_at = ? WHERE tenant_id = ?',
+      [period.key, nowMs, tenant.id],
+    );
     if (!notice) return;
     // A Tier 1 ISP keeps one feature set; one that never chose (it was on Tier 2) starts with Hotspot.
     const choice = tier === 'tier1' ? (tenant.featureChoice ?? 'hotspot') : tenant.featureChoice;
-    sqlite
-      .prepare('UPDATE tenants SET tier = ?, feature_choice = ?, updated_at = ? WHERE id = ?')
-      .run(tier, choice, nowMs, tenant.id);
-    addNotice(dependencies, tenant.id, { kind: `tier_${notice.reason}`, message: notice.message }, nowMs);
-    auditSystem(dependencies, {
+    await transaction.run('UPDATE tenants SET tier = ?, feature_choice = ?, updated_at = ? WHERE id = ?', [
+      tier,
+      choice,
+      nowMs,
+      tenant.id,
+    ]);
+    await addNotice(
+      transaction,
+      tenant.id,
+      { kind: `tier_${notice.reason}`, message: notice.message },
+      nowMs,
+    );
+    await auditSystem(transaction, dependencies.clock.now(), {
       tenantId: tenant.id,
       action: 'platform_billing.tier_change',
       target: tenant.id,
@@ -130,22 +148,22 @@ function reevaluateTier(
         period: previous.key,
       },
     });
-  })();
+  });
   return tier;
 }
 
 /** The ISP's takings through Kiunga in a period: every payment its shard recorded then. */
-export function monthRevenueCents(
+export async function monthRevenueCents(
   dependencies: PlatformBillingDependencies,
   tenantId: string,
   period: Cycle,
-): number {
-  if (!dependencies.shards.hasShardFile(tenantId)) return 0;
-  const row = dependencies.shards
+): Promise<number> {
+  if (!(await dependencies.databases.hasTenant(tenantId))) return 0;
+  const row = await dependencies.databases
     .forTenant(tenantId)
-    .statement(
+    .get<{ total: number }>(
       'SELECT COALESCE(SUM(amount_cents), 0) AS total FROM payments WHERE received_at >= ? AND received_at < ?',
-    )
-    .get(period.startMs, period.endMs) as { total: number };
-  return row.total;
+      [period.startMs, period.endMs],
+    );
+  return row?.total ?? 0;
 }

@@ -41,13 +41,14 @@ function noticeMessage(kind: PlatformStateNotice, balance: number, graceEndsAtMs
 }
 
 /** The state now, from what is stored (no writes): what the console middleware asks on every write. */
-export function liveAccountStatus(
+export async function liveAccountStatus(
   dependencies: PlatformBillingDependencies,
   tenantId: string,
   nowMs: number,
-): PlatformAccountStatus | null {
-  const tenant = findTenant(dependencies, tenantId);
-  const account = findAccount(dependencies, tenantId);
+): Promise<PlatformAccountStatus | null> {
+  const platform = dependencies.databases.platform;
+  const tenant = await findTenant(platform, tenantId);
+  const account = await findAccount(platform, tenantId);
   if (!tenant || !account) return null;
   return platformAccountState(
     { trialEndsAtMs: billingStartMs(tenant), oldestUnpaidDueAtMs: account.oldestUnpaidDueAt },
@@ -59,44 +60,51 @@ export function liveAccountStatus(
  * Recomputes the oldest unpaid due date and the state; on a change writes a notice and an audit entry.
  * Safe to call any number of times: an unchanged state writes nothing but the due date.
  */
-export function refreshAccount(
+export async function refreshAccount(
   dependencies: PlatformBillingDependencies,
   tenantId: string,
   nowMs: number,
-): { previous: PlatformAccountState; status: PlatformAccountStatus } | null {
-  const tenant = findTenant(dependencies, tenantId);
+): Promise<{ previous: PlatformAccountState; status: PlatformAccountStatus } | null> {
+  const platform = dependencies.databases.platform;
+  const tenant = await findTenant(platform, tenantId);
   if (!tenant) return null;
-  const account = ensureAccount(dependencies, tenant, nowMs);
-  const sqlite = dependencies.platform.sqlite;
-  return sqlite.transaction(() => {
-    const dueAtMs = oldestUnpaidDueAt(chargesOf(dependencies, tenantId), paidCents(dependencies, tenantId));
+  await ensureAccount(platform, tenant, nowMs);
+  return platform.transaction(async (transaction) => {
+    // The state it changes from is read inside the transaction: two refreshes write one notice.
+    const account = await findAccount(transaction, tenantId);
+    if (!account) throw new Error(`platform account of ${tenantId} vanished`);
+    const dueAtMs = oldestUnpaidDueAt(
+      await chargesOf(transaction, tenantId),
+      await paidCents(transaction, tenantId),
+    );
     const status = platformAccountState(
       { trialEndsAtMs: billingStartMs(tenant), oldestUnpaidDueAtMs: dueAtMs },
       nowMs,
     );
     const previous = account.state as PlatformAccountState;
-    sqlite
-      .prepare(
-        'UPDATE platform_accounts SET oldest_unpaid_due_at = ?, state = ?, updated_at = ? WHERE tenant_id = ?',
-      )
-      .run(dueAtMs, status.state, nowMs, tenantId);
+    await transaction.run(
+      'UPDATE platform_accounts SET oldest_unpaid_due_at = ?, state = ?, updated_at = ? WHERE tenant_id = ?',
+      [dueAtMs, status.state, nowMs, tenantId],
+    );
     if (tenant.status === 'trial' && status.state !== 'trial') {
-      sqlite
-        .prepare(`UPDATE tenants SET status = 'active', updated_at = ? WHERE id = ? AND status = 'trial'`)
-        .run(nowMs, tenantId);
+      await transaction.run(
+        `UPDATE tenants SET status = 'active', updated_at = ? WHERE id = ? AND status = 'trial'`,
+        [nowMs, tenantId],
+      );
     }
     if (previous !== status.state) {
       const kind = platformStateNotice(previous, status.state);
       const graceEndsAtMs = dueAtMs === null ? null : dueAtMs + PLATFORM_GRACE_DAYS * DAY_MS;
       if (kind) {
-        addNotice(
-          dependencies,
+        const balance = await balanceCents(transaction, tenantId);
+        await addNotice(
+          transaction,
           tenantId,
-          { kind, message: noticeMessage(kind, balanceCents(dependencies, tenantId), graceEndsAtMs) },
+          { kind, message: noticeMessage(kind, balance, graceEndsAtMs) },
           nowMs,
         );
       }
-      auditSystem(dependencies, {
+      await auditSystem(transaction, dependencies.clock.now(), {
         tenantId,
         action: 'platform_billing.state_change',
         target: tenantId,
@@ -104,5 +112,5 @@ export function refreshAccount(
       });
     }
     return { previous, status };
-  })();
+  });
 }

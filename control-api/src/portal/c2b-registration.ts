@@ -6,8 +6,8 @@ import {
   type ErrorCode,
   messageFor,
   readTenantSetting,
+  type SqlDatabase,
   servedTenantIds,
-  type TenantShard,
   writeTenantSetting,
 } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
@@ -29,20 +29,20 @@ export interface C2bRegistrationState {
   updatedAt: number;
 }
 
-export function readRegistration(shard: TenantShard): C2bRegistrationState | null {
-  const stored = readTenantSetting(shard, REGISTRATION_KEY) as
+export async function readRegistration(database: SqlDatabase): Promise<C2bRegistrationState | null> {
+  const stored = (await readTenantSetting(database, REGISTRATION_KEY)) as
     | (Omit<C2bRegistrationState, 'errorCode'> & { errorCode?: ErrorCode | null })
     | undefined;
   // States written before errorCode existed have none.
   return stored === undefined ? null : { ...stored, errorCode: stored.errorCode ?? null };
 }
 
-function writeRegistration(shard: TenantShard, state: C2bRegistrationState): void {
-  writeTenantSetting(shard, REGISTRATION_KEY, state, state.updatedAt);
+async function writeRegistration(database: SqlDatabase, state: C2bRegistrationState): Promise<void> {
+  await writeTenantSetting(database, REGISTRATION_KEY, state, state.updatedAt);
 }
 
-export function markRegistrationPending(shard: TenantShard, nowMs: number): void {
-  writeRegistration(shard, {
+export async function markRegistrationPending(database: SqlDatabase, nowMs: number): Promise<void> {
+  await writeRegistration(database, {
     status: 'pending',
     attempts: 0,
     errorCode: null,
@@ -73,9 +73,9 @@ export async function registerC2bUrls(
   dependencies: ApiDependencies,
   tenantId: string,
 ): Promise<C2bRegistrationState> {
-  const shard = dependencies.shards.forTenant(tenantId);
-  const settings = readMpesaSettings(dependencies, shard);
-  const previous = readRegistration(shard);
+  const database = dependencies.databases.forTenant(tenantId);
+  const settings = await readMpesaSettings(dependencies, database);
+  const previous = await readRegistration(database);
   const attempts = (previous?.attempts ?? 0) + 1;
   const nowMs = () => dependencies.clock.now();
   let state: C2bRegistrationState;
@@ -87,7 +87,7 @@ export async function registerC2bUrls(
       lastError: 'no M-Pesa settings',
       updatedAt: nowMs(),
     };
-    writeRegistration(shard, state);
+    await writeRegistration(database, state);
     return state;
   }
   const urls = callbackUrls(dependencies, tenantId);
@@ -115,7 +115,7 @@ export async function registerC2bUrls(
       refusal ? 'C2B URL registration refused' : 'C2B URL registration failed; will retry',
     );
   }
-  writeRegistration(dependencies.shards.forTenant(tenantId), state);
+  await writeRegistration(database, state);
   return state;
 }
 
@@ -140,11 +140,10 @@ function isWorthRetrying(
 /** Registers every tenant whose registration is pending; safe to run on several nodes (idempotent at Daraja). */
 export async function registerPendingC2bUrls(dependencies: ApiDependencies): Promise<number> {
   if (!dependencies.mpesaBaseUrl) return 0;
-  const tenantIds = servedTenantIds(dependencies.platform);
+  const tenantIds = await servedTenantIds(dependencies.databases.platform);
   let registered = 0;
   for (const tenantId of tenantIds) {
-    if (!dependencies.shards.hasShardFile(tenantId)) continue;
-    const state = readRegistration(dependencies.shards.forTenant(tenantId));
+    const state = await readRegistration(dependencies.databases.forTenant(tenantId));
     if (state === null || !isWorthRetrying(dependencies, tenantId, state)) continue;
     if ((await registerC2bUrls(dependencies, tenantId)).status === 'registered') registered += 1;
   }

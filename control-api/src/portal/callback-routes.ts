@@ -2,7 +2,7 @@
 // confirmations. Every body is stored raw before it is applied, every outcome is recorded on that row,
 // and every answer is Daraja's acknowledgement or a fitting 4xx: a callback never answers 500 for
 // anything Daraja can send, and nothing logged carries the URL's token.
-import { KiungaError, messageFor, type TenantShard } from '@kiunga/schemas';
+import { KiungaError, messageFor, type SqlDatabase } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
@@ -17,6 +17,7 @@ import {
 } from '../integrations/mpesa/index';
 import { c2bValidationVerdict, recordC2bPayment } from '../money/c2b';
 import { setCallbackOutcome, storeCallback } from '../money/purchases';
+import { isTenantServed } from '../tenant-access';
 import { tenantOfCallback } from './callback-addresses';
 import { applyStkCallback } from './purchase-service';
 
@@ -96,71 +97,76 @@ function parseJson(text: string): unknown {
 export function mpesaCallbackRoutes(dependencies: ApiDependencies): Hono<CallbackEnv> {
   const routes = new Hono<CallbackEnv>();
   routes.onError(callbackErrorHandler(dependencies.logger, 'M-Pesa callback'));
-  const shardOfCallback = (context: Context<CallbackEnv>): TenantShard => {
+  /** The tenant the path's id and token name together, and its database; anything else is not found. */
+  const tenantOfRequest = async (
+    context: Context<CallbackEnv>,
+  ): Promise<{ tenantId: string; database: SqlDatabase }> => {
     const tenantId = tenantOfCallback(
       dependencies,
       context.req.param('tenant') ?? '',
       context.req.param('token') ?? '',
     );
-    if (tenantId === null || !dependencies.shards.hasShardFile(tenantId)) throw new KiungaError('not_found');
+    if (tenantId === null || !(await isTenantServed(dependencies.databases.platform, tenantId)))
+      throw new KiungaError('not_found');
     context.set('callbackTenantId', tenantId);
-    return dependencies.shards.forTenant(tenantId);
+    return { tenantId, database: dependencies.databases.forTenant(tenantId) };
   };
   /** The body's text, or (past the limit) its start stored with outcome too_large and the 413 to answer. */
   const bodyOrRefusal = async (
     context: Context<CallbackEnv>,
-    shard: TenantShard,
+    tenant: { tenantId: string; database: SqlDatabase },
     kind: string,
   ): Promise<{ text: string } | { refusal: Response }> => {
     const body = await readCallbackBody(context);
     if (body.kind === 'complete') return { text: body.text };
-    storeCallback(
-      shard,
+    await storeCallback(
+      tenant.database,
       { provider: 'mpesa', kind, body: body.prefix, outcome: 'too_large' },
       dependencies.clock.now(),
     );
-    dependencies.logger.warn({ tenantId: shard.tenantId, kind }, 'M-Pesa callback body over the limit');
+    dependencies.logger.warn({ tenantId: tenant.tenantId, kind }, 'M-Pesa callback body over the limit');
     return { refusal: tooLargeAnswer(context) };
   };
 
   routes.post('/:tenant/:token/stk', async (context) => {
-    const shard = shardOfCallback(context);
-    const body = await bodyOrRefusal(context, shard, 'stk');
+    const tenant = await tenantOfRequest(context);
+    const body = await bodyOrRefusal(context, tenant, 'stk');
     if ('refusal' in body) return body.refusal;
-    const outcome = applyStkCallback(dependencies, shard, body.text);
-    dependencies.logger.info({ tenantId: shard.tenantId, outcome }, 'mpesa stk callback');
+    const outcome = await applyStkCallback(dependencies, tenant.tenantId, tenant.database, body.text);
+    dependencies.logger.info({ tenantId: tenant.tenantId, outcome }, 'mpesa stk callback');
     return context.json(STK_CALLBACK_ACCEPTED);
   });
 
   // Validation: M-Pesa asks before taking the money; a refusal answers one of Daraja's rejection codes.
   routes.post('/:tenant/:token/c2b/validation', async (context) => {
-    const shard = shardOfCallback(context);
+    const { database } = await tenantOfRequest(context);
     const body = await readCallbackBody(context);
     const parsed = body.kind === 'complete' ? parseC2bRequest(parseJson(body.text)) : null;
     if (parsed === null || !parsed.ok) return context.json(c2bValidationRejected('C2B00016'));
-    const verdict = c2bValidationVerdict(shard, readC2bRequest(parsed.value));
+    const verdict = await c2bValidationVerdict(database, readC2bRequest(parsed.value));
     return context.json(verdict === 'accept' ? C2B_VALIDATION_ACCEPTED : c2bValidationRejected(verdict));
   });
 
   // Confirmation: the money has moved; store it raw, then record it once (by TransID).
   routes.post('/:tenant/:token/c2b/confirmation', async (context) => {
-    const shard = shardOfCallback(context);
-    const body = await bodyOrRefusal(context, shard, 'c2b_confirmation');
+    const tenant = await tenantOfRequest(context);
+    const { database } = tenant;
+    const body = await bodyOrRefusal(context, tenant, 'c2b_confirmation');
     if ('refusal' in body) return body.refusal;
     const nowMs = dependencies.clock.now();
-    const callbackId = storeCallback(
-      shard,
+    const callbackId = await storeCallback(
+      database,
       { provider: 'mpesa', kind: 'c2b_confirmation', body: body.text, outcome: 'stored' },
       nowMs,
     );
     const parsed = parseC2bRequest(parseJson(body.text));
     if (!parsed.ok) {
-      setCallbackOutcome(shard, callbackId, 'rejected');
+      await setCallbackOutcome(database, callbackId, 'rejected');
       return context.json(C2B_CONFIRMATION_ACCEPTED);
     }
     const payment = readC2bRequest(parsed.value);
-    const outcome = recordC2bPayment(
-      shard,
+    const outcome = await recordC2bPayment(
+      database,
       {
         transId: payment.transId,
         amount: payment.amount,
@@ -169,9 +175,9 @@ export function mpesaCallbackRoutes(dependencies: ApiDependencies): Hono<Callbac
       },
       nowMs,
     );
-    setCallbackOutcome(shard, callbackId, outcome.kind);
+    await setCallbackOutcome(database, callbackId, outcome.kind);
     if (outcome.kind === 'applied' && outcome.match.kind === 'subscriber') {
-      dependencies.onSubscriberPayment?.(shard.tenantId, outcome.match.id);
+      dependencies.onSubscriberPayment?.(tenant.tenantId, outcome.match.id);
     }
     return context.json(C2B_CONFIRMATION_ACCEPTED);
   });

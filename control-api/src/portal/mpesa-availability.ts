@@ -1,6 +1,6 @@
 // Whether an ISP can take M-Pesa payments right now: its settings exist, this server has a Daraja base
 // URL, and Daraja would accept this server's callback URLs. The portal offers "Buy" only when it can.
-import { KiungaError, type TenantShard } from '@kiunga/schemas';
+import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 import { callbackUrlProblem, describeCallbackUrlProblem } from '../integrations/mpesa/index';
 import { callbackUrls } from './callback-addresses';
@@ -22,12 +22,12 @@ export function serverMpesaProblem(dependencies: ApiDependencies, tenantId: stri
   return problem === null ? null : describeCallbackUrlProblem(problem);
 }
 
-export function mpesaAvailability(
+export async function mpesaAvailability(
   dependencies: ApiDependencies,
-  shard: TenantShard,
+  database: SqlDatabase,
   tenantId: string,
-): MpesaAvailability {
-  const settings = readMpesaSettings(dependencies, shard);
+): Promise<MpesaAvailability> {
+  const settings = await readMpesaSettings(dependencies, database);
   if (!settings) return { state: 'not_configured' };
   const operatorMessage = serverMpesaProblem(dependencies, tenantId);
   return operatorMessage === null ? { state: 'ready', settings } : { state: 'unavailable', operatorMessage };
@@ -37,12 +37,12 @@ export function mpesaAvailability(
  * The ISP's settings when an STK push can go out; otherwise `mpesa_not_configured` (409) or
  * `mpesa_unavailable` (503) for the payer, with the operator's reason in the log.
  */
-export function requireMpesaReady(
+export async function requireMpesaReady(
   dependencies: ApiDependencies,
-  shard: TenantShard,
+  database: SqlDatabase,
   tenantId: string,
-): MpesaSettings {
-  const availability = mpesaAvailability(dependencies, shard, tenantId);
+): Promise<MpesaSettings> {
+  const availability = await mpesaAvailability(dependencies, database, tenantId);
   if (availability.state === 'ready') return availability.settings;
   if (availability.state === 'not_configured') throw new KiungaError('mpesa_not_configured');
   dependencies.logger.error({ tenantId }, availability.operatorMessage);
@@ -50,10 +50,10 @@ export function requireMpesaReady(
 }
 
 /** What the portal page offers: "Buy" only when a push can go out (nothing is logged: pages are viewed often). */
-export function portalPayments(
+export async function portalPayments(
   dependencies: ApiDependencies,
-  shard: TenantShard,
+  database: SqlDatabase,
   tenantId: string,
-): PortalPayments {
-  return mpesaAvailability(dependencies, shard, tenantId).state;
+): Promise<PortalPayments> {
+  return (await mpesaAvailability(dependencies, database, tenantId)).state;
 }

@@ -1,9 +1,9 @@
-// An ISP's M-Pesa credentials (sealed in its shard) and its Daraja client.
+// An ISP's M-Pesa credentials (sealed in its tenant database) and its Daraja client.
 import {
   KiungaError,
   readTenantSetting,
   type SecretBox,
-  type TenantShard,
+  type SqlDatabase,
   writeTenantSetting,
 } from '@kiunga/schemas';
 import { z } from 'zod';
@@ -62,20 +62,23 @@ export function mergeMpesaSettings(saved: MpesaSettings | null, input: MpesaSett
   return { ...input, consumerKey, consumerSecret, passkey };
 }
 
-export function readMpesaSettings(dependencies: ApiDependencies, shard: TenantShard): MpesaSettings | null {
-  const sealed = readTenantSetting(shard, MPESA_SETTING_KEY);
+export async function readMpesaSettings(
+  dependencies: ApiDependencies,
+  database: SqlDatabase,
+): Promise<MpesaSettings | null> {
+  const sealed = await readTenantSetting(database, MPESA_SETTING_KEY);
   if (typeof sealed !== 'string') return null;
   const parsed = mpesaSettingsSchema.safeParse(JSON.parse(dependencies.secretBox.open(sealed)));
   return parsed.success ? parsed.data : null;
 }
 
-export function writeMpesaSettings(
+export async function writeMpesaSettings(
   secretBox: SecretBox,
-  shard: TenantShard,
+  database: SqlDatabase,
   settings: MpesaSettings,
   nowMs: number,
-): void {
-  writeTenantSetting(shard, MPESA_SETTING_KEY, secretBox.seal(JSON.stringify(settings)), nowMs);
+): Promise<void> {
+  await writeTenantSetting(database, MPESA_SETTING_KEY, secretBox.seal(JSON.stringify(settings)), nowMs);
 }
 
 const clients = new Map<string, { credentials: string; client: DarajaClient }>();

@@ -1,5 +1,5 @@
 // The captive portal's purchase flow: STK push out, callback in, one voucher per paid purchase.
-import { cents, KiungaError, normaliseKenyanPhone, type TenantShard } from '@kiunga/schemas';
+import { cents, KiungaError, normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 import { findPlan } from '../domains/plans';
 import {
@@ -47,12 +47,12 @@ export interface PurchaseView {
   error?: { code: string; message: string };
 }
 
-export function purchaseView(shard: TenantShard, purchase: PurchaseRow): PurchaseView {
+export async function purchaseView(database: SqlDatabase, purchase: PurchaseRow): Promise<PurchaseView> {
   if (purchase.status === 'paid' && purchase.voucherId) {
     return {
       id: purchase.id,
       status: 'paid',
-      voucherCode: voucherCodeOf(shard, purchase.voucherId) ?? undefined,
+      voucherCode: (await voucherCodeOf(database, purchase.voucherId)) ?? undefined,
     };
   }
   if (purchase.status === 'failed') {
@@ -71,18 +71,18 @@ export function purchaseView(shard: TenantShard, purchase: PurchaseRow): Purchas
 export async function startPurchase(
   dependencies: ApiDependencies,
   tenant: { id: string; slug: string },
-  shard: TenantShard,
+  database: SqlDatabase,
   input: { planId: string; phone: string; mac?: string | undefined },
   /** The buyer's address, for the per-address push limit. */
   clientAddress: string,
 ): Promise<PurchaseView> {
   // First: without M-Pesa nothing else about the request matters to the buyer.
-  const settings = requireMpesaReady(dependencies, shard, tenant.id);
+  const settings = await requireMpesaReady(dependencies, database, tenant.id);
   const phone = normaliseKenyanPhone(input.phone);
   if (!phone) {
     throw new KiungaError('validation_failed', 'Enter a Safaricom number like 0712 345 678.');
   }
-  const plan = findPlan(shard, input.planId);
+  const plan = await findPlan(database, input.planId);
   if (plan?.kind !== 'hotspot' || !plan.isActive) throw new KiungaError('not_found', 'No such package.');
   const shillings = wholeShillings(cents(plan.priceCents));
   if (shillings === null || shillings < 1) {
@@ -93,12 +93,12 @@ export async function startPurchase(
   }
   limitStkPush(dependencies, { tenantId: tenant.id, phone, address: clientAddress });
   const nowMs = dependencies.clock.now();
-  const purchase = createPendingPurchase(
-    shard,
+  const purchase = await createPendingPurchase(
+    database,
     { planId: plan.id, phone, macAddress: input.mac ?? null, amount: cents(plan.priceCents) },
     nowMs,
   );
-  await sendStkPushForPurchase(dependencies, shard, {
+  await sendStkPushForPurchase(dependencies, database, {
     tenantId: tenant.id,
     purchaseId: purchase.id,
     settings,
@@ -109,7 +109,7 @@ export async function startPurchase(
     description: 'Wi-Fi',
     failureLog: { message: 'STK push failed', fields: { tenantId: tenant.id, purchaseId: purchase.id } },
   });
-  return purchaseView(shard, getPurchase(shard, purchase.id));
+  return purchaseView(database, await getPurchase(database, purchase.id));
 }
 
 /** What became of a callback, kept on its raw row (provider_callbacks.outcome). */
@@ -123,24 +123,25 @@ export type CallbackOutcome =
   | 'receipt_conflict';
 
 /** Stores the raw callback first, then applies it; answering is the caller's job (always Accepted). */
-export function applyStkCallback(
+export async function applyStkCallback(
   dependencies: ApiDependencies,
-  shard: TenantShard,
+  tenantId: string,
+  database: SqlDatabase,
   rawBody: string,
-): CallbackOutcome {
+): Promise<CallbackOutcome> {
   const nowMs = dependencies.clock.now();
-  const callbackId = storeCallback(
-    shard,
+  const callbackId = await storeCallback(
+    database,
     { provider: 'mpesa', kind: 'stk', body: rawBody, outcome: 'stored' },
     nowMs,
   );
   let paidSubscriberId: string | null = null;
-  const outcome = interpretStkCallback(shard, rawBody, nowMs, (subscriberId) => {
+  const outcome = await interpretStkCallback(database, rawBody, nowMs, (subscriberId) => {
     paidSubscriberId = subscriberId;
   });
-  setCallbackOutcome(shard, callbackId, outcome);
+  await setCallbackOutcome(database, callbackId, outcome);
   // A subscriber's payment (from /account) settles billing at once, as a C2B payment does.
-  if (paidSubscriberId) dependencies.onSubscriberPayment?.(shard.tenantId, paidSubscriberId);
+  if (paidSubscriberId) dependencies.onSubscriberPayment?.(tenantId, paidSubscriberId);
   return outcome;
 }
 
@@ -157,30 +158,30 @@ const completionRefusals = {
   { code: string; reason: keyof typeof paymentFailureMessages; outcome: CallbackOutcome }
 >;
 
-function interpretStkCallback(
-  shard: TenantShard,
+async function interpretStkCallback(
+  database: SqlDatabase,
   rawBody: string,
   nowMs: number,
   onSubscriberPaid: (subscriberId: string) => void,
-): CallbackOutcome {
+): Promise<CallbackOutcome> {
   const callback = stkCallbackFromText(rawBody);
   if (!callback) return 'rejected';
-  const purchase = findPurchaseByCheckout(shard, callback.CheckoutRequestID);
+  const purchase = await findPurchaseByCheckout(database, callback.CheckoutRequestID);
   if (!purchase) return 'unmatched';
   const reading = readStkCallback(callback);
   if (reading.kind === 'malformed') return 'rejected';
   if (reading.kind === 'failed') {
     if (purchase.status !== 'pending') return 'duplicate';
-    failPurchase(
-      shard,
+    await failPurchase(
+      database,
       purchase.id,
       { code: `mpesa_${reading.outcome}`, message: paymentFailureMessages[reading.outcome] },
       nowMs,
     );
     return 'failed';
   }
-  const completion = completePurchase(
-    shard,
+  const completion = await completePurchase(
+    database,
     purchase,
     {
       receipt: reading.payment.mpesaReceiptNumber,
@@ -194,8 +195,8 @@ function interpretStkCallback(
   if (completion.kind === 'receipt_already_used' || completion.kind === 'amount_mismatch') {
     // Nothing was credited: the purchase fails with what the client should do.
     const refusal = completionRefusals[completion.kind];
-    failPurchase(
-      shard,
+    await failPurchase(
+      database,
       purchase.id,
       { code: refusal.code, message: paymentFailureMessages[refusal.reason] },
       nowMs,

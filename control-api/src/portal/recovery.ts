@@ -2,7 +2,7 @@
 // one, and the code lets them take the buyer's device slot), so recovery asks for the M-Pesa receipt
 // number from the confirmation SMS M-Pesa sends the payer, and answers only the voucher of the purchase
 // that receipt paid, from that number. Limited per address and per number, each per ISP.
-import { normaliseKenyanPhone, type TenantShard } from '@kiunga/schemas';
+import { normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 import { RateLimiter } from '../identity/rate-limiter';
 import { voucherCodeOfPaidPurchase } from '../money/purchases';
@@ -52,12 +52,12 @@ export function normaliseReceipt(input: string): string | null {
 const NO_MATCH_MESSAGE =
   'No paid voucher matches this number and M-Pesa code in the last 7 days. Check the code at the start of your M-Pesa message (like NLJ7RT61SV) and the number you paid with.';
 
-export function recoverVoucher(
+export async function recoverVoucher(
   dependencies: ApiDependencies,
   tenantId: string,
-  shard: TenantShard,
+  database: SqlDatabase,
   request: { readonly phone: string; readonly receipt: string; readonly address: string },
-): RecoveryResult {
+): Promise<RecoveryResult> {
   const { byAddress, failuresByPhone } = limitersOf(dependencies);
   const nowMs = dependencies.clock.now();
   const addressKey = `${tenantId}|${request.address}`;
@@ -86,7 +86,7 @@ export function recoverVoucher(
       message: `Too many tries for this number. Try again in ${minutesText(phoneVerdict.retryAfterMs)}.`,
     };
   }
-  const code = voucherCodeOfPaidPurchase(shard, { phone, receipt }, nowMs - RECOVERY_WINDOW_MS);
+  const code = await voucherCodeOfPaidPurchase(database, { phone, receipt }, nowMs - RECOVERY_WINDOW_MS);
   if (code === null) {
     failuresByPhone.record(phoneKey, nowMs);
     return { kind: 'refused', message: NO_MATCH_MESSAGE };

@@ -1,6 +1,6 @@
 // /portal/<slug>: the captive portal (pages and the purchase API its page script uses). Public routes:
 // the tenant comes from the slug. Daraja's callbacks are in callback-routes.ts.
-import { KiungaError, type TenantShard } from '@kiunga/schemas';
+import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
@@ -24,19 +24,19 @@ function validityText(seconds: number): string {
   return `${Math.round(seconds / 60)} minutes`;
 }
 
-function hotspotPlans(shard: TenantShard): PortalPlan[] {
-  const rows = shard
-    .statement(
-      `SELECT id, name, price_cents AS priceCents, validity_seconds AS validitySeconds, device_limit AS deviceLimit
-         FROM plans WHERE kind = 'hotspot' AND is_active = 1 AND validity_seconds IS NOT NULL ORDER BY price_cents`,
-    )
-    .all() as Array<{
+async function hotspotPlans(database: SqlDatabase): Promise<PortalPlan[]> {
+  const rows = await database.all<{
     id: string;
     name: string;
     priceCents: number;
     validitySeconds: number;
     deviceLimit: number;
-  }>;
+  }>(
+    `SELECT id, name, price_cents AS "priceCents", validity_seconds AS "validitySeconds",
+            device_limit AS "deviceLimit"
+       FROM plans WHERE kind = 'hotspot' AND is_active = 1 AND validity_seconds IS NOT NULL
+      ORDER BY price_cents, id`,
+  );
   return rows
     .filter((row) => row.priceCents % 100 === 0)
     .map((row) => ({
@@ -58,51 +58,54 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
   // Behind a trusted reverse proxy the buyer's address is in X-Forwarded-For (KIUNGA_TRUSTED_PROXIES).
   const clientAddress = (context: Context): string => sourceAddressOf(context, dependencies) ?? 'unknown';
   const routes = new Hono();
-  const tenantAndShard = (slug: string) => {
-    const tenant = publicTenantBySlug(dependencies.platform, slug);
-    return { tenant, shard: dependencies.shards.forTenant(tenant.id) };
+  const tenantAndDatabase = async (slug: string) => {
+    const tenant = await publicTenantBySlug(dependencies.databases.platform, slug);
+    return { tenant, database: dependencies.databases.forTenant(tenant.id) };
   };
   // The login address is checked against this ISP's own routers on every page that may post to it.
-  const routerContext = (tenantId: string, values: Record<string, unknown>) =>
-    readRouterContext(values, hotspotDnsNamesOf(dependencies.platform, tenantId));
+  const routerContext = async (tenantId: string, values: Record<string, unknown>) =>
+    readRouterContext(values, await hotspotDnsNamesOf(dependencies.databases.platform, tenantId));
 
-  routes.get('/:slug', (context) => {
-    const { tenant, shard } = tenantAndShard(context.req.param('slug'));
+  routes.get('/:slug', async (context) => {
+    const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));
     return context.html(
       <PortalHome
         slug={tenant.slug}
-        branding={ispBranding(shard, tenant.name)}
-        plans={hotspotPlans(shard)}
-        router={routerContext(tenant.id, context.req.query())}
-        payments={portalPayments(dependencies, shard, tenant.id)}
+        branding={await ispBranding(database, tenant.name)}
+        plans={await hotspotPlans(database)}
+        router={await routerContext(tenant.id, context.req.query())}
+        payments={await portalPayments(dependencies, database, tenant.id)}
       />,
     );
   });
 
   routes.post('/:slug/api/purchases', async (context) => {
-    const { tenant, shard } = tenantAndShard(context.req.param('slug'));
+    const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));
     const input = await parseJsonBody(context, purchaseSchema);
-    return context.json(await startPurchase(dependencies, tenant, shard, input, clientAddress(context)), 202);
+    return context.json(
+      await startPurchase(dependencies, tenant, database, input, clientAddress(context)),
+      202,
+    );
   });
 
-  routes.get('/:slug/api/purchases/:id', (context) => {
-    const { shard } = tenantAndShard(context.req.param('slug'));
-    return context.json(purchaseView(shard, getPurchase(shard, context.req.param('id'))));
+  routes.get('/:slug/api/purchases/:id', async (context) => {
+    const { database } = await tenantAndDatabase(context.req.param('slug'));
+    return context.json(await purchaseView(database, await getPurchase(database, context.req.param('id'))));
   });
 
   // The same purchase without JavaScript: a form post, then a page that refreshes itself.
   routes.post('/:slug/buy', async (context) => {
-    const { tenant, shard } = tenantAndShard(context.req.param('slug'));
+    const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));
     const form = await context.req.parseBody();
-    const router = routerContext(tenant.id, form);
-    const branding = ispBranding(shard, tenant.name);
+    const router = await routerContext(tenant.id, form);
+    const branding = await ispBranding(database, tenant.name);
     try {
       const input = parseWith(purchaseSchema, {
         planId: form['planId'],
         phone: form['phone'],
         mac: router.mac ?? undefined,
       });
-      const view = await startPurchase(dependencies, tenant, shard, input, clientAddress(context));
+      const view = await startPurchase(dependencies, tenant, database, input, clientAddress(context));
       const query = new URLSearchParams(
         Object.entries(form).filter(([, v]) => typeof v === 'string') as [string, string][],
       );
@@ -113,9 +116,9 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
         <PortalHome
           slug={tenant.slug}
           branding={branding}
-          plans={hotspotPlans(shard)}
+          plans={await hotspotPlans(database)}
           router={router}
-          payments={portalPayments(dependencies, shard, tenant.id)}
+          payments={await portalPayments(dependencies, database, tenant.id)}
           error={error.message}
         />,
         error.httpStatus as 400,
@@ -123,11 +126,11 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
     }
   });
 
-  routes.get('/:slug/purchases/:id', (context) => {
-    const { tenant, shard } = tenantAndShard(context.req.param('slug'));
-    const view = purchaseView(shard, getPurchase(shard, context.req.param('id')));
-    const router = routerContext(tenant.id, context.req.query());
-    const branding = ispBranding(shard, tenant.name);
+  routes.get('/:slug/purchases/:id', async (context) => {
+    const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));
+    const view = await purchaseView(database, await getPurchase(database, context.req.param('id')));
+    const router = await routerContext(tenant.id, context.req.query());
+    const branding = await ispBranding(database, tenant.name);
     if (view.status === 'pending') {
       return context.html(
         <MessagePage
@@ -165,15 +168,15 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
   });
 
   routes.post('/:slug/voucher', async (context) => {
-    const { tenant, shard } = tenantAndShard(context.req.param('slug'));
+    const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));
     const form = await context.req.parseBody();
-    const router = routerContext(tenant.id, form);
+    const router = await routerContext(tenant.id, form);
     const code = String(form['code'] ?? '')
       .trim()
       .toUpperCase()
       .slice(0, 40);
-    const branding = ispBranding(shard, tenant.name);
-    const status = describeVoucher(dependencies, tenant.id, shard, code);
+    const branding = await ispBranding(database, tenant.name);
+    const status = await describeVoucher(dependencies, tenant.id, database, code);
     if (!status.canConnect) {
       return context.html(
         <MessagePage
@@ -195,16 +198,17 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
 
   // Proof of payment, not just a phone number: the M-Pesa receipt from the payer's SMS (recovery.ts).
   routes.post('/:slug/recover', async (context) => {
-    const { tenant, shard } = tenantAndShard(context.req.param('slug'));
+    const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));
     const form = await context.req.parseBody();
-    const result = recoverVoucher(dependencies, tenant.id, shard, {
+    const result = await recoverVoucher(dependencies, tenant.id, database, {
       phone: String(form['phone'] ?? ''),
       receipt: String(form['receipt'] ?? ''),
       address: clientAddress(context),
     });
+    const branding = await ispBranding(database, tenant.name);
     const page = (kind: 'ok' | 'error', message: string, children?: Child) => (
       <MessagePage
-        branding={ispBranding(shard, tenant.name)}
+        branding={branding}
         slug={tenant.slug}
         title="Find my voucher"
         kind={kind}
@@ -219,7 +223,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
       page(
         'ok',
         `Your voucher code is ${result.code}.`,
-        <RouterLogin router={routerContext(tenant.id, form)} code={result.code} />,
+        <RouterLogin router={await routerContext(tenant.id, form)} code={result.code} />,
       ),
     );
   });

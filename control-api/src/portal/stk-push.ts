@@ -1,6 +1,6 @@
 // The STK push for a pending purchase (a captive-portal package or a subscriber's payment): send it,
 // record Daraja's ids, or mark the purchase failed and tell the payer what to do.
-import { KiungaError, messageFor, type TenantShard } from '@kiunga/schemas';
+import { KiungaError, messageFor, type SqlDatabase } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 import { ACCOUNT_REFERENCE_LENGTH_MAX, type DarajaClient, DarajaError } from '../integrations/mpesa/index';
 import { failPurchase, recordStkAccepted } from '../money/purchases';
@@ -26,7 +26,7 @@ export interface StkPushForPurchase {
 /** Sends the push; on any failure the purchase is marked failed and a service_unavailable error is thrown. */
 export async function sendStkPushForPurchase(
   dependencies: ApiDependencies,
-  shard: TenantShard,
+  database: SqlDatabase,
   push: StkPushForPurchase,
 ): Promise<void> {
   try {
@@ -41,8 +41,8 @@ export async function sendStkPushForPurchase(
       transactionType: push.settings.transactionType,
       partyB: push.settings.partyB,
     });
-    recordStkAccepted(
-      shard,
+    await recordStkAccepted(
+      database,
       push.purchaseId,
       { merchantRequestId: response.MerchantRequestID, checkoutRequestId: response.CheckoutRequestID },
       dependencies.clock.now(),
@@ -51,8 +51,8 @@ export async function sendStkPushForPurchase(
     if (error instanceof DarajaError && error.kind === 'callback_url_refused') {
       // This server's configuration, not the payer's number: the payer is told M-Pesa is unavailable,
       // the operator reads what to change (the message names the URL's origin, never its token).
-      failPurchase(
-        shard,
+      await failPurchase(
+        database,
         push.purchaseId,
         { code: 'mpesa_unavailable', message: messageFor('mpesa_unavailable') },
         dependencies.clock.now(),
@@ -64,7 +64,12 @@ export async function sendStkPushForPurchase(
       error instanceof DarajaError
         ? 'M-Pesa did not accept the request. Check the number and try again in a minute.'
         : 'M-Pesa could not be reached. Try again in a minute.';
-    failPurchase(shard, push.purchaseId, { code: 'stk_push_failed', message }, dependencies.clock.now());
+    await failPurchase(
+      database,
+      push.purchaseId,
+      { code: 'stk_push_failed', message },
+      dependencies.clock.now(),
+    );
     dependencies.logger.warn({ err: error, ...push.failureLog.fields }, push.failureLog.message);
     throw new KiungaError('service_unavailable', message);
   }

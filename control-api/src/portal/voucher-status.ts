@@ -1,5 +1,5 @@
 // What the portal tells a client about a voucher code: valid or not, time left, devices in use.
-import { messageFor, type TenantShard } from '@kiunga/schemas';
+import { messageFor, type SqlDatabase } from '@kiunga/schemas';
 import type { ApiDependencies } from '../dependencies';
 
 interface VoucherFacts {
@@ -24,18 +24,18 @@ function formatDuration(seconds: number): string {
   return `${Math.max(1, minutes)} min`;
 }
 
-export function describeVoucher(
+export async function describeVoucher(
   dependencies: ApiDependencies,
   tenantId: string,
-  shard: TenantShard,
+  database: SqlDatabase,
   code: string,
-): VoucherStatus {
-  const voucher = shard
-    .statement(
-      `SELECT id, status, validity_seconds AS validitySeconds, device_limit AS deviceLimit, expires_at AS expiresAt
-         FROM vouchers WHERE code = ?`,
-    )
-    .get(code) as VoucherFacts | undefined;
+): Promise<VoucherStatus> {
+  const voucher = await database.get<VoucherFacts>(
+    `SELECT id, status, validity_seconds AS "validitySeconds", device_limit AS "deviceLimit",
+            expires_at AS "expiresAt"
+       FROM vouchers WHERE code = ?`,
+    [code],
+  );
   if (!voucher) return { canConnect: false, message: 'This code is not valid here. Check it and try again.' };
   if (voucher.status === 'revoked') return { canConnect: false, message: messageFor('voucher_revoked') };
   const nowMs = dependencies.clock.now();

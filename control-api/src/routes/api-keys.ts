@@ -72,8 +72,8 @@ interface ApiKeyRow {
   revokedAt: number | null;
 }
 
-const KEY_COLUMNS = `id, name, permissions, created_by AS createdBy, created_at AS createdAt,
-  last_used_at AS lastUsedAt, revoked_at AS revokedAt`;
+const KEY_COLUMNS = `id, name, permissions, created_by AS "createdBy", created_at AS "createdAt",
+  last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"`;
 
 function toRecord(row: ApiKeyRow) {
   return { ...row, permissions: parsePermissionList(row.permissions, 'isp') };
@@ -81,15 +81,16 @@ function toRecord(row: ApiKeyRow) {
 
 export function apiKeyRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  const sqlite = dependencies.platform.sqlite;
+  const platform = dependencies.databases.platform;
   routes.use('*', requirePermission('api_keys.manage'));
 
-  routes.get('/', (context) => {
+  routes.get('/', async (context) => {
     const tenantId = tenantIdOf(context);
     const query = parseQuery(context, pageQuerySchema);
-    const rows = sqlite
-      .prepare(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?`)
-      .all(tenantId, decodeCursor(query.cursor) ?? '', query.limit + 1) as ApiKeyRow[];
+    const rows = await platform.all<ApiKeyRow>(
+      `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?`,
+      [tenantId, decodeCursor(query.cursor) ?? '', query.limit + 1],
+    );
     return context.json(pageOf(rows.map(toRecord), query.limit, (key) => key.id));
   });
 
@@ -102,48 +103,56 @@ export function apiKeyRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     const missing = permissionsNotHeld(body.permissions, context.get('principal').permissions);
     if (missing.length > 0)
       throw new KiungaError('forbidden', `A key cannot have permissions you lack: ${missing.join(', ')}.`);
-    const { count } = sqlite
-      .prepare('SELECT count(*) AS count FROM api_keys WHERE tenant_id = ? AND revoked_at IS NULL')
-      .get(tenantId) as { count: number };
-    if (count >= API_KEYS_PER_TENANT_MAX)
-      throw new KiungaError(
-        'conflict',
-        `At most ${API_KEYS_PER_TENANT_MAX} live API keys; revoke one first.`,
-      );
     const { id, secretHash, key } = newApiKey();
     const permissions = [...new Set(body.permissions)].sort();
-    sqlite
-      .prepare(
+    // One transaction: the count of live keys holds for the insert.
+    const row = await platform.transaction(async (transaction) => {
+      const live = await transaction.get<{ count: number }>(
+        'SELECT count(*) AS count FROM api_keys WHERE tenant_id = ? AND revoked_at IS NULL',
+        [tenantId],
+      );
+      if ((live?.count ?? 0) >= API_KEYS_PER_TENANT_MAX)
+        throw new KiungaError(
+          'conflict',
+          `At most ${API_KEYS_PER_TENANT_MAX} live API keys; revoke one first.`,
+        );
+      await transaction.run(
         `INSERT INTO api_keys (id, tenant_id, name, secret_hash, permissions, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        tenantId,
-        body.name,
-        secretHash,
-        JSON.stringify(permissions),
-        context.get('principal').id,
-        dependencies.clock.now(),
+        [
+          id,
+          tenantId,
+          body.name,
+          secretHash,
+          JSON.stringify(permissions),
+          context.get('principal').id,
+          dependencies.clock.now(),
+        ],
       );
-    recordAudit(dependencies, context, {
+      return transaction.get<ApiKeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = ?`, [id]);
+    });
+    if (!row) throw new Error('the API key vanished inside its transaction');
+    await recordAudit(dependencies, context, {
       action: 'api_key.create',
       target: id,
       detail: { name: body.name, permissions },
     });
-    const row = sqlite.prepare(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = ?`).get(id) as ApiKeyRow;
     return context.json({ ...toRecord(row), key }, 201);
   });
 
-  routes.delete('/:id', (context) => {
+  routes.delete('/:id', async (context) => {
     const tenantId = tenantIdOf(context);
-    const row = sqlite
-      .prepare(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = ? AND tenant_id = ?`)
-      .get(context.req.param('id'), tenantId) as ApiKeyRow | undefined;
+    const row = await platform.get<ApiKeyRow>(
+      `SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = ? AND tenant_id = ?`,
+      [context.req.param('id'), tenantId],
+    );
     if (!row) throw new KiungaError('not_found', 'No such API key.');
     if (row.revokedAt === null) {
-      sqlite.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(dependencies.clock.now(), row.id);
-      recordAudit(dependencies, context, {
+      await platform.run('UPDATE api_keys SET revoked_at = ? WHERE id = ?', [
+        dependencies.clock.now(),
+        row.id,
+      ]);
+      await recordAudit(dependencies, context, {
         action: 'api_key.revoke',
         target: row.id,
         detail: { name: row.name },

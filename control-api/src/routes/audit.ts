@@ -4,6 +4,7 @@ import { pageResponseSchema } from '@kiunga/schemas';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiDependencies, AppEnv } from '../dependencies';
+import { equals, whereAll } from '../domains/listing';
 import { accountScopeOf, type ScopeKind } from '../identity/scope';
 import { requirePermission } from '../middleware/require-permission';
 import { decodeCursor, pageOf, pageQuerySchema } from '../pagination';
@@ -76,43 +77,34 @@ function parseDetail(detail: string | null): unknown {
 export function auditRoutes(dependencies: ApiDependencies, scopeKind: ScopeKind): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.use('*', requirePermission(scopeKind === 'isp' ? 'audit.read' : 'platform_audit.read'));
-  routes.get('/', (context) => {
+  routes.get('/', async (context) => {
     const scope = accountScopeOf(context, scopeKind);
     const query = parseQuery(context, auditQuerySchema);
-    const tenantFilter = scope.kind === 'isp' ? scope.tenantId : (query.tenantId ?? null);
+    const tenantFilter = scope.kind === 'isp' ? scope.tenantId : query.tenantId;
     const cursor = decodeCursor(query.cursor);
-    const action = query.action ?? null;
-    const isPrefix = action?.endsWith('.') ?? false;
-    const rows = dependencies.platform.sqlite
-      .prepare(
-        `SELECT id, at, actor_id AS actorId, tenant_id AS tenantId, action, target, detail,
-                source_address AS sourceAddress
-           FROM audit_log
-          WHERE (? IS NULL OR tenant_id = ?)
-            AND (? IS NULL OR (CASE WHEN ? THEN substr(action, 1, length(?)) = ? ELSE action = ? END))
-            AND (? IS NULL OR actor_id = ?)
-            AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?)
-            AND (? IS NULL OR id < ?)
-          ORDER BY id DESC LIMIT ?`,
-      )
-      .all(
-        tenantFilter,
-        tenantFilter,
-        action,
-        isPrefix ? 1 : 0,
-        action,
-        action,
-        action,
-        query.actorId ?? null,
-        query.actorId ?? null,
-        query.from ?? null,
-        query.from ?? null,
-        query.to ?? null,
-        query.to ?? null,
-        cursor === null ? null : Number(cursor),
-        cursor === null ? null : Number(cursor),
-        query.limit + 1,
-      ) as AuditRow[];
+    const action = query.action;
+    // `billing.` names every action of that family; anything else one action.
+    const actionCondition =
+      action === undefined
+        ? undefined
+        : action.endsWith('.')
+          ? { sql: 'substr(action, 1, ?) = ?', params: [action.length, action] }
+          : { sql: 'action = ?', params: [action] };
+    const where = whereAll([
+      equals('tenant_id', tenantFilter ?? undefined),
+      actionCondition,
+      equals('actor_id', query.actorId),
+      query.from === undefined ? undefined : { sql: 'at >= ?', params: [query.from] },
+      query.to === undefined ? undefined : { sql: 'at < ?', params: [query.to] },
+      cursor === null ? undefined : { sql: 'id < ?', params: [Number(cursor)] },
+    ]);
+    const rows = await dependencies.databases.platform.all<AuditRow>(
+      `SELECT id, at, actor_id AS "actorId", tenant_id AS "tenantId", action, target, detail,
+              source_address AS "sourceAddress"
+         FROM audit_log${where.sql}
+        ORDER BY id DESC LIMIT ?`,
+      [...where.params, query.limit + 1],
+    );
     const entries = rows.map((row) => ({ ...row, detail: parseDetail(row.detail) }));
     return context.json(pageOf(entries, query.limit, (entry) => String(entry.id)));
   });

@@ -184,14 +184,16 @@ interface TotpRow {
 
 export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  const sqlite = dependencies.platform.sqlite;
-  const totpRowOf = (userId: string) =>
-    sqlite
-      .prepare(
-        `SELECT totp_secret_sealed AS totpSecretSealed, totp_enabled_at AS totpEnabledAt,
-                totp_last_step AS totpLastStep, password_hash AS passwordHash FROM users WHERE id = ?`,
-      )
-      .get(userId) as TotpRow;
+  const platform = dependencies.databases.platform;
+  const totpRowOf = async (userId: string): Promise<TotpRow> => {
+    const row = await platform.get<TotpRow>(
+      `SELECT totp_secret_sealed AS "totpSecretSealed", totp_enabled_at AS "totpEnabledAt",
+              totp_last_step AS "totpLastStep", password_hash AS "passwordHash" FROM users WHERE id = ?`,
+      [userId],
+    );
+    if (!row) throw new KiungaError('unauthenticated', 'Your session has ended. Sign in again.');
+    return row;
+  };
 
   routes.post('/login', async (context) => {
     const principal = await verifyLogin(dependencies, context, await parseJsonBody(context, loginSchema));
@@ -202,9 +204,9 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   routes.post('/refresh', async (context) => {
     const { refreshToken } = await parseJsonBody(context, refreshSchema);
     const { userId, pair } = await rotateRefreshToken(dependencies, refreshToken);
-    const principal = loadUserPrincipal(dependencies.platform, userId);
+    const principal = await loadUserPrincipal(platform, userId);
     if (!principal) {
-      revokeAllSessionsOf(dependencies, userId);
+      await revokeAllSessionsOf(dependencies, userId);
       throw new KiungaError('unauthenticated', 'Your session has ended. Sign in again.');
     }
     return context.json({ ...pair, ...accountSummaryOf(principal) });
@@ -212,13 +214,14 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
 
   routes.post('/logout', async (context) => {
     const { refreshToken } = await parseJsonBody(context, logoutSchema);
-    const userId = refreshToken ? revokeRefreshToken(dependencies, refreshToken) : null;
-    endCookieSession(dependencies, context);
+    const userId = refreshToken ? await revokeRefreshToken(dependencies, refreshToken) : null;
+    await endCookieSession(dependencies, context);
     if (userId) {
-      const user = sqlite.prepare('SELECT tenant_id AS tenantId FROM users WHERE id = ?').get(userId) as
-        | { tenantId: string | null }
-        | undefined;
-      recordAuditAs(
+      const user = await platform.get<{ tenantId: string | null }>(
+        'SELECT tenant_id AS "tenantId" FROM users WHERE id = ?',
+        [userId],
+      );
+      await recordAuditAs(
         dependencies,
         context,
         { id: userId, tenantId: user?.tenantId ?? null },
@@ -234,7 +237,7 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   // A console session for browser clients: sets the HttpOnly cookie, answers the CSRF token.
   routes.post('/session', async (context) => {
     const principal = await verifyLogin(dependencies, context, await parseJsonBody(context, loginSchema));
-    const { csrfToken, expiresAt } = startCookieSession(dependencies, context, principal.id);
+    const { csrfToken, expiresAt } = await startCookieSession(dependencies, context, principal.id);
     return context.json({
       csrfToken,
       expiresAt,
@@ -243,8 +246,8 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     });
   });
 
-  routes.delete('/session', (context) => {
-    endCookieSession(dependencies, context);
+  routes.delete('/session', async (context) => {
+    await endCookieSession(dependencies, context);
     return context.body(null, 204);
   });
 
@@ -259,16 +262,19 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     });
   }
 
-  own.post('/totp/setup', (context) => {
+  own.post('/totp/setup', async (context) => {
     const principal = context.get('principal');
     if (!TOTP_KINDS.has(principal.kind))
       throw new KiungaError('forbidden', 'Two-factor sign-in is for platform accounts and ISP owners.');
-    if (totpRowOf(principal.id).totpEnabledAt !== null)
-      throw new KiungaError('conflict', 'Two-factor sign-in is already on; turn it off first.');
     const secret = createTotpSecret();
-    sqlite
-      .prepare('UPDATE users SET totp_secret_sealed = ?, totp_last_step = NULL, updated_at = ? WHERE id = ?')
-      .run(dependencies.secretBox.seal(secret), dependencies.clock.now(), principal.id);
+    // Only while two-factor sign-in is off: a setup never replaces the secret of an enabled one.
+    const started = await platform.run(
+      `UPDATE users SET totp_secret_sealed = ?, totp_last_step = NULL, updated_at = ?
+        WHERE id = ? AND totp_enabled_at IS NULL`,
+      [dependencies.secretBox.seal(secret), dependencies.clock.now(), principal.id],
+    );
+    if (started.changes === 0)
+      throw new KiungaError('conflict', 'Two-factor sign-in is already on; turn it off first.');
     return context.json({ secret, otpauthUrl: totpEnrolmentUrl(secret, principal.email ?? principal.id) });
   });
 
@@ -284,7 +290,7 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     const nowMs = dependencies.clock.now();
     const refusal = throttle.check(account, address, nowMs);
     if (refusal) throwRateLimited(context, refusal);
-    if (!(await verifyPassword(totpRowOf(principal.id).passwordHash, password))) {
+    if (!(await verifyPassword((await totpRowOf(principal.id)).passwordHash, password))) {
       throttle.recordFailure(account, address, nowMs);
       throw new KiungaError('forbidden', 'The current password is wrong.');
     }
@@ -299,32 +305,36 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     const principal = context.get('principal');
     const isCookieCaller = context.get('authMethod') === 'cookie';
     const cookieToken = isCookieCaller ? getCookie(context, SESSION_COOKIE_NAME) : undefined;
-    revokeAllSessionsOf(dependencies, principal.id, cookieToken ? sha256Hex(cookieToken) : null);
+    await revokeAllSessionsOf(dependencies, principal.id, cookieToken ? sha256Hex(cookieToken) : null);
     return isCookieCaller ? undefined : issueTokenPair(dependencies, principal.id);
   };
 
   own.post('/totp/confirm', async (context) => {
     const principal = context.get('principal');
     const { code, currentPassword } = await parseJsonBody(context, totpChangeSchema);
-    const row = totpRowOf(principal.id);
+    const row = await totpRowOf(principal.id);
     if (row.totpSecretSealed === null || row.totpEnabledAt !== null)
       throw new KiungaError('conflict', 'Start with /auth/totp/setup.');
     await assertCurrentPassword(context, currentPassword);
     const nowMs = dependencies.clock.now();
     const step = verifyTotpCode(dependencies.secretBox.open(row.totpSecretSealed), code, nowMs, null);
     if (step === null) throw new KiungaError('invalid_totp', undefined, 400);
-    sqlite
-      .prepare('UPDATE users SET totp_enabled_at = ?, totp_last_step = ?, updated_at = ? WHERE id = ?')
-      .run(nowMs, step, nowMs, principal.id);
+    // Only the secret this code was checked against (a new setup meanwhile would need its own code).
+    const enabled = await platform.run(
+      `UPDATE users SET totp_enabled_at = ?, totp_last_step = ?, updated_at = ?
+        WHERE id = ? AND totp_secret_sealed = ? AND totp_enabled_at IS NULL`,
+      [nowMs, step, nowMs, principal.id, row.totpSecretSealed],
+    );
+    if (enabled.changes === 0) throw new KiungaError('conflict', 'Start with /auth/totp/setup.');
     const tokens = await endOtherSessions(context);
-    recordAudit(dependencies, context, { action: 'auth.totp_enabled', target: principal.id });
+    await recordAudit(dependencies, context, { action: 'auth.totp_enabled', target: principal.id });
     return context.json({ totpEnabled: true, ...(tokens ? { tokens } : {}) });
   });
 
   own.post('/totp/disable', async (context) => {
     const principal = context.get('principal');
     const { code, currentPassword } = await parseJsonBody(context, totpChangeSchema);
-    const row = totpRowOf(principal.id);
+    const row = await totpRowOf(principal.id);
     if (row.totpSecretSealed === null || row.totpEnabledAt === null)
       throw new KiungaError('conflict', 'Two-factor sign-in is not on.');
     await assertCurrentPassword(context, currentPassword);
@@ -335,13 +345,15 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
       row.totpLastStep,
     );
     if (step === null) throw new KiungaError('invalid_totp', undefined, 400);
-    sqlite
-      .prepare(
-        'UPDATE users SET totp_secret_sealed = NULL, totp_enabled_at = NULL, totp_last_step = NULL, updated_at = ? WHERE id = ?',
-      )
-      .run(dependencies.clock.now(), principal.id);
+    // A code is good once: not if a sign-in took this step (or a later one) meanwhile.
+    const disabled = await platform.run(
+      `UPDATE users SET totp_secret_sealed = NULL, totp_enabled_at = NULL, totp_last_step = NULL, updated_at = ?
+        WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`,
+      [dependencies.clock.now(), principal.id, step],
+    );
+    if (disabled.changes === 0) throw new KiungaError('invalid_totp', undefined, 400);
     const tokens = await endOtherSessions(context);
-    recordAudit(dependencies, context, { action: 'auth.totp_disabled', target: principal.id });
+    await recordAudit(dependencies, context, { action: 'auth.totp_disabled', target: principal.id });
     return context.json({ totpEnabled: false, ...(tokens ? { tokens } : {}) });
   });
 
@@ -355,11 +367,12 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
         'newPassword: choose a password different from the current one.',
       );
     const wasRequired = principal.mustChangePassword === true;
-    sqlite
-      .prepare('UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?')
-      .run(await hashPassword(body.newPassword), dependencies.clock.now(), principal.id);
+    await platform.run(
+      'UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?',
+      [await hashPassword(body.newPassword), dependencies.clock.now(), principal.id],
+    );
     const tokens = await endOtherSessions(context);
-    recordAudit(dependencies, context, {
+    await recordAudit(dependencies, context, {
       action: 'auth.password_change',
       target: principal.id,
       detail: { wasRequired },

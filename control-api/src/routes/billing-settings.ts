@@ -1,9 +1,10 @@
 // /api/v1/billing/settings (cycle rule, due days, dunning steps, invoice prefix, whole shillings) and
 // /api/v1/billing/subscribers/:id (one subscriber's cycle override and service start).
-import { KiungaError, type TenantShard } from '@kiunga/schemas';
+import type { SqlDatabase } from '@kiunga/schemas';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
+import { assertSubscriberExists } from '../billing/payments-store';
 import {
   billingSettingsSchema,
   cycleRuleSchema,
@@ -15,7 +16,7 @@ import { cycleOverrideOf } from '../billing/store';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import { requireFeature } from '../middleware/require-feature';
 import { requirePermission } from '../middleware/require-permission';
-import { tenantShardOf } from '../tenant-access';
+import { tenantDatabaseOf } from '../tenant-access';
 import { parseJsonBody } from '../validation';
 import { registerApiOperations } from './openapi';
 
@@ -68,66 +69,71 @@ registerApiOperations([
 
 type Terms = z.infer<typeof termsSchema>;
 
-function readTerms(shard: TenantShard, subscriberId: string): Terms {
-  if (!shard.statement('SELECT 1 FROM subscribers WHERE id = ?').get(subscriberId)) {
-    throw new KiungaError('not_found', 'No such subscriber.');
-  }
-  const row = shard
-    .statement(
-      `SELECT service_start_at AS serviceStartAt, cycle_length_months AS cycleLengthMonths,
-              cycle_anchor_day AS cycleAnchorDay FROM billing_subscribers WHERE subscriber_id = ?`,
-    )
-    .get(subscriberId) as
-    | { serviceStartAt: number | null; cycleLengthMonths: number | null; cycleAnchorDay: string | null }
-    | undefined;
+async function readTerms(database: SqlDatabase, subscriberId: string): Promise<Terms> {
+  await assertSubscriberExists(database, subscriberId);
+  const row = await database.get<{
+    serviceStartAt: number | null;
+    cycleLengthMonths: number | null;
+    cycleAnchorDay: string | null;
+  }>(
+    `SELECT service_start_at AS "serviceStartAt", cycle_length_months AS "cycleLengthMonths",
+            cycle_anchor_day AS "cycleAnchorDay" FROM billing_subscribers WHERE subscriber_id = ?`,
+    [subscriberId],
+  );
   return { subscriberId, cycle: cycleOverrideOf(row), serviceStartAt: row?.serviceStartAt ?? null };
 }
 
-function writeTerms(shard: TenantShard, terms: Terms, nowMs: number): void {
-  shard
-    .statement(
-      `INSERT INTO billing_subscribers (subscriber_id, service_start_at, cycle_length_months, cycle_anchor_day, updated_at)
-       VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(subscriber_id) DO UPDATE SET service_start_at = excluded.service_start_at,
-         cycle_length_months = excluded.cycle_length_months, cycle_anchor_day = excluded.cycle_anchor_day,
-         updated_at = excluded.updated_at`,
-    )
-    .run(
+async function writeTerms(database: SqlDatabase, terms: Terms, nowMs: number): Promise<void> {
+  await database.run(
+    `INSERT INTO billing_subscribers (subscriber_id, service_start_at, cycle_length_months, cycle_anchor_day, updated_at)
+     VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (subscriber_id) DO UPDATE SET service_start_at = excluded.service_start_at,
+       cycle_length_months = excluded.cycle_length_months, cycle_anchor_day = excluded.cycle_anchor_day,
+       updated_at = excluded.updated_at`,
+    [
       terms.subscriberId,
       terms.serviceStartAt,
       terms.cycle?.lengthMonths ?? null,
       terms.cycle === null ? null : String(terms.cycle.anchorDay),
       nowMs,
-    );
+    ],
+  );
 }
 
 export function billingSettingsRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.use('*', requireFeature(dependencies, 'pppoe'));
 
-  routes.get('/settings', requirePermission('billing.read'), (context) =>
-    context.json(readBillingSettings(tenantShardOf(context, dependencies))),
+  routes.get('/settings', requirePermission('billing.read'), async (context) =>
+    context.json(await readBillingSettings(tenantDatabaseOf(context, dependencies))),
   );
 
   routes.patch('/settings', requirePermission('billing.write'), async (context) => {
     const input = await parseJsonBody(context, updateBillingSettingsSchema);
-    const shard = tenantShardOf(context, dependencies);
-    const settings = { ...readBillingSettings(shard), ...input };
-    writeBillingSettings(shard, settings, dependencies.clock.now());
-    recordAudit(dependencies, context, { action: 'billing.settings.update', detail: input });
+    const database = tenantDatabaseOf(context, dependencies);
+    // One transaction: the settings written back are the settings read.
+    const settings = await database.transaction(async (transaction) => {
+      const next = { ...(await readBillingSettings(transaction)), ...input };
+      await writeBillingSettings(transaction, next, dependencies.clock.now());
+      return next;
+    });
+    await recordAudit(dependencies, context, { action: 'billing.settings.update', detail: input });
     return context.json(settings);
   });
 
-  routes.get('/subscribers/:id', requirePermission('billing.read'), (context) =>
-    context.json(readTerms(tenantShardOf(context, dependencies), context.req.param('id'))),
+  routes.get('/subscribers/:id', requirePermission('billing.read'), async (context) =>
+    context.json(await readTerms(tenantDatabaseOf(context, dependencies), context.req.param('id'))),
   );
 
   routes.patch('/subscribers/:id', requirePermission('billing.write'), async (context) => {
     const input = await parseJsonBody(context, updateTermsSchema);
-    const shard = tenantShardOf(context, dependencies);
-    const terms = { ...readTerms(shard, context.req.param('id')), ...input };
-    writeTerms(shard, terms, dependencies.clock.now());
-    recordAudit(dependencies, context, {
+    const database = tenantDatabaseOf(context, dependencies);
+    const terms = await database.transaction(async (transaction) => {
+      const next = { ...(await readTerms(transaction, context.req.param('id'))), ...input };
+      await writeTerms(transaction, next, dependencies.clock.now());
+      return next;
+    });
+    await recordAudit(dependencies, context, {
       action: 'billing.subscriber_terms.update',
       target: terms.subscriberId,
       detail: input,

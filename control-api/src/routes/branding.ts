@@ -5,7 +5,7 @@ import { recordAudit } from '../audit';
 import type { ApiDependencies, AppEnv } from '../dependencies';
 import { readBranding, updateBranding } from '../domains/branding';
 import { requirePermission } from '../middleware/require-permission';
-import { tenantShardOf } from '../tenant-access';
+import { tenantDatabaseOf } from '../tenant-access';
 import { parseJsonBody } from '../validation';
 import { registerApiOperations } from './openapi';
 
@@ -30,12 +30,18 @@ registerApiOperations([
 
 export function brandingRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  routes.get('/', (context) => context.json(readBranding(tenantShardOf(context, dependencies))));
+  routes.get('/', async (context) =>
+    context.json(await readBranding(tenantDatabaseOf(context, dependencies))),
+  );
   routes.patch('/', requirePermission('branding.write'), async (context) => {
     const input = await parseJsonBody(context, updateBrandingInputSchema);
-    const branding = updateBranding(tenantShardOf(context, dependencies), input, dependencies.clock.now());
+    const branding = await updateBranding(
+      tenantDatabaseOf(context, dependencies),
+      input,
+      dependencies.clock.now(),
+    );
     const { logo, ...rest } = input;
-    recordAudit(dependencies, context, {
+    await recordAudit(dependencies, context, {
       action: 'branding.update',
       detail: { ...rest, ...(logo === undefined ? {} : { logoChanged: true }) },
     });

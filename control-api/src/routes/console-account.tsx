@@ -48,18 +48,18 @@ export function ownAccountRoutes(
   const consoleRoot = `/${options.basePath.split('/')[1] ?? ''}`;
   const local = options.basePath.slice(consoleRoot.length);
   // The API has no read of one's own TOTP state; it is one column of the account's own row.
-  const isTotpEnabled = (userId: string) =>
-    Boolean(
-      (
-        dependencies.platform.sqlite
-          .prepare('SELECT totp_enabled_at IS NOT NULL AS isEnabled FROM users WHERE id = ?')
-          .get(userId) as { isEnabled: number } | undefined
-      )?.isEnabled,
+  const isTotpEnabled = async (userId: string): Promise<boolean> => {
+    const row = await dependencies.databases.platform.get(
+      'SELECT 1 AS found FROM users WHERE id = ? AND totp_enabled_at IS NOT NULL',
+      [userId],
     );
+    return row !== undefined;
+  };
 
-  const render = (context: Context<AppEnv>, totpSetup: TotpSetup | null, error?: string) => {
+  const render = async (context: Context<AppEnv>, totpSetup: TotpSetup | null, error?: string) => {
     const principal = context.get('principal');
     const shell = options.shell(context);
+    const isEnabled = await isTotpEnabled(principal.id);
     return renderHtml(
       context,
       <AccountPage
@@ -67,7 +67,7 @@ export function ownAccountRoutes(
         basePath={options.basePath}
         email={principal.email ?? ''}
         isTotpOffered={TOTP_KINDS.has(principal.kind)}
-        isTotpEnabled={isTotpEnabled(principal.id)}
+        isTotpEnabled={isEnabled}
         totpSetup={totpSetup}
       />,
       error ? 400 : 200,

@@ -75,7 +75,7 @@ export function platformBannerMiddleware(
           dependencies.logger.warn({ err: error }, 'platform account status unavailable for the banner');
         }
       } else {
-        const status = liveAccountStatus(dependencies, principal.tenantId, dependencies.clock.now());
+        const status = await liveAccountStatus(dependencies, principal.tenantId, dependencies.clock.now());
         if (status?.state === 'grace' || status?.state === 'restricted') {
           setPlatformBanner(context, {
             kind: status.state,

@@ -341,7 +341,10 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.get('/branding', async (context) => {
     assertPermission(context, 'branding.write');
     const branding = await api<Branding>(context, 'GET', '/api/v1/branding');
-    const profile = readTenantProfile(dependencies.platform, context.get('principal').tenantId ?? '');
+    const profile = await readTenantProfile(
+      dependencies.databases.platform,
+      context.get('principal').tenantId ?? '',
+    );
     return renderHtml(
       context,
       <BrandingPage shell={shell(context)} branding={branding} ispName={profile.name} />,

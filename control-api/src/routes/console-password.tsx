@@ -10,6 +10,7 @@ import { changeOwnPassword } from './console-account';
 import {
   type AppFetch,
   consoleErrorHandler,
+  loadTenantShellFacts,
   redirectWithFlash,
   renderHtml,
   takeFlash,
@@ -41,6 +42,10 @@ export function requiredPasswordChangeRoutes(
   const routes = new Hono<AppEnv>();
   routes.onError(consoleErrorHandler(dependencies));
   routes.use('*', authenticateConsole(dependencies, { loginPath: '/login', isPasswordChangePage: true }));
+  routes.use('*', async (context, next) => {
+    await loadTenantShellFacts(context, dependencies);
+    await next();
+  });
   // Nothing to do here once the password is the user's own.
   routes.use('*', async (context, next) => {
     const principal = context.get('principal');

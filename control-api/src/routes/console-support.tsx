@@ -1,15 +1,15 @@
 // Helpers shared by the console page routes: HTML rendering, flash messages, form fields, the
 // branded shell of an ISP page, and the error handler that turns failures into pages.
-import { type ErrorCode, KiungaError } from '@kiunga/schemas';
+import { type Branding, type ErrorCode, KiungaError } from '@kiunga/schemas';
 import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ApiDependencies, AppEnv } from '../dependencies';
-import { readBranding, readTenantProfile } from '../domains';
+import { readBranding, readTenantProfile, type TenantProfile } from '../domains';
 import { authenticateConsole, CSRF_HEADER_NAME, consoleHomePath } from '../identity/console-sessions';
-import { tenantFeatures } from '../middleware/require-feature';
+import { type Feature, tenantFeatures } from '../middleware/require-feature';
 import type { Page } from '../pagination';
 import type { Permission, Principal } from '../permissions';
-import { tenantShardOf } from '../tenant-access';
+import { tenantDatabaseOf } from '../tenant-access';
 import type { FlashMessage } from '../views/components';
 import { ErrorPage } from '../views/error';
 import type { TenantNavItem } from '../views/isp/nav';
@@ -275,6 +275,7 @@ export function consoleAccess(
     async (context, next) => {
       const principal = context.get('principal');
       if (!isAllowed(principal)) return context.redirect(consoleHomePath(principal), 303);
+      await loadTenantShellFacts(context, dependencies);
       await next();
     },
   ];
@@ -300,16 +301,44 @@ export function setPlatformBanner(context: Context, banner: PlatformBanner | nul
   if (banner) platformBanners.set(context.req.raw, banner);
 }
 
+/** What the shell of an ISP page shows of the ISP: its branding, name and the features of its plan. */
+interface TenantShellFacts {
+  branding: Branding;
+  profile: TenantProfile;
+  hasFeature: (feature: Feature) => boolean;
+}
+
+/** Read once per request by the console's middleware (loadTenantShellFacts), before the page is built. */
+const tenantShellFactsOfRequest = new WeakMap<Request, TenantShellFacts>();
+
+/**
+ * Reads what every shell of this request shows of a signed-in ISP account's ISP, so that building a
+ * shell (tenantShell) needs no database call; nothing for platform accounts.
+ */
+export async function loadTenantShellFacts(
+  context: Context<AppEnv>,
+  dependencies: ApiDependencies,
+): Promise<void> {
+  const tenantId = context.get('principal').tenantId;
+  if (tenantId === null) return;
+  const platform = dependencies.databases.platform;
+  tenantShellFactsOfRequest.set(context.req.raw, {
+    branding: await readBranding(tenantDatabaseOf(context, dependencies)),
+    profile: await readTenantProfile(platform, tenantId),
+    hasFeature: await tenantFeatures(platform, tenantId),
+  });
+}
+
 /** The shell of an ISP page (console or technician panel), in the ISP's own name, logo and colours. */
 export function tenantShell(
   context: Context<AppEnv>,
-  dependencies: ApiDependencies,
+  _dependencies: ApiDependencies,
   nav: TenantNavItem[],
 ): ConsoleShell {
   const principal = context.get('principal');
-  const branding = readBranding(tenantShardOf(context, dependencies));
-  const profile = readTenantProfile(dependencies.platform, principal.tenantId ?? '');
-  const hasFeature = tenantFeatures(dependencies.platform, profile.id);
+  const facts = tenantShellFactsOfRequest.get(context.req.raw);
+  if (!facts) throw new Error('tenantShell before loadTenantShellFacts: mount the page behind consoleAccess');
+  const { branding, profile, hasFeature } = facts;
   return {
     brandName: branding.displayName ?? profile.name,
     logo: branding.logo,

@@ -12,7 +12,7 @@ import type { ApiDependencies, AppEnv } from '../dependencies';
 import { requireFeature } from '../middleware/require-feature';
 import { requirePermission } from '../middleware/require-permission';
 import { pageQuerySchema } from '../pagination';
-import { tenantIdOf, tenantShardOf } from '../tenant-access';
+import { tenantDatabaseOf, tenantIdOf } from '../tenant-access';
 import { parseJsonBody, parseQuery } from '../validation';
 import { registerApiOperations } from './openapi';
 import { settlementSchema } from './payments';
@@ -136,10 +136,11 @@ registerApiOperations([
   },
 ]);
 
-function ispNameOf(dependencies: ApiDependencies, tenantId: string): string {
-  const row = dependencies.platform.sqlite.prepare('SELECT name FROM tenants WHERE id = ?').get(tenantId) as
-    | { name: string }
-    | undefined;
+async function ispNameOf(dependencies: ApiDependencies, tenantId: string): Promise<string> {
+  const row = await dependencies.databases.platform.get<{ name: string }>(
+    'SELECT name FROM tenants WHERE id = ?',
+    [tenantId],
+  );
   return row?.name ?? '';
 }
 
@@ -147,22 +148,23 @@ export function invoiceRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.use('*', requireFeature(dependencies, 'pppoe'));
 
-  routes.get('/', requirePermission('billing.read'), (context) => {
+  routes.get('/', requirePermission('billing.read'), async (context) => {
     const query = parseQuery(context, listQuerySchema);
-    return context.json(listInvoices(tenantShardOf(context, dependencies), query));
+    return context.json(await listInvoices(tenantDatabaseOf(context, dependencies), query));
   });
 
   // One route for `inv_x`, `inv_x.html` and `inv_x.pdf`: invoice ids never contain a dot.
   routes.get('/:id', requirePermission('billing.read'), async (context) => {
     const [id = '', format = 'json'] = context.req.param('id').split('.', 2);
-    const shard = tenantShardOf(context, dependencies);
-    const invoice = getInvoice(shard, id);
+    const database = tenantDatabaseOf(context, dependencies);
+    const invoice = await getInvoice(database, id);
     if (format === 'json') return context.json(invoice);
-    const subscriber = shard
-      .statement('SELECT full_name AS fullName, phone FROM subscribers WHERE id = ?')
-      .get(invoice.subscriberId) as { fullName: string; phone: string | null } | undefined;
+    const subscriber = await database.get<{ fullName: string; phone: string | null }>(
+      'SELECT full_name AS "fullName", phone FROM subscribers WHERE id = ?',
+      [invoice.subscriberId],
+    );
     const input: InvoiceDocumentInput = {
-      ispName: ispNameOf(dependencies, tenantIdOf(context)),
+      ispName: await ispNameOf(dependencies, tenantIdOf(context)),
       subscriber: {
         fullName: subscriber?.fullName ?? '',
         phone: subscriber?.phone ?? null,
@@ -183,12 +185,16 @@ export function invoiceRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
 
   routes.post('/:id/void', requirePermission('billing.write'), async (context) => {
     const { reason } = await parseJsonBody(context, voidSchema);
-    const shard = tenantShardOf(context, dependencies);
-    const { invoice, isDuplicate } = voidInvoice(shard, context.req.param('id'), dependencies.clock.now());
+    const database = tenantDatabaseOf(context, dependencies);
+    const { invoice, isDuplicate } = await voidInvoice(
+      database,
+      context.req.param('id'),
+      dependencies.clock.now(),
+    );
     // Voiding what was overdue may leave nothing overdue: service comes back at once.
     const settlement = await settleSubscriberPayment(dependencies, tenantIdOf(context), invoice.subscriberId);
     if (!isDuplicate) {
-      recordAudit(dependencies, context, {
+      await recordAudit(dependencies, context, {
         action: 'invoice.void',
         target: invoice.id,
         detail: { number: invoice.number, totalCents: invoice.totalCents, reason },
@@ -206,8 +212,10 @@ export function subscriberStatementRoutes(dependencies: ApiDependencies): Hono<A
     '/:id/statement',
     requireFeature(dependencies, 'pppoe'),
     requirePermission('billing.read'),
-    (context) =>
-      context.json(subscriberStatement(tenantShardOf(context, dependencies), context.req.param('id'))),
+    async (context) =>
+      context.json(
+        await subscriberStatement(tenantDatabaseOf(context, dependencies), context.req.param('id')),
+      ),
   );
   routes.post(
     '/:id/refunds',
@@ -223,8 +231,8 @@ export function subscriberStatementRoutes(dependencies: ApiDependencies): Hono<A
         );
       }
       const subscriberId = context.req.param('id');
-      const { refund, creditBalanceCents, isDuplicate } = refundCredit(
-        tenantShardOf(context, dependencies),
+      const { refund, creditBalanceCents, isDuplicate } = await refundCredit(
+        tenantDatabaseOf(context, dependencies),
         {
           subscriberId,
           amountCents: cents(input.amountCents),
@@ -235,7 +243,7 @@ export function subscriberStatementRoutes(dependencies: ApiDependencies): Hono<A
         dependencies.clock.now(),
       );
       if (!isDuplicate) {
-        recordAudit(dependencies, context, {
+        await recordAudit(dependencies, context, {
           action: 'refund.record',
           target: refund.id,
           detail: { subscriberId, amountCents: refund.amountCents, method: refund.method },

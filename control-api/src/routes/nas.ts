@@ -1,6 +1,7 @@
 // /api/v1/nas: the ISP's MikroTiks — register, edit, rotate the secret, RouterOS script, hotspot login page.
 import {
   createNasInputSchema,
+  type NasOutput,
   nasOutputSchema,
   nasWithSecretOutputSchema,
   pageResponseSchema,
@@ -17,7 +18,7 @@ import { requirePermission } from '../middleware/require-permission';
 import { pageQuerySchema } from '../pagination';
 import { renderHotspotLoginPage } from '../routeros/hotspot-login';
 import { renderRouterosScript } from '../routeros/routeros-script';
-import { tenantIdOf, tenantShardOf } from '../tenant-access';
+import { tenantDatabaseOf, tenantIdOf } from '../tenant-access';
 import { parseJsonBody, parseQuery } from '../validation';
 import { registerApiOperations } from './openapi';
 
@@ -118,16 +119,17 @@ registerApiOperations([
 
 export function nasRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  const { platform, secretBox, clock } = dependencies;
+  const { secretBox, clock } = dependencies;
+  const platform = dependencies.databases.platform;
 
-  const scriptFor = (
+  const scriptFor = async (
     context: Context<AppEnv>,
-    nas: ReturnType<typeof getNas>,
+    nas: NasOutput,
     secret: string | null,
     radiusAddresses?: readonly string[],
-  ): string => {
-    const tenant = readTenantProfile(platform, tenantIdOf(context));
-    const settings = readRadiusSettings(tenantShardOf(context, dependencies));
+  ): Promise<string> => {
+    const tenant = await readTenantProfile(platform, tenantIdOf(context));
+    const settings = await readRadiusSettings(tenantDatabaseOf(context, dependencies));
     return renderRouterosScript({
       nasName: nas.name,
       radiusAddresses: radiusAddresses ?? defaultRadiusAddresses(dependencies),
@@ -145,42 +147,46 @@ export function nasRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     });
   };
 
-  routes.get('/', requirePermission('nas.read'), (context) => {
+  routes.get('/', requirePermission('nas.read'), async (context) => {
     const page = parseQuery(context, pageQuerySchema);
-    return context.json(listNas(platform, tenantIdOf(context), page));
+    return context.json(await listNas(platform, tenantIdOf(context), page));
   });
 
   routes.post('/', requirePermission('nas.write'), async (context) => {
     const input = await parseJsonBody(context, createNasInputSchema);
     const tenantId = tenantIdOf(context);
-    const { nas, secret } = createNas(platform, secretBox, tenantId, input, clock.now());
+    const { nas, secret } = await createNas(platform, secretBox, tenantId, input, clock.now());
     dependencies.aaa.reloadNasRegistry();
-    recordAudit(dependencies, context, { action: 'nas.create', target: nas.id, detail: input });
-    return context.json({ ...nas, secret, routerosScript: scriptFor(context, nas, secret) }, 201);
+    await recordAudit(dependencies, context, { action: 'nas.create', target: nas.id, detail: input });
+    return context.json({ ...nas, secret, routerosScript: await scriptFor(context, nas, secret) }, 201);
   });
 
-  routes.get('/:id', requirePermission('nas.read'), (context) =>
-    context.json(getNas(platform, tenantIdOf(context), context.req.param('id'))),
+  routes.get('/:id', requirePermission('nas.read'), async (context) =>
+    context.json(await getNas(platform, tenantIdOf(context), context.req.param('id'))),
   );
 
   routes.patch('/:id', requirePermission('nas.write'), async (context) => {
     const input = await parseJsonBody(context, updateNasInputSchema);
-    const nas = updateNas(platform, tenantIdOf(context), context.req.param('id'), input, clock.now());
+    const nas = await updateNas(platform, tenantIdOf(context), context.req.param('id'), input, clock.now());
     dependencies.aaa.reloadNasRegistry();
-    recordAudit(dependencies, context, { action: 'nas.update', target: nas.id, detail: input });
+    await recordAudit(dependencies, context, { action: 'nas.update', target: nas.id, detail: input });
     return context.json(nas);
   });
 
-  routes.delete('/:id', requirePermission('nas.write'), (context) => {
-    const nas = deleteNas(platform, tenantIdOf(context), context.req.param('id'));
+  routes.delete('/:id', requirePermission('nas.write'), async (context) => {
+    const nas = await deleteNas(platform, tenantIdOf(context), context.req.param('id'));
     dependencies.aaa.reloadNasRegistry();
-    recordAudit(dependencies, context, { action: 'nas.delete', target: nas.id, detail: { name: nas.name } });
+    await recordAudit(dependencies, context, {
+      action: 'nas.delete',
+      target: nas.id,
+      detail: { name: nas.name },
+    });
     return context.json(nas);
   });
 
-  routes.post('/:id/rotate-secret', requirePermission('nas.write'), (context) => {
+  routes.post('/:id/rotate-secret', requirePermission('nas.write'), async (context) => {
     const tenantId = tenantIdOf(context);
-    const { nas, secret } = rotateNasSecret(
+    const { nas, secret } = await rotateNasSecret(
       platform,
       secretBox,
       tenantId,
@@ -188,25 +194,25 @@ export function nasRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
       clock.now(),
     );
     dependencies.aaa.reloadNasRegistry();
-    recordAudit(dependencies, context, { action: 'nas.rotate_secret', target: nas.id });
-    return context.json({ ...nas, secret, routerosScript: scriptFor(context, nas, secret) });
+    await recordAudit(dependencies, context, { action: 'nas.rotate_secret', target: nas.id });
+    return context.json({ ...nas, secret, routerosScript: await scriptFor(context, nas, secret) });
   });
 
-  routes.get('/:id/routeros-script', requirePermission('nas.read'), (context) => {
+  routes.get('/:id/routeros-script', requirePermission('nas.read'), async (context) => {
     const { radiusAddress } = parseQuery(context, scriptQuerySchema);
     const tenantId = tenantIdOf(context);
-    const nas = getNas(platform, tenantId, context.req.param('id'));
-    return context.text(scriptFor(context, nas, null, radiusAddress), 200, {
+    const nas = await getNas(platform, tenantId, context.req.param('id'));
+    return context.text(await scriptFor(context, nas, null, radiusAddress), 200, {
       'content-type': 'text/plain; charset=utf-8',
       'content-disposition': `attachment; filename="kiunga-${nas.id}.rsc"`,
     });
   });
 
-  routes.get('/:id/hotspot-login.html', requirePermission('nas.read'), (context) => {
+  routes.get('/:id/hotspot-login.html', requirePermission('nas.read'), async (context) => {
     const tenantId = tenantIdOf(context);
-    const nas = getNas(platform, tenantId, context.req.param('id'));
-    const tenant = readTenantProfile(platform, tenantId);
-    const branding = readBranding(tenantShardOf(context, dependencies));
+    const nas = await getNas(platform, tenantId, context.req.param('id'));
+    const tenant = await readTenantProfile(platform, tenantId);
+    const branding = await readBranding(tenantDatabaseOf(context, dependencies));
     return context.html(
       renderHotspotLoginPage({
         portalUrl: `${dependencies.publicUrl}/portal/${tenant.slug}`,

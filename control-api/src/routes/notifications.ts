@@ -6,7 +6,7 @@ import type { ApiDependencies, AppEnv } from '../dependencies';
 import { requirePermission } from '../middleware/require-permission';
 import { listNotifications, NOTIFICATION_STATUSES, notificationOutputSchema } from '../notifications/outbox';
 import { pageQuerySchema } from '../pagination';
-import { tenantShardOf } from '../tenant-access';
+import { tenantDatabaseOf } from '../tenant-access';
 import { parseQuery } from '../validation';
 import { registerApiOperations } from './openapi';
 
@@ -29,9 +29,9 @@ registerApiOperations([
 
 export function notificationRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  routes.get('/', requirePermission('billing.read'), (context) => {
+  routes.get('/', requirePermission('billing.read'), async (context) => {
     const query = parseQuery(context, listQuerySchema);
-    return context.json(listNotifications(tenantShardOf(context, dependencies), query));
+    return context.json(await listNotifications(tenantDatabaseOf(context, dependencies), query));
   });
   return routes;
 }

@@ -1,35 +1,14 @@
 // The OpenAPI document covers the API: every route mounted under /api/v1 by createApp appears in it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  type AaaControl,
-  createSecretBox,
-  generateMasterKey,
-  openPlatformDatabase,
-  type PlatformDatabase,
-  ShardRegistry,
-  systemClock,
-} from '@kiunga/schemas';
+import { type AaaControl, createSecretBox, generateMasterKey, systemClock } from '@kiunga/schemas';
+import { useTestDatabases } from '@kiunga/schemas/testing';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ControlApiOptions, createApp } from '../app';
 import { buildOpenApiDocument } from './openapi';
 
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
-let dataDir: string;
-let platform: PlatformDatabase;
-
-beforeAll(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'kiunga-openapi-'));
-  platform = openPlatformDatabase(dataDir);
-});
-
-afterAll(() => {
-  platform?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const testDatabases = useTestDatabases();
 
 /** "/api/v1/plans/:id" → "/api/v1/plans/{id}" (a regex constraint such as :action{a|b} is dropped). */
 function openApiPathOf(honoPath: string): string {
@@ -39,8 +18,7 @@ function openApiPathOf(honoPath: string): string {
 /** The method and path of each handler createApp mounts under /api/v1 (middleware excluded). */
 function mountedApiRoutes(): string[] {
   const options = {
-    platform,
-    shards: new ShardRegistry({ dataDir }),
+    databases: testDatabases().databases,
     secretBox: createSecretBox(generateMasterKey()),
     clock: systemClock,
     aaa: {} as AaaControl,

@@ -64,7 +64,7 @@ export function pageRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   routes.get('/', (context) => context.redirect('/login', 303));
 
   routes.get('/login', async (context) => {
-    const session = cookieSessionPrincipal(dependencies, context);
+    const session = await cookieSessionPrincipal(dependencies, context);
     if (session) return context.redirect(consoleHomePath(session.principal), 303);
     const next = safeNextPath(context.req.query('next')) ?? '';
     return renderLogin(context, { next, flash: takeFlash(context) });
@@ -97,7 +97,7 @@ export function pageRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
         password,
         totp: fields.totp?.replace(/\s/g, '') || undefined,
       });
-      startCookieSession(dependencies, context, principal.id);
+      await startCookieSession(dependencies, context, principal.id);
       if (principal.mustChangePassword) return context.redirect(PASSWORD_CHANGE_PATH, 303);
       const home = consoleHomePath(principal);
       const target = next && consoleOfPath(next) === home ? next : home;
@@ -115,10 +115,10 @@ export function pageRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   });
 
   routes.post('/logout', async (context) => {
-    const session = cookieSessionPrincipal(dependencies, context);
+    const session = await cookieSessionPrincipal(dependencies, context);
     // Without a valid CSRF token a third-party page could sign people out; ignore such posts.
     if (session && (await hasValidCsrfToken(context, session.csrfToken)))
-      endCookieSession(dependencies, context);
+      await endCookieSession(dependencies, context);
     else if (session) return context.redirect(consoleHomePath(session.principal), 303);
     return redirectWithFlash(context, '/login', 'ok', 'You are signed out.');
   });

@@ -11,7 +11,7 @@ import type { ApiDependencies, AppEnv } from '../dependencies';
 import { requireFeature } from '../middleware/require-feature';
 import { requirePermission } from '../middleware/require-permission';
 import { pageQuerySchema } from '../pagination';
-import { tenantIdOf, tenantShardOf } from '../tenant-access';
+import { tenantDatabaseOf, tenantIdOf } from '../tenant-access';
 import { parseJsonBody, parseQuery } from '../validation';
 import { registerApiOperations } from './openapi';
 
@@ -85,9 +85,9 @@ export function paymentRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.use('*', requireFeature(dependencies, 'pppoe'));
 
-  routes.get('/', requirePermission('billing.read'), (context) => {
+  routes.get('/', requirePermission('billing.read'), async (context) => {
     const query = parseQuery(context, listQuerySchema);
-    return context.json(listPayments(tenantShardOf(context, dependencies), query));
+    return context.json(await listPayments(tenantDatabaseOf(context, dependencies), query));
   });
 
   routes.post('/', requirePermission('billing.write'), async (context) => {
@@ -99,9 +99,9 @@ export function paymentRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
         'A payment needs an Idempotency-Key header (or idempotencyKey) of at most 100 characters.',
       );
     }
-    const shard = tenantShardOf(context, dependencies);
-    const { payment, isDuplicate } = recordManualPayment(
-      shard,
+    const database = tenantDatabaseOf(context, dependencies);
+    const { payment, isDuplicate } = await recordManualPayment(
+      database,
       {
         subscriberId: input.subscriberId,
         amountCents: cents(input.amountCents),
@@ -113,7 +113,7 @@ export function paymentRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     );
     const settlement = await settleSubscriberPayment(dependencies, tenantIdOf(context), input.subscriberId);
     if (!isDuplicate) {
-      recordAudit(dependencies, context, {
+      await recordAudit(dependencies, context, {
         action: 'payment.record',
         target: payment.id,
         detail: { subscriberId: input.subscriberId, amountCents: input.amountCents, method: input.method },
@@ -124,16 +124,16 @@ export function paymentRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
 
   routes.post('/:id/assign', requirePermission('billing.write'), async (context) => {
     const { subscriberId } = await parseJsonBody(context, assignSchema);
-    const shard = tenantShardOf(context, dependencies);
-    const { payment, isDuplicate } = assignPayment(
-      shard,
+    const database = tenantDatabaseOf(context, dependencies);
+    const { payment, isDuplicate } = await assignPayment(
+      database,
       context.req.param('id'),
       subscriberId,
       dependencies.clock.now(),
     );
     const settlement = await settleSubscriberPayment(dependencies, tenantIdOf(context), subscriberId);
     if (!isDuplicate) {
-      recordAudit(dependencies, context, {
+      await recordAudit(dependencies, context, {
         action: 'payment.assign',
         target: payment.id,
         detail: { subscriberId },

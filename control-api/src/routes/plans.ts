@@ -23,7 +23,7 @@ import { changeSubjectRate } from '../domains/sessions';
 import { requireFeature } from '../middleware/require-feature';
 import { requirePermission } from '../middleware/require-permission';
 import { pageQuerySchema } from '../pagination';
-import { tenantShardOf } from '../tenant-access';
+import { tenantDatabaseOf, tenantIdOf } from '../tenant-access';
 import { parseJsonBody, parseQuery } from '../validation';
 import { registerApiOperations } from './openapi';
 
@@ -86,32 +86,37 @@ export function planRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   const { clock } = dependencies;
 
-  routes.get('/', requirePermission('plans.read'), (context) => {
+  routes.get('/', requirePermission('plans.read'), async (context) => {
     const { limit, cursor, isActive, ...filter } = parseQuery(context, listQuerySchema);
-    const shard = tenantShardOf(context, dependencies);
+    const database = tenantDatabaseOf(context, dependencies);
     const isActiveFilter = isActive === undefined ? undefined : isActive === 'true';
-    return context.json(listPlans(shard, { ...filter, isActive: isActiveFilter }, { limit, cursor }));
+    return context.json(
+      await listPlans(database, { ...filter, isActive: isActiveFilter }, { limit, cursor }),
+    );
   });
 
   routes.post('/', requirePermission('plans.write'), async (context) => {
     const input = await parseJsonBody(context, createPlanInputSchema);
     await assertKindFeature(dependencies, context, input.kind);
-    const plan = createPlan(tenantShardOf(context, dependencies), input, clock.now());
-    recordAudit(dependencies, context, { action: 'plan.create', target: plan.id, detail: input });
+    const plan = await createPlan(tenantDatabaseOf(context, dependencies), input, clock.now());
+    await recordAudit(dependencies, context, { action: 'plan.create', target: plan.id, detail: input });
     return context.json(plan, 201);
   });
 
-  routes.get('/:id', requirePermission('plans.read'), (context) =>
-    context.json(toPlanOutput(getPlan(tenantShardOf(context, dependencies), context.req.param('id')))),
+  routes.get('/:id', requirePermission('plans.read'), async (context) =>
+    context.json(
+      toPlanOutput(await getPlan(tenantDatabaseOf(context, dependencies), context.req.param('id'))),
+    ),
   );
 
   routes.patch('/:id', requirePermission('plans.write'), async (context) => {
     const input = await parseJsonBody(context, updatePlanInputSchema);
-    const shard = tenantShardOf(context, dependencies);
+    const tenantId = tenantIdOf(context);
+    const database = tenantDatabaseOf(context, dependencies);
     const planId = context.req.param('id');
-    await assertKindFeature(dependencies, context, input.kind ?? getPlan(shard, planId).kind);
-    const { plan, previous, isRateChanged } = updatePlan(shard, planId, input, clock.now());
-    recordAudit(dependencies, context, {
+    await assertKindFeature(dependencies, context, input.kind ?? (await getPlan(database, planId)).kind);
+    const { plan, previous, isRateChanged } = await updatePlan(database, planId, input, clock.now());
+    await recordAudit(dependencies, context, {
       action: 'plan.update',
       target: plan.id,
       detail: { before: previous, input },
@@ -119,18 +124,18 @@ export function planRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     if (!isRateChanged || plan.kind === 'hotspot') return context.json(plan);
     const rateChange = await changeSubjectRate(
       dependencies.aaa,
-      shard.tenantId,
-      subscriberIdsOnPlan(shard, plan.id),
+      tenantId,
+      await subscriberIdsOnPlan(database, plan.id),
       plan.rateLimit,
     );
     return context.json({ ...plan, rateChange });
   });
 
-  routes.delete('/:id', requirePermission('plans.write'), (context) => {
-    const shard = tenantShardOf(context, dependencies);
-    const plan = toPlanOutput(getPlan(shard, context.req.param('id')));
-    deletePlan(shard, plan.id);
-    recordAudit(dependencies, context, {
+  routes.delete('/:id', requirePermission('plans.write'), async (context) => {
+    const database = tenantDatabaseOf(context, dependencies);
+    const plan = toPlanOutput(await getPlan(database, context.req.param('id')));
+    await deletePlan(database, plan.id);
+    await recordAudit(dependencies, context, {
       action: 'plan.delete',
       target: plan.id,
       detail: { name: plan.name },

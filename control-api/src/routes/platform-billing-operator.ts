@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
 import type { ApiDependencies, AppEnv } from '../dependencies';
+import { equals, whereAll } from '../domains/listing';
 import { requirePlatformPrincipal } from '../identity/scope';
 import { requirePermission } from '../middleware/require-permission';
 import {
@@ -120,30 +121,31 @@ registerApiOperations([
 export function platformBillingOperatorRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.use('*', requirePlatformPrincipal(), requirePermission('platform_billing.manage'));
-  const sqlite = dependencies.platform.sqlite;
+  const platform = dependencies.databases.platform;
 
-  routes.get('/tenants', (context) => {
-    const items = billableTenants(dependencies).map((tenant) => accountView(dependencies, tenant));
+  routes.get('/tenants', async (context) => {
+    const items = [];
+    for (const tenant of await billableTenants(platform)) items.push(await accountView(dependencies, tenant));
     return context.json({ items });
   });
 
-  routes.get('/tenants/:id', (context) => {
-    const tenant = findTenant(dependencies, context.req.param('id'));
+  routes.get('/tenants/:id', async (context) => {
+    const tenant = await findTenant(platform, context.req.param('id'));
     if (!tenant) throw new KiungaError('tenant_not_found');
-    return context.json(accountView(dependencies, tenant));
+    return context.json(await accountView(dependencies, tenant));
   });
 
   // Idempotent by the bank's transaction id: recording the same line twice answers the first record.
   routes.post('/bank-payments', async (context) => {
     const body = await parseJsonBody(context, bankPaymentSchema);
-    const existing = findPayment(dependencies, 'bank', body.bankTransactionId);
+    const existing = await findPayment(platform, 'bank', body.bankTransactionId);
     if (existing) {
       if (existing.amountCents !== body.amountCents)
         throw new KiungaError('conflict', 'This bank transaction was recorded with a different amount.');
       return context.json({ ...existing, isNew: false }, 200);
     }
-    const account = findAccountByReference(dependencies, body.reference);
-    const { payment, isNew } = acceptPayment(dependencies, {
+    const account = await findAccountByReference(platform, body.reference);
+    const { payment, isNew } = await acceptPayment(dependencies, {
       tenantId: account?.tenantId ?? null,
       provider: 'bank',
       providerTransactionId: body.bankTransactionId,
@@ -155,7 +157,7 @@ export function platformBillingOperatorRoutes(dependencies: ApiDependencies): Ho
       receivedAtMs: body.receivedAt ?? dependencies.clock.now(),
       recordedBy: context.get('principal').id,
     });
-    recordAudit(dependencies, context, {
+    await recordAudit(dependencies, context, {
       action: 'platform_billing.bank_payment',
       target: payment.id,
       detail: body,
@@ -163,23 +165,26 @@ export function platformBillingOperatorRoutes(dependencies: ApiDependencies): Ho
     return context.json({ ...payment, isNew }, isNew ? 201 : 200);
   });
 
-  routes.get('/payments', (context) => {
+  routes.get('/payments', async (context) => {
     const query = parseQuery(context, paymentsQuerySchema);
-    const items = sqlite
-      .prepare(`${PAYMENT_SELECT} WHERE (? IS NULL OR status = ?) ORDER BY received_at DESC LIMIT ?`)
-      .all(query.status ?? null, query.status ?? null, query.limit) as PlatformPaymentRow[];
+    const where = whereAll([equals('status', query.status)]);
+    const items = await platform.all<PlatformPaymentRow>(
+      `${PAYMENT_SELECT}${where.sql} ORDER BY received_at DESC, id DESC LIMIT ?`,
+      [...where.params, query.limit],
+    );
     return context.json({ items });
   });
 
   routes.post('/payments/:id/match', async (context) => {
     const body = await parseJsonBody(context, matchSchema);
-    if (!findTenant(dependencies, body.tenantId)) throw new KiungaError('tenant_not_found');
+    if (!(await findTenant(platform, body.tenantId))) throw new KiungaError('tenant_not_found');
     const paymentId = context.req.param('id');
-    if (!matchPayment(dependencies, paymentId, body.tenantId, dependencies.clock.now()))
+    if (!(await matchPayment(platform, paymentId, body.tenantId, dependencies.clock.now())))
       throw new KiungaError('conflict', 'No unmatched payment with this id.');
-    const payment = sqlite.prepare(`${PAYMENT_SELECT} WHERE id = ?`).get(paymentId) as PlatformPaymentRow;
-    afterPaymentCredited(dependencies, payment);
-    recordAudit(dependencies, context, {
+    const payment = await platform.get<PlatformPaymentRow>(`${PAYMENT_SELECT} WHERE id = ?`, [paymentId]);
+    if (!payment) throw new KiungaError('not_found', 'No such payment.');
+    await afterPaymentCredited(dependencies, payment);
+    await recordAudit(dependencies, context, {
       action: 'platform_billing.match_payment',
       target: paymentId,
       detail: body,
@@ -187,9 +192,9 @@ export function platformBillingOperatorRoutes(dependencies: ApiDependencies): Ho
     return context.json(payment);
   });
 
-  routes.post('/run', (context) => {
-    const result = runPlatformBilling(dependencies);
-    recordAudit(dependencies, context, { action: 'platform_billing.run', detail: result });
+  routes.post('/run', async (context) => {
+    const result = await runPlatformBilling(dependencies);
+    await recordAudit(dependencies, context, { action: 'platform_billing.run', detail: result });
     return context.json(result);
   });
   return routes;

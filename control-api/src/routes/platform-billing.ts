@@ -17,6 +17,7 @@ import {
   findTenant,
   intentView,
   ispStatusView,
+  listNotices,
   PAYMENT_SELECT,
   setCallbackOutcome,
   startPlatformStkPush,
@@ -188,20 +189,27 @@ registerApiOperations([
   },
 ]);
 
-function ownerTenant(context: Context<AppEnv>, dependencies: ApiDependencies): TenantBillingRow {
+async function ownerTenant(
+  context: Context<AppEnv>,
+  dependencies: ApiDependencies,
+): Promise<TenantBillingRow> {
   const principal = context.get('principal');
   const tenantId = tenantIdOf(context);
   if (principal.kind !== 'isp_owner')
     throw new KiungaError('forbidden', 'Only the ISP owner manages the Kiunga subscription.');
-  const tenant = findTenant(dependencies, tenantId);
+  const tenant = await findTenant(dependencies.databases.platform, tenantId);
   if (!tenant) throw new KiungaError('tenant_not_found');
   return tenant;
 }
 
 /** The amount to pay: as asked, or everything owed. */
-function amountToPay(dependencies: ApiDependencies, tenantId: string, requested: number | undefined): number {
+async function amountToPay(
+  dependencies: ApiDependencies,
+  tenantId: string,
+  requested: number | undefined,
+): Promise<number> {
   if (requested !== undefined) return requested;
-  const owed = balanceCents(dependencies, tenantId);
+  const owed = await balanceCents(dependencies.databases.platform, tenantId);
   if (owed < PAYMENT_MINIMUM_CENTS)
     throw new KiungaError('conflict', 'Nothing is owed right now; give amountCents to pay ahead.');
   return owed;
@@ -209,59 +217,58 @@ function amountToPay(dependencies: ApiDependencies, tenantId: string, requested:
 
 export function platformBillingRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  const sqlite = dependencies.platform.sqlite;
+  const platform = dependencies.databases.platform;
 
-  routes.get('/', (context) => context.json(ispStatusView(dependencies, ownerTenant(context, dependencies))));
+  routes.get('/', async (context) =>
+    context.json(await ispStatusView(dependencies, await ownerTenant(context, dependencies))),
+  );
 
-  routes.get('/charges', (context) => {
-    const tenant = ownerTenant(context, dependencies);
+  routes.get('/charges', async (context) => {
+    const tenant = await ownerTenant(context, dependencies);
     const { limit } = parseQuery(context, listQuerySchema);
-    const items = sqlite
-      .prepare(
-        `SELECT id, period_key AS periodKey, kind, tier, amount_cents AS amountCents, description, due_at AS dueAt,
-                created_at AS createdAt FROM platform_charges WHERE tenant_id = ? ORDER BY due_at DESC, id LIMIT ?`,
-      )
-      .all(tenant.id, limit);
+    const items = await platform.all(
+      `SELECT id, period_key AS "periodKey", kind, tier, amount_cents AS "amountCents", description,
+              due_at AS "dueAt", created_at AS "createdAt"
+         FROM platform_charges WHERE tenant_id = ? ORDER BY due_at DESC, id LIMIT ?`,
+      [tenant.id, limit],
+    );
     return context.json({ items });
   });
 
-  routes.get('/payments', (context) => {
-    const tenant = ownerTenant(context, dependencies);
+  routes.get('/payments', async (context) => {
+    const tenant = await ownerTenant(context, dependencies);
     const { limit } = parseQuery(context, listQuerySchema);
-    const items = sqlite
-      .prepare(`${PAYMENT_SELECT} WHERE tenant_id = ? ORDER BY received_at DESC LIMIT ?`)
-      .all(tenant.id, limit);
+    const items = await platform.all(
+      `${PAYMENT_SELECT} WHERE tenant_id = ? ORDER BY received_at DESC, id DESC LIMIT ?`,
+      [tenant.id, limit],
+    );
     return context.json({ items });
   });
 
-  routes.get('/notices', (context) => {
-    const tenant = ownerTenant(context, dependencies);
+  routes.get('/notices', async (context) => {
+    const tenant = await ownerTenant(context, dependencies);
     const { limit } = parseQuery(context, listQuerySchema);
-    const items = sqlite
-      .prepare(
-        `SELECT id, kind, message, created_at AS createdAt, read_at AS readAt FROM platform_notices
-          WHERE tenant_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?`,
-      )
-      .all(tenant.id, limit);
-    return context.json({ items });
+    return context.json({ items: await listNotices(platform, tenant.id, limit) });
   });
 
   routes.post('/tier', async (context) => {
-    const tenant = ownerTenant(context, dependencies);
+    const tenant = await ownerTenant(context, dependencies);
     const body = await parseJsonBody(context, tierBodySchema);
     const nowMs = dependencies.clock.now();
-    ensureAccount(dependencies, tenant, nowMs);
+    await ensureAccount(platform, tenant, nowMs);
     if (body.tier === 'tier2') {
-      sqlite.transaction(() => {
-        sqlite
-          .prepare('UPDATE platform_accounts SET opted_tier2 = 1, updated_at = ? WHERE tenant_id = ?')
-          .run(nowMs, tenant.id);
-        sqlite
-          .prepare(`UPDATE tenants SET tier = 'tier2', updated_at = ? WHERE id = ?`)
-          .run(nowMs, tenant.id);
+      await platform.transaction(async (transaction) => {
+        await transaction.run(
+          'UPDATE platform_accounts SET opted_tier2 = 1, updated_at = ? WHERE tenant_id = ?',
+          [nowMs, tenant.id],
+        );
+        await transaction.run(`UPDATE tenants SET tier = 'tier2', updated_at = ? WHERE id = ?`, [
+          nowMs,
+          tenant.id,
+        ]);
         if (tenant.tier !== 'tier2') {
-          addNotice(
-            dependencies,
+          await addNotice(
+            transaction,
             tenant.id,
             {
               kind: 'tier_opted_tier2',
@@ -271,38 +278,41 @@ export function platformBillingRoutes(dependencies: ApiDependencies): Hono<AppEn
             nowMs,
           );
         }
-      })();
+      });
     } else {
       // Back to following revenue: Tier 1 from the next month if revenue stays below the threshold.
       const choice = body.featureChoice ?? tenant.featureChoice;
       if (!choice)
         throw new KiungaError('validation_failed', 'Tier 1 needs featureChoice: hotspot or pppoe.');
-      sqlite.transaction(() => {
-        sqlite
-          .prepare('UPDATE platform_accounts SET opted_tier2 = 0, updated_at = ? WHERE tenant_id = ?')
-          .run(nowMs, tenant.id);
-        sqlite
-          .prepare('UPDATE tenants SET feature_choice = ?, updated_at = ? WHERE id = ?')
-          .run(choice, nowMs, tenant.id);
-      })();
+      await platform.transaction(async (transaction) => {
+        await transaction.run(
+          'UPDATE platform_accounts SET opted_tier2 = 0, updated_at = ? WHERE tenant_id = ?',
+          [nowMs, tenant.id],
+        );
+        await transaction.run('UPDATE tenants SET feature_choice = ?, updated_at = ? WHERE id = ?', [
+          choice,
+          nowMs,
+          tenant.id,
+        ]);
+      });
     }
-    recordAudit(dependencies, context, {
+    await recordAudit(dependencies, context, {
       action: 'platform_billing.tier_choice',
       target: tenant.id,
       detail: body,
     });
-    return context.json(ispStatusView(dependencies, findTenant(dependencies, tenant.id) ?? tenant));
+    return context.json(await ispStatusView(dependencies, (await findTenant(platform, tenant.id)) ?? tenant));
   });
 
   routes.post('/mpesa', async (context) => {
-    const tenant = ownerTenant(context, dependencies);
+    const tenant = await ownerTenant(context, dependencies);
     const body = await parseJsonBody(context, mpesaBodySchema);
     const phone = body.phone ?? tenant.contactPhone ?? '';
     if (phone === '') throw new KiungaError('validation_failed', 'Give the phone number to pay from.');
-    const account = ensureAccount(dependencies, tenant, dependencies.clock.now());
-    const amountCents = amountToPay(dependencies, tenant.id, body.amountCents);
+    const account = await ensureAccount(platform, tenant, dependencies.clock.now());
+    const amountCents = await amountToPay(dependencies, tenant.id, body.amountCents);
     const intent = await startPlatformStkPush(dependencies, tenant, account, { phone, amountCents });
-    recordAudit(dependencies, context, {
+    await recordAudit(dependencies, context, {
       action: 'platform_billing.mpesa_start',
       target: intent.id,
       detail: { amountCents: intent.amountCents },
@@ -310,25 +320,25 @@ export function platformBillingRoutes(dependencies: ApiDependencies): Hono<AppEn
     return context.json(intentView(intent), 202);
   });
 
-  routes.get('/intents/:id', (context) => {
-    const tenant = ownerTenant(context, dependencies);
-    const intent = findIntent(dependencies, context.req.param('id'));
+  routes.get('/intents/:id', async (context) => {
+    const tenant = await ownerTenant(context, dependencies);
+    const intent = await findIntent(dependencies, context.req.param('id'));
     if (intent?.tenantId !== tenant.id) throw new KiungaError('not_found', 'No such payment.');
     return context.json(intentView(intent));
   });
 
   routes.post('/paypal/orders', async (context) => {
-    const tenant = ownerTenant(context, dependencies);
+    const tenant = await ownerTenant(context, dependencies);
     const body = await parseJsonBody(context, paypalBodySchema);
-    const account = ensureAccount(dependencies, tenant, dependencies.clock.now());
-    const amountCents = amountToPay(dependencies, tenant.id, body.amountCents);
+    const account = await ensureAccount(platform, tenant, dependencies.clock.now());
+    const amountCents = await amountToPay(dependencies, tenant.id, body.amountCents);
     const { intent, approveUrl } = await createPlatformPayPalOrder(
       dependencies,
       tenant,
       account,
       amountCents,
     );
-    recordAudit(dependencies, context, {
+    await recordAudit(dependencies, context, {
       action: 'platform_billing.paypal_order',
       target: intent.providerReference,
     });
@@ -336,14 +346,14 @@ export function platformBillingRoutes(dependencies: ApiDependencies): Hono<AppEn
   });
 
   routes.post('/paypal/orders/:orderId/capture', async (context) => {
-    const tenant = ownerTenant(context, dependencies);
+    const tenant = await ownerTenant(context, dependencies);
     const intent = await capturePlatformPayPalOrder(dependencies, tenant.id, context.req.param('orderId'));
     return context.json(intentView(intent));
   });
 
   // PayPal sends the buyer's browser back here (?token=<order id>): capture, then back to the console.
   routes.get('/paypal/return', async (context) => {
-    const tenant = ownerTenant(context, dependencies);
+    const tenant = await ownerTenant(context, dependencies);
     const orderId = context.req.query('token') ?? '';
     const intent = await capturePlatformPayPalOrder(dependencies, tenant.id, orderId);
     if ((context.req.header('accept') ?? '').includes('application/json'))
@@ -364,12 +374,12 @@ export function platformBillingCallbackRoutes(dependencies: ApiDependencies): Ho
       throw new KiungaError('not_found');
     const body = await readCallbackBody(context);
     if (body.kind === 'too_large') {
-      const id = storeCallback(dependencies, 'mpesa', 'stk', body.prefix);
-      setCallbackOutcome(dependencies, id, 'too_large');
+      const id = await storeCallback(dependencies, 'mpesa', 'stk', body.prefix);
+      await setCallbackOutcome(dependencies, id, 'too_large');
       dependencies.logger.warn('platform M-Pesa callback body over the limit');
       return tooLargeAnswer(context);
     }
-    const outcome = applyPlatformStkCallback(dependencies, body.text);
+    const outcome = await applyPlatformStkCallback(dependencies, body.text);
     dependencies.logger.info({ outcome }, 'platform mpesa stk callback');
     return context.json(STK_CALLBACK_ACCEPTED);
   });

@@ -2,7 +2,6 @@
 // and API keys get 403 whatever permission they hold).
 import { Hono } from 'hono';
 import type { ApiDependencies, AppEnv } from '../dependencies';
-import { ensureBuiltInRoles } from '../identity/roles';
 import { requirePlatformPrincipal } from '../identity/scope';
 import { apiKeyRoutes } from './api-keys';
 import { auditRoutes } from './audit';
@@ -23,14 +22,13 @@ export function platformRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
 
 /**
  * Mounts identity and platform routes: public registration on `app`, the rest on the
- * authenticated `/api/v1` sub-app. Seeds the platform's built-in roles.
+ * authenticated `/api/v1` sub-app. Built-in roles are seeded on first use (identity/scope.ts).
  */
 export function mountIdentityRoutes(
   app: Hono<AppEnv>,
   api: Hono<AppEnv>,
   dependencies: ApiDependencies,
 ): void {
-  ensureBuiltInRoles(dependencies.platform, null, dependencies.clock.now());
   app.route('/api/v1/registration', registrationRoutes(dependencies));
   api.route('/platform', platformRoutes(dependencies));
   api.route('/users', userRoutes(dependencies, 'isp'));

@@ -58,7 +58,7 @@ export function registrationRoutes(dependencies: ApiDependencies): Hono<AppEnv> 
       contactPhone: body.phone,
       owner: { email: body.ownerEmail, password: body.ownerPassword, displayName: body.ownerName },
     });
-    recordAuditAs(
+    await recordAuditAs(
       dependencies,
       context,
       { id: ownerId, tenantId },
@@ -68,12 +68,11 @@ export function registrationRoutes(dependencies: ApiDependencies): Hono<AppEnv> 
         detail: { slug: body.slug, tier: body.tier, featureChoice: body.featureChoice ?? null },
       },
     );
-    const tenant = dependencies.platform.sqlite
-      .prepare(
-        `SELECT id, slug, name, status, tier, feature_choice AS featureChoice, trial_ends_at AS trialEndsAt
-           FROM tenants WHERE id = ?`,
-      )
-      .get(tenantId);
+    const tenant = await dependencies.databases.platform.get(
+      `SELECT id, slug, name, status, tier, feature_choice AS "featureChoice", trial_ends_at AS "trialEndsAt"
+         FROM tenants WHERE id = ?`,
+      [tenantId],
+    );
     const pair = await issueTokenPair(dependencies, ownerId);
     return context.json({ tenant, ownerId, ...pair }, 201);
   });

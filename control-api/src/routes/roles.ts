@@ -1,6 +1,6 @@
 // Roles as data: ISP roles (/api/v1/roles, staff.manage) and platform roles
 // (/api/v1/platform/roles, platform_users.manage). Built-in roles can be read, not changed.
-import { KiungaError, newId, pageResponseSchema } from '@kiunga/schemas';
+import { KiungaError, newId, pageResponseSchema, type SqlDatabase } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
@@ -110,8 +110,12 @@ function assertGrantable(context: Context<AppEnv>, scope: AccountScope, permissi
   return [...new Set(permissions)].sort();
 }
 
-function findEditableRole(dependencies: ApiDependencies, scope: AccountScope, roleId: string): RoleRecord {
-  const role = findRole(dependencies.platform, scope.tenantId, roleId);
+async function findEditableRole(
+  platform: SqlDatabase,
+  scope: AccountScope,
+  roleId: string,
+): Promise<RoleRecord> {
+  const role = await findRole(platform, scope.tenantId, roleId);
   if (!role) throw new KiungaError('not_found', 'No such role.');
   if (role.isBuiltIn)
     throw new KiungaError('forbidden', 'Built-in roles cannot be changed; create your own.');
@@ -120,18 +124,18 @@ function findEditableRole(dependencies: ApiDependencies, scope: AccountScope, ro
 
 export function roleRoutes(dependencies: ApiDependencies, scopeKind: ScopeKind): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  const sqlite = dependencies.platform.sqlite;
+  const platform = dependencies.databases.platform;
   const permission = scopeKind === 'isp' ? 'staff.manage' : 'platform_users.manage';
   routes.use('*', requirePermission(permission), ensureTenantRoles(dependencies));
 
-  routes.get('/', (context) => {
+  routes.get('/', async (context) => {
     const scope = accountScopeOf(context, scopeKind);
-    return context.json({ items: listRoles(dependencies.platform, scope.tenantId), nextCursor: null });
+    return context.json({ items: await listRoles(platform, scope.tenantId), nextCursor: null });
   });
 
-  routes.get('/:id', (context) => {
+  routes.get('/:id', async (context) => {
     const scope = accountScopeOf(context, scopeKind);
-    const role = findRole(dependencies.platform, scope.tenantId, context.req.param('id'));
+    const role = await findRole(platform, scope.tenantId, context.req.param('id'));
     if (!role) throw new KiungaError('not_found', 'No such role.');
     return context.json(role);
   });
@@ -140,55 +144,67 @@ export function roleRoutes(dependencies: ApiDependencies, scopeKind: ScopeKind):
     const scope = accountScopeOf(context, scopeKind);
     const body = await parseJsonBody(context, createRoleSchema);
     const permissions = assertGrantable(context, scope, body.permissions);
-    if (findRoleByName(dependencies.platform, scope.tenantId, body.name))
-      throw new KiungaError('conflict', 'A role with this name already exists.');
-    if (listRoles(dependencies.platform, scope.tenantId).length >= ROLES_PER_SCOPE_MAX)
-      throw new KiungaError('conflict', `At most ${ROLES_PER_SCOPE_MAX} roles.`);
     const id = newId('role');
     const nowMs = dependencies.clock.now();
-    sqlite
-      .prepare(
+    // One transaction: the name and count checks hold for the insert.
+    const role = await platform.transaction(async (transaction) => {
+      if (await findRoleByName(transaction, scope.tenantId, body.name))
+        throw new KiungaError('conflict', 'A role with this name already exists.');
+      if ((await listRoles(transaction, scope.tenantId)).length >= ROLES_PER_SCOPE_MAX)
+        throw new KiungaError('conflict', `At most ${ROLES_PER_SCOPE_MAX} roles.`);
+      await transaction.run(
         `INSERT INTO roles (id, tenant_id, name, permissions, is_built_in, created_at, updated_at)
          VALUES (?, ?, ?, ?, 0, ?, ?)`,
-      )
-      .run(id, scope.tenantId, body.name, JSON.stringify(permissions), nowMs, nowMs);
-    recordAudit(dependencies, context, {
+        [id, scope.tenantId, body.name, JSON.stringify(permissions), nowMs, nowMs],
+      );
+      return findRole(transaction, scope.tenantId, id);
+    });
+    await recordAudit(dependencies, context, {
       action: 'role.create',
       target: id,
       detail: { name: body.name, permissions },
     });
-    return context.json(findRole(dependencies.platform, scope.tenantId, id), 201);
+    return context.json(role, 201);
   });
 
   routes.patch('/:id', async (context) => {
     const scope = accountScopeOf(context, scopeKind);
-    const role = findEditableRole(dependencies, scope, context.req.param('id'));
     const body = await parseJsonBody(context, updateRoleSchema);
-    // Editing a role changes what its holders can do: the actor must hold its old and new rights.
-    assertGrantable(context, scope, role.permissions);
-    const permissions = body.permissions
-      ? assertGrantable(context, scope, body.permissions)
-      : role.permissions;
-    if (
-      body.name &&
-      body.name !== role.name &&
-      findRoleByName(dependencies.platform, scope.tenantId, body.name)
-    )
-      throw new KiungaError('conflict', 'A role with this name already exists.');
-    sqlite
-      .prepare('UPDATE roles SET name = ?, permissions = ?, updated_at = ? WHERE id = ?')
-      .run(body.name ?? role.name, JSON.stringify(permissions), dependencies.clock.now(), role.id);
-    recordAudit(dependencies, context, { action: 'role.update', target: role.id, detail: body });
-    return context.json(findRole(dependencies.platform, scope.tenantId, role.id));
+    const role = await platform.transaction(async (transaction) => {
+      const current = await findEditableRole(transaction, scope, context.req.param('id'));
+      // Editing a role changes what its holders can do: the actor must hold its old and new rights.
+      assertGrantable(context, scope, current.permissions);
+      const permissions = body.permissions
+        ? assertGrantable(context, scope, body.permissions)
+        : current.permissions;
+      if (
+        body.name &&
+        body.name !== current.name &&
+        (await findRoleByName(transaction, scope.tenantId, body.name))
+      )
+        throw new KiungaError('conflict', 'A role with this name already exists.');
+      await transaction.run('UPDATE roles SET name = ?, permissions = ?, updated_at = ? WHERE id = ?', [
+        body.name ?? current.name,
+        JSON.stringify(permissions),
+        dependencies.clock.now(),
+        current.id,
+      ]);
+      return current;
+    });
+    await recordAudit(dependencies, context, { action: 'role.update', target: role.id, detail: body });
+    return context.json(await findRole(platform, scope.tenantId, role.id));
   });
 
-  routes.delete('/:id', (context) => {
+  routes.delete('/:id', async (context) => {
     const scope = accountScopeOf(context, scopeKind);
-    const role = findEditableRole(dependencies, scope, context.req.param('id'));
-    if (sqlite.prepare('SELECT 1 FROM users WHERE role_id = ?').get(role.id))
-      throw new KiungaError('conflict', 'Accounts still hold this role; give them another role first.');
-    sqlite.prepare('DELETE FROM roles WHERE id = ?').run(role.id);
-    recordAudit(dependencies, context, {
+    const role = await platform.transaction(async (transaction) => {
+      const current = await findEditableRole(transaction, scope, context.req.param('id'));
+      if (await transaction.get('SELECT 1 AS found FROM users WHERE role_id = ?', [current.id]))
+        throw new KiungaError('conflict', 'Accounts still hold this role; give them another role first.');
+      await transaction.run('DELETE FROM roles WHERE id = ?', [current.id]);
+      return current;
+    });
+    await recordAudit(dependencies, context, {
       action: 'role.delete',
       target: role.id,
       detail: { name: role.name },

@@ -11,7 +11,7 @@ import type { ApiDependencies, AppEnv } from '../dependencies';
 import { disconnectSession, getSession, listLiveSessions, listSessionHistory } from '../domains/sessions';
 import { requirePermission } from '../middleware/require-permission';
 import { pageQuerySchema } from '../pagination';
-import { tenantIdOf, tenantShardOf } from '../tenant-access';
+import { tenantDatabaseOf, tenantIdOf } from '../tenant-access';
 import { parseQuery } from '../validation';
 import { registerApiOperations } from './openapi';
 
@@ -64,19 +64,33 @@ export function sessionRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     return context.json(listLiveSessions(aaa, tenantIdOf(context), filter, { limit, cursor }, clock.now()));
   });
 
-  routes.get('/history', requirePermission('sessions.read'), (context) => {
+  routes.get('/history', requirePermission('sessions.read'), async (context) => {
     const { limit, cursor, ...filter } = parseQuery(context, listQuerySchema);
-    return context.json(listSessionHistory(tenantShardOf(context, dependencies), filter, { limit, cursor }));
+    return context.json(
+      await listSessionHistory(tenantDatabaseOf(context, dependencies), filter, { limit, cursor }),
+    );
   });
 
-  routes.get('/:id', requirePermission('sessions.read'), (context) =>
-    context.json(getSession(aaa, tenantShardOf(context, dependencies), context.req.param('id'), clock.now())),
+  routes.get('/:id', requirePermission('sessions.read'), async (context) =>
+    context.json(
+      await getSession(
+        aaa,
+        tenantIdOf(context),
+        tenantDatabaseOf(context, dependencies),
+        context.req.param('id'),
+        clock.now(),
+      ),
+    ),
   );
 
   routes.post('/:id/disconnect', requirePermission('sessions.disconnect'), async (context) => {
     const sessionId = context.req.param('id');
     const outcome = await disconnectSession(aaa, tenantIdOf(context), sessionId);
-    recordAudit(dependencies, context, { action: 'session.disconnect', target: sessionId, detail: outcome });
+    await recordAudit(dependencies, context, {
+      action: 'session.disconnect',
+      target: sessionId,
+      detail: outcome,
+    });
     return context.json(outcome);
   });
 

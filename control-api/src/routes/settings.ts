@@ -1,7 +1,7 @@
 // /api/v1/settings/radius: idle timeout, interim interval and expired-account policy the AAA server applies;
 // /api/v1/settings/mpesa: the ISP's own shortcode and Daraja credentials (sealed; never read back);
 // /api/v1/settings/sms: the ISP's SMS gateway account (API key sealed; never read back) and on/off.
-import { radiusSettingsSchema, type TenantShard, updateRadiusSettingsInputSchema } from '@kiunga/schemas';
+import { radiusSettingsSchema, type SqlDatabase, updateRadiusSettingsInputSchema } from '@kiunga/schemas';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
@@ -24,7 +24,7 @@ import {
   readMpesaSettings,
   writeMpesaSettings,
 } from '../portal/mpesa-settings';
-import { tenantIdOf, tenantShardOf } from '../tenant-access';
+import { tenantDatabaseOf, tenantIdOf } from '../tenant-access';
 import { parseJsonBody } from '../validation';
 import { registerApiOperations } from './openapi';
 
@@ -105,47 +105,52 @@ function mpesaSettingsViewSchema() {
 export type MpesaSettingsView = z.infer<ReturnType<typeof mpesaSettingsViewSchema>>;
 
 /** What an ISP may read back: never the consumer secret or the passkey. */
-function mpesaSettingsView(dependencies: ApiDependencies, shard: TenantShard): MpesaSettingsView {
-  const settings = readMpesaSettings(dependencies, shard);
+async function mpesaSettingsView(
+  dependencies: ApiDependencies,
+  database: SqlDatabase,
+): Promise<MpesaSettingsView> {
+  const settings = await readMpesaSettings(dependencies, database);
   return {
     isConfigured: settings !== null,
     shortcode: settings?.shortcode ?? null,
     transactionType: settings?.transactionType ?? null,
     partyB: settings?.partyB ?? null,
     c2bApiVersion: settings?.c2bApiVersion ?? null,
-    c2bRegistration: readRegistration(shard),
+    c2bRegistration: await readRegistration(database),
   };
 }
 
 export function settingsRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  routes.get('/radius', (context) => context.json(readRadiusSettings(tenantShardOf(context, dependencies))));
+  routes.get('/radius', async (context) =>
+    context.json(await readRadiusSettings(tenantDatabaseOf(context, dependencies))),
+  );
   routes.patch('/radius', requirePermission('settings.write'), async (context) => {
     const input = await parseJsonBody(context, updateRadiusSettingsInputSchema);
-    const settings = updateRadiusSettings(
-      tenantShardOf(context, dependencies),
+    const settings = await updateRadiusSettings(
+      tenantDatabaseOf(context, dependencies),
       input,
       dependencies.clock.now(),
     );
-    recordAudit(dependencies, context, { action: 'settings.radius.update', detail: input });
+    await recordAudit(dependencies, context, { action: 'settings.radius.update', detail: input });
     return context.json(settings);
   });
-  routes.get('/mpesa', (context) =>
-    context.json(mpesaSettingsView(dependencies, tenantShardOf(context, dependencies))),
+  routes.get('/mpesa', async (context) =>
+    context.json(await mpesaSettingsView(dependencies, tenantDatabaseOf(context, dependencies))),
   );
   // Saving registers the ISP's C2B URLs with Daraja at once; if Daraja cannot be reached the
   // registration stays pending and the job retries it.
   routes.put('/mpesa', requirePermission('settings.write'), async (context) => {
     const input = await parseJsonBody(context, mpesaSettingsInputSchema);
     const tenantId = tenantIdOf(context);
-    const shard = tenantShardOf(context, dependencies);
+    const database = tenantDatabaseOf(context, dependencies);
     const nowMs = dependencies.clock.now();
-    shard.sqlite.transaction(() => {
-      const settings = mergeMpesaSettings(readMpesaSettings(dependencies, shard), input);
-      writeMpesaSettings(dependencies.secretBox, shard, settings, nowMs);
-      markRegistrationPending(shard, nowMs);
-    })();
-    recordAudit(dependencies, context, {
+    await database.transaction(async (transaction) => {
+      const settings = mergeMpesaSettings(await readMpesaSettings(dependencies, transaction), input);
+      await writeMpesaSettings(dependencies.secretBox, transaction, settings, nowMs);
+      await markRegistrationPending(transaction, nowMs);
+    });
+    await recordAudit(dependencies, context, {
       action: 'settings.mpesa.update',
       detail: {
         shortcode: input.shortcode,
@@ -156,11 +161,11 @@ export function settingsRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
       },
     });
     if (dependencies.mpesaBaseUrl) await registerC2bUrls(dependencies, tenantId);
-    return context.json(mpesaSettingsView(dependencies, dependencies.shards.forTenant(tenantId)));
+    return context.json(await mpesaSettingsView(dependencies, database));
   });
-  routes.get('/sms', (context) =>
+  routes.get('/sms', async (context) =>
     context.json(
-      smsSettingsView(readSmsSettings(dependencies.secretBox, tenantShardOf(context, dependencies))),
+      smsSettingsView(await readSmsSettings(dependencies.secretBox, tenantDatabaseOf(context, dependencies))),
     ),
   );
   routes.put(
@@ -169,13 +174,13 @@ export function settingsRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     requireFeature(dependencies, 'sms'),
     async (context) => {
       const input = await parseJsonBody(context, smsSettingsInputSchema);
-      const shard = tenantShardOf(context, dependencies);
-      const settings = shard.sqlite.transaction(() => {
-        const merged = mergeSmsSettings(readSmsSettings(dependencies.secretBox, shard), input);
-        writeSmsSettings(dependencies.secretBox, shard, merged, dependencies.clock.now());
+      const database = tenantDatabaseOf(context, dependencies);
+      const settings = await database.transaction(async (transaction) => {
+        const merged = mergeSmsSettings(await readSmsSettings(dependencies.secretBox, transaction), input);
+        await writeSmsSettings(dependencies.secretBox, transaction, merged, dependencies.clock.now());
         return merged;
-      })();
-      recordAudit(dependencies, context, {
+      });
+      await recordAudit(dependencies, context, {
         action: 'settings.sms.update',
         detail: {
           username: settings.username,

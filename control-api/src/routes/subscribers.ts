@@ -27,7 +27,7 @@ import {
 import { requireFeature } from '../middleware/require-feature';
 import { requirePermission } from '../middleware/require-permission';
 import { pageQuerySchema } from '../pagination';
-import { tenantShardOf } from '../tenant-access';
+import { tenantDatabaseOf, tenantIdOf } from '../tenant-access';
 import { parseJsonBody, parseQuery } from '../validation';
 import { registerApiOperations } from './openapi';
 
@@ -113,17 +113,19 @@ export function subscriberRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const { clock, secretBox, aaa } = dependencies;
   routes.use('*', requireFeature(dependencies, 'pppoe'));
 
-  routes.get('/', requirePermission('subscribers.read'), (context) => {
+  routes.get('/', requirePermission('subscribers.read'), async (context) => {
     const { limit, cursor, ...filter } = parseQuery(context, listQuerySchema);
-    return context.json(listSubscribers(tenantShardOf(context, dependencies), filter, { limit, cursor }));
+    return context.json(
+      await listSubscribers(tenantDatabaseOf(context, dependencies), filter, { limit, cursor }),
+    );
   });
 
   routes.post('/', requirePermission('subscribers.write'), async (context) => {
     const input = await parseJsonBody(context, createSubscriberInputSchema);
-    const shard = tenantShardOf(context, dependencies);
-    const { subscriber, generatedPassword } = createSubscriber(shard, secretBox, input, clock.now());
+    const database = tenantDatabaseOf(context, dependencies);
+    const { subscriber, generatedPassword } = await createSubscriber(database, secretBox, input, clock.now());
     const { password: _password, ...auditable } = input;
-    recordAudit(dependencies, context, {
+    await recordAudit(dependencies, context, {
       action: 'subscriber.create',
       target: subscriber.id,
       detail: auditable,
@@ -134,16 +136,22 @@ export function subscriberRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     );
   });
 
-  routes.get('/:id', requirePermission('subscribers.read'), (context) =>
-    context.json(getSubscriber(tenantShardOf(context, dependencies), context.req.param('id'))),
+  routes.get('/:id', requirePermission('subscribers.read'), async (context) =>
+    context.json(await getSubscriber(tenantDatabaseOf(context, dependencies), context.req.param('id'))),
   );
 
   routes.patch('/:id', requirePermission('subscribers.write'), async (context) => {
     const input = await parseJsonBody(context, updateSubscriberInputSchema);
-    const shard = tenantShardOf(context, dependencies);
-    const subscriber = updateSubscriber(shard, secretBox, context.req.param('id'), input, clock.now());
+    const database = tenantDatabaseOf(context, dependencies);
+    const subscriber = await updateSubscriber(
+      database,
+      secretBox,
+      context.req.param('id'),
+      input,
+      clock.now(),
+    );
     const { password, ...auditable } = input;
-    recordAudit(dependencies, context, {
+    await recordAudit(dependencies, context, {
       action: 'subscriber.update',
       target: subscriber.id,
       detail: { ...auditable, ...(password === undefined ? {} : { passwordChanged: true }) },
@@ -152,16 +160,16 @@ export function subscriberRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   });
 
   routes.delete('/:id', requirePermission('subscribers.write'), async (context) => {
-    const shard = tenantShardOf(context, dependencies);
-    const existing = getSubscriber(shard, context.req.param('id'));
+    const database = tenantDatabaseOf(context, dependencies);
+    const existing = await getSubscriber(database, context.req.param('id'));
     const disconnected = await disconnectSubjectSessions(
       aaa,
-      shard.tenantId,
+      tenantIdOf(context),
       'subscriber',
       new Set([existing.id]),
     );
-    const subscriber = deleteSubscriber(shard, existing.id);
-    recordAudit(dependencies, context, {
+    const subscriber = await deleteSubscriber(database, existing.id);
+    await recordAudit(dependencies, context, {
       action: 'subscriber.delete',
       target: subscriber.id,
       detail: { username: subscriber.username, disconnected },
@@ -171,16 +179,16 @@ export function subscriberRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
 
   routes.post('/:id/change-plan', requirePermission('subscribers.write'), async (context) => {
     const { planId } = await parseJsonBody(context, changePlanInputSchema);
-    const shard = tenantShardOf(context, dependencies);
-    const before = getSubscriber(shard, context.req.param('id'));
-    const { subscriber, plan } = changeSubscriberPlan(shard, before.id, planId, clock.now());
+    const database = tenantDatabaseOf(context, dependencies);
+    const before = await getSubscriber(database, context.req.param('id'));
+    const { subscriber, plan } = await changeSubscriberPlan(database, before.id, planId, clock.now());
     const rateChange = await changeSubjectRate(
       aaa,
-      shard.tenantId,
+      tenantIdOf(context),
       new Set([subscriber.id]),
       planRateLimit(plan),
     );
-    recordAudit(dependencies, context, {
+    await recordAudit(dependencies, context, {
       action: 'subscriber.change_plan',
       target: subscriber.id,
       detail: { from: before.planId, to: plan.id, rateChange },
@@ -189,15 +197,15 @@ export function subscriberRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   });
 
   routes.post('/:id/suspend', requirePermission('subscribers.write'), async (context) => {
-    const shard = tenantShardOf(context, dependencies);
-    const subscriber = setSubscriberStatus(shard, context.req.param('id'), 'suspended', clock.now());
+    const database = tenantDatabaseOf(context, dependencies);
+    const subscriber = await setSubscriberStatus(database, context.req.param('id'), 'suspended', clock.now());
     const disconnected = await disconnectSubjectSessions(
       aaa,
-      shard.tenantId,
+      tenantIdOf(context),
       'subscriber',
       new Set([subscriber.id]),
     );
-    recordAudit(dependencies, context, {
+    await recordAudit(dependencies, context, {
       action: 'subscriber.suspend',
       target: subscriber.id,
       detail: { disconnected },
@@ -208,9 +216,14 @@ export function subscriberRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   routes.post('/:id/reactivate', requirePermission('subscribers.write'), async (context) => {
     const hasBody = (context.req.header('content-length') ?? '0') !== '0';
     const input = hasBody ? await parseJsonBody(context, reactivateInputSchema) : {};
-    const shard = tenantShardOf(context, dependencies);
-    const subscriber = reactivateSubscriber(shard, context.req.param('id'), clock.now(), input.expiresAt);
-    recordAudit(dependencies, context, {
+    const database = tenantDatabaseOf(context, dependencies);
+    const subscriber = await reactivateSubscriber(
+      database,
+      context.req.param('id'),
+      clock.now(),
+      input.expiresAt,
+    );
+    await recordAudit(dependencies, context, {
       action: 'subscriber.reactivate',
       target: subscriber.id,
       detail: input,

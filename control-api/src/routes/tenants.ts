@@ -1,12 +1,13 @@
 // Platform operator's tenants (/api/v1/platform/tenants): list with key figures, detail, create
 // with an owner account, suspend, reactivate, archive, and reset of the owner's password.
 // Suspension keeps RADIUS service for the ISP's clients and read access for its users; writes
-// get 403 tenant_suspended. Archive moves the shard to data/tenants/archive/<id>.db.
+// get 403 tenant_suspended. Archive moves the tenant's data out of service (databases.archiveTenant).
 import { KiungaError, newId, pageResponseSchema } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
 import type { ApiDependencies, AppEnv } from '../dependencies';
+import { equals, whereAll } from '../domains/listing';
 import {
   emailSchema,
   generateTemporaryPassword,
@@ -182,27 +183,25 @@ export interface NewTenantInput {
   };
 }
 
-/** Creates tenant, owner and built-in roles in one transaction, then the shard file. */
+/** Creates tenant, owner and built-in roles in one transaction, then the tenant's database. */
 export async function createTenantWithOwner(
   dependencies: ApiDependencies,
   input: NewTenantInput,
 ): Promise<{ tenantId: string; ownerId: string }> {
-  const sqlite = dependencies.platform.sqlite;
-  if (sqlite.prepare('SELECT 1 FROM tenants WHERE slug = ?').get(input.slug))
-    throw new KiungaError('conflict', 'This ISP name (slug) is taken; choose another.');
-  if (sqlite.prepare('SELECT 1 FROM users WHERE email = ?').get(input.owner.email))
-    throw new KiungaError('conflict', 'An account with this email already exists.');
+  const platform = dependencies.databases.platform;
   const passwordHash = await hashPassword(input.owner.password);
   const nowMs = dependencies.clock.now();
   const tenantId = newId('tenant');
   const ownerId = newId('user');
-  sqlite.transaction(() => {
-    sqlite
-      .prepare(
-        `INSERT INTO tenants (id, slug, name, status, tier, feature_choice, trial_ends_at, contact_phone, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+  await platform.transaction(async (transaction) => {
+    if (await transaction.get('SELECT 1 AS found FROM tenants WHERE slug = ?', [input.slug]))
+      throw new KiungaError('conflict', 'This ISP name (slug) is taken; choose another.');
+    if (await transaction.get('SELECT 1 AS found FROM users WHERE email = ?', [input.owner.email]))
+      throw new KiungaError('conflict', 'An account with this email already exists.');
+    await transaction.run(
+      `INSERT INTO tenants (id, slug, name, status, tier, feature_choice, trial_ends_at, contact_phone, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         tenantId,
         input.slug,
         input.name,
@@ -213,14 +212,13 @@ export async function createTenantWithOwner(
         input.contactPhone ?? null,
         nowMs,
         nowMs,
-      );
-    sqlite
-      .prepare(
-        `INSERT INTO users (id, email, password_hash, display_name, kind, tenant_id, status,
-                            must_change_password, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'isp_owner', ?, 'active', ?, ?, ?)`,
-      )
-      .run(
+      ],
+    );
+    await transaction.run(
+      `INSERT INTO users (id, email, password_hash, display_name, kind, tenant_id, status,
+                          must_change_password, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'isp_owner', ?, 'active', ?, ?, ?)`,
+      [
         ownerId,
         input.owner.email,
         passwordHash,
@@ -229,10 +227,11 @@ export async function createTenantWithOwner(
         input.owner.mustChangePassword ? 1 : 0,
         nowMs,
         nowMs,
-      );
-    ensureBuiltInRoles(dependencies.platform, tenantId, nowMs);
-  })();
-  dependencies.shards.forTenant(tenantId);
+      ],
+    );
+    await ensureBuiltInRoles(transaction, tenantId, nowMs);
+  });
+  await dependencies.databases.createTenant(tenantId);
   return { tenantId, ownerId };
 }
 
@@ -242,98 +241,104 @@ interface TenantRow extends TenantBillingRow {
   ownerEmail: string | null;
 }
 
-const TENANT_SELECT = `SELECT t.id, t.slug, t.name, t.status, t.tier, t.feature_choice AS featureChoice,
-    t.trial_ends_at AS trialEndsAt, t.contact_phone AS contactPhone, t.created_at AS createdAt,
-    t.updated_at AS updatedAt,
-    (SELECT id FROM users WHERE tenant_id = t.id AND kind = 'isp_owner' ORDER BY created_at LIMIT 1) AS ownerId,
-    (SELECT email FROM users WHERE tenant_id = t.id AND kind = 'isp_owner' ORDER BY created_at LIMIT 1) AS ownerEmail
+const TENANT_SELECT = `SELECT t.id, t.slug, t.name, t.status, t.tier, t.feature_choice AS "featureChoice",
+    t.trial_ends_at AS "trialEndsAt", t.contact_phone AS "contactPhone", t.created_at AS "createdAt",
+    t.updated_at AS "updatedAt",
+    (SELECT id FROM users WHERE tenant_id = t.id AND kind = 'isp_owner' ORDER BY created_at, id LIMIT 1) AS "ownerId",
+    (SELECT email FROM users WHERE tenant_id = t.id AND kind = 'isp_owner' ORDER BY created_at, id LIMIT 1) AS "ownerEmail"
   FROM tenants t`;
 
-/** Key figures: counts from the platform DB, the shard, and the AAA server's live table. */
-function figuresOf(dependencies: ApiDependencies, row: TenantRow) {
-  const { nas } = dependencies.platform.sqlite
-    .prepare('SELECT count(*) AS nas FROM nas_devices WHERE tenant_id = ?')
-    .get(row.id) as { nas: number };
-  if (row.status === 'archived' || !dependencies.shards.hasShardFile(row.id))
+/** Key figures: counts from the platform's and the tenant's databases, and the AAA server's live table. */
+async function figuresOf(dependencies: ApiDependencies, row: TenantRow) {
+  const nasCount = await dependencies.databases.platform.get<{ nas: number }>(
+    'SELECT count(*) AS nas FROM nas_devices WHERE tenant_id = ?',
+    [row.id],
+  );
+  const nas = nasCount?.nas ?? 0;
+  if (row.status === 'archived' || !(await dependencies.databases.hasTenant(row.id)))
     return { nas, plans: 0, vouchers: 0, subscribers: 0, openSessions: 0 };
-  const shard = dependencies.shards.forTenant(row.id);
-  const count = (table: string) =>
-    (shard.statement(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const counts = await dependencies.databases
+    .forTenant(row.id)
+    .get<{ plans: number; vouchers: number; subscribers: number }>(
+      `SELECT (SELECT count(*) FROM plans) AS plans, (SELECT count(*) FROM vouchers) AS vouchers,
+              (SELECT count(*) FROM subscribers) AS subscribers`,
+    );
   const openSessions = dependencies.aaa.listSessions(row.id, { limit: OPEN_SESSIONS_COUNT_MAX }).length;
   return {
     nas,
-    plans: count('plans'),
-    vouchers: count('vouchers'),
-    subscribers: count('subscribers'),
+    plans: counts?.plans ?? 0,
+    vouchers: counts?.vouchers ?? 0,
+    subscribers: counts?.subscribers ?? 0,
     openSessions,
   };
 }
 
-function tenantRecord(dependencies: ApiDependencies, row: TenantRow) {
+async function tenantRecord(dependencies: ApiDependencies, row: TenantRow) {
   const { ownerId, ownerEmail, ...tenant } = row;
   return {
     ...tenant,
     owner: ownerId ? { id: ownerId, email: ownerEmail } : null,
-    figures: figuresOf(dependencies, row),
+    figures: await figuresOf(dependencies, row),
   };
 }
 
-function findTenant(dependencies: ApiDependencies, tenantId: string): TenantRow {
-  const row = dependencies.platform.sqlite.prepare(`${TENANT_SELECT} WHERE t.id = ?`).get(tenantId) as
-    | TenantRow
-    | undefined;
+async function findTenant(dependencies: ApiDependencies, tenantId: string): Promise<TenantRow> {
+  const row = await dependencies.databases.platform.get<TenantRow>(`${TENANT_SELECT} WHERE t.id = ?`, [
+    tenantId,
+  ]);
   if (!row) throw new KiungaError('tenant_not_found');
   return row;
 }
 
-function setStatus(dependencies: ApiDependencies, tenantId: string, status: string): void {
-  dependencies.platform.sqlite
-    .prepare('UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?')
-    .run(status, dependencies.clock.now(), tenantId);
+async function setStatus(dependencies: ApiDependencies, tenantId: string, status: string): Promise<void> {
+  await dependencies.databases.platform.run('UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?', [
+    status,
+    dependencies.clock.now(),
+    tenantId,
+  ]);
   dependencies.aaa.reloadNasRegistry();
 }
 
 function lifecycleRoute(
   dependencies: ApiDependencies,
   action: 'suspend' | 'reactivate' | 'archive',
-  apply: (row: TenantRow) => void,
+  apply: (row: TenantRow) => Promise<void>,
 ) {
-  return (context: Context<AppEnv>) => {
-    const row = findTenant(dependencies, context.req.param('id') ?? '');
+  return async (context: Context<AppEnv>) => {
+    const row = await findTenant(dependencies, context.req.param('id') ?? '');
     if (row.status === 'archived') throw new KiungaError('conflict', 'This ISP is archived.');
-    apply(row);
-    recordAudit(dependencies, context, {
+    await apply(row);
+    await recordAudit(dependencies, context, {
       action: `tenant.${action}`,
       target: row.id,
       detail: { from: row.status },
     });
-    return context.json(tenantRecord(dependencies, findTenant(dependencies, row.id)));
+    return context.json(await tenantRecord(dependencies, await findTenant(dependencies, row.id)));
   };
 }
 
 export function tenantRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  const sqlite = dependencies.platform.sqlite;
+  const platform = dependencies.databases.platform;
 
-  routes.get('/', requirePermission('tenants.read'), (context) => {
+  routes.get('/', requirePermission('tenants.read'), async (context) => {
     const query = parseQuery(context, listTenantsQuerySchema);
-    const rows = sqlite
-      .prepare(`${TENANT_SELECT} WHERE (? IS NULL OR t.status = ?) AND t.id > ? ORDER BY t.id LIMIT ?`)
-      .all(
-        query.status ?? null,
-        query.status ?? null,
-        decodeCursor(query.cursor) ?? '',
-        query.limit + 1,
-      ) as TenantRow[];
+    const where = whereAll([
+      equals('t.status', query.status),
+      { sql: 't.id > ?', params: [decodeCursor(query.cursor) ?? ''] },
+    ]);
+    const rows = await platform.all<TenantRow>(`${TENANT_SELECT}${where.sql} ORDER BY t.id LIMIT ?`, [
+      ...where.params,
+      query.limit + 1,
+    ]);
     const page = pageOf(rows, query.limit, (row) => row.id);
-    return context.json({
-      items: page.items.map((row) => tenantRecord(dependencies, row)),
-      nextCursor: page.nextCursor,
-    });
+    const items = [];
+    for (const row of page.items) items.push(await tenantRecord(dependencies, row));
+    return context.json({ items, nextCursor: page.nextCursor });
   });
 
-  routes.get('/:id', requirePermission('tenants.read'), (context) =>
-    context.json(tenantRecord(dependencies, findTenant(dependencies, context.req.param('id')))),
+  routes.get('/:id', requirePermission('tenants.read'), async (context) =>
+    context.json(await tenantRecord(dependencies, await findTenant(dependencies, context.req.param('id')))),
   );
 
   routes.post('/', requirePermission('tenants.write'), async (context) => {
@@ -348,12 +353,12 @@ export function tenantRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
         mustChangePassword: temporaryPassword !== undefined,
       },
     });
-    recordAudit(dependencies, context, {
+    await recordAudit(dependencies, context, {
       action: 'tenant.create',
       target: tenantId,
       detail: { slug: body.slug, tier: body.tier, ownerId, ownerEmail: body.owner.email },
     });
-    const record = tenantRecord(dependencies, findTenant(dependencies, tenantId));
+    const record = await tenantRecord(dependencies, await findTenant(dependencies, tenantId));
     return context.json(
       { ...record, ...(temporaryPassword ? { ownerTemporaryPassword: temporaryPassword } : {}) },
       201,
@@ -369,36 +374,35 @@ export function tenantRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   routes.post(
     '/:id/reactivate',
     requirePermission('tenants.write'),
-    lifecycleRoute(dependencies, 'reactivate', (row) => {
+    lifecycleRoute(dependencies, 'reactivate', async (row) => {
       if (row.status !== 'suspended')
         throw new KiungaError('conflict', 'Only a suspended ISP can be reactivated.');
       const isInTrial = row.trialEndsAt !== null && row.trialEndsAt > dependencies.clock.now();
-      setStatus(dependencies, row.id, isInTrial ? 'trial' : 'active');
+      await setStatus(dependencies, row.id, isInTrial ? 'trial' : 'active');
     }),
   );
 
   routes.post(
     '/:id/archive',
     requirePermission('tenants.write'),
-    lifecycleRoute(dependencies, 'archive', (row) => {
-      setStatus(dependencies, row.id, 'archived');
-      const users = sqlite.prepare('SELECT id FROM users WHERE tenant_id = ?').all(row.id) as Array<{
-        id: string;
-      }>;
-      for (const user of users) revokeAllSessionsOf(dependencies, user.id);
-      sqlite
-        .prepare('UPDATE api_keys SET revoked_at = ? WHERE tenant_id = ? AND revoked_at IS NULL')
-        .run(dependencies.clock.now(), row.id);
-      dependencies.shards.archive(row.id);
+    lifecycleRoute(dependencies, 'archive', async (row) => {
+      await setStatus(dependencies, row.id, 'archived');
+      const userIds = await platform.column<string>('SELECT id FROM users WHERE tenant_id = ?', [row.id]);
+      for (const userId of userIds) await revokeAllSessionsOf(dependencies, userId);
+      await platform.run('UPDATE api_keys SET revoked_at = ? WHERE tenant_id = ? AND revoked_at IS NULL', [
+        dependencies.clock.now(),
+        row.id,
+      ]);
+      await dependencies.databases.archiveTenant(row.id);
     }),
   );
 
   routes.post('/:id/owner/reset-password', requirePermission('tenants.write'), async (context) => {
-    const row = findTenant(dependencies, context.req.param('id'));
+    const row = await findTenant(dependencies, context.req.param('id'));
     if (!row.ownerId) throw new KiungaError('not_found', 'This ISP has no owner account.');
     const body = await parseJsonBody(context, resetPasswordSchema);
     const result = await resetPasswordOf(dependencies, row.ownerId, body.password);
-    recordAudit(dependencies, context, {
+    await recordAudit(dependencies, context, {
       action: 'user.password_reset',
       target: row.ownerId,
       detail: { tenantId: row.id },

@@ -1,10 +1,11 @@
 // Accounts managed by a superior: ISP staff and technicians (/api/v1/users, staff.manage) and
 // platform sub-admins (/api/v1/platform/users, platform_users.manage). Same code, two scopes.
-import { KiungaError, newId, pageResponseSchema } from '@kiunga/schemas';
+import { KiungaError, newId, pageResponseSchema, UniqueViolationError } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
 import type { ApiDependencies, AppEnv } from '../dependencies';
+import { equals, whereAll } from '../domains/listing';
 import {
   emailSchema,
   generateTemporaryPassword,
@@ -134,35 +135,37 @@ export interface UserRecord {
   updatedAt: number;
 }
 
-const USER_COLUMNS = `id, email, display_name AS displayName, kind, tenant_id AS tenantId, role_id AS roleId,
-  status, totp_enabled_at IS NOT NULL AS totpEnabled, created_at AS createdAt, updated_at AS updatedAt`;
+const USER_COLUMNS = `id, email, display_name AS "displayName", kind, tenant_id AS "tenantId", role_id AS "roleId",
+  status, CASE WHEN totp_enabled_at IS NOT NULL THEN 1 ELSE 0 END AS "totpEnabled", created_at AS "createdAt",
+  updated_at AS "updatedAt"`;
 
 function toRecord(row: UserRecord): UserRecord {
   return { ...row, totpEnabled: Boolean(row.totpEnabled) };
 }
 
 /** A managed account of this scope, or 404 (another tenant's id looks like no id at all). */
-export function findScopedUser(
+export async function findScopedUser(
   dependencies: ApiDependencies,
   scope: AccountScope,
   userId: string,
-): UserRecord {
-  const row = dependencies.platform.sqlite
-    .prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ? AND tenant_id IS ?`)
-    .get(userId, scope.tenantId) as UserRecord | undefined;
+): Promise<UserRecord> {
+  const row = await dependencies.databases.platform.get<UserRecord>(
+    `SELECT ${USER_COLUMNS} FROM users WHERE id = ? AND tenant_id IS NOT DISTINCT FROM ?`,
+    [userId, scope.tenantId],
+  );
   if (!row || !scope.managedKinds.includes(row.kind as never))
     throw new KiungaError('not_found', 'No such user.');
   return toRecord(row);
 }
 
 /** The role must be of this scope and grant nothing the actor lacks (no privilege escalation). */
-function assertAssignableRole(
+async function assertAssignableRole(
   context: Context<AppEnv>,
   dependencies: ApiDependencies,
   scope: AccountScope,
   roleId: string,
 ) {
-  const role = findRole(dependencies.platform, scope.tenantId, roleId);
+  const role = await findRole(dependencies.databases.platform, scope.tenantId, roleId);
   if (!role) throw new KiungaError('validation_failed', 'roleId: no such role.');
   const missing = permissionsNotHeld(role.permissions, context.get('principal').permissions);
   if (missing.length > 0)
@@ -174,13 +177,15 @@ function assertAssignableRole(
 }
 
 /** Acting on an account whose role outranks yours is refused. */
-function assertNotSuperior(
+async function assertNotSuperior(
   context: Context<AppEnv>,
   dependencies: ApiDependencies,
   scope: AccountScope,
   user: UserRecord,
 ) {
-  const role = user.roleId ? findRole(dependencies.platform, scope.tenantId, user.roleId) : undefined;
+  const role = user.roleId
+    ? await findRole(dependencies.databases.platform, scope.tenantId, user.roleId)
+    : undefined;
   const missing = permissionsNotHeld(role?.permissions ?? [], context.get('principal').permissions);
   if (missing.length > 0) throw new KiungaError('forbidden', 'This account has permissions you lack.');
 }
@@ -196,39 +201,37 @@ export async function resetPasswordOf(
 ): Promise<{ temporaryPassword?: string }> {
   const temporaryPassword = password ? undefined : generateTemporaryPassword();
   const passwordHash = await hashPassword(password ?? temporaryPassword ?? '');
-  dependencies.platform.sqlite
-    .prepare('UPDATE users SET password_hash = ?, must_change_password = 1, updated_at = ? WHERE id = ?')
-    .run(passwordHash, dependencies.clock.now(), userId);
-  revokeAllSessionsOf(dependencies, userId);
+  await dependencies.databases.platform.run(
+    'UPDATE users SET password_hash = ?, must_change_password = 1, updated_at = ? WHERE id = ?',
+    [passwordHash, dependencies.clock.now(), userId],
+  );
+  await revokeAllSessionsOf(dependencies, userId);
   return temporaryPassword ? { temporaryPassword } : {};
 }
 
 export function userRoutes(dependencies: ApiDependencies, scopeKind: ScopeKind): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  const sqlite = dependencies.platform.sqlite;
+  const platform = dependencies.databases.platform;
   const permission = scopeKind === 'isp' ? 'staff.manage' : 'platform_users.manage';
   routes.use('*', requirePermission(permission), ensureTenantRoles(dependencies));
 
-  routes.get('/', (context) => {
+  routes.get('/', async (context) => {
     const scope = accountScopeOf(context, scopeKind);
     const query = parseQuery(context, listUsersQuerySchema);
     const kinds = query.kind
       ? [query.kind].filter((kind) => scope.managedKinds.includes(kind))
       : scope.managedKinds;
-    const rows = sqlite
-      .prepare(
-        `SELECT ${USER_COLUMNS} FROM users
-          WHERE tenant_id IS ? AND kind IN (SELECT value FROM json_each(?)) AND (? IS NULL OR status = ?)
-            AND id > ? ORDER BY id LIMIT ?`,
-      )
-      .all(
-        scope.tenantId,
-        JSON.stringify(kinds),
-        query.status ?? null,
-        query.status ?? null,
-        decodeCursor(query.cursor) ?? '',
-        query.limit + 1,
-      ) as UserRecord[];
+    if (kinds.length === 0) return context.json(pageOf<UserRecord>([], query.limit, (user) => user.id));
+    const where = whereAll([
+      { sql: 'tenant_id IS NOT DISTINCT FROM ?', params: [scope.tenantId] },
+      { sql: `kind IN (${kinds.map(() => '?').join(', ')})`, params: kinds },
+      equals('status', query.status),
+      { sql: 'id > ?', params: [decodeCursor(query.cursor) ?? ''] },
+    ]);
+    const rows = await platform.all<UserRecord>(
+      `SELECT ${USER_COLUMNS} FROM users${where.sql} ORDER BY id LIMIT ?`,
+      [...where.params, query.limit + 1],
+    );
     return context.json(pageOf(rows.map(toRecord), query.limit, (user) => user.id));
   });
 
@@ -237,76 +240,78 @@ export function userRoutes(dependencies: ApiDependencies, scopeKind: ScopeKind):
     const body = await parseJsonBody(context, createUserSchema);
     if (!scope.managedKinds.includes(body.kind))
       throw new KiungaError('validation_failed', `kind: must be one of ${scope.managedKinds.join(', ')}.`);
-    const role = assertAssignableRole(context, dependencies, scope, body.roleId);
-    if (sqlite.prepare('SELECT 1 FROM users WHERE email = ?').get(body.email))
+    const role = await assertAssignableRole(context, dependencies, scope, body.roleId);
+    if (await platform.get('SELECT 1 AS found FROM users WHERE email = ?', [body.email]))
       throw new KiungaError('conflict', 'An account with this email already exists.');
     const temporaryPassword = body.password ? undefined : generateTemporaryPassword();
     const passwordHash = await hashPassword(body.password ?? temporaryPassword ?? '');
     const id = newId('user');
     const nowMs = dependencies.clock.now();
-    sqlite
-      .prepare(
-        `INSERT INTO users (id, email, password_hash, display_name, kind, tenant_id, role_id, status,
-                            must_change_password, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
-      )
+    await platform
       .run(
-        id,
-        body.email,
-        passwordHash,
-        body.displayName,
-        body.kind,
-        scope.tenantId,
-        role.id,
-        // A generated password passed through the creator's hands: the user picks their own.
-        temporaryPassword ? 1 : 0,
-        nowMs,
-        nowMs,
-      );
-    recordAudit(dependencies, context, {
+        `INSERT INTO users (id, email, password_hash, display_name, kind, tenant_id, role_id, status,
+                          must_change_password, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+        [
+          id,
+          body.email,
+          passwordHash,
+          body.displayName,
+          body.kind,
+          scope.tenantId,
+          role.id,
+          // A generated password passed through the creator's hands: the user picks their own.
+          temporaryPassword ? 1 : 0,
+          nowMs,
+          nowMs,
+        ],
+      )
+      .catch((error: unknown) => {
+        // Another request took the email between the check and the insert.
+        if (error instanceof UniqueViolationError)
+          throw new KiungaError('conflict', 'An account with this email already exists.');
+        throw error;
+      });
+    await recordAudit(dependencies, context, {
       action: 'user.create',
       target: id,
       detail: { email: body.email, kind: body.kind, role: role.name },
     });
-    const user = findScopedUser(dependencies, scope, id);
+    const user = await findScopedUser(dependencies, scope, id);
     return context.json({ ...user, ...(temporaryPassword ? { temporaryPassword } : {}) }, 201);
   });
 
-  routes.get('/:id', (context) =>
-    context.json(findScopedUser(dependencies, accountScopeOf(context, scopeKind), context.req.param('id'))),
+  routes.get('/:id', async (context) =>
+    context.json(
+      await findScopedUser(dependencies, accountScopeOf(context, scopeKind), context.req.param('id')),
+    ),
   );
 
   routes.patch('/:id', async (context) => {
     const scope = accountScopeOf(context, scopeKind);
-    const user = findScopedUser(dependencies, scope, context.req.param('id'));
+    const user = await findScopedUser(dependencies, scope, context.req.param('id'));
     const body = await parseJsonBody(context, updateUserSchema);
-    assertNotSuperior(context, dependencies, scope, user);
-    if (body.roleId !== undefined) assertAssignableRole(context, dependencies, scope, body.roleId);
-    sqlite
-      .prepare(
-        `UPDATE users SET display_name = coalesce(?, display_name), role_id = coalesce(?, role_id),
-                status = coalesce(?, status), updated_at = ? WHERE id = ?`,
-      )
-      .run(
-        body.displayName ?? null,
-        body.roleId ?? null,
-        body.status ?? null,
-        dependencies.clock.now(),
-        user.id,
-      );
-    if (body.status === 'disabled') revokeAllSessionsOf(dependencies, user.id);
-    recordAudit(dependencies, context, { action: 'user.update', target: user.id, detail: body });
-    return context.json(findScopedUser(dependencies, scope, user.id));
+    await assertNotSuperior(context, dependencies, scope, user);
+    if (body.roleId !== undefined) await assertAssignableRole(context, dependencies, scope, body.roleId);
+    await platform.run(
+      `UPDATE users SET display_name = coalesce(CAST(? AS TEXT), display_name),
+              role_id = coalesce(CAST(? AS TEXT), role_id), status = coalesce(CAST(? AS TEXT), status),
+              updated_at = ? WHERE id = ?`,
+      [body.displayName ?? null, body.roleId ?? null, body.status ?? null, dependencies.clock.now(), user.id],
+    );
+    if (body.status === 'disabled') await revokeAllSessionsOf(dependencies, user.id);
+    await recordAudit(dependencies, context, { action: 'user.update', target: user.id, detail: body });
+    return context.json(await findScopedUser(dependencies, scope, user.id));
   });
 
-  routes.delete('/:id', (context) => {
+  routes.delete('/:id', async (context) => {
     const scope = accountScopeOf(context, scopeKind);
-    const user = findScopedUser(dependencies, scope, context.req.param('id'));
-    assertNotSuperior(context, dependencies, scope, user);
+    const user = await findScopedUser(dependencies, scope, context.req.param('id'));
+    await assertNotSuperior(context, dependencies, scope, user);
     if (user.id === context.get('principal').id)
       throw new KiungaError('conflict', 'You cannot delete yourself.');
-    sqlite.prepare('DELETE FROM users WHERE id = ?').run(user.id);
-    recordAudit(dependencies, context, {
+    await platform.run('DELETE FROM users WHERE id = ?', [user.id]);
+    await recordAudit(dependencies, context, {
       action: 'user.delete',
       target: user.id,
       detail: { email: user.email },
@@ -316,11 +321,11 @@ export function userRoutes(dependencies: ApiDependencies, scopeKind: ScopeKind):
 
   routes.post('/:id/reset-password', async (context) => {
     const scope = accountScopeOf(context, scopeKind);
-    const user = findScopedUser(dependencies, scope, context.req.param('id'));
+    const user = await findScopedUser(dependencies, scope, context.req.param('id'));
     const body = await parseJsonBody(context, resetPasswordSchema);
-    assertNotSuperior(context, dependencies, scope, user);
+    await assertNotSuperior(context, dependencies, scope, user);
     const result = await resetPasswordOf(dependencies, user.id, body.password);
-    recordAudit(dependencies, context, { action: 'user.password_reset', target: user.id });
+    await recordAudit(dependencies, context, { action: 'user.password_reset', target: user.id });
     return context.json({ id: user.id, ...result });
   });
   return routes;

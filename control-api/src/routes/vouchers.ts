@@ -28,7 +28,7 @@ import {
 import { requireFeature } from '../middleware/require-feature';
 import { requirePermission } from '../middleware/require-permission';
 import { pageQuerySchema } from '../pagination';
-import { tenantIdOf, tenantShardOf } from '../tenant-access';
+import { tenantDatabaseOf, tenantIdOf } from '../tenant-access';
 import { parseJsonBody, parseQuery } from '../validation';
 import { registerApiOperations } from './openapi';
 
@@ -98,19 +98,21 @@ export function voucherRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const { clock } = dependencies;
   routes.use('*', requireFeature(dependencies, 'hotspot'));
 
-  routes.get('/', requirePermission('vouchers.read'), (context) => {
+  routes.get('/', requirePermission('vouchers.read'), async (context) => {
     const { limit, cursor, ...filter } = parseQuery(context, listQuerySchema);
-    return context.json(listVouchers(tenantShardOf(context, dependencies), filter, { limit, cursor }));
+    return context.json(
+      await listVouchers(tenantDatabaseOf(context, dependencies), filter, { limit, cursor }),
+    );
   });
 
   routes.post('/', requirePermission('vouchers.write'), async (context) => {
     const input = await parseJsonBody(context, createVoucherBatchInputSchema);
     const principal = context.get('principal');
-    const batch = createVoucherBatch(tenantShardOf(context, dependencies), input, {
+    const batch = await createVoucherBatch(tenantDatabaseOf(context, dependencies), input, {
       nowMs: clock.now(),
       createdBy: principal.id,
     });
-    recordAudit(dependencies, context, {
+    await recordAudit(dependencies, context, {
       action: 'voucher_batch.create',
       target: batch.batchId,
       detail: { planId: input.planId, count: input.count, length: input.length, prefix: input.prefix },
@@ -118,11 +120,11 @@ export function voucherRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     return context.json(batch, 201);
   });
 
-  routes.get('/export.csv', requirePermission('vouchers.read'), (context) => {
+  routes.get('/export.csv', requirePermission('vouchers.read'), async (context) => {
     const filter = parseQuery(context, voucherExportQuerySchema);
-    const shard = tenantShardOf(context, dependencies);
-    if (filter.batchId) findVoucherBatch(shard, filter.batchId);
-    const csv = vouchersToCsv(vouchersForExport(shard, filter));
+    const database = tenantDatabaseOf(context, dependencies);
+    if (filter.batchId) await findVoucherBatch(database, filter.batchId);
+    const csv = vouchersToCsv(await vouchersForExport(database, filter));
     const name = filter.batchId ? `vouchers-${filter.batchId}.csv` : 'vouchers.csv';
     return context.body(csv, 200, {
       'content-type': 'text/csv; charset=utf-8',
@@ -132,14 +134,14 @@ export function voucherRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
 
   routes.get('/print', requirePermission('vouchers.read'), async (context) => {
     const { batchId, format } = parseQuery(context, voucherPrintQuerySchema);
-    const shard = tenantShardOf(context, dependencies);
-    const batch = findVoucherBatch(shard, batchId);
-    const plan = getPlan(shard, batch.planId);
-    const tenant = readTenantProfile(dependencies.platform, tenantIdOf(context));
+    const database = tenantDatabaseOf(context, dependencies);
+    const batch = await findVoucherBatch(database, batchId);
+    const plan = await getPlan(database, batch.planId);
+    const tenant = await readTenantProfile(dependencies.databases.platform, tenantIdOf(context));
     const sheet = {
-      ispName: readBranding(shard).displayName ?? tenant.name,
+      ispName: (await readBranding(database)).displayName ?? tenant.name,
       planName: plan.name,
-      vouchers: vouchersForExport(shard, { batchId }),
+      vouchers: await vouchersForExport(database, { batchId }),
     };
     if (format === 'html') return context.html(renderVoucherSheetHtml(sheet));
     const pdf = await renderVoucherSheetPdf(sheet);
@@ -149,20 +151,20 @@ export function voucherRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     });
   });
 
-  routes.get('/:id', requirePermission('vouchers.read'), (context) =>
-    context.json(getVoucher(tenantShardOf(context, dependencies), context.req.param('id'))),
+  routes.get('/:id', requirePermission('vouchers.read'), async (context) =>
+    context.json(await getVoucher(tenantDatabaseOf(context, dependencies), context.req.param('id'))),
   );
 
   routes.post('/:id/revoke', requirePermission('vouchers.write'), async (context) => {
-    const shard = tenantShardOf(context, dependencies);
-    const voucher = revokeVoucher(shard, context.req.param('id'));
+    const database = tenantDatabaseOf(context, dependencies);
+    const voucher = await revokeVoucher(database, context.req.param('id'));
     const disconnected = await disconnectSubjectSessions(
       dependencies.aaa,
-      shard.tenantId,
+      tenantIdOf(context),
       'voucher',
       new Set([voucher.id]),
     );
-    recordAudit(dependencies, context, {
+    await recordAudit(dependencies, context, {
       action: 'voucher.revoke',
       target: voucher.id,
       detail: { disconnected },

@@ -1,12 +1,13 @@
-// Times the invoice job through the SQLite store: 100 tenant shards × 1,000 subscribers in a temp
-// data dir, every invoice and ledger transfer written (one immediate transaction per shard).
+// Times the invoice job through the store on SQLite (SqliteDatabases, the async data layer): 100 tenant
+// shards × 1,000 subscribers in a temp data dir, every invoice and ledger transfer written (one
+// immediate transaction per shard).
 // Run: node --import tsx ops/bench/billing/sqlite.bench.ts [tenantCount] [subscribersPerTenant]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runTenantInvoices } from '@kiunga/control-api';
-import { ShardRegistry, type TenantShard } from '@kiunga/schemas';
+import { type SqlDatabase, SqliteDatabases } from '@kiunga/schemas';
 
 const TENANT_COUNT_DEFAULT = 100;
 const SUBSCRIBERS_PER_TENANT_DEFAULT = 1_000;
@@ -29,50 +30,45 @@ function random(): number {
   return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
 }
 
-function seedTenant(shard: TenantShard, tenantIndex: number, subscriberCount: number): void {
-  shard.sqlite.transaction(() => {
-    const insertPlan = shard.sqlite.prepare(
-      `INSERT INTO plans (id, name, kind, price_cents, billing_cycle_months, rate_up_kbps, rate_down_kbps, created_at, updated_at)
-       VALUES (?, ?, 'pppoe', ?, 1, 5000, 5000, 0, 0)`,
-    );
+async function seedTenant(
+  database: SqlDatabase,
+  tenantIndex: number,
+  subscriberCount: number,
+): Promise<void> {
+  await database.transaction(async (transaction) => {
     for (let index = 0; index < PLANS_PER_TENANT; index++) {
-      insertPlan.run(
-        `pln_${index}`,
-        `Home ${5 * (index + 1)} Mbps`,
-        150_000 + index * 100_000 + tenantIndex * 7,
+      await transaction.run(
+        `INSERT INTO plans (id, name, kind, price_cents, billing_cycle_months, rate_up_kbps, rate_down_kbps, created_at, updated_at)
+         VALUES (?, ?, 'pppoe', ?, 1, 5000, 5000, 0, 0)`,
+        [`pln_${index}`, `Home ${5 * (index + 1)} Mbps`, 150_000 + index * 100_000 + tenantIndex * 7],
       );
     }
-    const insertSubscriber = shard.sqlite.prepare(
-      `INSERT INTO subscribers (id, username, password_sealed, plan_id, account_number, kind, status, created_at, updated_at)
-       VALUES (?, ?, 'sealed', ?, ?, 'pppoe', 'active', ?, ?)`,
-    );
-    const insertTerms = shard.sqlite.prepare(
-      `INSERT INTO billing_subscribers (subscriber_id, cycle_length_months, cycle_anchor_day, updated_at)
-       VALUES (?, 1, 'signup_day', 0)`,
-    );
     for (let index = 0; index < subscriberCount; index++) {
       const id = `sub_${index}`;
       const isNew = random() < JOINED_IN_JANUARY_SHARE;
       const createdAt = isNew ? FEBRUARY_MS - (1 + Math.floor(random() * 29)) * DAY_MS : FEBRUARY_MS;
       const planId = `pln_${Math.floor(random() * PLANS_PER_TENANT)}`;
-      insertSubscriber.run(
-        id,
-        `user${index}`,
-        planId,
-        `A${String(index).padStart(6, '0')}`,
-        createdAt,
-        createdAt,
+      await transaction.run(
+        `INSERT INTO subscribers (id, username, password_sealed, plan_id, account_number, kind, status, created_at, updated_at)
+         VALUES (?, ?, 'sealed', ?, ?, 'pppoe', 'active', ?, ?)`,
+        [id, `user${index}`, planId, `A${String(index).padStart(6, '0')}`, createdAt, createdAt],
       );
-      if (!isNew && random() < SIGNUP_DAY_SHARE) insertTerms.run(id);
+      if (!isNew && random() < SIGNUP_DAY_SHARE) {
+        await transaction.run(
+          `INSERT INTO billing_subscribers (subscriber_id, cycle_length_months, cycle_anchor_day, updated_at)
+           VALUES (?, 1, 'signup_day', 0)`,
+          [id],
+        );
+      }
     }
-  })();
+  });
 }
 
 async function main(): Promise<void> {
   const tenantCount = Number(process.argv[2] ?? TENANT_COUNT_DEFAULT);
   const perTenant = Number(process.argv[3] ?? SUBSCRIBERS_PER_TENANT_DEFAULT);
   const dataDir = mkdtempSync(join(tmpdir(), 'kiunga-billing-bench-'));
-  const shards = new ShardRegistry({ dataDir });
+  const databases = new SqliteDatabases({ dataDir });
   try {
     const tenantIds = Array.from(
       { length: tenantCount },
@@ -80,14 +76,15 @@ async function main(): Promise<void> {
     );
     const seedStartedAt = performance.now();
     for (const [index, tenantId] of tenantIds.entries()) {
-      seedTenant(shards.forTenant(tenantId), index, perTenant);
+      await databases.createTenant(tenantId);
+      await seedTenant(databases.forTenant(tenantId), index, perTenant);
     }
     const seedMs = performance.now() - seedStartedAt;
     let invoices = 0;
     let transfers = 0;
     const startedAt = performance.now();
     for (const tenantId of tenantIds) {
-      const report = runTenantInvoices(shards.forTenant(tenantId), tenantId, RUN_AT_MS);
+      const report = await runTenantInvoices(databases.forTenant(tenantId), tenantId, RUN_AT_MS);
       invoices += report.invoices;
       transfers += report.transfers;
     }
@@ -102,7 +99,7 @@ async function main(): Promise<void> {
     );
     if (runMs >= TARGET_MS) process.exitCode = 1;
   } finally {
-    shards.closeAll();
+    await databases.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -6,7 +6,7 @@
 //   dist/current -> builds/<id>
 //   dist/builds/<id>/bin/kiunga.mjs     the bundle (+ .map): our code only
 //   dist/builds/<id>/migrations/        copied from schemas/migrations (database.ts reads ../migrations)
-//   dist/builds/<id>/migrations-postgres/ copied from schemas/migrations-postgres (scaled mode, backups)
+//   dist/builds/<id>/migrations-postgres/  copied from schemas/migrations-postgres (KIUNGA_DATABASE_URL)
 //   dist/builds/<id>/node_modules/<pkg> links to the installed packages the bundle imports
 //   dist/builds/<id>/build-stamp        mtime = when this build started reading the sources
 //
@@ -39,8 +39,8 @@ export const BUILD_STAMP_FILE = 'build-stamp';
 /** bin/ beside migrations/ mirrors schemas/src beside schemas/migrations, which database.ts relies on. */
 export const BUNDLE_PATH = join('bin', 'kiunga.mjs');
 const ENTRY_POINT = join('ops', 'src', 'cli', 'main.ts');
-const MIGRATIONS_SOURCE = join('schemas', 'migrations');
-const POSTGRES_MIGRATIONS_SOURCE = join('schemas', 'migrations-postgres');
+/** Both dialects' migrations, copied under the same names (database.ts: MIGRATIONS_PARENT). */
+const MIGRATIONS_SOURCES = ['migrations', 'migrations-postgres'];
 /** Workspace packages are bundled from their TypeScript source; every other package stays external. */
 const WORKSPACE_SCOPE = '@kiunga/';
 /** Node 20 is the engine the project supports (package.json "engines"). */
@@ -177,10 +177,9 @@ export async function buildDist(
     if (bundledPackages.length > 0)
       throw new Error(`installed packages were bundled: ${bundledPackages.join(', ')}`);
     linkInstalledPackages(buildDirectory, installed);
-    cpSync(join(repositoryRoot, MIGRATIONS_SOURCE), join(buildDirectory, 'migrations'), { recursive: true });
-    cpSync(join(repositoryRoot, POSTGRES_MIGRATIONS_SOURCE), join(buildDirectory, 'migrations-postgres'), {
-      recursive: true,
-    });
+    for (const folder of MIGRATIONS_SOURCES) {
+      cpSync(join(repositoryRoot, 'schemas', folder), join(buildDirectory, folder), { recursive: true });
+    }
     const stamp = join(buildDirectory, BUILD_STAMP_FILE);
     writeFileSync(stamp, `${id}\n`);
     // A source saved while this build ran is newer than the stamp, so the next start rebuilds.

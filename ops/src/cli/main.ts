@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
   BackupError,
-  openPlatformDatabase,
+  type DatabasesConfig,
+  openDatabases,
   PRIVATE_UMASK,
   systemClock,
   tightenDataDirectory,
@@ -33,7 +34,7 @@ Commands:
     --data-dir D           data directory (default KIUNGA_DATA_DIR or ./data)
     --vouchers N           extra vouchers for the first ISP (default ${DEMO_EXTRA_VOUCHERS_DEFAULT})
   start                    start the AAA server and the control API on an existing data dir
-  migrate                  create or upgrade the platform DB and every tenant shard
+  migrate                  create or upgrade the platform database and every tenant's
   admin create --email E --password P
                            create a super admin
   backup --to DIR          a consistent backup while running, into DIR/<time>/ (manifest.json written last)
@@ -50,12 +51,12 @@ Commands:
   test                     install what the tests need and run typecheck, lint and every test
   --help                   show this help
 
-Environment: KIUNGA_DATA_DIR, KIUNGA_HTTP_HOST, KIUNGA_HTTP_PORT, KIUNGA_RADIUS_HOST,
-KIUNGA_RADIUS_AUTH_PORT, KIUNGA_RADIUS_ACCT_PORT, KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL,
-KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_METRICS_TOKEN, KIUNGA_LOG_LEVEL, KIUNGA_DATABASE_URL,
-KIUNGA_BACKUP_DIR, KIUNGA_BACKUP_KEEP,
-KIUNGA_RUN_FROM_SOURCE=1 (run the TypeScript through tsx instead of the build); for demos and tests
-only, KIUNGA_CLOCK_START (the clock starts at that instant; refused on a data dir 'demo' did not make).
+Environment: KIUNGA_DATA_DIR, KIUNGA_DATABASE_URL (PostgreSQL; unset: SQLite files in the data dir),
+KIUNGA_HTTP_HOST, KIUNGA_HTTP_PORT, KIUNGA_RADIUS_HOST, KIUNGA_RADIUS_AUTH_PORT, KIUNGA_RADIUS_ACCT_PORT,
+KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL, KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_METRICS_TOKEN,
+KIUNGA_LOG_LEVEL, KIUNGA_BACKUP_DIR, KIUNGA_BACKUP_KEEP, KIUNGA_RUN_FROM_SOURCE=1 (run the TypeScript through tsx instead of the build); for
+demos and tests only, KIUNGA_CLOCK_START (the clock starts at that instant; refused on a data dir 'demo'
+did not make).
 `;
 
 /** The demo's metrics token when KIUNGA_METRICS_TOKEN is unset: 32 random bytes, 64 hex characters. */
@@ -98,6 +99,11 @@ function dataDirOption(rest: string[]): { config: KiungaConfig; values: Record<s
   return { config: readConfig(process.env, { dataDir: values['data-dir'] }), values };
 }
 
+/** Where the databases are: KIUNGA_DATABASE_URL (PostgreSQL) when set, else files in the data dir. */
+function databasesOf(config: KiungaConfig): DatabasesConfig {
+  return { dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) };
+}
+
 /**
  * Every command that opens the data directory first takes group and other access off what is in it,
  * mending installations from before files were created owner-only (new ones are: umask, database.ts).
@@ -108,14 +114,13 @@ function prepareDataDirectory(config: KiungaConfig): void {
   }
 }
 
-function runMigrate(rest: string[]): number {
+async function runMigrate(rest: string[]): Promise<number> {
   const { config } = dataDirOption(rest);
   prepareDataDirectory(config);
   resolveMasterKey(config, { createIfMissing: true });
-  const summary = migrateAll(config.dataDir);
-  process.stdout.write(
-    `migrated ${config.dataDir}: platform DB and ${summary.tenantsMigrated} tenant shard(s)\n`,
-  );
+  const summary = await migrateAll(databasesOf(config));
+  const where = config.databaseUrl ? 'PostgreSQL' : config.dataDir;
+  process.stdout.write(`migrated ${where}: platform DB and ${summary.tenantsMigrated} tenant shard(s)\n`);
   return 0;
 }
 
@@ -138,9 +143,9 @@ async function runDemo(rest: string[]): Promise<number> {
   prepareDataDirectory(config);
   const time = processClock(process.env, { dataDir: config.dataDir, isDemoCommand: true });
   const masterKey = resolveMasterKey(config, { createIfMissing: true });
-  migrateAll(config.dataDir);
+  await migrateAll(databasesOf(config));
   const demo = await seedDemo({
-    dataDir: config.dataDir,
+    ...databasesOf(config),
     masterKey,
     extraVouchers,
     nowMs: time.clock.now(),
@@ -211,16 +216,16 @@ async function runAdmin(rest: string[]): Promise<number> {
   const config = readConfig(process.env, { dataDir: values['data-dir'] });
   prepareDataDirectory(config);
   resolveMasterKey(config, { createIfMissing: true });
-  const platform = openPlatformDatabase(config.dataDir);
+  const databases = await openDatabases(databasesOf(config));
   try {
     const admin = await createSuperAdmin(
-      platform,
+      databases.platform,
       { email: values.email, password: values.password },
       systemClock.now(),
     );
     process.stdout.write(`created super admin ${admin.email} (${admin.id})\n`);
   } finally {
-    platform.close();
+    await databases.close();
   }
   return 0;
 }

@@ -1,9 +1,9 @@
 // `kiunga start`: run the AAA server and the control API until SIGTERM/SIGINT, then stop cleanly.
 import { startAaaServer } from '@kiunga/aaa-server';
 import { deriveTokenKey, startControlApi } from '@kiunga/control-api';
-import { createSecretBox, openPlatformDatabase, ShardRegistry } from '@kiunga/schemas';
+import { createSecretBox, openDatabases, SqliteDatabases } from '@kiunga/schemas';
 import { CLOCK_START_VARIABLE, type ProcessClock } from '../clock-start';
-import type { KiungaConfig } from '../config';
+import { ConfigError, type KiungaConfig } from '../config';
 import { createLogger } from '../logger';
 
 /** Resolves with the exit code once the servers have stopped. */
@@ -20,26 +20,32 @@ export async function runServers(
       `${CLOCK_START_VARIABLE} is set: this demo runs on a clock that started at that instant, not today's date`,
     );
   }
-  const platform = openPlatformDatabase(config.dataDir);
-  const shards = new ShardRegistry({ dataDir: config.dataDir });
+  const databases = await openDatabases({
+    dataDir: config.dataDir,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+  });
+  if (!(databases instanceof SqliteDatabases)) {
+    await databases.close();
+    throw new ConfigError('KIUNGA_DATABASE_URL: the AAA server does not run on PostgreSQL yet');
+  }
   const secretBox = createSecretBox(masterKey);
+  // One connection per SQLite file in this process: the AAA server shares the layer's handles.
   const aaa = await startAaaServer({
     host: config.radiusHost,
     authPort: config.radiusAuthPort,
     acctPort: config.radiusAcctPort,
     dataDir: config.dataDir,
-    platform,
+    platform: databases.platformHandle,
     secretBox,
     clock,
     logger,
-    shards,
+    shards: databases.shards,
   });
   const api = await startControlApi({
     host: config.httpHost,
     port: config.httpPort,
     aaa: aaa.control,
-    platform,
-    shards,
+    databases,
     secretBox,
     clock,
     logger,
@@ -58,6 +64,7 @@ export async function runServers(
       radiusAuthPort: aaa.authPort,
       radiusAcctPort: aaa.acctPort,
       dataDir: config.dataDir,
+      database: databases.dialect,
     },
     'kiunga started',
   );
@@ -70,7 +77,7 @@ export async function runServers(
       try {
         await api.stop();
         await aaa.stop();
-        platform.close();
+        await databases.close();
         logger.info('stopped');
         resolve(0);
       } catch (error) {

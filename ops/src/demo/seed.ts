@@ -10,18 +10,20 @@ import {
 } from '@kiunga/control-api';
 import {
   createSecretBox,
+  type Databases,
+  type DatabasesConfig,
   formatMikrotikRateLimit,
   generateNasSecret,
   generateVoucherCode,
+  insertOf,
   newId,
-  openPlatformDatabase,
+  openDatabases,
   PRIVATE_FILE_MODE,
   platformSchema,
   randomAlphanumeric,
   type SecretBox,
-  ShardRegistry,
+  type SqlDatabase,
   shillingsToCents,
-  type TenantShard,
   tenantSchema,
 } from '@kiunga/schemas';
 import { createSuperAdmin, hashPassword } from '../accounts';
@@ -65,56 +67,72 @@ function demoPassword(): string {
 }
 
 /** Seeds once; a second run on the same data dir prints what the first one made. */
-export async function seedDemo(options: {
-  dataDir: string;
-  masterKey: string;
-  extraVouchers: number;
-  nowMs: number;
-}): Promise<DemoJson> {
+export async function seedDemo(
+  options: DatabasesConfig & { masterKey: string; extraVouchers: number; nowMs: number },
+): Promise<DemoJson> {
   const demoFile = join(options.dataDir, DEMO_FILE_NAME);
   if (existsSync(demoFile)) return JSON.parse(readFileSync(demoFile, 'utf8')) as DemoJson;
-  const platform = openPlatformDatabase(options.dataDir);
-  const shards = new ShardRegistry({ dataDir: options.dataDir });
+  const databases = await openDatabases(options);
   const secretBox = createSecretBox(options.masterKey);
   try {
     const superAdmin = { email: demoSuperAdminEmail, password: demoPassword() };
-    await createSuperAdmin(platform, superAdmin, options.nowMs);
+    await createSuperAdmin(databases.platform, superAdmin, options.nowMs);
     const tenants: DemoTenantJson[] = [];
     for (const [index, spec] of demoTenants.entries()) {
       const extra = index === 0 ? options.extraVouchers : 0;
       tenants.push(
-        await seedTenant({ platform, shards, secretBox, spec, nowMs: options.nowMs, extraVouchers: extra }),
+        await seedTenant({ databases, secretBox, spec, nowMs: options.nowMs, extraVouchers: extra }),
       );
     }
     // Demo ISPs start in good standing: this month's Kiunga subscription is paid, as a bank transfer
     // by reference would pay it, so the overdue banner appears only for a month really left unpaid.
     const clock = { now: () => options.nowMs };
     for (const tenant of tenants)
-      payUpPlatformAccount({ platform, shards, clock }, tenant.id, `DEMO-${tenant.slug}`);
+      await payUpPlatformAccount({ databases, clock }, tenant.id, `DEMO-${tenant.slug}`);
     const demo: DemoJson = { superAdmin, tenants };
     writeFileSync(demoFile, `${JSON.stringify(demo, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
     return demo;
   } finally {
-    shards.closeAll();
-    platform.close();
+    await databases.close();
   }
 }
 
 interface SeedTenantInput {
-  platform: ReturnType<typeof openPlatformDatabase>;
-  shards: ShardRegistry;
+  databases: Databases;
   secretBox: SecretBox;
   spec: DemoTenantSpec;
   nowMs: number;
   extraVouchers: number;
 }
 
+/** The tenant, its owner and its NAS in the platform database, in one transaction. */
+async function seedPlatformRows(
+  platform: SqlDatabase,
+  rows: {
+    tenant: typeof platformSchema.tenants.$inferInsert;
+    owner: typeof platformSchema.users.$inferInsert;
+    nas: typeof platformSchema.nasDevices.$inferInsert;
+  },
+): Promise<void> {
+  await platform.transaction(async (transaction) => {
+    for (const insert of [
+      insertOf(platformSchema.tenants, rows.tenant),
+      insertOf(platformSchema.users, rows.owner),
+      insertOf(platformSchema.nasDevices, rows.nas),
+    ]) {
+      await transaction.run(insert.sql, insert.params);
+    }
+  });
+}
+
 async function seedTenant(input: SeedTenantInput): Promise<DemoTenantJson> {
-  const { platform, secretBox, spec, nowMs } = input;
+  const { databases, secretBox, spec, nowMs } = input;
   const tenantId = newId('tenant');
-  platform.orm
-    .insert(platformSchema.tenants)
-    .values({
+  const owner = { email: spec.ownerEmail, password: demoPassword() };
+  const nasSecret = generateNasSecret();
+  const nasId = newId('nas');
+  await seedPlatformRows(databases.platform, {
+    tenant: {
       id: tenantId,
       slug: spec.slug,
       name: spec.name,
@@ -124,12 +142,8 @@ async function seedTenant(input: SeedTenantInput): Promise<DemoTenantJson> {
       trialEndsAt: null,
       createdAt: nowMs,
       updatedAt: nowMs,
-    })
-    .run();
-  const owner = { email: spec.ownerEmail, password: demoPassword() };
-  platform.orm
-    .insert(platformSchema.users)
-    .values({
+    },
+    owner: {
       id: newId('user'),
       email: owner.email,
       passwordHash: await hashPassword(owner.password),
@@ -138,13 +152,8 @@ async function seedTenant(input: SeedTenantInput): Promise<DemoTenantJson> {
       tenantId,
       createdAt: nowMs,
       updatedAt: nowMs,
-    })
-    .run();
-  const nasSecret = generateNasSecret();
-  const nasId = newId('nas');
-  platform.orm
-    .insert(platformSchema.nasDevices)
-    .values({
+    },
+    nas: {
       id: nasId,
       tenantId,
       name: spec.nasName,
@@ -157,12 +166,13 @@ async function seedTenant(input: SeedTenantInput): Promise<DemoTenantJson> {
       coaPort: 3799,
       createdAt: nowMs,
       updatedAt: nowMs,
-    })
-    .run();
-  const shard = input.shards.forTenant(tenantId);
-  const tenant = shard.sqlite.transaction(() =>
-    seedShard(shard, secretBox, spec, nowMs, input.extraVouchers),
-  )();
+    },
+  });
+  await databases.createTenant(tenantId);
+  const database = databases.forTenant(tenantId);
+  const tenant = await database.transaction((transaction) =>
+    seedShard(transaction, secretBox, spec, nowMs, input.extraVouchers),
+  );
   return {
     id: tenantId,
     slug: spec.slug,
@@ -170,13 +180,18 @@ async function seedTenant(input: SeedTenantInput): Promise<DemoTenantJson> {
     owner,
     nas: [{ id: nasId, ip: spec.nasIp, secret: nasSecret }],
     ...tenant,
-    ...(spec.hasMpesa ? { mpesa: seedMpesaSettings(shard, secretBox, nowMs) } : {}),
-    sms: seedSmsSettings(shard, secretBox, spec, nowMs),
+    ...(spec.hasMpesa ? { mpesa: await seedMpesaSettings(database, secretBox, nowMs) } : {}),
+    sms: await seedSmsSettings(database, secretBox, spec, nowMs),
   };
 }
 
 /** SMS on, with an account only the demo's SMS simulator knows; reminders land in the simulator. */
-function seedSmsSettings(shard: TenantShard, secretBox: SecretBox, spec: DemoTenantSpec, nowMs: number) {
+async function seedSmsSettings(
+  database: SqlDatabase,
+  secretBox: SecretBox,
+  spec: DemoTenantSpec,
+  nowMs: number,
+) {
   const sms = {
     username: `demo-${spec.slug}`.slice(0, 100),
     apiKey: randomBytes(24).toString('base64url'),
@@ -186,24 +201,24 @@ function seedSmsSettings(shard: TenantShard, secretBox: SecretBox, spec: DemoTen
         .slice(0, 11)
         .toUpperCase() || 'KIUNGA',
   };
-  writeSmsSettings(secretBox, shard, { ...sms, enabled: true }, nowMs);
+  await writeSmsSettings(secretBox, database, { ...sms, enabled: true }, nowMs);
   return sms;
 }
 
 type ShardPart = Pick<DemoTenantJson, 'plans' | 'vouchers' | 'subscribers'>;
 
-function seedShard(
-  shard: TenantShard,
+async function seedShard(
+  database: SqlDatabase,
   secretBox: SecretBox,
   spec: DemoTenantSpec,
   nowMs: number,
   extraVouchers: number,
-): ShardPart {
+): Promise<ShardPart> {
   const planIds = new Map<string, string>();
   const planSpecs = new Map<string, DemoPlanSpec>();
   const plans: ShardPart['plans'] = [];
   for (const plan of spec.plans) {
-    const id = insertPlan(shard, plan, nowMs);
+    const id = await insertPlan(database, plan, nowMs);
     planIds.set(plan.key, id);
     planSpecs.set(plan.key, plan);
     plans.push({ id, name: plan.name, kind: plan.kind, priceCents: shillingsToCents(plan.priceShillings) });
@@ -214,101 +229,96 @@ function seedShard(
   const vouchers: ShardPart['vouchers'] = [];
   for (const [planKey, count] of voucherRuns) {
     const plan = planSpecs.get(planKey)!;
-    vouchers.push(...insertVouchers(shard, planIds.get(planKey)!, plan, count, nowMs));
+    vouchers.push(...(await insertVouchers(database, planIds.get(planKey)!, plan, count, nowMs)));
   }
-  const subscribers: ShardPart['subscribers'] = spec.subscribers.map((subscriber, index) => {
+  const subscribers: ShardPart['subscribers'] = [];
+  for (const [index, subscriber] of spec.subscribers.entries()) {
     const password = demoPassword();
     const accountNumber = `${spec.accountPrefix}${String(index + 1).padStart(4, '0')}`;
     const id = newId('subscriber');
     const plan = planSpecs.get(subscriber.planKey)!;
-    shard.orm
-      .insert(tenantSchema.subscribers)
-      .values({
-        id,
-        username: subscriber.username,
-        passwordSealed: secretBox.seal(password),
-        planId: planIds.get(subscriber.planKey)!,
-        accountNumber,
-        kind: plan.kind === 'static' ? 'static' : 'pppoe',
-        status: subscriber.status,
-        expiresAt: nowMs + subscriber.expiresInDays * DAY_MS,
-        staticIp: subscriber.staticIp ?? null,
-        fullName: subscriber.fullName,
-        phone: subscriber.phone,
-        createdAt: nowMs,
-        updatedAt: nowMs,
-      })
-      .run();
-    return {
+    const insert = insertOf(tenantSchema.subscribers, {
+      id,
+      username: subscriber.username,
+      passwordSealed: secretBox.seal(password),
+      planId: planIds.get(subscriber.planKey)!,
+      accountNumber,
+      kind: plan.kind === 'static' ? 'static' : 'pppoe',
+      status: subscriber.status,
+      expiresAt: nowMs + subscriber.expiresInDays * DAY_MS,
+      staticIp: subscriber.staticIp ?? null,
+      fullName: subscriber.fullName,
+      phone: subscriber.phone,
+      createdAt: nowMs,
+      updatedAt: nowMs,
+    });
+    await database.run(insert.sql, insert.params);
+    subscribers.push({
       id,
       username: subscriber.username,
       password,
       planId: planIds.get(subscriber.planKey)!,
       accountNumber,
       status: subscriber.status,
-    };
-  });
+    });
+  }
   return { plans, vouchers, subscribers };
 }
 
-function insertPlan(shard: TenantShard, plan: DemoPlanSpec, nowMs: number): string {
+async function insertPlan(database: SqlDatabase, plan: DemoPlanSpec, nowMs: number): Promise<string> {
   const id = newId('plan');
-  shard.orm
-    .insert(tenantSchema.plans)
-    .values({
-      id,
-      name: plan.name,
-      kind: plan.kind,
-      priceCents: shillingsToCents(plan.priceShillings),
-      validitySeconds: plan.validitySeconds,
-      billingCycleMonths: plan.kind === 'hotspot' ? null : 1,
-      rateUpKbps: plan.rateUpKbps,
-      rateDownKbps: plan.rateDownKbps,
-      burstUpKbps: plan.burst?.upKbps ?? null,
-      burstDownKbps: plan.burst?.downKbps ?? null,
-      burstThresholdUpKbps: plan.burst?.thresholdUpKbps ?? null,
-      burstThresholdDownKbps: plan.burst?.thresholdDownKbps ?? null,
-      burstTimeSeconds: plan.burst?.timeSeconds ?? null,
-      deviceLimit: plan.deviceLimit,
-      createdAt: nowMs,
-      updatedAt: nowMs,
-    })
-    .run();
+  const insert = insertOf(tenantSchema.plans, {
+    id,
+    name: plan.name,
+    kind: plan.kind,
+    priceCents: shillingsToCents(plan.priceShillings),
+    validitySeconds: plan.validitySeconds,
+    billingCycleMonths: plan.kind === 'hotspot' ? null : 1,
+    rateUpKbps: plan.rateUpKbps,
+    rateDownKbps: plan.rateDownKbps,
+    burstUpKbps: plan.burst?.upKbps ?? null,
+    burstDownKbps: plan.burst?.downKbps ?? null,
+    burstThresholdUpKbps: plan.burst?.thresholdUpKbps ?? null,
+    burstThresholdDownKbps: plan.burst?.thresholdDownKbps ?? null,
+    burstTimeSeconds: plan.burst?.timeSeconds ?? null,
+    deviceLimit: plan.deviceLimit,
+    createdAt: nowMs,
+    updatedAt: nowMs,
+  });
+  await database.run(insert.sql, insert.params);
   return id;
 }
 
-function insertVouchers(
-  shard: TenantShard,
+async function insertVouchers(
+  database: SqlDatabase,
   planId: string,
   plan: DemoPlanSpec,
   count: number,
   nowMs: number,
-): ShardPart['vouchers'] {
+): Promise<ShardPart['vouchers']> {
   const batchId = newId('voucherBatch');
-  shard.orm
-    .insert(tenantSchema.voucherBatches)
-    .values({ id: batchId, planId, count, createdAt: nowMs })
-    .run();
+  const batch = insertOf(tenantSchema.voucherBatches, { id: batchId, planId, count, createdAt: nowMs });
+  await database.run(batch.sql, batch.params);
   const rateLimit = formatMikrotikRateLimit({ upKbps: plan.rateUpKbps, downKbps: plan.rateDownKbps });
-  const insert = shard.statement(
-    `INSERT OR IGNORE INTO vouchers (id, code, plan_id, batch_id, price_cents, validity_seconds, device_limit,
-                                     rate_limit, status, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'unused', ?)`,
-  );
   const made: ShardPart['vouchers'] = [];
   while (made.length < count) {
     const id = newId('voucher');
     const code = generateVoucherCode();
-    const result = insert.run(
-      id,
-      code,
-      planId,
-      batchId,
-      shillingsToCents(plan.priceShillings),
-      plan.validitySeconds ?? 0,
-      plan.deviceLimit,
-      rateLimit,
-      nowMs,
+    const result = await database.run(
+      `INSERT INTO vouchers (id, code, plan_id, batch_id, price_cents, validity_seconds, device_limit,
+                             rate_limit, status, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'unused', ?) ON CONFLICT (code) DO NOTHING`,
+      [
+        id,
+        code,
+        planId,
+        batchId,
+        shillingsToCents(plan.priceShillings),
+        plan.validitySeconds ?? 0,
+        plan.deviceLimit,
+        rateLimit,
+        nowMs,
+      ],
     );
     // A code collision (rare at 31^8) is simply drawn again.
     if (result.changes === 1) made.push({ id, code, planId, deviceLimit: plan.deviceLimit });
@@ -320,20 +330,20 @@ function insertVouchers(
 const SANDBOX_SHORTCODE = '174379';
 const SANDBOX_PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919';
 
-function seedMpesaSettings(shard: TenantShard, secretBox: SecretBox, nowMs: number) {
+async function seedMpesaSettings(database: SqlDatabase, secretBox: SecretBox, nowMs: number) {
   const mpesa = {
     shortcode: SANDBOX_SHORTCODE,
     consumerKey: randomBytes(12).toString('base64url'),
     consumerSecret: randomBytes(12).toString('base64url'),
     passkey: SANDBOX_PASSKEY,
   };
-  writeMpesaSettings(
+  await writeMpesaSettings(
     secretBox,
-    shard,
+    database,
     { ...mpesa, transactionType: 'CustomerPayBillOnline', c2bApiVersion: 'v2' },
     nowMs,
   );
   // Registered with Daraja on the first `kiunga start` (retried while pending).
-  markRegistrationPending(shard, nowMs);
+  await markRegistrationPending(database, nowMs);
   return mpesa;
 }

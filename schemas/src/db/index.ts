@@ -24,6 +24,15 @@ export * from './sql-database';
 export { SqlValueError } from './sql-values';
 export { SqliteDatabase, STATEMENTS_CACHED_MAX } from './sqlite-database';
 export { SqliteDatabases, type SqliteDatabasesOptions } from './sqlite-databases';
+export {
+  assignmentsOf,
+  columnsOf,
+  insertOf,
+  insertReturningId,
+  rowOf,
+  rowsOf,
+  type SqlStatement,
+} from './table-sql';
 
 export interface DatabasesConfig {
   dataDir: string;

@@ -1,24 +1,15 @@
 // Databases in scaled mode: one PostgreSQL database (KIUNGA_DATABASE_URL), the platform's tables in
 // schema `platform`, each tenant's in schema `tenant_<id>` (archived: renamed `archived_tenant_<id>`).
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type pg from 'pg';
-import { assertValidTenantId } from '../database';
+import { assertValidTenantId, MIGRATIONS_PARENT } from '../database';
 import { PostgresDatabase } from './postgres-database';
 import { PostgresPool, quoteIdentifier } from './postgres-pool';
 import type { Databases } from './sql-database';
 
-// schemas/src/db → schemas/migrations-postgres in the source tree; bin/ → migrations-postgres/ in a
-// compiled build (ops/src/cli/build.ts copies it there), where this module is part of bin/kiunga.mjs.
-const moduleDirectory = dirname(fileURLToPath(import.meta.url));
-const migrationsRoot =
-  [
-    join(moduleDirectory, '..', '..', 'migrations-postgres'),
-    join(moduleDirectory, '..', 'migrations-postgres'),
-  ].find((candidate) => existsSync(candidate)) ?? join(moduleDirectory, '..', '..', 'migrations-postgres');
+const migrationsRoot = join(MIGRATIONS_PARENT, 'migrations-postgres');
 
 export const PLATFORM_SCHEMA = 'platform';
 export const TENANT_SCHEMA_PREFIX = 'tenant_';
@@ -90,6 +81,11 @@ export class PostgresDatabases implements Databases {
   forTenant(tenantId: string): PostgresDatabase {
     if (this.archivedTenantIds.has(tenantId)) throw new Error(`tenant ${tenantId} is archived`);
     return new PostgresDatabase(this.pool, tenantSchemaName(tenantId));
+  }
+
+  async hasTenant(tenantId: string): Promise<boolean> {
+    if (this.archivedTenantIds.has(tenantId)) return false;
+    return this.schemaExists(tenantSchemaName(tenantId));
   }
 
   async createTenant(tenantId: string): Promise<void> {

@@ -320,6 +320,15 @@ export function describeSqlDatabaseContract(label: string, backend: ContractBack
       expect(await other.database.column('SELECT id FROM items')).toEqual(['other row']);
     });
 
+    it('tells which tenants have a database: created yes, never created or archived no', async () => {
+      const created = await freshTenant();
+      const archived = await freshTenant();
+      await databases.archiveTenant(archived.tenantId);
+      expect(await databases.hasTenant(created.tenantId)).toBe(true);
+      expect(await databases.hasTenant(`ten_never${tenantSequence}`)).toBe(false);
+      expect(await databases.hasTenant(archived.tenantId)).toBe(false);
+    });
+
     it('migrates every served tenant the platform lists', async () => {
       tenantSequence++;
       const tenantId = `ten_contract${tenantSequence}`;

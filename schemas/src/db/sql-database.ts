@@ -92,6 +92,11 @@ export interface Databases {
   readonly platform: SqlDatabase;
   /** The database of a tenant that exists (throws if it was archived). */
   forTenant(tenantId: string): SqlDatabase;
+  /**
+   * Whether the tenant's database exists and is in service (its shard file or schema was created and
+   * not archived): jobs that walk the platform's tenants skip one that has none yet.
+   */
+  hasTenant(tenantId: string): Promise<boolean>;
   /** Creates and migrates a new tenant's database (shard file or schema). Idempotent. */
   createTenant(tenantId: string): Promise<void>;
   /** Moves a tenant's data out of service (shard file to tenants/archive/, schema renamed). */

@@ -66,6 +66,14 @@ class SqliteStatements implements TransactionConnection {
     }
   }
 
+  executeSync(mode: StatementMode, sql: string, params: readonly SqlValue[]): unknown {
+    try {
+      return this.executeNow(mode, sql, params);
+    } catch (error) {
+      throw mapSqliteError(error);
+    }
+  }
+
   async control(sql: string): Promise<void> {
     this.connection.exec(sql);
   }

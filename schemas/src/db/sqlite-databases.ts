@@ -52,7 +52,8 @@ export class SqliteDatabases implements Databases {
   readonly dialect = 'sqlite';
   readonly platform: SqliteDatabase;
   readonly shards: ShardRegistry;
-  private readonly platformHandle: PlatformDatabase;
+  /** The platform file's handle, for code not yet on SqlDatabase (the AAA server) to share its connection. */
+  readonly platformHandle: PlatformDatabase;
 
   /** Opens (creating and migrating) platform.db; tenant shards open on first use. */
   constructor(options: SqliteDatabasesOptions) {
@@ -65,6 +66,10 @@ export class SqliteDatabases implements Databases {
   forTenant(tenantId: string): SqlDatabase {
     this.shards.forExistingTenant(tenantId);
     return new TenantShardDatabase(this.shards, tenantId);
+  }
+
+  async hasTenant(tenantId: string): Promise<boolean> {
+    return this.shards.openShard(tenantId) !== undefined || this.shards.hasShardFile(tenantId);
   }
 
   /** Opening a shard creates and migrates it; an archived tenant is refused. */

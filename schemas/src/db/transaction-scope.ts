@@ -17,6 +17,12 @@ export interface TransactionConnection {
   readonly dialect: 'sqlite' | 'postgres';
   /** Runs one statement; errors come out already mapped (UniqueViolationError …). */
   execute(mode: StatementMode, sql: string, params: readonly SqlValue[]): Promise<unknown>;
+  /**
+   * The same, for a driver that runs statements synchronously (SQLite): the result, or a mapped
+   * error thrown. A scope then makes one promise per statement instead of a chain of three, which
+   * is most of the cost of a statement in a long transaction (the invoice run's hundreds of thousands).
+   */
+  executeSync?(mode: StatementMode, sql: string, params: readonly SqlValue[]): unknown;
   /** Runs a statement of the transaction's own bookkeeping (SAVEPOINT, RELEASE, …). */
   control(sql: string): Promise<void>;
 }
@@ -131,7 +137,25 @@ export class TransactionScope extends StatementMethods implements SqlDatabase {
     }
   }
 
-  async execute(mode: StatementMode, sql: string, params: readonly SqlValue[]): Promise<unknown> {
+  execute(mode: StatementMode, sql: string, params: readonly SqlValue[]): Promise<unknown> {
+    const connection = this.connection;
+    const isPlain = !this.isFinished && this.failure === undefined && !this.lock.isBusy;
+    if (isPlain && connection.executeSync) {
+      try {
+        return Promise.resolve(connection.executeSync(mode, sql, params));
+      } catch (error) {
+        this.failure ??= error;
+        return Promise.reject(error);
+      }
+    }
+    return this.executeChecked(mode, sql, params);
+  }
+
+  private async executeChecked(
+    mode: StatementMode,
+    sql: string,
+    params: readonly SqlValue[],
+  ): Promise<unknown> {
     this.assertUsable();
     if (!this.lock.isBusy) return this.executeNow(mode, sql, params);
     assertNotInsideTransactionOf(this.lock);

@@ -1,0 +1,14 @@
+// The in-process suites again with every database on PostgreSQL (KIUNGA_TEST_DATABASE=postgres): the
+// stores' tests beside the code and the tests that run the API and the AAA server in this process.
+// Each file starts its own throwaway PostgreSQL server (schemas/src/db/testing/postgres-server.ts).
+import { defineConfig } from 'vitest/config';
+import base from './vitest.config';
+
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: ['control-api/src/**/*.test.ts'],
+    env: { KIUNGA_TEST_DATABASE: 'postgres' },
+  },
+});
