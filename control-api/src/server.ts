@@ -2,8 +2,8 @@
 import { Server as HttpServer } from 'node:http';
 import { type ServerType, serve } from '@hono/node-server';
 import { type ControlApiOptions, createApp } from './app';
-import { startJobs } from './jobs/index';
-import { startSessionsFeed } from './live/sessions-feed';
+import { startSessionsFeed } from './features/sessions/live/sessions-feed';
+import { startJobs } from './jobs';
 
 export interface ControlApiServer {
   port: number;

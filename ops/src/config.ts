@@ -78,11 +78,6 @@ const environmentSchema = z.object({
   /** Bearer token for GET /metrics; unset: /metrics answers 404. */
   KIUNGA_METRICS_TOKEN: metricsToken.optional(),
   KIUNGA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** PostgreSQL (scaled mode): postgres://user:password@host:port/database; unset = SQLite files. */
-  KIUNGA_DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
-    .optional(),
   /** Where the daily backup job writes (a folder on another disk or mount); unset: no scheduled backups. */
   KIUNGA_BACKUP_DIR: z.string().min(1).optional(),
   /** Finished backups the daily job keeps (the newest verified one is never deleted whatever this says). */
@@ -128,8 +123,6 @@ export interface KiungaConfig {
   /** Normalized (normalizeAddress), so an IPv4 proxy matches its dual-stack form. */
   trustedProxies: ReadonlySet<string>;
   metricsToken: string | null;
-  /** KIUNGA_DATABASE_URL: PostgreSQL (scaled mode), null = SQLite files under dataDir. */
-  databaseUrl: string | null;
   /** KIUNGA_BACKUP_DIR, resolved; null = the backup job does not run. */
   backupDir: string | null;
   /** KIUNGA_BACKUP_KEEP: finished backups the job keeps. */
@@ -167,7 +160,6 @@ export function readConfig(
     platformBilling: platformBillingConfig(values),
     trustedProxies: new Set(values.KIUNGA_TRUSTED_PROXIES.map(normalizeAddress)),
     metricsToken: values.KIUNGA_METRICS_TOKEN ?? null,
-    databaseUrl: values.KIUNGA_DATABASE_URL ?? null,
     backupDir: values.KIUNGA_BACKUP_DIR ? resolve(values.KIUNGA_BACKUP_DIR) : null,
     backupKeep: values.KIUNGA_BACKUP_KEEP,
   };

@@ -2,8 +2,8 @@
 // with a Disconnect-Request to live sessions), and reactivation as soon as a payment covers what
 // is overdue. Database writes happen in transactions; the NAS is told afterwards, best effort.
 import type { SqlDatabase } from '@kiunga/schemas';
-import type { ApiDependencies } from '../dependencies';
-import { type CoaReport, disconnectSubjectSessions } from '../domains/sessions';
+import { type CoaReport, disconnectSubjectSessions } from '../features/sessions/service';
+import type { ApiDependencies } from '../kernel/dependencies';
 import { applyDunningAction, dunningCandidates, planSubscriberDunning } from './dunning-store';
 import { type BillingSettings, readBillingSettings } from './settings';
 import { type InvoiceRunReport, refreshSubscriberBilling, runTenantInvoices } from './store';

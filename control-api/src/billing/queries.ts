@@ -1,7 +1,7 @@
 // Reads for the API and documents: invoices (page, one with its standing), payments, a statement.
 import { type Cents, cents, KiungaError, type SqlDatabase } from '@kiunga/schemas';
-import { equals, type SqlCondition, whereAll } from '../domains/listing';
-import { decodeTimeCursor, type Page, pageOf, timeCursorKey } from '../pagination';
+import { equals, type SqlCondition, whereAll } from '../kernel/listing';
+import { decodeTimeCursor, type Page, pageOf, timeCursorKey } from '../kernel/pagination';
 import { LedgerAccount } from './accounts';
 import type { InvoiceLine } from './lines';
 import { assertSubscriberExists, type PaymentRow, paymentColumns } from './payments-store';

@@ -5,7 +5,7 @@ import { cents, type SqlDatabase, writeTenantSetting } from '@kiunga/schemas';
 import { useTestDatabases } from '@kiunga/schemas/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { changeSubscriberPlan } from '../domains/subscribers';
+import { changeSubscriberPlan } from '../features/subscribers/service';
 import { LedgerAccount } from './accounts';
 import { DAY_MS } from './calendar';
 import type { InvoiceLine } from './lines';

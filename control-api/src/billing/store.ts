@@ -3,7 +3,7 @@
 // ledger_entries, written by postTransfer in the same transaction; invoices.status and
 // subscribers.expires_at are caches re-derived from the ledger after each change.
 import { type Cents, cents, type SqlDatabase } from '@kiunga/schemas';
-import { postTransfer } from '../money/ledger';
+import { postTransfer } from '../ledger/ledger';
 import { LedgerAccount } from './accounts';
 import { wholeDaysBetween } from './calendar';
 import type { Cycle, CycleRule } from './cycles';

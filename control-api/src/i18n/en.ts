@@ -100,7 +100,7 @@ export const en = {
   'portal.purchase.notWholeShillings':
     'This package cannot be paid with M-Pesa (its price is not whole shillings).',
 
-  // control-api/src/customer/views.tsx
+  // control-api/src/self-service/views.tsx
   'account.nav.overview': 'Account',
   'account.nav.invoices': 'Invoices',
   'account.nav.statement': 'Statement',
@@ -173,13 +173,13 @@ export const en = {
   'account.payment.paid': 'Paid {amount}. M-Pesa receipt {receipt}. Thank you.',
   'account.payment.myAccount': 'My account',
   'account.payment.tryAgain': 'Try again',
-  // control-api/src/customer/routes.tsx
+  // control-api/src/self-service/routes.tsx
   'account.login.wrong': 'Wrong username, account number or password.',
   'account.signInAgain': 'Sign in again.',
   'account.noSuchInvoice': 'No such invoice.',
   'account.pay.badAmount': 'Enter the amount in whole shillings, from 1 to 150,000.',
   'account.notAvailable': 'Not available',
-  // control-api/src/customer/payment.ts
+  // control-api/src/self-service/payment.ts
   'account.payment.mpesa_cancelled': 'You cancelled the M-Pesa request. Tap Pay to try again.',
   'account.payment.mpesa_timeout':
     'The M-Pesa request timed out before you entered your PIN. Tap Pay to try again.',
@@ -191,7 +191,7 @@ export const en = {
   'account.payment.noSuchPayment': 'No such payment.',
   'account.payment.mpesaNotTaken': 'Your provider does not take M-Pesa payments here yet.',
   'account.payment.tooMany': 'Too many payment requests. Wait a few minutes and try again.',
-  // control-api/src/customer/login-limits.ts (minutes from minutes.one / minutes.other)
+  // control-api/src/self-service/login-limits.ts (minutes from minutes.one / minutes.other)
   'account.login.tooMany': 'Too many attempts. Try again in {minutes}.',
   // control-api/src/billing/invoice-document.tsx (embedded in the customer's invoice page)
   'invoice.heading': 'Invoice {number} · issued {issued} · due {due}',

@@ -2,7 +2,7 @@
 // shown (Reply-Messages, one SMS), and the right language is chosen for a request.
 import { errorCatalogue } from '@kiunga/schemas';
 import { describe, expect, it } from 'vitest';
-import { paymentFailureMessages } from '../portal/purchase-service';
+import { paymentFailureMessages } from '../mpesa/purchase-service';
 import { en } from './en';
 import { sw } from './sw';
 import {

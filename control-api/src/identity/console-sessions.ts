@@ -5,8 +5,8 @@
 import { KiungaError, newId } from '@kiunga/schemas';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { ApiDependencies, AppEnv } from '../dependencies';
-import type { Principal } from '../permissions';
+import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
+import type { Principal } from './permissions';
 import { loadUserPrincipal } from './principals';
 import { isSameSecret, randomSecret, sha256Hex } from './secrets';
 

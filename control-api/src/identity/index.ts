@@ -1,5 +1,5 @@
 // What the rest of control-api (routes, consoles) uses from identity: sign-in, sessions, CSRF.
-export { apiKeyPrincipal, isApiKeyToken } from './api-keys';
+export { apiKeyPrincipal, isApiKeyToken } from './api-keys/service';
 export {
   assertTenantWritable,
   authenticateConsole,
@@ -20,6 +20,6 @@ export { type LoginInput, verifyLogin } from './login';
 export { hashPassword, verifyPassword } from './passwords';
 export { loadUserPrincipal } from './principals';
 export { issueTokenPair, revokeAllSessionsOf, type TokenPair } from './refresh-tokens';
-export { builtInIspRoles, builtInPlatformRoles, ensureBuiltInRoles } from './roles';
+export { builtInIspRoles, builtInPlatformRoles, ensureBuiltInRoles } from './roles/service';
 export { accountScopeOf, requirePlatformPrincipal } from './scope';
 export { isSameSecret, randomSecret } from './secrets';

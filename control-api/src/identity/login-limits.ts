@@ -4,7 +4,7 @@
 // addresses its owner signs in from.
 import { KiungaError } from '@kiunga/schemas';
 import type { Context } from 'hono';
-import type { ApiDependencies } from '../dependencies';
+import type { ApiDependencies } from '../kernel/dependencies';
 import { type RateLimit, RateLimiter, RecentKeys } from './rate-limiter';
 
 const MINUTE_MS = 60_000;

@@ -1,11 +1,11 @@
 // Signing in with email + password (+ TOTP when enrolled), shared by the API and the /login form.
 import { KiungaError } from '@kiunga/schemas';
 import type { Context } from 'hono';
-import { recordAuditAs, sourceAddressOf } from '../audit';
-import type { ApiDependencies } from '../dependencies';
-import type { Principal } from '../permissions';
+import { recordAuditAs, sourceAddressOf } from '../kernel/audit';
+import type { ApiDependencies } from '../kernel/dependencies';
 import { identityLimiters, throwRateLimited } from './login-limits';
 import { verifyPassword } from './passwords';
+import type { Principal } from './permissions';
 import { loadUserPrincipal } from './principals';
 import { verifyTotpCode } from './totp';
 

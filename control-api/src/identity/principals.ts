@@ -8,7 +8,7 @@ import {
   type Permission,
   type Principal,
   type PrincipalKind,
-} from '../permissions';
+} from './permissions';
 
 interface UserRow {
   id: string;

@@ -1,7 +1,7 @@
 // Refresh tokens: issued with each sign-in, rotated on every use; presenting a used one again
 // means it was stolen, so its whole family (every descendant) is revoked.
 import { KiungaError, newId } from '@kiunga/schemas';
-import type { ApiDependencies } from '../dependencies';
+import type { ApiDependencies } from '../kernel/dependencies';
 import { randomSecret, sha256Hex } from './secrets';
 import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from './tokens';
 

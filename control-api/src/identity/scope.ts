@@ -2,10 +2,10 @@
 // (sub-admins). The scope comes from the principal, never from the request.
 import { KiungaError } from '@kiunga/schemas';
 import type { Context, MiddlewareHandler } from 'hono';
-import type { ApiDependencies, AppEnv } from '../dependencies';
-import type { Permission, PrincipalKind } from '../permissions';
-import { tenantIdOf } from '../tenant-access';
-import { ensureBuiltInRoles } from './roles';
+import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
+import { tenantIdOf } from '../kernel/tenant-access';
+import type { Permission, PrincipalKind } from './permissions';
+import { ensureBuiltInRoles } from './roles/service';
 
 export type ScopeKind = 'isp' | 'platform';
 

@@ -2,8 +2,8 @@
 // it) are refused with 402 platform_payment_required. Paying stays open, and RADIUS never asks this.
 import { formatKsh, KiungaError } from '@kiunga/schemas';
 import type { MiddlewareHandler } from 'hono';
-import type { ApiDependencies, AppEnv } from '../dependencies';
 import { isSafeMethod } from '../identity/console-sessions';
+import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
 import { balanceCents } from './ledger';
 import { liveAccountStatus } from './state';
 

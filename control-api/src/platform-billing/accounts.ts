@@ -1,7 +1,7 @@
 // An ISP's platform account: its bank reference, last computed state, notices and the audit trail.
 import { createHash, randomBytes } from 'node:crypto';
 import type { SqlDatabase } from '@kiunga/schemas';
-import type { ApiDependencies } from '../dependencies';
+import type { ApiDependencies } from '../kernel/dependencies';
 
 /** What platform billing reads and writes: the platform's and ISPs' databases (for revenue) and the clock. */
 export type PlatformBillingDependencies = Pick<ApiDependencies, 'databases' | 'clock'>;

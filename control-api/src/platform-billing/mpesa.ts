@@ -1,7 +1,6 @@
 // ISPs pay the platform by STK push to the platform's own shortcode; Daraja's result comes back to
 // /callbacks/mm/platform/<token>/stk and is applied once per M-Pesa receipt.
 import { KiungaError, normaliseKenyanPhone } from '@kiunga/schemas';
-import type { ApiDependencies } from '../dependencies';
 import {
   classifyStkResult,
   DarajaClient,
@@ -9,8 +8,9 @@ import {
   readStkCallback,
   stkCallbackFromText,
 } from '../integrations/mpesa/index';
-import { platformStkCallbackUrl } from '../portal/callback-addresses';
-import { DARAJA_TIMEOUT_MS } from '../portal/mpesa-settings';
+import type { ApiDependencies } from '../kernel/dependencies';
+import { platformStkCallbackUrl } from '../mpesa/callback-addresses';
+import { DARAJA_TIMEOUT_MS } from '../mpesa/settings';
 import type { AccountRow, TenantBillingRow } from './accounts';
 import type { PlatformMpesaConfig } from './config';
 import {

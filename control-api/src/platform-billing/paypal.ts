@@ -2,7 +2,6 @@
 // the ISP at PayPal, then captured; the capture id makes the payment idempotent. The ISP is credited the
 // Ksh amount the order was created for, and both amounts and the rate are stored.
 import { cents, KiungaError } from '@kiunga/schemas';
-import type { ApiDependencies } from '../dependencies';
 import {
   approveUrlOf,
   completedCaptureOf,
@@ -14,6 +13,7 @@ import {
   type PayPalOrder,
   parsePayPalValue,
 } from '../integrations/paypal/index';
+import type { ApiDependencies } from '../kernel/dependencies';
 import type { AccountRow, TenantBillingRow } from './accounts';
 import type { PlatformPayPalConfig } from './config';
 import {

@@ -1,6 +1,6 @@
 // What the ISP (and the platform's finance team) sees of a platform account.
 import { DAY_MS, PLATFORM_GRACE_DAYS, platformAccountState } from '../billing/index';
-import type { ApiDependencies } from '../dependencies';
+import type { ApiDependencies } from '../kernel/dependencies';
 import { billingStartMs, ensureAccount, listNotices, type TenantBillingRow } from './accounts';
 import { balanceCents } from './ledger';
 

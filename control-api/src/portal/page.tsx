@@ -2,8 +2,8 @@
 // follows the M-Pesa payment live and logs the device in when it is paid.
 
 import type { Child } from 'hono/jsx';
-import { BrandedPage, type IspBranding } from '../views/branded-page';
-import { InlineScript } from '../views/inline-script';
+import { BrandedPage, type IspBranding } from '../console/branded-page';
+import { InlineScript } from '../console/inline-script';
 import { BuySection, PaymentsUnavailable, type PortalPayments, RecoverForm } from './payment-sections';
 import {
   chapFormAttributes,

@@ -3,10 +3,10 @@
 // number from the confirmation SMS M-Pesa sends the payer, and answers only the voucher of the purchase
 // that receipt paid, from that number. Limited per address and per number, each per ISP.
 import { normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
-import type { ApiDependencies } from '../dependencies';
 import { RateLimiter } from '../identity/rate-limiter';
-import { voucherCodeOfPaidPurchase } from '../money/purchases';
-import { minutesText, perApp } from './purchase-limits';
+import type { ApiDependencies } from '../kernel/dependencies';
+import { minutesText, perApp } from '../mpesa/purchase-limits';
+import { voucherCodeOfPaidPurchase } from '../mpesa/purchases';
 
 /** Recovery looks back this far: a hotspot package lasts days at most. */
 export const RECOVERY_WINDOW_MS = 7 * 86_400_000;

@@ -1,6 +1,6 @@
 // What the portal tells a client about a voucher code: valid or not, time left, devices in use.
 import { messageFor, type SqlDatabase } from '@kiunga/schemas';
-import type { ApiDependencies } from '../dependencies';
+import type { ApiDependencies } from '../kernel/dependencies';
 
 interface VoucherFacts {
   id: string;

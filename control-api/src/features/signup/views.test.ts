@@ -10,7 +10,7 @@ import {
   TIER2_MONTHLY_FEE_CENTS,
   TIER2_REVENUE_THRESHOLD_CENTS,
 } from '../../billing/platform-tier';
-import { securityHeaders } from '../../middleware/security-headers';
+import { securityHeaders } from '../../kernel/middleware/security-headers';
 import { LandingPage, maskedPhone, SignupPage, SignupVerifyPage, tierOffers } from './views';
 
 function appWith(render: () => unknown) {

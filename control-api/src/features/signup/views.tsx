@@ -11,11 +11,11 @@ import {
   TRIAL_DURATION_MS,
   tierFeatures,
 } from '../../billing/platform-tier';
+import { CsrfField, FlashBox, type FlashMessage } from '../../console/components';
+import { InlineScript } from '../../console/inline-script';
+import { Document } from '../../console/layout';
+import { DEFAULT_ACCENT_COLOR, PLATFORM_PRIMARY_COLOR, themeCss } from '../../console/styles';
 import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from '../../identity/passwords';
-import { CsrfField, FlashBox, type FlashMessage } from '../../views/components';
-import { InlineScript } from '../../views/inline-script';
-import { Document } from '../../views/layout';
-import { DEFAULT_ACCENT_COLOR, PLATFORM_PRIMARY_COLOR, themeCss } from '../../views/styles';
 import type { SlugAvailability } from './core/slug';
 import { SMS_CODE_DIGITS } from './core/sms-code';
 

@@ -1,5 +1,5 @@
 // The live "is this short name free?" answer of the sign-up form, by the one slug rule of the tenants API.
-import { slugSchema } from '../../../routes/tenants';
+import { slugSchema } from '../../tenants/api';
 
 /** Typed text longer than this is not looked up (a slug is at most 40 characters). */
 const SLUG_INPUT_LENGTH_MAX = 64;

@@ -1,0 +1,33 @@
+// The ISP console's tabs, each shown only to principals holding its permission (and plan feature).
+
+import type { Permission } from '../identity/permissions';
+import type { Feature } from '../kernel/middleware/require-feature';
+import type { NavItem } from './layout';
+
+/** A tab shown only to principals holding its permission, on a plan with its feature, or to the owner. */
+export type TenantNavItem = NavItem & { permission?: Permission; feature?: Feature; isOwnerOnly?: boolean };
+
+export const ISP_NAV: TenantNavItem[] = [
+  { href: '/isp', label: 'Dashboard' },
+  { href: '/isp/plans', label: 'Plans', permission: 'plans.read' },
+  { href: '/isp/vouchers', label: 'Vouchers', permission: 'vouchers.read' },
+  { href: '/isp/subscribers', label: 'Subscribers', permission: 'subscribers.read' },
+  { href: '/isp/billing', label: 'Billing', permission: 'billing.read', feature: 'pppoe' },
+  { href: '/isp/messages', label: 'Messages', permission: 'billing.read', feature: 'pppoe' },
+  { href: '/isp/sessions', label: 'Live', permission: 'sessions.read' },
+  { href: '/isp/nas', label: 'Routers', permission: 'nas.read' },
+  { href: '/isp/staff', label: 'Staff', permission: 'staff.manage' },
+  { href: '/isp/roles', label: 'Roles', permission: 'staff.manage' },
+  { href: '/isp/audit', label: 'Audit', permission: 'audit.read' },
+  { href: '/isp/branding', label: 'Branding', permission: 'branding.write' },
+  { href: '/isp/mpesa', label: 'M-Pesa', permission: 'settings.write' },
+  { href: '/isp/api-keys', label: 'API keys', permission: 'api_keys.manage' },
+  { href: '/isp/platform-account', label: 'Platform account', isOwnerOnly: true },
+  { href: '/isp/account', label: 'My account' },
+];
+
+export const TECH_NAV: NavItem[] = [
+  { href: '/tech', label: 'New subscriber' },
+  { href: '/tech/subscribers', label: 'Search' },
+  { href: '/tech/account', label: 'My account' },
+];

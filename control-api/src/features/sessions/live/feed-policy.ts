@@ -1,0 +1,29 @@
+// Pure decisions of the live sessions feed: which Origin may use a console cookie, when a
+// snapshot changed, and whether one more connection fits under the caps.
+import { createHash } from 'node:crypto';
+import type { SessionOutput } from '@kiunga/schemas';
+
+/** Which Origin may use a console cookie: the same rule as every unsafe request (identity/origin.ts). */
+export { isAllowedOrigin } from '../../../identity/origin';
+
+/**
+ * What a viewer of the list would notice, hashed; uptime is left out (it grows every second
+ * and the page counts it on by itself), so an idle ISP's feed stays silent.
+ */
+export function snapshotFingerprint(items: readonly SessionOutput[], total: number): string {
+  const hash = createHash('sha1');
+  hash.update(String(total));
+  for (const { uptimeSeconds: _uptime, ...session } of items) hash.update(JSON.stringify(session));
+  return hash.digest('hex');
+}
+
+export type Admission = { isAdmitted: true } | { isAdmitted: false; reason: 'tenant_full' | 'server_full' };
+
+export function admitConnection(
+  counts: { tenantConnections: number; allConnections: number },
+  limits: { perTenantMax: number; overallMax: number },
+): Admission {
+  if (counts.allConnections >= limits.overallMax) return { isAdmitted: false, reason: 'server_full' };
+  if (counts.tenantConnections >= limits.perTenantMax) return { isAdmitted: false, reason: 'tenant_full' };
+  return { isAdmitted: true };
+}

@@ -1,0 +1,222 @@
+// WebSocket /api/v1/sessions/live: an ISP's live sessions, pushed on connect and whenever they
+// change. One timer looks at every watched ISP (one AAA listing per ISP, however many viewers);
+// another pings the sockets, drops dead peers and re-checks that each viewer may still look.
+import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { KiungaError } from '@kiunga/schemas';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { ApiDependencies } from '../../../kernel/dependencies';
+import { PAGE_LIMIT_DEFAULT } from '../../../kernel/pagination';
+import { liveSessionsSnapshot } from '../service';
+import { admitConnection, snapshotFingerprint } from './feed-policy';
+import { createUpgradeGate, type UpgradeGate } from './upgrade-gate';
+
+export const LIVE_SESSIONS_PATH = '/api/v1/sessions/live';
+/** How often watched ISPs are looked at: the page lags the routers' accounting by at most this. */
+const POLL_INTERVAL_MS = 3_000;
+/** Keep-alive: proxies drop idle sockets after about a minute; a peer that misses one ping is gone. */
+const PING_INTERVAL_MS = 30_000;
+/** A few staff screens per ISP; more is a script gone wrong, not people watching. */
+const CONNECTIONS_PER_TENANT_MAX = 20;
+/** One node's whole share: each socket costs a listing of its ISP every poll. */
+const CONNECTIONS_MAX = 1_000;
+/** Sessions per message: the first page of GET /api/v1/sessions, the same the page shows. */
+const SESSIONS_PER_MESSAGE = PAGE_LIMIT_DEFAULT;
+/** Viewers send nothing; anything bigger than a small frame is refused by ws. */
+const INCOMING_MESSAGE_BYTES_MAX = 1_024;
+/** On stop, peers get this long to answer the close frame before their sockets are cut. */
+const STOP_GRACE_MS = 1_000;
+
+interface Viewer {
+  tenantId: string;
+  principalId: string;
+  request: IncomingMessage;
+  isAlive: boolean;
+}
+
+interface TenantRoom {
+  sockets: Set<WebSocket>;
+  /** Fingerprint of the last snapshot sent to the room; null before the first poll. */
+  fingerprint: string | null;
+}
+
+export interface SessionsFeed {
+  stop(): Promise<void>;
+}
+
+export function startSessionsFeed(server: Server, dependencies: ApiDependencies): SessionsFeed {
+  const gate = createUpgradeGate(dependencies);
+  const webSockets = new WebSocketServer({ noServer: true, maxPayload: INCOMING_MESSAGE_BYTES_MAX });
+  const viewers = new Map<WebSocket, Viewer>();
+  const rooms = new Map<string, TenantRoom>();
+  let isStopping = false;
+
+  /** The tenant's sessions now; the message is only written out when someone is sent it. */
+  const snapshotOf = (tenantId: string) => {
+    const nowMs = dependencies.clock.now();
+    const snapshot = liveSessionsSnapshot(dependencies.aaa, tenantId, SESSIONS_PER_MESSAGE, nowMs);
+    return {
+      fingerprint: snapshotFingerprint(snapshot.items, snapshot.total),
+      message: () =>
+        JSON.stringify({ type: 'sessions', sessions: snapshot.items, total: snapshot.total, at: nowMs }),
+    };
+  };
+
+  const forget = (socket: WebSocket) => {
+    const viewer = viewers.get(socket);
+    if (!viewer) return;
+    viewers.delete(socket);
+    const room = rooms.get(viewer.tenantId);
+    room?.sockets.delete(socket);
+    if (room && room.sockets.size === 0) rooms.delete(viewer.tenantId);
+  };
+
+  const welcome = (socket: WebSocket, viewer: Viewer) => {
+    viewers.set(socket, viewer);
+    const room = rooms.get(viewer.tenantId) ?? { sockets: new Set<WebSocket>(), fingerprint: null };
+    rooms.set(viewer.tenantId, room);
+    room.sockets.add(socket);
+    socket.on('pong', () => {
+      viewer.isAlive = true;
+    });
+    socket.on('close', () => forget(socket));
+    socket.on('error', (error) => {
+      dependencies.logger.debug({ err: error, tenantId: viewer.tenantId }, 'live feed socket error');
+      forget(socket);
+    });
+    const { message, fingerprint } = snapshotOf(viewer.tenantId);
+    room.fingerprint ??= fingerprint;
+    socket.send(message());
+  };
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    void admitUpgrade({ request, socket, head, gate }).catch((error: unknown) => {
+      dependencies.logger.error({ err: error }, 'live feed upgrade failed');
+      refuseWith(socket, new KiungaError('internal_error'));
+    });
+  };
+
+  const admitUpgrade = async (upgrade: {
+    request: IncomingMessage;
+    socket: Duplex;
+    head: Buffer;
+    gate: UpgradeGate;
+  }) => {
+    const { request, socket, head } = upgrade;
+    if (pathOf(request.url) !== LIVE_SESSIONS_PATH) {
+      return refuseWith(socket, new KiungaError('not_found', `No WebSocket at ${pathOf(request.url)}.`));
+    }
+    if (isStopping)
+      return refuseWith(socket, new KiungaError('service_unavailable', 'The server is stopping.'));
+    const outcome = await upgrade.gate.check(request);
+    if ('refusal' in outcome) return refuse(socket, outcome.refusal.status, outcome.refusal.body);
+    const { tenantId, principal } = outcome.grant;
+    const admission = admitConnection(
+      { tenantConnections: rooms.get(tenantId)?.sockets.size ?? 0, allConnections: viewers.size },
+      { perTenantMax: CONNECTIONS_PER_TENANT_MAX, overallMax: CONNECTIONS_MAX },
+    );
+    if (!admission.isAdmitted) {
+      const text =
+        admission.reason === 'tenant_full'
+          ? `At most ${CONNECTIONS_PER_TENANT_MAX} live views per ISP; close one first.`
+          : 'Too many live views on this server; try again later.';
+      return refuseWith(socket, new KiungaError('rate_limited', text));
+    }
+    if (isStopping)
+      return refuseWith(socket, new KiungaError('service_unavailable', 'The server is stopping.'));
+    if (socket.destroyed) return;
+    webSockets.handleUpgrade(request, socket, head, (webSocket) =>
+      welcome(webSocket, { tenantId, principalId: principal.id, request, isAlive: true }),
+    );
+  };
+
+  const poll = () => {
+    for (const [tenantId, room] of rooms) {
+      try {
+        const { message, fingerprint } = snapshotOf(tenantId);
+        if (fingerprint === room.fingerprint) continue;
+        room.fingerprint = fingerprint;
+        const text = message();
+        for (const socket of room.sockets) socket.send(text);
+      } catch (error) {
+        dependencies.logger.error({ err: error, tenantId }, 'live feed poll failed');
+      }
+    }
+  };
+
+  const ping = async () => {
+    for (const [socket, viewer] of viewers) {
+      if (!viewer.isAlive) {
+        socket.terminate();
+        forget(socket);
+        continue;
+      }
+      viewer.isAlive = false;
+      socket.ping();
+      // A revoked session, an expired token or a lost permission ends the feed too.
+      const outcome = await gate.check(viewer.request);
+      const isStillAllowed =
+        'grant' in outcome &&
+        outcome.grant.tenantId === viewer.tenantId &&
+        outcome.grant.principal.id === viewer.principalId;
+      if (!isStillAllowed) socket.close(1008, 'Access ended');
+    }
+  };
+
+  server.on('upgrade', onUpgrade);
+  const pollTimer = setInterval(poll, POLL_INTERVAL_MS);
+  const pingTimer = setInterval(() => {
+    ping().catch((error: unknown) => dependencies.logger.error({ err: error }, 'live feed ping failed'));
+  }, PING_INTERVAL_MS);
+
+  return {
+    async stop() {
+      isStopping = true;
+      clearInterval(pollTimer);
+      clearInterval(pingTimer);
+      server.off('upgrade', onUpgrade);
+      const open = [...viewers.keys()];
+      for (const socket of open) socket.close(1001, 'Server stopping');
+      await waitUntil(() => open.every((socket) => socket.readyState === socket.CLOSED), STOP_GRACE_MS);
+      for (const socket of open) socket.terminate();
+      viewers.clear();
+      rooms.clear();
+      await new Promise<void>((resolve) => webSockets.close(() => resolve()));
+    },
+  };
+}
+
+function pathOf(url: string | undefined): string {
+  const path = (url ?? '/').split('?')[0] ?? '/';
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+}
+
+/** Refusals decided here (path, caps, stopping) in the API's one error shape. */
+function refuseWith(socket: Duplex, error: KiungaError): void {
+  refuse(socket, error.httpStatus, JSON.stringify({ error: { code: error.code, message: error.message } }));
+}
+
+/** An upgrade refused is answered as HTTP (status and JSON error) before the socket is closed. */
+function refuse(socket: Duplex, status: number, body: string): void {
+  if (socket.destroyed) return;
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+  ].join('\r\n');
+  socket.end(`${head}\r\n\r\n${body}`, () => socket.destroy());
+}
+
+function waitUntil(isDone: () => boolean, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const deadline = Date.now() + timeoutMs;
+    const check = () => {
+      if (isDone() || Date.now() >= deadline) return resolve();
+      setTimeout(check, 20);
+    };
+    check();
+  });
+}

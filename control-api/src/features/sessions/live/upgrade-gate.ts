@@ -1,0 +1,65 @@
+// Who may open a live feed: the upgrade request passes the same authentication and permission
+// middlewares as GET /api/v1/sessions (reused, not copied), plus an Origin check for cookies.
+import type { IncomingMessage } from 'node:http';
+import { KiungaError } from '@kiunga/schemas';
+import { Hono } from 'hono';
+import { apiErrorHandler } from '../../../app';
+import type { Principal } from '../../../identity/permissions';
+import type { ApiDependencies, AppEnv } from '../../../kernel/dependencies';
+import { authenticate } from '../../../kernel/middleware/authenticate';
+import { requirePermission } from '../../../kernel/middleware/require-permission';
+import { tenantIdOf } from '../../../kernel/tenant-access';
+import { isAllowedOrigin } from './feed-policy';
+
+export interface Grant {
+  principal: Principal;
+  tenantId: string;
+}
+
+export type GateOutcome = { grant: Grant } | { refusal: { status: number; body: string } };
+
+/** Only what authentication reads is carried over from the upgrade request. */
+const FORWARDED_HEADERS = ['authorization', 'cookie'] as const;
+
+export interface UpgradeGate {
+  check(request: IncomingMessage): Promise<GateOutcome>;
+}
+
+export function createUpgradeGate(dependencies: ApiDependencies): UpgradeGate {
+  const grants = new WeakMap<Request, Grant>();
+  const gate = new Hono<AppEnv>();
+  gate.onError(apiErrorHandler(dependencies.logger));
+  gate.get('*', authenticate(dependencies), requirePermission('sessions.read'), (context) => {
+    const tenantId = tenantIdOf(context);
+    if (context.get('authMethod') === 'cookie') {
+      const origin = context.req.header('origin');
+      const host = context.req.header('x-upgrade-host');
+      if (!isAllowedOrigin(origin, host, dependencies.publicUrl)) {
+        throw new KiungaError(
+          'forbidden',
+          'A live feed opened with a console cookie must come from this site.',
+        );
+      }
+    }
+    grants.set(context.req.raw, { principal: context.get('principal'), tenantId });
+    return context.body(null, 204);
+  });
+
+  return {
+    async check(request) {
+      const headers = new Headers();
+      for (const name of FORWARDED_HEADERS) {
+        const value = request.headers[name];
+        if (typeof value === 'string') headers.set(name, value);
+      }
+      if (typeof request.headers.origin === 'string') headers.set('origin', request.headers.origin);
+      // 'host' is not settable on a fetch Request; it travels under a name of our own.
+      if (typeof request.headers.host === 'string') headers.set('x-upgrade-host', request.headers.host);
+      const gateRequest = new Request('http://upgrade.invalid/api/v1/sessions/live', { headers });
+      const response = await gate.fetch(gateRequest);
+      const grant = grants.get(gateRequest);
+      if (grant && response.status === 204) return { grant };
+      return { refusal: { status: response.status, body: await response.text() } };
+    },
+  };
+}

@@ -1,0 +1,239 @@
+// ISP console pages about people (/isp/subscribers, /isp/staff, /isp/audit), through the API in-process.
+import type { PlanOutput, SubscriberOutput } from '@kiunga/schemas';
+import { type Context, Hono } from 'hono';
+import { ISP_NAV } from '../../console/isp-nav';
+import {
+  type AppFetch,
+  assertPermission,
+  callApi,
+  callApiPage,
+  can,
+  formFields,
+  optionalText,
+  pageQuery,
+  redirectWithFlash,
+  renderHtml,
+  takeDraft,
+  tenantShell,
+  withFormErrors,
+} from '../../console/support';
+import { accountPageRoutes } from '../../identity/users/console';
+import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
+import type { Page } from '../../kernel/pagination';
+import type { CreatedSubscriber } from './parts';
+import { SubscriberDetailPage, SubscriberNewPage, SubscribersPage } from './views';
+
+const LOOKUP_LIMIT = 200;
+
+/** Subscriber form fields into the API's create input (empty fields are left out). */
+export function subscriberInputOf(fields: Record<string, string>) {
+  const optional = (name: string) => optionalText(fields, name);
+  return {
+    planId: fields.planId ?? '',
+    username: fields.username?.trim() ?? '',
+    fullName: fields.fullName?.trim() ?? '',
+    ...(optional('password') ? { password: optional('password') } : {}),
+    ...(optional('phone') ? { phone: optional('phone') } : {}),
+    ...(optional('staticIp') ? { staticIp: optional('staticIp') } : {}),
+    ...(optional('macAddress') ? { macAddress: optional('macAddress') } : {}),
+  };
+}
+
+/** Active PPPoE and static plans: what a subscriber may be put on. */
+export async function subscriberPlans(context: Context<AppEnv>, fetchApp: AppFetch): Promise<PlanOutput[]> {
+  const page = await callApi<Page<PlanOutput>>(
+    context,
+    fetchApp,
+    'GET',
+    `/api/v1/plans?limit=${LOOKUP_LIMIT}&isActive=true`,
+  );
+  return page.items.filter((plan) => plan.kind !== 'hotspot');
+}
+
+/** Plan names by id, for lists that show a subscriber's plan. */
+export async function planNamesOf(
+  context: Context<AppEnv>,
+  fetchApp: AppFetch,
+): Promise<Map<string, string>> {
+  const page = await callApi<Page<PlanOutput>>(
+    context,
+    fetchApp,
+    'GET',
+    `/api/v1/plans?limit=${LOOKUP_LIMIT}`,
+  );
+  return new Map(page.items.map((plan) => [plan.id, plan.name]));
+}
+
+/**
+ * Creates a subscriber from the submitted form through the API; returns what the page shows next:
+ * the subscriber with its plan name and generated password (shown once), and the plans for another one.
+ */
+export async function createSubscriberFromForm(
+  context: Context<AppEnv>,
+  fetchApp: AppFetch,
+): Promise<{ plans: PlanOutput[]; created: CreatedSubscriber }> {
+  const { password, ...subscriber } = await callApi<SubscriberOutput & { password?: string }>(
+    context,
+    fetchApp,
+    'POST',
+    '/api/v1/subscribers',
+    subscriberInputOf(await formFields(context)),
+  );
+  const plans = await subscriberPlans(context, fetchApp);
+  const planName = plans.find((plan) => plan.id === subscriber.planId)?.name ?? '';
+  return { plans, created: { subscriber, planName, generatedPassword: password ?? null } };
+}
+
+export function ispPeopleRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  const api = <Result,>(
+    context: Context<AppEnv>,
+    method: 'GET' | 'POST' | 'PATCH',
+    path: string,
+    body?: unknown,
+  ) => callApi<Result>(context, fetchApp, method, path, body);
+  const shell = (context: Context<AppEnv>) => tenantShell(context, dependencies, ISP_NAV);
+
+  routes.get('/subscribers', async (context) => {
+    assertPermission(context, 'subscribers.read');
+    const query = pageQuery(context, ['q', 'status']);
+    const [page, planNames] = await Promise.all([
+      callApiPage<SubscriberOutput>(context, fetchApp, '/api/v1/subscribers', query),
+      planNamesOf(context, fetchApp),
+    ]);
+    return renderHtml(
+      context,
+      <SubscribersPage
+        shell={shell(context)}
+        subscribers={page.items}
+        planNames={planNames}
+        nextCursor={page.nextCursor}
+        query={query}
+        canWrite={can(context, 'subscribers.write')}
+      />,
+    );
+  });
+
+  routes.get('/subscribers/new', async (context) => {
+    assertPermission(context, 'subscribers.write');
+    return renderHtml(
+      context,
+      <SubscriberNewPage
+        shell={shell(context)}
+        plans={await subscriberPlans(context, fetchApp)}
+        draft={takeDraft(context)}
+      />,
+    );
+  });
+
+  routes.post('/subscribers', (context) =>
+    withFormErrors(context, '/isp/subscribers/new', async () => {
+      const { plans, created } = await createSubscriberFromForm(context, fetchApp);
+      return renderHtml(
+        context,
+        <SubscriberNewPage shell={shell(context)} plans={plans} created={created} />,
+        201,
+      );
+    }),
+  );
+
+  routes.get('/subscribers/:id', async (context) => {
+    const subscriber = await api<SubscriberOutput>(
+      context,
+      'GET',
+      `/api/v1/subscribers/${encodeURIComponent(context.req.param('id'))}`,
+    );
+    const [plans, planNames] = await Promise.all([
+      subscriberPlans(context, fetchApp),
+      planNamesOf(context, fetchApp),
+    ]);
+    return renderHtml(
+      context,
+      <SubscriberDetailPage
+        shell={shell(context)}
+        subscriber={subscriber}
+        plans={plans}
+        planName={planNames.get(subscriber.planId) ?? ''}
+        canWrite={can(context, 'subscribers.write')}
+        canReadBilling={can(context, 'billing.read')}
+      />,
+    );
+  });
+
+  const subscriberAction = (
+    suffix: string,
+    body: (fields: Record<string, string>) => unknown,
+    message: (subscriber: SubscriberOutput) => string,
+  ) =>
+    routes.post(`/subscribers/:id${suffix}`, (context) => {
+      const id = encodeURIComponent(context.req.param('id'));
+      return withFormErrors(context, `/isp/subscribers/${id}`, async () => {
+        const method = suffix === '' ? 'PATCH' : 'POST';
+        const apiSuffix = suffix === '/plan' ? '/change-plan' : suffix;
+        const subscriber = await api<SubscriberOutput>(
+          context,
+          method,
+          `/api/v1/subscribers/${id}${apiSuffix}`,
+          body(await formFields(context)),
+        );
+        return redirectWithFlash(context, `/isp/subscribers/${id}`, 'ok', message(subscriber));
+      });
+    });
+
+  subscriberAction(
+    '',
+    (fields) => ({
+      fullName: fields.fullName?.trim() ?? '',
+      phone: optionalText(fields, 'phone') ?? null,
+      staticIp: optionalText(fields, 'staticIp') ?? null,
+      macAddress: optionalText(fields, 'macAddress') ?? null,
+      ...(optionalText(fields, 'password') ? { password: optionalText(fields, 'password') } : {}),
+    }),
+    (subscriber) => `${subscriber.username} saved.`,
+  );
+  subscriberAction(
+    '/plan',
+    (fields) => ({ planId: fields.planId ?? '' }),
+    (s) => `${s.username} moved to the new plan.`,
+  );
+  subscriberAction(
+    '/suspend',
+    () => undefined,
+    (s) => `${s.username} suspended; live sessions disconnected.`,
+  );
+  subscriberAction(
+    '/reactivate',
+    () => undefined,
+    (s) => `${s.username} is ${s.status} again.`,
+  );
+
+  routes.post('/subscribers/:id/delete', (context) => {
+    const id = encodeURIComponent(context.req.param('id'));
+    return withFormErrors(context, `/isp/subscribers/${id}`, async () => {
+      const subscriber = await callApi<SubscriberOutput & { disconnected: { sessions: number } }>(
+        context,
+        fetchApp,
+        'DELETE',
+        `/api/v1/subscribers/${id}`,
+      );
+      const sessions = subscriber.disconnected?.sessions ?? 0;
+      const note = sessions > 0 ? ` ${sessions} session(s) disconnected.` : '';
+      return redirectWithFlash(context, '/isp/subscribers', 'ok', `${subscriber.username} deleted.${note}`);
+    });
+  });
+
+  routes.route(
+    '/',
+    accountPageRoutes(fetchApp, {
+      title: 'Staff and technicians',
+      basePath: '/isp/staff',
+      apiPrefix: '/api/v1',
+      kinds: ['technician', 'isp_staff'],
+      managePermission: 'staff.manage',
+      auditPath: '/isp/audit',
+      auditPermission: 'audit.read',
+      shell,
+    }),
+  );
+  return routes;
+}

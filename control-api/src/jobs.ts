@@ -1,0 +1,60 @@
+// Scheduled jobs of the control API (node-cron). Each run is idempotent, so running twice (or on
+// two nodes) changes nothing more than running once, and a run after downtime catches up.
+import cron from 'node-cron';
+import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billing.job';
+import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
+import { expireVouchers } from './features/vouchers/expire-vouchers.job';
+import type { ApiDependencies } from './kernel/dependencies';
+import { registerPendingC2bUrls } from './mpesa/c2b-registration';
+import { reconcilePendingPurchases } from './mpesa/reconcile-purchases.job';
+import { reconcilePlatformStkPayments } from './platform-billing/mpesa';
+import { runPlatformBillingJob } from './platform-billing/platform-billing.job';
+
+export interface JobRunner {
+  stop(): void;
+}
+
+export function startJobs(dependencies: ApiDependencies): JobRunner {
+  const run = (name: string, job: () => Promise<unknown>) => async () => {
+    try {
+      const result = await job();
+      dependencies.logger.debug({ job: name, result }, 'job finished');
+    } catch (error) {
+      dependencies.logger.error({ job: name, err: error }, 'job failed');
+    }
+  };
+  const registerC2b = run('c2b_registration', () => registerPendingC2bUrls(dependencies));
+  const reconcile = run('reconcile_purchases', async () => ({
+    isp: await reconcilePendingPurchases(dependencies),
+    platform: await reconcilePlatformStkPayments(dependencies),
+  }));
+  const billing = run('billing', () => runBillingJobs(dependencies));
+  // At start: a seeded or restored platform registers its pending C2B URLs without waiting, and
+  // billing catches up on cycles and dunning steps missed while the platform was down.
+  void registerC2b();
+  void billing();
+  // Platform billing of ISPs catches up missed months and states at start too.
+  const platformBilling = run('platform_billing', () => runPlatformBillingJob(dependencies));
+  void platformBilling();
+  const tasks = [
+    cron.schedule('*/5 * * * *', registerC2b, { noOverlap: true, name: 'c2b_registration' }),
+    cron.schedule('* * * * *', reconcile, { noOverlap: true, name: 'reconcile_purchases' }),
+    cron.schedule('*/10 * * * *', platformBilling, { noOverlap: true, name: 'platform_billing' }),
+    cron.schedule(BILLING_CRON, billing, { noOverlap: true, name: 'billing', timezone: BILLING_TIME_ZONE }),
+    cron.schedule(
+      '*/10 * * * *',
+      run('expire_vouchers', () => expireVouchers(dependencies)),
+      { noOverlap: true, name: 'expire_vouchers' },
+    ),
+    cron.schedule(
+      NOTIFICATIONS_CRON,
+      run('notifications', () => sendPendingNotifications(dependencies)),
+      { noOverlap: true, name: 'notifications' },
+    ),
+  ];
+  return {
+    stop() {
+      for (const task of tasks) task.stop();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// How often a captive portal may ring phones with M-Pesa PIN prompts: per phone number (normalised, so
+// 0712…, +254712… and 254712… are one number) and per client address, each counted per ISP, so one
+// ISP's portal can never block a number from buying on another's.
+import { KiungaError } from '@kiunga/schemas';
+import { RateLimiter } from '../identity/rate-limiter';
+import type { ApiDependencies } from '../kernel/dependencies';
+
+/**
+ * PIN prompts to one number from one ISP's portal per window: enough to retry after a cancel, a
+ * timeout and a wrong PIN, too few to pester someone else's phone.
+ */
+export const STK_PUSHES_PER_PHONE_MAX = 5;
+export const STK_PUSH_PHONE_WINDOW_MS = 10 * 60_000;
+/**
+ * Pushes from one client address to one ISP's portal per window. Hotspot clients often share the
+ * router's public address (NAT), so this is well above a busy site's rate (about one sale a minute);
+ * one address ringing a list of strangers' phones stops at the tenth.
+ */
+export const STK_PUSHES_PER_ADDRESS_MAX = 10;
+export const STK_PUSH_ADDRESS_WINDOW_MS = 10 * 60_000;
+
+/**
+ * One `T` per running app, made on first use: limiters live as long as the app (tests start several
+ * apps in one process, each with its own counts).
+ */
+export function perApp<T>(create: () => T): (dependencies: ApiDependencies) => T {
+  const made = new WeakMap<ApiDependencies, T>();
+  return (dependencies) => {
+    let value = made.get(dependencies);
+    if (value === undefined) {
+      value = create();
+      made.set(dependencies, value);
+    }
+    return value;
+  };
+}
+
+const limitersOf = perApp(() => ({
+  byPhone: new RateLimiter({
+    name: 'portal_stk_phone',
+    attemptsMax: STK_PUSHES_PER_PHONE_MAX,
+    windowMs: STK_PUSH_PHONE_WINDOW_MS,
+  }),
+  byAddress: new RateLimiter({
+    name: 'portal_stk_address',
+    attemptsMax: STK_PUSHES_PER_ADDRESS_MAX,
+    windowMs: STK_PUSH_ADDRESS_WINDOW_MS,
+  }),
+}));
+
+/** "1 minute", "7 minutes": a wait rounded up, so the buyer never retries too early. */
+export function minutesText(durationMs: number): string {
+  const minutes = Math.max(1, Math.ceil(durationMs / 60_000));
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
+/**
+ * Counts one PIN prompt to `phone` (normalised) from `address` on `tenantId`'s portal, or throws 429
+ * `rate_limited` with when to try again. Nothing is counted when either limit is reached.
+ */
+export function limitStkPush(
+  dependencies: ApiDependencies,
+  push: { readonly tenantId: string; readonly phone: string; readonly address: string },
+): void {
+  const { byPhone, byAddress } = limitersOf(dependencies);
+  const nowMs = dependencies.clock.now();
+  const phoneKey = `${push.tenantId}|${push.phone}`;
+  const addressKey = `${push.tenantId}|${push.address}`;
+  const phoneVerdict = byPhone.check(phoneKey, nowMs);
+  if (phoneVerdict.isLimited) {
+    throw new KiungaError(
+      'rate_limited',
+      `Too many M-Pesa requests to this number. Try again in ${minutesText(phoneVerdict.retryAfterMs)}.`,
+    );
+  }
+  const addressVerdict = byAddress.check(addressKey, nowMs);
+  if (addressVerdict.isLimited) {
+    throw new KiungaError(
+      'rate_limited',
+      `Too many M-Pesa requests from this network. Try again in ${minutesText(addressVerdict.retryAfterMs)}.`,
+    );
+  }
+  byPhone.record(phoneKey, nowMs);
+  byAddress.record(addressKey, nowMs);
+}

@@ -1,0 +1,162 @@
+// ISP console: the owner's Platform account page (/isp/platform-account) and the banner every ISP page
+// shows while the Kiunga subscription is in grace or restricted (read-only).
+
+import { formatKsh } from '@kiunga/schemas';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { formatDateTime } from '../console/components';
+import { ISP_NAV } from '../console/isp-nav';
+import type { PlatformBanner } from '../console/layout';
+import {
+  type AppFetch,
+  callApi,
+  formFields,
+  optionalText,
+  redirectWithFlash,
+  renderHtml,
+  setPlatformBanner,
+  shillingsToCents,
+  tenantShell,
+  withFormErrors,
+} from '../console/support';
+import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
+import { liveAccountStatus } from './index';
+import { PlatformAccountPage, type PlatformAccountStatus } from './isp-views';
+
+const PAGE_PATH = '/isp/platform-account';
+
+type OwnerContext = Context<AppEnv>;
+
+/** The owner's status read for this request's banner, reused by the Platform account page. */
+const statusOfRequest = new WeakMap<Request, PlatformAccountStatus>();
+
+function ownerBanner(status: PlatformAccountStatus): PlatformBanner | null {
+  const owed = formatKsh(Math.max(status.balanceCents, 0));
+  if (status.state === 'grace')
+    return {
+      kind: 'grace',
+      text: `Your Kiunga subscription is overdue (${owed}). Pay by ${formatDateTime(status.graceEndsAt)} to keep making changes; your clients keep their service.`,
+      actionHref: PAGE_PATH,
+      actionLabel: 'Pay now',
+    };
+  if (status.state === 'restricted')
+    return {
+      kind: 'restricted',
+      text: `This console is read-only until your Kiunga subscription is paid (${owed}). Your clients keep their service.`,
+      actionHref: PAGE_PATH,
+      actionLabel: 'Pay now to make changes again',
+    };
+  return null;
+}
+
+/**
+ * Reads the platform account once per ISP page and leaves the banner for the page's shell. The owner reads
+ * it through the API; the API is the owner's alone, so for staff the state comes from the same derivation
+ * the API's read-only guard uses, and they are told to ask the owner.
+ */
+export function platformBannerMiddleware(
+  dependencies: ApiDependencies,
+  fetchApp: AppFetch,
+): MiddlewareHandler<AppEnv> {
+  return async (context, next) => {
+    const principal = context.get('principal');
+    if (context.req.method === 'GET' && principal.tenantId !== null) {
+      if (principal.kind === 'isp_owner') {
+        try {
+          const status = await callApi<PlatformAccountStatus>(
+            context,
+            fetchApp,
+            'GET',
+            '/api/v1/platform-billing',
+          );
+          statusOfRequest.set(context.req.raw, status);
+          setPlatformBanner(context, ownerBanner(status));
+        } catch (error) {
+          // A banner is advice: the page still shows without it.
+          dependencies.logger.warn({ err: error }, 'platform account status unavailable for the banner');
+        }
+      } else {
+        const status = await liveAccountStatus(dependencies, principal.tenantId, dependencies.clock.now());
+        if (status?.state === 'grace' || status?.state === 'restricted') {
+          setPlatformBanner(context, {
+            kind: status.state,
+            text:
+              status.state === 'grace'
+                ? "The ISP's Kiunga subscription is overdue: ask the account owner to pay before the console becomes read-only."
+                : "This console is read-only until the ISP's Kiunga subscription is paid: ask the account owner to pay.",
+            actionHref: null,
+            actionLabel: '',
+          });
+        }
+      }
+    }
+    await next();
+  };
+}
+
+export function ispPlatformAccountRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  const api = <Result,>(context: OwnerContext, method: 'GET' | 'POST', path: string, body?: unknown) =>
+    callApi<Result>(context, fetchApp, method, path, body);
+  const amountOf = (fields: Record<string, string>) => {
+    const typed = optionalText(fields, 'amount');
+    return typed === undefined ? {} : { amountCents: shillingsToCents(typed, 'Amount') };
+  };
+
+  routes.get('/platform-account', async (context) => {
+    const status =
+      statusOfRequest.get(context.req.raw) ??
+      (await api<PlatformAccountStatus>(context, 'GET', '/api/v1/platform-billing'));
+    return renderHtml(
+      context,
+      <PlatformAccountPage shell={tenantShell(context, dependencies, ISP_NAV)} status={status} />,
+    );
+  });
+
+  routes.post('/platform-account/mpesa', (context) =>
+    withFormErrors(
+      context,
+      PAGE_PATH,
+      async () => {
+        const fields = await formFields(context);
+        const phone = optionalText(fields, 'phone');
+        const intent = await api<{ amountCents: number }>(context, 'POST', '/api/v1/platform-billing/mpesa', {
+          ...(phone ? { phone } : {}),
+          ...amountOf(fields),
+        });
+        return redirectWithFlash(
+          context,
+          PAGE_PATH,
+          'ok',
+          `M-Pesa request for ${formatKsh(intent.amountCents)} sent: enter your PIN on the phone. The balance updates once M-Pesa confirms.`,
+        );
+      },
+      [502, 503],
+    ),
+  );
+
+  routes.post('/platform-account/paypal', (context) =>
+    withFormErrors(
+      context,
+      PAGE_PATH,
+      async () => {
+        const order = await api<{ approveUrl: string }>(
+          context,
+          'POST',
+          '/api/v1/platform-billing/paypal/orders',
+          amountOf(await formFields(context)),
+        );
+        // PayPal's approval page; PayPal sends the browser back to the API's return URL, which captures.
+        return context.redirect(order.approveUrl, 303);
+      },
+      [502, 503],
+    ),
+  );
+
+  routes.post('/platform-account/tier', (context) =>
+    withFormErrors(context, PAGE_PATH, async () => {
+      await api(context, 'POST', '/api/v1/platform-billing/tier', { tier: 'tier2' });
+      return redirectWithFlash(context, PAGE_PATH, 'ok', 'You are on Tier 2: every feature, from now.');
+    }),
+  );
+  return routes;
+}

@@ -1,0 +1,306 @@
+// /account/<slug>: a PPPoE/static subscriber's self-service (sign in, account, invoices, statement,
+// usage, pay with M-Pesa). Public routes: the tenant comes from the slug, the subscriber only from
+// the signed session cookie, and every read is filtered by that subscriber.
+
+import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { type InvoiceDocumentInput, renderInvoicePdf } from '../billing/invoice-document';
+import { getInvoice, listInvoices, subscriberStatement } from '../billing/queries';
+import type { IspBranding } from '../console/branded-page';
+import { ispBranding } from '../features/branding/service';
+import { hasValidCsrfToken } from '../identity/console-sessions';
+import { setRetryAfter } from '../identity/login-limits';
+import { sourceAddressOf } from '../kernel/audit';
+import type { ApiDependencies } from '../kernel/dependencies';
+import { type PublicTenant, publicTenantBySlug } from '../kernel/tenant-access';
+import {
+  authenticateSubscriber,
+  findLoginCandidate,
+  findSubscriberProfile,
+  INVOICES_SHOWN_MAX,
+  recentSessions,
+  STATEMENT_LINES_SHOWN_MAX,
+  type SubscriberProfile,
+} from './account';
+import { customerSignInThrottle, loginLimitMessage } from './login-limits';
+import {
+  findSubscriberPayment,
+  mpesaAmountToAsk,
+  parseShillings,
+  startSubscriberPayment,
+  subscriberPaymentView,
+} from './payment';
+import {
+  endCustomerSession,
+  passwordFingerprint,
+  readCustomerSession,
+  startCustomerSession,
+} from './session';
+import {
+  type CustomerPageName,
+  InvoicePage,
+  InvoicesPage,
+  LoginPage,
+  MessagePage,
+  OverviewPage,
+  type PageFrame,
+  PaymentStatusPage,
+  PayPage,
+  StatementPage,
+  UsagePage,
+} from './views';
+
+const LOGIN_FIELD_LENGTH_MAX = 128;
+const GENERIC_LOGIN_ERROR = 'Wrong username, account number or password.';
+
+interface Signed {
+  tenant: PublicTenant;
+  database: SqlDatabase;
+  branding: IspBranding;
+  profile: SubscriberProfile;
+  csrfToken: string;
+}
+
+type CustomerEnv = { Variables: { signed: Signed } };
+
+function frame(signed: Signed, current: CustomerPageName | null): PageFrame {
+  return {
+    branding: signed.branding,
+    slug: signed.tenant.slug,
+    session: { csrfToken: signed.csrfToken, current },
+  };
+}
+
+const loginSchema = z.object({
+  login: z.string().trim().min(1).max(LOGIN_FIELD_LENGTH_MAX),
+  password: z.string().min(1).max(LOGIN_FIELD_LENGTH_MAX),
+});
+
+export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv> {
+  const routes = new Hono<CustomerEnv>();
+  const tenantOf = async (slug: string) => {
+    const tenant = await publicTenantBySlug(dependencies.databases.platform, slug);
+    const database = dependencies.databases.forTenant(tenant.id);
+    return { tenant, database, branding: await ispBranding(database, tenant.name) };
+  };
+
+  routes.get('/:slug/login', async (context) => {
+    const { tenant, branding } = await tenantOf(context.req.param('slug'));
+    return context.html(<LoginPage branding={branding} slug={tenant.slug} />);
+  });
+
+  routes.post('/:slug/login', async (context) => {
+    const { tenant, database, branding } = await tenantOf(context.req.param('slug'));
+    const form = await context.req.parseBody();
+    const parsed = loginSchema.safeParse({ login: form['login'], password: form['password'] });
+    const login = typeof form['login'] === 'string' ? form['login'].slice(0, LOGIN_FIELD_LENGTH_MAX) : '';
+    const refuse = (message: string, status: ContentfulStatusCode) =>
+      context.html(
+        <LoginPage branding={branding} slug={tenant.slug} login={login} error={message} />,
+        status,
+      );
+    const throttle = customerSignInThrottle(dependencies);
+    const nowMs = dependencies.clock.now();
+    // Per account whichever way it is named (username or account number); unknown names by text,
+    // within this ISP (another ISP's subscriber of the same name is another account).
+    const candidateId = parsed.success ? await findLoginCandidate(database, parsed.data.login) : null;
+    const accountKey = `${tenant.id}:${candidateId ?? `login:${login.trim().toLowerCase()}`}`;
+    const address = sourceAddressOf(context, dependencies) ?? 'unknown';
+    const refusal = throttle.check(accountKey, address, nowMs);
+    if (refusal) {
+      setRetryAfter(context, refusal.retryAfterMs);
+      return refuse(loginLimitMessage(refusal.retryAfterMs), 429);
+    }
+    const profile = await authenticateSubscriber(
+      database,
+      dependencies.secretBox,
+      candidateId,
+      parsed.success ? parsed.data.password : '',
+    );
+    if (!profile) {
+      throttle.recordFailure(accountKey, address, nowMs);
+      return refuse(GENERIC_LOGIN_ERROR, 401);
+    }
+    throttle.recordSuccess(accountKey, address, nowMs);
+    startCustomerSession(dependencies, context, tenant.slug, {
+      tenantId: tenant.id,
+      subscriberId: profile.id,
+      passwordSealed: profile.passwordSealed,
+    });
+    return context.redirect(`/account/${tenant.slug}`, 303);
+  });
+
+  // Everything below needs the session; unsafe methods also need its CSRF token.
+  routes.use('/:slug/*', async (context, next) => {
+    const { tenant, database, branding } = await tenantOf(context.req.param('slug') ?? '');
+    const session = readCustomerSession(dependencies, context, tenant.id);
+    const profile = session ? await findSubscriberProfile(database, session.subscriberId) : null;
+    if (!session || !profile || passwordFingerprint(profile.passwordSealed) !== session.passwordFingerprint) {
+      if (context.req.method !== 'GET') throw new KiungaError('unauthenticated', 'Sign in again.');
+      return context.redirect(`/account/${tenant.slug}/login`, 303);
+    }
+    if (context.req.method !== 'GET' && !(await hasValidCsrfToken(context, session.csrfToken))) {
+      throw new KiungaError('csrf_failed');
+    }
+    context.set('signed', { tenant, database, branding, profile, csrfToken: session.csrfToken });
+    await next();
+  });
+
+  routes.get('/:slug', async (context) => {
+    const { tenant, database, branding } = await tenantOf(context.req.param('slug'));
+    const session = readCustomerSession(dependencies, context, tenant.id);
+    const profile = session ? await findSubscriberProfile(database, session.subscriberId) : null;
+    if (!session || !profile || passwordFingerprint(profile.passwordSealed) !== session.passwordFingerprint) {
+      return context.redirect(`/account/${tenant.slug}/login`, 303);
+    }
+    const signed: Signed = { tenant, database, branding, profile, csrfToken: session.csrfToken };
+    return context.html(
+      <OverviewPage
+        {...frame(signed, 'overview')}
+        profile={profile}
+        statement={await subscriberStatement(database, profile.id)}
+      />,
+    );
+  });
+
+  routes.post('/:slug/logout', (context) => {
+    const { tenant } = context.get('signed');
+    endCustomerSession(context, tenant.slug);
+    return context.redirect(`/account/${tenant.slug}/login`, 303);
+  });
+
+  routes.get('/:slug/invoices', async (context) => {
+    const signed = context.get('signed');
+    const page = await listInvoices(signed.database, {
+      subscriberId: signed.profile.id,
+      limit: INVOICES_SHOWN_MAX,
+    });
+    return context.html(<InvoicesPage {...frame(signed, 'invoices')} invoices={page.items} />);
+  });
+
+  // `inv_x` is the page, `inv_x.pdf` the download: invoice ids never contain a dot.
+  routes.get('/:slug/invoices/:id', async (context) => {
+    const signed = context.get('signed');
+    const [id = '', format = 'html'] = context.req.param('id').split('.', 2);
+    const invoice = await getInvoice(signed.database, id);
+    // Another subscriber's invoice is as unknown here as one that does not exist.
+    if (invoice.subscriberId !== signed.profile.id) throw new KiungaError('not_found', 'No such invoice.');
+    const document: InvoiceDocumentInput = {
+      ispName: signed.branding.name,
+      subscriber: {
+        fullName: signed.profile.fullName,
+        phone: signed.profile.phone,
+        accountNumber: invoice.accountNumber,
+      },
+      invoice,
+    };
+    if (format === 'html')
+      return context.html(<InvoicePage {...frame(signed, 'invoices')} document={document} />);
+    if (format !== 'pdf') throw new KiungaError('not_found', 'No such invoice.');
+    const pdf = await renderInvoicePdf(document);
+    return context.body(new Uint8Array(pdf), 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="${invoice.number}.pdf"`,
+    });
+  });
+
+  routes.get('/:slug/statement', async (context) => {
+    const signed = context.get('signed');
+    return context.html(
+      <StatementPage
+        {...frame(signed, 'statement')}
+        statement={await subscriberStatement(signed.database, signed.profile.id)}
+        linesMax={STATEMENT_LINES_SHOWN_MAX}
+      />,
+    );
+  });
+
+  routes.get('/:slug/usage', async (context) => {
+    const signed = context.get('signed');
+    return context.html(
+      <UsagePage
+        {...frame(signed, 'usage')}
+        sessions={await recentSessions(signed.database, signed.profile.id)}
+      />,
+    );
+  });
+
+  const payPage = async (signed: Signed, values: { phone?: string; shillings?: string; error?: string }) => {
+    const statement = await subscriberStatement(signed.database, signed.profile.id);
+    const toAsk = mpesaAmountToAsk(statement.balanceCents);
+    return (
+      <PayPage
+        {...frame(signed, 'pay')}
+        outstandingCents={Math.max(0, statement.balanceCents)}
+        creditLeftCents={toAsk.creditLeftCents}
+        accountNumber={signed.profile.accountNumber}
+        phone={values.phone ?? signed.profile.phone ?? ''}
+        shillings={values.shillings ?? (toAsk.shillings > 0 ? String(toAsk.shillings) : '')}
+        error={values.error ?? null}
+      />
+    );
+  };
+
+  routes.get('/:slug/pay', async (context) => context.html(await payPage(context.get('signed'), {})));
+
+  routes.post('/:slug/pay', async (context) => {
+    const signed = context.get('signed');
+    const form = await context.req.parseBody();
+    const phone = typeof form['phone'] === 'string' ? form['phone'].slice(0, 20) : '';
+    const amount = typeof form['amount'] === 'string' ? form['amount'].slice(0, 20) : '';
+    const shillings = parseShillings(amount);
+    if (shillings === null) {
+      const error = 'Enter the amount in whole shillings, from 1 to 150,000.';
+      return context.html(await payPage(signed, { phone, shillings: amount, error }), 400);
+    }
+    try {
+      const payment = await startSubscriberPayment(dependencies, signed.tenant.id, signed.database, {
+        subscriberId: signed.profile.id,
+        accountNumber: signed.profile.accountNumber,
+        phone,
+        shillings,
+      });
+      return context.redirect(`/account/${signed.tenant.slug}/payments/${payment.id}`, 303);
+    } catch (error) {
+      if (!(error instanceof KiungaError)) throw error;
+      return context.html(
+        await payPage(signed, { phone, shillings: amount, error: error.message }),
+        error.httpStatus as ContentfulStatusCode,
+      );
+    }
+  });
+
+  routes.get('/:slug/payments/:id', async (context) => {
+    const signed = context.get('signed');
+    const payment = await findSubscriberPayment(signed.database, signed.profile.id, context.req.param('id'));
+    return context.html(
+      <PaymentStatusPage {...frame(signed, 'pay')} payment={subscriberPaymentView(payment)} />,
+    );
+  });
+
+  // Errors on these pages are pages too (the API's JSON error shape is for API clients).
+  routes.onError((error, context) => {
+    if (!(error instanceof KiungaError)) throw error;
+    const slug = context.req.param('slug') ?? '';
+    const branding: IspBranding = {
+      name: 'Kiunga',
+      logo: null,
+      primaryColor: '#0b6e4f',
+      accentColor: '#f59e0b',
+    };
+    return context.html(
+      <MessagePage
+        branding={branding}
+        slug={slug}
+        title="Not available"
+        kind="error"
+        message={error.message}
+      />,
+      error.httpStatus as ContentfulStatusCode,
+    );
+  });
+
+  return routes;
+}
