@@ -1,13 +1,11 @@
 // The Hono application: health, metrics, the REST API under /api/v1, and the consoles.
-import { KiungaError } from '@kiunga/schemas';
-import { type ErrorHandler, Hono } from 'hono';
+import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { contextStorage } from 'hono/context-storage';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Logger } from 'pino';
 import { subscriberPaymentHook } from './billing/automation';
 import { customerRoutes } from './customer/routes';
 import type { ApiDependencies, AppEnv } from './dependencies';
+import { apiErrorHandler } from './kernel/errors';
 import { authenticate } from './middleware/authenticate';
 import { CALLBACK_PATH_PREFIX, limitRequestBodies } from './middleware/body-limits';
 import { requireSameOrigin } from './middleware/require-same-origin';
@@ -33,6 +31,9 @@ import { sessionRoutes } from './routes/sessions';
 import { settingsRoutes } from './routes/settings';
 import { subscriberRoutes } from './routes/subscribers';
 import { voucherRoutes } from './routes/vouchers';
+
+/** Re-exported: the WebSocket upgrade gate and older tests import it from here. */
+export { apiErrorHandler } from './kernel/errors';
 
 export interface ControlApiOptions extends ApiDependencies {
   /** Extra Prometheus text from this process (the control API's own registry). */
@@ -109,27 +110,4 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   app.onError(apiErrorHandler(options.logger));
 
   return app;
-}
-
-/** The one place an error becomes {"error":{"code","message"}} (also for the WebSocket upgrade gate). */
-export function apiErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
-  return (error, context) => {
-    if (error instanceof KiungaError) {
-      return context.json(
-        {
-          error: {
-            code: error.code,
-            message: error.message,
-            ...(error.details ? { details: error.details } : {}),
-          },
-        },
-        error.httpStatus as ContentfulStatusCode,
-      );
-    }
-    logger.error({ err: error, path: context.req.path }, 'unhandled error');
-    return context.json(
-      { error: { code: 'internal_error', message: 'Something went wrong on our side.' } },
-      500,
-    );
-  };
 }
