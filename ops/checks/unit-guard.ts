@@ -7,7 +7,7 @@ import net from 'node:net';
 
 function refuse(what: string): never {
   throw new Error(
-    `${what} in a unit test: tests that start a server or a process belong to the e2e project (vitest.config.ts, SERVER_TESTS_BESIDE_CODE)`,
+    `${what} in a unit test: tests that start a server or a process belong to the e2e project (vitest.config.ts, PROCESS_TESTS_BESIDE_CODE)`,
   );
 }
 

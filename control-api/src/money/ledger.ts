@@ -40,3 +40,15 @@ export function postTransfer(shard: TenantShard, transfer: Transfer, nowMs: numb
     );
   return result.changes === 1;
 }
+
+/** Debits minus credits of one account, in cents. */
+export function accountBalance(shard: TenantShard, account: string): number {
+  const row = shard
+    .statement(
+      `SELECT COALESCE(SUM(CASE WHEN debit_account = @account THEN amount_cents ELSE 0 END), 0)
+            - COALESCE(SUM(CASE WHEN credit_account = @account THEN amount_cents ELSE 0 END), 0) AS balance
+         FROM ledger_entries WHERE debit_account = @account OR credit_account = @account`,
+    )
+    .get({ account }) as { balance: number };
+  return row.balance;
+}
