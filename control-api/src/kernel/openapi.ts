@@ -38,19 +38,9 @@ export function registerApiOperations(list: ApiOperation[]): void {
 
 type JsonSchema = Record<string, unknown>;
 
-function jsonSchemaOf(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
-    io: 'input',
-    unrepresentable: 'any',
-  }) as JsonSchema;
-  return rest;
-}
-
-function outputSchemaOf(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
-    io: 'output',
-    unrepresentable: 'any',
-  }) as JsonSchema;
+/** The JSON Schema of what a client sends (`input`, the default) or receives (`output`). */
+function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
 }
 
@@ -85,12 +75,12 @@ function operationObject(operation: ApiOperation): Record<string, unknown> {
   const responseContent =
     contentType === 'application/json'
       ? operation.response
-        ? { 'application/json': { schema: outputSchemaOf(operation.response) } }
+        ? { 'application/json': { schema: jsonSchemaOf(operation.response, 'output') } }
         : { 'application/json': { schema: {} } }
       : { [contentType]: { schema: { type: 'string' } } };
   const error = {
     description: 'Error',
-    content: { 'application/json': { schema: outputSchemaOf(errorResponseSchema) } },
+    content: { 'application/json': { schema: jsonSchemaOf(errorResponseSchema, 'output') } },
   };
   return {
     summary: operation.summary,
