@@ -8,7 +8,7 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    include: ['control-api/src/**/*.test.ts'],
+    include: ['control-api/src/**/*.test.ts', 'aaa-server/src/store/**/*.test.ts'],
     env: { KIUNGA_TEST_DATABASE: 'postgres' },
   },
 });

@@ -2,7 +2,8 @@
 // ShardRegistry (LRU cap, archive, migrations on open) and served as async SqlDatabases.
 import { openPlatformDatabase, type PlatformDatabase, servedTenantIds } from '../database';
 import { ShardRegistry } from '../shard-registry';
-import type { Databases, SqlDatabase, SqlTransactionOptions, SqlValue } from './sql-database';
+import type { ChangeWatch, Databases, SqlDatabase, SqlTransactionOptions, SqlValue } from './sql-database';
+import { SqliteChangeWatch } from './sqlite-change-watch';
 import { SqliteDatabase } from './sqlite-database';
 import { StatementMethods, type StatementMode } from './statement-methods';
 
@@ -81,6 +82,11 @@ export class SqliteDatabases implements Databases {
     const shard = this.shards.openShard(tenantId);
     if (shard) await shard.database.runExclusive(() => this.shards.archive(tenantId));
     else this.shards.archive(tenantId);
+  }
+
+  /** The shard's wal-index header (sqlite-change-watch.ts): one pread per check. */
+  watchChanges(tenantId: string): ChangeWatch {
+    return new SqliteChangeWatch(this.shards, tenantId);
   }
 
   /** platform.db was migrated when opened; each served tenant's shard is migrated by opening it. */
