@@ -91,7 +91,7 @@ export class SqliteDatabases implements Databases {
 
   /** platform.db was migrated when opened; each served tenant's shard is migrated by opening it. */
   async migrateAll(): Promise<void> {
-    for (const tenantId of servedTenantIds(this.platformHandle)) {
+    for (const tenantId of await servedTenantIds(this.platform)) {
       this.shards.forTenant(tenantId);
     }
   }
