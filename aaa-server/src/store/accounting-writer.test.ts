@@ -1,7 +1,7 @@
 // The accounting writer against a real tenant database (SQLite, or PostgreSQL with
 // KIUNGA_TEST_DATABASE=postgres): grouped commits, callers told only once their record is durable (seen
 // from another connection), sessions upserted in order, and a bounded queue.
-import { type Databases, openDatabases, type SqlDatabase, type SqlValue } from '@kiunga/schemas';
+import type { Databases, SqlDatabase, SqlValue } from '@kiunga/schemas';
 import { useTestDatabases } from '@kiunga/schemas/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -22,8 +22,7 @@ let outside: Databases;
 beforeEach(async () => {
   TENANT_ID = `ten_acct_${++tenantCounter}`;
   database = await testDatabases().createTenantDatabase(TENANT_ID);
-  const { dataDir, databaseUrl } = testDatabases();
-  outside = await openDatabases({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
+  outside = await testDatabases().openOtherConnections();
 });
 
 afterEach(async () => {

@@ -2,7 +2,7 @@
 // Access-Request, with no time passing; accounting may reuse a check a quarter second old. On SQLite a
 // cached answer costs no statement at all (the wal-index watch); on PostgreSQL each check reads the
 // change generation. Runs on the test run's backend (KIUNGA_TEST_DATABASE).
-import { type Databases, openDatabases, type SqlDatabase, writeTenantRadiusSettings } from '@kiunga/schemas';
+import { type Databases, type SqlDatabase, writeTenantRadiusSettings } from '@kiunga/schemas';
 import { useTestDatabases } from '@kiunga/schemas/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AUTH_CACHE_ACCOUNTING_RECHECK_MS, AuthCache, type TenantAuthData } from './auth-cache';
@@ -32,8 +32,7 @@ async function checked(
 beforeEach(async () => {
   tenantId = `ten_cache_${++tenantCounter}`;
   database = await testDatabases().createTenantDatabase(tenantId);
-  const { dataDir, databaseUrl } = testDatabases();
-  otherProcess = await openDatabases({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
+  otherProcess = await testDatabases().openOtherConnections();
 });
 
 afterEach(async () => {
