@@ -11,7 +11,7 @@ export default defineConfig({
   ...base,
   test: {
     ...shared,
-    include: ['control-api/src/**/*.test.ts'],
+    include: ['control-api/src/**/*.test.ts', 'aaa-server/src/store/**/*.test.ts'],
     env: { KIUNGA_TEST_DATABASE: 'postgres' },
   },
 });

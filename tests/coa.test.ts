@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { type AaaServer, CoaClient, codec, startAaaServer } from '@kiunga/aaa-server';
 import { Attribute, MikrotikAttribute, PacketCode, VendorId } from '@kiunga/dictionaries';
 import { startNasSimulator } from '@kiunga/ops/sim/nas';
-import { createSecretBox, ManualClock, openPlatformDatabase, type PlatformDatabase } from '@kiunga/schemas';
-import Database from 'better-sqlite3';
+import { createSecretBox, type Databases, ManualClock } from '@kiunga/schemas';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDataDirDatabases, queryTenant } from './support/data-access';
 import { type DemoJson, makeDataDir, removeDataDir, seedDemo } from './support/kiunga-process';
 import { radclient } from './support/radclient';
 
@@ -87,7 +87,7 @@ describe('CoaClient against the NAS simulator', () => {
 describe('AAA control interface in-process', () => {
   let dataDir: string;
   let demo: DemoJson;
-  let platform: PlatformDatabase;
+  let databases: Databases;
   let server: AaaServer;
   let nas: Awaited<ReturnType<typeof startNasSimulator>>;
   const clock = new ManualClock(Date.now());
@@ -97,16 +97,16 @@ describe('AAA control interface in-process', () => {
     demo = await seedDemo(dataDir);
     const secret = demo.tenants[0]!.nas[0]!.secret;
     nas = await startNasSimulator({ host: '127.0.0.1', coaPort: 0, secret, behaviour: 'ack' });
-    platform = openPlatformDatabase(dataDir);
-    platform.sqlite
-      .prepare('UPDATE nas_devices SET coa_port = ? WHERE ip_address = ?')
-      .run(nas.port, '127.0.0.1');
+    databases = await openDataDirDatabases(dataDir);
+    await databases.platform.run('UPDATE nas_devices SET coa_port = ? WHERE ip_address = ?', [
+      nas.port,
+      '127.0.0.1',
+    ]);
     server = await startAaaServer({
       host: '127.0.0.1',
       authPort: 0,
       acctPort: 0,
-      dataDir,
-      platform,
+      databases,
       secretBox: createSecretBox(readFileSync(join(dataDir, 'master.key'), 'utf8').trim()),
       clock,
       logger: pino({ level: 'silent' }),
@@ -115,7 +115,7 @@ describe('AAA control interface in-process', () => {
 
   afterAll(async () => {
     await server?.stop();
-    platform?.close();
+    await databases?.close();
     await nas?.close();
     removeDataDir(dataDir);
   });
@@ -170,16 +170,17 @@ describe('AAA control interface in-process', () => {
     const sessionId = await openSession('c0000003');
     const openBefore = server.sessions.size;
     clock.advance(5 * 60_000); // one interim interval: still alive
-    expect(server.reapNow().sessionsClosed).toBe(0);
+    expect((await server.reapNow()).sessionsClosed).toBe(0);
     clock.advance(2 * 5 * 60_000 + 61_000); // past 2 × interval + grace
-    expect(server.reapNow().sessionsClosed).toBeGreaterThanOrEqual(1);
+    expect((await server.reapNow()).sessionsClosed).toBeGreaterThanOrEqual(1);
     expect(server.sessions.size).toBeLessThan(openBefore);
     expect(server.control.findSession(tenantId, sessionId)).toBeUndefined();
-    const shard = new Database(join(dataDir, 'tenants', `${tenantId}.db`), { readonly: true });
-    const row = shard
-      .prepare('SELECT status, terminate_cause AS cause FROM sessions WHERE id = ?')
-      .get(sessionId);
-    shard.close();
+    const row = await queryTenant(
+      dataDir,
+      tenantId,
+      'SELECT status, terminate_cause AS cause FROM sessions WHERE id = ?',
+      sessionId,
+    );
     expect(row).toEqual({ status: 'closed', cause: 'Lost-Service' });
   });
 });

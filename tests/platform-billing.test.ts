@@ -13,15 +13,10 @@ import {
 } from '@kiunga/control-api';
 import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
 import { type PayPalSimulator, startPayPalSimulator } from '@kiunga/ops/sim/paypal';
-import {
-  createSecretBox,
-  type Databases,
-  ManualClock,
-  openDatabases,
-  SqliteDatabases,
-} from '@kiunga/schemas';
+import { createSecretBox, type Databases, ManualClock } from '@kiunga/schemas';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDataDirDatabases } from './support/data-access';
 import { type ApiClient, apiRequest, createAccount, login } from './support/identity-client';
 import {
   clockStartEnvironment,
@@ -32,7 +27,6 @@ import {
   seedDemo,
 } from './support/kiunga-process';
 import { radclient } from './support/radclient';
-import { databaseUrlFor } from './support/test-database';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -62,10 +56,7 @@ beforeAll(async () => {
   dataDir = makeDataDir();
   demo = await seedDemo(dataDir, undefined, clockStartEnvironment(SEEDED_AT_MS));
   const masterKey = readFileSync(join(dataDir, 'master.key'), 'utf8').trim();
-  const databaseUrl = await databaseUrlFor(dataDir);
-  databases = await openDatabases({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
-  if (!(databases instanceof SqliteDatabases))
-    throw new Error('the in-process AAA server runs on SQLite only');
+  databases = await openDataDirDatabases(dataDir);
   const secretBox = createSecretBox(masterKey);
   const logger = pino({ level: 'silent' });
   daraja = await startDarajaSimulator({
@@ -81,13 +72,11 @@ beforeAll(async () => {
     host: '127.0.0.1',
     authPort: 0,
     acctPort: 0,
-    dataDir,
-    // One connection per SQLite file, as in ./kiunga start: the AAA server shares the layer's handles.
-    platform: databases.platformHandle,
+    // One connection per SQLite file, as in ./kiunga start: the AAA server shares the layer's databases.
+    databases,
     secretBox,
     clock,
     logger,
-    shards: databases.shards,
   });
   const port = await freePort('tcp');
   baseUrl = `http://127.0.0.1:${port}`;

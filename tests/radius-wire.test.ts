@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codec } from '@kiunga/aaa-server';
 import { Attribute, MicrosoftAttribute, PacketCode, VendorId } from '@kiunga/dictionaries';
-import { createSecretBox, newId, ShardRegistry } from '@kiunga/schemas';
+import { createSecretBox, newId } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changeTenant } from './support/data-access';
 import {
   type DemoJson,
   makeDataDir,
@@ -29,35 +30,31 @@ let dataDir: string;
 let demo: DemoJson;
 let kiunga: RunningKiunga;
 
-function addRfcSubscriber(): void {
+async function addRfcSubscriber(): Promise<void> {
   const masterKey = readFileSync(join(dataDir, 'master.key'), 'utf8').trim();
-  const shards = new ShardRegistry({ dataDir });
   const tenant = demo.tenants[0]!;
   const plan = tenant.plans.find((p) => p.kind === 'pppoe')!;
   const now = Date.now();
-  shards
-    .forTenant(tenant.id)
-    .statement(
-      `INSERT INTO subscribers (id, username, password_sealed, plan_id, account_number, kind, status, expires_at,
-                                full_name, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'RFC2759', 'pppoe', 'active', ?, 'RFC test', ?, ?)`,
-    )
-    .run(
-      newId('subscriber'),
-      rfcUser,
-      createSecretBox(masterKey).seal(rfcPassword),
-      plan.id,
-      now + 86_400_000,
-      now,
-      now,
-    );
-  shards.closeAll();
+  await changeTenant(
+    dataDir,
+    tenant.id,
+    `INSERT INTO subscribers (id, username, password_sealed, plan_id, account_number, kind, status, expires_at,
+                              full_name, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'RFC2759', 'pppoe', 'active', ?, 'RFC test', ?, ?)`,
+    newId('subscriber'),
+    rfcUser,
+    createSecretBox(masterKey).seal(rfcPassword),
+    plan.id,
+    now + 86_400_000,
+    now,
+    now,
+  );
 }
 
 beforeAll(async () => {
   dataDir = makeDataDir();
   demo = await seedDemo(dataDir);
-  addRfcSubscriber();
+  await addRfcSubscriber();
   kiunga = await startKiunga(dataDir);
 });
 

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecretBox } from '@kiunga/schemas';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changePlatform, changeTenant, queryTenant } from './support/data-access';
 import {
   type DemoJson,
   makeDataDir,
@@ -25,20 +25,21 @@ beforeAll(async () => {
   dataDir = makeDataDir();
   demo = await seedDemo(dataDir);
   // The second ISP's NAS insists on Message-Authenticator (BlastRADIUS).
-  const platform = new Database(join(dataDir, 'platform.db'));
-  platform
-    .prepare('UPDATE nas_devices SET require_message_authenticator = 1 WHERE ip_address = ?')
-    .run('127.0.0.2');
+  await changePlatform(
+    dataDir,
+    'UPDATE nas_devices SET require_message_authenticator = 1 WHERE ip_address = ?',
+    '127.0.0.2',
+  );
   // A router behind NAT, known only by its NAS-Identifier, for the first ISP.
   const secretBox = createSecretBox(readFileSync(join(dataDir, 'master.key'), 'utf8').trim());
-  platform
-    .prepare(
-      `INSERT INTO nas_devices (id, tenant_id, name, ip_address, identifier, secret_sealed,
-                                require_message_authenticator, coa_port, created_at, updated_at)
-       VALUES ('nas_behind_nat', ?, 'Branch router', NULL, 'branch-router', ?, 0, 3799, 0, 0)`,
-    )
-    .run(demo.tenants[0]!.id, secretBox.seal(natSecret));
-  platform.close();
+  await changePlatform(
+    dataDir,
+    `INSERT INTO nas_devices (id, tenant_id, name, ip_address, identifier, secret_sealed,
+                              require_message_authenticator, coa_port, created_at, updated_at)
+     VALUES ('nas_behind_nat', ?, 'Branch router', NULL, 'branch-router', ?, 0, 3799, 0, 0)`,
+    demo.tenants[0]!.id,
+    secretBox.seal(natSecret),
+  );
   kiunga = await startKiunga(dataDir);
 });
 
@@ -132,9 +133,13 @@ describe('changes made elsewhere', () => {
         'Calling-Station-Id': '02:00:00:00:0b:01',
       });
     expect((await login()).code).toBe('Access-Accept');
-    const shard = new Database(join(kiunga.dataDir, 'tenants', `${first().id}.db`));
-    shard.prepare(`UPDATE vouchers SET status = 'revoked' WHERE id = ?`).run(voucher.id);
-    shard.close();
+    // Another process: a connection of its own through the data layer.
+    await changeTenant(
+      kiunga.dataDir,
+      first().id,
+      `UPDATE vouchers SET status = 'revoked' WHERE id = ?`,
+      voucher.id,
+    );
     const refused = await login();
     expect(refused.code).toBe('Access-Reject');
     expect(refused.attributes['Reply-Message']).toMatch(/cancelled by your provider/);
@@ -190,13 +195,12 @@ describe('accounting', () => {
       'Acct-Session-Time': 60,
     });
     expect(interim.code).toBe('Accounting-Response');
-    const shard = new Database(join(kiunga.dataDir, 'tenants', `${tenant}.db`), { readonly: true });
-    const open = shard
-      .prepare('SELECT status, input_octets AS inputOctets FROM sessions WHERE acct_session_id = ?')
-      .get('81f00001') as {
-      status: string;
-      inputOctets: number;
-    };
+    const open = await queryTenant<{ status: string; inputOctets: number }>(
+      kiunga.dataDir,
+      tenant,
+      'SELECT status, input_octets AS "inputOctets" FROM sessions WHERE acct_session_id = ?',
+      '81f00001',
+    );
     expect(open).toEqual({ status: 'open', inputOctets: 2 ** 32 + 1000 });
     // Another device is refused while the session holds the only slot...
     const login = (mac: string) =>
@@ -209,10 +213,12 @@ describe('accounting', () => {
       'Acct-Session-Time': 120,
     });
     expect(stop.code).toBe('Accounting-Response');
-    const closed = shard
-      .prepare('SELECT status, terminate_cause AS cause FROM sessions WHERE acct_session_id = ?')
-      .get('81f00001');
-    shard.close();
+    const closed = await queryTenant(
+      kiunga.dataDir,
+      tenant,
+      'SELECT status, terminate_cause AS cause FROM sessions WHERE acct_session_id = ?',
+      '81f00001',
+    );
     expect(closed).toEqual({ status: 'closed', cause: 'Idle-Timeout' });
     // ...and after the idle logout the voucher is usable again, on a new device too.
     expect((await login('02:00:00:00:01:09')).code).toBe('Access-Accept');

@@ -4,10 +4,9 @@ import {
   type AaaControl,
   type Clock,
   type CoaOutcome,
+  type Databases,
   type LiveSessionView,
-  type PlatformDatabase,
   type SecretBox,
-  ShardRegistry,
   servedTenantIds,
 } from '@kiunga/schemas';
 import type { Logger } from 'pino';
@@ -33,14 +32,15 @@ export interface AaaServerOptions {
   host: string;
   authPort: number;
   acctPort: number;
-  dataDir: string;
-  platform: PlatformDatabase;
+  /**
+   * The platform's and tenants' databases through the one layer, shared with the control API in the
+   * same process (one connection per SQLite file); the caller closes them after `stop()`.
+   */
+  databases: Databases;
   secretBox: SecretBox;
   clock: Clock;
   logger: Logger;
   sessionTable?: SessionTable;
-  /** Shared with the control API in the same process so shard handles stay under one cap. */
-  shards?: ShardRegistry;
 }
 
 export interface AaaServer {
@@ -49,33 +49,36 @@ export interface AaaServer {
   readonly control: AaaControl;
   readonly sessions: SessionTable;
   readonly metrics: AaaMetrics;
-  /** Runs the sweep the timer runs: frees unused device slots, closes silent sessions. */
-  reapNow(): { sessionsClosed: number };
-  /** Stop intake, write every queued accounting record, close the shards. */
+  /** Runs the sweep the timer runs: frees unused device slots, closes silent sessions (stored ones too). */
+  reapNow(): Promise<{ sessionsClosed: number }>;
+  /** Stop intake and write every queued accounting record (the databases stay open for their owner). */
   stop(): Promise<void>;
 }
 
 export async function startAaaServer(options: AaaServerOptions): Promise<AaaServer> {
-  const shards = options.shards ?? new ShardRegistry({ dataDir: options.dataDir });
+  const { databases } = options;
   const sessions = options.sessionTable ?? new InMemorySessionTable();
   const metrics = new AaaMetrics(sessions);
-  const writer = new AccountingWriter(shards, (error) =>
-    options.logger.error({ err: error }, 'answering a committed accounting record failed'),
+  const auth = new AuthCache<Subject>(databases);
+  const writer = new AccountingWriter(
+    (tenantId) => auth.databaseOf(tenantId),
+    (error) => options.logger.error({ err: error }, 'answering a committed accounting record failed'),
   );
-  const nasRegistry = new NasRegistry(options.platform, options.secretBox);
-  nasRegistry.reload();
+  const nasRegistry = new NasRegistry(databases.platform, options.secretBox);
+  await nasRegistry.reload();
   const context = {
     clock: options.clock,
-    shards,
     secretBox: options.secretBox,
     sessions,
     writer,
     metrics,
     logger: options.logger,
-    auth: new AuthCache<Subject>(),
+    auth,
   };
-  const rebuilt = rebuildSessionTable(options.platform, shards, sessions);
-  options.logger.info({ sessions: rebuilt }, 'session table rebuilt from shards');
+  const rebuilt = await rebuildSessionTable(databases, sessions);
+  /** Stored-session closes the reaper started; `stop()` waits for them. */
+  const closingSessions = new Set<Promise<void>>();
+  options.logger.info({ sessions: rebuilt }, "session table rebuilt from the tenants' databases");
   const dependencies: IntakeDependencies = {
     context,
     nasRegistry,
@@ -90,7 +93,10 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
       () => safely(options.logger, 'nas registry reload', () => nasRegistry.reload()),
       NAS_REGISTRY_REFRESH_MS,
     ),
-    setInterval(() => safely(options.logger, 'session reaper', () => reap(context)), REAPER_INTERVAL_MS),
+    setInterval(
+      () => safely(options.logger, 'session reaper', () => reap(context, options.logger, closingSessions)),
+      REAPER_INTERVAL_MS,
+    ),
   ];
   for (const timer of timers) timer.unref();
   const coa = new CoaClient();
@@ -101,22 +107,28 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
     control,
     sessions,
     metrics,
-    reapNow: () => ({ sessionsClosed: reap(context) }),
+    async reapNow() {
+      const sessionsClosed = reap(context, options.logger, closingSessions);
+      await Promise.all(closingSessions);
+      return { sessionsClosed };
+    },
     async stop() {
       isUp = false;
       for (const timer of timers) clearInterval(timer);
       await Promise.all([closeSocket(authSocket), closeSocket(acctSocket)]);
-      writer.flushNow();
+      await writer.flush();
+      await Promise.all(closingSessions);
       coa.close();
       context.auth.close();
-      shards.closeAll();
     },
   };
 }
 
-function safely(logger: Logger, what: string, work: () => void): void {
+function safely(logger: Logger, what: string, work: () => unknown): void {
   try {
-    work();
+    const result = work();
+    if (result instanceof Promise)
+      result.catch((error: unknown) => logger.error({ err: error }, `${what} failed`));
   } catch (error) {
     logger.error({ err: error }, `${what} failed`);
   }
@@ -160,16 +172,12 @@ function closeSocket(socket: Socket): Promise<void> {
   return new Promise((resolve) => socket.close(() => resolve()));
 }
 
-function rebuildSessionTable(
-  platform: PlatformDatabase,
-  shards: ShardRegistry,
-  sessions: SessionTable,
-): number {
-  const tenantIds = servedTenantIds(platform);
+async function rebuildSessionTable(databases: Databases, sessions: SessionTable): Promise<number> {
+  const tenantIds = await servedTenantIds(databases.platform);
   let count = 0;
   for (const tenantId of tenantIds) {
-    if (!shards.hasShardFile(tenantId)) continue;
-    for (const row of readOpenSessions(shards.forTenant(tenantId))) {
+    if (!(await databases.hasTenant(tenantId))) continue;
+    for (const row of await readOpenSessions(databases.forTenant(tenantId))) {
       sessions.startSession({
         sessionId: row.id,
         tenantId,
@@ -192,14 +200,31 @@ function rebuildSessionTable(
   return count;
 }
 
-/** Frees unused device slots and closes sessions whose NAS stopped reporting them. */
-function reap(context: { clock: Clock; sessions: SessionTable; shards: ShardRegistry }): number {
+/**
+ * Frees unused device slots and closes sessions whose NAS stopped reporting them: the table at once,
+ * the stored session right after (a failed close is logged; the row stays open for the next start's
+ * rebuild, which the reaper closes again).
+ */
+function reap(
+  context: { clock: Clock; sessions: SessionTable; auth: AuthCache<Subject> },
+  logger: Logger,
+  closingSessions: Set<Promise<void>>,
+): number {
   const nowMs = context.clock.now();
   context.sessions.expirePendingSlots(nowMs);
   const stale = context.sessions.findStaleSessions(nowMs, STALE_GRACE_MS);
   for (const session of stale) {
     context.sessions.removeSession(session.sessionId);
-    closeSessionById(context.shards.forTenant(session.tenantId), session.sessionId, nowMs, 'Lost-Service');
+    const closing = closeSessionById(
+      context.auth.databaseOf(session.tenantId),
+      session.sessionId,
+      nowMs,
+      'Lost-Service',
+    ).catch((error: unknown) =>
+      logger.error({ err: error, sessionId: session.sessionId }, 'closing a stale session failed'),
+    );
+    closingSessions.add(closing);
+    void closing.finally(() => closingSessions.delete(closing));
   }
   return stale.length;
 }

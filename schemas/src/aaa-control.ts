@@ -32,6 +32,6 @@ export interface AaaControl {
   devicesOfSubject(tenantId: string, subjectKind: 'voucher' | 'subscriber', subjectId: string): string[];
   disconnectSession(tenantId: string, sessionId: string): Promise<CoaOutcome>;
   changeSessionRate(tenantId: string, sessionId: string, rateLimit: string): Promise<CoaOutcome>;
-  /** Called after the NAS registry changed in the platform DB. */
-  reloadNasRegistry(): void;
+  /** Called after the NAS registry changed in the platform DB; resolves once the new registry serves. */
+  reloadNasRegistry(): Promise<void>;
 }

@@ -77,10 +77,6 @@ export function openTenantDatabase(path: string): { sqlite: Database.Database; o
 const SERVED_TENANTS_SQL = `SELECT id FROM tenants WHERE status != 'archived' ORDER BY id`;
 
 /** Tenants the platform still serves (RADIUS, jobs, portals): every one but the archived. */
-export function servedTenantIds(platform: SqlDatabase): Promise<string[]>;
-/** The AAA server's synchronous read on the platform handle, until it moves onto SqlDatabase too. */
-export function servedTenantIds(platform: PlatformDatabase): string[];
-export function servedTenantIds(platform: SqlDatabase | PlatformDatabase): string[] | Promise<string[]> {
-  if ('sqlite' in platform) return platform.sqlite.prepare(SERVED_TENANTS_SQL).pluck().all() as string[];
+export function servedTenantIds(platform: SqlDatabase): Promise<string[]> {
   return platform.column<string>(SERVED_TENANTS_SQL);
 }

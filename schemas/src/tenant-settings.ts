@@ -2,7 +2,6 @@
 // written here only, and the RADIUS settings that both the AAA server and the control API use.
 import type { SqlDatabase } from './db/sql-database';
 import { defaultTenantRadiusSettings, type TenantRadiusSettings } from './domain';
-import type { TenantShard } from './shard-registry';
 
 function parsedOrUndefined(text: string): unknown {
   try {
@@ -69,18 +68,8 @@ function radiusSettingsOf(rows: ReadonlyArray<{ key: string; value: string }>): 
 }
 
 /** The RADIUS settings with defaults for anything absent or invalid; one query for all keys. */
-export function readTenantRadiusSettings(database: SqlDatabase): Promise<TenantRadiusSettings>;
-/** The AAA server's synchronous read on its shard handle, until it moves onto SqlDatabase too. */
-export function readTenantRadiusSettings(shard: TenantShard): TenantRadiusSettings;
-export function readTenantRadiusSettings(
-  source: SqlDatabase | TenantShard,
-): TenantRadiusSettings | Promise<TenantRadiusSettings> {
-  if ('statement' in source) {
-    return radiusSettingsOf(
-      source.statement(RADIUS_SETTINGS_SQL).all() as Array<{ key: string; value: string }>,
-    );
-  }
-  return source.all<{ key: string; value: string }>(RADIUS_SETTINGS_SQL).then(radiusSettingsOf);
+export async function readTenantRadiusSettings(database: SqlDatabase): Promise<TenantRadiusSettings> {
+  return radiusSettingsOf(await database.all<{ key: string; value: string }>(RADIUS_SETTINGS_SQL));
 }
 
 /**

@@ -4,13 +4,18 @@
 import { type Databases, openDatabases, type SqlValue } from '@kiunga/schemas';
 import { databaseUrlFor } from './test-database';
 
+/** Opens the data dir's databases (SQLite files, or the test's PostgreSQL database); the caller closes them. */
+export async function openDataDirDatabases(dataDir: string): Promise<Databases> {
+  const databaseUrl = await databaseUrlFor(dataDir);
+  return openDatabases({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
+}
+
 /** Opens the data dir's databases for `work`, then closes them. */
 export async function withDatabases<Result>(
   dataDir: string,
   work: (databases: Databases) => Promise<Result>,
 ): Promise<Result> {
-  const databaseUrl = await databaseUrlFor(dataDir);
-  const databases = await openDatabases({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
+  const databases = await openDataDirDatabases(dataDir);
   try {
     return await work(databases);
   } finally {

@@ -5,16 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AaaServer, startAaaServer } from '@kiunga/aaa-server';
 import { type ApiDependencies, createApp, deriveTokenKey } from '@kiunga/control-api';
-import {
-  type Clock,
-  createSecretBox,
-  type Databases,
-  openDatabases,
-  type SqlDatabase,
-  SqliteDatabases,
-} from '@kiunga/schemas';
+import { type Clock, createSecretBox, type Databases, type SqlDatabase } from '@kiunga/schemas';
 import pino from 'pino';
-import { databaseUrlFor } from './test-database';
+import { openDataDirDatabases } from './data-access';
 
 export interface InProcessKiunga {
   masterKey: string;
@@ -38,29 +31,19 @@ export interface InProcessOptions {
 
 export async function startInProcess(options: InProcessOptions): Promise<InProcessKiunga> {
   const masterKey = readFileSync(join(options.dataDir, 'master.key'), 'utf8').trim();
-  const databaseUrl = await databaseUrlFor(options.dataDir);
-  const databases = await openDatabases({
-    dataDir: options.dataDir,
-    ...(databaseUrl ? { databaseUrl } : {}),
-  });
+  const databases = await openDataDirDatabases(options.dataDir);
   await options.prepare?.(databases.platform);
-  if (!(databases instanceof SqliteDatabases)) {
-    await databases.close();
-    throw new Error('the in-process AAA server does not run on PostgreSQL yet');
-  }
   const secretBox = createSecretBox(masterKey);
   const logger = pino({ level: process.env['KIUNGA_TEST_DEBUG'] ? 'debug' : 'silent' });
-  // One connection per SQLite file, as in ./kiunga start: the AAA server shares the layer's handles.
+  // One connection per SQLite file, as in ./kiunga start: the AAA server shares the layer's databases.
   const aaa = await startAaaServer({
     host: '127.0.0.1',
     authPort: 0,
     acctPort: 0,
-    dataDir: options.dataDir,
-    platform: databases.platformHandle,
+    databases,
     secretBox,
     clock: options.clock,
     logger,
-    shards: databases.shards,
   });
   const dependencies: ApiDependencies = {
     databases,

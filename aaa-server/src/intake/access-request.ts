@@ -1,7 +1,10 @@
 // Access-Request: authorize (find the subject, check the password, ask the policy), hold a
-// device slot, and build the Accept or Reject. Synchronous from lookup to slot, so no race.
+// device slot, and build the Accept or Reject. What the decision needs comes from the cache
+// synchronously; only what is missing (a cache miss, settings due, a data-capped voucher's usage) is
+// awaited, all of it before the decision. From decision to device slot it is synchronous, so no other
+// request interleaves there (no N+1th device).
 import { Attribute, PacketCode } from '@kiunga/dictionaries';
-import { messageFor, type TenantShard } from '@kiunga/schemas';
+import { messageFor, type SqlDatabase, type TenantRadiusSettings } from '@kiunga/schemas';
 import { userNameWithoutDomain } from '../auth/index';
 import { getString, type OutgoingAttribute, type RadiusPacket, stringAttribute } from '../codec/index';
 import {
@@ -11,7 +14,13 @@ import {
   type RejectReason,
 } from '../policy/index';
 import { normalizeCallingStationId } from '../sessions/index';
-import { type NasEntry, recordVoucherFirstUse, usedOctetsOfSubject, type VoucherRow } from '../store/index';
+import {
+  type NasEntry,
+  recordVoucherFirstUse,
+  type TenantAuthData,
+  usedOctetsOfSubject,
+  type VoucherRow,
+} from '../store/index';
 import type { IntakeContext } from './context';
 import {
   type CredentialCheck,
@@ -21,18 +30,27 @@ import {
   rejectAttributesFor,
 } from './credentials';
 import { replyAttributes } from './reply-attributes';
-import { classValue, findSubject, type Subject } from './subject';
+import { cachedSubject, classValue, findSubject, type Subject } from './subject';
 
 export type AccessOutcome =
   | { kind: 'accept'; code: number; attributes: OutgoingAttribute[] }
   | { kind: 'reject'; code: number; attributes: OutgoingAttribute[]; reason: RejectReason }
   | { kind: 'drop'; reason: string };
 
+/** What the decision is made from; `subject` null: no such voucher or account. */
+interface AccessFacts {
+  subject: Subject | null;
+  settings: TenantRadiusSettings;
+  /** Octets used so far, for a voucher with a data cap (0 otherwise). */
+  usedOctets: number;
+}
+
+/** The outcome, synchronously when everything needed was cached; a promise when something was read. */
 export function handleAccessRequest(
   context: IntakeContext,
   packet: RadiusPacket,
   nas: NasEntry,
-): AccessOutcome {
+): AccessOutcome | Promise<AccessOutcome> {
   const username = getString(packet, Attribute.UserName);
   const credentials = readCredentials(packet, nas.sharedSecret);
   // `DOMAIN\user` (Windows, some CPEs): the account is `user`, as in the MS-CHAPv2 hash.
@@ -40,12 +58,63 @@ export function handleAccessRequest(
   if (username === undefined || accountName.length === 0) return reject('invalid_credentials', credentials);
   if (credentials === null) return reject('unsupported_authentication', null);
   const nowMs = context.clock.now();
-  const shard = context.shards.forTenant(nas.tenantId);
-  // One read of the shard's change generation: whatever was committed before this request is seen.
-  const tenant = context.auth.current(shard, nowMs);
-  const subject = findSubject(tenant, shard, packet, accountName);
+  // One check of the tenant's change generation: whatever was committed before this request is seen.
+  const tenant = context.auth.current(nas.tenantId, nowMs);
+  const facts = tenant instanceof Promise ? undefined : cachedFacts(tenant, packet, accountName, nowMs);
+  if (facts !== undefined) {
+    return decide(context, packet, nas, username, credentials, facts, nowMs);
+  }
+  return readFacts(context, nas, packet, accountName, tenant, nowMs).then((read) =>
+    decide(context, packet, nas, username, credentials, read, nowMs),
+  );
+}
+
+/** The facts when all are in memory, else undefined. */
+function cachedFacts(
+  tenant: TenantAuthData<Subject>,
+  packet: RadiusPacket,
+  accountName: string,
+  nowMs: number,
+): AccessFacts | undefined {
+  const subject = cachedSubject(tenant, packet, accountName);
+  if (subject === undefined) return undefined;
+  const settings = tenant.cachedSettings(nowMs);
+  if (settings === undefined) return undefined;
+  if (subject?.kind === 'voucher' && subject.voucher.dataCapBytes !== null) return undefined;
+  return { subject, settings, usedOctets: 0 };
+}
+
+async function readFacts(
+  context: IntakeContext,
+  nas: NasEntry,
+  packet: RadiusPacket,
+  accountName: string,
+  current: TenantAuthData<Subject> | Promise<TenantAuthData<Subject>>,
+  nowMs: number,
+): Promise<AccessFacts> {
+  const tenant = await current;
+  const database = context.auth.databaseOf(nas.tenantId);
+  const subject = (await findSubject(tenant, database, packet, accountName)) ?? null;
+  const settings = await tenant.settingsOf(database, nowMs);
+  const usedOctets =
+    subject?.kind === 'voucher' && subject.voucher.dataCapBytes !== null
+      ? await usedOctetsOfSubject(database, 'voucher', subject.voucher.id)
+      : 0;
+  return { subject, settings, usedOctets };
+}
+
+/** Synchronous from here to the device slot; only a voucher's first use is written (and awaited) after. */
+function decide(
+  context: IntakeContext,
+  packet: RadiusPacket,
+  nas: NasEntry,
+  username: string,
+  credentials: Credentials,
+  facts: AccessFacts,
+  nowMs: number,
+): AccessOutcome | Promise<AccessOutcome> {
+  const { subject, settings } = facts;
   if (!subject) return reject('invalid_credentials', credentials);
-  const settings = tenant.settingsOf(shard, nowMs);
   let check: CredentialCheck;
   let decision: AuthorizationDecision;
   if (subject.kind === 'voucher') {
@@ -53,21 +122,21 @@ export function handleAccessRequest(
     // A voucher's code is its password; a blank password is accepted since the code is the secret.
     check = checkCredentials(credentials, username, voucher.code, nas.sharedSecret, packet);
     if (!check.isValid) check = checkCredentials(credentials, username, '', nas.sharedSecret, packet);
-    const facts = {
+    const voucherFacts = {
       status: voucher.status,
       validitySeconds: voucher.validitySeconds,
       rateLimit: voucher.rateLimit,
       dataCapBytes: voucher.dataCapBytes,
       firstUsedAtMs: voucher.firstUsedAt,
       expiresAtMs: voucher.expiresAt,
-      usedOctets: voucher.dataCapBytes === null ? 0 : usedOctetsOfSubject(shard, 'voucher', voucher.id),
+      usedOctets: facts.usedOctets,
     };
-    decision = authorizeVoucher(facts, check.isValid, settings, nowMs);
+    decision = authorizeVoucher(voucherFacts, check.isValid, settings, nowMs);
   } else {
     const subscriber = subject.subscriber;
     const password = context.secretBox.open(subscriber.passwordSealed);
     check = checkCredentials(credentials, username, password, nas.sharedSecret, packet);
-    const facts = {
+    const subscriberFacts = {
       status: subscriber.status,
       expiresAtMs: subscriber.expiresAt,
       rateLimit: subscriber.rateLimit,
@@ -77,15 +146,14 @@ export function handleAccessRequest(
       // Normalised only when there is a binding to compare with: most accounts have none.
       deviceMacAddress: subscriber.macAddress === null ? null : deviceMacAddressOf(packet),
     };
-    decision = authorizeSubscriber(facts, check.isValid, settings, nowMs);
+    decision = authorizeSubscriber(subscriberFacts, check.isValid, settings, nowMs);
   }
   if (decision.outcome === 'reject') return reject(decision.reason, credentials);
-  return admit(context, shard, packet, nas, subject, decision, check, credentials, nowMs);
+  return admit(context, packet, nas, subject, decision, check, credentials, nowMs);
 }
 
 function admit(
   context: IntakeContext,
-  shard: TenantShard,
   packet: RadiusPacket,
   nas: NasEntry,
   subject: Subject,
@@ -93,7 +161,7 @@ function admit(
   check: CredentialCheck,
   credentials: Credentials,
   nowMs: number,
-): AccessOutcome {
+): AccessOutcome | Promise<AccessOutcome> {
   const subjectId = subject.kind === 'voucher' ? subject.voucher.id : subject.subscriber.id;
   const deviceLimit =
     subject.kind === 'voucher' ? subject.voucher.deviceLimit : subject.subscriber.deviceLimit;
@@ -110,11 +178,25 @@ function admit(
     if (admission.reason === 'table_full') return { kind: 'drop', reason: 'session_table_full' };
     return reject(subject.kind === 'voucher' ? 'device_limit_reached' : 'session_limit_reached', credentials);
   }
-  let reply = decision.reply;
+  // The slot is held; a first use is stored before the Accept, which carries the stored expiry.
   if (decision.firstUse && subject.kind === 'voucher') {
-    const storedExpiresAtMs = recordFirstUse(context, shard, subject.voucher, decision.firstUse);
-    reply = { ...reply, sessionTimeoutSeconds: Math.max(1, Math.ceil((storedExpiresAtMs - nowMs) / 1000)) };
+    const database = context.auth.databaseOf(nas.tenantId);
+    return recordFirstUse(context, database, nas.tenantId, subject.voucher, decision.firstUse).then(
+      (storedExpiresAtMs) => {
+        const sessionTimeoutSeconds = Math.max(1, Math.ceil((storedExpiresAtMs - nowMs) / 1000));
+        return accept(subject, subjectId, { ...decision.reply, sessionTimeoutSeconds }, check);
+      },
+    );
   }
+  return accept(subject, subjectId, decision.reply, check);
+}
+
+function accept(
+  subject: Subject,
+  subjectId: string,
+  reply: Extract<AuthorizationDecision, { outcome: 'accept' }>['reply'],
+  check: CredentialCheck,
+): AccessOutcome {
   const attributes = replyAttributes(reply);
   for (const attribute of check.replyAttributes) attributes.push(attribute);
   // The same for every login of this subject: made once per cached subject.
@@ -124,23 +206,24 @@ function admit(
 }
 
 /** Stores the first login and keeps the cached voucher in step with the row. */
-function recordFirstUse(
+async function recordFirstUse(
   context: IntakeContext,
-  shard: TenantShard,
+  database: SqlDatabase,
+  tenantId: string,
   voucher: VoucherRow,
   firstUse: { firstUsedAtMs: number; expiresAtMs: number },
-): number {
-  const storedExpiresAtMs = recordVoucherFirstUse(
-    shard,
+): Promise<number> {
+  const recorded = await recordVoucherFirstUse(
+    database,
     voucher.id,
     firstUse.firstUsedAtMs,
     firstUse.expiresAtMs,
   );
   voucher.firstUsedAt ??= firstUse.firstUsedAtMs;
-  voucher.expiresAt = storedExpiresAtMs;
+  voucher.expiresAt = recorded.expiresAtMs;
   voucher.status = 'active';
-  context.auth.acknowledgeOwnWrite(shard, 1);
-  return storedExpiresAtMs;
+  context.auth.acknowledgeOwnWrite(tenantId, recorded.generationBefore, recorded.generationAfter);
+  return recorded.expiresAtMs;
 }
 
 function deviceMacAddressOf(packet: RadiusPacket): string | null {

@@ -10,9 +10,9 @@ import {
   readInteger,
 } from '../codec/index';
 import { normalizeCallingStationId } from '../sessions/index';
-import { type AccountingRecord, AcctStatus, type NasEntry } from '../store/index';
+import { type AccountingRecord, AcctStatus, type NasEntry, type TenantAuthData } from '../store/index';
 import type { IntakeContext } from './context';
-import { findSubject, subjectFromClass } from './subject';
+import { cachedSubject, findSubject, type Subject, subjectFromClass } from './subject';
 
 const GIGAWORD = 2 ** 32;
 
@@ -26,11 +26,18 @@ function octets(packet: RadiusPacket, lowType: number, highType: number): number
   return high * GIGAWORD + low;
 }
 
+/** Whom a session record is about and the interim interval: from the cache, or read (then a promise). */
+interface RecordFacts {
+  subject: { kind: 'voucher' | 'subscriber'; id: string } | null;
+  interimIntervalSeconds: number;
+}
+
+/** The record to store, synchronously when the cache knows what it needs; a promise when it reads. */
 export function readAccountingRecord(
   context: IntakeContext,
   packet: RadiusPacket,
   nas: NasEntry,
-): AccountingRecord | { invalid: string } {
+): AccountingRecord | { invalid: string } | Promise<AccountingRecord> {
   const statusType = getInteger(packet, Attribute.AcctStatusType);
   if (statusType === undefined) return { invalid: 'missing_status_type' };
   const acctSessionId = getString(packet, Attribute.AcctSessionId) ?? '';
@@ -41,22 +48,70 @@ export function readAccountingRecord(
   if (isSessionRecord && acctSessionId.length === 0) return { invalid: 'missing_session_id' };
   const username = getString(packet, Attribute.UserName) ?? '';
   const nowMs = context.clock.now();
-  const shard = context.shards.forTenant(nas.tenantId);
-  const tenant = context.auth.recent(shard, nowMs);
-  let subjectKind: AccountingRecord['subjectKind'] = null;
-  let subjectId: string | null = null;
-  if (isSessionRecord) {
-    const fromClass = subjectFromClass(packet);
-    const found = fromClass ? undefined : findSubject(tenant, shard, packet, userNameWithoutDomain(username));
-    subjectKind = fromClass?.kind ?? found?.kind ?? null;
-    subjectId =
-      fromClass?.id ??
-      (found?.kind === 'voucher'
-        ? found.voucher.id
-        : found?.kind === 'subscriber'
-          ? found.subscriber.id
-          : null);
-  }
+  const tenant = context.auth.recent(nas.tenantId, nowMs);
+  const facts =
+    tenant instanceof Promise
+      ? undefined
+      : cachedRecordFacts(tenant, packet, username, isSessionRecord, nowMs);
+  if (facts !== undefined) return recordOf(packet, nas, statusType, acctSessionId, username, facts, nowMs);
+  return readRecordFacts(context, nas, packet, username, isSessionRecord, tenant, nowMs).then((read) =>
+    recordOf(packet, nas, statusType, acctSessionId, username, read, nowMs),
+  );
+}
+
+function subjectIdentity(subject: Subject | null | undefined): RecordFacts['subject'] {
+  if (!subject) return null;
+  return subject.kind === 'voucher'
+    ? { kind: 'voucher', id: subject.voucher.id }
+    : { kind: 'subscriber', id: subject.subscriber.id };
+}
+
+function cachedRecordFacts(
+  tenant: TenantAuthData<Subject>,
+  packet: RadiusPacket,
+  username: string,
+  isSessionRecord: boolean,
+  nowMs: number,
+): RecordFacts | undefined {
+  const settings = tenant.cachedSettings(nowMs);
+  if (settings === undefined) return undefined;
+  const interimIntervalSeconds = settings.interimIntervalSeconds;
+  if (!isSessionRecord) return { subject: null, interimIntervalSeconds };
+  const fromClass = subjectFromClass(packet);
+  if (fromClass) return { subject: fromClass, interimIntervalSeconds };
+  const cached = cachedSubject(tenant, packet, userNameWithoutDomain(username));
+  if (cached === undefined) return undefined;
+  return { subject: subjectIdentity(cached), interimIntervalSeconds };
+}
+
+async function readRecordFacts(
+  context: IntakeContext,
+  nas: NasEntry,
+  packet: RadiusPacket,
+  username: string,
+  isSessionRecord: boolean,
+  current: TenantAuthData<Subject> | Promise<TenantAuthData<Subject>>,
+  nowMs: number,
+): Promise<RecordFacts> {
+  const tenant = await current;
+  const database = context.auth.databaseOf(nas.tenantId);
+  const { interimIntervalSeconds } = await tenant.settingsOf(database, nowMs);
+  if (!isSessionRecord) return { subject: null, interimIntervalSeconds };
+  const fromClass = subjectFromClass(packet);
+  if (fromClass) return { subject: fromClass, interimIntervalSeconds };
+  const found = await findSubject(tenant, database, packet, userNameWithoutDomain(username));
+  return { subject: subjectIdentity(found), interimIntervalSeconds };
+}
+
+function recordOf(
+  packet: RadiusPacket,
+  nas: NasEntry,
+  statusType: number,
+  acctSessionId: string,
+  username: string,
+  facts: RecordFacts,
+  nowMs: number,
+): AccountingRecord {
   const delaySeconds = getInteger(packet, Attribute.AcctDelayTime) ?? 0;
   return {
     tenantId: nas.tenantId,
@@ -66,8 +121,8 @@ export function readAccountingRecord(
     receivedAtMs: nowMs - delaySeconds * 1000,
     acctSessionId,
     username,
-    subjectKind,
-    subjectId,
+    subjectKind: facts.subject?.kind ?? null,
+    subjectId: facts.subject?.id ?? null,
     callingStationId: normalizeCallingStationId(getString(packet, Attribute.CallingStationId) ?? ''),
     framedIp: getIpAddress(packet, Attribute.FramedIpAddress) ?? null,
     nasPortId: getString(packet, Attribute.NasPortId) ?? null,
@@ -77,7 +132,7 @@ export function readAccountingRecord(
     outputPackets: getInteger(packet, Attribute.AcctOutputPackets) ?? 0,
     sessionTimeSeconds: getInteger(packet, Attribute.AcctSessionTime) ?? 0,
     terminateCause: getInteger(packet, Attribute.AcctTerminateCause) ?? null,
-    interimIntervalSeconds: tenant.settingsOf(shard, nowMs).interimIntervalSeconds,
+    interimIntervalSeconds: facts.interimIntervalSeconds,
   };
 }
 
@@ -89,10 +144,20 @@ export function handleAccountingRequest(
   answered: AccountingAnswered,
 ): void {
   const record = readAccountingRecord(context, packet, nas);
+  if (record instanceof Promise) {
+    record
+      .then((read) => submitRecord(context, read, answered))
+      .catch((error: unknown) => answered(error, null));
+    return;
+  }
   if ('invalid' in record) {
     answered(null, { kind: 'drop', reason: record.invalid });
     return;
   }
+  submitRecord(context, record, answered);
+}
+
+function submitRecord(context: IntakeContext, record: AccountingRecord, answered: AccountingAnswered): void {
   const isQueued = context.writer.submit(record, (error, outcome) => {
     if (error !== null || outcome === null) {
       answered(error, null);

@@ -1,5 +1,5 @@
 // What every intake stage needs, passed explicitly.
-import type { Clock, SecretBox, ShardRegistry } from '@kiunga/schemas';
+import type { Clock, SecretBox } from '@kiunga/schemas';
 import type { Logger } from 'pino';
 import type { SessionTable } from '../sessions/index';
 import type { AccountingWriter, AuthCache } from '../store/index';
@@ -8,12 +8,14 @@ import type { Subject } from './subject';
 
 export interface IntakeContext {
   clock: Clock;
-  shards: ShardRegistry;
   secretBox: SecretBox;
   sessions: SessionTable;
   writer: AccountingWriter;
   metrics: AaaMetrics;
   logger: Logger;
-  /** Voucher/subscriber lookups and RADIUS settings per tenant, checked against the shard's generation. */
+  /**
+   * Voucher/subscriber lookups and RADIUS settings per tenant, checked against the tenant's change
+   * generation; also the AAA server's handle on each tenant's database (`databaseOf`).
+   */
   auth: AuthCache<Subject>;
 }

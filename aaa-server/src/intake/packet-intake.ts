@@ -17,7 +17,7 @@ import {
   verifyRequestAuthenticator,
 } from '../codec/index';
 import { type NasEntry, type NasRegistry, normaliseAddress } from '../store/index';
-import { handleAccessRequest } from './access-request';
+import { type AccessOutcome, handleAccessRequest } from './access-request';
 import { handleAccountingRequest } from './accounting-request';
 import type { IntakeContext } from './context';
 import type { DuplicateCache, DuplicateEntry } from './duplicate-cache';
@@ -133,23 +133,17 @@ function dispatch(request: AdmittedRequest, role: PortRole): void {
     try {
       outcome = handleAccessRequest(context, packet, nas);
     } catch (error) {
-      // A value that breaks the RFCs (a User-Password of 6 octets, say) is the NAS's fault, not ours.
-      if (error instanceof CodecError) {
-        request.dependencies.duplicates.abandon(request.duplicate);
-        dropMalformed(request.dependencies, error, request.peer.address, nas);
-      } else {
-        context.logger.error({ err: error, nasId: nas.id }, 'access request failed');
-        drop(request, 'internal_error');
-      }
+      accessRequestFailed(request, error);
       return;
     }
-    if (outcome.kind === 'drop') {
-      drop(request, outcome.reason);
+    // A cached login answers now; one that had to read the database answers when the read is done.
+    if (outcome instanceof Promise) {
+      outcome
+        .then((settled) => answerAccessRequest(request, settled))
+        .catch((error: unknown) => accessRequestFailed(request, error));
       return;
     }
-    if (outcome.kind === 'accept') context.metrics.countAccept(nas.tenantId);
-    else context.metrics.countReject(nas.tenantId, outcome.reason);
-    reply(request, outcome.code, outcome.attributes);
+    answerAccessRequest(request, outcome);
     return;
   }
   handleAccountingRequest(context, packet, nas, (error, answer) => {
@@ -164,6 +158,28 @@ function dispatch(request: AdmittedRequest, role: PortRole): void {
     context.logger.error({ err: error, nasId: nas.id }, 'accounting request failed');
     drop(request, 'internal_error');
   });
+}
+
+function answerAccessRequest(request: AdmittedRequest, outcome: AccessOutcome): void {
+  const { context } = request.dependencies;
+  if (outcome.kind === 'drop') {
+    drop(request, outcome.reason);
+    return;
+  }
+  if (outcome.kind === 'accept') context.metrics.countAccept(request.nas.tenantId);
+  else context.metrics.countReject(request.nas.tenantId, outcome.reason);
+  reply(request, outcome.code, outcome.attributes);
+}
+
+function accessRequestFailed(request: AdmittedRequest, error: unknown): void {
+  // A value that breaks the RFCs (a User-Password of 6 octets, say) is the NAS's fault, not ours.
+  if (error instanceof CodecError) {
+    request.dependencies.duplicates.abandon(request.duplicate);
+    dropMalformed(request.dependencies, error, request.peer.address, request.nas);
+    return;
+  }
+  request.dependencies.context.logger.error({ err: error, nasId: request.nas.id }, 'access request failed');
+  drop(request, 'internal_error');
 }
 
 /** Counts a malformed datagram and logs it, rate-limited per NAS (or source address when none is known). */

@@ -1,6 +1,6 @@
 // Which voucher or subscriber a User-Name names, within the NAS's tenant only.
 import { Attribute } from '@kiunga/dictionaries';
-import type { TenantShard } from '@kiunga/schemas';
+import type { SqlDatabase } from '@kiunga/schemas';
 import {
   findAttribute,
   getInteger,
@@ -26,32 +26,50 @@ export type Subject =
   | { kind: 'voucher'; voucher: VoucherRow; classAttribute?: OutgoingAttribute }
   | { kind: 'subscriber'; subscriber: SubscriberRow; classAttribute?: OutgoingAttribute };
 
-/** PPP asks for a subscriber first; everything else (hotspot) for a voucher first. */
-export function findSubject(
+/** PPP logins (Service-Type Framed or Framed-Protocol PPP) look for a subscriber first. */
+export function isFramedLogin(packet: RadiusPacket): boolean {
+  return (
+    getInteger(packet, Attribute.ServiceType) === SERVICE_TYPE_FRAMED ||
+    getInteger(packet, Attribute.FramedProtocol) === FRAMED_PROTOCOL_PPP
+  );
+}
+
+/**
+ * The subject as cached: null when known absent, undefined when it must be looked up (`findSubject`).
+ * Synchronous, so a cached login answers without a promise.
+ */
+export function cachedSubject(
   cache: TenantAuthData<Subject>,
-  shard: TenantShard,
   packet: RadiusPacket,
   username: string,
-): Subject | undefined {
-  const isFramed =
-    getInteger(packet, Attribute.ServiceType) === SERVICE_TYPE_FRAMED ||
-    getInteger(packet, Attribute.FramedProtocol) === FRAMED_PROTOCOL_PPP;
+): Subject | null | undefined {
+  return cache.subject(isFramedLogin(packet), username);
+}
+
+/** PPP asks for a subscriber first; everything else (hotspot) for a voucher first. */
+export async function findSubject(
+  cache: TenantAuthData<Subject>,
+  database: SqlDatabase,
+  packet: RadiusPacket,
+  username: string,
+): Promise<Subject | undefined> {
+  const isFramed = isFramedLogin(packet);
   const cached = cache.subject(isFramed, username);
   if (cached !== undefined) return cached ?? undefined;
   const found = isFramed
-    ? (subscriberSubject(shard, username) ?? voucherSubject(shard, username))
-    : (voucherSubject(shard, username) ?? subscriberSubject(shard, username));
+    ? ((await subscriberSubject(database, username)) ?? (await voucherSubject(database, username)))
+    : ((await voucherSubject(database, username)) ?? (await subscriberSubject(database, username)));
   cache.remember(isFramed, username, found);
   return found;
 }
 
-function voucherSubject(shard: TenantShard, code: string): Subject | undefined {
-  const voucher = findVoucherByCode(shard, code);
+async function voucherSubject(database: SqlDatabase, code: string): Promise<Subject | undefined> {
+  const voucher = await findVoucherByCode(database, code);
   return voucher ? { kind: 'voucher', voucher } : undefined;
 }
 
-function subscriberSubject(shard: TenantShard, username: string): Subject | undefined {
-  const subscriber = findSubscriberByUsername(shard, username);
+async function subscriberSubject(database: SqlDatabase, username: string): Promise<Subject | undefined> {
+  const subscriber = await findSubscriberByUsername(database, username);
   return subscriber ? { kind: 'subscriber', subscriber } : undefined;
 }
 

@@ -1,7 +1,7 @@
 // The SQL of accounting: a batch of records into accounting_log and sessions inside the caller's
 // transaction, and the session reads and closes the AAA server needs. Positional parameters and
 // multi-row inserts: this runs for every Accounting-Request.
-import { newId, type TenantShard } from '@kiunga/schemas';
+import { newId, type SqlDatabase } from '@kiunga/schemas';
 
 export const AcctStatus = { Start: 1, Stop: 2, InterimUpdate: 3, AccountingOn: 7, AccountingOff: 8 } as const;
 
@@ -40,45 +40,50 @@ const ACCOUNTING_LOG_COLUMNS = 9;
 const ACCOUNTING_LOG_INSERT_HEAD = `INSERT INTO accounting_log (received_at, nas_id, status_type, acct_session_id, username,
                                   input_octets, output_octets, session_time_seconds, terminate_cause) VALUES `;
 const ACCOUNTING_LOG_ROW = `(${new Array(ACCOUNTING_LOG_COLUMNS).fill('?').join(', ')})`;
-/** The INSERT for n rows, at index n (built once; the shard caches the prepared statements). */
+/** The INSERT for n rows, at index n (built once; the database caches the prepared statements). */
 const accountingLogInserts = Array.from(
   { length: ACCOUNTING_LOG_ROWS_PER_INSERT + 1 },
   (_, rows) => ACCOUNTING_LOG_INSERT_HEAD + new Array(rows).fill(ACCOUNTING_LOG_ROW).join(', '),
 );
 
-// Counters only move forward: a late, reordered interim must not roll octets back.
+// Counters only move forward: a late, reordered interim must not roll octets back. (CASE, not the
+// scalar MAX(a, b) SQLite has and PostgreSQL lacks: docs/database.md, portable SQL.)
 const UPSERT_SESSION_SQL = `INSERT INTO sessions (id, nas_id, acct_session_id, username, subject_kind, subject_id,
                              calling_station_id, framed_ip, nas_port_id, status, started_at, updated_at, stopped_at,
                              interim_interval_seconds, input_octets, output_octets, input_packets,
                              output_packets, session_time_seconds, terminate_cause)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(nas_id, acct_session_id) DO UPDATE SET
-         updated_at = MAX(sessions.updated_at, excluded.updated_at),
+         updated_at = CASE WHEN excluded.updated_at > sessions.updated_at THEN excluded.updated_at ELSE sessions.updated_at END,
          framed_ip = COALESCE(excluded.framed_ip, sessions.framed_ip),
-         input_octets = MAX(sessions.input_octets, excluded.input_octets),
-         output_octets = MAX(sessions.output_octets, excluded.output_octets),
-         input_packets = MAX(sessions.input_packets, excluded.input_packets),
-         output_packets = MAX(sessions.output_packets, excluded.output_packets),
-         session_time_seconds = MAX(sessions.session_time_seconds, excluded.session_time_seconds),
+         input_octets = CASE WHEN excluded.input_octets > sessions.input_octets THEN excluded.input_octets ELSE sessions.input_octets END,
+         output_octets = CASE WHEN excluded.output_octets > sessions.output_octets THEN excluded.output_octets ELSE sessions.output_octets END,
+         input_packets = CASE WHEN excluded.input_packets > sessions.input_packets THEN excluded.input_packets ELSE sessions.input_packets END,
+         output_packets = CASE WHEN excluded.output_packets > sessions.output_packets THEN excluded.output_packets ELSE sessions.output_packets END,
+         session_time_seconds = CASE WHEN excluded.session_time_seconds > sessions.session_time_seconds THEN excluded.session_time_seconds ELSE sessions.session_time_seconds END,
          status = CASE WHEN sessions.status = 'closed' THEN 'closed' ELSE excluded.status END,
          stopped_at = COALESCE(sessions.stopped_at, excluded.stopped_at),
          terminate_cause = COALESCE(sessions.terminate_cause, excluded.terminate_cause)
        RETURNING id`;
 
 /** Writes a batch of one tenant's records; call inside a transaction. Outcomes come in record order. */
-export function writeAccountingRecords(
-  shard: TenantShard,
+export async function writeAccountingRecords(
+  transaction: SqlDatabase,
   records: readonly AccountingRecord[],
-): AccountingOutcome[] {
-  insertAccountingLog(shard, records);
-  return records.map((record) => applyToSessions(shard, record));
+): Promise<AccountingOutcome[]> {
+  await insertAccountingLog(transaction, records);
+  const outcomes: AccountingOutcome[] = [];
+  for (const record of records) outcomes.push(await applyToSessions(transaction, record));
+  return outcomes;
 }
 
-function insertAccountingLog(shard: TenantShard, records: readonly AccountingRecord[]): void {
-  const values: Array<string | number | null> = [];
+async function insertAccountingLog(
+  transaction: SqlDatabase,
+  records: readonly AccountingRecord[],
+): Promise<void> {
   for (let start = 0; start < records.length; start += ACCOUNTING_LOG_ROWS_PER_INSERT) {
     const end = Math.min(records.length, start + ACCOUNTING_LOG_ROWS_PER_INSERT);
-    values.length = 0;
+    const values: Array<string | number | null> = [];
     for (let index = start; index < end; index += 1) {
       const record = records[index]!;
       values.push(
@@ -93,17 +98,20 @@ function insertAccountingLog(shard: TenantShard, records: readonly AccountingRec
         record.terminateCause,
       );
     }
-    shard.statement(accountingLogInserts[end - start]!).run(values);
+    await transaction.run(accountingLogInserts[end - start]!, values);
   }
 }
 
-function applyToSessions(shard: TenantShard, record: AccountingRecord): AccountingOutcome {
+async function applyToSessions(
+  transaction: SqlDatabase,
+  record: AccountingRecord,
+): Promise<AccountingOutcome> {
   if (record.statusType === AcctStatus.AccountingOn || record.statusType === AcctStatus.AccountingOff) {
-    closeOpenSessionsOfNas(shard, record.nasId, record.receivedAtMs, 'NAS-Reboot');
+    await closeOpenSessionsOfNas(transaction, record.nasId, record.receivedAtMs, 'NAS-Reboot');
     return { sessionId: null };
   }
   if (record.subjectKind === null || record.subjectId === null) return { sessionId: null };
-  return { sessionId: upsertSession(shard, record) };
+  return { sessionId: await upsertSession(transaction, record) };
 }
 
 const terminateCauseNames: Record<number, string> = {
@@ -132,56 +140,59 @@ export function terminateCauseName(cause: number | null): string | null {
   return terminateCauseNames[cause] ?? `Cause-${cause}`;
 }
 
-function upsertSession(shard: TenantShard, record: AccountingRecord): string {
+async function upsertSession(transaction: SqlDatabase, record: AccountingRecord): Promise<string> {
   const isStop = record.statusType === AcctStatus.Stop;
-  const row = shard
-    .statement(UPSERT_SESSION_SQL)
-    .get(
-      newId('session'),
-      record.nasId,
-      record.acctSessionId,
-      record.username,
-      record.subjectKind,
-      record.subjectId,
-      record.callingStationId,
-      record.framedIp,
-      record.nasPortId,
-      isStop ? 'closed' : 'open',
-      record.receivedAtMs - record.sessionTimeSeconds * 1000,
-      record.receivedAtMs,
-      isStop ? record.receivedAtMs : null,
-      record.interimIntervalSeconds,
-      record.inputOctets,
-      record.outputOctets,
-      record.inputPackets,
-      record.outputPackets,
-      record.sessionTimeSeconds,
-      isStop ? terminateCauseName(record.terminateCause) : null,
-    ) as { id: string };
-  return row.id;
+  const [id] = await transaction.column<string>(UPSERT_SESSION_SQL, [
+    newId('session'),
+    record.nasId,
+    record.acctSessionId,
+    record.username,
+    record.subjectKind,
+    record.subjectId,
+    record.callingStationId,
+    record.framedIp,
+    record.nasPortId,
+    isStop ? 'closed' : 'open',
+    record.receivedAtMs - record.sessionTimeSeconds * 1000,
+    record.receivedAtMs,
+    isStop ? record.receivedAtMs : null,
+    record.interimIntervalSeconds,
+    record.inputOctets,
+    record.outputOctets,
+    record.inputPackets,
+    record.outputPackets,
+    record.sessionTimeSeconds,
+    isStop ? terminateCauseName(record.terminateCause) : null,
+  ]);
+  if (id === undefined) throw new Error('the session upsert returned no id');
+  return id;
 }
 
-export function closeOpenSessionsOfNas(
-  shard: TenantShard,
+export async function closeOpenSessionsOfNas(
+  database: SqlDatabase,
   nasId: string,
   nowMs: number,
   cause: string,
-): number {
-  return shard
-    .statement(
-      `UPDATE sessions SET status = 'closed', stopped_at = ?, terminate_cause = ?
-        WHERE nas_id = ? AND status = 'open'`,
-    )
-    .run(nowMs, cause, nasId).changes;
+): Promise<number> {
+  const result = await database.run(
+    `UPDATE sessions SET status = 'closed', stopped_at = ?, terminate_cause = ?
+      WHERE nas_id = ? AND status = 'open'`,
+    [nowMs, cause, nasId],
+  );
+  return result.changes;
 }
 
 /** Closes one session that the server gave up on (its interim updates stopped). */
-export function closeSessionById(shard: TenantShard, sessionId: string, nowMs: number, cause: string): void {
-  shard
-    .statement(
-      `UPDATE sessions SET status = 'closed', stopped_at = ?, terminate_cause = ? WHERE id = ? AND status = 'open'`,
-    )
-    .run(nowMs, cause, sessionId);
+export async function closeSessionById(
+  database: SqlDatabase,
+  sessionId: string,
+  nowMs: number,
+  cause: string,
+): Promise<void> {
+  await database.run(
+    `UPDATE sessions SET status = 'closed', stopped_at = ?, terminate_cause = ? WHERE id = ? AND status = 'open'`,
+    [nowMs, cause, sessionId],
+  );
 }
 
 export interface OpenSessionRow {
@@ -200,15 +211,14 @@ export interface OpenSessionRow {
   outputOctets: number;
 }
 
-/** For rebuilding the session table at start. */
-export function readOpenSessions(shard: TenantShard): OpenSessionRow[] {
-  return shard
-    .statement(
-      `SELECT id, nas_id AS nasId, acct_session_id AS acctSessionId, username, subject_kind AS subjectKind,
-              subject_id AS subjectId, calling_station_id AS callingStationId, framed_ip AS framedIp,
-              started_at AS startedAt, updated_at AS updatedAt, interim_interval_seconds AS interimIntervalSeconds,
-              input_octets AS inputOctets, output_octets AS outputOctets
-         FROM sessions WHERE status = 'open'`,
-    )
-    .all() as OpenSessionRow[];
+/** For rebuilding the session table at start, in session id order (the table lists them so). */
+export function readOpenSessions(database: SqlDatabase): Promise<OpenSessionRow[]> {
+  return database.all<OpenSessionRow>(
+    `SELECT id, nas_id AS "nasId", acct_session_id AS "acctSessionId", username, subject_kind AS "subjectKind",
+            subject_id AS "subjectId", calling_station_id AS "callingStationId", framed_ip AS "framedIp",
+            started_at AS "startedAt", updated_at AS "updatedAt",
+            interim_interval_seconds AS "interimIntervalSeconds",
+            input_octets AS "inputOctets", output_octets AS "outputOctets"
+       FROM sessions WHERE status = 'open' ORDER BY id`,
+  );
 }

@@ -1,10 +1,8 @@
-// The accounting writer against a real shard: grouped commits, callers told only once their record is
-// on disk (seen from another connection), sessions upserted in order, and a bounded queue.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ShardRegistry } from '@kiunga/schemas';
-import Database from 'better-sqlite3';
+// The accounting writer against a real tenant database (SQLite, or PostgreSQL with
+// KIUNGA_TEST_DATABASE=postgres): grouped commits, callers told only once their record is durable (seen
+// from another connection), sessions upserted in order, and a bounded queue.
+import type { Databases, SqlDatabase, SqlValue } from '@kiunga/schemas';
+import { useTestDatabases } from '@kiunga/schemas/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ACCOUNTING_LOG_ROWS_PER_INSERT,
@@ -14,20 +12,26 @@ import {
 } from './accounting-records';
 import { AccountingWriter } from './accounting-writer';
 
-const TENANT_ID = 'ten_acct';
-let dataDir: string;
-let shards: ShardRegistry;
+const testDatabases = useTestDatabases();
+let tenantCounter = 0;
+let TENANT_ID: string;
+let database: SqlDatabase;
+/** The same databases on connections of their own, as another process has. */
+let outside: Databases;
 
-beforeEach(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'kiunga-accounting-'));
-  shards = new ShardRegistry({ dataDir });
-  shards.forTenant(TENANT_ID);
+beforeEach(async () => {
+  TENANT_ID = `ten_acct_${++tenantCounter}`;
+  database = await testDatabases().createTenantDatabase(TENANT_ID);
+  outside = await testDatabases().openOtherConnections();
 });
 
-afterEach(() => {
-  shards.closeAll();
-  rmSync(dataDir, { recursive: true, force: true });
+afterEach(async () => {
+  await outside.close();
 });
+
+function newWriter(): AccountingWriter {
+  return new AccountingWriter(() => database);
+}
 
 function record(
   acctSessionId: string,
@@ -57,14 +61,9 @@ function record(
   };
 }
 
-/** Reads the shard as another process would: its own connection, committed data only. */
-function fromOutside<Row>(sql: string, ...parameters: unknown[]): Row[] {
-  const outside = new Database(join(dataDir, 'tenants', `${TENANT_ID}.db`), { readonly: true });
-  try {
-    return outside.prepare(sql).all(...parameters) as Row[];
-  } finally {
-    outside.close();
-  }
+/** Reads the tenant's database as another process would: its own connection, committed data only. */
+function fromOutside<Row>(sql: string, ...parameters: SqlValue[]): Promise<Row[]> {
+  return outside.forTenant(TENANT_ID).all<Row>(sql, parameters);
 }
 
 function submitAll(writer: AccountingWriter, records: AccountingRecord[]): Promise<AccountingOutcome[]> {
@@ -84,22 +83,25 @@ function submitAll(writer: AccountingWriter, records: AccountingRecord[]): Promi
 
 describe('AccountingWriter', () => {
   it('tells each caller only after its record can be read from another connection', async () => {
-    const writer = new AccountingWriter(shards);
+    const writer = newWriter();
     const seenAtAnswer: number[] = [];
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
       writer.submit(record('s1', AcctStatus.Start), () => {
-        seenAtAnswer.push(fromOutside('SELECT 1 FROM accounting_log WHERE acct_session_id = ?', 's1').length);
-        seenAtAnswer.push(
-          fromOutside("SELECT 1 FROM sessions WHERE acct_session_id = ? AND status = 'open'", 's1').length,
-        );
-        resolve();
+        // Both reads leave at once, before anything else can commit.
+        Promise.all([
+          fromOutside('SELECT 1 FROM accounting_log WHERE acct_session_id = ?', 's1'),
+          fromOutside("SELECT 1 FROM sessions WHERE acct_session_id = ? AND status = 'open'", 's1'),
+        ]).then((seen) => {
+          seenAtAnswer.push(...seen.map((rows) => rows.length));
+          resolve();
+        }, reject);
       });
     });
     expect(seenAtAnswer).toEqual([1, 1]);
   });
 
   it('writes a group bigger than one INSERT, and applies each session’s records in order', async () => {
-    const writer = new AccountingWriter(shards);
+    const writer = newWriter();
     const sessions = ACCOUNTING_LOG_ROWS_PER_INSERT + 7;
     const records: AccountingRecord[] = [];
     for (let index = 0; index < sessions; index += 1) records.push(record(`b${index}`, AcctStatus.Start));
@@ -116,12 +118,12 @@ describe('AccountingWriter', () => {
     // The interim and the stop name the session the start opened.
     expect(outcomes[sessions]!.sessionId).toBe(outcomes[0]!.sessionId);
     expect(outcomes.at(-1)!.sessionId).toBe(outcomes[0]!.sessionId);
-    expect(fromOutside<{ count: number }>('SELECT COUNT(*) AS count FROM accounting_log')[0]!.count).toBe(
-      records.length,
-    );
     expect(
-      fromOutside(
-        'SELECT status, input_octets AS inputOctets, terminate_cause AS cause FROM sessions WHERE acct_session_id = ?',
+      (await fromOutside<{ count: number }>('SELECT COUNT(*) AS count FROM accounting_log'))[0]!.count,
+    ).toBe(records.length);
+    expect(
+      await fromOutside(
+        'SELECT status, input_octets AS "inputOctets", terminate_cause AS cause FROM sessions WHERE acct_session_id = ?',
         'b0',
       ),
     ).toEqual([{ status: 'closed', inputOctets: 900, cause: 'Idle-Timeout' }]);
@@ -129,25 +131,25 @@ describe('AccountingWriter', () => {
   });
 
   it('closes every open session of a NAS on Accounting-On', async () => {
-    const writer = new AccountingWriter(shards);
+    const writer = newWriter();
     await submitAll(writer, [record('c1', AcctStatus.Start), record('c2', AcctStatus.Start)]);
     await submitAll(writer, [record('', AcctStatus.AccountingOn, { subjectKind: null, subjectId: null })]);
-    expect(fromOutside("SELECT acct_session_id FROM sessions WHERE status = 'open'")).toEqual([]);
+    expect(await fromOutside("SELECT acct_session_id FROM sessions WHERE status = 'open'")).toEqual([]);
   });
 
-  it('writes what is queued at shutdown without waiting for the window', () => {
-    const writer = new AccountingWriter(shards);
+  it('writes what is queued at shutdown without waiting for the window', async () => {
+    const writer = newWriter();
     let isAnswered = false;
     writer.submit(record('d1', AcctStatus.Start), () => {
       isAnswered = true;
     });
-    writer.flushNow();
+    await writer.flush();
     expect(isAnswered).toBe(true);
-    expect(fromOutside('SELECT 1 FROM accounting_log WHERE acct_session_id = ?', 'd1')).toHaveLength(1);
+    expect(await fromOutside('SELECT 1 FROM accounting_log WHERE acct_session_id = ?', 'd1')).toHaveLength(1);
   });
 
   it('tells every caller of a group that failed, and keeps going for the next', async () => {
-    const writer = new AccountingWriter(shards);
+    const writer = newWriter();
     // accounting_log.nas_id is NOT NULL: the group's transaction rolls back.
     const broken = record('e1', AcctStatus.Start, { nasId: null as unknown as string });
     await expect(submitAll(writer, [broken])).rejects.toBeDefined();

@@ -1,7 +1,7 @@
 // Accounting records are committed in groups - one transaction (one fsync) per tenant for every record
 // that arrived within a short window - and each caller learns only after its record is durable, so the
 // Accounting-Response can follow (RFC 2866 §2: the server answers once it has recorded the data).
-import type { ShardRegistry } from '@kiunga/schemas';
+import type { SqlDatabase } from '@kiunga/schemas';
 import { type AccountingOutcome, type AccountingRecord, writeAccountingRecords } from './accounting-records';
 
 /** Records per commit at most: bounds the time one flush holds the event loop. */
@@ -28,9 +28,12 @@ export class AccountingWriter {
   private windowTimer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private recordsWritten = 0;
+  /** Commits under way (on PostgreSQL they take round trips); `flush` waits for them. */
+  private readonly commits = new Set<Promise<void>>();
 
   constructor(
-    private readonly shards: ShardRegistry,
+    /** The tenant's database (the AAA server's handle on the one layer). */
+    private readonly databaseOf: (tenantId: string) => SqlDatabase,
     private readonly onCallbackError: (error: unknown) => void = () => {},
   ) {}
 
@@ -50,13 +53,14 @@ export class AccountingWriter {
     return this.queue.length;
   }
 
-  /** Writes everything queued now; used at shutdown. */
-  flushNow(): void {
+  /** Writes everything queued now and waits for every commit under way; used at shutdown. */
+  async flush(): Promise<void> {
     clearTimeout(this.windowTimer);
     this.windowTimer = undefined;
     if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.immediate = undefined;
     while (this.queue.length > 0) this.flushBatch();
+    await Promise.all(this.commits);
   }
 
   private scheduleFlush(): void {
@@ -88,15 +92,21 @@ export class AccountingWriter {
       if (group) group.push(pending);
       else byTenant.set(pending.record.tenantId, [pending]);
     }
-    for (const [tenantId, group] of byTenant) this.commitGroup(tenantId, group);
+    for (const [tenantId, group] of byTenant) {
+      const commit = this.commitGroup(tenantId, group);
+      this.commits.add(commit);
+      void commit.finally(() => this.commits.delete(commit));
+    }
   }
 
-  private commitGroup(tenantId: string, group: Pending[]): void {
+  /** One transaction for the group; each caller hears after the commit (or the failure). Never rejects. */
+  private async commitGroup(tenantId: string, group: Pending[]): Promise<void> {
     let outcomes: AccountingOutcome[];
     try {
-      const shard = this.shards.forTenant(tenantId);
       const records = group.map((pending) => pending.record);
-      outcomes = shard.sqlite.transaction(() => writeAccountingRecords(shard, records))();
+      outcomes = await this.databaseOf(tenantId).transaction((transaction) =>
+        writeAccountingRecords(transaction, records),
+      );
     } catch (error) {
       for (const pending of group) this.tell(pending, error, null);
       return;

@@ -1,155 +1,126 @@
 // The AAA server's cache of lookups and settings: a change committed by anyone is seen by the next
-// Access-Request, with no time passing; accounting may reuse a check a quarter second old.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ShardRegistry, SqliteDatabase, type TenantShard, writeTenantRadiusSettings } from '@kiunga/schemas';
-import Database from 'better-sqlite3';
+// Access-Request, with no time passing; accounting may reuse a check a quarter second old. On SQLite a
+// cached answer costs no statement at all (the wal-index watch); on PostgreSQL each check reads the
+// change generation. Runs on the test run's backend (KIUNGA_TEST_DATABASE).
+import { type Databases, type SqlDatabase, writeTenantRadiusSettings } from '@kiunga/schemas';
+import { useTestDatabases } from '@kiunga/schemas/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUTH_CACHE_ACCOUNTING_RECHECK_MS, AuthCache } from './auth-cache';
-import { WalIndexWatch } from './wal-index';
+import { AUTH_CACHE_ACCOUNTING_RECHECK_MS, AuthCache, type TenantAuthData } from './auth-cache';
+import { recordVoucherFirstUse } from './tenant-records';
 
-const TENANT_ID = 'ten_cache';
+const testDatabases = useTestDatabases();
 const nowMs = 1_780_000_000_000;
-let dataDir: string;
-let shards: ShardRegistry;
-let shard: TenantShard;
+let tenantCounter = 0;
+let tenantId: string;
+let database: SqlDatabase;
+/** The same databases on connections of their own: another process. */
+let otherProcess: Databases;
 let cacheInUse: AuthCache<string> | undefined;
 
 function newCache(): AuthCache<string> {
-  cacheInUse = new AuthCache<string>();
+  cacheInUse = new AuthCache<string>(testDatabases().databases);
   return cacheInUse;
 }
 
-/** The same shard, counting the statements asked of it. */
-function countingShard(): { shard: TenantShard; statements: () => number } {
-  let count = 0;
-  const counted: TenantShard = {
-    ...shard,
-    tenantId: shard.tenantId,
-    sqlite: shard.sqlite,
-    orm: shard.orm,
-    statement(sql) {
-      count += 1;
-      return shard.statement(sql);
-    },
-  };
-  return { shard: counted, statements: () => count };
+/** The tenant's cache data, whether the check answered at once or had to read. */
+async function checked(
+  data: TenantAuthData<string> | Promise<TenantAuthData<string>>,
+): Promise<TenantAuthData<string>> {
+  return data;
 }
 
-beforeEach(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'kiunga-auth-cache-'));
-  shards = new ShardRegistry({ dataDir });
-  shard = shards.forTenant(TENANT_ID);
+beforeEach(async () => {
+  tenantId = `ten_cache_${++tenantCounter}`;
+  database = await testDatabases().createTenantDatabase(tenantId);
+  otherProcess = await testDatabases().openOtherConnections();
 });
 
-afterEach(() => {
+afterEach(async () => {
   cacheInUse?.close();
   cacheInUse = undefined;
-  shards.closeAll();
-  rmSync(dataDir, { recursive: true, force: true });
+  await otherProcess.close();
 });
 
+const PLAN_SQL = `INSERT INTO plans (id, name, kind, price_cents, rate_up_kbps, rate_down_kbps, created_at, updated_at)
+                  VALUES (?, 'Plan', 'pppoe', 100, 1, 1, 0, 0)`;
+
 /** A write to the plans table as another process makes it: its own connection, its own commit. */
-function addPlanFromAnotherConnection(id: string): void {
-  const other = new Database(join(dataDir, 'tenants', `${TENANT_ID}.db`));
-  other
-    .prepare(
-      `INSERT INTO plans (id, name, kind, price_cents, rate_up_kbps, rate_down_kbps, created_at, updated_at)
-       VALUES (?, 'Plan', 'pppoe', 100, 1, 1, 0, 0)`,
-    )
-    .run(id);
-  other.close();
+async function addPlanFromAnotherConnection(id: string): Promise<void> {
+  await otherProcess.forTenant(tenantId).run(PLAN_SQL, [id]);
 }
 
 describe('AuthCache', () => {
-  it('forgets a tenant’s lookups on the next Access-Request after another process changed its data', () => {
+  it('forgets a tenant’s lookups on the next Access-Request after another process changed its data', async () => {
     const cache = newCache();
-    cache.current(shard, nowMs).remember(false, 'code-1', 'voucher-1');
-    expect(cache.current(shard, nowMs).subject(false, 'code-1')).toBe('voucher-1');
-    addPlanFromAnotherConnection('pln_a');
+    (await checked(cache.current(tenantId, nowMs))).remember(false, 'code-1', 'voucher-1');
+    expect((await checked(cache.current(tenantId, nowMs))).subject(false, 'code-1')).toBe('voucher-1');
+    await addPlanFromAnotherConnection('pln_a');
     // Same instant: no interval has to pass.
-    expect(cache.current(shard, nowMs).subject(false, 'code-1')).toBeUndefined();
+    expect((await checked(cache.current(tenantId, nowMs))).subject(false, 'code-1')).toBeUndefined();
   });
 
-  it('sees a change made through this process’s own shard handle at once too', () => {
+  it('sees a change made through this process’s own database handle at once too', async () => {
     const cache = newCache();
-    cache.current(shard, nowMs).remember(true, 'otieno', 'subscriber-1');
-    shard.sqlite
-      .prepare(
-        `INSERT INTO plans (id, name, kind, price_cents, rate_up_kbps, rate_down_kbps, created_at, updated_at)
-         VALUES ('pln_b', 'Plan', 'pppoe', 100, 1, 1, 0, 0)`,
-      )
-      .run();
-    expect(cache.current(shard, nowMs).subject(true, 'otieno')).toBeUndefined();
+    (await checked(cache.current(tenantId, nowMs))).remember(true, 'otieno', 'subscriber-1');
+    await database.run(PLAN_SQL, ['pln_b']);
+    expect((await checked(cache.current(tenantId, nowMs))).subject(true, 'otieno')).toBeUndefined();
   });
 
   it('reads RADIUS settings written through writeTenantRadiusSettings on the next request', async () => {
     const cache = newCache();
-    expect(cache.current(shard, nowMs).settingsOf(shard, nowMs).expiredAccountPolicy).toBe('reject');
+    const before = await checked(cache.current(tenantId, nowMs));
+    expect((await before.settingsOf(database, nowMs)).expiredAccountPolicy).toBe('reject');
     await writeTenantRadiusSettings(
-      new SqliteDatabase(shard.sqlite),
+      database,
       { expiredAccountPolicy: 'walled_garden', idleTimeoutSeconds: 600 },
       nowMs,
     );
-    const settings = cache.current(shard, nowMs).settingsOf(shard, nowMs);
+    const after = await checked(cache.current(tenantId, nowMs));
+    const settings = await after.settingsOf(database, nowMs);
     expect(settings).toMatchObject({ expiredAccountPolicy: 'walled_garden', idleTimeoutSeconds: 600 });
   });
 
-  it('lets accounting reuse a check younger than a quarter second, and no older', () => {
+  it('lets accounting reuse a check younger than a quarter second, and no older', async () => {
     const cache = newCache();
-    cache.current(shard, nowMs).remember(false, 'code-2', 'voucher-2');
-    addPlanFromAnotherConnection('pln_c');
+    (await checked(cache.current(tenantId, nowMs))).remember(false, 'code-2', 'voucher-2');
+    await addPlanFromAnotherConnection('pln_c');
     const soon = nowMs + AUTH_CACHE_ACCOUNTING_RECHECK_MS - 1;
-    expect(cache.recent(shard, soon).subject(false, 'code-2')).toBe('voucher-2');
+    expect((await checked(cache.recent(tenantId, soon))).subject(false, 'code-2')).toBe('voucher-2');
     const later = nowMs + AUTH_CACHE_ACCOUNTING_RECHECK_MS;
-    expect(cache.recent(shard, later).subject(false, 'code-2')).toBeUndefined();
+    expect((await checked(cache.recent(tenantId, later))).subject(false, 'code-2')).toBeUndefined();
   });
 
-  it('keeps its entries after its own write, and drops them when someone else wrote as well', () => {
+  it('keeps its entries after its own write, and drops them when someone else wrote as well', async () => {
+    await database.run(PLAN_SQL, ['pln_x']);
+    await database.run(
+      `INSERT INTO vouchers (id, code, plan_id, price_cents, validity_seconds, device_limit, rate_limit, created_at)
+       VALUES ('vch_1', 'CODE1', 'pln_x', 100, 3600, 1, '1M/1M', 0),
+              ('vch_2', 'CODE2', 'pln_x', 100, 3600, 1, '1M/1M', 0)`,
+    );
     const cache = newCache();
-    cache.current(shard, nowMs).remember(false, 'code-3', 'voucher-3');
-    shard.statement(`UPDATE change_generation SET value = value + 1 WHERE name = 'auth'`).run();
-    cache.acknowledgeOwnWrite(shard, 1);
-    expect(cache.current(shard, nowMs).subject(false, 'code-3')).toBe('voucher-3');
-    shard.statement(`UPDATE change_generation SET value = value + 1 WHERE name = 'auth'`).run();
-    addPlanFromAnotherConnection('pln_d');
-    cache.acknowledgeOwnWrite(shard, 1);
-    expect(cache.current(shard, nowMs).subject(false, 'code-3')).toBeUndefined();
+    (await checked(cache.current(tenantId, nowMs))).remember(false, 'code-3', 'voucher-3');
+    const own = await recordVoucherFirstUse(database, 'vch_1', nowMs, nowMs + 3_600_000);
+    cache.acknowledgeOwnWrite(tenantId, own.generationBefore, own.generationAfter);
+    expect((await checked(cache.current(tenantId, nowMs))).subject(false, 'code-3')).toBe('voucher-3');
+    await addPlanFromAnotherConnection('pln_d');
+    const second = await recordVoucherFirstUse(database, 'vch_2', nowMs, nowMs + 3_600_000);
+    cache.acknowledgeOwnWrite(tenantId, second.generationBefore, second.generationAfter);
+    expect((await checked(cache.current(tenantId, nowMs))).subject(false, 'code-3')).toBeUndefined();
   });
 
-  it('asks SQLite nothing while nothing was committed, and asks again after any commit', () => {
-    const { shard: counted, statements } = countingShard();
+  it('answers from memory while nothing was committed, and reads again after any commit', async () => {
     const cache = newCache();
-    cache.current(counted, nowMs).remember(false, 'code-4', 'voucher-4');
-    const afterFirst = statements();
+    (await checked(cache.current(tenantId, nowMs))).remember(false, 'code-4', 'voucher-4');
+    const isSqlite = testDatabases().databases.dialect === 'sqlite';
     for (let index = 0; index < 10; index += 1) {
-      expect(cache.current(counted, nowMs).subject(false, 'code-4')).toBe('voucher-4');
+      const current = cache.current(tenantId, nowMs);
+      // SQLite: no statement, not even a promise. PostgreSQL: the generation is read, the lookups kept.
+      expect(current instanceof Promise).toBe(!isSqlite);
+      expect((await checked(current)).subject(false, 'code-4')).toBe('voucher-4');
     }
-    expect(statements()).toBe(afterFirst);
-    addPlanFromAnotherConnection('pln_e');
-    expect(cache.current(counted, nowMs).subject(false, 'code-4')).toBeUndefined();
-    expect(statements()).toBeGreaterThan(afterFirst);
-  });
-});
-
-describe('WalIndexWatch', () => {
-  it('sees every commit in the wal-index header, whoever made it', () => {
-    const watch = WalIndexWatch.open(shard);
-    expect(watch.readHeader()).toBe(true);
-    watch.acceptHeader();
-    expect(watch.readHeader() && watch.isUnchangedSinceAccepted()).toBe(true);
-    addPlanFromAnotherConnection('pln_f');
-    expect(watch.readHeader()).toBe(true);
-    expect(watch.isUnchangedSinceAccepted()).toBe(false);
-    watch.close();
-  });
-
-  it('never calls a shard unchanged when its wal-index cannot be read', () => {
-    const missing = { ...shard, sqlite: { name: join(dataDir, 'no-such.db') } } as unknown as TenantShard;
-    const watch = WalIndexWatch.open(missing);
-    expect(watch.readHeader()).toBe(false);
-    watch.acceptHeader();
-    expect(watch.isUnchangedSinceAccepted()).toBe(false);
+    await addPlanFromAnotherConnection('pln_e');
+    const afterCommit = cache.current(tenantId, nowMs);
+    expect(afterCommit instanceof Promise).toBe(true);
+    expect((await checked(afterCommit)).subject(false, 'code-4')).toBeUndefined();
   });
 });

@@ -1,20 +1,24 @@
 // What authorises a tenant's logins, cached in memory: voucher/subscriber lookups and the RADIUS settings.
-// SQLite triggers bump the shard's change generation on every write to vouchers, subscribers or plans
-// (tenant migration 0001), and writeTenantRadiusSettings bumps it too. Every Access-Request makes sure
-// nothing was committed since the cache was last checked, so a change committed by anyone - the control
-// API in this process, a job, another process - is honoured by the very next request (wal-index.ts says
-// how that stays cheap).
+// Every write to vouchers, subscribers or plans moves the tenant's change generation (tenant migration
+// 0001: SQLite row triggers, PostgreSQL statement triggers), and writeTenantRadiusSettings moves it too.
+// Every Access-Request makes sure nothing was committed since the cache was last checked, so a change
+// committed by anyone - the control API in this process, a job, another process or node - is honoured by
+// the very next request. The check is synchronous when the layer's ChangeWatch vouches that nothing was
+// committed (SQLite: the shard's wal-index header, sqlite-change-watch.ts); otherwise the generation is
+// read, and only that request awaits.
 import {
+  type ChangeWatch,
+  type Databases,
   OPEN_SHARDS_MAX,
   readTenantRadiusSettings,
+  type SqlDatabase,
   type TenantRadiusSettings,
-  type TenantShard,
 } from '@kiunga/schemas';
-import { WalIndexWatch } from './wal-index';
+import { readChangeGeneration } from './tenant-records';
 
 /** Entries per tenant; beyond it the tenant's lookups start afresh (cheap, and bounds memory). */
 export const AUTH_CACHE_ENTRIES_MAX = 100_000;
-/** Tenants cached at once, each with one open file: as many as the shard registry keeps open. */
+/** Tenants cached at once, each with a watch (SQLite: one open file): as many as the shard registry keeps open. */
 export const AUTH_CACHE_TENANTS_MAX = OPEN_SHARDS_MAX;
 /**
  * Accounting only asks which subject a session is (when the NAS lost our Class) and the interim interval:
@@ -23,14 +27,6 @@ export const AUTH_CACHE_TENANTS_MAX = OPEN_SHARDS_MAX;
 export const AUTH_CACHE_ACCOUNTING_RECHECK_MS = 250;
 /** Settings written by hand in SQL (not through writeTenantRadiusSettings) are still seen within this. */
 export const AUTH_CACHE_SETTINGS_REREAD_MS = 10_000;
-
-const GENERATION_SQL = `SELECT value FROM change_generation WHERE name = 'auth'`;
-
-function readGeneration(shard: TenantShard): number {
-  // pluck(): the bare number, no row object.
-  const value = shard.statement(GENERATION_SQL).pluck().get() as number | undefined;
-  return value ?? 0;
-}
 
 /** One tenant's cached lookups and settings, valid for the generation they were read at. */
 export class TenantAuthData<Subject> {
@@ -42,8 +38,6 @@ export class TenantAuthData<Subject> {
   private settingsReadAtMs = 0;
 
   constructor(
-    readonly shard: TenantShard,
-    readonly watch: WalIndexWatch,
     public generation: number,
     public checkedAtMs: number,
   ) {}
@@ -63,87 +57,115 @@ export class TenantAuthData<Subject> {
     subjects.set(username, value ?? null);
   }
 
-  settingsOf(shard: TenantShard, nowMs: number): TenantRadiusSettings {
+  /** The settings when read recently enough, else undefined (then `settingsOf` reads them). */
+  cachedSettings(nowMs: number): TenantRadiusSettings | undefined {
     if (this.settings === undefined || nowMs - this.settingsReadAtMs >= AUTH_CACHE_SETTINGS_REREAD_MS) {
-      this.settings = readTenantRadiusSettings(shard);
-      this.settingsReadAtMs = nowMs;
+      return undefined;
     }
     return this.settings;
   }
+
+  /** The settings, read from the tenant's database when not cached recently enough. */
+  async settingsOf(database: SqlDatabase, nowMs: number): Promise<TenantRadiusSettings> {
+    const cached = this.cachedSettings(nowMs);
+    if (cached !== undefined) return cached;
+    const settings = await readTenantRadiusSettings(database);
+    this.settings = settings;
+    this.settingsReadAtMs = nowMs;
+    return settings;
+  }
+}
+
+/** A tenant as the cache knows it: its database, its watch and its data (none until first checked). */
+interface CachedTenant<Subject> {
+  readonly database: SqlDatabase;
+  readonly watch: ChangeWatch;
+  data: TenantAuthData<Subject> | undefined;
 }
 
 export class AuthCache<Subject> {
-  private readonly tenants = new Map<string, TenantAuthData<Subject>>();
+  private readonly tenants = new Map<string, CachedTenant<Subject>>();
+
+  constructor(private readonly databases: Databases) {}
+
+  /** The tenant's database (one handle per cached tenant; the layer reopens a closed shard itself). */
+  databaseOf(tenantId: string): SqlDatabase {
+    return this.tenantOf(tenantId).database;
+  }
 
   /**
-   * For an Access-Request: the tenant's cache as of now. When the shard's wal-index shows no commit since
-   * the last check, that is all it costs; otherwise the generation counter is read, and a moved counter
-   * starts the tenant afresh.
+   * For an Access-Request: the tenant's cache as of now. When the watch vouches that nothing was
+   * committed since the last check, that is all it costs (no promise); otherwise the generation is
+   * read, and a moved generation starts the tenant afresh.
    */
-  current(shard: TenantShard, nowMs: number): TenantAuthData<Subject> {
-    let tenant = this.tenants.get(shard.tenantId);
-    if (tenant !== undefined && tenant.shard !== shard) {
-      // The registry closed and reopened the shard: start from a new handle.
-      this.drop(tenant);
-      tenant = undefined;
+  current(tenantId: string, nowMs: number): TenantAuthData<Subject> | Promise<TenantAuthData<Subject>> {
+    const tenant = this.tenantOf(tenantId);
+    // The watch is read before the generation, so a commit that lands in between is seen next time.
+    if (tenant.watch.isUnchangedSinceAccepted() && tenant.data !== undefined) {
+      tenant.data.checkedAtMs = nowMs;
+      return tenant.data;
     }
-    const watch = tenant?.watch ?? WalIndexWatch.open(shard);
-    // The header is read before the counter, so a commit that lands in between is seen next time.
-    if (watch.readHeader() && tenant !== undefined && watch.isUnchangedSinceAccepted()) {
-      tenant.checkedAtMs = nowMs;
-      return tenant;
-    }
-    const generation = readGeneration(shard);
-    if (tenant === undefined || tenant.generation !== generation) {
-      if (tenant === undefined) this.makeRoom();
-      tenant = new TenantAuthData<Subject>(shard, watch, generation, nowMs);
-      this.tenants.set(shard.tenantId, tenant);
-    }
-    watch.acceptHeader();
-    tenant.checkedAtMs = nowMs;
-    return tenant;
+    return this.refresh(tenant, nowMs);
   }
 
   /** For accounting: what a check at most AUTH_CACHE_ACCOUNTING_RECHECK_MS old saw (see there). */
-  recent(shard: TenantShard, nowMs: number): TenantAuthData<Subject> {
-    const tenant = this.tenants.get(shard.tenantId);
-    if (tenant?.shard === shard && nowMs - tenant.checkedAtMs < AUTH_CACHE_ACCOUNTING_RECHECK_MS)
-      return tenant;
-    return this.current(shard, nowMs);
+  recent(tenantId: string, nowMs: number): TenantAuthData<Subject> | Promise<TenantAuthData<Subject>> {
+    const data = this.tenants.get(tenantId)?.data;
+    if (data !== undefined && nowMs - data.checkedAtMs < AUTH_CACHE_ACCOUNTING_RECHECK_MS) return data;
+    return this.current(tenantId, nowMs);
   }
 
   /**
-   * After this process changed `rowsChanged` rows itself (and updated the cached values in place):
-   * accept the generation it moved to, unless someone else wrote in between, then start afresh.
+   * After this process changed the tenant's rows itself (and updated the cached values in place), with
+   * every generation move from `generationBefore` to `generationAfter` its own (recordVoucherFirstUse):
+   * the cache moves along unless it was not at `generationBefore`, then it starts afresh.
    */
-  acknowledgeOwnWrite(shard: TenantShard, rowsChanged: number): void {
-    const tenant = this.tenants.get(shard.tenantId);
-    if (tenant?.shard !== shard) return;
-    const hasHeader = tenant.watch.readHeader();
-    const generation = readGeneration(shard);
-    if (generation !== tenant.generation + rowsChanged) {
-      this.drop(tenant);
-      return;
-    }
-    tenant.generation = generation;
-    if (hasHeader) tenant.watch.acceptHeader();
+  acknowledgeOwnWrite(tenantId: string, generationBefore: number, generationAfter: number): void {
+    const tenant = this.tenants.get(tenantId);
+    if (tenant?.data === undefined) return;
+    if (tenant.data.generation === generationBefore) tenant.data.generation = generationAfter;
+    else if (tenant.data.generation < generationAfter) tenant.data = undefined;
   }
 
-  /** Closes the files it watches; at shutdown. */
+  /** Closes what the watches hold open; at shutdown. */
   close(): void {
     for (const tenant of this.tenants.values()) tenant.watch.close();
     this.tenants.clear();
   }
 
-  private makeRoom(): void {
-    if (this.tenants.size < AUTH_CACHE_TENANTS_MAX) return;
-    // Insertion order: the tenant cached longest ago goes (it is read back from SQLite when it returns).
-    const oldest = this.tenants.values().next().value;
-    if (oldest !== undefined) this.drop(oldest);
+  private async refresh(tenant: CachedTenant<Subject>, nowMs: number): Promise<TenantAuthData<Subject>> {
+    const mark = tenant.watch.markOfLastCheck();
+    const generation = await readChangeGeneration(tenant.database);
+    // Another request's refresh may have finished first: a newer generation's data is kept as it is.
+    let data = tenant.data;
+    if (data === undefined || generation > data.generation) {
+      data = new TenantAuthData<Subject>(generation, nowMs);
+      tenant.data = data;
+    }
+    if (generation === data.generation) tenant.watch.accept(mark);
+    data.checkedAtMs = nowMs;
+    return data;
   }
 
-  private drop(tenant: TenantAuthData<Subject>): void {
-    tenant.watch.close();
-    if (this.tenants.get(tenant.shard.tenantId) === tenant) this.tenants.delete(tenant.shard.tenantId);
+  private tenantOf(tenantId: string): CachedTenant<Subject> {
+    const cached = this.tenants.get(tenantId);
+    if (cached !== undefined) return cached;
+    this.makeRoom();
+    const tenant: CachedTenant<Subject> = {
+      database: this.databases.forTenant(tenantId),
+      watch: this.databases.watchChanges(tenantId),
+      data: undefined,
+    };
+    this.tenants.set(tenantId, tenant);
+    return tenant;
+  }
+
+  private makeRoom(): void {
+    if (this.tenants.size < AUTH_CACHE_TENANTS_MAX) return;
+    // Insertion order: the tenant cached longest ago goes (it is read back from the database when it returns).
+    const [oldestId, oldest] = this.tenants.entries().next().value ?? [];
+    if (oldestId === undefined || oldest === undefined) return;
+    oldest.watch.close();
+    this.tenants.delete(oldestId);
   }
 }

@@ -1,4 +1,4 @@
-// SQLite edge of the AAA server.
+// The AAA server's edge to the data layer: lookups and their cache, accounting writes, the NAS registry.
 export * from './accounting-records';
 export * from './accounting-writer';
 export * from './auth-cache';

@@ -1,6 +1,6 @@
 // The NAS registry in memory: source address or NAS-Identifier → tenant, secret and flags.
-// Loaded from the platform DB and refreshed, so the packet path never touches SQLite for it.
-import type { PlatformDatabase, SecretBox } from '@kiunga/schemas';
+// Loaded from the platform database and refreshed, so the packet path never touches the database for it.
+import type { SecretBox, SqlDatabase } from '@kiunga/schemas';
 import { createSharedSecret, type SharedSecret } from '../codec/index';
 
 export interface NasEntry {
@@ -31,23 +31,25 @@ export class NasRegistry {
   private byAddress = new Map<string, NasEntry>();
   private byIdentifier = new Map<string, NasEntry>();
   private byId = new Map<string, NasEntry>();
+  /** Reloads started; an older reload finishing after a newer one must not bring back what it read. */
+  private reloadsStarted = 0;
 
   constructor(
-    private readonly platform: PlatformDatabase,
+    private readonly platform: SqlDatabase,
     private readonly secretBox: SecretBox,
   ) {}
 
   /** Re-reads the registry; a NAS of an archived or suspended-for-abuse tenant is not served. */
-  reload(): void {
-    const rows = this.platform.sqlite
-      .prepare(
-        `SELECT n.id, n.tenant_id AS tenantId, n.name, n.ip_address AS ipAddress, n.identifier,
-                n.secret_sealed AS secretSealed, n.require_message_authenticator AS requireMessageAuthenticator,
-                n.coa_port AS coaPort
-           FROM nas_devices n JOIN tenants t ON t.id = n.tenant_id
-          WHERE t.status != 'archived'`,
-      )
-      .all() as NasRow[];
+  async reload(): Promise<void> {
+    const reload = ++this.reloadsStarted;
+    const rows = await this.platform.all<NasRow>(
+      `SELECT n.id, n.tenant_id AS "tenantId", n.name, n.ip_address AS "ipAddress", n.identifier,
+              n.secret_sealed AS "secretSealed",
+              n.require_message_authenticator AS "requireMessageAuthenticator", n.coa_port AS "coaPort"
+         FROM nas_devices n JOIN tenants t ON t.id = n.tenant_id
+        WHERE t.status != 'archived'
+        ORDER BY n.id`,
+    );
     const byAddress = new Map<string, NasEntry>();
     const byIdentifier = new Map<string, NasEntry>();
     const byId = new Map<string, NasEntry>();
@@ -68,6 +70,7 @@ export class NasRegistry {
       if (entry.ipAddress) byAddress.set(entry.ipAddress, entry);
       if (entry.identifier) byIdentifier.set(entry.identifier, entry);
     }
+    if (reload !== this.reloadsStarted) return;
     this.byAddress = byAddress;
     this.byIdentifier = byIdentifier;
     this.byId = byId;

@@ -1,6 +1,6 @@
-// Reads and small writes of one tenant's shard on the authentication path (raw prepared statements:
-// this is the hot path, so no query builder in between).
-import { formatMikrotikRateLimit, type TenantShard } from '@kiunga/schemas';
+// Reads and small writes of one tenant's database on the authentication path (SQL through the layer:
+// these run only on a cache miss or a first login, so no query builder in between).
+import { formatMikrotikRateLimit, type SqlDatabase } from '@kiunga/schemas';
 import { normalizeCallingStationId } from '../sessions/calling-station-id';
 
 export interface VoucherRow {
@@ -30,15 +30,14 @@ export interface SubscriberRow {
   ipPool: string | null;
 }
 
-export function findVoucherByCode(shard: TenantShard, code: string): VoucherRow | undefined {
-  return shard
-    .statement(
-      `SELECT id, code, status, validity_seconds AS validitySeconds, device_limit AS deviceLimit,
-              rate_limit AS rateLimit, data_cap_bytes AS dataCapBytes, first_used_at AS firstUsedAt,
-              expires_at AS expiresAt
-         FROM vouchers WHERE code = ?`,
-    )
-    .get(code) as VoucherRow | undefined;
+export function findVoucherByCode(database: SqlDatabase, code: string): Promise<VoucherRow | undefined> {
+  return database.get<VoucherRow>(
+    `SELECT id, code, status, validity_seconds AS "validitySeconds", device_limit AS "deviceLimit",
+            rate_limit AS "rateLimit", data_cap_bytes AS "dataCapBytes", first_used_at AS "firstUsedAt",
+            expires_at AS "expiresAt"
+       FROM vouchers WHERE code = ?`,
+    [code],
+  );
 }
 
 interface SubscriberPlanRow {
@@ -60,18 +59,20 @@ interface SubscriberPlanRow {
   burstTimeSeconds: number | null;
 }
 
-export function findSubscriberByUsername(shard: TenantShard, username: string): SubscriberRow | undefined {
-  const row = shard
-    .statement(
-      `SELECT s.id, s.username, s.password_sealed AS passwordSealed, s.status, s.expires_at AS expiresAt,
-              s.static_ip AS staticIp, s.mac_address AS macAddress, p.device_limit AS deviceLimit,
-              p.ip_pool AS ipPool, p.rate_up_kbps AS rateUpKbps,
-              p.rate_down_kbps AS rateDownKbps, p.burst_up_kbps AS burstUpKbps,
-              p.burst_down_kbps AS burstDownKbps, p.burst_threshold_up_kbps AS burstThresholdUpKbps,
-              p.burst_threshold_down_kbps AS burstThresholdDownKbps, p.burst_time_seconds AS burstTimeSeconds
-         FROM subscribers s JOIN plans p ON p.id = s.plan_id WHERE s.username = ?`,
-    )
-    .get(username) as SubscriberPlanRow | undefined;
+export async function findSubscriberByUsername(
+  database: SqlDatabase,
+  username: string,
+): Promise<SubscriberRow | undefined> {
+  const row = await database.get<SubscriberPlanRow>(
+    `SELECT s.id, s.username, s.password_sealed AS "passwordSealed", s.status, s.expires_at AS "expiresAt",
+            s.static_ip AS "staticIp", s.mac_address AS "macAddress", p.device_limit AS "deviceLimit",
+            p.ip_pool AS "ipPool", p.rate_up_kbps AS "rateUpKbps",
+            p.rate_down_kbps AS "rateDownKbps", p.burst_up_kbps AS "burstUpKbps",
+            p.burst_down_kbps AS "burstDownKbps", p.burst_threshold_up_kbps AS "burstThresholdUpKbps",
+            p.burst_threshold_down_kbps AS "burstThresholdDownKbps", p.burst_time_seconds AS "burstTimeSeconds"
+       FROM subscribers s JOIN plans p ON p.id = s.plan_id WHERE s.username = ?`,
+    [username],
+  );
   if (!row) return undefined;
   return {
     id: row.id,
@@ -96,34 +97,65 @@ export function findSubscriberByUsername(shard: TenantShard, username: string): 
   };
 }
 
+const GENERATION_SQL = `SELECT value FROM change_generation WHERE name = 'auth'`;
+
+/** The tenant's change generation (tenant migration 0001: every write to vouchers, subscribers, plans moves it). */
+export async function readChangeGeneration(database: SqlDatabase): Promise<number> {
+  const [value] = await database.column<number>(GENERATION_SQL);
+  return value ?? 0;
+}
+
+export interface FirstUseRecorded {
+  /** The expiry now stored (an earlier login's, when another node's first use won). */
+  expiresAtMs: number;
+  /** The change generation just before this write and just after its commit (see recordVoucherFirstUse). */
+  generationBefore: number;
+  generationAfter: number;
+}
+
 /**
  * Marks a voucher's first login. Guarded by `first_used_at IS NULL` so that two logins racing
- * (two AAA nodes, later) keep the earlier start; returns the expiry that is now stored.
+ * (two AAA nodes) keep the earlier start; returns the expiry that is now stored. The transaction first
+ * moves the change generation itself, which takes its row lock (PostgreSQL) or the one writer's lock
+ * (SQLite): every move between `generationBefore` and `generationAfter` is this write's, so a cache
+ * that stood at `generationBefore` may move to `generationAfter` without forgetting its lookups.
  */
 export function recordVoucherFirstUse(
-  shard: TenantShard,
+  database: SqlDatabase,
   voucherId: string,
   firstUsedAtMs: number,
   expiresAtMs: number,
-): number {
-  shard
-    .statement(
+): Promise<FirstUseRecorded> {
+  return database.transaction(async (transaction) => {
+    const [locked] = await transaction.column<number>(
+      `UPDATE change_generation SET value = value + 1 WHERE name = 'auth' RETURNING value`,
+    );
+    await transaction.run(
       `UPDATE vouchers SET first_used_at = ?, expires_at = ?, status = 'active'
         WHERE id = ? AND first_used_at IS NULL`,
-    )
-    .run(firstUsedAtMs, expiresAtMs, voucherId);
-  const stored = shard
-    .statement('SELECT expires_at AS expiresAt FROM vouchers WHERE id = ?')
-    .get(voucherId) as { expiresAt: number | null } | undefined;
-  return stored?.expiresAt ?? expiresAtMs;
+      [firstUsedAtMs, expiresAtMs, voucherId],
+    );
+    const stored = await transaction.get<{ expiresAt: number | null }>(
+      `SELECT expires_at AS "expiresAt" FROM vouchers WHERE id = ?`,
+      [voucherId],
+    );
+    return {
+      expiresAtMs: stored?.expiresAt ?? expiresAtMs,
+      generationBefore: (locked ?? 1) - 1,
+      generationAfter: await readChangeGeneration(transaction),
+    };
+  });
 }
 
-export function usedOctetsOfSubject(shard: TenantShard, subjectKind: string, subjectId: string): number {
-  const row = shard
-    .statement(
-      `SELECT COALESCE(SUM(input_octets + output_octets), 0) AS used
-         FROM sessions WHERE subject_kind = ? AND subject_id = ?`,
-    )
-    .get(subjectKind, subjectId) as { used: number };
-  return row.used;
+export async function usedOctetsOfSubject(
+  database: SqlDatabase,
+  subjectKind: string,
+  subjectId: string,
+): Promise<number> {
+  const row = await database.get<{ used: number }>(
+    `SELECT COALESCE(SUM(input_octets + output_octets), 0) AS used
+       FROM sessions WHERE subject_kind = ? AND subject_id = ?`,
+    [subjectKind, subjectId],
+  );
+  return row?.used ?? 0;
 }

@@ -1,9 +1,9 @@
 // `kiunga start`: run the AAA server and the control API until SIGTERM/SIGINT, then stop cleanly.
 import { startAaaServer } from '@kiunga/aaa-server';
 import { deriveTokenKey, startControlApi } from '@kiunga/control-api';
-import { createSecretBox, openDatabases, SqliteDatabases } from '@kiunga/schemas';
+import { createSecretBox, openDatabases } from '@kiunga/schemas';
 import { CLOCK_START_VARIABLE, type ProcessClock } from '../clock-start';
-import { ConfigError, type KiungaConfig } from '../config';
+import type { KiungaConfig } from '../config';
 import { createLogger } from '../logger';
 
 /** Resolves with the exit code once the servers have stopped. */
@@ -24,22 +24,16 @@ export async function runServers(
     dataDir: config.dataDir,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
   });
-  if (!(databases instanceof SqliteDatabases)) {
-    await databases.close();
-    throw new ConfigError('KIUNGA_DATABASE_URL: the AAA server does not run on PostgreSQL yet');
-  }
   const secretBox = createSecretBox(masterKey);
-  // One connection per SQLite file in this process: the AAA server shares the layer's handles.
+  // One connection per SQLite file in this process: the AAA server and the control API share the layer.
   const aaa = await startAaaServer({
     host: config.radiusHost,
     authPort: config.radiusAuthPort,
     acctPort: config.radiusAcctPort,
-    dataDir: config.dataDir,
-    platform: databases.platformHandle,
+    databases,
     secretBox,
     clock,
     logger,
-    shards: databases.shards,
   });
   const api = await startControlApi({
     host: config.httpHost,

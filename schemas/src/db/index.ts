@@ -22,6 +22,7 @@ export {
 } from './postgres-pool';
 export * from './sql-database';
 export { SqlValueError } from './sql-values';
+export { SqliteChangeWatch, WAL_INDEX_HEADER_LENGTH } from './sqlite-change-watch';
 export { SqliteDatabase, STATEMENTS_CACHED_MAX } from './sqlite-database';
 export { SqliteDatabases, type SqliteDatabasesOptions } from './sqlite-databases';
 export {

@@ -103,5 +103,30 @@ export interface Databases {
   archiveTenant(tenantId: string): Promise<void>;
   /** Migrates the platform and every served tenant to the latest schema. */
   migrateAll(): Promise<void>;
+  /**
+   * Tells synchronously, without a statement, whether anything may have been committed to a tenant's
+   * database since a moment its reader accepted (the AAA server's cache check on every request).
+   */
+  watchChanges(tenantId: string): ChangeWatch;
   close(): Promise<void>;
+}
+
+/** What a ChangeWatch saw at one check (opaque: only the watch that made it reads it). */
+export interface ChangeMark {
+  readonly watched: unknown;
+}
+
+/**
+ * A cheap, synchronous "nothing committed since" for one tenant. Use: `isUnchangedSinceAccepted()`; when
+ * false, take `markOfLastCheck()`, read what the cache stands for (the change generation), then
+ * `accept(mark)` so that the next check compares with that moment. A watch that cannot tell answers
+ * false every time (every check then reads the database): never a stale true.
+ */
+export interface ChangeWatch {
+  isUnchangedSinceAccepted(): boolean;
+  /** What the last isUnchangedSinceAccepted() saw, to accept after the read; null when it saw nothing. */
+  markOfLastCheck(): ChangeMark | null;
+  /** The mark stands for what was read after it (a mark older than the accepted one is ignored). */
+  accept(mark: ChangeMark | null): void;
+  close(): void;
 }

@@ -2,7 +2,8 @@
 // ShardRegistry (LRU cap, archive, migrations on open) and served as async SqlDatabases.
 import { openPlatformDatabase, type PlatformDatabase, servedTenantIds } from '../database';
 import { ShardRegistry } from '../shard-registry';
-import type { Databases, SqlDatabase, SqlTransactionOptions, SqlValue } from './sql-database';
+import type { ChangeWatch, Databases, SqlDatabase, SqlTransactionOptions, SqlValue } from './sql-database';
+import { SqliteChangeWatch } from './sqlite-change-watch';
 import { SqliteDatabase } from './sqlite-database';
 import { StatementMethods, type StatementMode } from './statement-methods';
 
@@ -83,9 +84,14 @@ export class SqliteDatabases implements Databases {
     else this.shards.archive(tenantId);
   }
 
+  /** The shard's wal-index header (sqlite-change-watch.ts): one pread per check. */
+  watchChanges(tenantId: string): ChangeWatch {
+    return new SqliteChangeWatch(this.shards, tenantId);
+  }
+
   /** platform.db was migrated when opened; each served tenant's shard is migrated by opening it. */
   async migrateAll(): Promise<void> {
-    for (const tenantId of servedTenantIds(this.platformHandle)) {
+    for (const tenantId of await servedTenantIds(this.platform)) {
       this.shards.forTenant(tenantId);
     }
   }

@@ -156,7 +156,7 @@ export function nasRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     const input = await parseJsonBody(context, createNasInputSchema);
     const tenantId = tenantIdOf(context);
     const { nas, secret } = await createNas(platform, secretBox, tenantId, input, clock.now());
-    dependencies.aaa.reloadNasRegistry();
+    await dependencies.aaa.reloadNasRegistry();
     await recordAudit(dependencies, context, { action: 'nas.create', target: nas.id, detail: input });
     return context.json({ ...nas, secret, routerosScript: await scriptFor(context, nas, secret) }, 201);
   });
@@ -168,14 +168,14 @@ export function nasRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   routes.patch('/:id', requirePermission('nas.write'), async (context) => {
     const input = await parseJsonBody(context, updateNasInputSchema);
     const nas = await updateNas(platform, tenantIdOf(context), context.req.param('id'), input, clock.now());
-    dependencies.aaa.reloadNasRegistry();
+    await dependencies.aaa.reloadNasRegistry();
     await recordAudit(dependencies, context, { action: 'nas.update', target: nas.id, detail: input });
     return context.json(nas);
   });
 
   routes.delete('/:id', requirePermission('nas.write'), async (context) => {
     const nas = await deleteNas(platform, tenantIdOf(context), context.req.param('id'));
-    dependencies.aaa.reloadNasRegistry();
+    await dependencies.aaa.reloadNasRegistry();
     await recordAudit(dependencies, context, {
       action: 'nas.delete',
       target: nas.id,
@@ -193,7 +193,7 @@ export function nasRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
       context.req.param('id'),
       clock.now(),
     );
-    dependencies.aaa.reloadNasRegistry();
+    await dependencies.aaa.reloadNasRegistry();
     await recordAudit(dependencies, context, { action: 'nas.rotate_secret', target: nas.id });
     return context.json({ ...nas, secret, routerosScript: await scriptFor(context, nas, secret) });
   });

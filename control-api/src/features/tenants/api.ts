@@ -296,7 +296,7 @@ async function setStatus(dependencies: ApiDependencies, tenantId: string, status
     dependencies.clock.now(),
     tenantId,
   ]);
-  dependencies.aaa.reloadNasRegistry();
+  await dependencies.aaa.reloadNasRegistry();
 }
 
 function lifecycleRoute(

@@ -54,6 +54,8 @@ export interface TestDatabases {
   readonly databaseUrl: string | undefined;
   /** Creates (and migrates) a tenant's database, as tenant creation does, and gives it. */
   createTenantDatabase(tenantId: string): Promise<SqlDatabase>;
+  /** The same databases on connections of their own, as another process would have; the caller closes them. */
+  openOtherConnections(): Promise<Databases>;
   /** Closes the databases and removes the data directory if this harness made it. */
   close(): Promise<void>;
 }
@@ -75,6 +77,8 @@ export async function openTestDatabases(options: { dataDir?: string } = {}): Pro
       await databases.createTenant(tenantId);
       return databases.forTenant(tenantId);
     },
+    openOtherConnections: async () =>
+      databaseUrl ? PostgresDatabases.open({ url: databaseUrl }) : new SqliteDatabases({ dataDir }),
     close: async () => {
       await databases.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });

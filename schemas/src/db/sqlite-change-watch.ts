@@ -9,59 +9,74 @@
 // that differs from the last one accepted sends the caller to SQLite, so a torn or unexpected read costs
 // a query, never a stale answer. Where the file cannot be read every check goes to SQLite.
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { TenantShard } from '@kiunga/schemas';
+import type { ShardRegistry, TenantShard } from '../shard-registry';
+import type { ChangeMark, ChangeWatch } from './sql-database';
 
 /** One WalIndexHdr: iVersion, unused, iChange, isInit, bigEndCksum, szPage, mxFrame, nPage, aFrameCksum[2], aSalt[2], aCksum[2]. */
 export const WAL_INDEX_HEADER_LENGTH = 48;
 const SHM_SUFFIX = '-shm';
 
-export class WalIndexWatch {
+/** A header as read, and of which open shard (a reopened shard has a new `-shm`). */
+interface WalIndexMark extends ChangeMark {
+  readonly watched: TenantShard;
+  readonly header: Buffer;
+}
+
+export class SqliteChangeWatch implements ChangeWatch {
   private readonly latest = Buffer.alloc(WAL_INDEX_HEADER_LENGTH);
   private readonly accepted = Buffer.alloc(WAL_INDEX_HEADER_LENGTH);
   private isLatestRead = false;
   private hasAccepted = false;
+  /** The shard whose `-shm` is open; the registry may close it (LRU) and open a new one. */
+  private shard: TenantShard | undefined;
+  private fileDescriptor: number | null = null;
 
-  private constructor(private fileDescriptor: number | null) {}
+  constructor(
+    private readonly shards: ShardRegistry,
+    private readonly tenantId: string,
+  ) {}
 
-  /** Watches the shard's wal-index; a shard without one (not in WAL mode, in memory) is never "unchanged". */
-  static open(shard: TenantShard): WalIndexWatch {
-    const databasePath = shard.sqlite.name;
-    try {
-      return new WalIndexWatch(openSync(`${databasePath}${SHM_SUFFIX}`, 'r'));
-    } catch {
-      return new WalIndexWatch(null);
-    }
-  }
-
-  /** Reads the header now; false when it could not be read (then nothing may be trusted as unchanged). */
-  readHeader(): boolean {
+  isUnchangedSinceAccepted(): boolean {
+    const shard = this.shards.openShard(this.tenantId);
+    if (shard !== this.shard) this.watch(shard);
     this.isLatestRead = false;
     if (this.fileDescriptor === null) return false;
     try {
       this.isLatestRead =
         readSync(this.fileDescriptor, this.latest, 0, WAL_INDEX_HEADER_LENGTH, 0) === WAL_INDEX_HEADER_LENGTH;
     } catch {
-      this.close();
+      this.watch(undefined);
     }
-    return this.isLatestRead;
-  }
-
-  /** After readHeader(): is it the header accepted last, i.e. was nothing committed since? */
-  isUnchangedSinceAccepted(): boolean {
     return this.isLatestRead && this.hasAccepted && this.latest.equals(this.accepted);
   }
 
-  /** The header last read stands for what the caller just read from SQLite (read after it). */
-  acceptHeader(): void {
-    if (!this.isLatestRead) return;
-    this.latest.copy(this.accepted);
+  markOfLastCheck(): WalIndexMark | null {
+    if (!this.isLatestRead || this.shard === undefined) return null;
+    return { watched: this.shard, header: Buffer.from(this.latest) };
+  }
+
+  accept(mark: ChangeMark | null): void {
+    if (mark === null || mark.watched !== this.shard) return;
+    (mark as WalIndexMark).header.copy(this.accepted);
     this.hasAccepted = true;
   }
 
   close(): void {
+    this.watch(undefined);
+  }
+
+  /** Opens the `-shm` of this shard (none: closed; a shard without one, in memory, is never "unchanged"). */
+  private watch(shard: TenantShard | undefined): void {
     if (this.fileDescriptor !== null) closeSync(this.fileDescriptor);
     this.fileDescriptor = null;
     this.hasAccepted = false;
     this.isLatestRead = false;
+    this.shard = shard;
+    if (shard === undefined) return;
+    try {
+      this.fileDescriptor = openSync(`${shard.sqlite.name}${SHM_SUFFIX}`, 'r');
+    } catch {
+      this.fileDescriptor = null;
+    }
   }
 }
