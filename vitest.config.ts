@@ -11,6 +11,8 @@ const PROCESS_TESTS_BESIDE_CODE = [
   'aaa-server/src/sessions/redis/redis-session-table.nodes.test.ts',
   'aaa-server/src/sessions/redis/redis-session-table.test.ts',
   'aaa-server/src/sessions/session-store.property.test.ts',
+  'control-api/src/features/backups/backup-job.postgres.test.ts',
+  'control-api/src/features/sms-campaigns/core/gateway-results.test.ts',
   'control-api/src/features/webhooks/delivery/deliver.test.ts',
   'control-api/src/integrations/genieacs/client.test.ts',
   'ops/bench/radius/load-generator.test.ts',
