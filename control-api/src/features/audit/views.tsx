@@ -1,16 +1,10 @@
 // The audit log page shared by the ISP console (/isp/audit) and the platform console (/platform/audit).
 import { Empty, formatDateTime, Pager } from '../../console/components';
 import { type ConsoleShell, Layout } from '../../console/layout';
+import type { AuditLogEntry } from './store';
 
-export interface AuditEntry {
-  id: number;
-  at: number;
-  actorId: string | null;
-  tenantId: string | null;
-  action: string;
-  target: string | null;
-  sourceAddress: string | null;
-}
+/** An entry as the audit API answers it (the page does not show the detail). */
+export type AuditEntry = Omit<AuditLogEntry, 'detail'>;
 
 export function AuditPage(props: {
   shell: ConsoleShell;
