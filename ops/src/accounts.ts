@@ -1,23 +1,10 @@
-// Platform accounts from the command line: `kiunga admin create`.
-import { insertOf, newId, platformSchema, type SqlDatabase } from '@kiunga/schemas';
-import argon2 from 'argon2';
+// Platform accounts from the command line: `kiunga admin create`, through control-api's one
+// account-creation path (identity/users/service.ts), which hashes the password.
+import { emailSchema, insertAccount, newPasswordSchema, prepareAccount } from '@kiunga/control-api';
+import { insertOf, KiungaError, platformSchema, type SqlDatabase } from '@kiunga/schemas';
 import { z } from 'zod';
 
-export const PASSWORD_LENGTH_MIN = 8;
-
-const adminInput = z.object({
-  email: z
-    .string()
-    .email()
-    .transform((email) => email.toLowerCase()),
-  password: z
-    .string()
-    .min(PASSWORD_LENGTH_MIN, `password must be at least ${PASSWORD_LENGTH_MIN} characters`),
-});
-
-export async function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
-}
+const adminInput = z.object({ email: emailSchema, password: newPasswordSchema });
 
 export class AccountError extends Error {}
 
@@ -33,30 +20,26 @@ export async function createSuperAdmin(
     );
   }
   const { email, password } = parsed.data;
-  const passwordHash = await hashPassword(password);
-  const id = newId('user');
-  await platform.transaction(async (transaction) => {
-    if (await transaction.get('SELECT 1 AS found FROM users WHERE email = ?', [email]))
+  const account = await prepareAccount(
+    { email, password, displayName: 'Super admin', kind: 'super_admin', tenantId: null },
+    nowMs,
+  );
+  try {
+    await platform.transaction(async (transaction) => {
+      await insertAccount(transaction, account);
+      const audit = insertOf(platformSchema.auditLog, {
+        at: nowMs,
+        actorId: null,
+        action: 'user.create',
+        target: account.id,
+        detail: 'super_admin via CLI',
+      });
+      await transaction.run(audit.sql, audit.params);
+    });
+  } catch (error) {
+    if (error instanceof KiungaError && error.code === 'conflict')
       throw new AccountError(`an account with email ${email} already exists`);
-    const user = insertOf(platformSchema.users, {
-      id,
-      email,
-      passwordHash,
-      displayName: 'Super admin',
-      kind: 'super_admin',
-      tenantId: null,
-      createdAt: nowMs,
-      updatedAt: nowMs,
-    });
-    await transaction.run(user.sql, user.params);
-    const audit = insertOf(platformSchema.auditLog, {
-      at: nowMs,
-      actorId: null,
-      action: 'user.create',
-      target: id,
-      detail: 'super_admin via CLI',
-    });
-    await transaction.run(audit.sql, audit.params);
-  });
-  return { id, email };
+    throw error;
+  }
+  return { id: account.id, email };
 }

@@ -4,6 +4,7 @@
 import type { Branding, NasOutput, PlanOutput, SessionOutput, VoucherOutput } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import { ispBillingRoutes } from '../billing/console';
+import { auditPageRoutes } from '../features/audit/console';
 import { readTenantProfile } from '../features/branding/service';
 import { BrandingPage } from '../features/branding/views';
 import { type DashboardFigure, DashboardPage } from '../features/dashboard/views';
@@ -11,10 +12,11 @@ import { ispNasRoutes } from '../features/nas/console';
 import { ispMessagesRoutes } from '../features/notifications/console';
 import { PlanEditPage, PlansPage } from '../features/plans/views';
 import { SessionHistoryPage, SessionsPage } from '../features/sessions/views';
-import { ispPeopleRoutes } from '../features/subscribers/console';
+import { subscriberPageRoutes } from '../features/subscribers/console';
 import { VoucherBatchPage, VouchersPage } from '../features/vouchers/views';
 import { ispAdminRoutes } from '../identity/isp-admin-console';
 import type { Permission } from '../identity/permissions';
+import { staffPageRoutes } from '../identity/users/console';
 import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
 import type { Page } from '../kernel/pagination';
 import { ispMpesaRoutes } from '../mpesa/console';
@@ -372,7 +374,18 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
     }),
   );
 
-  routes.route('/', ispPeopleRoutes(dependencies, fetchApp));
+  routes.route('/', subscriberPageRoutes(dependencies, fetchApp));
+  routes.route('/', staffPageRoutes(fetchApp, shell));
+  routes.route(
+    '/',
+    auditPageRoutes(fetchApp, {
+      path: '/isp/audit',
+      apiPrefix: '/api/v1',
+      permission: 'audit.read',
+      accountsPermission: 'staff.manage',
+      shell,
+    }),
+  );
   routes.route('/', ispNasRoutes(dependencies, fetchApp));
   routes.route('/', ispAdminRoutes(dependencies, fetchApp));
   routes.route('/', ispBillingRoutes(dependencies, fetchApp));

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  createTenantWithOwner,
   markRegistrationPending,
   payUpPlatformAccount,
   writeMpesaSettings,
@@ -26,7 +27,7 @@ import {
   shillingsToCents,
   tenantSchema,
 } from '@kiunga/schemas';
-import { createSuperAdmin, hashPassword } from '../accounts';
+import { createSuperAdmin } from '../accounts';
 import { type DemoPlanSpec, type DemoTenantSpec, demoSuperAdminEmail, demoTenants } from './demo-data';
 
 export const DEMO_EXTRA_VOUCHERS_DEFAULT = 20;
@@ -105,70 +106,32 @@ interface SeedTenantInput {
   extraVouchers: number;
 }
 
-/** The tenant, its owner and its NAS in the platform database, in one transaction. */
-async function seedPlatformRows(
-  platform: SqlDatabase,
-  rows: {
-    tenant: typeof platformSchema.tenants.$inferInsert;
-    owner: typeof platformSchema.users.$inferInsert;
-    nas: typeof platformSchema.nasDevices.$inferInsert;
-  },
-): Promise<void> {
-  await platform.transaction(async (transaction) => {
-    for (const insert of [
-      insertOf(platformSchema.tenants, rows.tenant),
-      insertOf(platformSchema.users, rows.owner),
-      insertOf(platformSchema.nasDevices, rows.nas),
-    ]) {
-      await transaction.run(insert.sql, insert.params);
-    }
-  });
-}
-
 async function seedTenant(input: SeedTenantInput): Promise<DemoTenantJson> {
   const { databases, secretBox, spec, nowMs } = input;
-  const tenantId = newId('tenant');
   const owner = { email: spec.ownerEmail, password: demoPassword() };
+  // The same path as the platform API's "create an ISP": tenant, owner (password hashed there),
+  // built-in roles and the tenant's database.
+  const { tenantId } = await createTenantWithOwner(
+    { databases, clock: { now: () => nowMs } },
+    { name: spec.name, slug: spec.slug, tier: 'tier2', isTrial: false, owner },
+  );
   const nasSecret = generateNasSecret();
   const nasId = newId('nas');
-  await seedPlatformRows(databases.platform, {
-    tenant: {
-      id: tenantId,
-      slug: spec.slug,
-      name: spec.name,
-      status: 'active',
-      tier: 'tier2',
-      featureChoice: null,
-      trialEndsAt: null,
-      createdAt: nowMs,
-      updatedAt: nowMs,
-    },
-    owner: {
-      id: newId('user'),
-      email: owner.email,
-      passwordHash: await hashPassword(owner.password),
-      displayName: `${spec.name} owner`,
-      kind: 'isp_owner',
-      tenantId,
-      createdAt: nowMs,
-      updatedAt: nowMs,
-    },
-    nas: {
-      id: nasId,
-      tenantId,
-      name: spec.nasName,
-      ipAddress: spec.nasIp,
-      identifier: null,
-      secretSealed: secretBox.seal(nasSecret),
-      // The demo NAS accepts requests without Message-Authenticator so plain radclient works;
-      // a NAS added through the console requires it (BlastRADIUS).
-      requireMessageAuthenticator: false,
-      coaPort: 3799,
-      createdAt: nowMs,
-      updatedAt: nowMs,
-    },
+  const nas = insertOf(platformSchema.nasDevices, {
+    id: nasId,
+    tenantId,
+    name: spec.nasName,
+    ipAddress: spec.nasIp,
+    identifier: null,
+    secretSealed: secretBox.seal(nasSecret),
+    // The demo NAS accepts requests without Message-Authenticator so plain radclient works;
+    // a NAS added through the console requires it (BlastRADIUS).
+    requireMessageAuthenticator: false,
+    coaPort: 3799,
+    createdAt: nowMs,
+    updatedAt: nowMs,
   });
-  await databases.createTenant(tenantId);
+  await databases.platform.run(nas.sql, nas.params);
   const database = databases.forTenant(tenantId);
   const tenant = await database.transaction((transaction) =>
     seedShard(transaction, secretBox, spec, nowMs, input.extraVouchers),

@@ -5,11 +5,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { accountScopeOf, type ScopeKind } from '../../identity/scope';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
-import { equals, whereAll } from '../../kernel/listing';
 import { requirePermission } from '../../kernel/middleware/require-permission';
 import { registerApiOperations } from '../../kernel/openapi';
 import { decodeCursor, pageOf, pageQuerySchema } from '../../kernel/pagination';
 import { parseQuery } from '../../kernel/validation';
+import { listAuditEntries } from './store';
 
 /** A date filter: epoch milliseconds or an ISO-8601 date/time. */
 const instantSchema = z.union([
@@ -54,26 +54,6 @@ registerApiOperations(
   })),
 );
 
-interface AuditRow {
-  id: number;
-  at: number;
-  actorId: string | null;
-  tenantId: string | null;
-  action: string;
-  target: string | null;
-  detail: string | null;
-  sourceAddress: string | null;
-}
-
-function parseDetail(detail: string | null): unknown {
-  if (detail === null) return null;
-  try {
-    return JSON.parse(detail);
-  } catch {
-    return detail;
-  }
-}
-
 export function auditRoutes(dependencies: ApiDependencies, scopeKind: ScopeKind): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.use('*', requirePermission(scopeKind === 'isp' ? 'audit.read' : 'platform_audit.read'));
@@ -81,31 +61,15 @@ export function auditRoutes(dependencies: ApiDependencies, scopeKind: ScopeKind)
     const scope = accountScopeOf(context, scopeKind);
     const query = parseQuery(context, auditQuerySchema);
     const tenantFilter = scope.kind === 'isp' ? scope.tenantId : query.tenantId;
-    const cursor = decodeCursor(query.cursor);
-    const action = query.action;
-    // `billing.` names every action of that family; anything else one action.
-    const actionCondition =
-      action === undefined
-        ? undefined
-        : action.endsWith('.')
-          ? { sql: 'substr(action, 1, ?) = ?', params: [action.length, action] }
-          : { sql: 'action = ?', params: [action] };
-    const where = whereAll([
-      equals('tenant_id', tenantFilter ?? undefined),
-      actionCondition,
-      equals('actor_id', query.actorId),
-      query.from === undefined ? undefined : { sql: 'at >= ?', params: [query.from] },
-      query.to === undefined ? undefined : { sql: 'at < ?', params: [query.to] },
-      cursor === null ? undefined : { sql: 'id < ?', params: [Number(cursor)] },
-    ]);
-    const rows = await dependencies.databases.platform.all<AuditRow>(
-      `SELECT id, at, actor_id AS "actorId", tenant_id AS "tenantId", action, target, detail,
-              source_address AS "sourceAddress"
-         FROM audit_log${where.sql}
-        ORDER BY id DESC LIMIT ?`,
-      [...where.params, query.limit + 1],
-    );
-    const entries = rows.map((row) => ({ ...row, detail: parseDetail(row.detail) }));
+    const entries = await listAuditEntries(dependencies.databases.platform, {
+      tenantId: tenantFilter ?? undefined,
+      action: query.action,
+      actorId: query.actorId,
+      from: query.from,
+      to: query.to,
+      beforeId: decodeCursor(query.cursor),
+      limit: query.limit,
+    });
     return context.json(pageOf(entries, query.limit, (entry) => String(entry.id)));
   });
   return routes;

@@ -1,7 +1,8 @@
-// ISP console pages about people (/isp/subscribers, /isp/staff, /isp/audit), through the API in-process.
-import type { PlanOutput, SubscriberOutput } from '@kiunga/schemas';
+// ISP console subscriber pages (/isp/subscribers...), through the API in-process.
+import type { SubscriberOutput } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import { ISP_NAV } from '../../console/isp-nav';
+import { createSubscriberFromForm, planNamesOf, subscriberPlans } from '../../console/subscriber-forms';
 import {
   type AppFetch,
   assertPermission,
@@ -17,74 +18,10 @@ import {
   tenantShell,
   withFormErrors,
 } from '../../console/support';
-import { accountPageRoutes } from '../../identity/users/console';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
-import type { Page } from '../../kernel/pagination';
-import type { CreatedSubscriber } from './parts';
 import { SubscriberDetailPage, SubscriberNewPage, SubscribersPage } from './views';
 
-const LOOKUP_LIMIT = 200;
-
-/** Subscriber form fields into the API's create input (empty fields are left out). */
-export function subscriberInputOf(fields: Record<string, string>) {
-  const optional = (name: string) => optionalText(fields, name);
-  return {
-    planId: fields.planId ?? '',
-    username: fields.username?.trim() ?? '',
-    fullName: fields.fullName?.trim() ?? '',
-    ...(optional('password') ? { password: optional('password') } : {}),
-    ...(optional('phone') ? { phone: optional('phone') } : {}),
-    ...(optional('staticIp') ? { staticIp: optional('staticIp') } : {}),
-    ...(optional('macAddress') ? { macAddress: optional('macAddress') } : {}),
-  };
-}
-
-/** Active PPPoE and static plans: what a subscriber may be put on. */
-export async function subscriberPlans(context: Context<AppEnv>, fetchApp: AppFetch): Promise<PlanOutput[]> {
-  const page = await callApi<Page<PlanOutput>>(
-    context,
-    fetchApp,
-    'GET',
-    `/api/v1/plans?limit=${LOOKUP_LIMIT}&isActive=true`,
-  );
-  return page.items.filter((plan) => plan.kind !== 'hotspot');
-}
-
-/** Plan names by id, for lists that show a subscriber's plan. */
-export async function planNamesOf(
-  context: Context<AppEnv>,
-  fetchApp: AppFetch,
-): Promise<Map<string, string>> {
-  const page = await callApi<Page<PlanOutput>>(
-    context,
-    fetchApp,
-    'GET',
-    `/api/v1/plans?limit=${LOOKUP_LIMIT}`,
-  );
-  return new Map(page.items.map((plan) => [plan.id, plan.name]));
-}
-
-/**
- * Creates a subscriber from the submitted form through the API; returns what the page shows next:
- * the subscriber with its plan name and generated password (shown once), and the plans for another one.
- */
-export async function createSubscriberFromForm(
-  context: Context<AppEnv>,
-  fetchApp: AppFetch,
-): Promise<{ plans: PlanOutput[]; created: CreatedSubscriber }> {
-  const { password, ...subscriber } = await callApi<SubscriberOutput & { password?: string }>(
-    context,
-    fetchApp,
-    'POST',
-    '/api/v1/subscribers',
-    subscriberInputOf(await formFields(context)),
-  );
-  const plans = await subscriberPlans(context, fetchApp);
-  const planName = plans.find((plan) => plan.id === subscriber.planId)?.name ?? '';
-  return { plans, created: { subscriber, planName, generatedPassword: password ?? null } };
-}
-
-export function ispPeopleRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
+export function subscriberPageRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   const api = <Result,>(
     context: Context<AppEnv>,
@@ -222,18 +159,5 @@ export function ispPeopleRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
     });
   });
 
-  routes.route(
-    '/',
-    accountPageRoutes(fetchApp, {
-      title: 'Staff and technicians',
-      basePath: '/isp/staff',
-      apiPrefix: '/api/v1',
-      kinds: ['technician', 'isp_staff'],
-      managePermission: 'staff.manage',
-      auditPath: '/isp/audit',
-      auditPermission: 'audit.read',
-      shell,
-    }),
-  );
   return routes;
 }

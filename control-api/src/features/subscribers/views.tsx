@@ -8,7 +8,7 @@ import {
   SubscriberCreated,
   SubscriberSearch,
   SubscriberTable,
-} from './parts';
+} from '../../console/subscriber-parts';
 
 export function SubscribersPage(props: {
   shell: ConsoleShell;

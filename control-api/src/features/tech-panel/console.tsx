@@ -3,6 +3,7 @@
 import type { SubscriberOutput } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import { TECH_NAV } from '../../console/isp-nav';
+import { createSubscriberFromForm, planNamesOf, subscriberPlans } from '../../console/subscriber-forms';
 import {
   type AppFetch,
   assertPermission,
@@ -17,7 +18,6 @@ import {
 } from '../../console/support';
 import { ownAccountRoutes } from '../../identity/account/console';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
-import { createSubscriberFromForm, planNamesOf, subscriberPlans } from '../subscribers/console';
 import { TechNewSubscriberPage, TechSearchPage } from './views';
 
 export function techPanelRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {

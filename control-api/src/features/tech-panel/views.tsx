@@ -8,7 +8,7 @@ import {
   SubscriberCreated,
   SubscriberSearch,
   SubscriberTable,
-} from '../subscribers/parts';
+} from '../../console/subscriber-parts';
 
 export function TechNewSubscriberPage(props: {
   shell: ConsoleShell;

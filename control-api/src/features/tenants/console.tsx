@@ -23,9 +23,10 @@ import {
 import { ownAccountRoutes } from '../../identity/account/console';
 import { type Permission, platformPermissions } from '../../identity/permissions';
 import { rolePageRoutes } from '../../identity/roles/console';
-import { accountPageRoutes } from '../../identity/users/console';
+import { subAdminPageRoutes } from '../../identity/users/console';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import { platformBillingPageRoutes } from '../../platform-billing/console';
+import { auditPageRoutes } from '../audit/console';
 import { TenantDetailPage, type TenantSummary, TenantsPage } from './views';
 
 const PLATFORM_NAV: Array<NavItem & { permission?: Permission }> = [
@@ -188,16 +189,14 @@ export function platformConsoleRoutes(dependencies: ApiDependencies, fetchApp: A
     });
   });
 
+  routes.route('/', subAdminPageRoutes(fetchApp, platformShell));
   routes.route(
     '/',
-    accountPageRoutes(fetchApp, {
-      title: 'Sub-admins',
-      basePath: '/platform/admins',
+    auditPageRoutes(fetchApp, {
+      path: '/platform/audit',
       apiPrefix: '/api/v1/platform',
-      kinds: ['platform_staff'],
-      managePermission: 'platform_users.manage',
-      auditPath: '/platform/audit',
-      auditPermission: 'platform_audit.read',
+      permission: 'platform_audit.read',
+      accountsPermission: 'platform_users.manage',
       shell: platformShell,
     }),
   );

@@ -9,7 +9,9 @@ import { recordAuditAs, sourceAddressOf } from '../../kernel/audit';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import { registerApiOperations } from '../../kernel/openapi';
 import { parseJsonBody } from '../../kernel/validation';
-import { createTenantWithOwner, kenyanPhoneSchema, slugSchema } from './api';
+import { kenyanPhoneSchema, slugSchema } from './api';
+import { createTenantWithOwner } from './service';
+import { registeredTenantOf } from './store';
 
 export const registrationSchema = z
   .object({
@@ -68,11 +70,7 @@ export function registrationRoutes(dependencies: ApiDependencies): Hono<AppEnv> 
         detail: { slug: body.slug, tier: body.tier, featureChoice: body.featureChoice ?? null },
       },
     );
-    const tenant = await dependencies.databases.platform.get(
-      `SELECT id, slug, name, status, tier, feature_choice AS "featureChoice", trial_ends_at AS "trialEndsAt"
-         FROM tenants WHERE id = ?`,
-      [tenantId],
-    );
+    const tenant = await registeredTenantOf(dependencies.databases.platform, tenantId);
     const pair = await issueTokenPair(dependencies, ownerId);
     return context.json({ tenant, ownerId, ...pair }, 201);
   });

@@ -1,5 +1,5 @@
-// Account and audit pages shared by the ISP console (staff, technicians: /api/v1/users) and the
-// platform console (sub-admins: /api/v1/platform/users); both act through the API in-process.
+// Account pages shared by the ISP console (staff, technicians at /isp/staff: /api/v1/users) and the
+// platform console (sub-admins at /platform/admins: /api/v1/platform/users), through the API in-process.
 import { type Context, Hono } from 'hono';
 import type { ConsoleShell } from '../../console/layout';
 import {
@@ -18,7 +18,7 @@ import {
 import type { AppEnv } from '../../kernel/dependencies';
 import type { Page } from '../../kernel/pagination';
 import type { Permission } from '../permissions';
-import { type AccountRow, AccountsPage, type AuditEntry, AuditPage, type RoleOption } from './views';
+import { type AccountRow, AccountsPage, type RoleOption } from './views';
 
 export interface AccountPagesOptions {
   title: string;
@@ -28,12 +28,10 @@ export interface AccountPagesOptions {
   apiPrefix: string;
   kinds: string[];
   managePermission: Permission;
-  auditPath: string;
-  auditPermission: Permission;
   shell: (context: Context<AppEnv>) => ConsoleShell;
 }
 
-/** Routes relative to the console root: `<basePath>` pages and `<auditPath>`. */
+/** Routes relative to the console root: the `<basePath>` pages. */
 export function accountPageRoutes(fetchApp: AppFetch, options: AccountPagesOptions): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   const consoleRoot = `/${options.basePath.split('/')[1] ?? ''}`;
@@ -153,32 +151,35 @@ export function accountPageRoutes(fetchApp: AppFetch, options: AccountPagesOptio
     ),
   );
 
-  routes.get(local(options.auditPath), async (context) => {
-    assertPermission(context, options.auditPermission);
-    const query = pageQuery(context, ['action']);
-    const page = await api<Page<AuditEntry>>(
-      context,
-      'GET',
-      withQuery('/audit', { limit: CONSOLE_PAGE_SIZE, cursor: query.cursor, action: query.action }),
-    );
-    const principal = context.get('principal');
-    const actorNames = new Map<string, string>([[principal.id, principal.email ?? 'you']]);
-    if (principal.permissions.has(options.managePermission)) {
-      const accounts = await api<Page<AccountRow>>(context, 'GET', '/users?limit=200');
-      for (const account of accounts.items) actorNames.set(account.id, account.email);
-    }
-    return renderHtml(
-      context,
-      <AuditPage
-        shell={options.shell(context)}
-        basePath={options.auditPath}
-        entries={page.items}
-        actorNames={actorNames}
-        nextCursor={page.nextCursor}
-        query={query}
-      />,
-    );
-  });
-
   return routes;
+}
+
+/** The ISP console's staff and technician accounts (/isp/staff). */
+export function staffPageRoutes(
+  fetchApp: AppFetch,
+  shell: (context: Context<AppEnv>) => ConsoleShell,
+): Hono<AppEnv> {
+  return accountPageRoutes(fetchApp, {
+    title: 'Staff and technicians',
+    basePath: '/isp/staff',
+    apiPrefix: '/api/v1',
+    kinds: ['technician', 'isp_staff'],
+    managePermission: 'staff.manage',
+    shell,
+  });
+}
+
+/** The platform console's sub-admin accounts (/platform/admins). */
+export function subAdminPageRoutes(
+  fetchApp: AppFetch,
+  shell: (context: Context<AppEnv>) => ConsoleShell,
+): Hono<AppEnv> {
+  return accountPageRoutes(fetchApp, {
+    title: 'Sub-admins',
+    basePath: '/platform/admins',
+    apiPrefix: '/api/v1/platform',
+    kinds: ['platform_staff'],
+    managePermission: 'platform_users.manage',
+    shell,
+  });
 }

@@ -1,6 +1,6 @@
 // Account pages shared by the ISP console (staff, technicians) and the platform console
-// (sub-admins): the list with create form, the one-time password, and the audit log.
-import { CsrfField, Empty, formatDateTime, Pager, PostButton, StatusBadge } from '../../console/components';
+// (sub-admins): the list with create form and the one-time password.
+import { CsrfField, Empty, Pager, PostButton, StatusBadge } from '../../console/components';
 import { type ConsoleShell, Layout } from '../../console/layout';
 
 export interface AccountRow {
@@ -175,71 +175,6 @@ export function AccountsPage(props: {
           </ul>
         </details>
       </section>
-    </Layout>
-  );
-}
-
-export interface AuditEntry {
-  id: number;
-  at: number;
-  actorId: string | null;
-  tenantId: string | null;
-  action: string;
-  target: string | null;
-  sourceAddress: string | null;
-}
-
-export function AuditPage(props: {
-  shell: ConsoleShell;
-  basePath: string;
-  entries: AuditEntry[];
-  actorNames: Map<string, string>;
-  nextCursor: string | null;
-  query: Record<string, string | undefined>;
-}) {
-  return (
-    <Layout title="Audit log" shell={props.shell}>
-      <h1>Audit log</h1>
-      <div class="toolbar">
-        <form method="get" action={props.basePath}>
-          <input
-            name="action"
-            value={props.query.action ?? ''}
-            placeholder="Action, e.g. plan. or user.create"
-            aria-label="Action"
-          />
-          <button type="submit">Filter</button>
-        </form>
-      </div>
-      {props.entries.length === 0 ? (
-        <Empty>Nothing recorded yet.</Empty>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Who</th>
-                <th>What</th>
-                <th>Target</th>
-                <th>From</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.entries.map((entry) => (
-                <tr>
-                  <td>{formatDateTime(entry.at)}</td>
-                  <td>{entry.actorId ? (props.actorNames.get(entry.actorId) ?? entry.actorId) : '—'}</td>
-                  <td class="mono">{entry.action}</td>
-                  <td class="mono">{entry.target ?? '—'}</td>
-                  <td class="mono">{entry.sourceAddress ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager path={props.basePath} query={props.query} nextCursor={props.nextCursor} />
     </Layout>
   );
 }

@@ -2,7 +2,7 @@
 // the "created" page with the one-time password, and the search table.
 import type { PlanOutput, SubscriberOutput } from '@kiunga/schemas';
 import { formatKsh } from '@kiunga/schemas';
-import { CsrfField, Empty, formatDateTime, StatusBadge } from '../../console/components';
+import { CsrfField, Empty, formatDateTime, StatusBadge } from './components';
 
 export function SubscriberCreateForm(props: {
   action: string;
