@@ -1,17 +1,30 @@
-// `kiunga start`: run the AAA server and the control API until SIGTERM/SIGINT, then stop cleanly.
-import { startAaaServer } from '@kiunga/aaa-server';
-import { deriveTokenKey, startControlApi } from '@kiunga/control-api';
+// `kiunga start`: run the AAA server and the control API (or one of them: --role) until SIGTERM/SIGINT,
+// then stop cleanly.
+import { type AaaServer, startAaaServer } from '@kiunga/aaa-server';
+import {
+  type ApiDependencies,
+  connectApiRedis,
+  createPostgresJobLeases,
+  createRedisRateLimits,
+  deriveTokenKey,
+  pingRedis,
+  startControlApi,
+} from '@kiunga/control-api';
 import { createSecretBox, openDatabases, SqliteDatabases } from '@kiunga/schemas';
+import type { Logger } from 'pino';
 import { CLOCK_START_VARIABLE, type ProcessClock } from '../clock-start';
 import { ConfigError, type KiungaConfig } from '../config';
 import { createLogger } from '../logger';
+import { aaaOnOtherNodes, assertRoleFits, type NodeRole } from './node-roles';
 
 /** Resolves with the exit code once the servers have stopped. */
 export async function runServers(
   config: KiungaConfig,
   masterKey: string,
   time: ProcessClock,
+  role: NodeRole = 'all',
 ): Promise<number> {
+  assertRoleFits(role, config);
   const logger = createLogger(config.logLevel);
   const { clock } = time;
   if (time.startMs !== null) {
@@ -24,27 +37,14 @@ export async function runServers(
     dataDir: config.dataDir,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
   });
-  if (!(databases instanceof SqliteDatabases)) {
-    await databases.close();
-    throw new ConfigError('KIUNGA_DATABASE_URL: the AAA server does not run on PostgreSQL yet');
-  }
   const secretBox = createSecretBox(masterKey);
-  // One connection per SQLite file in this process: the AAA server shares the layer's handles.
-  const aaa = await startAaaServer({
-    host: config.radiusHost,
-    authPort: config.radiusAuthPort,
-    acctPort: config.radiusAcctPort,
-    dataDir: config.dataDir,
-    platform: databases.platformHandle,
-    secretBox,
-    clock,
-    logger,
-    shards: databases.shards,
-  });
+  const aaa = role === 'api' ? null : await startAaa(config, databases, { secretBox, clock, logger });
+  const scaled = scaledDependencies(config, logger, role);
   const api = await startControlApi({
     host: config.httpHost,
     port: config.httpPort,
-    aaa: aaa.control,
+    aaa: aaa?.control ?? aaaOnOtherNodes,
+    ...scaled.dependencies,
     databases,
     secretBox,
     clock,
@@ -56,15 +56,21 @@ export async function runServers(
     smsBaseUrl: config.smsBaseUrl,
     platformBilling: config.platformBilling,
     metricsToken: config.metricsToken,
-    radius: { addresses: config.radiusPublicAddresses, authPort: aaa.authPort, acctPort: aaa.acctPort },
+    radius: {
+      addresses: config.radiusPublicAddresses,
+      authPort: aaa?.authPort ?? config.radiusAuthPort,
+      acctPort: aaa?.acctPort ?? config.radiusAcctPort,
+    },
   });
   logger.info(
     {
+      role,
       httpPort: api.port,
-      radiusAuthPort: aaa.authPort,
-      radiusAcctPort: aaa.acctPort,
+      radiusAuthPort: aaa?.authPort ?? null,
+      radiusAcctPort: aaa?.acctPort ?? null,
       dataDir: config.dataDir,
       database: databases.dialect,
+      redis: config.redisUrl === null ? 'absent' : 'configured',
     },
     'kiunga started',
   );
@@ -76,7 +82,8 @@ export async function runServers(
       logger.info({ signal }, 'stopping: intake first, then accounting flush, then databases');
       try {
         await api.stop();
-        await aaa.stop();
+        await aaa?.stop();
+        scaled.close();
         await databases.close();
         logger.info('stopped');
         resolve(0);
@@ -88,4 +95,57 @@ export async function runServers(
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   });
+}
+
+/** The AAA server on the SQLite files' handles (one connection per file in this process). */
+async function startAaa(
+  config: KiungaConfig,
+  databases: Awaited<ReturnType<typeof openDatabases>>,
+  shared: { secretBox: ReturnType<typeof createSecretBox>; clock: ProcessClock['clock']; logger: Logger },
+): Promise<AaaServer> {
+  if (!(databases instanceof SqliteDatabases)) {
+    await databases.close();
+    throw new ConfigError(
+      'KIUNGA_DATABASE_URL: the AAA server does not run on PostgreSQL yet (an API-only node does: --role api)',
+    );
+  }
+  const { secretBox, clock, logger } = shared;
+  return startAaaServer({
+    host: config.radiusHost,
+    authPort: config.radiusAuthPort,
+    acctPort: config.radiusAcctPort,
+    dataDir: config.dataDir,
+    platform: databases.platformHandle,
+    secretBox,
+    clock,
+    logger,
+    shards: databases.shards,
+  });
+}
+
+/**
+ * What a node of a scaled deployment adds to the API's dependencies: job leases on PostgreSQL, limits
+ * in Redis, and the parts /healthz asks about. Embedded: nothing (in-process leases and limits).
+ */
+function scaledDependencies(
+  config: KiungaConfig,
+  logger: Logger,
+  role: NodeRole,
+): { dependencies: Partial<ApiDependencies>; close(): void } {
+  const redis = config.redisUrl === null ? null : connectApiRedis(config.redisUrl, logger);
+  return {
+    dependencies: {
+      ...(config.databaseUrl === null
+        ? {}
+        : { jobLeases: createPostgresJobLeases(config.databaseUrl, logger) }),
+      ...(redis === null ? {} : { rateLimits: createRedisRateLimits(redis, logger) }),
+      health: {
+        isAaaInProcess: role !== 'api',
+        ...(redis === null ? {} : { redis: () => pingRedis(redis) }),
+      },
+    },
+    close() {
+      redis?.disconnect();
+    },
+  };
 }
