@@ -129,11 +129,4 @@ describe('roles a deployment cannot run', () => {
       expect(stderr).toContain('several processes on one SQLite data dir is not a supported scaled setup');
     }
   });
-
-  it('refuses an unknown role and a Redis URL that is not one', async () => {
-    expect((await refusal('db')).stderr).toContain("--role must be one of all, aaa, api, not 'db'");
-    const badRedis = await refusal('all', { KIUNGA_REDIS_URL: 'http://127.0.0.1:6379' });
-    expect(badRedis.code).toBe(2);
-    expect(badRedis.stderr).toContain('KIUNGA_REDIS_URL: a redis:// (or rediss://) URL');
-  });
 });

@@ -14,10 +14,15 @@ const limit = { name: 'shared_test', attemptsMax: 4, windowMs: 60_000 };
 let server: RedisServer;
 const clients: Redis[] = [];
 
+/** Resolves once the client is connected (at once when it already is: the event may have passed). */
+async function readyOf(client: Redis): Promise<void> {
+  if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+}
+
 async function connectedClient(): Promise<Redis> {
   const client = connectApiRedis(server.url, logger);
   clients.push(client);
-  if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+  await readyOf(client);
   return client;
 }
 
@@ -94,7 +99,7 @@ describe('limits shared through Redis', () => {
     for (let attempt = 0; attempt < limit.attemptsMax; attempt += 1) await limiter.record('k', 0);
     expect((await limiter.check('k', 1)).isLimited).toBe(true);
     await server.start();
-    await new Promise((resolve) => client.once('ready', resolve));
+    await readyOf(client);
     // The restarted Redis is empty: counting starts again there, shared by every node.
     expect((await limiter.check('k', 2)).isLimited).toBe(false);
     await limiter.record('k', 2);
