@@ -19,6 +19,7 @@ import { voucherRoutes } from './features/vouchers/api';
 import { authRoutes } from './identity/sign-in/api';
 import type { ApiDependencies, AppEnv } from './kernel/dependencies';
 import { apiErrorHandler } from './kernel/errors';
+import { checkHealth } from './kernel/health';
 import { metricsRoutes } from './kernel/metrics';
 import { authenticate } from './kernel/middleware/authenticate';
 import { CALLBACK_PATH_PREFIX, limitRequestBodies } from './kernel/middleware/body-limits';
@@ -56,12 +57,9 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
     onSubscriberPayment: given.onSubscriberPayment ?? subscriberPaymentHook(given),
   };
 
-  app.get('/healthz', (context) => {
-    const isAaaUp = options.aaa.isUp();
-    return context.json(
-      { status: isAaaUp ? 'ok' : 'degraded', api: 'up', aaa: isAaaUp ? 'up' : 'down' },
-      isAaaUp ? 200 : 503,
-    );
+  app.get('/healthz', async (context) => {
+    const { report, isHealthy } = await checkHealth(options);
+    return context.json(report, isHealthy ? 200 : 503);
   });
 
   app.route('/metrics', metricsRoutes(options));

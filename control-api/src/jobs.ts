@@ -1,10 +1,12 @@
 // Scheduled jobs of the control API (node-cron). Each run is idempotent, so running twice (or on
-// two nodes) changes nothing more than running once, and a run after downtime catches up.
+// two nodes) changes nothing more than running once, and a run after downtime catches up. Each run
+// takes its job's lease first (kernel/job-lease.ts): one run per round cluster-wide.
 import cron from 'node-cron';
 import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billing.job';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
 import { expireVouchers } from './features/vouchers/expire-vouchers.job';
 import type { ApiDependencies } from './kernel/dependencies';
+import { createInProcessJobLeases, runLeased } from './kernel/job-lease';
 import { C2B_REGISTRATION_RETRY_MS, registerPendingC2bUrls } from './mpesa/c2b-registration';
 import { reconcilePendingPurchases } from './mpesa/reconcile-purchases.job';
 import { reconcilePlatformStkPayments } from './platform-billing/mpesa';
@@ -15,10 +17,15 @@ export interface JobRunner {
 }
 
 export function startJobs(dependencies: ApiDependencies): JobRunner {
+  const leases = dependencies.jobLeases ?? createInProcessJobLeases();
   const run = (name: string, job: () => Promise<unknown>) => async () => {
     try {
-      const result = await job();
-      dependencies.logger.debug({ job: name, result }, 'job finished');
+      const outcome = await runLeased(leases, name, job, { logger: dependencies.logger });
+      if (outcome.ran)
+        dependencies.logger.debug(
+          { job: name, leaseToken: outcome.token, result: outcome.result },
+          'job finished',
+        );
     } catch (error) {
       dependencies.logger.error({ job: name, err: error }, 'job failed');
     }
@@ -58,6 +65,9 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
   return {
     stop() {
       for (const task of tasks) task.stop();
+      leases
+        .close()
+        .catch((error: unknown) => dependencies.logger.warn({ err: error }, 'job leases not closed'));
     },
   };
 }

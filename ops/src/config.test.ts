@@ -1,5 +1,7 @@
-// Configuration: KIUNGA_RADIUS_PUBLIC_ADDRESS, KIUNGA_TRUSTED_PROXIES, KIUNGA_DATABASE_URL and KIUNGA_METRICS_TOKEN are validated at start.
+// Configuration: KIUNGA_RADIUS_PUBLIC_ADDRESS, KIUNGA_TRUSTED_PROXIES, KIUNGA_DATABASE_URL, KIUNGA_REDIS_URL,
+// KIUNGA_METRICS_TOKEN and start's --role are validated at start.
 import { describe, expect, it } from 'vitest';
+import { assertRoleFits, parseNodeRole } from './cli/node-roles';
 import { ConfigError, METRICS_TOKEN_LENGTH_MIN, readConfig } from './config';
 
 describe('KIUNGA_RADIUS_PUBLIC_ADDRESS', () => {
@@ -64,6 +66,44 @@ describe('KIUNGA_DATABASE_URL', () => {
       expect(() => readConfig({ KIUNGA_DATABASE_URL: url })).toThrow(/KIUNGA_DATABASE_URL/);
     }
     expect(() => readConfig({ KIUNGA_DATABASE_URL: 'mysql://db/kiunga' })).toThrow(/postgres:\/\//);
+  });
+});
+
+describe('KIUNGA_REDIS_URL', () => {
+  it('is unset by default (limits counted in memory) and takes redis:// or rediss://', () => {
+    expect(readConfig({}).redisUrl).toBeNull();
+    for (const url of ['redis://10.0.0.6:6379', 'rediss://:secret@cache.internal:6380/2']) {
+      expect(readConfig({ KIUNGA_REDIS_URL: url }).redisUrl).toBe(url);
+    }
+  });
+
+  it('refuses anything else at start, saying what it needs', () => {
+    for (const url of ['http://10.0.0.6:6379', 'not a url', '10.0.0.6:6379']) {
+      expect(() => readConfig({ KIUNGA_REDIS_URL: url })).toThrow(
+        /KIUNGA_REDIS_URL: a redis:\/\/ \(or rediss:\/\/\) URL/,
+      );
+    }
+  });
+});
+
+describe('--role', () => {
+  const embedded = readConfig({});
+  const scaled = readConfig({ KIUNGA_DATABASE_URL: 'postgres://db.internal/kiunga' });
+
+  it('is all unless given, and one of all, aaa, api', () => {
+    expect(parseNodeRole(undefined)).toBe('all');
+    expect(parseNodeRole('api')).toBe('api');
+    expect(() => parseNodeRole('database')).toThrow("--role must be one of all, aaa, api, not 'database'");
+  });
+
+  it('runs all anywhere, and api or aaa only on PostgreSQL', () => {
+    expect(() => assertRoleFits('all', embedded)).not.toThrow();
+    expect(() => assertRoleFits('api', scaled)).not.toThrow();
+    expect(() => assertRoleFits('api', embedded)).toThrow(/needs KIUNGA_DATABASE_URL/);
+    expect(() => assertRoleFits('aaa', embedded)).toThrow(
+      /one SQLite data dir is not a supported scaled setup/,
+    );
+    expect(() => assertRoleFits('aaa', scaled)).not.toThrow();
   });
 });
 

@@ -32,6 +32,8 @@ const BACKUP_KEEP_MIN = 1;
 const BACKUP_KEEP_MAX = 366;
 /** PostgreSQL's connection URI schemes (PostgreSQL 15 manual, 34.1.1.2 "Connection URIs"). */
 const POSTGRES_URL_SCHEMES = ['postgres:', 'postgresql:'];
+/** Redis URLs as ioredis takes them: redis:// plain, rediss:// over TLS. */
+const REDIS_URL_SCHEMES = ['redis:', 'rediss:'];
 
 const environmentSchema = z.object({
   KIUNGA_DATA_DIR: z.string().min(1).default('./data'),
@@ -47,6 +49,14 @@ const environmentSchema = z.object({
     .refine(
       (url) => URL.canParse(url) && POSTGRES_URL_SCHEMES.includes(new URL(url).protocol),
       'a postgres:// (or postgresql://) URL',
+    )
+    .optional(),
+  /** Scaled mode: limits (and later the live session table) shared by every node; unset = in memory. */
+  KIUNGA_REDIS_URL: z
+    .string()
+    .refine(
+      (url) => URL.canParse(url) && REDIS_URL_SCHEMES.includes(new URL(url).protocol),
+      'a redis:// (or rediss://) URL',
     )
     .optional(),
   KIUNGA_PUBLIC_URL: z.string().url().optional(),
@@ -113,6 +123,8 @@ export interface KiungaConfig {
   masterKey: string | null;
   /** KIUNGA_DATABASE_URL: PostgreSQL (scaled mode); null = embedded SQLite files under dataDir. */
   databaseUrl: string | null;
+  /** KIUNGA_REDIS_URL: shared counters across nodes; null = each process counts in memory. */
+  redisUrl: string | null;
   publicUrl: string;
   /** KIUNGA_RADIUS_PUBLIC_ADDRESS: empty when unset (the console asks, or the public URL's IP is used). */
   radiusPublicAddresses: readonly string[];
@@ -152,6 +164,7 @@ export function readConfig(
     radiusAcctPort: values.KIUNGA_RADIUS_ACCT_PORT,
     masterKey: values.KIUNGA_MASTER_KEY ?? null,
     databaseUrl: values.KIUNGA_DATABASE_URL ?? null,
+    redisUrl: values.KIUNGA_REDIS_URL ?? null,
     publicUrl: values.KIUNGA_PUBLIC_URL ?? `http://127.0.0.1:${values.KIUNGA_HTTP_PORT}`,
     radiusPublicAddresses: values.KIUNGA_RADIUS_PUBLIC_ADDRESS ?? [],
     mpesaBaseUrl: values.KIUNGA_MPESA_BASE_URL ?? null,

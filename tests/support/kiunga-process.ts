@@ -96,13 +96,15 @@ export async function startKiunga(
   environment: NodeJS.ProcessEnv = {},
   /** Another checkout's ./kiunga (the build tests run a scratch copy). */
   script = kiungaScript,
+  /** More options for `start` (e.g. --role api). */
+  startOptions: readonly string[] = [],
 ): Promise<RunningKiunga> {
   const [httpPort, authPort, acctPort] = [
     await freePort('tcp'),
     await freePort('udp'),
     await freePort('udp'),
   ];
-  const child = spawn(script, ['start', '--data-dir', dataDir], {
+  const child = spawn(script, ['start', '--data-dir', dataDir, ...startOptions], {
     cwd: repositoryRoot,
     env: {
       ...process.env,

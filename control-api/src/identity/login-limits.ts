@@ -5,7 +5,14 @@
 import { KiungaError } from '@kiunga/schemas';
 import type { Context } from 'hono';
 import type { ApiDependencies } from '../kernel/dependencies';
-import { type RateLimit, RateLimiter, RecentKeys } from './rate-limiter';
+import {
+  type AttemptLimiter,
+  inMemoryRateLimits,
+  type RateLimitBackend,
+  type RecentKeySet,
+  rateLimitsOf,
+} from '../kernel/rate-limits';
+import type { RateLimit } from './rate-limiter';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -58,38 +65,45 @@ export interface SignInRefusal {
   retryAfterMs: number;
 }
 
-/** The three sign-in failure counters and the addresses each account signed in from lately. */
+/**
+ * The three sign-in failure counters and the addresses each account signed in from lately, in this
+ * process or shared by every node (the backend, kernel/rate-limits.ts).
+ */
 export class SignInThrottle {
-  private readonly perAccountAddress: RateLimiter;
-  private readonly perAccount: RateLimiter;
-  private readonly perAddress: RateLimiter;
-  private readonly knownAddresses = new RecentKeys(KNOWN_SIGN_IN_ADDRESS_TTL_MS);
+  private readonly perAccountAddress: AttemptLimiter;
+  private readonly perAccount: AttemptLimiter;
+  private readonly perAddress: AttemptLimiter;
+  private readonly knownAddresses: RecentKeySet;
 
-  constructor(limits: SignInLimits) {
-    this.perAccountAddress = new RateLimiter(limits.perAccountAddress);
-    this.perAccount = new RateLimiter(limits.perAccount);
-    this.perAddress = new RateLimiter(limits.perAddress);
+  constructor(limits: SignInLimits, backend: RateLimitBackend = inMemoryRateLimits) {
+    this.perAccountAddress = backend.limiter(limits.perAccountAddress);
+    this.perAccount = backend.limiter(limits.perAccount);
+    this.perAddress = backend.limiter(limits.perAddress);
+    this.knownAddresses = backend.recentKeys(
+      `${limits.perAccountAddress.name}_known`,
+      KNOWN_SIGN_IN_ADDRESS_TTL_MS,
+    );
   }
 
   /** The first limit an attempt on `account` from `address` is over, or null when it may go ahead. */
-  check(account: string, address: string, nowMs: number): SignInRefusal | null {
+  async check(account: string, address: string, nowMs: number): Promise<SignInRefusal | null> {
     const pair = pairKey(account, address);
-    const checks: Array<[RateLimiter, string]> = [
+    const checks: Array<[AttemptLimiter, string]> = [
       [this.perAddress, address],
       [this.perAccountAddress, pair],
     ];
-    if (!this.knownAddresses.has(pair, nowMs)) checks.push([this.perAccount, account]);
+    if (!(await this.knownAddresses.has(pair, nowMs))) checks.push([this.perAccount, account]);
     for (const [limiter, key] of checks) {
-      const verdict = limiter.check(key, nowMs);
+      const verdict = await limiter.check(key, nowMs);
       if (verdict.isLimited) return { limit: limiter.limit, retryAfterMs: verdict.retryAfterMs };
     }
     return null;
   }
 
-  recordFailure(account: string, address: string, nowMs: number): void {
-    this.perAddress.record(address, nowMs);
-    this.perAccountAddress.record(pairKey(account, address), nowMs);
-    this.perAccount.record(account, nowMs);
+  async recordFailure(account: string, address: string, nowMs: number): Promise<void> {
+    await this.perAddress.record(address, nowMs);
+    await this.perAccountAddress.record(pairKey(account, address), nowMs);
+    await this.perAccount.record(account, nowMs);
   }
 
   /**
@@ -97,10 +111,10 @@ export class SignInThrottle {
    * account-wide and per-address counts stay: a guesser who also holds an account elsewhere (or
    * learns the password late) cannot wipe them with one good sign-in.
    */
-  recordSuccess(account: string, address: string, nowMs: number): void {
+  async recordSuccess(account: string, address: string, nowMs: number): Promise<void> {
     const pair = pairKey(account, address);
-    this.perAccountAddress.reset(pair);
-    this.knownAddresses.remember(pair, nowMs);
+    await this.perAccountAddress.reset(pair);
+    await this.knownAddresses.remember(pair, nowMs);
   }
 }
 
@@ -117,7 +131,7 @@ export const CONSOLE_SIGN_IN_LIMITS: SignInLimits = {
 
 export interface IdentityLimiters {
   signIn: SignInThrottle;
-  registrationsPerAddress: RateLimiter;
+  registrationsPerAddress: AttemptLimiter;
 }
 
 const limitersByApp = new WeakMap<ApiDependencies, IdentityLimiters>();
@@ -125,9 +139,10 @@ const limitersByApp = new WeakMap<ApiDependencies, IdentityLimiters>();
 export function identityLimiters(dependencies: ApiDependencies): IdentityLimiters {
   let limiters = limitersByApp.get(dependencies);
   if (!limiters) {
+    const backend = rateLimitsOf(dependencies);
     limiters = {
-      signIn: new SignInThrottle(CONSOLE_SIGN_IN_LIMITS),
-      registrationsPerAddress: new RateLimiter(REGISTRATIONS_PER_ADDRESS),
+      signIn: new SignInThrottle(CONSOLE_SIGN_IN_LIMITS, backend),
+      registrationsPerAddress: backend.limiter(REGISTRATIONS_PER_ADDRESS),
     };
     limitersByApp.set(dependencies, limiters);
   }
@@ -153,8 +168,13 @@ export function throwRateLimited(context: Context, refusal: SignInRefusal): neve
 }
 
 /** Throws 429 rate_limited (with Retry-After) when the key has used up its window. */
-export function assertNotLimited(context: Context, limiter: RateLimiter, key: string, nowMs: number): void {
-  const verdict = limiter.check(key, nowMs);
+export async function assertNotLimited(
+  context: Context,
+  limiter: AttemptLimiter,
+  key: string,
+  nowMs: number,
+): Promise<void> {
+  const verdict = await limiter.check(key, nowMs);
   if (verdict.isLimited)
     throwRateLimited(context, { limit: limiter.limit, retryAfterMs: verdict.retryAfterMs });
 }

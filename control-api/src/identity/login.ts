@@ -48,10 +48,10 @@ export async function verifyLogin(
   const address = sourceAddressOf(context, dependencies) ?? 'unknown';
   const email = input.email.trim().toLowerCase();
   const nowMs = dependencies.clock.now();
-  const refusal = throttle.check(email, address, nowMs);
+  const refusal = await throttle.check(email, address, nowMs);
   if (refusal) throwRateLimited(context, refusal);
   const fail = async (row: LoginRow | undefined, error: KiungaError): Promise<never> => {
-    throttle.recordFailure(email, address, nowMs);
+    await throttle.recordFailure(email, address, nowMs);
     await recordAuditAs(
       dependencies,
       context,
@@ -80,7 +80,7 @@ export async function verifyLogin(
     );
     if (taken.changes === 0) return fail(row, new KiungaError('invalid_totp'));
   }
-  throttle.recordSuccess(email, address, nowMs);
+  await throttle.recordSuccess(email, address, nowMs);
   await recordAuditAs(
     dependencies,
     context,

@@ -20,16 +20,26 @@ export interface RateLimitVerdict {
   retryAfterMs: number;
 }
 
-interface Window {
+export interface AttemptWindow {
   startedAtMs: number;
   attempts: number;
+}
+
+/**
+ * The verdict on a key whose current window is `window` (null: none, or it ended): limited once the
+ * window holds attemptsMax attempts, until it ends. Shared by the in-memory and the Redis counters.
+ */
+export function verdictOf(limit: RateLimit, window: AttemptWindow | null, nowMs: number): RateLimitVerdict {
+  if (!window || nowMs >= window.startedAtMs + limit.windowMs || window.attempts < limit.attemptsMax)
+    return { isLimited: false, retryAfterMs: 0 };
+  return { isLimited: true, retryAfterMs: window.startedAtMs + limit.windowMs - nowMs };
 }
 
 export class RateLimiter {
   readonly limit: RateLimit;
   private readonly keysMax: number;
   /** Insertion order is age order: re-inserted on a new window, so the first key is the oldest. */
-  private readonly windows = new Map<string, Window>();
+  private readonly windows = new Map<string, AttemptWindow>();
 
   constructor(limit: RateLimit, keysMax = RATE_LIMIT_KEYS_MAX) {
     if (limit.attemptsMax < 1 || limit.windowMs < 1) throw new Error(`invalid rate limit ${limit.name}`);
@@ -38,9 +48,7 @@ export class RateLimiter {
   }
 
   check(key: string, nowMs: number): RateLimitVerdict {
-    const window = this.currentWindow(key, nowMs);
-    if (!window || window.attempts < this.limit.attemptsMax) return { isLimited: false, retryAfterMs: 0 };
-    return { isLimited: true, retryAfterMs: window.startedAtMs + this.limit.windowMs - nowMs };
+    return verdictOf(this.limit, this.currentWindow(key, nowMs), nowMs);
   }
 
   /** Counts one attempt against the key. */
@@ -67,7 +75,7 @@ export class RateLimiter {
     return this.windows.size;
   }
 
-  private currentWindow(key: string, nowMs: number): Window | null {
+  private currentWindow(key: string, nowMs: number): AttemptWindow | null {
     const window = this.windows.get(key);
     if (!window || nowMs >= window.startedAtMs + this.limit.windowMs) return null;
     return window;

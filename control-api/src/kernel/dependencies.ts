@@ -3,6 +3,9 @@ import type { AaaControl, Clock, Databases, SecretBox } from '@kiunga/schemas';
 import type { Logger } from 'pino';
 import type { Principal } from '../identity/permissions';
 import type { PlatformBillingConfig } from '../platform-billing/config';
+import type { HealthProbes } from './health';
+import type { JobLeases } from './job-lease';
+import type { RateLimitBackend } from './rate-limits';
 
 export interface ApiDependencies {
   /** The platform's database and every tenant's (SQLite files, or PostgreSQL schemas). */
@@ -34,6 +37,12 @@ export interface ApiDependencies {
   platformBilling?: PlatformBillingConfig;
   /** KIUNGA_METRICS_TOKEN: the bearer token GET /metrics requires; absent or null: /metrics answers 404. */
   metricsToken?: string | null;
+  /** Scaled mode: job leases on PostgreSQL (one run per round cluster-wide); absent: in this process. */
+  jobLeases?: JobLeases;
+  /** KIUNGA_REDIS_URL: sign-in and portal limits counted in Redis for every node; absent: in memory. */
+  rateLimits?: RateLimitBackend;
+  /** What /healthz asks beyond the database; absent: an embedded node running the AAA server too. */
+  health?: HealthProbes;
 }
 
 /** Hono's typed context variables. */

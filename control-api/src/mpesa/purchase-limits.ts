@@ -2,8 +2,8 @@
 // 0712…, +254712… and 254712… are one number) and per client address, each counted per ISP, so one
 // ISP's portal can never block a number from buying on another's.
 import { KiungaError } from '@kiunga/schemas';
-import { RateLimiter } from '../identity/rate-limiter';
 import type { ApiDependencies } from '../kernel/dependencies';
+import { rateLimitsOf } from '../kernel/rate-limits';
 
 /**
  * PIN prompts to one number from one ISP's portal per window: enough to retry after a cancel, a
@@ -25,25 +25,27 @@ export const STK_PUSH_ADDRESS_WINDOW_MS = 10 * 60_000;
  * One `T` per running app, made on first use: limiters live as long as the app (tests start several
  * apps in one process, each with its own counts).
  */
-export function perApp<T>(create: () => T): (dependencies: ApiDependencies) => T {
+export function perApp<T>(
+  create: (dependencies: ApiDependencies) => T,
+): (dependencies: ApiDependencies) => T {
   const made = new WeakMap<ApiDependencies, T>();
   return (dependencies) => {
     let value = made.get(dependencies);
     if (value === undefined) {
-      value = create();
+      value = create(dependencies);
       made.set(dependencies, value);
     }
     return value;
   };
 }
 
-const limitersOf = perApp(() => ({
-  byPhone: new RateLimiter({
+const limitersOf = perApp((dependencies) => ({
+  byPhone: rateLimitsOf(dependencies).limiter({
     name: 'portal_stk_phone',
     attemptsMax: STK_PUSHES_PER_PHONE_MAX,
     windowMs: STK_PUSH_PHONE_WINDOW_MS,
   }),
-  byAddress: new RateLimiter({
+  byAddress: rateLimitsOf(dependencies).limiter({
     name: 'portal_stk_address',
     attemptsMax: STK_PUSHES_PER_ADDRESS_MAX,
     windowMs: STK_PUSH_ADDRESS_WINDOW_MS,
@@ -60,28 +62,28 @@ export function minutesText(durationMs: number): string {
  * Counts one PIN prompt to `phone` (normalised) from `address` on `tenantId`'s portal, or throws 429
  * `rate_limited` with when to try again. Nothing is counted when either limit is reached.
  */
-export function limitStkPush(
+export async function limitStkPush(
   dependencies: ApiDependencies,
   push: { readonly tenantId: string; readonly phone: string; readonly address: string },
-): void {
+): Promise<void> {
   const { byPhone, byAddress } = limitersOf(dependencies);
   const nowMs = dependencies.clock.now();
   const phoneKey = `${push.tenantId}|${push.phone}`;
   const addressKey = `${push.tenantId}|${push.address}`;
-  const phoneVerdict = byPhone.check(phoneKey, nowMs);
+  const phoneVerdict = await byPhone.check(phoneKey, nowMs);
   if (phoneVerdict.isLimited) {
     throw new KiungaError(
       'rate_limited',
       `Too many M-Pesa requests to this number. Try again in ${minutesText(phoneVerdict.retryAfterMs)}.`,
     );
   }
-  const addressVerdict = byAddress.check(addressKey, nowMs);
+  const addressVerdict = await byAddress.check(addressKey, nowMs);
   if (addressVerdict.isLimited) {
     throw new KiungaError(
       'rate_limited',
       `Too many M-Pesa requests from this network. Try again in ${minutesText(addressVerdict.retryAfterMs)}.`,
     );
   }
-  byPhone.record(phoneKey, nowMs);
-  byAddress.record(addressKey, nowMs);
+  await byPhone.record(phoneKey, nowMs);
+  await byAddress.record(addressKey, nowMs);
 }

@@ -91,7 +91,7 @@ export async function startPurchase(
       'This package cannot be paid with M-Pesa (its price is not whole shillings).',
     );
   }
-  limitStkPush(dependencies, { tenantId: tenant.id, phone, address: clientAddress });
+  await limitStkPush(dependencies, { tenantId: tenant.id, phone, address: clientAddress });
   const nowMs = dependencies.clock.now();
   const purchase = await createPendingPurchase(
     database,

@@ -3,8 +3,8 @@
 // number from the confirmation SMS M-Pesa sends the payer, and answers only the voucher of the purchase
 // that receipt paid, from that number. Limited per address and per number, each per ISP.
 import { normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
-import { RateLimiter } from '../identity/rate-limiter';
 import type { ApiDependencies } from '../kernel/dependencies';
+import { rateLimitsOf } from '../kernel/rate-limits';
 import { minutesText, perApp } from '../mpesa/purchase-limits';
 import { voucherCodeOfPaidPurchase } from '../mpesa/purchases';
 
@@ -29,13 +29,13 @@ export type RecoveryResult =
   | { readonly kind: 'refused'; readonly message: string }
   | { readonly kind: 'limited'; readonly message: string };
 
-const limitersOf = perApp(() => ({
-  byAddress: new RateLimiter({
+const limitersOf = perApp((dependencies) => ({
+  byAddress: rateLimitsOf(dependencies).limiter({
     name: 'portal_recovery_address',
     attemptsMax: RECOVERY_TRIES_PER_ADDRESS_MAX,
     windowMs: RECOVERY_ADDRESS_WINDOW_MS,
   }),
-  failuresByPhone: new RateLimiter({
+  failuresByPhone: rateLimitsOf(dependencies).limiter({
     name: 'portal_recovery_phone',
     attemptsMax: RECOVERY_FAILURES_PER_PHONE_MAX,
     windowMs: RECOVERY_PHONE_WINDOW_MS,
@@ -61,14 +61,14 @@ export async function recoverVoucher(
   const { byAddress, failuresByPhone } = limitersOf(dependencies);
   const nowMs = dependencies.clock.now();
   const addressKey = `${tenantId}|${request.address}`;
-  const addressVerdict = byAddress.check(addressKey, nowMs);
+  const addressVerdict = await byAddress.check(addressKey, nowMs);
   if (addressVerdict.isLimited) {
     return {
       kind: 'limited',
       message: `Too many tries. Try again in ${minutesText(addressVerdict.retryAfterMs)}.`,
     };
   }
-  byAddress.record(addressKey, nowMs);
+  await byAddress.record(addressKey, nowMs);
   const phone = normaliseKenyanPhone(request.phone);
   const receipt = normaliseReceipt(request.receipt);
   if (!phone || !receipt) {
@@ -79,7 +79,7 @@ export async function recoverVoucher(
     };
   }
   const phoneKey = `${tenantId}|${phone}`;
-  const phoneVerdict = failuresByPhone.check(phoneKey, nowMs);
+  const phoneVerdict = await failuresByPhone.check(phoneKey, nowMs);
   if (phoneVerdict.isLimited) {
     return {
       kind: 'limited',
@@ -88,7 +88,7 @@ export async function recoverVoucher(
   }
   const code = await voucherCodeOfPaidPurchase(database, { phone, receipt }, nowMs - RECOVERY_WINDOW_MS);
   if (code === null) {
-    failuresByPhone.record(phoneKey, nowMs);
+    await failuresByPhone.record(phoneKey, nowMs);
     return { kind: 'refused', message: NO_MATCH_MESSAGE };
   }
   return { kind: 'found', code };

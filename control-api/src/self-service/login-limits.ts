@@ -8,20 +8,24 @@ import {
   SignInThrottle,
 } from '../identity/login-limits';
 import type { ApiDependencies } from '../kernel/dependencies';
+import { rateLimitsOf } from '../kernel/rate-limits';
 
 const throttlesByApp = new WeakMap<ApiDependencies, SignInThrottle>();
 
 export function customerSignInThrottle(dependencies: ApiDependencies): SignInThrottle {
   let throttle = throttlesByApp.get(dependencies);
   if (!throttle) {
-    throttle = new SignInThrottle({
-      perAccountAddress: {
-        ...LOGIN_FAILURES_PER_ACCOUNT_ADDRESS,
-        name: 'account_login_failures_per_account_address',
+    throttle = new SignInThrottle(
+      {
+        perAccountAddress: {
+          ...LOGIN_FAILURES_PER_ACCOUNT_ADDRESS,
+          name: 'account_login_failures_per_account_address',
+        },
+        perAccount: { ...LOGIN_FAILURES_PER_ACCOUNT, name: 'account_login_failures_per_account' },
+        perAddress: { ...LOGIN_FAILURES_PER_ADDRESS, name: 'account_login_failures_per_address' },
       },
-      perAccount: { ...LOGIN_FAILURES_PER_ACCOUNT, name: 'account_login_failures_per_account' },
-      perAddress: { ...LOGIN_FAILURES_PER_ADDRESS, name: 'account_login_failures_per_address' },
-    });
+      rateLimitsOf(dependencies),
+    );
     throttlesByApp.set(dependencies, throttle);
   }
   return throttle;

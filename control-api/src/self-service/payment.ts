@@ -2,8 +2,8 @@
 // account number as reference; the STK callback (portal/purchase-service) credits the account.
 import { cents, KiungaError, normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
 import { CENTS_PER_SHILLING } from '../billing/units';
-import { RateLimiter } from '../identity/rate-limiter';
 import type { ApiDependencies } from '../kernel/dependencies';
+import { type AttemptLimiter, rateLimitsOf } from '../kernel/rate-limits';
 import {
   createPendingSubscriberPayment,
   getPurchase,
@@ -17,12 +17,16 @@ import { sendStkPushForPurchase } from '../mpesa/stk-push';
 export const PAYMENT_SHILLINGS_MAX = 150_000;
 
 /** STK pushes ring a phone: five per subscriber per 10 minutes, as on the captive portal. */
-const paymentLimitsByApp = new WeakMap<ApiDependencies, RateLimiter>();
+const paymentLimitsByApp = new WeakMap<ApiDependencies, AttemptLimiter>();
 
-function paymentLimiter(dependencies: ApiDependencies): RateLimiter {
+function paymentLimiter(dependencies: ApiDependencies): AttemptLimiter {
   let limiter = paymentLimitsByApp.get(dependencies);
   if (!limiter) {
-    limiter = new RateLimiter({ name: 'account_stk_payments', attemptsMax: 5, windowMs: 10 * 60_000 });
+    limiter = rateLimitsOf(dependencies).limiter({
+      name: 'account_stk_payments',
+      attemptsMax: 5,
+      windowMs: 10 * 60_000,
+    });
     paymentLimitsByApp.set(dependencies, limiter);
   }
   return limiter;
@@ -113,10 +117,10 @@ export async function startSubscriberPayment(
   const client = darajaClientFor(dependencies, tenantId, settings);
   const nowMs = dependencies.clock.now();
   const limiter = paymentLimiter(dependencies);
-  if (limiter.check(input.subscriberId, nowMs).isLimited) {
+  if ((await limiter.check(input.subscriberId, nowMs)).isLimited) {
     throw new KiungaError('rate_limited', 'Too many payment requests. Wait a few minutes and try again.');
   }
-  limiter.record(input.subscriberId, nowMs);
+  await limiter.record(input.subscriberId, nowMs);
   const payment = await createPendingSubscriberPayment(
     database,
     { subscriberId: input.subscriberId, phone, amount: cents(input.shillings * CENTS_PER_SHILLING) },

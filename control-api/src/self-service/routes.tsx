@@ -108,7 +108,7 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
     const candidateId = parsed.success ? await findLoginCandidate(database, parsed.data.login) : null;
     const accountKey = `${tenant.id}:${candidateId ?? `login:${login.trim().toLowerCase()}`}`;
     const address = sourceAddressOf(context, dependencies) ?? 'unknown';
-    const refusal = throttle.check(accountKey, address, nowMs);
+    const refusal = await throttle.check(accountKey, address, nowMs);
     if (refusal) {
       setRetryAfter(context, refusal.retryAfterMs);
       return refuse(loginLimitMessage(refusal.retryAfterMs), 429);
@@ -120,10 +120,10 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
       parsed.success ? parsed.data.password : '',
     );
     if (!profile) {
-      throttle.recordFailure(accountKey, address, nowMs);
+      await throttle.recordFailure(accountKey, address, nowMs);
       return refuse(GENERIC_LOGIN_ERROR, 401);
     }
-    throttle.recordSuccess(accountKey, address, nowMs);
+    await throttle.recordSuccess(accountKey, address, nowMs);
     startCustomerSession(dependencies, context, tenant.slug, {
       tenantId: tenant.id,
       subscriberId: profile.id,

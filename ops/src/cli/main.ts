@@ -21,6 +21,7 @@ import { ConfigError, type KiungaConfig, readConfig, resolveMasterKey } from '..
 import { DEMO_EXTRA_VOUCHERS_DEFAULT, DEMO_EXTRA_VOUCHERS_MAX, seedDemo } from '../demo/seed';
 import { migrateAll } from '../migrate';
 import { startDemoSimulators } from './demo-simulators';
+import { parseNodeRole } from './node-roles';
 import { runServers } from './run-servers';
 
 const usage = `kiunga — multi-tenant ISP billing and RADIUS/AAA
@@ -34,6 +35,10 @@ Commands:
     --data-dir D           data directory (default KIUNGA_DATA_DIR or ./data)
     --vouchers N           extra vouchers for the first ISP (default ${DEMO_EXTRA_VOUCHERS_DEFAULT})
   start                    start the AAA server and the control API on an existing data dir
+    --role all|aaa|api     all (default): both; api: only the control API and its jobs; aaa: only the
+                           AAA server. aaa and api need KIUNGA_DATABASE_URL (nodes share state there:
+                           several processes on one SQLite data dir is not supported); aaa on
+                           PostgreSQL is not wired yet (docs/scaling.md)
   migrate                  create or upgrade the platform database and every tenant's
   admin create --email E --password P
                            create a super admin
@@ -52,6 +57,7 @@ Commands:
   --help                   show this help
 
 Environment: KIUNGA_DATA_DIR, KIUNGA_DATABASE_URL (PostgreSQL; unset: SQLite files in the data dir),
+KIUNGA_REDIS_URL (redis:// or rediss://: sign-in and portal limits shared by every node; unset: in memory),
 KIUNGA_HTTP_HOST, KIUNGA_HTTP_PORT, KIUNGA_RADIUS_HOST, KIUNGA_RADIUS_AUTH_PORT, KIUNGA_RADIUS_ACCT_PORT,
 KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL, KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_METRICS_TOKEN,
 KIUNGA_LOG_LEVEL, KIUNGA_BACKUP_DIR, KIUNGA_BACKUP_KEEP, KIUNGA_RUN_FROM_SOURCE=1 (run the TypeScript through tsx instead of the build); for
@@ -196,11 +202,17 @@ function describeDemo(demo: Awaited<ReturnType<typeof seedDemo>>, config: Kiunga
 }
 
 function runStart(rest: string[]): Promise<number> {
-  const { config } = dataDirOption(rest);
+  const { values } = parseArgs({
+    args: rest,
+    options: { 'data-dir': { type: 'string' }, role: { type: 'string' } },
+    strict: true,
+  });
+  const role = parseNodeRole(values.role);
+  const config = readConfig(process.env, { dataDir: values['data-dir'] });
   prepareDataDirectory(config);
   const time = processClock(process.env, { dataDir: config.dataDir, isDemoCommand: false });
   const masterKey = resolveMasterKey(config, { createIfMissing: false });
-  return runServers(config, masterKey, time);
+  return runServers(config, masterKey, time, role);
 }
 
 async function runAdmin(rest: string[]): Promise<number> {

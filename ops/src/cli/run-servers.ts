@@ -1,17 +1,30 @@
-// `kiunga start`: run the AAA server and the control API until SIGTERM/SIGINT, then stop cleanly.
-import { startAaaServer } from '@kiunga/aaa-server';
-import { deriveTokenKey, startControlApi } from '@kiunga/control-api';
+// `kiunga start`: run the AAA server and the control API (or one of them: --role) until SIGTERM/SIGINT,
+// then stop cleanly.
+import { type AaaServer, startAaaServer } from '@kiunga/aaa-server';
+import {
+  type ApiDependencies,
+  connectApiRedis,
+  createPostgresJobLeases,
+  createRedisRateLimits,
+  deriveTokenKey,
+  pingRedis,
+  startControlApi,
+} from '@kiunga/control-api';
 import { createSecretBox, openDatabases } from '@kiunga/schemas';
+import type { Logger } from 'pino';
 import { CLOCK_START_VARIABLE, type ProcessClock } from '../clock-start';
 import type { KiungaConfig } from '../config';
 import { createLogger } from '../logger';
+import { aaaOnOtherNodes, assertRoleFits, type NodeRole } from './node-roles';
 
 /** Resolves with the exit code once the servers have stopped. */
 export async function runServers(
   config: KiungaConfig,
   masterKey: string,
   time: ProcessClock,
+  role: NodeRole = 'all',
 ): Promise<number> {
+  assertRoleFits(role, config);
   const logger = createLogger(config.logLevel);
   const { clock } = time;
   if (time.startMs !== null) {
@@ -25,20 +38,13 @@ export async function runServers(
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
   });
   const secretBox = createSecretBox(masterKey);
-  // One connection per SQLite file in this process: the AAA server and the control API share the layer.
-  const aaa = await startAaaServer({
-    host: config.radiusHost,
-    authPort: config.radiusAuthPort,
-    acctPort: config.radiusAcctPort,
-    databases,
-    secretBox,
-    clock,
-    logger,
-  });
+  const aaa = role === 'api' ? null : await startAaa(config, databases, { secretBox, clock, logger });
+  const scaled = scaledDependencies(config, logger, role);
   const api = await startControlApi({
     host: config.httpHost,
     port: config.httpPort,
-    aaa: aaa.control,
+    aaa: aaa?.control ?? aaaOnOtherNodes,
+    ...scaled.dependencies,
     databases,
     secretBox,
     clock,
@@ -50,15 +56,21 @@ export async function runServers(
     smsBaseUrl: config.smsBaseUrl,
     platformBilling: config.platformBilling,
     metricsToken: config.metricsToken,
-    radius: { addresses: config.radiusPublicAddresses, authPort: aaa.authPort, acctPort: aaa.acctPort },
+    radius: {
+      addresses: config.radiusPublicAddresses,
+      authPort: aaa?.authPort ?? config.radiusAuthPort,
+      acctPort: aaa?.acctPort ?? config.radiusAcctPort,
+    },
   });
   logger.info(
     {
+      role,
       httpPort: api.port,
-      radiusAuthPort: aaa.authPort,
-      radiusAcctPort: aaa.acctPort,
+      radiusAuthPort: aaa?.authPort ?? null,
+      radiusAcctPort: aaa?.acctPort ?? null,
       dataDir: config.dataDir,
       database: databases.dialect,
+      redis: config.redisUrl === null ? 'absent' : 'configured',
     },
     'kiunga started',
   );
@@ -70,7 +82,8 @@ export async function runServers(
       logger.info({ signal }, 'stopping: intake first, then accounting flush, then databases');
       try {
         await api.stop();
-        await aaa.stop();
+        await aaa?.stop();
+        scaled.close();
         await databases.close();
         logger.info('stopped');
         resolve(0);
@@ -82,4 +95,50 @@ export async function runServers(
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   });
+}
+
+/** The AAA server on the SQLite files' handles (one connection per file in this process). */
+async function startAaa(
+  config: KiungaConfig,
+  databases: Awaited<ReturnType<typeof openDatabases>>,
+  shared: { secretBox: ReturnType<typeof createSecretBox>; clock: ProcessClock['clock']; logger: Logger },
+): Promise<AaaServer> {
+  const { secretBox, clock, logger } = shared;
+  // One connection per SQLite file in this process: the AAA server and the control API share the layer.
+  return startAaaServer({
+    host: config.radiusHost,
+    authPort: config.radiusAuthPort,
+    acctPort: config.radiusAcctPort,
+    databases,
+    secretBox,
+    clock,
+    logger,
+  });
+}
+
+/**
+ * What a node of a scaled deployment adds to the API's dependencies: job leases on PostgreSQL, limits
+ * in Redis, and the parts /healthz asks about. Embedded: nothing (in-process leases and limits).
+ */
+function scaledDependencies(
+  config: KiungaConfig,
+  logger: Logger,
+  role: NodeRole,
+): { dependencies: Partial<ApiDependencies>; close(): void } {
+  const redis = config.redisUrl === null ? null : connectApiRedis(config.redisUrl, logger);
+  return {
+    dependencies: {
+      ...(config.databaseUrl === null
+        ? {}
+        : { jobLeases: createPostgresJobLeases(config.databaseUrl, logger) }),
+      ...(redis === null ? {} : { rateLimits: createRedisRateLimits(redis, logger) }),
+      health: {
+        isAaaInProcess: role !== 'api',
+        ...(redis === null ? {} : { redis: () => pingRedis(redis) }),
+      },
+    },
+    close() {
+      redis?.disconnect();
+    },
+  };
 }

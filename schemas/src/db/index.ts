@@ -3,6 +3,12 @@ import { PostgresDatabases } from './postgres-databases';
 import type { Databases } from './sql-database';
 import { SqliteDatabases } from './sqlite-databases';
 
+export {
+  ADVISORY_LEASE_CONNECT_TIMEOUT_MS,
+  type AdvisoryLease,
+  type AdvisoryLockKey,
+  tryTakeAdvisoryLease,
+} from './advisory-lease';
 export { LOCK_WAITERS_MAX, LockQueueFullError } from './async-mutex';
 export * from './backup/index';
 export { PostgresDatabase, SERIALIZABLE_ATTEMPTS_MAX } from './postgres-database';

@@ -47,9 +47,9 @@ export function registrationRoutes(dependencies: ApiDependencies): Hono<AppEnv> 
     const limiter = identityLimiters(dependencies).registrationsPerAddress;
     const address = sourceAddressOf(context, dependencies) ?? 'unknown';
     const nowMs = dependencies.clock.now();
-    assertNotLimited(context, limiter, address, nowMs);
+    await assertNotLimited(context, limiter, address, nowMs);
     // Every attempt counts, valid or not: probing slugs and emails is what the limit stops.
-    limiter.record(address, nowMs);
+    await limiter.record(address, nowMs);
     const body = await parseJsonBody(context, registrationSchema);
     const { tenantId, ownerId } = await createTenantWithOwner(dependencies, {
       name: body.ispName,

@@ -288,10 +288,10 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     const account = principal.email ?? principal.id;
     const address = sourceAddressOf(context, dependencies) ?? 'unknown';
     const nowMs = dependencies.clock.now();
-    const refusal = throttle.check(account, address, nowMs);
+    const refusal = await throttle.check(account, address, nowMs);
     if (refusal) throwRateLimited(context, refusal);
     if (!(await verifyPassword((await totpRowOf(principal.id)).passwordHash, password))) {
-      throttle.recordFailure(account, address, nowMs);
+      await throttle.recordFailure(account, address, nowMs);
       throw new KiungaError('forbidden', 'The current password is wrong.');
     }
   };
