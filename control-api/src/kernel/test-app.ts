@@ -19,6 +19,8 @@ export interface TestIsp {
   ownerId: string;
   /** Calls the API as this ISP's owner (Bearer access token); a body is sent as JSON. */
   request(method: string, path: string, body?: unknown): Promise<Response>;
+  /** Signs the owner in to the web console (the sign-in form, as a browser does); answers a page reader. */
+  openConsole(): Promise<(path: string) => Promise<Response>>;
 }
 
 export interface TestApp {
@@ -88,9 +90,31 @@ export async function openTestApp(options: { aaa?: AaaControl } = {}): Promise<T
           },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         }),
+      openConsole: () => signInToConsole(app, email),
     };
   };
   const ispA = await ispOf('isp-a');
   const ispB = await ispOf('isp-b');
   return { app, dependencies, clock, ispA, ispB, close: () => opened.close() };
+}
+
+/** "name=value" of each Set-Cookie of a response, for the next request's Cookie header. */
+function cookiesOf(response: Response): string[] {
+  return response.headers.getSetCookie().map((cookie) => cookie.split(';')[0] ?? '');
+}
+
+async function signInToConsole(
+  app: ReturnType<typeof createApp>,
+  email: string,
+): Promise<(path: string) => Promise<Response>> {
+  const form = await app.request('/login');
+  const csrfToken = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+  const signedIn = await app.request('/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(form).join('; ') },
+    body: new URLSearchParams({ email, password: OWNER_PASSWORD, _csrf: csrfToken }).toString(),
+  });
+  const cookie = cookiesOf(signedIn).join('; ');
+  if (signedIn.status !== 303 || !cookie) throw new Error(`test console sign-in failed: ${signedIn.status}`);
+  return async (path) => app.request(path, { headers: { cookie } });
 }
