@@ -90,6 +90,15 @@ describe('vouchers API', () => {
     expect(lines).toHaveLength(6);
   });
 
+  it("prints the batch's sheet in the ISP's name with the plan and every code", async () => {
+    const sheet = await testApp.ispA.request('GET', `/api/v1/vouchers/print?batchId=${batch.batchId}`);
+    expect(sheet.status).toBe(200);
+    const html = await sheet.text();
+    expect(html).toContain('ISP isp-a');
+    expect(html).toContain('Ksh 30');
+    for (const code of batch.codes) expect(html).toContain(code);
+  });
+
   it('refuses a bad batch, an unknown plan and a bad status filter with the house errors', async () => {
     const planless = await testApp.ispA.request('POST', '/api/v1/vouchers', { count: 1 });
     expect(planless.status).toBe(400);
