@@ -134,6 +134,8 @@ describe('vouchers API', () => {
     expect(
       (await testApp.ispB.request('GET', `/api/v1/vouchers/export.csv?batchId=${batch.batchId}`)).status,
     ).toBe(404);
+    const printed = await testApp.ispB.request('GET', `/api/v1/vouchers/print?batchId=${batch.batchId}`);
+    expect(printed.status).toBe(404);
     const stillUnused = await testApp.ispA.request('GET', `/api/v1/vouchers/${voucher?.id}`);
     expect(((await stillUnused.json()) as { status: string }).status).toBe('unused');
   });
