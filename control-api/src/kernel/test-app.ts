@@ -14,6 +14,17 @@ import type { ApiDependencies } from './dependencies';
 const TEST_MASTER_KEY = 'a'.repeat(64);
 const OWNER_PASSWORD = 'correct horse battery staple';
 
+/** A two-hour hotspot plan as the API takes it, for tests that need a plan to sell vouchers on. */
+export const TEST_HOTSPOT_PLAN = {
+  name: 'Two hours',
+  kind: 'hotspot',
+  priceCents: 3_000,
+  validitySeconds: 7_200,
+  deviceLimit: 2,
+  rateUpKbps: 512,
+  rateDownKbps: 1_024,
+};
+
 export interface TestIsp {
   tenantId: string;
   ownerId: string;

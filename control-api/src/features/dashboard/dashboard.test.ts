@@ -1,7 +1,7 @@
 // The ISP console's home page (/isp) in process: counts of what the signed-in ISP runs, each from
 // its own rows only, and the live sessions; a visitor without a session is sent to sign in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestApp, type TestApp } from '../../kernel/test-app';
+import { openTestApp, TEST_HOTSPOT_PLAN, type TestApp } from '../../kernel/test-app';
 
 let testApp: TestApp;
 
@@ -13,15 +13,7 @@ function figureOf(html: string, label: string): string | undefined {
 beforeAll(async () => {
   testApp = await openTestApp();
   for (const name of ['Two hours', 'One day']) {
-    await testApp.ispA.request('POST', '/api/v1/plans', {
-      name,
-      kind: 'hotspot',
-      priceCents: 3_000,
-      validitySeconds: 7_200,
-      deviceLimit: 1,
-      rateUpKbps: 512,
-      rateDownKbps: 1_024,
-    });
+    await testApp.ispA.request('POST', '/api/v1/plans', { ...TEST_HOTSPOT_PLAN, name });
   }
   await testApp.ispA.request('POST', '/api/v1/nas', { name: 'Branch', ipAddress: '10.20.0.1' });
 });

@@ -1,17 +1,7 @@
 // /api/v1/plans in process: create hotspot and PPPoE plans, list by kind, edit, delete, the
 // validation errors, and ISP B never reading, changing or deleting ISP A's plans.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestApp, type TestApp } from '../../kernel/test-app';
-
-const HOTSPOT_PLAN = {
-  name: 'Two hours',
-  kind: 'hotspot',
-  priceCents: 3_000,
-  validitySeconds: 7_200,
-  deviceLimit: 2,
-  rateUpKbps: 512,
-  rateDownKbps: 1_024,
-};
+import { openTestApp, TEST_HOTSPOT_PLAN, type TestApp } from '../../kernel/test-app';
 
 interface PlanBody {
   id: string;
@@ -39,7 +29,7 @@ afterAll(async () => {
 
 describe('plans API', () => {
   it('creates a hotspot plan and a PPPoE plan with burst, and lists them by kind', async () => {
-    const hotspot = await testApp.ispA.request('POST', '/api/v1/plans', HOTSPOT_PLAN);
+    const hotspot = await testApp.ispA.request('POST', '/api/v1/plans', TEST_HOTSPOT_PLAN);
     expect(hotspot.status).toBe(201);
     expect((await hotspot.json()) as PlanBody).toMatchObject({ kind: 'hotspot', rateLimit: '512k/1024k' });
     const pppoe = await testApp.ispA.request('POST', '/api/v1/plans', {
@@ -66,18 +56,18 @@ describe('plans API', () => {
 
   it('refuses missing terms, half a burst and a fractional price with validation_failed', async () => {
     const noValidity = await testApp.ispA.request('POST', '/api/v1/plans', {
-      ...HOTSPOT_PLAN,
+      ...TEST_HOTSPOT_PLAN,
       validitySeconds: undefined,
     });
     expect(noValidity.status).toBe(400);
     expect(await errorCodeOf(noValidity)).toBe('validation_failed');
     const halfBurst = await testApp.ispA.request('POST', '/api/v1/plans', {
-      ...HOTSPOT_PLAN,
+      ...TEST_HOTSPOT_PLAN,
       burstUpKbps: 2_048,
     });
     expect(halfBurst.status).toBe(400);
     const floatPrice = await testApp.ispA.request('POST', '/api/v1/plans', {
-      ...HOTSPOT_PLAN,
+      ...TEST_HOTSPOT_PLAN,
       priceCents: 10.5,
     });
     expect(floatPrice.status).toBe(400);
@@ -86,7 +76,7 @@ describe('plans API', () => {
 
   it('edits, archives and deletes an unused plan', async () => {
     const plan = (await (
-      await testApp.ispA.request('POST', '/api/v1/plans', HOTSPOT_PLAN)
+      await testApp.ispA.request('POST', '/api/v1/plans', TEST_HOTSPOT_PLAN)
     ).json()) as PlanBody;
     const edited = await testApp.ispA.request('PATCH', `/api/v1/plans/${plan.id}`, {
       priceCents: 5_000,
@@ -100,7 +90,7 @@ describe('plans API', () => {
 
   it("keeps ISP A's plans from ISP B: not listed, not found, not changed, not deleted", async () => {
     const plan = (await (
-      await testApp.ispA.request('POST', '/api/v1/plans', HOTSPOT_PLAN)
+      await testApp.ispA.request('POST', '/api/v1/plans', TEST_HOTSPOT_PLAN)
     ).json()) as PlanBody;
     const listed = await testApp.ispB.request('GET', '/api/v1/plans');
     expect(((await listed.json()) as { items: PlanBody[] }).items).toEqual([]);

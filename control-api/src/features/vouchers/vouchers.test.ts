@@ -1,17 +1,7 @@
 // /api/v1/vouchers in process: a batch on a hotspot plan, search, CSV, revoke with its disconnects,
 // the validation errors, and ISP B never reading or revoking ISP A's vouchers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idleAaaControl, openTestApp, type TestApp } from '../../kernel/test-app';
-
-const HOTSPOT_PLAN = {
-  name: 'Two hours',
-  kind: 'hotspot',
-  priceCents: 3_000,
-  validitySeconds: 7_200,
-  deviceLimit: 2,
-  rateUpKbps: 512,
-  rateDownKbps: 1_024,
-};
+import { idleAaaControl, openTestApp, TEST_HOTSPOT_PLAN, type TestApp } from '../../kernel/test-app';
 
 interface VoucherBatch {
   batchId: string;
@@ -54,7 +44,7 @@ beforeAll(async () => {
       },
     }),
   });
-  const plan = await testApp.ispA.request('POST', '/api/v1/plans', HOTSPOT_PLAN);
+  const plan = await testApp.ispA.request('POST', '/api/v1/plans', TEST_HOTSPOT_PLAN);
   planId = ((await plan.json()) as { id: string }).id;
   const created = await testApp.ispA.request('POST', '/api/v1/vouchers', { planId, count: 5, prefix: 'ka' });
   expect(created.status).toBe(201);
