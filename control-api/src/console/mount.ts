@@ -6,7 +6,7 @@ import { PASSWORD_CHANGE_PATH } from '../identity/console-sessions';
 import { pageRoutes } from '../identity/sign-in/console';
 import { requiredPasswordChangeRoutes } from '../identity/sign-in/password-console';
 import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
-import { ispConsoleRoutes } from './isp-pages';
+import { ispConsoleRoutes } from './isp';
 
 /** The consoles act through `app`'s own REST API in-process, so they share its rules, audit and CoA. */
 export function mountConsoles(app: Hono<AppEnv>, dependencies: ApiDependencies): void {

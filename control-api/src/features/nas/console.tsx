@@ -1,12 +1,11 @@
 // ISP console pages about routers (/isp/nas): list, add (secret shown once), edit, rotate the secret
 // (shown once), delete, and the RouterOS script — all through /api/v1/nas in-process.
 import { KiungaError, type NasOutput } from '@kiunga/schemas';
-import { type Context, Hono } from 'hono';
-import { ISP_NAV } from '../../console/isp-nav';
+import { Hono } from 'hono';
+import { type IspContext, ispPageKit } from '../../console/isp-page';
 import {
   type AppFetch,
   assertPermission,
-  callApi,
   callApiPage,
   can,
   formFields,
@@ -16,7 +15,6 @@ import {
   redirectWithFlash,
   renderHtml,
   takeDraft,
-  tenantShell,
   withFormErrors,
   withQuery,
 } from '../../console/support';
@@ -40,16 +38,10 @@ function nasInputOf(fields: Record<string, string>) {
 
 export function ispNasRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  const api = <Result,>(
-    context: Context<AppEnv>,
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    path: string,
-    body?: unknown,
-  ) => callApi<Result>(context, fetchApp, method, path, body);
-  const shell = (context: Context<AppEnv>) => tenantShell(context, dependencies, ISP_NAV);
-  const apiPathOf = (context: Context<AppEnv>) =>
+  const { api, shell } = ispPageKit(dependencies, fetchApp);
+  const apiPathOf = (context: IspContext) =>
     `/api/v1/nas/${encodeURIComponent(context.req.param('id') ?? '')}`;
-  const showSecret = (context: Context<AppEnv>, created: NasWithSecret, isRotated: boolean) => {
+  const showSecret = (context: IspContext, created: NasWithSecret, isRotated: boolean) => {
     const { secret, routerosScript, ...nas } = created;
     return renderHtml(
       context,

@@ -18,15 +18,13 @@ import { registerApiOperations } from '../../kernel/openapi';
 import { pageQuerySchema } from '../../kernel/pagination';
 import { tenantDatabaseOf, tenantIdOf } from '../../kernel/tenant-access';
 import { parseJsonBody, parseQuery } from '../../kernel/validation';
-import { readBranding, readTenantProfile } from '../branding/service';
-import { getPlan } from '../plans/service';
-import { disconnectSubjectSessions } from '../sessions/service';
 import {
   createVoucherBatch,
   findVoucherBatch,
   getVoucher,
   listVouchers,
-  revokeVoucher,
+  revokeVoucherAndDisconnect,
+  voucherSheetOf,
   vouchersForExport,
   vouchersToCsv,
 } from './service';
@@ -135,14 +133,12 @@ export function voucherRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   routes.get('/print', requirePermission('vouchers.read'), async (context) => {
     const { batchId, format } = parseQuery(context, voucherPrintQuerySchema);
     const database = tenantDatabaseOf(context, dependencies);
-    const batch = await findVoucherBatch(database, batchId);
-    const plan = await getPlan(database, batch.planId);
-    const tenant = await readTenantProfile(dependencies.databases.platform, tenantIdOf(context));
-    const sheet = {
-      ispName: (await readBranding(database)).displayName ?? tenant.name,
-      planName: plan.name,
-      vouchers: await vouchersForExport(database, { batchId }),
-    };
+    const sheet = await voucherSheetOf(
+      database,
+      dependencies.databases.platform,
+      tenantIdOf(context),
+      batchId,
+    );
     if (format === 'html') return context.html(renderVoucherSheetHtml(sheet));
     const pdf = await renderVoucherSheetPdf(sheet);
     return context.body(new Uint8Array(pdf), 200, {
@@ -156,20 +152,18 @@ export function voucherRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   );
 
   routes.post('/:id/revoke', requirePermission('vouchers.write'), async (context) => {
-    const database = tenantDatabaseOf(context, dependencies);
-    const voucher = await revokeVoucher(database, context.req.param('id'));
-    const disconnected = await disconnectSubjectSessions(
+    const revoked = await revokeVoucherAndDisconnect(
+      tenantDatabaseOf(context, dependencies),
       dependencies.aaa,
       tenantIdOf(context),
-      'voucher',
-      new Set([voucher.id]),
+      context.req.param('id'),
     );
     await recordAudit(dependencies, context, {
       action: 'voucher.revoke',
-      target: voucher.id,
-      detail: { disconnected },
+      target: revoked.id,
+      detail: { disconnected: revoked.disconnected },
     });
-    return context.json({ ...voucher, disconnected });
+    return context.json(revoked);
   });
 
   return routes;

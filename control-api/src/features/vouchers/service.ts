@@ -1,5 +1,6 @@
 // Vouchers of one ISP: batches of codes that copy their plan's terms, search, revoke, export.
 import {
+  type AaaControl,
   type CreateVoucherBatchInput,
   columnsOf,
   generateVoucherCode,
@@ -21,7 +22,10 @@ import {
   whereAll,
 } from '../../kernel/listing';
 import type { Page } from '../../kernel/pagination';
+import { readBranding, readTenantProfile } from '../branding/service';
 import { getPlan, planRateLimit } from '../plans/service';
+import { type CoaReport, disconnectSubjectSessions } from '../sessions/service';
+import type { VoucherSheetInput } from './voucher-sheet';
 
 const { vouchers, voucherBatches } = tenantSchema;
 
@@ -151,6 +155,35 @@ export async function revokeVoucher(database: SqlDatabase, voucherId: string): P
   if (voucher.status !== 'revoked')
     await database.run(`UPDATE vouchers SET status = 'revoked' WHERE id = ?`, [voucherId]);
   return { ...voucher, status: 'revoked' };
+}
+
+/** Revokes a voucher and disconnects its live sessions: the AAA server refuses it from now on. */
+export async function revokeVoucherAndDisconnect(
+  database: SqlDatabase,
+  aaa: AaaControl,
+  tenantId: string,
+  voucherId: string,
+): Promise<VoucherOutput & { disconnected: CoaReport }> {
+  const voucher = await revokeVoucher(database, voucherId);
+  const disconnected = await disconnectSubjectSessions(aaa, tenantId, 'voucher', new Set([voucher.id]));
+  return { ...voucher, disconnected };
+}
+
+/** What a batch's print sheet shows: the ISP's name (as branded), the plan's name and the codes. */
+export async function voucherSheetOf(
+  database: SqlDatabase,
+  platform: SqlDatabase,
+  tenantId: string,
+  batchId: string,
+): Promise<VoucherSheetInput> {
+  const batch = await findVoucherBatch(database, batchId);
+  const plan = await getPlan(database, batch.planId);
+  const tenant = await readTenantProfile(platform, tenantId);
+  return {
+    ispName: (await readBranding(database)).displayName ?? tenant.name,
+    planName: plan.name,
+    vouchers: await vouchersForExport(database, { batchId }),
+  };
 }
 
 /** Vouchers for export or printing, in code order within a batch; bounded. */

@@ -1,0 +1,59 @@
+// The ISP console (/isp): who may enter, the platform-account banner, error pages, and each
+// feature's pages (features/<name>/console.tsx and the billing, M-Pesa and identity consoles).
+import { Hono } from 'hono';
+import { ispBillingRoutes } from '../billing/console';
+import { auditPageRoutes } from '../features/audit/console';
+import { ispBrandingRoutes } from '../features/branding/console';
+import { ispDashboardRoutes } from '../features/dashboard/console';
+import { ispNasRoutes } from '../features/nas/console';
+import { ispMessagesRoutes } from '../features/notifications/console';
+import { ispPlanRoutes } from '../features/plans/console';
+import { ispSessionRoutes } from '../features/sessions/console';
+import { subscriberPageRoutes } from '../features/subscribers/console';
+import { ispVoucherRoutes } from '../features/vouchers/console';
+import { ispAdminRoutes } from '../identity/isp-admin-console';
+import { staffPageRoutes } from '../identity/users/console';
+import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
+import { ispMpesaRoutes } from '../mpesa/console';
+import { ispPlatformAccountRoutes, platformBannerMiddleware } from '../platform-billing/isp-console';
+import { ispPageKit } from './isp-page';
+import { type AppFetch, consoleAccess, consoleErrorHandler } from './support';
+
+export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  routes.onError(consoleErrorHandler(dependencies));
+  routes.use(
+    '*',
+    ...consoleAccess(
+      dependencies,
+      (principal) => principal.kind === 'isp_owner' || principal.kind === 'isp_staff',
+    ),
+    platformBannerMiddleware(dependencies, fetchApp),
+  );
+  routes.route('/', ispDashboardRoutes(dependencies, fetchApp));
+  routes.route('/', ispPlanRoutes(dependencies, fetchApp));
+  routes.route('/', ispVoucherRoutes(dependencies, fetchApp));
+  routes.route('/', ispSessionRoutes(dependencies, fetchApp));
+  routes.route('/', ispBrandingRoutes(dependencies, fetchApp));
+  const { shell } = ispPageKit(dependencies, fetchApp);
+  routes.route('/', subscriberPageRoutes(dependencies, fetchApp));
+  routes.route('/', staffPageRoutes(fetchApp, shell));
+  routes.route(
+    '/',
+    auditPageRoutes(fetchApp, {
+      path: '/isp/audit',
+      apiPrefix: '/api/v1',
+      permission: 'audit.read',
+      accountsPermission: 'staff.manage',
+      shell,
+    }),
+  );
+  routes.route('/', ispNasRoutes(dependencies, fetchApp));
+  routes.route('/', ispAdminRoutes(dependencies, fetchApp));
+  routes.route('/', ispBillingRoutes(dependencies, fetchApp));
+  routes.route('/', ispMessagesRoutes(dependencies, fetchApp));
+  routes.route('/', ispMpesaRoutes(dependencies, fetchApp));
+  routes.route('/', ispPlatformAccountRoutes(dependencies, fetchApp));
+  routes.all('*', (context) => context.redirect('/isp', 303));
+  return routes;
+}

@@ -1,0 +1,47 @@
+// The ISP console's home page (/isp) in process: counts of what the signed-in ISP runs, each from
+// its own rows only, and the live sessions; a visitor without a session is sent to sign in.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestApp, TEST_HOTSPOT_PLAN, type TestApp } from '../../kernel/test-app';
+
+let testApp: TestApp;
+
+/** The figure shown for a dashboard label, e.g. "Plans" → "2" (each figure is marked data-figure). */
+function figureOf(html: string, label: string): string | undefined {
+  return new RegExp(`data-figure="${label}"[^>]*><b>([^<]+)</b>`).exec(html)?.[1];
+}
+
+beforeAll(async () => {
+  testApp = await openTestApp();
+  for (const name of ['Two hours', 'One day']) {
+    await testApp.ispA.request('POST', '/api/v1/plans', { ...TEST_HOTSPOT_PLAN, name });
+  }
+  await testApp.ispA.request('POST', '/api/v1/nas', { name: 'Branch', ipAddress: '10.20.0.1' });
+});
+
+afterAll(async () => {
+  await testApp?.close();
+});
+
+describe('ISP dashboard', () => {
+  it("counts the ISP's own plans and routers, linked to their pages", async () => {
+    const page = await (await testApp.ispA.openConsole())('/isp');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('href="/isp/plans"');
+    expect(figureOf(html, 'Plans')).toBe('2');
+    expect(figureOf(html, 'Routers')).toBe('1');
+    expect(figureOf(html, 'Online now')).toBe('0');
+  });
+
+  it("shows ISP B none of ISP A's plans or routers", async () => {
+    const html = await (await (await testApp.ispB.openConsole())('/isp')).text();
+    expect(figureOf(html, 'Plans')).toBe('0');
+    expect(figureOf(html, 'Routers')).toBe('0');
+  });
+
+  it('sends a visitor without a session to sign in', async () => {
+    const response = await testApp.app.request('/isp');
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/^\/login/);
+  });
+});
