@@ -5,18 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../kernel/test-app';
 import { eat } from './core/test-fixtures';
 import { runTenantInvoices } from './store';
-import { insertPlan, insertSubscriber } from './test-tenant';
+import { insertMonthlySubscriber } from './test-tenant';
 
 let testApp: TestApp;
 
 beforeAll(async () => {
   testApp = await openTestApp();
   const database = testApp.dependencies.databases.forTenant(testApp.ispA.tenantId);
-  await insertPlan(database, { id: 'pln_home', priceCents: 150_000, cycleMonths: 1 });
-  await insertSubscriber(database, {
+  await insertMonthlySubscriber(database, {
     id: 'sub_wanjiru',
-    planId: 'pln_home',
     accountNumber: 'ACC-1001',
+    priceCents: 150_000,
     createdAt: eat(2026, 1, 1),
   });
   // 03:00 on 1 January in Nairobi, where the test clock starts (the owners' tokens are fresh then).

@@ -10,7 +10,7 @@ import { refundCredit, voidInvoice } from './adjustments-store';
 import { accountStanding, invoiceStatus } from './core/standing';
 import { eat } from './core/test-fixtures';
 import { runTenantInvoices } from './store';
-import { insertPlan, insertSubscriber } from './test-tenant';
+import { insertMonthlySubscriber } from './test-tenant';
 
 const testDatabases = useTestDatabases();
 const receivable = LedgerAccount.subscriber('sub_amina');
@@ -21,11 +21,10 @@ let tenantCounter = 0;
 async function amina(): Promise<{ database: SqlDatabase; tenantId: string }> {
   const tenantId = `ten_ledger${tenantCounter++}`;
   const database = await testDatabases().createTenantDatabase(tenantId);
-  await insertPlan(database, { id: 'pln_basic', priceCents: 100_000, cycleMonths: 1 });
-  await insertSubscriber(database, {
+  await insertMonthlySubscriber(database, {
     id: 'sub_amina',
-    planId: 'pln_basic',
     accountNumber: 'KLM0042',
+    priceCents: 100_000,
     createdAt: eat(2026, 1, 1),
   });
   return { database, tenantId };

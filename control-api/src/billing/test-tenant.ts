@@ -29,3 +29,13 @@ export async function insertSubscriber(
     ],
   );
 }
+
+/** One subscriber on its own monthly plan (`pln_<subscriber id>`), the usual start of a money test. */
+export async function insertMonthlySubscriber(
+  database: SqlDatabase,
+  subscriber: { id: string; accountNumber: string; priceCents: number; createdAt: number },
+): Promise<void> {
+  const planId = `pln_${subscriber.id}`;
+  await insertPlan(database, { id: planId, priceCents: subscriber.priceCents, cycleMonths: 1 });
+  await insertSubscriber(database, { ...subscriber, planId });
+}

@@ -2,7 +2,7 @@
 // a confirmation recorded once with its ledger transfer, replays changing nothing, and one ISP's
 // callback URL never reaching another ISP's books.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertPlan, insertSubscriber } from '../billing/test-tenant';
+import { insertMonthlySubscriber } from '../billing/test-tenant';
 import { openTestApp, type TestApp } from '../kernel/test-app';
 import { LedgerAccount, loadAccountTransfers } from '../ledger/ledger';
 import { callbackUrls } from './callback-addresses';
@@ -12,11 +12,10 @@ let testApp: TestApp;
 beforeAll(async () => {
   testApp = await openTestApp();
   const database = testApp.dependencies.databases.forTenant(testApp.ispA.tenantId);
-  await insertPlan(database, { id: 'pln_home', priceCents: 150_000, cycleMonths: 1 });
-  await insertSubscriber(database, {
+  await insertMonthlySubscriber(database, {
     id: 'sub_achieng',
-    planId: 'pln_home',
     accountNumber: 'ACC-2001',
+    priceCents: 150_000,
     createdAt: testApp.clock.now(),
   });
 });
