@@ -11,10 +11,7 @@ import ts from 'typescript';
 export const KNOWN_SQL_IN_HANDLERS: readonly string[] = [
   'control-api/src/identity/api-keys/api.ts',
   'control-api/src/identity/sign-in/api.ts',
-  'control-api/src/billing/settings-api.ts',
   'control-api/src/identity/account/console.tsx',
-  'control-api/src/billing/invoices-api.ts',
-  'control-api/src/platform-billing/api.ts',
   'control-api/src/identity/roles/api.ts',
 ];
 

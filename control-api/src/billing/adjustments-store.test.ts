@@ -4,10 +4,10 @@ import { cents, type SqlDatabase } from '@kiunga/schemas';
 import { useTestDatabases } from '@kiunga/schemas/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { refundCredit, voidInvoice } from './adjustments-store';
+import { eat } from './core/test-fixtures';
 import { recordManualPayment } from './payments-store';
 import { getInvoice, subscriberStatement } from './queries';
 import { runTenantInvoices } from './store';
-import { eat } from './test-fixtures';
 
 const testDatabases = useTestDatabases();
 let tenantCounter = 0;

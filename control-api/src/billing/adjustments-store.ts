@@ -2,13 +2,14 @@
 // back a credit balance. Each is one ledger transfer written in the transaction that re-derives
 // the account, and repeating the same request changes nothing more.
 import { type Cents, formatKsh, KiungaError, type SqlDatabase } from '@kiunga/schemas';
-import { LedgerAccount, type ManualPaymentMethod, receivingAccountFor } from './accounts';
-import { subscriberAccounts } from './ledger';
-import { refundTransfer, voidInvoiceTransfer } from './payments';
+import { LedgerAccount, type ManualPaymentMethod, receivingAccountFor } from '../ledger/accounts';
+import { postTransfers } from '../ledger/ledger';
+import { refundTransfer, voidInvoiceTransfer } from './core/payments';
+import { accountStanding } from './core/standing';
+import { subscriberAccounts } from './core/transfers';
 import { assertSubscriberExists } from './payments-store';
 import { getInvoice, type InvoiceDetail } from './queries';
-import { accountStanding } from './standing';
-import { loadSubscriberLedger, refreshSubscriberAccount, storeTransfers } from './store';
+import { loadSubscriberLedger, refreshSubscriberAccount } from './store';
 
 export interface VoidResult {
   invoice: InvoiceDetail;
@@ -36,7 +37,7 @@ export function voidInvoice(database: SqlDatabase, invoiceId: string, nowMs: num
       if (invoice.status === 'void') return { invoice, isDuplicate: true };
       throw new KiungaError('conflict', 'This invoice comes to Ksh 0; there is nothing to void.');
     }
-    await storeTransfers(transaction, [transfer]);
+    await postTransfers(transaction, [transfer]);
     await refreshSubscriberAccount(transaction, row.subscriberId, nowMs);
     return { invoice: await getInvoice(transaction, invoiceId), isDuplicate: false };
   });
@@ -124,7 +125,7 @@ export function refundCredit(
           : 'This subscriber has no credit balance to refund.',
       );
     }
-    await storeTransfers(transaction, [transfer]);
+    await postTransfers(transaction, [transfer]);
     const standing = await refreshSubscriberAccount(transaction, input.subscriberId, nowMs);
     return {
       refund: {

@@ -25,8 +25,8 @@ import {
 } from '../console/support';
 import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
 import type { Page } from '../kernel/pagination';
-import { ANCHOR_DAY_MAX, CYCLE_LENGTH_MONTHS_MAX } from './cycles';
-import { DUNNING_STEPS_MAX } from './dunning';
+import { ANCHOR_DAY_MAX, CYCLE_LENGTH_MONTHS_MAX } from './core/cycles';
+import { DUNNING_STEPS_MAX } from './core/dunning';
 import type { PaymentRow } from './payments-store';
 import type { InvoiceOutput, Statement } from './queries';
 import type { BillingSettings } from './settings';

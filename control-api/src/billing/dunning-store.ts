@@ -1,11 +1,11 @@
 // Dunning against the tenant's database: which subscribers to look at, what the pure policy says is due, and
 // carrying out an action once (its key is the primary key of dunning_actions) with its outbox row.
 import { formatKsh, KiungaError, type SqlDatabase } from '@kiunga/schemas';
-import { LedgerAccount } from './accounts';
-import { formatLocalDate, localDateOf } from './calendar';
-import { type DunningAction, dunningActions, dunningInvoicesOf } from './dunning';
+import { LedgerAccount } from '../ledger/accounts';
+import { formatLocalDate, localDateOf } from './core/calendar';
+import { type DunningAction, dunningActions, dunningInvoicesOf } from './core/dunning';
+import { accountStanding } from './core/standing';
 import { type BillingSettings, dunningPolicyOf } from './settings';
-import { accountStanding } from './standing';
 import { loadSubscriberLedger } from './store';
 
 /** Subscribers dunning may act on: an unpaid invoice, or suspended by billing (may reactivate). */

@@ -1,7 +1,7 @@
 // An invoice as a printable page (hono/jsx; reusable by the subscriber portal) and as a PDF (pdfkit).
 import { formatKsh } from '@kiunga/schemas';
 import PDFDocument from 'pdfkit';
-import { formatLocalDate, localDateOf } from './calendar';
+import { formatLocalDate, localDateOf } from './core/calendar';
 import type { InvoiceDetail } from './queries';
 
 export interface InvoiceDocumentInput {

@@ -15,7 +15,7 @@ import { refundCredit, voidInvoice } from './adjustments-store';
 import { settleSubscriberPayment } from './automation';
 import { type InvoiceDocumentInput, renderInvoiceHtml, renderInvoicePdf } from './invoice-document';
 import { settlementSchema } from './payments-api';
-import { getInvoice, listInvoices, subscriberStatement } from './queries';
+import { getInvoice, ispNameOf, listInvoices, subscriberContactOf, subscriberStatement } from './queries';
 
 const invoiceStatusSchema = z.enum(['open', 'partially_paid', 'paid', 'void']);
 const listQuerySchema = pageQuerySchema.extend({
@@ -136,14 +136,6 @@ registerApiOperations([
   },
 ]);
 
-async function ispNameOf(dependencies: ApiDependencies, tenantId: string): Promise<string> {
-  const row = await dependencies.databases.platform.get<{ name: string }>(
-    'SELECT name FROM tenants WHERE id = ?',
-    [tenantId],
-  );
-  return row?.name ?? '';
-}
-
 export function invoiceRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.use('*', requireFeature(dependencies, 'pppoe'));
@@ -159,12 +151,9 @@ export function invoiceRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     const database = tenantDatabaseOf(context, dependencies);
     const invoice = await getInvoice(database, id);
     if (format === 'json') return context.json(invoice);
-    const subscriber = await database.get<{ fullName: string; phone: string | null }>(
-      'SELECT full_name AS "fullName", phone FROM subscribers WHERE id = ?',
-      [invoice.subscriberId],
-    );
+    const subscriber = await subscriberContactOf(database, invoice.subscriberId);
     const input: InvoiceDocumentInput = {
-      ispName: await ispNameOf(dependencies, tenantIdOf(context)),
+      ispName: await ispNameOf(dependencies.databases.platform, tenantIdOf(context)),
       subscriber: {
         fullName: subscriber?.fullName ?? '',
         phone: subscriber?.phone ?? null,

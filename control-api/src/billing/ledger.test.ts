@@ -1,84 +1,105 @@
-import { cents } from '@kiunga/schemas';
+// The subscriber ledger through the production paths on a test shard: invoices posted by the invoice
+// run, M-Pesa payments by the C2B recorder, voids and refunds by the adjustments store, replays and
+// forged replays through the one postTransfer.
+import { cents, KiungaError, type SqlDatabase } from '@kiunga/schemas';
+import { useTestDatabases } from '@kiunga/schemas/testing';
 import { describe, expect, it } from 'vitest';
-import { cycleContaining, nextCycle, resolveCycleAnchor } from './cycles';
-import { generateInvoice, type Invoice } from './invoices';
-import {
-  adjustmentTransfer,
-  appendTransfers,
-  balanceOf,
-  postInvoice,
-  subscriberAccounts,
-  type Transfer,
-} from './ledger';
-import { applyPayment, type LedgerState, refundTransfer, voidInvoiceTransfer } from './payments';
-import { accountStanding, invoiceStatus } from './standing';
-import { basicPlan, eat, numbering, subscriber, terms } from './test-fixtures';
+import { balanceOf, LedgerAccount, loadAccountTransfers, postTransfer } from '../ledger/ledger';
+import { recordC2bPayment } from '../mpesa/c2b';
+import { refundCredit, voidInvoice } from './adjustments-store';
+import { accountStanding, invoiceStatus } from './core/standing';
+import { eat } from './core/test-fixtures';
+import { runTenantInvoices } from './store';
+import { insertMonthlySubscriber } from './test-tenant';
 
-const accounts = subscriberAccounts(subscriber.id);
-const anchor = resolveCycleAnchor({ lengthMonths: 1, anchorDay: 1 }, null, 0);
-const january = cycleContaining(anchor, eat(2026, 1, 1));
-const february = nextCycle(anchor, january);
-const januaryInvoice = generateInvoice(subscriber, basicPlan, january, [], numbering(1), terms);
-const februaryInvoice = generateInvoice(subscriber, basicPlan, february, [], numbering(2), terms);
+const testDatabases = useTestDatabases();
+const receivable = LedgerAccount.subscriber('sub_amina');
+const revenue = LedgerAccount.subscriptionRevenue;
+let tenantCounter = 0;
 
-function post(entries: readonly Transfer[], invoice: Invoice): readonly Transfer[] {
-  return appendTransfers(entries, postInvoice(invoice, accounts, invoice.periodStartMs)).entries;
+/** A shard whose one subscriber (account KLM0042) is on a Ksh 1,000 monthly plan from 1 January. */
+async function amina(): Promise<{ database: SqlDatabase; tenantId: string }> {
+  const tenantId = `ten_ledger${tenantCounter++}`;
+  const database = await testDatabases().createTenantDatabase(tenantId);
+  await insertMonthlySubscriber(database, {
+    id: 'sub_amina',
+    accountNumber: 'KLM0042',
+    priceCents: 100_000,
+    createdAt: eat(2026, 1, 1),
+  });
+  return { database, tenantId };
 }
 
-function pay(entries: readonly Transfer[], transactionId: string, amount: number): LedgerState {
-  const result = applyPayment(
-    { entries, accounts },
-    { provider: 'mpesa', transactionId, amountCents: cents(amount), receivedAtMs: eat(2026, 1, 3) },
+/** Runs the invoice job at 09:00 on the first of `month`; returns that month's invoice id. */
+async function invoiceMonth(database: SqlDatabase, tenantId: string, month: number): Promise<string> {
+  await runTenantInvoices(database, tenantId, eat(2026, month, 1, 9));
+  const [invoiceId] = await database.column<string>(
+    'SELECT id FROM invoices WHERE period_start = ? AND subscriber_id = ?',
+    [eat(2026, month, 1), 'sub_amina'],
   );
-  if (result.outcome !== 'applied') throw new Error(result.outcome);
-  return { entries: result.entries, accounts };
+  if (!invoiceId) throw new Error(`no invoice for month ${month}`);
+  return invoiceId;
 }
 
-const statusOf = (entries: readonly Transfer[], invoiceId: string) =>
-  invoiceStatus(entries, accounts.receivable, invoiceId);
+async function pay(database: SqlDatabase, transId: string, amount: number, atMs = eat(2026, 1, 3)) {
+  return recordC2bPayment(
+    database,
+    { transId, amount, msisdn: '254700000001', billRefNumber: 'KLM0042' },
+    atMs,
+  );
+}
+
+const entriesOf = (database: SqlDatabase) => loadAccountTransfers(database, receivable);
+const statusOf = async (database: SqlDatabase, invoiceId: string) =>
+  invoiceStatus(await entriesOf(database), receivable, invoiceId);
+const ledgerSize = async (database: SqlDatabase) =>
+  (await database.column<number>('SELECT COUNT(*) FROM ledger_entries'))[0];
 
 describe('ledger', () => {
-  it('posts an invoice as a receivable debit and keeps every transfer balanced', () => {
-    const entries = post([], januaryInvoice);
-    expect(balanceOf(entries, accounts.receivable)).toBe(100_000);
-    expect(balanceOf(entries, accounts.revenue)).toBe(-100_000);
-    expect(statusOf(entries, januaryInvoice.id)).toBe('open');
+  it('posts an invoice as a receivable debit and keeps every transfer balanced', async () => {
+    const { database, tenantId } = await amina();
+    const january = await invoiceMonth(database, tenantId, 1);
+    expect(balanceOf(await entriesOf(database), receivable)).toBe(100_000);
+    expect(balanceOf(await loadAccountTransfers(database, revenue), revenue)).toBe(-100_000);
+    expect(await statusOf(database, january)).toBe('open');
   });
 
-  it('skips a replayed transfer and refuses the same id with other fields', () => {
-    const entries = post([], januaryInvoice);
-    const replay = appendTransfers(entries, postInvoice(januaryInvoice, accounts, 0));
-    expect(replay.created).toEqual([]);
-    expect(replay.duplicates).toBe(1);
-    const [charge] = postInvoice(januaryInvoice, accounts, 0);
-    expect(() => appendTransfers(entries, [{ ...charge!, amount: cents(1) }])).toThrow(/different fields/);
-  });
-
-  it('leaves an invoice partially paid, then paid, oldest first', () => {
-    let entries = post(post([], januaryInvoice), februaryInvoice);
-    const partial = applyPayment(
-      { entries, accounts },
-      { provider: 'mpesa', transactionId: 'SAB1', amountCents: cents(60_000), receivedAtMs: eat(2026, 2, 3) },
+  it('skips a replayed transfer and refuses the same id with other fields', async () => {
+    const { database, tenantId } = await amina();
+    await invoiceMonth(database, tenantId, 1);
+    const [charge] = await entriesOf(database);
+    expect(await postTransfer(database, charge!)).toBe(false);
+    await expect(postTransfer(database, { ...charge!, amount: cents(1) })).rejects.toThrow(
+      /exists with different amount/,
     );
-    expect(partial.outcome === 'applied' && partial.allocations).toEqual([
-      { invoiceId: januaryInvoice.id, amountCents: 60_000 },
-    ]);
-    entries = partial.entries;
-    expect(statusOf(entries, januaryInvoice.id)).toBe('partially_paid');
-    expect(statusOf(entries, februaryInvoice.id)).toBe('open');
-    entries = pay(entries, 'SAB2', 70_000).entries;
-    expect(statusOf(entries, januaryInvoice.id)).toBe('paid');
-    expect(statusOf(entries, februaryInvoice.id)).toBe('partially_paid');
-    expect(accountStanding(entries, accounts.receivable).balanceCents).toBe(70_000);
+    await expect(postTransfer(database, { ...charge!, creditAccount: 'cash_on_hand' })).rejects.toThrow(
+      /exists with different credit/,
+    );
+    expect(await entriesOf(database)).toEqual([charge]);
   });
 
-  it('keeps an over-payment as credit balance that pays the next invoice when posted', () => {
-    let entries = pay(post([], januaryInvoice), 'SAC1', 150_000).entries;
-    expect(statusOf(entries, januaryInvoice.id)).toBe('paid');
-    expect(accountStanding(entries, accounts.receivable).creditBalanceCents).toBe(50_000);
-    expect(balanceOf(entries, accounts.receivable)).toBe(-50_000);
-    entries = post(entries, februaryInvoice);
-    const standing = accountStanding(entries, accounts.receivable);
+  it('leaves an invoice partially paid, then paid, oldest first', async () => {
+    const { database, tenantId } = await amina();
+    const january = await invoiceMonth(database, tenantId, 1);
+    const february = await invoiceMonth(database, tenantId, 2);
+    await pay(database, 'SAB1', 60_000, eat(2026, 2, 3));
+    expect(await statusOf(database, january)).toBe('partially_paid');
+    expect(await statusOf(database, february)).toBe('open');
+    await pay(database, 'SAB2', 70_000, eat(2026, 2, 3));
+    expect(await statusOf(database, january)).toBe('paid');
+    expect(await statusOf(database, february)).toBe('partially_paid');
+    expect(accountStanding(await entriesOf(database), receivable).balanceCents).toBe(70_000);
+  });
+
+  it('keeps an over-payment as credit balance that pays the next invoice when posted', async () => {
+    const { database, tenantId } = await amina();
+    const january = await invoiceMonth(database, tenantId, 1);
+    await pay(database, 'SAC1', 150_000);
+    expect(await statusOf(database, january)).toBe('paid');
+    expect(accountStanding(await entriesOf(database), receivable).creditBalanceCents).toBe(50_000);
+    expect(balanceOf(await entriesOf(database), receivable)).toBe(-50_000);
+    await invoiceMonth(database, tenantId, 2);
+    const standing = accountStanding(await entriesOf(database), receivable);
     expect(standing.invoices[1]).toMatchObject({
       status: 'partially_paid',
       paidCents: 50_000,
@@ -87,59 +108,87 @@ describe('ledger', () => {
     expect(standing.creditBalanceCents).toBe(0);
   });
 
-  it('treats a replayed M-Pesa callback as a duplicate and a forged amount as a conflict', () => {
-    const state = pay(post([], januaryInvoice), 'SAD1', 10_000);
-    const payment = { provider: 'mpesa', transactionId: 'SAD1', amountCents: cents(10_000), receivedAtMs: 0 };
-    expect(applyPayment(state, payment).outcome).toBe('duplicate');
-    const forged = applyPayment(state, { ...payment, amountCents: cents(99_000) });
-    expect(forged.outcome).toBe('conflict');
-    expect(forged.entries).toBe(state.entries);
+  it('treats a replayed M-Pesa callback as a duplicate and a forged amount as changing nothing', async () => {
+    const { database, tenantId } = await amina();
+    await invoiceMonth(database, tenantId, 1);
+    expect((await pay(database, 'SAD1', 10_000)).kind).toBe('applied');
+    const before = await entriesOf(database);
+    expect((await pay(database, 'SAD1', 10_000)).kind).toBe('duplicate');
+    expect((await pay(database, 'SAD1', 99_000)).kind).toBe('duplicate');
+    const payment = before.find((entry) => entry.id === 'mpesa:SAD1')!;
+    await expect(postTransfer(database, { ...payment, amount: cents(99_000) })).rejects.toThrow(
+      /exists with different amount/,
+    );
+    expect(await entriesOf(database)).toEqual(before);
   });
 
-  it('voids an invoice with a new transfer and returns what was paid to the credit balance', () => {
-    let entries = pay(post([], januaryInvoice), 'SAE1', 40_000).entries;
-    const voiding = voidInvoiceTransfer({ entries, accounts }, januaryInvoice.id, eat(2026, 1, 4));
-    entries = appendTransfers(entries, [voiding!]).entries;
-    expect(statusOf(entries, januaryInvoice.id)).toBe('void');
-    expect(accountStanding(entries, accounts.receivable).creditBalanceCents).toBe(40_000);
-    expect(voidInvoiceTransfer({ entries, accounts }, januaryInvoice.id, 0)).toBeNull();
+  it('voids an invoice with a new transfer and returns what was paid to the credit balance', async () => {
+    const { database, tenantId } = await amina();
+    const january = await invoiceMonth(database, tenantId, 1);
+    await pay(database, 'SAE1', 40_000);
+    expect((await voidInvoice(database, january, eat(2026, 1, 4))).isDuplicate).toBe(false);
+    expect(await statusOf(database, january)).toBe('void');
+    expect(accountStanding(await entriesOf(database), receivable).creditBalanceCents).toBe(40_000);
+    const size = await ledgerSize(database);
+    expect((await voidInvoice(database, january, eat(2026, 1, 5))).isDuplicate).toBe(true);
+    expect(await ledgerSize(database)).toBe(size);
   });
 
-  it('refunds no more than the credit balance', () => {
-    const state = pay(post([], januaryInvoice), 'SAF1', 130_000);
-    const refund = { id: 'rfd_1', reference: 'M-Pesa B2C', atMs: eat(2026, 1, 5) };
-    expect(refundTransfer(state, { ...refund, amountCents: cents(30_001) })).toMatchObject({
-      refused: 'exceeds_credit_balance',
-      creditBalanceCents: 30_000,
-    });
-    const transfer = refundTransfer(state, { ...refund, amountCents: cents(30_000) }) as Transfer;
-    const entries = appendTransfers(state.entries, [transfer]).entries;
-    expect(balanceOf(entries, accounts.receivable)).toBe(0);
+  it('refunds no more than the credit balance', async () => {
+    const { database, tenantId } = await amina();
+    await invoiceMonth(database, tenantId, 1);
+    await pay(database, 'SAF1', 130_000);
+    const refund = { subscriberId: 'sub_amina', method: 'mpesa' as const, reference: 'M-Pesa B2C' };
+    const refused = refundCredit(
+      database,
+      { ...refund, amountCents: cents(30_001), idempotencyKey: 'rfd_1' },
+      eat(2026, 1, 5),
+    );
+    await expect(refused).rejects.toThrow(KiungaError);
+    await expect(refused).rejects.toThrow(/Ksh 300\b/);
+    const done = await refundCredit(
+      database,
+      { ...refund, amountCents: cents(30_000), idempotencyKey: 'rfd_1' },
+      eat(2026, 1, 5),
+    );
+    expect(done.creditBalanceCents).toBe(0);
+    expect(balanceOf(await entriesOf(database), receivable)).toBe(0);
   });
 
-  it('does not let refunded money pay a later invoice', () => {
-    const state = pay(post([], januaryInvoice), 'SAG1', 150_000);
-    const refund = refundTransfer(state, {
-      id: 'rfd_2',
-      amountCents: cents(50_000),
-      reference: 'B2C',
-      atMs: 0,
-    });
-    const entries = post(appendTransfers(state.entries, [refund as Transfer]).entries, februaryInvoice);
-    expect(statusOf(entries, januaryInvoice.id)).toBe('paid');
-    expect(statusOf(entries, februaryInvoice.id)).toBe('open');
+  it('does not let refunded money pay a later invoice', async () => {
+    const { database, tenantId } = await amina();
+    const january = await invoiceMonth(database, tenantId, 1);
+    await pay(database, 'SAG1', 150_000);
+    await refundCredit(
+      database,
+      {
+        subscriberId: 'sub_amina',
+        amountCents: cents(50_000),
+        method: 'mpesa',
+        reference: 'B2C',
+        idempotencyKey: 'rfd_2',
+      },
+      eat(2026, 1, 6),
+    );
+    const february = await invoiceMonth(database, tenantId, 2);
+    expect(await statusOf(database, january)).toBe('paid');
+    expect(await statusOf(database, february)).toBe('open');
   });
 
-  it('reduces an invoice with a tied adjustment', () => {
-    const adjustment = adjustmentTransfer(accounts, {
+  it('reduces an invoice with a tied adjustment', async () => {
+    const { database, tenantId } = await amina();
+    const january = await invoiceMonth(database, tenantId, 1);
+    await postTransfer(database, {
       id: 'adj_outage',
-      amountCents: cents(-100_000),
-      reason: 'Outage all month',
-      invoiceId: januaryInvoice.id,
+      debitAccount: revenue,
+      creditAccount: receivable,
+      amount: cents(100_000),
+      kind: 'adjustment',
+      reference: 'Outage all month',
+      invoiceId: january,
       atMs: eat(2026, 1, 30),
     });
-    const entries = appendTransfers(post([], januaryInvoice), [adjustment]).entries;
-    expect(statusOf(entries, januaryInvoice.id)).toBe('paid');
-    expect(balanceOf(entries, accounts.receivable)).toBe(0);
+    expect(await statusOf(database, january)).toBe('paid');
+    expect(balanceOf(await entriesOf(database), receivable)).toBe(0);
   });
 });

@@ -1,9 +1,10 @@
 // Payments staff record (cash, bank) and C2B payments staff assign: one payments row and one
 // ledger transfer in one transaction, idempotent by the client's key or the payment id.
 import { type Cents, KiungaError, newId, type SqlDatabase } from '@kiunga/schemas';
-import { LedgerAccount, type ManualPaymentMethod, receivingAccountFor } from './accounts';
-import { paymentTransferId } from './payments';
-import { refreshSubscriberAccount, storeTransfers } from './store';
+import { LedgerAccount, type ManualPaymentMethod, receivingAccountFor } from '../ledger/accounts';
+import { postTransfers } from '../ledger/ledger';
+import { paymentTransferId } from './core/payments';
+import { refreshSubscriberAccount } from './store';
 
 export const MANUAL_PAYMENT_PROVIDER = 'manual';
 
@@ -81,7 +82,7 @@ export function recordManualPayment(
         nowMs,
       ],
     );
-    await storeTransfers(transaction, [
+    await postTransfers(transaction, [
       {
         id: paymentTransferId(MANUAL_PAYMENT_PROVIDER, input.idempotencyKey),
         debitAccount: receivingAccountFor(input.method),
@@ -117,7 +118,7 @@ export function assignPayment(
       throw new KiungaError('conflict', 'This payment is already matched to an account.');
     }
     await assertSubscriberExists(transaction, subscriberId);
-    await storeTransfers(transaction, [
+    await postTransfers(transaction, [
       {
         id: `assign:${payment.id}`,
         debitAccount: LedgerAccount.unassignedPayments,

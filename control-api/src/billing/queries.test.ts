@@ -2,9 +2,9 @@
 // newest first by issue time, then by number, page after page.
 import { useTestDatabases } from '@kiunga/schemas/testing';
 import { describe, expect, it } from 'vitest';
+import { eat } from './core/test-fixtures';
 import { listInvoices } from './queries';
 import { runTenantInvoices } from './store';
-import { eat } from './test-fixtures';
 
 const testDatabases = useTestDatabases();
 

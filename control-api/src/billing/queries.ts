@@ -2,10 +2,10 @@
 import { type Cents, cents, KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { equals, type SqlCondition, whereAll } from '../kernel/listing';
 import { decodeTimeCursor, type Page, pageOf, timeCursorKey } from '../kernel/pagination';
-import { LedgerAccount } from './accounts';
-import type { InvoiceLine } from './lines';
+import { LedgerAccount } from '../ledger/accounts';
+import type { InvoiceLine } from './core/lines';
+import { accountStanding } from './core/standing';
 import { assertSubscriberExists, type PaymentRow, paymentColumns } from './payments-store';
-import { accountStanding } from './standing';
 import { loadSubscriberLedger } from './store';
 
 /** Statement lines returned at most: a decade of monthly activity, and one page of JSON. */
@@ -185,4 +185,21 @@ export async function subscriberStatement(database: SqlDatabase, subscriberId: s
     creditBalanceCents: standing.creditBalanceCents,
     entries: entries.slice(-STATEMENT_ENTRIES_MAX),
   };
+}
+
+/** The ISP's name as its invoices print it ('' when the tenant is gone). */
+export async function ispNameOf(platform: SqlDatabase, tenantId: string): Promise<string> {
+  const row = await platform.get<{ name: string }>('SELECT name FROM tenants WHERE id = ?', [tenantId]);
+  return row?.name ?? '';
+}
+
+/** Who an invoice is addressed to. */
+export function subscriberContactOf(
+  database: SqlDatabase,
+  subscriberId: string,
+): Promise<{ fullName: string; phone: string | null } | undefined> {
+  return database.get<{ fullName: string; phone: string | null }>(
+    'SELECT full_name AS "fullName", phone FROM subscribers WHERE id = ?',
+    [subscriberId],
+  );
 }

@@ -1,6 +1,5 @@
 // /api/v1/billing/settings (cycle rule, due days, dunning steps, invoice prefix, whole shillings) and
 // /api/v1/billing/subscribers/:id (one subscriber's cycle override and service start).
-import type { SqlDatabase } from '@kiunga/schemas';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../kernel/audit';
@@ -10,7 +9,6 @@ import { requirePermission } from '../kernel/middleware/require-permission';
 import { registerApiOperations } from '../kernel/openapi';
 import { tenantDatabaseOf } from '../kernel/tenant-access';
 import { parseJsonBody } from '../kernel/validation';
-import { assertSubscriberExists } from './payments-store';
 import {
   billingSettingsSchema,
   cycleRuleSchema,
@@ -18,7 +16,7 @@ import {
   updateBillingSettingsSchema,
   writeBillingSettings,
 } from './settings';
-import { cycleOverrideOf } from './store';
+import { readSubscriberTerms, updateSubscriberTerms } from './terms-store';
 
 const termsSchema = z.object({
   subscriberId: z.string(),
@@ -67,39 +65,6 @@ registerApiOperations([
   },
 ]);
 
-type Terms = z.infer<typeof termsSchema>;
-
-async function readTerms(database: SqlDatabase, subscriberId: string): Promise<Terms> {
-  await assertSubscriberExists(database, subscriberId);
-  const row = await database.get<{
-    serviceStartAt: number | null;
-    cycleLengthMonths: number | null;
-    cycleAnchorDay: string | null;
-  }>(
-    `SELECT service_start_at AS "serviceStartAt", cycle_length_months AS "cycleLengthMonths",
-            cycle_anchor_day AS "cycleAnchorDay" FROM billing_subscribers WHERE subscriber_id = ?`,
-    [subscriberId],
-  );
-  return { subscriberId, cycle: cycleOverrideOf(row), serviceStartAt: row?.serviceStartAt ?? null };
-}
-
-async function writeTerms(database: SqlDatabase, terms: Terms, nowMs: number): Promise<void> {
-  await database.run(
-    `INSERT INTO billing_subscribers (subscriber_id, service_start_at, cycle_length_months, cycle_anchor_day, updated_at)
-     VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (subscriber_id) DO UPDATE SET service_start_at = excluded.service_start_at,
-       cycle_length_months = excluded.cycle_length_months, cycle_anchor_day = excluded.cycle_anchor_day,
-       updated_at = excluded.updated_at`,
-    [
-      terms.subscriberId,
-      terms.serviceStartAt,
-      terms.cycle?.lengthMonths ?? null,
-      terms.cycle === null ? null : String(terms.cycle.anchorDay),
-      nowMs,
-    ],
-  );
-}
-
 export function billingSettingsRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.use('*', requireFeature(dependencies, 'pppoe'));
@@ -122,17 +87,17 @@ export function billingSettingsRoutes(dependencies: ApiDependencies): Hono<AppEn
   });
 
   routes.get('/subscribers/:id', requirePermission('billing.read'), async (context) =>
-    context.json(await readTerms(tenantDatabaseOf(context, dependencies), context.req.param('id'))),
+    context.json(await readSubscriberTerms(tenantDatabaseOf(context, dependencies), context.req.param('id'))),
   );
 
   routes.patch('/subscribers/:id', requirePermission('billing.write'), async (context) => {
     const input = await parseJsonBody(context, updateTermsSchema);
-    const database = tenantDatabaseOf(context, dependencies);
-    const terms = await database.transaction(async (transaction) => {
-      const next = { ...(await readTerms(transaction, context.req.param('id'))), ...input };
-      await writeTerms(transaction, next, dependencies.clock.now());
-      return next;
-    });
+    const terms = await updateSubscriberTerms(
+      tenantDatabaseOf(context, dependencies),
+      context.req.param('id'),
+      input,
+      dependencies.clock.now(),
+    );
     await recordAudit(dependencies, context, {
       action: 'billing.subscriber_terms.update',
       target: terms.subscriberId,

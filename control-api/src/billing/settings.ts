@@ -3,15 +3,15 @@
 // there falls back to the defaults.
 import { readTenantSetting, type SqlDatabase, writeTenantSetting } from '@kiunga/schemas';
 import { z } from 'zod';
-import { ANCHOR_DAY_MAX, CYCLE_LENGTH_MONTHS_MAX, type CycleRule, defaultCycleRule } from './cycles';
+import { ANCHOR_DAY_MAX, CYCLE_LENGTH_MONTHS_MAX, type CycleRule, defaultCycleRule } from './core/cycles';
 import {
   DAYS_FROM_DUE_MAX,
   DAYS_FROM_DUE_MIN,
   DUNNING_STEPS_MAX,
   type DunningPolicy,
   defaultDunningPolicy,
-} from './dunning';
-import { DUE_DAYS_MAX, defaultInvoiceNumberFormat, type InvoiceNumberFormat } from './invoices';
+} from './core/dunning';
+import { DUE_DAYS_MAX, defaultInvoiceNumberFormat, type InvoiceNumberFormat } from './core/invoices';
 
 export const BILLING_SETTINGS_KEY = 'billing.settings';
 /** Invoice prefixes are printed on paper and typed by people: short, letters and digits. */

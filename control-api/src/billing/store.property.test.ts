@@ -6,9 +6,11 @@ import { useTestDatabases } from '@kiunga/schemas/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { changeSubscriberPlan } from '../features/subscribers/service';
-import { LedgerAccount } from './accounts';
-import { DAY_MS } from './calendar';
-import type { InvoiceLine } from './lines';
+import { LedgerAccount } from '../ledger/accounts';
+import { DAY_MS } from './core/calendar';
+import type { InvoiceLine } from './core/lines';
+import { eat } from './core/test-fixtures';
+import { CENTS_PER_SHILLING, isWholeUnits } from './core/units';
 import { recordManualPayment } from './payments-store';
 import {
   BILLING_SETTINGS_KEY,
@@ -17,8 +19,7 @@ import {
   writeBillingSettings,
 } from './settings';
 import { refreshSubscriberBilling, runTenantInvoices } from './store';
-import { eat } from './test-fixtures';
-import { CENTS_PER_SHILLING, isWholeUnits } from './units';
+import { insertPlan, insertSubscriber } from './test-tenant';
 
 const testDatabases = useTestDatabases();
 let tenantCounter = 0;
@@ -32,19 +33,16 @@ const PLAN_PRICES = [99_999, 150_000, 250_001];
 
 async function seed(database: SqlDatabase, signupAtMs: number[], wholeShillings: boolean): Promise<void> {
   await writeBillingSettings(database, { ...defaultBillingSettings, wholeShillings }, 0);
-  for (const [index, price] of PLAN_PRICES.entries()) {
-    await database.run(
-      `INSERT INTO plans (id, name, kind, price_cents, billing_cycle_months, rate_up_kbps, rate_down_kbps, created_at, updated_at)
-       VALUES (?, ?, 'pppoe', ?, 1, 1000, 1000, 0, 0)`,
-      [`pln_${index}`, `Plan ${index}`, price],
-    );
+  for (const [index, priceCents] of PLAN_PRICES.entries()) {
+    await insertPlan(database, { id: `pln_${index}`, priceCents, cycleMonths: 1 });
   }
   for (const [index, createdAt] of signupAtMs.entries()) {
-    await database.run(
-      `INSERT INTO subscribers (id, username, password_sealed, plan_id, account_number, kind, status, created_at, updated_at)
-       VALUES (?, ?, 'sealed', 'pln_0', ?, 'pppoe', 'active', ?, ?)`,
-      [`sub_${index}`, `user${index}`, `ACC${index}`, createdAt, createdAt],
-    );
+    await insertSubscriber(database, {
+      id: `sub_${index}`,
+      planId: 'pln_0',
+      accountNumber: `ACC${index}`,
+      createdAt,
+    });
   }
 }
 

@@ -1,93 +1,26 @@
 // The billing store: reads a tenant's rows into the pure core's inputs and writes its outputs back in
 // one transaction (per tenant run, per subscriber change). Every balance change is a row in
-// ledger_entries, written by postTransfer in the same transaction; invoices.status and
+// ledger_entries, posted through the one ledger (ledger/ledger.ts) in the same transaction; invoices.status and
 // subscribers.expires_at are caches re-derived from the ledger after each change.
 import { type Cents, cents, type SqlDatabase } from '@kiunga/schemas';
-import { postTransfer } from '../ledger/ledger';
-import { LedgerAccount } from './accounts';
-import { wholeDaysBetween } from './calendar';
-import type { Cycle, CycleRule } from './cycles';
-import { serviceEndsAtMs } from './expiry';
-import { type InvoiceRunSubscriber, runInvoiceJob } from './invoice-run';
-import type { Invoice } from './invoices';
-import { postInvoice, subscriberAccounts, type Transfer, type TransferKind } from './ledger';
-import type { BillingPlan, InvoiceLine } from './lines';
-import { proratePlanChange } from './proration';
+import { LedgerAccount, loadAccountTransfers, postTransfers, type Transfer } from '../ledger/ledger';
+import { wholeDaysBetween } from './core/calendar';
+import type { Cycle, CycleRule } from './core/cycles';
+import { serviceEndsAtMs } from './core/expiry';
+import { type InvoiceRunSubscriber, runInvoiceJob } from './core/invoice-run';
+import type { Invoice } from './core/invoices';
+import type { BillingPlan, InvoiceLine } from './core/lines';
+import { proratePlanChange } from './core/proration';
+import { type AccountStanding, accountStanding, type InvoiceStatus } from './core/standing';
+import { postInvoice, subscriberAccounts } from './core/transfers';
+import { type InvoiceUnitCents, invoiceUnitCents, roundToUnit } from './core/units';
 import { type BillingSettings, dunningPolicyOf, numberFormatOf, readBillingSettings } from './settings';
-import { type AccountStanding, accountStanding, type InvoiceStatus } from './standing';
-import { type InvoiceUnitCents, invoiceUnitCents, roundToUnit } from './units';
 
 const INVOICE_SEQUENCE = 'invoice_sequence';
 
-interface LedgerRow {
-  transferId: string;
-  debitAccount: string;
-  creditAccount: string;
-  amount: number;
-  kind: string;
-  reference: string;
-  invoiceId: string | null;
-  atMs: number;
-}
-
 /** Every transfer touching the subscriber's account, in ledger order (the order standing replays). */
-export async function loadSubscriberLedger(database: SqlDatabase, subscriberId: string): Promise<Transfer[]> {
-  const account = LedgerAccount.subscriber(subscriberId);
-  const rows = await database.all<LedgerRow>(
-    `SELECT transfer_id AS "transferId", debit_account AS "debitAccount", credit_account AS "creditAccount",
-            amount_cents AS amount, kind, COALESCE(reference, '') AS reference, invoice_id AS "invoiceId",
-            created_at AS "atMs"
-       FROM ledger_entries WHERE debit_account = ? OR credit_account = ? ORDER BY ledger_entries.id`,
-    [account, account],
-  );
-  return rows.map((row) => ({
-    id: row.transferId,
-    debitAccount: row.debitAccount,
-    creditAccount: row.creditAccount,
-    amount: cents(row.amount),
-    kind: row.kind as TransferKind,
-    reference: row.reference,
-    invoiceId: row.invoiceId,
-    atMs: row.atMs,
-  }));
-}
-
-/** Writes the core's transfers; a replayed id with identical fields is skipped, a different one throws. */
-export async function storeTransfers(database: SqlDatabase, transfers: readonly Transfer[]): Promise<number> {
-  let created = 0;
-  for (const transfer of transfers) {
-    const isNew = await postTransfer(
-      database,
-      {
-        transferId: transfer.id,
-        debitAccount: transfer.debitAccount,
-        creditAccount: transfer.creditAccount,
-        amount: transfer.amount,
-        kind: transfer.kind,
-        reference: transfer.reference,
-        invoiceId: transfer.invoiceId,
-      },
-      transfer.atMs,
-    );
-    if (isNew) {
-      created++;
-      continue;
-    }
-    const stored = await database.get<{ debitAccount: string; creditAccount: string; amount: number }>(
-      `SELECT debit_account AS "debitAccount", credit_account AS "creditAccount", amount_cents AS amount
-         FROM ledger_entries WHERE transfer_id = ?`,
-      [transfer.id],
-    );
-    if (
-      !stored ||
-      stored.debitAccount !== transfer.debitAccount ||
-      stored.creditAccount !== transfer.creditAccount ||
-      stored.amount !== transfer.amount
-    ) {
-      throw new Error(`transfer ${transfer.id} exists with different fields`);
-    }
-  }
-  return created;
+export function loadSubscriberLedger(database: SqlDatabase, subscriberId: string): Promise<Transfer[]> {
+  return loadAccountTransfers(database, LedgerAccount.subscriber(subscriberId));
 }
 
 export interface PlanRow {
@@ -242,7 +175,7 @@ export function runTenantInvoices(
       const billed = new Set<string>();
       for (const invoice of result.invoices) {
         await insertInvoice(transaction, invoice, nowMs);
-        transfers += await storeTransfers(
+        transfers += await postTransfers(
           transaction,
           postInvoice(invoice, subscriberAccounts(invoice.subscriberId), nowMs),
         );

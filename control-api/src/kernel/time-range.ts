@@ -1,6 +1,6 @@
 // The `from`/`to` of usage queries and reports: instants, where a plain date means local midnight in Nairobi.
 import { z } from 'zod';
-import { DAY_MS, localMidnightMs } from '../billing/calendar';
+import { DAY_MS, localMidnightMs } from '../billing/core/calendar';
 
 /** A year and a day: a leap year's hourly usage (8,784 points) or daily report rows, never more. */
 export const TIME_RANGE_DAYS_MAX = 367;

@@ -3,7 +3,6 @@
 import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { callbackUrlProblem, describeCallbackUrlProblem } from '../integrations/mpesa/index';
 import type { ApiDependencies } from '../kernel/dependencies';
-import type { PortalPayments } from '../portal/payment-sections';
 import { callbackUrls } from './callback-addresses';
 import { type MpesaSettings, readMpesaSettings } from './settings';
 
@@ -48,6 +47,9 @@ export async function requireMpesaReady(
   dependencies.logger.error({ tenantId }, availability.operatorMessage);
   throw new KiungaError('mpesa_unavailable');
 }
+
+/** `ready`: the portal offers "Buy"; otherwise it sells nothing and says why. */
+export type PortalPayments = MpesaAvailability['state'];
 
 /** What the portal page offers: "Buy" only when a push can go out (nothing is logged: pages are viewed often). */
 export async function portalPayments(

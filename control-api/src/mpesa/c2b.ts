@@ -102,18 +102,16 @@ export async function recordC2bPayment(
         nowMs,
       ],
     );
-    await postTransfer(
-      transaction,
-      {
-        transferId: `mpesa:${payment.transId}`,
-        debitAccount: LedgerAccount.mpesaClearing,
-        creditAccount: creditAccountFor(match),
-        amount: cents(payment.amount),
-        kind: match ? 'payment' : 'unmatched_payment',
-        reference: paymentId,
-      },
-      nowMs,
-    );
+    await postTransfer(transaction, {
+      id: `mpesa:${payment.transId}`,
+      debitAccount: LedgerAccount.mpesaClearing,
+      creditAccount: creditAccountFor(match),
+      amount: cents(payment.amount),
+      kind: match ? 'payment' : 'unmatched_payment',
+      reference: paymentId,
+      invoiceId: null,
+      atMs: nowMs,
+    });
     return match ? { kind: 'applied', match, paymentId } : { kind: 'unmatched', paymentId };
   });
 }

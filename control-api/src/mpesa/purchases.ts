@@ -167,18 +167,16 @@ export function completePurchase(
        VALUES (?, 'mpesa_stk', ?, ?, ?, ?, 'purchase', ?, 'matched', ?)`,
       [newId('payment'), payment.receipt, payment.amount, payment.phone, current.id, current.id, nowMs],
     );
-    await postTransfer(
-      transaction,
-      {
-        transferId: `mpesa:${payment.receipt}`,
-        debitAccount: LedgerAccount.mpesaClearing,
-        creditAccount: LedgerAccount.hotspotSales,
-        amount: cents(payment.amount),
-        kind: 'hotspot_sale',
-        reference: current.id,
-      },
-      nowMs,
-    );
+    await postTransfer(transaction, {
+      id: `mpesa:${payment.receipt}`,
+      debitAccount: LedgerAccount.mpesaClearing,
+      creditAccount: LedgerAccount.hotspotSales,
+      amount: cents(payment.amount),
+      kind: 'hotspot_sale',
+      reference: current.id,
+      invoiceId: null,
+      atMs: nowMs,
+    });
     await transaction.run(
       `UPDATE purchases SET status = 'paid', voucher_id = ?, mpesa_receipt = ?, failure_code = NULL,
               failure_message = NULL, updated_at = ? WHERE id = ?`,
@@ -242,18 +240,16 @@ async function completeSubscriberPayment(
       nowMs,
     ],
   );
-  await postTransfer(
-    database,
-    {
-      transferId: `mpesa:${payment.receipt}`,
-      debitAccount: LedgerAccount.mpesaClearing,
-      creditAccount: LedgerAccount.subscriber(subscriberId),
-      amount: cents(payment.amount),
-      kind: 'payment',
-      reference: paymentId,
-    },
-    nowMs,
-  );
+  await postTransfer(database, {
+    id: `mpesa:${payment.receipt}`,
+    debitAccount: LedgerAccount.mpesaClearing,
+    creditAccount: LedgerAccount.subscriber(subscriberId),
+    amount: cents(payment.amount),
+    kind: 'payment',
+    reference: paymentId,
+    invoiceId: null,
+    atMs: nowMs,
+  });
   await database.run(
     `UPDATE purchases SET status = 'paid', mpesa_receipt = ?, amount_cents = ?, failure_code = NULL,
             failure_message = NULL, updated_at = ? WHERE id = ?`,

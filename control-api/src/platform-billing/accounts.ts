@@ -1,7 +1,8 @@
 // An ISP's platform account: its bank reference, last computed state, notices and the audit trail.
 import { createHash, randomBytes } from 'node:crypto';
-import type { SqlDatabase } from '@kiunga/schemas';
+import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import type { ApiDependencies } from '../kernel/dependencies';
+import { decideTierChoice, type PaidTier, type Tier1FeatureChoice } from './core/index';
 
 /** What platform billing reads and writes: the platform's and ISPs' databases (for revenue) and the clock. */
 export type PlatformBillingDependencies = Pick<ApiDependencies, 'databases' | 'clock'>;
@@ -174,4 +175,40 @@ export async function auditSystem(
       entry.detail === undefined ? null : JSON.stringify(entry.detail),
     ],
   );
+}
+
+/**
+ * The owner's tier choice, decided by the pure core and written in one transaction: Tier 2 from now
+ * (with a notice when it is news), or back to following revenue with a Tier 1 feature.
+ */
+export async function chooseTier(
+  platform: SqlDatabase,
+  tenant: TenantBillingRow,
+  requested: { tier: PaidTier; featureChoice?: Tier1FeatureChoice | undefined },
+  nowMs: number,
+): Promise<void> {
+  const choice = decideTierChoice(tenant, requested);
+  if (choice.kind === 'refused')
+    throw new KiungaError('validation_failed', 'Tier 1 needs featureChoice: hotspot or pppoe.');
+  await ensureAccount(platform, tenant, nowMs);
+  await platform.transaction(async (transaction) => {
+    const isTier2 = choice.kind === 'opt_tier2';
+    await transaction.run(
+      'UPDATE platform_accounts SET opted_tier2 = ?, updated_at = ? WHERE tenant_id = ?',
+      [isTier2 ? 1 : 0, nowMs, tenant.id],
+    );
+    if (choice.kind === 'follow_revenue') {
+      await transaction.run('UPDATE tenants SET feature_choice = ?, updated_at = ? WHERE id = ?', [
+        choice.featureChoice,
+        nowMs,
+        tenant.id,
+      ]);
+      return;
+    }
+    await transaction.run(`UPDATE tenants SET tier = 'tier2', updated_at = ? WHERE id = ?`, [
+      nowMs,
+      tenant.id,
+    ]);
+    if (choice.notice) await addNotice(transaction, tenant.id, choice.notice, nowMs);
+  });
 }

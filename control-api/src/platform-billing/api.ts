@@ -17,18 +17,19 @@ import {
   tooLargeAnswer,
 } from '../mpesa/callback-api';
 import {
-  addNotice,
   applyPlatformStkCallback,
   balanceCents,
   capturePlatformPayPalOrder,
+  chooseTier,
   createPlatformPayPalOrder,
   ensureAccount,
   findIntent,
   findTenant,
   intentView,
   ispStatusView,
+  listCharges,
   listNotices,
-  PAYMENT_SELECT,
+  listPayments,
   setCallbackOutcome,
   startPlatformStkPush,
   storeCallback,
@@ -226,23 +227,13 @@ export function platformBillingRoutes(dependencies: ApiDependencies): Hono<AppEn
   routes.get('/charges', async (context) => {
     const tenant = await ownerTenant(context, dependencies);
     const { limit } = parseQuery(context, listQuerySchema);
-    const items = await platform.all(
-      `SELECT id, period_key AS "periodKey", kind, tier, amount_cents AS "amountCents", description,
-              due_at AS "dueAt", created_at AS "createdAt"
-         FROM platform_charges WHERE tenant_id = ? ORDER BY due_at DESC, id LIMIT ?`,
-      [tenant.id, limit],
-    );
-    return context.json({ items });
+    return context.json({ items: await listCharges(platform, tenant.id, limit) });
   });
 
   routes.get('/payments', async (context) => {
     const tenant = await ownerTenant(context, dependencies);
     const { limit } = parseQuery(context, listQuerySchema);
-    const items = await platform.all(
-      `${PAYMENT_SELECT} WHERE tenant_id = ? ORDER BY received_at DESC, id DESC LIMIT ?`,
-      [tenant.id, limit],
-    );
-    return context.json({ items });
+    return context.json({ items: await listPayments(platform, { tenantId: tenant.id }, limit) });
   });
 
   routes.get('/notices', async (context) => {
@@ -254,48 +245,7 @@ export function platformBillingRoutes(dependencies: ApiDependencies): Hono<AppEn
   routes.post('/tier', async (context) => {
     const tenant = await ownerTenant(context, dependencies);
     const body = await parseJsonBody(context, tierBodySchema);
-    const nowMs = dependencies.clock.now();
-    await ensureAccount(platform, tenant, nowMs);
-    if (body.tier === 'tier2') {
-      await platform.transaction(async (transaction) => {
-        await transaction.run(
-          'UPDATE platform_accounts SET opted_tier2 = 1, updated_at = ? WHERE tenant_id = ?',
-          [nowMs, tenant.id],
-        );
-        await transaction.run(`UPDATE tenants SET tier = 'tier2', updated_at = ? WHERE id = ?`, [
-          nowMs,
-          tenant.id,
-        ]);
-        if (tenant.tier !== 'tier2') {
-          await addNotice(
-            transaction,
-            tenant.id,
-            {
-              kind: 'tier_opted_tier2',
-              message:
-                'You chose Tier 2: Ksh 1,500 a month from your next month, all features including SMS, from now.',
-            },
-            nowMs,
-          );
-        }
-      });
-    } else {
-      // Back to following revenue: Tier 1 from the next month if revenue stays below the threshold.
-      const choice = body.featureChoice ?? tenant.featureChoice;
-      if (!choice)
-        throw new KiungaError('validation_failed', 'Tier 1 needs featureChoice: hotspot or pppoe.');
-      await platform.transaction(async (transaction) => {
-        await transaction.run(
-          'UPDATE platform_accounts SET opted_tier2 = 0, updated_at = ? WHERE tenant_id = ?',
-          [nowMs, tenant.id],
-        );
-        await transaction.run('UPDATE tenants SET feature_choice = ?, updated_at = ? WHERE id = ?', [
-          choice,
-          nowMs,
-          tenant.id,
-        ]);
-      });
-    }
+    await chooseTier(platform, tenant, body, dependencies.clock.now());
     await recordAudit(dependencies, context, {
       action: 'platform_billing.tier_choice',
       target: tenant.id,

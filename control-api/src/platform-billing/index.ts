@@ -1,8 +1,8 @@
 // Platform billing of ISPs: accounts, charges, payments (M-Pesa, bank, PayPal), state and the run.
 export * from './access';
 export * from './accounts';
-export * from './allocation';
 export * from './config';
+export * from './core/allocation';
 export * from './ledger';
 export * from './mpesa';
 export * from './paid-up';

@@ -3,6 +3,7 @@
 import { formatKsh } from '@kiunga/schemas';
 import { CsrfField, Empty, formatDateTime, StatusBadge } from '../console/components';
 import { type ConsoleShell, Layout } from '../console/layout';
+import { TIER2_MONTHLY_FEE_CENTS, TIER2_REVENUE_THRESHOLD_CENTS, tierDescription } from './core/tiers';
 
 export interface PlatformAccountStatus {
   tier: string;
@@ -23,8 +24,8 @@ export interface PlatformAccountStatus {
 }
 
 const TIER_NAMES: Record<string, string> = {
-  tier1: 'Tier 1 (Ksh 500 a month, Hotspot or PPPoE/Static)',
-  tier2: 'Tier 2 (Ksh 1,500 a month, all features)',
+  tier1: tierDescription('tier1'),
+  tier2: tierDescription('tier2'),
 };
 
 function stateText(status: PlatformAccountStatus): string {
@@ -117,19 +118,20 @@ export function PlatformAccountPage(props: { shell: ConsoleShell; status: Platfo
           <p class="muted">
             {status.optedTier2
               ? 'You chose Tier 2.'
-              : 'Tier 2 because your monthly revenue through Kiunga reached Ksh 10,000.'}
+              : `Tier 2 because your monthly revenue through Kiunga reached ${formatKsh(TIER2_REVENUE_THRESHOLD_CENTS)}.`}
           </p>
         ) : (
           <form method="post" action="/isp/platform-account/tier">
             <CsrfField token={props.shell.csrfToken} />
             <input type="hidden" name="tier" value="tier2" />
             <p class="muted">
-              Tier 2 gives every feature (Hotspot, PPPoE/Static and SMS) for Ksh 1,500 a month.
+              Tier 2 gives every feature (Hotspot, PPPoE/Static and SMS) for{' '}
+              {formatKsh(TIER2_MONTHLY_FEE_CENTS)} a month.
             </p>
             <button
               type="submit"
               class="secondary"
-              data-confirm="Move to Tier 2 at Ksh 1,500 a month from next month?"
+              data-confirm={`Move to Tier 2 at ${formatKsh(TIER2_MONTHLY_FEE_CENTS)} a month from next month?`}
             >
               Choose Tier 2
             </button>

@@ -2,7 +2,8 @@
 // transaction; a transfer id is unique, so a repeated charge run or a replayed payment changes nothing.
 import { randomBytes } from 'node:crypto';
 import type { SqlDatabase } from '@kiunga/schemas';
-import type { PlatformCharge } from '../billing/index';
+import { equals, whereAll } from '../kernel/listing';
+import type { PlatformCharge } from './core/index';
 
 export type PlatformPaymentProvider = 'mpesa_stk' | 'bank' | 'paypal';
 
@@ -213,4 +214,34 @@ export async function hasRegistrationCharge(platform: SqlDatabase, tenantId: str
     [tenantId],
   );
   return row !== undefined;
+}
+
+/** The ISP's charges, newest due first. */
+export function listCharges(platform: SqlDatabase, tenantId: string, limit: number): Promise<unknown[]> {
+  return platform.all(
+    `SELECT id, period_key AS "periodKey", kind, tier, amount_cents AS "amountCents", description,
+            due_at AS "dueAt", created_at AS "createdAt"
+       FROM platform_charges WHERE tenant_id = ? ORDER BY due_at DESC, id LIMIT ?`,
+    [tenantId, limit],
+  );
+}
+
+/** Payments newest first: one ISP's, or (for the operator) all, optionally of one status. */
+export function listPayments(
+  platform: SqlDatabase,
+  filter: { tenantId?: string | undefined; status?: string | undefined },
+  limit: number,
+): Promise<PlatformPaymentRow[]> {
+  const where = whereAll([equals('tenant_id', filter.tenantId), equals('status', filter.status)]);
+  return platform.all<PlatformPaymentRow>(
+    `${PAYMENT_SELECT}${where.sql} ORDER BY received_at DESC, id DESC LIMIT ?`,
+    [...where.params, limit],
+  );
+}
+
+export function findPaymentById(
+  platform: SqlDatabase,
+  paymentId: string,
+): Promise<PlatformPaymentRow | undefined> {
+  return platform.get<PlatformPaymentRow>(`${PAYMENT_SELECT} WHERE id = ?`, [paymentId]);
 }

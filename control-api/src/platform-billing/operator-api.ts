@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { requirePlatformPrincipal } from '../identity/scope';
 import { recordAudit } from '../kernel/audit';
 import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
-import { equals, whereAll } from '../kernel/listing';
 import { requirePermission } from '../kernel/middleware/require-permission';
 import { registerApiOperations } from '../kernel/openapi';
 import { parseJsonBody, parseQuery } from '../kernel/validation';
@@ -18,11 +17,11 @@ import {
   billableTenants,
   findAccountByReference,
   findPayment,
+  findPaymentById,
   findTenant,
+  listPayments,
   matchPayment,
   normaliseReference,
-  PAYMENT_SELECT,
-  type PlatformPaymentRow,
   runPlatformBilling,
 } from './index';
 
@@ -167,12 +166,7 @@ export function platformBillingOperatorRoutes(dependencies: ApiDependencies): Ho
 
   routes.get('/payments', async (context) => {
     const query = parseQuery(context, paymentsQuerySchema);
-    const where = whereAll([equals('status', query.status)]);
-    const items = await platform.all<PlatformPaymentRow>(
-      `${PAYMENT_SELECT}${where.sql} ORDER BY received_at DESC, id DESC LIMIT ?`,
-      [...where.params, query.limit],
-    );
-    return context.json({ items });
+    return context.json({ items: await listPayments(platform, { status: query.status }, query.limit) });
   });
 
   routes.post('/payments/:id/match', async (context) => {
@@ -181,7 +175,7 @@ export function platformBillingOperatorRoutes(dependencies: ApiDependencies): Ho
     const paymentId = context.req.param('id');
     if (!(await matchPayment(platform, paymentId, body.tenantId, dependencies.clock.now())))
       throw new KiungaError('conflict', 'No unmatched payment with this id.');
-    const payment = await platform.get<PlatformPaymentRow>(`${PAYMENT_SELECT} WHERE id = ?`, [paymentId]);
+    const payment = await findPaymentById(platform, paymentId);
     if (!payment) throw new KiungaError('not_found', 'No such payment.');
     await afterPaymentCredited(dependencies, payment);
     await recordAudit(dependencies, context, {

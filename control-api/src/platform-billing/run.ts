@@ -3,17 +3,7 @@
 // (tenant, period, kind), and a second run on the same clock writes nothing new.
 
 import { cents } from '@kiunga/schemas';
-import {
-  type Cycle,
-  cycleContaining,
-  evaluateTier,
-  nextCycle,
-  type PaidTier,
-  type PlatformTier,
-  platformCharges,
-  platformCycleAnchor,
-  previousCycle,
-} from '../billing/index';
+import { type Cycle, cycleContaining, nextCycle, previousCycle } from '../billing/core/cycles';
 import {
   addNotice,
   auditSystem,
@@ -23,6 +13,13 @@ import {
   type PlatformBillingDependencies,
   type TenantBillingRow,
 } from './accounts';
+import {
+  evaluateTier,
+  type PaidTier,
+  type PlatformTier,
+  platformCharges,
+  platformCycleAnchor,
+} from './core/index';
 import { hasRegistrationCharge, recordCharge } from './ledger';
 import { refreshAccount } from './state';
 

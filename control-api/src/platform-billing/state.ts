@@ -1,15 +1,7 @@
 // An ISP's platform account state, derived from its charges, payments and the clock; a change of state
 // is stored with a notice to the ISP and an audit entry. Never touches RADIUS or the captive portal.
 import { formatKsh } from '@kiunga/schemas';
-import {
-  DAY_MS,
-  PLATFORM_GRACE_DAYS,
-  type PlatformAccountState,
-  type PlatformAccountStatus,
-  type PlatformStateNotice,
-  platformAccountState,
-  platformStateNotice,
-} from '../billing/index';
+import { DAY_MS } from '../billing/core/calendar';
 import {
   addNotice,
   auditSystem,
@@ -19,7 +11,15 @@ import {
   findTenant,
   type PlatformBillingDependencies,
 } from './accounts';
-import { oldestUnpaidDueAt } from './allocation';
+import { oldestUnpaidDueAt } from './core/allocation';
+import {
+  PLATFORM_GRACE_DAYS,
+  type PlatformAccountState,
+  type PlatformAccountStatus,
+  type PlatformStateNotice,
+  platformAccountState,
+  platformStateNotice,
+} from './core/index';
 import { balanceCents, chargesOf, paidCents } from './ledger';
 
 function formatDate(ms: number): string {

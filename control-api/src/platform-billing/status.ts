@@ -1,7 +1,8 @@
 // What the ISP (and the platform's finance team) sees of a platform account.
-import { DAY_MS, PLATFORM_GRACE_DAYS, platformAccountState } from '../billing/index';
+import { DAY_MS } from '../billing/core/calendar';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { billingStartMs, ensureAccount, listNotices, type TenantBillingRow } from './accounts';
+import { PLATFORM_GRACE_DAYS, platformAccountState } from './core/index';
 import { balanceCents } from './ledger';
 
 /** Notices shown with the status; older ones are in GET /notices. */

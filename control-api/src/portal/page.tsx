@@ -4,7 +4,8 @@
 import type { Child } from 'hono/jsx';
 import { BrandedPage, type IspBranding } from '../console/branded-page';
 import { InlineScript } from '../console/inline-script';
-import { BuySection, PaymentsUnavailable, type PortalPayments, RecoverForm } from './payment-sections';
+import type { PortalPayments } from '../mpesa/availability';
+import { BuySection, PaymentsUnavailable, RecoverForm } from './payment-sections';
 import {
   chapFormAttributes,
   INLINE_ROUTER_PASSWORD_SCRIPT,

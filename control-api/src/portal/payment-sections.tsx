@@ -2,10 +2,8 @@
 // script follows the payment live; without JavaScript the form posts), the line shown instead when it
 // cannot, and the voucher recovery form (receipt proof; works without JavaScript).
 import type { Child } from 'hono/jsx';
+import type { PortalPayments } from '../mpesa/availability';
 import type { PortalPlan } from './page';
-
-/** `ready`: "Buy" is offered; otherwise the portal sells nothing and says why (mpesa-availability.ts). */
-export type PortalPayments = 'ready' | 'not_configured' | 'unavailable';
 
 const unavailableLines: Record<Exclude<PortalPayments, 'ready'>, string> = {
   not_configured:

@@ -1,7 +1,7 @@
 // "Pay with M-Pesa" from /account: an STK push to the ISP's shortcode with the subscriber's
 // account number as reference; the STK callback (portal/purchase-service) credits the account.
 import { cents, KiungaError, normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
-import { CENTS_PER_SHILLING } from '../billing/units';
+import { CENTS_PER_SHILLING } from '../billing/core/units';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { type AttemptLimiter, rateLimitsOf } from '../kernel/rate-limits';
 import {

@@ -1,7 +1,7 @@
 // The subscriber's self-service pages: small, phone-first, in the ISP's colours, no JavaScript
 // (a pending M-Pesa payment page refreshes itself).
 import type { Child } from 'hono/jsx';
-import { formatLocalDate, localDateOf, NAIROBI_OFFSET_MS } from '../billing/calendar';
+import { formatLocalDate, localDateOf, NAIROBI_OFFSET_MS } from '../billing/core/calendar';
 import { formatKshCents, InvoiceDocument, type InvoiceDocumentInput } from '../billing/invoice-document';
 import type { InvoiceOutput, Statement } from '../billing/queries';
 import type { IspBranding } from '../console/branded-page';

@@ -1,6 +1,6 @@
 // How a vendor client's error becomes the executor's outcome: what the sync should do next.
 
-import { formatLocalDate, localDateOf } from '../../billing/calendar';
+import { formatLocalDate, localDateOf } from '../../billing/core/calendar';
 import { AccountingApiError } from '../../integrations/accounting-common/errors';
 import type { PortOutcome } from './core/executor';
 

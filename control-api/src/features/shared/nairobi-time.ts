@@ -6,7 +6,7 @@ import {
   localDateOf,
   localMidnightMs,
   NAIROBI_OFFSET_MS,
-} from '../../billing/calendar';
+} from '../../billing/core/calendar';
 
 /** [startMs, endMs) */
 export interface TimeRange {

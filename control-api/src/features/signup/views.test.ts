@@ -4,13 +4,13 @@ import { formatKsh } from '@kiunga/schemas';
 import { Hono } from 'hono';
 import { contextStorage } from 'hono/context-storage';
 import { describe, expect, it } from 'vitest';
+import { securityHeaders } from '../../kernel/middleware/security-headers';
 import {
   TIER1_MONTHLY_FEE_CENTS,
   TIER1_REGISTRATION_FEE_CENTS,
   TIER2_MONTHLY_FEE_CENTS,
   TIER2_REVENUE_THRESHOLD_CENTS,
-} from '../../billing/platform-tier';
-import { securityHeaders } from '../../kernel/middleware/security-headers';
+} from '../../platform-billing/core/tiers';
 import { LandingPage, maskedPhone, SignupPage, SignupVerifyPage, tierOffers } from './views';
 
 function appWith(render: () => unknown) {

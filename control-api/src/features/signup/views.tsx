@@ -2,6 +2,11 @@
 // your phone and email"). Phone-first, the console's stylesheet, no JavaScript needed: the one inline
 // script (under the CSP nonce) only checks the short name live and fills it from the ISP's name.
 import { formatKsh } from '@kiunga/schemas';
+import { CsrfField, FlashBox, type FlashMessage } from '../../console/components';
+import { InlineScript } from '../../console/inline-script';
+import { Document } from '../../console/layout';
+import { DEFAULT_ACCENT_COLOR, PLATFORM_PRIMARY_COLOR, themeCss } from '../../console/styles';
+import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from '../../identity/passwords';
 import {
   PLATFORM_GRACE_DAYS,
   TIER1_MONTHLY_FEE_CENTS,
@@ -10,12 +15,7 @@ import {
   TIER2_REVENUE_THRESHOLD_CENTS,
   TRIAL_DURATION_MS,
   tierFeatures,
-} from '../../billing/platform-tier';
-import { CsrfField, FlashBox, type FlashMessage } from '../../console/components';
-import { InlineScript } from '../../console/inline-script';
-import { Document } from '../../console/layout';
-import { DEFAULT_ACCENT_COLOR, PLATFORM_PRIMARY_COLOR, themeCss } from '../../console/styles';
-import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from '../../identity/passwords';
+} from '../../platform-billing/core/tiers';
 import type { SlugAvailability } from './core/slug';
 import { SMS_CODE_DIGITS } from './core/sms-code';
 

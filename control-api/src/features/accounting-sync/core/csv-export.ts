@@ -2,7 +2,7 @@
 // (comma separated, CRLF line ends, a header row, fields with a comma, quote or line break quoted and
 // quotes doubled), amounts as decimal shillings with two decimals written from integer cents by digits,
 // instants as ISO 8601 in Africa/Nairobi (+03:00) and dates as YYYY-MM-DD there. Layout: README.md.
-import { formatLocalDate, localDateOf, NAIROBI_OFFSET_MS } from '../../../billing/calendar';
+import { formatLocalDate, localDateOf, NAIROBI_OFFSET_MS } from '../../../billing/core/calendar';
 
 /** Rows in one file: a decade of a large ISP's month; a longer period is exported in parts. */
 export const CSV_ROWS_MAX = 1_000_000;

@@ -11,12 +11,12 @@ import {
   localDateOf,
   localMidnightMs,
   monthIndexOf,
-} from '../../../billing/calendar';
+} from '../../../billing/core/calendar';
 import {
   type PlatformTier,
   TIER1_MONTHLY_FEE_CENTS,
   TIER2_MONTHLY_FEE_CENTS,
-} from '../../../billing/platform-tier';
+} from '../../../platform-billing/core/tiers';
 
 /** Three years of months: enough for a cohort table; a longer view is a report, not a dashboard. */
 export const ANALYTICS_MONTHS_MAX = 36;

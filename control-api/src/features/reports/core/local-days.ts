@@ -1,5 +1,5 @@
 // Local (Nairobi) days by integer arithmetic: reports bucket a million records without a Date each.
-import { DAY_MS, formatLocalDate, localDateOf, NAIROBI_OFFSET_MS } from '../../../billing/calendar';
+import { DAY_MS, formatLocalDate, localDateOf, NAIROBI_OFFSET_MS } from '../../../billing/core/calendar';
 import type { TimeRange } from '../../../kernel/time-range';
 
 /** Days since 1970-01-01 in Nairobi: every local day is exactly 24 h (UTC+3 all year). */

@@ -5,7 +5,7 @@
 // liabilities, so their balance is credits minus debits, and neither may go below zero. Commissions are
 // the ISP's cost, debited to `reseller_commissions`; stock is hotspot revenue like a portal sale.
 import { type Cents, cents } from '@kiunga/schemas';
-import { LedgerAccount, type ManualPaymentMethod, receivingAccountFor } from '../../../billing/accounts';
+import { LedgerAccount, type ManualPaymentMethod, receivingAccountFor } from '../../../ledger/accounts';
 import type { CommissionShare } from './split';
 
 export const ResellerLedgerAccount = {

@@ -3,7 +3,7 @@
 import { type Cents, cents } from '@kiunga/schemas';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CENTS_PER_SHILLING, type InvoiceUnitCents } from '../../../billing/units';
+import { CENTS_PER_SHILLING, type InvoiceUnitCents } from '../../../billing/core/units';
 import { type CommissionRule, CommissionRuleBook } from './commission-rules';
 import { RESELLER_DEPTH_LIMIT, ResellerHierarchy, type ResellerLink } from './hierarchy';
 import {

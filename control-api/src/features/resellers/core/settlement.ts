@@ -2,7 +2,7 @@
 // lists (`GET /api/v1/resellers/<id>/commissions` items) and the ledger transfers, for one sale (a portal
 // purchase through `?r=<code>` when its M-Pesa callback settles it) or many (a replay, the benchmark).
 import { type Cents, cents } from '@kiunga/schemas';
-import type { InvoiceUnitCents } from '../../../billing/units';
+import type { InvoiceUnitCents } from '../../../billing/core/units';
 import type { CommissionRuleBook } from './commission-rules';
 import type { ResellerHierarchy } from './hierarchy';
 import { commissionTransfers, type ResellerTransfer } from './ledger';

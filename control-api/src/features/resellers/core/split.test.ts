@@ -1,7 +1,7 @@
 // Worked examples of a sale's split: percentages, fixed amounts, caps, whole shillings, rule lookup.
 import { cents } from '@kiunga/schemas';
 import { describe, expect, it } from 'vitest';
-import { CENTS_PER_SHILLING } from '../../../billing/units';
+import { CENTS_PER_SHILLING } from '../../../billing/core/units';
 import {
   type CommissionRule,
   CommissionRuleBook,

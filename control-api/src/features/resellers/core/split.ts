@@ -11,7 +11,7 @@
 // the ISP's revenue is never negative, and ISP revenue + every level's commission = P exactly. A fixed
 // Ksh 50 at level 1 on a Ksh 20 voucher pays the seller Ksh 20, its parents and the ISP nothing.
 import { type Cents, cents } from '@kiunga/schemas';
-import { type InvoiceUnitCents, isWholeUnits } from '../../../billing/units';
+import { type InvoiceUnitCents, isWholeUnits } from '../../../billing/core/units';
 import { BASIS_POINTS_PER_WHOLE, type CommissionAmount, type CommissionRuleBook } from './commission-rules';
 import { RESELLER_DEPTH_LIMIT } from './hierarchy';
 

@@ -1,7 +1,7 @@
 // A monthly statement: opening from earlier months, the month's movements, closing, running balances.
 import { cents } from '@kiunga/schemas';
 import { describe, expect, it } from 'vitest';
-import { localMidnightMs } from '../../../billing/calendar';
+import { localMidnightMs } from '../../../billing/core/calendar';
 import { commissionTransfers, payoutTransfer, stockTransfer, topUpTransfer } from './ledger';
 import { monthlyStatementPeriod, resellerStatement } from './statement';
 

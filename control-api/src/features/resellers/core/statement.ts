@@ -1,7 +1,7 @@
 // A reseller's statement for a period: opening, top-ups, stock, commissions, payouts and closing of its
 // wallet and commission accounts, with a running balance per line (the CSV and PDF print these).
 import { type Cents, cents } from '@kiunga/schemas';
-import type { LocalDate } from '../../../billing/calendar';
+import type { LocalDate } from '../../../billing/core/calendar';
 import { nairobiMonthRange, type TimeRange } from '../../shared/nairobi-time';
 import { ResellerLedgerAccount, type ResellerTransfer, type ResellerTransferKind } from './ledger';
 

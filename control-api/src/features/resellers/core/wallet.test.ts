@@ -1,7 +1,7 @@
 // Stock purchases in both pricing modes, the refusal a short wallet gets, payouts, and their transfers.
 import { cents } from '@kiunga/schemas';
 import { describe, expect, it } from 'vitest';
-import { CENTS_PER_SHILLING } from '../../../billing/units';
+import { CENTS_PER_SHILLING } from '../../../billing/core/units';
 import { CommissionRuleBook } from './commission-rules';
 import {
   commissionTransfers,

@@ -10,7 +10,7 @@
 // PostgreSQL) so two purchases cannot both spend the same shillings.
 import { type Cents, cents, formatKsh } from '@kiunga/schemas';
 import { z } from 'zod';
-import type { InvoiceUnitCents } from '../../../billing/units';
+import type { InvoiceUnitCents } from '../../../billing/core/units';
 import { type Refusal, refusal } from '../../shared/refusal';
 import type { CommissionRuleBook } from './commission-rules';
 import { type ResellerErrorCode, resellerErrorCatalogue } from './errors';

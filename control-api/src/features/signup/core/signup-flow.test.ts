@@ -1,7 +1,7 @@
 // The sign-up flow on a moved clock: both facts in either order start the trial, once, and only once per phone.
 import { ManualClock } from '@kiunga/schemas';
 import { describe, expect, it } from 'vitest';
-import { TRIAL_DURATION_MS } from '../../../billing/platform-tier';
+import { TRIAL_DURATION_MS } from '../../../platform-billing/core/tiers';
 import {
   isSignupAbandoned,
   newSignup,

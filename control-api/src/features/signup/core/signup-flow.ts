@@ -4,7 +4,7 @@
 //   pending ──phone──▶ phone_verified ──email──▶ trial_started
 //      └────email──▶ email_verified ──phone──────────┘
 // A sign-up left pending past SIGNUP_PENDING_LIFETIME_MS is abandoned: its slug and email are free again.
-import { TRIAL_DURATION_MS } from '../../../billing/platform-tier';
+import { TRIAL_DURATION_MS } from '../../../platform-billing/core/tiers';
 
 /** A week to finish verifying; after that the reserved slug goes back to whoever wants it. */
 export const SIGNUP_PENDING_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;

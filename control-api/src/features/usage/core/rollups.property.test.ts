@@ -2,7 +2,7 @@
 // reordering, delivered in random batches, the rollups equal the exact totals of the raw records.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { startOfLocalDayMs } from '../../../billing/calendar';
+import { startOfLocalDayMs } from '../../../billing/core/calendar';
 import { COUNTER32_MODULUS, type MeteredAccountingRecord, sessionKeyOf } from './accounting-record';
 import { meterAccountingBatch, type UsageRollupIncrement } from './rollups';
 import type { SessionMeterState } from './session-meter';

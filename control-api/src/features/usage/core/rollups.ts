@@ -10,7 +10,7 @@
 // amount A accrued over [from, to] is floor(A × (t − from) / (to − from)), so the hours' parts are
 // whole numbers that add up to exactly A. Days are local days in Nairobi (UTC+3, whole hours, so
 // every hour lies in one day).
-import { DAY_MS, floorModulo, NAIROBI_OFFSET_MS } from '../../../billing/calendar';
+import { DAY_MS, floorModulo, NAIROBI_OFFSET_MS } from '../../../billing/core/calendar';
 import { type MeteredAccountingRecord, sessionKeyOf } from './accounting-record';
 import { type MeteredUsage, type MeterOutcome, meterRecord, type SessionMeterState } from './session-meter';
 

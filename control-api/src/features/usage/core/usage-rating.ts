@@ -6,8 +6,8 @@
 // charged share(a) − share(0) + share(b) − share(a) + …: the parts add up to exactly share(total),
 // and no part is more than one unit from its exact value.
 import { type Cents, cents, formatKsh } from '@kiunga/schemas';
-import { formatLocalDate, localDateOf } from '../../../billing/calendar';
-import type { InvoiceUnitCents } from '../../../billing/units';
+import { formatLocalDate, localDateOf } from '../../../billing/core/calendar';
+import type { InvoiceUnitCents } from '../../../billing/core/units';
 
 /** A GB as the console types data caps (binary, as MikroTik and most ISPs count): 1024³ bytes. */
 export const BYTES_PER_GIGABYTE = 1024 ** 3;

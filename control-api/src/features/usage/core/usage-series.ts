@@ -1,6 +1,6 @@
 // `GET /api/v1/usage`: a subscriber's or voucher's usage per hour or day over a range, gaps filled, with totals.
 import { z } from 'zod';
-import { DAY_MS, startOfLocalDayMs } from '../../../billing/calendar';
+import { DAY_MS, startOfLocalDayMs } from '../../../billing/core/calendar';
 import { TIME_RANGE_DAYS_MAX, type TimeRange, timeRangeOf } from '../../../kernel/time-range';
 import { HOUR_MS, type UsageAmounts, type UsageGranularity } from './rollups';
 

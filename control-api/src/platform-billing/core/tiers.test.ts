@@ -1,18 +1,21 @@
-import { cents } from '@kiunga/schemas';
+import { cents, formatKsh } from '@kiunga/schemas';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS } from './calendar';
-import { cycleContaining, nextCycle } from './cycles';
+import { DAY_MS } from '../../billing/core/calendar';
+import { cycleContaining, nextCycle } from '../../billing/core/cycles';
+import { eat } from '../../billing/core/test-fixtures';
 import {
+  decideTierChoice,
   evaluateTier,
   PLATFORM_GRACE_DAYS,
   platformAccountState,
   platformCharges,
   platformCycleAnchor,
   platformStateNotice,
+  TIER2_MONTHLY_FEE_CENTS,
   TRIAL_DURATION_MS,
+  tierDescription,
   tierFeatures,
-} from './platform-tier';
-import { eat } from './test-fixtures';
+} from './tiers';
 
 describe('evaluateTier', () => {
   it('puts revenue below Ksh 10,000 on Tier 1 and at or above it on Tier 2', () => {
@@ -105,5 +108,44 @@ describe('platformAccountState', () => {
     const nextMonthDue = { trialEndsAtMs, oldestUnpaidDueAtMs: eat(2026, 4, 11) };
     expect(platformAccountState(nextMonthDue, eat(2026, 4, 10))).toMatchObject({ state: 'active' });
     expect(platformAccountState(nextMonthDue, eat(2026, 4, 12)).state).toBe('grace');
+  });
+});
+
+describe('decideTierChoice', () => {
+  it('moves to Tier 2 now with a notice that names the fee constant, once', () => {
+    expect(decideTierChoice({ tier: 'tier1', featureChoice: 'hotspot' }, { tier: 'tier2' })).toEqual({
+      kind: 'opt_tier2',
+      notice: {
+        kind: 'tier_opted_tier2',
+        message: `You chose Tier 2: ${formatKsh(TIER2_MONTHLY_FEE_CENTS)} a month from your next month, all features including SMS, from now.`,
+      },
+    });
+    expect(decideTierChoice({ tier: 'tier2', featureChoice: null }, { tier: 'tier2' })).toEqual({
+      kind: 'opt_tier2',
+      notice: null,
+    });
+  });
+
+  it('goes back to following revenue with the feature given or kept, and refuses Tier 1 without one', () => {
+    const tier2 = { tier: 'tier2', featureChoice: null };
+    expect(decideTierChoice(tier2, { tier: 'tier1', featureChoice: 'pppoe' })).toEqual({
+      kind: 'follow_revenue',
+      featureChoice: 'pppoe',
+    });
+    expect(decideTierChoice({ ...tier2, featureChoice: 'hotspot' }, { tier: 'tier1' })).toEqual({
+      kind: 'follow_revenue',
+      featureChoice: 'hotspot',
+    });
+    expect(decideTierChoice(tier2, { tier: 'tier1' })).toEqual({
+      kind: 'refused',
+      reason: 'feature_choice_required',
+    });
+  });
+
+  it('describes each paid tier from its fee constant', () => {
+    expect(tierDescription('tier2')).toBe(
+      `Tier 2 (${formatKsh(TIER2_MONTHLY_FEE_CENTS)} a month, all features)`,
+    );
+    expect(tierDescription('tier2')).toBe('Tier 2 (Ksh 1,500 a month, all features)');
   });
 });

@@ -1,8 +1,8 @@
 // Platform billing of ISPs (docs/decisions.md "Platform billing of ISPs"): trial, tiers, monthly charges, and
 // what non-payment does to the ISP's console — never to the ISP's own clients.
-import { type Cents, cents, shillingsToCents } from '@kiunga/schemas';
-import { DAY_MS } from './calendar';
-import { type Cycle, type CycleAnchor, resolveCycleAnchor } from './cycles';
+import { type Cents, cents, formatKsh, shillingsToCents } from '@kiunga/schemas';
+import { DAY_MS } from '../../billing/core/calendar';
+import { type Cycle, type CycleAnchor, resolveCycleAnchor } from '../../billing/core/cycles';
 
 export const TRIAL_DURATION_MS = 24 * 60 * 60 * 1000;
 /** Monthly ISP revenue through Kiunga at or above which an ISP is on Tier 2. */
@@ -53,12 +53,45 @@ export function evaluateTier(
   return { tier, notice: { from: currentTier, to: tier, reason, message: tierMessage(tier, reason) } };
 }
 
+/** "Tier 2 (Ksh 1,500 a month, all features)": how pages and notices name a paid tier, from the fee constants. */
+export function tierDescription(tier: PaidTier): string {
+  return tier === 'tier2'
+    ? `Tier 2 (${formatKsh(TIER2_MONTHLY_FEE_CENTS)} a month, all features)`
+    : `Tier 1 (${formatKsh(TIER1_MONTHLY_FEE_CENTS)} a month, Hotspot or PPPoE/Static)`;
+}
+
 function tierMessage(tier: PaidTier, reason: TierNotice['reason']): string {
-  if (reason === 'opted_tier2') return 'You chose Tier 2: Ksh 1,500 a month, all features including SMS.';
+  const threshold = formatKsh(TIER2_REVENUE_THRESHOLD_CENTS);
+  if (reason === 'opted_tier2')
+    return `You chose Tier 2: ${formatKsh(TIER2_MONTHLY_FEE_CENTS)} a month, all features including SMS.`;
   if (tier === 'tier2') {
-    return 'Your revenue through Kiunga reached Ksh 10,000 last month: you are now on Tier 2 (Ksh 1,500 a month, all features).';
+    return `Your revenue through Kiunga reached ${threshold} last month: you are now on ${tierDescription('tier2')}.`;
   }
-  return 'Your revenue through Kiunga was below Ksh 10,000 last month: you are now on Tier 1 (Ksh 500 a month, Hotspot or PPPoE/Static).';
+  return `Your revenue through Kiunga was below ${threshold} last month: you are now on ${tierDescription('tier1')}.`;
+}
+
+/** What an ISP owner's tier choice changes (the store writes it). */
+export type TierChoice =
+  /** Tier 2 from now; a notice when the ISP was not on Tier 2 already. */
+  | { readonly kind: 'opt_tier2'; readonly notice: { kind: 'tier_opted_tier2'; message: string } | null }
+  /** Back to following revenue: Tier 1 from the next month if revenue stays below the threshold. */
+  | { readonly kind: 'follow_revenue'; readonly featureChoice: Tier1FeatureChoice }
+  /** Tier 1 needs to know which feature; the ISP has never chosen one and gave none. */
+  | { readonly kind: 'refused'; readonly reason: 'feature_choice_required' };
+
+export function decideTierChoice(
+  current: { readonly tier: string; readonly featureChoice: string | null },
+  requested: { readonly tier: PaidTier; readonly featureChoice?: Tier1FeatureChoice | undefined },
+): TierChoice {
+  if (requested.tier === 'tier2') {
+    if (current.tier === 'tier2') return { kind: 'opt_tier2', notice: null };
+    const message = `You chose Tier 2: ${formatKsh(TIER2_MONTHLY_FEE_CENTS)} a month from your next month, all features including SMS, from now.`;
+    return { kind: 'opt_tier2', notice: { kind: 'tier_opted_tier2', message } };
+  }
+  const featureChoice = requested.featureChoice ?? current.featureChoice;
+  if (featureChoice !== 'hotspot' && featureChoice !== 'pppoe')
+    return { kind: 'refused', reason: 'feature_choice_required' };
+  return { kind: 'follow_revenue', featureChoice };
 }
 
 export interface PlatformTenant {

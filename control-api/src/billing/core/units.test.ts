@@ -1,6 +1,6 @@
 // Invoice units: whole shillings by default, cents when an ISP turns whole shillings off.
 import { describe, expect, it } from 'vitest';
-import { cyclePriceCents } from './store';
+import { cyclePriceCents } from '../store';
 import { CENTS_PER_SHILLING, invoiceUnitCents, isWholeUnits, roundToUnit } from './units';
 
 describe('invoice units', () => {

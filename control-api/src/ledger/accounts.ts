@@ -1,4 +1,4 @@
-// Ledger account names of one ISP's shard, shared by the billing core and the stored ledger.
+// Ledger account names of one ISP's shard: the one scheme every transfer (billing, M-Pesa, staff) posts to.
 //
 // One scheme everywhere: `<kind>:<id>` for per-party accounts, bare names for the ISP's own books.
 // The shard is the tenant, so names carry no tenant id. A subscriber's account is a receivable

@@ -1,5 +1,6 @@
 import { cents } from '@kiunga/schemas';
 import { describe, expect, it } from 'vitest';
+import type { Transfer } from '../../ledger/ledger';
 import { cycleContaining, resolveCycleAnchor } from './cycles';
 import {
   type DunningAccount,
@@ -9,10 +10,10 @@ import {
   dunningInvoicesOf,
 } from './dunning';
 import { generateInvoice } from './invoices';
-import { appendTransfers, postInvoice, subscriberAccounts } from './ledger';
-import { applyPayment } from './payments';
+import { paymentTransferId } from './payments';
 import { accountStanding } from './standing';
 import { basicPlan, eat, numbering, subscriber, terms } from './test-fixtures';
+import { postInvoice, subscriberAccounts } from './transfers';
 
 const active: DunningAccount = { subscriberId: 'sub_amina', status: 'active', suspendedByKey: null };
 /** Due 8 January: reminders on the 5th and the 8th, suspension on the 11th. */
@@ -80,7 +81,7 @@ describe('dunningActions', () => {
       numbering(1),
       terms,
     );
-    let entries = appendTransfers([], postInvoice(invoice, accounts, eat(2026, 1, 1))).entries;
+    let entries: Transfer[] = postInvoice(invoice, accounts, eat(2026, 1, 1));
     const dueAt = new Map([[invoice.id, invoice.dueAtMs]]);
     const done = new Set<string>();
     let account: DunningAccount = active;
@@ -98,16 +99,20 @@ describe('dunningActions', () => {
     const log: string[][] = [];
     for (let day = 4; day <= 12; day++) log.push(step(eat(2026, 1, day, 9)));
     expect(log.flat()).toEqual(['remind@-3', 'remind@0', 'suspend@3']);
-    const paid = applyPayment(
-      { entries, accounts },
+    // The transfer an M-Pesa payment of the whole invoice posts (as the payment stores write it).
+    entries = [
+      ...entries,
       {
-        provider: 'mpesa',
-        transactionId: 'SBX1',
-        amountCents: cents(100_000),
-        receivedAtMs: eat(2026, 1, 12, 10),
+        id: paymentTransferId('mpesa', 'SBX1'),
+        debitAccount: accounts.cash,
+        creditAccount: accounts.receivable,
+        amount: cents(100_000),
+        kind: 'payment',
+        reference: 'SBX1',
+        invoiceId: null,
+        atMs: eat(2026, 1, 12, 10),
       },
-    );
-    entries = paid.entries;
+    ];
     expect(step(eat(2026, 1, 12, 10))).toEqual(['reactivate@null']);
     expect(account.status).toBe('active');
     expect(step(eat(2026, 1, 13))).toEqual([]);

@@ -10,7 +10,8 @@
 // void, a late credit) returns the excess to the pool. Re-deriving from the transfers is what
 // makes payments and dunning replay- and catch-up safe.
 import { type Cents, cents } from '@kiunga/schemas';
-import { type Transfer, VOID_REFERENCE } from './ledger';
+import type { Transfer } from '../../ledger/ledger';
+import { VOID_REFERENCE } from './transfers';
 
 export type InvoiceStatus = 'open' | 'partially_paid' | 'paid' | 'void';
 
