@@ -13,8 +13,10 @@ import { PlanEditPage, PlansPage } from '../features/plans/views';
 import { SessionHistoryPage, SessionsPage } from '../features/sessions/views';
 import { ispPeopleRoutes } from '../features/subscribers/console';
 import { VoucherBatchPage, VouchersPage } from '../features/vouchers/views';
-import { ispAdminRoutes } from '../identity/isp-admin-console';
+import { ispAccountRoutes } from '../identity/account/console';
+import { ispApiKeyRoutes } from '../identity/api-keys/console';
 import type { Permission } from '../identity/permissions';
+import { ispRoleRoutes } from '../identity/roles/console';
 import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
 import type { Page } from '../kernel/pagination';
 import { ispMpesaRoutes } from '../mpesa/console';
@@ -374,7 +376,9 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
 
   routes.route('/', ispPeopleRoutes(dependencies, fetchApp));
   routes.route('/', ispNasRoutes(dependencies, fetchApp));
-  routes.route('/', ispAdminRoutes(dependencies, fetchApp));
+  routes.route('/', ispApiKeyRoutes(dependencies, fetchApp));
+  routes.route('/', ispRoleRoutes(dependencies, fetchApp));
+  routes.route('/', ispAccountRoutes(dependencies, fetchApp));
   routes.route('/', ispBillingRoutes(dependencies, fetchApp));
   routes.route('/', ispMessagesRoutes(dependencies, fetchApp));
   routes.route('/', ispMpesaRoutes(dependencies, fetchApp));
