@@ -9,6 +9,7 @@ import {
 } from '@kiunga/schemas';
 import { openTestDatabases } from '@kiunga/schemas/testing';
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from './app';
 import { createTenantWithOwner } from './features/tenants/api';
 import { deriveTokenKey } from './identity/tokens';
@@ -80,6 +81,42 @@ export async function createTestIsp(testApp: TestApp, slug: string): Promise<Tes
     ownerEmail,
     database: testApp.dependencies.databases.forTenant(tenantId),
   };
+}
+
+export interface TwoIsps {
+  testApp: TestApp;
+  ispA: TestIsp;
+  ispB: TestIsp;
+}
+
+/**
+ * For a test file: an app with two ISPs (slugs `<prefix>-a` and `<prefix>-b`, for isolation cases)
+ * made before its tests and closed after them; call the returned function inside a test or hook.
+ */
+export function useTwoIsps(prefix: string): () => TwoIsps {
+  let opened: TwoIsps | undefined;
+  beforeAll(async () => {
+    const testApp = await openTestApp();
+    opened = {
+      testApp,
+      ispA: await createTestIsp(testApp, `${prefix}-a`),
+      ispB: await createTestIsp(testApp, `${prefix}-b`),
+    };
+  });
+  afterAll(() => opened?.testApp.close());
+  return () => {
+    if (!opened) throw new Error('useTwoIsps: the app opens in beforeAll');
+    return opened;
+  };
+}
+
+export async function jsonOf<Body>(response: Response): Promise<Body> {
+  return (await response.json()) as Body;
+}
+
+/** The code of an API error answer ({"error":{"code","message"}}). */
+export async function errorCodeOf(response: Response): Promise<string> {
+  return (await jsonOf<{ error: { code: string } }>(response)).error.code;
 }
 
 /** JSON API calls with an access token (or none), as an integration would make them. */

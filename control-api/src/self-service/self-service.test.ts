@@ -1,17 +1,18 @@
 // /account/<slug> in-process: a subscriber signs in (generic refusals, the limit), reads their own
 // pages, is held to CSRF and to the pay form's rules, and never reaches another ISP's account.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
   createTestIsp,
-  openTestApp,
   signInWithToken,
   type TestApp,
   type TestIsp,
+  useTwoIsps,
 } from '../test-app';
 
 const SUBSCRIBER_PASSWORD = 'pppoe-secret-1';
 
+const opened = useTwoIsps('self');
 let testApp: TestApp;
 let ispA: TestIsp;
 let ispB: TestIsp;
@@ -42,13 +43,10 @@ async function createSubscriber(isp: TestIsp, password: string): Promise<{ accou
 let accountNumberA: string;
 
 beforeAll(async () => {
-  testApp = await openTestApp();
-  ispA = await createTestIsp(testApp, 'self-a');
-  ispB = await createTestIsp(testApp, 'self-b');
+  ({ testApp, ispA, ispB } = opened());
   accountNumberA = (await createSubscriber(ispA, SUBSCRIBER_PASSWORD)).accountNumber;
   await createSubscriber(ispB, 'another-secret-2');
 });
-afterAll(() => testApp.close());
 
 const get = (path: string, cookie?: string) =>
   testApp.app.request(path, { headers: cookie ? { cookie } : {} });

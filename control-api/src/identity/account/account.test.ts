@@ -1,26 +1,24 @@
 // The ISP console's "My account" (/isp/account) in-process: changing one's own password and starting
 // two-factor sign-in from the page, as a browser with a console session does (no server).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestIsp,
-  openTestApp,
   signInToConsole,
   signInWithToken,
   TEST_PASSWORD,
   type TestApp,
   type TestIsp,
+  useTwoIsps,
 } from '../../test-app';
 
+const opened = useTwoIsps('account');
 let testApp: TestApp;
 let ispA: TestIsp;
 let ispB: TestIsp;
 
-beforeAll(async () => {
-  testApp = await openTestApp();
-  ispA = await createTestIsp(testApp, 'account-a');
-  ispB = await createTestIsp(testApp, 'account-b');
+beforeAll(() => {
+  ({ testApp, ispA, ispB } = opened());
 });
-afterAll(() => testApp.close());
 
 describe('My account', () => {
   it('shows the signed-in account and offers two-factor sign-in to an ISP owner', async () => {

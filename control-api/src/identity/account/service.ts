@@ -3,7 +3,7 @@
 import { KiungaError } from '@kiunga/schemas';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { recordAudit, sourceAddressOf } from '../../kernel/audit';
+import { type AuditEntry, recordAudit, sourceAddressOf } from '../../kernel/audit';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import { SESSION_COOKIE_NAME } from '../console-sessions';
 import { identityLimiters, throwRateLimited } from '../login-limits';
@@ -98,18 +98,46 @@ async function assertCurrentPassword(
 /**
  * After a change to how the account signs in, whoever else holds a session of it (someone who
  * knew a superior-set or leaked password, or a stolen session) is signed out. The caller goes on:
- * its console session stays; a token caller, whose refresh token ended too, gets a new pair.
+ * its console session stays; a token caller, whose refresh token ended too, gets a new pair. Then
+ * the change is audited.
  */
-async function endOtherSessions(
+async function endOtherSessionsAndAudit(
   dependencies: ApiDependencies,
   context: Context<AppEnv>,
+  audited: AuditEntry,
 ): Promise<SessionsAfterChange> {
   const principal = context.get('principal');
   const isCookieCaller = context.get('authMethod') === 'cookie';
   const cookieToken = isCookieCaller ? getCookie(context, SESSION_COOKIE_NAME) : undefined;
   await revokeAllSessionsOf(dependencies, principal.id, cookieToken ? sha256Hex(cookieToken) : null);
-  return isCookieCaller ? {} : { tokens: await issueTokenPair(dependencies, principal.id) };
+  const sessions = isCookieCaller ? {} : { tokens: await issueTokenPair(dependencies, principal.id) };
+  await recordAudit(dependencies, context, audited);
+  return sessions;
 }
+
+/**
+ * The checks both TOTP changes make, in order: the state they start from (else 409 `refusal`), the
+ * current password, then the code (a step after `lastStep` when given); answers the step it matched.
+ */
+async function verifyTotpChange(
+  dependencies: ApiDependencies,
+  context: Context<AppEnv>,
+  change: TotpChange,
+  expected: { isEnabled: boolean; refusal: string },
+): Promise<{ secretSealed: string; step: number; nowMs: number }> {
+  const secrets = await signInSecretsOf(dependencies, context.get('principal').id);
+  const secretSealed = secrets.totpSecretSealed;
+  if (secretSealed === null || (secrets.totpEnabledAt !== null) !== expected.isEnabled)
+    throw new KiungaError('conflict', expected.refusal);
+  await assertCurrentPassword(dependencies, context, secrets, change.currentPassword);
+  const nowMs = dependencies.clock.now();
+  const lastStep = expected.isEnabled ? secrets.totpLastStep : null;
+  const step = verifyTotpCode(dependencies.secretBox.open(secretSealed), change.code, nowMs, lastStep);
+  if (step === null) throw new KiungaError('invalid_totp', undefined, 400);
+  return { secretSealed, step, nowMs };
+}
+
+const START_WITH_SETUP = 'Start with /auth/totp/setup.';
 
 export async function enableTotp(
   dependencies: ApiDependencies,
@@ -117,21 +145,18 @@ export async function enableTotp(
   change: TotpChange,
 ): Promise<SessionsAfterChange> {
   const principal = context.get('principal');
-  const secrets = await signInSecretsOf(dependencies, principal.id);
-  if (secrets.totpSecretSealed === null || secrets.totpEnabledAt !== null)
-    throw new KiungaError('conflict', 'Start with /auth/totp/setup.');
-  await assertCurrentPassword(dependencies, context, secrets, change.currentPassword);
-  const nowMs = dependencies.clock.now();
-  const secret = dependencies.secretBox.open(secrets.totpSecretSealed);
-  const step = verifyTotpCode(secret, change.code, nowMs, null);
-  if (step === null) throw new KiungaError('invalid_totp', undefined, 400);
+  const checked = await verifyTotpChange(dependencies, context, change, {
+    isEnabled: false,
+    refusal: START_WITH_SETUP,
+  });
   // Only the secret this code was checked against (a new setup meanwhile would need its own code).
   const platform = dependencies.databases.platform;
-  if (!(await markTotpEnabled(platform, principal.id, secrets.totpSecretSealed, step, nowMs)))
-    throw new KiungaError('conflict', 'Start with /auth/totp/setup.');
-  const sessions = await endOtherSessions(dependencies, context);
-  await recordAudit(dependencies, context, { action: 'auth.totp_enabled', target: principal.id });
-  return sessions;
+  if (!(await markTotpEnabled(platform, principal.id, checked.secretSealed, checked.step, checked.nowMs)))
+    throw new KiungaError('conflict', START_WITH_SETUP);
+  return endOtherSessionsAndAudit(dependencies, context, {
+    action: 'auth.totp_enabled',
+    target: principal.id,
+  });
 }
 
 export async function disableTotp(
@@ -140,20 +165,19 @@ export async function disableTotp(
   change: TotpChange,
 ): Promise<SessionsAfterChange> {
   const principal = context.get('principal');
-  const secrets = await signInSecretsOf(dependencies, principal.id);
-  if (secrets.totpSecretSealed === null || secrets.totpEnabledAt === null)
-    throw new KiungaError('conflict', 'Two-factor sign-in is not on.');
-  await assertCurrentPassword(dependencies, context, secrets, change.currentPassword);
-  const nowMs = dependencies.clock.now();
-  const secret = dependencies.secretBox.open(secrets.totpSecretSealed);
-  const step = verifyTotpCode(secret, change.code, nowMs, secrets.totpLastStep);
-  if (step === null) throw new KiungaError('invalid_totp', undefined, 400);
+  const checked = await verifyTotpChange(dependencies, context, change, {
+    isEnabled: true,
+    refusal: 'Two-factor sign-in is not on.',
+  });
   // A code is good once: not if a sign-in took this step (or a later one) meanwhile.
-  if (!(await clearTotpBeforeStep(dependencies.databases.platform, principal.id, step, nowMs)))
+  if (
+    !(await clearTotpBeforeStep(dependencies.databases.platform, principal.id, checked.step, checked.nowMs))
+  )
     throw new KiungaError('invalid_totp', undefined, 400);
-  const sessions = await endOtherSessions(dependencies, context);
-  await recordAudit(dependencies, context, { action: 'auth.totp_disabled', target: principal.id });
-  return sessions;
+  return endOtherSessionsAndAudit(dependencies, context, {
+    action: 'auth.totp_disabled',
+    target: principal.id,
+  });
 }
 
 export async function changeOwnPassword(
@@ -177,11 +201,9 @@ export async function changeOwnPassword(
     passwordHash,
     dependencies.clock.now(),
   );
-  const sessions = await endOtherSessions(dependencies, context);
-  await recordAudit(dependencies, context, {
+  return endOtherSessionsAndAudit(dependencies, context, {
     action: 'auth.password_change',
     target: principal.id,
     detail: { wasRequired },
   });
-  return sessions;
 }

@@ -1,29 +1,28 @@
 // /api/v1/api-keys in-process: a key is shown once, works as a Bearer token with only its permissions,
 // stops at revocation, and one ISP never sees or revokes another's (app.request() on test databases).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
-  createTestIsp,
-  openTestApp,
+  errorCodeOf,
+  jsonOf,
   signInToConsole,
   signInWithToken,
   type TestApp,
   type TestIsp,
+  useTwoIsps,
 } from '../../test-app';
 
+const opened = useTwoIsps('keys');
 let testApp: TestApp;
+let ispA: TestIsp;
 let callAsA: ReturnType<typeof apiClient>;
 let callAsB: ReturnType<typeof apiClient>;
-let ispA: TestIsp;
 
 beforeAll(async () => {
-  testApp = await openTestApp();
-  ispA = await createTestIsp(testApp, 'keys-a');
-  const ispB = await createTestIsp(testApp, 'keys-b');
+  ({ testApp, ispA } = opened());
   callAsA = apiClient(testApp, await signInWithToken(testApp, ispA.ownerEmail));
-  callAsB = apiClient(testApp, await signInWithToken(testApp, ispB.ownerEmail));
+  callAsB = apiClient(testApp, await signInWithToken(testApp, opened().ispB.ownerEmail));
 });
-afterAll(() => testApp.close());
 
 interface ApiKey {
   id: string;
@@ -31,10 +30,6 @@ interface ApiKey {
   permissions: string[];
   revokedAt: number | null;
   key?: string;
-}
-
-async function jsonOf<Body>(response: Response): Promise<Body> {
-  return (await response.json()) as Body;
 }
 
 async function createKey(name: string, permissions: string[]): Promise<ApiKey & { key: string }> {
@@ -75,7 +70,7 @@ describe('API keys', () => {
       permissions: ['tenants.write'],
     });
     expect(unknown.status).toBe(400);
-    expect((await jsonOf<{ error: { code: string } }>(unknown)).error.code).toBe('validation_failed');
+    expect(await errorCodeOf(unknown)).toBe('validation_failed');
     // A key that may manage keys cannot mint one with more than it holds.
     const keyManager = await createKey('key manager', ['api_keys.manage']);
     const wider = await apiClient(testApp, keyManager.key)('POST', '/api/v1/api-keys', {

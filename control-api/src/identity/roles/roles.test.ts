@@ -1,43 +1,34 @@
 // /api/v1/roles in-process: built-in and custom roles of an ISP, the grant rules, and that one ISP
 // never sees or changes another's roles (app.request() on test databases, no server).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
-  createTestIsp,
-  openTestApp,
+  errorCodeOf,
+  jsonOf,
   signInToConsole,
   signInWithToken,
   type TestApp,
   type TestIsp,
+  useTwoIsps,
 } from '../../test-app';
 
+const opened = useTwoIsps('roles');
 let testApp: TestApp;
+let ispA: TestIsp;
 let callAsA: ReturnType<typeof apiClient>;
 let callAsB: ReturnType<typeof apiClient>;
-let ispA: TestIsp;
 
 beforeAll(async () => {
-  testApp = await openTestApp();
-  ispA = await createTestIsp(testApp, 'roles-a');
-  const ispB = await createTestIsp(testApp, 'roles-b');
+  ({ testApp, ispA } = opened());
   callAsA = apiClient(testApp, await signInWithToken(testApp, ispA.ownerEmail));
-  callAsB = apiClient(testApp, await signInWithToken(testApp, ispB.ownerEmail));
+  callAsB = apiClient(testApp, await signInWithToken(testApp, opened().ispB.ownerEmail));
 });
-afterAll(() => testApp.close());
 
 interface Role {
   id: string;
   name: string;
   permissions: string[];
   isBuiltIn: boolean;
-}
-
-async function jsonOf<Body>(response: Response): Promise<Body> {
-  return (await response.json()) as Body;
-}
-
-async function errorCodeOf(response: Response): Promise<string> {
-  return (await jsonOf<{ error: { code: string } }>(response)).error.code;
 }
 
 describe('ISP roles', () => {

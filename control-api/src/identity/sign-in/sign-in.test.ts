@@ -1,27 +1,27 @@
 // /api/v1/auth in-process: sign-in, refresh, sign-out, a console session, one's own password and
 // two-factor sign-in, as an API client sees them (app.request() on test databases, no server).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
   createTestIsp,
-  openTestApp,
+  errorCodeOf,
+  jsonOf,
   signInWithToken,
   TEST_PASSWORD,
   type TestApp,
   type TestIsp,
+  useTwoIsps,
 } from '../../test-app';
 import { totpCodeAt } from '../totp';
 
+const opened = useTwoIsps('sign-in');
 let testApp: TestApp;
 let ispA: TestIsp;
 let ispB: TestIsp;
 
-beforeAll(async () => {
-  testApp = await openTestApp();
-  ispA = await createTestIsp(testApp, 'sign-in-a');
-  ispB = await createTestIsp(testApp, 'sign-in-b');
+beforeAll(() => {
+  ({ testApp, ispA, ispB } = opened());
 });
-afterAll(() => testApp.close());
 
 interface TokenAnswer {
   token: string;
@@ -35,10 +35,6 @@ interface TokenAnswer {
 function wrongCodeFor(secret: string, nowMs: number): string {
   const valid = [-30_000, 0, 30_000].map((offsetMs) => totpCodeAt(secret, nowMs + offsetMs));
   return ['000000', '111111', '222222', '333333'].find((code) => !valid.includes(code)) ?? '444444';
-}
-
-async function jsonOf<Body>(response: Response): Promise<Body> {
-  return (await response.json()) as Body;
 }
 
 describe('sign-in with tokens', () => {
@@ -58,10 +54,10 @@ describe('sign-in with tokens', () => {
     const call = apiClient(testApp, null);
     const wrong = await call('POST', '/api/v1/auth/login', { email: ispA.ownerEmail, password: 'nope-nope' });
     expect(wrong.status).toBe(401);
-    expect((await jsonOf<{ error: { code: string } }>(wrong)).error.code).toBe('unauthenticated');
+    expect(await errorCodeOf(wrong)).toBe('unauthenticated');
     const malformed = await call('POST', '/api/v1/auth/login', { email: 'not an email', password: '' });
     expect(malformed.status).toBe(400);
-    expect((await jsonOf<{ error: { code: string } }>(malformed)).error.code).toBe('validation_failed');
+    expect(await errorCodeOf(malformed)).toBe('validation_failed');
   });
 
   it('trades a refresh token once for a new pair, and signs out with it', async () => {
@@ -175,7 +171,7 @@ describe('two-factor sign-in', () => {
       currentPassword: TEST_PASSWORD,
     });
     expect(badCode.status).toBe(400);
-    expect((await jsonOf<{ error: { code: string } }>(badCode)).error.code).toBe('invalid_totp');
+    expect(await errorCodeOf(badCode)).toBe('invalid_totp');
     const confirmed = await call('POST', '/api/v1/auth/totp/confirm', {
       code: totpCodeAt(setup.secret, testApp.clock.now()),
       currentPassword: TEST_PASSWORD,
@@ -187,7 +183,7 @@ describe('two-factor sign-in', () => {
       email: isp.ownerEmail,
       password: TEST_PASSWORD,
     });
-    expect((await jsonOf<{ error: { code: string } }>(withoutCode)).error.code).toBe('totp_required');
+    expect(await errorCodeOf(withoutCode)).toBe('totp_required');
     expect((await call('POST', '/api/v1/auth/totp/setup')).status).toBe(409);
 
     testApp.clock.advance(30_000);
@@ -208,7 +204,7 @@ describe('two-factor sign-in', () => {
       currentPassword: TEST_PASSWORD,
     });
     expect(malformed.status).toBe(400);
-    expect((await jsonOf<{ error: { code: string } }>(malformed)).error.code).toBe('validation_failed');
+    expect(await errorCodeOf(malformed)).toBe('validation_failed');
     const notOn = await call('POST', '/api/v1/auth/totp/disable', {
       code: '123456',
       currentPassword: TEST_PASSWORD,
