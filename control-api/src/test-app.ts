@@ -8,6 +8,7 @@ import {
   type SqlDatabase,
 } from '@kiunga/schemas';
 import { openTestDatabases } from '@kiunga/schemas/testing';
+import argon2 from 'argon2';
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { createApp } from './app';
@@ -19,6 +20,13 @@ import type { ApiDependencies } from './kernel/dependencies';
 export const TEST_ORIGIN = 'http://kiunga.test';
 /** A password every test account shares: long enough for the password rule. */
 export const TEST_PASSWORD = 'correct horse battery';
+
+/**
+ * Test accounts' password hashes: argon2id at the smallest cost (1 MiB, one pass) instead of the
+ * production 64 MiB × 3, which takes seconds on a loaded test machine. The hash names its own
+ * parameters, so sign-ins still run the production verifyPassword.
+ */
+const TEST_PASSWORD_HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 1_024, timeCost: 1, parallelism: 1 };
 
 /** No AAA server in a unit test: nobody is online, and a CoA finds no session. */
 const offlineAaa: AaaControl = {
@@ -74,6 +82,10 @@ export async function createTestIsp(testApp: TestApp, slug: string): Promise<Tes
     isTrial: false,
     owner: { email: ownerEmail, password: TEST_PASSWORD },
   });
+  await testApp.dependencies.databases.platform.run('UPDATE users SET password_hash = ? WHERE id = ?', [
+    await argon2.hash(TEST_PASSWORD, TEST_PASSWORD_HASH_OPTIONS),
+    ownerId,
+  ]);
   return {
     tenantId,
     slug,
