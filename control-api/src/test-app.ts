@@ -26,7 +26,12 @@ export const TEST_PASSWORD = 'correct horse battery';
  * production 64 MiB × 3, which takes seconds on a loaded test machine. The hash names its own
  * parameters, so sign-ins still run the production verifyPassword.
  */
-const TEST_PASSWORD_HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 1_024, timeCost: 1, parallelism: 1 };
+const TEST_PASSWORD_HASH_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 1_024,
+  timeCost: 1,
+  parallelism: 1,
+} as const;
 
 /** No AAA server in a unit test: nobody is online, and a CoA finds no session. */
 const offlineAaa: AaaControl = {
