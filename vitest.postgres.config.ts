@@ -4,10 +4,13 @@
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config';
 
+// The base's projects would make vitest ignore this include and run every project on PostgreSQL.
+const { projects: _projects, ...shared } = base.test ?? {};
+
 export default defineConfig({
   ...base,
   test: {
-    ...base.test,
+    ...shared,
     include: ['control-api/src/**/*.test.ts'],
     env: { KIUNGA_TEST_DATABASE: 'postgres' },
   },

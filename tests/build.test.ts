@@ -168,7 +168,7 @@ describe('./kiunga runs a compiled build', { timeout: SCRATCH_TEST_TIMEOUT_MS },
 
   it('does not build for a test file, and KIUNGA_RUN_FROM_SOURCE=1 runs the TypeScript without a build', async () => {
     setBuildTime('2025-01-01T00:00:00Z');
-    touch('control-api/src/permissions.test.ts', '2025-06-01T00:00:00Z');
+    touch('control-api/src/identity/permissions.test.ts', '2025-06-01T00:00:00Z');
     const afterTest = await runScratch(['--help']);
     expect(afterTest.stderr).not.toContain(BUILDING_MESSAGE);
 

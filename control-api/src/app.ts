@@ -1,10 +1,7 @@
 // The Hono application: health, metrics, the REST API under /api/v1, and the consoles.
-import { KiungaError } from '@kiunga/schemas';
-import { type ErrorHandler, Hono } from 'hono';
+import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { contextStorage } from 'hono/context-storage';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Logger } from 'pino';
 import { subscriberPaymentHook } from './billing/automation';
 import { invoiceRoutes, subscriberStatementRoutes } from './billing/invoices-api';
 import { paymentRoutes } from './billing/payments-api';
@@ -21,18 +18,22 @@ import { mountIdentityRoutes } from './features/tenants/platform-api';
 import { voucherRoutes } from './features/vouchers/api';
 import { authRoutes } from './identity/sign-in/api';
 import type { ApiDependencies, AppEnv } from './kernel/dependencies';
+import { apiErrorHandler } from './kernel/errors';
 import { metricsRoutes } from './kernel/metrics';
 import { authenticate } from './kernel/middleware/authenticate';
 import { CALLBACK_PATH_PREFIX, limitRequestBodies } from './kernel/middleware/body-limits';
 import { requireSameOrigin } from './kernel/middleware/require-same-origin';
 import { securityHeaders } from './kernel/middleware/security-headers';
-import { openApiRoutes } from './kernel/openapi';
+import { openApiRoutes } from './kernel/openapi-routes';
 import { mpesaCallbackRoutes } from './mpesa/callback-api';
 import { requirePlatformAccountWritable } from './platform-billing/access';
 import { platformBillingCallbackRoutes, platformBillingRoutes } from './platform-billing/api';
 import { platformBillingOperatorRoutes } from './platform-billing/operator-api';
 import { portalRoutes } from './portal/routes';
 import { selfServiceRoutes } from './self-service/console';
+
+/** Re-exported: the WebSocket upgrade gate and older tests import it from here. */
+export { apiErrorHandler } from './kernel/errors';
 
 export interface ControlApiOptions extends ApiDependencies {
   /** Extra Prometheus text from this process (the control API's own registry). */
@@ -109,27 +110,4 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   app.onError(apiErrorHandler(options.logger));
 
   return app;
-}
-
-/** The one place an error becomes {"error":{"code","message"}} (also for the WebSocket upgrade gate). */
-export function apiErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
-  return (error, context) => {
-    if (error instanceof KiungaError) {
-      return context.json(
-        {
-          error: {
-            code: error.code,
-            message: error.message,
-            ...(error.details ? { details: error.details } : {}),
-          },
-        },
-        error.httpStatus as ContentfulStatusCode,
-      );
-    }
-    logger.error({ err: error, path: context.req.path }, 'unhandled error');
-    return context.json(
-      { error: { code: 'internal_error', message: 'Something went wrong on our side.' } },
-      500,
-    );
-  };
 }

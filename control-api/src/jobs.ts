@@ -5,7 +5,7 @@ import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billi
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
 import { expireVouchers } from './features/vouchers/expire-vouchers.job';
 import type { ApiDependencies } from './kernel/dependencies';
-import { registerPendingC2bUrls } from './mpesa/c2b-registration';
+import { C2B_REGISTRATION_RETRY_MS, registerPendingC2bUrls } from './mpesa/c2b-registration';
 import { reconcilePendingPurchases } from './mpesa/reconcile-purchases.job';
 import { reconcilePlatformStkPayments } from './platform-billing/mpesa';
 import { runPlatformBillingJob } from './platform-billing/platform-billing.job';
@@ -37,7 +37,10 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
   const platformBilling = run('platform_billing', () => runPlatformBillingJob(dependencies));
   void platformBilling();
   const tasks = [
-    cron.schedule('*/5 * * * *', registerC2b, { noOverlap: true, name: 'c2b_registration' }),
+    cron.schedule(`*/${C2B_REGISTRATION_RETRY_MS / 60_000} * * * *`, registerC2b, {
+      noOverlap: true,
+      name: 'c2b_registration',
+    }),
     cron.schedule('* * * * *', reconcile, { noOverlap: true, name: 'reconcile_purchases' }),
     cron.schedule('*/10 * * * *', platformBilling, { noOverlap: true, name: 'platform_billing' }),
     cron.schedule(BILLING_CRON, billing, { noOverlap: true, name: 'billing', timezone: BILLING_TIME_ZONE }),

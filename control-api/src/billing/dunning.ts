@@ -63,23 +63,6 @@ interface DueStep {
   readonly key: string;
 }
 
-export function assertDunningPolicy(policy: DunningPolicy): void {
-  if (policy.steps.length > DUNNING_STEPS_MAX)
-    throw new RangeError(`at most ${DUNNING_STEPS_MAX} dunning steps`);
-  for (const step of policy.steps) {
-    const { daysFromDue } = step;
-    if (
-      !Number.isInteger(daysFromDue) ||
-      daysFromDue < DAYS_FROM_DUE_MIN ||
-      daysFromDue > DAYS_FROM_DUE_MAX
-    ) {
-      throw new RangeError(
-        `daysFromDue must be ${DAYS_FROM_DUE_MIN}..${DAYS_FROM_DUE_MAX}, got ${daysFromDue}`,
-      );
-    }
-  }
-}
-
 /** Unpaid invoices with their due dates, from the ledger's standing. */
 export function dunningInvoicesOf(
   standing: AccountStanding,

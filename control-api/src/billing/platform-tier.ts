@@ -1,4 +1,4 @@
-// Platform billing of ISPs (DESIGN.md "Platform billing"): trial, tiers, monthly charges, and
+// Platform billing of ISPs (docs/decisions.md "Platform billing of ISPs"): trial, tiers, monthly charges, and
 // what non-payment does to the ISP's console — never to the ISP's own clients.
 import { type Cents, cents, shillingsToCents } from '@kiunga/schemas';
 import { DAY_MS } from './calendar';

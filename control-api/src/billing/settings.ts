@@ -47,7 +47,7 @@ export const updateBillingSettingsSchema = billingSettingsSchema.partial();
 
 /**
  * What tenant_settings holds. Settings stored before `wholeShillings` existed read as on: existing
- * ISPs move to whole-shilling invoices, the default (DESIGN.md "Money"), from their next invoice.
+ * ISPs move to whole-shilling invoices, the default (docs/decisions.md "Whole-shilling invoices by default"), from their next invoice.
  */
 const storedBillingSettingsSchema = billingSettingsSchema.extend({
   wholeShillings: z.boolean().default(true),

@@ -1,5 +1,5 @@
 // The smallest amount an ISP's invoices move: a whole shilling by default, because M-Pesa moves no
-// cents, or a cent when the ISP turns whole-shilling invoices off (DESIGN.md "Money").
+// cents, or a cent when the ISP turns whole-shilling invoices off (docs/decisions.md "Whole-shilling invoices by default").
 import { type Cents, cents } from '@kiunga/schemas';
 
 /**

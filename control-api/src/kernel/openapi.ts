@@ -1,10 +1,8 @@
-// GET /api/v1/openapi.json: the OpenAPI 3.1 document, built from the same zod schemas routes parse with.
-// Every route file describes its operations with registerApiOperations(); routes/openapi.test.ts checks
-// that each mounted /api/v1 route appears in the document.
+// The OpenAPI 3.1 registry: every /api/v1 operation is described here, from the same zod schemas the
+// routes parse with (by kernel/route.ts's declarations, or registerApiOperations() in older route files).
+// GET /api/v1/openapi.json (routes/openapi.ts) serves buildOpenApiDocument().
 import { errorResponseSchema } from '@kiunga/schemas';
-import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from './dependencies';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -18,6 +16,10 @@ export interface ApiOperation {
   permission?: string;
   /** True for routes that need no Bearer token. */
   isPublic?: boolean;
+  /** The tier feature the route needs (hotspot, pppoe, sms); documented as x-feature. */
+  feature?: string;
+  /** Path parameters; without it each {name} in the path is documented as a string. */
+  params?: z.ZodType;
   body?: z.ZodType;
   query?: z.ZodType;
   response?: z.ZodType;
@@ -36,28 +38,21 @@ export function registerApiOperations(list: ApiOperation[]): void {
 
 type JsonSchema = Record<string, unknown>;
 
-function jsonSchemaOf(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
-    io: 'input',
-    unrepresentable: 'any',
-  }) as JsonSchema;
-  return rest;
-}
-
-function outputSchemaOf(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
-    io: 'output',
-    unrepresentable: 'any',
-  }) as JsonSchema;
+/** The JSON Schema of what a client sends (`input`, the default) or receives (`output`). */
+function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
 }
 
 function parametersOf(operation: ApiOperation): unknown[] {
+  const declared = operation.params
+    ? ((jsonSchemaOf(operation.params) as { properties?: Record<string, unknown> }).properties ?? {})
+    : {};
   const path = [...operation.path.matchAll(/\{([^}]+)\}/g)].map((match) => ({
     name: match[1],
     in: 'path',
     required: true,
-    schema: { type: 'string' },
+    schema: declared[match[1] ?? ''] ?? { type: 'string' },
   }));
   if (!operation.query) return path;
   const query = jsonSchemaOf(operation.query) as {
@@ -80,17 +75,18 @@ function operationObject(operation: ApiOperation): Record<string, unknown> {
   const responseContent =
     contentType === 'application/json'
       ? operation.response
-        ? { 'application/json': { schema: outputSchemaOf(operation.response) } }
+        ? { 'application/json': { schema: jsonSchemaOf(operation.response, 'output') } }
         : { 'application/json': { schema: {} } }
       : { [contentType]: { schema: { type: 'string' } } };
   const error = {
     description: 'Error',
-    content: { 'application/json': { schema: outputSchemaOf(errorResponseSchema) } },
+    content: { 'application/json': { schema: jsonSchemaOf(errorResponseSchema, 'output') } },
   };
   return {
     summary: operation.summary,
     tags: [operation.tag],
     ...(operation.permission ? { 'x-permission': operation.permission } : {}),
+    ...(operation.feature ? { 'x-feature': operation.feature } : {}),
     ...(operation.isPublic ? { security: [] } : {}),
     parameters: parametersOf(operation),
     ...(operation.body
@@ -124,38 +120,4 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     security: [{ bearer: [] }],
     paths,
   };
-}
-
-registerApiOperations([
-  {
-    method: 'get',
-    path: '/api/v1/openapi.json',
-    summary: 'This OpenAPI document',
-    tag: 'meta',
-    isPublic: true,
-  },
-  {
-    method: 'get',
-    path: '/api/v1/me',
-    summary: 'Who is calling: kind, id, email, tenant and permissions of the token, key or session',
-    tag: 'meta',
-    response: z.object({
-      kind: z.string(),
-      id: z.string(),
-      email: z.string().nullable(),
-      tenantId: z.string().nullable(),
-      permissions: z.array(z.string()),
-    }),
-  },
-]);
-
-/** Mounted before authentication: the document is public. */
-export function openApiRoutes(): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>();
-  let cached: Record<string, unknown> | null = null;
-  routes.get('/openapi.json', (context) => {
-    cached ??= buildOpenApiDocument();
-    return context.json(cached);
-  });
-  return routes;
 }

@@ -12,11 +12,13 @@ import type { ApiDependencies } from '../kernel/dependencies';
 export const STK_PUSHES_PER_PHONE_MAX = 5;
 export const STK_PUSH_PHONE_WINDOW_MS = 10 * 60_000;
 /**
- * Pushes from one client address to one ISP's portal per window. Hotspot clients often share the
- * router's public address (NAT), so this is well above a busy site's rate (about one sale a minute);
- * one address ringing a list of strangers' phones stops at the tenth.
+ * Pushes from one client address to one ISP's portal per window. Every hotspot client of a site
+ * reaches the portal from the router's one public address (NAT), and a busy site sells about one
+ * voucher a minute, each buyer retrying after a cancel or a timeout now and then: three pushes a
+ * minute leaves such a site room, while one address ringing a list of strangers' phones stops at the
+ * thirtieth, and each stranger is rung at most STK_PUSHES_PER_PHONE_MAX times.
  */
-export const STK_PUSHES_PER_ADDRESS_MAX = 10;
+export const STK_PUSHES_PER_ADDRESS_MAX = 30;
 export const STK_PUSH_ADDRESS_WINDOW_MS = 10 * 60_000;
 
 /**

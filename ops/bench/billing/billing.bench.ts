@@ -75,7 +75,7 @@ function random(): number {
 function makeTenant(tenantIndex: number, subscriberCount: number): TenantInput {
   const tenantId = `tnt_${String(tenantIndex).padStart(3, '0')}`;
   const cycleRule = { lengthMonths: 1, anchorDay: 1 };
-  // Whole-shilling prices and invoices, every ISP's default (DESIGN.md "Money").
+  // Whole-shilling prices and invoices, every ISP's default (docs/decisions.md "Whole-shilling invoices by default").
   const plans: BillingPlan[] = Array.from({ length: PLANS_PER_TENANT }, (_, index) => ({
     id: `${tenantId}_pln_${index}`,
     name: `Home ${5 * (index + 1)} Mbps`,

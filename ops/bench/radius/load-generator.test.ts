@@ -75,8 +75,10 @@ describe('driveLoad', () => {
       code: PacketCode.AccessRequest,
       requests,
       inFlight: 300,
-      // Retries cover a datagram the kernel drops where the receive buffer cannot grow (net.core.rmem_max).
-      timeoutMs: 1_000,
+      // Retries cover a datagram the kernel drops where the receive buffer cannot grow (net.core.rmem_max);
+      // the wait is long enough that a loaded machine's late answer is not taken for a lost one (a retry
+      // sent before the first answer arrives makes that answer stale).
+      timeoutMs: 5_000,
       retries: 3,
     });
     expect(stats.sent).toBe(2_000);
