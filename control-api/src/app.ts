@@ -31,7 +31,7 @@ import { requirePlatformAccountWritable } from './platform-billing/access';
 import { platformBillingCallbackRoutes, platformBillingRoutes } from './platform-billing/api';
 import { platformBillingOperatorRoutes } from './platform-billing/operator-api';
 import { portalRoutes } from './portal/routes';
-import { customerRoutes } from './self-service/routes';
+import { selfServiceRoutes } from './self-service/console';
 
 /** Re-exported: the WebSocket upgrade gate and older tests import it from here. */
 export { apiErrorHandler } from './kernel/errors';
@@ -66,7 +66,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
 
   // Open routes first; everything else under /api/v1 needs a principal.
   app.route('/portal', portalRoutes(options));
-  app.route('/account', customerRoutes(options));
+  app.route('/account', selfServiceRoutes(options));
   // Before the ISP callbacks: their /:tenantId/:token/stk would otherwise take 'platform' as a tenant id.
   app.route('/callbacks/mm/platform', platformBillingCallbackRoutes(options));
   app.route('/callbacks/mm', mpesaCallbackRoutes(options));

@@ -11,7 +11,9 @@ import { ispPlanRoutes } from '../features/plans/console';
 import { ispSessionRoutes } from '../features/sessions/console';
 import { subscriberPageRoutes } from '../features/subscribers/console';
 import { ispVoucherRoutes } from '../features/vouchers/console';
-import { ispAdminRoutes } from '../identity/isp-admin-console';
+import { ispAccountRoutes } from '../identity/account/console';
+import { ispApiKeyRoutes } from '../identity/api-keys/console';
+import { ispRoleRoutes } from '../identity/roles/console';
 import { staffPageRoutes } from '../identity/users/console';
 import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
 import { ispMpesaRoutes } from '../mpesa/console';
@@ -49,7 +51,9 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
     }),
   );
   routes.route('/', ispNasRoutes(dependencies, fetchApp));
-  routes.route('/', ispAdminRoutes(dependencies, fetchApp));
+  routes.route('/', ispApiKeyRoutes(dependencies, fetchApp));
+  routes.route('/', ispRoleRoutes(dependencies, fetchApp));
+  routes.route('/', ispAccountRoutes(dependencies, fetchApp));
   routes.route('/', ispBillingRoutes(dependencies, fetchApp));
   routes.route('/', ispMessagesRoutes(dependencies, fetchApp));
   routes.route('/', ispMpesaRoutes(dependencies, fetchApp));

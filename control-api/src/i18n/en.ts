@@ -173,7 +173,7 @@ export const en = {
   'account.payment.paid': 'Paid {amount}. M-Pesa receipt {receipt}. Thank you.',
   'account.payment.myAccount': 'My account',
   'account.payment.tryAgain': 'Try again',
-  // control-api/src/self-service/routes.tsx
+  // control-api/src/self-service/service.ts and console.tsx
   'account.login.wrong': 'Wrong username, account number or password.',
   'account.signInAgain': 'Sign in again.',
   'account.noSuchInvoice': 'No such invoice.',

@@ -67,6 +67,11 @@ export function permissionsNotHeld(requested: readonly string[], held: ReadonlyS
   return [...new Set(requested)].filter((name) => !held.has(name));
 }
 
+/** The names of a catalogue an actor may grant (to a role or an API key): the ones they hold. */
+export function grantablePermissions(catalogue: readonly string[], held: ReadonlySet<string>): Set<string> {
+  return new Set(catalogue.filter((name) => held.has(name)));
+}
+
 /** Permissions of the built-in kinds; staff and technicians get theirs from roles. */
 export function builtInPermissions(kind: PrincipalKind): ReadonlySet<Permission> {
   if (kind === 'super_admin') return new Set(platformPermissions);

@@ -6,8 +6,8 @@ import { formatKshCents, InvoiceDocument, type InvoiceDocumentInput } from '../b
 import type { InvoiceOutput, Statement } from '../billing/queries';
 import type { IspBranding } from '../console/branded-page';
 import { BrandedPage } from '../console/branded-page';
-import type { SubscriberProfile, UsageSession } from './account';
 import type { SubscriberPaymentView } from './payment';
+import type { SubscriberProfile, UsageSession } from './store';
 
 const styles = `*{box-sizing:border-box}body{margin:0;font:16px/1.4 system-ui,sans-serif;color:#1f2937;background:#f3f4f6}
 header{background:var(--primary);color:#fff;padding:10px 14px;display:flex;gap:10px;align-items:center}

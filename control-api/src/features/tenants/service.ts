@@ -1,13 +1,13 @@
 // ISPs (tenants): creation with an owner account — the one path for the platform API, self-registration
 // and the demo seed — their key figures, and their lifecycle (suspend, reactivate, archive).
 import { type Clock, type Databases, KiungaError, newId } from '@kiunga/schemas';
-import { TRIAL_DURATION_MS } from '../../billing/platform-tier';
 import { revokeAllSessionsOf } from '../../identity/refresh-tokens';
 import { ensureBuiltInRoles } from '../../identity/roles/service';
 import { insertAccount, prepareAccount } from '../../identity/users/service';
 import { userIdsOfTenant } from '../../identity/users/store';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { decodeCursor, type Page, pageOf } from '../../kernel/pagination';
+import { TRIAL_DURATION_MS } from '../../platform-billing/core/tiers';
 import {
   countCatalogue,
   countNasOfTenant,

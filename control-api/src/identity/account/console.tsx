@@ -2,6 +2,7 @@
 // acting through /api/v1/auth/password and /api/v1/auth/totp/* in-process as the signed-in user.
 import { KiungaError } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
+import { ISP_NAV } from '../../console/isp-nav';
 import type { ConsoleShell } from '../../console/layout';
 import {
   type AppFetch,
@@ -9,14 +10,12 @@ import {
   formFields,
   redirectWithFlash,
   renderHtml,
+  tenantShell,
   withFormErrors,
 } from '../../console/support';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
-import type { PrincipalKind } from '../permissions';
+import { isOwnTotpEnabled, isTotpOffered } from './service';
 import { AccountPage, type TotpSetup } from './views';
-
-/** The kinds the API offers TOTP to (routes/auth.ts); other accounts see only the password form. */
-const TOTP_KINDS: ReadonlySet<PrincipalKind> = new Set(['super_admin', 'platform_staff', 'isp_owner']);
 
 export interface AccountRoutesOptions {
   /** Console path, e.g. /isp/account. */
@@ -28,13 +27,21 @@ export interface AccountRoutesOptions {
  * The shared "change password" form (current, new, new again) posted to POST /api/v1/auth/password
  * as the signed-in user; throws the API's error (wrong current password, too short) for the form.
  */
-export async function changeOwnPassword(context: Context<AppEnv>, fetchApp: AppFetch): Promise<void> {
+export async function submitPasswordChangeForm(context: Context<AppEnv>, fetchApp: AppFetch): Promise<void> {
   const fields = await formFields(context);
   if ((fields.newPassword ?? '') !== (fields.repeatPassword ?? ''))
     throw new KiungaError('validation_failed', 'The two new passwords differ.');
   await callApi(context, fetchApp, 'POST', '/api/v1/auth/password', {
     currentPassword: fields.currentPassword ?? '',
     newPassword: fields.newPassword ?? '',
+  });
+}
+
+/** The ISP console's "My account" (/isp/account), relative to /isp (mount with `routes.route('/', …)`). */
+export function ispAccountRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
+  return ownAccountRoutes(dependencies, fetchApp, {
+    basePath: '/isp/account',
+    shell: (context) => tenantShell(context, dependencies, ISP_NAV),
   });
 }
 
@@ -47,26 +54,19 @@ export function ownAccountRoutes(
   const routes = new Hono<AppEnv>();
   const consoleRoot = `/${options.basePath.split('/')[1] ?? ''}`;
   const local = options.basePath.slice(consoleRoot.length);
-  // The API has no read of one's own TOTP state; it is one column of the account's own row.
-  const isTotpEnabled = async (userId: string): Promise<boolean> => {
-    const row = await dependencies.databases.platform.get(
-      'SELECT 1 AS found FROM users WHERE id = ? AND totp_enabled_at IS NOT NULL',
-      [userId],
-    );
-    return row !== undefined;
-  };
 
   const render = async (context: Context<AppEnv>, totpSetup: TotpSetup | null, error?: string) => {
     const principal = context.get('principal');
     const shell = options.shell(context);
-    const isEnabled = await isTotpEnabled(principal.id);
+    // The API has no read of one's own TOTP state: the page asks the account service directly.
+    const isEnabled = await isOwnTotpEnabled(dependencies, principal.id);
     return renderHtml(
       context,
       <AccountPage
         shell={error ? { ...shell, flash: { kind: 'error', text: error } } : shell}
         basePath={options.basePath}
         email={principal.email ?? ''}
-        isTotpOffered={TOTP_KINDS.has(principal.kind)}
+        isTotpOffered={isTotpOffered(principal.kind)}
         isTotpEnabled={isEnabled}
         totpSetup={totpSetup}
       />,
@@ -81,7 +81,7 @@ export function ownAccountRoutes(
       context,
       options.basePath,
       async () => {
-        await changeOwnPassword(context, fetchApp);
+        await submitPasswordChangeForm(context, fetchApp);
         // The API ended every other session of the account; this one goes on.
         return redirectWithFlash(
           context,

@@ -1,6 +1,7 @@
 // Role editor pages shared by the ISP console (/isp/roles → /api/v1/roles) and the platform console
 // (/platform/roles → /api/v1/platform/roles); every read and change goes through the API in-process.
 import { type Context, Hono } from 'hono';
+import { ISP_NAV } from '../../console/isp-nav';
 import type { ConsoleShell } from '../../console/layout';
 import {
   type AppFetch,
@@ -11,11 +12,12 @@ import {
   redirectWithFlash,
   renderHtml,
   takeDraft,
+  tenantShell,
   withFormErrors,
 } from '../../console/support';
-import type { AppEnv } from '../../kernel/dependencies';
+import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import type { Page } from '../../kernel/pagination';
-import type { Permission } from '../permissions';
+import { grantablePermissions, ispPermissions, type Permission } from '../permissions';
 import { RoleEditPage, RolesPage, type RoleView } from './views';
 
 export interface RolePagesOptions {
@@ -26,6 +28,17 @@ export interface RolePagesOptions {
   catalogue: readonly string[];
   managePermission: Permission;
   shell: (context: Context<AppEnv>) => ConsoleShell;
+}
+
+/** The ISP console's role editor (/isp/roles), relative to /isp (mount with `routes.route('/', …)`). */
+export function ispRoleRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
+  return rolePageRoutes(fetchApp, {
+    basePath: '/isp/roles',
+    apiPrefix: '/api/v1',
+    catalogue: ispPermissions,
+    managePermission: 'staff.manage',
+    shell: (context) => tenantShell(context, dependencies, ISP_NAV),
+  });
 }
 
 /** Routes relative to the console root (mount with `routes.route('/', …)`). */
@@ -40,7 +53,7 @@ export function rolePageRoutes(fetchApp: AppFetch, options: RolePagesOptions): H
     body?: unknown,
   ) => callApi<Result>(context, fetchApp, method, `${options.apiPrefix}/roles${path}`, body);
   const grantableOf = (context: Context<AppEnv>) =>
-    new Set(options.catalogue.filter((name) => context.get('principal').permissions.has(name as Permission)));
+    grantablePermissions(options.catalogue, context.get('principal').permissions);
   const roleInputOf = async (context: Context<AppEnv>) => ({
     name: (await formFields(context)).name?.trim() ?? '',
     permissions: await formValues(context, 'permissions'),

@@ -1,7 +1,20 @@
-// Built-in roles (data, seeded idempotently) and role lookups scoped to a tenant or the platform.
-import { newId, type SqlDatabase } from '@kiunga/schemas';
-import type { IspPermission, PlatformPermission } from '../permissions';
+// Roles as data: the built-in ones (seeded idempotently), lookups scoped to a tenant or the platform,
+// and custom roles created, changed and deleted by an actor who holds every permission involved.
+import { KiungaError, newId, type SqlDatabase } from '@kiunga/schemas';
+import type { Context } from 'hono';
+import { recordAudit } from '../../kernel/audit';
+import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
+import {
+  type IspPermission,
+  isIspPermission,
+  isPlatformPermission,
+  type PlatformPermission,
+  permissionsNotHeld,
+} from '../permissions';
 import { parsePermissionList } from '../principals';
+
+/** Roles per ISP (or for the platform): a handful is normal; a cap keeps lists one page. */
+export const ROLES_PER_SCOPE_MAX = 100;
 
 export const builtInPlatformRoles: Record<string, readonly PlatformPermission[]> = {
   support: ['tenants.read', 'tenants.write', 'platform_audit.read'],
@@ -118,4 +131,129 @@ export async function listRoles(platform: SqlDatabase, tenantId: string | null):
     [tenantId],
   );
   return rows.map(roleRecordOf);
+}
+
+/** Whose roles: an ISP's (tenantId) or the platform's (tenantId null). */
+export interface RoleScope {
+  kind: 'isp' | 'platform';
+  tenantId: string | null;
+}
+
+export interface RoleInput {
+  name: string;
+  permissions: string[];
+}
+
+/** Names must exist in the scope's catalogue and be held by the actor; answers them sorted, once each. */
+function assertGrantable(context: Context<AppEnv>, scope: RoleScope, permissions: string[]): string[] {
+  const isInScope = scope.kind === 'platform' ? isPlatformPermission : isIspPermission;
+  const unknown = permissions.filter((name) => !isInScope(name));
+  if (unknown.length > 0)
+    throw new KiungaError('validation_failed', `permissions: unknown for this scope: ${unknown.join(', ')}.`);
+  const missing = permissionsNotHeld(permissions, context.get('principal').permissions);
+  if (missing.length > 0)
+    throw new KiungaError('forbidden', `You cannot grant permissions you lack: ${missing.join(', ')}.`);
+  return [...new Set(permissions)].sort();
+}
+
+/** A role of this scope, or not_found. */
+export async function getRole(platform: SqlDatabase, scope: RoleScope, roleId: string): Promise<RoleRecord> {
+  const role = await findRole(platform, scope.tenantId, roleId);
+  if (!role) throw new KiungaError('not_found', 'No such role.');
+  return role;
+}
+
+async function findEditableRole(
+  platform: SqlDatabase,
+  scope: RoleScope,
+  roleId: string,
+): Promise<RoleRecord> {
+  const role = await getRole(platform, scope, roleId);
+  if (role.isBuiltIn)
+    throw new KiungaError('forbidden', 'Built-in roles cannot be changed; create your own.');
+  return role;
+}
+
+export async function createRole(
+  dependencies: ApiDependencies,
+  context: Context<AppEnv>,
+  scope: RoleScope,
+  input: RoleInput,
+): Promise<RoleRecord> {
+  const permissions = assertGrantable(context, scope, input.permissions);
+  const id = newId('role');
+  const nowMs = dependencies.clock.now();
+  // One transaction: the name and count checks hold for the insert.
+  const role = await dependencies.databases.platform.transaction(async (transaction) => {
+    if (await findRoleByName(transaction, scope.tenantId, input.name))
+      throw new KiungaError('conflict', 'A role with this name already exists.');
+    if ((await listRoles(transaction, scope.tenantId)).length >= ROLES_PER_SCOPE_MAX)
+      throw new KiungaError('conflict', `At most ${ROLES_PER_SCOPE_MAX} roles.`);
+    await transaction.run(
+      `INSERT INTO roles (id, tenant_id, name, permissions, is_built_in, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 0, ?, ?)`,
+      [id, scope.tenantId, input.name, JSON.stringify(permissions), nowMs, nowMs],
+    );
+    return getRole(transaction, scope, id);
+  });
+  await recordAudit(dependencies, context, {
+    action: 'role.create',
+    target: id,
+    detail: { name: input.name, permissions },
+  });
+  return role;
+}
+
+/** Editing a role changes what its holders can do: the actor must hold its old and its new rights. */
+export async function updateRole(
+  dependencies: ApiDependencies,
+  context: Context<AppEnv>,
+  scope: RoleScope,
+  roleId: string,
+  change: Partial<RoleInput>,
+): Promise<RoleRecord> {
+  const platform = dependencies.databases.platform;
+  const role = await platform.transaction(async (transaction) => {
+    const current = await findEditableRole(transaction, scope, roleId);
+    assertGrantable(context, scope, current.permissions);
+    const permissions = change.permissions
+      ? assertGrantable(context, scope, change.permissions)
+      : current.permissions;
+    if (
+      change.name &&
+      change.name !== current.name &&
+      (await findRoleByName(transaction, scope.tenantId, change.name))
+    )
+      throw new KiungaError('conflict', 'A role with this name already exists.');
+    await transaction.run('UPDATE roles SET name = ?, permissions = ?, updated_at = ? WHERE id = ?', [
+      change.name ?? current.name,
+      JSON.stringify(permissions),
+      dependencies.clock.now(),
+      current.id,
+    ]);
+    return current;
+  });
+  await recordAudit(dependencies, context, { action: 'role.update', target: role.id, detail: change });
+  return getRole(platform, scope, role.id);
+}
+
+/** Only a custom role no account holds. */
+export async function deleteRole(
+  dependencies: ApiDependencies,
+  context: Context<AppEnv>,
+  scope: RoleScope,
+  roleId: string,
+): Promise<void> {
+  const role = await dependencies.databases.platform.transaction(async (transaction) => {
+    const current = await findEditableRole(transaction, scope, roleId);
+    if (await transaction.get('SELECT 1 AS found FROM users WHERE role_id = ?', [current.id]))
+      throw new KiungaError('conflict', 'Accounts still hold this role; give them another role first.');
+    await transaction.run('DELETE FROM roles WHERE id = ?', [current.id]);
+    return current;
+  });
+  await recordAudit(dependencies, context, {
+    action: 'role.delete',
+    target: role.id,
+    detail: { name: role.name },
+  });
 }

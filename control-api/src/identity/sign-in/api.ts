@@ -1,35 +1,16 @@
 // /api/v1/auth: sign in (tokens or a console cookie session), refresh, sign out, TOTP enrolment,
 // and changing one's own password (the only call allowed while a superior-set password awaits it).
 import { KiungaError } from '@kiunga/schemas';
-import { type Context, Hono } from 'hono';
-import { getCookie } from 'hono/cookie';
+import { Hono } from 'hono';
 import { z } from 'zod';
-import { recordAudit, recordAuditAs, sourceAddressOf } from '../../kernel/audit';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import { authenticate } from '../../kernel/middleware/authenticate';
 import { registerApiOperations } from '../../kernel/openapi';
 import { parseJsonBody } from '../../kernel/validation';
-import {
-  consoleHomePath,
-  endCookieSession,
-  PASSWORD_CHANGE_PATH,
-  SESSION_COOKIE_NAME,
-  startCookieSession,
-} from '../console-sessions';
-import { verifyLogin } from '../login';
-import { identityLimiters, throwRateLimited } from '../login-limits';
-import { hashPassword, newPasswordSchema, verifyPassword } from '../passwords';
-import type { Principal, PrincipalKind } from '../permissions';
-import { loadUserPrincipal } from '../principals';
-import {
-  issueTokenPair,
-  revokeAllSessionsOf,
-  revokeRefreshToken,
-  rotateRefreshToken,
-  type TokenPair,
-} from '../refresh-tokens';
-import { sha256Hex } from '../secrets';
-import { createTotpSecret, totpEnrolmentUrl, verifyTotpCode } from '../totp';
+import { changeOwnPassword, disableTotp, enableTotp, startTotpEnrolment } from '../account/service';
+import { endCookieSession } from '../console-sessions';
+import { newPasswordSchema } from '../passwords';
+import { refreshTokens, signInWithCookie, signInWithTokens, signOut } from './service';
 
 export const loginSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
@@ -163,88 +144,28 @@ registerApiOperations([
   },
 ]);
 
-/** What sign-in and refresh answer beside the tokens: who this is, and whether a password change is due. */
-function accountSummaryOf(principal: Principal) {
-  return {
-    kind: principal.kind,
-    tenantId: principal.tenantId,
-    mustChangePassword: principal.mustChangePassword === true,
-  };
-}
-
-/** TOTP is offered to the accounts that can do the most damage: platform staff and ISP owners. */
-const TOTP_KINDS: ReadonlySet<PrincipalKind> = new Set(['super_admin', 'platform_staff', 'isp_owner']);
-
-interface TotpRow {
-  totpSecretSealed: string | null;
-  totpEnabledAt: number | null;
-  totpLastStep: number | null;
-  passwordHash: string;
-}
-
 export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  const platform = dependencies.databases.platform;
-  const totpRowOf = async (userId: string): Promise<TotpRow> => {
-    const row = await platform.get<TotpRow>(
-      `SELECT totp_secret_sealed AS "totpSecretSealed", totp_enabled_at AS "totpEnabledAt",
-              totp_last_step AS "totpLastStep", password_hash AS "passwordHash" FROM users WHERE id = ?`,
-      [userId],
-    );
-    if (!row) throw new KiungaError('unauthenticated', 'Your session has ended. Sign in again.');
-    return row;
-  };
 
-  routes.post('/login', async (context) => {
-    const principal = await verifyLogin(dependencies, context, await parseJsonBody(context, loginSchema));
-    const pair = await issueTokenPair(dependencies, principal.id);
-    return context.json({ ...pair, ...accountSummaryOf(principal) });
-  });
+  routes.post('/login', async (context) =>
+    context.json(await signInWithTokens(dependencies, context, await parseJsonBody(context, loginSchema))),
+  );
 
   routes.post('/refresh', async (context) => {
     const { refreshToken } = await parseJsonBody(context, refreshSchema);
-    const { userId, pair } = await rotateRefreshToken(dependencies, refreshToken);
-    const principal = await loadUserPrincipal(platform, userId);
-    if (!principal) {
-      await revokeAllSessionsOf(dependencies, userId);
-      throw new KiungaError('unauthenticated', 'Your session has ended. Sign in again.');
-    }
-    return context.json({ ...pair, ...accountSummaryOf(principal) });
+    return context.json(await refreshTokens(dependencies, refreshToken));
   });
 
   routes.post('/logout', async (context) => {
     const { refreshToken } = await parseJsonBody(context, logoutSchema);
-    const userId = refreshToken ? await revokeRefreshToken(dependencies, refreshToken) : null;
-    await endCookieSession(dependencies, context);
-    if (userId) {
-      const user = await platform.get<{ tenantId: string | null }>(
-        'SELECT tenant_id AS "tenantId" FROM users WHERE id = ?',
-        [userId],
-      );
-      await recordAuditAs(
-        dependencies,
-        context,
-        { id: userId, tenantId: user?.tenantId ?? null },
-        {
-          action: 'auth.logout',
-          target: userId,
-        },
-      );
-    }
+    await signOut(dependencies, context, refreshToken);
     return context.body(null, 204);
   });
 
   // A console session for browser clients: sets the HttpOnly cookie, answers the CSRF token.
-  routes.post('/session', async (context) => {
-    const principal = await verifyLogin(dependencies, context, await parseJsonBody(context, loginSchema));
-    const { csrfToken, expiresAt } = await startCookieSession(dependencies, context, principal.id);
-    return context.json({
-      csrfToken,
-      expiresAt,
-      ...accountSummaryOf(principal),
-      home: principal.mustChangePassword ? PASSWORD_CHANGE_PATH : consoleHomePath(principal),
-    });
-  });
+  routes.post('/session', async (context) =>
+    context.json(await signInWithCookie(dependencies, context, await parseJsonBody(context, loginSchema))),
+  );
 
   routes.delete('/session', async (context) => {
     await endCookieSession(dependencies, context);
@@ -252,132 +173,35 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   });
 
   // Below: the signed-in account's own settings (not for API keys).
-  const own = routes;
   for (const path of ['/totp/*', '/password']) {
     const isOwnPasswordRoute = path === '/password';
-    own.use(path, authenticate(dependencies, { isOwnPasswordRoute }), async (context, next) => {
+    routes.use(path, authenticate(dependencies, { isOwnPasswordRoute }), async (context, next) => {
       if (context.get('principal').kind === 'api_key')
         throw new KiungaError('forbidden', 'API keys have no account settings.');
       await next();
     });
   }
 
-  own.post('/totp/setup', async (context) => {
-    const principal = context.get('principal');
-    if (!TOTP_KINDS.has(principal.kind))
-      throw new KiungaError('forbidden', 'Two-factor sign-in is for platform accounts and ISP owners.');
-    const secret = createTotpSecret();
-    // Only while two-factor sign-in is off: a setup never replaces the secret of an enabled one.
-    const started = await platform.run(
-      `UPDATE users SET totp_secret_sealed = ?, totp_last_step = NULL, updated_at = ?
-        WHERE id = ? AND totp_enabled_at IS NULL`,
-      [dependencies.secretBox.seal(secret), dependencies.clock.now(), principal.id],
-    );
-    if (started.changes === 0)
-      throw new KiungaError('conflict', 'Two-factor sign-in is already on; turn it off first.');
-    return context.json({ secret, otpauthUrl: totpEnrolmentUrl(secret, principal.email ?? principal.id) });
+  routes.post('/totp/setup', async (context) =>
+    context.json(await startTotpEnrolment(dependencies, context.get('principal'))),
+  );
+
+  routes.post('/totp/confirm', async (context) => {
+    const change = await parseJsonBody(context, totpChangeSchema);
+    const sessions = await enableTotp(dependencies, context, change);
+    return context.json({ totpEnabled: true, ...sessions });
   });
 
-  /**
-   * The current password, checked like a sign-in (a wrong one counts against the account from this
-   * address, so a stolen session cannot be used to guess it), else 403 or 429.
-   */
-  const assertCurrentPassword = async (context: Context<AppEnv>, password: string) => {
-    const principal = context.get('principal');
-    const throttle = identityLimiters(dependencies).signIn;
-    const account = principal.email ?? principal.id;
-    const address = sourceAddressOf(context, dependencies) ?? 'unknown';
-    const nowMs = dependencies.clock.now();
-    const refusal = await throttle.check(account, address, nowMs);
-    if (refusal) throwRateLimited(context, refusal);
-    if (!(await verifyPassword((await totpRowOf(principal.id)).passwordHash, password))) {
-      await throttle.recordFailure(account, address, nowMs);
-      throw new KiungaError('forbidden', 'The current password is wrong.');
-    }
-  };
-
-  /**
-   * After a change to how the account signs in, whoever else holds a session of it (someone who
-   * knew a superior-set or leaked password, or a stolen session) is signed out. The caller goes on:
-   * its console session stays; a token caller, whose refresh token ended too, gets a new pair.
-   */
-  const endOtherSessions = async (context: Context<AppEnv>): Promise<TokenPair | undefined> => {
-    const principal = context.get('principal');
-    const isCookieCaller = context.get('authMethod') === 'cookie';
-    const cookieToken = isCookieCaller ? getCookie(context, SESSION_COOKIE_NAME) : undefined;
-    await revokeAllSessionsOf(dependencies, principal.id, cookieToken ? sha256Hex(cookieToken) : null);
-    return isCookieCaller ? undefined : issueTokenPair(dependencies, principal.id);
-  };
-
-  own.post('/totp/confirm', async (context) => {
-    const principal = context.get('principal');
-    const { code, currentPassword } = await parseJsonBody(context, totpChangeSchema);
-    const row = await totpRowOf(principal.id);
-    if (row.totpSecretSealed === null || row.totpEnabledAt !== null)
-      throw new KiungaError('conflict', 'Start with /auth/totp/setup.');
-    await assertCurrentPassword(context, currentPassword);
-    const nowMs = dependencies.clock.now();
-    const step = verifyTotpCode(dependencies.secretBox.open(row.totpSecretSealed), code, nowMs, null);
-    if (step === null) throw new KiungaError('invalid_totp', undefined, 400);
-    // Only the secret this code was checked against (a new setup meanwhile would need its own code).
-    const enabled = await platform.run(
-      `UPDATE users SET totp_enabled_at = ?, totp_last_step = ?, updated_at = ?
-        WHERE id = ? AND totp_secret_sealed = ? AND totp_enabled_at IS NULL`,
-      [nowMs, step, nowMs, principal.id, row.totpSecretSealed],
-    );
-    if (enabled.changes === 0) throw new KiungaError('conflict', 'Start with /auth/totp/setup.');
-    const tokens = await endOtherSessions(context);
-    await recordAudit(dependencies, context, { action: 'auth.totp_enabled', target: principal.id });
-    return context.json({ totpEnabled: true, ...(tokens ? { tokens } : {}) });
+  routes.post('/totp/disable', async (context) => {
+    const change = await parseJsonBody(context, totpChangeSchema);
+    const sessions = await disableTotp(dependencies, context, change);
+    return context.json({ totpEnabled: false, ...sessions });
   });
 
-  own.post('/totp/disable', async (context) => {
-    const principal = context.get('principal');
-    const { code, currentPassword } = await parseJsonBody(context, totpChangeSchema);
-    const row = await totpRowOf(principal.id);
-    if (row.totpSecretSealed === null || row.totpEnabledAt === null)
-      throw new KiungaError('conflict', 'Two-factor sign-in is not on.');
-    await assertCurrentPassword(context, currentPassword);
-    const step = verifyTotpCode(
-      dependencies.secretBox.open(row.totpSecretSealed),
-      code,
-      dependencies.clock.now(),
-      row.totpLastStep,
-    );
-    if (step === null) throw new KiungaError('invalid_totp', undefined, 400);
-    // A code is good once: not if a sign-in took this step (or a later one) meanwhile.
-    const disabled = await platform.run(
-      `UPDATE users SET totp_secret_sealed = NULL, totp_enabled_at = NULL, totp_last_step = NULL, updated_at = ?
-        WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`,
-      [dependencies.clock.now(), principal.id, step],
-    );
-    if (disabled.changes === 0) throw new KiungaError('invalid_totp', undefined, 400);
-    const tokens = await endOtherSessions(context);
-    await recordAudit(dependencies, context, { action: 'auth.totp_disabled', target: principal.id });
-    return context.json({ totpEnabled: false, ...(tokens ? { tokens } : {}) });
-  });
-
-  own.post('/password', async (context) => {
-    const principal = context.get('principal');
-    const body = await parseJsonBody(context, changePasswordSchema);
-    await assertCurrentPassword(context, body.currentPassword);
-    if (body.newPassword === body.currentPassword)
-      throw new KiungaError(
-        'validation_failed',
-        'newPassword: choose a password different from the current one.',
-      );
-    const wasRequired = principal.mustChangePassword === true;
-    await platform.run(
-      'UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?',
-      [await hashPassword(body.newPassword), dependencies.clock.now(), principal.id],
-    );
-    const tokens = await endOtherSessions(context);
-    await recordAudit(dependencies, context, {
-      action: 'auth.password_change',
-      target: principal.id,
-      detail: { wasRequired },
-    });
-    return context.json({ changed: true, ...(tokens ? { tokens } : {}) });
+  routes.post('/password', async (context) => {
+    const change = await parseJsonBody(context, changePasswordSchema);
+    const sessions = await changeOwnPassword(dependencies, context, change);
+    return context.json({ changed: true, ...sessions });
   });
   return routes;
 }

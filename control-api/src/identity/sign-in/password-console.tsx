@@ -14,7 +14,7 @@ import {
   withFormErrors,
 } from '../../console/support';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
-import { changeOwnPassword } from '../account/console';
+import { submitPasswordChangeForm } from '../account/console';
 import { RequiredPasswordChangePage } from '../account/views';
 import { authenticateConsole, consoleHomePath, PASSWORD_CHANGE_PATH } from '../console-sessions';
 
@@ -69,7 +69,7 @@ export function requiredPasswordChangeRoutes(
       context,
       PASSWORD_CHANGE_PATH,
       async () => {
-        await changeOwnPassword(context, fetchApp);
+        await submitPasswordChangeForm(context, fetchApp);
         // This session goes on: straight to the console.
         const home = consoleHomePath(context.get('principal'));
         return redirectWithFlash(context, home, 'ok', 'Password changed. It is your own now.');

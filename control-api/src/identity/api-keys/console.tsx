@@ -1,7 +1,7 @@
-// ISP console administration pages: API keys (/isp/api-keys), the role editor (/isp/roles) and the
-// signed-in account's own page (/isp/account) — all through the REST API in-process.
+// The ISP console's API keys page (/isp/api-keys): list, create (the key shown once) and revoke,
+// through /api/v1/api-keys in-process as the signed-in user.
 import { type Context, Hono } from 'hono';
-import { ISP_NAV } from '../console/isp-nav';
+import { ISP_NAV } from '../../console/isp-nav';
 import {
   type AppFetch,
   assertPermission,
@@ -15,18 +15,16 @@ import {
   takeDraft,
   tenantShell,
   withFormErrors,
-} from '../console/support';
-import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
-import { ownAccountRoutes } from './account/console';
-import { ApiKeysPage, type ApiKeyView } from './api-keys/views';
-import { ispPermissions, type Permission } from './permissions';
-import { rolePageRoutes } from './roles/console';
+} from '../../console/support';
+import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
+import { grantablePermissions, ispPermissions } from '../permissions';
+import { ApiKeysPage, type ApiKeyView } from './views';
 
-export function ispAdminRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
+const PAGE_PATH = '/isp/api-keys';
+
+/** Routes relative to /isp (mount with `routes.route('/', …)`). */
+export function ispApiKeyRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  const shell = (context: Context<AppEnv>) => tenantShell(context, dependencies, ISP_NAV);
-  const grantableOf = (context: Context<AppEnv>) =>
-    new Set(ispPermissions.filter((name) => context.get('principal').permissions.has(name as Permission)));
 
   const renderKeys = async (context: Context<AppEnv>, created: { name: string; key: string } | null) => {
     assertPermission(context, 'api_keys.manage');
@@ -36,11 +34,11 @@ export function ispAdminRoutes(dependencies: ApiDependencies, fetchApp: AppFetch
     return renderHtml(
       context,
       <ApiKeysPage
-        shell={shell(context)}
+        shell={tenantShell(context, dependencies, ISP_NAV)}
         keys={page.items}
         created={created}
         catalogue={ispPermissions}
-        grantable={grantableOf(context)}
+        grantable={grantablePermissions(ispPermissions, context.get('principal').permissions)}
         draft={draft}
         nextCursor={page.nextCursor}
         query={query}
@@ -54,7 +52,7 @@ export function ispAdminRoutes(dependencies: ApiDependencies, fetchApp: AppFetch
   routes.post('/api-keys', (context) =>
     withFormErrors(
       context,
-      '/isp/api-keys',
+      PAGE_PATH,
       async () => {
         const created = await callApi<ApiKeyView & { key: string }>(
           context,
@@ -73,27 +71,16 @@ export function ispAdminRoutes(dependencies: ApiDependencies, fetchApp: AppFetch
   );
 
   routes.post('/api-keys/:id/revoke', (context) =>
-    withFormErrors(context, '/isp/api-keys', async () => {
+    withFormErrors(context, PAGE_PATH, async () => {
       await callApi(
         context,
         fetchApp,
         'DELETE',
         `/api/v1/api-keys/${encodeURIComponent(context.req.param('id'))}`,
       );
-      return redirectWithFlash(context, '/isp/api-keys', 'ok', 'API key revoked; it no longer works.');
+      return redirectWithFlash(context, PAGE_PATH, 'ok', 'API key revoked; it no longer works.');
     }),
   );
 
-  routes.route(
-    '/',
-    rolePageRoutes(fetchApp, {
-      basePath: '/isp/roles',
-      apiPrefix: '/api/v1',
-      catalogue: ispPermissions,
-      managePermission: 'staff.manage',
-      shell,
-    }),
-  );
-  routes.route('/', ownAccountRoutes(dependencies, fetchApp, { basePath: '/isp/account', shell }));
   return routes;
 }

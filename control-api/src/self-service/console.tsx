@@ -2,29 +2,16 @@
 // usage, pay with M-Pesa). Public routes: the tenant comes from the slug, the subscriber only from
 // the signed session cookie, and every read is filtered by that subscriber.
 
-import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
+import { KiungaError } from '@kiunga/schemas';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { type InvoiceDocumentInput, renderInvoicePdf } from '../billing/invoice-document';
 import { getInvoice, listInvoices, subscriberStatement } from '../billing/queries';
 import type { IspBranding } from '../console/branded-page';
-import { ispBranding } from '../features/branding/service';
 import { hasValidCsrfToken } from '../identity/console-sessions';
 import { setRetryAfter } from '../identity/login-limits';
-import { sourceAddressOf } from '../kernel/audit';
 import type { ApiDependencies } from '../kernel/dependencies';
-import { type PublicTenant, publicTenantBySlug } from '../kernel/tenant-access';
-import {
-  authenticateSubscriber,
-  findLoginCandidate,
-  findSubscriberProfile,
-  INVOICES_SHOWN_MAX,
-  recentSessions,
-  STATEMENT_LINES_SHOWN_MAX,
-  type SubscriberProfile,
-} from './account';
-import { customerSignInThrottle, loginLimitMessage } from './login-limits';
 import {
   findSubscriberPayment,
   mpesaAmountToAsk,
@@ -32,12 +19,14 @@ import {
   startSubscriberPayment,
   subscriberPaymentView,
 } from './payment';
+import { type SelfServiceIsp, selfServiceIspOf, signedSubscriberOf, signInSubscriber } from './service';
+import { endCustomerSession } from './session';
 import {
-  endCustomerSession,
-  passwordFingerprint,
-  readCustomerSession,
-  startCustomerSession,
-} from './session';
+  INVOICES_SHOWN_MAX,
+  recentSessions,
+  STATEMENT_LINES_SHOWN_MAX,
+  type SubscriberProfile,
+} from './store';
 import {
   type CustomerPageName,
   InvoicePage,
@@ -53,12 +42,8 @@ import {
 } from './views';
 
 const LOGIN_FIELD_LENGTH_MAX = 128;
-const GENERIC_LOGIN_ERROR = 'Wrong username, account number or password.';
 
-interface Signed {
-  tenant: PublicTenant;
-  database: SqlDatabase;
-  branding: IspBranding;
+interface Signed extends SelfServiceIsp {
   profile: SubscriberProfile;
   csrfToken: string;
 }
@@ -78,13 +63,9 @@ const loginSchema = z.object({
   password: z.string().min(1).max(LOGIN_FIELD_LENGTH_MAX),
 });
 
-export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv> {
+export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerEnv> {
   const routes = new Hono<CustomerEnv>();
-  const tenantOf = async (slug: string) => {
-    const tenant = await publicTenantBySlug(dependencies.databases.platform, slug);
-    const database = dependencies.databases.forTenant(tenant.id);
-    return { tenant, database, branding: await ispBranding(database, tenant.name) };
-  };
+  const tenantOf = (slug: string) => selfServiceIspOf(dependencies, slug);
 
   routes.get('/:slug/login', async (context) => {
     const { tenant, branding } = await tenantOf(context.req.param('slug'));
@@ -92,75 +73,50 @@ export function customerRoutes(dependencies: ApiDependencies): Hono<CustomerEnv>
   });
 
   routes.post('/:slug/login', async (context) => {
-    const { tenant, database, branding } = await tenantOf(context.req.param('slug'));
+    const isp = await tenantOf(context.req.param('slug'));
     const form = await context.req.parseBody();
     const parsed = loginSchema.safeParse({ login: form['login'], password: form['password'] });
     const login = typeof form['login'] === 'string' ? form['login'].slice(0, LOGIN_FIELD_LENGTH_MAX) : '';
-    const refuse = (message: string, status: ContentfulStatusCode) =>
-      context.html(
-        <LoginPage branding={branding} slug={tenant.slug} login={login} error={message} />,
-        status,
-      );
-    const throttle = customerSignInThrottle(dependencies);
-    const nowMs = dependencies.clock.now();
-    // Per account whichever way it is named (username or account number); unknown names by text,
-    // within this ISP (another ISP's subscriber of the same name is another account).
-    const candidateId = parsed.success ? await findLoginCandidate(database, parsed.data.login) : null;
-    const accountKey = `${tenant.id}:${candidateId ?? `login:${login.trim().toLowerCase()}`}`;
-    const address = sourceAddressOf(context, dependencies) ?? 'unknown';
-    const refusal = await throttle.check(accountKey, address, nowMs);
-    if (refusal) {
-      setRetryAfter(context, refusal.retryAfterMs);
-      return refuse(loginLimitMessage(refusal.retryAfterMs), 429);
-    }
-    const profile = await authenticateSubscriber(
-      database,
-      dependencies.secretBox,
-      candidateId,
-      parsed.success ? parsed.data.password : '',
+    const outcome = await signInSubscriber(
+      dependencies,
+      context,
+      isp,
+      login,
+      parsed.success ? parsed.data : null,
     );
-    if (!profile) {
-      await throttle.recordFailure(accountKey, address, nowMs);
-      return refuse(GENERIC_LOGIN_ERROR, 401);
-    }
-    await throttle.recordSuccess(accountKey, address, nowMs);
-    startCustomerSession(dependencies, context, tenant.slug, {
-      tenantId: tenant.id,
-      subscriberId: profile.id,
-      passwordSealed: profile.passwordSealed,
-    });
-    return context.redirect(`/account/${tenant.slug}`, 303);
+    if (outcome.isSignedIn) return context.redirect(`/account/${isp.tenant.slug}`, 303);
+    if (outcome.retryAfterMs !== undefined) setRetryAfter(context, outcome.retryAfterMs);
+    return context.html(
+      <LoginPage branding={isp.branding} slug={isp.tenant.slug} login={login} error={outcome.message} />,
+      outcome.status,
+    );
   });
 
   // Everything below needs the session; unsafe methods also need its CSRF token.
   routes.use('/:slug/*', async (context, next) => {
-    const { tenant, database, branding } = await tenantOf(context.req.param('slug') ?? '');
-    const session = readCustomerSession(dependencies, context, tenant.id);
-    const profile = session ? await findSubscriberProfile(database, session.subscriberId) : null;
-    if (!session || !profile || passwordFingerprint(profile.passwordSealed) !== session.passwordFingerprint) {
+    const isp = await tenantOf(context.req.param('slug') ?? '');
+    const subscriber = await signedSubscriberOf(dependencies, context, isp);
+    if (!subscriber) {
       if (context.req.method !== 'GET') throw new KiungaError('unauthenticated', 'Sign in again.');
-      return context.redirect(`/account/${tenant.slug}/login`, 303);
+      return context.redirect(`/account/${isp.tenant.slug}/login`, 303);
     }
-    if (context.req.method !== 'GET' && !(await hasValidCsrfToken(context, session.csrfToken))) {
+    if (context.req.method !== 'GET' && !(await hasValidCsrfToken(context, subscriber.csrfToken))) {
       throw new KiungaError('csrf_failed');
     }
-    context.set('signed', { tenant, database, branding, profile, csrfToken: session.csrfToken });
+    context.set('signed', { ...isp, ...subscriber });
     await next();
   });
 
   routes.get('/:slug', async (context) => {
-    const { tenant, database, branding } = await tenantOf(context.req.param('slug'));
-    const session = readCustomerSession(dependencies, context, tenant.id);
-    const profile = session ? await findSubscriberProfile(database, session.subscriberId) : null;
-    if (!session || !profile || passwordFingerprint(profile.passwordSealed) !== session.passwordFingerprint) {
-      return context.redirect(`/account/${tenant.slug}/login`, 303);
-    }
-    const signed: Signed = { tenant, database, branding, profile, csrfToken: session.csrfToken };
+    const isp = await tenantOf(context.req.param('slug'));
+    const subscriber = await signedSubscriberOf(dependencies, context, isp);
+    if (!subscriber) return context.redirect(`/account/${isp.tenant.slug}/login`, 303);
+    const signed: Signed = { ...isp, ...subscriber };
     return context.html(
       <OverviewPage
         {...frame(signed, 'overview')}
-        profile={profile}
-        statement={await subscriberStatement(database, profile.id)}
+        profile={subscriber.profile}
+        statement={await subscriberStatement(isp.database, subscriber.profile.id)}
       />,
     );
   });

@@ -1,7 +1,6 @@
 // What a signed-in subscriber may read about themselves: who they are, their plan and standing,
-// and their recent sessions; and the password check at sign-in. Every query names the subscriber.
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { SecretBox, SqlDatabase } from '@kiunga/schemas';
+// and their recent sessions; and whom a login names. Every query names the subscriber.
+import type { SqlDatabase } from '@kiunga/schemas';
 
 /** Sessions shown on the usage page: about a month of daily reconnects, one phone screen or two. */
 export const USAGE_SESSIONS_MAX = 30;
@@ -39,15 +38,6 @@ export async function findSubscriberProfile(
   return row ?? null;
 }
 
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
-
-/** Compared as digests, so the time taken says nothing about the password's length or prefix. */
-function isSamePassword(expected: string, given: string): boolean {
-  return timingSafeEqual(sha256(expected), sha256(given));
-}
-
 /** The subscriber a login names: a username (exact) first, else an account number (any case). */
 export async function findLoginCandidate(database: SqlDatabase, login: string): Promise<string | null> {
   const row = await database.get<{ id: string }>(
@@ -56,29 +46,6 @@ export async function findLoginCandidate(database: SqlDatabase, login: string): 
     [login, login, login],
   );
   return row?.id ?? null;
-}
-
-/**
- * The subscriber when the password matches, or null. An unknown login still does the same
- * comparison work, so timing does not reveal which logins exist.
- */
-export async function authenticateSubscriber(
-  database: SqlDatabase,
-  secretBox: SecretBox,
-  subscriberId: string | null,
-  password: string,
-): Promise<SubscriberProfile | null> {
-  const profile = subscriberId ? await findSubscriberProfile(database, subscriberId) : null;
-  let stored = '';
-  if (profile) {
-    try {
-      stored = secretBox.open(profile.passwordSealed);
-    } catch {
-      stored = '';
-    }
-  }
-  const isMatch = isSamePassword(stored, password);
-  return profile && stored.length > 0 && password.length > 0 && isMatch ? profile : null;
 }
 
 export interface UsageSession {
