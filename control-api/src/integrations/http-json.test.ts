@@ -31,9 +31,28 @@ const answering = (text: string, status = 200) =>
 
 describe('callJson', () => {
   it('parses a JSON answer, keeps a non-JSON one as text and an empty one as undefined, whatever the status', async () => {
-    await expect(callJson(options(answering('{"a":1}')))).resolves.toEqual({ status: 200, body: { a: 1 } });
-    await expect(callJson(options(answering('oops', 502)))).resolves.toEqual({ status: 502, body: 'oops' });
-    await expect(callJson(options(answering('', 202)))).resolves.toEqual({ status: 202, body: undefined });
+    await expect(callJson(options(answering('{"a":1}')))).resolves.toEqual({
+      status: 200,
+      body: { a: 1 },
+      headers: expect.any(Headers),
+    });
+    await expect(callJson(options(answering('oops', 502)))).resolves.toEqual({
+      status: 502,
+      body: 'oops',
+      headers: expect.any(Headers),
+    });
+    await expect(callJson(options(answering('', 202)))).resolves.toEqual({
+      status: 202,
+      body: undefined,
+      headers: expect.any(Headers),
+    });
+  });
+
+  it("keeps the answer's headers, for Retry-After on a 429", async () => {
+    const limited = (async () =>
+      new Response('{}', { status: 429, headers: { 'Retry-After': '7' } })) as typeof fetch;
+    const response = await callJson(options(limited));
+    expect(response.headers.get('retry-after')).toBe('7');
   });
 
   it("refuses an answer longer than the limit with the provider's error", async () => {

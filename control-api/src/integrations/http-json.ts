@@ -1,10 +1,15 @@
 // One JSON-over-HTTP call for the payment providers' clients: a timeout, a cap on the answer's size,
 // and the body parsed when it is JSON. Each client keeps its own error type through `fail`.
 
+/** PUT is Xero's documented create verb; the payment providers use GET and POST. */
+export type JsonMethod = 'GET' | 'POST' | 'PUT';
+
 export interface JsonResponse {
   readonly status: number;
   /** The parsed JSON; the raw text when it is not JSON; undefined when the body is empty. */
   readonly body: unknown;
+  /** The answer's headers (Retry-After on a 429, for the accounting APIs). */
+  readonly headers: Headers;
 }
 
 export type JsonCallFailureKind = 'timeout' | 'network' | 'invalid_response';
@@ -17,7 +22,7 @@ export interface JsonCallFailureDetails {
 export interface JsonCallOptions {
   readonly fetch: typeof fetch;
   readonly url: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: JsonMethod;
   readonly headers: Record<string, string>;
   readonly body: string | undefined;
   /** For the whole call, body included. */
@@ -35,6 +40,7 @@ export async function callJson(options: JsonCallOptions): Promise<JsonResponse> 
   const signal = AbortSignal.timeout(options.timeoutMs);
   let text: string;
   let status: number;
+  let headers: Headers;
   try {
     const response = await options.fetch(options.url, {
       method: options.method,
@@ -43,6 +49,7 @@ export async function callJson(options: JsonCallOptions): Promise<JsonResponse> 
       signal,
     });
     status = response.status;
+    headers = response.headers;
     text = await response.text();
   } catch (error) {
     const isTimeout = signal.aborted || (error instanceof Error && error.name === 'TimeoutError');
@@ -56,7 +63,7 @@ export async function callJson(options: JsonCallOptions): Promise<JsonResponse> 
       httpStatus: status,
     });
   }
-  return { status, body: parseJsonOrText(text) };
+  return { status, body: parseJsonOrText(text), headers };
 }
 
 export interface JsonEndpointOptions {
@@ -77,7 +84,7 @@ export interface JsonEndpointOptions {
 }
 
 export type JsonEndpoint = (
-  method: 'GET' | 'POST',
+  method: JsonMethod,
   path: string,
   headers: Record<string, string>,
   body: string | undefined,

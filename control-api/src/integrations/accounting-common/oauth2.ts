@@ -10,8 +10,8 @@
 // next call retries it inside that grace period.
 import type { Clock } from '@kiunga/schemas';
 import { z } from 'zod';
+import { type JsonEndpoint, jsonEndpoint } from '../http-json';
 import { AccountingApiError, type AccountingProvider, errorKindOfStatus } from './errors';
-import { type VendorEndpoint, vendorEndpoint } from './http';
 
 /** Renew an access token this long before the vendor says it expires (both issue 30–60 minute tokens). */
 export const ACCESS_TOKEN_EXPIRY_MARGIN_MS = 2 * 60_000;
@@ -80,7 +80,7 @@ const oauthErrorSchema = z.object({ error: z.string(), error_description: z.stri
 /** One vendor app's OAuth endpoints: the authorize URL, the code exchange and the refresh. */
 export class OAuthApp {
   readonly options: OAuthAppOptions;
-  private readonly send: VendorEndpoint;
+  private readonly send: JsonEndpoint;
   private readonly tokenPath: string;
 
   constructor(options: OAuthAppOptions) {
@@ -89,7 +89,7 @@ export class OAuthApp {
     this.options = options;
     const tokenUrl = new URL(options.tokenUrl);
     this.tokenPath = `${tokenUrl.pathname}${tokenUrl.search}`;
-    this.send = vendorEndpoint({
+    this.send = jsonEndpoint({
       baseUrl: tokenUrl.origin,
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,

@@ -13,9 +13,9 @@ import type { Clock } from '@kiunga/schemas';
 import type { z } from 'zod';
 import { vendorAmountOf } from '../accounting-common/amounts';
 import { AccountingApiError, errorKindOfStatus, type VendorErrorItem } from '../accounting-common/errors';
-import { type VendorEndpoint, type VendorResponse, vendorEndpoint } from '../accounting-common/http';
 import type { AccessTokenKeeper } from '../accounting-common/oauth2';
 import { parseRetryAfter } from '../accounting-common/retry-after';
+import { type JsonEndpoint, type JsonResponse, jsonEndpoint } from '../http-json';
 import {
   creditMemoSchema,
   customerSchema,
@@ -110,7 +110,7 @@ export interface RecordRefundInput {
 }
 
 export class QuickBooksClient {
-  private readonly send: VendorEndpoint;
+  private readonly send: JsonEndpoint;
   private readonly options: QuickBooksClientOptions;
   private readonly companyPath: string;
 
@@ -118,7 +118,7 @@ export class QuickBooksClient {
     if (!/^\d{1,30}$/.test(options.realmId)) throw new RangeError('realmId is a QuickBooks company number');
     this.options = options;
     this.companyPath = `/v3/company/${options.realmId}`;
-    this.send = vendorEndpoint({
+    this.send = jsonEndpoint({
       baseUrl: options.baseUrl,
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
@@ -265,11 +265,7 @@ export class QuickBooksClient {
   }
 
   /** One call with a valid token; a 401 renews the token once and retries; any non-2xx throws. */
-  private async call(
-    method: 'GET' | 'POST',
-    path: string,
-    body: string | undefined,
-  ): Promise<VendorResponse> {
+  private async call(method: 'GET' | 'POST', path: string, body: string | undefined): Promise<JsonResponse> {
     const attempt = async (accessToken: string) =>
       this.send(
         method,
@@ -291,7 +287,7 @@ export class QuickBooksClient {
     throw this.errorFrom(path.split('?')[0] ?? path, response);
   }
 
-  private errorFrom(path: string, response: VendorResponse): AccountingApiError {
+  private errorFrom(path: string, response: JsonResponse): AccountingApiError {
     const { items, type } = faultItemsOf(response.body);
     const kind = kindOfFault(type, response.status);
     const first = items[0];
@@ -348,7 +344,7 @@ function kindOfFault(type: string | undefined, status: number): AccountingApiErr
   return status >= 200 && status < 300 ? 'validation' : errorKindOfStatus(status);
 }
 
-function parseEntity<T>(response: VendorResponse, key: string, schema: z.ZodType<T>, path: string): T {
+function parseEntity<T>(response: JsonResponse, key: string, schema: z.ZodType<T>, path: string): T {
   const parsed = schema.safeParse((response.body as Record<string, unknown> | undefined)?.[key]);
   if (!parsed.success)
     throw new AccountingApiError('quickbooks', 'invalid_response', path, `answer has no valid ${key}`, {

@@ -15,14 +15,9 @@ import type { Clock } from '@kiunga/schemas';
 import type { z } from 'zod';
 import { vendorAmountOf } from '../accounting-common/amounts';
 import { AccountingApiError, errorKindOfStatus, type VendorErrorItem } from '../accounting-common/errors';
-import {
-  type HttpMethod,
-  type VendorEndpoint,
-  type VendorResponse,
-  vendorEndpoint,
-} from '../accounting-common/http';
 import type { AccessTokenKeeper } from '../accounting-common/oauth2';
 import { parseRetryAfter } from '../accounting-common/retry-after';
+import { type JsonEndpoint, type JsonMethod, type JsonResponse, jsonEndpoint } from '../http-json';
 import {
   allocationSchema,
   bankTransactionSchema,
@@ -117,13 +112,13 @@ export interface CreateXeroOverpaymentInput {
 }
 
 export class XeroClient {
-  private readonly send: VendorEndpoint;
+  private readonly send: JsonEndpoint;
   private readonly options: XeroClientOptions;
 
   constructor(options: XeroClientOptions) {
     if (options.tenantId === '') throw new RangeError('tenantId is required');
     this.options = options;
-    this.send = vendorEndpoint({
+    this.send = jsonEndpoint({
       baseUrl: options.baseUrl,
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
@@ -276,7 +271,7 @@ export class XeroClient {
     body: unknown,
     schema: z.ZodType<T>,
     idempotencyKey: string,
-    method: HttpMethod = 'PUT',
+    method: JsonMethod = 'PUT',
     answerKey?: string,
   ): Promise<T> {
     assertLength(idempotencyKey, IDEMPOTENCY_KEY_CHARS_MAX, 'idempotencyKey');
@@ -303,12 +298,12 @@ export class XeroClient {
 
   /** One call with a valid token; a 401 renews the token once and retries; any non-2xx throws. */
   private async call(
-    method: HttpMethod,
+    method: JsonMethod,
     path: string,
     body: string | undefined,
     idempotencyKey: string | undefined,
     isTenantCall: boolean,
-  ): Promise<VendorResponse> {
+  ): Promise<JsonResponse> {
     const attempt = (accessToken: string) =>
       this.send(
         method,
@@ -329,7 +324,7 @@ export class XeroClient {
     throw this.errorFrom(path.split('?')[0] ?? path, response);
   }
 
-  private errorFrom(path: string, response: VendorResponse): AccountingApiError {
+  private errorFrom(path: string, response: JsonResponse): AccountingApiError {
     const kind = errorKindOfStatus(response.status);
     const parsed = errorBodySchema.safeParse(response.body);
     const problem = problemBodySchema.safeParse(response.body);
