@@ -42,6 +42,16 @@ export async function recordAudit(
   await recordAuditAs(dependencies, context, { id: principal.id, tenantId: principal.tenantId }, entry);
 }
 
+/**
+ * Records an entry as the acting principal of one request, from its address: what a handler hands a
+ * service, so the service audits its own changes without reading the request.
+ */
+export type Auditor = (entry: AuditEntry) => Promise<void>;
+
+export function auditorOf(dependencies: ApiDependencies, context: Context<AppEnv>): Auditor {
+  return (entry) => recordAudit(dependencies, context, entry);
+}
+
 /** For events before a principal exists (sign-in, registration): the actor is named explicitly. */
 export async function recordAuditAs(
   dependencies: ApiDependencies,

@@ -1,5 +1,6 @@
 // Plans of one ISP: hotspot packages and monthly PPPoE/static service, with their edit rules.
 import {
+  type AaaControl,
   assignmentsOf,
   type CreatePlanInput,
   columnsOf,
@@ -15,6 +16,7 @@ import {
   tenantSchema,
   type UpdatePlanInput,
 } from '@kiunga/schemas';
+import type { Auditor } from '../../kernel/audit';
 import {
   afterCursor,
   containsAnyOf,
@@ -25,6 +27,7 @@ import {
   whereAll,
 } from '../../kernel/listing';
 import type { Page } from '../../kernel/pagination';
+import { type CoaReport, changeSubjectRate } from '../sessions/service';
 
 const { plans } = tenantSchema;
 
@@ -93,6 +96,7 @@ export async function createPlan(
   database: SqlDatabase,
   input: CreatePlanInput,
   nowMs: number,
+  audit: Auditor,
 ): Promise<PlanOutput> {
   const isHotspot = input.kind === 'hotspot';
   const plan: PlanRow = {
@@ -119,6 +123,7 @@ export async function createPlan(
   assertPlanTerms(plan);
   const insert = insertOf(plans, plan);
   await database.run(insert.sql, insert.params);
+  await audit({ action: 'plan.create', target: plan.id, detail: input });
   return toPlanOutput(plan);
 }
 
@@ -135,17 +140,43 @@ export async function planUsage(
   return { vouchers: usage?.vouchers ?? 0, subscribers: usage?.subscribers ?? 0 };
 }
 
-export interface PlanUpdateResult {
+interface PlanUpdateResult {
   plan: PlanOutput;
   previous: PlanOutput;
   isRateChanged: boolean;
 }
 
+/** Where a plan edit reaches beyond the tenant's database: live sessions (CoA) and the audit log. */
+export interface PlanEditEffects {
+  aaa: AaaControl;
+  tenantId: string;
+  audit: Auditor;
+}
+
 /**
- * Vouchers already sold keep the terms copied onto them; subscribers follow the plan (their rate
- * change reaches live sessions through CoA, which the caller sends).
+ * Vouchers already sold keep the terms copied onto them; subscribers follow the plan, and a rate
+ * change reaches their live sessions by CoA (reported as rateChange; hotspot plans have none).
  */
 export async function updatePlan(
+  database: SqlDatabase,
+  planId: string,
+  input: UpdatePlanInput,
+  nowMs: number,
+  effects: PlanEditEffects,
+): Promise<PlanOutput & { rateChange?: CoaReport }> {
+  const { plan, previous, isRateChanged } = await writePlanUpdate(database, planId, input, nowMs);
+  await effects.audit({ action: 'plan.update', target: plan.id, detail: { before: previous, input } });
+  if (!isRateChanged || plan.kind === 'hotspot') return plan;
+  const rateChange = await changeSubjectRate(
+    effects.aaa,
+    effects.tenantId,
+    await subscriberIdsOnPlan(database, plan.id),
+    plan.rateLimit,
+  );
+  return { ...plan, rateChange };
+}
+
+async function writePlanUpdate(
   database: SqlDatabase,
   planId: string,
   input: UpdatePlanInput,
@@ -176,9 +207,10 @@ export async function updatePlan(
   });
 }
 
-export async function deletePlan(database: SqlDatabase, planId: string): Promise<void> {
-  await database.transaction(async (transaction) => {
-    await getPlan(transaction, planId);
+/** Deletes a plan nothing was sold on (a used one is archived instead); answers what was deleted. */
+export async function deletePlan(database: SqlDatabase, planId: string, audit: Auditor): Promise<PlanOutput> {
+  const plan = await database.transaction(async (transaction) => {
+    const current = await getPlan(transaction, planId);
     const usage = await planUsage(transaction, planId);
     if (usage.vouchers + usage.subscribers > 0)
       throw new KiungaError(
@@ -186,7 +218,10 @@ export async function deletePlan(database: SqlDatabase, planId: string): Promise
         `This plan has ${usage.vouchers} voucher(s) and ${usage.subscribers} subscriber(s); archive it instead (PATCH isActive=false).`,
       );
     await transaction.run('DELETE FROM plans WHERE id = ?', [planId]);
+    return toPlanOutput(current);
   });
+  await audit({ action: 'plan.delete', target: plan.id, detail: { name: plan.name } });
+  return plan;
 }
 
 export async function subscriberIdsOnPlan(database: SqlDatabase, planId: string): Promise<Set<string>> {
