@@ -8,25 +8,20 @@ import {
   voucherOutputSchema,
   voucherPrintQuerySchema,
 } from '@kiunga/schemas';
-import { Hono } from 'hono';
 import { z } from 'zod';
-import { recordAudit } from '../../kernel/audit';
-import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
-import { requireFeature } from '../../kernel/middleware/require-feature';
-import { requirePermission } from '../../kernel/middleware/require-permission';
-import { registerApiOperations } from '../../kernel/openapi';
+import { auditorOf } from '../../kernel/audit';
+import type { ApiDependencies } from '../../kernel/dependencies';
 import { pageQuerySchema } from '../../kernel/pagination';
+import { routeGroup } from '../../kernel/route';
+import { idParamsSchema } from '../../kernel/route-params';
 import { tenantDatabaseOf, tenantIdOf } from '../../kernel/tenant-access';
-import { parseJsonBody, parseQuery } from '../../kernel/validation';
 import {
-  createVoucherBatch,
-  findVoucherBatch,
+  createStaffVoucherBatch,
   getVoucher,
   listVouchers,
   revokeVoucherAndDisconnect,
+  voucherCsvExport,
   voucherSheetOf,
-  vouchersForExport,
-  vouchersToCsv,
 } from './service';
 import { renderVoucherSheetHtml, renderVoucherSheetPdf } from './voucher-sheet';
 
@@ -35,106 +30,67 @@ const revokeOutputSchema = voucherOutputSchema.extend({
   disconnected: z.object({ sessions: z.number().int(), acknowledged: z.number().int() }),
 });
 
-registerApiOperations([
-  {
-    method: 'get',
-    path: '/api/v1/vouchers',
-    summary: 'List vouchers (q = code prefix; status, planId, batchId)',
-    tag: 'vouchers',
-    permission: 'vouchers.read',
-    query: listQuerySchema,
-    response: pageResponseSchema(voucherOutputSchema),
-  },
-  {
-    method: 'post',
-    path: '/api/v1/vouchers',
-    summary: 'Create a batch of vouchers on a hotspot plan; answers its codes',
-    tag: 'vouchers',
-    permission: 'vouchers.write',
-    body: createVoucherBatchInputSchema,
-    response: voucherBatchOutputSchema,
-    responseStatus: 201,
-  },
-  {
-    method: 'get',
-    path: '/api/v1/vouchers/export.csv',
-    summary: 'CSV of vouchers (by batch, plan, status)',
-    tag: 'vouchers',
-    permission: 'vouchers.read',
-    query: voucherExportQuerySchema,
-    responseContentType: 'text/csv',
-  },
-  {
-    method: 'get',
-    path: '/api/v1/vouchers/print',
-    summary: 'Print sheet of a batch: A4 grid of cards (format=html|pdf)',
-    tag: 'vouchers',
-    permission: 'vouchers.read',
-    query: voucherPrintQuerySchema,
-    responseContentType: 'text/html',
-  },
-  {
-    method: 'get',
-    path: '/api/v1/vouchers/{id}',
-    summary: 'Get a voucher',
-    tag: 'vouchers',
-    permission: 'vouchers.read',
-    response: voucherOutputSchema,
-  },
-  {
-    method: 'post',
-    path: '/api/v1/vouchers/{id}/revoke',
-    summary: 'Revoke a voucher and disconnect its live sessions',
-    tag: 'vouchers',
-    permission: 'vouchers.write',
-    response: revokeOutputSchema,
-  },
-]);
+const vouchers = routeGroup({ basePath: '/api/v1/vouchers', tag: 'vouchers' });
 
-export function voucherRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>();
-  const { clock } = dependencies;
-  routes.use('*', requireFeature(dependencies, 'hotspot'));
+vouchers.declare({
+  method: 'get',
+  path: '/',
+  summary: 'List vouchers (q = code prefix; status, planId, batchId)',
+  permission: 'vouchers.read',
+  feature: 'hotspot',
+  query: listQuerySchema,
+  response: pageResponseSchema(voucherOutputSchema),
+  handler: async ({ query: { limit, cursor, ...filter }, dependencies, respond }, context) =>
+    respond(await listVouchers(tenantDatabaseOf(context, dependencies), filter, { limit, cursor })),
+});
 
-  routes.get('/', requirePermission('vouchers.read'), async (context) => {
-    const { limit, cursor, ...filter } = parseQuery(context, listQuerySchema);
-    return context.json(
-      await listVouchers(tenantDatabaseOf(context, dependencies), filter, { limit, cursor }),
-    );
-  });
+vouchers.declare({
+  method: 'post',
+  path: '/',
+  summary: 'Create a batch of vouchers on a hotspot plan; answers its codes',
+  permission: 'vouchers.write',
+  feature: 'hotspot',
+  body: createVoucherBatchInputSchema,
+  response: voucherBatchOutputSchema,
+  responseStatus: 201,
+  handler: async ({ body, dependencies, respond }, context) =>
+    respond(
+      await createStaffVoucherBatch(tenantDatabaseOf(context, dependencies), body, {
+        nowMs: dependencies.clock.now(),
+        createdBy: context.get('principal').id,
+        audit: auditorOf(dependencies, context),
+      }),
+    ),
+});
 
-  routes.post('/', requirePermission('vouchers.write'), async (context) => {
-    const input = await parseJsonBody(context, createVoucherBatchInputSchema);
-    const principal = context.get('principal');
-    const batch = await createVoucherBatch(tenantDatabaseOf(context, dependencies), input, {
-      nowMs: clock.now(),
-      createdBy: principal.id,
-    });
-    await recordAudit(dependencies, context, {
-      action: 'voucher_batch.create',
-      target: batch.batchId,
-      detail: { planId: input.planId, count: input.count, length: input.length, prefix: input.prefix },
-    });
-    return context.json(batch, 201);
-  });
-
-  routes.get('/export.csv', requirePermission('vouchers.read'), async (context) => {
-    const filter = parseQuery(context, voucherExportQuerySchema);
-    const database = tenantDatabaseOf(context, dependencies);
-    if (filter.batchId) await findVoucherBatch(database, filter.batchId);
-    const csv = vouchersToCsv(await vouchersForExport(database, filter));
-    const name = filter.batchId ? `vouchers-${filter.batchId}.csv` : 'vouchers.csv';
+vouchers.declare({
+  method: 'get',
+  path: '/export.csv',
+  summary: 'CSV of vouchers (by batch, plan, status)',
+  permission: 'vouchers.read',
+  feature: 'hotspot',
+  query: voucherExportQuerySchema,
+  responseContentType: 'text/csv',
+  handler: async ({ query, dependencies }, context) => {
+    const { fileName, csv } = await voucherCsvExport(tenantDatabaseOf(context, dependencies), query);
     return context.body(csv, 200, {
       'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${name}"`,
+      'content-disposition': `attachment; filename="${fileName}"`,
     });
-  });
+  },
+});
 
-  routes.get('/print', requirePermission('vouchers.read'), async (context) => {
-    const { batchId, format } = parseQuery(context, voucherPrintQuerySchema);
-    const database = tenantDatabaseOf(context, dependencies);
+vouchers.declare({
+  method: 'get',
+  path: '/print',
+  summary: 'Print sheet of a batch: A4 grid of cards (format=html|pdf)',
+  permission: 'vouchers.read',
+  feature: 'hotspot',
+  query: voucherPrintQuerySchema,
+  responseContentType: 'text/html',
+  handler: async ({ query: { batchId, format }, dependencies }, context) => {
     const sheet = await voucherSheetOf(
-      database,
+      tenantDatabaseOf(context, dependencies),
       dependencies.databases.platform,
       tenantIdOf(context),
       batchId,
@@ -145,26 +101,39 @@ export function voucherRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
       'content-type': 'application/pdf',
       'content-disposition': `inline; filename="vouchers-${batchId}.pdf"`,
     });
-  });
+  },
+});
 
-  routes.get('/:id', requirePermission('vouchers.read'), async (context) =>
-    context.json(await getVoucher(tenantDatabaseOf(context, dependencies), context.req.param('id'))),
-  );
+vouchers.declare({
+  method: 'get',
+  path: '/:id',
+  summary: 'Get a voucher',
+  permission: 'vouchers.read',
+  feature: 'hotspot',
+  params: idParamsSchema,
+  response: voucherOutputSchema,
+  handler: async ({ params, dependencies, respond }, context) =>
+    respond(await getVoucher(tenantDatabaseOf(context, dependencies), params.id)),
+});
 
-  routes.post('/:id/revoke', requirePermission('vouchers.write'), async (context) => {
-    const revoked = await revokeVoucherAndDisconnect(
-      tenantDatabaseOf(context, dependencies),
-      dependencies.aaa,
-      tenantIdOf(context),
-      context.req.param('id'),
-    );
-    await recordAudit(dependencies, context, {
-      action: 'voucher.revoke',
-      target: revoked.id,
-      detail: { disconnected: revoked.disconnected },
-    });
-    return context.json(revoked);
-  });
+vouchers.declare({
+  method: 'post',
+  path: '/:id/revoke',
+  summary: 'Revoke a voucher and disconnect its live sessions',
+  permission: 'vouchers.write',
+  feature: 'hotspot',
+  params: idParamsSchema,
+  response: revokeOutputSchema,
+  handler: async ({ params, dependencies, respond }, context) =>
+    respond(
+      await revokeVoucherAndDisconnect(
+        tenantDatabaseOf(context, dependencies),
+        dependencies.aaa,
+        tenantIdOf(context),
+        params.id,
+        auditorOf(dependencies, context),
+      ),
+    ),
+});
 
-  return routes;
-}
+export const voucherRoutes = (dependencies: ApiDependencies) => vouchers.mount(dependencies);

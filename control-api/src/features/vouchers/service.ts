@@ -12,6 +12,7 @@ import {
   tenantSchema,
   type VoucherOutput,
 } from '@kiunga/schemas';
+import type { Auditor } from '../../kernel/audit';
 import {
   afterCursor,
   createdPageOf,
@@ -128,6 +129,21 @@ function voucherConditions(filter: ListVouchersFilter): Array<SqlCondition | und
   ];
 }
 
+/** A batch staff asked for (not one M-Pesa sold): created, then audited as theirs. */
+export async function createStaffVoucherBatch(
+  database: SqlDatabase,
+  input: CreateVoucherBatchInput,
+  options: { nowMs: number; createdBy: string; audit: Auditor },
+): Promise<VoucherBatchResult> {
+  const batch = await createVoucherBatch(database, input, options);
+  await options.audit({
+    action: 'voucher_batch.create',
+    target: batch.batchId,
+    detail: { planId: input.planId, count: input.count, length: input.length, prefix: input.prefix },
+  });
+  return batch;
+}
+
 export async function listVouchers(
   database: SqlDatabase,
   filter: ListVouchersFilter,
@@ -163,9 +179,11 @@ export async function revokeVoucherAndDisconnect(
   aaa: AaaControl,
   tenantId: string,
   voucherId: string,
+  audit: Auditor,
 ): Promise<VoucherOutput & { disconnected: CoaReport }> {
   const voucher = await revokeVoucher(database, voucherId);
   const disconnected = await disconnectSubjectSessions(aaa, tenantId, 'voucher', new Set([voucher.id]));
+  await audit({ action: 'voucher.revoke', target: voucher.id, detail: { disconnected } });
   return { ...voucher, disconnected };
 }
 
@@ -198,6 +216,18 @@ export async function vouchersForExport(
     [...where.params, rowsMax],
   );
   return rows.map(toVoucherOutput);
+}
+
+/** The CSV export of a filter and its file name (named after the batch, which must exist, when given). */
+export async function voucherCsvExport(
+  database: SqlDatabase,
+  filter: Omit<ListVouchersFilter, 'q'>,
+): Promise<{ fileName: string; csv: string }> {
+  if (filter.batchId) await findVoucherBatch(database, filter.batchId);
+  return {
+    fileName: filter.batchId ? `vouchers-${filter.batchId}.csv` : 'vouchers.csv',
+    csv: vouchersToCsv(await vouchersForExport(database, filter)),
+  };
 }
 
 export async function findVoucherBatch(
