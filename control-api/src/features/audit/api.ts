@@ -1,15 +1,13 @@
 // Browsing the audit log: an ISP's own entries (/api/v1/audit, audit.read) and the whole
 // platform's (/api/v1/platform/audit, platform_audit.read). Newest first, cursor-paginated.
 import { pageResponseSchema } from '@kiunga/schemas';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { z } from 'zod';
 import { accountScopeOf, type ScopeKind } from '../../identity/scope';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
-import { requirePermission } from '../../kernel/middleware/require-permission';
-import { registerApiOperations } from '../../kernel/openapi';
-import { decodeCursor, pageOf, pageQuerySchema } from '../../kernel/pagination';
-import { parseQuery } from '../../kernel/validation';
-import { listAuditEntries } from './store';
+import { pageQuerySchema } from '../../kernel/pagination';
+import { type RouteGroup, routeGroup } from '../../kernel/route';
+import { auditLogPage } from './store';
 
 /** A date filter: epoch milliseconds or an ISO-8601 date/time. */
 const instantSchema = z.union([
@@ -39,38 +37,37 @@ const auditEntrySchema = z.object({
   sourceAddress: z.string().nullable(),
 });
 
-registerApiOperations(
-  (['isp', 'platform'] as const).map((scope) => ({
-    method: 'get' as const,
-    path: scope === 'isp' ? '/api/v1/audit' : '/api/v1/platform/audit',
+/** One log, read at two scopes: an ISP sees its own entries, the platform every ISP's. */
+const auditLogs: Record<ScopeKind, RouteGroup> = {
+  isp: routeGroup({ basePath: '/api/v1/audit', tag: 'audit' }),
+  platform: routeGroup({ basePath: '/api/v1/platform/audit', tag: 'platform' }),
+};
+
+for (const scopeKind of ['isp', 'platform'] as const) {
+  auditLogs[scopeKind].declare({
+    method: 'get',
+    path: '/',
     summary:
-      scope === 'isp'
+      scopeKind === 'isp'
         ? "The ISP's audit log, newest first (who, what, when, from where)"
         : "The whole platform's audit log, newest first (filter by tenantId)",
-    tag: scope === 'isp' ? 'audit' : 'platform',
-    permission: scope === 'isp' ? 'audit.read' : 'platform_audit.read',
+    permission: scopeKind === 'isp' ? 'audit.read' : 'platform_audit.read',
     query: auditQuerySchema,
     response: pageResponseSchema(auditEntrySchema),
-  })),
-);
+    handler: async ({ query: { tenantId, cursor, ...filter }, dependencies, respond }, context) => {
+      const scope = accountScopeOf(context, scopeKind);
+      const tenantFilter = scope.kind === 'isp' ? scope.tenantId : tenantId;
+      return respond(
+        await auditLogPage(dependencies.databases.platform, {
+          ...filter,
+          tenantId: tenantFilter ?? undefined,
+          cursor,
+        }),
+      );
+    },
+  });
+}
 
 export function auditRoutes(dependencies: ApiDependencies, scopeKind: ScopeKind): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>();
-  routes.use('*', requirePermission(scopeKind === 'isp' ? 'audit.read' : 'platform_audit.read'));
-  routes.get('/', async (context) => {
-    const scope = accountScopeOf(context, scopeKind);
-    const query = parseQuery(context, auditQuerySchema);
-    const tenantFilter = scope.kind === 'isp' ? scope.tenantId : query.tenantId;
-    const entries = await listAuditEntries(dependencies.databases.platform, {
-      tenantId: tenantFilter ?? undefined,
-      action: query.action,
-      actorId: query.actorId,
-      from: query.from,
-      to: query.to,
-      beforeId: decodeCursor(query.cursor),
-      limit: query.limit,
-    });
-    return context.json(pageOf(entries, query.limit, (entry) => String(entry.id)));
-  });
-  return routes;
+  return auditLogs[scopeKind].mount(dependencies);
 }

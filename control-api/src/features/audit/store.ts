@@ -1,6 +1,7 @@
 // Reading the platform database's audit log (kernel/audit.ts writes it): filters, newest first.
 import type { SqlDatabase } from '@kiunga/schemas';
 import { equals, whereAll } from '../../kernel/listing';
+import { decodeCursor, type Page, pageOf } from '../../kernel/pagination';
 
 export interface AuditLogEntry {
   id: number;
@@ -65,4 +66,14 @@ export async function listAuditEntries(database: SqlDatabase, filter: AuditFilte
     [...where.params, filter.limit + 1],
   );
   return rows.map((row) => ({ ...row, detail: parseDetail(row.detail) }));
+}
+
+/** One page of the log for a reader: `tenantId` null reads every ISP's entries (the platform view). */
+export async function auditLogPage(
+  database: SqlDatabase,
+  filter: Omit<AuditFilter, 'beforeId'> & { cursor?: string | undefined },
+): Promise<Page<AuditLogEntry>> {
+  const { cursor, ...rest } = filter;
+  const entries = await listAuditEntries(database, { ...rest, beforeId: decodeCursor(cursor) });
+  return pageOf(entries, filter.limit, (entry) => String(entry.id));
 }
