@@ -16,6 +16,8 @@ export interface ApiOperation {
   permission?: string;
   /** True for routes that need no Bearer token. */
   isPublic?: boolean;
+  /** True for routes any signed-in account may call whatever its permissions (documented as x-signed-in). */
+  isSignedIn?: boolean;
   /** The tier feature the route needs (hotspot, pppoe, sms); documented as x-feature. */
   feature?: string;
   /** Path parameters; without it each {name} in the path is documented as a string. */
@@ -86,6 +88,7 @@ function operationObject(operation: ApiOperation): Record<string, unknown> {
     summary: operation.summary,
     tags: [operation.tag],
     ...(operation.permission ? { 'x-permission': operation.permission } : {}),
+    ...(operation.isSignedIn ? { 'x-signed-in': true } : {}),
     ...(operation.feature ? { 'x-feature': operation.feature } : {}),
     ...(operation.isPublic ? { security: [] } : {}),
     parameters: parametersOf(operation),

@@ -1,5 +1,6 @@
 // A declared route, in process through app.request(): the house validation error, the permission
-// refusal, the feature flag, its OpenAPI entry, typed handler input, and a non-JSON (CSV) answer.
+// refusal, the signed-in access kind, the feature flag, its OpenAPI entry, typed handler input, and a
+// non-JSON (CSV) answer.
 import { Hono } from 'hono';
 import pino from 'pino';
 import { describe, expect, expectTypeOf, it } from 'vitest';
@@ -62,6 +63,15 @@ widgets.declare({
   permission: 'public',
   response: z.object({ count: z.number().int() }),
   handler: ({ respond }) => respond({ count: 1 }),
+});
+
+widgets.declare({
+  method: 'get',
+  path: '/mine',
+  summary: "The caller's own widget settings",
+  permission: 'signed-in',
+  response: z.object({ ownerId: z.string() }),
+  handler: ({ respond }, context) => respond({ ownerId: context.get('principal').id }),
 });
 
 const TIER1_HOTSPOT_TENANT = 'tenant-tier1';
@@ -175,6 +185,16 @@ describe('a declared route', () => {
     expect(await open.json()).toEqual({ count: 1 });
   });
 
+  it('serves a signed-in route to a principal holding no permission, and refuses one without a principal', async () => {
+    const powerless = appFor(principalHolding([]));
+    const served = await powerless.request(`${BASE_PATH}/mine`);
+    expect(served.status).toBe(200);
+    expect(await served.json()).toEqual({ ownerId: 'user-1' });
+    const refused = await appFor(null).request(`${BASE_PATH}/mine`);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
+  });
+
   it('enforces the feature flag: a Tier 1 hotspot ISP is refused the SMS-only export', async () => {
     const response = await writer.request(`${BASE_PATH}/export.csv`);
     expect(response.status).toBe(403);
@@ -229,6 +249,13 @@ describe('the OpenAPI entry of a declared route', () => {
     };
     expect(csv['x-feature']).toBe('sms');
     expect(Object.keys(csv.responses['200'].content)).toEqual(['text/csv']);
+  });
+
+  it('documents a signed-in route as needing a token but no permission', () => {
+    const mine = paths[`${BASE_PATH}/mine`]?.get as Record<string, unknown>;
+    expect(mine['x-signed-in']).toBe(true);
+    expect(mine['x-permission']).toBeUndefined();
+    expect(mine.security).toBeUndefined();
   });
 });
 

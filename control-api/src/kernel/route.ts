@@ -12,8 +12,11 @@ import { requirePermission } from './middleware/require-permission';
 import { type HttpMethod, registerApiOperations } from './openapi';
 import { parseJsonBody, parseQuery, parseWith } from './validation';
 
-/** Who may call: a permission the principal must hold, or 'public' (mounted before authentication). */
-export type RouteAccess = Permission | 'public';
+/**
+ * Who may call: a permission the principal must hold, 'signed-in' (any principal, whatever its
+ * permissions: one's own password and two-factor settings), or 'public' (no principal needed).
+ */
+export type RouteAccess = Permission | 'signed-in' | 'public';
 
 /** What a schema parses to, or undefined when the route declares no such input. */
 type Parsed<Schema> = Schema extends z.ZodType ? z.output<Schema> : undefined;
@@ -113,9 +116,7 @@ export function routeGroup(options: { basePath: string; tag: string }): RouteGro
           path: openApiPathOf(`${options.basePath}${declaration.path}`),
           summary: declaration.summary,
           tag: declaration.tag ?? options.tag,
-          ...(declaration.permission === 'public'
-            ? { isPublic: true }
-            : { permission: declaration.permission }),
+          ...openApiAccessOf(declaration.permission),
           ...(declaration.feature ? { feature: declaration.feature } : {}),
           params: declaration.params,
           query: declaration.query,
@@ -147,6 +148,15 @@ export function routeGroup(options: { basePath: string; tag: string }): RouteGro
   };
 }
 
+/** A permission is documented as x-permission, 'signed-in' as x-signed-in, 'public' as no security. */
+function openApiAccessOf(
+  access: RouteAccess,
+): { isPublic: true } | { isSignedIn: true } | { permission: string } {
+  if (access === 'public') return { isPublic: true };
+  if (access === 'signed-in') return { isSignedIn: true };
+  return { permission: access };
+}
+
 function isObjectWithKey(schema: z.ZodType, key: string): boolean {
   const shape = (schema as { shape?: Record<string, unknown> }).shape;
   return shape !== undefined && key in shape;
@@ -158,6 +168,7 @@ function accessChecks(
   dependencies: ApiDependencies,
 ): MiddlewareHandler<AppEnv>[] {
   if (declaration.permission === 'public') return [];
+  if (declaration.permission === 'signed-in') return [requireSignedIn];
   return [
     requireSignedIn,
     requirePermission(declaration.permission),
