@@ -1,7 +1,7 @@
 // Where the RouterOS script sends RADIUS when the request names no address: never a host name.
 import { describe, expect, it } from 'vitest';
 import type { ApiDependencies } from '../../kernel/dependencies';
-import { defaultRadiusAddresses } from './api';
+import { defaultRadiusAddresses } from './setup';
 
 const dependenciesWith = (publicUrl: string, addresses?: string[]) =>
   ({ publicUrl, radius: { addresses, authPort: 1812, acctPort: 1813 } }) as unknown as ApiDependencies;

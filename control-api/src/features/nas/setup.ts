@@ -1,0 +1,167 @@
+// Setting up an ISP's routers: every registry change reloads the AAA server's NAS list and is audited;
+// a new or rotated secret comes back with the RouterOS script that carries it, and the hotspot login page.
+import {
+  type CreateNasInput,
+  type NasOutput,
+  radiusServerAddressesSchema,
+  type UpdateNasInput,
+} from '@kiunga/schemas';
+import type { Auditor } from '../../kernel/audit';
+import type { ApiDependencies } from '../../kernel/dependencies';
+import { readBranding, readRadiusSettings, readTenantProfile } from '../branding/service';
+import { renderHotspotLoginPage } from './routeros/hotspot-login';
+import { renderRouterosScript } from './routeros/routeros-script';
+import { createNas, deleteNas, getNas, rotateNasSecret, updateNas } from './service';
+
+const RADIUS_AUTH_PORT_DEFAULT = 1812;
+const RADIUS_ACCT_PORT_DEFAULT = 1813;
+
+/** The ISP a request acts for, and where its changes are audited. */
+export interface NasActor {
+  tenantId: string;
+  audit: Auditor;
+}
+
+/** A router's registry row with its secret, shown once, and the script that configures it. */
+export type NasWithSecret = NasOutput & { secret: string; routerosScript: string };
+
+/**
+ * Where routers send RADIUS unless the request says: the configured addresses, else the public URL's
+ * host when it is an IP address (one machine serves both). A host name is never used: RouterOS's
+ * /radius address= takes only an IP address, so the script then says the address is missing.
+ */
+export function defaultRadiusAddresses(dependencies: ApiDependencies): readonly string[] | null {
+  const configured = dependencies.radius?.addresses ?? [];
+  if (configured.length > 0) return configured;
+  const host = new URL(dependencies.publicUrl).hostname.replace(/^\[(.*)\]$/, '$1');
+  return radiusServerAddressesSchema.safeParse(host).data ?? null;
+}
+
+/** The RouterOS script pointing one router at Kiunga; without a secret it carries a placeholder. */
+export async function routerosScriptFor(
+  dependencies: ApiDependencies,
+  tenantId: string,
+  nas: NasOutput,
+  secret: string | null,
+  radiusAddresses?: readonly string[],
+): Promise<string> {
+  const tenant = await readTenantProfile(dependencies.databases.platform, tenantId);
+  const settings = await readRadiusSettings(dependencies.databases.forTenant(tenantId));
+  return renderRouterosScript({
+    nasName: nas.name,
+    radiusAddresses: radiusAddresses ?? defaultRadiusAddresses(dependencies),
+    authPort: dependencies.radius?.authPort ?? RADIUS_AUTH_PORT_DEFAULT,
+    acctPort: dependencies.radius?.acctPort ?? RADIUS_ACCT_PORT_DEFAULT,
+    coaPort: nas.coaPort,
+    secret,
+    interimIntervalSeconds: settings.interimIntervalSeconds,
+    portalUrl: `${dependencies.publicUrl}/portal/${tenant.slug}`,
+    payPageUrl: `${dependencies.publicUrl}/account/${tenant.slug}`,
+    loginPageUrl: `${dependencies.publicUrl}/api/v1/nas/${nas.id}/hotspot-login.html`,
+    requireMessageAuthenticator: nas.requireMessageAuthenticator,
+    hotspotDnsName: nas.hotspotDnsName,
+    isHotspotHttps: nas.isHotspotHttps,
+  });
+}
+
+/** The script of a registered router, and the file name it downloads as. */
+export async function routerosScriptOf(
+  dependencies: ApiDependencies,
+  tenantId: string,
+  nasId: string,
+  radiusAddresses?: readonly string[],
+): Promise<{ fileName: string; script: string }> {
+  const nas = await getNas(dependencies.databases.platform, tenantId, nasId);
+  return {
+    fileName: `kiunga-${nas.id}.rsc`,
+    script: await routerosScriptFor(dependencies, tenantId, nas, null, radiusAddresses),
+  };
+}
+
+/** The hotspot's login.html for one router, forwarding its clients to the ISP's captive portal. */
+export async function hotspotLoginPageOf(
+  dependencies: ApiDependencies,
+  tenantId: string,
+  nasId: string,
+): Promise<string> {
+  const platform = dependencies.databases.platform;
+  const nas = await getNas(platform, tenantId, nasId);
+  const tenant = await readTenantProfile(platform, tenantId);
+  const branding = await readBranding(dependencies.databases.forTenant(tenantId));
+  return renderHotspotLoginPage({
+    portalUrl: `${dependencies.publicUrl}/portal/${tenant.slug}`,
+    nasId: nas.id,
+    ispName: branding.displayName ?? tenant.name,
+  });
+}
+
+export async function registerNas(
+  dependencies: ApiDependencies,
+  actor: NasActor,
+  input: CreateNasInput,
+): Promise<NasWithSecret> {
+  const { nas, secret } = await createNas(
+    dependencies.databases.platform,
+    dependencies.secretBox,
+    actor.tenantId,
+    input,
+    dependencies.clock.now(),
+  );
+  await dependencies.aaa.reloadNasRegistry();
+  await actor.audit({ action: 'nas.create', target: nas.id, detail: input });
+  return {
+    ...nas,
+    secret,
+    routerosScript: await routerosScriptFor(dependencies, actor.tenantId, nas, secret),
+  };
+}
+
+export async function editNas(
+  dependencies: ApiDependencies,
+  actor: NasActor,
+  nasId: string,
+  input: UpdateNasInput,
+): Promise<NasOutput> {
+  const nas = await updateNas(
+    dependencies.databases.platform,
+    actor.tenantId,
+    nasId,
+    input,
+    dependencies.clock.now(),
+  );
+  await dependencies.aaa.reloadNasRegistry();
+  await actor.audit({ action: 'nas.update', target: nas.id, detail: input });
+  return nas;
+}
+
+export async function removeNas(
+  dependencies: ApiDependencies,
+  actor: NasActor,
+  nasId: string,
+): Promise<NasOutput> {
+  const nas = await deleteNas(dependencies.databases.platform, actor.tenantId, nasId);
+  await dependencies.aaa.reloadNasRegistry();
+  await actor.audit({ action: 'nas.delete', target: nas.id, detail: { name: nas.name } });
+  return nas;
+}
+
+export async function rotateSecretOfNas(
+  dependencies: ApiDependencies,
+  actor: NasActor,
+  nasId: string,
+): Promise<NasWithSecret> {
+  const { nas, secret } = await rotateNasSecret(
+    dependencies.databases.platform,
+    dependencies.secretBox,
+    actor.tenantId,
+    nasId,
+    dependencies.clock.now(),
+  );
+  await dependencies.aaa.reloadNasRegistry();
+  await actor.audit({ action: 'nas.rotate_secret', target: nas.id });
+  return {
+    ...nas,
+    secret,
+    routerosScript: await routerosScriptFor(dependencies, actor.tenantId, nas, secret),
+  };
+}
