@@ -11,6 +11,7 @@ import {
   writeTenantSetting,
 } from '@kiunga/schemas';
 import type { IspBranding } from '../../console/branded-page';
+import type { Auditor } from '../../kernel/audit';
 
 const BRANDING_KEY = 'branding';
 
@@ -55,13 +56,21 @@ export async function updateBranding(
   database: SqlDatabase,
   input: UpdateBrandingInput,
   nowMs: number,
+  audit: Auditor,
 ): Promise<Branding> {
   // One transaction: two edits of different fields at once both stay.
-  return database.transaction(async (transaction) => {
+  const branding = await database.transaction(async (transaction) => {
     const next = { ...(await readBranding(transaction)), ...input };
     await writeTenantSetting(transaction, BRANDING_KEY, next, nowMs);
     return next;
   });
+  // The log keeps that the logo changed, not the image itself.
+  const { logo, ...rest } = input;
+  await audit({
+    action: 'branding.update',
+    detail: { ...rest, ...(logo === undefined ? {} : { logoChanged: true }) },
+  });
+  return branding;
 }
 
 /** The settings the AAA server reads (one reader for both: schemas' readTenantRadiusSettings). */
@@ -73,8 +82,10 @@ export async function updateRadiusSettings(
   database: SqlDatabase,
   input: UpdateRadiusSettingsInput,
   nowMs: number,
+  audit: Auditor,
 ): Promise<TenantRadiusSettings> {
   await writeTenantRadiusSettings(database, input, nowMs);
+  await audit({ action: 'settings.radius.update', detail: input });
   return readTenantRadiusSettings(database);
 }
 
