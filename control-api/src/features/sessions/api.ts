@@ -5,94 +5,84 @@ import {
   pageResponseSchema,
   sessionFilterQuerySchema,
 } from '@kiunga/schemas';
-import { Hono } from 'hono';
-import { recordAudit } from '../../kernel/audit';
-import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
-import { requirePermission } from '../../kernel/middleware/require-permission';
-import { registerApiOperations } from '../../kernel/openapi';
+import { auditorOf } from '../../kernel/audit';
+import type { ApiDependencies } from '../../kernel/dependencies';
 import { pageQuerySchema } from '../../kernel/pagination';
+import { routeGroup } from '../../kernel/route';
+import { idParamsSchema } from '../../kernel/route-params';
 import { tenantDatabaseOf, tenantIdOf } from '../../kernel/tenant-access';
-import { parseQuery } from '../../kernel/validation';
 import { disconnectSession, getSession, listLiveSessions, listSessionHistory } from './service';
 
 const listQuerySchema = sessionFilterQuerySchema.extend(pageQuerySchema.shape);
 
-registerApiOperations([
-  {
-    method: 'get',
-    path: '/api/v1/sessions',
-    summary:
-      'Live sessions with bytes and uptime (filter by nasId, subscriberId, voucherId); pushed as they change over the WebSocket /api/v1/sessions/live',
-    tag: 'sessions',
-    permission: 'sessions.read',
-    query: listQuerySchema,
-    response: pageResponseSchema(liveSessionOutputSchema),
-  },
-  {
-    method: 'get',
-    path: '/api/v1/sessions/history',
-    summary: 'Closed sessions, newest first',
-    tag: 'sessions',
-    permission: 'sessions.read',
-    query: listQuerySchema,
-    response: pageResponseSchema(liveSessionOutputSchema),
-  },
-  {
-    method: 'get',
-    path: '/api/v1/sessions/{id}',
-    summary: 'A live or closed session',
-    tag: 'sessions',
-    permission: 'sessions.read',
-    response: liveSessionOutputSchema,
-  },
-  {
-    method: 'post',
-    path: '/api/v1/sessions/{id}/disconnect',
-    summary: 'Send Disconnect-Request to the NAS of a live session',
-    tag: 'sessions',
-    permission: 'sessions.disconnect',
-    response: disconnectOutputSchema,
-  },
-]);
+const sessions = routeGroup({ basePath: '/api/v1/sessions', tag: 'sessions' });
 
-export function sessionRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>();
-  const { aaa, clock } = dependencies;
-
-  routes.get('/', requirePermission('sessions.read'), (context) => {
-    const { limit, cursor, ...filter } = parseQuery(context, listQuerySchema);
-    return context.json(listLiveSessions(aaa, tenantIdOf(context), filter, { limit, cursor }, clock.now()));
-  });
-
-  routes.get('/history', requirePermission('sessions.read'), async (context) => {
-    const { limit, cursor, ...filter } = parseQuery(context, listQuerySchema);
-    return context.json(
-      await listSessionHistory(tenantDatabaseOf(context, dependencies), filter, { limit, cursor }),
-    );
-  });
-
-  routes.get('/:id', requirePermission('sessions.read'), async (context) =>
-    context.json(
-      await getSession(
-        aaa,
+sessions.declare({
+  method: 'get',
+  path: '/',
+  summary:
+    'Live sessions with bytes and uptime (filter by nasId, subscriberId, voucherId); pushed as they change over the WebSocket /api/v1/sessions/live',
+  permission: 'sessions.read',
+  query: listQuerySchema,
+  response: pageResponseSchema(liveSessionOutputSchema),
+  handler: ({ query: { limit, cursor, ...filter }, dependencies, respond }, context) =>
+    respond(
+      listLiveSessions(
+        dependencies.aaa,
         tenantIdOf(context),
-        tenantDatabaseOf(context, dependencies),
-        context.req.param('id'),
-        clock.now(),
+        filter,
+        { limit, cursor },
+        dependencies.clock.now(),
       ),
     ),
-  );
+});
 
-  routes.post('/:id/disconnect', requirePermission('sessions.disconnect'), async (context) => {
-    const sessionId = context.req.param('id');
-    const outcome = await disconnectSession(aaa, tenantIdOf(context), sessionId);
-    await recordAudit(dependencies, context, {
-      action: 'session.disconnect',
-      target: sessionId,
-      detail: outcome,
-    });
-    return context.json(outcome);
-  });
+sessions.declare({
+  method: 'get',
+  path: '/history',
+  summary: 'Closed sessions, newest first',
+  permission: 'sessions.read',
+  query: listQuerySchema,
+  response: pageResponseSchema(liveSessionOutputSchema),
+  handler: async ({ query: { limit, cursor, ...filter }, dependencies, respond }, context) =>
+    respond(await listSessionHistory(tenantDatabaseOf(context, dependencies), filter, { limit, cursor })),
+});
 
-  return routes;
-}
+sessions.declare({
+  method: 'get',
+  path: '/:id',
+  summary: 'A live or closed session',
+  permission: 'sessions.read',
+  params: idParamsSchema,
+  response: liveSessionOutputSchema,
+  handler: async ({ params, dependencies, respond }, context) =>
+    respond(
+      await getSession(
+        dependencies.aaa,
+        tenantIdOf(context),
+        tenantDatabaseOf(context, dependencies),
+        params.id,
+        dependencies.clock.now(),
+      ),
+    ),
+});
+
+sessions.declare({
+  method: 'post',
+  path: '/:id/disconnect',
+  summary: 'Send Disconnect-Request to the NAS of a live session',
+  permission: 'sessions.disconnect',
+  params: idParamsSchema,
+  response: disconnectOutputSchema,
+  handler: async ({ params, dependencies, respond }, context) =>
+    respond(
+      await disconnectSession(
+        dependencies.aaa,
+        tenantIdOf(context),
+        params.id,
+        auditorOf(dependencies, context),
+      ),
+    ),
+});
+
+export const sessionRoutes = (dependencies: ApiDependencies) => sessions.mount(dependencies);

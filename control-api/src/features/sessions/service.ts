@@ -10,6 +10,7 @@ import {
   type SqlDatabase,
   tenantSchema,
 } from '@kiunga/schemas';
+import type { Auditor } from '../../kernel/audit';
 import {
   afterCursor,
   createdPageOf,
@@ -250,8 +251,10 @@ export async function disconnectSession(
   aaa: AaaControl,
   tenantId: string,
   sessionId: string,
+  audit: Auditor,
 ): Promise<Exclude<CoaOutcome, { outcome: 'not_found' }>> {
   const outcome = await aaa.disconnectSession(tenantId, sessionId);
   if (outcome.outcome === 'not_found') throw new KiungaError('not_found', 'No such live session.');
+  await audit({ action: 'session.disconnect', target: sessionId, detail: outcome });
   return outcome;
 }
