@@ -1,6 +1,5 @@
 // Plans of one ISP: hotspot packages and monthly PPPoE/static service, with their edit rules.
 import {
-  type AaaControl,
   assignmentsOf,
   type CreatePlanInput,
   columnsOf,
@@ -27,7 +26,7 @@ import {
   whereAll,
 } from '../../kernel/listing';
 import type { Page } from '../../kernel/pagination';
-import { type CoaReport, changeSubjectRate } from '../sessions/service';
+import { type CoaReport, changeSubjectRate, type SessionEffects } from '../sessions/service';
 
 const { plans } = tenantSchema;
 
@@ -146,13 +145,6 @@ interface PlanUpdateResult {
   isRateChanged: boolean;
 }
 
-/** Where a plan edit reaches beyond the tenant's database: live sessions (CoA) and the audit log. */
-export interface PlanEditEffects {
-  aaa: AaaControl;
-  tenantId: string;
-  audit: Auditor;
-}
-
 /**
  * Vouchers already sold keep the terms copied onto them; subscribers follow the plan, and a rate
  * change reaches their live sessions by CoA (reported as rateChange; hotspot plans have none).
@@ -162,7 +154,7 @@ export async function updatePlan(
   planId: string,
   input: UpdatePlanInput,
   nowMs: number,
-  effects: PlanEditEffects,
+  effects: SessionEffects,
 ): Promise<PlanOutput & { rateChange?: CoaReport }> {
   const { plan, previous, isRateChanged } = await writePlanUpdate(database, planId, input, nowMs);
   await effects.audit({ action: 'plan.update', target: plan.id, detail: { before: previous, input } });

@@ -148,6 +148,13 @@ export interface CoaReport {
   acknowledged: number;
 }
 
+/** Where a change to a plan or subscriber reaches beyond the tenant's database: live sessions, the audit log. */
+export interface SessionEffects {
+  aaa: AaaControl;
+  tenantId: string;
+  audit: Auditor;
+}
+
 /** Best effort: sends to each session, counts the ACKs; a silent NAS does not fail the caller. */
 export async function disconnectSubjectSessions(
   aaa: AaaControl,

@@ -1,35 +1,38 @@
-// PPPoE/static subscribers of one ISP: accounts the AAA server authenticates by username.
+// PPPoE/static subscribers of one ISP: accounts the AAA server authenticates by username. The rules
+// (plans they may be on, generated passwords and account numbers, status changes) and what a change
+// does beyond the table: billing's plan-change record, CoA to live sessions, the audit log.
 import { randomInt } from 'node:crypto';
 import {
-  assignmentsOf,
   type CreateSubscriberInput,
-  columnsOf,
-  insertOf,
   KiungaError,
-  type ListSubscribersFilter,
   newId,
   type SecretBox,
   type SqlDatabase,
   type SubscriberOutput,
-  tenantSchema,
   type UpdateSubscriberInput,
 } from '@kiunga/schemas';
 import { recordPlanChange } from '../../billing/store';
+import type { Auditor } from '../../kernel/audit';
+import { getPlan, type PlanRow, planRateLimit } from '../plans/service';
 import {
-  afterCursor,
-  containsAnyOf,
-  createdPageOf,
-  equals,
-  isUniqueViolation,
-  newestFirst,
-  type PageRequest,
-  violatedUniqueText,
-  whereAll,
-} from '../../kernel/listing';
-import type { Page } from '../../kernel/pagination';
-import { getPlan, type PlanRow } from '../plans/service';
+  type CoaReport,
+  changeSubjectRate,
+  disconnectSubjectSessions,
+  type SessionEffects,
+} from '../sessions/service';
+import {
+  deleteSubscriberRow,
+  getSubscriberRow,
+  insertSubscriber,
+  isAccountNumberTaken,
+  type SubscriberRow,
+  toSubscriberOutput,
+  writeSubscriber,
+  writeSubscriberPlan,
+  writeSubscriberStatus,
+} from './store';
 
-const { subscribers } = tenantSchema;
+export { listSubscribers, toSubscriberOutput } from './store';
 
 /** Generated passwords: 12 characters of the look-alike-free alphabet (~59 bits). */
 const GENERATED_PASSWORD_LENGTH = 12;
@@ -37,17 +40,6 @@ const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ2345678
 /** Account numbers are typed on a phone as the M-Pesa account reference: digits only, 7 long. */
 const ACCOUNT_NUMBER_DIGITS = 7;
 const ACCOUNT_NUMBER_DRAWS_MAX = 20;
-
-type SubscriberRow = typeof subscribers.$inferSelect;
-
-export function toSubscriberOutput(row: SubscriberRow): SubscriberOutput {
-  const { passwordSealed: _sealed, ...rest } = row;
-  return {
-    ...rest,
-    kind: row.kind as SubscriberOutput['kind'],
-    status: row.status as SubscriberOutput['status'],
-  };
-}
 
 export function generateSubscriberPassword(): string {
   let password = '';
@@ -77,34 +69,23 @@ function assertStaticIp(kind: string, staticIp: string | null): void {
     throw new KiungaError('validation_failed', 'A static-IP subscriber needs staticIp.');
 }
 
-function conflictMessage(error: unknown): KiungaError | unknown {
-  if (!isUniqueViolation(error)) return error;
-  // SQLite names the column (subscribers.account_number), PostgreSQL the index (subscribers_account_unique).
-  if (violatedUniqueText(error).includes('account'))
-    return new KiungaError('conflict', 'Another subscriber already has this account number.');
-  return new KiungaError('conflict', 'Another subscriber already has this username.');
-}
-
 async function nextAccountNumber(database: SqlDatabase): Promise<string> {
   for (let draw = 0; draw < ACCOUNT_NUMBER_DRAWS_MAX; draw += 1) {
     const candidate = String(randomInt(10 ** (ACCOUNT_NUMBER_DIGITS - 1), 10 ** ACCOUNT_NUMBER_DIGITS));
-    const taken = await database.get('SELECT id FROM subscribers WHERE account_number = ?', [candidate]);
-    if (!taken) return candidate;
+    if (!(await isAccountNumberTaken(database, candidate))) return candidate;
   }
   throw new KiungaError('conflict', 'Could not find a free account number; give one explicitly.');
 }
 
-export interface CreatedSubscriber {
-  subscriber: SubscriberOutput;
-  /** Present only when the password was generated: shown once. */
-  generatedPassword: string | null;
-}
+/** The new subscriber; `password` only when it was generated, shown this once. */
+export type CreatedSubscriber = SubscriberOutput & { password?: string };
 
 export async function createSubscriber(
   database: SqlDatabase,
   secretBox: SecretBox,
   input: CreateSubscriberInput,
   nowMs: number,
+  audit: Auditor,
 ): Promise<CreatedSubscriber> {
   const plan = await subscriberPlan(database, input.planId);
   if (!plan.isActive) throw new KiungaError('conflict', 'This plan is archived; choose an active plan.');
@@ -126,44 +107,14 @@ export async function createSubscriber(
     createdAt: nowMs,
     updatedAt: nowMs,
   };
-  const insert = insertOf(subscribers, row);
-  try {
-    await database.run(insert.sql, insert.params);
-  } catch (error) {
-    throw conflictMessage(error);
-  }
-  return { subscriber: toSubscriberOutput(row), generatedPassword };
-}
-
-async function getSubscriberRow(database: SqlDatabase, subscriberId: string): Promise<SubscriberRow> {
-  const row = await database.get<SubscriberRow>(
-    `SELECT ${columnsOf(subscribers)} FROM subscribers WHERE id = ?`,
-    [subscriberId],
-  );
-  if (!row) throw new KiungaError('not_found', 'No such subscriber.');
-  return row;
+  await insertSubscriber(database, row);
+  const { password: _password, ...auditable } = input;
+  await audit({ action: 'subscriber.create', target: row.id, detail: auditable });
+  return { ...toSubscriberOutput(row), ...(generatedPassword ? { password: generatedPassword } : {}) };
 }
 
 export async function getSubscriber(database: SqlDatabase, subscriberId: string): Promise<SubscriberOutput> {
   return toSubscriberOutput(await getSubscriberRow(database, subscriberId));
-}
-
-export async function listSubscribers(
-  database: SqlDatabase,
-  filter: ListSubscribersFilter,
-  page: PageRequest,
-): Promise<Page<SubscriberOutput>> {
-  const where = whereAll([
-    filter.q ? containsAnyOf(['username', 'account_number', 'full_name', 'phone'], filter.q) : undefined,
-    equals('status', filter.status || undefined),
-    equals('plan_id', filter.planId || undefined),
-    afterCursor(page.cursor),
-  ]);
-  const rows = await database.all<SubscriberRow>(
-    `SELECT ${columnsOf(subscribers)} FROM subscribers${where.sql} ORDER BY ${newestFirst()} LIMIT ?`,
-    [...where.params, page.limit + 1],
-  );
-  return createdPageOf(rows, page.limit, toSubscriberOutput);
 }
 
 export async function updateSubscriber(
@@ -172,9 +123,10 @@ export async function updateSubscriber(
   subscriberId: string,
   input: UpdateSubscriberInput,
   nowMs: number,
+  audit: Auditor,
 ): Promise<SubscriberOutput> {
   // One transaction: the row written back is the row read (a suspension in between is not undone).
-  return database.transaction(async (transaction) => {
+  const subscriber = await database.transaction(async (transaction) => {
     const current = await getSubscriberRow(transaction, subscriberId);
     const { password, ...fields } = input;
     const next: SubscriberRow = {
@@ -184,18 +136,16 @@ export async function updateSubscriber(
       updatedAt: nowMs,
     };
     assertStaticIp(next.kind, next.staticIp);
-    const { id: _id, ...changed } = next;
-    const assignments = assignmentsOf(subscribers, changed);
-    try {
-      await transaction.run(`UPDATE subscribers SET ${assignments.sql} WHERE id = ?`, [
-        ...assignments.params,
-        subscriberId,
-      ]);
-    } catch (error) {
-      throw conflictMessage(error);
-    }
+    await writeSubscriber(transaction, next);
     return toSubscriberOutput(next);
   });
+  const { password, ...auditable } = input;
+  await audit({
+    action: 'subscriber.update',
+    target: subscriber.id,
+    detail: { ...auditable, ...(password === undefined ? {} : { passwordChanged: true }) },
+  });
+  return subscriber;
 }
 
 /** Moves a subscriber to another PPPoE/static plan; returns the new plan for the caller's CoA. */
@@ -211,12 +161,7 @@ export async function changeSubscriberPlan(
     if (!plan.isActive) throw new KiungaError('conflict', 'This plan is archived; choose an active plan.');
     assertStaticIp(plan.kind, current.staticIp);
     const next: SubscriberRow = { ...current, planId: plan.id, kind: plan.kind, updatedAt: nowMs };
-    await transaction.run('UPDATE subscribers SET plan_id = ?, kind = ?, updated_at = ? WHERE id = ?', [
-      next.planId,
-      next.kind,
-      nowMs,
-      subscriberId,
-    ]);
+    await writeSubscriberPlan(transaction, next);
     // Billing: credit the old plan's unused days and charge the new plan's on the next invoice.
     await recordPlanChange(
       transaction,
@@ -225,6 +170,30 @@ export async function changeSubscriberPlan(
     );
     return { subscriber: toSubscriberOutput(next), plan };
   });
+}
+
+/** Moves a subscriber to another plan; live sessions get the new plan's rate by CoA. */
+export async function moveSubscriberToPlan(
+  database: SqlDatabase,
+  subscriberId: string,
+  planId: string,
+  nowMs: number,
+  effects: SessionEffects,
+): Promise<SubscriberOutput & { rateChange: CoaReport }> {
+  const before = await getSubscriber(database, subscriberId);
+  const { subscriber, plan } = await changeSubscriberPlan(database, before.id, planId, nowMs);
+  const rateChange = await changeSubjectRate(
+    effects.aaa,
+    effects.tenantId,
+    new Set([subscriber.id]),
+    planRateLimit(plan),
+  );
+  await effects.audit({
+    action: 'subscriber.change_plan',
+    target: subscriber.id,
+    detail: { from: before.planId, to: plan.id, rateChange },
+  });
+  return { ...subscriber, rateChange };
 }
 
 export async function setSubscriberStatus(
@@ -241,13 +210,26 @@ export async function setSubscriberStatus(
     ...(expiresAt === undefined ? {} : { expiresAt }),
     updatedAt: nowMs,
   };
-  await database.run('UPDATE subscribers SET status = ?, expires_at = ?, updated_at = ? WHERE id = ?', [
-    next.status,
-    next.expiresAt,
-    nowMs,
-    subscriberId,
-  ]);
+  await writeSubscriberStatus(database, next);
   return toSubscriberOutput(next);
+}
+
+/** Suspends a subscriber and disconnects their live sessions (the AAA server refuses them meanwhile). */
+export async function suspendSubscriber(
+  database: SqlDatabase,
+  subscriberId: string,
+  nowMs: number,
+  effects: SessionEffects,
+): Promise<SubscriberOutput & { disconnected: CoaReport }> {
+  const subscriber = await setSubscriberStatus(database, subscriberId, 'suspended', nowMs);
+  const disconnected = await disconnectSubjectSessions(
+    effects.aaa,
+    effects.tenantId,
+    'subscriber',
+    new Set([subscriber.id]),
+  );
+  await effects.audit({ action: 'subscriber.suspend', target: subscriber.id, detail: { disconnected } });
+  return { ...subscriber, disconnected };
 }
 
 /** Back to service: active while paid up, otherwise expired (billing reactivates on payment). */
@@ -255,21 +237,38 @@ export async function reactivateSubscriber(
   database: SqlDatabase,
   subscriberId: string,
   nowMs: number,
-  expiresAt?: number,
+  input: { expiresAt?: number | undefined },
+  audit: Auditor,
 ): Promise<SubscriberOutput> {
-  return database.transaction(async (transaction) => {
+  const subscriber = await database.transaction(async (transaction) => {
     const current = await getSubscriberRow(transaction, subscriberId);
-    const until = expiresAt ?? current.expiresAt;
+    const until = input.expiresAt ?? current.expiresAt;
     const status = until === null || until > nowMs ? 'active' : 'expired';
     return setSubscriberStatus(transaction, subscriberId, status, nowMs, until);
   });
+  await audit({ action: 'subscriber.reactivate', target: subscriber.id, detail: input });
+  return subscriber;
 }
 
+/** Disconnects a subscriber's live sessions, then deletes the account. */
 export async function deleteSubscriber(
   database: SqlDatabase,
   subscriberId: string,
-): Promise<SubscriberOutput> {
+  effects: SessionEffects,
+): Promise<SubscriberOutput & { disconnected: CoaReport }> {
   const current = await getSubscriberRow(database, subscriberId);
-  await database.run('DELETE FROM subscribers WHERE id = ?', [subscriberId]);
-  return toSubscriberOutput(current);
+  const disconnected = await disconnectSubjectSessions(
+    effects.aaa,
+    effects.tenantId,
+    'subscriber',
+    new Set([current.id]),
+  );
+  await deleteSubscriberRow(database, current.id);
+  const subscriber = toSubscriberOutput(current);
+  await effects.audit({
+    action: 'subscriber.delete',
+    target: subscriber.id,
+    detail: { username: subscriber.username, disconnected },
+  });
+  return { ...subscriber, disconnected };
 }
