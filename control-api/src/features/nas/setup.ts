@@ -6,7 +6,7 @@ import {
   radiusServerAddressesSchema,
   type UpdateNasInput,
 } from '@kiunga/schemas';
-import type { Auditor } from '../../kernel/audit';
+import type { AuditEntry, Auditor } from '../../kernel/audit';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { readBranding, readRadiusSettings, readTenantProfile } from '../branding/service';
 import { renderHotspotLoginPage } from './routeros/hotspot-login';
@@ -95,25 +95,39 @@ export async function hotspotLoginPageOf(
   });
 }
 
+/** Every registry change: the AAA server reloads its NAS list, then the change is audited. */
+async function reloadAndAudit(
+  dependencies: ApiDependencies,
+  actor: NasActor,
+  entry: AuditEntry,
+): Promise<void> {
+  await dependencies.aaa.reloadNasRegistry();
+  await actor.audit(entry);
+}
+
+async function withSecretAndScript(
+  dependencies: ApiDependencies,
+  tenantId: string,
+  keyed: { nas: NasOutput; secret: string },
+): Promise<NasWithSecret> {
+  const routerosScript = await routerosScriptFor(dependencies, tenantId, keyed.nas, keyed.secret);
+  return { ...keyed.nas, secret: keyed.secret, routerosScript };
+}
+
 export async function registerNas(
   dependencies: ApiDependencies,
   actor: NasActor,
   input: CreateNasInput,
 ): Promise<NasWithSecret> {
-  const { nas, secret } = await createNas(
+  const created = await createNas(
     dependencies.databases.platform,
     dependencies.secretBox,
     actor.tenantId,
     input,
     dependencies.clock.now(),
   );
-  await dependencies.aaa.reloadNasRegistry();
-  await actor.audit({ action: 'nas.create', target: nas.id, detail: input });
-  return {
-    ...nas,
-    secret,
-    routerosScript: await routerosScriptFor(dependencies, actor.tenantId, nas, secret),
-  };
+  await reloadAndAudit(dependencies, actor, { action: 'nas.create', target: created.nas.id, detail: input });
+  return withSecretAndScript(dependencies, actor.tenantId, created);
 }
 
 export async function editNas(
@@ -129,8 +143,7 @@ export async function editNas(
     input,
     dependencies.clock.now(),
   );
-  await dependencies.aaa.reloadNasRegistry();
-  await actor.audit({ action: 'nas.update', target: nas.id, detail: input });
+  await reloadAndAudit(dependencies, actor, { action: 'nas.update', target: nas.id, detail: input });
   return nas;
 }
 
@@ -140,8 +153,11 @@ export async function removeNas(
   nasId: string,
 ): Promise<NasOutput> {
   const nas = await deleteNas(dependencies.databases.platform, actor.tenantId, nasId);
-  await dependencies.aaa.reloadNasRegistry();
-  await actor.audit({ action: 'nas.delete', target: nas.id, detail: { name: nas.name } });
+  await reloadAndAudit(dependencies, actor, {
+    action: 'nas.delete',
+    target: nas.id,
+    detail: { name: nas.name },
+  });
   return nas;
 }
 
@@ -150,18 +166,13 @@ export async function rotateSecretOfNas(
   actor: NasActor,
   nasId: string,
 ): Promise<NasWithSecret> {
-  const { nas, secret } = await rotateNasSecret(
+  const rotated = await rotateNasSecret(
     dependencies.databases.platform,
     dependencies.secretBox,
     actor.tenantId,
     nasId,
     dependencies.clock.now(),
   );
-  await dependencies.aaa.reloadNasRegistry();
-  await actor.audit({ action: 'nas.rotate_secret', target: nas.id });
-  return {
-    ...nas,
-    secret,
-    routerosScript: await routerosScriptFor(dependencies, actor.tenantId, nas, secret),
-  };
+  await reloadAndAudit(dependencies, actor, { action: 'nas.rotate_secret', target: rotated.nas.id });
+  return withSecretAndScript(dependencies, actor.tenantId, rotated);
 }

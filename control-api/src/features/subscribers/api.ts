@@ -35,6 +35,7 @@ import {
 const listQuerySchema = listSubscribersQuerySchema.extend(pageQuerySchema.shape);
 const coaReportSchema = z.object({ sessions: z.number().int(), acknowledged: z.number().int() });
 const createdOutputSchema = subscriberOutputSchema.extend({ password: z.string().optional() });
+const disconnectedOutputSchema = subscriberOutputSchema.extend({ disconnected: coaReportSchema });
 
 function sessionEffectsOf(dependencies: ApiDependencies, context: Context<AppEnv>): SessionEffects {
   return { aaa: dependencies.aaa, tenantId: tenantIdOf(context), audit: auditorOf(dependencies, context) };
@@ -116,7 +117,7 @@ subscribers.declare({
   permission: 'subscribers.write',
   feature: 'pppoe',
   params: idParamsSchema,
-  response: subscriberOutputSchema.extend({ disconnected: coaReportSchema }),
+  response: disconnectedOutputSchema,
   handler: async ({ params, dependencies, respond }, context) =>
     respond(
       await deleteSubscriber(
@@ -155,7 +156,7 @@ subscribers.declare({
   permission: 'subscribers.write',
   feature: 'pppoe',
   params: idParamsSchema,
-  response: subscriberOutputSchema.extend({ disconnected: coaReportSchema }),
+  response: disconnectedOutputSchema,
   handler: async ({ params, dependencies, respond }, context) =>
     respond(
       await suspendSubscriber(
