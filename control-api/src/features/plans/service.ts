@@ -216,6 +216,6 @@ export async function deletePlan(database: SqlDatabase, planId: string, audit: A
   return plan;
 }
 
-export async function subscriberIdsOnPlan(database: SqlDatabase, planId: string): Promise<Set<string>> {
+async function subscriberIdsOnPlan(database: SqlDatabase, planId: string): Promise<Set<string>> {
   return new Set(await database.column<string>('SELECT id FROM subscribers WHERE plan_id = ?', [planId]));
 }

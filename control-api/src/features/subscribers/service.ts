@@ -32,7 +32,7 @@ import {
   writeSubscriberStatus,
 } from './store';
 
-export { listSubscribers, toSubscriberOutput } from './store';
+export { listSubscribers } from './store';
 
 /** Generated passwords: 12 characters of the look-alike-free alphabet (~59 bits). */
 const GENERATED_PASSWORD_LENGTH = 12;

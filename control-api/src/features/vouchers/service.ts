@@ -230,7 +230,7 @@ export async function voucherCsvExport(
   };
 }
 
-export async function findVoucherBatch(
+async function findVoucherBatch(
   database: SqlDatabase,
   batchId: string,
 ): Promise<typeof voucherBatches.$inferSelect> {
@@ -263,7 +263,7 @@ function csvField(value: unknown): string {
 }
 
 /** RFC 4180 CSV; times as ISO 8601 so a spreadsheet reads them. */
-export function vouchersToCsv(items: VoucherOutput[]): string {
+function vouchersToCsv(items: VoucherOutput[]): string {
   const isoOrEmpty = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
   const lines = [CSV_COLUMNS.join(',')];
   for (const item of items) {
