@@ -1,11 +1,11 @@
 // Roles as data: ISP roles (/api/v1/roles, staff.manage) and platform roles
 // (/api/v1/platform/roles, platform_users.manage). Built-in roles can be read, not changed.
 import { pageResponseSchema } from '@kiunga/schemas';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import { type RouteGroup, routeGroup } from '../../kernel/route';
-import { accountScopeOf, ensureTenantRoles, type ScopeKind } from '../scope';
+import { accountScopeOf, mountScopedGroup, type ScopeKind } from '../scope';
 import { createRole, deleteRole, getRole, listRoles, updateRole } from './service';
 
 /** Every catalogue name fits; more would only be duplicates. */
@@ -121,9 +121,5 @@ const roleGroups: Record<ScopeKind, RouteGroup> = {
 };
 
 /** The scope's roles, its built-in ones seeded on first use. */
-export function roleRoutes(dependencies: ApiDependencies, scopeKind: ScopeKind): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>();
-  routes.use('*', ensureTenantRoles(dependencies));
-  routes.route('/', roleGroups[scopeKind].mount(dependencies));
-  return routes;
-}
+export const roleRoutes = (dependencies: ApiDependencies, scopeKind: ScopeKind): Hono<AppEnv> =>
+  mountScopedGroup(dependencies, roleGroups, scopeKind);
