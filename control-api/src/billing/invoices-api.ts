@@ -1,21 +1,20 @@
 // /api/v1/invoices (list, get, printable HTML and PDF, void) and /api/v1/subscribers/:id/statement
 // and /refunds.
-import { cents, KiungaError, pageResponseSchema } from '@kiunga/schemas';
-import { Hono } from 'hono';
+import { KiungaError, pageResponseSchema } from '@kiunga/schemas';
 import { z } from 'zod';
-import { recordAudit } from '../kernel/audit';
-import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
-import { requireFeature } from '../kernel/middleware/require-feature';
-import { requirePermission } from '../kernel/middleware/require-permission';
-import { registerApiOperations } from '../kernel/openapi';
+import type { ApiDependencies } from '../kernel/dependencies';
 import { pageQuerySchema } from '../kernel/pagination';
-import { tenantDatabaseOf, tenantIdOf } from '../kernel/tenant-access';
-import { parseJsonBody, parseQuery } from '../kernel/validation';
-import { refundCredit, voidInvoice } from './adjustments-store';
-import { settleSubscriberPayment } from './automation';
-import { type InvoiceDocumentInput, renderInvoiceHtml, renderInvoicePdf } from './invoice-document';
+import { routeGroup } from '../kernel/route';
+import { tenantDatabaseOf } from '../kernel/tenant-access';
+import { renderInvoiceHtml, renderInvoicePdf } from './invoice-document';
 import { settlementSchema } from './payments-api';
-import { getInvoice, ispNameOf, listInvoices, subscriberContactOf, subscriberStatement } from './queries';
+import { getInvoice, listInvoices, subscriberStatement } from './queries';
+import {
+  IDEMPOTENCY_KEY_LENGTH_MAX,
+  invoiceDocumentOf,
+  refundSubscriberCredit,
+  voidIssuedInvoice,
+} from './service';
 
 const invoiceStatusSchema = z.enum(['open', 'partially_paid', 'paid', 'void']);
 const listQuerySchema = pageQuerySchema.extend({
@@ -64,7 +63,6 @@ const statementSchema = z.object({
 
 /** A refund above Ksh 10 million is a typing mistake. */
 const REFUND_CENTS_MAX = 1_000_000_000;
-const IDEMPOTENCY_KEY_LENGTH_MAX = 100;
 const voidSchema = z.object({ reason: z.string().trim().min(3).max(200) });
 const refundSchema = z.object({
   amountCents: z.number().int().min(1).max(REFUND_CENTS_MAX),
@@ -83,163 +81,101 @@ const refundResponseSchema = z.object({
   creditBalanceCents: z.number().int(),
 });
 
-registerApiOperations([
-  {
-    method: 'get',
-    path: '/api/v1/invoices',
-    summary: 'List invoices, newest first (filter by status or subscriber)',
-    tag: 'billing',
-    permission: 'billing.read',
-    query: listQuerySchema,
-    response: pageResponseSchema(invoiceSchema),
-  },
-  {
-    method: 'get',
-    path: '/api/v1/invoices/{id}',
-    summary: 'Get an invoice with what is paid and due; {id}.html and {id}.pdf print it',
-    tag: 'billing',
-    permission: 'billing.read',
-    response: invoiceSchema.extend({ paidCents: z.number().int(), outstandingCents: z.number().int() }),
-  },
-  {
-    method: 'post',
-    path: '/api/v1/invoices/{id}/void',
-    summary:
-      'Void an invoice issued in error: what it nets is reversed, money paid towards it becomes credit, the cycle is not billed again',
-    tag: 'billing',
-    permission: 'billing.write',
-    body: voidSchema,
-    response: invoiceSchema.extend({
-      paidCents: z.number().int(),
-      outstandingCents: z.number().int(),
-      settlement: settlementSchema,
-    }),
-  },
-  {
-    method: 'post',
-    path: '/api/v1/subscribers/{id}/refunds',
-    summary:
-      "Pay back part or all of a subscriber's credit balance (Idempotency-Key header or idempotencyKey)",
-    tag: 'billing',
-    permission: 'billing.write',
-    body: refundSchema,
-    response: refundResponseSchema,
-    responseStatus: 201,
-  },
-  {
-    method: 'get',
-    path: '/api/v1/subscribers/{id}/statement',
-    summary: "A subscriber's balance and ledger entries (positive = owes)",
-    tag: 'billing',
-    permission: 'billing.read',
-    response: statementSchema,
-  },
-]);
+const invoices = routeGroup({ basePath: '/api/v1/invoices', tag: 'billing' });
+const idParams = z.object({ id: z.string() });
 
-export function invoiceRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>();
-  routes.use('*', requireFeature(dependencies, 'pppoe'));
+invoices.declare({
+  method: 'get',
+  path: '/',
+  summary: 'List invoices, newest first (filter by status or subscriber)',
+  permission: 'billing.read',
+  feature: 'pppoe',
+  query: listQuerySchema,
+  response: pageResponseSchema(invoiceSchema),
+  handler: async ({ query, dependencies }, context) =>
+    context.json(await listInvoices(tenantDatabaseOf(context, dependencies), query)),
+});
 
-  routes.get('/', requirePermission('billing.read'), async (context) => {
-    const query = parseQuery(context, listQuerySchema);
-    return context.json(await listInvoices(tenantDatabaseOf(context, dependencies), query));
-  });
-
-  // One route for `inv_x`, `inv_x.html` and `inv_x.pdf`: invoice ids never contain a dot.
-  routes.get('/:id', requirePermission('billing.read'), async (context) => {
-    const [id = '', format = 'json'] = context.req.param('id').split('.', 2);
-    const database = tenantDatabaseOf(context, dependencies);
-    const invoice = await getInvoice(database, id);
+// One route for `inv_x`, `inv_x.html` and `inv_x.pdf`: invoice ids never contain a dot.
+invoices.declare({
+  method: 'get',
+  path: '/:id',
+  summary: 'Get an invoice with what is paid and due; {id}.html and {id}.pdf print it',
+  permission: 'billing.read',
+  feature: 'pppoe',
+  params: idParams,
+  response: invoiceSchema.extend({ paidCents: z.number().int(), outstandingCents: z.number().int() }),
+  handler: async ({ params, dependencies }, context) => {
+    const [id = '', format = 'json'] = params.id.split('.', 2);
+    const invoice = await getInvoice(tenantDatabaseOf(context, dependencies), id);
     if (format === 'json') return context.json(invoice);
-    const subscriber = await subscriberContactOf(database, invoice.subscriberId);
-    const input: InvoiceDocumentInput = {
-      ispName: await ispNameOf(dependencies.databases.platform, tenantIdOf(context)),
-      subscriber: {
-        fullName: subscriber?.fullName ?? '',
-        phone: subscriber?.phone ?? null,
-        accountNumber: invoice.accountNumber,
-      },
-      invoice,
-    };
-    if (format === 'html') return context.html(renderInvoiceHtml(input));
+    if (format === 'html')
+      return context.html(renderInvoiceHtml(await invoiceDocumentOf(dependencies, context, invoice)));
     if (format === 'pdf') {
-      const pdf = await renderInvoicePdf(input);
+      const pdf = await renderInvoicePdf(await invoiceDocumentOf(dependencies, context, invoice));
       return context.body(new Uint8Array(pdf), 200, {
         'content-type': 'application/pdf',
         'content-disposition': `inline; filename="${invoice.number}.pdf"`,
       });
     }
-    return context.json({ error: { code: 'not_found', message: 'Use .html or .pdf.' } }, 404);
-  });
+    throw new KiungaError('not_found', 'Use .html or .pdf.');
+  },
+});
 
-  routes.post('/:id/void', requirePermission('billing.write'), async (context) => {
-    const { reason } = await parseJsonBody(context, voidSchema);
-    const database = tenantDatabaseOf(context, dependencies);
-    const { invoice, isDuplicate } = await voidInvoice(
-      database,
-      context.req.param('id'),
-      dependencies.clock.now(),
-    );
-    // Voiding what was overdue may leave nothing overdue: service comes back at once.
-    const settlement = await settleSubscriberPayment(dependencies, tenantIdOf(context), invoice.subscriberId);
-    if (!isDuplicate) {
-      await recordAudit(dependencies, context, {
-        action: 'invoice.void',
-        target: invoice.id,
-        detail: { number: invoice.number, totalCents: invoice.totalCents, reason },
-      });
-    }
-    return context.json({ ...invoice, settlement });
-  });
-  return routes;
-}
+invoices.declare({
+  method: 'post',
+  path: '/:id/void',
+  summary:
+    'Void an invoice issued in error: what it nets is reversed, money paid towards it becomes credit, the cycle is not billed again',
+  permission: 'billing.write',
+  feature: 'pppoe',
+  params: idParams,
+  body: voidSchema,
+  response: invoiceSchema.extend({
+    paidCents: z.number().int(),
+    outstandingCents: z.number().int(),
+    settlement: settlementSchema,
+  }),
+  handler: async ({ params, body, dependencies }, context) =>
+    context.json(await voidIssuedInvoice(dependencies, context, params.id, body.reason)),
+});
+
+export const invoiceRoutes = (dependencies: ApiDependencies) => invoices.mount(dependencies);
 
 /** Mounted beside the subscriber routes at /api/v1/subscribers. */
-export function subscriberStatementRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>();
-  routes.get(
-    '/:id/statement',
-    requireFeature(dependencies, 'pppoe'),
-    requirePermission('billing.read'),
-    async (context) =>
-      context.json(
-        await subscriberStatement(tenantDatabaseOf(context, dependencies), context.req.param('id')),
-      ),
-  );
-  routes.post(
-    '/:id/refunds',
-    requireFeature(dependencies, 'pppoe'),
-    requirePermission('billing.write'),
-    async (context) => {
-      const input = await parseJsonBody(context, refundSchema);
-      const idempotencyKey = context.req.header('idempotency-key') ?? input.idempotencyKey;
-      if (!idempotencyKey || idempotencyKey.length > IDEMPOTENCY_KEY_LENGTH_MAX) {
-        throw new KiungaError(
-          'validation_failed',
-          'A refund needs an Idempotency-Key header (or idempotencyKey) of at most 100 characters.',
-        );
-      }
-      const subscriberId = context.req.param('id');
-      const { refund, creditBalanceCents, isDuplicate } = await refundCredit(
-        tenantDatabaseOf(context, dependencies),
-        {
-          subscriberId,
-          amountCents: cents(input.amountCents),
-          method: input.method,
-          reference: input.reference ?? null,
-          idempotencyKey,
-        },
-        dependencies.clock.now(),
-      );
-      if (!isDuplicate) {
-        await recordAudit(dependencies, context, {
-          action: 'refund.record',
-          target: refund.id,
-          detail: { subscriberId, amountCents: refund.amountCents, method: refund.method },
-        });
-      }
-      return context.json({ ...refund, creditBalanceCents }, isDuplicate ? 200 : 201);
-    },
-  );
-  return routes;
-}
+const statements = routeGroup({ basePath: '/api/v1/subscribers', tag: 'billing' });
+
+statements.declare({
+  method: 'get',
+  path: '/:id/statement',
+  summary: "A subscriber's balance and ledger entries (positive = owes)",
+  permission: 'billing.read',
+  feature: 'pppoe',
+  params: idParams,
+  response: statementSchema,
+  handler: async ({ params, dependencies }, context) =>
+    context.json(await subscriberStatement(tenantDatabaseOf(context, dependencies), params.id)),
+});
+
+statements.declare({
+  method: 'post',
+  path: '/:id/refunds',
+  summary: "Pay back part or all of a subscriber's credit balance (Idempotency-Key header or idempotencyKey)",
+  permission: 'billing.write',
+  feature: 'pppoe',
+  params: idParams,
+  body: refundSchema,
+  response: refundResponseSchema,
+  responseStatus: 201,
+  handler: async ({ params, body, dependencies }, context) => {
+    const idempotencyKey = context.req.header('idempotency-key') ?? body.idempotencyKey;
+    const { refund, isDuplicate } = await refundSubscriberCredit(dependencies, context, params.id, {
+      ...body,
+      idempotencyKey,
+    });
+    // A repeated key answers the refund made the first time, 200 instead of 201.
+    return context.json(refund, isDuplicate ? 200 : 201);
+  },
+});
+
+export const subscriberStatementRoutes = (dependencies: ApiDependencies) => statements.mount(dependencies);

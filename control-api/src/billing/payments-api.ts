@@ -1,23 +1,15 @@
 // /api/v1/payments: list payments, record a cash or bank payment (idempotency key), assign an
 // unmatched C2B payment to a subscriber. Money that lands settles the account at once.
-import { cents, KiungaError } from '@kiunga/schemas';
-import { Hono } from 'hono';
 import { z } from 'zod';
-import { recordAudit } from '../kernel/audit';
-import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
-import { requireFeature } from '../kernel/middleware/require-feature';
-import { requirePermission } from '../kernel/middleware/require-permission';
-import { registerApiOperations } from '../kernel/openapi';
+import type { ApiDependencies } from '../kernel/dependencies';
 import { pageQuerySchema } from '../kernel/pagination';
-import { tenantDatabaseOf, tenantIdOf } from '../kernel/tenant-access';
-import { parseJsonBody, parseQuery } from '../kernel/validation';
-import { settleSubscriberPayment } from './automation';
-import { assignPayment, recordManualPayment } from './payments-store';
+import { routeGroup } from '../kernel/route';
+import { tenantDatabaseOf } from '../kernel/tenant-access';
 import { listPayments } from './queries';
+import { assignUnmatchedPayment, IDEMPOTENCY_KEY_LENGTH_MAX, recordCounterPayment } from './service';
 
 /** Ksh 10 million in one counter payment is a typing mistake, not a payment. */
 const MANUAL_PAYMENT_CENTS_MAX = 1_000_000_000;
-const IDEMPOTENCY_KEY_LENGTH_MAX = 100;
 
 const listQuerySchema = pageQuerySchema.extend({
   status: z.enum(['matched', 'unmatched']).optional(),
@@ -49,97 +41,52 @@ export const settlementSchema = z.object({
   disconnected: z.object({ sessions: z.number().int(), acknowledged: z.number().int() }),
 });
 
-registerApiOperations([
-  {
-    method: 'get',
-    path: '/api/v1/payments',
-    summary: 'List payments, newest first (unmatched ones wait to be assigned)',
-    tag: 'billing',
-    permission: 'billing.read',
-    query: listQuerySchema,
-    response: z.object({ items: z.array(paymentSchema), nextCursor: z.string().nullable() }),
+const payments = routeGroup({ basePath: '/api/v1/payments', tag: 'billing' });
+
+payments.declare({
+  method: 'get',
+  path: '/',
+  summary: 'List payments, newest first (unmatched ones wait to be assigned)',
+  permission: 'billing.read',
+  feature: 'pppoe',
+  query: listQuerySchema,
+  response: z.object({ items: z.array(paymentSchema), nextCursor: z.string().nullable() }),
+  handler: async ({ query, dependencies }, context) =>
+    context.json(await listPayments(tenantDatabaseOf(context, dependencies), query)),
+});
+
+payments.declare({
+  method: 'post',
+  path: '/',
+  summary:
+    'Record a cash or bank payment (Idempotency-Key header or idempotencyKey); reactivates when it covers what is overdue',
+  permission: 'billing.write',
+  feature: 'pppoe',
+  body: recordPaymentSchema,
+  response: paymentSchema.extend({ settlement: settlementSchema }),
+  responseStatus: 201,
+  handler: async ({ body, dependencies }, context) => {
+    const idempotencyKey = context.req.header('idempotency-key') ?? body.idempotencyKey;
+    const { payment, isDuplicate } = await recordCounterPayment(dependencies, context, {
+      ...body,
+      idempotencyKey,
+    });
+    // A repeated key answers the payment recorded the first time, 200 instead of 201.
+    return context.json(payment, isDuplicate ? 200 : 201);
   },
-  {
-    method: 'post',
-    path: '/api/v1/payments',
-    summary:
-      'Record a cash or bank payment (Idempotency-Key header or idempotencyKey); reactivates when it covers what is overdue',
-    tag: 'billing',
-    permission: 'billing.write',
-    body: recordPaymentSchema,
-    response: paymentSchema.extend({ settlement: settlementSchema }),
-    responseStatus: 201,
-  },
-  {
-    method: 'post',
-    path: '/api/v1/payments/{id}/assign',
-    summary: 'Assign an unmatched C2B payment to a subscriber',
-    tag: 'billing',
-    permission: 'billing.write',
-    body: assignSchema,
-    response: paymentSchema.extend({ settlement: settlementSchema }),
-  },
-]);
+});
 
-export function paymentRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>();
-  routes.use('*', requireFeature(dependencies, 'pppoe'));
+payments.declare({
+  method: 'post',
+  path: '/:id/assign',
+  summary: 'Assign an unmatched C2B payment to a subscriber',
+  permission: 'billing.write',
+  feature: 'pppoe',
+  params: z.object({ id: z.string() }),
+  body: assignSchema,
+  response: paymentSchema.extend({ settlement: settlementSchema }),
+  handler: async ({ params, body, dependencies }, context) =>
+    context.json(await assignUnmatchedPayment(dependencies, context, params.id, body.subscriberId)),
+});
 
-  routes.get('/', requirePermission('billing.read'), async (context) => {
-    const query = parseQuery(context, listQuerySchema);
-    return context.json(await listPayments(tenantDatabaseOf(context, dependencies), query));
-  });
-
-  routes.post('/', requirePermission('billing.write'), async (context) => {
-    const input = await parseJsonBody(context, recordPaymentSchema);
-    const idempotencyKey = context.req.header('idempotency-key') ?? input.idempotencyKey;
-    if (!idempotencyKey || idempotencyKey.length > IDEMPOTENCY_KEY_LENGTH_MAX) {
-      throw new KiungaError(
-        'validation_failed',
-        'A payment needs an Idempotency-Key header (or idempotencyKey) of at most 100 characters.',
-      );
-    }
-    const database = tenantDatabaseOf(context, dependencies);
-    const { payment, isDuplicate } = await recordManualPayment(
-      database,
-      {
-        subscriberId: input.subscriberId,
-        amountCents: cents(input.amountCents),
-        method: input.method,
-        reference: input.reference ?? null,
-        idempotencyKey,
-      },
-      dependencies.clock.now(),
-    );
-    const settlement = await settleSubscriberPayment(dependencies, tenantIdOf(context), input.subscriberId);
-    if (!isDuplicate) {
-      await recordAudit(dependencies, context, {
-        action: 'payment.record',
-        target: payment.id,
-        detail: { subscriberId: input.subscriberId, amountCents: input.amountCents, method: input.method },
-      });
-    }
-    return context.json({ ...payment, settlement }, isDuplicate ? 200 : 201);
-  });
-
-  routes.post('/:id/assign', requirePermission('billing.write'), async (context) => {
-    const { subscriberId } = await parseJsonBody(context, assignSchema);
-    const database = tenantDatabaseOf(context, dependencies);
-    const { payment, isDuplicate } = await assignPayment(
-      database,
-      context.req.param('id'),
-      subscriberId,
-      dependencies.clock.now(),
-    );
-    const settlement = await settleSubscriberPayment(dependencies, tenantIdOf(context), subscriberId);
-    if (!isDuplicate) {
-      await recordAudit(dependencies, context, {
-        action: 'payment.assign',
-        target: payment.id,
-        detail: { subscriberId },
-      });
-    }
-    return context.json({ ...payment, settlement });
-  });
-  return routes;
-}
+export const paymentRoutes = (dependencies: ApiDependencies) => payments.mount(dependencies);

@@ -1,22 +1,17 @@
 // /api/v1/billing/settings (cycle rule, due days, dunning steps, invoice prefix, whole shillings) and
 // /api/v1/billing/subscribers/:id (one subscriber's cycle override and service start).
-import { Hono } from 'hono';
 import { z } from 'zod';
-import { recordAudit } from '../kernel/audit';
-import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
-import { requireFeature } from '../kernel/middleware/require-feature';
-import { requirePermission } from '../kernel/middleware/require-permission';
-import { registerApiOperations } from '../kernel/openapi';
+import type { ApiDependencies } from '../kernel/dependencies';
+import { routeGroup } from '../kernel/route';
 import { tenantDatabaseOf } from '../kernel/tenant-access';
-import { parseJsonBody } from '../kernel/validation';
+import { changeSubscriberTerms, updateBillingSettings } from './service';
 import {
   billingSettingsSchema,
   cycleRuleSchema,
   readBillingSettings,
   updateBillingSettingsSchema,
-  writeBillingSettings,
 } from './settings';
-import { readSubscriberTerms, updateSubscriberTerms } from './terms-store';
+import { readSubscriberTerms } from './terms-store';
 
 const termsSchema = z.object({
   subscriberId: z.string(),
@@ -27,83 +22,56 @@ const termsSchema = z.object({
 });
 const updateTermsSchema = termsSchema.omit({ subscriberId: true }).partial();
 
-registerApiOperations([
-  {
-    method: 'get',
-    path: '/api/v1/billing/settings',
-    summary: 'Billing settings of the ISP',
-    tag: 'billing',
-    permission: 'billing.read',
-    response: billingSettingsSchema,
-  },
-  {
-    method: 'patch',
-    path: '/api/v1/billing/settings',
-    summary:
-      'Change the cycle rule, due days, dunning steps, invoice prefix or whole-shilling invoices (on by default: M-Pesa moves no cents)',
-    tag: 'billing',
-    permission: 'billing.write',
-    body: updateBillingSettingsSchema,
-    response: billingSettingsSchema,
-  },
-  {
-    method: 'get',
-    path: '/api/v1/billing/subscribers/{id}',
-    summary: "A subscriber's billing terms",
-    tag: 'billing',
-    permission: 'billing.read',
-    response: termsSchema,
-  },
-  {
-    method: 'patch',
-    path: '/api/v1/billing/subscribers/{id}',
-    summary: "Override a subscriber's cycle (length, anchor day or signup day) or service start",
-    tag: 'billing',
-    permission: 'billing.write',
-    body: updateTermsSchema,
-    response: termsSchema,
-  },
-]);
+const billing = routeGroup({ basePath: '/api/v1/billing', tag: 'billing' });
+const subscriberParams = z.object({ id: z.string() });
 
-export function billingSettingsRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>();
-  routes.use('*', requireFeature(dependencies, 'pppoe'));
+billing.declare({
+  method: 'get',
+  path: '/settings',
+  summary: 'Billing settings of the ISP',
+  permission: 'billing.read',
+  feature: 'pppoe',
+  response: billingSettingsSchema,
+  handler: async ({ dependencies, respond }, context) =>
+    respond(await readBillingSettings(tenantDatabaseOf(context, dependencies))),
+});
 
-  routes.get('/settings', requirePermission('billing.read'), async (context) =>
-    context.json(await readBillingSettings(tenantDatabaseOf(context, dependencies))),
-  );
+billing.declare({
+  method: 'patch',
+  path: '/settings',
+  summary:
+    'Change the cycle rule, due days, dunning steps, invoice prefix or whole-shilling invoices (on by default: M-Pesa moves no cents)',
+  permission: 'billing.write',
+  feature: 'pppoe',
+  body: updateBillingSettingsSchema,
+  response: billingSettingsSchema,
+  handler: async ({ body, dependencies, respond }, context) =>
+    respond(await updateBillingSettings(dependencies, context, body)),
+});
 
-  routes.patch('/settings', requirePermission('billing.write'), async (context) => {
-    const input = await parseJsonBody(context, updateBillingSettingsSchema);
-    const database = tenantDatabaseOf(context, dependencies);
-    // One transaction: the settings written back are the settings read.
-    const settings = await database.transaction(async (transaction) => {
-      const next = { ...(await readBillingSettings(transaction)), ...input };
-      await writeBillingSettings(transaction, next, dependencies.clock.now());
-      return next;
-    });
-    await recordAudit(dependencies, context, { action: 'billing.settings.update', detail: input });
-    return context.json(settings);
-  });
+billing.declare({
+  method: 'get',
+  path: '/subscribers/:id',
+  summary: "A subscriber's billing terms",
+  permission: 'billing.read',
+  feature: 'pppoe',
+  params: subscriberParams,
+  response: termsSchema,
+  handler: async ({ params, dependencies, respond }, context) =>
+    respond(await readSubscriberTerms(tenantDatabaseOf(context, dependencies), params.id)),
+});
 
-  routes.get('/subscribers/:id', requirePermission('billing.read'), async (context) =>
-    context.json(await readSubscriberTerms(tenantDatabaseOf(context, dependencies), context.req.param('id'))),
-  );
+billing.declare({
+  method: 'patch',
+  path: '/subscribers/:id',
+  summary: "Override a subscriber's cycle (length, anchor day or signup day) or service start",
+  permission: 'billing.write',
+  feature: 'pppoe',
+  params: subscriberParams,
+  body: updateTermsSchema,
+  response: termsSchema,
+  handler: async ({ params, body, dependencies, respond }, context) =>
+    respond(await changeSubscriberTerms(dependencies, context, params.id, body)),
+});
 
-  routes.patch('/subscribers/:id', requirePermission('billing.write'), async (context) => {
-    const input = await parseJsonBody(context, updateTermsSchema);
-    const terms = await updateSubscriberTerms(
-      tenantDatabaseOf(context, dependencies),
-      context.req.param('id'),
-      input,
-      dependencies.clock.now(),
-    );
-    await recordAudit(dependencies, context, {
-      action: 'billing.subscriber_terms.update',
-      target: terms.subscriberId,
-      detail: input,
-    });
-    return context.json(terms);
-  });
-  return routes;
-}
+export const billingSettingsRoutes = (dependencies: ApiDependencies) => billing.mount(dependencies);

@@ -1,8 +1,9 @@
 // Whose accounts and roles a request may manage: its ISP's (staff, technicians) or the platform's
 // (sub-admins). The scope comes from the principal, never from the request.
 import { KiungaError } from '@kiunga/schemas';
-import type { Context, MiddlewareHandler } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
+import type { RouteGroup } from '../kernel/route';
 import { tenantIdOf } from '../kernel/tenant-access';
 import type { Permission, PrincipalKind } from './permissions';
 import { ensureBuiltInRoles } from './roles/service';
@@ -68,4 +69,19 @@ export function ensureTenantRoles(dependencies: ApiDependencies): MiddlewareHand
     }
     await next();
   };
+}
+
+/**
+ * The routes of a scope's accounts or roles, declared once per scope: one group for the ISP's, one
+ * for the platform's, each mounted behind the seeding of its built-in roles.
+ */
+export function mountScopedGroup(
+  dependencies: ApiDependencies,
+  groups: Record<ScopeKind, RouteGroup>,
+  scopeKind: ScopeKind,
+): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  routes.use('*', ensureTenantRoles(dependencies));
+  routes.route('/', groups[scopeKind].mount(dependencies));
+  return routes;
 }

@@ -19,6 +19,7 @@ registerApiOperations([
     path: '/api/v1/me',
     summary: 'Who is calling: kind, id, email, tenant and permissions of the token, key or session',
     tag: 'meta',
+    isSignedIn: true,
     response: z.object({
       kind: z.string(),
       id: z.string(),

@@ -1,4 +1,5 @@
-// The OpenAPI document covers the API: every route mounted under /api/v1 by createApp appears in it.
+// The OpenAPI document covers the API: every route mounted under /api/v1 by createApp appears in it,
+// with who may call it (a permission, any signed-in account, or anyone).
 import { type AaaControl, createSecretBox, generateMasterKey, systemClock } from '@kiunga/schemas';
 import { useTestDatabases } from '@kiunga/schemas/testing';
 import pino from 'pino';
@@ -47,6 +48,36 @@ describe('OpenAPI document', () => {
       return paths[path]?.[method] === undefined;
     });
     expect(missing, 'describe these with registerApiOperations() in their route file').toEqual([]);
+  });
+
+  it('documents who may call each identity, tenant and billing operation', () => {
+    const declaredTags = new Set([
+      'auth',
+      'users',
+      'roles',
+      'api-keys',
+      'platform',
+      'registration',
+      'billing',
+      'platform-billing',
+    ]);
+    const paths = buildOpenApiDocument().paths as Record<string, Record<string, Record<string, unknown>>>;
+    const undocumented = Object.entries(paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, operation]) => (operation.tags as string[]).some((tag) => declaredTags.has(tag)))
+        .filter(
+          ([, operation]) =>
+            operation['x-permission'] === undefined &&
+            operation['x-signed-in'] !== true &&
+            !(Array.isArray(operation.security) && operation.security.length === 0),
+        )
+        .map(([method]) => `${method} ${path}`),
+    );
+    expect(undocumented).toEqual([]);
+    expect(paths['/api/v1/auth/password']?.post?.['x-signed-in']).toBe(true);
+    expect(paths['/api/v1/platform/tenants/{id}/suspend']?.post?.['x-permission']).toBe('tenants.write');
+    expect(paths['/api/v1/invoices/{id}']?.get?.['x-feature']).toBe('pppoe');
+    expect(paths['/api/v1/registration']?.post?.security).toEqual([]);
   });
 
   it('documents identity operations with their request schemas and permissions', () => {

@@ -10,6 +10,7 @@ import {
   type AppEnv,
   apiErrorHandler,
   buildOpenApiDocument,
+  KiungaError,
   openApiPathOf,
   type Permission,
   type Principal,
@@ -72,6 +73,19 @@ widgets.declare({
   permission: 'signed-in',
   response: z.object({ ownerId: z.string() }),
   handler: ({ respond }, context) => respond({ ownerId: context.get('principal').id }),
+});
+
+widgets.declare({
+  method: 'patch',
+  path: '/shelves/:shelf',
+  summary: 'Rename a shelf',
+  permission: 'plans.write',
+  params: z.object({ shelf: z.coerce.number().int() }),
+  body: z.object({ name: z.string().min(1) }),
+  checkTarget: ({ params }) => {
+    if (params.shelf !== 1) throw new KiungaError('not_found', 'No such shelf.');
+  },
+  handler: ({ params, body, respond }) => respond({ shelf: params.shelf, name: body.name }),
 });
 
 const TIER1_HOTSPOT_TENANT = 'tenant-tier1';
@@ -193,6 +207,21 @@ describe('a declared route', () => {
     const refused = await appFor(null).request(`${BASE_PATH}/mine`);
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
+  });
+
+  it('answers 404 for a missing target before validating the body, 400 for a bad body of one that exists', async () => {
+    const rename = (shelf: number, body: unknown) =>
+      writer.request(`${BASE_PATH}/shelves/${shelf}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const missing = await rename(2, { name: '' });
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    expect((await rename(1, { name: '' })).status).toBe(400);
+    const renamed = await rename(1, { name: 'top' });
+    expect(await renamed.json()).toEqual({ shelf: 1, name: 'top' });
   });
 
   it('enforces the feature flag: a Tier 1 hotspot ISP is refused the SMS-only export', async () => {

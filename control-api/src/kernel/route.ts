@@ -51,10 +51,18 @@ export interface RouteDeclaration<
   /** A JSON body (415 unless sent as application/json, 400 when it does not parse). */
   body?: Body;
   response?: Output;
-  /** 200 unless said otherwise; `respond` answers with it. */
-  responseStatus?: ContentfulStatusCode;
+  /** 200 unless said otherwise; `respond` answers with it (a 204 route answers `context.body(null, 204)`). */
+  responseStatus?: ContentfulStatusCode | 204;
   /** application/json unless said otherwise (text/csv, application/pdf, text/html, RouterOS script). */
   responseContentType?: string;
+  /**
+   * Throws (404) when the path names nothing the caller may see; runs after the params parse and
+   * before the query and body do, so a request about a missing target answers 404, not 400.
+   */
+  checkTarget?: (
+    input: { params: Parsed<Params>; dependencies: ApiDependencies },
+    context: Context<AppEnv>,
+  ) => Promise<unknown> | unknown;
   handler: (
     input: RouteInput<Params, Query, Body, Output>,
     context: Context<AppEnv>,
@@ -162,7 +170,10 @@ function isObjectWithKey(schema: z.ZodType, key: string): boolean {
   return shape !== undefined && key in shape;
 }
 
-/** Permission before feature before parsing: a caller without access learns nothing from validation. */
+/**
+ * Permission before feature before parsing (and the target's existence before the body): a caller
+ * without access learns nothing from validation.
+ */
 function accessChecks(
   declaration: AnyRouteDeclaration,
   dependencies: ApiDependencies,
@@ -182,12 +193,14 @@ async function handle(
   context: Context<AppEnv>,
 ): Promise<Response> {
   const status = declaration.responseStatus ?? 200;
+  const params = declaration.params ? parseWith(declaration.params, context.req.param()) : undefined;
+  await declaration.checkTarget?.({ params, dependencies }, context);
   const input = {
-    params: declaration.params ? parseWith(declaration.params, context.req.param()) : undefined,
+    params,
     query: declaration.query ? parseQuery(context, declaration.query) : undefined,
     body: declaration.body ? await parseJsonBody(context, declaration.body) : undefined,
     dependencies,
-    respond: (value: unknown) => context.json(value as object, status),
+    respond: (value: unknown) => context.json(value as object, status as ContentfulStatusCode),
   };
   return declaration.handler(input, context);
 }

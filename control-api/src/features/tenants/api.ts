@@ -3,18 +3,22 @@
 // Suspension keeps RADIUS service for the ISP's clients and read access for its users; writes
 // get 403 tenant_suspended. Archive moves the tenant's data out of service (databases.archiveTenant).
 import { pageResponseSchema } from '@kiunga/schemas';
-import { Hono } from 'hono';
 import { z } from 'zod';
-import { emailSchema, generateTemporaryPassword, newPasswordSchema } from '../../identity/passwords';
+import { emailSchema, newPasswordSchema } from '../../identity/passwords';
 import { resetPasswordSchema } from '../../identity/users/api';
-import { resetPasswordOf } from '../../identity/users/service';
-import { recordAudit } from '../../kernel/audit';
-import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
-import { requirePermission } from '../../kernel/middleware/require-permission';
-import { registerApiOperations } from '../../kernel/openapi';
+import type { ApiDependencies } from '../../kernel/dependencies';
 import { pageQuerySchema } from '../../kernel/pagination';
-import { parseJsonBody, parseQuery } from '../../kernel/validation';
-import { changeTenantLifecycle, createTenantWithOwner, listTenants, ownerIdOf, readTenant } from './service';
+import { routeGroup } from '../../kernel/route';
+import {
+  changeTenantLifecycle,
+  createTenantAsOperator,
+  listTenants,
+  ownerIdOf,
+  readTenant,
+  resetOwnerPassword,
+  TENANT_STATUSES,
+  type TenantLifecycleAction,
+} from './service';
 
 /** Slugs appear in portal URLs; these would collide with the app's own paths. */
 const RESERVED_SLUGS = new Set([
@@ -79,14 +83,14 @@ export const createTenantSchema = z
   .superRefine(checkFeatureChoice);
 
 export const listTenantsQuerySchema = pageQuerySchema.extend({
-  status: z.enum(['trial', 'active', 'suspended', 'archived']).optional(),
+  status: z.enum(TENANT_STATUSES).optional(),
 });
 
 const tenantOutputSchema = z.object({
   id: z.string(),
   slug: z.string(),
   name: z.string(),
-  status: z.enum(['trial', 'active', 'suspended', 'archived']),
+  status: z.enum(TENANT_STATUSES),
   tier: z.string(),
   featureChoice: z.string().nullable(),
   trialEndsAt: z.number().int().nullable(),
@@ -103,116 +107,72 @@ const tenantOutputSchema = z.object({
   }),
 });
 
-registerApiOperations([
-  {
-    method: 'get',
-    path: '/api/v1/platform/tenants',
-    summary: 'List ISPs with status and key figures',
-    tag: 'platform',
-    permission: 'tenants.read',
-    query: listTenantsQuerySchema,
-    response: pageResponseSchema(tenantOutputSchema),
-  },
-  {
+const tenants = routeGroup({ basePath: '/api/v1/platform/tenants', tag: 'platform' });
+const tenantParams = z.object({ id: z.string() });
+
+tenants.declare({
+  method: 'get',
+  path: '/',
+  summary: 'List ISPs with status and key figures',
+  permission: 'tenants.read',
+  query: listTenantsQuerySchema,
+  response: pageResponseSchema(tenantOutputSchema),
+  handler: async ({ query, dependencies, respond }) => respond(await listTenants(dependencies, query)),
+});
+
+tenants.declare({
+  method: 'post',
+  path: '/',
+  summary:
+    "Create an ISP with its owner account; without a password, the owner's temporary one is returned once",
+  permission: 'tenants.write',
+  body: createTenantSchema,
+  response: tenantOutputSchema.extend({ ownerTemporaryPassword: z.string().optional() }),
+  responseStatus: 201,
+  handler: async ({ body, dependencies, respond }, context) =>
+    respond(await createTenantAsOperator(dependencies, context, body)),
+});
+
+tenants.declare({
+  method: 'get',
+  path: '/:id',
+  summary: 'One ISP with its key figures',
+  permission: 'tenants.read',
+  params: tenantParams,
+  response: tenantOutputSchema,
+  handler: async ({ params, dependencies, respond }) => respond(await readTenant(dependencies, params.id)),
+});
+
+const LIFECYCLE_SUMMARIES: Record<TenantLifecycleAction, string> = {
+  suspend: 'Suspend an ISP: RADIUS goes on, its users may read but not write',
+  reactivate: 'Reactivate a suspended ISP',
+  archive: 'Archive an ISP: accounts and keys stop working, its data is moved away',
+};
+
+for (const action of ['suspend', 'reactivate', 'archive'] as const)
+  tenants.declare({
     method: 'post',
-    path: '/api/v1/platform/tenants',
-    summary:
-      "Create an ISP with its owner account; without a password, the owner's temporary one is returned once",
-    tag: 'platform',
+    path: `/:id/${action}`,
+    summary: LIFECYCLE_SUMMARIES[action],
     permission: 'tenants.write',
-    body: createTenantSchema,
-    response: tenantOutputSchema.extend({ ownerTemporaryPassword: z.string().optional() }),
-    responseStatus: 201,
-  },
-  {
-    method: 'get',
-    path: '/api/v1/platform/tenants/{id}',
-    summary: 'One ISP with its key figures',
-    tag: 'platform',
-    permission: 'tenants.read',
+    params: tenantParams,
     response: tenantOutputSchema,
-  },
-  ...(['suspend', 'reactivate', 'archive'] as const).map((action) => ({
-    method: 'post' as const,
-    path: `/api/v1/platform/tenants/{id}/${action}`,
-    summary: {
-      suspend: 'Suspend an ISP: RADIUS goes on, its users may read but not write',
-      reactivate: 'Reactivate a suspended ISP',
-      archive: 'Archive an ISP: accounts and keys stop working, its data is moved away',
-    }[action],
-    tag: 'platform',
-    permission: 'tenants.write',
-    response: tenantOutputSchema,
-  })),
-  {
-    method: 'post',
-    path: '/api/v1/platform/tenants/{id}/owner/reset-password',
-    summary: "Reset the ISP owner's password (chosen, or a temporary one returned once)",
-    tag: 'platform',
-    permission: 'tenants.write',
-    body: resetPasswordSchema,
-    response: z.object({ id: z.string(), temporaryPassword: z.string().optional() }),
-  },
-]);
-
-export function tenantRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>();
-
-  routes.get('/', requirePermission('tenants.read'), async (context) =>
-    context.json(await listTenants(dependencies, parseQuery(context, listTenantsQuerySchema))),
-  );
-
-  routes.get('/:id', requirePermission('tenants.read'), async (context) =>
-    context.json(await readTenant(dependencies, context.req.param('id'))),
-  );
-
-  routes.post('/', requirePermission('tenants.write'), async (context) => {
-    const body = await parseJsonBody(context, createTenantSchema);
-    const temporaryPassword = body.owner.password ? undefined : generateTemporaryPassword();
-    const { tenantId, ownerId } = await createTenantWithOwner(dependencies, {
-      ...body,
-      isTrial: body.startTrial,
-      owner: {
-        ...body.owner,
-        password: body.owner.password ?? temporaryPassword ?? '',
-        mustChangePassword: temporaryPassword !== undefined,
-      },
-    });
-    await recordAudit(dependencies, context, {
-      action: 'tenant.create',
-      target: tenantId,
-      detail: { slug: body.slug, tier: body.tier, ownerId, ownerEmail: body.owner.email },
-    });
-    const record = await readTenant(dependencies, tenantId);
-    return context.json(
-      { ...record, ...(temporaryPassword ? { ownerTemporaryPassword: temporaryPassword } : {}) },
-      201,
-    );
+    handler: async ({ params, dependencies, respond }, context) =>
+      respond(await changeTenantLifecycle(dependencies, context, params.id, action)),
   });
 
-  for (const action of ['suspend', 'reactivate', 'archive'] as const)
-    routes.post(`/:id/${action}`, requirePermission('tenants.write'), async (context) => {
-      const tenantId = context.req.param('id') ?? '';
-      const { previousStatus } = await changeTenantLifecycle(dependencies, tenantId, action);
-      await recordAudit(dependencies, context, {
-        action: `tenant.${action}`,
-        target: tenantId,
-        detail: { from: previousStatus },
-      });
-      return context.json(await readTenant(dependencies, tenantId));
-    });
+tenants.declare({
+  method: 'post',
+  path: '/:id/owner/reset-password',
+  summary: "Reset the ISP owner's password (chosen, or a temporary one returned once)",
+  permission: 'tenants.write',
+  params: tenantParams,
+  // An unknown ISP (or one without an owner) answers 404 before the body is validated.
+  checkTarget: ({ params, dependencies }) => ownerIdOf(dependencies, params.id),
+  body: resetPasswordSchema,
+  response: z.object({ id: z.string(), temporaryPassword: z.string().optional() }),
+  handler: async ({ params, body, dependencies, respond }, context) =>
+    respond(await resetOwnerPassword(dependencies, context, params.id, body.password)),
+});
 
-  routes.post('/:id/owner/reset-password', requirePermission('tenants.write'), async (context) => {
-    const tenantId = context.req.param('id');
-    const ownerId = await ownerIdOf(dependencies, tenantId);
-    const body = await parseJsonBody(context, resetPasswordSchema);
-    const result = await resetPasswordOf(dependencies, ownerId, body.password);
-    await recordAudit(dependencies, context, {
-      action: 'user.password_reset',
-      target: ownerId,
-      detail: { tenantId },
-    });
-    return context.json({ id: ownerId, ...result });
-  });
-  return routes;
-}
+export const tenantRoutes = (dependencies: ApiDependencies) => tenants.mount(dependencies);

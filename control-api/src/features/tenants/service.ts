@@ -1,11 +1,14 @@
 // ISPs (tenants): creation with an owner account — the one path for the platform API, self-registration
 // and the demo seed — their key figures, and their lifecycle (suspend, reactivate, archive).
 import { type Clock, type Databases, KiungaError, newId } from '@kiunga/schemas';
-import { revokeAllSessionsOf } from '../../identity/refresh-tokens';
+import type { Context } from 'hono';
+import { generateTemporaryPassword } from '../../identity/passwords';
+import { issueTokenPair, revokeAllSessionsOf } from '../../identity/refresh-tokens';
 import { ensureBuiltInRoles } from '../../identity/roles/service';
-import { insertAccount, prepareAccount } from '../../identity/users/service';
+import { insertAccount, prepareAccount, resetPasswordOf } from '../../identity/users/service';
 import { userIdsOfTenant } from '../../identity/users/store';
-import type { ApiDependencies } from '../../kernel/dependencies';
+import { recordAudit, recordAuditAs } from '../../kernel/audit';
+import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import { decodeCursor, type Page, pageOf } from '../../kernel/pagination';
 import { TRIAL_DURATION_MS } from '../../platform-billing/core/tiers';
 import {
@@ -15,6 +18,7 @@ import {
   insertTenant,
   isSlugTaken,
   listTenantRows,
+  registeredTenantOf,
   revokeApiKeysOfTenant,
   setTenantStatus,
   type TenantRow,
@@ -79,7 +83,12 @@ export async function createTenantWithOwner(
   return { tenantId, ownerId: owner.id };
 }
 
-export interface TenantRecord extends Omit<TenantRow, 'ownerId' | 'ownerEmail'> {
+/** What tenants.status holds (schemas/src/tables/platform.ts); only the services here write it. */
+export const TENANT_STATUSES = ['trial', 'active', 'suspended', 'archived'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+
+export interface TenantRecord extends Omit<TenantRow, 'ownerId' | 'ownerEmail' | 'status'> {
+  status: TenantStatus;
   owner: { id: string; email: string | null } | null;
   figures: { nas: number; plans: number; vouchers: number; subscribers: number; openSessions: number };
 }
@@ -98,6 +107,7 @@ async function tenantRecord(dependencies: ApiDependencies, row: TenantRow): Prom
   const { ownerId, ownerEmail, ...tenant } = row;
   return {
     ...tenant,
+    status: tenant.status as TenantStatus,
     owner: ownerId ? { id: ownerId, email: ownerEmail } : null,
     figures: await figuresOf(dependencies, row),
   };
@@ -138,14 +148,15 @@ async function setStatus(dependencies: ApiDependencies, tenantId: string, status
 
 /**
  * Suspends (RADIUS goes on, the ISP's users may only read), reactivates (back to trial while it
- * lasts) or archives (sessions and API keys end, the data moves out of service) an ISP.
- * Answers the status it had before, for the audit log.
+ * lasts) or archives (sessions and API keys end, the data moves out of service) an ISP, audited
+ * with the status it had before; answers the ISP as it is now.
  */
 export async function changeTenantLifecycle(
   dependencies: ApiDependencies,
+  context: Context<AppEnv>,
   tenantId: string,
   action: TenantLifecycleAction,
-): Promise<{ previousStatus: string }> {
+): Promise<TenantRecord> {
   const row = await findTenant(dependencies, tenantId);
   if (row.status === 'archived') throw new KiungaError('conflict', 'This ISP is archived.');
   if (action === 'suspend') await setStatus(dependencies, row.id, 'suspended');
@@ -162,7 +173,12 @@ export async function changeTenantLifecycle(
     await revokeApiKeysOfTenant(platform, row.id, dependencies.clock.now());
     await dependencies.databases.archiveTenant(row.id);
   }
-  return { previousStatus: row.status };
+  await recordAudit(dependencies, context, {
+    action: `tenant.${action}`,
+    target: row.id,
+    detail: { from: row.status },
+  });
+  return readTenant(dependencies, row.id);
 }
 
 /** The ISP's owner account id, or 404 when it has none. */
@@ -170,4 +186,80 @@ export async function ownerIdOf(dependencies: ApiDependencies, tenantId: string)
   const row = await findTenant(dependencies, tenantId);
   if (!row.ownerId) throw new KiungaError('not_found', 'This ISP has no owner account.');
   return row.ownerId;
+}
+
+/**
+ * The platform operator creates an ISP with its owner; without a chosen password the owner gets a
+ * temporary one, in this answer only, to be changed at first sign-in.
+ */
+export async function createTenantAsOperator(
+  dependencies: ApiDependencies,
+  context: Context<AppEnv>,
+  input: Omit<NewTenantInput, 'isTrial' | 'owner'> & {
+    startTrial: boolean;
+    owner: { email: string; password?: string | undefined; displayName?: string | undefined };
+  },
+): Promise<TenantRecord & { ownerTemporaryPassword?: string }> {
+  const temporaryPassword = input.owner.password ? undefined : generateTemporaryPassword();
+  const { tenantId, ownerId } = await createTenantWithOwner(dependencies, {
+    ...input,
+    isTrial: input.startTrial,
+    owner: {
+      ...input.owner,
+      password: input.owner.password ?? temporaryPassword ?? '',
+      mustChangePassword: temporaryPassword !== undefined,
+    },
+  });
+  await recordAudit(dependencies, context, {
+    action: 'tenant.create',
+    target: tenantId,
+    detail: { slug: input.slug, tier: input.tier, ownerId, ownerEmail: input.owner.email },
+  });
+  const record = await readTenant(dependencies, tenantId);
+  return { ...record, ...(temporaryPassword ? { ownerTemporaryPassword: temporaryPassword } : {}) };
+}
+
+/** The operator resets the ISP owner's password (chosen, or a temporary one answered once). */
+export async function resetOwnerPassword(
+  dependencies: ApiDependencies,
+  context: Context<AppEnv>,
+  tenantId: string,
+  password: string | undefined,
+): Promise<{ id: string; temporaryPassword?: string }> {
+  const ownerId = await ownerIdOf(dependencies, tenantId);
+  const result = await resetPasswordOf(dependencies, ownerId, password);
+  await recordAudit(dependencies, context, {
+    action: 'user.password_reset',
+    target: ownerId,
+    detail: { tenantId },
+  });
+  return { id: ownerId, ...result };
+}
+
+/**
+ * Self-registration: a new ISP in a 24-hour trial and its owner, audited as the owner's own act;
+ * answers the tenant as the owner sees it and the owner's first tokens.
+ */
+export async function registerTenant(
+  dependencies: ApiDependencies,
+  context: Context,
+  input: Omit<NewTenantInput, 'isTrial'>,
+) {
+  const { tenantId, ownerId } = await createTenantWithOwner(dependencies, {
+    ...input,
+    featureChoice: input.tier === 'tier1' ? input.featureChoice : undefined,
+    isTrial: true,
+  });
+  await recordAuditAs(
+    dependencies,
+    context,
+    { id: ownerId, tenantId },
+    {
+      action: 'tenant.register',
+      target: tenantId,
+      detail: { slug: input.slug, tier: input.tier, featureChoice: input.featureChoice ?? null },
+    },
+  );
+  const tenant = await registeredTenantOf(dependencies.databases.platform, tenantId);
+  return { tenant, ownerId, ...(await issueTokenPair(dependencies, ownerId)) };
 }

@@ -141,6 +141,29 @@ describe('platform tenants API', () => {
     expect(fresh.body.mustChangePassword).toBe(true);
   });
 
+  it("answers 404 for an unknown ISP's owner reset before validating the body, 400 for a bad body of a known one", async () => {
+    const root = await kiunga().superAdminToken();
+    const isp = await kiunga().createIsp('reset-order');
+    const tooShort = { password: 'short' };
+    const unknown = await kiunga().request(
+      'POST',
+      '/api/v1/platform/tenants/tenant-nope/owner/reset-password',
+      {
+        token: root,
+        body: tooShort,
+      },
+    );
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('tenant_not_found');
+    const invalid = await kiunga().request(
+      'POST',
+      `/api/v1/platform/tenants/${isp.tenantId}/owner/reset-password`,
+      { token: root, body: tooShort },
+    );
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.code).toBe('validation_failed');
+  });
+
   it('lets an ISP register itself into a 24-hour trial', async () => {
     const registered = await kiunga().request('POST', '/api/v1/registration', {
       body: {

@@ -1,14 +1,11 @@
 // Per-ISP API keys for integrations (/api/v1/api-keys, api_keys.manage): the key is shown once
 // at creation; its permissions must be a subset of its creator's.
 import { pageResponseSchema } from '@kiunga/schemas';
-import { Hono } from 'hono';
 import { z } from 'zod';
-import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
-import { requirePermission } from '../../kernel/middleware/require-permission';
-import { registerApiOperations } from '../../kernel/openapi';
+import type { ApiDependencies } from '../../kernel/dependencies';
 import { pageQuerySchema } from '../../kernel/pagination';
+import { routeGroup } from '../../kernel/route';
 import { tenantIdOf } from '../../kernel/tenant-access';
-import { parseJsonBody, parseQuery } from '../../kernel/validation';
 import { createApiKey, listApiKeys, revokeApiKey } from './service';
 
 export const createApiKeySchema = z.object({
@@ -26,53 +23,42 @@ const apiKeyOutputSchema = z.object({
   revokedAt: z.number().int().nullable(),
 });
 
-registerApiOperations([
-  {
-    method: 'get',
-    path: '/api/v1/api-keys',
-    summary: "The ISP's API keys (never their secrets)",
-    tag: 'api-keys',
-    permission: 'api_keys.manage',
-    query: pageQuerySchema,
-    response: pageResponseSchema(apiKeyOutputSchema),
-  },
-  {
-    method: 'post',
-    path: '/api/v1/api-keys',
-    summary: 'Create an API key with a subset of your permissions; the key is returned only here',
-    tag: 'api-keys',
-    permission: 'api_keys.manage',
-    body: createApiKeySchema,
-    response: apiKeyOutputSchema.extend({ key: z.string() }),
-    responseStatus: 201,
-  },
-  {
-    method: 'delete',
-    path: '/api/v1/api-keys/{id}',
-    summary: 'Revoke an API key (it stops working at once)',
-    tag: 'api-keys',
-    permission: 'api_keys.manage',
-    responseStatus: 204,
-  },
-]);
+const apiKeys = routeGroup({ basePath: '/api/v1/api-keys', tag: 'api-keys' });
 
-export function apiKeyRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>();
-  routes.use('*', requirePermission('api_keys.manage'));
+apiKeys.declare({
+  method: 'get',
+  path: '/',
+  summary: "The ISP's API keys (never their secrets)",
+  permission: 'api_keys.manage',
+  query: pageQuerySchema,
+  response: pageResponseSchema(apiKeyOutputSchema),
+  handler: async ({ query, dependencies, respond }, context) =>
+    respond(await listApiKeys(dependencies, tenantIdOf(context), query)),
+});
 
-  routes.get('/', async (context) => {
-    const query = parseQuery(context, pageQuerySchema);
-    return context.json(await listApiKeys(dependencies, tenantIdOf(context), query));
-  });
+apiKeys.declare({
+  method: 'post',
+  path: '/',
+  summary: 'Create an API key with a subset of your permissions; the key is returned only here',
+  permission: 'api_keys.manage',
+  body: createApiKeySchema,
+  response: apiKeyOutputSchema.extend({ key: z.string() }),
+  responseStatus: 201,
+  handler: async ({ body, dependencies, respond }, context) =>
+    respond(await createApiKey(dependencies, context, tenantIdOf(context), body)),
+});
 
-  routes.post('/', async (context) => {
-    const body = await parseJsonBody(context, createApiKeySchema);
-    return context.json(await createApiKey(dependencies, context, tenantIdOf(context), body), 201);
-  });
-
-  routes.delete('/:id', async (context) => {
-    await revokeApiKey(dependencies, context, tenantIdOf(context), context.req.param('id'));
+apiKeys.declare({
+  method: 'delete',
+  path: '/:id',
+  summary: 'Revoke an API key (it stops working at once)',
+  permission: 'api_keys.manage',
+  params: z.object({ id: z.string() }),
+  responseStatus: 204,
+  handler: async ({ params, dependencies }, context) => {
+    await revokeApiKey(dependencies, context, tenantIdOf(context), params.id);
     return context.body(null, 204);
-  });
-  return routes;
-}
+  },
+});
+
+export const apiKeyRoutes = (dependencies: ApiDependencies) => apiKeys.mount(dependencies);

@@ -1,13 +1,11 @@
 // Roles as data: ISP roles (/api/v1/roles, staff.manage) and platform roles
 // (/api/v1/platform/roles, platform_users.manage). Built-in roles can be read, not changed.
 import { pageResponseSchema } from '@kiunga/schemas';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
-import { requirePermission } from '../../kernel/middleware/require-permission';
-import { registerApiOperations } from '../../kernel/openapi';
-import { parseJsonBody } from '../../kernel/validation';
-import { accountScopeOf, ensureTenantRoles, type ScopeKind } from '../scope';
+import { type RouteGroup, routeGroup } from '../../kernel/route';
+import { accountScopeOf, mountScopedGroup, type ScopeKind } from '../scope';
 import { createRole, deleteRole, getRole, listRoles, updateRole } from './service';
 
 /** Every catalogue name fits; more would only be duplicates. */
@@ -42,88 +40,86 @@ const roleOutputSchema = z.object({
   updatedAt: z.number().int(),
 });
 
-for (const scope of ['isp', 'platform'] as const) {
-  const base = scope === 'isp' ? '/api/v1/roles' : '/api/v1/platform/roles';
-  const tag = scope === 'isp' ? 'roles' : 'platform';
-  const permission = scope === 'isp' ? 'staff.manage' : 'platform_users.manage';
-  const whose = scope === 'isp' ? "the ISP's" : "the platform's";
-  registerApiOperations([
-    {
-      method: 'get',
-      path: base,
-      summary: `List ${whose} roles (built-in and custom)`,
-      tag,
-      permission,
-      response: pageResponseSchema(roleOutputSchema),
-    },
-    {
-      method: 'post',
-      path: base,
-      summary: `Create a custom role of ${whose} permissions (only ones you hold)`,
-      tag,
-      permission,
-      body: createRoleSchema,
-      response: roleOutputSchema,
-      responseStatus: 201,
-    },
-    {
-      method: 'get',
-      path: `${base}/{id}`,
-      summary: 'Get a role',
-      tag,
-      permission,
-      response: roleOutputSchema,
-    },
-    {
-      method: 'patch',
-      path: `${base}/{id}`,
-      summary: 'Rename a custom role or change its permissions (built-in roles are read-only)',
-      tag,
-      permission,
-      body: updateRoleSchema,
-      response: roleOutputSchema,
-    },
-    {
-      method: 'delete',
-      path: `${base}/{id}`,
-      summary: 'Delete a custom role no account holds',
-      tag,
-      permission,
-      responseStatus: 204,
-    },
-  ]);
-}
-
-export function roleRoutes(dependencies: ApiDependencies, scopeKind: ScopeKind): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>();
-  const platform = dependencies.databases.platform;
+/** The same five routes for an ISP's roles and the platform's, each scope under its own path and permission. */
+function declareRoleRoutes(scopeKind: ScopeKind): RouteGroup {
+  const roles = routeGroup({
+    basePath: scopeKind === 'isp' ? '/api/v1/roles' : '/api/v1/platform/roles',
+    tag: scopeKind === 'isp' ? 'roles' : 'platform',
+  });
   const permission = scopeKind === 'isp' ? 'staff.manage' : 'platform_users.manage';
-  routes.use('*', requirePermission(permission), ensureTenantRoles(dependencies));
+  const whose = scopeKind === 'isp' ? "the ISP's" : "the platform's";
+  const params = z.object({ id: z.string() });
 
-  routes.get('/', async (context) => {
-    const scope = accountScopeOf(context, scopeKind);
-    return context.json({ items: await listRoles(platform, scope.tenantId), nextCursor: null });
+  roles.declare({
+    method: 'get',
+    path: '/',
+    summary: `List ${whose} roles (built-in and custom)`,
+    permission,
+    response: pageResponseSchema(roleOutputSchema),
+    handler: async ({ dependencies, respond }, context) => {
+      const scope = accountScopeOf(context, scopeKind);
+      return respond({
+        items: await listRoles(dependencies.databases.platform, scope.tenantId),
+        nextCursor: null,
+      });
+    },
   });
 
-  routes.get('/:id', async (context) =>
-    context.json(await getRole(platform, accountScopeOf(context, scopeKind), context.req.param('id'))),
-  );
-
-  routes.post('/', async (context) => {
-    const scope = accountScopeOf(context, scopeKind);
-    const body = await parseJsonBody(context, createRoleSchema);
-    return context.json(await createRole(dependencies, context, scope, body), 201);
+  roles.declare({
+    method: 'post',
+    path: '/',
+    summary: `Create a custom role of ${whose} permissions (only ones you hold)`,
+    permission,
+    body: createRoleSchema,
+    response: roleOutputSchema,
+    responseStatus: 201,
+    handler: async ({ body, dependencies, respond }, context) =>
+      respond(await createRole(dependencies, context, accountScopeOf(context, scopeKind), body)),
   });
 
-  routes.patch('/:id', async (context) => {
-    const scope = accountScopeOf(context, scopeKind);
-    const body = await parseJsonBody(context, updateRoleSchema);
-    return context.json(await updateRole(dependencies, context, scope, context.req.param('id'), body));
+  roles.declare({
+    method: 'get',
+    path: '/:id',
+    summary: 'Get a role',
+    permission,
+    params,
+    response: roleOutputSchema,
+    handler: async ({ params, dependencies, respond }, context) =>
+      respond(await getRole(dependencies.databases.platform, accountScopeOf(context, scopeKind), params.id)),
   });
 
-  routes.delete('/:id', async (context) => {
-    await deleteRole(dependencies, context, accountScopeOf(context, scopeKind), context.req.param('id'));
-    return context.body(null, 204);
+  roles.declare({
+    method: 'patch',
+    path: '/:id',
+    summary: 'Rename a custom role or change its permissions (built-in roles are read-only)',
+    permission,
+    params,
+    body: updateRoleSchema,
+    response: roleOutputSchema,
+    handler: async ({ params, body, dependencies, respond }, context) =>
+      respond(await updateRole(dependencies, context, accountScopeOf(context, scopeKind), params.id, body)),
   });
-  return routes;
+
+  roles.declare({
+    method: 'delete',
+    path: '/:id',
+    summary: 'Delete a custom role no account holds',
+    permission,
+    params,
+    responseStatus: 204,
+    handler: async ({ params, dependencies }, context) => {
+      await deleteRole(dependencies, context, accountScopeOf(context, scopeKind), params.id);
+      return context.body(null, 204);
+    },
+  });
+  return roles;
 }
+
+const roleGroups: Record<ScopeKind, RouteGroup> = {
+  isp: declareRoleRoutes('isp'),
+  platform: declareRoleRoutes('platform'),
+};
+
+/** The scope's roles, its built-in ones seeded on first use. */
+export const roleRoutes = (dependencies: ApiDependencies, scopeKind: ScopeKind): Hono<AppEnv> =>
+  mountScopedGroup(dependencies, roleGroups, scopeKind);

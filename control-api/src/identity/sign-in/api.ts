@@ -5,8 +5,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import { authenticate } from '../../kernel/middleware/authenticate';
-import { registerApiOperations } from '../../kernel/openapi';
-import { parseJsonBody } from '../../kernel/validation';
+import { routeGroup } from '../../kernel/route';
 import { changeOwnPassword, disableTotp, enableTotp, startTotpEnrolment } from '../account/service';
 import { endCookieSession } from '../console-sessions';
 import { newPasswordSchema } from '../passwords';
@@ -56,123 +55,127 @@ const tokenPairSchema = z.object({
   mustChangePassword: z.boolean(),
 });
 
-registerApiOperations([
-  {
-    method: 'post',
-    path: '/api/v1/auth/login',
-    summary: 'Sign in with email, password (and TOTP code when on); answers an access and a refresh token',
-    tag: 'auth',
-    isPublic: true,
-    body: loginSchema,
-    response: tokenPairSchema,
-  },
-  {
-    method: 'post',
-    path: '/api/v1/auth/refresh',
-    summary: 'Trade a refresh token for a new pair (the old one is spent)',
-    tag: 'auth',
-    isPublic: true,
-    body: refreshSchema,
-    response: tokenPairSchema,
-  },
-  {
-    method: 'post',
-    path: '/api/v1/auth/logout',
-    summary: 'Revoke a refresh token and end the console cookie session',
-    tag: 'auth',
-    isPublic: true,
-    body: logoutSchema,
-    responseStatus: 204,
-  },
-  {
-    method: 'post',
-    path: '/api/v1/auth/session',
-    summary: 'Start a console cookie session (HttpOnly cookie); answers the CSRF token',
-    tag: 'auth',
-    isPublic: true,
-    body: loginSchema,
-    response: z.object({
-      csrfToken: z.string(),
-      expiresAt: z.number().int(),
-      kind: z.string(),
-      tenantId: z.string().nullable(),
-      home: z.string(),
-      mustChangePassword: z.boolean(),
-    }),
-  },
-  {
-    method: 'delete',
-    path: '/api/v1/auth/session',
-    summary: 'End the console cookie session',
-    tag: 'auth',
-    isPublic: true,
-    responseStatus: 204,
-  },
-  {
-    method: 'post',
-    path: '/api/v1/auth/totp/setup',
-    summary: 'Start two-factor enrolment (platform accounts and ISP owners): a new secret and otpauth URL',
-    tag: 'auth',
-    response: z.object({ secret: z.string(), otpauthUrl: z.string() }),
-  },
-  {
-    method: 'post',
-    path: '/api/v1/auth/totp/confirm',
-    summary:
-      'Turn two-factor sign-in on with a code from the new secret and the current password; every other session of the account ends',
-    tag: 'auth',
-    body: totpChangeSchema,
-    response: z.object({ totpEnabled: z.literal(true), tokens: renewedTokensSchema }),
-  },
-  {
-    method: 'post',
-    path: '/api/v1/auth/totp/disable',
-    summary:
-      'Turn two-factor sign-in off with a current code and the current password; every other session of the account ends',
-    tag: 'auth',
-    body: totpChangeSchema,
-    response: z.object({ totpEnabled: z.literal(false), tokens: renewedTokensSchema }),
-  },
-  {
-    method: 'post',
-    path: '/api/v1/auth/password',
-    summary:
-      "Change one's own password; every other session of the account ends. A token caller gets new tokens; a console session goes on",
-    tag: 'auth',
-    body: changePasswordSchema,
-    response: z.object({ changed: z.literal(true), tokens: renewedTokensSchema }),
-  },
-]);
+const auth = routeGroup({ basePath: '/api/v1/auth', tag: 'auth' });
 
-export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>();
+auth.declare({
+  method: 'post',
+  path: '/login',
+  summary: 'Sign in with email, password (and TOTP code when on); answers an access and a refresh token',
+  permission: 'public',
+  body: loginSchema,
+  response: tokenPairSchema,
+  handler: async ({ body, dependencies, respond }, context) =>
+    respond(await signInWithTokens(dependencies, context, body)),
+});
 
-  routes.post('/login', async (context) =>
-    context.json(await signInWithTokens(dependencies, context, await parseJsonBody(context, loginSchema))),
-  );
+auth.declare({
+  method: 'post',
+  path: '/refresh',
+  summary: 'Trade a refresh token for a new pair (the old one is spent)',
+  permission: 'public',
+  body: refreshSchema,
+  response: tokenPairSchema,
+  handler: async ({ body, dependencies, respond }) =>
+    respond(await refreshTokens(dependencies, body.refreshToken)),
+});
 
-  routes.post('/refresh', async (context) => {
-    const { refreshToken } = await parseJsonBody(context, refreshSchema);
-    return context.json(await refreshTokens(dependencies, refreshToken));
-  });
-
-  routes.post('/logout', async (context) => {
-    const { refreshToken } = await parseJsonBody(context, logoutSchema);
-    await signOut(dependencies, context, refreshToken);
+auth.declare({
+  method: 'post',
+  path: '/logout',
+  summary: 'Revoke a refresh token and end the console cookie session',
+  permission: 'public',
+  body: logoutSchema,
+  responseStatus: 204,
+  handler: async ({ body, dependencies }, context) => {
+    await signOut(dependencies, context, body.refreshToken);
     return context.body(null, 204);
-  });
+  },
+});
 
-  // A console session for browser clients: sets the HttpOnly cookie, answers the CSRF token.
-  routes.post('/session', async (context) =>
-    context.json(await signInWithCookie(dependencies, context, await parseJsonBody(context, loginSchema))),
-  );
+// A console session for browser clients: sets the HttpOnly cookie, answers the CSRF token.
+auth.declare({
+  method: 'post',
+  path: '/session',
+  summary: 'Start a console cookie session (HttpOnly cookie); answers the CSRF token',
+  permission: 'public',
+  body: loginSchema,
+  response: z.object({
+    csrfToken: z.string(),
+    expiresAt: z.number().int(),
+    kind: z.string(),
+    tenantId: z.string().nullable(),
+    home: z.string(),
+    mustChangePassword: z.boolean(),
+  }),
+  handler: async ({ body, dependencies, respond }, context) =>
+    respond(await signInWithCookie(dependencies, context, body)),
+});
 
-  routes.delete('/session', async (context) => {
+auth.declare({
+  method: 'delete',
+  path: '/session',
+  summary: 'End the console cookie session',
+  permission: 'public',
+  responseStatus: 204,
+  handler: async ({ dependencies }, context) => {
     await endCookieSession(dependencies, context);
     return context.body(null, 204);
-  });
+  },
+});
 
-  // Below: the signed-in account's own settings (not for API keys).
+// Below: the signed-in account's own settings (authenticated by authRoutes; not for API keys).
+auth.declare({
+  method: 'post',
+  path: '/totp/setup',
+  summary: 'Start two-factor enrolment (platform accounts and ISP owners): a new secret and otpauth URL',
+  permission: 'signed-in',
+  response: z.object({ secret: z.string(), otpauthUrl: z.string() }),
+  handler: async ({ dependencies, respond }, context) =>
+    respond(await startTotpEnrolment(dependencies, context.get('principal'))),
+});
+
+auth.declare({
+  method: 'post',
+  path: '/totp/confirm',
+  summary:
+    'Turn two-factor sign-in on with a code from the new secret and the current password; every other session of the account ends',
+  permission: 'signed-in',
+  body: totpChangeSchema,
+  response: z.object({ totpEnabled: z.literal(true), tokens: renewedTokensSchema }),
+  handler: async ({ body, dependencies, respond }, context) =>
+    respond({ totpEnabled: true, ...(await enableTotp(dependencies, context, body)) }),
+});
+
+auth.declare({
+  method: 'post',
+  path: '/totp/disable',
+  summary:
+    'Turn two-factor sign-in off with a current code and the current password; every other session of the account ends',
+  permission: 'signed-in',
+  body: totpChangeSchema,
+  response: z.object({ totpEnabled: z.literal(false), tokens: renewedTokensSchema }),
+  handler: async ({ body, dependencies, respond }, context) =>
+    respond({ totpEnabled: false, ...(await disableTotp(dependencies, context, body)) }),
+});
+
+auth.declare({
+  method: 'post',
+  path: '/password',
+  summary:
+    "Change one's own password; every other session of the account ends. A token caller gets new tokens; a console session goes on",
+  permission: 'signed-in',
+  body: changePasswordSchema,
+  response: z.object({ changed: z.literal(true), tokens: renewedTokensSchema }),
+  handler: async ({ body, dependencies, respond }, context) =>
+    respond({ changed: true, ...(await changeOwnPassword(dependencies, context, body)) }),
+});
+
+/**
+ * Mounted before authentication: sign-in is public; the account-settings paths authenticate here
+ * (POST /password also while a superior-set password awaits changing) and refuse API keys.
+ */
+export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
   for (const path of ['/totp/*', '/password']) {
     const isOwnPasswordRoute = path === '/password';
     routes.use(path, authenticate(dependencies, { isOwnPasswordRoute }), async (context, next) => {
@@ -181,27 +184,6 @@ export function authRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
       await next();
     });
   }
-
-  routes.post('/totp/setup', async (context) =>
-    context.json(await startTotpEnrolment(dependencies, context.get('principal'))),
-  );
-
-  routes.post('/totp/confirm', async (context) => {
-    const change = await parseJsonBody(context, totpChangeSchema);
-    const sessions = await enableTotp(dependencies, context, change);
-    return context.json({ totpEnabled: true, ...sessions });
-  });
-
-  routes.post('/totp/disable', async (context) => {
-    const change = await parseJsonBody(context, totpChangeSchema);
-    const sessions = await disableTotp(dependencies, context, change);
-    return context.json({ totpEnabled: false, ...sessions });
-  });
-
-  routes.post('/password', async (context) => {
-    const change = await parseJsonBody(context, changePasswordSchema);
-    const sessions = await changeOwnPassword(dependencies, context, change);
-    return context.json({ changed: true, ...sessions });
-  });
+  routes.route('/', auth.mount(dependencies));
   return routes;
 }
