@@ -10,7 +10,7 @@ import {
   ManualClock,
   type SqlDatabase,
 } from '@kiunga/schemas';
-import { openTestDatabases, type TestDatabases } from '@kiunga/schemas/testing';
+import { openTestDatabases, stopTestDatabaseServer, type TestDatabases } from '@kiunga/schemas/testing';
 import argon2 from 'argon2';
 import type { Hono } from 'hono';
 import pino from 'pino';
@@ -299,13 +299,19 @@ export async function openTestApp(options: TestAppOptions = {}): Promise<TestApp
   return buildTestApp(await openTestDatabases(), options);
 }
 
-/** For a test file: the app opened before its tests and closed after them; call the answer inside a test or hook. */
+/**
+ * For a test file: the app opened before its tests and closed after them (with the file's PostgreSQL
+ * server, if it started one); call the answer inside a test or hook.
+ */
 export function useTestApp(): () => TestApp {
   let opened: TestApp | undefined;
   beforeAll(async () => {
     opened = await openTestApp();
   });
-  afterAll(() => opened?.close());
+  afterAll(async () => {
+    await opened?.close();
+    await stopTestDatabaseServer();
+  });
   return () => {
     if (!opened) throw new Error('useTestApp: the app opens in beforeAll');
     return opened;
@@ -334,7 +340,10 @@ export function useTwoIspApp(prefix: string): () => TwoIspApp {
   beforeAll(async () => {
     opened = await openTwoIspApp({ prefix });
   });
-  afterAll(() => opened?.close());
+  afterAll(async () => {
+    await opened?.close();
+    await stopTestDatabaseServer();
+  });
   return () => {
     if (!opened) throw new Error('useTwoIspApp: the app opens in beforeAll');
     return opened;
