@@ -2,15 +2,15 @@
 // staff payments, invoices, statements, voids and refunds; the validation errors; and that ISP B
 // can neither read nor change ISP A's billing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestApp, type TestApp } from '../kernel/test-app';
+import { openTwoIspApp, type TwoIspApp } from '../kernel/testing/in-process-app';
 import { eat } from './core/test-fixtures';
 import { runTenantInvoices } from './store';
 import { insertMonthlySubscriber } from './test-tenant';
 
-let testApp: TestApp;
+let testApp: TwoIspApp;
 
 beforeAll(async () => {
-  testApp = await openTestApp();
+  testApp = await openTwoIspApp({ startMs: Date.UTC(2026, 0, 1) });
   const database = testApp.dependencies.databases.forTenant(testApp.ispA.tenantId);
   await insertMonthlySubscriber(database, {
     id: 'sub_wanjiru',

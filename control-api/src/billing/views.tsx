@@ -2,8 +2,9 @@
 // and one subscriber's balance, statement, invoices and the record-payment form.
 import type { SubscriberOutput } from '@kiunga/schemas';
 import { formatKsh } from '@kiunga/schemas';
-import { CsrfField, Empty, formatDateTime, Pager, StatusBadge } from '../console/components';
+import { CsrfField, Empty, formatDateTime, StatusBadge } from '../console/components';
 import { type ConsoleShell, Layout } from '../console/layout';
+import { type Column, DataTable, ListPage } from '../console/list-page';
 import type { PaymentRow } from './payments-store';
 import type { InvoiceOutput, Statement } from './queries';
 import type { BillingSettings } from './settings';
@@ -44,51 +45,38 @@ function InvoiceLinks(props: { invoice: InvoiceOutput }) {
   );
 }
 
+/** An invoice list's columns; the account column only where invoices of many subscribers are listed. */
+function invoiceColumns(showSubscriber: boolean): Array<Column<InvoiceOutput> | null> {
+  return [
+    { header: 'Number', class: 'mono', cell: (invoice) => invoice.number },
+    { header: 'Issued', cell: (invoice) => formatDateTime(invoice.issuedAt) },
+    showSubscriber
+      ? {
+          header: 'Account',
+          cell: (invoice) => (
+            <a class="mono" href={`/isp/billing/subscribers/${encodeURIComponent(invoice.subscriberId)}`}>
+              {invoice.accountNumber}
+            </a>
+          ),
+        }
+      : null,
+    { header: 'Period', cell: (invoice) => invoice.cycleKey },
+    { header: 'Due', cell: (invoice) => formatDateTime(invoice.dueAt) },
+    { header: 'Total', cell: (invoice) => formatKsh(invoice.totalCents) },
+    { header: 'Status', cell: (invoice) => <StatusBadge status={invoice.status} /> },
+    { header: 'Print', cell: (invoice) => <InvoiceLinks invoice={invoice} /> },
+  ];
+}
+
+const invoiceRowAttributes = (invoice: InvoiceOutput) => ({ 'data-invoice': invoice.number });
+
 function InvoiceTable(props: { invoices: InvoiceOutput[]; showSubscriber: boolean }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th>Number</th>
-            <th>Issued</th>
-            {props.showSubscriber ? <th>Account</th> : null}
-            <th>Period</th>
-            <th>Due</th>
-            <th>Total</th>
-            <th>Status</th>
-            <th>Print</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.invoices.map((invoice) => (
-            <tr data-invoice={invoice.number}>
-              <td class="mono">{invoice.number}</td>
-              <td>{formatDateTime(invoice.issuedAt)}</td>
-              {props.showSubscriber ? (
-                <td>
-                  <a
-                    class="mono"
-                    href={`/isp/billing/subscribers/${encodeURIComponent(invoice.subscriberId)}`}
-                  >
-                    {invoice.accountNumber}
-                  </a>
-                </td>
-              ) : null}
-              <td>{invoice.cycleKey}</td>
-              <td>{formatDateTime(invoice.dueAt)}</td>
-              <td>{formatKsh(invoice.totalCents)}</td>
-              <td>
-                <StatusBadge status={invoice.status} />
-              </td>
-              <td>
-                <InvoiceLinks invoice={invoice} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={props.invoices}
+      columns={invoiceColumns(props.showSubscriber)}
+      rowAttributes={invoiceRowAttributes}
+    />
   );
 }
 
@@ -102,10 +90,12 @@ export function InvoicesPage(props: {
 }) {
   const isFiltered = Boolean(props.query.status || props.query.subscriber);
   return (
-    <Layout title="Invoices" shell={props.shell}>
-      <h1>Billing</h1>
-      <BillingSections currentPath={props.shell.currentPath} />
-      <div class="toolbar">
+    <ListPage
+      title="Invoices"
+      heading="Billing"
+      shell={props.shell}
+      intro={<BillingSections currentPath={props.shell.currentPath} />}
+      filters={
         <form method="get" action="/isp/billing">
           <input
             name="subscriber"
@@ -125,20 +115,19 @@ export function InvoicesPage(props: {
             Filter
           </button>
         </form>
-      </div>
-      {props.invoices.length === 0 ? (
-        <Empty>
-          {props.isUnknownSubscriber
-            ? 'No subscriber has this account number or username.'
-            : isFiltered
-              ? 'No invoice matches this filter.'
-              : 'No invoices yet: the billing job issues them at the start of each cycle.'}
-        </Empty>
-      ) : (
-        <InvoiceTable invoices={props.invoices} showSubscriber={true} />
-      )}
-      <Pager path="/isp/billing" query={props.query} nextCursor={props.nextCursor} />
-    </Layout>
+      }
+      empty={
+        props.isUnknownSubscriber
+          ? 'No subscriber has this account number or username.'
+          : isFiltered
+            ? 'No invoice matches this filter.'
+            : 'No invoices yet: the billing job issues them at the start of each cycle.'
+      }
+      rows={props.invoices}
+      rowAttributes={invoiceRowAttributes}
+      columns={invoiceColumns(true)}
+      pager={{ path: '/isp/billing', query: props.query, nextCursor: props.nextCursor }}
+    />
   );
 }
 
@@ -169,10 +158,12 @@ export function PaymentsPage(props: {
   canWrite: boolean;
 }) {
   return (
-    <Layout title="Payments" shell={props.shell}>
-      <h1>Billing</h1>
-      <BillingSections currentPath={props.shell.currentPath} />
-      <div class="toolbar">
+    <ListPage
+      title="Payments"
+      heading="Billing"
+      shell={props.shell}
+      intro={<BillingSections currentPath={props.shell.currentPath} />}
+      filters={
         <form method="get" action="/isp/billing/payments">
           <select name="status" aria-label="Status">
             <option value="">All payments</option>
@@ -187,53 +178,36 @@ export function PaymentsPage(props: {
             Filter
           </button>
         </form>
-      </div>
-      {props.payments.length === 0 ? (
-        <Empty>
-          {props.query.status === 'unmatched'
-            ? 'No unmatched payments: every M-Pesa payment found its subscriber.'
-            : 'No payments yet.'}
-        </Empty>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Received</th>
-                <th>Method</th>
-                <th>Reference</th>
-                <th>Amount</th>
-                <th>Account typed</th>
-                <th>Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.payments.map((payment) => (
-                <tr data-payment={payment.providerTransactionId}>
-                  <td>{formatDateTime(payment.receivedAt)}</td>
-                  <td>{payment.provider}</td>
-                  <td class="mono">{payment.providerTransactionId}</td>
-                  <td>{formatKsh(payment.amountCents)}</td>
-                  <td class="mono">{payment.accountReference ?? '—'}</td>
-                  <td>
-                    {payment.status === 'unmatched' && props.canWrite ? (
-                      <AssignForm payment={payment} csrfToken={props.shell.csrfToken} />
-                    ) : payment.matchedKind === 'subscriber' && payment.matchedId ? (
-                      <a href={`/isp/billing/subscribers/${encodeURIComponent(payment.matchedId)}`}>
-                        <StatusBadge status={payment.status} />
-                      </a>
-                    ) : (
-                      <StatusBadge status={payment.status} />
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager path="/isp/billing/payments" query={props.query} nextCursor={props.nextCursor} />
-    </Layout>
+      }
+      empty={
+        props.query.status === 'unmatched'
+          ? 'No unmatched payments: every M-Pesa payment found its subscriber.'
+          : 'No payments yet.'
+      }
+      rows={props.payments}
+      rowAttributes={(payment) => ({ 'data-payment': payment.providerTransactionId })}
+      columns={[
+        { header: 'Received', cell: (payment) => formatDateTime(payment.receivedAt) },
+        { header: 'Method', cell: (payment) => payment.provider },
+        { header: 'Reference', class: 'mono', cell: (payment) => payment.providerTransactionId },
+        { header: 'Amount', cell: (payment) => formatKsh(payment.amountCents) },
+        { header: 'Account typed', class: 'mono', cell: (payment) => payment.accountReference ?? '—' },
+        {
+          header: 'Status',
+          cell: (payment) =>
+            payment.status === 'unmatched' && props.canWrite ? (
+              <AssignForm payment={payment} csrfToken={props.shell.csrfToken} />
+            ) : payment.matchedKind === 'subscriber' && payment.matchedId ? (
+              <a href={`/isp/billing/subscribers/${encodeURIComponent(payment.matchedId)}`}>
+                <StatusBadge status={payment.status} />
+              </a>
+            ) : (
+              <StatusBadge status={payment.status} />
+            ),
+        },
+      ]}
+      pager={{ path: '/isp/billing/payments', query: props.query, nextCursor: props.nextCursor }}
+    />
   );
 }
 

@@ -3,8 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { KiungaError } from '@kiunga/schemas';
 import { Hono } from 'hono';
-import type { ControlApiOptions } from '../app';
-import type { AppEnv } from './dependencies';
+import type { ApiDependencies, AppEnv } from './dependencies';
 
 /** Prometheus docs, "Exposition formats": the text format is served as version 0.0.4. */
 const PROMETHEUS_TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -30,7 +29,12 @@ export function isMetricsTokenPresented(authorization: string | undefined, token
   return timingSafeEqual(sha256(presented), sha256(token));
 }
 
-export function metricsRoutes(options: ControlApiOptions): Hono<AppEnv> {
+/** What /metrics reads: the token, the AAA server's text, and this process's own registry if it has one. */
+export interface MetricsSources extends Pick<ApiDependencies, 'metricsToken' | 'aaa'> {
+  ownMetricsText?: () => Promise<string>;
+}
+
+export function metricsRoutes(options: MetricsSources): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.get('/', async (context) => {
     const token = options.metricsToken;

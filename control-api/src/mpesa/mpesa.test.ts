@@ -3,14 +3,14 @@
 // callback URL never reaching another ISP's books.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertMonthlySubscriber } from '../billing/test-tenant';
-import { openTestApp, type TestApp } from '../kernel/test-app';
+import { openTwoIspApp, type TwoIspApp } from '../kernel/testing/in-process-app';
 import { LedgerAccount, loadAccountTransfers } from '../ledger/ledger';
 import { callbackUrls } from './callback-addresses';
 
-let testApp: TestApp;
+let testApp: TwoIspApp;
 
 beforeAll(async () => {
-  testApp = await openTestApp();
+  testApp = await openTwoIspApp();
   const database = testApp.dependencies.databases.forTenant(testApp.ispA.tenantId);
   await insertMonthlySubscriber(database, {
     id: 'sub_achieng',

@@ -3,13 +3,13 @@
 // one ISP's choice and notices stay its own.
 import { formatKsh } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestApp, type TestApp } from '../kernel/test-app';
+import { openTwoIspApp, type TwoIspApp } from '../kernel/testing/in-process-app';
 import { TIER2_MONTHLY_FEE_CENTS } from './core/tiers';
 
-let testApp: TestApp;
+let testApp: TwoIspApp;
 
 beforeAll(async () => {
-  testApp = await openTestApp();
+  testApp = await openTwoIspApp();
   // ISP A on Tier 1 (hotspot), as an ISP below the revenue threshold is; ISP B stays on Tier 2.
   await testApp.dependencies.databases.platform.run(
     `UPDATE tenants SET tier = 'tier1', feature_choice = 'hotspot' WHERE id = ?`,

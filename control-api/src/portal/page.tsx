@@ -6,6 +6,7 @@ import { BrandedPage, type IspBranding } from '../console/branded-page';
 import { InlineScript } from '../console/inline-script';
 import type { PortalPayments } from '../mpesa/availability';
 import { BuySection, PaymentsUnavailable, RecoverForm } from './payment-sections';
+import type { PortalPlan } from './portal-plan';
 import {
   chapFormAttributes,
   INLINE_ROUTER_PASSWORD_SCRIPT,
@@ -14,15 +15,9 @@ import {
 } from './router-login';
 
 export type PortalBranding = IspBranding;
-export type { RouterContext } from './router-login';
 
-export interface PortalPlan {
-  id: string;
-  name: string;
-  priceShillings: number;
-  validityText: string;
-  deviceLimit: number;
-}
+export type { PortalPlan } from './portal-plan';
+export type { RouterContext } from './router-login';
 
 const styles = `*{box-sizing:border-box}body{margin:0;font:16px/1.4 system-ui,sans-serif;color:#1f2937;background:#f3f4f6}
 header{background:var(--primary);color:#fff;padding:12px 16px;display:flex;gap:10px;align-items:center}

@@ -3,7 +3,7 @@
 // cannot, and the voucher recovery form (receipt proof; works without JavaScript).
 import type { Child } from 'hono/jsx';
 import type { PortalPayments } from '../mpesa/availability';
-import type { PortalPlan } from './page';
+import type { PortalPlan } from './portal-plan';
 
 const unavailableLines: Record<Exclude<PortalPayments, 'ready'>, string> = {
   not_configured:

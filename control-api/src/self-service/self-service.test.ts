@@ -3,16 +3,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
-  createTestIsp,
   signInWithToken,
   type TestApp,
   type TestIsp,
-  useTwoIsps,
-} from '../test-app';
+  useTwoIspApp,
+} from '../kernel/testing/in-process-app';
 
 const SUBSCRIBER_PASSWORD = 'pppoe-secret-1';
 
-const opened = useTwoIsps('self');
+const opened = useTwoIspApp('self');
 let testApp: TestApp;
 let ispA: TestIsp;
 let ispB: TestIsp;
@@ -43,7 +42,8 @@ async function createSubscriber(isp: TestIsp, password: string): Promise<{ accou
 let accountNumberA: string;
 
 beforeAll(async () => {
-  ({ testApp, ispA, ispB } = opened());
+  testApp = opened();
+  ({ ispA, ispB } = opened());
   accountNumberA = (await createSubscriber(ispA, SUBSCRIBER_PASSWORD)).accountNumber;
   await createSubscriber(ispB, 'another-secret-2');
 });
@@ -98,7 +98,7 @@ describe('self-service sign-in', () => {
   });
 
   it('limits wrong passwords per account, even for the right password after', async () => {
-    const isp = await createTestIsp(testApp, 'self-limit');
+    const isp = await testApp.createIsp('self-limit');
     await createSubscriber(isp, SUBSCRIBER_PASSWORD);
     for (let attempt = 0; attempt < 5; attempt++)
       expect(

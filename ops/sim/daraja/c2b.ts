@@ -1,7 +1,7 @@
 // C2B (paybill/till) in the simulator: URL registration, a customer's payment (validation, then confirmation),
 // and the transaction status query whose result is posted to its ResultURL.
 import { z } from 'zod';
-import type { HandlerResult, SimulatorContext } from './daraja-simulator';
+import type { HandlerResult, SimulatorContext } from './context';
 import type { C2bRegistration, CallbackDelivery } from './state';
 import {
   amountToCents,

@@ -1,5 +1,5 @@
 // STK push (M-Pesa Express) and its query, as the simulator answers them and posts their callbacks.
-import type { HandlerResult, SimulatorContext } from './daraja-simulator';
+import type { HandlerResult, SimulatorContext } from './context';
 import { MAGIC_PHONE_SCENARIOS, STK_SCENARIOS, type StkScenarioName } from './scenarios';
 import type { StkTransaction } from './state';
 import {

@@ -1,9 +1,9 @@
 // The audit log in-process: an ISP reads only its own entries, the platform everyone's (filtered by
 // ISP, action family and time), newest first and paged; bad filters are refused.
 import { describe, expect, it } from 'vitest';
-import { TEST_PASSWORD, useInProcessApp } from '../../kernel/testing/in-process-app';
+import { TEST_PASSWORD, useTestApp } from '../../kernel/testing/in-process-app';
 
-const kiunga = useInProcessApp();
+const kiunga = useTestApp();
 
 async function changeRadiusSettings(token: string, idleTimeoutSeconds: number) {
   const answer = await kiunga().request('PATCH', '/api/v1/settings/radius', {

@@ -1,7 +1,7 @@
 // /api/v1/branding in process: read the defaults, set name, colours and logo, the validation
 // errors, and ISP B's change never touching ISP A's branding.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestApp, type TestApp } from '../../kernel/test-app';
+import { openTwoIspApp, type TwoIspApp } from '../../kernel/testing/in-process-app';
 
 interface BrandingBody {
   displayName: string | null;
@@ -10,10 +10,10 @@ interface BrandingBody {
   logo: string | null;
 }
 
-let testApp: TestApp;
+let testApp: TwoIspApp;
 
 beforeAll(async () => {
-  testApp = await openTestApp();
+  testApp = await openTwoIspApp();
 });
 
 afterAll(async () => {

@@ -1,9 +1,9 @@
 // The ISP console's home page (/isp) in process: counts of what the signed-in ISP runs, each from
 // its own rows only, and the live sessions; a visitor without a session is sent to sign in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestApp, TEST_HOTSPOT_PLAN, type TestApp } from '../../kernel/test-app';
+import { openTwoIspApp, TEST_HOTSPOT_PLAN, type TwoIspApp } from '../../kernel/testing/in-process-app';
 
-let testApp: TestApp;
+let testApp: TwoIspApp;
 
 /** The figure shown for a dashboard label, e.g. "Plans" → "2" (each figure is marked data-figure). */
 function figureOf(html: string, label: string): string | undefined {
@@ -11,7 +11,7 @@ function figureOf(html: string, label: string): string | undefined {
 }
 
 beforeAll(async () => {
-  testApp = await openTestApp();
+  testApp = await openTwoIspApp();
   for (const name of ['Two hours', 'One day']) {
     await testApp.ispA.request('POST', '/api/v1/plans', { ...TEST_HOTSPOT_PLAN, name });
   }

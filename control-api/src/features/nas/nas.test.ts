@@ -2,7 +2,7 @@
 // rotate, its RouterOS script, delete, the validation errors, and ISP B never reading or changing
 // ISP A's routers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idleAaaControl, openTestApp, type TestApp } from '../../kernel/test-app';
+import { idleAaaControl, openTwoIspApp, type TwoIspApp } from '../../kernel/testing/in-process-app';
 
 interface NasBody {
   id: string;
@@ -12,7 +12,7 @@ interface NasBody {
   routerosScript?: string;
 }
 
-let testApp: TestApp;
+let testApp: TwoIspApp;
 let registryReloads = 0;
 let nas: NasBody;
 
@@ -21,7 +21,7 @@ async function errorOf(response: Response): Promise<{ code: string; message: str
 }
 
 beforeAll(async () => {
-  testApp = await openTestApp({
+  testApp = await openTwoIspApp({
     aaa: idleAaaControl({
       reloadNasRegistry: async () => {
         registryReloads += 1;

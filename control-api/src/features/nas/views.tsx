@@ -1,7 +1,8 @@
 // ISP console: the ISP's MikroTik routers (NAS), add form, and the one-time secret page.
 import type { NasOutput } from '@kiunga/schemas';
-import { CsrfField, Empty, formatDateTime, Pager, PostButton } from '../../console/components';
+import { CsrfField, formatDateTime, PostButton } from '../../console/components';
 import { type ConsoleShell, Layout } from '../../console/layout';
+import { ListPage } from '../../console/list-page';
 
 export function NasPage(props: {
   shell: ConsoleShell;
@@ -14,57 +15,48 @@ export function NasPage(props: {
 }) {
   const draft = props.draft ?? null;
   return (
-    <Layout title="Routers (NAS)" shell={props.shell}>
-      <h1>Routers (NAS)</h1>
-      {props.devices.length === 0 ? (
-        <Empty>No router yet. Add your MikroTik below to let it talk to Kiunga.</Empty>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Address</th>
-                <th>NAS-Identifier</th>
-                <th>CoA port</th>
-                <th>Message-Authenticator</th>
-                <th>Hotspot DNS name</th>
-                <th>Added</th>
-                {props.hasScript ? <th /> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {props.devices.map((nas) => (
-                <tr data-nas-id={nas.id}>
-                  <td>{nas.name}</td>
-                  <td class="mono">{nas.ipAddress ?? '—'}</td>
-                  <td class="mono">{nas.identifier ?? '—'}</td>
-                  <td>{nas.coaPort}</td>
-                  <td>{nas.requireMessageAuthenticator ? 'required' : 'optional'}</td>
-                  <td class="mono">
-                    {nas.hotspotDnsName
-                      ? `${nas.hotspotDnsName}${nas.isHotspotHttps ? ' (HTTPS)' : ''}`
-                      : '—'}
-                  </td>
-                  <td>{formatDateTime(nas.createdAt)}</td>
-                  {props.hasScript ? (
-                    <td>
-                      <a href={`/isp/nas/${nas.id}/script`}>RouterOS script</a>
-                      {props.canWrite ? (
-                        <>
-                          {' · '}
-                          <a href={`/isp/nas/${nas.id}`}>Edit</a>
-                        </>
-                      ) : null}
-                    </td>
+    <ListPage
+      title="Routers (NAS)"
+      shell={props.shell}
+      empty="No router yet. Add your MikroTik below to let it talk to Kiunga."
+      rows={props.devices}
+      rowAttributes={(nas) => ({ 'data-nas-id': nas.id })}
+      columns={[
+        { header: 'Name', cell: (nas) => nas.name },
+        { header: 'Address', class: 'mono', cell: (nas) => nas.ipAddress ?? '—' },
+        { header: 'NAS-Identifier', class: 'mono', cell: (nas) => nas.identifier ?? '—' },
+        { header: 'CoA port', cell: (nas) => nas.coaPort },
+        {
+          header: 'Message-Authenticator',
+          cell: (nas) => (nas.requireMessageAuthenticator ? 'required' : 'optional'),
+        },
+        {
+          header: 'Hotspot DNS name',
+          class: 'mono',
+          cell: (nas) =>
+            nas.hotspotDnsName ? `${nas.hotspotDnsName}${nas.isHotspotHttps ? ' (HTTPS)' : ''}` : '—',
+        },
+        { header: 'Added', cell: (nas) => formatDateTime(nas.createdAt) },
+        props.hasScript
+          ? {
+              header: '',
+              cell: (nas) => (
+                <>
+                  <a href={`/isp/nas/${nas.id}/script`}>RouterOS script</a>
+                  {props.canWrite ? (
+                    <>
+                      {' · '}
+                      <a href={`/isp/nas/${nas.id}`}>Edit</a>
+                    </>
                   ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager path="/isp/nas" query={props.query} nextCursor={props.nextCursor} />
+                </>
+              ),
+            }
+          : null,
+      ]}
+      pager={{ path: '/isp/nas', query: props.query, nextCursor: props.nextCursor }}
+    >
+      {' '}
       {props.canWrite ? (
         <section class="card">
           <h2>Add a router</h2>
@@ -123,7 +115,7 @@ export function NasPage(props: {
           </form>
         </section>
       ) : null}
-    </Layout>
+    </ListPage>
   );
 }
 

@@ -2,9 +2,9 @@
 // filtered by status or subscriber and paged; bad filters are refused; ISP B never sees A's messages.
 import { insertOf, tenantSchema } from '@kiunga/schemas';
 import { describe, expect, it } from 'vitest';
-import { useInProcessApp } from '../../kernel/testing/in-process-app';
+import { useTestApp } from '../../kernel/testing/in-process-app';
 
-const kiunga = useInProcessApp();
+const kiunga = useTestApp();
 
 /** A message as the billing jobs queue it (the outbox has no API to write). */
 async function queueMessage(tenantId: string, subscriberId: string, status: string, createdAt: number) {

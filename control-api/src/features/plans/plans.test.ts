@@ -1,7 +1,7 @@
 // /api/v1/plans in process: create hotspot and PPPoE plans, list by kind, edit, delete, the
 // validation errors, and ISP B never reading, changing or deleting ISP A's plans.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestApp, TEST_HOTSPOT_PLAN, type TestApp } from '../../kernel/test-app';
+import { openTwoIspApp, TEST_HOTSPOT_PLAN, type TwoIspApp } from '../../kernel/testing/in-process-app';
 
 interface PlanBody {
   id: string;
@@ -13,14 +13,14 @@ interface PlanBody {
   isActive: boolean;
 }
 
-let testApp: TestApp;
+let testApp: TwoIspApp;
 
 async function errorCodeOf(response: Response): Promise<string> {
   return ((await response.json()) as { error: { code: string } }).error.code;
 }
 
 beforeAll(async () => {
-  testApp = await openTestApp();
+  testApp = await openTwoIspApp();
 });
 
 afterAll(async () => {

@@ -1,8 +1,9 @@
 // ISP console: plans list, create form and edit form (hotspot packages and monthly PPPoE/static).
 import type { PlanOutput } from '@kiunga/schemas';
 import { centsToShillingsText, formatKsh } from '@kiunga/schemas';
-import { CsrfField, Empty, Pager, StatusBadge } from '../../console/components';
+import { CsrfField, StatusBadge } from '../../console/components';
 import { type ConsoleShell, Layout } from '../../console/layout';
+import { ListPage } from '../../console/list-page';
 import { formatValidity } from '../vouchers/voucher-sheet';
 
 export function planTerms(plan: PlanOutput): string {
@@ -21,49 +22,32 @@ export function PlansPage(props: {
   draft?: Record<string, string> | null;
 }) {
   return (
-    <Layout title="Plans" shell={props.shell}>
-      <h1>Plans</h1>
-      {props.plans.length === 0 ? (
-        <Empty>No plans yet. Create your first package below.</Empty>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Kind</th>
-                <th>Price</th>
-                <th>Terms</th>
-                <th>Speed</th>
-                <th>Status</th>
-                {props.canWrite ? <th /> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {props.plans.map((plan) => (
-                <tr data-plan-id={plan.id}>
-                  <td>{plan.name}</td>
-                  <td>{plan.kind}</td>
-                  <td>{formatKsh(plan.priceCents)}</td>
-                  <td>{planTerms(plan)}</td>
-                  <td class="mono">{plan.rateLimit}</td>
-                  <td>
-                    <StatusBadge status={plan.isActive ? 'active' : 'archived'} />
-                  </td>
-                  {props.canWrite ? (
-                    <td>
-                      <a class="button secondary" href={`/isp/plans/${plan.id}`}>
-                        Edit
-                      </a>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager path="/isp/plans" query={props.query} nextCursor={props.nextCursor} />
+    <ListPage
+      title="Plans"
+      shell={props.shell}
+      empty="No plans yet. Create your first package below."
+      rows={props.plans}
+      rowAttributes={(plan) => ({ 'data-plan-id': plan.id })}
+      columns={[
+        { header: 'Name', cell: (plan) => plan.name },
+        { header: 'Kind', cell: (plan) => plan.kind },
+        { header: 'Price', cell: (plan) => formatKsh(plan.priceCents) },
+        { header: 'Terms', cell: (plan) => planTerms(plan) },
+        { header: 'Speed', class: 'mono', cell: (plan) => plan.rateLimit },
+        { header: 'Status', cell: (plan) => <StatusBadge status={plan.isActive ? 'active' : 'archived'} /> },
+        props.canWrite
+          ? {
+              header: '',
+              cell: (plan) => (
+                <a class="button secondary" href={`/isp/plans/${plan.id}`}>
+                  Edit
+                </a>
+              ),
+            }
+          : null,
+      ]}
+      pager={{ path: '/isp/plans', query: props.query, nextCursor: props.nextCursor }}
+    >
       {props.canWrite ? (
         <section class="card">
           <h2>New plan</h2>
@@ -75,7 +59,7 @@ export function PlansPage(props: {
           />
         </section>
       ) : null}
-    </Layout>
+    </ListPage>
   );
 }
 

@@ -3,9 +3,9 @@
 // disconnecting ISP A's sessions.
 import type { LiveSessionView } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idleAaaControl, openTestApp, type TestApp } from '../../kernel/test-app';
+import { idleAaaControl, openTwoIspApp, type TwoIspApp } from '../../kernel/testing/in-process-app';
 
-let testApp: TestApp;
+let testApp: TwoIspApp;
 const disconnectRequests: Array<{ tenantId: string; sessionId: string }> = [];
 
 function liveSessionOf(tenantId: string, sessionId: string): LiveSessionView {
@@ -27,7 +27,7 @@ function liveSessionOf(tenantId: string, sessionId: string): LiveSessionView {
 }
 
 beforeAll(async () => {
-  testApp = await openTestApp({
+  testApp = await openTwoIspApp({
     // As the AAA server does: each ISP sees only its own sessions; ISP A has two live.
     aaa: idleAaaControl({
       listSessions: (tenantId, options) =>

@@ -1,15 +1,9 @@
 // ISP console: live sessions from the AAA server, with a disconnect button per session.
 import type { SessionOutput } from '@kiunga/schemas';
-import {
-  Empty,
-  formatBytes,
-  formatDateTime,
-  formatDuration,
-  Pager,
-  PostButton,
-} from '../../console/components';
+import { formatBytes, formatDateTime, formatDuration, PostButton } from '../../console/components';
 import { InlineScript } from '../../console/inline-script';
-import { type ConsoleShell, Layout } from '../../console/layout';
+import type { ConsoleShell } from '../../console/layout';
+import { type Column, ListPage } from '../../console/list-page';
 
 export function SessionsPage(props: {
   shell: ConsoleShell;
@@ -21,70 +15,64 @@ export function SessionsPage(props: {
   /** The first page follows the live feed (WebSocket); later pages stay as they were served. */
   isLive: boolean;
 }) {
-  const isEmpty = props.sessions.length === 0;
   return (
-    <Layout title="Live sessions" shell={props.shell}>
-      <h1>Live sessions</h1>
-      <p>
-        <a href="/isp/sessions">Refresh</a> · <a href="/isp/sessions/history">Session history</a>{' '}
-        <span class="muted" data-live-indicator hidden>
-          · ● live
-        </span>
-      </p>
-      <div data-live-empty hidden={!isEmpty}>
-        <Empty>Nobody is online right now.</Empty>
-      </div>
-      <div
-        class="table-wrap"
-        hidden={isEmpty}
-        data-live-table={props.isLive ? '' : undefined}
-        data-nas-names={JSON.stringify(Object.fromEntries(props.nasNames))}
-      >
-        <table>
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>Kind</th>
-              <th>Router</th>
-              <th>IP</th>
-              <th>Device</th>
-              <th>Uptime</th>
-              <th>Down / up</th>
-              {props.canDisconnect ? <th /> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {props.sessions.map((session) => (
-              <tr data-session-user={session.username}>
-                <td class="mono">{session.username}</td>
-                <td>{session.subjectKind}</td>
-                <td>{props.nasNames.get(session.nasId) ?? session.nasId}</td>
-                <td class="mono">{session.framedIp ?? '—'}</td>
-                <td class="mono">{session.callingStationId || '—'}</td>
-                <td>{formatDuration(session.uptimeSeconds)}</td>
-                <td>
-                  {formatBytes(session.outputOctets)} / {formatBytes(session.inputOctets)}
-                </td>
-                {props.canDisconnect ? (
-                  <td>
-                    <DisconnectButton session={session} csrfToken={props.shell.csrfToken} />
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+    <ListPage
+      title="Live sessions"
+      shell={props.shell}
+      intro={
+        <p>
+          <a href="/isp/sessions">Refresh</a> · <a href="/isp/sessions/history">Session history</a>{' '}
+          <span class="muted" data-live-indicator hidden>
+            · ● live
+          </span>
+        </p>
+      }
+      empty="Nobody is online right now."
+      isUpdatedLive={true}
+      attributes={{
+        'data-live-table': props.isLive ? '' : undefined,
+        'data-nas-names': JSON.stringify(Object.fromEntries(props.nasNames)),
+      }}
+      rows={props.sessions}
+      rowAttributes={(session) => ({ 'data-session-user': session.username })}
+      columns={[
+        ...sessionColumns(props.nasNames),
+        { header: 'IP', class: 'mono', cell: (session) => session.framedIp ?? '—' },
+        { header: 'Device', class: 'mono', cell: (session) => session.callingStationId || '—' },
+        { header: 'Uptime', cell: (session) => formatDuration(session.uptimeSeconds) },
+        trafficColumn,
+        props.canDisconnect
+          ? {
+              header: '',
+              cell: (session) => <DisconnectButton session={session} csrfToken={props.shell.csrfToken} />,
+            }
+          : null,
+      ]}
+      pager={{ path: '/isp/sessions', query: props.query, nextCursor: props.nextCursor }}
+    >
       {props.isLive && props.canDisconnect ? (
         <template data-live-disconnect>
           <DisconnectButton session={null} csrfToken={props.shell.csrfToken} />
         </template>
       ) : null}
       {props.isLive ? <InlineScript source={LIVE_SESSIONS_SCRIPT} /> : null}
-      <Pager path="/isp/sessions" query={props.query} nextCursor={props.nextCursor} />
-    </Layout>
+    </ListPage>
   );
 }
+
+/** Who, what kind and on which router: the first columns of the live and the history lists. */
+function sessionColumns(nasNames: Map<string, string>): Column<SessionOutput>[] {
+  return [
+    { header: 'User', class: 'mono', cell: (session) => session.username },
+    { header: 'Kind', cell: (session) => session.subjectKind },
+    { header: 'Router', cell: (session) => nasNames.get(session.nasId) ?? session.nasId },
+  ];
+}
+
+const trafficColumn: Column<SessionOutput> = {
+  header: 'Down / up',
+  cell: (session) => `${formatBytes(session.outputOctets)} / ${formatBytes(session.inputOctets)}`,
+};
 
 /** A session's disconnect form; with no session, the blank the live script fills in per row. */
 function DisconnectButton(props: { session: SessionOutput | null; csrfToken: string }) {
@@ -134,48 +122,26 @@ export function SessionHistoryPage(props: {
   query: Record<string, string | undefined>;
 }) {
   return (
-    <Layout title="Session history" shell={props.shell}>
-      <p>
-        <a href="/isp/sessions">← Live sessions</a>
-      </p>
-      <h1>Session history</h1>
-      {props.sessions.length === 0 ? (
-        <Empty>No closed sessions yet.</Empty>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>User</th>
-                <th>Kind</th>
-                <th>Router</th>
-                <th>Started</th>
-                <th>Ended</th>
-                <th>Duration</th>
-                <th>Down / up</th>
-                <th>Why it ended</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.sessions.map((session) => (
-                <tr data-history-user={session.username}>
-                  <td class="mono">{session.username}</td>
-                  <td>{session.subjectKind}</td>
-                  <td>{props.nasNames.get(session.nasId) ?? session.nasId}</td>
-                  <td>{formatDateTime(session.startedAt)}</td>
-                  <td>{formatDateTime(session.stoppedAt)}</td>
-                  <td>{formatDuration(session.uptimeSeconds)}</td>
-                  <td>
-                    {formatBytes(session.outputOctets)} / {formatBytes(session.inputOctets)}
-                  </td>
-                  <td>{session.terminateCause ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager path="/isp/sessions/history" query={props.query} nextCursor={props.nextCursor} />
-    </Layout>
+    <ListPage
+      title="Session history"
+      shell={props.shell}
+      above={
+        <p>
+          <a href="/isp/sessions">← Live sessions</a>
+        </p>
+      }
+      empty="No closed sessions yet."
+      rows={props.sessions}
+      rowAttributes={(session) => ({ 'data-history-user': session.username })}
+      columns={[
+        ...sessionColumns(props.nasNames),
+        { header: 'Started', cell: (session) => formatDateTime(session.startedAt) },
+        { header: 'Ended', cell: (session) => formatDateTime(session.stoppedAt) },
+        { header: 'Duration', cell: (session) => formatDuration(session.uptimeSeconds) },
+        trafficColumn,
+        { header: 'Why it ended', cell: (session) => session.terminateCause ?? '—' },
+      ]}
+      pager={{ path: '/isp/sessions/history', query: props.query, nextCursor: props.nextCursor }}
+    />
   );
 }

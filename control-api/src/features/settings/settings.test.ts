@@ -1,9 +1,9 @@
 // An ISP's settings in-process: RADIUS timers and expired-account policy, SMS gateway account and
 // M-Pesa credentials (secrets never read back); validation errors; ISP B's changes stay in B.
 import { describe, expect, it } from 'vitest';
-import { useInProcessApp } from '../../kernel/testing/in-process-app';
+import { useTestApp } from '../../kernel/testing/in-process-app';
 
-const kiunga = useInProcessApp();
+const kiunga = useTestApp();
 
 describe('settings API', () => {
   it('changes the RADIUS settings and reads them back', async () => {

@@ -2,9 +2,9 @@
 // read, edit, change plan, suspend, reactivate, delete; validation errors; ISP B cannot read or
 // change ISP A's subscribers.
 import { describe, expect, it } from 'vitest';
-import { TEST_PASSWORD, type TestIsp, useInProcessApp } from '../../kernel/testing/in-process-app';
+import { TEST_PASSWORD, type TestIsp, useTestApp } from '../../kernel/testing/in-process-app';
 
-const kiunga = useInProcessApp();
+const kiunga = useTestApp();
 
 async function createPlan(isp: TestIsp, name: string): Promise<string> {
   const plan = await kiunga().request('POST', '/api/v1/plans', {

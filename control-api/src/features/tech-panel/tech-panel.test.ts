@@ -2,9 +2,9 @@
 // ISP's plans, creating a subscriber (its password shown once), searching; a refused form comes back
 // with the error; a technician of ISP B finds none of ISP A's subscribers.
 import { describe, expect, it } from 'vitest';
-import { TEST_PASSWORD, type TestIsp, useInProcessApp } from '../../kernel/testing/in-process-app';
+import { TEST_PASSWORD, type TestIsp, useTestApp } from '../../kernel/testing/in-process-app';
 
-const kiunga = useInProcessApp();
+const kiunga = useTestApp();
 
 /** A technician account of the ISP (made by its owner through the API) and a plan to sell. */
 async function technicianOf(isp: TestIsp, slug: string) {

@@ -2,9 +2,9 @@
 // figures, suspend/reactivate/archive, the owner's password reset, self-registration; validation
 // errors; ISP accounts never reach the platform API.
 import { describe, expect, it } from 'vitest';
-import { TEST_PASSWORD, useInProcessApp } from '../../kernel/testing/in-process-app';
+import { TEST_PASSWORD, useTestApp } from '../../kernel/testing/in-process-app';
 
-const kiunga = useInProcessApp();
+const kiunga = useTestApp();
 
 const newIsp = (slug: string, extra: Record<string, unknown> = {}) => ({
   name: `ISP ${slug}`,

@@ -1,6 +1,7 @@
 // Platform console: ISPs (tenants) with status and key figures, and one ISP's detail and lifecycle actions.
-import { CsrfField, Empty, formatDateTime, Pager, PostButton, StatusBadge } from '../../console/components';
+import { CsrfField, formatDateTime, PostButton, StatusBadge } from '../../console/components';
 import { type ConsoleShell, Layout } from '../../console/layout';
+import { ListPage } from '../../console/list-page';
 
 export interface TenantFigures {
   nas: number;
@@ -33,10 +34,11 @@ export function TenantsPage(props: {
   created: { tenant: TenantSummary; ownerTemporaryPassword: string | null } | null;
 }) {
   return (
-    <Layout title="ISPs" shell={props.shell}>
-      <h1>ISPs</h1>
-      {props.created ? <TenantCreated {...props.created} /> : null}
-      <div class="toolbar">
+    <ListPage
+      title="ISPs"
+      shell={props.shell}
+      intro={props.created ? <TenantCreated {...props.created} /> : null}
+      filters={
         <form method="get" action="/platform">
           <select name="status" aria-label="Status">
             <option value="">Any status</option>
@@ -48,46 +50,24 @@ export function TenantsPage(props: {
           </select>
           <button type="submit">Filter</button>
         </form>
-      </div>
-      {props.tenants.length === 0 ? (
-        <Empty>No ISP {props.query.status ? `is ${props.query.status}` : 'yet'}.</Empty>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>ISP</th>
-                <th>Status</th>
-                <th>Tier</th>
-                <th>Online</th>
-                <th>Subscribers</th>
-                <th>Vouchers</th>
-                <th>Routers</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.tenants.map((tenant) => (
-                <tr data-tenant={tenant.slug}>
-                  <td>
-                    <a href={`/platform/tenants/${tenant.id}`}>{tenant.name}</a>
-                  </td>
-                  <td>
-                    <StatusBadge status={tenant.status} />
-                  </td>
-                  <td>{tenant.tier}</td>
-                  <td>{tenant.figures.openSessions}</td>
-                  <td>{tenant.figures.subscribers}</td>
-                  <td>{tenant.figures.vouchers}</td>
-                  <td>{tenant.figures.nas}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager path="/platform" query={props.query} nextCursor={props.nextCursor} />
+      }
+      empty={`No ISP ${props.query.status ? `is ${props.query.status}` : 'yet'}.`}
+      rows={props.tenants}
+      rowAttributes={(tenant) => ({ 'data-tenant': tenant.slug })}
+      columns={[
+        { header: 'ISP', cell: (tenant) => <a href={`/platform/tenants/${tenant.id}`}>{tenant.name}</a> },
+        { header: 'Status', cell: (tenant) => <StatusBadge status={tenant.status} /> },
+        { header: 'Tier', cell: (tenant) => tenant.tier },
+        { header: 'Online', cell: (tenant) => tenant.figures.openSessions },
+        { header: 'Subscribers', cell: (tenant) => tenant.figures.subscribers },
+        { header: 'Vouchers', cell: (tenant) => tenant.figures.vouchers },
+        { header: 'Routers', cell: (tenant) => tenant.figures.nas },
+      ]}
+      pager={{ path: '/platform', query: props.query, nextCursor: props.nextCursor }}
+    >
+      {' '}
       {props.canWrite ? <TenantCreateForm csrfToken={props.shell.csrfToken} draft={props.draft} /> : null}
-    </Layout>
+    </ListPage>
   );
 }
 

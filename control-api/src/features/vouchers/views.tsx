@@ -1,8 +1,9 @@
 // ISP console: voucher search and list, batch generation, one batch's codes with print/PDF/CSV links.
 import type { PlanOutput, VoucherOutput } from '@kiunga/schemas';
 import { formatKsh } from '@kiunga/schemas';
-import { CsrfField, Empty, formatDateTime, Pager, PostButton, StatusBadge } from '../../console/components';
+import { CsrfField, Empty, formatDateTime, PostButton, StatusBadge } from '../../console/components';
 import { type ConsoleShell, Layout } from '../../console/layout';
+import { ListPage } from '../../console/list-page';
 import { formatValidity } from './voucher-sheet';
 
 export function VouchersPage(props: {
@@ -16,85 +17,71 @@ export function VouchersPage(props: {
 }) {
   const { query } = props;
   return (
-    <Layout title="Vouchers" shell={props.shell}>
-      <h1>Vouchers</h1>
-      {props.canWrite ? <GenerateForm csrfToken={props.shell.csrfToken} plans={props.hotspotPlans} /> : null}
-      <div class="toolbar">
-        <form method="get" action="/isp/vouchers">
-          <input name="q" placeholder="Code starts with…" value={query.q ?? ''} aria-label="Search codes" />
-          <select name="status" aria-label="Status">
-            <option value="">Any status</option>
-            {['unused', 'active', 'expired', 'revoked'].map((status) => (
-              <option value={status} selected={query.status === status}>
-                {status}
-              </option>
-            ))}
-          </select>
-          <button type="submit">Search</button>
-        </form>
-        <a
-          class="button secondary"
-          href={`/api/v1/vouchers/export.csv${query.status ? `?status=${query.status}` : ''}`}
-        >
-          CSV
-        </a>
-      </div>
-      {props.vouchers.length === 0 ? (
-        <Empty>
-          {query.q || query.status
-            ? 'No voucher matches this search.'
-            : 'No vouchers yet. Generate a batch above.'}
-        </Empty>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Code</th>
-                <th>Plan</th>
-                <th>Status</th>
-                <th>Devices</th>
-                <th>First used</th>
-                <th>Expires</th>
-                <th>Batch</th>
-                {props.canWrite ? <th /> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {props.vouchers.map((voucher) => (
-                <tr data-code={voucher.code}>
-                  <td class="mono">{voucher.code}</td>
-                  <td>{props.planNames.get(voucher.planId) ?? '—'}</td>
-                  <td>
-                    <StatusBadge status={voucher.status} />
-                  </td>
-                  <td>{voucher.deviceLimit}</td>
-                  <td>{formatDateTime(voucher.firstUsedAt)}</td>
-                  <td>{formatDateTime(voucher.expiresAt)}</td>
-                  <td>
-                    {voucher.batchId ? <a href={`/isp/vouchers/batches/${voucher.batchId}`}>batch</a> : '—'}
-                  </td>
-                  {props.canWrite ? (
-                    <td>
-                      {voucher.status === 'revoked' ? null : (
-                        <PostButton
-                          action={`/isp/vouchers/${voucher.id}/revoke`}
-                          csrfToken={props.shell.csrfToken}
-                          label="Revoke"
-                          variant="danger"
-                          confirm={`Revoke ${voucher.code}? Its users are disconnected.`}
-                        />
-                      )}
-                    </td>
-                  ) : null}
-                </tr>
+    <ListPage
+      title="Vouchers"
+      shell={props.shell}
+      intro={
+        props.canWrite ? <GenerateForm csrfToken={props.shell.csrfToken} plans={props.hotspotPlans} /> : null
+      }
+      filters={
+        <>
+          <form method="get" action="/isp/vouchers">
+            <input name="q" placeholder="Code starts with…" value={query.q ?? ''} aria-label="Search codes" />
+            <select name="status" aria-label="Status">
+              <option value="">Any status</option>
+              {['unused', 'active', 'expired', 'revoked'].map((status) => (
+                <option value={status} selected={query.status === status}>
+                  {status}
+                </option>
               ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager path="/isp/vouchers" query={query} nextCursor={props.nextCursor} />
-    </Layout>
+            </select>
+            <button type="submit">Search</button>
+          </form>
+          <a
+            class="button secondary"
+            href={`/api/v1/vouchers/export.csv${query.status ? `?status=${query.status}` : ''}`}
+          >
+            CSV
+          </a>
+        </>
+      }
+      empty={
+        query.q || query.status
+          ? 'No voucher matches this search.'
+          : 'No vouchers yet. Generate a batch above.'
+      }
+      rows={props.vouchers}
+      rowAttributes={(voucher) => ({ 'data-code': voucher.code })}
+      columns={[
+        { header: 'Code', class: 'mono', cell: (voucher) => voucher.code },
+        { header: 'Plan', cell: (voucher) => props.planNames.get(voucher.planId) ?? '—' },
+        { header: 'Status', cell: (voucher) => <StatusBadge status={voucher.status} /> },
+        { header: 'Devices', cell: (voucher) => voucher.deviceLimit },
+        { header: 'First used', cell: (voucher) => formatDateTime(voucher.firstUsedAt) },
+        { header: 'Expires', cell: (voucher) => formatDateTime(voucher.expiresAt) },
+        {
+          header: 'Batch',
+          cell: (voucher) =>
+            voucher.batchId ? <a href={`/isp/vouchers/batches/${voucher.batchId}`}>batch</a> : '—',
+        },
+        props.canWrite
+          ? {
+              header: '',
+              cell: (voucher) =>
+                voucher.status === 'revoked' ? null : (
+                  <PostButton
+                    action={`/isp/vouchers/${voucher.id}/revoke`}
+                    csrfToken={props.shell.csrfToken}
+                    label="Revoke"
+                    variant="danger"
+                    confirm={`Revoke ${voucher.code}? Its users are disconnected.`}
+                  />
+                ),
+            }
+          : null,
+      ]}
+      pager={{ path: '/isp/vouchers', query, nextCursor: props.nextCursor }}
+    />
   );
 }
 

@@ -1,7 +1,12 @@
 // /api/v1/vouchers in process: a batch on a hotspot plan, search, CSV, revoke with its disconnects,
 // the validation errors, and ISP B never reading or revoking ISP A's vouchers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idleAaaControl, openTestApp, TEST_HOTSPOT_PLAN, type TestApp } from '../../kernel/test-app';
+import {
+  idleAaaControl,
+  openTwoIspApp,
+  TEST_HOTSPOT_PLAN,
+  type TwoIspApp,
+} from '../../kernel/testing/in-process-app';
 
 interface VoucherBatch {
   batchId: string;
@@ -9,13 +14,13 @@ interface VoucherBatch {
   items: Array<{ id: string; code: string; status: string; rateLimit: string }>;
 }
 
-let testApp: TestApp;
+let testApp: TwoIspApp;
 const disconnectedSessions: string[] = [];
 let batch: VoucherBatch;
 let planId: string;
 
 beforeAll(async () => {
-  testApp = await openTestApp({
+  testApp = await openTwoIspApp({
     // One live session on ISP A's first voucher, so a revoke has something to disconnect.
     aaa: idleAaaControl({
       listSessions: (tenantId) =>

@@ -2,27 +2,26 @@
 // two-factor sign-in from the page, as a browser with a console session does (no server).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  createTestIsp,
-  signInToConsole,
   signInWithToken,
   TEST_PASSWORD,
   type TestApp,
   type TestIsp,
-  useTwoIsps,
-} from '../../test-app';
+  useTwoIspApp,
+} from '../../kernel/testing/in-process-app';
 
-const opened = useTwoIsps('account');
+const opened = useTwoIspApp('account');
 let testApp: TestApp;
 let ispA: TestIsp;
 let ispB: TestIsp;
 
 beforeAll(() => {
-  ({ testApp, ispA, ispB } = opened());
+  testApp = opened();
+  ({ ispA, ispB } = opened());
 });
 
 describe('My account', () => {
   it('shows the signed-in account and offers two-factor sign-in to an ISP owner', async () => {
-    const browser = await signInToConsole(testApp, ispA.ownerEmail);
+    const browser = await testApp.signIn(ispA.ownerEmail);
     const page = await browser.get('/isp/account');
     expect(page.status).toBe(200);
     const html = await page.text();
@@ -31,7 +30,7 @@ describe('My account', () => {
   });
 
   it('refuses two different new passwords and a wrong current one, each said on the page', async () => {
-    const browser = await signInToConsole(testApp, ispA.ownerEmail);
+    const browser = await testApp.signIn(ispA.ownerEmail);
     const differ = await browser.post('/isp/account/password', {
       currentPassword: TEST_PASSWORD,
       newPassword: 'first new passphrase',
@@ -50,8 +49,8 @@ describe('My account', () => {
   });
 
   it("changes the password of the signed-in account only; the other ISP's owner is untouched", async () => {
-    const isp = await createTestIsp(testApp, 'account-change');
-    const browser = await signInToConsole(testApp, isp.ownerEmail);
+    const isp = await testApp.createIsp('account-change');
+    const browser = await testApp.signIn(isp.ownerEmail);
     const newPassword = 'my very own passphrase';
     const changed = await browser.post('/isp/account/password', {
       currentPassword: TEST_PASSWORD,
@@ -65,7 +64,7 @@ describe('My account', () => {
   });
 
   it('starts two-factor enrolment with the secret shown, and shows it again after a wrong code', async () => {
-    const browser = await signInToConsole(testApp, ispB.ownerEmail);
+    const browser = await testApp.signIn(ispB.ownerEmail);
     const setup = await browser.post('/isp/account/totp/setup', {});
     expect(setup.status).toBe(200);
     const secret = /name="setupSecret" value="([A-Z2-7]+)"/.exec(await setup.text())?.[1] ?? '';

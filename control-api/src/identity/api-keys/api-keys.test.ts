@@ -5,21 +5,21 @@ import {
   apiClient,
   errorCodeOf,
   jsonOf,
-  signInToConsole,
   signInWithToken,
   type TestApp,
   type TestIsp,
-  useTwoIsps,
-} from '../../test-app';
+  useTwoIspApp,
+} from '../../kernel/testing/in-process-app';
 
-const opened = useTwoIsps('keys');
+const opened = useTwoIspApp('keys');
 let testApp: TestApp;
 let ispA: TestIsp;
 let callAsA: ReturnType<typeof apiClient>;
 let callAsB: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  ({ testApp, ispA } = opened());
+  testApp = opened();
+  ({ ispA } = opened());
   callAsA = apiClient(testApp, await signInWithToken(testApp, ispA.ownerEmail));
   callAsB = apiClient(testApp, await signInWithToken(testApp, opened().ispB.ownerEmail));
 });
@@ -91,7 +91,7 @@ describe('API keys', () => {
 
 describe('the API keys page (/isp/api-keys)', () => {
   it('creates a key and shows it once, and sends an incomplete form back with the reason', async () => {
-    const browser = await signInToConsole(testApp, ispA.ownerEmail);
+    const browser = await testApp.signIn(ispA.ownerEmail);
     expect(await (await browser.get('/isp/api-keys')).text()).toContain('New API key');
     const created = await browser.post('/isp/api-keys', {
       name: 'from the page',

@@ -5,21 +5,21 @@ import {
   apiClient,
   errorCodeOf,
   jsonOf,
-  signInToConsole,
   signInWithToken,
   type TestApp,
   type TestIsp,
-  useTwoIsps,
-} from '../../test-app';
+  useTwoIspApp,
+} from '../../kernel/testing/in-process-app';
 
-const opened = useTwoIsps('roles');
+const opened = useTwoIspApp('roles');
 let testApp: TestApp;
 let ispA: TestIsp;
 let callAsA: ReturnType<typeof apiClient>;
 let callAsB: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  ({ testApp, ispA } = opened());
+  testApp = opened();
+  ({ ispA } = opened());
   callAsA = apiClient(testApp, await signInWithToken(testApp, ispA.ownerEmail));
   callAsB = apiClient(testApp, await signInWithToken(testApp, opened().ispB.ownerEmail));
 });
@@ -103,7 +103,7 @@ describe('ISP roles', () => {
 
 describe('the role editor (/isp/roles)', () => {
   it('lists the roles, creates one from the form and says so', async () => {
-    const browser = await signInToConsole(testApp, ispA.ownerEmail);
+    const browser = await testApp.signIn(ispA.ownerEmail);
     expect(await (await browser.get('/isp/roles')).text()).toContain('manager');
     const created = await browser.post('/isp/roles', { name: 'from the page', permissions: ['plans.read'] });
     expect(created.status).toBe(303);

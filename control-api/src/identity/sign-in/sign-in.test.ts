@@ -3,24 +3,24 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   apiClient,
-  createTestIsp,
   errorCodeOf,
   jsonOf,
   signInWithToken,
   TEST_PASSWORD,
   type TestApp,
   type TestIsp,
-  useTwoIsps,
-} from '../../test-app';
+  useTwoIspApp,
+} from '../../kernel/testing/in-process-app';
 import { totpCodeAt } from '../totp';
 
-const opened = useTwoIsps('sign-in');
+const opened = useTwoIspApp('sign-in');
 let testApp: TestApp;
 let ispA: TestIsp;
 let ispB: TestIsp;
 
 beforeAll(() => {
-  ({ testApp, ispA, ispB } = opened());
+  testApp = opened();
+  ({ ispA, ispB } = opened());
 });
 
 interface TokenAnswer {
@@ -94,7 +94,7 @@ describe('sign-in with tokens', () => {
 
 describe("one's own password", () => {
   it('changes it: the old one stops working, the caller gets new tokens, other sessions end', async () => {
-    const isp = await createTestIsp(testApp, 'own-password');
+    const isp = await testApp.createIsp('own-password');
     const otherDevice = await jsonOf<TokenAnswer>(
       await apiClient(testApp, null)('POST', '/api/v1/auth/login', {
         email: isp.ownerEmail,
@@ -147,7 +147,7 @@ describe("one's own password", () => {
   });
 
   it("changes only the caller's own account: the other ISP's owner still signs in", async () => {
-    const isp = await createTestIsp(testApp, 'own-password-two');
+    const isp = await testApp.createIsp('own-password-two');
     const call = apiClient(testApp, await signInWithToken(testApp, isp.ownerEmail));
     const changed = await call('POST', '/api/v1/auth/password', {
       currentPassword: TEST_PASSWORD,
@@ -160,7 +160,7 @@ describe("one's own password", () => {
 
 describe('two-factor sign-in', () => {
   it('is set up, confirmed with a code and the password, then asked for at sign-in, and turned off', async () => {
-    const isp = await createTestIsp(testApp, 'two-factor');
+    const isp = await testApp.createIsp('two-factor');
     const call = apiClient(testApp, await signInWithToken(testApp, isp.ownerEmail));
     const setup = await jsonOf<{ secret: string; otpauthUrl: string }>(
       await call('POST', '/api/v1/auth/totp/setup'),

@@ -1,9 +1,9 @@
 // Staff, technician and sub-admin accounts in-process: create (one account path, a temporary
 // password shown once), list, change, reset, delete; validation errors; ISP B never sees ISP A's staff.
 import { describe, expect, it } from 'vitest';
-import { TEST_PASSWORD, type TestIsp, useInProcessApp } from '../../kernel/testing/in-process-app';
+import { TEST_PASSWORD, type TestIsp, useTestApp } from '../../kernel/testing/in-process-app';
 
-const kiunga = useInProcessApp();
+const kiunga = useTestApp();
 
 async function roleIdOf(token: string, name: string, prefix = '/api/v1'): Promise<string> {
   const roles = await kiunga().request('GET', `${prefix}/roles`, { token });
