@@ -1,9 +1,9 @@
 // Every catalogue change is audited by the service that makes it: plans, vouchers, routers, subscribers,
 // branding and RADIUS settings each leave their action, target and detail, never a password or a logo.
 import { describe, expect, it } from 'vitest';
-import { useInProcessApp } from '../../kernel/testing/in-process-app';
+import { useTestApp } from '../../kernel/testing/in-process-app';
 
-const kiunga = useInProcessApp();
+const kiunga = useTestApp();
 
 interface AuditItem {
   action: string;
