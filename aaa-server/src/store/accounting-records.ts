@@ -21,7 +21,8 @@ export interface AccountingRecord {
   outputOctets: number;
   inputPackets: number;
   outputPackets: number;
-  sessionTimeSeconds: number;
+  /** Acct-Session-Time; null when the NAS sent none (then the record is never taken for a retransmission). */
+  sessionTimeSeconds: number | null;
   terminateCause: number | null;
   interimIntervalSeconds: number;
 }
@@ -40,10 +41,20 @@ const ACCOUNTING_LOG_COLUMNS = 9;
 const ACCOUNTING_LOG_INSERT_HEAD = `INSERT INTO accounting_log (received_at, nas_id, status_type, acct_session_id, username,
                                   input_octets, output_octets, session_time_seconds, terminate_cause) VALUES `;
 const ACCOUNTING_LOG_ROW = `(${new Array(ACCOUNTING_LOG_COLUMNS).fill('?').join(', ')})`;
+/**
+ * A record already stored (the same NAS, Acct-Session-Id, Acct-Status-Type and Acct-Session-Time: the
+ * NAS retransmitted it, to this node or another) is not stored again (unique index
+ * accounting_log_event_once, tenant migration 0005; issue 11). No conflict target: SQLite and PostgreSQL
+ * both skip the row on any unique violation, and accounting_log has only this one.
+ */
+const ACCOUNTING_LOG_INSERT_TAIL = ' ON CONFLICT DO NOTHING';
 /** The INSERT for n rows, at index n (built once; the database caches the prepared statements). */
 const accountingLogInserts = Array.from(
   { length: ACCOUNTING_LOG_ROWS_PER_INSERT + 1 },
-  (_, rows) => ACCOUNTING_LOG_INSERT_HEAD + new Array(rows).fill(ACCOUNTING_LOG_ROW).join(', '),
+  (_, rows) =>
+    ACCOUNTING_LOG_INSERT_HEAD +
+    new Array(rows).fill(ACCOUNTING_LOG_ROW).join(', ') +
+    ACCOUNTING_LOG_INSERT_TAIL,
 );
 
 // Counters only move forward: a late, reordered interim must not roll octets back. (CASE, not the
@@ -153,7 +164,7 @@ async function upsertSession(transaction: SqlDatabase, record: AccountingRecord)
     record.framedIp,
     record.nasPortId,
     isStop ? 'closed' : 'open',
-    record.receivedAtMs - record.sessionTimeSeconds * 1000,
+    record.receivedAtMs - (record.sessionTimeSeconds ?? 0) * 1000,
     record.receivedAtMs,
     isStop ? record.receivedAtMs : null,
     record.interimIntervalSeconds,
@@ -161,7 +172,7 @@ async function upsertSession(transaction: SqlDatabase, record: AccountingRecord)
     record.outputOctets,
     record.inputPackets,
     record.outputPackets,
-    record.sessionTimeSeconds,
+    record.sessionTimeSeconds ?? 0,
     isStop ? terminateCauseName(record.terminateCause) : null,
   ]);
   if (id === undefined) throw new Error('the session upsert returned no id');

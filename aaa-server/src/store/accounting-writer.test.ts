@@ -148,6 +148,37 @@ describe('AccountingWriter', () => {
     expect(await fromOutside('SELECT 1 FROM accounting_log WHERE acct_session_id = ?', 'd1')).toHaveLength(1);
   });
 
+  it('stores a retransmitted record once, in the same group or from another node, and answers every copy', async () => {
+    const interim = record('f1', AcctStatus.InterimUpdate, { inputOctets: 700, sessionTimeSeconds: 300 });
+    // A copy a second later (Acct-Delay-Time moved the receive time) in the same group.
+    const outcomes = await submitAll(newWriter(), [
+      interim,
+      { ...interim, receivedAtMs: interim.receivedAtMs + 1_000 },
+    ]);
+    expect(outcomes).toHaveLength(2);
+    // Another node's writer, on its own connection, gets the same record later.
+    const otherNode = new AccountingWriter(() => outside.forTenant(TENANT_ID));
+    await expect(submitAll(otherNode, [interim])).resolves.toHaveLength(1);
+    const next = record('f1', AcctStatus.InterimUpdate, { inputOctets: 900, sessionTimeSeconds: 600 });
+    await submitAll(newWriter(), [next]);
+    expect(
+      await fromOutside(
+        'SELECT session_time_seconds AS "sessionTimeSeconds" FROM accounting_log WHERE acct_session_id = ? ORDER BY id',
+        'f1',
+      ),
+    ).toEqual([{ sessionTimeSeconds: 300 }, { sessionTimeSeconds: 600 }]);
+  });
+
+  it('keeps every record without an Acct-Session-Time (nothing tells two of them apart)', async () => {
+    const accountingOn = record('g1', AcctStatus.AccountingOn, {
+      subjectKind: null,
+      subjectId: null,
+      sessionTimeSeconds: null,
+    });
+    await submitAll(newWriter(), [accountingOn, accountingOn]);
+    expect(await fromOutside('SELECT 1 FROM accounting_log WHERE acct_session_id = ?', 'g1')).toHaveLength(2);
+  });
+
   it('tells every caller of a group that failed, and keeps going for the next', async () => {
     const writer = newWriter();
     // accounting_log.nas_id is NOT NULL: the group's transaction rolls back.
