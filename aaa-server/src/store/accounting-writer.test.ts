@@ -137,6 +137,25 @@ describe('AccountingWriter', () => {
     expect(await fromOutside("SELECT acct_session_id FROM sessions WHERE status = 'open'")).toEqual([]);
   });
 
+  it('applies an Accounting-On in its place within one group: it closes the sessions before it only', async () => {
+    const writer = newWriter();
+    const outcomes = await submitAll(writer, [
+      record('h1', AcctStatus.Start),
+      record('', AcctStatus.AccountingOn, { subjectKind: null, subjectId: null, sessionTimeSeconds: null }),
+      record('h2', AcctStatus.Start),
+      record('h1', AcctStatus.InterimUpdate, { sessionTimeSeconds: 60 }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.sessionId === null)).toEqual([false, true, false, false]);
+    expect(outcomes[3]!.sessionId).toBe(outcomes[0]!.sessionId);
+    expect(
+      await fromOutside('SELECT acct_session_id AS id, status FROM sessions ORDER BY acct_session_id'),
+    ).toEqual([
+      // A closed session stays closed when a late interim arrives.
+      { id: 'h1', status: 'closed' },
+      { id: 'h2', status: 'open' },
+    ]);
+  });
+
   it('writes what is queued at shutdown without waiting for the window', async () => {
     const writer = newWriter();
     let isAnswered = false;
