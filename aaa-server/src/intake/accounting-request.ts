@@ -130,7 +130,7 @@ function recordOf(
     outputOctets: octets(packet, Attribute.AcctOutputOctets, Attribute.AcctOutputGigawords),
     inputPackets: getInteger(packet, Attribute.AcctInputPackets) ?? 0,
     outputPackets: getInteger(packet, Attribute.AcctOutputPackets) ?? 0,
-    sessionTimeSeconds: getInteger(packet, Attribute.AcctSessionTime) ?? 0,
+    sessionTimeSeconds: getInteger(packet, Attribute.AcctSessionTime) ?? null,
     terminateCause: getInteger(packet, Attribute.AcctTerminateCause) ?? null,
     interimIntervalSeconds: facts.interimIntervalSeconds,
   };
@@ -209,7 +209,7 @@ function applyToSessionTable(
     subjectId: record.subjectId,
     callingStationId: record.callingStationId,
     framedIp: record.framedIp,
-    startedAtMs: nowMs - record.sessionTimeSeconds * 1000,
+    startedAtMs: nowMs - (record.sessionTimeSeconds ?? 0) * 1000,
     lastUpdateMs: nowMs,
     interimIntervalSeconds: record.interimIntervalSeconds,
     inputOctets: record.inputOctets,

@@ -21,7 +21,8 @@ export interface AccountingRecord {
   outputOctets: number;
   inputPackets: number;
   outputPackets: number;
-  sessionTimeSeconds: number;
+  /** Acct-Session-Time; null when the NAS sent none (then the record is never taken for a retransmission). */
+  sessionTimeSeconds: number | null;
   terminateCause: number | null;
   interimIntervalSeconds: number;
 }
@@ -40,19 +41,39 @@ const ACCOUNTING_LOG_COLUMNS = 9;
 const ACCOUNTING_LOG_INSERT_HEAD = `INSERT INTO accounting_log (received_at, nas_id, status_type, acct_session_id, username,
                                   input_octets, output_octets, session_time_seconds, terminate_cause) VALUES `;
 const ACCOUNTING_LOG_ROW = `(${new Array(ACCOUNTING_LOG_COLUMNS).fill('?').join(', ')})`;
+/**
+ * A record already stored (the same NAS, Acct-Session-Id, Acct-Status-Type and Acct-Session-Time: the
+ * NAS retransmitted it, to this node or another) is not stored again (unique index
+ * accounting_log_event_once, tenant migration 0005; issue 11). No conflict target: SQLite and PostgreSQL
+ * both skip the row on any unique violation, and accounting_log has only this one.
+ */
+const ACCOUNTING_LOG_INSERT_TAIL = ' ON CONFLICT DO NOTHING';
 /** The INSERT for n rows, at index n (built once; the database caches the prepared statements). */
 const accountingLogInserts = Array.from(
   { length: ACCOUNTING_LOG_ROWS_PER_INSERT + 1 },
-  (_, rows) => ACCOUNTING_LOG_INSERT_HEAD + new Array(rows).fill(ACCOUNTING_LOG_ROW).join(', '),
+  (_, rows) =>
+    ACCOUNTING_LOG_INSERT_HEAD +
+    new Array(rows).fill(ACCOUNTING_LOG_ROW).join(', ') +
+    ACCOUNTING_LOG_INSERT_TAIL,
 );
 
-// Counters only move forward: a late, reordered interim must not roll octets back. (CASE, not the
-// scalar MAX(a, b) SQLite has and PostgreSQL lacks: docs/database.md, portable SQL.)
-const UPSERT_SESSION_SQL = `INSERT INTO sessions (id, nas_id, acct_session_id, username, subject_kind, subject_id,
+/**
+ * sessions rows per upsert statement. 50 rows of 20 values is 1,000 parameters (SQLite allows 32,766);
+ * at 15,000 records/s a commit window holds about 75 records, so a group takes two or three statements
+ * instead of one per record.
+ */
+export const SESSION_ROWS_PER_UPSERT = 50;
+const SESSION_COLUMNS = 20;
+const SESSION_UPSERT_HEAD = `INSERT INTO sessions (id, nas_id, acct_session_id, username, subject_kind, subject_id,
                              calling_station_id, framed_ip, nas_port_id, status, started_at, updated_at, stopped_at,
                              interim_interval_seconds, input_octets, output_octets, input_packets,
                              output_packets, session_time_seconds, terminate_cause)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       VALUES `;
+const SESSION_ROW = `(${new Array(SESSION_COLUMNS).fill('?').join(', ')})`;
+// Counters only move forward: a late, reordered interim must not roll octets back. (CASE, not the
+// scalar MAX(a, b) SQLite has and PostgreSQL lacks: docs/database.md, portable SQL.) RETURNING names
+// each row by its key: neither SQLite nor PostgreSQL promises to return rows in VALUES order.
+const SESSION_UPSERT_TAIL = `
        ON CONFLICT(nas_id, acct_session_id) DO UPDATE SET
          updated_at = CASE WHEN excluded.updated_at > sessions.updated_at THEN excluded.updated_at ELSE sessions.updated_at END,
          framed_ip = COALESCE(excluded.framed_ip, sessions.framed_ip),
@@ -64,7 +85,12 @@ const UPSERT_SESSION_SQL = `INSERT INTO sessions (id, nas_id, acct_session_id, u
          status = CASE WHEN sessions.status = 'closed' THEN 'closed' ELSE excluded.status END,
          stopped_at = COALESCE(sessions.stopped_at, excluded.stopped_at),
          terminate_cause = COALESCE(sessions.terminate_cause, excluded.terminate_cause)
-       RETURNING id`;
+       RETURNING id, nas_id AS "nasId", acct_session_id AS "acctSessionId"`;
+/** The upsert for n rows, at index n (built once; the database caches the prepared statements). */
+const sessionUpserts = Array.from(
+  { length: SESSION_ROWS_PER_UPSERT + 1 },
+  (_, rows) => SESSION_UPSERT_HEAD + new Array(rows).fill(SESSION_ROW).join(', ') + SESSION_UPSERT_TAIL,
+);
 
 /** Writes a batch of one tenant's records; call inside a transaction. Outcomes come in record order. */
 export async function writeAccountingRecords(
@@ -72,9 +98,7 @@ export async function writeAccountingRecords(
   records: readonly AccountingRecord[],
 ): Promise<AccountingOutcome[]> {
   await insertAccountingLog(transaction, records);
-  const outcomes: AccountingOutcome[] = [];
-  for (const record of records) outcomes.push(await applyToSessions(transaction, record));
-  return outcomes;
+  return applyToSessions(transaction, records);
 }
 
 async function insertAccountingLog(
@@ -102,16 +126,42 @@ async function insertAccountingLog(
   }
 }
 
+/** The key a session row is known by (NAS ids are ours and never hold a NUL). */
+function sessionKey(nasId: string, acctSessionId: string): string {
+  return `${nasId}\u0000${acctSessionId}`;
+}
+
+/**
+ * Applies the records to sessions in their order, with as few statements as that order allows: runs of
+ * session records go into one multi-row upsert, cut where a session repeats (its later record must see
+ * the earlier one's row; PostgreSQL also refuses to update one row twice in a statement) and at an
+ * Accounting-On/Off (it closes what came before it, not what comes after).
+ */
 async function applyToSessions(
   transaction: SqlDatabase,
-  record: AccountingRecord,
-): Promise<AccountingOutcome> {
-  if (record.statusType === AcctStatus.AccountingOn || record.statusType === AcctStatus.AccountingOff) {
-    await closeOpenSessionsOfNas(transaction, record.nasId, record.receivedAtMs, 'NAS-Reboot');
-    return { sessionId: null };
+  records: readonly AccountingRecord[],
+): Promise<AccountingOutcome[]> {
+  const outcomes: AccountingOutcome[] = records.map(() => ({ sessionId: null }));
+  /** Indexes of the records in the upsert being gathered, by their session's key. */
+  let gathered = new Map<string, number>();
+  for (let index = 0; index < records.length; index += 1) {
+    const record = records[index]!;
+    if (record.statusType === AcctStatus.AccountingOn || record.statusType === AcctStatus.AccountingOff) {
+      await upsertSessions(transaction, records, gathered, outcomes);
+      gathered = new Map();
+      await closeOpenSessionsOfNas(transaction, record.nasId, record.receivedAtMs, 'NAS-Reboot');
+      continue;
+    }
+    if (record.subjectKind === null || record.subjectId === null) continue;
+    const key = sessionKey(record.nasId, record.acctSessionId);
+    if (gathered.has(key) || gathered.size >= SESSION_ROWS_PER_UPSERT) {
+      await upsertSessions(transaction, records, gathered, outcomes);
+      gathered = new Map();
+    }
+    gathered.set(key, index);
   }
-  if (record.subjectKind === null || record.subjectId === null) return { sessionId: null };
-  return { sessionId: await upsertSession(transaction, record) };
+  await upsertSessions(transaction, records, gathered, outcomes);
+  return outcomes;
 }
 
 const terminateCauseNames: Record<number, string> = {
@@ -140,32 +190,51 @@ export function terminateCauseName(cause: number | null): string | null {
   return terminateCauseNames[cause] ?? `Cause-${cause}`;
 }
 
-async function upsertSession(transaction: SqlDatabase, record: AccountingRecord): Promise<string> {
-  const isStop = record.statusType === AcctStatus.Stop;
-  const [id] = await transaction.column<string>(UPSERT_SESSION_SQL, [
-    newId('session'),
-    record.nasId,
-    record.acctSessionId,
-    record.username,
-    record.subjectKind,
-    record.subjectId,
-    record.callingStationId,
-    record.framedIp,
-    record.nasPortId,
-    isStop ? 'closed' : 'open',
-    record.receivedAtMs - record.sessionTimeSeconds * 1000,
-    record.receivedAtMs,
-    isStop ? record.receivedAtMs : null,
-    record.interimIntervalSeconds,
-    record.inputOctets,
-    record.outputOctets,
-    record.inputPackets,
-    record.outputPackets,
-    record.sessionTimeSeconds,
-    isStop ? terminateCauseName(record.terminateCause) : null,
-  ]);
-  if (id === undefined) throw new Error('the session upsert returned no id');
-  return id;
+/** One upsert of the gathered records (one each of distinct sessions); each outcome names its stored session. */
+async function upsertSessions(
+  transaction: SqlDatabase,
+  records: readonly AccountingRecord[],
+  gathered: ReadonlyMap<string, number>,
+  outcomes: AccountingOutcome[],
+): Promise<void> {
+  if (gathered.size === 0) return;
+  const values: Array<string | number | null> = [];
+  for (const index of gathered.values()) {
+    const record = records[index]!;
+    const isStop = record.statusType === AcctStatus.Stop;
+    const sessionTimeSeconds = record.sessionTimeSeconds ?? 0;
+    values.push(
+      newId('session'),
+      record.nasId,
+      record.acctSessionId,
+      record.username,
+      record.subjectKind,
+      record.subjectId,
+      record.callingStationId,
+      record.framedIp,
+      record.nasPortId,
+      isStop ? 'closed' : 'open',
+      record.receivedAtMs - sessionTimeSeconds * 1000,
+      record.receivedAtMs,
+      isStop ? record.receivedAtMs : null,
+      record.interimIntervalSeconds,
+      record.inputOctets,
+      record.outputOctets,
+      record.inputPackets,
+      record.outputPackets,
+      sessionTimeSeconds,
+      isStop ? terminateCauseName(record.terminateCause) : null,
+    );
+  }
+  const rows = await transaction.all<{ id: string; nasId: string; acctSessionId: string }>(
+    sessionUpserts[gathered.size]!,
+    values,
+  );
+  for (const row of rows) {
+    const index = gathered.get(sessionKey(row.nasId, row.acctSessionId));
+    if (index !== undefined) outcomes[index] = { sessionId: row.id };
+  }
+  if (rows.length !== gathered.size) throw new Error('the session upsert did not return every session');
 }
 
 export async function closeOpenSessionsOfNas(

@@ -137,6 +137,25 @@ describe('AccountingWriter', () => {
     expect(await fromOutside("SELECT acct_session_id FROM sessions WHERE status = 'open'")).toEqual([]);
   });
 
+  it('applies an Accounting-On in its place within one group: it closes the sessions before it only', async () => {
+    const writer = newWriter();
+    const outcomes = await submitAll(writer, [
+      record('h1', AcctStatus.Start),
+      record('', AcctStatus.AccountingOn, { subjectKind: null, subjectId: null, sessionTimeSeconds: null }),
+      record('h2', AcctStatus.Start),
+      record('h1', AcctStatus.InterimUpdate, { sessionTimeSeconds: 60 }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.sessionId === null)).toEqual([false, true, false, false]);
+    expect(outcomes[3]!.sessionId).toBe(outcomes[0]!.sessionId);
+    expect(
+      await fromOutside('SELECT acct_session_id AS id, status FROM sessions ORDER BY acct_session_id'),
+    ).toEqual([
+      // A closed session stays closed when a late interim arrives.
+      { id: 'h1', status: 'closed' },
+      { id: 'h2', status: 'open' },
+    ]);
+  });
+
   it('writes what is queued at shutdown without waiting for the window', async () => {
     const writer = newWriter();
     let isAnswered = false;
@@ -146,6 +165,37 @@ describe('AccountingWriter', () => {
     await writer.flush();
     expect(isAnswered).toBe(true);
     expect(await fromOutside('SELECT 1 FROM accounting_log WHERE acct_session_id = ?', 'd1')).toHaveLength(1);
+  });
+
+  it('stores a retransmitted record once, in the same group or from another node, and answers every copy', async () => {
+    const interim = record('f1', AcctStatus.InterimUpdate, { inputOctets: 700, sessionTimeSeconds: 300 });
+    // A copy a second later (Acct-Delay-Time moved the receive time) in the same group.
+    const outcomes = await submitAll(newWriter(), [
+      interim,
+      { ...interim, receivedAtMs: interim.receivedAtMs + 1_000 },
+    ]);
+    expect(outcomes).toHaveLength(2);
+    // Another node's writer, on its own connection, gets the same record later.
+    const otherNode = new AccountingWriter(() => outside.forTenant(TENANT_ID));
+    await expect(submitAll(otherNode, [interim])).resolves.toHaveLength(1);
+    const next = record('f1', AcctStatus.InterimUpdate, { inputOctets: 900, sessionTimeSeconds: 600 });
+    await submitAll(newWriter(), [next]);
+    expect(
+      await fromOutside(
+        'SELECT session_time_seconds AS "sessionTimeSeconds" FROM accounting_log WHERE acct_session_id = ? ORDER BY id',
+        'f1',
+      ),
+    ).toEqual([{ sessionTimeSeconds: 300 }, { sessionTimeSeconds: 600 }]);
+  });
+
+  it('keeps every record without an Acct-Session-Time (nothing tells two of them apart)', async () => {
+    const accountingOn = record('g1', AcctStatus.AccountingOn, {
+      subjectKind: null,
+      subjectId: null,
+      sessionTimeSeconds: null,
+    });
+    await submitAll(newWriter(), [accountingOn, accountingOn]);
+    expect(await fromOutside('SELECT 1 FROM accounting_log WHERE acct_session_id = ?', 'g1')).toHaveLength(2);
   });
 
   it('tells every caller of a group that failed, and keeps going for the next', async () => {

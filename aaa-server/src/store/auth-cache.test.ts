@@ -108,6 +108,32 @@ describe('AuthCache', () => {
     expect((await checked(cache.current(tenantId, nowMs))).subject(false, 'code-3')).toBeUndefined();
   });
 
+  it('keeps the first login’s start when a second first use comes later (another node), and returns it', async () => {
+    await database.run(PLAN_SQL, ['pln_r']);
+    await database.run(
+      `INSERT INTO vouchers (id, code, plan_id, price_cents, validity_seconds, device_limit, rate_limit, created_at)
+       VALUES ('vch_r', 'CODER', 'pln_r', 100, 3600, 1, '1M/1M', 0)`,
+    );
+    const first = await recordVoucherFirstUse(database, 'vch_r', nowMs, nowMs + 3_600_000);
+    const late = await recordVoucherFirstUse(
+      otherProcess.forTenant(tenantId),
+      'vch_r',
+      nowMs + 5_000,
+      nowMs + 3_605_000,
+    );
+    expect([first.expiresAtMs, late.expiresAtMs]).toEqual([nowMs + 3_600_000, nowMs + 3_600_000]);
+    expect(first.generationAfter).toBe(first.generationBefore + 1);
+    expect(late.generationBefore).toBe(first.generationAfter);
+    expect(
+      await database.get('SELECT first_used_at AS "firstUsedAt", status FROM vouchers WHERE id = ?', [
+        'vch_r',
+      ]),
+    ).toEqual({ firstUsedAt: nowMs, status: 'active' });
+    const missing = await recordVoucherFirstUse(database, 'vch_gone', nowMs, nowMs + 1_000);
+    // Nothing written: no move is claimed as this write's own.
+    expect(missing.generationBefore).toBe(missing.generationAfter);
+  });
+
   it('answers from memory while nothing was committed, and reads again after any commit', async () => {
     const cache = newCache();
     (await checked(cache.current(tenantId, nowMs))).remember(false, 'code-4', 'voucher-4');

@@ -114,11 +114,13 @@ export interface FirstUseRecorded {
 }
 
 /**
- * Marks a voucher's first login. Guarded by `first_used_at IS NULL` so that two logins racing
- * (two AAA nodes) keep the earlier start; returns the expiry that is now stored. The transaction first
- * moves the change generation itself, which takes its row lock (PostgreSQL) or the one writer's lock
- * (SQLite): every move between `generationBefore` and `generationAfter` is this write's, so a cache
- * that stood at `generationBefore` may move to `generationAfter` without forgetting its lookups.
+ * Marks a voucher's first login, in two statements. The update keeps an earlier start (two logins racing
+ * through two AAA nodes: the first to commit wins) and returns the expiry that is now stored either way.
+ * Its change-generation trigger (tenant migration 0001: a row trigger on SQLite, a statement trigger on
+ * PostgreSQL) moves the generation by exactly one and holds the generation's row lock (PostgreSQL) or
+ * the one writer's lock (SQLite) until commit, so the generation read next is this write's own move: a
+ * cache that stood one below it may move to it without forgetting its lookups. When no row was updated
+ * (the voucher was deleted meanwhile) nothing is claimed as ours, and the cache starts afresh.
  */
 export function recordVoucherFirstUse(
   database: SqlDatabase,
@@ -127,22 +129,19 @@ export function recordVoucherFirstUse(
   expiresAtMs: number,
 ): Promise<FirstUseRecorded> {
   return database.transaction(async (transaction) => {
-    const [locked] = await transaction.column<number>(
-      `UPDATE change_generation SET value = value + 1 WHERE name = 'auth' RETURNING value`,
-    );
-    await transaction.run(
-      `UPDATE vouchers SET first_used_at = ?, expires_at = ?, status = 'active'
-        WHERE id = ? AND first_used_at IS NULL`,
+    const [stored] = await transaction.column<number | null>(
+      `UPDATE vouchers SET first_used_at = COALESCE(first_used_at, ?),
+              expires_at = CASE WHEN first_used_at IS NULL THEN ? ELSE expires_at END,
+              status = CASE WHEN first_used_at IS NULL THEN 'active' ELSE status END
+        WHERE id = ?
+       RETURNING expires_at`,
       [firstUsedAtMs, expiresAtMs, voucherId],
     );
-    const stored = await transaction.get<{ expiresAt: number | null }>(
-      `SELECT expires_at AS "expiresAt" FROM vouchers WHERE id = ?`,
-      [voucherId],
-    );
+    const generationAfter = await readChangeGeneration(transaction);
     return {
-      expiresAtMs: stored?.expiresAt ?? expiresAtMs,
-      generationBefore: (locked ?? 1) - 1,
-      generationAfter: await readChangeGeneration(transaction),
+      expiresAtMs: stored ?? expiresAtMs,
+      generationBefore: stored === undefined ? generationAfter : generationAfter - 1,
+      generationAfter,
     };
   });
 }

@@ -1,7 +1,9 @@
-// Runs Kiunga (`kiunga start`) on a scratch data directory seeded by `kiunga demo`, for comparison runs.
+// Runs Kiunga as `./kiunga start` does (the compiled bundle in dist/, built first when stale) on a scratch
+// data directory seeded by `kiunga demo`, for comparison runs. KIUNGA_RUN_FROM_SOURCE=1 runs the
+// TypeScript through tsx instead, as `./kiunga` does with it.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +16,11 @@ const REPOSITORY_ROOT = resolve(import.meta.dirname, '../../..');
 const CLI_ENTRY = 'ops/src/cli/main.ts';
 /** The same flags as ./kiunga: MS-CHAPv2 needs MD4 and DES from OpenSSL's legacy provider. */
 const NODE_FLAGS = ['--openssl-legacy-provider', '--import', 'tsx'] as const;
+/** What ./kiunga start runs (ops/src/cli/build.ts: dist/current -> builds/<id>, bin/kiunga.mjs). */
+const BUNDLE_ENTRY = 'dist/current/bin/kiunga.mjs';
+const BUNDLE_NODE_FLAGS = ['--openssl-legacy-provider'] as const;
+/** A build is seconds of esbuild; waiting on another start's build lock can take longer. */
+const BUILD_TIMEOUT_MS = 600_000;
 const HOST = '127.0.0.1';
 /** Seeding 100 000 vouchers (the demo's maximum) takes well under a minute; ten is slack. */
 const SEED_TIMEOUT_MS = 600_000;
@@ -30,6 +37,8 @@ const BENCH_VOUCHER_PLAN_NAME = '24 Hours';
 /** Set to 1 to run the server under `--cpu-prof`; profiles land in KIUNGA_BENCH_PROFILE_DIR. */
 const PROFILE_ENVIRONMENT_FLAG = 'KIUNGA_BENCH_PROFILE';
 const PROFILE_DIRECTORY_DEFAULT = '/tmp/prof';
+/** More node flags for the server, space-separated (e.g. `--perf-basic-prof` to read JIT frames in `perf`). */
+const NODE_FLAGS_ENVIRONMENT = 'KIUNGA_BENCH_NODE_FLAGS';
 
 export interface KiungaServer {
   readonly pid: number;
@@ -114,8 +123,27 @@ async function freeUdpPorts(): Promise<[number, number]> {
   return [ports[0]!, ports[1]!];
 }
 
+function isFromSource(): boolean {
+  return process.env.KIUNGA_RUN_FROM_SOURCE === '1';
+}
+
+/** `./kiunga build`: builds dist/ when missing or stale, as `./kiunga start` does before it runs. */
+async function ensureBuild(): Promise<void> {
+  if (isFromSource()) return;
+  await execFileAsync(join(REPOSITORY_ROOT, 'kiunga'), ['build'], {
+    cwd: REPOSITORY_ROOT,
+    env: serverEnvironment(),
+    timeout: BUILD_TIMEOUT_MS,
+  });
+}
+
+/** Node's arguments up to the server's own: the bundle (resolved, as ./kiunga does) or the TypeScript. */
 function nodeArguments(): string[] {
-  const args: string[] = [...NODE_FLAGS];
+  const args: string[] = isFromSource()
+    ? [...NODE_FLAGS, CLI_ENTRY]
+    : [...BUNDLE_NODE_FLAGS, realpathSync(join(REPOSITORY_ROOT, BUNDLE_ENTRY))];
+  const extra = process.env[NODE_FLAGS_ENVIRONMENT]?.trim();
+  if (extra) args.unshift(...extra.split(/\s+/));
   if (process.env[PROFILE_ENVIRONMENT_FLAG] === '1') {
     const directory = process.env.KIUNGA_BENCH_PROFILE_DIR ?? PROFILE_DIRECTORY_DEFAULT;
     mkdirSync(directory, { recursive: true });
@@ -126,7 +154,7 @@ function nodeArguments(): string[] {
 
 function spawnServer(dataDirectory: string, ports: Ports): ChildProcess {
   // node itself, not ./kiunga or pnpm, so the pid is the process doing the RADIUS work.
-  return spawn(process.execPath, [...nodeArguments(), CLI_ENTRY, 'start', '--data-dir', dataDirectory], {
+  return spawn(process.execPath, [...nodeArguments(), 'start', '--data-dir', dataDirectory], {
     cwd: REPOSITORY_ROOT,
     env: serverEnvironment({
       KIUNGA_HTTP_HOST: HOST,
@@ -183,7 +211,7 @@ export async function startKiunga(options: { vouchers: number }): Promise<Kiunga
   const dataDirectory = mkdtempSync(join(tmpdir(), 'kiunga-bench-data-'));
   let child: ChildProcess | undefined;
   try {
-    const { secret, codes } = await seedDemo(dataDirectory, options.vouchers);
+    const [{ secret, codes }] = await Promise.all([seedDemo(dataDirectory, options.vouchers), ensureBuild()]);
     const [authPort, acctPort] = await freeUdpPorts();
     const ports: Ports = { httpPort: await freeTcpPort(), authPort, acctPort };
     const server = spawnServer(dataDirectory, ports);

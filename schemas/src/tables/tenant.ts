@@ -145,10 +145,22 @@ export const accountingLog = sqliteTable(
     username: text('username'),
     inputOctets: integer('input_octets'),
     outputOctets: integer('output_octets'),
+    /** Acct-Session-Time as the NAS sent it; null when it sent none (Accounting-On/Off, some Starts). */
     sessionTimeSeconds: integer('session_time_seconds'),
     terminateCause: integer('terminate_cause'),
   },
-  (table) => [index('accounting_session').on(table.nasId, table.acctSessionId)],
+  (table) => [
+    index('accounting_session').on(table.nasId, table.acctSessionId),
+    // One row per event however often it arrives (issue 11: a NAS retransmits to another node): the
+    // session, the record type and the event's time on the NAS's own clock (Acct-Session-Time), which
+    // every retransmission repeats. A null session time never conflicts, so such records are all kept.
+    uniqueIndex('accounting_log_event_once').on(
+      table.nasId,
+      table.acctSessionId,
+      table.statusType,
+      table.sessionTimeSeconds,
+    ),
+  ],
 );
 
 export * from './tenant-billing';
