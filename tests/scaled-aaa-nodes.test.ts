@@ -2,6 +2,7 @@
 // device limits hold when logins race through both, a lost Redis keeps them answering, an API-only node
 // reads the shared table, and a change committed through another connection is seen on the next request.
 import { readFileSync } from 'node:fs';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import {
   type AaaServer,
@@ -11,6 +12,7 @@ import {
   startApiNodeControl,
 } from '@kiunga/aaa-server';
 import { type RedisServer, startRedisServer } from '@kiunga/aaa-server/testing';
+import { createApp, deriveTokenKey } from '@kiunga/control-api';
 import { Attribute, PacketCode } from '@kiunga/dictionaries';
 import { createSecretBox, type Databases, ManualClock, openDatabases } from '@kiunga/schemas';
 import { createTestDatabaseUrl, stopTestDatabaseServer } from '@kiunga/schemas/testing';
@@ -175,5 +177,94 @@ describe('two AAA nodes sharing the session table in Redis', () => {
       timeoutMs: ANSWER_WAIT_MS,
     });
     expect(sameDevice[0]?.[0]).toBe(PacketCode.AccessAccept);
+  });
+});
+
+/** A TCP relay to PostgreSQL that the test can cut: the node behind it finds its database unreachable. */
+async function startCuttableRelay(targetPort: number): Promise<{ url: string; cut(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const relay = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => socket.destroy());
+      socket.on('close', () => sockets.delete(socket));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((done) => relay.listen(0, '127.0.0.1', done));
+  const port = (relay.address() as AddressInfo).port;
+  const url = new URL(databaseUrl);
+  url.port = String(port);
+  return {
+    url: url.toString(),
+    async cut() {
+      await new Promise<void>((done) => {
+        relay.close(() => done());
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+}
+
+/** An Accounting-Request (Start) for a session of a voucher. */
+function accountingStart(code: string, acctSessionId: string): Buffer {
+  return codec.encodeRequest({
+    code: PacketCode.AccountingRequest,
+    identifier: identifier++ % 256,
+    secret: tenant().nas[0]!.secret,
+    attributes: [
+      codec.integerAttribute(Attribute.AcctStatusType, 1),
+      codec.stringAttribute(Attribute.AcctSessionId, acctSessionId),
+      codec.stringAttribute(Attribute.UserName, code),
+      codec.stringAttribute(Attribute.CallingStationId, '02:00:00:00:00:01'),
+      codec.ipAddressAttribute(Attribute.NasIpAddress, '127.0.0.1'),
+    ],
+  });
+}
+
+describe('an AAA node whose PostgreSQL is unreachable', () => {
+  it('answers a cached subject from memory, refuses accounting, and /healthz says the database is down', async () => {
+    const relay = await startCuttableRelay(Number(new URL(databaseUrl).port));
+    const databases = await openDatabases({ dataDir, databaseUrl: relay.url });
+    const logger = pino({ level: 'silent' });
+    const server = await startAaaServer({
+      host: '127.0.0.1',
+      authPort: 0,
+      acctPort: 0,
+      databases,
+      secretBox: createSecretBox(masterKey),
+      clock,
+      logger,
+      redisUrl: redis.url,
+    });
+    nodes.push({ databases, server });
+    const app = createApp({
+      databases,
+      secretBox: createSecretBox(masterKey),
+      clock,
+      aaa: server.control,
+      logger,
+      tokenKey: deriveTokenKey(masterKey),
+      publicUrl: 'http://127.0.0.1:9',
+      mpesaBaseUrl: null,
+    });
+    const code = freshVoucher();
+    const login = () =>
+      exchange(accessRequest(code, '02:00:00:00:00:01'), server.authPort, { timeoutMs: ANSWER_WAIT_MS });
+    // The first login reads the voucher (and stores its first use); then it is cached.
+    expect((await login())[0]?.[0]).toBe(PacketCode.AccessAccept);
+    expect((await exchange(accountingStart(code, 'pg-up-1'), server.acctPort))[0]?.[0]).toBe(
+      PacketCode.AccountingResponse,
+    );
+    await relay.cut();
+    expect((await login())[0]?.[0]).toBe(PacketCode.AccessAccept);
+    // Not written, so not acknowledged: the NAS keeps the record and retransmits it (or fails over).
+    expect(await exchange(accountingStart(code, 'pg-down-1'), server.acctPort, { timeoutMs: 3_000 })).toEqual(
+      [],
+    );
+    const health = await app.request('/healthz');
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ status: 'down', database: 'down', aaa: 'up' });
   });
 });
