@@ -123,7 +123,7 @@ export interface KiungaConfig {
   masterKey: string | null;
   /** KIUNGA_DATABASE_URL: PostgreSQL (scaled mode); null = embedded SQLite files under dataDir. */
   databaseUrl: string | null;
-  /** KIUNGA_REDIS_URL: shared counters across nodes; null = each process counts in memory. */
+  /** KIUNGA_REDIS_URL: shared counters and the AAA session table across nodes; null = in memory, per process. */
   redisUrl: string | null;
   publicUrl: string;
   /** KIUNGA_RADIUS_PUBLIC_ADDRESS: empty when unset (the console asks, or the public URL's IP is used). */

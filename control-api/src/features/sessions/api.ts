@@ -25,9 +25,9 @@ sessions.declare({
   permission: 'sessions.read',
   query: listQuerySchema,
   response: pageResponseSchema(liveSessionOutputSchema),
-  handler: ({ query: { limit, cursor, ...filter }, dependencies, respond }, context) =>
+  handler: async ({ query: { limit, cursor, ...filter }, dependencies, respond }, context) =>
     respond(
-      listLiveSessions(
+      await listLiveSessions(
         dependencies.aaa,
         tenantIdOf(context),
         filter,
