@@ -9,7 +9,7 @@ import { type RedisServer, startRedisServer } from '@kiunga/aaa-server/testing';
 import { PacketCode } from '@kiunga/dictionaries';
 import { type PostgresServer, startPostgresServer } from '../../../schemas/src/db/testing/postgres-server';
 import { readProcessCpuMicroseconds } from './cpu';
-import { type KiungaNode, seedDemo, startKiungaNode } from './kiunga';
+import { type KiungaNode, seedDemo, startKiunga, startKiungaNode } from './kiunga';
 import { driveLoad, type LoadRequest, type LoadStats, REQUESTS_MAX } from './load-generator';
 import { buildAccessRequests, buildAccountingRequests } from './request-stream';
 
@@ -59,25 +59,15 @@ interface Figures {
 }
 
 async function startEmbedded(vouchers: number): Promise<Deployment> {
-  const dataDirectory = mkdtempSync(join(tmpdir(), 'kiunga-bench-embedded-'));
-  try {
-    const { secret, codes } = await seedDemo(dataDirectory, vouchers);
-    const node = await startKiungaNode(dataDirectory);
-    return {
-      mode: 'embedded',
-      nodes: [node],
-      secret,
-      codes,
-      backingCpuMicroseconds: async () => 0,
-      stop: async () => {
-        await node.stop();
-        rmSync(dataDirectory, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    rmSync(dataDirectory, { recursive: true, force: true });
-    throw error;
-  }
+  const server = await startKiunga({ vouchers });
+  return {
+    mode: 'embedded',
+    nodes: [server],
+    secret: server.secret,
+    codes: server.codes,
+    backingCpuMicroseconds: async () => 0,
+    stop: server.stop,
+  };
 }
 
 /**
