@@ -23,6 +23,8 @@ import {
 import { radclient } from './support/radclient';
 import { type AaaNode, type ScaledCluster, startScaledCluster } from './support/scaled-cluster';
 
+/** The issue's race: 50 logins for one single-device voucher, split over both AAA nodes. */
+const RACING_LOGINS = 50;
 /** Accounting records the first AAA node acknowledges before it is killed: the burst is well under way. */
 const ACKNOWLEDGED_BEFORE_KILL_MIN = 30;
 /** Records in the kill burst (Start and Stop of half as many sessions): it goes on well past the kill. */
@@ -38,6 +40,8 @@ const PRIMARY_TIMEOUT_SECONDS = 1;
 const ACCOUNTING_BEFORE_BACKUP_MIN = 10;
 const PAYMENTS_BEFORE_BACKUP_MIN = 3;
 const POLL_MS = 50;
+/** A node's /healthz turns 200 again within moments of Redis coming back (ioredis reconnects at once). */
+const HEALTH_RECOVERY_TIMEOUT_MS = 20_000;
 const PASSPHRASE = 'a passphrase for the scaled cluster backup';
 
 let cluster: ScaledCluster;
@@ -165,6 +169,61 @@ function ledgerBalances(url: string, tenantId: string, lastId: number) {
      ) AS sides GROUP BY account ORDER BY account`,
   );
 }
+
+async function healthStatus(node: RunningKiunga): Promise<number> {
+  const response = await fetch(`${node.baseUrl}/healthz`);
+  await response.body?.cancel();
+  return response.status;
+}
+
+describe('device limits across AAA nodes', () => {
+  it('lets exactly one device in when 50 logins for a single-device voucher race over both nodes', async () => {
+    const voucher = await newVoucher(1);
+    const replies = await Promise.all(
+      Array.from({ length: RACING_LOGINS }, (_, index) =>
+        voucherLogin(cluster.aaaNodes[index % 2]!, voucher.code, macAddress(0xa1, index)),
+      ),
+    );
+    const accepted = replies.filter((reply) => reply.code === 'Access-Accept');
+    expect(accepted).toHaveLength(1);
+    const refused = replies.filter((reply) => reply.code === 'Access-Reject');
+    expect(refused).toHaveLength(RACING_LOGINS - 1);
+    for (const reply of refused)
+      expect(reply.attributes['Reply-Message']).toMatch(/maximum number of devices/);
+  });
+
+  it('still holds after Redis restarts empty: the nodes rebuild the table from the open sessions', async () => {
+    const voucher = await newVoucher(1);
+    const [nodeA, nodeB] = cluster.aaaNodes as [AaaNode, AaaNode];
+    const device = macAddress(0xa2, 1);
+    expect((await voucherLogin(nodeA, voucher.code, device)).code).toBe('Access-Accept');
+    const start = {
+      sessionId: 'redis-restart-1',
+      statusType: 1,
+      userName: voucher.code,
+      mac: device,
+    } as const;
+    expect((await sendAccounting(nodeA.acctServer, start)).code).toBe('Accounting-Response');
+
+    await cluster.redis.restart();
+    for (const node of [cluster.api, nodeA.kiunga, nodeB.kiunga]) {
+      await waitFor(
+        async () => (await healthStatus(node)) === 200,
+        `${node.baseUrl} healthy again after the Redis restart`,
+        HEALTH_RECOVERY_TIMEOUT_MS,
+      );
+    }
+    // The open session holds the only slot on both nodes: other devices raced over both are refused...
+    const others = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        voucherLogin(cluster.aaaNodes[index % 2]!, voucher.code, macAddress(0xa2, 100 + index)),
+      ),
+    );
+    expect(others.map((reply) => reply.code)).toEqual(others.map(() => 'Access-Reject'));
+    // ...while the device that holds it may come back through either node.
+    expect((await voucherLogin(nodeB, voucher.code, device)).code).toBe('Access-Accept');
+  });
+});
 
 describe('a change acknowledged by the API node', () => {
   it('a suspension is refused by both AAA nodes on their next request', async () => {
