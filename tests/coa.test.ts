@@ -136,9 +136,9 @@ describe('AAA control interface in-process', () => {
       },
     });
     expect(reply.code).toBe('Accounting-Response');
-    const session = server.control
-      .listSessions(tenant.id, { limit: 100 })
-      .find((s) => s.acctSessionId === acctSessionId);
+    const session = (await server.control.listSessions(tenant.id, { limit: 100 })).find(
+      (s) => s.acctSessionId === acctSessionId,
+    );
     expect(session?.username).toBe(subscriber.username);
     return session!.sessionId;
   }
@@ -161,20 +161,20 @@ describe('AAA control interface in-process', () => {
     expect(await server.control.disconnectSession(demo.tenants[1]!.id, sessionId)).toEqual({
       outcome: 'not_found',
     });
-    expect(server.control.findSession(demo.tenants[1]!.id, sessionId)).toBeUndefined();
+    expect(await server.control.findSession(demo.tenants[1]!.id, sessionId)).toBeUndefined();
     expect(nas.received.length).toBe(sent);
   });
 
   it('closes sessions whose interim updates stopped, freeing their device slots', async () => {
     const tenantId = demo.tenants[0]!.id;
     const sessionId = await openSession('c0000003');
-    const openBefore = server.sessions.size;
+    const openBefore = (await server.sessions.counts()).openSessions;
     clock.advance(5 * 60_000); // one interim interval: still alive
     expect((await server.reapNow()).sessionsClosed).toBe(0);
     clock.advance(2 * 5 * 60_000 + 61_000); // past 2 × interval + grace
     expect((await server.reapNow()).sessionsClosed).toBeGreaterThanOrEqual(1);
-    expect(server.sessions.size).toBeLessThan(openBefore);
-    expect(server.control.findSession(tenantId, sessionId)).toBeUndefined();
+    expect((await server.sessions.counts()).openSessions).toBeLessThan(openBefore);
+    expect(await server.control.findSession(tenantId, sessionId)).toBeUndefined();
     const row = await queryTenant(
       dataDir,
       tenantId,

@@ -1,5 +1,6 @@
 // What other packages may use from @kiunga/aaa-server.
 
+export * from './api-node-control';
 export * from './coa/index';
 export * as codec from './codec/index';
 export * from './policy/index';

@@ -16,7 +16,16 @@ import { MalformedDropLog } from './intake/malformed-drop-log';
 import { AaaMetrics } from './intake/metrics';
 import { type IntakeDependencies, type PortRole, receiveDatagram } from './intake/packet-intake';
 import type { Subject } from './intake/subject';
-import { InMemorySessionTable, type LiveSession, type SessionTable } from './sessions/index';
+import {
+  InMemorySessionStore,
+  InMemorySessionTable,
+  type LiveSession,
+  type LiveSessionInput,
+  OutageFallbackStore,
+  RedisSessionTable,
+  type SessionStore,
+  type SessionTable,
+} from './sessions/index';
 import { AccountingWriter, AuthCache, closeSessionById, NasRegistry, readOpenSessions } from './store/index';
 
 /** How often the NAS registry is re-read, so a NAS added in the console is served within seconds. */
@@ -40,14 +49,20 @@ export interface AaaServerOptions {
   secretBox: SecretBox;
   clock: Clock;
   logger: Logger;
+  /** The in-process table to use (embedded); a new one by default. Ignored when `redisUrl` is set. */
   sessionTable?: SessionTable;
+  /**
+   * KIUNGA_REDIS_URL: the session table (device slots, pending slots, open sessions) lives in Redis,
+   * shared by every AAA node; absent or null: in this process.
+   */
+  redisUrl?: string | null;
 }
 
 export interface AaaServer {
   readonly authPort: number;
   readonly acctPort: number;
   readonly control: AaaControl;
-  readonly sessions: SessionTable;
+  readonly sessions: SessionStore;
   readonly metrics: AaaMetrics;
   /** Runs the sweep the timer runs: frees unused device slots, closes silent sessions (stored ones too). */
   reapNow(): Promise<{ sessionsClosed: number }>;
@@ -57,7 +72,7 @@ export interface AaaServer {
 
 export async function startAaaServer(options: AaaServerOptions): Promise<AaaServer> {
   const { databases } = options;
-  const sessions = options.sessionTable ?? new InMemorySessionTable();
+  const sessions = await openSessionStore(options);
   const metrics = new AaaMetrics(sessions);
   const auth = new AuthCache<Subject>(databases);
   const writer = new AccountingWriter(
@@ -75,10 +90,13 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
     logger: options.logger,
     auth,
   };
-  const rebuilt = await rebuildSessionTable(databases, sessions);
+  const rebuilt = await sessions.ensureRebuilt();
   /** Stored-session closes the reaper started; `stop()` waits for them. */
   const closingSessions = new Set<Promise<void>>();
-  options.logger.info({ sessions: rebuilt }, "session table rebuilt from the tenants' databases");
+  options.logger.info(
+    { sessions: rebuilt.rebuilt ? rebuilt.sessionCount : 'already loaded' },
+    "session table rebuilt from the tenants' databases",
+  );
   const dependencies: IntakeDependencies = {
     context,
     nasRegistry,
@@ -108,7 +126,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
     sessions,
     metrics,
     async reapNow() {
-      const sessionsClosed = reap(context, options.logger, closingSessions);
+      const sessionsClosed = await reap(context, options.logger, closingSessions);
       await Promise.all(closingSessions);
       return { sessionsClosed };
     },
@@ -120,6 +138,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
       await Promise.all(closingSessions);
       coa.close();
       context.auth.close();
+      await sessions.close();
     },
   };
 }
@@ -172,13 +191,29 @@ function closeSocket(socket: Socket): Promise<void> {
   return new Promise((resolve) => socket.close(() => resolve()));
 }
 
-async function rebuildSessionTable(databases: Databases, sessions: SessionTable): Promise<number> {
-  const tenantIds = await servedTenantIds(databases.platform);
-  let count = 0;
-  for (const tenantId of tenantIds) {
+/** The session table this node uses: in memory, or Redis (with a local stand-in while Redis is lost). */
+async function openSessionStore(options: AaaServerOptions): Promise<SessionStore> {
+  const openSessions = () => openSessionsOf(options.databases);
+  if (!options.redisUrl) {
+    return new InMemorySessionStore({
+      table: options.sessionTable ?? new InMemorySessionTable(),
+      openSessions,
+    });
+  }
+  const shared = await RedisSessionTable.connect({
+    url: options.redisUrl,
+    openSessions,
+    logger: options.logger,
+  });
+  return new OutageFallbackStore({ shared, openSessions, logger: options.logger });
+}
+
+/** Every served tenant's open sessions in the database: what a session table is (re)built from. */
+async function* openSessionsOf(databases: Databases): AsyncIterable<LiveSessionInput> {
+  for (const tenantId of await servedTenantIds(databases.platform)) {
     if (!(await databases.hasTenant(tenantId))) continue;
     for (const row of await readOpenSessions(databases.forTenant(tenantId))) {
-      sessions.startSession({
+      yield {
         sessionId: row.id,
         tenantId,
         nasId: row.nasId,
@@ -193,28 +228,27 @@ async function rebuildSessionTable(databases: Databases, sessions: SessionTable)
         interimIntervalSeconds: row.interimIntervalSeconds,
         inputOctets: row.inputOctets,
         outputOctets: row.outputOctets,
-      });
-      count += 1;
+      };
     }
   }
-  return count;
 }
 
 /**
  * Frees unused device slots and closes sessions whose NAS stopped reporting them: the table at once,
  * the stored session right after (a failed close is logged; the row stays open for the next start's
- * rebuild, which the reaper closes again).
+ * rebuild, which the reaper closes again). With a shared table each stale session is claimed by exactly
+ * one node; the sweep also renews (or, after a Redis restart, rebuilds) the shared table.
  */
-function reap(
-  context: { clock: Clock; sessions: SessionTable; auth: AuthCache<Subject> },
+async function reap(
+  context: { clock: Clock; sessions: SessionStore; auth: AuthCache<Subject> },
   logger: Logger,
   closingSessions: Set<Promise<void>>,
-): number {
+): Promise<number> {
   const nowMs = context.clock.now();
-  context.sessions.expirePendingSlots(nowMs);
-  const stale = context.sessions.findStaleSessions(nowMs, STALE_GRACE_MS);
+  await context.sessions.ensureRebuilt();
+  await context.sessions.expirePendingSlots(nowMs);
+  const stale = await context.sessions.claimStaleSessions(nowMs, STALE_GRACE_MS);
   for (const session of stale) {
-    context.sessions.removeSession(session.sessionId);
     const closing = closeSessionById(
       context.auth.databaseOf(session.tenantId),
       session.sessionId,
@@ -233,8 +267,9 @@ function toView(session: LiveSession): LiveSessionView {
   return { ...session };
 }
 
-function createControl(parts: {
-  sessions: SessionTable;
+/** The AaaControl over a session table: also what an API-only node uses on the shared table (api-node-control.ts). */
+export function createControl(parts: {
+  sessions: SessionStore;
   nasRegistry: NasRegistry;
   coa: CoaClient;
   metrics: AaaMetrics;
@@ -250,9 +285,9 @@ function createControl(parts: {
       session: LiveSession,
     ) => Promise<CoaOutcome>,
   ): Promise<CoaOutcome> => {
-    const session = sessions.findBySessionId(sessionId);
     // Another tenant's session id is answered exactly like an unknown one.
-    if (!session || session.tenantId !== tenantId) return { outcome: 'not_found' };
+    const session = await sessions.findSession(tenantId, sessionId);
+    if (!session) return { outcome: 'not_found' };
     const nas = nasRegistry.findById(session.nasId);
     if (!nas?.ipAddress) return { outcome: 'not_found' };
     const outcome = await send({ address: nas.ipAddress, port: nas.coaPort, secret: nas.secret }, session);
@@ -262,16 +297,19 @@ function createControl(parts: {
   return {
     isUp: parts.isUp,
     metricsText: () => metrics.registry.metrics(),
-    listSessions: (tenantId, options) =>
-      sessions
-        .sessionsOfTenant(tenantId, { limit: options.limit, afterSessionId: options.afterSessionId })
-        .sessions.map(toView),
-    findSession(tenantId, sessionId) {
-      const session = sessions.findBySessionId(sessionId);
-      return session && session.tenantId === tenantId ? toView(session) : undefined;
+    listSessions: async (tenantId, options) =>
+      (
+        await sessions.sessionsOfTenant(tenantId, {
+          limit: options.limit,
+          afterSessionId: options.afterSessionId,
+        })
+      ).sessions.map(toView),
+    async findSession(tenantId, sessionId) {
+      const session = await sessions.findSession(tenantId, sessionId);
+      return session === undefined ? undefined : toView(session);
     },
     devicesOfSubject: (tenantId, subjectKind, subjectId) =>
-      sessions.devicesOfSubject(tenantId, subjectKind, subjectId),
+      sessions.devicesOfSubject({ tenantId, subjectKind, subjectId }),
     disconnectSession: (tenantId, sessionId) =>
       sendTo(tenantId, sessionId, 'disconnect', (target, session) => coa.disconnect(target, session)),
     changeSessionRate: (tenantId, sessionId, rateLimit) =>

@@ -26,10 +26,18 @@ export interface AaaControl {
   isUp(): boolean;
   /** Prometheus text of the AAA server's metrics. */
   metricsText(): Promise<string>;
-  listSessions(tenantId: string, options: { limit: number; afterSessionId?: string }): LiveSessionView[];
-  findSession(tenantId: string, sessionId: string): LiveSessionView | undefined;
+  /** Asynchronous: the session table may be in Redis, shared by the AAA nodes (docs/scaling.md). */
+  listSessions(
+    tenantId: string,
+    options: { limit: number; afterSessionId?: string },
+  ): Promise<LiveSessionView[]>;
+  findSession(tenantId: string, sessionId: string): Promise<LiveSessionView | undefined>;
   /** Distinct devices (normalised Calling-Station-Id) holding a session or slot of a voucher/subscriber. */
-  devicesOfSubject(tenantId: string, subjectKind: 'voucher' | 'subscriber', subjectId: string): string[];
+  devicesOfSubject(
+    tenantId: string,
+    subjectKind: 'voucher' | 'subscriber',
+    subjectId: string,
+  ): Promise<string[]>;
   disconnectSession(tenantId: string, sessionId: string): Promise<CoaOutcome>;
   changeSessionRate(tenantId: string, sessionId: string, rateLimit: string): Promise<CoaOutcome>;
   /** Called after the NAS registry changed in the platform DB; resolves once the new registry serves. */

@@ -13,7 +13,11 @@ import {
   authorizeVoucher,
   type RejectReason,
 } from '../policy/index';
-import { normalizeCallingStationId } from '../sessions/index';
+import {
+  type AdmitDeviceResult,
+  isSessionStoreUnavailable,
+  normalizeCallingStationId,
+} from '../sessions/index';
 import {
   type NasEntry,
   recordVoucherFirstUse,
@@ -173,6 +177,32 @@ function admit(
     deviceLimit,
     nowMs,
   });
+  // The shared (Redis) table answers asynchronously; its script checks and reserves in one step.
+  if (admission instanceof Promise) {
+    return admission.then(
+      (admitted) =>
+        admitAfterSlot(context, nas, subject, subjectId, decision, check, credentials, admitted, nowMs),
+      (error: unknown): AccessOutcome => {
+        // The table cannot answer: stay silent so that the NAS retries or fails over.
+        if (isSessionStoreUnavailable(error)) return { kind: 'drop', reason: 'session_table_unavailable' };
+        throw error;
+      },
+    );
+  }
+  return admitAfterSlot(context, nas, subject, subjectId, decision, check, credentials, admission, nowMs);
+}
+
+function admitAfterSlot(
+  context: IntakeContext,
+  nas: NasEntry,
+  subject: Subject,
+  subjectId: string,
+  decision: Extract<AuthorizationDecision, { outcome: 'accept' }>,
+  check: CredentialCheck,
+  credentials: Credentials,
+  admission: AdmitDeviceResult,
+  nowMs: number,
+): AccessOutcome | Promise<AccessOutcome> {
   if (!admission.admitted) {
     // A full table is our limit, not the client's: stay silent so the NAS fails over or retries.
     if (admission.reason === 'table_full') return { kind: 'drop', reason: 'session_table_full' };

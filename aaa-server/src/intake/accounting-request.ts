@@ -163,9 +163,16 @@ function submitRecord(context: IntakeContext, record: AccountingRecord, answered
       answered(error, null);
       return;
     }
-    applyToSessionTable(context, record, outcome.sessionId);
     context.metrics.countAccountingRecord(record.tenantId, statusName(record.statusType));
-    answered(null, ANSWER);
+    // The record is committed: it is answered even when the table could not take it (the table heals
+    // from the next interim update, or is rebuilt from the database's open sessions).
+    applyToSessionTable(context, record, outcome.sessionId).then(
+      () => answered(null, ANSWER),
+      (tableError: unknown) => {
+        context.logger.warn({ err: tableError, nasId: record.nasId }, 'session table update failed');
+        answered(null, ANSWER);
+      },
+    );
   });
   if (!isQueued) answered(null, QUEUE_FULL);
 }
@@ -173,24 +180,25 @@ function submitRecord(context: IntakeContext, record: AccountingRecord, answered
 const ANSWER: AccountingAnswer = { kind: 'answer' };
 const QUEUE_FULL: AccountingAnswer = { kind: 'drop', reason: 'accounting_queue_full' };
 
-function applyToSessionTable(
+async function applyToSessionTable(
   context: IntakeContext,
   record: AccountingRecord,
   sessionId: string | null,
-): void {
+): Promise<void> {
   const table = context.sessions;
+  const key = { tenantId: record.tenantId, nasId: record.nasId, acctSessionId: record.acctSessionId };
   if (record.statusType === AcctStatus.AccountingOn || record.statusType === AcctStatus.AccountingOff) {
-    table.closeSessionsOfNas(record.nasId);
+    await table.closeSessionsOfNas(record.tenantId, record.nasId);
     return;
   }
   if (record.statusType === AcctStatus.Stop) {
-    table.stopSession(record.nasId, record.acctSessionId);
+    await table.stopSession(key);
     return;
   }
   if (sessionId === null || record.subjectKind === null || record.subjectId === null) return;
   const nowMs = context.clock.now();
   if (record.statusType === AcctStatus.InterimUpdate) {
-    const updated = table.updateSession(record.nasId, record.acctSessionId, {
+    const updated = await table.updateSession(key, {
       lastUpdateMs: nowMs,
       inputOctets: record.inputOctets,
       outputOctets: record.outputOctets,
@@ -199,7 +207,7 @@ function applyToSessionTable(
     if (updated) return;
   }
   // A Start, or an interim for a session we had not seen (restart, lost Start): record it.
-  table.startSession({
+  await table.startSession({
     sessionId,
     tenantId: record.tenantId,
     nasId: record.nasId,

@@ -1,7 +1,7 @@
 // What every intake stage needs, passed explicitly.
 import type { Clock, SecretBox } from '@kiunga/schemas';
 import type { Logger } from 'pino';
-import type { SessionTable } from '../sessions/index';
+import type { SessionStore } from '../sessions/index';
 import type { AccountingWriter, AuthCache } from '../store/index';
 import type { AaaMetrics } from './metrics';
 import type { Subject } from './subject';
@@ -9,7 +9,8 @@ import type { Subject } from './subject';
 export interface IntakeContext {
   clock: Clock;
   secretBox: SecretBox;
-  sessions: SessionTable;
+  /** The live session table: in this process (embedded) or shared by every AAA node (Redis). */
+  sessions: SessionStore;
   writer: AccountingWriter;
   metrics: AaaMetrics;
   logger: Logger;

@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { AaaMetrics } from './metrics';
 
-const noSessions = { countsByTenant: () => new Map([['ten_a', 2]]), pendingSlotCount: 1 };
+const noSessions = {
+  countsByTenant: async () => new Map([['ten_a', 2]]),
+  counts: async () => ({ openSessions: 2, pendingSlots: 1 }),
+};
 
 describe('AaaMetrics', () => {
   it('publishes what the packet path counted, by label, each time it is read', async () => {

@@ -69,7 +69,10 @@ export class AaaMetrics {
   readonly openSessions: Gauge<'tenant'>;
   readonly pendingSlots: Gauge;
 
-  constructor(source: { countsByTenant(): Map<string, number>; pendingSlotCount: number }) {
+  constructor(source: {
+    countsByTenant(): Promise<Map<string, number>>;
+    counts(): Promise<{ pendingSlots: number }>;
+  }) {
     const counted = (
       name: string,
       help: string,
@@ -119,17 +122,18 @@ export class AaaMetrics {
       help: 'Open sessions in the session table, per tenant',
       labelNames: ['tenant'] as const,
       registers: [this.registry],
-      collect() {
+      async collect() {
+        const counts = await source.countsByTenant();
         this.reset();
-        for (const [tenant, count] of source.countsByTenant()) this.set({ tenant }, count);
+        for (const [tenant, count] of counts) this.set({ tenant }, count);
       },
     });
     this.pendingSlots = new Gauge({
       name: 'kiunga_radius_pending_device_slots',
       help: 'Device slots held between Access-Accept and Accounting-Start',
       registers: [this.registry],
-      collect() {
-        this.set(source.pendingSlotCount);
+      async collect() {
+        this.set((await source.counts()).pendingSlots);
       },
     });
   }

@@ -43,7 +43,8 @@ export class InMemorySessionStore implements SessionStore {
     this.openSessions = options.openSessions;
   }
 
-  async admitDevice(request: AdmitDeviceRequest): Promise<AdmitDeviceResult> {
+  /** Synchronous: the login path of one embedded node stays free of promises. */
+  admitDevice(request: AdmitDeviceRequest): AdmitDeviceResult {
     return this.table.admitDevice(request);
   }
 

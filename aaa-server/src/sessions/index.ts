@@ -9,6 +9,11 @@ export {
   SESSIONS_PAGE_MAX,
   STALE_SESSIONS_BATCH_MAX,
 } from './limits';
+export {
+  OUTAGE_JOURNAL_MAX,
+  OutageFallbackStore,
+  SHARED_TABLE_PROBE_INTERVAL_MS,
+} from './redis/outage-fallback-store';
 export { RedisSessionTable, type RedisSessionTableOptions } from './redis/redis-session-table';
 export { isSessionStale } from './session-staleness';
 export {

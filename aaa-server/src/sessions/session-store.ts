@@ -57,7 +57,8 @@ export interface SessionCounts {
  * a change (each change is one atomic step), although a timed-out change may still have been applied.
  */
 export interface SessionStore {
-  admitDevice(request: AdmitDeviceRequest): Promise<AdmitDeviceResult>;
+  /** Synchronous when the table is in this process, so the embedded login path awaits nothing. */
+  admitDevice(request: AdmitDeviceRequest): AdmitDeviceResult | Promise<AdmitDeviceResult>;
   /** Records an open session and consumes the device's pending slot. */
   startSession(session: LiveSessionInput): Promise<StartSessionResult>;
   /** Undefined when the session is unknown (its Start was never seen): the caller may start it. */

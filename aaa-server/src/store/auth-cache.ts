@@ -27,6 +27,13 @@ export const AUTH_CACHE_TENANTS_MAX = OPEN_SHARDS_MAX;
 export const AUTH_CACHE_ACCOUNTING_RECHECK_MS = 250;
 /** Settings written by hand in SQL (not through writeTenantRadiusSettings) are still seen within this. */
 export const AUTH_CACHE_SETTINGS_REREAD_MS = 10_000;
+/**
+ * A freshness read (change generation, settings) that has not answered within this is given up when the
+ * tenant is cached: the request is answered from memory (docs/scaling.md, "PostgreSQL unreachable").
+ * A third of the router's 3 s RADIUS timeout, so the answer still reaches it; a healthy database answers
+ * in about a millisecond, so only an unreachable or stuck one meets it.
+ */
+export const AUTH_CACHE_UNREACHABLE_READ_MS = 1_000;
 
 /** One tenant's cached lookups and settings, valid for the generation they were read at. */
 export class TenantAuthData<Subject> {
@@ -65,10 +72,21 @@ export class TenantAuthData<Subject> {
     return this.settings;
   }
 
-  /** The settings, read from the tenant's database when not cached recently enough. */
+  /**
+   * The settings, read from the tenant's database when not cached recently enough; the last ones read
+   * when the database cannot answer (see AUTH_CACHE_UNREACHABLE_READ_MS).
+   */
   async settingsOf(database: SqlDatabase, nowMs: number): Promise<TenantRadiusSettings> {
     const cached = this.cachedSettings(nowMs);
     if (cached !== undefined) return cached;
+    const previous = this.settings;
+    if (previous !== undefined) {
+      const fresh = await answeredWithin(readTenantRadiusSettings(database), AUTH_CACHE_UNREACHABLE_READ_MS);
+      if (fresh === UNANSWERED) return previous;
+      this.settings = fresh;
+      this.settingsReadAtMs = nowMs;
+      return fresh;
+    }
     const settings = await readTenantRadiusSettings(database);
     this.settings = settings;
     this.settingsReadAtMs = nowMs;
@@ -102,8 +120,28 @@ export class AuthCache<Subject> {
     const tenant = this.tenantOf(tenantId);
     // The watch is read before the generation, so a commit that lands in between is seen next time.
     if (tenant.watch.isUnchangedSinceAccepted() && tenant.data !== undefined) {
+      // PostgreSQL: news of a commit acknowledged before this request may still be on its way.
+      if (tenant.watch.deliveredUpToNow !== undefined) return this.confirmUnchanged(tenant, nowMs);
       tenant.data.checkedAtMs = nowMs;
       return tenant.data;
+    }
+    return this.refresh(tenant, nowMs);
+  }
+
+  /** Waits until every notification sent before now has arrived, then trusts the watch or reads. */
+  private async confirmUnchanged(
+    tenant: CachedTenant<Subject>,
+    nowMs: number,
+  ): Promise<TenantAuthData<Subject>> {
+    const data = tenant.data;
+    try {
+      await tenant.watch.deliveredUpToNow?.();
+    } catch {
+      return this.refresh(tenant, nowMs);
+    }
+    if (tenant.data === data && data !== undefined && tenant.watch.isUnchangedSinceAccepted()) {
+      data.checkedAtMs = nowMs;
+      return data;
     }
     return this.refresh(tenant, nowMs);
   }
@@ -135,7 +173,15 @@ export class AuthCache<Subject> {
 
   private async refresh(tenant: CachedTenant<Subject>, nowMs: number): Promise<TenantAuthData<Subject>> {
     const mark = tenant.watch.markOfLastCheck();
-    const generation = await readChangeGeneration(tenant.database);
+    const cached = tenant.data;
+    const read =
+      cached === undefined
+        ? await readChangeGeneration(tenant.database)
+        : await answeredWithin(readChangeGeneration(tenant.database), AUTH_CACHE_UNREACHABLE_READ_MS);
+    // The database cannot answer: what is cached still answers (documented degradation); the mark is
+    // not accepted, so the next request asks again.
+    if (read === UNANSWERED) return cached as TenantAuthData<Subject>;
+    const generation = read;
     // Another request's refresh may have finished first: a newer generation's data is kept as it is.
     let data = tenant.data;
     if (data === undefined || generation > data.generation) {
@@ -167,5 +213,23 @@ export class AuthCache<Subject> {
     if (oldestId === undefined || oldest === undefined) return;
     oldest.watch.close();
     this.tenants.delete(oldestId);
+  }
+}
+
+const UNANSWERED = Symbol('unanswered');
+
+/** The read's value, or UNANSWERED when it failed or took longer than `boundMs`. */
+async function answeredWithin<Value>(
+  read: Promise<Value>,
+  boundMs: number,
+): Promise<Value | typeof UNANSWERED> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<typeof UNANSWERED>((resolve) => {
+    timer = setTimeout(() => resolve(UNANSWERED), boundMs);
+  });
+  try {
+    return await Promise.race([read.catch((): typeof UNANSWERED => UNANSWERED), timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }

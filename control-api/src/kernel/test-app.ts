@@ -49,9 +49,9 @@ export function idleAaaControl(overrides: Partial<AaaControl> = {}): AaaControl 
   return {
     isUp: () => true,
     metricsText: async () => '',
-    listSessions: () => [],
-    findSession: () => undefined,
-    devicesOfSubject: () => [],
+    listSessions: async () => [],
+    findSession: async () => undefined,
+    devicesOfSubject: async () => [],
     disconnectSession: async () => ({ outcome: 'not_found' }),
     changeSessionRate: async () => ({ outcome: 'not_found' }),
     reloadNasRegistry: async () => {},

@@ -42,7 +42,7 @@ export async function describeVoucher(
   if (voucher.status === 'expired' || (voucher.expiresAt !== null && voucher.expiresAt <= nowMs)) {
     return { canConnect: false, message: messageFor('voucher_expired') };
   }
-  const devicesInUse = dependencies.aaa.devicesOfSubject(tenantId, 'voucher', voucher.id).length;
+  const devicesInUse = (await dependencies.aaa.devicesOfSubject(tenantId, 'voucher', voucher.id)).length;
   const devices = `${devicesInUse} of ${voucher.deviceLimit} device${voucher.deviceLimit === 1 ? '' : 's'} in use`;
   if (voucher.expiresAt === null) {
     return {

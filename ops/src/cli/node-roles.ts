@@ -30,18 +30,19 @@ export function assertRoleFits(role: NodeRole, config: KiungaConfig): void {
 }
 
 const NOT_WIRED_MESSAGE =
-  'Live sessions are held by the AAA nodes; an API-only node cannot reach them yet (docs/scaling.md).';
+  'Live sessions are held by the AAA nodes; an API-only node reaches them only through Redis (KIUNGA_REDIS_URL, docs/scaling.md).';
 
 /**
- * The AAA control of an API-only node (`--role api`): no AAA server in this process. It sees no live
- * session and refuses CoA with 503, until the API reaches the AAA nodes' shared session table.
+ * The AAA control of an API-only node (`--role api`) without KIUNGA_REDIS_URL: no AAA server in this
+ * process and no shared table to read. It sees no live session and refuses CoA with 503. With Redis set,
+ * the node uses startApiNodeControl (@kiunga/aaa-server) instead.
  */
 export const aaaOnOtherNodes: AaaControl = {
   isUp: () => false,
   metricsText: async () => '',
-  listSessions: () => [],
-  findSession: () => undefined,
-  devicesOfSubject: () => [],
+  listSessions: async () => [],
+  findSession: async () => undefined,
+  devicesOfSubject: async () => [],
   disconnectSession: async () => {
     throw new KiungaError('service_unavailable', NOT_WIRED_MESSAGE);
   },

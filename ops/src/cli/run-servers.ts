@@ -1,6 +1,6 @@
 // `kiunga start`: run the AAA server and the control API (or one of them: --role) until SIGTERM/SIGINT,
 // then stop cleanly.
-import { type AaaServer, startAaaServer } from '@kiunga/aaa-server';
+import { type AaaServer, type ApiNodeControl, startAaaServer, startApiNodeControl } from '@kiunga/aaa-server';
 import {
   type ApiDependencies,
   connectApiRedis,
@@ -39,11 +39,16 @@ export async function runServers(
   });
   const secretBox = createSecretBox(masterKey);
   const aaa = role === 'api' ? null : await startAaa(config, databases, { secretBox, clock, logger });
+  // An API-only node reads the AAA nodes' shared session table when there is one (docs/scaling.md).
+  const sharedSessions: ApiNodeControl | null =
+    role === 'api' && config.redisUrl !== null
+      ? await startApiNodeControl({ redisUrl: config.redisUrl, databases, secretBox, logger })
+      : null;
   const scaled = scaledDependencies(config, logger, role);
   const api = await startControlApi({
     host: config.httpHost,
     port: config.httpPort,
-    aaa: aaa?.control ?? aaaOnOtherNodes,
+    aaa: aaa?.control ?? sharedSessions?.control ?? aaaOnOtherNodes,
     ...scaled.dependencies,
     databases,
     secretBox,
@@ -83,6 +88,7 @@ export async function runServers(
       try {
         await api.stop();
         await aaa?.stop();
+        await sharedSessions?.close();
         scaled.close();
         await databases.close();
         logger.info('stopped');
@@ -113,6 +119,7 @@ async function startAaa(
     secretBox,
     clock,
     logger,
+    redisUrl: config.redisUrl,
   });
 }
 

@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type pg from 'pg';
 import { assertValidTenantId, MIGRATIONS_PARENT } from '../database';
+import { PostgresChangeListener } from './postgres-change-listener';
 import { PostgresDatabase } from './postgres-database';
 import { PostgresPool, quoteIdentifier } from './postgres-pool';
 import type { ChangeWatch, Databases } from './sql-database';
@@ -53,6 +54,11 @@ export interface PostgresDatabasesOptions {
   /** postgres://user:password@host:port/database (KIUNGA_DATABASE_URL). */
   url: string;
   connectionsMax?: number;
+  /**
+   * Whether `watchChanges` may vouch from LISTEN kiunga_changes (default true). False: every check reads
+   * the change generation, as before the listener (kept for measuring what the listener saves).
+   */
+  listensForChanges?: boolean;
 }
 
 /** A watch that never vouches for anything: the reader asks the database every time. */
@@ -68,14 +74,19 @@ export class PostgresDatabases implements Databases {
   readonly platform: PostgresDatabase;
   /** Tenants this process archived: refused at once rather than at their first statement. */
   private readonly archivedTenantIds = new Set<string>();
+  /** Started by the first `watchChanges` (the AAA server's cache): the control API alone never listens. */
+  private changeListener: PostgresChangeListener | undefined;
 
-  private constructor(readonly pool: PostgresPool) {
+  private constructor(
+    readonly pool: PostgresPool,
+    private readonly options: PostgresDatabasesOptions,
+  ) {
     this.platform = new PostgresDatabase(pool, PLATFORM_SCHEMA);
   }
 
   /** Connects, creates the platform schema if needed and migrates it. */
   static async open(options: PostgresDatabasesOptions): Promise<PostgresDatabases> {
-    const databases = new PostgresDatabases(new PostgresPool(options.url, options));
+    const databases = new PostgresDatabases(new PostgresPool(options.url, options), options);
     try {
       await databases.createAndMigrate(PLATFORM_SCHEMA, 'platform');
     } catch (error) {
@@ -134,14 +145,23 @@ export class PostgresDatabases implements Databases {
   }
 
   /**
-   * Not yet told by the change notifications (`NOTIFY kiunga_changes`, docs/database.md): every check
-   * answers "may have changed", so each Access-Request reads the tenant's change generation.
+   * Told by the change notifications (`NOTIFY kiunga_changes`, postgres-change-listener.ts): while the
+   * process's LISTEN connection is confirmed live, a tenant with no notification since its last read
+   * costs no statement; otherwise every check reads the change generation.
    */
-  watchChanges(_tenantId: string): ChangeWatch {
-    return ALWAYS_CHANGED;
+  watchChanges(tenantId: string): ChangeWatch {
+    if (this.options.listensForChanges === false) return ALWAYS_CHANGED;
+    this.changeListener ??= new PostgresChangeListener(this.options.url);
+    return this.changeListener.watch(tenantSchemaName(tenantId));
+  }
+
+  /** Whether change notifications are being received (false: each check reads; /healthz may show it). */
+  isListeningForChanges(): boolean {
+    return this.changeListener?.isLive ?? false;
   }
 
   async close(): Promise<void> {
+    await this.changeListener?.close();
     await this.pool.end();
   }
 

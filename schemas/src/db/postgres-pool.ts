@@ -64,6 +64,10 @@ export class PostgresPool {
     // An idle connection that dies (server restart) is dropped by the pool; without a listener the
     // 'error' event would end the process.
     this.pool.on('error', () => {});
+    // A connection that dies while checked out between two statements (PostgreSQL unreachable) emits
+    // 'error' on the client, which the pool listens to only while it is idle: without a listener it
+    // would end the process. Its next statement fails and the pool drops it on release.
+    this.pool.on('connect', (client) => client.on('error', () => {}));
   }
 
   /**

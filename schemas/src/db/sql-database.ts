@@ -128,5 +128,11 @@ export interface ChangeWatch {
   markOfLastCheck(): ChangeMark | null;
   /** The mark stands for what was read after it (a mark older than the accepted one is ignored). */
   accept(mark: ChangeMark | null): void;
+  /**
+   * Present when `isUnchangedSinceAccepted()` is only trustworthy once news committed before now has
+   * arrived (PostgreSQL notifications travel on their own connection): resolves when it has, after which
+   * the check is asked again. Rejects when the watch can no longer tell (the reader then reads).
+   */
+  deliveredUpToNow?(): Promise<void>;
   close(): void;
 }

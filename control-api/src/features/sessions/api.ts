@@ -59,9 +59,11 @@ export function sessionRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   const { aaa, clock } = dependencies;
 
-  routes.get('/', requirePermission('sessions.read'), (context) => {
+  routes.get('/', requirePermission('sessions.read'), async (context) => {
     const { limit, cursor, ...filter } = parseQuery(context, listQuerySchema);
-    return context.json(listLiveSessions(aaa, tenantIdOf(context), filter, { limit, cursor }, clock.now()));
+    return context.json(
+      await listLiveSessions(aaa, tenantIdOf(context), filter, { limit, cursor }, clock.now()),
+    );
   });
 
   routes.get('/history', requirePermission('sessions.read'), async (context) => {

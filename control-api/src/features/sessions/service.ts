@@ -63,17 +63,17 @@ function matchesFilter(session: LiveSessionView, filter: SessionFilter): boolean
 }
 
 /** Live sessions matching the filter, in the AAA server's order, one page at a time. */
-export function listLiveSessions(
+export async function listLiveSessions(
   aaa: AaaControl,
   tenantId: string,
   filter: SessionFilter,
   page: PageRequest,
   nowMs: number,
-): Page<SessionOutput> {
+): Promise<Page<SessionOutput>> {
   const found: LiveSessionView[] = [];
   let afterSessionId = decodeCursor(page.cursor) ?? undefined;
   for (let scanned = 0; scanned < LIVE_SCAN_MAX && found.length <= page.limit; ) {
-    const batch = aaa.listSessions(tenantId, { limit: LIVE_SCAN_PAGE, afterSessionId });
+    const batch = await aaa.listSessions(tenantId, { limit: LIVE_SCAN_PAGE, afterSessionId });
     for (const session of batch) {
       if (matchesFilter(session, filter)) found.push(session);
       if (found.length > page.limit) break;
@@ -100,17 +100,17 @@ export interface LiveSessionsSnapshot {
 }
 
 /** The first page of an ISP's live sessions and how many there are in all (for the live feed). */
-export function liveSessionsSnapshot(
+export async function liveSessionsSnapshot(
   aaa: AaaControl,
   tenantId: string,
   limit: number,
   nowMs: number,
-): LiveSessionsSnapshot {
+): Promise<LiveSessionsSnapshot> {
   const first: LiveSessionView[] = [];
   let total = 0;
   let afterSessionId: string | undefined;
   while (total < LIVE_SCAN_MAX) {
-    const batch = aaa.listSessions(tenantId, { limit: LIVE_SCAN_PAGE, afterSessionId });
+    const batch = await aaa.listSessions(tenantId, { limit: LIVE_SCAN_PAGE, afterSessionId });
     for (const session of batch) if (first.length < limit) first.push(session);
     total += batch.length;
     const last = batch[batch.length - 1];
@@ -121,16 +121,16 @@ export function liveSessionsSnapshot(
 }
 
 /** Every live session of one voucher or subscriber (for suspend, revoke, plan change). */
-export function liveSessionsOfSubject(
+export async function liveSessionsOfSubject(
   aaa: AaaControl,
   tenantId: string,
   subjectKind: 'voucher' | 'subscriber',
   subjectIds: ReadonlySet<string>,
-): LiveSessionView[] {
+): Promise<LiveSessionView[]> {
   const found: LiveSessionView[] = [];
   let afterSessionId: string | undefined;
   for (let scanned = 0; scanned < LIVE_SCAN_MAX; ) {
-    const batch = aaa.listSessions(tenantId, { limit: LIVE_SCAN_PAGE, afterSessionId });
+    const batch = await aaa.listSessions(tenantId, { limit: LIVE_SCAN_PAGE, afterSessionId });
     for (const session of batch) {
       if (session.subjectKind === subjectKind && subjectIds.has(session.subjectId)) found.push(session);
     }
@@ -154,7 +154,7 @@ export async function disconnectSubjectSessions(
   subjectKind: 'voucher' | 'subscriber',
   subjectIds: ReadonlySet<string>,
 ): Promise<CoaReport> {
-  const live = liveSessionsOfSubject(aaa, tenantId, subjectKind, subjectIds);
+  const live = await liveSessionsOfSubject(aaa, tenantId, subjectKind, subjectIds);
   const outcomes = await Promise.all(
     live.map((session) => aaa.disconnectSession(tenantId, session.sessionId)),
   );
@@ -168,7 +168,7 @@ export async function changeSubjectRate(
   rateLimit: string,
 ): Promise<CoaReport> {
   if (subjectIds.size === 0) return { sessions: 0, acknowledged: 0 };
-  const live = liveSessionsOfSubject(aaa, tenantId, 'subscriber', subjectIds);
+  const live = await liveSessionsOfSubject(aaa, tenantId, 'subscriber', subjectIds);
   const outcomes = await Promise.all(
     live.map((session) => aaa.changeSessionRate(tenantId, session.sessionId, rateLimit)),
   );
@@ -237,7 +237,7 @@ export async function getSession(
   sessionId: string,
   nowMs: number,
 ): Promise<SessionOutput> {
-  const live = aaa.findSession(tenantId, sessionId);
+  const live = await aaa.findSession(tenantId, sessionId);
   if (live) return toLiveSessionOutput(live, nowMs);
   const row = await database.get<SessionRow>(`SELECT ${columnsOf(sessions)} FROM sessions WHERE id = ?`, [
     sessionId,

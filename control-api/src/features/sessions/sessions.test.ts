@@ -30,13 +30,13 @@ beforeAll(async () => {
   testApp = await openTestApp({
     // As the AAA server does: each ISP sees only its own sessions; ISP A has two live.
     aaa: idleAaaControl({
-      listSessions: (tenantId, options) =>
+      listSessions: async (tenantId, options) =>
         tenantId === testApp.ispA.tenantId
           ? [liveSessionOf(tenantId, 'ses_a1'), liveSessionOf(tenantId, 'ses_a2')].filter(
               (session) => options.afterSessionId === undefined || session.sessionId > options.afterSessionId,
             )
           : [],
-      findSession: (tenantId, sessionId) =>
+      findSession: async (tenantId, sessionId) =>
         tenantId === testApp.ispA.tenantId && sessionId.startsWith('ses_a')
           ? liveSessionOf(tenantId, sessionId)
           : undefined,

@@ -90,7 +90,8 @@ async function figuresOf(dependencies: ApiDependencies, row: TenantRow): Promise
   if (row.status === 'archived' || !(await dependencies.databases.hasTenant(row.id)))
     return { nas, plans: 0, vouchers: 0, subscribers: 0, openSessions: 0 };
   const counts = await countCatalogue(dependencies.databases.forTenant(row.id));
-  const openSessions = dependencies.aaa.listSessions(row.id, { limit: OPEN_SESSIONS_COUNT_MAX }).length;
+  const openSessions = (await dependencies.aaa.listSessions(row.id, { limit: OPEN_SESSIONS_COUNT_MAX }))
+    .length;
   return { nas, ...counts, openSessions };
 }
 

@@ -18,7 +18,7 @@ beforeAll(async () => {
   testApp = await openTestApp({
     // One live session on ISP A's first voucher, so a revoke has something to disconnect.
     aaa: idleAaaControl({
-      listSessions: (tenantId) =>
+      listSessions: async (tenantId) =>
         tenantId === testApp.ispA.tenantId && batch
           ? [
               {

@@ -87,9 +87,9 @@ function cookieHeaderOf(cookies: Map<string, string>): string {
 export const idleAaaControl: AaaControl = {
   isUp: () => true,
   metricsText: async () => '',
-  listSessions: () => [],
-  findSession: () => undefined,
-  devicesOfSubject: () => [],
+  listSessions: async () => [],
+  findSession: async () => undefined,
+  devicesOfSubject: async () => [],
   disconnectSession: async () => ({ outcome: 'not_found' }),
   changeSessionRate: async () => ({ outcome: 'not_found' }),
   reloadNasRegistry: async () => {},

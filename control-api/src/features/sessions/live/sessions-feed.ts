@@ -53,9 +53,9 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
   let isStopping = false;
 
   /** The tenant's sessions now; the message is only written out when someone is sent it. */
-  const snapshotOf = (tenantId: string) => {
+  const snapshotOf = async (tenantId: string) => {
     const nowMs = dependencies.clock.now();
-    const snapshot = liveSessionsSnapshot(dependencies.aaa, tenantId, SESSIONS_PER_MESSAGE, nowMs);
+    const snapshot = await liveSessionsSnapshot(dependencies.aaa, tenantId, SESSIONS_PER_MESSAGE, nowMs);
     return {
       fingerprint: snapshotFingerprint(snapshot.items, snapshot.total),
       message: () =>
@@ -85,9 +85,15 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
       dependencies.logger.debug({ err: error, tenantId: viewer.tenantId }, 'live feed socket error');
       forget(socket);
     });
-    const { message, fingerprint } = snapshotOf(viewer.tenantId);
-    room.fingerprint ??= fingerprint;
-    socket.send(message());
+    // The table may be in Redis (shared by the AAA nodes): the first snapshot follows when read.
+    snapshotOf(viewer.tenantId).then(
+      ({ message, fingerprint }) => {
+        room.fingerprint ??= fingerprint;
+        socket.send(message());
+      },
+      (error: unknown) =>
+        dependencies.logger.error({ err: error, tenantId: viewer.tenantId }, 'live feed snapshot failed'),
+    );
   };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -132,10 +138,10 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
     );
   };
 
-  const poll = () => {
+  const poll = async () => {
     for (const [tenantId, room] of rooms) {
       try {
-        const { message, fingerprint } = snapshotOf(tenantId);
+        const { message, fingerprint } = await snapshotOf(tenantId);
         if (fingerprint === room.fingerprint) continue;
         room.fingerprint = fingerprint;
         const text = message();
