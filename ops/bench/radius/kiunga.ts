@@ -67,15 +67,16 @@ interface Ports {
 }
 
 /** Seeds the demo with `vouchers` extra vouchers; returns the NAS secret for 127.0.0.1 and those codes. */
-async function seedDemo(
+export async function seedDemo(
   dataDirectory: string,
   vouchers: number,
+  environment: Record<string, string> = {},
 ): Promise<{ secret: string; codes: string[] }> {
   const args = [...NODE_FLAGS, CLI_ENTRY, 'demo', '--seed-only', '--json'];
   args.push('--data-dir', dataDirectory, '--vouchers', String(vouchers));
   const { stdout } = await execFileAsync(process.execPath, args, {
     cwd: REPOSITORY_ROOT,
-    env: serverEnvironment(),
+    env: serverEnvironment(environment),
     timeout: SEED_TIMEOUT_MS,
     maxBuffer: SEED_OUTPUT_BYTES_MAX,
   });
@@ -112,11 +113,11 @@ export async function freeTcpPort(): Promise<number> {
   return address.port;
 }
 
-/** Two distinct UDP ports, free right now; the server binds them moments later. */
-async function freeUdpPorts(): Promise<[number, number]> {
+/** Two distinct UDP ports on `host`, free right now; the server binds them moments later. */
+async function freeUdpPorts(host: string): Promise<[number, number]> {
   const sockets = [createSocket('udp4'), createSocket('udp4')];
   for (const socket of sockets) {
-    await new Promise<void>((done) => socket.bind({ address: HOST, port: 0 }, done));
+    await new Promise<void>((done) => socket.bind({ address: host, port: 0 }, done));
   }
   const ports = sockets.map((socket) => socket.address().port);
   for (const socket of sockets) await new Promise<void>((done) => socket.close(() => done()));
@@ -152,14 +153,25 @@ function nodeArguments(): string[] {
   return args;
 }
 
-function spawnServer(dataDirectory: string, ports: Ports): ChildProcess {
+/** How a node runs: `kiunga start --role`, its RADIUS address, and more KIUNGA_* variables. */
+export interface KiungaNodeOptions {
+  readonly role?: 'all' | 'aaa' | 'api';
+  /** The RADIUS listeners' loopback address (127.0.0.1 unless given). */
+  readonly radiusHost?: string;
+  readonly environment?: Record<string, string>;
+}
+
+function spawnServer(dataDirectory: string, ports: Ports, node: KiungaNodeOptions): ChildProcess {
+  const args = [...nodeArguments(), 'start', '--data-dir', dataDirectory];
+  if (node.role !== undefined) args.push('--role', node.role);
   // node itself, not ./kiunga or pnpm, so the pid is the process doing the RADIUS work.
-  return spawn(process.execPath, [...nodeArguments(), 'start', '--data-dir', dataDirectory], {
+  return spawn(process.execPath, args, {
     cwd: REPOSITORY_ROOT,
     env: serverEnvironment({
+      ...node.environment,
       KIUNGA_HTTP_HOST: HOST,
       KIUNGA_HTTP_PORT: String(ports.httpPort),
-      KIUNGA_RADIUS_HOST: HOST,
+      KIUNGA_RADIUS_HOST: node.radiusHost ?? HOST,
       KIUNGA_RADIUS_AUTH_PORT: String(ports.authPort),
       KIUNGA_RADIUS_ACCT_PORT: String(ports.acctPort),
     }),
@@ -206,39 +218,58 @@ export function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** One running `kiunga start` process (its pid does the RADIUS work). */
+export interface KiungaNode {
+  readonly pid: number;
+  readonly host: string;
+  readonly authPort: number;
+  readonly acctPort: number;
+  stop(): Promise<void>;
+}
+
+/** Starts `kiunga start` on a seeded data directory, on free loopback ports, and waits until healthy. */
+export async function startKiungaNode(
+  dataDirectory: string,
+  node: KiungaNodeOptions = {},
+): Promise<KiungaNode> {
+  await ensureBuild();
+  const host = node.radiusHost ?? HOST;
+  const [authPort, acctPort] = await freeUdpPorts(host);
+  const ports: Ports = { httpPort: await freeTcpPort(), authPort, acctPort };
+  const server = spawnServer(dataDirectory, ports, node);
+  const logs = { text: '' };
+  const onOutput = (chunk: Buffer): void => {
+    logs.text = (logs.text + chunk.toString('utf8')).slice(-LOG_CHARACTERS_MAX);
+  };
+  // Keep draining output (and the last of it, for errors) so a full pipe never blocks the server.
+  server.stdout?.on('data', onOutput);
+  server.stderr?.on('data', onOutput);
+  try {
+    await waitForHealthy(server, ports.httpPort, logs);
+    if (server.pid === undefined) throw new Error('kiunga started without a pid');
+  } catch (error) {
+    await stopChild(server);
+    throw error;
+  }
+  return { pid: server.pid, host, authPort, acctPort, stop: () => stopChild(server) };
+}
+
 /** Seeds a scratch data directory, starts `kiunga start` on free loopback ports and waits until healthy. */
 export async function startKiunga(options: { vouchers: number }): Promise<KiungaServer> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'kiunga-bench-data-'));
-  let child: ChildProcess | undefined;
   try {
-    const [{ secret, codes }] = await Promise.all([seedDemo(dataDirectory, options.vouchers), ensureBuild()]);
-    const [authPort, acctPort] = await freeUdpPorts();
-    const ports: Ports = { httpPort: await freeTcpPort(), authPort, acctPort };
-    const server = spawnServer(dataDirectory, ports);
-    child = server;
-    const logs = { text: '' };
-    const onOutput = (chunk: Buffer): void => {
-      logs.text = (logs.text + chunk.toString('utf8')).slice(-LOG_CHARACTERS_MAX);
-    };
-    // Keep draining output (and the last of it, for errors) so a full pipe never blocks the server.
-    server.stdout?.on('data', onOutput);
-    server.stderr?.on('data', onOutput);
-    await waitForHealthy(server, ports.httpPort, logs);
-    if (server.pid === undefined) throw new Error('kiunga started without a pid');
+    const { secret, codes } = await seedDemo(dataDirectory, options.vouchers);
+    const node = await startKiungaNode(dataDirectory);
     return {
-      pid: server.pid,
-      host: HOST,
-      authPort,
-      acctPort,
+      ...node,
       secret,
       codes,
       stop: async () => {
-        await stopChild(server);
+        await node.stop();
         rmSync(dataDirectory, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    if (child !== undefined) await stopChild(child);
     rmSync(dataDirectory, { recursive: true, force: true });
     throw error;
   }

@@ -94,7 +94,12 @@ async function freeLoopbackPort(): Promise<number> {
  * this process. When this process closes it — stop(), exit, crash or SIGKILL alike — the read
  * returns, and the shell stops the server (fast shutdown) and removes the directory.
  */
-function spawnGuardedServer(binDirectory: string, directory: string, port: number): ChildProcess {
+function spawnGuardedServer(
+  binDirectory: string,
+  directory: string,
+  port: number,
+  isDurable: boolean,
+): ChildProcess {
   const postgres = [...asServerAccount(), join(binDirectory, 'postgres')]
     .map((part) => `'${part}'`)
     .join(' ');
@@ -102,10 +107,8 @@ function spawnGuardedServer(binDirectory: string, directory: string, port: numbe
     `-p ${port}`,
     `-k '${directory}'`,
     "-c listen_addresses='127.0.0.1'",
-    // Test data is thrown away: durability would only cost time.
-    '-c fsync=off',
-    '-c synchronous_commit=off',
-    '-c full_page_writes=off',
+    // Test data is thrown away: durability would only cost time (a benchmark asks for it: isDurable).
+    ...(isDurable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
   ].join(' ');
   const script = [
     `${postgres} -D '${directory}/data' ${settings} >'${directory}/server.log' 2>&1 &`,
@@ -145,12 +148,17 @@ function readLog(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : '';
 }
 
-async function startOnce(binDirectory: string, template: string, startedAt: number): Promise<PostgresServer> {
+async function startOnce(
+  binDirectory: string,
+  template: string,
+  startedAt: number,
+  isDurable: boolean,
+): Promise<PostgresServer> {
   const directory = mkdtempSync(join(tmpdir(), 'kiunga-postgres-'));
   execFileSync('cp', ['-a', template, join(directory, 'data')]);
   chownToServerAccount(directory);
   const port = await freeLoopbackPort();
-  const guard = spawnGuardedServer(binDirectory, directory, port);
+  const guard = spawnGuardedServer(binDirectory, directory, port, isDurable);
   const url = `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`;
   const stop = () => stopGuardedServer(guard);
   try {
@@ -187,15 +195,19 @@ function stopGuardedServer(guard: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts a server for one test file; call stop() in afterAll (it also goes when the process ends). */
-export async function startPostgresServer(): Promise<PostgresServer> {
+/**
+ * Starts a server for one test file; call stop() in afterAll (it also goes when the process ends).
+ * `isDurable`: PostgreSQL's own defaults (fsync, synchronous commit), for benchmarks that measure
+ * what a production server pays; tests leave it off.
+ */
+export async function startPostgresServer(options: { isDurable?: boolean } = {}): Promise<PostgresServer> {
   const startedAt = Date.now();
   const binDirectory = postgresBinDirectory();
   const template = templateDataDirectory(binDirectory);
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS_MAX; attempt++) {
     try {
-      return await startOnce(binDirectory, template, startedAt);
+      return await startOnce(binDirectory, template, startedAt, options.isDurable ?? false);
     } catch (error) {
       lastError = error;
     }
