@@ -11,6 +11,7 @@ import { brandingRoutes } from './features/branding/api';
 import { nasRoutes } from './features/nas/api';
 import { notificationRoutes } from './features/notifications/api';
 import { planRoutes } from './features/plans/api';
+import { reportRoutes } from './features/reports/api';
 import { sessionRoutes } from './features/sessions/api';
 import { settingsRoutes } from './features/settings/api';
 import { subscriberRoutes } from './features/subscribers/api';
@@ -93,6 +94,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/branding', brandingRoutes(options));
   api.route('/settings', settingsRoutes(options));
   api.route('/notifications', notificationRoutes(options));
+  api.route('/reports', reportRoutes(options));
   api.route('/platform-billing', platformBillingRoutes(options));
   api.route('/platform/billing', platformBillingOperatorRoutes(options));
   app.route('/api/v1', api);

@@ -83,7 +83,12 @@ registerApiOperations([
 
 export function paymentRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  routes.use('*', requireFeature(dependencies, 'pppoe'));
+  // Listing is open to every tier: a hotspot-only ISP's portal sales are payments too (issue 12).
+  // Recording and assigning settle subscriber accounts, which only PPPoE/static plans have.
+  routes.use('/', async (context, next) =>
+    context.req.method === 'GET' ? next() : requireFeature(dependencies, 'pppoe')(context, next),
+  );
+  routes.use('/:id/*', requireFeature(dependencies, 'pppoe'));
 
   routes.get('/', requirePermission('billing.read'), async (context) => {
     const query = parseQuery(context, listQuerySchema);
