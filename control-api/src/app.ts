@@ -8,6 +8,7 @@ import { paymentRoutes } from './billing/payments-api';
 import { billingSettingsRoutes } from './billing/settings-api';
 import { mountConsoles } from './console/mount';
 import { brandingRoutes } from './features/branding/api';
+import { monitoringSettingsRoutes, nasHealthRoutes } from './features/monitoring/api';
 import { nasRoutes } from './features/nas/api';
 import { notificationRoutes } from './features/notifications/api';
 import { planRoutes } from './features/plans/api';
@@ -83,6 +84,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   });
   // ISP resources: the tenant comes from the principal (tenant-access.ts), never from input.
   api.route('/nas', nasRoutes(options));
+  api.route('/nas', nasHealthRoutes(options));
   api.route('/plans', planRoutes(options));
   api.route('/vouchers', voucherRoutes(options));
   api.route('/subscribers', subscriberRoutes(options));
@@ -92,6 +94,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/billing', billingSettingsRoutes(options));
   api.route('/sessions', sessionRoutes(options));
   api.route('/branding', brandingRoutes(options));
+  api.route('/settings/monitoring', monitoringSettingsRoutes(options));
   api.route('/settings', settingsRoutes(options));
   api.route('/notifications', notificationRoutes(options));
   api.route('/reports', reportRoutes(options));

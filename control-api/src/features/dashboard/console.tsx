@@ -9,6 +9,7 @@ import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import { type Feature, tenantFeatures } from '../../kernel/middleware/require-feature';
 import type { Page } from '../../kernel/pagination';
 import { tenantIdOf } from '../../kernel/tenant-access';
+import { raisedAlertsOf } from '../monitoring/store';
 import { localDayIndexOf, localDayStartMs } from '../reports/core/local-days';
 import { salesReport } from '../reports/service';
 import { liveSessionsSnapshot } from '../sessions/service';
@@ -87,9 +88,17 @@ export function ispDashboardRoutes(dependencies: ApiDependencies, fetchApp: AppF
     const sessions = can(context, 'sessions.read')
       ? (await api<Page<SessionOutput>>(context, 'GET', `/api/v1/sessions?limit=${DASHBOARD_SESSIONS}`)).items
       : null;
+    const quietRouters = can(context, 'nas.read')
+      ? await raisedAlertsOf(dependencies.databases.platform, tenantId)
+      : [];
     return renderHtml(
       context,
-      <DashboardPage shell={shell(context)} figures={figures} sessions={sessions} />,
+      <DashboardPage
+        shell={shell(context)}
+        figures={figures}
+        sessions={sessions}
+        quietRouters={quietRouters}
+      />,
     );
   });
 

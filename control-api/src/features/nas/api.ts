@@ -18,12 +18,16 @@ import { pageQuerySchema } from '../../kernel/pagination';
 import { tenantDatabaseOf, tenantIdOf } from '../../kernel/tenant-access';
 import { parseJsonBody, parseQuery } from '../../kernel/validation';
 import { readBranding, readRadiusSettings, readTenantProfile } from '../branding/service';
+import { nasSnmpPatchShape, saveNasSnmpPatch } from '../monitoring/service';
 import { renderHotspotLoginPage } from './routeros/hotspot-login';
 import { renderRouterosScript } from './routeros/routeros-script';
 import { createNas, deleteNas, getNas, listNas, rotateNasSecret, updateNas } from './service';
 
 const RADIUS_AUTH_PORT_DEFAULT = 1812;
 const RADIUS_ACCT_PORT_DEFAULT = 1813;
+
+/** The NAS fields, and `snmp` for router health (issue 12; stored by features/monitoring). */
+const patchNasInputSchema = updateNasInputSchema.extend(nasSnmpPatchShape);
 
 const scriptQuerySchema = z.object({
   /**
@@ -79,7 +83,7 @@ registerApiOperations([
     summary: 'Edit a NAS',
     tag: 'nas',
     permission: 'nas.write',
-    body: updateNasInputSchema,
+    body: patchNasInputSchema,
     response: nasOutputSchema,
   },
   {
@@ -166,10 +170,15 @@ export function nasRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
   );
 
   routes.patch('/:id', requirePermission('nas.write'), async (context) => {
-    const input = await parseJsonBody(context, updateNasInputSchema);
+    const { snmp, ...input } = await parseJsonBody(context, patchNasInputSchema);
     const nas = await updateNas(platform, tenantIdOf(context), context.req.param('id'), input, clock.now());
+    const snmpDetail = await saveNasSnmpPatch(dependencies, tenantIdOf(context), nas.id, snmp);
     await dependencies.aaa.reloadNasRegistry();
-    await recordAudit(dependencies, context, { action: 'nas.update', target: nas.id, detail: input });
+    await recordAudit(dependencies, context, {
+      action: 'nas.update',
+      target: nas.id,
+      detail: { ...input, ...snmpDetail },
+    });
     return context.json(nas);
   });
 
