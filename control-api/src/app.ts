@@ -7,6 +7,7 @@ import { invoiceRoutes, subscriberStatementRoutes } from './billing/invoices-api
 import { paymentRoutes } from './billing/payments-api';
 import { billingSettingsRoutes } from './billing/settings-api';
 import { mountConsoles } from './console/mount';
+import { platformAnalyticsRoutes } from './features/analytics/api';
 import { brandingRoutes } from './features/branding/api';
 import { monitoringSettingsRoutes, nasHealthRoutes } from './features/monitoring/api';
 import { nasRoutes } from './features/nas/api';
@@ -100,6 +101,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/reports', reportRoutes(options));
   api.route('/platform-billing', platformBillingRoutes(options));
   api.route('/platform/billing', platformBillingOperatorRoutes(options));
+  api.route('/platform/analytics', platformAnalyticsRoutes(options));
   app.route('/api/v1', api);
   mountConsoles(app, options);
 
