@@ -31,7 +31,7 @@ beforeAll(async () => {
   await createTenantWithOwner(dependencies, {
     name: 'ISP gamma',
     slug: 'gamma',
-    tier: 'trial',
+    tier: 'tier2',
     isTrial: true,
     owner: { email: 'owner@gamma.example', password: TEST_PASSWORD },
   });
