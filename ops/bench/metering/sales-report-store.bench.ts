@@ -83,22 +83,46 @@ async function main() {
       const amount = 1_000 + pick(50) * 1_000;
       if (kind < 0.5) {
         purchases.push(`pur_${index}`, `pln_${pick(PLAN_COUNT)}`, '254700000000', amount, 'paid', atMs, atMs);
-        payments.push(`pay_${index}`, 'mpesa_stk', `R${index}`, amount, 'purchase', `pur_${index}`, 'matched', atMs);
+        payments.push(
+          `pay_${index}`,
+          'mpesa_stk',
+          `R${index}`,
+          amount,
+          'purchase',
+          `pur_${index}`,
+          'matched',
+          atMs,
+        );
       } else {
         const provider = kind < 0.8 ? 'mpesa_c2b' : 'manual';
-        payments.push(`pay_${index}`, provider, `R${index}`, amount, 'subscriber', `sub_${pick(5_000)}`, 'matched', atMs);
+        payments.push(
+          `pay_${index}`,
+          provider,
+          `R${index}`,
+          amount,
+          'subscriber',
+          `sub_${pick(5_000)}`,
+          'matched',
+          atMs,
+        );
       }
     }
     await tenant.transaction(async (transaction) => {
       if (purchases.length > 0) {
         await transaction.run(
-          `INSERT INTO purchases (id, plan_id, phone, amount_cents, status, created_at, updated_at) VALUES ${Array(purchases.length / 7).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          `INSERT INTO purchases (id, plan_id, phone, amount_cents, status, created_at, updated_at) VALUES ${Array(
+            purchases.length / 7,
+          )
+            .fill('(?, ?, ?, ?, ?, ?, ?)')
+            .join(', ')}`,
           purchases,
         );
       }
       await transaction.run(
         `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, matched_kind, matched_id, status, received_at)
-         VALUES ${Array(payments.length / 8).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+         VALUES ${Array(payments.length / 8)
+           .fill('(?, ?, ?, ?, ?, ?, ?, ?)')
+           .join(', ')}`,
         payments,
       );
     });
@@ -115,9 +139,12 @@ async function main() {
   let total = 0;
   for (let repeat = 0; repeat < REPEATS; repeat += 1) {
     const started = performance.now();
-    const response = await app.request(`/api/v1/reports/sales?from=${START_MS}&to=${START_MS + DAYS * DAY_MS}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const response = await app.request(
+      `/api/v1/reports/sales?from=${START_MS}&to=${START_MS + DAYS * DAY_MS}`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
     const report = (await response.json()) as { rows: unknown[]; totals: { count: number } };
     timings.push(performance.now() - started);
     rows = report.rows.length;
