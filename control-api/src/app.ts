@@ -10,6 +10,7 @@ import { mountConsoles } from './console/mount';
 import { platformAnalyticsRoutes } from './features/analytics/api';
 import { brandingRoutes } from './features/branding/api';
 import { monitoringSettingsRoutes, nasHealthRoutes } from './features/monitoring/api';
+import { platformLiveRoutes } from './features/monitoring/platform-live-api';
 import { nasRoutes } from './features/nas/api';
 import { notificationRoutes } from './features/notifications/api';
 import { planRoutes } from './features/plans/api';
@@ -102,6 +103,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/platform-billing', platformBillingRoutes(options));
   api.route('/platform/billing', platformBillingOperatorRoutes(options));
   api.route('/platform/analytics', platformAnalyticsRoutes(options));
+  api.route('/platform/live', platformLiveRoutes(options));
   app.route('/api/v1', api);
   mountConsoles(app, options);
 
