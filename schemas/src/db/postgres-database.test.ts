@@ -130,7 +130,7 @@ describe('PostgreSQL specifics', () => {
     await Promise.all(nodes.map((node) => node.createTenant('ten_raced')));
     expect(
       await nodes[0]?.forTenant('ten_raced').column('SELECT COUNT(*) FROM __drizzle_migrations'),
-    ).toEqual([2]);
+    ).toEqual([3]);
     await Promise.all(nodes.map((node) => node.close()));
   });
 
