@@ -24,6 +24,8 @@ interface FeedMessage {
   sessions: LiveSession[];
   total: number;
   at: number;
+  nas?: unknown[];
+  throughput?: Record<string, { in: number | null; out: number | null }>;
 }
 
 /** An open feed: every message kept, and a way to wait for one that matters. */
@@ -227,9 +229,25 @@ describe('what the live feed sends', () => {
       'Acct-Session-Time': 30,
     });
     expect(interim.code).toBe('Accounting-Response');
-    await feedA.waitFor((message) =>
+    const counted = await feedA.waitFor((message) =>
       message.sessions.some((item) => item.acctSessionId === 'live0a01' && item.inputOctets === 4096),
     );
+    // Per-NAS totals of the ISP's live view (issue 12): its one router, one client, 4 KiB in. The
+    // client's rate is known only if the feed saw the Start before the interim (it looks every 3 s);
+    // either way the router's rate is its one client's.
+    const nasId = (counted.sessions[0] as LiveSession & { nasId: string }).nasId;
+    const clientRate = counted.throughput?.[listed.id];
+    expect(clientRate?.out ?? 0).toBe(0);
+    expect(counted.nas).toEqual([
+      {
+        nasId,
+        sessions: 1,
+        inputOctets: 4096,
+        outputOctets: 0,
+        inBitsPerSecond: clientRate?.in ?? 0,
+        outBitsPerSecond: 0,
+      },
+    ]);
 
     const seen = feedA.messages.length;
     const stop = await accounting('first', {
@@ -246,6 +264,7 @@ describe('what the live feed sends', () => {
     // The first ISP's feed never carried the second ISP's session, nor the other way round.
     expect(feedA.messages.some((message) => lists(message, 'live0b01'))).toBe(false);
     expect(feedB.messages.some((message) => lists(message, 'live0a01'))).toBe(false);
+    expect(JSON.stringify(feedB.messages)).not.toContain(nasId);
     expect(JSON.stringify(feedA.messages)).not.toContain(secondVoucher().code);
     feedB.socket.close();
     feedA.socket.close();

@@ -7,10 +7,14 @@ import { invoiceRoutes, subscriberStatementRoutes } from './billing/invoices-api
 import { paymentRoutes } from './billing/payments-api';
 import { billingSettingsRoutes } from './billing/settings-api';
 import { mountConsoles } from './console/mount';
+import { platformAnalyticsRoutes } from './features/analytics/api';
 import { brandingRoutes } from './features/branding/api';
+import { monitoringSettingsRoutes, nasHealthRoutes } from './features/monitoring/api';
+import { platformLiveRoutes } from './features/monitoring/platform-live-api';
 import { nasRoutes } from './features/nas/api';
 import { notificationRoutes } from './features/notifications/api';
 import { planRoutes } from './features/plans/api';
+import { reportRoutes } from './features/reports/api';
 import { sessionRoutes } from './features/sessions/api';
 import { settingsRoutes } from './features/settings/api';
 import { subscriberRoutes } from './features/subscribers/api';
@@ -82,6 +86,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   });
   // ISP resources: the tenant comes from the principal (tenant-access.ts), never from input.
   api.route('/nas', nasRoutes(options));
+  api.route('/nas', nasHealthRoutes(options));
   api.route('/plans', planRoutes(options));
   api.route('/vouchers', voucherRoutes(options));
   api.route('/subscribers', subscriberRoutes(options));
@@ -91,10 +96,14 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/billing', billingSettingsRoutes(options));
   api.route('/sessions', sessionRoutes(options));
   api.route('/branding', brandingRoutes(options));
+  api.route('/settings/monitoring', monitoringSettingsRoutes(options));
   api.route('/settings', settingsRoutes(options));
   api.route('/notifications', notificationRoutes(options));
+  api.route('/reports', reportRoutes(options));
   api.route('/platform-billing', platformBillingRoutes(options));
   api.route('/platform/billing', platformBillingOperatorRoutes(options));
+  api.route('/platform/analytics', platformAnalyticsRoutes(options));
+  api.route('/platform/live', platformLiveRoutes(options));
   app.route('/api/v1', api);
   mountConsoles(app, options);
 

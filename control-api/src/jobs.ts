@@ -3,6 +3,7 @@
 // takes its job's lease first (kernel/job-lease.ts): one run per round cluster-wide.
 import cron from 'node-cron';
 import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billing.job';
+import { NAS_MONITORING_CRON, runNasMonitoring } from './features/monitoring/service';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
 import { expireVouchers } from './features/vouchers/expire-vouchers.job';
 import type { ApiDependencies } from './kernel/dependencies';
@@ -60,6 +61,11 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
       NOTIFICATIONS_CRON,
       run('notifications', () => sendPendingNotifications(dependencies)),
       { noOverlap: true, name: 'notifications' },
+    ),
+    cron.schedule(
+      NAS_MONITORING_CRON,
+      run('nas_monitoring', () => runNasMonitoring(dependencies)),
+      { noOverlap: true, name: 'nas_monitoring' },
     ),
   ];
   return {

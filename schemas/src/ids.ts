@@ -16,6 +16,8 @@ export const idPrefixes = {
   apiKey: 'key',
   refreshToken: 'rtk',
   consoleSession: 'cse',
+  nasAlert: 'nal',
+  phaseChange: 'phc',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

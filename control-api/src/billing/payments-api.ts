@@ -48,7 +48,8 @@ payments.declare({
   path: '/',
   summary: 'List payments, newest first (unmatched ones wait to be assigned)',
   permission: 'billing.read',
-  feature: 'pppoe',
+  // Open to every tier: a hotspot-only ISP's portal sales are payments too (issue 12). Recording and
+  // assigning settle subscriber accounts, which only PPPoE/static plans have.
   query: listQuerySchema,
   response: z.object({ items: z.array(paymentSchema), nextCursor: z.string().nullable() }),
   handler: async ({ query, dependencies }, context) =>

@@ -15,6 +15,7 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/billing', label: 'Billing', permission: 'billing.read', feature: 'pppoe' },
   { href: '/isp/messages', label: 'Messages', permission: 'billing.read', feature: 'pppoe' },
   { href: '/isp/sessions', label: 'Live', permission: 'sessions.read' },
+  { href: '/isp/reports', label: 'Reports', permission: 'reports.read' },
   { href: '/isp/nas', label: 'Routers', permission: 'nas.read' },
   { href: '/isp/staff', label: 'Staff', permission: 'staff.manage' },
   { href: '/isp/roles', label: 'Roles', permission: 'staff.manage' },

@@ -8,6 +8,7 @@ import { ispDashboardRoutes } from '../features/dashboard/console';
 import { ispNasRoutes } from '../features/nas/console';
 import { ispMessagesRoutes } from '../features/notifications/console';
 import { ispPlanRoutes } from '../features/plans/console';
+import { ispReportRoutes } from '../features/reports/console';
 import { ispSessionRoutes } from '../features/sessions/console';
 import { subscriberPageRoutes } from '../features/subscribers/console';
 import { ispVoucherRoutes } from '../features/vouchers/console';
@@ -56,6 +57,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispAccountRoutes(dependencies, fetchApp));
   routes.route('/', ispBillingRoutes(dependencies, fetchApp));
   routes.route('/', ispMessagesRoutes(dependencies, fetchApp));
+  routes.route('/', ispReportRoutes(dependencies, fetchApp));
   routes.route('/', ispMpesaRoutes(dependencies, fetchApp));
   routes.route('/', ispPlatformAccountRoutes(dependencies, fetchApp));
   routes.all('*', (context) => context.redirect('/isp', 303));

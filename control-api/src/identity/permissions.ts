@@ -5,6 +5,7 @@ export const platformPermissions = [
   'platform_users.manage',
   'platform_audit.read',
   'platform_billing.manage',
+  'platform_analytics.read',
 ] as const;
 
 export const ispPermissions = [
@@ -25,6 +26,7 @@ export const ispPermissions = [
   'settings.write',
   'billing.read',
   'billing.write',
+  'reports.read',
 ] as const;
 
 export type PlatformPermission = (typeof platformPermissions)[number];

@@ -181,3 +181,4 @@ export const apiKeys = sqliteTable(
   (table) => [index('api_keys_tenant').on(table.tenantId)],
 );
 export * from './platform-billing';
+export * from './platform-monitoring';

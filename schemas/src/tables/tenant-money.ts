@@ -25,6 +25,8 @@ export const purchases = sqliteTable(
     uniqueIndex('purchases_checkout_unique').on(table.checkoutRequestId),
     index('purchases_phone').on(table.phone, table.createdAt),
     index('purchases_status').on(table.status, table.createdAt),
+    // The sales report leaves out vouchers a portal purchase made (they are sold as portal_stk).
+    index('purchases_voucher').on(table.voucherId),
   ],
 );
 

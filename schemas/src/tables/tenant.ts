@@ -68,6 +68,8 @@ export const vouchers = sqliteTable(
     uniqueIndex('vouchers_code_unique').on(table.code),
     index('vouchers_batch').on(table.batchId),
     index('vouchers_status').on(table.status),
+    // The sales report counts printed vouchers at first use, over a date range.
+    index('vouchers_first_used').on(table.firstUsedAt),
   ],
 );
 

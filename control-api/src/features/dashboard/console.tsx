@@ -1,73 +1,105 @@
-// ISP console home page (/isp): counts of what the ISP runs (each a link to its page) and the
-// latest live sessions, each shown only with the permission to read it.
-import type { SessionOutput } from '@kiunga/schemas';
+// ISP console home page (/isp): exact counts of what the ISP runs (each a link to its page), today's
+// sales and the latest live sessions, each shown only with the permission (and tier feature) to read it.
+import { formatKsh, type SessionOutput } from '@kiunga/schemas';
 import { Hono } from 'hono';
-import { type IspContext, ispPageKit, LOOKUP_LIMIT } from '../../console/isp-page';
+import { ispPageKit } from '../../console/isp-page';
 import { type AppFetch, can, renderHtml } from '../../console/support';
 import type { Permission } from '../../identity/permissions';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
+import { type Feature, tenantFeatures } from '../../kernel/middleware/require-feature';
 import type { Page } from '../../kernel/pagination';
+import { tenantIdOf } from '../../kernel/tenant-access';
+import { raisedAlertsOf } from '../monitoring/store';
+import { localDayIndexOf, localDayStartMs } from '../reports/core/local-days';
+import { salesReport } from '../reports/service';
+import { liveSessionsSnapshot } from '../sessions/service';
+import { countActiveSubscribers, countNas, countPlans, countUnusedVouchers } from './counts';
 import { type DashboardFigure, DashboardPage } from './views';
 
 /** Live sessions listed on the dashboard; the rest are one tap away. */
 const DASHBOARD_SESSIONS = 5;
 
+interface FigureSource {
+  label: string;
+  href: string;
+  permission: Permission;
+  feature?: Feature;
+  value: () => Promise<string>;
+}
+
 export function ispDashboardRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   const { api, shell } = ispPageKit(dependencies, fetchApp);
 
-  /** "12" or "200+" from one API page, or null when the feature or permission is missing. */
-  const countOf = async (context: IspContext, permission: Permission, path: string) => {
-    if (!can(context, permission)) return null;
-    try {
-      const page = await api<Page<unknown>>(context, 'GET', path);
-      return page.nextCursor ? `${page.items.length}+` : String(page.items.length);
-    } catch {
-      return null;
-    }
-  };
-
   routes.get('/', async (context) => {
-    const figures: Array<Omit<DashboardFigure, 'value'> & { value: string | null }> = [
+    const tenantId = tenantIdOf(context);
+    const tenant = dependencies.databases.forTenant(tenantId);
+    const nowMs = dependencies.clock.now();
+    const hasFeature = await tenantFeatures(dependencies.databases.platform, tenantId);
+    const sources: FigureSource[] = [
       {
         label: 'Online now',
         href: '/isp/sessions',
-        value: await countOf(context, 'sessions.read', `/api/v1/sessions?limit=${LOOKUP_LIMIT}`),
+        permission: 'sessions.read',
+        value: async () => String((await liveSessionsSnapshot(dependencies.aaa, tenantId, 0, nowMs)).total),
+      },
+      {
+        label: 'Sales today',
+        href: '/isp/reports',
+        permission: 'reports.read',
+        value: async () => {
+          const range = { fromMs: localDayStartMs(localDayIndexOf(nowMs)), toMs: nowMs + 1 };
+          return formatKsh((await salesReport(dependencies, tenantId, range)).totals.amountCents);
+        },
       },
       {
         label: 'Active subscribers',
         href: '/isp/subscribers?status=active',
-        value: await countOf(
-          context,
-          'subscribers.read',
-          `/api/v1/subscribers?status=active&limit=${LOOKUP_LIMIT}`,
-        ),
+        permission: 'subscribers.read',
+        feature: 'pppoe',
+        value: async () => String(await countActiveSubscribers(tenant)),
       },
       {
         label: 'Unused vouchers',
         href: '/isp/vouchers?status=unused',
-        value: await countOf(
-          context,
-          'vouchers.read',
-          `/api/v1/vouchers?status=unused&limit=${LOOKUP_LIMIT}`,
-        ),
+        permission: 'vouchers.read',
+        feature: 'hotspot',
+        value: async () => String(await countUnusedVouchers(tenant)),
       },
       {
         label: 'Plans',
         href: '/isp/plans',
-        value: await countOf(context, 'plans.read', `/api/v1/plans?limit=${LOOKUP_LIMIT}`),
+        permission: 'plans.read',
+        value: async () => String(await countPlans(tenant)),
       },
       {
         label: 'Routers',
         href: '/isp/nas',
-        value: await countOf(context, 'nas.read', `/api/v1/nas?limit=${LOOKUP_LIMIT}`),
+        permission: 'nas.read',
+        value: async () => String(await countNas(dependencies.databases.platform, tenantId)),
       },
     ];
-    const shown = figures.filter((figure): figure is DashboardFigure => figure.value !== null);
+    const figures: DashboardFigure[] = [];
+    for (const source of sources) {
+      if (!can(context, source.permission)) continue;
+      if (source.feature && !hasFeature(source.feature)) continue;
+      figures.push({ label: source.label, href: source.href, value: await source.value() });
+    }
     const sessions = can(context, 'sessions.read')
       ? (await api<Page<SessionOutput>>(context, 'GET', `/api/v1/sessions?limit=${DASHBOARD_SESSIONS}`)).items
       : null;
-    return renderHtml(context, <DashboardPage shell={shell(context)} figures={shown} sessions={sessions} />);
+    const quietRouters = can(context, 'nas.read')
+      ? await raisedAlertsOf(dependencies.databases.platform, tenantId)
+      : [];
+    return renderHtml(
+      context,
+      <DashboardPage
+        shell={shell(context)}
+        figures={figures}
+        sessions={sessions}
+        quietRouters={quietRouters}
+      />,
+    );
   });
 
   return routes;

@@ -33,6 +33,30 @@ describe('ISP dashboard', () => {
     expect(figureOf(html, 'Online now')).toBe('0');
   });
 
+  it('counts exactly past one API page (205 unused vouchers, not "200+") and shows sales today', async () => {
+    const database = testApp.dependencies.databases.forTenant(testApp.ispA.tenantId);
+    const planId = await database.get<{ id: string }>('SELECT id FROM plans ORDER BY id LIMIT 1');
+    const nowMs = testApp.clock.now();
+    for (let index = 0; index < 205; index += 1) {
+      await database.run(
+        `INSERT INTO vouchers (id, code, plan_id, price_cents, validity_seconds, device_limit, rate_limit, status, created_at)
+         VALUES (?, ?, ?, 3000, 7200, 2, '512k/1M', 'unused', ?)`,
+        [`vch_count_${index}`, `COUNT${index}`, planId?.id ?? '', nowMs],
+      );
+    }
+    await database.run(
+      `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, matched_kind, matched_id, status, received_at)
+       VALUES ('pay_today', 'manual', 'today-1', 150000, 'subscriber', 'sub_1', 'matched', ?)`,
+      [nowMs],
+    );
+    const html = await (await (await testApp.ispA.openConsole())('/isp')).text();
+    expect(figureOf(html, 'Unused vouchers')).toBe('205');
+    expect(figureOf(html, 'Sales today')).toBe('Ksh 1,500');
+    const other = await (await (await testApp.ispB.openConsole())('/isp')).text();
+    expect(figureOf(other, 'Unused vouchers')).toBe('0');
+    expect(figureOf(other, 'Sales today')).toBe('Ksh 0');
+  });
+
   it("shows ISP B none of ISP A's plans or routers", async () => {
     const html = await (await (await testApp.ispB.openConsole())('/isp')).text();
     expect(figureOf(html, 'Plans')).toBe('0');

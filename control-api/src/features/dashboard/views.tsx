@@ -1,6 +1,6 @@
 // ISP console home: key counts and the newest live sessions.
 import type { SessionOutput } from '@kiunga/schemas';
-import { formatDuration } from '../../console/components';
+import { formatDateTime, formatDuration } from '../../console/components';
 import { type ConsoleShell, Layout } from '../../console/layout';
 
 export interface DashboardFigure {
@@ -14,10 +14,25 @@ export function DashboardPage(props: {
   figures: DashboardFigure[];
   /** Newest live sessions, or null when the principal may not see sessions. */
   sessions: SessionOutput[] | null;
+  /** Routers with a quiet alert up (issue 12), shown as a banner until they are heard again. */
+  quietRouters: Array<{ nasId: string; name: string; raisedAt: number; hasSnmp: number }>;
 }) {
   return (
     <Layout title="Dashboard" shell={props.shell}>
       <h1>Dashboard</h1>
+      {props.quietRouters.length === 0 ? null : (
+        <div class="flash error" role="alert" data-quiet-routers>
+          {props.quietRouters.map((router) => (
+            <p>
+              Router <a href={`/isp/nas/${router.nasId}`}>{router.name}</a> is silent (alert raised{' '}
+              {formatDateTime(router.raisedAt)}): no accounting or SNMP.
+              {router.hasSnmp === 1
+                ? ' Check its power and uplink.'
+                : ' Without SNMP a router with nobody online also looks silent: set SNMP on it to tell the two apart.'}
+            </p>
+          ))}
+        </div>
+      )}
       <div class="stats">
         {props.figures.map((figure) => (
           <div class="stat" data-figure={figure.label}>

@@ -15,6 +15,7 @@ import { pageQuerySchema } from '../../kernel/pagination';
 import { routeGroup } from '../../kernel/route';
 import { idParamsSchema } from '../../kernel/route-params';
 import { tenantIdOf } from '../../kernel/tenant-access';
+import { nasSnmpPatchShape } from '../monitoring/service';
 import { getNas, listNas } from './service';
 import {
   editNas,
@@ -25,6 +26,9 @@ import {
   rotateSecretOfNas,
   routerosScriptOf,
 } from './setup';
+
+/** The NAS fields, and `snmp` for router health (issue 12; stored by features/monitoring). */
+const patchNasInputSchema = updateNasInputSchema.extend(nasSnmpPatchShape);
 
 const scriptQuerySchema = z.object({
   /**
@@ -80,7 +84,7 @@ nas.declare({
   summary: 'Edit a NAS',
   permission: 'nas.write',
   params: idParamsSchema,
-  body: updateNasInputSchema,
+  body: patchNasInputSchema,
   response: nasOutputSchema,
   handler: async ({ params, body, dependencies, respond }, context) =>
     respond(await editNas(dependencies, actorOf(dependencies, context), params.id, body)),

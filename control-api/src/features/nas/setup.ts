@@ -6,9 +6,11 @@ import {
   radiusServerAddressesSchema,
   type UpdateNasInput,
 } from '@kiunga/schemas';
+import type { SnmpSettings } from '../../integrations/snmp';
 import type { AuditEntry, Auditor } from '../../kernel/audit';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { readBranding, readRadiusSettings, readTenantProfile } from '../branding/service';
+import { saveNasSnmpPatch } from '../monitoring/service';
 import { renderHotspotLoginPage } from './routeros/hotspot-login';
 import { renderRouterosScript } from './routeros/routeros-script';
 import { createNas, deleteNas, getNas, rotateNasSecret, updateNas } from './service';
@@ -134,7 +136,7 @@ export async function editNas(
   dependencies: ApiDependencies,
   actor: NasActor,
   nasId: string,
-  input: UpdateNasInput,
+  { snmp, ...input }: UpdateNasInput & { snmp?: SnmpSettings | null },
 ): Promise<NasOutput> {
   const nas = await updateNas(
     dependencies.databases.platform,
@@ -143,7 +145,13 @@ export async function editNas(
     input,
     dependencies.clock.now(),
   );
-  await reloadAndAudit(dependencies, actor, { action: 'nas.update', target: nas.id, detail: input });
+  // Router health's SNMP settings (issue 12) are kept by features/monitoring, the community sealed.
+  const snmpDetail = await saveNasSnmpPatch(dependencies, actor.tenantId, nas.id, snmp);
+  await reloadAndAudit(dependencies, actor, {
+    action: 'nas.update',
+    target: nas.id,
+    detail: { ...input, ...snmpDetail },
+  });
   return nas;
 }
 

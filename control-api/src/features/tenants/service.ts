@@ -11,6 +11,7 @@ import { recordAudit, recordAuditAs } from '../../kernel/audit';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import { decodeCursor, type Page, pageOf } from '../../kernel/pagination';
 import { TRIAL_DURATION_MS } from '../../platform-billing/core/tiers';
+import { recordPhaseChanges } from '../analytics/store';
 import {
   countCatalogue,
   countNasOfTenant,
@@ -78,6 +79,8 @@ export async function createTenantWithOwner(
     });
     await insertAccount(transaction, owner);
     await ensureBuiltInRoles(transaction, tenantId, nowMs);
+    // Its first span for platform analytics (issue 12).
+    await recordPhaseChanges(transaction, nowMs, tenantId);
   });
   await dependencies.databases.createTenant(tenantId);
   return { tenantId, ownerId: owner.id };
@@ -144,6 +147,7 @@ export type TenantLifecycleAction = 'suspend' | 'reactivate' | 'archive';
 
 async function setStatus(dependencies: ApiDependencies, tenantId: string, status: string): Promise<void> {
   await setTenantStatus(dependencies.databases.platform, tenantId, status, dependencies.clock.now());
+  await recordPhaseChanges(dependencies.databases.platform, dependencies.clock.now(), tenantId);
   await dependencies.aaa.reloadNasRegistry();
 }
 

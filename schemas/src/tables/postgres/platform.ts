@@ -20,4 +20,8 @@ export const {
   platformPaymentIntents,
   platformNotices,
   platformCallbacks,
+  nasHealth,
+  nasAlerts,
+  nasAlertHistory,
+  tenantPhaseChanges,
 } = derivePostgresTables(sqlitePlatformTables);

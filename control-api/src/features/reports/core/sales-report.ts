@@ -17,6 +17,8 @@ export interface SaleRecord {
   /** Null for a payment not tied to one plan (a subscriber paying a balance). */
   readonly planId: string | null;
   readonly channel: SalesChannel;
+  /** How many sales this record stands for (a store's GROUP BY of one day, plan and channel); 1 when absent. */
+  readonly count?: number;
 }
 
 export interface SalesTotals {
@@ -54,10 +56,11 @@ export function buildSalesReport(sales: Iterable<SaleRecord>, range: TimeRange):
     const dayIndex = localDayIndexOf(sale.atMs);
     const plans = entryOf(byDay, dayIndex, () => new Map<string | null, Map<SalesChannel, Sum>>());
     const channels = entryOf(plans, sale.planId, () => new Map<SalesChannel, Sum>());
+    const count = sale.count ?? 1;
     const sum = channels.get(sale.channel);
-    if (sum === undefined) channels.set(sale.channel, { count: 1, amountCents: sale.amountCents });
+    if (sum === undefined) channels.set(sale.channel, { count, amountCents: sale.amountCents });
     else {
-      sum.count += 1;
+      sum.count += count;
       sum.amountCents += sale.amountCents;
     }
   }

@@ -8,7 +8,14 @@ import { KiungaError } from '@kiunga/schemas';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ApiDependencies } from '../../../kernel/dependencies';
 import { PAGE_LIMIT_DEFAULT } from '../../../kernel/pagination';
+import {
+  advanceInterimMarks,
+  allLiveSessions,
+  type InterimMark,
+  nasLiveTotals,
+} from '../../monitoring/live-throughput';
 import { liveSessionsSnapshot } from '../service';
+import { type CoalescingSender, coalescingSender } from './back-pressure';
 import { admitConnection, snapshotFingerprint } from './feed-policy';
 import { createUpgradeGate, type UpgradeGate } from './upgrade-gate';
 
@@ -33,12 +40,16 @@ interface Viewer {
   principalId: string;
   request: IncomingMessage;
   isAlive: boolean;
+  /** Back-pressure: a slow viewer gets the latest snapshot when it catches up, never a queue. */
+  sender: CoalescingSender;
 }
 
 interface TenantRoom {
   sockets: Set<WebSocket>;
   /** Fingerprint of the last snapshot sent to the room; null before the first poll. */
   fingerprint: string | null;
+  /** Each live session's last interim, for per-client throughput (issue 12). */
+  marks: Map<string, InterimMark>;
 }
 
 export interface SessionsFeed {
@@ -53,13 +64,29 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
   let isStopping = false;
 
   /** The tenant's sessions now; the message is only written out when someone is sent it. */
-  const snapshotOf = async (tenantId: string) => {
+  const snapshotOf = async (tenantId: string, room: TenantRoom) => {
     const nowMs = dependencies.clock.now();
     const snapshot = await liveSessionsSnapshot(dependencies.aaa, tenantId, SESSIONS_PER_MESSAGE, nowMs);
+    const everyone = await allLiveSessions(dependencies.aaa, tenantId);
+    room.marks = advanceInterimMarks(room.marks, everyone);
+    const nas = nasLiveTotals(everyone, room.marks);
+    const throughput = Object.fromEntries(
+      snapshot.items.map((session) => {
+        const mark = room.marks.get(session.id);
+        return [session.id, { in: mark?.inBitsPerSecond ?? null, out: mark?.outBitsPerSecond ?? null }];
+      }),
+    );
     return {
-      fingerprint: snapshotFingerprint(snapshot.items, snapshot.total),
+      fingerprint: `${snapshotFingerprint(snapshot.items, snapshot.total)}:${JSON.stringify(nas)}`,
       message: () =>
-        JSON.stringify({ type: 'sessions', sessions: snapshot.items, total: snapshot.total, at: nowMs }),
+        JSON.stringify({
+          type: 'sessions',
+          sessions: snapshot.items,
+          total: snapshot.total,
+          at: nowMs,
+          nas,
+          throughput,
+        }),
     };
   };
 
@@ -74,7 +101,11 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
 
   const welcome = (socket: WebSocket, viewer: Viewer) => {
     viewers.set(socket, viewer);
-    const room = rooms.get(viewer.tenantId) ?? { sockets: new Set<WebSocket>(), fingerprint: null };
+    const room = rooms.get(viewer.tenantId) ?? {
+      sockets: new Set<WebSocket>(),
+      fingerprint: null,
+      marks: new Map<string, InterimMark>(),
+    };
     rooms.set(viewer.tenantId, room);
     room.sockets.add(socket);
     socket.on('pong', () => {
@@ -86,10 +117,10 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
       forget(socket);
     });
     // The table may be in Redis (shared by the AAA nodes): the first snapshot follows when read.
-    snapshotOf(viewer.tenantId).then(
+    snapshotOf(viewer.tenantId, room).then(
       ({ message, fingerprint }) => {
         room.fingerprint ??= fingerprint;
-        socket.send(message());
+        viewer.sender.offer(message());
       },
       (error: unknown) =>
         dependencies.logger.error({ err: error, tenantId: viewer.tenantId }, 'live feed snapshot failed'),
@@ -134,18 +165,25 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
       return refuseWith(socket, new KiungaError('service_unavailable', 'The server is stopping.'));
     if (socket.destroyed) return;
     webSockets.handleUpgrade(request, socket, head, (webSocket) =>
-      welcome(webSocket, { tenantId, principalId: principal.id, request, isAlive: true }),
+      welcome(webSocket, {
+        tenantId,
+        principalId: principal.id,
+        request,
+        isAlive: true,
+        sender: coalescingSender(webSocket),
+      }),
     );
   };
 
   const poll = async () => {
     for (const [tenantId, room] of rooms) {
       try {
-        const { message, fingerprint } = await snapshotOf(tenantId);
+        for (const socket of room.sockets) viewers.get(socket)?.sender.flush();
+        const { message, fingerprint } = await snapshotOf(tenantId, room);
         if (fingerprint === room.fingerprint) continue;
         room.fingerprint = fingerprint;
         const text = message();
-        for (const socket of room.sockets) socket.send(text);
+        for (const socket of room.sockets) viewers.get(socket)?.sender.offer(text);
       } catch (error) {
         dependencies.logger.error({ err: error, tenantId }, 'live feed poll failed');
       }

@@ -1,0 +1,280 @@
+// Router health in the platform database: each NAS's SNMP settings (community sealed), its last two
+// SNMP samples, its quiet alert and the alert history; and a NAS's last accounting time from its ISP.
+import { KiungaError, newId, type SecretBox, type SqlDatabase } from '@kiunga/schemas';
+import type { SnmpHealthSample, SnmpPollErrorKind, SnmpSettings, SnmpTarget } from '../../integrations/snmp';
+import type { NasAlertDecision, NasAlertState } from './core';
+
+/** A sample as stored: octet counters as decimal strings (JSON has no bigint). */
+export function sampleToJson(sample: SnmpHealthSample): string {
+  return JSON.stringify(sample, (_key, value: unknown) =>
+    typeof value === 'bigint' ? value.toString() : value,
+  );
+}
+
+export function sampleFromJson(text: string | null): SnmpHealthSample | null {
+  if (text === null) return null;
+  const parsed = JSON.parse(text) as SnmpHealthSample & {
+    interfaces: Array<{ inOctets: string; outOctets: string }>;
+  };
+  return {
+    ...parsed,
+    interfaces: parsed.interfaces.map((item) => ({
+      ...(item as unknown as SnmpHealthSample['interfaces'][number]),
+      inOctets: BigInt(item.inOctets),
+      outOctets: BigInt(item.outOctets),
+    })),
+  };
+}
+
+export interface NasHealthRow {
+  nasId: string;
+  tenantId: string;
+  name: string;
+  ipAddress: string | null;
+  nasCreatedAt: number;
+  snmpPort: number | null;
+  snmpVersion: string | null;
+  hasSnmp: number;
+  monitoredSince: number | null;
+  lastSnmpAnswerAt: number | null;
+  lastSnmpErrorKind: string | null;
+  lastSample: string | null;
+  previousSample: string | null;
+}
+
+const NAS_HEALTH_SELECT = `SELECT nas_devices.id AS "nasId", nas_devices.tenant_id AS "tenantId", nas_devices.name,
+    nas_devices.ip_address AS "ipAddress", nas_devices.created_at AS "nasCreatedAt",
+    nas_health.snmp_port AS "snmpPort", nas_health.snmp_version AS "snmpVersion",
+    CASE WHEN nas_health.snmp_community_sealed IS NULL THEN 0 ELSE 1 END AS "hasSnmp",
+    nas_health.monitored_since AS "monitoredSince", nas_health.last_snmp_answer_at AS "lastSnmpAnswerAt",
+    nas_health.last_snmp_error_kind AS "lastSnmpErrorKind", nas_health.last_sample AS "lastSample",
+    nas_health.previous_sample AS "previousSample"
+  FROM nas_devices LEFT JOIN nas_health ON nas_health.nas_id = nas_devices.id`;
+
+/** One NAS of the ISP with its health row; not_found for another ISP's NAS. */
+export async function readNasHealthRow(
+  platform: SqlDatabase,
+  tenantId: string,
+  nasId: string,
+): Promise<NasHealthRow> {
+  const row = await platform.get<NasHealthRow>(
+    `${NAS_HEALTH_SELECT} WHERE nas_devices.id = ? AND nas_devices.tenant_id = ?`,
+    [nasId, tenantId],
+  );
+  if (!row) throw new KiungaError('not_found', 'No such NAS.');
+  return row;
+}
+
+/** Every NAS of every ISP (the alert job judges them all), by tenant. */
+export function allNasHealthRows(platform: SqlDatabase): Promise<NasHealthRow[]> {
+  return platform.all<NasHealthRow>(`${NAS_HEALTH_SELECT} ORDER BY nas_devices.tenant_id, nas_devices.id`);
+}
+
+/** Sets or clears (null) a NAS's SNMP settings; watching starts again when SNMP is turned on. */
+export async function writeNasSnmp(
+  platform: SqlDatabase,
+  secretBox: SecretBox,
+  tenantId: string,
+  nasId: string,
+  snmp: SnmpSettings | null,
+  nowMs: number,
+): Promise<void> {
+  await platform.run(
+    `INSERT INTO nas_health (nas_id, tenant_id, snmp_community_sealed, snmp_port, snmp_version, monitored_since, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (nas_id) DO UPDATE SET snmp_community_sealed = excluded.snmp_community_sealed,
+       snmp_port = excluded.snmp_port, snmp_version = excluded.snmp_version,
+       monitored_since = excluded.monitored_since, updated_at = excluded.updated_at`,
+    [
+      nasId,
+      tenantId,
+      snmp === null ? null : secretBox.seal(snmp.community),
+      snmp?.port ?? null,
+      snmp?.version ?? null,
+      nowMs,
+      nowMs,
+    ],
+  );
+}
+
+export interface PollTarget {
+  nasId: string;
+  tenantId: string;
+  target: SnmpTarget;
+}
+
+/** Every NAS with SNMP set and an address to reach it at, its community opened for the poll. */
+export async function pollTargets(platform: SqlDatabase, secretBox: SecretBox): Promise<PollTarget[]> {
+  const rows = await platform.all<{
+    nasId: string;
+    tenantId: string;
+    host: string;
+    port: number;
+    sealed: string;
+  }>(
+    `SELECT nas_devices.id AS "nasId", nas_devices.tenant_id AS "tenantId", nas_devices.ip_address AS host,
+            nas_health.snmp_port AS port, nas_health.snmp_community_sealed AS sealed
+       FROM nas_health JOIN nas_devices ON nas_devices.id = nas_health.nas_id
+      WHERE nas_health.snmp_community_sealed IS NOT NULL AND nas_devices.ip_address IS NOT NULL
+      ORDER BY nas_devices.id`,
+  );
+  return rows.map((row) => ({
+    nasId: row.nasId,
+    tenantId: row.tenantId,
+    target: { host: row.host, port: row.port, community: secretBox.open(row.sealed), version: '2c' },
+  }));
+}
+
+/** An answer: it becomes the last sample, the one before it the previous (for throughput). */
+export async function recordPollAnswer(
+  platform: SqlDatabase,
+  nasId: string,
+  sample: SnmpHealthSample,
+): Promise<void> {
+  await platform.run(
+    `UPDATE nas_health SET previous_sample = last_sample, last_sample = ?, last_snmp_answer_at = ?,
+            last_snmp_error_kind = NULL, updated_at = ?
+      WHERE nas_id = ?`,
+    [sampleToJson(sample), sample.polledAtMs, sample.polledAtMs, nasId],
+  );
+}
+
+export async function recordPollFailure(
+  platform: SqlDatabase,
+  nasId: string,
+  kind: SnmpPollErrorKind,
+  nowMs: number,
+): Promise<void> {
+  await platform.run('UPDATE nas_health SET last_snmp_error_kind = ?, updated_at = ? WHERE nas_id = ?', [
+    kind,
+    nowMs,
+    nasId,
+  ]);
+}
+
+/**
+ * When the NAS's last accounting reached its ISP: the latest update of any of its sessions. (The
+ * README's per-batch upsert by the AAA accounting writer is not wired; this reads the sessions the
+ * writer already keeps, by the (nas_id, acct_session_id) index.)
+ */
+export async function lastAccountingAtOf(tenant: SqlDatabase, nasId: string): Promise<number | null> {
+  const row = await tenant.get<{ lastAt: number | null }>(
+    'SELECT MAX(updated_at) AS "lastAt" FROM sessions WHERE nas_id = ?',
+    [nasId],
+  );
+  return row?.lastAt === null || row?.lastAt === undefined ? null : Number(row.lastAt);
+}
+
+interface AlertRow {
+  isRaised: number;
+  raisedAt: number | null;
+  clearedAt: number | null;
+  lastOwnerSmsAt: number | null;
+  isOwnerTold: number;
+}
+
+export async function readNasAlert(platform: SqlDatabase, nasId: string): Promise<NasAlertState | null> {
+  const row = await platform.get<AlertRow>(
+    `SELECT is_raised AS "isRaised", raised_at AS "raisedAt", cleared_at AS "clearedAt",
+            last_owner_sms_at AS "lastOwnerSmsAt", is_owner_told AS "isOwnerTold"
+       FROM nas_alerts WHERE nas_id = ?`,
+    [nasId],
+  );
+  if (!row || row.raisedAt === null) return null;
+  return {
+    isRaised: row.isRaised === 1,
+    raisedAtMs: row.raisedAt,
+    clearedAtMs: row.clearedAt,
+    lastOwnerSmsAtMs: row.lastOwnerSmsAt,
+    isOwnerToldOfThisAlert: row.isOwnerTold === 1,
+  };
+}
+
+/**
+ * Applies a raise or clear only if the stored state is still the one decided on (`is_raised` as
+ * read), so two nodes deciding at once apply it once; true when this call applied it. A raise opens
+ * a history period, a clear closes it.
+ */
+export async function applyNasAlertDecision(
+  platform: SqlDatabase,
+  nas: { nasId: string; tenantId: string },
+  decision: Exclude<NasAlertDecision, { action: 'none' }>,
+): Promise<boolean> {
+  const { alert } = decision;
+  const wasRaised = decision.action === 'clear' ? 1 : 0;
+  return platform.transaction(async (transaction) => {
+    await transaction.run(
+      `INSERT INTO nas_alerts (nas_id, tenant_id, is_raised, is_owner_told) VALUES (?, ?, 0, 0)
+       ON CONFLICT (nas_id) DO NOTHING`,
+      [nas.nasId, nas.tenantId],
+    );
+    const { changes } = await transaction.run(
+      `UPDATE nas_alerts SET is_raised = ?, raised_at = ?, cleared_at = ?, last_owner_sms_at = ?, is_owner_told = ?
+        WHERE nas_id = ? AND is_raised = ?`,
+      [
+        alert.isRaised ? 1 : 0,
+        alert.raisedAtMs,
+        alert.clearedAtMs,
+        alert.lastOwnerSmsAtMs,
+        alert.isOwnerToldOfThisAlert ? 1 : 0,
+        nas.nasId,
+        wasRaised,
+      ],
+    );
+    if (changes === 0) return false;
+    if (decision.action === 'raise') {
+      await transaction.run(
+        'INSERT INTO nas_alert_history (id, tenant_id, nas_id, raised_at, cleared_at) VALUES (?, ?, ?, ?, NULL)',
+        [newId('nasAlert'), nas.tenantId, nas.nasId, alert.raisedAtMs],
+      );
+    } else {
+      await transaction.run(
+        'UPDATE nas_alert_history SET cleared_at = ? WHERE nas_id = ? AND cleared_at IS NULL',
+        [alert.clearedAtMs, nas.nasId],
+      );
+    }
+    return true;
+  });
+}
+
+export interface RaisedAlert {
+  nasId: string;
+  name: string;
+  raisedAt: number;
+  hasSnmp: number;
+}
+
+/** The ISP's routers with an alert up now, for the console banner. */
+export function raisedAlertsOf(platform: SqlDatabase, tenantId: string): Promise<RaisedAlert[]> {
+  return platform.all<RaisedAlert>(
+    `SELECT nas_alerts.nas_id AS "nasId", nas_devices.name, nas_alerts.raised_at AS "raisedAt",
+            CASE WHEN nas_health.snmp_community_sealed IS NULL THEN 0 ELSE 1 END AS "hasSnmp"
+       FROM nas_alerts JOIN nas_devices ON nas_devices.id = nas_alerts.nas_id
+       LEFT JOIN nas_health ON nas_health.nas_id = nas_alerts.nas_id
+      WHERE nas_alerts.tenant_id = ? AND nas_alerts.is_raised = 1
+      ORDER BY nas_devices.name, nas_alerts.nas_id`,
+    [tenantId],
+  );
+}
+
+/** Up and down counts over every ISP, for the platform live view. */
+export async function nasUpDownCounts(platform: SqlDatabase): Promise<{ total: number; down: number }> {
+  const row = await platform.get<{ total: number; down: number }>(
+    `SELECT (SELECT COUNT(*) FROM nas_devices) AS total,
+            (SELECT COUNT(*) FROM nas_alerts WHERE is_raised = 1) AS down`,
+  );
+  return { total: Number(row?.total ?? 0), down: Number(row?.down ?? 0) };
+}
+
+/** Queues one SMS to the ISP owner in the tenant's outbox (the notifications job sends it). */
+export async function queueOwnerSms(
+  tenant: SqlDatabase,
+  message: { dedupeKey: string; recipient: string; body: string; nasId: string },
+  nowMs: number,
+): Promise<void> {
+  await tenant.run(
+    `INSERT INTO notifications (dedupe_key, channel, kind, subscriber_id, recipient, body, status, created_at)
+     VALUES (?, 'sms', 'nas_alert', ?, ?, ?, 'pending', ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+    [message.dedupeKey, `owner:${message.nasId}`, message.recipient, message.body, nowMs],
+  );
+}

@@ -1,0 +1,158 @@
+// What the ISP reports read from a tenant's shard and the platform NAS registry: sales grouped in SQL
+// by local day, plan and channel, session intervals, per-NAS traffic and the NAS alert history.
+import type { SqlDatabase } from '@kiunga/schemas';
+import { DAY_MS, NAIROBI_OFFSET_MS } from '../../billing/core/calendar';
+import type { TimeRange } from '../../kernel/time-range';
+import type { AccessDecisionRecord, SessionInterval } from './core/activity-report';
+import { localDayStartMs } from './core/local-days';
+import type { NetworkNasFacts } from './core/network-report';
+import type { SaleRecord, SalesChannel } from './core/sales-report';
+
+/** Payment providers as the payments table names them → the report's channel. */
+const CHANNEL_OF_PROVIDER: Record<string, SalesChannel> = {
+  mpesa_stk: 'portal_stk',
+  mpesa_c2b: 'c2b_paybill',
+  manual: 'manual',
+};
+
+/** The local (Nairobi) day index of a stored instant, in SQL: integer division in both dialects. */
+const localDaySql = (column: string) => `(${column} + ${NAIROBI_OFFSET_MS}) / ${DAY_MS}`;
+
+interface SalesGroupRow {
+  dayIndex: number;
+  source: string;
+  planId: string | null;
+  count: number;
+  amountCents: number;
+}
+
+/**
+ * Sales in the range, already grouped per local day, plan and channel (a million payments are
+ * grouped by the database instead of crossing into JavaScript one by one). Matched payments count
+ * by provider (a purchase's plan is the plan bought; a voucher's its plan; a subscriber's payment
+ * settles a balance, so no plan); vouchers of printed sheets count at their first use, at their
+ * price, unless a portal purchase or a payment sold them (those are counted as that payment).
+ */
+export async function salesRecordsOf(database: SqlDatabase, range: TimeRange): Promise<SaleRecord[]> {
+  const payments = await database.all<SalesGroupRow>(
+    `SELECT ${localDaySql('payments.received_at')} AS "dayIndex", payments.provider AS source,
+            CASE payments.matched_kind WHEN 'purchase' THEN purchases.plan_id
+                                       WHEN 'voucher' THEN vouchers.plan_id END AS "planId",
+            COUNT(*) AS count, SUM(payments.amount_cents) AS "amountCents"
+       FROM payments
+       LEFT JOIN purchases ON payments.matched_kind = 'purchase' AND purchases.id = payments.matched_id
+       LEFT JOIN vouchers ON payments.matched_kind = 'voucher' AND vouchers.id = payments.matched_id
+      WHERE payments.status = 'matched' AND payments.received_at >= ? AND payments.received_at < ?
+      GROUP BY 1, 2, 3`,
+    [range.fromMs, range.toMs],
+  );
+  const sheets = await database.all<SalesGroupRow>(
+    `SELECT ${localDaySql('vouchers.first_used_at')} AS "dayIndex", 'voucher_sheet' AS source,
+            vouchers.plan_id AS "planId", COUNT(*) AS count, SUM(vouchers.price_cents) AS "amountCents"
+       FROM vouchers
+      WHERE vouchers.first_used_at >= ? AND vouchers.first_used_at < ? AND vouchers.batch_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM purchases WHERE purchases.voucher_id = vouchers.id)
+        AND NOT EXISTS (SELECT 1 FROM payments
+                         WHERE payments.matched_kind = 'voucher' AND payments.matched_id = vouchers.id)
+      GROUP BY 1, 2, 3`,
+    [range.fromMs, range.toMs],
+  );
+  const records: SaleRecord[] = [];
+  for (const group of [...payments, ...sheets]) {
+    const channel = group.source === 'voucher_sheet' ? 'voucher_sheet' : CHANNEL_OF_PROVIDER[group.source];
+    if (channel === undefined) continue;
+    records.push({
+      // The group's day, placed inside the range so that the report's own range filter keeps it.
+      atMs: Math.max(localDayStartMs(Number(group.dayIndex)), range.fromMs),
+      amountCents: Number(group.amountCents),
+      planId: group.planId,
+      channel,
+      count: Number(group.count),
+    });
+  }
+  return records;
+}
+
+/** Sessions open at some instant of the range: started before its end, not stopped before its start. */
+export async function sessionIntervalsOf(
+  database: SqlDatabase,
+  range: TimeRange,
+): Promise<SessionInterval[]> {
+  return database.all<SessionInterval>(
+    `SELECT started_at AS "startMs", stopped_at AS "stopMs" FROM sessions
+      WHERE started_at < ? AND (stopped_at IS NULL OR stopped_at > ?)`,
+    [range.toMs, range.fromMs],
+  );
+}
+
+/**
+ * The Access-Request decision log of the range (issue 12 "Diagnostics"). That log is another
+ * developer's table (m12a) and is not on this branch: until it lands this returns no decisions,
+ * so the activity report's logins, devices and rejects read 0 while its peak concurrency is real.
+ */
+export async function accessDecisionsOf(
+  _database: SqlDatabase,
+  _range: TimeRange,
+): Promise<AccessDecisionRecord[]> {
+  return [];
+}
+
+type NasTraffic = Omit<NetworkNasFacts, 'name' | 'quietIntervals'>;
+
+/**
+ * Traffic and session seconds per NAS of the sessions that started in the range. The README's
+ * source is the NAS usage rollups (m12a's usage_rollups, not on this branch); those split a long
+ * session's traffic across days exactly, where this attributes a session to the day it started.
+ */
+export async function nasTrafficOf(
+  database: SqlDatabase,
+  range: TimeRange,
+): Promise<Map<string, NasTraffic>> {
+  const rows = await database.all<NasTraffic>(
+    `SELECT nas_id AS "nasId", SUM(input_octets) AS "inputOctets", SUM(output_octets) AS "outputOctets",
+            SUM(session_time_seconds) AS "sessionSeconds", COUNT(*) AS "sessionsStarted"
+       FROM sessions WHERE started_at >= ? AND started_at < ? GROUP BY nas_id`,
+    [range.fromMs, range.toMs],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.nasId,
+      {
+        nasId: row.nasId,
+        inputOctets: Number(row.inputOctets),
+        outputOctets: Number(row.outputOctets),
+        sessionSeconds: Number(row.sessionSeconds),
+        sessionsStarted: Number(row.sessionsStarted),
+      },
+    ]),
+  );
+}
+
+/** The ISP's NAS, each with its quiet periods overlapping the range (from the alert history). */
+export async function nasQuietPeriodsOf(
+  platform: SqlDatabase,
+  tenantId: string,
+  range: TimeRange,
+): Promise<Array<Pick<NetworkNasFacts, 'nasId' | 'name' | 'quietIntervals'>>> {
+  const nasList = await platform.all<{ nasId: string; name: string }>(
+    'SELECT id AS "nasId", name FROM nas_devices WHERE tenant_id = ? ORDER BY name, id',
+    [tenantId],
+  );
+  const periods = await platform.all<{ nasId: string; fromMs: number; toMs: number | null }>(
+    `SELECT nas_id AS "nasId", raised_at AS "fromMs", cleared_at AS "toMs" FROM nas_alert_history
+      WHERE tenant_id = ? AND raised_at < ? AND (cleared_at IS NULL OR cleared_at > ?)`,
+    [tenantId, range.toMs, range.fromMs],
+  );
+  return nasList.map((nas) => ({
+    ...nas,
+    quietIntervals: periods
+      .filter((period) => period.nasId === nas.nasId)
+      .map(({ fromMs, toMs }) => ({ fromMs, toMs })),
+  }));
+}
+
+/** Plan names for the reports' CSV and PDF. */
+export async function planNamesOf(database: SqlDatabase): Promise<Map<string, string>> {
+  const rows = await database.all<{ id: string; name: string }>('SELECT id, name FROM plans');
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
