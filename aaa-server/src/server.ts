@@ -17,7 +17,15 @@ import { AaaMetrics } from './intake/metrics';
 import { type IntakeDependencies, type PortRole, receiveDatagram } from './intake/packet-intake';
 import type { Subject } from './intake/subject';
 import { InMemorySessionTable, type LiveSession, type SessionTable } from './sessions/index';
-import { AccountingWriter, AuthCache, closeSessionById, NasRegistry, readOpenSessions } from './store/index';
+import {
+  AccountingWriter,
+  AuthCache,
+  closeSessionById,
+  DECISION_FLUSH_INTERVAL_MS,
+  DecisionLog,
+  NasRegistry,
+  readOpenSessions,
+} from './store/index';
 
 /** How often the NAS registry is re-read, so a NAS added in the console is served within seconds. */
 export const NAS_REGISTRY_REFRESH_MS = 5_000;
@@ -64,6 +72,10 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
     (tenantId) => auth.databaseOf(tenantId),
     (error) => options.logger.error({ err: error }, 'answering a committed accounting record failed'),
   );
+  const decisions = new DecisionLog(
+    (tenantId) => auth.databaseOf(tenantId),
+    (error) => options.logger.warn({ err: error }, 'access decisions not written'),
+  );
   const nasRegistry = new NasRegistry(databases.platform, options.secretBox);
   await nasRegistry.reload();
   const context = {
@@ -74,6 +86,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
     metrics,
     logger: options.logger,
     auth,
+    decisions,
   };
   const rebuilt = await rebuildSessionTable(databases, sessions);
   /** Stored-session closes the reaper started; `stop()` waits for them. */
@@ -97,6 +110,10 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
       () => safely(options.logger, 'session reaper', () => reap(context, options.logger, closingSessions)),
       REAPER_INTERVAL_MS,
     ),
+    setInterval(
+      () => safely(options.logger, 'access decision log', () => decisions.flush()),
+      DECISION_FLUSH_INTERVAL_MS,
+    ),
   ];
   for (const timer of timers) timer.unref();
   const coa = new CoaClient();
@@ -117,6 +134,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
       for (const timer of timers) clearInterval(timer);
       await Promise.all([closeSocket(authSocket), closeSocket(acctSocket)]);
       await writer.flush();
+      await decisions.flush();
       await Promise.all(closingSessions);
       coa.close();
       context.auth.close();

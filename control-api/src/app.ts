@@ -8,6 +8,7 @@ import { paymentRoutes } from './billing/payments-api';
 import { billingSettingsRoutes } from './billing/settings-api';
 import { mountConsoles } from './console/mount';
 import { brandingRoutes } from './features/branding/api';
+import { diagnosticsRoutes } from './features/diagnostics/api';
 import { nasRoutes } from './features/nas/api';
 import { notificationRoutes } from './features/notifications/api';
 import { planRoutes } from './features/plans/api';
@@ -93,6 +94,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/branding', brandingRoutes(options));
   api.route('/settings', settingsRoutes(options));
   api.route('/notifications', notificationRoutes(options));
+  api.route('/diagnostics', diagnosticsRoutes(options));
   api.route('/platform-billing', platformBillingRoutes(options));
   api.route('/platform/billing', platformBillingOperatorRoutes(options));
   app.route('/api/v1', api);

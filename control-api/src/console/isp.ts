@@ -5,6 +5,7 @@ import { ispBillingRoutes } from '../billing/console';
 import { auditPageRoutes } from '../features/audit/console';
 import { ispBrandingRoutes } from '../features/branding/console';
 import { ispDashboardRoutes } from '../features/dashboard/console';
+import { diagnosticsPageRoutes } from '../features/diagnostics/console';
 import { ispNasRoutes } from '../features/nas/console';
 import { ispMessagesRoutes } from '../features/notifications/console';
 import { ispPlanRoutes } from '../features/plans/console';
@@ -40,6 +41,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   const { shell } = ispPageKit(dependencies, fetchApp);
   routes.route('/', subscriberPageRoutes(dependencies, fetchApp));
   routes.route('/', staffPageRoutes(fetchApp, shell));
+  routes.route('/', diagnosticsPageRoutes(fetchApp, { consolePath: '/isp', shell }));
   routes.route(
     '/',
     auditPageRoutes(fetchApp, {
