@@ -16,6 +16,7 @@ import { sessionRoutes } from './features/sessions/api';
 import { settingsRoutes } from './features/settings/api';
 import { subscriberRoutes } from './features/subscribers/api';
 import { mountIdentityRoutes } from './features/tenants/platform-api';
+import { usageRoutes } from './features/usage/api';
 import { voucherRoutes } from './features/vouchers/api';
 import { authRoutes } from './identity/sign-in/api';
 import type { ApiDependencies, AppEnv } from './kernel/dependencies';
@@ -95,6 +96,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/settings', settingsRoutes(options));
   api.route('/notifications', notificationRoutes(options));
   api.route('/diagnostics', diagnosticsRoutes(options));
+  api.route('/usage', usageRoutes(options));
   api.route('/platform-billing', platformBillingRoutes(options));
   api.route('/platform/billing', platformBillingOperatorRoutes(options));
   app.route('/api/v1', api);

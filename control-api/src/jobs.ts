@@ -4,6 +4,8 @@
 import cron from 'node-cron';
 import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billing.job';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
+import { METERING_CRON, meterAccounting } from './features/usage/metering.job';
+import { applyUsageRetention, USAGE_RETENTION_CRON } from './features/usage/retention.job';
 import { expireVouchers } from './features/vouchers/expire-vouchers.job';
 import type { ApiDependencies } from './kernel/dependencies';
 import { createInProcessJobLeases, runLeased } from './kernel/job-lease';
@@ -60,6 +62,23 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
       NOTIFICATIONS_CRON,
       run('notifications', () => sendPendingNotifications(dependencies)),
       { noOverlap: true, name: 'notifications' },
+    ),
+    cron.schedule(
+      METERING_CRON,
+      run('usage_metering', () => meterAccounting(dependencies)),
+      {
+        noOverlap: true,
+        name: 'usage_metering',
+      },
+    ),
+    cron.schedule(
+      USAGE_RETENTION_CRON,
+      run('usage_retention', () => applyUsageRetention(dependencies)),
+      {
+        noOverlap: true,
+        name: 'usage_retention',
+        timezone: BILLING_TIME_ZONE,
+      },
     ),
   ];
   return {
