@@ -11,6 +11,7 @@ import { ispMessagesRoutes } from '../features/notifications/console';
 import { ispPlanRoutes } from '../features/plans/console';
 import { ispSessionRoutes } from '../features/sessions/console';
 import { subscriberPageRoutes } from '../features/subscribers/console';
+import { ispVoucherUsageRoutes } from '../features/usage/console';
 import { ispVoucherRoutes } from '../features/vouchers/console';
 import { ispAccountRoutes } from '../identity/account/console';
 import { ispApiKeyRoutes } from '../identity/api-keys/console';
@@ -36,6 +37,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispDashboardRoutes(dependencies, fetchApp));
   routes.route('/', ispPlanRoutes(dependencies, fetchApp));
   routes.route('/', ispVoucherRoutes(dependencies, fetchApp));
+  routes.route('/', ispVoucherUsageRoutes(dependencies, fetchApp));
   routes.route('/', ispSessionRoutes(dependencies, fetchApp));
   routes.route('/', ispBrandingRoutes(dependencies, fetchApp));
   const { shell } = ispPageKit(dependencies, fetchApp);

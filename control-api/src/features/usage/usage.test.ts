@@ -54,7 +54,7 @@ beforeAll(async () => {
   const created = await testApp.ispA.request('POST', '/api/v1/vouchers', { planId, count: 1 });
   voucher = ((await created.json()) as { items: Array<{ id: string; code: string }> }).items[0]!;
   // Times in the past of the test clock: moving the clock would end the owners' sign-ins.
-  startMs = Math.floor(testApp.clock.now() / HOUR_MS) * HOUR_MS - 30 * 86_400_000;
+  startMs = Math.floor(testApp.clock.now() / HOUR_MS) * HOUR_MS - 20 * 86_400_000;
   // Two hours online: 30 MB down and 6 MB up, spread evenly over both hours; a retransmitted interim.
   await logAccounting(testApp.ispA.tenantId, [
     { status: 1, atMs: startMs, seconds: 0, input: 0, output: 0 },
@@ -155,5 +155,26 @@ describe('usage metering', () => {
       `voucherId=${voucher.id}&from=${startMs}&to=${startMs + 3 * HOUR_MS}&granularity=hour`,
     );
     expect(kept.body.totals.outputOctets).toBe(30 * MEGABYTE);
+  });
+
+  it('draws the last 30 days on the voucher page and the subscriber page', async () => {
+    const page = await testApp.ispA.openConsole();
+    const voucherPage = await (await page(`/isp/vouchers/${voucher.id}`)).text();
+    expect(voucherPage).toContain('<svg');
+    expect(voucherPage).toContain('Daily usage');
+    expect(voucherPage).toContain('Last 30 days: 30.0 MB down, 6.0 MB up.');
+    const plan = await testApp.ispA.request('POST', '/api/v1/plans', {
+      name: 'Home 5M',
+      kind: 'pppoe',
+      priceCents: 150_000,
+      rateUpKbps: 2_000,
+      rateDownKbps: 5_000,
+    });
+    const planId = ((await plan.json()) as { id: string }).id;
+    const created = await testApp.ispA.request('POST', '/api/v1/subscribers', { username: 'otieno', planId });
+    const subscriberId = ((await created.json()) as { id: string }).id;
+    const subscriberPage = await (await page(`/isp/subscribers/${subscriberId}`)).text();
+    expect(subscriberPage).toContain('data-usage-chart');
+    expect(subscriberPage).toContain('Last 30 days: 0 B down, 0 B up.');
   });
 });

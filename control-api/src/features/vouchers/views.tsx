@@ -63,7 +63,9 @@ export function VouchersPage(props: {
             <tbody>
               {props.vouchers.map((voucher) => (
                 <tr data-code={voucher.code}>
-                  <td class="mono">{voucher.code}</td>
+                  <td class="mono">
+                    <a href={`/isp/vouchers/${voucher.id}`}>{voucher.code}</a>
+                  </td>
                   <td>{props.planNames.get(voucher.planId) ?? '—'}</td>
                   <td>
                     <StatusBadge status={voucher.status} />
