@@ -4,7 +4,7 @@
 import cron from 'node-cron';
 import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billing.job';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
-import { METERING_CRON, meterAccounting } from './features/usage/metering.job';
+import { METERING_CRON, meterUsage } from './features/usage/metering.job';
 import { applyUsageRetention, USAGE_RETENTION_CRON } from './features/usage/retention.job';
 import { expireVouchers } from './features/vouchers/expire-vouchers.job';
 import type { ApiDependencies } from './kernel/dependencies';
@@ -65,7 +65,7 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
     ),
     cron.schedule(
       METERING_CRON,
-      run('usage_metering', () => meterAccounting(dependencies)),
+      run('usage_metering', () => meterUsage(dependencies)),
       {
         noOverlap: true,
         name: 'usage_metering',

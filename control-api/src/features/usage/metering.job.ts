@@ -11,6 +11,7 @@ import {
   meterAccountingBatch,
   sessionKeyOf,
 } from './core/index';
+import { applyFairUse } from './fair-use.job';
 import {
   type AccountingLogRow,
   addRollupIncrements,
@@ -48,17 +49,36 @@ export interface MeteringRunResult {
   touchedSubjects: Set<string>;
 }
 
-/** Meters every served tenant's new accounting. */
-export async function meterAccounting(
-  dependencies: Pick<ApiDependencies, 'databases' | 'clock'>,
-): Promise<Map<string, MeteringRunResult>> {
-  const results = new Map<string, MeteringRunResult>();
+/** What one run did across tenants (logged by the job runner). */
+export interface UsageJobResult {
+  tenants: number;
+  rows: number;
+  counted: number;
+  fairUseChanges: number;
+}
+
+/** Meters every served tenant's new accounting, then applies fair use to the subjects it touched. */
+export async function meterUsage(
+  dependencies: Pick<ApiDependencies, 'databases' | 'clock' | 'aaa'>,
+): Promise<UsageJobResult> {
+  const result: UsageJobResult = { tenants: 0, rows: 0, counted: 0, fairUseChanges: 0 };
   for (const tenantId of await servedTenantIds(dependencies.databases.platform)) {
     if (!(await dependencies.databases.hasTenant(tenantId))) continue;
     const database = dependencies.databases.forTenant(tenantId);
-    results.set(tenantId, await meterTenantAccounting(database, dependencies.clock.now()));
+    const metered = await meterTenantAccounting(database, dependencies.clock.now());
+    const changes = await applyFairUse(
+      database,
+      dependencies.aaa,
+      tenantId,
+      metered.touchedSubjects,
+      dependencies.clock.now(),
+    );
+    result.tenants += 1;
+    result.rows += metered.rows;
+    result.counted += metered.counts.counted;
+    result.fairUseChanges += changes.length;
   }
-  return results;
+  return result;
 }
 
 /** Meters one tenant's settled accounting rows after its cursor, a batch per transaction. */
