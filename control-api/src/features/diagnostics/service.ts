@@ -18,8 +18,7 @@ import {
   type DecisionRow,
   DIAGNOSTIC_RECENT_SESSIONS_MAX,
   type DiagnosedSubject,
-  decisionsOfDevice,
-  decisionsOfLogin,
+  decisionsOf,
   findSubscriberByLogin,
   findVoucherByCode,
   lastPaymentAt,
@@ -71,10 +70,10 @@ export async function diagnose(
   const subject = loginName === null ? undefined : await findSubject(database, loginName);
   const decisions =
     subject !== undefined
-      ? await decisionsOfLogin(database, subject.loginName)
+      ? await decisionsOf(database, { username: subject.loginName })
       : macAddress !== null
-        ? await decisionsOfDevice(database, macAddress)
-        : await decisionsOfLogin(database, query);
+        ? await decisionsOf(database, { macAddress })
+        : await decisionsOf(database, { username: query });
   if (subject === undefined && decisions.length === 0) {
     throw new KiungaError('not_found', 'No voucher, subscriber or device matches this search.');
   }

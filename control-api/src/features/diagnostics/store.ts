@@ -62,21 +62,17 @@ export async function loginNameOfDevice(database: SqlDatabase, macAddress: strin
   return session?.username ?? null;
 }
 
-export async function decisionsOfLogin(database: SqlDatabase, loginName: string): Promise<DecisionRow[]> {
+/** Kept decisions of one login name or one device (normalised MAC), newest first. */
+export async function decisionsOf(
+  database: SqlDatabase,
+  by: { username: string } | { macAddress: string },
+): Promise<DecisionRow[]> {
+  const [column, value] = 'username' in by ? ['username', by.username] : ['mac_address', by.macAddress];
   return database.all<DecisionRow>(
     `SELECT decided_at AS "decidedAt", username, nas_id AS "nasId", mac_address AS "macAddress", result,
             reason_code AS "reasonCode"
-       FROM access_decisions WHERE username = ? ORDER BY id DESC LIMIT ?`,
-    [loginName, DIAGNOSTIC_DECISIONS_MAX],
-  );
-}
-
-export async function decisionsOfDevice(database: SqlDatabase, macAddress: string): Promise<DecisionRow[]> {
-  return database.all<DecisionRow>(
-    `SELECT decided_at AS "decidedAt", username, nas_id AS "nasId", mac_address AS "macAddress", result,
-            reason_code AS "reasonCode"
-       FROM access_decisions WHERE mac_address = ? ORDER BY id DESC LIMIT ?`,
-    [macAddress, DIAGNOSTIC_DECISIONS_MAX],
+       FROM access_decisions WHERE ${column} = ? ORDER BY id DESC LIMIT ?`,
+    [value, DIAGNOSTIC_DECISIONS_MAX],
   );
 }
 
