@@ -26,7 +26,15 @@ import {
   type SessionStore,
   type SessionTable,
 } from './sessions/index';
-import { AccountingWriter, AuthCache, closeSessionById, NasRegistry, readOpenSessions } from './store/index';
+import {
+  AccountingWriter,
+  AuthCache,
+  closeSessionById,
+  DECISION_FLUSH_INTERVAL_MS,
+  DecisionLog,
+  NasRegistry,
+  readOpenSessions,
+} from './store/index';
 
 /** How often the NAS registry is re-read, so a NAS added in the console is served within seconds. */
 export const NAS_REGISTRY_REFRESH_MS = 5_000;
@@ -79,6 +87,10 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
     (tenantId) => auth.databaseOf(tenantId),
     (error) => options.logger.error({ err: error }, 'answering a committed accounting record failed'),
   );
+  const decisions = new DecisionLog(
+    (tenantId) => auth.databaseOf(tenantId),
+    (error) => options.logger.warn({ err: error }, 'access decisions not written'),
+  );
   const nasRegistry = new NasRegistry(databases.platform, options.secretBox);
   await nasRegistry.reload();
   const context = {
@@ -89,6 +101,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
     metrics,
     logger: options.logger,
     auth,
+    decisions,
   };
   const rebuilt = await sessions.ensureRebuilt();
   /** Stored-session closes the reaper started; `stop()` waits for them. */
@@ -115,6 +128,10 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
       () => safely(options.logger, 'session reaper', () => reap(context, options.logger, closingSessions)),
       REAPER_INTERVAL_MS,
     ),
+    setInterval(
+      () => safely(options.logger, 'access decision log', () => decisions.flush()),
+      DECISION_FLUSH_INTERVAL_MS,
+    ),
   ];
   for (const timer of timers) timer.unref();
   const coa = new CoaClient();
@@ -135,6 +152,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
       for (const timer of timers) clearInterval(timer);
       await Promise.all([closeSocket(authSocket), closeSocket(acctSocket)]);
       await writer.flush();
+      await decisions.flush();
       await Promise.all(closingSessions);
       coa.close();
       context.auth.close();

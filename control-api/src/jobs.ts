@@ -5,6 +5,8 @@ import cron from 'node-cron';
 import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billing.job';
 import { NAS_MONITORING_CRON, runNasMonitoring } from './features/monitoring/service';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
+import { METERING_CRON, meterUsage } from './features/usage/metering.job';
+import { applyUsageRetention, USAGE_RETENTION_CRON } from './features/usage/retention.job';
 import { expireVouchers } from './features/vouchers/expire-vouchers.job';
 import type { ApiDependencies } from './kernel/dependencies';
 import { createInProcessJobLeases, runLeased } from './kernel/job-lease';
@@ -66,6 +68,23 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
       NAS_MONITORING_CRON,
       run('nas_monitoring', () => runNasMonitoring(dependencies)),
       { noOverlap: true, name: 'nas_monitoring' },
+    ),
+    cron.schedule(
+      METERING_CRON,
+      run('usage_metering', () => meterUsage(dependencies)),
+      {
+        noOverlap: true,
+        name: 'usage_metering',
+      },
+    ),
+    cron.schedule(
+      USAGE_RETENTION_CRON,
+      run('usage_retention', () => applyUsageRetention(dependencies)),
+      {
+        noOverlap: true,
+        name: 'usage_retention',
+        timezone: BILLING_TIME_ZONE,
+      },
     ),
   ];
   return {

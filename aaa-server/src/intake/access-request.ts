@@ -33,6 +33,7 @@ import {
   readCredentials,
   rejectAttributesFor,
 } from './credentials';
+import { logDecision } from './decision-logging';
 import { replyAttributes } from './reply-attributes';
 import { cachedSubject, classValue, findSubject, type Subject } from './subject';
 
@@ -66,11 +67,13 @@ export function handleAccessRequest(
   const tenant = context.auth.current(nas.tenantId, nowMs);
   const facts = tenant instanceof Promise ? undefined : cachedFacts(tenant, packet, accountName, nowMs);
   if (facts !== undefined) {
-    return decide(context, packet, nas, username, credentials, facts, nowMs);
+    const outcome = decide(context, packet, nas, username, credentials, facts, nowMs);
+    return logDecision(context, nas, packet, outcome);
   }
-  return readFacts(context, nas, packet, accountName, tenant, nowMs).then((read) =>
+  const outcome = readFacts(context, nas, packet, accountName, tenant, nowMs).then((read) =>
     decide(context, packet, nas, username, credentials, read, nowMs),
   );
+  return logDecision(context, nas, packet, outcome);
 }
 
 /** The facts when all are in memory, else undefined. */

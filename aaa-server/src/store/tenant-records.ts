@@ -32,10 +32,12 @@ export interface SubscriberRow {
 
 export function findVoucherByCode(database: SqlDatabase, code: string): Promise<VoucherRow | undefined> {
   return database.get<VoucherRow>(
-    `SELECT id, code, status, validity_seconds AS "validitySeconds", device_limit AS "deviceLimit",
-            rate_limit AS "rateLimit", data_cap_bytes AS "dataCapBytes", first_used_at AS "firstUsedAt",
-            expires_at AS "expiresAt"
-       FROM vouchers WHERE code = ?`,
+    // Past its fair-use threshold a voucher logs in at the throttled rate (fair_use_states, issue 12).
+    `SELECT v.id, v.code, v.status, v.validity_seconds AS "validitySeconds", v.device_limit AS "deviceLimit",
+            COALESCE(f.rate_limit, v.rate_limit) AS "rateLimit", v.data_cap_bytes AS "dataCapBytes",
+            v.first_used_at AS "firstUsedAt", v.expires_at AS "expiresAt"
+       FROM vouchers v LEFT JOIN fair_use_states f ON f.subject_id = v.id AND f.state = 'throttled'
+      WHERE v.code = ?`,
     [code],
   );
 }
@@ -57,6 +59,8 @@ interface SubscriberPlanRow {
   burstThresholdUpKbps: number | null;
   burstThresholdDownKbps: number | null;
   burstTimeSeconds: number | null;
+  /** Past its plan's fair-use threshold this cycle: the throttled Mikrotik-Rate-Limit (issue 12). */
+  throttledRateLimit: string | null;
 }
 
 export async function findSubscriberByUsername(
@@ -69,8 +73,11 @@ export async function findSubscriberByUsername(
             p.ip_pool AS "ipPool", p.rate_up_kbps AS "rateUpKbps",
             p.rate_down_kbps AS "rateDownKbps", p.burst_up_kbps AS "burstUpKbps",
             p.burst_down_kbps AS "burstDownKbps", p.burst_threshold_up_kbps AS "burstThresholdUpKbps",
-            p.burst_threshold_down_kbps AS "burstThresholdDownKbps", p.burst_time_seconds AS "burstTimeSeconds"
-       FROM subscribers s JOIN plans p ON p.id = s.plan_id WHERE s.username = ?`,
+            p.burst_threshold_down_kbps AS "burstThresholdDownKbps", p.burst_time_seconds AS "burstTimeSeconds",
+            f.rate_limit AS "throttledRateLimit"
+       FROM subscribers s JOIN plans p ON p.id = s.plan_id
+       LEFT JOIN fair_use_states f ON f.subject_id = s.id AND f.state = 'throttled'
+      WHERE s.username = ?`,
     [username],
   );
   if (!row) return undefined;
@@ -85,15 +92,17 @@ export async function findSubscriberByUsername(
     macAddress: row.macAddress ? normalizeCallingStationId(row.macAddress) : null,
     deviceLimit: row.deviceLimit,
     ipPool: row.ipPool ? row.ipPool : null,
-    rateLimit: formatMikrotikRateLimit({
-      upKbps: row.rateUpKbps,
-      downKbps: row.rateDownKbps,
-      burstUpKbps: row.burstUpKbps,
-      burstDownKbps: row.burstDownKbps,
-      burstThresholdUpKbps: row.burstThresholdUpKbps,
-      burstThresholdDownKbps: row.burstThresholdDownKbps,
-      burstTimeSeconds: row.burstTimeSeconds,
-    }),
+    rateLimit:
+      row.throttledRateLimit ??
+      formatMikrotikRateLimit({
+        upKbps: row.rateUpKbps,
+        downKbps: row.rateDownKbps,
+        burstUpKbps: row.burstUpKbps,
+        burstDownKbps: row.burstDownKbps,
+        burstThresholdUpKbps: row.burstThresholdUpKbps,
+        burstThresholdDownKbps: row.burstThresholdDownKbps,
+        burstTimeSeconds: row.burstTimeSeconds,
+      }),
   };
 }
 

@@ -16,6 +16,7 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/messages', label: 'Messages', permission: 'billing.read', feature: 'pppoe' },
   { href: '/isp/sessions', label: 'Live', permission: 'sessions.read' },
   { href: '/isp/reports', label: 'Reports', permission: 'reports.read' },
+  { href: '/isp/diagnostics', label: 'Why offline?', permission: 'sessions.read' },
   { href: '/isp/nas', label: 'Routers', permission: 'nas.read' },
   { href: '/isp/staff', label: 'Staff', permission: 'staff.manage' },
   { href: '/isp/roles', label: 'Roles', permission: 'staff.manage' },
@@ -30,5 +31,6 @@ export const ISP_NAV: TenantNavItem[] = [
 export const TECH_NAV: NavItem[] = [
   { href: '/tech', label: 'New subscriber' },
   { href: '/tech/subscribers', label: 'Search' },
+  { href: '/tech/diagnostics', label: 'Why offline?' },
   { href: '/tech/account', label: 'My account' },
 ];

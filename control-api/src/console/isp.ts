@@ -5,12 +5,14 @@ import { ispBillingRoutes } from '../billing/console';
 import { auditPageRoutes } from '../features/audit/console';
 import { ispBrandingRoutes } from '../features/branding/console';
 import { ispDashboardRoutes } from '../features/dashboard/console';
+import { diagnosticsPageRoutes } from '../features/diagnostics/console';
 import { ispNasRoutes } from '../features/nas/console';
 import { ispMessagesRoutes } from '../features/notifications/console';
 import { ispPlanRoutes } from '../features/plans/console';
 import { ispReportRoutes } from '../features/reports/console';
 import { ispSessionRoutes } from '../features/sessions/console';
 import { subscriberPageRoutes } from '../features/subscribers/console';
+import { ispVoucherUsageRoutes } from '../features/usage/console';
 import { ispVoucherRoutes } from '../features/vouchers/console';
 import { ispAccountRoutes } from '../identity/account/console';
 import { ispApiKeyRoutes } from '../identity/api-keys/console';
@@ -36,11 +38,13 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispDashboardRoutes(dependencies, fetchApp));
   routes.route('/', ispPlanRoutes(dependencies, fetchApp));
   routes.route('/', ispVoucherRoutes(dependencies, fetchApp));
+  routes.route('/', ispVoucherUsageRoutes(dependencies, fetchApp));
   routes.route('/', ispSessionRoutes(dependencies, fetchApp));
   routes.route('/', ispBrandingRoutes(dependencies, fetchApp));
   const { shell } = ispPageKit(dependencies, fetchApp);
   routes.route('/', subscriberPageRoutes(dependencies, fetchApp));
   routes.route('/', staffPageRoutes(fetchApp, shell));
+  routes.route('/', diagnosticsPageRoutes(fetchApp, { consolePath: '/isp', shell }));
   routes.route(
     '/',
     auditPageRoutes(fetchApp, {

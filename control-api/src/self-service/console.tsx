@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { type InvoiceDocumentInput, renderInvoicePdf } from '../billing/invoice-document';
 import { getInvoice, listInvoices, subscriberStatement } from '../billing/queries';
 import type { IspBranding } from '../console/branded-page';
+import { ownUsageChart } from '../features/usage/service';
 import { hasValidCsrfToken } from '../identity/console-sessions';
 import { setRetryAfter } from '../identity/login-limits';
 import type { ApiDependencies } from '../kernel/dependencies';
@@ -179,6 +180,7 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
       <UsagePage
         {...frame(signed, 'usage')}
         sessions={await recentSessions(signed.database, signed.profile.id)}
+        usageChart={await ownUsageChart(signed.database, signed.profile.id, dependencies.clock.now())}
       />,
     );
   });

@@ -6,6 +6,8 @@ import { formatKshCents, InvoiceDocument, type InvoiceDocumentInput } from '../b
 import type { InvoiceOutput, Statement } from '../billing/queries';
 import type { IspBranding } from '../console/branded-page';
 import { BrandedPage } from '../console/branded-page';
+import type { UsageChartData } from '../features/usage/service';
+import { UsageChart } from '../features/usage/views';
 import type { SubscriberPaymentView } from './payment';
 import type { SubscriberProfile, UsageSession } from './store';
 
@@ -289,9 +291,10 @@ function formatDuration(seconds: number): string {
   return hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min`;
 }
 
-export function UsagePage(props: PageFrame & { sessions: UsageSession[] }) {
+export function UsagePage(props: PageFrame & { sessions: UsageSession[]; usageChart?: UsageChartData }) {
   return (
     <CustomerLayout {...props} title="Usage">
+      {props.usageChart ? <UsageChart {...props.usageChart} /> : null}
       <section>
         <h2>Recent sessions</h2>
         {props.sessions.length === 0 ? (

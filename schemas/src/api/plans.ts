@@ -43,6 +43,13 @@ const planFields = {
     .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only')
     .nullable(),
   isActive: z.boolean(),
+  /** Fair use (issue 12): past this many bytes in a cycle sessions run at the fup rates; all three or none. */
+  fupThresholdBytes: z.number().int().min(1).max(DATA_CAP_BYTES_MAX).nullable(),
+  fupRateUpKbps: rateSchema.nullable(),
+  fupRateDownKbps: rateSchema.nullable(),
+  /** Usage rating: bytes per cycle in the price; beyond them each GB (1024³ bytes) costs the price. */
+  includedBytes: z.number().int().min(0).max(DATA_CAP_BYTES_MAX).nullable(),
+  pricePerGigabyteCents: z.number().int().min(1).max(PRICE_CENTS_MAX).nullable(),
 };
 
 export const createPlanInputSchema = z
@@ -63,6 +70,11 @@ export const createPlanInputSchema = z
     dataCapBytes: planFields.dataCapBytes.optional(),
     ipPool: planFields.ipPool.optional(),
     isActive: planFields.isActive.default(true),
+    fupThresholdBytes: planFields.fupThresholdBytes.optional(),
+    fupRateUpKbps: planFields.fupRateUpKbps.optional(),
+    fupRateDownKbps: planFields.fupRateDownKbps.optional(),
+    includedBytes: planFields.includedBytes.optional(),
+    pricePerGigabyteCents: planFields.pricePerGigabyteCents.optional(),
   })
   .strict();
 
@@ -93,6 +105,8 @@ export interface PlanTerms {
   burstThresholdDownKbps: number | null;
   burstTimeSeconds: number | null;
   ipPool: string | null;
+  includedBytes: number | null;
+  pricePerGigabyteCents: number | null;
 }
 
 const burstKeys = [
@@ -127,6 +141,12 @@ export function planTermProblems(plan: PlanTerms): Array<{ path: string; message
     problems.push({
       path: 'burstUpKbps',
       message: `burst needs all of ${burstKeys.join(', ')} or none of them`,
+    });
+  }
+  if ((plan.includedBytes === null) !== (plan.pricePerGigabyteCents === null)) {
+    problems.push({
+      path: 'pricePerGigabyteCents',
+      message: 'usage pricing needs both includedBytes and pricePerGigabyteCents, or neither',
     });
   }
   return problems;

@@ -1,5 +1,5 @@
 // Tables of one ISP's shard (data/tenants/<tenant-id>.db); no row refers to another tenant.
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const tenantSettings = sqliteTable('tenant_settings', {
   key: text('key').primaryKey(),
@@ -27,6 +27,13 @@ export const plans = sqliteTable('plans', {
   deviceLimit: integer('device_limit').notNull().default(1),
   dataCapBytes: integer('data_cap_bytes'),
   ipPool: text('ip_pool'),
+  /** Fair use (issue 12): past this many bytes in a cycle, sessions run at the fup rates. */
+  fupThresholdBytes: integer('fup_threshold_bytes'),
+  fupRateUpKbps: integer('fup_rate_up_kbps'),
+  fupRateDownKbps: integer('fup_rate_down_kbps'),
+  /** Usage rating: bytes per cycle included in the price; beyond them each GB costs pricePerGigabyteCents. */
+  includedBytes: integer('included_bytes'),
+  pricePerGigabyteCents: integer('price_per_gigabyte_cents'),
   isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
@@ -168,3 +175,87 @@ export const accountingLog = sqliteTable(
 export * from './tenant-billing';
 // Money tables live in their own file; they belong to the same shard.
 export * from './tenant-money';
+
+/**
+ * Access-Request decisions for "why is this client offline?" (issue 12): written in batches off the
+ * AAA hot path, at most the last 50 per login name and 30 days (trimmed by the writer and a job).
+ */
+export const accessDecisions = sqliteTable(
+  'access_decisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    decidedAt: integer('decided_at').notNull(),
+    /** The login name as sent (voucher code or subscriber username, without a DOMAIN\ prefix). */
+    username: text('username').notNull(),
+    nasId: text('nas_id').notNull(),
+    /** Calling-Station-Id normalised (aa:bb:cc:dd:ee:ff), '' when the NAS sent none. */
+    macAddress: text('mac_address').notNull().default(''),
+    /** accept | reject */
+    result: text('result').notNull(),
+    /** The catalogue's reject code; null for an accept. */
+    reasonCode: text('reason_code'),
+  },
+  (table) => [
+    index('access_decisions_username').on(table.username, table.decidedAt),
+    index('access_decisions_mac').on(table.macAddress),
+    index('access_decisions_decided').on(table.decidedAt),
+  ],
+);
+
+/** Usage per subscriber/voucher, plan and NAS, per hour and per local day (features/usage/core). */
+export const usageRollups = sqliteTable(
+  'usage_rollups',
+  {
+    /** hour | day */
+    granularity: text('granularity').notNull(),
+    /** subscriber | voucher | plan | nas */
+    dimension: text('dimension').notNull(),
+    dimensionId: text('dimension_id').notNull(),
+    /** Epoch ms: the hour, or the local (Nairobi) midnight. */
+    bucketStart: integer('bucket_start').notNull(),
+    inputOctets: integer('input_octets').notNull(),
+    outputOctets: integer('output_octets').notNull(),
+    sessionSeconds: integer('session_seconds').notNull(),
+  },
+  (table) => [
+    primaryKey({
+      name: 'usage_rollups_pkey',
+      columns: [table.dimension, table.dimensionId, table.granularity, table.bucketStart],
+    }),
+  ],
+);
+
+/** The meter's state per session key (NAS + Acct-Session-Id), JSON of SessionMeterState. */
+export const usageMeterSessions = sqliteTable(
+  'usage_meter_sessions',
+  {
+    sessionKey: text('session_key').primaryKey(),
+    state: text('state').notNull(),
+    lastEventAt: integer('last_event_at').notNull(),
+  },
+  (table) => [index('usage_meter_sessions_last_event').on(table.lastEventAt)],
+);
+
+/**
+ * Where metering stands in accounting_log (the last id metered) and the fair-use state last
+ * applied per subject; one row per name, moved in the same transaction as the rollups.
+ */
+export const usageMeterCursor = sqliteTable('usage_meter_cursor', {
+  name: text('name').primaryKey(),
+  lastLogId: integer('last_log_id').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** The fair-use state last applied to a subject's sessions and read by the AAA policy at login. */
+export const fairUseStates = sqliteTable('fair_use_states', {
+  /** subscriber | voucher */
+  subjectKind: text('subject_kind').notNull(),
+  subjectId: text('subject_id').primaryKey(),
+  /** normal | throttled | capped */
+  state: text('state').notNull(),
+  /** The Mikrotik-Rate-Limit to reply with while throttled; null otherwise. */
+  rateLimit: text('rate_limit'),
+  /** Start of the cycle the state belongs to (epoch ms): a new cycle starts normal. */
+  cycleStart: integer('cycle_start').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

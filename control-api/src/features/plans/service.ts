@@ -27,6 +27,7 @@ import {
 } from '../../kernel/listing';
 import type { Page } from '../../kernel/pagination';
 import { type CoaReport, changeSubjectRate, type SessionEffects } from '../sessions/service';
+import { fairUseProblems } from '../usage/plan-fields';
 
 const { plans } = tenantSchema;
 
@@ -84,7 +85,10 @@ export async function getPlan(database: SqlDatabase, planId: string): Promise<Pl
 }
 
 function assertPlanTerms(plan: PlanRow): void {
-  const problems = planTermProblems(plan as Parameters<typeof planTermProblems>[0]);
+  const problems = [
+    ...planTermProblems(plan as Parameters<typeof planTermProblems>[0]),
+    ...fairUseProblems(plan),
+  ];
   if (problems.length > 0) {
     const summary = problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
     throw new KiungaError('validation_failed', `The plan is not valid: ${summary}`, 400, problems);
@@ -115,6 +119,11 @@ export async function createPlan(
     deviceLimit: input.deviceLimit,
     dataCapBytes: input.dataCapBytes ?? null,
     ipPool: input.ipPool ?? null,
+    fupThresholdBytes: input.fupThresholdBytes ?? null,
+    fupRateUpKbps: input.fupRateUpKbps ?? null,
+    fupRateDownKbps: input.fupRateDownKbps ?? null,
+    includedBytes: input.includedBytes ?? null,
+    pricePerGigabyteCents: input.pricePerGigabyteCents ?? null,
     isActive: input.isActive,
     createdAt: nowMs,
     updatedAt: nowMs,

@@ -19,6 +19,7 @@ import {
   withFormErrors,
 } from '../../console/support';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
+import { usageChartOf } from '../usage/console';
 import { SubscriberDetailPage, SubscriberNewPage, SubscribersPage } from './views';
 
 export function subscriberPageRoutes(dependencies: ApiDependencies, fetchApp: AppFetch): Hono<AppEnv> {
@@ -80,9 +81,12 @@ export function subscriberPageRoutes(dependencies: ApiDependencies, fetchApp: Ap
       'GET',
       `/api/v1/subscribers/${encodeURIComponent(context.req.param('id'))}`,
     );
-    const [plans, planNames] = await Promise.all([
+    const [plans, planNames, usageChart] = await Promise.all([
       subscriberPlans(context, fetchApp),
       planNamesOf(context, fetchApp),
+      can(context, 'sessions.read')
+        ? usageChartOf(context, fetchApp, { subscriberId: subscriber.id }, dependencies.clock.now())
+        : undefined,
     ]);
     return renderHtml(
       context,
@@ -93,6 +97,7 @@ export function subscriberPageRoutes(dependencies: ApiDependencies, fetchApp: Ap
         planName={planNames.get(subscriber.planId) ?? ''}
         canWrite={can(context, 'subscribers.write')}
         canReadBilling={can(context, 'billing.read')}
+        usageChart={usageChart}
       />,
     );
   });

@@ -9,6 +9,8 @@ import {
   SubscriberSearch,
   SubscriberTable,
 } from '../../console/subscriber-parts';
+import type { UsageChartData } from '../usage/service';
+import { UsageChart } from '../usage/views';
 
 export function SubscribersPage(props: {
   shell: ConsoleShell;
@@ -71,6 +73,8 @@ export function SubscriberDetailPage(props: {
   canWrite: boolean;
   /** Shown to those who may read billing on a plan with PPPoE billing. */
   canReadBilling?: boolean;
+  /** The last 30 days of usage; absent without sessions.read. */
+  usageChart?: UsageChartData | undefined;
 }) {
   const { subscriber, shell } = props;
   const base = `/isp/subscribers/${subscriber.id}`;
@@ -106,6 +110,7 @@ export function SubscriberDetailPage(props: {
           )
         ) : null}
       </div>
+      {props.usageChart ? <UsageChart {...props.usageChart} /> : null}
       {props.canWrite ? (
         <>
           <section class="card">

@@ -53,7 +53,11 @@ export function VouchersPage(props: {
       rows={props.vouchers}
       rowAttributes={(voucher) => ({ 'data-code': voucher.code })}
       columns={[
-        { header: 'Code', class: 'mono', cell: (voucher) => voucher.code },
+        {
+          header: 'Code',
+          class: 'mono',
+          cell: (voucher) => <a href={`/isp/vouchers/${voucher.id}`}>{voucher.code}</a>,
+        },
         { header: 'Plan', cell: (voucher) => props.planNames.get(voucher.planId) ?? '—' },
         { header: 'Status', cell: (voucher) => <StatusBadge status={voucher.status} /> },
         { header: 'Devices', cell: (voucher) => voucher.deviceLimit },

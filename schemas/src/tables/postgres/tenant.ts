@@ -21,4 +21,9 @@ export const {
   payments,
   ledgerEntries,
   providerCallbacks,
+  accessDecisions,
+  usageRollups,
+  usageMeterSessions,
+  usageMeterCursor,
+  fairUseStates,
 } = derivePostgresTables(sqliteTenantTables);

@@ -1,0 +1,162 @@
+// Usage metering (issue 12): a leased job follows each tenant's durable accounting_log from a cursor
+// and adds what it meters to the hourly and daily rollups. Exactly once: the rollup increments, the
+// meter states and the cursor move in one transaction, so a batch counts wholly or not at all.
+// Rollups lag accounting by at most one job period (METERING_CRON) plus the settle time below.
+import { type SqlDatabase, servedTenantIds } from '@kiunga/schemas';
+import type { ApiDependencies } from '../../kernel/dependencies';
+import {
+  COUNTER32_MODULUS,
+  type MeteredAccountingRecord,
+  type MeteringCounts,
+  meterAccountingBatch,
+  sessionKeyOf,
+} from './core/index';
+import { applyFairUse } from './fair-use.job';
+import {
+  type AccountingLogRow,
+  addRollupIncrements,
+  readAccountingAfter,
+  readMeterCursor,
+  readMeterStates,
+  writeMeterCursor,
+  writeMeterStates,
+} from './store';
+
+/** Every minute: the lag a usage chart or a fair-use throttle can have behind accounting. */
+export const METERING_CRON = '* * * * *';
+/** Accounting rows per transaction: bounds how long one commit holds the tenant's database. */
+export const METERING_BATCH_MAX = 5_000;
+/** Batches per tenant per run (1,000,000 rows): a backlog is caught up over runs, not in one. */
+export const METERING_BATCHES_PER_RUN_MAX = 200;
+/**
+ * Rows younger than this are left for the next run. On PostgreSQL an identity id is taken at insert
+ * and seen at commit, so a lower id can appear after a higher one; a transaction lives at most 30 s
+ * (idle_in_transaction_session_timeout, docs/database.md), so after 60 s none can still appear.
+ */
+export const METERING_SETTLE_MS = 60_000;
+
+/** RFC 2866 section 5.1 Acct-Status-Type: Start 1, Stop 2, Interim-Update 3; others carry no usage. */
+const METERED_STATUSES: Record<number, MeteredAccountingRecord['status']> = {
+  1: 'start',
+  2: 'stop',
+  3: 'interim',
+};
+
+export interface MeteringRunResult {
+  rows: number;
+  counts: MeteringCounts;
+  /** Subjects whose usage grew (for fair use), as "kind:id". */
+  touchedSubjects: Set<string>;
+}
+
+/** What one run did across tenants (logged by the job runner). */
+export interface UsageJobResult {
+  tenants: number;
+  rows: number;
+  counted: number;
+  fairUseChanges: number;
+}
+
+/** Meters every served tenant's new accounting, then applies fair use to the subjects it touched. */
+export async function meterUsage(
+  dependencies: Pick<ApiDependencies, 'databases' | 'clock' | 'aaa'>,
+): Promise<UsageJobResult> {
+  const result: UsageJobResult = { tenants: 0, rows: 0, counted: 0, fairUseChanges: 0 };
+  for (const tenantId of await servedTenantIds(dependencies.databases.platform)) {
+    if (!(await dependencies.databases.hasTenant(tenantId))) continue;
+    const database = dependencies.databases.forTenant(tenantId);
+    const metered = await meterTenantAccounting(database, dependencies.clock.now());
+    const changes = await applyFairUse(
+      database,
+      dependencies.aaa,
+      tenantId,
+      metered.touchedSubjects,
+      dependencies.clock.now(),
+    );
+    result.tenants += 1;
+    result.rows += metered.rows;
+    result.counted += metered.counts.counted;
+    result.fairUseChanges += changes.length;
+  }
+  return result;
+}
+
+/** Meters one tenant's settled accounting rows after its cursor, a batch per transaction. */
+export async function meterTenantAccounting(
+  database: SqlDatabase,
+  nowMs: number,
+): Promise<MeteringRunResult> {
+  const total: MeteringRunResult = {
+    rows: 0,
+    counts: { counted: 0, duplicate: 0, late: 0, stale: 0, invalid: 0 },
+    touchedSubjects: new Set(),
+  };
+  for (let batch = 0; batch < METERING_BATCHES_PER_RUN_MAX; batch += 1) {
+    const metered = await database.transaction((transaction) => meterOneBatch(transaction, nowMs));
+    total.rows += metered.rows;
+    for (const outcome of Object.keys(total.counts) as Array<keyof MeteringCounts>) {
+      total.counts[outcome] += metered.counts[outcome];
+    }
+    for (const subject of metered.touchedSubjects) total.touchedSubjects.add(subject);
+    if (!metered.hasMore) break;
+  }
+  return total;
+}
+
+/** One batch's result; `hasMore`: it was full and settled, so more may be waiting. */
+type BatchResult = MeteringRunResult & { hasMore: boolean };
+
+async function meterOneBatch(transaction: SqlDatabase, nowMs: number): Promise<BatchResult> {
+  const cursor = await readMeterCursor(transaction);
+  const fetched = await readAccountingAfter(transaction, cursor, METERING_BATCH_MAX);
+  // Stop at the first row still within the settle time: the cursor never passes a row it did not see.
+  const settledCount = fetched.findIndex((row) => row.receivedAt > nowMs - METERING_SETTLE_MS);
+  const rows = settledCount === -1 ? fetched : fetched.slice(0, settledCount);
+  const empty = { rows: 0, counts: { counted: 0, duplicate: 0, late: 0, stale: 0, invalid: 0 } };
+  if (rows.length === 0) return { ...empty, touchedSubjects: new Set(), hasMore: false };
+  const records = rows.flatMap((row) => {
+    const record = toMeteredRecord(row);
+    return record === null ? [] : [record];
+  });
+  const states = await readMeterStates(transaction, [...new Set(records.map(sessionKeyOf))]);
+  const result = meterAccountingBatch(records, states);
+  await addRollupIncrements(transaction, result.increments);
+  await writeMeterStates(transaction, result.sessionStates);
+  await writeMeterCursor(transaction, rows[rows.length - 1]?.id ?? cursor, nowMs);
+  const touchedSubjects = new Set(
+    records.flatMap((record) =>
+      record.subject === null ? [] : [`${record.subject.kind}:${record.subject.id}`],
+    ),
+  );
+  const hasMore = rows.length === METERING_BATCH_MAX;
+  return { rows: rows.length, counts: result.counts, touchedSubjects, hasMore };
+}
+
+/**
+ * A logged row as the meter reads it. The log keeps Gigawords × 2^32 + Octets folded into one number
+ * and the receive time only (no Acct-Delay-Time or Event-Timestamp): the fold is split back exactly,
+ * and the receive time stands for the event time (a retransmission within the meter's 5 s anchor
+ * tolerance is still recognised as a duplicate).
+ */
+function toMeteredRecord(row: AccountingLogRow): MeteredAccountingRecord | null {
+  const status = METERED_STATUSES[row.statusType];
+  if (status === undefined || row.acctSessionId === null) return null;
+  const inputOctets = row.inputOctets ?? 0;
+  const outputOctets = row.outputOctets ?? 0;
+  return {
+    nasId: row.nasId,
+    acctSessionId: row.acctSessionId,
+    subject:
+      row.subjectKind === null || row.subjectId === null
+        ? null
+        : { kind: row.subjectKind, id: row.subjectId },
+    planId: row.planId,
+    status,
+    inputOctets: inputOctets % COUNTER32_MODULUS,
+    inputGigawords: Math.floor(inputOctets / COUNTER32_MODULUS),
+    outputOctets: outputOctets % COUNTER32_MODULUS,
+    outputGigawords: Math.floor(outputOctets / COUNTER32_MODULUS),
+    sessionSeconds: row.sessionTimeSeconds ?? 0,
+    eventTimeMs: row.receivedAt,
+  };
+}
