@@ -49,6 +49,8 @@ export async function runServers(
     host: config.httpHost,
     port: config.httpPort,
     aaa: aaa?.control ?? sharedSessions?.control ?? aaaOnOtherNodes,
+    // An AAA node keeps its HTTP port for /healthz and /metrics, but the jobs run on API nodes only.
+    runJobs: role !== 'aaa',
     ...scaled.dependencies,
     databases,
     secretBox,
