@@ -21,9 +21,17 @@ export function hashPassword(password: string): Promise<string> {
 /** Verifying against this keeps the time of an unknown account like that of a wrong password. */
 let dummyHash: Promise<string> | null = null;
 
-export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
+/**
+ * Made on the first unknown account only: started on every first verify and left un-awaited, it ran in
+ * the thread pool for nothing, and a process ending meanwhile aborted inside argon2's addon.
+ */
+function dummyPasswordHash(): Promise<string> {
   dummyHash ??= hashPassword('kiunga-dummy-password');
-  const isValid = await argon2.verify(passwordHash ?? (await dummyHash), password);
+  return dummyHash;
+}
+
+export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
+  const isValid = await argon2.verify(passwordHash ?? (await dummyPasswordHash()), password);
   return passwordHash !== null && isValid;
 }
 
