@@ -12,7 +12,7 @@ import { tenantIdOf } from '../../kernel/tenant-access';
 import { raisedAlertsOf } from '../monitoring/store';
 import { localDayIndexOf, localDayStartMs } from '../reports/core/local-days';
 import { salesReport } from '../reports/service';
-import { liveSessionsSnapshot } from '../sessions/service';
+import { allLiveSessions } from '../sessions/service';
 import { countActiveSubscribers, countNas, countPlans, countUnusedVouchers } from './counts';
 import { type DashboardFigure, DashboardPage } from './views';
 
@@ -41,7 +41,7 @@ export function ispDashboardRoutes(dependencies: ApiDependencies, fetchApp: AppF
         label: 'Online now',
         href: '/isp/sessions',
         permission: 'sessions.read',
-        value: async () => String((await liveSessionsSnapshot(dependencies.aaa, tenantId, 0, nowMs)).total),
+        value: async () => String((await allLiveSessions(dependencies.aaa, tenantId)).length),
       },
       {
         label: 'Sales today',

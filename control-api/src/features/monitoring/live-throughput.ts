@@ -87,29 +87,3 @@ export function nasLiveTotals(
   }
   return [...totals.values()].sort((left, right) => (left.nasId < right.nasId ? -1 : 1));
 }
-
-/** Sessions read per AAA listing call, and the most read for one ISP's totals. */
-const LIVE_LISTING_PAGE = 500;
-const LIVE_LISTING_MAX = 100_000;
-
-/** Every live session of an ISP, page by page from the AAA server's table. */
-export async function allLiveSessions(
-  aaa: {
-    listSessions: (
-      tenantId: string,
-      page: { limit: number; afterSessionId?: string },
-    ) => Promise<LiveSessionView[]>;
-  },
-  tenantId: string,
-): Promise<LiveSessionView[]> {
-  const sessions: LiveSessionView[] = [];
-  let afterSessionId: string | undefined;
-  while (sessions.length < LIVE_LISTING_MAX) {
-    const batch = await aaa.listSessions(tenantId, { limit: LIVE_LISTING_PAGE, afterSessionId });
-    sessions.push(...batch);
-    const last = batch[batch.length - 1];
-    if (batch.length < LIVE_LISTING_PAGE || !last) break;
-    afterSessionId = last.sessionId;
-  }
-  return sessions;
-}

@@ -100,25 +100,30 @@ export interface LiveSessionsSnapshot {
   total: number;
 }
 
-/** The first page of an ISP's live sessions and how many there are in all (for the live feed). */
-export async function liveSessionsSnapshot(
-  aaa: AaaControl,
-  tenantId: string,
-  limit: number,
-  nowMs: number,
-): Promise<LiveSessionsSnapshot> {
-  const first: LiveSessionView[] = [];
-  let total = 0;
+/** Every live session of an ISP (up to LIVE_SCAN_MAX), page by page from the AAA server's table. */
+export async function allLiveSessions(aaa: AaaControl, tenantId: string): Promise<LiveSessionView[]> {
+  const found: LiveSessionView[] = [];
   let afterSessionId: string | undefined;
-  while (total < LIVE_SCAN_MAX) {
+  while (found.length < LIVE_SCAN_MAX) {
     const batch = await aaa.listSessions(tenantId, { limit: LIVE_SCAN_PAGE, afterSessionId });
-    for (const session of batch) if (first.length < limit) first.push(session);
-    total += batch.length;
+    found.push(...batch);
     const last = batch[batch.length - 1];
     if (batch.length < LIVE_SCAN_PAGE || !last) break;
     afterSessionId = last.sessionId;
   }
-  return { items: first.map((session) => toLiveSessionOutput(session, nowMs)), total };
+  return found;
+}
+
+/** The first page of these live sessions, as GET /api/v1/sessions lists it, and how many there are. */
+export function liveSessionsSnapshotOf(
+  everyone: readonly LiveSessionView[],
+  limit: number,
+  nowMs: number,
+): LiveSessionsSnapshot {
+  return {
+    items: everyone.slice(0, limit).map((session) => toLiveSessionOutput(session, nowMs)),
+    total: everyone.length,
+  };
 }
 
 /** Every live session of one voucher or subscriber (for suspend, revoke, plan change). */

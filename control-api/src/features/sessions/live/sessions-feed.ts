@@ -8,13 +8,8 @@ import { KiungaError } from '@kiunga/schemas';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ApiDependencies } from '../../../kernel/dependencies';
 import { PAGE_LIMIT_DEFAULT } from '../../../kernel/pagination';
-import {
-  advanceInterimMarks,
-  allLiveSessions,
-  type InterimMark,
-  nasLiveTotals,
-} from '../../monitoring/live-throughput';
-import { liveSessionsSnapshot } from '../service';
+import { advanceInterimMarks, type InterimMark, nasLiveTotals } from '../../monitoring/live-throughput';
+import { allLiveSessions, liveSessionsSnapshotOf } from '../service';
 import { type CoalescingSender, coalescingSender } from './back-pressure';
 import { admitConnection, snapshotFingerprint } from './feed-policy';
 import { createUpgradeGate, type UpgradeGate } from './upgrade-gate';
@@ -66,8 +61,9 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
   /** The tenant's sessions now; the message is only written out when someone is sent it. */
   const snapshotOf = async (tenantId: string, room: TenantRoom) => {
     const nowMs = dependencies.clock.now();
-    const snapshot = await liveSessionsSnapshot(dependencies.aaa, tenantId, SESSIONS_PER_MESSAGE, nowMs);
+    // One read of the table serves the first page, the total and the per-NAS figures.
     const everyone = await allLiveSessions(dependencies.aaa, tenantId);
+    const snapshot = liveSessionsSnapshotOf(everyone, SESSIONS_PER_MESSAGE, nowMs);
     room.marks = advanceInterimMarks(room.marks, everyone);
     const nas = nasLiveTotals(everyone, room.marks);
     const throughput = Object.fromEntries(
