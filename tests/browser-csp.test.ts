@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // The Content-Security-Policy against the real pages in headless Chromium: no page reports a
 // violation, the scripts the pages need still run (the portal's purchase script, the live sessions
-// feed, the confirmation before a row action), and an injected inline script would not.
+// feed, the confirmation before a row action, the API reference), and an injected inline script would not.
 import type { DarajaSimulator } from '@kiunga/ops/sim/daraja';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -123,5 +123,23 @@ describe('Content-Security-Policy in the browser', () => {
     await expect
       .poll(() => reports.some((report) => report.includes('CSP violation: script-src')))
       .toBe(true);
+  });
+
+  it('the API reference at /api/docs renders every route from this host alone, under the policy', async () => {
+    const origin = new URL(suite.kiunga.baseUrl).origin;
+    const requestedOrigins = new Set<string>();
+    page.on('request', (request) => {
+      if (!request.url().startsWith('data:')) requestedOrigins.add(new URL(request.url()).origin);
+    });
+    await visit('/api/docs');
+    // Swagger UI lists each operation as an .opblock with its path; these two are public and signed-in routes.
+    await page
+      .locator('.opblock-summary-path[data-path="/api/v1/openapi.json"]')
+      .waitFor({ timeout: 15_000 });
+    await expect(
+      page.locator('.opblock-summary-path[data-path="/api/v1/vouchers"]').count(),
+    ).resolves.toBeGreaterThan(0);
+    expect([...requestedOrigins]).toEqual([origin]);
+    expect(reports).toEqual([]);
   });
 });

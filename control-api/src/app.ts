@@ -23,6 +23,7 @@ import { usageRoutes } from './features/usage/api';
 import { voucherRoutes } from './features/vouchers/api';
 import { mountIdentityRoutes } from './identity/mount';
 import { authRoutes } from './identity/sign-in/api';
+import { apiDocsRoutes } from './kernel/api-docs-routes';
 import type { ApiDependencies, AppEnv } from './kernel/dependencies';
 import { apiErrorHandler } from './kernel/errors';
 import { checkHealth } from './kernel/health';
@@ -78,6 +79,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   app.route('/callbacks/mm', mpesaCallbackRoutes(options));
   app.route('/api/v1/auth', authRoutes(options));
   app.route('/api/v1', openApiRoutes());
+  app.route('/api/docs', apiDocsRoutes());
   const api = new Hono<AppEnv>();
   api.use('*', authenticate(options));
   api.use('*', requirePlatformAccountWritable(options));
