@@ -11,7 +11,12 @@ export default defineConfig({
   ...base,
   test: {
     ...shared,
-    include: ['control-api/src/**/*.test.ts', 'aaa-server/src/store/**/*.test.ts'],
+    include: [
+      'control-api/src/**/*.test.ts',
+      'aaa-server/src/store/**/*.test.ts',
+      // In-process like those, but with the outside systems' simulators from ops/sim.
+      'tests/in-process/**/*.test.ts',
+    ],
     env: { KIUNGA_TEST_DATABASE: 'postgres' },
   },
 });

@@ -7,6 +7,7 @@ import { invoiceRoutes, subscriberStatementRoutes } from './billing/invoices-api
 import { paymentRoutes } from './billing/payments-api';
 import { billingSettingsRoutes } from './billing/settings-api';
 import { mountConsoles } from './console/mount';
+import { accountingCallbackRoutes, accountingRoutes, exportRoutes } from './features/accounting-sync/api';
 import { platformAnalyticsRoutes } from './features/analytics/api';
 import { brandingRoutes } from './features/branding/api';
 import { diagnosticsRoutes } from './features/diagnostics/api';
@@ -77,6 +78,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   // Before the ISP callbacks: their /:tenantId/:token/stk would otherwise take 'platform' as a tenant id.
   app.route('/callbacks/mm/platform', platformBillingCallbackRoutes(options));
   app.route('/callbacks/mm', mpesaCallbackRoutes(options));
+  app.route('/callbacks/accounting', accountingCallbackRoutes(options));
   app.route('/api/v1/auth', authRoutes(options));
   app.route('/api/v1', openApiRoutes());
   app.route('/api/docs', apiDocsRoutes());
@@ -106,6 +108,8 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/reports', reportRoutes(options));
   api.route('/diagnostics', diagnosticsRoutes(options));
   api.route('/usage', usageRoutes(options));
+  api.route('/accounting', accountingRoutes(options));
+  api.route('/exports', exportRoutes(options));
   api.route('/platform-billing', platformBillingRoutes(options));
   api.route('/platform/billing', platformBillingOperatorRoutes(options));
   api.route('/platform/analytics', platformAnalyticsRoutes(options));

@@ -101,6 +101,18 @@ export const errorCatalogue = {
     message:
       'Daraja already has C2B URLs registered for this shortcode. Delete them on the Daraja portal (Self Services, URL Management), then save the M-Pesa settings again.',
   },
+  accounting_not_configured: {
+    status: 409,
+    message: 'This accounting package is not set up on this platform. Ask the platform operator to add its app keys.',
+  },
+  accounting_reconnect_required: {
+    status: 409,
+    message: 'The accounting package no longer accepts this connection. Connect it again from the Accounting page.',
+  },
+  accounting_vendor_unavailable: {
+    status: 502,
+    message: 'The accounting package did not answer. Try again in a few minutes.',
+  },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   service_unavailable: { status: 503, message: 'The service is not ready yet.' },
   session_store_unavailable: {

@@ -2,6 +2,7 @@
 import type { AaaControl, Clock, Databases, SecretBox } from '@kiunga/schemas';
 import type { Logger } from 'pino';
 import type { Principal } from '../identity/permissions';
+import type { AccountingConfig } from '../features/accounting-sync/config';
 import type { PlatformBillingConfig } from '../platform-billing/config';
 import type { HealthProbes } from './health';
 import type { JobLeases } from './job-lease';
@@ -41,6 +42,8 @@ export interface ApiDependencies {
   jobLeases?: JobLeases;
   /** KIUNGA_REDIS_URL: sign-in and portal limits counted in Redis for every node; absent: in memory. */
   rateLimits?: RateLimitBackend;
+  /** KIUNGA_QUICKBOOKS_* / KIUNGA_XERO_*: the platform's accounting app keys; absent or null per vendor: not offered. */
+  accounting?: AccountingConfig;
   /** What /healthz asks beyond the database; absent: an embedded node running the AAA server too. */
   health?: HealthProbes;
 }

@@ -89,7 +89,7 @@ export function accountStanding(entries: readonly Transfer[], receivable: string
  * paid returns), and a net below zero is money it releases. Returns what moves to the pool
  * (negative when a charge takes back surplus the invoice released earlier).
  */
-function rebalance(invoice: Running): number {
+export function rebalance(invoice: Pick<Running, 'net' | 'paid' | 'released'>): number {
   const paidTarget = Math.min(invoice.paid, Math.max(invoice.net, 0));
   const releasedTarget = Math.max(-invoice.net, 0);
   const movement = invoice.paid - paidTarget + (releasedTarget - invoice.released);

@@ -167,6 +167,8 @@ async function callApi(
 export interface TestAppOptions {
   aaa?: AaaControl;
   startMs?: number;
+  /** Configuration a feature's test needs (outside services' base URLs and keys). */
+  dependencies?: Partial<Pick<ApiDependencies, 'accounting' | 'smsBaseUrl' | 'mpesaBaseUrl'>>;
 }
 
 function buildTestApp(opened: TestDatabases, options: TestAppOptions): TestApp {
@@ -182,6 +184,7 @@ function buildTestApp(opened: TestDatabases, options: TestAppOptions): TestApp {
     tokenKey: deriveTokenKey(masterKey),
     publicUrl: TEST_ORIGIN,
     mpesaBaseUrl: null,
+    ...options.dependencies,
   };
   const app = createApp(dependencies);
   const tokenOf = (userId: string) => issueAccessToken(dependencies.tokenKey, userId, clock.now());

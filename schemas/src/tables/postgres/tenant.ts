@@ -26,4 +26,7 @@ export const {
   usageMeterSessions,
   usageMeterCursor,
   fairUseStates,
+  accountingConnections,
+  accountingOauthStates,
+  accountingSyncLog,
 } = derivePostgresTables(sqliteTenantTables);
