@@ -103,11 +103,13 @@ export const errorCatalogue = {
   },
   accounting_not_configured: {
     status: 409,
-    message: 'This accounting package is not set up on this platform. Ask the platform operator to add its app keys.',
+    message:
+      'This accounting package is not set up on this platform. Ask the platform operator to add its app keys.',
   },
   accounting_reconnect_required: {
     status: 409,
-    message: 'The accounting package no longer accepts this connection. Connect it again from the Accounting page.',
+    message:
+      'The accounting package no longer accepts this connection. Connect it again from the Accounting page.',
   },
   accounting_vendor_unavailable: {
     status: 502,

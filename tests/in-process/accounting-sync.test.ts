@@ -239,7 +239,12 @@ describe('accounting sync through the API', () => {
     expect(first).toMatchObject({ failed: 0, stoppedBecause: null });
     const second = await syncAndWait(ispA, 'xero');
     expect(second).toMatchObject({ created: 0, alreadyDone: first?.created, failed: 0 });
-    expect(xero.documents('Invoice').map((invoice) => invoice.status).sort()).toEqual(['PAID', 'VOIDED']);
+    expect(
+      xero
+        .documents('Invoice')
+        .map((invoice) => invoice.status)
+        .sort(),
+    ).toEqual(['PAID', 'VOIDED']);
     expect(xero.documents('Contact')).toHaveLength(2);
   });
 

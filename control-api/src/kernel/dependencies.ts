@@ -1,8 +1,8 @@
 // What the control API's routes need, passed in once at start (no globals).
 import type { AaaControl, Clock, Databases, SecretBox } from '@kiunga/schemas';
 import type { Logger } from 'pino';
-import type { Principal } from '../identity/permissions';
 import type { AccountingConfig } from '../features/accounting-sync/config';
+import type { Principal } from '../identity/permissions';
 import type { PlatformBillingConfig } from '../platform-billing/config';
 import type { HealthProbes } from './health';
 import type { JobLeases } from './job-lease';

@@ -172,10 +172,10 @@ export const accountingLog = sqliteTable(
   ],
 );
 
+export * from './tenant-accounting';
 export * from './tenant-billing';
 // Money tables live in their own file; they belong to the same shard.
 export * from './tenant-money';
-export * from './tenant-accounting';
 
 /**
  * Access-Request decisions for "why is this client offline?" (issue 12): written in batches off the
