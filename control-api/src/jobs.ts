@@ -3,6 +3,7 @@
 // takes its job's lease first (kernel/job-lease.ts): one run per round cluster-wide.
 import cron from 'node-cron';
 import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billing.job';
+import { ACCOUNTING_SYNC_CRON, runAccountingSyncJob } from './features/accounting-sync/sync.job';
 import { NAS_MONITORING_CRON, runNasMonitoring } from './features/monitoring/service';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
 import { METERING_CRON, meterUsage } from './features/usage/metering.job';
@@ -85,6 +86,11 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
         name: 'usage_retention',
         timezone: BILLING_TIME_ZONE,
       },
+    ),
+    cron.schedule(
+      ACCOUNTING_SYNC_CRON,
+      run('accounting_sync', () => runAccountingSyncJob(dependencies)),
+      { noOverlap: true, name: 'accounting_sync', timezone: BILLING_TIME_ZONE },
     ),
   ];
   return {

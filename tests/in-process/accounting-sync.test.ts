@@ -3,6 +3,7 @@
 // through the real clients: each record is created once. The CSV export, and that one ISP never sees
 // or drives another's connection or sync log. In-process (app.request), on SQLite and PostgreSQL.
 import { runTenantInvoices } from '@kiunga/control-api';
+import { runAccountingSyncJob } from '@kiunga/control-api/features/accounting-sync';
 import {
   apiClient,
   openTwoIspApp,
@@ -27,6 +28,8 @@ const XERO = {
 };
 
 let testApp: TwoIspApp;
+/** The seeded subscriber who pays. */
+let wanjiru: { id: string };
 let quickBooks: QuickBooksSimulator;
 let xero: XeroSimulator;
 
@@ -104,7 +107,7 @@ async function seedMonth(isp: TestIsp): Promise<void> {
       rateDownKbps: 10_000,
     }),
   );
-  const wanjiru = await created(
+  wanjiru = await created(
     await isp.request('POST', '/api/v1/subscribers', {
       username: 'wanjiru',
       planId: plan.id,
@@ -287,6 +290,53 @@ describe('accounting sync through the API', () => {
     ).toEqual(['invoice', 'invoice', 'payment', 'adjustment', 'refund']);
     const badRange = await as(ispA)('GET', '/api/v1/exports/invoices.csv?from=2030-04-01&to=2030-03-01');
     expect(badRange.status).toBe(400);
+  });
+
+  it('the nightly job syncs only what is new: a payment recorded after the last runs', async () => {
+    const { ispA } = testApp;
+    const payment = await as(ispA)('POST', '/api/v1/payments', {
+      subscriberId: wanjiru.id,
+      amountCents: 100_000,
+      method: 'cash',
+      idempotencyKey: 'cash-0002',
+    });
+    expect(payment.status).toBe(201);
+    expect(await runAccountingSyncJob(testApp.dependencies)).toEqual({
+      runs: 2,
+      created: 2,
+      failed: 0,
+      skipped: 0,
+    });
+    expect(quickBooks.entities('Payment')).toHaveLength(2);
+    expect(await runAccountingSyncJob(testApp.dependencies)).toEqual({
+      runs: 2,
+      created: 0,
+      failed: 0,
+      skipped: 0,
+    });
+  });
+
+  it('a token the vendor no longer accepts stops the run and asks the ISP to connect again', async () => {
+    const { ispA } = testApp;
+    quickBooks.oauth.revokeAll();
+    quickBooks.oauth.expireAccessTokens();
+    await as(ispA)('POST', '/api/v1/payments', {
+      subscriberId: wanjiru.id,
+      amountCents: 50_000,
+      method: 'cash',
+      idempotencyKey: 'cash-0003',
+    });
+    expect(await syncAndWait(ispA, 'quickbooks')).toMatchObject({ stoppedBecause: 'reconnect_needed' });
+    const { items } = (await (await as(ispA)('GET', '/api/v1/accounting/connections')).json()) as {
+      items: ConnectionItem[];
+    };
+    expect(items.find((item) => item.vendor === 'quickbooks')?.connection?.status).toBe('reconnect_needed');
+    const refused = await as(ispA)('POST', '/api/v1/accounting/quickbooks/sync');
+    expect([refused.status, ((await refused.json()) as { error: { code: string } }).error.code]).toEqual([
+      409,
+      'accounting_reconnect_required',
+    ]);
+    expect(await runAccountingSyncJob(testApp.dependencies)).toMatchObject({ skipped: 1 });
   });
 
   it('ISP B sees neither connection nor log of ISP A, cannot sync it, and exports only its own rows', async () => {

@@ -2,4 +2,5 @@
 export * from './core/index';
 export * from './port-outcomes';
 export * from './quickbooks-port';
+export { type AccountingSyncJobReport, runAccountingSyncJob } from './sync.job';
 export * from './xero-port';

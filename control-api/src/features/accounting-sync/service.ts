@@ -272,7 +272,13 @@ export async function claimSync(
   return async () => {
     let report: SyncRunReport | null = null;
     try {
-      const facts = await readLedgerFacts(database, tenantId, connection.syncFrom, dependencies.clock.now());
+      // Up to and including this instant: a payment recorded the same millisecond is in.
+      const facts = await readLedgerFacts(
+        database,
+        tenantId,
+        connection.syncFrom,
+        dependencies.clock.now() + 1,
+      );
       report = await runSyncPlan({
         tenantId,
         plan: planSync(vendor, facts),
