@@ -3,6 +3,7 @@ export * from './app';
 export { settleSubscriberPayment } from './billing/automation';
 export { runBillingJobs } from './billing/billing.job';
 export { runTenantInvoices } from './billing/store';
+export type { AccountingConfig, AccountingVendorConfig } from './features/accounting-sync/config';
 export { sendPendingNotifications } from './features/notifications/notifications.job';
 export { writeSmsSettings } from './features/notifications/sms-settings';
 export { createTenantWithOwner } from './features/tenants/service';

@@ -121,3 +121,18 @@ describe('KIUNGA_METRICS_TOKEN', () => {
     }
   });
 });
+
+describe('KIUNGA_QUICKBOOKS_* and KIUNGA_XERO_*', () => {
+  it('offers no accounting package by default, and a vendor once both its keys are set', () => {
+    expect(readConfig({}).accounting).toEqual({ quickbooks: null, xero: null });
+    const config = readConfig({ KIUNGA_XERO_CLIENT_ID: 'id', KIUNGA_XERO_CLIENT_SECRET: 'secret' });
+    expect(config.accounting.xero).toMatchObject({ clientId: 'id', baseUrl: 'https://api.xero.com' });
+    expect(config.accounting.quickbooks).toBeNull();
+  });
+
+  it('refuses a client id without its secret at start', () => {
+    expect(() => readConfig({ KIUNGA_QUICKBOOKS_CLIENT_ID: 'id' })).toThrow(
+      'set both KIUNGA_QUICKBOOKS_CLIENT_ID and KIUNGA_QUICKBOOKS_CLIENT_SECRET, or neither',
+    );
+  });
+});

@@ -2,8 +2,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import type { PlatformBillingConfig } from '@kiunga/control-api';
+import type { AccountingConfig, AccountingVendorConfig, PlatformBillingConfig } from '@kiunga/control-api';
 import { normalizeAddress } from '@kiunga/control-api';
+import { QUICKBOOKS_API_BASE_URL_DEFAULT } from '@kiunga/control-api/integrations/quickbooks';
+import { XERO_API_BASE_URL_DEFAULT } from '@kiunga/control-api/integrations/xero';
 import {
   generateMasterKey,
   makePrivateDirectory,
@@ -85,6 +87,17 @@ const environmentSchema = z.object({
     .regex(/^\d{2,4}(\.\d{1,2})?$/, 'Ksh per USD like 129.00')
     .default('129.00'),
   KIUNGA_PLATFORM_BANK_INSTRUCTIONS: z.string().min(1).max(500).optional(),
+  // Accounting software (issue 14): the platform's app keys with Intuit and Xero (both of a pair, or none).
+  KIUNGA_QUICKBOOKS_CLIENT_ID: z.string().min(1).optional(),
+  KIUNGA_QUICKBOOKS_CLIENT_SECRET: z.string().min(1).optional(),
+  KIUNGA_QUICKBOOKS_BASE_URL: z.string().url().default(QUICKBOOKS_API_BASE_URL_DEFAULT),
+  KIUNGA_QUICKBOOKS_AUTH_URL: z.string().url().optional(),
+  KIUNGA_QUICKBOOKS_TOKEN_URL: z.string().url().optional(),
+  KIUNGA_XERO_CLIENT_ID: z.string().min(1).optional(),
+  KIUNGA_XERO_CLIENT_SECRET: z.string().min(1).optional(),
+  KIUNGA_XERO_BASE_URL: z.string().url().default(XERO_API_BASE_URL_DEFAULT),
+  KIUNGA_XERO_AUTH_URL: z.string().url().optional(),
+  KIUNGA_XERO_TOKEN_URL: z.string().url().optional(),
   /** Bearer token for GET /metrics; unset: /metrics answers 404. */
   KIUNGA_METRICS_TOKEN: metricsToken.optional(),
   KIUNGA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -135,6 +148,8 @@ export interface KiungaConfig {
   /** Normalized (normalizeAddress), so an IPv4 proxy matches its dual-stack form. */
   trustedProxies: ReadonlySet<string>;
   metricsToken: string | null;
+  /** KIUNGA_QUICKBOOKS_* / KIUNGA_XERO_*: null per vendor when its keys are not set (not offered to ISPs). */
+  accounting: AccountingConfig;
   /** KIUNGA_BACKUP_DIR, resolved; null = the backup job does not run. */
   backupDir: string | null;
   /** KIUNGA_BACKUP_KEEP: finished backups the job keeps. */
@@ -171,11 +186,46 @@ export function readConfig(
     smsBaseUrl: values.KIUNGA_SMS_BASE_URL ?? null,
     logLevel: values.KIUNGA_LOG_LEVEL,
     platformBilling: platformBillingConfig(values),
+    accounting: {
+      quickbooks: accountingVendorConfig('QUICKBOOKS', {
+        clientId: values.KIUNGA_QUICKBOOKS_CLIENT_ID,
+        clientSecret: values.KIUNGA_QUICKBOOKS_CLIENT_SECRET,
+        baseUrl: values.KIUNGA_QUICKBOOKS_BASE_URL,
+        authorizeUrl: values.KIUNGA_QUICKBOOKS_AUTH_URL,
+        tokenUrl: values.KIUNGA_QUICKBOOKS_TOKEN_URL,
+      }),
+      xero: accountingVendorConfig('XERO', {
+        clientId: values.KIUNGA_XERO_CLIENT_ID,
+        clientSecret: values.KIUNGA_XERO_CLIENT_SECRET,
+        baseUrl: values.KIUNGA_XERO_BASE_URL,
+        authorizeUrl: values.KIUNGA_XERO_AUTH_URL,
+        tokenUrl: values.KIUNGA_XERO_TOKEN_URL,
+      }),
+    },
     trustedProxies: new Set(values.KIUNGA_TRUSTED_PROXIES.map(normalizeAddress)),
     metricsToken: values.KIUNGA_METRICS_TOKEN ?? null,
     backupDir: values.KIUNGA_BACKUP_DIR ? resolve(values.KIUNGA_BACKUP_DIR) : null,
     backupKeep: values.KIUNGA_BACKUP_KEEP,
   };
+}
+
+/** A vendor is offered when both its client id and secret are set; one without the other is a mistake. */
+function accountingVendorConfig(
+  name: 'QUICKBOOKS' | 'XERO',
+  values: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    baseUrl: string;
+    authorizeUrl: string | undefined;
+    tokenUrl: string | undefined;
+  },
+): AccountingVendorConfig | null {
+  if (values.clientId === undefined && values.clientSecret === undefined) return null;
+  if (values.clientId === undefined || values.clientSecret === undefined)
+    throw new ConfigError(
+      `invalid configuration: set both KIUNGA_${name}_CLIENT_ID and KIUNGA_${name}_CLIENT_SECRET, or neither`,
+    );
+  return { ...values, clientId: values.clientId, clientSecret: values.clientSecret };
 }
 
 const DEFAULT_BANK_INSTRUCTIONS =

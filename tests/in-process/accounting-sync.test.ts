@@ -339,6 +339,27 @@ describe('accounting sync through the API', () => {
     expect(await runAccountingSyncJob(testApp.dependencies)).toMatchObject({ skipped: 1 });
   });
 
+  it('the console page shows each connection with its last run and log, and a connect goes to the vendor', async () => {
+    const browser = await testApp.signIn(testApp.ispA.ownerEmail);
+    const page = await testApp.page(browser, '/isp/accounting');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Connected to 7f2b0c1e-8a4d-4f7b-9a51-2d3c4b5a6f71');
+    expect(page.html).toMatch(/Last run: 0 created, \d+ already there, 0 refused/);
+    const log = await testApp.page(browser, '/isp/accounting?log=xero');
+    expect(log.html).toContain('data-sync-key="customer:');
+    const disconnected = await testApp.page(browser, '/isp/accounting/xero/disconnect', {});
+    expect(disconnected.location).toBe('/isp/accounting');
+    const connect = await testApp.page(browser, '/isp/accounting/xero/connect', {
+      revenueAccountCode: '200',
+      bankAccountCode: '090',
+      syncFrom: '2030-03-01',
+    });
+    expect(connect.status).toBe(303);
+    expect(connect.location?.startsWith(xero.authorizeUrl)).toBe(true);
+    const refused = await testApp.page(browser, '/isp/accounting/xero/connect', { revenueAccountCode: '' });
+    expect(refused.location).toBe('/isp/accounting');
+  });
+
   it('ISP B sees neither connection nor log of ISP A, cannot sync it, and exports only its own rows', async () => {
     const { ispB } = testApp;
     const { items } = (await (await as(ispB)('GET', '/api/v1/accounting/connections')).json()) as {

@@ -2,6 +2,7 @@
 // feature's pages (features/<name>/console.tsx and the billing, M-Pesa and identity consoles).
 import { Hono } from 'hono';
 import { ispBillingRoutes } from '../billing/console';
+import { ispAccountingRoutes } from '../features/accounting-sync/console';
 import { auditPageRoutes } from '../features/audit/console';
 import { ispBrandingRoutes } from '../features/branding/console';
 import { ispDashboardRoutes } from '../features/dashboard/console';
@@ -62,6 +63,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispBillingRoutes(dependencies, fetchApp));
   routes.route('/', ispMessagesRoutes(dependencies, fetchApp));
   routes.route('/', ispReportRoutes(dependencies, fetchApp));
+  routes.route('/', ispAccountingRoutes(dependencies, fetchApp));
   routes.route('/', ispMpesaRoutes(dependencies, fetchApp));
   routes.route('/', ispPlatformAccountRoutes(dependencies, fetchApp));
   routes.all('*', (context) => context.redirect('/isp', 303));

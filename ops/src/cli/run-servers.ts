@@ -62,6 +62,7 @@ export async function runServers(
     mpesaBaseUrl: config.mpesaBaseUrl,
     smsBaseUrl: config.smsBaseUrl,
     platformBilling: config.platformBilling,
+    accounting: config.accounting,
     metricsToken: config.metricsToken,
     radius: {
       addresses: config.radiusPublicAddresses,
