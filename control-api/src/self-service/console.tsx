@@ -13,6 +13,7 @@ import { ownUsageChart } from '../features/usage/service';
 import { hasValidCsrfToken } from '../identity/console-sessions';
 import { setRetryAfter } from '../identity/login-limits';
 import type { ApiDependencies } from '../kernel/dependencies';
+import { mountAccountChanges } from './account-changes';
 import {
   findSubscriberPayment,
   mpesaAmountToAsk,
@@ -107,6 +108,8 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
     context.set('signed', { ...isp, ...subscriber });
     await next();
   });
+
+  mountAccountChanges(routes, dependencies, frame);
 
   routes.get('/:slug', async (context) => {
     const isp = await tenantOf(context.req.param('slug'));

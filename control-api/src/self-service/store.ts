@@ -18,13 +18,14 @@ export interface SubscriberProfile {
   kind: string;
   status: string;
   expiresAt: number | null;
+  planId: string;
   planName: string;
   planPriceCents: number;
   passwordSealed: string;
 }
 
 const profileColumns = `s.id, s.username, s.account_number AS "accountNumber", s.full_name AS "fullName",
-  s.phone, s.kind, s.status, s.expires_at AS "expiresAt", p.name AS "planName",
+  s.phone, s.kind, s.status, s.expires_at AS "expiresAt", s.plan_id AS "planId", p.name AS "planName",
   p.price_cents AS "planPriceCents", s.password_sealed AS "passwordSealed"`;
 
 export async function findSubscriberProfile(

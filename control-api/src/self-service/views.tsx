@@ -27,7 +27,7 @@ button.link{background:none;width:auto;margin:0;padding:4px;color:#fff;text-deco
 .note,.muted{font-size:.9rem;color:#4b5563}.error{background:#fee2e2;color:#991b1b;padding:10px;border-radius:8px}
 .ok{background:#dcfce7;color:#166534;padding:10px;border-radius:8px}.owes{color:#991b1b}.actions a{margin-right:12px}`;
 
-export type CustomerPageName = 'overview' | 'invoices' | 'statement' | 'usage' | 'pay';
+export type CustomerPageName = 'overview' | 'invoices' | 'statement' | 'usage' | 'pay' | 'plan' | 'password';
 
 const navigation: Array<[CustomerPageName, string, string]> = [
   ['overview', 'Account', ''],
@@ -35,6 +35,8 @@ const navigation: Array<[CustomerPageName, string, string]> = [
   ['statement', 'Statement', '/statement'],
   ['usage', 'Usage', '/usage'],
   ['pay', 'Pay', '/pay'],
+  ['plan', 'Plan', '/plan'],
+  ['password', 'Password', '/password'],
 ];
 
 export interface PageFrame {
