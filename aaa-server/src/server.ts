@@ -297,7 +297,7 @@ export function createControl(parts: {
   const sendTo = async (
     tenantId: string,
     sessionId: string,
-    kind: 'disconnect' | 'rate',
+    kind: 'disconnect' | 'rate' | 'timeout',
     send: (
       target: { address: string; port: number; secret: Buffer },
       session: LiveSession,
@@ -332,6 +332,10 @@ export function createControl(parts: {
       sendTo(tenantId, sessionId, 'disconnect', (target, session) => coa.disconnect(target, session)),
     changeSessionRate: (tenantId, sessionId, rateLimit) =>
       sendTo(tenantId, sessionId, 'rate', (target, session) => coa.changeRate(target, session, rateLimit)),
+    changeSessionTimeout: (tenantId, sessionId, seconds) =>
+      sendTo(tenantId, sessionId, 'timeout', (target, session) =>
+        coa.changeTimeout(target, session, seconds),
+      ),
     reloadNasRegistry: () => nasRegistry.reload(),
   };
 }

@@ -40,6 +40,12 @@ export interface AaaControl {
   ): Promise<string[]>;
   disconnectSession(tenantId: string, sessionId: string): Promise<CoaOutcome>;
   changeSessionRate(tenantId: string, sessionId: string, rateLimit: string): Promise<CoaOutcome>;
+  /** A CoA-Request with a new Session-Timeout (seconds from now), e.g. when payment moves the paid-through date. */
+  changeSessionTimeout(
+    tenantId: string,
+    sessionId: string,
+    sessionTimeoutSeconds: number,
+  ): Promise<CoaOutcome>;
   /** Called after the NAS registry changed in the platform DB; resolves once the new registry serves. */
   reloadNasRegistry(): Promise<void>;
 }

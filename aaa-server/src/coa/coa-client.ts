@@ -7,6 +7,7 @@ import {
   decodePacket,
   encodeRequest,
   getInteger,
+  integerAttribute,
   ipAddressAttribute,
   type OutgoingAttribute,
   stringAttribute,
@@ -55,6 +56,22 @@ export class CoaClient {
     return this.send(target, PacketCode.CoaRequest, [
       ...identityAttributes(session),
       vendorAttribute(VendorId.Mikrotik, MikrotikAttribute.RateLimit, stringValue(rateLimit)),
+    ]);
+  }
+
+  /**
+   * A new Session-Timeout for a live session: the seconds it may still last from now (RFC 5176's table of
+   * attributes allows one Session-Timeout in a CoA-Request; RFC 2865 §5.27). Used when payment
+   * moves the paid-through date, so the session is not cut at the old end.
+   */
+  changeTimeout(
+    target: CoaTarget,
+    session: SessionIdentity,
+    sessionTimeoutSeconds: number,
+  ): Promise<CoaOutcome> {
+    return this.send(target, PacketCode.CoaRequest, [
+      ...identityAttributes(session),
+      integerAttribute(Attribute.SessionTimeout, sessionTimeoutSeconds),
     ]);
   }
 

@@ -2,7 +2,11 @@
 // with a Disconnect-Request to live sessions), and reactivation as soon as a payment covers what
 // is overdue. Database writes happen in transactions; the NAS is told afterwards, best effort.
 import type { SqlDatabase } from '@kiunga/schemas';
-import { type CoaReport, disconnectSubjectSessions } from '../features/sessions/service';
+import {
+  type CoaReport,
+  disconnectSubjectSessions,
+  extendSubscriberSessions,
+} from '../features/sessions/service';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { applyDunningAction, dunningCandidates, planSubscriberDunning } from './dunning-store';
 import { type BillingSettings, readBillingSettings } from './settings';
@@ -19,6 +23,26 @@ export interface DunningReport {
 
 export interface TenantBillingReport extends DunningReport {
   invoiceRun: InvoiceRunReport;
+  /** Live sessions told a later Session-Timeout: an invoice the subscriber's credit paid moved the paid-through date. */
+  extended: CoaReport;
+}
+
+/** Active subscribers' paid-through dates (a pay-ahead credit settling a new invoice moves them). */
+async function activeExpiries(database: SqlDatabase): Promise<Map<string, number>> {
+  const rows = await database.all<{ id: string; expiresAt: number }>(
+    `SELECT id, expires_at AS "expiresAt" FROM subscribers WHERE status = 'active' AND expires_at IS NOT NULL`,
+  );
+  return new Map(rows.map((row) => [row.id, row.expiresAt]));
+}
+
+/** The subscribers whose paid-through date moved later between two readings, with the new date. */
+function movedLater(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>, nowMs: number) {
+  const moved = new Map<string, number>();
+  for (const [id, expiresAt] of after) {
+    const previous = before.get(id);
+    if (previous !== undefined && expiresAt > previous && expiresAt > nowMs) moved.set(id, expiresAt);
+  }
+  return moved;
 }
 
 export async function runTenantBilling(
@@ -26,9 +50,17 @@ export async function runTenantBilling(
   tenantId: string,
 ): Promise<TenantBillingReport> {
   const database = dependencies.databases.forTenant(tenantId);
+  const before = await activeExpiries(database);
   const invoiceRun = await runTenantInvoices(database, tenantId, dependencies.clock.now());
   const dunning = await runTenantDunning(dependencies, tenantId);
-  return { invoiceRun, ...dunning };
+  const nowMs = dependencies.clock.now();
+  const extended = await extendSubscriberSessions(
+    dependencies.aaa,
+    tenantId,
+    movedLater(before, await activeExpiries(database), nowMs),
+    nowMs,
+  );
+  return { invoiceRun, ...dunning, extended };
 }
 
 export async function runTenantDunning(
@@ -77,6 +109,8 @@ export interface PaymentSettlement {
   reactivated: boolean;
   /** Sessions sent a Disconnect-Request so the router reconnects with normal attributes. */
   disconnected: CoaReport;
+  /** Sessions still up told the Session-Timeout to the paid-through date as it stands after the payment. */
+  extended: CoaReport;
 }
 
 /**
@@ -105,7 +139,24 @@ export async function settleSubscriberPayment(
   const disconnected = reactivated
     ? await disconnectSubjectSessions(dependencies.aaa, tenantId, 'subscriber', new Set([subscriberId]))
     : { sessions: 0, acknowledged: 0 };
-  return { reactivated, disconnected };
+  // Paid while online: the payment's own transaction already moved the paid-through date, so every live
+  // session is told the Session-Timeout to it now (the same end again when the money only became credit).
+  const after = await database.get<{ expiresAt: number | null; status: string }>(
+    'SELECT expires_at AS "expiresAt", status FROM subscribers WHERE id = ?',
+    [subscriberId],
+  );
+  const isRunningOn =
+    !reactivated && after?.status === 'active' && after.expiresAt !== null && after.expiresAt > nowMs;
+  const extended =
+    isRunningOn && after?.expiresAt
+      ? await extendSubscriberSessions(
+          dependencies.aaa,
+          tenantId,
+          new Map([[subscriberId, after.expiresAt]]),
+          nowMs,
+        )
+      : { sessions: 0, acknowledged: 0 };
+  return { reactivated, disconnected, extended };
 }
 
 /** `expired` set by an earlier expiry: billing now keeps expires_at, so a paid-up account is active. */

@@ -36,6 +36,7 @@ async function main() {
       devicesOfSubject: async () => [],
       disconnectSession: async () => ({ outcome: 'not_found' }),
       changeSessionRate: async () => ({ outcome: 'not_found' }),
+      changeSessionTimeout: async () => ({ outcome: 'not_found' }),
       reloadNasRegistry: async () => {},
     },
     logger: pino({ level: 'silent' }),

@@ -49,5 +49,8 @@ export const aaaOnOtherNodes: AaaControl = {
   changeSessionRate: async () => {
     throw new KiungaError('service_unavailable', NOT_WIRED_MESSAGE);
   },
+  changeSessionTimeout: async () => {
+    throw new KiungaError('service_unavailable', NOT_WIRED_MESSAGE);
+  },
   reloadNasRegistry: async () => {},
 };

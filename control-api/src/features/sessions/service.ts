@@ -188,6 +188,34 @@ export async function changeSubjectRate(
   return { sessions: live.length, acknowledged: outcomes.filter((item) => item.outcome === 'ack').length };
 }
 
+/** RADIUS Session-Timeout is a 32-bit count of seconds (RFC 2865 §5.27); keep well inside it (10 years). */
+const SESSION_TIMEOUT_SECONDS_MAX = 10 * 366 * 86_400;
+
+/**
+ * Tells each live session of these subscribers its new Session-Timeout: the seconds left until the
+ * subscriber's paid-through date (`expiries`), so a payment that moved that date is not cut at the old one.
+ */
+export async function extendSubscriberSessions(
+  aaa: AaaControl,
+  tenantId: string,
+  expiries: ReadonlyMap<string, number>,
+  nowMs: number,
+): Promise<CoaReport> {
+  if (expiries.size === 0) return { sessions: 0, acknowledged: 0 };
+  const live = await liveSessionsOfSubject(aaa, tenantId, 'subscriber', new Set(expiries.keys()));
+  const outcomes = await Promise.all(
+    live.map((session) => {
+      const secondsLeft = Math.ceil(((expiries.get(session.subjectId) ?? nowMs) - nowMs) / 1000);
+      return aaa.changeSessionTimeout(
+        tenantId,
+        session.sessionId,
+        Math.min(Math.max(secondsLeft, 1), SESSION_TIMEOUT_SECONDS_MAX),
+      );
+    }),
+  );
+  return { sessions: live.length, acknowledged: outcomes.filter((item) => item.outcome === 'ack').length };
+}
+
 type SessionRow = typeof sessions.$inferSelect;
 
 function toStoredSessionOutput(row: SessionRow): SessionOutput {

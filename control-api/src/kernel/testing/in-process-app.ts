@@ -61,6 +61,7 @@ export function idleAaaControl(overrides: Partial<AaaControl> = {}): AaaControl 
     devicesOfSubject: async () => [],
     disconnectSession: async () => ({ outcome: 'not_found' }),
     changeSessionRate: async () => ({ outcome: 'not_found' }),
+    changeSessionTimeout: async () => ({ outcome: 'not_found' }),
     reloadNasRegistry: async () => {},
     ...overrides,
   };
