@@ -31,6 +31,8 @@ export type RebuildOutcome =
   /** The table already held the sessions (or another node rebuilt it meanwhile). */
   | { readonly rebuilt: false };
 
+export type CountsScope = 'node' | 'cluster';
+
 export interface SessionCounts {
   readonly openSessions: number;
   readonly pendingSlots: number;
@@ -82,6 +84,11 @@ export interface SessionStore {
   findSession(tenantId: string, sessionId: string): Promise<LiveSession | undefined>;
   /** Open sessions per tenant; tenants without sessions are absent. */
   countsByTenant(): Promise<Map<string, number>>;
+  /**
+   * Whose sessions `counts` and `countsByTenant` count: this node's table ('node', also when absent),
+   * or the table every AAA node shares ('cluster': the same figure on every node, not to be summed).
+   */
+  countsScope?(): CountsScope;
   counts(): Promise<SessionCounts>;
   /**
    * Makes sure the table holds the database's open sessions: loads them from the source the store was

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import { InMemorySessionStore } from '../in-memory-session-store';
 import {
+  type CountsScope,
   isSessionStoreUnavailable,
   type OpenSessionSource,
   type RebuildOutcome,
@@ -138,6 +139,11 @@ export class OutageFallbackStore implements SessionStore {
 
   counts(): Promise<SessionCounts> {
     return this.change((store) => store.counts(), false);
+  }
+
+  /** During an outage the counts are of this node's stand-in table; otherwise of the shared one. */
+  countsScope(): CountsScope {
+    return this.local === undefined ? (this.shared.countsScope?.() ?? 'node') : 'node';
   }
 
   /** During an outage the probe rebuilds; otherwise the shared table's own rebuild (and marker renewal). */

@@ -288,6 +288,11 @@ export class RedisSessionTable implements SessionStore {
     return this.guard('counts', () => this.sweeps.counts());
   }
 
+  /** Redis holds every AAA node's sessions: its counts are the cluster's. */
+  countsScope(): CountsScope {
+    return 'cluster';
+  }
+
   /** Also renews the table marker: call it on the reaper's timer as well as at start. */
   ensureRebuilt(): Promise<RebuildOutcome> {
     return this.guard('ensureRebuilt', () => this.readiness.ensureRebuilt());
