@@ -99,12 +99,20 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
-export function sessionStoreUnavailable(operation: string, reason: string): KiungaError {
+/**
+ * `isSlow`: the store is reachable and answers, only not within the bound this time (see
+ * REDIS_UNRESPONSIVE_MS): this call failed, but the store is not lost.
+ */
+export function sessionStoreUnavailable(
+  operation: string,
+  reason: string,
+  options: { isSlow?: boolean } = {},
+): KiungaError {
   return new KiungaError(
     'session_store_unavailable',
     `session table ${operation} failed: ${reason}`,
     undefined,
-    { operation, reason },
+    { operation, reason, ...(options.isSlow === true ? { isSlow: true } : {}) },
   );
 }
 
@@ -114,4 +122,11 @@ export function sessionStoreUnavailable(operation: string, reason: string): Kiun
  */
 export function isSessionStoreUnavailable(error: unknown): error is KiungaError {
   return error instanceof KiungaError && error.code === 'session_store_unavailable';
+}
+
+/** Unavailable and not merely slow: the store is down, refused, or has answered nothing for a while. */
+export function isSessionStoreUnreachable(error: unknown): error is KiungaError {
+  return (
+    isSessionStoreUnavailable(error) && (error.details as { isSlow?: boolean } | undefined)?.isSlow !== true
+  );
 }

@@ -4,6 +4,7 @@ import { InMemorySessionStore } from '../in-memory-session-store';
 import {
   type CountsScope,
   isSessionStoreUnavailable,
+  isSessionStoreUnreachable,
   type OpenSessionSource,
   type RebuildOutcome,
   type SessionCounts,
@@ -48,7 +49,8 @@ export interface OutageFallbackOptions {
 
 /**
  * While the shared table answers, every call goes to it. When a call fails as `session_store_unavailable`
- * (Redis down, stuck or still being rebuilt), the node switches to a local in-memory table loaded from
+ * because Redis is unreachable (down, refusing, answering nothing for REDIS_UNRESPONSIVE_MS, or still
+ * being rebuilt; a merely slow reply fails that call only), the node switches to a local in-memory table loaded from
  * the database's open sessions, decides Access-Requests and applies accounting there, and journals each
  * change. Every SHARED_TABLE_PROBE_INTERVAL_MS it asks the shared table again (`ensureRebuilt`, which
  * also rebuilds a Redis that came back empty); once it answers, the journal is replayed into it in
@@ -166,7 +168,8 @@ export class OutageFallbackStore implements SessionStore {
       try {
         return await work(this.shared);
       } catch (error) {
-        if (!isSessionStoreUnavailable(error)) throw error;
+        // A slow reply fails this call only (the router retries); an unreachable Redis starts the outage.
+        if (!isSessionStoreUnreachable(error)) throw error;
         this.beginOutage(error);
       }
     }

@@ -103,10 +103,20 @@ function watchConnection(client: Redis, logger: Logger | undefined): void {
  * Operating errors (no connection, timeout, Redis out of memory, a read-only replica, a busy or loading
  * server) become `session_store_unavailable`. An error inside one of our scripts is a bug and stays as it is.
  */
-export function toStoreError(operation: string, error: unknown): unknown {
+export function toStoreError(
+  operation: string,
+  error: unknown,
+  connection: { isSlowNotLost?: boolean } = {},
+): unknown {
   if (error instanceof KiungaError) return error;
   if (isScriptBug(error)) return error;
-  return sessionStoreUnavailable(operation, reasonOf(error));
+  const isSlow = connection.isSlowNotLost === true && isReplyTimeout(error);
+  return sessionStoreUnavailable(operation, reasonOf(error), { isSlow });
+}
+
+/** ioredis's own error when a command's reply did not come within `commandTimeout` (Command.js). */
+export function isReplyTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Command timed out';
 }
 
 /** Redis's own conditions (docs: error prefixes OOM, READONLY, BUSY, LOADING, MASTERDOWN), even when met inside a script. */
