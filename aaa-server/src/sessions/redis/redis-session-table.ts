@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { normalizeCallingStationId } from '../calling-station-id';
 import { PENDING_SLOT_TIMEOUT_MS, SESSIONS_PAGE_MAX, STALE_SESSIONS_BATCH_MAX } from '../limits';
 import type {
+  CountsScope,
   OpenSessionSource,
   RebuildOutcome,
   SessionCounts,
