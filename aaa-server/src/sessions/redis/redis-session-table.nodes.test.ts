@@ -216,7 +216,8 @@ describe('Redis unreachable or stuck', () => {
   });
 
   it('takes a late reply from a Redis that answers as slowness (that call fails, the node stays on Redis), and only silence as an outage', async () => {
-    const unresponsiveAfterMs = 1_500;
+    // Long beside the 200 ms command timeout, so a loaded machine does not turn the slow case into silence.
+    const unresponsiveAfterMs = 3_000;
     const shared = await connectNode({ commandTimeoutMs: 200, unresponsiveAfterMs });
     const node = new OutageFallbackStore({ shared, openSessions: () => [] });
     await node.ensureRebuilt();
