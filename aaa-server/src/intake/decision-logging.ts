@@ -12,8 +12,9 @@ type DecidedOutcome = { kind: 'accept' } | { kind: 'reject'; reason: string } | 
 
 /**
  * How far a NAS's Event-Timestamp may be from our receive time and still be taken as the decision's
- * time: a late retransmission is seconds old, while a router without NTP reports 1970 (RouterOS starts
- * its clock there) and is better timed by us.
+ * time: a late retransmission is seconds old, while a router without NTP reports 1970 (MikroTik wiki,
+ * Manual:System/Time: "Startup date and time is jan/02/1970" unless the router has a battery) and is
+ * better timed by us.
  */
 export const NAS_EVENT_TIME_SKEW_MAX_MS = 5 * 60_000;
 const MILLISECONDS_PER_SECOND = 1_000;
