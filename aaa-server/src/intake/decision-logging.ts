@@ -2,13 +2,22 @@
 // the reply: the outcome passes through unchanged, synchronously when it was synchronous.
 import { Attribute } from '@kiunga/dictionaries';
 import { userNameWithoutDomain } from '../auth/index';
-import { getString, type RadiusPacket } from '../codec/index';
+import { getInteger, getString, type RadiusPacket } from '../codec/index';
 import { normalizeCallingStationId } from '../sessions/index';
 import type { NasEntry } from '../store/index';
 import type { IntakeContext } from './context';
 
 /** What logging needs of an Access-Request's outcome (access-request.ts's AccessOutcome has this shape). */
 type DecidedOutcome = { kind: 'accept' } | { kind: 'reject'; reason: string } | { kind: 'drop' };
+
+/**
+ * How far a NAS's Event-Timestamp may be from our receive time and still be taken as the decision's
+ * time: a late retransmission is seconds old, while a router without NTP reports 1970 (MikroTik wiki,
+ * Manual:System/Time: "Startup date and time is jan/02/1970" unless the router has a battery) and is
+ * better timed by us.
+ */
+export const NAS_EVENT_TIME_SKEW_MAX_MS = 5 * 60_000;
+const MILLISECONDS_PER_SECOND = 1_000;
 
 /** Records the decision (accept or reject; a drop is no decision) and returns the outcome as given. */
 export function logDecision<Outcome extends DecidedOutcome | Promise<DecidedOutcome>>(
@@ -17,23 +26,46 @@ export function logDecision<Outcome extends DecidedOutcome | Promise<DecidedOutc
   packet: RadiusPacket,
   outcome: Outcome,
 ): Outcome {
-  const decisions = context.decisions;
-  if (decisions === undefined) return outcome;
-  const record = (decided: DecidedOutcome) => {
-    if (decided.kind === 'drop') return;
-    const callingStationId = getString(packet, Attribute.CallingStationId);
-    const username = getString(packet, Attribute.UserName) ?? '';
-    decisions.record({
-      tenantId: nas.tenantId,
-      decidedAtMs: context.clock.now(),
-      username: userNameWithoutDomain(username),
-      nasId: nas.id,
-      macAddress: callingStationId ? normalizeCallingStationId(callingStationId) : '',
-      result: decided.kind,
-      reasonCode: decided.kind === 'reject' ? decided.reason : null,
-    });
-  };
-  if (outcome instanceof Promise) void outcome.then(record, () => {});
-  else record(outcome);
+  if (context.decisions === undefined) return outcome;
+  if (outcome instanceof Promise) {
+    void outcome.then(
+      (decided) => recordDecision(context, nas, packet, decided),
+      () => {},
+    );
+  } else {
+    recordDecision(context, nas, packet, outcome);
+  }
   return outcome;
+}
+
+/**
+ * One decision into the log, timed by the NAS's Event-Timestamp when it sent a plausible one (RFC 2869
+ * §5.3: seconds since 1 January 1970 UTC of the event on the NAS; the RFC defines it for accounting,
+ * and a NAS that sends it on Access-Requests times the login itself), else by when it arrived, so a
+ * retransmission carries the same time as the request it repeats.
+ */
+function recordDecision(
+  context: IntakeContext,
+  nas: NasEntry,
+  packet: RadiusPacket,
+  decided: DecidedOutcome,
+): void {
+  const decisions = context.decisions;
+  if (decisions === undefined || decided.kind === 'drop') return;
+  const callingStationId = getString(packet, Attribute.CallingStationId);
+  const receivedAtMs = context.clock.now();
+  const eventSeconds = getInteger(packet, Attribute.EventTimestamp);
+  const eventMs = eventSeconds === undefined ? undefined : eventSeconds * MILLISECONDS_PER_SECOND;
+  const isNasEventTime =
+    eventMs !== undefined && Math.abs(eventMs - receivedAtMs) <= NAS_EVENT_TIME_SKEW_MAX_MS;
+  decisions.record({
+    tenantId: nas.tenantId,
+    decidedAtMs: isNasEventTime ? eventMs : receivedAtMs,
+    username: userNameWithoutDomain(getString(packet, Attribute.UserName) ?? ''),
+    nasId: nas.id,
+    macAddress: callingStationId ? normalizeCallingStationId(callingStationId) : '',
+    result: decided.kind,
+    reasonCode: decided.kind === 'reject' ? decided.reason : null,
+    isNasEventTime,
+  });
 }

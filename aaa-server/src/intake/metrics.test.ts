@@ -26,7 +26,22 @@ describe('AaaMetrics', () => {
     expect(text).toContain('kiunga_radius_duplicates_total 1');
     expect(text).toContain('kiunga_radius_drops_total{reason="malformed",problem="too_short"} 1');
     expect(text).toContain('kiunga_radius_open_sessions{tenant="ten_a"} 2');
+    expect(text).toContain('kiunga_radius_pending_device_slots 1');
     metrics.countAccept('ten_a');
     expect(await metrics.registry.metrics()).toContain('kiunga_radius_accepts_total{tenant="ten_a"} 2');
+  });
+
+  it("labels the open sessions and pending slots of a table every AAA node shares as the cluster's, not this node's", async () => {
+    let scope: 'node' | 'cluster' = 'cluster';
+    const metrics = new AaaMetrics({ ...noSessions, countsScope: () => scope });
+    const shared = await metrics.registry.metrics();
+    expect(shared).toContain('kiunga_radius_open_sessions{tenant="ten_a",scope="cluster"} 2');
+    expect(shared).toContain('kiunga_radius_pending_device_slots{scope="cluster"} 1');
+    // During a Redis outage the node counts its own stand-in table again.
+    scope = 'node';
+    const own = await metrics.registry.metrics();
+    expect(own).toContain('kiunga_radius_open_sessions{tenant="ten_a"} 2');
+    expect(own).toContain('kiunga_radius_pending_device_slots 1');
+    expect(own).not.toContain('scope="cluster"} ');
   });
 });

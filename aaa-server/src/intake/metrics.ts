@@ -66,12 +66,13 @@ export class AaaMetrics {
     labelNames: ['kind', 'outcome'] as const,
     registers: [this.registry],
   });
-  readonly openSessions: Gauge<'tenant'>;
-  readonly pendingSlots: Gauge;
+  readonly openSessions: Gauge<'tenant' | 'scope'>;
+  readonly pendingSlots: Gauge<'scope'>;
 
   constructor(source: {
     countsByTenant(): Promise<Map<string, number>>;
     counts(): Promise<{ pendingSlots: number }>;
+    countsScope?(): 'node' | 'cluster';
   }) {
     const counted = (
       name: string,
@@ -117,23 +118,32 @@ export class AaaMetrics {
         this.inc(duplicates());
       },
     });
+    // With Redis every node sees the whole cluster's table: those figures carry scope="cluster" (the same
+    // on every node: take one, do not sum them); a node's own table (embedded, or during a Redis outage)
+    // is shown without the label, as it always was.
+    const scopeLabels = (): { scope?: 'cluster' } =>
+      source.countsScope?.() === 'cluster' ? { scope: 'cluster' } : {};
     this.openSessions = new Gauge({
       name: 'kiunga_radius_open_sessions',
-      help: 'Open sessions in the session table, per tenant',
-      labelNames: ['tenant'] as const,
+      help: 'Open sessions in the session table, per tenant; scope="cluster" when the table is the one all AAA nodes share (Redis), not this node\'s',
+      labelNames: ['tenant', 'scope'] as const,
       registers: [this.registry],
       async collect() {
         const counts = await source.countsByTenant();
+        const scope = scopeLabels();
         this.reset();
-        for (const [tenant, count] of counts) this.set({ tenant }, count);
+        for (const [tenant, count] of counts) this.set({ tenant, ...scope }, count);
       },
     });
     this.pendingSlots = new Gauge({
       name: 'kiunga_radius_pending_device_slots',
-      help: 'Device slots held between Access-Accept and Accounting-Start',
+      help: 'Device slots held between Access-Accept and Accounting-Start; scope="cluster" as for open sessions',
+      labelNames: ['scope'] as const,
       registers: [this.registry],
       async collect() {
-        this.set((await source.counts()).pendingSlots);
+        const { pendingSlots } = await source.counts();
+        this.reset();
+        this.set(scopeLabels(), pendingSlots);
       },
     });
   }

@@ -31,6 +31,8 @@ export type RebuildOutcome =
   /** The table already held the sessions (or another node rebuilt it meanwhile). */
   | { readonly rebuilt: false };
 
+export type CountsScope = 'node' | 'cluster';
+
 export interface SessionCounts {
   readonly openSessions: number;
   readonly pendingSlots: number;
@@ -82,6 +84,11 @@ export interface SessionStore {
   findSession(tenantId: string, sessionId: string): Promise<LiveSession | undefined>;
   /** Open sessions per tenant; tenants without sessions are absent. */
   countsByTenant(): Promise<Map<string, number>>;
+  /**
+   * Whose sessions `counts` and `countsByTenant` count: this node's table ('node', also when absent),
+   * or the table every AAA node shares ('cluster': the same figure on every node, not to be summed).
+   */
+  countsScope?(): CountsScope;
   counts(): Promise<SessionCounts>;
   /**
    * Makes sure the table holds the database's open sessions: loads them from the source the store was
@@ -92,12 +99,20 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
-export function sessionStoreUnavailable(operation: string, reason: string): KiungaError {
+/**
+ * `isSlow`: the store is reachable and answers, only not within the bound this time (see
+ * REDIS_UNRESPONSIVE_MS): this call failed, but the store is not lost.
+ */
+export function sessionStoreUnavailable(
+  operation: string,
+  reason: string,
+  options: { isSlow?: boolean } = {},
+): KiungaError {
   return new KiungaError(
     'session_store_unavailable',
     `session table ${operation} failed: ${reason}`,
     undefined,
-    { operation, reason },
+    { operation, reason, ...(options.isSlow === true ? { isSlow: true } : {}) },
   );
 }
 
@@ -107,4 +122,11 @@ export function sessionStoreUnavailable(operation: string, reason: string): Kiun
  */
 export function isSessionStoreUnavailable(error: unknown): error is KiungaError {
   return error instanceof KiungaError && error.code === 'session_store_unavailable';
+}
+
+/** Unavailable and not merely slow: the store is down, refused, or has answered nothing for a while. */
+export function isSessionStoreUnreachable(error: unknown): error is KiungaError {
+  return (
+    isSessionStoreUnavailable(error) && (error.details as { isSlow?: boolean } | undefined)?.isSlow !== true
+  );
 }

@@ -10,7 +10,7 @@ import {
   type AccountingRecord,
   AcctStatus,
 } from './accounting-records';
-import { AccountingWriter } from './accounting-writer';
+import { ACCOUNTING_COMMIT_WINDOW_MS, AccountingWriter } from './accounting-writer';
 
 const testDatabases = useTestDatabases();
 let tenantCounter = 0;
@@ -196,6 +196,40 @@ describe('AccountingWriter', () => {
     });
     await submitAll(newWriter(), [accountingOn, accountingOn]);
     expect(await fromOutside('SELECT 1 FROM accounting_log WHERE acct_session_id = ?', 'g1')).toHaveLength(2);
+  });
+
+  it("gathers what arrives during a tenant's slow commit into one next commit, instead of one commit per window", async () => {
+    // The first commit waits on a gate, as a PostgreSQL commit waits on its round trips.
+    let openGate: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    let isFirstCommit = true;
+    const slowFirst = Object.create(database) as SqlDatabase;
+    slowFirst.transaction = async (work, options) => {
+      if (isFirstCommit) {
+        isFirstCommit = false;
+        await gate;
+      }
+      return database.transaction(work, options);
+    };
+    const writer = new AccountingWriter(() => slowFirst);
+    const answered = submitAll(writer, [record('w1', AcctStatus.Start)]);
+    const later: Array<Promise<AccountingOutcome[]>> = [];
+    for (let index = 2; index <= 6; index += 1) {
+      // Each arrives after a commit window has passed.
+      await new Promise((resolve) => setTimeout(resolve, ACCOUNTING_COMMIT_WINDOW_MS * 2));
+      later.push(submitAll(writer, [record(`w${index}`, AcctStatus.Start)]));
+    }
+    expect(writer.commitCount).toBe(1);
+    openGate();
+    await Promise.all([answered, ...later]);
+    expect(writer.commitCount).toBe(2);
+    expect(
+      await fromOutside<{ acctSessionId: string }>(
+        `SELECT acct_session_id AS "acctSessionId" FROM accounting_log WHERE acct_session_id LIKE 'w%' ORDER BY id`,
+      ),
+    ).toEqual(['w1', 'w2', 'w3', 'w4', 'w5', 'w6'].map((acctSessionId) => ({ acctSessionId })));
   });
 
   it('tells every caller of a group that failed, and keeps going for the next', async () => {

@@ -1,6 +1,7 @@
 // Accounting records are committed in groups - one transaction (one fsync) per tenant for every record
-// that arrived within a short window - and each caller learns only after its record is durable, so the
-// Accounting-Response can follow (RFC 2866 §2: the server answers once it has recorded the data).
+// that arrived within a short window, or while that tenant's previous commit was under way - and each
+// caller learns only after its record is durable, so the Accounting-Response can follow (RFC 2866 §2:
+// the server answers once it has recorded the data).
 import type { SqlDatabase } from '@kiunga/schemas';
 import { type AccountingOutcome, type AccountingRecord, writeAccountingRecords } from './accounting-records';
 
@@ -12,6 +13,9 @@ export const ACCOUNTING_QUEUE_MAX = 50_000;
  * How long the first record of a group waits for others to share its commit. Each commit costs an
  * fsync and the WAL writes of every page it touched; 5 ms more before an Accounting-Response is nothing
  * to a NAS (it retransmits after seconds), and at 15,000 records/s it puts about 75 records in a commit.
+ * Under load the window grows by itself: while a tenant's commit is under way (PostgreSQL: round
+ * trips), its new records wait and all go into the next commit, instead of queueing small commits on
+ * the tenant's transaction lock.
  */
 export const ACCOUNTING_COMMIT_WINDOW_MS = 5;
 
@@ -24,10 +28,15 @@ interface Pending {
 }
 
 export class AccountingWriter {
-  private queue: Pending[] = [];
+  /** Records not yet in a commit, per tenant, in arrival order. */
+  private readonly waiting = new Map<string, Pending[]>();
+  private waitingCount = 0;
+  /** Tenants with a commit under way: their records wait for it to end. */
+  private readonly committingTenants = new Set<string>();
   private windowTimer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private recordsWritten = 0;
+  private commitsMade = 0;
   /** Commits under way (on PostgreSQL they take round trips); `flush` waits for them. */
   private readonly commits = new Set<Promise<void>>();
 
@@ -39,9 +48,12 @@ export class AccountingWriter {
 
   /** Queues a record; false (and nothing queued) when the queue is full. */
   submit(record: AccountingRecord, done: AccountingDone): boolean {
-    if (this.queue.length >= ACCOUNTING_QUEUE_MAX) return false;
-    this.queue.push({ record, done });
-    this.scheduleFlush();
+    if (this.waitingCount >= ACCOUNTING_QUEUE_MAX) return false;
+    const tenantWaiting = this.waiting.get(record.tenantId);
+    if (tenantWaiting) tenantWaiting.push({ record, done });
+    else this.waiting.set(record.tenantId, [{ record, done }]);
+    this.waitingCount += 1;
+    if (!this.committingTenants.has(record.tenantId)) this.scheduleFlush(tenantWaiting?.length ?? 1);
     return true;
   }
 
@@ -49,8 +61,13 @@ export class AccountingWriter {
     return this.recordsWritten;
   }
 
+  /** Transactions committed or tried so far (records per commit = written / commits). */
+  get commitCount(): number {
+    return this.commitsMade;
+  }
+
   get queued(): number {
-    return this.queue.length;
+    return this.waitingCount;
   }
 
   /** Writes everything queued now and waits for every commit under way; used at shutdown. */
@@ -59,13 +76,15 @@ export class AccountingWriter {
     this.windowTimer = undefined;
     if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.immediate = undefined;
-    while (this.queue.length > 0) this.flushBatch();
-    await Promise.all(this.commits);
+    while (this.waitingCount > 0 || this.commits.size > 0) {
+      this.commitWaiting();
+      await Promise.race(this.commits);
+    }
   }
 
-  private scheduleFlush(): void {
+  private scheduleFlush(tenantWaitingCount: number): void {
     if (this.immediate !== undefined) return;
-    if (this.queue.length >= ACCOUNTING_BATCH_MAX) {
+    if (tenantWaitingCount >= ACCOUNTING_BATCH_MAX) {
       // A full batch need not wait: commit it after this turn's datagrams are read.
       clearTimeout(this.windowTimer);
       this.windowTimer = undefined;
@@ -78,29 +97,39 @@ export class AccountingWriter {
   private onFlushDue(): void {
     this.windowTimer = undefined;
     this.immediate = undefined;
-    this.flushBatch();
-    if (this.queue.length > 0) this.scheduleFlush();
+    this.commitWaiting();
   }
 
-  private flushBatch(): void {
-    const batch =
-      this.queue.length <= ACCOUNTING_BATCH_MAX ? this.queue : this.queue.slice(0, ACCOUNTING_BATCH_MAX);
-    this.queue = batch === this.queue ? [] : this.queue.slice(ACCOUNTING_BATCH_MAX);
-    const byTenant = new Map<string, Pending[]>();
-    for (const pending of batch) {
-      const group = byTenant.get(pending.record.tenantId);
-      if (group) group.push(pending);
-      else byTenant.set(pending.record.tenantId, [pending]);
+  /** Starts a commit for every tenant with records waiting and no commit under way. */
+  private commitWaiting(): void {
+    for (const tenantId of [...this.waiting.keys()]) {
+      if (!this.committingTenants.has(tenantId)) this.commitNext(tenantId);
     }
-    for (const [tenantId, group] of byTenant) {
-      const commit = this.commitGroup(tenantId, group);
-      this.commits.add(commit);
-      void commit.finally(() => this.commits.delete(commit));
-    }
+  }
+
+  /** Commits up to a batch of the tenant's waiting records; when it ends, whatever gathered meanwhile. */
+  private commitNext(tenantId: string): void {
+    const tenantWaiting = this.waiting.get(tenantId);
+    if (tenantWaiting === undefined) return;
+    const group =
+      tenantWaiting.length <= ACCOUNTING_BATCH_MAX
+        ? tenantWaiting
+        : tenantWaiting.splice(0, ACCOUNTING_BATCH_MAX);
+    if (group === tenantWaiting) this.waiting.delete(tenantId);
+    this.waitingCount -= group.length;
+    this.committingTenants.add(tenantId);
+    const commit = this.commitGroup(tenantId, group).finally(() => {
+      this.commits.delete(commit);
+      this.committingTenants.delete(tenantId);
+      // Records that came during this commit have waited at least as long as the window: commit them now.
+      if (this.waiting.has(tenantId)) this.commitNext(tenantId);
+    });
+    this.commits.add(commit);
   }
 
   /** One transaction for the group; each caller hears after the commit (or the failure). Never rejects. */
   private async commitGroup(tenantId: string, group: Pending[]): Promise<void> {
+    this.commitsMade += 1;
     let outcomes: AccountingOutcome[];
     try {
       const records = group.map((pending) => pending.record);

@@ -76,6 +76,52 @@ describe('DecisionLog', () => {
     expect(log.dropped).toBe(0);
   });
 
+  it('counts a name it has not seen, written by another process, and keeps trimming it to the last 50', async () => {
+    // Another AAA node (or an earlier run of this one) left 50 decisions of this name.
+    const earlier = new DecisionLog(databaseOf);
+    for (let index = 0; index < DECISIONS_PER_SUBJECT_MAX; index += 1) {
+      earlier.record(decision(firstTenant, 'SEEN50', 1_000 + index));
+    }
+    await earlier.flush();
+    const log = new DecisionLog(databaseOf);
+    for (const decidedAtMs of [3_000, 3_001, 3_002]) {
+      log.record(decision(firstTenant, 'SEEN50', decidedAtMs));
+      await log.flush();
+    }
+    const kept = await databaseOf(firstTenant).column<number>(
+      `SELECT decided_at FROM access_decisions WHERE username = 'SEEN50' ORDER BY id`,
+    );
+    expect(kept).toHaveLength(DECISIONS_PER_SUBJECT_MAX);
+    expect(kept.slice(-3)).toEqual([3_000, 3_001, 3_002]);
+    expect(kept[0]).toBe(1_000 + 3);
+  });
+
+  it('logs a late retransmission timed by the NAS once, and every decision timed on receipt', async () => {
+    const log = new DecisionLog(databaseOf);
+    const nasTimed = { ...decision(firstTenant, 'RETRY1', 7_000), isNasEventTime: true };
+    log.record(nasTimed);
+    await log.flush();
+    // The same request again 20 s later (past the 5 s duplicate cache): same Event-Timestamp.
+    log.record({ ...nasTimed });
+    // A new login a second later is a decision of its own.
+    log.record({ ...nasTimed, decidedAtMs: 8_000 });
+    // Timed on receipt, two decisions are two decisions even at the same millisecond.
+    log.record(decision(firstTenant, 'RETRY2', 7_000));
+    log.record(decision(firstTenant, 'RETRY2', 7_000));
+    await log.flush();
+    expect(
+      await databaseOf(firstTenant).column<number>(
+        `SELECT decided_at FROM access_decisions WHERE username = 'RETRY1' ORDER BY id`,
+      ),
+    ).toEqual([7_000, 8_000]);
+    expect(
+      await databaseOf(firstTenant).column<number>(
+        `SELECT decided_at FROM access_decisions WHERE username = 'RETRY2' ORDER BY id`,
+      ),
+    ).toEqual([7_000, 7_000]);
+    expect(log.repeated).toBe(1);
+  });
+
   it('drops and counts decisions past the buffer bound instead of blocking', async () => {
     const log = new DecisionLog(databaseOf);
     for (let index = 0; index < DECISION_BUFFER_MAX + 7; index += 1) {

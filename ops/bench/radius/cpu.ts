@@ -8,6 +8,9 @@ const MICROSECONDS_PER_SECOND = 1_000_000;
 /** After the ')' closing the command name, utime and stime are fields 12 and 13 (man 5 proc, fields 14, 15). */
 const USER_TIME_FIELD_AFTER_NAME = 11;
 const SYSTEM_TIME_FIELD_AFTER_NAME = 12;
+/** cutime and cstime: CPU of the process's children it has waited for (man 5 proc, fields 16, 17). */
+const REAPED_CHILDREN_USER_TIME_FIELD_AFTER_NAME = 13;
+const REAPED_CHILDREN_SYSTEM_TIME_FIELD_AFTER_NAME = 14;
 
 let clockTicksPerSecondCached: number | undefined;
 
@@ -25,11 +28,27 @@ export function clockTicksPerSecond(): number {
 
 /** User plus system CPU time of every thread of `pid` (not its children), in microseconds. */
 export function readProcessCpuMicroseconds(pid: number): number {
+  return readCpuFields(pid, USER_TIME_FIELD_AFTER_NAME, SYSTEM_TIME_FIELD_AFTER_NAME);
+}
+
+/**
+ * CPU time of the children of `pid` that have exited and been waited for, in microseconds: a
+ * PostgreSQL backend whose connection the pool closed takes its time here, not out of the total.
+ */
+export function readReapedChildrenCpuMicroseconds(pid: number): number {
+  return readCpuFields(
+    pid,
+    REAPED_CHILDREN_USER_TIME_FIELD_AFTER_NAME,
+    REAPED_CHILDREN_SYSTEM_TIME_FIELD_AFTER_NAME,
+  );
+}
+
+function readCpuFields(pid: number, userField: number, systemField: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name may itself contain spaces or parentheses, so split after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const userTicks = Number.parseInt(fields[USER_TIME_FIELD_AFTER_NAME] ?? '', 10);
-  const systemTicks = Number.parseInt(fields[SYSTEM_TIME_FIELD_AFTER_NAME] ?? '', 10);
+  const userTicks = Number.parseInt(fields[userField] ?? '', 10);
+  const systemTicks = Number.parseInt(fields[systemField] ?? '', 10);
   if (!Number.isFinite(userTicks) || !Number.isFinite(systemTicks)) {
     throw new Error(`unexpected /proc/${pid}/stat format`);
   }

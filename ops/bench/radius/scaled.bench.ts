@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { type RedisServer, startRedisServer } from '@kiunga/aaa-server/testing';
 import { PacketCode } from '@kiunga/dictionaries';
 import { type PostgresServer, startPostgresServer } from '../../../schemas/src/db/testing/postgres-server';
-import { readProcessCpuMicroseconds } from './cpu';
+import { readProcessCpuMicroseconds, readReapedChildrenCpuMicroseconds } from './cpu';
 import { type KiungaNode, seedDemo, startKiunga, startKiungaNode } from './kiunga';
 import { driveLoad, type LoadRequest, type LoadStats, REQUESTS_MAX } from './load-generator';
 import { buildAccessRequests, buildAccountingRequests } from './request-stream';
@@ -71,11 +71,11 @@ async function startEmbedded(vouchers: number): Promise<Deployment> {
 }
 
 /**
- * CPU so far of the postmaster and its live children (backends, WAL writer, checkpointer): the nodes'
- * pooled connections live through a run, so their backends' time is all here.
+ * CPU so far of the postmaster, its live children (backends, WAL writer, checkpointer) and the ones
+ * that exited (a pooled connection idle for 10 s is closed, and its backend's time must not vanish).
  */
 function postgresCpuMicroseconds(postmasterPid: number): number {
-  let total = readProcessCpuMicroseconds(postmasterPid);
+  let total = readProcessCpuMicroseconds(postmasterPid) + readReapedChildrenCpuMicroseconds(postmasterPid);
   for (const child of childPids(postmasterPid)) {
     try {
       total += readProcessCpuMicroseconds(child);

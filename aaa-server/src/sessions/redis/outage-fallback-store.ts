@@ -2,7 +2,9 @@
 import type { Logger } from 'pino';
 import { InMemorySessionStore } from '../in-memory-session-store';
 import {
+  type CountsScope,
   isSessionStoreUnavailable,
+  isSessionStoreUnreachable,
   type OpenSessionSource,
   type RebuildOutcome,
   type SessionCounts,
@@ -47,7 +49,8 @@ export interface OutageFallbackOptions {
 
 /**
  * While the shared table answers, every call goes to it. When a call fails as `session_store_unavailable`
- * (Redis down, stuck or still being rebuilt), the node switches to a local in-memory table loaded from
+ * because Redis is unreachable (down, refusing, answering nothing for REDIS_UNRESPONSIVE_MS, or still
+ * being rebuilt; a merely slow reply fails that call only), the node switches to a local in-memory table loaded from
  * the database's open sessions, decides Access-Requests and applies accounting there, and journals each
  * change. Every SHARED_TABLE_PROBE_INTERVAL_MS it asks the shared table again (`ensureRebuilt`, which
  * also rebuilds a Redis that came back empty); once it answers, the journal is replayed into it in
@@ -140,6 +143,11 @@ export class OutageFallbackStore implements SessionStore {
     return this.change((store) => store.counts(), false);
   }
 
+  /** During an outage the counts are of this node's stand-in table; otherwise of the shared one. */
+  countsScope(): CountsScope {
+    return this.local === undefined ? (this.shared.countsScope?.() ?? 'node') : 'node';
+  }
+
   /** During an outage the probe rebuilds; otherwise the shared table's own rebuild (and marker renewal). */
   async ensureRebuilt(): Promise<RebuildOutcome> {
     if (this.local !== undefined) return { rebuilt: false };
@@ -160,7 +168,8 @@ export class OutageFallbackStore implements SessionStore {
       try {
         return await work(this.shared);
       } catch (error) {
-        if (!isSessionStoreUnavailable(error)) throw error;
+        // A slow reply fails this call only (the router retries); an unreachable Redis starts the outage.
+        if (!isSessionStoreUnreachable(error)) throw error;
         this.beginOutage(error);
       }
     }

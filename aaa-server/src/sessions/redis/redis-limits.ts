@@ -8,6 +8,14 @@ import { PENDING_SLOT_TIMEOUT_MS } from '../limits';
  */
 export const REDIS_COMMAND_TIMEOUT_MS = 1_000;
 
+/**
+ * A reply later than REDIS_COMMAND_TIMEOUT_MS on a live connection is a slow Redis (a loaded machine,
+ * a long script of another node), not a lost one: that request fails, the node stays on the shared
+ * table. Only when Redis has answered nothing for this long (or the connection is down) is it judged
+ * unreachable, and the node decides on its own table: by then a router has failed over twice (3 s).
+ */
+export const REDIS_UNRESPONSIVE_MS = 5_000;
+
 /** Longest wait for a TCP connection and the ready check, at start and on every reconnect. */
 export const REDIS_CONNECT_TIMEOUT_MS = 2_000;
 

@@ -2,10 +2,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import Redis from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isSessionStoreUnavailable, type OpenSessionSource } from '../session-store';
+import {
+  isSessionStoreUnavailable,
+  isSessionStoreUnreachable,
+  type OpenSessionSource,
+} from '../session-store';
 import type { LiveSessionInput, SubjectReference } from '../session-table';
 import { type RedisServer, startRedisServer } from '../testing/redis-server';
 import { admitRequest, sessionInput } from '../testing/session-fixtures';
+import { OutageFallbackStore } from './outage-fallback-store';
 import { RedisSessionTable, type RedisSessionTableOptions } from './redis-session-table';
 
 const VOUCHER: SubjectReference = { tenantId: 'ten_a', subjectKind: 'voucher', subjectId: 'vch_1' };
@@ -208,6 +213,37 @@ describe('Redis unreachable or stuck', () => {
       server.thaw();
     }
     expect((await whenReachable(() => node.admitDevice(admitRequest(PHONE, 1)))).admitted).toBe(true);
+  });
+
+  it('takes a late reply from a Redis that answers as slowness (that call fails, the node stays on Redis), and only silence as an outage', async () => {
+    // Long beside the 200 ms command timeout, so a loaded machine does not turn the slow case into silence.
+    const unresponsiveAfterMs = 3_000;
+    const shared = await connectNode({ commandTimeoutMs: 200, unresponsiveAfterMs });
+    const node = new OutageFallbackStore({ shared, openSessions: () => [] });
+    await node.ensureRebuilt();
+    expect((await node.admitDevice(admitRequest(PHONE, 2))).admitted).toBe(true);
+    server.freeze();
+    try {
+      // Redis answered a moment ago: a reply past the command timeout is a slow Redis.
+      const slow = await node.admitDevice(admitRequest(PHONE, 2)).catch((caught: unknown) => caught);
+      expect(isSessionStoreUnavailable(slow)).toBe(true);
+      expect(isSessionStoreUnreachable(slow)).toBe(false);
+      expect(node.isInOutage).toBe(false);
+    } finally {
+      server.thaw();
+    }
+    expect((await node.admitDevice(admitRequest(PHONE, 2))).admitted).toBe(true);
+    server.freeze();
+    try {
+      // Nothing answered for longer than the bound: Redis is lost, and the node decides on its own table.
+      await delay(unresponsiveAfterMs + 100);
+      const during = await node.admitDevice(admitRequest(PHONE, 2));
+      expect(during.admitted).toBe(true);
+      expect(node.isInOutage).toBe(true);
+    } finally {
+      server.thaw();
+      await node.close();
+    }
   });
 
   it('a Redis out of memory refuses the reservation as unavailable rather than as a device limit', async () => {

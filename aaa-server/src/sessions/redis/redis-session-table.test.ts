@@ -44,6 +44,16 @@ describeSessionStoreContract('RedisSessionTable', (options = {}) =>
   }),
 );
 
+describe('RedisSessionTable counts', () => {
+  it("says its counts are the whole cluster's: every AAA node sees the same shared table", async () => {
+    const table = await connectTable();
+    await table.admitDevice(admitRequest('aa:bb:cc:00:00:02', 2));
+    await table.startSession(sessionInput());
+    expect(table.countsScope()).toBe('cluster');
+    expect(await table.countsByTenant()).toEqual(new Map([['ten_a', 1]]));
+  });
+});
+
 describe('RedisSessionTable keys', () => {
   it('keeps every key of a tenant under its hash tag, and every key alive only for a bounded time', async () => {
     const table = await connectTable();

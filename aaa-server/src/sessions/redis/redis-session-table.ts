@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { normalizeCallingStationId } from '../calling-station-id';
 import { PENDING_SLOT_TIMEOUT_MS, SESSIONS_PAGE_MAX, STALE_SESSIONS_BATCH_MAX } from '../limits';
 import type {
+  CountsScope,
   OpenSessionSource,
   RebuildOutcome,
   SessionCounts,
@@ -40,6 +41,7 @@ import {
 } from './redis-keys';
 import {
   NAS_CLOSE_BATCH_SIZE,
+  REDIS_UNRESPONSIVE_MS,
   SCAN_PAGE_SIZE,
   TABLE_READY_ATTEMPTS_MAX,
   TENANT_OPEN_SESSIONS_MAX,
@@ -70,6 +72,8 @@ import { TenantSweeps } from './tenant-sweeps';
 export interface RedisSessionTableOptions extends RedisConnectionOptions {
   /** The database's open sessions, loaded whenever Redis turns out to be empty. */
   readonly openSessions: OpenSessionSource;
+  /** How long Redis may answer nothing before a timeout means it is lost (REDIS_UNRESPONSIVE_MS); shorter only in tests. */
+  readonly unresponsiveAfterMs?: number;
   /** Open sessions one tenant may hold (TENANT_OPEN_SESSIONS_MAX); lower only in tests. */
   readonly openSessionsMax?: number;
   /** Pending slots one tenant may hold (TENANT_PENDING_SLOTS_MAX); lower only in tests. */
@@ -88,6 +92,9 @@ export class RedisSessionTable implements SessionStore {
   private readonly pendingSlotsMax: number;
   private readonly readiness: TableReadiness;
   private readonly sweeps: TenantSweeps;
+  private readonly unresponsiveAfterMs: number;
+  /** When Redis last answered a call (monotonic ms): a timeout soon after is slowness, not an outage. */
+  private lastAnswerAtMs = performance.now();
 
   static async connect(options: RedisSessionTableOptions): Promise<RedisSessionTable> {
     return new RedisSessionTable(await connectRedis(options), options);
@@ -97,6 +104,7 @@ export class RedisSessionTable implements SessionStore {
     this.client = client;
     this.openSessionsMax = options.openSessionsMax ?? TENANT_OPEN_SESSIONS_MAX;
     this.pendingSlotsMax = options.pendingSlotsMax ?? TENANT_PENDING_SLOTS_MAX;
+    this.unresponsiveAfterMs = options.unresponsiveAfterMs ?? REDIS_UNRESPONSIVE_MS;
     this.readiness = new TableReadiness({
       client,
       openSessions: options.openSessions,
@@ -288,6 +296,11 @@ export class RedisSessionTable implements SessionStore {
     return this.guard('counts', () => this.sweeps.counts());
   }
 
+  /** Redis holds every AAA node's sessions: its counts are the cluster's. */
+  countsScope(): CountsScope {
+    return 'cluster';
+  }
+
   /** Also renews the table marker: call it on the reaper's timer as well as at start. */
   ensureRebuilt(): Promise<RebuildOutcome> {
     return this.guard('ensureRebuilt', () => this.readiness.ensureRebuilt());
@@ -332,9 +345,14 @@ export class RedisSessionTable implements SessionStore {
 
   private async guard<Result>(operation: string, work: () => Promise<Result>): Promise<Result> {
     try {
-      return await work();
+      const result = await work();
+      this.lastAnswerAtMs = performance.now();
+      return result;
     } catch (error) {
-      throw toStoreError(operation, error);
+      // A reply that timed out on a live connection to a Redis that answered lately is slowness, not loss.
+      const isSlowNotLost =
+        this.client.status === 'ready' && performance.now() - this.lastAnswerAtMs < this.unresponsiveAfterMs;
+      throw toStoreError(operation, error, { isSlowNotLost });
     }
   }
 }
