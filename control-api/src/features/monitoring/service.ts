@@ -78,6 +78,8 @@ export interface NasHealthOutput extends NasHealthView {
   snmpSettings: { port: number; version: string } | null;
   lastSnmpError: string | null;
   isAlertRaised: boolean;
+  /** When the open quiet alert was raised; null with none open. */
+  alertRaisedAt: number | null;
   throughput: Array<{ name: string; inBitsPerSecond: number; outBitsPerSecond: number }>;
 }
 
@@ -102,6 +104,7 @@ export async function nasHealthOf(
         : null,
     lastSnmpError: row.lastSnmpErrorKind,
     isAlertRaised: alert?.isRaised === true,
+    alertRaisedAt: alert?.isRaised === true ? alert.raisedAtMs : null,
     throughput: last && previous ? interfaceThroughput(previous, last) : [],
   };
 }
