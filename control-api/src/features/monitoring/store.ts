@@ -152,17 +152,54 @@ export async function recordPollFailure(
   ]);
 }
 
+/** The usage_meter_cursor row naming where the router health job stands in accounting_log. */
+export const NAS_ACCOUNTING_CURSOR_NAME = 'nas_last_accounting';
+
 /**
- * When the NAS's last accounting reached its ISP: the latest update of any of its sessions. (The
- * README's per-batch upsert by the AAA accounting writer is not wired; this reads the sessions the
- * writer already keeps, by the (nas_id, acct_session_id) index.)
+ * Moves each NAS's last accounting time forward from the accounting_log rows after the cursor, in one
+ * transaction: one GROUP BY over the new rows by primary key, an upsert per NAS that only moves
+ * forward, and the cursor. The cursor stops at the last row received before `settledBeforeMs` (a
+ * PostgreSQL row with a lower id can still commit until then); rows after it are read again next
+ * time, which changes nothing. Answers the number of NAS updated.
  */
+export async function followNasAccounting(tenant: SqlDatabase, settledBeforeMs: number): Promise<number> {
+  return tenant.transaction(async (transaction) => {
+    const cursor = await transaction.get<{ lastLogId: number }>(
+      'SELECT last_log_id AS "lastLogId" FROM usage_meter_cursor WHERE name = ?',
+      [NAS_ACCOUNTING_CURSOR_NAME],
+    );
+    const rows = await transaction.all<{ nasId: string; lastAt: number; settledId: number | null }>(
+      `SELECT nas_id AS "nasId", MAX(received_at) AS "lastAt",
+              MAX(CASE WHEN received_at < ? THEN id END) AS "settledId"
+         FROM accounting_log WHERE id > ? GROUP BY nas_id`,
+      [settledBeforeMs, cursor?.lastLogId ?? 0],
+    );
+    let settledId = cursor?.lastLogId ?? 0;
+    for (const row of rows) {
+      await transaction.run(
+        `INSERT INTO nas_last_accounting (nas_id, last_accounting_at) VALUES (?, ?)
+         ON CONFLICT (nas_id) DO UPDATE SET last_accounting_at = excluded.last_accounting_at
+          WHERE excluded.last_accounting_at > nas_last_accounting.last_accounting_at`,
+        [row.nasId, Number(row.lastAt)],
+      );
+      if (row.settledId !== null) settledId = Math.max(settledId, Number(row.settledId));
+    }
+    await transaction.run(
+      `INSERT INTO usage_meter_cursor (name, last_log_id, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET last_log_id = excluded.last_log_id, updated_at = excluded.updated_at`,
+      [NAS_ACCOUNTING_CURSOR_NAME, settledId, settledBeforeMs],
+    );
+    return rows.length;
+  });
+}
+
+/** When the NAS's last accounting record reached its ISP (as the router health job last followed the log). */
 export async function lastAccountingAtOf(tenant: SqlDatabase, nasId: string): Promise<number | null> {
-  const row = await tenant.get<{ lastAt: number | null }>(
-    'SELECT MAX(updated_at) AS "lastAt" FROM sessions WHERE nas_id = ?',
+  const row = await tenant.get<{ lastAt: number }>(
+    'SELECT last_accounting_at AS "lastAt" FROM nas_last_accounting WHERE nas_id = ?',
     [nasId],
   );
-  return row?.lastAt === null || row?.lastAt === undefined ? null : Number(row.lastAt);
+  return row === undefined ? null : Number(row.lastAt);
 }
 
 interface AlertRow {
