@@ -1,10 +1,12 @@
 // WebSocket upgrades on the API's HTTP server: one 'upgrade' listener routes each request to the
 // live feed that claims its path (the ISP sessions feed, the platform live view); any other path is
-// answered 404 in the API's one error shape. Also the refusals and the stop wait the feeds share.
+// answered 404 in the API's one error shape. Also what the feeds share: refusals, the keep-alive
+// round and the stop.
 import type { IncomingMessage, Server } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { KiungaError } from '@kiunga/schemas';
+import type { WebSocket, WebSocketServer } from 'ws';
 
 /** Paths longer than this are cut in the 404 message: it repeats what the client sent. */
 const PATH_SHOWN_CHARS_MAX = 200;
@@ -65,4 +67,43 @@ export function waitUntil(isDone: () => boolean, timeoutMs: number): Promise<voi
     };
     check();
   });
+}
+
+/** A feed's viewer as the keep-alive round sees it: answered the last ping or not. */
+export interface PingedViewer {
+  isAlive: boolean;
+}
+
+/**
+ * One keep-alive round: a socket that missed the last ping is cut (and forgotten), the others are
+ * pinged and asked again whether they may still watch (a revoked session, an expired token or a
+ * lost permission closes the feed with 1008).
+ */
+export async function pingViewers<Viewer extends PingedViewer>(
+  viewers: ReadonlyMap<WebSocket, Viewer>,
+  forget: (socket: WebSocket) => void,
+  isStillAllowed: (viewer: Viewer) => Promise<boolean>,
+): Promise<void> {
+  for (const [socket, viewer] of viewers) {
+    if (!viewer.isAlive) {
+      socket.terminate();
+      forget(socket);
+      continue;
+    }
+    viewer.isAlive = false;
+    socket.ping();
+    if (!(await isStillAllowed(viewer))) socket.close(1008, 'Access ended');
+  }
+}
+
+/** A stopping feed: its sockets closed as going away, cut after `graceMs`, then its ws server closed. */
+export async function closeFeedSockets(
+  webSockets: WebSocketServer,
+  open: readonly WebSocket[],
+  graceMs: number,
+): Promise<void> {
+  for (const socket of open) socket.close(1001, 'Server stopping');
+  await waitUntil(() => open.every((socket) => socket.readyState === socket.CLOSED), graceMs);
+  for (const socket of open) socket.terminate();
+  await new Promise<void>((resolve) => webSockets.close(() => resolve()));
 }

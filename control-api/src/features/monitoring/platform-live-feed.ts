@@ -9,7 +9,13 @@ import { KiungaError } from '@kiunga/schemas';
 import type { Context } from 'hono';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
-import { refuse, refuseWith, type UpgradeRouter, waitUntil } from '../../kernel/ws-upgrade';
+import {
+  closeFeedSockets,
+  pingViewers,
+  refuse,
+  refuseWith,
+  type UpgradeRouter,
+} from '../../kernel/ws-upgrade';
 import { type CoalescingSender, coalescingSender } from '../sessions/live/back-pressure';
 import { admitConnection } from '../sessions/live/feed-policy';
 import { createUpgradeGate } from '../sessions/live/upgrade-gate';
@@ -117,21 +123,11 @@ export function startPlatformLiveFeed(
     for (const viewer of viewers.values()) viewer.sender.offer(message);
   };
 
-  const ping = async () => {
-    for (const [socket, viewer] of viewers) {
-      if (!viewer.isAlive) {
-        socket.terminate();
-        forget(socket);
-        continue;
-      }
-      viewer.isAlive = false;
-      socket.ping();
-      // A revoked session, an expired token or a lost permission ends the feed too.
+  const ping = () =>
+    pingViewers(viewers, forget, async (viewer) => {
       const outcome = await gate.check(viewer.request);
-      if (!('grant' in outcome) || outcome.grant.principal.id !== viewer.principalId)
-        socket.close(1008, 'Access ended');
-    }
-  };
+      return 'grant' in outcome && outcome.grant.principal.id === viewer.principalId;
+    });
 
   upgrades.register(PLATFORM_LIVE_PATH, (request, socket, head) => {
     void admitUpgrade(request, socket, head).catch((error: unknown) => {
@@ -153,11 +149,8 @@ export function startPlatformLiveFeed(
       clearInterval(pingTimer);
       upgrades.unregister(PLATFORM_LIVE_PATH);
       const open = [...viewers.keys()];
-      for (const socket of open) socket.close(1001, 'Server stopping');
-      await waitUntil(() => open.every((socket) => socket.readyState === socket.CLOSED), STOP_GRACE_MS);
-      for (const socket of open) socket.terminate();
       viewers.clear();
-      await new Promise<void>((resolve) => webSockets.close(() => resolve()));
+      await closeFeedSockets(webSockets, open, STOP_GRACE_MS);
     },
   };
 }

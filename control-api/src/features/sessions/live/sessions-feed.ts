@@ -8,7 +8,13 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { ApiDependencies } from '../../../kernel/dependencies';
 import { PAGE_LIMIT_DEFAULT } from '../../../kernel/pagination';
 import { tenantIdOf } from '../../../kernel/tenant-access';
-import { refuse, refuseWith, type UpgradeRouter, waitUntil } from '../../../kernel/ws-upgrade';
+import {
+  closeFeedSockets,
+  pingViewers,
+  refuse,
+  refuseWith,
+  type UpgradeRouter,
+} from '../../../kernel/ws-upgrade';
 import { advanceInterimMarks, type InterimMark, nasLiveTotals } from '../../monitoring/live-throughput';
 import { allLiveSessions, liveSessionsSnapshotOf } from '../service';
 import { type CoalescingSender, coalescingSender } from './back-pressure';
@@ -183,24 +189,15 @@ export function startSessionsFeed(upgrades: UpgradeRouter, dependencies: ApiDepe
     }
   };
 
-  const ping = async () => {
-    for (const [socket, viewer] of viewers) {
-      if (!viewer.isAlive) {
-        socket.terminate();
-        forget(socket);
-        continue;
-      }
-      viewer.isAlive = false;
-      socket.ping();
-      // A revoked session, an expired token or a lost permission ends the feed too.
+  const ping = () =>
+    pingViewers(viewers, forget, async (viewer) => {
       const outcome = await gate.check(viewer.request);
-      const isStillAllowed =
+      return (
         'grant' in outcome &&
         outcome.grant.scope === viewer.tenantId &&
-        outcome.grant.principal.id === viewer.principalId;
-      if (!isStillAllowed) socket.close(1008, 'Access ended');
-    }
-  };
+        outcome.grant.principal.id === viewer.principalId
+      );
+    });
 
   upgrades.register(LIVE_SESSIONS_PATH, onUpgrade);
   const pollTimer = setInterval(poll, POLL_INTERVAL_MS);
@@ -215,12 +212,9 @@ export function startSessionsFeed(upgrades: UpgradeRouter, dependencies: ApiDepe
       clearInterval(pingTimer);
       upgrades.unregister(LIVE_SESSIONS_PATH);
       const open = [...viewers.keys()];
-      for (const socket of open) socket.close(1001, 'Server stopping');
-      await waitUntil(() => open.every((socket) => socket.readyState === socket.CLOSED), STOP_GRACE_MS);
-      for (const socket of open) socket.terminate();
       viewers.clear();
       rooms.clear();
-      await new Promise<void>((resolve) => webSockets.close(() => resolve()));
+      await closeFeedSockets(webSockets, open, STOP_GRACE_MS);
     },
   };
 }
