@@ -60,13 +60,13 @@ beforeAll(async () => {
 });
 afterAll(() => testApp?.close());
 
-/** A two-hour session on 10 March whose Start and Stop the NAS sent, carrying `totalBytes` of download. */
-async function logSession(subscriberId: string, totalBytes: number): Promise<void> {
+/** A two-hour session on the 10th of `month` (2030) whose Start and Stop the NAS sent, carrying `totalBytes` of download. */
+async function logSession(subscriberId: string, totalBytes: number, month = 3): Promise<void> {
   const database = testApp.ispA.database;
-  const acctSessionId = `acct-${subscriberId}`;
-  const startedAt = eat(2030, 3, 10, 10);
+  const acctSessionId = `acct-${subscriberId}-${month}`;
+  const startedAt = eat(2030, month, 10, 10);
   const session = insertOf(tenantSchema.sessions, {
-    id: `ses_${subscriberId}`,
+    id: `ses_${subscriberId}_${month}`,
     nasId: 'nas_1',
     acctSessionId,
     username: `user_${subscriberId}`,
@@ -153,6 +153,26 @@ describe('usage rating in the billing run', () => {
     expect(bInvoices.flatMap((invoice) => invoice.lines).map((line) => line.kind)).toEqual([
       'recurring',
       'recurring',
+    ]);
+  });
+
+  it('rates each missed cycle on the invoice after it when the run catches up after downtime', async () => {
+    const { ispA, clock } = testApp;
+    await logSession('sub_over', 11 * BYTES_PER_GIGABYTE, 4);
+    await logSession('sub_over', 12 * BYTES_PER_GIGABYTE, 5);
+    // No run in May: the run on 1 June bills May and June, each with the usage of the cycle before it.
+    clock.set(eat(2030, 6, 1, 0, 5));
+    await meterTenantAccounting(ispA.database, clock.now());
+    expect((await runTenantInvoices(ispA.database, ispA.tenantId, clock.now())).invoices).toBe(4);
+    const invoices = await invoicesOf(await ownerClient(ispA), 'sub_over');
+    const usage = (invoice: InvoiceBody | undefined) =>
+      invoice?.lines.filter((line) => line.kind === 'usage').map((line) => line.amountCents);
+    // April: 1 GB beyond at Ksh 33.33 → Ksh 33; May: 2 GB → Ksh 66.66 → Ksh 66.
+    expect(invoices.map((invoice) => [invoice.cycleKey, usage(invoice)])).toEqual([
+      ['2030-03-01', []],
+      ['2030-04-01', [9_900]],
+      ['2030-05-01', [3_300]],
+      ['2030-06-01', [6_600]],
     ]);
   });
 });
