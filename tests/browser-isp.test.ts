@@ -227,6 +227,79 @@ describe('ISP console', () => {
     expect(nas.received.slice(before).map((request) => request.code)).toContain(PacketCode.DisconnectRequest);
   });
 
+  it("shows per-router totals and a client's rate from interim updates, without a reload", async () => {
+    const tenant = suite.demo.tenants[0]!;
+    const voucher = tenant.vouchers[3]!;
+    const account = (attributes: Record<string, string | number>) =>
+      radclient({
+        server: `127.0.0.1:${suite.kiunga.acctPort}`,
+        command: 'acct',
+        secret: tenant.nas[0]!.secret,
+        attributes: {
+          'User-Name': voucher.code,
+          'Acct-Session-Id': 'b0000003',
+          'Framed-IP-Address': '10.9.0.9',
+          'Calling-Station-Id': '02:00:00:00:77:03',
+          ...attributes,
+        },
+      });
+    await signIn(page, owner().email, owner().password);
+    await page.goto('/isp/sessions');
+    await page.locator('[data-live-indicator]').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.evaluate(() => {
+      (window as unknown as { sameDocument: boolean }).sameDocument = true;
+    });
+    expect((await account({ 'Acct-Status-Type': 'Start' })).code).toBe('Accounting-Response');
+    const first = await account({
+      'Acct-Status-Type': 'Interim-Update',
+      'Acct-Session-Time': 60,
+      'Acct-Input-Octets': 1_000_000,
+      'Acct-Output-Octets': 5_000_000,
+    });
+    expect(first.code).toBe('Accounting-Response');
+    const row = page.locator(`tr[data-session-user="${voucher.code}"]`);
+    // The feed saw the first interim: its octets, and no rate yet (one interim gives none).
+    await page.waitForFunction(
+      (code) =>
+        document.querySelector(`tr[data-session-user="${code}"]`)?.textContent?.includes('4.8 MB / 976.6 KB'),
+      voucher.code,
+      { timeout: 20_000 },
+    );
+    await expect(row.locator('[data-live-rate]').textContent()).resolves.toBe('— / —');
+    const routers = page.locator('[data-live-nas]');
+    await expect(routers.isVisible()).resolves.toBe(true);
+    const routerRow = routers.locator(`tr[data-live-nas-id="${tenant.nas[0]!.id}"]`);
+    await expect(routerRow.textContent()).resolves.toContain('Kilimani hotspot router');
+
+    const second = await account({
+      'Acct-Status-Type': 'Interim-Update',
+      'Acct-Session-Time': 120,
+      'Acct-Input-Octets': 3_000_000,
+      'Acct-Output-Octets': 30_000_000,
+    });
+    expect(second.code).toBe('Accounting-Response');
+    // The next push carries the client's rate over the two interims, and the router's sum of rates.
+    const rate = /^\d+(\.\d)? (k|M)bit\/s \/ \d+(\.\d)? (k|M)bit\/s$/;
+    await page.waitForFunction(
+      (code) =>
+        /bit\/s/.test(
+          document.querySelector(`tr[data-session-user="${code}"] [data-live-rate]`)?.textContent ?? '',
+        ),
+      voucher.code,
+      { timeout: 20_000 },
+    );
+    await expect(row.locator('[data-live-rate]').textContent()).resolves.toMatch(rate);
+    await expect(row.textContent()).resolves.toContain('28.6 MB / 2.9 MB');
+    const routerCells = await routerRow.locator('td').allTextContents();
+    expect(routerCells[3]).toMatch(rate);
+    expect(routerCells[3]).not.toBe('0 kbit/s / 0 kbit/s');
+    expect(Number(routerCells[1])).toBeGreaterThanOrEqual(1);
+    await expect(
+      page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+    ).resolves.toBe(true);
+    await page.screenshot({ path: '/tmp/kiunga-isp-live-rates-360.png', fullPage: true });
+  });
+
   it('hides what a staff role lacks and answers a forced URL with a 403 page', async () => {
     await signIn(page, owner().email, owner().password);
     await page.goto('/isp/staff');

@@ -1,8 +1,9 @@
 // The platform console in real headless Chromium: the super admin sees every ISP and suspends one;
-// that ISP's owner can then look but not change anything.
+// that ISP's owner can then look but not change anything; the Live page follows the AAA server.
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { acceptNextDialog, flashText, signIn, useBrowserSuite } from './support/browser';
+import { radclient } from './support/radclient';
 
 const suite = useBrowserSuite();
 let page: Page;
@@ -46,6 +47,54 @@ describe('platform console', () => {
     ]);
     expect(response[0]?.status()).toBe(403);
     await expect(page.locator('body').textContent()).resolves.toContain('suspended');
+  });
+
+  it('the Live page shows a client coming online and a reject by its reason, without a reload', async () => {
+    await signIn(page, suite.demo.superAdmin.email, suite.demo.superAdmin.password);
+    await page.goto('/platform/live');
+    await page.locator('[data-live-indicator]').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.evaluate(() => {
+      (window as unknown as { sameDocument: boolean }).sameDocument = true;
+    });
+    const figure = (key: string) => page.locator(`[data-live-figure="${key}"]`);
+    const onlineBefore = Number(await figure('onlineClients').textContent());
+    await expect(figure('nasUp').textContent()).resolves.toBe('2');
+
+    const tenant = suite.demo.tenants[0]!;
+    const voucher = tenant.vouchers[1]!;
+    const started = await radclient({
+      server: `127.0.0.1:${suite.kiunga.acctPort}`,
+      command: 'acct',
+      secret: tenant.nas[0]!.secret,
+      attributes: {
+        'User-Name': voucher.code,
+        'Acct-Status-Type': 'Start',
+        'Acct-Session-Id': 'plive001',
+        'Calling-Station-Id': '02:00:00:00:b0:01',
+      },
+    });
+    expect(started.code).toBe('Accounting-Response');
+    const refused = await radclient({
+      server: `127.0.0.1:${suite.kiunga.authPort}`,
+      command: 'auth',
+      secret: tenant.nas[0]!.secret,
+      attributes: { 'User-Name': voucher.code, 'User-Password': 'not-the-code' },
+    });
+    expect(refused.code).toBe('Access-Reject');
+
+    await page.waitForFunction(
+      (expected) =>
+        document.querySelector('[data-live-figure="onlineClients"]')?.textContent === expected &&
+        document.querySelectorAll('[data-live-rejects] tr[data-reject-reason]').length > 0,
+      String(onlineBefore + 1),
+      { timeout: 20_000 },
+    );
+    await expect(page.locator('[data-live-rejects]').isVisible()).resolves.toBe(true);
+    await expect(page.locator('[data-live-rejects-none]').isVisible()).resolves.toBe(false);
+    await expect(
+      page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+    ).resolves.toBe(true);
+    await page.screenshot({ path: '/tmp/kiunga-platform-live-360.png', fullPage: true });
   });
 
   it('ISP accounts cannot open the platform console', async () => {

@@ -1,5 +1,6 @@
 // End to end: the live sessions WebSocket (/api/v1/sessions/live) of the real ./kiunga start, fed by
 // accounting that radclient sends as each ISP's router would; who may open it, and what each ISP sees.
+// Also the operator's platform live view (/api/v1/platform/live) over the same upgrade and sender.
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type ApiClient, clientWithToken, login } from './support/api-client';
@@ -21,10 +22,16 @@ interface LiveSession {
 }
 interface FeedMessage {
   type: string;
+  /** The platform live view's figures (type 'platform_live'). */
+  onlineClients?: number;
+  accessRequestsPerSecond?: number;
+  accountingPerSecond?: number;
+  rejectsPerMinuteByReason?: Record<string, number>;
+  paymentsPerMinute?: number;
   sessions: LiveSession[];
   total: number;
   at: number;
-  nas?: unknown[];
+  nas?: unknown;
   throughput?: Record<string, { in: number | null; out: number | null }>;
 }
 
@@ -66,8 +73,11 @@ type Opened = { feed: Feed } | { status: number; body: { error: { code: string }
 const openSockets: WebSocket[] = [];
 
 /** Opens the feed with these headers: an open feed, or the HTTP refusal of the upgrade. */
-function openFeed(headers: Record<string, string>): Promise<Opened> {
-  const socket = new WebSocket(`ws://127.0.0.1:${suite.kiunga.httpPort}/api/v1/sessions/live`, {
+const SESSIONS_PATH = '/api/v1/sessions/live';
+const PLATFORM_PATH = '/api/v1/platform/live';
+
+function openFeed(headers: Record<string, string>, path = SESSIONS_PATH): Promise<Opened> {
+  const socket = new WebSocket(`ws://127.0.0.1:${suite.kiunga.httpPort}${path}`, {
     headers,
     handshakeTimeout: OPEN_TIMEOUT_MS,
   });
@@ -89,14 +99,19 @@ function openFeed(headers: Record<string, string>): Promise<Opened> {
   });
 }
 
-async function openedFeed(headers: Record<string, string>): Promise<Feed> {
-  const opened = await openFeed(headers);
+async function openedFeed(headers: Record<string, string>, path = SESSIONS_PATH): Promise<Feed> {
+  const opened = await openFeed(headers, path);
   if (!('feed' in opened)) throw new Error(`refused: ${opened.status} ${JSON.stringify(opened.body)}`);
   return opened.feed;
 }
 
-async function expectRefused(headers: Record<string, string>, status: number, code: string) {
-  const opened = await openFeed(headers);
+async function expectRefused(
+  headers: Record<string, string>,
+  status: number,
+  code: string,
+  path = SESSIONS_PATH,
+) {
+  const opened = await openFeed(headers, path);
   expect('feed' in opened ? 'opened' : opened.status).toBe(status);
   if (!('feed' in opened)) expect(opened.body.error.code).toBe(code);
 }
@@ -268,6 +283,58 @@ describe('what the live feed sends', () => {
     expect(JSON.stringify(feedA.messages)).not.toContain(secondVoucher().code);
     feedB.socket.close();
     feedA.socket.close();
+  });
+
+  it("pushes the platform live view to a platform admin as the AAA figures move; an ISP's token cannot open it", async () => {
+    const owner = await login(suite.baseUrl, first().owner);
+    await expectRefused({}, 401, 'unauthenticated', PLATFORM_PATH);
+    await expectRefused(bearer(owner), 403, 'forbidden', PLATFORM_PATH);
+    const admin = await login(suite.baseUrl, suite.demo.superAdmin);
+    const feed = await openedFeed(bearer(admin), PLATFORM_PATH);
+    const isView = (message: FeedMessage) => message.type === 'platform_live';
+    const welcome = await feed.waitFor(isView);
+    expect(welcome).toMatchObject({ nas: { total: 2 }, paymentsPerMinute: 0 });
+    const seen = feed.messages.length;
+
+    // A client comes online, and a wrong password is refused, at the first ISP's router.
+    const voucher = first().vouchers[2]!;
+    const started = await accounting('first', {
+      'User-Name': voucher.code,
+      'Acct-Status-Type': 'Start',
+      'Acct-Session-Id': 'livep001',
+      'Calling-Station-Id': '02:00:00:00:a0:09',
+    });
+    expect(started.code).toBe('Accounting-Response');
+    const refused = await radclient({
+      server: `127.0.0.1:${suite.kiunga.authPort}`,
+      command: 'auth',
+      secret: first().nas[0]!.secret,
+      attributes: { 'User-Name': voucher.code, 'User-Password': 'not-the-code' },
+    });
+    expect(refused.code).toBe('Access-Reject');
+    const moved = await feed.waitFor(
+      (message) =>
+        isView(message) &&
+        message.onlineClients === (welcome.onlineClients ?? 0) + 1 &&
+        (message.accountingPerSecond ?? 0) > 0 &&
+        (message.accessRequestsPerSecond ?? 0) > 0 &&
+        Object.keys(message.rejectsPerMinuteByReason ?? {}).length > 0,
+      seen,
+    );
+    expect(Object.values(moved.rejectsPerMinuteByReason ?? {}).every((perMinute) => perMinute > 0)).toBe(
+      true,
+    );
+    // No ISP's sessions or names travel on the platform feed.
+    expect(JSON.stringify(feed.messages)).not.toContain(voucher.code);
+    feed.socket.close();
+    const stopped = await accounting('first', {
+      'User-Name': voucher.code,
+      'Acct-Status-Type': 'Stop',
+      'Acct-Session-Id': 'livep001',
+      'Calling-Station-Id': '02:00:00:00:a0:09',
+      'Acct-Session-Time': 5,
+    });
+    expect(stopped.code).toBe('Accounting-Response');
   });
 
   // Last in the file: it stops the server, which useDemoKiunga's afterAll then finds stopped.

@@ -1,9 +1,11 @@
-// Serving the Hono app over HTTP (and the live sessions WebSocket) with a clean stop.
+// Serving the Hono app over HTTP (and the live WebSockets: ISP sessions, platform live) with a clean stop.
 import { Server as HttpServer } from 'node:http';
 import { type ServerType, serve } from '@hono/node-server';
 import { type ControlApiOptions, createApp } from './app';
+import { startPlatformLiveFeed } from './features/monitoring/platform-live-feed';
 import { startSessionsFeed } from './features/sessions/live/sessions-feed';
 import { startJobs } from './jobs';
+import { createUpgradeRouter } from './kernel/ws-upgrade';
 
 export interface ControlApiServer {
   port: number;
@@ -22,14 +24,17 @@ export async function startControlApi(
   });
   const jobs = options.runJobs === false ? null : startJobs(options);
   // serve() without a createServer option makes a node:http server, which is what ws upgrades.
-  const feed = server instanceof HttpServer ? startSessionsFeed(server, options) : null;
+  const upgrades = server instanceof HttpServer ? createUpgradeRouter(server) : null;
+  const feeds = upgrades
+    ? [startSessionsFeed(upgrades, options), startPlatformLiveFeed(upgrades, options)]
+    : [];
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
     port,
     stop: async () => {
       jobs?.stop();
-      await feed?.stop();
+      await Promise.all(feeds.map((feed) => feed.stop()));
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive sockets would hold close() open; a stopping server owes them nothing.

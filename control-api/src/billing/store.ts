@@ -15,6 +15,7 @@ import { type AccountStanding, accountStanding, type InvoiceStatus } from './cor
 import { postInvoice, subscriberAccounts } from './core/transfers';
 import { type InvoiceUnitCents, invoiceUnitCents, roundToUnit } from './core/units';
 import { type BillingSettings, dunningPolicyOf, numberFormatOf, readBillingSettings } from './settings';
+import { addUsageLines, type BilledPeriod, type UsagePricedPlan } from './usage-lines';
 
 const INVOICE_SEQUENCE = 'invoice_sequence';
 
@@ -23,9 +24,7 @@ export function loadSubscriberLedger(database: SqlDatabase, subscriberId: string
   return loadAccountTransfers(database, LedgerAccount.subscriber(subscriberId));
 }
 
-export interface PlanRow {
-  id: string;
-  name: string;
+export interface PlanRow extends UsagePricedPlan {
   priceCents: number;
   cycleMonths: number | null;
 }
@@ -36,7 +35,7 @@ export interface PlanRow {
  * the nearest shilling by an ISP that invoices whole shillings.
  */
 export function cyclePriceCents(
-  plan: PlanRow,
+  plan: Pick<PlanRow, 'priceCents' | 'cycleMonths'>,
   cycleLengthMonths: number,
   unitCents: InvoiceUnitCents,
 ): Cents {
@@ -56,7 +55,8 @@ function billingPlanOf(plan: PlanRow, cycleLengthMonths: number, settings: Billi
 
 async function loadPlans(database: SqlDatabase): Promise<Map<string, PlanRow>> {
   const rows = await database.all<PlanRow>(
-    `SELECT id, name, price_cents AS "priceCents", billing_cycle_months AS "cycleMonths"
+    `SELECT id, name, price_cents AS "priceCents", billing_cycle_months AS "cycleMonths",
+            included_bytes AS "includedBytes", price_per_gigabyte_cents AS "pricePerGigabyteCents"
        FROM plans WHERE kind != 'hotspot'`,
   );
   return new Map(rows.map((row) => [row.id, row]));
@@ -80,6 +80,7 @@ interface BillableRow extends TermsRow {
   createdAt: number;
   serviceStartAt: number | null;
   lastInvoicedEnd: number | null;
+  lastInvoicedStart: number | null;
 }
 
 function loadBillableSubscribers(database: SqlDatabase): Promise<BillableRow[]> {
@@ -89,7 +90,8 @@ function loadBillableSubscribers(database: SqlDatabase): Promise<BillableRow[]> 
     `SELECT s.id, s.account_number AS "accountNumber", s.plan_id AS "planId", s.created_at AS "createdAt",
             b.service_start_at AS "serviceStartAt", b.cycle_length_months AS "cycleLengthMonths",
             b.cycle_anchor_day AS "cycleAnchorDay",
-            (SELECT MAX(i.period_end) FROM invoices i WHERE i.subscriber_id = s.id) AS "lastInvoicedEnd"
+            (SELECT MAX(i.period_end) FROM invoices i WHERE i.subscriber_id = s.id) AS "lastInvoicedEnd",
+            (SELECT MAX(i.period_start) FROM invoices i WHERE i.subscriber_id = s.id) AS "lastInvoicedStart"
        FROM subscribers s LEFT JOIN billing_subscribers b ON b.subscriber_id = s.id
       ORDER BY s.created_at, s.id`,
   );
@@ -141,6 +143,8 @@ export function runTenantInvoices(
       const pending = await loadPendingLines(transaction);
       const plansByKey = new Map<string, BillingPlan>();
       const subscribers: InvoiceRunSubscriber[] = [];
+      const lastBilledPeriods = new Map<string, BilledPeriod>();
+      const plansBySubscriber = new Map<string, UsagePricedPlan>();
       for (const row of await loadBillableSubscribers(transaction)) {
         const cycleOverride = cycleOverrideOf(row);
         const lengthMonths = (cycleOverride ?? settings.cycle).lengthMonths;
@@ -148,6 +152,9 @@ export function runTenantInvoices(
         const plan = plans.get(row.planId);
         if (plan && !plansByKey.has(planKey))
           plansByKey.set(planKey, billingPlanOf(plan, lengthMonths, settings));
+        if (plan) plansBySubscriber.set(row.id, plan);
+        if (row.lastInvoicedStart !== null && row.lastInvoicedEnd !== null)
+          lastBilledPeriods.set(row.id, { startMs: row.lastInvoicedStart, endMs: row.lastInvoicedEnd });
         subscribers.push({
           id: row.id,
           tenantId,
@@ -171,9 +178,17 @@ export function runTenantInvoices(
         plansByKey,
         nowMs,
       );
+      const invoices = await addUsageLines(
+        transaction,
+        result.invoices,
+        lastBilledPeriods,
+        plansBySubscriber,
+        invoiceUnitCents(settings.wholeShillings),
+        nowMs,
+      );
       let transfers = 0;
       const billed = new Set<string>();
-      for (const invoice of result.invoices) {
+      for (const invoice of invoices) {
         await insertInvoice(transaction, invoice, nowMs);
         transfers += await postTransfers(
           transaction,

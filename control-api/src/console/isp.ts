@@ -7,6 +7,7 @@ import { auditPageRoutes } from '../features/audit/console';
 import { ispBrandingRoutes } from '../features/branding/console';
 import { ispDashboardRoutes } from '../features/dashboard/console';
 import { diagnosticsPageRoutes } from '../features/diagnostics/console';
+import { ispNasHealthRoutes } from '../features/monitoring/console';
 import { ispNasRoutes } from '../features/nas/console';
 import { ispMessagesRoutes } from '../features/notifications/console';
 import { ispPlanRoutes } from '../features/plans/console';
@@ -57,6 +58,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
     }),
   );
   routes.route('/', ispNasRoutes(dependencies, fetchApp));
+  routes.route('/', ispNasHealthRoutes(dependencies, fetchApp));
   routes.route('/', ispApiKeyRoutes(dependencies, fetchApp));
   routes.route('/', ispRoleRoutes(dependencies, fetchApp));
   routes.route('/', ispAccountRoutes(dependencies, fetchApp));

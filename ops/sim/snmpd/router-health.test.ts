@@ -4,6 +4,7 @@
 // cleared when it answers again; another ISP sees none of it.
 import { pollNasHealth } from '@kiunga/control-api/integrations/snmp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDuration } from '../../../control-api/src/console/components';
 import { nasHealthOf, runNasMonitoring } from '../../../control-api/src/features/monitoring/service';
 import { openTwoIspApp, type TwoIspApp } from '../../../control-api/src/kernel/testing/in-process-app';
 import { type SnmpAgent, startSnmpAgent } from './snmpd-agent';
@@ -24,6 +25,12 @@ const quickPoll = () => (target: Parameters<typeof pollNasHealth>[0]) =>
 async function healthOf(isp: TwoIspApp['ispA'], id: string) {
   const response = await isp.request('GET', `/api/v1/nas/${id}/health`);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The ISP console's router health page as the owner's browser gets it. */
+async function healthPageOf(isp: TwoIspApp['ispA'], id: string) {
+  const response = await (await isp.openConsole())(`/isp/nas/${id}/health`);
+  return { status: response.status, html: await response.text() };
 }
 
 async function ownerMessages() {
@@ -98,8 +105,25 @@ describe('router health', () => {
     expect(snmp.interfaces.find((item) => item.name === 'lo')?.inOctets).toBeGreaterThan(0);
   });
 
+  it('shows the console health page with uptime, CPU and the interfaces, and no open alert', async () => {
+    const { body } = await healthOf(testApp.ispA, nasId);
+    const snmp = body.snmp as { sysUpTimeSeconds: number; cpuLoadPercent: number | null };
+    const page = await healthPageOf(testApp.ispA, nasId);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Router health: Hilltop');
+    expect(page.html).toContain('data-reachable="yes"');
+    expect(page.html).toContain('data-nas-alert-none');
+    expect(page.html).toContain(`data-uptime="true">${formatDuration(snmp.sysUpTimeSeconds)}<`);
+    expect(page.html).toContain(
+      `data-cpu="true">${snmp.cpuLoadPercent === null ? '—' : `${snmp.cpuLoadPercent} %`}<`,
+    );
+    expect(page.html).toContain('data-interface="lo"');
+    expect(page.html).not.toContain(COMMUNITY);
+  });
+
   it("keeps one ISP's router health from another", async () => {
     expect((await healthOf(testApp.ispB, nasId)).status).toBe(404);
+    expect((await healthPageOf(testApp.ispB, nasId)).status).toBe(404);
   });
 
   it('gives per-interface rates from two polls a minute apart', async () => {
@@ -123,9 +147,14 @@ describe('router health', () => {
     expect(await runNasMonitoring(testApp.dependencies, quickPoll())).toMatchObject({ failed: 1, raised: 1 });
     const silent = await healthOf(testApp.ispA, nasId);
     expect(silent.body).toMatchObject({ reachable: false, isAlertRaised: true, lastSnmpError: 'timeout' });
+    const silentPage = (await healthPageOf(testApp.ispA, nasId)).html;
+    expect(silentPage).toContain('data-reachable="no"');
+    expect(silentPage).toContain('data-nas-alert');
+    expect(silentPage).toContain('Open alert since');
+    expect(silentPage).toContain('failed: timeout');
     const dashboard = await (await (await testApp.ispA.openConsole())('/isp')).text();
     expect(dashboard).toContain('data-quiet-routers');
-    expect(dashboard).toContain('Hilltop</a> is silent');
+    expect(dashboard).toContain(`<a href="/isp/nas/${nasId}/health">Hilltop</a> is silent`);
     // Judged again a minute later: still silent, no second alert and no second SMS.
     testApp.clock.advance(MINUTE_MS);
     expect(await runNasMonitoring(testApp.dependencies, quickPoll())).toMatchObject({
@@ -185,5 +214,20 @@ describe('router health', () => {
     const dashboard = await (await (await testApp.ispB.openConsole())('/isp')).text();
     expect(dashboard).toContain('Valley</a> is silent');
     expect(dashboard).toContain('set SNMP on it');
+    const valleyPage = (await healthPageOf(testApp.ispB, valleyId)).html;
+    expect(valleyPage).toContain('data-snmp-unset');
+    expect(valleyPage).toContain('Set SNMP to see this router');
+    expect(valleyPage).toContain('Open alert since');
+    // The empty state's form sets SNMP through PATCH /api/v1/nas/<id>; the page then waits for a poll.
+    const browser = await testApp.signIn(testApp.ispB.ownerEmail);
+    const posted = await testApp.page(browser, `/isp/nas/${valleyId}/snmp`, {
+      communitySecret: 'valley-community',
+      port: '161',
+    });
+    expect([posted.status, posted.location]).toEqual([303, `/isp/nas/${valleyId}/health`]);
+    const waiting = (await testApp.page(browser, `/isp/nas/${valleyId}/health`)).html;
+    expect(waiting).toContain('SNMP set: the first poll comes within a minute.');
+    expect(waiting).toContain('data-snmp-waiting');
+    expect(waiting).not.toContain('valley-community');
   });
 });

@@ -176,6 +176,7 @@ export * from './tenant-accounting';
 export * from './tenant-billing';
 // Money tables live in their own file; they belong to the same shard.
 export * from './tenant-money';
+export * from './tenant-monitoring';
 
 /**
  * Access-Request decisions for "why is this client offline?" (issue 12): written in batches off the

@@ -120,6 +120,13 @@ export function generateInvoice(
   };
 }
 
+/** The invoice with more lines at its end (usage rated at run time), its total summed again. */
+export function withExtraLines(invoice: Invoice, extraLines: readonly InvoiceLine[]): Invoice {
+  if (extraLines.length === 0) return invoice;
+  const lines = [...invoice.lines, ...extraLines];
+  return { ...invoice, lines, totalCents: sumLines(lines) };
+}
+
 function recurringLine(plan: BillingPlan, cycle: Cycle): InvoiceLine {
   return {
     kind: 'recurring',

@@ -2,7 +2,8 @@
 import { type Cents, cents } from '@kiunga/schemas';
 import type { InvoiceUnitCents } from './units';
 
-export type InvoiceLineKind = 'recurring' | 'proration_charge' | 'proration_credit' | 'adjustment';
+/** 'usage': data beyond the plan's allowance in the cycle before the invoice's (features/usage/core rating). */
+export type InvoiceLineKind = 'recurring' | 'proration_charge' | 'proration_credit' | 'adjustment' | 'usage';
 
 export interface InvoiceLine {
   readonly kind: InvoiceLineKind;

@@ -24,7 +24,7 @@ export function DashboardPage(props: {
         <div class="flash error" role="alert" data-quiet-routers>
           {props.quietRouters.map((router) => (
             <p>
-              Router <a href={`/isp/nas/${router.nasId}`}>{router.name}</a> is silent (alert raised{' '}
+              Router <a href={`/isp/nas/${router.nasId}/health`}>{router.name}</a> is silent (alert raised{' '}
               {formatDateTime(router.raisedAt)}): no accounting or SNMP.
               {router.hasSnmp === 1
                 ? ' Check its power and uplink.'

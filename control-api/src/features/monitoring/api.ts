@@ -27,6 +27,7 @@ const nasHealthOutputSchema = z.object({
   snmpSettings: z.object({ port: z.number().int(), version: z.string() }).nullable(),
   lastSnmpError: z.string().nullable(),
   isAlertRaised: z.boolean(),
+  alertRaisedAt: z.number().nullable(),
   throughput: z.array(
     z.object({ name: z.string(), inBitsPerSecond: z.number(), outBitsPerSecond: z.number() }),
   ),

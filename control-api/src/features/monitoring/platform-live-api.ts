@@ -1,12 +1,10 @@
-// GET /api/v1/platform/live: the platform operator's live view over all ISPs. Rates are between this
-// reading of the AAA server's counters and the previous one this process took (zero on the first).
+// GET /api/v1/platform/live: the platform operator's live view over all ISPs (also pushed over the
+// WebSocket of the same path, platform-live-feed.ts). Rates are between this reading of the AAA
+// server's counters and the previous one this process's GETs took (zero on the first).
 import { z } from 'zod';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { routeGroup } from '../../kernel/route';
-import { countPaymentsSince, type RadiusCounters, radiusRates, readRadiusCounters } from './platform-live';
-import { nasUpDownCounts } from './store';
-
-const PAYMENTS_WINDOW_MS = 60_000;
+import { type RadiusCounters, readPlatformLive } from './platform-live';
 
 const platformLive = routeGroup({ basePath: '/api/v1/platform/live', tag: 'platform' });
 
@@ -31,24 +29,12 @@ platformLive.declare({
   permission: 'tenants.read',
   response: platformLiveSchema,
   handler: async ({ dependencies, respond }) => {
-    const nowMs = dependencies.clock.now();
-    const counters = readRadiusCounters(await dependencies.aaa.metricsText(), nowMs);
-    const rates = radiusRates(previousReadings.get(dependencies) ?? null, counters);
-    previousReadings.set(dependencies, counters);
-    const nas = await nasUpDownCounts(dependencies.databases.platform);
-    const payments = await countPaymentsSince(
-      dependencies.databases.platform,
-      (tenantId) => dependencies.databases.forTenant(tenantId),
-      nowMs - PAYMENTS_WINDOW_MS,
-      nowMs,
+    const { view, counters } = await readPlatformLive(
+      dependencies,
+      previousReadings.get(dependencies) ?? null,
     );
-    return respond({
-      at: nowMs,
-      onlineClients: counters.openSessions,
-      ...rates,
-      nas: { total: nas.total, up: nas.total - nas.down, down: nas.down },
-      paymentsPerMinute: payments,
-    });
+    previousReadings.set(dependencies, counters);
+    return respond(view);
   },
 });
 

@@ -2,6 +2,11 @@
 // reason (rates between two readings of the AAA server's Prometheus counters), NAS up/down and
 // payments per minute.
 import type { SqlDatabase } from '@kiunga/schemas';
+import type { ApiDependencies } from '../../kernel/dependencies';
+import { nasUpDownCounts } from './store';
+
+/** "Payments per minute": those received in the last minute. */
+const PAYMENTS_WINDOW_MS = 60_000;
 
 /** What is read from one Prometheus text: summed over tenants. */
 export interface RadiusCounters {
@@ -88,4 +93,40 @@ export async function countPaymentsSince(
     total += Number(row?.total ?? 0);
   }
   return total;
+}
+
+/** The live view as GET /api/v1/platform/live and its WebSocket send it. */
+export interface PlatformLiveView extends RadiusRates {
+  readonly at: number;
+  readonly onlineClients: number;
+  readonly nas: { readonly total: number; readonly up: number; readonly down: number };
+  readonly paymentsPerMinute: number;
+}
+
+/**
+ * Reads the view now, with rates since `previous` (the caller's last reading: each reader keeps its
+ * own, so the HTTP route and the feed do not shorten each other's intervals). Answers the view and
+ * this reading, to pass back next time.
+ */
+export async function readPlatformLive(
+  dependencies: Pick<ApiDependencies, 'aaa' | 'clock' | 'databases'>,
+  previous: RadiusCounters | null,
+): Promise<{ view: PlatformLiveView; counters: RadiusCounters }> {
+  const nowMs = dependencies.clock.now();
+  const counters = readRadiusCounters(await dependencies.aaa.metricsText(), nowMs);
+  const nas = await nasUpDownCounts(dependencies.databases.platform);
+  const payments = await countPaymentsSince(
+    dependencies.databases.platform,
+    (tenantId) => dependencies.databases.forTenant(tenantId),
+    nowMs - PAYMENTS_WINDOW_MS,
+    nowMs,
+  );
+  const view: PlatformLiveView = {
+    at: nowMs,
+    onlineClients: counters.openSessions,
+    ...radiusRates(previous, counters),
+    nas: { total: nas.total, up: nas.total - nas.down, down: nas.down },
+    paymentsPerMinute: payments,
+  };
+  return { view, counters };
 }

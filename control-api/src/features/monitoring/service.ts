@@ -1,7 +1,7 @@
 // Router health: the per-ISP quiet threshold, a NAS's health view, and the every-minute job that polls
 // NAS with SNMP (a few at a time, each poll bounded) and raises or clears quiet-NAS alerts, texting
 // the owner of a Tier 2 ISP through the notifications outbox.
-import { readTenantSetting, type SqlDatabase, writeTenantSetting } from '@kiunga/schemas';
+import { readTenantSetting, type SqlDatabase, servedTenantIds, writeTenantSetting } from '@kiunga/schemas';
 import {
   pollNasHealth,
   type SnmpHealthSample,
@@ -13,6 +13,7 @@ import {
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { tenantFeatures } from '../../kernel/middleware/require-feature';
 import { nairobiDateTime } from '../shared/nairobi-time';
+import { METERING_SETTLE_MS } from '../usage/metering.job';
 import {
   assessNasHealth,
   decideNasAlert,
@@ -27,6 +28,7 @@ import {
 import {
   allNasHealthRows,
   applyNasAlertDecision,
+  followNasAccounting,
   lastAccountingAtOf,
   type NasHealthRow,
   pollTargets,
@@ -78,6 +80,8 @@ export interface NasHealthOutput extends NasHealthView {
   snmpSettings: { port: number; version: string } | null;
   lastSnmpError: string | null;
   isAlertRaised: boolean;
+  /** When the open quiet alert was raised; null with none open. */
+  alertRaisedAt: number | null;
   throughput: Array<{ name: string; inBitsPerSecond: number; outBitsPerSecond: number }>;
 }
 
@@ -102,6 +106,7 @@ export async function nasHealthOf(
         : null,
     lastSnmpError: row.lastSnmpErrorKind,
     isAlertRaised: alert?.isRaised === true,
+    alertRaisedAt: alert?.isRaised === true ? alert.raisedAtMs : null,
     throughput: last && previous ? interfaceThroughput(previous, last) : [],
   };
 }
@@ -208,11 +213,26 @@ async function textOwner(
   );
 }
 
-/** The every-minute job: poll, then judge. */
+/**
+ * Each served ISP's NAS last-accounting times, from the accounting log's rows since the last run
+ * (the AAA server's durable log, read after the fact: its writer is not touched).
+ */
+export async function followAccountingOfAllNas(dependencies: ApiDependencies): Promise<number> {
+  const settledBeforeMs = dependencies.clock.now() - METERING_SETTLE_MS;
+  let updated = 0;
+  for (const tenantId of await servedTenantIds(dependencies.databases.platform)) {
+    if (!(await dependencies.databases.hasTenant(tenantId))) continue;
+    updated += await followNasAccounting(dependencies.databases.forTenant(tenantId), settledBeforeMs);
+  }
+  return updated;
+}
+
+/** The every-minute job: poll, follow accounting, then judge. */
 export async function runNasMonitoring(dependencies: ApiDependencies, poll?: PollNas) {
   const polls = await pollAllNas(dependencies, poll);
+  const accountingNas = await followAccountingOfAllNas(dependencies);
   const alerts = await updateNasAlerts(dependencies);
-  return { ...polls, ...alerts };
+  return { ...polls, accountingNas, ...alerts };
 }
 
 /** What PATCH /api/v1/nas/<id> takes besides the NAS fields: `snmp` (null turns polling off). */

@@ -152,17 +152,80 @@ export async function recordPollFailure(
   ]);
 }
 
+/** The usage_meter_cursor row naming where the router health job stands in accounting_log. */
+export const NAS_ACCOUNTING_CURSOR_NAME = 'nas_last_accounting';
+/** Rows per GROUP BY: one batch is read in tens of milliseconds, outside any write transaction. */
+const FOLLOW_BATCH_ROWS = 100_000;
+/** Batches per tenant per run (3,000,000 rows, 2.5 minutes at 20,000 records/s): a backlog is caught up over runs. */
+const FOLLOW_BATCHES_PER_RUN_MAX = 30;
+
+interface FollowedNasRow {
+  nasId: string;
+  lastAt: number;
+  settledId: number | null;
+  lastId: number;
+  rowCount: number;
+}
+
 /**
- * When the NAS's last accounting reached its ISP: the latest update of any of its sessions. (The
- * README's per-batch upsert by the AAA accounting writer is not wired; this reads the sessions the
- * writer already keeps, by the (nas_id, acct_session_id) index.)
+ * Moves each NAS's last accounting time forward from the accounting_log rows after the cursor: the
+ * new rows are grouped by NAS in batches by primary key (read outside a transaction, so the AAA
+ * writer is never held up), then one short transaction upserts each NAS's latest time (only
+ * forward) and the cursor. The cursor stops at the last row received before `settledBeforeMs` (a
+ * PostgreSQL row with a lower id can still commit until then); rows after it are read again next
+ * time, which changes nothing. Answers the number of NAS updated.
  */
+export async function followNasAccounting(tenant: SqlDatabase, settledBeforeMs: number): Promise<number> {
+  const cursor = await tenant.get<{ lastLogId: number }>(
+    'SELECT last_log_id AS "lastLogId" FROM usage_meter_cursor WHERE name = ?',
+    [NAS_ACCOUNTING_CURSOR_NAME],
+  );
+  const latestByNas = new Map<string, number>();
+  let settledId = Number(cursor?.lastLogId ?? 0);
+  let afterId = settledId;
+  for (let batch = 0; batch < FOLLOW_BATCHES_PER_RUN_MAX; batch += 1) {
+    const groups = await tenant.all<FollowedNasRow>(
+      `SELECT nas_id AS "nasId", MAX(received_at) AS "lastAt",
+              MAX(CASE WHEN received_at < ? THEN id END) AS "settledId", MAX(id) AS "lastId", COUNT(*) AS "rowCount"
+         FROM (SELECT id, nas_id, received_at FROM accounting_log WHERE id > ? ORDER BY id LIMIT ?) batch
+        GROUP BY nas_id`,
+      [settledBeforeMs, afterId, FOLLOW_BATCH_ROWS],
+    );
+    let rows = 0;
+    for (const group of groups) {
+      const lastAt = Number(group.lastAt);
+      latestByNas.set(group.nasId, Math.max(latestByNas.get(group.nasId) ?? lastAt, lastAt));
+      if (group.settledId !== null) settledId = Math.max(settledId, Number(group.settledId));
+      afterId = Math.max(afterId, Number(group.lastId));
+      rows += Number(group.rowCount);
+    }
+    if (rows < FOLLOW_BATCH_ROWS) break;
+  }
+  await tenant.transaction(async (transaction) => {
+    for (const [nasId, lastAt] of latestByNas) {
+      await transaction.run(
+        `INSERT INTO nas_last_accounting (nas_id, last_accounting_at) VALUES (?, ?)
+         ON CONFLICT (nas_id) DO UPDATE SET last_accounting_at = excluded.last_accounting_at
+          WHERE excluded.last_accounting_at > nas_last_accounting.last_accounting_at`,
+        [nasId, lastAt],
+      );
+    }
+    await transaction.run(
+      `INSERT INTO usage_meter_cursor (name, last_log_id, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET last_log_id = excluded.last_log_id, updated_at = excluded.updated_at`,
+      [NAS_ACCOUNTING_CURSOR_NAME, settledId, settledBeforeMs],
+    );
+  });
+  return latestByNas.size;
+}
+
+/** When the NAS's last accounting record reached its ISP (as the router health job last followed the log). */
 export async function lastAccountingAtOf(tenant: SqlDatabase, nasId: string): Promise<number | null> {
-  const row = await tenant.get<{ lastAt: number | null }>(
-    'SELECT MAX(updated_at) AS "lastAt" FROM sessions WHERE nas_id = ?',
+  const row = await tenant.get<{ lastAt: number }>(
+    'SELECT last_accounting_at AS "lastAt" FROM nas_last_accounting WHERE nas_id = ?',
     [nasId],
   );
-  return row?.lastAt === null || row?.lastAt === undefined ? null : Number(row.lastAt);
+  return row === undefined ? null : Number(row.lastAt);
 }
 
 interface AlertRow {

@@ -42,6 +42,8 @@ export function NasPage(props: {
               header: '',
               cell: (nas) => (
                 <>
+                  <a href={`/isp/nas/${nas.id}/health`}>Health</a>
+                  {' · '}
                   <a href={`/isp/nas/${nas.id}/script`}>RouterOS script</a>
                   {props.canWrite ? (
                     <>

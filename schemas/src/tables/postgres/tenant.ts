@@ -29,4 +29,5 @@ export const {
   accountingConnections,
   accountingOauthStates,
   accountingSyncLog,
+  nasLastAccounting,
 } = derivePostgresTables(sqliteTenantTables);

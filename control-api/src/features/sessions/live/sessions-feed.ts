@@ -1,13 +1,20 @@
 // WebSocket /api/v1/sessions/live: an ISP's live sessions, pushed on connect and whenever they
 // change. One timer looks at every watched ISP (one AAA listing per ISP, however many viewers);
 // another pings the sockets, drops dead peers and re-checks that each viewer may still look.
-import type { IncomingMessage, Server } from 'node:http';
-import { STATUS_CODES } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { KiungaError } from '@kiunga/schemas';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ApiDependencies } from '../../../kernel/dependencies';
 import { PAGE_LIMIT_DEFAULT } from '../../../kernel/pagination';
+import { tenantIdOf } from '../../../kernel/tenant-access';
+import {
+  closeFeedSockets,
+  pingViewers,
+  refuse,
+  refuseWith,
+  type UpgradeRouter,
+} from '../../../kernel/ws-upgrade';
 import { advanceInterimMarks, type InterimMark, nasLiveTotals } from '../../monitoring/live-throughput';
 import { allLiveSessions, liveSessionsSnapshotOf } from '../service';
 import { type CoalescingSender, coalescingSender } from './back-pressure';
@@ -51,8 +58,8 @@ export interface SessionsFeed {
   stop(): Promise<void>;
 }
 
-export function startSessionsFeed(server: Server, dependencies: ApiDependencies): SessionsFeed {
-  const gate = createUpgradeGate(dependencies);
+export function startSessionsFeed(upgrades: UpgradeRouter, dependencies: ApiDependencies): SessionsFeed {
+  const gate = createUpgradeGate(dependencies, { permission: 'sessions.read', scopeOf: tenantIdOf });
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: INCOMING_MESSAGE_BYTES_MAX });
   const viewers = new Map<WebSocket, Viewer>();
   const rooms = new Map<string, TenantRoom>();
@@ -124,7 +131,6 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
   };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
     void admitUpgrade({ request, socket, head, gate }).catch((error: unknown) => {
       dependencies.logger.error({ err: error }, 'live feed upgrade failed');
       refuseWith(socket, new KiungaError('internal_error'));
@@ -138,14 +144,11 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
     gate: UpgradeGate;
   }) => {
     const { request, socket, head } = upgrade;
-    if (pathOf(request.url) !== LIVE_SESSIONS_PATH) {
-      return refuseWith(socket, new KiungaError('not_found', `No WebSocket at ${pathOf(request.url)}.`));
-    }
     if (isStopping)
       return refuseWith(socket, new KiungaError('service_unavailable', 'The server is stopping.'));
     const outcome = await upgrade.gate.check(request);
     if ('refusal' in outcome) return refuse(socket, outcome.refusal.status, outcome.refusal.body);
-    const { tenantId, principal } = outcome.grant;
+    const { scope: tenantId, principal } = outcome.grant;
     const admission = admitConnection(
       { tenantConnections: rooms.get(tenantId)?.sockets.size ?? 0, allConnections: viewers.size },
       { perTenantMax: CONNECTIONS_PER_TENANT_MAX, overallMax: CONNECTIONS_MAX },
@@ -186,26 +189,17 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
     }
   };
 
-  const ping = async () => {
-    for (const [socket, viewer] of viewers) {
-      if (!viewer.isAlive) {
-        socket.terminate();
-        forget(socket);
-        continue;
-      }
-      viewer.isAlive = false;
-      socket.ping();
-      // A revoked session, an expired token or a lost permission ends the feed too.
+  const ping = () =>
+    pingViewers(viewers, forget, async (viewer) => {
       const outcome = await gate.check(viewer.request);
-      const isStillAllowed =
+      return (
         'grant' in outcome &&
-        outcome.grant.tenantId === viewer.tenantId &&
-        outcome.grant.principal.id === viewer.principalId;
-      if (!isStillAllowed) socket.close(1008, 'Access ended');
-    }
-  };
+        outcome.grant.scope === viewer.tenantId &&
+        outcome.grant.principal.id === viewer.principalId
+      );
+    });
 
-  server.on('upgrade', onUpgrade);
+  upgrades.register(LIVE_SESSIONS_PATH, onUpgrade);
   const pollTimer = setInterval(poll, POLL_INTERVAL_MS);
   const pingTimer = setInterval(() => {
     ping().catch((error: unknown) => dependencies.logger.error({ err: error }, 'live feed ping failed'));
@@ -216,47 +210,11 @@ export function startSessionsFeed(server: Server, dependencies: ApiDependencies)
       isStopping = true;
       clearInterval(pollTimer);
       clearInterval(pingTimer);
-      server.off('upgrade', onUpgrade);
+      upgrades.unregister(LIVE_SESSIONS_PATH);
       const open = [...viewers.keys()];
-      for (const socket of open) socket.close(1001, 'Server stopping');
-      await waitUntil(() => open.every((socket) => socket.readyState === socket.CLOSED), STOP_GRACE_MS);
-      for (const socket of open) socket.terminate();
       viewers.clear();
       rooms.clear();
-      await new Promise<void>((resolve) => webSockets.close(() => resolve()));
+      await closeFeedSockets(webSockets, open, STOP_GRACE_MS);
     },
   };
-}
-
-function pathOf(url: string | undefined): string {
-  const path = (url ?? '/').split('?')[0] ?? '/';
-  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
-}
-
-/** Refusals decided here (path, caps, stopping) in the API's one error shape. */
-function refuseWith(socket: Duplex, error: KiungaError): void {
-  refuse(socket, error.httpStatus, JSON.stringify({ error: { code: error.code, message: error.message } }));
-}
-
-/** An upgrade refused is answered as HTTP (status and JSON error) before the socket is closed. */
-function refuse(socket: Duplex, status: number, body: string): void {
-  if (socket.destroyed) return;
-  const head = [
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
-    'Content-Type: application/json; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'Connection: close',
-  ].join('\r\n');
-  socket.end(`${head}\r\n\r\n${body}`, () => socket.destroy());
-}
-
-function waitUntil(isDone: () => boolean, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const deadline = Date.now() + timeoutMs;
-    const check = () => {
-      if (isDone() || Date.now() >= deadline) return resolve();
-      setTimeout(check, 20);
-    };
-    check();
-  });
 }

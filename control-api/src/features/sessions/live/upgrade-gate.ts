@@ -1,19 +1,27 @@
 // Who may open a live feed: the upgrade request passes the same authentication and permission
-// middlewares as GET /api/v1/sessions (reused, not copied), plus an Origin check for cookies.
+// middlewares as the feed's HTTP twin (GET /api/v1/sessions, GET /api/v1/platform/live; reused, not
+// copied), plus an Origin check for cookies. The grant's scope is the feed's room: the ISP for the
+// sessions feed, the platform for the operator's live view.
 import type { IncomingMessage } from 'node:http';
 import { KiungaError } from '@kiunga/schemas';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { apiErrorHandler } from '../../../app';
-import type { Principal } from '../../../identity/permissions';
+import type { Permission, Principal } from '../../../identity/permissions';
 import type { ApiDependencies, AppEnv } from '../../../kernel/dependencies';
 import { authenticate } from '../../../kernel/middleware/authenticate';
 import { requirePermission } from '../../../kernel/middleware/require-permission';
-import { tenantIdOf } from '../../../kernel/tenant-access';
 import { isAllowedOrigin } from './feed-policy';
 
 export interface Grant {
   principal: Principal;
-  tenantId: string;
+  /** Whose data the socket may receive: a tenant id, or 'platform'. */
+  scope: string;
+}
+
+export interface GateRule {
+  permission: Permission;
+  /** The grant's scope from the authenticated request; throws a KiungaError to refuse. */
+  scopeOf: (context: Context<AppEnv>) => string;
 }
 
 export type GateOutcome = { grant: Grant } | { refusal: { status: number; body: string } };
@@ -25,12 +33,12 @@ export interface UpgradeGate {
   check(request: IncomingMessage): Promise<GateOutcome>;
 }
 
-export function createUpgradeGate(dependencies: ApiDependencies): UpgradeGate {
+export function createUpgradeGate(dependencies: ApiDependencies, rule: GateRule): UpgradeGate {
   const grants = new WeakMap<Request, Grant>();
   const gate = new Hono<AppEnv>();
   gate.onError(apiErrorHandler(dependencies.logger));
-  gate.get('*', authenticate(dependencies), requirePermission('sessions.read'), (context) => {
-    const tenantId = tenantIdOf(context);
+  gate.get('*', authenticate(dependencies), requirePermission(rule.permission), (context) => {
+    const scope = rule.scopeOf(context);
     if (context.get('authMethod') === 'cookie') {
       const origin = context.req.header('origin');
       const host = context.req.header('x-upgrade-host');
@@ -41,7 +49,7 @@ export function createUpgradeGate(dependencies: ApiDependencies): UpgradeGate {
         );
       }
     }
-    grants.set(context.req.raw, { principal: context.get('principal'), tenantId });
+    grants.set(context.req.raw, { principal: context.get('principal'), scope });
     return context.body(null, 204);
   });
 
