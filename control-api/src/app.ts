@@ -21,6 +21,7 @@ import { settingsRoutes } from './features/settings/api';
 import { subscriberRoutes } from './features/subscribers/api';
 import { usageRoutes } from './features/usage/api';
 import { voucherRoutes } from './features/vouchers/api';
+import { webhookRoutes } from './features/webhooks/api';
 import { mountIdentityRoutes } from './identity/mount';
 import { authRoutes } from './identity/sign-in/api';
 import type { ApiDependencies, AppEnv } from './kernel/dependencies';
@@ -104,6 +105,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/reports', reportRoutes(options));
   api.route('/diagnostics', diagnosticsRoutes(options));
   api.route('/usage', usageRoutes(options));
+  api.route('/webhooks', webhookRoutes(options));
   api.route('/platform-billing', platformBillingRoutes(options));
   api.route('/platform/billing', platformBillingOperatorRoutes(options));
   api.route('/platform/analytics', platformAnalyticsRoutes(options));

@@ -14,6 +14,7 @@ import { ispSessionRoutes } from '../features/sessions/console';
 import { subscriberPageRoutes } from '../features/subscribers/console';
 import { ispVoucherUsageRoutes } from '../features/usage/console';
 import { ispVoucherRoutes } from '../features/vouchers/console';
+import { ispWebhookRoutes } from '../features/webhooks/console';
 import { ispAccountRoutes } from '../identity/account/console';
 import { ispApiKeyRoutes } from '../identity/api-keys/console';
 import { ispRoleRoutes } from '../identity/roles/console';
@@ -57,6 +58,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   );
   routes.route('/', ispNasRoutes(dependencies, fetchApp));
   routes.route('/', ispApiKeyRoutes(dependencies, fetchApp));
+  routes.route('/', ispWebhookRoutes(dependencies, fetchApp));
   routes.route('/', ispRoleRoutes(dependencies, fetchApp));
   routes.route('/', ispAccountRoutes(dependencies, fetchApp));
   routes.route('/', ispBillingRoutes(dependencies, fetchApp));

@@ -41,6 +41,10 @@ export interface ApiDependencies {
   jobLeases?: JobLeases;
   /** KIUNGA_REDIS_URL: sign-in and portal limits counted in Redis for every node; absent: in memory. */
   rateLimits?: RateLimitBackend;
+  /** KIUNGA_WEBHOOKS_ALLOW_PRIVATE=true: webhooks may go to loopback/private addresses over http (demo, tests). */
+  webhooksAllowPrivate?: boolean;
+  /** KIUNGA_GENIEACS_URL (+ username, password): the platform's shared TR-069 ACS; absent: none. */
+  sharedGenieAcs?: { url: string; username?: string; password?: string } | null;
   /** What /healthz asks beyond the database; absent: an embedded node running the AAA server too. */
   health?: HealthProbes;
 }

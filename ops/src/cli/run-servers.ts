@@ -63,6 +63,8 @@ export async function runServers(
     smsBaseUrl: config.smsBaseUrl,
     platformBilling: config.platformBilling,
     metricsToken: config.metricsToken,
+    webhooksAllowPrivate: config.webhooksAllowPrivate,
+    sharedGenieAcs: config.sharedGenieAcs,
     radius: {
       addresses: config.radiusPublicAddresses,
       authPort: aaa?.authPort ?? config.radiusAuthPort,

@@ -13,6 +13,7 @@ import {
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { tenantFeatures } from '../../kernel/middleware/require-feature';
 import { nairobiDateTime } from '../shared/nairobi-time';
+import { recordNasStateChange } from '../webhooks/emitters';
 import {
   assessNasHealth,
   decideNasAlert,
@@ -167,6 +168,7 @@ export async function updateNasAlerts(
     const decision = decideNasAlert(await readNasAlert(platform, row.nasId), health, nowMs);
     if (decision.action === 'none') continue;
     if (!(await applyNasAlertDecision(platform, row, decision))) continue;
+    await recordNasStateChange(tenant, row, decision.action === 'raise', nowMs);
     if (decision.action === 'raise') raised += 1;
     else cleared += 1;
     if (decision.shouldTextOwner)

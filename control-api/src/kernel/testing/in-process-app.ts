@@ -167,6 +167,8 @@ async function callApi(
 export interface TestAppOptions {
   aaa?: AaaControl;
   startMs?: number;
+  /** KIUNGA_WEBHOOKS_ALLOW_PRIVATE: webhooks to the test's own loopback receiver. */
+  webhooksAllowPrivate?: boolean;
 }
 
 function buildTestApp(opened: TestDatabases, options: TestAppOptions): TestApp {
@@ -182,6 +184,7 @@ function buildTestApp(opened: TestDatabases, options: TestAppOptions): TestApp {
     tokenKey: deriveTokenKey(masterKey),
     publicUrl: TEST_ORIGIN,
     mpesaBaseUrl: null,
+    webhooksAllowPrivate: options.webhooksAllowPrivate === true,
   };
   const app = createApp(dependencies);
   const tokenOf = (userId: string) => issueAccessToken(dependencies.tokenKey, userId, clock.now());

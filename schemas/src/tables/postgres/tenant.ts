@@ -26,4 +26,8 @@ export const {
   usageMeterSessions,
   usageMeterCursor,
   fairUseStates,
+  webhookEndpoints,
+  webhookEvents,
+  webhookDeliveries,
+  webhookAttempts,
 } = derivePostgresTables(sqliteTenantTables);
