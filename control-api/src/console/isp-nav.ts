@@ -18,6 +18,7 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/reports', label: 'Reports', permission: 'reports.read' },
   { href: '/isp/diagnostics', label: 'Why offline?', permission: 'sessions.read' },
   { href: '/isp/nas', label: 'Routers', permission: 'nas.read' },
+  { href: '/isp/cpes', label: 'Client routers', permission: 'cpes.read' },
   { href: '/isp/staff', label: 'Staff', permission: 'staff.manage' },
   { href: '/isp/roles', label: 'Roles', permission: 'staff.manage' },
   { href: '/isp/audit', label: 'Audit', permission: 'audit.read' },
@@ -33,5 +34,6 @@ export const TECH_NAV: NavItem[] = [
   { href: '/tech', label: 'New subscriber' },
   { href: '/tech/subscribers', label: 'Search' },
   { href: '/tech/diagnostics', label: 'Why offline?' },
+  { href: '/tech/cpes', label: 'Client routers' },
   { href: '/tech/account', label: 'My account' },
 ];

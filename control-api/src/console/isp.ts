@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { ispBillingRoutes } from '../billing/console';
 import { auditPageRoutes } from '../features/audit/console';
 import { ispBrandingRoutes } from '../features/branding/console';
+import { cpePageRoutes } from '../features/cpes/console';
 import { ispDashboardRoutes } from '../features/dashboard/console';
 import { diagnosticsPageRoutes } from '../features/diagnostics/console';
 import { ispNasRoutes } from '../features/nas/console';
@@ -46,6 +47,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', subscriberPageRoutes(dependencies, fetchApp));
   routes.route('/', staffPageRoutes(fetchApp, shell));
   routes.route('/', diagnosticsPageRoutes(fetchApp, { consolePath: '/isp', shell }));
+  routes.route('/', cpePageRoutes(fetchApp, { consolePath: '/isp', shell }));
   routes.route(
     '/',
     auditPageRoutes(fetchApp, {

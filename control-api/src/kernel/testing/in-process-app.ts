@@ -169,6 +169,8 @@ export interface TestAppOptions {
   startMs?: number;
   /** KIUNGA_WEBHOOKS_ALLOW_PRIVATE: webhooks to the test's own loopback receiver. */
   webhooksAllowPrivate?: boolean;
+  /** KIUNGA_GENIEACS_URL: the platform's shared TR-069 ACS (a test's GenieACS simulator). */
+  sharedGenieAcs?: { url: string; username?: string; password?: string };
 }
 
 function buildTestApp(opened: TestDatabases, options: TestAppOptions): TestApp {
@@ -185,6 +187,7 @@ function buildTestApp(opened: TestDatabases, options: TestAppOptions): TestApp {
     publicUrl: TEST_ORIGIN,
     mpesaBaseUrl: null,
     webhooksAllowPrivate: options.webhooksAllowPrivate === true,
+    sharedGenieAcs: options.sharedGenieAcs ?? null,
   };
   const app = createApp(dependencies);
   const tokenOf = (userId: string) => issueAccessToken(dependencies.tokenKey, userId, clock.now());
