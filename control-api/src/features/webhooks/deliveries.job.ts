@@ -5,13 +5,22 @@ import { servedTenantIds } from '@kiunga/schemas';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { DELIVERY_TIMEOUT_MS } from './delivery/deliver';
 import { attemptDelivery, type WebhookDependencies } from './service';
-import { claimDelivery, dueDeliveryIds, failDelivery, findDelivery, findEndpoint } from './store';
+import {
+  claimDelivery,
+  deleteFinishedBefore,
+  dueDeliveryIds,
+  failDelivery,
+  findDelivery,
+  findEndpoint,
+} from './store';
 
 export const WEBHOOK_DELIVERIES_CRON = '* * * * *';
 /** Deliveries attempted per tenant per run: at 10 s per slow receiver, one ISP holds a run 3 min at most. */
 export const WEBHOOK_DELIVERIES_PER_TENANT_PER_RUN = 20;
 /** A claim outlives its attempt (10 s) many times over; past it the sender is taken to have died. */
 export const WEBHOOK_CLAIM_LEASE_MS = 30 * DELIVERY_TIMEOUT_MS;
+/** The delivery log keeps 30 days: long enough to look into last month's complaints, bounded in size. */
+export const WEBHOOK_LOG_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface WebhookRunResult {
   delivered: number;
@@ -47,6 +56,7 @@ async function sendTenantWebhooks(
 ): Promise<{ delivered: number; failed: number }> {
   const counts = { delivered: 0, failed: 0 };
   const database = dependencies.databases.forTenant(tenantId);
+  await deleteFinishedBefore(database, dependencies.clock.now() - WEBHOOK_LOG_RETENTION_MS);
   const ids = await dueDeliveryIds(database, dependencies.clock.now(), WEBHOOK_DELIVERIES_PER_TENANT_PER_RUN);
   for (const id of ids) {
     if (!(await claimDelivery(database, id, dependencies.clock.now(), WEBHOOK_CLAIM_LEASE_MS))) continue;

@@ -258,3 +258,24 @@ export async function listUnattemptedDeliveries(
     [endpointId, limit],
   );
 }
+
+/**
+ * Finished deliveries created before `beforeMs` go, with their attempts, and events no delivery needs
+ * any more; a pending one stays (the retry window is 24 hours, far shorter than any retention).
+ */
+export async function deleteFinishedBefore(database: SqlDatabase, beforeMs: number): Promise<number> {
+  return database.transaction(async (transaction) => {
+    const finished = `SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND created_at < ?`;
+    await transaction.run(`DELETE FROM webhook_attempts WHERE delivery_id IN (${finished})`, [beforeMs]);
+    const deleted = await transaction.run(
+      `DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < ?`,
+      [beforeMs],
+    );
+    await transaction.run(
+      `DELETE FROM webhook_events WHERE created_at < ?
+         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)`,
+      [beforeMs],
+    );
+    return deleted.changes;
+  });
+}

@@ -5,15 +5,21 @@
 // ISP B never sees or redelivers ISP A's webhooks and its events never reach ISP A's receiver.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cents } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTenantInvoices } from '../../billing/store';
+import { insertMonthlySubscriber } from '../../billing/test-tenant';
 import {
   openTestApp,
   openTwoIspApp,
+  TEST_HOTSPOT_PLAN,
   type TestIsp,
   type TwoIspApp,
 } from '../../kernel/testing/in-process-app';
+import { completePurchase, createPendingPurchase, getPurchase } from '../../mpesa/purchases';
+import { runNasMonitoring } from '../monitoring/service';
 import { SIGNATURE_HEADER, verifySignature } from './core/signature';
-import { sendDueWebhooks } from './deliveries.job';
+import { sendDueWebhooks, WEBHOOK_LOG_RETENTION_MS } from './deliveries.job';
 
 interface Received {
   body: string;
@@ -192,6 +198,80 @@ describe('webhooks', () => {
     expect(verified(received[0]!, secret).isValid).toBe(true);
   });
 
+  it('reports a portal voucher sale, an invoice the billing run issued and its void, each once', async () => {
+    const second = await testApp.ispA.request('POST', '/api/v1/webhooks', {
+      url: `${receiverUrl}/money`,
+      events: ['voucher.sold', 'invoice.created', 'invoice.voided'],
+    });
+    expect(second.status).toBe(201);
+    const database = testApp.ispA.database;
+    const now = testApp.clock.now();
+    const plan = await testApp.ispA.request('POST', '/api/v1/plans', TEST_HOTSPOT_PLAN);
+    const planId = ((await plan.json()) as { id: string }).id;
+    const purchase = await createPendingPurchase(
+      database,
+      { planId, phone: '254712000001', macAddress: null, amount: cents(TEST_HOTSPOT_PLAN.priceCents) },
+      now,
+    );
+    const paid = {
+      receipt: 'SLK4HOOK01',
+      amount: cents(TEST_HOTSPOT_PLAN.priceCents),
+      phone: '254712000001',
+    };
+    await completePurchase(database, purchase, paid, now);
+    // M-Pesa repeats its callback: nothing changes, so no second event.
+    await completePurchase(database, await getPurchase(database, purchase.id), paid, now);
+    await insertMonthlySubscriber(database, {
+      id: 'sub_hooks',
+      accountNumber: 'ACC-HOOK',
+      priceCents: 150_000,
+      createdAt: now,
+    });
+    await runTenantInvoices(database, testApp.ispA.tenantId, now);
+    const invoiceId = (await database.get<{ id: string }>(
+      "SELECT id FROM invoices WHERE subscriber_id = 'sub_hooks'",
+    ))!.id;
+    expect(
+      (
+        await testApp.ispA.request('POST', `/api/v1/invoices/${invoiceId}/void`, {
+          reason: 'Issued in error',
+        })
+      ).status,
+    ).toBe(200);
+
+    received.length = 0;
+    await sendDueWebhooks(testApp.dependencies);
+    const events = received.map((delivery) => JSON.parse(delivery.body));
+    // The run bills this test's other subscriber too: look at sub_hooks's invoice and the sale.
+    const moneyEvents = events.filter(
+      (event) => event.type === 'voucher.sold' || event.data.subscriberId === 'sub_hooks',
+    );
+    expect(moneyEvents.map((event) => event.type).sort()).toEqual([
+      'invoice.created',
+      'invoice.voided',
+      'voucher.sold',
+    ]);
+    expect(moneyEvents.find((event) => event.type === 'voucher.sold').data).toMatchObject({
+      planId,
+      priceCents: TEST_HOTSPOT_PLAN.priceCents,
+      channel: 'portal',
+      phone: '254712000001',
+    });
+    expect(moneyEvents.find((event) => event.type === 'invoice.created').data).toMatchObject({
+      invoiceId,
+      subscriberId: 'sub_hooks',
+      amountCents: 150_000,
+      currency: 'KES',
+    });
+    // The first endpoint heard the portal's M-Pesa payment once (it listens to payment.received).
+    expect(
+      events.filter(
+        (event) => event.type === 'payment.received' && event.data.providerReference === 'SLK4HOOK01',
+      ),
+    ).toHaveLength(1);
+    await testApp.ispA.request('DELETE', `/api/v1/webhooks/${((await second.json()) as { id: string }).id}`);
+  });
+
   it('keeps ISP B out of ISP A’s webhooks, and ISP B’s events away from ISP A’s receiver', async () => {
     const isp = testApp.ispB;
     expect(
@@ -229,5 +309,40 @@ describe('webhooks', () => {
     expect(detail).toContain('subscriber.suspended');
     expect(detail).toContain('HTTP 500');
     expect(detail).toContain('Send again');
+  });
+
+  it('reports a router gone silent (nas.down) from the NAS monitor', async () => {
+    const endpoint = await testApp.ispA.request('POST', '/api/v1/webhooks', {
+      url: `${receiverUrl}/network`,
+      events: ['nas.down', 'nas.up'],
+    });
+    expect(endpoint.status).toBe(201);
+    const nas = await testApp.ispA.request('POST', '/api/v1/nas', {
+      name: 'Kibera hill',
+      ipAddress: '10.40.0.1',
+    });
+    const nasId = ((await nas.json()) as { id: string }).id;
+    // Without SNMP a router is judged on accounting: silent past the default threshold, it is down.
+    testApp.clock.advance(11 * 60_000);
+    expect(await runNasMonitoring(testApp.dependencies)).toMatchObject({ raised: 1 });
+    received.length = 0;
+    await sendDueWebhooks(testApp.dependencies);
+    expect(received.map((delivery) => JSON.parse(delivery.body))).toMatchObject([
+      {
+        type: 'nas.down',
+        tenantId: testApp.ispA.tenantId,
+        data: { nasId, name: 'Kibera hill', ipAddress: '10.40.0.1' },
+      },
+    ]);
+  });
+
+  it('forgets finished deliveries, their attempts and events after 30 days', async () => {
+    const countOf = async (table: string) =>
+      (await testApp.ispA.database.get<{ count: number }>(`SELECT COUNT(*) AS count FROM ${table}`))?.count;
+    expect(await countOf('webhook_attempts')).toBeGreaterThan(0);
+    testApp.clock.advance(WEBHOOK_LOG_RETENTION_MS + 60_000);
+    await sendDueWebhooks(testApp.dependencies);
+    for (const table of ['webhook_attempts', 'webhook_deliveries', 'webhook_events'])
+      expect(await countOf(table), table).toBe(0);
   });
 });
