@@ -11,8 +11,7 @@ import {
 import { z } from 'zod';
 import { GenieAcsClient } from '../../integrations/genieacs/index';
 import type { ApiDependencies } from '../../kernel/dependencies';
-import { checkWebhookUrl, type DestinationPolicy } from '../webhooks/core/destination';
-import { checkedAddresses } from '../webhooks/delivery/deliver';
+import { checkedOutboundUrl, destinationPolicyOf } from '../webhooks/service';
 
 /** Sealed JSON of the ISP's own ACS. */
 const OWN_ACS_SETTING_KEY = 'genieacs.config';
@@ -98,31 +97,15 @@ export async function genieAcsSettingsOf(
   };
 }
 
-/**
- * The NBI URL as stored, checked like a webhook URL (the ISP chooses where Kiunga connects): https and
- * a public address, unless KIUNGA_WEBHOOKS_ALLOW_PRIVATE allows loopback, private addresses and http.
- */
-async function checkedAcsUrl(url: string, policy: DestinationPolicy): Promise<string> {
-  const check = checkWebhookUrl(url, policy);
-  if (!check.isAllowed) throw new KiungaError('validation_failed', `GenieACS URL refused: ${check.reason}.`);
-  if (check.address === null) {
-    try {
-      await checkedAddresses(check.hostname, policy);
-    } catch (error) {
-      throw new KiungaError('validation_failed', `GenieACS URL refused: ${(error as Error).message}.`);
-    }
-  }
-  return check.url.toString().replace(/\/+$/, '');
-}
-
 export async function saveGenieAcsSettings(
   dependencies: AcsDependencies & Pick<ApiDependencies, 'clock' | 'webhooksAllowPrivate'>,
   database: SqlDatabase,
   input: GenieAcsSettingsInput,
 ): Promise<GenieAcsSettingsView> {
-  const url = await checkedAcsUrl(input.url, {
-    isPrivateAllowed: dependencies.webhooksAllowPrivate === true,
-  });
+  // The ISP chooses where Kiunga connects: checked like a webhook URL (https, public address, unless
+  // KIUNGA_WEBHOOKS_ALLOW_PRIVATE); no trailing slash, as the client appends paths.
+  const checked = await checkedOutboundUrl(input.url, destinationPolicyOf(dependencies), 'GenieACS URL');
+  const url = checked.replace(/\/+$/, '');
   const existing = await readOwnAcs(dependencies.secretBox, database);
   const username = input.username ?? null;
   const password = username === null ? null : (input.password ?? existing?.password ?? null);

@@ -74,15 +74,22 @@ function toOutput(row: EndpointRow): WebhookEndpointOutput {
   };
 }
 
-/** The URL as stored, or validation_failed saying why it is refused (scheme, credentials, address). */
-async function checkedUrl(url: string, policy: DestinationPolicy): Promise<string> {
+/**
+ * A URL an ISP gives Kiunga to call (a webhook, its GenieACS) as stored, or validation_failed saying why
+ * it is refused: scheme, credentials, or an address the SSRF policy forbids (resolved now, to tell at once).
+ */
+export async function checkedOutboundUrl(
+  url: string,
+  policy: DestinationPolicy,
+  what: string,
+): Promise<string> {
   const check = checkWebhookUrl(url, policy);
-  if (!check.isAllowed) throw new KiungaError('validation_failed', `Webhook URL refused: ${check.reason}.`);
+  if (!check.isAllowed) throw new KiungaError('validation_failed', `${what} refused: ${check.reason}.`);
   if (check.address === null) {
     try {
       await checkedAddresses(check.hostname, policy);
     } catch (error) {
-      throw new KiungaError('validation_failed', `Webhook URL refused: ${(error as Error).message}.`);
+      throw new KiungaError('validation_failed', `${what} refused: ${(error as Error).message}.`);
     }
   }
   return check.url.toString();
@@ -100,7 +107,7 @@ export async function createEndpoint(
   input: EndpointInput,
   audit: Auditor,
 ): Promise<{ id: string; secret: string }> {
-  const url = await checkedUrl(input.url, destinationPolicyOf(dependencies));
+  const url = await checkedOutboundUrl(input.url, destinationPolicyOf(dependencies), 'Webhook URL');
   const nowMs = dependencies.clock.now();
   const secret = newWebhookSecret();
   const id = newEndpointId();
@@ -137,7 +144,9 @@ export async function editEndpoint(
   const next: EndpointRow = {
     ...current,
     url:
-      patch.url === undefined ? current.url : await checkedUrl(patch.url, destinationPolicyOf(dependencies)),
+      patch.url === undefined
+        ? current.url
+        : await checkedOutboundUrl(patch.url, destinationPolicyOf(dependencies), 'Webhook URL'),
     events: patch.events === undefined ? current.events : JSON.stringify(patch.events),
     isActive: patch.isActive ?? current.isActive,
     description: patch.description ?? current.description,

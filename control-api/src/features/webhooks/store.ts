@@ -199,19 +199,11 @@ export async function failDelivery(database: SqlDatabase, id: string, reason: st
   );
 }
 
-export interface AttemptLogRow {
+/** One row of the delivery log: the attempt, its event, and where its delivery stands now. */
+export interface AttemptLogRow extends Omit<AttemptRecord, 'endpointId'> {
   id: number;
-  deliveryId: string;
   eventId: string;
   eventType: string;
-  attempt: number;
-  trigger: 'scheduled' | 'manual';
-  attemptedAt: number;
-  outcome: 'delivered' | 'failed' | 'refused';
-  statusCode: number | null;
-  durationMs: number | null;
-  error: string | null;
-  responseExcerpt: string | null;
   deliveryStatus: 'pending' | 'delivered' | 'failed';
   nextAttemptAt: number | null;
 }
