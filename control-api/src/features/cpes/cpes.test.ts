@@ -226,6 +226,22 @@ describe("an ISP's own GenieACS", () => {
     expect(rebootsOf()).toHaveLength(rebootsBefore + 1);
     const after = await testApp.page(session, rebooted.location!);
     expect(after.html).toContain('Reboot: done by the router.');
+
+    // A technician installing a router records its serial number on the new subscriber.
+    const created = await testApp.page(session, '/tech/subscribers', {
+      planId,
+      username: 'kamau',
+      fullName: 'Kamau',
+      cpeSerialNumber: '22251A0001234',
+    });
+    expect(created.status).toBe(201);
+    const kamau = await testApp.ispA.database.get<{ id: string }>(
+      "SELECT id FROM subscribers WHERE username = 'kamau'",
+    );
+    const offline = await jsonBody<{ subscriberId: string | null }>(
+      await testApp.ispA.request('GET', cpePath(TR098_OFFLINE_ID)),
+    );
+    expect(offline.subscriberId).toBe(kamau!.id);
   });
 });
 
