@@ -14,6 +14,8 @@ const PROCESS_TESTS_BESIDE_CODE = [
   'control-api/src/features/backups/backup-job.postgres.test.ts',
   'control-api/src/features/sms-campaigns/core/gateway-results.test.ts',
   'control-api/src/features/webhooks/delivery/deliver.test.ts',
+  'control-api/src/features/webhooks/webhooks.test.ts',
+  'control-api/src/features/cpes/cpes.test.ts',
   'control-api/src/integrations/genieacs/client.test.ts',
   'control-api/src/kernel/health.test.ts',
   'control-api/src/kernel/job-lease.test.ts',

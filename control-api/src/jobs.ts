@@ -9,6 +9,7 @@ import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notific
 import { METERING_CRON, meterUsage } from './features/usage/metering.job';
 import { applyUsageRetention, USAGE_RETENTION_CRON } from './features/usage/retention.job';
 import { expireVouchers } from './features/vouchers/expire-vouchers.job';
+import { sendDueWebhooks, WEBHOOK_DELIVERIES_CRON } from './features/webhooks/deliveries.job';
 import type { ApiDependencies } from './kernel/dependencies';
 import { createInProcessJobLeases, runLeased } from './kernel/job-lease';
 import { C2B_REGISTRATION_RETRY_MS, registerPendingC2bUrls } from './mpesa/c2b-registration';
@@ -64,6 +65,11 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
       NOTIFICATIONS_CRON,
       run('notifications', () => sendPendingNotifications(dependencies)),
       { noOverlap: true, name: 'notifications' },
+    ),
+    cron.schedule(
+      WEBHOOK_DELIVERIES_CRON,
+      run('webhook_deliveries', () => sendDueWebhooks(dependencies)),
+      { noOverlap: true, name: 'webhook_deliveries' },
     ),
     cron.schedule(
       NAS_MONITORING_CRON,

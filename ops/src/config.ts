@@ -100,6 +100,12 @@ const environmentSchema = z.object({
   KIUNGA_XERO_TOKEN_URL: z.string().url().optional(),
   /** Bearer token for GET /metrics; unset: /metrics answers 404. */
   KIUNGA_METRICS_TOKEN: metricsToken.optional(),
+  /** Demo and tests only: webhooks may go to loopback and private addresses, over plain http too. */
+  KIUNGA_WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  /** The platform's shared GenieACS (its NBI, e.g. http://acs:7557); ISPs without their own ACS use it. */
+  KIUNGA_GENIEACS_URL: z.string().url().optional(),
+  KIUNGA_GENIEACS_USERNAME: z.string().min(1).optional(),
+  KIUNGA_GENIEACS_PASSWORD: z.string().min(1).optional(),
   KIUNGA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the daily backup job writes (a folder on another disk or mount); unset: no scheduled backups. */
   KIUNGA_BACKUP_DIR: z.string().min(1).optional(),
@@ -150,6 +156,10 @@ export interface KiungaConfig {
   metricsToken: string | null;
   /** KIUNGA_QUICKBOOKS_* / KIUNGA_XERO_*: null per vendor when its keys are not set (not offered to ISPs). */
   accounting: AccountingConfig;
+  /** KIUNGA_WEBHOOKS_ALLOW_PRIVATE=true (demo, tests). */
+  webhooksAllowPrivate: boolean;
+  /** KIUNGA_GENIEACS_URL (+ username, password): the platform's shared ACS; null = none. */
+  sharedGenieAcs: { url: string; username?: string; password?: string } | null;
   /** KIUNGA_BACKUP_DIR, resolved; null = the backup job does not run. */
   backupDir: string | null;
   /** KIUNGA_BACKUP_KEEP: finished backups the job keeps. */
@@ -204,6 +214,14 @@ export function readConfig(
     },
     trustedProxies: new Set(values.KIUNGA_TRUSTED_PROXIES.map(normalizeAddress)),
     metricsToken: values.KIUNGA_METRICS_TOKEN ?? null,
+    webhooksAllowPrivate: values.KIUNGA_WEBHOOKS_ALLOW_PRIVATE === 'true',
+    sharedGenieAcs: values.KIUNGA_GENIEACS_URL
+      ? {
+          url: values.KIUNGA_GENIEACS_URL,
+          ...(values.KIUNGA_GENIEACS_USERNAME ? { username: values.KIUNGA_GENIEACS_USERNAME } : {}),
+          ...(values.KIUNGA_GENIEACS_PASSWORD ? { password: values.KIUNGA_GENIEACS_PASSWORD } : {}),
+        }
+      : null,
     backupDir: values.KIUNGA_BACKUP_DIR ? resolve(values.KIUNGA_BACKUP_DIR) : null,
     backupKeep: values.KIUNGA_BACKUP_KEEP,
   };

@@ -115,6 +115,16 @@ export const errorCatalogue = {
     status: 502,
     message: 'The accounting package did not answer. Try again in a few minutes.',
   },
+  // TR-069 through GenieACS (issue 14).
+  genieacs_not_configured: {
+    status: 409,
+    message:
+      'No TR-069 server (GenieACS) is set up for this ISP: add its address on the Client routers page, or ask the platform.',
+  },
+  genieacs_unavailable: {
+    status: 502,
+    message: 'The TR-069 server (GenieACS) did not answer as expected. Try again shortly.',
+  },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   service_unavailable: { status: 503, message: 'The service is not ready yet.' },
   session_store_unavailable: {

@@ -2,6 +2,7 @@
 // back a credit balance. Each is one ledger transfer written in the transaction that re-derives
 // the account, and repeating the same request changes nothing more.
 import { type Cents, formatKsh, KiungaError, type SqlDatabase } from '@kiunga/schemas';
+import { recordInvoiceVoided } from '../features/webhooks/emitters';
 import { LedgerAccount, type ManualPaymentMethod, receivingAccountFor } from '../ledger/accounts';
 import { postTransfers } from '../ledger/ledger';
 import { refundTransfer, voidInvoiceTransfer } from './core/payments';
@@ -39,7 +40,9 @@ export function voidInvoice(database: SqlDatabase, invoiceId: string, nowMs: num
     }
     await postTransfers(transaction, [transfer]);
     await refreshSubscriberAccount(transaction, row.subscriberId, nowMs);
-    return { invoice: await getInvoice(transaction, invoiceId), isDuplicate: false };
+    const invoice = await getInvoice(transaction, invoiceId);
+    await recordInvoiceVoided(transaction, invoice, nowMs);
+    return { invoice, isDuplicate: false };
   });
 }
 

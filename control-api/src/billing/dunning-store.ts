@@ -1,6 +1,7 @@
 // Dunning against the tenant's database: which subscribers to look at, what the pure policy says is due, and
 // carrying out an action once (its key is the primary key of dunning_actions) with its outbox row.
 import { formatKsh, KiungaError, type SqlDatabase } from '@kiunga/schemas';
+import { recordSubscriberReactivated, recordSubscriberSuspended } from '../features/webhooks/emitters';
 import { LedgerAccount } from '../ledger/accounts';
 import { formatLocalDate, localDateOf } from './core/calendar';
 import { type DunningAction, dunningActions, dunningInvoicesOf } from './core/dunning';
@@ -90,13 +91,15 @@ export function applyDunningAction(
         action.subscriberId,
       ]);
       await setSuspendedByKey(transaction, action.subscriberId, action.key, nowMs);
+      await recordSubscriberSuspended(transaction, action.subscriberId, 'unpaid', nowMs);
     }
     if (action.action === 'reactivate') {
       // Only a billing suspension is lifted here; staff suspensions stay.
-      await transaction.run(
+      const lifted = await transaction.run(
         `UPDATE subscribers SET status = 'active', updated_at = ? WHERE id = ? AND status = 'suspended'`,
         [nowMs, action.subscriberId],
       );
+      if (lifted.changes === 1) await recordSubscriberReactivated(transaction, action.subscriberId, nowMs);
       await setSuspendedByKey(transaction, action.subscriberId, null, nowMs);
     }
     await queueNotification(transaction, action, account, nowMs);

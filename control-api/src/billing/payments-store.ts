@@ -1,6 +1,7 @@
 // Payments staff record (cash, bank) and C2B payments staff assign: one payments row and one
 // ledger transfer in one transaction, idempotent by the client's key or the payment id.
 import { type Cents, KiungaError, newId, type SqlDatabase } from '@kiunga/schemas';
+import { recordPaymentReceived } from '../features/webhooks/emitters';
 import { LedgerAccount, type ManualPaymentMethod, receivingAccountFor } from '../ledger/accounts';
 import { postTransfers } from '../ledger/ledger';
 import { paymentTransferId } from './core/payments';
@@ -95,6 +96,17 @@ export function recordManualPayment(
       },
     ]);
     await refreshSubscriberAccount(transaction, input.subscriberId, nowMs);
+    await recordPaymentReceived(
+      transaction,
+      {
+        paymentId: id,
+        subscriberId: input.subscriberId,
+        amountCents: input.amountCents,
+        method: input.method,
+        providerReference: input.reference,
+      },
+      nowMs,
+    );
     return { payment: await getPayment(transaction, id), isDuplicate: false };
   });
 }

@@ -3,6 +3,7 @@
 // ledger_entries, posted through the one ledger (ledger/ledger.ts) in the same transaction; invoices.status and
 // subscribers.expires_at are caches re-derived from the ledger after each change.
 import { type Cents, cents, type SqlDatabase } from '@kiunga/schemas';
+import { recordInvoiceCreated } from '../features/webhooks/emitters';
 import { LedgerAccount, loadAccountTransfers, postTransfers, type Transfer } from '../ledger/ledger';
 import { wholeDaysBetween } from './core/calendar';
 import type { Cycle, CycleRule } from './core/cycles';
@@ -238,6 +239,7 @@ async function insertInvoice(database: SqlDatabase, invoice: Invoice, nowMs: num
       JSON.stringify(invoice.lines),
     ],
   );
+  await recordInvoiceCreated(database, invoice, nowMs);
 }
 
 interface InvoiceDatesRow {

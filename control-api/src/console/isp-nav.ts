@@ -19,12 +19,14 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/reports', label: 'Reports', permission: 'reports.read' },
   { href: '/isp/diagnostics', label: 'Why offline?', permission: 'sessions.read' },
   { href: '/isp/nas', label: 'Routers', permission: 'nas.read' },
+  { href: '/isp/cpes', label: 'Client routers', permission: 'cpes.read' },
   { href: '/isp/staff', label: 'Staff', permission: 'staff.manage' },
   { href: '/isp/roles', label: 'Roles', permission: 'staff.manage' },
   { href: '/isp/audit', label: 'Audit', permission: 'audit.read' },
   { href: '/isp/branding', label: 'Branding', permission: 'branding.write' },
   { href: '/isp/mpesa', label: 'M-Pesa', permission: 'settings.write' },
   { href: '/isp/api-keys', label: 'API keys', permission: 'api_keys.manage' },
+  { href: '/isp/webhooks', label: 'Webhooks', permission: 'webhooks.manage' },
   { href: '/isp/platform-account', label: 'Platform account', isOwnerOnly: true },
   { href: '/isp/account', label: 'My account' },
 ];
@@ -33,5 +35,6 @@ export const TECH_NAV: NavItem[] = [
   { href: '/tech', label: 'New subscriber' },
   { href: '/tech/subscribers', label: 'Search' },
   { href: '/tech/diagnostics', label: 'Why offline?' },
+  { href: '/tech/cpes', label: 'Client routers' },
   { href: '/tech/account', label: 'My account' },
 ];

@@ -5,6 +5,7 @@ import { ispBillingRoutes } from '../billing/console';
 import { ispAccountingRoutes } from '../features/accounting-sync/console';
 import { auditPageRoutes } from '../features/audit/console';
 import { ispBrandingRoutes } from '../features/branding/console';
+import { cpePageRoutes } from '../features/cpes/console';
 import { ispDashboardRoutes } from '../features/dashboard/console';
 import { diagnosticsPageRoutes } from '../features/diagnostics/console';
 import { ispNasHealthRoutes } from '../features/monitoring/console';
@@ -16,6 +17,7 @@ import { ispSessionRoutes } from '../features/sessions/console';
 import { subscriberPageRoutes } from '../features/subscribers/console';
 import { ispVoucherUsageRoutes } from '../features/usage/console';
 import { ispVoucherRoutes } from '../features/vouchers/console';
+import { ispWebhookRoutes } from '../features/webhooks/console';
 import { ispAccountRoutes } from '../identity/account/console';
 import { ispApiKeyRoutes } from '../identity/api-keys/console';
 import { ispRoleRoutes } from '../identity/roles/console';
@@ -47,6 +49,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', subscriberPageRoutes(dependencies, fetchApp));
   routes.route('/', staffPageRoutes(fetchApp, shell));
   routes.route('/', diagnosticsPageRoutes(fetchApp, { consolePath: '/isp', shell }));
+  routes.route('/', cpePageRoutes(fetchApp, { consolePath: '/isp', shell }));
   routes.route(
     '/',
     auditPageRoutes(fetchApp, {
@@ -60,6 +63,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispNasRoutes(dependencies, fetchApp));
   routes.route('/', ispNasHealthRoutes(dependencies, fetchApp));
   routes.route('/', ispApiKeyRoutes(dependencies, fetchApp));
+  routes.route('/', ispWebhookRoutes(dependencies, fetchApp));
   routes.route('/', ispRoleRoutes(dependencies, fetchApp));
   routes.route('/', ispAccountRoutes(dependencies, fetchApp));
   routes.route('/', ispBillingRoutes(dependencies, fetchApp));

@@ -20,6 +20,7 @@ export function subscriberInputOf(fields: Record<string, string>) {
     ...(optional('phone') ? { phone: optional('phone') } : {}),
     ...(optional('staticIp') ? { staticIp: optional('staticIp') } : {}),
     ...(optional('macAddress') ? { macAddress: optional('macAddress') } : {}),
+    ...(optional('cpeSerialNumber') ? { cpeSerialNumber: optional('cpeSerialNumber') } : {}),
   };
 }
 

@@ -71,6 +71,10 @@ export function SubscriberCreateForm(props: {
             value={draft?.macAddress ?? ''}
           />
         </div>
+        <div>
+          <label for="cpeSerialNumber">Router serial number (TR-069, optional)</label>
+          <input id="cpeSerialNumber" name="cpeSerialNumber" value={draft?.cpeSerialNumber ?? ''} />
+        </div>
       </div>
       <button type="submit">Create subscriber</button>
     </form>

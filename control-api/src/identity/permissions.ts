@@ -27,6 +27,9 @@ export const ispPermissions = [
   'billing.read',
   'billing.write',
   'reports.read',
+  'webhooks.manage',
+  'cpes.read',
+  'cpes.manage',
 ] as const;
 
 export type PlatformPermission = (typeof platformPermissions)[number];

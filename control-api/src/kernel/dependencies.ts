@@ -44,6 +44,10 @@ export interface ApiDependencies {
   rateLimits?: RateLimitBackend;
   /** KIUNGA_QUICKBOOKS_* / KIUNGA_XERO_*: the platform's accounting app keys; absent or null per vendor: not offered. */
   accounting?: AccountingConfig;
+  /** KIUNGA_WEBHOOKS_ALLOW_PRIVATE=true: webhooks may go to loopback/private addresses over http (demo, tests). */
+  webhooksAllowPrivate?: boolean;
+  /** KIUNGA_GENIEACS_URL (+ username, password): the platform's shared TR-069 ACS; absent: none. */
+  sharedGenieAcs?: { url: string; username?: string; password?: string } | null;
   /** What /healthz asks beyond the database; absent: an embedded node running the AAA server too. */
   health?: HealthProbes;
 }

@@ -1,6 +1,7 @@
 // C2B (paybill/till) payments: match the account reference the customer typed to a subscriber's
 // account number, a voucher code or a phone; keep anything else unmatched for the ISP to assign.
 import { cents, newId, normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
+import { recordPaymentReceived } from '../features/webhooks/emitters';
 import { type C2bPayment, C2bRejectionCode } from '../integrations/mpesa/index';
 import { LedgerAccount, postTransfer } from '../ledger/ledger';
 import { isMpesaReceiptRecorded } from './purchases';
@@ -112,6 +113,18 @@ export async function recordC2bPayment(
       invoiceId: null,
       atMs: nowMs,
     });
+    const subscriberId = match?.kind === 'subscriber' ? match.id : null;
+    await recordPaymentReceived(
+      transaction,
+      {
+        paymentId,
+        subscriberId,
+        amountCents: payment.amount,
+        method: 'mpesa',
+        providerReference: payment.transId,
+      },
+      nowMs,
+    );
     return match ? { kind: 'applied', match, paymentId } : { kind: 'unmatched', paymentId };
   });
 }

@@ -3,6 +3,7 @@
 // A failure keeps the reason for the client.
 import { type Cents, cents, insertReturningId, KiungaError, newId, type SqlDatabase } from '@kiunga/schemas';
 import { createVoucherBatch } from '../features/vouchers/service';
+import { recordPaymentReceived, recordVoucherSold } from '../features/webhooks/emitters';
 import { LedgerAccount, postTransfer } from '../ledger/ledger';
 
 /**
@@ -161,11 +162,29 @@ export function completePurchase(
       { nowMs, createdBy: `mpesa:${payment.receipt}` },
     );
     const voucherId = batch.items[0]!.id;
+    const paymentId = newId('payment');
     await transaction.run(
       `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, phone, account_reference,
                              matched_kind, matched_id, status, received_at)
        VALUES (?, 'mpesa_stk', ?, ?, ?, ?, 'purchase', ?, 'matched', ?)`,
-      [newId('payment'), payment.receipt, payment.amount, payment.phone, current.id, current.id, nowMs],
+      [paymentId, payment.receipt, payment.amount, payment.phone, current.id, current.id, nowMs],
+    );
+    await recordPaymentReceived(
+      transaction,
+      {
+        paymentId,
+        subscriberId: null,
+        amountCents: payment.amount,
+        method: 'mpesa',
+        providerReference: payment.receipt,
+      },
+      nowMs,
+    );
+    await recordVoucherSold(
+      transaction,
+      batch.items[0]!,
+      { channel: 'portal', phone: payment.phone ?? current.phone },
+      nowMs,
     );
     await postTransfer(transaction, {
       id: `mpesa:${payment.receipt}`,
@@ -250,6 +269,17 @@ async function completeSubscriberPayment(
     invoiceId: null,
     atMs: nowMs,
   });
+  await recordPaymentReceived(
+    database,
+    {
+      paymentId,
+      subscriberId,
+      amountCents: payment.amount,
+      method: 'mpesa',
+      providerReference: payment.receipt,
+    },
+    nowMs,
+  );
   await database.run(
     `UPDATE purchases SET status = 'paid', mpesa_receipt = ?, amount_cents = ?, failure_code = NULL,
             failure_message = NULL, updated_at = ? WHERE id = ?`,

@@ -2,10 +2,14 @@
 // real base URL is configured) and a NAS simulator answering CoA on the demo NAS's port 3799.
 // The same Daraja simulator takes ISPs' payments to the platform's own shortcode, and a PayPal
 // simulator stands in for PayPal, unless real ones are configured. An SMS gateway simulator takes the
-// demo ISPs' reminders (unless KIUNGA_SMS_BASE_URL is set).
+// demo ISPs' reminders (unless KIUNGA_SMS_BASE_URL is set). A GenieACS NBI simulator is the platform's
+// shared TR-069 ACS (unless KIUNGA_GENIEACS_URL is set), its CPEs tagged for the first demo ISP.
 
+import { tenantTag } from '@kiunga/control-api/integrations/genieacs';
 import type { Clock } from '@kiunga/schemas';
 import { type DarajaSimulator, startDarajaSimulator } from '../../sim/daraja/daraja-simulator';
+import { DEFAULT_DEVICES } from '../../sim/genieacs/fixtures';
+import { startGenieAcsSimulator } from '../../sim/genieacs/genieacs-simulator';
 import { startNasSimulator } from '../../sim/nas/nas-simulator';
 import { startPayPalSimulator } from '../../sim/paypal/paypal-simulator';
 import { startSmsSimulator } from '../../sim/sms/sms-simulator';
@@ -75,6 +79,17 @@ export async function startDemoSimulators(demo: DemoJson, config: KiungaConfig, 
     smsBaseUrl = sms.baseUrl;
     stops.push(() => sms.stop());
   }
+  let sharedGenieAcs = config.sharedGenieAcs;
+  const firstTenant = demo.tenants[0];
+  if (!sharedGenieAcs && firstTenant) {
+    const acs = await startGenieAcsSimulator({
+      port: Number(process.env['KIUNGA_DEMO_GENIEACS_PORT'] ?? 0),
+      devices: DEFAULT_DEVICES.map((device) => ({ ...device, tags: [tenantTag(firstTenant.id)] })),
+      now: () => clock.now(),
+    });
+    sharedGenieAcs = { url: acs.baseUrl };
+    stops.push(() => acs.stop());
+  }
   for (const tenant of demo.tenants) {
     const nas = tenant.nas[0];
     if (!nas) continue;
@@ -91,7 +106,7 @@ export async function startDemoSimulators(demo: DemoJson, config: KiungaConfig, 
     }
   }
   return {
-    config: { ...config, mpesaBaseUrl, smsBaseUrl, platformBilling },
+    config: { ...config, mpesaBaseUrl, smsBaseUrl, platformBilling, sharedGenieAcs },
     stop: async () => {
       await Promise.all(stops.map((stop) => stop()));
     },

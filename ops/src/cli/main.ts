@@ -60,7 +60,8 @@ Environment: KIUNGA_DATA_DIR, KIUNGA_DATABASE_URL (PostgreSQL; unset: SQLite fil
 KIUNGA_REDIS_URL (redis:// or rediss://: sign-in and portal limits shared by every node; unset: in memory),
 KIUNGA_HTTP_HOST, KIUNGA_HTTP_PORT, KIUNGA_RADIUS_HOST, KIUNGA_RADIUS_AUTH_PORT, KIUNGA_RADIUS_ACCT_PORT,
 KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL, KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_METRICS_TOKEN,
-KIUNGA_LOG_LEVEL, KIUNGA_BACKUP_DIR, KIUNGA_BACKUP_KEEP, KIUNGA_RUN_FROM_SOURCE=1 (run the TypeScript through tsx instead of the build); for
+KIUNGA_LOG_LEVEL, KIUNGA_BACKUP_DIR, KIUNGA_BACKUP_KEEP, KIUNGA_GENIEACS_URL/_USERNAME/_PASSWORD (the
+platform's shared TR-069 ACS), KIUNGA_WEBHOOKS_ALLOW_PRIVATE=true (demo and tests only), KIUNGA_RUN_FROM_SOURCE=1 (run the TypeScript through tsx instead of the build); for
 demos and tests only, KIUNGA_CLOCK_START (the clock starts at that instant; refused on a data dir 'demo'
 did not make).
 `;
@@ -166,6 +167,8 @@ async function runDemo(rest: string[]): Promise<number> {
   const demoConfig: KiungaConfig = {
     ...simulators.config,
     metricsToken: config.metricsToken ?? randomBytes(DEMO_METRICS_TOKEN_BYTES).toString('hex'),
+    // The demo's ISPs point webhooks at receivers on this machine (KIUNGA_WEBHOOKS_ALLOW_PRIVATE).
+    webhooksAllowPrivate: true,
   };
   if (!values.json) process.stdout.write(describeDemo(demo, demoConfig));
   try {

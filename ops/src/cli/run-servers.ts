@@ -64,6 +64,8 @@ export async function runServers(
     platformBilling: config.platformBilling,
     accounting: config.accounting,
     metricsToken: config.metricsToken,
+    webhooksAllowPrivate: config.webhooksAllowPrivate,
+    sharedGenieAcs: config.sharedGenieAcs,
     radius: {
       addresses: config.radiusPublicAddresses,
       authPort: aaa?.authPort ?? config.radiusAuthPort,

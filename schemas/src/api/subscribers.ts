@@ -32,6 +32,8 @@ const phoneSchema = z
   .string()
   .trim()
   .regex(/^\+?[0-9]{9,15}$/, 'a phone number such as 254712345678');
+/** A CPE's serial number as TR-069 reports it (DeviceInfo.SerialNumber, at most 64 characters). */
+const cpeSerialNumberSchema = z.string().trim().min(1).max(64);
 const passwordSchema = z.string().min(SUBSCRIBER_PASSWORD_LENGTH_MIN).max(SUBSCRIBER_PASSWORD_LENGTH_MAX);
 
 export const createSubscriberInputSchema = z
@@ -44,6 +46,7 @@ export const createSubscriberInputSchema = z
     phone: phoneSchema.nullish(),
     staticIp: z.ipv4().nullish(),
     macAddress: macAddressSchema.nullish(),
+    cpeSerialNumber: cpeSerialNumberSchema.nullish(),
     expiresAt: instantInputSchema.nullish(),
   })
   .strict();
@@ -57,6 +60,7 @@ export const updateSubscriberInputSchema = z
     phone: phoneSchema.nullable(),
     staticIp: z.ipv4().nullable(),
     macAddress: macAddressSchema.nullable(),
+    cpeSerialNumber: cpeSerialNumberSchema.nullable(),
     expiresAt: instantInputSchema.nullable(),
   })
   .partial()
@@ -78,6 +82,8 @@ export const subscriberOutputSchema = z.object({
   macAddress: z.string().nullable(),
   fullName: z.string(),
   phone: z.string().nullable(),
+  /** The CPE bound to this subscriber in GenieACS (TR-069), by serial number. */
+  cpeSerialNumber: z.string().nullable(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });

@@ -100,6 +100,8 @@ export const subscribers = sqliteTable(
     macAddress: text('mac_address'),
     fullName: text('full_name').notNull().default(''),
     phone: text('phone'),
+    /** The serial number of the subscriber's CPE (TR-069, issue 14): binds it in GenieACS. */
+    cpeSerialNumber: text('cpe_serial_number'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -174,6 +176,8 @@ export const accountingLog = sqliteTable(
 
 export * from './tenant-accounting';
 export * from './tenant-billing';
+// Webhooks (issue 14) in their own file; same shard.
+export * from './tenant-integrations';
 // Money tables live in their own file; they belong to the same shard.
 export * from './tenant-money';
 export * from './tenant-monitoring';

@@ -14,6 +14,7 @@ import type { ApiDependencies } from '../../kernel/dependencies';
 import { tenantFeatures } from '../../kernel/middleware/require-feature';
 import { nairobiDateTime } from '../shared/nairobi-time';
 import { METERING_SETTLE_MS } from '../usage/metering.job';
+import { recordNasStateChange } from '../webhooks/emitters';
 import {
   assessNasHealth,
   decideNasAlert,
@@ -172,6 +173,7 @@ export async function updateNasAlerts(
     const decision = decideNasAlert(await readNasAlert(platform, row.nasId), health, nowMs);
     if (decision.action === 'none') continue;
     if (!(await applyNasAlertDecision(platform, row, decision))) continue;
+    await recordNasStateChange(tenant, row, decision.action === 'raise', nowMs);
     if (decision.action === 'raise') raised += 1;
     else cleared += 1;
     if (decision.shouldTextOwner)

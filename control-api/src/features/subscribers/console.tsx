@@ -129,6 +129,7 @@ export function subscriberPageRoutes(dependencies: ApiDependencies, fetchApp: Ap
       phone: optionalText(fields, 'phone') ?? null,
       staticIp: optionalText(fields, 'staticIp') ?? null,
       macAddress: optionalText(fields, 'macAddress') ?? null,
+      cpeSerialNumber: optionalText(fields, 'cpeSerialNumber') ?? null,
       ...(optionalText(fields, 'password') ? { password: optionalText(fields, 'password') } : {}),
     }),
     (subscriber) => `${subscriber.username} saved.`,

@@ -20,6 +20,7 @@ import {
   disconnectSubjectSessions,
   type SessionEffects,
 } from '../sessions/service';
+import { recordSubscriberReactivated, recordSubscriberSuspended } from '../webhooks/emitters';
 import {
   deleteSubscriberRow,
   getSubscriberRow,
@@ -104,6 +105,7 @@ export async function createSubscriber(
     macAddress: input.macAddress ?? null,
     fullName: input.fullName,
     phone: input.phone ?? null,
+    cpeSerialNumber: input.cpeSerialNumber ?? null,
     createdAt: nowMs,
     updatedAt: nowMs,
   };
@@ -221,7 +223,10 @@ export async function suspendSubscriber(
   nowMs: number,
   effects: SessionEffects,
 ): Promise<SubscriberOutput & { disconnected: CoaReport }> {
-  const subscriber = await setSubscriberStatus(database, subscriberId, 'suspended', nowMs);
+  const subscriber = await database.transaction(async (transaction) => {
+    await recordSubscriberSuspended(transaction, subscriberId, 'manual', nowMs);
+    return setSubscriberStatus(transaction, subscriberId, 'suspended', nowMs);
+  });
   const disconnected = await disconnectSubjectSessions(
     effects.aaa,
     effects.tenantId,
@@ -244,6 +249,7 @@ export async function reactivateSubscriber(
     const current = await getSubscriberRow(transaction, subscriberId);
     const until = input.expiresAt ?? current.expiresAt;
     const status = until === null || until > nowMs ? 'active' : 'expired';
+    if (current.status === 'suspended') await recordSubscriberReactivated(transaction, subscriberId, nowMs);
     return setSubscriberStatus(transaction, subscriberId, status, nowMs, until);
   });
   await audit({ action: 'subscriber.reactivate', target: subscriber.id, detail: input });

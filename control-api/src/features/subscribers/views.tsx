@@ -149,6 +149,14 @@ export function SubscriberDetailPage(props: {
                   <input id="macAddress" name="macAddress" value={subscriber.macAddress ?? ''} />
                 </div>
                 <div>
+                  <label for="cpeSerialNumber">Router serial number (TR-069)</label>
+                  <input
+                    id="cpeSerialNumber"
+                    name="cpeSerialNumber"
+                    value={subscriber.cpeSerialNumber ?? ''}
+                  />
+                </div>
+                <div>
                   <label for="password">New password (leave empty to keep)</label>
                   <input id="password" name="password" minlength={8} autocomplete="new-password" />
                 </div>

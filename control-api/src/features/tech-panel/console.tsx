@@ -18,6 +18,7 @@ import {
 } from '../../console/support';
 import { ownAccountRoutes } from '../../identity/account/console';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
+import { cpePageRoutes } from '../cpes/console';
 import { diagnosticsPageRoutes } from '../diagnostics/console';
 import { TechNewSubscriberPage, TechSearchPage } from './views';
 
@@ -75,6 +76,7 @@ export function techPanelRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
   });
 
   routes.route('/', diagnosticsPageRoutes(fetchApp, { consolePath: '/tech', shell }));
+  routes.route('/', cpePageRoutes(fetchApp, { consolePath: '/tech', shell }));
   routes.route('/', ownAccountRoutes(dependencies, fetchApp, { basePath: '/tech/account', shell }));
 
   routes.all('*', (context) => context.redirect('/tech', 303));

@@ -38,7 +38,14 @@ export const builtInIspRoles: Record<string, readonly IspPermission[]> = {
     'branding.write',
   ],
   cashier: ['plans.read', 'vouchers.read', 'vouchers.write', 'subscribers.read', 'sessions.read'],
-  technician: ['subscribers.read', 'subscribers.write', 'plans.read', 'sessions.read'],
+  technician: [
+    'subscribers.read',
+    'subscribers.write',
+    'plans.read',
+    'sessions.read',
+    'cpes.read',
+    'cpes.manage',
+  ],
 };
 
 export interface RoleRecord {

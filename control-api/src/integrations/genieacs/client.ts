@@ -15,6 +15,7 @@ import {
   genieAcsPresetSchema,
   genieAcsTaskSchema,
   type ParameterValueTuple,
+  presetNameListSchema,
   type StoredTask,
   storedTaskSchema,
 } from './schemas';
@@ -269,6 +270,14 @@ export class GenieAcsClient {
       contentType: 'application/json',
     });
     this.expectStatus(answer, [200], `store preset ${name}`);
+  }
+
+  /** GET /presets/?query=&projection=_id: the names of the presets the query matches (Kiunga's by channel). */
+  async listPresetNames(query: Readonly<Record<string, unknown>> = {}): Promise<string[]> {
+    const searchParams = new URLSearchParams({ query: JSON.stringify(query), projection: '_id' });
+    const answer = await this.call('GET', '/presets/', { searchParams });
+    this.expectStatus(answer, [200], 'list presets');
+    return this.parseJson(answer, presetNameListSchema, 'preset list').map((preset) => preset._id);
   }
 
   async deletePreset(name: string): Promise<void> {

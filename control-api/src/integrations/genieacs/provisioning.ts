@@ -72,7 +72,7 @@ export function pppoePresetFor(input: PppoePresetInput): { name: string; preset:
       'A serial number is 1 to 64 printable characters without spaces.',
     );
   }
-  const name = `kiunga-${kiungaId(input.tenantId)}-${kiungaId(input.subscriberId)}`;
+  const name = `${tenantPresetPrefix(input.tenantId)}${kiungaId(input.subscriberId)}`;
   return {
     name,
     preset: {
@@ -86,6 +86,11 @@ export function pppoePresetFor(input: PppoePresetInput): { name: string; preset:
       ],
     },
   };
+}
+
+/** The start of every preset name of one ISP (its subscribers' ids follow): to find and remove stale ones. */
+export function tenantPresetPrefix(tenantId: string): string {
+  return `kiunga-${kiungaId(tenantId)}-`;
 }
 
 function kiungaId(id: string): string {

@@ -138,3 +138,6 @@ export const genieAcsPresetSchema = z.object({
   schedule: z.string().max(256).optional(),
 });
 export type GenieAcsPreset = z.infer<typeof genieAcsPresetSchema>;
+
+/** GET /presets/?projection=_id: each preset's name (its `_id`). */
+export const presetNameListSchema = z.array(z.looseObject({ _id: z.string().min(1).max(128) }));

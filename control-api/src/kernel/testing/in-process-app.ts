@@ -170,6 +170,10 @@ export interface TestAppOptions {
   startMs?: number;
   /** Configuration a feature's test needs (outside services' base URLs and keys). */
   dependencies?: Partial<Pick<ApiDependencies, 'accounting' | 'smsBaseUrl' | 'mpesaBaseUrl'>>;
+  /** KIUNGA_WEBHOOKS_ALLOW_PRIVATE: webhooks to the test's own loopback receiver. */
+  webhooksAllowPrivate?: boolean;
+  /** KIUNGA_GENIEACS_URL: the platform's shared TR-069 ACS (a test's GenieACS simulator). */
+  sharedGenieAcs?: { url: string; username?: string; password?: string };
 }
 
 function buildTestApp(opened: TestDatabases, options: TestAppOptions): TestApp {
@@ -186,6 +190,8 @@ function buildTestApp(opened: TestDatabases, options: TestAppOptions): TestApp {
     publicUrl: TEST_ORIGIN,
     mpesaBaseUrl: null,
     ...options.dependencies,
+    webhooksAllowPrivate: options.webhooksAllowPrivate === true,
+    sharedGenieAcs: options.sharedGenieAcs ?? null,
   };
   const app = createApp(dependencies);
   const tokenOf = (userId: string) => issueAccessToken(dependencies.tokenKey, userId, clock.now());

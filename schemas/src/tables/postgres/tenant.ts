@@ -30,4 +30,8 @@ export const {
   accountingOauthStates,
   accountingSyncLog,
   nasLastAccounting,
+  webhookEndpoints,
+  webhookEvents,
+  webhookDeliveries,
+  webhookAttempts,
 } = derivePostgresTables(sqliteTenantTables);
