@@ -10,6 +10,7 @@ import { mountConsoles } from './console/mount';
 import { platformAnalyticsRoutes } from './features/analytics/api';
 import { brandingRoutes } from './features/branding/api';
 import { diagnosticsRoutes } from './features/diagnostics/api';
+import { guestPassSettingsRoutes } from './features/guest-passes/api';
 import { monitoringSettingsRoutes, nasHealthRoutes } from './features/monitoring/api';
 import { platformLiveRoutes } from './features/monitoring/platform-live-api';
 import { nasRoutes } from './features/nas/api';
@@ -99,6 +100,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/sessions', sessionRoutes(options));
   api.route('/branding', brandingRoutes(options));
   api.route('/settings/monitoring', monitoringSettingsRoutes(options));
+  api.route('/settings/guest-passes', guestPassSettingsRoutes(options));
   api.route('/settings', settingsRoutes(options));
   api.route('/notifications', notificationRoutes(options));
   api.route('/reports', reportRoutes(options));

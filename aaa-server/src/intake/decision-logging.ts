@@ -8,7 +8,10 @@ import type { NasEntry } from '../store/index';
 import type { IntakeContext } from './context';
 
 /** What logging needs of an Access-Request's outcome (access-request.ts's AccessOutcome has this shape). */
-type DecidedOutcome = { kind: 'accept' } | { kind: 'reject'; reason: string } | { kind: 'drop' };
+type DecidedOutcome =
+  | { kind: 'accept'; reason?: string }
+  | { kind: 'reject'; reason: string }
+  | { kind: 'drop' };
 
 /** Records the decision (accept or reject; a drop is no decision) and returns the outcome as given. */
 export function logDecision<Outcome extends DecidedOutcome | Promise<DecidedOutcome>>(
@@ -30,7 +33,8 @@ export function logDecision<Outcome extends DecidedOutcome | Promise<DecidedOutc
       nasId: nas.id,
       macAddress: callingStationId ? normalizeCallingStationId(callingStationId) : '',
       result: decided.kind,
-      reasonCode: decided.kind === 'reject' ? decided.reason : null,
+      // An accept has a reason only when it is special (a guest pass), for diagnostics.
+      reasonCode: decided.reason ?? null,
     });
   };
   if (outcome instanceof Promise) void outcome.then(record, () => {});

@@ -23,6 +23,7 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/audit', label: 'Audit', permission: 'audit.read' },
   { href: '/isp/branding', label: 'Branding', permission: 'branding.write' },
   { href: '/isp/mpesa', label: 'M-Pesa', permission: 'settings.write' },
+  { href: '/isp/guest-passes', label: 'Guest passes', permission: 'settings.write' },
   { href: '/isp/api-keys', label: 'API keys', permission: 'api_keys.manage' },
   { href: '/isp/platform-account', label: 'Platform account', isOwnerOnly: true },
   { href: '/isp/account', label: 'My account' },

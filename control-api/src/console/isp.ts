@@ -6,6 +6,7 @@ import { auditPageRoutes } from '../features/audit/console';
 import { ispBrandingRoutes } from '../features/branding/console';
 import { ispDashboardRoutes } from '../features/dashboard/console';
 import { diagnosticsPageRoutes } from '../features/diagnostics/console';
+import { ispGuestPassRoutes } from '../features/guest-passes/console';
 import { ispNasRoutes } from '../features/nas/console';
 import { ispMessagesRoutes } from '../features/notifications/console';
 import { ispPlanRoutes } from '../features/plans/console';
@@ -63,6 +64,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispMessagesRoutes(dependencies, fetchApp));
   routes.route('/', ispReportRoutes(dependencies, fetchApp));
   routes.route('/', ispMpesaRoutes(dependencies, fetchApp));
+  routes.route('/', ispGuestPassRoutes(dependencies, fetchApp));
   routes.route('/', ispPlatformAccountRoutes(dependencies, fetchApp));
   routes.all('*', (context) => context.redirect('/isp', 303));
   return routes;

@@ -4,6 +4,7 @@
 import type { Child } from 'hono/jsx';
 import { BrandedPage, type IspBranding } from '../console/branded-page';
 import { InlineScript } from '../console/inline-script';
+import { type GuestPassOffer, GuestPassSection } from '../features/guest-passes/portal-section';
 import type { PortalPayments } from '../mpesa/availability';
 import { BuySection, PaymentsUnavailable, RecoverForm } from './payment-sections';
 import type { PortalPlan } from './portal-plan';
@@ -83,6 +84,8 @@ export function PortalHome(props: {
   router: RouterContext;
   payments: PortalPayments;
   error?: string | null;
+  /** "Try free for N minutes" when the ISP offers guest passes (issue 13). */
+  guestPass?: GuestPassOffer | null;
 }) {
   const base = `/portal/${props.slug}`;
   return (
@@ -99,6 +102,13 @@ export function PortalHome(props: {
       ) : (
         <PaymentsUnavailable payments={props.payments} />
       )}
+      {props.guestPass ? (
+        <GuestPassSection
+          action={`${base}/guest-pass`}
+          offer={props.guestPass}
+          routerFields={<RouterFields router={props.router} />}
+        />
+      ) : null}
       <section>
         <h2>I have a voucher</h2>
         <form method="post" action={`${base}/voucher`}>
@@ -137,7 +147,12 @@ var i=document.createElement('input');i.type='hidden';i.name=x[0];i.value=x[1];l
  * the server, which knows the code, puts the CHAP answer in `password`; the code itself goes only where
  * the router offered no CHAP challenge (PAP, as MikroTik's own login page does).
  */
-export function RouterLogin(props: { router: RouterContext; code: string }) {
+export function RouterLogin(props: {
+  router: RouterContext;
+  code: string;
+  /** A guest pass's own password (its username is `code`); a voucher's password is its code. */
+  password?: string;
+}) {
   if (!props.router.loginUrl) {
     if (props.router.isLoginUrlRefused) return <RefusedLoginNote />;
     return <p class="note">Open any website and enter this code on the login page to connect.</p>;
@@ -145,7 +160,11 @@ export function RouterLogin(props: { router: RouterContext; code: string }) {
   return (
     <form method="post" action={props.router.loginUrl}>
       <input type="hidden" name="username" value={props.code} />
-      <input type="hidden" name="password" value={routerPasswordOf(props.router, props.code)} />
+      <input
+        type="hidden"
+        name="password"
+        value={routerPasswordOf(props.router, props.password ?? props.code)}
+      />
       {props.router.originalUrl ? <input type="hidden" name="dst" value={props.router.originalUrl} /> : null}
       <button type="submit">Connect now</button>
     </form>

@@ -5,6 +5,9 @@ import { type Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { ispBranding } from '../features/branding/service';
+import { guestPassPortalRoutes } from '../features/guest-passes/portal-routes';
+import { guestPassOfferOf } from '../features/guest-passes/portal-section';
+import { readGuestPassSettings } from '../features/guest-passes/store';
 import { hotspotDnsNamesOf } from '../features/nas/service';
 import { sourceAddressOf } from '../kernel/audit';
 import type { ApiDependencies } from '../kernel/dependencies';
@@ -75,9 +78,12 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
         plans={await hotspotPlans(database)}
         router={await routerContext(tenant.id, context.req.query())}
         payments={await portalPayments(dependencies, database, tenant.id)}
+        guestPass={guestPassOfferOf(await readGuestPassSettings(database))}
       />,
     );
   });
+
+  routes.route('/', guestPassPortalRoutes(dependencies, { tenantAndDatabase, routerContext, clientAddress }));
 
   routes.post('/:slug/api/purchases', async (context) => {
     const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));

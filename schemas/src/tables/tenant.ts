@@ -173,6 +173,8 @@ export const accountingLog = sqliteTable(
 );
 
 export * from './tenant-billing';
+// Guest passes and referrals (issue 13).
+export * from './tenant-growth';
 // Money tables live in their own file; they belong to the same shard.
 export * from './tenant-money';
 

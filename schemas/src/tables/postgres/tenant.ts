@@ -26,4 +26,7 @@ export const {
   usageMeterSessions,
   usageMeterCursor,
   fairUseStates,
+  guestPasses,
+  referralCodes,
+  referralRewards,
 } = derivePostgresTables(sqliteTenantTables);
