@@ -16,6 +16,7 @@ import { platformLiveRoutes } from './features/monitoring/platform-live-api';
 import { nasRoutes } from './features/nas/api';
 import { notificationRoutes } from './features/notifications/api';
 import { planRoutes } from './features/plans/api';
+import { referralReportRoutes, referralSettingsRoutes } from './features/referrals/api';
 import { reportRoutes } from './features/reports/api';
 import { sessionRoutes } from './features/sessions/api';
 import { settingsRoutes } from './features/settings/api';
@@ -101,8 +102,10 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/branding', brandingRoutes(options));
   api.route('/settings/monitoring', monitoringSettingsRoutes(options));
   api.route('/settings/guest-passes', guestPassSettingsRoutes(options));
+  api.route('/settings/referrals', referralSettingsRoutes(options));
   api.route('/settings', settingsRoutes(options));
   api.route('/notifications', notificationRoutes(options));
+  api.route('/reports/referrals', referralReportRoutes(options));
   api.route('/reports', reportRoutes(options));
   api.route('/diagnostics', diagnosticsRoutes(options));
   api.route('/usage', usageRoutes(options));

@@ -5,6 +5,7 @@ import type { Child } from 'hono/jsx';
 import { BrandedPage, type IspBranding } from '../console/branded-page';
 import { InlineScript } from '../console/inline-script';
 import { type GuestPassOffer, GuestPassSection } from '../features/guest-passes/portal-section';
+import { type PortalReferral, ReferralField } from '../features/referrals/portal-parts';
 import type { PortalPayments } from '../mpesa/availability';
 import { BuySection, PaymentsUnavailable, RecoverForm } from './payment-sections';
 import type { PortalPlan } from './portal-plan';
@@ -86,6 +87,8 @@ export function PortalHome(props: {
   error?: string | null;
   /** "Try free for N minutes" when the ISP offers guest passes (issue 13). */
   guestPass?: GuestPassOffer | null;
+  /** The referral code field (or the link's code) while the ISP's programme is on (issue 13). */
+  referral?: PortalReferral | null;
 }) {
   const base = `/portal/${props.slug}`;
   return (
@@ -96,7 +99,12 @@ export function PortalHome(props: {
         <BuySection
           base={base}
           plans={props.plans}
-          routerFields={<RouterFields router={props.router} />}
+          routerFields={
+            <>
+              <ReferralField referral={props.referral ?? null} />
+              <RouterFields router={props.router} />
+            </>
+          }
           formAttributes={chapFormAttributes(props.router)}
         />
       ) : (
@@ -130,7 +138,7 @@ function purchaseScript(base: string): string {
   return `(function(){var f=document.getElementById('buy');if(!f||!window.fetch)return;var s=document.getElementById('status');
 f.addEventListener('submit',function(e){e.preventDefault();var d=new FormData(f);var b=f.querySelector('button');b.disabled=true;
 s.textContent='Sending the M-Pesa request...';fetch('${base}/api/purchases',{method:'POST',headers:{'content-type':'application/json'},
-body:JSON.stringify({planId:d.get('planId'),phone:d.get('phone'),mac:d.get('mac')||undefined})}).then(function(r){return r.json()}).then(function(p){
+body:JSON.stringify({planId:d.get('planId'),phone:d.get('phone'),mac:d.get('mac')||undefined,referral:d.get('referral')||undefined})}).then(function(r){return r.json()}).then(function(p){
 if(p.error){s.textContent=p.error.message;b.disabled=false;return}s.textContent='Check your phone and enter your M-Pesa PIN.';var n=0;
 (function poll(){fetch('${base}/api/purchases/'+p.id).then(function(r){return r.json()}).then(function(q){
 if(q.status==='paid'){s.innerHTML='Paid. Your voucher: <b class=code>'+q.voucherCode+'</b>';login(q.voucherCode)}
