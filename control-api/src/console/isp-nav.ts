@@ -24,6 +24,7 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/branding', label: 'Branding', permission: 'branding.write' },
   { href: '/isp/mpesa', label: 'M-Pesa', permission: 'settings.write' },
   { href: '/isp/guest-passes', label: 'Guest passes', permission: 'settings.write' },
+  { href: '/isp/referrals', label: 'Referrals', permission: 'settings.write' },
   { href: '/isp/api-keys', label: 'API keys', permission: 'api_keys.manage' },
   { href: '/isp/platform-account', label: 'Platform account', isOwnerOnly: true },
   { href: '/isp/account', label: 'My account' },

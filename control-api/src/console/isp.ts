@@ -10,6 +10,7 @@ import { ispGuestPassRoutes } from '../features/guest-passes/console';
 import { ispNasRoutes } from '../features/nas/console';
 import { ispMessagesRoutes } from '../features/notifications/console';
 import { ispPlanRoutes } from '../features/plans/console';
+import { ispReferralRoutes } from '../features/referrals/console';
 import { ispReportRoutes } from '../features/reports/console';
 import { ispSessionRoutes } from '../features/sessions/console';
 import { subscriberPageRoutes } from '../features/subscribers/console';
@@ -65,6 +66,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispReportRoutes(dependencies, fetchApp));
   routes.route('/', ispMpesaRoutes(dependencies, fetchApp));
   routes.route('/', ispGuestPassRoutes(dependencies, fetchApp));
+  routes.route('/', ispReferralRoutes(dependencies, fetchApp));
   routes.route('/', ispPlatformAccountRoutes(dependencies, fetchApp));
   routes.all('*', (context) => context.redirect('/isp', 303));
   return routes;

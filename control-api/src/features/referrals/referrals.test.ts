@@ -219,6 +219,69 @@ describe('a purchase with a referral code', () => {
   });
 });
 
+describe('the ISP console and the customer portal', () => {
+  it('set the programme from /isp/referrals, which shows the month’s rewards', async () => {
+    const { ispA } = kiunga();
+    kiunga().clock.set(Date.UTC(2030, 3, 2, 6));
+    const session = await kiunga().signIn(ispA.ownerEmail);
+    const page = await kiunga().page(session, '/isp/referrals');
+    expect(page.status).toBe(200);
+    // April so far: the one reward granted at the start of the month in the cap test.
+    expect(page.html).toContain('Rewards granted: <b>1</b>');
+    const planId = await createPlan(ispA, { name: 'Console reward' });
+    const posted = await kiunga().page(session, '/isp/referrals', {
+      enabled: 'on',
+      referrerRewardPlanId: planId,
+      newClientRewardPlanId: '',
+      monthlyCapPerReferrer: '4',
+    });
+    expect(posted.status).toBe(303);
+    const read = await kiunga().request('GET', '/api/v1/settings/referrals', { token: await tokenOf(ispA) });
+    expect(read.body).toEqual({
+      enabled: true,
+      referrerRewardPlanId: planId,
+      newClientRewardPlanId: null,
+      monthlyCapPerReferrer: 4,
+    });
+  });
+
+  it('show a subscriber its code in the customer portal, and a purchase with it rewards the subscriber', async () => {
+    const { ispA } = kiunga();
+    const token = await tokenOf(ispA);
+    const plan = await kiunga().request('POST', '/api/v1/plans', {
+      token,
+      body: {
+        name: 'Home',
+        kind: 'pppoe',
+        priceCents: 150_000,
+        billingCycleMonths: 1,
+        rateUpKbps: 2_000,
+        rateDownKbps: 5_000,
+      },
+    });
+    const subscriber = await kiunga().request('POST', '/api/v1/subscribers', {
+      token,
+      body: { username: 'akinyi', password: 'akinyi-secret-1', planId: plan.body.id, phone: '0722000050' },
+    });
+    expect(subscriber.status).toBe(201);
+    const login = await kiunga().app.request(`/account/${ispA.slug}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ login: 'akinyi', password: 'akinyi-secret-1' }).toString(),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const overview = await (
+      await kiunga().app.request(`/account/${ispA.slug}`, { headers: { cookie } })
+    ).text();
+    const code = /Your referral code: <b class="code">([A-Z2-9]{7})<\/b>/.exec(overview)?.[1];
+    expect(code).toBeDefined();
+    const hotspotPlan = await createPlan(ispA, { name: 'Friend day' });
+    await settledPurchase(ispA, hotspotPlan, '0711000051', code);
+    const after = await (await kiunga().app.request(`/account/${ispA.slug}`, { headers: { cookie } })).text();
+    expect(after).toMatch(/Voucher <b>[A-Z2-9]{8}<\/b> for referring 254711•••51/);
+  });
+});
+
 describe('referrals across ISPs', () => {
   it("ignores one ISP's code at another's portal and keeps settings and reports apart", async () => {
     const { ispA, ispB } = kiunga();
