@@ -21,6 +21,7 @@ import { reportRoutes } from './features/reports/api';
 import { sessionRoutes } from './features/sessions/api';
 import { settingsRoutes } from './features/settings/api';
 import { subscriberRoutes } from './features/subscribers/api';
+import { subscriberTrialRoutes, trialSettingsRoutes } from './features/trials/api';
 import { usageRoutes } from './features/usage/api';
 import { voucherRoutes } from './features/vouchers/api';
 import { mountIdentityRoutes } from './identity/mount';
@@ -95,6 +96,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/vouchers', voucherRoutes(options));
   api.route('/subscribers', subscriberRoutes(options));
   api.route('/subscribers', subscriberStatementRoutes(options));
+  api.route('/subscribers', subscriberTrialRoutes(options));
   api.route('/invoices', invoiceRoutes(options));
   api.route('/payments', paymentRoutes(options));
   api.route('/billing', billingSettingsRoutes(options));
@@ -103,6 +105,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/settings/monitoring', monitoringSettingsRoutes(options));
   api.route('/settings/guest-passes', guestPassSettingsRoutes(options));
   api.route('/settings/referrals', referralSettingsRoutes(options));
+  api.route('/settings/trials', trialSettingsRoutes(options));
   api.route('/settings', settingsRoutes(options));
   api.route('/notifications', notificationRoutes(options));
   api.route('/reports/referrals', referralReportRoutes(options));

@@ -25,6 +25,7 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/mpesa', label: 'M-Pesa', permission: 'settings.write' },
   { href: '/isp/guest-passes', label: 'Guest passes', permission: 'settings.write' },
   { href: '/isp/referrals', label: 'Referrals', permission: 'settings.write' },
+  { href: '/isp/trials', label: 'Trials', permission: 'settings.write', feature: 'pppoe' },
   { href: '/isp/api-keys', label: 'API keys', permission: 'api_keys.manage' },
   { href: '/isp/platform-account', label: 'Platform account', isOwnerOnly: true },
   { href: '/isp/account', label: 'My account' },

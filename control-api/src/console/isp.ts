@@ -14,6 +14,7 @@ import { ispReferralRoutes } from '../features/referrals/console';
 import { ispReportRoutes } from '../features/reports/console';
 import { ispSessionRoutes } from '../features/sessions/console';
 import { subscriberPageRoutes } from '../features/subscribers/console';
+import { ispTrialRoutes } from '../features/trials/console';
 import { ispVoucherUsageRoutes } from '../features/usage/console';
 import { ispVoucherRoutes } from '../features/vouchers/console';
 import { ispAccountRoutes } from '../identity/account/console';
@@ -67,6 +68,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispMpesaRoutes(dependencies, fetchApp));
   routes.route('/', ispGuestPassRoutes(dependencies, fetchApp));
   routes.route('/', ispReferralRoutes(dependencies, fetchApp));
+  routes.route('/', ispTrialRoutes(dependencies, fetchApp));
   routes.route('/', ispPlatformAccountRoutes(dependencies, fetchApp));
   routes.all('*', (context) => context.redirect('/isp', 303));
   return routes;
