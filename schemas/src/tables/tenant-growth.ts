@@ -32,7 +32,7 @@ export const referralCodes = sqliteTable(
   'referral_codes',
   {
     code: text('code').primaryKey(),
-    /** phone | subscriber */
+    /** client (a buyer, by phone) | subscriber */
     ownerKind: text('owner_kind').notNull(),
     /** The normalised phone (2547…) or the subscriber's id. */
     ownerId: text('owner_id').notNull(),
