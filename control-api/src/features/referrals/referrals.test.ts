@@ -304,3 +304,28 @@ describe('referrals across ISPs', () => {
     expect(bReport.body).toEqual({ granted: 0, declined: 0, declinedByReason: {} });
   });
 });
+
+describe('a reward for the new client too', () => {
+  it('gives the new phone its own voucher, told by SMS, when the ISP offers one', async () => {
+    const { ispA } = kiunga();
+    kiunga().clock.set(Date.UTC(2030, 5, 1, 6));
+    const newClientPlanId = await createPlan(ispA, { name: 'Welcome hour', priceCents: 0 });
+    await enableProgramme(ispA, { newClientRewardPlanId: newClientPlanId });
+    const planId = await createPlan(ispA, { name: 'June day' });
+    await settledPurchase(ispA, planId, '0711000060');
+    const code = await codeOfPhone(ispA, '254711000060');
+    await settledPurchase(ispA, planId, '0711000061', code);
+    const reward = await ispA.database.get<{ voucherId: string }>(
+      `SELECT new_client_voucher_id AS "voucherId" FROM referral_rewards WHERE new_phone = '254711000061'`,
+    );
+    const voucher = await ispA.database.get<{ code: string; planId: string }>(
+      'SELECT code, plan_id AS "planId" FROM vouchers WHERE id = ?',
+      [reward?.voucherId ?? ''],
+    );
+    expect(voucher?.planId).toBe(newClientPlanId);
+    const sms = await ispA.database.get<{ body: string }>(
+      `SELECT body FROM notifications WHERE kind = 'referral_reward' AND recipient = '254711000061'`,
+    );
+    expect(sms?.body).toContain(voucher?.code ?? '?');
+  });
+});

@@ -166,6 +166,18 @@ async function decideAndRecord(
       nowMs,
     );
   }
+  if (decision.newClientReward !== null && newClientVoucher !== null) {
+    await queueReferralSms(
+      database,
+      {
+        dedupeKey: `${decision.rewardKey}:new_client`,
+        referrerId: referrer.id,
+        recipient: decision.newClientReward.smsPhone,
+        body: `Welcome! A friend referred you: here is a free Wi-Fi voucher: ${newClientVoucher.code}`,
+      },
+      nowMs,
+    );
+  }
 }
 
 async function rewardVoucher(
