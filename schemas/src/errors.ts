@@ -43,6 +43,20 @@ export const errorCatalogue = {
     message:
       'The router used an authentication method this server does not accept (use PAP, CHAP or MS-CHAPv2).',
   },
+  // Guest passes (issue 13): the captive portal's "try free" refusals.
+  /** Issue 13's contract: a second pass within the period is `429 {error: {code: "guest_pass_used", …}}`. */
+  guest_pass_used: {
+    status: 429,
+    message: 'This device already had its free pass. Try again later, or buy a package.',
+  },
+  guest_pass_daily_cap: {
+    status: 429,
+    message: 'Free passes for today are used up. Try again tomorrow, or buy a package.',
+  },
+  guest_passes_disabled: {
+    status: 403,
+    message: 'This network does not offer free passes. Buy a package to get online.',
+  },
   // Generic API errors.
   validation_failed: { status: 400, message: 'The request is not valid.' },
   not_found: { status: 404, message: 'Not found.' },

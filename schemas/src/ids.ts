@@ -18,6 +18,8 @@ export const idPrefixes = {
   consoleSession: 'cse',
   nasAlert: 'nal',
   phaseChange: 'phc',
+  guestPass: 'gps',
+  referralReward: 'rfr',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

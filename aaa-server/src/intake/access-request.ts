@@ -34,11 +34,13 @@ import {
   rejectAttributesFor,
 } from './credentials';
 import { logDecision } from './decision-logging';
+import { authorizeGuestPassLogin, isGuestPassUsername } from './guest-pass';
 import { replyAttributes } from './reply-attributes';
 import { cachedSubject, classValue, findSubject, type Subject } from './subject';
 
 export type AccessOutcome =
-  | { kind: 'accept'; code: number; attributes: OutgoingAttribute[] }
+  /** `reason`: why an accept is special, for the decision log (a guest pass). */
+  | { kind: 'accept'; code: number; attributes: OutgoingAttribute[]; reason?: 'guest_pass' }
   | { kind: 'reject'; code: number; attributes: OutgoingAttribute[]; reason: RejectReason }
   | { kind: 'drop'; reason: string };
 
@@ -63,6 +65,33 @@ export function handleAccessRequest(
   if (username === undefined || accountName.length === 0) return reject('invalid_credentials', credentials);
   if (credentials === null) return reject('unsupported_authentication', null);
   const nowMs = context.clock.now();
+  if (isGuestPassUsername(accountName)) {
+    // A subscriber may be named guest-…: without such a pass, the login goes on as any other.
+    return authorizeGuestPassLogin(context, packet, nas, username, accountName, credentials, nowMs).then(
+      (result) => {
+        if (result === null)
+          return handleSubjectLogin(context, packet, nas, username, accountName, credentials, nowMs);
+        const outcome: AccessOutcome =
+          result.kind === 'accept'
+            ? { ...result, code: PacketCode.AccessAccept }
+            : reject(result.reason, credentials);
+        return logDecision(context, nas, packet, outcome);
+      },
+    );
+  }
+  return handleSubjectLogin(context, packet, nas, username, accountName, credentials, nowMs);
+}
+
+/** A voucher's or subscriber's login, from the cache when it can be. */
+function handleSubjectLogin(
+  context: IntakeContext,
+  packet: RadiusPacket,
+  nas: NasEntry,
+  username: string,
+  accountName: string,
+  credentials: Credentials,
+  nowMs: number,
+): AccessOutcome | Promise<AccessOutcome> {
   // One check of the tenant's change generation: whatever was committed before this request is seen.
   const tenant = context.auth.current(nas.tenantId, nowMs);
   const facts = tenant instanceof Promise ? undefined : cachedFacts(tenant, packet, accountName, nowMs);

@@ -8,7 +8,10 @@ import type { NasEntry } from '../store/index';
 import type { IntakeContext } from './context';
 
 /** What logging needs of an Access-Request's outcome (access-request.ts's AccessOutcome has this shape). */
-type DecidedOutcome = { kind: 'accept' } | { kind: 'reject'; reason: string } | { kind: 'drop' };
+type DecidedOutcome =
+  | { kind: 'accept'; reason?: string }
+  | { kind: 'reject'; reason: string }
+  | { kind: 'drop' };
 
 /**
  * How far a NAS's Event-Timestamp may be from our receive time and still be taken as the decision's
@@ -65,7 +68,8 @@ function recordDecision(
     nasId: nas.id,
     macAddress: callingStationId ? normalizeCallingStationId(callingStationId) : '',
     result: decided.kind,
-    reasonCode: decided.kind === 'reject' ? decided.reason : null,
+    // An accept has a reason only when it is special (a guest pass), for diagnostics.
+    reasonCode: decided.reason ?? null,
     isNasEventTime,
   });
 }

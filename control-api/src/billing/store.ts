@@ -4,6 +4,7 @@
 // subscribers.expires_at are caches re-derived from the ledger after each change.
 import { type Cents, cents, type SqlDatabase } from '@kiunga/schemas';
 import { recordInvoiceCreated } from '../features/webhooks/emitters';
+import { readTrialSettings } from '../features/trials/store';
 import { LedgerAccount, loadAccountTransfers, postTransfers, type Transfer } from '../ledger/ledger';
 import { wholeDaysBetween } from './core/calendar';
 import type { Cycle, CycleRule } from './core/cycles';
@@ -14,6 +15,7 @@ import type { BillingPlan, InvoiceLine } from './core/lines';
 import { proratePlanChange } from './core/proration';
 import { type AccountStanding, accountStanding, type InvoiceStatus } from './core/standing';
 import { postInvoice, subscriberAccounts } from './core/transfers';
+import { billingStartMs } from './core/trials';
 import { type InvoiceUnitCents, invoiceUnitCents, roundToUnit } from './core/units';
 import { type BillingSettings, dunningPolicyOf, numberFormatOf, readBillingSettings } from './settings';
 import { addUsageLines, type BilledPeriod, type UsagePricedPlan } from './usage-lines';
@@ -82,6 +84,7 @@ interface BillableRow extends TermsRow {
   serviceStartAt: number | null;
   lastInvoicedEnd: number | null;
   lastInvoicedStart: number | null;
+  trialEndsAt: number | null;
 }
 
 function loadBillableSubscribers(database: SqlDatabase): Promise<BillableRow[]> {
@@ -90,7 +93,7 @@ function loadBillableSubscribers(database: SqlDatabase): Promise<BillableRow[]> 
   return database.all<BillableRow>(
     `SELECT s.id, s.account_number AS "accountNumber", s.plan_id AS "planId", s.created_at AS "createdAt",
             b.service_start_at AS "serviceStartAt", b.cycle_length_months AS "cycleLengthMonths",
-            b.cycle_anchor_day AS "cycleAnchorDay",
+            b.cycle_anchor_day AS "cycleAnchorDay", b.trial_ends_at AS "trialEndsAt",
             (SELECT MAX(i.period_end) FROM invoices i WHERE i.subscriber_id = s.id) AS "lastInvoicedEnd",
             (SELECT MAX(i.period_start) FROM invoices i WHERE i.subscriber_id = s.id) AS "lastInvoicedStart"
        FROM subscribers s LEFT JOIN billing_subscribers b ON b.subscriber_id = s.id
@@ -142,11 +145,19 @@ export function runTenantInvoices(
       const settings = await readBillingSettings(transaction);
       const plans = await loadPlans(transaction);
       const pending = await loadPendingLines(transaction);
+      const trials = await readTrialSettings(transaction);
       const plansByKey = new Map<string, BillingPlan>();
       const subscribers: InvoiceRunSubscriber[] = [];
       const lastBilledPeriods = new Map<string, BilledPeriod>();
       const plansBySubscriber = new Map<string, UsagePricedPlan>();
       for (const row of await loadBillableSubscribers(transaction)) {
+        // A PPPoE trial (issue 13): billed from its end, or never when the ISP lets trials expire.
+        const serviceStartMs = billingStartMs(
+          row.serviceStartAt ?? row.createdAt,
+          row.trialEndsAt === null ? null : Number(row.trialEndsAt),
+          trials.endAction,
+        );
+        if (serviceStartMs === null) continue;
         const cycleOverride = cycleOverrideOf(row);
         const lengthMonths = (cycleOverride ?? settings.cycle).lengthMonths;
         const planKey = `${row.planId}@${lengthMonths}`;
@@ -160,7 +171,7 @@ export function runTenantInvoices(
           id: row.id,
           tenantId,
           accountNumber: row.accountNumber,
-          serviceStartMs: row.serviceStartAt ?? row.createdAt,
+          serviceStartMs,
           planId: planKey,
           cycleOverride,
           lastInvoicedCycleEndMs: row.lastInvoicedEnd,

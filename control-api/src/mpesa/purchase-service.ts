@@ -1,6 +1,7 @@
 // The captive portal's purchase flow: STK push out, callback in, one voucher per paid purchase.
 import { cents, KiungaError, normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
 import { findPlan } from '../features/plans/service';
+import { rememberPurchaseReferral } from '../features/referrals/service';
 import {
   readStkCallback,
   type StkOutcome,
@@ -72,7 +73,7 @@ export async function startPurchase(
   dependencies: ApiDependencies,
   tenant: { id: string; slug: string },
   database: SqlDatabase,
-  input: { planId: string; phone: string; mac?: string | undefined },
+  input: { planId: string; phone: string; mac?: string | undefined; referral?: string | undefined },
   /** The buyer's address, for the per-address push limit. */
   clientAddress: string,
 ): Promise<PurchaseView> {
@@ -98,6 +99,7 @@ export async function startPurchase(
     { planId: plan.id, phone, macAddress: input.mac ?? null, amount: cents(plan.priceCents) },
     nowMs,
   );
+  await rememberPurchaseReferral(database, purchase.id, input.referral);
   await sendStkPushForPurchase(dependencies, database, {
     tenantId: tenant.id,
     purchaseId: purchase.id,

@@ -2,6 +2,7 @@
 // confirms it, a subscriber's from /account credits their account; however many callbacks arrive.
 // A failure keeps the reason for the client.
 import { type Cents, cents, insertReturningId, KiungaError, newId, type SqlDatabase } from '@kiunga/schemas';
+import { settleReferral } from '../features/referrals/service';
 import { createVoucherBatch } from '../features/vouchers/service';
 import { recordPaymentReceived, recordVoucherSold } from '../features/webhooks/emitters';
 import { LedgerAccount, postTransfer } from '../ledger/ledger';
@@ -201,6 +202,8 @@ export function completePurchase(
               failure_message = NULL, updated_at = ? WHERE id = ?`,
       [voucherId, payment.receipt, nowMs, current.id],
     );
+    // Issue 13: the buyer's referral code, and the reward the purchase's code earns, in the same transaction.
+    await settleReferral(transaction, current, nowMs);
     return { kind: 'paid', voucherId };
   });
 }

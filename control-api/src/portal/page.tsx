@@ -4,6 +4,8 @@
 import type { Child } from 'hono/jsx';
 import { BrandedPage, type IspBranding } from '../console/branded-page';
 import { InlineScript } from '../console/inline-script';
+import { type GuestPassOffer, GuestPassSection } from '../features/guest-passes/portal-section';
+import { type PortalReferral, ReferralField } from '../features/referrals/portal-parts';
 import type { PortalPayments } from '../mpesa/availability';
 import { BuySection, PaymentsUnavailable, RecoverForm } from './payment-sections';
 import type { PortalPlan } from './portal-plan';
@@ -83,6 +85,10 @@ export function PortalHome(props: {
   router: RouterContext;
   payments: PortalPayments;
   error?: string | null;
+  /** "Try free for N minutes" when the ISP offers guest passes (issue 13). */
+  guestPass?: GuestPassOffer | null;
+  /** The referral code field (or the link's code) while the ISP's programme is on (issue 13). */
+  referral?: PortalReferral | null;
 }) {
   const base = `/portal/${props.slug}`;
   return (
@@ -93,12 +99,24 @@ export function PortalHome(props: {
         <BuySection
           base={base}
           plans={props.plans}
-          routerFields={<RouterFields router={props.router} />}
+          routerFields={
+            <>
+              <ReferralField referral={props.referral ?? null} />
+              <RouterFields router={props.router} />
+            </>
+          }
           formAttributes={chapFormAttributes(props.router)}
         />
       ) : (
         <PaymentsUnavailable payments={props.payments} />
       )}
+      {props.guestPass ? (
+        <GuestPassSection
+          action={`${base}/guest-pass`}
+          offer={props.guestPass}
+          routerFields={<RouterFields router={props.router} />}
+        />
+      ) : null}
       <section>
         <h2>I have a voucher</h2>
         <form method="post" action={`${base}/voucher`}>
@@ -120,7 +138,7 @@ function purchaseScript(base: string): string {
   return `(function(){var f=document.getElementById('buy');if(!f||!window.fetch)return;var s=document.getElementById('status');
 f.addEventListener('submit',function(e){e.preventDefault();var d=new FormData(f);var b=f.querySelector('button');b.disabled=true;
 s.textContent='Sending the M-Pesa request...';fetch('${base}/api/purchases',{method:'POST',headers:{'content-type':'application/json'},
-body:JSON.stringify({planId:d.get('planId'),phone:d.get('phone'),mac:d.get('mac')||undefined})}).then(function(r){return r.json()}).then(function(p){
+body:JSON.stringify({planId:d.get('planId'),phone:d.get('phone'),mac:d.get('mac')||undefined,referral:d.get('referral')||undefined})}).then(function(r){return r.json()}).then(function(p){
 if(p.error){s.textContent=p.error.message;b.disabled=false;return}s.textContent='Check your phone and enter your M-Pesa PIN.';var n=0;
 (function poll(){fetch('${base}/api/purchases/'+p.id).then(function(r){return r.json()}).then(function(q){
 if(q.status==='paid'){s.innerHTML='Paid. Your voucher: <b class=code>'+q.voucherCode+'</b>';login(q.voucherCode)}
@@ -137,7 +155,12 @@ var i=document.createElement('input');i.type='hidden';i.name=x[0];i.value=x[1];l
  * the server, which knows the code, puts the CHAP answer in `password`; the code itself goes only where
  * the router offered no CHAP challenge (PAP, as MikroTik's own login page does).
  */
-export function RouterLogin(props: { router: RouterContext; code: string }) {
+export function RouterLogin(props: {
+  router: RouterContext;
+  code: string;
+  /** A guest pass's own password (its username is `code`); a voucher's password is its code. */
+  password?: string;
+}) {
   if (!props.router.loginUrl) {
     if (props.router.isLoginUrlRefused) return <RefusedLoginNote />;
     return <p class="note">Open any website and enter this code on the login page to connect.</p>;
@@ -145,7 +168,11 @@ export function RouterLogin(props: { router: RouterContext; code: string }) {
   return (
     <form method="post" action={props.router.loginUrl}>
       <input type="hidden" name="username" value={props.code} />
-      <input type="hidden" name="password" value={routerPasswordOf(props.router, props.code)} />
+      <input
+        type="hidden"
+        name="password"
+        value={routerPasswordOf(props.router, props.password ?? props.code)}
+      />
       {props.router.originalUrl ? <input type="hidden" name="dst" value={props.router.originalUrl} /> : null}
       <button type="submit">Connect now</button>
     </form>

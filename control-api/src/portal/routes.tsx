@@ -5,7 +5,11 @@ import { type Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { ispBranding } from '../features/branding/service';
+import { guestPassPortalRoutes } from '../features/guest-passes/portal-routes';
+import { guestPassOfferOf } from '../features/guest-passes/portal-section';
+import { readGuestPassSettings } from '../features/guest-passes/store';
 import { hotspotDnsNamesOf } from '../features/nas/service';
+import { buyerReferralCode, portalReferralOf, ReferralCodeNote } from '../features/referrals/portal-parts';
 import { sourceAddressOf } from '../kernel/audit';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { publicTenantBySlug } from '../kernel/tenant-access';
@@ -52,6 +56,8 @@ const purchaseSchema = z.object({
   planId: z.string().min(1).max(64),
   phone: z.string().min(9).max(20),
   mac: z.string().max(64).optional(),
+  /** A client's referral code (`?ref=` or typed; issue 13): kept when it is one of the ISP's. */
+  referral: z.string().max(32).optional(),
 });
 
 export function portalRoutes(dependencies: ApiDependencies): Hono {
@@ -75,9 +81,13 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
         plans={await hotspotPlans(database)}
         router={await routerContext(tenant.id, context.req.query())}
         payments={await portalPayments(dependencies, database, tenant.id)}
+        guestPass={guestPassOfferOf(await readGuestPassSettings(database))}
+        referral={await portalReferralOf(database, context.req.query('ref'))}
       />,
     );
   });
+
+  routes.route('/', guestPassPortalRoutes(dependencies, { tenantAndDatabase, routerContext, clientAddress }));
 
   routes.post('/:slug/api/purchases', async (context) => {
     const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));
@@ -104,6 +114,8 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
         planId: form['planId'],
         phone: form['phone'],
         mac: router.mac ?? undefined,
+        referral:
+          typeof form['referral'] === 'string' && form['referral'] !== '' ? form['referral'] : undefined,
       });
       const view = await startPurchase(dependencies, tenant, database, input, clientAddress(context));
       const query = new URLSearchParams(
@@ -128,7 +140,8 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
 
   routes.get('/:slug/purchases/:id', async (context) => {
     const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));
-    const view = await purchaseView(database, await getPurchase(database, context.req.param('id')));
+    const purchase = await getPurchase(database, context.req.param('id'));
+    const view = await purchaseView(database, purchase);
     const router = await routerContext(tenant.id, context.req.query());
     const branding = await ispBranding(database, tenant.name);
     if (view.status === 'pending') {
@@ -163,6 +176,10 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
         message={`Your voucher code is ${view.voucherCode}. Keep it: you can log in again with it until it expires.`}
       >
         <RouterLogin router={router} code={view.voucherCode ?? ''} />
+        <ReferralCodeNote
+          code={await buyerReferralCode(database, purchase.phone)}
+          portalUrl={`${dependencies.publicUrl}/portal/${tenant.slug}`}
+        />
       </MessagePage>,
     );
   });

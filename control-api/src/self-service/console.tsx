@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { type InvoiceDocumentInput, renderInvoicePdf } from '../billing/invoice-document';
 import { getInvoice, listInvoices, subscriberStatement } from '../billing/queries';
 import type { IspBranding } from '../console/branded-page';
+import { ReferralSection, subscriberReferralOf } from '../features/referrals/portal-parts';
 import { ownUsageChart } from '../features/usage/service';
 import { hasValidCsrfToken } from '../identity/console-sessions';
 import { setRetryAfter } from '../identity/login-limits';
@@ -121,7 +122,12 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
         {...frame(signed, 'overview')}
         profile={subscriber.profile}
         statement={await subscriberStatement(isp.database, subscriber.profile.id)}
-      />,
+      >
+        <ReferralSection
+          referral={await subscriberReferralOf(isp.database, subscriber.profile, dependencies.clock.now())}
+          portalUrl={`${dependencies.publicUrl}/portal/${isp.tenant.slug}`}
+        />
+      </OverviewPage>,
     );
   });
 

@@ -141,7 +141,14 @@ const statusLabels: Record<string, string> = {
   suspended: 'Suspended: pay what is due to reconnect',
 };
 
-export function OverviewPage(props: PageFrame & { profile: SubscriberProfile; statement: Statement }) {
+export function OverviewPage(
+  props: PageFrame & {
+    profile: SubscriberProfile;
+    statement: Statement;
+    /** Sections other features add below the account (the referral code, issue 13). */
+    children?: Child;
+  },
+) {
   const { profile, statement } = props;
   const owes = statement.balanceCents > 0;
   return (
@@ -170,6 +177,7 @@ export function OverviewPage(props: PageFrame & { profile: SubscriberProfile; st
           <a href={`/account/${props.slug}/pay`}>Pay with M-Pesa</a>
         </p>
       </section>
+      {props.children}
     </CustomerLayout>
   );
 }

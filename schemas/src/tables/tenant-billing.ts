@@ -44,6 +44,8 @@ export const billingSubscribers = sqliteTable('billing_subscribers', {
   cycleAnchorDay: text('cycle_anchor_day'),
   /** Key of the dunning action that suspended the account; null when not suspended by billing. */
   suspendedByKey: text('suspended_by_key'),
+  /** A PPPoE trial (issue 13): no invoice before this instant; then billed or expired per the ISP's setting. */
+  trialEndsAt: integer('trial_ends_at'),
   updatedAt: integer('updated_at').notNull(),
 });
 

@@ -18,6 +18,8 @@ export const purchases = sqliteTable(
     mpesaReceipt: text('mpesa_receipt'),
     failureCode: text('failure_code'),
     failureMessage: text('failure_message'),
+    /** The referral code the buyer came with (`?ref=` or typed), if any (issue 13). */
+    referralCode: text('referral_code'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

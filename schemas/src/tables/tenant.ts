@@ -178,6 +178,8 @@ export * from './tenant-accounting';
 export * from './tenant-billing';
 // Webhooks (issue 14) in their own file; same shard.
 export * from './tenant-integrations';
+// Guest passes and referrals (issue 13).
+export * from './tenant-growth';
 // Money tables live in their own file; they belong to the same shard.
 export * from './tenant-money';
 export * from './tenant-monitoring';

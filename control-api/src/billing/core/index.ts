@@ -12,4 +12,5 @@ export * from './payments';
 export * from './proration';
 export * from './standing';
 export * from './transfers';
+export * from './trials';
 export * from './units';

@@ -116,6 +116,11 @@ async function findSubject(database: SqlDatabase, loginName: string): Promise<Di
   return findSubscriberByLogin(database, loginName, normaliseKenyanPhone(loginName));
 }
 
+/** Why an Accept was special (the AAA server logs a reason with it), in words for the page. */
+const ACCEPT_REASON_MESSAGES: Readonly<Record<string, string>> = {
+  guest_pass: 'Free guest pass from the captive portal (its own time limit and rate).',
+};
+
 function toDecisionOutput(row: DecisionRow): Diagnosis['decisions'][number] {
   const reason =
     row.reasonCode === null
@@ -123,9 +128,10 @@ function toDecisionOutput(row: DecisionRow): Diagnosis['decisions'][number] {
       : {
           code: row.reasonCode,
           message:
-            row.reasonCode in errorCatalogue
+            ACCEPT_REASON_MESSAGES[row.reasonCode] ??
+            (row.reasonCode in errorCatalogue
               ? errorCatalogue[row.reasonCode as ErrorCode].message
-              : row.reasonCode,
+              : row.reasonCode),
         };
   return {
     at: row.decidedAt,

@@ -34,4 +34,7 @@ export const {
   webhookEvents,
   webhookDeliveries,
   webhookAttempts,
+  guestPasses,
+  referralCodes,
+  referralRewards,
 } = derivePostgresTables(sqliteTenantTables);

@@ -1,0 +1,45 @@
+CREATE TABLE `guest_passes` (
+	`id` text PRIMARY KEY NOT NULL,
+	`username` text NOT NULL,
+	`password_sealed` text NOT NULL,
+	`mac_address` text NOT NULL,
+	`phone` text,
+	`issued_at` integer NOT NULL,
+	`expires_at` integer NOT NULL,
+	`rate_limit` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `guest_passes_username` ON `guest_passes` (`username`);--> statement-breakpoint
+CREATE INDEX `guest_passes_mac` ON `guest_passes` (`mac_address`,`issued_at`);--> statement-breakpoint
+CREATE INDEX `guest_passes_phone` ON `guest_passes` (`phone`,`issued_at`);--> statement-breakpoint
+CREATE INDEX `guest_passes_issued` ON `guest_passes` (`issued_at`);--> statement-breakpoint
+CREATE TABLE `referral_codes` (
+	`code` text PRIMARY KEY NOT NULL,
+	`owner_kind` text NOT NULL,
+	`owner_id` text NOT NULL,
+	`phone` text,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `referral_codes_owner` ON `referral_codes` (`owner_kind`,`owner_id`);--> statement-breakpoint
+CREATE TABLE `referral_rewards` (
+	`id` text PRIMARY KEY NOT NULL,
+	`purchase_id` text NOT NULL,
+	`code` text NOT NULL,
+	`referrer_kind` text NOT NULL,
+	`referrer_id` text NOT NULL,
+	`new_phone` text NOT NULL,
+	`outcome` text NOT NULL,
+	`reward_key` text,
+	`decline_reason` text,
+	`referrer_voucher_id` text,
+	`new_client_voucher_id` text,
+	`decided_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `referral_rewards_purchase` ON `referral_rewards` (`purchase_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `referral_rewards_key` ON `referral_rewards` (`reward_key`);--> statement-breakpoint
+CREATE INDEX `referral_rewards_referrer` ON `referral_rewards` (`referrer_kind`,`referrer_id`,`decided_at`);--> statement-breakpoint
+CREATE INDEX `referral_rewards_decided` ON `referral_rewards` (`decided_at`);--> statement-breakpoint
+ALTER TABLE `billing_subscribers` ADD `trial_ends_at` integer;--> statement-breakpoint
+ALTER TABLE `purchases` ADD `referral_code` text;
