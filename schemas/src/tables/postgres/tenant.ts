@@ -26,4 +26,5 @@ export const {
   usageMeterSessions,
   usageMeterCursor,
   fairUseStates,
+  salesDailyTotals,
 } = derivePostgresTables(sqliteTenantTables);
