@@ -93,18 +93,19 @@ function saleRecordsOfGroups(groups: readonly SalesGroupRow[], range: TimeRange)
 
 /**
  * Matched payments in the range grouped per local day, provider and plan, read from payments
- * themselves: the sales report's edges, and what sales_daily_totals must always equal.
+ * themselves: the sales report's edges, and what sales_daily_totals must always equal. The plan is a
+ * lookup by primary key per payment (as in the triggers), not a join: PostgreSQL otherwise hashes
+ * every purchase ever made to report half a day (1.2 s instead of well under 1 s at 1,000,000).
  */
 async function paymentGroupsOf(database: SqlDatabase, range: TimeRange): Promise<SalesGroupRow[]> {
   if (range.fromMs >= range.toMs) return [];
   return database.all<SalesGroupRow>(
     `SELECT ${localDaySql('payments.received_at')} AS "dayIndex", payments.provider AS source,
-            CASE payments.matched_kind WHEN 'purchase' THEN purchases.plan_id
-                                       WHEN 'voucher' THEN vouchers.plan_id END AS "planId",
+            CASE payments.matched_kind
+              WHEN 'purchase' THEN (SELECT plan_id FROM purchases WHERE purchases.id = payments.matched_id)
+              WHEN 'voucher' THEN (SELECT plan_id FROM vouchers WHERE vouchers.id = payments.matched_id) END AS "planId",
             COUNT(*) AS count, SUM(payments.amount_cents) AS "amountCents"
        FROM payments
-       LEFT JOIN purchases ON payments.matched_kind = 'purchase' AND purchases.id = payments.matched_id
-       LEFT JOIN vouchers ON payments.matched_kind = 'voucher' AND vouchers.id = payments.matched_id
       WHERE payments.status = 'matched' AND payments.received_at >= ? AND payments.received_at < ?
       GROUP BY 1, 2, 3`,
     [range.fromMs, range.toMs],
