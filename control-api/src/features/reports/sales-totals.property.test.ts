@@ -1,7 +1,7 @@
 // Property test through the store (SQLite, or PostgreSQL with KIUNGA_TEST_DATABASE=postgres): whatever
 // payments are recorded, matched later, recorded many in one statement or removed, the sales report
-// read from sales_daily_totals plus the partial days at the edges equals the report read from payments
-// alone, for any range.
+// read from sales_daily_totals and sales_hourly_totals plus the partial hours at the edges equals the
+// report read from payments alone, for any range.
 import type { SqlDatabase, SqlValue } from '@kiunga/schemas';
 import { useTestDatabases } from '@kiunga/schemas/testing';
 import fc from 'fast-check';
@@ -20,11 +20,16 @@ const PLAN_IDS = ['pln_a', 'pln_b'];
 const PURCHASE_IDS = ['pur_0', 'pur_1', 'pur_2'];
 const VOUCHER_IDS = ['vou_0', 'vou_1', 'vou_2'];
 
-/** Instants that matter most (local midnights and either side of them), and any instant of the window. */
+const HOUR_MS = 3_600_000;
+
+/** Instants that matter most (local midnights, hours, and either side of them), and any instant of the window. */
 const instantArbitrary = fc.oneof(
   fc
     .tuple(fc.integer({ min: 0, max: WINDOW_DAYS }), fc.constantFrom(-1, 0, 1))
     .map(([day, offset]) => WINDOW_START_MS + day * DAY_MS + offset),
+  fc
+    .tuple(fc.integer({ min: 0, max: WINDOW_DAYS * 24 }), fc.constantFrom(-1, 0, 1))
+    .map(([hour, offset]) => WINDOW_START_MS + hour * HOUR_MS + offset),
   fc.integer({ min: WINDOW_START_MS - 1, max: WINDOW_START_MS + WINDOW_DAYS * DAY_MS }),
 );
 

@@ -26,37 +26,71 @@ interface SalesGroupRow {
   amountCents: number;
 }
 
+/** An hour: sales_hourly_totals' bucket (Nairobi's offset is whole hours, so days are whole hours). */
+const HOUR_MS = 3_600_000;
+
 /**
  * Sales in the range, already grouped per local day, plan and channel. Whole local days come from
- * sales_daily_totals (kept by triggers on payments, migration reports_sales_daily_totals); only the
- * partial days at the range's edges read payments themselves, so a month of a million payments is a
- * few thousand rows (issue 12 "Measure": under 1 s). Matched payments count by provider (a purchase's
- * plan is the plan bought; a voucher's its plan; a subscriber's payment settles a balance, so no
- * plan); vouchers of printed sheets count at their first use, at their price, unless a portal
- * purchase or a payment sold them (those are counted as that payment).
+ * sales_daily_totals, whole hours of a partial day from sales_hourly_totals (both kept by triggers on
+ * payments, migration reports_sales_totals), and only the partial hours at the range's edges from
+ * payments themselves: a month of a million payments is a few thousand rows (issue 12 "Measure":
+ * under 1 s). Matched payments count by provider (a purchase's plan is the plan bought; a voucher's
+ * its plan; a subscriber's payment settles a balance, so no plan); vouchers of printed sheets count at
+ * their first use, at their price, unless a portal purchase or a payment sold them (those are counted
+ * as that payment).
  */
 export async function salesRecordsOf(database: SqlDatabase, range: TimeRange): Promise<SaleRecord[]> {
-  const firstWholeDay = localDayIndexOf(range.fromMs - 1) + 1;
-  const endWholeDay = localDayIndexOf(range.toMs);
+  const firstWholeHour = Math.ceil(range.fromMs / HOUR_MS);
+  const endWholeHour = Math.floor(range.toMs / HOUR_MS);
   const groups: SalesGroupRow[] = [];
-  if (firstWholeDay < endWholeDay) {
+  if (firstWholeHour >= endWholeHour) groups.push(...(await paymentGroupsOf(database, range)));
+  else {
     groups.push(
-      ...(await paymentGroupsOf(database, { fromMs: range.fromMs, toMs: localDayStartMs(firstWholeDay) })),
+      ...(await paymentGroupsOf(database, { fromMs: range.fromMs, toMs: firstWholeHour * HOUR_MS })),
     );
-    groups.push(
-      ...(await database.all<SalesGroupRow>(
-        `SELECT day_index AS "dayIndex", provider AS source, NULLIF(plan_key, '') AS "planId",
-                payment_count AS count, amount_cents AS "amountCents"
-           FROM sales_daily_totals WHERE day_index >= ? AND day_index < ? AND payment_count > 0`,
-        [firstWholeDay, endWholeDay],
-      )),
-    );
-    groups.push(
-      ...(await paymentGroupsOf(database, { fromMs: localDayStartMs(endWholeDay), toMs: range.toMs })),
-    );
-  } else groups.push(...(await paymentGroupsOf(database, range)));
+    const firstWholeDay = localDayIndexOf(range.fromMs - 1) + 1;
+    const endWholeDay = localDayIndexOf(range.toMs);
+    if (firstWholeDay < endWholeDay) {
+      groups.push(
+        ...(await hourlyGroupsOf(database, firstWholeHour, localDayStartMs(firstWholeDay) / HOUR_MS)),
+      );
+      groups.push(...(await dailyGroupsOf(database, firstWholeDay, endWholeDay)));
+      groups.push(...(await hourlyGroupsOf(database, localDayStartMs(endWholeDay) / HOUR_MS, endWholeHour)));
+    } else groups.push(...(await hourlyGroupsOf(database, firstWholeHour, endWholeHour)));
+    groups.push(...(await paymentGroupsOf(database, { fromMs: endWholeHour * HOUR_MS, toMs: range.toMs })));
+  }
   groups.push(...(await voucherSheetGroupsOf(database, range)));
   return saleRecordsOfGroups(groups, range);
+}
+
+/** sales_daily_totals of the local days [firstDay, endDay). */
+async function dailyGroupsOf(
+  database: SqlDatabase,
+  firstDay: number,
+  endDay: number,
+): Promise<SalesGroupRow[]> {
+  return database.all<SalesGroupRow>(
+    `SELECT day_index AS "dayIndex", provider AS source, NULLIF(plan_key, '') AS "planId",
+            payment_count AS count, amount_cents AS "amountCents"
+       FROM sales_daily_totals WHERE day_index >= ? AND day_index < ? AND payment_count > 0`,
+    [firstDay, endDay],
+  );
+}
+
+/** sales_hourly_totals of the hours [firstHour, endHour), summed per local day. */
+async function hourlyGroupsOf(
+  database: SqlDatabase,
+  firstHour: number,
+  endHour: number,
+): Promise<SalesGroupRow[]> {
+  if (firstHour >= endHour) return [];
+  return database.all<SalesGroupRow>(
+    `SELECT ${localDaySql(`hour_index * ${HOUR_MS}`)} AS "dayIndex", provider AS source,
+            NULLIF(plan_key, '') AS "planId", SUM(payment_count) AS count, SUM(amount_cents) AS "amountCents"
+       FROM sales_hourly_totals WHERE hour_index >= ? AND hour_index < ?
+      GROUP BY 1, 2, 3 HAVING SUM(payment_count) > 0`,
+    [firstHour, endHour],
+  );
 }
 
 /**

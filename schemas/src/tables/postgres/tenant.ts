@@ -27,4 +27,5 @@ export const {
   usageMeterCursor,
   fairUseStates,
   salesDailyTotals,
+  salesHourlyTotals,
 } = derivePostgresTables(sqliteTenantTables);
