@@ -125,8 +125,14 @@ async function main() {
     `${databases.platform.dialect}: seeded ${paymentCount.toLocaleString('en')} payments in ${(seedMs / 1000).toFixed(1)} s`,
   );
   await timeReport('one month of whole days', START_MS, START_MS + DAYS * DAY_MS);
-  // From noon to noon: the first and last half days are read from payments, the rest from daily totals.
-  await timeReport('noon to noon', START_MS + DAY_MS / 2, START_MS + DAYS * DAY_MS - DAY_MS / 2);
+  // From 12:30 to 12:30: half an hour of payments at each edge, the edge days' other hours from hourly
+  // totals, the days between from daily totals.
+  const halfDayAndHalfHourMs = DAY_MS / 2 + 30 * 60 * 1000;
+  await timeReport(
+    '12:30 to 12:30',
+    START_MS + halfDayAndHalfHourMs,
+    START_MS + (DAYS - 1) * DAY_MS + halfDayAndHalfHourMs,
+  );
   await databases.close();
   await postgres?.stop();
   await rm(dataDir, { recursive: true, force: true });
