@@ -1,7 +1,8 @@
 // Times the durable metering path on SQLite: the usage metering job over accounting_log rows as the
 // AAA server writes them (rollups, meter states and cursor committed per batch), and GET /api/v1/usage's
 // query over a year of hourly rollups. Figures are printed; nothing is asserted.
-// Run: node --import tsx ops/bench/metering/durable.bench.ts [interimCount=200000]
+// Run: node --import tsx ops/bench/metering/durable.bench.ts [interimCount=200000] [--postgres]
+// (--postgres: a throwaway PostgreSQL server with fsync on, as a production one)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import {
   usageSeriesOf,
 } from '@kiunga/control-api/features/usage/durable';
 import { openDatabases, type SqlDatabase } from '@kiunga/schemas';
+import { startPostgresServer } from '../../../schemas/src/db/testing/postgres-server';
 
 const INTERIM_COUNT_DEFAULT = 200_000;
 /** Sessions online at once in one ISP: a large ISP's evening peak. */
@@ -71,9 +73,14 @@ async function seedAccounting(database: SqlDatabase, interimCount: number): Prom
 }
 
 async function main(): Promise<void> {
-  const interimCount = Number(process.argv[2] ?? INTERIM_COUNT_DEFAULT);
+  const interimCount = Number(
+    process.argv.slice(2).find((argument) => !argument.startsWith('--')) ?? INTERIM_COUNT_DEFAULT,
+  );
+  const postgres = process.argv.includes('--postgres')
+    ? await startPostgresServer({ isDurable: true })
+    : null;
   const dataDir = mkdtempSync(join(tmpdir(), 'kiunga-metering-bench-'));
-  const databases = await openDatabases({ dataDir });
+  const databases = await openDatabases({ dataDir, databaseUrl: postgres?.url });
   try {
     await databases.createTenant('ten_bench');
     const database = databases.forTenant('ten_bench');
@@ -85,7 +92,7 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpuBefore);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     console.log(
-      `metering job: ${metered.rows} interims in ${wallMs.toFixed(0)} ms wall (${Math.round((metered.rows / wallMs) * 1000)}/s), ` +
+      `${databases.platform.dialect} metering job: ${metered.rows} interims in ${wallMs.toFixed(0)} ms wall (${Math.round((metered.rows / wallMs) * 1000)}/s), ` +
         `${cpuMs.toFixed(0)} ms CPU (${Math.round((metered.rows / cpuMs) * 1000)}/s); counted ${metered.counts.counted}`,
     );
 
@@ -129,10 +136,11 @@ async function main(): Promise<void> {
     }
     timings.sort((left, right) => left - right);
     console.log(
-      `usage query: a year of hourly rollups (${points} points), median ${timings[Math.floor(QUERY_REPEATS / 2)]?.toFixed(1)} ms of ${QUERY_REPEATS}`,
+      `${databases.platform.dialect} usage query: a year of hourly rollups (${points} points), median ${timings[Math.floor(QUERY_REPEATS / 2)]?.toFixed(1)} ms of ${QUERY_REPEATS}`,
     );
   } finally {
     await databases.close();
+    await postgres?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

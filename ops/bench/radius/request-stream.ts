@@ -121,3 +121,19 @@ export function buildAccountingRequests(
   }
   return requests;
 }
+
+/** The `interim`-th Interim-Update of session `sessionIndex`, alone (for streams built as they are sent). */
+export function buildInterimRequest(
+  codes: readonly string[],
+  sessionIndex: number,
+  interim: number,
+): LoadRequest {
+  const voucherIndex = sessionIndex % codes.length;
+  return accountingRequest(
+    codes[voucherIndex]!,
+    voucherIndex,
+    sessionIndex,
+    AcctStatusType.InterimUpdate,
+    interim * INTERIM_SESSION_SECONDS,
+  );
+}

@@ -183,6 +183,8 @@ export * from './tenant-growth';
 // Money tables live in their own file; they belong to the same shard.
 export * from './tenant-money';
 export * from './tenant-monitoring';
+// Report totals (issue 12 "Measure") live in their own file too.
+export * from './tenant-reports';
 
 /**
  * Access-Request decisions for "why is this client offline?" (issue 12): written in batches off the

@@ -37,4 +37,6 @@ export const {
   guestPasses,
   referralCodes,
   referralRewards,
+  salesDailyTotals,
+  salesHourlyTotals,
 } = derivePostgresTables(sqliteTenantTables);
