@@ -22,6 +22,8 @@ import { subscriberRoutes } from './features/subscribers/api';
 import { usageRoutes } from './features/usage/api';
 import { voucherRoutes } from './features/vouchers/api';
 import { mountIdentityRoutes } from './identity/mount';
+import { passwordResetRoutes } from './identity/password-reset/api';
+import { passwordResetPages } from './identity/password-reset/console';
 import { authRoutes } from './identity/sign-in/api';
 import type { ApiDependencies, AppEnv } from './kernel/dependencies';
 import { apiErrorHandler } from './kernel/errors';
@@ -76,7 +78,9 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   // Before the ISP callbacks: their /:tenantId/:token/stk would otherwise take 'platform' as a tenant id.
   app.route('/callbacks/mm/platform', platformBillingCallbackRoutes(options));
   app.route('/callbacks/mm', mpesaCallbackRoutes(options));
+  app.route('/api/v1/auth/password-reset', passwordResetRoutes(options));
   app.route('/api/v1/auth', authRoutes(options));
+  app.route('/', passwordResetPages(options));
   app.route('/api/v1', openApiRoutes());
   const api = new Hono<AppEnv>();
   api.use('*', authenticate(options));

@@ -3,6 +3,8 @@ export * from './app';
 export { settleSubscriberPayment } from './billing/automation';
 export { runBillingJobs } from './billing/billing.job';
 export { runTenantInvoices } from './billing/store';
+export { type EmailConfig, readEmailConfig } from './features/email/config';
+export { sendPendingEmails } from './features/email/email.job';
 export { sendPendingNotifications } from './features/notifications/notifications.job';
 export { writeSmsSettings } from './features/notifications/sms-settings';
 export { createTenantWithOwner } from './features/tenants/service';

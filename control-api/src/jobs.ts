@@ -3,6 +3,7 @@
 // takes its job's lease first (kernel/job-lease.ts): one run per round cluster-wide.
 import cron from 'node-cron';
 import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billing.job';
+import { EMAIL_CRON, sendPendingEmails } from './features/email/email.job';
 import { NAS_MONITORING_CRON, runNasMonitoring } from './features/monitoring/service';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
 import { METERING_CRON, meterUsage } from './features/usage/metering.job';
@@ -63,6 +64,11 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
       NOTIFICATIONS_CRON,
       run('notifications', () => sendPendingNotifications(dependencies)),
       { noOverlap: true, name: 'notifications' },
+    ),
+    cron.schedule(
+      EMAIL_CRON,
+      run('email', () => sendPendingEmails(dependencies)),
+      { noOverlap: true, name: 'email' },
     ),
     cron.schedule(
       NAS_MONITORING_CRON,

@@ -2,8 +2,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import type { PlatformBillingConfig } from '@kiunga/control-api';
-import { normalizeAddress } from '@kiunga/control-api';
+import type { EmailConfig, PlatformBillingConfig } from '@kiunga/control-api';
+import { normalizeAddress, readEmailConfig } from '@kiunga/control-api';
 import {
   generateMasterKey,
   makePrivateDirectory,
@@ -68,6 +68,10 @@ const environmentSchema = z.object({
   KIUNGA_MPESA_BASE_URL: z.string().url().optional(),
   /** Africa's Talking (https://api.africastalking.com) or its simulator; unset: no SMS is sent. */
   KIUNGA_SMS_BASE_URL: z.string().url().optional(),
+  /** smtp://user:password@host:587 (STARTTLS) or smtps://…:465; unset: no email is sent. */
+  KIUNGA_SMTP_URL: z.string().min(1).optional(),
+  /** The From header of Kiunga's mail, e.g. `"Kiunga" <no-reply@kiunga.example>`. */
+  KIUNGA_SMTP_FROM: z.string().min(3).max(320).optional(),
   // Platform billing of ISPs: the platform's own M-Pesa shortcode (all four or none), PayPal and bank.
   KIUNGA_PLATFORM_MPESA_SHORTCODE: z
     .string()
@@ -130,6 +134,8 @@ export interface KiungaConfig {
   radiusPublicAddresses: readonly string[];
   mpesaBaseUrl: string | null;
   smsBaseUrl: string | null;
+  /** KIUNGA_SMTP_URL and KIUNGA_SMTP_FROM (checked at start); null = email off. */
+  email: EmailConfig | null;
   logLevel: string;
   platformBilling: PlatformBillingConfig;
   /** Normalized (normalizeAddress), so an IPv4 proxy matches its dual-stack form. */
@@ -155,6 +161,7 @@ export function readConfig(
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   const values = parsed.data;
+  const publicUrl = values.KIUNGA_PUBLIC_URL ?? `http://127.0.0.1:${values.KIUNGA_HTTP_PORT}`;
   return {
     dataDir: resolve(overrides.dataDir ?? values.KIUNGA_DATA_DIR),
     httpHost: values.KIUNGA_HTTP_HOST,
@@ -165,10 +172,11 @@ export function readConfig(
     masterKey: values.KIUNGA_MASTER_KEY ?? null,
     databaseUrl: values.KIUNGA_DATABASE_URL ?? null,
     redisUrl: values.KIUNGA_REDIS_URL ?? null,
-    publicUrl: values.KIUNGA_PUBLIC_URL ?? `http://127.0.0.1:${values.KIUNGA_HTTP_PORT}`,
+    publicUrl,
     radiusPublicAddresses: values.KIUNGA_RADIUS_PUBLIC_ADDRESS ?? [],
     mpesaBaseUrl: values.KIUNGA_MPESA_BASE_URL ?? null,
     smsBaseUrl: values.KIUNGA_SMS_BASE_URL ?? null,
+    email: emailConfig(values.KIUNGA_SMTP_URL, values.KIUNGA_SMTP_FROM, publicUrl),
     logLevel: values.KIUNGA_LOG_LEVEL,
     platformBilling: platformBillingConfig(values),
     trustedProxies: new Set(values.KIUNGA_TRUSTED_PROXIES.map(normalizeAddress)),
@@ -176,6 +184,19 @@ export function readConfig(
     backupDir: values.KIUNGA_BACKUP_DIR ? resolve(values.KIUNGA_BACKUP_DIR) : null,
     backupKeep: values.KIUNGA_BACKUP_KEEP,
   };
+}
+
+/** The SMTP URL's problem, said without its password (EmailError messages never carry it). */
+function emailConfig(
+  smtpUrl: string | undefined,
+  from: string | undefined,
+  publicUrl: string,
+): EmailConfig | null {
+  try {
+    return readEmailConfig(smtpUrl, from, publicUrl);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ${(error as Error).message}`);
+  }
 }
 
 const DEFAULT_BANK_INSTRUCTIONS =

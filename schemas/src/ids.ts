@@ -18,6 +18,8 @@ export const idPrefixes = {
   consoleSession: 'cse',
   nasAlert: 'nal',
   phaseChange: 'phc',
+  mail: 'eml',
+  signupSmsCode: 'smc',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,6 +1,7 @@
 // What the control API's routes need, passed in once at start (no globals).
 import type { AaaControl, Clock, Databases, SecretBox } from '@kiunga/schemas';
 import type { Logger } from 'pino';
+import type { EmailConfig } from '../features/email/config';
 import type { Principal } from '../identity/permissions';
 import type { PlatformBillingConfig } from '../platform-billing/config';
 import type { HealthProbes } from './health';
@@ -26,6 +27,8 @@ export interface ApiDependencies {
   mpesaBaseUrl: string | null;
   /** KIUNGA_SMS_BASE_URL: Africa's Talking or its simulator; absent or null: no SMS is sent. */
   smsBaseUrl?: string | null;
+  /** KIUNGA_SMTP_URL and the From address; absent or null: email off (password-reset mail is not sent). */
+  email?: EmailConfig | null;
   /** Called after a payment lands on a subscriber's account (billing reactivates when it covers the debt). */
   onSubscriberPayment?: (tenantId: string, subscriberId: string) => void;
   /**

@@ -61,6 +61,7 @@ export async function runServers(
     trustedProxies: config.trustedProxies,
     mpesaBaseUrl: config.mpesaBaseUrl,
     smsBaseUrl: config.smsBaseUrl,
+    email: config.email,
     platformBilling: config.platformBilling,
     metricsToken: config.metricsToken,
     radius: {
