@@ -18,6 +18,7 @@ import { planRoutes } from './features/plans/api';
 import { reportRoutes } from './features/reports/api';
 import { sessionRoutes } from './features/sessions/api';
 import { settingsRoutes } from './features/settings/api';
+import { signupPages } from './features/signup/console';
 import { subscriberRoutes } from './features/subscribers/api';
 import { usageRoutes } from './features/usage/api';
 import { voucherRoutes } from './features/vouchers/api';
@@ -81,6 +82,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   app.route('/api/v1/auth/password-reset', passwordResetRoutes(options));
   app.route('/api/v1/auth', authRoutes(options));
   app.route('/', passwordResetPages(options));
+  app.route('/', signupPages(options));
   app.route('/api/v1', openApiRoutes());
   const api = new Hono<AppEnv>();
   api.use('*', authenticate(options));

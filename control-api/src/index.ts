@@ -7,6 +7,7 @@ export { type EmailConfig, readEmailConfig } from './features/email/config';
 export { sendPendingEmails } from './features/email/email.job';
 export { sendPendingNotifications } from './features/notifications/notifications.job';
 export { writeSmsSettings } from './features/notifications/sms-settings';
+export { releaseAbandonedSignups } from './features/signup/service';
 export { createTenantWithOwner } from './features/tenants/service';
 export { expireVouchers } from './features/vouchers/expire-vouchers.job';
 export { normalizeAddress } from './identity/client-address';

@@ -6,6 +6,7 @@ import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billi
 import { EMAIL_CRON, sendPendingEmails } from './features/email/email.job';
 import { NAS_MONITORING_CRON, runNasMonitoring } from './features/monitoring/service';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
+import { ABANDONED_SIGNUPS_CRON, releaseAbandonedSignups } from './features/signup/service';
 import { METERING_CRON, meterUsage } from './features/usage/metering.job';
 import { applyUsageRetention, USAGE_RETENTION_CRON } from './features/usage/retention.job';
 import { expireVouchers } from './features/vouchers/expire-vouchers.job';
@@ -69,6 +70,11 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
       EMAIL_CRON,
       run('email', () => sendPendingEmails(dependencies)),
       { noOverlap: true, name: 'email' },
+    ),
+    cron.schedule(
+      ABANDONED_SIGNUPS_CRON,
+      run('abandoned_signups', () => releaseAbandonedSignups(dependencies)),
+      { noOverlap: true, name: 'abandoned_signups' },
     ),
     cron.schedule(
       NAS_MONITORING_CRON,

@@ -68,6 +68,10 @@ const environmentSchema = z.object({
   KIUNGA_MPESA_BASE_URL: z.string().url().optional(),
   /** Africa's Talking (https://api.africastalking.com) or its simulator; unset: no SMS is sent. */
   KIUNGA_SMS_BASE_URL: z.string().url().optional(),
+  /** The platform's own Africa's Talking account (sign-up codes), through KIUNGA_SMS_BASE_URL; both or neither. */
+  KIUNGA_PLATFORM_SMS_USERNAME: z.string().min(1).optional(),
+  KIUNGA_PLATFORM_SMS_API_KEY: z.string().min(1).optional(),
+  KIUNGA_PLATFORM_SMS_SENDER_ID: z.string().min(1).max(11).optional(),
   /** smtp://user:password@host:587 (STARTTLS) or smtps://…:465; unset: no email is sent. */
   KIUNGA_SMTP_URL: z.string().min(1).optional(),
   /** The From header of Kiunga's mail, e.g. `"Kiunga" <no-reply@kiunga.example>`. */
@@ -134,6 +138,8 @@ export interface KiungaConfig {
   radiusPublicAddresses: readonly string[];
   mpesaBaseUrl: string | null;
   smsBaseUrl: string | null;
+  /** KIUNGA_PLATFORM_SMS_*: the platform's own SMS account (sign-up codes); null = codes are not sent. */
+  platformSms: { username: string; apiKey: string; senderId?: string | undefined } | null;
   /** KIUNGA_SMTP_URL and KIUNGA_SMTP_FROM (checked at start); null = email off. */
   email: EmailConfig | null;
   logLevel: string;
@@ -176,6 +182,7 @@ export function readConfig(
     radiusPublicAddresses: values.KIUNGA_RADIUS_PUBLIC_ADDRESS ?? [],
     mpesaBaseUrl: values.KIUNGA_MPESA_BASE_URL ?? null,
     smsBaseUrl: values.KIUNGA_SMS_BASE_URL ?? null,
+    platformSms: platformSmsConfig(values),
     email: emailConfig(values.KIUNGA_SMTP_URL, values.KIUNGA_SMTP_FROM, publicUrl),
     logLevel: values.KIUNGA_LOG_LEVEL,
     platformBilling: platformBillingConfig(values),
@@ -184,6 +191,17 @@ export function readConfig(
     backupDir: values.KIUNGA_BACKUP_DIR ? resolve(values.KIUNGA_BACKUP_DIR) : null,
     backupKeep: values.KIUNGA_BACKUP_KEEP,
   };
+}
+
+function platformSmsConfig(values: z.infer<typeof environmentSchema>): KiungaConfig['platformSms'] {
+  const username = values.KIUNGA_PLATFORM_SMS_USERNAME;
+  const apiKey = values.KIUNGA_PLATFORM_SMS_API_KEY;
+  if ((username === undefined) !== (apiKey === undefined))
+    throw new ConfigError(
+      'invalid configuration: set KIUNGA_PLATFORM_SMS_USERNAME and _API_KEY together, or neither',
+    );
+  if (username === undefined || apiKey === undefined) return null;
+  return { username, apiKey, senderId: values.KIUNGA_PLATFORM_SMS_SENDER_ID };
 }
 
 /** The SMTP URL's problem, said without its password (EmailError messages never carry it). */

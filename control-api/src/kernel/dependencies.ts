@@ -29,6 +29,11 @@ export interface ApiDependencies {
   smsBaseUrl?: string | null;
   /** KIUNGA_SMTP_URL and the From address; absent or null: email off (password-reset mail is not sent). */
   email?: EmailConfig | null;
+  /**
+   * The platform's own Africa's Talking account (KIUNGA_PLATFORM_SMS_*), sent through smsBaseUrl: sign-up
+   * codes. Absent or null: sign-up codes cannot be sent.
+   */
+  platformSms?: { username: string; apiKey: string; senderId?: string | undefined } | null;
   /** Called after a payment lands on a subscriber's account (billing reactivates when it covers the debt). */
   onSubscriberPayment?: (tenantId: string, subscriberId: string) => void;
   /**

@@ -4,7 +4,7 @@
 // simulator stands in for PayPal, unless real ones are configured. An SMS gateway simulator takes the
 // demo ISPs' reminders (unless KIUNGA_SMS_BASE_URL is set).
 
-import type { Clock } from '@kiunga/schemas';
+import { type Clock, randomAlphanumeric } from '@kiunga/schemas';
 import { type DarajaSimulator, startDarajaSimulator } from '../../sim/daraja/daraja-simulator';
 import { startNasSimulator } from '../../sim/nas/nas-simulator';
 import { startPayPalSimulator } from '../../sim/paypal/paypal-simulator';
@@ -22,6 +22,8 @@ const DEMO_PLATFORM_MPESA = {
   consumerKey: 'kiunga-demo-platform-key',
   consumerSecret: 'kiunga-demo-platform-secret',
 };
+/** The platform's own SMS account on the demo's simulator (sign-up codes). */
+const DEMO_PLATFORM_SMS_USERNAME = 'kiunga-platform';
 const DEMO_PAYPAL = { clientId: 'kiunga-demo-paypal', clientSecret: 'kiunga-demo-paypal-secret' };
 
 /** `clock` is the servers' (KIUNGA_CLOCK_START's, or the system's): Daraja checks request timestamps against it. */
@@ -64,13 +66,19 @@ export async function startDemoSimulators(demo: DemoJson, config: KiungaConfig, 
     stops.push(() => paypal.stop());
   }
   let smsBaseUrl = config.smsBaseUrl;
+  let platformSms = config.platformSms;
   if (!smsBaseUrl) {
+    // The platform's own account sends sign-up codes (a fresh key each run: nothing else knows it).
+    platformSms = platformSms ?? { username: DEMO_PLATFORM_SMS_USERNAME, apiKey: randomAlphanumeric(32) };
     const sms = await startSmsSimulator({
       port: Number(process.env['KIUNGA_DEMO_SMS_PORT'] ?? 0),
       // A demo seeded before SMS existed has no SMS settings and no account here: nothing is sent.
-      accounts: demo.tenants.flatMap((tenant) =>
-        tenant.sms ? [{ username: tenant.sms.username, apiKey: tenant.sms.apiKey }] : [],
-      ),
+      accounts: [
+        { username: platformSms.username, apiKey: platformSms.apiKey },
+        ...demo.tenants.flatMap((tenant) =>
+          tenant.sms ? [{ username: tenant.sms.username, apiKey: tenant.sms.apiKey }] : [],
+        ),
+      ],
     });
     smsBaseUrl = sms.baseUrl;
     stops.push(() => sms.stop());
@@ -91,7 +99,7 @@ export async function startDemoSimulators(demo: DemoJson, config: KiungaConfig, 
     }
   }
   return {
-    config: { ...config, mpesaBaseUrl, smsBaseUrl, platformBilling },
+    config: { ...config, mpesaBaseUrl, smsBaseUrl, platformSms, platformBilling },
     stop: async () => {
       await Promise.all(stops.map((stop) => stop()));
     },

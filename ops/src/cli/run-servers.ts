@@ -62,6 +62,7 @@ export async function runServers(
     mpesaBaseUrl: config.mpesaBaseUrl,
     smsBaseUrl: config.smsBaseUrl,
     email: config.email,
+    platformSms: config.platformSms,
     platformBilling: config.platformBilling,
     metricsToken: config.metricsToken,
     radius: {

@@ -1,0 +1,306 @@
+// The web sign-up (issue 15), in-process with a clock the test moves, the SMS gateway simulator (the
+// platform's own account) and an SMTP sink on loopback: the landing page, the form with its CSRF cookie
+// and live short-name check, the phone code and the email link, the trial starting only when both are
+// confirmed, POST /api/v1/registration's verification answer, and abandoned sign-ups freeing their slug.
+import {
+  type ApiDependencies,
+  type createApp,
+  releaseAbandonedSignups,
+  sendPendingEmails,
+} from '@kiunga/control-api';
+import { type SmsSimulator, startSmsSimulator } from '@kiunga/ops/sim/sms';
+import { type SmtpSink, startSmtpSink } from '@kiunga/ops/sim/smtp';
+import { ManualClock } from '@kiunga/schemas';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type InProcessKiunga, startInProcess } from './support/in-process';
+import { type DemoJson, makeDataDir, removeDataDir, seedDemo } from './support/kiunga-process';
+
+const PUBLIC_URL = 'http://127.0.0.1:9';
+const PLATFORM_SMS = { username: 'kiunga-platform', apiKey: 'platform-sms-key-for-tests' };
+const HOUR_MS = 60 * 60_000;
+const DAY_MS = 24 * HOUR_MS;
+let dataDir: string;
+let kiunga: InProcessKiunga;
+let sms: SmsSimulator;
+let sink: SmtpSink;
+let dependencies: ApiDependencies;
+let app: ReturnType<typeof createApp>;
+let demo: DemoJson;
+const clock = new ManualClock(Date.UTC(2030, 2, 1, 7));
+let signupNumber = 0;
+
+beforeAll(async () => {
+  dataDir = makeDataDir();
+  demo = await seedDemo(dataDir, 0);
+  sms = await startSmsSimulator({ port: 0, accounts: [PLATFORM_SMS] });
+  sink = await startSmtpSink({ port: 0 });
+  kiunga = await startInProcess({
+    dataDir,
+    clock,
+    publicUrl: PUBLIC_URL,
+    extra: {
+      smsBaseUrl: sms.baseUrl,
+      platformSms: PLATFORM_SMS,
+      email: { smtpUrl: sink.url, from: '"Kiunga" <no-reply@kiunga.test>' },
+    },
+  });
+  ({ dependencies, app } = kiunga);
+});
+
+afterAll(async () => {
+  await kiunga?.stop();
+  await sms?.stop();
+  await sink?.stop();
+  removeDataDir(dataDir);
+});
+
+beforeEach(() => {
+  sms.reset();
+  sink.reset();
+  // A new hour each test: the registration limit (5 an hour per address) of one test does not carry over.
+  clock.advance(2 * HOUR_MS);
+});
+
+/** A browser's cookie jar, enough for these pages: name=value pairs from Set-Cookie. */
+class Browser {
+  private readonly cookies = new Map<string, string>();
+
+  async request(path: string, init: { method?: string; form?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = {};
+    if (this.cookies.size > 0)
+      headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const response = await app.request(path, {
+      method: init.method ?? (init.form ? 'POST' : 'GET'),
+      headers,
+      body: init.form ? new URLSearchParams(init.form).toString() : undefined,
+    });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const at = pair!.indexOf('=');
+      this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    return response;
+  }
+}
+
+function csrfOf(html: string): string {
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  expect(token).toBeDefined();
+  return token!;
+}
+
+interface NewIsp {
+  slug: string;
+  email: string;
+  phone: string;
+}
+
+function newIsp(phone = `07${String(10_000_000 + signupNumber * 7919).slice(-8)}`): NewIsp {
+  signupNumber += 1;
+  return { slug: `web-isp-${signupNumber}`, email: `owner-${signupNumber}@web-isp.example`, phone };
+}
+
+/** Fills the form as a person would and lands on the verify page. */
+async function signUp(browser: Browser, isp: NewIsp): Promise<Response> {
+  const form = await browser.request('/signup');
+  expect(form.status).toBe(200);
+  return browser.request('/signup', {
+    form: {
+      _csrf: csrfOf(await form.text()),
+      intent: 'signup',
+      ispName: `Web ISP ${isp.slug}`,
+      slug: isp.slug,
+      ownerName: 'Wanjiru',
+      email: isp.email,
+      phone: isp.phone,
+      password: 'correct horse battery',
+      tier: 'tier1',
+      featureChoice: 'hotspot',
+    },
+  });
+}
+
+function codeSentTo(phone: string): string {
+  const international = `+254${phone.slice(-9)}`;
+  const message = sms.messages().find((sent) => sent.to === international);
+  expect(message?.username).toBe(PLATFORM_SMS.username);
+  const code = /^(\d{6}) is your Kiunga sign-up code/.exec(message!.message)?.[1];
+  expect(code).toBeDefined();
+  return code!;
+}
+
+async function emailLinkTo(email: string): Promise<string> {
+  await sendPendingEmails(dependencies);
+  const message = await sink.waitForMessage(email);
+  expect(message.subject).toBe('Confirm your email for Kiunga');
+  const link = /(http\S+\/signup\/verify-email\?token=\S+)/.exec(message.text)?.[1];
+  expect(link).toBeDefined();
+  const url = new URL(link!);
+  expect(url.origin).toBe(PUBLIC_URL);
+  return url.pathname + url.search;
+}
+
+async function tenantBySlug(slug: string) {
+  return dependencies.databases.platform.get<{ id: string; status: string; trialEndsAt: number | null }>(
+    'SELECT id, status, trial_ends_at AS "trialEndsAt" FROM tenants WHERE slug = ?',
+    [slug],
+  );
+}
+
+describe('the front door', () => {
+  it('serves the landing page and the sign-up form as HTML', async () => {
+    const landing = await app.request('/');
+    expect(landing.status).toBe(200);
+    expect(landing.headers.get('content-type')).toContain('text/html');
+    expect(await landing.text()).toContain('href="/signup"');
+    const signup = await app.request('/signup');
+    expect(signup.status).toBe(200);
+    expect(await signup.text()).toContain('action="/signup"');
+  });
+
+  it('says live and without JavaScript whether a short name is free', async () => {
+    const taken = demo.tenants[0]!.slug;
+    const live = await app.request(`/signup/slug-availability?slug=${taken}`);
+    expect(await live.json()).toMatchObject({ slug: taken, isAvailable: false, reason: 'taken' });
+    const free = await app.request('/signup/slug-availability?slug=nobody-has-this');
+    expect(await free.json()).toEqual({ slug: 'nobody-has-this', isAvailable: true });
+
+    const browser = new Browser();
+    const form = await browser.request('/signup');
+    const checked = await browser.request('/signup', {
+      form: { _csrf: csrfOf(await form.text()), intent: 'check-slug', slug: taken, ispName: 'Mine' },
+    });
+    expect(checked.status).toBe(200);
+    expect(await checked.text()).toContain('already taken');
+  });
+
+  it('refuses a form without the CSRF cookie it was served with', async () => {
+    const refused = await new Browser().request('/signup', {
+      form: { _csrf: 'made-up', intent: 'signup', slug: 'forged-isp' },
+    });
+    expect(refused.status).toBe(403);
+    expect(await tenantBySlug('forged-isp')).toBeUndefined();
+  });
+
+  it('starts the 24-hour trial only when the phone code and the email link are both confirmed', async () => {
+    const browser = new Browser();
+    const isp = newIsp();
+    const submitted = await signUp(browser, isp);
+    expect(submitted.status).toBe(303);
+    expect(submitted.headers.get('location')).toBe('/signup/verify');
+    const pending = await tenantBySlug(isp.slug);
+    // Pending: platform billing waits a week for the confirmations, after which the sign-up is abandoned.
+    expect(pending?.trialEndsAt).toBe(clock.now() + 7 * DAY_MS);
+
+    const page = await browser.request('/signup/verify');
+    expect(page.status).toBe(200);
+    const pageHtml = await page.text();
+    expect(pageHtml).toContain(`•••••••${isp.phone.slice(-3)}`);
+    const csrf = csrfOf(pageHtml);
+    const code = codeSentTo(isp.phone);
+
+    const wrong = await browser.request('/signup/verify-phone', {
+      form: { _csrf: csrf, code: code === '000000' ? '111111' : '000000' },
+    });
+    expect(wrong.status).toBe(303);
+    expect(await (await browser.request('/signup/verify')).text()).toContain('That code is not right');
+
+    clock.advance(60_000);
+    const right = await browser.request('/signup/verify-phone', { form: { _csrf: csrf, code } });
+    expect(right.status).toBe(303);
+    expect(await (await browser.request('/signup/verify')).text()).toContain('Phone confirmed.');
+    expect((await tenantBySlug(isp.slug))?.trialEndsAt).toBe(pending?.trialEndsAt);
+
+    clock.advance(60_000);
+    const link = await emailLinkTo(isp.email);
+    const confirmed = await browser.request(link);
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe('/signup/verify');
+    const done = await browser.request('/signup/verify');
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/isp');
+    expect((await tenantBySlug(isp.slug))?.trialEndsAt).toBe(clock.now() + DAY_MS);
+
+    const again = await new Browser().request(link);
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe('/login?next=%2Fsignup%2Fverify');
+  });
+
+  it('gives no second trial to a phone that had one: billing starts at once', async () => {
+    const first = newIsp();
+    const second = newIsp(first.phone);
+    for (const isp of [first, second]) {
+      const browser = new Browser();
+      expect((await signUp(browser, isp)).status).toBe(303);
+      const csrf = csrfOf(await (await browser.request('/signup/verify')).text());
+      expect(
+        (
+          await browser.request('/signup/verify-phone', {
+            form: { _csrf: csrf, code: codeSentTo(isp.phone) },
+          })
+        ).status,
+      ).toBe(303);
+      expect((await browser.request(await emailLinkTo(isp.email))).status).toBe(303);
+      sms.reset();
+      clock.advance(2 * 60_000);
+    }
+    const firstTenant = await tenantBySlug(first.slug);
+    const secondTenant = await tenantBySlug(second.slug);
+    expect(firstTenant!.trialEndsAt).toBeGreaterThan(clock.now());
+    expect(secondTenant!.trialEndsAt).toBeLessThanOrEqual(clock.now());
+  });
+
+  it('waits a minute before sending a code again', async () => {
+    const browser = new Browser();
+    const isp = newIsp();
+    await signUp(browser, isp);
+    const csrf = csrfOf(await (await browser.request('/signup/verify')).text());
+    await browser.request('/signup/resend-code', { form: { _csrf: csrf } });
+    expect(await (await browser.request('/signup/verify')).text()).toContain('wait a little');
+    expect(sms.messages()).toHaveLength(1);
+    clock.advance(61_000);
+    await browser.request('/signup/resend-code', { form: { _csrf: csrf } });
+    expect(sms.messages()).toHaveLength(2);
+  });
+
+  it('answers POST /api/v1/registration with the tenant, its slug and both verifications pending', async () => {
+    const isp = newIsp();
+    const response = await app.request('/api/v1/registration', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ispName: 'API ISP',
+        slug: isp.slug,
+        ownerEmail: isp.email,
+        ownerPassword: 'correct horse battery',
+        phone: isp.phone,
+        tier: 'tier2',
+      }),
+    });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as Record<string, unknown> & { tenant: { id: string } };
+    expect(body).toMatchObject({
+      tenantId: body.tenant.id,
+      slug: isp.slug,
+      verification: { phone: 'pending', email: 'pending' },
+      tenant: { status: 'trial', trialEndsAt: clock.now() + DAY_MS },
+    });
+    expect(typeof body.token).toBe('string');
+    codeSentTo(isp.phone);
+    await emailLinkTo(isp.email);
+  });
+
+  it('frees the slug and email of a sign-up left unconfirmed for a week', async () => {
+    const isp = newIsp();
+    await signUp(new Browser(), isp);
+    clock.advance(6 * DAY_MS);
+    expect((await releaseAbandonedSignups(dependencies)).released).toBe(0);
+    clock.advance(DAY_MS);
+    expect((await releaseAbandonedSignups(dependencies)).released).toBeGreaterThanOrEqual(1);
+    expect(await tenantBySlug(isp.slug)).toBeUndefined();
+    sms.reset();
+    const again = await signUp(new Browser(), isp);
+    expect(again.status).toBe(303);
+  });
+});
