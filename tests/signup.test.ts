@@ -221,6 +221,13 @@ describe('the front door', () => {
     expect(done.status).toBe(303);
     expect(done.headers.get('location')).toBe('/isp');
     expect((await tenantBySlug(isp.slug))?.trialEndsAt).toBe(clock.now() + DAY_MS);
+    // The owner lands on the console with the getting-started checklist.
+    const dashboard = await browser.request('/isp');
+    expect(dashboard.status).toBe(200);
+    const dashboardHtml = await dashboard.text();
+    expect(dashboardHtml).toContain('data-getting-started');
+    for (const step of ['router', 'plan', 'vouchers'])
+      expect(dashboardHtml).toContain(`data-step="${step}" data-done="false"`);
 
     const again = await new Browser().request(link);
     expect(again.status).toBe(303);
