@@ -65,15 +65,22 @@ beforeEach(() => {
 class Browser {
   private readonly cookies = new Map<string, string>();
 
-  async request(path: string, init: { method?: string; form?: Record<string, string> } = {}) {
+  async request(path: string, init: { method?: string; form?: Record<string, string>; json?: unknown } = {}) {
     const headers: Record<string, string> = {};
     if (this.cookies.size > 0)
       headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    if (init.json !== undefined) headers['content-type'] = 'application/json';
+    const body =
+      init.form !== undefined
+        ? new URLSearchParams(init.form).toString()
+        : init.json !== undefined
+          ? JSON.stringify(init.json)
+          : undefined;
     const response = await app.request(path, {
-      method: init.method ?? (init.form ? 'POST' : 'GET'),
+      method: init.method ?? (body === undefined ? 'GET' : 'POST'),
       headers,
-      body: init.form ? new URLSearchParams(init.form).toString() : undefined,
+      body,
     });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(';');
@@ -310,4 +317,72 @@ describe('the front door', () => {
     const again = await signUp(new Browser(), isp);
     expect(again.status).toBe(303);
   });
+
+  it('takes the Tier 1 registration fee in the trial by bank transfer, matched by the platform, with a receipt', async () => {
+    const isp = newIsp();
+    const password = 'correct horse battery';
+    const registered = await app.request('/api/v1/registration', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ispName: 'Paying ISP',
+        slug: isp.slug,
+        ownerEmail: isp.email,
+        ownerPassword: password,
+        phone: isp.phone,
+        tier: 'tier1',
+        featureChoice: 'hotspot',
+      }),
+    });
+    expect(registered.status).toBe(201);
+    const owner = new Browser();
+    expect(
+      (await owner.request('/api/v1/auth/session', { json: { email: isp.email, password } })).status,
+    ).toBe(200);
+    const account = (await (await owner.request('/api/v1/platform-billing')).json()) as {
+      state: string;
+      bankReference: string;
+    };
+    expect(account.state).toBe('trial');
+    const page = await (await owner.request('/isp/platform-account')).text();
+    expect(page).toContain(account.bankReference);
+
+    // The platform's finance user matches the transfer by the reference the ISP quoted.
+    const matched = await app.request('/api/v1/platform/billing/bank-payments', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await superAdminToken()}` },
+      body: JSON.stringify({
+        reference: account.bankReference,
+        amountCents: 50_000,
+        bankTransactionId: `BANK-${isp.slug}`,
+      }),
+    });
+    expect(matched.status).toBe(201);
+    const payment = (await matched.json()) as { id: string; tenantId: string };
+
+    await sendPendingEmails(dependencies);
+    const receiptMail = await sink.waitForMessage(isp.email);
+    expect(receiptMail.subject).toBe('Kiunga receipt: Ksh 500 received');
+    expect(receiptMail.text).toContain(`${PUBLIC_URL}/isp/platform-account/receipts/${payment.id}`);
+    const receipt = await owner.request(`/isp/platform-account/receipts/${payment.id}`);
+    expect(receipt.status).toBe(200);
+    const receiptHtml = await receipt.text();
+    expect(receiptHtml).toContain('Ksh 500');
+    expect(receiptHtml).toContain(`BANK-${isp.slug}`);
+    // Another ISP's owner cannot read it.
+    const stranger = new Browser();
+    expect((await stranger.request('/api/v1/auth/session', { json: demo.tenants[0]!.owner })).status).toBe(
+      200,
+    );
+    expect((await stranger.request(`/api/v1/platform-billing/payments/${payment.id}`)).status).toBe(404);
+  });
 });
+
+async function superAdminToken(): Promise<string> {
+  const response = await app.request('/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(demo.superAdmin),
+  });
+  return ((await response.json()) as { token: string }).token;
+}

@@ -7,7 +7,7 @@ export const mailOutbox = sqliteTable(
   'mail_outbox',
   {
     id: text('id').primaryKey(),
-    /** password_reset | signup_email | registration_receipt | … (what the log and tests look for). */
+    /** password_reset | signup_email | payment_receipt (what the log and tests look for). */
     kind: text('kind').notNull(),
     recipient: text('recipient').notNull(),
     subject: text('subject').notNull(),
