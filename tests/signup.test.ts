@@ -4,18 +4,28 @@
 // confirmed, POST /api/v1/registration's verification answer, and abandoned sign-ups freeing their slug.
 import {
   type ApiDependencies,
+  type ControlApiServer,
   type createApp,
   releaseAbandonedSignups,
   sendPendingEmails,
+  startControlApi,
 } from '@kiunga/control-api';
+import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
 import { type SmsSimulator, startSmsSimulator } from '@kiunga/ops/sim/sms';
 import { type SmtpSink, startSmtpSink } from '@kiunga/ops/sim/smtp';
 import { ManualClock } from '@kiunga/schemas';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type InProcessKiunga, startInProcess } from './support/in-process';
-import { type DemoJson, makeDataDir, removeDataDir, seedDemo } from './support/kiunga-process';
+import { type DemoJson, freePort, makeDataDir, removeDataDir, seedDemo } from './support/kiunga-process';
 
-const PUBLIC_URL = 'http://127.0.0.1:9';
+let PUBLIC_URL = '';
+/** The platform's own collection account on the Daraja simulator (never a real shortcode). */
+const PLATFORM_MPESA = {
+  shortcode: '600100',
+  passkey: 'platform-passkey-for-tests',
+  consumerKey: 'platform-consumer-key',
+  consumerSecret: 'platform-consumer-secret',
+};
 const PLATFORM_SMS = { username: 'kiunga-platform', apiKey: 'platform-sms-key-for-tests' };
 const HOUR_MS = 60 * 60_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -23,6 +33,8 @@ let dataDir: string;
 let kiunga: InProcessKiunga;
 let sms: SmsSimulator;
 let sink: SmtpSink;
+let daraja: DarajaSimulator;
+let listening: ControlApiServer;
 let dependencies: ApiDependencies;
 let app: ReturnType<typeof createApp>;
 let demo: DemoJson;
@@ -34,20 +46,35 @@ beforeAll(async () => {
   demo = await seedDemo(dataDir, 0);
   sms = await startSmsSimulator({ port: 0, accounts: [PLATFORM_SMS] });
   sink = await startSmtpSink({ port: 0 });
+  daraja = await startDarajaSimulator({
+    port: 0,
+    apps: [{ consumerKey: PLATFORM_MPESA.consumerKey, consumerSecret: PLATFORM_MPESA.consumerSecret }],
+    shortcodes: [{ shortcode: PLATFORM_MPESA.shortcode, passkey: PLATFORM_MPESA.passkey }],
+    callbackDelayMs: 0,
+    now: () => clock.now(),
+  });
+  // Daraja's STK callback comes back over HTTP: the app listens on the public URL's port.
+  const port = await freePort('tcp');
+  PUBLIC_URL = `http://127.0.0.1:${port}`;
   kiunga = await startInProcess({
     dataDir,
     clock,
     publicUrl: PUBLIC_URL,
+    mpesaBaseUrl: daraja.baseUrl,
     extra: {
       smsBaseUrl: sms.baseUrl,
       platformSms: PLATFORM_SMS,
       email: { smtpUrl: sink.url, from: '"Kiunga" <no-reply@kiunga.test>' },
+      platformBilling: { mpesa: PLATFORM_MPESA, paypal: null, bankInstructions: 'Kiunga Ltd, account 123' },
     },
   });
   ({ dependencies, app } = kiunga);
+  listening = await startControlApi({ ...dependencies, host: '127.0.0.1', port, runJobs: false });
 });
 
 afterAll(async () => {
+  await listening?.stop();
+  await daraja?.stop();
   await kiunga?.stop();
   await sms?.stop();
   await sink?.stop();
@@ -65,8 +92,11 @@ beforeEach(() => {
 class Browser {
   private readonly cookies = new Map<string, string>();
 
-  async request(path: string, init: { method?: string; form?: Record<string, string>; json?: unknown } = {}) {
-    const headers: Record<string, string> = {};
+  async request(
+    path: string,
+    init: { method?: string; form?: Record<string, string>; json?: unknown; csrf?: string } = {},
+  ) {
+    const headers: Record<string, string> = init.csrf === undefined ? {} : { 'x-csrf-token': init.csrf };
     if (this.cookies.size > 0)
       headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -360,8 +390,7 @@ describe('the front door', () => {
     expect(matched.status).toBe(201);
     const payment = (await matched.json()) as { id: string; tenantId: string };
 
-    await sendPendingEmails(dependencies);
-    const receiptMail = await sink.waitForMessage(isp.email);
+    const receiptMail = await waitForReceipt(isp.email);
     expect(receiptMail.subject).toBe('Kiunga receipt: Ksh 500 received');
     expect(receiptMail.text).toContain(`${PUBLIC_URL}/isp/platform-account/receipts/${payment.id}`);
     const receipt = await owner.request(`/isp/platform-account/receipts/${payment.id}`);
@@ -377,6 +406,54 @@ describe('the front door', () => {
     expect((await stranger.request(`/api/v1/platform-billing/payments/${payment.id}`)).status).toBe(404);
   });
 });
+
+describe('the registration fee by M-Pesa', () => {
+  it('asks for the Tier 1 fee by STK push in the trial, credits it from the callback and mails the receipt', async () => {
+    const isp = newIsp('0712345678');
+    const password = 'correct horse battery';
+    const registered = await app.request('/api/v1/registration', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ispName: 'STK ISP',
+        slug: isp.slug,
+        ownerEmail: isp.email,
+        ownerPassword: password,
+        phone: isp.phone,
+        tier: 'tier1',
+        featureChoice: 'hotspot',
+      }),
+    });
+    expect(registered.status).toBe(201);
+    sink.reset();
+    const owner = new Browser();
+    const session = await owner.request('/api/v1/auth/session', { json: { email: isp.email, password } });
+    expect(session.status).toBe(200);
+    const { csrfToken } = (await session.json()) as { csrfToken: string };
+    const started = await owner.request('/api/v1/platform-billing/mpesa', { json: {}, csrf: csrfToken });
+    expect(started.status).toBe(202);
+    // Nothing is owed in the trial: the push asks for the registration fee.
+    expect(((await started.json()) as { amountCents: number }).amountCents).toBe(50_000);
+
+    const receiptMail = await waitForReceipt(isp.email);
+    expect(receiptMail.subject).toBe('Kiunga receipt: Ksh 500 received');
+    const account = (await (await owner.request('/api/v1/platform-billing')).json()) as {
+      balanceCents: number;
+    };
+    expect(account.balanceCents).toBe(-50_000);
+  });
+});
+
+/** The STK callback lands over HTTP a moment after the push; then the outbox job sends the receipt. */
+async function waitForReceipt(email: string) {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    await sendPendingEmails(dependencies);
+    const receipt = sink.messagesTo(email).find((message) => message.subject.startsWith('Kiunga receipt'));
+    if (receipt) return receipt;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no receipt mailed to ${email}`);
+}
 
 async function superAdminToken(): Promise<string> {
   const response = await app.request('/api/v1/auth/login', {
