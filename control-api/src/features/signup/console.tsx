@@ -16,7 +16,7 @@ import { isSameSecret, randomSecret } from '../../identity/secrets';
 import { EMAIL_TAKEN_MESSAGE } from '../../identity/users/service';
 import { sourceAddressOf } from '../../kernel/audit';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
-import { registrationSchema } from '../tenants/registration-api';
+import { newTenantOfRegistration, registrationSchema } from '../tenants/registration-api';
 import { readEmailToken } from './core';
 import {
   sendSignupCode,
@@ -147,17 +147,9 @@ export function signupPages(dependencies: ApiDependencies): Hono<AppEnv> {
       }
       return renderSignup(context, { values, errors }, 400);
     }
-    const body = parsed.data;
     let ownerId: string;
     try {
-      ({ ownerId } = await startWebSignup(dependencies, context, {
-        name: body.ispName,
-        slug: body.slug,
-        tier: body.tier,
-        featureChoice: body.featureChoice,
-        contactPhone: body.phone,
-        owner: { email: body.ownerEmail, password: body.ownerPassword, displayName: body.ownerName },
-      }));
+      ({ ownerId } = await startWebSignup(dependencies, context, newTenantOfRegistration(parsed.data)));
     } catch (error) {
       if (!(error instanceof KiungaError) || error.code !== 'conflict') throw error;
       const field: SignupField = error.message === EMAIL_TAKEN_MESSAGE ? 'email' : 'slug';

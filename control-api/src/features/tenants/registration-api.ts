@@ -28,6 +28,18 @@ export const registrationSchema = z
       context.addIssue({ code: 'custom', path: ['featureChoice'], message: 'Tier 1 needs hotspot or pppoe' });
   });
 
+/** A registration (API or sign-up form) as the tenant service takes it. */
+export function newTenantOfRegistration(body: z.output<typeof registrationSchema>) {
+  return {
+    name: body.ispName,
+    slug: body.slug,
+    tier: body.tier,
+    featureChoice: body.featureChoice,
+    contactPhone: body.phone,
+    owner: { email: body.ownerEmail, password: body.ownerPassword, displayName: body.ownerName },
+  };
+}
+
 const registration = routeGroup({ basePath: '/api/v1/registration', tag: 'registration' });
 
 registration.declare({
@@ -38,14 +50,7 @@ registration.declare({
   body: registrationSchema,
   responseStatus: 201,
   handler: async ({ body, dependencies, respond }, context) => {
-    const registered = await registerTenant(dependencies, context, {
-      name: body.ispName,
-      slug: body.slug,
-      tier: body.tier,
-      featureChoice: body.featureChoice,
-      contactPhone: body.phone,
-      owner: { email: body.ownerEmail, password: body.ownerPassword, displayName: body.ownerName },
-    });
+    const registered = await registerTenant(dependencies, context, newTenantOfRegistration(body));
     // Issue 15's contract: the phone and email to confirm (the code and link are on their way).
     const signup = await recordApiRegistration(dependencies, context, {
       tenantId: registered.tenant.id,
