@@ -60,6 +60,19 @@ describe('KIUNGA_SMTP_URL', () => {
   });
 });
 
+describe('KIUNGA_PLATFORM_SMS_*', () => {
+  it('takes the username and key together (the account of sign-up codes), or neither', () => {
+    expect(readConfig({}).platformSms).toBeNull();
+    expect(
+      readConfig({ KIUNGA_PLATFORM_SMS_USERNAME: 'kiunga', KIUNGA_PLATFORM_SMS_API_KEY: 'atsk_key' })
+        .platformSms,
+    ).toEqual({ username: 'kiunga', apiKey: 'atsk_key', senderId: undefined });
+    expect(() => readConfig({ KIUNGA_PLATFORM_SMS_USERNAME: 'kiunga' })).toThrow(
+      /KIUNGA_PLATFORM_SMS_USERNAME and _API_KEY together/,
+    );
+  });
+});
+
 describe('KIUNGA_TRUSTED_PROXIES', () => {
   it('is empty by default: X-Forwarded-For is trusted from nobody', () => {
     expect([...readConfig({}).trustedProxies]).toEqual([]);
