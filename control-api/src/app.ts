@@ -22,12 +22,15 @@ import { referralReportRoutes, referralSettingsRoutes } from './features/referra
 import { reportRoutes } from './features/reports/api';
 import { sessionRoutes } from './features/sessions/api';
 import { settingsRoutes } from './features/settings/api';
+import { signupPages } from './features/signup/console';
 import { subscriberRoutes } from './features/subscribers/api';
 import { subscriberTrialRoutes, trialSettingsRoutes } from './features/trials/api';
 import { usageRoutes } from './features/usage/api';
 import { voucherRoutes } from './features/vouchers/api';
 import { webhookRoutes } from './features/webhooks/api';
 import { mountIdentityRoutes } from './identity/mount';
+import { passwordResetRoutes } from './identity/password-reset/api';
+import { passwordResetPages } from './identity/password-reset/console';
 import { authRoutes } from './identity/sign-in/api';
 import { apiDocsRoutes } from './kernel/api-docs-routes';
 import type { ApiDependencies, AppEnv } from './kernel/dependencies';
@@ -84,7 +87,10 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   app.route('/callbacks/mm/platform', platformBillingCallbackRoutes(options));
   app.route('/callbacks/mm', mpesaCallbackRoutes(options));
   app.route('/callbacks/accounting', accountingCallbackRoutes(options));
+  app.route('/api/v1/auth/password-reset', passwordResetRoutes(options));
   app.route('/api/v1/auth', authRoutes(options));
+  app.route('/', passwordResetPages(options));
+  app.route('/', signupPages(options));
   app.route('/api/v1', openApiRoutes());
   app.route('/api/docs', apiDocsRoutes());
   const api = new Hono<AppEnv>();

@@ -4,8 +4,10 @@
 import cron from 'node-cron';
 import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billing.job';
 import { ACCOUNTING_SYNC_CRON, runAccountingSyncJob } from './features/accounting-sync/sync.job';
+import { EMAIL_CRON, sendPendingEmails } from './features/email/email.job';
 import { NAS_MONITORING_CRON, runNasMonitoring } from './features/monitoring/service';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
+import { ABANDONED_SIGNUPS_CRON, releaseAbandonedSignups } from './features/signup/service';
 import { METERING_CRON, meterUsage } from './features/usage/metering.job';
 import { applyUsageRetention, USAGE_RETENTION_CRON } from './features/usage/retention.job';
 import { expireVouchers } from './features/vouchers/expire-vouchers.job';
@@ -70,6 +72,16 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
       WEBHOOK_DELIVERIES_CRON,
       run('webhook_deliveries', () => sendDueWebhooks(dependencies)),
       { noOverlap: true, name: 'webhook_deliveries' },
+    ),
+    cron.schedule(
+      EMAIL_CRON,
+      run('email', () => sendPendingEmails(dependencies)),
+      { noOverlap: true, name: 'email' },
+    ),
+    cron.schedule(
+      ABANDONED_SIGNUPS_CRON,
+      run('abandoned_signups', () => releaseAbandonedSignups(dependencies)),
+      { noOverlap: true, name: 'abandoned_signups' },
     ),
     cron.schedule(
       NAS_MONITORING_CRON,

@@ -1,5 +1,5 @@
 // Configuration: KIUNGA_RADIUS_PUBLIC_ADDRESS, KIUNGA_TRUSTED_PROXIES, KIUNGA_DATABASE_URL, KIUNGA_REDIS_URL,
-// KIUNGA_METRICS_TOKEN and start's --role are validated at start.
+// KIUNGA_METRICS_TOKEN, KIUNGA_SMTP_URL and start's --role are validated at start.
 import { describe, expect, it } from 'vitest';
 import { assertRoleFits, parseNodeRole } from './cli/node-roles';
 import { ConfigError, METRICS_TOKEN_LENGTH_MIN, readConfig } from './config';
@@ -31,6 +31,45 @@ describe('KIUNGA_RADIUS_PUBLIC_ADDRESS', () => {
     expect(() =>
       readConfig({ KIUNGA_RADIUS_PUBLIC_ADDRESS: '10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4,10.0.0.5' }),
     ).toThrow(/give 1 to 4 IP addresses/);
+  });
+});
+
+describe('KIUNGA_SMTP_URL', () => {
+  it('is off when unset, and takes a From or derives it from the public URL', () => {
+    expect(readConfig({}).email).toBeNull();
+    expect(
+      readConfig({
+        KIUNGA_SMTP_URL: 'smtp://mailer:s3cret@mail.example.co.ke:587',
+        KIUNGA_PUBLIC_URL: 'https://kiunga.example.co.ke',
+      }).email,
+    ).toEqual({
+      smtpUrl: 'smtp://mailer:s3cret@mail.example.co.ke:587',
+      from: '"Kiunga" <no-reply@kiunga.example.co.ke>',
+    });
+    expect(
+      readConfig({ KIUNGA_SMTP_URL: 'smtps://mail.example.co.ke', KIUNGA_SMTP_FROM: 'ISP <a@b.example>' })
+        .email?.from,
+    ).toBe('ISP <a@b.example>');
+  });
+
+  it('refuses another scheme at start, without repeating the password', () => {
+    const read = () => readConfig({ KIUNGA_SMTP_URL: 'http://mailer:s3cret@mail.example.co.ke' });
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(/KIUNGA_SMTP_URL must start with smtp:\/\/ or smtps:\/\//);
+    expect(read).not.toThrow(/s3cret/);
+  });
+});
+
+describe('KIUNGA_PLATFORM_SMS_*', () => {
+  it('takes the username and key together (the account of sign-up codes), or neither', () => {
+    expect(readConfig({}).platformSms).toBeNull();
+    expect(
+      readConfig({ KIUNGA_PLATFORM_SMS_USERNAME: 'kiunga', KIUNGA_PLATFORM_SMS_API_KEY: 'atsk_key' })
+        .platformSms,
+    ).toEqual({ username: 'kiunga', apiKey: 'atsk_key', senderId: undefined });
+    expect(() => readConfig({ KIUNGA_PLATFORM_SMS_USERNAME: 'kiunga' })).toThrow(
+      /KIUNGA_PLATFORM_SMS_USERNAME and _API_KEY together/,
+    );
   });
 });
 

@@ -2,8 +2,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import type { AccountingConfig, AccountingVendorConfig, PlatformBillingConfig } from '@kiunga/control-api';
-import { normalizeAddress } from '@kiunga/control-api';
+import type {
+  AccountingConfig,
+  AccountingVendorConfig,
+  EmailConfig,
+  PlatformBillingConfig,
+} from '@kiunga/control-api';
+import { normalizeAddress, readEmailConfig } from '@kiunga/control-api';
 import { QUICKBOOKS_API_BASE_URL_DEFAULT } from '@kiunga/control-api/integrations/quickbooks';
 import { XERO_API_BASE_URL_DEFAULT } from '@kiunga/control-api/integrations/xero';
 import {
@@ -70,6 +75,14 @@ const environmentSchema = z.object({
   KIUNGA_MPESA_BASE_URL: z.string().url().optional(),
   /** Africa's Talking (https://api.africastalking.com) or its simulator; unset: no SMS is sent. */
   KIUNGA_SMS_BASE_URL: z.string().url().optional(),
+  /** The platform's own Africa's Talking account (sign-up codes), through KIUNGA_SMS_BASE_URL; both or neither. */
+  KIUNGA_PLATFORM_SMS_USERNAME: z.string().min(1).optional(),
+  KIUNGA_PLATFORM_SMS_API_KEY: z.string().min(1).optional(),
+  KIUNGA_PLATFORM_SMS_SENDER_ID: z.string().min(1).max(11).optional(),
+  /** smtp://user:password@host:587 (STARTTLS) or smtps://…:465; unset: no email is sent. */
+  KIUNGA_SMTP_URL: z.string().min(1).optional(),
+  /** The From header of Kiunga's mail, e.g. `"Kiunga" <no-reply@kiunga.example>`. */
+  KIUNGA_SMTP_FROM: z.string().min(3).max(320).optional(),
   // Platform billing of ISPs: the platform's own M-Pesa shortcode (all four or none), PayPal and bank.
   KIUNGA_PLATFORM_MPESA_SHORTCODE: z
     .string()
@@ -149,6 +162,10 @@ export interface KiungaConfig {
   radiusPublicAddresses: readonly string[];
   mpesaBaseUrl: string | null;
   smsBaseUrl: string | null;
+  /** KIUNGA_PLATFORM_SMS_*: the platform's own SMS account (sign-up codes); null = codes are not sent. */
+  platformSms: { username: string; apiKey: string; senderId?: string | undefined } | null;
+  /** KIUNGA_SMTP_URL and KIUNGA_SMTP_FROM (checked at start); null = email off. */
+  email: EmailConfig | null;
   logLevel: string;
   platformBilling: PlatformBillingConfig;
   /** Normalized (normalizeAddress), so an IPv4 proxy matches its dual-stack form. */
@@ -180,6 +197,7 @@ export function readConfig(
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   const values = parsed.data;
+  const publicUrl = values.KIUNGA_PUBLIC_URL ?? `http://127.0.0.1:${values.KIUNGA_HTTP_PORT}`;
   return {
     dataDir: resolve(overrides.dataDir ?? values.KIUNGA_DATA_DIR),
     httpHost: values.KIUNGA_HTTP_HOST,
@@ -190,10 +208,12 @@ export function readConfig(
     masterKey: values.KIUNGA_MASTER_KEY ?? null,
     databaseUrl: values.KIUNGA_DATABASE_URL ?? null,
     redisUrl: values.KIUNGA_REDIS_URL ?? null,
-    publicUrl: values.KIUNGA_PUBLIC_URL ?? `http://127.0.0.1:${values.KIUNGA_HTTP_PORT}`,
+    publicUrl,
     radiusPublicAddresses: values.KIUNGA_RADIUS_PUBLIC_ADDRESS ?? [],
     mpesaBaseUrl: values.KIUNGA_MPESA_BASE_URL ?? null,
     smsBaseUrl: values.KIUNGA_SMS_BASE_URL ?? null,
+    platformSms: platformSmsConfig(values),
+    email: emailConfig(values.KIUNGA_SMTP_URL, values.KIUNGA_SMTP_FROM, publicUrl),
     logLevel: values.KIUNGA_LOG_LEVEL,
     platformBilling: platformBillingConfig(values),
     accounting: {
@@ -244,6 +264,30 @@ function accountingVendorConfig(
       `invalid configuration: set both KIUNGA_${name}_CLIENT_ID and KIUNGA_${name}_CLIENT_SECRET, or neither`,
     );
   return { ...values, clientId: values.clientId, clientSecret: values.clientSecret };
+}
+
+function platformSmsConfig(values: z.infer<typeof environmentSchema>): KiungaConfig['platformSms'] {
+  const username = values.KIUNGA_PLATFORM_SMS_USERNAME;
+  const apiKey = values.KIUNGA_PLATFORM_SMS_API_KEY;
+  if ((username === undefined) !== (apiKey === undefined))
+    throw new ConfigError(
+      'invalid configuration: set KIUNGA_PLATFORM_SMS_USERNAME and _API_KEY together, or neither',
+    );
+  if (username === undefined || apiKey === undefined) return null;
+  return { username, apiKey, senderId: values.KIUNGA_PLATFORM_SMS_SENDER_ID };
+}
+
+/** The SMTP URL's problem, said without its password (EmailError messages never carry it). */
+function emailConfig(
+  smtpUrl: string | undefined,
+  from: string | undefined,
+  publicUrl: string,
+): EmailConfig | null {
+  try {
+    return readEmailConfig(smtpUrl, from, publicUrl);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ${(error as Error).message}`);
+  }
 }
 
 const DEFAULT_BANK_INSTRUCTIONS =

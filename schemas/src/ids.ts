@@ -20,6 +20,8 @@ export const idPrefixes = {
   phaseChange: 'phc',
   guestPass: 'gps',
   referralReward: 'rfr',
+  mail: 'eml',
+  signupSmsCode: 'smc',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -3,8 +3,8 @@
 // ledger_entries, posted through the one ledger (ledger/ledger.ts) in the same transaction; invoices.status and
 // subscribers.expires_at are caches re-derived from the ledger after each change.
 import { type Cents, cents, type SqlDatabase } from '@kiunga/schemas';
-import { recordInvoiceCreated } from '../features/webhooks/emitters';
 import { readTrialSettings } from '../features/trials/store';
+import { recordInvoiceCreated } from '../features/webhooks/emitters';
 import { LedgerAccount, loadAccountTransfers, postTransfers, type Transfer } from '../ledger/ledger';
 import { wholeDaysBetween } from './core/calendar';
 import type { Cycle, CycleRule } from './core/cycles';

@@ -2,6 +2,7 @@
 import type { AaaControl, Clock, Databases, SecretBox } from '@kiunga/schemas';
 import type { Logger } from 'pino';
 import type { AccountingConfig } from '../features/accounting-sync/config';
+import type { EmailConfig } from '../features/email/config';
 import type { Principal } from '../identity/permissions';
 import type { PlatformBillingConfig } from '../platform-billing/config';
 import type { HealthProbes } from './health';
@@ -27,6 +28,13 @@ export interface ApiDependencies {
   mpesaBaseUrl: string | null;
   /** KIUNGA_SMS_BASE_URL: Africa's Talking or its simulator; absent or null: no SMS is sent. */
   smsBaseUrl?: string | null;
+  /** KIUNGA_SMTP_URL and the From address; absent or null: email off (password-reset mail is not sent). */
+  email?: EmailConfig | null;
+  /**
+   * The platform's own Africa's Talking account (KIUNGA_PLATFORM_SMS_*), sent through smsBaseUrl: sign-up
+   * codes. Absent or null: sign-up codes cannot be sent.
+   */
+  platformSms?: { username: string; apiKey: string; senderId?: string | undefined } | null;
   /** Called after a payment lands on a subscriber's account (billing reactivates when it covers the debt). */
   onSubscriberPayment?: (tenantId: string, subscriberId: string) => void;
   /**

@@ -5,7 +5,9 @@ import type { ApiDependencies } from '../kernel/dependencies';
 import { decideTierChoice, type PaidTier, type Tier1FeatureChoice } from './core/index';
 
 /** What platform billing reads and writes: the platform's and ISPs' databases (for revenue) and the clock. */
-export type PlatformBillingDependencies = Pick<ApiDependencies, 'databases' | 'clock'>;
+export type PlatformBillingDependencies = Pick<ApiDependencies, 'databases' | 'clock'> &
+  /** With these, a credited payment's receipt is emailed to the owner (platform-billing/receipt.ts). */
+  Partial<Pick<ApiDependencies, 'secretBox' | 'email' | 'publicUrl'>>;
 
 export interface TenantBillingRow {
   id: string;

@@ -17,6 +17,7 @@ import {
   applyPlatformStkCallback,
   capturePlatformPayPalOrder,
   findIntent,
+  findPaymentById,
   intentView,
   ispStatusView,
   listCharges,
@@ -171,6 +172,20 @@ platformBilling.declare({
   responseStatus: 202,
   handler: async ({ body, dependencies }, context) =>
     context.json(await startOwnerMpesaPayment(dependencies, context, body), 202),
+});
+
+platformBilling.declare({
+  ...OWNER_ONLY,
+  method: 'get',
+  path: '/payments/:id',
+  summary: 'One payment made to Kiunga, for its receipt (ISP owner only)',
+  params: z.object({ id: z.string().max(64) }),
+  handler: async ({ params, dependencies }, context) => {
+    const tenant = await ownerTenant(context, dependencies);
+    const payment = await findPaymentById(dependencies.databases.platform, params.id);
+    if (!payment || payment.tenantId !== tenant.id) throw new KiungaError('not_found', 'No such payment.');
+    return context.json({ ...payment, ispName: tenant.name });
+  },
 });
 
 platformBilling.declare({

@@ -8,6 +8,7 @@ export * from './mpesa';
 export * from './paid-up';
 export * from './payments';
 export * from './paypal';
+export * from './receipt';
 export * from './run';
 export * from './state';
 export * from './status';

@@ -20,7 +20,12 @@ import {
 } from '../console/support';
 import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
 import { liveAccountStatus } from './index';
-import { PlatformAccountPage, type PlatformAccountStatus } from './isp-views';
+import {
+  type PaymentReceipt,
+  PaymentReceiptPage,
+  PlatformAccountPage,
+  type PlatformAccountStatus,
+} from './isp-views';
 
 const PAGE_PATH = '/isp/platform-account';
 
@@ -109,6 +114,18 @@ export function ispPlatformAccountRoutes(dependencies: ApiDependencies, fetchApp
     return renderHtml(
       context,
       <PlatformAccountPage shell={tenantShell(context, dependencies, ISP_NAV)} status={status} />,
+    );
+  });
+
+  routes.get('/platform-account/receipts/:id', async (context) => {
+    const receipt = await api<PaymentReceipt>(
+      context,
+      'GET',
+      `/api/v1/platform-billing/payments/${encodeURIComponent(context.req.param('id'))}`,
+    );
+    return renderHtml(
+      context,
+      <PaymentReceiptPage shell={tenantShell(context, dependencies, ISP_NAV)} receipt={receipt} />,
     );
   });
 

@@ -4,6 +4,7 @@ import { formatKsh } from '@kiunga/schemas';
 import { CsrfField, Empty, formatDateTime, StatusBadge } from '../console/components';
 import { type ConsoleShell, Layout } from '../console/layout';
 import { TIER2_MONTHLY_FEE_CENTS, TIER2_REVENUE_THRESHOLD_CENTS, tierDescription } from './core/tiers';
+import { PAYMENT_PROVIDER_NAMES } from './receipt';
 
 export interface PlatformAccountStatus {
   tier: string;
@@ -156,6 +157,37 @@ export function PlatformAccountPage(props: { shell: ConsoleShell; status: Platfo
           </table>
         </div>
       )}
+    </Layout>
+  );
+}
+
+export interface PaymentReceipt {
+  id: string;
+  ispName: string;
+  provider: string;
+  providerTransactionId: string;
+  amountCents: number;
+  receivedAt: number;
+}
+
+/** The receipt of one payment to Kiunga (issue 15): printable from the browser. */
+export function PaymentReceiptPage(props: { shell: ConsoleShell; receipt: PaymentReceipt }) {
+  const { receipt } = props;
+  return (
+    <Layout title="Receipt" shell={props.shell}>
+      <h1>Receipt</h1>
+      <section class="card" data-receipt={receipt.id}>
+        <p>
+          Kiunga received <b>{formatKsh(receipt.amountCents)}</b> from {receipt.ispName} by{' '}
+          {PAYMENT_PROVIDER_NAMES[receipt.provider] ?? receipt.provider}.
+        </p>
+        <p>
+          Transaction <span class="mono">{receipt.providerTransactionId}</span>,{' '}
+          {formatDateTime(receipt.receivedAt)}.
+        </p>
+        <p class="muted">Receipt number {receipt.id}.</p>
+      </section>
+      <a href="/isp/platform-account">Back to the Kiunga subscription</a>
     </Layout>
   );
 }

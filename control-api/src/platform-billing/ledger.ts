@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { SqlDatabase } from '@kiunga/schemas';
 import { equals, whereAll } from '../kernel/listing';
 import type { PlatformCharge } from './core/index';
+import { TIER1_REGISTRATION_FEE_CENTS } from './core/tiers';
 
 export type PlatformPaymentProvider = 'mpesa_stk' | 'bank' | 'paypal';
 
@@ -214,6 +215,21 @@ export async function hasRegistrationCharge(platform: SqlDatabase, tenantId: str
     [tenantId],
   );
   return row !== undefined;
+}
+
+/**
+ * What a Tier 1 ISP not yet charged its registration fee still has to pay ahead for it: the fee less any
+ * credit (`balance` ≤ 0 is credit); 0 for Tier 2, or once the fee is charged. Paid in the trial, the fee's
+ * charge at the trial's end is then covered by this credit.
+ */
+export async function registrationFeeAheadCents(
+  platform: SqlDatabase,
+  tenantId: string,
+  balance: number,
+): Promise<number> {
+  const tenant = await platform.get<{ tier: string }>('SELECT tier FROM tenants WHERE id = ?', [tenantId]);
+  if (tenant?.tier !== 'tier1' || (await hasRegistrationCharge(platform, tenantId))) return 0;
+  return Math.max(0, TIER1_REGISTRATION_FEE_CENTS + Math.min(0, balance));
 }
 
 /** The ISP's charges, newest due first. */

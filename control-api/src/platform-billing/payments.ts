@@ -3,13 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { formatKsh, insertReturningId } from '@kiunga/schemas';
 import { addNotice, auditSystem, type PlatformBillingDependencies } from './accounts';
 import { type NewPlatformPayment, type PlatformPaymentRow, recordPayment } from './ledger';
+import { PAYMENT_PROVIDER_NAMES, queuePaymentReceipt } from './receipt';
 import { refreshAccount } from './state';
-
-const PROVIDER_NAMES: Record<string, string> = {
-  mpesa_stk: 'M-Pesa',
-  bank: 'bank transfer',
-  paypal: 'PayPal',
-};
 
 export async function acceptPayment(
   dependencies: PlatformBillingDependencies,
@@ -45,11 +40,12 @@ export async function afterPaymentCredited(
     payment.tenantId,
     {
       kind: 'payment_received',
-      message: `Received ${formatKsh(payment.amountCents)} by ${PROVIDER_NAMES[payment.provider] ?? payment.provider} (${payment.providerTransactionId}).`,
+      message: `Received ${formatKsh(payment.amountCents)} by ${PAYMENT_PROVIDER_NAMES[payment.provider] ?? payment.provider} (${payment.providerTransactionId}).`,
     },
     nowMs,
   );
   await refreshAccount(dependencies, payment.tenantId, nowMs);
+  await queuePaymentReceipt(dependencies, payment);
 }
 
 export interface IntentRow {

@@ -20,6 +20,7 @@ import {
   ispStatusView,
   matchPayment,
   normaliseReference,
+  registrationFeeAheadCents,
   runPlatformBilling,
   startPlatformStkPush,
   type TenantBillingRow,
@@ -49,7 +50,11 @@ async function amountToPay(
   requested: number | undefined,
 ): Promise<number> {
   if (requested !== undefined) return requested;
-  const owed = await balanceCents(dependencies.databases.platform, tenantId);
+  const platform = dependencies.databases.platform;
+  const owed = await balanceCents(platform, tenantId);
+  // In the trial nothing is owed yet: a Tier 1 ISP pays its registration fee up front (issue 15).
+  const feeAhead = owed <= 0 ? await registrationFeeAheadCents(platform, tenantId, owed) : 0;
+  if (feeAhead >= PAYMENT_MINIMUM_CENTS) return feeAhead;
   if (owed < PAYMENT_MINIMUM_CENTS)
     throw new KiungaError('conflict', 'Nothing is owed right now; give amountCents to pay ahead.');
   return owed;

@@ -6,7 +6,7 @@
 // shared TR-069 ACS (unless KIUNGA_GENIEACS_URL is set), its CPEs tagged for the first demo ISP.
 
 import { tenantTag } from '@kiunga/control-api/integrations/genieacs';
-import type { Clock } from '@kiunga/schemas';
+import { type Clock, randomAlphanumeric } from '@kiunga/schemas';
 import { type DarajaSimulator, startDarajaSimulator } from '../../sim/daraja/daraja-simulator';
 import { DEFAULT_DEVICES } from '../../sim/genieacs/fixtures';
 import { startGenieAcsSimulator } from '../../sim/genieacs/genieacs-simulator';
@@ -26,6 +26,8 @@ const DEMO_PLATFORM_MPESA = {
   consumerKey: 'kiunga-demo-platform-key',
   consumerSecret: 'kiunga-demo-platform-secret',
 };
+/** The platform's own SMS account on the demo's simulator (sign-up codes). */
+const DEMO_PLATFORM_SMS_USERNAME = 'kiunga-platform';
 const DEMO_PAYPAL = { clientId: 'kiunga-demo-paypal', clientSecret: 'kiunga-demo-paypal-secret' };
 
 /** `clock` is the servers' (KIUNGA_CLOCK_START's, or the system's): Daraja checks request timestamps against it. */
@@ -68,13 +70,19 @@ export async function startDemoSimulators(demo: DemoJson, config: KiungaConfig, 
     stops.push(() => paypal.stop());
   }
   let smsBaseUrl = config.smsBaseUrl;
+  let platformSms = config.platformSms;
   if (!smsBaseUrl) {
+    // The platform's own account sends sign-up codes (a fresh key each run: nothing else knows it).
+    platformSms = platformSms ?? { username: DEMO_PLATFORM_SMS_USERNAME, apiKey: randomAlphanumeric(32) };
     const sms = await startSmsSimulator({
       port: Number(process.env['KIUNGA_DEMO_SMS_PORT'] ?? 0),
       // A demo seeded before SMS existed has no SMS settings and no account here: nothing is sent.
-      accounts: demo.tenants.flatMap((tenant) =>
-        tenant.sms ? [{ username: tenant.sms.username, apiKey: tenant.sms.apiKey }] : [],
-      ),
+      accounts: [
+        { username: platformSms.username, apiKey: platformSms.apiKey },
+        ...demo.tenants.flatMap((tenant) =>
+          tenant.sms ? [{ username: tenant.sms.username, apiKey: tenant.sms.apiKey }] : [],
+        ),
+      ],
     });
     smsBaseUrl = sms.baseUrl;
     stops.push(() => sms.stop());
@@ -106,7 +114,7 @@ export async function startDemoSimulators(demo: DemoJson, config: KiungaConfig, 
     }
   }
   return {
-    config: { ...config, mpesaBaseUrl, smsBaseUrl, platformBilling, sharedGenieAcs },
+    config: { ...config, mpesaBaseUrl, smsBaseUrl, platformSms, platformBilling, sharedGenieAcs },
     stop: async () => {
       await Promise.all(stops.map((stop) => stop()));
     },

@@ -59,9 +59,10 @@ Commands:
 Environment: KIUNGA_DATA_DIR, KIUNGA_DATABASE_URL (PostgreSQL; unset: SQLite files in the data dir),
 KIUNGA_REDIS_URL (redis:// or rediss://: sign-in and portal limits shared by every node; unset: in memory),
 KIUNGA_HTTP_HOST, KIUNGA_HTTP_PORT, KIUNGA_RADIUS_HOST, KIUNGA_RADIUS_AUTH_PORT, KIUNGA_RADIUS_ACCT_PORT,
-KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL, KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_METRICS_TOKEN,
-KIUNGA_LOG_LEVEL, KIUNGA_BACKUP_DIR, KIUNGA_BACKUP_KEEP, KIUNGA_GENIEACS_URL/_USERNAME/_PASSWORD (the
-platform's shared TR-069 ACS), KIUNGA_WEBHOOKS_ALLOW_PRIVATE=true (demo and tests only), KIUNGA_RUN_FROM_SOURCE=1 (run the TypeScript through tsx instead of the build); for
+KIUNGA_MASTER_KEY, KIUNGA_PUBLIC_URL, KIUNGA_MPESA_BASE_URL, KIUNGA_SMS_BASE_URL, KIUNGA_SMTP_URL, KIUNGA_SMTP_FROM,
+KIUNGA_METRICS_TOKEN, KIUNGA_LOG_LEVEL, KIUNGA_BACKUP_DIR, KIUNGA_BACKUP_KEEP, KIUNGA_GENIEACS_URL/_USERNAME/_PASSWORD
+(the platform's shared TR-069 ACS), KIUNGA_QUICKBOOKS_*/KIUNGA_XERO_* (accounting apps),
+KIUNGA_WEBHOOKS_ALLOW_PRIVATE=true (demo and tests only), KIUNGA_RUN_FROM_SOURCE=1 (run the TypeScript through tsx instead of the build); for
 demos and tests only, KIUNGA_CLOCK_START (the clock starts at that instant; refused on a data dir 'demo'
 did not make).
 `;

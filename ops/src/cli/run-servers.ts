@@ -61,6 +61,8 @@ export async function runServers(
     trustedProxies: config.trustedProxies,
     mpesaBaseUrl: config.mpesaBaseUrl,
     smsBaseUrl: config.smsBaseUrl,
+    email: config.email,
+    platformSms: config.platformSms,
     platformBilling: config.platformBilling,
     accounting: config.accounting,
     metricsToken: config.metricsToken,

@@ -182,3 +182,4 @@ export const apiKeys = sqliteTable(
 );
 export * from './platform-billing';
 export * from './platform-monitoring';
+export * from './platform-signup';

@@ -176,10 +176,10 @@ export const accountingLog = sqliteTable(
 
 export * from './tenant-accounting';
 export * from './tenant-billing';
-// Webhooks (issue 14) in their own file; same shard.
-export * from './tenant-integrations';
 // Guest passes and referrals (issue 13).
 export * from './tenant-growth';
+// Webhooks (issue 14) in their own file; same shard.
+export * from './tenant-integrations';
 // Money tables live in their own file; they belong to the same shard.
 export * from './tenant-money';
 export * from './tenant-monitoring';

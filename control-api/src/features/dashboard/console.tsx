@@ -13,7 +13,15 @@ import { raisedAlertsOf } from '../monitoring/store';
 import { localDayIndexOf, localDayStartMs } from '../reports/core/local-days';
 import { salesReport } from '../reports/service';
 import { allLiveSessions } from '../sessions/service';
-import { countActiveSubscribers, countNas, countPlans, countUnusedVouchers } from './counts';
+import { gettingStartedSteps } from '../signup/core';
+import {
+  countActiveSubscribers,
+  countNas,
+  countPlans,
+  countSubscribers,
+  countUnusedVouchers,
+  countVouchers,
+} from './counts';
 import { type DashboardFigure, DashboardPage } from './views';
 
 /** Live sessions listed on the dashboard; the rest are one tap away. */
@@ -91,10 +99,20 @@ export function ispDashboardRoutes(dependencies: ApiDependencies, fetchApp: AppF
     const quietRouters = can(context, 'nas.read')
       ? await raisedAlertsOf(dependencies.databases.platform, tenantId)
       : [];
+    // Issue 15: a new ISP's first steps, until each is done.
+    const checklist = gettingStartedSteps({
+      routers: await countNas(dependencies.databases.platform, tenantId),
+      plans: await countPlans(tenant),
+      vouchers: hasFeature('hotspot') ? await countVouchers(tenant) : 0,
+      subscribers: hasFeature('pppoe') ? await countSubscribers(tenant) : 0,
+      hasHotspot: hasFeature('hotspot'),
+      hasPppoe: hasFeature('pppoe'),
+    });
     return renderHtml(
       context,
       <DashboardPage
         shell={shell(context)}
+        checklist={checklist}
         figures={figures}
         sessions={sessions}
         quietRouters={quietRouters}

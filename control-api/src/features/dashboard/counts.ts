@@ -15,3 +15,9 @@ export const countPlans = (tenant: SqlDatabase) => countOf(tenant, 'SELECT COUNT
 
 export const countNas = (platform: SqlDatabase, tenantId: string) =>
   countOf(platform, 'SELECT COUNT(*) AS total FROM nas_devices WHERE tenant_id = ?', [tenantId]);
+
+export const countVouchers = (tenant: SqlDatabase) =>
+  countOf(tenant, 'SELECT COUNT(*) AS total FROM vouchers');
+
+export const countSubscribers = (tenant: SqlDatabase) =>
+  countOf(tenant, 'SELECT COUNT(*) AS total FROM subscribers');

@@ -2,6 +2,7 @@
 import type { SessionOutput } from '@kiunga/schemas';
 import { formatDateTime, formatDuration } from '../../console/components';
 import { type ConsoleShell, Layout } from '../../console/layout';
+import type { GettingStartedStep } from '../signup/core';
 
 export interface DashboardFigure {
   label: string;
@@ -11,6 +12,8 @@ export interface DashboardFigure {
 
 export function DashboardPage(props: {
   shell: ConsoleShell;
+  /** A new ISP's first steps (empty once all are done: then nothing shows). */
+  checklist: readonly GettingStartedStep[];
   figures: DashboardFigure[];
   /** Newest live sessions, or null when the principal may not see sessions. */
   sessions: SessionOutput[] | null;
@@ -20,6 +23,19 @@ export function DashboardPage(props: {
   return (
     <Layout title="Dashboard" shell={props.shell}>
       <h1>Dashboard</h1>
+      {props.checklist.length === 0 ? null : (
+        <section class="card" data-getting-started>
+          <h2>Getting started</h2>
+          <ol>
+            {props.checklist.map((step) => (
+              <li data-step={step.key} data-done={step.isDone ? 'true' : 'false'}>
+                {step.isDone ? <s>{step.text}</s> : <a href={step.href}>{step.text}</a>}
+                {step.isDone ? ' ✓' : ''}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
       {props.quietRouters.length === 0 ? null : (
         <div class="flash error" role="alert" data-quiet-routers>
           {props.quietRouters.map((router) => (

@@ -91,7 +91,7 @@ export function smsSettingsView(settings: SmsSettings | null): SmsSettingsView {
 }
 
 /** A client for the ISP's gateway account; no token to cache, so a new one per run is cheap. */
-export function smsClientFor(baseUrl: string, settings: SmsSettings): SmsClient {
+export function smsClientFor(baseUrl: string, settings: Pick<SmsSettings, 'username' | 'apiKey'>): SmsClient {
   return new SmsClient({
     baseUrl,
     username: settings.username,

@@ -7,6 +7,8 @@ import { emailSchema, newPasswordSchema } from '../../identity/passwords';
 import { sourceAddressOf } from '../../kernel/audit';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import { routeGroup } from '../../kernel/route';
+import { verificationSummary } from '../signup/core';
+import { recordApiRegistration } from '../signup/service';
 import { kenyanPhoneSchema, slugSchema } from './api';
 import { registerTenant } from './service';
 
@@ -26,6 +28,18 @@ export const registrationSchema = z
       context.addIssue({ code: 'custom', path: ['featureChoice'], message: 'Tier 1 needs hotspot or pppoe' });
   });
 
+/** A registration (API or sign-up form) as the tenant service takes it. */
+export function newTenantOfRegistration(body: z.output<typeof registrationSchema>) {
+  return {
+    name: body.ispName,
+    slug: body.slug,
+    tier: body.tier,
+    featureChoice: body.featureChoice,
+    contactPhone: body.phone,
+    owner: { email: body.ownerEmail, password: body.ownerPassword, displayName: body.ownerName },
+  };
+}
+
 const registration = routeGroup({ basePath: '/api/v1/registration', tag: 'registration' });
 
 registration.declare({
@@ -35,17 +49,24 @@ registration.declare({
   permission: 'public',
   body: registrationSchema,
   responseStatus: 201,
-  handler: async ({ body, dependencies, respond }, context) =>
-    respond(
-      await registerTenant(dependencies, context, {
-        name: body.ispName,
-        slug: body.slug,
-        tier: body.tier,
-        featureChoice: body.featureChoice,
-        contactPhone: body.phone,
-        owner: { email: body.ownerEmail, password: body.ownerPassword, displayName: body.ownerName },
-      }),
-    ),
+  handler: async ({ body, dependencies, respond }, context) => {
+    const registered = await registerTenant(dependencies, context, newTenantOfRegistration(body));
+    // Issue 15's contract: the phone and email to confirm (the code and link are on their way).
+    const signup = await recordApiRegistration(dependencies, context, {
+      tenantId: registered.tenant.id,
+      ownerId: registered.ownerId,
+      phone: body.phone,
+      email: body.ownerEmail,
+      ispName: body.ispName,
+      trialEndsAtMs: registered.tenant.trialEndsAt,
+    });
+    return respond({
+      ...registered,
+      tenantId: registered.tenant.id,
+      slug: registered.tenant.slug,
+      verification: verificationSummary(signup),
+    });
+  },
 });
 
 /** Every attempt counts, valid or not: probing slugs and emails is what the limit stops. */

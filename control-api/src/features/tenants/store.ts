@@ -1,5 +1,5 @@
 // The platform database's tenants (ISPs) and the counts shown beside them: portable SQL, no rules.
-import type { SqlDatabase } from '@kiunga/schemas';
+import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { equals, whereAll } from '../../kernel/listing';
 import type { TenantBillingRow } from '../../platform-billing/accounts';
 
@@ -107,10 +107,22 @@ export async function revokeApiKeysOfTenant(database: SqlDatabase, tenantId: str
 }
 
 /** What a just-registered owner is shown of their new tenant. */
-export async function registeredTenantOf(database: SqlDatabase, tenantId: string): Promise<unknown> {
-  return database.get(
+export interface RegisteredTenant {
+  id: string;
+  slug: string;
+  name: string;
+  status: string;
+  tier: string;
+  featureChoice: string | null;
+  trialEndsAt: number | null;
+}
+
+export async function registeredTenantOf(database: SqlDatabase, tenantId: string): Promise<RegisteredTenant> {
+  const tenant = await database.get<RegisteredTenant>(
     `SELECT id, slug, name, status, tier, feature_choice AS "featureChoice", trial_ends_at AS "trialEndsAt"
        FROM tenants WHERE id = ?`,
     [tenantId],
   );
+  if (!tenant) throw new KiungaError('tenant_not_found');
+  return tenant;
 }

@@ -61,8 +61,6 @@ export function pageRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
     );
   };
 
-  routes.get('/', (context) => context.redirect('/login', 303));
-
   routes.get('/login', async (context) => {
     const session = await cookieSessionPrincipal(dependencies, context);
     if (session) return context.redirect(consoleHomePath(session.principal), 303);

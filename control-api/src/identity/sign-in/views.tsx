@@ -38,6 +38,9 @@ export function LoginPage(props: LoginPageProps) {
           />
           <button type="submit">Sign in</button>
         </form>
+        <p>
+          <a href="/forgot-password">Forgot your password?</a>
+        </p>
       </div>
     </Document>
   );

@@ -24,4 +24,9 @@ export const {
   nasAlerts,
   nasAlertHistory,
   tenantPhaseChanges,
+  mailOutbox,
+  passwordResetTokens,
+  signups,
+  signupSmsCodes,
+  signupEmailLinks,
 } = derivePostgresTables(sqlitePlatformTables);

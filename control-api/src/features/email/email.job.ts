@@ -1,0 +1,79 @@
+// Sends the platform's mail outbox by SMTP (KIUNGA_SMTP_URL): due messages oldest first, a batch per
+// run; each row claimed before it is sent, then sent, failed for good (the server refused it) or tried
+// again with the SMS sender's backoff (features/notifications/send-policy.ts). No SMTP URL: mail waits.
+import { EmailError } from '../../integrations/email/errors';
+import { type EmailMessage, EmailSender } from '../../integrations/email/sender';
+import type { ApiDependencies } from '../../kernel/dependencies';
+import { decideAfterAttempt, type SendAttemptOutcome } from '../notifications/send-policy';
+import { claimEmail, dueEmailIds, expiredEmailClaims, recordEmailDecision } from './outbox';
+
+export const EMAIL_CRON = '* * * * *';
+/** Messages per run: one slow mail server cannot hold the minute's run for long (each send ≤ 50 s). */
+export const EMAILS_PER_RUN = 50;
+/** A claim outlives any send (connect 10 s + greeting 10 s + 30 s of silence); past it the sender died. */
+export const EMAIL_CLAIM_LEASE_MS = 5 * 60_000;
+/** Expired claims looked at per run. */
+const EXPIRED_CLAIMS_PER_RUN = 100;
+
+export interface EmailRunResult {
+  sent: number;
+  failed: number;
+  retried: number;
+}
+
+export async function sendPendingEmails(dependencies: ApiDependencies): Promise<EmailRunResult> {
+  const counts: EmailRunResult = { sent: 0, failed: 0, retried: 0 };
+  const config = dependencies.email;
+  if (!config) return counts;
+  const database = dependencies.databases.platform;
+  await recoverExpiredClaims(dependencies);
+  const ids = await dueEmailIds(database, dependencies.clock.now(), EMAILS_PER_RUN);
+  if (ids.length === 0) return counts;
+  const sender = new EmailSender({ smtpUrl: config.smtpUrl, from: config.from });
+  try {
+    for (const id of ids) {
+      const claimed = await claimEmail(
+        database,
+        dependencies.secretBox,
+        id,
+        dependencies.clock.now(),
+        EMAIL_CLAIM_LEASE_MS,
+      );
+      if (claimed === null) continue;
+      const outcome = await sendOne(sender, claimed.message);
+      const decision = decideAfterAttempt(outcome, claimed.attempts, dependencies.clock.now());
+      await recordEmailDecision(database, claimed.id, decision);
+      if (decision.status === 'sent') counts.sent += 1;
+      else if (decision.status === 'failed') counts.failed += 1;
+      else counts.retried += 1;
+      if (outcome.kind !== 'sent')
+        dependencies.logger.warn(
+          { job: 'email', mailId: claimed.id, server: sender.description, outcome: outcome.kind },
+          'mail not sent',
+        );
+    }
+  } finally {
+    sender.close();
+  }
+  return counts;
+}
+
+async function sendOne(sender: EmailSender, message: EmailMessage): Promise<SendAttemptOutcome> {
+  try {
+    const sent = await sender.send(message);
+    return { kind: 'sent', providerMessageId: sent.messageId };
+  } catch (error) {
+    if (!(error instanceof EmailError)) throw error;
+    return { kind: error.isRetryable ? 'retryable' : 'failed', reason: error.message };
+  }
+}
+
+/** A sender that died mid-send left rows 'sending': whether the server took them is unknown, as after a timeout. */
+async function recoverExpiredClaims(dependencies: ApiDependencies): Promise<void> {
+  const database = dependencies.databases.platform;
+  const nowMs = dependencies.clock.now();
+  for (const claim of await expiredEmailClaims(database, nowMs, EXPIRED_CLAIMS_PER_RUN)) {
+    const outcome: SendAttemptOutcome = { kind: 'retryable', reason: 'sending was interrupted' };
+    await recordEmailDecision(database, claim.id, decideAfterAttempt(outcome, claim.attempts, nowMs));
+  }
+}

@@ -1,0 +1,226 @@
+// The front door's pages (issue 15): GET / (landing), the sign-up form, the "confirm your phone and
+// email" page with its POSTs, the emailed link, and the live short-name check. Public; the form is
+// guarded by a double-submit CSRF cookie, the verify page by the new owner's console session.
+import { KiungaError } from '@kiunga/schemas';
+import { type Context, Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import type { FlashMessage } from '../../console/components';
+import { formFields, redirectWithFlash, renderHtml, takeFlash } from '../../console/support';
+import {
+  cookieSessionPrincipal,
+  hasValidCsrfToken,
+  startCookieSession,
+} from '../../identity/console-sessions';
+import { assertNotLimited, identityLimiters } from '../../identity/login-limits';
+import { isSameSecret, randomSecret } from '../../identity/secrets';
+import { EMAIL_TAKEN_MESSAGE } from '../../identity/users/service';
+import { sourceAddressOf } from '../../kernel/audit';
+import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
+import { newTenantOfRegistration, registrationSchema } from '../tenants/registration-api';
+import { readEmailToken } from './core';
+import {
+  sendSignupCode,
+  signupProgress,
+  slugAvailabilityOf,
+  startWebSignup,
+  type VerificationOutcome,
+  verifySignupEmail,
+  verifySignupPhone,
+} from './service';
+import { LandingPage, type SignupField, type SignupFormValues, SignupPage, SignupVerifyPage } from './views';
+
+/** Sign-up CSRF (double submit): the form's token must match this cookie, as on /login. */
+const SIGNUP_CSRF_COOKIE_NAME = 'kiunga_signup_csrf';
+const SIGNUP_CSRF_MAX_AGE_SECONDS = 3_600;
+const VERIFY_PATH = '/signup/verify';
+/** Typed text is cut to this before it is shown again (the schema refuses longer anyway). */
+const FIELD_ECHO_CHARS_MAX = 254;
+
+/** registrationSchema's field → the form's field. */
+const FORM_FIELD_OF: Readonly<Record<string, SignupField>> = {
+  ispName: 'ispName',
+  slug: 'slug',
+  ownerName: 'ownerName',
+  ownerEmail: 'email',
+  ownerPassword: 'password',
+  phone: 'phone',
+  tier: 'tier',
+  featureChoice: 'featureChoice',
+};
+
+const PHONE_OUTCOME_TEXT: Readonly<Record<Exclude<VerificationOutcome, 'verified'>, string>> = {
+  wrong_code: 'That code is not right: check the SMS and type it again.',
+  expired: 'That code has expired: ask for a new one.',
+  attempts_exhausted: 'Too many wrong tries for that code: ask for a new one.',
+  already_used: 'That code was already used: ask for a new one if your phone is not confirmed yet.',
+  no_code: 'No code was sent yet: ask for one.',
+};
+
+function formValuesOf(fields: Record<string, string>): Partial<SignupFormValues> {
+  const echo = (name: string) => (fields[name] ?? '').slice(0, FIELD_ECHO_CHARS_MAX);
+  const tier = echo('tier');
+  const featureChoice = echo('featureChoice');
+  return {
+    ispName: echo('ispName'),
+    slug: echo('slug'),
+    ownerName: echo('ownerName'),
+    email: echo('email'),
+    phone: echo('phone'),
+    tier: tier === 'tier1' || tier === 'tier2' ? tier : '',
+    featureChoice: featureChoice === 'hotspot' || featureChoice === 'pppoe' ? featureChoice : '',
+  };
+}
+
+export function signupPages(dependencies: ApiDependencies): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  const renderSignup = (
+    context: Context<AppEnv>,
+    props: Omit<Parameters<typeof SignupPage>[0], 'csrfToken'>,
+    status = 200,
+  ) => {
+    const csrfToken = getCookie(context, SIGNUP_CSRF_COOKIE_NAME) ?? randomSecret(24);
+    setCookie(context, SIGNUP_CSRF_COOKIE_NAME, csrfToken, {
+      path: '/signup',
+      httpOnly: true,
+      sameSite: 'Lax',
+      maxAge: SIGNUP_CSRF_MAX_AGE_SECONDS,
+    });
+    return renderHtml(context, <SignupPage csrfToken={csrfToken} {...props} />, status);
+  };
+
+  /** The signed-in owner's sign-up, or null (then the caller sends them to sign in). */
+  const ownerSignup = async (context: Context<AppEnv>) => {
+    const session = await cookieSessionPrincipal(dependencies, context);
+    if (!session) return null;
+    const tenantId = session.principal.tenantId;
+    if (session.principal.kind !== 'isp_owner' || tenantId === null) return null;
+    const progress = await signupProgress(dependencies, tenantId);
+    return progress ? { tenantId, csrfToken: session.csrfToken, progress } : null;
+  };
+
+  routes.get('/', (context) => renderHtml(context, <LandingPage />));
+
+  routes.get('/signup', (context) => renderSignup(context, { flash: takeFlash(context) }));
+
+  routes.get('/signup/slug-availability', async (context) =>
+    context.json(await slugAvailabilityOf(dependencies, context.req.query('slug') ?? '')),
+  );
+
+  routes.post('/signup', async (context) => {
+    const fields = await formFields(context);
+    const values = formValuesOf(fields);
+    const expected = getCookie(context, SIGNUP_CSRF_COOKIE_NAME);
+    if (!expected || !isSameSecret(expected, fields._csrf ?? '')) {
+      const flash: FlashMessage = { kind: 'error', text: 'The form had expired: please send it again.' };
+      return renderSignup(context, { values, flash }, 403);
+    }
+    if (fields.intent === 'check-slug') {
+      const slugAvailability = await slugAvailabilityOf(dependencies, fields.slug ?? '');
+      return renderSignup(context, { values, slugAvailability });
+    }
+    const limiter = identityLimiters(dependencies).registrationsPerAddress;
+    const address = sourceAddressOf(context, dependencies) ?? 'unknown';
+    const nowMs = dependencies.clock.now();
+    try {
+      await assertNotLimited(context, limiter, address, nowMs);
+    } catch (error) {
+      if (!(error instanceof KiungaError)) throw error;
+      return renderSignup(context, { values, flash: { kind: 'error', text: error.message } }, 429);
+    }
+    await limiter.record(address, nowMs);
+    const parsed = registrationSchema.safeParse({
+      ispName: fields.ispName,
+      slug: fields.slug,
+      ownerEmail: fields.email,
+      ownerPassword: fields.password,
+      ownerName: fields.ownerName || undefined,
+      phone: fields.phone,
+      tier: fields.tier,
+      featureChoice: fields.tier === 'tier1' ? fields.featureChoice : undefined,
+    });
+    if (!parsed.success) {
+      const errors: Partial<Record<SignupField, string>> = {};
+      for (const issue of parsed.error.issues) {
+        const field = FORM_FIELD_OF[String(issue.path[0])];
+        if (field && !errors[field]) errors[field] = issue.message;
+      }
+      return renderSignup(context, { values, errors }, 400);
+    }
+    let ownerId: string;
+    try {
+      ({ ownerId } = await startWebSignup(dependencies, context, newTenantOfRegistration(parsed.data)));
+    } catch (error) {
+      if (!(error instanceof KiungaError) || error.code !== 'conflict') throw error;
+      const field: SignupField = error.message === EMAIL_TAKEN_MESSAGE ? 'email' : 'slug';
+      return renderSignup(context, { values, errors: { [field]: error.message } }, 409);
+    }
+    await startCookieSession(dependencies, context, ownerId);
+    return context.redirect(VERIFY_PATH, 303);
+  });
+
+  routes.get(VERIFY_PATH, async (context) => {
+    const signup = await ownerSignup(context);
+    if (!signup) return context.redirect(`/login?next=${encodeURIComponent(VERIFY_PATH)}`, 303);
+    const { progress } = signup;
+    if (progress.verification.phone === 'verified' && progress.verification.email === 'verified')
+      return redirectWithFlash(
+        context,
+        '/isp',
+        'ok',
+        'Your phone and email are confirmed: welcome to Kiunga.',
+      );
+    return renderHtml(
+      context,
+      <SignupVerifyPage
+        csrfToken={signup.csrfToken}
+        phone={progress.phone}
+        email={progress.email}
+        verification={progress.verification}
+        flash={takeFlash(context)}
+      />,
+    );
+  });
+
+  routes.post('/signup/verify-phone', async (context) => {
+    const signup = await ownerSignup(context);
+    if (!signup || !(await hasValidCsrfToken(context, signup.csrfToken)))
+      return context.redirect(`/login?next=${encodeURIComponent(VERIFY_PATH)}`, 303);
+    const fields = await formFields(context);
+    const outcome = await verifySignupPhone(dependencies, signup.tenantId, (fields.code ?? '').slice(0, 16));
+    if (outcome === 'verified') return redirectWithFlash(context, VERIFY_PATH, 'ok', 'Phone confirmed.');
+    return redirectWithFlash(context, VERIFY_PATH, 'error', PHONE_OUTCOME_TEXT[outcome]);
+  });
+
+  routes.post('/signup/resend-code', async (context) => {
+    const signup = await ownerSignup(context);
+    if (!signup || !(await hasValidCsrfToken(context, signup.csrfToken)))
+      return context.redirect(`/login?next=${encodeURIComponent(VERIFY_PATH)}`, 303);
+    try {
+      await sendSignupCode(dependencies, context, signup.tenantId);
+    } catch (error) {
+      if (!(error instanceof KiungaError) || (error.httpStatus >= 500 && error.httpStatus !== 503))
+        throw error;
+      return redirectWithFlash(context, VERIFY_PATH, 'error', error.message);
+    }
+    return redirectWithFlash(context, VERIFY_PATH, 'ok', 'A new code is on its way.');
+  });
+
+  routes.get('/signup/verify-email', async (context) => {
+    const token = readEmailToken(context.req.query('token'));
+    const result =
+      token === null ? { outcome: 'invalid' as const } : await verifySignupEmail(dependencies, token);
+    const signup = await ownerSignup(context);
+    const next = signup ? VERIFY_PATH : `/login?next=${encodeURIComponent(VERIFY_PATH)}`;
+    if (result.outcome === 'verified') return redirectWithFlash(context, next, 'ok', 'Email confirmed.');
+    const text =
+      result.outcome === 'expired'
+        ? 'That email link has expired.'
+        : result.outcome === 'already_used'
+          ? 'That email link was already used.'
+          : 'That email link is not valid.';
+    return redirectWithFlash(context, next, 'error', text);
+  });
+
+  return routes;
+}

@@ -1,0 +1,465 @@
+// The web sign-up (issue 15), in-process with a clock the test moves, the SMS gateway simulator (the
+// platform's own account) and an SMTP sink on loopback: the landing page, the form with its CSRF cookie
+// and live short-name check, the phone code and the email link, the trial starting only when both are
+// confirmed, POST /api/v1/registration's verification answer, and abandoned sign-ups freeing their slug.
+import {
+  type ApiDependencies,
+  type ControlApiServer,
+  type createApp,
+  releaseAbandonedSignups,
+  sendPendingEmails,
+  startControlApi,
+} from '@kiunga/control-api';
+import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
+import { type SmsSimulator, startSmsSimulator } from '@kiunga/ops/sim/sms';
+import { type SmtpSink, startSmtpSink } from '@kiunga/ops/sim/smtp';
+import { ManualClock } from '@kiunga/schemas';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type InProcessKiunga, startInProcess } from './support/in-process';
+import { type DemoJson, freePort, makeDataDir, removeDataDir, seedDemo } from './support/kiunga-process';
+
+let PUBLIC_URL = '';
+/** The platform's own collection account on the Daraja simulator (never a real shortcode). */
+const PLATFORM_MPESA = {
+  shortcode: '600100',
+  passkey: 'platform-passkey-for-tests',
+  consumerKey: 'platform-consumer-key',
+  consumerSecret: 'platform-consumer-secret',
+};
+const PLATFORM_SMS = { username: 'kiunga-platform', apiKey: 'platform-sms-key-for-tests' };
+const HOUR_MS = 60 * 60_000;
+const DAY_MS = 24 * HOUR_MS;
+let dataDir: string;
+let kiunga: InProcessKiunga;
+let sms: SmsSimulator;
+let sink: SmtpSink;
+let daraja: DarajaSimulator;
+let listening: ControlApiServer;
+let dependencies: ApiDependencies;
+let app: ReturnType<typeof createApp>;
+let demo: DemoJson;
+const clock = new ManualClock(Date.UTC(2030, 2, 1, 7));
+let signupNumber = 0;
+
+beforeAll(async () => {
+  dataDir = makeDataDir();
+  demo = await seedDemo(dataDir, 0);
+  sms = await startSmsSimulator({ port: 0, accounts: [PLATFORM_SMS] });
+  sink = await startSmtpSink({ port: 0 });
+  daraja = await startDarajaSimulator({
+    port: 0,
+    apps: [{ consumerKey: PLATFORM_MPESA.consumerKey, consumerSecret: PLATFORM_MPESA.consumerSecret }],
+    shortcodes: [{ shortcode: PLATFORM_MPESA.shortcode, passkey: PLATFORM_MPESA.passkey }],
+    callbackDelayMs: 0,
+    now: () => clock.now(),
+  });
+  // Daraja's STK callback comes back over HTTP: the app listens on the public URL's port.
+  const port = await freePort('tcp');
+  PUBLIC_URL = `http://127.0.0.1:${port}`;
+  kiunga = await startInProcess({
+    dataDir,
+    clock,
+    publicUrl: PUBLIC_URL,
+    mpesaBaseUrl: daraja.baseUrl,
+    extra: {
+      smsBaseUrl: sms.baseUrl,
+      platformSms: PLATFORM_SMS,
+      email: { smtpUrl: sink.url, from: '"Kiunga" <no-reply@kiunga.test>' },
+      platformBilling: { mpesa: PLATFORM_MPESA, paypal: null, bankInstructions: 'Kiunga Ltd, account 123' },
+    },
+  });
+  ({ dependencies, app } = kiunga);
+  listening = await startControlApi({ ...dependencies, host: '127.0.0.1', port, runJobs: false });
+});
+
+afterAll(async () => {
+  await listening?.stop();
+  await daraja?.stop();
+  await kiunga?.stop();
+  await sms?.stop();
+  await sink?.stop();
+  removeDataDir(dataDir);
+});
+
+beforeEach(() => {
+  sms.reset();
+  sink.reset();
+  // A new hour each test: the registration limit (5 an hour per address) of one test does not carry over.
+  clock.advance(2 * HOUR_MS);
+});
+
+/** A browser's cookie jar, enough for these pages: name=value pairs from Set-Cookie. */
+class Browser {
+  private readonly cookies = new Map<string, string>();
+
+  async request(
+    path: string,
+    init: { method?: string; form?: Record<string, string>; json?: unknown; csrf?: string } = {},
+  ) {
+    const headers: Record<string, string> = init.csrf === undefined ? {} : { 'x-csrf-token': init.csrf };
+    if (this.cookies.size > 0)
+      headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    if (init.json !== undefined) headers['content-type'] = 'application/json';
+    const body =
+      init.form !== undefined
+        ? new URLSearchParams(init.form).toString()
+        : init.json !== undefined
+          ? JSON.stringify(init.json)
+          : undefined;
+    const response = await app.request(path, {
+      method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+      headers,
+      body,
+    });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const at = pair!.indexOf('=');
+      this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    return response;
+  }
+}
+
+function csrfOf(html: string): string {
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  expect(token).toBeDefined();
+  return token!;
+}
+
+interface NewIsp {
+  slug: string;
+  email: string;
+  phone: string;
+}
+
+function newIsp(phone = `07${String(10_000_000 + signupNumber * 7919).slice(-8)}`): NewIsp {
+  signupNumber += 1;
+  return { slug: `web-isp-${signupNumber}`, email: `owner-${signupNumber}@web-isp.example`, phone };
+}
+
+/** Fills the form as a person would and lands on the verify page. */
+async function signUp(browser: Browser, isp: NewIsp): Promise<Response> {
+  const form = await browser.request('/signup');
+  expect(form.status).toBe(200);
+  return browser.request('/signup', {
+    form: {
+      _csrf: csrfOf(await form.text()),
+      intent: 'signup',
+      ispName: `Web ISP ${isp.slug}`,
+      slug: isp.slug,
+      ownerName: 'Wanjiru',
+      email: isp.email,
+      phone: isp.phone,
+      password: 'correct horse battery',
+      tier: 'tier1',
+      featureChoice: 'hotspot',
+    },
+  });
+}
+
+function codeSentTo(phone: string): string {
+  const international = `+254${phone.slice(-9)}`;
+  const message = sms.messages().find((sent) => sent.to === international);
+  expect(message?.username).toBe(PLATFORM_SMS.username);
+  const code = /^(\d{6}) is your Kiunga sign-up code/.exec(message!.message)?.[1];
+  expect(code).toBeDefined();
+  return code!;
+}
+
+async function emailLinkTo(email: string): Promise<string> {
+  await sendPendingEmails(dependencies);
+  const message = await sink.waitForMessage(email);
+  expect(message.subject).toBe('Confirm your email for Kiunga');
+  const link = /(http\S+\/signup\/verify-email\?token=\S+)/.exec(message.text)?.[1];
+  expect(link).toBeDefined();
+  const url = new URL(link!);
+  expect(url.origin).toBe(PUBLIC_URL);
+  return url.pathname + url.search;
+}
+
+async function tenantBySlug(slug: string) {
+  return dependencies.databases.platform.get<{ id: string; status: string; trialEndsAt: number | null }>(
+    'SELECT id, status, trial_ends_at AS "trialEndsAt" FROM tenants WHERE slug = ?',
+    [slug],
+  );
+}
+
+describe('the front door', () => {
+  it('serves the landing page and the sign-up form as HTML', async () => {
+    const landing = await app.request('/');
+    expect(landing.status).toBe(200);
+    expect(landing.headers.get('content-type')).toContain('text/html');
+    expect(await landing.text()).toContain('href="/signup"');
+    const signup = await app.request('/signup');
+    expect(signup.status).toBe(200);
+    expect(await signup.text()).toContain('action="/signup"');
+  });
+
+  it('says live and without JavaScript whether a short name is free', async () => {
+    const taken = demo.tenants[0]!.slug;
+    const live = await app.request(`/signup/slug-availability?slug=${taken}`);
+    expect(await live.json()).toMatchObject({ slug: taken, isAvailable: false, reason: 'taken' });
+    const free = await app.request('/signup/slug-availability?slug=nobody-has-this');
+    expect(await free.json()).toEqual({ slug: 'nobody-has-this', isAvailable: true });
+
+    const browser = new Browser();
+    const form = await browser.request('/signup');
+    const checked = await browser.request('/signup', {
+      form: { _csrf: csrfOf(await form.text()), intent: 'check-slug', slug: taken, ispName: 'Mine' },
+    });
+    expect(checked.status).toBe(200);
+    expect(await checked.text()).toContain('already taken');
+  });
+
+  it('refuses a form without the CSRF cookie it was served with', async () => {
+    const refused = await new Browser().request('/signup', {
+      form: { _csrf: 'made-up', intent: 'signup', slug: 'forged-isp' },
+    });
+    expect(refused.status).toBe(403);
+    expect(await tenantBySlug('forged-isp')).toBeUndefined();
+  });
+
+  it('starts the 24-hour trial only when the phone code and the email link are both confirmed', async () => {
+    const browser = new Browser();
+    const isp = newIsp();
+    const submitted = await signUp(browser, isp);
+    expect(submitted.status).toBe(303);
+    expect(submitted.headers.get('location')).toBe('/signup/verify');
+    const pending = await tenantBySlug(isp.slug);
+    // Pending: platform billing waits a week for the confirmations, after which the sign-up is abandoned.
+    expect(pending?.trialEndsAt).toBe(clock.now() + 7 * DAY_MS);
+
+    const page = await browser.request('/signup/verify');
+    expect(page.status).toBe(200);
+    const pageHtml = await page.text();
+    expect(pageHtml).toContain(`•••••••${isp.phone.slice(-3)}`);
+    const csrf = csrfOf(pageHtml);
+    const code = codeSentTo(isp.phone);
+
+    const wrong = await browser.request('/signup/verify-phone', {
+      form: { _csrf: csrf, code: code === '000000' ? '111111' : '000000' },
+    });
+    expect(wrong.status).toBe(303);
+    expect(await (await browser.request('/signup/verify')).text()).toContain('That code is not right');
+
+    clock.advance(60_000);
+    const right = await browser.request('/signup/verify-phone', { form: { _csrf: csrf, code } });
+    expect(right.status).toBe(303);
+    expect(await (await browser.request('/signup/verify')).text()).toContain('Phone confirmed.');
+    expect((await tenantBySlug(isp.slug))?.trialEndsAt).toBe(pending?.trialEndsAt);
+
+    clock.advance(60_000);
+    const link = await emailLinkTo(isp.email);
+    const confirmed = await browser.request(link);
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe('/signup/verify');
+    const done = await browser.request('/signup/verify');
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/isp');
+    expect((await tenantBySlug(isp.slug))?.trialEndsAt).toBe(clock.now() + DAY_MS);
+    // The owner lands on the console with the getting-started checklist.
+    const dashboard = await browser.request('/isp');
+    expect(dashboard.status).toBe(200);
+    const dashboardHtml = await dashboard.text();
+    expect(dashboardHtml).toContain('data-getting-started');
+    for (const step of ['router', 'plan', 'vouchers'])
+      expect(dashboardHtml).toContain(`data-step="${step}" data-done="false"`);
+
+    const again = await new Browser().request(link);
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe('/login?next=%2Fsignup%2Fverify');
+  });
+
+  it('gives no second trial to a phone that had one: billing starts at once', async () => {
+    const first = newIsp();
+    const second = newIsp(first.phone);
+    for (const isp of [first, second]) {
+      const browser = new Browser();
+      expect((await signUp(browser, isp)).status).toBe(303);
+      const csrf = csrfOf(await (await browser.request('/signup/verify')).text());
+      expect(
+        (
+          await browser.request('/signup/verify-phone', {
+            form: { _csrf: csrf, code: codeSentTo(isp.phone) },
+          })
+        ).status,
+      ).toBe(303);
+      expect((await browser.request(await emailLinkTo(isp.email))).status).toBe(303);
+      sms.reset();
+      clock.advance(2 * 60_000);
+    }
+    const firstTenant = await tenantBySlug(first.slug);
+    const secondTenant = await tenantBySlug(second.slug);
+    expect(firstTenant!.trialEndsAt).toBeGreaterThan(clock.now());
+    expect(secondTenant!.trialEndsAt).toBeLessThanOrEqual(clock.now());
+  });
+
+  it('waits a minute before sending a code again', async () => {
+    const browser = new Browser();
+    const isp = newIsp();
+    await signUp(browser, isp);
+    const csrf = csrfOf(await (await browser.request('/signup/verify')).text());
+    await browser.request('/signup/resend-code', { form: { _csrf: csrf } });
+    expect(await (await browser.request('/signup/verify')).text()).toContain('wait a little');
+    expect(sms.messages()).toHaveLength(1);
+    clock.advance(61_000);
+    await browser.request('/signup/resend-code', { form: { _csrf: csrf } });
+    expect(sms.messages()).toHaveLength(2);
+  });
+
+  it('answers POST /api/v1/registration with the tenant, its slug and both verifications pending', async () => {
+    const isp = newIsp();
+    const response = await app.request('/api/v1/registration', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ispName: 'API ISP',
+        slug: isp.slug,
+        ownerEmail: isp.email,
+        ownerPassword: 'correct horse battery',
+        phone: isp.phone,
+        tier: 'tier2',
+      }),
+    });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as Record<string, unknown> & { tenant: { id: string } };
+    expect(body).toMatchObject({
+      tenantId: body.tenant.id,
+      slug: isp.slug,
+      verification: { phone: 'pending', email: 'pending' },
+      tenant: { status: 'trial', trialEndsAt: clock.now() + DAY_MS },
+    });
+    expect(typeof body.token).toBe('string');
+    codeSentTo(isp.phone);
+    await emailLinkTo(isp.email);
+  });
+
+  it('frees the slug and email of a sign-up left unconfirmed for a week', async () => {
+    const isp = newIsp();
+    await signUp(new Browser(), isp);
+    clock.advance(6 * DAY_MS);
+    expect((await releaseAbandonedSignups(dependencies)).released).toBe(0);
+    clock.advance(DAY_MS);
+    expect((await releaseAbandonedSignups(dependencies)).released).toBeGreaterThanOrEqual(1);
+    expect(await tenantBySlug(isp.slug)).toBeUndefined();
+    sms.reset();
+    const again = await signUp(new Browser(), isp);
+    expect(again.status).toBe(303);
+  });
+
+  it('takes the Tier 1 registration fee in the trial by bank transfer, matched by the platform, with a receipt', async () => {
+    const isp = newIsp();
+    const password = 'correct horse battery';
+    const registered = await app.request('/api/v1/registration', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ispName: 'Paying ISP',
+        slug: isp.slug,
+        ownerEmail: isp.email,
+        ownerPassword: password,
+        phone: isp.phone,
+        tier: 'tier1',
+        featureChoice: 'hotspot',
+      }),
+    });
+    expect(registered.status).toBe(201);
+    const owner = new Browser();
+    expect(
+      (await owner.request('/api/v1/auth/session', { json: { email: isp.email, password } })).status,
+    ).toBe(200);
+    const account = (await (await owner.request('/api/v1/platform-billing')).json()) as {
+      state: string;
+      bankReference: string;
+    };
+    expect(account.state).toBe('trial');
+    const page = await (await owner.request('/isp/platform-account')).text();
+    expect(page).toContain(account.bankReference);
+
+    // The platform's finance user matches the transfer by the reference the ISP quoted.
+    const matched = await app.request('/api/v1/platform/billing/bank-payments', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await superAdminToken()}` },
+      body: JSON.stringify({
+        reference: account.bankReference,
+        amountCents: 50_000,
+        bankTransactionId: `BANK-${isp.slug}`,
+      }),
+    });
+    expect(matched.status).toBe(201);
+    const payment = (await matched.json()) as { id: string; tenantId: string };
+
+    const receiptMail = await waitForReceipt(isp.email);
+    expect(receiptMail.subject).toBe('Kiunga receipt: Ksh 500 received');
+    expect(receiptMail.text).toContain(`${PUBLIC_URL}/isp/platform-account/receipts/${payment.id}`);
+    const receipt = await owner.request(`/isp/platform-account/receipts/${payment.id}`);
+    expect(receipt.status).toBe(200);
+    const receiptHtml = await receipt.text();
+    expect(receiptHtml).toContain('Ksh 500');
+    expect(receiptHtml).toContain(`BANK-${isp.slug}`);
+    // Another ISP's owner cannot read it.
+    const stranger = new Browser();
+    expect((await stranger.request('/api/v1/auth/session', { json: demo.tenants[0]!.owner })).status).toBe(
+      200,
+    );
+    expect((await stranger.request(`/api/v1/platform-billing/payments/${payment.id}`)).status).toBe(404);
+  });
+});
+
+describe('the registration fee by M-Pesa', () => {
+  it('asks for the Tier 1 fee by STK push in the trial, credits it from the callback and mails the receipt', async () => {
+    const isp = newIsp('0712345678');
+    const password = 'correct horse battery';
+    const registered = await app.request('/api/v1/registration', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ispName: 'STK ISP',
+        slug: isp.slug,
+        ownerEmail: isp.email,
+        ownerPassword: password,
+        phone: isp.phone,
+        tier: 'tier1',
+        featureChoice: 'hotspot',
+      }),
+    });
+    expect(registered.status).toBe(201);
+    sink.reset();
+    const owner = new Browser();
+    const session = await owner.request('/api/v1/auth/session', { json: { email: isp.email, password } });
+    expect(session.status).toBe(200);
+    const { csrfToken } = (await session.json()) as { csrfToken: string };
+    const started = await owner.request('/api/v1/platform-billing/mpesa', { json: {}, csrf: csrfToken });
+    expect(started.status).toBe(202);
+    // Nothing is owed in the trial: the push asks for the registration fee.
+    expect(((await started.json()) as { amountCents: number }).amountCents).toBe(50_000);
+
+    const receiptMail = await waitForReceipt(isp.email);
+    expect(receiptMail.subject).toBe('Kiunga receipt: Ksh 500 received');
+    const account = (await (await owner.request('/api/v1/platform-billing')).json()) as {
+      balanceCents: number;
+    };
+    expect(account.balanceCents).toBe(-50_000);
+  });
+});
+
+/** The STK callback lands over HTTP a moment after the push; then the outbox job sends the receipt. */
+async function waitForReceipt(email: string) {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    await sendPendingEmails(dependencies);
+    const receipt = sink.messagesTo(email).find((message) => message.subject.startsWith('Kiunga receipt'));
+    if (receipt) return receipt;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no receipt mailed to ${email}`);
+}
+
+async function superAdminToken(): Promise<string> {
+  const response = await app.request('/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(demo.superAdmin),
+  });
+  return ((await response.json()) as { token: string }).token;
+}
