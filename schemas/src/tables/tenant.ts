@@ -175,6 +175,8 @@ export const accountingLog = sqliteTable(
 export * from './tenant-billing';
 // Money tables live in their own file; they belong to the same shard.
 export * from './tenant-money';
+// SMS campaigns (issue 13) too.
+export * from './tenant-sms';
 
 /**
  * Access-Request decisions for "why is this client offline?" (issue 12): written in batches off the

@@ -26,4 +26,10 @@ export const {
   usageMeterSessions,
   usageMeterCursor,
   fairUseStates,
+  smsTemplates,
+  smsCampaigns,
+  smsCampaignMessages,
+  smsDeliveryReports,
+  smsOptOuts,
+  subscriberTags,
 } = derivePostgresTables(sqliteTenantTables);
