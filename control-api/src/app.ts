@@ -18,6 +18,8 @@ import { planRoutes } from './features/plans/api';
 import { reportRoutes } from './features/reports/api';
 import { sessionRoutes } from './features/sessions/api';
 import { settingsRoutes } from './features/settings/api';
+import { smsCampaignRoutes } from './features/sms-campaigns/api';
+import { smsCallbackRoutes } from './features/sms-campaigns/callbacks-api';
 import { subscriberRoutes } from './features/subscribers/api';
 import { usageRoutes } from './features/usage/api';
 import { voucherRoutes } from './features/vouchers/api';
@@ -76,6 +78,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   // Before the ISP callbacks: their /:tenantId/:token/stk would otherwise take 'platform' as a tenant id.
   app.route('/callbacks/mm/platform', platformBillingCallbackRoutes(options));
   app.route('/callbacks/mm', mpesaCallbackRoutes(options));
+  app.route('/callbacks/sms', smsCallbackRoutes(options));
   app.route('/api/v1/auth', authRoutes(options));
   app.route('/api/v1', openApiRoutes());
   const api = new Hono<AppEnv>();
@@ -103,6 +106,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/notifications', notificationRoutes(options));
   api.route('/reports', reportRoutes(options));
   api.route('/diagnostics', diagnosticsRoutes(options));
+  api.route('/sms', smsCampaignRoutes(options));
   api.route('/usage', usageRoutes(options));
   api.route('/platform-billing', platformBillingRoutes(options));
   api.route('/platform/billing', platformBillingOperatorRoutes(options));

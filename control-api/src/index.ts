@@ -5,6 +5,8 @@ export { runBillingJobs } from './billing/billing.job';
 export { runTenantInvoices } from './billing/store';
 export { sendPendingNotifications } from './features/notifications/notifications.job';
 export { writeSmsSettings } from './features/notifications/sms-settings';
+export { smsCallbackUrls } from './features/sms-campaigns/callback-addresses';
+export { runCampaignSendersOnce } from './features/sms-campaigns/sender.job';
 export { createTenantWithOwner } from './features/tenants/service';
 export { expireVouchers } from './features/vouchers/expire-vouchers.job';
 export { normalizeAddress } from './identity/client-address';

@@ -18,6 +18,8 @@ export const idPrefixes = {
   consoleSession: 'cse',
   nasAlert: 'nal',
   phaseChange: 'phc',
+  smsTemplate: 'smt',
+  smsCampaign: 'smc',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -27,6 +27,8 @@ export const ispPermissions = [
   'billing.read',
   'billing.write',
   'reports.read',
+  'sms.read',
+  'sms.send',
 ] as const;
 
 export type PlatformPermission = (typeof platformPermissions)[number];

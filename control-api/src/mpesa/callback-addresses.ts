@@ -53,7 +53,8 @@ export function tenantPathSegment(tenantId: string): string {
   return Buffer.from(tenantId, 'utf8').toString('hex');
 }
 
-function tenantIdOfSegment(segment: string): string | null {
+/** The tenant id a callback path's segment names (hex, or as it was), or null. */
+export function tenantIdOfSegment(segment: string): string | null {
   if (TENANT_ID.test(segment)) return segment;
   if (!HEX_TEXT.test(segment)) return null;
   const decoded = Buffer.from(segment, 'hex').toString('utf8');
