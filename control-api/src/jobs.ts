@@ -5,6 +5,7 @@ import cron from 'node-cron';
 import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billing.job';
 import { NAS_MONITORING_CRON, runNasMonitoring } from './features/monitoring/service';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
+import { EXPIRY_WARNINGS_CRON, queueExpiryWarnings } from './features/sms-campaigns/automatic-messages';
 import { CAMPAIGN_SENDER_CRON, runCampaignSenders } from './features/sms-campaigns/sender.job';
 import { METERING_CRON, meterUsage } from './features/usage/metering.job';
 import { applyUsageRetention, USAGE_RETENTION_CRON } from './features/usage/retention.job';
@@ -55,6 +56,11 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
     );
   const tasks = [
     cron.schedule(CAMPAIGN_SENDER_CRON, campaignSenders, { noOverlap: true, name: 'sms_campaigns' }),
+    cron.schedule(
+      EXPIRY_WARNINGS_CRON,
+      run('expiry_warnings', () => queueExpiryWarnings(dependencies)),
+      { noOverlap: true, name: 'expiry_warnings' },
+    ),
     cron.schedule(`*/${C2B_REGISTRATION_RETRY_MS / 60_000} * * * *`, registerC2b, {
       noOverlap: true,
       name: 'c2b_registration',

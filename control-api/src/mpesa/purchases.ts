@@ -2,6 +2,7 @@
 // confirms it, a subscriber's from /account credits their account; however many callbacks arrive.
 // A failure keeps the reason for the client.
 import { type Cents, cents, insertReturningId, KiungaError, newId, type SqlDatabase } from '@kiunga/schemas';
+import { queueVoucherCodeSms } from '../features/sms-campaigns/automatic-messages';
 import { createVoucherBatch } from '../features/vouchers/service';
 import { LedgerAccount, postTransfer } from '../ledger/ledger';
 
@@ -182,6 +183,7 @@ export function completePurchase(
               failure_message = NULL, updated_at = ? WHERE id = ?`,
       [voucherId, payment.receipt, nowMs, current.id],
     );
+    await queueVoucherCodeSms(transaction, { id: current.id, phone: current.phone, voucherId }, nowMs);
     return { kind: 'paid', voucherId };
   });
 }
