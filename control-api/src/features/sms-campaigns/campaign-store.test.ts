@@ -2,7 +2,7 @@
 // KIUNGA_TEST_DATABASE=postgres) PostgreSQL, exactly as the in-memory reference store does.
 import type { SqlDatabase } from '@kiunga/schemas';
 import { openTestDatabases, stopTestDatabaseServer, type TestDatabases } from '@kiunga/schemas/testing';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertCampaign, SqlCampaignStore } from './campaign-store';
 import {
   describeCampaignStoreContract,
@@ -10,6 +10,8 @@ import {
   type OpenCampaignStore,
   type TestableCampaignStore,
 } from './core/campaign-store.contract';
+import { newCampaignRun, queuedMessage, startCampaign } from './core/index';
+import { storeDeliveryReport } from './store';
 
 /** The property over SQL: fewer runs than in memory (each is a few hundred statements), same checks. */
 const SQL_PROPERTY_RUNS = 25;
@@ -52,8 +54,28 @@ const openSqlStore: OpenCampaignStore = async (run, messages) => {
     },
     0,
   );
-  return new SqlCampaignStore(database, id, () => 0) as TestableCampaignStore;
+  return new SqlCampaignStore(database, id, () => 0) satisfies TestableCampaignStore;
 };
 
 describeCampaignStoreContract('SQL', () => openSqlStore);
 describeSenderProperty('the SQL store', () => openSqlStore, SQL_PROPERTY_RUNS);
+
+describe('SQL store: a delivery report that came before the send answer', () => {
+  it('is applied when the message is marked sent', async () => {
+    const message = queuedMessage({ id: 'early.m1', to: '+254712000001', text: 'Hi', parts: 1 });
+    const store = await openSqlStore(startCampaign(newCampaignRun(1), 0), [message]);
+    await storeDeliveryReport(
+      database,
+      { providerMessageId: 'ATXid_early', status: 'Failed', failureReason: 'UserDoesNotExist', body: 'raw' },
+      0,
+    );
+    expect(await store.claim(['early.m1'], 0)).toEqual(['early.m1']);
+    await store.settle(null, [
+      { messageId: 'early.m1', event: { type: 'accepted', providerMessageId: 'ATXid_early' } },
+    ]);
+    expect(await store.message('early.m1')).toMatchObject({
+      status: 'undelivered',
+      lastError: 'UserDoesNotExist',
+    });
+  });
+});

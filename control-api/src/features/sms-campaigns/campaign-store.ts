@@ -185,32 +185,40 @@ export async function applyMessageEvents(
     applied += 1;
     if (event.type === 'accepted' && next.providerMessageId !== null) nowSent.push(next);
   }
-  for (const message of nowSent) await applyStoredReports(transaction, message, nowMs);
+  if (nowSent.length > 0) await applyStoredReports(transaction, nowSent, nowMs);
   return applied;
 }
 
-/** Reports stored before the send answer was (a fast telco), applied in the order they came. */
+/** Reports stored before the send answer was (a fast telco), applied in the order they came; one query. */
 async function applyStoredReports(
   transaction: SqlDatabase,
-  message: CampaignMessage,
+  messages: readonly CampaignMessage[],
   nowMs: number,
 ): Promise<void> {
-  const reports = await transaction.all<{ status: string; failureReason: string | null }>(
-    `SELECT status, failure_reason AS "failureReason" FROM sms_delivery_reports
-      WHERE provider_message_id = ? AND status IS NOT NULL ORDER BY id`,
-    [message.providerMessageId],
-  );
-  let state = message;
-  for (const report of reports) {
-    const event: MessageEvent = {
-      type: 'delivery_report',
-      status: report.status as Extract<MessageEvent, { type: 'delivery_report' }>['status'],
-      failureReason: report.failureReason ?? undefined,
-    };
-    if (!canApply(state.status, event.type)) continue;
-    const next = applyMessageEvent(state, event);
-    if (next.status !== state.status && (await writeMessage(transaction, next, state.status, nowMs)))
-      state = next;
+  const byProviderId = new Map(messages.map((message) => [message.providerMessageId!, message]));
+  for (const chunk of chunksOf([...byProviderId.keys()])) {
+    const reports = await transaction.all<{
+      providerMessageId: string;
+      status: string;
+      failureReason: string | null;
+    }>(
+      `SELECT provider_message_id AS "providerMessageId", status, failure_reason AS "failureReason"
+         FROM sms_delivery_reports WHERE status IS NOT NULL AND provider_message_id IN (${placeholders(chunk.length)})
+        ORDER BY id`,
+      chunk,
+    );
+    for (const report of reports) {
+      const state = byProviderId.get(report.providerMessageId)!;
+      const event: MessageEvent = {
+        type: 'delivery_report',
+        status: report.status as Extract<MessageEvent, { type: 'delivery_report' }>['status'],
+        failureReason: report.failureReason ?? undefined,
+      };
+      if (!canApply(state.status, event.type)) continue;
+      const next = applyMessageEvent(state, event);
+      if (next.status !== state.status && (await writeMessage(transaction, next, state.status, nowMs)))
+        byProviderId.set(report.providerMessageId, next);
+    }
   }
 }
 
