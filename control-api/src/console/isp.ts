@@ -11,6 +11,7 @@ import { ispMessagesRoutes } from '../features/notifications/console';
 import { ispPlanRoutes } from '../features/plans/console';
 import { ispReportRoutes } from '../features/reports/console';
 import { ispSessionRoutes } from '../features/sessions/console';
+import { ispSmsRoutes } from '../features/sms-campaigns/console';
 import { subscriberPageRoutes } from '../features/subscribers/console';
 import { ispVoucherUsageRoutes } from '../features/usage/console';
 import { ispVoucherRoutes } from '../features/vouchers/console';
@@ -61,6 +62,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispAccountRoutes(dependencies, fetchApp));
   routes.route('/', ispBillingRoutes(dependencies, fetchApp));
   routes.route('/', ispMessagesRoutes(dependencies, fetchApp));
+  routes.route('/', ispSmsRoutes(dependencies, fetchApp));
   routes.route('/', ispReportRoutes(dependencies, fetchApp));
   routes.route('/', ispMpesaRoutes(dependencies, fetchApp));
   routes.route('/', ispPlatformAccountRoutes(dependencies, fetchApp));
