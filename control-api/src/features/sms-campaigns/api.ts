@@ -1,9 +1,11 @@
 // /api/v1/sms (Tier 2): message templates, the compose preview (count, parts, cost, samples), campaigns to
 // one client, a group or everyone with their progress and per-message status, opt-outs, subscriber tags,
 // and the callback URLs to give Africa's Talking.
+
+import type { SqlDatabase } from '@kiunga/schemas';
 import { normaliseKenyanPhone } from '@kiunga/schemas';
 import { z } from 'zod';
-import { auditorOf } from '../../kernel/audit';
+import { type Auditor, auditorOf } from '../../kernel/audit';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { KiungaError } from '../../kernel/errors';
 import { pageQuerySchema } from '../../kernel/pagination';
@@ -14,6 +16,7 @@ import { smsCallbackUrls } from './callback-addresses';
 import { MESSAGE_STATUSES, RATE_PER_SECOND_MAX, segmentSchema, TEMPLATE_CHARS_MAX } from './core/index';
 import {
   type CampaignAction,
+  type CampaignView,
   campaignView,
   campaignViews,
   changeCampaign,
@@ -292,13 +295,29 @@ sms.declare({
     respond(await campaignView(tenantDatabaseOf(context, dependencies), params.id)),
 });
 
-const actions: readonly { path: string; action: CampaignAction; summary: string }[] = [
-  { path: 'send', action: 'send', summary: 'Start sending a draft campaign' },
-  { path: 'pause', action: 'pause', summary: 'Pause a campaign that is sending' },
-  { path: 'resume', action: 'resume', summary: 'Resume a paused campaign' },
-  { path: 'cancel', action: 'cancel', summary: 'Cancel a campaign: queued messages are not sent' },
+type CampaignChange = (
+  dependencies: ApiDependencies,
+  database: SqlDatabase,
+  id: string,
+  audit: Auditor,
+) => Promise<CampaignView>;
+const byAction =
+  (action: CampaignAction): CampaignChange =>
+  (dependencies, database, id, audit) =>
+    changeCampaign(dependencies, database, id, action, audit);
+const actions: readonly { path: string; change: CampaignChange; summary: string }[] = [
+  { path: 'send', change: byAction('send'), summary: 'Start sending a draft campaign' },
+  { path: 'pause', change: byAction('pause'), summary: 'Pause a campaign that is sending' },
+  { path: 'resume', change: byAction('resume'), summary: 'Resume a paused campaign' },
+  { path: 'cancel', change: byAction('cancel'), summary: 'Cancel a campaign: queued messages are not sent' },
+  {
+    path: 'resend-unknown',
+    change: resendUnknown,
+    summary:
+      'Send again the messages whose outcome is unknown (they may already have arrived: a second copy is possible)',
+  },
 ];
-for (const { path, action, summary } of actions) {
+for (const { path, change, summary } of actions) {
   sms.declare({
     method: 'post',
     path: `/campaigns/:id/${path}`,
@@ -309,36 +328,15 @@ for (const { path, action, summary } of actions) {
     response: campaignOutputSchema,
     handler: async ({ params, dependencies, respond }, context) =>
       respond(
-        await changeCampaign(
+        await change(
           dependencies,
           tenantDatabaseOf(context, dependencies),
           params.id,
-          action,
           auditorOf(dependencies, context),
         ),
       ),
   });
 }
-
-sms.declare({
-  method: 'post',
-  path: '/campaigns/:id/resend-unknown',
-  summary:
-    'Send again the messages whose outcome is unknown (they may already have arrived: a second copy is possible)',
-  permission: 'sms.send',
-  feature: 'sms',
-  params: idParamsSchema,
-  response: campaignOutputSchema,
-  handler: async ({ params, dependencies, respond }, context) =>
-    respond(
-      await resendUnknown(
-        dependencies,
-        tenantDatabaseOf(context, dependencies),
-        params.id,
-        auditorOf(dependencies, context),
-      ),
-    ),
-});
 
 sms.declare({
   method: 'get',
