@@ -35,7 +35,8 @@ function legacyToken(dependencies: Pick<ApiDependencies, 'tokenKey'>, label: str
   return callbackHmac(dependencies, label).toString('base64url').slice(0, LEGACY_TOKEN_LENGTH);
 }
 
-function isSameText(given: string, expected: string): boolean {
+/** Equal texts, compared in constant time (tokens). */
+export function isSameText(given: string, expected: string): boolean {
   const givenBytes = Buffer.from(given);
   const expectedBytes = Buffer.from(expected);
   return givenBytes.length === expectedBytes.length && timingSafeEqual(givenBytes, expectedBytes);

@@ -3,9 +3,9 @@
 // of its SMS notifications (Africa's Talking docs, SMS → Notifications: a plain form POST to the URL set
 // on the dashboard), so the URL carries the secret: an HMAC of the tenant under the platform's token key,
 // as the M-Pesa callbacks do (mpesa/callback-addresses.ts).
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { ApiDependencies } from '../../kernel/dependencies';
-import { tenantIdOfSegment, tenantPathSegment } from '../../mpesa/callback-addresses';
+import { isSameText, tenantIdOfSegment, tenantPathSegment } from '../../mpesa/callback-addresses';
 
 export const SMS_CALLBACKS_PATH = '/callbacks/sms';
 /** 128 bits of the HMAC: unguessable, short enough to paste into the gateway's dashboard. */
@@ -34,7 +34,5 @@ export function tenantOfSmsCallback(
 ): string | null {
   const tenantId = tenantIdOfSegment(segment);
   if (tenantId === null) return null;
-  const expected = Buffer.from(tokenOf(dependencies, tenantId));
-  const given = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected) ? tenantId : null;
+  return isSameText(token, tokenOf(dependencies, tenantId)) ? tenantId : null;
 }
