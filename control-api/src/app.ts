@@ -23,6 +23,8 @@ import { reportRoutes } from './features/reports/api';
 import { sessionRoutes } from './features/sessions/api';
 import { settingsRoutes } from './features/settings/api';
 import { signupPages } from './features/signup/console';
+import { smsCampaignRoutes } from './features/sms-campaigns/api';
+import { smsCallbackRoutes } from './features/sms-campaigns/callbacks-api';
 import { subscriberRoutes } from './features/subscribers/api';
 import { subscriberTrialRoutes, trialSettingsRoutes } from './features/trials/api';
 import { usageRoutes } from './features/usage/api';
@@ -88,6 +90,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   app.route('/callbacks/mm', mpesaCallbackRoutes(options));
   app.route('/callbacks/accounting', accountingCallbackRoutes(options));
   app.route('/api/v1/auth/password-reset', passwordResetRoutes(options));
+  app.route('/callbacks/sms', smsCallbackRoutes(options));
   app.route('/api/v1/auth', authRoutes(options));
   app.route('/', passwordResetPages(options));
   app.route('/', signupPages(options));
@@ -124,6 +127,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/reports/referrals', referralReportRoutes(options));
   api.route('/reports', reportRoutes(options));
   api.route('/diagnostics', diagnosticsRoutes(options));
+  api.route('/sms', smsCampaignRoutes(options));
   api.route('/usage', usageRoutes(options));
   api.route('/accounting', accountingRoutes(options));
   api.route('/exports', exportRoutes(options));

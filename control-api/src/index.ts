@@ -9,6 +9,8 @@ export { sendPendingEmails } from './features/email/email.job';
 export { sendPendingNotifications } from './features/notifications/notifications.job';
 export { writeSmsSettings } from './features/notifications/sms-settings';
 export { releaseAbandonedSignups } from './features/signup/service';
+export { smsCallbackUrls } from './features/sms-campaigns/callback-addresses';
+export { runCampaignSendersOnce } from './features/sms-campaigns/sender.job';
 export { createTenantWithOwner } from './features/tenants/service';
 export { expireVouchers } from './features/vouchers/expire-vouchers.job';
 export { normalizeAddress } from './identity/client-address';

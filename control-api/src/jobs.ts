@@ -8,6 +8,8 @@ import { EMAIL_CRON, sendPendingEmails } from './features/email/email.job';
 import { NAS_MONITORING_CRON, runNasMonitoring } from './features/monitoring/service';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
 import { ABANDONED_SIGNUPS_CRON, releaseAbandonedSignups } from './features/signup/service';
+import { EXPIRY_WARNINGS_CRON, queueExpiryWarnings } from './features/sms-campaigns/automatic-messages';
+import { CAMPAIGN_SENDER_CRON, runCampaignSenders } from './features/sms-campaigns/sender.job';
 import { METERING_CRON, meterUsage } from './features/usage/metering.job';
 import { applyUsageRetention, USAGE_RETENTION_CRON } from './features/usage/retention.job';
 import { expireVouchers } from './features/vouchers/expire-vouchers.job';
@@ -50,7 +52,19 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
   // Platform billing of ISPs catches up missed months and states at start too.
   const platformBilling = run('platform_billing', () => runPlatformBillingJob(dependencies));
   void platformBilling();
+  // SMS campaigns: a sender per sending campaign under its own lease (started here, runs until it stops).
+  let isStopping = false;
+  const campaignSenders = () =>
+    runCampaignSenders(dependencies, leases, { isStopping: () => isStopping }).catch((error: unknown) =>
+      dependencies.logger.error({ job: 'sms_campaigns', err: error }, 'job failed'),
+    );
   const tasks = [
+    cron.schedule(CAMPAIGN_SENDER_CRON, campaignSenders, { noOverlap: true, name: 'sms_campaigns' }),
+    cron.schedule(
+      EXPIRY_WARNINGS_CRON,
+      run('expiry_warnings', () => queueExpiryWarnings(dependencies)),
+      { noOverlap: true, name: 'expiry_warnings' },
+    ),
     cron.schedule(`*/${C2B_REGISTRATION_RETRY_MS / 60_000} * * * *`, registerC2b, {
       noOverlap: true,
       name: 'c2b_registration',
@@ -113,6 +127,7 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
   ];
   return {
     stop() {
+      isStopping = true;
       for (const task of tasks) task.stop();
       leases
         .close()

@@ -145,6 +145,16 @@ export const errorCatalogue = {
     status: 503,
     message: 'The live session table (Redis) did not answer in time. Try again shortly.',
   },
+  // SMS to clients (issue 13): control-api/src/features/sms-campaigns.
+  template_invalid: {
+    status: 400,
+    message: 'The message template has a mistake: see the details and write variables as {{name}}.',
+  },
+  campaign_not_startable: { status: 409, message: 'This campaign has already started or ended.' },
+  feature_not_in_tier: {
+    status: 403,
+    message: 'SMS to clients is part of Tier 2. Upgrade your Kiunga plan to send messages.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

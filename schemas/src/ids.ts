@@ -22,6 +22,8 @@ export const idPrefixes = {
   referralReward: 'rfr',
   mail: 'eml',
   signupSmsCode: 'smc',
+  smsTemplate: 'smt',
+  smsCampaign: 'smc',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -15,6 +15,7 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/billing', label: 'Billing', permission: 'billing.read', feature: 'pppoe' },
   { href: '/isp/messages', label: 'Messages', permission: 'billing.read', feature: 'pppoe' },
   { href: '/isp/accounting', label: 'Accounting', permission: 'billing.read', feature: 'pppoe' },
+  { href: '/isp/sms', label: 'SMS', permission: 'sms.read', feature: 'sms' },
   { href: '/isp/sessions', label: 'Live', permission: 'sessions.read' },
   { href: '/isp/reports', label: 'Reports', permission: 'reports.read' },
   { href: '/isp/diagnostics', label: 'Why offline?', permission: 'sessions.read' },

@@ -16,6 +16,7 @@ import { ispPlanRoutes } from '../features/plans/console';
 import { ispReferralRoutes } from '../features/referrals/console';
 import { ispReportRoutes } from '../features/reports/console';
 import { ispSessionRoutes } from '../features/sessions/console';
+import { ispSmsRoutes } from '../features/sms-campaigns/console';
 import { subscriberPageRoutes } from '../features/subscribers/console';
 import { ispTrialRoutes } from '../features/trials/console';
 import { ispVoucherUsageRoutes } from '../features/usage/console';
@@ -71,6 +72,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispAccountRoutes(dependencies, fetchApp));
   routes.route('/', ispBillingRoutes(dependencies, fetchApp));
   routes.route('/', ispMessagesRoutes(dependencies, fetchApp));
+  routes.route('/', ispSmsRoutes(dependencies, fetchApp));
   routes.route('/', ispReportRoutes(dependencies, fetchApp));
   routes.route('/', ispAccountingRoutes(dependencies, fetchApp));
   routes.route('/', ispMpesaRoutes(dependencies, fetchApp));

@@ -30,6 +30,8 @@ export const ispPermissions = [
   'webhooks.manage',
   'cpes.read',
   'cpes.manage',
+  'sms.read',
+  'sms.send',
 ] as const;
 
 export type PlatformPermission = (typeof platformPermissions)[number];

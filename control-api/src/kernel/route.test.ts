@@ -227,7 +227,10 @@ describe('a declared route', () => {
   it('enforces the feature flag: a Tier 1 hotspot ISP is refused the SMS-only export', async () => {
     const response = await writer.request(`${BASE_PATH}/export.csv`);
     expect(response.status).toBe(403);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('sms');
+    // SMS answers its own code naming Tier 2 (issue 13).
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('feature_not_in_tier');
+    expect(error.message).toContain('Tier 2');
   });
 
   it('serves non-JSON answers as the handler writes them', async () => {

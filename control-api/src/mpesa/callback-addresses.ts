@@ -35,7 +35,8 @@ function legacyToken(dependencies: Pick<ApiDependencies, 'tokenKey'>, label: str
   return callbackHmac(dependencies, label).toString('base64url').slice(0, LEGACY_TOKEN_LENGTH);
 }
 
-function isSameText(given: string, expected: string): boolean {
+/** Equal texts, compared in constant time (tokens). */
+export function isSameText(given: string, expected: string): boolean {
   const givenBytes = Buffer.from(given);
   const expectedBytes = Buffer.from(expected);
   return givenBytes.length === expectedBytes.length && timingSafeEqual(givenBytes, expectedBytes);
@@ -53,7 +54,8 @@ export function tenantPathSegment(tenantId: string): string {
   return Buffer.from(tenantId, 'utf8').toString('hex');
 }
 
-function tenantIdOfSegment(segment: string): string | null {
+/** The tenant id a callback path's segment names (hex, or as it was), or null. */
+export function tenantIdOfSegment(segment: string): string | null {
   if (TENANT_ID.test(segment)) return segment;
   if (!HEX_TEXT.test(segment)) return null;
   const decoded = Buffer.from(segment, 'hex').toString('utf8');

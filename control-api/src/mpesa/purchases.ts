@@ -3,6 +3,7 @@
 // A failure keeps the reason for the client.
 import { type Cents, cents, insertReturningId, KiungaError, newId, type SqlDatabase } from '@kiunga/schemas';
 import { settleReferral } from '../features/referrals/service';
+import { queueVoucherCodeSms } from '../features/sms-campaigns/automatic-messages';
 import { createVoucherBatch } from '../features/vouchers/service';
 import { recordPaymentReceived, recordVoucherSold } from '../features/webhooks/emitters';
 import { LedgerAccount, postTransfer } from '../ledger/ledger';
@@ -204,6 +205,7 @@ export function completePurchase(
     );
     // Issue 13: the buyer's referral code, and the reward the purchase's code earns, in the same transaction.
     await settleReferral(transaction, current, nowMs);
+    await queueVoucherCodeSms(transaction, { id: current.id, phone: current.phone, voucherId }, nowMs);
     return { kind: 'paid', voucherId };
   });
 }

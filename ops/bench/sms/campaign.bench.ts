@@ -2,9 +2,15 @@
 // UCS-2 parts, cost), then the sender job's plan and settlement of every message. With --simulator it
 // also sends them through the real SMS client to the SMS gateway simulator on loopback and reports sends
 // per second and the heap along the way (run with --expose-gc for heap figures after collection).
-// Run: node --expose-gc --import tsx ops/bench/sms/campaign.bench.ts [--messages 10000] [--simulator] [--concurrency 8]
+// With --sql the simulator run goes through the integration instead: the SQL store (SQLite in a temporary
+// data dir, or PostgreSQL when KIUNGA_DATABASE_URL is set) and the sender job's loop (sendCampaign), with
+// the process's RSS printed along the run.
+// Run: node --expose-gc --import tsx ops/bench/sms/campaign.bench.ts [--messages 10000] [--simulator [--sql]] [--concurrency 8]
 
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,8 +31,14 @@ import {
   type SendRequestFunction,
   startCampaign,
 } from '@kiunga/control-api/features/sms-campaigns';
+import {
+  campaignTotals,
+  gatewaySender,
+  insertCampaign,
+  sendCampaign,
+} from '@kiunga/control-api/features/sms-campaigns/integration';
 import { SmsClient } from '@kiunga/control-api/integrations/sms';
-import { ManualClock } from '@kiunga/schemas';
+import { ManualClock, openDatabases } from '@kiunga/schemas';
 import { randomBelow, seededRandom } from '../seeded-random';
 
 const MESSAGES_DEFAULT = 10_000;
@@ -192,6 +204,7 @@ async function main(): Promise<void> {
       messages: { type: 'string', default: String(MESSAGES_DEFAULT) },
       simulator: { type: 'boolean', default: false },
       concurrency: { type: 'string', default: String(CONCURRENCY_DEFAULT) },
+      sql: { type: 'boolean', default: false },
     },
   });
   const concurrency = Number(values.concurrency);
@@ -239,8 +252,106 @@ async function main(): Promise<void> {
     plannedRequests: planned.requests,
     plannedSent: planned.finished.get('sent') ?? 0,
   };
-  if (values.simulator) Object.assign(report, await sendThroughSimulator(rendered.messages, concurrency));
+  if (values.simulator && values.sql)
+    Object.assign(report, await sendThroughSqlStore(rendered.messages, concurrency));
+  else if (values.simulator)
+    Object.assign(report, await sendThroughSimulator(rendered.messages, concurrency));
   console.log(JSON.stringify(report, null, 2));
+}
+
+function rssMiB(): number {
+  return Math.round((process.memoryUsage().rss / 1_048_576) * 10) / 10;
+}
+
+/** The simulator's account as the gateway client of the integration takes it (features/notifications/sms-settings.ts). */
+const SIMULATOR_SETTINGS = { ...SIMULATOR_ACCOUNT, senderId: null, enabled: true };
+const BENCH_TENANT_ID = 'ten_smsbench';
+const BENCH_CAMPAIGN_ID = 'smc_bench';
+
+/**
+ * The integration's path: the campaign stored in SQL as the API stores it, then the sender job's loop
+ * (sendCampaign, runSenderTurn over SqlCampaignStore) sending through the real client to the simulator,
+ * the clock jumping over the rate's waits. RSS and heap are sampled every tenth of the messages.
+ */
+async function sendThroughSqlStore(
+  drafts: RenderedCampaign['messages'],
+  concurrency: number,
+): Promise<Record<string, unknown>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kiunga-sms-bench-'));
+  const databases = await openDatabases({ dataDir, databaseUrl: process.env['KIUNGA_DATABASE_URL'] });
+  const simulator = await startSimulatorProcess();
+  try {
+    await databases.createTenant(BENCH_TENANT_ID);
+    const database = databases.forTenant(BENCH_TENANT_ID);
+    const positionDigits = String(drafts.length).length;
+    const insertStart = performance.now();
+    await insertCampaign(
+      database,
+      {
+        id: BENCH_CAMPAIGN_ID,
+        name: 'bench',
+        template: TEMPLATE,
+        segment: '{"kind":"all"}',
+        run: startCampaign(newCampaignRun(RATE_PER_SECOND_MAX), START_MS),
+        partPriceCents: PART_PRICE_CENTS,
+        skippedCount: 0,
+        createdBy: null,
+        messages: drafts.map((draft, index) => ({
+          id: `${BENCH_CAMPAIGN_ID}.${String(index).padStart(positionDigits, '0')}`,
+          recipientId: draft.recipientId,
+          to: draft.to,
+          text: draft.text,
+          parts: draft.parts,
+        })),
+      },
+      START_MS,
+    );
+    const insertMs = performance.now() - insertStart;
+    const gateway = gatewaySender(simulator.baseUrl, SIMULATOR_SETTINGS);
+    const rss: number[] = [];
+    const heap = heapSampler(drafts.length);
+    let answered = 0;
+    let nextSampleAt = drafts.length / HEAP_SAMPLES;
+    const send: SendRequestFunction = async (request) => {
+      const result = await gateway(request);
+      answered += request.to.length;
+      if (answered >= nextSampleAt) {
+        rss.push(rssMiB());
+        nextSampleAt += drafts.length / HEAP_SAMPLES;
+      }
+      heap.onProgress(answered);
+      return result;
+    };
+    const clock = new ManualClock(START_MS);
+    const rssAtStart = rssMiB();
+    const heapAtStart = heapMiB();
+    const sendStart = performance.now();
+    const last = await sendCampaign(database, BENCH_CAMPAIGN_ID, send, clock, {
+      waitUntil: async (untilMs) => clock.set(Math.max(untilMs, clock.now())),
+      concurrency,
+    });
+    const sendMs = performance.now() - sendStart;
+    const totals = await campaignTotals(database, BENCH_CAMPAIGN_ID);
+    return {
+      store: process.env['KIUNGA_DATABASE_URL'] ? 'postgresql' : 'sqlite',
+      insertCampaignMs: Math.round(insertMs),
+      lastStep: last,
+      sqlSent: totals.byStatus.sent,
+      sqlByStatus: totals.byStatus,
+      simulatorReceived: await simulator.receivedCount(),
+      requestConcurrency: concurrency,
+      sendMs: Math.round(sendMs),
+      sendsPerSecond: Math.round((totals.byStatus.sent / sendMs) * 1_000),
+      rssMiBAtStart: rssAtStart,
+      rssMiBAlongTheRun: rss,
+      heapMiBAtStart: heapAtStart,
+      heapMiBAlongTheRun: heap.samples,
+    };
+  } finally {
+    await simulator.stop();
+    await databases.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 async function sendThroughSimulator(

@@ -185,6 +185,8 @@ export * from './tenant-money';
 export * from './tenant-monitoring';
 // Report totals (issue 12 "Measure") live in their own file too.
 export * from './tenant-reports';
+// SMS campaigns (issue 13) too.
+export * from './tenant-sms';
 
 /**
  * Access-Request decisions for "why is this client offline?" (issue 12): written in batches off the

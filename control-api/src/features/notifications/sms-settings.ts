@@ -10,7 +10,8 @@ import {
 import { z } from 'zod';
 import { SmsClient } from '../../integrations/sms/index';
 
-const SMS_SETTING_KEY = 'sms.config';
+/** The tenant setting holding the sealed SMS settings; an ISP without it sends no SMS. */
+export const SMS_SETTING_KEY = 'sms.config';
 /** The gateway answers within seconds; a slower answer is retried on a later run. */
 export const SMS_GATEWAY_TIMEOUT_MS = 15_000;
 

@@ -28,6 +28,8 @@ export function requireFeature(dependencies: ApiDependencies, feature: Feature):
     const tenantId = context.get('principal').tenantId;
     if (tenantId !== null) {
       const hasFeature = await tenantFeatures(dependencies.databases.platform, tenantId);
+      // SMS to clients answers its own code (issue 13), naming Tier 2; the others keep `forbidden`.
+      if (!hasFeature(feature) && feature === 'sms') throw new KiungaError('feature_not_in_tier');
       if (!hasFeature(feature)) {
         throw new KiungaError(
           'forbidden',

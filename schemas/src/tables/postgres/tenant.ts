@@ -39,4 +39,10 @@ export const {
   referralRewards,
   salesDailyTotals,
   salesHourlyTotals,
+  smsTemplates,
+  smsCampaigns,
+  smsCampaignMessages,
+  smsDeliveryReports,
+  smsOptOuts,
+  subscriberTags,
 } = derivePostgresTables(sqliteTenantTables);
