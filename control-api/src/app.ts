@@ -16,6 +16,7 @@ import { nasRoutes } from './features/nas/api';
 import { notificationRoutes } from './features/notifications/api';
 import { planRoutes } from './features/plans/api';
 import { reportRoutes } from './features/reports/api';
+import { commissionRuleRoutes, resellerRoutes } from './features/resellers/api';
 import { sessionRoutes } from './features/sessions/api';
 import { settingsRoutes } from './features/settings/api';
 import { subscriberRoutes } from './features/subscribers/api';
@@ -104,6 +105,8 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/reports', reportRoutes(options));
   api.route('/diagnostics', diagnosticsRoutes(options));
   api.route('/usage', usageRoutes(options));
+  api.route('/resellers', resellerRoutes(options));
+  api.route('/commission-rules', commissionRuleRoutes(options));
   api.route('/platform-billing', platformBillingRoutes(options));
   api.route('/platform/billing', platformBillingOperatorRoutes(options));
   api.route('/platform/analytics', platformAnalyticsRoutes(options));

@@ -18,6 +18,11 @@ export const idPrefixes = {
   consoleSession: 'cse',
   nasAlert: 'nal',
   phaseChange: 'phc',
+  reseller: 'rsl',
+  resellerTopUp: 'rtu',
+  resellerPayout: 'rpo',
+  resellerStockPurchase: 'rsp',
+  commissionRule: 'crl',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -18,6 +18,8 @@ export const purchases = sqliteTable(
     mpesaReceipt: text('mpesa_receipt'),
     failureCode: text('failure_code'),
     failureMessage: text('failure_message'),
+    /** The reseller whose link or code the buyer came through (issue 13): earns commission when paid. */
+    resellerId: text('reseller_id'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -175,6 +175,7 @@ export const accountingLog = sqliteTable(
 export * from './tenant-billing';
 // Money tables live in their own file; they belong to the same shard.
 export * from './tenant-money';
+export * from './tenant-resellers';
 
 /**
  * Access-Request decisions for "why is this client offline?" (issue 12): written in batches off the

@@ -26,4 +26,10 @@ export const {
   usageMeterSessions,
   usageMeterCursor,
   fairUseStates,
+  resellers,
+  commissionRules,
+  resellerStockPurchases,
+  resellerCommissions,
+  resellerTopUps,
+  resellerPayouts,
 } = derivePostgresTables(sqliteTenantTables);

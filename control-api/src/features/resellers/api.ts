@@ -1,0 +1,420 @@
+// /api/v1/resellers and /api/v1/commission-rules (issue 13's contract): resellers in a hierarchy, their
+// top-ups, stock, commissions, payouts and statements. A reseller's own token reaches its subtree only.
+import { pageResponseSchema } from '@kiunga/schemas';
+import { z } from 'zod';
+import { emailSchema, newPasswordSchema } from '../../identity/passwords';
+import { auditorOf } from '../../kernel/audit';
+import type { ApiDependencies } from '../../kernel/dependencies';
+import { pageQuerySchema } from '../../kernel/pagination';
+import { routeGroup } from '../../kernel/route';
+import { tenantDatabaseOf, tenantIdOf } from '../../kernel/tenant-access';
+import { localInstantSchema } from '../../kernel/time-range';
+import { nairobiMonthContaining } from '../shared/nairobi-time';
+import {
+  commissionRuleInputSchema,
+  payoutInputSchema,
+  STOCK_PRICING_MODES,
+  stockPurchaseInputSchema,
+  topUpInputSchema,
+} from './core';
+import {
+  buyStock,
+  cashMovementsOf,
+  commissionsOf,
+  createReseller,
+  getReseller,
+  hierarchyActorOf,
+  listCommissionRules,
+  listResellers,
+  recordPayout,
+  recordTopUp,
+  setCommissionRule,
+  stockPurchasesOf,
+  updateReseller,
+  visibleReseller,
+} from './service';
+import { renderStatementCsv, renderStatementPdf, statementOf } from './statement-export';
+
+/** Names and ids: what a shop sign or an id holds, with room to spare. */
+const NAME_LENGTH_MAX = 120;
+const ID_LENGTH_MAX = 64;
+/** Phone numbers as typed: "+254 712 345 678" and a little more. */
+const PHONE_LENGTH_MAX = 20;
+
+const resellerOutputSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  email: z.string(),
+  phone: z.string(),
+  parentId: z.string().nullable(),
+  depth: z.number().int(),
+  priceMode: z.enum(STOCK_PRICING_MODES).nullable(),
+  status: z.enum(['active', 'deactivated']),
+  walletCents: z.number().int(),
+  commissionOwedCents: z.number().int(),
+  createdAt: z.number().int(),
+});
+
+const createResellerSchema = z
+  .object({
+    name: z.string().trim().min(1).max(NAME_LENGTH_MAX),
+    email: emailSchema,
+    phone: z.string().trim().min(1).max(PHONE_LENGTH_MAX),
+    password: newPasswordSchema.optional(),
+    parentId: z.string().max(ID_LENGTH_MAX).nullable().optional(),
+    priceMode: z.enum(STOCK_PRICING_MODES).optional(),
+  })
+  .strict();
+
+const updateResellerSchema = z
+  .object({
+    name: z.string().trim().min(1).max(NAME_LENGTH_MAX).optional(),
+    phone: z.string().trim().min(1).max(PHONE_LENGTH_MAX).optional(),
+    status: z.enum(['active', 'deactivated']).optional(),
+  })
+  .strict();
+
+const cashMovementOutputSchema = z.object({
+  id: z.string(),
+  resellerId: z.string(),
+  amountCents: z.number().int(),
+  method: z.enum(['cash', 'mpesa', 'bank']),
+  reference: z.string(),
+  createdBy: z.string(),
+  createdAt: z.number().int(),
+});
+
+const stockPurchaseRowSchema = z.object({
+  id: z.string(),
+  resellerId: z.string(),
+  planId: z.string(),
+  batchId: z.string(),
+  count: z.number().int(),
+  unitCostCents: z.number().int(),
+  costCents: z.number().int(),
+  createdBy: z.string(),
+  createdAt: z.number().int(),
+});
+
+const commissionRuleOutputSchema = z.object({
+  id: z.string(),
+  planId: z.string().nullable(),
+  level: z.number().int(),
+  percentBasisPoints: z.number().int().nullable(),
+  fixedCents: z.number().int().nullable(),
+});
+
+/** `from`/`to` (to exclusive) as instants or Nairobi dates; without them the current Nairobi month. */
+const periodQuerySchema = z.object({
+  from: localInstantSchema.optional(),
+  to: localInstantSchema.optional(),
+});
+
+function periodOf(query: { from?: number | undefined; to?: number | undefined }, nowMs: number) {
+  const month = nairobiMonthContaining(nowMs);
+  return { fromMs: query.from ?? month.startMs, toMs: query.to ?? month.endMs };
+}
+
+const idParams = z.object({ id: z.string().max(ID_LENGTH_MAX) });
+
+const resellers = routeGroup({ basePath: '/api/v1/resellers', tag: 'resellers' });
+
+resellers.declare({
+  method: 'post',
+  path: '/',
+  summary:
+    'Create a reseller and its sign-in account (the ISP at any level; a reseller under itself, within the depth)',
+  permission: 'resellers.write',
+  body: createResellerSchema,
+  response: resellerOutputSchema.extend({ temporaryPassword: z.string().optional() }),
+  responseStatus: 201,
+  handler: async ({ body, dependencies, respond }, context) =>
+    respond(
+      await createReseller(
+        dependencies,
+        tenantDatabaseOf(context, dependencies),
+        tenantIdOf(context),
+        hierarchyActorOf(context.get('principal')),
+        body,
+        auditorOf(dependencies, context),
+      ),
+    ),
+});
+
+resellers.declare({
+  method: 'get',
+  path: '/',
+  summary: 'List resellers the caller may see (parentId = direct sub-resellers of one)',
+  permission: 'resellers.read',
+  query: pageQuerySchema.extend({ parentId: z.string().max(ID_LENGTH_MAX).optional() }),
+  response: pageResponseSchema(resellerOutputSchema),
+  handler: async ({ query: { limit, cursor, parentId }, dependencies, respond }, context) =>
+    respond(
+      await listResellers(
+        tenantDatabaseOf(context, dependencies),
+        hierarchyActorOf(context.get('principal')),
+        { parentId },
+        { limit, cursor },
+      ),
+    ),
+});
+
+resellers.declare({
+  method: 'get',
+  path: '/:id',
+  summary: 'Get a reseller with its wallet and the commission owed to it',
+  permission: 'resellers.read',
+  params: idParams,
+  response: resellerOutputSchema,
+  handler: async ({ params, dependencies, respond }, context) =>
+    respond(
+      await getReseller(
+        tenantDatabaseOf(context, dependencies),
+        hierarchyActorOf(context.get('principal')),
+        params.id,
+      ),
+    ),
+});
+
+resellers.declare({
+  method: 'patch',
+  path: '/:id',
+  summary: 'Change a reseller’s name or phone, or deactivate it (its sign-in too)',
+  permission: 'resellers.write',
+  params: idParams,
+  body: updateResellerSchema,
+  response: resellerOutputSchema,
+  handler: async ({ params, body, dependencies, respond }, context) =>
+    respond(
+      await updateReseller(
+        dependencies,
+        tenantDatabaseOf(context, dependencies),
+        hierarchyActorOf(context.get('principal')),
+        params.id,
+        body,
+        auditorOf(dependencies, context),
+      ),
+    ),
+});
+
+resellers.declare({
+  method: 'post',
+  path: '/:id/topups',
+  summary: 'Record cash received from a reseller into its wallet (idempotent by reference)',
+  permission: 'resellers.money',
+  params: idParams,
+  body: topUpInputSchema,
+  response: cashMovementOutputSchema.extend({ walletCents: z.number().int() }),
+  responseStatus: 201,
+  handler: async ({ params, body, dependencies, respond }, context) => {
+    const database = tenantDatabaseOf(context, dependencies);
+    const principal = context.get('principal');
+    await visibleReseller(database, hierarchyActorOf(principal), params.id);
+    const topUp = await recordTopUp(
+      database,
+      params.id,
+      { ...body, method: 'cash' },
+      { createdBy: principal.id, nowMs: dependencies.clock.now() },
+    );
+    await auditorOf(dependencies, context)({
+      action: 'reseller.topup',
+      target: params.id,
+      detail: { topUpId: topUp.id, amountCents: topUp.amountCents, reference: topUp.reference },
+    });
+    return respond(topUp);
+  },
+});
+
+resellers.declare({
+  method: 'get',
+  path: '/:id/topups',
+  summary: 'A reseller’s top-ups, newest first',
+  permission: 'resellers.read',
+  params: idParams,
+  query: pageQuerySchema,
+  response: pageResponseSchema(cashMovementOutputSchema),
+  handler: async ({ params, query, dependencies, respond }, context) => {
+    const database = tenantDatabaseOf(context, dependencies);
+    await visibleReseller(database, hierarchyActorOf(context.get('principal')), params.id);
+    return respond(await cashMovementsOf(database, 'topups', params.id, query));
+  },
+});
+
+resellers.declare({
+  method: 'post',
+  path: '/:id/stock',
+  summary: 'Buy voucher stock from the reseller’s wallet: the codes and what they cost (402 when short)',
+  permission: 'resellers.write',
+  feature: 'hotspot',
+  params: idParams,
+  body: stockPurchaseInputSchema,
+  response: z.object({
+    id: z.string(),
+    batchId: z.string(),
+    planId: z.string(),
+    count: z.number().int(),
+    codes: z.array(z.string()),
+    unitCostCents: z.number().int(),
+    costCents: z.number().int(),
+    walletCents: z.number().int(),
+  }),
+  responseStatus: 201,
+  handler: async ({ params, body, dependencies, respond }, context) =>
+    respond(
+      await buyStock(
+        tenantDatabaseOf(context, dependencies),
+        hierarchyActorOf(context.get('principal')),
+        params.id,
+        body,
+        {
+          createdBy: context.get('principal').id,
+          nowMs: dependencies.clock.now(),
+          audit: auditorOf(dependencies, context),
+        },
+      ),
+    ),
+});
+
+resellers.declare({
+  method: 'get',
+  path: '/:id/stock',
+  summary: 'A reseller’s stock purchases (voucher batches), newest first',
+  permission: 'resellers.read',
+  params: idParams,
+  query: pageQuerySchema,
+  response: pageResponseSchema(stockPurchaseRowSchema),
+  handler: async ({ params, query, dependencies, respond }, context) => {
+    const database = tenantDatabaseOf(context, dependencies);
+    await visibleReseller(database, hierarchyActorOf(context.get('principal')), params.id);
+    return respond(await stockPurchasesOf(database, params.id, query));
+  },
+});
+
+resellers.declare({
+  method: 'get',
+  path: '/:id/commissions',
+  summary: 'Commissions a reseller earned in a period (default: this Nairobi month) and their total',
+  permission: 'resellers.read',
+  params: idParams,
+  query: periodQuerySchema,
+  response: z.object({
+    items: z.array(
+      z.object({
+        saleId: z.string(),
+        level: z.number().int(),
+        resellerId: z.string(),
+        sellerId: z.string(),
+        planId: z.string(),
+        saleKind: z.enum(['portal', 'stock']),
+        salePriceCents: z.number().int(),
+        amountCents: z.number().int(),
+        settledAt: z.number().int(),
+      }),
+    ),
+    totals: z.object({ amountCents: z.number().int() }),
+  }),
+  handler: async ({ params, query, dependencies, respond }, context) => {
+    const database = tenantDatabaseOf(context, dependencies);
+    await visibleReseller(database, hierarchyActorOf(context.get('principal')), params.id);
+    return respond(await commissionsOf(database, params.id, periodOf(query, dependencies.clock.now())));
+  },
+});
+
+resellers.declare({
+  method: 'post',
+  path: '/:id/payouts',
+  summary: 'Record commission paid to a reseller (409 above what is owed)',
+  permission: 'resellers.money',
+  params: idParams,
+  body: payoutInputSchema,
+  response: cashMovementOutputSchema.extend({ commissionOwedCents: z.number().int() }),
+  responseStatus: 201,
+  handler: async ({ params, body, dependencies, respond }, context) => {
+    const database = tenantDatabaseOf(context, dependencies);
+    const principal = context.get('principal');
+    await visibleReseller(database, hierarchyActorOf(principal), params.id);
+    return respond(
+      await recordPayout(database, params.id, body, {
+        createdBy: principal.id,
+        nowMs: dependencies.clock.now(),
+        audit: auditorOf(dependencies, context),
+      }),
+    );
+  },
+});
+
+resellers.declare({
+  method: 'get',
+  path: '/:id/payouts',
+  summary: 'Payouts to a reseller, newest first',
+  permission: 'resellers.read',
+  params: idParams,
+  query: pageQuerySchema,
+  response: pageResponseSchema(cashMovementOutputSchema),
+  handler: async ({ params, query, dependencies, respond }, context) => {
+    const database = tenantDatabaseOf(context, dependencies);
+    await visibleReseller(database, hierarchyActorOf(context.get('principal')), params.id);
+    return respond(await cashMovementsOf(database, 'payouts', params.id, query));
+  },
+});
+
+resellers.declare({
+  method: 'get',
+  path: '/:id/statement',
+  summary: 'A reseller’s statement of wallet and commissions for a period (format=json|csv|pdf)',
+  permission: 'resellers.read',
+  params: idParams,
+  query: periodQuerySchema.extend({ format: z.enum(['json', 'csv', 'pdf']).default('json') }),
+  responseContentType: 'application/json',
+  handler: async ({ params, query, dependencies }, context) => {
+    const database = tenantDatabaseOf(context, dependencies);
+    const reseller = await visibleReseller(database, hierarchyActorOf(context.get('principal')), params.id);
+    const statement = await statementOf(database, reseller.id, periodOf(query, dependencies.clock.now()));
+    const fileName = `statement-${reseller.code}`;
+    if (query.format === 'json') return context.json(statement);
+    if (query.format === 'csv') {
+      return context.body(renderStatementCsv(statement), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${fileName}.csv"`,
+      });
+    }
+    const pdf = await renderStatementPdf(statement, reseller.name);
+    return context.body(new Uint8Array(pdf), 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `inline; filename="${fileName}.pdf"`,
+    });
+  },
+});
+
+const commissionRules = routeGroup({ basePath: '/api/v1/commission-rules', tag: 'resellers' });
+
+commissionRules.declare({
+  method: 'post',
+  path: '/',
+  summary: 'Set the commission of one level on one plan (planId null: the default), replacing any before',
+  permission: 'resellers.money',
+  body: commissionRuleInputSchema,
+  response: commissionRuleOutputSchema,
+  responseStatus: 201,
+  handler: async ({ body, dependencies, respond }, context) =>
+    respond(
+      await setCommissionRule(tenantDatabaseOf(context, dependencies), body, {
+        nowMs: dependencies.clock.now(),
+        audit: auditorOf(dependencies, context),
+      }),
+    ),
+});
+
+commissionRules.declare({
+  method: 'get',
+  path: '/',
+  summary: 'The ISP’s commission rules',
+  permission: 'resellers.read',
+  response: z.object({ items: z.array(commissionRuleOutputSchema) }),
+  handler: async ({ dependencies, respond }, context) =>
+    respond({ items: await listCommissionRules(tenantDatabaseOf(context, dependencies)) }),
+});
+
+export const resellerRoutes = (dependencies: ApiDependencies) => resellers.mount(dependencies);
+export const commissionRuleRoutes = (dependencies: ApiDependencies) => commissionRules.mount(dependencies);
