@@ -81,7 +81,11 @@ export function grantablePermissions(catalogue: readonly string[], held: Readonl
 }
 
 /** A reseller reads the plans it may stock and manages its own subtree; the routes confine it there. */
-const RESELLER_PERMISSIONS: ReadonlySet<Permission> = new Set(['plans.read', 'resellers.read', 'resellers.write']);
+const RESELLER_PERMISSIONS: ReadonlySet<Permission> = new Set([
+  'plans.read',
+  'resellers.read',
+  'resellers.write',
+]);
 
 /** Permissions of the built-in kinds; staff and technicians get theirs from roles. */
 export function builtInPermissions(kind: PrincipalKind): ReadonlySet<Permission> {

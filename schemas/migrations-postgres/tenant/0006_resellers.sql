@@ -19,7 +19,7 @@ CREATE TABLE "reseller_commissions" (
 	"sale_price_cents" bigint NOT NULL,
 	"amount_cents" bigint NOT NULL,
 	"settled_at" bigint NOT NULL,
-	CONSTRAINT "reseller_commissions_sale_id_level_pk" PRIMARY KEY("sale_id","level")
+	CONSTRAINT "reseller_commissions_pkey" PRIMARY KEY("sale_id","level")
 );
 --> statement-breakpoint
 CREATE TABLE "reseller_payouts" (

@@ -85,7 +85,7 @@ export const resellerCommissions = sqliteTable(
     settledAt: integer('settled_at').notNull(),
   },
   (table) => [
-    primaryKey({ columns: [table.saleId, table.level] }),
+    primaryKey({ name: 'reseller_commissions_pkey', columns: [table.saleId, table.level] }),
     index('reseller_commissions_reseller').on(table.resellerId, table.settledAt),
   ],
 );

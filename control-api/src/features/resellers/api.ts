@@ -217,7 +217,10 @@ resellers.declare({
       { ...body, method: 'cash' },
       { createdBy: principal.id, nowMs: dependencies.clock.now() },
     );
-    await auditorOf(dependencies, context)({
+    await auditorOf(
+      dependencies,
+      context,
+    )({
       action: 'reseller.topup',
       target: params.id,
       detail: { topUpId: topUp.id, amountCents: topUp.amountCents, reference: topUp.reference },

@@ -181,7 +181,9 @@ export async function createReseller(
   const phone = normaliseKenyanPhone(input.phone);
   if (!phone) throw new KiungaError('validation_failed', 'Enter a Kenyan phone number like 0712 345 678.');
   const settings = await readResellerSettings(database);
-  const parentId = input.parentId ?? (actor.kind === 'reseller' ? actor.resellerId : null);
+  // Without parentId a reseller creates under itself and the ISP at the top; an explicit null is the top.
+  const parentId =
+    input.parentId === undefined ? (actor.kind === 'reseller' ? actor.resellerId : null) : input.parentId;
   const placement = decidePlacement({
     hierarchy: await loadHierarchy(database),
     actor,
@@ -253,7 +255,11 @@ export async function updateReseller(
   database: SqlDatabase,
   actor: HierarchyActor,
   resellerId: string,
-  change: { name?: string | undefined; phone?: string | undefined; status?: 'active' | 'deactivated' | undefined },
+  change: {
+    name?: string | undefined;
+    phone?: string | undefined;
+    status?: 'active' | 'deactivated' | undefined;
+  },
   audit: Auditor,
 ): Promise<ResellerOutput> {
   await visibleReseller(database, actor, resellerId);
@@ -261,11 +267,13 @@ export async function updateReseller(
     throw new KiungaError('forbidden', 'A reseller cannot change its own status; ask whoever created it.');
   }
   const phone = change.phone === undefined ? undefined : normaliseKenyanPhone(change.phone);
-  if (phone === null) throw new KiungaError('validation_failed', 'Enter a Kenyan phone number like 0712 345 678.');
+  if (phone === null)
+    throw new KiungaError('validation_failed', 'Enter a Kenyan phone number like 0712 345 678.');
   const nowMs = dependencies.clock.now();
   await updateResellerRow(database, resellerId, { name: change.name, phone, status: change.status }, nowMs);
   if (change.status !== undefined || change.name !== undefined) {
-    const userStatus = change.status === undefined ? undefined : change.status === 'active' ? 'active' : 'disabled';
+    const userStatus =
+      change.status === undefined ? undefined : change.status === 'active' ? 'active' : 'disabled';
     await updateUser(
       dependencies.databases.platform,
       resellerId,
@@ -401,7 +409,14 @@ export async function buyStock(
       await insertStockPurchase(transaction, purchase);
       const transfers = [
         ...(decision.costCents > 0
-          ? [stockTransfer({ purchaseId: purchase.id, resellerId, costCents: decision.costCents, atMs: options.nowMs })]
+          ? [
+              stockTransfer({
+                purchaseId: purchase.id,
+                resellerId,
+                costCents: decision.costCents,
+                atMs: options.nowMs,
+              }),
+            ]
           : []),
         ...commissionTransfers({ saleId: purchase.id, shares: decision.commissions, atMs: options.nowMs }),
       ];
@@ -433,7 +448,12 @@ export async function buyStock(
   await options.audit({
     action: 'reseller.stock_purchase',
     target: resellerId,
-    detail: { purchaseId: output.id, planId: output.planId, count: output.count, costCents: output.costCents },
+    detail: {
+      purchaseId: output.id,
+      planId: output.planId,
+      count: output.count,
+      costCents: output.costCents,
+    },
   });
   return output;
 }
@@ -494,7 +514,12 @@ export function cashMovementsOf(
   resellerId: string,
   page: PageRequest,
 ): Promise<Page<CashMovementRow>> {
-  return listCashMovements(database, kind === 'topups' ? 'reseller_top_ups' : 'reseller_payouts', resellerId, page);
+  return listCashMovements(
+    database,
+    kind === 'topups' ? 'reseller_top_ups' : 'reseller_payouts',
+    resellerId,
+    page,
+  );
 }
 
 export interface CommissionsOutput {
