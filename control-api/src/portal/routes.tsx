@@ -5,6 +5,7 @@ import { type Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { ispBranding } from '../features/branding/service';
+import { linkedReseller, RESELLER_TYPED_CODE_MAX } from '../features/resellers/sales';
 import { hotspotDnsNamesOf } from '../features/nas/service';
 import { sourceAddressOf } from '../kernel/audit';
 import type { ApiDependencies } from '../kernel/dependencies';
@@ -52,6 +53,8 @@ const purchaseSchema = z.object({
   planId: z.string().min(1).max(64),
   phone: z.string().min(9).max(20),
   mac: z.string().max(64).optional(),
+  /** A reseller's code (issue 13): from its link `?r=<code>` or typed by the buyer. */
+  reseller: z.string().max(RESELLER_TYPED_CODE_MAX).optional(),
 });
 
 export function portalRoutes(dependencies: ApiDependencies): Hono {
@@ -75,6 +78,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
         plans={await hotspotPlans(database)}
         router={await routerContext(tenant.id, context.req.query())}
         payments={await portalPayments(dependencies, database, tenant.id)}
+        reseller={await linkedReseller(database, context.req.query('r'))}
       />,
     );
   });
@@ -104,6 +108,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
         planId: form['planId'],
         phone: form['phone'],
         mac: router.mac ?? undefined,
+        reseller: typeof form['reseller'] === 'string' && form['reseller'] !== '' ? form['reseller'] : undefined,
       });
       const view = await startPurchase(dependencies, tenant, database, input, clientAddress(context));
       const query = new URLSearchParams(
@@ -119,6 +124,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
           plans={await hotspotPlans(database)}
           router={router}
           payments={await portalPayments(dependencies, database, tenant.id)}
+          reseller={await linkedReseller(database, String(form['reseller'] ?? ''))}
           error={error.message}
         />,
         error.httpStatus as 400,

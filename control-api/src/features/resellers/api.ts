@@ -1,9 +1,9 @@
 // /api/v1/resellers and /api/v1/commission-rules (issue 13's contract): resellers in a hierarchy, their
 // top-ups, stock, commissions, payouts and statements. A reseller's own token reaches its subtree only.
-import { pageResponseSchema } from '@kiunga/schemas';
+import { KiungaError, pageResponseSchema } from '@kiunga/schemas';
 import { z } from 'zod';
 import { emailSchema, newPasswordSchema } from '../../identity/passwords';
-import { auditorOf } from '../../kernel/audit';
+import { auditorOf, sourceAddressOf } from '../../kernel/audit';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { pageQuerySchema } from '../../kernel/pagination';
 import { routeGroup } from '../../kernel/route';
@@ -33,6 +33,7 @@ import {
   updateReseller,
   visibleReseller,
 } from './service';
+import { STK_TOP_UP_SHILLINGS_MAX, startStkTopUp, stkTopUpView } from './stk-top-up';
 import { renderStatementCsv, renderStatementPdf, statementOf } from './statement-export';
 
 /** Names and ids: what a shop sign or an id holds, with room to spare. */
@@ -387,6 +388,61 @@ resellers.declare({
       'content-type': 'application/pdf',
       'content-disposition': `inline; filename="${fileName}.pdf"`,
     });
+  },
+});
+
+const stkTopUpOutputSchema = z.object({
+  id: z.string(),
+  status: z.enum(['pending', 'paid', 'failed']),
+  amountCents: z.number().int(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+
+resellers.declare({
+  method: 'post',
+  path: '/:id/mpesa-topups',
+  summary: 'A reseller tops up its own wallet by M-Pesa STK to the ISP’s shortcode (credited when paid)',
+  permission: 'resellers.write',
+  params: idParams,
+  body: z
+    .object({
+      shillings: z.number().int().min(1).max(STK_TOP_UP_SHILLINGS_MAX),
+      phone: z.string().trim().min(1).max(PHONE_LENGTH_MAX),
+    })
+    .strict(),
+  response: stkTopUpOutputSchema,
+  responseStatus: 202,
+  handler: async ({ params, body, dependencies, respond }, context) => {
+    const database = tenantDatabaseOf(context, dependencies);
+    const principal = context.get('principal');
+    const reseller = await visibleReseller(database, hierarchyActorOf(principal), params.id);
+    if (principal.kind !== 'reseller' || principal.id !== reseller.id) {
+      throw new KiungaError('forbidden', 'Only the reseller itself tops up by M-Pesa; record cash as a top-up.');
+    }
+    return respond(
+      await startStkTopUp(
+        dependencies,
+        tenantIdOf(context),
+        database,
+        reseller,
+        body,
+        sourceAddressOf(context, dependencies) ?? 'unknown',
+      ),
+    );
+  },
+});
+
+resellers.declare({
+  method: 'get',
+  path: '/:id/mpesa-topups/:purchaseId',
+  summary: 'Where a reseller’s M-Pesa top-up stands (pending, paid, failed with the reason)',
+  permission: 'resellers.read',
+  params: idParams.extend({ purchaseId: z.string().max(ID_LENGTH_MAX) }),
+  response: stkTopUpOutputSchema,
+  handler: async ({ params, dependencies, respond }, context) => {
+    const database = tenantDatabaseOf(context, dependencies);
+    await visibleReseller(database, hierarchyActorOf(context.get('principal')), params.id);
+    return respond(await stkTopUpView(database, params.id, params.purchaseId));
   },
 });
 
