@@ -2,7 +2,11 @@
 // confirms it, a subscriber's from /account credits their account; however many callbacks arrive.
 // A failure keeps the reason for the client.
 import { type Cents, cents, insertReturningId, KiungaError, newId, type SqlDatabase } from '@kiunga/schemas';
-import { completeResellerTopUp, resellerOfTopUpPurchase, settlePortalSale } from '../features/resellers/sales';
+import {
+  completeResellerTopUp,
+  resellerOfTopUpPurchase,
+  settlePortalSale,
+} from '../features/resellers/sales';
 import { createVoucherBatch } from '../features/vouchers/service';
 import { LedgerAccount, postTransfer } from '../ledger/ledger';
 

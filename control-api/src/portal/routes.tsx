@@ -5,8 +5,8 @@ import { type Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { ispBranding } from '../features/branding/service';
-import { linkedReseller, RESELLER_TYPED_CODE_MAX } from '../features/resellers/sales';
 import { hotspotDnsNamesOf } from '../features/nas/service';
+import { linkedReseller, RESELLER_TYPED_CODE_MAX } from '../features/resellers/sales';
 import { sourceAddressOf } from '../kernel/audit';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { publicTenantBySlug } from '../kernel/tenant-access';
@@ -108,7 +108,8 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
         planId: form['planId'],
         phone: form['phone'],
         mac: router.mac ?? undefined,
-        reseller: typeof form['reseller'] === 'string' && form['reseller'] !== '' ? form['reseller'] : undefined,
+        reseller:
+          typeof form['reseller'] === 'string' && form['reseller'] !== '' ? form['reseller'] : undefined,
       });
       const view = await startPurchase(dependencies, tenant, database, input, clientAddress(context));
       const query = new URLSearchParams(

@@ -33,8 +33,8 @@ import {
   updateReseller,
   visibleReseller,
 } from './service';
-import { STK_TOP_UP_SHILLINGS_MAX, startStkTopUp, stkTopUpView } from './stk-top-up';
 import { renderStatementCsv, renderStatementPdf, statementOf } from './statement-export';
+import { STK_TOP_UP_SHILLINGS_MAX, startStkTopUp, stkTopUpView } from './stk-top-up';
 
 /** Names and ids: what a shop sign or an id holds, with room to spare. */
 const NAME_LENGTH_MAX = 120;
@@ -417,7 +417,10 @@ resellers.declare({
     const principal = context.get('principal');
     const reseller = await visibleReseller(database, hierarchyActorOf(principal), params.id);
     if (principal.kind !== 'reseller' || principal.id !== reseller.id) {
-      throw new KiungaError('forbidden', 'Only the reseller itself tops up by M-Pesa; record cash as a top-up.');
+      throw new KiungaError(
+        'forbidden',
+        'Only the reseller itself tops up by M-Pesa; record cash as a top-up.',
+      );
     }
     return respond(
       await startStkTopUp(

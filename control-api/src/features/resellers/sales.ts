@@ -3,10 +3,9 @@
 // reseller's own STK top-up to the ISP's shortcode, credited to its wallet when the callback settles it.
 import { type Cents, cents, KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { kindOfCode, normaliseTypedCode } from '../shared/short-codes';
-import { settleSale } from './core';
+import { ResellerHierarchy, settleSale } from './core';
 import { loadRuleBook, postResellerTransfers, RESELLER_UNIT_CENTS, recordTopUp } from './service';
 import { findReseller, findResellerByCode, insertCommissionItems, loadResellerLinks } from './store';
-import { ResellerHierarchy } from './core';
 
 /** What the portal accepts as a typed reseller code: the code with spaces or dashes a person adds. */
 export const RESELLER_TYPED_CODE_MAX = 32;
@@ -30,13 +29,17 @@ export async function portalResellerOf(
 ): Promise<PortalReseller | null> {
   if (typed === undefined || typed === null || typed.trim() === '') return null;
   const code = normaliseTypedCode(typed);
-  const reseller = code !== null && kindOfCode(code) === 'reseller' ? await findResellerByCode(database, code) : undefined;
+  const reseller =
+    code !== null && kindOfCode(code) === 'reseller' ? await findResellerByCode(database, code) : undefined;
   if (reseller?.status !== 'active') throw new KiungaError('reseller_code_unknown');
   return { id: reseller.id, code: reseller.code, name: reseller.name };
 }
 
 /** For the portal page: the reseller of a `?r=` link, or null when the link names none (never an error page). */
-export async function linkedReseller(database: SqlDatabase, typed: string | undefined): Promise<PortalReseller | null> {
+export async function linkedReseller(
+  database: SqlDatabase,
+  typed: string | undefined,
+): Promise<PortalReseller | null> {
   try {
     return await portalResellerOf(database, typed);
   } catch (error) {
