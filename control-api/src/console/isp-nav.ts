@@ -16,6 +16,7 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/messages', label: 'Messages', permission: 'billing.read', feature: 'pppoe' },
   { href: '/isp/sessions', label: 'Live', permission: 'sessions.read' },
   { href: '/isp/reports', label: 'Reports', permission: 'reports.read' },
+  { href: '/isp/resellers', label: 'Resellers', permission: 'resellers.read', feature: 'hotspot' },
   { href: '/isp/diagnostics', label: 'Why offline?', permission: 'sessions.read' },
   { href: '/isp/nas', label: 'Routers', permission: 'nas.read' },
   { href: '/isp/staff', label: 'Staff', permission: 'staff.manage' },

@@ -10,6 +10,7 @@ import { ispNasRoutes } from '../features/nas/console';
 import { ispMessagesRoutes } from '../features/notifications/console';
 import { ispPlanRoutes } from '../features/plans/console';
 import { ispReportRoutes } from '../features/reports/console';
+import { ispResellerRoutes } from '../features/resellers/console';
 import { ispSessionRoutes } from '../features/sessions/console';
 import { subscriberPageRoutes } from '../features/subscribers/console';
 import { ispVoucherUsageRoutes } from '../features/usage/console';
@@ -62,6 +63,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispBillingRoutes(dependencies, fetchApp));
   routes.route('/', ispMessagesRoutes(dependencies, fetchApp));
   routes.route('/', ispReportRoutes(dependencies, fetchApp));
+  routes.route('/', ispResellerRoutes(dependencies, fetchApp));
   routes.route('/', ispMpesaRoutes(dependencies, fetchApp));
   routes.route('/', ispPlatformAccountRoutes(dependencies, fetchApp));
   routes.all('*', (context) => context.redirect('/isp', 303));

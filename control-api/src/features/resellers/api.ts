@@ -10,6 +10,7 @@ import { routeGroup } from '../../kernel/route';
 import { tenantDatabaseOf, tenantIdOf } from '../../kernel/tenant-access';
 import { localInstantSchema } from '../../kernel/time-range';
 import { nairobiMonthContaining } from '../shared/nairobi-time';
+import { renderVoucherSheetHtml, renderVoucherSheetPdf } from '../vouchers/voucher-sheet';
 import {
   commissionRuleInputSchema,
   payoutInputSchema,
@@ -28,6 +29,7 @@ import {
   listResellers,
   recordPayout,
   recordTopUp,
+  resellerSheetOf,
   setCommissionRule,
   stockPurchasesOf,
   updateReseller,
@@ -292,6 +294,34 @@ resellers.declare({
     const database = tenantDatabaseOf(context, dependencies);
     await visibleReseller(database, hierarchyActorOf(context.get('principal')), params.id);
     return respond(await stockPurchasesOf(database, params.id, query));
+  },
+});
+
+resellers.declare({
+  method: 'get',
+  path: '/:id/stock/:batchId/sheet',
+  summary: 'Print sheet of a stock batch with the reseller’s name and phone on every card (format=html|pdf)',
+  permission: 'resellers.read',
+  feature: 'hotspot',
+  params: idParams.extend({ batchId: z.string().max(ID_LENGTH_MAX) }),
+  query: z.object({ format: z.enum(['html', 'pdf']).default('html') }),
+  responseContentType: 'text/html',
+  handler: async ({ params, query, dependencies }, context) => {
+    const database = tenantDatabaseOf(context, dependencies);
+    const reseller = await visibleReseller(database, hierarchyActorOf(context.get('principal')), params.id);
+    const sheet = await resellerSheetOf(
+      database,
+      dependencies.databases.platform,
+      tenantIdOf(context),
+      reseller,
+      params.batchId,
+    );
+    if (query.format === 'html') return context.html(renderVoucherSheetHtml(sheet));
+    const pdf = await renderVoucherSheetPdf(sheet);
+    return context.body(new Uint8Array(pdf), 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `inline; filename="vouchers-${params.batchId}.pdf"`,
+    });
   },
 });
 

@@ -23,7 +23,8 @@ import { postTransfers } from '../../ledger/ledger';
 import { getPlan } from '../plans/service';
 import type { Refusal } from '../shared/refusal';
 import { pickUnusedShortCode } from '../shared/short-codes';
-import { createVoucherBatch } from '../vouchers/service';
+import { createVoucherBatch, voucherSheetOf } from '../vouchers/service';
+import type { VoucherSheetInput } from '../vouchers/voucher-sheet';
 import {
   CommissionRuleBook,
   type CommissionRuleInput,
@@ -50,6 +51,7 @@ import {
   type CommissionRuleRow,
   findCommissionRuleRow,
   findReseller,
+  findStockPurchaseByBatch,
   findTopUpByReference,
   insertCashMovement,
   insertCommissionItems,
@@ -589,4 +591,18 @@ export async function setCommissionRule(
 /** What the ISP owes a reseller in commissions now. */
 export function commissionOwed(database: SqlDatabase, resellerId: string): Promise<Cents> {
   return liabilityBalance(database, ResellerLedgerAccount.commission(resellerId));
+}
+
+/** A stock batch's print sheet, carrying the reseller's name and phone; 404 for another reseller's batch. */
+export async function resellerSheetOf(
+  database: SqlDatabase,
+  platform: SqlDatabase,
+  tenantId: string,
+  reseller: ResellerRow,
+  batchId: string,
+): Promise<VoucherSheetInput> {
+  const purchase = await findStockPurchaseByBatch(database, batchId);
+  if (purchase?.resellerId !== reseller.id) throw new KiungaError('not_found', 'No such stock batch.');
+  const sheet = await voucherSheetOf(database, platform, tenantId, batchId);
+  return { ...sheet, seller: { name: reseller.name, phone: reseller.phone } };
 }

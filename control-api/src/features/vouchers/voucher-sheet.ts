@@ -6,6 +6,12 @@ export interface VoucherSheetInput {
   ispName: string;
   planName: string;
   vouchers: VoucherOutput[];
+  /** The reseller selling this stock (issue 13): its name and phone on every card. */
+  seller?: { name: string; phone: string } | undefined;
+}
+
+function sellerLine(input: VoucherSheetInput): string | null {
+  return input.seller ? `Sold by ${input.seller.name} · ${input.seller.phone}` : null;
 }
 
 /** 3 × 8 cards per A4 page: big enough to cut with scissors and to read the code. */
@@ -32,6 +38,7 @@ function escapeHtml(text: string): string {
 }
 
 export function renderVoucherSheetHtml(input: VoucherSheetInput): string {
+  const seller = sellerLine(input);
   const cards = input.vouchers
     .map(
       (voucher) => `<div class="card">
@@ -39,7 +46,7 @@ export function renderVoucherSheetHtml(input: VoucherSheetInput): string {
   <div class="plan">${escapeHtml(input.planName)} · ${escapeHtml(formatKsh(voucher.priceCents))}</div>
   <div class="code">${escapeHtml(voucher.code)}</div>
   <div class="terms">Valid ${escapeHtml(formatValidity(voucher.validitySeconds))} from first login · ${voucher.deviceLimit} device${voucher.deviceLimit === 1 ? '' : 's'}</div>
-</div>`,
+${seller === null ? '' : `  <div class="terms seller">${escapeHtml(seller)}</div>\n`}</div>`,
     )
     .join('\n');
   return `<!DOCTYPE html>
@@ -107,6 +114,8 @@ export function renderVoucherSheetPdf(input: VoucherSheetInput): Promise<Buffer>
         y + 55,
         inner,
       );
+    const seller = sellerLine(input);
+    if (seller !== null) document.text(seller, x + 6, y + 64, inner);
   });
   document.end();
   return done;
