@@ -69,7 +69,7 @@ describe('resellers in a browser', () => {
     await Promise.all([page.waitForSelector('#new-codes'), page.click('#buy-stock button[type=submit]')]);
     const codes = await page.locator('#new-codes [data-code]').allTextContents();
     expect(codes).toHaveLength(3);
-    const sheet = await page.request.get(await page.getAttribute('#new-codes a', 'href')!);
+    const sheet = await page.request.get((await page.getAttribute('#new-codes a', 'href')) ?? '');
     const sheetHtml = await sheet.text();
     expect(sheetHtml).toContain('Sold by Kiosk Kawangware · 254712555666');
     expect(sheetHtml).toContain(codes[0]!.trim());
