@@ -6,6 +6,7 @@ export { runTenantInvoices } from './billing/store';
 export { sendPendingNotifications } from './features/notifications/notifications.job';
 export { writeSmsSettings } from './features/notifications/sms-settings';
 export { createTenantWithOwner } from './features/tenants/service';
+export { settlePortalSale } from './features/resellers/sales';
 export { expireVouchers } from './features/vouchers/expire-vouchers.job';
 export { normalizeAddress } from './identity/client-address';
 export { emailSchema, newPasswordSchema } from './identity/passwords';

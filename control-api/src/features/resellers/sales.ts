@@ -5,7 +5,13 @@ import { type Cents, cents, KiungaError, type SqlDatabase } from '@kiunga/schema
 import { kindOfCode, normaliseTypedCode } from '../shared/short-codes';
 import { ResellerHierarchy, settleSale } from './core';
 import { loadRuleBook, postResellerTransfers, RESELLER_UNIT_CENTS, recordTopUp } from './service';
-import { findReseller, findResellerByCode, insertCommissionItems, loadResellerLinks } from './store';
+import {
+  findReseller,
+  findResellerByCode,
+  insertCommissionItems,
+  loadChainLinks,
+  markTopUpPurchasePaid,
+} from './store';
 
 /** What the portal accepts as a typed reseller code: the code with spaces or dashes a person adds. */
 export const RESELLER_TYPED_CODE_MAX = 32;
@@ -66,7 +72,8 @@ export async function settlePortalSale(
       settledAtMs: nowMs,
     },
     {
-      hierarchy: ResellerHierarchy.build(await loadResellerLinks(transaction)),
+      // The seller's chain is all a split needs: a few rows, however many resellers the ISP has.
+      hierarchy: ResellerHierarchy.build(await loadChainLinks(transaction, purchase.resellerId)),
       rules: await loadRuleBook(transaction),
       unitCents: RESELLER_UNIT_CENTS,
     },
@@ -99,10 +106,6 @@ export async function completeResellerTopUp(
     { amountCents: payment.amount, reference: payment.receipt, method: 'mpesa' },
     { createdBy: `mpesa:${payment.receipt}`, nowMs },
   );
-  await transaction.run(
-    `UPDATE purchases SET status = 'paid', mpesa_receipt = ?, amount_cents = ?, failure_code = NULL,
-            failure_message = NULL, updated_at = ? WHERE id = ?`,
-    [payment.receipt, payment.amount, nowMs, purchase.id],
-  );
+  await markTopUpPurchasePaid(transaction, purchase.id, payment, nowMs);
   return 'paid';
 }

@@ -3,7 +3,13 @@
 import { type Cents, cents, type SqlDatabase, type SqlValue } from '@kiunga/schemas';
 import { afterCursor, createdPageOf, newestFirst, type PageRequest, whereAll } from '../../kernel/listing';
 import type { Page } from '../../kernel/pagination';
-import type { CommissionItem, ResellerLink, ResellerTransfer, ResellerTransferKind } from './core';
+import {
+  type CommissionItem,
+  RESELLER_DEPTH_LIMIT,
+  type ResellerLink,
+  type ResellerTransfer,
+  type ResellerTransferKind,
+} from './core';
 
 export interface ResellerRow {
   id: string;
@@ -24,6 +30,22 @@ const RESELLER_COLUMNS = `id, code, name, email, phone, parent_id AS "parentId",
 
 export async function loadResellerLinks(database: SqlDatabase): Promise<ResellerLink[]> {
   return database.all<ResellerLink>('SELECT id, parent_id AS "parentId" FROM resellers');
+}
+
+/** The seller and its parents up to the top (at most RESELLER_DEPTH_LIMIT rows): one sale's chain. */
+export async function loadChainLinks(database: SqlDatabase, resellerId: string): Promise<ResellerLink[]> {
+  const links: ResellerLink[] = [];
+  let current: string | null = resellerId;
+  while (current !== null && links.length < RESELLER_DEPTH_LIMIT) {
+    const link: ResellerLink | undefined = await database.get<ResellerLink>(
+      'SELECT id, parent_id AS "parentId" FROM resellers WHERE id = ?',
+      [current],
+    );
+    if (!link) break;
+    links.push(link);
+    current = link.parentId;
+  }
+  return links;
 }
 
 export async function findReseller(database: SqlDatabase, id: string): Promise<ResellerRow | undefined> {
@@ -354,4 +376,18 @@ export async function loadResellerTransfers(
     [...accounts, ...accounts, beforeMs],
   );
   return rows.map((row) => ({ ...row, amount: cents(row.amount) }));
+}
+
+/** The STK purchase row of a reseller's top-up, paid with what M-Pesa says was paid. */
+export async function markTopUpPurchasePaid(
+  database: SqlDatabase,
+  purchaseId: string,
+  payment: { receipt: string; amount: number },
+  nowMs: number,
+): Promise<void> {
+  await database.run(
+    `UPDATE purchases SET status = 'paid', mpesa_receipt = ?, amount_cents = ?, failure_code = NULL,
+            failure_message = NULL, updated_at = ? WHERE id = ?`,
+    [payment.receipt, payment.amount, nowMs, purchaseId],
+  );
 }
