@@ -1,16 +1,17 @@
 // /api/v1/resellers and /api/v1/commission-rules (issue 13's contract): resellers in a hierarchy, their
 // top-ups, stock, commissions, payouts and statements. A reseller's own token reaches its subtree only.
-import { KiungaError, pageResponseSchema } from '@kiunga/schemas';
+import { KiungaError, pageResponseSchema, type SqlDatabase } from '@kiunga/schemas';
 import { z } from 'zod';
 import { emailSchema, newPasswordSchema } from '../../identity/passwords';
 import { auditorOf, sourceAddressOf } from '../../kernel/audit';
 import type { ApiDependencies } from '../../kernel/dependencies';
-import { pageQuerySchema } from '../../kernel/pagination';
+import type { PageRequest } from '../../kernel/listing';
+import { type Page, pageQuerySchema } from '../../kernel/pagination';
 import { routeGroup } from '../../kernel/route';
 import { tenantDatabaseOf, tenantIdOf } from '../../kernel/tenant-access';
 import { localInstantSchema } from '../../kernel/time-range';
 import { nairobiMonthContaining } from '../shared/nairobi-time';
-import { renderVoucherSheetHtml, renderVoucherSheetPdf } from '../vouchers/voucher-sheet';
+import { voucherSheetResponse } from '../vouchers/voucher-sheet';
 import {
   commissionRuleInputSchema,
   payoutInputSchema,
@@ -123,6 +124,29 @@ const idParams = z.object({ id: z.string().max(ID_LENGTH_MAX) });
 
 const resellers = routeGroup({ basePath: '/api/v1/resellers', tag: 'resellers' });
 
+/** `GET /<id>/<things>`: one page of a reseller's rows, once the caller may see the reseller. */
+function declareResellerList<Item extends z.ZodType>(
+  path: string,
+  summary: string,
+  itemSchema: Item,
+  list: (database: SqlDatabase, resellerId: string, page: PageRequest) => Promise<Page<z.output<Item>>>,
+): void {
+  resellers.declare({
+    method: 'get',
+    path,
+    summary,
+    permission: 'resellers.read',
+    params: idParams,
+    query: pageQuerySchema,
+    response: pageResponseSchema(itemSchema),
+    handler: async ({ params, query, dependencies, respond }, context) => {
+      const database = tenantDatabaseOf(context, dependencies);
+      await visibleReseller(database, hierarchyActorOf(context.get('principal')), params.id);
+      return respond(await list(database, params.id, query));
+    },
+  });
+}
+
 resellers.declare({
   method: 'post',
   path: '/',
@@ -232,20 +256,12 @@ resellers.declare({
   },
 });
 
-resellers.declare({
-  method: 'get',
-  path: '/:id/topups',
-  summary: 'A reseller’s top-ups, newest first',
-  permission: 'resellers.read',
-  params: idParams,
-  query: pageQuerySchema,
-  response: pageResponseSchema(cashMovementOutputSchema),
-  handler: async ({ params, query, dependencies, respond }, context) => {
-    const database = tenantDatabaseOf(context, dependencies);
-    await visibleReseller(database, hierarchyActorOf(context.get('principal')), params.id);
-    return respond(await cashMovementsOf(database, 'topups', params.id, query));
-  },
-});
+declareResellerList(
+  '/:id/topups',
+  'A reseller’s top-ups, newest first',
+  cashMovementOutputSchema,
+  (database, id, page) => cashMovementsOf(database, 'topups', id, page),
+);
 
 resellers.declare({
   method: 'post',
@@ -282,20 +298,12 @@ resellers.declare({
     ),
 });
 
-resellers.declare({
-  method: 'get',
-  path: '/:id/stock',
-  summary: 'A reseller’s stock purchases (voucher batches), newest first',
-  permission: 'resellers.read',
-  params: idParams,
-  query: pageQuerySchema,
-  response: pageResponseSchema(stockPurchaseRowSchema),
-  handler: async ({ params, query, dependencies, respond }, context) => {
-    const database = tenantDatabaseOf(context, dependencies);
-    await visibleReseller(database, hierarchyActorOf(context.get('principal')), params.id);
-    return respond(await stockPurchasesOf(database, params.id, query));
-  },
-});
+declareResellerList(
+  '/:id/stock',
+  'A reseller’s stock purchases (voucher batches), newest first',
+  stockPurchaseRowSchema,
+  stockPurchasesOf,
+);
 
 resellers.declare({
   method: 'get',
@@ -316,12 +324,7 @@ resellers.declare({
       reseller,
       params.batchId,
     );
-    if (query.format === 'html') return context.html(renderVoucherSheetHtml(sheet));
-    const pdf = await renderVoucherSheetPdf(sheet);
-    return context.body(new Uint8Array(pdf), 200, {
-      'content-type': 'application/pdf',
-      'content-disposition': `inline; filename="vouchers-${params.batchId}.pdf"`,
-    });
+    return voucherSheetResponse(context, sheet, query.format, params.batchId);
   },
 });
 
@@ -378,20 +381,12 @@ resellers.declare({
   },
 });
 
-resellers.declare({
-  method: 'get',
-  path: '/:id/payouts',
-  summary: 'Payouts to a reseller, newest first',
-  permission: 'resellers.read',
-  params: idParams,
-  query: pageQuerySchema,
-  response: pageResponseSchema(cashMovementOutputSchema),
-  handler: async ({ params, query, dependencies, respond }, context) => {
-    const database = tenantDatabaseOf(context, dependencies);
-    await visibleReseller(database, hierarchyActorOf(context.get('principal')), params.id);
-    return respond(await cashMovementsOf(database, 'payouts', params.id, query));
-  },
-});
+declareResellerList(
+  '/:id/payouts',
+  'Payouts to a reseller, newest first',
+  cashMovementOutputSchema,
+  (database, id, page) => cashMovementsOf(database, 'payouts', id, page),
+);
 
 resellers.declare({
   method: 'get',

@@ -33,6 +33,26 @@ function ShillingsField(props: { name: string; label: string }) {
   );
 }
 
+/** Who a new reseller is: its name, the email it signs in with, and its phone (on its sheets). */
+function ResellerIdentityFields() {
+  return (
+    <>
+      <label>
+        Name
+        <input type="text" name="name" required maxlength={120} />
+      </label>
+      <label>
+        Email (to sign in)
+        <input type="email" name="email" required />
+      </label>
+      <label>
+        Phone
+        <input type="tel" name="phone" required />
+      </label>
+    </>
+  );
+}
+
 function PlanSelect(props: { plans: PlanOutput[] }) {
   return (
     <label>
@@ -170,18 +190,7 @@ export function ResellerHomePage(props: {
         {props.canCreateSubResellers ? (
           <form method="post" action="/reseller/sub-resellers">
             <CsrfField token={shell.csrfToken} />
-            <label>
-              Name
-              <input type="text" name="name" required maxlength={120} />
-            </label>
-            <label>
-              Email (to sign in)
-              <input type="email" name="email" required />
-            </label>
-            <label>
-              Phone
-              <input type="tel" name="phone" required />
-            </label>
+            <ResellerIdentityFields />
             <button type="submit">Add sub-reseller</button>
           </form>
         ) : null}
@@ -295,18 +304,7 @@ export function IspResellersPage(props: {
           <h2>New reseller</h2>
           <form method="post" action="/isp/resellers" id="new-reseller">
             <CsrfField token={shell.csrfToken} />
-            <label>
-              Name
-              <input type="text" name="name" required maxlength={120} />
-            </label>
-            <label>
-              Email (to sign in)
-              <input type="email" name="email" required />
-            </label>
-            <label>
-              Phone
-              <input type="tel" name="phone" required />
-            </label>
+            <ResellerIdentityFields />
             <label>
               Password (empty: a temporary one is shown once)
               <input type="password" name="password" minlength={8} autocomplete="new-password" />

@@ -1,5 +1,6 @@
 // Print sheets of a voucher batch: an A4 grid of cards as HTML (browser print) and as PDF (pdfkit).
 import { formatKsh, type VoucherOutput } from '@kiunga/schemas';
+import type { Context } from 'hono';
 import PDFDocument from 'pdfkit';
 
 export interface VoucherSheetInput {
@@ -119,4 +120,19 @@ export function renderVoucherSheetPdf(input: VoucherSheetInput): Promise<Buffer>
   });
   document.end();
   return done;
+}
+
+/** A batch's sheet as the answer to a print request: HTML for the browser's print, or an inline PDF. */
+export async function voucherSheetResponse(
+  context: Context,
+  sheet: VoucherSheetInput,
+  format: 'html' | 'pdf',
+  batchId: string,
+): Promise<Response> {
+  if (format === 'html') return context.html(renderVoucherSheetHtml(sheet));
+  const pdf = await renderVoucherSheetPdf(sheet);
+  return context.body(new Uint8Array(pdf), 200, {
+    'content-type': 'application/pdf',
+    'content-disposition': `inline; filename="vouchers-${batchId}.pdf"`,
+  });
 }
