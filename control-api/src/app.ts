@@ -20,6 +20,7 @@ import { notificationRoutes } from './features/notifications/api';
 import { planRoutes } from './features/plans/api';
 import { referralReportRoutes, referralSettingsRoutes } from './features/referrals/api';
 import { reportRoutes } from './features/reports/api';
+import { commissionRuleRoutes, resellerRoutes } from './features/resellers/api';
 import { sessionRoutes } from './features/sessions/api';
 import { settingsRoutes } from './features/settings/api';
 import { signupPages } from './features/signup/console';
@@ -133,6 +134,8 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/exports', exportRoutes(options));
   api.route('/webhooks', webhookRoutes(options));
   api.route('/cpes', cpeRoutes(options));
+  api.route('/resellers', resellerRoutes(options));
+  api.route('/commission-rules', commissionRuleRoutes(options));
   api.route('/platform-billing', platformBillingRoutes(options));
   api.route('/platform/billing', platformBillingOperatorRoutes(options));
   api.route('/platform/analytics', platformAnalyticsRoutes(options));

@@ -8,6 +8,7 @@ export { type EmailConfig, readEmailConfig } from './features/email/config';
 export { sendPendingEmails } from './features/email/email.job';
 export { sendPendingNotifications } from './features/notifications/notifications.job';
 export { writeSmsSettings } from './features/notifications/sms-settings';
+export { settlePortalSale } from './features/resellers/sales';
 export { releaseAbandonedSignups } from './features/signup/service';
 export { smsCallbackUrls } from './features/sms-campaigns/callback-addresses';
 export { runCampaignSendersOnce } from './features/sms-campaigns/sender.job';

@@ -139,6 +139,32 @@ export const errorCatalogue = {
     status: 502,
     message: 'The TR-069 server (GenieACS) did not answer as expected. Try again shortly.',
   },
+  // Resellers (issue 13): control-api/src/features/resellers/core decides when each applies.
+  wallet_insufficient: {
+    status: 402,
+    message: 'The wallet does not hold enough for this purchase. Top up first, or buy fewer vouchers.',
+  },
+  payout_exceeds_owed: {
+    status: 409,
+    message: 'This payout is more than the commission owed to the reseller.',
+  },
+  reseller_depth_exceeded: {
+    status: 409,
+    message: 'The reseller hierarchy of this ISP is not that deep: choose a parent higher up.',
+  },
+  reseller_outside_subtree: {
+    status: 403,
+    message: 'A reseller can only manage its own sub-resellers.',
+  },
+  reseller_parent_unknown: { status: 404, message: 'No such parent reseller.' },
+  reseller_move_creates_cycle: {
+    status: 409,
+    message: 'A reseller cannot be moved under itself or under one of its own sub-resellers.',
+  },
+  reseller_code_unknown: {
+    status: 404,
+    message: 'No reseller has that code. Check the code, or buy without one.',
+  },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   service_unavailable: { status: 503, message: 'The service is not ready yet.' },
   session_store_unavailable: {

@@ -24,6 +24,11 @@ export const idPrefixes = {
   signupSmsCode: 'smc',
   smsTemplate: 'smt',
   smsCampaign: 'smc',
+  reseller: 'rsl',
+  resellerTopUp: 'rtu',
+  resellerPayout: 'rpo',
+  resellerStockPurchase: 'rsp',
+  commissionRule: 'crl',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

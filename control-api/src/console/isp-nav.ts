@@ -18,6 +18,7 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/sms', label: 'SMS', permission: 'sms.read', feature: 'sms' },
   { href: '/isp/sessions', label: 'Live', permission: 'sessions.read' },
   { href: '/isp/reports', label: 'Reports', permission: 'reports.read' },
+  { href: '/isp/resellers', label: 'Resellers', permission: 'resellers.read', feature: 'hotspot' },
   { href: '/isp/diagnostics', label: 'Why offline?', permission: 'sessions.read' },
   { href: '/isp/nas', label: 'Routers', permission: 'nas.read' },
   { href: '/isp/cpes', label: 'Client routers', permission: 'cpes.read' },

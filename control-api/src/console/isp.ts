@@ -15,6 +15,7 @@ import { ispMessagesRoutes } from '../features/notifications/console';
 import { ispPlanRoutes } from '../features/plans/console';
 import { ispReferralRoutes } from '../features/referrals/console';
 import { ispReportRoutes } from '../features/reports/console';
+import { ispResellerRoutes } from '../features/resellers/console';
 import { ispSessionRoutes } from '../features/sessions/console';
 import { ispSmsRoutes } from '../features/sms-campaigns/console';
 import { subscriberPageRoutes } from '../features/subscribers/console';
@@ -75,6 +76,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispSmsRoutes(dependencies, fetchApp));
   routes.route('/', ispReportRoutes(dependencies, fetchApp));
   routes.route('/', ispAccountingRoutes(dependencies, fetchApp));
+  routes.route('/', ispResellerRoutes(dependencies, fetchApp));
   routes.route('/', ispMpesaRoutes(dependencies, fetchApp));
   routes.route('/', ispGuestPassRoutes(dependencies, fetchApp));
   routes.route('/', ispReferralRoutes(dependencies, fetchApp));

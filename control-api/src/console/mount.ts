@@ -1,5 +1,6 @@
-// Mounts the web consoles on the app: /login and /logout, /password, /platform, /isp and /tech.
+// Mounts the web consoles on the app: /login and /logout, /password, /platform, /isp, /tech and /reseller.
 import type { Hono } from 'hono';
+import { resellerConsoleRoutes } from '../features/resellers/console';
 import { techPanelRoutes } from '../features/tech-panel/console';
 import { platformConsoleRoutes } from '../features/tenants/console';
 import { PASSWORD_CHANGE_PATH } from '../identity/console-sessions';
@@ -16,4 +17,5 @@ export function mountConsoles(app: Hono<AppEnv>, dependencies: ApiDependencies):
   app.route('/platform', platformConsoleRoutes(dependencies, fetchApp));
   app.route('/isp', ispConsoleRoutes(dependencies, fetchApp));
   app.route('/tech', techPanelRoutes(dependencies, fetchApp));
+  app.route('/reseller', resellerConsoleRoutes(dependencies, fetchApp));
 }

@@ -121,6 +121,7 @@ export const PASSWORD_CHANGE_PATH = '/password';
 export function consoleHomePath(principal: Principal): string {
   if (principal.kind === 'super_admin' || principal.kind === 'platform_staff') return '/platform';
   if (principal.kind === 'technician') return '/tech';
+  if (principal.kind === 'reseller') return '/reseller';
   return '/isp';
 }
 

@@ -32,6 +32,10 @@ export const ispPermissions = [
   'cpes.manage',
   'sms.read',
   'sms.send',
+  'resellers.read',
+  'resellers.write',
+  /** Cash top-ups, payouts and commission rules: the ISP's side of the money, never a reseller's. */
+  'resellers.money',
 ] as const;
 
 export type PlatformPermission = (typeof platformPermissions)[number];
@@ -44,6 +48,8 @@ export type PrincipalKind =
   | 'isp_owner'
   | 'isp_staff'
   | 'technician'
+  /** An agent of the ISP (issue 13): its id is its reseller id; it sees only its own subtree. */
+  | 'reseller'
   | 'api_key';
 
 /** Who is calling: taken from a verified token, cookie or API key, never from request input. */
@@ -79,9 +85,17 @@ export function grantablePermissions(catalogue: readonly string[], held: Readonl
   return new Set(catalogue.filter((name) => held.has(name)));
 }
 
+/** A reseller reads the plans it may stock and manages its own subtree; the routes confine it there. */
+const RESELLER_PERMISSIONS: ReadonlySet<Permission> = new Set([
+  'plans.read',
+  'resellers.read',
+  'resellers.write',
+]);
+
 /** Permissions of the built-in kinds; staff and technicians get theirs from roles. */
 export function builtInPermissions(kind: PrincipalKind): ReadonlySet<Permission> {
   if (kind === 'super_admin') return new Set(platformPermissions);
   if (kind === 'isp_owner') return new Set(ispPermissions);
+  if (kind === 'reseller') return RESELLER_PERMISSIONS;
   return new Set();
 }

@@ -5,6 +5,8 @@
 // so the balances of all accounts always sum to zero. Corrections are new transfers, never edits.
 import { type Cents, cents, type SqlDatabase } from '@kiunga/schemas';
 
+import type { ResellerTransferKind } from '../features/resellers/core/ledger';
+
 export { LedgerAccount, type ManualPaymentMethod, receivingAccountFor } from './accounts';
 
 export type TransferKind =
@@ -14,7 +16,8 @@ export type TransferKind =
   | 'refund'
   | 'adjustment'
   | 'hotspot_sale'
-  | 'unmatched_payment';
+  | 'unmatched_payment'
+  | ResellerTransferKind;
 
 export interface Transfer {
   /** Chosen by the caller from the event (invoice id, provider transaction id): replays collide. */

@@ -2,6 +2,7 @@
 import { cents, KiungaError, normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
 import { findPlan } from '../features/plans/service';
 import { rememberPurchaseReferral } from '../features/referrals/service';
+import { portalResellerOf } from '../features/resellers/sales';
 import {
   readStkCallback,
   type StkOutcome,
@@ -73,7 +74,13 @@ export async function startPurchase(
   dependencies: ApiDependencies,
   tenant: { id: string; slug: string },
   database: SqlDatabase,
-  input: { planId: string; phone: string; mac?: string | undefined; referral?: string | undefined },
+  input: {
+    planId: string;
+    phone: string;
+    mac?: string | undefined;
+    referral?: string | undefined;
+    reseller?: string | undefined;
+  },
   /** The buyer's address, for the per-address push limit. */
   clientAddress: string,
 ): Promise<PurchaseView> {
@@ -92,11 +99,18 @@ export async function startPurchase(
       'This package cannot be paid with M-Pesa (its price is not whole shillings).',
     );
   }
+  const reseller = await portalResellerOf(database, input.reseller);
   await limitStkPush(dependencies, { tenantId: tenant.id, phone, address: clientAddress });
   const nowMs = dependencies.clock.now();
   const purchase = await createPendingPurchase(
     database,
-    { planId: plan.id, phone, macAddress: input.mac ?? null, amount: cents(plan.priceCents) },
+    {
+      planId: plan.id,
+      phone,
+      macAddress: input.mac ?? null,
+      amount: cents(plan.priceCents),
+      resellerId: reseller?.id ?? null,
+    },
     nowMs,
   );
   await rememberPurchaseReferral(database, purchase.id, input.referral);
@@ -192,7 +206,12 @@ async function interpretStkCallback(
     },
     nowMs,
   );
-  if (completion.kind === 'already_paid' || completion.kind === 'subscriber_already_paid') return 'duplicate';
+  if (
+    completion.kind === 'already_paid' ||
+    completion.kind === 'subscriber_already_paid' ||
+    completion.kind === 'reseller_already_topped_up'
+  )
+    return 'duplicate';
   if (completion.kind === 'subscriber_paid') onSubscriberPaid(completion.subscriberId);
   if (completion.kind === 'receipt_already_used' || completion.kind === 'amount_mismatch') {
     // Nothing was credited: the purchase fails with what the client should do.

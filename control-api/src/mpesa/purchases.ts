@@ -3,6 +3,11 @@
 // A failure keeps the reason for the client.
 import { type Cents, cents, insertReturningId, KiungaError, newId, type SqlDatabase } from '@kiunga/schemas';
 import { settleReferral } from '../features/referrals/service';
+import {
+  completeResellerTopUp,
+  resellerOfTopUpPurchase,
+  settlePortalSale,
+} from '../features/resellers/sales';
 import { queueVoucherCodeSms } from '../features/sms-campaigns/automatic-messages';
 import { createVoucherBatch } from '../features/vouchers/service';
 import { recordPaymentReceived, recordVoucherSold } from '../features/webhooks/emitters';
@@ -34,6 +39,8 @@ export interface PurchaseRow {
   mpesaReceipt: string | null;
   failureCode: string | null;
   failureMessage: string | null;
+  /** The reseller the buyer came through (issue 13), credited with commission when paid. */
+  resellerId: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -41,19 +48,26 @@ export interface PurchaseRow {
 const purchaseColumns = `id, plan_id AS "planId", phone, mac_address AS "macAddress",
   amount_cents AS "amountCents", status, merchant_request_id AS "merchantRequestId",
   checkout_request_id AS "checkoutRequestId", voucher_id AS "voucherId", mpesa_receipt AS "mpesaReceipt",
-  failure_code AS "failureCode", failure_message AS "failureMessage", created_at AS "createdAt",
+  failure_code AS "failureCode", failure_message AS "failureMessage", reseller_id AS "resellerId",
+  created_at AS "createdAt",
   updated_at AS "updatedAt"`;
 
 export async function createPendingPurchase(
   database: SqlDatabase,
-  input: { planId: string; phone: string; macAddress: string | null; amount: Cents },
+  input: {
+    planId: string;
+    phone: string;
+    macAddress: string | null;
+    amount: Cents;
+    resellerId?: string | null | undefined;
+  },
   nowMs: number,
 ): Promise<PurchaseRow> {
   const id = newId('purchase');
   await database.run(
-    `INSERT INTO purchases (id, plan_id, phone, mac_address, amount_cents, status, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
-    [id, input.planId, input.phone, input.macAddress, input.amount, nowMs, nowMs],
+    `INSERT INTO purchases (id, plan_id, phone, mac_address, amount_cents, status, reseller_id, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+    [id, input.planId, input.phone, input.macAddress, input.amount, input.resellerId ?? null, nowMs, nowMs],
   );
   return getPurchase(database, id);
 }
@@ -135,7 +149,9 @@ export type CompletionOutcome =
   | { kind: 'already_paid'; voucherId: string }
   | { kind: 'amount_mismatch' }
   | { kind: 'subscriber_paid'; subscriberId: string }
-  | { kind: 'subscriber_already_paid'; subscriberId: string };
+  | { kind: 'subscriber_already_paid'; subscriberId: string }
+  /** A reseller's STK top-up (features/resellers/sales.ts): its wallet credited, or already. */
+  | { kind: 'reseller_topped_up' | 'reseller_already_topped_up'; resellerId: string };
 
 /**
  * Marks a purchase paid and issues its voucher, in one transaction with the payment record and the
@@ -152,6 +168,16 @@ export function completePurchase(
     const current = await getPurchase(transaction, purchase.id);
     const subscriberId = subscriberOfPurchase(current);
     if (subscriberId) return completeSubscriberPayment(transaction, current, subscriberId, payment, nowMs);
+    const toppedUpResellerId = resellerOfTopUpPurchase(current);
+    if (toppedUpResellerId) {
+      if (current.status !== 'paid' && (await isMpesaReceiptRecorded(transaction, payment.receipt)))
+        return { kind: 'receipt_already_used' };
+      const result = await completeResellerTopUp(transaction, current, toppedUpResellerId, payment, nowMs);
+      return {
+        kind: result === 'paid' ? 'reseller_topped_up' : 'reseller_already_topped_up',
+        resellerId: toppedUpResellerId,
+      };
+    }
     if (current.status === 'paid' && current.voucherId) {
       await recordLateReceipt(transaction, current, payment.receipt, nowMs);
       return { kind: 'already_paid', voucherId: current.voucherId };
@@ -198,6 +224,9 @@ export function completePurchase(
       invoiceId: null,
       atMs: nowMs,
     });
+    if (current.resellerId) {
+      await settlePortalSale(transaction, { ...current, resellerId: current.resellerId }, nowMs);
+    }
     await transaction.run(
       `UPDATE purchases SET status = 'paid', voucher_id = ?, mpesa_receipt = ?, failure_code = NULL,
               failure_message = NULL, updated_at = ? WHERE id = ?`,

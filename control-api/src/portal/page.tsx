@@ -6,6 +6,8 @@ import { BrandedPage, type IspBranding } from '../console/branded-page';
 import { InlineScript } from '../console/inline-script';
 import { type GuestPassOffer, GuestPassSection } from '../features/guest-passes/portal-section';
 import { type PortalReferral, ReferralField } from '../features/referrals/portal-parts';
+import { ResellerBanner, ResellerCodeField } from '../features/resellers/portal-views';
+import type { PortalReseller } from '../features/resellers/sales';
 import type { PortalPayments } from '../mpesa/availability';
 import { BuySection, PaymentsUnavailable, RecoverForm } from './payment-sections';
 import type { PortalPlan } from './portal-plan';
@@ -84,6 +86,8 @@ export function PortalHome(props: {
   plans: PortalPlan[];
   router: RouterContext;
   payments: PortalPayments;
+  /** The reseller whose link (`?r=`) opened the page: named on it, credited with the sale. */
+  reseller?: PortalReseller | null;
   error?: string | null;
   /** "Try free for N minutes" when the ISP offers guest passes (issue 13). */
   guestPass?: GuestPassOffer | null;
@@ -93,6 +97,7 @@ export function PortalHome(props: {
   const base = `/portal/${props.slug}`;
   return (
     <Layout branding={props.branding} title="Get online">
+      {props.reseller ? <ResellerBanner reseller={props.reseller} /> : null}
       {props.error ? <p class="error">{props.error}</p> : null}
       {props.router.isLoginUrlRefused ? <RefusedLoginNote /> : null}
       {props.payments === 'ready' ? (
@@ -102,6 +107,7 @@ export function PortalHome(props: {
           routerFields={
             <>
               <ReferralField referral={props.referral ?? null} />
+              <ResellerCodeField reseller={props.reseller ?? null} />
               <RouterFields router={props.router} />
             </>
           }
@@ -138,7 +144,7 @@ function purchaseScript(base: string): string {
   return `(function(){var f=document.getElementById('buy');if(!f||!window.fetch)return;var s=document.getElementById('status');
 f.addEventListener('submit',function(e){e.preventDefault();var d=new FormData(f);var b=f.querySelector('button');b.disabled=true;
 s.textContent='Sending the M-Pesa request...';fetch('${base}/api/purchases',{method:'POST',headers:{'content-type':'application/json'},
-body:JSON.stringify({planId:d.get('planId'),phone:d.get('phone'),mac:d.get('mac')||undefined,referral:d.get('referral')||undefined})}).then(function(r){return r.json()}).then(function(p){
+body:JSON.stringify({planId:d.get('planId'),phone:d.get('phone'),mac:d.get('mac')||undefined,referral:d.get('referral')||undefined,reseller:d.get('reseller')||undefined})}).then(function(r){return r.json()}).then(function(p){
 if(p.error){s.textContent=p.error.message;b.disabled=false;return}s.textContent='Check your phone and enter your M-Pesa PIN.';var n=0;
 (function poll(){fetch('${base}/api/purchases/'+p.id).then(function(r){return r.json()}).then(function(q){
 if(q.status==='paid'){s.innerHTML='Paid. Your voucher: <b class=code>'+q.voucherCode+'</b>';login(q.voucherCode)}

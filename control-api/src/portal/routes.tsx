@@ -10,6 +10,7 @@ import { guestPassOfferOf } from '../features/guest-passes/portal-section';
 import { readGuestPassSettings } from '../features/guest-passes/store';
 import { hotspotDnsNamesOf } from '../features/nas/service';
 import { buyerReferralCode, portalReferralOf, ReferralCodeNote } from '../features/referrals/portal-parts';
+import { linkedReseller, RESELLER_TYPED_CODE_MAX } from '../features/resellers/sales';
 import { sourceAddressOf } from '../kernel/audit';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { publicTenantBySlug } from '../kernel/tenant-access';
@@ -58,6 +59,8 @@ const purchaseSchema = z.object({
   mac: z.string().max(64).optional(),
   /** A client's referral code (`?ref=` or typed; issue 13): kept when it is one of the ISP's. */
   referral: z.string().max(32).optional(),
+  /** A reseller's code (issue 13): from its link `?r=<code>` or typed by the buyer. */
+  reseller: z.string().max(RESELLER_TYPED_CODE_MAX).optional(),
 });
 
 export function portalRoutes(dependencies: ApiDependencies): Hono {
@@ -83,6 +86,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
         payments={await portalPayments(dependencies, database, tenant.id)}
         guestPass={guestPassOfferOf(await readGuestPassSettings(database))}
         referral={await portalReferralOf(database, context.req.query('ref'))}
+        reseller={await linkedReseller(database, context.req.query('r'))}
       />,
     );
   });
@@ -116,6 +120,8 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
         mac: router.mac ?? undefined,
         referral:
           typeof form['referral'] === 'string' && form['referral'] !== '' ? form['referral'] : undefined,
+        reseller:
+          typeof form['reseller'] === 'string' && form['reseller'] !== '' ? form['reseller'] : undefined,
       });
       const view = await startPurchase(dependencies, tenant, database, input, clientAddress(context));
       const query = new URLSearchParams(
@@ -131,6 +137,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
           plans={await hotspotPlans(database)}
           router={router}
           payments={await portalPayments(dependencies, database, tenant.id)}
+          reseller={await linkedReseller(database, String(form['reseller'] ?? ''))}
           error={error.message}
         />,
         error.httpStatus as 400,

@@ -20,6 +20,8 @@ export const purchases = sqliteTable(
     failureMessage: text('failure_message'),
     /** The referral code the buyer came with (`?ref=` or typed), if any (issue 13). */
     referralCode: text('referral_code'),
+    /** The reseller whose link or code the buyer came through (issue 13): earns commission when paid. */
+    resellerId: text('reseller_id'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

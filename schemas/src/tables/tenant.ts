@@ -185,6 +185,7 @@ export * from './tenant-money';
 export * from './tenant-monitoring';
 // Report totals (issue 12 "Measure") live in their own file too.
 export * from './tenant-reports';
+export * from './tenant-resellers';
 // SMS campaigns (issue 13) too.
 export * from './tenant-sms';
 

@@ -23,7 +23,7 @@ import {
   voucherCsvExport,
   voucherSheetOf,
 } from './service';
-import { renderVoucherSheetHtml, renderVoucherSheetPdf } from './voucher-sheet';
+import { voucherSheetResponse } from './voucher-sheet';
 
 const listQuerySchema = listVouchersQuerySchema.extend(pageQuerySchema.shape);
 const revokeOutputSchema = voucherOutputSchema.extend({
@@ -95,12 +95,7 @@ vouchers.declare({
       tenantIdOf(context),
       batchId,
     );
-    if (format === 'html') return context.html(renderVoucherSheetHtml(sheet));
-    const pdf = await renderVoucherSheetPdf(sheet);
-    return context.body(new Uint8Array(pdf), 200, {
-      'content-type': 'application/pdf',
-      'content-disposition': `inline; filename="vouchers-${batchId}.pdf"`,
-    });
+    return voucherSheetResponse(context, sheet, format, batchId);
   },
 });
 

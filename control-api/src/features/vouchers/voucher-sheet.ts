@@ -1,11 +1,18 @@
 // Print sheets of a voucher batch: an A4 grid of cards as HTML (browser print) and as PDF (pdfkit).
 import { formatKsh, type VoucherOutput } from '@kiunga/schemas';
+import type { Context } from 'hono';
 import PDFDocument from 'pdfkit';
 
 export interface VoucherSheetInput {
   ispName: string;
   planName: string;
   vouchers: VoucherOutput[];
+  /** The reseller selling this stock (issue 13): its name and phone on every card. */
+  seller?: { name: string; phone: string } | undefined;
+}
+
+function sellerLine(input: VoucherSheetInput): string | null {
+  return input.seller ? `Sold by ${input.seller.name} · ${input.seller.phone}` : null;
 }
 
 /** 3 × 8 cards per A4 page: big enough to cut with scissors and to read the code. */
@@ -32,6 +39,7 @@ function escapeHtml(text: string): string {
 }
 
 export function renderVoucherSheetHtml(input: VoucherSheetInput): string {
+  const seller = sellerLine(input);
   const cards = input.vouchers
     .map(
       (voucher) => `<div class="card">
@@ -39,7 +47,7 @@ export function renderVoucherSheetHtml(input: VoucherSheetInput): string {
   <div class="plan">${escapeHtml(input.planName)} · ${escapeHtml(formatKsh(voucher.priceCents))}</div>
   <div class="code">${escapeHtml(voucher.code)}</div>
   <div class="terms">Valid ${escapeHtml(formatValidity(voucher.validitySeconds))} from first login · ${voucher.deviceLimit} device${voucher.deviceLimit === 1 ? '' : 's'}</div>
-</div>`,
+${seller === null ? '' : `  <div class="terms seller">${escapeHtml(seller)}</div>\n`}</div>`,
     )
     .join('\n');
   return `<!DOCTYPE html>
@@ -107,7 +115,24 @@ export function renderVoucherSheetPdf(input: VoucherSheetInput): Promise<Buffer>
         y + 55,
         inner,
       );
+    const seller = sellerLine(input);
+    if (seller !== null) document.text(seller, x + 6, y + 64, inner);
   });
   document.end();
   return done;
+}
+
+/** A batch's sheet as the answer to a print request: HTML for the browser's print, or an inline PDF. */
+export async function voucherSheetResponse(
+  context: Context,
+  sheet: VoucherSheetInput,
+  format: 'html' | 'pdf',
+  batchId: string,
+): Promise<Response> {
+  if (format === 'html') return context.html(renderVoucherSheetHtml(sheet));
+  const pdf = await renderVoucherSheetPdf(sheet);
+  return context.body(new Uint8Array(pdf), 200, {
+    'content-type': 'application/pdf',
+    'content-disposition': `inline; filename="vouchers-${batchId}.pdf"`,
+  });
 }

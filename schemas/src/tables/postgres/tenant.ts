@@ -45,4 +45,10 @@ export const {
   smsDeliveryReports,
   smsOptOuts,
   subscriberTags,
+  resellers,
+  commissionRules,
+  resellerStockPurchases,
+  resellerCommissions,
+  resellerTopUps,
+  resellerPayouts,
 } = derivePostgresTables(sqliteTenantTables);
