@@ -1,9 +1,11 @@
 // GET /api/docs: the OpenAPI document (/api/v1/openapi.json) rendered by Swagger UI, served from the
 // swagger-ui-dist package on this host, so reading the API reference makes no outside request.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Hono } from 'hono';
+// An import (not a require.resolve) so the build links the package into dist (ops/src/cli/build.ts).
+import getSwaggerUiDirectory from 'swagger-ui-dist/absolute-path.js';
 import { InlineScript } from '../console/inline-script';
 import { renderHtml } from '../console/support';
 import type { AppEnv } from './dependencies';
@@ -17,17 +19,20 @@ const ASSET_TYPES: Readonly<Record<string, string>> = {
 /** A day: the files change only with the package version, which is in the URL. */
 const ASSET_CACHE_SECONDS = 86_400;
 
-const packageDirectory = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-const packageVersion: string = createRequire(import.meta.url)('swagger-ui-dist/package.json').version;
+const packageDirectory: string = getSwaggerUiDirectory();
+const packageVersion: string = (
+  JSON.parse(readFileSync(join(packageDirectory, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 /**
  * validatorUrl null: Swagger UI would otherwise send the document to validator.swagger.io for a badge
- * (swagger-ui docs, "Configuration", validatorUrl). tryItOutEnabled stays off until asked: a reader
- * holding a console session would otherwise act on live data with one click.
+ * (swagger-ui docs, "Configuration", validatorUrl). docExpansion none: the page opens on the list of
+ * tags and a tag opens its operations; laying out all ~150 operations at once stalled the page on a
+ * slow phone (and in the browser test).
  */
 const START_SCRIPT = `window.addEventListener('load',function(){window.ui=SwaggerUIBundle({
 url:'/api/v1/openapi.json',dom_id:'#api-docs',deepLinking:true,validatorUrl:null,
-defaultModelsExpandDepth:0,docExpansion:'list'})});`;
+defaultModelsExpandDepth:0,docExpansion:'none'})});`;
 
 function ApiDocsPage(props: { assetBase: string; scriptNonce: string | undefined }) {
   return (

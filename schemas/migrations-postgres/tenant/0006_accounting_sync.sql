@@ -32,7 +32,7 @@ CREATE TABLE "accounting_sync_log" (
 	"error_message" text,
 	"error_vendor_code" text,
 	"updated_at" bigint NOT NULL,
-	CONSTRAINT "accounting_sync_log_vendor_key_pk" PRIMARY KEY("vendor","key")
+	CONSTRAINT "accounting_sync_log_pkey" PRIMARY KEY("vendor","key")
 );
 --> statement-breakpoint
 CREATE INDEX "accounting_sync_log_recent" ON "accounting_sync_log" USING btree ("vendor","updated_at");--> statement-breakpoint

@@ -54,7 +54,8 @@ export const accountingSyncLog = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (table) => [
-    primaryKey({ columns: [table.vendor, table.key] }),
+    // Named as PostgreSQL names a primary key, so both dialects show the same schema (schema-parity).
+    primaryKey({ name: 'accounting_sync_log_pkey', columns: [table.vendor, table.key] }),
     index('accounting_sync_log_recent').on(table.vendor, table.updatedAt),
     index('accounting_sync_log_status').on(table.vendor, table.status),
   ],
