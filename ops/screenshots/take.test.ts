@@ -1,8 +1,14 @@
-// The screenshot script's command line and shot list (the photographing itself runs against a live demo).
+// The screenshot script's command line and shot list, and the README showing only pictures it makes (the
+// photographing itself needs a running demo and Chromium: `node --import tsx ops/screenshots/take.ts`).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DemoJson } from '@kiunga/ops';
 import { describe, expect, it } from 'vitest';
+import type { ScreenshotAccounts } from './demo-accounts';
 import { DESKTOP_VIEWPORT, PHONE_VIEWPORT, shotsFor } from './shots';
 import { parseScreenshotArguments } from './take';
+
+const REPOSITORY_ROOT = join(import.meta.dirname, '..', '..');
 
 const demo: DemoJson = {
   superAdmin: { email: 'admin@kiunga.test', password: 'admin-password' },
@@ -30,57 +36,36 @@ const demo: DemoJson = {
   ],
 };
 
-/** The two required flags, for cases about the others. */
-const REQUIRED = ['--base-url', 'http://h:1', '--demo-json', 'd'];
+const accounts: ScreenshotAccounts = {
+  technician: { email: 'fundi@kilimani-net.demo', password: 'fundi-password' },
+  reseller: { email: 'kiosk@kilimani-net.demo', password: 'kiosk-password' },
+};
 
 describe('parseScreenshotArguments', () => {
-  it('reads the base URL, the demo JSON and the optional RADIUS ports', () => {
-    const options = parseScreenshotArguments([
-      '--base-url',
-      'http://127.0.0.1:18480/',
-      '--demo-json',
-      '/tmp/demo/demo.json',
-      '--radius-auth-port',
-      '18412',
-      '--radius-acct-port',
-      '18413',
-    ]);
-    expect(options).toMatchObject({
-      baseUrl: 'http://127.0.0.1:18480',
-      demoJsonPath: '/tmp/demo/demo.json',
-      radius: { host: '127.0.0.1', authPort: 18412, acctPort: 18413 },
-    });
-    expect(options.outDir).toMatch(/docs\/screenshots$/);
+  it('writes into docs/screenshots unless told otherwise', () => {
+    expect(parseScreenshotArguments([]).outDir).toMatch(/docs\/screenshots$/);
+    expect(parseScreenshotArguments(['--out', '/tmp/shots']).outDir).toBe('/tmp/shots');
   });
 
-  it('refuses what it cannot use', () => {
-    expect(() => parseScreenshotArguments(['--demo-json', 'd.json'])).toThrow('--base-url');
-    expect(() =>
-      parseScreenshotArguments(['--base-url', 'http://h/portal', '--demo-json', 'd.json']),
-    ).toThrow('--base-url');
-    expect(() => parseScreenshotArguments(['--base-url', 'http://h:1'])).toThrow('--demo-json');
-    expect(() => parseScreenshotArguments([...REQUIRED, '--radius-auth-port', '1812'])).toThrow(
-      'go together',
-    );
-    expect(() =>
-      parseScreenshotArguments([...REQUIRED, '--radius-auth-port', '0', '--radius-acct-port', '1']),
-    ).toThrow('port number');
+  it('refuses a switch it does not know', () => {
+    expect(() => parseScreenshotArguments(['--base-url', 'http://h:1'])).toThrow('base-url');
   });
 });
 
 describe('shotsFor', () => {
-  it('photographs the consoles on a laptop and what clients use on a phone, as the right accounts', () => {
-    const shots = shotsFor(demo);
-    expect(shots.map((shot) => shot.file)).toEqual([
-      'login.png',
-      'isp-dashboard.png',
-      'isp-vouchers.png',
-      'isp-live-sessions.png',
-      'captive-portal-phone.png',
-      'customer-portal-phone.png',
-      'platform-console.png',
-    ]);
+  it('photographs the consoles on a laptop and what clients, technicians and resellers use on a phone', () => {
+    const shots = shotsFor(demo, accounts);
     const byFile = new Map(shots.map((shot) => [shot.file, shot]));
+    expect(byFile.get('isp-subscriber.png')).toMatchObject({
+      path: '/isp/subscribers/s2',
+      viewport: DESKTOP_VIEWPORT,
+      signIn: { email: 'owner@kilimani.test' },
+    });
+    expect(byFile.get('isp-router-health.png')?.path).toBe('/isp/nas/nas_1/health');
+    expect(byFile.get('platform-analytics.png')).toMatchObject({
+      path: '/platform/analytics',
+      signIn: { email: 'admin@kiunga.test' },
+    });
     expect(byFile.get('captive-portal-phone.png')).toMatchObject({
       path: '/portal/kilimani-net',
       viewport: PHONE_VIEWPORT,
@@ -90,14 +75,36 @@ describe('shotsFor', () => {
       login: 'active1',
       password: 'p2',
     });
-    expect(byFile.get('platform-console.png')?.signIn).toMatchObject({ email: 'admin@kiunga.test' });
-    expect(byFile.get('isp-vouchers.png')).toMatchObject({
-      viewport: DESKTOP_VIEWPORT,
-      signIn: { email: 'owner@kilimani.test' },
+    expect(byFile.get('technician-panel-phone.png')).toMatchObject({
+      path: '/tech',
+      viewport: PHONE_VIEWPORT,
+      signIn: { kind: 'console', email: 'fundi@kilimani-net.demo' },
     });
+    expect(byFile.get('reseller-console-phone.png')).toMatchObject({
+      path: '/reseller',
+      viewport: PHONE_VIEWPORT,
+      signIn: { kind: 'console', email: 'kiosk@kilimani-net.demo' },
+    });
+    expect(new Set(shots.map((shot) => shot.file)).size).toBe(shots.length);
   });
 
   it('says so when the demo has no ISP', () => {
-    expect(() => shotsFor({ ...demo, tenants: [] })).toThrow('no ISP');
+    expect(() => shotsFor({ ...demo, tenants: [] }, accounts)).toThrow('no ISP');
+  });
+});
+
+describe('the README and the script', () => {
+  it('show the same screenshots: none referenced that the script does not make, none made and not shown', () => {
+    const readme = readFileSync(join(REPOSITORY_ROOT, 'README.md'), 'utf8');
+    const referenced = [...readme.matchAll(/docs\/screenshots\/([\w.-]+)/g)].map((match) => match[1]);
+    const made = shotsFor(demo, accounts).map((shot) => shot.file);
+    expect(referenced.length).toBeGreaterThan(0);
+    expect([...new Set(referenced)].sort()).toEqual([...made].sort());
+  });
+
+  it("lists every picture in ops/screenshots/README.md's table", () => {
+    const table = readFileSync(join(import.meta.dirname, 'README.md'), 'utf8');
+    const listed = [...table.matchAll(/^\| `([\w.-]+\.png)` \|/gm)].map((match) => match[1]);
+    expect(listed).toEqual(shotsFor(demo, accounts).map((shot) => shot.file));
   });
 });

@@ -2,3 +2,8 @@
 export * from './config';
 export { type DemoJson, type DemoTenantJson, seedDemo } from './demo/seed';
 export { migrateAll } from './migrate';
+export {
+  freePort,
+  type RunningKiunga,
+  startKiungaOnFreePorts,
+} from './started-kiunga';

@@ -1,14 +1,21 @@
 // Starts the real ./kiunga on scratch ports and a scratch data dir, as an operator would.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { DemoJson, DemoTenantJson } from '@kiunga/ops';
+import {
+  type DemoJson,
+  type DemoTenantJson,
+  freePort,
+  type RunningKiunga,
+  startKiungaOnFreePorts,
+} from '@kiunga/ops';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { databaseEnvironmentFor } from './test-database';
+
+/** Tests that start simulators on loopback import it from here, beside startKiunga. */
+export { freePort };
 
 export const repositoryRoot = resolve(import.meta.dirname, '..', '..');
 const kiungaScript = join(repositoryRoot, 'kiunga');
@@ -16,7 +23,6 @@ const execFileAsync = promisify(execFile);
 
 /** How long the server may take to answer /healthz after spawn (tsx compiles on first start). */
 const STARTUP_TIMEOUT_MS = 30_000;
-const HEALTH_POLL_MS = 100;
 /** The KIUNGA_METRICS_TOKEN every started ./kiunga gets (unless a test overrides it); metricValue sends it. */
 export const TEST_METRICS_TOKEN = 'kiunga-test-metrics-token-0123456789abcdef';
 
@@ -63,33 +69,7 @@ export async function seedDemo(
   return JSON.parse(stdout) as DemoJson;
 }
 
-/** A free TCP or UDP port on loopback (bound to 0, read, released). */
-export async function freePort(kind: 'tcp' | 'udp'): Promise<number> {
-  if (kind === 'udp') {
-    const socket = createSocket('udp4');
-    await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
-    const { port } = socket.address();
-    await new Promise<void>((done) => socket.close(() => done()));
-    return port;
-  }
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
-export interface RunningKiunga {
-  dataDir: string;
-  httpPort: number;
-  authPort: number;
-  acctPort: number;
-  baseUrl: string;
-  process: ChildProcess;
-  output: () => string;
-  /** SIGTERM and wait; resolves with the exit code. */
-  stop(): Promise<number | null>;
-}
+export type { RunningKiunga };
 
 export async function startKiunga(
   dataDir: string,
@@ -99,66 +79,18 @@ export async function startKiunga(
   /** More options for `start` (e.g. --role api). */
   startOptions: readonly string[] = [],
 ): Promise<RunningKiunga> {
-  const [httpPort, authPort, acctPort] = [
-    await freePort('tcp'),
-    await freePort('udp'),
-    await freePort('udp'),
-  ];
-  const child = spawn(script, ['start', '--data-dir', dataDir, ...startOptions], {
+  return startKiungaOnFreePorts({
+    script,
     cwd: repositoryRoot,
-    env: {
-      ...process.env,
-      KIUNGA_HTTP_HOST: '127.0.0.1',
-      KIUNGA_HTTP_PORT: String(httpPort),
-      KIUNGA_RADIUS_HOST: '127.0.0.1',
-      KIUNGA_RADIUS_AUTH_PORT: String(authPort),
-      KIUNGA_RADIUS_ACCT_PORT: String(acctPort),
-      KIUNGA_LOG_LEVEL: 'warn',
+    dataDir,
+    environment: {
       KIUNGA_METRICS_TOKEN: TEST_METRICS_TOKEN,
       ...(await databaseEnvironmentFor(dataDir)),
       ...environment,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    startOptions,
+    startupTimeoutMs: STARTUP_TIMEOUT_MS,
   });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const baseUrl = `http://127.0.0.1:${httpPort}`;
-  await waitForHealth(baseUrl, child, () => output);
-  return {
-    dataDir,
-    httpPort,
-    authPort,
-    acctPort,
-    baseUrl,
-    process: child,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
-
-async function waitForHealth(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`kiunga exited early (${child.exitCode}):\n${output()}`);
-    try {
-      const response = await fetch(`${baseUrl}/healthz`);
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((done) => setTimeout(done, HEALTH_POLL_MS));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`kiunga did not become healthy within ${STARTUP_TIMEOUT_MS} ms:\n${output()}`);
 }
 
 /** A Prometheus sample's value, or 0 when the series is absent. */

@@ -1,6 +1,7 @@
 // GET /api/v1/reports/sales|activity|network in process, on both databases: sales from payments and
-// printed vouchers per day, plan and channel; sessions' peak concurrency; routers' downtime from the
-// alert history; CSV and PDF; every ISP sees its own sales whatever its tier, and only its own.
+// printed vouchers per day, plan and channel; sessions' peak concurrency; logins, devices and rejects from
+// the Access-Request log; routers' downtime from the alert history; CSV and PDF; every ISP sees its own
+// sales whatever its tier, and only its own.
 import type { SqlDatabase } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTwoIspApp, TEST_HOTSPOT_PLAN, type TwoIspApp } from '../../kernel/testing/in-process-app';
@@ -236,6 +237,60 @@ describe('GET /api/v1/reports/activity', () => {
     expect(
       ((await other.json()) as { totals: { peakConcurrentSessions: number } }).totals.peakConcurrentSessions,
     ).toBe(0);
+  });
+
+  it('counts logins, unique devices and rejects by reason per local day from the Access-Request log', async () => {
+    const database = testApp.dependencies.databases.forTenant(testApp.ispA.tenantId);
+    const phone = 'aa:bb:cc:00:00:01';
+    const laptop = 'aa:bb:cc:00:00:02';
+    const decisions: Array<[number, string, 'accept' | 'reject', string | null]> = [
+      [at(1, 8), phone, 'accept', null],
+      [at(1, 9), phone, 'accept', null],
+      [at(1, 10), laptop, 'accept', null],
+      [at(1, 11), 'aa:bb:cc:00:00:03', 'reject', 'device_limit_reached'],
+      [at(1, 11, 5), 'aa:bb:cc:00:00:03', 'reject', 'device_limit_reached'],
+      [at(1, 12), '', 'reject', 'voucher_expired'],
+      // 01:00 in Nairobi on the 2nd is still the 1st in UTC: it is the 2nd's login.
+      [at(2, 1), '', 'accept', null],
+      [at(2, 23, 30), phone, 'accept', null],
+      // After the range.
+      [at(3, 0, 1), laptop, 'accept', null],
+    ];
+    for (const [decidedAt, mac, result, reasonCode] of decisions) {
+      await database.run(
+        `INSERT INTO access_decisions (decided_at, username, nas_id, mac_address, result, reason_code)
+         VALUES (?, 'alice', ?, ?, ?, ?)`,
+        [decidedAt, nasId, mac, result, reasonCode],
+      );
+    }
+    const response = await testApp.ispA.request('GET', `/api/v1/reports/activity?${RANGE}`);
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as {
+      rows: Array<{ day: string; logins: number; uniqueDevices: number; rejects: number }>;
+      totals: {
+        logins: number;
+        uniqueDevices: number;
+        rejects: number;
+        rejectsByReason: Record<string, number>;
+      };
+    };
+    expect(
+      report.rows.map(({ day, logins, uniqueDevices, rejects }) => [day, logins, uniqueDevices, rejects]),
+    ).toEqual([
+      ['2030-03-01', 3, 2, 3],
+      ['2030-03-02', 2, 1, 0],
+    ]);
+    expect(report.totals).toMatchObject({
+      logins: 5,
+      uniqueDevices: 2,
+      rejects: 3,
+      rejectsByReason: { device_limit_reached: 2, voucher_expired: 1 },
+    });
+    const other = await testApp.ispB.request('GET', `/api/v1/reports/activity?${RANGE}`);
+    expect(((await other.json()) as { totals: { logins: number; rejects: number } }).totals).toMatchObject({
+      logins: 0,
+      rejects: 0,
+    });
   });
 });
 

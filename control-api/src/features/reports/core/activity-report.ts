@@ -9,6 +9,8 @@ export interface AccessDecisionRecord {
   readonly reasonCode: string | null;
   /** Calling-Station-Id as the NAS sent it; null when absent. */
   readonly mac: string | null;
+  /** How many identical decisions this record stands for (the store groups them per day); 1 when absent. */
+  readonly count?: number;
 }
 
 /** A session's life: [startMs, stopMs); stopMs null while it is open. */
@@ -59,13 +61,14 @@ export function buildActivityReport(
   for (const decision of decisions) {
     if (!isWithin(range, decision.atMs)) continue;
     const day = perDay.get(localDayIndexOf(decision.atMs))!;
+    const count = decision.count ?? 1;
     if (decision.result === 'reject') {
-      day.rejects += 1;
+      day.rejects += count;
       const reason = decision.reasonCode ?? 'unknown';
-      rejectsByReason[reason] = (rejectsByReason[reason] ?? 0) + 1;
+      rejectsByReason[reason] = (rejectsByReason[reason] ?? 0) + count;
       continue;
     }
-    day.logins += 1;
+    day.logins += count;
     if (decision.mac !== null && decision.mac !== '') {
       const mac = normalizeMac(decision.mac);
       day.devices.add(mac);
