@@ -526,6 +526,8 @@ describe('the registration fee by PayPal', () => {
     });
     const receiptMail = await waitForReceipt(isp.email);
     expect(receiptMail.subject).toBe('Kiunga receipt: Ksh 500 received');
+    const accountPage = await (await browser.request('/isp/platform-account')).text();
+    expect(accountPage).toContain(`href="/isp/platform-account/receipts/${payments.items[0]!.id}"`);
     const receipt = await browser.request(`/isp/platform-account/receipts/${payments.items[0]!.id}`);
     expect(receipt.status).toBe(200);
     expect(await receipt.text()).toContain('Ksh 500');
