@@ -11,6 +11,7 @@ import {
   startControlApi,
 } from '@kiunga/control-api';
 import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
+import { type PayPalSimulator, startPayPalSimulator } from '@kiunga/ops/sim/paypal';
 import { type SmsSimulator, startSmsSimulator } from '@kiunga/ops/sim/sms';
 import { type SmtpSink, startSmtpSink } from '@kiunga/ops/sim/smtp';
 import { ManualClock } from '@kiunga/schemas';
@@ -27,6 +28,11 @@ const PLATFORM_MPESA = {
   consumerSecret: 'platform-consumer-secret',
 };
 const PLATFORM_SMS = { username: 'kiunga-platform', apiKey: 'platform-sms-key-for-tests' };
+/** The platform's PayPal REST app on the PayPal simulator, and its fixed exchange rate (Ksh 129 a dollar). */
+const PLATFORM_PAYPAL = { clientId: 'platform-paypal-id', clientSecret: 'platform-paypal-secret' };
+const KES_CENTS_PER_USD = 12_900;
+/** The Tier 1 registration fee the tier catalogue asks, Ksh 500. */
+const REGISTRATION_FEE_CENTS = 50_000;
 const HOUR_MS = 60 * 60_000;
 const DAY_MS = 24 * HOUR_MS;
 let dataDir: string;
@@ -34,6 +40,7 @@ let kiunga: InProcessKiunga;
 let sms: SmsSimulator;
 let sink: SmtpSink;
 let daraja: DarajaSimulator;
+let paypal: PayPalSimulator;
 let listening: ControlApiServer;
 let dependencies: ApiDependencies;
 let app: ReturnType<typeof createApp>;
@@ -53,6 +60,7 @@ beforeAll(async () => {
     callbackDelayMs: 0,
     now: () => clock.now(),
   });
+  paypal = await startPayPalSimulator({ port: 0, clients: [PLATFORM_PAYPAL] });
   // Daraja's STK callback comes back over HTTP: the app listens on the public URL's port.
   const port = await freePort('tcp');
   PUBLIC_URL = `http://127.0.0.1:${port}`;
@@ -65,7 +73,11 @@ beforeAll(async () => {
       smsBaseUrl: sms.baseUrl,
       platformSms: PLATFORM_SMS,
       email: { smtpUrl: sink.url, from: '"Kiunga" <no-reply@kiunga.test>' },
-      platformBilling: { mpesa: PLATFORM_MPESA, paypal: null, bankInstructions: 'Kiunga Ltd, account 123' },
+      platformBilling: {
+        mpesa: PLATFORM_MPESA,
+        paypal: { baseUrl: paypal.baseUrl, ...PLATFORM_PAYPAL, kesCentsPerUsd: KES_CENTS_PER_USD },
+        bankInstructions: 'Kiunga Ltd, account 123',
+      },
     },
   });
   ({ dependencies, app } = kiunga);
@@ -75,6 +87,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await listening?.stop();
   await daraja?.stop();
+  await paypal?.stop();
   await kiunga?.stop();
   await sms?.stop();
   await sink?.stop();
@@ -271,6 +284,34 @@ describe('the front door', () => {
     expect(again.headers.get('location')).toBe('/login?next=%2Fsignup%2Fverify');
   });
 
+  it('keeps a pending owner out of the console but for the pay page until both are confirmed', async () => {
+    const browser = new Browser();
+    const isp = newIsp();
+    expect((await signUp(browser, isp)).status).toBe(303);
+    const verifyHtml = await (await browser.request('/signup/verify')).text();
+    expect(verifyHtml).toContain('href="/isp/platform-account"');
+    expect(verifyHtml).toContain('Pay the registration now');
+
+    for (const path of ['/isp', '/isp/plans', '/isp/nas', '/isp/vouchers']) {
+      const gated = await browser.request(path);
+      expect(gated.status).toBe(403);
+      const html = await gated.text();
+      expect(html).toContain('Confirm your phone and email first');
+      expect(html).toContain('href="/signup/verify"');
+      expect(html).not.toContain('data-getting-started');
+    }
+    const payPage = await browser.request('/isp/platform-account');
+    expect(payPage.status).toBe(200);
+    expect(await payPage.text()).toContain('action="/isp/platform-account/mpesa"');
+
+    // Confirmed: the console opens.
+    const csrf = csrfOf(verifyHtml);
+    await browser.request('/signup/verify-phone', { form: { _csrf: csrf, code: codeSentTo(isp.phone) } });
+    expect((await browser.request('/isp')).status).toBe(403);
+    expect((await browser.request(await emailLinkTo(isp.email))).status).toBe(303);
+    expect((await browser.request('/isp/plans')).status).toBe(200);
+  });
+
   it('gives no second trial to a phone that had one: billing starts at once', async () => {
     const first = newIsp();
     const second = newIsp(first.phone);
@@ -441,6 +482,55 @@ describe('the registration fee by M-Pesa', () => {
       balanceCents: number;
     };
     expect(account.balanceCents).toBe(-50_000);
+  });
+});
+
+describe('the registration fee by PayPal', () => {
+  it('takes the Tier 1 fee before the phone and email are confirmed, in dollars, once, with a receipt', async () => {
+    const browser = new Browser();
+    const isp = newIsp();
+    expect((await signUp(browser, isp)).status).toBe(303);
+    const payPage = await (await browser.request('/isp/platform-account')).text();
+    const ordered = await browser.request('/isp/platform-account/paypal', {
+      form: { _csrf: csrfOf(payPage) },
+    });
+    expect(ordered.status).toBe(303);
+    const approveUrl = new URL(ordered.headers.get('location')!);
+    expect(approveUrl.origin).toBe(paypal.baseUrl);
+    const order = paypal.orders().at(-1)!;
+    // Nothing is owed in the trial: the order is for the registration fee, in USD at the fixed rate.
+    expect(order.purchaseUnit.amount).toEqual({
+      currency_code: 'USD',
+      value: (Math.ceil((REGISTRATION_FEE_CENTS * 100) / KES_CENTS_PER_USD) / 100).toFixed(2),
+    });
+
+    // The buyer approves on PayPal, which sends the browser back to Kiunga's return URL.
+    const approval = await fetch(approveUrl, { redirect: 'manual' });
+    expect(approval.status).toBe(302);
+    const back = new URL(approval.headers.get('location')!);
+    expect(back.origin).toBe(PUBLIC_URL);
+    const captured = await browser.request(back.pathname + back.search);
+    expect(captured.status).toBe(303);
+    expect(captured.headers.get('location')).toBe('/isp/platform-account?paid=paypal');
+    const again = await browser.request(back.pathname + back.search);
+    expect(again.status).toBe(303);
+
+    const payments = (await (await browser.request('/api/v1/platform-billing/payments')).json()) as {
+      items: { id: string; provider: string; amountCents: number; paidCurrency: string }[];
+    };
+    expect(payments.items).toHaveLength(1);
+    expect(payments.items[0]).toMatchObject({
+      provider: 'paypal',
+      amountCents: REGISTRATION_FEE_CENTS,
+      paidCurrency: 'USD',
+    });
+    const receiptMail = await waitForReceipt(isp.email);
+    expect(receiptMail.subject).toBe('Kiunga receipt: Ksh 500 received');
+    const accountPage = await (await browser.request('/isp/platform-account')).text();
+    expect(accountPage).toContain(`href="/isp/platform-account/receipts/${payments.items[0]!.id}"`);
+    const receipt = await browser.request(`/isp/platform-account/receipts/${payments.items[0]!.id}`);
+    expect(receipt.status).toBe(200);
+    expect(await receipt.text()).toContain('Ksh 500');
   });
 });
 

@@ -17,6 +17,7 @@ import { ispReferralRoutes } from '../features/referrals/console';
 import { ispReportRoutes } from '../features/reports/console';
 import { ispResellerRoutes } from '../features/resellers/console';
 import { ispSessionRoutes } from '../features/sessions/console';
+import { pendingSignupGate } from '../features/signup/console';
 import { ispSmsRoutes } from '../features/sms-campaigns/console';
 import { subscriberPageRoutes } from '../features/subscribers/console';
 import { ispTrialRoutes } from '../features/trials/console';
@@ -42,6 +43,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
       dependencies,
       (principal) => principal.kind === 'isp_owner' || principal.kind === 'isp_staff',
     ),
+    pendingSignupGate(dependencies),
     platformBannerMiddleware(dependencies, fetchApp),
   );
   routes.route('/', ispDashboardRoutes(dependencies, fetchApp));

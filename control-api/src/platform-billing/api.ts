@@ -245,7 +245,8 @@ platformBilling.declare({
     const intent = await capturePlatformPayPalOrder(dependencies, tenant.id, query.token);
     if ((context.req.header('accept') ?? '').includes('application/json'))
       return context.json(intentView(intent));
-    return context.redirect('/isp?paid=paypal', 303);
+    // Back to the Platform account page, open to an owner whose sign-up is not confirmed yet as well.
+    return context.redirect('/isp/platform-account?paid=paypal', 303);
   },
 });
 

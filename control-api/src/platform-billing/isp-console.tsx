@@ -25,9 +25,12 @@ import {
   PaymentReceiptPage,
   PlatformAccountPage,
   type PlatformAccountStatus,
+  type PlatformPaymentSummary,
 } from './isp-views';
 
 const PAGE_PATH = '/isp/platform-account';
+/** Payments listed (newest first) with their receipts: a year of monthly fees and the registration. */
+const PAYMENTS_SHOWN = 20;
 
 type OwnerContext = Context<AppEnv>;
 
@@ -108,12 +111,22 @@ export function ispPlatformAccountRoutes(dependencies: ApiDependencies, fetchApp
   };
 
   routes.get('/platform-account', async (context) => {
-    const status =
+    const [status, payments] = await Promise.all([
       statusOfRequest.get(context.req.raw) ??
-      (await api<PlatformAccountStatus>(context, 'GET', '/api/v1/platform-billing'));
+        api<PlatformAccountStatus>(context, 'GET', '/api/v1/platform-billing'),
+      api<{ items: PlatformPaymentSummary[] }>(
+        context,
+        'GET',
+        `/api/v1/platform-billing/payments?limit=${PAYMENTS_SHOWN}`,
+      ),
+    ]);
     return renderHtml(
       context,
-      <PlatformAccountPage shell={tenantShell(context, dependencies, ISP_NAV)} status={status} />,
+      <PlatformAccountPage
+        shell={tenantShell(context, dependencies, ISP_NAV)}
+        status={status}
+        payments={payments.items}
+      />,
     );
   });
 

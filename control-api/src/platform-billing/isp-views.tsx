@@ -4,7 +4,7 @@ import { formatKsh } from '@kiunga/schemas';
 import { CsrfField, Empty, formatDateTime, StatusBadge } from '../console/components';
 import { type ConsoleShell, Layout } from '../console/layout';
 import { TIER2_MONTHLY_FEE_CENTS, TIER2_REVENUE_THRESHOLD_CENTS, tierDescription } from './core/tiers';
-import { PAYMENT_PROVIDER_NAMES } from './receipt';
+import { PAYMENT_PROVIDER_NAMES, receiptPath } from './receipt';
 
 export interface PlatformAccountStatus {
   tier: string;
@@ -91,7 +91,41 @@ function PayForms(props: { status: PlatformAccountStatus; csrfToken: string }) {
   );
 }
 
-export function PlatformAccountPage(props: { shell: ConsoleShell; status: PlatformAccountStatus }) {
+/** One payment to Kiunga in the owner's list, with its receipt. */
+export interface PlatformPaymentSummary {
+  id: string;
+  provider: string;
+  amountCents: number;
+  receivedAt: number;
+}
+
+function PaymentList(props: { payments: readonly PlatformPaymentSummary[] }) {
+  if (props.payments.length === 0) return <Empty>No payments to Kiunga yet.</Empty>;
+  return (
+    <div class="table-wrap">
+      <table>
+        <tbody>
+          {props.payments.map((payment) => (
+            <tr data-platform-payment={payment.id}>
+              <td>{formatDateTime(payment.receivedAt)}</td>
+              <td>{PAYMENT_PROVIDER_NAMES[payment.provider] ?? payment.provider}</td>
+              <td>{formatKsh(payment.amountCents)}</td>
+              <td>
+                <a href={receiptPath(payment.id)}>Receipt</a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function PlatformAccountPage(props: {
+  shell: ConsoleShell;
+  status: PlatformAccountStatus;
+  payments: readonly PlatformPaymentSummary[];
+}) {
   const { status } = props;
   const owes = status.balanceCents > 0;
   return (
@@ -140,6 +174,8 @@ export function PlatformAccountPage(props: { shell: ConsoleShell; status: Platfo
         )}
       </section>
       <PayForms status={status} csrfToken={props.shell.csrfToken} />
+      <h2>Payments</h2>
+      <PaymentList payments={props.payments} />
       <h2>Notices</h2>
       {status.notices.length === 0 ? (
         <Empty>No notices from Kiunga.</Empty>

@@ -2,7 +2,7 @@
 // email" page with its POSTs, the emailed link, and the live short-name check. Public; the form is
 // guarded by a double-submit CSRF cookie, the verify page by the new owner's console session.
 import { KiungaError } from '@kiunga/schemas';
-import { type Context, Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { FlashMessage } from '../../console/components';
 import { formFields, redirectWithFlash, renderHtml, takeFlash } from '../../console/support';
@@ -27,7 +27,16 @@ import {
   verifySignupEmail,
   verifySignupPhone,
 } from './service';
-import { LandingPage, type SignupField, type SignupFormValues, SignupPage, SignupVerifyPage } from './views';
+import { isSignupPending } from './store';
+import {
+  LandingPage,
+  SIGNUP_PAY_PATH,
+  type SignupField,
+  type SignupFormValues,
+  SignupPage,
+  SignupPendingPage,
+  SignupVerifyPage,
+} from './views';
 
 /** Sign-up CSRF (double submit): the form's token must match this cookie, as on /login. */
 const SIGNUP_CSRF_COOKIE_NAME = 'kiunga_signup_csrf';
@@ -223,4 +232,19 @@ export function signupPages(dependencies: ApiDependencies): Hono<AppEnv> {
   });
 
   return routes;
+}
+
+/**
+ * The ISP console's gate for a web sign-up not yet confirmed: every page but the Platform account (where
+ * the registration may be paid meanwhile) answers 403 "confirm your phone and email first".
+ */
+export function pendingSignupGate(dependencies: ApiDependencies): MiddlewareHandler<AppEnv> {
+  return async (context, next) => {
+    const tenantId = context.get('principal').tenantId;
+    const path = context.req.path;
+    const isPayPage = path === SIGNUP_PAY_PATH || path.startsWith(`${SIGNUP_PAY_PATH}/`);
+    if (!isPayPage && tenantId !== null && (await isSignupPending(dependencies.databases.platform, tenantId)))
+      return renderHtml(context, <SignupPendingPage verifyPath={VERIFY_PATH} />, 403);
+    await next();
+  };
 }

@@ -224,3 +224,12 @@ export async function ownerEmailOf(database: SqlDatabase, ownerId: string): Prom
   const row = await database.get<{ email: string }>('SELECT email FROM users WHERE id = ?', [ownerId]);
   return row?.email ?? '';
 }
+
+/** A web sign-up whose phone and email are not both confirmed yet (none for operator-made ISPs). */
+export async function isSignupPending(database: SqlDatabase, tenantId: string): Promise<boolean> {
+  const row = await database.get<{ pending: number }>(
+    'SELECT 1 AS pending FROM signups WHERE tenant_id = ? AND activated_at IS NULL',
+    [tenantId],
+  );
+  return row !== undefined;
+}

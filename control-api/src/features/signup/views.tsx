@@ -431,6 +431,37 @@ export function SignupVerifyPage(props: SignupVerifyPageProps) {
           </li>
         </ol>
         <p class="muted">Your free trial starts as soon as both are confirmed.</p>
+        <p>
+          <a class="button secondary" href={SIGNUP_PAY_PATH} data-pay-registration>
+            Pay the registration now
+          </a>
+        </p>
+      </main>
+    </Document>
+  );
+}
+
+/** Where a pending owner pays: the console's Platform account page, open to them before confirming. */
+export const SIGNUP_PAY_PATH = '/isp/platform-account';
+
+/** What a pending owner sees on any other console page: confirm first, or pay meanwhile. */
+export function SignupPendingPage(props: { verifyPath: string }) {
+  return (
+    <Document title="Confirm your phone and email first · Kiunga" themeCss={PLATFORM_THEME + frontCss}>
+      <FrontTop loginPath="/login" />
+      <main class="narrow" data-signup-pending>
+        <h1>Confirm your phone and email first</h1>
+        <p>
+          Your console opens as soon as your phone and email are confirmed: that also starts your free trial.
+        </p>
+        <p>
+          <a class="button" href={props.verifyPath}>
+            Confirm your phone and email
+          </a>
+        </p>
+        <p>
+          <a href={SIGNUP_PAY_PATH}>Pay the registration now</a>
+        </p>
       </main>
     </Document>
   );
