@@ -80,11 +80,13 @@ export class DecisionLog {
   /** Groups with unwritten decisions, in the order they first had some. */
   private queue: DecisionGroup[] = [];
   /**
-   * Each subject's latest decision, keyed tenant + NUL + login name: a decision equal to it within the
-   * window is folded in. Per process: after a restart, or beside another AAA node writing the same
-   * subject, the next decision makes a new row (one extra row, never a wrong count).
+   * Each subject's latest decision, per tenant then login name (no key string built per request): a
+   * decision equal to it within the window is folded in. Per process: after a restart, or beside
+   * another AAA node writing the same subject, the next decision makes a new row (one extra row, never
+   * a wrong count).
    */
-  private readonly latest = new Map<string, DecisionGroup>();
+  private latest = new Map<string, Map<string, DecisionGroup>>();
+  private latestCount = 0;
   private droppedCount = 0;
   private writtenCount = 0;
   private repeatedCount = 0;
@@ -117,8 +119,8 @@ export class DecisionLog {
       this.repeatedCount += 1;
       return;
     }
-    const subjectKey = `${entry.tenantId}\0${entry.username}`;
-    const latest = this.latest.get(subjectKey);
+    const latestOfTenant = this.latest.get(entry.tenantId);
+    const latest = latestOfTenant?.get(entry.username);
     if (latest !== undefined && isFoldable(latest.entry, entry)) {
       latest.unwrittenCount += 1;
       if (entry.decidedAtMs > latest.lastAtMs) latest.lastAtMs = entry.decidedAtMs;
@@ -140,8 +142,23 @@ export class DecisionLog {
       isQueued: true,
     };
     this.queue.push(group);
-    if (this.latest.size >= LATEST_DECISIONS_MAX) this.latest.clear();
-    this.latest.set(subjectKey, group);
+    this.rememberLatest(latestOfTenant, group);
+  }
+
+  private rememberLatest(latestOfTenant: Map<string, DecisionGroup> | undefined, group: DecisionGroup): void {
+    let subjects = latestOfTenant;
+    if (this.latestCount >= LATEST_DECISIONS_MAX) {
+      this.latest = new Map();
+      this.latestCount = 0;
+      subjects = undefined;
+    }
+    if (subjects === undefined) {
+      subjects = new Map();
+      this.latest.set(group.entry.tenantId, subjects);
+    }
+    const previousSize = subjects.size;
+    subjects.set(group.entry.username, group);
+    this.latestCount += subjects.size - previousSize;
   }
 
   /** Decisions not logged because they repeated one the NAS had already timed (late retransmissions). */
