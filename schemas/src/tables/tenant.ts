@@ -207,11 +207,18 @@ export const accessDecisions = sqliteTable(
     result: text('result').notNull(),
     /** The catalogue's reject code; null for an accept. */
     reasonCode: text('reason_code'),
+    /**
+     * How many equal decisions this row stands for: the AAA server coalesces a repeat of the subject's
+     * latest decision (same NAS, MAC, result and reason, within 10 minutes of its first) into it.
+     */
+    repeatCount: integer('repeat_count').notNull().default(1),
+    /** When the last of those decisions was taken (decided_at is the first); retention goes by it. */
+    lastAt: integer('last_at').notNull().default(0),
   },
   (table) => [
     index('access_decisions_username').on(table.username, table.decidedAt),
     index('access_decisions_mac').on(table.macAddress),
-    index('access_decisions_decided').on(table.decidedAt),
+    index('access_decisions_last').on(table.lastAt),
   ],
 );
 

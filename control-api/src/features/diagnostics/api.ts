@@ -26,6 +26,10 @@ export const diagnosisOutputSchema = z.object({
   decisions: z.array(
     z.object({
       at: z.number().int(),
+      /** Equal decisions (same NAS, device, result and reason) counted in this one; 1 for a single one. */
+      count: z.number().int().min(1),
+      /** When the last of them was taken; `at` is the first. */
+      lastAt: z.number().int(),
       nasId: z.string(),
       mac: z.string(),
       username: z.string(),

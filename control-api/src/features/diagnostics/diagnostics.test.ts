@@ -1,7 +1,8 @@
 // "Why is this client offline?" in process: GET /api/v1/diagnostics by voucher code, MAC, username and
 // phone answers the subject, its kept decisions newest first with the catalogue's words, live and
 // recent sessions, device slots and billing; the console page says it in words with a disconnect
-// button per device; nothing matches → 404; ISP B never sees ISP A's client.
+// button per device; repeated decisions kept as one row read with their count; retention goes by the
+// last of them; nothing matches → 404; ISP B never sees ISP A's client.
 import { insertOf, tenantSchema } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,6 +11,7 @@ import {
   TEST_HOTSPOT_PLAN,
   type TwoIspApp,
 } from '../../kernel/testing/in-process-app';
+import { deleteDecisionsBefore } from './store';
 
 let testApp: TwoIspApp;
 let voucher: { id: string; code: string };
@@ -35,20 +37,24 @@ function liveSession(sessionId: string, callingStationId: string) {
   };
 }
 
+/** A kept row as the AAA server's decision log writes it: `repeats` equal decisions a minute apart. */
 async function keepDecision(
   tenantId: string,
   username: string,
   macAddress: string,
   decidedAt: number,
   reasonCode: string | null,
+  { nasId = 'nas_1', repeats = 1 }: { nasId?: string; repeats?: number } = {},
 ) {
   const insert = insertOf(tenantSchema.accessDecisions, {
     decidedAt,
     username,
-    nasId: 'nas_1',
+    nasId,
     macAddress,
     result: reasonCode === null ? 'accept' : 'reject',
     reasonCode,
+    repeatCount: repeats,
+    lastAt: decidedAt + (repeats - 1) * 60_000,
   });
   await testApp.dependencies.databases.forTenant(tenantId).run(insert.sql, insert.params);
 }
@@ -71,15 +77,18 @@ beforeAll(async () => {
   voucher = ((await created.json()) as { items: Array<{ id: string; code: string }> }).items[0]!;
   const start = testApp.clock.now();
   await keepDecision(testApp.ispA.tenantId, voucher.code, FIRST_DEVICE, start - 60_000, null);
-  for (let minute = 0; minute < 3; minute += 1) {
-    await keepDecision(
-      testApp.ispA.tenantId,
-      voucher.code,
-      THIRD_DEVICE,
-      start + minute * 60_000,
-      'device_limit_reached',
-    );
-  }
+  // The third device tried twice through one router (one row counting both), then once through another.
+  await keepDecision(testApp.ispA.tenantId, voucher.code, THIRD_DEVICE, start, 'device_limit_reached', {
+    repeats: 2,
+  });
+  await keepDecision(
+    testApp.ispA.tenantId,
+    voucher.code,
+    THIRD_DEVICE,
+    start + 120_000,
+    'device_limit_reached',
+    { nasId: 'nas_2' },
+  );
 });
 
 afterAll(async () => {
@@ -92,19 +101,27 @@ describe('GET /api/v1/diagnostics', () => {
     expect(answer.status).toBe(200);
     const body = await answer.json();
     expect(body.subject).toMatchObject({ kind: 'voucher', id: voucher.id, status: 'unused' });
-    expect(body.decisions.map((decision: { result: string }) => decision.result)).toEqual([
-      'reject',
-      'reject',
-      'reject',
-      'accept',
+    const start = testApp.clock.now();
+    expect(
+      body.decisions.map((decision: { result: string; nasId: string; count: number }) => [
+        decision.result,
+        decision.nasId,
+        decision.count,
+      ]),
+    ).toEqual([
+      ['reject', 'nas_2', 1],
+      ['reject', 'nas_1', 2],
+      ['accept', 'nas_1', 1],
     ]);
     expect(body.decisions[0]).toMatchObject({
       mac: THIRD_DEVICE,
-      nasId: 'nas_1',
+      at: start + 120_000,
+      lastAt: start + 120_000,
       reason: { code: 'device_limit_reached', message: expect.stringContaining('maximum number of devices') },
     });
-    expect(body.decisions[0].at).toBeGreaterThan(body.decisions[1].at);
-    expect(body.decisions[3].reason).toBeUndefined();
+    // Two equal rejects kept as one: `at` is the first, `lastAt` the last.
+    expect(body.decisions[1]).toMatchObject({ at: start, lastAt: start + 60_000, count: 2 });
+    expect(body.decisions[2].reason).toBeUndefined();
     expect(body.deviceSlots).toEqual({ used: 2, limit: 2 });
     expect(body.sessions.map((session: { id: string }) => session.id)).toEqual(['ses_first', 'ses_second']);
     expect(body.billing).toBeUndefined();
@@ -114,7 +131,7 @@ describe('GET /api/v1/diagnostics', () => {
     const answer = await testApp.ispA.request('GET', '/api/v1/diagnostics?q=AA-BB-CC-00-00-03');
     const body = await answer.json();
     expect(body.subject).toMatchObject({ kind: 'voucher', id: voucher.id });
-    expect(body.decisions).toHaveLength(4);
+    expect(body.decisions).toHaveLength(3);
   });
 
   it('answers a subscriber by username or phone, with its billing', async () => {
@@ -169,6 +186,21 @@ describe('GET /api/v1/diagnostics', () => {
     expect(blank.status).toBe(400);
   });
 
+  it('keeps a row while the last decision it counts is within retention, whatever its first', async () => {
+    const start = testApp.clock.now();
+    // First seen long ago, last seen a minute later than the cut: it stays; a row wholly before goes.
+    await keepDecision(testApp.ispA.tenantId, 'RETAIN1', '', start - 10 * 60_000, 'voucher_expired', {
+      repeats: 10,
+    });
+    await keepDecision(testApp.ispA.tenantId, 'RETAIN2', '', start - 10 * 60_000, 'voucher_expired');
+    const database = testApp.dependencies.databases.forTenant(testApp.ispA.tenantId);
+    expect(await deleteDecisionsBefore(database, start - 2 * 60_000)).toBe(1);
+    const kept = await (await testApp.ispA.request('GET', '/api/v1/diagnostics?q=RETAIN1')).json();
+    expect(kept.decisions).toEqual([expect.objectContaining({ count: 10, lastAt: start - 60_000 })]);
+    const gone = await testApp.ispA.request('GET', '/api/v1/diagnostics?q=RETAIN2');
+    expect(gone.status).toBe(404);
+  });
+
   it("never shows ISP B ISP A's client or its decisions", async () => {
     const answer = await testApp.ispB.request('GET', `/api/v1/diagnostics?q=${voucher.code}`);
     expect(answer.status).toBe(404);
@@ -184,6 +216,8 @@ describe('diagnostics page', () => {
     expect(response.status).toBe(200);
     const html = (await response.text()).replaceAll('&#39;', "'");
     expect(html).toMatch(/Rejected 3 times since \d\d:\d\d: device limit reached\./);
+    // The decisions table: the row of two equal rejects says so.
+    expect(html).toContain('Rejected 2 times');
     expect(html).toContain(`2 of 2 devices online: ${FIRST_DEVICE}, ${SECOND_DEVICE}.`);
     expect(html).toContain('/isp/diagnostics/sessions/ses_first/disconnect');
     expect(html).toContain('/isp/diagnostics/sessions/ses_second/disconnect');

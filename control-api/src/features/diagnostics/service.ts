@@ -39,7 +39,10 @@ export interface Diagnosis {
     expiresAt: number | null;
   } | null;
   decisions: Array<{
+    /** The first of `count` equal decisions; `lastAt` the last (the same when count is 1). */
     at: number;
+    count: number;
+    lastAt: number;
     nasId: string;
     mac: string;
     username: string;
@@ -135,6 +138,8 @@ function toDecisionOutput(row: DecisionRow): Diagnosis['decisions'][number] {
         };
   return {
     at: row.decidedAt,
+    count: row.repeatCount,
+    lastAt: row.lastAt,
     nasId: row.nasId,
     mac: row.macAddress,
     username: row.username,

@@ -25,6 +25,9 @@ export interface DecisionRow {
   macAddress: string;
   result: 'accept' | 'reject';
   reasonCode: string | null;
+  /** How many equal decisions the row stands for (the AAA server coalesces repeats), from decidedAt to lastAt. */
+  repeatCount: number;
+  lastAt: number;
 }
 
 const VOUCHER_SUBJECT = `SELECT 'voucher' AS kind, id, code AS "loginName", status, plan_id AS "planId",
@@ -70,7 +73,7 @@ export async function decisionsOf(
   const [column, value] = 'username' in by ? ['username', by.username] : ['mac_address', by.macAddress];
   return database.all<DecisionRow>(
     `SELECT decided_at AS "decidedAt", username, nas_id AS "nasId", mac_address AS "macAddress", result,
-            reason_code AS "reasonCode"
+            reason_code AS "reasonCode", repeat_count AS "repeatCount", last_at AS "lastAt"
        FROM access_decisions WHERE ${column} = ? ORDER BY id DESC LIMIT ?`,
     [value, DIAGNOSTIC_DECISIONS_MAX],
   );
@@ -96,7 +99,7 @@ export async function lastPaymentAt(database: SqlDatabase, subscriberId: string)
   return row?.receivedAt ?? null;
 }
 
-/** Access decisions older than `beforeMs` go (issue 12: 30 days); returns how many. */
+/** Access decisions last seen before `beforeMs` go (issue 12: 30 days); returns how many rows. */
 export async function deleteDecisionsBefore(database: SqlDatabase, beforeMs: number): Promise<number> {
-  return (await database.run('DELETE FROM access_decisions WHERE decided_at < ?', [beforeMs])).changes;
+  return (await database.run('DELETE FROM access_decisions WHERE last_at < ?', [beforeMs])).changes;
 }

@@ -51,9 +51,10 @@ export function summarizeDiagnosis(diagnosis: Diagnosis): string[] {
 function decisionSentence(decisions: Diagnosis['decisions']): string {
   const latest = decisions[0];
   if (latest === undefined) return 'No login attempt in the last 30 days.';
-  const streak = decisions.findIndex((decision) => decision.result !== latest.result);
-  const count = streak === -1 ? decisions.length : streak;
-  const since = timeOfDayFormat.format(new Date(decisions[count - 1]?.at ?? latest.at));
+  const streakEnd = decisions.findIndex((decision) => decision.result !== latest.result);
+  const streak = streakEnd === -1 ? decisions : decisions.slice(0, streakEnd);
+  const count = streak.reduce((total, decision) => total + decision.count, 0);
+  const since = timeOfDayFormat.format(new Date(streak.at(-1)?.at ?? latest.at));
   const times = count === 1 ? 'once' : `${count} times`;
   if (latest.result === 'accept') return `Accepted ${times} since ${since}: the last login worked.`;
   return `Rejected ${times} since ${since}: ${reasonInWords(latest.reason?.code)}.`;

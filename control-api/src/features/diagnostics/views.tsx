@@ -82,8 +82,14 @@ function DiagnosisBody(props: {
           <tbody>
             {diagnosis.decisions.map((decision) => (
               <tr>
-                <td>{formatDateTime(decision.at)}</td>
-                <td>{decision.result === 'accept' ? 'Accepted' : 'Rejected'}</td>
+                <td>
+                  {formatDateTime(decision.at)}
+                  {decision.count === 1 ? null : ` – ${formatDateTime(decision.lastAt)}`}
+                </td>
+                <td>
+                  {decision.result === 'accept' ? 'Accepted' : 'Rejected'}
+                  {decision.count === 1 ? null : ` ${decision.count} times`}
+                </td>
                 <td>{decision.reason?.message ?? '—'}</td>
                 <td class="mono">{decision.mac || '—'}</td>
                 <td class="mono">{decision.nasId}</td>

@@ -177,8 +177,8 @@ export async function sessionIntervalsOf(
  * The Access-Request decision log of the range (issue 12 "Diagnostics", table access_decisions),
  * grouped in SQL per local day, result, reject reason and MAC address: a day's logins and rejects are
  * sums, its unique devices the distinct MACs, so the report stays exact while reading a few rows per
- * device and day. Each stored row counts as one decision; when rows carry a `repeat_count` (repeated
- * identical decisions coalesced into one row), `COUNT(*)` becomes `SUM(repeat_count)`.
+ * device and day. A row counts as `repeat_count` decisions (repeats of one decision coalesced into one
+ * row by the decision log), all on the day of its first.
  */
 export async function accessDecisionsOf(
   database: SqlDatabase,
@@ -193,7 +193,7 @@ export async function accessDecisionsOf(
     count: number;
   }>(
     `SELECT ${localDaySql('decided_at')} AS "dayIndex", result, reason_code AS "reasonCode",
-            mac_address AS mac, COUNT(*) AS count
+            mac_address AS mac, SUM(repeat_count) AS count
        FROM access_decisions WHERE decided_at >= ? AND decided_at < ?
       GROUP BY 1, 2, 3, 4`,
     [range.fromMs, range.toMs],
