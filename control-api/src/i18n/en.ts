@@ -58,6 +58,19 @@ export const en = {
   'portal.voucher.title': 'Voucher',
   'portal.recover.title': 'Find my voucher',
   'portal.recover.found': 'Your voucher code is {code}.',
+  // control-api/src/features/guest-passes/portal-section.tsx and portal-routes.tsx (issue 13)
+  'portal.guestPass.tryFree': 'Try free for {minutes}',
+  'portal.guestPass.title': 'Free pass',
+  'portal.guestPass.ready': 'Your free pass is ready.',
+  'portal.guestPass.openFromLogin':
+    'Open this page from the hotspot login page, so that your device can be recognised.',
+  // control-api/src/features/referrals/portal-parts.tsx (issue 13)
+  'portal.referral.fieldLabel': "Friend's referral code (optional)",
+  'portal.referral.yourCode': 'Your referral code:',
+  'portal.referral.codeNote': 'A friend who buys with it (or with the link {link}) earns you a free voucher.',
+  // control-api/src/features/resellers/portal-views.tsx (issue 13)
+  'portal.reseller.yourAgent': 'Your agent',
+  'portal.reseller.codeLabel': 'Agent code (optional)',
   // control-api/src/portal/voucher-status.ts
   'portal.voucherStatus.invalid': 'This code is not valid here. Check it and try again.',
   'portal.voucherStatus.devicesInUse.one': '{inUse} of {count} device in use',
@@ -106,6 +119,8 @@ export const en = {
   'account.nav.statement': 'Statement',
   'account.nav.usage': 'Usage',
   'account.nav.pay': 'Pay',
+  'account.nav.plan': 'Plan',
+  'account.nav.password': 'Password',
   'account.signOut': 'Sign out',
   'account.login.title': 'Sign in',
   'account.login.heading': 'My account',

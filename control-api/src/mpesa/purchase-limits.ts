@@ -1,7 +1,9 @@
 // How often a captive portal may ring phones with M-Pesa PIN prompts: per phone number (normalised, so
 // 0712…, +254712… and 254712… are one number) and per client address, each counted per ISP, so one
 // ISP's portal can never block a number from buying on another's.
+
 import { KiungaError } from '@kiunga/schemas';
+import { DEFAULT_LANGUAGE, type Language, tCount } from '../i18n';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { rateLimitsOf } from '../kernel/rate-limits';
 
@@ -53,9 +55,8 @@ const limitersOf = perApp((dependencies) => ({
 }));
 
 /** "1 minute", "7 minutes": a wait rounded up, so the buyer never retries too early. */
-export function minutesText(durationMs: number): string {
-  const minutes = Math.max(1, Math.ceil(durationMs / 60_000));
-  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+export function minutesText(durationMs: number, language: Language = DEFAULT_LANGUAGE): string {
+  return tCount(language, 'minutes', Math.max(1, Math.ceil(durationMs / 60_000)));
 }
 
 /**

@@ -3,6 +3,7 @@
 // live sessions get the new rate by CoA at once) and change the password (which is also the PPPoE
 // password: live sessions are ended so the router asks again with the new one, and every other
 // signed-in browser of this account is signed out).
+
 import { formatKsh, KiungaError } from '@kiunga/schemas';
 import type { Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -10,6 +11,7 @@ import { z } from 'zod';
 import { listPlans } from '../features/plans/service';
 import { disconnectSubjectSessions } from '../features/sessions/service';
 import { moveSubscriberToPlan, updateSubscriber } from '../features/subscribers/service';
+import type { PageLanguage } from '../i18n/request-language';
 import { recordAuditAs, sourceAddressOf } from '../kernel/audit';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { customerSignInThrottle } from './login-limits';
@@ -27,6 +29,7 @@ const PASSWORD_LENGTH_MAX = 64;
 export interface SignedSubscriber extends SelfServiceIsp {
   profile: SubscriberProfile;
   csrfToken: string;
+  page: PageLanguage;
 }
 
 interface PlanChoice {

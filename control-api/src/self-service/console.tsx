@@ -11,6 +11,8 @@ import { getInvoice, listInvoices, subscriberStatement } from '../billing/querie
 import type { IspBranding } from '../console/branded-page';
 import { ReferralSection, subscriberReferralOf } from '../features/referrals/portal-parts';
 import { ownUsageChart } from '../features/usage/service';
+import { t } from '../i18n';
+import { type PageLanguage, pageLanguageOf, requestLanguage } from '../i18n/request-language';
 import { hasValidCsrfToken } from '../identity/console-sessions';
 import { setRetryAfter } from '../identity/login-limits';
 import type { ApiDependencies } from '../kernel/dependencies';
@@ -49,6 +51,7 @@ const LOGIN_FIELD_LENGTH_MAX = 128;
 interface Signed extends SelfServiceIsp {
   profile: SubscriberProfile;
   csrfToken: string;
+  page: PageLanguage;
 }
 
 type CustomerEnv = { Variables: { signed: Signed } };
@@ -56,6 +59,7 @@ type CustomerEnv = { Variables: { signed: Signed } };
 function frame(signed: Signed, current: CustomerPageName | null): PageFrame {
   return {
     branding: signed.branding,
+    page: signed.page,
     slug: signed.tenant.slug,
     session: { csrfToken: signed.csrfToken, current },
   };
@@ -71,8 +75,10 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
   const tenantOf = (slug: string) => selfServiceIspOf(dependencies, slug);
 
   routes.get('/:slug/login', async (context) => {
-    const { tenant, branding } = await tenantOf(context.req.param('slug'));
-    return context.html(<LoginPage branding={branding} slug={tenant.slug} />);
+    const { tenant, branding, database } = await tenantOf(context.req.param('slug'));
+    return context.html(
+      <LoginPage branding={branding} page={await requestLanguage(context, database)} slug={tenant.slug} />,
+    );
   });
 
   routes.post('/:slug/login', async (context) => {
@@ -90,7 +96,13 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
     if (outcome.isSignedIn) return context.redirect(`/account/${isp.tenant.slug}`, 303);
     if (outcome.retryAfterMs !== undefined) setRetryAfter(context, outcome.retryAfterMs);
     return context.html(
-      <LoginPage branding={isp.branding} slug={isp.tenant.slug} login={login} error={outcome.message} />,
+      <LoginPage
+        branding={isp.branding}
+        page={await requestLanguage(context, isp.database)}
+        slug={isp.tenant.slug}
+        login={login}
+        error={outcome.message}
+      />,
       outcome.status,
     );
   });
@@ -106,7 +118,7 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
     if (context.req.method !== 'GET' && !(await hasValidCsrfToken(context, subscriber.csrfToken))) {
       throw new KiungaError('csrf_failed');
     }
-    context.set('signed', { ...isp, ...subscriber });
+    context.set('signed', { ...isp, ...subscriber, page: await requestLanguage(context, isp.database) });
     await next();
   });
 
@@ -116,7 +128,7 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
     const isp = await tenantOf(context.req.param('slug'));
     const subscriber = await signedSubscriberOf(dependencies, context, isp);
     if (!subscriber) return context.redirect(`/account/${isp.tenant.slug}/login`, 303);
-    const signed: Signed = { ...isp, ...subscriber };
+    const signed: Signed = { ...isp, ...subscriber, page: await requestLanguage(context, isp.database) };
     return context.html(
       <OverviewPage
         {...frame(signed, 'overview')}
@@ -257,11 +269,14 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
       primaryColor: '#0b6e4f',
       accentColor: '#f59e0b',
     };
+    // The ISP may be the error (no such slug): its default is not read here.
+    const page = pageLanguageOf(context, null);
     return context.html(
       <MessagePage
         branding={branding}
+        page={page}
         slug={slug}
-        title="Not available"
+        title={t(page.language, 'account.notAvailable')}
         kind="error"
         message={error.message}
       />,
