@@ -131,5 +131,12 @@ describe('the customer portal', () => {
     expect(overview).toContain('<html lang="sw">');
     expect(overview).toContain(sw['account.overview.paidThrough']);
     expect(overview).toContain(sw['account.nav.invoices']);
+    // The choice is kept on the subscriber, for the SMS sent to them.
+    const { ispA } = opened();
+    expect(
+      await ispA.database.get<{ language: string }>('SELECT language FROM subscribers WHERE username = ?', [
+        'amani',
+      ]),
+    ).toEqual({ language: 'sw' });
   });
 });

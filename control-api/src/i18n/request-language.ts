@@ -52,6 +52,14 @@ export function pageLanguageOf(context: Context, ispDefault: Language | null): P
   };
 }
 
+/** The language the client chose themselves (`?lang=` or the cookie), or null when they did not. */
+export function explicitLanguageOf(context: Context): Language | null {
+  const query = context.req.query('lang');
+  if (isLanguage(query)) return query;
+  const saved = getCookie(context, LANGUAGE_COOKIE);
+  return isLanguage(saved) ? saved : null;
+}
+
 /** The ISP's default client language (PUT /api/v1/settings/language). */
 export async function ispLanguageOf(database: SqlDatabase): Promise<Language> {
   return (await readTenantRadiusSettings(database)).clientLanguage;

@@ -3,7 +3,7 @@
 // the signed session cookie, and every read is filtered by that subscriber.
 
 import { KiungaError } from '@kiunga/schemas';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { type InvoiceDocumentInput, renderInvoicePdf } from '../billing/invoice-document';
@@ -12,7 +12,12 @@ import type { IspBranding } from '../console/branded-page';
 import { ReferralSection, subscriberReferralOf } from '../features/referrals/portal-parts';
 import { ownUsageChart } from '../features/usage/service';
 import { t } from '../i18n';
-import { type PageLanguage, pageLanguageOf, requestLanguage } from '../i18n/request-language';
+import {
+  explicitLanguageOf,
+  type PageLanguage,
+  pageLanguageOf,
+  requestLanguage,
+} from '../i18n/request-language';
 import { hasValidCsrfToken } from '../identity/console-sessions';
 import { setRetryAfter } from '../identity/login-limits';
 import type { ApiDependencies } from '../kernel/dependencies';
@@ -31,6 +36,7 @@ import {
   recentSessions,
   STATEMENT_LINES_SHOWN_MAX,
   type SubscriberProfile,
+  saveSubscriberLanguage,
 } from './store';
 import {
   type CustomerPageName,
@@ -63,6 +69,17 @@ function frame(signed: Signed, current: CustomerPageName | null): PageFrame {
     slug: signed.tenant.slug,
     session: { csrfToken: signed.csrfToken, current },
   };
+}
+
+/** The signed-in subscriber with the page's language; their own choice is kept for the SMS sent to them. */
+async function signedWithLanguage(
+  context: Context,
+  isp: SelfServiceIsp,
+  subscriber: Omit<Signed, keyof SelfServiceIsp | 'page'>,
+): Promise<Signed> {
+  const chosen = explicitLanguageOf(context);
+  if (chosen !== null) await saveSubscriberLanguage(isp.database, subscriber.profile.id, chosen);
+  return { ...isp, ...subscriber, page: await requestLanguage(context, isp.database) };
 }
 
 const loginSchema = z.object({
@@ -118,7 +135,7 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
     if (context.req.method !== 'GET' && !(await hasValidCsrfToken(context, subscriber.csrfToken))) {
       throw new KiungaError('csrf_failed');
     }
-    context.set('signed', { ...isp, ...subscriber, page: await requestLanguage(context, isp.database) });
+    context.set('signed', await signedWithLanguage(context, isp, subscriber));
     await next();
   });
 
@@ -128,7 +145,7 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
     const isp = await tenantOf(context.req.param('slug'));
     const subscriber = await signedSubscriberOf(dependencies, context, isp);
     if (!subscriber) return context.redirect(`/account/${isp.tenant.slug}/login`, 303);
-    const signed: Signed = { ...isp, ...subscriber, page: await requestLanguage(context, isp.database) };
+    const signed = await signedWithLanguage(context, isp, subscriber);
     return context.html(
       <OverviewPage
         {...frame(signed, 'overview')}
