@@ -188,6 +188,26 @@ export const en = {
   'account.payment.paid': 'Paid {amount}. M-Pesa receipt {receipt}. Thank you.',
   'account.payment.myAccount': 'My account',
   'account.payment.tryAgain': 'Try again',
+  // control-api/src/self-service/account-changes.tsx (plan and password pages)
+  'account.plan.title': 'Change plan',
+  'account.plan.current':
+    'You are on {plan} ({price} a cycle). A change takes effect now: your next invoice credits the days left of this plan and charges the new one for them, and your connection gets the new speed without reconnecting.',
+  'account.plan.none': 'Your provider offers no other plan for your connection type.',
+  'account.plan.choose': 'Choose one of these plans.',
+  'account.password.title': 'Change password',
+  'account.password.done':
+    'Password changed. Your router was disconnected: enter the new password in it (PPPoE settings) if it does not reconnect by itself.',
+  'account.password.note':
+    'This is also your connection (PPPoE) password: after the change, your router must use the new one.',
+  'account.password.currentLabel': 'Current password',
+  'account.password.newLabel': 'New password ({min} to {max} characters)',
+  'account.password.againLabel': 'New password again',
+  'account.password.tooShort': 'The new password needs at least {min} characters.',
+  'account.password.tooLong': 'The new password may have at most {max} characters.',
+  'account.password.differ': 'The two new passwords differ.',
+  'account.password.checkForm': 'Check the form.',
+  'account.password.tooMany': 'Too many wrong passwords. Wait a few minutes and try again.',
+  'account.password.wrongCurrent': 'The current password is not right.',
   // control-api/src/self-service/service.ts and console.tsx
   'account.login.wrong': 'Wrong username, account number or password.',
   'account.signInAgain': 'Sign in again.',
