@@ -81,6 +81,16 @@ describe('the captive portal', () => {
   });
 });
 
+describe('the purchase refusals', () => {
+  it("say in the page's language what the ISP cannot do (no M-Pesa set up here)", async () => {
+    const html = await (
+      await post(`/portal/${slugA}/buy`, { planId: 'pln_none', phone: '0712345678' }, { cookie: 'lang=sw' })
+    ).text();
+    expect(html).toContain('<html lang="sw">');
+    expect(html).toContain(escaped(sw['error.mpesa_not_configured']));
+  });
+});
+
 describe("the ISP's default language", () => {
   it('is set by the ISP, holds for both portals, and the client can still switch', async () => {
     const { ispA } = opened();

@@ -3,7 +3,7 @@
 // ISP's portal can never block a number from buying on another's.
 
 import { KiungaError } from '@kiunga/schemas';
-import { DEFAULT_LANGUAGE, type Language, tCount } from '../i18n';
+import { DEFAULT_LANGUAGE, type Language, t, tCount } from '../i18n';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { rateLimitsOf } from '../kernel/rate-limits';
 
@@ -66,6 +66,7 @@ export function minutesText(durationMs: number, language: Language = DEFAULT_LAN
 export async function limitStkPush(
   dependencies: ApiDependencies,
   push: { readonly tenantId: string; readonly phone: string; readonly address: string },
+  language: Language = DEFAULT_LANGUAGE,
 ): Promise<void> {
   const { byPhone, byAddress } = limitersOf(dependencies);
   const nowMs = dependencies.clock.now();
@@ -75,14 +76,18 @@ export async function limitStkPush(
   if (phoneVerdict.isLimited) {
     throw new KiungaError(
       'rate_limited',
-      `Too many M-Pesa requests to this number. Try again in ${minutesText(phoneVerdict.retryAfterMs)}.`,
+      t(language, 'portal.limits.tooManyToNumber', {
+        minutes: minutesText(phoneVerdict.retryAfterMs, language),
+      }),
     );
   }
   const addressVerdict = await byAddress.check(addressKey, nowMs);
   if (addressVerdict.isLimited) {
     throw new KiungaError(
       'rate_limited',
-      `Too many M-Pesa requests from this network. Try again in ${minutesText(addressVerdict.retryAfterMs)}.`,
+      t(language, 'portal.limits.tooManyFromNetwork', {
+        minutes: minutesText(addressVerdict.retryAfterMs, language),
+      }),
     );
   }
   await byPhone.record(phoneKey, nowMs);

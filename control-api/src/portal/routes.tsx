@@ -1,6 +1,6 @@
 // /portal/<slug>: the captive portal (pages and the purchase API its page script uses). Public routes:
 // the tenant comes from the slug. Daraja's callbacks are in callback-routes.ts.
-import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
+import { errorCatalogue, KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
@@ -11,7 +11,7 @@ import { readGuestPassSettings } from '../features/guest-passes/store';
 import { hotspotDnsNamesOf } from '../features/nas/service';
 import { buyerReferralCode, portalReferralOf, ReferralCodeNote } from '../features/referrals/portal-parts';
 import { linkedReseller, RESELLER_TYPED_CODE_MAX } from '../features/resellers/sales';
-import { type Language, t, tCount } from '../i18n';
+import { errorMessage, type Language, t, tCount } from '../i18n';
 import { requestLanguage } from '../i18n/request-language';
 import { sourceAddressOf } from '../kernel/audit';
 import type { ApiDependencies } from '../kernel/dependencies';
@@ -53,6 +53,16 @@ async function hotspotPlans(database: SqlDatabase, language: Language): Promise<
       validityText: validityText(language, row.validitySeconds),
       deviceLimit: row.deviceLimit,
     }));
+}
+
+/**
+ * A refusal in the page's language: a catalogue error that kept its catalogue text is said from the
+ * language catalogue; a message written for the case (already in the page's language) stays.
+ */
+function clientMessageOf(error: KiungaError, language: Language): string {
+  return error.message === errorCatalogue[error.code].message
+    ? errorMessage(language, error.code)
+    : error.message;
 }
 
 const purchaseSchema = z.object({
@@ -100,15 +110,18 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
   routes.post('/:slug/api/purchases', async (context) => {
     const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));
     const input = await parseJsonBody(context, purchaseSchema);
+    const { language } = await requestLanguage(context, database);
     return context.json(
-      await startPurchase(dependencies, tenant, database, input, clientAddress(context)),
+      await startPurchase(dependencies, tenant, database, input, clientAddress(context), language),
       202,
     );
   });
 
   routes.get('/:slug/api/purchases/:id', async (context) => {
     const { database } = await tenantAndDatabase(context.req.param('slug'));
-    return context.json(await purchaseView(database, await getPurchase(database, context.req.param('id'))));
+    const { language } = await requestLanguage(context, database);
+    const purchase = await getPurchase(database, context.req.param('id'));
+    return context.json(await purchaseView(database, purchase, language));
   });
 
   // The same purchase without JavaScript: a form post, then a page that refreshes itself.
@@ -128,7 +141,14 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
         reseller:
           typeof form['reseller'] === 'string' && form['reseller'] !== '' ? form['reseller'] : undefined,
       });
-      const view = await startPurchase(dependencies, tenant, database, input, clientAddress(context));
+      const view = await startPurchase(
+        dependencies,
+        tenant,
+        database,
+        input,
+        clientAddress(context),
+        page.language,
+      );
       const query = new URLSearchParams(
         Object.entries(form).filter(([, v]) => typeof v === 'string') as [string, string][],
       );
@@ -144,7 +164,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
           router={router}
           payments={await portalPayments(dependencies, database, tenant.id)}
           reseller={await linkedReseller(database, String(form['reseller'] ?? ''))}
-          error={error.message}
+          error={clientMessageOf(error, page.language)}
         />,
         error.httpStatus as 400,
       );
@@ -154,11 +174,11 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
   routes.get('/:slug/purchases/:id', async (context) => {
     const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));
     const purchase = await getPurchase(database, context.req.param('id'));
-    const view = await purchaseView(database, purchase);
-    const router = await routerContext(tenant.id, context.req.query());
-    const branding = await ispBranding(database, tenant.name);
     const page = await requestLanguage(context, database);
     const { language } = page;
+    const view = await purchaseView(database, purchase, language);
+    const router = await routerContext(tenant.id, context.req.query());
+    const branding = await ispBranding(database, tenant.name);
     if (view.status === 'pending') {
       return context.html(
         <MessagePage
