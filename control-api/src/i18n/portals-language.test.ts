@@ -134,6 +134,13 @@ describe('the customer portal', () => {
       expect(html).toContain(sw['account.login.loginLabel']);
       expect(html).toContain('>English</a>');
     }
+    const refused = await post(
+      `/account/${slugA}/login`,
+      { login: 'amani', password: 'wrong' },
+      { cookie: 'lang=sw' },
+    );
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toContain(sw['account.login.wrong']);
     const signedIn = await post(`/account/${slugA}/login`, { login: 'amani', password: SUBSCRIBER_PASSWORD });
     expect(signedIn.status).toBe(303);
     const session = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';

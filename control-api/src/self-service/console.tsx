@@ -103,19 +103,21 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
     const form = await context.req.parseBody();
     const parsed = loginSchema.safeParse({ login: form['login'], password: form['password'] });
     const login = typeof form['login'] === 'string' ? form['login'].slice(0, LOGIN_FIELD_LENGTH_MAX) : '';
+    const page = await requestLanguage(context, isp.database);
     const outcome = await signInSubscriber(
       dependencies,
       context,
       isp,
       login,
       parsed.success ? parsed.data : null,
+      page.language,
     );
     if (outcome.isSignedIn) return context.redirect(`/account/${isp.tenant.slug}`, 303);
     if (outcome.retryAfterMs !== undefined) setRetryAfter(context, outcome.retryAfterMs);
     return context.html(
       <LoginPage
         branding={isp.branding}
-        page={await requestLanguage(context, isp.database)}
+        page={page}
         slug={isp.tenant.slug}
         login={login}
         error={outcome.message}
