@@ -13,13 +13,19 @@ export interface TenantRadiusSettings {
   expiredAccountPolicy: ExpiredAccountPolicy;
   /** MikroTik address list an expired account lands in under the walled-garden policy. */
   walledGardenAddressList: string;
+  /** The ISP's default language for what its clients read; an Access-Reject's Reply-Message uses it (issue 14). */
+  clientLanguage: ClientLanguage;
 }
+
+/** The languages of the client catalogues (control-api/src/i18n). */
+export type ClientLanguage = 'en' | 'sw';
 
 export const defaultTenantRadiusSettings: TenantRadiusSettings = {
   idleTimeoutSeconds: 900,
   interimIntervalSeconds: 300,
   expiredAccountPolicy: 'reject',
   walledGardenAddressList: 'kiunga-expired',
+  clientLanguage: 'en',
 };
 
 export interface RateLimit {

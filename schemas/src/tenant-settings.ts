@@ -35,9 +35,10 @@ export const tenantRadiusSettingKeys = {
   interimIntervalSeconds: 'radius.interim_interval_seconds',
   expiredAccountPolicy: 'radius.expired_account_policy',
   walledGardenAddressList: 'radius.walled_garden_address_list',
+  clientLanguage: 'language.default',
 } as const satisfies Record<keyof TenantRadiusSettings, string>;
 
-const RADIUS_SETTINGS_SQL = `SELECT key, value FROM tenant_settings WHERE key LIKE 'radius.%'`;
+const RADIUS_SETTINGS_SQL = `SELECT key, value FROM tenant_settings WHERE key LIKE 'radius.%' OR key = '${tenantRadiusSettingKeys.clientLanguage}'`;
 
 function positiveIntegerOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
@@ -50,6 +51,7 @@ function radiusSettingsOf(rows: ReadonlyArray<{ key: string; value: string }>): 
   for (const row of rows) values.set(row.key, parsedOrUndefined(row.value));
   const policy = values.get(tenantRadiusSettingKeys.expiredAccountPolicy);
   const addressList = values.get(tenantRadiusSettingKeys.walledGardenAddressList);
+  const language = values.get(tenantRadiusSettingKeys.clientLanguage);
   return {
     idleTimeoutSeconds: positiveIntegerOr(
       values.get(tenantRadiusSettingKeys.idleTimeoutSeconds),
@@ -64,6 +66,7 @@ function radiusSettingsOf(rows: ReadonlyArray<{ key: string; value: string }>): 
       typeof addressList === 'string' && addressList.length > 0
         ? addressList
         : defaultTenantRadiusSettings.walledGardenAddressList,
+    clientLanguage: language === 'sw' ? 'sw' : 'en',
   };
 }
 

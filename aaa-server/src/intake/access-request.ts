@@ -3,8 +3,10 @@
 // synchronously; only what is missing (a cache miss, settings due, a data-capped voucher's usage) is
 // awaited, all of it before the decision. From decision to device slot it is synchronous, so no other
 // request interleaves there (no N+1th device).
+
+import { DEFAULT_LANGUAGE, errorMessage, type Language } from '@kiunga/control-api/i18n';
 import { Attribute, PacketCode } from '@kiunga/dictionaries';
-import { messageFor, type SqlDatabase, type TenantRadiusSettings } from '@kiunga/schemas';
+import type { SqlDatabase, TenantRadiusSettings } from '@kiunga/schemas';
 import { userNameWithoutDomain } from '../auth/index';
 import { getString, type OutgoingAttribute, type RadiusPacket, stringAttribute } from '../codec/index';
 import {
@@ -62,19 +64,22 @@ export function handleAccessRequest(
   const credentials = readCredentials(packet, nas.sharedSecret);
   // `DOMAIN\user` (Windows, some CPEs): the account is `user`, as in the MS-CHAPv2 hash.
   const accountName = username === undefined ? '' : userNameWithoutDomain(username);
-  if (username === undefined || accountName.length === 0) return reject('invalid_credentials', credentials);
-  if (credentials === null) return reject('unsupported_authentication', null);
+  // A request without a User-Name or credentials is a NAS misconfiguration, refused before the tenant's
+  // settings are read (and so in English): no client typed anything into it.
+  if (username === undefined || accountName.length === 0)
+    return reject('invalid_credentials', credentials, DEFAULT_LANGUAGE);
+  if (credentials === null) return reject('unsupported_authentication', null, DEFAULT_LANGUAGE);
   const nowMs = context.clock.now();
   if (isGuestPassUsername(accountName)) {
     // A subscriber may be named guest-…: without such a pass, the login goes on as any other.
     return authorizeGuestPassLogin(context, packet, nas, username, accountName, credentials, nowMs).then(
-      (result) => {
+      async (result) => {
         if (result === null)
           return handleSubjectLogin(context, packet, nas, username, accountName, credentials, nowMs);
         const outcome: AccessOutcome =
           result.kind === 'accept'
             ? { ...result, code: PacketCode.AccessAccept }
-            : reject(result.reason, credentials);
+            : reject(result.reason, credentials, await clientLanguageOf(context, nas, nowMs));
         return logDecision(context, nas, packet, outcome);
       },
     );
@@ -150,7 +155,7 @@ function decide(
   nowMs: number,
 ): AccessOutcome | Promise<AccessOutcome> {
   const { subject, settings } = facts;
-  if (!subject) return reject('invalid_credentials', credentials);
+  if (!subject) return reject('invalid_credentials', credentials, settings.clientLanguage);
   let check: CredentialCheck;
   let decision: AuthorizationDecision;
   if (subject.kind === 'voucher') {
@@ -184,8 +189,8 @@ function decide(
     };
     decision = authorizeSubscriber(subscriberFacts, check.isValid, settings, nowMs);
   }
-  if (decision.outcome === 'reject') return reject(decision.reason, credentials);
-  return admit(context, packet, nas, subject, decision, check, credentials, nowMs);
+  if (decision.outcome === 'reject') return reject(decision.reason, credentials, settings.clientLanguage);
+  return admit(context, packet, nas, subject, decision, check, credentials, nowMs, settings.clientLanguage);
 }
 
 function admit(
@@ -197,6 +202,8 @@ function admit(
   check: CredentialCheck,
   credentials: Credentials,
   nowMs: number,
+  /** The ISP's client language, for a refusal for want of a device slot. */
+  language: Language,
 ): AccessOutcome | Promise<AccessOutcome> {
   const subjectId = subject.kind === 'voucher' ? subject.voucher.id : subject.subscriber.id;
   const deviceLimit =
@@ -213,7 +220,18 @@ function admit(
   if (admission instanceof Promise) {
     return admission.then(
       (admitted) =>
-        admitAfterSlot(context, nas, subject, subjectId, decision, check, credentials, admitted, nowMs),
+        admitAfterSlot(
+          context,
+          nas,
+          subject,
+          subjectId,
+          decision,
+          check,
+          credentials,
+          admitted,
+          nowMs,
+          language,
+        ),
       (error: unknown): AccessOutcome => {
         // The table cannot answer: stay silent so that the NAS retries or fails over.
         if (isSessionStoreUnavailable(error)) return { kind: 'drop', reason: 'session_table_unavailable' };
@@ -221,7 +239,18 @@ function admit(
       },
     );
   }
-  return admitAfterSlot(context, nas, subject, subjectId, decision, check, credentials, admission, nowMs);
+  return admitAfterSlot(
+    context,
+    nas,
+    subject,
+    subjectId,
+    decision,
+    check,
+    credentials,
+    admission,
+    nowMs,
+    language,
+  );
 }
 
 function admitAfterSlot(
@@ -234,11 +263,16 @@ function admitAfterSlot(
   credentials: Credentials,
   admission: AdmitDeviceResult,
   nowMs: number,
+  language: Language,
 ): AccessOutcome | Promise<AccessOutcome> {
   if (!admission.admitted) {
     // A full table is our limit, not the client's: stay silent so the NAS fails over or retries.
     if (admission.reason === 'table_full') return { kind: 'drop', reason: 'session_table_full' };
-    return reject(subject.kind === 'voucher' ? 'device_limit_reached' : 'session_limit_reached', credentials);
+    return reject(
+      subject.kind === 'voucher' ? 'device_limit_reached' : 'session_limit_reached',
+      credentials,
+      language,
+    );
   }
   // The slot is held; a first use is stored before the Accept, which carries the stored expiry.
   if (decision.firstUse && subject.kind === 'voucher') {
@@ -295,13 +329,20 @@ function deviceMacAddressOf(packet: RadiusPacket): string | null {
     : normalizeCallingStationId(callingStationId);
 }
 
-function reject(reason: RejectReason, credentials: Credentials | null): AccessOutcome {
+/** The ISP's default client language (an Access-Request carries none), from its cached settings. */
+async function clientLanguageOf(context: IntakeContext, nas: NasEntry, nowMs: number): Promise<Language> {
+  const tenant = await context.auth.current(nas.tenantId, nowMs);
+  return (await tenant.settingsOf(context.auth.databaseOf(nas.tenantId), nowMs)).clientLanguage;
+}
+
+/** The Reject, its Reply-Message in the ISP's default language (MikroTik's login page shows it; issue 14). */
+function reject(reason: RejectReason, credentials: Credentials | null, language: Language): AccessOutcome {
   return {
     kind: 'reject',
     code: PacketCode.AccessReject,
     reason,
     attributes: [
-      stringAttribute(Attribute.ReplyMessage, messageFor(reason)),
+      stringAttribute(Attribute.ReplyMessage, errorMessage(language, reason)),
       ...rejectAttributesFor(credentials),
     ],
   };

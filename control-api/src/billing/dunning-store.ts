@@ -1,7 +1,8 @@
 // Dunning against the tenant's database: which subscribers to look at, what the pure policy says is due, and
 // carrying out an action once (its key is the primary key of dunning_actions) with its outbox row.
-import { formatKsh, KiungaError, type SqlDatabase } from '@kiunga/schemas';
+import { formatKsh, KiungaError, readTenantRadiusSettings, type SqlDatabase } from '@kiunga/schemas';
 import { recordSubscriberReactivated, recordSubscriberSuspended } from '../features/webhooks/emitters';
+import { isLanguage, type Language, t } from '../i18n';
 import { LedgerAccount } from '../ledger/accounts';
 import { formatLocalDate, localDateOf } from './core/calendar';
 import { type DunningAction, dunningActions, dunningInvoicesOf } from './core/dunning';
@@ -24,11 +25,14 @@ interface AccountRow {
   phone: string | null;
   accountNumber: string;
   suspendedByKey: string | null;
+  /** The subscriber's choice on the customer portal; null: the ISP's default. */
+  language: string | null;
 }
 
 function accountOf(database: SqlDatabase, subscriberId: string): Promise<AccountRow | undefined> {
   return database.get<AccountRow>(
-    `SELECT s.status, s.phone, s.account_number AS "accountNumber", b.suspended_by_key AS "suspendedByKey"
+    `SELECT s.status, s.phone, s.account_number AS "accountNumber", b.suspended_by_key AS "suspendedByKey",
+            s.language
        FROM subscribers s LEFT JOIN billing_subscribers b ON b.subscriber_id = s.id WHERE s.id = ?`,
     [subscriberId],
   );
@@ -141,28 +145,35 @@ async function queueNotification(
       notificationKinds[action.action],
       action.subscriberId,
       account.phone,
-      await notificationBody(database, action, account),
+      await notificationBody(database, action, account, await smsLanguageOf(database, account)),
       nowMs,
     ],
   );
 }
 
-async function notificationBody(
+/** The subscriber's own language (chosen on the customer portal), else the ISP's default (issue 14). */
+async function smsLanguageOf(database: SqlDatabase, account: AccountRow): Promise<Language> {
+  if (isLanguage(account.language)) return account.language;
+  return (await readTenantRadiusSettings(database)).clientLanguage;
+}
+
+export async function notificationBody(
   database: SqlDatabase,
   action: DunningAction,
-  account: AccountRow,
+  account: Pick<AccountRow, 'accountNumber'>,
+  language: Language,
 ): Promise<string> {
-  if (action.action === 'reactivate') return 'Payment received, thank you. Your internet service is back on.';
+  if (action.action === 'reactivate') return t(language, 'sms.reactivated');
   const invoice = await database.get<{ number: string; dueAtMs: number; totalCents: number }>(
     'SELECT number, due_at AS "dueAtMs", total_cents AS "totalCents" FROM invoices WHERE id = ?',
     [action.invoiceId],
   );
-  const reference = `Pay with M-Pesa, account number ${account.accountNumber}.`;
+  const reference = t(language, 'sms.payReference', { account: account.accountNumber });
   if (!invoice) return reference;
   const amount = formatKsh(invoice.totalCents, { fixed: true });
   const due = formatLocalDate(localDateOf(invoice.dueAtMs));
   if (action.action === 'suspend') {
-    return `Your internet service is suspended: invoice ${invoice.number} (${amount}) was due ${due}. ${reference}`;
+    return t(language, 'sms.suspended', { number: invoice.number, amount, due, reference });
   }
-  return `Reminder: invoice ${invoice.number} for ${amount} is due ${due}. ${reference}`;
+  return t(language, 'sms.reminder', { number: invoice.number, amount, due, reference });
 }

@@ -58,6 +58,19 @@ export const en = {
   'portal.voucher.title': 'Voucher',
   'portal.recover.title': 'Find my voucher',
   'portal.recover.found': 'Your voucher code is {code}.',
+  // control-api/src/features/guest-passes/portal-section.tsx and portal-routes.tsx (issue 13)
+  'portal.guestPass.tryFree': 'Try free for {minutes}',
+  'portal.guestPass.title': 'Free pass',
+  'portal.guestPass.ready': 'Your free pass is ready.',
+  'portal.guestPass.openFromLogin':
+    'Open this page from the hotspot login page, so that your device can be recognised.',
+  // control-api/src/features/referrals/portal-parts.tsx (issue 13)
+  'portal.referral.fieldLabel': "Friend's referral code (optional)",
+  'portal.referral.yourCode': 'Your referral code:',
+  'portal.referral.codeNote': 'A friend who buys with it (or with the link {link}) earns you a free voucher.',
+  // control-api/src/features/resellers/portal-views.tsx (issue 13)
+  'portal.reseller.yourAgent': 'Your agent',
+  'portal.reseller.codeLabel': 'Agent code (optional)',
   // control-api/src/portal/voucher-status.ts
   'portal.voucherStatus.invalid': 'This code is not valid here. Check it and try again.',
   'portal.voucherStatus.devicesInUse.one': '{inUse} of {count} device in use',
@@ -106,6 +119,8 @@ export const en = {
   'account.nav.statement': 'Statement',
   'account.nav.usage': 'Usage',
   'account.nav.pay': 'Pay',
+  'account.nav.plan': 'Plan',
+  'account.nav.password': 'Password',
   'account.signOut': 'Sign out',
   'account.login.title': 'Sign in',
   'account.login.heading': 'My account',
@@ -173,6 +188,26 @@ export const en = {
   'account.payment.paid': 'Paid {amount}. M-Pesa receipt {receipt}. Thank you.',
   'account.payment.myAccount': 'My account',
   'account.payment.tryAgain': 'Try again',
+  // control-api/src/self-service/account-changes.tsx (plan and password pages)
+  'account.plan.title': 'Change plan',
+  'account.plan.current':
+    'You are on {plan} ({price} a cycle). A change takes effect now: your next invoice credits the days left of this plan and charges the new one for them, and your connection gets the new speed without reconnecting.',
+  'account.plan.none': 'Your provider offers no other plan for your connection type.',
+  'account.plan.choose': 'Choose one of these plans.',
+  'account.password.title': 'Change password',
+  'account.password.done':
+    'Password changed. Your router was disconnected: enter the new password in it (PPPoE settings) if it does not reconnect by itself.',
+  'account.password.note':
+    'This is also your connection (PPPoE) password: after the change, your router must use the new one.',
+  'account.password.currentLabel': 'Current password',
+  'account.password.newLabel': 'New password ({min} to {max} characters)',
+  'account.password.againLabel': 'New password again',
+  'account.password.tooShort': 'The new password needs at least {min} characters.',
+  'account.password.tooLong': 'The new password may have at most {max} characters.',
+  'account.password.differ': 'The two new passwords differ.',
+  'account.password.checkForm': 'Check the form.',
+  'account.password.tooMany': 'Too many wrong passwords. Wait a few minutes and try again.',
+  'account.password.wrongCurrent': 'The current password is not right.',
   // control-api/src/self-service/service.ts and console.tsx
   'account.login.wrong': 'Wrong username, account number or password.',
   'account.signInAgain': 'Sign in again.',

@@ -1,7 +1,9 @@
 // How often a captive portal may ring phones with M-Pesa PIN prompts: per phone number (normalised, so
 // 0712…, +254712… and 254712… are one number) and per client address, each counted per ISP, so one
 // ISP's portal can never block a number from buying on another's.
+
 import { KiungaError } from '@kiunga/schemas';
+import { DEFAULT_LANGUAGE, type Language, t, tCount } from '../i18n';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { rateLimitsOf } from '../kernel/rate-limits';
 
@@ -53,9 +55,8 @@ const limitersOf = perApp((dependencies) => ({
 }));
 
 /** "1 minute", "7 minutes": a wait rounded up, so the buyer never retries too early. */
-export function minutesText(durationMs: number): string {
-  const minutes = Math.max(1, Math.ceil(durationMs / 60_000));
-  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+export function minutesText(durationMs: number, language: Language = DEFAULT_LANGUAGE): string {
+  return tCount(language, 'minutes', Math.max(1, Math.ceil(durationMs / 60_000)));
 }
 
 /**
@@ -65,6 +66,7 @@ export function minutesText(durationMs: number): string {
 export async function limitStkPush(
   dependencies: ApiDependencies,
   push: { readonly tenantId: string; readonly phone: string; readonly address: string },
+  language: Language = DEFAULT_LANGUAGE,
 ): Promise<void> {
   const { byPhone, byAddress } = limitersOf(dependencies);
   const nowMs = dependencies.clock.now();
@@ -74,14 +76,18 @@ export async function limitStkPush(
   if (phoneVerdict.isLimited) {
     throw new KiungaError(
       'rate_limited',
-      `Too many M-Pesa requests to this number. Try again in ${minutesText(phoneVerdict.retryAfterMs)}.`,
+      t(language, 'portal.limits.tooManyToNumber', {
+        minutes: minutesText(phoneVerdict.retryAfterMs, language),
+      }),
     );
   }
   const addressVerdict = await byAddress.check(addressKey, nowMs);
   if (addressVerdict.isLimited) {
     throw new KiungaError(
       'rate_limited',
-      `Too many M-Pesa requests from this network. Try again in ${minutesText(addressVerdict.retryAfterMs)}.`,
+      t(language, 'portal.limits.tooManyFromNetwork', {
+        minutes: minutesText(addressVerdict.retryAfterMs, language),
+      }),
     );
   }
   await byPhone.record(phoneKey, nowMs);

@@ -1,8 +1,10 @@
 // The captive portal's purchase flow: STK push out, callback in, one voucher per paid purchase.
+
 import { cents, KiungaError, normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
 import { findPlan } from '../features/plans/service';
 import { rememberPurchaseReferral } from '../features/referrals/service';
 import { portalResellerOf } from '../features/resellers/sales';
+import { DEFAULT_LANGUAGE, type Language, t } from '../i18n';
 import {
   readStkCallback,
   type StkOutcome,
@@ -49,7 +51,24 @@ export interface PurchaseView {
   error?: { code: string; message: string };
 }
 
-export async function purchaseView(database: SqlDatabase, purchase: PurchaseRow): Promise<PurchaseView> {
+type PaymentFailureReason = keyof typeof paymentFailureMessages;
+
+/**
+ * A stored failure (kept in English, as the catalogue's text) in the buyer's language; a text that is not
+ * one of paymentFailureMessages stays as it is.
+ */
+function failureMessageIn(language: Language, stored: string): string {
+  const reason = (Object.keys(paymentFailureMessages) as PaymentFailureReason[]).find(
+    (candidate) => paymentFailureMessages[candidate] === stored,
+  );
+  return reason === undefined ? stored : t(language, `portal.payment.${reason}`);
+}
+
+export async function purchaseView(
+  database: SqlDatabase,
+  purchase: PurchaseRow,
+  language: Language = DEFAULT_LANGUAGE,
+): Promise<PurchaseView> {
   if (purchase.status === 'paid' && purchase.voucherId) {
     return {
       id: purchase.id,
@@ -63,7 +82,7 @@ export async function purchaseView(database: SqlDatabase, purchase: PurchaseRow)
       status: 'failed',
       error: {
         code: purchase.failureCode ?? 'payment_failed',
-        message: purchase.failureMessage ?? paymentFailureMessages.failed,
+        message: failureMessageIn(language, purchase.failureMessage ?? paymentFailureMessages.failed),
       },
     };
   }
@@ -83,24 +102,24 @@ export async function startPurchase(
   },
   /** The buyer's address, for the per-address push limit. */
   clientAddress: string,
+  /** The portal page's language: refusals and the view are said in it. */
+  language: Language = DEFAULT_LANGUAGE,
 ): Promise<PurchaseView> {
   // First: without M-Pesa nothing else about the request matters to the buyer.
   const settings = await requireMpesaReady(dependencies, database, tenant.id);
   const phone = normaliseKenyanPhone(input.phone);
   if (!phone) {
-    throw new KiungaError('validation_failed', 'Enter a Safaricom number like 0712 345 678.');
+    throw new KiungaError('validation_failed', t(language, 'phone.invalid'));
   }
   const plan = await findPlan(database, input.planId);
-  if (plan?.kind !== 'hotspot' || !plan.isActive) throw new KiungaError('not_found', 'No such package.');
+  if (plan?.kind !== 'hotspot' || !plan.isActive)
+    throw new KiungaError('not_found', t(language, 'portal.purchase.noSuchPackage'));
   const shillings = wholeShillings(cents(plan.priceCents));
   if (shillings === null || shillings < 1) {
-    throw new KiungaError(
-      'conflict',
-      'This package cannot be paid with M-Pesa (its price is not whole shillings).',
-    );
+    throw new KiungaError('conflict', t(language, 'portal.purchase.notWholeShillings'));
   }
   const reseller = await portalResellerOf(database, input.reseller);
-  await limitStkPush(dependencies, { tenantId: tenant.id, phone, address: clientAddress });
+  await limitStkPush(dependencies, { tenantId: tenant.id, phone, address: clientAddress }, language);
   const nowMs = dependencies.clock.now();
   const purchase = await createPendingPurchase(
     database,
@@ -125,7 +144,7 @@ export async function startPurchase(
     description: 'Wi-Fi',
     failureLog: { message: 'STK push failed', fields: { tenantId: tenant.id, purchaseId: purchase.id } },
   });
-  return purchaseView(database, await getPurchase(database, purchase.id));
+  return purchaseView(database, await getPurchase(database, purchase.id), language);
 }
 
 /** What became of a callback, kept on its raw row (provider_callbacks.outcome). */

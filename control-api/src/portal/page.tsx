@@ -8,6 +8,8 @@ import { type GuestPassOffer, GuestPassSection } from '../features/guest-passes/
 import { type PortalReferral, ReferralField } from '../features/referrals/portal-parts';
 import { ResellerBanner, ResellerCodeField } from '../features/resellers/portal-views';
 import type { PortalReseller } from '../features/resellers/sales';
+import { type Language, t } from '../i18n';
+import type { PageLanguage } from '../i18n/request-language';
 import type { PortalPayments } from '../mpesa/availability';
 import { BuySection, PaymentsUnavailable, RecoverForm } from './payment-sections';
 import type { PortalPlan } from './portal-plan';
@@ -36,6 +38,7 @@ button{width:100%;margin-top:10px;padding:12px;font-size:1rem;border:0;border-ra
 
 export function Layout(props: {
   branding: PortalBranding;
+  page: PageLanguage;
   title: string;
   children: Child;
   refreshSeconds?: number;
@@ -43,6 +46,7 @@ export function Layout(props: {
   return (
     <BrandedPage
       branding={props.branding}
+      language={props.page}
       title={props.title}
       styles={styles}
       refreshSeconds={props.refreshSeconds}
@@ -71,11 +75,10 @@ function RouterFields(props: { router: RouterContext }) {
 }
 
 /** Said instead of logging in when the link that opened the portal named a login address not the router's. */
-function RefusedLoginNote() {
+function RefusedLoginNote(props: { language: Language }) {
   return (
     <p class="note" data-login-refused>
-      The link that opened this page does not lead to your hotspot's login, so your code is not sent anywhere.
-      Open any website and enter the code on the hotspot's login page.
+      {t(props.language, 'portal.refusedLogin')}
     </p>
   );
 }
@@ -83,6 +86,7 @@ function RefusedLoginNote() {
 export function PortalHome(props: {
   slug: string;
   branding: PortalBranding;
+  page: PageLanguage;
   plans: PortalPlan[];
   router: RouterContext;
   payments: PortalPayments;
@@ -95,62 +99,79 @@ export function PortalHome(props: {
   referral?: PortalReferral | null;
 }) {
   const base = `/portal/${props.slug}`;
+  const { language } = props.page;
   return (
-    <Layout branding={props.branding} title="Get online">
-      {props.reseller ? <ResellerBanner reseller={props.reseller} /> : null}
+    <Layout branding={props.branding} page={props.page} title={t(language, 'portal.home.title')}>
+      {props.reseller ? <ResellerBanner reseller={props.reseller} language={language} /> : null}
       {props.error ? <p class="error">{props.error}</p> : null}
-      {props.router.isLoginUrlRefused ? <RefusedLoginNote /> : null}
+      {props.router.isLoginUrlRefused ? <RefusedLoginNote language={language} /> : null}
       {props.payments === 'ready' ? (
         <BuySection
+          language={language}
           base={base}
           plans={props.plans}
           routerFields={
             <>
-              <ReferralField referral={props.referral ?? null} />
-              <ResellerCodeField reseller={props.reseller ?? null} />
+              <ReferralField referral={props.referral ?? null} language={language} />
+              <ResellerCodeField reseller={props.reseller ?? null} language={language} />
               <RouterFields router={props.router} />
             </>
           }
           formAttributes={chapFormAttributes(props.router)}
         />
       ) : (
-        <PaymentsUnavailable payments={props.payments} />
+        <PaymentsUnavailable language={language} payments={props.payments} />
       )}
       {props.guestPass ? (
         <GuestPassSection
+          language={language}
           action={`${base}/guest-pass`}
           offer={props.guestPass}
           routerFields={<RouterFields router={props.router} />}
         />
       ) : null}
       <section>
-        <h2>I have a voucher</h2>
+        <h2>{t(language, 'portal.voucher.heading')}</h2>
         <form method="post" action={`${base}/voucher`}>
-          <input type="text" name="code" placeholder="Voucher code" required autocapitalize="characters" />
+          <input
+            type="text"
+            name="code"
+            placeholder={t(language, 'portal.voucher.placeholder')}
+            required
+            autocapitalize="characters"
+          />
           <RouterFields router={props.router} />
-          <button type="submit">Connect</button>
+          <button type="submit">{t(language, 'portal.voucher.connect')}</button>
         </form>
       </section>
       {props.payments !== 'not_configured' ? (
-        <RecoverForm action={`${base}/recover`} routerFields={<RouterFields router={props.router} />} />
+        <RecoverForm
+          language={language}
+          action={`${base}/recover`}
+          routerFields={<RouterFields router={props.router} />}
+        />
       ) : null}
-      <InlineScript source={`${INLINE_ROUTER_PASSWORD_SCRIPT}\n${purchaseScript(base)}`} />
+      <InlineScript source={`${INLINE_ROUTER_PASSWORD_SCRIPT}\n${purchaseScript(base, language)}`} />
     </Layout>
   );
 }
 
 /** Follows the purchase without reloading; on payment, logs the device in through the router. */
-function purchaseScript(base: string): string {
+function purchaseScript(base: string, language: Language): string {
+  // The status lines go into the script as JSON string literals (escaped; set with textContent).
+  const line = (
+    key: `portal.script.${'sending' | 'enterPin' | 'paidVoucher' | 'stillWaiting' | 'noConnection'}`,
+  ) => JSON.stringify(t(language, key));
   return `(function(){var f=document.getElementById('buy');if(!f||!window.fetch)return;var s=document.getElementById('status');
 f.addEventListener('submit',function(e){e.preventDefault();var d=new FormData(f);var b=f.querySelector('button');b.disabled=true;
-s.textContent='Sending the M-Pesa request...';fetch('${base}/api/purchases',{method:'POST',headers:{'content-type':'application/json'},
+s.textContent=${line('portal.script.sending')};fetch('${base}/api/purchases',{method:'POST',headers:{'content-type':'application/json'},
 body:JSON.stringify({planId:d.get('planId'),phone:d.get('phone'),mac:d.get('mac')||undefined,referral:d.get('referral')||undefined,reseller:d.get('reseller')||undefined})}).then(function(r){return r.json()}).then(function(p){
-if(p.error){s.textContent=p.error.message;b.disabled=false;return}s.textContent='Check your phone and enter your M-Pesa PIN.';var n=0;
+if(p.error){s.textContent=p.error.message;b.disabled=false;return}s.textContent=${line('portal.script.enterPin')};var n=0;
 (function poll(){fetch('${base}/api/purchases/'+p.id).then(function(r){return r.json()}).then(function(q){
-if(q.status==='paid'){s.innerHTML='Paid. Your voucher: <b class=code>'+q.voucherCode+'</b>';login(q.voucherCode)}
+if(q.status==='paid'){s.textContent=${line('portal.script.paidVoucher')}+' ';var c=document.createElement('b');c.className='code';c.textContent=q.voucherCode;s.appendChild(c);login(q.voucherCode)}
 else if(q.status==='failed'){s.textContent=q.error.message;b.disabled=false}
-else if(++n<90){setTimeout(poll,2000)}else{s.textContent='Still waiting for M-Pesa. If you paid, use "Paid but lost your code?" below.';b.disabled=false}})})()
-}).catch(function(){s.textContent='No connection to the server. Try again.';b.disabled=false})});
+else if(++n<90){setTimeout(poll,2000)}else{s.textContent=${line('portal.script.stillWaiting')};b.disabled=false}})})()
+}).catch(function(){s.textContent=${line('portal.script.noConnection')};b.disabled=false})});
 function login(code){var u=f.querySelector('[name=link-login-only]');if(!u)return;var o=f.querySelector('[name=link-orig]');
 var l=document.createElement('form');l.method='post';l.action=u.value;[['username',code],['password',kiungaRouterPassword(f,code)],['dst',o?o.value:'']].forEach(function(x){
 var i=document.createElement('input');i.type='hidden';i.name=x[0];i.value=x[1];l.appendChild(i)});document.body.appendChild(l);l.submit()}})();`;
@@ -164,12 +185,13 @@ var i=document.createElement('input');i.type='hidden';i.name=x[0];i.value=x[1];l
 export function RouterLogin(props: {
   router: RouterContext;
   code: string;
+  language: Language;
   /** A guest pass's own password (its username is `code`); a voucher's password is its code. */
   password?: string;
 }) {
   if (!props.router.loginUrl) {
-    if (props.router.isLoginUrlRefused) return <RefusedLoginNote />;
-    return <p class="note">Open any website and enter this code on the login page to connect.</p>;
+    if (props.router.isLoginUrlRefused) return <RefusedLoginNote language={props.language} />;
+    return <p class="note">{t(props.language, 'portal.routerLogin.openAnySite')}</p>;
   }
   return (
     <form method="post" action={props.router.loginUrl}>
@@ -180,13 +202,14 @@ export function RouterLogin(props: {
         value={routerPasswordOf(props.router, props.password ?? props.code)}
       />
       {props.router.originalUrl ? <input type="hidden" name="dst" value={props.router.originalUrl} /> : null}
-      <button type="submit">Connect now</button>
+      <button type="submit">{t(props.language, 'portal.routerLogin.connectNow')}</button>
     </form>
   );
 }
 
 export function MessagePage(props: {
   branding: PortalBranding;
+  page: PageLanguage;
   slug: string;
   title: string;
   kind: 'ok' | 'error' | 'note';
@@ -195,13 +218,18 @@ export function MessagePage(props: {
   refreshSeconds?: number;
 }) {
   return (
-    <Layout branding={props.branding} title={props.title} refreshSeconds={props.refreshSeconds}>
+    <Layout
+      branding={props.branding}
+      page={props.page}
+      title={props.title}
+      refreshSeconds={props.refreshSeconds}
+    >
       <section>
         <h2>{props.title}</h2>
         <p class={props.kind}>{props.message}</p>
         {props.children}
         <p>
-          <a href={`/portal/${props.slug}`}>Back</a>
+          <a href={`/portal/${props.slug}`}>{t(props.page.language, 'portal.back')}</a>
         </p>
       </section>
     </Layout>

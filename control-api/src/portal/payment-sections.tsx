@@ -2,28 +2,30 @@
 // script follows the payment live; without JavaScript the form posts), the line shown instead when it
 // cannot, and the voucher recovery form (receipt proof; works without JavaScript).
 import type { Child } from 'hono/jsx';
+import { type Language, t, tCount } from '../i18n';
 import type { PortalPayments } from '../mpesa/availability';
 import type { PortalPlan } from './portal-plan';
 
-const unavailableLines: Record<Exclude<PortalPayments, 'ready'>, string> = {
-  not_configured:
-    'Payments are not set up on this network yet, so packages cannot be bought here. Connect with a voucher from your provider.',
-  unavailable: 'M-Pesa payments are not available right now. Connect with a voucher, or try again later.',
-};
+const unavailableLines = {
+  not_configured: 'portal.payments.notConfigured',
+  unavailable: 'portal.payments.unavailable',
+} as const satisfies Record<Exclude<PortalPayments, 'ready'>, string>;
 
 /** Packages with their price, the M-Pesa number, and "Buy"; `id="buy"` is what the page script takes over. */
 export function BuySection(props: {
+  language: Language;
   base: string;
   plans: PortalPlan[];
   routerFields: Child;
   /** The router's CHAP id and challenge for the page script (router-login.ts), when it offered CHAP. */
   formAttributes?: Record<string, string>;
 }) {
+  const { language } = props;
   return (
     <section>
-      <h2>Buy a package with M-Pesa</h2>
+      <h2>{t(language, 'portal.buy.heading')}</h2>
       {props.plans.length === 0 ? (
-        <p class="note">No packages are on sale right now. Ask your provider.</p>
+        <p class="note">{t(language, 'portal.buy.noPackages')}</p>
       ) : (
         <form id="buy" method="post" action={`${props.base}/buy`} {...(props.formAttributes ?? {})}>
           {props.plans.map((plan, index) => (
@@ -32,18 +34,18 @@ export function BuySection(props: {
                 <input type="radio" name="planId" value={plan.id} checked={index === 0} /> {plan.name}
                 <br />
                 <span class="note">
-                  {plan.validityText} · {plan.deviceLimit === 1 ? '1 device' : `${plan.deviceLimit} devices`}
+                  {plan.validityText} · {tCount(language, 'portal.buy.devices', plan.deviceLimit)}
                 </span>
               </span>
-              <b>Ksh {plan.priceShillings}</b>
+              <b>{t(language, 'portal.buy.price', { amount: plan.priceShillings })}</b>
             </label>
           ))}
           <label>
-            M-Pesa number
+            {t(language, 'portal.buy.phoneLabel')}
             <input type="tel" name="phone" placeholder="0712 345 678" required autocomplete="tel" />
           </label>
           {props.routerFields}
-          <button type="submit">Buy</button>
+          <button type="submit">{t(language, 'portal.buy.button')}</button>
           <p class="note" id="status" aria-live="polite"></p>
         </form>
       )}
@@ -51,29 +53,33 @@ export function BuySection(props: {
   );
 }
 
-export function PaymentsUnavailable(props: { payments: Exclude<PortalPayments, 'ready'> }) {
+export function PaymentsUnavailable(props: {
+  language: Language;
+  payments: Exclude<PortalPayments, 'ready'>;
+}) {
   return (
     <section>
-      <h2>Buy a package</h2>
+      <h2>{t(props.language, 'portal.buy.unavailableHeading')}</h2>
       <p class="note" id="payments-unavailable">
-        {unavailableLines[props.payments]}
+        {t(props.language, unavailableLines[props.payments])}
       </p>
     </section>
   );
 }
 
 /** Phone and M-Pesa receipt: the receipt from the payer's SMS is the proof (recovery.ts). */
-export function RecoverForm(props: { action: string; routerFields: Child }) {
+export function RecoverForm(props: { language: Language; action: string; routerFields: Child }) {
+  const { language } = props;
   return (
     <section>
-      <h2>Paid but lost your code?</h2>
+      <h2>{t(language, 'portal.recover.heading')}</h2>
       <form method="post" action={props.action} id="recover">
         <label>
-          The number you paid with
+          {t(language, 'portal.recover.phoneLabel')}
           <input type="tel" name="phone" placeholder="0712 345 678" required autocomplete="tel" />
         </label>
         <label>
-          M-Pesa code from your confirmation message
+          {t(language, 'portal.recover.receiptLabel')}
           <input
             type="text"
             name="receipt"
@@ -85,7 +91,7 @@ export function RecoverForm(props: { action: string; routerFields: Child }) {
           />
         </label>
         {props.routerFields}
-        <button type="submit">Find my voucher</button>
+        <button type="submit">{t(language, 'portal.recover.button')}</button>
       </form>
     </section>
   );

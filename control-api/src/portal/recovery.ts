@@ -3,6 +3,7 @@
 // number from the confirmation SMS M-Pesa sends the payer, and answers only the voucher of the purchase
 // that receipt paid, from that number. Limited per address and per number, each per ISP.
 import { normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
+import { type Language, t } from '../i18n';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { rateLimitsOf } from '../kernel/rate-limits';
 import { minutesText, perApp } from '../mpesa/purchase-limits';
@@ -49,14 +50,12 @@ export function normaliseReceipt(input: string): string | null {
   return RECEIPT.test(firstWord) ? firstWord : null;
 }
 
-const NO_MATCH_MESSAGE =
-  'No paid voucher matches this number and M-Pesa code in the last 7 days. Check the code at the start of your M-Pesa message (like NLJ7RT61SV) and the number you paid with.';
-
 export async function recoverVoucher(
   dependencies: ApiDependencies,
   tenantId: string,
   database: SqlDatabase,
   request: { readonly phone: string; readonly receipt: string; readonly address: string },
+  language: Language,
 ): Promise<RecoveryResult> {
   const { byAddress, failuresByPhone } = limitersOf(dependencies);
   const nowMs = dependencies.clock.now();
@@ -65,7 +64,9 @@ export async function recoverVoucher(
   if (addressVerdict.isLimited) {
     return {
       kind: 'limited',
-      message: `Too many tries. Try again in ${minutesText(addressVerdict.retryAfterMs)}.`,
+      message: t(language, 'portal.recover.tooManyTries', {
+        minutes: minutesText(addressVerdict.retryAfterMs, language),
+      }),
     };
   }
   await byAddress.record(addressKey, nowMs);
@@ -74,8 +75,7 @@ export async function recoverVoucher(
   if (!phone || !receipt) {
     return {
       kind: 'refused',
-      message:
-        'Enter the number you paid with (like 0712 345 678) and the M-Pesa code from your confirmation message (like NLJ7RT61SV).',
+      message: t(language, 'portal.recover.badInput'),
     };
   }
   const phoneKey = `${tenantId}|${phone}`;
@@ -83,13 +83,15 @@ export async function recoverVoucher(
   if (phoneVerdict.isLimited) {
     return {
       kind: 'limited',
-      message: `Too many tries for this number. Try again in ${minutesText(phoneVerdict.retryAfterMs)}.`,
+      message: t(language, 'portal.recover.tooManyTriesForNumber', {
+        minutes: minutesText(phoneVerdict.retryAfterMs, language),
+      }),
     };
   }
   const code = await voucherCodeOfPaidPurchase(database, { phone, receipt }, nowMs - RECOVERY_WINDOW_MS);
   if (code === null) {
     await failuresByPhone.record(phoneKey, nowMs);
-    return { kind: 'refused', message: NO_MATCH_MESSAGE };
+    return { kind: 'refused', message: t(language, 'portal.recover.noMatch') };
   }
   return { kind: 'found', code };
 }

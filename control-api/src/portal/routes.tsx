@@ -1,6 +1,6 @@
 // /portal/<slug>: the captive portal (pages and the purchase API its page script uses). Public routes:
 // the tenant comes from the slug. Daraja's callbacks are in callback-routes.ts.
-import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
+import { errorCatalogue, KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
@@ -11,6 +11,8 @@ import { readGuestPassSettings } from '../features/guest-passes/store';
 import { hotspotDnsNamesOf } from '../features/nas/service';
 import { buyerReferralCode, portalReferralOf, ReferralCodeNote } from '../features/referrals/portal-parts';
 import { linkedReseller, RESELLER_TYPED_CODE_MAX } from '../features/resellers/sales';
+import { errorMessage, type Language, t, tCount } from '../i18n';
+import { requestLanguage } from '../i18n/request-language';
 import { sourceAddressOf } from '../kernel/audit';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { publicTenantBySlug } from '../kernel/tenant-access';
@@ -23,13 +25,13 @@ import { recoverVoucher } from './recovery';
 import { readRouterContext } from './router-login';
 import { describeVoucher } from './voucher-status';
 
-function validityText(seconds: number): string {
-  if (seconds % 86_400 === 0) return seconds === 86_400 ? '24 hours' : `${seconds / 86_400} days`;
-  if (seconds % 3_600 === 0) return seconds === 3_600 ? '1 hour' : `${seconds / 3_600} hours`;
-  return `${Math.round(seconds / 60)} minutes`;
+function validityText(language: Language, seconds: number): string {
+  if (seconds % 86_400 === 0) return tCount(language, 'portal.validity.days', seconds / 86_400);
+  if (seconds % 3_600 === 0) return tCount(language, 'portal.validity.hours', seconds / 3_600);
+  return tCount(language, 'portal.validity.minutes', Math.round(seconds / 60));
 }
 
-async function hotspotPlans(database: SqlDatabase): Promise<PortalPlan[]> {
+async function hotspotPlans(database: SqlDatabase, language: Language): Promise<PortalPlan[]> {
   const rows = await database.all<{
     id: string;
     name: string;
@@ -48,9 +50,19 @@ async function hotspotPlans(database: SqlDatabase): Promise<PortalPlan[]> {
       id: row.id,
       name: row.name,
       priceShillings: row.priceCents / 100,
-      validityText: validityText(row.validitySeconds),
+      validityText: validityText(language, row.validitySeconds),
       deviceLimit: row.deviceLimit,
     }));
+}
+
+/**
+ * A refusal in the page's language: a catalogue error that kept its catalogue text is said from the
+ * language catalogue; a message written for the case (already in the page's language) stays.
+ */
+function clientMessageOf(error: KiungaError, language: Language): string {
+  return error.message === errorCatalogue[error.code].message
+    ? errorMessage(language, error.code)
+    : error.message;
 }
 
 const purchaseSchema = z.object({
@@ -77,11 +89,13 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
 
   routes.get('/:slug', async (context) => {
     const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));
+    const page = await requestLanguage(context, database);
     return context.html(
       <PortalHome
         slug={tenant.slug}
         branding={await ispBranding(database, tenant.name)}
-        plans={await hotspotPlans(database)}
+        page={page}
+        plans={await hotspotPlans(database, page.language)}
         router={await routerContext(tenant.id, context.req.query())}
         payments={await portalPayments(dependencies, database, tenant.id)}
         guestPass={guestPassOfferOf(await readGuestPassSettings(database))}
@@ -96,15 +110,18 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
   routes.post('/:slug/api/purchases', async (context) => {
     const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));
     const input = await parseJsonBody(context, purchaseSchema);
+    const { language } = await requestLanguage(context, database);
     return context.json(
-      await startPurchase(dependencies, tenant, database, input, clientAddress(context)),
+      await startPurchase(dependencies, tenant, database, input, clientAddress(context), language),
       202,
     );
   });
 
   routes.get('/:slug/api/purchases/:id', async (context) => {
     const { database } = await tenantAndDatabase(context.req.param('slug'));
-    return context.json(await purchaseView(database, await getPurchase(database, context.req.param('id'))));
+    const { language } = await requestLanguage(context, database);
+    const purchase = await getPurchase(database, context.req.param('id'));
+    return context.json(await purchaseView(database, purchase, language));
   });
 
   // The same purchase without JavaScript: a form post, then a page that refreshes itself.
@@ -113,6 +130,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
     const form = await context.req.parseBody();
     const router = await routerContext(tenant.id, form);
     const branding = await ispBranding(database, tenant.name);
+    const page = await requestLanguage(context, database);
     try {
       const input = parseWith(purchaseSchema, {
         planId: form['planId'],
@@ -123,7 +141,14 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
         reseller:
           typeof form['reseller'] === 'string' && form['reseller'] !== '' ? form['reseller'] : undefined,
       });
-      const view = await startPurchase(dependencies, tenant, database, input, clientAddress(context));
+      const view = await startPurchase(
+        dependencies,
+        tenant,
+        database,
+        input,
+        clientAddress(context),
+        page.language,
+      );
       const query = new URLSearchParams(
         Object.entries(form).filter(([, v]) => typeof v === 'string') as [string, string][],
       );
@@ -134,11 +159,12 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
         <PortalHome
           slug={tenant.slug}
           branding={branding}
-          plans={await hotspotPlans(database)}
+          page={page}
+          plans={await hotspotPlans(database, page.language)}
           router={router}
           payments={await portalPayments(dependencies, database, tenant.id)}
           reseller={await linkedReseller(database, String(form['reseller'] ?? ''))}
-          error={error.message}
+          error={clientMessageOf(error, page.language)}
         />,
         error.httpStatus as 400,
       );
@@ -148,18 +174,21 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
   routes.get('/:slug/purchases/:id', async (context) => {
     const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));
     const purchase = await getPurchase(database, context.req.param('id'));
-    const view = await purchaseView(database, purchase);
+    const page = await requestLanguage(context, database);
+    const { language } = page;
+    const view = await purchaseView(database, purchase, language);
     const router = await routerContext(tenant.id, context.req.query());
     const branding = await ispBranding(database, tenant.name);
     if (view.status === 'pending') {
       return context.html(
         <MessagePage
           branding={branding}
+          page={page}
           slug={tenant.slug}
-          title="Waiting for M-Pesa"
+          title={t(language, 'portal.purchase.waitingTitle')}
           kind="note"
           refreshSeconds={3}
-          message="Check your phone and enter your M-Pesa PIN. This page updates by itself."
+          message={t(language, 'portal.purchase.waitingMessage')}
         />,
       );
     }
@@ -167,8 +196,9 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
       return context.html(
         <MessagePage
           branding={branding}
+          page={page}
           slug={tenant.slug}
-          title="Payment not completed"
+          title={t(language, 'portal.purchase.failedTitle')}
           kind="error"
           message={view.error?.message ?? ''}
         />,
@@ -177,15 +207,17 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
     return context.html(
       <MessagePage
         branding={branding}
+        page={page}
         slug={tenant.slug}
-        title="Paid"
+        title={t(language, 'portal.purchase.paidTitle')}
         kind="ok"
-        message={`Your voucher code is ${view.voucherCode}. Keep it: you can log in again with it until it expires.`}
+        message={t(language, 'portal.purchase.paidMessage', { code: view.voucherCode ?? '' })}
       >
-        <RouterLogin router={router} code={view.voucherCode ?? ''} />
+        <RouterLogin router={router} code={view.voucherCode ?? ''} language={language} />
         <ReferralCodeNote
           code={await buyerReferralCode(database, purchase.phone)}
           portalUrl={`${dependencies.publicUrl}/portal/${tenant.slug}`}
+          language={language}
         />
       </MessagePage>,
     );
@@ -200,13 +232,17 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
       .toUpperCase()
       .slice(0, 40);
     const branding = await ispBranding(database, tenant.name);
-    const status = await describeVoucher(dependencies, tenant.id, database, code);
+    const page = await requestLanguage(context, database);
+    const { language } = page;
+    const status = await describeVoucher(dependencies, tenant.id, database, code, language);
+    const title = t(language, 'portal.voucher.title');
     if (!status.canConnect) {
       return context.html(
         <MessagePage
           branding={branding}
+          page={page}
           slug={tenant.slug}
-          title="Voucher"
+          title={title}
           kind="error"
           message={status.message}
         />,
@@ -214,8 +250,15 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
       );
     }
     return context.html(
-      <MessagePage branding={branding} slug={tenant.slug} title="Voucher" kind="ok" message={status.message}>
-        <RouterLogin router={router} code={code} />
+      <MessagePage
+        branding={branding}
+        page={page}
+        slug={tenant.slug}
+        title={title}
+        kind="ok"
+        message={status.message}
+      >
+        <RouterLogin router={router} code={code} language={language} />
       </MessagePage>,
     );
   });
@@ -224,17 +267,25 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
   routes.post('/:slug/recover', async (context) => {
     const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));
     const form = await context.req.parseBody();
-    const result = await recoverVoucher(dependencies, tenant.id, database, {
-      phone: String(form['phone'] ?? ''),
-      receipt: String(form['receipt'] ?? ''),
-      address: clientAddress(context),
-    });
+    const language = await requestLanguage(context, database);
+    const result = await recoverVoucher(
+      dependencies,
+      tenant.id,
+      database,
+      {
+        phone: String(form['phone'] ?? ''),
+        receipt: String(form['receipt'] ?? ''),
+        address: clientAddress(context),
+      },
+      language.language,
+    );
     const branding = await ispBranding(database, tenant.name);
     const page = (kind: 'ok' | 'error', message: string, children?: Child) => (
       <MessagePage
         branding={branding}
+        page={language}
         slug={tenant.slug}
-        title="Find my voucher"
+        title={t(language.language, 'portal.recover.title')}
         kind={kind}
         message={message}
       >
@@ -246,8 +297,12 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
     return context.html(
       page(
         'ok',
-        `Your voucher code is ${result.code}.`,
-        <RouterLogin router={await routerContext(tenant.id, form)} code={result.code} />,
+        t(language.language, 'portal.recover.found', { code: result.code }),
+        <RouterLogin
+          router={await routerContext(tenant.id, form)}
+          code={result.code}
+          language={language.language}
+        />,
       ),
     );
   });

@@ -3,6 +3,7 @@
 // live sessions get the new rate by CoA at once) and change the password (which is also the PPPoE
 // password: live sessions are ended so the router asks again with the new one, and every other
 // signed-in browser of this account is signed out).
+
 import { formatKsh, KiungaError } from '@kiunga/schemas';
 import type { Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -10,6 +11,8 @@ import { z } from 'zod';
 import { listPlans } from '../features/plans/service';
 import { disconnectSubjectSessions } from '../features/sessions/service';
 import { moveSubscriberToPlan, updateSubscriber } from '../features/subscribers/service';
+import { t } from '../i18n';
+import type { PageLanguage } from '../i18n/request-language';
 import { recordAuditAs, sourceAddressOf } from '../kernel/audit';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { customerSignInThrottle } from './login-limits';
@@ -27,6 +30,7 @@ const PASSWORD_LENGTH_MAX = 64;
 export interface SignedSubscriber extends SelfServiceIsp {
   profile: SubscriberProfile;
   csrfToken: string;
+  page: PageLanguage;
 }
 
 interface PlanChoice {
@@ -40,18 +44,20 @@ function PlanPage(
   props: PageFrame & { profile: SubscriberProfile; plans: PlanChoice[]; error?: string | null },
 ) {
   const base = `/account/${props.slug}`;
+  const { language } = props.page;
   return (
-    <CustomerLayout {...props} title="Change plan">
+    <CustomerLayout {...props} title={t(language, 'account.plan.title')}>
       <section>
-        <h2>Change plan</h2>
+        <h2>{t(language, 'account.plan.title')}</h2>
         <p>
-          You are on <strong>{props.profile.planName}</strong> ({formatKsh(props.profile.planPriceCents)} a
-          cycle). A change takes effect now: your next invoice credits the days left of this plan and charges
-          the new one for them, and your connection gets the new speed without reconnecting.
+          {t(language, 'account.plan.current', {
+            plan: props.profile.planName,
+            price: formatKsh(props.profile.planPriceCents),
+          })}
         </p>
         {props.error ? <p class="error">{props.error}</p> : null}
         {props.plans.length === 0 ? (
-          <p class="note">Your provider offers no other plan for your connection type.</p>
+          <p class="note">{t(language, 'account.plan.none')}</p>
         ) : (
           <form method="post" action={`${base}/plan`}>
             <input type="hidden" name="_csrf" value={props.session?.csrfToken ?? ''} />
@@ -61,7 +67,7 @@ function PlanPage(
                 {formatKsh(plan.priceCents)}, {plan.rateLimit}
               </label>
             ))}
-            <button type="submit">Change plan</button>
+            <button type="submit">{t(language, 'account.plan.title')}</button>
           </form>
         )}
       </section>
@@ -71,28 +77,26 @@ function PlanPage(
 
 function PasswordPage(props: PageFrame & { error?: string | null; done?: boolean }) {
   const base = `/account/${props.slug}`;
+  const { language } = props.page;
   return (
-    <CustomerLayout {...props} title="Change password">
+    <CustomerLayout {...props} title={t(language, 'account.password.title')}>
       <section>
-        <h2>Change password</h2>
+        <h2>{t(language, 'account.password.title')}</h2>
         {props.done ? (
           <p class="ok" role="status">
-            Password changed. Your router was disconnected: enter the new password in it (PPPoE settings) if
-            it does not reconnect by itself.
+            {t(language, 'account.password.done')}
           </p>
         ) : null}
         {props.error ? <p class="error">{props.error}</p> : null}
-        <p class="note">
-          This is also your connection (PPPoE) password: after the change, your router must use the new one.
-        </p>
+        <p class="note">{t(language, 'account.password.note')}</p>
         <form method="post" action={`${base}/password`}>
           <input type="hidden" name="_csrf" value={props.session?.csrfToken ?? ''} />
           <label>
-            Current password
+            {t(language, 'account.password.currentLabel')}
             <input type="password" name="currentPassword" required autocomplete="current-password" />
           </label>
           <label>
-            New password ({PASSWORD_LENGTH_MIN} to {PASSWORD_LENGTH_MAX} characters)
+            {t(language, 'account.password.newLabel', { min: PASSWORD_LENGTH_MIN, max: PASSWORD_LENGTH_MAX })}
             <input
               type="password"
               name="newPassword"
@@ -103,10 +107,10 @@ function PasswordPage(props: PageFrame & { error?: string | null; done?: boolean
             />
           </label>
           <label>
-            New password again
+            {t(language, 'account.password.againLabel')}
             <input type="password" name="confirmPassword" required autocomplete="new-password" />
           </label>
-          <button type="submit">Change password</button>
+          <button type="submit">{t(language, 'account.password.title')}</button>
         </form>
       </section>
     </CustomerLayout>
@@ -121,12 +125,12 @@ const passwordFormSchema = z
       .max(PASSWORD_LENGTH_MAX * 2),
     newPassword: z
       .string()
-      .min(PASSWORD_LENGTH_MIN, `The new password needs at least ${PASSWORD_LENGTH_MIN} characters.`)
-      .max(PASSWORD_LENGTH_MAX, `The new password may have at most ${PASSWORD_LENGTH_MAX} characters.`),
+      .min(PASSWORD_LENGTH_MIN, 'account.password.tooShort')
+      .max(PASSWORD_LENGTH_MAX, 'account.password.tooLong'),
     confirmPassword: z.string().max(PASSWORD_LENGTH_MAX * 2),
   })
   .refine((form) => form.newPassword === form.confirmPassword, {
-    message: 'The two new passwords differ.',
+    message: 'account.password.differ',
     path: ['confirmPassword'],
   });
 
@@ -187,7 +191,7 @@ export function mountAccountChanges(
           {...frame(signed, 'plan')}
           profile={signed.profile}
           plans={plans}
-          error="Choose one of these plans."
+          error={t(signed.page.language, 'account.plan.choose')}
         />,
         400,
       );
@@ -217,21 +221,31 @@ export function mountAccountChanges(
   routes.post('/:slug/password', async (context) => {
     const signed = context.get('signed');
     const form = await context.req.parseBody();
+    const { language } = signed.page;
     const show = (error: string, status: ContentfulStatusCode) =>
       context.html(<PasswordPage {...frame(signed, 'password')} error={error} />, status);
+    /** The schema's messages are catalogue keys, said in the page's language. */
+    const formMessages: Record<string, string> = {
+      'account.password.tooShort': t(language, 'account.password.tooShort', { min: PASSWORD_LENGTH_MIN }),
+      'account.password.tooLong': t(language, 'account.password.tooLong', { max: PASSWORD_LENGTH_MAX }),
+      'account.password.differ': t(language, 'account.password.differ'),
+    };
     const parsed = passwordFormSchema.safeParse({
       currentPassword: textField(form, 'currentPassword'),
       newPassword: textField(form, 'newPassword'),
       confirmPassword: textField(form, 'confirmPassword'),
     });
-    if (!parsed.success) return show(parsed.error.issues[0]?.message ?? 'Check the form.', 400);
+    if (!parsed.success) {
+      const key = parsed.error.issues[0]?.message ?? '';
+      return show(formMessages[key] ?? t(language, 'account.password.checkForm'), 400);
+    }
     // The current password is guessed no faster here than at sign-in: the same limits, per account.
     const throttle = customerSignInThrottle(dependencies);
     const nowMs = dependencies.clock.now();
     const accountKey = `${signed.tenant.id}:${signed.profile.id}`;
     const address = sourceAddressOf(context, dependencies) ?? 'unknown';
     if (await throttle.check(accountKey, address, nowMs))
-      return show('Too many wrong passwords. Wait a few minutes and try again.', 429);
+      return show(t(language, 'account.password.tooMany'), 429);
     const isCurrent = await authenticateSubscriber(
       signed.database,
       dependencies.secretBox,
@@ -240,7 +254,7 @@ export function mountAccountChanges(
     );
     if (!isCurrent) {
       await throttle.recordFailure(accountKey, address, nowMs);
-      return show('The current password is not right.', 401);
+      return show(t(language, 'account.password.wrongCurrent'), 401);
     }
     await updateSubscriber(
       signed.database,

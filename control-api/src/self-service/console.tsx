@@ -3,7 +3,7 @@
 // the signed session cookie, and every read is filtered by that subscriber.
 
 import { KiungaError } from '@kiunga/schemas';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { type InvoiceDocumentInput, renderInvoicePdf } from '../billing/invoice-document';
@@ -11,6 +11,13 @@ import { getInvoice, listInvoices, subscriberStatement } from '../billing/querie
 import type { IspBranding } from '../console/branded-page';
 import { ReferralSection, subscriberReferralOf } from '../features/referrals/portal-parts';
 import { ownUsageChart } from '../features/usage/service';
+import { t } from '../i18n';
+import {
+  explicitLanguageOf,
+  type PageLanguage,
+  pageLanguageOf,
+  requestLanguage,
+} from '../i18n/request-language';
 import { hasValidCsrfToken } from '../identity/console-sessions';
 import { setRetryAfter } from '../identity/login-limits';
 import type { ApiDependencies } from '../kernel/dependencies';
@@ -29,6 +36,7 @@ import {
   recentSessions,
   STATEMENT_LINES_SHOWN_MAX,
   type SubscriberProfile,
+  saveSubscriberLanguage,
 } from './store';
 import {
   type CustomerPageName,
@@ -49,6 +57,7 @@ const LOGIN_FIELD_LENGTH_MAX = 128;
 interface Signed extends SelfServiceIsp {
   profile: SubscriberProfile;
   csrfToken: string;
+  page: PageLanguage;
 }
 
 type CustomerEnv = { Variables: { signed: Signed } };
@@ -56,9 +65,21 @@ type CustomerEnv = { Variables: { signed: Signed } };
 function frame(signed: Signed, current: CustomerPageName | null): PageFrame {
   return {
     branding: signed.branding,
+    page: signed.page,
     slug: signed.tenant.slug,
     session: { csrfToken: signed.csrfToken, current },
   };
+}
+
+/** The signed-in subscriber with the page's language; their own choice is kept for the SMS sent to them. */
+async function signedWithLanguage(
+  context: Context,
+  isp: SelfServiceIsp,
+  subscriber: Omit<Signed, keyof SelfServiceIsp | 'page'>,
+): Promise<Signed> {
+  const chosen = explicitLanguageOf(context);
+  if (chosen !== null) await saveSubscriberLanguage(isp.database, subscriber.profile.id, chosen);
+  return { ...isp, ...subscriber, page: await requestLanguage(context, isp.database) };
 }
 
 const loginSchema = z.object({
@@ -71,8 +92,10 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
   const tenantOf = (slug: string) => selfServiceIspOf(dependencies, slug);
 
   routes.get('/:slug/login', async (context) => {
-    const { tenant, branding } = await tenantOf(context.req.param('slug'));
-    return context.html(<LoginPage branding={branding} slug={tenant.slug} />);
+    const { tenant, branding, database } = await tenantOf(context.req.param('slug'));
+    return context.html(
+      <LoginPage branding={branding} page={await requestLanguage(context, database)} slug={tenant.slug} />,
+    );
   });
 
   routes.post('/:slug/login', async (context) => {
@@ -80,17 +103,25 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
     const form = await context.req.parseBody();
     const parsed = loginSchema.safeParse({ login: form['login'], password: form['password'] });
     const login = typeof form['login'] === 'string' ? form['login'].slice(0, LOGIN_FIELD_LENGTH_MAX) : '';
+    const page = await requestLanguage(context, isp.database);
     const outcome = await signInSubscriber(
       dependencies,
       context,
       isp,
       login,
       parsed.success ? parsed.data : null,
+      page.language,
     );
     if (outcome.isSignedIn) return context.redirect(`/account/${isp.tenant.slug}`, 303);
     if (outcome.retryAfterMs !== undefined) setRetryAfter(context, outcome.retryAfterMs);
     return context.html(
-      <LoginPage branding={isp.branding} slug={isp.tenant.slug} login={login} error={outcome.message} />,
+      <LoginPage
+        branding={isp.branding}
+        page={page}
+        slug={isp.tenant.slug}
+        login={login}
+        error={outcome.message}
+      />,
       outcome.status,
     );
   });
@@ -106,7 +137,7 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
     if (context.req.method !== 'GET' && !(await hasValidCsrfToken(context, subscriber.csrfToken))) {
       throw new KiungaError('csrf_failed');
     }
-    context.set('signed', { ...isp, ...subscriber });
+    context.set('signed', await signedWithLanguage(context, isp, subscriber));
     await next();
   });
 
@@ -116,7 +147,7 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
     const isp = await tenantOf(context.req.param('slug'));
     const subscriber = await signedSubscriberOf(dependencies, context, isp);
     if (!subscriber) return context.redirect(`/account/${isp.tenant.slug}/login`, 303);
-    const signed: Signed = { ...isp, ...subscriber };
+    const signed = await signedWithLanguage(context, isp, subscriber);
     return context.html(
       <OverviewPage
         {...frame(signed, 'overview')}
@@ -257,11 +288,14 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
       primaryColor: '#0b6e4f',
       accentColor: '#f59e0b',
     };
+    // The ISP may be the error (no such slug): its default is not read here.
+    const page = pageLanguageOf(context, null);
     return context.html(
       <MessagePage
         branding={branding}
+        page={page}
         slug={slug}
-        title="Not available"
+        title={t(page.language, 'account.notAvailable')}
         kind="error"
         message={error.message}
       />,

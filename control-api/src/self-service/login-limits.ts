@@ -1,6 +1,7 @@
 // Limits on subscriber sign-in at /account, one set per running app (keyed by its dependencies):
 // the console's rules (identity/login-limits.ts) under names of their own.
 
+import { type Language, t, tCount } from '../i18n';
 import {
   LOGIN_FAILURES_PER_ACCOUNT,
   LOGIN_FAILURES_PER_ACCOUNT_ADDRESS,
@@ -31,7 +32,7 @@ export function customerSignInThrottle(dependencies: ApiDependencies): SignInThr
   return throttle;
 }
 
-export function loginLimitMessage(retryAfterMs: number): string {
+export function loginLimitMessage(retryAfterMs: number, language: Language): string {
   const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
-  return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  return t(language, 'account.login.tooMany', { minutes: tCount(language, 'minutes', minutes) });
 }

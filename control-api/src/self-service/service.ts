@@ -1,19 +1,18 @@
 // Who is at /account/<slug>: the ISP from the slug, the subscriber from a signed session cookie
 // (ended by a new password), and signing in by username or account number under the sign-in limits.
+
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SecretBox, SqlDatabase } from '@kiunga/schemas';
 import type { Context } from 'hono';
 import type { IspBranding } from '../console/branded-page';
 import { ispBranding } from '../features/branding/service';
+import { type Language, t } from '../i18n';
 import { sourceAddressOf } from '../kernel/audit';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { type PublicTenant, publicTenantBySlug } from '../kernel/tenant-access';
 import { customerSignInThrottle, loginLimitMessage } from './login-limits';
 import { passwordFingerprint, readCustomerSession, startCustomerSession } from './session';
 import { findLoginCandidate, findSubscriberProfile, type SubscriberProfile } from './store';
-
-/** The same words for an unknown login and a wrong password: neither says which logins exist. */
-const GENERIC_LOGIN_ERROR = 'Wrong username, account number or password.';
 
 /** The ISP whose self-service this is, its database and its colours. */
 export interface SelfServiceIsp {
@@ -74,6 +73,8 @@ export async function signInSubscriber(
   isp: SelfServiceIsp,
   typedLogin: string,
   credentials: { login: string; password: string } | null,
+  /** The sign-in page's language: a refusal is said in it. */
+  language: Language,
 ): Promise<SignInOutcome> {
   const throttle = customerSignInThrottle(dependencies);
   const nowMs = dependencies.clock.now();
@@ -87,14 +88,15 @@ export async function signInSubscriber(
     return {
       isSignedIn: false,
       status: 429,
-      message: loginLimitMessage(refusal.retryAfterMs),
+      message: loginLimitMessage(refusal.retryAfterMs, language),
       retryAfterMs: refusal.retryAfterMs,
     };
   const password = credentials?.password ?? '';
   const profile = await authenticateSubscriber(isp.database, dependencies.secretBox, candidateId, password);
   if (!profile) {
     await throttle.recordFailure(accountKey, address, nowMs);
-    return { isSignedIn: false, status: 401, message: GENERIC_LOGIN_ERROR };
+    // The same words for an unknown login and a wrong password: neither says which logins exist.
+    return { isSignedIn: false, status: 401, message: t(language, 'account.login.wrong') };
   }
   await throttle.recordSuccess(accountKey, address, nowMs);
   startCustomerSession(dependencies, context, isp.tenant.slug, {

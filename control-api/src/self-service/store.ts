@@ -69,3 +69,18 @@ export async function recentSessions(database: SqlDatabase, subscriberId: string
   );
   return rows.map(({ status, ...row }) => ({ ...row, isOpen: status === 'open' }));
 }
+
+/**
+ * Keeps the language the subscriber chose on the customer portal, for the SMS sent to them (issue 14);
+ * writes only when it changed.
+ */
+export async function saveSubscriberLanguage(
+  database: SqlDatabase,
+  subscriberId: string,
+  language: 'en' | 'sw',
+): Promise<void> {
+  await database.run(
+    'UPDATE subscribers SET language = ? WHERE id = ? AND (language IS NULL OR language <> ?)',
+    [language, subscriberId, language],
+  );
+}

@@ -8,6 +8,8 @@ import type { IspBranding } from '../console/branded-page';
 import { BrandedPage } from '../console/branded-page';
 import type { UsageChartData } from '../features/usage/service';
 import { UsageChart } from '../features/usage/views';
+import { type Language, type MessageKey, t } from '../i18n';
+import type { PageLanguage } from '../i18n/request-language';
 import type { SubscriberPaymentView } from './payment';
 import type { SubscriberProfile, UsageSession } from './store';
 
@@ -29,18 +31,20 @@ button.link{background:none;width:auto;margin:0;padding:4px;color:#fff;text-deco
 
 export type CustomerPageName = 'overview' | 'invoices' | 'statement' | 'usage' | 'pay' | 'plan' | 'password';
 
-const navigation: Array<[CustomerPageName, string, string]> = [
-  ['overview', 'Account', ''],
-  ['invoices', 'Invoices', '/invoices'],
-  ['statement', 'Statement', '/statement'],
-  ['usage', 'Usage', '/usage'],
-  ['pay', 'Pay', '/pay'],
-  ['plan', 'Plan', '/plan'],
-  ['password', 'Password', '/password'],
+const navigation: Array<[CustomerPageName, MessageKey, string]> = [
+  ['overview', 'account.nav.overview', ''],
+  ['invoices', 'account.nav.invoices', '/invoices'],
+  ['statement', 'account.nav.statement', '/statement'],
+  ['usage', 'account.nav.usage', '/usage'],
+  ['pay', 'account.nav.pay', '/pay'],
+  ['plan', 'account.nav.plan', '/plan'],
+  ['password', 'account.nav.password', '/password'],
 ];
 
 export interface PageFrame {
   branding: IspBranding;
+  /** The page's language (`?lang`, the `lang` cookie, Accept-Language, the ISP's default; issue 14). */
+  page: PageLanguage;
   slug: string;
   /** Present once signed in: shows the navigation and the sign-out form. */
   session?: { csrfToken: string; current: CustomerPageName | null };
@@ -50,9 +54,11 @@ export interface PageFrame {
 export function CustomerLayout(props: PageFrame & { title: string; children: Child }) {
   const { session } = props;
   const base = `/account/${props.slug}`;
+  const { language } = props.page;
   return (
     <BrandedPage
       branding={props.branding}
+      language={props.page}
       title={props.title}
       styles={styles}
       refreshSeconds={props.refreshSeconds}
@@ -61,7 +67,7 @@ export function CustomerLayout(props: PageFrame & { title: string; children: Chi
           <form method="post" action={`${base}/logout`}>
             <input type="hidden" name="_csrf" value={session.csrfToken} />
             <button type="submit" class="link">
-              Sign out
+              {t(language, 'account.signOut')}
             </button>
           </form>
         ) : null
@@ -71,7 +77,7 @@ export function CustomerLayout(props: PageFrame & { title: string; children: Chi
           <nav>
             {navigation.map(([name, label, path]) => (
               <a href={`${base}${path}`} aria-current={session.current === name ? 'page' : undefined}>
-                {label}
+                {t(language, label as 'account.nav.overview')}
               </a>
             ))}
           </nav>
@@ -84,14 +90,15 @@ export function CustomerLayout(props: PageFrame & { title: string; children: Chi
 }
 
 export function LoginPage(props: PageFrame & { error?: string | null; login?: string }) {
+  const { language } = props.page;
   return (
-    <CustomerLayout {...props} title="Sign in">
+    <CustomerLayout {...props} title={t(language, 'account.login.title')}>
       <section>
-        <h2>My account</h2>
+        <h2>{t(language, 'account.login.heading')}</h2>
         {props.error ? <p class="error">{props.error}</p> : null}
         <form method="post" action={`/account/${props.slug}/login`}>
           <label>
-            Username or account number
+            {t(language, 'account.login.loginLabel')}
             <input
               name="login"
               value={props.login ?? ''}
@@ -101,12 +108,12 @@ export function LoginPage(props: PageFrame & { error?: string | null; login?: st
             />
           </label>
           <label>
-            Password
+            {t(language, 'account.login.passwordLabel')}
             <input type="password" name="password" required autocomplete="current-password" />
           </label>
-          <button type="submit">Sign in</button>
+          <button type="submit">{t(language, 'account.login.button')}</button>
         </form>
-        <p class="note">Use the username and password your provider gave you for your connection.</p>
+        <p class="note">{t(language, 'account.login.note')}</p>
       </section>
     </CustomerLayout>
   );
@@ -121,7 +128,7 @@ export function MessagePage(
         <h2>{props.title}</h2>
         <p class={props.kind}>{props.message}</p>
         <p>
-          <a href={`/account/${props.slug}`}>Back to my account</a>
+          <a href={`/account/${props.slug}`}>{t(props.page.language, 'account.backToAccount')}</a>
         </p>
       </section>
     </CustomerLayout>
@@ -135,11 +142,17 @@ function dayAndTime(timeMs: number): string {
   return `${day(timeMs)} ${String(shifted.getUTCHours()).padStart(2, '0')}:${String(shifted.getUTCMinutes()).padStart(2, '0')}`;
 }
 
-const statusLabels: Record<string, string> = {
-  active: 'Active',
-  expired: 'Expired: pay to reconnect',
-  suspended: 'Suspended: pay what is due to reconnect',
+const statusLabels: Record<string, MessageKey> = {
+  active: 'account.status.active',
+  expired: 'account.status.expired',
+  suspended: 'account.status.suspended',
 };
+
+/** A label from a table of keys, or the raw value when the table has none (a status added later). */
+function labelOf(language: Language, labels: Record<string, MessageKey>, value: string): string {
+  const key = labels[value];
+  return key === undefined ? value : t(language, key as 'account.status.active');
+}
 
 export function OverviewPage(
   props: PageFrame & {
@@ -151,30 +164,33 @@ export function OverviewPage(
 ) {
   const { profile, statement } = props;
   const owes = statement.balanceCents > 0;
+  const { language } = props.page;
   return (
-    <CustomerLayout {...props} title="My account">
+    <CustomerLayout {...props} title={t(language, 'account.overview.title')}>
       <section>
         <h2>{profile.fullName || profile.username}</h2>
         <dl>
-          <dt>Account</dt>
+          <dt>{t(language, 'account.overview.account')}</dt>
           <dd id="account-number">{profile.accountNumber}</dd>
-          <dt>Status</dt>
-          <dd id="status">{statusLabels[profile.status] ?? profile.status}</dd>
-          <dt>Plan</dt>
+          <dt>{t(language, 'account.overview.status')}</dt>
+          <dd id="status">{labelOf(language, statusLabels, profile.status)}</dd>
+          <dt>{t(language, 'account.overview.plan')}</dt>
           <dd>{profile.planName}</dd>
-          <dt>Paid through</dt>
-          <dd id="paid-through">{profile.expiresAt === null ? 'Not set' : day(profile.expiresAt)}</dd>
-          <dt>{owes ? 'Balance due' : 'Balance'}</dt>
+          <dt>{t(language, 'account.overview.paidThrough')}</dt>
+          <dd id="paid-through">
+            {profile.expiresAt === null ? t(language, 'account.overview.notSet') : day(profile.expiresAt)}
+          </dd>
+          <dt>{t(language, owes ? 'account.overview.balanceDue' : 'account.overview.balance')}</dt>
           <dd id="balance" class={owes ? 'owes' : undefined}>
             {owes
               ? formatKshCents(statement.balanceCents)
               : statement.balanceCents < 0
-                ? `${formatKshCents(-statement.balanceCents)} credit`
+                ? t(language, 'account.overview.credit', { amount: formatKshCents(-statement.balanceCents) })
                 : formatKshCents(0)}
           </dd>
         </dl>
         <p>
-          <a href={`/account/${props.slug}/pay`}>Pay with M-Pesa</a>
+          <a href={`/account/${props.slug}/pay`}>{t(language, 'account.payWithMpesa')}</a>
         </p>
       </section>
       {props.children}
@@ -182,29 +198,30 @@ export function OverviewPage(
   );
 }
 
-const invoiceStatusLabels: Record<string, string> = {
-  open: 'Unpaid',
-  partially_paid: 'Partly paid',
-  paid: 'Paid',
-  void: 'Void',
+const invoiceStatusLabels: Record<string, MessageKey> = {
+  open: 'invoice.status.open',
+  partially_paid: 'invoice.status.partially_paid',
+  paid: 'invoice.status.paid',
+  void: 'invoice.status.void',
 };
 
 export function InvoicesPage(props: PageFrame & { invoices: InvoiceOutput[] }) {
   const base = `/account/${props.slug}/invoices`;
+  const { language } = props.page;
   return (
-    <CustomerLayout {...props} title="Invoices">
+    <CustomerLayout {...props} title={t(language, 'account.invoices.title')}>
       <section>
-        <h2>Invoices</h2>
+        <h2>{t(language, 'account.invoices.title')}</h2>
         {props.invoices.length === 0 ? (
-          <p class="note">No invoices yet.</p>
+          <p class="note">{t(language, 'account.invoices.none')}</p>
         ) : (
           <table>
             <thead>
               <tr>
-                <th>Invoice</th>
-                <th>Due</th>
-                <th class="amount">Total</th>
-                <th>Status</th>
+                <th>{t(language, 'account.invoices.invoice')}</th>
+                <th>{t(language, 'account.invoices.due')}</th>
+                <th class="amount">{t(language, 'account.invoices.total')}</th>
+                <th>{t(language, 'account.invoices.status')}</th>
               </tr>
             </thead>
             <tbody>
@@ -215,7 +232,7 @@ export function InvoicesPage(props: PageFrame & { invoices: InvoiceOutput[] }) {
                   </td>
                   <td>{day(invoice.dueAt)}</td>
                   <td class="amount">{formatKshCents(invoice.totalCents)}</td>
-                  <td>{invoiceStatusLabels[invoice.status] ?? invoice.status}</td>
+                  <td>{labelOf(language, invoiceStatusLabels, invoice.status)}</td>
                 </tr>
               ))}
             </tbody>
@@ -228,51 +245,58 @@ export function InvoicesPage(props: PageFrame & { invoices: InvoiceOutput[] }) {
 
 export function InvoicePage(props: PageFrame & { document: InvoiceDocumentInput }) {
   const { invoice } = props.document;
+  const { language } = props.page;
   return (
-    <CustomerLayout {...props} title={`Invoice ${invoice.number}`}>
+    <CustomerLayout {...props} title={t(language, 'account.invoice.title', { number: invoice.number })}>
       <section>
         <InvoiceDocument {...props.document} />
         <p class="actions">
-          <a href={`/account/${props.slug}/invoices/${invoice.id}.pdf`}>Download PDF</a>
-          {invoice.outstandingCents > 0 ? <a href={`/account/${props.slug}/pay`}>Pay with M-Pesa</a> : null}
+          <a href={`/account/${props.slug}/invoices/${invoice.id}.pdf`}>
+            {t(language, 'account.invoice.downloadPdf')}
+          </a>
+          {invoice.outstandingCents > 0 ? (
+            <a href={`/account/${props.slug}/pay`}>{t(language, 'account.payWithMpesa')}</a>
+          ) : null}
         </p>
       </section>
     </CustomerLayout>
   );
 }
 
-const entryLabels: Record<string, string> = {
-  invoice: 'Invoice',
-  payment: 'Payment',
-  credit: 'Credit',
-  refund: 'Refund',
-  adjustment: 'Adjustment',
+const entryLabels: Record<string, MessageKey> = {
+  invoice: 'account.entry.invoice',
+  payment: 'account.entry.payment',
+  credit: 'account.entry.credit',
+  refund: 'account.entry.refund',
+  adjustment: 'account.entry.adjustment',
 };
 
 export function StatementPage(props: PageFrame & { statement: Statement; linesMax: number }) {
   const lines = props.statement.entries.slice(-props.linesMax).reverse();
+  const { language } = props.page;
   return (
-    <CustomerLayout {...props} title="Statement">
+    <CustomerLayout {...props} title={t(language, 'account.statement.title')}>
       <section>
-        <h2>Statement</h2>
+        <h2>{t(language, 'account.statement.title')}</h2>
         <p>
-          Balance: <b id="statement-balance">{formatKshCents(props.statement.balanceCents)}</b>
-          <span class="muted"> (positive: you owe; negative: credit)</span>
+          {t(language, 'account.statement.balance')}{' '}
+          <b id="statement-balance">{formatKshCents(props.statement.balanceCents)}</b>
+          <span class="muted"> {t(language, 'account.statement.balanceNote')}</span>
         </p>
         <table>
           <thead>
             <tr>
-              <th>Date</th>
-              <th>What</th>
-              <th class="amount">Amount</th>
-              <th class="amount">Balance</th>
+              <th>{t(language, 'account.statement.date')}</th>
+              <th>{t(language, 'account.statement.what')}</th>
+              <th class="amount">{t(language, 'account.statement.amount')}</th>
+              <th class="amount">{t(language, 'account.statement.balanceColumn')}</th>
             </tr>
           </thead>
           <tbody>
             {lines.map((line) => (
               <tr>
                 <td>{day(line.at)}</td>
-                <td>{entryLabels[line.kind] ?? line.kind}</td>
+                <td>{labelOf(language, entryLabels, line.kind)}</td>
                 <td class="amount">{formatKshCents(line.amountCents)}</td>
                 <td class="amount">{formatKshCents(line.balanceAfterCents)}</td>
               </tr>
@@ -295,28 +319,31 @@ function formatBytes(octets: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-function formatDuration(seconds: number): string {
+function formatDuration(language: Language, seconds: number): string {
   const hours = Math.floor(seconds / 3600);
   const minutes = Math.floor((seconds % 3600) / 60);
-  return hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min`;
+  return hours > 0
+    ? t(language, 'duration.hoursMinutes', { hours, minutes })
+    : t(language, 'duration.minutes', { minutes });
 }
 
 export function UsagePage(props: PageFrame & { sessions: UsageSession[]; usageChart?: UsageChartData }) {
+  const { language } = props.page;
   return (
-    <CustomerLayout {...props} title="Usage">
+    <CustomerLayout {...props} title={t(language, 'account.usage.title')}>
       {props.usageChart ? <UsageChart {...props.usageChart} /> : null}
       <section>
-        <h2>Recent sessions</h2>
+        <h2>{t(language, 'account.usage.heading')}</h2>
         {props.sessions.length === 0 ? (
-          <p class="note">No sessions yet.</p>
+          <p class="note">{t(language, 'account.usage.none')}</p>
         ) : (
           <table>
             <thead>
               <tr>
-                <th>Started</th>
-                <th>Time</th>
-                <th class="amount">Down</th>
-                <th class="amount">Up</th>
+                <th>{t(language, 'account.usage.started')}</th>
+                <th>{t(language, 'account.usage.time')}</th>
+                <th class="amount">{t(language, 'account.usage.down')}</th>
+                <th class="amount">{t(language, 'account.usage.up')}</th>
               </tr>
             </thead>
             <tbody>
@@ -324,9 +351,9 @@ export function UsagePage(props: PageFrame & { sessions: UsageSession[]; usageCh
                 <tr>
                   <td>
                     {dayAndTime(session.startedAt)}
-                    {session.isOpen ? ' (online)' : ''}
+                    {session.isOpen ? t(language, 'account.usage.online') : ''}
                   </td>
-                  <td>{formatDuration(session.sessionTimeSeconds)}</td>
+                  <td>{formatDuration(language, session.sessionTimeSeconds)}</td>
                   <td class="amount">{formatBytes(session.downloadOctets)}</td>
                   <td class="amount">{formatBytes(session.uploadOctets)}</td>
                 </tr>
@@ -350,29 +377,29 @@ export function PayPage(
     error?: string | null;
   },
 ) {
+  const { language } = props.page;
   return (
-    <CustomerLayout {...props} title="Pay with M-Pesa">
+    <CustomerLayout {...props} title={t(language, 'account.pay.title')}>
       <section>
-        <h2>Pay with M-Pesa</h2>
+        <h2>{t(language, 'account.pay.title')}</h2>
         {props.error ? <p class="error">{props.error}</p> : null}
         <p>
-          Amount due: <b id="amount-due">{formatKshCents(props.outstandingCents)}</b>
+          {t(language, 'account.pay.amountDue')}{' '}
+          <b id="amount-due">{formatKshCents(props.outstandingCents)}</b>
         </p>
         {props.creditLeftCents > 0 ? (
           <p class="note" id="whole-shillings">
-            M-Pesa takes whole shillings only, so the amount below is rounded up to the next shilling. The
-            extra {formatKshCents(props.creditLeftCents)} stays on your account as credit towards your next
-            invoice.
+            {t(language, 'account.pay.wholeShillings', { credit: formatKshCents(props.creditLeftCents) })}
           </p>
         ) : null}
         <form method="post" action={`/account/${props.slug}/pay`} id="pay">
           <input type="hidden" name="_csrf" value={props.session?.csrfToken ?? ''} />
           <label>
-            Amount (Ksh, whole shillings)
+            {t(language, 'account.pay.amountLabel')}
             <input name="amount" inputmode="numeric" pattern="[0-9]*" value={props.shillings} required />
           </label>
           <label>
-            M-Pesa number
+            {t(language, 'account.pay.phoneLabel')}
             <input
               type="tel"
               name="phone"
@@ -382,11 +409,9 @@ export function PayPage(
               autocomplete="tel"
             />
           </label>
-          <button type="submit">Pay</button>
+          <button type="submit">{t(language, 'account.pay.button')}</button>
         </form>
-        <p class="note">
-          You get a prompt on your phone: enter your M-Pesa PIN. Account reference {props.accountNumber}.
-        </p>
+        <p class="note">{t(language, 'account.pay.note', { account: props.accountNumber })}</p>
       </section>
     </CustomerLayout>
   );
@@ -395,15 +420,16 @@ export function PayPage(
 export function PaymentStatusPage(props: PageFrame & { payment: SubscriberPaymentView }) {
   const { payment } = props;
   const base = `/account/${props.slug}`;
+  const { language } = props.page;
+  const amount = formatKshCents(payment.amountCents);
   const body =
     payment.status === 'pending' ? (
       <p class="note" id="payment-status">
-        Check your phone and enter your M-Pesa PIN to pay {formatKshCents(payment.amountCents)}. This page
-        updates by itself.
+        {t(language, 'account.payment.pending', { amount })}
       </p>
     ) : payment.status === 'paid' ? (
       <p class="ok" id="payment-status">
-        Paid {formatKshCents(payment.amountCents)}. M-Pesa receipt {payment.receipt}. Thank you.
+        {t(language, 'account.payment.paid', { amount, receipt: payment.receipt ?? '' })}
       </p>
     ) : (
       <p class="error" id="payment-status">
@@ -413,15 +439,17 @@ export function PaymentStatusPage(props: PageFrame & { payment: SubscriberPaymen
   return (
     <CustomerLayout
       {...props}
-      title="M-Pesa payment"
+      title={t(language, 'account.payment.title')}
       refreshSeconds={payment.status === 'pending' ? 3 : undefined}
     >
       <section>
-        <h2>M-Pesa payment</h2>
+        <h2>{t(language, 'account.payment.title')}</h2>
         {body}
         <p class="actions">
-          <a href={base}>My account</a>
-          {payment.status === 'failed' ? <a href={`${base}/pay`}>Try again</a> : null}
+          <a href={base}>{t(language, 'account.payment.myAccount')}</a>
+          {payment.status === 'failed' ? (
+            <a href={`${base}/pay`}>{t(language, 'account.payment.tryAgain')}</a>
+          ) : null}
         </p>
       </section>
     </CustomerLayout>

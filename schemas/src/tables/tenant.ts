@@ -102,6 +102,8 @@ export const subscribers = sqliteTable(
     phone: text('phone'),
     /** The serial number of the subscriber's CPE (TR-069, issue 14): binds it in GenieACS. */
     cpeSerialNumber: text('cpe_serial_number'),
+    /** 'en' | 'sw': the language the subscriber last chose on the customer portal (their SMS; issue 14). */
+    language: text('language'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

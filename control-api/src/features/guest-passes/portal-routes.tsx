@@ -3,6 +3,8 @@
 // without JavaScript — a form post answered by a page that logs the device in through the router.
 import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
+import { t } from '../../i18n';
+import { requestLanguage } from '../../i18n/request-language';
 import { setRetryAfter } from '../../identity/login-limits';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { parseJsonBody, parseWith } from '../../kernel/validation';
@@ -54,9 +56,20 @@ export function guestPassPortalRoutes(dependencies: ApiDependencies, portal: Por
     const form = await context.req.parseBody();
     const router = await portal.routerContext(tenant.id, form);
     const branding = await ispBranding(database, tenant.name);
+    const pageLanguage = await requestLanguage(context, database);
+    const { language } = pageLanguage;
     const page = (kind: 'ok' | 'error', message: string, login?: { username: string; password: string }) => (
-      <MessagePage branding={branding} slug={tenant.slug} title="Free pass" kind={kind} message={message}>
-        {login ? <RouterLogin router={router} code={login.username} password={login.password} /> : null}
+      <MessagePage
+        branding={branding}
+        page={pageLanguage}
+        slug={tenant.slug}
+        title={t(language, 'portal.guestPass.title')}
+        kind={kind}
+        message={message}
+      >
+        {login ? (
+          <RouterLogin router={router} code={login.username} password={login.password} language={language} />
+        ) : null}
       </MessagePage>
     );
     try {
@@ -68,14 +81,11 @@ export function guestPassPortalRoutes(dependencies: ApiDependencies, portal: Por
         request,
         portal.clientAddress(context),
       );
-      return context.html(page('ok', 'Your free pass is ready.', pass));
+      return context.html(page('ok', t(language, 'portal.guestPass.ready'), pass));
     } catch (error) {
       if (!(error instanceof KiungaError)) throw error;
       if (error.code === 'validation_failed') {
-        return context.html(
-          page('error', 'Open this page from the hotspot login page, so that your device can be recognised.'),
-          400,
-        );
+        return context.html(page('error', t(language, 'portal.guestPass.openFromLogin')), 400);
       }
       if (error instanceof GuestPassRefused && error.refusal.retryAtMs !== null) {
         setRetryAfter(context, error.refusal.retryAtMs - dependencies.clock.now());

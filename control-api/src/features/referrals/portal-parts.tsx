@@ -1,7 +1,9 @@
 // The referral parts of the client-facing pages: on the captive portal the code a buyer came with (`?ref=`,
 // kept in the buy form) or may type, and the buyer's own code after the purchase; in the customer portal a
 // subscriber's code and the reward vouchers it earned.
+
 import { normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
+import { type Language, t } from '../../i18n';
 import { REFERRAL_CODE_LENGTH } from '../shared/short-codes';
 import {
   ensureReferralCode,
@@ -28,14 +30,14 @@ export async function portalReferralOf(
 }
 
 /** In the buy form: the link's code, hidden; else a field for a code a friend gave. */
-export function ReferralField(props: { referral: PortalReferral | null }) {
+export function ReferralField(props: { referral: PortalReferral | null; language: Language }) {
   if (props.referral === null) return null;
   if (props.referral.linkCode !== null) {
     return <input type="hidden" name="referral" value={props.referral.linkCode} />;
   }
   return (
     <label>
-      Friend's referral code (optional)
+      {t(props.language, 'portal.referral.fieldLabel')}
       <input type="text" name="referral" autocapitalize="characters" autocomplete="off" maxlength={24} />
     </label>
   );
@@ -48,12 +50,12 @@ export async function buyerReferralCode(database: SqlDatabase, phone: string): P
   return (await referralCodeOf(database, { kind: 'client', id: normalised }))?.code ?? null;
 }
 
-export function ReferralCodeNote(props: { code: string | null; portalUrl: string }) {
+export function ReferralCodeNote(props: { code: string | null; portalUrl: string; language: Language }) {
   if (props.code === null) return null;
   return (
     <p class="note" id="referral-code">
-      Your referral code: <b class="code">{props.code}</b>. A friend who buys with it (or with the link{' '}
-      {props.portalUrl}?ref={props.code}) earns you a free voucher.
+      {t(props.language, 'portal.referral.yourCode')} <b class="code">{props.code}</b>.{' '}
+      {t(props.language, 'portal.referral.codeNote', { link: `${props.portalUrl}?ref=${props.code}` })}
     </p>
   );
 }

@@ -212,10 +212,10 @@ describe('a purchase with a referral code', () => {
     expect(paidPage).toContain(`Your referral code: <b class="code">${code}</b>`);
     // The buy form (shown where M-Pesa is set up) carries the link's code, or a field to type one.
     const referral = await portalReferralOf(ispA.database, code);
-    expect(String(ReferralField({ referral }))).toContain(`name="referral" value="${code}"`);
-    expect(String(ReferralField({ referral: await portalReferralOf(ispA.database, undefined) }))).toContain(
-      'Friend&#39;s referral code',
-    );
+    expect(String(ReferralField({ referral, language: 'en' }))).toContain(`name="referral" value="${code}"`);
+    expect(
+      String(ReferralField({ referral: await portalReferralOf(ispA.database, undefined), language: 'en' })),
+    ).toContain('Friend&#39;s referral code');
   });
 });
 

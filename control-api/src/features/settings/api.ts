@@ -1,7 +1,15 @@
 // /api/v1/settings/radius: idle timeout, interim interval and expired-account policy the AAA server applies;
 // /api/v1/settings/mpesa: the ISP's own shortcode and Daraja credentials (sealed; never read back);
-// /api/v1/settings/sms: the ISP's SMS gateway account (API key sealed; never read back) and on/off.
-import { radiusSettingsSchema, updateRadiusSettingsInputSchema } from '@kiunga/schemas';
+// /api/v1/settings/sms: the ISP's SMS gateway account (API key sealed; never read back) and on/off;
+// /api/v1/settings/language: the language its clients get by default (portals, SMS, Reply-Message; issue 14).
+import {
+  radiusSettingsSchema,
+  readTenantRadiusSettings,
+  updateRadiusSettingsInputSchema,
+  writeTenantRadiusSettings,
+} from '@kiunga/schemas';
+import { z } from 'zod';
+import { LANGUAGES } from '../../i18n';
 import { auditorOf } from '../../kernel/audit';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { routeGroup } from '../../kernel/route';
@@ -102,6 +110,40 @@ settings.declare({
         auditorOf(dependencies, context),
       ),
     ),
+});
+
+const languageSettingSchema = z.object({ default: z.enum(LANGUAGES) }).strict();
+
+settings.declare({
+  method: 'get',
+  path: '/language',
+  summary: "The ISP's default language for its clients (portals, SMS, RADIUS reject messages)",
+  permission: 'signed-in',
+  response: languageSettingSchema,
+  handler: async ({ dependencies, respond }, context) =>
+    respond({
+      default: (await readTenantRadiusSettings(tenantDatabaseOf(context, dependencies))).clientLanguage,
+    }),
+});
+
+settings.declare({
+  method: 'put',
+  path: '/language',
+  summary:
+    "Set the ISP's default language for its clients: 'en' or 'sw' (a client's own choice on the portals still wins)",
+  permission: 'settings.write',
+  body: languageSettingSchema,
+  response: languageSettingSchema,
+  handler: async ({ body, dependencies, respond }, context) => {
+    // Written with the RADIUS settings: moving the change generation makes every AAA server reply in it.
+    await writeTenantRadiusSettings(
+      tenantDatabaseOf(context, dependencies),
+      { clientLanguage: body.default },
+      dependencies.clock.now(),
+    );
+    await auditorOf(dependencies, context)({ action: 'settings.language.update', detail: body });
+    return respond(body);
+  },
 });
 
 export const settingsRoutes = (dependencies: ApiDependencies) => settings.mount(dependencies);

@@ -106,6 +106,8 @@ export async function createSubscriber(
     fullName: input.fullName,
     phone: input.phone ?? null,
     cpeSerialNumber: input.cpeSerialNumber ?? null,
+    // Set when the subscriber picks a language on the customer portal; until then the ISP's default.
+    language: null,
     createdAt: nowMs,
     updatedAt: nowMs,
   };
