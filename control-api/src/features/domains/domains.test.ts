@@ -135,6 +135,28 @@ describe('custom domains', () => {
     expect((await kiunga.app.request('/tls/ask')).status).toBe(404);
   });
 
+  it("puts the verified domain in A's RouterOS script, walled garden and hotspot login.html", async () => {
+    const created = await kiunga.ispA.request('POST', '/api/v1/nas', {
+      name: 'Tower',
+      ipAddress: '10.41.0.1',
+    });
+    const nasId = (await jsonOf<{ id: string }>(created)).id;
+    const script = await (await kiunga.ispA.request('GET', `/api/v1/nas/${nasId}/routeros-script`)).text();
+    expect(script).toContain(`/ip hotspot walled-garden add dst-host="${DOMAIN_A}" action=allow`);
+    expect(script).toContain(`# Captive portal: http://${DOMAIN_A}/`);
+    expect(script).not.toContain('/portal/dom-a');
+    const loginPage = await (
+      await kiunga.ispA.request('GET', `/api/v1/nas/${nasId}/hotspot-login.html`)
+    ).text();
+    expect(loginPage).toContain(`action="http://${DOMAIN_A}/"`);
+    // B has no domain: its script keeps Kiunga's address.
+    const bNas = await kiunga.ispB.request('POST', '/api/v1/nas', { name: 'Mast', ipAddress: '10.41.0.2' });
+    const bId = (await jsonOf<{ id: string }>(bNas)).id;
+    const bScript = await (await kiunga.ispB.request('GET', `/api/v1/nas/${bId}/routeros-script`)).text();
+    expect(bScript).toContain('dst-host="kiunga.test"');
+    expect(bScript).toContain('# Captive portal: http://kiunga.test/portal/dom-b');
+  });
+
   it("keeps ISP B off A's verified domain (409) and out of A's settings", async () => {
     const taken = await kiunga.ispB.request('PUT', '/api/v1/settings/domain', { domain: DOMAIN_A });
     expect(taken.status).toBe(409);

@@ -186,6 +186,25 @@ export async function verifiedDomainOf(
   return row?.status === 'verified' ? row.domain : null;
 }
 
+/**
+ * Where an ISP's clients are sent: its verified domain's root and `/account` (Host routing serves its
+ * pages there; same scheme as KIUNGA_PUBLIC_URL, the proxy terminating TLS for both), else Kiunga's
+ * `/portal/<slug>` and `/account/<slug>`. The RouterOS script, its walled garden and login.html use it.
+ */
+export async function portalUrlsOf(
+  dependencies: DomainDependencies,
+  tenant: { id: string; slug: string },
+): Promise<{ portalUrl: string; accountUrl: string }> {
+  const domain = await verifiedDomainOf(dependencies, tenant.id);
+  if (domain === null)
+    return {
+      portalUrl: `${dependencies.publicUrl}/portal/${tenant.slug}`,
+      accountUrl: `${dependencies.publicUrl}/account/${tenant.slug}`,
+    };
+  const origin = `${new URL(dependencies.publicUrl).protocol}//${domain}`;
+  return { portalUrl: `${origin}/`, accountUrl: `${origin}/account` };
+}
+
 export interface RecheckResult {
   checked: number;
   unverified: string[];
