@@ -219,4 +219,19 @@ describe('custom domains', () => {
     const view = await jsonOf<DomainAnswer>(await asB('GET', '/api/v1/settings/domain'));
     expect(view.domain).toBeNull();
   });
+
+  it('shows the two DNS records to add on the console page, and verifies from it', async () => {
+    const console_ = await kiunga.signIn(kiunga.ispA.ownerEmail);
+    const saved = await kiunga.page(console_, '/isp/domain', { domain: 'net.isp-a.co.ke' });
+    expect(saved.location).toBe('/isp/domain');
+    const page = await kiunga.page(console_, '/isp/domain');
+    expect(page.html).toContain('net.isp-a.co.ke: not verified yet');
+    expect(page.html).toContain('<code>kiunga.test</code>');
+    const txtValue = /<code>(kiunga-verify=[0-9a-f]{32})<\/code>/.exec(page.html)?.[1];
+    expect(page.html).toContain('<code>_kiunga-verify.net.isp-a.co.ke</code>');
+    published.set('_kiunga-verify.net.isp-a.co.ke', [txtValue ?? 'none']);
+    kiunga.clock.advance(10_000);
+    await kiunga.page(console_, '/isp/domain/verify', {});
+    expect((await kiunga.page(console_, '/isp/domain')).html).toContain('net.isp-a.co.ke: verified');
+  });
 });
