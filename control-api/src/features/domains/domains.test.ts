@@ -11,6 +11,7 @@ import {
   jsonOf,
   openTwoIspApp,
   signInWithToken,
+  TEST_PASSWORD,
   type TwoIspApp,
 } from '../../kernel/testing/in-process-app';
 import { RECHECK_INTERVAL_MS } from './core';
@@ -125,6 +126,28 @@ describe('custom domains', () => {
     expect(await (await kiunga.app.request('/login')).text()).toContain('Sign in to Kiunga');
     // A Host nobody verified is not served.
     expect((await requestWithHost('wifi.unknown.co.ke', '/')).status).toBe(404);
+  });
+
+  it("signs staff in through the branded form posted at the ISP's domain", async () => {
+    const form = await requestWithHost(DOMAIN_A, '/login');
+    const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    const signedIn = await kiunga.app.request('/login', {
+      method: 'POST',
+      headers: {
+        host: DOMAIN_A,
+        origin: `https://${DOMAIN_A}`,
+        cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        email: kiunga.ispA.ownerEmail,
+        password: TEST_PASSWORD,
+        _csrf: csrf,
+      }).toString(),
+    });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/isp');
   });
 
   it('answers the TLS proxy: 200 for the verified domain only', async () => {
