@@ -1,6 +1,5 @@
 // Table of data/platform.db for ISPs' own domains (issue 15): the domain each ISP claimed, its
 // verification token and whether Kiunga found the TXT record (features/domains/core).
-import { sql } from 'drizzle-orm';
 import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One row per ISP: the token is made once and kept when the domain changes or is removed. */
@@ -13,11 +12,16 @@ export const customDomains = sqliteTable(
     verificationToken: text('verification_token').notNull(),
     /** pending | verified */
     status: text('status').notNull().default('pending'),
+    /**
+     * The domain while verified, else null: unique, so one ISP only is served a domain (two may claim it,
+     * the first to verify holds it). A column rather than a partial index: both dialects treat NULLs as
+     * distinct in a unique index.
+     */
+    verifiedDomain: text('verified_domain'),
     verifiedAt: integer('verified_at'),
     lastCheckedAt: integer('last_checked_at'),
     consecutiveMisses: integer('consecutive_misses').notNull().default(0),
     updatedAt: integer('updated_at').notNull(),
   },
-  // A domain is served for one ISP only: two ISPs may both claim it, the first to verify it holds it.
-  (table) => [uniqueIndex('custom_domains_verified_domain').on(table.domain).where(sql`status = 'verified'`)],
+  (table) => [uniqueIndex('custom_domains_verified_domain').on(table.verifiedDomain)],
 );

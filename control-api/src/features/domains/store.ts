@@ -43,7 +43,7 @@ export async function verifiedHolderOf(
   exceptTenantId: string,
 ): Promise<string | null> {
   const row = await platform.get<{ tenantId: string }>(
-    `SELECT tenant_id AS "tenantId" FROM custom_domains WHERE domain = ? AND status = 'verified' AND tenant_id != ?`,
+    `SELECT tenant_id AS "tenantId" FROM custom_domains WHERE verified_domain = ? AND tenant_id != ?`,
     [domain, exceptTenantId],
   );
   return row?.tenantId ?? null;
@@ -77,10 +77,11 @@ export async function saveCustomDomain(
   nowMs: number,
 ): Promise<void> {
   await platform.run(
-    `INSERT INTO custom_domains (tenant_id, domain, verification_token, status, verified_at, last_checked_at,
-       consecutive_misses, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO custom_domains (tenant_id, domain, verification_token, status, verified_domain, verified_at,
+       last_checked_at, consecutive_misses, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (tenant_id) DO UPDATE SET domain = excluded.domain,
        verification_token = excluded.verification_token, status = excluded.status,
+       verified_domain = excluded.verified_domain,
        verified_at = excluded.verified_at, last_checked_at = excluded.last_checked_at,
        consecutive_misses = excluded.consecutive_misses, updated_at = excluded.updated_at`,
     [
@@ -88,6 +89,7 @@ export async function saveCustomDomain(
       row.domain,
       row.verificationToken,
       row.status satisfies DomainStatus,
+      row.status === 'verified' ? row.domain : null,
       row.verifiedAtMs,
       row.lastCheckedAtMs,
       row.consecutiveMisses,
