@@ -12,6 +12,8 @@ import { platformAnalyticsRoutes } from './features/analytics/api';
 import { brandingRoutes } from './features/branding/api';
 import { cpeRoutes, genieAcsSettingsRoutes } from './features/cpes/api';
 import { diagnosticsRoutes } from './features/diagnostics/api';
+import { domainSettingsRoutes, tlsAskRoutes } from './features/domains/api';
+import { routeByHost } from './features/domains/host-routing';
 import { guestPassSettingsRoutes } from './features/guest-passes/api';
 import { monitoringSettingsRoutes, nasHealthRoutes } from './features/monitoring/api';
 import { platformLiveRoutes } from './features/monitoring/platform-live-api';
@@ -62,6 +64,8 @@ export interface ControlApiOptions extends ApiDependencies {
 
 export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // An ISP's verified domain is served its own pages (features/domains); before all else.
+  app.use('*', routeByHost(given, app));
   // Pages and lists go out gzipped to phones on slow links (bodies under 1 KiB are left alone).
   app.use('*', compress());
   // Pages render their inline scripts with this response's CSP nonce (views/inline-script.tsx).
@@ -82,6 +86,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   });
 
   app.route('/metrics', metricsRoutes(options));
+  app.route('/tls', tlsAskRoutes(options));
 
   // Open routes first; everything else under /api/v1 needs a principal.
   app.route('/portal', portalRoutes(options));
@@ -123,6 +128,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/settings/guest-passes', guestPassSettingsRoutes(options));
   api.route('/settings/referrals', referralSettingsRoutes(options));
   api.route('/settings/trials', trialSettingsRoutes(options));
+  api.route('/settings/domain', domainSettingsRoutes(options));
   api.route('/settings', settingsRoutes(options));
   api.route('/notifications', notificationRoutes(options));
   api.route('/reports/referrals', referralReportRoutes(options));

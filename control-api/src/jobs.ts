@@ -4,6 +4,7 @@
 import cron from 'node-cron';
 import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billing.job';
 import { ACCOUNTING_SYNC_CRON, runAccountingSyncJob } from './features/accounting-sync/sync.job';
+import { DOMAIN_RECHECK_CRON, recheckCustomDomains } from './features/domains/domains.job';
 import { EMAIL_CRON, sendPendingEmails } from './features/email/email.job';
 import { NAS_MONITORING_CRON, runNasMonitoring } from './features/monitoring/service';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
@@ -91,6 +92,11 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
       EMAIL_CRON,
       run('email', () => sendPendingEmails(dependencies)),
       { noOverlap: true, name: 'email' },
+    ),
+    cron.schedule(
+      DOMAIN_RECHECK_CRON,
+      run('domain_recheck', () => recheckCustomDomains(dependencies)),
+      { noOverlap: true, name: 'domain_recheck' },
     ),
     cron.schedule(
       ABANDONED_SIGNUPS_CRON,

@@ -9,6 +9,7 @@ import type {
   PlatformBillingConfig,
 } from '@kiunga/control-api';
 import { normalizeAddress, readEmailConfig } from '@kiunga/control-api';
+import { dnsServerAddressSchema } from '@kiunga/control-api/integrations/dns';
 import { QUICKBOOKS_API_BASE_URL_DEFAULT } from '@kiunga/control-api/integrations/quickbooks';
 import { XERO_API_BASE_URL_DEFAULT } from '@kiunga/control-api/integrations/xero';
 import {
@@ -75,6 +76,8 @@ const environmentSchema = z.object({
   KIUNGA_MPESA_BASE_URL: z.string().url().optional(),
   /** Africa's Talking (https://api.africastalking.com) or its simulator; unset: no SMS is sent. */
   KIUNGA_SMS_BASE_URL: z.string().url().optional(),
+  /** The DNS server custom-domain TXT lookups go to, `host:port` (an IP); unset: the system resolver. */
+  KIUNGA_DNS_SERVER: dnsServerAddressSchema.optional(),
   /** The platform's own Africa's Talking account (sign-up codes), through KIUNGA_SMS_BASE_URL; both or neither. */
   KIUNGA_PLATFORM_SMS_USERNAME: z.string().min(1).optional(),
   KIUNGA_PLATFORM_SMS_API_KEY: z.string().min(1).optional(),
@@ -162,6 +165,8 @@ export interface KiungaConfig {
   radiusPublicAddresses: readonly string[];
   mpesaBaseUrl: string | null;
   smsBaseUrl: string | null;
+  /** KIUNGA_DNS_SERVER: where custom-domain TXT lookups go; null = the system resolver. */
+  dnsServer: string | null;
   /** KIUNGA_PLATFORM_SMS_*: the platform's own SMS account (sign-up codes); null = codes are not sent. */
   platformSms: { username: string; apiKey: string; senderId?: string | undefined } | null;
   /** KIUNGA_SMTP_URL and KIUNGA_SMTP_FROM (checked at start); null = email off. */
@@ -212,6 +217,7 @@ export function readConfig(
     radiusPublicAddresses: values.KIUNGA_RADIUS_PUBLIC_ADDRESS ?? [],
     mpesaBaseUrl: values.KIUNGA_MPESA_BASE_URL ?? null,
     smsBaseUrl: values.KIUNGA_SMS_BASE_URL ?? null,
+    dnsServer: values.KIUNGA_DNS_SERVER ?? null,
     platformSms: platformSmsConfig(values),
     email: emailConfig(values.KIUNGA_SMTP_URL, values.KIUNGA_SMTP_FROM, publicUrl),
     logLevel: values.KIUNGA_LOG_LEVEL,

@@ -30,6 +30,7 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/guest-passes', label: 'Guest passes', permission: 'settings.write' },
   { href: '/isp/referrals', label: 'Referrals', permission: 'settings.write' },
   { href: '/isp/trials', label: 'Trials', permission: 'settings.write', feature: 'pppoe' },
+  { href: '/isp/domain', label: 'Domain', permission: 'settings.write' },
   { href: '/isp/api-keys', label: 'API keys', permission: 'api_keys.manage' },
   { href: '/isp/webhooks', label: 'Webhooks', permission: 'webhooks.manage' },
   { href: '/isp/platform-account', label: 'Platform account', isOwnerOnly: true },

@@ -8,6 +8,7 @@ import { ispBrandingRoutes } from '../features/branding/console';
 import { cpePageRoutes } from '../features/cpes/console';
 import { ispDashboardRoutes } from '../features/dashboard/console';
 import { diagnosticsPageRoutes } from '../features/diagnostics/console';
+import { ispDomainRoutes } from '../features/domains/console';
 import { ispGuestPassRoutes } from '../features/guest-passes/console';
 import { ispNasHealthRoutes } from '../features/monitoring/console';
 import { ispNasRoutes } from '../features/nas/console';
@@ -83,6 +84,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', ispGuestPassRoutes(dependencies, fetchApp));
   routes.route('/', ispReferralRoutes(dependencies, fetchApp));
   routes.route('/', ispTrialRoutes(dependencies, fetchApp));
+  routes.route('/', ispDomainRoutes(dependencies, fetchApp));
   routes.route('/', ispPlatformAccountRoutes(dependencies, fetchApp));
   routes.all('*', (context) => context.redirect('/isp', 303));
   return routes;

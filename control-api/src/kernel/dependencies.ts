@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AccountingConfig } from '../features/accounting-sync/config';
 import type { EmailConfig } from '../features/email/config';
 import type { Principal } from '../identity/permissions';
+import type { TxtLookup } from '../integrations/dns';
 import type { PlatformBillingConfig } from '../platform-billing/config';
 import type { HealthProbes } from './health';
 import type { JobLeases } from './job-lease';
@@ -28,6 +29,8 @@ export interface ApiDependencies {
   mpesaBaseUrl: string | null;
   /** KIUNGA_SMS_BASE_URL: Africa's Talking or its simulator; absent or null: no SMS is sent. */
   smsBaseUrl?: string | null;
+  /** Custom-domain TXT lookups (KIUNGA_DNS_SERVER, else the system resolver); absent: the system resolver. */
+  txtLookup?: TxtLookup;
   /** KIUNGA_SMTP_URL and the From address; absent or null: email off (password-reset mail is not sent). */
   email?: EmailConfig | null;
   /**

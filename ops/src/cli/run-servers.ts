@@ -10,6 +10,7 @@ import {
   pingRedis,
   startControlApi,
 } from '@kiunga/control-api';
+import { createTxtLookup } from '@kiunga/control-api/integrations/dns';
 import { createSecretBox, openDatabases } from '@kiunga/schemas';
 import type { Logger } from 'pino';
 import { CLOCK_START_VARIABLE, type ProcessClock } from '../clock-start';
@@ -61,6 +62,7 @@ export async function runServers(
     trustedProxies: config.trustedProxies,
     mpesaBaseUrl: config.mpesaBaseUrl,
     smsBaseUrl: config.smsBaseUrl,
+    txtLookup: createTxtLookup({ server: config.dnsServer }),
     email: config.email,
     platformSms: config.platformSms,
     platformBilling: config.platformBilling,

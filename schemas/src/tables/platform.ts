@@ -181,5 +181,6 @@ export const apiKeys = sqliteTable(
   (table) => [index('api_keys_tenant').on(table.tenantId)],
 );
 export * from './platform-billing';
+export * from './platform-domains';
 export * from './platform-monitoring';
 export * from './platform-signup';

@@ -5,7 +5,7 @@ import { newId, type SecretBox, type SqlDatabase } from '@kiunga/schemas';
 import type { EmailMessage } from '../../integrations/email/sender';
 import type { SendDecision } from '../notifications/send-policy';
 
-export type MailKind = 'password_reset' | 'signup_email' | 'payment_receipt';
+export type MailKind = 'password_reset' | 'signup_email' | 'payment_receipt' | 'domain_unverified';
 
 interface SealedBody {
   text: string;

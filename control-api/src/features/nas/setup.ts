@@ -10,6 +10,7 @@ import type { SnmpSettings } from '../../integrations/snmp';
 import type { AuditEntry, Auditor } from '../../kernel/audit';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { readBranding, readRadiusSettings, readTenantProfile } from '../branding/service';
+import { portalUrlsOf } from '../domains/service';
 import { saveNasSnmpPatch } from '../monitoring/service';
 import { renderHotspotLoginPage } from './routeros/hotspot-login';
 import { renderRouterosScript } from './routeros/routeros-script';
@@ -49,6 +50,7 @@ export async function routerosScriptFor(
 ): Promise<string> {
   const tenant = await readTenantProfile(dependencies.databases.platform, tenantId);
   const settings = await readRadiusSettings(dependencies.databases.forTenant(tenantId));
+  const { portalUrl, accountUrl } = await portalUrlsOf(dependencies, tenant);
   return renderRouterosScript({
     nasName: nas.name,
     radiusAddresses: radiusAddresses ?? defaultRadiusAddresses(dependencies),
@@ -57,8 +59,8 @@ export async function routerosScriptFor(
     coaPort: nas.coaPort,
     secret,
     interimIntervalSeconds: settings.interimIntervalSeconds,
-    portalUrl: `${dependencies.publicUrl}/portal/${tenant.slug}`,
-    payPageUrl: `${dependencies.publicUrl}/account/${tenant.slug}`,
+    portalUrl,
+    payPageUrl: accountUrl,
     loginPageUrl: `${dependencies.publicUrl}/api/v1/nas/${nas.id}/hotspot-login.html`,
     requireMessageAuthenticator: nas.requireMessageAuthenticator,
     hotspotDnsName: nas.hotspotDnsName,
@@ -91,7 +93,7 @@ export async function hotspotLoginPageOf(
   const tenant = await readTenantProfile(platform, tenantId);
   const branding = await readBranding(dependencies.databases.forTenant(tenantId));
   return renderHotspotLoginPage({
-    portalUrl: `${dependencies.publicUrl}/portal/${tenant.slug}`,
+    portalUrl: (await portalUrlsOf(dependencies, tenant)).portalUrl,
     nasId: nas.id,
     ispName: branding.displayName ?? tenant.name,
   });

@@ -4,7 +4,9 @@ import { type Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { FlashMessage } from '../../console/components';
 import { formFields, redirectWithFlash, renderHtml, safeNextPath, takeFlash } from '../../console/support';
+import { ispBranding } from '../../features/branding/service';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
+import { publicTenantBySlug } from '../../kernel/tenant-access';
 import {
   consoleHomePath,
   cookieSessionPrincipal,
@@ -15,7 +17,7 @@ import {
 } from '../console-sessions';
 import { verifyLogin } from '../login';
 import { isSameSecret, randomSecret } from '../secrets';
-import { LoginPage } from './views';
+import { LoginPage, type LoginPageProps } from './views';
 
 /** Login CSRF (double submit): the form's token must match this cookie, so no site can sign you in as someone else. */
 const LOGIN_CSRF_COOKIE_NAME = 'kiunga_login_csrf';
@@ -39,6 +41,7 @@ export function pageRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
       flash: FlashMessage | null;
       isTotpRequested?: boolean;
       status?: number;
+      isp?: LoginPageProps['isp'];
     },
   ) => {
     const csrfToken = getCookie(context, LOGIN_CSRF_COOKIE_NAME) ?? randomSecret(24);
@@ -56,19 +59,34 @@ export function pageRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
         next={options.next ?? ''}
         flash={options.flash}
         isTotpRequested={options.isTotpRequested ?? false}
+        isp={options.isp}
       />,
       options.status ?? 200,
     );
   };
 
-  routes.get('/login', async (context) => {
+  // `/login/<slug>`: the same sign-in in the ISP's name and colours (an unknown slug is 404).
+  const brandingOfSlug = async (slug: string | undefined): Promise<LoginPageProps['isp']> => {
+    if (slug === undefined) return undefined;
+    const tenant = await publicTenantBySlug(dependencies.databases.platform, slug);
+    return {
+      slug: tenant.slug,
+      branding: await ispBranding(dependencies.databases.forTenant(tenant.id), tenant.name),
+    };
+  };
+
+  const showLogin = async (context: Context<AppEnv>) => {
+    const isp = await brandingOfSlug(context.req.param('slug'));
     const session = await cookieSessionPrincipal(dependencies, context);
     if (session) return context.redirect(consoleHomePath(session.principal), 303);
     const next = safeNextPath(context.req.query('next')) ?? '';
-    return renderLogin(context, { next, flash: takeFlash(context) });
-  });
+    return renderLogin(context, { next, flash: takeFlash(context), isp });
+  };
+  routes.get('/login', showLogin);
+  routes.get('/login/:slug', showLogin);
 
-  routes.post('/login', async (context) => {
+  const submitLogin = async (context: Context<AppEnv>) => {
+    const isp = await brandingOfSlug(context.req.param('slug'));
     const fields = await formFields(context);
     const expected = getCookie(context, LOGIN_CSRF_COOKIE_NAME);
     const email = (fields.email ?? '').trim().slice(0, EMAIL_LENGTH_MAX);
@@ -77,6 +95,7 @@ export function pageRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
       return renderLogin(context, {
         email,
         next,
+        isp,
         status: 403,
         flash: { kind: 'error', text: 'The sign-in form had expired. Please try again.' },
       });
@@ -86,6 +105,7 @@ export function pageRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
       return renderLogin(context, {
         email,
         next,
+        isp,
         status: 400,
         flash: { kind: 'error', text: 'Enter your email and password.' },
       });
@@ -105,12 +125,15 @@ export function pageRoutes(dependencies: ApiDependencies): Hono<AppEnv> {
       return renderLogin(context, {
         email,
         next,
+        isp,
         status: error.httpStatus,
         isTotpRequested: error.code === 'totp_required' || error.code === 'invalid_totp',
         flash: { kind: 'error', text: error.message },
       });
     }
-  });
+  };
+  routes.post('/login', submitLogin);
+  routes.post('/login/:slug', submitLogin);
 
   routes.post('/logout', async (context) => {
     const session = await cookieSessionPrincipal(dependencies, context);

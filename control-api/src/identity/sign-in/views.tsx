@@ -1,4 +1,5 @@
 // The one sign-in page of every kind of account (platform, ISP, technician).
+import type { IspBranding } from '../../console/branded-page';
 import { FlashBox, type FlashMessage } from '../../console/components';
 import { Document } from '../../console/layout';
 import { themeCss } from '../../console/styles';
@@ -9,15 +10,22 @@ export interface LoginPageProps {
   next: string;
   flash: FlashMessage | null;
   isTotpRequested: boolean;
+  /** `/login/<slug>` (or an ISP's own domain): the ISP's name, logo and colours, for its staff and customers. */
+  isp?: { slug: string; branding: IspBranding } | undefined;
 }
 
 export function LoginPage(props: LoginPageProps) {
+  const isp = props.isp;
   return (
-    <Document title="Sign in · Kiunga" themeCss={themeCss(null)}>
+    <Document
+      title={`Sign in · ${isp?.branding.name ?? 'Kiunga'}`}
+      themeCss={themeCss(isp?.branding ?? null)}
+    >
       <div class="login">
-        <h1>Sign in to Kiunga</h1>
+        {isp?.branding.logo ? <img src={isp.branding.logo} alt="" class="isp-logo" /> : null}
+        <h1>Sign in to {isp?.branding.name ?? 'Kiunga'}</h1>
         <FlashBox flash={props.flash} />
-        <form method="post" action="/login" class="card">
+        <form method="post" action={isp ? `/login/${isp.slug}` : '/login'} class="card">
           <input type="hidden" name="_csrf" value={props.csrfToken} />
           <input type="hidden" name="next" value={props.next} />
           <label for="email">Email</label>
@@ -41,6 +49,12 @@ export function LoginPage(props: LoginPageProps) {
         <p>
           <a href="/forgot-password">Forgot your password?</a>
         </p>
+        {isp ? (
+          <p>
+            Customer of {isp.branding.name}?{' '}
+            <a href={`/account/${isp.slug}/login`}>Sign in to your account</a>
+          </p>
+        ) : null}
       </div>
     </Document>
   );

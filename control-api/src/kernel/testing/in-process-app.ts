@@ -169,7 +169,7 @@ export interface TestAppOptions {
   aaa?: AaaControl;
   startMs?: number;
   /** Configuration a feature's test needs (outside services' base URLs and keys). */
-  dependencies?: Partial<Pick<ApiDependencies, 'accounting' | 'smsBaseUrl' | 'mpesaBaseUrl'>>;
+  dependencies?: Partial<Pick<ApiDependencies, 'accounting' | 'smsBaseUrl' | 'mpesaBaseUrl' | 'txtLookup'>>;
   /** KIUNGA_WEBHOOKS_ALLOW_PRIVATE: webhooks to the test's own loopback receiver. */
   webhooksAllowPrivate?: boolean;
   /** KIUNGA_GENIEACS_URL: the platform's shared TR-069 ACS (a test's GenieACS simulator). */

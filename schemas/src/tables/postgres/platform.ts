@@ -29,4 +29,5 @@ export const {
   signups,
   signupSmsCodes,
   signupEmailLinks,
+  customDomains,
 } = derivePostgresTables(sqlitePlatformTables);
