@@ -2,9 +2,10 @@
 // signs in at /login, lands on /reseller, tops up its wallet by M-Pesa STK (the Daraja simulator), buys
 // voucher stock, and a client logs in over RADIUS with one of the codes; a portal purchase through the
 // reseller's link then shows up as its commission.
-import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
+import type { DarajaSimulator } from '@kiunga/ops/sim/daraja';
 import { describe, expect, it } from 'vitest';
 import { flashText, signIn, useBrowserSuite } from './support/browser';
+import { startDemoDaraja } from './support/demo-daraja';
 import type { MpesaDemoTenant } from './support/kiunga-process';
 import { settledPurchase } from './support/portal-purchases';
 import { radclient } from './support/radclient';
@@ -13,13 +14,7 @@ let daraja: DarajaSimulator;
 
 const suite = useBrowserSuite({
   async beforeStart(_dataDir, demo) {
-    const { mpesa } = demo.tenants[0]! as MpesaDemoTenant;
-    daraja = await startDarajaSimulator({
-      port: 0,
-      apps: [{ consumerKey: mpesa.consumerKey, consumerSecret: mpesa.consumerSecret }],
-      shortcodes: [{ shortcode: mpesa.shortcode, passkey: mpesa.passkey }],
-      callbackDelayMs: 30,
-    });
+    daraja = await startDemoDaraja(demo, { callbackDelayMs: 30 });
   },
   environment: () => ({ KIUNGA_MPESA_BASE_URL: daraja.baseUrl }),
   async afterStop() {

@@ -1,10 +1,11 @@
 // End to end: a referral pays its reward once. A buyer pays on the captive portal (Daraja simulator over
 // HTTP) and is shown its referral code; a new phone pays through `/portal/<slug>?ref=<code>`; the
 // referrer's reward voucher is granted once, its SMS queued once, however the new phone buys again.
-import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
+import type { DarajaSimulator } from '@kiunga/ops/sim/daraja';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, login } from './support/api-client';
 import { queryTenant } from './support/data-access';
+import { startDemoDaraja } from './support/demo-daraja';
 import {
   type DemoJson,
   type MpesaDemoTenant,
@@ -28,13 +29,7 @@ const hotspotPlan = () => tenant().plans.find((plan) => plan.kind === 'hotspot')
 beforeAll(async () => {
   dataDir = makeDataDir();
   demo = await seedDemo(dataDir);
-  const { mpesa } = tenant();
-  daraja = await startDarajaSimulator({
-    port: 0,
-    apps: [{ consumerKey: mpesa.consumerKey, consumerSecret: mpesa.consumerSecret }],
-    shortcodes: [{ shortcode: mpesa.shortcode, passkey: mpesa.passkey, externalValidation: true }],
-    callbackDelayMs: 50,
-  });
+  daraja = await startDemoDaraja(demo, { callbackDelayMs: 50, externalValidation: true });
   kiunga = await startKiunga(dataDir, { KIUNGA_MPESA_BASE_URL: daraja.baseUrl });
   owner = await login(kiunga.baseUrl, tenant().owner);
 });

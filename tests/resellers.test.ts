@@ -2,9 +2,10 @@
 // in, tops up its wallet by M-Pesa STK (credited once however many callbacks arrive), buys voucher stock,
 // and a client logs in over RADIUS with one of its codes; a portal purchase through the reseller's link
 // credits its commission once, and the portal page names the reseller.
-import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
+import type { DarajaSimulator } from '@kiunga/ops/sim/daraja';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, login } from './support/api-client';
+import { startDemoDaraja } from './support/demo-daraja';
 import {
   type DemoJson,
   type MpesaDemoTenant,
@@ -31,13 +32,7 @@ const TOP_UP_POLL_MS = 100;
 beforeAll(async () => {
   dataDir = makeDataDir();
   demo = await seedDemo(dataDir);
-  const { mpesa } = tenant();
-  daraja = await startDarajaSimulator({
-    port: 0,
-    apps: [{ consumerKey: mpesa.consumerKey, consumerSecret: mpesa.consumerSecret }],
-    shortcodes: [{ shortcode: mpesa.shortcode, passkey: mpesa.passkey, externalValidation: true }],
-    callbackDelayMs: 50,
-  });
+  daraja = await startDemoDaraja(demo, { callbackDelayMs: 50, externalValidation: true });
   kiunga = await startKiunga(dataDir, { KIUNGA_MPESA_BASE_URL: daraja.baseUrl });
 });
 

@@ -8,14 +8,21 @@ const CALLBACK_DELAY_MS = 300;
 
 export function startDemoDaraja(
   demo: DemoJson,
-  options: { duplicateCallbacks?: number } = {},
+  options: { duplicateCallbacks?: number; callbackDelayMs?: number; externalValidation?: boolean } = {},
 ): Promise<DarajaSimulator> {
   const { mpesa } = demo.tenants[0]! as MpesaDemoTenant;
+  const { externalValidation, ...simulatorOptions } = options;
   return startDarajaSimulator({
     port: 0,
     apps: [{ consumerKey: mpesa.consumerKey, consumerSecret: mpesa.consumerSecret }],
-    shortcodes: [{ shortcode: mpesa.shortcode, passkey: mpesa.passkey }],
+    shortcodes: [
+      {
+        shortcode: mpesa.shortcode,
+        passkey: mpesa.passkey,
+        ...(externalValidation === undefined ? {} : { externalValidation }),
+      },
+    ],
     callbackDelayMs: CALLBACK_DELAY_MS,
-    ...options,
+    ...simulatorOptions,
   });
 }
