@@ -29,6 +29,7 @@ import { signupPages } from './features/signup/console';
 import { smsCampaignRoutes } from './features/sms-campaigns/api';
 import { smsCallbackRoutes } from './features/sms-campaigns/callbacks-api';
 import { subscriberRoutes } from './features/subscribers/api';
+import { ispSupportRoutes, platformSupportRoutes } from './features/support/api';
 import { subscriberTrialRoutes, trialSettingsRoutes } from './features/trials/api';
 import { usageRoutes } from './features/usage/api';
 import { voucherRoutes } from './features/vouchers/api';
@@ -140,12 +141,14 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/exports', exportRoutes(options));
   api.route('/webhooks', webhookRoutes(options));
   api.route('/cpes', cpeRoutes(options));
+  api.route('/support', ispSupportRoutes(options));
   api.route('/resellers', resellerRoutes(options));
   api.route('/commission-rules', commissionRuleRoutes(options));
   api.route('/platform-billing', platformBillingRoutes(options));
   api.route('/platform/billing', platformBillingOperatorRoutes(options));
   api.route('/platform/analytics', platformAnalyticsRoutes(options));
   api.route('/platform/live', platformLiveRoutes(options));
+  api.route('/platform/support', platformSupportRoutes(options));
   app.route('/api/v1', api);
   mountConsoles(app, options);
 

@@ -29,6 +29,9 @@ export const idPrefixes = {
   resellerPayout: 'rpo',
   resellerStockPurchase: 'rsp',
   commissionRule: 'crl',
+  supportConversation: 'spc',
+  supportAttachment: 'spa',
+  supportCannedReply: 'scr',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

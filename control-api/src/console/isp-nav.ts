@@ -33,6 +33,7 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/domain', label: 'Domain', permission: 'settings.write' },
   { href: '/isp/api-keys', label: 'API keys', permission: 'api_keys.manage' },
   { href: '/isp/webhooks', label: 'Webhooks', permission: 'webhooks.manage' },
+  { href: '/isp/support', label: 'Support', permission: 'support.use' },
   { href: '/isp/platform-account', label: 'Platform account', isOwnerOnly: true },
   { href: '/isp/account', label: 'My account' },
 ];

@@ -21,6 +21,7 @@ import { ispSessionRoutes } from '../features/sessions/console';
 import { pendingSignupGate } from '../features/signup/console';
 import { ispSmsRoutes } from '../features/sms-campaigns/console';
 import { subscriberPageRoutes } from '../features/subscribers/console';
+import { ispSupportPageRoutes } from '../features/support/console';
 import { ispTrialRoutes } from '../features/trials/console';
 import { ispVoucherUsageRoutes } from '../features/usage/console';
 import { ispVoucherRoutes } from '../features/vouchers/console';
@@ -58,6 +59,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', staffPageRoutes(fetchApp, shell));
   routes.route('/', diagnosticsPageRoutes(fetchApp, { consolePath: '/isp', shell }));
   routes.route('/', cpePageRoutes(fetchApp, { consolePath: '/isp', shell }));
+  routes.route('/', ispSupportPageRoutes(fetchApp, shell));
   routes.route(
     '/',
     auditPageRoutes(fetchApp, {

@@ -6,6 +6,8 @@ export const platformPermissions = [
   'platform_audit.read',
   'platform_billing.manage',
   'platform_analytics.read',
+  /** Support chat with ISPs (issue 14): the queue, assigning, replying, closing, canned replies. */
+  'platform_support.manage',
 ] as const;
 
 export const ispPermissions = [
@@ -36,6 +38,8 @@ export const ispPermissions = [
   'resellers.write',
   /** Cash top-ups, payouts and commission rules: the ISP's side of the money, never a reseller's. */
   'resellers.money',
+  /** Support chat with the platform (issue 14): open conversations and reply. */
+  'support.use',
 ] as const;
 
 export type PlatformPermission = (typeof platformPermissions)[number];

@@ -184,3 +184,4 @@ export * from './platform-billing';
 export * from './platform-domains';
 export * from './platform-monitoring';
 export * from './platform-signup';
+export * from './platform-support';

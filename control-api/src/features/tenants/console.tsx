@@ -29,6 +29,7 @@ import { platformBillingPageRoutes } from '../../platform-billing/console';
 import { platformAnalyticsPageRoutes } from '../analytics/console';
 import { auditPageRoutes } from '../audit/console';
 import { platformLivePageRoutes } from '../monitoring/platform-live-console';
+import { platformSupportPageRoutes } from '../support/platform-console';
 import { TenantDetailPage, type TenantSummary, TenantsPage } from './views';
 
 const PLATFORM_NAV: Array<NavItem & { permission?: Permission }> = [
@@ -36,6 +37,7 @@ const PLATFORM_NAV: Array<NavItem & { permission?: Permission }> = [
   { href: '/platform/billing', label: 'Billing', permission: 'platform_billing.manage' },
   { href: '/platform/analytics', label: 'Analytics', permission: 'platform_analytics.read' },
   { href: '/platform/live', label: 'Live', permission: 'tenants.read' },
+  { href: '/platform/support', label: 'Support', permission: 'platform_support.manage' },
   { href: '/platform/admins', label: 'Sub-admins', permission: 'platform_users.manage' },
   { href: '/platform/roles', label: 'Roles', permission: 'platform_users.manage' },
   { href: '/platform/audit', label: 'Audit', permission: 'platform_audit.read' },
@@ -217,6 +219,7 @@ export function platformConsoleRoutes(dependencies: ApiDependencies, fetchApp: A
   routes.route('/', platformBillingPageRoutes(fetchApp, platformShell));
   routes.route('/', platformAnalyticsPageRoutes(fetchApp, platformShell));
   routes.route('/', platformLivePageRoutes(fetchApp, platformShell));
+  routes.route('/', platformSupportPageRoutes(fetchApp, platformShell));
   routes.route(
     '/',
     ownAccountRoutes(dependencies, fetchApp, { basePath: '/platform/account', shell: platformShell }),

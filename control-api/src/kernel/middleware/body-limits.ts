@@ -4,6 +4,7 @@
 import { KiungaError, LOGO_LENGTH_MAX } from '@kiunga/schemas';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { ATTACHMENT_BYTES_MAX } from '../attachments';
 
 const KIB = 1024;
 
@@ -21,6 +22,14 @@ export const FORM_BODY_BYTES_MAX = 64 * KIB;
 export const LOGO_FORM_BODY_BYTES_MAX = LOGO_LENGTH_MAX + FORM_BODY_BYTES_MAX;
 export const LOGO_FORM_PATH = '/isp/branding';
 /**
+ * A support reply with an attached file (issue 14): the file's own limit (checked from the bytes, 413
+ * past 2 MB) and the form's text fields, so the attachment check, not this one, answers a file over 2 MB.
+ */
+export const ATTACHMENT_FORM_BODY_BYTES_MAX = ATTACHMENT_BYTES_MAX + FORM_BODY_BYTES_MAX;
+/** The support reply routes of the API and of both consoles (features/support). */
+const ATTACHMENT_FORM_PATH =
+  /^\/(?:api\/v1\/support\/conversations|api\/v1\/platform\/support\/conversations|isp\/support|platform\/support)\/[^/]+\/messages$/;
+/**
  * Server-to-server callbacks keep the 64 KiB limit their own routes set (portal/routes.tsx,
  * routes/platform-billing.ts), with the answer their senders expect.
  */
@@ -29,6 +38,7 @@ export const CALLBACK_PATH_PREFIX = '/callbacks/';
 /** The body limit of a path, or null where the routes set their own. */
 export function bodyBytesMaxFor(path: string): number | null {
   if (path.startsWith(CALLBACK_PATH_PREFIX)) return null;
+  if (ATTACHMENT_FORM_PATH.test(path)) return ATTACHMENT_FORM_BODY_BYTES_MAX;
   if (path === '/api' || path.startsWith('/api/')) return API_BODY_BYTES_MAX;
   if (path === LOGO_FORM_PATH) return LOGO_FORM_BODY_BYTES_MAX;
   return FORM_BODY_BYTES_MAX;
@@ -53,7 +63,12 @@ function limitOf(maxSize: number): MiddlewareHandler {
 /** One middleware for the whole app: each request gets its family's limit. */
 export function limitRequestBodies(): MiddlewareHandler {
   const limits = new Map<number, MiddlewareHandler>();
-  for (const size of [API_BODY_BYTES_MAX, FORM_BODY_BYTES_MAX, LOGO_FORM_BODY_BYTES_MAX])
+  for (const size of [
+    API_BODY_BYTES_MAX,
+    FORM_BODY_BYTES_MAX,
+    LOGO_FORM_BODY_BYTES_MAX,
+    ATTACHMENT_FORM_BODY_BYTES_MAX,
+  ])
     limits.set(size, limitOf(size));
   return async (context, next) => {
     const size = bodyBytesMaxFor(context.req.path);

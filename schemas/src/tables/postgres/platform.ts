@@ -30,4 +30,9 @@ export const {
   signupSmsCodes,
   signupEmailLinks,
   customDomains,
+  supportConversations,
+  supportMessages,
+  supportAttachments,
+  supportEvents,
+  supportCannedReplies,
 } = derivePostgresTables(sqlitePlatformTables);
