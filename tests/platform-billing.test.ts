@@ -185,6 +185,12 @@ describe('trial, grace, restriction and payment by M-Pesa', () => {
     expect(refused.status).toBe(402);
     expect(refused.body.error.code).toBe('platform_payment_required');
     expect((await owner.get('/api/v1/branding')).status).toBe(200);
+    // Asking platform support stays open: an unpaid bill is a reason to ask.
+    const asked = await owner.post('/api/v1/support/conversations', {
+      subject: 'Paying by bank',
+      message: 'Which reference do I use?',
+    });
+    expect(asked.status).toBe(201);
 
     // Daraja delivers the result three times; the receipt is credited once.
     daraja.setDuplicateCallbacks(2);

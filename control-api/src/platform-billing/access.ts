@@ -7,8 +7,8 @@ import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
 import { balanceCents } from './ledger';
 import { liveAccountStatus } from './state';
 
-/** Paths a restricted ISP may still write to: paying the platform. */
-const ALWAYS_WRITABLE_PREFIXES = ['/api/v1/platform-billing'];
+/** Paths a restricted ISP may still write to: paying the platform, and asking its support (issue 14). */
+const ALWAYS_WRITABLE_PREFIXES = ['/api/v1/platform-billing', '/api/v1/support/'];
 
 export function requirePlatformAccountWritable(dependencies: ApiDependencies): MiddlewareHandler<AppEnv> {
   return async (context, next) => {

@@ -54,4 +54,11 @@ CREATE INDEX "support_attachments_conversation" ON "support_attachments" USING b
 CREATE INDEX "support_conversations_tenant" ON "support_conversations" USING btree ("tenant_id","last_message_at");--> statement-breakpoint
 CREATE INDEX "support_conversations_status" ON "support_conversations" USING btree ("status","last_message_at");--> statement-breakpoint
 CREATE INDEX "support_conversations_assigned" ON "support_conversations" USING btree ("assigned_to","last_message_at");--> statement-breakpoint
-CREATE INDEX "support_messages_conversation" ON "support_messages" USING btree ("conversation_id","id");
+CREATE INDEX "support_messages_conversation" ON "support_messages" USING btree ("conversation_id","id");--> statement-breakpoint
+-- Support chat (issue 14): the built-in platform "support" role answers support conversations, and the
+-- built-in ISP "manager" role may open them (built-in roles cannot be edited, so their permissions are
+-- still exactly what they were created with; identity/roles/service.ts holds the same lists).
+UPDATE roles SET permissions = replace(permissions, '"platform_audit.read"]', '"platform_audit.read","platform_support.manage"]')
+ WHERE is_built_in = 1 AND name = 'support' AND tenant_id IS NULL AND permissions NOT LIKE '%platform_support.manage%';--> statement-breakpoint
+UPDATE roles SET permissions = replace(permissions, '"branding.write"]', '"branding.write","support.use"]')
+ WHERE is_built_in = 1 AND name = 'manager' AND tenant_id IS NOT NULL AND permissions NOT LIKE '%support.use%';

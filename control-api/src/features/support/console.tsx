@@ -18,7 +18,7 @@ import {
 } from '../../console/support';
 import type { AppEnv } from '../../kernel/dependencies';
 import { SUPPORT_LIVE_PATH } from './live-paths';
-import { replyFormOf } from './reply-form';
+import { replyRoute } from './reply-form';
 import {
   type ConversationDetail,
   type ConversationView,
@@ -31,8 +31,6 @@ const PAGE_PATH = '/isp/support';
 const API_PATH = '/api/v1/support/conversations';
 /** Conversation ids are ours (`spc_…`): other paths under /isp/support are not conversations. */
 const ID_PATTERN = ':id{spc_[A-Za-z0-9_-]+}';
-/** Form statuses shown back on the page as a message: validation, too large, not an image or PDF. */
-const SHOWN_STATUSES = [413, 415];
 
 export function ispSupportPageRoutes(
   fetchApp: AppFetch,
@@ -115,24 +113,7 @@ export function ispSupportPageRoutes(
     );
   });
 
-  routes.post(`/support/${ID_PATTERN}/messages`, (context) => {
-    const threadPath = `${PAGE_PATH}/${context.req.param('id')}`;
-    return withFormErrors(
-      context,
-      threadPath,
-      async () => {
-        await callApi(
-          context,
-          fetchApp,
-          'POST',
-          `${API_PATH}/${context.req.param('id')}/messages`,
-          await replyFormOf(context),
-        );
-        return redirectWithFlash(context, threadPath, 'ok', 'Sent.');
-      },
-      SHOWN_STATUSES,
-    );
-  });
+  routes.post(`/support/${ID_PATTERN}/messages`, replyRoute(fetchApp, PAGE_PATH, API_PATH));
 
   return routes;
 }

@@ -8,8 +8,7 @@
 // SUPPORT_FEED_POLL_MS while someone watches. A message written on any node therefore reaches the
 // viewers of every node within about a second, with no extra moving part (no Redis or LISTEN needed).
 // On PostgreSQL, ids are handed out before commit, so a slow transaction can commit a lower id after
-// a higher one was read: the feed re-reads a small window below its cursor (EVENT_REORDER_WINDOW)
-// and skips the ids it already pushed.
+// a higher one was read: the feed re-reads a small window below its cursor (event-cursor.ts).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { KiungaError } from '@kiunga/schemas';
@@ -28,6 +27,7 @@ import {
 import { type CoalescingSender, coalescingSender } from '../sessions/live/back-pressure';
 import { admitConnection } from '../sessions/live/feed-policy';
 import { createUpgradeGate, type UpgradeGate } from '../sessions/live/upgrade-gate';
+import { EventCursor } from './event-cursor';
 import { PLATFORM_SUPPORT_LIVE_PATH, SUPPORT_LIVE_PATH } from './live-paths';
 import { lastEventId, listEventsAfter, type SupportEventRow } from './store';
 
@@ -100,12 +100,10 @@ export function startSupportLiveFeed(
   const platform = dependencies.databases.platform;
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: INCOMING_MESSAGE_BYTES_MAX });
   const viewers = new Map<WebSocket, Viewer>();
-  /** The newest change id read; null while nobody watches (a first viewer starts from the newest). */
-  let cursor: number | null = null;
-  /** The newest change id when the first viewer came: nothing at or below it is pushed. */
-  let baseline = 0;
-  /** Ids inside the reorder window already pushed. */
-  let pushedIds = new Set<number>();
+  /** Where the feed is in support_events; null while nobody watches (a first viewer starts at the newest). */
+  let cursor: EventCursor | null = null;
+  /** Upgrades past the gate and not yet welcomed: the cursor is kept for them. */
+  let admittingCount = 0;
   let isStopping = false;
   let isPolling = false;
 
@@ -113,8 +111,8 @@ export function startSupportLiveFeed(
 
   const startCursor = async () => {
     if (cursor !== null) return;
-    baseline = await lastEventId(platform);
-    cursor = baseline;
+    const baseline = await lastEventId(platform);
+    cursor ??= new EventCursor(baseline, EVENT_REORDER_WINDOW);
   };
 
   const welcome = (socket: WebSocket, viewer: Viewer) => {
@@ -146,34 +144,34 @@ export function startSupportLiveFeed(
       return refuseWith(socket, new KiungaError('rate_limited', text));
     }
     // Changes from now on are this viewer's: the cursor is set before its socket is welcomed.
-    await startCursor();
-    if (isStopping || socket.destroyed) return;
-    webSockets.handleUpgrade(request, socket, head, (webSocket) =>
-      welcome(webSocket, {
-        principalId: principal.id,
-        scope,
-        request,
-        isAlive: true,
-        sender: coalescingSender(webSocket),
-        gate,
-      }),
-    );
+    admittingCount += 1;
+    try {
+      await startCursor();
+      if (isStopping || socket.destroyed) return;
+      webSockets.handleUpgrade(request, socket, head, (webSocket) =>
+        welcome(webSocket, {
+          principalId: principal.id,
+          scope,
+          request,
+          isAlive: true,
+          sender: coalescingSender(webSocket),
+          gate,
+        }),
+      );
+    } finally {
+      admittingCount -= 1;
+    }
   };
 
   const poll = async () => {
     if (viewers.size === 0) {
-      cursor = null;
-      pushedIds = new Set();
+      if (admittingCount === 0) cursor = null;
       return;
     }
     for (const viewer of viewers.values()) viewer.sender.flush();
     if (cursor === null) return startCursor();
-    const from = Math.max(baseline, cursor - EVENT_REORDER_WINDOW);
-    const events = await listEventsAfter(platform, from, EVENTS_PER_POLL_MAX);
+    const events = cursor.take(await listEventsAfter(platform, cursor.readAfter(), EVENTS_PER_POLL_MAX));
     for (const event of events) {
-      if (pushedIds.has(event.id)) continue;
-      pushedIds.add(event.id);
-      cursor = Math.max(cursor, event.id);
       const message = JSON.stringify({
         type: 'support_changed',
         conversationId: event.conversationId,
@@ -183,8 +181,6 @@ export function startSupportLiveFeed(
         if (isEventForScope(event, viewer.scope)) viewer.sender.offer(message);
       }
     }
-    const floor = cursor - EVENT_REORDER_WINDOW;
-    for (const id of pushedIds) if (id <= floor) pushedIds.delete(id);
   };
 
   const ping = () =>

@@ -18,7 +18,7 @@ import {
 } from '../../console/support';
 import type { AppEnv } from '../../kernel/dependencies';
 import { PLATFORM_SUPPORT_LIVE_PATH } from './live-paths';
-import { replyFormOf } from './reply-form';
+import { replyRoute } from './reply-form';
 import {
   type CannedReplyView,
   type ConversationDetail,
@@ -34,8 +34,6 @@ const API_PATH = '/api/v1/platform/support';
 /** Conversation ids are ours (`spc_…`): /platform/support/canned-replies is not one. */
 const ID_PATTERN = ':id{spc_[A-Za-z0-9_-]+}';
 const CANNED_ID_PATTERN = ':id{scr_[A-Za-z0-9_-]+}';
-/** Form statuses shown back on the page as a message: validation, too large, not an image or PDF. */
-const SHOWN_STATUSES = [413, 415];
 const PERMISSION = 'platform_support.manage';
 
 const VIEWS = [
@@ -238,25 +236,10 @@ export function platformSupportPageRoutes(
     );
   });
 
-  routes.post(`/support/${ID_PATTERN}/messages`, (context) => {
-    const threadPath = `${PAGE_PATH}/${context.req.param('id')}`;
-    return withFormErrors(
-      context,
-      threadPath,
-      async () => {
-        const form = await replyFormOf(context);
-        await callApi(
-          context,
-          fetchApp,
-          'POST',
-          `${API_PATH}/conversations/${context.req.param('id')}/messages`,
-          form,
-        );
-        return redirectWithFlash(context, threadPath, 'ok', 'Reply sent.');
-      },
-      SHOWN_STATUSES,
-    );
-  });
+  routes.post(
+    `/support/${ID_PATTERN}/messages`,
+    replyRoute(fetchApp, PAGE_PATH, `${API_PATH}/conversations`),
+  );
 
   routes.post(`/support/${ID_PATTERN}/assign`, (context) => {
     const threadPath = `${PAGE_PATH}/${context.req.param('id')}`;

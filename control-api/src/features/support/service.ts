@@ -327,15 +327,16 @@ export async function postMessage(
   }
   const atMs = dependencies.clock.now();
   const attachmentId = attachment ? newId('supportAttachment') : null;
+  const message: Omit<MessageRow, 'id'> = {
+    conversationId,
+    authorSide: actor.side,
+    authorId: actor.userId,
+    authorEmail: actor.email,
+    body,
+    createdAt: atMs,
+  };
   const messageId = await platform.transaction(async (transaction) => {
-    const id = await insertMessage(transaction, {
-      conversationId,
-      authorSide: actor.side,
-      authorId: actor.userId,
-      authorEmail: actor.email,
-      body,
-      createdAt: atMs,
-    });
+    const id = await insertMessage(transaction, message);
     if (attachment && attachmentId) {
       await insertAttachment(transaction, {
         id: attachmentId,
@@ -372,19 +373,7 @@ export async function postMessage(
           },
         ]
       : [];
-  return messageViewOf(
-    {
-      id: messageId,
-      conversationId,
-      authorSide: actor.side,
-      authorId: actor.userId,
-      authorEmail: actor.email,
-      body,
-      createdAt: atMs,
-    },
-    metas,
-    actor.side,
-  );
+  return messageViewOf({ id: messageId, ...message }, metas, actor.side);
 }
 
 /** An attachment's bytes, for either side of its conversation only (404 for anyone else). */

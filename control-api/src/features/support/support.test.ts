@@ -215,6 +215,34 @@ describe('support chat: contract', () => {
   });
 });
 
+describe('support chat: built-in roles', () => {
+  it('a sub-admin with the built-in "support" role answers, and an ISP "manager" may ask', async () => {
+    const root = await kiunga().superAdminToken();
+    const roles = await kiunga().request('GET', '/api/v1/platform/roles', { token: root });
+    const supportRole = roles.body.items.find((role: { name: string }) => role.name === 'support');
+    expect(supportRole.permissions).toContain('platform_support.manage');
+    await kiunga().request('POST', '/api/v1/platform/users', {
+      token: root,
+      body: {
+        email: 'helpdesk@platform.example',
+        kind: 'platform_staff',
+        roleId: supportRole.id,
+        password: TEST_PASSWORD,
+      },
+    });
+    const helpdesk = await signInWithToken(kiunga(), 'helpdesk@platform.example');
+    expect(
+      (await kiunga().request('GET', '/api/v1/platform/support/conversations', { token: helpdesk })).status,
+    ).toBe(200);
+    const ispRoles = await kiunga().request('GET', '/api/v1/roles', { token: kiunga().ispA.token });
+    const manager = ispRoles.body.items.find((role: { name: string }) => role.name === 'manager');
+    expect(manager.permissions).toContain('support.use');
+    expect(
+      ispRoles.body.items.find((role: { name: string }) => role.name === 'cashier').permissions,
+    ).not.toContain('support.use');
+  });
+});
+
 describe('support chat: who may reach what', () => {
   it("ISP B can neither list, read, reply to nor fetch ISP A's conversation (404 as if it did not exist)", async () => {
     const { ispA, ispB } = kiunga();

@@ -17,7 +17,7 @@ import { parsePermissionList } from '../principals';
 export const ROLES_PER_SCOPE_MAX = 100;
 
 export const builtInPlatformRoles: Record<string, readonly PlatformPermission[]> = {
-  support: ['tenants.read', 'tenants.write', 'platform_audit.read'],
+  support: ['tenants.read', 'tenants.write', 'platform_audit.read', 'platform_support.manage'],
   finance: ['tenants.read', 'platform_billing.manage'],
   'read-only': ['tenants.read', 'platform_audit.read'],
 };
@@ -36,6 +36,7 @@ export const builtInIspRoles: Record<string, readonly IspPermission[]> = {
     'sessions.disconnect',
     'audit.read',
     'branding.write',
+    'support.use',
   ],
   cashier: ['plans.read', 'vouchers.read', 'vouchers.write', 'subscribers.read', 'sessions.read'],
   technician: [

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   API_BODY_BYTES_MAX,
+  ATTACHMENT_FORM_BODY_BYTES_MAX,
   bodyBytesMaxFor,
   FORM_BODY_BYTES_MAX,
   LOGO_FORM_BODY_BYTES_MAX,
@@ -16,6 +17,20 @@ describe('bodyBytesMaxFor', () => {
     expect(FORM_BODY_BYTES_MAX).toBe(64 * 1024);
     expect(bodyBytesMaxFor('/isp/branding')).toBe(LOGO_FORM_BODY_BYTES_MAX);
     expect(bodyBytesMaxFor('/isp/branding/other')).toBe(FORM_BODY_BYTES_MAX);
+  });
+
+  it('gives the support reply routes room for a 2 MB attachment, and no other route', () => {
+    for (const path of [
+      '/api/v1/support/conversations/spc_1/messages',
+      '/api/v1/platform/support/conversations/spc_1/messages',
+      '/isp/support/spc_1/messages',
+      '/platform/support/spc_1/messages',
+    ])
+      expect(bodyBytesMaxFor(path)).toBe(ATTACHMENT_FORM_BODY_BYTES_MAX);
+    expect(ATTACHMENT_FORM_BODY_BYTES_MAX).toBe(2 * 1024 * 1024 + 64 * 1024);
+    expect(bodyBytesMaxFor('/api/v1/support/conversations')).toBe(API_BODY_BYTES_MAX);
+    expect(bodyBytesMaxFor('/api/v1/support/conversations/spc_1/messages/x')).toBe(API_BODY_BYTES_MAX);
+    expect(bodyBytesMaxFor('/isp/support')).toBe(FORM_BODY_BYTES_MAX);
   });
 
   it('leaves the M-Pesa callbacks to their own routes', () => {
