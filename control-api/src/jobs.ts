@@ -11,6 +11,7 @@ import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notific
 import { ABANDONED_SIGNUPS_CRON, releaseAbandonedSignups } from './features/signup/service';
 import { EXPIRY_WARNINGS_CRON, queueExpiryWarnings } from './features/sms-campaigns/automatic-messages';
 import { CAMPAIGN_SENDER_CRON, runCampaignSenders } from './features/sms-campaigns/sender.job';
+import { pruneSupportEvents, SUPPORT_EVENTS_RETENTION_CRON } from './features/support/events-retention.job';
 import { METERING_CRON, meterUsage } from './features/usage/metering.job';
 import { applyUsageRetention, USAGE_RETENTION_CRON } from './features/usage/retention.job';
 import { expireVouchers } from './features/vouchers/expire-vouchers.job';
@@ -124,6 +125,11 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
         name: 'usage_retention',
         timezone: BILLING_TIME_ZONE,
       },
+    ),
+    cron.schedule(
+      SUPPORT_EVENTS_RETENTION_CRON,
+      run('support_events_retention', () => pruneSupportEvents(dependencies)),
+      { noOverlap: true, name: 'support_events_retention' },
     ),
     cron.schedule(
       ACCOUNTING_SYNC_CRON,

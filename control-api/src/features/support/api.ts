@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { type CheckedAttachment, checkAttachment } from '../../kernel/attachments';
 import { auditorOf } from '../../kernel/audit';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
-import { routeGroup } from '../../kernel/route';
+import { type RouteAccess, routeGroup } from '../../kernel/route';
 import { tenantIdOf } from '../../kernel/tenant-access';
 import { isJsonRequest, parseJsonBody, parseWith } from '../../kernel/validation';
 import {
@@ -37,7 +37,6 @@ import {
   readConversation,
   removeCannedReply,
   type SupportActor,
-  type SupportSide,
   supportAgentSchema,
 } from './service';
 
@@ -58,10 +57,19 @@ function platformActorOf(context: Context<AppEnv>): SupportActor {
   return { side: 'platform', userId: principal.id, email: principal.email, tenantId: null };
 }
 
-const actorOfSide: Record<SupportSide, (context: Context<AppEnv>) => SupportActor> = {
-  isp: ispActorOf,
-  platform: platformActorOf,
-};
+/**
+ * The issue's contract has `GET /api/v1/support/conversations/<id>` and its `/messages` "on both sides":
+ * on that path an ISP account needs support.use (its own conversations only), a platform account
+ * platform_support.manage (every conversation, answering as support).
+ */
+function eitherSideActorOf(context: Context<AppEnv>): SupportActor {
+  const principal = context.get('principal');
+  const isPlatform = principal.tenantId === null;
+  const permission = isPlatform ? 'platform_support.manage' : 'support.use';
+  if (!principal.permissions.has(permission))
+    throw new KiungaError('forbidden', `This needs the ${permission} permission.`);
+  return isPlatform ? platformActorOf(context) : ispActorOf(context);
+}
 
 /** A browser's file input left empty still sends a part: no name and no bytes means no attachment. */
 function isChosenFile(value: unknown): value is File {
@@ -116,10 +124,9 @@ function attachmentResponse(attachment: { fileName: string; mimeType: string; by
 /** The routes both sides have on a conversation: read it, reply, fetch an attachment. */
 function declareThreadRoutes(
   group: ReturnType<typeof routeGroup>,
-  side: SupportSide,
-  permission: 'support.use' | 'platform_support.manage',
+  actorOf: (context: Context<AppEnv>) => SupportActor,
+  permission: RouteAccess,
 ) {
-  const actorOf = actorOfSide[side];
   const checkTarget = (
     { params, dependencies }: { params: { id: string }; dependencies: ApiDependencies },
     context: Context<AppEnv>,
@@ -194,7 +201,8 @@ ispSupport.declare({
     respond(await listConversationPage(dependencies, ispActorOf(context), query)),
 });
 
-declareThreadRoutes(ispSupport, 'isp', 'support.use');
+// Signed in, then the permission of the caller's side (eitherSideActorOf).
+declareThreadRoutes(ispSupport, eitherSideActorOf, 'signed-in');
 
 const platformSupport = routeGroup({ basePath: '/api/v1/platform/support', tag: 'platform' });
 const PLATFORM_PERMISSION = 'platform_support.manage';
@@ -210,7 +218,7 @@ platformSupport.declare({
     respond(await listConversationPage(dependencies, platformActorOf(context), query)),
 });
 
-declareThreadRoutes(platformSupport, 'platform', PLATFORM_PERMISSION);
+declareThreadRoutes(platformSupport, platformActorOf, PLATFORM_PERMISSION);
 
 platformSupport.declare({
   method: 'post',

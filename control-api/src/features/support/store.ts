@@ -383,3 +383,8 @@ export async function listPlatformAccounts(platform: SqlDatabase): Promise<Platf
       WHERE u.tenant_id IS NULL AND u.status = 'active' ORDER BY u.email`,
   );
 }
+
+/** Forgets changes older than `beforeMs`: the feeds read only the newest (ids keep counting on). */
+export async function deleteEventsBefore(platform: SqlDatabase, beforeMs: number): Promise<number> {
+  return (await platform.run('DELETE FROM support_events WHERE at < ?', [beforeMs])).changes;
+}

@@ -12,6 +12,7 @@ import {
   type TwoIspApp,
   useTwoIspApp,
 } from '../../kernel/testing/in-process-app';
+import { pruneSupportEvents, SUPPORT_EVENTS_KEPT_MS } from './events-retention.job';
 
 const kiunga = useTwoIspApp('sup');
 
@@ -215,6 +216,33 @@ describe('support chat: contract', () => {
   });
 });
 
+describe('support chat: the contract path on both sides', () => {
+  it('platform support reads and answers on /api/v1/support/conversations/<id> too; others get 403', async () => {
+    const { ispA } = kiunga();
+    const root = await kiunga().superAdminToken();
+    const id = await open(ispA.token, 'Both sides', 'Asked on the ISP path');
+    const read = await kiunga().request('GET', `/api/v1/support/conversations/${id}`, { token: root });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id, tenantId: ispA.tenantId, subject: 'Both sides' });
+    const answered = await kiunga().request('POST', `/api/v1/support/conversations/${id}/messages`, {
+      token: root,
+      body: { body: 'Answered on the same path' },
+    });
+    expect(answered.status).toBe(201);
+    expect(answered.body.side).toBe('platform');
+    const seen = await kiunga().request('GET', `/api/v1/support/conversations/${id}`, { token: ispA.token });
+    expect(seen.body.messages.map((message: { side: string }) => message.side)).toEqual(['isp', 'platform']);
+    const analyst = await platformUser(kiunga(), 'viewer@platform.example', ['tenants.read']);
+    const refused = await kiunga().request('GET', `/api/v1/support/conversations/${id}`, { token: analyst });
+    expect(refused.status).toBe(403);
+    const refusedPost = await kiunga().request('POST', `/api/v1/support/conversations/${id}/messages`, {
+      token: analyst,
+      body: { body: 'no' },
+    });
+    expect(refusedPost.status).toBe(403);
+  });
+});
+
 describe('support chat: built-in roles', () => {
   it('a sub-admin with the built-in "support" role answers, and an ISP "manager" may ask', async () => {
     const root = await kiunga().superAdminToken();
@@ -364,5 +392,25 @@ describe('support chat: attachments', () => {
       token: ispA.token,
     });
     expect(thread.body.messages).toHaveLength(1);
+  });
+});
+
+describe('support chat: change stream retention', () => {
+  it('deletes changes older than a day and keeps the newer ones', async () => {
+    const { ispA } = kiunga();
+    const platform = kiunga().dependencies.databases.platform;
+    await open(ispA.token, 'Old', 'An old change');
+    kiunga().clock.advance(SUPPORT_EVENTS_KEPT_MS + 1);
+    const token = await signInWithToken(kiunga(), ispA.ownerEmail);
+    const id = await open(token, 'New', 'A new change');
+    const result = await pruneSupportEvents(kiunga().dependencies);
+    expect(result.deleted).toBeGreaterThan(0);
+    const left = await platform.all<{ conversationId: string }>(
+      'SELECT conversation_id AS "conversationId" FROM support_events',
+    );
+    expect(left.map((row) => row.conversationId)).toEqual([id]);
+    // The conversations and their messages stay: only the change stream is trimmed.
+    const list = await kiunga().request('GET', '/api/v1/support/conversations', { token });
+    expect(list.body.items.map((item: { subject: string }) => item.subject)).toContain('Old');
   });
 });
