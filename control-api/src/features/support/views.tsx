@@ -130,7 +130,8 @@ export function SupportLive(props: { path: string }) {
 
 /**
  * A list of conversations (newest activity first) with its unread badges, in a live region named
- * `region`; `columns` come before the shared ones (the platform adds the ISP and the assignee).
+ * `region`; `columns` follow the subject (the platform adds the ISP and the assignee), which comes first so a
+ * phone shows it without scrolling.
  */
 export function ConversationTable(props: {
   region: string;
@@ -148,8 +149,8 @@ export function ConversationTable(props: {
           rows={props.conversations}
           rowAttributes={(row) => ({ 'data-conversation-id': row.id })}
           columns={[
-            ...props.columns,
             { header: 'Subject', cell: (row) => <a href={props.pathOf(row)}>{row.subject}</a> },
+            ...props.columns,
             { header: 'Status', cell: (row) => <StatusBadge status={row.status} /> },
             {
               header: 'Unread',
