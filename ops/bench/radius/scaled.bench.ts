@@ -62,6 +62,8 @@ interface Deployment {
   /** CPU of what the nodes lean on (PostgreSQL, Redis), microseconds so far; 0 embedded. */
   backingCpuMicroseconds(): Promise<BackingCpu>;
   backingCounts(): Promise<BackingCounts>;
+  /** The statements PostgreSQL ran most often so far, with their calls (empty embedded). */
+  topStatements(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ async function startEmbedded(vouchers: number): Promise<Deployment> {
     codes: server.codes,
     backingCpuMicroseconds: async () => NO_BACKING_CPU,
     backingCounts: async () => NO_BACKING_COUNTS,
+    topStatements: async () => '',
     stop: server.stop,
   };
 }
@@ -229,6 +232,12 @@ async function startScaled(vouchers: number): Promise<Deployment> {
           .map(Number);
         return { statements, commits, redisScripts: await redisScriptCalls(redisServer.port) };
       },
+      topStatements: () =>
+        psql(
+          postgresUrl,
+          `SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) FROM pg_stat_statements
+            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '${BENCH_DATABASE}') ORDER BY calls DESC LIMIT 8`,
+        ),
       stop,
     };
   } catch (error) {
@@ -334,6 +343,9 @@ async function benchDeployment(deployment: Deployment, options: Options): Promis
       MEASURED_FIRST_SESSION,
     ),
   );
+  const top = await deployment.topStatements();
+  if (top !== '')
+    console.log(`PostgreSQL's most frequent statements over the whole run (calls|text):\n${top}`);
   return [auth, accounting];
 }
 
