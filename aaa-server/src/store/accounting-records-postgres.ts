@@ -142,17 +142,19 @@ function sessionRowOf(record: AccountingRecord, subjectKind: string, subjectId: 
 }
 
 /** Applies a later record of the same session to its row, as the upsert's DO UPDATE would. */
-function foldInto(row: SessionRow, later: SessionRow): void {
-  row.updated_at = Math.max(row.updated_at, later.updated_at);
-  row.framed_ip = later.framed_ip ?? row.framed_ip;
-  row.input_octets = Math.max(row.input_octets, later.input_octets);
-  row.output_octets = Math.max(row.output_octets, later.output_octets);
-  row.input_packets = Math.max(row.input_packets, later.input_packets);
-  row.output_packets = Math.max(row.output_packets, later.output_packets);
-  row.session_time_seconds = Math.max(row.session_time_seconds, later.session_time_seconds);
-  if (later.status === 'closed') row.status = 'closed';
-  row.stopped_at ??= later.stopped_at;
-  row.terminate_cause ??= later.terminate_cause;
+function foldInto(row: SessionRow, later: AccountingRecord): void {
+  row.updated_at = Math.max(row.updated_at, later.receivedAtMs);
+  row.framed_ip = later.framedIp ?? row.framed_ip;
+  row.input_octets = Math.max(row.input_octets, later.inputOctets);
+  row.output_octets = Math.max(row.output_octets, later.outputOctets);
+  row.input_packets = Math.max(row.input_packets, later.inputPackets);
+  row.output_packets = Math.max(row.output_packets, later.outputPackets);
+  row.session_time_seconds = Math.max(row.session_time_seconds, later.sessionTimeSeconds ?? 0);
+  if (later.statusType === AcctStatus.Stop) {
+    row.status = 'closed';
+    row.stopped_at ??= later.receivedAtMs;
+    row.terminate_cause ??= terminateCauseName(later.terminateCause);
+  }
 }
 
 /**
@@ -187,10 +189,10 @@ export async function writeAccountingGroupInOneStatement(
     }
     const key = sessionKey(record.nasId, record.acctSessionId);
     keys.push(key);
-    const row = sessionRowOf(record, record.subjectKind, record.subjectId);
     const earlier = sessionRows.get(key);
-    if (earlier === undefined) sessionRows.set(key, row);
-    else foldInto(earlier, row);
+    if (earlier === undefined)
+      sessionRows.set(key, sessionRowOf(record, record.subjectKind, record.subjectId));
+    else foldInto(earlier, record);
   }
   const stored = await transaction.all<{ id: string; nasId: string; acctSessionId: string }>(GROUP_WRITE, [
     JSON.stringify(logRows),

@@ -95,6 +95,18 @@ describe('RedisSessionTable batching', () => {
     expect(
       (await table.sessionsOfTenant('ten_a', { limit: 10 })).sessions.map((item) => item.sessionId),
     ).toEqual(['ses_b1']);
+    // The last session renewed, stopped (its indexes emptied, so gone) and a new one started in one
+    // run: the indexes made again are given their lifetimes again.
+    const beforeSecond = await scriptRuns();
+    await Promise.all([
+      table.updateSession(key('b1'), { lastUpdateMs: 1_100_000, inputOctets: 800, outputOctets: 90 }),
+      table.stopSession(key('b1')),
+      table.startSession(sessionInput({ sessionId: 'ses_b3', acctSessionId: 'b3' })),
+    ]);
+    expect(await scriptRuns()).toBe(beforeSecond + 1);
+    const keys = await admin.keys('kiunga:{ten_a}:*');
+    expect(keys).toContain('kiunga:{ten_a}:listing');
+    for (const name of keys) expect(await admin.pttl(name), name).toBeGreaterThan(0);
   });
 });
 
