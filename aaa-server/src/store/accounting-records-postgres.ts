@@ -2,7 +2,7 @@
 // session upsert of the group travel as two JSON parameters, whatever the group's size (issue 11).
 import { newId, type SqlDatabase } from '@kiunga/schemas';
 import type { AccountingOutcome, AccountingRecord } from './accounting-records';
-import { AcctStatus, terminateCauseName } from './accounting-records';
+import { AcctStatus, SESSION_UPSERT_TAIL, terminateCauseName } from './accounting-records';
 
 /*
  * Why one statement. The portable path (accounting-records.ts) sends a multi-row VALUES of up to 50 rows
@@ -47,19 +47,7 @@ SELECT id, nas_id, acct_session_id, username, subject_kind, subject_id, calling_
        status text, started_at bigint, updated_at bigint, stopped_at bigint, interim_interval_seconds bigint,
        input_octets bigint, output_octets bigint, input_packets bigint, output_packets bigint,
        session_time_seconds bigint, terminate_cause text)
- ORDER BY nas_id, acct_session_id
-ON CONFLICT(nas_id, acct_session_id) DO UPDATE SET
-  updated_at = CASE WHEN excluded.updated_at > sessions.updated_at THEN excluded.updated_at ELSE sessions.updated_at END,
-  framed_ip = COALESCE(excluded.framed_ip, sessions.framed_ip),
-  input_octets = CASE WHEN excluded.input_octets > sessions.input_octets THEN excluded.input_octets ELSE sessions.input_octets END,
-  output_octets = CASE WHEN excluded.output_octets > sessions.output_octets THEN excluded.output_octets ELSE sessions.output_octets END,
-  input_packets = CASE WHEN excluded.input_packets > sessions.input_packets THEN excluded.input_packets ELSE sessions.input_packets END,
-  output_packets = CASE WHEN excluded.output_packets > sessions.output_packets THEN excluded.output_packets ELSE sessions.output_packets END,
-  session_time_seconds = CASE WHEN excluded.session_time_seconds > sessions.session_time_seconds THEN excluded.session_time_seconds ELSE sessions.session_time_seconds END,
-  status = CASE WHEN sessions.status = 'closed' THEN 'closed' ELSE excluded.status END,
-  stopped_at = COALESCE(sessions.stopped_at, excluded.stopped_at),
-  terminate_cause = COALESCE(sessions.terminate_cause, excluded.terminate_cause)
-RETURNING id, nas_id AS "nasId", acct_session_id AS "acctSessionId"`;
+ ORDER BY nas_id, acct_session_id${SESSION_UPSERT_TAIL}`;
 
 /** One accounting_log row; the keys are json_to_recordset's column names. */
 interface LogRow {
