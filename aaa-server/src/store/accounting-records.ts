@@ -72,8 +72,9 @@ const SESSION_UPSERT_HEAD = `INSERT INTO sessions (id, nas_id, acct_session_id, 
 const SESSION_ROW = `(${new Array(SESSION_COLUMNS).fill('?').join(', ')})`;
 // Counters only move forward: a late, reordered interim must not roll octets back. (CASE, not the
 // scalar MAX(a, b) SQLite has and PostgreSQL lacks: docs/database.md, portable SQL.) RETURNING names
-// each row by its key: neither SQLite nor PostgreSQL promises to return rows in VALUES order.
-const SESSION_UPSERT_TAIL = `
+// each row by its key: neither SQLite nor PostgreSQL promises to return rows in VALUES order. Shared with
+// the one-statement group write on PostgreSQL (accounting-records-postgres.ts).
+export const SESSION_UPSERT_TAIL = `
        ON CONFLICT(nas_id, acct_session_id) DO UPDATE SET
          updated_at = CASE WHEN excluded.updated_at > sessions.updated_at THEN excluded.updated_at ELSE sessions.updated_at END,
          framed_ip = COALESCE(excluded.framed_ip, sessions.framed_ip),

@@ -130,6 +130,73 @@ describe('AccountingWriter', () => {
     expect(writer.written).toBe(records.length);
   });
 
+  it('gives a session met several times in one group the row its records give one after the other', async () => {
+    const start = 1_780_000_000_000;
+    const outcomes = await submitAll(newWriter(), [
+      record('f1', AcctStatus.Start, { receivedAtMs: start, framedIp: '10.0.0.1' }),
+      record('f1', AcctStatus.InterimUpdate, {
+        receivedAtMs: start + 300_000,
+        framedIp: null,
+        inputOctets: 700,
+        outputOctets: 50,
+        inputPackets: 7,
+        sessionTimeSeconds: 300,
+      }),
+      // Reordered: an older interim arrives after a newer one and moves nothing back.
+      record('f1', AcctStatus.InterimUpdate, {
+        receivedAtMs: start + 200_000,
+        framedIp: '10.0.0.2',
+        inputOctets: 400,
+        outputOctets: 90,
+        sessionTimeSeconds: 200,
+      }),
+      record('f1', AcctStatus.Stop, {
+        receivedAtMs: start + 400_000,
+        framedIp: null,
+        inputOctets: 900,
+        sessionTimeSeconds: 400,
+        terminateCause: 1,
+      }),
+      // A late interim after the stop leaves the session closed.
+      record('f1', AcctStatus.InterimUpdate, {
+        receivedAtMs: start + 500_000,
+        framedIp: null,
+        sessionTimeSeconds: 350,
+      }),
+    ]);
+    expect(new Set(outcomes.map((outcome) => outcome.sessionId)).size).toBe(1);
+    expect(
+      await fromOutside(
+        `SELECT id, status, framed_ip AS "framedIp", started_at AS "startedAt", updated_at AS "updatedAt",
+                stopped_at AS "stoppedAt", input_octets AS "inputOctets", output_octets AS "outputOctets",
+                input_packets AS "inputPackets", session_time_seconds AS "sessionTimeSeconds",
+                terminate_cause AS "terminateCause"
+           FROM sessions WHERE acct_session_id = ?`,
+        'f1',
+      ),
+    ).toEqual([
+      {
+        id: outcomes[0]!.sessionId,
+        status: 'closed',
+        framedIp: '10.0.0.2',
+        startedAt: start,
+        updatedAt: start + 500_000,
+        stoppedAt: start + 400_000,
+        inputOctets: 900,
+        outputOctets: 90,
+        inputPackets: 7,
+        sessionTimeSeconds: 400,
+        terminateCause: 'User-Request',
+      },
+    ]);
+    expect(
+      await fromOutside<{ statusType: number }>(
+        `SELECT status_type AS "statusType" FROM accounting_log WHERE acct_session_id = ? ORDER BY id`,
+        'f1',
+      ),
+    ).toEqual([1, 3, 3, 2, 3].map((statusType) => ({ statusType })));
+  });
+
   it('closes every open session of a NAS on Accounting-On', async () => {
     const writer = newWriter();
     await submitAll(writer, [record('c1', AcctStatus.Start), record('c2', AcctStatus.Start)]);

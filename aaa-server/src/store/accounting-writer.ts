@@ -4,6 +4,7 @@
 // the server answers once it has recorded the data).
 import type { SqlDatabase } from '@kiunga/schemas';
 import { type AccountingOutcome, type AccountingRecord, writeAccountingRecords } from './accounting-records';
+import { isOneStatementGroup, writeAccountingGroupInOneStatement } from './accounting-records-postgres';
 
 /** Records per commit at most: bounds the time one flush holds the event loop. */
 export const ACCOUNTING_BATCH_MAX = 1_000;
@@ -133,9 +134,13 @@ export class AccountingWriter {
     let outcomes: AccountingOutcome[];
     try {
       const records = group.map((pending) => pending.record);
-      outcomes = await this.databaseOf(tenantId).transaction((transaction) =>
-        writeAccountingRecords(transaction, records),
-      );
+      const database = this.databaseOf(tenantId);
+      // PostgreSQL: the group in one statement, unless an Accounting-On/Off must close sessions in its place.
+      const write =
+        database.dialect === 'postgres' && isOneStatementGroup(records)
+          ? writeAccountingGroupInOneStatement
+          : writeAccountingRecords;
+      outcomes = await database.transaction((transaction) => write(transaction, records));
     } catch (error) {
       for (const pending of group) this.tell(pending, error, null);
       return;

@@ -2,10 +2,20 @@
 // Access-Request, with no time passing; accounting may reuse a check a quarter second old. On SQLite a
 // cached answer costs no statement at all (the wal-index watch); on PostgreSQL each check reads the
 // change generation. Runs on the test run's backend (KIUNGA_TEST_DATABASE).
-import { type Databases, type SqlDatabase, writeTenantRadiusSettings } from '@kiunga/schemas';
+import {
+  type ChangeWatch,
+  type Databases,
+  type SqlDatabase,
+  writeTenantRadiusSettings,
+} from '@kiunga/schemas';
 import { useTestDatabases } from '@kiunga/schemas/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUTH_CACHE_ACCOUNTING_RECHECK_MS, AuthCache, type TenantAuthData } from './auth-cache';
+import {
+  AUTH_CACHE_ACCOUNTING_RECHECK_MS,
+  AUTH_CACHE_UNREACHABLE_READ_MS,
+  AuthCache,
+  type TenantAuthData,
+} from './auth-cache';
 import { recordVoucherFirstUse } from './tenant-records';
 
 const testDatabases = useTestDatabases();
@@ -148,5 +158,47 @@ describe('AuthCache', () => {
     const afterCommit = cache.current(tenantId, nowMs);
     expect(afterCommit instanceof Promise).toBe(true);
     expect((await checked(afterCommit)).subject(false, 'code-4')).toBeUndefined();
+  });
+
+  it('waits for a slow freshness read while the database answers, and answers from memory only when it does not', async () => {
+    // The change generation as the database will answer each read, when the test lets it.
+    const reads: Array<(generation: number) => void> = [];
+    const slowDatabase = Object.create(database) as SqlDatabase;
+    slowDatabase.column = (<Value>() =>
+      new Promise<Value[]>((resolve) =>
+        reads.push((generation) => resolve([generation as Value])),
+      )) as SqlDatabase['column'];
+    let isAnswering = true;
+    // A watch that never vouches (every request reads), with the database's liveness set by the test.
+    const watch: ChangeWatch = {
+      isUnchangedSinceAccepted: () => false,
+      markOfLastCheck: () => null,
+      accept: () => {},
+      isDatabaseAnswering: () => isAnswering,
+      close: () => {},
+    };
+    const databases = {
+      ...testDatabases().databases,
+      forTenant: () => slowDatabase,
+      watchChanges: () => watch,
+    };
+    const cache = new AuthCache<string>(databases);
+    const first = cache.current(tenantId, nowMs);
+    reads.shift()?.(1);
+    (await checked(first)).remember(false, 'code-5', 'voucher-5');
+    // Loaded, not down: the read answers after three of the steps that once meant "unreachable".
+    const slow = cache.current(tenantId, nowMs);
+    setTimeout(() => reads.shift()?.(2), AUTH_CACHE_UNREACHABLE_READ_MS * 3);
+    const afterSlowRead = await checked(slow);
+    expect(afterSlowRead.generation).toBe(2);
+    expect(afterSlowRead.subject(false, 'code-5')).toBeUndefined();
+    afterSlowRead.remember(false, 'code-5', 'voucher-5b');
+    // Not answering at all: the cached tenant is answered from memory after one step.
+    isAnswering = false;
+    const startedAt = performance.now();
+    const fromMemory = await checked(cache.current(tenantId, nowMs));
+    expect(performance.now() - startedAt).toBeLessThan(AUTH_CACHE_UNREACHABLE_READ_MS * 2.5);
+    expect(fromMemory.subject(false, 'code-5')).toBe('voucher-5b');
+    cache.close();
   });
 });

@@ -28,10 +28,13 @@ export const AUTH_CACHE_ACCOUNTING_RECHECK_MS = 250;
 /** Settings written by hand in SQL (not through writeTenantRadiusSettings) are still seen within this. */
 export const AUTH_CACHE_SETTINGS_REREAD_MS = 10_000;
 /**
- * A freshness read (change generation, settings) that has not answered within this is given up when the
- * tenant is cached: the request is answered from memory (docs/scaling.md, "PostgreSQL unreachable").
- * A third of the router's 3 s RADIUS timeout, so the answer still reaches it; a healthy database answers
- * in about a millisecond, so only an unreachable or stuck one meets it.
+ * A freshness read (change generation, settings) for a cached tenant that has not answered within this
+ * is given up when the database is unreachable: the request is answered from memory (docs/scaling.md,
+ * "PostgreSQL unreachable"). A third of the router's 3 s RADIUS timeout, so the answer still reaches it.
+ * Slow is not unreachable: while the watch says the database answers (PostgreSQL: the change listener's
+ * heartbeat, which counts only silence as a loss), the read is waited for in steps of this length.
+ * Answering from memory on a merely slow read served stale decisions, and since such an answer accepts
+ * no mark, every next request read again and loaded the database further (a spiral under load).
  */
 export const AUTH_CACHE_UNREACHABLE_READ_MS = 1_000;
 
@@ -47,6 +50,8 @@ export class TenantAuthData<Subject> {
   constructor(
     public generation: number,
     public checkedAtMs: number,
+    /** Whether the database answers, however slowly (ChangeWatch.isDatabaseAnswering). */
+    private readonly isDatabaseAnswering: () => boolean = () => false,
   ) {}
 
   /**
@@ -81,7 +86,10 @@ export class TenantAuthData<Subject> {
     if (cached !== undefined) return cached;
     const previous = this.settings;
     if (previous !== undefined) {
-      const fresh = await answeredWithin(readTenantRadiusSettings(database), AUTH_CACHE_UNREACHABLE_READ_MS);
+      const fresh = await answeredUnlessUnreachable(
+        readTenantRadiusSettings(database),
+        this.isDatabaseAnswering,
+      );
       if (fresh === UNANSWERED) return previous;
       this.settings = fresh;
       this.settingsReadAtMs = nowMs;
@@ -177,7 +185,9 @@ export class AuthCache<Subject> {
     const read =
       cached === undefined
         ? await readChangeGeneration(tenant.database)
-        : await answeredWithin(readChangeGeneration(tenant.database), AUTH_CACHE_UNREACHABLE_READ_MS);
+        : await answeredUnlessUnreachable(readChangeGeneration(tenant.database), () =>
+            isDatabaseAnswering(tenant.watch),
+          );
     // The database cannot answer: what is cached still answers (documented degradation); the mark is
     // not accepted, so the next request asks again.
     if (read === UNANSWERED) return cached as TenantAuthData<Subject>;
@@ -185,7 +195,7 @@ export class AuthCache<Subject> {
     // Another request's refresh may have finished first: a newer generation's data is kept as it is.
     let data = tenant.data;
     if (data === undefined || generation > data.generation) {
-      data = new TenantAuthData<Subject>(generation, nowMs);
+      data = new TenantAuthData<Subject>(generation, nowMs, () => isDatabaseAnswering(tenant.watch));
       tenant.data = data;
     }
     if (generation === data.generation) tenant.watch.accept(mark);
@@ -218,18 +228,32 @@ export class AuthCache<Subject> {
 
 const UNANSWERED = Symbol('unanswered');
 
-/** The read's value, or UNANSWERED when it failed or took longer than `boundMs`. */
-async function answeredWithin<Value>(
+const STILL_WAITING = Symbol('still waiting');
+
+function isDatabaseAnswering(watch: ChangeWatch): boolean {
+  return watch.isDatabaseAnswering?.() === true;
+}
+
+/**
+ * The read's value; UNANSWERED when it failed, or when it has waited AUTH_CACHE_UNREACHABLE_READ_MS
+ * (or a further step of it) and the database is not known to be answering.
+ */
+async function answeredUnlessUnreachable<Value>(
   read: Promise<Value>,
-  boundMs: number,
+  isAnswering: () => boolean,
 ): Promise<Value | typeof UNANSWERED> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<typeof UNANSWERED>((resolve) => {
-    timer = setTimeout(() => resolve(UNANSWERED), boundMs);
-  });
-  try {
-    return await Promise.race([read.catch((): typeof UNANSWERED => UNANSWERED), timedOut]);
-  } finally {
-    clearTimeout(timer);
+  const settled = read.catch((): typeof UNANSWERED => UNANSWERED);
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const step = new Promise<typeof STILL_WAITING>((resolve) => {
+      timer = setTimeout(() => resolve(STILL_WAITING), AUTH_CACHE_UNREACHABLE_READ_MS);
+    });
+    try {
+      const outcome = await Promise.race([settled, step]);
+      if (outcome !== STILL_WAITING) return outcome;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!isAnswering()) return UNANSWERED;
   }
 }

@@ -1,10 +1,11 @@
 // Benchmark: Kiunga scaled (two `--role aaa` nodes on PostgreSQL and Redis) beside embedded (one node on
 // SQLite) in the same run: Access-Request CPU per request and p99, and accounting records per second,
 // each answered only once its record is committed.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { type RedisServer, startRedisServer } from '@kiunga/aaa-server/testing';
 import { PacketCode } from '@kiunga/dictionaries';
 import { type PostgresServer, startPostgresServer } from '../../../schemas/src/db/testing/postgres-server';
@@ -35,13 +36,34 @@ const AAA_NODE_HOSTS = ['127.0.0.2', '127.0.0.3'] as const;
 /** Accounting sessions of the measured pass are numbered from here, clear of the warm-up's. */
 const MEASURED_FIRST_SESSION = 1_000_000;
 
+const execFileAsync = promisify(execFile);
+
+/** What the backing services counted so far: statements and commits (pg_stat_statements), Redis script runs. */
+interface BackingCounts {
+  readonly statements: number;
+  readonly commits: number;
+  readonly redisScripts: number;
+}
+
+/** CPU so far of what the nodes lean on, microseconds. */
+interface BackingCpu {
+  readonly postgres: number;
+  readonly redis: number;
+}
+
+const NO_BACKING_CPU: BackingCpu = { postgres: 0, redis: 0 };
+const NO_BACKING_COUNTS: BackingCounts = { statements: 0, commits: 0, redisScripts: 0 };
+
 interface Deployment {
   readonly mode: 'embedded' | 'scaled';
   readonly nodes: readonly KiungaNode[];
   readonly secret: string;
   readonly codes: readonly string[];
   /** CPU of what the nodes lean on (PostgreSQL, Redis), microseconds so far; 0 embedded. */
-  backingCpuMicroseconds(): Promise<number>;
+  backingCpuMicroseconds(): Promise<BackingCpu>;
+  backingCounts(): Promise<BackingCounts>;
+  /** The statements PostgreSQL ran most often so far, with their calls (empty embedded). */
+  topStatements(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +76,13 @@ interface Figures {
   readonly perSecond: number;
   readonly nodeCpuMicrosecondsPerRequest: number;
   readonly backingCpuMicrosecondsPerRequest: number;
+  readonly postgresCpuMicrosecondsPerRequest: number;
+  readonly redisCpuMicrosecondsPerRequest: number;
+  /** This process's CPU (the load generators), to set beside the rest on the same two cores. */
+  readonly loadGeneratorCpuMicrosecondsPerRequest: number;
+  readonly statementsPerRequest: number;
+  readonly commitsPerRequest: number;
+  readonly redisScriptsPerRequest: number;
   /** The worst node's p99 (each node's load generator keeps its own latencies). */
   readonly latencyP99Ms: number;
 }
@@ -65,7 +94,9 @@ async function startEmbedded(vouchers: number): Promise<Deployment> {
     nodes: [server],
     secret: server.secret,
     codes: server.codes,
-    backingCpuMicroseconds: async () => 0,
+    backingCpuMicroseconds: async () => NO_BACKING_CPU,
+    backingCounts: async () => NO_BACKING_COUNTS,
+    topStatements: async () => '',
     stop: server.stop,
   };
 }
@@ -114,6 +145,40 @@ function postmasterPid(port: number): number {
   throw new Error(`no postgres process listens on port ${port}`);
 }
 
+const BENCH_DATABASE = 'kiunga_bench';
+
+/** One row of a query's answer, columns joined by '|' (psql, unaligned, tuples only). */
+async function psql(url: string, sql: string): Promise<string> {
+  const { stdout } = await execFileAsync('psql', [
+    '-X',
+    '-A',
+    '-t',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-d',
+    url,
+    '-c',
+    sql,
+  ]);
+  return stdout.trim();
+}
+
+/** Lua scripts Redis ran so far (INFO commandstats: EVALSHA and EVAL calls). */
+async function redisScriptCalls(port: number): Promise<number> {
+  const { stdout } = await execFileAsync('redis-cli', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    'INFO',
+    'commandstats',
+  ]);
+  let calls = 0;
+  for (const match of stdout.matchAll(/^cmdstat_(?:evalsha|eval|fcall):calls=(\d+)/gm))
+    calls += Number(match[1]);
+  return calls;
+}
+
 async function startScaled(vouchers: number): Promise<Deployment> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'kiunga-bench-scaled-'));
   let postgres: PostgresServer | undefined;
@@ -126,10 +191,15 @@ async function startScaled(vouchers: number): Promise<Deployment> {
     rmSync(dataDirectory, { recursive: true, force: true });
   };
   try {
-    // PostgreSQL with its production defaults (fsync, synchronous commit): an answer means on disk.
-    [postgres, redis] = await Promise.all([startPostgresServer({ isDurable: true }), startRedisServer()]);
+    // PostgreSQL with its production defaults (fsync, synchronous commit): an answer means on disk;
+    // pg_stat_statements counts the statements (F.32 in the PostgreSQL 15 manual: it must be preloaded).
+    [postgres, redis] = await Promise.all([
+      startPostgresServer({ isDurable: true, settings: ['shared_preload_libraries=pg_stat_statements'] }),
+      startRedisServer(),
+    ]);
+    await psql(postgres.url, 'CREATE EXTENSION pg_stat_statements');
     const environment = {
-      KIUNGA_DATABASE_URL: await postgres.createDatabase('kiunga_bench'),
+      KIUNGA_DATABASE_URL: await postgres.createDatabase(BENCH_DATABASE),
       KIUNGA_REDIS_URL: redis.url,
     };
     const { secret, codes } = await seedDemo(dataDirectory, vouchers, environment);
@@ -137,6 +207,7 @@ async function startScaled(vouchers: number): Promise<Deployment> {
       nodes.push(await startKiungaNode(dataDirectory, { role: 'aaa', radiusHost, environment }));
     }
     const postmaster = postmasterPid(postgres.port);
+    const postgresUrl = postgres.url;
     const redisServer = redis;
     return {
       mode: 'scaled',
@@ -147,8 +218,26 @@ async function startScaled(vouchers: number): Promise<Deployment> {
         const redisSeconds =
           (await redisServer.infoNumber('cpu', 'used_cpu_user')) +
           (await redisServer.infoNumber('cpu', 'used_cpu_sys'));
-        return postgresCpuMicroseconds(postmaster) + redisSeconds * 1_000_000;
+        return { postgres: postgresCpuMicroseconds(postmaster), redis: redisSeconds * 1_000_000 };
       },
+      backingCounts: async () => {
+        const [statements = 0, commits = 0] = (
+          await psql(
+            postgresUrl,
+            `SELECT coalesce(sum(calls), 0), coalesce(sum(calls) FILTER (WHERE query = 'COMMIT'), 0)
+               FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '${BENCH_DATABASE}')`,
+          )
+        )
+          .split('|')
+          .map(Number);
+        return { statements, commits, redisScripts: await redisScriptCalls(redisServer.port) };
+      },
+      topStatements: () =>
+        psql(
+          postgresUrl,
+          `SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) FROM pg_stat_statements
+            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '${BENCH_DATABASE}') ORDER BY calls DESC LIMIT 8`,
+        ),
       stop,
     };
   } catch (error) {
@@ -175,8 +264,10 @@ async function drive(
   // Accounting streams come in blocks of 1,000 sessions (an even number), so dealing requests in turn
   // over two nodes sends every record of one session to the same node, as one router's NAS would.
   const shares = split(requests, nodes.length);
+  const countsBefore = await deployment.backingCounts();
   const nodeCpuBefore = nodes.map((node) => readProcessCpuMicroseconds(node.pid));
   const backingBefore = await deployment.backingCpuMicroseconds();
+  const ownCpuBefore = process.cpuUsage();
   const stats: LoadStats[] = await Promise.all(
     nodes.map((node, index) =>
       driveLoad({
@@ -196,7 +287,11 @@ async function drive(
     (sum, node, index) => sum + readProcessCpuMicroseconds(node.pid) - (nodeCpuBefore[index] ?? 0),
     0,
   );
-  const backingCpu = (await deployment.backingCpuMicroseconds()) - backingBefore;
+  const ownCpu = process.cpuUsage(ownCpuBefore);
+  const backingAfter = await deployment.backingCpuMicroseconds();
+  const postgresCpu = backingAfter.postgres - backingBefore.postgres;
+  const redisCpu = backingAfter.redis - backingBefore.redis;
+  const countsAfter = await deployment.backingCounts();
   const sent = stats.reduce((sum, item) => sum + item.sent, 0);
   const answered = stats.reduce(
     (sum, item) => sum + (isAccounting ? item.accountingResponses : item.accepted),
@@ -211,13 +306,23 @@ async function drive(
     lost: stats.reduce((sum, item) => sum + item.timedOut, 0),
     perSecond: answered / wallSeconds,
     nodeCpuMicrosecondsPerRequest: nodeCpu / requests.length,
-    backingCpuMicrosecondsPerRequest: backingCpu / requests.length,
+    backingCpuMicrosecondsPerRequest: (postgresCpu + redisCpu) / requests.length,
+    postgresCpuMicrosecondsPerRequest: postgresCpu / requests.length,
+    redisCpuMicrosecondsPerRequest: redisCpu / requests.length,
+    loadGeneratorCpuMicrosecondsPerRequest: (ownCpu.user + ownCpu.system) / requests.length,
+    statementsPerRequest: (countsAfter.statements - countsBefore.statements) / requests.length,
+    commitsPerRequest: (countsAfter.commits - countsBefore.commits) / requests.length,
+    redisScriptsPerRequest: (countsAfter.redisScripts - countsBefore.redisScripts) / requests.length,
     latencyP99Ms: Math.max(...stats.map((item) => item.latencyP99Ms)),
   };
   console.log(
     `${figures.mode} ${figures.run}: ${figures.sent} sent, ${figures.answered} answered, ${figures.lost} lost; ` +
       `${figures.perSecond.toFixed(0)}/s, node CPU ${figures.nodeCpuMicrosecondsPerRequest.toFixed(1)} µs/request, ` +
-      `PostgreSQL+Redis CPU ${figures.backingCpuMicrosecondsPerRequest.toFixed(1)} µs/request, p99 ${figures.latencyP99Ms.toFixed(2)} ms`,
+      `PostgreSQL+Redis CPU ${figures.backingCpuMicrosecondsPerRequest.toFixed(1)} µs/request ` +
+      `(${figures.postgresCpuMicrosecondsPerRequest.toFixed(1)} + ${figures.redisCpuMicrosecondsPerRequest.toFixed(1)}), ` +
+      `load generator CPU ${figures.loadGeneratorCpuMicrosecondsPerRequest.toFixed(1)} µs/request, ` +
+      `${figures.statementsPerRequest.toFixed(3)} statements, ${figures.commitsPerRequest.toFixed(4)} commits and ` +
+      `${figures.redisScriptsPerRequest.toFixed(3)} Redis scripts per request, p99 ${figures.latencyP99Ms.toFixed(2)} ms`,
   );
   return figures;
 }
@@ -238,6 +343,9 @@ async function benchDeployment(deployment: Deployment, options: Options): Promis
       MEASURED_FIRST_SESSION,
     ),
   );
+  const top = await deployment.topStatements();
+  if (top !== '')
+    console.log(`PostgreSQL's most frequent statements over the whole run (calls|text):\n${top}`);
   return [auth, accounting];
 }
 
@@ -246,6 +354,8 @@ interface Options {
   readonly logins: number;
   readonly loginRate: number;
   readonly accountingSessions: number;
+  /** Which deployments to run (both by default: the figures are compared in one run). */
+  readonly modes: ReadonlyArray<Deployment['mode']>;
 }
 
 function positiveInteger(text: string, flag: string, maximum: number): number {
@@ -262,6 +372,7 @@ function parseOptions(): Options {
       logins: { type: 'string', default: String(LOGINS_DEFAULT) },
       'login-rate': { type: 'string', default: String(LOGIN_RATE_DEFAULT) },
       'acct-sessions': { type: 'string', default: String(ACCOUNTING_SESSIONS_DEFAULT) },
+      only: { type: 'string' },
     },
   });
   return {
@@ -269,17 +380,27 @@ function parseOptions(): Options {
     logins: positiveInteger(values.logins, '--logins', REQUESTS_MAX),
     loginRate: positiveInteger(values['login-rate'], '--login-rate', REQUESTS_MAX),
     accountingSessions: positiveInteger(values['acct-sessions'], '--acct-sessions', REQUESTS_MAX),
+    modes: parseModes(values.only),
   };
+}
+
+function parseModes(only: string | undefined): Options['modes'] {
+  if (only === undefined) return ['embedded', 'scaled'];
+  if (only === 'embedded' || only === 'scaled') return [only];
+  throw new Error('--only must be embedded or scaled');
 }
 
 function printTable(figures: readonly Figures[]): void {
   console.log(
-    '\nmode      run          sent    answered/s  node CPU µs/req  PG+Redis CPU µs/req  p99 ms  lost',
+    '\nmode      run          sent    answered/s  node CPU µs/req  PG+Redis CPU µs/req  loadgen CPU µs/req' +
+      '  stmts/req  commits/req  scripts/req  p99 ms  lost',
   );
   for (const item of figures) {
     console.log(
       `${item.mode.padEnd(9)} ${item.run.padEnd(11)} ${String(item.sent).padStart(6)}  ${item.perSecond.toFixed(0).padStart(10)}` +
         `  ${item.nodeCpuMicrosecondsPerRequest.toFixed(1).padStart(15)}  ${item.backingCpuMicrosecondsPerRequest.toFixed(1).padStart(19)}` +
+        `  ${item.loadGeneratorCpuMicrosecondsPerRequest.toFixed(1).padStart(18)}  ${item.statementsPerRequest.toFixed(3).padStart(9)}` +
+        `  ${item.commitsPerRequest.toFixed(4).padStart(11)}  ${item.redisScriptsPerRequest.toFixed(3).padStart(11)}` +
         `  ${item.latencyP99Ms.toFixed(2).padStart(6)}  ${String(item.lost).padStart(4)}`,
     );
   }
@@ -300,8 +421,9 @@ async function main(): Promise<void> {
       `as fast as answered, ${IN_FLIGHT_PER_NODE} in flight per node`,
   );
   const figures: Figures[] = [];
-  for (const start of [startEmbedded, startScaled]) {
-    const deployment = await start(options.vouchers);
+  const starts = { embedded: startEmbedded, scaled: startScaled };
+  for (const mode of options.modes) {
+    const deployment = await starts[mode](options.vouchers);
     try {
       figures.push(...(await benchDeployment(deployment, options)));
     } finally {

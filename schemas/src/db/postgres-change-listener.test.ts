@@ -1,7 +1,9 @@
 // The LISTEN connection behind PostgresDatabases.watchChanges, on a real PostgreSQL: a watch vouches only
 // while the listener is live, a commit acknowledged before a request is known after that request's round
 // trip (no stale window), and a lost connection stops the vouching until it is back.
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresChangeListener } from './postgres-change-listener';
 import { PostgresDatabases } from './postgres-databases';
 import type { ChangeWatch } from './sql-database';
 import { type PostgresServer, startPostgresServer } from './testing/postgres-server';
@@ -80,5 +82,50 @@ describe('PostgreSQL change listener', () => {
     expect(watch.isUnchangedSinceAccepted()).toBe(false);
     acceptNow(watch);
     expect(await isUnchangedNow(watch)).toBe(true);
+  });
+
+  it('waits for a late reply as slowness, and takes only silence for a lost connection', async () => {
+    const url = await server.createDatabase('listener_slow');
+    const states: boolean[] = [];
+    // Silence bound well above the pause below, so that a loaded machine does not turn slow into silent.
+    const listener = new PostgresChangeListener(url, (isListening) => states.push(isListening), {
+      silenceMs: 4_000,
+    });
+    try {
+      await expect.poll(() => listener.isLive, { timeout: 10_000 }).toBe(true);
+      const backend = await otherNode.platform.get<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = 'listener_slow' AND application_name = 'kiunga-listen'`,
+      );
+      const pid = backend!.pid;
+      // The listening backend stops answering for longer than the 1 s that once counted as lost.
+      process.kill(pid, 'SIGSTOP');
+      let slowTrip: Promise<void>;
+      try {
+        slowTrip = listener.deliveredUpToNow();
+        await delay(1_500);
+        expect(listener.isLive).toBe(true);
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      await slowTrip;
+      expect(listener.isLive).toBe(true);
+      expect(states).toEqual([true]);
+      // Silent past the bound: lost, the waiting round trip ends with an error, and it connects again.
+      process.kill(pid, 'SIGSTOP');
+      try {
+        const silentTrip = listener.deliveredUpToNow().then(
+          () => 'answered',
+          () => 'lost',
+        );
+        await expect.poll(() => listener.isLive, { timeout: 10_000 }).toBe(false);
+        expect(await silentTrip).toBe('lost');
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      await expect.poll(() => listener.isLive, { timeout: 10_000 }).toBe(true);
+      expect(states).toEqual([true, false, true]);
+    } finally {
+      await listener.close();
+    }
   });
 });

@@ -26,11 +26,18 @@ export const CHANGE_CHANNEL = 'kiunga_changes';
 /**
  * How often the listening connection is asked a trivial query. A connection that died without a TCP
  * reset (a partition) delivers nothing and reports nothing; the heartbeat notices it within
- * LISTENER_HEARTBEAT_INTERVAL_MS + LISTENER_HEARTBEAT_TIMEOUT_MS, after which every check reads again.
+ * LISTENER_HEARTBEAT_INTERVAL_MS + LISTENER_SILENCE_MS, after which every check reads again.
  */
 export const LISTENER_HEARTBEAT_INTERVAL_MS = 1_000;
-/** A heartbeat unanswered this long counts as a lost connection (a healthy server answers in ≈1 ms). */
-export const LISTENER_HEARTBEAT_TIMEOUT_MS = 1_000;
+/**
+ * Slow is not lost: only a connection that answered nothing for this long while a query waited on it
+ * counts as lost (as REDIS_UNRESPONSIVE_MS for Redis). A loaded server answers late, and dropping its
+ * connection then (as a 1 s reply timeout did) sent every request to read the change generation, which
+ * loaded it more: a spiral. While the reply is merely late, requests wait for the shared round trip.
+ */
+export const LISTENER_SILENCE_MS = 5_000;
+/** Connecting (TCP, startup, LISTEN) that takes longer than this is given up and tried again. */
+export const LISTENER_CONNECT_TIMEOUT_MS = 5_000;
 /** Wait before connecting again after a loss: PostgreSQL restarting is back within seconds. */
 export const LISTENER_RECONNECT_DELAY_MS = 500;
 
@@ -54,11 +61,22 @@ export class PostgresChangeListener {
   private barrierQueued: Promise<void> | undefined;
   private reconnect: NodeJS.Timeout | undefined;
   private isClosed = false;
+  /** Queries sent on the current connection and not yet answered. */
+  private queriesWaiting = 0;
+  /** Since when (monotonic ms) the current connection has answered nothing while a query waited. */
+  private silentSinceMs = 0;
+  private readonly silenceMs: number;
+  /** Rejects when the current connection is lost: a round trip waiting on a silent server ends with it. */
+  private lost: Promise<never> = new Promise<never>(() => {});
+  private rejectLost: (error: unknown) => void = () => {};
 
   constructor(
     private readonly url: string,
     private readonly onStateChange?: (isListening: boolean, error?: unknown) => void,
+    /** LISTENER_SILENCE_MS unless given (shorter only in tests). */
+    options: { silenceMs?: number } = {},
   ) {
+    this.silenceMs = options.silenceMs ?? LISTENER_SILENCE_MS;
     this.connect();
   }
 
@@ -111,6 +129,7 @@ export class PostgresChangeListener {
     this.isListening = false;
     clearInterval(this.heartbeat);
     clearTimeout(this.reconnect);
+    this.rejectLost(new Error('the change listener is closed'));
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
@@ -120,14 +139,19 @@ export class PostgresChangeListener {
     if (this.isClosed) return;
     this.connection += 1;
     const connection = this.connection;
+    // No query_timeout: a late reply is waited for; silence is judged by the heartbeat (isSilent).
     const client = new pg.Client({
       connectionString: this.url,
       application_name: 'kiunga-listen',
       keepAlive: true,
-      query_timeout: LISTENER_HEARTBEAT_TIMEOUT_MS,
-      connectionTimeoutMillis: LISTENER_HEARTBEAT_TIMEOUT_MS * 2,
+      connectionTimeoutMillis: LISTENER_CONNECT_TIMEOUT_MS,
     });
     this.client = client;
+    this.queriesWaiting = 0;
+    this.lost = new Promise<never>((_, reject) => {
+      this.rejectLost = reject;
+    });
+    this.lost.catch(() => undefined);
     client.on('notification', (message) => {
       if (message.channel !== CHANGE_CHANNEL || message.payload === undefined) return;
       const schema = message.payload;
@@ -154,21 +178,47 @@ export class PostgresChangeListener {
     const trip =
       client === undefined || !this.isListening
         ? Promise.reject(new Error('not listening for changes'))
-        : client.query('SELECT 1').then(
-            () => undefined,
-            (error: unknown) => {
-              this.lose(connection, error);
-              throw error;
-            },
-          );
+        : Promise.race([this.ask(client, connection), this.lost]).catch((error: unknown) => {
+            this.lose(connection, error);
+            throw error;
+          });
     const finished = trip.finally(() => {
       if (this.barrierInFlight === finished) this.barrierInFlight = undefined;
     });
     return finished;
   }
 
+  /** A trivial query on the listening connection, counted while it waits (see isSilent). */
+  private ask(client: pg.Client, connection: number): Promise<void> {
+    if (this.queriesWaiting === 0) this.silentSinceMs = performance.now();
+    this.queriesWaiting += 1;
+    const answered = () => {
+      if (connection !== this.connection) return;
+      this.queriesWaiting -= 1;
+      this.silentSinceMs = performance.now();
+    };
+    return client.query('SELECT 1').then(answered, (error: unknown) => {
+      answered();
+      throw error;
+    });
+  }
+
+  /** Whether a query has waited on the connection with no answer at all for the silence bound. */
+  private isSilent(): boolean {
+    return this.queriesWaiting > 0 && performance.now() - this.silentSinceMs >= this.silenceMs;
+  }
+
   private beat(connection: number, client: pg.Client): void {
-    client.query('SELECT 1').catch((error: unknown) => this.lose(connection, error));
+    if (this.isSilent()) {
+      this.lose(
+        connection,
+        new Error(`the change listener's connection answered nothing for ${this.silenceMs} ms`),
+      );
+      return;
+    }
+    // A heartbeat still waiting is enough to judge silence by; a slow server is not sent another.
+    if (this.queriesWaiting > 0) return;
+    this.ask(client, connection).catch((error: unknown) => this.lose(connection, error));
   }
 
   /** The connection is in doubt: stop vouching at once, drop it, and connect again shortly. */
@@ -179,6 +229,7 @@ export class PostgresChangeListener {
     // A new number at once: no mark of the lost connection is current again, even before the reconnect.
     this.connection += 1;
     clearInterval(this.heartbeat);
+    this.rejectLost(error ?? new Error('the change listener lost its connection'));
     const client = this.client;
     this.client = undefined;
     client?.end().catch(() => undefined);
@@ -211,6 +262,10 @@ class ListenerWatch implements ChangeWatch {
 
   deliveredUpToNow(): Promise<void> {
     return this.listener.deliveredUpToNow();
+  }
+
+  isDatabaseAnswering(): boolean {
+    return this.listener.isLive;
   }
 
   accept(mark: ChangeMark | null): void {

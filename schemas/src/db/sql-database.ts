@@ -134,5 +134,11 @@ export interface ChangeWatch {
    * the check is asked again. Rejects when the watch can no longer tell (the reader then reads).
    */
   deliveredUpToNow?(): Promise<void>;
+  /**
+   * Present where the watch has its own line to the database (PostgreSQL: the LISTEN connection, judged
+   * by its heartbeat): whether the database is answering, however slowly. A reader waiting on a slow
+   * read keeps waiting while it is; only an unanswering database is treated as unreachable.
+   */
+  isDatabaseAnswering?(): boolean;
   close(): void;
 }

@@ -59,6 +59,12 @@ local SESSION_KEY_TTL_MARGIN_MS = ${SESSION_KEY_TTL_MARGIN_MS}
 local INDEX_KEY_TTL_MS = ${INDEX_KEY_TTL_MS}
 local PENDING_SWEEP_BATCH_SIZE = ${PENDING_SWEEP_BATCH_SIZE}
 
+-- Lifetimes an index key was given in this run. A script's time is frozen while it runs, so giving a key
+-- the same lifetime again changes nothing: a run that changes many sessions (APPLY_SESSION_CHANGES)
+-- renews each shared index once, and only ever lengthens it. An index emptied in the run is gone (and
+-- its lifetime with it), so removing from an index forgets what it was given.
+local indexTtlsGiven = {}
+
 local function sessionKey(ref) return PREFIX .. '${KEY_PARTS.session}' .. ref end
 local function nasKey(nasId) return PREFIX .. '${KEY_PARTS.nas}' .. nasId end
 local function subjectKey(subjectReference, part) return PREFIX .. '${KEY_PARTS.subject}' .. subjectReference .. part end
@@ -89,6 +95,7 @@ local function forgetEntry(entry)
   redis.call('ZREM', LISTING_KEY, entry)
   redis.call('ZREM', STALE_KEY, entry)
   redis.call('SREM', nasKey(nasOfRef(ref)), entry)
+  indexTtlsGiven[LISTING_KEY], indexTtlsGiven[STALE_KEY], indexTtlsGiven[nasKey(nasOfRef(ref))] = nil, nil, nil
 end
 
 -- The session an index entry names, or nil (and the entry dropped) when it is gone or the key now holds another session.
@@ -111,6 +118,8 @@ local function removeSessionRecord(ref, values)
   redis.call('ZREM', STALE_KEY, entry)
   redis.call('SREM', nasKey(values[NAS_ID]), entry)
   redis.call('HDEL', subjectSessionsKey(subjectOf(values)), entry)
+  indexTtlsGiven[LISTING_KEY], indexTtlsGiven[STALE_KEY] = nil, nil
+  indexTtlsGiven[nasKey(values[NAS_ID])], indexTtlsGiven[subjectSessionsKey(subjectOf(values))] = nil, nil
 end
 
 -- Removes the live session behind each entry, appending its fields to removed (entries already gone are dropped).
@@ -125,6 +134,13 @@ local function removeEntries(entries, removed)
   return removed
 end
 
+local function keepIndexAlive(key, ttlMs)
+  local given = indexTtlsGiven[key]
+  if given and given >= ttlMs then return end
+  indexTtlsGiven[key] = ttlMs
+  redis.call('PEXPIRE', key, ttlMs)
+end
+
 -- Re-indexes a session's silence deadline and keeps every key that names it alive at least as long as it.
 local function keepSessionAlive(ref, values)
   local silenceMs = 2 * tonumber(values[INTERIM_INTERVAL_SECONDS]) * 1000
@@ -132,10 +148,10 @@ local function keepSessionAlive(ref, values)
   local indexTtlMs = math.max(ttlMs, INDEX_KEY_TTL_MS)
   redis.call('ZADD', STALE_KEY, tonumber(values[LAST_UPDATE_MS]) + silenceMs, entryOf(values[SESSION_ID], ref))
   redis.call('PEXPIRE', sessionKey(ref), ttlMs)
-  redis.call('PEXPIRE', LISTING_KEY, indexTtlMs)
-  redis.call('PEXPIRE', STALE_KEY, indexTtlMs)
-  redis.call('PEXPIRE', nasKey(values[NAS_ID]), indexTtlMs)
-  redis.call('PEXPIRE', subjectSessionsKey(subjectOf(values)), indexTtlMs)
+  keepIndexAlive(LISTING_KEY, indexTtlMs)
+  keepIndexAlive(STALE_KEY, indexTtlMs)
+  keepIndexAlive(nasKey(values[NAS_ID]), indexTtlMs)
+  keepIndexAlive(subjectSessionsKey(subjectOf(values)), indexTtlMs)
 end
 
 local function releaseSlot(subjectReference, device)

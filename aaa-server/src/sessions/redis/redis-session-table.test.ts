@@ -54,6 +54,62 @@ describe('RedisSessionTable counts', () => {
   });
 });
 
+/** How many session-change scripts Redis has run (INFO commandstats counts EVALSHA calls). */
+async function scriptRuns(): Promise<number> {
+  const stats = await admin.info('commandstats');
+  return Number(/^cmdstat_evalsha:calls=(\d+)/m.exec(stats)?.[1] ?? 0);
+}
+
+describe('RedisSessionTable batching', () => {
+  it('applies the Starts, interims and Stops made in one turn as one script run, each answered as on its own', async () => {
+    const table = await connectTable();
+    const key = (acctSessionId: string) => ({ tenantId: 'ten_a', nasId: 'nas_1', acctSessionId });
+    // The tenant's first Start makes its part of the table ready (scripts of their own); then it is.
+    await table.startSession(sessionInput({ sessionId: 'ses_b0', acctSessionId: 'b0' }));
+    await table.stopSession(key('b0'));
+    const before = await scriptRuns();
+    // As the accounting writer tells a commit group: all in one turn, in order.
+    const [first, second, updated, unknown, stopped, again] = await Promise.all([
+      table.startSession(sessionInput({ sessionId: 'ses_b1', acctSessionId: 'b1' })),
+      table.startSession(
+        sessionInput({ sessionId: 'ses_b2', acctSessionId: 'b2', callingStationId: 'aa:bb:cc:00:00:09' }),
+      ),
+      table.updateSession(key('b1'), {
+        lastUpdateMs: 1_000_000,
+        inputOctets: 700,
+        outputOctets: 80,
+        framedIp: '10.0.0.9',
+      }),
+      table.updateSession(key('never-started'), { lastUpdateMs: 1_000_000, inputOctets: 1, outputOctets: 1 }),
+      table.stopSession(key('b2')),
+      // The same Start again after its interim: a retransmission that moves nothing back.
+      table.startSession(sessionInput({ sessionId: 'ses_b1', acctSessionId: 'b1' })),
+    ]);
+    expect(await scriptRuns()).toBe(before + 1);
+    expect(first).toMatchObject({ recorded: true, isRetransmit: false });
+    expect(second).toMatchObject({ recorded: true, isRetransmit: false });
+    expect(updated).toMatchObject({ sessionId: 'ses_b1', inputOctets: 700, framedIp: '10.0.0.9' });
+    expect(unknown).toBeUndefined();
+    expect(stopped).toMatchObject({ sessionId: 'ses_b2' });
+    expect(again).toMatchObject({ recorded: true, isRetransmit: true, session: { inputOctets: 700 } });
+    expect(
+      (await table.sessionsOfTenant('ten_a', { limit: 10 })).sessions.map((item) => item.sessionId),
+    ).toEqual(['ses_b1']);
+    // The last session renewed, stopped (its indexes emptied, so gone) and a new one started in one
+    // run: the indexes made again are given their lifetimes again.
+    const beforeSecond = await scriptRuns();
+    await Promise.all([
+      table.updateSession(key('b1'), { lastUpdateMs: 1_100_000, inputOctets: 800, outputOctets: 90 }),
+      table.stopSession(key('b1')),
+      table.startSession(sessionInput({ sessionId: 'ses_b3', acctSessionId: 'b3' })),
+    ]);
+    expect(await scriptRuns()).toBe(beforeSecond + 1);
+    const keys = await admin.keys('kiunga:{ten_a}:*');
+    expect(keys).toContain('kiunga:{ten_a}:listing');
+    for (const name of keys) expect(await admin.pttl(name), name).toBeGreaterThan(0);
+  });
+});
+
 describe('RedisSessionTable keys', () => {
   it('keeps every key of a tenant under its hash tag, and every key alive only for a bounded time', async () => {
     const table = await connectTable();

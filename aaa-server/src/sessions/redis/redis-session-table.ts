@@ -43,6 +43,7 @@ import {
   NAS_CLOSE_BATCH_SIZE,
   REDIS_UNRESPONSIVE_MS,
   SCAN_PAGE_SIZE,
+  SESSION_CHANGES_PER_SCRIPT_MAX,
   TABLE_READY_ATTEMPTS_MAX,
   TENANT_OPEN_SESSIONS_MAX,
   TENANT_PENDING_SLOTS_MAX,
@@ -59,12 +60,12 @@ import {
 } from './session-codec';
 import {
   ADMIT_DEVICE,
+  APPLY_SESSION_CHANGES,
   BEGIN_CLOSING_NAS,
   DRAIN_CLOSING_NAS,
   REMOVE_SESSION,
+  SESSION_CHANGE_KINDS,
   START_SESSION,
-  STOP_SESSION,
-  UPDATE_SESSION,
 } from './session-scripts';
 import { TableReadiness } from './table-readiness';
 import { TenantSweeps } from './tenant-sweeps';
@@ -82,6 +83,19 @@ export interface RedisSessionTableOptions extends RedisConnectionOptions {
 
 type AdmitOutcome = 'known' | 'admitted' | 'device_limit' | 'table_full';
 
+/** Refuses ids that cannot name Redis keys, as building the session's key does (redis-keys.ts). */
+function assertNamesKeys(key: SessionKey): void {
+  sessionKey(key.tenantId, key.nasId, key.acctSessionId);
+}
+
+/** A Start, Interim-Update or Stop waiting for its tenant's next APPLY_SESSION_CHANGES run. */
+interface QueuedChange {
+  /** The change's letter and values (SESSION_CHANGE_KINDS). */
+  readonly values: readonly string[];
+  resolve(reply: unknown): void;
+  reject(error: unknown): void;
+}
+
 /**
  * SessionStore over Redis (key layout in redis-keys.ts, scripts in session-scripts.ts). Bounds are per
  * tenant here, where the in-memory table's are per process: `table_full` means this tenant's share is full.
@@ -95,6 +109,11 @@ export class RedisSessionTable implements SessionStore {
   private readonly unresponsiveAfterMs: number;
   /** When Redis last answered a call (monotonic ms): a timeout soon after is slowness, not an outage. */
   private lastAnswerAtMs = performance.now();
+  /**
+   * Session changes made in this turn of the event loop, per tenant, sent together when it ends: the
+   * accounting writer tells a whole commit group at once, so its changes go as one script run.
+   */
+  private readonly queuedChanges = new Map<string, QueuedChange[]>();
 
   static async connect(options: RedisSessionTableOptions): Promise<RedisSessionTable> {
     return new RedisSessionTable(await connectRedis(options), options);
@@ -144,9 +163,15 @@ export class RedisSessionTable implements SessionStore {
 
   async startSession(session: LiveSessionInput): Promise<StartSessionResult> {
     const call = startSessionCall(session, { isRestore: false, openSessionsMax: this.openSessionsMax });
-    const reply = asArray(
-      await this.runWhenReady('startSession', START_SESSION, session.tenantId, call.keys, call.args),
+    let reply = asArray(
+      await this.queueChange(session.tenantId, [SESSION_CHANGE_KINDS.start, ...call.args.slice(3)]),
     );
+    // The tenant's part of the table is being rebuilt: make it ready and start the session on its own.
+    if (reply[0] === 'not_ready') {
+      reply = asArray(
+        await this.runWhenReady('startSession', START_SESSION, session.tenantId, call.keys, call.args),
+      );
+    }
     switch (reply[0]) {
       case 'table_full':
         return { recorded: false, reason: 'table_full' };
@@ -165,13 +190,8 @@ export class RedisSessionTable implements SessionStore {
   }
 
   async updateSession(key: SessionKey, update: SessionUpdate): Promise<LiveSession | undefined> {
-    const keys = [
-      sessionKey(key.tenantId, key.nasId, key.acctSessionId),
-      tenantKey(key.tenantId, 'stale'),
-      tenantKey(key.tenantId, 'listing'),
-    ];
-    const args = [
-      tenantPrefix(key.tenantId),
+    const values = [
+      SESSION_CHANGE_KINDS.update,
       key.nasId,
       key.acctSessionId,
       decimal(update.lastUpdateMs),
@@ -180,16 +200,58 @@ export class RedisSessionTable implements SessionStore {
       update.framedIp === undefined ? '0' : '1',
       framedIpArgument(update.framedIp ?? null),
     ];
-    return optionalSessionFromReply(
-      key.tenantId,
-      await this.run('updateSession', UPDATE_SESSION, keys, args),
-    );
+    assertNamesKeys(key);
+    return optionalSessionFromReply(key.tenantId, await this.queueChange(key.tenantId, values));
   }
 
   async stopSession(key: SessionKey): Promise<LiveSession | undefined> {
-    const keys = [sessionKey(key.tenantId, key.nasId, key.acctSessionId), tenantKey(key.tenantId, 'listing')];
-    const args = [tenantPrefix(key.tenantId), key.nasId, key.acctSessionId];
-    return optionalSessionFromReply(key.tenantId, await this.run('stopSession', STOP_SESSION, keys, args));
+    assertNamesKeys(key);
+    const values = [SESSION_CHANGE_KINDS.stop, key.nasId, key.acctSessionId];
+    return optionalSessionFromReply(key.tenantId, await this.queueChange(key.tenantId, values));
+  }
+
+  /** Queues a change for the tenant's next APPLY_SESSION_CHANGES run (at the end of this turn); its reply. */
+  private queueChange(tenantId: string, values: readonly string[]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const queued = this.queuedChanges.get(tenantId);
+      if (queued !== undefined) {
+        queued.push({ values, resolve, reject });
+        return;
+      }
+      this.queuedChanges.set(tenantId, [{ values, resolve, reject }]);
+      if (this.queuedChanges.size === 1) queueMicrotask(() => this.sendQueuedChanges());
+    });
+  }
+
+  private sendQueuedChanges(): void {
+    const byTenant = [...this.queuedChanges];
+    this.queuedChanges.clear();
+    for (const [tenantId, changes] of byTenant) {
+      for (let start = 0; start < changes.length; start += SESSION_CHANGES_PER_SCRIPT_MAX) {
+        void this.applyChanges(tenantId, changes.slice(start, start + SESSION_CHANGES_PER_SCRIPT_MAX));
+      }
+    }
+  }
+
+  /** One script run for the changes; each caller hears its own reply, or the run's error. Never rejects. */
+  private async applyChanges(tenantId: string, changes: readonly QueuedChange[]): Promise<void> {
+    const args: ScriptArgument[] = [tenantPrefix(tenantId), decimal(this.openSessionsMax)];
+    for (const change of changes) {
+      for (const value of change.values) args.push(value);
+    }
+    let replies: readonly unknown[];
+    try {
+      replies = asArray(
+        await this.run('applySessionChanges', APPLY_SESSION_CHANGES, [tenantKey(tenantId, 'listing')], args),
+      );
+      if (replies.length !== changes.length) {
+        throw new Error(`apply-session-changes answered ${replies.length} of ${changes.length} changes`);
+      }
+    } catch (error) {
+      for (const change of changes) change.reject(error);
+      return;
+    }
+    for (let index = 0; index < changes.length; index += 1) changes[index]!.resolve(replies[index] ?? null);
   }
 
   async closeSessionsOfNas(tenantId: string, nasId: string): Promise<LiveSession[]> {

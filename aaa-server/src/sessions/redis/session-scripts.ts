@@ -69,94 +69,144 @@ return {'admitted', devicesInUse}
 );
 
 /**
- * Accounting-Start (or, with restore = '1', a session loaded by a rebuild, which skips the ready check).
- * KEYS: session, tenant listing, tenant stale, NAS set, subject sessions, subject pending, tenant pending, tenant ready.
- * ARGV: prefix, restore, open sessions max, then the SESSION_FIELDS values (framedIp '' when none).
- * Reply: {not_ready} | {table_full} | {conflict} | {retransmit, ...fields} | {started, ...fields}.
+ * The accounting changes as Lua functions, shared by their own scripts and by APPLY_SESSION_CHANGES
+ * (one script for every change of a commit group). Each returns what its script replies.
+ *
+ * startSessionStep - Accounting-Start (or, with isRestore, a session loaded by a rebuild, which skips
+ * the ready check); input is the SESSION_FIELDS values (framedIp '' when none). Reply: {not_ready} |
+ * {table_full} | {conflict} | {retransmit, ...fields} | {started, ...fields}.
+ * updateSessionStep - Interim-Update: refreshes counters, the silence deadline and key lifetimes; framedIp
+ * is set when setFramedIp is '1'. Reply: fields, or false (nil) when unknown.
+ * stopSessionStep - Accounting-Stop. Reply: fields, or false (nil) when unknown.
  */
-export const START_SESSION = script(
-  'start-session',
-  `
-local isRestore, openSessionsMax = ARGV[2] == '1', tonumber(ARGV[3])
-local input = {}
-for index = 1, #FIELDS do input[index] = ARGV[3 + index] end
-if not isRestore and redis.call('EXISTS', READY_KEY) == 0 then return {'not_ready'} end
-local ref = input[NAS_ID] .. ':' .. input[ACCT_SESSION_ID]
-local existing = readSession(ref)
-
+const ACCOUNTING_STEPS = `
 local function larger(current, candidate)
   if tonumber(candidate) > tonumber(current) then return candidate end
   return current
 end
 
-if existing and existing[SESSION_ID] == input[SESSION_ID] and existing[SUBJECT_KIND] == input[SUBJECT_KIND]
-  and existing[SUBJECT_ID] == input[SUBJECT_ID] and existing[CALLING_STATION_ID] == input[CALLING_STATION_ID] then
-  -- A retransmitted Start may come after an interim update: never move counters or time backwards.
-  existing[LAST_UPDATE_MS] = larger(existing[LAST_UPDATE_MS], input[LAST_UPDATE_MS])
-  existing[INPUT_OCTETS] = larger(existing[INPUT_OCTETS], input[INPUT_OCTETS])
-  existing[OUTPUT_OCTETS] = larger(existing[OUTPUT_OCTETS], input[OUTPUT_OCTETS])
-  existing[INTERIM_INTERVAL_SECONDS] = input[INTERIM_INTERVAL_SECONDS]
-  if input[FRAMED_IP] ~= '' then existing[FRAMED_IP] = input[FRAMED_IP] end
-  redis.call('HSET', sessionKey(ref), 'lastUpdateMs', existing[LAST_UPDATE_MS], 'inputOctets', existing[INPUT_OCTETS],
-    'outputOctets', existing[OUTPUT_OCTETS], 'interimIntervalSeconds', existing[INTERIM_INTERVAL_SECONDS],
-    'framedIp', existing[FRAMED_IP])
-  keepSessionAlive(ref, existing)
-  return {'retransmit', unpack(existing)}
+local function startSessionStep(isRestore, openSessionsMax, input)
+  if not isRestore and redis.call('EXISTS', READY_KEY) == 0 then return {'not_ready'} end
+  local ref = input[NAS_ID] .. ':' .. input[ACCT_SESSION_ID]
+  local existing = readSession(ref)
+
+  if existing and existing[SESSION_ID] == input[SESSION_ID] and existing[SUBJECT_KIND] == input[SUBJECT_KIND]
+    and existing[SUBJECT_ID] == input[SUBJECT_ID] and existing[CALLING_STATION_ID] == input[CALLING_STATION_ID] then
+    -- A retransmitted Start may come after an interim update: never move counters or time backwards.
+    existing[LAST_UPDATE_MS] = larger(existing[LAST_UPDATE_MS], input[LAST_UPDATE_MS])
+    existing[INPUT_OCTETS] = larger(existing[INPUT_OCTETS], input[INPUT_OCTETS])
+    existing[OUTPUT_OCTETS] = larger(existing[OUTPUT_OCTETS], input[OUTPUT_OCTETS])
+    existing[INTERIM_INTERVAL_SECONDS] = input[INTERIM_INTERVAL_SECONDS]
+    if input[FRAMED_IP] ~= '' then existing[FRAMED_IP] = input[FRAMED_IP] end
+    redis.call('HSET', sessionKey(ref), 'lastUpdateMs', existing[LAST_UPDATE_MS], 'inputOctets', existing[INPUT_OCTETS],
+      'outputOctets', existing[OUTPUT_OCTETS], 'interimIntervalSeconds', existing[INTERIM_INTERVAL_SECONDS],
+      'framedIp', existing[FRAMED_IP])
+    keepSessionAlive(ref, existing)
+    return {'retransmit', unpack(existing)}
+  end
+
+  -- Every check before the first write: a script stopped by an error keeps the writes it already made.
+  local owner = findEntry(input[SESSION_ID])
+  if owner and (not existing or owner ~= entryOf(existing[SESSION_ID], ref)) then return {'conflict'} end
+  if not existing and redis.call('ZCARD', LISTING_KEY) >= openSessionsMax then return {'table_full'} end
+  -- The same Acct-Session-Id for another login means the NAS reused it: the old session is over.
+  if existing then removeSessionRecord(ref, existing) end
+
+  local record = {}
+  for index = 1, #FIELDS do
+    record[#record + 1] = FIELDS[index]
+    record[#record + 1] = input[index]
+  end
+  redis.call('HSET', sessionKey(ref), unpack(record))
+  local entry = entryOf(input[SESSION_ID], ref)
+  local subjectReference = subjectOf(input)
+  redis.call('ZADD', LISTING_KEY, 0, entry)
+  redis.call('SADD', nasKey(input[NAS_ID]), entry)
+  redis.call('HSET', subjectSessionsKey(subjectReference), entry, input[CALLING_STATION_ID])
+  releaseSlot(subjectReference, input[CALLING_STATION_ID])
+  keepSessionAlive(ref, input)
+  return {'started', unpack(input)}
 end
 
--- Every check before the first write: a script stopped by an error keeps the writes it already made.
-local owner = findEntry(input[SESSION_ID])
-if owner and (not existing or owner ~= entryOf(existing[SESSION_ID], ref)) then return {'conflict'} end
-if not existing and redis.call('ZCARD', LISTING_KEY) >= openSessionsMax then return {'table_full'} end
--- The same Acct-Session-Id for another login means the NAS reused it: the old session is over.
-if existing then removeSessionRecord(ref, existing) end
-
-local record = {}
-for index = 1, #FIELDS do
-  record[#record + 1] = FIELDS[index]
-  record[#record + 1] = input[index]
+local function updateSessionStep(nasId, acctSessionId, lastUpdateMs, inputOctets, outputOctets, setFramedIp, framedIp)
+  local ref = nasId .. ':' .. acctSessionId
+  local values = readSession(ref)
+  if not values then return false end
+  values[LAST_UPDATE_MS], values[INPUT_OCTETS], values[OUTPUT_OCTETS] = lastUpdateMs, inputOctets, outputOctets
+  if setFramedIp == '1' then values[FRAMED_IP] = framedIp end
+  redis.call('HSET', sessionKey(ref), 'lastUpdateMs', values[LAST_UPDATE_MS], 'inputOctets', values[INPUT_OCTETS],
+    'outputOctets', values[OUTPUT_OCTETS], 'framedIp', values[FRAMED_IP])
+  keepSessionAlive(ref, values)
+  return values
 end
-redis.call('HSET', sessionKey(ref), unpack(record))
-local entry = entryOf(input[SESSION_ID], ref)
-local subjectReference = subjectOf(input)
-redis.call('ZADD', LISTING_KEY, 0, entry)
-redis.call('SADD', nasKey(input[NAS_ID]), entry)
-redis.call('HSET', subjectSessionsKey(subjectReference), entry, input[CALLING_STATION_ID])
-releaseSlot(subjectReference, input[CALLING_STATION_ID])
-keepSessionAlive(ref, input)
-return {'started', unpack(input)}
-`,
-);
+
+local function stopSessionStep(nasId, acctSessionId)
+  local ref = nasId .. ':' .. acctSessionId
+  local values = readSession(ref)
+  if not values then return false end
+  removeSessionRecord(ref, values)
+  return values
+end
+`;
 
 /**
- * Interim-Update: one round trip that refreshes counters, the silence deadline and key lifetimes.
- * KEYS: session, tenant stale, tenant listing. ARGV: prefix, NAS id, Acct-Session-Id, lastUpdateMs,
- * inputOctets, outputOctets, whether to set framedIp ('1'/'0'), framedIp. Reply: fields, or nil when unknown.
+ * Accounting-Start (or, with restore = '1', a session loaded by a rebuild, which skips the ready check).
+ * KEYS: session, tenant listing, tenant stale, NAS set, subject sessions, subject pending, tenant pending, tenant ready.
+ * ARGV: prefix, restore, open sessions max, then the SESSION_FIELDS values (framedIp '' when none).
+ * Reply: as startSessionStep.
  */
-export const UPDATE_SESSION = script(
-  'update-session',
-  `
-local ref = ARGV[2] .. ':' .. ARGV[3]
-local values = readSession(ref)
-if not values then return false end
-values[LAST_UPDATE_MS], values[INPUT_OCTETS], values[OUTPUT_OCTETS] = ARGV[4], ARGV[5], ARGV[6]
-if ARGV[7] == '1' then values[FRAMED_IP] = ARGV[8] end
-redis.call('HSET', sessionKey(ref), 'lastUpdateMs', values[LAST_UPDATE_MS], 'inputOctets', values[INPUT_OCTETS],
-  'outputOctets', values[OUTPUT_OCTETS], 'framedIp', values[FRAMED_IP])
-keepSessionAlive(ref, values)
-return values
+export const START_SESSION = script(
+  'start-session',
+  `${ACCOUNTING_STEPS}
+local input = {}
+for index = 1, #FIELDS do input[index] = ARGV[3 + index] end
+return startSessionStep(ARGV[2] == '1', tonumber(ARGV[3]), input)
 `,
 );
 
-/** Accounting-Stop. KEYS: session, tenant listing. ARGV: prefix, NAS id, Acct-Session-Id. Reply: fields or nil. */
-export const STOP_SESSION = script(
-  'stop-session',
-  `
-local ref = ARGV[2] .. ':' .. ARGV[3]
-local values = readSession(ref)
-if not values then return false end
-removeSessionRecord(ref, values)
-return values
+/** What APPLY_SESSION_CHANGES takes after each change's letter, and how many values. */
+export const SESSION_CHANGE_KINDS = {
+  /** 's', then the SESSION_FIELDS values: a live Start. */
+  start: 's',
+  /** 'u', then NAS id, Acct-Session-Id, lastUpdateMs, inputOctets, outputOctets, setFramedIp, framedIp. */
+  update: 'u',
+  /** 'x', then NAS id, Acct-Session-Id. */
+  stop: 'x',
+} as const;
+
+/**
+ * Several Starts, Interim-Updates and Stops of one tenant, in order, as one script: a commit group's
+ * changes cost Redis one script run instead of one per record (issue 11). Scripts are atomic, so the
+ * changes of one run are applied together, each exactly as its own script would.
+ * KEYS: tenant listing (routes the call to the tenant's slot; every key used carries the tenant's tag).
+ * ARGV: prefix, open sessions max, then each change: its letter (SESSION_CHANGE_KINDS) and its values.
+ * Reply: one reply per change, in order, each as that change's own script replies.
+ */
+export const APPLY_SESSION_CHANGES = script(
+  'apply-session-changes',
+  `${ACCOUNTING_STEPS}
+local openSessionsMax = tonumber(ARGV[2])
+local replies = {}
+local at = 3
+while at <= #ARGV do
+  local kind = ARGV[at]
+  if kind == '${SESSION_CHANGE_KINDS.start}' then
+    local input = {}
+    for index = 1, #FIELDS do input[index] = ARGV[at + index] end
+    replies[#replies + 1] = startSessionStep(false, openSessionsMax, input)
+    at = at + 1 + #FIELDS
+  elseif kind == '${SESSION_CHANGE_KINDS.update}' then
+    replies[#replies + 1] = updateSessionStep(ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5],
+      ARGV[at + 6], ARGV[at + 7])
+    at = at + 8
+  elseif kind == '${SESSION_CHANGE_KINDS.stop}' then
+    replies[#replies + 1] = stopSessionStep(ARGV[at + 1], ARGV[at + 2])
+    at = at + 3
+  else
+    return redis.error_reply('unknown session change ' .. tostring(kind))
+  end
+end
+return replies
 `,
 );
 
@@ -222,8 +272,7 @@ return expireTenantSlots(tonumber(ARGV[2]), tonumber(ARGV[3]))
 export const SESSION_CHANGE_SCRIPTS: readonly RedisScript[] = [
   ADMIT_DEVICE,
   START_SESSION,
-  UPDATE_SESSION,
-  STOP_SESSION,
+  APPLY_SESSION_CHANGES,
   REMOVE_SESSION,
   CLAIM_STALE_SESSIONS,
   BEGIN_CLOSING_NAS,

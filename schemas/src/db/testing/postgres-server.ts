@@ -98,7 +98,7 @@ function spawnGuardedServer(
   binDirectory: string,
   directory: string,
   port: number,
-  isDurable: boolean,
+  options: ServerOptions,
 ): ChildProcess {
   const postgres = [...asServerAccount(), join(binDirectory, 'postgres')]
     .map((part) => `'${part}'`)
@@ -108,7 +108,8 @@ function spawnGuardedServer(
     `-k '${directory}'`,
     "-c listen_addresses='127.0.0.1'",
     // Test data is thrown away: durability would only cost time (a benchmark asks for it: isDurable).
-    ...(isDurable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+    ...(options.isDurable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+    ...(options.settings ?? []).map((setting) => `-c '${setting}'`),
   ].join(' ');
   const script = [
     `${postgres} -D '${directory}/data' ${settings} >'${directory}/server.log' 2>&1 &`,
@@ -152,13 +153,13 @@ async function startOnce(
   binDirectory: string,
   template: string,
   startedAt: number,
-  isDurable: boolean,
+  options: ServerOptions,
 ): Promise<PostgresServer> {
   const directory = mkdtempSync(join(tmpdir(), 'kiunga-postgres-'));
   execFileSync('cp', ['-a', template, join(directory, 'data')]);
   chownToServerAccount(directory);
   const port = await freeLoopbackPort();
-  const guard = spawnGuardedServer(binDirectory, directory, port, isDurable);
+  const guard = spawnGuardedServer(binDirectory, directory, port, options);
   const url = `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`;
   const stop = () => stopGuardedServer(guard);
   try {
@@ -195,19 +196,25 @@ function stopGuardedServer(guard: ChildProcess): Promise<void> {
   });
 }
 
-/**
- * Starts a server for one test file; call stop() in afterAll (it also goes when the process ends).
- * `isDurable`: PostgreSQL's own defaults (fsync, synchronous commit), for benchmarks that measure
- * what a production server pays; tests leave it off.
- */
-export async function startPostgresServer(options: { isDurable?: boolean } = {}): Promise<PostgresServer> {
+export interface ServerOptions {
+  /**
+   * PostgreSQL's own defaults (fsync, synchronous commit), for benchmarks that measure what a
+   * production server pays; tests leave it off.
+   */
+  readonly isDurable?: boolean;
+  /** More `name=value` server settings (a benchmark loading pg_stat_statements); no quotes inside. */
+  readonly settings?: readonly string[];
+}
+
+/** Starts a server for one test file; call stop() in afterAll (it also goes when the process ends). */
+export async function startPostgresServer(options: ServerOptions = {}): Promise<PostgresServer> {
   const startedAt = Date.now();
   const binDirectory = postgresBinDirectory();
   const template = templateDataDirectory(binDirectory);
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS_MAX; attempt++) {
     try {
-      return await startOnce(binDirectory, template, startedAt, options.isDurable ?? false);
+      return await startOnce(binDirectory, template, startedAt, options);
     } catch (error) {
       lastError = error;
     }
