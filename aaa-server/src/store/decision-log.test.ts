@@ -216,6 +216,21 @@ describe('DecisionLog', () => {
     expect(log.written).toBe(5);
   });
 
+  it('bounds the new decisions waiting, not the repeats waiting to add to rows already written', async () => {
+    const log = new DecisionLog(databaseOf);
+    log.record(decision(firstTenant, 'WRITTEN', 1));
+    await log.flush();
+    log.record(decision(firstTenant, 'WRITTEN', 2));
+    for (let index = 0; index < DECISION_BUFFER_MAX; index += 1) {
+      log.record(decision(firstTenant, `user-${index}`, index));
+    }
+    expect(log.dropped).toBe(0);
+    log.record(decision(firstTenant, 'one-too-many', 3));
+    expect(log.dropped).toBe(1);
+    await log.flushDue();
+    expect(log.written).toBe(1 + DECISION_BUFFER_MAX);
+  });
+
   it('drops and counts decisions past the buffer bound instead of blocking', async () => {
     const log = new DecisionLog(databaseOf);
     for (let index = 0; index < DECISION_BUFFER_MAX + 7; index += 1) {

@@ -87,6 +87,11 @@ export class DecisionLog {
   /** Groups with unwritten decisions, in the order they first had some. */
   private queue: DecisionGroup[] = [];
   /**
+   * Groups in the queue that wait for their row's INSERT (the buffer bound counts these: a repeat of a
+   * row already written only waits to add its count, and is bounded by the latest-decision map).
+   */
+  private newQueuedCount = 0;
+  /**
    * Each subject's latest decision, per tenant then login name (no key string built per request): a
    * decision equal to it within the window is folded in. Per process: after a restart, or beside
    * another AAA node writing the same subject, the next decision makes a new row (one extra row, never
@@ -139,7 +144,7 @@ export class DecisionLog {
       }
       return;
     }
-    if (this.queue.length >= DECISION_BUFFER_MAX) {
+    if (this.newQueuedCount >= DECISION_BUFFER_MAX) {
       this.droppedCount += 1;
       return;
     }
@@ -151,6 +156,7 @@ export class DecisionLog {
       isQueued: true,
     };
     this.queue.push(group);
+    this.newQueuedCount += 1;
     this.rememberLatest(latestOfTenant, group);
   }
 
@@ -222,15 +228,10 @@ export class DecisionLog {
     return this.write(true);
   }
 
-  /**
-   * The timer's flush: new decisions always, repeats of rows already written every
-   * DECISION_REPEAT_WRITE_EVERY_FLUSHES calls, or sooner when they hold half the buffer.
-   */
+  /** The timer's flush: new decisions always, repeats of rows already written every 10th call. */
   flushDue(): Promise<void> {
     this.flushesWithoutRepeats += 1;
-    const isRepeatWriteDue =
-      this.flushesWithoutRepeats >= DECISION_REPEAT_WRITE_EVERY_FLUSHES ||
-      this.queue.length >= DECISION_BUFFER_MAX / 2;
+    const isRepeatWriteDue = this.flushesWithoutRepeats >= DECISION_REPEAT_WRITE_EVERY_FLUSHES;
     if (isRepeatWriteDue) this.flushesWithoutRepeats = 0;
     return this.write(isRepeatWriteDue);
   }
@@ -240,6 +241,8 @@ export class DecisionLog {
     if (this.queue.length === 0) return;
     const queued = this.queue;
     this.queue = [];
+    // Every group waiting for its INSERT goes into this write.
+    this.newQueuedCount = 0;
     let batch = queued;
     if (!isWithRepeats) {
       // Groups whose row exists stay queued (their repeats keep folding in) for a later flush.
