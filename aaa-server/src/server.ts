@@ -129,7 +129,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
       REAPER_INTERVAL_MS,
     ),
     setInterval(
-      () => safely(options.logger, 'access decision log', () => decisions.flush()),
+      () => safely(options.logger, 'access decision log', () => decisions.flushDue()),
       DECISION_FLUSH_INTERVAL_MS,
     ),
   ];

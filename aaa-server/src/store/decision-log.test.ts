@@ -9,6 +9,7 @@ import {
   type AccessDecisionEntry,
   DECISION_BUFFER_MAX,
   DECISION_COALESCE_WINDOW_MS,
+  DECISION_REPEAT_WRITE_EVERY_FLUSHES,
   DECISIONS_PER_SUBJECT_MAX,
   DecisionLog,
 } from './decision-log';
@@ -193,6 +194,41 @@ describe('DecisionLog', () => {
     await log.flush();
     expect(await rowsOf('DURING')).toEqual([{ decidedAt: 10_000, repeatCount: 3, lastAt: 12_000 }]);
     expect(log.written).toBe(3);
+  });
+
+  it("writes a new decision at every timed flush and its row's repeats at every 10th", async () => {
+    const log = new DecisionLog(databaseOf);
+    log.record(decision(firstTenant, 'TIMED', 10_000));
+    await log.flushDue();
+    log.record(decision(firstTenant, 'TIMED', 11_000));
+    log.record(decision(firstTenant, 'TIMED', 12_000));
+    log.record(decision(firstTenant, 'LATER', 12_500));
+    await log.flushDue();
+    // The new subject is there at once; the repeats are still waiting (and counted once written).
+    expect(await rowsOf('TIMED')).toEqual([{ decidedAt: 10_000, repeatCount: 1, lastAt: 10_000 }]);
+    expect(await rowsOf('LATER')).toEqual([{ decidedAt: 12_500, repeatCount: 1, lastAt: 12_500 }]);
+    log.record(decision(firstTenant, 'TIMED', 13_000));
+    // Two timed flushes so far; up to the one before the 10th, the repeats keep waiting.
+    for (let flush = 3; flush < DECISION_REPEAT_WRITE_EVERY_FLUSHES; flush += 1) await log.flushDue();
+    expect(await rowsOf('TIMED')).toEqual([{ decidedAt: 10_000, repeatCount: 1, lastAt: 10_000 }]);
+    await log.flushDue();
+    expect(await rowsOf('TIMED')).toEqual([{ decidedAt: 10_000, repeatCount: 4, lastAt: 13_000 }]);
+    expect(log.written).toBe(5);
+  });
+
+  it('bounds the new decisions waiting, not the repeats waiting to add to rows already written', async () => {
+    const log = new DecisionLog(databaseOf);
+    log.record(decision(firstTenant, 'WRITTEN', 1));
+    await log.flush();
+    log.record(decision(firstTenant, 'WRITTEN', 2));
+    for (let index = 0; index < DECISION_BUFFER_MAX; index += 1) {
+      log.record(decision(firstTenant, `user-${index}`, index));
+    }
+    expect(log.dropped).toBe(0);
+    log.record(decision(firstTenant, 'one-too-many', 3));
+    expect(log.dropped).toBe(1);
+    await log.flushDue();
+    expect(log.written).toBe(1 + DECISION_BUFFER_MAX);
   });
 
   it('drops and counts decisions past the buffer bound instead of blocking', async () => {
