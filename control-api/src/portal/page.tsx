@@ -144,6 +144,9 @@ export function PortalHome(props: {
           <button type="submit">{t(language, 'portal.voucher.connect')}</button>
         </form>
       </section>
+      <p data-my-purchases-link>
+        <a href={`${base}/purchases`}>{t(language, 'portal.myPurchases.link')}</a>
+      </p>
       {props.payments !== 'not_configured' ? (
         <RecoverForm
           language={language}
