@@ -148,7 +148,7 @@ describe('my purchases on the captive portal', () => {
     expect(shown.status).toBe(200);
     const html = await shown.text();
     expect(html).toContain('Vouchers bought with 0712000111');
-    const rows = [...html.matchAll(/<tr data-purchase="([^"]+)" data-state="([^"]+)">(.*?)<\/tr>/g)];
+    const rows = [...html.matchAll(/<li data-purchase="([^"]+)" data-state="([^"]+)">(.*?)<\/li>/g)];
     expect(rows.map(([, id, state]) => [id, state])).toEqual([
       [unused.purchaseId, 'unused'],
       [running.purchaseId, 'active'],
@@ -157,9 +157,9 @@ describe('my purchases on the captive portal', () => {
     const rowOf = (id: string) => rows.find(([, rowId]) => rowId === id)![3]!;
     expect(rowOf(unused.purchaseId)).toContain(unused.code);
     expect(rowOf(unused.purchaseId)).toContain('Not used yet');
-    expect(rowOf(unused.purchaseId)).toContain('>2 h<');
+    expect(rowOf(unused.purchaseId)).toContain('>2 h</b>');
     expect(rowOf(running.purchaseId)).toContain('In use');
-    expect(rowOf(running.purchaseId)).toContain('>29 min<');
+    expect(rowOf(running.purchaseId)).toContain('>29 min</b>');
     expect(rowOf(running.purchaseId)).toContain(TEST_HOTSPOT_PLAN.name);
     expect(rowOf(expired.purchaseId)).toContain('Expired');
     // Never another phone's voucher, nor this phone's at another ISP.

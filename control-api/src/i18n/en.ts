@@ -116,7 +116,6 @@ export const en = {
     'Enter your number (like 0712 345 678) and the code as it appears in your message.',
   'portal.myPurchases.heading': 'Vouchers bought with {phone}',
   'portal.myPurchases.none': 'No purchases with this number in the last 30 days.',
-  'portal.myPurchases.column.code': 'Code',
   'portal.myPurchases.column.plan': 'Package',
   'portal.myPurchases.column.boughtAt': 'Bought',
   'portal.myPurchases.column.status': 'Status',

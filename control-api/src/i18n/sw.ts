@@ -108,7 +108,6 @@ export const sw = {
     'Weka nambari yako (kama 0712 345 678) na msimbo kama ulivyo kwenye ujumbe wako.',
   'portal.myPurchases.heading': 'Vocha zilizonunuliwa kwa {phone}',
   'portal.myPurchases.none': 'Hakuna manunuzi kwa nambari hii katika siku 30 zilizopita.',
-  'portal.myPurchases.column.code': 'Msimbo',
   'portal.myPurchases.column.plan': 'Kifurushi',
   'portal.myPurchases.column.boughtAt': 'Ilinunuliwa',
   'portal.myPurchases.column.status': 'Hali',

@@ -130,7 +130,7 @@ function PurchasesList(props: {
   purchases: MyPurchase[];
 }) {
   const { language } = props.page;
-  const column = (name: 'code' | 'plan' | 'boughtAt' | 'status' | 'remaining') =>
+  const column = (name: 'plan' | 'boughtAt' | 'status' | 'remaining') =>
     t(language, `portal.myPurchases.column.${name}`);
   return (
     <Layout branding={props.branding} page={props.page} title={t(language, 'portal.myPurchases.title')}>
@@ -139,34 +139,24 @@ function PurchasesList(props: {
         {props.purchases.length === 0 ? (
           <p class="note">{t(language, 'portal.myPurchases.none')}</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>{column('code')}</th>
-                <th>{column('plan')}</th>
-                <th>{column('boughtAt')}</th>
-                <th>{column('status')}</th>
-                <th>{column('remaining')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.purchases.map((purchase) => (
-                <tr data-purchase={purchase.id} data-state={purchase.state}>
-                  <td class="code">{purchase.code}</td>
-                  <td>
-                    {purchase.planName} ({formatKsh(purchase.amountCents)})
-                  </td>
-                  <td>{boughtAtFormat.format(purchase.boughtAt)}</td>
-                  <td>{t(language, `portal.myPurchases.state.${purchase.state}`)}</td>
-                  <td data-remaining-seconds={String(purchase.remainingSeconds)}>
-                    {purchase.remainingSeconds > 0
-                      ? formatDuration(language, purchase.remainingSeconds)
-                      : '—'}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ul class="purchases">
+            {props.purchases.map((purchase) => (
+              <li data-purchase={purchase.id} data-state={purchase.state}>
+                <span class="code">{purchase.code}</span>
+                <br />
+                {column('plan')}: {purchase.planName} ({formatKsh(purchase.amountCents)})
+                <br />
+                {column('boughtAt')}: {boughtAtFormat.format(purchase.boughtAt)}
+                <br />
+                {column('status')}: {t(language, `portal.myPurchases.state.${purchase.state}`)}
+                <br />
+                {column('remaining')}:{' '}
+                <b data-remaining-seconds={String(purchase.remainingSeconds)}>
+                  {purchase.remainingSeconds > 0 ? formatDuration(language, purchase.remainingSeconds) : '—'}
+                </b>
+              </li>
+            ))}
+          </ul>
         )}
         <p>
           <a href={props.base}>{t(language, 'portal.back')}</a>
