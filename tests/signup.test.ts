@@ -198,6 +198,46 @@ async function tenantBySlug(slug: string) {
   );
 }
 
+/** POST /api/v1/registration for a new ISP, as an integrator's script would. */
+async function registerByApi(isp: NewIsp, tier: 'tier1' | 'tier2'): Promise<Response> {
+  return app.request('/api/v1/registration', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      ispName: `API ISP ${isp.slug}`,
+      slug: isp.slug,
+      ownerEmail: isp.email,
+      ownerPassword: 'correct horse battery',
+      phone: isp.phone,
+      tier,
+      ...(tier === 'tier1' ? { featureChoice: 'hotspot' } : {}),
+    }),
+  });
+}
+
+/** A JSON API caller with a bearer token. */
+function bearer(token: string) {
+  return (method: string, path: string, json?: unknown) =>
+    app.request(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+    });
+}
+
+async function tokenOf(account: { email: string; password: string }): Promise<string> {
+  const response = await app.request('/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(account),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { token: string }).token;
+}
+
 describe('the front door', () => {
   it('serves the landing page and the sign-up form as HTML', async () => {
     const landing = await app.request('/');
@@ -349,31 +389,102 @@ describe('the front door', () => {
     expect(sms.messages()).toHaveLength(2);
   });
 
-  it('answers POST /api/v1/registration with the tenant, its slug and both verifications pending', async () => {
+  it('answers POST /api/v1/registration pending, and starts the trial only when the phone and email are confirmed', async () => {
     const isp = newIsp();
-    const response = await app.request('/api/v1/registration', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        ispName: 'API ISP',
-        slug: isp.slug,
-        ownerEmail: isp.email,
-        ownerPassword: 'correct horse battery',
-        phone: isp.phone,
-        tier: 'tier2',
-      }),
-    });
+    const response = await registerByApi(isp, 'tier2');
     expect(response.status).toBe(201);
-    const body = (await response.json()) as Record<string, unknown> & { tenant: { id: string } };
+    const body = (await response.json()) as Record<string, unknown> & {
+      tenant: { id: string };
+      token: string;
+    };
     expect(body).toMatchObject({
       tenantId: body.tenant.id,
       slug: isp.slug,
       verification: { phone: 'pending', email: 'pending' },
-      tenant: { status: 'trial', trialEndsAt: clock.now() + DAY_MS },
+      // No trial yet: platform billing waits a week for the confirmations, as for the web form.
+      tenant: { status: 'trial', trialEndsAt: clock.now() + 7 * DAY_MS },
     });
-    expect(typeof body.token).toBe('string');
-    codeSentTo(isp.phone);
-    await emailLinkTo(isp.email);
+    const owner = bearer(body.token);
+    expect(await (await owner('GET', '/api/v1/signup')).json()).toEqual({
+      tenantId: body.tenant.id,
+      verification: { phone: 'pending', email: 'pending' },
+      isActivated: false,
+    });
+
+    const wrong = await owner('POST', '/api/v1/signup/verify-phone', { code: '12345x' });
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: { message: string } }).error.message).toContain('not right');
+    const phone = await owner('POST', '/api/v1/signup/verify-phone', { code: codeSentTo(isp.phone) });
+    expect(phone.status).toBe(200);
+    expect(((await phone.json()) as { verification: unknown }).verification).toEqual({
+      phone: 'verified',
+      email: 'pending',
+    });
+    const stillGated = await owner('GET', '/api/v1/plans');
+    expect(stillGated.status).toBe(403);
+    expect(await stillGated.json()).toMatchObject({
+      error: { code: 'signup_pending', details: { missing: ['email'] } },
+    });
+    expect((await new Browser().request(await emailLinkTo(isp.email))).status).toBe(303);
+
+    expect(await (await owner('GET', '/api/v1/signup')).json()).toMatchObject({ isActivated: true });
+    expect((await tenantBySlug(isp.slug))?.trialEndsAt).toBe(clock.now() + DAY_MS);
+    expect((await owner('GET', '/api/v1/plans')).status).toBe(200);
+  });
+
+  it('keeps a pending owner out of every tenant route of the JSON API but verification, payment and its profile', async () => {
+    const isp = newIsp();
+    const registered = (await (await registerByApi(isp, 'tier1')).json()) as {
+      token: string;
+      tenantId: string;
+    };
+    const owner = bearer(registered.token);
+    const documented = (await (await app.request('/api/v1/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+    const open = ['/api/v1/signup', '/api/v1/platform-billing', '/api/v1/me', '/api/v1/auth'];
+    const isOpen = (path: string) => open.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+    const families = new Set<string>();
+    let checked = 0;
+    for (const [template, operations] of Object.entries(documented.paths)) {
+      if (isOpen(template)) continue;
+      for (const [method, operation] of Object.entries(operations)) {
+        if (operation.security?.length === 0) continue;
+        const path = template.replace(/\{[^}]+\}/g, 'id-of-nothing');
+        const refused = await owner(method.toUpperCase(), path, method === 'get' ? undefined : {});
+        expect(refused.status, `${method} ${path}`).toBe(403);
+        expect(((await refused.json()) as { error: { code: string; details: unknown } }).error, path).toEqual(
+          {
+            code: 'signup_pending',
+            message: expect.stringContaining('Confirm your phone and email first'),
+            details: { missing: ['phone', 'email'], verifyAt: '/api/v1/signup' },
+          },
+        );
+        families.add(path.split('/')[3]!);
+        checked += 1;
+      }
+    }
+    for (const family of [
+      'plans',
+      'vouchers',
+      'subscribers',
+      'nas',
+      'sessions',
+      'users',
+      'api-keys',
+      'reports',
+    ])
+      expect(families).toContain(family);
+    expect(checked).toBeGreaterThan(100);
+
+    // What finishing needs stays open.
+    expect((await owner('GET', '/api/v1/me')).status).toBe(200);
+    expect((await owner('GET', '/api/v1/signup')).status).toBe(200);
+    expect((await owner('GET', '/api/v1/platform-billing')).status).toBe(200);
+    // An ISP past its sign-up (the demo's) is not affected.
+    const demoOwner = bearer(await tokenOf(demo.tenants[0]!.owner));
+    expect((await demoOwner('GET', '/api/v1/plans')).status).toBe(200);
+    expect((await demoOwner('GET', '/api/v1/signup')).status).toBe(404);
   });
 
   it('frees the slug and email of a sign-up left unconfirmed for a week', async () => {
@@ -545,11 +656,6 @@ async function waitForReceipt(email: string) {
   throw new Error(`no receipt mailed to ${email}`);
 }
 
-async function superAdminToken(): Promise<string> {
-  const response = await app.request('/api/v1/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(demo.superAdmin),
-  });
-  return ((await response.json()) as { token: string }).token;
+function superAdminToken(): Promise<string> {
+  return tokenOf(demo.superAdmin);
 }

@@ -25,6 +25,7 @@ import { reportRoutes } from './features/reports/api';
 import { commissionRuleRoutes, resellerRoutes } from './features/resellers/api';
 import { sessionRoutes } from './features/sessions/api';
 import { settingsRoutes } from './features/settings/api';
+import { pendingSignupApiGate, signupApiRoutes } from './features/signup/api';
 import { signupPages } from './features/signup/console';
 import { smsCampaignRoutes } from './features/sms-campaigns/api';
 import { smsCallbackRoutes } from './features/sms-campaigns/callbacks-api';
@@ -106,6 +107,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   api.use('*', authenticate(options));
   api.use('*', requirePlatformAccountWritable(options));
+  api.use('*', pendingSignupApiGate(options));
   mountIdentityRoutes(app, api, options);
   api.get('/me', (context) => {
     const principal = context.get('principal');
@@ -145,6 +147,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/resellers', resellerRoutes(options));
   api.route('/commission-rules', commissionRuleRoutes(options));
   api.route('/platform-billing', platformBillingRoutes(options));
+  api.route('/signup', signupApiRoutes(options));
   api.route('/platform/billing', platformBillingOperatorRoutes(options));
   api.route('/platform/analytics', platformAnalyticsRoutes(options));
   api.route('/platform/live', platformLiveRoutes(options));

@@ -26,6 +26,7 @@ export type { RateLimitBackend } from './kernel/rate-limits';
 export { connectApiRedis, pingRedis } from './kernel/redis/redis-connection';
 export { createRedisRateLimits } from './kernel/redis/redis-rate-limits';
 export { markRegistrationPending } from './mpesa/c2b-registration';
+export { completePurchase, createPendingPurchase } from './mpesa/purchases';
 export { reconcilePendingPurchases } from './mpesa/reconcile-purchases.job';
 export { writeMpesaSettings } from './mpesa/settings';
 export type { PlatformBillingConfig } from './platform-billing/config';

@@ -86,6 +86,11 @@ export const errorCatalogue = {
     status: 403,
     message: 'This ISP account is suspended: you can look, but not change anything. Contact the platform.',
   },
+  signup_pending: {
+    status: 403,
+    message:
+      'Confirm your phone and email first: until both are confirmed only verification, the registration payment and your own profile are open.',
+  },
   platform_payment_required: {
     status: 402,
     message:

@@ -52,6 +52,10 @@ export class CoaClient {
     return this.send(target, PacketCode.DisconnectRequest, identityAttributes(session));
   }
 
+  /**
+   * The live session's new rate as Mikrotik-Rate-Limit (vendor 14988, attribute 8; MikroTik's
+   * dictionary and "Supported RADIUS Attributes" in Manual:RADIUS Client give its rx/tx format).
+   */
   changeRate(target: CoaTarget, session: SessionIdentity, rateLimit: string): Promise<CoaOutcome> {
     return this.send(target, PacketCode.CoaRequest, [
       ...identityAttributes(session),
@@ -63,6 +67,15 @@ export class CoaClient {
    * A new Session-Timeout for a live session: the seconds it may still last from now (RFC 5176's table of
    * attributes allows one Session-Timeout in a CoA-Request; RFC 2865 §5.27). Used when payment
    * moves the paid-through date, so the session is not cut at the old end.
+   *
+   * RouterOS: MikroTik's "Manual:RADIUS Client" (wiki.mikrotik.com, sections "Connection Terminating from
+   * RADIUS" — the `/radius incoming` listener — and "Supported RADIUS Attributes", where Session-Timeout
+   * and Mikrotik-Rate-Limit are Access-Accept attributes) is what the stored vendor documents offer; none
+   * of them lists which attributes a CoA-Request may change, so that RouterOS applies a Session-Timeout
+   * received by CoA is not confirmed from MikroTik's own text (issue 15 asked; searched December 2026).
+   * The request stays RFC 5176-valid and touches nothing else. If a router ignores it, the session ends
+   * at the old Session-Timeout and the client's reconnect gets the new one in its Access-Accept (the
+   * paid-through date is already moved), so the cost is one reconnect, not lost time.
    */
   changeTimeout(
     target: CoaTarget,

@@ -93,6 +93,37 @@ export const en = {
   'portal.recover.badInput':
     'Enter the number you paid with (like 0712 345 678) and the M-Pesa code from your confirmation message (like NLJ7RT61SV).',
   'portal.recover.tooManyTriesForNumber': 'Too many tries for this number. Try again in {minutes}.',
+  // control-api/src/features/my-purchases (the portal's "My purchases")
+  'portal.myPurchases.link': 'My purchases: see your vouchers and the time left',
+  'portal.myPurchases.title': 'My purchases',
+  'portal.myPurchases.intro':
+    'See the vouchers bought with your number and the time left on each. First prove the number is yours.',
+  'portal.myPurchases.phoneLabel': 'Your phone number',
+  'portal.myPurchases.receiptHeading': 'With an M-Pesa code',
+  'portal.myPurchases.receiptLabel': 'M-Pesa code from one of your payment messages',
+  'portal.myPurchases.showButton': 'Show my purchases',
+  'portal.myPurchases.codeHeading': 'With a code by SMS',
+  'portal.myPurchases.sendCodeButton': 'Send me a code',
+  'portal.myPurchases.codeLabel': 'The code from the SMS',
+  'portal.myPurchases.codeSent':
+    'If this number bought a package here in the last 30 days, a code is on its way by SMS. It works for {minutes}.',
+  'portal.myPurchases.smsCode': '{code} is your code to see your purchases. It works for {minutes}.',
+  'portal.myPurchases.smsUnavailable':
+    'Codes by SMS are not available on this network. Use the M-Pesa code from your payment message.',
+  'portal.myPurchases.noMatch':
+    'That number and code do not match a purchase here. Check both and try again.',
+  'portal.myPurchases.badInput':
+    'Enter your number (like 0712 345 678) and the code as it appears in your message.',
+  'portal.myPurchases.heading': 'Vouchers bought with {phone}',
+  'portal.myPurchases.none': 'No purchases with this number in the last 30 days.',
+  'portal.myPurchases.column.plan': 'Package',
+  'portal.myPurchases.column.boughtAt': 'Bought',
+  'portal.myPurchases.column.status': 'Status',
+  'portal.myPurchases.column.remaining': 'Time left',
+  'portal.myPurchases.state.unused': 'Not used yet',
+  'portal.myPurchases.state.active': 'In use',
+  'portal.myPurchases.state.expired': 'Expired',
+  'portal.myPurchases.state.revoked': 'Cancelled',
   'minutes.one': '1 minute',
   'minutes.other': '{count} minutes',
   'portal.limits.tooManyToNumber': 'Too many M-Pesa requests to this number. Try again in {minutes}.',

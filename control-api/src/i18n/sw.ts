@@ -86,6 +86,36 @@ export const sw = {
     'Weka nambari uliyolipa nayo (kama 0712 345 678) na msimbo wa M-Pesa kutoka kwa ujumbe wa uthibitisho (kama NLJ7RT61SV).',
   'portal.recover.tooManyTriesForNumber':
     'Nambari hii imejaribiwa mara nyingi mno. Jaribu tena baada ya {minutes}.',
+  'portal.myPurchases.link': 'Manunuzi yangu: ona vocha zako na muda uliobaki',
+  'portal.myPurchases.title': 'Manunuzi yangu',
+  'portal.myPurchases.intro':
+    'Ona vocha zilizonunuliwa kwa nambari yako na muda uliobaki kwa kila moja. Kwanza thibitisha kuwa nambari ni yako.',
+  'portal.myPurchases.phoneLabel': 'Nambari yako ya simu',
+  'portal.myPurchases.receiptHeading': 'Kwa msimbo wa M-Pesa',
+  'portal.myPurchases.receiptLabel': 'Msimbo wa M-Pesa kutoka kwa mojawapo ya ujumbe wako wa malipo',
+  'portal.myPurchases.showButton': 'Onyesha manunuzi yangu',
+  'portal.myPurchases.codeHeading': 'Kwa msimbo wa SMS',
+  'portal.myPurchases.sendCodeButton': 'Nitumie msimbo',
+  'portal.myPurchases.codeLabel': 'Msimbo kutoka kwa SMS',
+  'portal.myPurchases.codeSent':
+    'Ikiwa nambari hii ilinunua kifurushi hapa katika siku 30 zilizopita, msimbo unakuja kwa SMS. Unafanya kazi kwa {minutes}.',
+  'portal.myPurchases.smsCode': '{code} ni msimbo wako wa kuona manunuzi yako. Unafanya kazi kwa {minutes}.',
+  'portal.myPurchases.smsUnavailable':
+    'Misimbo kwa SMS haipatikani kwenye mtandao huu. Tumia msimbo wa M-Pesa kutoka kwa ujumbe wako wa malipo.',
+  'portal.myPurchases.noMatch':
+    'Nambari hii na msimbo huu havilingani na ununuzi wowote hapa. Angalia vyote viwili ujaribu tena.',
+  'portal.myPurchases.badInput':
+    'Weka nambari yako (kama 0712 345 678) na msimbo kama ulivyo kwenye ujumbe wako.',
+  'portal.myPurchases.heading': 'Vocha zilizonunuliwa kwa {phone}',
+  'portal.myPurchases.none': 'Hakuna manunuzi kwa nambari hii katika siku 30 zilizopita.',
+  'portal.myPurchases.column.plan': 'Kifurushi',
+  'portal.myPurchases.column.boughtAt': 'Ilinunuliwa',
+  'portal.myPurchases.column.status': 'Hali',
+  'portal.myPurchases.column.remaining': 'Muda uliobaki',
+  'portal.myPurchases.state.unused': 'Bado haijatumika',
+  'portal.myPurchases.state.active': 'Inatumika',
+  'portal.myPurchases.state.expired': 'Imeisha muda',
+  'portal.myPurchases.state.revoked': 'Imefutwa',
   'minutes.one': 'dakika 1',
   'minutes.other': 'dakika {count}',
   'portal.limits.tooManyToNumber':

@@ -34,7 +34,8 @@ label.plan{display:flex;justify-content:space-between;border:1px solid #d1d5db;b
 label.plan b{color:var(--primary)}input[type=tel],input[type=text]{width:100%;padding:10px;font-size:1rem;border:1px solid #9ca3af;border-radius:8px}
 button{width:100%;margin-top:10px;padding:12px;font-size:1rem;border:0;border-radius:8px;background:var(--accent);color:#111;font-weight:600}
 .note{font-size:.9rem;color:#4b5563}.error{background:#fee2e2;color:#991b1b;padding:10px;border-radius:8px}
-.ok{background:#dcfce7;color:#166534;padding:10px;border-radius:8px}.code{font:700 1.4rem monospace;letter-spacing:2px}`;
+.ok{background:#dcfce7;color:#166534;padding:10px;border-radius:8px}.code{font:700 1.4rem monospace;letter-spacing:2px}
+ul.purchases{list-style:none;padding:0}ul.purchases li{border:1px solid #d1d5db;border-radius:8px;padding:10px;margin:6px 0}`;
 
 export function Layout(props: {
   branding: PortalBranding;
@@ -144,6 +145,9 @@ export function PortalHome(props: {
           <button type="submit">{t(language, 'portal.voucher.connect')}</button>
         </form>
       </section>
+      <p data-my-purchases-link>
+        <a href={`${base}/purchases`}>{t(language, 'portal.myPurchases.link')}</a>
+      </p>
       {props.payments !== 'not_configured' ? (
         <RecoverForm
           language={language}

@@ -8,6 +8,7 @@ import { ispBranding } from '../features/branding/service';
 import { guestPassPortalRoutes } from '../features/guest-passes/portal-routes';
 import { guestPassOfferOf } from '../features/guest-passes/portal-section';
 import { readGuestPassSettings } from '../features/guest-passes/store';
+import { myPurchasesPortalRoutes } from '../features/my-purchases/portal-routes';
 import { hotspotDnsNamesOf } from '../features/nas/service';
 import { buyerReferralCode, portalReferralOf, ReferralCodeNote } from '../features/referrals/portal-parts';
 import { linkedReseller, RESELLER_TYPED_CODE_MAX } from '../features/resellers/sales';
@@ -106,6 +107,10 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
   });
 
   routes.route('/', guestPassPortalRoutes(dependencies, { tenantAndDatabase, routerContext, clientAddress }));
+  routes.route(
+    '/',
+    myPurchasesPortalRoutes(dependencies, { tenantAndDatabase, routerContext, clientAddress }),
+  );
 
   routes.post('/:slug/api/purchases', async (context) => {
     const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));

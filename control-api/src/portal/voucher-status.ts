@@ -16,7 +16,8 @@ export interface VoucherStatus {
   message: string;
 }
 
-function formatDuration(language: Language, seconds: number): string {
+/** A duration as the portal words it: days and hours, hours and minutes, or minutes (at least 1). */
+export function formatDuration(language: Language, seconds: number): string {
   const days = Math.floor(seconds / 86_400);
   const hours = Math.floor((seconds % 86_400) / 3_600);
   const minutes = Math.floor((seconds % 3_600) / 60);

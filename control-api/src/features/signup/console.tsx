@@ -18,12 +18,12 @@ import { sourceAddressOf } from '../../kernel/audit';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import { newTenantOfRegistration, registrationSchema } from '../tenants/registration-api';
 import { readEmailToken } from './core';
+import { PHONE_OUTCOME_TEXT } from './messages';
 import {
   sendSignupCode,
   signupProgress,
   slugAvailabilityOf,
   startWebSignup,
-  type VerificationOutcome,
   verifySignupEmail,
   verifySignupPhone,
 } from './service';
@@ -55,14 +55,6 @@ const FORM_FIELD_OF: Readonly<Record<string, SignupField>> = {
   phone: 'phone',
   tier: 'tier',
   featureChoice: 'featureChoice',
-};
-
-const PHONE_OUTCOME_TEXT: Readonly<Record<Exclude<VerificationOutcome, 'verified'>, string>> = {
-  wrong_code: 'That code is not right: check the SMS and type it again.',
-  expired: 'That code has expired: ask for a new one.',
-  attempts_exhausted: 'Too many wrong tries for that code: ask for a new one.',
-  already_used: 'That code was already used: ask for a new one if your phone is not confirmed yet.',
-  no_code: 'No code was sent yet: ask for one.',
 };
 
 function formValuesOf(fields: Record<string, string>): Partial<SignupFormValues> {

@@ -1,7 +1,7 @@
 // What a signing-up ISP receives: the SMS with its code and the email with its link (pure builders).
 import { escapeHtml } from '../../integrations/email/messages';
 import type { EmailMessage } from '../../integrations/email/sender';
-import { EMAIL_LINK_LIFETIME_MS, SMS_CODE_LIFETIME_MS } from './core';
+import { EMAIL_LINK_LIFETIME_MS, SMS_CODE_LIFETIME_MS, type SmsCodeOutcome } from './core';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -31,3 +31,12 @@ export function signupEmailMessage(input: { to: string; ispName: string; verifyU
 </body></html>`;
   return { to: input.to, subject: 'Confirm your email for Kiunga', text, html };
 }
+
+/** Why a typed phone code was refused, on the verify page and from POST /api/v1/signup/verify-phone. */
+export const PHONE_OUTCOME_TEXT: Readonly<Record<Exclude<SmsCodeOutcome | 'no_code', 'verified'>, string>> = {
+  wrong_code: 'That code is not right: check the SMS and type it again.',
+  expired: 'That code has expired: ask for a new one.',
+  attempts_exhausted: 'Too many wrong tries for that code: ask for a new one.',
+  already_used: 'That code was already used: ask for a new one if your phone is not confirmed yet.',
+  no_code: 'No code was sent yet: ask for one.',
+};

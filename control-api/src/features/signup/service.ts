@@ -1,16 +1,17 @@
 // The web sign-up (issue 15): a new ISP is created pending — no trial yet —, a code goes to its phone by
 // the platform's own SMS account and a link to its email through the mail outbox; the trial starts when
-// both are verified (core/signup-flow.ts). POST /api/v1/registration records the same verification facts.
+// both are verified (core/signup-flow.ts). POST /api/v1/registration starts the same pending sign-up.
 import { randomBytes, randomInt } from 'node:crypto';
 import { KiungaError, newId } from '@kiunga/schemas';
 import type { Context } from 'hono';
 import { setRetryAfter } from '../../identity/login-limits';
+import { issueTokenPair } from '../../identity/refresh-tokens';
 import { recordAuditAs, sourceAddressOf } from '../../kernel/audit';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { queueEmail } from '../email/outbox';
 import { smsClientFor } from '../notifications/sms-settings';
 import { createTenantWithOwner, type NewTenantInput } from '../tenants/service';
-import { isSlugTaken } from '../tenants/store';
+import { isSlugTaken, registeredTenantOf } from '../tenants/store';
 import {
   checkSmsCode,
   decideSmsCodeSend,
@@ -24,7 +25,6 @@ import {
   recordVerification,
   redeemEmailLink,
   SIGNUP_PENDING_LIFETIME_MS,
-  type SignupState,
   type SlugAvailability,
   SMS_CODES_PER_ADDRESS_WINDOW_MS,
   SMS_CODES_PER_PHONE_WINDOW_MS,
@@ -73,13 +73,14 @@ export async function slugAvailabilityOf(
 }
 
 /**
- * A new ISP from the sign-up form: pending (platform billing waits SIGNUP_PENDING_LIFETIME_MS, after
+ * A new ISP from the sign-up form (or POST /api/v1/registration): pending (platform billing waits SIGNUP_PENDING_LIFETIME_MS, after
  * which the sign-up is abandoned), then the SMS code and the email link. Answers the tenant and owner.
  */
 export async function startWebSignup(
   dependencies: ApiDependencies,
   context: Context,
   input: SignupInput,
+  via: 'web' | 'api' = 'web',
 ): Promise<{ tenantId: string; ownerId: string }> {
   const nowMs = dependencies.clock.now();
   const { tenantId, ownerId } = await createTenantWithOwner(dependencies, {
@@ -97,7 +98,7 @@ export async function startWebSignup(
     {
       action: 'tenant.register',
       target: tenantId,
-      detail: { slug: input.slug, tier: input.tier, featureChoice: input.featureChoice ?? null, via: 'web' },
+      detail: { slug: input.slug, tier: input.tier, featureChoice: input.featureChoice ?? null, via },
     },
   );
   await sendVerifications(dependencies, context, tenantId, input.owner.email, input.name);
@@ -105,35 +106,25 @@ export async function startWebSignup(
 }
 
 /**
- * POST /api/v1/registration keeps its immediate trial; it records the sign-up as already activated, with
- * phone and email pending, and sends the code and link so the owner can confirm them on /signup/verify.
+ * POST /api/v1/registration: the same pending sign-up as the web form (no trial until the phone and the
+ * email are confirmed), answered with the tenant as it stands, the owner's first tokens (enough for
+ * /api/v1/signup, the registration payment and its own profile) and what is left to confirm.
  */
-export async function recordApiRegistration(
+export async function registerThroughApi(
   dependencies: ApiDependencies,
   context: Context,
-  registered: {
-    tenantId: string;
-    ownerId: string;
-    phone: string;
-    email: string;
-    ispName: string;
-    trialEndsAtMs: number | null;
-  },
-): Promise<SignupState> {
-  const nowMs = dependencies.clock.now();
-  const state: SignupState = {
-    ...newSignup(nowMs),
-    activatedAtMs: nowMs,
-    trialEndsAtMs: registered.trialEndsAtMs,
+  input: SignupInput,
+) {
+  const { tenantId, ownerId } = await startWebSignup(dependencies, context, input, 'api');
+  const tenant = await registeredTenantOf(dependencies.databases.platform, tenantId);
+  return {
+    tenant,
+    ownerId,
+    ...(await issueTokenPair(dependencies, ownerId)),
+    tenantId,
+    slug: tenant.slug,
+    verification: verificationSummary(newSignup(dependencies.clock.now())),
   };
-  await insertSignup(dependencies.databases.platform, {
-    ...state,
-    tenantId: registered.tenantId,
-    ownerId: registered.ownerId,
-    phone: registered.phone,
-  });
-  await sendVerifications(dependencies, context, registered.tenantId, registered.email, registered.ispName);
-  return state;
 }
 
 /** The code by SMS (best effort: a refused send is logged, "send again" retries) and the link by email. */

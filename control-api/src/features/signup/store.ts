@@ -233,3 +233,9 @@ export async function isSignupPending(database: SqlDatabase, tenantId: string): 
   );
   return row !== undefined;
 }
+
+/** The tenant's sign-up while it is still pending (neither trial nor billing started); null otherwise. */
+export async function pendingSignupOf(database: SqlDatabase, tenantId: string): Promise<SignupRow | null> {
+  const signup = await findSignup(database, tenantId);
+  return signup && signup.activatedAtMs === null ? signup : null;
+}

@@ -70,7 +70,7 @@ export const createTenantSchema = z
     name: z.string().trim().min(2).max(120),
     slug: slugSchema,
     ...tierFields,
-    /** Start in a 24-hour trial (as self-registration does) instead of active. */
+    /** Start in a 24-hour trial (as a confirmed self-registration does) instead of active. */
     startTrial: z.boolean().default(false),
     contactPhone: kenyanPhoneSchema.optional(),
     owner: z.object({

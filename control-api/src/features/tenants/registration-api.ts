@@ -1,5 +1,5 @@
-// ISP self-registration (public, rate-limited per address): a new tenant in a 24-hour trial,
-// its owner account, and the owner's first tokens.
+// ISP self-registration (public, rate-limited per address): a new tenant pending confirmation of its
+// phone and email (the trial starts when both are confirmed), its owner account, and the owner's first tokens.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { assertNotLimited, identityLimiters } from '../../identity/login-limits';
@@ -7,10 +7,8 @@ import { emailSchema, newPasswordSchema } from '../../identity/passwords';
 import { sourceAddressOf } from '../../kernel/audit';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import { routeGroup } from '../../kernel/route';
-import { verificationSummary } from '../signup/core';
-import { recordApiRegistration } from '../signup/service';
+import { registerThroughApi } from '../signup/service';
 import { kenyanPhoneSchema, slugSchema } from './api';
-import { registerTenant } from './service';
 
 export const registrationSchema = z
   .object({
@@ -45,28 +43,13 @@ const registration = routeGroup({ basePath: '/api/v1/registration', tag: 'regist
 registration.declare({
   method: 'post',
   path: '/',
-  summary: "ISP self-registration: a new ISP in a 24-hour trial, its owner, and the owner's first tokens",
+  summary:
+    "ISP self-registration: a new ISP pending until its phone (SMS code) and email (link) are confirmed, when its 24-hour trial starts; the owner's first tokens",
   permission: 'public',
   body: registrationSchema,
   responseStatus: 201,
-  handler: async ({ body, dependencies, respond }, context) => {
-    const registered = await registerTenant(dependencies, context, newTenantOfRegistration(body));
-    // Issue 15's contract: the phone and email to confirm (the code and link are on their way).
-    const signup = await recordApiRegistration(dependencies, context, {
-      tenantId: registered.tenant.id,
-      ownerId: registered.ownerId,
-      phone: body.phone,
-      email: body.ownerEmail,
-      ispName: body.ispName,
-      trialEndsAtMs: registered.tenant.trialEndsAt,
-    });
-    return respond({
-      ...registered,
-      tenantId: registered.tenant.id,
-      slug: registered.tenant.slug,
-      verification: verificationSummary(signup),
-    });
-  },
+  handler: async ({ body, dependencies, respond }, context) =>
+    respond(await registerThroughApi(dependencies, context, newTenantOfRegistration(body))),
 });
 
 /** Every attempt counts, valid or not: probing slugs and emails is what the limit stops. */

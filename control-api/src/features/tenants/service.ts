@@ -3,11 +3,11 @@
 import { type Clock, type Databases, KiungaError, newId } from '@kiunga/schemas';
 import type { Context } from 'hono';
 import { generateTemporaryPassword } from '../../identity/passwords';
-import { issueTokenPair, revokeAllSessionsOf } from '../../identity/refresh-tokens';
+import { revokeAllSessionsOf } from '../../identity/refresh-tokens';
 import { ensureBuiltInRoles } from '../../identity/roles/service';
 import { insertAccount, prepareAccount, resetPasswordOf } from '../../identity/users/service';
 import { userIdsOfTenant } from '../../identity/users/store';
-import { recordAudit, recordAuditAs } from '../../kernel/audit';
+import { recordAudit } from '../../kernel/audit';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import { decodeCursor, type Page, pageOf } from '../../kernel/pagination';
 import { TRIAL_DURATION_MS } from '../../platform-billing/core/tiers';
@@ -19,7 +19,6 @@ import {
   insertTenant,
   isSlugTaken,
   listTenantRows,
-  registeredTenantOf,
   revokeApiKeysOfTenant,
   setTenantStatus,
   type TenantRow,
@@ -239,32 +238,4 @@ export async function resetOwnerPassword(
     detail: { tenantId },
   });
   return { id: ownerId, ...result };
-}
-
-/**
- * Self-registration: a new ISP in a 24-hour trial and its owner, audited as the owner's own act;
- * answers the tenant as the owner sees it and the owner's first tokens.
- */
-export async function registerTenant(
-  dependencies: ApiDependencies,
-  context: Context,
-  input: Omit<NewTenantInput, 'isTrial'>,
-) {
-  const { tenantId, ownerId } = await createTenantWithOwner(dependencies, {
-    ...input,
-    featureChoice: input.tier === 'tier1' ? input.featureChoice : undefined,
-    isTrial: true,
-  });
-  await recordAuditAs(
-    dependencies,
-    context,
-    { id: ownerId, tenantId },
-    {
-      action: 'tenant.register',
-      target: tenantId,
-      detail: { slug: input.slug, tier: input.tier, featureChoice: input.featureChoice ?? null },
-    },
-  );
-  const tenant = await registeredTenantOf(dependencies.databases.platform, tenantId);
-  return { tenant, ownerId, ...(await issueTokenPair(dependencies, ownerId)) };
 }

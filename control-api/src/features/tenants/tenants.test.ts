@@ -164,7 +164,7 @@ describe('platform tenants API', () => {
     expect(invalid.body.error.code).toBe('validation_failed');
   });
 
-  it('lets an ISP register itself into a 24-hour trial', async () => {
+  it('lets an ISP register itself, pending until its phone and email are confirmed', async () => {
     const registered = await kiunga().request('POST', '/api/v1/registration', {
       body: {
         ispName: 'Self Made',
@@ -177,14 +177,23 @@ describe('platform tenants API', () => {
       },
     });
     expect(registered.status).toBe(201);
+    expect(registered.body).toMatchObject({
+      tenantId: registered.body.tenant.id,
+      slug: 'self-made',
+      verification: { phone: 'pending', email: 'pending' },
+    });
+    // The 24-hour trial starts when both are confirmed (tests/signup.test.ts); until then a week to do so.
     expect(registered.body.tenant).toMatchObject({
       slug: 'self-made',
       status: 'trial',
       featureChoice: 'hotspot',
-      trialEndsAt: kiunga().clock.now() + 24 * 3_600_000,
+      trialEndsAt: kiunga().clock.now() + 7 * 24 * 3_600_000,
     });
     const me = await kiunga().request('GET', '/api/v1/me', { token: registered.body.token });
     expect(me.body.id ?? me.body.user?.id).toBe(registered.body.ownerId);
+    const roles = await kiunga().request('GET', '/api/v1/roles', { token: registered.body.token });
+    expect(roles.status).toBe(403);
+    expect(roles.body.error.code).toBe('signup_pending');
   });
 
   it('keeps ISP accounts out: an owner can neither list ISPs nor act on another ISP', async () => {
