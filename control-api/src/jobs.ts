@@ -6,6 +6,7 @@ import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billi
 import { ACCOUNTING_SYNC_CRON, runAccountingSyncJob } from './features/accounting-sync/sync.job';
 import { DOMAIN_RECHECK_CRON, recheckCustomDomains } from './features/domains/domains.job';
 import { EMAIL_CRON, sendPendingEmails } from './features/email/email.job';
+import { INVOICE_MAILS_CRON, queueInvoiceEmails } from './features/email/subscriber-mail';
 import { NAS_MONITORING_CRON, runNasMonitoring } from './features/monitoring/service';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
 import { ABANDONED_SIGNUPS_CRON, releaseAbandonedSignups } from './features/signup/service';
@@ -92,6 +93,11 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
       EMAIL_CRON,
       run('email', () => sendPendingEmails(dependencies)),
       { noOverlap: true, name: 'email' },
+    ),
+    cron.schedule(
+      INVOICE_MAILS_CRON,
+      run('invoice_mails', () => queueInvoiceEmails(dependencies)),
+      { noOverlap: true, name: 'invoice_mails' },
     ),
     cron.schedule(
       DOMAIN_RECHECK_CRON,

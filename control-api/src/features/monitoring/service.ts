@@ -12,6 +12,7 @@ import {
 } from '../../integrations/snmp';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { tenantFeatures } from '../../kernel/middleware/require-feature';
+import { queueOwnerAlert } from '../email/owner-alerts';
 import { nairobiDateTime } from '../shared/nairobi-time';
 import { METERING_SETTLE_MS } from '../usage/metering.job';
 import { recordNasStateChange } from '../webhooks/emitters';
@@ -176,10 +177,34 @@ export async function updateNasAlerts(
     await recordNasStateChange(tenant, row, decision.action === 'raise', nowMs);
     if (decision.action === 'raise') raised += 1;
     else cleared += 1;
-    if (decision.shouldTextOwner)
+    if (decision.shouldTextOwner) {
       await textOwner(dependencies, row, decision.action, health.lastSeenAtMs, nowMs);
+      await emailOwner(dependencies, row, decision.action, health.lastSeenAtMs, nowMs);
+    }
   }
   return { raised, cleared };
+}
+
+/** Every tier, when email is on: the owner hears of the router by email as well as the banner (and SMS). */
+async function emailOwner(
+  dependencies: ApiDependencies,
+  row: NasHealthRow,
+  action: 'raise' | 'clear',
+  lastSeenAtMs: number | null,
+  nowMs: number,
+): Promise<void> {
+  const lastSeen = lastSeenAtMs === null ? null : nairobiDateTime(lastSeenAtMs);
+  await queueOwnerAlert(
+    dependencies,
+    dependencies.databases.platform,
+    row.tenantId,
+    {
+      title: action === 'raise' ? `Router ${row.name} is down` : `Router ${row.name} is back online`,
+      lines: [nasAlertMessage(action, row.name, lastSeen)],
+      consolePath: '/isp/nas',
+    },
+    nowMs,
+  );
 }
 
 /** Tier 2 (the SMS feature) only; a Tier 1 ISP sees the console banner. */

@@ -30,4 +30,5 @@ export const {
   signupSmsCodes,
   signupEmailLinks,
   customDomains,
+  subscriberPasswordResetTokens,
 } = derivePostgresTables(sqlitePlatformTables);
