@@ -177,38 +177,17 @@ export async function updateNasAlerts(
     await recordNasStateChange(tenant, row, decision.action === 'raise', nowMs);
     if (decision.action === 'raise') raised += 1;
     else cleared += 1;
-    if (decision.shouldTextOwner) {
-      await textOwner(dependencies, row, decision.action, health.lastSeenAtMs, nowMs);
-      await emailOwner(dependencies, row, decision.action, health.lastSeenAtMs, nowMs);
-    }
+    if (decision.shouldTextOwner)
+      await tellOwner(dependencies, row, decision.action, health.lastSeenAtMs, nowMs);
   }
   return { raised, cleared };
 }
 
-/** Every tier, when email is on: the owner hears of the router by email as well as the banner (and SMS). */
-async function emailOwner(
-  dependencies: ApiDependencies,
-  row: NasHealthRow,
-  action: 'raise' | 'clear',
-  lastSeenAtMs: number | null,
-  nowMs: number,
-): Promise<void> {
-  const lastSeen = lastSeenAtMs === null ? null : nairobiDateTime(lastSeenAtMs);
-  await queueOwnerAlert(
-    dependencies,
-    dependencies.databases.platform,
-    row.tenantId,
-    {
-      title: action === 'raise' ? `Router ${row.name} is down` : `Router ${row.name} is back online`,
-      lines: [nasAlertMessage(action, row.name, lastSeen)],
-      consolePath: '/isp/nas',
-    },
-    nowMs,
-  );
-}
-
-/** Tier 2 (the SMS feature) only; a Tier 1 ISP sees the console banner. */
-async function textOwner(
+/**
+ * The owner hears of the router by email on every tier when email is on (issue 14), and by SMS on Tier 2
+ * (the SMS feature) only; a Tier 1 ISP without email sees the console banner.
+ */
+async function tellOwner(
   dependencies: ApiDependencies,
   row: NasHealthRow,
   action: 'raise' | 'clear',
@@ -216,6 +195,22 @@ async function textOwner(
   nowMs: number,
 ): Promise<void> {
   const platform = dependencies.databases.platform;
+  const body = nasAlertMessage(
+    action,
+    row.name,
+    lastSeenAtMs === null ? null : nairobiDateTime(lastSeenAtMs),
+  );
+  await queueOwnerAlert(
+    dependencies,
+    platform,
+    row.tenantId,
+    {
+      title: action === 'raise' ? `Router ${row.name} is down` : `Router ${row.name} is back online`,
+      lines: [body],
+      consolePath: '/isp/nas',
+    },
+    nowMs,
+  );
   const hasFeature = await tenantFeatures(platform, row.tenantId);
   if (!hasFeature('sms')) return;
   const owner = await platform.get<{ phone: string | null }>(
@@ -223,11 +218,6 @@ async function textOwner(
     [row.tenantId],
   );
   if (!owner?.phone) return;
-  const body = nasAlertMessage(
-    action,
-    row.name,
-    lastSeenAtMs === null ? null : nairobiDateTime(lastSeenAtMs),
-  );
   await queueOwnerSms(
     dependencies.databases.forTenant(row.tenantId),
     {
