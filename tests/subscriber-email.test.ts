@@ -1,7 +1,7 @@
 // Email to subscribers and ISP owners (issue 14), in-process with a clock the test moves and an SMTP sink on
 // loopback: a subscriber's address is validated and kept; a new invoice is mailed to them once, in the ISP's
 // language, with its PDF; "forgot password" works for a subscriber of the customer portal (the link arrives,
-// sets the PPPoE password once); a router gone silent is mailed to the ISP's owner.
+// sets the PPPoE password once); a router gone silent, and heard again, is mailed to the ISP's owner.
 import {
   type ApiDependencies,
   type createApp,
@@ -11,7 +11,7 @@ import {
   sendPendingEmails,
 } from '@kiunga/control-api';
 import { type SmtpSink, startSmtpSink } from '@kiunga/ops/sim/smtp';
-import { ManualClock } from '@kiunga/schemas';
+import { insertOf, ManualClock, tenantSchema } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessKiunga, startInProcess } from './support/in-process';
 import { type DemoJson, makeDataDir, removeDataDir, seedDemo } from './support/kiunga-process';
@@ -198,7 +198,7 @@ describe('email to subscribers', () => {
 });
 
 describe('email to ISP owners', () => {
-  it('mails the owner when a router goes silent', async () => {
+  it('mails the owner when a router goes silent, and when it is heard again', async () => {
     sink.reset();
     const nas = await call('POST', '/api/v1/nas', { name: 'Kibera hill', ipAddress: '10.40.0.9' });
     expect(nas.status).toBe(201);
@@ -209,5 +209,25 @@ describe('email to ISP owners', () => {
     const down = sink.messagesTo(tenant().owner.email).find((mail) => mail.subject.includes('Kibera hill'));
     expect(down?.subject).toBe(`[${tenant().name}] Router Kibera hill is down`);
     expect(down?.text).toContain(`${PUBLIC_URL}/isp/nas`);
+
+    // An Interim-Update from the router, as the AAA server logs it; the monitor reads it once settled.
+    const nasId = ((await nas.json()) as { id: string }).id;
+    const heard = insertOf(tenantSchema.accountingLog, {
+      receivedAt: clock.now(),
+      nasId,
+      statusType: 3,
+      acctSessionId: 'acct-kibera',
+      username: 'client',
+      inputOctets: 0,
+      outputOctets: 0,
+      sessionTimeSeconds: 60,
+    });
+    await dependencies.databases.forTenant(tenant().id).run(heard.sql, heard.params);
+    clock.advance(2 * 60_000);
+    sink.reset();
+    await runNasMonitoring(dependencies);
+    await sendPendingEmails(dependencies);
+    const back = sink.messagesTo(tenant().owner.email).find((mail) => mail.subject.includes('Kibera hill'));
+    expect(back?.subject).toBe(`[${tenant().name}] Router Kibera hill is back online`);
   });
 });
