@@ -1,7 +1,7 @@
 // Email to subscribers and ISP owners (issue 14), in-process with a clock the test moves and an SMTP sink on
 // loopback: a subscriber's address is validated and kept; a new invoice is mailed to them once, in the ISP's
 // language, with its PDF; "forgot password" works for a subscriber of the customer portal (the link arrives,
-// sets the PPPoE password once); a router gone silent, and heard again, is mailed to the ISP's owner.
+// sets the PPPoE password once), and for a reseller; a router gone silent, and heard again, is mailed to the ISP's owner.
 import {
   type ApiDependencies,
   type createApp,
@@ -194,6 +194,34 @@ describe('email to subscribers', () => {
     expect((await post('achieng@example.net')).status).toBe(303);
     const read = await call('GET', `/api/v1/subscribers/${subscriberId}`);
     expect(((await read.json()) as { email: string }).email).toBe('achieng@example.net');
+  });
+});
+
+describe('forgot password for a reseller', () => {
+  it('mails a reseller (a sign-in account of its own) a link that sets its password once', async () => {
+    sink.reset();
+    const email = 'agent.mwangi@example.org';
+    const created = await call('POST', '/api/v1/resellers', {
+      name: 'Mwangi Agencies',
+      email,
+      phone: '254712000333',
+      password: 'reseller-first-1',
+    });
+    expect(created.status).toBe(201);
+    expect((await call('POST', '/api/v1/auth/password-reset', { email }, '')).status).toBe(202);
+    expect((await sendPendingEmails(dependencies)).sent).toBe(1);
+    const mail = await sink.waitForMessage(email);
+    const token = new URL(/(http\S+\/reset-password\?token=\S+)/.exec(mail.text)![1]!).searchParams.get(
+      'token',
+    );
+    const password = 'reseller-second-2';
+    expect((await call('POST', '/api/v1/auth/password-reset/confirm', { token, password }, '')).status).toBe(
+      204,
+    );
+    expect((await call('POST', '/api/v1/auth/password-reset/confirm', { token, password }, '')).status).toBe(
+      400,
+    );
+    expect((await call('POST', '/api/v1/auth/login', { email, password }, '')).status).toBe(200);
   });
 });
 
