@@ -9,10 +9,12 @@ import {
   type ControlApiServer,
   deriveTokenKey,
   reconcilePlatformStkPayments,
+  sendPendingEmails,
   startControlApi,
 } from '@kiunga/control-api';
 import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
 import { type PayPalSimulator, startPayPalSimulator } from '@kiunga/ops/sim/paypal';
+import { type SmtpSink, startSmtpSink } from '@kiunga/ops/sim/smtp';
 import { createSecretBox, type Databases, ManualClock } from '@kiunga/schemas';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +50,7 @@ let aaa: AaaServer;
 let api: ControlApiServer;
 let daraja: DarajaSimulator;
 let paypal: PayPalSimulator;
+let sink: SmtpSink;
 let baseUrl: string;
 let dependencies: ApiDependencies;
 const clock = new ManualClock(SEEDED_AT_MS + HOUR_MS);
@@ -68,6 +71,7 @@ beforeAll(async () => {
     now: () => clock.now(),
   });
   paypal = await startPayPalSimulator({ port: 0, clients: [PAYPAL] });
+  sink = await startSmtpSink({ port: 0 });
   aaa = await startAaaServer({
     host: '127.0.0.1',
     authPort: 0,
@@ -89,6 +93,7 @@ beforeAll(async () => {
     tokenKey: deriveTokenKey(masterKey),
     publicUrl: baseUrl,
     mpesaBaseUrl: daraja.baseUrl,
+    email: { smtpUrl: sink.url, from: '"Kiunga" <no-reply@kiunga.test>' },
     platformBilling: {
       mpesa: PLATFORM_MPESA,
       paypal: { baseUrl: paypal.baseUrl, ...PAYPAL, kesCentsPerUsd: KES_CENTS_PER_USD },
@@ -103,6 +108,7 @@ afterAll(async () => {
   await aaa?.stop();
   await daraja?.stop();
   await paypal?.stop();
+  await sink?.stop();
   await databases?.close();
   if (dataDir) removeDataDir(dataDir);
 });
@@ -166,6 +172,13 @@ describe('trial, grace, restriction and payment by M-Pesa', () => {
     expect(status.body.notices.map((notice: { kind: string }) => notice.kind)).toContain(
       'trial_ended_unpaid',
     );
+    // The owner reads the same notice by email (issue 14).
+    await sendPendingEmails(dependencies);
+    const noticeMail = sink
+      .messagesTo(isp.email)
+      .find((mail) => mail.subject.endsWith('] Your free trial has ended'));
+    expect(noticeMail?.text).toContain('Your free trial has ended. Pay Ksh');
+    expect(noticeMail?.text).toContain(`${baseUrl}/isp/platform-account`);
     const charges = await owner.get('/api/v1/platform-billing/charges');
     expect(charges.body.items.map((charge: { kind: string }) => charge.kind).sort()).toEqual([
       'monthly',

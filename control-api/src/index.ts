@@ -6,6 +6,8 @@ export { runTenantInvoices } from './billing/store';
 export type { AccountingConfig, AccountingVendorConfig } from './features/accounting-sync/config';
 export { type EmailConfig, readEmailConfig } from './features/email/config';
 export { sendPendingEmails } from './features/email/email.job';
+export { queueInvoiceEmails } from './features/email/subscriber-mail';
+export { runNasMonitoring } from './features/monitoring/service';
 export { sendPendingNotifications } from './features/notifications/notifications.job';
 export { writeSmsSettings } from './features/notifications/sms-settings';
 export { settlePortalSale } from './features/resellers/sales';

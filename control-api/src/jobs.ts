@@ -4,8 +4,10 @@
 import cron from 'node-cron';
 import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billing.job';
 import { ACCOUNTING_SYNC_CRON, runAccountingSyncJob } from './features/accounting-sync/sync.job';
+import { CPE_PROVISIONING_CRON, runCpeProvisioningJob } from './features/cpes/provisioning.job';
 import { DOMAIN_RECHECK_CRON, recheckCustomDomains } from './features/domains/domains.job';
 import { EMAIL_CRON, sendPendingEmails } from './features/email/email.job';
+import { INVOICE_MAILS_CRON, queueInvoiceEmails } from './features/email/subscriber-mail';
 import { NAS_MONITORING_CRON, runNasMonitoring } from './features/monitoring/service';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
 import { ABANDONED_SIGNUPS_CRON, releaseAbandonedSignups } from './features/signup/service';
@@ -93,6 +95,16 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
       EMAIL_CRON,
       run('email', () => sendPendingEmails(dependencies)),
       { noOverlap: true, name: 'email' },
+    ),
+    cron.schedule(
+      CPE_PROVISIONING_CRON,
+      run('cpe_provisioning', () => runCpeProvisioningJob(dependencies)),
+      { noOverlap: true, name: 'cpe_provisioning' },
+    ),
+    cron.schedule(
+      INVOICE_MAILS_CRON,
+      run('invoice_mails', () => queueInvoiceEmails(dependencies)),
+      { noOverlap: true, name: 'invoice_mails' },
     ),
     cron.schedule(
       DOMAIN_RECHECK_CRON,

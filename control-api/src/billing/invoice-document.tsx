@@ -1,6 +1,8 @@
-// An invoice as a printable page (hono/jsx; reusable by the subscriber portal) and as a PDF (pdfkit).
+// An invoice as a printable page (hono/jsx; reusable by the subscriber portal) and as a PDF (pdfkit),
+// in the reader's language (the i18n catalogues; the lines keep the words they were issued with).
 import { formatKsh } from '@kiunga/schemas';
 import PDFDocument from 'pdfkit';
+import { DEFAULT_LANGUAGE, type Language, t } from '../i18n';
 import { formatLocalDate, localDateOf } from './core/calendar';
 import type { InvoiceDetail } from './queries';
 
@@ -8,14 +10,41 @@ export interface InvoiceDocumentInput {
   ispName: string;
   subscriber: { fullName: string; accountNumber: string; phone: string | null };
   invoice: InvoiceDetail;
+  /** English when not given (the staff console). */
+  language?: Language;
 }
 
-const statusLabels: Record<string, string> = {
-  open: 'Unpaid',
-  partially_paid: 'Partly paid',
-  paid: 'Paid',
-  void: 'Void',
-};
+const INVOICE_STATUSES = ['open', 'partially_paid', 'paid', 'void'] as const;
+
+function statusLabel(language: Language, status: string): string {
+  const known = INVOICE_STATUSES.find((candidate) => candidate === status);
+  return known === undefined ? status : t(language, `invoice.status.${known}`);
+}
+
+/** The document's words in one language. */
+function wordsOf(input: InvoiceDocumentInput) {
+  const language = input.language ?? DEFAULT_LANGUAGE;
+  const { invoice, subscriber } = input;
+  return {
+    heading: t(language, 'invoice.heading', {
+      number: invoice.number,
+      issued: day(invoice.issuedAt),
+      due: day(invoice.dueAt),
+    }),
+    account: `${t(language, 'invoice.accountNumber', { account: subscriber.accountNumber })}${subscriber.phone ? ` · ${subscriber.phone}` : ''}`,
+    period: t(language, 'invoice.servicePeriod', {
+      from: day(invoice.periodStart),
+      to: day(invoice.periodEnd - 1),
+    }),
+    description: t(language, 'invoice.description'),
+    amount: t(language, 'invoice.amount'),
+    total: t(language, 'invoice.total'),
+    paid: t(language, 'invoice.paid'),
+    amountDue: t(language, 'invoice.amountDue'),
+    status: statusLabel(language, invoice.status),
+    howToPay: t(language, 'invoice.howToPay', { account: subscriber.accountNumber }),
+  };
+}
 
 export const formatKshCents = (amountCents: number): string => formatKsh(amountCents, { fixed: true });
 
@@ -31,27 +60,24 @@ td.amount, th.amount { text-align: right; white-space: nowrap; }
 @media print { body { margin: 0; } }`;
 
 /** The invoice body, for embedding in a page of the console or the subscriber portal. */
-export function InvoiceDocument({ ispName, subscriber, invoice }: InvoiceDocumentInput) {
+export function InvoiceDocument(input: InvoiceDocumentInput) {
+  const { ispName, subscriber, invoice } = input;
+  const words = wordsOf(input);
   return (
     <article class="invoice">
       <h1>{ispName}</h1>
-      <p class="muted">
-        Invoice {invoice.number} · issued {day(invoice.issuedAt)} · due {day(invoice.dueAt)}
-      </p>
+      <p class="muted">{words.heading}</p>
       <p>
         {subscriber.fullName || subscriber.accountNumber}
         <br />
-        Account number {subscriber.accountNumber}
-        {subscriber.phone ? ` · ${subscriber.phone}` : ''}
+        {words.account}
       </p>
-      <p class="muted">
-        Service period {day(invoice.periodStart)} to {day(invoice.periodEnd - 1)}
-      </p>
+      <p class="muted">{words.period}</p>
       <table>
         <thead>
           <tr>
-            <th>Description</th>
-            <th class="amount">Amount</th>
+            <th>{words.description}</th>
+            <th class="amount">{words.amount}</th>
           </tr>
         </thead>
         <tbody>
@@ -64,31 +90,28 @@ export function InvoiceDocument({ ispName, subscriber, invoice }: InvoiceDocumen
         </tbody>
         <tfoot class="totals">
           <tr>
-            <td>Total</td>
+            <td>{words.total}</td>
             <td class="amount">{formatKshCents(invoice.totalCents)}</td>
           </tr>
           <tr>
-            <td>Paid</td>
+            <td>{words.paid}</td>
             <td class="amount">{formatKshCents(invoice.paidCents)}</td>
           </tr>
           <tr>
-            <td>Amount due</td>
+            <td>{words.amountDue}</td>
             <td class="amount">{formatKshCents(invoice.outstandingCents)}</td>
           </tr>
         </tfoot>
       </table>
-      <p class="status">{statusLabels[invoice.status] ?? invoice.status}</p>
-      <p class="muted">
-        Pay with M-Pesa using account number {subscriber.accountNumber}. Overpayments are kept as credit for
-        your next invoice.
-      </p>
+      <p class="status">{words.status}</p>
+      <p class="muted">{words.howToPay}</p>
     </article>
   );
 }
 
 export function renderInvoiceHtml(input: InvoiceDocumentInput): string {
   const page = (
-    <html lang="en">
+    <html lang={input.language ?? DEFAULT_LANGUAGE}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -103,7 +126,9 @@ export function renderInvoiceHtml(input: InvoiceDocumentInput): string {
   return `<!DOCTYPE html>${page.toString()}`;
 }
 
-export function renderInvoicePdf({ ispName, subscriber, invoice }: InvoiceDocumentInput): Promise<Buffer> {
+export function renderInvoicePdf(input: InvoiceDocumentInput): Promise<Buffer> {
+  const { ispName, subscriber, invoice } = input;
+  const words = wordsOf(input);
   const document = new PDFDocument({ size: 'A4', margin: 48, info: { Title: `Invoice ${invoice.number}` } });
   const chunks: Buffer[] = [];
   document.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -117,12 +142,12 @@ export function renderInvoicePdf({ ispName, subscriber, invoice }: InvoiceDocume
   document
     .font('Helvetica')
     .fontSize(10)
-    .text(`Invoice ${invoice.number} · issued ${day(invoice.issuedAt)} · due ${day(invoice.dueAt)}`)
+    .text(words.heading)
     .moveDown()
     .fontSize(11)
     .text(subscriber.fullName || subscriber.accountNumber)
-    .text(`Account number ${subscriber.accountNumber}${subscriber.phone ? ` · ${subscriber.phone}` : ''}`)
-    .text(`Service period ${day(invoice.periodStart)} to ${day(invoice.periodEnd - 1)}`)
+    .text(words.account)
+    .text(words.period)
     .moveDown();
   const row = (label: string, amountCents: number, isBold = false) => {
     const y = document.y;
@@ -134,15 +159,10 @@ export function renderInvoicePdf({ ispName, subscriber, invoice }: InvoiceDocume
   };
   for (const line of invoice.lines) row(line.description, line.amountCents);
   document.moveDown(0.5);
-  row('Total', invoice.totalCents, true);
-  row('Paid', invoice.paidCents, true);
-  row('Amount due', invoice.outstandingCents, true);
-  document
-    .moveDown()
-    .font('Helvetica-Bold')
-    .text(statusLabels[invoice.status] ?? invoice.status, left)
-    .font('Helvetica')
-    .text(`Pay with M-Pesa using account number ${subscriber.accountNumber}.`);
+  row(words.total, invoice.totalCents, true);
+  row(words.paid, invoice.paidCents, true);
+  row(words.amountDue, invoice.outstandingCents, true);
+  document.moveDown().font('Helvetica-Bold').text(words.status, left).font('Helvetica').text(words.howToPay);
   document.end();
   return done;
 }

@@ -18,6 +18,7 @@ export function subscriberInputOf(fields: Record<string, string>) {
     fullName: fields.fullName?.trim() ?? '',
     ...(optional('password') ? { password: optional('password') } : {}),
     ...(optional('phone') ? { phone: optional('phone') } : {}),
+    ...(optional('email') ? { email: optional('email') } : {}),
     ...(optional('staticIp') ? { staticIp: optional('staticIp') } : {}),
     ...(optional('macAddress') ? { macAddress: optional('macAddress') } : {}),
     ...(optional('cpeSerialNumber') ? { cpeSerialNumber: optional('cpeSerialNumber') } : {}),

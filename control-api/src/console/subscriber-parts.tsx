@@ -49,6 +49,10 @@ export function SubscriberCreateForm(props: {
           <input id="phone" name="phone" type="tel" placeholder="2547XXXXXXXX" value={draft?.phone ?? ''} />
         </div>
         <div>
+          <label for="email">Email (optional: invoices go there)</label>
+          <input id="email" name="email" type="email" maxlength={254} value={draft?.email ?? ''} />
+        </div>
+        <div>
           <label for="password">Password (leave empty to generate one)</label>
           <input id="password" name="password" type="text" minlength={8} autocomplete="new-password" />
         </div>

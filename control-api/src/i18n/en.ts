@@ -306,6 +306,48 @@ export const en = {
     'M-Pesa payments are not available here right now. Try again later, or ask your provider.',
   'error.internal_error': 'Something went wrong on our side.',
   'error.service_unavailable': 'The service is not ready yet.',
+  // Issue 14 (integ): guest-pass refusals, control-api/src/features/guest-passes/refusal-words.ts
+  'portal.guestPass.deviceUsed': 'This device already had its free pass. Try again {when} (Nairobi time).',
+  'portal.guestPass.phoneUsed':
+    'This phone number already had its free pass. Try again {when} (Nairobi time).',
+  'portal.guestPass.dailyCap': 'Free passes for today are used up. Try again {when} (Nairobi time).',
+  'portal.guestPass.disabled': 'This network does not offer free passes. Buy a package to get online.',
+  'portal.guestPass.tooMany': 'Too many free-pass requests from this network. Try again later.',
+  'when.at': 'at {time}',
+  'when.tomorrowAt': 'tomorrow at {time}',
+  'when.onDateAt': 'on {date} at {time}',
+  // Issue 14 (integ): mail to subscribers, control-api/src/features/email/subscriber-mail.ts
+  'email.invoice.subject': 'Invoice {number} from {isp}: {amount} due {due}',
+  'email.invoice.greeting': 'Hello {name},',
+  'email.invoice.attached': 'Your invoice {number} from {isp} is attached: {amount}, due on {due}.',
+  'email.invoice.toPay': 'To pay: {instructions}',
+  'email.invoice.instructions': 'M-Pesa, account number {account}',
+  'email.invoice.thanks': 'Thank you, {isp}',
+  'email.reset.subject': 'Reset your {product} password',
+  'email.reset.asked': 'Someone asked to reset the password of your {product} account ({account}).',
+  'email.reset.openWithin':
+    'To choose a new password, open this link within {minutes} minutes. It works once:',
+  'email.reset.ignore': 'If you did not ask for this, ignore this email: your password stays as it is.',
+  // Issue 14 (integ): control-api/src/self-service/email-pages.tsx (email address, forgot password)
+  'account.nav.email': 'Email',
+  'account.email.title': 'Email address',
+  'account.email.note': 'Your invoices are emailed to this address, and a link if you forget your password.',
+  'account.email.label': 'Email address (leave empty to get no email)',
+  'account.email.save': 'Save',
+  'account.email.saved': 'Saved.',
+  'account.email.invalid': 'This is not an email address.',
+  'account.forgot.link': 'Forgot your password?',
+  'account.forgot.title': 'Forgot your password',
+  'account.forgot.note':
+    'Type the email address your account has. If it is known, we email you a link to choose a new password: it works once, for {minutes} minutes.',
+  'account.forgot.send': 'Send the link',
+  'account.forgot.sent':
+    'If this address belongs to an account here, a link is on its way: check your email.',
+  'account.reset.title': 'Choose a new password',
+  'account.reset.save': 'Save the new password',
+  'account.reset.done':
+    'Your password is changed. Sign in with it; it is also your connection (PPPoE) password, so your router needs it too.',
+  'account.reset.invalid': 'This reset link is not valid any more: ask for a new one.',
 } as const;
 
 export type MessageKey = keyof typeof en;

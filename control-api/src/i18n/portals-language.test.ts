@@ -1,6 +1,8 @@
 // Both portals in-process: `?lang=`, the `lang` cookie, Accept-Language and the ISP's default
-// (PUT /api/v1/settings/language) pick the page's language; `<html lang>` and the texts follow (issue 14).
+// (PUT /api/v1/settings/language) pick the page's language; `<html lang>` and the texts follow (issue 14),
+// down to the invoice document inside the customer pages and the pay form's refusals.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runTenantInvoices } from '../billing/store';
 import { apiClient, signInWithToken, type TestApp, useTwoIspApp } from '../kernel/testing/in-process-app';
 import { en } from './en';
 import { sw } from './sw';
@@ -155,5 +157,42 @@ describe('the customer portal', () => {
         'amani',
       ]),
     ).toEqual({ language: 'sw' });
+  });
+  it('shows the invoice document inside the customer pages in Swahili (HTML and PDF)', async () => {
+    const { ispA } = opened();
+    await runTenantInvoices(ispA.database, ispA.tenantId, testApp.clock.now());
+    const signedIn = await post(`/account/${slugA}/login`, { login: 'amani', password: SUBSCRIBER_PASSWORD });
+    const cookie = `${(signedIn.headers.get('set-cookie') ?? '').split(';')[0]}; lang=sw`;
+    const list = await (await get(`/account/${slugA}/invoices`, { cookie })).text();
+    const invoiceId = /\/invoices\/(inv_[^".]+)"/.exec(list)?.[1];
+    expect(invoiceId).toBeDefined();
+    const html = await (await get(`/account/${slugA}/invoices/${invoiceId}`, { cookie })).text();
+    for (const key of [
+      'invoice.description',
+      'invoice.total',
+      'invoice.amountDue',
+      'invoice.status.open',
+    ] as const)
+      expect(html).toContain(sw[key]);
+    expect(html).toMatch(/Ankara \S+ · imetolewa /);
+    expect(html).not.toContain(en['invoice.amountDue']);
+    const pdf = await get(`/account/${slugA}/invoices/${invoiceId}.pdf`, { cookie });
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+  });
+
+  it('refuses a bad amount, a bad number and an ISP without M-Pesa on the pay form in Swahili', async () => {
+    const signedIn = await post(`/account/${slugA}/login`, { login: 'amani', password: SUBSCRIBER_PASSWORD });
+    const cookie = `${(signedIn.headers.get('set-cookie') ?? '').split(';')[0]}; lang=sw`;
+    const payPage = await (await get(`/account/${slugA}/pay`, { cookie })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(payPage)?.[1] ?? '';
+    for (const [form, status, key] of [
+      [{ phone: '0712345678', amount: '0' }, 400, 'account.pay.badAmount'],
+      [{ phone: '12', amount: '100' }, 400, 'phone.invalid'],
+      [{ phone: '0712345678', amount: '100' }, 503, 'account.payment.mpesaNotTaken'],
+    ] as const) {
+      const refused = await post(`/account/${slugA}/pay`, { _csrf: csrf, ...form }, { cookie });
+      expect(refused.status).toBe(status);
+      expect(await refused.text()).toContain(escaped(sw[key]));
+    }
   });
 });

@@ -2,6 +2,7 @@
 // is stored with a notice to the ISP and an audit entry. Never touches RADIUS or the captive portal.
 import { formatKsh } from '@kiunga/schemas';
 import { DAY_MS } from '../billing/core/calendar';
+import { queueOwnerAlert } from '../features/email/owner-alerts';
 import {
   addNotice,
   auditSystem,
@@ -21,6 +22,14 @@ import {
   platformStateNotice,
 } from './core/index';
 import { balanceCents, chargesOf, paidCents } from './ledger';
+
+/** The subject of the owner's email for each platform-account notice. */
+const NOTICE_TITLES: Record<PlatformStateNotice, string> = {
+  trial_ended_unpaid: 'Your free trial has ended',
+  grace_started: 'Your Kiunga payment is due',
+  console_restricted: 'Your console is read-only until you pay',
+  access_restored: 'Full console access is restored',
+};
 
 function formatDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -97,12 +106,18 @@ export async function refreshAccount(
       const graceEndsAtMs = dueAtMs === null ? null : dueAtMs + PLATFORM_GRACE_DAYS * DAY_MS;
       if (kind) {
         const balance = await balanceCents(transaction, tenantId);
-        await addNotice(
-          transaction,
-          tenantId,
-          { kind, message: noticeMessage(kind, balance, graceEndsAtMs) },
-          nowMs,
-        );
+        const message = noticeMessage(kind, balance, graceEndsAtMs);
+        await addNotice(transaction, tenantId, { kind, message }, nowMs);
+        // By email too (issue 14), queued in this transaction: sent only if the state change commits.
+        const { secretBox, email, publicUrl } = dependencies;
+        if (secretBox && email && publicUrl)
+          await queueOwnerAlert(
+            { secretBox, email, publicUrl },
+            transaction,
+            tenantId,
+            { title: NOTICE_TITLES[kind], lines: [message], consolePath: '/isp/platform-account' },
+            nowMs,
+          );
       }
       await auditSystem(transaction, dependencies.clock.now(), {
         tenantId,

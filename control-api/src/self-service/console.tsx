@@ -22,10 +22,12 @@ import { hasValidCsrfToken } from '../identity/console-sessions';
 import { setRetryAfter } from '../identity/login-limits';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { mountAccountChanges } from './account-changes';
+import { mountEmailPage, mountPasswordResetPages } from './email-pages';
 import {
   findSubscriberPayment,
   mpesaAmountToAsk,
   parseShillings,
+  paymentRefusalMessage,
   startSubscriberPayment,
   subscriberPaymentView,
 } from './payment';
@@ -126,6 +128,8 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
     );
   });
 
+  mountPasswordResetPages(routes, dependencies);
+
   // Everything below needs the session; unsafe methods also need its CSRF token.
   routes.use('/:slug/*', async (context, next) => {
     const isp = await tenantOf(context.req.param('slug') ?? '');
@@ -142,6 +146,7 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
   });
 
   mountAccountChanges(routes, dependencies, frame);
+  mountEmailPage(routes, dependencies, frame);
 
   routes.get('/:slug', async (context) => {
     const isp = await tenantOf(context.req.param('slug'));
@@ -192,6 +197,7 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
         accountNumber: invoice.accountNumber,
       },
       invoice,
+      language: signed.page.language,
     };
     if (format === 'html')
       return context.html(<InvoicePage {...frame(signed, 'invoices')} document={document} />);
@@ -249,8 +255,9 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
     const phone = typeof form['phone'] === 'string' ? form['phone'].slice(0, 20) : '';
     const amount = typeof form['amount'] === 'string' ? form['amount'].slice(0, 20) : '';
     const shillings = parseShillings(amount);
+    const { language } = signed.page;
     if (shillings === null) {
-      const error = 'Enter the amount in whole shillings, from 1 to 150,000.';
+      const error = t(language, 'account.pay.badAmount');
       return context.html(await payPage(signed, { phone, shillings: amount, error }), 400);
     }
     try {
@@ -264,7 +271,7 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
     } catch (error) {
       if (!(error instanceof KiungaError)) throw error;
       return context.html(
-        await payPage(signed, { phone, shillings: amount, error: error.message }),
+        await payPage(signed, { phone, shillings: amount, error: paymentRefusalMessage(language, error) }),
         error.httpStatus as ContentfulStatusCode,
       );
     }
@@ -274,7 +281,10 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
     const signed = context.get('signed');
     const payment = await findSubscriberPayment(signed.database, signed.profile.id, context.req.param('id'));
     return context.html(
-      <PaymentStatusPage {...frame(signed, 'pay')} payment={subscriberPaymentView(payment)} />,
+      <PaymentStatusPage
+        {...frame(signed, 'pay')}
+        payment={subscriberPaymentView(payment, signed.page.language)}
+      />,
     );
   });
 

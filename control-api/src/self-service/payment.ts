@@ -2,6 +2,7 @@
 // account number as reference; the STK callback (portal/purchase-service) credits the account.
 import { cents, KiungaError, normaliseKenyanPhone, type SqlDatabase } from '@kiunga/schemas';
 import { CENTS_PER_SHILLING } from '../billing/core/units';
+import { errorMessage, type Language, t } from '../i18n';
 import type { ApiDependencies } from '../kernel/dependencies';
 import { type AttemptLimiter, rateLimitsOf } from '../kernel/rate-limits';
 import {
@@ -32,12 +33,37 @@ function paymentLimiter(dependencies: ApiDependencies): AttemptLimiter {
   return limiter;
 }
 
-const failureMessages: Record<string, string> = {
-  mpesa_cancelled: 'You cancelled the M-Pesa request. Tap Pay to try again.',
-  mpesa_timeout: 'The M-Pesa request timed out before you entered your PIN. Tap Pay to try again.',
-  mpesa_insufficient_funds: 'Your M-Pesa balance is too low for this amount. Top up or pay a smaller amount.',
-  mpesa_wrong_pin: 'The M-Pesa PIN was wrong. Tap Pay to try again and enter your PIN carefully.',
-};
+/** M-Pesa's failure codes a subscriber is told about in their own words; any other says "failed". */
+const FAILURE_CODES = [
+  'mpesa_cancelled',
+  'mpesa_timeout',
+  'mpesa_insufficient_funds',
+  'mpesa_wrong_pin',
+] as const;
+
+function failureMessage(language: Language, failureCode: string | null): string {
+  const known = FAILURE_CODES.find((code) => code === failureCode);
+  return t(language, known === undefined ? 'account.payment.failed' : `account.payment.${known}`);
+}
+
+/**
+ * What the pay page says when a payment could not start, in the subscriber's language: the refusals
+ * startSubscriberPayment throws by their codes, anything else (M-Pesa unreachable) by the catalogue.
+ */
+export function paymentRefusalMessage(language: Language, error: KiungaError): string {
+  switch (error.code) {
+    case 'validation_failed':
+      return t(language, 'phone.invalid');
+    case 'service_unavailable':
+      return t(language, 'account.payment.mpesaNotTaken');
+    case 'rate_limited':
+      return t(language, 'account.payment.tooMany');
+    case 'not_found':
+      return t(language, 'account.payment.noSuchPayment');
+    default:
+      return errorMessage(language, error.code);
+  }
+}
 
 export interface SubscriberPaymentView {
   id: string;
@@ -47,18 +73,13 @@ export interface SubscriberPaymentView {
   message: string | null;
 }
 
-export function subscriberPaymentView(payment: PurchaseRow): SubscriberPaymentView {
+export function subscriberPaymentView(payment: PurchaseRow, language: Language): SubscriberPaymentView {
   return {
     id: payment.id,
     status: payment.status,
     amountCents: payment.amountCents,
     receipt: payment.mpesaReceipt,
-    message:
-      payment.status === 'failed'
-        ? (failureMessages[payment.failureCode ?? ''] ??
-          payment.failureMessage ??
-          'M-Pesa could not complete the payment. Tap Pay to try again.')
-        : null,
+    message: payment.status === 'failed' ? failureMessage(language, payment.failureCode) : null,
   };
 }
 

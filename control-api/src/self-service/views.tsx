@@ -29,7 +29,15 @@ button.link{background:none;width:auto;margin:0;padding:4px;color:#fff;text-deco
 .note,.muted{font-size:.9rem;color:#4b5563}.error{background:#fee2e2;color:#991b1b;padding:10px;border-radius:8px}
 .ok{background:#dcfce7;color:#166534;padding:10px;border-radius:8px}.owes{color:#991b1b}.actions a{margin-right:12px}`;
 
-export type CustomerPageName = 'overview' | 'invoices' | 'statement' | 'usage' | 'pay' | 'plan' | 'password';
+export type CustomerPageName =
+  | 'overview'
+  | 'invoices'
+  | 'statement'
+  | 'usage'
+  | 'pay'
+  | 'plan'
+  | 'password'
+  | 'email';
 
 const navigation: Array<[CustomerPageName, MessageKey, string]> = [
   ['overview', 'account.nav.overview', ''],
@@ -39,6 +47,7 @@ const navigation: Array<[CustomerPageName, MessageKey, string]> = [
   ['pay', 'account.nav.pay', '/pay'],
   ['plan', 'account.nav.plan', '/plan'],
   ['password', 'account.nav.password', '/password'],
+  ['email', 'account.nav.email', '/email'],
 ];
 
 export interface PageFrame {
@@ -114,6 +123,9 @@ export function LoginPage(props: PageFrame & { error?: string | null; login?: st
           <button type="submit">{t(language, 'account.login.button')}</button>
         </form>
         <p class="note">{t(language, 'account.login.note')}</p>
+        <p>
+          <a href={`/account/${props.slug}/forgot-password`}>{t(language, 'account.forgot.link')}</a>
+        </p>
       </section>
     </CustomerLayout>
   );

@@ -34,6 +34,15 @@ const phoneSchema = z
   .regex(/^\+?[0-9]{9,15}$/, 'a phone number such as 254712345678');
 /** A CPE's serial number as TR-069 reports it (DeviceInfo.SerialNumber, at most 64 characters). */
 const cpeSerialNumberSchema = z.string().trim().min(1).max(64);
+/** RFC 5321 Section 4.5.3.1.3: a path (and so an address) is at most 256 octets with its brackets. */
+export const SUBSCRIBER_EMAIL_LENGTH_MAX = 254;
+/** Where invoices and reset links go; stored lower-case, as people retype it. */
+export const subscriberEmailSchema = z
+  .string()
+  .trim()
+  .max(SUBSCRIBER_EMAIL_LENGTH_MAX)
+  .pipe(z.email('an email address such as achieng@example.com'))
+  .transform((email) => email.toLowerCase());
 const passwordSchema = z.string().min(SUBSCRIBER_PASSWORD_LENGTH_MIN).max(SUBSCRIBER_PASSWORD_LENGTH_MAX);
 
 export const createSubscriberInputSchema = z
@@ -47,6 +56,7 @@ export const createSubscriberInputSchema = z
     staticIp: z.ipv4().nullish(),
     macAddress: macAddressSchema.nullish(),
     cpeSerialNumber: cpeSerialNumberSchema.nullish(),
+    email: subscriberEmailSchema.nullish(),
     expiresAt: instantInputSchema.nullish(),
   })
   .strict();
@@ -61,6 +71,7 @@ export const updateSubscriberInputSchema = z
     staticIp: z.ipv4().nullable(),
     macAddress: macAddressSchema.nullable(),
     cpeSerialNumber: cpeSerialNumberSchema.nullable(),
+    email: subscriberEmailSchema.nullable(),
     expiresAt: instantInputSchema.nullable(),
   })
   .partial()
@@ -84,6 +95,8 @@ export const subscriberOutputSchema = z.object({
   phone: z.string().nullable(),
   /** The CPE bound to this subscriber in GenieACS (TR-069), by serial number. */
   cpeSerialNumber: z.string().nullable(),
+  /** Invoices are mailed here, and the customer portal's "forgot password" link. */
+  email: z.string().nullable(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });

@@ -182,6 +182,7 @@ export const apiKeys = sqliteTable(
 );
 export * from './platform-billing';
 export * from './platform-domains';
+export * from './platform-email';
 export * from './platform-monitoring';
 export * from './platform-signup';
 export * from './platform-support';

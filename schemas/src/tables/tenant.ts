@@ -104,6 +104,8 @@ export const subscribers = sqliteTable(
     cpeSerialNumber: text('cpe_serial_number'),
     /** 'en' | 'sw': the language the subscriber last chose on the customer portal (their SMS; issue 14). */
     language: text('language'),
+    /** Where invoices and "forgot password" links go (issue 14); optional, not unique (a family shares one). */
+    email: text('email'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -111,6 +113,7 @@ export const subscribers = sqliteTable(
     uniqueIndex('subscribers_username_unique').on(table.username),
     uniqueIndex('subscribers_account_unique').on(table.accountNumber),
     index('subscribers_status').on(table.status),
+    index('subscribers_email').on(table.email),
   ],
 );
 
@@ -179,6 +182,8 @@ export const accountingLog = sqliteTable(
 
 export * from './tenant-accounting';
 export * from './tenant-billing';
+// Email to subscribers (issue 14).
+export * from './tenant-email';
 // Guest passes and referrals (issue 13).
 export * from './tenant-growth';
 // Webhooks (issue 14) in their own file; same shard.

@@ -16,6 +16,7 @@ import {
   type TestIsp,
   type TwoIspApp,
 } from '../../kernel/testing/in-process-app';
+import { runCpeProvisioningJob } from './provisioning.job';
 
 const ACS_USERNAME = 'kiunga-nbi';
 const ACS_PASSWORD = 'nbi-proxy-secret';
@@ -201,6 +202,56 @@ describe("an ISP's own GenieACS", () => {
       presets: 0,
       removed: 1,
     });
+  });
+
+  it('applies the presets by itself: to a newly bound CPE, again on a plan change, and nothing when unchanged', async () => {
+    const presetName = `kiunga-${testApp.ispA.tenantId}-${bySerial}`;
+    const presetWrites = () =>
+      acs.requests().filter((request) => request.path.startsWith('/presets/') && request.method !== 'GET')
+        .length;
+    // Nothing to push yet (the serial number was taken off above): the job leaves the ACS alone.
+    expect(await runCpeProvisioningJob(testApp.dependencies)).toEqual({
+      synced: 0,
+      unchanged: 1,
+      failedTenants: [],
+    });
+    // A technician records the router's serial number: the next run pushes its PPPoE credentials.
+    await testApp.ispA.request('PATCH', `/api/v1/subscribers/${bySerial}`, {
+      cpeSerialNumber: 'ZTEGC8A1B2C3',
+    });
+    expect(await runCpeProvisioningJob(testApp.dependencies)).toMatchObject({ synced: 1 });
+    expect(acs.presets().get(presetName)).toMatchObject({
+      configurations: [{ type: 'provision', name: 'kiunga-pppoe', args: ['otieno', 'otieno-pass-22'] }],
+    });
+    // Run twice: the same state, so GenieACS is not written to again.
+    const writesAfterSync = presetWrites();
+    expect(await runCpeProvisioningJob(testApp.dependencies)).toEqual({
+      synced: 0,
+      unchanged: 1,
+      failedTenants: [],
+    });
+    expect(presetWrites()).toBe(writesAfterSync);
+    // A new password is pushed too.
+    await testApp.ispA.request('PATCH', `/api/v1/subscribers/${bySerial}`, { password: 'otieno-pass-33' });
+    expect(await runCpeProvisioningJob(testApp.dependencies)).toMatchObject({ synced: 1 });
+    expect(acs.presets().get(presetName)).toMatchObject({
+      configurations: [{ type: 'provision', name: 'kiunga-pppoe', args: ['otieno', 'otieno-pass-33'] }],
+    });
+    // Moved to a plan without provisioning: the preset goes.
+    const otherPlan = await testApp.ispA.request('POST', '/api/v1/plans', {
+      name: 'Home copper',
+      kind: 'pppoe',
+      priceCents: 150_000,
+      rateUpKbps: 2_000,
+      rateDownKbps: 5_000,
+    });
+    const otherPlanId = (await jsonBody<{ id: string }>(otherPlan)).id;
+    const moved = await testApp.ispA.request('POST', `/api/v1/subscribers/${bySerial}/change-plan`, {
+      planId: otherPlanId,
+    });
+    expect(moved.status).toBe(200);
+    expect(await runCpeProvisioningJob(testApp.dependencies)).toMatchObject({ synced: 1 });
+    expect(acs.presets().has(presetName)).toBe(false);
   });
 
   it('lets a technician reboot a client’s router from the panel', async () => {

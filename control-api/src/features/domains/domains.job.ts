@@ -1,22 +1,13 @@
 // The daily, leased re-check of verified custom domains: a domain whose TXT record is gone three checks
 // in a row stops being served; its ISP is told (a console notice, and an email to the owner when email is on).
-import type { SqlDatabase } from '@kiunga/schemas';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { addNotice, auditSystem } from '../../platform-billing/accounts';
 import { queueEmail } from '../email/outbox';
+import { ownerEmailOf } from '../email/owner-alerts';
 import { type RecheckResult, recheckVerifiedDomains } from './service';
 
 /** Daily at 04:23 (UTC): off the hour, away from billing's night run. */
 export const DOMAIN_RECHECK_CRON = '23 4 * * *';
-
-async function ownerEmailOf(platform: SqlDatabase, tenantId: string): Promise<string | null> {
-  const row = await platform.get<{ email: string }>(
-    `SELECT email FROM users WHERE tenant_id = ? AND kind = 'isp_owner' AND status = 'active'
-      ORDER BY created_at LIMIT 1`,
-    [tenantId],
-  );
-  return row?.email ?? null;
-}
 
 export function recheckCustomDomains(dependencies: ApiDependencies): Promise<RecheckResult> {
   const platform = dependencies.databases.platform;

@@ -5,14 +5,28 @@ import { newId, type SecretBox, type SqlDatabase } from '@kiunga/schemas';
 import type { EmailMessage } from '../../integrations/email/sender';
 import type { SendDecision } from '../notifications/send-policy';
 
-export type MailKind = 'password_reset' | 'signup_email' | 'payment_receipt' | 'domain_unverified';
+export type MailKind =
+  | 'password_reset'
+  | 'signup_email'
+  | 'payment_receipt'
+  | 'domain_unverified'
+  | 'invoice'
+  | 'owner_alert';
+
+interface SealedAttachment {
+  filename: string;
+  contentType: string;
+  /** The bytes in base64: an invoice PDF is a few kilobytes (the sender caps attachments at 5 MB). */
+  contentBase64: string;
+}
 
 interface SealedBody {
   text: string;
   html?: string;
+  attachments?: SealedAttachment[];
 }
 
-/** Queues one message (attachments are not stored: the mails queued here have none). */
+/** Queues one message, its attachments sealed with the body (an invoice PDF names a person and money). */
 export async function queueEmail(
   database: SqlDatabase,
   secretBox: SecretBox,
@@ -24,6 +38,15 @@ export async function queueEmail(
   const body: SealedBody = {
     text: message.text,
     ...(message.html === undefined ? {} : { html: message.html }),
+    ...(message.attachments === undefined || message.attachments.length === 0
+      ? {}
+      : {
+          attachments: message.attachments.map((attachment) => ({
+            filename: attachment.filename,
+            contentType: attachment.contentType,
+            contentBase64: attachment.content.toString('base64'),
+          })),
+        }),
   };
   await database.run(
     `INSERT INTO mail_outbox (id, kind, recipient, subject, body_sealed, status, attempts, created_at)
@@ -80,6 +103,15 @@ export async function claimEmail(
       subject: row.subject,
       text: body.text,
       ...(body.html === undefined ? {} : { html: body.html }),
+      ...(body.attachments === undefined
+        ? {}
+        : {
+            attachments: body.attachments.map((attachment) => ({
+              filename: attachment.filename,
+              contentType: attachment.contentType,
+              content: Buffer.from(attachment.contentBase64, 'base64'),
+            })),
+          }),
     },
   };
 }

@@ -34,8 +34,8 @@ interface PassAnswer {
   error: { code: string; message: string };
 }
 
-async function requestPass(slug: string, body: Record<string, unknown>) {
-  const response = await kiunga().app.request(`/portal/${slug}/api/guest-passes`, {
+async function requestPass(slug: string, body: Record<string, unknown>, query = '') {
+  const response = await kiunga().app.request(`/portal/${slug}/api/guest-passes${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -127,6 +127,14 @@ describe('POST /portal/<slug>/api/guest-passes', () => {
       'This device already had its free pass. Try again tomorrow at 09:00 (Nairobi time).',
     );
     expect(second.retryAfter).toBe(String(23 * 3_600));
+    // The same refusal to a client reading Swahili: the code and Retry-After stay, the words change.
+    const inSwahili = await requestPass(ispA.slug, { mac: '02:00:00:13:00:01' }, '?lang=sw');
+    expect(inSwahili.status).toBe(429);
+    expect(inSwahili.retryAfter).toBe(String(23 * 3_600));
+    expect(inSwahili.body.error).toEqual({
+      code: 'guest_pass_used',
+      message: 'Kifaa hiki tayari kimepata pasi yake ya bure. Jaribu tena kesho saa 09:00 (saa za Nairobi).',
+    });
 
     kiunga().clock.set(startMs + 24 * HOUR_MS);
     expect((await requestPass(ispA.slug, { mac: '02:00:00:13:00:01' })).status).toBe(201);

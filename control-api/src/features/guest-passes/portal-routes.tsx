@@ -3,7 +3,7 @@
 // without JavaScript — a form post answered by a page that logs the device in through the router.
 import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
-import { t } from '../../i18n';
+import { type Language, t } from '../../i18n';
 import { requestLanguage } from '../../i18n/request-language';
 import { setRetryAfter } from '../../identity/login-limits';
 import type { ApiDependencies } from '../../kernel/dependencies';
@@ -12,6 +12,7 @@ import { MessagePage, RouterLogin } from '../../portal/page';
 import type { RouterContext } from '../../portal/router-login';
 import { ispBranding } from '../branding/service';
 import { guestPassRequestSchema } from './core/index';
+import { guestPassRefusalMessage, inLanguage } from './refusal-words';
 import { GuestPassRefused, issueGuestPass } from './service';
 
 /** What the portal's own routes already know how to find. */
@@ -23,11 +24,18 @@ export interface PortalLookups {
   clientAddress(context: Context): string;
 }
 
-/** Sets Retry-After from a refusal's `retryAtMs` before the error is rendered. */
-function withRetryAfter(context: Context, dependencies: ApiDependencies, error: unknown): never {
+/** Sets Retry-After from a refusal's `retryAtMs` before the error is rendered in the client's language. */
+function withRetryAfter(
+  context: Context,
+  dependencies: ApiDependencies,
+  language: Language,
+  error: unknown,
+): never {
   if (error instanceof GuestPassRefused && error.refusal.retryAtMs !== null) {
     setRetryAfter(context, error.refusal.retryAtMs - dependencies.clock.now());
   }
+  if (error instanceof KiungaError && error.code !== 'validation_failed')
+    throw inLanguage(language, error, dependencies.clock.now());
   throw error;
 }
 
@@ -47,7 +55,8 @@ export function guestPassPortalRoutes(dependencies: ApiDependencies, portal: Por
       );
       return context.json(pass, 201);
     } catch (error) {
-      return withRetryAfter(context, dependencies, error);
+      const { language } = await requestLanguage(context, database);
+      return withRetryAfter(context, dependencies, language, error);
     }
   });
 
@@ -90,7 +99,10 @@ export function guestPassPortalRoutes(dependencies: ApiDependencies, portal: Por
       if (error instanceof GuestPassRefused && error.refusal.retryAtMs !== null) {
         setRetryAfter(context, error.refusal.retryAtMs - dependencies.clock.now());
       }
-      return context.html(page('error', error.message), error.httpStatus as 429);
+      return context.html(
+        page('error', guestPassRefusalMessage(language, error, dependencies.clock.now())),
+        error.httpStatus as 429,
+      );
     }
   });
 

@@ -12,6 +12,7 @@ import {
 } from '../../integrations/snmp';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { tenantFeatures } from '../../kernel/middleware/require-feature';
+import { queueOwnerAlert } from '../email/owner-alerts';
 import { nairobiDateTime } from '../shared/nairobi-time';
 import { METERING_SETTLE_MS } from '../usage/metering.job';
 import { recordNasStateChange } from '../webhooks/emitters';
@@ -177,13 +178,16 @@ export async function updateNasAlerts(
     if (decision.action === 'raise') raised += 1;
     else cleared += 1;
     if (decision.shouldTextOwner)
-      await textOwner(dependencies, row, decision.action, health.lastSeenAtMs, nowMs);
+      await tellOwner(dependencies, row, decision.action, health.lastSeenAtMs, nowMs);
   }
   return { raised, cleared };
 }
 
-/** Tier 2 (the SMS feature) only; a Tier 1 ISP sees the console banner. */
-async function textOwner(
+/**
+ * The owner hears of the router by email on every tier when email is on (issue 14), and by SMS on Tier 2
+ * (the SMS feature) only; a Tier 1 ISP without email sees the console banner.
+ */
+async function tellOwner(
   dependencies: ApiDependencies,
   row: NasHealthRow,
   action: 'raise' | 'clear',
@@ -191,6 +195,22 @@ async function textOwner(
   nowMs: number,
 ): Promise<void> {
   const platform = dependencies.databases.platform;
+  const body = nasAlertMessage(
+    action,
+    row.name,
+    lastSeenAtMs === null ? null : nairobiDateTime(lastSeenAtMs),
+  );
+  await queueOwnerAlert(
+    dependencies,
+    platform,
+    row.tenantId,
+    {
+      title: action === 'raise' ? `Router ${row.name} is down` : `Router ${row.name} is back online`,
+      lines: [body],
+      consolePath: '/isp/nas',
+    },
+    nowMs,
+  );
   const hasFeature = await tenantFeatures(platform, row.tenantId);
   if (!hasFeature('sms')) return;
   const owner = await platform.get<{ phone: string | null }>(
@@ -198,11 +218,6 @@ async function textOwner(
     [row.tenantId],
   );
   if (!owner?.phone) return;
-  const body = nasAlertMessage(
-    action,
-    row.name,
-    lastSeenAtMs === null ? null : nairobiDateTime(lastSeenAtMs),
-  );
   await queueOwnerSms(
     dependencies.databases.forTenant(row.tenantId),
     {

@@ -127,6 +127,7 @@ export function subscriberPageRoutes(dependencies: ApiDependencies, fetchApp: Ap
     (fields) => ({
       fullName: fields.fullName?.trim() ?? '',
       phone: optionalText(fields, 'phone') ?? null,
+      email: optionalText(fields, 'email') ?? null,
       staticIp: optionalText(fields, 'staticIp') ?? null,
       macAddress: optionalText(fields, 'macAddress') ?? null,
       cpeSerialNumber: optionalText(fields, 'cpeSerialNumber') ?? null,

@@ -106,6 +106,7 @@ export async function createSubscriber(
     fullName: input.fullName,
     phone: input.phone ?? null,
     cpeSerialNumber: input.cpeSerialNumber ?? null,
+    email: input.email ?? null,
     // Set when the subscriber picks a language on the customer portal; until then the ISP's default.
     language: null,
     createdAt: nowMs,

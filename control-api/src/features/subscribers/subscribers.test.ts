@@ -129,6 +129,7 @@ describe('ISP console subscriber pages', () => {
       planId,
       username: 'nduta',
       fullName: 'Nduta Wairimu',
+      email: 'Nduta@Example.org',
     });
     expect(created.status).toBe(201);
     expect(created.html).toMatch(/data-generated-password[^>]*>[A-Za-z0-9_-]{8,}</);
@@ -140,6 +141,9 @@ describe('ISP console subscriber pages', () => {
     const detail = await kiunga().page(session, `/isp/subscribers/${id}`);
     expect(detail.status).toBe(200);
     expect(detail.html).toContain('Fibre 10M');
+    // The email address invoices go to, kept lower-case and editable on the subscriber's page.
+    expect(found.body.items[0].email).toBe('nduta@example.org');
+    expect(detail.html).toContain('value="nduta@example.org"');
     const suspended = await kiunga().page(session, `/isp/subscribers/${id}/suspend`, {});
     expect(suspended).toMatchObject({ status: 303, location: `/isp/subscribers/${id}` });
   });

@@ -141,6 +141,16 @@ export function SubscriberDetailPage(props: {
                   <input id="phone" name="phone" type="tel" value={subscriber.phone ?? ''} />
                 </div>
                 <div>
+                  <label for="email">Email (invoices go there)</label>
+                  <input
+                    id="email"
+                    name="email"
+                    type="email"
+                    maxlength={254}
+                    value={subscriber.email ?? ''}
+                  />
+                </div>
+                <div>
                   <label for="staticIp">Static IP</label>
                   <input id="staticIp" name="staticIp" value={subscriber.staticIp ?? ''} />
                 </div>

@@ -1,12 +1,14 @@
 // Webhooks in process against a receiver this test runs on loopback: register (201 {id, secret}, the
 // secret never read back), a subscriber's suspension and a counter payment reach the receiver signed
 // (checked with verifySignature), a 500 is retried a minute later, the log shows both attempts, a
-// manual redelivery repeats the same event; loopback refused without KIUNGA_WEBHOOKS_ALLOW_PRIVATE;
-// ISP B never sees or redelivers ISP A's webhooks and its events never reach ISP A's receiver.
+// manual redelivery repeats the same event; a router silenced then heard again sends nas.down then
+// nas.up; a paybill payment through the Daraja simulator's C2B confirmation sends payment.received;
+// loopback refused without KIUNGA_WEBHOOKS_ALLOW_PRIVATE; ISP B never sees or redelivers ISP A's webhooks and its events never reach ISP A's receiver.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cents } from '@kiunga/schemas';
+import { cents, insertOf, tenantSchema } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDarajaSimulator } from '../../../../ops/sim/daraja/daraja-simulator';
 import { runTenantInvoices } from '../../billing/store';
 import { insertMonthlySubscriber } from '../../billing/test-tenant';
 import {
@@ -16,8 +18,10 @@ import {
   type TestIsp,
   type TwoIspApp,
 } from '../../kernel/testing/in-process-app';
+import { callbackUrls } from '../../mpesa/callback-addresses';
 import { completePurchase, createPendingPurchase, getPurchase } from '../../mpesa/purchases';
 import { runNasMonitoring } from '../monitoring/service';
+import { METERING_SETTLE_MS } from '../usage/metering.job';
 import { SIGNATURE_HEADER, verifySignature } from './core/signature';
 import { sendDueWebhooks, WEBHOOK_LOG_RETENTION_MS } from './deliveries.job';
 
@@ -83,6 +87,8 @@ describe('webhooks', () => {
   let endpointId: string;
   let secret: string;
   let subscriberId: string;
+  /** The router the nas.down test silenced; the nas.up test hears it again. */
+  let silentNasId: string;
 
   it('refuses a loopback URL unless KIUNGA_WEBHOOKS_ALLOW_PRIVATE is set, and plain http outside the demo', async () => {
     const strictApp = await openTestApp();
@@ -322,6 +328,7 @@ describe('webhooks', () => {
       ipAddress: '10.40.0.1',
     });
     const nasId = ((await nas.json()) as { id: string }).id;
+    silentNasId = nasId;
     // Without SNMP a router is judged on accounting: silent past the default threshold, it is down.
     testApp.clock.advance(11 * 60_000);
     expect(await runNasMonitoring(testApp.dependencies)).toMatchObject({ raised: 1 });
@@ -334,6 +341,119 @@ describe('webhooks', () => {
         data: { nasId, name: 'Kibera hill', ipAddress: '10.40.0.1' },
       },
     ]);
+  });
+
+  it('reports the router heard again (nas.up) once its accounting arrives', async () => {
+    const nasId = silentNasId;
+    // An Interim-Update from the router, as the AAA server logs it, old enough for the monitor to read.
+    const heardAt = testApp.clock.now() - METERING_SETTLE_MS - 1_000;
+    const row = insertOf(tenantSchema.accountingLog, {
+      receivedAt: heardAt,
+      nasId,
+      statusType: 3,
+      acctSessionId: 'acct-kibera',
+      username: 'client',
+      inputOctets: 0,
+      outputOctets: 0,
+      sessionTimeSeconds: 60,
+    });
+    await testApp.ispA.database.run(row.sql, row.params);
+    expect(await runNasMonitoring(testApp.dependencies)).toMatchObject({ cleared: 1 });
+    received.length = 0;
+    await sendDueWebhooks(testApp.dependencies);
+    const events = received.map((delivery) => JSON.parse(delivery.body));
+    expect(events).toMatchObject([
+      {
+        type: 'nas.up',
+        tenantId: testApp.ispA.tenantId,
+        data: { nasId, name: 'Kibera hill', ipAddress: '10.40.0.1' },
+      },
+    ]);
+    expect(received[0]!.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    // Heard again on the next run: still up, nothing new to report.
+    expect(await runNasMonitoring(testApp.dependencies)).toMatchObject({ raised: 0, cleared: 0 });
+    received.length = 0;
+    await sendDueWebhooks(testApp.dependencies);
+    expect(received).toEqual([]);
+  });
+
+  it('reports a paybill payment M-Pesa confirmed by C2B (payment.received), signed', async () => {
+    const subscriber = await subscriberOf(testApp.ispA, 'wanjiru');
+    const accountNumber = (
+      (await (await testApp.ispA.request('GET', `/api/v1/subscribers/${subscriber}`)).json()) as {
+        accountNumber: string;
+      }
+    ).accountNumber;
+    // Daraja posts its callbacks over HTTP: a loopback server hands them to the in-process app.
+    const callbacks = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', async () => {
+        const answer = await testApp.app.request(request.url ?? '/', {
+          method: request.method ?? 'POST',
+          headers: { 'content-type': String(request.headers['content-type'] ?? 'application/json') },
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+        response.writeHead(answer.status, { 'content-type': 'application/json' });
+        response.end(await answer.text());
+      });
+    });
+    await new Promise<void>((resolve) => callbacks.listen(0, '127.0.0.1', resolve));
+    const shortcode = '600111';
+    const daraja = await startDarajaSimulator({
+      port: 0,
+      apps: [{ consumerKey: 'hooks-key', consumerSecret: 'hooks-secret' }],
+      shortcodes: [{ shortcode, passkey: 'hooks-passkey' }],
+      callbackDelayMs: 0,
+    });
+    try {
+      const origin = `http://127.0.0.1:${(callbacks.address() as AddressInfo).port}`;
+      const urls = callbackUrls(testApp.dependencies, testApp.ispA.tenantId);
+      const onBridge = (url: string) => `${origin}${new URL(url).pathname}`;
+      const token = (await (
+        await fetch(`${daraja.baseUrl}/oauth/v1/generate?grant_type=client_credentials`, {
+          headers: { authorization: `Basic ${Buffer.from('hooks-key:hooks-secret').toString('base64')}` },
+        })
+      ).json()) as { access_token: string };
+      const registered = await fetch(`${daraja.baseUrl}/mpesa/c2b/v2/registerurl`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          ShortCode: shortcode,
+          ResponseType: 'Completed',
+          ConfirmationURL: onBridge(urls.c2bConfirmation),
+          ValidationURL: onBridge(urls.c2bValidation),
+        }),
+      });
+      expect(registered.status).toBe(200);
+
+      const payment = await daraja.payC2b({
+        shortcode,
+        msisdn: '254712000222',
+        amount: '1500.00',
+        billRefNumber: accountNumber,
+      });
+      expect(payment.outcome).toBe('confirmed');
+      await daraja.settled();
+      received.length = 0;
+      await sendDueWebhooks(testApp.dependencies);
+      const paid = received.filter((delivery) => JSON.parse(delivery.body).type === 'payment.received');
+      expect(paid).toHaveLength(1);
+      expect(verified(paid[0]!, secret).isValid).toBe(true);
+      expect(JSON.parse(paid[0]!.body)).toMatchObject({
+        tenantId: testApp.ispA.tenantId,
+        data: {
+          subscriberId: subscriber,
+          amountCents: 150_000,
+          currency: 'KES',
+          method: 'mpesa',
+          providerReference: payment.transId,
+        },
+      });
+    } finally {
+      await daraja.stop();
+      await new Promise<void>((resolve) => callbacks.close(() => resolve()));
+    }
   });
 
   it('forgets finished deliveries, their attempts and events after 30 days', async () => {

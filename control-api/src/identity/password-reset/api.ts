@@ -8,7 +8,20 @@ import { confirmPasswordReset, requestPasswordReset } from './service';
 /** A reset token is 43 base64url characters; anything up to this length is looked up and refused alike. */
 const TOKEN_LENGTH_MAX = 256;
 
-export const passwordResetRequestSchema = z.object({ email: emailSchema });
+/** An ISP's slug as the customer portal's address has it (/account/<slug>). */
+const ISP_SLUG_LENGTH_MAX = 64;
+
+export const passwordResetRequestSchema = z.object({
+  email: emailSchema,
+  /** For a subscriber of the customer portal: their ISP's slug (addresses are per ISP). */
+  isp: z
+    .string()
+    .trim()
+    .min(1)
+    .max(ISP_SLUG_LENGTH_MAX)
+    .regex(/^[a-z0-9-]+$/)
+    .optional(),
+});
 export const passwordResetConfirmSchema = z.object({
   token: z.string().trim().min(1).max(TOKEN_LENGTH_MAX),
   password: newPasswordSchema,
@@ -20,12 +33,12 @@ passwordReset.declare({
   method: 'post',
   path: '/',
   summary:
-    'Ask for a password-reset link by email; 202 whether or not the account exists (nothing is sent when email is off)',
+    "Ask for a password-reset link by email; 202 whether or not the account exists (nothing is sent when email is off). With `isp` (the slug), for the subscribers of that ISP's customer portal",
   permission: 'public',
   body: passwordResetRequestSchema,
   responseStatus: 202,
   handler: async ({ body, dependencies }, context) => {
-    await requestPasswordReset(dependencies, context, body.email);
+    await requestPasswordReset(dependencies, context, body.email, body.isp);
     return context.body(null, 202);
   },
 });

@@ -21,6 +21,7 @@ import {
   spendResetToken,
   tenantOfAccount,
 } from './store';
+import { confirmSubscriberPasswordReset, requestSubscriberPasswordReset } from './subscribers';
 
 const MINUTE_MS = 60_000;
 /** Half an hour: time to open the mail on another device, short enough that an old inbox is no key. */
@@ -74,6 +75,8 @@ export async function requestPasswordReset(
   dependencies: ApiDependencies,
   context: Context,
   email: string,
+  /** The ISP's slug: the subscribers of its customer portal (issue 14); staff accounts without it. */
+  ispSlug?: string,
 ): Promise<void> {
   const { perAddress, perEmail } = resetLimiters(dependencies);
   const address = sourceAddressOf(context, dependencies) ?? 'unknown';
@@ -83,6 +86,10 @@ export async function requestPasswordReset(
   await perAddress.record(address, nowMs);
   await perEmail.record(email, nowMs);
   if (!dependencies.email) return;
+  if (ispSlug !== undefined) {
+    await requestSubscriberPasswordReset(dependencies, ispSlug, email, RESET_TOKEN_LIFETIME_MS);
+    return;
+  }
   const platform = dependencies.databases.platform;
   const account = await findActiveAccountByEmail(platform, email);
   if (account === null) return;
@@ -122,7 +129,11 @@ export async function confirmPasswordReset(
   // Hashed before the token is spent: a slow hash after it would leave a spent link and no password.
   const passwordHash = await hashPassword(input.password);
   const userId = await spendResetToken(platform, sha256Hex(input.token), nowMs);
-  if (userId === null) throw new KiungaError('validation_failed', INVALID_LINK_MESSAGE);
+  if (userId === null) {
+    // Not a staff link: a subscriber's from the customer portal, or none.
+    if (await confirmSubscriberPasswordReset(dependencies, context, input)) return;
+    throw new KiungaError('validation_failed', INVALID_LINK_MESSAGE);
+  }
   await storeOwnPassword(platform, userId, passwordHash, nowMs);
   await spendOtherResetTokens(platform, userId, nowMs);
   await revokeAllSessionsOf(dependencies, userId);

@@ -45,6 +45,22 @@ export function passwordResetUrl(publicUrl: string, token: string): string {
   return url.toString();
 }
 
+/** The words of a reset mail, in the reader's language (English below when not given). */
+export interface PasswordResetWording {
+  readonly subject: (product: string) => string;
+  readonly asked: (product: string, account: string) => string;
+  readonly openWithin: (minutes: number) => string;
+  readonly ignore: string;
+}
+
+const ENGLISH_RESET_WORDING: PasswordResetWording = {
+  subject: (product) => `Reset your ${product} password`,
+  asked: (product, account) => `Someone asked to reset the password of your ${product} account (${account}).`,
+  openWithin: (minutes) =>
+    `To choose a new password, open this link within ${minutes} minutes. It works once:`,
+  ignore: 'If you did not ask for this, ignore this email: your password stays as it is.',
+};
+
 export interface PasswordResetInput {
   readonly to: string;
   readonly resetUrl: string;
@@ -52,26 +68,57 @@ export interface PasswordResetInput {
   readonly validMinutes: number;
   /** The console's name for the account: "Kiunga" or the ISP's brand. */
   readonly productName: string;
+  /** The account as the reader knows it; the email address when not given. */
+  readonly accountName?: string;
+  readonly wording?: PasswordResetWording;
 }
 
 export function passwordResetMessage(input: PasswordResetInput): EmailMessage {
   const product = oneLine(input.productName);
+  const wording = input.wording ?? ENGLISH_RESET_WORDING;
+  const account = oneLine(input.accountName ?? input.to);
   const text = [
-    `Someone asked to reset the password of your ${product} account (${input.to}).`,
+    wording.asked(product, account),
     '',
-    `To choose a new password, open this link within ${input.validMinutes} minutes. It works once:`,
+    wording.openWithin(input.validMinutes),
     input.resetUrl,
     '',
-    'If you did not ask for this, ignore this email: your password stays as it is.',
+    wording.ignore,
   ].join('\n');
   const link = escapeHtml(input.resetUrl);
-  const html = page(`Reset your ${product} password`, [
-    `Someone asked to reset the password of your ${escapeHtml(product)} account (${escapeHtml(input.to)}).`,
-    `To choose a new password, open this link within ${input.validMinutes} minutes. It works once:<br><a href="${link}">${link}</a>`,
-    'If you did not ask for this, ignore this email: your password stays as it is.',
+  const html = page(wording.subject(product), [
+    escapeHtml(wording.asked(product, account)),
+    `${escapeHtml(wording.openWithin(input.validMinutes))}<br><a href="${link}">${link}</a>`,
+    escapeHtml(wording.ignore),
   ]);
-  return { to: input.to, subject: `Reset your ${product} password`, text, html };
+  return { to: input.to, subject: oneLine(wording.subject(product)), text, html };
 }
+
+/** What an invoice mail says, in the reader's language (English below when not given). */
+export interface InvoiceMailWording {
+  readonly subject: (facts: InvoiceMailFacts) => string;
+  readonly greeting: (name: string) => string;
+  readonly attached: (facts: InvoiceMailFacts) => string;
+  readonly toPay: (instructions: string) => string;
+  readonly thanks: (isp: string) => string;
+}
+
+/** The invoice's facts as the mail says them: names on one line, the amount and date formatted. */
+export interface InvoiceMailFacts {
+  readonly isp: string;
+  readonly number: string;
+  readonly amount: string;
+  readonly due: string;
+}
+
+const ENGLISH_INVOICE_WORDING: InvoiceMailWording = {
+  subject: ({ number, isp, amount, due }) => `Invoice ${number} from ${isp}: ${amount} due ${due}`,
+  greeting: (name) => `Hello ${name},`,
+  attached: ({ number, isp, amount, due }) =>
+    `Your invoice ${number} from ${isp} is attached: ${amount}, due on ${due}.`,
+  toPay: (instructions) => `To pay: ${instructions}`,
+  thanks: (isp) => `Thank you, ${isp}`,
+};
 
 export interface InvoiceMailInput {
   readonly to: string;
@@ -83,30 +130,34 @@ export interface InvoiceMailInput {
   /** How to pay: "Paybill 123456, account ACC-1001". */
   readonly paymentInstructions: string;
   readonly pdf: Buffer;
+  readonly wording?: InvoiceMailWording;
 }
 
 export function invoiceMessage(input: InvoiceMailInput): EmailMessage {
   if (input.pdf.length < PDF_MAGIC.length || !input.pdf.subarray(0, PDF_MAGIC.length).equals(PDF_MAGIC)) {
     throw new EmailError('invalid_request', 'the invoice attachment is not a PDF');
   }
-  const isp = oneLine(input.ispName);
-  const number = oneLine(input.invoiceNumber);
-  const amount = formatKsh(input.amountCents, { fixed: true });
-  const due = formatEastAfricaDate(input.dueAt);
+  const wording = input.wording ?? ENGLISH_INVOICE_WORDING;
+  const facts: InvoiceMailFacts = {
+    isp: oneLine(input.ispName),
+    number: oneLine(input.invoiceNumber),
+    amount: formatKsh(input.amountCents, { fixed: true }),
+    due: formatEastAfricaDate(input.dueAt),
+  };
   const lines = [
-    `Hello ${oneLine(input.subscriberName)},`,
-    `Your invoice ${number} from ${isp} is attached: ${amount}, due on ${due}.`,
-    `To pay: ${oneLine(input.paymentInstructions)}`,
-    `Thank you, ${isp}`,
+    wording.greeting(oneLine(input.subscriberName)),
+    wording.attached(facts),
+    wording.toPay(oneLine(input.paymentInstructions)),
+    wording.thanks(facts.isp),
   ];
   return {
     to: input.to,
-    subject: `Invoice ${number} from ${isp}: ${amount} due ${due}`,
+    subject: oneLine(wording.subject(facts)),
     text: lines.join('\n\n'),
-    html: page(`Invoice ${number}`, lines.map(escapeHtml)),
+    html: page(oneLine(wording.subject(facts)), lines.map(escapeHtml)),
     attachments: [
       {
-        filename: `invoice-${number.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf`,
+        filename: `invoice-${facts.number.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf`,
         content: input.pdf,
         contentType: 'application/pdf',
       },

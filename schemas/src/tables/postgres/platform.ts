@@ -35,4 +35,5 @@ export const {
   supportAttachments,
   supportEvents,
   supportCannedReplies,
+  subscriberPasswordResetTokens,
 } = derivePostgresTables(sqlitePlatformTables);

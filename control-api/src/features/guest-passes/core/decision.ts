@@ -56,7 +56,13 @@ export interface GuestPass {
   readonly rateLimit: string;
 }
 
-export type GuestPassRefusal = Refusal<GuestPassErrorCode> & { readonly retryAtMs: number | null };
+/** Which limit refused: what the portal says in the client's language (the message is English). */
+export type GuestPassLimit = 'disabled' | 'device' | 'phone' | 'daily_cap';
+
+export type GuestPassRefusal = Refusal<GuestPassErrorCode> & {
+  readonly retryAtMs: number | null;
+  readonly limitedBy: GuestPassLimit;
+};
 
 export type GuestPassDecision = { readonly ok: true; readonly pass: GuestPass } | GuestPassRefusal;
 
@@ -67,8 +73,13 @@ export interface GuestPassCredentialsSource {
   readonly password?: (length: number) => string;
 }
 
-function refuse(code: GuestPassErrorCode, retryAtMs: number | null, message?: string): GuestPassRefusal {
-  return { ...refusal(guestPassErrorCatalogue, code, message), retryAtMs };
+function refuse(
+  code: GuestPassErrorCode,
+  limitedBy: GuestPassLimit,
+  retryAtMs: number | null,
+  message?: string,
+): GuestPassRefusal {
+  return { ...refusal(guestPassErrorCatalogue, code, message), retryAtMs, limitedBy };
 }
 
 export function decideGuestPass(input: {
@@ -80,7 +91,7 @@ export function decideGuestPass(input: {
 }): GuestPassDecision {
   const { settings, request, history } = input;
   const nowMs = input.clock.now();
-  if (!settings.enabled) return refuse('guest_passes_disabled', null);
+  if (!settings.enabled) return refuse('guest_passes_disabled', 'disabled', null);
   const deviceFreeAtMs = freeAtMs(history.lastIssuedForMacMs, settings.perDevicePeriodSeconds, nowMs);
   const phoneFreeAtMs =
     settings.perPhonePeriodSeconds === null || request.phone === undefined
@@ -95,6 +106,7 @@ export function decideGuestPass(input: {
     if (deviceFreeAtMs !== null) {
       return refuse(
         'guest_pass_used',
+        'device',
         retryAtMs,
         `This device already had its free pass. Try again ${when}.`,
       );
@@ -102,11 +114,17 @@ export function decideGuestPass(input: {
     if (phoneFreeAtMs !== null) {
       return refuse(
         'guest_pass_used',
+        'phone',
         retryAtMs,
         `This phone number already had its free pass. Try again ${when}.`,
       );
     }
-    return refuse('guest_pass_daily_cap', retryAtMs, `Free passes for today are used up. Try again ${when}.`);
+    return refuse(
+      'guest_pass_daily_cap',
+      'daily_cap',
+      retryAtMs,
+      `Free passes for today are used up. Try again ${when}.`,
+    );
   }
   return { ok: true, pass: issuePass(settings, request, nowMs, input.credentials ?? {}) };
 }

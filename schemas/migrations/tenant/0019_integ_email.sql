@@ -1,0 +1,9 @@
+CREATE TABLE `invoice_mails` (
+	`invoice_id` text PRIMARY KEY NOT NULL,
+	`mail_id` text NOT NULL,
+	`recipient` text NOT NULL,
+	`queued_at` integer NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE `subscribers` ADD `email` text;--> statement-breakpoint
+CREATE INDEX `subscribers_email` ON `subscribers` (`email`);
