@@ -2,6 +2,7 @@
 import { Server as HttpServer } from 'node:http';
 import { type ServerType, serve } from '@hono/node-server';
 import { type ControlApiOptions, createApp } from './app';
+import { startChatFeed } from './features/chat/live';
 import { startPlatformLiveFeed } from './features/monitoring/platform-live-feed';
 import { startSessionsFeed } from './features/sessions/live/sessions-feed';
 import { startJobs } from './jobs';
@@ -26,7 +27,11 @@ export async function startControlApi(
   // serve() without a createServer option makes a node:http server, which is what ws upgrades.
   const upgrades = server instanceof HttpServer ? createUpgradeRouter(server) : null;
   const feeds = upgrades
-    ? [startSessionsFeed(upgrades, options), startPlatformLiveFeed(upgrades, options)]
+    ? [
+        startSessionsFeed(upgrades, options),
+        startPlatformLiveFeed(upgrades, options),
+        startChatFeed(upgrades, options),
+      ]
     : [];
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

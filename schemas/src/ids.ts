@@ -29,6 +29,9 @@ export const idPrefixes = {
   resellerPayout: 'rpo',
   resellerStockPurchase: 'rsp',
   commissionRule: 'crl',
+  chatConversation: 'cht',
+  chatAttachment: 'cha',
+  chatPhoneCode: 'chp',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

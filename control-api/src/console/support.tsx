@@ -216,11 +216,13 @@ export async function callApi<Result>(
 ): Promise<Result> {
   const headers = new Headers({ accept: 'application/json', cookie: context.req.header('cookie') ?? '' });
   if (method !== 'GET') headers.set(CSRF_HEADER_NAME, context.get('csrfToken') ?? '');
-  if (body !== undefined) headers.set('content-type', 'application/json');
+  // A FormData body (a file upload) goes as multipart, with the boundary fetch writes itself.
+  const isForm = body instanceof FormData;
+  if (body !== undefined && !isForm) headers.set('content-type', 'application/json');
   const request = new Request(`${INTERNAL_ORIGIN}${path}`, {
     method,
     headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    ...(body === undefined ? {} : { body: isForm ? body : JSON.stringify(body) }),
   });
   const response = await fetchApp(request, context.env);
   const contentType = response.headers.get('content-type') ?? '';

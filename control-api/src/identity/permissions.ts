@@ -36,6 +36,9 @@ export const ispPermissions = [
   'resellers.write',
   /** Cash top-ups, payouts and commission rules: the ISP's side of the money, never a reseller's. */
   'resellers.money',
+  /** Client ↔ ISP chat (issue 14): read the inbox; reply, close, reopen and assign. */
+  'chat.read',
+  'chat.reply',
 ] as const;
 
 export type PlatformPermission = (typeof platformPermissions)[number];

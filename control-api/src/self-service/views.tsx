@@ -29,7 +29,15 @@ button.link{background:none;width:auto;margin:0;padding:4px;color:#fff;text-deco
 .note,.muted{font-size:.9rem;color:#4b5563}.error{background:#fee2e2;color:#991b1b;padding:10px;border-radius:8px}
 .ok{background:#dcfce7;color:#166534;padding:10px;border-radius:8px}.owes{color:#991b1b}.actions a{margin-right:12px}`;
 
-export type CustomerPageName = 'overview' | 'invoices' | 'statement' | 'usage' | 'pay' | 'plan' | 'password';
+export type CustomerPageName =
+  | 'overview'
+  | 'invoices'
+  | 'statement'
+  | 'usage'
+  | 'pay'
+  | 'plan'
+  | 'password'
+  | 'chat';
 
 const navigation: Array<[CustomerPageName, MessageKey, string]> = [
   ['overview', 'account.nav.overview', ''],
@@ -39,6 +47,7 @@ const navigation: Array<[CustomerPageName, MessageKey, string]> = [
   ['pay', 'account.nav.pay', '/pay'],
   ['plan', 'account.nav.plan', '/plan'],
   ['password', 'account.nav.password', '/password'],
+  ['chat', 'account.nav.chat', '/chat'],
 ];
 
 export interface PageFrame {

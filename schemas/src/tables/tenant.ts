@@ -178,6 +178,8 @@ export const accountingLog = sqliteTable(
 
 export * from './tenant-accounting';
 export * from './tenant-billing';
+// Client ↔ ISP chat (issue 14).
+export * from './tenant-chat';
 // Guest passes and referrals (issue 13).
 export * from './tenant-growth';
 // Webhooks (issue 14) in their own file; same shard.

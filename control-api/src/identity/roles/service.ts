@@ -36,6 +36,8 @@ export const builtInIspRoles: Record<string, readonly IspPermission[]> = {
     'sessions.disconnect',
     'audit.read',
     'branding.write',
+    'chat.read',
+    'chat.reply',
   ],
   cashier: ['plans.read', 'vouchers.read', 'vouchers.write', 'subscribers.read', 'sessions.read'],
   technician: [
@@ -45,6 +47,7 @@ export const builtInIspRoles: Record<string, readonly IspPermission[]> = {
     'sessions.read',
     'cpes.read',
     'cpes.manage',
+    'chat.read',
   ],
 };
 

@@ -21,6 +21,13 @@ export const FORM_BODY_BYTES_MAX = 64 * KIB;
 export const LOGO_FORM_BODY_BYTES_MAX = LOGO_LENGTH_MAX + FORM_BODY_BYTES_MAX;
 export const LOGO_FORM_PATH = '/isp/branding';
 /**
+ * Chat messages may carry one attachment (kernel/attachments.ts, at most 2 MiB) and the text: the
+ * API's multipart reply, the ISP inbox's and both portals' chat forms.
+ */
+export const CHAT_UPLOAD_BODY_BYTES_MAX = 2 * 1024 * KIB + FORM_BODY_BYTES_MAX;
+const CHAT_UPLOAD_PATH =
+  /^\/(?:api\/v1\/chat\/conversations\/[^/]+|isp\/chat\/[^/]+|account\/[^/]+\/chat|portal\/[^/]+\/chat)\/messages$/;
+/**
  * Server-to-server callbacks keep the 64 KiB limit their own routes set (portal/routes.tsx,
  * routes/platform-billing.ts), with the answer their senders expect.
  */
@@ -29,6 +36,7 @@ export const CALLBACK_PATH_PREFIX = '/callbacks/';
 /** The body limit of a path, or null where the routes set their own. */
 export function bodyBytesMaxFor(path: string): number | null {
   if (path.startsWith(CALLBACK_PATH_PREFIX)) return null;
+  if (CHAT_UPLOAD_PATH.test(path)) return CHAT_UPLOAD_BODY_BYTES_MAX;
   if (path === '/api' || path.startsWith('/api/')) return API_BODY_BYTES_MAX;
   if (path === LOGO_FORM_PATH) return LOGO_FORM_BODY_BYTES_MAX;
   return FORM_BODY_BYTES_MAX;
@@ -53,7 +61,12 @@ function limitOf(maxSize: number): MiddlewareHandler {
 /** One middleware for the whole app: each request gets its family's limit. */
 export function limitRequestBodies(): MiddlewareHandler {
   const limits = new Map<number, MiddlewareHandler>();
-  for (const size of [API_BODY_BYTES_MAX, FORM_BODY_BYTES_MAX, LOGO_FORM_BODY_BYTES_MAX])
+  for (const size of [
+    API_BODY_BYTES_MAX,
+    FORM_BODY_BYTES_MAX,
+    LOGO_FORM_BODY_BYTES_MAX,
+    CHAT_UPLOAD_BODY_BYTES_MAX,
+  ])
     limits.set(size, limitOf(size));
   return async (context, next) => {
     const size = bodyBytesMaxFor(context.req.path);
