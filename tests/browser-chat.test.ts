@@ -28,7 +28,7 @@ async function openStaffInbox(): Promise<Page> {
   const { page } = await suite.openPhonePage();
   await signIn(page, tenant().owner.email, tenant().owner.password);
   await page.goto('/isp/chat');
-  await page.waitForSelector('#chat-inbox[data-connected]', { timeout: LIVE_TIMEOUT_MS });
+  await page.waitForSelector('#chat-inbox[data-connected]', { state: 'attached', timeout: LIVE_TIMEOUT_MS });
   await markPage(page);
   return page;
 }
@@ -38,14 +38,20 @@ async function sendFromClient(page: Page, text: string): Promise<void> {
   await page.fill('form[action$="/chat/messages"] textarea[name=body]', text);
   await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/chat/messages"] button')]);
   await page.waitForSelector(`#chat-messages li.client:has-text("${text}")`);
-  await page.waitForSelector('#chat-messages[data-connected]', { timeout: LIVE_TIMEOUT_MS });
+  await page.waitForSelector('#chat-messages[data-connected]', {
+    state: 'attached',
+    timeout: LIVE_TIMEOUT_MS,
+  });
   await markPage(page);
 }
 
 /** From the inbox row of `label`, opens the conversation and replies; the client's page must show it live. */
 async function replyFromConsole(staff: Page, label: string, reply: string): Promise<void> {
   await staff.click(`#chat-inbox tr:has-text("${label}") a`);
-  await staff.waitForSelector('#chat-messages[data-connected]', { timeout: LIVE_TIMEOUT_MS });
+  await staff.waitForSelector('#chat-messages[data-connected]', {
+    state: 'attached',
+    timeout: LIVE_TIMEOUT_MS,
+  });
   await staff.fill('form[action$="/messages"] textarea[name=body]', reply);
   await Promise.all([staff.waitForLoadState('load'), staff.click('form[action$="/messages"] button')]);
   await staff.waitForSelector(`#chat-messages li.staff:has-text("${reply}")`);
@@ -64,7 +70,10 @@ describe('client ↔ ISP chat in a browser', () => {
       client.click('form[action$="/login"] button'),
     ]);
     await client.click('nav >> text=Chat');
-    await client.waitForSelector('#chat-messages[data-connected]', { timeout: LIVE_TIMEOUT_MS });
+    await client.waitForSelector('#chat-messages[data-connected]', {
+      state: 'attached',
+      timeout: LIVE_TIMEOUT_MS,
+    });
 
     await sendFromClient(client, 'My connection drops every evening');
     const row = await staff.waitForSelector(`#chat-inbox tr:has-text("${subscriber.username}")`, {
@@ -90,7 +99,10 @@ describe('client ↔ ISP chat in a browser', () => {
       client.waitForLoadState('load'),
       client.click('form[action$="/chat/voucher"] button'),
     ]);
-    await client.waitForSelector('#chat-messages[data-connected]', { timeout: LIVE_TIMEOUT_MS });
+    await client.waitForSelector('#chat-messages[data-connected]', {
+      state: 'attached',
+      timeout: LIVE_TIMEOUT_MS,
+    });
 
     await sendFromClient(client, 'The voucher says it is already used');
     const label = `Voucher ${voucher.code}`;
