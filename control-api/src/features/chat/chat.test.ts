@@ -95,7 +95,10 @@ function postMultipart(
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.set(name, value);
   if (options.file)
-    form.set('file', new File([new Uint8Array(options.file.bytes)], options.file.name, { type: options.file.type }));
+    form.set(
+      'file',
+      new File([new Uint8Array(options.file.bytes)], options.file.name, { type: options.file.type }),
+    );
   return testApp.app.request(path, {
     method: 'POST',
     headers: {

@@ -47,6 +47,11 @@ const POLL_INTERVAL_MS = 1_000;
 const PING_INTERVAL_MS = 30_000;
 /** A client counts as connected this long after the last keep-alive round saw its socket. */
 const CLIENT_PRESENCE_MS = 2 * PING_INTERVAL_MS;
+/**
+ * Ids below the last one sent that are read again each poll: PostgreSQL numbers rows before commit, so
+ * two writers in flight may commit out of order; a lower id committed late is still within this many.
+ */
+const REORDER_WINDOW_IDS = 20;
 /** Messages read per ISP per poll: a burst larger than this is sent over the next polls. */
 const MESSAGES_PER_POLL = 100;
 /** Staff screens and chatting clients of one ISP on one node. */
@@ -71,8 +76,12 @@ interface Viewer {
 interface TenantRoom {
   database: SqlDatabase;
   sockets: Set<WebSocket>;
-  /** The last message id sent to the room; null until read at the room's start. */
+  /** The highest message id sent to the room; null until read at the room's start. */
   lastSentId: number | null;
+  /** The last message id when the room opened: the pages show those already. */
+  startId: number;
+  /** Ids sent within the reorder window below lastSentId (never sent twice). */
+  sentIds: Set<number>;
   isPolling: boolean;
 }
 
@@ -199,11 +208,16 @@ export function startChatFeed(upgrades: UpgradeRouter, dependencies: ApiDependen
     if (room.isPolling || room.lastSentId === null) return;
     room.isPolling = true;
     try {
-      const messages = await messagesAfter(room.database, room.lastSentId, MESSAGES_PER_POLL);
+      const windowStart = Math.max(0, room.lastSentId - REORDER_WINDOW_IDS);
+      const messages = await messagesAfter(room.database, windowStart, MESSAGES_PER_POLL);
       for (const message of messages) {
-        room.lastSentId = message.id;
+        if (message.id <= room.startId || room.sentIds.has(message.id)) continue;
+        room.sentIds.add(message.id);
+        room.lastSentId = Math.max(room.lastSentId, message.id);
         await deliver(tenantId, room, message);
       }
+      const floor = room.lastSentId - REORDER_WINDOW_IDS;
+      for (const id of room.sentIds) if (id <= floor) room.sentIds.delete(id);
     } catch (error) {
       dependencies.logger.error({ err: error, tenantId }, 'chat feed poll failed');
     } finally {
@@ -218,12 +232,16 @@ export function startChatFeed(upgrades: UpgradeRouter, dependencies: ApiDependen
       database: dependencies.databases.forTenant(tenantId),
       sockets: new Set(),
       lastSentId: null,
+      startId: 0,
+      sentIds: new Set(),
       isPolling: false,
     };
     rooms.set(tenantId, room);
     lastMessageId(room.database).then(
       (id) => {
-        room.lastSentId ??= id;
+        if (room.lastSentId !== null) return;
+        room.startId = id;
+        room.lastSentId = id;
       },
       (error: unknown) => dependencies.logger.error({ err: error, tenantId }, 'chat feed start failed'),
     );
@@ -267,7 +285,11 @@ export function startChatFeed(upgrades: UpgradeRouter, dependencies: ApiDependen
       const base = clientChatBase(viewer.role.portal, viewer.role.slug);
       for (const message of backlog)
         send(socket, JSON.stringify({ type: 'message', message: clientMessageOutput(message, base) }));
-      void markClientPresence(room, viewer.role.clientId, dependencies.clock.now() + CLIENT_PRESENCE_MS);
+      // 'ready' once the shard knows the client is here: a reply from now on owes no SMS.
+      void markClientPresence(room, viewer.role.clientId, dependencies.clock.now() + CLIENT_PRESENCE_MS).then(
+        () => send(socket, JSON.stringify({ type: 'ready' })),
+      );
+      return;
     }
     send(socket, JSON.stringify({ type: 'ready' }));
   };
