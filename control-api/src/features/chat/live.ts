@@ -74,6 +74,7 @@ interface Viewer {
 }
 
 interface TenantRoom {
+  tenantId: string;
   database: SqlDatabase;
   sockets: Set<WebSocket>;
   /** The highest message id sent to the room; null until read at the room's start. */
@@ -229,6 +230,7 @@ export function startChatFeed(upgrades: UpgradeRouter, dependencies: ApiDependen
     const existing = rooms.get(tenantId);
     if (existing) return existing;
     const room: TenantRoom = {
+      tenantId,
       database: dependencies.databases.forTenant(tenantId),
       sockets: new Set(),
       lastSentId: null,
@@ -255,18 +257,44 @@ export function startChatFeed(upgrades: UpgradeRouter, dependencies: ApiDependen
     const room = rooms.get(viewer.tenantId);
     room?.sockets.delete(socket);
     if (room && viewer.role.kind === 'client' && clientSockets(room, viewer.role.clientId).length === 0) {
-      void markClientPresence(room, viewer.role.clientId, 0);
+      void markClientPresence(room, viewer.role.clientId);
     }
     if (room && room.sockets.size === 0) rooms.delete(viewer.tenantId);
   };
 
-  const markClientPresence = async (room: TenantRoom, clientId: string, untilMs: number) => {
-    const [kind = '', ...rest] = clientId.split(':');
-    const conversation = await findClientConversation(room.database, {
-      kind: kind as 'subscriber',
-      key: rest.join(':'),
-    }).catch(() => null);
-    if (conversation) await setClientOnlineUntil(room.database, conversation.id, untilMs).catch(() => {});
+  /**
+   * Stores whether the client has a socket here, one write at a time per client (a closing tab and
+   * its reload race otherwise): each write reads the sockets when it runs, not when it was asked for.
+   */
+  const presenceWrites = new Map<string, Promise<void>>();
+  const markClientPresence = (room: TenantRoom, clientId: string): Promise<void> => {
+    const write = async () => {
+      const [kind = '', ...rest] = clientId.split(':');
+      const conversation = await findClientConversation(room.database, {
+        kind: kind as 'subscriber',
+        key: rest.join(':'),
+      });
+      if (conversation === null) return;
+      const isHere = [...viewers.values()].some(
+        (viewer) =>
+          viewer.tenantId === room.tenantId &&
+          viewer.role.kind === 'client' &&
+          viewer.role.clientId === clientId,
+      );
+      const untilMs = isHere ? dependencies.clock.now() + CLIENT_PRESENCE_MS : 0;
+      await setClientOnlineUntil(room.database, conversation.id, untilMs);
+    };
+    const key = `${room.tenantId}|${clientId}`;
+    const next = (presenceWrites.get(key) ?? Promise.resolve())
+      .then(write)
+      .catch((error: unknown) =>
+        dependencies.logger.error({ err: error, clientId }, 'chat presence write failed'),
+      );
+    presenceWrites.set(key, next);
+    void next.then(() => {
+      if (presenceWrites.get(key) === next) presenceWrites.delete(key);
+    });
+    return next;
   };
 
   const welcome = (socket: WebSocket, viewer: Viewer, backlog: MessageRow[]) => {
@@ -286,8 +314,8 @@ export function startChatFeed(upgrades: UpgradeRouter, dependencies: ApiDependen
       for (const message of backlog)
         send(socket, JSON.stringify({ type: 'message', message: clientMessageOutput(message, base) }));
       // 'ready' once the shard knows the client is here: a reply from now on owes no SMS.
-      void markClientPresence(room, viewer.role.clientId, dependencies.clock.now() + CLIENT_PRESENCE_MS).then(
-        () => send(socket, JSON.stringify({ type: 'ready' })),
+      void markClientPresence(room, viewer.role.clientId).then(() =>
+        send(socket, JSON.stringify({ type: 'ready' })),
       );
       return;
     }
@@ -404,8 +432,7 @@ export function startChatFeed(upgrades: UpgradeRouter, dependencies: ApiDependen
         outcome.grant.tenantId === viewer.tenantId &&
         outcome.grant.clientId === viewer.role.clientId;
       const room = rooms.get(viewer.tenantId);
-      if (isAllowed && room)
-        await markClientPresence(room, viewer.role.clientId, dependencies.clock.now() + CLIENT_PRESENCE_MS);
+      if (isAllowed && room) await markClientPresence(room, viewer.role.clientId);
       return isAllowed;
     });
 
