@@ -5,7 +5,8 @@ import { createHmac } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { isSameSecret, randomSecret } from '../../identity/secrets';
+import { randomSecret } from '../../identity/secrets';
+import { readSignedValue, signedValueOf } from '../../identity/signed-cookie';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import type { ChatClient } from './store';
 
@@ -47,14 +48,18 @@ export function startChatCookie(
     expiresAtMs: dependencies.clock.now() + CHAT_COOKIE_TTL_MS,
     nonce: randomSecret(12),
   };
-  const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  setCookie(context, CHAT_COOKIE_NAME, `${encoded}.${sign(dependencies, encoded)}`, {
-    httpOnly: true,
-    sameSite: 'Lax',
-    secure: dependencies.publicUrl.startsWith('https:'),
-    path: chatCookiePathOf(tenant.slug),
-    maxAge: Math.floor(CHAT_COOKIE_TTL_MS / 1000),
-  });
+  setCookie(
+    context,
+    CHAT_COOKIE_NAME,
+    signedValueOf(payload, (text) => sign(dependencies, text)),
+    {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: dependencies.publicUrl.startsWith('https:'),
+      path: chatCookiePathOf(tenant.slug),
+      maxAge: Math.floor(CHAT_COOKIE_TTL_MS / 1000),
+    },
+  );
 }
 
 /** The client the cookie names, when its signature holds, it has not expired and it is this tenant's. */
@@ -63,19 +68,13 @@ export function readChatCookie(
   context: Context,
   tenantId: string,
 ): { client: ChatClient; csrfToken: string } | null {
-  const value = getCookie(context, CHAT_COOKIE_NAME);
-  if (!value) return null;
-  const [encoded = '', signature = ''] = value.split('.', 2);
-  if (!encoded || !isSameSecret(sign(dependencies, encoded), signature)) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  const parsed = payloadSchema.safeParse(json);
-  if (!parsed.success) return null;
-  const payload = parsed.data;
+  const read = readSignedValue(
+    getCookie(context, CHAT_COOKIE_NAME),
+    (text) => sign(dependencies, text),
+    payloadSchema,
+  );
+  if (read === null) return null;
+  const { payload, encoded } = read;
   if (payload.tenantId !== tenantId || payload.expiresAtMs <= dependencies.clock.now()) return null;
   return {
     client: { kind: payload.kind, key: payload.key, label: payload.label, phone: payload.phone },
