@@ -4,13 +4,15 @@
 // closes, reopens and assigns; attachments are decided by their bytes and served only inside the
 // conversation; ISP B never sees ISP A's conversations and one client never another's.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TEST_ORIGIN, type TestApp, type TestIsp, useTwoIspApp } from '../../kernel/testing/in-process-app';
 import {
-  TEST_HOTSPOT_PLAN,
-  TEST_ORIGIN,
-  type TestApp,
-  type TestIsp,
-  useTwoIspApp,
-} from '../../kernel/testing/in-process-app';
+  cookieOf,
+  createSubscriber,
+  createVoucher,
+  csrfOf,
+  proveVoucher,
+  signInSubscriber,
+} from './chat-testing';
 import { PHONE_CODE_TTL_MS, PHONE_CODES_PER_HOUR_MAX } from './service';
 
 const opened = useTwoIspApp('chat');
@@ -43,39 +45,6 @@ const PNG_BYTES = Uint8Array.from([
 ]);
 const PDF_BYTES = new TextEncoder().encode('%PDF-1.4\n%\u00e2\u00e3\n1 0 obj\n<<>>\nendobj\n');
 const SUBSCRIBER_PHONE = '254712345678';
-
-async function createSubscriber(isp: TestIsp, username: string, phone: string | null) {
-  const plan = await isp.request('POST', '/api/v1/plans', {
-    name: `Home ${username}`,
-    kind: 'pppoe',
-    priceCents: 150_000,
-    billingCycleMonths: 1,
-    rateUpKbps: 2_000,
-    rateDownKbps: 5_000,
-  });
-  const { id: planId } = (await plan.json()) as { id: string };
-  const created = await isp.request('POST', '/api/v1/subscribers', {
-    username,
-    password: 'pppoe-secret-1',
-    planId,
-    fullName: 'Wanjiku Kamau',
-    ...(phone ? { phone } : {}),
-  });
-  if (created.status !== 201) throw new Error(`subscriber: ${created.status} ${await created.text()}`);
-}
-
-async function createVoucher(isp: TestIsp) {
-  const plan = await isp.request('POST', '/api/v1/plans', TEST_HOTSPOT_PLAN);
-  const { id: planId } = (await plan.json()) as { id: string };
-  const created = await isp.request('POST', '/api/v1/vouchers', { planId, count: 1 });
-  return ((await created.json()) as { items: Array<{ id: string; code: string }> }).items[0]!;
-}
-
-const cookieOf = (response: Response, name: string) =>
-  response.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0] ?? '')
-    .find((pair) => pair.startsWith(`${name}=`)) ?? '';
 
 const get = (path: string, cookie = '') => testApp.app.request(path, { headers: { cookie } });
 
@@ -110,22 +79,9 @@ function postMultipart(
   });
 }
 
-async function csrfOf(path: string, cookie: string): Promise<string> {
-  const html = await (await get(path, cookie)).text();
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match?.[1]) throw new Error(`no CSRF field on ${path}`);
-  return match[1];
-}
-
-async function signInSubscriber(isp: TestIsp, login: string): Promise<string> {
-  const response = await postForm(`/account/${isp.slug}/login`, { login, password: 'pppoe-secret-1' });
-  expect(response.status).toBe(303);
-  return cookieOf(response, 'kiunga_account');
-}
-
 /** Proves a voucher on the captive portal; answers the chat cookie. */
-async function proveVoucher(isp: TestIsp, code: string): Promise<string> {
-  const response = await postForm(`/portal/${isp.slug}/chat/voucher`, { code });
+async function provenVoucherCookie(isp: TestIsp, code: string): Promise<string> {
+  const response = await proveVoucher(testApp.app, isp, code);
   expect(response.status).toBe(303);
   expect(response.headers.get('location')).toBe(`/portal/${isp.slug}/chat`);
   return cookieOf(response, 'kiunga_chat');
@@ -160,15 +116,15 @@ beforeAll(async () => {
   await createSubscriber(ispB, 'otieno', null);
   voucherA = await createVoucher(ispA);
   voucherB = await createVoucher(ispB);
-  subscriberCookieA = await signInSubscriber(ispA, 'wanjiku');
-  subscriberCookieB = await signInSubscriber(ispB, 'otieno');
+  subscriberCookieA = await signInSubscriber(testApp.app, ispA, 'wanjiku');
+  subscriberCookieB = await signInSubscriber(testApp.app, ispB, 'otieno');
 });
 
 describe('a subscriber and the ISP', () => {
   let conversationId: string;
 
   it('a subscriber writes from the customer portal; only their ISP lists it, unread', async () => {
-    const csrf = await csrfOf(`/account/${ispA.slug}/chat`, subscriberCookieA);
+    const csrf = await csrfOf(testApp.app, `/account/${ispA.slug}/chat`, subscriberCookieA);
     const posted = await postMultipart(
       `/account/${ispA.slug}/chat/messages`,
       { _csrf: csrf, body: 'My internet is slow since morning' },
@@ -240,7 +196,7 @@ describe('a subscriber and the ISP', () => {
   });
 
   it('the reply SMS is in the language the client writes in', async () => {
-    const csrf = await csrfOf(`/account/${ispA.slug}/chat?lang=sw`, subscriberCookieA);
+    const csrf = await csrfOf(testApp.app, `/account/${ispA.slug}/chat?lang=sw`, subscriberCookieA);
     await postMultipart(
       `/account/${ispA.slug}/chat/messages?lang=sw`,
       { _csrf: csrf, body: 'Bado ni polepole' },
@@ -267,7 +223,7 @@ describe('a subscriber and the ISP', () => {
       assignedTo: ispB.ownerId,
     });
     expect(strange.status).toBe(400);
-    const csrf = await csrfOf(`/account/${ispA.slug}/chat`, subscriberCookieA);
+    const csrf = await csrfOf(testApp.app, `/account/${ispA.slug}/chat`, subscriberCookieA);
     await postMultipart(
       `/account/${ispA.slug}/chat/messages`,
       { _csrf: csrf, body: 'Still there?' },
@@ -314,8 +270,8 @@ describe('a hotspot client on the captive portal', () => {
     expect(await wrong.text()).toContain('This voucher code is not valid here.');
     // ISP B's voucher names nobody at ISP A.
     expect((await postForm(`/portal/${ispA.slug}/chat/voucher`, { code: voucherB.code })).status).toBe(400);
-    voucherCookie = await proveVoucher(ispA, voucherA.code);
-    const csrf = await csrfOf(`/portal/${ispA.slug}/chat`, voucherCookie);
+    voucherCookie = await provenVoucherCookie(ispA, voucherA.code);
+    const csrf = await csrfOf(testApp.app, `/portal/${ispA.slug}/chat`, voucherCookie);
     const posted = await postMultipart(
       `/portal/${ispA.slug}/chat/messages`,
       { _csrf: csrf, body: 'Voucher not connecting' },
@@ -443,7 +399,7 @@ describe('attachments', () => {
     expect((await ispB.request('GET', png!.url)).status).toBe(404);
 
     // The voucher client sees theirs; the subscriber of the same ISP gets nothing for it.
-    const voucherCookie = await proveVoucher(ispA, voucherA.code);
+    const voucherCookie = await provenVoucherCookie(ispA, voucherA.code);
     const clientUrl = `/portal/${ispA.slug}/chat/attachments/${png!.id}`;
     expect((await get(clientUrl, voucherCookie)).status).toBe(200);
     expect((await get(`/account/${ispA.slug}/chat/attachments/${png!.id}`, subscriberCookieA)).status).toBe(
@@ -476,7 +432,7 @@ describe('attachments', () => {
       { token: ispA.token, file: { name: 'big.png', bytes: big, type: 'image/png' } },
     );
     expect(tooBig.status).toBe(413);
-    const csrf = await csrfOf(`/account/${ispA.slug}/chat`, subscriberCookieA);
+    const csrf = await csrfOf(testApp.app, `/account/${ispA.slug}/chat`, subscriberCookieA);
     const refused = await postMultipart(
       `/account/${ispA.slug}/chat/messages?lang=sw`,
       { _csrf: csrf, body: 'picha' },

@@ -7,13 +7,16 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  TEST_HOTSPOT_PLAN,
-  TEST_ORIGIN,
-  type TestIsp,
-  useTwoIspApp,
-} from '../../kernel/testing/in-process-app';
+import { TEST_ORIGIN, type TestIsp, useTwoIspApp } from '../../kernel/testing/in-process-app';
 import { createUpgradeRouter } from '../../kernel/ws-upgrade';
+import {
+  cookieOf,
+  createSubscriber,
+  createVoucher,
+  csrfOf,
+  proveVoucher,
+  signInSubscriber,
+} from './chat-testing';
 import { type ChatFeed, startChatFeed } from './live';
 
 /** How long a message may take to cross: a poll is 1 s; a loaded machine is slower. */
@@ -73,21 +76,10 @@ async function opensSocket(path: string, headers: Record<string, string>): Promi
   return outcome;
 }
 
-const cookieOf = (response: Response, name: string) =>
-  response.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0] ?? '')
-    .find((pair) => pair.startsWith(`${name}=`)) ?? '';
-
 async function post(path: string, fields: Record<string, string>, cookie = '') {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.set(name, value);
   return opened().app.request(path, { method: 'POST', headers: { cookie, origin: TEST_ORIGIN }, body: form });
-}
-
-async function csrfOf(path: string, cookie: string): Promise<string> {
-  const html = await (await opened().app.request(path, { headers: { cookie } })).text();
-  return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 }
 
 let subscriberCookie: string;
@@ -95,37 +87,10 @@ let voucherCookie: string;
 
 beforeAll(async () => {
   ({ ispA, ispB } = opened());
-  const plan = await ispA.request('POST', '/api/v1/plans', {
-    name: 'Home',
-    kind: 'pppoe',
-    priceCents: 150_000,
-    billingCycleMonths: 1,
-    rateUpKbps: 2_000,
-    rateDownKbps: 5_000,
-  });
-  const { id: planId } = (await plan.json()) as { id: string };
-  await ispA.request('POST', '/api/v1/subscribers', {
-    username: 'akinyi',
-    password: 'pppoe-secret-1',
-    planId,
-    fullName: 'Akinyi Odhiambo',
-    phone: '0711222333',
-  });
-  const signedIn = await opened().app.request(`/account/${ispA.slug}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ login: 'akinyi', password: 'pppoe-secret-1' }).toString(),
-  });
-  subscriberCookie = cookieOf(signedIn, 'kiunga_account');
-  const hotspot = await ispA.request('POST', '/api/v1/plans', TEST_HOTSPOT_PLAN);
-  const hotspotPlanId = ((await hotspot.json()) as { id: string }).id;
-  const vouchers = await ispA.request('POST', '/api/v1/vouchers', { planId: hotspotPlanId, count: 1 });
-  const voucher = ((await vouchers.json()) as { items: Array<{ code: string }> }).items[0]!;
-  const proven = await opened().app.request(`/portal/${ispA.slug}/chat/voucher`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ code: voucher.code }).toString(),
-  });
+  const app = opened().app;
+  await createSubscriber(ispA, 'akinyi', '0711222333');
+  subscriberCookie = await signInSubscriber(app, ispA, 'akinyi');
+  const proven = await proveVoucher(app, ispA, (await createVoucher(ispA)).code);
   voucherCookie = cookieOf(proven, 'kiunga_chat');
 
   server = await new Promise<ServerType>((resolve) => {
@@ -156,7 +121,7 @@ describe('chat sockets', () => {
       origin: TEST_ORIGIN,
     });
 
-    const csrf = await csrfOf(`/account/${ispA.slug}/chat`, subscriberCookie);
+    const csrf = await csrfOf(opened().app, `/account/${ispA.slug}/chat`, subscriberCookie);
     expect(
       (
         await post(
@@ -188,20 +153,9 @@ describe('chat sockets', () => {
     );
 
     // ISP B's staff saw none of it: their first message is their own ISP's.
-    const voucherB = await ispB.request('POST', '/api/v1/plans', TEST_HOTSPOT_PLAN);
-    const planB = ((await voucherB.json()) as { id: string }).id;
-    const codeB = (
-      (await (await ispB.request('POST', '/api/v1/vouchers', { planId: planB, count: 1 })).json()) as {
-        items: Array<{ code: string }>;
-      }
-    ).items[0]!.code;
-    const provenB = await opened().app.request(`/portal/${ispB.slug}/chat/voucher`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ code: codeB }).toString(),
-    });
+    const provenB = await proveVoucher(opened().app, ispB, (await createVoucher(ispB)).code);
     const cookieB = cookieOf(provenB, 'kiunga_chat');
-    const csrfB = await csrfOf(`/portal/${ispB.slug}/chat`, cookieB);
+    const csrfB = await csrfOf(opened().app, `/portal/${ispB.slug}/chat`, cookieB);
     await post(`/portal/${ispB.slug}/chat/messages`, { _csrf: csrfB, body: 'Hello B' }, cookieB);
     await staffB.waitFor((event) => event.type === 'message');
     expect(
