@@ -17,6 +17,7 @@ const PROCESS_TESTS_BESIDE_CODE = [
   'control-api/src/features/webhooks/webhooks.test.ts',
   'control-api/src/features/cpes/cpes.test.ts',
   'control-api/src/features/support/support-live.test.ts',
+  'control-api/src/features/chat/live.test.ts',
   'control-api/src/integrations/genieacs/client.test.ts',
   'control-api/src/kernel/health.test.ts',
   'control-api/src/kernel/job-lease.test.ts',

@@ -10,6 +10,7 @@ import { mountConsoles } from './console/mount';
 import { accountingCallbackRoutes, accountingRoutes, exportRoutes } from './features/accounting-sync/api';
 import { platformAnalyticsRoutes } from './features/analytics/api';
 import { brandingRoutes } from './features/branding/api';
+import { chatRoutes } from './features/chat/api';
 import { cpeRoutes, genieAcsSettingsRoutes } from './features/cpes/api';
 import { diagnosticsRoutes } from './features/diagnostics/api';
 import { domainSettingsRoutes, tlsAskRoutes } from './features/domains/api';
@@ -144,6 +145,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/webhooks', webhookRoutes(options));
   api.route('/cpes', cpeRoutes(options));
   api.route('/support', ispSupportRoutes(options));
+  api.route('/chat/conversations', chatRoutes(options));
   api.route('/resellers', resellerRoutes(options));
   api.route('/commission-rules', commissionRuleRoutes(options));
   api.route('/platform-billing', platformBillingRoutes(options));

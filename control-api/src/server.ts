@@ -2,6 +2,7 @@
 import { Server as HttpServer } from 'node:http';
 import { type ServerType, serve } from '@hono/node-server';
 import { type ControlApiOptions, createApp } from './app';
+import { startChatFeed } from './features/chat/live';
 import { startPlatformLiveFeed } from './features/monitoring/platform-live-feed';
 import { startSessionsFeed } from './features/sessions/live/sessions-feed';
 import { startSupportLiveFeed } from './features/support/live-feed';
@@ -31,6 +32,7 @@ export async function startControlApi(
         startSessionsFeed(upgrades, options),
         startPlatformLiveFeed(upgrades, options),
         startSupportLiveFeed(upgrades, options),
+        startChatFeed(upgrades, options),
       ]
     : [];
   const address = server.address();

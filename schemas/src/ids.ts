@@ -32,6 +32,9 @@ export const idPrefixes = {
   supportConversation: 'spc',
   supportAttachment: 'spa',
   supportCannedReply: 'scr',
+  chatConversation: 'cht',
+  chatAttachment: 'cha',
+  chatPhoneCode: 'chp',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -20,6 +20,7 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/reports', label: 'Reports', permission: 'reports.read' },
   { href: '/isp/resellers', label: 'Resellers', permission: 'resellers.read', feature: 'hotspot' },
   { href: '/isp/diagnostics', label: 'Why offline?', permission: 'sessions.read' },
+  { href: '/isp/chat', label: 'Client chat', permission: 'chat.read' },
   { href: '/isp/nas', label: 'Routers', permission: 'nas.read' },
   { href: '/isp/cpes', label: 'Client routers', permission: 'cpes.read' },
   { href: '/isp/staff', label: 'Staff', permission: 'staff.manage' },

@@ -5,6 +5,7 @@ import { ispBillingRoutes } from '../billing/console';
 import { ispAccountingRoutes } from '../features/accounting-sync/console';
 import { auditPageRoutes } from '../features/audit/console';
 import { ispBrandingRoutes } from '../features/branding/console';
+import { ispChatRoutes } from '../features/chat/console';
 import { cpePageRoutes } from '../features/cpes/console';
 import { ispDashboardRoutes } from '../features/dashboard/console';
 import { diagnosticsPageRoutes } from '../features/diagnostics/console';
@@ -60,6 +61,7 @@ export function ispConsoleRoutes(dependencies: ApiDependencies, fetchApp: AppFet
   routes.route('/', diagnosticsPageRoutes(fetchApp, { consolePath: '/isp', shell }));
   routes.route('/', cpePageRoutes(fetchApp, { consolePath: '/isp', shell }));
   routes.route('/', ispSupportPageRoutes(fetchApp, shell));
+  routes.route('/', ispChatRoutes(fetchApp, shell));
   routes.route(
     '/',
     auditPageRoutes(fetchApp, {

@@ -40,6 +40,9 @@ export const ispPermissions = [
   'resellers.money',
   /** Support chat with the platform (issue 14): open conversations and reply. */
   'support.use',
+  /** Client ↔ ISP chat (issue 14): read the inbox; reply, close, reopen and assign. */
+  'chat.read',
+  'chat.reply',
 ] as const;
 
 export type PlatformPermission = (typeof platformPermissions)[number];

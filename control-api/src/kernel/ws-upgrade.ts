@@ -17,20 +17,30 @@ export interface UpgradeRouter {
   /** Sends upgrades of `path` to `handler` until it is removed. */
   register(path: string, handler: UpgradeHandler): void;
   unregister(path: string): void;
+  /**
+   * Sends upgrades of paths that end in `suffix` to `handler` when no exact path claims them: the
+   * portals' chat sockets live under each ISP's own path (`/account/<slug>/chat/live`), where the
+   * portal's cookie is sent.
+   */
+  registerSuffix(suffix: string, handler: UpgradeHandler): void;
+  unregisterSuffix(suffix: string): void;
 }
 
 export function createUpgradeRouter(server: Server): UpgradeRouter {
   const handlers = new Map<string, UpgradeHandler>();
+  const suffixHandlers = new Map<string, UpgradeHandler>();
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const path = pathOf(request.url);
-    const handler = handlers.get(path);
+    const handler = handlers.get(path) ?? [...suffixHandlers].find(([suffix]) => path.endsWith(suffix))?.[1];
     if (handler) return handler(request, socket, head);
     refuseWith(socket, new KiungaError('not_found', `No WebSocket at ${path}.`));
   });
   return {
     register: (path, handler) => handlers.set(path, handler),
     unregister: (path) => handlers.delete(path),
+    registerSuffix: (suffix, handler) => suffixHandlers.set(suffix, handler),
+    unregisterSuffix: (suffix) => suffixHandlers.delete(suffix),
   };
 }
 

@@ -5,6 +5,7 @@ import { type Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { ispBranding } from '../features/branding/service';
+import { chatPortalRoutes } from '../features/chat/portal-pages';
 import { guestPassPortalRoutes } from '../features/guest-passes/portal-routes';
 import { guestPassOfferOf } from '../features/guest-passes/portal-section';
 import { readGuestPassSettings } from '../features/guest-passes/store';
@@ -111,6 +112,7 @@ export function portalRoutes(dependencies: ApiDependencies): Hono {
     '/',
     myPurchasesPortalRoutes(dependencies, { tenantAndDatabase, routerContext, clientAddress }),
   );
+  routes.route('/', chatPortalRoutes(dependencies));
 
   routes.post('/:slug/api/purchases', async (context) => {
     const { tenant, database } = await tenantAndDatabase(context.req.param('slug'));

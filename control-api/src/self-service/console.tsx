@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { type InvoiceDocumentInput, renderInvoicePdf } from '../billing/invoice-document';
 import { getInvoice, listInvoices, subscriberStatement } from '../billing/queries';
 import type { IspBranding } from '../console/branded-page';
+import { mountCustomerChat } from '../features/chat/portal-pages';
 import { ReferralSection, subscriberReferralOf } from '../features/referrals/portal-parts';
 import { ownUsageChart } from '../features/usage/service';
 import { t } from '../i18n';
@@ -147,6 +148,7 @@ export function selfServiceRoutes(dependencies: ApiDependencies): Hono<CustomerE
 
   mountAccountChanges(routes, dependencies, frame);
   mountEmailPage(routes, dependencies, frame);
+  mountCustomerChat(routes, dependencies, frame);
 
   routes.get('/:slug', async (context) => {
     const isp = await tenantOf(context.req.param('slug'));

@@ -5,7 +5,8 @@ import { createHash, createHmac } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { isSameSecret, randomSecret } from '../identity/secrets';
+import { randomSecret } from '../identity/secrets';
+import { readSignedValue, signedValueOf } from '../identity/signed-cookie';
 import type { ApiDependencies } from '../kernel/dependencies';
 
 export const CUSTOMER_COOKIE_NAME = 'kiunga_account';
@@ -63,14 +64,18 @@ export function startCustomerSession(
     passwordFingerprint: passwordFingerprint(subject.passwordSealed),
     nonce: randomSecret(12),
   };
-  const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  setCookie(context, CUSTOMER_COOKIE_NAME, `${encoded}.${sign(dependencies, encoded)}`, {
-    httpOnly: true,
-    sameSite: 'Lax',
-    secure: dependencies.publicUrl.startsWith('https:'),
-    path: cookiePathOf(slug),
-    maxAge: Math.floor(CUSTOMER_SESSION_TTL_MS / 1000),
-  });
+  setCookie(
+    context,
+    CUSTOMER_COOKIE_NAME,
+    signedValueOf(payload, (text) => sign(dependencies, text)),
+    {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: dependencies.publicUrl.startsWith('https:'),
+      path: cookiePathOf(slug),
+      maxAge: Math.floor(CUSTOMER_SESSION_TTL_MS / 1000),
+    },
+  );
 }
 
 /**
@@ -82,19 +87,13 @@ export function readCustomerSession(
   context: Context,
   tenantId: string,
 ): (CustomerSession & { passwordFingerprint: string }) | null {
-  const value = getCookie(context, CUSTOMER_COOKIE_NAME);
-  if (!value) return null;
-  const [encoded = '', signature = ''] = value.split('.', 2);
-  if (!encoded || !isSameSecret(sign(dependencies, encoded), signature)) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  const parsed = payloadSchema.safeParse(json);
-  if (!parsed.success) return null;
-  const payload = parsed.data;
+  const read = readSignedValue(
+    getCookie(context, CUSTOMER_COOKIE_NAME),
+    (text) => sign(dependencies, text),
+    payloadSchema,
+  );
+  if (read === null) return null;
+  const { payload, encoded } = read;
   if (payload.tenantId !== tenantId || payload.expiresAtMs <= dependencies.clock.now()) return null;
   return {
     tenantId: payload.tenantId,

@@ -37,7 +37,8 @@ export type CustomerPageName =
   | 'pay'
   | 'plan'
   | 'password'
-  | 'email';
+  | 'email'
+  | 'chat';
 
 const navigation: Array<[CustomerPageName, MessageKey, string]> = [
   ['overview', 'account.nav.overview', ''],
@@ -48,6 +49,7 @@ const navigation: Array<[CustomerPageName, MessageKey, string]> = [
   ['plan', 'account.nav.plan', '/plan'],
   ['password', 'account.nav.password', '/password'],
   ['email', 'account.nav.email', '/email'],
+  ['chat', 'account.nav.chat', '/chat'],
 ];
 
 export interface PageFrame {

@@ -184,6 +184,8 @@ export * from './tenant-accounting';
 export * from './tenant-billing';
 // Email to subscribers (issue 14).
 export * from './tenant-email';
+// Client ↔ ISP chat (issue 14).
+export * from './tenant-chat';
 // Guest passes and referrals (issue 13).
 export * from './tenant-growth';
 // Webhooks (issue 14) in their own file; same shard.

@@ -37,6 +37,8 @@ export const builtInIspRoles: Record<string, readonly IspPermission[]> = {
     'audit.read',
     'branding.write',
     'support.use',
+    'chat.read',
+    'chat.reply',
   ],
   cashier: ['plans.read', 'vouchers.read', 'vouchers.write', 'subscribers.read', 'sessions.read'],
   technician: [
@@ -46,6 +48,7 @@ export const builtInIspRoles: Record<string, readonly IspPermission[]> = {
     'sessions.read',
     'cpes.read',
     'cpes.manage',
+    'chat.read',
   ],
 };
 

@@ -22,13 +22,16 @@ export const FORM_BODY_BYTES_MAX = 64 * KIB;
 export const LOGO_FORM_BODY_BYTES_MAX = LOGO_LENGTH_MAX + FORM_BODY_BYTES_MAX;
 export const LOGO_FORM_PATH = '/isp/branding';
 /**
- * A support reply with an attached file (issue 14): the file's own limit (checked from the bytes, 413
- * past 2 MB) and the form's text fields, so the attachment check, not this one, answers a file over 2 MB.
+ * A conversation message with an attached file (issue 14): the file's own limit (checked from the
+ * bytes, 413 past 2 MB) and the form's text fields, so the attachment check, not this one, answers a
+ * file over 2 MB.
  */
 export const ATTACHMENT_FORM_BODY_BYTES_MAX = ATTACHMENT_BYTES_MAX + FORM_BODY_BYTES_MAX;
-/** The support reply routes of the API and of both consoles (features/support). */
-const ATTACHMENT_FORM_PATH =
-  /^\/(?:api\/v1\/support\/conversations|api\/v1\/platform\/support\/conversations|isp\/support|platform\/support)\/[^/]+\/messages$/;
+/** Support replies (features/support) in the API and both consoles, and client chat (features/chat) posts. */
+const ATTACHMENT_FORM_PATHS = [
+  /^\/(?:api\/v1\/support\/conversations|api\/v1\/platform\/support\/conversations|isp\/support|platform\/support)\/[^/]+\/messages$/,
+  /^\/(?:api\/v1\/chat\/conversations\/[^/]+|isp\/chat\/[^/]+|account\/[^/]+\/chat|portal\/[^/]+\/chat)\/messages$/,
+];
 /**
  * Server-to-server callbacks keep the 64 KiB limit their own routes set (portal/routes.tsx,
  * routes/platform-billing.ts), with the answer their senders expect.
@@ -38,7 +41,7 @@ export const CALLBACK_PATH_PREFIX = '/callbacks/';
 /** The body limit of a path, or null where the routes set their own. */
 export function bodyBytesMaxFor(path: string): number | null {
   if (path.startsWith(CALLBACK_PATH_PREFIX)) return null;
-  if (ATTACHMENT_FORM_PATH.test(path)) return ATTACHMENT_FORM_BODY_BYTES_MAX;
+  if (ATTACHMENT_FORM_PATHS.some((pattern) => pattern.test(path))) return ATTACHMENT_FORM_BODY_BYTES_MAX;
   if (path === '/api' || path.startsWith('/api/')) return API_BODY_BYTES_MAX;
   if (path === LOGO_FORM_PATH) return LOGO_FORM_BODY_BYTES_MAX;
   return FORM_BODY_BYTES_MAX;
