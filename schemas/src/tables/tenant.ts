@@ -182,10 +182,10 @@ export const accountingLog = sqliteTable(
 
 export * from './tenant-accounting';
 export * from './tenant-billing';
-// Email to subscribers (issue 14).
-export * from './tenant-email';
 // Client ↔ ISP chat (issue 14).
 export * from './tenant-chat';
+// Email to subscribers (issue 14).
+export * from './tenant-email';
 // Guest passes and referrals (issue 13).
 export * from './tenant-growth';
 // Webhooks (issue 14) in their own file; same shard.
