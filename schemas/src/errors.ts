@@ -165,6 +165,11 @@ export const errorCatalogue = {
     status: 404,
     message: 'No reseller has that code. Check the code, or buy without one.',
   },
+  reseller_stock_empty: {
+    status: 409,
+    message: 'No unsold voucher of this package is left in the stock: buy more stock first.',
+  },
+  reseller_voucher_sold: { status: 409, message: 'This voucher is already sold or in use: sell another.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   service_unavailable: { status: 503, message: 'The service is not ready yet.' },
   session_store_unavailable: {

@@ -246,6 +246,9 @@ export const en = {
   'sms.suspended':
     'Your internet service is suspended: invoice {number} ({amount}) was due {due}. {reference}',
   'sms.reminder': 'Reminder: invoice {number} for {amount} is due {due}. {reference}',
+  // control-api/src/features/resellers/sell-by-sms.ts (issue 13): the reseller's sale to a buyer
+  'sms.resellerSale':
+    'Your Wi-Fi code: {code} ({plan}). Enter it on the hotspot login page. Sold by {reseller}, {phone}.',
 
   // schemas/src/errors.ts: the RADIUS Reply-Message of an Access-Reject (MikroTik's login page shows it)
   'error.invalid_credentials': 'Wrong username or password. Check the code and try again.',

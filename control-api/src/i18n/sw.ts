@@ -238,6 +238,9 @@ export const sw = {
   'sms.suspended':
     'Huduma yako ya intaneti imesimamishwa: ankara {number} ({amount}) ilipaswa kulipwa {due}. {reference}',
   'sms.reminder': 'Kumbusho: ankara {number} ya {amount} inapaswa kulipwa kufikia {due}. {reference}',
+  // control-api/src/features/resellers/sell-by-sms.ts (issue 13): mauzo ya wakala kwa mnunuzi
+  'sms.resellerSale':
+    'Msimbo wako wa Wi-Fi: {code} ({plan}). Uweke kwenye ukurasa wa kuingia wa hotspot. Umeuzwa na {reseller}, {phone}.',
 
   // RADIUS Reply-Messages: short, MikroTik's login page shows them on a phone
   'error.invalid_credentials': 'Jina au nenosiri si sahihi. Angalia msimbo ujaribu tena.',
