@@ -327,4 +327,32 @@ describe('reseller selling', () => {
     // 10,000 cash − 2 × 3,000 stock (commission mode then) + 50,000 by STK.
     expect(wallet.walletCents).toBe(54_000);
   });
+
+  it('does the same from the consoles: the ISP saves settings and moves; the reseller sells by SMS', async () => {
+    const app = testApp();
+    const owner = await app.signIn(app.ispA.ownerEmail);
+    const page = await app.page(owner, '/isp/resellers');
+    expect(page.html).toContain('id="reseller-settings"');
+    const saved = await app.page(owner, '/isp/resellers/settings', {
+      depthMax: '3',
+      stockPricing: 'commission',
+    });
+    expect(saved.status).toBe(303);
+    expect(await jsonOf(await app.ispA.request('GET', '/api/v1/settings/resellers'))).toEqual({
+      depthMax: 3,
+      stockPricing: 'commission',
+    });
+    const moved = await app.page(owner, `/isp/resellers/${shop.id}/move`, { parentId: sibling.id });
+    expect(moved.status).toBe(303);
+    expect((await app.page(owner, moved.location!)).html).toContain('Mama Njeri Shop moved to level 2.');
+    await created(await shopApi('POST', `/api/v1/resellers/${shop.id}/stock`, { planId, count: 1 }));
+    const kiosk = await app.signIn('njeri@sell.test');
+    const home = await app.page(kiosk, '/reseller');
+    expect(home.html).toContain('id="sell-by-sms"');
+    const sold = await app.page(kiosk, '/reseller/sell', { planId, phone: '0788 000 001' });
+    expect(sold.status).toBe(303);
+    expect((await app.page(kiosk, sold.location!)).html).toMatch(
+      /Code [A-Z2-9]{8} sent by SMS to \+254788000001\./,
+    );
+  });
 });
