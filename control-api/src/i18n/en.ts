@@ -64,6 +64,12 @@ export const en = {
   'portal.guestPass.ready': 'Your free pass is ready.',
   'portal.guestPass.openFromLogin':
     'Open this page from the hotspot login page, so that your device can be recognised.',
+  'portal.guestPass.refusedDevice': 'This device already had its free pass. Try again {when}.',
+  'portal.guestPass.refusedPhone': 'This phone number already had its free pass. Try again {when}.',
+  'portal.guestPass.refusedDailyCap': 'Free passes for today are used up. Try again {when}.',
+  'portal.guestPass.whenToday': 'at {time} (Nairobi time)',
+  'portal.guestPass.whenTomorrow': 'tomorrow at {time} (Nairobi time)',
+  'portal.guestPass.whenDate': 'on {date} at {time} (Nairobi time)',
   // control-api/src/features/referrals/portal-parts.tsx (issue 13)
   'portal.referral.fieldLabel': "Friend's referral code (optional)",
   'portal.referral.yourCode': 'Your referral code:',
@@ -269,6 +275,9 @@ export const en = {
   'error.tenant_not_found': 'No such ISP.',
   'error.unauthenticated': 'Sign in first.',
   'error.rate_limited': 'Too many attempts. Wait a while and try again.',
+  'error.guest_pass_used': 'This device already had its free pass. Try again later, or buy a package.',
+  'error.guest_pass_daily_cap': 'Free passes for today are used up. Try again tomorrow, or buy a package.',
+  'error.guest_passes_disabled': 'This network does not offer free passes. Buy a package to get online.',
   'error.csrf_failed': 'The form has expired. Reload the page and try again.',
   'error.cross_site_request': 'This request came from another website. Open Kiunga itself and try again.',
   'error.payload_too_large': 'The request body is too large.',

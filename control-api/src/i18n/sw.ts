@@ -60,6 +60,12 @@ export const sw = {
   'portal.guestPass.ready': 'Pasi yako ya bure iko tayari.',
   'portal.guestPass.openFromLogin':
     'Fungua ukurasa huu kutoka ukurasa wa kuingia wa hotspot, ili kifaa chako kitambulike.',
+  'portal.guestPass.refusedDevice': 'Kifaa hiki kimeshapata pasi yake ya bure. Jaribu tena {when}.',
+  'portal.guestPass.refusedPhone': 'Nambari hii ya simu imeshapata pasi yake ya bure. Jaribu tena {when}.',
+  'portal.guestPass.refusedDailyCap': 'Pasi za bure za leo zimekwisha. Jaribu tena {when}.',
+  'portal.guestPass.whenToday': 'saa {time} (saa za Nairobi)',
+  'portal.guestPass.whenTomorrow': 'kesho saa {time} (saa za Nairobi)',
+  'portal.guestPass.whenDate': 'tarehe {date} saa {time} (saa za Nairobi)',
   'portal.referral.fieldLabel': 'Msimbo wa mwaliko wa rafiki (si lazima)',
   'portal.referral.yourCode': 'Msimbo wako wa mwaliko:',
   'portal.referral.codeNote': 'Rafiki akinunua kwa msimbo huu (au kwa kiungo {link}) utapata vocha ya bure.',
@@ -261,6 +267,10 @@ export const sw = {
   'error.tenant_not_found': 'Mtoa huduma huyu hayupo.',
   'error.unauthenticated': 'Ingia kwanza.',
   'error.rate_limited': 'Umejaribu mara nyingi mno. Subiri kidogo kisha ujaribu tena.',
+  'error.guest_pass_used':
+    'Kifaa hiki kimeshapata pasi yake ya bure. Jaribu tena baadaye, au nunua kifurushi.',
+  'error.guest_pass_daily_cap': 'Pasi za bure za leo zimekwisha. Jaribu tena kesho, au nunua kifurushi.',
+  'error.guest_passes_disabled': 'Mtandao huu hautoi pasi za bure. Nunua kifurushi ili uingie mtandaoni.',
   'error.csrf_failed': 'Muda wa fomu hii umeisha. Pakia ukurasa upya kisha ujaribu tena.',
   'error.cross_site_request':
     'Ombi hili limetoka kwenye tovuti nyingine. Fungua Kiunga yenyewe kisha ujaribu tena.',

@@ -34,10 +34,10 @@ interface PassAnswer {
   error: { code: string; message: string };
 }
 
-async function requestPass(slug: string, body: Record<string, unknown>) {
+async function requestPass(slug: string, body: Record<string, unknown>, language?: 'sw') {
   const response = await kiunga().app.request(`/portal/${slug}/api/guest-passes`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(language ? { 'accept-language': language } : {}) },
     body: JSON.stringify(body),
   });
   return {
@@ -127,6 +127,13 @@ describe('POST /portal/<slug>/api/guest-passes', () => {
       'This device already had its free pass. Try again tomorrow at 09:00 (Nairobi time).',
     );
     expect(second.retryAfter).toBe(String(23 * 3_600));
+    // The same refusal to a phone that reads Swahili (issue 14's Accept-Language rule).
+    const inSwahili = await requestPass(ispA.slug, { mac: '02:00:00:13:00:01' }, 'sw');
+    expect(inSwahili.status).toBe(429);
+    expect(inSwahili.body.error).toEqual({
+      code: 'guest_pass_used',
+      message: 'Kifaa hiki kimeshapata pasi yake ya bure. Jaribu tena kesho saa 09:00 (saa za Nairobi).',
+    });
 
     kiunga().clock.set(startMs + 24 * HOUR_MS);
     expect((await requestPass(ispA.slug, { mac: '02:00:00:13:00:01' })).status).toBe(201);

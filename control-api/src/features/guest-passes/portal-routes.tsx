@@ -3,7 +3,7 @@
 // without JavaScript — a form post answered by a page that logs the device in through the router.
 import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
-import { t } from '../../i18n';
+import { errorMessage, isClientErrorCode, type Language, t } from '../../i18n';
 import { requestLanguage } from '../../i18n/request-language';
 import { setRetryAfter } from '../../identity/login-limits';
 import type { ApiDependencies } from '../../kernel/dependencies';
@@ -11,7 +11,8 @@ import { parseJsonBody, parseWith } from '../../kernel/validation';
 import { MessagePage, RouterLogin } from '../../portal/page';
 import type { RouterContext } from '../../portal/router-login';
 import { ispBranding } from '../branding/service';
-import { guestPassRequestSchema } from './core/index';
+import { nairobiWhenParts } from '../shared/nairobi-time';
+import { type GuestPassRefusal, guestPassRequestSchema } from './core/index';
 import { GuestPassRefused, issueGuestPass } from './service';
 
 /** What the portal's own routes already know how to find. */
@@ -23,12 +24,42 @@ export interface PortalLookups {
   clientAddress(context: Context): string;
 }
 
-/** Sets Retry-After from a refusal's `retryAtMs` before the error is rendered. */
-function withRetryAfter(context: Context, dependencies: ApiDependencies, error: unknown): never {
-  if (error instanceof GuestPassRefused && error.refusal.retryAtMs !== null) {
-    setRetryAfter(context, error.refusal.retryAtMs - dependencies.clock.now());
+const REFUSAL_KEYS = {
+  device: 'portal.guestPass.refusedDevice',
+  phone: 'portal.guestPass.refusedPhone',
+  daily_cap: 'portal.guestPass.refusedDailyCap',
+} as const;
+
+const WHEN_KEYS = {
+  today: 'portal.guestPass.whenToday',
+  tomorrow: 'portal.guestPass.whenTomorrow',
+  date: 'portal.guestPass.whenDate',
+} as const;
+
+/** A refusal in the client's language: the limit and when to try again, or the code's own message. */
+function refusalMessage(language: Language, refusal: GuestPassRefusal, nowMs: number): string {
+  if (refusal.limit === null || refusal.retryAtMs === null) return errorMessage(language, refusal.code);
+  const when = nairobiWhenParts(refusal.retryAtMs, nowMs);
+  return t(language, REFUSAL_KEYS[refusal.limit], {
+    when: t(language, WHEN_KEYS[when.day], { time: when.time, date: when.date }),
+  });
+}
+
+/** The error as the client reads it (its language); Retry-After set from a refusal's `retryAtMs`. */
+function clientError(
+  context: Context,
+  dependencies: ApiDependencies,
+  language: Language,
+  error: unknown,
+): unknown {
+  if (!(error instanceof KiungaError)) return error;
+  const nowMs = dependencies.clock.now();
+  if (error instanceof GuestPassRefused) {
+    if (error.refusal.retryAtMs !== null) setRetryAfter(context, error.refusal.retryAtMs - nowMs);
+    return new KiungaError(error.code, refusalMessage(language, error.refusal, nowMs), error.httpStatus);
   }
-  throw error;
+  if (!isClientErrorCode(error.code)) return error;
+  return new KiungaError(error.code, errorMessage(language, error.code), error.httpStatus, error.details);
 }
 
 export function guestPassPortalRoutes(dependencies: ApiDependencies, portal: PortalLookups): Hono {
@@ -37,6 +68,7 @@ export function guestPassPortalRoutes(dependencies: ApiDependencies, portal: Por
   routes.post('/:slug/api/guest-passes', async (context) => {
     const { tenant, database } = await portal.tenantAndDatabase(context.req.param('slug'));
     const request = await parseJsonBody(context, guestPassRequestSchema);
+    const { language } = await requestLanguage(context, database);
     try {
       const pass = await issueGuestPass(
         dependencies,
@@ -47,7 +79,7 @@ export function guestPassPortalRoutes(dependencies: ApiDependencies, portal: Por
       );
       return context.json(pass, 201);
     } catch (error) {
-      return withRetryAfter(context, dependencies, error);
+      throw clientError(context, dependencies, language, error);
     }
   });
 
@@ -87,10 +119,8 @@ export function guestPassPortalRoutes(dependencies: ApiDependencies, portal: Por
       if (error.code === 'validation_failed') {
         return context.html(page('error', t(language, 'portal.guestPass.openFromLogin')), 400);
       }
-      if (error instanceof GuestPassRefused && error.refusal.retryAtMs !== null) {
-        setRetryAfter(context, error.refusal.retryAtMs - dependencies.clock.now());
-      }
-      return context.html(page('error', error.message), error.httpStatus as 429);
+      const refused = clientError(context, dependencies, language, error) as KiungaError;
+      return context.html(page('error', refused.message), refused.httpStatus as 429);
     }
   });
 

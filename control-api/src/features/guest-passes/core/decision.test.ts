@@ -92,6 +92,7 @@ describe('decideGuestPass', () => {
       code: 'guest_pass_used',
       httpStatus: 429,
       retryAtMs: eat(3, 16, 0),
+      limit: 'device',
       message: 'This device already had its free pass. Try again at 16:00 (Nairobi time).',
     });
     clock.set(eat(3, 16, 0) - 1);

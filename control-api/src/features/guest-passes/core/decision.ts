@@ -56,7 +56,13 @@ export interface GuestPass {
   readonly rateLimit: string;
 }
 
-export type GuestPassRefusal = Refusal<GuestPassErrorCode> & { readonly retryAtMs: number | null };
+/** Which limit refused (the latest one in the way decides the wording): a portal says it in the client's language. */
+export type GuestPassLimit = 'device' | 'phone' | 'daily_cap';
+
+export type GuestPassRefusal = Refusal<GuestPassErrorCode> & {
+  readonly retryAtMs: number | null;
+  readonly limit: GuestPassLimit | null;
+};
 
 export type GuestPassDecision = { readonly ok: true; readonly pass: GuestPass } | GuestPassRefusal;
 
@@ -67,8 +73,13 @@ export interface GuestPassCredentialsSource {
   readonly password?: (length: number) => string;
 }
 
-function refuse(code: GuestPassErrorCode, retryAtMs: number | null, message?: string): GuestPassRefusal {
-  return { ...refusal(guestPassErrorCatalogue, code, message), retryAtMs };
+function refuse(
+  code: GuestPassErrorCode,
+  retryAtMs: number | null,
+  message?: string,
+  limit: GuestPassLimit | null = null,
+): GuestPassRefusal {
+  return { ...refusal(guestPassErrorCatalogue, code, message), retryAtMs, limit };
 }
 
 export function decideGuestPass(input: {
@@ -97,6 +108,7 @@ export function decideGuestPass(input: {
         'guest_pass_used',
         retryAtMs,
         `This device already had its free pass. Try again ${when}.`,
+        'device',
       );
     }
     if (phoneFreeAtMs !== null) {
@@ -104,9 +116,15 @@ export function decideGuestPass(input: {
         'guest_pass_used',
         retryAtMs,
         `This phone number already had its free pass. Try again ${when}.`,
+        'phone',
       );
     }
-    return refuse('guest_pass_daily_cap', retryAtMs, `Free passes for today are used up. Try again ${when}.`);
+    return refuse(
+      'guest_pass_daily_cap',
+      retryAtMs,
+      `Free passes for today are used up. Try again ${when}.`,
+      'daily_cap',
+    );
   }
   return { ok: true, pass: issuePass(settings, request, nowMs, input.credentials ?? {}) };
 }
