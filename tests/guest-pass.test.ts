@@ -22,6 +22,15 @@ const hotspotLogin = (username: string, password: string, mac: string) =>
     attributes: { 'User-Name': username, 'User-Password': password, 'Calling-Station-Id': mac },
   });
 
+/** The router's Accounting-Start for the device's session. */
+const accountingStart = (attributes: Record<string, string>) =>
+  radclient({
+    server: `127.0.0.1:${suite.kiunga.acctPort}`,
+    command: 'acct',
+    secret: first().nas[0]!.secret,
+    attributes: { 'Acct-Status-Type': 'Start', 'Calling-Station-Id': DEVICE_MAC, ...attributes },
+  });
+
 async function requestPass(mac: string) {
   const response = await fetch(`${suite.kiunga.baseUrl}/portal/${first().slug}/api/guest-passes`, {
     method: 'POST',
@@ -68,31 +77,17 @@ describe('a guest pass from the captive portal', () => {
 
     // The accept carries our Class; the router echoes it in accounting (RFC 2865 §5.25).
     expect(accepted.attributes.Class).toBeDefined();
-    const started = await radclient({
-      server: `127.0.0.1:${suite.kiunga.acctPort}`,
-      command: 'acct',
-      secret: first().nas[0]!.secret,
-      attributes: {
-        'User-Name': pass.body.username,
-        'Acct-Status-Type': 'Start',
-        'Acct-Session-Id': 'guest0001',
-        'Calling-Station-Id': DEVICE_MAC,
-        'Framed-IP-Address': '10.5.70.9',
-        Class: accepted.attributes.Class!,
-      },
+    const started = await accountingStart({
+      'User-Name': pass.body.username,
+      'Acct-Session-Id': 'guest0001',
+      'Framed-IP-Address': '10.5.70.9',
+      Class: accepted.attributes.Class!,
     });
     expect(started.code, started.output).toBe('Accounting-Response');
     // A router that does not echo Class: the session is found by the pass's username.
-    const withoutClass = await radclient({
-      server: `127.0.0.1:${suite.kiunga.acctPort}`,
-      command: 'acct',
-      secret: first().nas[0]!.secret,
-      attributes: {
-        'User-Name': pass.body.username,
-        'Acct-Status-Type': 'Start',
-        'Acct-Session-Id': 'guest0002',
-        'Calling-Station-Id': DEVICE_MAC,
-      },
+    const withoutClass = await accountingStart({
+      'User-Name': pass.body.username,
+      'Acct-Session-Id': 'guest0002',
     });
     expect(withoutClass.code, withoutClass.output).toBe('Accounting-Response');
     const sessions = await owner.get('/api/v1/sessions');
