@@ -57,6 +57,14 @@ export const errorCatalogue = {
     status: 403,
     message: 'This network does not offer free passes. Buy a package to get online.',
   },
+  guest_pass_phone_required: {
+    status: 400,
+    message: 'Enter your phone number and the code we send it by SMS to get a free pass.',
+  },
+  guest_pass_code_invalid: {
+    status: 400,
+    message: 'That code is wrong or has expired. Ask for a new code and try again.',
+  },
   // Generic API errors.
   validation_failed: { status: 400, message: 'The request is not valid.' },
   not_found: { status: 404, message: 'Not found.' },

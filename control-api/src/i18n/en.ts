@@ -255,6 +255,8 @@ export const en = {
   // control-api/src/features/resellers/sell-by-sms.ts (issue 13): the reseller's sale to a buyer
   'sms.resellerSale':
     'Your Wi-Fi code: {code} ({plan}). Enter it on the hotspot login page. Sold by {reseller}, {phone}.',
+  // control-api/src/features/guest-passes/phone-codes.ts (issue 13): the guest-pass phone check
+  'sms.guestPassCode': 'Your free Wi-Fi pass code: {code}. It expires in {minutes} minutes.',
 
   // schemas/src/errors.ts: the RADIUS Reply-Message of an Access-Reject (MikroTik's login page shows it)
   'error.invalid_credentials': 'Wrong username or password. Check the code and try again.',
@@ -278,6 +280,9 @@ export const en = {
   'error.guest_pass_used': 'This device already had its free pass. Try again later, or buy a package.',
   'error.guest_pass_daily_cap': 'Free passes for today are used up. Try again tomorrow, or buy a package.',
   'error.guest_passes_disabled': 'This network does not offer free passes. Buy a package to get online.',
+  'error.guest_pass_phone_required':
+    'Enter your phone number and the code we send it by SMS to get a free pass.',
+  'error.guest_pass_code_invalid': 'That code is wrong or has expired. Ask for a new code and try again.',
   'error.csrf_failed': 'The form has expired. Reload the page and try again.',
   'error.cross_site_request': 'This request came from another website. Open Kiunga itself and try again.',
   'error.payload_too_large': 'The request body is too large.',

@@ -247,6 +247,9 @@ export const sw = {
   // control-api/src/features/resellers/sell-by-sms.ts (issue 13): mauzo ya wakala kwa mnunuzi
   'sms.resellerSale':
     'Msimbo wako wa Wi-Fi: {code} ({plan}). Uweke kwenye ukurasa wa kuingia wa hotspot. Umeuzwa na {reseller}, {phone}.',
+  // control-api/src/features/guest-passes/phone-codes.ts (issue 13): ukaguzi wa simu wa pasi ya bure
+  'sms.guestPassCode':
+    'Msimbo wa pasi yako ya bure ya Wi-Fi: {code}. Muda wake unaisha baada ya dakika {minutes}.',
 
   // RADIUS Reply-Messages: short, MikroTik's login page shows them on a phone
   'error.invalid_credentials': 'Jina au nenosiri si sahihi. Angalia msimbo ujaribu tena.',
@@ -271,6 +274,10 @@ export const sw = {
     'Kifaa hiki kimeshapata pasi yake ya bure. Jaribu tena baadaye, au nunua kifurushi.',
   'error.guest_pass_daily_cap': 'Pasi za bure za leo zimekwisha. Jaribu tena kesho, au nunua kifurushi.',
   'error.guest_passes_disabled': 'Mtandao huu hautoi pasi za bure. Nunua kifurushi ili uingie mtandaoni.',
+  'error.guest_pass_phone_required':
+    'Weka nambari yako ya simu na msimbo tutakaoutuma kwa SMS ili upate pasi ya bure.',
+  'error.guest_pass_code_invalid':
+    'Msimbo huo si sahihi au muda wake umekwisha. Omba msimbo mpya kisha ujaribu tena.',
   'error.csrf_failed': 'Muda wa fomu hii umeisha. Pakia ukurasa upya kisha ujaribu tena.',
   'error.cross_site_request':
     'Ombi hili limetoka kwenye tovuti nyingine. Fungua Kiunga yenyewe kisha ujaribu tena.',

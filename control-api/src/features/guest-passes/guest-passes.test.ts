@@ -56,7 +56,7 @@ describe('guest-pass settings', () => {
     expect(read.body.enabled).toBe(false);
     const saved = await putSettings('ispA', settings);
     expect(saved.status).toBe(200);
-    expect(saved.body).toEqual({ ...settings, perPhonePeriodSeconds: null });
+    expect(saved.body).toEqual({ ...settings, perPhonePeriodSeconds: null, requirePhone: false });
     const again = await kiunga().request('GET', '/api/v1/settings/guest-passes', {
       token: kiunga().ispA.token,
     });
@@ -91,6 +91,7 @@ describe('guest-pass settings', () => {
       rateDownKbps: 2048,
       perDevicePeriodSeconds: 12 * 3_600,
       perPhonePeriodSeconds: null,
+      requirePhone: false,
       dailyCap: 50,
     });
     const shown = await kiunga().page(session, '/isp/guest-passes');

@@ -12,7 +12,8 @@ import { MessagePage, RouterLogin } from '../../portal/page';
 import type { RouterContext } from '../../portal/router-login';
 import { ispBranding } from '../branding/service';
 import { nairobiWhenParts } from '../shared/nairobi-time';
-import { type GuestPassRefusal, guestPassRequestSchema } from './core/index';
+import { type GuestPassRefusal, guestPassRequestSchema, phoneCodeRequestSchema } from './core/index';
+import { sendGuestPassPhoneCode } from './phone-codes';
 import { GuestPassRefused, issueGuestPass } from './service';
 
 /** What the portal's own routes already know how to find. */
@@ -79,6 +80,26 @@ export function guestPassPortalRoutes(dependencies: ApiDependencies, portal: Por
       );
       return context.json(pass, 201);
     } catch (error) {
+      throw clientError(context, dependencies, language, error);
+    }
+  });
+
+  routes.post('/:slug/api/guest-passes/codes', async (context) => {
+    const { tenant, database } = await portal.tenantAndDatabase(context.req.param('slug'));
+    const request = await parseJsonBody(context, phoneCodeRequestSchema);
+    const { language } = await requestLanguage(context, database);
+    try {
+      const sent = await sendGuestPassPhoneCode(dependencies, tenant.id, database, {
+        phone: request.phone,
+        address: portal.clientAddress(context),
+        language,
+      });
+      return context.json(sent, 202);
+    } catch (error) {
+      const retryAtMs = (error as KiungaError).details as { retryAtMs?: number } | undefined;
+      if (retryAtMs?.retryAtMs !== undefined) {
+        setRetryAfter(context, retryAtMs.retryAtMs - dependencies.clock.now());
+      }
       throw clientError(context, dependencies, language, error);
     }
   });

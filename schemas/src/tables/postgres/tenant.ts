@@ -35,6 +35,7 @@ export const {
   webhookDeliveries,
   webhookAttempts,
   guestPasses,
+  guestPassPhoneCodes,
   referralCodes,
   referralRewards,
   salesDailyTotals,

@@ -224,7 +224,11 @@ describe('guest-pass settings and requests', () => {
       perDevicePeriodSeconds: 86_400,
       dailyCap: 100,
     };
-    expect(guestPassSettingsSchema.parse(body)).toEqual({ ...body, perPhonePeriodSeconds: null });
+    expect(guestPassSettingsSchema.parse(body)).toEqual({
+      ...body,
+      perPhonePeriodSeconds: null,
+      requirePhone: false,
+    });
     expect(guestPassSettingsSchema.safeParse({ ...body, perDevicePeriodSeconds: 600 }).success).toBe(false);
     expect(guestPassSettingsSchema.safeParse({ ...body, dailyCap: 0 }).success).toBe(false);
     expect(guestPassSettingsSchema.safeParse({ ...body, durationSeconds: 30 }).success).toBe(false);
