@@ -70,6 +70,9 @@ export const en = {
   'portal.guestPass.whenToday': 'at {time} (Nairobi time)',
   'portal.guestPass.whenTomorrow': 'tomorrow at {time} (Nairobi time)',
   'portal.guestPass.whenDate': 'on {date} at {time} (Nairobi time)',
+  'portal.guestPass.phoneLabel': 'Your phone number (we send it a code by SMS)',
+  'portal.guestPass.codeLabel': 'The code from the SMS',
+  'portal.guestPass.codeSent': 'We sent a code by SMS to {phone}. Enter it to get your free pass.',
   // control-api/src/features/referrals/portal-parts.tsx (issue 13)
   'portal.referral.fieldLabel': "Friend's referral code (optional)",
   'portal.referral.yourCode': 'Your referral code:',

@@ -116,4 +116,29 @@ describe('the guest-pass phone check', () => {
     expect(right.status).toBe(400);
     expect(right.body.error.code).toBe('guest_pass_code_invalid');
   });
+
+  it('works without JavaScript: the portal asks for the phone, then the code, then logs the device in', async () => {
+    kiunga().clock.advance(2 * 60_000);
+    const slug = kiunga().ispA.slug;
+    const home = await (await kiunga().app.request(`/portal/${slug}?mac=02:00:00:14:00:20`)).text();
+    expect(home).toContain('name="phone"');
+    const router = { 'link-login-only': 'http://10.5.50.1/login', mac: '02:00:00:14:00:20' };
+    const post = (fields: Record<string, string>) =>
+      kiunga().app.request(`/portal/${slug}/guest-pass`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...router, ...fields }).toString(),
+      });
+    const asked = await post({ phone: '0733 000 333' });
+    expect(asked.status).toBe(200);
+    const askedHtml = await asked.text();
+    expect(askedHtml).toContain('We sent a code by SMS to +254733000333.');
+    expect(askedHtml).toContain('id="guest-pass-code"');
+    expect(askedHtml).toContain('name="mac" value="02:00:00:14:00:20"');
+    const loggedIn = await post({ phone: '254733000333', code: await codeSentTo('254733000333') });
+    expect(loggedIn.status).toBe(200);
+    const html = await loggedIn.text();
+    expect(html).toContain('action="http://10.5.50.1/login"');
+    expect(/name="username" value="(guest-[^"]+)"/.exec(html)?.[1]).toBeDefined();
+  });
 });

@@ -3,17 +3,19 @@
 // without JavaScript — a form post answered by a page that logs the device in through the router.
 import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
+import type { Child } from 'hono/jsx';
 import { errorMessage, isClientErrorCode, type Language, t } from '../../i18n';
 import { requestLanguage } from '../../i18n/request-language';
 import { setRetryAfter } from '../../identity/login-limits';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { parseJsonBody, parseWith } from '../../kernel/validation';
-import { MessagePage, RouterLogin } from '../../portal/page';
+import { MessagePage, RouterFields, RouterLogin } from '../../portal/page';
 import type { RouterContext } from '../../portal/router-login';
 import { ispBranding } from '../branding/service';
 import { nairobiWhenParts } from '../shared/nairobi-time';
 import { type GuestPassRefusal, guestPassRequestSchema, phoneCodeRequestSchema } from './core/index';
 import { sendGuestPassPhoneCode } from './phone-codes';
+import { GuestPassCodeForm } from './portal-section';
 import { GuestPassRefused, issueGuestPass } from './service';
 
 /** What the portal's own routes already know how to find. */
@@ -111,7 +113,12 @@ export function guestPassPortalRoutes(dependencies: ApiDependencies, portal: Por
     const branding = await ispBranding(database, tenant.name);
     const pageLanguage = await requestLanguage(context, database);
     const { language } = pageLanguage;
-    const page = (kind: 'ok' | 'error', message: string, login?: { username: string; password: string }) => (
+    const page = (
+      kind: 'ok' | 'error',
+      message: string,
+      login?: { username: string; password: string },
+      next?: Child,
+    ) => (
       <MessagePage
         branding={branding}
         page={pageLanguage}
@@ -123,10 +130,46 @@ export function guestPassPortalRoutes(dependencies: ApiDependencies, portal: Por
         {login ? (
           <RouterLogin router={router} code={login.username} password={login.password} language={language} />
         ) : null}
+        {next}
       </MessagePage>
     );
+    const typed = (name: string) => {
+      const value = form[name];
+      return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+    };
     try {
-      const request = parseWith(guestPassRequestSchema, { mac: router.mac ?? '---' });
+      if (router.mac === null) throw new KiungaError('validation_failed');
+      const phone = typed('phone');
+      if (phone !== undefined && typed('code') === undefined) {
+        // The phone check's first step: the code goes by SMS, the page asks for it.
+        const { phone: normalised } = parseWith(phoneCodeRequestSchema, { phone });
+        await sendGuestPassPhoneCode(dependencies, tenant.id, database, {
+          phone: normalised,
+          address: portal.clientAddress(context),
+          language,
+        });
+        const codeForm = (
+          <GuestPassCodeForm
+            language={language}
+            action={`/portal/${tenant.slug}/guest-pass`}
+            phone={normalised}
+            routerFields={<RouterFields router={router} />}
+          />
+        );
+        return context.html(
+          page(
+            'ok',
+            t(language, 'portal.guestPass.codeSent', { phone: `+${normalised}` }),
+            undefined,
+            codeForm,
+          ),
+        );
+      }
+      const request = parseWith(guestPassRequestSchema, {
+        mac: router.mac,
+        ...(phone === undefined ? {} : { phone }),
+        ...(typed('code') === undefined ? {} : { code: typed('code') }),
+      });
       const pass = await issueGuestPass(
         dependencies,
         tenant.id,
@@ -138,7 +181,11 @@ export function guestPassPortalRoutes(dependencies: ApiDependencies, portal: Por
     } catch (error) {
       if (!(error instanceof KiungaError)) throw error;
       if (error.code === 'validation_failed') {
-        return context.html(page('error', t(language, 'portal.guestPass.openFromLogin')), 400);
+        const message =
+          router.mac === null
+            ? t(language, 'portal.guestPass.openFromLogin')
+            : errorMessage(language, error.code);
+        return context.html(page('error', message), 400);
       }
       const refused = clientError(context, dependencies, language, error) as KiungaError;
       return context.html(page('error', refused.message), refused.httpStatus as 429);
