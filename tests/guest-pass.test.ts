@@ -1,6 +1,7 @@
 // End to end: an ISP turns guest passes on, the captive portal issues one to a device, and the pass logs
 // in over RADIUS (FreeRADIUS's radclient) once with its own Session-Timeout and rate, only from its MAC;
-// a second pass for the device is refused with when to try again; diagnostics shows the guest-pass login.
+// a second pass for the device is refused with when to try again; diagnostics shows the guest-pass login;
+// its session is in the live session table and the session list like any hotspot session.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, login } from './support/api-client';
 import { useDemoKiunga } from './support/kiunga-process';
@@ -19,6 +20,15 @@ const hotspotLogin = (username: string, password: string, mac: string) =>
     command: 'auth',
     secret: first().nas[0]!.secret,
     attributes: { 'User-Name': username, 'User-Password': password, 'Calling-Station-Id': mac },
+  });
+
+/** The router's Accounting-Start for the device's session. */
+const accountingStart = (attributes: Record<string, string>) =>
+  radclient({
+    server: `127.0.0.1:${suite.kiunga.acctPort}`,
+    command: 'acct',
+    secret: first().nas[0]!.secret,
+    attributes: { 'Acct-Status-Type': 'Start', 'Calling-Station-Id': DEVICE_MAC, ...attributes },
   });
 
 async function requestPass(mac: string) {
@@ -64,6 +74,35 @@ describe('a guest pass from the captive portal', () => {
     expect(sessionTimeout).toBeLessThanOrEqual(PASS_SECONDS);
     // Mikrotik-Rate-Limit is rx/tx from the router's side: the client's upload first.
     expect(accepted.attributes['Mikrotik-Rate-Limit']).toBe('512k/2048k');
+
+    // The accept carries our Class; the router echoes it in accounting (RFC 2865 §5.25).
+    expect(accepted.attributes.Class).toBeDefined();
+    const started = await accountingStart({
+      'User-Name': pass.body.username,
+      'Acct-Session-Id': 'guest0001',
+      'Framed-IP-Address': '10.5.70.9',
+      Class: accepted.attributes.Class!,
+    });
+    expect(started.code, started.output).toBe('Accounting-Response');
+    // A router that does not echo Class: the session is found by the pass's username.
+    const withoutClass = await accountingStart({
+      'User-Name': pass.body.username,
+      'Acct-Session-Id': 'guest0002',
+    });
+    expect(withoutClass.code, withoutClass.output).toBe('Accounting-Response');
+    const sessions = await owner.get('/api/v1/sessions');
+    expect(sessions.body.items).toContainEqual(
+      expect.objectContaining({ acctSessionId: 'guest0002', subjectKind: 'guest_pass', status: 'open' }),
+    );
+    expect(sessions.body.items).toContainEqual(
+      expect.objectContaining({
+        acctSessionId: 'guest0001',
+        username: pass.body.username,
+        subjectKind: 'guest_pass',
+        framedIp: '10.5.70.9',
+        status: 'open',
+      }),
+    );
 
     const otherDevice = await hotspotLogin(pass.body.username, pass.body.password, '02:00:00:13:E2:02');
     expect(otherDevice.code, otherDevice.output).toBe('Access-Reject');

@@ -23,7 +23,7 @@ import { notificationRoutes } from './features/notifications/api';
 import { planRoutes } from './features/plans/api';
 import { referralReportRoutes, referralSettingsRoutes } from './features/referrals/api';
 import { reportRoutes } from './features/reports/api';
-import { commissionRuleRoutes, resellerRoutes } from './features/resellers/api';
+import { commissionRuleRoutes, resellerRoutes, resellerSettingsRoutes } from './features/resellers/api';
 import { sessionRoutes } from './features/sessions/api';
 import { settingsRoutes } from './features/settings/api';
 import { pendingSignupApiGate, signupApiRoutes } from './features/signup/api';
@@ -132,6 +132,7 @@ export function createApp(given: ControlApiOptions): Hono<AppEnv> {
   api.route('/settings/guest-passes', guestPassSettingsRoutes(options));
   api.route('/settings/referrals', referralSettingsRoutes(options));
   api.route('/settings/trials', trialSettingsRoutes(options));
+  api.route('/settings/resellers', resellerSettingsRoutes(options));
   api.route('/settings/domain', domainSettingsRoutes(options));
   api.route('/settings', settingsRoutes(options));
   api.route('/notifications', notificationRoutes(options));

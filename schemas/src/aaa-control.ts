@@ -1,12 +1,15 @@
 // The small interface through which the control API asks the AAA server for live state and CoA;
 // it never reaches into the session table itself.
+
+/** What a session logged in as: a hotspot voucher, a PPPoE/static subscriber, or a guest pass (issue 13). */
+export type SessionSubjectKind = 'voucher' | 'subscriber' | 'guest_pass';
 export interface LiveSessionView {
   sessionId: string;
   tenantId: string;
   nasId: string;
   acctSessionId: string;
   username: string;
-  subjectKind: 'voucher' | 'subscriber';
+  subjectKind: SessionSubjectKind;
   subjectId: string;
   callingStationId: string;
   framedIp: string | null;

@@ -57,6 +57,14 @@ export const errorCatalogue = {
     status: 403,
     message: 'This network does not offer free passes. Buy a package to get online.',
   },
+  guest_pass_phone_required: {
+    status: 400,
+    message: 'Enter your phone number and the code we send it by SMS to get a free pass.',
+  },
+  guest_pass_code_invalid: {
+    status: 400,
+    message: 'That code is wrong or has expired. Ask for a new code and try again.',
+  },
   // Generic API errors.
   validation_failed: { status: 400, message: 'The request is not valid.' },
   not_found: { status: 404, message: 'Not found.' },
@@ -170,6 +178,11 @@ export const errorCatalogue = {
     status: 404,
     message: 'No reseller has that code. Check the code, or buy without one.',
   },
+  reseller_stock_empty: {
+    status: 409,
+    message: 'No unsold voucher of this package is left in the stock: buy more stock first.',
+  },
+  reseller_voucher_sold: { status: 409, message: 'This voucher is already sold or in use: sell another.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   service_unavailable: { status: 503, message: 'The service is not ready yet.' },
   session_store_unavailable: {

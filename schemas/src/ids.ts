@@ -19,6 +19,7 @@ export const idPrefixes = {
   nasAlert: 'nal',
   phaseChange: 'phc',
   guestPass: 'gps',
+  guestPassPhoneCode: 'gpc',
   referralReward: 'rfr',
   mail: 'eml',
   signupSmsCode: 'smc',

@@ -1,5 +1,7 @@
 // Accounting-Request: store the record durably first, then apply it to the session table, then answer.
+import { isGuestPassUsername } from '@kiunga/control-api/features/guest-passes';
 import { Attribute } from '@kiunga/dictionaries';
+import type { SessionSubjectKind } from '@kiunga/schemas';
 import { userNameWithoutDomain } from '../auth/index';
 import {
   findAttribute,
@@ -12,7 +14,7 @@ import {
 import { normalizeCallingStationId } from '../sessions/index';
 import { type AccountingRecord, AcctStatus, type NasEntry, type TenantAuthData } from '../store/index';
 import type { IntakeContext } from './context';
-import { cachedSubject, findSubject, type Subject, subjectFromClass } from './subject';
+import { cachedSubject, findGuestPassId, findSubject, type Subject, subjectFromClass } from './subject';
 
 const GIGAWORD = 2 ** 32;
 
@@ -28,7 +30,7 @@ function octets(packet: RadiusPacket, lowType: number, highType: number): number
 
 /** Whom a session record is about and the interim interval: from the cache, or read (then a promise). */
 interface RecordFacts {
-  subject: { kind: 'voucher' | 'subscriber'; id: string } | null;
+  subject: { kind: SessionSubjectKind; id: string } | null;
   interimIntervalSeconds: number;
 }
 
@@ -79,8 +81,10 @@ function cachedRecordFacts(
   if (!isSessionRecord) return { subject: null, interimIntervalSeconds };
   const fromClass = subjectFromClass(packet);
   if (fromClass) return { subject: fromClass, interimIntervalSeconds };
-  const cached = cachedSubject(tenant, packet, userNameWithoutDomain(username));
-  if (cached === undefined) return undefined;
+  const accountName = userNameWithoutDomain(username);
+  const cached = cachedSubject(tenant, packet, accountName);
+  // A guest pass is read from its table (readRecordFacts) when the NAS did not echo its Class.
+  if (cached === undefined || (cached === null && isGuestPassUsername(accountName))) return undefined;
   return { subject: subjectIdentity(cached), interimIntervalSeconds };
 }
 
@@ -99,7 +103,13 @@ async function readRecordFacts(
   if (!isSessionRecord) return { subject: null, interimIntervalSeconds };
   const fromClass = subjectFromClass(packet);
   if (fromClass) return { subject: fromClass, interimIntervalSeconds };
-  const found = await findSubject(tenant, database, packet, userNameWithoutDomain(username));
+  const accountName = userNameWithoutDomain(username);
+  const found = await findSubject(tenant, database, packet, accountName);
+  if (found === undefined && isGuestPassUsername(accountName)) {
+    const guestPassId = await findGuestPassId(database, accountName);
+    if (guestPassId !== undefined)
+      return { subject: { kind: 'guest_pass', id: guestPassId }, interimIntervalSeconds };
+  }
   return { subject: subjectIdentity(found), interimIntervalSeconds };
 }
 

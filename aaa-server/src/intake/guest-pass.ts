@@ -6,12 +6,13 @@
 
 import { authorizeGuestPass } from '@kiunga/control-api/features/guest-passes';
 import { Attribute } from '@kiunga/dictionaries';
-import { getString, type OutgoingAttribute, type RadiusPacket } from '../codec/index';
+import { getString, type OutgoingAttribute, type RadiusPacket, stringAttribute } from '../codec/index';
 import type { RejectReason } from '../policy/index';
 import type { NasEntry } from '../store/index';
 import type { IntakeContext } from './context';
 import { type Credentials, checkCredentials } from './credentials';
 import { replyAttributes } from './reply-attributes';
+import { classValue } from './subject';
 
 export { isGuestPassUsername } from '@kiunga/control-api/features/guest-passes';
 
@@ -20,6 +21,7 @@ export type GuestPassOutcome =
   | { kind: 'reject'; reason: RejectReason };
 
 interface GuestPassRow {
+  id: string;
   passwordSealed: string;
   macAddress: string;
   expiresAt: number;
@@ -37,7 +39,7 @@ export async function authorizeGuestPassLogin(
 ): Promise<GuestPassOutcome | null> {
   const database = context.auth.databaseOf(nas.tenantId);
   const row = await database.get<GuestPassRow>(
-    `SELECT password_sealed AS "passwordSealed", mac_address AS "macAddress", expires_at AS "expiresAt",
+    `SELECT id, password_sealed AS "passwordSealed", mac_address AS "macAddress", expires_at AS "expiresAt",
             rate_limit AS "rateLimit"
        FROM guest_passes WHERE username = ?`,
     [accountName],
@@ -65,5 +67,7 @@ export async function authorizeGuestPassLogin(
     totalLimitBytes: null,
   });
   for (const attribute of check.replyAttributes) attributes.push(attribute);
+  // Echoed in accounting (RFC 2865 §5.25): the session is the pass's, in the live table and the session list.
+  attributes.push(stringAttribute(Attribute.Class, classValue('guest_pass', row.id)));
   return { kind: 'accept', attributes, reason: decision.reason };
 }

@@ -1,6 +1,6 @@
 // Which voucher or subscriber a User-Name names, within the NAS's tenant only.
 import { Attribute } from '@kiunga/dictionaries';
-import type { SqlDatabase } from '@kiunga/schemas';
+import type { SessionSubjectKind, SqlDatabase } from '@kiunga/schemas';
 import {
   findAttribute,
   getInteger,
@@ -73,16 +73,25 @@ async function subscriberSubject(database: SqlDatabase, username: string): Promi
   return subscriber ? { kind: 'subscriber', subscriber } : undefined;
 }
 
-export function classValue(subjectKind: 'voucher' | 'subscriber', subjectId: string): string {
+/**
+ * A guest pass's id by its `guest-…` username, for accounting when the NAS did not echo our Class (the
+ * pass is no voucher or subscriber, so findSubject never finds it); undefined for no such pass.
+ */
+export async function findGuestPassId(database: SqlDatabase, username: string): Promise<string | undefined> {
+  const row = await database.get<{ id: string }>('SELECT id FROM guest_passes WHERE username = ?', [
+    username,
+  ]);
+  return row?.id;
+}
+
+export function classValue(subjectKind: SessionSubjectKind, subjectId: string): string {
   return `${CLASS_PREFIX}${subjectKind}:${subjectId}`;
 }
 
-export function subjectFromClass(
-  packet: RadiusPacket,
-): { kind: 'voucher' | 'subscriber'; id: string } | undefined {
+export function subjectFromClass(packet: RadiusPacket): { kind: SessionSubjectKind; id: string } | undefined {
   const value = readString(findAttribute(packet, Attribute.Class));
   if (!value?.startsWith(CLASS_PREFIX)) return undefined;
   const [kind, id] = value.slice(CLASS_PREFIX.length).split(':', 2);
-  if ((kind !== 'voucher' && kind !== 'subscriber') || !id) return undefined;
+  if ((kind !== 'voucher' && kind !== 'subscriber' && kind !== 'guest_pass') || !id) return undefined;
   return { kind, id };
 }

@@ -1,7 +1,8 @@
 // The live session table's contract: device slots and open sessions, in memory now, Redis/Valkey later.
+import type { SessionSubjectKind } from '@kiunga/schemas';
 
-/** What logged in: a hotspot voucher or a PPPoE/static subscriber of one tenant. */
-export type SubjectKind = 'voucher' | 'subscriber';
+/** What logged in: a hotspot voucher, a PPPoE/static subscriber or a guest pass of one tenant. */
+export type SubjectKind = SessionSubjectKind;
 
 /** An open session as the table holds it. Octet counts already combine the Gigawords attributes. */
 export interface LiveSession {

@@ -30,6 +30,7 @@ export interface TenantEntry {
   readonly sessionCountsByNas: Map<NasBucket, number>;
   readonly vouchers: Map<string, SubjectEntry>;
   readonly subscribers: Map<string, SubjectEntry>;
+  readonly guestPasses: Map<string, SubjectEntry>;
 }
 
 /** Sessions of one NAS keyed by Acct-Session-Id: no composite key string per session. */
@@ -55,10 +56,12 @@ export function createTenantEntry(tenantId: string): TenantEntry {
     sessionCountsByNas: new Map(),
     vouchers: new Map(),
     subscribers: new Map(),
+    guestPasses: new Map(),
   };
 }
 
 export function subjectsOfKind(tenant: TenantEntry, subjectKind: SubjectKind): Map<string, SubjectEntry> {
+  if (subjectKind === 'guest_pass') return tenant.guestPasses;
   return subjectKind === 'voucher' ? tenant.vouchers : tenant.subscribers;
 }
 
@@ -67,7 +70,12 @@ export function isSubjectEmpty(subject: SubjectEntry): boolean {
 }
 
 export function isTenantEmpty(tenant: TenantEntry): boolean {
-  return tenant.sessionCount === 0 && tenant.vouchers.size === 0 && tenant.subscribers.size === 0;
+  return (
+    tenant.sessionCount === 0 &&
+    tenant.vouchers.size === 0 &&
+    tenant.subscribers.size === 0 &&
+    tenant.guestPasses.size === 0
+  );
 }
 
 export function withItem<Item>(items: readonly Item[], item: Item): readonly Item[] {

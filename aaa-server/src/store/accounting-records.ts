@@ -1,7 +1,7 @@
 // The SQL of accounting: a batch of records into accounting_log and sessions inside the caller's
 // transaction, and the session reads and closes the AAA server needs. Positional parameters and
 // multi-row inserts: this runs for every Accounting-Request.
-import { newId, type SqlDatabase } from '@kiunga/schemas';
+import { newId, type SessionSubjectKind, type SqlDatabase } from '@kiunga/schemas';
 
 export const AcctStatus = { Start: 1, Stop: 2, InterimUpdate: 3, AccountingOn: 7, AccountingOff: 8 } as const;
 
@@ -12,7 +12,7 @@ export interface AccountingRecord {
   receivedAtMs: number;
   acctSessionId: string;
   username: string;
-  subjectKind: 'voucher' | 'subscriber' | null;
+  subjectKind: SessionSubjectKind | null;
   subjectId: string | null;
   callingStationId: string;
   framedIp: string | null;
@@ -270,7 +270,7 @@ export interface OpenSessionRow {
   nasId: string;
   acctSessionId: string;
   username: string;
-  subjectKind: 'voucher' | 'subscriber';
+  subjectKind: SessionSubjectKind;
   subjectId: string;
   callingStationId: string;
   framedIp: string | null;

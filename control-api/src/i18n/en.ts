@@ -64,6 +64,15 @@ export const en = {
   'portal.guestPass.ready': 'Your free pass is ready.',
   'portal.guestPass.openFromLogin':
     'Open this page from the hotspot login page, so that your device can be recognised.',
+  'portal.guestPass.refusedDevice': 'This device already had its free pass. Try again {when}.',
+  'portal.guestPass.refusedPhone': 'This phone number already had its free pass. Try again {when}.',
+  'portal.guestPass.refusedDailyCap': 'Free passes for today are used up. Try again {when}.',
+  'portal.guestPass.whenToday': 'at {time} (Nairobi time)',
+  'portal.guestPass.whenTomorrow': 'tomorrow at {time} (Nairobi time)',
+  'portal.guestPass.whenDate': 'on {date} at {time} (Nairobi time)',
+  'portal.guestPass.phoneLabel': 'Your phone number (we send it a code by SMS)',
+  'portal.guestPass.codeLabel': 'The code from the SMS',
+  'portal.guestPass.codeSent': 'We sent a code by SMS to {phone}. Enter it to get your free pass.',
   // control-api/src/features/referrals/portal-parts.tsx (issue 13)
   'portal.referral.fieldLabel': "Friend's referral code (optional)",
   'portal.referral.yourCode': 'Your referral code:',
@@ -278,6 +287,11 @@ export const en = {
   'sms.suspended':
     'Your internet service is suspended: invoice {number} ({amount}) was due {due}. {reference}',
   'sms.reminder': 'Reminder: invoice {number} for {amount} is due {due}. {reference}',
+  // control-api/src/features/resellers/sell-by-sms.ts (issue 13): the reseller's sale to a buyer
+  'sms.resellerSale':
+    'Your Wi-Fi code: {code} ({plan}). Enter it on the hotspot login page. Sold by {reseller}, {phone}.',
+  // control-api/src/features/guest-passes/phone-codes.ts (issue 13): the guest-pass phone check
+  'sms.guestPassCode': 'Your free Wi-Fi pass code: {code}. It expires in {minutes} minutes.',
 
   // schemas/src/errors.ts: the RADIUS Reply-Message of an Access-Reject (MikroTik's login page shows it)
   'error.invalid_credentials': 'Wrong username or password. Check the code and try again.',
@@ -298,6 +312,12 @@ export const en = {
   'error.tenant_not_found': 'No such ISP.',
   'error.unauthenticated': 'Sign in first.',
   'error.rate_limited': 'Too many attempts. Wait a while and try again.',
+  'error.guest_pass_used': 'This device already had its free pass. Try again later, or buy a package.',
+  'error.guest_pass_daily_cap': 'Free passes for today are used up. Try again tomorrow, or buy a package.',
+  'error.guest_passes_disabled': 'This network does not offer free passes. Buy a package to get online.',
+  'error.guest_pass_phone_required':
+    'Enter your phone number and the code we send it by SMS to get a free pass.',
+  'error.guest_pass_code_invalid': 'That code is wrong or has expired. Ask for a new code and try again.',
   'error.csrf_failed': 'The form has expired. Reload the page and try again.',
   'error.cross_site_request': 'This request came from another website. Open Kiunga itself and try again.',
   'error.payload_too_large': 'The request body is too large.',
@@ -307,16 +327,6 @@ export const en = {
     'M-Pesa payments are not available here right now. Try again later, or ask your provider.',
   'error.internal_error': 'Something went wrong on our side.',
   'error.service_unavailable': 'The service is not ready yet.',
-  // Issue 14 (integ): guest-pass refusals, control-api/src/features/guest-passes/refusal-words.ts
-  'portal.guestPass.deviceUsed': 'This device already had its free pass. Try again {when} (Nairobi time).',
-  'portal.guestPass.phoneUsed':
-    'This phone number already had its free pass. Try again {when} (Nairobi time).',
-  'portal.guestPass.dailyCap': 'Free passes for today are used up. Try again {when} (Nairobi time).',
-  'portal.guestPass.disabled': 'This network does not offer free passes. Buy a package to get online.',
-  'portal.guestPass.tooMany': 'Too many free-pass requests from this network. Try again later.',
-  'when.at': 'at {time}',
-  'when.tomorrowAt': 'tomorrow at {time}',
-  'when.onDateAt': 'on {date} at {time}',
   // Issue 14 (integ): mail to subscribers, control-api/src/features/email/subscriber-mail.ts
   'email.invoice.subject': 'Invoice {number} from {isp}: {amount} due {due}',
   'email.invoice.greeting': 'Hello {name},',

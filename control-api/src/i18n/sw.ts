@@ -60,6 +60,15 @@ export const sw = {
   'portal.guestPass.ready': 'Pasi yako ya bure iko tayari.',
   'portal.guestPass.openFromLogin':
     'Fungua ukurasa huu kutoka ukurasa wa kuingia wa hotspot, ili kifaa chako kitambulike.',
+  'portal.guestPass.refusedDevice': 'Kifaa hiki kimeshapata pasi yake ya bure. Jaribu tena {when}.',
+  'portal.guestPass.refusedPhone': 'Nambari hii ya simu imeshapata pasi yake ya bure. Jaribu tena {when}.',
+  'portal.guestPass.refusedDailyCap': 'Pasi za bure za leo zimekwisha. Jaribu tena {when}.',
+  'portal.guestPass.whenToday': 'saa {time} (saa za Nairobi)',
+  'portal.guestPass.whenTomorrow': 'kesho saa {time} (saa za Nairobi)',
+  'portal.guestPass.whenDate': 'tarehe {date} saa {time} (saa za Nairobi)',
+  'portal.guestPass.phoneLabel': 'Nambari yako ya simu (tutaitumia msimbo kwa SMS)',
+  'portal.guestPass.codeLabel': 'Msimbo kutoka kwenye SMS',
+  'portal.guestPass.codeSent': 'Tumetuma msimbo kwa SMS kwa {phone}. Uweke ili upate pasi yako ya bure.',
   'portal.referral.fieldLabel': 'Msimbo wa mwaliko wa rafiki (si lazima)',
   'portal.referral.yourCode': 'Msimbo wako wa mwaliko:',
   'portal.referral.codeNote': 'Rafiki akinunua kwa msimbo huu (au kwa kiungo {link}) utapata vocha ya bure.',
@@ -269,6 +278,12 @@ export const sw = {
   'sms.suspended':
     'Huduma yako ya intaneti imesimamishwa: ankara {number} ({amount}) ilipaswa kulipwa {due}. {reference}',
   'sms.reminder': 'Kumbusho: ankara {number} ya {amount} inapaswa kulipwa kufikia {due}. {reference}',
+  // control-api/src/features/resellers/sell-by-sms.ts (issue 13): mauzo ya wakala kwa mnunuzi
+  'sms.resellerSale':
+    'Msimbo wako wa Wi-Fi: {code} ({plan}). Uweke kwenye ukurasa wa kuingia wa hotspot. Umeuzwa na {reseller}, {phone}.',
+  // control-api/src/features/guest-passes/phone-codes.ts (issue 13): ukaguzi wa simu wa pasi ya bure
+  'sms.guestPassCode':
+    'Msimbo wa pasi yako ya bure ya Wi-Fi: {code}. Muda wake unaisha baada ya dakika {minutes}.',
 
   // RADIUS Reply-Messages: short, MikroTik's login page shows them on a phone
   'error.invalid_credentials': 'Jina au nenosiri si sahihi. Angalia msimbo ujaribu tena.',
@@ -289,6 +304,14 @@ export const sw = {
   'error.tenant_not_found': 'Mtoa huduma huyu hayupo.',
   'error.unauthenticated': 'Ingia kwanza.',
   'error.rate_limited': 'Umejaribu mara nyingi mno. Subiri kidogo kisha ujaribu tena.',
+  'error.guest_pass_used':
+    'Kifaa hiki kimeshapata pasi yake ya bure. Jaribu tena baadaye, au nunua kifurushi.',
+  'error.guest_pass_daily_cap': 'Pasi za bure za leo zimekwisha. Jaribu tena kesho, au nunua kifurushi.',
+  'error.guest_passes_disabled': 'Mtandao huu hautoi pasi za bure. Nunua kifurushi ili uingie mtandaoni.',
+  'error.guest_pass_phone_required':
+    'Weka nambari yako ya simu na msimbo tutakaoutuma kwa SMS ili upate pasi ya bure.',
+  'error.guest_pass_code_invalid':
+    'Msimbo huo si sahihi au muda wake umekwisha. Omba msimbo mpya kisha ujaribu tena.',
   'error.csrf_failed': 'Muda wa fomu hii umeisha. Pakia ukurasa upya kisha ujaribu tena.',
   'error.cross_site_request':
     'Ombi hili limetoka kwenye tovuti nyingine. Fungua Kiunga yenyewe kisha ujaribu tena.',
@@ -299,16 +322,6 @@ export const sw = {
     'Malipo ya M-Pesa hayapatikani hapa kwa sasa. Jaribu tena baadaye, au uliza mtoa huduma wako.',
   'error.internal_error': 'Hitilafu imetokea upande wetu.',
   'error.service_unavailable': 'Huduma bado haiko tayari.',
-  'portal.guestPass.deviceUsed':
-    'Kifaa hiki tayari kimepata pasi yake ya bure. Jaribu tena {when} (saa za Nairobi).',
-  'portal.guestPass.phoneUsed':
-    'Nambari hii ya simu tayari imepata pasi yake ya bure. Jaribu tena {when} (saa za Nairobi).',
-  'portal.guestPass.dailyCap': 'Pasi za bure za leo zimekwisha. Jaribu tena {when} (saa za Nairobi).',
-  'portal.guestPass.disabled': 'Mtandao huu hautoi pasi za bure. Nunua kifurushi ili uingie mtandaoni.',
-  'portal.guestPass.tooMany': 'Maombi mengi mno ya pasi za bure kutoka mtandao huu. Jaribu tena baadaye.',
-  'when.at': 'saa {time}',
-  'when.tomorrowAt': 'kesho saa {time}',
-  'when.onDateAt': 'tarehe {date} saa {time}',
   'email.invoice.subject': 'Ankara {number} kutoka {isp}: {amount}, ilipwe kufikia {due}',
   'email.invoice.greeting': 'Habari {name},',
   'email.invoice.attached':

@@ -173,6 +173,16 @@ export function completePurchase(
       if (current.status !== 'paid' && (await isMpesaReceiptRecorded(transaction, payment.receipt)))
         return { kind: 'receipt_already_used' };
       const result = await completeResellerTopUp(transaction, current, toppedUpResellerId, payment, nowMs);
+      // Money received like every other M-Pesa payment (issue 13): its payments row beside the wallet's
+      // ledger entry, in this transaction; a repeated callback finds the purchase paid and writes none.
+      if (result === 'paid') {
+        await recordMatchedStkPayment(
+          transaction,
+          payment,
+          { accountReference: current.id, matchedKind: 'reseller', matchedId: toppedUpResellerId },
+          nowMs,
+        );
+      }
       return {
         kind: result === 'paid' ? 'reseller_topped_up' : 'reseller_already_topped_up',
         resellerId: toppedUpResellerId,
@@ -190,22 +200,10 @@ export function completePurchase(
       { nowMs, createdBy: `mpesa:${payment.receipt}` },
     );
     const voucherId = batch.items[0]!.id;
-    const paymentId = newId('payment');
-    await transaction.run(
-      `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, phone, account_reference,
-                             matched_kind, matched_id, status, received_at)
-       VALUES (?, 'mpesa_stk', ?, ?, ?, ?, 'purchase', ?, 'matched', ?)`,
-      [paymentId, payment.receipt, payment.amount, payment.phone, current.id, current.id, nowMs],
-    );
-    await recordPaymentReceived(
+    await recordMatchedStkPayment(
       transaction,
-      {
-        paymentId,
-        subscriberId: null,
-        amountCents: payment.amount,
-        method: 'mpesa',
-        providerReference: payment.receipt,
-      },
+      payment,
+      { accountReference: current.id, matchedKind: 'purchase', matchedId: current.id },
       nowMs,
     );
     await recordVoucherSold(
@@ -237,6 +235,46 @@ export function completePurchase(
     await queueVoucherCodeSms(transaction, { id: current.id, phone: current.phone, voucherId }, nowMs);
     return { kind: 'paid', voucherId };
   });
+}
+
+/**
+ * An STK payment matched to what it paid for (a purchase, a subscriber's account, a reseller's wallet), and
+ * its `payment.received` webhook event, in the caller's transaction; the payment's id.
+ */
+async function recordMatchedStkPayment(
+  transaction: SqlDatabase,
+  payment: { receipt: string; amount: Cents; phone: string | null },
+  match: { accountReference: string; matchedKind: 'purchase' | 'subscriber' | 'reseller'; matchedId: string },
+  nowMs: number,
+): Promise<string> {
+  const paymentId = newId('payment');
+  await transaction.run(
+    `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, phone, account_reference,
+                           matched_kind, matched_id, status, received_at)
+     VALUES (?, 'mpesa_stk', ?, ?, ?, ?, ?, ?, 'matched', ?)`,
+    [
+      paymentId,
+      payment.receipt,
+      payment.amount,
+      payment.phone,
+      match.accountReference,
+      match.matchedKind,
+      match.matchedId,
+      nowMs,
+    ],
+  );
+  await recordPaymentReceived(
+    transaction,
+    {
+      paymentId,
+      subscriberId: match.matchedKind === 'subscriber' ? match.matchedId : null,
+      amountCents: payment.amount,
+      method: 'mpesa',
+      providerReference: payment.receipt,
+    },
+    nowMs,
+  );
+  return paymentId;
 }
 
 /** Receipts made up by reconciliation (STK query carries none): `Q` + the checkout request id. */
@@ -278,20 +316,15 @@ async function completeSubscriberPayment(
     'SELECT account_number AS "accountNumber" FROM subscribers WHERE id = ?',
     [subscriberId],
   );
-  const paymentId = newId('payment');
-  await database.run(
-    `INSERT INTO payments (id, provider, provider_transaction_id, amount_cents, phone, account_reference,
-                           matched_kind, matched_id, status, received_at)
-     VALUES (?, 'mpesa_stk', ?, ?, ?, ?, 'subscriber', ?, 'matched', ?)`,
-    [
-      paymentId,
-      payment.receipt,
-      payment.amount,
-      payment.phone,
-      account?.accountNumber ?? current.id,
-      subscriberId,
-      nowMs,
-    ],
+  const paymentId = await recordMatchedStkPayment(
+    database,
+    payment,
+    {
+      accountReference: account?.accountNumber ?? current.id,
+      matchedKind: 'subscriber',
+      matchedId: subscriberId,
+    },
+    nowMs,
   );
   await postTransfer(database, {
     id: `mpesa:${payment.receipt}`,
@@ -303,17 +336,6 @@ async function completeSubscriberPayment(
     invoiceId: null,
     atMs: nowMs,
   });
-  await recordPaymentReceived(
-    database,
-    {
-      paymentId,
-      subscriberId,
-      amountCents: payment.amount,
-      method: 'mpesa',
-      providerReference: payment.receipt,
-    },
-    nowMs,
-  );
   await database.run(
     `UPDATE purchases SET status = 'paid', mpesa_receipt = ?, amount_cents = ?, failure_code = NULL,
             failure_message = NULL, updated_at = ? WHERE id = ?`,

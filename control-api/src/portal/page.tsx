@@ -57,7 +57,7 @@ export function Layout(props: {
   );
 }
 
-function RouterFields(props: { router: RouterContext }) {
+export function RouterFields(props: { router: RouterContext }) {
   const { router } = props;
   return (
     <>

@@ -12,7 +12,7 @@ export const liveSessionOutputSchema = z.object({
   nasId: z.string(),
   acctSessionId: z.string(),
   username: z.string(),
-  subjectKind: z.enum(['voucher', 'subscriber']),
+  subjectKind: z.enum(['voucher', 'subscriber', 'guest_pass']),
   subjectId: z.string(),
   callingStationId: z.string(),
   framedIp: z.string().nullable(),

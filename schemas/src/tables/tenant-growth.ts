@@ -72,3 +72,26 @@ export const referralRewards = sqliteTable(
     index('referral_rewards_decided').on(table.decidedAt),
   ],
 );
+
+/** One-time codes by SMS for the guest-pass phone check (issue 13): kept hashed, expiring, attempts counted. */
+export const guestPassPhoneCodes = sqliteTable(
+  'guest_pass_phone_codes',
+  {
+    id: text('id').primaryKey(),
+    /** 2547XXXXXXXX: the phone the code went to. */
+    phone: text('phone').notNull(),
+    /** The client address that asked (the send limits per address). */
+    address: text('address').notNull(),
+    /** SHA-256 of the row id and the code: the code itself is never stored. */
+    codeHash: text('code_hash').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    /** Wrong codes typed against it; at the limit it is spent. */
+    attempts: integer('attempts').notNull().default(0),
+    usedAt: integer('used_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    index('guest_pass_phone_codes_phone').on(table.phone, table.createdAt),
+    index('guest_pass_phone_codes_created').on(table.createdAt),
+  ],
+);

@@ -47,7 +47,7 @@ export const payments = sqliteTable(
     amountCents: integer('amount_cents').notNull(),
     phone: text('phone'),
     accountReference: text('account_reference'),
-    /** purchase | subscriber | voucher — null while unmatched, for the ISP to assign. */
+    /** purchase | subscriber | voucher | reseller (an STK wallet top-up) — null while unmatched, for the ISP to assign. */
     matchedKind: text('matched_kind'),
     matchedId: text('matched_id'),
     /** matched | unmatched */

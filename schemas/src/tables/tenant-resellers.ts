@@ -124,3 +124,18 @@ export const resellerPayouts = sqliteTable(
   },
   (table) => [index('reseller_payouts_reseller').on(table.resellerId, table.createdAt)],
 );
+
+/** A stock voucher a reseller sold to a buyer's phone by SMS: sold once, counted in the reseller's sales. */
+export const resellerVoucherSales = sqliteTable(
+  'reseller_voucher_sales',
+  {
+    /** The voucher sold; its primary key, so a voucher is sold once. */
+    voucherId: text('voucher_id').primaryKey(),
+    resellerId: text('reseller_id').notNull(),
+    /** The buyer's phone, 2547XXXXXXXX: where the code went. */
+    phone: text('phone').notNull(),
+    soldBy: text('sold_by').notNull(),
+    soldAt: integer('sold_at').notNull(),
+  },
+  (table) => [index('reseller_voucher_sales_reseller').on(table.resellerId, table.soldAt)],
+);

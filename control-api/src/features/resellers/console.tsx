@@ -22,9 +22,11 @@ import {
 } from '../../console/support';
 import { ownAccountRoutes } from '../../identity/account/console';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
+import { tenantFeatures } from '../../kernel/middleware/require-feature';
 import type { Page } from '../../kernel/pagination';
 import { tenantDatabaseOf, tenantIdOf } from '../../kernel/tenant-access';
 import { readTenantProfile } from '../branding/service';
+import type { StockPricingMode } from './core';
 import { readResellerSettings } from './service';
 import type { CommissionRow, StockPurchaseRow } from './store';
 import {
@@ -68,6 +70,7 @@ export function resellerConsoleRoutes(dependencies: ApiDependencies, fetchApp: A
       readTenantProfile(dependencies.databases.platform, tenantIdOf(context)),
     ]);
     const settings = await readResellerSettings(tenantDatabaseOf(context, dependencies));
+    const hasFeature = await tenantFeatures(dependencies.databases.platform, tenantIdOf(context));
     return (
       <ResellerHomePage
         shell={shell(context)}
@@ -78,6 +81,7 @@ export function resellerConsoleRoutes(dependencies: ApiDependencies, fetchApp: A
         commissions={commissions}
         subResellers={subResellers.items}
         canCreateSubResellers={reseller.depth < settings.depthMax}
+        canSellBySms={hasFeature('sms')}
         newCodes={newCodes}
       />
     );
@@ -96,6 +100,25 @@ export function resellerConsoleRoutes(dependencies: ApiDependencies, fetchApp: A
         { planId: fields.planId ?? '', count: Number(fields.count ?? 0) },
       );
       return renderHtml(context, await home(context, bought), 201);
+    }),
+  );
+
+  routes.post('/sell', (context) =>
+    withFormErrors(context, '/reseller', async () => {
+      const fields = await formFields(context);
+      const sale = await callApi<{ code: string; phone: string }>(
+        context,
+        fetchApp,
+        'POST',
+        `/api/v1/resellers/${context.get('principal').id}/stock/sell`,
+        { planId: fields.planId ?? '', phone: fields.phone ?? '' },
+      );
+      return redirectWithFlash(
+        context,
+        '/reseller',
+        'ok',
+        `Code ${sale.code} sent by SMS to +${sale.phone}.`,
+      );
     }),
   );
 
@@ -163,10 +186,11 @@ export function ispResellerRoutes(dependencies: ApiDependencies, fetchApp: AppFe
 
   routes.get('/resellers', async (context) => {
     assertPermission(context, 'resellers.read');
-    const [resellers, rules, plans] = await Promise.all([
+    const [resellers, rules, plans, settings] = await Promise.all([
       api<Page<ResellerView>>(context, 'GET', withQuery('/api/v1/resellers', { limit: LOOKUP_LIMIT })),
       api<{ items: CommissionRuleView[] }>(context, 'GET', '/api/v1/commission-rules'),
       hotspotPlans((path) => api(context, 'GET', path)),
+      api<{ depthMax: number; stockPricing: StockPricingMode }>(context, 'GET', '/api/v1/settings/resellers'),
     ]);
     return renderHtml(
       context,
@@ -178,6 +202,8 @@ export function ispResellerRoutes(dependencies: ApiDependencies, fetchApp: AppFe
         planNames={new Map(plans.map((plan) => [plan.id, plan.name]))}
         canWrite={can(context, 'resellers.write')}
         canRecordMoney={can(context, 'resellers.money')}
+        settings={settings}
+        canEditSettings={can(context, 'settings.write')}
       />,
     );
   });
@@ -230,6 +256,35 @@ export function ispResellerRoutes(dependencies: ApiDependencies, fetchApp: AppFe
     });
   routes.post('/resellers/:id/topups', moneyAction('topups'));
   routes.post('/resellers/:id/payouts', moneyAction('payouts'));
+
+  routes.post('/resellers/settings', (context) =>
+    withFormErrors(context, '/isp/resellers', async () => {
+      const fields = await formFields(context);
+      await api(context, 'PUT', '/api/v1/settings/resellers', {
+        depthMax: Number(fields.depthMax ?? 0),
+        stockPricing: fields.stockPricing ?? '',
+      });
+      return redirectWithFlash(context, '/isp/resellers', 'ok', 'Reseller settings saved.');
+    }),
+  );
+
+  routes.post('/resellers/:id/move', (context) =>
+    withFormErrors(context, '/isp/resellers', async () => {
+      const fields = await formFields(context);
+      const moved = await api<{ name: string; depth: number }>(
+        context,
+        'POST',
+        `/api/v1/resellers/${encodeURIComponent(context.req.param('id') ?? '')}/move`,
+        { parentId: optionalText(fields, 'parentId') ?? null },
+      );
+      return redirectWithFlash(
+        context,
+        '/isp/resellers',
+        'ok',
+        `${moved.name} moved to level ${moved.depth}.`,
+      );
+    }),
+  );
 
   routes.post('/resellers/rules', (context) =>
     withFormErrors(context, '/isp/resellers', async () => {

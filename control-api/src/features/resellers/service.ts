@@ -9,6 +9,7 @@ import {
   normaliseKenyanPhone,
   readTenantSetting,
   type SqlDatabase,
+  writeTenantSetting,
 } from '@kiunga/schemas';
 import { CENTS_PER_SHILLING } from '../../billing/core/units';
 import { generateTemporaryPassword, hashPassword } from '../../identity/passwords';
@@ -29,6 +30,7 @@ import {
   CommissionRuleBook,
   type CommissionRuleInput,
   commissionTransfers,
+  decideMove,
   decidePayout,
   decidePlacement,
   decideStockPurchase,
@@ -49,6 +51,7 @@ import {
   type CashMovementRow,
   type CommissionRow,
   type CommissionRuleRow,
+  deepestResellerDepth,
   findCommissionRuleRow,
   findReseller,
   findStockPurchaseByBatch,
@@ -65,8 +68,10 @@ import {
   listResellerRows,
   listStockPurchases,
   loadResellerLinks,
+  moveResellerRows,
   type ResellerRow,
   type StockPurchaseRow,
+  stockCountsOf,
   updateResellerRow,
   upsertCommissionRule,
 } from './store';
@@ -99,6 +104,38 @@ export async function readResellerSettings(database: SqlDatabase): Promise<Resel
   };
 }
 
+/**
+ * The ISP's hierarchy depth and stock pricing mode. A depth below where resellers already sit is refused
+ * (409) until they are moved up: a setting never leaves the tree deeper than it allows.
+ */
+export async function saveResellerSettings(
+  database: SqlDatabase,
+  settings: ResellerSettings,
+  options: { nowMs: number; audit: Auditor },
+): Promise<ResellerSettings> {
+  await database.transaction(
+    async (transaction) => {
+      const deepest = await deepestResellerDepth(transaction);
+      if (deepest > settings.depthMax) {
+        throw new KiungaError(
+          'reseller_depth_exceeded',
+          `Resellers sit ${deepest} levels deep today: move them higher up before allowing only ${settings.depthMax}.`,
+        );
+      }
+      await writeTenantSetting(transaction, RESELLER_SETTING_KEYS.depthMax, settings.depthMax, options.nowMs);
+      await writeTenantSetting(
+        transaction,
+        RESELLER_SETTING_KEYS.stockPricing,
+        settings.stockPricing,
+        options.nowMs,
+      );
+    },
+    { isolation: 'serializable' },
+  );
+  await options.audit({ action: 'reseller_settings.update', target: 'resellers', detail: settings });
+  return readResellerSettings(database);
+}
+
 /** The ISP's staff act on every reseller; a reseller's account on its own subtree only. */
 export function hierarchyActorOf(principal: Principal): HierarchyActor {
   return principal.kind === 'reseller' ? { kind: 'reseller', resellerId: principal.id } : { kind: 'isp' };
@@ -120,10 +157,14 @@ export interface ResellerOutput {
   status: 'active' | 'deactivated';
   walletCents: number;
   commissionOwedCents: number;
+  /** Stock vouchers sold to buyers' phones by SMS, and those still to sell (unused, unsold). */
+  stockSoldCount: number;
+  stockUnsoldCount: number;
   createdAt: number;
 }
 
 async function toResellerOutput(database: SqlDatabase, row: ResellerRow): Promise<ResellerOutput> {
+  const stock = await stockCountsOf(database, row.id);
   return {
     id: row.id,
     code: row.code,
@@ -136,6 +177,8 @@ async function toResellerOutput(database: SqlDatabase, row: ResellerRow): Promis
     status: row.status,
     walletCents: await liabilityBalance(database, ResellerLedgerAccount.wallet(row.id)),
     commissionOwedCents: await liabilityBalance(database, ResellerLedgerAccount.commission(row.id)),
+    stockSoldCount: stock.soldCount,
+    stockUnsoldCount: stock.unsoldCount,
     createdAt: row.createdAt,
   };
 }
@@ -285,6 +328,43 @@ export async function updateReseller(
     if (userStatus === 'disabled') await revokeAllSessionsOf(dependencies, resellerId);
   }
   await audit({ action: 'reseller.update', target: resellerId, detail: change });
+  return getReseller(database, actor, resellerId);
+}
+
+/**
+ * Re-parents a reseller with its whole subtree (the ISP only): refused when the new parent is the reseller
+ * itself or below it (409 `reseller_move_creates_cycle`) or when the subtree would sit deeper than the ISP's
+ * depth (409 `reseller_depth_exceeded`); the depths below follow, in one serializable transaction.
+ */
+export async function moveReseller(
+  dependencies: ApiDependencies,
+  database: SqlDatabase,
+  actor: HierarchyActor,
+  resellerId: string,
+  newParentId: string | null,
+  audit: Auditor,
+): Promise<ResellerOutput> {
+  const before = await visibleReseller(database, actor, resellerId);
+  const { depthMax } = await readResellerSettings(database);
+  const nowMs = dependencies.clock.now();
+  await database.transaction(
+    async (transaction) => {
+      const hierarchy = await loadHierarchy(transaction);
+      const decision = decideMove({ hierarchy, actor, resellerId, newParentId, depthMax });
+      if (!decision.ok) throw refused(decision);
+      const shift = decision.depth - hierarchy.depthOf(resellerId);
+      const depths = new Map(
+        hierarchy.subtreeOf(resellerId).map((id) => [id, hierarchy.depthOf(id) + shift]),
+      );
+      await moveResellerRows(transaction, { id: resellerId, parentId: newParentId, depths }, nowMs);
+    },
+    { isolation: 'serializable' },
+  );
+  await audit({
+    action: 'reseller.move',
+    target: resellerId,
+    detail: { fromParentId: before.parentId, toParentId: newParentId },
+  });
   return getReseller(database, actor, resellerId);
 }
 

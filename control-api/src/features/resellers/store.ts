@@ -96,6 +96,33 @@ export async function updateResellerRow(
   );
 }
 
+/** A moved reseller's new parent, and the new depth of it and of each reseller below it. */
+export async function moveResellerRows(
+  database: SqlDatabase,
+  move: { id: string; parentId: string | null; depths: ReadonlyMap<string, number> },
+  nowMs: number,
+): Promise<void> {
+  await database.run('UPDATE resellers SET parent_id = ?, updated_at = ? WHERE id = ?', [
+    move.parentId,
+    nowMs,
+    move.id,
+  ]);
+  for (const [id, depth] of move.depths) {
+    await database.run('UPDATE resellers SET depth = ?, updated_at = ? WHERE id = ? AND depth <> ?', [
+      depth,
+      nowMs,
+      id,
+      depth,
+    ]);
+  }
+}
+
+/** The deepest level any reseller of the ISP sits at (0 without resellers). */
+export async function deepestResellerDepth(database: SqlDatabase): Promise<number> {
+  const row = await database.get<{ depth: number | null }>('SELECT MAX(depth) AS depth FROM resellers');
+  return Number(row?.depth ?? 0);
+}
+
 /** A page of resellers among `visibleIds` (null: all of the ISP's), optionally under one parent. */
 export async function listResellerRows(
   database: SqlDatabase,
@@ -390,4 +417,121 @@ export async function markTopUpPurchasePaid(
             failure_message = NULL, updated_at = ? WHERE id = ?`,
     [payment.receipt, payment.amount, nowMs, purchaseId],
   );
+}
+
+/** A voucher of a reseller's stock as a sale by SMS sees it. */
+export interface StockVoucherRow {
+  id: string;
+  code: string;
+  planId: string;
+  planName: string;
+  priceCents: number;
+  status: string;
+  isSold: boolean;
+}
+
+const STOCK_VOUCHER_SQL = `SELECT v.id, v.code, v.plan_id AS "planId", p.name AS "planName", v.price_cents AS "priceCents",
+         v.status, CASE WHEN s.voucher_id IS NULL THEN 0 ELSE 1 END AS "isSold"
+    FROM vouchers v
+    JOIN reseller_stock_purchases sp ON sp.batch_id = v.batch_id
+    JOIN plans p ON p.id = v.plan_id
+    LEFT JOIN reseller_voucher_sales s ON s.voucher_id = v.id`;
+
+function stockVoucherOf(row: StockVoucherRow | undefined): StockVoucherRow | undefined {
+  return row === undefined ? undefined : { ...row, isSold: Number(row.isSold) === 1 };
+}
+
+/** The voucher of that code in the reseller's own stock (sold or not), or undefined. */
+export async function findStockVoucherByCode(
+  database: SqlDatabase,
+  resellerId: string,
+  code: string,
+): Promise<StockVoucherRow | undefined> {
+  return stockVoucherOf(
+    await database.get<StockVoucherRow>(`${STOCK_VOUCHER_SQL} WHERE sp.reseller_id = ? AND v.code = ?`, [
+      resellerId,
+      code,
+    ]),
+  );
+}
+
+/** The reseller's oldest unused, unsold voucher of a plan (first bought, first sold), or undefined. */
+export async function findUnsoldStockVoucher(
+  database: SqlDatabase,
+  resellerId: string,
+  planId: string,
+): Promise<StockVoucherRow | undefined> {
+  return stockVoucherOf(
+    await database.get<StockVoucherRow>(
+      `${STOCK_VOUCHER_SQL}
+        WHERE sp.reseller_id = ? AND v.plan_id = ? AND v.status = 'unused' AND s.voucher_id IS NULL
+        ORDER BY v.created_at, v.id LIMIT 1`,
+      [resellerId, planId],
+    ),
+  );
+}
+
+export interface VoucherSaleRow {
+  voucherId: string;
+  resellerId: string;
+  phone: string;
+  soldBy: string;
+  soldAt: number;
+}
+
+/** Records the sale; false when the voucher was sold already (its primary key). */
+export async function insertVoucherSale(database: SqlDatabase, row: VoucherSaleRow): Promise<boolean> {
+  const { changes } = await database.run(
+    `INSERT INTO reseller_voucher_sales (voucher_id, reseller_id, phone, sold_by, sold_at)
+     VALUES (?, ?, ?, ?, ?) ON CONFLICT (voucher_id) DO NOTHING`,
+    [row.voucherId, row.resellerId, row.phone, row.soldBy, row.soldAt],
+  );
+  return changes > 0;
+}
+
+/** Vouchers of a reseller's stock sold by SMS, and those still to sell (unused, unsold). */
+export async function stockCountsOf(
+  database: SqlDatabase,
+  resellerId: string,
+): Promise<{ soldCount: number; unsoldCount: number }> {
+  const row = await database.get<{ soldCount: number | null; unsoldCount: number | null }>(
+    `SELECT SUM(CASE WHEN s.voucher_id IS NULL THEN 0 ELSE 1 END) AS "soldCount",
+            SUM(CASE WHEN s.voucher_id IS NULL AND v.status = 'unused' THEN 1 ELSE 0 END) AS "unsoldCount"
+       FROM reseller_stock_purchases sp
+       JOIN vouchers v ON v.batch_id = sp.batch_id
+       LEFT JOIN reseller_voucher_sales s ON s.voucher_id = v.id
+      WHERE sp.reseller_id = ?`,
+    [resellerId],
+  );
+  return { soldCount: Number(row?.soldCount ?? 0), unsoldCount: Number(row?.unsoldCount ?? 0) };
+}
+
+export interface VoucherSaleListRow {
+  voucherId: string;
+  code: string;
+  planId: string;
+  phone: string;
+  soldBy: string;
+  soldAt: number;
+}
+
+/** A reseller's sales by SMS, newest first. */
+export async function listVoucherSales(
+  database: SqlDatabase,
+  resellerId: string,
+  page: PageRequest,
+): Promise<Page<VoucherSaleListRow>> {
+  const columns = { createdAt: 's.sold_at', id: 's.voucher_id' };
+  const where = whereAll([
+    { sql: 's.reseller_id = ?', params: [resellerId] },
+    afterCursor(page.cursor, columns),
+  ]);
+  const rows = await database.all<VoucherSaleListRow & { createdAt: number; id: string }>(
+    `SELECT s.voucher_id AS "voucherId", v.code, v.plan_id AS "planId", s.phone, s.sold_by AS "soldBy",
+            s.sold_at AS "soldAt", s.sold_at AS "createdAt", s.voucher_id AS id
+       FROM reseller_voucher_sales s JOIN vouchers v ON v.id = s.voucher_id${where.sql}
+      ORDER BY ${newestFirst(columns)} LIMIT ?`,
+    [...where.params, page.limit + 1],
+  );
+  return createdPageOf(rows, page.limit, ({ createdAt: _createdAt, id: _id, ...row }) => row);
 }

@@ -3,6 +3,7 @@
 import { formatKsh, type PlanOutput } from '@kiunga/schemas';
 import { CsrfField, Empty, formatDateTime } from '../../console/components';
 import { type ConsoleShell, Layout } from '../../console/layout';
+import type { StockPricingMode } from './core';
 import type { CommissionRow, StockPurchaseRow } from './store';
 
 export interface ResellerView {
@@ -15,6 +16,8 @@ export interface ResellerView {
   status: string;
   walletCents: number;
   commissionOwedCents: number;
+  stockSoldCount: number;
+  stockUnsoldCount: number;
 }
 
 export interface CommissionRuleView {
@@ -97,6 +100,8 @@ export function ResellerHomePage(props: {
   commissions: { items: CommissionRow[]; totals: { amountCents: number } };
   subResellers: ResellerView[];
   canCreateSubResellers: boolean;
+  /** Tier 2 with SMS: the "Sell by SMS" form. */
+  canSellBySms: boolean;
   newCodes?: { batchId: string; codes: string[] } | undefined;
 }) {
   const { reseller, shell } = props;
@@ -141,6 +146,23 @@ export function ResellerHomePage(props: {
           <button type="submit">Buy from wallet</button>
         </form>
       </section>
+      {props.canSellBySms ? (
+        <section id="sell-by-sms">
+          <h2>Sell by SMS</h2>
+          <p class="muted">
+            {reseller.stockUnsoldCount} vouchers to sell · {reseller.stockSoldCount} sold by SMS
+          </p>
+          <form method="post" action="/reseller/sell">
+            <CsrfField token={shell.csrfToken} />
+            <PlanSelect plans={props.plans} />
+            <label>
+              Buyer’s phone
+              <input type="tel" name="phone" required autocomplete="off" placeholder="0712 345 678" />
+            </label>
+            <button type="submit">Send the code</button>
+          </form>
+        </section>
+      ) : null}
       <section>
         <h2>Stock bought</h2>
         {props.stock.length === 0 ? (
@@ -237,6 +259,8 @@ export function IspResellersPage(props: {
   plans: PlanOutput[];
   canWrite: boolean;
   canRecordMoney: boolean;
+  settings: { depthMax: number; stockPricing: StockPricingMode };
+  canEditSettings: boolean;
 }) {
   const { shell } = props;
   return (
@@ -253,6 +277,7 @@ export function IspResellersPage(props: {
               <th>Level</th>
               <th>Wallet</th>
               <th>Owed</th>
+              {props.canWrite ? <th>Move under</th> : null}
               {props.canRecordMoney ? <th>Record</th> : null}
             </tr>
           </thead>
@@ -267,6 +292,24 @@ export function IspResellersPage(props: {
                 <td>{reseller.depth}</td>
                 <td>{formatKsh(reseller.walletCents)}</td>
                 <td>{formatKsh(reseller.commissionOwedCents)}</td>
+                {props.canWrite ? (
+                  <td>
+                    <form method="post" action={`/isp/resellers/${reseller.id}/move`} class="inline">
+                      <CsrfField token={shell.csrfToken} />
+                      <select name="parentId">
+                        <option value="">The top (the ISP)</option>
+                        {props.resellers
+                          .filter((other) => other.id !== reseller.id)
+                          .map((other) => (
+                            <option value={other.id} selected={other.id === reseller.parentId}>
+                              {other.name}
+                            </option>
+                          ))}
+                      </select>
+                      <button type="submit">Move</button>
+                    </form>
+                  </td>
+                ) : null}
                 {props.canRecordMoney ? (
                   <td>
                     <form method="post" action={`/isp/resellers/${reseller.id}/topups`} class="inline">
@@ -310,6 +353,36 @@ export function IspResellersPage(props: {
               <input type="password" name="password" minlength={8} autocomplete="new-password" />
             </label>
             <button type="submit">Create reseller</button>
+          </form>
+        </section>
+      ) : null}
+      {props.canEditSettings ? (
+        <section>
+          <h2>Reseller settings</h2>
+          <form method="post" action="/isp/resellers/settings" id="reseller-settings">
+            <CsrfField token={shell.csrfToken} />
+            <label>
+              Levels of resellers (1 = no sub-resellers)
+              <select name="depthMax">
+                {[1, 2, 3].map((depth) => (
+                  <option value={String(depth)} selected={depth === props.settings.depthMax}>
+                    {depth}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Stock pricing
+              <select name="stockPricing">
+                <option value="commission" selected={props.settings.stockPricing === 'commission'}>
+                  Plan price, commission earned on each voucher
+                </option>
+                <option value="discount" selected={props.settings.stockPricing === 'discount'}>
+                  Plan price less the seller’s commission (a discount per plan)
+                </option>
+              </select>
+            </label>
+            <button type="submit">Save settings</button>
           </form>
         </section>
       ) : null}

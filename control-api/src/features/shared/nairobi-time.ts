@@ -56,13 +56,25 @@ export function nairobiClockTime(atMs: number): string {
  * "tomorrow at 09:30", "on 3 Feb at 14:05".
  */
 export function nairobiWhen(atMs: number, nowMs: number): string {
+  const when = nairobiWhenParts(atMs, nowMs);
+  if (when.day === 'today') return `at ${when.time}`;
+  if (when.day === 'tomorrow') return `tomorrow at ${when.time}`;
+  return `on ${when.date} at ${when.time}`;
+}
+
+/** nairobiWhen's pieces, for a sentence in another language: the day (today, tomorrow, a date) and the time. */
+export function nairobiWhenParts(
+  atMs: number,
+  nowMs: number,
+): { day: 'today' | 'tomorrow' | 'date'; date: string; time: string } {
   const roundedMs = Math.ceil(atMs / MINUTE_MS) * MINUTE_MS;
   const today = nairobiDayContaining(nowMs);
   const time = nairobiClockTime(roundedMs);
-  if (roundedMs < today.endMs) return `at ${time}`;
-  if (roundedMs < today.endMs + DAY_MS) return `tomorrow at ${time}`;
-  const date = localDateOf(roundedMs);
-  return `on ${date.day} ${MONTH_NAMES[date.month - 1]} at ${time}`;
+  const local = localDateOf(roundedMs);
+  const date = `${local.day} ${MONTH_NAMES[local.month - 1]}`;
+  if (roundedMs < today.endMs) return { day: 'today', date, time };
+  if (roundedMs < today.endMs + DAY_MS) return { day: 'tomorrow', date, time };
+  return { day: 'date', date, time };
 }
 
 /**

@@ -1,5 +1,6 @@
 // Automatic messages besides dunning, through the notifications outbox (one row per message, sent by the
-// outbox's job): the voucher code after a portal purchase, in the purchase's own transaction; and a
+// outbox's job): the voucher code after a portal purchase, in the purchase's own transaction; the code a
+// reseller sold to a buyer's phone (features/resellers/sell-by-sms.ts, in the sale's transaction); and a
 // warning before a voucher or a subscription expires (a leased job, once per item and expiry). Warnings
 // skip numbers that sent STOP; the code of a purchase the person just made is always sent.
 import { normaliseKenyanPhone, type SqlDatabase, servedTenantIds } from '@kiunga/schemas';
@@ -13,6 +14,7 @@ import { optedOutPhones, segmentRecipients } from './store';
 
 export const VOUCHER_CODE_KIND = 'voucher_code';
 export const EXPIRY_WARNING_KIND = 'expiry_warning';
+export const RESELLER_SALE_KIND = 'reseller_sale';
 export const EXPIRY_WARNINGS_CRON = '*/5 * * * *';
 /**
  * A voucher's warning this long before it ends: a hotspot client is usually online then and can buy the
@@ -31,13 +33,15 @@ const WARNINGS_PER_TENANT_PER_RUN = 500;
 const SUBSCRIPTION_WARNING_TEMPLATE =
   'Hello {{name|customer}}, your {{plan}} internet ends {{expiry}}. Pay {{balance}} to paybill {{paybill|your provider}}, account {{accountNumber}}.';
 
-async function hasSmsSettings(database: SqlDatabase): Promise<boolean> {
+/** Whether the ISP has set up its SMS account (Settings › SMS): without it no automatic message is queued. */
+export async function hasSmsSettings(database: SqlDatabase): Promise<boolean> {
   return (
     (await database.get('SELECT key FROM tenant_settings WHERE key = ?', [SMS_SETTING_KEY])) !== undefined
   );
 }
 
-async function queueOutboxSms(
+/** One SMS in the outbox, once per dedupe key; whether it was new. */
+export async function queueOutboxSms(
   database: SqlDatabase,
   message: { dedupeKey: string; kind: string; subjectId: string; recipient: string; body: string },
   nowMs: number,

@@ -1,6 +1,7 @@
 // The SQL CampaignStore passes the core's store contract and the never-twice property, on SQLite and (with
 // KIUNGA_TEST_DATABASE=postgres) PostgreSQL, exactly as the in-memory reference store does.
 import type { SqlDatabase } from '@kiunga/schemas';
+import { ManualClock } from '@kiunga/schemas';
 import { openTestDatabases, stopTestDatabaseServer, type TestDatabases } from '@kiunga/schemas/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertCampaign, SqlCampaignStore } from './campaign-store';
@@ -10,7 +11,15 @@ import {
   type OpenCampaignStore,
   type TestableCampaignStore,
 } from './core/campaign-store.contract';
-import { newCampaignRun, queuedMessage, startCampaign } from './core/index';
+import {
+  newCampaignRun,
+  queuedMessage,
+  RATE_PER_SECOND_MAX,
+  type RequestResult,
+  runSenderTurn,
+  type SendRequest,
+  startCampaign,
+} from './core/index';
 import { storeDeliveryReport } from './store';
 
 /** The property over SQL: fewer runs than in memory (each is a few hundred statements), same checks. */
@@ -77,5 +86,67 @@ describe('SQL store: a delivery report that came before the send answer', () => 
       status: 'undelivered',
       lastError: 'UserDoesNotExist',
     });
+  });
+});
+
+/** The database, counting the statements that write campaign messages (inside transactions too). */
+function countingMessageWrites(inner: SqlDatabase): { database: SqlDatabase; writes: () => number } {
+  let writes = 0;
+  const wrap = (target: SqlDatabase): SqlDatabase => {
+    const counted = (sql: string) => {
+      if (/^\s*UPDATE sms_campaign_messages/.test(sql)) writes += 1;
+      return sql;
+    };
+    return {
+      dialect: target.dialect,
+      all: (sql, params) => target.all(counted(sql), params),
+      get: (sql, params) => target.get(counted(sql), params),
+      column: (sql, params) => target.column(counted(sql), params),
+      run: (sql, params) => target.run(counted(sql), params),
+      transaction: (work, options) => target.transaction((transaction) => work(wrap(transaction)), options),
+    };
+  };
+  return { database: wrap(inner), writes: () => writes };
+}
+
+describe('SQL store: the sender claims and settles a group of requests in one statement each', () => {
+  it('sends a batch of 100 personal messages with 2 message writes per group of 8 requests', async () => {
+    const messages = Array.from({ length: RATE_PER_SECOND_MAX }, (_, index) =>
+      queuedMessage({
+        id: `group.m${index}`,
+        to: `+2547120${String(index).padStart(5, '0')}`,
+        text: `Hi ${index}`,
+        parts: 1,
+      }),
+    );
+    const opened = (await openSqlStore(
+      startCampaign(newCampaignRun(RATE_PER_SECOND_MAX), 0),
+      messages,
+    )) as SqlCampaignStore;
+    const campaignId = `smc_contract_${campaignNumber}`;
+    const counting = countingMessageWrites(database);
+    const store = new SqlCampaignStore(counting.database, campaignId, () => 0);
+    const sentTo: string[] = [];
+    const send = async (request: SendRequest): Promise<RequestResult> => {
+      sentTo.push(...request.to);
+      return {
+        kind: 'answered',
+        recipients: request.to.map((_, index) => ({
+          outcome: 'sent',
+          statusCode: 101,
+          status: 'Success',
+          providerMessageId: `ATXid_${request.messageIds[index]}`,
+        })),
+      };
+    };
+    const step = await runSenderTurn({ store, send, clock: new ManualClock(0), concurrency: 8 });
+    expect(step.kind).toBe('send');
+    expect(sentTo).toHaveLength(RATE_PER_SECOND_MAX);
+    expect(new Set(sentTo).size).toBe(RATE_PER_SECOND_MAX);
+    const groups = Math.ceil(RATE_PER_SECOND_MAX / 8);
+    expect(counting.writes()).toBe(2 * groups);
+    const sent = (await opened.all()).filter((message) => message.status === 'sent');
+    expect(sent).toHaveLength(RATE_PER_SECOND_MAX);
+    expect(sent[0]).toMatchObject({ id: 'group.m0', providerMessageId: 'ATXid_group.m0' });
   });
 });

@@ -134,34 +134,67 @@ async function messagesById(
   return found;
 }
 
-/** Writes a message's new state if it still has `fromStatus` (the compare-and-set); true when it did. */
-async function writeMessage(
+/**
+ * Messages per UPDATE … FROM (VALUES …): 9 values each, 900 placeholders, under SQLite's default limit of
+ * 32,766 and PostgreSQL's 65,535 with room; a sender's whole group of requests fits in one.
+ */
+const MESSAGES_PER_UPDATE = 100;
+
+interface MessageChange {
+  readonly next: CampaignMessage;
+  /** The status the message had when read: the compare-and-set's condition. */
+  readonly fromStatus: MessageStatus;
+}
+
+/**
+ * Writes each message's new state if it still has its `fromStatus` (the compare-and-set), one statement per
+ * MESSAGES_PER_UPDATE messages, not one per message; the ids it wrote. UPDATE … FROM (VALUES …): SQLite
+ * since 3.33 (sqlite.org/lang_update.html §2.2 "UPDATE FROM") and PostgreSQL (UPDATE, "from_item"); a
+ * VALUES list's columns are column1, column2, … in both, typed by CAST for PostgreSQL.
+ */
+async function writeMessages(
   database: SqlDatabase,
-  message: CampaignMessage,
-  fromStatus: MessageStatus,
+  changes: readonly MessageChange[],
   nowMs: number,
-): Promise<boolean> {
-  const { changes } = await database.run(
-    `UPDATE sms_campaign_messages SET status = ?, attempts = ?, next_attempt_at = ?, claimed_at = ?,
-       provider_message_id = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = ?`,
-    [
-      message.status,
-      message.attempts,
-      message.nextAttemptAtMs,
-      message.claimedAtMs,
-      message.providerMessageId,
-      message.lastError,
-      nowMs,
-      message.id,
-      fromStatus,
-    ],
-  );
-  return changes > 0;
+): Promise<Set<string>> {
+  const written = new Set<string>();
+  for (let start = 0; start < changes.length; start += MESSAGES_PER_UPDATE) {
+    const chunk = changes.slice(start, start + MESSAGES_PER_UPDATE);
+    const ids = await database.column<string>(
+      `UPDATE sms_campaign_messages
+          SET status = changed.column3, attempts = changed.column4, next_attempt_at = changed.column5,
+              claimed_at = changed.column6, provider_message_id = changed.column7, last_error = changed.column8,
+              updated_at = changed.column9
+         FROM (VALUES ${chunk
+           .map(
+             () =>
+               '(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), ' +
+               'CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT))',
+           )
+           .join(', ')}) AS changed
+        WHERE sms_campaign_messages.id = changed.column1 AND sms_campaign_messages.status = changed.column2
+        RETURNING sms_campaign_messages.id`,
+      chunk.flatMap(({ next, fromStatus }) => [
+        next.id,
+        fromStatus,
+        next.status,
+        next.attempts,
+        next.nextAttemptAtMs,
+        next.claimedAtMs,
+        next.providerMessageId,
+        next.lastError,
+        nowMs,
+      ]),
+    );
+    for (const id of ids) written.add(id);
+  }
+  return written;
 }
 
 /**
  * Applies events to messages of one campaign inside `transaction`, each only if the message can take it
  * from its current status; a message marked sent then takes the delivery reports that came before it.
+ * The events are folded in memory and written in batches (writeMessages): a few statements per call.
  */
 export async function applyMessageEvents(
   transaction: SqlDatabase,
@@ -169,22 +202,33 @@ export async function applyMessageEvents(
   events: readonly { messageId: string; event: MessageEvent }[],
   nowMs: number,
 ): Promise<number> {
-  const current = await messagesById(
+  const read = await messagesById(
     transaction,
     campaignId,
     events.map((entry) => entry.messageId),
   );
+  const current = new Map(read);
   let applied = 0;
-  const nowSent: CampaignMessage[] = [];
+  const appliedIds = new Set<string>();
+  const acceptedIds = new Set<string>();
   for (const { messageId, event } of events) {
     const message = current.get(messageId);
     if (message === undefined || !canApply(message.status, event.type)) continue;
-    const next = applyMessageEvent(message, event);
-    if (!(await writeMessage(transaction, next, message.status, nowMs))) continue;
-    current.set(messageId, next);
+    current.set(messageId, applyMessageEvent(message, event));
     applied += 1;
-    if (event.type === 'accepted' && next.providerMessageId !== null) nowSent.push(next);
+    appliedIds.add(messageId);
+    if (event.type === 'accepted') acceptedIds.add(messageId);
   }
+  const changes = [...appliedIds].map((id) => ({ next: current.get(id)!, fromStatus: read.get(id)!.status }));
+  const written = await writeMessages(transaction, changes, nowMs);
+  // A message another writer moved meanwhile took none of its events here.
+  for (const { messageId } of events) if (appliedIds.has(messageId) && !written.has(messageId)) applied -= 1;
+  const nowSent = changes
+    .map((change) => change.next)
+    .filter(
+      (message) =>
+        written.has(message.id) && acceptedIds.has(message.id) && message.providerMessageId !== null,
+    );
   if (nowSent.length > 0) await applyStoredReports(transaction, nowSent, nowMs);
   return applied;
 }
@@ -195,7 +239,8 @@ async function applyStoredReports(
   messages: readonly CampaignMessage[],
   nowMs: number,
 ): Promise<void> {
-  const byProviderId = new Map(messages.map((message) => [message.providerMessageId!, message]));
+  const sent = new Map(messages.map((message) => [message.providerMessageId!, message]));
+  const byProviderId = new Map(sent);
   for (const chunk of chunksOf([...byProviderId.keys()])) {
     const reports = await transaction.all<{
       providerMessageId: string;
@@ -214,12 +259,14 @@ async function applyStoredReports(
         status: report.status as Extract<MessageEvent, { type: 'delivery_report' }>['status'],
         failureReason: report.failureReason ?? undefined,
       };
-      if (!canApply(state.status, event.type)) continue;
-      const next = applyMessageEvent(state, event);
-      if (next.status !== state.status && (await writeMessage(transaction, next, state.status, nowMs)))
-        byProviderId.set(report.providerMessageId, next);
+      if (canApply(state.status, event.type))
+        byProviderId.set(report.providerMessageId, applyMessageEvent(state, event));
     }
   }
+  const changes = [...byProviderId.entries()]
+    .filter(([providerId, next]) => next.status !== sent.get(providerId)!.status)
+    .map(([providerId, next]) => ({ next, fromStatus: sent.get(providerId)!.status }));
+  await writeMessages(transaction, changes, nowMs);
 }
 
 export class SqlCampaignStore implements CampaignStore {

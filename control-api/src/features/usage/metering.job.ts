@@ -147,7 +147,7 @@ function toMeteredRecord(row: AccountingLogRow): MeteredAccountingRecord | null 
     nasId: row.nasId,
     acctSessionId: row.acctSessionId,
     subject:
-      row.subjectKind === null || row.subjectId === null
+      row.subjectKind === null || row.subjectKind === 'guest_pass' || row.subjectId === null
         ? null
         : { kind: row.subjectKind, id: row.subjectId },
     planId: row.planId,

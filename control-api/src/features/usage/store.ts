@@ -23,7 +23,8 @@ export interface AccountingLogRow {
   inputOctets: number | null;
   outputOctets: number | null;
   sessionTimeSeconds: number | null;
-  subjectKind: 'voucher' | 'subscriber' | null;
+  /** 'guest_pass' too (issue 13): a guest pass's session, metered for the NAS only (no plan, no cap). */
+  subjectKind: 'voucher' | 'subscriber' | 'guest_pass' | null;
   subjectId: string | null;
   planId: string | null;
 }

@@ -35,6 +35,7 @@ export const {
   webhookDeliveries,
   webhookAttempts,
   guestPasses,
+  guestPassPhoneCodes,
   referralCodes,
   referralRewards,
   salesDailyTotals,
@@ -56,4 +57,5 @@ export const {
   resellerTopUps,
   resellerPayouts,
   invoiceMails,
+  resellerVoucherSales,
 } = derivePostgresTables(sqliteTenantTables);

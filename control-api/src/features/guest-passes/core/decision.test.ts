@@ -92,7 +92,7 @@ describe('decideGuestPass', () => {
       code: 'guest_pass_used',
       httpStatus: 429,
       retryAtMs: eat(3, 16, 0),
-      limitedBy: 'device',
+      limit: 'device',
       message: 'This device already had its free pass. Try again at 16:00 (Nairobi time).',
     });
     clock.set(eat(3, 16, 0) - 1);
@@ -224,7 +224,11 @@ describe('guest-pass settings and requests', () => {
       perDevicePeriodSeconds: 86_400,
       dailyCap: 100,
     };
-    expect(guestPassSettingsSchema.parse(body)).toEqual({ ...body, perPhonePeriodSeconds: null });
+    expect(guestPassSettingsSchema.parse(body)).toEqual({
+      ...body,
+      perPhonePeriodSeconds: null,
+      requirePhone: false,
+    });
     expect(guestPassSettingsSchema.safeParse({ ...body, perDevicePeriodSeconds: 600 }).success).toBe(false);
     expect(guestPassSettingsSchema.safeParse({ ...body, dailyCap: 0 }).success).toBe(false);
     expect(guestPassSettingsSchema.safeParse({ ...body, durationSeconds: 30 }).success).toBe(false);

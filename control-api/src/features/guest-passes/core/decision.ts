@@ -56,12 +56,12 @@ export interface GuestPass {
   readonly rateLimit: string;
 }
 
-/** Which limit refused: what the portal says in the client's language (the message is English). */
-export type GuestPassLimit = 'disabled' | 'device' | 'phone' | 'daily_cap';
+/** Which limit refused (the latest one in the way decides the wording): a portal says it in the client's language. */
+export type GuestPassLimit = 'device' | 'phone' | 'daily_cap';
 
 export type GuestPassRefusal = Refusal<GuestPassErrorCode> & {
   readonly retryAtMs: number | null;
-  readonly limitedBy: GuestPassLimit;
+  readonly limit: GuestPassLimit | null;
 };
 
 export type GuestPassDecision = { readonly ok: true; readonly pass: GuestPass } | GuestPassRefusal;
@@ -75,11 +75,11 @@ export interface GuestPassCredentialsSource {
 
 function refuse(
   code: GuestPassErrorCode,
-  limitedBy: GuestPassLimit,
   retryAtMs: number | null,
   message?: string,
+  limit: GuestPassLimit | null = null,
 ): GuestPassRefusal {
-  return { ...refusal(guestPassErrorCatalogue, code, message), retryAtMs, limitedBy };
+  return { ...refusal(guestPassErrorCatalogue, code, message), retryAtMs, limit };
 }
 
 export function decideGuestPass(input: {
@@ -91,7 +91,7 @@ export function decideGuestPass(input: {
 }): GuestPassDecision {
   const { settings, request, history } = input;
   const nowMs = input.clock.now();
-  if (!settings.enabled) return refuse('guest_passes_disabled', 'disabled', null);
+  if (!settings.enabled) return refuse('guest_passes_disabled', null);
   const deviceFreeAtMs = freeAtMs(history.lastIssuedForMacMs, settings.perDevicePeriodSeconds, nowMs);
   const phoneFreeAtMs =
     settings.perPhonePeriodSeconds === null || request.phone === undefined
@@ -106,24 +106,24 @@ export function decideGuestPass(input: {
     if (deviceFreeAtMs !== null) {
       return refuse(
         'guest_pass_used',
-        'device',
         retryAtMs,
         `This device already had its free pass. Try again ${when}.`,
+        'device',
       );
     }
     if (phoneFreeAtMs !== null) {
       return refuse(
         'guest_pass_used',
-        'phone',
         retryAtMs,
         `This phone number already had its free pass. Try again ${when}.`,
+        'phone',
       );
     }
     return refuse(
       'guest_pass_daily_cap',
-      'daily_cap',
       retryAtMs,
       `Free passes for today are used up. Try again ${when}.`,
+      'daily_cap',
     );
   }
   return { ok: true, pass: issuePass(settings, request, nowMs, input.credentials ?? {}) };

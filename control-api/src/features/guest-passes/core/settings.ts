@@ -45,6 +45,8 @@ export const guestPassSettingsSchema = z
       .nullable()
       .default(null),
     dailyCap: z.number().int().min(1).max(GUEST_PASS_DAILY_CAP_MAX),
+    /** A pass only for a phone that proves itself by a one-time SMS code (Tier 2), against MAC randomisation. */
+    requirePhone: z.boolean().default(false),
   })
   .strict()
   // A device whose pass still runs cannot take the next one: the period covers at least one pass.
@@ -71,6 +73,7 @@ export const defaultGuestPassSettings: GuestPassSettings = {
   perDevicePeriodSeconds: 86_400,
   perPhonePeriodSeconds: null,
   dailyCap: 500,
+  requirePhone: false,
 };
 
 /**
@@ -85,25 +88,37 @@ export const macAddressSchema = z
   .regex(/^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/, 'a MAC address like 02:00:00:00:00:01')
   .transform((mac) => mac.replaceAll('-', ':').toUpperCase());
 
-/** `POST /portal/<slug>/api/guest-passes {mac, phone?}`. */
+/** The one-time code an SMS carries: six digits, what a person types from the message. */
+export const PHONE_CODE_DIGITS = 6;
+
+const kenyanPhoneSchema = z
+  .string()
+  .max(32)
+  .transform((phone, context) => {
+    const normalised = normaliseKenyanPhone(phone);
+    if (normalised === null) {
+      context.addIssue({ code: 'custom', message: 'a Kenyan mobile number such as 0712 345 678' });
+      return z.NEVER;
+    }
+    return normalised;
+  });
+
+/** `POST /portal/<slug>/api/guest-passes {mac, phone?, code?}` (code: when the ISP requires the phone check). */
 export const guestPassRequestSchema = z
   .object({
     mac: macAddressSchema,
-    phone: z
+    phone: kenyanPhoneSchema.optional(),
+    code: z
       .string()
-      .max(32)
-      .transform((phone, context) => {
-        const normalised = normaliseKenyanPhone(phone);
-        if (normalised === null) {
-          context.addIssue({ code: 'custom', message: 'a Kenyan mobile number such as 0712 345 678' });
-          return z.NEVER;
-        }
-        return normalised;
-      })
+      .trim()
+      .regex(new RegExp(`^\\d{${PHONE_CODE_DIGITS}}$`), `the ${PHONE_CODE_DIGITS}-digit code from the SMS`)
       .optional(),
   })
   .strict();
 export type GuestPassRequest = z.infer<typeof guestPassRequestSchema>;
+
+/** `POST /portal/<slug>/api/guest-passes/codes {phone}`: a one-time code by SMS to that phone. */
+export const phoneCodeRequestSchema = z.object({ phone: kenyanPhoneSchema }).strict();
 
 /**
  * A locally administered MAC (bit 1 of the first octet set) is what phones' MAC randomisation produces:

@@ -85,16 +85,29 @@ export async function runSenderTurn(input: {
   if (step.kind !== 'send') return step;
   await store.writeRun({ ...run, nextBatchAtMs: step.nextBatchAtMs });
   for (let start = 0; start < step.requests.length; start += concurrency) {
-    const group: SendRequest[] = [];
-    for (const request of step.requests.slice(start, start + concurrency)) {
-      const claimed = new Set(await store.claim(request.messageIds, clock.now()));
-      if (claimed.size > 0) group.push(onlyClaimed(request, claimed));
-    }
+    // One claim and one settlement per group of requests in flight, not per request: the store's
+    // statements per message stay a fraction, so the SQL store reaches the rate cap (issue 13).
+    const requests = step.requests.slice(start, start + concurrency);
+    const claimed = new Set(
+      await store.claim(
+        requests.flatMap((request) => request.messageIds),
+        clock.now(),
+      ),
+    );
+    const group = requests
+      .map((request) => onlyClaimed(request, claimed))
+      .filter((request) => request.messageIds.length > 0);
     const results = await Promise.all(group.map(input.send));
+    // Each request settles against the run as the one before left it (failures count up, a pause holds),
+    // starting from the run as it is now (the ISP may have paused or cancelled meanwhile).
+    let run = await store.readRun();
+    const events: { messageId: string; event: MessageEvent }[] = [];
     for (const [index, request] of group.entries()) {
-      const settlement = settleRequest(await store.readRun(), request, results[index]!, clock.now());
-      await store.settle(settlement.run, settlement.events);
+      const settlement = settleRequest(run, request, results[index]!, clock.now());
+      run = settlement.run;
+      events.push(...settlement.events);
     }
+    if (group.length > 0) await store.settle(run, events);
     if ((await store.readRun()).status !== 'sending') break;
   }
   return step;
