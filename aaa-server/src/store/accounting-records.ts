@@ -92,6 +92,38 @@ const sessionUpserts = Array.from(
   (_, rows) => SESSION_UPSERT_HEAD + new Array(rows).fill(SESSION_ROW).join(', ') + SESSION_UPSERT_TAIL,
 );
 
+/**
+ * An Interim-Update of a session already stored changes only its counters, its time and its address:
+ * one multi-row UPDATE … FROM (VALUES …) does that without the upsert's insert attempt (a new id, 20
+ * values, the conflict check) and costs about a quarter less per interim (ops/bench/metering/writer.bench.ts).
+ * Both SQLite (3.33+) and PostgreSQL take UPDATE … FROM and name a VALUES list's columns column1, column2
+ * …; the CASTs give PostgreSQL the numbers' type (a bare parameter in VALUES would be text there).
+ * An interim of a session not stored yet (lost Start, restart) is not returned and goes to the upsert.
+ * Same rules as the upsert's: counters, updated_at and session time only move forward; status,
+ * stopped_at and terminate_cause are left as they are (the upsert leaves them so for an interim too).
+ */
+const INTERIM_UPDATE_HEAD = `UPDATE sessions SET
+         updated_at = CASE WHEN v.column3 > sessions.updated_at THEN v.column3 ELSE sessions.updated_at END,
+         framed_ip = COALESCE(v.column4, sessions.framed_ip),
+         input_octets = CASE WHEN v.column5 > sessions.input_octets THEN v.column5 ELSE sessions.input_octets END,
+         output_octets = CASE WHEN v.column6 > sessions.output_octets THEN v.column6 ELSE sessions.output_octets END,
+         input_packets = CASE WHEN v.column7 > sessions.input_packets THEN v.column7 ELSE sessions.input_packets END,
+         output_packets = CASE WHEN v.column8 > sessions.output_packets THEN v.column8 ELSE sessions.output_packets END,
+         session_time_seconds = CASE WHEN v.column9 > sessions.session_time_seconds
+                                     THEN v.column9 ELSE sessions.session_time_seconds END
+       FROM (VALUES `;
+const INTERIM_UPDATE_ROW =
+  '(?, ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))';
+const INTERIM_UPDATE_TAIL = `) AS v
+      WHERE sessions.nas_id = v.column1 AND sessions.acct_session_id = v.column2
+      RETURNING sessions.id, sessions.nas_id AS "nasId", sessions.acct_session_id AS "acctSessionId"`;
+/** The interim UPDATE for n rows, at index n (built once; the database caches the prepared statements). */
+const interimUpdates = Array.from(
+  { length: SESSION_ROWS_PER_UPSERT + 1 },
+  (_, rows) =>
+    INTERIM_UPDATE_HEAD + new Array(rows).fill(INTERIM_UPDATE_ROW).join(', ') + INTERIM_UPDATE_TAIL,
+);
+
 /** Writes a batch of one tenant's records; call inside a transaction. Outcomes come in record order. */
 export async function writeAccountingRecords(
   transaction: SqlDatabase,
@@ -190,7 +222,28 @@ export function terminateCauseName(cause: number | null): string | null {
   return terminateCauseNames[cause] ?? `Cause-${cause}`;
 }
 
-/** One upsert of the gathered records (one each of distinct sessions); each outcome names its stored session. */
+type SessionRowKey = { id: string; nasId: string; acctSessionId: string };
+
+/** Names each returned row's session in its record's outcome; the keys of rows returned leave `gathered`. */
+function takeReturnedSessions(
+  rows: readonly SessionRowKey[],
+  gathered: Map<string, number>,
+  outcomes: AccountingOutcome[],
+): void {
+  for (const row of rows) {
+    const key = sessionKey(row.nasId, row.acctSessionId);
+    const index = gathered.get(key);
+    if (index === undefined) continue;
+    outcomes[index] = { sessionId: row.id };
+    gathered.delete(key);
+  }
+}
+
+/**
+ * The gathered records (one each of distinct sessions) into sessions: interims of stored sessions by
+ * the lean UPDATE, the rest (and interims of sessions not stored) by the upsert; each outcome names
+ * its stored session.
+ */
 async function upsertSessions(
   transaction: SqlDatabase,
   records: readonly AccountingRecord[],
@@ -198,8 +251,32 @@ async function upsertSessions(
   outcomes: AccountingOutcome[],
 ): Promise<void> {
   if (gathered.size === 0) return;
-  const values: Array<string | number | null> = [];
+  const remaining = new Map(gathered);
+  const interimValues: Array<string | number | null> = [];
+  let interimCount = 0;
   for (const index of gathered.values()) {
+    const record = records[index]!;
+    if (record.statusType !== AcctStatus.InterimUpdate) continue;
+    interimCount += 1;
+    interimValues.push(
+      record.nasId,
+      record.acctSessionId,
+      record.receivedAtMs,
+      record.framedIp,
+      record.inputOctets,
+      record.outputOctets,
+      record.inputPackets,
+      record.outputPackets,
+      record.sessionTimeSeconds ?? 0,
+    );
+  }
+  if (interimCount > 0) {
+    const updated = await transaction.all<SessionRowKey>(interimUpdates[interimCount]!, interimValues);
+    takeReturnedSessions(updated, remaining, outcomes);
+  }
+  if (remaining.size === 0) return;
+  const values: Array<string | number | null> = [];
+  for (const index of remaining.values()) {
     const record = records[index]!;
     const isStop = record.statusType === AcctStatus.Stop;
     const sessionTimeSeconds = record.sessionTimeSeconds ?? 0;
@@ -226,15 +303,10 @@ async function upsertSessions(
       isStop ? terminateCauseName(record.terminateCause) : null,
     );
   }
-  const rows = await transaction.all<{ id: string; nasId: string; acctSessionId: string }>(
-    sessionUpserts[gathered.size]!,
-    values,
-  );
-  for (const row of rows) {
-    const index = gathered.get(sessionKey(row.nasId, row.acctSessionId));
-    if (index !== undefined) outcomes[index] = { sessionId: row.id };
-  }
-  if (rows.length !== gathered.size) throw new Error('the session upsert did not return every session');
+  const upserting = remaining.size;
+  const rows = await transaction.all<SessionRowKey>(sessionUpserts[upserting]!, values);
+  takeReturnedSessions(rows, remaining, outcomes);
+  if (rows.length !== upserting) throw new Error('the session upsert did not return every session');
 }
 
 export async function closeOpenSessionsOfNas(

@@ -163,7 +163,9 @@ export const accountingLog = sqliteTable(
     terminateCause: integer('terminate_cause'),
   },
   (table) => [
-    index('accounting_session').on(table.nasId, table.acctSessionId),
+    // No index of its own on (nas_id, acct_session_id): the unique index below starts with those two
+    // columns and serves their lookups, and each index is one more B-tree insert per accounting record
+    // (issue 12 "Measure": dropping the duplicate cut the writer's cost per interim by about 15 %).
     // One row per event however often it arrives (issue 11: a NAS retransmits to another node): the
     // session, the record type and the event's time on the NAS's own clock (Acct-Session-Time), which
     // every retransmission repeats. A null session time never conflicts, so such records are all kept.
