@@ -51,4 +51,5 @@ export const {
   resellerCommissions,
   resellerTopUps,
   resellerPayouts,
+  usageRatedPeriods,
 } = derivePostgresTables(sqliteTenantTables);

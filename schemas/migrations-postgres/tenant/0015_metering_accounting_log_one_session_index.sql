@@ -1,1 +1,0 @@
-DROP INDEX "accounting_session";
