@@ -73,15 +73,28 @@ const SESSION_ROW = `(${new Array(SESSION_COLUMNS).fill('?').join(', ')})`;
 // Counters only move forward: a late, reordered interim must not roll octets back. (CASE, not the
 // scalar MAX(a, b) SQLite has and PostgreSQL lacks: docs/database.md, portable SQL.) RETURNING names
 // each row by its key: neither SQLite nor PostgreSQL promises to return rows in VALUES order.
+/** Columns that only move forward, in the order the interim UPDATE's VALUES carry them (from column3). */
+const FORWARD_ONLY_COLUMNS = [
+  'updated_at',
+  'input_octets',
+  'output_octets',
+  'input_packets',
+  'output_packets',
+  'session_time_seconds',
+] as const;
+/** `column = the larger of the stored value and the new one`, and the address when one came. */
+function forwardOnlyAssignments(newValueOf: (column: string) => string): string {
+  return [
+    ...FORWARD_ONLY_COLUMNS.map((column) => {
+      const value = newValueOf(column);
+      return `${column} = CASE WHEN ${value} > sessions.${column} THEN ${value} ELSE sessions.${column} END`;
+    }),
+    `framed_ip = COALESCE(${newValueOf('framed_ip')}, sessions.framed_ip)`,
+  ].join(',\n         ');
+}
 const SESSION_UPSERT_TAIL = `
        ON CONFLICT(nas_id, acct_session_id) DO UPDATE SET
-         updated_at = CASE WHEN excluded.updated_at > sessions.updated_at THEN excluded.updated_at ELSE sessions.updated_at END,
-         framed_ip = COALESCE(excluded.framed_ip, sessions.framed_ip),
-         input_octets = CASE WHEN excluded.input_octets > sessions.input_octets THEN excluded.input_octets ELSE sessions.input_octets END,
-         output_octets = CASE WHEN excluded.output_octets > sessions.output_octets THEN excluded.output_octets ELSE sessions.output_octets END,
-         input_packets = CASE WHEN excluded.input_packets > sessions.input_packets THEN excluded.input_packets ELSE sessions.input_packets END,
-         output_packets = CASE WHEN excluded.output_packets > sessions.output_packets THEN excluded.output_packets ELSE sessions.output_packets END,
-         session_time_seconds = CASE WHEN excluded.session_time_seconds > sessions.session_time_seconds THEN excluded.session_time_seconds ELSE sessions.session_time_seconds END,
+         ${forwardOnlyAssignments((column) => `excluded.${column}`)},
          status = CASE WHEN sessions.status = 'closed' THEN 'closed' ELSE excluded.status END,
          stopped_at = COALESCE(sessions.stopped_at, excluded.stopped_at),
          terminate_cause = COALESCE(sessions.terminate_cause, excluded.terminate_cause)
@@ -91,6 +104,12 @@ const sessionUpserts = Array.from(
   { length: SESSION_ROWS_PER_UPSERT + 1 },
   (_, rows) => SESSION_UPSERT_HEAD + new Array(rows).fill(SESSION_ROW).join(', ') + SESSION_UPSERT_TAIL,
 );
+
+/** The interim VALUES row: nas_id, acct_session_id, then the forward-only columns, framed_ip last. */
+const interimValueColumn = (column: string): string =>
+  column === 'framed_ip'
+    ? 'v.column9'
+    : `v.column${FORWARD_ONLY_COLUMNS.indexOf(column as (typeof FORWARD_ONLY_COLUMNS)[number]) + 3}`;
 
 /**
  * An Interim-Update of a session already stored changes only its counters, its time and its address:
@@ -103,17 +122,9 @@ const sessionUpserts = Array.from(
  * stopped_at and terminate_cause are left as they are (the upsert leaves them so for an interim too).
  */
 const INTERIM_UPDATE_HEAD = `UPDATE sessions SET
-         updated_at = CASE WHEN v.column3 > sessions.updated_at THEN v.column3 ELSE sessions.updated_at END,
-         framed_ip = COALESCE(v.column4, sessions.framed_ip),
-         input_octets = CASE WHEN v.column5 > sessions.input_octets THEN v.column5 ELSE sessions.input_octets END,
-         output_octets = CASE WHEN v.column6 > sessions.output_octets THEN v.column6 ELSE sessions.output_octets END,
-         input_packets = CASE WHEN v.column7 > sessions.input_packets THEN v.column7 ELSE sessions.input_packets END,
-         output_packets = CASE WHEN v.column8 > sessions.output_packets THEN v.column8 ELSE sessions.output_packets END,
-         session_time_seconds = CASE WHEN v.column9 > sessions.session_time_seconds
-                                     THEN v.column9 ELSE sessions.session_time_seconds END
+         ${forwardOnlyAssignments(interimValueColumn)}
        FROM (VALUES `;
-const INTERIM_UPDATE_ROW =
-  '(?, ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))';
+const INTERIM_UPDATE_ROW = `(?, ?, ${FORWARD_ONLY_COLUMNS.map(() => 'CAST(? AS BIGINT)').join(', ')}, ?)`;
 const INTERIM_UPDATE_TAIL = `) AS v
       WHERE sessions.nas_id = v.column1 AND sessions.acct_session_id = v.column2
       RETURNING sessions.id, sessions.nas_id AS "nasId", sessions.acct_session_id AS "acctSessionId"`;
@@ -262,12 +273,12 @@ async function upsertSessions(
       record.nasId,
       record.acctSessionId,
       record.receivedAtMs,
-      record.framedIp,
       record.inputOctets,
       record.outputOctets,
       record.inputPackets,
       record.outputPackets,
       record.sessionTimeSeconds ?? 0,
+      record.framedIp,
     );
   }
   if (interimCount > 0) {

@@ -14,6 +14,11 @@ export interface RatedPeriod {
   ratedBytes: number;
 }
 
+/** Whether the ISP has ever rated usage: most ISPs price none, and their runs then look for no late usage. */
+export async function hasRatedPeriods(database: SqlDatabase): Promise<boolean> {
+  return (await database.get('SELECT 1 AS one FROM usage_rated_periods LIMIT 1')) !== undefined;
+}
+
 /** The subscriber's last rated period that ended by `endMs`, or undefined. */
 export function readRatedPeriodEndingBy(
   database: SqlDatabase,

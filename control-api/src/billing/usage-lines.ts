@@ -10,7 +10,12 @@ import { usageBytesBetween } from '../features/usage/store';
 import { type Invoice, withExtraLines } from './core/invoices';
 import type { InvoiceLine } from './core/lines';
 import type { InvoiceUnitCents } from './core/units';
-import { type RatedPeriod, readRatedPeriodEndingBy, saveRatedPeriod } from './rated-usage-store';
+import {
+  hasRatedPeriods,
+  type RatedPeriod,
+  readRatedPeriodEndingBy,
+  saveRatedPeriod,
+} from './rated-usage-store';
 
 /** A plan's usage pricing as stored: both null when the plan does not price usage. */
 export interface UsagePricedPlan {
@@ -119,6 +124,8 @@ export async function addUsageLines(
 ): Promise<Invoice[]> {
   const previousPeriods = new Map(lastBilledPeriods);
   const result: Invoice[] = [];
+  // A period rated in this run has nothing metered since: only periods rated before can be late.
+  const mayHaveLateUsage = invoices.length > 0 && (await hasRatedPeriods(database));
   for (const invoice of invoices) {
     const previous = previousPeriods.get(invoice.subscriberId);
     const plan = plansBySubscriber.get(invoice.subscriberId);
@@ -128,7 +135,9 @@ export async function addUsageLines(
         ? await usageLineOf(database, invoice.subscriberId, plan, previous, unitCents, nowMs)
         : null;
       if (line) lines.push(line);
-      const late = await lateUsageLineOf(database, invoice.subscriberId, previous.startMs, unitCents, nowMs);
+      const late = mayHaveLateUsage
+        ? await lateUsageLineOf(database, invoice.subscriberId, previous.startMs, unitCents, nowMs)
+        : null;
       if (late) lines.push(late);
     }
     result.push(lines.length > 0 ? withExtraLines(invoice, lines) : invoice);
