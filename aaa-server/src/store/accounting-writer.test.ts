@@ -195,6 +195,77 @@ describe('AccountingWriter', () => {
         'f1',
       ),
     ).toEqual([1, 3, 3, 2, 3].map((statusType) => ({ statusType })));
+  it('moves a stored session’s counters only forward on an interim, opens one it has not seen, and leaves a closed one closed', async () => {
+    const writer = newWriter();
+    const interim = (acctSessionId: string, seconds: number, octets: number, receivedAtMs: number) =>
+      record(acctSessionId, AcctStatus.InterimUpdate, {
+        sessionTimeSeconds: seconds,
+        inputOctets: octets,
+        outputOctets: octets * 2,
+        inputPackets: octets / 100,
+        outputPackets: octets / 50,
+        receivedAtMs,
+      });
+    const [started] = await submitAll(writer, [
+      record('f1', AcctStatus.Start),
+      record('f2', AcctStatus.Start),
+    ]);
+    await submitAll(writer, [
+      interim('f1', 600, 9_000, 1_780_000_600_000),
+      // A session whose Start was lost: its first interim opens it.
+      interim('f3', 300, 4_000, 1_780_000_300_000),
+      record('f2', AcctStatus.Stop, { sessionTimeSeconds: 300, inputOctets: 700, terminateCause: 1 }),
+    ]);
+    const [reordered] = await submitAll(writer, [
+      // Late and reordered: the older interim must not move anything back.
+      interim('f1', 300, 5_000, 1_780_000_300_000),
+      interim('f2', 900, 800, 1_780_000_900_000),
+    ]);
+    expect(reordered!.sessionId).toBe(started!.sessionId);
+    const rows = await fromOutside(
+      `SELECT acct_session_id AS "acctSessionId", status, updated_at AS "updatedAt", input_octets AS "inputOctets",
+              output_octets AS "outputOctets", input_packets AS "inputPackets", output_packets AS "outputPackets",
+              session_time_seconds AS "sessionTimeSeconds", terminate_cause AS cause, stopped_at AS "stoppedAt"
+         FROM sessions ORDER BY acct_session_id`,
+    );
+    expect(rows).toEqual([
+      {
+        acctSessionId: 'f1',
+        status: 'open',
+        updatedAt: 1_780_000_600_000,
+        inputOctets: 9_000,
+        outputOctets: 18_000,
+        inputPackets: 90,
+        outputPackets: 180,
+        sessionTimeSeconds: 600,
+        cause: null,
+        stoppedAt: null,
+      },
+      {
+        acctSessionId: 'f2',
+        status: 'closed',
+        updatedAt: 1_780_000_900_000,
+        inputOctets: 800,
+        outputOctets: 1_600,
+        inputPackets: 8,
+        outputPackets: 16,
+        sessionTimeSeconds: 900,
+        cause: 'User-Request',
+        stoppedAt: 1_780_000_000_000,
+      },
+      {
+        acctSessionId: 'f3',
+        status: 'open',
+        updatedAt: 1_780_000_300_000,
+        inputOctets: 4_000,
+        outputOctets: 8_000,
+        inputPackets: 40,
+        outputPackets: 80,
+        sessionTimeSeconds: 300,
+        cause: null,
+        stoppedAt: null,
+      },
+    ]);
   });
 
   it('closes every open session of a NAS on Accounting-On', async () => {

@@ -60,13 +60,13 @@ beforeAll(async () => {
 });
 afterAll(() => testApp?.close());
 
-/** A two-hour session on the 10th of `month` (2030) whose Start and Stop the NAS sent, carrying `totalBytes` of download. */
-async function logSession(subscriberId: string, totalBytes: number, month = 3): Promise<void> {
+/** A two-hour session on `day` of `month` (2030) whose Start and Stop the NAS sent, carrying `totalBytes` of download. */
+async function logSession(subscriberId: string, totalBytes: number, month = 3, day = 10): Promise<void> {
   const database = testApp.ispA.database;
-  const acctSessionId = `acct-${subscriberId}-${month}`;
-  const startedAt = eat(2030, month, 10, 10);
+  const acctSessionId = `acct-${subscriberId}-${month}-${day}`;
+  const startedAt = eat(2030, month, day, 10);
   const session = insertOf(tenantSchema.sessions, {
-    id: `ses_${subscriberId}_${month}`,
+    id: `ses_${subscriberId}_${month}_${day}`,
     nasId: 'nas_1',
     acctSessionId,
     username: `user_${subscriberId}`,
@@ -174,5 +174,37 @@ describe('usage rating in the billing run', () => {
       ['2030-05-01', [3_300]],
       ['2030-06-01', [6_600]],
     ]);
+  });
+
+  it('charges usage of a rated cycle metered after its run on the next invoice, by the cumulative floor, once', async () => {
+    const { ispA, clock } = testApp;
+    // May was rated on 1 June at 12 GB (Ksh 66). A NAS reports 1.5 GB more of May only after that run.
+    await logSession('sub_over', 1.5 * BYTES_PER_GIGABYTE, 5, 20);
+    await meterTenantAccounting(ispA.database, clock.now());
+    clock.set(eat(2030, 7, 1, 0, 5));
+    await meterTenantAccounting(ispA.database, clock.now());
+    expect((await runTenantInvoices(ispA.database, ispA.tenantId, clock.now())).invoices).toBe(2);
+    const requestA = await ownerClient(ispA);
+    const july = (await invoicesOf(requestA, 'sub_over')).at(-1);
+    expect(july?.cycleKey).toBe('2030-07-01');
+    // 13.5 GB of May: 3.5 GB beyond = Ksh 116.655, floored Ksh 116; Ksh 66 was charged, so Ksh 50
+    // (the cumulative floor: the two charges add up to what the whole month comes to).
+    expect(july?.lines.map(({ kind, amountCents }) => ({ kind, amountCents }))).toEqual([
+      { kind: 'recurring', amountCents: 150_000 },
+      { kind: 'usage', amountCents: 5_000 },
+    ]);
+    expect(july?.lines[1]?.description).toBe(
+      'Reported late: Home 10 GB: 1.50 GB beyond 10 GB included at Ksh 33.33/GB, 2030-05-01 to 2030-05-31',
+    );
+    expect(july?.lines[1]?.periodStartMs).toBe(eat(2030, 5, 1));
+    const [, underJuly] = (await invoicesOf(requestA, 'sub_under')).slice(-2);
+    expect(underJuly?.lines.map((line) => line.kind)).toEqual(['recurring']);
+    // A rerun adds nothing, and the next cycle's invoice charges May no more.
+    expect((await runTenantInvoices(ispA.database, ispA.tenantId, clock.now())).invoices).toBe(0);
+    clock.set(eat(2030, 8, 1, 0, 5));
+    await meterTenantAccounting(ispA.database, clock.now());
+    await runTenantInvoices(ispA.database, ispA.tenantId, clock.now());
+    const august = (await invoicesOf(await ownerClient(ispA), 'sub_over')).at(-1);
+    expect(august?.lines.map((line) => line.kind)).toEqual(['recurring']);
   });
 });

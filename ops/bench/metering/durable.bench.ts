@@ -4,7 +4,7 @@
 // Run: node --import tsx ops/bench/metering/durable.bench.ts [interimCount=200000] [--postgres]
 // (--postgres: a throwaway PostgreSQL server with fsync on, as a production one)
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -14,6 +14,7 @@ import {
 } from '@kiunga/control-api/features/usage/durable';
 import { openDatabases, type SqlDatabase } from '@kiunga/schemas';
 import { startPostgresServer } from '../../../schemas/src/db/testing/postgres-server';
+import { postgresCpuMicroseconds, postmasterPid } from '../radius/cpu';
 
 const INTERIM_COUNT_DEFAULT = 200_000;
 /** Sessions online at once in one ISP: a large ISP's evening peak. */
@@ -85,15 +86,25 @@ async function main(): Promise<void> {
     await databases.createTenant('ten_bench');
     const database = databases.forTenant('ten_bench');
     const lastMs = await seedAccounting(database, interimCount);
+    // PostgreSQL's own CPU (postmaster and backends) is printed beside Node's: on a loaded machine the
+    // wall time says little, the CPU of both processes says what the job costs.
+    const postmaster = postgres === null ? null : postmasterPid(postgres.port);
+    const postgresCpuBefore = postmaster === null ? 0 : postgresCpuMicroseconds(postmaster);
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
     const metered = await meterTenantAccounting(database, lastMs + METERING_SETTLE_MS);
     const wallMs = performance.now() - wallBefore;
     const cpu = process.cpuUsage(cpuBefore);
     const cpuMs = (cpu.user + cpu.system) / 1000;
+    const postgresCpuMs =
+      postmaster === null ? null : (postgresCpuMicroseconds(postmaster) - postgresCpuBefore) / 1000;
     console.log(
       `${databases.platform.dialect} metering job: ${metered.rows} interims in ${wallMs.toFixed(0)} ms wall (${Math.round((metered.rows / wallMs) * 1000)}/s), ` +
-        `${cpuMs.toFixed(0)} ms CPU (${Math.round((metered.rows / cpuMs) * 1000)}/s); counted ${metered.counts.counted}`,
+        `${cpuMs.toFixed(0)} ms CPU (${Math.round((metered.rows / cpuMs) * 1000)}/s)` +
+        (postgresCpuMs === null ? '' : `, PostgreSQL ${postgresCpuMs.toFixed(0)} ms CPU`) +
+        `; counted ${metered.counts.counted}; load average ${loadavg()
+          .map((value) => value.toFixed(1))
+          .join(' ')}`,
     );
 
     const yearStartMs = START_MS - (START_MS % HOUR_MS);

@@ -5,7 +5,7 @@
 // Run: node --openssl-legacy-provider --import tsx ops/bench/metering/interims.bench.ts
 //        [--rate 20000] [--seconds 30] [--sessions 20000] [--logins-per-second 500]
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -137,6 +137,8 @@ async function main(): Promise<void> {
     const logins = buildAccessRequests(codes, Math.ceil(options.loginsPerSecond * options.seconds));
     const before = progressOf(shard);
     const cpuBefore = readProcessCpuMicroseconds(server.pid);
+    // The bench client shares the machine's cores with the server: its own CPU is printed beside.
+    const clientCpuBefore = process.cpuUsage();
     const [accounting, access] = await Promise.all([
       driveLoad({
         ...target,
@@ -156,6 +158,8 @@ async function main(): Promise<void> {
     ]);
     const loadEnd = progressOf(shard);
     const cpuLoad = readProcessCpuMicroseconds(server.pid) - cpuBefore;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const clientCpuMicroseconds = clientCpu.user + clientCpu.system;
     const durable = (
       shard.prepare('SELECT COUNT(*) AS count FROM accounting_log WHERE id > ?').get(before.lastLogId) as {
         count: number;
@@ -170,6 +174,12 @@ async function main(): Promise<void> {
     console.log(
       `durable: ${durable.toLocaleString('en')} new accounting_log rows (${Math.round((durable * 1000) / accounting.wallTimeMs).toLocaleString('en')}/s over the run); ` +
         `server CPU ${(cpuLoad / 1e6).toFixed(1)} s = ${(cpuLoad / (accounting.sent + access.sent)).toFixed(1)} µs per request (metering included when it ran)`,
+    );
+    console.log(
+      `client CPU ${(clientCpuMicroseconds / 1e6).toFixed(1)} s over ${(accounting.wallTimeMs / 1000).toFixed(1)} s = ` +
+        `${(clientCpuMicroseconds / (accounting.sent + access.sent)).toFixed(1)} µs per request sent; load average ${loadavg()
+          .map((value) => value.toFixed(1))
+          .join(' ')}`,
     );
     // Metering: the job runs every minute and leaves rows younger than 60 s (METERING_SETTLE_MS).
     const samples: MeterProgress[] = [loadEnd];

@@ -1,6 +1,6 @@
 // Reads how much CPU time a process has used so far, from Linux's /proc/<pid>/stat, in microseconds.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux reports CPU time in clock ticks; 100 per second is the value on every common build. */
 const CLOCK_TICKS_PER_SECOND_DEFAULT = 100;
@@ -53,4 +53,48 @@ function readCpuFields(pid: number, userField: number, systemField: number): num
     throw new Error(`unexpected /proc/${pid}/stat format`);
   }
   return ((userTicks + systemTicks) * MICROSECONDS_PER_SECOND) / clockTicksPerSecond();
+}
+
+/**
+ * CPU so far of the postmaster, its live children (backends, WAL writer, checkpointer) and the ones
+ * that exited (a pooled connection idle for 10 s is closed, and its backend's time must not vanish).
+ */
+export function postgresCpuMicroseconds(postmasterPid: number): number {
+  let total = readProcessCpuMicroseconds(postmasterPid) + readReapedChildrenCpuMicroseconds(postmasterPid);
+  for (const child of childPids(postmasterPid)) {
+    try {
+      total += readProcessCpuMicroseconds(child);
+    } catch {
+      // It exited between the listing and the read.
+    }
+  }
+  return total;
+}
+
+function childPids(pid: number): number[] {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
+    return text
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((item) => Number.parseInt(item, 10));
+  } catch {
+    return [];
+  }
+}
+
+/** The postmaster of the server on `port`: the process whose program is postgres, started with `-p port`. */
+export function postmasterPid(port: number): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const portIndex = argv.indexOf('-p');
+      if (argv[0]?.endsWith('/postgres') && argv[portIndex + 1] === String(port)) return Number(entry);
+    } catch {
+      // It exited while we looked.
+    }
+  }
+  throw new Error(`no postgres process listens on port ${port}`);
 }

@@ -2,14 +2,14 @@
 // SQLite) in the same run: Access-Request CPU per request and p99, and accounting records per second,
 // each answered only once its record is committed.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { type RedisServer, startRedisServer } from '@kiunga/aaa-server/testing';
 import { PacketCode } from '@kiunga/dictionaries';
 import { type PostgresServer, startPostgresServer } from '../../../schemas/src/db/testing/postgres-server';
-import { readProcessCpuMicroseconds, readReapedChildrenCpuMicroseconds } from './cpu';
+import { postgresCpuMicroseconds, postmasterPid, readProcessCpuMicroseconds } from './cpu';
 import { type KiungaNode, seedDemo, startKiunga, startKiungaNode } from './kiunga';
 import { driveLoad, type LoadRequest, type LoadStats, REQUESTS_MAX } from './load-generator';
 import { buildAccessRequests, buildAccountingRequests } from './request-stream';
@@ -99,50 +99,6 @@ async function startEmbedded(vouchers: number): Promise<Deployment> {
     topStatements: async () => '',
     stop: server.stop,
   };
-}
-
-/**
- * CPU so far of the postmaster, its live children (backends, WAL writer, checkpointer) and the ones
- * that exited (a pooled connection idle for 10 s is closed, and its backend's time must not vanish).
- */
-function postgresCpuMicroseconds(postmasterPid: number): number {
-  let total = readProcessCpuMicroseconds(postmasterPid) + readReapedChildrenCpuMicroseconds(postmasterPid);
-  for (const child of childPids(postmasterPid)) {
-    try {
-      total += readProcessCpuMicroseconds(child);
-    } catch {
-      // It exited between the listing and the read.
-    }
-  }
-  return total;
-}
-
-function childPids(pid: number): number[] {
-  try {
-    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
-    return text
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((item) => Number.parseInt(item, 10));
-  } catch {
-    return [];
-  }
-}
-
-/** The postmaster of the server on `port`: the process whose program is postgres, started with `-p port`. */
-function postmasterPid(port: number): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      const portIndex = argv.indexOf('-p');
-      if (argv[0]?.endsWith('/postgres') && argv[portIndex + 1] === String(port)) return Number(entry);
-    } catch {
-      // It exited while we looked.
-    }
-  }
-  throw new Error(`no postgres process listens on port ${port}`);
 }
 
 const BENCH_DATABASE = 'kiunga_bench';

@@ -198,6 +198,8 @@ export * from './tenant-reports';
 export * from './tenant-resellers';
 // SMS campaigns (issue 13) too.
 export * from './tenant-sms';
+// What the billing run rated per subscriber and period (issue 12), for usage metered after the run.
+export * from './tenant-usage-rating';
 
 /**
  * Access-Request decisions for "why is this client offline?" (issue 12): written in batches off the

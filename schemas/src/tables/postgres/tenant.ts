@@ -58,4 +58,5 @@ export const {
   resellerPayouts,
   invoiceMails,
   resellerVoucherSales,
+  usageRatedPeriods,
 } = derivePostgresTables(sqliteTenantTables);
