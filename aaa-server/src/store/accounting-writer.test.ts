@@ -195,6 +195,8 @@ describe('AccountingWriter', () => {
         'f1',
       ),
     ).toEqual([1, 3, 3, 2, 3].map((statusType) => ({ statusType })));
+  });
+
   it('moves a stored session’s counters only forward on an interim, opens one it has not seen, and leaves a closed one closed', async () => {
     const writer = newWriter();
     const interim = (acctSessionId: string, seconds: number, octets: number, receivedAtMs: number) =>
