@@ -25,8 +25,8 @@ const BANK_INSTRUCTIONS = 'Kiunga Ltd, Test Bank, account 0100 200 300';
 /** The Tier 1 registration fee of the tier catalogue, as the pages show it. */
 const REGISTRATION_FEE_TEXT = 'Ksh 500';
 /**
- * ./kiunga's mail job runs on the minute (EMAIL_CRON): a message queued now leaves within a minute,
- * plus the send. Past this the mail is not coming.
+ * ./kiunga's mail job runs every 10 seconds (EMAIL_CRON): a message queued now leaves within that, plus
+ * the send, on a loaded machine later. Past this the mail is not coming.
  */
 const MAIL_WAIT_MS = 90_000;
 const MAIL_POLL_MS = 250;

@@ -7,8 +7,12 @@ import type { ApiDependencies } from '../../kernel/dependencies';
 import { decideAfterAttempt, type SendAttemptOutcome } from '../notifications/send-policy';
 import { claimEmail, dueEmailIds, expiredEmailClaims, recordEmailDecision } from './outbox';
 
-export const EMAIL_CRON = '* * * * *';
-/** Messages per run: one slow mail server cannot hold the minute's run for long (each send ≤ 50 s). */
+/**
+ * Every 10 seconds: a sign-up link or a password reset is awaited by a person looking at their inbox, and
+ * an idle run is one indexed query on the platform database (node-cron's six-field form, seconds first).
+ */
+export const EMAIL_CRON = '*/10 * * * * *';
+/** Messages per run: one slow mail server cannot hold a run for long (each send ≤ 50 s; runs never overlap). */
 export const EMAILS_PER_RUN = 50;
 /** A claim outlives any send (connect 10 s + greeting 10 s + 30 s of silence); past it the sender died. */
 export const EMAIL_CLAIM_LEASE_MS = 5 * 60_000;
