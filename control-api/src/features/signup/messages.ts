@@ -1,4 +1,5 @@
 // What a signing-up ISP receives: the SMS with its code and the email with its link (pure builders).
+import { type Language, t } from '../../i18n';
 import { escapeHtml } from '../../integrations/email/messages';
 import type { EmailMessage } from '../../integrations/email/sender';
 import { EMAIL_LINK_LIFETIME_MS, SMS_CODE_LIFETIME_MS, type SmsCodeOutcome } from './core';
@@ -32,11 +33,21 @@ export function signupEmailMessage(input: { to: string; ispName: string; verifyU
   return { to: input.to, subject: 'Confirm your email for Kiunga', text, html };
 }
 
-/** Why a typed phone code was refused, on the verify page and from POST /api/v1/signup/verify-phone. */
-export const PHONE_OUTCOME_TEXT: Readonly<Record<Exclude<SmsCodeOutcome | 'no_code', 'verified'>, string>> = {
-  wrong_code: 'That code is not right: check the SMS and type it again.',
-  expired: 'That code has expired: ask for a new one.',
-  attempts_exhausted: 'Too many wrong tries for that code: ask for a new one.',
-  already_used: 'That code was already used: ask for a new one if your phone is not confirmed yet.',
-  no_code: 'No code was sent yet: ask for one.',
+/** Why a typed phone code was refused: the verify page says it in the page's language (`signup.phone.*`). */
+export type PhoneRefusal = Exclude<SmsCodeOutcome | 'no_code', 'verified'>;
+
+export function phoneRefusalText(outcome: PhoneRefusal, language: Language): string {
+  return t(language, `signup.phone.${outcome}`);
+}
+
+/**
+ * The same in English for POST /api/v1/signup/verify-phone: the JSON API's messages stay English (its
+ * contract: clients branch on `code` and `details.outcome`, and show their own words).
+ */
+export const PHONE_OUTCOME_TEXT: Readonly<Record<PhoneRefusal, string>> = {
+  wrong_code: phoneRefusalText('wrong_code', 'en'),
+  expired: phoneRefusalText('expired', 'en'),
+  attempts_exhausted: phoneRefusalText('attempts_exhausted', 'en'),
+  already_used: phoneRefusalText('already_used', 'en'),
+  no_code: phoneRefusalText('no_code', 'en'),
 };
