@@ -57,7 +57,7 @@ function fieldRefusal(field: SignupField, language: Language): string {
     : t(language, `signup.invalid.${field}`);
 }
 
-/** The short name's availability for the form and its live check, its reason said in `language`. */
+/** The live check's answer, its reason said in `language` (the form's status line words it itself). */
 function localisedAvailability(availability: SlugAvailability, language: Language): SlugAvailability {
   return availability.isAvailable
     ? availability
@@ -153,10 +153,7 @@ export function signupPages(dependencies: ApiDependencies): Hono<AppEnv> {
       return renderSignup(context, { values, flash }, 403);
     }
     if (fields.intent === 'check-slug') {
-      const slugAvailability = localisedAvailability(
-        await slugAvailabilityOf(dependencies, fields.slug ?? ''),
-        language,
-      );
+      const slugAvailability = await slugAvailabilityOf(dependencies, fields.slug ?? '');
       return renderSignup(context, { values, slugAvailability });
     }
     const limiter = identityLimiters(dependencies).registrationsPerAddress;
