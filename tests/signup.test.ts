@@ -564,7 +564,7 @@ describe('the front door in Swahili', () => {
   /** The page's link to the other language: its href and its label. */
   const languageSwitchOf = (html: string) => {
     const match = /<a href="([^"]+)" hreflang="[a-z]+" data-language-switch="true">([^<]+)<\/a>/.exec(html);
-    return { href: match?.[1].replace(/&amp;/g, '&'), label: match?.[2] };
+    return { href: match?.[1]?.replace(/&amp;/g, '&'), label: match?.[2] };
   };
 
   it('gives the landing page in Swahili for ?lang=sw, prices from the tier catalogue, and remembers the choice', async () => {
@@ -603,7 +603,7 @@ describe('the front door in Swahili', () => {
   });
 
   it('stays English by default and for a browser that asks for English', async () => {
-    for (const headers of [{}, { 'accept-language': 'en-GB,en;q=0.9' }]) {
+    for (const headers of [{}, { 'accept-language': 'en-GB,en;q=0.9' }] as Record<string, string>[]) {
       for (const path of ['/', '/signup']) {
         const html = await (await app.request(path, { headers })).text();
         expect(htmlLangOf(html), path).toBe('en');
