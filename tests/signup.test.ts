@@ -666,7 +666,17 @@ describe('the front door in Swahili', () => {
       `Andika msimbo wa tarakimu 6 tuliotuma kwa ${'•'.repeat(9)}${isp.phone.slice(-3)}.`,
     );
     expect(pageHtml).toContain('Lipa ada ya usajili sasa');
-    const code = codeSentTo(isp.phone);
+    // The SMS and the email are in the language the sign-up was made in.
+    const sent = sms.messages().find((message) => message.to === `+254${isp.phone.slice(-9)}`);
+    const code = /^(\d{6}) ni msimbo wako wa kujisajili Kiunga\. Unaisha baada ya dakika 10\.$/.exec(
+      sent?.message ?? '',
+    )?.[1];
+    expect(code, sent?.message).toBeDefined();
+    await sendPendingEmails(dependencies);
+    const email = await sink.waitForMessage(isp.email);
+    expect(email.subject).toBe('Thibitisha barua pepe yako kwa Kiunga');
+    expect(email.text).toContain('fungua kiungo hiki ndani ya saa 24');
+
     await browser.request('/signup/verify-phone', {
       form: { _csrf: csrfOf(pageHtml), code: code === '000000' ? '111111' : '000000' },
     });

@@ -490,6 +490,13 @@ export const en = {
   'signup.pending.text':
     'Your console opens as soon as your phone and email are confirmed: that also starts your free trial.',
   'signup.pending.confirm': 'Confirm your phone and email',
+  'signup.sms.code': '{code} is your Kiunga sign-up code. It expires in {minutes} minutes.',
+  'signup.email.subject': 'Confirm your email for Kiunga',
+  'signup.email.welcome': 'Welcome to Kiunga, {ispName}.',
+  'signup.email.openLink':
+    'To confirm this email address, open this link within {hours} hours. It works once:',
+  'signup.email.trialStarts': 'Your free trial starts when your phone and your email are both confirmed.',
+  'signup.email.notYou': 'If you did not sign up, ignore this email.',
 } as const;
 
 export type MessageKey = keyof typeof en;

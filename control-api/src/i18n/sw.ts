@@ -485,4 +485,11 @@ export const sw = {
   'signup.pending.text':
     'Dashibodi yako inafunguka mara simu na barua pepe yako zikithibitishwa: hapo pia majaribio yako ya bure yanaanza.',
   'signup.pending.confirm': 'Thibitisha simu na barua pepe yako',
+  'signup.sms.code': '{code} ni msimbo wako wa kujisajili Kiunga. Unaisha baada ya dakika {minutes}.',
+  'signup.email.subject': 'Thibitisha barua pepe yako kwa Kiunga',
+  'signup.email.welcome': 'Karibu Kiunga, {ispName}.',
+  'signup.email.openLink':
+    'Ili kuthibitisha anwani hii ya barua pepe, fungua kiungo hiki ndani ya saa {hours}. Kinafanya kazi mara moja:',
+  'signup.email.trialStarts': 'Majaribio yako ya bure yanaanza simu na barua pepe yako zote zikithibitishwa.',
+  'signup.email.notYou': 'Kama hukujisajili, puuza barua pepe hii.',
 } as const satisfies Record<MessageKey, string>;

@@ -8,29 +8,39 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
 /** One short SMS (well under 160 GSM characters): the code first, so phones can offer to fill it in. */
-export function signupCodeSms(code: string): string {
-  return `${code} is your Kiunga sign-up code. It expires in ${SMS_CODE_LIFETIME_MS / MINUTE_MS} minutes.`;
+export function signupCodeSms(code: string, language: Language = 'en'): string {
+  return t(language, 'signup.sms.code', { code, minutes: SMS_CODE_LIFETIME_MS / MINUTE_MS });
 }
 
-export function signupEmailMessage(input: { to: string; ispName: string; verifyUrl: string }): EmailMessage {
+export function signupEmailMessage(input: {
+  to: string;
+  ispName: string;
+  verifyUrl: string;
+  language?: Language;
+}): EmailMessage {
+  const language = input.language ?? 'en';
   const hours = EMAIL_LINK_LIFETIME_MS / HOUR_MS;
+  const subject = t(language, 'signup.email.subject');
+  const openLink = t(language, 'signup.email.openLink', { hours });
+  const trialStarts = t(language, 'signup.email.trialStarts');
+  const notYou = t(language, 'signup.email.notYou');
   const text = [
-    `Welcome to Kiunga, ${input.ispName}.`,
+    t(language, 'signup.email.welcome', { ispName: input.ispName }),
     '',
-    `To confirm this email address, open this link within ${hours} hours. It works once:`,
+    openLink,
     input.verifyUrl,
     '',
-    'Your free trial starts when your phone and your email are both confirmed.',
-    'If you did not sign up, ignore this email.',
+    trialStarts,
+    notYou,
   ].join('\n');
   const link = escapeHtml(input.verifyUrl);
-  const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>Confirm your email</title></head>
+  const html = `<!doctype html>\n<html lang="${language}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="font-family: sans-serif; line-height: 1.5">
-<p>Welcome to Kiunga, ${escapeHtml(input.ispName)}.</p>
-<p>To confirm this email address, open this link within ${hours} hours. It works once:<br><a href="${link}">${link}</a></p>
-<p>Your free trial starts when your phone and your email are both confirmed. If you did not sign up, ignore this email.</p>
+<p>${escapeHtml(t(language, 'signup.email.welcome', { ispName: input.ispName }))}</p>
+<p>${escapeHtml(openLink)}<br><a href="${link}">${link}</a></p>
+<p>${escapeHtml(trialStarts)} ${escapeHtml(notYou)}</p>
 </body></html>`;
-  return { to: input.to, subject: 'Confirm your email for Kiunga', text, html };
+  return { to: input.to, subject, text, html };
 }
 
 /** Why a typed phone code was refused: the verify page says it in the page's language (`signup.phone.*`). */
