@@ -559,6 +559,152 @@ describe('the front door', () => {
   });
 });
 
+describe('the front door in Swahili', () => {
+  const htmlLangOf = (html: string) => /<html lang="([^"]+)"/.exec(html)?.[1];
+  /** The page's link to the other language: its href and its label. */
+  const languageSwitchOf = (html: string) => {
+    const match = /<a href="([^"]+)" hreflang="[a-z]+" data-language-switch="true">([^<]+)<\/a>/.exec(html);
+    return { href: match?.[1]?.replace(/&amp;/g, '&'), label: match?.[2] };
+  };
+
+  it('gives the landing page in Swahili for ?lang=sw, prices from the tier catalogue, and remembers the choice', async () => {
+    const landing = await app.request('/?lang=sw');
+    expect(landing.status).toBe(200);
+    const html = await landing.text();
+    expect(htmlLangOf(html)).toBe('sw');
+    expect(html).toContain('Anza majaribio ya bure');
+    expect(html).toContain('Majaribio ya bure ya saa 24');
+    expect(html).toContain('Kiunga hufanya nini');
+    expect(html).toContain('Ksh 500 za usajili, kisha Ksh 500 kwa mwezi');
+    expect(html).toContain('Ksh 1,500 kwa mwezi');
+    expect(html).not.toContain('Start free trial');
+    expect(languageSwitchOf(html)).toEqual({ href: '/?lang=en', label: 'English' });
+    expect(landing.headers.get('set-cookie')).toMatch(/^lang=sw;/);
+  });
+
+  it('gives the sign-up form in Swahili for Accept-Language: sw, the switch keeping the query', async () => {
+    const form = await app.request('/signup?from=landing', {
+      headers: { 'accept-language': 'sw-KE,en;q=0.5' },
+    });
+    expect(form.status).toBe(200);
+    const html = await form.text();
+    expect(htmlLangOf(html)).toBe('sw');
+    expect(html).toContain('<h1>Anza majaribio yako ya bure</h1>');
+    expect(html).toContain('<label for="slug">Jina fupi (anwani ya ukurasa wako)</label>');
+    expect(html).toContain('Fungua akaunti yangu');
+    expect(languageSwitchOf(html)).toEqual({ href: '/signup?from=landing&lang=en', label: 'English' });
+    const live = await app.request(`/signup/slug-availability?slug=${demo.tenants[0]!.slug}`, {
+      headers: { 'accept-language': 'sw' },
+    });
+    expect(await live.json()).toMatchObject({
+      isAvailable: false,
+      message: 'tayari limechukuliwa: jaribu jingine',
+    });
+  });
+
+  it('stays English by default and for a browser that asks for English', async () => {
+    for (const headers of [{}, { 'accept-language': 'en-GB,en;q=0.9' }] as Record<string, string>[]) {
+      for (const path of ['/', '/signup']) {
+        const html = await (await app.request(path, { headers })).text();
+        expect(htmlLangOf(html), path).toBe('en');
+        expect(html, path).toContain(path === '/' ? 'Start free trial' : 'Start your free trial');
+        expect(languageSwitchOf(html), path).toEqual({ href: `${path}?lang=sw`, label: 'Kiswahili' });
+      }
+    }
+    const live = await app.request(`/signup/slug-availability?slug=${demo.tenants[0]!.slug}`);
+    expect(await live.json()).toMatchObject({ message: 'already taken: try another' });
+  });
+
+  it('says a refused form in Swahili: a taken short name, a wrong phone, the short-name check', async () => {
+    const browser = new Browser();
+    const form = await browser.request('/signup?lang=sw');
+    const csrf = csrfOf(await form.text());
+    const fields = {
+      _csrf: csrf,
+      intent: 'signup',
+      ispName: 'Mtandao wa Kitengela',
+      ownerName: 'Achieng',
+      email: 'owner@kitengela-net.example',
+      phone: '0722 000 111',
+      password: 'correct horse battery',
+      tier: 'tier1',
+      featureChoice: 'hotspot',
+    };
+    const taken = demo.tenants[0]!.slug;
+    const refused = await browser.request('/signup', { form: { ...fields, slug: taken } });
+    expect(refused.status).toBe(409);
+    const refusedHtml = await refused.text();
+    expect(htmlLangOf(refusedHtml)).toBe('sw');
+    expect(refusedHtml).toMatch(
+      /<p class="field-error" id="slug-error" role="alert">Jina hili fupi tayari limechukuliwa: jaribu jingine.<\/p>/,
+    );
+    expect(refusedHtml).toContain('value="Mtandao wa Kitengela"');
+
+    const badPhone = await browser.request('/signup', {
+      form: { ...fields, slug: 'kitengela-net', phone: '12' },
+    });
+    expect(badPhone.status).toBe(400);
+    expect(await badPhone.text()).toContain('Andika namba ya simu ya Kenya kama 0712 345 678.');
+    expect(await tenantBySlug('kitengela-net')).toBeUndefined();
+
+    const checked = await browser.request('/signup', {
+      form: { _csrf: csrf, intent: 'check-slug', slug: taken },
+    });
+    expect(await checked.text()).toContain(`${taken}: tayari limechukuliwa: jaribu jingine`);
+  });
+
+  it('confirms the phone in Swahili on the web while the JSON API keeps its English messages', async () => {
+    const browser = new Browser();
+    await browser.request('/?lang=sw');
+    const isp = newIsp();
+    expect((await signUp(browser, isp)).status).toBe(303);
+    const page = await browser.request('/signup/verify');
+    const pageHtml = await page.text();
+    expect(htmlLangOf(pageHtml)).toBe('sw');
+    // The phone as stored, 254 and nine digits, all but the last three masked.
+    expect(pageHtml).toContain(
+      `Andika msimbo wa tarakimu 6 tuliotuma kwa ${'•'.repeat(9)}${isp.phone.slice(-3)}.`,
+    );
+    expect(pageHtml).toContain('Lipa ada ya usajili sasa');
+    // The SMS and the email are in the language the sign-up was made in.
+    const sent = sms.messages().find((message) => message.to === `+254${isp.phone.slice(-9)}`);
+    const code = /^(\d{6}) ni msimbo wako wa kujisajili Kiunga\. Unaisha baada ya dakika 10\.$/.exec(
+      sent?.message ?? '',
+    )?.[1];
+    expect(code, sent?.message).toBeDefined();
+    await sendPendingEmails(dependencies);
+    const email = await sink.waitForMessage(isp.email);
+    expect(email.subject).toBe('Thibitisha barua pepe yako kwa Kiunga');
+    expect(email.text).toContain('fungua kiungo hiki ndani ya saa 24');
+
+    await browser.request('/signup/verify-phone', {
+      form: { _csrf: csrfOf(pageHtml), code: code === '000000' ? '111111' : '000000' },
+    });
+    expect(await (await browser.request('/signup/verify')).text()).toContain(
+      'Msimbo huo si sahihi: angalia SMS na uuandike tena.',
+    );
+
+    const apiIsp = newIsp();
+    const registered = (await (await registerByApi(apiIsp, 'tier2')).json()) as { token: string };
+    const wrong = await app.request('/api/v1/signup/verify-phone', {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${registered.token}`,
+        'content-type': 'application/json',
+        'accept-language': 'sw',
+      },
+      body: JSON.stringify({ code: '12345x' }),
+    });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({
+      error: {
+        code: 'validation_failed',
+        message: 'That code is not right: check the SMS and type it again.',
+      },
+    });
+  });
+});
+
 describe('the registration fee by M-Pesa', () => {
   it('asks for the Tier 1 fee by STK push in the trial, credits it from the callback and mails the receipt', async () => {
     const isp = newIsp('0712345678');

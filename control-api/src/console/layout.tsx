@@ -49,9 +49,15 @@ function isCurrent(item: NavItem, currentPath: string, nav: NavItem[]): boolean 
   return currentPath === item.href || currentPath.startsWith(`${item.href}/`);
 }
 
-export function Document(props: { title: string; themeCss: string; children: Child }) {
+/** A page; `language` (default English) is its `<html lang>` (the front door's pages are also in Swahili). */
+export function Document(props: {
+  title: string;
+  themeCss: string;
+  language?: 'en' | 'sw';
+  children: Child;
+}) {
   return (
-    <html lang="en">
+    <html lang={props.language ?? 'en'}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />

@@ -6,19 +6,22 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { FlashMessage } from '../../console/components';
 import { formFields, redirectWithFlash, renderHtml, takeFlash } from '../../console/support';
+import { type Language, pageLanguageOf, t } from '../../i18n';
 import {
   cookieSessionPrincipal,
   hasValidCsrfToken,
   startCookieSession,
 } from '../../identity/console-sessions';
 import { assertNotLimited, identityLimiters } from '../../identity/login-limits';
+import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from '../../identity/passwords';
 import { isSameSecret, randomSecret } from '../../identity/secrets';
 import { EMAIL_TAKEN_MESSAGE } from '../../identity/users/service';
 import { sourceAddressOf } from '../../kernel/audit';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
 import { newTenantOfRegistration, registrationSchema } from '../tenants/registration-api';
 import { readEmailToken } from './core';
-import { PHONE_OUTCOME_TEXT } from './messages';
+import type { SlugAvailability } from './core/slug';
+import { phoneRefusalText } from './messages';
 import {
   sendSignupCode,
   signupProgress,
@@ -29,6 +32,7 @@ import {
 } from './service';
 import { isSignupPending } from './store';
 import {
+  type FrontLanguage,
   LandingPage,
   SIGNUP_PAY_PATH,
   type SignupField,
@@ -37,6 +41,28 @@ import {
   SignupPendingPage,
   SignupVerifyPage,
 } from './views';
+
+/**
+ * The front door's language: `?lang=` (kept in the `lang` cookie the portals use too), that cookie,
+ * Accept-Language; English otherwise (no ISP is involved yet, so no ISP default).
+ */
+export function frontLanguageOf(context: Context): FrontLanguage {
+  return pageLanguageOf(context, null);
+}
+
+/** The form field's refusal in the page's language (the schema's own messages are English). */
+function fieldRefusal(field: SignupField, language: Language): string {
+  return field === 'password'
+    ? t(language, 'signup.invalid.password', { min: PASSWORD_LENGTH_MIN, max: PASSWORD_LENGTH_MAX })
+    : t(language, `signup.invalid.${field}`);
+}
+
+/** The live check's answer, its reason said in `language` (the form's status line words it itself). */
+function localisedAvailability(availability: SlugAvailability, language: Language): SlugAvailability {
+  return availability.isAvailable
+    ? availability
+    : { ...availability, message: t(language, `signup.slug.${availability.reason}`) };
+}
 
 /** Sign-up CSRF (double submit): the form's token must match this cookie, as on /login. */
 const SIGNUP_CSRF_COOKIE_NAME = 'kiunga_signup_csrf';
@@ -77,7 +103,7 @@ export function signupPages(dependencies: ApiDependencies): Hono<AppEnv> {
 
   const renderSignup = (
     context: Context<AppEnv>,
-    props: Omit<Parameters<typeof SignupPage>[0], 'csrfToken'>,
+    props: Omit<Parameters<typeof SignupPage>[0], 'csrfToken' | 'front'>,
     status = 200,
   ) => {
     const csrfToken = getCookie(context, SIGNUP_CSRF_COOKIE_NAME) ?? randomSecret(24);
@@ -87,7 +113,11 @@ export function signupPages(dependencies: ApiDependencies): Hono<AppEnv> {
       sameSite: 'Lax',
       maxAge: SIGNUP_CSRF_MAX_AGE_SECONDS,
     });
-    return renderHtml(context, <SignupPage csrfToken={csrfToken} {...props} />, status);
+    return renderHtml(
+      context,
+      <SignupPage csrfToken={csrfToken} front={frontLanguageOf(context)} {...props} />,
+      status,
+    );
   };
 
   /** The signed-in owner's sign-up, or null (then the caller sends them to sign in). */
@@ -100,20 +130,26 @@ export function signupPages(dependencies: ApiDependencies): Hono<AppEnv> {
     return progress ? { tenantId, csrfToken: session.csrfToken, progress } : null;
   };
 
-  routes.get('/', (context) => renderHtml(context, <LandingPage />));
+  routes.get('/', (context) => renderHtml(context, <LandingPage front={frontLanguageOf(context)} />));
 
   routes.get('/signup', (context) => renderSignup(context, { flash: takeFlash(context) }));
 
   routes.get('/signup/slug-availability', async (context) =>
-    context.json(await slugAvailabilityOf(dependencies, context.req.query('slug') ?? '')),
+    context.json(
+      localisedAvailability(
+        await slugAvailabilityOf(dependencies, context.req.query('slug') ?? ''),
+        frontLanguageOf(context).language,
+      ),
+    ),
   );
 
   routes.post('/signup', async (context) => {
     const fields = await formFields(context);
     const values = formValuesOf(fields);
+    const { language } = frontLanguageOf(context);
     const expected = getCookie(context, SIGNUP_CSRF_COOKIE_NAME);
     if (!expected || !isSameSecret(expected, fields._csrf ?? '')) {
-      const flash: FlashMessage = { kind: 'error', text: 'The form had expired: please send it again.' };
+      const flash: FlashMessage = { kind: 'error', text: t(language, 'signup.refused.formExpired') };
       return renderSignup(context, { values, flash }, 403);
     }
     if (fields.intent === 'check-slug') {
@@ -127,7 +163,8 @@ export function signupPages(dependencies: ApiDependencies): Hono<AppEnv> {
       await assertNotLimited(context, limiter, address, nowMs);
     } catch (error) {
       if (!(error instanceof KiungaError)) throw error;
-      return renderSignup(context, { values, flash: { kind: 'error', text: error.message } }, 429);
+      const text = t(language, 'signup.refused.tooManySignups');
+      return renderSignup(context, { values, flash: { kind: 'error', text } }, 429);
     }
     await limiter.record(address, nowMs);
     const parsed = registrationSchema.safeParse({
@@ -144,7 +181,7 @@ export function signupPages(dependencies: ApiDependencies): Hono<AppEnv> {
       const errors: Partial<Record<SignupField, string>> = {};
       for (const issue of parsed.error.issues) {
         const field = FORM_FIELD_OF[String(issue.path[0])];
-        if (field && !errors[field]) errors[field] = issue.message;
+        if (field && !errors[field]) errors[field] = fieldRefusal(field, language);
       }
       return renderSignup(context, { values, errors }, 400);
     }
@@ -153,8 +190,11 @@ export function signupPages(dependencies: ApiDependencies): Hono<AppEnv> {
       ({ ownerId } = await startWebSignup(dependencies, context, newTenantOfRegistration(parsed.data)));
     } catch (error) {
       if (!(error instanceof KiungaError) || error.code !== 'conflict') throw error;
-      const field: SignupField = error.message === EMAIL_TAKEN_MESSAGE ? 'email' : 'slug';
-      return renderSignup(context, { values, errors: { [field]: error.message } }, 409);
+      const isEmailTaken = error.message === EMAIL_TAKEN_MESSAGE;
+      const errors = isEmailTaken
+        ? { email: t(language, 'signup.refused.emailTaken') }
+        : { slug: t(language, 'signup.refused.slugTaken') };
+      return renderSignup(context, { values, errors }, 409);
     }
     await startCookieSession(dependencies, context, ownerId);
     return context.redirect(VERIFY_PATH, 303);
@@ -164,13 +204,9 @@ export function signupPages(dependencies: ApiDependencies): Hono<AppEnv> {
     const signup = await ownerSignup(context);
     if (!signup) return context.redirect(`/login?next=${encodeURIComponent(VERIFY_PATH)}`, 303);
     const { progress } = signup;
+    const front = frontLanguageOf(context);
     if (progress.verification.phone === 'verified' && progress.verification.email === 'verified')
-      return redirectWithFlash(
-        context,
-        '/isp',
-        'ok',
-        'Your phone and email are confirmed: welcome to Kiunga.',
-      );
+      return redirectWithFlash(context, '/isp', 'ok', t(front.language, 'signup.verify.welcome'));
     return renderHtml(
       context,
       <SignupVerifyPage
@@ -179,6 +215,7 @@ export function signupPages(dependencies: ApiDependencies): Hono<AppEnv> {
         email={progress.email}
         verification={progress.verification}
         flash={takeFlash(context)}
+        front={front}
       />,
     );
   });
@@ -189,22 +226,31 @@ export function signupPages(dependencies: ApiDependencies): Hono<AppEnv> {
       return context.redirect(`/login?next=${encodeURIComponent(VERIFY_PATH)}`, 303);
     const fields = await formFields(context);
     const outcome = await verifySignupPhone(dependencies, signup.tenantId, (fields.code ?? '').slice(0, 16));
-    if (outcome === 'verified') return redirectWithFlash(context, VERIFY_PATH, 'ok', 'Phone confirmed.');
-    return redirectWithFlash(context, VERIFY_PATH, 'error', PHONE_OUTCOME_TEXT[outcome]);
+    const { language } = frontLanguageOf(context);
+    if (outcome === 'verified')
+      return redirectWithFlash(context, VERIFY_PATH, 'ok', t(language, 'signup.verify.phoneDone'));
+    return redirectWithFlash(context, VERIFY_PATH, 'error', phoneRefusalText(outcome, language));
   });
 
   routes.post('/signup/resend-code', async (context) => {
     const signup = await ownerSignup(context);
     if (!signup || !(await hasValidCsrfToken(context, signup.csrfToken)))
       return context.redirect(`/login?next=${encodeURIComponent(VERIFY_PATH)}`, 303);
+    const { language } = frontLanguageOf(context);
     try {
       await sendSignupCode(dependencies, context, signup.tenantId);
     } catch (error) {
       if (!(error instanceof KiungaError) || (error.httpStatus >= 500 && error.httpStatus !== 503))
         throw error;
-      return redirectWithFlash(context, VERIFY_PATH, 'error', error.message);
+      const text =
+        error.code === 'rate_limited'
+          ? t(language, 'signup.verify.resendTooSoon')
+          : error.code === 'service_unavailable'
+            ? t(language, 'signup.verify.smsUnavailable')
+            : error.message;
+      return redirectWithFlash(context, VERIFY_PATH, 'error', text);
     }
-    return redirectWithFlash(context, VERIFY_PATH, 'ok', 'A new code is on its way.');
+    return redirectWithFlash(context, VERIFY_PATH, 'ok', t(language, 'signup.verify.codeOnItsWay'));
   });
 
   routes.get('/signup/verify-email', async (context) => {
@@ -213,13 +259,17 @@ export function signupPages(dependencies: ApiDependencies): Hono<AppEnv> {
       token === null ? { outcome: 'invalid' as const } : await verifySignupEmail(dependencies, token);
     const signup = await ownerSignup(context);
     const next = signup ? VERIFY_PATH : `/login?next=${encodeURIComponent(VERIFY_PATH)}`;
-    if (result.outcome === 'verified') return redirectWithFlash(context, next, 'ok', 'Email confirmed.');
-    const text =
+    const { language } = frontLanguageOf(context);
+    if (result.outcome === 'verified')
+      return redirectWithFlash(context, next, 'ok', t(language, 'signup.verify.emailDone'));
+    const text = t(
+      language,
       result.outcome === 'expired'
-        ? 'That email link has expired.'
+        ? 'signup.verify.linkExpired'
         : result.outcome === 'already_used'
-          ? 'That email link was already used.'
-          : 'That email link is not valid.';
+          ? 'signup.verify.linkUsed'
+          : 'signup.verify.linkInvalid',
+    );
     return redirectWithFlash(context, next, 'error', text);
   });
 
@@ -236,7 +286,11 @@ export function pendingSignupGate(dependencies: ApiDependencies): MiddlewareHand
     const path = context.req.path;
     const isPayPage = path === SIGNUP_PAY_PATH || path.startsWith(`${SIGNUP_PAY_PATH}/`);
     if (!isPayPage && tenantId !== null && (await isSignupPending(dependencies.databases.platform, tenantId)))
-      return renderHtml(context, <SignupPendingPage verifyPath={VERIFY_PATH} />, 403);
+      return renderHtml(
+        context,
+        <SignupPendingPage verifyPath={VERIFY_PATH} front={frontLanguageOf(context)} />,
+        403,
+      );
     await next();
   };
 }

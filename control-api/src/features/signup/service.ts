@@ -33,6 +33,7 @@ import {
   smsCodeFromRandom,
   verificationSummary,
 } from './core';
+import { signupLanguageOf } from './language';
 import { signupCodeSms, signupEmailMessage } from './messages';
 import {
   abandonedSignupIds,
@@ -150,7 +151,7 @@ async function sendVerifications(
     platform,
     dependencies.secretBox,
     'signup_email',
-    signupEmailMessage({ to: email, ispName, verifyUrl }),
+    signupEmailMessage({ to: email, ispName, verifyUrl, language: signupLanguageOf(context) }),
     nowMs,
   );
 }
@@ -197,7 +198,7 @@ export async function sendSignupCode(
   const client = smsClientFor(dependencies.smsBaseUrl, { username: sms.username, apiKey: sms.apiKey });
   const result = await client.send({
     to: [`+${signup.phone}`],
-    message: signupCodeSms(code),
+    message: signupCodeSms(code, signupLanguageOf(context)),
     ...(sms.senderId ? { from: sms.senderId } : {}),
   });
   if (result.recipients[0]?.outcome !== 'sent')

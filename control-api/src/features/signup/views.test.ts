@@ -140,6 +140,32 @@ describe('SignupPage', () => {
     expect(attributeOf(password, 'value')).toBeUndefined();
   });
 
+  it('speaks Swahili when asked: html lang, labels, the live check words, a link back to English', async () => {
+    const front = { language: 'sw' as const, switchHref: '/signup?lang=en', switchLabel: 'English' };
+    const { html, nonce } = await page(() =>
+      SignupPage({
+        csrfToken: 'c',
+        front,
+        values: { slug: 'admin' },
+        slugAvailability: {
+          slug: 'admin',
+          isAvailable: false,
+          reason: 'reserved',
+          message: 'this name is reserved',
+        },
+      }),
+    );
+    expect(html).toMatch(/^<!DOCTYPE html><html lang="sw">/);
+    expect(html).toContain('<label for="ispName">Jina la ISP</label>');
+    expect(html).toContain('admin: jina hili limehifadhiwa');
+    expect(html).toContain('<a href="/signup?lang=en" hreflang="en" data-language-switch="true">English</a>');
+    // The script says "available" in Swahili and asks the live check in the page's language.
+    expect(html).toContain('"{slug} linapatikana"');
+    expect(html).toContain("'?lang=sw&slug='");
+    expect(html).toContain(`<b>Kiwango cha 1</b>: ${formatKsh(TIER1_REGISTRATION_FEE_CENTS)} za usajili`);
+    expectCspCompatible(html, nonce);
+  });
+
   it('escapes what a person typed', async () => {
     const { html } = await page(() =>
       SignupPage({ csrfToken: 'c', values: { ispName: '"><script>alert(1)</script>' } }),

@@ -2,10 +2,12 @@
 // your phone and email"). Phone-first, the console's stylesheet, no JavaScript needed: the one inline
 // script (under the CSP nonce) only checks the short name live and fills it from the ISP's name.
 import { formatKsh } from '@kiunga/schemas';
+import type { Child } from 'hono/jsx';
 import { CsrfField, FlashBox, type FlashMessage } from '../../console/components';
 import { InlineScript } from '../../console/inline-script';
 import { Document } from '../../console/layout';
 import { DEFAULT_ACCENT_COLOR, PLATFORM_PRIMARY_COLOR, themeCss } from '../../console/styles';
+import { type Language, t } from '../../i18n';
 import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from '../../identity/passwords';
 import {
   PLATFORM_GRACE_DAYS,
@@ -16,10 +18,20 @@ import {
   TRIAL_DURATION_MS,
   tierFeatures,
 } from '../../platform-billing/core/tiers';
+import { EMAIL_LINK_LIFETIME_MS } from './core/email-link';
 import type { SlugAvailability } from './core/slug';
 import { SMS_CODE_DIGITS } from './core/sms-code';
 
 const HOUR_MS = 60 * 60 * 1000;
+
+/** The language a front-door page is in and, when the request gave one, the link to the other language. */
+export interface FrontLanguage {
+  readonly language: Language;
+  /** The same page in the other language (`?lang=`, the rest of the query kept), and that language's name. */
+  readonly switchHref?: string;
+  readonly switchLabel?: string;
+}
+const ENGLISH: FrontLanguage = { language: 'en' };
 const PLATFORM_THEME = themeCss({ primaryColor: PLATFORM_PRIMARY_COLOR, accentColor: DEFAULT_ACCENT_COLOR });
 
 /** What these pages add to the console stylesheet: a top bar, a hero, tier cards, the sign-up column. */
@@ -50,72 +62,93 @@ export interface TierOffer {
   readonly featureLines: readonly string[];
 }
 
-export function tierOffers(): readonly TierOffer[] {
+export function tierOffers(language: Language = 'en'): readonly TierOffer[] {
   const tier1 = tierFeatures('tier1', 'hotspot');
   const tier2 = tierFeatures('tier2', null);
   const threshold = formatKsh(TIER2_REVENUE_THRESHOLD_CENTS);
   return [
     {
       tier: 'tier1',
-      name: 'Tier 1',
-      priceText: `${formatKsh(TIER1_REGISTRATION_FEE_CENTS)} registration, then ${formatKsh(TIER1_MONTHLY_FEE_CENTS)} a month`,
+      name: t(language, 'front.tier1.name'),
+      priceText: t(language, 'front.tier1.price', {
+        registration: formatKsh(TIER1_REGISTRATION_FEE_CENTS),
+        monthly: formatKsh(TIER1_MONTHLY_FEE_CENTS),
+      }),
       featureLines: [
-        `For ISPs taking less than ${threshold} a month through Kiunga`,
-        'Hotspot vouchers with M-Pesa, or PPPoE/Static monthly billing: you choose one',
-        tier1.sms ? 'SMS reminders to your clients' : 'Reminders in your console (no SMS)',
+        t(language, 'front.tier1.audience', { threshold }),
+        t(language, 'front.tier1.service'),
+        t(language, tier1.sms ? 'front.tier1.sms' : 'front.tier1.noSms'),
       ],
     },
     {
       tier: 'tier2',
-      name: 'Tier 2',
-      priceText: `${formatKsh(TIER2_MONTHLY_FEE_CENTS)} a month`,
+      name: t(language, 'front.tier2.name'),
+      priceText: t(language, 'front.tier2.price', { monthly: formatKsh(TIER2_MONTHLY_FEE_CENTS) }),
       featureLines: [
-        `For ISPs taking ${threshold} a month or more (or anyone who wants it all)`,
-        tier2.hotspot && tier2.pppoe ? 'Hotspot and PPPoE/Static together' : 'Hotspot or PPPoE/Static',
-        tier2.sms ? 'SMS reminders, suspension and reactivation notices to your clients' : 'No SMS',
+        t(language, 'front.tier2.audience', { threshold }),
+        t(language, tier2.hotspot && tier2.pppoe ? 'front.tier2.bothServices' : 'front.tier2.eitherService'),
+        t(language, tier2.sms ? 'front.tier2.sms' : 'front.tier2.noSms'),
       ],
     },
   ];
 }
 
-const trialText = `${TRIAL_DURATION_MS / HOUR_MS}-hour free trial`;
+const trialText = (language: Language) => t(language, 'front.trial', { hours: TRIAL_DURATION_MS / HOUR_MS });
 
-function FrontTop(props: { loginPath: string }) {
+/** The platform's top bar: the name, the language switch (when the request gave one), sign in. */
+function FrontTop(props: { loginPath: string; front: FrontLanguage }) {
+  const { front } = props;
   return (
     <header class="front-top">
       <b>Kiunga</b>
-      <a href={props.loginPath}>Sign in</a>
+      <span>
+        {front.switchHref ? (
+          <a href={front.switchHref} hreflang={front.language === 'sw' ? 'en' : 'sw'} data-language-switch>
+            {front.switchLabel}
+          </a>
+        ) : null}{' '}
+        <a href={props.loginPath}>{t(front.language, 'front.signIn')}</a>
+      </span>
     </header>
   );
 }
 
-export function LandingPage(props: { signupPath?: string; loginPath?: string }) {
-  const signupPath = props.signupPath ?? '/signup';
+/** The front door's document: the console stylesheet plus this page's, in the page's language. */
+function FrontDocument(props: { title: string; front: FrontLanguage; children: Child }) {
   return (
-    <Document title="Kiunga · Wi-Fi and internet billing for ISPs" themeCss={PLATFORM_THEME + frontCss}>
-      <FrontTop loginPath={props.loginPath ?? '/login'} />
+    <Document title={props.title} themeCss={PLATFORM_THEME + frontCss} language={props.front.language}>
+      {props.children}
+    </Document>
+  );
+}
+
+export function LandingPage(props: { signupPath?: string; loginPath?: string; front?: FrontLanguage }) {
+  const signupPath = props.signupPath ?? '/signup';
+  const front = props.front ?? ENGLISH;
+  return (
+    <FrontDocument title={t(front.language, 'front.landing.title')} front={front}>
+      <FrontTop loginPath={props.loginPath ?? '/login'} front={front} />
       <main>
         <section class="hero">
-          <h1>Run your Wi-Fi hotspot and home internet business from one place</h1>
-          <p>
-            Kiunga is the RADIUS server, billing and M-Pesa payments for ISPs with MikroTik routers: sell
-            vouchers on a captive portal, bill monthly PPPoE and static clients, and see who is online.
-          </p>
+          <h1>{t(front.language, 'front.landing.heading')}</h1>
+          <p>{t(front.language, 'front.landing.intro')}</p>
           <a class="button" href={signupPath} data-start-trial>
-            Start free trial
+            {t(front.language, 'front.startTrial')}
           </a>
-          <p class="muted">{trialText}. No card needed: verify your phone and email and you are in.</p>
+          <p class="muted">
+            {t(front.language, 'front.landing.noCard', { trial: trialText(front.language) })}
+          </p>
         </section>
-        <h2>What Kiunga does</h2>
+        <h2>{t(front.language, 'front.landing.doesHeading')}</h2>
         <ul class="does">
-          <li>Your MikroTik routers log clients in against Kiunga (hotspot, PPPoE and static IP).</li>
-          <li>Clients buy packages with M-Pesa on your branded captive portal, or type a voucher.</li>
-          <li>Monthly invoices, reminders, automatic suspension and reconnection for home clients.</li>
-          <li>Consoles for you, your staff, technicians and resellers; live sessions and reports.</li>
+          <li>{t(front.language, 'front.landing.doesRouters')}</li>
+          <li>{t(front.language, 'front.landing.doesPortal')}</li>
+          <li>{t(front.language, 'front.landing.doesBilling')}</li>
+          <li>{t(front.language, 'front.landing.doesConsoles')}</li>
         </ul>
-        <h2>Prices</h2>
+        <h2>{t(front.language, 'front.landing.pricesHeading')}</h2>
         <div class="tiers">
-          {tierOffers().map((offer) => (
+          {tierOffers(front.language).map((offer) => (
             <div class="card tier" data-tier={offer.tier}>
               <h3>{offer.name}</h3>
               <div class="price">{offer.priceText}</div>
@@ -127,17 +160,14 @@ export function LandingPage(props: { signupPath?: string; loginPath?: string }) 
             </div>
           ))}
         </div>
-        <p class="muted">
-          Pay Kiunga by M-Pesa, bank transfer or PayPal, at sign-up or any time during the trial. Unpaid
-          accounts get {PLATFORM_GRACE_DAYS} days of grace; your clients keep their service whatever happens.
-        </p>
+        <p class="muted">{t(front.language, 'front.landing.payment', { days: PLATFORM_GRACE_DAYS })}</p>
         <p>
           <a class="button" href={signupPath}>
-            Start free trial
+            {t(front.language, 'front.startTrial')}
           </a>
         </p>
       </main>
-    </Document>
+    </FrontDocument>
   );
 }
 
@@ -170,6 +200,7 @@ export interface SignupPageProps {
   /** The short name's availability, when the no-JavaScript "Check" button was pressed. */
   readonly slugAvailability?: SlugAvailability | null;
   readonly slugCheckPath?: string;
+  readonly front?: FrontLanguage;
 }
 
 function FieldError(props: { field: SignupField; errors: SignupPageProps['errors'] }) {
@@ -181,28 +212,38 @@ function FieldError(props: { field: SignupField; errors: SignupPageProps['errors
   ) : null;
 }
 
-function SlugStatus(props: { availability: SlugAvailability | null | undefined }) {
+/** The short name's status line, in the page's language (the live script says the same words). */
+export function slugStatusText(availability: SlugAvailability, language: Language): string {
+  if (availability.isAvailable) return t(language, 'signup.slug.available', { slug: availability.slug });
+  const name = availability.slug || t(language, 'signup.slug.thisName');
+  return `${name}: ${t(language, `signup.slug.${availability.reason}`)}`;
+}
+
+function SlugStatus(props: { availability: SlugAvailability | null | undefined; language: Language }) {
   const { availability } = props;
   if (!availability) {
     return <p class="muted" id="slug-status" aria-live="polite"></p>;
   }
   return (
     <p class={`muted ${availability.isAvailable ? 'ok' : 'taken'}`} id="slug-status" aria-live="polite">
-      {availability.isAvailable
-        ? `${availability.slug} is available`
-        : `${availability.slug || 'This name'}: ${availability.message}`}
+      {slugStatusText(availability, props.language)}
     </p>
   );
 }
 
 /** Radio buttons: the tier, and for Tier 1 the one kind of service (hidden by CSS when Tier 2 is picked). */
-function TierChoice(props: { values: Partial<SignupFormValues>; errors: SignupPageProps['errors'] }) {
+function TierChoice(props: {
+  values: Partial<SignupFormValues>;
+  errors: SignupPageProps['errors'];
+  language: Language;
+}) {
   const tier = props.values.tier || 'tier1';
+  const { language } = props;
   return (
     <>
       <fieldset class="choice">
-        <legend>Tier</legend>
-        {tierOffers().map((offer) => (
+        <legend>{t(language, 'signup.tierLegend')}</legend>
+        {tierOffers(language).map((offer) => (
           <label class="check">
             <input
               type="radio"
@@ -217,7 +258,7 @@ function TierChoice(props: { values: Partial<SignupFormValues>; errors: SignupPa
         <FieldError field="tier" errors={props.errors} />
       </fieldset>
       <fieldset class="choice tier1-only">
-        <legend>Tier 1 service</legend>
+        <legend>{t(language, 'signup.tier1ServiceLegend')}</legend>
         <label class="check">
           <input
             type="radio"
@@ -225,7 +266,7 @@ function TierChoice(props: { values: Partial<SignupFormValues>; errors: SignupPa
             value="hotspot"
             checked={props.values.featureChoice !== 'pppoe'}
           />{' '}
-          Hotspot (vouchers, M-Pesa captive portal)
+          {t(language, 'signup.tier1Service.hotspot')}
         </label>
         <label class="check">
           <input
@@ -234,7 +275,7 @@ function TierChoice(props: { values: Partial<SignupFormValues>; errors: SignupPa
             value="pppoe"
             checked={props.values.featureChoice === 'pppoe'}
           />{' '}
-          PPPoE/Static (monthly home clients)
+          {t(language, 'signup.tier1Service.pppoe')}
         </label>
         <FieldError field="featureChoice" errors={props.errors} />
       </fieldset>
@@ -282,26 +323,25 @@ export function SignupPage(props: SignupPageProps) {
   const values = props.values ?? {};
   const errors = props.errors;
   const fieldState = { values, errors };
+  const front = props.front ?? ENGLISH;
+  const { language } = front;
   return (
-    <Document title="Start your free trial · Kiunga" themeCss={PLATFORM_THEME + frontCss}>
-      <FrontTop loginPath="/login" />
+    <FrontDocument title={t(language, 'signup.title')} front={front}>
+      <FrontTop loginPath="/login" front={front} />
       <main class="narrow">
-        <h1>Start your free trial</h1>
-        <p class="muted">
-          {trialText}. We send a code to your phone and a link to your email; the trial starts when both are
-          confirmed.
-        </p>
+        <h1>{t(language, 'signup.heading')}</h1>
+        <p class="muted">{t(language, 'signup.intro', { trial: trialText(language) })}</p>
         <FlashBox flash={props.flash ?? null} />
         <form method="post" action="/signup" class="card" id="signup">
           <CsrfField token={props.csrfToken} />
           <TextField
             field="ispName"
-            label="ISP name"
+            label={t(language, 'signup.field.ispName')}
             autocomplete="organization"
             maxlength={120}
             {...fieldState}
           />
-          <label for="slug">Short name (your portal address)</label>
+          <label for="slug">{t(language, 'signup.field.slug')}</label>
           <div class="slug-row">
             <input
               id="slug"
@@ -317,21 +357,21 @@ export function SignupPage(props: SignupPageProps) {
               aria-describedby="slug-status"
             />
             <button type="submit" name="intent" value="check-slug" class="secondary" formnovalidate>
-              Check
+              {t(language, 'signup.checkSlug')}
             </button>
           </div>
-          <SlugStatus availability={props.slugAvailability} />
+          <SlugStatus availability={props.slugAvailability} language={language} />
           <FieldError field="slug" errors={errors} />
           <TextField
             field="ownerName"
-            label="Your name"
+            label={t(language, 'signup.field.ownerName')}
             autocomplete="name"
             maxlength={120}
             {...fieldState}
           />
           <TextField
             field="phone"
-            label="Phone (we send a code)"
+            label={t(language, 'signup.field.phone')}
             type="tel"
             inputmode="tel"
             autocomplete="tel"
@@ -340,7 +380,7 @@ export function SignupPage(props: SignupPageProps) {
           />
           <TextField
             field="email"
-            label="Email (we send a link)"
+            label={t(language, 'signup.field.email')}
             type="email"
             autocomplete="email"
             maxlength={254}
@@ -348,24 +388,24 @@ export function SignupPage(props: SignupPageProps) {
           />
           <TextField
             field="password"
-            label={`Password (${PASSWORD_LENGTH_MIN} characters or more)`}
+            label={t(language, 'signup.field.password', { min: PASSWORD_LENGTH_MIN })}
             type="password"
             autocomplete="new-password"
             minlength={PASSWORD_LENGTH_MIN}
             maxlength={PASSWORD_LENGTH_MAX}
             {...fieldState}
           />
-          <TierChoice values={values} errors={errors} />
+          <TierChoice values={values} errors={errors} language={language} />
           <button type="submit" name="intent" value="signup">
-            Create my account
+            {t(language, 'signup.submit')}
           </button>
         </form>
         <p class="muted">
-          Already have an account? <a href="/login">Sign in</a>
+          {t(language, 'signup.haveAccount')} <a href="/login">{t(language, 'front.signIn')}</a>
         </p>
       </main>
-      <InlineScript source={signupScript(props.slugCheckPath ?? '/signup/slug-availability')} />
-    </Document>
+      <InlineScript source={signupScript(props.slugCheckPath ?? '/signup/slug-availability', language)} />
+    </FrontDocument>
   );
 }
 
@@ -381,27 +421,33 @@ export interface SignupVerifyPageProps {
   readonly email: string;
   readonly verification: { readonly phone: 'pending' | 'verified'; readonly email: 'pending' | 'verified' };
   readonly flash?: FlashMessage | null;
+  readonly front?: FrontLanguage;
 }
 
 /** After the form: type the SMS code, click the emailed link; each step shows as done when it is. */
 export function SignupVerifyPage(props: SignupVerifyPageProps) {
   const { verification } = props;
+  const front = props.front ?? ENGLISH;
+  const { language } = front;
   return (
-    <Document title="Confirm your phone and email · Kiunga" themeCss={PLATFORM_THEME + frontCss}>
-      <FrontTop loginPath="/login" />
+    <FrontDocument title={t(language, 'signup.verify.title')} front={front}>
+      <FrontTop loginPath="/login" front={front} />
       <main class="narrow">
-        <h1>Confirm your phone and email</h1>
+        <h1>{t(language, 'signup.verify.heading')}</h1>
         <FlashBox flash={props.flash ?? null} />
         <ol class="steps">
           <li data-step="phone">
             {verification.phone === 'verified' ? (
-              <span class="done">Phone confirmed.</span>
+              <span class="done">{t(language, 'signup.verify.phoneDone')}</span>
             ) : (
               <>
-                Type the {SMS_CODE_DIGITS}-digit code we sent to {maskedPhone(props.phone)}.
+                {t(language, 'signup.verify.typeCode', {
+                  digits: SMS_CODE_DIGITS,
+                  phone: maskedPhone(props.phone),
+                })}
                 <form method="post" action="/signup/verify-phone" class="card">
                   <CsrfField token={props.csrfToken} />
-                  <label for="code">Code from the SMS</label>
+                  <label for="code">{t(language, 'signup.verify.codeLabel')}</label>
                   <input
                     id="code"
                     name="code"
@@ -411,12 +457,12 @@ export function SignupVerifyPage(props: SignupVerifyPageProps) {
                     pattern={`[0-9 -]{${SMS_CODE_DIGITS},${SMS_CODE_DIGITS + 2}}`}
                     maxlength={SMS_CODE_DIGITS + 2}
                   />
-                  <button type="submit">Confirm phone</button>
+                  <button type="submit">{t(language, 'signup.verify.confirmPhone')}</button>
                 </form>
                 <form method="post" action="/signup/resend-code">
                   <CsrfField token={props.csrfToken} />
                   <button type="submit" class="secondary">
-                    Send the code again
+                    {t(language, 'signup.verify.resend')}
                   </button>
                 </form>
               </>
@@ -424,20 +470,23 @@ export function SignupVerifyPage(props: SignupVerifyPageProps) {
           </li>
           <li data-step="email">
             {verification.email === 'verified' ? (
-              <span class="done">Email confirmed.</span>
+              <span class="done">{t(language, 'signup.verify.emailDone')}</span>
             ) : (
-              <>Open the link we sent to {props.email}. It works once, for 24 hours.</>
+              t(language, 'signup.verify.openLink', {
+                email: props.email,
+                hours: EMAIL_LINK_LIFETIME_MS / HOUR_MS,
+              })
             )}
           </li>
         </ol>
-        <p class="muted">Your free trial starts as soon as both are confirmed.</p>
+        <p class="muted">{t(language, 'signup.verify.trialStarts')}</p>
         <p>
           <a class="button secondary" href={SIGNUP_PAY_PATH} data-pay-registration>
-            Pay the registration now
+            {t(language, 'signup.payRegistration')}
           </a>
         </p>
       </main>
-    </Document>
+    </FrontDocument>
   );
 }
 
@@ -445,25 +494,25 @@ export function SignupVerifyPage(props: SignupVerifyPageProps) {
 export const SIGNUP_PAY_PATH = '/isp/platform-account';
 
 /** What a pending owner sees on any other console page: confirm first, or pay meanwhile. */
-export function SignupPendingPage(props: { verifyPath: string }) {
+export function SignupPendingPage(props: { verifyPath: string; front?: FrontLanguage }) {
+  const front = props.front ?? ENGLISH;
+  const { language } = front;
   return (
-    <Document title="Confirm your phone and email first · Kiunga" themeCss={PLATFORM_THEME + frontCss}>
-      <FrontTop loginPath="/login" />
+    <FrontDocument title={t(language, 'signup.pending.title')} front={front}>
+      <FrontTop loginPath="/login" front={front} />
       <main class="narrow" data-signup-pending>
-        <h1>Confirm your phone and email first</h1>
-        <p>
-          Your console opens as soon as your phone and email are confirmed: that also starts your free trial.
-        </p>
+        <h1>{t(language, 'signup.pending.heading')}</h1>
+        <p>{t(language, 'signup.pending.text')}</p>
         <p>
           <a class="button" href={props.verifyPath}>
-            Confirm your phone and email
+            {t(language, 'signup.pending.confirm')}
           </a>
         </p>
         <p>
-          <a href={SIGNUP_PAY_PATH}>Pay the registration now</a>
+          <a href={SIGNUP_PAY_PATH}>{t(language, 'signup.payRegistration')}</a>
         </p>
       </main>
-    </Document>
+    </FrontDocument>
   );
 }
 
@@ -471,13 +520,15 @@ export function SignupPendingPage(props: { verifyPath: string }) {
  * The sign-up form's live short-name check: fills the short name from the ISP name until it is edited, and
  * asks `checkPath?slug=` (JSON `{slug, isAvailable, message?}`) a moment after typing stops.
  */
-function signupScript(checkPath: string): string {
+function signupScript(checkPath: string, language: Language): string {
+  // The status line's two sentences, with their variables left for the script to fill in.
+  const available = JSON.stringify(t(language, 'signup.slug.available', { slug: '{slug}' }));
   return `(function(){var n=document.getElementById('ispName'),s=document.getElementById('slug'),o=document.getElementById('slug-status');
 if(!n||!s||!o||!window.fetch)return;var edited=s.value!=='',timer=null,asked='';
 function suggest(v){return v.toLowerCase().replace(/[^a-z0-9]+/g,'-').replace(/^-+|-+$/g,'').slice(0,40)}
 function check(){var v=s.value.trim().toLowerCase();if(v===asked)return;asked=v;if(v.length<3){o.textContent='';o.className='muted';return}
-fetch(${JSON.stringify(checkPath)}+'?slug='+encodeURIComponent(v),{headers:{accept:'application/json'}}).then(function(r){return r.json()}).then(function(a){
-if(asked!==v)return;o.className='muted '+(a.isAvailable?'ok':'taken');o.textContent=a.isAvailable?a.slug+' is available':(a.slug||v)+': '+a.message}).catch(function(){o.textContent=''})}
+fetch(${JSON.stringify(checkPath)}+'?lang=${language}&slug='+encodeURIComponent(v),{headers:{accept:'application/json'}}).then(function(r){return r.json()}).then(function(a){
+if(asked!==v)return;o.className='muted '+(a.isAvailable?'ok':'taken');o.textContent=a.isAvailable?${available}.replace('{slug}',a.slug):(a.slug||v)+': '+a.message}).catch(function(){o.textContent=''})}
 function later(){clearTimeout(timer);timer=setTimeout(check,400)}
 n.addEventListener('input',function(){if(!edited){s.value=suggest(n.value);later()}});
 s.addEventListener('input',function(){edited=true;later()});})();`;

@@ -14,14 +14,14 @@ describe('slugAvailability', () => {
     expect(slugAvailability('kilimani-net', isTaken)).toMatchObject({ isAvailable: false, reason: 'taken' });
   });
 
-  it('answers invalid, with the rule, for a malformed or reserved name', () => {
+  it('answers invalid or reserved, with the rule, for a malformed or reserved name', () => {
     expect(slugAvailability('a', isTaken)).toMatchObject({
       isAvailable: false,
       reason: 'invalid',
       message: '3-40 lowercase letters, digits and dashes',
     });
     expect(slugAvailability('admin', isTaken)).toMatchObject({
-      reason: 'invalid',
+      reason: 'reserved',
       message: 'this name is reserved',
     });
     expect(slugAvailability('x'.repeat(500), isTaken)).toMatchObject({ reason: 'invalid' });

@@ -9,7 +9,8 @@ export type SlugAvailability =
   | {
       readonly slug: string;
       readonly isAvailable: false;
-      readonly reason: 'invalid' | 'taken';
+      /** `reserved`: well-formed but kept for the platform (www, api…); `invalid`: not a short name at all. */
+      readonly reason: 'invalid' | 'reserved' | 'taken';
       readonly message: string;
     };
 
@@ -24,7 +25,8 @@ export function slugAvailability(typed: string, isTaken: (slug: string) => boole
     return {
       slug,
       isAvailable: false,
-      reason: 'invalid',
+      // The schema's one refinement is the reserved-name check; every other issue is the name's form.
+      reason: parsed.error.issues[0]?.code === 'custom' ? 'reserved' : 'invalid',
       message: parsed.error.issues[0]?.message ?? 'not a valid short name',
     };
   }
