@@ -18,7 +18,8 @@ const session = (
   subjectId: `vch_${sessionId}`,
   callingStationId: '',
   framedIp: null,
-  startedAtMs: 0,
+  // Started a minute before the first look: every look below is at an interim, not at the Start.
+  startedAtMs: -60_000,
   lastUpdateMs,
   inputOctets,
   outputOctets,
@@ -33,6 +34,18 @@ describe('advanceInterimMarks', () => {
     expect(second.get('a')).toMatchObject({ inBitsPerSecond: 100_000, outBitsPerSecond: 1_000_000 });
     const unchanged = advanceInterimMarks(second, [session('a', 'nas_1', 300_000, 3_750_000, 37_500_000)]);
     expect(unchanged.get('a')).toMatchObject({ inBitsPerSecond: 100_000, outBitsPerSecond: 1_000_000 });
+  });
+
+  it('takes no rate from a look at the Start: the first interim after it gives none, the second does', () => {
+    const atStart = { ...session('a', 'nas_1', 0, 0, 0), startedAtMs: 0 };
+    const firstInterim = advanceInterimMarks(advanceInterimMarks(new Map(), [atStart]), [
+      { ...session('a', 'nas_1', 200, 1_000_000, 5_000_000), startedAtMs: 0 },
+    ]);
+    expect(firstInterim.get('a')).toMatchObject({ inBitsPerSecond: null, outBitsPerSecond: null });
+    const secondInterim = advanceInterimMarks(firstInterim, [
+      { ...session('a', 'nas_1', 60_200, 1_750_000, 12_500_000), startedAtMs: 0 },
+    ]);
+    expect(secondInterim.get('a')).toMatchObject({ inBitsPerSecond: 100_000, outBitsPerSecond: 1_000_000 });
   });
 
   it('gives no rate when counters went back (a restarted session) and forgets sessions gone', () => {

@@ -8,6 +8,8 @@ const MS_PER_SECOND = 1_000;
 /** What is kept per session from one look to the next: its last interim and the rate it gave. */
 export interface InterimMark {
   readonly lastUpdateMs: number;
+  /** False for a session seen only at its Start: a rate is taken between two interims, never from a Start. */
+  readonly isInterim: boolean;
   readonly inputOctets: number;
   readonly outputOctets: number;
   /** From the client (Acct-Input-Octets), per second; null until a second interim arrives. */
@@ -17,8 +19,9 @@ export interface InterimMark {
 
 /**
  * The marks after this look: a session with a newer interim gets the rate over the interval since
- * the one before; the same interim keeps its rate; a new session, or one whose counters went back (a
- * restarted session), has none yet. Sessions gone are dropped, so the map stays as big as the ISP.
+ * the one before; the same interim keeps its rate; a new session, one seen before only at its Start
+ * (the first interim follows a Start that the look happened to catch), or one whose counters went back
+ * (a restarted session), has none yet. Sessions gone are dropped, so the map stays as big as the ISP.
  */
 export function advanceInterimMarks(
   previous: ReadonlyMap<string, InterimMark>,
@@ -29,12 +32,18 @@ export function advanceInterimMarks(
     const before = previous.get(session.sessionId);
     const intervalMs = before ? session.lastUpdateMs - before.lastUpdateMs : 0;
     const isNewer = before !== undefined && intervalMs > 0;
+    // A Start sets lastUpdateMs to the session's start (intake/accounting-request.ts); any interim after it is later.
+    const isInterim = session.lastUpdateMs > session.startedAtMs;
     const isCountingOn =
-      isNewer && session.inputOctets >= before.inputOctets && session.outputOctets >= before.outputOctets;
+      isNewer &&
+      before.isInterim &&
+      session.inputOctets >= before.inputOctets &&
+      session.outputOctets >= before.outputOctets;
     const rate = (now: number, then: number) =>
       Math.round(((now - then) * BITS_PER_OCTET * MS_PER_SECOND) / intervalMs);
     next.set(session.sessionId, {
       lastUpdateMs: session.lastUpdateMs,
+      isInterim,
       inputOctets: session.inputOctets,
       outputOctets: session.outputOctets,
       inBitsPerSecond: isCountingOn
