@@ -6,7 +6,7 @@ import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billi
 import { ACCOUNTING_SYNC_CRON, runAccountingSyncJob } from './features/accounting-sync/sync.job';
 import { CPE_PROVISIONING_CRON, runCpeProvisioningJob } from './features/cpes/provisioning.job';
 import { DOMAIN_RECHECK_CRON, recheckCustomDomains } from './features/domains/domains.job';
-import { EMAIL_CRON, sendPendingEmails } from './features/email/email.job';
+import { EMAIL_CRON, EMAIL_LEASE_HOLD_MIN_MS, sendPendingEmails } from './features/email/email.job';
 import { INVOICE_MAILS_CRON, queueInvoiceEmails } from './features/email/subscriber-mail';
 import { NAS_MONITORING_CRON, runNasMonitoring } from './features/monitoring/service';
 import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
@@ -31,9 +31,10 @@ export interface JobRunner {
 
 export function startJobs(dependencies: ApiDependencies): JobRunner {
   const leases = dependencies.jobLeases ?? createInProcessJobLeases();
-  const run = (name: string, job: () => Promise<unknown>) => async () => {
+  /** `holdMinMs`: the lease's hold, for a job run more often than every minute (see runLeased). */
+  const run = (name: string, job: () => Promise<unknown>, holdMinMs?: number) => async () => {
     try {
-      const outcome = await runLeased(leases, name, job, { logger: dependencies.logger });
+      const outcome = await runLeased(leases, name, job, { logger: dependencies.logger, holdMinMs });
       if (outcome.ran)
         dependencies.logger.debug(
           { job: name, leaseToken: outcome.token, result: outcome.result },
@@ -93,7 +94,7 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
     ),
     cron.schedule(
       EMAIL_CRON,
-      run('email', () => sendPendingEmails(dependencies)),
+      run('email', () => sendPendingEmails(dependencies), EMAIL_LEASE_HOLD_MIN_MS),
       { noOverlap: true, name: 'email' },
     ),
     cron.schedule(

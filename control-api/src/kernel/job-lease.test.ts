@@ -168,4 +168,35 @@ describe('startJobs', () => {
     runner.stop();
     expect(asked.sort()).toEqual(['billing', 'c2b_registration', 'platform_billing']);
   });
+
+  it('runs the mail job on every 10-second tick: its lease is not held into the next round', async () => {
+    vi.useFakeTimers();
+    // Half a second past a round minute, so that the next 30 s hold exactly three ticks of the mail job.
+    vi.setSystemTime(new Date('2026-01-05T08:00:00.500Z'));
+    const inProcess = createInProcessJobLeases();
+    const mailRunsAt: number[] = [];
+    // Only the mail job gets its lease (without a mail server its run touches nothing else).
+    const mailOnly: JobLeases = {
+      kind: 'in_process',
+      async tryTake(jobName) {
+        if (jobName !== 'email') return null;
+        const lease = await inProcess.tryTake(jobName);
+        if (lease) mailRunsAt.push(Date.now());
+        return lease;
+      },
+      close: () => inProcess.close(),
+    };
+    const runner = startJobs({ jobLeases: mailOnly, logger } as unknown as ApiDependencies);
+    try {
+      await vi.advanceTimersByTimeAsync(30_000);
+    } finally {
+      runner.stop();
+      vi.useRealTimers();
+    }
+    expect(mailRunsAt.map((atMs) => new Date(atMs).toISOString().slice(14, 19))).toEqual([
+      '00:10',
+      '00:20',
+      '00:30',
+    ]);
+  });
 });

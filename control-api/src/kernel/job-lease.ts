@@ -22,7 +22,8 @@ export interface JobLeases {
  * A run holds its lease at least this long, even when it finished sooner. Nodes' cron ticks of one
  * round do not fire at the same instant (clock skew between machines, a busy event loop): a node whose
  * tick comes up to this much later still finds the lease taken and skips. Half a minute is half the
- * shortest job period (every minute), so the next round's tick always finds it free again.
+ * period of a job run every minute, so the next round's tick always finds it free again; a job run more
+ * often passes half its own period as `holdMinMs` (the mail job), or a round's later ticks all skip.
  */
 export const JOB_LEASE_HOLD_MIN_MS = 30_000;
 
