@@ -98,14 +98,14 @@ export async function writeAsSubscriber(
 }
 
 /** A JSON POST to the API with the console session's cookie, and its CSRF header unless `csrf` is null. */
-export function postAsConsolePage(
+export async function postAsConsolePage(
   app: Hono<AppEnv>,
   session: ConsoleBrowser,
   path: string,
   body: unknown,
   csrf: string | null = session.csrfToken,
 ): Promise<Response> {
-  return app.request(path, {
+  return await app.request(path, {
     method: 'POST',
     headers: {
       cookie: [...session.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
