@@ -61,6 +61,11 @@ s.onmessage=function(e){var d=JSON.parse(e.data);if(d.type==='ready'){delay=1000
 if(d.type==='message'&&d.conversation)upsert(d.conversation,d.message)};
 s.onclose=function(){b.removeAttribute('data-connected');setTimeout(connect,delay);delay=Math.min(delay*2,30000)}}connect()})();`;
 
+/** Unread rows bold; on a phone (the technician's screen) the status and assignee columns give way. */
+const INBOX_STYLES = `tr.unread td{font-weight:600}
+@media (max-width:640px){table.chat-inbox th:nth-child(3),table.chat-inbox td:nth-child(3),
+table.chat-inbox th:nth-child(4),table.chat-inbox td:nth-child(4){display:none}}`;
+
 function MessageItem(props: {
   message: MessageRow;
   clientLabel: string;
@@ -218,9 +223,9 @@ export function InboxPage(props: {
         ))}{' '}
         <a href={`${props.chatPath}?status=${props.status}`}>Refresh</a>
       </div>
-      <style>{'tr.unread td{font-weight:600}'}</style>
+      <style>{INBOX_STYLES}</style>
       <div class="table-wrap">
-        <table>
+        <table class="chat-inbox">
           <thead>
             <tr>
               <th>Client</th>
