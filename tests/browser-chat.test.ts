@@ -2,7 +2,8 @@
 // Client ↔ ISP chat in real headless Chromium against the real ./kiunga: a subscriber types on the
 // customer portal and a hotspot client (after proving a voucher) on the captive portal; each message
 // appears in the ISP's open inbox without a reload, the ISP replies from the conversation page, and the
-// reply appears on the client's open page without a reload.
+// reply appears on the client's open page without a reload; a client message arriving live on the
+// staff's open conversation page is counted read (the inbox shows 0 unread) without a reload.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { signIn, useBrowserSuite } from './support/browser';
@@ -87,6 +88,28 @@ describe('client ↔ ISP chat in a browser', () => {
       timeout: LIVE_TIMEOUT_MS,
     });
     expect(await isSamePage(client)).toBe(true);
+
+    // The staff's conversation page stays open: the next client message shows there live and is read.
+    await markPage(staff);
+    await sendFromClient(client, 'Thank you, it is back now');
+    const shown = await staff.waitForSelector(
+      '#chat-messages li.client:has-text("Thank you, it is back now")',
+      {
+        timeout: LIVE_TIMEOUT_MS,
+      },
+    );
+    const shownId = await shown.getAttribute('data-id');
+    await staff.waitForSelector(`#chat-messages[data-read-up-to="${shownId}"]`, {
+      state: 'attached',
+      timeout: LIVE_TIMEOUT_MS,
+    });
+    expect(await isSamePage(staff)).toBe(true);
+    const inbox = await staff.context().newPage();
+    await inbox.goto('/isp/chat');
+    const unreadCell = await inbox.waitForSelector(
+      `#chat-inbox tr:has-text("${subscriber.username}") td:nth-child(2)`,
+    );
+    expect(await unreadCell.textContent()).toBe('0');
   });
 
   it('a hotspot client proves a voucher on the captive portal; messages go both ways live', async () => {

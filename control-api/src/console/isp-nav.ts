@@ -39,10 +39,11 @@ export const ISP_NAV: TenantNavItem[] = [
   { href: '/isp/account', label: 'My account' },
 ];
 
-export const TECH_NAV: NavItem[] = [
+export const TECH_NAV: TenantNavItem[] = [
   { href: '/tech', label: 'New subscriber' },
   { href: '/tech/subscribers', label: 'Search' },
   { href: '/tech/diagnostics', label: 'Why offline?' },
   { href: '/tech/cpes', label: 'Client routers' },
+  { href: '/tech/chat', label: 'Client chats', permission: 'chat.read' },
   { href: '/tech/account', label: 'My account' },
 ];

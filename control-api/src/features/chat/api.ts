@@ -15,6 +15,7 @@ import {
   conversationOrThrow,
   listStaffConversations,
   MESSAGE_BODY_CHARS_MAX,
+  markStaffConversationRead,
   postStaffMessage,
   staffConversationView,
 } from './service';
@@ -131,6 +132,23 @@ chat.declare({
       messages: view.messages.map(messageOutput),
     });
   },
+});
+
+chat.declare({
+  method: 'post',
+  path: '/:id/read',
+  summary:
+    "Read marker: the staff's open page showed the client messages up to `upTo` (a message id), so they no longer count as unread; later ones still do",
+  permission: 'chat.read',
+  params: idParams,
+  body: z.object({ upTo: z.number().int().nonnegative() }),
+  response: conversationOutputSchema,
+  handler: async ({ params, body, dependencies, respond }, context) =>
+    respond(
+      conversationOutput(
+        await markStaffConversationRead(tenantDatabaseOf(context, dependencies), params.id, body.upTo),
+      ),
+    ),
 });
 
 chat.declare({

@@ -1,8 +1,14 @@
 // What the chat tests set up alike: an ISP's PPPoE subscriber signed in to /account, a voucher proven
-// on the captive portal's chat, the cookies a response sets and the CSRF field of a page.
+// on the captive portal's chat, the cookies a response sets, the CSRF field of a page, a subscriber's
+// message and a console session's JSON call to the API (cookie and CSRF header, as a page's script).
 import type { Hono } from 'hono';
 import type { AppEnv } from '../../kernel/dependencies';
-import { TEST_HOTSPOT_PLAN, type TestIsp } from '../../kernel/testing/in-process-app';
+import {
+  type ConsoleBrowser,
+  TEST_HOTSPOT_PLAN,
+  TEST_ORIGIN,
+  type TestIsp,
+} from '../../kernel/testing/in-process-app';
 
 export const SUBSCRIBER_PASSWORD = 'pppoe-secret-1';
 
@@ -72,4 +78,41 @@ export async function signInSubscriber(app: Hono<AppEnv>, isp: TestIsp, login: s
 /** Proves a voucher on the captive portal's chat; answers the response (303 and the chat cookie when taken). */
 export async function proveVoucher(app: Hono<AppEnv>, isp: TestIsp, code: string): Promise<Response> {
   return postForm(app, `/portal/${isp.slug}/chat/voucher`, { code });
+}
+
+/** The signed-in subscriber writes on /account's chat page (the form's post); answers the response. */
+export async function writeAsSubscriber(
+  app: Hono<AppEnv>,
+  isp: TestIsp,
+  cookie: string,
+  body: string,
+): Promise<Response> {
+  const form = new FormData();
+  form.set('_csrf', await csrfOf(app, `/account/${isp.slug}/chat`, cookie));
+  form.set('body', body);
+  return app.request(`/account/${isp.slug}/chat/messages`, {
+    method: 'POST',
+    headers: { cookie, origin: TEST_ORIGIN },
+    body: form,
+  });
+}
+
+/** A JSON POST to the API with the console session's cookie, and its CSRF header unless `csrf` is null. */
+export async function postAsConsolePage(
+  app: Hono<AppEnv>,
+  session: ConsoleBrowser,
+  path: string,
+  body: unknown,
+  csrf: string | null = session.csrfToken,
+): Promise<Response> {
+  return await app.request(path, {
+    method: 'POST',
+    headers: {
+      cookie: [...session.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+      origin: TEST_ORIGIN,
+      'content-type': 'application/json',
+      ...(csrf === null ? {} : { 'x-csrf-token': csrf }),
+    },
+    body: JSON.stringify(body),
+  });
 }

@@ -10,8 +10,10 @@ import {
   createSubscriber,
   createVoucher,
   csrfOf,
+  postAsConsolePage,
   proveVoucher,
   signInSubscriber,
+  writeAsSubscriber,
 } from './chat-testing';
 import { PHONE_CODE_TTL_MS, PHONE_CODES_PER_HOUR_MAX } from './service';
 
@@ -258,6 +260,62 @@ describe('a subscriber and the ISP', () => {
     expect(replied.status).toBe(303);
     const clientPage = await (await get(`/account/${ispA.slug}/chat`, subscriberCookieA)).text();
     expect(clientPage).toContain('Yes, from the console');
+  });
+});
+
+describe('the read marker of an open conversation page', () => {
+  it('marks the client messages the page showed read, no further, never backwards; CSRF and ISP bound', async () => {
+    await writeAsSubscriber(testApp.app, ispA, subscriberCookieA, 'First live line');
+    await writeAsSubscriber(testApp.app, ispA, subscriberCookieA, 'Second live line');
+    const [conversation] = (await conversationsOf(ispA)).items;
+    expect(conversation).toMatchObject({ client: { label: 'wanjiku' }, unread: 2 });
+    const id = conversation!.id;
+    const [first, second] = await ispA.database
+      .column<number>(
+        `SELECT id FROM chat_messages WHERE conversation_id = ? AND author_kind = 'client'
+        ORDER BY id DESC LIMIT 2`,
+        [id],
+      )
+      .then((ids) => ids.reverse());
+    const path = `/api/v1/chat/conversations/${id}/read`;
+    const staffA = await testApp.signIn(ispA.ownerEmail);
+
+    const withoutCsrf = await postAsConsolePage(testApp.app, staffA, path, { upTo: first }, null);
+    expect(withoutCsrf.status).toBe(403);
+    expect((await conversationsOf(ispA)).items[0]!.unread).toBe(2);
+
+    const staffB = await testApp.signIn(ispB.ownerEmail);
+    expect((await postAsConsolePage(testApp.app, staffB, path, { upTo: second })).status).toBe(404);
+    expect((await ispB.request('POST', path, { upTo: second })).status).toBe(404);
+    expect((await conversationsOf(ispA)).items[0]!.unread).toBe(2);
+
+    const upToFirst = await postAsConsolePage(testApp.app, staffA, path, { upTo: first });
+    expect(upToFirst.status).toBe(200);
+    expect(await upToFirst.json()).toMatchObject({ id, unread: 1 });
+    expect((await conversationsOf(ispA)).items[0]!.unread).toBe(1);
+    expect((await postAsConsolePage(testApp.app, staffA, path, { upTo: 'all' })).status).toBe(400);
+
+    const upToSecond = await postAsConsolePage(testApp.app, staffA, path, { upTo: second });
+    expect(await upToSecond.json()).toMatchObject({ unread: 0 });
+    expect((await conversationsOf(ispA)).unreadConversations).toBe(0);
+    // An older marker (a slow request arriving late) does not make seen messages unread again.
+    expect(await (await postAsConsolePage(testApp.app, staffA, path, { upTo: first })).json()).toMatchObject({
+      unread: 0,
+    });
+    // A marker past the conversation's newest message does not swallow the client's next one.
+    await postAsConsolePage(testApp.app, staffA, path, { upTo: second! + 1_000 });
+    await writeAsSubscriber(testApp.app, ispA, subscriberCookieA, 'Third line, not yet shown');
+    expect((await conversationsOf(ispA)).items[0]!.unread).toBe(1);
+  });
+
+  it('the staff conversation page carries the marker path and the session CSRF token for its script', async () => {
+    const [conversation] = (await conversationsOf(ispA)).items;
+    const staff = await testApp.signIn(ispA.ownerEmail);
+    const page = await testApp.page(staff, `/isp/chat/${conversation!.id}`);
+    expect(page.html).toContain(`data-read="/api/v1/chat/conversations/${conversation!.id}/read"`);
+    expect(page.html).toContain(`data-csrf="${staff.csrfToken}"`);
+    // Without JavaScript the page load itself marks read.
+    expect((await conversationsOf(ispA)).items[0]!.unread).toBe(0);
   });
 });
 

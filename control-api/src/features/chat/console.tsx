@@ -67,11 +67,17 @@ async function assignableStaff(context: Context<AppEnv>, fetchApp: AppFetch) {
   return [me, ...others];
 }
 
+/**
+ * `<consolePath>/chat` ('/isp' or '/tech'), in that console's shell; mount on the console's routes.
+ * Replying, closing and assigning follow `chat.reply` (a role's permission), never the account's kind.
+ */
 export function ispChatRoutes(
   fetchApp: AppFetch,
   shell: (context: Context<AppEnv>) => ConsoleShell,
+  consolePath: '/isp' | '/tech' = '/isp',
 ): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
+  const chatPath = `${consolePath}/chat`;
   const base = '/api/v1/chat/conversations';
 
   routes.get('/chat', async (context) => {
@@ -92,9 +98,10 @@ export function ispChatRoutes(
       context,
       <InboxPage
         shell={shell(context)}
+        chatPath={chatPath}
         status={status}
         conversations={page.items.map(rowOf)}
-        nextHref={page.nextCursor ? withQuery('/isp/chat', { status, cursor: page.nextCursor }) : null}
+        nextHref={page.nextCursor ? withQuery(chatPath, { status, cursor: page.nextCursor }) : null}
       />,
     );
   });
@@ -114,6 +121,7 @@ export function ispChatRoutes(
       context,
       <ConversationPage
         shell={shell(context)}
+        chatPath={chatPath}
         conversation={rowOf(view.conversation)}
         messages={view.messages.map((message) => messageRowOf(id, message))}
         canReply={canReply}
@@ -123,7 +131,8 @@ export function ispChatRoutes(
     );
   });
 
-  const back = (context: Context<AppEnv>) => `/isp/chat/${encodeURIComponent(context.req.param('id') ?? '')}`;
+  const back = (context: Context<AppEnv>) =>
+    `${chatPath}/${encodeURIComponent(context.req.param('id') ?? '')}`;
 
   routes.post('/chat/:id/messages', (context) =>
     withFormErrors(context, back(context), async () => {

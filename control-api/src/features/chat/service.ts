@@ -26,6 +26,7 @@ import {
   listConversations,
   type MessageRow,
   markRead,
+  markStaffReadUpTo,
   phoneCodesSince,
   queueChatSms,
   setAssignee,
@@ -163,6 +164,17 @@ export async function staffConversationView(database: SqlDatabase, id: string) {
     conversation: { ...conversation, unreadByStaff: 0 },
     messages: await conversationMessages(database, id, MESSAGES_SHOWN_MAX),
   };
+}
+
+/** A staff page showed the conversation's messages up to `upToId` live: those are seen, later ones not. */
+export async function markStaffConversationRead(
+  database: SqlDatabase,
+  id: string,
+  upToId: number,
+): Promise<ConversationRow> {
+  await conversationOrThrow(database, id);
+  await markStaffReadUpTo(database, id, upToId);
+  return conversationOrThrow(database, id);
 }
 
 /**

@@ -266,6 +266,24 @@ export async function markRead(
   );
 }
 
+/**
+ * Marks the staff side read up to `upToId` (a message the staff's open page showed): never past the
+ * conversation's own newest message, never backwards.
+ */
+export async function markStaffReadUpTo(
+  database: SqlDatabase,
+  conversationId: string,
+  upToId: number,
+): Promise<void> {
+  await database.run(
+    `UPDATE chat_conversations SET staff_read_message_id = COALESCE((SELECT MAX(id) FROM chat_messages
+       WHERE conversation_id = ? AND id <= ?), 0)
+     WHERE id = ? AND staff_read_message_id < COALESCE((SELECT MAX(id) FROM chat_messages
+       WHERE conversation_id = ? AND id <= ?), 0)`,
+    [conversationId, upToId, conversationId, conversationId, upToId],
+  );
+}
+
 export async function setStatus(database: SqlDatabase, id: string, status: ConversationStatus) {
   return (await database.run('UPDATE chat_conversations SET status = ? WHERE id = ?', [status, id])).changes;
 }

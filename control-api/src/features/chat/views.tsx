@@ -20,18 +20,25 @@ textarea{width:100%;min-height:80px;padding:10px;font:inherit;border:1px solid #
 
 /**
  * The thread's socket: appends each message it is sent (never twice: ids only grow), reconnects with
- * a growing pause, and on reconnecting asks for what it missed (`?after=`). `data-filter` keeps a
- * staff conversation page to its own conversation. Text is set with textContent only.
+ * a growing pause, and on reconnecting asks for what it missed (`?after=`). `data-conversation` keeps a
+ * staff conversation page to its own conversation; on that page `data-read` is where a client message
+ * it showed is reported seen (with the session's CSRF token), once the tab is visible. Text is set
+ * with textContent only.
  */
 const THREAD_SCRIPT = `(function(){var l=document.getElementById('chat-messages');if(!l||!window.WebSocket)return;
 var after=Number(l.getAttribute('data-after'))||0,delay=1000,only=l.getAttribute('data-conversation');
+var rd=l.getAttribute('data-read'),owed=false;
+function read(){if(!rd)return;if(document.visibilityState==='hidden'){owed=true;return}owed=false;
+fetch(rd,{method:'POST',credentials:'same-origin',headers:{'content-type':'application/json','x-csrf-token':l.getAttribute('data-csrf')||''},
+body:JSON.stringify({upTo:after})}).then(function(r){if(r.ok)l.setAttribute('data-read-up-to',String(after));else owed=true},function(){owed=true})}
+document.addEventListener('visibilitychange',function(){if(owed)read()});
 function add(m){if(m.id<=after)return;after=m.id;var e=document.getElementById('chat-empty');if(e)e.remove();
 var li=document.createElement('li');li.className=m.author;li.setAttribute('data-id',String(m.id));
 var b=document.createElement('b');b.textContent=l.getAttribute(m.author==='client'?'data-client':'data-staff');li.appendChild(b);
 var t=document.createElement('time');t.textContent=' '+new Date(m.createdAt).toLocaleString();li.appendChild(t);
 if(m.body){var p=document.createElement('p');p.textContent=m.body;li.appendChild(p)}
 if(m.attachment){var a=document.createElement('a');a.href=m.attachment.url;a.textContent=m.attachment.fileName;li.appendChild(a)}
-l.appendChild(li);l.scrollTop=l.scrollHeight}
+l.appendChild(li);l.scrollTop=l.scrollHeight;if(m.author==='client')read()}
 function connect(){var s=new WebSocket((location.protocol==='https:'?'wss://':'ws://')+location.host+l.getAttribute('data-live')+'?after='+after);
 s.onmessage=function(e){var d=JSON.parse(e.data);if(d.type==='ready'){delay=1000;l.setAttribute('data-connected','1')}
 if(d.type==='message'&&(!only||(d.conversation&&d.conversation.id===only)))add(d.message)};
@@ -40,12 +47,12 @@ l.scrollTop=l.scrollHeight;connect()})();`;
 
 /**
  * The inbox's socket: each new message moves its conversation's row to the top with the new unread
- * count, adding the row for a conversation the page has not seen yet.
+ * count, adding the row for a conversation the page has not seen yet (linked under `data-href`).
  */
 const INBOX_SCRIPT = `(function(){var b=document.getElementById('chat-inbox');if(!b||!window.WebSocket)return;var delay=1000;
 function cell(r,i,text){var c=r.cells[i];c.textContent=text;return c}
 function upsert(c,m){var r=b.querySelector('tr[data-id="'+CSS.escape(c.id)+'"]');if(!r){r=document.createElement('tr');r.setAttribute('data-id',c.id);
-for(var i=0;i<5;i++)r.appendChild(document.createElement('td'));var a=document.createElement('a');a.href='/isp/chat/'+encodeURIComponent(c.id);
+for(var i=0;i<5;i++)r.appendChild(document.createElement('td'));var a=document.createElement('a');a.href=b.getAttribute('data-href')+'/'+encodeURIComponent(c.id);
 a.textContent=c.client.label;r.cells[0].appendChild(a)}cell(r,1,String(c.unread));cell(r,2,c.status);cell(r,3,c.assignedTo||'—');
 cell(r,4,(m.author==='client'?'':'↩ ')+(m.body||(m.attachment?m.attachment.fileName:'')));r.className=c.unread>0?'unread':'';
 b.insertBefore(r,b.firstChild);var e=document.getElementById('chat-empty');if(e)e.remove()}
@@ -53,6 +60,11 @@ function connect(){var s=new WebSocket((location.protocol==='https:'?'wss://':'w
 s.onmessage=function(e){var d=JSON.parse(e.data);if(d.type==='ready'){delay=1000;b.setAttribute('data-connected','1')}
 if(d.type==='message'&&d.conversation)upsert(d.conversation,d.message)};
 s.onclose=function(){b.removeAttribute('data-connected');setTimeout(connect,delay);delay=Math.min(delay*2,30000)}}connect()})();`;
+
+/** Unread rows bold; on a phone (the technician's screen) the status and assignee columns give way. */
+const INBOX_STYLES = `tr.unread td{font-weight:600}
+@media (max-width:640px){table.chat-inbox th:nth-child(3),table.chat-inbox td:nth-child(3),
+table.chat-inbox th:nth-child(4),table.chat-inbox td:nth-child(4){display:none}}`;
 
 function MessageItem(props: {
   message: MessageRow;
@@ -186,6 +198,8 @@ export function ChatProofSection(props: {
 
 export function InboxPage(props: {
   shell: ConsoleShell;
+  /** The console's chat pages: '/isp/chat' or '/tech/chat'. */
+  chatPath: string;
   status: 'open' | 'closed' | 'all';
   conversations: ConversationRow[];
   nextHref: string | null;
@@ -200,37 +214,42 @@ export function InboxPage(props: {
       <h1>Client chat</h1>
       <div class="toolbar">
         {tabs.map(([status, label]) => (
-          <a href={`/isp/chat?status=${status}`} aria-current={props.status === status ? 'page' : undefined}>
+          <a
+            href={`${props.chatPath}?status=${status}`}
+            aria-current={props.status === status ? 'page' : undefined}
+          >
             {label}
           </a>
         ))}{' '}
-        <a href={`/isp/chat?status=${props.status}`}>Refresh</a>
+        <a href={`${props.chatPath}?status=${props.status}`}>Refresh</a>
       </div>
-      <style>{'tr.unread td{font-weight:600}'}</style>
-      <table>
-        <thead>
-          <tr>
-            <th>Client</th>
-            <th>Unread</th>
-            <th>Status</th>
-            <th>Assigned to</th>
-            <th>Last activity</th>
-          </tr>
-        </thead>
-        <tbody id="chat-inbox" data-live="/api/v1/chat/live">
-          {props.conversations.map((conversation) => (
-            <tr data-id={conversation.id} class={conversation.unreadByStaff > 0 ? 'unread' : undefined}>
-              <td>
-                <a href={`/isp/chat/${conversation.id}`}>{conversation.clientLabel}</a>
-              </td>
-              <td>{String(conversation.unreadByStaff)}</td>
-              <td>{conversation.status}</td>
-              <td>{conversation.assignedTo ?? '—'}</td>
-              <td>{formatDateTime(conversation.lastMessageAt)}</td>
+      <style>{INBOX_STYLES}</style>
+      <div class="table-wrap">
+        <table class="chat-inbox">
+          <thead>
+            <tr>
+              <th>Client</th>
+              <th>Unread</th>
+              <th>Status</th>
+              <th>Assigned to</th>
+              <th>Last activity</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody id="chat-inbox" data-live="/api/v1/chat/live" data-href={props.chatPath}>
+            {props.conversations.map((conversation) => (
+              <tr data-id={conversation.id} class={conversation.unreadByStaff > 0 ? 'unread' : undefined}>
+                <td>
+                  <a href={`${props.chatPath}/${conversation.id}`}>{conversation.clientLabel}</a>
+                </td>
+                <td>{String(conversation.unreadByStaff)}</td>
+                <td>{conversation.status}</td>
+                <td>{conversation.assignedTo ?? '—'}</td>
+                <td>{formatDateTime(conversation.lastMessageAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {props.conversations.length === 0 ? (
         <div id="chat-empty">
           <Empty>No conversations yet. Clients write from the customer portal and the captive portal.</Empty>
@@ -244,6 +263,8 @@ export function InboxPage(props: {
 
 export function ConversationPage(props: {
   shell: ConsoleShell;
+  /** The console's chat pages: '/isp/chat' or '/tech/chat'. */
+  chatPath: string;
   conversation: ConversationRow;
   messages: MessageRow[];
   canReply: boolean;
@@ -252,7 +273,8 @@ export function ConversationPage(props: {
   staffNames: ReadonlyMap<string, string>;
 }): Child {
   const { conversation, messages, shell } = props;
-  const path = `/isp/chat/${conversation.id}`;
+  const path = `${props.chatPath}/${conversation.id}`;
+  const apiPath = `/api/v1/chat/conversations/${conversation.id}`;
   const lastId = messages[messages.length - 1]?.id ?? 0;
   const assignee = conversation.assignedTo
     ? (props.staffNames.get(conversation.assignedTo) ?? conversation.assignedTo)
@@ -261,7 +283,7 @@ export function ConversationPage(props: {
     <Layout title={`Chat: ${conversation.clientLabel}`} shell={shell}>
       <style>{THREAD_STYLES}</style>
       <p>
-        <a href="/isp/chat">← Inbox</a>
+        <a href={props.chatPath}>← Inbox</a>
       </p>
       <h1>{conversation.clientLabel}</h1>
       <p>
@@ -274,6 +296,8 @@ export function ConversationPage(props: {
           class="chat"
           data-live="/api/v1/chat/live"
           data-conversation={conversation.id}
+          data-read={`${apiPath}/read`}
+          data-csrf={shell.csrfToken}
           data-after={String(lastId)}
           data-client={conversation.clientLabel}
           data-staff="Staff"
@@ -283,7 +307,7 @@ export function ConversationPage(props: {
               message={message}
               clientLabel={conversation.clientLabel}
               staffLabel={message.authorId ? (props.staffNames.get(message.authorId) ?? 'Staff') : 'Staff'}
-              attachmentBase={`/api/v1/chat/conversations/${conversation.id}/attachments`}
+              attachmentBase={`${apiPath}/attachments`}
             />
           ))}
         </ol>

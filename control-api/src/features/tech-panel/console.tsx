@@ -1,4 +1,5 @@
-// Technician panel pages (/tech), branded as the ISP; subscribers are created through the API in-process.
+// Technician panel pages (/tech), branded as the ISP; subscribers are created through the API in-process;
+// client chats (/tech/chat) are the ISP console's chat pages in the panel's shell.
 // "My account" (/tech/account) is the consoles' own account page (console-account.tsx).
 import type { SubscriberOutput } from '@kiunga/schemas';
 import { type Context, Hono } from 'hono';
@@ -18,6 +19,7 @@ import {
 } from '../../console/support';
 import { ownAccountRoutes } from '../../identity/account/console';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
+import { ispChatRoutes } from '../chat/console';
 import { cpePageRoutes } from '../cpes/console';
 import { diagnosticsPageRoutes } from '../diagnostics/console';
 import { TechNewSubscriberPage, TechSearchPage } from './views';
@@ -77,6 +79,8 @@ export function techPanelRoutes(dependencies: ApiDependencies, fetchApp: AppFetc
 
   routes.route('/', diagnosticsPageRoutes(fetchApp, { consolePath: '/tech', shell }));
   routes.route('/', cpePageRoutes(fetchApp, { consolePath: '/tech', shell }));
+  // Read-only for a technician unless a role grants chat.reply: the pages follow the permission.
+  routes.route('/', ispChatRoutes(fetchApp, shell, '/tech'));
   routes.route('/', ownAccountRoutes(dependencies, fetchApp, { basePath: '/tech/account', shell }));
 
   routes.all('*', (context) => context.redirect('/tech', 303));
