@@ -14,16 +14,10 @@ export const PAYMENT_PROVIDER_NAMES: Readonly<Record<string, string>> = {
   paypal: 'PayPal',
 };
 
-const PROVIDER_NAME_KEYS = {
-  mpesa_stk: 'platformPay.provider.mpesa_stk',
-  bank: 'platformPay.provider.bank',
-  paypal: 'platformPay.provider.paypal',
-} as const;
-
-/** How a payment came in, in `language` (an unknown provider shows as stored). */
+/** How a payment came in, in `language`: M-Pesa and PayPal are names in every language, a bank transfer is not. */
 export function providerName(provider: string, language: Language): string {
-  const key = PROVIDER_NAME_KEYS[provider as keyof typeof PROVIDER_NAME_KEYS];
-  return key ? t(language, key) : provider;
+  if (provider === 'bank') return t(language, 'platformPay.provider.bank');
+  return PAYMENT_PROVIDER_NAMES[provider] ?? provider;
 }
 
 /**
