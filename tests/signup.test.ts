@@ -560,14 +560,14 @@ describe('the front door', () => {
   });
 });
 
-describe('the front door in Swahili', () => {
-  const htmlLangOf = (html: string) => /<html lang="([^"]+)"/.exec(html)?.[1];
-  /** The page's link to the other language: its href and its label. */
-  const languageSwitchOf = (html: string) => {
-    const match = /<a href="([^"]+)" hreflang="[a-z]+" data-language-switch="true">([^<]+)<\/a>/.exec(html);
-    return { href: match?.[1]?.replace(/&amp;/g, '&'), label: match?.[2] };
-  };
+const htmlLangOf = (html: string) => /<html lang="([^"]+)"/.exec(html)?.[1];
+/** The page's link to the other language: its href and its label. */
+const languageSwitchOf = (html: string) => {
+  const match = /<a href="([^"]+)" hreflang="[a-z]+" data-language-switch="true">([^<]+)<\/a>/.exec(html);
+  return { href: match?.[1]?.replace(/&amp;/g, '&'), label: match?.[2] };
+};
 
+describe('the front door in Swahili', () => {
   it('gives the landing page in Swahili for ?lang=sw, prices from the tier catalogue, and remembers the choice', async () => {
     const landing = await app.request('/?lang=sw');
     expect(landing.status).toBe(200);
@@ -793,10 +793,6 @@ describe('the registration fee by PayPal', () => {
 });
 
 describe('the registration fee in Swahili', () => {
-  const htmlLangOf = (html: string) => /<html lang="([^"]+)"/.exec(html)?.[1];
-  const languageSwitchOf = (html: string) =>
-    /<a href="([^"]+)" hreflang="[a-z]+" data-language-switch="true">([^<]+)<\/a>/.exec(html)?.slice(1, 3);
-
   it('gives a Swahili sign-up its payment page, its STK outcome, its receipt page and its mailed receipt in Swahili', async () => {
     const browser = new Browser();
     await browser.request('/?lang=sw');
@@ -827,7 +823,7 @@ describe('the registration fee in Swahili', () => {
     );
     expect(payHtml).toContain('Bado hakuna malipo kwa Kiunga.');
     expect(payHtml).not.toContain('Pay with M-Pesa');
-    expect(languageSwitchOf(payHtml)).toEqual(['/isp/platform-account?lang=en', 'English']);
+    expect(languageSwitchOf(payHtml)).toEqual({ href: '/isp/platform-account?lang=en', label: 'English' });
 
     sink.reset();
     const pushed = await browser.request('/isp/platform-account/mpesa', {
@@ -859,7 +855,7 @@ describe('the registration fee in Swahili', () => {
     expect(receiptHtml).toContain('<h1>Risiti</h1>');
     expect(receiptHtml).toContain(`Kiunga imepokea Ksh 500 kutoka kwa Web ISP ${isp.slug} kupitia M-Pesa.`);
     expect(receiptHtml).toContain('Rudi kwenye usajili wa Kiunga');
-    expect(languageSwitchOf(receiptHtml)).toEqual([`${receiptPath}?lang=en`, 'English']);
+    expect(languageSwitchOf(receiptHtml)).toEqual({ href: `${receiptPath}?lang=en`, label: 'English' });
   });
 
   it('keeps the payment page English by default, and switches it with ?lang=sw, remembered for the next pages', async () => {
@@ -872,7 +868,7 @@ describe('the registration fee in Swahili', () => {
     expect(payHtml).toContain('Pay with M-Pesa');
     expect(payHtml).toContain('Tier 1 (Ksh 500 a month, Hotspot or PPPoE/Static)');
     expect(payHtml).not.toContain('Lipa kwa M-Pesa');
-    expect(languageSwitchOf(payHtml)).toEqual(['/isp/platform-account?lang=sw', 'Kiswahili']);
+    expect(languageSwitchOf(payHtml)).toEqual({ href: '/isp/platform-account?lang=sw', label: 'Kiswahili' });
 
     const switched = await browser.request('/isp/platform-account?lang=sw');
     expect(htmlLangOf(await switched.text())).toBe('sw');
