@@ -548,7 +548,8 @@ describe('the front door', () => {
     const receipt = await owner.request(`/isp/platform-account/receipts/${payment.id}`);
     expect(receipt.status).toBe(200);
     const receiptHtml = await receipt.text();
-    expect(receiptHtml).toContain('Ksh 500');
+    expect(receiptHtml).toContain('<html lang="en">');
+    expect(receiptHtml).toContain('Kiunga received Ksh 500 from Paying ISP by bank transfer.');
     expect(receiptHtml).toContain(`BANK-${isp.slug}`);
     // Another ISP's owner cannot read it.
     const stranger = new Browser();
@@ -559,14 +560,14 @@ describe('the front door', () => {
   });
 });
 
-describe('the front door in Swahili', () => {
-  const htmlLangOf = (html: string) => /<html lang="([^"]+)"/.exec(html)?.[1];
-  /** The page's link to the other language: its href and its label. */
-  const languageSwitchOf = (html: string) => {
-    const match = /<a href="([^"]+)" hreflang="[a-z]+" data-language-switch="true">([^<]+)<\/a>/.exec(html);
-    return { href: match?.[1]?.replace(/&amp;/g, '&'), label: match?.[2] };
-  };
+const htmlLangOf = (html: string) => /<html lang="([^"]+)"/.exec(html)?.[1];
+/** The page's link to the other language: its href and its label. */
+const languageSwitchOf = (html: string) => {
+  const match = /<a href="([^"]+)" hreflang="[a-z]+" data-language-switch="true">([^<]+)<\/a>/.exec(html);
+  return { href: match?.[1]?.replace(/&amp;/g, '&'), label: match?.[2] };
+};
 
+describe('the front door in Swahili', () => {
   it('gives the landing page in Swahili for ?lang=sw, prices from the tier catalogue, and remembers the choice', async () => {
     const landing = await app.request('/?lang=sw');
     expect(landing.status).toBe(200);
@@ -791,11 +792,98 @@ describe('the registration fee by PayPal', () => {
   });
 });
 
+describe('the registration fee in Swahili', () => {
+  it('gives a Swahili sign-up its payment page, its STK outcome, its receipt page and its mailed receipt in Swahili', async () => {
+    const browser = new Browser();
+    await browser.request('/?lang=sw');
+    const isp = newIsp();
+    expect((await signUp(browser, isp)).status).toBe(303);
+
+    const payPage = await browser.request('/isp/platform-account');
+    expect(payPage.status).toBe(200);
+    const payHtml = await payPage.text();
+    expect(htmlLangOf(payHtml)).toBe('sw');
+    expect(payHtml).toContain('<h1>Usajili wa Kiunga</h1>');
+    expect(payHtml).toContain('<h2>Lipa Kiunga</h2>');
+    expect(payHtml).toContain('Lipa kwa M-Pesa');
+    expect(payHtml).toContain('Lipa kwa PayPal');
+    expect(payHtml).toContain('Kiasi (Ksh, kinatozwa kwa USD)');
+    // The fees from the tier catalogue, the bank reference shown with the words around it.
+    expect(payHtml).toContain('Tier 1 (Ksh 500 kwa mwezi, Hotspot au PPPoE/Static)');
+    expect(payHtml).toContain(
+      'Tier 2 inakupa huduma zote (Hotspot, PPPoE/Static na SMS) kwa Ksh 1,500 kwa mwezi.',
+    );
+    const account = (await (await browser.request('/api/v1/platform-billing')).json()) as {
+      bankReference: string;
+    };
+    expect(payHtml).toMatch(
+      new RegExp(
+        `Tumia kumbukumbu <b class="mono" data-bank-reference="true">${account.bankReference}</b> ili malipo yako`,
+      ),
+    );
+    expect(payHtml).toContain('Bado hakuna malipo kwa Kiunga.');
+    expect(payHtml).not.toContain('Pay with M-Pesa');
+    expect(languageSwitchOf(payHtml)).toEqual({ href: '/isp/platform-account?lang=en', label: 'English' });
+
+    sink.reset();
+    const pushed = await browser.request('/isp/platform-account/mpesa', {
+      form: { _csrf: csrfOf(payHtml), phone: '0712345678' },
+    });
+    expect(pushed.status).toBe(303);
+    const afterPush = await (await browser.request('/isp/platform-account')).text();
+    expect(afterPush).toContain(
+      'Ombi la M-Pesa la Ksh 500 limetumwa: weka PIN yako kwenye simu. Salio litabadilika M-Pesa ikithibitisha.',
+    );
+
+    // The callback credits it with no owner request in hand: the receipt is in the language the owner paid in.
+    const receiptMail = await waitForReceipt(isp.email, 'Risiti ya Kiunga');
+    expect(receiptMail.subject).toBe('Risiti ya Kiunga: Ksh 500 imepokelewa');
+    expect(receiptMail.text).toContain(
+      `Kiunga imepokea Ksh 500 kutoka kwa Web ISP ${isp.slug} kupitia M-Pesa.`,
+    );
+    expect(receiptMail.text).toContain('Asante.');
+    const payments = (await (await browser.request('/api/v1/platform-billing/payments')).json()) as {
+      items: { id: string }[];
+    };
+    const receiptPath = `/isp/platform-account/receipts/${payments.items[0]!.id}`;
+    expect(receiptMail.text).toContain(`Risiti: ${PUBLIC_URL}${receiptPath}`);
+
+    const receipt = await browser.request(receiptPath);
+    expect(receipt.status).toBe(200);
+    const receiptHtml = await receipt.text();
+    expect(htmlLangOf(receiptHtml)).toBe('sw');
+    expect(receiptHtml).toContain('<h1>Risiti</h1>');
+    expect(receiptHtml).toContain(`Kiunga imepokea Ksh 500 kutoka kwa Web ISP ${isp.slug} kupitia M-Pesa.`);
+    expect(receiptHtml).toContain('Rudi kwenye usajili wa Kiunga');
+    expect(languageSwitchOf(receiptHtml)).toEqual({ href: `${receiptPath}?lang=en`, label: 'English' });
+  });
+
+  it('keeps the payment page English by default, and switches it with ?lang=sw, remembered for the next pages', async () => {
+    const browser = new Browser();
+    const isp = newIsp();
+    expect((await signUp(browser, isp)).status).toBe(303);
+    const payHtml = await (await browser.request('/isp/platform-account')).text();
+    expect(htmlLangOf(payHtml)).toBe('en');
+    expect(payHtml).toContain('<h2>Pay Kiunga</h2>');
+    expect(payHtml).toContain('Pay with M-Pesa');
+    expect(payHtml).toContain('Tier 1 (Ksh 500 a month, Hotspot or PPPoE/Static)');
+    expect(payHtml).not.toContain('Lipa kwa M-Pesa');
+    expect(languageSwitchOf(payHtml)).toEqual({ href: '/isp/platform-account?lang=sw', label: 'Kiswahili' });
+
+    const switched = await browser.request('/isp/platform-account?lang=sw');
+    expect(htmlLangOf(await switched.text())).toBe('sw');
+    expect(switched.headers.get('set-cookie')).toMatch(/^lang=sw;/);
+    // The choice is kept for the next pages, and ?lang=en takes it back.
+    expect(htmlLangOf(await (await browser.request('/isp/platform-account')).text())).toBe('sw');
+    expect(htmlLangOf(await (await browser.request('/isp/platform-account?lang=en')).text())).toBe('en');
+  });
+});
+
 /** The STK callback lands over HTTP a moment after the push; then the outbox job sends the receipt. */
-async function waitForReceipt(email: string) {
+async function waitForReceipt(email: string, subjectStart = 'Kiunga receipt') {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     await sendPendingEmails(dependencies);
-    const receipt = sink.messagesTo(email).find((message) => message.subject.startsWith('Kiunga receipt'));
+    const receipt = sink.messagesTo(email).find((message) => message.subject.startsWith(subjectStart));
     if (receipt) return receipt;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -1,5 +1,6 @@
 // The page frame of every console: theme, header with the brand, tabs, flash message, sign-out.
 import type { Child } from 'hono/jsx';
+import { otherLanguage, type PageLanguage, t } from '../i18n';
 import { FlashBox, type FlashMessage } from './components';
 import { CONFIRM_BEFORE_ACTING_SCRIPT, InlineScript } from './inline-script';
 import { consoleCss } from './styles';
@@ -70,19 +71,26 @@ export function Document(props: {
   );
 }
 
-export function Layout(props: { title: string; shell: ConsoleShell; children: Child }) {
-  const { shell } = props;
+/** A console page; `page` (the owner's payment pages) gives it a language other than English and the switch. */
+export function Layout(props: { title: string; shell: ConsoleShell; page?: PageLanguage; children: Child }) {
+  const { shell, page } = props;
+  const language = page?.language ?? 'en';
   return (
-    <Document title={`${props.title} · ${shell.brandName}`} themeCss={shell.themeCss}>
+    <Document title={`${props.title} · ${shell.brandName}`} themeCss={shell.themeCss} language={language}>
       <header class="top">
         {shell.logo ? <img src={shell.logo} alt="" /> : null}
         <span class="name" data-brand-name>
           {shell.brandName}
         </span>
+        {page ? (
+          <a href={page.switchHref} hreflang={otherLanguage(language)} data-language-switch>
+            {page.switchLabel}
+          </a>
+        ) : null}
         <form method="post" action="/logout">
           <input type="hidden" name="_csrf" value={shell.csrfToken} />
           <button type="submit" title={shell.accountEmail ?? undefined}>
-            Sign out
+            {t(language, 'account.signOut')}
           </button>
         </form>
       </header>

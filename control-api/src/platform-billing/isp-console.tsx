@@ -18,6 +18,7 @@ import {
   tenantShell,
   withFormErrors,
 } from '../console/support';
+import { pageLanguageOf, t } from '../i18n';
 import type { ApiDependencies, AppEnv } from '../kernel/dependencies';
 import { liveAccountStatus } from './index';
 import {
@@ -27,6 +28,7 @@ import {
   type PlatformAccountStatus,
   type PlatformPaymentSummary,
 } from './isp-views';
+import { rememberOwnerLanguage } from './receipt';
 
 const PAGE_PATH = '/isp/platform-account';
 /** Payments listed (newest first) with their receipts: a year of monthly fees and the registration. */
@@ -110,7 +112,25 @@ export function ispPlatformAccountRoutes(dependencies: ApiDependencies, fetchApp
     return typed === undefined ? {} : { amountCents: shillingsToCents(typed, 'Amount') };
   };
 
+  /**
+   * The payment pages' language, as the front door's (`?lang=`, the `lang` cookie, Accept-Language, English):
+   * a new owner pays the registration in the language they signed up in. Remembered for the mailed receipt.
+   */
+  const ownerPageLanguage = async (context: OwnerContext) => {
+    const page = pageLanguageOf(context, null);
+    const { kind, tenantId } = context.get('principal');
+    if (kind === 'isp_owner' && tenantId !== null)
+      await rememberOwnerLanguage(
+        dependencies.databases.platform,
+        tenantId,
+        page.language,
+        dependencies.clock.now(),
+      );
+    return page;
+  };
+
   routes.get('/platform-account', async (context) => {
+    const page = await ownerPageLanguage(context);
     const [status, payments] = await Promise.all([
       statusOfRequest.get(context.req.raw) ??
         api<PlatformAccountStatus>(context, 'GET', '/api/v1/platform-billing'),
@@ -126,11 +146,13 @@ export function ispPlatformAccountRoutes(dependencies: ApiDependencies, fetchApp
         shell={tenantShell(context, dependencies, ISP_NAV)}
         status={status}
         payments={payments.items}
+        page={page}
       />,
     );
   });
 
   routes.get('/platform-account/receipts/:id', async (context) => {
+    const page = await ownerPageLanguage(context);
     const receipt = await api<PaymentReceipt>(
       context,
       'GET',
@@ -138,7 +160,11 @@ export function ispPlatformAccountRoutes(dependencies: ApiDependencies, fetchApp
     );
     return renderHtml(
       context,
-      <PaymentReceiptPage shell={tenantShell(context, dependencies, ISP_NAV)} receipt={receipt} />,
+      <PaymentReceiptPage
+        shell={tenantShell(context, dependencies, ISP_NAV)}
+        receipt={receipt}
+        page={page}
+      />,
     );
   });
 
@@ -147,6 +173,7 @@ export function ispPlatformAccountRoutes(dependencies: ApiDependencies, fetchApp
       context,
       PAGE_PATH,
       async () => {
+        const { language } = await ownerPageLanguage(context);
         const fields = await formFields(context);
         const phone = optionalText(fields, 'phone');
         const intent = await api<{ amountCents: number }>(context, 'POST', '/api/v1/platform-billing/mpesa', {
@@ -157,7 +184,7 @@ export function ispPlatformAccountRoutes(dependencies: ApiDependencies, fetchApp
           context,
           PAGE_PATH,
           'ok',
-          `M-Pesa request for ${formatKsh(intent.amountCents)} sent: enter your PIN on the phone. The balance updates once M-Pesa confirms.`,
+          t(language, 'platformPay.mpesa.sent', { amount: formatKsh(intent.amountCents) }),
         );
       },
       [502, 503],
@@ -169,6 +196,7 @@ export function ispPlatformAccountRoutes(dependencies: ApiDependencies, fetchApp
       context,
       PAGE_PATH,
       async () => {
+        await ownerPageLanguage(context);
         const order = await api<{ approveUrl: string }>(
           context,
           'POST',
@@ -184,8 +212,9 @@ export function ispPlatformAccountRoutes(dependencies: ApiDependencies, fetchApp
 
   routes.post('/platform-account/tier', (context) =>
     withFormErrors(context, PAGE_PATH, async () => {
+      const { language } = await ownerPageLanguage(context);
       await api(context, 'POST', '/api/v1/platform-billing/tier', { tier: 'tier2' });
-      return redirectWithFlash(context, PAGE_PATH, 'ok', 'You are on Tier 2: every feature, from now.');
+      return redirectWithFlash(context, PAGE_PATH, 'ok', t(language, 'platformPay.tier.done'));
     }),
   );
   return routes;

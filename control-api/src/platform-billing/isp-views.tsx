@@ -3,8 +3,13 @@
 import { formatKsh } from '@kiunga/schemas';
 import { CsrfField, Empty, formatDateTime, StatusBadge } from '../console/components';
 import { type ConsoleShell, Layout } from '../console/layout';
-import { TIER2_MONTHLY_FEE_CENTS, TIER2_REVENUE_THRESHOLD_CENTS, tierDescription } from './core/tiers';
-import { PAYMENT_PROVIDER_NAMES, receiptPath } from './receipt';
+import { type Language, type PageLanguage, t } from '../i18n';
+import {
+  TIER1_MONTHLY_FEE_CENTS,
+  TIER2_MONTHLY_FEE_CENTS,
+  TIER2_REVENUE_THRESHOLD_CENTS,
+} from './core/tiers';
+import { providerName, receiptPath } from './receipt';
 
 export interface PlatformAccountStatus {
   tier: string;
@@ -24,67 +29,79 @@ export interface PlatformAccountStatus {
   };
 }
 
-const TIER_NAMES: Record<string, string> = {
-  tier1: tierDescription('tier1'),
-  tier2: tierDescription('tier2'),
-};
+/** The tier's name with its fee from the tier catalogue, in `language`. */
+function tierName(tier: string, language: Language): string {
+  if (tier === 'tier1')
+    return t(language, 'platformPay.tier.tier1', { monthly: formatKsh(TIER1_MONTHLY_FEE_CENTS) });
+  if (tier === 'tier2')
+    return t(language, 'platformPay.tier.tier2', { monthly: formatKsh(TIER2_MONTHLY_FEE_CENTS) });
+  return tier;
+}
 
-function stateText(status: PlatformAccountStatus): string {
+function stateText(status: PlatformAccountStatus, language: Language): string {
   switch (status.state) {
     case 'trial':
-      return `Free trial until ${formatDateTime(status.trialEndsAt)}.`;
+      return t(language, 'platformPay.state.trial', { date: formatDateTime(status.trialEndsAt) });
     case 'grace':
-      return `Payment overdue: pay by ${formatDateTime(status.graceEndsAt)} or the console becomes read-only.`;
+      return t(language, 'platformPay.state.grace', { date: formatDateTime(status.graceEndsAt) });
     case 'restricted':
-      return 'Read-only until paid. Your clients keep their service.';
+      return t(language, 'platformPay.state.restricted');
     default:
       return status.nextChangeAt
-        ? `Paid up; next payment due ${formatDateTime(status.nextChangeAt)}.`
-        : 'Paid up.';
+        ? t(language, 'platformPay.state.paidUntil', { date: formatDateTime(status.nextChangeAt) })
+        : t(language, 'platformPay.state.paid');
   }
 }
 
-function PayForms(props: { status: PlatformAccountStatus; csrfToken: string }) {
+function PayForms(props: { status: PlatformAccountStatus; csrfToken: string; language: Language }) {
   const { paymentMethods } = props.status;
+  const { language } = props;
   return (
     <section class="card">
-      <h2>Pay Kiunga</h2>
-      <p class="muted">Leave the amount empty to pay everything owed.</p>
+      <h2>{t(language, 'platformPay.pay.heading')}</h2>
+      <p class="muted">{t(language, 'platformPay.pay.emptyAmount')}</p>
       {paymentMethods.mpesa ? (
         <form method="post" action="/isp/platform-account/mpesa">
           <CsrfField token={props.csrfToken} />
           <div class="row">
             <div>
-              <label for="mpesaPhone">M-Pesa phone</label>
-              <input id="mpesaPhone" name="phone" type="tel" placeholder="Empty: your contact phone" />
+              <label for="mpesaPhone">{t(language, 'platformPay.mpesa.phone')}</label>
+              <input
+                id="mpesaPhone"
+                name="phone"
+                type="tel"
+                placeholder={t(language, 'platformPay.mpesa.phonePlaceholder')}
+              />
             </div>
             <div>
-              <label for="mpesaAmount">Amount (Ksh)</label>
+              <label for="mpesaAmount">{t(language, 'platformPay.amount')}</label>
               <input id="mpesaAmount" name="amount" inputmode="decimal" />
             </div>
           </div>
-          <button type="submit">Pay with M-Pesa</button>
+          <button type="submit">{t(language, 'platformPay.mpesa.pay')}</button>
         </form>
       ) : (
-        <p class="muted">M-Pesa payments to Kiunga are not set up on this server.</p>
+        <p class="muted">{t(language, 'platformPay.mpesa.off')}</p>
       )}
       {paymentMethods.paypal ? (
         <form method="post" action="/isp/platform-account/paypal">
           <CsrfField token={props.csrfToken} />
-          <label for="paypalAmount">Amount (Ksh, charged in {paymentMethods.paypal.currency})</label>
+          <label for="paypalAmount">
+            {t(language, 'platformPay.paypal.amount', { currency: paymentMethods.paypal.currency })}
+          </label>
           <input id="paypalAmount" name="amount" inputmode="decimal" />
           <button type="submit" class="secondary">
-            Pay with PayPal
+            {t(language, 'platformPay.paypal.pay')}
           </button>
         </form>
       ) : null}
-      <h2>Bank transfer</h2>
+      <h2>{t(language, 'platformPay.bank.heading')}</h2>
       <p>
-        Use reference{' '}
+        {t(language, 'platformPay.bank.useReference')}{' '}
         <b class="mono" data-bank-reference>
           {paymentMethods.bank.reference}
         </b>{' '}
-        so your payment is credited to this account.
+        {t(language, 'platformPay.bank.credited')}
       </p>
       {paymentMethods.bank.instructions ? <p class="muted">{paymentMethods.bank.instructions}</p> : null}
     </section>
@@ -99,8 +116,9 @@ export interface PlatformPaymentSummary {
   receivedAt: number;
 }
 
-function PaymentList(props: { payments: readonly PlatformPaymentSummary[] }) {
-  if (props.payments.length === 0) return <Empty>No payments to Kiunga yet.</Empty>;
+function PaymentList(props: { payments: readonly PlatformPaymentSummary[]; language: Language }) {
+  const { language } = props;
+  if (props.payments.length === 0) return <Empty>{t(language, 'platformPay.payments.none')}</Empty>;
   return (
     <div class="table-wrap">
       <table>
@@ -108,10 +126,10 @@ function PaymentList(props: { payments: readonly PlatformPaymentSummary[] }) {
           {props.payments.map((payment) => (
             <tr data-platform-payment={payment.id}>
               <td>{formatDateTime(payment.receivedAt)}</td>
-              <td>{PAYMENT_PROVIDER_NAMES[payment.provider] ?? payment.provider}</td>
+              <td>{providerName(payment.provider, language)}</td>
               <td>{formatKsh(payment.amountCents)}</td>
               <td>
-                <a href={receiptPath(payment.id)}>Receipt</a>
+                <a href={receiptPath(payment.id)}>{t(language, 'platformPay.receipt.title')}</a>
               </td>
             </tr>
           ))}
@@ -125,60 +143,71 @@ export function PlatformAccountPage(props: {
   shell: ConsoleShell;
   status: PlatformAccountStatus;
   payments: readonly PlatformPaymentSummary[];
+  page: PageLanguage;
 }) {
   const { status } = props;
+  const { language } = props.page;
   const owes = status.balanceCents > 0;
+  const monthly = formatKsh(TIER2_MONTHLY_FEE_CENTS);
   return (
-    <Layout title="Platform account" shell={props.shell}>
-      <h1>Kiunga subscription</h1>
+    <Layout title={t(language, 'platformPay.title')} shell={props.shell} page={props.page}>
+      <h1>{t(language, 'platformPay.heading')}</h1>
       <div class="stats">
         <div class="stat">
-          <span>State</span>
+          <span>{t(language, 'platformPay.state')}</span>
           <b>
             <StatusBadge status={status.state} />
           </b>
         </div>
         <div class={owes ? 'stat owes' : 'stat'}>
-          <span>{owes ? 'You owe' : status.balanceCents < 0 ? 'In credit' : 'Balance'}</span>
+          <span>
+            {t(
+              language,
+              owes
+                ? 'platformPay.youOwe'
+                : status.balanceCents < 0
+                  ? 'platformPay.inCredit'
+                  : 'platformPay.balance',
+            )}
+          </span>
           <b data-platform-balance>{formatKsh(Math.abs(status.balanceCents))}</b>
         </div>
       </div>
       <section class="card">
-        <p data-platform-state={status.state}>{stateText(status)}</p>
+        <p data-platform-state={status.state}>{stateText(status, language)}</p>
         <p>
-          Tier: <b>{TIER_NAMES[status.tier] ?? status.tier}</b>
+          {t(language, 'platformPay.tier')} <b>{tierName(status.tier, language)}</b>
           {status.tier === 'tier1' && status.featureChoice ? ` · ${status.featureChoice}` : ''}
         </p>
         {status.tier === 'tier2' ? (
           <p class="muted">
             {status.optedTier2
-              ? 'You chose Tier 2.'
-              : `Tier 2 because your monthly revenue through Kiunga reached ${formatKsh(TIER2_REVENUE_THRESHOLD_CENTS)}.`}
+              ? t(language, 'platformPay.tier.chosen')
+              : t(language, 'platformPay.tier.reached', {
+                  threshold: formatKsh(TIER2_REVENUE_THRESHOLD_CENTS),
+                })}
           </p>
         ) : (
           <form method="post" action="/isp/platform-account/tier">
             <CsrfField token={props.shell.csrfToken} />
             <input type="hidden" name="tier" value="tier2" />
-            <p class="muted">
-              Tier 2 gives every feature (Hotspot, PPPoE/Static and SMS) for{' '}
-              {formatKsh(TIER2_MONTHLY_FEE_CENTS)} a month.
-            </p>
+            <p class="muted">{t(language, 'platformPay.tier.offer', { monthly })}</p>
             <button
               type="submit"
               class="secondary"
-              data-confirm={`Move to Tier 2 at ${formatKsh(TIER2_MONTHLY_FEE_CENTS)} a month from next month?`}
+              data-confirm={t(language, 'platformPay.tier.confirm', { monthly })}
             >
-              Choose Tier 2
+              {t(language, 'platformPay.tier.choose')}
             </button>
           </form>
         )}
       </section>
-      <PayForms status={status} csrfToken={props.shell.csrfToken} />
-      <h2>Payments</h2>
-      <PaymentList payments={props.payments} />
-      <h2>Notices</h2>
+      <PayForms status={status} csrfToken={props.shell.csrfToken} language={language} />
+      <h2>{t(language, 'platformPay.payments')}</h2>
+      <PaymentList payments={props.payments} language={language} />
+      <h2>{t(language, 'platformPay.notices')}</h2>
       {status.notices.length === 0 ? (
-        <Empty>No notices from Kiunga.</Empty>
+        <Empty>{t(language, 'platformPay.notices.none')}</Empty>
       ) : (
         <div class="table-wrap">
           <table>
@@ -207,23 +236,31 @@ export interface PaymentReceipt {
 }
 
 /** The receipt of one payment to Kiunga (issue 15): printable from the browser. */
-export function PaymentReceiptPage(props: { shell: ConsoleShell; receipt: PaymentReceipt }) {
+export function PaymentReceiptPage(props: {
+  shell: ConsoleShell;
+  receipt: PaymentReceipt;
+  page: PageLanguage;
+}) {
   const { receipt } = props;
+  const { language } = props.page;
   return (
-    <Layout title="Receipt" shell={props.shell}>
-      <h1>Receipt</h1>
+    <Layout title={t(language, 'platformPay.receipt.title')} shell={props.shell} page={props.page}>
+      <h1>{t(language, 'platformPay.receipt.title')}</h1>
       <section class="card" data-receipt={receipt.id}>
         <p>
-          Kiunga received <b>{formatKsh(receipt.amountCents)}</b> from {receipt.ispName} by{' '}
-          {PAYMENT_PROVIDER_NAMES[receipt.provider] ?? receipt.provider}.
+          {t(language, 'platformPay.receipt.received', {
+            amount: formatKsh(receipt.amountCents),
+            ispName: receipt.ispName,
+            provider: providerName(receipt.provider, language),
+          })}
         </p>
         <p>
-          Transaction <span class="mono">{receipt.providerTransactionId}</span>,{' '}
-          {formatDateTime(receipt.receivedAt)}.
+          {t(language, 'platformPay.receipt.transaction')}{' '}
+          <span class="mono">{receipt.providerTransactionId}</span>, {formatDateTime(receipt.receivedAt)}.
         </p>
-        <p class="muted">Receipt number {receipt.id}.</p>
+        <p class="muted">{t(language, 'platformPay.receipt.number', { id: receipt.id })}</p>
       </section>
-      <a href="/isp/platform-account">Back to the Kiunga subscription</a>
+      <a href="/isp/platform-account">{t(language, 'platformPay.receipt.back')}</a>
     </Layout>
   );
 }
