@@ -9,7 +9,11 @@ import { DOMAIN_RECHECK_CRON, recheckCustomDomains } from './features/domains/do
 import { EMAIL_CRON, EMAIL_LEASE_HOLD_MIN_MS, sendPendingEmails } from './features/email/email.job';
 import { INVOICE_MAILS_CRON, queueInvoiceEmails } from './features/email/subscriber-mail';
 import { NAS_MONITORING_CRON, runNasMonitoring } from './features/monitoring/service';
-import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
+import {
+  NOTIFICATIONS_CRON,
+  NOTIFICATIONS_LEASE_HOLD_MIN_MS,
+  sendPendingNotifications,
+} from './features/notifications/notifications.job';
 import { ABANDONED_SIGNUPS_CRON, releaseAbandonedSignups } from './features/signup/service';
 import { EXPIRY_WARNINGS_CRON, queueExpiryWarnings } from './features/sms-campaigns/automatic-messages';
 import { CAMPAIGN_SENDER_CRON, runCampaignSenders } from './features/sms-campaigns/sender.job';
@@ -84,7 +88,7 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
     ),
     cron.schedule(
       NOTIFICATIONS_CRON,
-      run('notifications', () => sendPendingNotifications(dependencies)),
+      run('notifications', () => sendPendingNotifications(dependencies), NOTIFICATIONS_LEASE_HOLD_MIN_MS),
       { noOverlap: true, name: 'notifications' },
     ),
     cron.schedule(

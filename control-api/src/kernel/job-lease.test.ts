@@ -169,34 +169,34 @@ describe('startJobs', () => {
     expect(asked.sort()).toEqual(['billing', 'c2b_registration', 'platform_billing']);
   });
 
-  it('runs the mail job on every 10-second tick: its lease is not held into the next round', async () => {
+  it('runs the mail and SMS jobs on every 10-second tick: their leases are not held into the next round', async () => {
     vi.useFakeTimers();
-    // Half a second past a round minute, so that the next 30 s hold exactly three ticks of the mail job.
+    // Half a second past a round minute, so that the next 30 s hold exactly three ticks of each job.
     vi.setSystemTime(new Date('2026-01-05T08:00:00.500Z'));
     const inProcess = createInProcessJobLeases();
-    const mailRunsAt: number[] = [];
-    // Only the mail job gets its lease (without a mail server its run touches nothing else).
-    const mailOnly: JobLeases = {
+    const runsAt: Record<string, string[]> = { email: [], notifications: [] };
+    // Only these two jobs get their lease (without a mail server or an SMS gateway a run touches nothing else).
+    const outboxesOnly: JobLeases = {
       kind: 'in_process',
       async tryTake(jobName) {
-        if (jobName !== 'email') return null;
+        const runs = runsAt[jobName];
+        if (!runs) return null;
         const lease = await inProcess.tryTake(jobName);
-        if (lease) mailRunsAt.push(Date.now());
+        if (lease) runs.push(new Date(Date.now()).toISOString().slice(14, 19));
         return lease;
       },
       close: () => inProcess.close(),
     };
-    const runner = startJobs({ jobLeases: mailOnly, logger } as unknown as ApiDependencies);
+    const runner = startJobs({ jobLeases: outboxesOnly, logger } as unknown as ApiDependencies);
     try {
       await vi.advanceTimersByTimeAsync(30_000);
     } finally {
       runner.stop();
       vi.useRealTimers();
     }
-    expect(mailRunsAt.map((atMs) => new Date(atMs).toISOString().slice(14, 19))).toEqual([
-      '00:10',
-      '00:20',
-      '00:30',
-    ]);
+    expect(runsAt).toEqual({
+      email: ['00:10', '00:20', '00:30'],
+      notifications: ['00:10', '00:20', '00:30'],
+    });
   });
 });

@@ -15,8 +15,17 @@ import {
 import { decideAfterAttempt, type SendAttemptOutcome } from './send-policy';
 import { readSmsSettings, type SmsSettings, smsClientFor } from './sms-settings';
 
-export const NOTIFICATIONS_CRON = '* * * * *';
-/** Messages sent per tenant per run: one slow gateway cannot hold the minute's run for long. */
+/**
+ * Every 10 seconds: a hotspot client waiting at the portal for a one-time code (chat, guest pass) reads
+ * it within seconds, not a minute; an idle tenant costs a few indexed reads per run.
+ */
+export const NOTIFICATIONS_CRON = '*/10 * * * * *';
+/**
+ * The run's job lease is held this long at least (kernel/job-lease.ts): half the 10-second period, as
+ * the mail job's (features/email/email.job.ts), so every round's tick finds it free.
+ */
+export const NOTIFICATIONS_LEASE_HOLD_MIN_MS = 5_000;
+/** Messages sent per tenant per run: one slow gateway cannot hold a run for long (runs never overlap). */
 export const NOTIFICATIONS_PER_TENANT_PER_RUN = 20;
 /** A claim outlives any send (the gateway timeout is 15 s); past it the sender is taken to have died. */
 export const SEND_CLAIM_LEASE_MS = 5 * 60_000;
