@@ -6,14 +6,10 @@ import { BILLING_CRON, BILLING_TIME_ZONE, runBillingJobs } from './billing/billi
 import { ACCOUNTING_SYNC_CRON, runAccountingSyncJob } from './features/accounting-sync/sync.job';
 import { CPE_PROVISIONING_CRON, runCpeProvisioningJob } from './features/cpes/provisioning.job';
 import { DOMAIN_RECHECK_CRON, recheckCustomDomains } from './features/domains/domains.job';
-import { EMAIL_CRON, EMAIL_LEASE_HOLD_MIN_MS, sendPendingEmails } from './features/email/email.job';
+import { EMAIL_CRON, sendPendingEmails } from './features/email/email.job';
 import { INVOICE_MAILS_CRON, queueInvoiceEmails } from './features/email/subscriber-mail';
 import { NAS_MONITORING_CRON, runNasMonitoring } from './features/monitoring/service';
-import {
-  NOTIFICATIONS_CRON,
-  NOTIFICATIONS_LEASE_HOLD_MIN_MS,
-  sendPendingNotifications,
-} from './features/notifications/notifications.job';
+import { NOTIFICATIONS_CRON, sendPendingNotifications } from './features/notifications/notifications.job';
 import { ABANDONED_SIGNUPS_CRON, releaseAbandonedSignups } from './features/signup/service';
 import { EXPIRY_WARNINGS_CRON, queueExpiryWarnings } from './features/sms-campaigns/automatic-messages';
 import { CAMPAIGN_SENDER_CRON, runCampaignSenders } from './features/sms-campaigns/sender.job';
@@ -23,7 +19,7 @@ import { applyUsageRetention, USAGE_RETENTION_CRON } from './features/usage/rete
 import { expireVouchers } from './features/vouchers/expire-vouchers.job';
 import { sendDueWebhooks, WEBHOOK_DELIVERIES_CRON } from './features/webhooks/deliveries.job';
 import type { ApiDependencies } from './kernel/dependencies';
-import { createInProcessJobLeases, runLeased } from './kernel/job-lease';
+import { createInProcessJobLeases, runLeased, TEN_SECOND_JOB_LEASE_HOLD_MIN_MS } from './kernel/job-lease';
 import { C2B_REGISTRATION_RETRY_MS, registerPendingC2bUrls } from './mpesa/c2b-registration';
 import { reconcilePendingPurchases } from './mpesa/reconcile-purchases.job';
 import { reconcilePlatformStkPayments } from './platform-billing/mpesa';
@@ -88,7 +84,7 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
     ),
     cron.schedule(
       NOTIFICATIONS_CRON,
-      run('notifications', () => sendPendingNotifications(dependencies), NOTIFICATIONS_LEASE_HOLD_MIN_MS),
+      run('notifications', () => sendPendingNotifications(dependencies), TEN_SECOND_JOB_LEASE_HOLD_MIN_MS),
       { noOverlap: true, name: 'notifications' },
     ),
     cron.schedule(
@@ -98,7 +94,7 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
     ),
     cron.schedule(
       EMAIL_CRON,
-      run('email', () => sendPendingEmails(dependencies), EMAIL_LEASE_HOLD_MIN_MS),
+      run('email', () => sendPendingEmails(dependencies), TEN_SECOND_JOB_LEASE_HOLD_MIN_MS),
       { noOverlap: true, name: 'email' },
     ),
     cron.schedule(

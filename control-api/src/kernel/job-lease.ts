@@ -23,9 +23,14 @@ export interface JobLeases {
  * round do not fire at the same instant (clock skew between machines, a busy event loop): a node whose
  * tick comes up to this much later still finds the lease taken and skips. Half a minute is half the
  * period of a job run every minute, so the next round's tick always finds it free again; a job run more
- * often passes half its own period as `holdMinMs` (the mail job), or a round's later ticks all skip.
+ * often passes half its own period as `holdMinMs`, or a round's later ticks all skip.
  */
 export const JOB_LEASE_HOLD_MIN_MS = 30_000;
+/**
+ * The hold of a job run every 10 seconds (the mail and SMS outboxes): half its period, so a late tick of
+ * the same round on another node still skips and the next round's tick finds the lease free.
+ */
+export const TEN_SECOND_JOB_LEASE_HOLD_MIN_MS = 5_000;
 
 /**
  * The first key of every job lease's two-key advisory lock ("KJob" in ASCII): a class of locks of our

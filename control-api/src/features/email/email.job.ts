@@ -12,12 +12,6 @@ import { claimEmail, dueEmailIds, expiredEmailClaims, recordEmailDecision } from
  * an idle run is one indexed query on the platform database (node-cron's six-field form, seconds first).
  */
 export const EMAIL_CRON = '*/10 * * * * *';
-/**
- * The run's job lease is held this long at least (kernel/job-lease.ts): half the 10-second period, so a
- * late tick of the same round on another node still skips, and the next round's tick finds it free. The
- * default hold (half a minute, for jobs run every minute) would let only every third or fourth tick run.
- */
-export const EMAIL_LEASE_HOLD_MIN_MS = 5_000;
 /** Messages per run: one slow mail server cannot hold a run for long (each send ≤ 50 s; runs never overlap). */
 export const EMAILS_PER_RUN = 50;
 /** A claim outlives any send (connect 10 s + greeting 10 s + 30 s of silence); past it the sender died. */

@@ -20,11 +20,6 @@ import { readSmsSettings, type SmsSettings, smsClientFor } from './sms-settings'
  * it within seconds, not a minute; an idle tenant costs a few indexed reads per run.
  */
 export const NOTIFICATIONS_CRON = '*/10 * * * * *';
-/**
- * The run's job lease is held this long at least (kernel/job-lease.ts): half the 10-second period, as
- * the mail job's (features/email/email.job.ts), so every round's tick finds it free.
- */
-export const NOTIFICATIONS_LEASE_HOLD_MIN_MS = 5_000;
 /** Messages sent per tenant per run: one slow gateway cannot hold a run for long (runs never overlap). */
 export const NOTIFICATIONS_PER_TENANT_PER_RUN = 20;
 /** A claim outlives any send (the gateway timeout is 15 s); past it the sender is taken to have died. */
