@@ -65,6 +65,11 @@ export const errorCatalogue = {
     status: 400,
     message: 'That code is wrong or has expired. Ask for a new code and try again.',
   },
+  guest_pass_sms_unavailable: {
+    status: 503,
+    message:
+      'This network cannot send SMS codes right now, so free passes are not available. Buy a package to get online.',
+  },
   // Generic API errors.
   validation_failed: { status: 400, message: 'The request is not valid.' },
   not_found: { status: 404, message: 'Not found.' },

@@ -318,6 +318,8 @@ export const en = {
   'error.guest_pass_phone_required':
     'Enter your phone number and the code we send it by SMS to get a free pass.',
   'error.guest_pass_code_invalid': 'That code is wrong or has expired. Ask for a new code and try again.',
+  'error.guest_pass_sms_unavailable':
+    'This network cannot send SMS codes right now, so free passes are not available. Buy a package to get online.',
   'error.csrf_failed': 'The form has expired. Reload the page and try again.',
   'error.cross_site_request': 'This request came from another website. Open Kiunga itself and try again.',
   'error.payload_too_large': 'The request body is too large.',

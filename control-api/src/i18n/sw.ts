@@ -312,6 +312,8 @@ export const sw = {
     'Weka nambari yako ya simu na msimbo tutakaoutuma kwa SMS ili upate pasi ya bure.',
   'error.guest_pass_code_invalid':
     'Msimbo huo si sahihi au muda wake umekwisha. Omba msimbo mpya kisha ujaribu tena.',
+  'error.guest_pass_sms_unavailable':
+    'Mtandao huu hauwezi kutuma misimbo ya SMS kwa sasa, kwa hiyo pasi za bure hazipatikani. Nunua kifurushi ili uingie mtandaoni.',
   'error.csrf_failed': 'Muda wa fomu hii umeisha. Pakia ukurasa upya kisha ujaribu tena.',
   'error.cross_site_request':
     'Ombi hili limetoka kwenye tovuti nyingine. Fungua Kiunga yenyewe kisha ujaribu tena.',

@@ -16,6 +16,7 @@ import {
   withFormErrors,
 } from '../../console/support';
 import type { ApiDependencies, AppEnv } from '../../kernel/dependencies';
+import type { SmsSettingsView } from '../notifications/sms-settings';
 import type { GuestPassSettings } from './core/index';
 
 const PAGE_PATH = '/isp/guest-passes';
@@ -27,15 +28,18 @@ export function ispGuestPassRoutes(dependencies: ApiDependencies, fetchApp: AppF
   const shell = (context: Context<AppEnv>) => tenantShell(context, dependencies, ISP_NAV);
 
   routes.get('/guest-passes', async (context) => {
-    const settings = await callApi<GuestPassSettings>(
-      context,
-      fetchApp,
-      'GET',
-      '/api/v1/settings/guest-passes',
-    );
+    const [settings, sms] = await Promise.all([
+      callApi<GuestPassSettings>(context, fetchApp, 'GET', '/api/v1/settings/guest-passes'),
+      callApi<SmsSettingsView>(context, fetchApp, 'GET', '/api/v1/settings/sms'),
+    ]);
     return renderHtml(
       context,
-      <GuestPassPage shell={shell(context)} settings={settings} canWrite={can(context, 'settings.write')} />,
+      <GuestPassPage
+        shell={shell(context)}
+        settings={settings}
+        hasSmsAccount={sms.isConfigured}
+        canWrite={can(context, 'settings.write')}
+      />,
     );
   });
 
@@ -78,7 +82,12 @@ function NumberField(props: { id: string; label: string; value: number | null; m
   );
 }
 
-function GuestPassPage(props: { shell: ConsoleShell; settings: GuestPassSettings; canWrite: boolean }) {
+function GuestPassPage(props: {
+  shell: ConsoleShell;
+  settings: GuestPassSettings;
+  hasSmsAccount: boolean;
+  canWrite: boolean;
+}) {
   const { settings } = props;
   return (
     <Layout title="Guest passes" shell={props.shell}>
@@ -89,6 +98,13 @@ function GuestPassPage(props: { shell: ConsoleShell; settings: GuestPassSettings
             ? `The captive portal offers "Try free for ${Math.round(settings.durationSeconds / SECONDS_PER_MINUTE)} minutes".`
             : 'Guest passes are off: the captive portal offers no free try.'}
         </p>
+        {settings.enabled && settings.requirePhone && !props.hasSmsAccount ? (
+          <p class="flash error" role="alert" id="guest-pass-sms-warning">
+            Phone codes are required but no SMS account is set up: clients asking for a code are told the
+            network cannot send SMS codes, so nobody gets a free pass. Set up SMS under{' '}
+            <a href="/isp/messages">Messages</a> or turn the phone check off.
+          </p>
+        ) : null}
         <form method="post" action={PAGE_PATH}>
           <CsrfField token={props.shell.csrfToken} />
           <fieldset disabled={!props.canWrite}>

@@ -1,6 +1,7 @@
 // The guest-pass phone check in process (issue 13, Tier 2): with `requirePhone` a pass needs the phone's
 // one-time SMS code (sent through the outbox, stored only hashed, expiring, 5 tries, sends limited per phone),
-// is spent once, and the per-phone period then holds for that phone whatever the MAC; Tier 1 cannot turn it on.
+// is spent once (with the pass, never by a refusal), and the per-phone period then holds for that phone whatever
+// the MAC; Tier 1 cannot turn it on; without an SMS account a code request says so and the console warns.
 import { describe, expect, it } from 'vitest';
 import { jsonOf, useTwoIspApp } from '../../kernel/testing/in-process-app';
 
@@ -17,10 +18,10 @@ const settings = {
   requirePhone: true,
 };
 
-async function portalPost(path: string, body: Record<string, unknown>) {
+async function portalPost(path: string, body: Record<string, unknown>, language?: 'sw') {
   const response = await kiunga().app.request(`/portal/${kiunga().ispA.slug}/api/${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(language ? { 'accept-language': language } : {}) },
     body: JSON.stringify(body),
   });
   // biome-ignore lint/suspicious/noExplicitAny: the test reads the JSON answer loosely and asserts on it.
@@ -45,6 +46,38 @@ describe('the guest-pass phone check', () => {
     const refused = await kiunga().ispB.request('PUT', '/api/v1/settings/guest-passes', settings);
     expect(refused.status).toBe(403);
     expect(await jsonOf(refused)).toMatchObject({ error: { code: 'feature_not_in_tier' } });
+  });
+
+  it('without an SMS account answers 503 guest_pass_sms_unavailable in the client’s language, and warns the ISP', async () => {
+    const isp = kiunga().ispA;
+    expect((await isp.request('PUT', '/api/v1/settings/guest-passes', settings)).status).toBe(200);
+    const session = await kiunga().signIn(isp.ownerEmail);
+    expect((await kiunga().page(session, '/isp/guest-passes')).html).toContain(
+      'Phone codes are required but no SMS account is set up',
+    );
+
+    const english = await portalPost('guest-passes/codes', { phone: '0711 000 999' });
+    expect(english.status).toBe(503);
+    expect(english.body.error).toEqual({
+      code: 'guest_pass_sms_unavailable',
+      message:
+        'This network cannot send SMS codes right now, so free passes are not available. Buy a package to get online.',
+    });
+    const swahili = await portalPost('guest-passes/codes', { phone: '0711 000 999' }, 'sw');
+    expect(swahili.status).toBe(503);
+    expect(swahili.body.error.code).toBe('guest_pass_sms_unavailable');
+    expect(swahili.body.error.message).toMatch(/^Mtandao huu hauwezi kutuma misimbo ya SMS/);
+    expect(
+      await isp.database.get('SELECT id FROM guest_pass_phone_codes WHERE phone = ?', ['254711000999']),
+    ).toBeUndefined();
+
+    expect(
+      (await isp.request('PUT', '/api/v1/settings/sms', { username: 'a', apiKey: 'k', enabled: true }))
+        .status,
+    ).toBe(200);
+    expect((await kiunga().page(session, '/isp/guest-passes')).html).not.toContain(
+      'Phone codes are required but no SMS account is set up',
+    );
   });
 
   it('gives a pass only against the phone’s SMS code, once, and then holds the phone to its period', async () => {
@@ -97,6 +130,34 @@ describe('the guest-pass phone check', () => {
     });
     expect(again.status).toBe(429);
     expect(again.body.error.message).toMatch(/^This phone number already had its free pass\./);
+  });
+
+  it('leaves a right code usable when the pass is refused, and spends it with the pass', async () => {
+    const isp = kiunga().ispA;
+    kiunga().clock.advance(2 * 60_000);
+    // The phone already had its pass today (the test above): a fresh code is refused by the phone's period…
+    expect((await portalPost('guest-passes/codes', { phone: '0712000111' })).status).toBe(202);
+    const code = await codeSentTo('254712000111');
+    const pass = { mac: '06:00:00:14:00:04', phone: '0712000111', code };
+    const refused = await portalPost('guest-passes', pass);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('guest_pass_used');
+    // …and once the ISP drops the phone limit, the same code still buys the pass, once.
+    expect(
+      (
+        await isp.request('PUT', '/api/v1/settings/guest-passes', {
+          ...settings,
+          perPhonePeriodSeconds: null,
+        })
+      ).status,
+    ).toBe(200);
+    const granted = await portalPost('guest-passes', pass);
+    expect(granted.status).toBe(201);
+    expect(granted.body.username).toMatch(/^guest-/);
+    const reused = await portalPost('guest-passes', { ...pass, mac: '06:00:00:14:00:05' });
+    expect(reused.status).toBe(400);
+    expect(reused.body.error.code).toBe('guest_pass_code_invalid');
+    expect((await isp.request('PUT', '/api/v1/settings/guest-passes', settings)).status).toBe(200);
   });
 
   it('spends a code after 5 wrong tries, the right one included after', async () => {

@@ -16,6 +16,7 @@ import {
   SMS_CODES_PER_ADDRESS_WINDOW_MS,
   SMS_CODES_PER_PHONE_WINDOW_MS,
   type SmsCodeChallenge,
+  type SmsCodeOutcome,
   smsCodeFromRandom,
 } from '../signup/core/sms-code';
 import { hasSmsSettings, queueOutboxSms } from '../sms-campaigns/automatic-messages';
@@ -40,7 +41,8 @@ async function requirePhoneCheckReady(
   if (!(await tenantFeatures(dependencies.databases.platform, tenantId))('sms')) {
     throw new KiungaError('feature_not_in_tier');
   }
-  if (!(await hasSmsSettings(database))) throw new KiungaError('guest_passes_disabled');
+  // Passes are on but no code can reach the phone: say so (503), not "this network offers no passes".
+  if (!(await hasSmsSettings(database))) throw new KiungaError('guest_pass_sms_unavailable');
 }
 
 /** Sends a code to `phone`; 429 `rate_limited` (with retryAtMs) when the phone or address asked too often. */
@@ -95,37 +97,70 @@ export async function sendGuestPassPhoneCode(
   });
 }
 
+/** What checking `typed` against the phone's latest code gives, and the challenge as it is to be stored. */
+async function checkLatestPhoneCode(
+  database: SqlDatabase,
+  phone: string,
+  typed: string,
+  nowMs: number,
+): Promise<{ outcome: SmsCodeOutcome; challenge: SmsCodeChallenge; next: SmsCodeChallenge } | null> {
+  const row = await database.get<SmsCodeChallenge>(
+    `SELECT ${CHALLENGE_COLUMNS} FROM guest_pass_phone_codes WHERE phone = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
+    [phone],
+  );
+  if (row === undefined) return null;
+  const challenge = {
+    ...row,
+    expiresAtMs: Number(row.expiresAtMs),
+    attempts: Number(row.attempts),
+    usedAtMs: row.usedAtMs === null ? null : Number(row.usedAtMs),
+  };
+  const check = checkSmsCode(challenge, typed, nowMs);
+  return { outcome: check.outcome, challenge, next: check.challenge };
+}
+
+async function storeCheckedChallenge(database: SqlDatabase, next: SmsCodeChallenge): Promise<void> {
+  await database.run('UPDATE guest_pass_phone_codes SET attempts = ?, used_at = ? WHERE id = ?', [
+    next.attempts,
+    next.usedAtMs,
+    next.id,
+  ]);
+}
+
 /**
- * Spends the phone's latest code when `typed` matches it; 400 `guest_pass_code_invalid` otherwise. Every try
- * is counted and committed before the answer (a wrong code cannot be retried without limit).
+ * Checks `typed` against the phone's latest code without spending it; 400 `guest_pass_code_invalid` when it
+ * does not match. A wrong try is counted and committed before the answer (a wrong code cannot be retried
+ * without limit); a right one is spent only with the pass it buys (`spendGuestPassPhoneCode`), so a pass
+ * refused (the phone's or the device's period, the daily cap) leaves the code usable.
  */
-export async function verifyGuestPassPhoneCode(
+export async function checkGuestPassPhoneCode(
   database: SqlDatabase,
   phone: string,
   typed: string,
   nowMs: number,
 ): Promise<void> {
   const outcome = await database.transaction(async (transaction) => {
-    const row = await transaction.get<SmsCodeChallenge>(
-      `SELECT ${CHALLENGE_COLUMNS} FROM guest_pass_phone_codes WHERE phone = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
-      [phone],
-    );
-    if (row === undefined) return 'missing';
-    const challenge = {
-      ...row,
-      expiresAtMs: Number(row.expiresAtMs),
-      attempts: Number(row.attempts),
-      usedAtMs: row.usedAtMs === null ? null : Number(row.usedAtMs),
-    };
-    const check = checkSmsCode(challenge, typed, nowMs);
-    if (check.challenge !== challenge) {
-      await transaction.run('UPDATE guest_pass_phone_codes SET attempts = ?, used_at = ? WHERE id = ?', [
-        check.challenge.attempts,
-        check.challenge.usedAtMs,
-        challenge.id,
-      ]);
+    const checked = await checkLatestPhoneCode(transaction, phone, typed, nowMs);
+    if (checked === null) return 'missing';
+    if (checked.outcome !== 'verified' && checked.next !== checked.challenge) {
+      await storeCheckedChallenge(transaction, checked.next);
     }
-    return check.outcome;
+    return checked.outcome;
   });
   if (outcome !== 'verified') throw new KiungaError('guest_pass_code_invalid');
+}
+
+/**
+ * Spends the phone's latest code in the transaction that issues the pass; 400 `guest_pass_code_invalid` (the
+ * transaction, pass included, rolled back) when it no longer matches: another request spent it first.
+ */
+export async function spendGuestPassPhoneCode(
+  transaction: SqlDatabase,
+  phone: string,
+  typed: string,
+  nowMs: number,
+): Promise<void> {
+  const checked = await checkLatestPhoneCode(transaction, phone, typed, nowMs);
+  if (checked === null || checked.outcome !== 'verified') throw new KiungaError('guest_pass_code_invalid');
+  await storeCheckedChallenge(transaction, checked.next);
 }

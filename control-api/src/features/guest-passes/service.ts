@@ -13,7 +13,7 @@ import {
   type GuestPassSettings,
   guestPassLookback,
 } from './core/index';
-import { verifyGuestPassPhoneCode } from './phone-codes';
+import { checkGuestPassPhoneCode, spendGuestPassPhoneCode } from './phone-codes';
 import {
   insertGuestPass,
   readGuestPassHistory,
@@ -69,7 +69,8 @@ export class GuestPassRefused extends KiungaError {
  * Issues a pass to the device, or throws `GuestPassRefused` (used within the period, daily cap, off) or
  * 429 `rate_limited` for an address asking too often. When the ISP requires the phone check, the phone's
  * latest SMS code must match first (400 `guest_pass_phone_required` / `guest_pass_code_invalid`); it is spent
- * then, and the per-phone period applies to that phone.
+ * with the pass in one transaction (a refused pass leaves it usable), and the per-phone period applies to that
+ * phone.
  */
 export async function issueGuestPass(
   dependencies: ApiDependencies,
@@ -89,7 +90,7 @@ export async function issueGuestPass(
     if (request.phone === undefined || request.code === undefined) {
       throw new KiungaError('guest_pass_phone_required');
     }
-    await verifyGuestPassPhoneCode(database, request.phone, request.code, dependencies.clock.now());
+    await checkGuestPassPhoneCode(database, request.phone, request.code, dependencies.clock.now());
   }
   const decision = await database.transaction(
     async (transaction) => {
@@ -98,6 +99,10 @@ export async function issueGuestPass(
       const history = await readGuestPassHistory(transaction, lookback, request);
       const decided = decideGuestPass({ settings, request, history, clock: dependencies.clock });
       if (decided.ok) {
+        // The code is spent with the pass it buys, never by a refusal (checked above, spent here once).
+        if (settings.requirePhone && request.phone !== undefined && request.code !== undefined) {
+          await spendGuestPassPhoneCode(transaction, request.phone, request.code, dependencies.clock.now());
+        }
         await insertGuestPass(transaction, decided.pass, dependencies.secretBox.seal(decided.pass.password));
       }
       return decided;
