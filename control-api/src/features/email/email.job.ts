@@ -4,8 +4,9 @@
 import { EmailError } from '../../integrations/email/errors';
 import { type EmailMessage, EmailSender } from '../../integrations/email/sender';
 import type { ApiDependencies } from '../../kernel/dependencies';
-import { decideAfterAttempt, type SendAttemptOutcome } from '../notifications/send-policy';
-import { claimEmail, dueEmailIds, expiredEmailClaims, recordEmailDecision } from './outbox';
+import { recoverExpiredOutboxClaims, settleOutboxAttempt } from '../../kernel/outbox-claims';
+import type { SendAttemptOutcome } from '../notifications/send-policy';
+import { claimEmail, dueEmailIds, MAIL_OUTBOX } from './outbox';
 
 /**
  * Every 10 seconds: a sign-up link or a password reset is awaited by a person looking at their inbox, and
@@ -30,7 +31,7 @@ export async function sendPendingEmails(dependencies: ApiDependencies): Promise<
   const config = dependencies.email;
   if (!config) return counts;
   const database = dependencies.databases.platform;
-  await recoverExpiredClaims(dependencies);
+  await recoverExpiredOutboxClaims(database, MAIL_OUTBOX, dependencies.clock.now(), EXPIRED_CLAIMS_PER_RUN);
   const ids = await dueEmailIds(database, dependencies.clock.now(), EMAILS_PER_RUN);
   if (ids.length === 0) return counts;
   const sender = new EmailSender({ smtpUrl: config.smtpUrl, from: config.from });
@@ -45,8 +46,13 @@ export async function sendPendingEmails(dependencies: ApiDependencies): Promise<
       );
       if (claimed === null) continue;
       const outcome = await sendOne(sender, claimed.message);
-      const decision = decideAfterAttempt(outcome, claimed.attempts, dependencies.clock.now());
-      await recordEmailDecision(database, claimed.id, decision);
+      const decision = await settleOutboxAttempt(
+        database,
+        MAIL_OUTBOX,
+        claimed,
+        outcome,
+        dependencies.clock.now(),
+      );
       if (decision.status === 'sent') counts.sent += 1;
       else if (decision.status === 'failed') counts.failed += 1;
       else counts.retried += 1;
@@ -69,15 +75,5 @@ async function sendOne(sender: EmailSender, message: EmailMessage): Promise<Send
   } catch (error) {
     if (!(error instanceof EmailError)) throw error;
     return { kind: error.isRetryable ? 'retryable' : 'failed', reason: error.message };
-  }
-}
-
-/** A sender that died mid-send left rows 'sending': whether the server took them is unknown, as after a timeout. */
-async function recoverExpiredClaims(dependencies: ApiDependencies): Promise<void> {
-  const database = dependencies.databases.platform;
-  const nowMs = dependencies.clock.now();
-  for (const claim of await expiredEmailClaims(database, nowMs, EXPIRED_CLAIMS_PER_RUN)) {
-    const outcome: SendAttemptOutcome = { kind: 'retryable', reason: 'sending was interrupted' };
-    await recordEmailDecision(database, claim.id, decideAfterAttempt(outcome, claim.attempts, nowMs));
   }
 }

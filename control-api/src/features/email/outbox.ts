@@ -1,9 +1,10 @@
 // The platform's mail outbox: requests queue a message here (sealed: a reset link is a password for half
 // an hour) and return at once; the email job claims each row with one conditional UPDATE, so two runs
-// or two nodes never send the same mail, then marks it sent, failed or pending again with backoff.
+// or two nodes never send the same mail, then marks it sent, failed or pending again with backoff (the
+// outboxes' shared claim → settle steps, kernel/outbox-claims.ts).
 import { newId, type SecretBox, type SqlDatabase } from '@kiunga/schemas';
 import type { EmailMessage } from '../../integrations/email/sender';
-import type { SendDecision } from '../notifications/send-policy';
+import { claimOutboxRow, dueOutboxIds, type OutboxTable } from '../../kernel/outbox-claims';
 
 export type MailKind =
   | 'password_reset'
@@ -56,14 +57,12 @@ export async function queueEmail(
   return id;
 }
 
+/** The platform's mail outbox, for the shared claim → settle steps (kernel/outbox-claims.ts). */
+export const MAIL_OUTBOX: OutboxTable = { table: 'mail_outbox', leaseColumn: 'claim_expires_at' };
+
 /** Pending mail due now, oldest first. */
 export function dueEmailIds(database: SqlDatabase, nowMs: number, limit: number): Promise<string[]> {
-  return database.column<string>(
-    `SELECT id FROM mail_outbox
-      WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-      ORDER BY created_at, id LIMIT ?`,
-    [nowMs, limit],
-  );
+  return dueOutboxIds<string>(database, MAIL_OUTBOX, nowMs, limit);
 }
 
 export interface ClaimedEmail {
@@ -81,18 +80,17 @@ export async function claimEmail(
   nowMs: number,
   leaseMs: number,
 ): Promise<ClaimedEmail | null> {
-  const row = await database.get<{
+  const row = await claimOutboxRow<{
     id: string;
     recipient: string;
     subject: string;
     bodySealed: string;
     attempts: number;
-  }>(
-    `UPDATE mail_outbox SET status = 'sending', attempts = attempts + 1, claim_expires_at = ?
-      WHERE id = ? AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-      RETURNING id, recipient, subject, body_sealed AS "bodySealed", attempts`,
-    [nowMs + leaseMs, id, nowMs],
-  );
+  }>(database, MAIL_OUTBOX, id, {
+    nowMs,
+    leaseMs,
+    returning: 'id, recipient, subject, body_sealed AS "bodySealed", attempts',
+  });
   if (!row) return null;
   const body = JSON.parse(secretBox.open(row.bodySealed)) as SealedBody;
   return {
@@ -114,38 +112,4 @@ export async function claimEmail(
           }),
     },
   };
-}
-
-/** Records the decision for a row this sender claimed; a row no longer 'sending' is left alone. */
-export async function recordEmailDecision(
-  database: SqlDatabase,
-  id: string,
-  decision: SendDecision,
-): Promise<void> {
-  if (decision.status === 'sent') {
-    await database.run(
-      `UPDATE mail_outbox SET status = 'sent', sent_at = ?, provider_message_id = ?, last_error = NULL,
-         claim_expires_at = NULL, next_attempt_at = NULL WHERE id = ? AND status = 'sending'`,
-      [decision.sentAt, decision.providerMessageId, id],
-    );
-    return;
-  }
-  await database.run(
-    `UPDATE mail_outbox SET status = ?, last_error = ?, next_attempt_at = ?, claim_expires_at = NULL
-      WHERE id = ? AND status = 'sending'`,
-    [decision.status, decision.lastError, decision.status === 'pending' ? decision.nextAttemptAt : null, id],
-  );
-}
-
-/** Claims whose lease ran out (the sender died mid-send), with their attempt counts. */
-export function expiredEmailClaims(
-  database: SqlDatabase,
-  nowMs: number,
-  limit: number,
-): Promise<{ id: string; attempts: number }[]> {
-  return database.all<{ id: string; attempts: number }>(
-    `SELECT id, attempts FROM mail_outbox
-      WHERE status = 'sending' AND claim_expires_at < ? ORDER BY claim_expires_at, id LIMIT ?`,
-    [nowMs, limit],
-  );
 }

@@ -5,14 +5,9 @@ import { normaliseKenyanPhone, servedTenantIds } from '@kiunga/schemas';
 import { SmsGatewayError } from '../../integrations/sms/index';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { tenantFeatures } from '../../kernel/middleware/require-feature';
-import {
-  type ClaimedNotification,
-  claimNotification,
-  dueNotificationIds,
-  expiredClaims,
-  recordSendDecision,
-} from './outbox';
-import { decideAfterAttempt, type SendAttemptOutcome } from './send-policy';
+import { recoverExpiredOutboxClaims, settleOutboxAttempt } from '../../kernel/outbox-claims';
+import { type ClaimedNotification, claimNotification, dueNotificationIds, SMS_OUTBOX } from './outbox';
+import type { SendAttemptOutcome } from './send-policy';
 import { readSmsSettings, type SmsSettings, smsClientFor } from './sms-settings';
 
 /**
@@ -67,15 +62,20 @@ async function sendTenantNotifications(dependencies: ApiDependencies, baseUrl: s
   const settings = await readSmsSettings(dependencies.secretBox, database);
   // Disabled or not set up: messages wait, pending, until the ISP turns SMS on.
   if (!settings?.enabled) return counts;
-  await recoverExpiredClaims(dependencies, tenantId);
+  await recoverExpiredOutboxClaims(database, SMS_OUTBOX, dependencies.clock.now(), EXPIRED_CLAIMS_PER_RUN);
   const client = smsClientFor(baseUrl, settings);
   const ids = await dueNotificationIds(database, dependencies.clock.now(), NOTIFICATIONS_PER_TENANT_PER_RUN);
   for (const id of ids) {
     const claimed = await claimNotification(database, id, dependencies.clock.now(), SEND_CLAIM_LEASE_MS);
     if (claimed === null) continue;
     const outcome = await sendOne(client, settings, claimed);
-    const decision = decideAfterAttempt(outcome, claimed.attempts, dependencies.clock.now());
-    await recordSendDecision(database, claimed.id, decision);
+    const decision = await settleOutboxAttempt(
+      database,
+      SMS_OUTBOX,
+      claimed,
+      outcome,
+      dependencies.clock.now(),
+    );
     if (decision.status === 'sent') counts.sent += 1;
     else if (decision.status === 'failed') counts.failed += 1;
     else counts.retried += 1;
@@ -83,16 +83,6 @@ async function sendTenantNotifications(dependencies: ApiDependencies, baseUrl: s
     if (outcome.kind === 'retryable' && outcome.reason === CREDENTIALS_REFUSED) break;
   }
   return counts;
-}
-
-/** A sender that died mid-send left its rows 'sending': whether the gateway got them is unknown, as after a timeout. */
-async function recoverExpiredClaims(dependencies: ApiDependencies, tenantId: string): Promise<void> {
-  const database = dependencies.databases.forTenant(tenantId);
-  const nowMs = dependencies.clock.now();
-  for (const claim of await expiredClaims(database, nowMs, EXPIRED_CLAIMS_PER_RUN)) {
-    const outcome: SendAttemptOutcome = { kind: 'retryable', reason: 'sending was interrupted' };
-    await recordSendDecision(database, claim.id, decideAfterAttempt(outcome, claim.attempts, nowMs));
-  }
 }
 
 const CREDENTIALS_REFUSED = 'the SMS gateway refused the username or API key: check the SMS settings';

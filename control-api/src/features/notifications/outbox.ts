@@ -1,11 +1,11 @@
-// The notifications outbox of one tenant: listing for the ISP, and the claim → send → mark steps of the
-// sender job. A row is claimed ('pending' → 'sending') by one conditional UPDATE before it is sent, so
-// two runs or two nodes never send the same message.
+// The notifications outbox of one tenant: listing for the ISP, and the SMS rows' claim for the sender job
+// through the outboxes' shared claim → settle steps (kernel/outbox-claims.ts): a row is claimed ('pending' →
+// 'sending') by one conditional UPDATE before it is sent, so two runs or two nodes never send it twice.
 import { KiungaError, type SqlDatabase } from '@kiunga/schemas';
 import { z } from 'zod';
 import { equals, whereAll } from '../../kernel/listing';
+import { claimOutboxRow, dueOutboxIds, type OutboxTable } from '../../kernel/outbox-claims';
 import { decodeTimeCursor, type Page, pageOf, timeCursorKey } from '../../kernel/pagination';
-import type { SendDecision } from './send-policy';
 
 export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
@@ -71,14 +71,16 @@ export async function listNotifications(
   return pageOf(rows, filter.limit, (row) => timeCursorKey(row.createdAt, row.id));
 }
 
+/** The SMS rows of the tenant's outbox, for the shared claim → settle steps (kernel/outbox-claims.ts). */
+export const SMS_OUTBOX: OutboxTable = {
+  table: 'notifications',
+  leaseColumn: 'claimed_until',
+  dueCondition: "channel = 'sms'",
+};
+
 /** Pending SMS due now, oldest first. */
 export function dueNotificationIds(database: SqlDatabase, nowMs: number, limit: number): Promise<number[]> {
-  return database.column<number>(
-    `SELECT id FROM notifications
-      WHERE status = 'pending' AND channel = 'sms' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-      ORDER BY created_at, id LIMIT ?`,
-    [nowMs, limit],
-  );
+  return dueOutboxIds<number>(database, SMS_OUTBOX, nowMs, limit);
 }
 
 export interface ClaimedNotification {
@@ -90,53 +92,17 @@ export interface ClaimedNotification {
 }
 
 /** Takes the row for this sender if it is still pending and due; null when someone else has it. */
-export async function claimNotification(
+export function claimNotification(
   database: SqlDatabase,
   id: number,
   nowMs: number,
   leaseMs: number,
 ): Promise<ClaimedNotification | null> {
-  const claimed = await database.get<ClaimedNotification>(
-    `UPDATE notifications SET status = 'sending', attempts = attempts + 1, claimed_until = ?
-      WHERE id = ? AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-      RETURNING id, recipient, body, attempts`,
-    [nowMs + leaseMs, id, nowMs],
-  );
-  return claimed ?? null;
-}
-
-/** Records the decision for a row this sender claimed; a row no longer 'sending' is left alone. */
-export async function recordSendDecision(
-  database: SqlDatabase,
-  id: number,
-  decision: SendDecision,
-): Promise<void> {
-  if (decision.status === 'sent') {
-    await database.run(
-      `UPDATE notifications SET status = 'sent', sent_at = ?, provider_message_id = ?, last_error = NULL,
-         claimed_until = NULL, next_attempt_at = NULL WHERE id = ? AND status = 'sending'`,
-      [decision.sentAt, decision.providerMessageId, id],
-    );
-    return;
-  }
-  await database.run(
-    `UPDATE notifications SET status = ?, last_error = ?, next_attempt_at = ?, claimed_until = NULL
-      WHERE id = ? AND status = 'sending'`,
-    [decision.status, decision.lastError, decision.status === 'pending' ? decision.nextAttemptAt : null, id],
-  );
-}
-
-/** Claims whose lease ran out (the sender died mid-send), with their attempt counts. */
-export function expiredClaims(
-  database: SqlDatabase,
-  nowMs: number,
-  limit: number,
-): Promise<ClaimedNotification[]> {
-  return database.all<ClaimedNotification>(
-    `SELECT id, recipient, body, attempts FROM notifications
-      WHERE status = 'sending' AND claimed_until < ? ORDER BY claimed_until, id LIMIT ?`,
-    [nowMs, limit],
-  );
+  return claimOutboxRow<ClaimedNotification>(database, SMS_OUTBOX, id, {
+    nowMs,
+    leaseMs,
+    returning: 'id, recipient, body, attempts',
+  });
 }
 
 /** Pending and failed counts, for the console's summary. */
