@@ -10,6 +10,7 @@ import type { Permission, Principal } from '../../../identity/permissions';
 import type { ApiDependencies, AppEnv } from '../../../kernel/dependencies';
 import { authenticate } from '../../../kernel/middleware/authenticate';
 import { requirePermission } from '../../../kernel/middleware/require-permission';
+import type { LiveFeedRoute } from '../../../kernel/ws-upgrade';
 import { isAllowedOrigin } from './feed-policy';
 
 export interface Grant {
@@ -70,4 +71,40 @@ export function createUpgradeGate(dependencies: ApiDependencies, rule: GateRule)
       return { refusal: { status: response.status, body: await response.text() } };
     },
   };
+}
+
+/**
+ * A live feed's route behind `gate`: the grant's scope is the viewer's room, `identityOf` what the feed keeps
+ * of it; `prepare` runs once the caps let the viewer in (kernel/ws-upgrade.ts).
+ */
+export function gatedRoute<Identity>(
+  path: string,
+  gate: UpgradeGate,
+  identityOf: (grant: Grant) => Identity,
+  prepare?: () => Promise<void>,
+): LiveFeedRoute<Identity> {
+  return {
+    path,
+    async admit(request) {
+      const outcome = await gate.check(request);
+      if ('refusal' in outcome) return outcome;
+      return {
+        scope: outcome.grant.scope,
+        identity: identityOf(outcome.grant),
+        ...(prepare === undefined ? {} : { prepare }),
+      };
+    },
+  };
+}
+
+/** The keep-alive round's question: does the gate still grant this viewer its room, as the same principal? */
+export async function isStillGranted(
+  gate: UpgradeGate,
+  viewer: { request: IncomingMessage; scope: string },
+  principalId: string,
+): Promise<boolean> {
+  const outcome = await gate.check(viewer.request);
+  return (
+    'grant' in outcome && outcome.grant.scope === viewer.scope && outcome.grant.principal.id === principalId
+  );
 }
