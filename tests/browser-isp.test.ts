@@ -1,11 +1,11 @@
 // The ISP console in real headless Chromium against ./kiunga start: plans, vouchers and their print
 // sheet, a router with its one-time secret, branding, and disconnecting a live session.
 import { PacketCode } from '@kiunga/dictionaries';
-import { type NasSimulator, startNasSimulator } from '@kiunga/ops/sim/nas';
+import type { NasSimulator } from '@kiunga/ops/sim/nas';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { acceptNextDialog, flashText, signIn, useBrowserSuite } from './support/browser';
-import { changePlatform } from './support/data-access';
+import { startDemoNas } from './support/demo-nas';
 import { radclient } from './support/radclient';
 
 let nas: NasSimulator;
@@ -14,20 +14,8 @@ let page: Page;
 
 const suite = useBrowserSuite({
   async beforeStart(dataDir, demo) {
-    const tenant = demo.tenants[0]!;
     // The demo NAS's CoA port points at a simulated MikroTik, as a real one would listen on 3799.
-    nas = await startNasSimulator({
-      host: '127.0.0.1',
-      coaPort: 0,
-      secret: tenant.nas[0]!.secret,
-      behaviour: 'ack',
-    });
-    await changePlatform(
-      dataDir,
-      'UPDATE nas_devices SET coa_port = ? WHERE id = ?',
-      nas.port,
-      tenant.nas[0]!.id,
-    );
+    nas = await startDemoNas(dataDir, demo);
   },
   async beforeStop() {
     await nas?.close();

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { useBrowserSuite } from './support/browser';
 import { startDemoDaraja } from './support/demo-daraja';
 import type { MpesaDemoTenant } from './support/kiunga-process';
-import { settledPurchase } from './support/portal-purchases';
+import { paidPortalPurchase } from './support/portal-purchases';
 
 let daraja: DarajaSimulator;
 
@@ -24,25 +24,9 @@ const suite = useBrowserSuite({
 const isp = () => suite.demo.tenants[0]! as MpesaDemoTenant;
 
 /** A portal purchase by STK, paid; its voucher code and M-Pesa receipt. */
-async function paidPurchase(
-  phone: string,
-  planName: string,
-): Promise<{ voucherCode: string; receipt: string }> {
+function paidPurchase(phone: string, planName: string): Promise<{ voucherCode: string; receipt: string }> {
   const plan = isp().plans.find((item) => item.kind === 'hotspot' && item.name === planName)!;
-  const started = (await (
-    await fetch(`${suite.kiunga.baseUrl}/portal/${isp().slug}/api/purchases`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ planId: plan.id, phone }),
-    })
-  ).json()) as { id: string };
-  const view = await settledPurchase(daraja, suite.kiunga.baseUrl, isp().slug, started.id);
-  if (view.status !== 'paid') throw new Error(`purchase ${view.status}`);
-  const receipt = daraja
-    .state()
-    .stkTransactions.filter((item) => item.status === 'completed')
-    .at(-1)!.mpesaReceiptNumber!;
-  return { voucherCode: view.voucherCode!, receipt };
+  return paidPortalPurchase(daraja, suite.kiunga.baseUrl, { slug: isp().slug, planId: plan.id, phone });
 }
 
 describe('my purchases on the captive portal in a browser', () => {

@@ -1,24 +1,19 @@
 // Real headless Chromium on the captive portal's money pages and the ISP console's M-Pesa page: a
 // buyer who lost the code gets it back with the M-Pesa receipt (no JavaScript needed), a portal
 // without M-Pesa sells nothing and says why, and an ISP switches its Daraja app's C2B version.
-import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
+import type { DarajaSimulator } from '@kiunga/ops/sim/daraja';
 import { describe, expect, it } from 'vitest';
 import { flashText, signIn, useBrowserSuite } from './support/browser';
+import { startDemoDaraja } from './support/demo-daraja';
 import type { MpesaDemoTenant } from './support/kiunga-process';
-import { settledPurchase } from './support/portal-purchases';
+import { paidPortalPurchase } from './support/portal-purchases';
 
 let daraja: DarajaSimulator;
 
 const suite = useBrowserSuite({
   async beforeStart(_dataDir, demo) {
-    const { mpesa } = demo.tenants[0]! as MpesaDemoTenant;
-    daraja = await startDarajaSimulator({
-      port: 0,
-      // Subscribed to C2B v2 only, as new Daraja apps are.
-      apps: [{ consumerKey: mpesa.consumerKey, consumerSecret: mpesa.consumerSecret }],
-      shortcodes: [{ shortcode: mpesa.shortcode, passkey: mpesa.passkey }],
-      callbackDelayMs: 30,
-    });
+    // Subscribed to C2B v2 only, as new Daraja apps are (the simulator's default).
+    daraja = await startDemoDaraja(demo, { callbackDelayMs: 30 });
   },
   environment: () => ({ KIUNGA_MPESA_BASE_URL: daraja.baseUrl }),
   async afterStop() {
@@ -29,22 +24,9 @@ const suite = useBrowserSuite({
 const first = () => suite.demo.tenants[0]! as MpesaDemoTenant;
 const second = () => suite.demo.tenants[1]!;
 
-async function paidPurchase(phone: string): Promise<{ voucherCode: string; receipt: string }> {
+function paidPurchase(phone: string): Promise<{ voucherCode: string; receipt: string }> {
   const plan = first().plans.find((item) => item.kind === 'hotspot')!;
-  const started = (await (
-    await fetch(`${suite.kiunga.baseUrl}/portal/${first().slug}/api/purchases`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ planId: plan.id, phone }),
-    })
-  ).json()) as { id: string };
-  const view = await settledPurchase(daraja, suite.kiunga.baseUrl, first().slug, started.id);
-  if (view.status !== 'paid') throw new Error(`purchase ${view.status}`);
-  const receipt = daraja
-    .state()
-    .stkTransactions.filter((item) => item.status === 'completed')
-    .at(-1)!.mpesaReceiptNumber!;
-  return { voucherCode: view.voucherCode!, receipt };
+  return paidPortalPurchase(daraja, suite.kiunga.baseUrl, { slug: first().slug, planId: plan.id, phone });
 }
 
 describe('captive portal money pages in a browser', () => {

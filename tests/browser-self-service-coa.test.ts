@@ -6,13 +6,14 @@
 // CoA-Request with Session-Timeout to the paid-through date.
 import { codec } from '@kiunga/aaa-server';
 import { Attribute, MikrotikAttribute, PacketCode, VendorId } from '@kiunga/dictionaries';
-import { type DarajaSimulator, startDarajaSimulator } from '@kiunga/ops/sim/daraja';
-import { type NasSimulator, type ReceivedRequest, startNasSimulator } from '@kiunga/ops/sim/nas';
+import type { DarajaSimulator } from '@kiunga/ops/sim/daraja';
+import type { NasSimulator, ReceivedRequest } from '@kiunga/ops/sim/nas';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { login } from './support/api-client';
 import { useBrowserSuite } from './support/browser';
-import { changePlatform } from './support/data-access';
+import { startDemoDaraja } from './support/demo-daraja';
+import { startDemoNas } from './support/demo-nas';
 import { clockStartEnvironment, type MpesaDemoTenant } from './support/kiunga-process';
 import { radclient } from './support/radclient';
 
@@ -33,27 +34,9 @@ const serverNow = () => serverClock.startMs + (Date.now() - serverClock.realStar
 const suite = useBrowserSuite({
   seedEnvironment: clockStartEnvironment(SEEDED_AT_MS),
   async beforeStart(dataDir, demo) {
-    const tenant = demo.tenants[0]! as MpesaDemoTenant;
-    daraja = await startDarajaSimulator({
-      port: 0,
-      apps: [{ consumerKey: tenant.mpesa.consumerKey, consumerSecret: tenant.mpesa.consumerSecret }],
-      shortcodes: [{ shortcode: tenant.mpesa.shortcode, passkey: tenant.mpesa.passkey }],
-      callbackDelayMs: 300,
-      now: serverNow,
-    });
+    daraja = await startDemoDaraja(demo, { now: serverNow });
     // The demo NAS's CoA port points at a simulated MikroTik, as a real one would listen on 3799.
-    nas = await startNasSimulator({
-      host: '127.0.0.1',
-      coaPort: 0,
-      secret: tenant.nas[0]!.secret,
-      behaviour: 'ack',
-    });
-    await changePlatform(
-      dataDir,
-      'UPDATE nas_devices SET coa_port = ? WHERE id = ?',
-      nas.port,
-      tenant.nas[0]!.id,
-    );
+    nas = await startDemoNas(dataDir, demo);
     serverClock = { startMs: STARTED_AT_MS, realStartMs: Date.now() };
   },
   environment: () => ({ KIUNGA_MPESA_BASE_URL: daraja.baseUrl, ...clockStartEnvironment(STARTED_AT_MS) }),

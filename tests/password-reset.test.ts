@@ -2,15 +2,14 @@
 // on loopback: the mail goes out through the outbox job, its link works once and for 30 minutes, an
 // unknown email answers 202 alike and sends nothing, and with email off nothing is queued.
 import { type ApiDependencies, createApp, sendPendingEmails } from '@kiunga/control-api';
-import { type SmtpSink, startSmtpSink } from '@kiunga/ops/sim/smtp';
+import type { SmtpSink } from '@kiunga/ops/sim/smtp';
 import { ManualClock } from '@kiunga/schemas';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type InProcessKiunga, startInProcess } from './support/in-process';
-import { type DemoJson, makeDataDir, removeDataDir, seedDemo } from './support/kiunga-process';
+import { type MailingInProcess, startMailingInProcess } from './support/in-process';
+import type { DemoJson } from './support/kiunga-process';
 
 const PUBLIC_URL = 'http://127.0.0.1:9';
-let dataDir: string;
-let kiunga: InProcessKiunga;
+let kiunga: MailingInProcess;
 let sink: SmtpSink;
 let dependencies: ApiDependencies;
 let app: ReturnType<typeof createApp>;
@@ -19,22 +18,12 @@ const clock = new ManualClock(Date.UTC(2030, 2, 1, 7));
 let freshPasswordNumber = 0;
 
 beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir, 0);
-  sink = await startSmtpSink({ port: 0 });
-  kiunga = await startInProcess({
-    dataDir,
-    clock,
-    publicUrl: PUBLIC_URL,
-    extra: { email: { smtpUrl: sink.url, from: '"Kiunga" <no-reply@kiunga.test>' } },
-  });
-  ({ dependencies, app } = kiunga);
+  kiunga = await startMailingInProcess({ clock, publicUrl: PUBLIC_URL });
+  ({ dependencies, app, demo, sink } = kiunga);
 });
 
 afterAll(async () => {
   await kiunga?.stop();
-  await sink?.stop();
-  removeDataDir(dataDir);
 });
 
 beforeEach(() => {

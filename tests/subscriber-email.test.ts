@@ -10,17 +10,16 @@ import {
   runTenantInvoices,
   sendPendingEmails,
 } from '@kiunga/control-api';
-import { type SmtpSink, startSmtpSink } from '@kiunga/ops/sim/smtp';
+import type { SmtpSink } from '@kiunga/ops/sim/smtp';
 import { insertOf, ManualClock, tenantSchema } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type InProcessKiunga, startInProcess } from './support/in-process';
-import { type DemoJson, makeDataDir, removeDataDir, seedDemo } from './support/kiunga-process';
+import { type MailingInProcess, startMailingInProcess } from './support/in-process';
+import type { DemoJson } from './support/kiunga-process';
 
 const PUBLIC_URL = 'http://127.0.0.1:9';
 const SUBSCRIBER_EMAIL = 'achieng.otieno@example.org';
 const FIRST_PASSWORD = 'first-pppoe-secret';
-let dataDir: string;
-let kiunga: InProcessKiunga;
+let kiunga: MailingInProcess;
 let sink: SmtpSink;
 let dependencies: ApiDependencies;
 let app: ReturnType<typeof createApp>;
@@ -51,24 +50,14 @@ function postForm(path: string, form: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  dataDir = makeDataDir();
-  demo = await seedDemo(dataDir, 0);
-  sink = await startSmtpSink({ port: 0 });
-  kiunga = await startInProcess({
-    dataDir,
-    clock,
-    publicUrl: PUBLIC_URL,
-    extra: { email: { smtpUrl: sink.url, from: '"Kiunga" <no-reply@kiunga.test>' } },
-  });
-  ({ dependencies, app } = kiunga);
+  kiunga = await startMailingInProcess({ clock, publicUrl: PUBLIC_URL });
+  ({ dependencies, app, demo, sink } = kiunga);
   const signedIn = await call('POST', '/api/v1/auth/login', tenant().owner, '');
   ownerToken = ((await signedIn.json()) as { token: string }).token;
 });
 
 afterAll(async () => {
   await kiunga?.stop();
-  await sink?.stop();
-  removeDataDir(dataDir);
 });
 
 describe('email to subscribers', () => {

@@ -8,7 +8,13 @@ const CALLBACK_DELAY_MS = 300;
 
 export function startDemoDaraja(
   demo: DemoJson,
-  options: { duplicateCallbacks?: number; callbackDelayMs?: number; externalValidation?: boolean } = {},
+  options: {
+    duplicateCallbacks?: number;
+    callbackDelayMs?: number;
+    externalValidation?: boolean;
+    /** The simulator's clock, when the server's is not the wall clock. */
+    now?: () => number;
+  } = {},
 ): Promise<DarajaSimulator> {
   const { mpesa } = demo.tenants[0]! as MpesaDemoTenant;
   const { externalValidation, ...simulatorOptions } = options;

@@ -1,13 +1,16 @@
 // The AAA server and the control API's dependencies in this test process, on a seeded data dir,
 // with a clock the test moves: for jobs and time travel that a spawned ./kiunga cannot do. The data
 // dir's databases are SQLite files, or PostgreSQL with KIUNGA_TEST_DATABASE=postgres (test-database.ts).
+// Also the demo run so with an SMTP sink as its mail server (startMailingInProcess).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AaaServer, startAaaServer } from '@kiunga/aaa-server';
 import { type ApiDependencies, createApp, deriveTokenKey } from '@kiunga/control-api';
+import { type SmtpSink, startSmtpSink } from '@kiunga/ops/sim/smtp';
 import { type Clock, createSecretBox, type Databases, type SqlDatabase } from '@kiunga/schemas';
 import pino from 'pino';
 import { openDataDirDatabases } from './data-access';
+import { type DemoJson, makeDataDir, removeDataDir, seedDemo } from './kiunga-process';
 
 export interface InProcessKiunga {
   masterKey: string;
@@ -65,6 +68,54 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
     async stop() {
       await aaa.stop();
       await databases.close();
+    },
+  };
+}
+
+/** The sender of the in-process tests' mail. */
+const TEST_MAIL_FROM = '"Kiunga" <no-reply@kiunga.test>';
+
+export interface MailingInProcess extends InProcessKiunga {
+  /** The demo seeded into the data dir. */
+  demo: DemoJson;
+  /** Where the email job's mail arrives (SMTP on loopback). */
+  sink: SmtpSink;
+}
+
+/**
+ * The demo seeded into a fresh data dir and run in this process with an SMTP sink on loopback as its mail
+ * server (the email job sends there); stop() ends the app, the sink and removes the data dir.
+ */
+export async function startMailingInProcess(options: {
+  clock: Clock;
+  publicUrl: string;
+}): Promise<MailingInProcess> {
+  const dataDir = makeDataDir();
+  let sink: SmtpSink | undefined;
+  let kiunga: InProcessKiunga;
+  let demo: DemoJson;
+  try {
+    demo = await seedDemo(dataDir, 0);
+    sink = await startSmtpSink({ port: 0 });
+    kiunga = await startInProcess({
+      dataDir,
+      clock: options.clock,
+      publicUrl: options.publicUrl,
+      extra: { email: { smtpUrl: sink.url, from: TEST_MAIL_FROM } },
+    });
+  } catch (error) {
+    await sink?.stop();
+    removeDataDir(dataDir);
+    throw error;
+  }
+  return {
+    ...kiunga,
+    demo,
+    sink,
+    async stop() {
+      await kiunga.stop();
+      await sink?.stop();
+      removeDataDir(dataDir);
     },
   };
 }

@@ -1,4 +1,5 @@
-// Following a captive-portal purchase through the Daraja simulator to its end, as the portal page does.
+// Following a captive-portal purchase through the Daraja simulator to its end, as the portal page does; and a
+// purchase paid end to end, for tests that need a voucher and its M-Pesa receipt.
 import type { DarajaSimulator } from '@kiunga/ops/sim/daraja';
 
 export interface PurchaseView {
@@ -26,4 +27,26 @@ export async function settledPurchase(
     await new Promise((done) => setTimeout(done, SETTLE_POLL_MS));
   }
   throw new Error('purchase stayed pending');
+}
+
+/** A portal purchase of `planId` by STK, paid: its voucher code and the M-Pesa receipt of the payment. */
+export async function paidPortalPurchase(
+  daraja: DarajaSimulator,
+  baseUrl: string,
+  purchase: { slug: string; planId: string; phone: string },
+): Promise<{ voucherCode: string; receipt: string }> {
+  const started = (await (
+    await fetch(`${baseUrl}/portal/${purchase.slug}/api/purchases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ planId: purchase.planId, phone: purchase.phone }),
+    })
+  ).json()) as { id: string };
+  const view = await settledPurchase(daraja, baseUrl, purchase.slug, started.id);
+  if (view.status !== 'paid') throw new Error(`purchase ${view.status}`);
+  const receipt = daraja
+    .state()
+    .stkTransactions.filter((item) => item.status === 'completed')
+    .at(-1)!.mpesaReceiptNumber!;
+  return { voucherCode: view.voucherCode!, receipt };
 }
