@@ -1,9 +1,9 @@
 // The live-feed helper's own rules that no feed test sees: its routes are registered and removed with the
-// feed, and a tick slower than its interval is never run twice at once (a feed's poll of the AAA table or a
-// shard then never piles up behind a slow database).
+// feed, a tick slower than its interval is never run twice at once (a feed's poll of the AAA table or a
+// shard then never piles up behind a slow database), and which cap refuses a connection.
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startLiveFeed, type UpgradeHandler, type UpgradeRouter } from './ws-upgrade';
+import { admitConnection, startLiveFeed, type UpgradeHandler, type UpgradeRouter } from './ws-upgrade';
 
 const TICK_MS = 1_000;
 
@@ -65,5 +65,22 @@ describe('startLiveFeed', () => {
     await stopped;
     expect(ticks).toBe(2);
     expect(paths.size + suffixes.size).toBe(0);
+  });
+});
+
+describe('admitConnection', () => {
+  const limits = { perTenantMax: 2, overallMax: 3 };
+  it('admits under both caps and names the cap that is full', () => {
+    expect(admitConnection({ tenantConnections: 1, allConnections: 2 }, limits)).toEqual({
+      isAdmitted: true,
+    });
+    expect(admitConnection({ tenantConnections: 2, allConnections: 2 }, limits)).toEqual({
+      isAdmitted: false,
+      reason: 'tenant_full',
+    });
+    expect(admitConnection({ tenantConnections: 0, allConnections: 3 }, limits)).toEqual({
+      isAdmitted: false,
+      reason: 'server_full',
+    });
   });
 });

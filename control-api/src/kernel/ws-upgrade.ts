@@ -7,8 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { KiungaError } from '@kiunga/schemas';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { coalescingSender, SOCKET_BUFFERED_BYTES_MAX } from '../features/sessions/live/back-pressure';
-import { admitConnection } from '../features/sessions/live/feed-policy';
+import { coalescingSender, SOCKET_BUFFERED_BYTES_MAX } from './back-pressure';
 import type { ApiDependencies } from './dependencies';
 
 /** Paths longer than this are cut in the 404 message: it repeats what the client sent. */
@@ -112,6 +111,18 @@ function feedSenderOf(socket: WebSocket, backPressure: BackPressure): FeedSender
     },
     flush() {},
   };
+}
+
+export type Admission = { isAdmitted: true } | { isAdmitted: false; reason: 'tenant_full' | 'server_full' };
+
+/** Whether one more connection fits under a feed's caps: the node's first, then the room's. */
+export function admitConnection(
+  counts: { tenantConnections: number; allConnections: number },
+  limits: { perTenantMax: number; overallMax: number },
+): Admission {
+  if (counts.allConnections >= limits.overallMax) return { isAdmitted: false, reason: 'server_full' };
+  if (counts.tenantConnections >= limits.perTenantMax) return { isAdmitted: false, reason: 'tenant_full' };
+  return { isAdmitted: true };
 }
 
 /** One watcher of a feed: who it is (`identity`, the feed's own), the room it counts in, its socket. */

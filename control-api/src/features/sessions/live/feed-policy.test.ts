@@ -1,6 +1,6 @@
 import type { SessionOutput } from '@kiunga/schemas';
 import { describe, expect, it } from 'vitest';
-import { admitConnection, isAllowedOrigin, snapshotFingerprint } from './feed-policy';
+import { isAllowedOrigin, snapshotFingerprint } from './feed-policy';
 
 const publicUrl = 'https://wifi.example.co.ke';
 
@@ -46,22 +46,5 @@ describe('snapshotFingerprint', () => {
     expect(snapshotFingerprint([session('b', 10, 5)], 1)).not.toBe(base);
     expect(snapshotFingerprint([session('a', 10, 5)], 2)).not.toBe(base);
     expect(snapshotFingerprint([], 0)).not.toBe(base);
-  });
-});
-
-describe('admitConnection', () => {
-  const limits = { perTenantMax: 2, overallMax: 3 };
-  it('admits under both caps and names the cap that is full', () => {
-    expect(admitConnection({ tenantConnections: 1, allConnections: 2 }, limits)).toEqual({
-      isAdmitted: true,
-    });
-    expect(admitConnection({ tenantConnections: 2, allConnections: 2 }, limits)).toEqual({
-      isAdmitted: false,
-      reason: 'tenant_full',
-    });
-    expect(admitConnection({ tenantConnections: 0, allConnections: 3 }, limits)).toEqual({
-      isAdmitted: false,
-      reason: 'server_full',
-    });
   });
 });

@@ -1,5 +1,5 @@
-// Pure decisions of the live sessions feed: which Origin may use a console cookie, when a
-// snapshot changed, and whether one more connection fits under the caps.
+// Pure decisions of the live sessions feed: which Origin may use a console cookie, and when a
+// snapshot changed (whether one more connection fits under the caps: kernel/ws-upgrade.ts).
 import { createHash } from 'node:crypto';
 import type { SessionOutput } from '@kiunga/schemas';
 
@@ -15,15 +15,4 @@ export function snapshotFingerprint(items: readonly SessionOutput[], total: numb
   hash.update(String(total));
   for (const { uptimeSeconds: _uptime, ...session } of items) hash.update(JSON.stringify(session));
   return hash.digest('hex');
-}
-
-export type Admission = { isAdmitted: true } | { isAdmitted: false; reason: 'tenant_full' | 'server_full' };
-
-export function admitConnection(
-  counts: { tenantConnections: number; allConnections: number },
-  limits: { perTenantMax: number; overallMax: number },
-): Admission {
-  if (counts.allConnections >= limits.overallMax) return { isAdmitted: false, reason: 'server_full' };
-  if (counts.tenantConnections >= limits.perTenantMax) return { isAdmitted: false, reason: 'tenant_full' };
-  return { isAdmitted: true };
 }

@@ -1,5 +1,5 @@
-// Back-pressure of the live feeds: a viewer whose browser or link is slow never makes the server
-// queue without bound. Each socket holds at most one message waiting: a newer snapshot replaces it
+// Back-pressure of the live feeds (kernel/ws-upgrade.ts): a viewer whose browser or link is slow never
+// makes the server queue without bound. Each socket holds at most one message waiting: a newer snapshot replaces it
 // (coalesced, since a snapshot supersedes the one before), and nothing is written while the socket's
 // own send buffer is over the limit. Producers (the feed's poll) never wait on a socket.
 
