@@ -24,10 +24,19 @@ import {
 
 /** Every minute: the lag a usage chart or a fair-use throttle can have behind accounting. */
 export const METERING_CRON = '* * * * *';
-/** Accounting rows per transaction: bounds how long one commit holds the tenant's database. */
-export const METERING_BATCH_MAX = 5_000;
-/** Batches per tenant per run (1,000,000 rows): a backlog is caught up over runs, not in one. */
-export const METERING_BATCHES_PER_RUN_MAX = 200;
+/**
+ * Accounting rows per transaction. On SQLite a batch runs without a turn of the event loop (the driver
+ * is synchronous), and the AAA server shares that loop when embedded: a batch costs about 30 µs of CPU
+ * per row (ops/bench/metering/README.md), so 2,000 rows hold the loop ~60 ms, while ~1,200 datagrams
+ * wait at 20,000 interims/s (the AAA socket's 4 MiB receive buffer holds several thousand); 5,000 held it
+ * ~150 ms and a backlog of 1,000,000 rows ran as one unbroken stall of ~30 s, in which the socket overflowed.
+ */
+export const METERING_BATCH_MAX = 2_000;
+/**
+ * Batches per tenant per run (3,000,000 rows): a minute of accounting at 20,000 interims/s is 1,200,000
+ * rows, so one run keeps up with it with room for a backlog; a larger backlog is caught up over runs.
+ */
+export const METERING_BATCHES_PER_RUN_MAX = 1_500;
 /**
  * Rows younger than this are left for the next run. On PostgreSQL an identity id is taken at insert
  * and seen at commit, so a lower id can appear after a higher one; a transaction lives at most 30 s
@@ -81,10 +90,19 @@ export async function meterUsage(
   return result;
 }
 
-/** Meters one tenant's settled accounting rows after its cursor, a batch per transaction. */
+/** Lets the event loop read what waits (the AAA server's datagrams when embedded) before going on. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Meters one tenant's settled accounting rows after its cursor, a batch per transaction, with a turn of
+ * the event loop between batches (`batchMax`: METERING_BATCH_MAX; tests pass a smaller one).
+ */
 export async function meterTenantAccounting(
   database: SqlDatabase,
   nowMs: number,
+  batchMax = METERING_BATCH_MAX,
 ): Promise<MeteringRunResult> {
   const total: MeteringRunResult = {
     rows: 0,
@@ -92,7 +110,8 @@ export async function meterTenantAccounting(
     touchedSubjects: new Set(),
   };
   for (let batch = 0; batch < METERING_BATCHES_PER_RUN_MAX; batch += 1) {
-    const metered = await database.transaction((transaction) => meterOneBatch(transaction, nowMs));
+    if (batch > 0) await yieldToEventLoop();
+    const metered = await database.transaction((transaction) => meterOneBatch(transaction, nowMs, batchMax));
     total.rows += metered.rows;
     for (const outcome of Object.keys(total.counts) as Array<keyof MeteringCounts>) {
       total.counts[outcome] += metered.counts[outcome];
@@ -106,9 +125,13 @@ export async function meterTenantAccounting(
 /** One batch's result; `hasMore`: it was full and settled, so more may be waiting. */
 type BatchResult = MeteringRunResult & { hasMore: boolean };
 
-async function meterOneBatch(transaction: SqlDatabase, nowMs: number): Promise<BatchResult> {
+async function meterOneBatch(
+  transaction: SqlDatabase,
+  nowMs: number,
+  batchMax: number,
+): Promise<BatchResult> {
   const cursor = await readMeterCursor(transaction);
-  const fetched = await readAccountingAfter(transaction, cursor, METERING_BATCH_MAX);
+  const fetched = await readAccountingAfter(transaction, cursor, batchMax);
   // Stop at the first row still within the settle time: the cursor never passes a row it did not see.
   const settledCount = fetched.findIndex((row) => row.receivedAt > nowMs - METERING_SETTLE_MS);
   const rows = settledCount === -1 ? fetched : fetched.slice(0, settledCount);
@@ -128,7 +151,7 @@ async function meterOneBatch(transaction: SqlDatabase, nowMs: number): Promise<B
       record.subject === null ? [] : [`${record.subject.kind}:${record.subject.id}`],
     ),
   );
-  const hasMore = rows.length === METERING_BATCH_MAX;
+  const hasMore = rows.length === batchMax;
   return { rows: rows.length, counts: result.counts, touchedSubjects, hasMore };
 }
 
