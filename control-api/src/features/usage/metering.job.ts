@@ -9,9 +9,11 @@ import {
   type MeteredAccountingRecord,
   type MeteringCounts,
   meterAccountingBatch,
+  type SessionMeterState,
   sessionKeyOf,
 } from './core/index';
 import { applyFairUse } from './fair-use.job';
+import { type MeterStateCache, meterStateCacheOf } from './meter-state-cache';
 import {
   type AccountingLogRow,
   addRollupIncrements,
@@ -74,7 +76,9 @@ export async function meterUsage(
   for (const tenantId of await servedTenantIds(dependencies.databases.platform)) {
     if (!(await dependencies.databases.hasTenant(tenantId))) continue;
     const database = dependencies.databases.forTenant(tenantId);
-    const metered = await meterTenantAccounting(database, dependencies.clock.now());
+    const metered = await meterTenantAccounting(database, dependencies.clock.now(), {
+      stateCache: meterStateCacheOf(dependencies.databases, tenantId),
+    });
     const changes = await applyFairUse(
       database,
       dependencies.aaa,
@@ -95,15 +99,24 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+export interface MeteringOptions {
+  /** Rows per transaction: METERING_BATCH_MAX unless a test asks for fewer. */
+  readonly batchMax?: number;
+  /** The states this process last committed for the tenant (meter-state-cache.ts); none: all are read. */
+  readonly stateCache?: MeterStateCache;
+}
+
 /**
  * Meters one tenant's settled accounting rows after its cursor, a batch per transaction, with a turn of
- * the event loop between batches (`batchMax`: METERING_BATCH_MAX; tests pass a smaller one).
+ * the event loop between batches.
  */
 export async function meterTenantAccounting(
   database: SqlDatabase,
   nowMs: number,
-  batchMax = METERING_BATCH_MAX,
+  options: MeteringOptions = {},
 ): Promise<MeteringRunResult> {
+  const batchMax = options.batchMax ?? METERING_BATCH_MAX;
+  const stateCache = options.stateCache;
   const total: MeteringRunResult = {
     rows: 0,
     counts: { counted: 0, duplicate: 0, late: 0, stale: 0, invalid: 0 },
@@ -111,7 +124,17 @@ export async function meterTenantAccounting(
   };
   for (let batch = 0; batch < METERING_BATCHES_PER_RUN_MAX; batch += 1) {
     if (batch > 0) await yieldToEventLoop();
-    const metered = await database.transaction((transaction) => meterOneBatch(transaction, nowMs, batchMax));
+    let metered: BatchResult;
+    try {
+      metered = await database.transaction((transaction) =>
+        meterOneBatch(transaction, nowMs, batchMax, stateCache),
+      );
+    } catch (error) {
+      stateCache?.forget();
+      throw error;
+    }
+    // Only once committed: what a rolled-back batch computed was never stored.
+    if (metered.cursorAfter !== null) stateCache?.remember(metered.cursorAfter, metered.sessionStates);
     total.rows += metered.rows;
     for (const outcome of Object.keys(total.counts) as Array<keyof MeteringCounts>) {
       total.counts[outcome] += metered.counts[outcome];
@@ -122,13 +145,21 @@ export async function meterTenantAccounting(
   return total;
 }
 
-/** One batch's result; `hasMore`: it was full and settled, so more may be waiting. */
-type BatchResult = MeteringRunResult & { hasMore: boolean };
+/**
+ * One batch's result; `hasMore`: it was full and settled, so more may be waiting; `cursorAfter` and
+ * `sessionStates`: the cursor and the meter states it wrote (null and none when it wrote nothing).
+ */
+type BatchResult = MeteringRunResult & {
+  hasMore: boolean;
+  cursorAfter: number | null;
+  sessionStates: ReadonlyMap<string, SessionMeterState>;
+};
 
 async function meterOneBatch(
   transaction: SqlDatabase,
   nowMs: number,
   batchMax: number,
+  stateCache: MeterStateCache | undefined,
 ): Promise<BatchResult> {
   const cursor = await readMeterCursor(transaction);
   const fetched = await readAccountingAfter(transaction, cursor, batchMax);
@@ -136,23 +167,44 @@ async function meterOneBatch(
   const settledCount = fetched.findIndex((row) => row.receivedAt > nowMs - METERING_SETTLE_MS);
   const rows = settledCount === -1 ? fetched : fetched.slice(0, settledCount);
   const empty = { rows: 0, counts: { counted: 0, duplicate: 0, late: 0, stale: 0, invalid: 0 } };
-  if (rows.length === 0) return { ...empty, touchedSubjects: new Set(), hasMore: false };
+  if (rows.length === 0) {
+    return {
+      ...empty,
+      touchedSubjects: new Set(),
+      hasMore: false,
+      cursorAfter: null,
+      sessionStates: new Map(),
+    };
+  }
   const records = rows.flatMap((row) => {
     const record = toMeteredRecord(row);
     return record === null ? [] : [record];
   });
-  const states = await readMeterStates(transaction, [...new Set(records.map(sessionKeyOf))]);
+  const sessionKeys = [...new Set(records.map(sessionKeyOf))];
+  const { known: states, unknown } = stateCache?.recall(cursor, sessionKeys, nowMs) ?? {
+    known: new Map<string, SessionMeterState>(),
+    unknown: sessionKeys,
+  };
+  for (const [key, state] of await readMeterStates(transaction, unknown)) states.set(key, state);
   const result = meterAccountingBatch(records, states);
+  const cursorAfter = rows[rows.length - 1]?.id ?? cursor;
   await addRollupIncrements(transaction, result.increments);
   await writeMeterStates(transaction, result.sessionStates);
-  await writeMeterCursor(transaction, rows[rows.length - 1]?.id ?? cursor, nowMs);
+  await writeMeterCursor(transaction, cursorAfter, nowMs);
   const touchedSubjects = new Set(
     records.flatMap((record) =>
       record.subject === null ? [] : [`${record.subject.kind}:${record.subject.id}`],
     ),
   );
   const hasMore = rows.length === batchMax;
-  return { rows: rows.length, counts: result.counts, touchedSubjects, hasMore };
+  return {
+    rows: rows.length,
+    counts: result.counts,
+    touchedSubjects,
+    hasMore,
+    cursorAfter,
+    sessionStates: result.sessionStates,
+  };
 }
 
 /**
