@@ -158,6 +158,14 @@ async function main(): Promise<void> {
     await driveLoad({ ...target, code: PacketCode.AccountingRequest, requests: starts, inFlight: 500 });
     const rounds = Math.max(1, Math.ceil((options.rate * options.seconds) / options.sessions));
     const interimCount = options.sessions * rounds;
+    // The stream's counters are 32-bit without Gigawords: a long run needs more sessions, fewer rounds each.
+    try {
+      buildInterimRequest(codes, FIRST_SESSION_INDEX, rounds);
+    } catch (error) {
+      throw new Error(`${rounds} interims per session overflow a 32-bit counter: raise --sessions`, {
+        cause: error,
+      });
+    }
     /** Interim i is round ⌊i / sessions⌋ + 1 of session i mod sessions: every session's r-th, then the next. */
     const interimAttributes = (index: number) =>
       buildInterimRequest(
