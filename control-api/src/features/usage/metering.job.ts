@@ -30,8 +30,8 @@ export const METERING_CRON = '* * * * *';
  * Accounting rows per transaction. On SQLite a batch runs without a turn of the event loop (the driver
  * is synchronous), and the AAA server shares that loop when embedded: a batch costs about 30 µs of CPU
  * per row (ops/bench/metering/README.md), so 2,000 rows hold the loop ~60 ms, while ~1,200 datagrams
- * wait at 20,000 interims/s (the AAA socket's 4 MiB receive buffer holds several thousand); 5,000 held it
- * ~150 ms and a backlog of 1,000,000 rows ran as one unbroken stall of ~30 s, in which the socket overflowed.
+ * wait at 20,000 interims/s (the AAA socket's 4 MiB receive buffer holds several thousand); before, batches of 5,000
+ * ran back to back without a turn, so a run of 1,000,000 rows held the loop ~30 s.
  */
 export const METERING_BATCH_MAX = 2_000;
 /**
