@@ -22,6 +22,7 @@ const PROCESS_TESTS_BESIDE_CODE = [
   'control-api/src/kernel/health.test.ts',
   'control-api/src/kernel/job-lease.test.ts',
   'control-api/src/kernel/redis/redis-rate-limits.test.ts',
+  'ops/bench/metering/pre-encoded-load.test.ts',
   'ops/bench/radius/load-generator.test.ts',
   'ops/sim/**/*.test.ts',
   'schemas/src/db/postgres-change-listener.test.ts',

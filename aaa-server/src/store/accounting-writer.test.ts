@@ -372,6 +372,21 @@ describe('AccountingWriter', () => {
     ).toEqual(['w1', 'w2', 'w3', 'w4', 'w5', 'w6'].map((acctSessionId) => ({ acctSessionId })));
   });
 
+  it('puts 600 records that arrive over two turns of the event loop into one commit (one fsync)', async () => {
+    const writer = newWriter();
+    const first = Array.from({ length: 300 }, (_, index) => record(`t${index}`, AcctStatus.Start));
+    const second = Array.from({ length: 300 }, (_, index) => record(`t${300 + index}`, AcctStatus.Start));
+    const answered = submitAll(writer, first);
+    // The next turn's datagrams: a group of 300 no longer commits at once without them.
+    await new Promise((resolve) => setImmediate(resolve));
+    const answeredToo = submitAll(writer, second);
+    await Promise.all([answered, answeredToo]);
+    expect(writer.commitCount).toBe(1);
+    expect(await fromOutside("SELECT 1 FROM accounting_log WHERE acct_session_id LIKE 't%'")).toHaveLength(
+      600,
+    );
+  });
+
   it('tells every caller of a group that failed, and keeps going for the next', async () => {
     const writer = newWriter();
     // accounting_log.nas_id is NOT NULL: the group's transaction rolls back.

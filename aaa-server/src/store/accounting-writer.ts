@@ -14,19 +14,22 @@ export const ACCOUNTING_QUEUE_MAX = 50_000;
  * The latency budget: how long the first record of a group waits for others to share its commit. A
  * commit costs more than its records (BEGIN IMMEDIATE, the WAL frames of every page it touched, an
  * fsync): on SQLite about 280 µs of CPU, so SQLite spends 47 µs per record in groups of 10 and 23 µs in
- * groups of 75 (issue 8 item 15, the bench's records). 20 ms more before an Accounting-Response is
+ * groups of 75 (issue 8 item 15, the bench's records). 50 ms more before an Accounting-Response is
  * nothing to a NAS (it retransmits after its timeout, hundreds of milliseconds at the least), and it puts
- * 40 records in a commit at 2,000 records/s instead of 10. Under load the window grows by itself: while
+ * 100 records in a commit at 2,000 records/s instead of 10. Under load the window grows by itself: while
  * a tenant's commit is under way (PostgreSQL: round trips), its new records wait and all go into the next
  * commit, instead of queueing small commits on the tenant's transaction lock.
  */
-export const ACCOUNTING_COMMIT_WINDOW_MS = 20;
+export const ACCOUNTING_COMMIT_WINDOW_MS = 50;
 /**
- * A group this big commits at once (after the datagrams of this turn) instead of waiting out the window:
- * past a few hundred records a bigger commit saves little per record (SQLite: 17 µs per record in groups
- * of 300, 23 µs in groups of 75), while every record of the group waits for the last one.
+ * A group this big commits at once (after the datagrams of this turn) instead of waiting out the window.
+ * Past a few hundred records a bigger commit saves little CPU per record (SQLite: 17 µs per record in
+ * groups of 300, 23 µs in groups of 75), but each commit's fsync holds the event loop: ~3 ms on this
+ * machine's disk, so at 20,000 records/s groups of 250 (80 commits a second) kept the loop in fsync a
+ * quarter of the time (profile of ops/bench/metering/interims.bench.ts). With the 50 ms window a group
+ * at 20,000/s holds 1,000 records (20 commits a second); at 2,000/s, 100.
  */
-export const ACCOUNTING_GROUP_TARGET = 250;
+export const ACCOUNTING_GROUP_TARGET = ACCOUNTING_BATCH_MAX;
 
 /** Called once the record is committed (error null, outcome set) or could not be (error set). */
 export type AccountingDone = (error: unknown, outcome: AccountingOutcome | null) => void;

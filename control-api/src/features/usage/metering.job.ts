@@ -9,9 +9,11 @@ import {
   type MeteredAccountingRecord,
   type MeteringCounts,
   meterAccountingBatch,
+  type SessionMeterState,
   sessionKeyOf,
 } from './core/index';
 import { applyFairUse } from './fair-use.job';
+import { type MeterStateCache, meterStateCacheOf } from './meter-state-cache';
 import {
   type AccountingLogRow,
   addRollupIncrements,
@@ -24,10 +26,19 @@ import {
 
 /** Every minute: the lag a usage chart or a fair-use throttle can have behind accounting. */
 export const METERING_CRON = '* * * * *';
-/** Accounting rows per transaction: bounds how long one commit holds the tenant's database. */
-export const METERING_BATCH_MAX = 5_000;
-/** Batches per tenant per run (1,000,000 rows): a backlog is caught up over runs, not in one. */
-export const METERING_BATCHES_PER_RUN_MAX = 200;
+/**
+ * Accounting rows per transaction. On SQLite a batch runs without a turn of the event loop (the driver
+ * is synchronous), and the AAA server shares that loop when embedded: a batch costs about 30 µs of CPU
+ * per row (ops/bench/metering/README.md), so 2,000 rows hold the loop ~60 ms, while ~1,200 datagrams
+ * wait at 20,000 interims/s (the AAA socket's 4 MiB receive buffer holds several thousand); before, batches of 5,000
+ * ran back to back without a turn, so a run of 1,000,000 rows held the loop ~30 s.
+ */
+export const METERING_BATCH_MAX = 2_000;
+/**
+ * Batches per tenant per run (3,000,000 rows): a minute of accounting at 20,000 interims/s is 1,200,000
+ * rows, so one run keeps up with it with room for a backlog; a larger backlog is caught up over runs.
+ */
+export const METERING_BATCHES_PER_RUN_MAX = 1_500;
 /**
  * Rows younger than this are left for the next run. On PostgreSQL an identity id is taken at insert
  * and seen at commit, so a lower id can appear after a higher one; a transaction lives at most 30 s
@@ -65,7 +76,9 @@ export async function meterUsage(
   for (const tenantId of await servedTenantIds(dependencies.databases.platform)) {
     if (!(await dependencies.databases.hasTenant(tenantId))) continue;
     const database = dependencies.databases.forTenant(tenantId);
-    const metered = await meterTenantAccounting(database, dependencies.clock.now());
+    const metered = await meterTenantAccounting(database, dependencies.clock.now(), {
+      stateCache: meterStateCacheOf(dependencies.databases, tenantId),
+    });
     const changes = await applyFairUse(
       database,
       dependencies.aaa,
@@ -81,18 +94,47 @@ export async function meterUsage(
   return result;
 }
 
-/** Meters one tenant's settled accounting rows after its cursor, a batch per transaction. */
+/** Lets the event loop read what waits (the AAA server's datagrams when embedded) before going on. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export interface MeteringOptions {
+  /** Rows per transaction: METERING_BATCH_MAX unless a test asks for fewer. */
+  readonly batchMax?: number;
+  /** The states this process last committed for the tenant (meter-state-cache.ts); none: all are read. */
+  readonly stateCache?: MeterStateCache;
+}
+
+/**
+ * Meters one tenant's settled accounting rows after its cursor, a batch per transaction, with a turn of
+ * the event loop between batches.
+ */
 export async function meterTenantAccounting(
   database: SqlDatabase,
   nowMs: number,
+  options: MeteringOptions = {},
 ): Promise<MeteringRunResult> {
+  const batchMax = options.batchMax ?? METERING_BATCH_MAX;
+  const stateCache = options.stateCache;
   const total: MeteringRunResult = {
     rows: 0,
     counts: { counted: 0, duplicate: 0, late: 0, stale: 0, invalid: 0 },
     touchedSubjects: new Set(),
   };
   for (let batch = 0; batch < METERING_BATCHES_PER_RUN_MAX; batch += 1) {
-    const metered = await database.transaction((transaction) => meterOneBatch(transaction, nowMs));
+    if (batch > 0) await yieldToEventLoop();
+    let metered: BatchResult;
+    try {
+      metered = await database.transaction((transaction) =>
+        meterOneBatch(transaction, nowMs, batchMax, stateCache),
+      );
+    } catch (error) {
+      stateCache?.forget();
+      throw error;
+    }
+    // Only once committed: what a rolled-back batch computed was never stored.
+    if (metered.cursorAfter !== null) stateCache?.remember(metered.cursorAfter, metered.sessionStates);
     total.rows += metered.rows;
     for (const outcome of Object.keys(total.counts) as Array<keyof MeteringCounts>) {
       total.counts[outcome] += metered.counts[outcome];
@@ -103,33 +145,66 @@ export async function meterTenantAccounting(
   return total;
 }
 
-/** One batch's result; `hasMore`: it was full and settled, so more may be waiting. */
-type BatchResult = MeteringRunResult & { hasMore: boolean };
+/**
+ * One batch's result; `hasMore`: it was full and settled, so more may be waiting; `cursorAfter` and
+ * `sessionStates`: the cursor and the meter states it wrote (null and none when it wrote nothing).
+ */
+type BatchResult = MeteringRunResult & {
+  hasMore: boolean;
+  cursorAfter: number | null;
+  sessionStates: ReadonlyMap<string, SessionMeterState>;
+};
 
-async function meterOneBatch(transaction: SqlDatabase, nowMs: number): Promise<BatchResult> {
+async function meterOneBatch(
+  transaction: SqlDatabase,
+  nowMs: number,
+  batchMax: number,
+  stateCache: MeterStateCache | undefined,
+): Promise<BatchResult> {
   const cursor = await readMeterCursor(transaction);
-  const fetched = await readAccountingAfter(transaction, cursor, METERING_BATCH_MAX);
+  const fetched = await readAccountingAfter(transaction, cursor, batchMax);
   // Stop at the first row still within the settle time: the cursor never passes a row it did not see.
   const settledCount = fetched.findIndex((row) => row.receivedAt > nowMs - METERING_SETTLE_MS);
   const rows = settledCount === -1 ? fetched : fetched.slice(0, settledCount);
   const empty = { rows: 0, counts: { counted: 0, duplicate: 0, late: 0, stale: 0, invalid: 0 } };
-  if (rows.length === 0) return { ...empty, touchedSubjects: new Set(), hasMore: false };
+  if (rows.length === 0) {
+    return {
+      ...empty,
+      touchedSubjects: new Set(),
+      hasMore: false,
+      cursorAfter: null,
+      sessionStates: new Map(),
+    };
+  }
   const records = rows.flatMap((row) => {
     const record = toMeteredRecord(row);
     return record === null ? [] : [record];
   });
-  const states = await readMeterStates(transaction, [...new Set(records.map(sessionKeyOf))]);
+  const sessionKeys = [...new Set(records.map(sessionKeyOf))];
+  const { known: states, unknown } = stateCache?.recall(cursor, sessionKeys, nowMs) ?? {
+    known: new Map<string, SessionMeterState>(),
+    unknown: sessionKeys,
+  };
+  for (const [key, state] of await readMeterStates(transaction, unknown)) states.set(key, state);
   const result = meterAccountingBatch(records, states);
+  const cursorAfter = rows[rows.length - 1]?.id ?? cursor;
   await addRollupIncrements(transaction, result.increments);
   await writeMeterStates(transaction, result.sessionStates);
-  await writeMeterCursor(transaction, rows[rows.length - 1]?.id ?? cursor, nowMs);
+  await writeMeterCursor(transaction, cursorAfter, nowMs);
   const touchedSubjects = new Set(
     records.flatMap((record) =>
       record.subject === null ? [] : [`${record.subject.kind}:${record.subject.id}`],
     ),
   );
-  const hasMore = rows.length === METERING_BATCH_MAX;
-  return { rows: rows.length, counts: result.counts, touchedSubjects, hasMore };
+  const hasMore = rows.length === batchMax;
+  return {
+    rows: rows.length,
+    counts: result.counts,
+    touchedSubjects,
+    hasMore,
+    cursorAfter,
+    sessionStates: result.sessionStates,
+  };
 }
 
 /**

@@ -5,6 +5,7 @@
 import { insertOf, tenantSchema, UniqueViolationError } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTwoIspApp, TEST_HOTSPOT_PLAN, type TwoIspApp } from '../../kernel/testing/in-process-app';
+import { MeterStateCache } from './meter-state-cache';
 import { METERING_SETTLE_MS, meterTenantAccounting } from './metering.job';
 import { applyTenantRetention } from './retention.job';
 
@@ -182,5 +183,65 @@ describe('usage metering', () => {
     const subscriberPage = await (await page(`/isp/subscribers/${subscriberId}`)).text();
     expect(subscriberPage).toContain('data-usage-chart');
     expect(subscriberPage).toContain('Last 30 days: 0 B down, 0 B up.');
+  });
+
+  it('meters a backlog batch by batch, letting the event loop turn between batches', async () => {
+    const database = testApp.dependencies.databases.forTenant(testApp.ispA.tenantId);
+    const laterMs = startMs + 9 * 86_400_000;
+    await logAccounting(testApp.ispA.tenantId, [
+      { status: 1, atMs: laterMs, seconds: 0, input: 0, output: 0 },
+      { status: 3, atMs: laterMs + 300_000, seconds: 300, input: MEGABYTE, output: 2 * MEGABYTE },
+      { status: 3, atMs: laterMs + 600_000, seconds: 600, input: 2 * MEGABYTE, output: 4 * MEGABYTE },
+      { status: 2, atMs: laterMs + 900_000, seconds: 900, input: 3 * MEGABYTE, output: 6 * MEGABYTE },
+    ]);
+    // Embedded, the AAA server's datagrams are read on this event loop: a run must not hold it for
+    // all its batches (SQLite answers synchronously, so without a yield nothing else runs until the end).
+    let hasEventLoopTurned = false;
+    setImmediate(() => {
+      hasEventLoopTurned = true;
+    });
+    const metered = await meterTenantAccounting(database, laterMs + 2 * HOUR_MS, { batchMax: 2 });
+    expect(hasEventLoopTurned).toBe(true);
+    // The Start left unmetered by the retention test, then these four: three batches of at most two.
+    expect(metered.rows).toBe(5);
+    const usage = await usageOf(
+      `voucherId=${voucher.id}&from=${laterMs - HOUR_MS}&to=${laterMs + HOUR_MS}&granularity=hour`,
+    );
+    expect(usage.body.totals).toEqual({
+      inputOctets: 3 * MEGABYTE,
+      outputOctets: 6 * MEGABYTE,
+      sessionSeconds: 900,
+    });
+  });
+
+  it('meters from its memory of the states only while no other run moved the cursor', async () => {
+    const database = testApp.dependencies.databases.forTenant(testApp.ispA.tenantId);
+    const atMs = startMs + 10 * 86_400_000;
+    const minute = 60_000;
+    await logAccounting(testApp.ispA.tenantId, [
+      { status: 1, atMs, seconds: 0, input: 0, output: 0 },
+      { status: 3, atMs: atMs + 5 * minute, seconds: 300, input: MEGABYTE, output: 2 * MEGABYTE },
+      { status: 3, atMs: atMs + 10 * minute, seconds: 600, input: 2 * MEGABYTE, output: 4 * MEGABYTE },
+      { status: 3, atMs: atMs + 15 * minute, seconds: 900, input: 3 * MEGABYTE, output: 6 * MEGABYTE },
+      { status: 3, atMs: atMs + 20 * minute, seconds: 1_200, input: 4 * MEGABYTE, output: 8 * MEGABYTE },
+    ]);
+    // Two nodes, each with its own memory, take turns: node A's memory of the first interim is out of
+    // date once node B metered the second, and counting from it would count the second one twice.
+    const nodeA = new MeterStateCache();
+    const nodeB = new MeterStateCache();
+    const settled = (offsetMs: number) => atMs + offsetMs + METERING_SETTLE_MS;
+    await meterTenantAccounting(database, settled(5 * minute), { stateCache: nodeA });
+    await meterTenantAccounting(database, settled(10 * minute), { stateCache: nodeB });
+    await meterTenantAccounting(database, settled(15 * minute), { stateCache: nodeA });
+    // Node A again, right after its own run: what it remembers is what is stored.
+    await meterTenantAccounting(database, settled(20 * minute), { stateCache: nodeA });
+    const usage = await usageOf(
+      `voucherId=${voucher.id}&from=${atMs - HOUR_MS}&to=${atMs + HOUR_MS}&granularity=hour`,
+    );
+    expect(usage.body.totals).toEqual({
+      inputOctets: 4 * MEGABYTE,
+      outputOctets: 8 * MEGABYTE,
+      sessionSeconds: 1_200,
+    });
   });
 });
