@@ -143,12 +143,12 @@ export class AccountingWriter {
     try {
       const records = group.map((pending) => pending.record);
       const database = this.databaseOf(tenantId);
-      // PostgreSQL: the group in one statement, unless an Accounting-On/Off must close sessions in its place.
-      const write =
+      // PostgreSQL: the group in one statement, a transaction of its own (no BEGIN and COMMIT round
+      // trips), unless an Accounting-On/Off must close sessions in its place.
+      outcomes =
         database.dialect === 'postgres' && isOneStatementGroup(records)
-          ? writeAccountingGroupInOneStatement
-          : writeAccountingRecords;
-      outcomes = await database.transaction((transaction) => write(transaction, records));
+          ? await writeAccountingGroupInOneStatement(database, records)
+          : await database.transaction((transaction) => writeAccountingRecords(transaction, records));
     } catch (error) {
       for (const pending of group) this.tell(pending, error, null);
       return;
