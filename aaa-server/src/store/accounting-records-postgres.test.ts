@@ -3,9 +3,13 @@
 // Accounting-On/Off must close sessions in its place. The SQL itself runs against PostgreSQL in
 // accounting-writer.test.ts (KIUNGA_TEST_DATABASE=postgres).
 import type { SqlDatabase, SqlValue } from '@kiunga/schemas';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AccountingRecord, AcctStatus } from './accounting-records';
-import { AccountingWriter } from './accounting-writer';
+import {
+  ACCOUNTING_COMMIT_WINDOW_MS,
+  ACCOUNTING_COMMIT_WINDOW_POSTGRES_MS,
+  AccountingWriter,
+} from './accounting-writer';
 
 const TENANT_ID = 'ten_pg_group';
 
@@ -100,5 +104,33 @@ describe('AccountingWriter on PostgreSQL', () => {
     await answers.catch(() => undefined);
     expect(calls[0]).toBe('transaction');
     expect(calls).not.toContain('group statement');
+  });
+
+  describe('commit window', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('commits a lone record after the window it is given (PostgreSQL), before the default (embedded) one', async () => {
+      vi.useFakeTimers();
+      const postgres = recordingDatabase();
+      const defaultWindow = recordingDatabase();
+      const postgresWriter = new AccountingWriter(
+        () => postgres.database,
+        undefined,
+        ACCOUNTING_COMMIT_WINDOW_POSTGRES_MS,
+      );
+      const defaultWindowWriter = new AccountingWriter(() => defaultWindow.database);
+      const answers = [
+        submit(postgresWriter, record('c1', AcctStatus.Start)),
+        submit(defaultWindowWriter, record('c2', AcctStatus.Start)),
+      ];
+      await vi.advanceTimersByTimeAsync(ACCOUNTING_COMMIT_WINDOW_POSTGRES_MS);
+      expect(postgres.calls).toEqual(['group statement']);
+      expect(defaultWindow.calls).toEqual([]);
+      await vi.advanceTimersByTimeAsync(ACCOUNTING_COMMIT_WINDOW_MS);
+      expect(defaultWindow.calls).toEqual(['group statement']);
+      expect(await Promise.all(answers)).toEqual(['ses_c1', 'ses_c2']);
+    });
   });
 });
