@@ -27,6 +27,8 @@ import {
   type SessionTable,
 } from './sessions/index';
 import {
+  ACCOUNTING_COMMIT_WINDOW_MS,
+  ACCOUNTING_COMMIT_WINDOW_POSTGRES_MS,
   AccountingWriter,
   AuthCache,
   closeSessionById,
@@ -86,6 +88,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
   const writer = new AccountingWriter(
     (tenantId) => auth.databaseOf(tenantId),
     (error) => options.logger.error({ err: error }, 'answering a committed accounting record failed'),
+    databases.dialect === 'postgres' ? ACCOUNTING_COMMIT_WINDOW_POSTGRES_MS : ACCOUNTING_COMMIT_WINDOW_MS,
   );
   const decisions = new DecisionLog(
     (tenantId) => auth.databaseOf(tenantId),

@@ -202,19 +202,19 @@ async function applyToSessionTable(
     return;
   }
   if (record.statusType === AcctStatus.Stop) {
-    await table.stopSession(key);
+    await table.applySessionStop(key);
     return;
   }
   if (sessionId === null || record.subjectKind === null || record.subjectId === null) return;
   const nowMs = context.clock.now();
   if (record.statusType === AcctStatus.InterimUpdate) {
-    const updated = await table.updateSession(key, {
+    const isKnown = await table.applySessionUpdate(key, {
       lastUpdateMs: nowMs,
       inputOctets: record.inputOctets,
       outputOctets: record.outputOctets,
       framedIp: record.framedIp,
     });
-    if (updated) return;
+    if (isKnown) return;
   }
   // A Start, or an interim for a session we had not seen (restart, lost Start): record it.
   await table.startSession({

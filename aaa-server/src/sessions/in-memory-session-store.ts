@@ -61,6 +61,14 @@ export class InMemorySessionStore implements SessionStore {
     return copyOrUndefined(this.table.stopSession(key.nasId, key.acctSessionId));
   }
 
+  async applySessionUpdate(key: SessionKey, update: SessionUpdate): Promise<boolean> {
+    return this.table.updateSession(key.nasId, key.acctSessionId, update) !== undefined;
+  }
+
+  async applySessionStop(key: SessionKey): Promise<boolean> {
+    return this.table.stopSession(key.nasId, key.acctSessionId) !== undefined;
+  }
+
   async closeSessionsOfNas(tenantId: string, nasId: string): Promise<LiveSession[]> {
     const closed: LiveSession[] = [];
     for (const session of this.table.sessionsOfNas(nasId)) {

@@ -146,11 +146,17 @@ function foldInto(row: SessionRow, later: AccountingRecord): void {
 }
 
 /**
- * Writes a group with no Accounting-On/Off (isOneStatementGroup) in one statement; call inside the
- * group's transaction on PostgreSQL. Outcomes come in record order.
+ * Writes a group with no Accounting-On/Off (isOneStatementGroup) in one statement on PostgreSQL, outside
+ * any transaction: the statement is then a transaction of its own, committed whole or not at all
+ * (manual 3.4 "Transactions": a statement without BEGIN has an implicit BEGIN and, if successful,
+ * COMMIT around it), which saves the BEGIN and COMMIT round trips (issue 11). It is durable before the
+ * promise resolves: the implicit transaction commits (the WAL flushed, synchronous_commit on) when the
+ * server takes the Sync that node-postgres sends after Execute, and only then is ReadyForQuery issued
+ * (manual 55.2.3 "Extended Query"), which is when node-postgres resolves the query (pg/lib/query.js,
+ * handleReadyForQuery). Outcomes come in record order.
  */
 export async function writeAccountingGroupInOneStatement(
-  transaction: SqlDatabase,
+  database: SqlDatabase,
   records: readonly AccountingRecord[],
 ): Promise<AccountingOutcome[]> {
   const logRows: LogRow[] = [];
@@ -182,10 +188,12 @@ export async function writeAccountingGroupInOneStatement(
       sessionRows.set(key, sessionRowOf(record, record.subjectKind, record.subjectId));
     else foldInto(earlier, record);
   }
-  const stored = await transaction.all<{ id: string; nasId: string; acctSessionId: string }>(GROUP_WRITE, [
+  const stored = await database.all<{ id: string; nasId: string; acctSessionId: string }>(GROUP_WRITE, [
     JSON.stringify(logRows),
     JSON.stringify([...sessionRows.values()]),
   ]);
+  // Committed by now: a missing row (it cannot happen) fails the group, the NAS retransmits, and the log's
+  // ON CONFLICT DO NOTHING keeps the retransmitted records from being stored twice.
   if (stored.length !== sessionRows.size) throw new Error('the session upsert did not return every session');
   const idByKey = new Map<string, string>();
   for (const row of stored) idByKey.set(sessionKey(row.nasId, row.acctSessionId), row.id);

@@ -345,13 +345,21 @@ describe('AccountingWriter', () => {
       openGate = resolve;
     });
     let isFirstCommit = true;
-    const slowFirst = Object.create(database) as SqlDatabase;
-    slowFirst.transaction = async (work, options) => {
+    const waitIfFirst = async () => {
       if (isFirstCommit) {
         isFirstCommit = false;
         await gate;
       }
+    };
+    const slowFirst = Object.create(database) as SqlDatabase;
+    slowFirst.transaction = async (work, options) => {
+      await waitIfFirst();
       return database.transaction(work, options);
+    };
+    // PostgreSQL: a group is one statement, a transaction of its own (accounting-records-postgres.ts).
+    slowFirst.all = async <Row>(sql: string, params?: readonly SqlValue[]) => {
+      await waitIfFirst();
+      return database.all<Row>(sql, params);
     };
     const writer = new AccountingWriter(() => slowFirst);
     const answered = submitAll(writer, [record('w1', AcctStatus.Start)]);

@@ -22,8 +22,8 @@ const LOGIN_RATE_DEFAULT = 2_000;
 /** The issue's accounting figure: 2,000 sessions × (Start, 8 interims, Stop) = 20,000 records. */
 const ACCOUNTING_SESSIONS_DEFAULT = 2_000;
 const INTERIMS_PER_SESSION = 8;
-/** Outstanding requests per node, as in radius.bench.ts: a busy hotspot's 200. */
-const IN_FLIGHT_PER_NODE = 200;
+/** Outstanding requests per node by default, as in radius.bench.ts: a busy hotspot's 200. */
+const IN_FLIGHT_PER_NODE_DEFAULT = 200;
 /** A MikroTik's default wait per try. */
 const TIMEOUT_MS = 3_000;
 const RETRIES = 2;
@@ -188,12 +188,18 @@ async function startScaled(vouchers: number): Promise<Deployment> {
           .map(Number);
         return { statements, commits, redisScripts: await redisScriptCalls(redisServer.port) };
       },
-      topStatements: () =>
-        psql(
+      topStatements: async () =>
+        (await psql(
           postgresUrl,
           `SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) FROM pg_stat_statements
             WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '${BENCH_DATABASE}') ORDER BY calls DESC LIMIT 8`,
-        ),
+        )) +
+        // Interim updates kept on their page (HOT: no index entries written) of all updates, per table.
+        `\nrow updates (table|updates|HOT):\n${await psql(
+          environment.KIUNGA_DATABASE_URL,
+          `SELECT relname, sum(n_tup_upd), sum(n_tup_hot_upd) FROM pg_stat_user_tables
+            WHERE relname IN ('sessions', 'accounting_log') GROUP BY relname`,
+        )}`,
       stop,
     };
   } catch (error) {
@@ -213,6 +219,7 @@ async function drive(
   deployment: Deployment,
   run: Figures['run'],
   requests: readonly LoadRequest[],
+  inFlightPerNode: number,
   ratePerSecond?: number,
 ): Promise<Figures> {
   const isAccounting = run === 'acct';
@@ -232,7 +239,7 @@ async function drive(
         secret: deployment.secret,
         code: isAccounting ? PacketCode.AccountingRequest : PacketCode.AccessRequest,
         requests: shares[index] ?? [],
-        inFlight: IN_FLIGHT_PER_NODE,
+        inFlight: inFlightPerNode,
         timeoutMs: TIMEOUT_MS,
         retries: RETRIES,
         ...(ratePerSecond === undefined ? {} : { ratePerSecond: Math.ceil(ratePerSecond / nodes.length) }),
@@ -286,9 +293,10 @@ async function drive(
 async function benchDeployment(deployment: Deployment, options: Options): Promise<Figures[]> {
   const logins = buildAccessRequests(deployment.codes, options.logins);
   // First pass: each voucher's first login (a write), V8 warm-up; not measured.
-  await drive(deployment, 'auth-repeat', logins.slice(0, Math.min(WARMUP_LOGINS_MAX, logins.length)));
-  const auth = await drive(deployment, 'auth-repeat', logins, options.loginRate);
-  await drive(deployment, 'acct', buildAccountingRequests(deployment.codes, 100, 1));
+  const warmupLogins = logins.slice(0, Math.min(WARMUP_LOGINS_MAX, logins.length));
+  await drive(deployment, 'auth-repeat', warmupLogins, IN_FLIGHT_PER_NODE_DEFAULT);
+  const auth = await drive(deployment, 'auth-repeat', logins, IN_FLIGHT_PER_NODE_DEFAULT, options.loginRate);
+  await drive(deployment, 'acct', buildAccountingRequests(deployment.codes, 100, 1), options.inFlightPerNode);
   const accounting = await drive(
     deployment,
     'acct',
@@ -298,6 +306,7 @@ async function benchDeployment(deployment: Deployment, options: Options): Promis
       INTERIMS_PER_SESSION,
       MEASURED_FIRST_SESSION,
     ),
+    options.inFlightPerNode,
   );
   const top = await deployment.topStatements();
   if (top !== '')
@@ -310,6 +319,8 @@ interface Options {
   readonly logins: number;
   readonly loginRate: number;
   readonly accountingSessions: number;
+  /** Accounting requests outstanding per node (the logins keep IN_FLIGHT_PER_NODE_DEFAULT). */
+  readonly inFlightPerNode: number;
   /** Which deployments to run (both by default: the figures are compared in one run). */
   readonly modes: ReadonlyArray<Deployment['mode']>;
 }
@@ -328,6 +339,7 @@ function parseOptions(): Options {
       logins: { type: 'string', default: String(LOGINS_DEFAULT) },
       'login-rate': { type: 'string', default: String(LOGIN_RATE_DEFAULT) },
       'acct-sessions': { type: 'string', default: String(ACCOUNTING_SESSIONS_DEFAULT) },
+      'acct-in-flight': { type: 'string', default: String(IN_FLIGHT_PER_NODE_DEFAULT) },
       only: { type: 'string' },
     },
   });
@@ -336,6 +348,7 @@ function parseOptions(): Options {
     logins: positiveInteger(values.logins, '--logins', REQUESTS_MAX),
     loginRate: positiveInteger(values['login-rate'], '--login-rate', REQUESTS_MAX),
     accountingSessions: positiveInteger(values['acct-sessions'], '--acct-sessions', REQUESTS_MAX),
+    inFlightPerNode: positiveInteger(values['acct-in-flight'], '--acct-in-flight', REQUESTS_MAX),
     modes: parseModes(values.only),
   };
 }
@@ -374,7 +387,7 @@ async function main(): Promise<void> {
   console.log(
     `scaled RADIUS benchmark: ${options.vouchers} vouchers; ${options.logins} repeat logins at ${options.loginRate}/s ` +
       `over all nodes; ${options.accountingSessions} sessions × ${INTERIMS_PER_SESSION + 2} accounting records ` +
-      `as fast as answered, ${IN_FLIGHT_PER_NODE} in flight per node`,
+      `as fast as answered, ${options.inFlightPerNode} in flight per node`,
   );
   const figures: Figures[] = [];
   const starts = { embedded: startEmbedded, scaled: startScaled };

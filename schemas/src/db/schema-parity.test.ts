@@ -182,6 +182,14 @@ describe('one schema, two dialects', () => {
     );
   });
 
+  it('leaves room on the pages of sessions on PostgreSQL, so interim updates stay on their page (HOT)', async () => {
+    const options = await postgres.forTenant('ten_parity').column<string[] | null>(
+      `SELECT c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = 'tenant_ten_parity' AND c.relname = 'sessions'`,
+    );
+    expect(options).toEqual([['fillfactor=70']]);
+  });
+
   it('derives a PostgreSQL table for every SQLite table definition', () => {
     expect(Object.keys(postgresPlatformTables).sort()).toEqual(tableExportNames(sqlitePlatformTables));
     expect(Object.keys(postgresTenantTables).sort()).toEqual(tableExportNames(sqliteTenantTables));

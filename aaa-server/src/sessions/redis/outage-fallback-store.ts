@@ -98,6 +98,14 @@ export class OutageFallbackStore implements SessionStore {
     return this.change((store) => store.stopSession(key), true);
   }
 
+  applySessionUpdate(key: SessionKey, update: SessionUpdate): Promise<boolean> {
+    return this.change((store) => store.applySessionUpdate(key, update), true);
+  }
+
+  applySessionStop(key: SessionKey): Promise<boolean> {
+    return this.change((store) => store.applySessionStop(key), true);
+  }
+
   closeSessionsOfNas(tenantId: string, nasId: string): Promise<LiveSession[]> {
     return this.change((store) => store.closeSessionsOfNas(tenantId, nasId), true);
   }

@@ -88,6 +88,21 @@ function assertNamesKeys(key: SessionKey): void {
   sessionKey(key.tenantId, key.nasId, key.acctSessionId);
 }
 
+/** An Interim-Update's values for APPLY_SESSION_CHANGES, full ('u') or lean ('U') reply. */
+function updateChange(kind: string, key: SessionKey, update: SessionUpdate): string[] {
+  assertNamesKeys(key);
+  return [
+    kind,
+    key.nasId,
+    key.acctSessionId,
+    decimal(update.lastUpdateMs),
+    decimal(update.inputOctets),
+    decimal(update.outputOctets),
+    update.framedIp === undefined ? '0' : '1',
+    framedIpArgument(update.framedIp ?? null),
+  ];
+}
+
 /** A Start, Interim-Update or Stop waiting for its tenant's next APPLY_SESSION_CHANGES run. */
 interface QueuedChange {
   /** The change's letter and values (SESSION_CHANGE_KINDS). */
@@ -190,24 +205,25 @@ export class RedisSessionTable implements SessionStore {
   }
 
   async updateSession(key: SessionKey, update: SessionUpdate): Promise<LiveSession | undefined> {
-    const values = [
-      SESSION_CHANGE_KINDS.update,
-      key.nasId,
-      key.acctSessionId,
-      decimal(update.lastUpdateMs),
-      decimal(update.inputOctets),
-      decimal(update.outputOctets),
-      update.framedIp === undefined ? '0' : '1',
-      framedIpArgument(update.framedIp ?? null),
-    ];
-    assertNamesKeys(key);
+    const values = updateChange(SESSION_CHANGE_KINDS.update, key, update);
     return optionalSessionFromReply(key.tenantId, await this.queueChange(key.tenantId, values));
+  }
+
+  async applySessionUpdate(key: SessionKey, update: SessionUpdate): Promise<boolean> {
+    const values = updateChange(SESSION_CHANGE_KINDS.leanUpdate, key, update);
+    return (await this.queueChange(key.tenantId, values)) === 1;
   }
 
   async stopSession(key: SessionKey): Promise<LiveSession | undefined> {
     assertNamesKeys(key);
     const values = [SESSION_CHANGE_KINDS.stop, key.nasId, key.acctSessionId];
     return optionalSessionFromReply(key.tenantId, await this.queueChange(key.tenantId, values));
+  }
+
+  async applySessionStop(key: SessionKey): Promise<boolean> {
+    assertNamesKeys(key);
+    const values = [SESSION_CHANGE_KINDS.leanStop, key.nasId, key.acctSessionId];
+    return (await this.queueChange(key.tenantId, values)) === 1;
   }
 
   /** Queues a change for the tenant's next APPLY_SESSION_CHANGES run (at the end of this turn); its reply. */

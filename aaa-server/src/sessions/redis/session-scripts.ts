@@ -172,6 +172,10 @@ export const SESSION_CHANGE_KINDS = {
   update: 'u',
   /** 'x', then NAS id, Acct-Session-Id. */
   stop: 'x',
+  /** 'U', then as 'u'; replies 1 (known) or 0 instead of the session's fields. */
+  leanUpdate: 'U',
+  /** 'X', then as 'x'; replies 1 (was open) or 0 instead of the session's fields. */
+  leanStop: 'X',
 } as const;
 
 /**
@@ -180,7 +184,7 @@ export const SESSION_CHANGE_KINDS = {
  * changes of one run are applied together, each exactly as its own script would.
  * KEYS: tenant listing (routes the call to the tenant's slot; every key used carries the tenant's tag).
  * ARGV: prefix, open sessions max, then each change: its letter (SESSION_CHANGE_KINDS) and its values.
- * Reply: one reply per change, in order, each as that change's own script replies.
+ * Reply: one reply per change, in order, each as that change's own script replies (the lean kinds: 1 or 0).
  */
 export const APPLY_SESSION_CHANGES = script(
   'apply-session-changes',
@@ -201,6 +205,14 @@ while at <= #ARGV do
     at = at + 8
   elseif kind == '${SESSION_CHANGE_KINDS.stop}' then
     replies[#replies + 1] = stopSessionStep(ARGV[at + 1], ARGV[at + 2])
+    at = at + 3
+  elseif kind == '${SESSION_CHANGE_KINDS.leanUpdate}' then
+    local values = updateSessionStep(ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5],
+      ARGV[at + 6], ARGV[at + 7])
+    replies[#replies + 1] = values and 1 or 0
+    at = at + 8
+  elseif kind == '${SESSION_CHANGE_KINDS.leanStop}' then
+    replies[#replies + 1] = stopSessionStep(ARGV[at + 1], ARGV[at + 2]) and 1 or 0
     at = at + 3
   else
     return redis.error_reply('unknown session change ' .. tostring(kind))

@@ -217,6 +217,25 @@ export function describeSessionStoreContract(name: string, createStore: SessionS
       const moved = { ...update, framedIp: '10.5.50.9' };
       expect(await store.updateSession(FIRST_KEY, moved)).toMatchObject(moved);
     });
+
+    it('applies an interim update and a Stop without a snapshot back: whether the session was known', async () => {
+      const store = await createStore();
+      const update = {
+        lastUpdateMs: START_MS + 60_000,
+        inputOctets: 2 ** 40,
+        outputOctets: 7,
+        framedIp: null,
+      };
+      expect(await store.applySessionUpdate(FIRST_KEY, update)).toBe(false);
+      expect(await store.counts()).toEqual({ openSessions: 0, pendingSlots: 0 });
+      await store.startSession(sessionInput());
+      expect(await store.applySessionUpdate(FIRST_KEY, update)).toBe(true);
+      expect(await store.sessionsOfNas('ten_a', 'nas_1')).toEqual([expect.objectContaining(update)]);
+      expect(await store.applySessionStop(FIRST_KEY)).toBe(true);
+      expect(await store.applySessionStop(FIRST_KEY)).toBe(false);
+      expect(await store.counts()).toEqual({ openSessions: 0, pendingSlots: 0 });
+      expect((await store.admitDevice(admitRequest(LAPTOP, 1, START_MS + 60_000))).admitted).toBe(true);
+    });
   });
 
   describe(`${name}: stale sessions`, () => {
