@@ -32,6 +32,7 @@ import {
   closeSessionById,
   DECISION_FLUSH_INTERVAL_MS,
   DecisionLog,
+  FirstUseWrites,
   NasRegistry,
   readOpenSessions,
 } from './store/index';
@@ -101,6 +102,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
     metrics,
     logger: options.logger,
     auth,
+    firstUses: new FirstUseWrites(),
     decisions,
   };
   const rebuilt = await sessions.ensureRebuilt();

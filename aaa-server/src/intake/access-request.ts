@@ -20,13 +20,7 @@ import {
   isSessionStoreUnavailable,
   normalizeCallingStationId,
 } from '../sessions/index';
-import {
-  type NasEntry,
-  recordVoucherFirstUse,
-  type TenantAuthData,
-  usedOctetsOfSubject,
-  type VoucherRow,
-} from '../store/index';
+import { type NasEntry, type TenantAuthData, usedOctetsOfSubject, type VoucherRow } from '../store/index';
 import type { IntakeContext } from './context';
 import {
   type CredentialCheck,
@@ -306,7 +300,7 @@ function accept(
   return { kind: 'accept', code: PacketCode.AccessAccept, attributes };
 }
 
-/** Stores the first login and keeps the cached voucher in step with the row. */
+/** Stores the first login (with the tenant's next group of them) and keeps the cached voucher in step with the row. */
 async function recordFirstUse(
   context: IntakeContext,
   database: SqlDatabase,
@@ -314,12 +308,11 @@ async function recordFirstUse(
   voucher: VoucherRow,
   firstUse: { firstUsedAtMs: number; expiresAtMs: number },
 ): Promise<number> {
-  const recorded = await recordVoucherFirstUse(
-    database,
-    voucher.id,
-    firstUse.firstUsedAtMs,
-    firstUse.expiresAtMs,
-  );
+  const recorded = await context.firstUses.record(tenantId, database, {
+    voucherId: voucher.id,
+    firstUsedAtMs: firstUse.firstUsedAtMs,
+    expiresAtMs: firstUse.expiresAtMs,
+  });
   voucher.firstUsedAt ??= firstUse.firstUsedAtMs;
   voucher.expiresAt = recorded.expiresAtMs;
   voucher.status = 'active';
