@@ -1,10 +1,8 @@
-// Vouchers' first logins, written in groups per tenant: the first uses decided in one turn of the event
-// loop (a burst of datagrams read together) go in one transaction, and those decided while it commits go
-// together in the next, so a burst of new vouchers (a hotspot's evening rush) costs one commit and one
-// fsync per group instead of one each (100–300 µs of CPU each; issue 8 item 15). SQLite writes
-// synchronously, so nothing new is read while it commits: the group is what the turn decided, collected
-// until setImmediate (right after the turn's I/O, no timer). Each login's Accept still waits for the
-// commit that stores its first use.
+// Vouchers' first logins, written in groups per tenant: one that arrives while nothing is being written
+// goes at once (no added wait); the ones that arrive while a write commits go together in the next
+// transaction, so a burst of new vouchers (a hotspot's evening rush) costs one commit and one fsync per
+// group instead of one each (100–300 µs of CPU each; issue 8 item 15). Each login's Accept still waits
+// for the commit that stores its first use.
 import type { SqlDatabase } from '@kiunga/schemas';
 import { type FirstUsesRecorded, recordVoucherFirstUses, type VoucherFirstUse } from './tenant-records';
 
@@ -48,16 +46,13 @@ export class FirstUseWrites {
     const stored = new Promise<FirstUseStored>((resolve, reject) => {
       tenant.waiting.push({ use, resolve, reject });
     });
-    if (!tenant.isWriting) {
-      tenant.isWriting = true;
-      const writing = tenant;
-      setImmediate(() => void this.writeWaiting(tenantId, writing));
-    }
+    if (!tenant.isWriting) void this.writeWaiting(tenantId, tenant);
     return stored;
   }
 
   /** Writes group after group until none waits; then forgets the tenant (nothing is kept while idle). */
   private async writeWaiting(tenantId: string, tenant: TenantFirstUses): Promise<void> {
+    tenant.isWriting = true;
     while (tenant.waiting.length > 0) {
       const group = tenant.waiting.splice(0, FIRST_USE_GROUP_MAX);
       let recorded: FirstUsesRecorded;
