@@ -2,7 +2,8 @@
 // goes at once (no added wait); the ones that arrive while a write commits go together in the next
 // transaction, so a burst of new vouchers (a hotspot's evening rush) costs one commit and one fsync per
 // group instead of one each (100–300 µs of CPU each; issue 8 item 15). Each login's Accept still waits
-// for the commit that stores its first use.
+// for the commit that stores its first use. Groups form where a commit yields to the event loop
+// (PostgreSQL); SQLite commits synchronously, so there each first use is its own transaction.
 import type { SqlDatabase } from '@kiunga/schemas';
 import { type FirstUsesRecorded, recordVoucherFirstUses, type VoucherFirstUse } from './tenant-records';
 
