@@ -34,6 +34,7 @@ import {
   closeSessionById,
   DECISION_FLUSH_INTERVAL_MS,
   DecisionLog,
+  FirstUseWrites,
   NasRegistry,
   readOpenSessions,
 } from './store/index';
@@ -104,6 +105,7 @@ export async function startAaaServer(options: AaaServerOptions): Promise<AaaServ
     metrics,
     logger: options.logger,
     auth,
+    firstUses: new FirstUseWrites(),
     decisions,
   };
   const rebuilt = await sessions.ensureRebuilt();

@@ -20,13 +20,7 @@ import {
   isSessionStoreUnavailable,
   normalizeCallingStationId,
 } from '../sessions/index';
-import {
-  type NasEntry,
-  recordVoucherFirstUse,
-  type TenantAuthData,
-  usedOctetsOfSubject,
-  type VoucherRow,
-} from '../store/index';
+import { type NasEntry, type TenantAuthData, usedOctetsOfSubject, type VoucherRow } from '../store/index';
 import type { IntakeContext } from './context';
 import {
   type CredentialCheck,
@@ -35,7 +29,7 @@ import {
   readCredentials,
   rejectAttributesFor,
 } from './credentials';
-import { logDecision } from './decision-logging';
+import { type DecisionRequest, logDecision } from './decision-logging';
 import { authorizeGuestPassLogin, isGuestPassUsername } from './guest-pass';
 import { replyAttributes } from './reply-attributes';
 import { cachedSubject, classValue, findSubject, type Subject } from './subject';
@@ -70,21 +64,26 @@ export function handleAccessRequest(
     return reject('invalid_credentials', credentials, DEFAULT_LANGUAGE);
   if (credentials === null) return reject('unsupported_authentication', null, DEFAULT_LANGUAGE);
   const nowMs = context.clock.now();
+  // Read once here for every decision logged below (decision-logging.ts, DecisionRequest).
+  const logged: DecisionRequest = {
+    accountName,
+    callingStationId: getString(packet, Attribute.CallingStationId),
+    receivedAtMs: nowMs,
+  };
   if (isGuestPassUsername(accountName)) {
     // A subscriber may be named guest-…: without such a pass, the login goes on as any other.
     return authorizeGuestPassLogin(context, packet, nas, username, accountName, credentials, nowMs).then(
       async (result) => {
-        if (result === null)
-          return handleSubjectLogin(context, packet, nas, username, accountName, credentials, nowMs);
+        if (result === null) return handleSubjectLogin(context, packet, nas, username, logged, credentials);
         const outcome: AccessOutcome =
           result.kind === 'accept'
             ? { ...result, code: PacketCode.AccessAccept }
             : reject(result.reason, credentials, await clientLanguageOf(context, nas, nowMs));
-        return logDecision(context, nas, packet, outcome);
+        return logDecision(context, nas, packet, logged, outcome);
       },
     );
   }
-  return handleSubjectLogin(context, packet, nas, username, accountName, credentials, nowMs);
+  return handleSubjectLogin(context, packet, nas, username, logged, credentials);
 }
 
 /** A voucher's or subscriber's login, from the cache when it can be. */
@@ -93,21 +92,21 @@ function handleSubjectLogin(
   packet: RadiusPacket,
   nas: NasEntry,
   username: string,
-  accountName: string,
+  logged: DecisionRequest,
   credentials: Credentials,
-  nowMs: number,
 ): AccessOutcome | Promise<AccessOutcome> {
+  const { accountName, receivedAtMs: nowMs } = logged;
   // One check of the tenant's change generation: whatever was committed before this request is seen.
   const tenant = context.auth.current(nas.tenantId, nowMs);
   const facts = tenant instanceof Promise ? undefined : cachedFacts(tenant, packet, accountName, nowMs);
   if (facts !== undefined) {
     const outcome = decide(context, packet, nas, username, credentials, facts, nowMs);
-    return logDecision(context, nas, packet, outcome);
+    return logDecision(context, nas, packet, logged, outcome);
   }
   const outcome = readFacts(context, nas, packet, accountName, tenant, nowMs).then((read) =>
     decide(context, packet, nas, username, credentials, read, nowMs),
   );
-  return logDecision(context, nas, packet, outcome);
+  return logDecision(context, nas, packet, logged, outcome);
 }
 
 /** The facts when all are in memory, else undefined. */
@@ -301,7 +300,7 @@ function accept(
   return { kind: 'accept', code: PacketCode.AccessAccept, attributes };
 }
 
-/** Stores the first login and keeps the cached voucher in step with the row. */
+/** Stores the first login (with the tenant's next group of them) and keeps the cached voucher in step with the row. */
 async function recordFirstUse(
   context: IntakeContext,
   database: SqlDatabase,
@@ -309,12 +308,11 @@ async function recordFirstUse(
   voucher: VoucherRow,
   firstUse: { firstUsedAtMs: number; expiresAtMs: number },
 ): Promise<number> {
-  const recorded = await recordVoucherFirstUse(
-    database,
-    voucher.id,
-    firstUse.firstUsedAtMs,
-    firstUse.expiresAtMs,
-  );
+  const recorded = await context.firstUses.record(tenantId, database, {
+    voucherId: voucher.id,
+    firstUsedAtMs: firstUse.firstUsedAtMs,
+    expiresAtMs: firstUse.expiresAtMs,
+  });
   voucher.firstUsedAt ??= firstUse.firstUsedAtMs;
   voucher.expiresAt = recorded.expiresAtMs;
   voucher.status = 'active';

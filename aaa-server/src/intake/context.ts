@@ -2,7 +2,7 @@
 import type { Clock, SecretBox } from '@kiunga/schemas';
 import type { Logger } from 'pino';
 import type { SessionStore } from '../sessions/index';
-import type { AccountingWriter, AuthCache, DecisionLog } from '../store/index';
+import type { AccountingWriter, AuthCache, DecisionLog, FirstUseWrites } from '../store/index';
 import type { AaaMetrics } from './metrics';
 import type { Subject } from './subject';
 
@@ -19,6 +19,8 @@ export interface IntakeContext {
    * generation; also the AAA server's handle on each tenant's database (`databaseOf`).
    */
   auth: AuthCache<Subject>;
+  /** Vouchers' first logins, committed in groups (first-use-writes.ts). */
+  firstUses: FirstUseWrites;
   /** Where Access-Request decisions go for diagnostics (absent: not kept). */
   decisions?: DecisionLog;
 }

@@ -8,7 +8,7 @@ import { decodePacket, encodeRequest, namedAttribute } from '../codec/index';
 import { type AccessDecisionEntry, DecisionLog } from '../store/decision-log';
 import type { NasEntry } from '../store/index';
 import type { IntakeContext } from './context';
-import { logDecision, NAS_EVENT_TIME_SKEW_MAX_MS } from './decision-logging';
+import { decisionRequestOf, logDecision, NAS_EVENT_TIME_SKEW_MAX_MS } from './decision-logging';
 
 const SECRET = 'decision-secret';
 const RECEIVED_AT_MS = Date.UTC(2030, 2, 1, 14, 2, 0);
@@ -45,15 +45,24 @@ function contextWith(decisions: DecisionLog): IntakeContext {
   return { clock: new ManualClock(RECEIVED_AT_MS), decisions } as unknown as IntakeContext;
 }
 
+/** Logs as the intake does: with what it read of the request on arrival (now, on the test's clock). */
+function logArrived<Outcome extends Parameters<typeof logDecision>[4]>(
+  context: IntakeContext,
+  packet: ReturnType<typeof accessRequest>,
+  outcome: Outcome,
+): Outcome {
+  return logDecision(context, NAS, packet, decisionRequestOf(packet, context.clock.now()), outcome);
+}
+
 describe('logDecision', () => {
   it("times a decision by the NAS's Event-Timestamp and logs its late retransmission once", () => {
     const decisions = new RecordingDecisionLog();
     const context = contextWith(decisions);
     const eventTime = new Date(RECEIVED_AT_MS - 12_000);
-    logDecision(context, NAS, accessRequest(eventTime), { kind: 'accept' });
+    logArrived(context, accessRequest(eventTime), { kind: 'accept' });
     // The NAS sends the same request again; it arrives later, with the same Event-Timestamp.
     (context.clock as ManualClock).advance(20_000);
-    logDecision(context, NAS, accessRequest(eventTime), { kind: 'accept' });
+    logArrived(context, accessRequest(eventTime), { kind: 'accept' });
     expect(decisions.entries).toEqual([
       {
         tenantId: 'ten_1',
@@ -72,16 +81,37 @@ describe('logDecision', () => {
   it('times by arrival when the NAS sent no Event-Timestamp or one too far off (a router without NTP)', async () => {
     const decisions = new RecordingDecisionLog();
     const context = contextWith(decisions);
-    logDecision(context, NAS, accessRequest(), { kind: 'reject', reason: 'device_limit_reached' });
-    logDecision(context, NAS, accessRequest(new Date(0)), { kind: 'accept' });
-    logDecision(context, NAS, accessRequest(new Date(RECEIVED_AT_MS + NAS_EVENT_TIME_SKEW_MAX_MS + 1_000)), {
+    logArrived(context, accessRequest(), { kind: 'reject', reason: 'device_limit_reached' });
+    logArrived(context, accessRequest(new Date(0)), { kind: 'accept' });
+    logArrived(context, accessRequest(new Date(RECEIVED_AT_MS + NAS_EVENT_TIME_SKEW_MAX_MS + 1_000)), {
       kind: 'accept',
     });
-    await logDecision(context, NAS, accessRequest(), Promise.resolve({ kind: 'drop' as const }));
+    await logArrived(context, accessRequest(), Promise.resolve({ kind: 'drop' as const }));
     expect(decisions.entries.map((entry) => [entry.decidedAtMs, entry.result, entry.reasonCode])).toEqual([
       [RECEIVED_AT_MS, 'reject', 'device_limit_reached'],
       [RECEIVED_AT_MS, 'accept', null],
       [RECEIVED_AT_MS, 'accept', null],
+    ]);
+  });
+
+  it('times a decision that waited for the database by when its request arrived, not by when it was made', async () => {
+    const decisions = new RecordingDecisionLog();
+    const context = contextWith(decisions);
+    let settle: (outcome: { kind: 'reject'; reason: string }) => void = () => {};
+    const outcome = logArrived(
+      context,
+      accessRequest(),
+      new Promise<{ kind: 'reject'; reason: string }>((resolve) => {
+        settle = resolve;
+      }),
+    );
+    // The database read takes a while; the decision is about the request that came in before it.
+    (context.clock as ManualClock).advance(1_500);
+    settle({ kind: 'reject', reason: 'invalid_credentials' });
+    await outcome;
+    await Promise.resolve();
+    expect(decisions.entries.map((entry) => [entry.decidedAtMs, entry.username, entry.macAddress])).toEqual([
+      [RECEIVED_AT_MS, 'ABC123', 'aa:bb:cc:00:00:01'],
     ]);
   });
 });

@@ -14,6 +14,29 @@ type DecidedOutcome =
   | { kind: 'drop' };
 
 /**
+ * What the intake already read of the request when it arrived, handed over so that logging reads no
+ * attribute twice: each read decodes a new string, and a fresh User-Name string is hashed again by
+ * every Map it is looked up in (issue 8 item 15, ~1 µs of each Access-Request).
+ */
+export interface DecisionRequest {
+  /** The User-Name without a `DOMAIN\\` prefix: the account the decision is about. */
+  readonly accountName: string;
+  /** The Calling-Station-Id as sent (normalised here only when a decision is logged). */
+  readonly callingStationId: string | undefined;
+  /** When the request arrived (the decision's time unless the NAS timed it). */
+  readonly receivedAtMs: number;
+}
+
+/** The DecisionRequest of a packet, read from it (for callers that have not read the attributes yet). */
+export function decisionRequestOf(packet: RadiusPacket, receivedAtMs: number): DecisionRequest {
+  return {
+    accountName: userNameWithoutDomain(getString(packet, Attribute.UserName) ?? ''),
+    callingStationId: getString(packet, Attribute.CallingStationId),
+    receivedAtMs,
+  };
+}
+
+/**
  * How far a NAS's Event-Timestamp may be from our receive time and still be taken as the decision's
  * time: a late retransmission is seconds old, while a router without NTP reports 1970 (MikroTik wiki,
  * Manual:System/Time: "Startup date and time is jan/02/1970" unless the router has a battery) and is
@@ -27,16 +50,17 @@ export function logDecision<Outcome extends DecidedOutcome | Promise<DecidedOutc
   context: IntakeContext,
   nas: NasEntry,
   packet: RadiusPacket,
+  request: DecisionRequest,
   outcome: Outcome,
 ): Outcome {
   if (context.decisions === undefined) return outcome;
   if (outcome instanceof Promise) {
     void outcome.then(
-      (decided) => recordDecision(context, nas, packet, decided),
+      (decided) => recordDecision(context, nas, packet, request, decided),
       () => {},
     );
   } else {
-    recordDecision(context, nas, packet, outcome);
+    recordDecision(context, nas, packet, request, outcome);
   }
   return outcome;
 }
@@ -51,12 +75,12 @@ function recordDecision(
   context: IntakeContext,
   nas: NasEntry,
   packet: RadiusPacket,
+  request: DecisionRequest,
   decided: DecidedOutcome,
 ): void {
   const decisions = context.decisions;
   if (decisions === undefined || decided.kind === 'drop') return;
-  const callingStationId = getString(packet, Attribute.CallingStationId);
-  const receivedAtMs = context.clock.now();
+  const { callingStationId, receivedAtMs } = request;
   const eventSeconds = getInteger(packet, Attribute.EventTimestamp);
   const eventMs = eventSeconds === undefined ? undefined : eventSeconds * MILLISECONDS_PER_SECOND;
   const isNasEventTime =
@@ -64,7 +88,7 @@ function recordDecision(
   decisions.record({
     tenantId: nas.tenantId,
     decidedAtMs: isNasEventTime ? eventMs : receivedAtMs,
-    username: userNameWithoutDomain(getString(packet, Attribute.UserName) ?? ''),
+    username: request.accountName,
     nasId: nas.id,
     macAddress: callingStationId ? normalizeCallingStationId(callingStationId) : '',
     result: decided.kind,

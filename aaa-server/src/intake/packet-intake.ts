@@ -20,7 +20,7 @@ import { type NasEntry, type NasRegistry, normaliseAddress } from '../store/inde
 import { type AccessOutcome, handleAccessRequest } from './access-request';
 import { handleAccountingRequest } from './accounting-request';
 import type { IntakeContext } from './context';
-import type { DuplicateCache, DuplicateEntry } from './duplicate-cache';
+import { type DuplicateCache, type DuplicateEntry, isNewRequest } from './duplicate-cache';
 import type { MalformedDropLog } from './malformed-drop-log';
 
 export type PortRole = 'auth' | 'acct';
@@ -80,7 +80,7 @@ export function receiveDatagram(
     },
     context.clock.now(),
   );
-  if (seen.kind !== 'new') {
+  if (!isNewRequest(seen)) {
     context.metrics.countDuplicate();
     if (seen.kind === 'answered') socket.send(seen.response, peer.port, peer.address);
     return;

@@ -3,5 +3,6 @@ export * from './accounting-records';
 export * from './accounting-writer';
 export * from './auth-cache';
 export * from './decision-log';
+export * from './first-use-writes';
 export * from './nas-registry';
 export * from './tenant-records';

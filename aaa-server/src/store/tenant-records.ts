@@ -137,21 +137,55 @@ export function recordVoucherFirstUse(
   firstUsedAtMs: number,
   expiresAtMs: number,
 ): Promise<FirstUseRecorded> {
+  return recordVoucherFirstUses(database, [{ voucherId, firstUsedAtMs, expiresAtMs }]).then((recorded) => ({
+    expiresAtMs: recorded.expiresAtMs[0] ?? expiresAtMs,
+    generationBefore: recorded.generationBefore,
+    generationAfter: recorded.generationAfter,
+  }));
+}
+
+/** One voucher's first login, as recordVoucherFirstUses takes it. */
+export interface VoucherFirstUse {
+  readonly voucherId: string;
+  readonly firstUsedAtMs: number;
+  readonly expiresAtMs: number;
+}
+
+/** What a group of first uses stored: each one's expiry (in order) and the generation's move over all of them. */
+export interface FirstUsesRecorded {
+  readonly expiresAtMs: readonly number[];
+  readonly generationBefore: number;
+  readonly generationAfter: number;
+}
+
+/**
+ * Several vouchers' first logins in one transaction, so one commit (one fsync on SQLite) serves them all;
+ * each as recordVoucherFirstUse describes. Every updated row moves the generation by exactly one, so the
+ * move claimed over the group is the number of rows updated; a voucher deleted meanwhile updates none
+ * (PostgreSQL's statement trigger still moves the generation for it: that move is not claimed, and a
+ * cache that sees the difference starts afresh, as after anyone else's write).
+ */
+export function recordVoucherFirstUses(
+  database: SqlDatabase,
+  uses: readonly VoucherFirstUse[],
+): Promise<FirstUsesRecorded> {
   return database.transaction(async (transaction) => {
-    const [stored] = await transaction.column<number | null>(
-      `UPDATE vouchers SET first_used_at = COALESCE(first_used_at, ?),
-              expires_at = CASE WHEN first_used_at IS NULL THEN ? ELSE expires_at END,
-              status = CASE WHEN first_used_at IS NULL THEN 'active' ELSE status END
-        WHERE id = ?
-       RETURNING expires_at`,
-      [firstUsedAtMs, expiresAtMs, voucherId],
-    );
+    const expiresAtMs: number[] = [];
+    let updated = 0;
+    for (const use of uses) {
+      const [stored] = await transaction.column<number | null>(
+        `UPDATE vouchers SET first_used_at = COALESCE(first_used_at, ?),
+                expires_at = CASE WHEN first_used_at IS NULL THEN ? ELSE expires_at END,
+                status = CASE WHEN first_used_at IS NULL THEN 'active' ELSE status END
+          WHERE id = ?
+         RETURNING expires_at`,
+        [use.firstUsedAtMs, use.expiresAtMs, use.voucherId],
+      );
+      if (stored !== undefined) updated += 1;
+      expiresAtMs.push(stored ?? use.expiresAtMs);
+    }
     const generationAfter = await readChangeGeneration(transaction);
-    return {
-      expiresAtMs: stored ?? expiresAtMs,
-      generationBefore: stored === undefined ? generationAfter : generationAfter - 1,
-      generationAfter,
-    };
+    return { expiresAtMs, generationBefore: generationAfter - updated, generationAfter };
   });
 }
 
