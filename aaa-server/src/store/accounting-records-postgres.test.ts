@@ -10,30 +10,18 @@ import {
   ACCOUNTING_COMMIT_WINDOW_POSTGRES_MS,
   AccountingWriter,
 } from './accounting-writer';
+import { accountingRecordOf } from './testing/accounting-record';
 
 const TENANT_ID = 'ten_pg_group';
 
 function record(acctSessionId: string, statusType: number): AccountingRecord {
-  return {
-    tenantId: TENANT_ID,
-    nasId: 'nas_1',
-    statusType,
-    receivedAtMs: 1_780_000_000_000,
-    acctSessionId,
-    username: 'code-1',
-    subjectKind: 'voucher',
-    subjectId: 'vch_1',
-    callingStationId: '02:00:00:00:00:01',
-    framedIp: '10.0.0.1',
-    nasPortId: null,
+  return accountingRecordOf(TENANT_ID, acctSessionId, statusType, {
     inputOctets: 10,
     outputOctets: 20,
     inputPackets: 1,
     outputPackets: 2,
     sessionTimeSeconds: 60,
-    terminateCause: null,
-    interimIntervalSeconds: 300,
-  };
+  });
 }
 
 /** A PostgreSQL database that records what it is asked and answers the group statement's RETURNING. */

@@ -11,6 +11,7 @@ import {
   AcctStatus,
 } from './accounting-records';
 import { ACCOUNTING_COMMIT_WINDOW_MS, AccountingWriter } from './accounting-writer';
+import { accountingRecordOf } from './testing/accounting-record';
 
 const testDatabases = useTestDatabases();
 let tenantCounter = 0;
@@ -38,27 +39,7 @@ function record(
   statusType: number,
   overrides: Partial<AccountingRecord> = {},
 ): AccountingRecord {
-  return {
-    tenantId: TENANT_ID,
-    nasId: 'nas_1',
-    statusType,
-    receivedAtMs: 1_780_000_000_000,
-    acctSessionId,
-    username: 'code-1',
-    subjectKind: 'voucher',
-    subjectId: 'vch_1',
-    callingStationId: '02:00:00:00:00:01',
-    framedIp: '10.0.0.1',
-    nasPortId: null,
-    inputOctets: 0,
-    outputOctets: 0,
-    inputPackets: 0,
-    outputPackets: 0,
-    sessionTimeSeconds: 0,
-    terminateCause: null,
-    interimIntervalSeconds: 300,
-    ...overrides,
-  };
+  return accountingRecordOf(TENANT_ID, acctSessionId, statusType, overrides);
 }
 
 /** Reads the tenant's database as another process would: its own connection, committed data only. */
