@@ -15,6 +15,7 @@ import { EXPIRY_WARNINGS_CRON, queueExpiryWarnings } from './features/sms-campai
 import { CAMPAIGN_SENDER_CRON, runCampaignSenders } from './features/sms-campaigns/sender.job';
 import { pruneSupportEvents, SUPPORT_EVENTS_RETENTION_CRON } from './features/support/events-retention.job';
 import { METERING_CRON, meterUsage } from './features/usage/metering.job';
+import { meteringThreadFor } from './features/usage/metering-thread';
 import { applyUsageRetention, USAGE_RETENTION_CRON } from './features/usage/retention.job';
 import { expireVouchers } from './features/vouchers/expire-vouchers.job';
 import { sendDueWebhooks, WEBHOOK_DELIVERIES_CRON } from './features/webhooks/deliveries.job';
@@ -26,11 +27,14 @@ import { reconcilePlatformStkPayments } from './platform-billing/mpesa';
 import { runPlatformBillingJob } from './platform-billing/platform-billing.job';
 
 export interface JobRunner {
-  stop(): void;
+  /** Stops scheduling; resolves once the metering worker (if any) has ended. */
+  stop(): Promise<void>;
 }
 
 export function startJobs(dependencies: ApiDependencies): JobRunner {
   const leases = dependencies.jobLeases ?? createInProcessJobLeases();
+  // Embedded (SQLite): usage metering runs on a worker thread, off the AAA server's event loop.
+  const meteringThread = meteringThreadFor(dependencies.databases);
   /** `holdMinMs`: the lease's hold, for a job run more often than every minute (see runLeased). */
   const run = (name: string, job: () => Promise<unknown>, holdMinMs?: number) => async () => {
     try {
@@ -124,7 +128,7 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
     ),
     cron.schedule(
       METERING_CRON,
-      run('usage_metering', () => meterUsage(dependencies)),
+      run('usage_metering', () => meterUsage(dependencies, meteringThread)),
       {
         noOverlap: true,
         name: 'usage_metering',
@@ -151,12 +155,13 @@ export function startJobs(dependencies: ApiDependencies): JobRunner {
     ),
   ];
   return {
-    stop() {
+    async stop() {
       isStopping = true;
       for (const task of tasks) task.stop();
       leases
         .close()
         .catch((error: unknown) => dependencies.logger.warn({ err: error }, 'job leases not closed'));
+      await meteringThread?.stop();
     },
   };
 }

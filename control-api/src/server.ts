@@ -40,7 +40,7 @@ export async function startControlApi(
   return {
     port,
     stop: async () => {
-      jobs?.stop();
+      await jobs?.stop();
       await Promise.all(feeds.map((feed) => feed.stop()));
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

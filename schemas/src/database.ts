@@ -35,6 +35,10 @@ function openSqlite(path: string): Database.Database {
   const sqlite = new Database(path);
   // Owner-only whatever the umask, and before WAL mode: SQLite gives a new -wal/-shm the database's mode.
   if (isNew) chmodSync(path, PRIVATE_FILE_MODE);
+  return configureConnection(sqlite);
+}
+
+function configureConnection(sqlite: Database.Database): Database.Database {
   sqlite.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before we answer (accounting responses promise durability).
   sqlite.pragma('synchronous = FULL');
@@ -72,6 +76,14 @@ export function openTenantDatabase(path: string): { sqlite: Database.Database; o
   const orm = drizzle(sqlite, { schema: tenantSchema });
   migrate(orm, { migrationsFolder: join(migrationsRoot, 'tenant') });
   return { sqlite, orm };
+}
+
+/**
+ * A second connection to a tenant's existing shard file, as the server's own (WAL, synchronous FULL,
+ * busy timeout), never creating or migrating it: for the usage metering worker thread.
+ */
+export function openExistingTenantConnection(dataDir: string, tenantId: string): Database.Database {
+  return configureConnection(new Database(tenantDatabasePath(dataDir, tenantId), { fileMustExist: true }));
 }
 
 const SERVED_TENANTS_SQL = `SELECT id FROM tenants WHERE status != 'archived' ORDER BY id`;

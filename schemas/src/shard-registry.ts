@@ -28,7 +28,8 @@ export interface ShardRegistryOptions {
 }
 
 export class ShardRegistry {
-  private readonly dataDir: string;
+  /** Where the shard files live (tenants/<id>.db): the metering worker opens them itself. */
+  readonly dataDir: string;
   private readonly openShardsMax: number;
   /** Map iteration order is insertion order: re-inserting on use makes it an LRU. */
   private readonly openShards = new Map<string, TenantShard>();

@@ -5,6 +5,7 @@
 //
 //   dist/current -> builds/<id>
 //   dist/builds/<id>/bin/kiunga.mjs     the bundle (+ .map): our code only
+//   dist/builds/<id>/bin/metering-worker.mjs  the usage metering worker thread's bundle (+ .map)
 //   dist/builds/<id>/migrations/        copied from schemas/migrations (database.ts reads ../migrations)
 //   dist/builds/<id>/migrations-postgres/  copied from schemas/migrations-postgres (KIUNGA_DATABASE_URL)
 //   dist/builds/<id>/node_modules/<pkg> links to the installed packages the bundle imports
@@ -37,8 +38,15 @@ export const CURRENT_LINK = 'current';
 export const BUILDS_DIRECTORY = 'builds';
 export const BUILD_STAMP_FILE = 'build-stamp';
 /** bin/ beside migrations/ mirrors schemas/src beside schemas/migrations, which database.ts relies on. */
-export const BUNDLE_PATH = join('bin', 'kiunga.mjs');
+const BUNDLE_NAME = 'kiunga';
+export const BUNDLE_PATH = join('bin', `${BUNDLE_NAME}.mjs`);
 const ENTRY_POINT = join('ops', 'src', 'cli', 'main.ts');
+/**
+ * The usage metering worker thread's entry (control-api/src/features/usage/metering-thread.ts starts
+ * bin/metering-worker.mjs, beside the bundle).
+ */
+const METERING_WORKER_BUNDLE_NAME = 'metering-worker';
+const METERING_WORKER_ENTRY_POINT = join('control-api', 'src', 'features', 'usage', 'metering.worker.ts');
 /** Both dialects' migrations, copied under the same names (database.ts: MIGRATIONS_PARENT). */
 const MIGRATIONS_SOURCES = ['migrations', 'migrations-postgres'];
 /** Workspace packages are bundled from their TypeScript source; every other package stays external. */
@@ -158,8 +166,13 @@ export async function buildDist(
     const installed = new Map<string, string>();
     const result = await build({
       absWorkingDir: repositoryRoot,
-      entryPoints: [join(repositoryRoot, ENTRY_POINT)],
-      outfile: join(buildDirectory, BUNDLE_PATH),
+      // Named by their output file in bin/; the worker is its own bundle (a Worker starts from a file).
+      entryPoints: {
+        [BUNDLE_NAME]: join(repositoryRoot, ENTRY_POINT),
+        [METERING_WORKER_BUNDLE_NAME]: join(repositoryRoot, METERING_WORKER_ENTRY_POINT),
+      },
+      outdir: join(buildDirectory, dirname(BUNDLE_PATH)),
+      outExtension: { '.js': '.mjs' },
       bundle: true,
       platform: 'node',
       format: 'esm',

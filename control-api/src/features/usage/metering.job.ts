@@ -2,6 +2,7 @@
 // and adds what it meters to the hourly and daily rollups. Exactly once: the rollup increments, the
 // meter states and the cursor move in one transaction, so a batch counts wholly or not at all.
 // Rollups lag accounting by at most one job period (METERING_CRON) plus the settle time below.
+import { threadId } from 'node:worker_threads';
 import { type SqlDatabase, servedTenantIds } from '@kiunga/schemas';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import {
@@ -11,9 +12,11 @@ import {
   meterAccountingBatch,
   type SessionMeterState,
   sessionKeyOf,
+  type UsageRollupIncrement,
 } from './core/index';
 import { applyFairUse } from './fair-use.job';
 import { type MeterStateCache, meterStateCacheOf } from './meter-state-cache';
+import type { MeteringThread } from './metering-thread';
 import {
   type AccountingLogRow,
   addRollupIncrements,
@@ -58,6 +61,8 @@ export interface MeteringRunResult {
   counts: MeteringCounts;
   /** Subjects whose usage grew (for fair use), as "kind:id". */
   touchedSubjects: Set<string>;
+  /** The longest a batch's write transaction lasted (ms), from BEGIN IMMEDIATE to COMMIT. */
+  writeLockHeldMaxMs?: number;
 }
 
 /** What one run did across tenants (logged by the job runner). */
@@ -66,19 +71,43 @@ export interface UsageJobResult {
   rows: number;
   counted: number;
   fairUseChanges: number;
+  /** The thread that metered (worker_threads threadId; 0: the main thread), null when no tenant ran. */
+  meteringThreadId: number | null;
+  /** The longest a metering batch held the tenant database's write lock (ms). */
+  writeLockHeldMaxMs: number;
 }
 
-/** Meters every served tenant's new accounting, then applies fair use to the subjects it touched. */
+/**
+ * Meters every served tenant's new accounting, then applies fair use to the subjects it touched. With a
+ * `meteringThread` (embedded SQLite) the metering runs on that worker; fair use stays here (it goes
+ * through the AAA control of this process).
+ */
 export async function meterUsage(
   dependencies: Pick<ApiDependencies, 'databases' | 'clock' | 'aaa'>,
+  meteringThread: MeteringThread | null = null,
 ): Promise<UsageJobResult> {
-  const result: UsageJobResult = { tenants: 0, rows: 0, counted: 0, fairUseChanges: 0 };
+  const result: UsageJobResult = {
+    tenants: 0,
+    rows: 0,
+    counted: 0,
+    fairUseChanges: 0,
+    meteringThreadId: null,
+    writeLockHeldMaxMs: 0,
+  };
   for (const tenantId of await servedTenantIds(dependencies.databases.platform)) {
     if (!(await dependencies.databases.hasTenant(tenantId))) continue;
     const database = dependencies.databases.forTenant(tenantId);
-    const metered = await meterTenantAccounting(database, dependencies.clock.now(), {
-      stateCache: meterStateCacheOf(dependencies.databases, tenantId),
-    });
+    const metered =
+      meteringThread === null
+        ? {
+            ...(await meterTenantAccounting(database, dependencies.clock.now(), {
+              stateCache: meterStateCacheOf(dependencies.databases, tenantId),
+            })),
+            threadId: threadId,
+          }
+        : await meteringThread.meterTenant(tenantId, dependencies.clock.now());
+    result.meteringThreadId = metered.threadId;
+    result.writeLockHeldMaxMs = Math.max(result.writeLockHeldMaxMs, metered.writeLockHeldMaxMs ?? 0);
     const changes = await applyFairUse(
       database,
       dependencies.aaa,
@@ -104,6 +133,8 @@ export interface MeteringOptions {
   readonly batchMax?: number;
   /** The states this process last committed for the tenant (meter-state-cache.ts); none: all are read. */
   readonly stateCache?: MeterStateCache;
+  /** Read and meter before taking the write lock (see meterBatch): the metering worker on SQLite. */
+  readonly isReadBeforeWriteLock?: boolean;
 }
 
 /**
@@ -126,9 +157,15 @@ export async function meterTenantAccounting(
     if (batch > 0) await yieldToEventLoop();
     let metered: BatchResult;
     try {
-      metered = await database.transaction((transaction) =>
-        meterOneBatch(transaction, nowMs, batchMax, stateCache),
+      const outcome = await meterBatch(
+        database,
+        nowMs,
+        batchMax,
+        stateCache,
+        options.isReadBeforeWriteLock ?? false,
       );
+      metered = outcome.batch;
+      total.writeLockHeldMaxMs = Math.max(total.writeLockHeldMaxMs ?? 0, outcome.writeLockHeldMs);
     } catch (error) {
       stateCache?.forget();
       throw error;
@@ -155,25 +192,69 @@ type BatchResult = MeteringRunResult & {
   sessionStates: ReadonlyMap<string, SessionMeterState>;
 };
 
-async function meterOneBatch(
-  transaction: SqlDatabase,
+/** A batch read and metered, not yet written: `cursor` is where it started. */
+interface PreparedBatch {
+  cursor: number;
+  result: BatchResult;
+  increments: readonly UsageRollupIncrement[];
+}
+
+/** Thrown when another run moved the cursor between a batch's read and its write (nothing written). */
+export class MeteringCursorMovedError extends Error {}
+
+/**
+ * Meters one batch. By default it reads and writes in one transaction. `isReadBeforeWriteLock`: it reads
+ * and meters first, then takes SQLite's write lock only for the writes (checking that the cursor did not
+ * move meanwhile): the metering worker shares the shard file with the AAA server's accounting writer,
+ * whose commit waits (blocking its thread) while the lock is held. The rows after the cursor never change
+ * (the log is append-only and the settle time keeps the cursor behind any row still to appear).
+ */
+async function meterBatch(
+  database: SqlDatabase,
   nowMs: number,
   batchMax: number,
   stateCache: MeterStateCache | undefined,
-): Promise<BatchResult> {
-  const cursor = await readMeterCursor(transaction);
-  const fetched = await readAccountingAfter(transaction, cursor, batchMax);
+  isReadBeforeWriteLock: boolean,
+): Promise<{ batch: BatchResult; writeLockHeldMs: number }> {
+  const prepared = isReadBeforeWriteLock ? await prepareBatch(database, nowMs, batchMax, stateCache) : null;
+  if (prepared !== null && prepared.result.rows === 0) return { batch: prepared.result, writeLockHeldMs: 0 };
+  const lockedAtMs = performance.now();
+  const batch = await database.transaction(async (transaction) => {
+    const batchToWrite = prepared ?? (await prepareBatch(transaction, nowMs, batchMax, stateCache));
+    if (prepared !== null && (await readMeterCursor(transaction)) !== prepared.cursor) {
+      throw new MeteringCursorMovedError(
+        'another metering run moved the cursor; this batch is left to the next run',
+      );
+    }
+    if (batchToWrite.result.rows > 0) await writeBatch(transaction, batchToWrite, nowMs);
+    return batchToWrite.result;
+  });
+  return { batch, writeLockHeldMs: performance.now() - lockedAtMs };
+}
+
+async function prepareBatch(
+  database: SqlDatabase,
+  nowMs: number,
+  batchMax: number,
+  stateCache: MeterStateCache | undefined,
+): Promise<PreparedBatch> {
+  const cursor = await readMeterCursor(database);
+  const fetched = await readAccountingAfter(database, cursor, batchMax);
   // Stop at the first row still within the settle time: the cursor never passes a row it did not see.
   const settledCount = fetched.findIndex((row) => row.receivedAt > nowMs - METERING_SETTLE_MS);
   const rows = settledCount === -1 ? fetched : fetched.slice(0, settledCount);
-  const empty = { rows: 0, counts: { counted: 0, duplicate: 0, late: 0, stale: 0, invalid: 0 } };
   if (rows.length === 0) {
     return {
-      ...empty,
-      touchedSubjects: new Set(),
-      hasMore: false,
-      cursorAfter: null,
-      sessionStates: new Map(),
+      cursor,
+      increments: [],
+      result: {
+        rows: 0,
+        counts: { counted: 0, duplicate: 0, late: 0, stale: 0, invalid: 0 },
+        touchedSubjects: new Set(),
+        hasMore: false,
+        cursorAfter: null,
+        sessionStates: new Map(),
+      },
     };
   }
   const records = rows.flatMap((row) => {
@@ -185,26 +266,31 @@ async function meterOneBatch(
     known: new Map<string, SessionMeterState>(),
     unknown: sessionKeys,
   };
-  for (const [key, state] of await readMeterStates(transaction, unknown)) states.set(key, state);
-  const result = meterAccountingBatch(records, states);
-  const cursorAfter = rows[rows.length - 1]?.id ?? cursor;
-  await addRollupIncrements(transaction, result.increments);
-  await writeMeterStates(transaction, result.sessionStates);
-  await writeMeterCursor(transaction, cursorAfter, nowMs);
+  for (const [key, state] of await readMeterStates(database, unknown)) states.set(key, state);
+  const metered = meterAccountingBatch(records, states);
   const touchedSubjects = new Set(
     records.flatMap((record) =>
       record.subject === null ? [] : [`${record.subject.kind}:${record.subject.id}`],
     ),
   );
-  const hasMore = rows.length === batchMax;
   return {
-    rows: rows.length,
-    counts: result.counts,
-    touchedSubjects,
-    hasMore,
-    cursorAfter,
-    sessionStates: result.sessionStates,
+    cursor,
+    increments: metered.increments,
+    result: {
+      rows: rows.length,
+      counts: metered.counts,
+      touchedSubjects,
+      hasMore: rows.length === batchMax,
+      cursorAfter: rows[rows.length - 1]?.id ?? cursor,
+      sessionStates: metered.sessionStates,
+    },
   };
+}
+
+async function writeBatch(transaction: SqlDatabase, prepared: PreparedBatch, nowMs: number): Promise<void> {
+  await addRollupIncrements(transaction, prepared.increments);
+  await writeMeterStates(transaction, prepared.result.sessionStates);
+  await writeMeterCursor(transaction, prepared.result.cursorAfter ?? prepared.cursor, nowMs);
 }
 
 /**

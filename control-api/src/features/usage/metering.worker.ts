@@ -1,0 +1,53 @@
+// The usage metering worker thread (embedded mode, SQLite): meters a tenant's accounting_log on its own
+// connection to the tenant's shard file, so the metering CPU runs beside the AAA server's event loop
+// instead of on it. Started once by metering-thread.ts; answers one request at a time.
+import { parentPort, threadId } from 'node:worker_threads';
+import { openExistingTenantConnection, SqliteDatabase } from '@kiunga/schemas';
+import { MeterStateCache } from './meter-state-cache';
+import { meterTenantAccounting } from './metering.job';
+import type { MeteringThreadReply, MeteringThreadRequest } from './metering-thread';
+
+/** The meter states this thread last committed, per tenant: they live where the metering runs. */
+const stateCaches = new Map<string, MeterStateCache>();
+
+function stateCacheOf(tenantId: string): MeterStateCache {
+  let cache = stateCaches.get(tenantId);
+  if (cache === undefined) {
+    cache = new MeterStateCache();
+    stateCaches.set(tenantId, cache);
+  }
+  return cache;
+}
+
+async function meter(request: MeteringThreadRequest): Promise<MeteringThreadReply> {
+  // Opened per run and closed after: the main thread may archive the tenant (moving the file) between
+  // runs, and a run a minute makes the open (no migration: the server opened the shard first) negligible.
+  const connection = openExistingTenantConnection(request.dataDir, request.tenantId);
+  try {
+    const result = await meterTenantAccounting(new SqliteDatabase(connection), request.nowMs, {
+      stateCache: stateCacheOf(request.tenantId),
+      isReadBeforeWriteLock: true,
+    });
+    return {
+      requestId: request.requestId,
+      rows: result.rows,
+      counts: result.counts,
+      touchedSubjects: [...result.touchedSubjects],
+      writeLockHeldMaxMs: result.writeLockHeldMaxMs ?? 0,
+      threadId,
+    };
+  } finally {
+    connection.close();
+  }
+}
+
+parentPort?.on('message', (request: MeteringThreadRequest) => {
+  meter(request).then(
+    (reply) => parentPort?.postMessage(reply),
+    (error: unknown) =>
+      parentPort?.postMessage({
+        requestId: request.requestId,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      } satisfies MeteringThreadReply),
+  );
+});
