@@ -93,9 +93,11 @@ async function main(): Promise<void> {
     const postgresCpuBefore = postmaster === null ? 0 : postgresCpuMicroseconds(postmaster);
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
-    // As the job runs it: remembering the meter states it committed from batch to batch.
+    // As the job runs it: remembering the meter states it committed from batch to batch; on SQLite as
+    // the metering worker thread does, reading each batch before taking the write lock.
     const metered = await meterTenantAccounting(database, lastMs + METERING_SETTLE_MS, {
       stateCache: new MeterStateCache(),
+      isReadBeforeWriteLock: postgres === null,
     });
     const wallMs = performance.now() - wallBefore;
     const cpu = process.cpuUsage(cpuBefore);
@@ -106,7 +108,8 @@ async function main(): Promise<void> {
       `${databases.platform.dialect} metering job: ${metered.rows} interims in ${wallMs.toFixed(0)} ms wall (${Math.round((metered.rows / wallMs) * 1000)}/s), ` +
         `${cpuMs.toFixed(0)} ms CPU (${Math.round((metered.rows / cpuMs) * 1000)}/s)` +
         (postgresCpuMs === null ? '' : `, PostgreSQL ${postgresCpuMs.toFixed(0)} ms CPU`) +
-        `; counted ${metered.counts.counted}; load average ${loadavg()
+        `; counted ${metered.counts.counted}; write lock held at most ${(metered.writeLockHeldMaxMs ?? 0).toFixed(1)} ms per batch` +
+        `; load average ${loadavg()
           .map((value) => value.toFixed(1))
           .join(' ')}`,
     );
