@@ -29,6 +29,7 @@ const CHUNK_BYTES = 64 * 1024;
 export function rawRequest(baseUrl: string, options: RawRequest): Promise<RawResponse> {
   const url = new URL(options.path, baseUrl);
   return new Promise((resolve, reject) => {
+    let isAnswered = false;
     const outgoing = request(
       url,
       {
@@ -43,6 +44,8 @@ export function rawRequest(baseUrl: string, options: RawRequest): Promise<RawRes
         agent: false,
       },
       (response) => {
+        // A client that gets an early answer (413) stops sending the body, as curl and browsers do.
+        isAnswered = true;
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
@@ -54,6 +57,8 @@ export function rawRequest(baseUrl: string, options: RawRequest): Promise<RawRes
             json = undefined;
           }
           resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
+          // A body cut short by an early answer is never finished: let the connection go.
+          outgoing.destroy();
         });
         response.on('error', reject);
       },
@@ -62,19 +67,29 @@ export function rawRequest(baseUrl: string, options: RawRequest): Promise<RawRes
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
     });
+    // Closed without any answer (a reset before the answer could be read): fail, never hang.
+    outgoing.on('close', () => {
+      if (!isAnswered)
+        reject(new Error(`${options.method} ${options.path}: the connection closed before an answer`));
+    });
     if (options.chunkedBytes !== undefined) {
-      writeChunked(outgoing, options.chunkedBytes, options.chunkedByte ?? 'a');
+      writeChunked(outgoing, options.chunkedBytes, options.chunkedByte ?? 'a', () => isAnswered);
       return;
     }
     outgoing.end(options.body);
   });
 }
 
-function writeChunked(outgoing: ReturnType<typeof request>, totalBytes: number, byte: string): void {
+function writeChunked(
+  outgoing: ReturnType<typeof request>,
+  totalBytes: number,
+  byte: string,
+  isAnswered: () => boolean,
+): void {
   const chunk = Buffer.alloc(CHUNK_BYTES, byte);
   let written = 0;
   const writeMore = () => {
-    while (written < totalBytes && !outgoing.destroyed) {
+    while (written < totalBytes && !outgoing.destroyed && !isAnswered()) {
       const size = Math.min(CHUNK_BYTES, totalBytes - written);
       written += size;
       if (!outgoing.write(size === CHUNK_BYTES ? chunk : chunk.subarray(0, size))) {
@@ -82,7 +97,7 @@ function writeChunked(outgoing: ReturnType<typeof request>, totalBytes: number, 
         return;
       }
     }
-    if (!outgoing.destroyed) outgoing.end();
+    if (!outgoing.destroyed && !isAnswered()) outgoing.end();
   };
   writeMore();
 }

@@ -5,6 +5,7 @@ import { KiungaError, LOGO_LENGTH_MAX } from '@kiunga/schemas';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ATTACHMENT_BYTES_MAX } from '../attachments';
+import { closeInStagesAfterAnswer } from './staged-close';
 
 const KIB = 1024;
 
@@ -51,8 +52,10 @@ function limitOf(maxSize: number): MiddlewareHandler {
   return bodyLimit({
     maxSize,
     onError: (context) => {
-      // The rest of the body is not read: ask the client to stop sending it on this connection.
+      // The rest of the body is not parsed: ask the client to stop sending it on this connection,
+      // and close in stages so that a client still sending reads this answer, not a reset.
       context.header('connection', 'close');
+      closeInStagesAfterAnswer(context.env);
       throw new KiungaError(
         'payload_too_large',
         `The request body is larger than ${Math.floor(maxSize / KIB)} KiB.`,
