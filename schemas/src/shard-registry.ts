@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openTenantDatabase, type TenantOrm, tenantDatabasePath } from './database';
 import { SqliteDatabase } from './db/sqlite-database';
+import { ThreadWriteGate } from './db/thread-write-gate';
 import { makePrivateDirectory } from './file-modes';
 
 /**
@@ -134,13 +135,15 @@ export class ShardRegistry {
     if (!this.hasShardFile(tenantId) && existsSync(this.archivedShardPath(tenantId))) {
       throw new Error(`tenant ${tenantId} is archived`);
     }
-    const { sqlite, orm } = openTenantDatabase(tenantDatabasePath(this.dataDir, tenantId));
+    const path = tenantDatabasePath(this.dataDir, tenantId);
+    const { sqlite, orm } = openTenantDatabase(path);
     const statements = new Map<string, Database.Statement>();
     return {
       tenantId,
       sqlite,
       orm,
-      database: new SqliteDatabase(sqlite),
+      // The metering worker writes the same file from another thread (thread-write-gate.ts).
+      database: new SqliteDatabase(sqlite, new ThreadWriteGate(path)),
       statement(sql) {
         let prepared = statements.get(sql);
         if (!prepared) {

@@ -40,6 +40,15 @@ export {
   rowsOf,
   type SqlStatement,
 } from './table-sql';
+export {
+  releaseThreadWriteGatesOf,
+  ThreadWriteGate,
+  threadWriteGateBuffer,
+  useThreadWriteGateBuffer,
+  WRITE_GATE_SLOTS,
+  WRITE_GATE_WAIT_MAX_MS,
+  writeGateSlotOf,
+} from './thread-write-gate';
 
 export interface DatabasesConfig {
   dataDir: string;

@@ -11,6 +11,7 @@ import {
 } from './sql-database';
 import { assertBindable, assertReadableNumber } from './sql-values';
 import { StatementMethods } from './statement-methods';
+import type { ThreadWriteGate } from './thread-write-gate';
 import {
   assertNotInsideTransactionOf,
   runTopLevelTransaction,
@@ -117,7 +118,15 @@ export class SqliteDatabase extends StatementMethods implements SqlDatabase {
   private readonly mutex = new AsyncMutex();
   private isClosed = false;
 
-  constructor(readonly connection: Database.Database) {
+  /**
+   * `writeGate`: a tenant shard file that another thread of this process also writes (the metering
+   * worker): its write transactions take the gate first, awaiting the other thread's instead of
+   * sleeping in SQLite's busy handler (thread-write-gate.ts).
+   */
+  constructor(
+    readonly connection: Database.Database,
+    private readonly writeGate: ThreadWriteGate | null = null,
+  ) {
     super();
     this.statements = new SqliteStatements(connection);
   }
@@ -177,14 +186,30 @@ export class SqliteDatabase extends StatementMethods implements SqlDatabase {
 
   private topLevelTransaction(): TopLevelTransaction {
     const connection = this.connection;
+    const gate = this.writeGate;
     return {
       connection: this.statements,
-      // IMMEDIATE takes the write lock now, so two processes never both read then fail to upgrade.
-      begin: async () => void connection.exec('BEGIN IMMEDIATE'),
-      commit: async () => void connection.exec('COMMIT'),
+      begin: async () => {
+        await gate?.acquire();
+        try {
+          // IMMEDIATE takes the write lock now, so two processes never both read then fail to upgrade.
+          connection.exec('BEGIN IMMEDIATE');
+        } catch (error) {
+          gate?.release();
+          throw error;
+        }
+      },
+      commit: async () => {
+        connection.exec('COMMIT');
+        gate?.release();
+      },
       rollback: async () => {
-        // Some errors (SQLITE_FULL, SQLITE_IOERR …) already rolled the transaction back.
-        if (connection.inTransaction) connection.exec('ROLLBACK');
+        try {
+          // Some errors (SQLITE_FULL, SQLITE_IOERR …) already rolled the transaction back.
+          if (connection.inTransaction) connection.exec('ROLLBACK');
+        } finally {
+          gate?.release();
+        }
       },
     };
   }

@@ -2,7 +2,12 @@
 // job runner, started on first use, sent one tenant at a time; it ends when the runner stops. A worker
 // that fails or exits fails the runs it had (the job logs them) and the next run starts a new one.
 import { Worker } from 'node:worker_threads';
-import { type Databases, SqliteDatabases } from '@kiunga/schemas';
+import {
+  type Databases,
+  releaseThreadWriteGatesOf,
+  SqliteDatabases,
+  threadWriteGateBuffer,
+} from '@kiunga/schemas';
 import type { MeteringCounts } from './core/index';
 
 export interface MeteringThreadRequest {
@@ -10,6 +15,11 @@ export interface MeteringThreadRequest {
   dataDir: string;
   tenantId: string;
   nowMs: number;
+}
+
+/** What the worker starts with: the process's write gates (schemas thread-write-gate.ts). */
+export interface MeteringWorkerData {
+  writeGates: SharedArrayBuffer;
 }
 
 export type MeteringThreadReply =
@@ -88,7 +98,11 @@ export class MeteringThread {
 
   private start(): Worker {
     const start = workerStart();
-    const worker = new Worker(start.entry, { eval: start.isEval });
+    const worker = new Worker(start.entry, {
+      eval: start.isEval,
+      workerData: { writeGates: threadWriteGateBuffer() } satisfies MeteringWorkerData,
+    });
+    const workerThreadId = worker.threadId;
     // The runner's stop ends it; until then it must not keep a stopping process alive by itself.
     worker.unref();
     worker.on('message', (reply: MeteringThreadReply) => {
@@ -99,9 +113,11 @@ export class MeteringThread {
       else waiting.resolve({ ...reply, touchedSubjects: new Set(reply.touchedSubjects) });
     });
     worker.on('error', (error) => this.forgetWorker(worker, error));
-    worker.on('exit', (code) =>
-      this.forgetWorker(worker, new Error(`the metering worker exited (code ${code})`)),
-    );
+    worker.on('exit', (code) => {
+      // Terminated mid-batch: its connection (and SQLite's lock) went with it; so must its gate.
+      releaseThreadWriteGatesOf(workerThreadId);
+      this.forgetWorker(worker, new Error(`the metering worker exited (code ${code})`));
+    });
     this.worker = worker;
     return worker;
   }

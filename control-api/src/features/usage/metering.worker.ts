@@ -1,11 +1,20 @@
 // The usage metering worker thread (embedded mode, SQLite): meters a tenant's accounting_log on its own
 // connection to the tenant's shard file, so the metering CPU runs beside the AAA server's event loop
 // instead of on it. Started once by metering-thread.ts; answers one request at a time.
-import { parentPort, threadId } from 'node:worker_threads';
-import { openExistingTenantConnection, SqliteDatabase } from '@kiunga/schemas';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import {
+  openExistingTenantConnection,
+  SqliteDatabase,
+  ThreadWriteGate,
+  tenantDatabasePath,
+  useThreadWriteGateBuffer,
+} from '@kiunga/schemas';
 import { MeterStateCache } from './meter-state-cache';
 import { meterTenantAccounting } from './metering.job';
-import type { MeteringThreadReply, MeteringThreadRequest } from './metering-thread';
+import type { MeteringThreadReply, MeteringThreadRequest, MeteringWorkerData } from './metering-thread';
+
+// The main thread's write gates: its accounting commits and this thread's batches take turns per shard.
+useThreadWriteGateBuffer((workerData as MeteringWorkerData).writeGates);
 
 /** The meter states this thread last committed, per tenant: they live where the metering runs. */
 const stateCaches = new Map<string, MeterStateCache>();
@@ -24,7 +33,8 @@ async function meter(request: MeteringThreadRequest): Promise<MeteringThreadRepl
   // runs, and a run a minute makes the open (no migration: the server opened the shard first) negligible.
   const connection = openExistingTenantConnection(request.dataDir, request.tenantId);
   try {
-    const result = await meterTenantAccounting(new SqliteDatabase(connection), request.nowMs, {
+    const gate = new ThreadWriteGate(tenantDatabasePath(request.dataDir, request.tenantId));
+    const result = await meterTenantAccounting(new SqliteDatabase(connection, gate), request.nowMs, {
       stateCache: stateCacheOf(request.tenantId),
       isReadBeforeWriteLock: true,
     });
