@@ -3,6 +3,7 @@
 // change reaches live sessions at once (CoA-Request with the new Mikrotik-Rate-Limit, RFC 5176
 // section 3.1, or Disconnect-Request at the data cap) and the next login through fair_use_states,
 // which the AAA server's lookups read (a write there moves the change generation, migration 0006).
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AaaControl, SqlDatabase } from '@kiunga/schemas';
 import { cycleContaining, resolveCycleAnchor } from '../../billing/core/cycles';
 import { cycleRuleOf, readBillingSettings } from '../../billing/settings';
@@ -13,6 +14,13 @@ import { usageBytesBetween } from './store';
 
 /** Subjects checked per tenant per run: bounds a run's reads; the rest are checked next minute. */
 export const FAIR_USE_SUBJECTS_PER_RUN_MAX = 5_000;
+/**
+ * Subjects checked between two turns of the event loop. Each check is a few reads (~80 µs embedded)
+ * that resolve at once, so the loop over a run's 5,000 subjects never let the event loop read a
+ * datagram: the AAA server in the same process stalled ~400 ms each minute (the p99 of the sustained
+ * metering bench). 100 keeps a turn under ~10 ms.
+ */
+export const FAIR_USE_SUBJECTS_PER_TURN = 100;
 
 interface SubjectTerms extends FairUsePlan {
   planId: string;
@@ -86,7 +94,8 @@ export async function applyFairUse(
     ...touchedSubjects,
   ]);
   const changes: FairUseChange[] = [];
-  for (const subject of [...subjects].slice(0, FAIR_USE_SUBJECTS_PER_RUN_MAX)) {
+  for (const [index, subject] of [...subjects].slice(0, FAIR_USE_SUBJECTS_PER_RUN_MAX).entries()) {
+    if (index > 0 && index % FAIR_USE_SUBJECTS_PER_TURN === 0) await yieldToEventLoop();
     const change = await checkSubject(
       database,
       aaa,

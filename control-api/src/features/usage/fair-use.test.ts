@@ -5,7 +5,7 @@
 import { insertOf, tenantSchema } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idleAaaControl, openTwoIspApp, type TwoIspApp } from '../../kernel/testing/in-process-app';
-import { applyFairUse } from './fair-use.job';
+import { applyFairUse, FAIR_USE_SUBJECTS_PER_TURN } from './fair-use.job';
 import { METERING_SETTLE_MS, meterTenantAccounting } from './metering.job';
 
 const MEGABYTE = 1_048_576;
@@ -97,6 +97,34 @@ describe('fair use', () => {
       includedBytes: 0,
     });
     expect(pricing.status).toBe(400);
+  });
+
+  it('lets the event loop turn while it checks many subjects (the AAA server shares it when embedded)', async () => {
+    const database = testApp.dependencies.databases.forTenant(testApp.ispA.tenantId);
+    const subjects = new Set(
+      Array.from({ length: 2 * FAIR_USE_SUBJECTS_PER_TURN + 50 }, (_, index) => `voucher:vch_none_${index}`),
+    );
+    let turns = 0;
+    let isChecking = true;
+    const countTurns = async () => {
+      while (isChecking) {
+        await new Promise((resolve) => setImmediate(resolve));
+        turns += 1;
+      }
+    };
+    const counting = countTurns();
+    const changes = await applyFairUse(
+      database,
+      testApp.dependencies.aaa,
+      testApp.ispA.tenantId,
+      subjects,
+      testApp.clock.now(),
+    );
+    isChecking = false;
+    await counting;
+    expect(changes).toEqual([]);
+    // Each check's reads resolve at once: without a yield every 100 subjects, not one turn passed.
+    expect(turns).toBeGreaterThanOrEqual(2);
   });
 
   it('throttles live sessions by CoA past the threshold, once, and restores the rate in a new cycle', async () => {

@@ -2,6 +2,8 @@
 // and adds what it meters to the hourly and daily rollups. Exactly once: the rollup increments, the
 // meter states and the cursor move in one transaction, so a batch counts wholly or not at all.
 // Rollups lag accounting by at most one job period (METERING_CRON) plus the settle time below.
+// Between batches the event loop reads what waits (the AAA server's datagrams when embedded).
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { threadId } from 'node:worker_threads';
 import { type SqlDatabase, servedTenantIds } from '@kiunga/schemas';
 import type { ApiDependencies } from '../../kernel/dependencies';
@@ -121,11 +123,6 @@ export async function meterUsage(
     result.fairUseChanges += changes.length;
   }
   return result;
-}
-
-/** Lets the event loop read what waits (the AAA server's datagrams when embedded) before going on. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export interface MeteringOptions {
