@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, openTwoIspApp, type TwoIspApp } from '../../kernel/testing/in-process-app';
 import { METERING_SETTLE_MS } from '../usage/metering.job';
 import { runNasMonitoring } from './service';
+import { FOLLOW_BATCH_ROWS, followNasAccounting } from './store';
 
 const MINUTE_MS = 60_000;
 let testApp: TwoIspApp;
@@ -79,5 +80,32 @@ describe('lastAccountingAt from the accounting log', () => {
     expect(await lastAccountingAt(testApp.ispA, nasA)).toBe(lastAt);
     const health = await testApp.ispA.request('GET', `/api/v1/nas/${nasA}/health`);
     expect(await jsonOf(health)).toMatchObject({ reachable: true, lastSeenAt: lastAt });
+  });
+
+  it('follows a log longer than one batch, letting the event loop turn between batches', async () => {
+    // Embedded, each batch's read holds the event loop the AAA server answers on: a turn between them.
+    const nowMs = testApp.clock.now();
+    const rows = 2 * FOLLOW_BATCH_ROWS + FOLLOW_BATCH_ROWS / 2;
+    await testApp.ispA.database.run(
+      `INSERT INTO accounting_log (received_at, nas_id, status_type, acct_session_id, username,
+                                   input_octets, output_octets, session_time_seconds)
+       WITH RECURSIVE counter(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM counter WHERE n < ?)
+       SELECT CAST(? AS BIGINT) + n, ?, 3, 'acct-many', 'client', 0, 0, n FROM counter`,
+      [rows, nowMs - rows, nasA],
+    );
+    let turns = 0;
+    let isFollowing = true;
+    const counting = (async () => {
+      while (isFollowing) {
+        await new Promise((resolve) => setImmediate(resolve));
+        turns += 1;
+      }
+    })();
+    await followNasAccounting(testApp.ispA.database, nowMs - METERING_SETTLE_MS);
+    isFollowing = false;
+    await counting;
+    // The last row of the third batch sets the time: every batch was read.
+    expect(await lastAccountingAt(testApp.ispA, nasA)).toBe(nowMs);
+    expect(turns).toBeGreaterThanOrEqual(2);
   });
 });
