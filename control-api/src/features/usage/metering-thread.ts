@@ -17,9 +17,6 @@ export interface MeteringThreadRequest {
   nowMs: number;
 }
 
-/** The metering thread's nice value (Linux; metering.worker.ts): below the event loop that answers routers. */
-export const METERING_THREAD_NICE = 10;
-
 /** What the worker starts with: the process's write gates (schemas thread-write-gate.ts). */
 export interface MeteringWorkerData {
   writeGates: SharedArrayBuffer;
@@ -33,8 +30,6 @@ export type MeteringThreadReply =
       touchedSubjects: string[];
       writeLockHeldMaxMs: number;
       threadId: number;
-      /** The worker thread's nice value, null where it could not be set (not Linux). */
-      threadNice: number | null;
     }
   | { requestId: number; error: string };
 
@@ -45,7 +40,6 @@ export interface ThreadMeteringResult {
   touchedSubjects: Set<string>;
   writeLockHeldMaxMs: number;
   threadId: number;
-  threadNice: number | null;
 }
 
 /**

@@ -1,8 +1,6 @@
 // The usage metering worker thread (embedded mode, SQLite): meters a tenant's accounting_log on its own
 // connection to the tenant's shard file, so the metering CPU runs beside the AAA server's event loop
 // instead of on it. Started once by metering-thread.ts; answers one request at a time.
-import { readlinkSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import {
   openExistingTenantConnection,
@@ -13,35 +11,10 @@ import {
 } from '@kiunga/schemas';
 import { MeterStateCache } from './meter-state-cache';
 import { meterTenantAccounting } from './metering.job';
-import {
-  METERING_THREAD_NICE,
-  type MeteringThreadReply,
-  type MeteringThreadRequest,
-  type MeteringWorkerData,
-} from './metering-thread';
+import type { MeteringThreadReply, MeteringThreadRequest, MeteringWorkerData } from './metering-thread';
 
 // The main thread's write gates: its accounting commits and this thread's batches take turns per shard.
 useThreadWriteGateBuffer((workerData as MeteringWorkerData).writeGates);
-
-/**
- * This thread's nice value. Metering is background work that catches up a minute of accounting in a
- * burst of a whole core; at the process's priority it took CPU from the event loop that answers the
- * routers (p99 of the sustained bench rose while it ran). On Linux the nice value is per thread
- * (setpriority(2), NOTES: "under the current Linux/NPTL implementation of POSIX threads, the nice value
- * is a per-thread attribute"), and /proc/thread-self names this thread's id; raising one's own nice
- * needs no privilege. Elsewhere the thread keeps the process's priority.
- */
-const threadNice = lowerThisThreadsPriority();
-
-function lowerThisThreadsPriority(): number | null {
-  try {
-    const kernelThreadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    setPriority(kernelThreadId, METERING_THREAD_NICE);
-    return getPriority(kernelThreadId);
-  } catch {
-    return null;
-  }
-}
 
 /** The meter states this thread last committed, per tenant: they live where the metering runs. */
 const stateCaches = new Map<string, MeterStateCache>();
@@ -72,7 +45,6 @@ async function meter(request: MeteringThreadRequest): Promise<MeteringThreadRepl
       touchedSubjects: [...result.touchedSubjects],
       writeLockHeldMaxMs: result.writeLockHeldMaxMs ?? 0,
       threadId,
-      threadNice,
     };
   } finally {
     connection.close();
