@@ -40,10 +40,18 @@ export const METERING_CRON = '* * * * *';
  */
 export const METERING_BATCH_MAX = 2_000;
 /**
- * Batches per tenant per run (3,000,000 rows): a minute of accounting at 20,000 interims/s is 1,200,000
- * rows, so one run keeps up with it with room for a backlog; a larger backlog is caught up over runs.
+ * Rows per transaction on the metering worker thread (metering.worker.ts). There a batch holds the
+ * shard's write gate for its writes, ~15 µs a row, while the AAA server's accounting commits on the
+ * main thread wait for it: catching up a minute of accounting, 2,000-row batches (~30 ms, up to 130 ms
+ * under load) left the accounting writer one commit of at most ACCOUNTING_BATCH_MAX records every
+ * ~60 ms, under 20,000 records/s. 500 rows hold the gate a few milliseconds.
  */
-export const METERING_BATCHES_PER_RUN_MAX = 1_500;
+export const METERING_WORKER_BATCH_MAX = 500;
+/**
+ * Rows per tenant per run: a minute of accounting at 20,000 interims/s is 1,200,000 rows, so one run
+ * keeps up with it with room for a backlog; a larger backlog is caught up over runs.
+ */
+export const METERING_ROWS_PER_RUN_MAX = 3_000_000;
 /**
  * Rows younger than this are left for the next run. On PostgreSQL an identity id is taken at insert
  * and seen at commit, so a lower id can appear after a higher one; a transaction lives at most 30 s
@@ -150,7 +158,8 @@ export async function meterTenantAccounting(
     counts: { counted: 0, duplicate: 0, late: 0, stale: 0, invalid: 0 },
     touchedSubjects: new Set(),
   };
-  for (let batch = 0; batch < METERING_BATCHES_PER_RUN_MAX; batch += 1) {
+  const batchesMax = Math.ceil(METERING_ROWS_PER_RUN_MAX / batchMax);
+  for (let batch = 0; batch < batchesMax; batch += 1) {
     if (batch > 0) await yieldToEventLoop();
     let metered: BatchResult;
     try {

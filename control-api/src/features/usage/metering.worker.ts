@@ -10,7 +10,7 @@ import {
   useThreadWriteGateBuffer,
 } from '@kiunga/schemas';
 import { MeterStateCache } from './meter-state-cache';
-import { meterTenantAccounting } from './metering.job';
+import { METERING_WORKER_BATCH_MAX, meterTenantAccounting } from './metering.job';
 import type { MeteringThreadReply, MeteringThreadRequest, MeteringWorkerData } from './metering-thread';
 
 // The main thread's write gates: its accounting commits and this thread's batches take turns per shard.
@@ -37,6 +37,7 @@ async function meter(request: MeteringThreadRequest): Promise<MeteringThreadRepl
     const result = await meterTenantAccounting(new SqliteDatabase(connection, gate), request.nowMs, {
       stateCache: stateCacheOf(request.tenantId),
       isReadBeforeWriteLock: true,
+      batchMax: METERING_WORKER_BATCH_MAX,
     });
     return {
       requestId: request.requestId,
