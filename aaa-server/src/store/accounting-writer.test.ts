@@ -361,6 +361,35 @@ describe('AccountingWriter', () => {
     ).toEqual(['w1', 'w2', 'w3', 'w4', 'w5', 'w6'].map((acctSessionId) => ({ acctSessionId })));
   });
 
+  it('gives what arrives during a quick commit the rest of its window, so one group follows, not one per commit', async () => {
+    let openGate: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    let isFirstCommit = true;
+    const held = Object.create(database) as SqlDatabase;
+    held.transaction = async (work, options) => {
+      if (isFirstCommit) {
+        isFirstCommit = false;
+        await gate;
+      }
+      return database.transaction(work, options);
+    };
+    held.all = async <Row>(sql: string, params?: readonly SqlValue[]) => database.all<Row>(sql, params);
+    const writer = new AccountingWriter(() => held);
+    const first = submitAll(writer, [record('q1', AcctStatus.Start)]);
+    await new Promise((resolve) => setTimeout(resolve, ACCOUNTING_COMMIT_WINDOW_MS * 2));
+    expect(writer.commitCount).toBe(1);
+    // Arrives while the first commit is under way, which then ends well within this record's window.
+    const during = submitAll(writer, [record('q2', AcctStatus.Start)]);
+    openGate();
+    await first;
+    // Right behind the first commit, another record: it shares q2's commit instead of a third one.
+    const after = submitAll(writer, [record('q3', AcctStatus.Start)]);
+    await Promise.all([during, after]);
+    expect(writer.commitCount).toBe(2);
+  });
+
   it('puts 600 records that arrive over two turns of the event loop into one commit (one fsync)', async () => {
     const writer = newWriter();
     const first = Array.from({ length: 300 }, (_, index) => record(`t${index}`, AcctStatus.Start));

@@ -46,6 +46,8 @@ export type AccountingDone = (error: unknown, outcome: AccountingOutcome | null)
 interface Pending {
   record: AccountingRecord;
   done: AccountingDone;
+  /** performance.now() when it was queued: its window counts from then. */
+  arrivedAtMs: number;
 }
 
 export class AccountingWriter {
@@ -73,8 +75,9 @@ export class AccountingWriter {
   submit(record: AccountingRecord, done: AccountingDone): boolean {
     if (this.waitingCount >= ACCOUNTING_QUEUE_MAX) return false;
     const tenantWaiting = this.waiting.get(record.tenantId);
-    if (tenantWaiting) tenantWaiting.push({ record, done });
-    else this.waiting.set(record.tenantId, [{ record, done }]);
+    const pending = { record, done, arrivedAtMs: performance.now() };
+    if (tenantWaiting) tenantWaiting.push(pending);
+    else this.waiting.set(record.tenantId, [pending]);
     this.waitingCount += 1;
     if (!this.committingTenants.has(record.tenantId)) this.scheduleFlush(tenantWaiting?.length ?? 1);
     return true;
@@ -105,7 +108,7 @@ export class AccountingWriter {
     }
   }
 
-  private scheduleFlush(tenantWaitingCount: number): void {
+  private scheduleFlush(tenantWaitingCount: number, windowLeftMs: number = this.commitWindowMs): void {
     if (this.immediate !== undefined) return;
     if (tenantWaitingCount >= ACCOUNTING_GROUP_TARGET) {
       // A big enough group need not wait: commit it after this turn's datagrams are read.
@@ -114,7 +117,7 @@ export class AccountingWriter {
       this.immediate = setImmediate(() => this.onFlushDue());
       return;
     }
-    this.windowTimer ??= setTimeout(() => this.onFlushDue(), this.commitWindowMs);
+    this.windowTimer ??= setTimeout(() => this.onFlushDue(), windowLeftMs);
   }
 
   private onFlushDue(): void {
@@ -144,10 +147,24 @@ export class AccountingWriter {
     const commit = this.commitGroup(tenantId, group).finally(() => {
       this.commits.delete(commit);
       this.committingTenants.delete(tenantId);
-      // Records that came during this commit have waited at least as long as the window: commit them now.
-      if (this.waiting.has(tenantId)) this.commitNext(tenantId);
+      this.commitGathered(tenantId);
     });
     this.commits.add(commit);
+  }
+
+  /**
+   * After a tenant's commit: what gathered meanwhile commits now if its first record has waited out
+   * the window (a slow commit, PostgreSQL round trips) or the group is big enough; otherwise it waits
+   * for the rest of its window like any group. Committing it right behind a quick commit made groups
+   * of whatever arrived during ~15 ms: at 20,000 records/s on SQLite, ~40 commits a second of ~500
+   * records, each with its fsync on the event loop, instead of ~20 of 1,000.
+   */
+  private commitGathered(tenantId: string): void {
+    const gathered = this.waiting.get(tenantId);
+    if (gathered === undefined) return;
+    const windowLeftMs = this.commitWindowMs - (performance.now() - gathered[0]!.arrivedAtMs);
+    if (windowLeftMs <= 0 || gathered.length >= ACCOUNTING_GROUP_TARGET) this.commitNext(tenantId);
+    else this.scheduleFlush(gathered.length, windowLeftMs);
   }
 
   /** One transaction for the group; each caller hears after the commit (or the failure). Never rejects. */
