@@ -24,6 +24,7 @@ const PROCESS_TESTS_BESIDE_CODE = [
   'control-api/src/kernel/redis/redis-rate-limits.test.ts',
   'ops/bench/metering/pre-encoded-load.test.ts',
   'ops/bench/radius/load-generator.test.ts',
+  'ops/bench/radius/node-floor.test.ts',
   'ops/sim/**/*.test.ts',
   'schemas/src/db/postgres-change-listener.test.ts',
   'schemas/src/db/postgres-database.test.ts',

@@ -100,11 +100,11 @@ function handleSubjectLogin(
   const tenant = context.auth.current(nas.tenantId, nowMs);
   const facts = tenant instanceof Promise ? undefined : cachedFacts(tenant, packet, accountName, nowMs);
   if (facts !== undefined) {
-    const outcome = decide(context, packet, nas, username, credentials, facts, nowMs);
+    const outcome = decide(context, packet, nas, username, credentials, facts, logged);
     return logDecision(context, nas, packet, logged, outcome);
   }
   const outcome = readFacts(context, nas, packet, accountName, tenant, nowMs).then((read) =>
-    decide(context, packet, nas, username, credentials, read, nowMs),
+    decide(context, packet, nas, username, credentials, read, logged),
   );
   return logDecision(context, nas, packet, logged, outcome);
 }
@@ -151,9 +151,11 @@ function decide(
   username: string,
   credentials: Credentials,
   facts: AccessFacts,
-  nowMs: number,
+  /** What the intake read of the request already: its time and Calling-Station-Id (read once). */
+  logged: DecisionRequest,
 ): AccessOutcome | Promise<AccessOutcome> {
   const { subject, settings } = facts;
+  const { receivedAtMs: nowMs, callingStationId } = logged;
   if (!subject) return reject('invalid_credentials', credentials, settings.clientLanguage);
   let check: CredentialCheck;
   let decision: AuthorizationDecision;
@@ -184,22 +186,32 @@ function decide(
       ipPool: subscriber.ipPool,
       boundMacAddress: subscriber.macAddress,
       // Normalised only when there is a binding to compare with: most accounts have none.
-      deviceMacAddress: subscriber.macAddress === null ? null : deviceMacAddressOf(packet),
+      deviceMacAddress: subscriber.macAddress === null ? null : deviceMacAddressOf(callingStationId),
     };
     decision = authorizeSubscriber(subscriberFacts, check.isValid, settings, nowMs);
   }
   if (decision.outcome === 'reject') return reject(decision.reason, credentials, settings.clientLanguage);
-  return admit(context, packet, nas, subject, decision, check, credentials, nowMs, settings.clientLanguage);
+  return admit(
+    context,
+    nas,
+    subject,
+    decision,
+    check,
+    credentials,
+    callingStationId,
+    nowMs,
+    settings.clientLanguage,
+  );
 }
 
 function admit(
   context: IntakeContext,
-  packet: RadiusPacket,
   nas: NasEntry,
   subject: Subject,
   decision: Extract<AuthorizationDecision, { outcome: 'accept' }>,
   check: CredentialCheck,
   credentials: Credentials,
+  callingStationId: string | undefined,
   nowMs: number,
   /** The ISP's client language, for a refusal for want of a device slot. */
   language: Language,
@@ -211,7 +223,7 @@ function admit(
     tenantId: nas.tenantId,
     subjectKind: subject.kind,
     subjectId,
-    callingStationId: getString(packet, Attribute.CallingStationId) ?? '',
+    callingStationId: callingStationId ?? '',
     deviceLimit,
     nowMs,
   });
@@ -320,8 +332,7 @@ async function recordFirstUse(
   return recorded.expiresAtMs;
 }
 
-function deviceMacAddressOf(packet: RadiusPacket): string | null {
-  const callingStationId = getString(packet, Attribute.CallingStationId);
+function deviceMacAddressOf(callingStationId: string | undefined): string | null {
   return callingStationId === undefined || callingStationId.length === 0
     ? null
     : normalizeCallingStationId(callingStationId);

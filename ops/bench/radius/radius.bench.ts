@@ -15,6 +15,7 @@ import {
   REQUESTS_MAX,
   RETRIES_MAX,
 } from './load-generator';
+import { startNodeFloor } from './node-floor';
 import { buildAccessRequests, buildAccountingRequests, makeVoucherCodes } from './request-stream';
 
 const VOUCHERS_DEFAULT = 1_000;
@@ -48,6 +49,8 @@ const PACED_STALL_SECONDS = 0.25;
 const ACHIEVED_SHARE_MIN = 0.95;
 /** Paced accounting sessions are numbered from here, clear of the unpaced run's, so every round stores new ones. */
 const PACED_ACCOUNTING_FIRST_SESSION = 10_000_000;
+/** The paced runs' third target with --node-floor: a bare Node server, what Kiunga cannot go below. */
+const NODE_FLOOR_TARGET = 'node-floor';
 /** What Kiunga answers a voucher login with, so FreeRADIUS builds the same reply. */
 const FREERADIUS_REPLY: FreeRadiusReply = [
   ['Session-Timeout', '3600'],
@@ -144,6 +147,16 @@ async function startFreeRadiusTarget(codes: readonly string[]): Promise<BenchTar
     reply: FREERADIUS_REPLY,
   });
   return { name: 'freeradius', codes, ...server };
+}
+
+/** The floor (node-floor-server.ts): Node's own cost of a signed reply, on the same paced stream. */
+async function startNodeFloorTarget(codes: readonly string[]): Promise<BenchTarget> {
+  const host = '127.0.0.1';
+  const authPort = await freeUdpPort(host);
+  let acctPort = await freeUdpPort(host);
+  if (acctPort === authPort) acctPort = await freeUdpPort(host);
+  const server = await startNodeFloor({ authPort, acctPort, secret: BENCH_SECRET });
+  return { name: NODE_FLOOR_TARGET, codes, secret: BENCH_SECRET, ...server };
 }
 
 async function measure(
@@ -367,6 +380,26 @@ function printPacedTable(summaries: readonly PacedSummary[]): void {
         `(${kiunga.cpuMicroseconds.median.toFixed(1)} vs ${freeradius.cpuMicroseconds.median.toFixed(1)} µs): ${verdict}`,
     );
   }
+  printAboveFloor(summaries);
+}
+
+/** With --node-floor: how far each server is above what Node itself costs at that rate. */
+function printAboveFloor(summaries: readonly PacedSummary[]): void {
+  for (const floor of summaries.filter((item) => item.target === NODE_FLOOR_TARGET)) {
+    const others = summaries.filter(
+      (item) =>
+        item.target !== NODE_FLOOR_TARGET &&
+        item.run === floor.run &&
+        item.ratePerSecond === floor.ratePerSecond,
+    );
+    const above = others.map(
+      (item) =>
+        `${item.target} +${(item.cpuMicroseconds.median - floor.cpuMicroseconds.median).toFixed(1)} µs`,
+    );
+    console.log(
+      `above the node floor, ${floor.run} @${floor.ratePerSecond}/s (floor ${floor.cpuMicroseconds.median.toFixed(1)} µs): ${above.join(', ')}`,
+    );
+  }
 }
 
 /** Prints Kiunga against FreeRADIUS for one unpaced pass; returns the CPU ratio, if both ran it. */
@@ -409,6 +442,7 @@ function parseOptions() {
       'acct-rate': { type: 'string', default: String(ACCOUNTING_RATE_DEFAULT) },
       'acct-sessions': { type: 'string', default: String(ACCOUNTING_SESSIONS_DEFAULT) },
       interims: { type: 'string', default: String(INTERIMS_PER_SESSION_DEFAULT) },
+      'node-floor': { type: 'boolean', default: false },
     },
   });
   const target = values.target;
@@ -440,7 +474,13 @@ function parseOptions() {
     accountingSessions: parsePositiveInteger(values['acct-sessions'], '--acct-sessions', REQUESTS_MAX),
     interimsPerSession,
   };
-  return { target, vouchers: parsePositiveInteger(values.vouchers, '--vouchers', VOUCHERS_MAX), run, paced };
+  return {
+    target,
+    vouchers: parsePositiveInteger(values.vouchers, '--vouchers', VOUCHERS_MAX),
+    run,
+    paced,
+    isNodeFloorRun: values['node-floor'] === true,
+  };
 }
 
 async function main(): Promise<void> {
@@ -476,6 +516,8 @@ async function main(): Promise<void> {
         console.log('freeradius: skipped (`which freeradius` found nothing; apt-get install freeradius)');
       }
     }
+    // Paced runs only: the floor answers every request alike, so its unpaced figures would say nothing more.
+    if (options.isNodeFloorRun) targets.push(await startNodeFloorTarget(codes));
     const summaries = await benchPaced(targets, options.run, options.paced);
     printTable(measurements, summaries);
   } finally {
