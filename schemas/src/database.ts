@@ -71,8 +71,18 @@ export function openPlatformDatabase(dataDir: string): PlatformDatabase {
 }
 
 /** Opens (creating and migrating) one tenant's shard file. Only the shard registry calls this. */
+/**
+ * The server's tenant shard connections checkpoint on their own only past 10,000 WAL pages (~40 MB)
+ * instead of SQLite's 1,000: the metering thread checkpoints the shards every half second
+ * (control-api features/usage/metering-thread.ts), off the AAA server's event loop, where an
+ * automatic checkpoint runs inside the accounting commit that crosses the threshold. This is the
+ * bound when no metering thread runs (a process without jobs).
+ */
+export const TENANT_WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
 export function openTenantDatabase(path: string): { sqlite: Database.Database; orm: TenantOrm } {
   const sqlite = openSqlite(path);
+  sqlite.pragma(`wal_autocheckpoint = ${TENANT_WAL_AUTOCHECKPOINT_PAGES}`);
   const orm = drizzle(sqlite, { schema: tenantSchema });
   migrate(orm, { migrationsFolder: join(migrationsRoot, 'tenant') });
   return { sqlite, orm };

@@ -2,7 +2,7 @@
 // caller's with the same rollups, a failing run is reported and the next one succeeds, and stopping
 // ends the worker. On PostgreSQL there is no worker: metering runs in process as before.
 import { threadId } from 'node:worker_threads';
-import { insertOf, tenantSchema } from '@kiunga/schemas';
+import { insertOf, TENANT_WAL_AUTOCHECKPOINT_PAGES, tenantSchema } from '@kiunga/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTwoIspApp, TEST_HOTSPOT_PLAN, type TwoIspApp } from '../../kernel/testing/in-process-app';
 import { METERING_SETTLE_MS, meterUsage } from './metering.job';
@@ -105,6 +105,36 @@ describe('usage metering thread', () => {
       const retried = await meteringThread.meterTenant(testApp.ispB.tenantId, testApp.clock.now());
       expect(retried.threadId).not.toBe(threadId);
       expect(retried.rows).toBe(0);
+    } finally {
+      await meteringThread.stop();
+    }
+  });
+
+  it('checkpoints a shard on the worker, while the AAA connection leaves checkpoints to it', async () => {
+    const meteringThread = meteringThreadFor(testApp.dependencies.databases);
+    if (meteringThread === null) {
+      expect(testApp.dependencies.databases.dialect).toBe('postgres');
+      return;
+    }
+    const database = testApp.dependencies.databases.forTenant(testApp.ispB.tenantId);
+    expect(await database.column('PRAGMA wal_autocheckpoint')).toEqual([TENANT_WAL_AUTOCHECKPOINT_PAGES]);
+    try {
+      await meteringThread.meterTenant(testApp.ispB.tenantId, testApp.clock.now());
+      const row = insertOf(tenantSchema.accountingLog, {
+        receivedAt: testApp.clock.now(),
+        nasId: 'nas_1',
+        statusType: 3,
+        acctSessionId: 'acct-checkpoint',
+        username: 'client',
+        inputOctets: 0,
+        outputOctets: 0,
+        sessionTimeSeconds: 60,
+      });
+      await database.run(row.sql, row.params);
+      const checkpoint = await meteringThread.checkpointTenant(testApp.ispB.tenantId);
+      expect(checkpoint.walFrames).toBeGreaterThan(0);
+      // Every frame copied: nothing was left for the AAA server's commits to checkpoint.
+      expect(checkpoint.checkpointedFrames).toBe(checkpoint.walFrames);
     } finally {
       await meteringThread.stop();
     }

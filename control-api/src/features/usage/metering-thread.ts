@@ -12,10 +12,28 @@ import type { MeteringCounts } from './core/index';
 
 export interface MeteringThreadRequest {
   requestId: number;
+  /** meter: a metering run; checkpoint: copy the shard's WAL into the database file (PASSIVE). */
+  kind: 'meter' | 'checkpoint';
   dataDir: string;
   tenantId: string;
   nowMs: number;
 }
+
+/** What a checkpoint did: SQLite's `PRAGMA wal_checkpoint` answer (frames in the WAL, frames copied). */
+export interface ShardCheckpoint {
+  walFrames: number;
+  checkpointedFrames: number;
+}
+
+/**
+ * How often the metering thread checkpoints the shards it meters. Left to SQLite, the checkpoint runs
+ * inside whichever COMMIT crosses 1,000 WAL pages, mostly the AAA server's accounting commits on the
+ * main thread: at 20,000 records/s it grew to ~390 ms a second of the event loop as the shard grew
+ * (scattered page writes and an fsync of the database file). Here it runs beside the loop; at 20,000
+ * records/s half a second is ~20 MB of WAL, under the AAA connection's own bound
+ * (TENANT_WAL_AUTOCHECKPOINT_PAGES, schemas database.ts).
+ */
+export const SHARD_CHECKPOINT_INTERVAL_MS = 500;
 
 /** What the worker starts with: the process's write gates (schemas thread-write-gate.ts). */
 export interface MeteringWorkerData {
@@ -31,6 +49,7 @@ export type MeteringThreadReply =
       writeLockHeldMaxMs: number;
       threadId: number;
     }
+  | { requestId: number; checkpoint: ShardCheckpoint }
   | { requestId: number; error: string };
 
 /** A run's result as metered on the worker (metering.job.ts MeteringRunResult), with the worker's threadId. */
@@ -59,13 +78,18 @@ function workerStart(): { entry: string | URL; isEval: boolean } {
   return { entry: script, isEval: true };
 }
 
+type SuccessReply = Exclude<MeteringThreadReply, { error: string }>;
+
 export class MeteringThread {
   private worker: Worker | null = null;
   private nextRequestId = 1;
   private readonly pending = new Map<
     number,
-    { resolve: (result: ThreadMeteringResult) => void; reject: (error: Error) => void }
+    { resolve: (reply: SuccessReply) => void; reject: (error: Error) => void }
   >();
+  /** The tenants metered so far: their shards are checkpointed here (SHARD_CHECKPOINT_INTERVAL_MS). */
+  private readonly meteredTenants = new Set<string>();
+  private checkpointTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly dataDir: string) {}
 
@@ -74,13 +98,40 @@ export class MeteringThread {
     return this.worker !== null;
   }
 
-  meterTenant(tenantId: string, nowMs: number): Promise<ThreadMeteringResult> {
+  async meterTenant(tenantId: string, nowMs: number): Promise<ThreadMeteringResult> {
+    this.meteredTenants.add(tenantId);
+    this.checkpointTimer ??= setInterval(() => this.checkpointMeteredTenants(), SHARD_CHECKPOINT_INTERVAL_MS);
+    // Never keeps a stopping process alive; stop() clears it.
+    this.checkpointTimer.unref();
+    const reply = await this.ask('meter', tenantId, nowMs);
+    if (!('rows' in reply)) throw new Error('metering worker: a metering run answered as a checkpoint');
+    return { ...reply, touchedSubjects: new Set(reply.touchedSubjects) };
+  }
+
+  /** Copies the tenant shard's WAL into its database file on the worker thread (PASSIVE: writers go on). */
+  async checkpointTenant(tenantId: string): Promise<ShardCheckpoint> {
+    const reply = await this.ask('checkpoint', tenantId, 0);
+    if (!('checkpoint' in reply)) throw new Error('metering worker: a checkpoint answered as a metering run');
+    return reply.checkpoint;
+  }
+
+  private checkpointMeteredTenants(): void {
+    for (const tenantId of this.meteredTenants) {
+      this.checkpointTenant(tenantId).catch(() => {
+        // Archived since (its file moved) or the worker stopped: the next metering run adds it again.
+        this.meteredTenants.delete(tenantId);
+      });
+    }
+  }
+
+  private ask(kind: MeteringThreadRequest['kind'], tenantId: string, nowMs: number): Promise<SuccessReply> {
     const worker = this.worker ?? this.start();
     const requestId = this.nextRequestId++;
     return new Promise((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject });
       worker.postMessage({
         requestId,
+        kind,
         dataDir: this.dataDir,
         tenantId,
         nowMs,
@@ -90,6 +141,9 @@ export class MeteringThread {
 
   /** Ends the worker (a run in flight fails); resolves once it has exited. */
   async stop(): Promise<void> {
+    clearInterval(this.checkpointTimer);
+    this.checkpointTimer = undefined;
+    this.meteredTenants.clear();
     const worker = this.worker;
     this.worker = null;
     if (worker !== null) await worker.terminate();
@@ -110,7 +164,7 @@ export class MeteringThread {
       if (waiting === undefined) return;
       this.pending.delete(reply.requestId);
       if ('error' in reply) waiting.reject(new Error(`metering worker: ${reply.error}`));
-      else waiting.resolve({ ...reply, touchedSubjects: new Set(reply.touchedSubjects) });
+      else waiting.resolve(reply);
     });
     worker.on('error', (error) => this.forgetWorker(worker, error));
     worker.on('exit', (code) => {

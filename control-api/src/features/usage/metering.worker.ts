@@ -52,8 +52,27 @@ async function meter(request: MeteringThreadRequest): Promise<MeteringThreadRepl
   }
 }
 
+/** A PASSIVE checkpoint of the shard on this thread's own short-lived connection (metering-thread.ts). */
+function checkpoint(request: MeteringThreadRequest): MeteringThreadReply {
+  const connection = openExistingTenantConnection(request.dataDir, request.tenantId);
+  try {
+    const [result] = connection.pragma('wal_checkpoint(PASSIVE)') as Array<{
+      log: number;
+      checkpointed: number;
+    }>;
+    return {
+      requestId: request.requestId,
+      checkpoint: { walFrames: result?.log ?? 0, checkpointedFrames: result?.checkpointed ?? 0 },
+    };
+  } finally {
+    connection.close();
+  }
+}
+
 parentPort?.on('message', (request: MeteringThreadRequest) => {
-  meter(request).then(
+  const answer =
+    request.kind === 'checkpoint' ? Promise.resolve().then(() => checkpoint(request)) : meter(request);
+  answer.then(
     (reply) => parentPort?.postMessage(reply),
     (error: unknown) =>
       parentPort?.postMessage({
