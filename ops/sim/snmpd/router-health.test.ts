@@ -139,8 +139,7 @@ describe('router health', () => {
       quietThresholdMinutes: 5,
     });
     expect(await put.json()).toEqual({ quietThresholdMinutes: 5 });
-    const port = agent.port;
-    await agent.stop();
+    await agent.silence();
     testApp.clock.advance(4 * MINUTE_MS);
     expect(await runNasMonitoring(testApp.dependencies, quickPoll())).toMatchObject({ failed: 1, raised: 0 });
     testApp.clock.advance(2 * MINUTE_MS);
@@ -168,7 +167,7 @@ describe('router health', () => {
     const otherDashboard = await (await (await testApp.ispB.openConsole())('/isp')).text();
     expect(otherDashboard).not.toContain('data-quiet-routers');
 
-    agent = await startSnmpAgent({ community: COMMUNITY, port });
+    await agent.resume();
     testApp.clock.advance(MINUTE_MS);
     expect(await runNasMonitoring(testApp.dependencies)).toMatchObject({ answered: 1, cleared: 1 });
     expect((await healthOf(testApp.ispA, nasId)).body).toMatchObject({

@@ -46,6 +46,13 @@ export interface SnmpAgent {
   readonly host: string;
   readonly port: number;
   readonly community: string;
+  /**
+   * Makes the router fall silent without giving up its port (SIGSTOP): polls time out. Stopping the
+   * agent instead frees the port, and another test running beside may bind it and answer.
+   */
+  silence(): Promise<void>;
+  /** Lets a silenced agent answer again (SIGCONT). */
+  resume(): Promise<void>;
   /** Stops snmpd and removes its directory. */
   stop(): Promise<void>;
 }
@@ -64,7 +71,11 @@ export async function startSnmpAgent(options: SnmpAgentOptions): Promise<SnmpAge
         host: LOOPBACK_HOST,
         port,
         community: options.community,
+        silence: () => signalSnmpd(join(directory, 'snmpd.pid'), 'SIGSTOP'),
+        resume: () => signalSnmpd(join(directory, 'snmpd.pid'), 'SIGCONT'),
         async stop() {
+          // A silenced snmpd handles no signal but SIGKILL until it runs again.
+          await signalSnmpd(join(directory, 'snmpd.pid'), 'SIGCONT').catch(() => {});
           await stopSnmpd(child, join(directory, 'snmpd.pid'));
           await rm(directory, { recursive: true, force: true });
         },
@@ -165,6 +176,12 @@ function waitUntilReady(child: ChildProcess): Promise<void> {
       fail(`snmpd exited with ${code}${hint}: ${output}`);
     });
   });
+}
+
+async function signalSnmpd(pidPath: string, signal: 'SIGSTOP' | 'SIGCONT'): Promise<void> {
+  const pid = Number.parseInt(await readFile(pidPath, 'utf8'), 10);
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`snmpd wrote no pid to ${pidPath}`);
+  process.kill(pid, signal);
 }
 
 async function stopSnmpd(child: ChildProcess, pidPath: string): Promise<void> {
