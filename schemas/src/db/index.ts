@@ -49,6 +49,7 @@ export {
   WRITE_GATE_WAIT_MAX_MS,
   writeGateSlotOf,
 } from './thread-write-gate';
+export { walFramesNotCheckpointed } from './wal-backlog';
 
 export interface DatabasesConfig {
   dataDir: string;

@@ -135,6 +135,20 @@ describe('usage metering thread', () => {
       expect(checkpoint.walFrames).toBeGreaterThan(0);
       // Every frame copied: nothing was left for the AAA server's commits to checkpoint.
       expect(checkpoint.checkpointedFrames).toBe(checkpoint.walFrames);
+      // The timer's next tick finds nothing to copy and asks the worker for nothing (no connection opened).
+      expect(meteringThread.checkpointMeteredTenants()).toBe(0);
+      const next = insertOf(tenantSchema.accountingLog, {
+        receivedAt: testApp.clock.now(),
+        nasId: 'nas_1',
+        statusType: 3,
+        acctSessionId: 'acct-checkpoint-2',
+        username: 'client',
+        inputOctets: 0,
+        outputOctets: 0,
+        sessionTimeSeconds: 60,
+      });
+      await database.run(next.sql, next.params);
+      expect(meteringThread.checkpointMeteredTenants()).toBe(1);
     } finally {
       await meteringThread.stop();
     }

@@ -6,7 +6,9 @@ import {
   type Databases,
   releaseThreadWriteGatesOf,
   SqliteDatabases,
+  tenantDatabasePath,
   threadWriteGateBuffer,
+  walFramesNotCheckpointed,
 } from '@kiunga/schemas';
 import type { MeteringCounts } from './core/index';
 
@@ -115,13 +117,23 @@ export class MeteringThread {
     return reply.checkpoint;
   }
 
-  private checkpointMeteredTenants(): void {
+  /**
+   * Checkpoints on the worker every metered shard with WAL frames left to copy (the timer's tick, public
+   * for tests); returns how many it asked for.
+   */
+  checkpointMeteredTenants(): number {
+    let asked = 0;
     for (const tenantId of this.meteredTenants) {
+      // An idle shard has nothing to copy: one read of its -shm instead of a connection on the worker
+      // (opening one parses the schema: ~3 ms, twice a second per tenant, while nothing happens).
+      if (walFramesNotCheckpointed(tenantDatabasePath(this.dataDir, tenantId)) === 0) continue;
+      asked++;
       this.checkpointTenant(tenantId).catch(() => {
         // Archived since (its file moved) or the worker stopped: the next metering run adds it again.
         this.meteredTenants.delete(tenantId);
       });
     }
+    return asked;
   }
 
   private ask(kind: MeteringThreadRequest['kind'], tenantId: string, nowMs: number): Promise<SuccessReply> {
