@@ -1,10 +1,9 @@
 // End to end: security headers on pages and API answers, and request body limits per route family
 // (413 payload_too_large, with or without Content-Length), after which the server is still up.
-import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { login } from './support/identity-client';
 import { useDemoKiunga } from './support/kiunga-process';
-import { rawRequest } from './support/raw-http';
+import { rawRequest, sendWholeBodyThenRead } from './support/raw-http';
 
 const suite = useDemoKiunga();
 const KIB = 1024;
@@ -79,7 +78,11 @@ describe('request body limits', () => {
   it('a client that sends its whole oversized body before reading still reads the 413, not a reset', async () => {
     // RFC 9112 §9.6: closing at once while the body still arrives resets the connection, and the
     // client loses the answer; the server closes in stages (half-close, discard, then close).
-    const answer = await sendWholeBodyThenRead(`/portal/${suite.demo.tenants[0]!.slug}/voucher`, 16 * MIB);
+    const answer = await sendWholeBodyThenRead(suite.baseUrl, {
+      path: `/portal/${suite.demo.tenants[0]!.slug}/voucher`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: suite.baseUrl },
+      bodyBytes: 16 * MIB,
+    });
     expect(answer.writeError).toBeUndefined();
     expect(answer.text).toMatch(/^HTTP\/1\.1 413 /);
     expect(answer.text).toContain('"code":"payload_too_large"');
@@ -114,39 +117,3 @@ describe('request body limits', () => {
     expect((await login(suite.baseUrl, suite.demo.tenants[0]!.owner)).token).toEqual(expect.any(String));
   });
 });
-
-/** A client that writes a declared body in full, and only then reads the answer (raw TCP). */
-async function sendWholeBodyThenRead(
-  path: string,
-  bodyBytes: number,
-): Promise<{ writeError?: string; text: string }> {
-  const url = new URL(suite.baseUrl);
-  const socket = connect({ host: url.hostname, port: Number(url.port) });
-  socket.pause();
-  const received: Buffer[] = [];
-  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  let writeError: string | undefined;
-  socket.on('error', (error: NodeJS.ErrnoException) => {
-    writeError ??= error.code ?? error.message;
-  });
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  const head = [
-    `POST ${path} HTTP/1.1`,
-    `Host: ${url.host}`,
-    'Content-Type: application/x-www-form-urlencoded',
-    `Origin: ${suite.baseUrl}`,
-    `Content-Length: ${bodyBytes}`,
-    'Connection: close',
-    '',
-    '',
-  ].join('\r\n');
-  const chunk = Buffer.alloc(64 * KIB, 'a');
-  const written = (data: Buffer | string) =>
-    new Promise<void>((resolve) => socket.write(data, () => resolve()));
-  await written(head);
-  for (let sent = 0; sent < bodyBytes && !socket.destroyed; sent += chunk.length) await written(chunk);
-  socket.on('data', (data: Buffer) => received.push(data));
-  socket.resume();
-  await closed;
-  return { ...(writeError ? { writeError } : {}), text: Buffer.concat(received).toString('utf8') };
-}

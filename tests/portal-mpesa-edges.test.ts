@@ -17,6 +17,7 @@ import {
   startKiunga,
 } from './support/kiunga-process';
 import { type PurchaseView, settledPurchase } from './support/portal-purchases';
+import { sendWholeBodyThenRead } from './support/raw-http';
 
 let dataDir: string;
 let demo: DemoJson;
@@ -433,6 +434,23 @@ describe('callback edge cases', () => {
       `SELECT outcome, length(body) AS length FROM provider_callbacks WHERE kind = 'c2b_confirmation' ORDER BY id DESC LIMIT 1`,
     );
     expect(kept).toEqual({ outcome: 'too_large', length: 4096 });
+  });
+
+  it('a Daraja client that sends a whole oversized callback before reading still reads the 413, not a reset', async () => {
+    // RFC 9112 §9.6: closing at once while the body still arrives resets the connection and the sender
+    // loses the answer; the callback routes close in stages as the rest of the API does.
+    for (const isChunked of [false, true]) {
+      const url = new URL(confirmationUrl());
+      const answer = await sendWholeBodyThenRead(url.origin, {
+        path: url.pathname,
+        headers: { 'Content-Type': 'application/json' },
+        bodyBytes: 8 * 1024 * 1024,
+        isChunked,
+      });
+      expect(answer.writeError, `chunked: ${isChunked}`).toBeUndefined();
+      expect(answer.text, `chunked: ${isChunked}`).toMatch(/^HTTP\/1\.1 413 /);
+      expect(answer.text).toContain('"code":"payload_too_large"');
+    }
   });
 
   it('answers a wrong token with 404 and never writes a callback token to the log', async () => {

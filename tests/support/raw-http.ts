@@ -2,6 +2,7 @@
 // all on lo, so a client may bind any of it), with any headers, and with a chunked body of a
 // chosen size (no Content-Length).
 import { request } from 'node:http';
+import { connect } from 'node:net';
 
 export interface RawRequest {
   method: string;
@@ -100,4 +101,57 @@ function writeChunked(
     if (!outgoing.destroyed && !isAnswered()) outgoing.end();
   };
   writeMore();
+}
+
+export interface WholeBodyRequest {
+  path: string;
+  headers: Record<string, string>;
+  bodyBytes: number;
+  /** Sent with Transfer-Encoding: chunked (one chunk per 64 KiB write) instead of Content-Length. */
+  isChunked?: boolean;
+}
+
+/**
+ * A client that writes its whole body before it reads anything, over raw TCP (as a slow or simple
+ * client does): whether it still reads an early answer (413) or loses it to a reset (RFC 9112 §9.6).
+ */
+export async function sendWholeBodyThenRead(
+  baseUrl: string,
+  options: WholeBodyRequest,
+): Promise<{ writeError?: string; text: string }> {
+  const url = new URL(baseUrl);
+  const socket = connect({ host: url.hostname, port: Number(url.port) });
+  socket.pause();
+  const received: Buffer[] = [];
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  let writeError: string | undefined;
+  socket.on('error', (error: NodeJS.ErrnoException) => {
+    writeError ??= error.code ?? error.message;
+  });
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  const framing = options.isChunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${options.bodyBytes}`;
+  const head = [
+    `POST ${options.path} HTTP/1.1`,
+    `Host: ${url.host}`,
+    ...Object.entries(options.headers).map(([name, value]) => `${name}: ${value}`),
+    framing,
+    'Connection: close',
+    '',
+    '',
+  ].join('\r\n');
+  const chunk = Buffer.alloc(CHUNK_BYTES, 'a');
+  const chunkFrame = options.isChunked ? `${CHUNK_BYTES.toString(16)}\r\n` : '';
+  const written = (data: Buffer | string) =>
+    new Promise<void>((resolve) => socket.write(data, () => resolve()));
+  await written(head);
+  for (let sent = 0; sent < options.bodyBytes && !socket.destroyed; sent += chunk.length) {
+    if (options.isChunked)
+      await written(Buffer.concat([Buffer.from(chunkFrame), chunk, Buffer.from('\r\n')]));
+    else await written(chunk);
+  }
+  if (options.isChunked && !socket.destroyed) await written('0\r\n\r\n');
+  socket.on('data', (data: Buffer) => received.push(data));
+  socket.resume();
+  await closed;
+  return { ...(writeError ? { writeError } : {}), text: Buffer.concat(received).toString('utf8') };
 }

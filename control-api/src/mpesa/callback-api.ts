@@ -15,6 +15,7 @@ import {
   STK_CALLBACK_ACCEPTED,
 } from '../integrations/mpesa/index';
 import type { ApiDependencies } from '../kernel/dependencies';
+import { closeInStagesAfterAnswer } from '../kernel/middleware/staged-close';
 import { isTenantServed } from '../kernel/tenant-access';
 import { c2bValidationVerdict, recordC2bPayment } from './c2b';
 import { tenantOfCallback } from './callback-addresses';
@@ -39,8 +40,10 @@ export type CallbackBody =
  */
 export async function readCallbackBody(context: Context): Promise<CallbackBody> {
   const declared = Number(context.req.header('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > CALLBACK_BODY_BYTES_MAX)
+  if (Number.isFinite(declared) && declared > CALLBACK_BODY_BYTES_MAX) {
+    refuseRestOfBody(context);
     return { kind: 'too_large', prefix: '' };
+  }
   const stream = context.req.raw.body;
   if (stream === null) return { kind: 'complete', text: '' };
   const reader = stream.getReader();
@@ -52,12 +55,24 @@ export async function readCallbackBody(context: Context): Promise<CallbackBody> 
     size += value.byteLength;
     chunks.push(value);
     if (size > CALLBACK_BODY_BYTES_MAX) {
-      await reader.cancel();
+      // Not cancel(): that destroys the socket while the sender still writes, and its TCP stack then
+      // loses our 413 to the reset (RFC 9112 §9.6). The staged close reads and drops the rest.
+      reader.releaseLock();
+      refuseRestOfBody(context);
       const prefix = Buffer.concat(chunks).subarray(0, OVERSIZED_BODY_PREFIX_BYTES).toString('utf8');
       return { kind: 'too_large', prefix };
     }
   }
   return { kind: 'complete', text: Buffer.concat(chunks).toString('utf8') };
+}
+
+/**
+ * The rest of an oversized body is not read: the answer asks the sender to close, and the connection
+ * closes in stages so that a sender still writing reads the 413 (kernel/middleware/staged-close.ts).
+ */
+function refuseRestOfBody(context: Context): void {
+  context.header('connection', 'close');
+  closeInStagesAfterAnswer(context.env);
 }
 
 /** 413 in the API's error shape, for a body past the limit. */
