@@ -119,6 +119,9 @@ export async function runLeased<Result>(
     return { ran: false };
   }
   const takenAtMs = nowMs();
+  // Logged as the lease is taken, not when the run ends: a node's decisions read in order (a later
+  // tick's skip, logged at once, must not seem to come before a long run's start).
+  options.logger.debug({ job: jobName, leaseToken: lease.token }, 'job started');
   try {
     return { ran: true, token: lease.token, result: await job(lease.token) };
   } finally {
