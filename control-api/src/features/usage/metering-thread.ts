@@ -102,9 +102,11 @@ export class MeteringThread {
 
   async meterTenant(tenantId: string, nowMs: number): Promise<ThreadMeteringResult> {
     this.meteredTenants.add(tenantId);
-    this.checkpointTimer ??= setInterval(() => this.checkpointMeteredTenants(), SHARD_CHECKPOINT_INTERVAL_MS);
-    // Never keeps a stopping process alive; stop() clears it.
-    this.checkpointTimer.unref();
+    if (this.checkpointTimer === undefined) {
+      this.checkpointTimer = setInterval(() => this.checkpointMeteredTenants(), SHARD_CHECKPOINT_INTERVAL_MS);
+      // Never keeps a stopping process alive; stop() clears it.
+      this.checkpointTimer.unref();
+    }
     const reply = await this.ask('meter', tenantId, nowMs);
     if (!('rows' in reply)) throw new Error('metering worker: a metering run answered as a checkpoint');
     return { ...reply, touchedSubjects: new Set(reply.touchedSubjects) };
