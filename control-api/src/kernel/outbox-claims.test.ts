@@ -13,8 +13,8 @@ import { openTestDatabases, stopTestDatabaseServer, type TestDatabases } from '@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimEmail, dueEmailIds, MAIL_OUTBOX, queueEmail } from '../features/email/outbox';
 import { claimNotification, dueNotificationIds, SMS_OUTBOX } from '../features/notifications/outbox';
-import { RETRY_BACKOFF_MS } from '../features/notifications/send-policy';
 import { recoverExpiredOutboxClaims, settleOutboxAttempt, settleOutboxRow } from './outbox-claims';
+import { RETRY_BACKOFF_MS } from './send-policy';
 
 const START_MS = 1_800_000_000_000;
 const LEASE_MS = 60_000;

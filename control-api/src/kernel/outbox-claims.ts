@@ -4,11 +4,7 @@
 // again with backoff) only while it is still 'sending'; a claim whose lease ran out is settled as an
 // interrupted attempt. Both dialects: plain UPDATE … RETURNING, which SQLite and PostgreSQL both run.
 import type { SqlDatabase } from '@kiunga/schemas';
-import {
-  decideAfterAttempt,
-  type SendAttemptOutcome,
-  type SendDecision,
-} from '../features/notifications/send-policy';
+import { decideAfterAttempt, type SendAttemptOutcome, type SendDecision } from './send-policy';
 
 /** One outbox table as the shared steps see it. Names are the caller's constants, never input. */
 export interface OutboxTable {

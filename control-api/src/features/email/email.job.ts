@@ -1,11 +1,11 @@
 // Sends the platform's mail outbox by SMTP (KIUNGA_SMTP_URL): due messages oldest first, a batch per
 // run; each row claimed before it is sent, then sent, failed for good (the server refused it) or tried
-// again with the SMS sender's backoff (features/notifications/send-policy.ts). No SMTP URL: mail waits.
+// again with the SMS sender's backoff (kernel/send-policy.ts). No SMTP URL: mail waits.
 import { EmailError } from '../../integrations/email/errors';
 import { type EmailMessage, EmailSender } from '../../integrations/email/sender';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { recoverExpiredOutboxClaims, settleOutboxAttempt } from '../../kernel/outbox-claims';
-import type { SendAttemptOutcome } from '../notifications/send-policy';
+import type { SendAttemptOutcome } from '../../kernel/send-policy';
 import { claimEmail, dueEmailIds, MAIL_OUTBOX } from './outbox';
 
 /**

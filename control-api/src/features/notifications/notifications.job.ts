@@ -6,8 +6,8 @@ import { SmsGatewayError } from '../../integrations/sms/index';
 import type { ApiDependencies } from '../../kernel/dependencies';
 import { tenantFeatures } from '../../kernel/middleware/require-feature';
 import { recoverExpiredOutboxClaims, settleOutboxAttempt } from '../../kernel/outbox-claims';
+import type { SendAttemptOutcome } from '../../kernel/send-policy';
 import { type ClaimedNotification, claimNotification, dueNotificationIds, SMS_OUTBOX } from './outbox';
-import type { SendAttemptOutcome } from './send-policy';
 import { readSmsSettings, type SmsSettings, smsClientFor } from './sms-settings';
 
 /**

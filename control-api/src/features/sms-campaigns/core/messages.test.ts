@@ -1,6 +1,6 @@
 // The message state machine: allowed moves, retries with backoff, late and repeated delivery reports.
 import { describe, expect, it } from 'vitest';
-import { SEND_ATTEMPTS_MAX } from '../../notifications/send-policy';
+import { SEND_ATTEMPTS_MAX } from '../../../kernel/send-policy';
 import {
   applyMessageEvent,
   CLAIM_STALE_MS,

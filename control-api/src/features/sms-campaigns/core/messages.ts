@@ -14,7 +14,7 @@
 // "Never twice": a message is sent only from `sending`, reached only by a claim committed before the
 // request; nothing returns to `queued` unless the gateway said it did not send it, or a person chose to.
 import { type DeliveryStatus, FINAL_DELIVERY_STATUSES } from '../../../integrations/sms/notifications';
-import { LAST_ERROR_CHARS_MAX, RETRY_BACKOFF_MS, SEND_ATTEMPTS_MAX } from '../../notifications/send-policy';
+import { LAST_ERROR_CHARS_MAX, RETRY_BACKOFF_MS, SEND_ATTEMPTS_MAX } from '../../../kernel/send-policy';
 
 export const MESSAGE_STATUSES = [
   'queued',
