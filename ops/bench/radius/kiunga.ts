@@ -114,7 +114,7 @@ export async function freeTcpPort(): Promise<number> {
 }
 
 /** Two distinct UDP ports on `host`, free right now; the server binds them moments later. */
-async function freeUdpPorts(host: string): Promise<[number, number]> {
+export async function freeUdpPorts(host: string): Promise<[number, number]> {
   const sockets = [createSocket('udp4'), createSocket('udp4')];
   for (const socket of sockets) {
     await new Promise<void>((done) => socket.bind({ address: host, port: 0 }, done));

@@ -1,7 +1,7 @@
 // The benchmark's node floor answers what the load generator sends as a RADIUS server must: signed replies.
-import { createSocket } from 'node:dgram';
 import { PacketCode } from '@kiunga/dictionaries';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freeUdpPorts } from './kiunga';
 import { driveLoad } from './load-generator';
 import { type NodeFloorServer, startNodeFloor } from './node-floor';
 import { buildAccessRequests, buildAccountingRequests, makeVoucherCodes } from './request-stream';
@@ -18,19 +18,9 @@ afterEach(async () => {
   floor = undefined;
 });
 
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind({ address: HOST, port: 0 }, resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
 describe('node floor', () => {
   it('accepts every login and answers every accounting record with a valid Response Authenticator', async () => {
-    const authPort = await freeUdpPort();
-    let acctPort = await freeUdpPort();
-    while (acctPort === authPort) acctPort = await freeUdpPort();
+    const [authPort, acctPort] = await freeUdpPorts(HOST);
     floor = await startNodeFloor({ authPort, acctPort, secret: SECRET });
     const codes = makeVoucherCodes(10);
     const load = { host: HOST, secret: SECRET, inFlight: 10, timeoutMs: TIMEOUT_MS, retries: 0 };

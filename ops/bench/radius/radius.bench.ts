@@ -1,10 +1,9 @@
 // Benchmark: Kiunga's AAA server and stock FreeRADIUS on the same voucher logins; requests/s and CPU µs each.
-import { createSocket } from 'node:dgram';
 import { parseArgs } from 'node:util';
 import { PacketCode } from '@kiunga/dictionaries';
 import { readProcessCpuMicroseconds } from './cpu';
 import { type FreeRadiusReply, isFreeRadiusInstalled, startFreeRadius } from './freeradius';
-import { type KiungaServer, startKiunga } from './kiunga';
+import { freeUdpPorts, type KiungaServer, startKiunga } from './kiunga';
 import {
   driveLoad,
   IN_FLIGHT_MAX,
@@ -124,19 +123,9 @@ export async function startKiungaTarget(options: { vouchers: number }): Promise<
 }
 
 /** A UDP port free right now on loopback; the server binds it moments later. */
-async function freeUdpPort(host: string): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind({ address: host, port: 0 }, resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
 async function startFreeRadiusTarget(codes: readonly string[]): Promise<BenchTarget> {
   const host = '127.0.0.1';
-  const authPort = await freeUdpPort(host);
-  let acctPort = await freeUdpPort(host);
-  if (acctPort === authPort) acctPort = await freeUdpPort(host);
+  const [authPort, acctPort] = await freeUdpPorts(host);
   const users = codes.map((code) => ({ username: code, password: code }));
   const server = await startFreeRadius({
     host,
@@ -152,9 +141,7 @@ async function startFreeRadiusTarget(codes: readonly string[]): Promise<BenchTar
 /** The floor (node-floor-server.ts): Node's own cost of a signed reply, on the same paced stream. */
 async function startNodeFloorTarget(codes: readonly string[]): Promise<BenchTarget> {
   const host = '127.0.0.1';
-  const authPort = await freeUdpPort(host);
-  let acctPort = await freeUdpPort(host);
-  if (acctPort === authPort) acctPort = await freeUdpPort(host);
+  const [authPort, acctPort] = await freeUdpPorts(host);
   const server = await startNodeFloor({ authPort, acctPort, secret: BENCH_SECRET });
   return { name: NODE_FLOOR_TARGET, codes, secret: BENCH_SECRET, ...server };
 }
