@@ -70,7 +70,6 @@ export function openPlatformDatabase(dataDir: string): PlatformDatabase {
   return { sqlite, orm, close: () => sqlite.close() };
 }
 
-/** Opens (creating and migrating) one tenant's shard file. Only the shard registry calls this. */
 /**
  * The server's tenant shard connections checkpoint on their own only past 10,000 WAL pages (~40 MB)
  * instead of SQLite's 1,000: the metering thread checkpoints the shards every half second
@@ -80,6 +79,7 @@ export function openPlatformDatabase(dataDir: string): PlatformDatabase {
  */
 export const TENANT_WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
+/** Opens (creating and migrating) one tenant's shard file. Only the shard registry calls this. */
 export function openTenantDatabase(path: string): { sqlite: Database.Database; orm: TenantOrm } {
   const sqlite = openSqlite(path);
   sqlite.pragma(`wal_autocheckpoint = ${TENANT_WAL_AUTOCHECKPOINT_PAGES}`);

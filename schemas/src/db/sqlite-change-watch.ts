@@ -14,7 +14,11 @@ import type { ChangeMark, ChangeWatch } from './sql-database';
 
 /** One WalIndexHdr: iVersion, unused, iChange, isInit, bigEndCksum, szPage, mxFrame, nPage, aFrameCksum[2], aSalt[2], aCksum[2]. */
 export const WAL_INDEX_HEADER_LENGTH = 48;
-const SHM_SUFFIX = '-shm';
+
+/** The wal-index of the database at `databasePath`: the unix VFS keeps it in `<database>-shm`. */
+export function walIndexPathOf(databasePath: string): string {
+  return `${databasePath}-shm`;
+}
 
 /** A header as read, and of which open shard (a reopened shard has a new `-shm`). */
 interface WalIndexMark extends ChangeMark {
@@ -74,7 +78,7 @@ export class SqliteChangeWatch implements ChangeWatch {
     this.shard = shard;
     if (shard === undefined) return;
     try {
-      this.fileDescriptor = openSync(`${shard.sqlite.name}${SHM_SUFFIX}`, 'r');
+      this.fileDescriptor = openSync(walIndexPathOf(shard.sqlite.name), 'r');
     } catch {
       this.fileDescriptor = null;
     }

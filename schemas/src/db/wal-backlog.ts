@@ -9,17 +9,18 @@
 // many or one round late: SQLite's own wal_autocheckpoint stays the bound (database.ts).
 import { closeSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
+import { WAL_INDEX_HEADER_LENGTH, walIndexPathOf } from './sqlite-change-watch';
 
 const MX_FRAME_OFFSET = 16;
-const N_BACKFILL_OFFSET = 96;
+/** The WalCkptInfo follows the header's two copies. */
+const N_BACKFILL_OFFSET = 2 * WAL_INDEX_HEADER_LENGTH;
 const READ_LENGTH = N_BACKFILL_OFFSET + 4;
-const SHM_SUFFIX = '-shm';
 
 /** WAL frames not yet checkpointed for the database at `databasePath`; null when its `-shm` cannot be read. */
 export function walFramesNotCheckpointed(databasePath: string): number | null {
   let fileDescriptor: number;
   try {
-    fileDescriptor = openSync(`${databasePath}${SHM_SUFFIX}`, 'r');
+    fileDescriptor = openSync(walIndexPathOf(databasePath), 'r');
   } catch {
     return null;
   }
