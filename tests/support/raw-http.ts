@@ -140,15 +140,15 @@ export async function sendWholeBodyThenRead(
     '',
   ].join('\r\n');
   const chunk = Buffer.alloc(CHUNK_BYTES, 'a');
-  const chunkFrame = options.isChunked ? `${CHUNK_BYTES.toString(16)}\r\n` : '';
+  // Each write is one 64 KiB chunk of the body, framed once here when the body is chunked.
+  const piece = options.isChunked
+    ? Buffer.concat([Buffer.from(`${CHUNK_BYTES.toString(16)}\r\n`), chunk, Buffer.from('\r\n')])
+    : chunk;
   const written = (data: Buffer | string) =>
     new Promise<void>((resolve) => socket.write(data, () => resolve()));
   await written(head);
-  for (let sent = 0; sent < options.bodyBytes && !socket.destroyed; sent += chunk.length) {
-    if (options.isChunked)
-      await written(Buffer.concat([Buffer.from(chunkFrame), chunk, Buffer.from('\r\n')]));
-    else await written(chunk);
-  }
+  for (let sent = 0; sent < options.bodyBytes && !socket.destroyed; sent += chunk.length)
+    await written(piece);
   if (options.isChunked && !socket.destroyed) await written('0\r\n\r\n');
   socket.on('data', (data: Buffer) => received.push(data));
   socket.resume();
